@@ -1,0 +1,525 @@
+import { z } from "zod";
+import { errorMessage, ConfigError } from "./errors";
+import { type ImageName, isValidTag, normalizeRegistryHost, parseImageName } from "./image";
+
+/** One row of THE input table: action.yml, the docs and the parser all come from here. */
+export interface InputSpec {
+  readonly name: string;
+  readonly description: string;
+  readonly required?: boolean;
+  /** Static default, as the user would type it. */
+  readonly default?: string;
+  /** What the default is when it is computed (shown in docs only). */
+  readonly defaultText?: string;
+  readonly secret?: boolean;
+}
+
+export const INPUTS = [
+  {
+    name: "dokploy-url",
+    required: true,
+    description: "Base URL of the Dokploy server, e.g. https://dokploy.example.com.",
+  },
+  {
+    name: "dokploy-api-key",
+    required: true,
+    secret: true,
+    description:
+      "Dokploy API key (sent as the x-api-key header). Create it in Dokploy under Settings > Profile > API/CLI.",
+  },
+  {
+    name: "application-id",
+    required: true,
+    description: "ID of the Dokploy application to deploy (the last part of its URL in Dokploy).",
+  },
+  {
+    name: "image",
+    required: true,
+    description: "Image repository without tag, e.g. ghcr.io/acme/web or acme/web for Docker Hub.",
+  },
+  {
+    name: "tag",
+    defaultText: "commit SHA",
+    description: "Tag to push and deploy. Defaults to the full commit SHA, so every deploy is pinned to its commit.",
+  },
+  {
+    name: "extra-tags",
+    default: "",
+    description: "More tags to push with the same image, e.g. latest (newline or comma separated).",
+  },
+  { name: "context", default: ".", description: "Docker build context." },
+  { name: "file", defaultText: "<context>/Dockerfile", description: "Path to the Dockerfile." },
+  { name: "target", default: "", description: "Build stage to build (--target)." },
+  { name: "build-args", default: "", description: "Build arguments, one KEY=VALUE per line." },
+  {
+    name: "labels",
+    default: "",
+    description:
+      "Extra image labels, one KEY=VALUE per line. OCI labels (revision, source, created, title) are always added.",
+  },
+  {
+    name: "build-secrets",
+    default: "",
+    description: "Build secrets as buildx --secret specs, one per line, e.g. id=npm,env=NPM_TOKEN (buildx only).",
+  },
+  { name: "platforms", default: "", description: "Target platforms, e.g. linux/amd64,linux/arm64 (buildx only)." },
+  {
+    name: "cache-from",
+    default: "",
+    description: "buildx --cache-from sources, one per line, e.g. type=gha (buildx only).",
+  },
+  {
+    name: "cache-to",
+    default: "",
+    description: "buildx --cache-to destinations, one per line, e.g. type=gha,mode=max (buildx only).",
+  },
+  { name: "network", default: "", description: "Network mode for RUN steps during the build (--network), e.g. host." },
+  {
+    name: "build",
+    default: "true",
+    description: "Build and push the image. false deploys <image>:<tag> that is already in the registry.",
+  },
+  {
+    name: "registry",
+    defaultText: "host of image",
+    description: "Registry to log in to before pushing; must be the registry of image.",
+  },
+  {
+    name: "registry-username",
+    default: "",
+    description: "Username for pushing. Leave empty to skip docker login (e.g. when an earlier step logged in).",
+  },
+  {
+    name: "registry-password",
+    default: "",
+    secret: true,
+    description: "Password or token for pushing; passed to docker on stdin only.",
+  },
+  {
+    name: "pull-username",
+    defaultText: "registry-username",
+    description: "Username Dokploy pulls the image with (e.g. a read-only token's user).",
+  },
+  {
+    name: "pull-password",
+    defaultText: "registry-password",
+    secret: true,
+    description:
+      "Password or token Dokploy pulls the image with. Both pull inputs empty and no push credentials: the image is treated as public.",
+  },
+  {
+    name: "dokploy-registry",
+    default: "false",
+    description:
+      "true: create the registry entry in Dokploy, or update the one for this registry host, with the pull credentials.",
+  },
+  {
+    name: "dokploy-registry-name",
+    defaultText: "registry host",
+    description: "Name of the registry entry in Dokploy when dokploy-registry is true.",
+  },
+  {
+    name: "image-prefix",
+    default: "",
+    description: "imagePrefix of the registry entry in Dokploy (dokploy-registry only).",
+  },
+  {
+    name: "server-id",
+    default: "",
+    description: "Dokploy server ID the registry entry belongs to, for remote servers (dokploy-registry only).",
+  },
+  {
+    name: "deploy-method",
+    default: "redeploy",
+    description: "redeploy, or deploy (Dokploy pulls the image first and fails fast on a bad tag or credentials).",
+  },
+  { name: "deploy-title", defaultText: "Deploy <short sha>", description: "Title of the deployment in Dokploy." },
+  {
+    name: "deploy-description",
+    defaultText: "commit message and run URL",
+    description: "Description of the deployment in Dokploy.",
+  },
+  {
+    name: "wait",
+    default: "true",
+    description: "Follow the deployment until it is done or failed; the step fails when the deployment fails.",
+  },
+  {
+    name: "wait-timeout",
+    default: "600",
+    description: "How long to wait for the deployment, in seconds (or with a unit: 90s, 10m, 1h).",
+  },
+  {
+    name: "dry-run",
+    default: "false",
+    description:
+      "Validate the inputs and print the plan (commands and API calls, secrets masked) without building or changing anything.",
+  },
+  { name: "dokploy-api", default: "trpc", description: "API transport: trpc (as Dokploy's own CLI uses) or openapi." },
+] as const satisfies readonly InputSpec[];
+
+export type InputName = (typeof INPUTS)[number]["name"];
+export type RawInputs = Partial<Record<InputName, string>>;
+
+export const OUTPUTS = [
+  { name: "image", description: "Image reference that was deployed, <image>:<tag>." },
+  { name: "tag", description: "Tag that was pushed and deployed." },
+  { name: "digest", description: "Digest of the pushed image (sha256:...); empty with build: false." },
+  {
+    name: "image-ref-digest",
+    description: "<image>@<digest>, a reference that can never drift; empty with build: false.",
+  },
+  { name: "registry-id", description: "ID of the Dokploy registry entry created or updated (dokploy-registry only)." },
+  { name: "deployment-id", description: "ID of the Dokploy deployment that was followed (wait only)." },
+  {
+    name: "deployment-status",
+    description: "Final status of the deployment: done, error, cancelled, or queued when not waiting.",
+  },
+  { name: "application-url", description: "Link to the application in the Dokploy dashboard." },
+] as const;
+
+export type OutputName = (typeof OUTPUTS)[number]["name"];
+
+/** What the CI says about the commit being deployed. */
+export interface CiContext {
+  /** Full commit SHA; empty when unknown. */
+  readonly sha: string;
+  /** Web URL of the repository, for the OCI source label. */
+  readonly repositoryUrl?: string;
+  /** Web URL of this pipeline/run, for the deployment description. */
+  readonly runUrl?: string;
+  readonly commitMessage?: string;
+  /** Repository name, e.g. acme/web, for the OCI title label. */
+  readonly repository?: string;
+}
+
+export interface Credentials {
+  readonly username: string;
+  readonly password: string;
+}
+
+export interface Config {
+  readonly dokployUrl: string;
+  readonly apiKey: string;
+  readonly applicationId: string;
+  readonly image: ImageName;
+  readonly tag: string;
+  readonly extraTags: readonly string[];
+  readonly build: boolean;
+  readonly context: string;
+  readonly file?: string;
+  readonly target?: string;
+  readonly buildArgs: readonly string[];
+  readonly labels: readonly string[];
+  readonly buildSecrets: readonly string[];
+  readonly platforms: readonly string[];
+  readonly cacheFrom: readonly string[];
+  readonly cacheTo: readonly string[];
+  readonly network?: string;
+  /** Registry host to log in to. */
+  readonly registry: string;
+  readonly push?: Credentials;
+  readonly pull?: Credentials;
+  readonly dokployRegistry: boolean;
+  readonly dokployRegistryName: string;
+  readonly dokployRegistryNameGiven: boolean;
+  readonly imagePrefix: string | null;
+  readonly serverId?: string;
+  readonly deployMethod: "redeploy" | "deploy";
+  readonly deployTitle: string;
+  readonly deployDescription: string;
+  readonly wait: boolean;
+  readonly waitTimeoutSeconds: number;
+  readonly dryRun: boolean;
+  readonly transport: "trpc" | "openapi";
+  readonly ci: CiContext;
+}
+
+/** Every secret value of a config, for masking. */
+export function secretsOf(config: Config): string[] {
+  return [config.apiKey, config.push?.password, config.pull?.password].filter(
+    (s): s is string => typeof s === "string" && s !== "",
+  );
+}
+
+// ---- field parsers: each gets the trimmed raw text and throws an Error saying what is expected
+
+function field<T>(parse: (value: string) => T) {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      try {
+        return parse((raw ?? "").trim());
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: errorMessage(error) });
+        return z.NEVER;
+      }
+    });
+}
+
+function requiredText(expected: string) {
+  return field((v) => {
+    if (v === "") throw new Error(`is required; expected ${expected}`);
+    return v;
+  });
+}
+
+function optionalText() {
+  return field((v) => (v === "" ? undefined : v));
+}
+
+function boolean(fallback: boolean) {
+  return field((v) => {
+    const lower = v.toLowerCase();
+    if (lower === "") return fallback;
+    if (lower === "true") return true;
+    if (lower === "false") return false;
+    throw new Error(`"${v}" is not a boolean; expected true or false`);
+  });
+}
+
+function choice<T extends string>(options: readonly T[], fallback: T) {
+  return field((v) => {
+    if (v === "") return fallback;
+    const found = options.find((o) => o === v.toLowerCase());
+    if (!found) throw new Error(`"${v}" is not one of ${options.join(", ")}`);
+    return found;
+  });
+}
+
+/** Lists: one item a line; `commas` also splits on commas (for values that never hold one). */
+export function splitList(value: string, commas: boolean): string[] {
+  const parts = value.split(commas ? /[\n,]/ : /\n/);
+  return parts.map((p) => p.trim()).filter((p) => p !== "" && !p.startsWith("#"));
+}
+
+function list(commas: boolean, check?: (item: string) => void) {
+  return field((v) => {
+    const items = splitList(v, commas);
+    if (check) items.forEach(check);
+    return items;
+  });
+}
+
+const KEY_VALUE = /^[^=\s][^=]*=/;
+const BUILD_ARG = /^[A-Za-z_][A-Za-z0-9_]*(=.*)?$/s;
+const APPLICATION_ID = /^[A-Za-z0-9_-]{1,128}$/;
+const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
+
+export function parseDuration(v: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(s|m|h)?$/.exec(v);
+  if (!match) throw new Error(`"${v}" is not a duration; expected seconds (600) or 90s, 10m, 1h`);
+  const unit = match[2] === "h" ? 3600 : match[2] === "m" ? 60 : 1;
+  const seconds = Number(match[1]) * unit;
+  if (seconds <= 0 || seconds > 6 * 3600) {
+    throw new Error(`"${v}" is out of range; expected more than 0 and at most 6h`);
+  }
+  return seconds;
+}
+
+function parseDokployUrl(v: string): string {
+  if (v === "")
+    throw new Error("is required; expected the URL of your Dokploy server, e.g. https://dokploy.example.com");
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    throw new Error(`"${v}" is not a URL; expected http(s)://host[:port], e.g. https://dokploy.example.com`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new Error(`"${v}" must start with https:// or http://`);
+  }
+  if (!/^https?:\/\//i.test(v)) {
+    throw new Error(`"${v}" is not a URL; expected http(s)://host[:port], e.g. https://dokploy.example.com`);
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new Error(`"${url.origin}..." must not contain credentials, a query or a fragment`);
+  }
+  const path = url.pathname.replace(/\/+$/, "").replace(/\/api$/, "");
+  return `${url.origin}${path}`;
+}
+
+const schema = z.object({
+  "dokploy-url": field(parseDokployUrl),
+  "dokploy-api-key": requiredText("a Dokploy API key"),
+  "application-id": field((v) => {
+    if (v === "") throw new Error("is required; expected the ID of a Dokploy application");
+    if (!APPLICATION_ID.test(v)) {
+      throw new Error(
+        `"${v}" is not an application ID; expected letters, digits, _ and - (as in the application's URL in Dokploy)`,
+      );
+    }
+    return v;
+  }),
+  image: field((v) => parseImageName(v)),
+  tag: field((v) => {
+    if (v !== "" && !isValidTag(v)) {
+      throw new Error(`"${v}" is not a valid tag; expected up to 128 letters, digits, _ . - not starting with . or -`);
+    }
+    return v;
+  }),
+  "extra-tags": list(true, (t) => {
+    if (!isValidTag(t)) throw new Error(`"${t}" is not a valid tag; expected up to 128 letters, digits, _ . -`);
+  }),
+  context: field((v) => (v === "" ? "." : v)),
+  file: optionalText(),
+  target: optionalText(),
+  "build-args": list(false, (a) => {
+    if (!BUILD_ARG.test(a))
+      throw new Error(`"${a.split("=")[0] ?? a}" is not a valid build argument; expected KEY=VALUE`);
+  }),
+  labels: list(false, (l) => {
+    if (!KEY_VALUE.test(l)) throw new Error(`"${l}" is not a label; expected KEY=VALUE`);
+  }),
+  "build-secrets": list(false, (s) => {
+    if (!/(^|,)id=[^,]+/.test(s))
+      throw new Error(`"${s}" is not a secret spec; expected id=NAME,env=VAR or id=NAME,src=PATH`);
+  }),
+  platforms: list(true, (p) => {
+    if (!PLATFORM.test(p)) throw new Error(`"${p}" is not a platform; expected os/arch[/variant], e.g. linux/amd64`);
+  }),
+  "cache-from": list(false),
+  "cache-to": list(false),
+  network: optionalText(),
+  build: boolean(true),
+  registry: optionalText(),
+  "registry-username": optionalText(),
+  "registry-password": optionalText(),
+  "pull-username": optionalText(),
+  "pull-password": optionalText(),
+  "dokploy-registry": boolean(false),
+  "dokploy-registry-name": optionalText(),
+  "image-prefix": optionalText(),
+  "server-id": optionalText(),
+  "deploy-method": choice(["redeploy", "deploy"] as const, "redeploy"),
+  "deploy-title": optionalText(),
+  "deploy-description": optionalText(),
+  wait: boolean(true),
+  "wait-timeout": field((v) => (v === "" ? 600 : parseDuration(v))),
+  "dry-run": boolean(false),
+  "dokploy-api": choice(["trpc", "openapi"] as const, "trpc"),
+} satisfies Record<InputName, z.ZodType>);
+
+type Parsed = z.output<typeof schema>;
+
+interface Problem {
+  input: string;
+  message: string;
+}
+
+function pair(
+  problems: Problem[],
+  userName: InputName,
+  user: string | undefined,
+  passName: InputName,
+  pass: string | undefined,
+): Credentials | undefined {
+  if (user && pass) return { username: user, password: pass };
+  if (user && !pass) problems.push({ input: passName, message: `is required when ${userName} is set` });
+  if (pass && !user) problems.push({ input: userName, message: `is required when ${passName} is set` });
+  return undefined;
+}
+
+function shortSha(sha: string): string {
+  return sha.slice(0, 7);
+}
+
+function defaultDescription(ci: CiContext, tag: string): string {
+  const lines: string[] = [];
+  const subject = ci.commitMessage?.split("\n")[0]?.trim();
+  if (ci.sha) lines.push(`Commit ${ci.sha}${subject ? `: ${subject}` : ""}`);
+  else lines.push(`Tag ${tag}`);
+  if (ci.runUrl) lines.push(`Run: ${ci.runUrl}`);
+  return lines.join("\n").slice(0, 1000);
+}
+
+function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Config | undefined {
+  const tag = p.tag !== "" ? p.tag : ci.sha;
+  if (tag === "") {
+    problems.push({
+      input: "tag",
+      message: "is required: no commit SHA was found in the CI context; set tag explicitly",
+    });
+  } else if (!isValidTag(tag)) {
+    problems.push({ input: "tag", message: `"${tag}" (from the commit SHA) is not a valid tag` });
+  }
+  const registry = p.registry !== undefined ? normalizeRegistryHost(p.registry) : p.image.registry;
+  if (registry !== p.image.registry) {
+    problems.push({
+      input: "registry",
+      message: `"${p.registry ?? ""}" is not the registry of image "${p.image.name}" (${p.image.registry}); the push would not be authorised. Leave registry empty or make it match the image`,
+    });
+  }
+  const push = pair(problems, "registry-username", p["registry-username"], "registry-password", p["registry-password"]);
+  const pullGiven = pair(problems, "pull-username", p["pull-username"], "pull-password", p["pull-password"]);
+  const pull = pullGiven ?? (p["pull-username"] || p["pull-password"] ? undefined : push);
+  if (p["dokploy-registry"] && !pull) {
+    problems.push({
+      input: "dokploy-registry",
+      message:
+        "is true but there are no credentials to store; set pull-username/pull-password or registry-username/registry-password",
+    });
+  }
+  if (problems.length > 0) return undefined;
+  const registryName = p["dokploy-registry-name"] ?? (p.image.isDockerHub ? "Docker Hub" : registry);
+  return {
+    dokployUrl: p["dokploy-url"],
+    apiKey: p["dokploy-api-key"],
+    applicationId: p["application-id"],
+    image: p.image,
+    tag,
+    extraTags: p["extra-tags"].filter((t) => t !== tag),
+    build: p.build,
+    context: p.context,
+    file: p.file,
+    target: p.target,
+    buildArgs: p["build-args"],
+    labels: p.labels,
+    buildSecrets: p["build-secrets"],
+    platforms: p.platforms,
+    cacheFrom: p["cache-from"],
+    cacheTo: p["cache-to"],
+    network: p.network,
+    registry,
+    push,
+    pull,
+    dokployRegistry: p["dokploy-registry"],
+    dokployRegistryName: registryName,
+    dokployRegistryNameGiven: p["dokploy-registry-name"] !== undefined,
+    imagePrefix: p["image-prefix"] ?? null,
+    serverId: p["server-id"],
+    deployMethod: p["deploy-method"],
+    deployTitle: p["deploy-title"] ?? `Deploy ${ci.sha ? shortSha(ci.sha) : tag}`,
+    deployDescription: p["deploy-description"] ?? defaultDescription(ci, tag),
+    wait: p.wait,
+    waitTimeoutSeconds: p["wait-timeout"],
+    dryRun: p["dry-run"],
+    transport: p["dokploy-api"],
+    ci,
+  };
+}
+
+/**
+ * Reads the raw inputs (as typed by the user, keyed by input name) and the CI context into a
+ * Config. Throws one ConfigError naming every bad input; the first one is its `input`.
+ */
+export function parseConfig(raw: RawInputs, ci: CiContext): Config {
+  const result = schema.safeParse(raw);
+  const problems: Problem[] = [];
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      problems.push({ input: String(issue.path[0] ?? "?"), message: issue.message });
+    }
+  } else {
+    const config = interpret(result.data, ci, problems);
+    if (config) return config;
+  }
+  const [first] = problems;
+  if (!first) throw new Error("unreachable: parseConfig found no problem and no config");
+  const error = new ConfigError(first.input, first.message);
+  if (problems.length > 1) {
+    error.message = problems.map((p) => `Input "${p.input}": ${p.message}`).join("\n");
+  }
+  throw error;
+}

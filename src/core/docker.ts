@@ -1,0 +1,136 @@
+import type { Config, Credentials } from "./config";
+import { CommandError } from "./errors";
+import type { Exec } from "./exec";
+import { imageRef } from "./image";
+import type { Logger } from "./log";
+
+export const METADATA_FILE = "build-metadata.json";
+export const IID_FILE = "build-iid";
+
+/** The OCI annotations every image gets (user labels given later override them). */
+export function ociLabels(config: Config, created: Date): string[] {
+  const labels = [`org.opencontainers.image.created=${created.toISOString()}`];
+  if (config.ci.sha) labels.push(`org.opencontainers.image.revision=${config.ci.sha}`);
+  if (config.ci.repositoryUrl) labels.push(`org.opencontainers.image.source=${config.ci.repositoryUrl}`);
+  const title = config.ci.repository?.split("/").at(-1) ?? config.image.path.split("/").at(-1);
+  if (title) labels.push(`org.opencontainers.image.title=${title}`);
+  return labels;
+}
+
+/** Every reference pushed: the deploy tag first, then the extra tags. */
+export function pushRefs(config: Config): string[] {
+  return [config.tag, ...config.extraTags].map((t) => imageRef(config.image, t));
+}
+
+export interface BuildArgvOptions {
+  readonly buildx: boolean;
+  /** Directory for the metadata/iid files (the temporary docker config dir). */
+  readonly outDir: string;
+  readonly created: Date;
+}
+
+/** argv (without the leading `docker`) of the build. buildx builds and pushes in one go. */
+export function buildArgv(config: Config, options: BuildArgvOptions): string[] {
+  const argv = options.buildx ? ["buildx", "build"] : ["build"];
+  if (config.file) argv.push("--file", config.file);
+  for (const ref of pushRefs(config)) argv.push("--tag", ref);
+  for (const label of [...ociLabels(config, options.created), ...config.labels]) argv.push("--label", label);
+  for (const arg of config.buildArgs) argv.push("--build-arg", arg);
+  if (config.target) argv.push("--target", config.target);
+  if (config.network) argv.push("--network", config.network);
+  if (options.buildx) {
+    if (config.platforms.length > 0) argv.push("--platform", config.platforms.join(","));
+    for (const c of config.cacheFrom) argv.push("--cache-from", c);
+    for (const c of config.cacheTo) argv.push("--cache-to", c);
+    for (const s of config.buildSecrets) argv.push("--secret", s);
+    argv.push("--metadata-file", `${options.outDir}/${METADATA_FILE}`, "--push");
+  } else {
+    argv.push("--iidfile", `${options.outDir}/${IID_FILE}`);
+  }
+  argv.push(config.context);
+  return argv;
+}
+
+export function loginArgv(registry: string, username: string): string[] {
+  return ["login", registry, "--username", username, "--password-stdin"];
+}
+
+export function pushArgv(ref: string): string[] {
+  return ["push", ref];
+}
+
+/** The digest `docker push` prints: "<tag>: digest: sha256:... size: N". */
+export function parsePushDigest(output: string): string | undefined {
+  return /digest: (sha256:[a-f0-9]{64})/.exec(output)?.[1];
+}
+
+/** The digest buildx writes to --metadata-file. */
+export function parseMetadataDigest(json: string): string | undefined {
+  const data = JSON.parse(json) as Record<string, unknown>;
+  const digest = data["containerimage.digest"];
+  return typeof digest === "string" ? digest : undefined;
+}
+
+/** Inputs that need buildx, with their values, for the error without it. */
+export function buildxOnlyInputs(config: Config): string[] {
+  const used: string[] = [];
+  if (config.platforms.length > 0) used.push("platforms");
+  if (config.cacheFrom.length > 0) used.push("cache-from");
+  if (config.cacheTo.length > 0) used.push("cache-to");
+  if (config.buildSecrets.length > 0) used.push("build-secrets");
+  return used;
+}
+
+/** Docker CLI over an injected Exec, with the temporary DOCKER_CONFIG. */
+export class Docker {
+  constructor(
+    private readonly exec: Exec,
+    private readonly logger: Logger,
+    private readonly env: Readonly<Record<string, string>> = {},
+  ) {}
+
+  withConfigDir(dir: string): Docker {
+    return new Docker(this.exec, this.logger, { ...this.env, DOCKER_CONFIG: dir });
+  }
+
+  async hasBuildx(): Promise<boolean> {
+    const result = await this.exec("docker", ["buildx", "version"], { env: this.env });
+    return result.exitCode === 0;
+  }
+
+  async login(registry: string, credentials: Credentials): Promise<void> {
+    const argv = loginArgv(registry, credentials.username);
+    const result = await this.exec("docker", argv, { env: this.env, input: credentials.password });
+    if (result.exitCode !== 0) {
+      throw new CommandError(
+        `docker login to ${registry} as ${credentials.username} (check registry-username and registry-password)`,
+        ["docker", ...argv],
+        result.exitCode,
+        result.stderr || result.stdout,
+      );
+    }
+    this.logger.info(`Logged in to ${registry} as ${credentials.username}`);
+  }
+
+  /** Runs a docker command, streaming its output into the log. */
+  async run(step: string, argv: readonly string[]): Promise<string> {
+    this.logger.info(`$ docker ${argv.join(" ")}`);
+    const output: string[] = [];
+    const result = await this.exec("docker", argv, {
+      env: this.env,
+      onLine: (line) => {
+        output.push(line);
+        this.logger.info(line);
+      },
+    });
+    const text = output.length > 0 ? output.join("\n") : `${result.stdout}\n${result.stderr}`;
+    if (result.exitCode !== 0) throw new CommandError(step, ["docker", ...argv], result.exitCode, text);
+    return text;
+  }
+
+  /** Pushes one reference and returns the digest the registry reported. */
+  async push(ref: string): Promise<string | undefined> {
+    const out = await this.run(`docker push ${ref}`, pushArgv(ref));
+    return parsePushDigest(out);
+  }
+}

@@ -1,0 +1,152 @@
+import { z } from "zod";
+import { DokployError } from "../errors";
+import type { DokployClient } from "./client";
+
+/*
+ * The procedures this project calls, with their inputs as the server wants them (every
+ * nullable key present) and their answers checked. Unknown keys are dropped on parse, so
+ * plain-text passwords in answers stay only where a caller needs them.
+ */
+
+const nullableString = z.string().nullish();
+
+export const ApplicationSchema = z.object({
+  applicationId: z.string(),
+  name: z.string(),
+  appName: nullableString,
+  sourceType: nullableString,
+  applicationStatus: nullableString,
+  dockerImage: nullableString,
+  username: nullableString,
+  password: nullableString,
+  registryUrl: nullableString,
+  serverId: nullableString,
+  projectId: nullableString,
+  environmentId: nullableString,
+  environment: z
+    .object({
+      environmentId: z.string(),
+      projectId: z.string(),
+      project: z.object({ projectId: z.string(), name: z.string() }).nullish(),
+    })
+    .nullish(),
+});
+export type Application = z.infer<typeof ApplicationSchema>;
+
+export const RegistrySchema = z.object({
+  registryId: z.string(),
+  registryName: z.string(),
+  imagePrefix: nullableString,
+  username: z.string(),
+  password: nullableString,
+  registryUrl: z.string(),
+  registryType: nullableString,
+  serverId: nullableString,
+});
+export type Registry = z.infer<typeof RegistrySchema>;
+
+export const DeploymentStatusSchema = z.enum(["running", "done", "error", "cancelled"]);
+export type DeploymentStatus = z.infer<typeof DeploymentStatusSchema>;
+
+export const DeploymentSchema = z.object({
+  deploymentId: z.string(),
+  title: nullableString,
+  description: nullableString,
+  status: z.string(),
+  logPath: nullableString,
+  serverId: nullableString,
+  createdAt: nullableString,
+  startedAt: nullableString,
+  finishedAt: nullableString,
+  errorMessage: nullableString,
+});
+export type Deployment = z.infer<typeof DeploymentSchema>;
+
+function check<T>(procedure: string, schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const first = result.error.issues[0];
+    const where = first ? `${first.path.join(".") || "(answer)"}: ${first.message}` : "";
+    throw new DokployError(
+      procedure,
+      200,
+      `Dokploy ${procedure}: unexpected answer (${where}). Is this a Dokploy server of v0.25 or newer?`,
+    );
+  }
+  return result.data;
+}
+
+export interface DockerProvider {
+  readonly applicationId: string;
+  readonly dockerImage: string;
+  readonly username: string | null;
+  readonly password: string | null;
+  readonly registryUrl: string | null;
+}
+
+export interface RegistryFields {
+  readonly registryName: string;
+  readonly username: string;
+  readonly password: string;
+  readonly registryUrl: string;
+  readonly imagePrefix: string | null;
+  readonly serverId?: string;
+}
+
+export type TriggerMethod = "redeploy" | "deploy";
+
+/** Typed procedures over a client. */
+export class Dokploy {
+  constructor(readonly client: DokployClient) {}
+
+  async applicationOne(applicationId: string): Promise<Application> {
+    const value = await this.client.query("application.one", { applicationId });
+    return check("application.one", ApplicationSchema, value);
+  }
+
+  async registryAll(): Promise<Registry[]> {
+    const value = await this.client.query("registry.all");
+    return check("registry.all", z.array(RegistrySchema), value);
+  }
+
+  async registryCreate(fields: RegistryFields): Promise<Registry> {
+    const input = { ...fields, registryType: "cloud" };
+    const value = await this.client.mutation("registry.create", input);
+    return check("registry.create", RegistrySchema, value);
+  }
+
+  async registryUpdate(registryId: string, changes: Partial<RegistryFields>): Promise<void> {
+    await this.client.mutation("registry.update", { registryId, ...changes });
+  }
+
+  async saveDockerProvider(provider: DockerProvider): Promise<void> {
+    // All five keys, always: a missing nullable key is a 400 since v0.28.0.
+    await this.client.mutation("application.saveDockerProvider", {
+      applicationId: provider.applicationId,
+      dockerImage: provider.dockerImage,
+      username: provider.username,
+      password: provider.password,
+      registryUrl: provider.registryUrl,
+    });
+  }
+
+  async trigger(method: TriggerMethod, applicationId: string, title: string, description: string): Promise<void> {
+    await this.client.mutation(`application.${method}`, { applicationId, title, description });
+  }
+
+  async deploymentAll(applicationId: string): Promise<Deployment[]> {
+    const value = await this.client.query("deployment.all", { applicationId });
+    return check("deployment.all", z.array(DeploymentSchema), value);
+  }
+}
+
+/** Link to the application in Dokploy's dashboard. */
+export function applicationUrl(baseUrl: string, app: Application): string {
+  const projectId = app.environment?.projectId ?? app.projectId;
+  const environmentId = app.environment?.environmentId ?? app.environmentId;
+  if (projectId && environmentId) {
+    return `${baseUrl}/dashboard/project/${projectId}/environment/${environmentId}/services/application/${app.applicationId}`;
+  }
+  if (projectId) return `${baseUrl}/dashboard/project/${projectId}/services/application/${app.applicationId}`;
+  return `${baseUrl}/dashboard/projects`;
+}

@@ -1,0 +1,59 @@
+/** Base of every failure the run reports; adapters map `exitCode` to the process exit code. */
+export class DeployError extends Error {
+  readonly exitCode: number = 1;
+}
+
+/** Bad input: nothing was built or sent. Exit code 2. */
+export class ConfigError extends DeployError {
+  override readonly exitCode = 2;
+  constructor(
+    readonly input: string,
+    message: string,
+  ) {
+    super(`Input "${input}": ${message}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** A command (docker) exited non-zero. The argv never holds a secret. */
+export class CommandError extends DeployError {
+  constructor(
+    readonly step: string,
+    readonly argv: readonly string[],
+    readonly commandExitCode: number,
+    readonly output: string,
+  ) {
+    const tail = output.trim().split("\n").slice(-15).join("\n");
+    super(
+      `${step} failed: \`${argv.join(" ")}\` exited with code ${String(commandExitCode)}` + (tail ? `\n${tail}` : ""),
+    );
+    this.name = "CommandError";
+  }
+}
+
+/** Dokploy answered with an error, or could not be reached. */
+export class DokployError extends DeployError {
+  constructor(
+    readonly procedure: string,
+    readonly status: number | undefined,
+    message: string,
+    readonly retryable = false,
+  ) {
+    super(message);
+    this.name = "DokployError";
+  }
+}
+
+/** Something did not finish in the time it was given. */
+export class TimeoutError extends DeployError {
+  constructor(message: string) {
+    super(message);
+    this.name = "TimeoutError";
+  }
+}
+
+/** Text of any thrown value, for a final failure message. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,41 @@
+import type { Config } from "./config";
+import type { Outcome } from "./run";
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+/** The job summary: what was deployed where, how it ended, and how long each step took. */
+export function summaryMarkdown(config: Config, outcome: Outcome): string {
+  const { result, error } = outcome;
+  const lines: string[] = [];
+  const verdict = error ? "❌ Deploy failed" : result.plan ? "📝 Dry run" : "✅ Deployed";
+  lines.push(`## ${verdict}: ${result.applicationName ?? config.applicationId}`, "");
+  const rows: [string, string][] = [
+    ["Image", `\`${result.image}\``],
+    ["Digest", result.digest ? `\`${result.digest}\`` : "—"],
+    [
+      "Application",
+      result.applicationUrl
+        ? `[${result.applicationName ?? config.applicationId}](${result.applicationUrl})`
+        : config.applicationId,
+    ],
+    ["Method", config.deployMethod],
+    [
+      "Deployment",
+      result.deploymentId
+        ? `${result.deploymentId} (${result.deploymentStatus ?? ""})`
+        : (result.deploymentStatus ?? "—"),
+    ],
+  ];
+  if (result.registryId) rows.push(["Registry entry", result.registryId]);
+  lines.push("| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${escapeCell(v)} |`), "");
+  if (error) lines.push("```", error.message, "```", "");
+  if (result.plan) lines.push("Plan:", "", ...result.plan.map((p, i) => `${String(i + 1)}. \`${p}\``), "");
+  if (result.timings.length > 0) {
+    lines.push("| Step | Seconds |", "|---|---:|");
+    for (const t of result.timings) lines.push(`| ${escapeCell(t.step)} | ${t.seconds.toFixed(1)} |`);
+    lines.push("");
+  }
+  return lines.join("\n");
+}

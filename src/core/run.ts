@@ -1,0 +1,292 @@
+import type { Dispatcher } from "undici";
+import { type Config, type OutputName, secretsOf } from "./config";
+import { type CreateTempDockerConfig } from "./docker-config";
+import {
+  Docker,
+  buildArgv,
+  buildxOnlyInputs,
+  loginArgv,
+  METADATA_FILE,
+  parseMetadataDigest,
+  pushArgv,
+  pushRefs,
+} from "./docker";
+import { DokployClient } from "./dokploy/client";
+import { type DockerProvider, Dokploy, applicationUrl } from "./dokploy/procedures";
+import { applyRegistryPlan, describeRegistryPlan, planRegistryUpsert } from "./dokploy/registry";
+import { followDeployment, type WaitPorts } from "./dokploy/wait";
+import { ConfigError, DeployError } from "./errors";
+import type { Exec } from "./exec";
+import { dokployRegistryUrl, imageRef } from "./image";
+import { type Logger, Redactor, redactingLogger } from "./log";
+
+/** Everything the run does to the world goes through these. */
+export interface Ports extends WaitPorts {
+  readonly exec: Exec;
+  readonly createDockerConfig: CreateTempDockerConfig;
+  /** HTTP connection pool for Dokploy; undici's global one when absent. */
+  readonly dispatcher?: Dispatcher;
+  /** Wall clock, for the created label. */
+  readonly now: () => Date;
+}
+
+export interface Timing {
+  readonly step: string;
+  readonly seconds: number;
+}
+
+export interface Result {
+  readonly image: string;
+  readonly tag: string;
+  digest?: string;
+  registryId?: string;
+  deploymentId?: string;
+  deploymentStatus?: string;
+  applicationUrl?: string;
+  applicationName?: string;
+  readonly timings: Timing[];
+  /** The plan printed by a dry run. */
+  plan?: string[];
+}
+
+/** What a run returns: the result so far, and the error that ended it, if any. */
+export interface Outcome {
+  readonly result: Result;
+  readonly error?: Error;
+}
+
+export function outputsOf(result: Result): Record<OutputName, string> {
+  return {
+    image: result.image,
+    tag: result.tag,
+    digest: result.digest ?? "",
+    "image-ref-digest": result.digest ? `${result.image.slice(0, result.image.lastIndexOf(":"))}@${result.digest}` : "",
+    "registry-id": result.registryId ?? "",
+    "deployment-id": result.deploymentId ?? "",
+    "deployment-status": result.deploymentStatus ?? "",
+    "application-url": result.applicationUrl ?? "",
+  };
+}
+
+/** The provider Dokploy will pull with: all five keys, nulls for a public image. */
+export function dockerProviderOf(config: Config): DockerProvider {
+  return {
+    applicationId: config.applicationId,
+    dockerImage: imageRef(config.image, config.tag),
+    username: config.pull?.username ?? null,
+    password: config.pull?.password ?? null,
+    registryUrl: config.pull ? dokployRegistryUrl(config.image.registry) : null,
+  };
+}
+
+function isLoopback(url: URL): boolean {
+  return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(url.hostname);
+}
+
+/** The plan in words: commands and API calls, secrets masked. */
+export function describePlan(config: Config, buildx: boolean): string[] {
+  const plan: string[] = [];
+  const api = config.transport === "trpc" ? "/api/trpc/" : "/api/";
+  plan.push(`GET ${api}application.one {"applicationId":"${config.applicationId}"}  (check key and application)`);
+  if (config.build) {
+    plan.push(`Create a temporary docker config (DOCKER_CONFIG); ~/.docker is not written`);
+    if (config.push)
+      plan.push(`docker ${loginArgv(config.registry, config.push.username).join(" ")}  (password on stdin)`);
+    plan.push(`docker ${buildArgv(config, { buildx, outDir: "$DOCKER_CONFIG", created: new Date(0) }).join(" ")}`);
+    if (!buildx) for (const ref of pushRefs(config)) plan.push(`docker ${pushArgv(ref).join(" ")}`);
+  } else {
+    plan.push(`No build: deploy ${imageRef(config.image, config.tag)} as it is in the registry`);
+  }
+  if (config.dokployRegistry) {
+    plan.push(
+      `GET ${api}registry.all, then POST ${api}registry.create or registry.update for ${config.image.registry} when the entry differs`,
+    );
+  }
+  const provider = dockerProviderOf(config);
+  plan.push(
+    `POST ${api}application.saveDockerProvider ${JSON.stringify({ ...provider, password: provider.password === null ? null : "***" })}`,
+  );
+  if (config.wait) plan.push(`GET ${api}deployment.all {"applicationId":"${config.applicationId}"}  (snapshot)`);
+  plan.push(
+    `POST ${api}application.${config.deployMethod} ${JSON.stringify({ applicationId: config.applicationId, title: config.deployTitle, description: config.deployDescription })}`,
+  );
+  if (config.wait)
+    plan.push(`Follow the deployment until done, error or cancelled (at most ${String(config.waitTimeoutSeconds)} s)`);
+  return plan;
+}
+
+async function timed<T>(result: Result, ports: Ports, step: string, fn: () => Promise<T>): Promise<T> {
+  const started = ports.clock();
+  try {
+    return await ports.logger.group(step, fn);
+  } finally {
+    result.timings.push({ step, seconds: (ports.clock() - started) / 1000 });
+  }
+}
+
+async function buildAndPush(
+  config: Config,
+  ports: Ports,
+  docker: Docker,
+  buildx: boolean,
+  result: Result,
+): Promise<void> {
+  const temp = await ports.createDockerConfig(config.registry);
+  try {
+    const isolated = docker.withConfigDir(temp.dir);
+    if (config.push) await isolated.login(config.registry, config.push);
+    else
+      ports.logger.info(`No registry-username: pushing with the credentials docker already has for ${config.registry}`);
+    const argv = buildArgv(config, { buildx, outDir: temp.dir, created: ports.now() });
+    await isolated.run("docker build", argv);
+    if (buildx) {
+      const metadata = await temp.readFile(METADATA_FILE);
+      result.digest = metadata ? parseMetadataDigest(metadata) : undefined;
+    } else {
+      for (const ref of pushRefs(config)) {
+        const digest = await isolated.push(ref);
+        result.digest ??= digest;
+      }
+    }
+    if (result.digest) ports.logger.info(`Pushed ${result.image} (${result.digest})`);
+    else ports.logger.warn(`Pushed ${result.image}, but docker did not report its digest`);
+  } finally {
+    try {
+      await temp.remove();
+    } catch (error) {
+      ports.logger.warn(`Could not remove the temporary docker config ${temp.dir}: ${String(error)}`);
+    }
+  }
+}
+
+async function steps(config: Config, ports: Ports, redactor: Redactor, result: Result): Promise<void> {
+  const { logger } = ports;
+  const docker = new Docker(ports.exec, logger);
+  const buildx = config.build ? await docker.hasBuildx() : false;
+  const needBuildx = buildxOnlyInputs(config);
+  const [firstBuildxInput] = needBuildx;
+  if (!buildx && firstBuildxInput && config.build) {
+    throw new ConfigError(
+      firstBuildxInput,
+      `needs docker buildx, which is not installed here (${needBuildx.join(", ")} given). Add docker/setup-buildx-action before this step, or remove ${needBuildx.join(", ")}`,
+    );
+  }
+  const url = new URL(config.dokployUrl);
+  if (url.protocol === "http:" && !isLoopback(url)) {
+    logger.warn(`dokploy-url uses http://: the API key travels in clear text to ${url.host}. Use https://.`);
+  }
+  if (config.dryRun) {
+    result.plan = describePlan(config, buildx);
+    logger.info(`Dry run: nothing is built, pushed or changed. The plan (${buildx ? "buildx" : "classic builder"}):`);
+    result.plan.forEach((line, i) => {
+      logger.info(`${String(i + 1)}. ${line}`);
+    });
+    return;
+  }
+
+  const dokploy = new Dokploy(
+    new DokployClient({
+      baseUrl: config.dokployUrl,
+      apiKey: config.apiKey,
+      transport: config.transport,
+      logger,
+      redactor,
+      dispatcher: ports.dispatcher,
+    }),
+  );
+
+  await timed(result, ports, "Check Dokploy and the application", async () => {
+    const found = await dokploy.applicationOne(config.applicationId);
+    result.applicationName = found.name;
+    result.applicationUrl = applicationUrl(config.dokployUrl, found);
+    logger.info(
+      `Application "${found.name}" (${config.applicationId}), source ${found.sourceType ?? "unknown"}: ${result.applicationUrl}`,
+    );
+    if (found.sourceType && found.sourceType !== "docker") {
+      logger.warn(
+        `The application's source is "${found.sourceType}"; it will be switched to the Docker image ${result.image}.`,
+      );
+    }
+  });
+
+  if (config.build) {
+    await timed(result, ports, `Build and push ${result.image}`, () =>
+      buildAndPush(config, ports, docker, buildx, result),
+    );
+  }
+
+  if (config.dokployRegistry && config.pull) {
+    const pull = config.pull;
+    await timed(result, ports, "Registry entry in Dokploy", async () => {
+      const plan = planRegistryUpsert(await dokploy.registryAll(), {
+        fields: {
+          registryName: config.dokployRegistryName,
+          username: pull.username,
+          password: pull.password,
+          registryUrl: dokployRegistryUrl(config.image.registry),
+          imagePrefix: config.imagePrefix,
+          serverId: config.serverId,
+        },
+        nameGiven: config.dokployRegistryNameGiven,
+      });
+      logger.info(describeRegistryPlan(plan));
+      result.registryId = await applyRegistryPlan(dokploy, plan);
+    });
+  }
+
+  await timed(result, ports, "Point the application at the image", async () => {
+    await dokploy.saveDockerProvider(dockerProviderOf(config));
+    logger.info(
+      `Application ${config.applicationId} now runs ${result.image}${config.pull ? ` (pulled as ${config.pull.username})` : " (public image)"}`,
+    );
+  });
+
+  const known = config.wait
+    ? new Set((await dokploy.deploymentAll(config.applicationId)).map((d) => d.deploymentId))
+    : new Set<string>();
+
+  await timed(result, ports, `Trigger ${config.deployMethod}`, async () => {
+    await dokploy.trigger(config.deployMethod, config.applicationId, config.deployTitle, config.deployDescription);
+    logger.info(`Dokploy queued the ${config.deployMethod} "${config.deployTitle}"`);
+  });
+  result.deploymentStatus = "queued";
+  if (!config.wait) return;
+
+  const deployment = await timed(result, ports, "Wait for the deployment", () =>
+    followDeployment(
+      dokploy,
+      {
+        applicationId: config.applicationId,
+        known,
+        title: config.deployTitle,
+        timeoutMs: config.waitTimeoutSeconds * 1000,
+        applicationUrl: result.applicationUrl ?? config.dokployUrl,
+      },
+      ports,
+    ),
+  );
+  result.deploymentId = deployment.deploymentId;
+  result.deploymentStatus = deployment.status;
+  if (deployment.status !== "done") {
+    throw new DeployError(
+      `Deployment ${deployment.deploymentId} of ${result.image} ended with status "${deployment.status}". See its log in Dokploy: ${result.applicationUrl ?? config.dokployUrl}`,
+    );
+  }
+  logger.info(`Deployment ${deployment.deploymentId} is done: ${result.image} is live.`);
+}
+
+/** Runs the whole deploy. Never throws: the error that ended the run is in the outcome. */
+export async function run(config: Config, ports: Ports): Promise<Outcome> {
+  const redactor = new Redactor();
+  for (const secret of secretsOf(config)) redactor.add(secret);
+  const logger: Logger = redactingLogger(ports.logger, redactor);
+  const result: Result = { image: imageRef(config.image, config.tag), tag: config.tag, timings: [] };
+  try {
+    await steps(config, { ...ports, logger }, redactor, result);
+    return { result };
+  } catch (error) {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    failure.message = redactor.redact(failure.message);
+    return { result, error: failure };
+  }
+}

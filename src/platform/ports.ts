@@ -1,0 +1,29 @@
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
+import { Agent } from "undici";
+import type { Logger } from "../core/log";
+import type { Ports } from "../core/run";
+import { tempDockerConfigs } from "./docker-config";
+import { nodeExec } from "./exec";
+
+export interface NodePorts extends Ports {
+  /** Closes the HTTP connection pool. */
+  close(): Promise<void>;
+}
+
+/** The real ports on Node: docker on PATH, one keep-alive HTTP pool, temp files under `tempRoot`. */
+export function nodePorts(logger: Logger, env: NodeJS.ProcessEnv, tempRoot?: string): NodePorts {
+  const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 8 });
+  const userConfigDir = env.DOCKER_CONFIG ?? join(env.HOME ?? homedir(), ".docker");
+  return {
+    exec: nodeExec,
+    logger,
+    dispatcher,
+    createDockerConfig: tempDockerConfigs(userConfigDir, tempRoot ?? tmpdir()),
+    now: () => new Date(),
+    clock: () => performance.now(),
+    sleep: (ms) => delay(ms),
+    close: () => dispatcher.close(),
+  };
+}

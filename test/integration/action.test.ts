@@ -1,0 +1,291 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { type ActionRun, runAction } from "../support/action";
+import { DokployStandIn } from "../support/dokploy-stand-in";
+
+const rig = inject("rig");
+const API_KEY = `key-${randomBytes(12).toString("hex")}`;
+
+let standIn: DokployStandIn;
+
+beforeEach(async () => {
+  standIn = new DokployStandIn({ apiKey: API_KEY });
+  await standIn.start();
+});
+
+afterEach(async () => {
+  await standIn.stop();
+});
+
+/** A repository checkout: a small Dockerfile with a RUN step, unique per test. */
+async function checkout(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "checkout-"));
+  const marker = randomBytes(6).toString("hex");
+  await writeFile(
+    join(dir, "Dockerfile"),
+    `FROM ${rig.baseImage}\nRUN echo "${marker}" > /marker.txt\nCMD ["cat", "/marker.txt"]\n`,
+  );
+  return dir;
+}
+
+/** A HOME whose ~/.docker/config.json must survive the run unchanged. */
+async function homeWithDockerConfig(): Promise<{ home: string; config: string }> {
+  const home = await mkdtemp(join(tmpdir(), "home-"));
+  await mkdir(join(home, ".docker"));
+  const config = JSON.stringify(
+    { auths: { "other.example.com": { auth: "dXNlcjpwYXNz" } }, psFormat: "table" },
+    null,
+    2,
+  );
+  await writeFile(join(home, ".docker", "config.json"), config);
+  return { home, config };
+}
+
+function sha(): string {
+  return randomBytes(20).toString("hex");
+}
+
+function repository(): string {
+  return `demo/app-${randomBytes(4).toString("hex")}`;
+}
+
+function baseInputs(image: string, applicationId: string): Record<string, string> {
+  return {
+    "dokploy-url": standIn.url,
+    "dokploy-api-key": API_KEY,
+    "application-id": applicationId,
+    image,
+    "registry-username": rig.registryUser,
+    "registry-password": rig.registryPassword,
+    network: "host",
+  };
+}
+
+async function registryDigest(repo: string, tag: string): Promise<string | undefined> {
+  const auth = `Basic ${Buffer.from(`${rig.registryUser}:${rig.registryPassword}`).toString("base64")}`;
+  const res = await fetch(`http://${rig.registryHost}/v2/${repo}/manifests/${tag}`, {
+    method: "HEAD",
+    headers: {
+      authorization: auth,
+      accept:
+        "application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json",
+    },
+  });
+  if (res.status === 404) return undefined;
+  return res.headers.get("docker-content-digest") ?? undefined;
+}
+
+function expectNoSecrets(run: ActionRun, secrets: string[]): void {
+  for (const secret of secrets) {
+    for (const [where, text] of [
+      ["stdout", run.stdout],
+      ["stderr", run.stderr],
+      ["outputs", JSON.stringify(run.outputs)],
+      ["summary", run.summary],
+    ] as const) {
+      expect(text.includes(secret), `secret found in ${where}`).toBe(false);
+      expect(text.includes(Buffer.from(secret).toString("base64")), `base64 secret found in ${where}`).toBe(false);
+    }
+  }
+}
+
+describe("the action, end to end against a real engine and registry", () => {
+  it("builds, pushes <image>:<sha>, registers the registry, points the app at it and redeploys", async () => {
+    const app = standIn.addApplication();
+    const repo = repository();
+    const image = `${rig.registryHost}/${repo}`;
+    const commit = sha();
+    const { home, config } = await homeWithDockerConfig();
+
+    const run = await runAction({
+      inputs: { ...baseInputs(image, app.applicationId), "dokploy-registry": "true", "extra-tags": "latest" },
+      env: { GITHUB_SHA: commit, DOCKER_HOST: rig.dockerHost },
+      cwd: await checkout(),
+      home,
+    });
+
+    expect(run.stderr + run.stdout).not.toContain("::error::");
+    expect(run.exitCode).toBe(0);
+    // The registry serves the commit tag with the digest the action reported.
+    const served = await registryDigest(repo, commit);
+    expect(served).toMatch(/^sha256:[a-f0-9]{64}$/);
+    expect(run.outputs.digest).toBe(served);
+    expect(await registryDigest(repo, "latest")).toBe(served);
+    expect(run.outputs.image).toBe(`${image}:${commit}`);
+    expect(run.outputs.tag).toBe(commit);
+    expect(run.outputs["image-ref-digest"]).toBe(`${image}@${served ?? ""}`);
+    expect(run.outputs["deployment-status"]).toBe("done");
+    expect(run.outputs["deployment-id"]).toBe(standIn.deployments.get(app.applicationId)?.[0]?.deploymentId);
+    expect(run.outputs["application-url"]).toBe(
+      `${standIn.url}/dashboard/project/${app.environment.projectId}/environment/${app.environmentId}/services/application/${app.applicationId}`,
+    );
+
+    // Dokploy saw: preflight, registry upsert, provider, snapshot, redeploy, in that order.
+    const order = standIn.calls.map((c) => c.procedure).filter((p, i, all) => p !== all[i - 1]);
+    expect(order.slice(0, 6)).toEqual([
+      "application.one",
+      "registry.all",
+      "registry.create",
+      "application.saveDockerProvider",
+      "deployment.all",
+      "application.redeploy",
+    ]);
+    expect(standIn.callsOf("application.saveDockerProvider")[0]?.input).toEqual({
+      applicationId: app.applicationId,
+      dockerImage: `${image}:${commit}`,
+      username: rig.registryUser,
+      password: rig.registryPassword,
+      registryUrl: rig.registryHost,
+    });
+    const redeploy = standIn.callsOf("application.redeploy")[0]?.input as Record<string, string>;
+    expect(redeploy.title).toBe(`Deploy ${commit.slice(0, 7)}`);
+    expect(redeploy.description).toContain(commit);
+    expect(redeploy.description).toContain("https://github.com/acme/web/actions/runs/4242");
+    expect([...standIn.registries.values()].map((r) => [r.registryUrl, r.username, r.password])).toEqual([
+      [rig.registryHost, rig.registryUser, rig.registryPassword],
+    ]);
+    expect(run.outputs["registry-id"]).toBe([...standIn.registries.keys()][0]);
+
+    // Nothing of ours outlives the run; the user's docker config is untouched.
+    expect(await readFile(join(home, ".docker", "config.json"), "utf8")).toBe(config);
+    expect(run.leftovers).toEqual([]);
+    expectNoSecrets(run, [API_KEY, rig.registryPassword]);
+    expect(run.summary).toContain(served);
+    expect(run.summary).toContain(run.outputs["application-url"]);
+  });
+
+  it("makes no registry write when the same commit is deployed again", async () => {
+    const app = standIn.addApplication();
+    const image = `${rig.registryHost}/${repository()}`;
+    const cwd = await checkout();
+    const env = { GITHUB_SHA: sha(), DOCKER_HOST: rig.dockerHost };
+    const inputs = { ...baseInputs(image, app.applicationId), "dokploy-registry": "true" };
+
+    const first = await runAction({ inputs, env, cwd });
+    expect(first.exitCode).toBe(0);
+    const before = standIn.calls.length;
+    const second = await runAction({ inputs, env, cwd });
+    expect(second.exitCode).toBe(0);
+
+    const secondCalls = standIn.calls.slice(before).map((c) => c.procedure);
+    expect(secondCalls).toContain("registry.all");
+    expect(secondCalls).not.toContain("registry.create");
+    expect(secondCalls).not.toContain("registry.update");
+    expect(second.outputs["registry-id"]).toBe(first.outputs["registry-id"]);
+    expect(standIn.registries.size).toBe(1);
+  });
+
+  it("fails before any Dokploy write when the push is denied, and removes its docker config", async () => {
+    const app = standIn.addApplication();
+    const image = `${rig.registryHost}/${repository()}`;
+    const run = await runAction({
+      inputs: { ...baseInputs(image, app.applicationId), "registry-password": "wrong-password-123" },
+      env: { GITHUB_SHA: sha(), DOCKER_HOST: rig.dockerHost },
+      cwd: await checkout(),
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/::error::docker login to 127\.0\.0\.1:\d+ as ci/);
+    expect(standIn.writes()).toEqual([]);
+    expect(standIn.callsOf().map((c) => c.procedure)).toEqual(["application.one"]);
+    expect(run.leftovers).toEqual([]);
+    expectNoSecrets(run, [API_KEY, "wrong-password-123"]);
+  });
+
+  it("fails on a build error without touching Dokploy", async () => {
+    const app = standIn.addApplication();
+    const cwd = await mkdtemp(join(tmpdir(), "checkout-"));
+    await writeFile(join(cwd, "Dockerfile"), `FROM ${rig.baseImage}\nRUN exit 3\n`);
+    const run = await runAction({
+      inputs: baseInputs(`${rig.registryHost}/${repository()}`, app.applicationId),
+      env: { GITHUB_SHA: sha(), DOCKER_HOST: rig.dockerHost },
+      cwd,
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain("::error::docker build failed");
+    expect(standIn.writes()).toEqual([]);
+  });
+
+  it("stops at the preflight when the key is wrong or the application does not exist", async () => {
+    const app = standIn.addApplication();
+    const image = `${rig.registryHost}/${repository()}`;
+    const env = { GITHUB_SHA: sha(), DOCKER_HOST: rig.dockerHost };
+    const badKey = await runAction({
+      inputs: { ...baseInputs(image, app.applicationId), "dokploy-api-key": "not-the-key" },
+      env,
+    });
+    expect(badKey.exitCode).toBe(1);
+    expect(badKey.stdout).toContain("application.one (HTTP 401)");
+    expect(badKey.stdout).toContain("wrong, expired, rate-limited");
+    const missing = await runAction({ inputs: baseInputs(image, "no-such-app"), env });
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stdout).toContain('Application not found (applicationId "no-such-app"; check application-id)');
+    expect(standIn.writes()).toEqual([]);
+    expect(await registryDigest(image.slice(rig.registryHost.length + 1), env.GITHUB_SHA)).toBeUndefined();
+  });
+
+  it("deploys an image that is already pushed with build: false, over the OpenAPI transport", async () => {
+    const app = standIn.addApplication();
+    const run = await runAction({
+      inputs: {
+        ...baseInputs("ghcr.io/acme/web", app.applicationId),
+        "registry-username": "",
+        "registry-password": "",
+        build: "false",
+        tag: "v1.2.3",
+        "dokploy-api": "openapi",
+        "deploy-method": "deploy",
+      },
+      env: { DOCKER_HOST: rig.dockerHost },
+    });
+    expect(run.exitCode).toBe(0);
+    expect(standIn.calls.every((c) => c.transport === "openapi")).toBe(true);
+    expect(standIn.callsOf("application.saveDockerProvider")[0]?.input).toEqual({
+      applicationId: app.applicationId,
+      dockerImage: "ghcr.io/acme/web:v1.2.3",
+      username: null,
+      password: null,
+      registryUrl: null,
+    });
+    expect(standIn.callsOf("application.deploy")).toHaveLength(1);
+    expect(standIn.callsOf("application.redeploy")).toHaveLength(0);
+    expect(run.outputs.digest).toBe("");
+  });
+});
+
+describe("bad input", () => {
+  const cases: [string, Record<string, string>, string][] = [
+    ["missing application-id", { "application-id": "" }, 'Input "application-id": is required'],
+    ["URL without scheme", { "dokploy-url": "dokploy.example.com" }, 'Input "dokploy-url"'],
+    ["image with uppercase", { image: "ghcr.io/Acme/web" }, 'Input "image"'],
+    [
+      "image with a tag inside",
+      { image: "ghcr.io/acme/web:1.0" },
+      'Input "image": "ghcr.io/acme/web:1.0" contains a tag',
+    ],
+    [
+      "unknown deploy-method",
+      { "deploy-method": "restart" },
+      'Input "deploy-method": "restart" is not one of redeploy, deploy',
+    ],
+    ["non-numeric timeout", { "wait-timeout": "soon" }, 'Input "wait-timeout": "soon" is not a duration'],
+    ["platforms without buildx", { platforms: "linux/amd64,linux/arm64" }, 'Input "platforms": needs docker buildx'],
+  ];
+
+  it.each(cases)("%s: exits 2 naming the input, before any docker or HTTP call", async (_name, override, message) => {
+    const app = standIn.addApplication();
+    const repo = repository();
+    const run = await runAction({
+      inputs: { ...baseInputs(`${rig.registryHost}/${repo}`, app.applicationId), ...override },
+      env: { GITHUB_SHA: sha(), DOCKER_HOST: rig.dockerHost },
+      cwd: await checkout(),
+    });
+    expect(run.exitCode).toBe(2);
+    expect(run.stdout).toContain(`::error::${message}`);
+    expect(standIn.calls).toEqual([]);
+    expect(run.leftovers).toEqual([]);
+    expect(await registryDigest(repo, "latest")).toBeUndefined();
+  });
+});

@@ -1,0 +1,83 @@
+/** Runs the bundled action the way a GitHub runner does: INPUT_* variables, GITHUB_* files. */
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const ACTION = resolve(import.meta.dirname, "../../dist/index.js");
+
+export interface ActionRun {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly outputs: Record<string, string>;
+  readonly summary: string;
+  /** Files left in RUNNER_TEMP after the run. */
+  readonly leftovers: string[];
+  readonly home: string;
+}
+
+/** Parses GITHUB_OUTPUT: `name<<DELIM\nvalue\nDELIM` blocks and `name=value` lines. */
+export function parseOutputFile(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? "";
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
+    if (heredoc) {
+      const [, name = "", delimiter] = heredoc;
+      const value: string[] = [];
+      for (i += 1; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i] ?? "");
+      outputs[name] = value.join("\n");
+    } else if (line.includes("=")) {
+      outputs[line.slice(0, line.indexOf("="))] = line.slice(line.indexOf("=") + 1);
+    }
+  }
+  return outputs;
+}
+
+export interface RunActionOptions {
+  readonly inputs: Record<string, string>;
+  readonly env?: Record<string, string>;
+  readonly cwd?: string;
+  /** HOME to use; a fresh one with a ~/.docker/config.json is made when absent. */
+  readonly home?: string;
+}
+
+export async function runAction(options: RunActionOptions): Promise<ActionRun> {
+  const work = await mkdtemp(join(tmpdir(), "action-run-"));
+  const outputFile = join(work, "output");
+  const summaryFile = join(work, "summary");
+  const runnerTemp = await mkdtemp(join(work, "runner-temp-"));
+  await writeFile(outputFile, "");
+  await writeFile(summaryFile, "");
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: options.home ?? work,
+    GITHUB_ACTIONS: "true",
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    RUNNER_TEMP: runnerTemp,
+    GITHUB_SERVER_URL: "https://github.com",
+    GITHUB_REPOSITORY: "acme/web",
+    GITHUB_RUN_ID: "4242",
+    GITHUB_SHA: "0000000000000000000000000000000000000000",
+    ...options.env,
+  };
+  for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  const child = spawn(process.execPath, [ACTION], { cwd: options.cwd ?? work, env, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const exitCode = await new Promise<number>((resolveExit) => child.on("close", (code) => resolveExit(code ?? -1)));
+  return {
+    exitCode,
+    stdout,
+    stderr,
+    outputs: parseOutputFile(await readFile(outputFile, "utf8")),
+    summary: await readFile(summaryFile, "utf8"),
+    leftovers: await readdir(runnerTemp),
+    home: env.HOME ?? work,
+  };
+}

@@ -1,0 +1,694 @@
+/**
+ * A stand-in for a Dokploy v0.30.2 server, following ../shared/dokploy-api.md and the recorded
+ * transcripts: both transports (tRPC at /api/trpc/<proc>, OpenAPI at /api/<proc>), their
+ * envelopes, error shapes, order of checks, status codes, required-but-nullable keys, the
+ * registryUrl rule, server-side docker login (checked against the real registry over its v2
+ * API), and deployments whose rows appear when the job starts and then end.
+ * It records every call and can inject faults.
+ */
+import { randomBytes } from "node:crypto";
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { z } from "zod";
+
+export const VERSION = "v0.30.2";
+const REGISTRY_URL = /^[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?(:\d{1,5})?$/;
+const REGISTRY_URL_MESSAGE =
+  "Registry URL must be a valid hostname or hostname:port (e.g. registry.example.com or localhost:5000)";
+
+export type Transport = "trpc" | "openapi";
+
+export interface Call {
+  readonly transport: Transport;
+  readonly method: string;
+  readonly procedure: string;
+  readonly input: unknown;
+  readonly status: number;
+  readonly apiKey: string | undefined;
+  readonly at: number;
+}
+
+export interface ApplicationRow {
+  applicationId: string;
+  name: string;
+  appName: string;
+  sourceType: string;
+  applicationStatus: string;
+  dockerImage: string | null;
+  username: string | null;
+  password: string | null;
+  registryUrl: string | null;
+  registryId: string | null;
+  serverId: string | null;
+  environmentId: string;
+  environment: {
+    environmentId: string;
+    name: string;
+    projectId: string;
+    project: { projectId: string; name: string };
+  };
+  [key: string]: unknown;
+}
+
+export interface RegistryRow {
+  registryId: string;
+  registryName: string;
+  imagePrefix: string | null;
+  username: string;
+  password: string;
+  registryUrl: string;
+  createdAt: string;
+  registryType: "cloud";
+  organizationId: string;
+  serverId?: string | null;
+}
+
+export interface DeploymentRow {
+  deploymentId: string;
+  title: string | null;
+  description: string | null;
+  status: "running" | "done" | "error" | "cancelled";
+  logPath: string;
+  pid: null;
+  applicationId: string;
+  composeId: null;
+  serverId: string | null;
+  isPreviewDeployment: boolean;
+  previewDeploymentId: null;
+  createdAt: string;
+  startedAt: string;
+  finishedAt: string | null;
+  errorMessage: string | null;
+  scheduleId: null;
+  backupId: null;
+  rollbackId: null;
+  volumeBackupId: null;
+  buildServerId: null;
+}
+
+/** How the next deployment of an application goes. */
+export interface DeploymentScript {
+  /** Delay between the trigger and the row appearing (the worker starting the job). */
+  readonly startDelayMs?: number;
+  /** Time from start to the final status. */
+  readonly durationMs?: number;
+  readonly outcome?: "done" | "error" | "cancelled";
+  /** Log lines written while it runs. */
+  readonly log?: readonly string[];
+}
+
+/** A fault for the next `times` calls of a procedure (or of every procedure with "*"). */
+export interface Fault {
+  readonly procedure: string;
+  readonly times?: number;
+  /** Answer with this status (and body) instead of running the procedure. */
+  readonly status?: number;
+  readonly body?: string;
+  /** Destroy the connection without answering. */
+  readonly reset?: boolean;
+  /** Destroy the connection AFTER the procedure ran (an ambiguous failure). */
+  readonly resetAfter?: boolean;
+  /** Wait this long before answering. */
+  readonly delayMs?: number;
+}
+
+export interface StandInOptions {
+  readonly apiKey: string;
+  /** Added to every answer. */
+  readonly latencyMs?: number;
+  readonly deployment?: DeploymentScript;
+}
+
+function nanoid(): string {
+  return randomBytes(16).toString("base64url").slice(0, 21);
+}
+
+// ---- input schemas, as Dokploy's routers declare them (zod 4)
+
+const schemas: Record<string, z.ZodType> = {
+  "settings.health": z.any(),
+  "settings.getDokployVersion": z.any(),
+  "registry.all": z.any(),
+  "registry.one": z.object({ registryId: z.string().min(1) }),
+  "registry.remove": z.object({ registryId: z.string().optional() }).required(),
+  "registry.create": z.object({
+    registryName: z.string().min(1),
+    username: z.string().min(1),
+    password: z.string().min(1),
+    registryUrl: z.string().refine((v) => v === "" || REGISTRY_URL.test(v), { message: REGISTRY_URL_MESSAGE }),
+    registryType: z.enum(["cloud"]),
+    imagePrefix: z.string().nullable().optional().nonoptional(),
+    serverId: z.string().optional(),
+  }),
+  "registry.update": z.object({
+    registryId: z.string().min(1),
+    registryName: z.string().min(1).optional(),
+    username: z.string().min(1).optional(),
+    password: z.string().min(1).optional(),
+    registryUrl: z
+      .string()
+      .refine((v) => v === "" || REGISTRY_URL.test(v), { message: REGISTRY_URL_MESSAGE })
+      .optional(),
+    registryType: z.enum(["cloud"]).optional(),
+    imagePrefix: z.string().nullable().optional(),
+    serverId: z.string().optional(),
+  }),
+  "application.one": z.object({ applicationId: z.string().min(1) }),
+  "application.saveDockerProvider": z
+    .object({
+      applicationId: z.string().optional(),
+      dockerImage: z.string().nullable().optional(),
+      username: z.string().nullable().optional(),
+      password: z.string().nullable().optional(),
+      registryUrl: z.string().nullable().optional(),
+    })
+    .required(),
+  "application.redeploy": z.object({
+    applicationId: z.string().min(1),
+    title: z.string().optional(),
+    description: z.string().optional(),
+  }),
+  "application.deploy": z.object({
+    applicationId: z.string().min(1),
+    title: z.string().optional(),
+    description: z.string().optional(),
+  }),
+  "deployment.all": z.object({ applicationId: z.string().min(1) }),
+};
+
+const QUERIES = new Set([
+  "settings.health",
+  "settings.getDokployVersion",
+  "registry.all",
+  "registry.one",
+  "application.one",
+  "deployment.all",
+]);
+const PUBLIC = new Set(["settings.health"]);
+
+const TRPC_CODES: Record<number, [number, string]> = {
+  400: [-32600, "BAD_REQUEST"],
+  401: [-32001, "UNAUTHORIZED"],
+  403: [-32003, "FORBIDDEN"],
+  404: [-32004, "NOT_FOUND"],
+  405: [-32005, "METHOD_NOT_SUPPORTED"],
+  415: [-32015, "UNSUPPORTED_MEDIA_TYPE"],
+  500: [-32603, "INTERNAL_SERVER_ERROR"],
+};
+
+class ProcedureError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly zod?: z.ZodError,
+  ) {
+    super(message);
+  }
+}
+
+/** JSON.parse's message as the server's Node prints it (with line and column). */
+function jsonParseMessage(text: string): string {
+  try {
+    JSON.parse(text);
+    return "";
+  } catch (error) {
+    const message = (error as Error).message;
+    const match = /at position (\d+)$/.exec(message);
+    if (!match) return message;
+    const position = Number(match[1]);
+    const before = text.slice(0, position).split("\n");
+    return `${message} (line ${String(before.length)} column ${String((before.at(-1)?.length ?? 0) + 1)})`;
+  }
+}
+
+function isoNow(): string {
+  return new Date().toISOString();
+}
+
+function logTimestamp(date: Date): string {
+  return date
+    .toISOString()
+    .slice(0, 19)
+    .replace("T", ":")
+    .replace(/:(\d\d):(\d\d)$/, ":$1:$2");
+}
+
+export class DokployStandIn {
+  readonly calls: Call[] = [];
+  readonly applications = new Map<string, ApplicationRow>();
+  readonly registries = new Map<string, RegistryRow>();
+  readonly deployments = new Map<string, DeploymentRow[]>();
+  /** Log text per logPath. */
+  readonly logs = new Map<string, string>();
+  private faults: (Fault & { left: number })[] = [];
+  private readonly scripts = new Map<string, DeploymentScript[]>();
+  private readonly queues = new Map<string, Promise<void>>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly sockets = new Set<Socket>();
+  private server?: Server;
+  url = "";
+  readonly organizationId = nanoid();
+
+  constructor(readonly options: StandInOptions) {}
+
+  // ---- set-up helpers for tests
+
+  addApplication(overrides: Partial<ApplicationRow> = {}): ApplicationRow {
+    const applicationId = overrides.applicationId ?? nanoid();
+    const projectId = nanoid();
+    const environmentId = nanoid();
+    const name = overrides.name ?? "demo-app";
+    const app: ApplicationRow = {
+      applicationId,
+      name,
+      appName: `${name}-${randomBytes(3).toString("hex")}`,
+      sourceType: "github",
+      applicationStatus: "idle",
+      dockerImage: null,
+      username: null,
+      password: null,
+      registryUrl: null,
+      registryId: null,
+      serverId: null,
+      environmentId,
+      environment: {
+        environmentId,
+        name: "production",
+        projectId,
+        project: { projectId, name: "live-demo" },
+      },
+      domains: [],
+      ...overrides,
+    };
+    this.applications.set(applicationId, app);
+    this.deployments.set(applicationId, []);
+    return app;
+  }
+
+  addRegistry(fields: Omit<RegistryRow, "registryId" | "createdAt" | "registryType" | "organizationId">): RegistryRow {
+    const row: RegistryRow = {
+      registryId: nanoid(),
+      createdAt: isoNow(),
+      registryType: "cloud",
+      organizationId: this.organizationId,
+      ...fields,
+    };
+    this.registries.set(row.registryId, row);
+    return row;
+  }
+
+  /** Scripts the next deployments of an application, in order. */
+  scriptDeployments(applicationId: string, ...scripts: DeploymentScript[]): void {
+    this.scripts.set(applicationId, [...(this.scripts.get(applicationId) ?? []), ...scripts]);
+  }
+
+  inject(fault: Fault): void {
+    this.faults.push({ ...fault, left: fault.times ?? 1 });
+  }
+
+  /** Calls of a procedure (or all), in order. */
+  callsOf(procedure?: string): Call[] {
+    return procedure ? this.calls.filter((c) => c.procedure === procedure) : [...this.calls];
+  }
+
+  /** Successful calls that changed something. */
+  writes(): Call[] {
+    return this.calls.filter((c) => !QUERIES.has(c.procedure) && c.status === 200);
+  }
+
+  // ---- lifecycle
+
+  async start(port = 0): Promise<string> {
+    const server = createServer((req, res) => {
+      void this.handle(req, res);
+    });
+    server.on("connection", (socket) => {
+      this.sockets.add(socket);
+      socket.on("close", () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+    this.server = server;
+    this.url = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => {
+      if (!this.server) resolve();
+      else this.server.close(() => resolve());
+    });
+  }
+
+  /** Resolves when every queued deployment has ended. */
+  async settled(): Promise<void> {
+    await Promise.all(this.queues.values());
+  }
+
+  // ---- HTTP
+
+  private takeFault(procedure: string): Fault | undefined {
+    const fault = this.faults.find((f) => f.left > 0 && (f.procedure === procedure || f.procedure === "*"));
+    if (fault) fault.left -= 1;
+    return fault;
+  }
+
+  private async readBody(req: IncomingMessage): Promise<string> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString("utf8");
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const body = await this.readBody(req);
+    if (this.options.latencyMs) await this.sleep(this.options.latencyMs);
+    const trpc = url.pathname.startsWith("/api/trpc/");
+    const openapi = !trpc && url.pathname.startsWith("/api/");
+    if (!trpc && !openapi) {
+      res.writeHead(404, { "content-type": "text/html" }).end("<!DOCTYPE html><html><body>404</body></html>");
+      return;
+    }
+    const procedure = url.pathname.slice(trpc ? "/api/trpc/".length : "/api/".length);
+    const apiKey = req.headers["x-api-key"] as string | undefined;
+    const fault = this.takeFault(procedure);
+    if (fault?.delayMs) await this.sleep(fault.delayMs);
+    if (fault?.reset) {
+      this.record(trpc ? "trpc" : "openapi", req.method ?? "", procedure, undefined, 0, apiKey);
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.status) {
+      this.record(trpc ? "trpc" : "openapi", req.method ?? "", procedure, undefined, fault.status, apiKey);
+      res
+        .writeHead(fault.status, { "content-type": "text/html" })
+        .end(fault.body ?? `<html><body><h1>${String(fault.status)}</h1></body></html>`);
+      return;
+    }
+    const answer = trpc
+      ? await this.handleTrpc(req, url, body, procedure, apiKey)
+      : await this.handleOpenApi(req, url, body, procedure, apiKey);
+    this.record(trpc ? "trpc" : "openapi", req.method ?? "", procedure, answer.input, answer.status, apiKey);
+    if (fault?.resetAfter) {
+      req.socket.destroy();
+      return;
+    }
+    res.writeHead(answer.status, answer.headers).end(answer.body);
+  }
+
+  private record(
+    transport: Transport,
+    method: string,
+    procedure: string,
+    input: unknown,
+    status: number,
+    apiKey: string | undefined,
+  ): void {
+    this.calls.push({ transport, method, procedure, input, status, apiKey, at: Date.now() });
+  }
+
+  private async handleTrpc(
+    req: IncomingMessage,
+    url: URL,
+    body: string,
+    procedure: string,
+    apiKey: string | undefined,
+  ): Promise<{ status: number; headers: Record<string, string>; body: string; input?: unknown }> {
+    const json = { "content-type": "application/json" };
+    const error = (status: number, message: string, zod?: z.ZodError, path: string | null = procedure) => {
+      const [code, name] = TRPC_CODES[status] ?? [-32603, "INTERNAL_SERVER_ERROR"];
+      const data: Record<string, unknown> = { code: name, httpStatus: status };
+      if (path !== null) data.path = path;
+      data.zodError = zod ? z.flattenError(zod) : null;
+      return {
+        status,
+        headers: status === 415 ? { "content-type": "text/plain;charset=UTF-8" } : json,
+        body: JSON.stringify({ error: { json: { message, code, data } } }),
+      };
+    };
+    const schema = schemas[procedure];
+    if (!schema) return error(404, `No procedure found on path "${procedure}"`);
+    const isQuery = QUERIES.has(procedure);
+    if (req.method === "GET" && !isQuery)
+      return error(405, `Unsupported GET-request to mutation procedure at path "${procedure}"`);
+    if (req.method === "POST" && isQuery)
+      return error(405, `Unsupported POST-request to query procedure at path "${procedure}"`);
+    if (req.method === "POST") {
+      const type = req.headers["content-type"] ?? "";
+      if (type !== "" && !type.startsWith("application/json")) {
+        return error(415, `Unsupported content-type "${type.split(";")[0] ?? type}`, undefined, null);
+      }
+    }
+    if (!PUBLIC.has(procedure) && apiKey !== this.options.apiKey) return error(401, "UNAUTHORIZED");
+    let envelope: unknown;
+    const raw = req.method === "GET" ? url.searchParams.get("input") : body;
+    if (raw !== null && raw !== "") {
+      const message = jsonParseMessage(raw);
+      if (message) return error(400, message);
+      envelope = JSON.parse(raw);
+    }
+    const input = typeof envelope === "object" && envelope !== null ? (envelope as { json?: unknown }).json : undefined;
+    try {
+      const value = await this.run(procedure, schema, input);
+      const data = value === undefined ? { json: null, meta: { values: ["undefined"], v: 1 } } : { json: value };
+      return { status: 200, headers: json, body: JSON.stringify({ result: { data } }), input };
+    } catch (e) {
+      if (!(e instanceof ProcedureError)) throw e;
+      if (e.zod) return { ...error(400, JSON.stringify(e.zod.issues, null, 2), e.zod), input };
+      return { ...error(e.status, e.message), input };
+    }
+  }
+
+  private async handleOpenApi(
+    req: IncomingMessage,
+    url: URL,
+    body: string,
+    procedure: string,
+    apiKey: string | undefined,
+  ): Promise<{ status: number; headers: Record<string, string>; body: string; input?: unknown }> {
+    const json = { "content-type": "application/json" };
+    const error = (status: number, message: string, path: string | null = procedure) => {
+      const [, name] = TRPC_CODES[status] ?? [0, "INTERNAL_SERVER_ERROR"];
+      const data: Record<string, unknown> = { code: name, httpStatus: status };
+      if (path !== null) data.path = path;
+      data.zodError = null;
+      return { status, headers: json, body: JSON.stringify({ message, code: name, data }) };
+    };
+    // Body JSON is parsed before the key check.
+    const type = req.headers["content-type"] ?? "";
+    let parsedBody: unknown;
+    if (req.method === "POST" && type.startsWith("application/json") && body !== "") {
+      if (jsonParseMessage(body)) return { status: 400, headers: {}, body: "Invalid JSON" };
+      parsedBody = JSON.parse(body);
+    }
+    if (apiKey !== this.options.apiKey) {
+      return {
+        status: 401,
+        headers: { "content-type": "application/json; charset=utf-8" },
+        body: JSON.stringify({ message: "Unauthorized" }),
+      };
+    }
+    const schema = schemas[procedure];
+    const isQuery = QUERIES.has(procedure);
+    if (!schema || (req.method === "GET") !== isQuery) return error(404, "Not found", null);
+    if (req.method === "POST") {
+      if (type === "") return error(415, "Missing content-type header");
+      if (!type.startsWith("application/json"))
+        return error(415, `Unsupported content-type "${type.split(";")[0] ?? type}`);
+    }
+    const input = isQuery ? (url.search ? Object.fromEntries(url.searchParams) : {}) : (parsedBody ?? {});
+    try {
+      const value = await this.run(procedure, schema, input);
+      return { status: 200, headers: json, body: value === undefined ? "" : JSON.stringify(value), input };
+    } catch (e) {
+      if (!(e instanceof ProcedureError)) throw e;
+      if (e.zod) {
+        return {
+          status: 400,
+          headers: json,
+          body: JSON.stringify({
+            message: "Input validation failed",
+            code: "BAD_REQUEST",
+            data: { code: "BAD_REQUEST", httpStatus: 400, path: procedure, zodError: z.flattenError(e.zod) },
+            issues: e.zod.issues,
+          }),
+          input,
+        };
+      }
+      return { ...error(e.status, e.message), input };
+    }
+  }
+
+  // ---- procedures
+
+  private async run(procedure: string, schema: z.ZodType, rawInput: unknown): Promise<unknown> {
+    const parsed = schema.safeParse(rawInput);
+    if (!parsed.success) throw new ProcedureError(400, "validation", parsed.error);
+    const input = parsed.data as Record<string, string | null | undefined>;
+    switch (procedure) {
+      case "settings.health":
+        return { status: "ok" };
+      case "settings.getDokployVersion":
+        return VERSION;
+      case "registry.all":
+        return [...this.registries.values()];
+      case "registry.one": {
+        const { password: _password, ...row } = this.registry(input.registryId);
+        return row;
+      }
+      case "registry.remove": {
+        const row = this.registry(input.registryId);
+        this.registries.delete(row.registryId);
+        return row;
+      }
+      case "registry.create": {
+        const fields = input as unknown as Omit<RegistryRow, "registryId" | "createdAt" | "organizationId">;
+        await this.dockerLogin(fields.registryUrl, fields.username, fields.password);
+        const row = this.addRegistry({
+          registryName: fields.registryName,
+          imagePrefix: fields.imagePrefix,
+          username: fields.username,
+          password: fields.password,
+          registryUrl: fields.registryUrl,
+          serverId: fields.serverId ?? null,
+        });
+        return row;
+      }
+      case "registry.update": {
+        const row = this.registry(input.registryId);
+        // Dokploy writes the row first, then logs in: a rejected password is stored anyway.
+        for (const [key, value] of Object.entries(input)) {
+          if (key !== "registryId" && value !== undefined) (row as unknown as Record<string, unknown>)[key] = value;
+        }
+        await this.dockerLogin(row.registryUrl, row.username, row.password);
+        return true;
+      }
+      case "application.one": {
+        const app = this.application(input.applicationId);
+        return { ...app, deployments: [...(this.deployments.get(app.applicationId) ?? [])] };
+      }
+      case "application.saveDockerProvider": {
+        const app = this.application(input.applicationId);
+        app.dockerImage = input.dockerImage ?? null;
+        app.username = input.username ?? null;
+        app.password = input.password ?? null;
+        app.registryUrl = input.registryUrl ?? null;
+        app.sourceType = "docker";
+        app.applicationStatus = "idle";
+        return true;
+      }
+      case "application.redeploy":
+      case "application.deploy": {
+        const app = this.application(input.applicationId);
+        this.queueDeployment(app, input.title ?? null, input.description ?? null);
+        return undefined;
+      }
+      case "deployment.all":
+        return [...(this.deployments.get(input.applicationId ?? "") ?? [])];
+      default:
+        throw new ProcedureError(404, `No procedure found on path "${procedure}"`);
+    }
+  }
+
+  private application(id: string | null | undefined): ApplicationRow {
+    const app = this.applications.get(id ?? "");
+    if (!app) throw new ProcedureError(404, "Application not found");
+    return app;
+  }
+
+  private registry(id: string | null | undefined): RegistryRow {
+    const row = this.registries.get(id ?? "");
+    if (!row) throw new ProcedureError(404, "Registry not found");
+    return row;
+  }
+
+  /** Dokploy runs `docker login` on its host; we ask the registry's v2 API the same question. */
+  private async dockerLogin(registryUrl: string, username: string, password: string): Promise<void> {
+    const command = `Command execution failed: Command failed: printf %s '***' | docker login '${registryUrl}' -u '${username}' --password-stdin\n`;
+    if (!/^(127\.\d+\.\d+\.\d+|localhost)(:\d+)?$/.test(registryUrl)) {
+      const host = registryUrl === "" ? "registry-1.docker.io" : (registryUrl.split(":")[0] ?? registryUrl);
+      throw new ProcedureError(
+        400,
+        `${command}Error response from daemon: Get "https://${host}/v2/": dial tcp: lookup ${host} on 10.255.255.53:53: no such host\n`,
+      );
+    }
+    const auth = Buffer.from(`${username}:${password}`).toString("base64");
+    let status: number;
+    try {
+      const res = await fetch(`http://${registryUrl}/v2/`, { headers: { authorization: `Basic ${auth}` } });
+      status = res.status;
+    } catch (error) {
+      throw new ProcedureError(
+        400,
+        `${command}Error response from daemon: Get "http://${registryUrl}/v2/": ${(error as Error).message}\n`,
+      );
+    }
+    if (status === 401) {
+      throw new ProcedureError(
+        400,
+        `${command}Error response from daemon: login attempt to http://${registryUrl}/v2/ failed with status: 401 Unauthorized\n`,
+      );
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve();
+      }, ms);
+      this.timers.add(timer);
+    });
+  }
+
+  /** Jobs of one application run one after another; the row appears when the job starts. */
+  private queueDeployment(app: ApplicationRow, title: string | null, description: string | null): void {
+    const script = this.scripts.get(app.applicationId)?.shift() ?? this.options.deployment ?? {};
+    const previous = this.queues.get(app.applicationId) ?? Promise.resolve();
+    const job = previous.then(async () => {
+      await this.sleep(script.startDelayMs ?? 25);
+      const started = new Date();
+      const logPath = `/etc/dokploy/logs/${app.appName}/${app.appName}-${logTimestamp(started)}.log`;
+      const row: DeploymentRow = {
+        deploymentId: nanoid(),
+        title,
+        description,
+        status: "running",
+        logPath,
+        pid: null,
+        applicationId: app.applicationId,
+        composeId: null,
+        serverId: app.serverId,
+        isPreviewDeployment: false,
+        previewDeploymentId: null,
+        createdAt: started.toISOString(),
+        startedAt: started.toISOString(),
+        finishedAt: null,
+        errorMessage: null,
+        scheduleId: null,
+        backupId: null,
+        rollbackId: null,
+        volumeBackupId: null,
+        buildServerId: null,
+      };
+      const rows = this.deployments.get(app.applicationId) ?? [];
+      rows.unshift(row);
+      rows.splice(11);
+      this.deployments.set(app.applicationId, rows);
+      app.applicationStatus = "running";
+      const outcome = script.outcome ?? "done";
+      const lines = script.log ?? [
+        "Initializing deployment",
+        ...(outcome === "error" ? ["Error occurred ❌, check the logs for details."] : []),
+      ];
+      this.logs.set(logPath, `${lines.join("\n")}\n`);
+      await this.sleep(script.durationMs ?? 100);
+      row.status = outcome;
+      row.finishedAt = isoNow();
+      app.applicationStatus = outcome === "done" ? "done" : "error";
+    });
+    this.queues.set(app.applicationId, job);
+  }
+}

@@ -1,0 +1,150 @@
+import { describe, expect, it } from "vitest";
+import { type CiContext, ConfigError, INPUTS, type RawInputs, parseConfig, parseDuration, splitList } from "./imports";
+
+const ci: CiContext = {
+  sha: "3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c",
+  repository: "acme/web",
+  repositoryUrl: "https://github.com/acme/web",
+  runUrl: "https://github.com/acme/web/actions/runs/7",
+  commitMessage: "Fix the login page\n\nLonger body",
+};
+
+const valid: RawInputs = {
+  "dokploy-url": "https://dokploy.example.com/",
+  "dokploy-api-key": "key-123",
+  "application-id": "UuH3SNuDvHGux046xpNIw",
+  image: "ghcr.io/acme/web",
+};
+
+function parse(overrides: RawInputs = {}, context: CiContext = ci) {
+  return parseConfig({ ...valid, ...overrides }, context);
+}
+
+function problem(overrides: RawInputs, context: CiContext = ci): ConfigError {
+  try {
+    parse(overrides, context);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("parseConfig", () => {
+  it("fills every default from the CI context", () => {
+    const config = parse();
+    expect(config.dokployUrl).toBe("https://dokploy.example.com");
+    expect(config.tag).toBe(ci.sha);
+    expect(config.deployTitle).toBe("Deploy 3f2c1ab");
+    expect(config.deployDescription).toBe(`Commit ${ci.sha}: Fix the login page\nRun: ${ci.runUrl ?? ""}`);
+    expect(config.registry).toBe("ghcr.io");
+    expect(config.deployMethod).toBe("redeploy");
+    expect(config.transport).toBe("trpc");
+    expect(config.wait).toBe(true);
+    expect(config.waitTimeoutSeconds).toBe(600);
+    expect(config.build).toBe(true);
+    expect(config.context).toBe(".");
+    expect(config.push).toBeUndefined();
+    expect(config.pull).toBeUndefined();
+  });
+
+  it("uses the push credentials for pulling unless pull credentials are given", () => {
+    expect(parse({ "registry-username": "u", "registry-password": "p" }).pull).toEqual({
+      username: "u",
+      password: "p",
+    });
+    expect(
+      parse({ "registry-username": "u", "registry-password": "p", "pull-username": "r", "pull-password": "ro" }).pull,
+    ).toEqual({ username: "r", password: "ro" });
+  });
+
+  it("splits lists on newlines, and on commas only where values never hold one", () => {
+    const config = parse({
+      "extra-tags": "latest, stable\nv1",
+      "build-args": "A=1,2\nB=x",
+      labels: "com.example.team=web",
+      platforms: "linux/amd64,linux/arm64",
+    });
+    expect(config.extraTags).toEqual(["latest", "stable", "v1"]);
+    expect(config.buildArgs).toEqual(["A=1,2", "B=x"]);
+    expect(config.platforms).toEqual(["linux/amd64", "linux/arm64"]);
+    expect(splitList("a\n\n# comment\n b ", false)).toEqual(["a", "b"]);
+  });
+
+  it.each([
+    ["600", 600],
+    ["90s", 90],
+    ["10m", 600],
+    ["1h", 3600],
+    ["1.5m", 90],
+  ])("reads the duration %s as %d s", (text, seconds) => {
+    expect(parseDuration(text)).toBe(seconds);
+  });
+
+  it("keeps the dokploy-url path of a sub-path install, without a trailing /api", () => {
+    expect(parse({ "dokploy-url": "https://example.com/dokploy/api/" }).dokployUrl).toBe("https://example.com/dokploy");
+  });
+
+  it.each<[string, RawInputs, string, RegExp]>([
+    ["missing application-id", { "application-id": "" }, "application-id", /is required/],
+    ["application-id with spaces", { "application-id": "my app" }, "application-id", /not an application ID/],
+    ["missing api key", { "dokploy-api-key": " " }, "dokploy-api-key", /is required/],
+    ["url without scheme", { "dokploy-url": "dokploy.example.com" }, "dokploy-url", /not a URL/],
+    ["url with ftp scheme", { "dokploy-url": "ftp://dokploy.example.com" }, "dokploy-url", /https:\/\/ or http:\/\//],
+    ["url with credentials", { "dokploy-url": "https://u:p@dokploy.example.com" }, "dokploy-url", /credentials/],
+    ["missing url", { "dokploy-url": "" }, "dokploy-url", /is required/],
+    ["image with uppercase", { image: "ghcr.io/Acme/web" }, "image", /lowercase/],
+    ["image with tag", { image: "ghcr.io/acme/web:1.0" }, "image", /contains a tag/],
+    ["image with digest", { image: `ghcr.io/acme/web@sha256:${"a".repeat(64)}` }, "image", /contains a digest/],
+    ["image with scheme", { image: "https://ghcr.io/acme/web" }, "image", /URL scheme/],
+    ["empty image", { image: "" }, "image", /is empty/],
+    ["bad tag", { tag: "-leading-dash" }, "tag", /not a valid tag/],
+    ["tag too long", { tag: "a".repeat(129) }, "tag", /not a valid tag/],
+    ["bad extra tag", { "extra-tags": "latest,bad tag" }, "extra-tags", /not a valid tag/],
+    ["unknown deploy-method", { "deploy-method": "restart" }, "deploy-method", /not one of redeploy, deploy/],
+    ["unknown transport", { "dokploy-api": "graphql" }, "dokploy-api", /not one of trpc, openapi/],
+    ["non-numeric timeout", { "wait-timeout": "soon" }, "wait-timeout", /not a duration/],
+    ["zero timeout", { "wait-timeout": "0" }, "wait-timeout", /out of range/],
+    ["boolean typo", { wait: "yes please" }, "wait", /not a boolean/],
+    ["dry-run typo", { "dry-run": "1" }, "dry-run", /not a boolean/],
+    ["build-arg without key", { "build-args": "=x" }, "build-args", /not a valid build argument/],
+    ["label without value", { labels: "team" }, "labels", /KEY=VALUE/],
+    ["platform typo", { platforms: "amd64" }, "platforms", /os\/arch/],
+    ["secret without id", { "build-secrets": "src=.npmrc" }, "build-secrets", /id=NAME/],
+    ["password without user", { "registry-password": "p" }, "registry-username", /required when registry-password/],
+    ["user without password", { "registry-username": "u" }, "registry-password", /required when registry-username/],
+    ["pull user without password", { "pull-username": "u" }, "pull-password", /required when pull-username/],
+    ["registry of another host", { registry: "docker.io" }, "registry", /not the registry of image/],
+    ["dokploy-registry without credentials", { "dokploy-registry": "true" }, "dokploy-registry", /no credentials/],
+  ])("rejects %s, naming the input", (_name, overrides, input, message) => {
+    const error = problem(overrides);
+    expect(error.input).toBe(input);
+    expect(error.message).toContain(`Input "${input}"`);
+    expect(error.message).toMatch(message);
+    expect(error.exitCode).toBe(2);
+  });
+
+  it("needs a tag when the CI context has no commit", () => {
+    const error = problem({}, { sha: "" });
+    expect(error.input).toBe("tag");
+    expect(parse({ tag: "v1" }, { sha: "" }).deployTitle).toBe("Deploy v1");
+  });
+
+  it("names every bad input at once", () => {
+    const error = problem({ "application-id": "", image: "Bad" });
+    expect(error.message).toContain('Input "application-id"');
+    expect(error.message).toContain('Input "image"');
+  });
+
+  it("never puts a secret in an error message", () => {
+    const error = problem({ "dokploy-api-key": "s3cret-key", "registry-password": "hunter2" });
+    expect(error.message).not.toContain("hunter2");
+    expect(error.message).not.toContain("s3cret-key");
+  });
+
+  it("has one row per input with a description", () => {
+    const names = INPUTS.map((i) => i.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const input of INPUTS) expect(input.description.length).toBeGreaterThan(10);
+  });
+});
