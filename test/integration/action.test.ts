@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { type ActionRun, runAction } from "../support/action";
 import { DokployStandIn } from "../support/dokploy-stand-in";
+import { removeTempDirs, tempDir } from "../support/temp";
 
 const rig = inject("rig");
 const API_KEY = `key-${randomBytes(12).toString("hex")}`;
@@ -20,9 +20,11 @@ afterEach(async () => {
   await standIn.stop();
 });
 
+afterAll(removeTempDirs);
+
 /** A repository checkout: a small Dockerfile with a RUN step, unique per test. */
 async function checkout(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "checkout-"));
+  const dir = await tempDir("checkout");
   const marker = randomBytes(6).toString("hex");
   await writeFile(
     join(dir, "Dockerfile"),
@@ -33,7 +35,7 @@ async function checkout(): Promise<string> {
 
 /** A HOME whose ~/.docker/config.json must survive the run unchanged. */
 async function homeWithDockerConfig(): Promise<{ home: string; config: string }> {
-  const home = await mkdtemp(join(tmpdir(), "home-"));
+  const home = await tempDir("home");
   await mkdir(join(home, ".docker"));
   const config = JSON.stringify(
     { auths: { "other.example.com": { auth: "dXNlcjpwYXNz" } }, psFormat: "table" },
@@ -196,7 +198,7 @@ describe("the action, end to end against a real engine and registry", () => {
 
   it("fails on a build error without touching Dokploy", async () => {
     const app = standIn.addApplication();
-    const cwd = await mkdtemp(join(tmpdir(), "checkout-"));
+    const cwd = await tempDir("checkout");
     await writeFile(join(cwd, "Dockerfile"), `FROM ${rig.baseImage}\nRUN exit 3\n`);
     const run = await runAction({
       inputs: baseInputs(`${rig.registryHost}/${repository()}`, app.applicationId),

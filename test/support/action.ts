@@ -1,6 +1,6 @@
 /** Runs the bundled action the way a GitHub runner does: INPUT_* variables, GITHUB_* files. */
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -14,7 +14,6 @@ export interface ActionRun {
   readonly summary: string;
   /** Files left in RUNNER_TEMP after the run. */
   readonly leftovers: string[];
-  readonly home: string;
 }
 
 /** Parses GITHUB_OUTPUT: `name<<DELIM\nvalue\nDELIM` blocks and `name=value` lines. */
@@ -71,13 +70,14 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   const exitCode = await new Promise<number>((resolveExit) => child.on("close", (code) => resolveExit(code ?? -1)));
-  return {
+  const result = {
     exitCode,
     stdout,
     stderr,
     outputs: parseOutputFile(await readFile(outputFile, "utf8")),
     summary: await readFile(summaryFile, "utf8"),
     leftovers: await readdir(runnerTemp),
-    home: env.HOME ?? work,
   };
+  await rm(work, { recursive: true, force: true });
+  return result;
 }

@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { openSync, closeSync } from "node:fs";
-import { mkdir, mkdtemp, rm, symlink, writeFile, copyFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -45,6 +45,16 @@ async function stopChild(child: ChildProcess, timeoutMs = 20_000): Promise<void>
   const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
   await exited;
   clearTimeout(timer);
+}
+
+/** Unmounts what dockerd left mounted under `root` (its network namespace), deepest first. */
+async function unmountUnder(root: string): Promise<void> {
+  const mounts = (await readFile("/proc/self/mounts", "utf8"))
+    .split("\n")
+    .map((line) => line.split(" ")[1] ?? "")
+    .filter((point) => point.startsWith(`${root}/`))
+    .sort((a, b) => b.length - a.length);
+  for (const point of mounts) await run("umount", ["-l", point]).catch(() => undefined);
 }
 
 export async function freePort(): Promise<number> {
@@ -105,6 +115,7 @@ export async function startEngine(): Promise<Engine> {
     );
   } catch (error) {
     await stopChild(child);
+    await unmountUnder(root);
     throw error;
   }
   return {
@@ -113,6 +124,7 @@ export async function startEngine(): Promise<Engine> {
     docker,
     stop: async () => {
       await stopChild(child);
+      await unmountUnder(root);
       await rm(root, { recursive: true, force: true }).catch(() => undefined);
     },
   };

@@ -1,0 +1,51 @@
+import { execFile } from "node:child_process";
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { Docker } from "../../src/core/docker";
+import { tempDockerConfigs } from "../../src/platform/docker-config";
+import { nodeExec } from "../../src/platform/exec";
+import { MemoryLogger } from "../support/loggers";
+
+const rig = inject("rig");
+const run = promisify(execFile);
+const dirs: string[] = [];
+
+afterAll(async () => {
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+describe("the temporary docker config with the real docker CLI", () => {
+  it("keeps CLI plugins of the user's config working and writes the login only to itself", async () => {
+    const user = await mkdtemp(join(tmpdir(), "user-docker-"));
+    const temp = await mkdtemp(join(tmpdir(), "runner-temp-"));
+    dirs.push(user, temp);
+    const userConfig = JSON.stringify({ auths: {} });
+    await writeFile(join(user, "config.json"), userConfig);
+    await mkdir(join(user, "cli-plugins"));
+    // A CLI plugin as an earlier step would install it (setup-buildx-action does the same for buildx).
+    const plugin = join(user, "cli-plugins", "docker-hello");
+    await writeFile(
+      plugin,
+      `#!/bin/sh\nif [ "$1" = docker-cli-plugin-metadata ]; then echo '{"SchemaVersion":"0.1.0","Vendor":"test","Version":"1.0","ShortDescription":"hello"}'; exit 0; fi\necho "hello from plugin"\n`,
+    );
+    await chmod(plugin, 0o755);
+
+    const config = await tempDockerConfigs(user, temp)(rig.registryHost);
+    const env = { ...process.env, DOCKER_CONFIG: config.dir, DOCKER_HOST: rig.dockerHost };
+    expect((await run("docker", ["hello"], { env })).stdout.trim()).toBe("hello from plugin");
+
+    const docker = new Docker(nodeExec, new MemoryLogger(), { DOCKER_HOST: rig.dockerHost }).withConfigDir(config.dir);
+    await docker.login(rig.registryHost, { username: rig.registryUser, password: rig.registryPassword });
+    const written = JSON.parse(await readFile(join(config.dir, "config.json"), "utf8")) as {
+      auths: Record<string, unknown>;
+    };
+    expect(Object.keys(written.auths)).toEqual([rig.registryHost]);
+    expect(await readFile(join(user, "config.json"), "utf8")).toBe(userConfig);
+
+    await config.remove();
+    expect(await readFile(join(user, "config.json"), "utf8")).toBe(userConfig);
+  });
+});

@@ -1,0 +1,207 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { DokployStandIn } from "../support/dokploy-stand-in";
+import { MemoryLogger } from "../support/loggers";
+import { DokployClient, DokployError, Dokploy, Redactor, type Transport } from "./imports";
+
+const KEY = "the-api-key-1234567890";
+let standIn: DokployStandIn;
+let logger: MemoryLogger;
+
+beforeEach(async () => {
+  standIn = new DokployStandIn({ apiKey: KEY });
+  await standIn.start();
+  logger = new MemoryLogger();
+});
+
+afterEach(async () => {
+  await standIn.stop();
+});
+
+function client(transport: Transport, options: { apiKey?: string; baseUrl?: string; timeoutMs?: number } = {}) {
+  const redactor = new Redactor();
+  redactor.add(options.apiKey ?? KEY);
+  return new DokployClient({
+    baseUrl: options.baseUrl ?? standIn.url,
+    apiKey: options.apiKey ?? KEY,
+    transport,
+    logger,
+    redactor,
+    timeoutMs: options.timeoutMs,
+  });
+}
+
+async function failure(promise: Promise<unknown>): Promise<DokployError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof DokployError) return error;
+    throw error;
+  }
+  throw new Error("expected a DokployError");
+}
+
+describe.each<Transport>(["trpc", "openapi"])("DokployClient over %s", (transport) => {
+  it("unwraps a query's answer and sends the key", async () => {
+    const app = standIn.addApplication({ name: "web" });
+    const found = await new Dokploy(client(transport)).applicationOne(app.applicationId);
+    expect(found).toMatchObject({ applicationId: app.applicationId, name: "web", sourceType: "github" });
+    expect(standIn.calls[0]).toMatchObject({
+      transport,
+      method: "GET",
+      procedure: "application.one",
+      apiKey: KEY,
+      status: 200,
+      input: { applicationId: app.applicationId },
+    });
+  });
+
+  it("sends a mutation in the transport's envelope and reads a void result as undefined", async () => {
+    const app = standIn.addApplication();
+    const dokploy = new Dokploy(client(transport));
+    await expect(dokploy.trigger("redeploy", app.applicationId, "Deploy abc1234", "desc")).resolves.toBeUndefined();
+    await expect(
+      dokploy.saveDockerProvider({
+        applicationId: app.applicationId,
+        dockerImage: "ghcr.io/acme/web:abc",
+        username: null,
+        password: null,
+        registryUrl: null,
+      }),
+    ).resolves.toBeUndefined();
+    expect(standIn.calls.map((c) => [c.method, c.procedure, c.status])).toEqual([
+      ["POST", "application.redeploy", 200],
+      ["POST", "application.saveDockerProvider", 200],
+    ]);
+    expect(standIn.calls[1]?.input).toEqual({
+      applicationId: app.applicationId,
+      dockerImage: "ghcr.io/acme/web:abc",
+      username: null,
+      password: null,
+      registryUrl: null,
+    });
+    expect(standIn.applications.get(app.applicationId)?.sourceType).toBe("docker");
+  });
+
+  it("explains a 401 without showing the key", async () => {
+    const error = await failure(client(transport, { apiKey: "wrong-key-abcdef" }).query("registry.all"));
+    expect(error.status).toBe(401);
+    expect(error.procedure).toBe("registry.all");
+    expect(error.message).toContain("registry.all (HTTP 401)");
+    expect(error.message).toMatch(/wrong, expired, rate-limited.*not tied\s+to an organisation/s);
+    expect(error.message).not.toContain("wrong-key-abcdef");
+    expect(error.retryable).toBe(false);
+  });
+
+  it("shows the zod issues of a 400 by field", async () => {
+    const error = await failure(
+      new Dokploy(client(transport)).registryCreate({
+        registryName: "hub",
+        username: "ci",
+        password: "pw-123456",
+        registryUrl: "https://index.docker.io/v1/",
+        imagePrefix: null,
+      }),
+    );
+    expect(error.status).toBe(400);
+    expect(error.message).toContain(
+      "registry.create (HTTP 400): the server rejected the input: registryUrl: Registry URL must be a valid hostname or hostname:port",
+    );
+  });
+
+  it("names a missing required-but-nullable key", async () => {
+    const error = await failure(
+      client(transport).mutation("application.saveDockerProvider", {
+        applicationId: "x",
+        dockerImage: "a:b",
+        username: null,
+        password: null,
+      }),
+    );
+    expect(error.message).toContain("registryUrl: Invalid input: expected nonoptional, received undefined");
+  });
+
+  it("says which id was not found", async () => {
+    const error = await failure(new Dokploy(client(transport)).applicationOne("no-such-app"));
+    expect(error.status).toBe(404);
+    expect(error.message).toBe(
+      `Dokploy application.one (HTTP 404): Application not found (applicationId "no-such-app"; check application-id) on ${standIn.url}.`,
+    );
+  });
+
+  it("passes on the server's message for a failed server-side docker login", async () => {
+    const error = await failure(
+      new Dokploy(client(transport)).registryCreate({
+        registryName: "ghcr",
+        username: "ci",
+        password: "pw-123456",
+        registryUrl: "ghcr.io",
+        imagePrefix: null,
+      }),
+    );
+    expect(error.status).toBe(400);
+    expect(error.message).toContain("docker login 'ghcr.io' -u 'ci' --password-stdin");
+    expect(error.message).not.toContain("pw-123456");
+  });
+
+  it("never logs the passwords that registry.all returns", async () => {
+    standIn.addRegistry({
+      registryName: "r",
+      username: "ci",
+      password: "plain-text-pw",
+      registryUrl: "ghcr.io",
+      imagePrefix: null,
+    });
+    const rows = await new Dokploy(client(transport)).registryAll();
+    expect(rows[0]?.password).toBe("plain-text-pw");
+    expect(logger.text()).toContain("registry.all -> 200");
+    expect(logger.text()).not.toContain("plain-text-pw");
+  });
+});
+
+describe("DokployClient against what is not Dokploy", () => {
+  let server: Server;
+  let url: string;
+  let answer: (res: import("node:http").ServerResponse) => void;
+
+  beforeAll(async () => {
+    server = createServer((_req, res) => {
+      answer(res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it("marks a 502 from a proxy as retryable and shows the status", async () => {
+    answer = (res) => res.writeHead(502, { "content-type": "text/html" }).end("<html>Bad Gateway</html>");
+    const error = await failure(client("trpc", { baseUrl: url }).query("application.one", { applicationId: "a" }));
+    expect(error.status).toBe(502);
+    expect(error.retryable).toBe(true);
+    expect(error.message).toContain("application.one (HTTP 502)");
+  });
+
+  it("says so when a 200 is not JSON (a dashboard page instead of the API)", async () => {
+    answer = (res) => res.writeHead(200, { "content-type": "text/html" }).end("<!DOCTYPE html><html>");
+    const error = await failure(client("trpc", { baseUrl: url }).query("registry.all"));
+    expect(error.message).toMatch(/not JSON.*Is dokploy-url the base URL/);
+  });
+
+  it("gives up on a server that does not answer, within the request timeout", async () => {
+    answer = () => undefined;
+    const error = await failure(client("openapi", { baseUrl: url, timeoutMs: 200 }).query("registry.all"));
+    expect(error.message).toContain("no answer within");
+    expect(error.retryable).toBe(true);
+  });
+
+  it("reports a refused connection as unreachable and retryable", async () => {
+    const error = await failure(client("trpc", { baseUrl: "http://127.0.0.1:9" }).query("registry.all"));
+    expect(error.status).toBeUndefined();
+    expect(error.retryable).toBe(true);
+    expect(error.message).toMatch(/Could not reach Dokploy at http:\/\/127\.0\.0\.1:9 \(registry\.all\): ECONNREFUSED/);
+  });
+});

@@ -1,0 +1,149 @@
+import { describe, expect, it } from "vitest";
+import {
+  type CiContext,
+  type RawInputs,
+  buildArgv,
+  buildxOnlyInputs,
+  loginArgv,
+  parseConfig,
+  parseMetadataDigest,
+  parsePushDigest,
+  pushArgv,
+  pushRefs,
+} from "./imports";
+
+const ci: CiContext = {
+  sha: "3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c",
+  repository: "acme/web",
+  repositoryUrl: "https://github.com/acme/web",
+};
+const created = new Date("2026-11-23T05:00:00.000Z");
+const base: RawInputs = {
+  "dokploy-url": "https://dokploy.example.com",
+  "dokploy-api-key": "k",
+  "application-id": "app",
+  image: "ghcr.io/acme/web",
+};
+const LABELS = [
+  "--label",
+  "org.opencontainers.image.created=2026-11-23T05:00:00.000Z",
+  "--label",
+  `org.opencontainers.image.revision=${ci.sha}`,
+  "--label",
+  "org.opencontainers.image.source=https://github.com/acme/web",
+  "--label",
+  "org.opencontainers.image.title=web",
+];
+const REF = `ghcr.io/acme/web:${ci.sha}`;
+
+describe("build argv", () => {
+  it.each<[string, boolean, RawInputs, string[]]>([
+    ["classic, defaults", false, {}, ["build", "--tag", REF, ...LABELS, "--iidfile", "/t/build-iid", "."]],
+    [
+      "buildx, defaults",
+      true,
+      {},
+      ["buildx", "build", "--tag", REF, ...LABELS, "--metadata-file", "/t/build-metadata.json", "--push", "."],
+    ],
+    [
+      "classic, every classic option",
+      false,
+      {
+        context: "app",
+        file: "app/Dockerfile.prod",
+        target: "runtime",
+        "extra-tags": "latest",
+        "build-args": "NODE_ENV=production\nVERSION",
+        labels: "org.opencontainers.image.title=custom",
+        network: "host",
+      },
+      [
+        "build",
+        "--file",
+        "app/Dockerfile.prod",
+        "--tag",
+        REF,
+        "--tag",
+        "ghcr.io/acme/web:latest",
+        ...LABELS,
+        "--label",
+        "org.opencontainers.image.title=custom",
+        "--build-arg",
+        "NODE_ENV=production",
+        "--build-arg",
+        "VERSION",
+        "--target",
+        "runtime",
+        "--network",
+        "host",
+        "--iidfile",
+        "/t/build-iid",
+        "app",
+      ],
+    ],
+    [
+      "buildx, platforms, cache and secrets",
+      true,
+      {
+        platforms: "linux/amd64,linux/arm64",
+        "cache-from": "type=gha",
+        "cache-to": "type=gha,mode=max",
+        "build-secrets": "id=npm,env=NPM_TOKEN",
+      },
+      [
+        "buildx",
+        "build",
+        "--tag",
+        REF,
+        ...LABELS,
+        "--platform",
+        "linux/amd64,linux/arm64",
+        "--cache-from",
+        "type=gha",
+        "--cache-to",
+        "type=gha,mode=max",
+        "--secret",
+        "id=npm,env=NPM_TOKEN",
+        "--metadata-file",
+        "/t/build-metadata.json",
+        "--push",
+        ".",
+      ],
+    ],
+  ])("%s", (_name, buildx, inputs, argv) => {
+    const config = parseConfig({ ...base, ...inputs }, ci);
+    expect(buildArgv(config, { buildx, outDir: "/t", created })).toEqual(argv);
+  });
+
+  it("never puts a password in any argv", () => {
+    const config = parseConfig({ ...base, "registry-username": "u", "registry-password": "hunter2" }, ci);
+    const all = [
+      ...buildArgv(config, { buildx: true, outDir: "/t", created }),
+      ...buildArgv(config, { buildx: false, outDir: "/t", created }),
+      ...loginArgv(config.registry, "u"),
+      ...pushRefs(config).flatMap(pushArgv),
+    ];
+    expect(all.join(" ")).not.toContain("hunter2");
+    expect(loginArgv("ghcr.io", "u")).toEqual(["login", "ghcr.io", "--username", "u", "--password-stdin"]);
+  });
+
+  it("lists the inputs that need buildx", () => {
+    const config = parseConfig({ ...base, platforms: "linux/arm64", "cache-to": "type=gha" }, ci);
+    expect(buildxOnlyInputs(config)).toEqual(["platforms", "cache-to"]);
+    expect(buildxOnlyInputs(parseConfig(base, ci))).toEqual([]);
+  });
+});
+
+describe("digests", () => {
+  it("reads the digest docker push prints", () => {
+    const digest = `sha256:${"ab".repeat(32)}`;
+    expect(parsePushDigest(`a9d8: Pushed\n${ci.sha}: digest: ${digest} size: 735\n`)).toBe(digest);
+    expect(parsePushDigest("nothing here")).toBeUndefined();
+  });
+
+  it("reads the digest buildx writes to --metadata-file", () => {
+    const digest = `sha256:${"cd".repeat(32)}`;
+    expect(parseMetadataDigest(JSON.stringify({ "containerimage.digest": digest, "image.name": REF }))).toBe(digest);
+    expect(parseMetadataDigest("{}")).toBeUndefined();
+  });
+});

@@ -1,0 +1,217 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DokployStandIn } from "../support/dokploy-stand-in";
+import { MemoryLogger } from "../support/loggers";
+import {
+  type Config,
+  type Exec,
+  type Ports,
+  type RawInputs,
+  type TempDockerConfig,
+  outputsOf,
+  parseConfig,
+  run,
+} from "./imports";
+
+const KEY = "api-key-0123456789";
+const SHA = "3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c";
+const DIGEST = `sha256:${"ab".repeat(32)}`;
+
+interface FakeDocker {
+  readonly exec: Exec;
+  readonly calls: { argv: string[]; input?: string; env?: Readonly<Record<string, string>> }[];
+}
+
+/** docker as a table of answers: argv[0..1] -> exit code and output. */
+function fakeDocker(options: { buildx?: boolean; fail?: string } = {}): FakeDocker {
+  const calls: FakeDocker["calls"] = [];
+  const exec: Exec = (_file, args, opts = {}) => {
+    calls.push({ argv: [...args], input: opts.input, env: opts.env });
+    const step = args[0] === "buildx" ? `buildx ${args[1] ?? ""}` : (args[0] ?? "");
+    if (step === "buildx version") return Promise.resolve({ exitCode: options.buildx ? 0 : 1, stdout: "", stderr: "" });
+    if (step === options.fail) return Promise.resolve({ exitCode: 1, stdout: "", stderr: `${step}: denied` });
+    const stdout = step === "push" ? `${SHA}: digest: ${DIGEST} size: 735` : "ok";
+    opts.onLine?.(stdout, "stdout");
+    return Promise.resolve({ exitCode: 0, stdout, stderr: "" });
+  };
+  return { exec, calls };
+}
+
+let standIn: DokployStandIn;
+let logger: MemoryLogger;
+let removed: string[];
+
+beforeEach(async () => {
+  standIn = new DokployStandIn({
+    apiKey: KEY,
+    deployment: { startDelayMs: 5, durationMs: 5 },
+    verifyRegistryLogin: false,
+  });
+  await standIn.start();
+  logger = new MemoryLogger();
+  removed = [];
+});
+
+afterEach(async () => {
+  await standIn.stop();
+});
+
+function ports(docker: FakeDocker): Ports {
+  return {
+    exec: docker.exec,
+    logger,
+    createDockerConfig: (): Promise<TempDockerConfig> =>
+      Promise.resolve({
+        dir: "/tmp/fake-docker-config",
+        readFile: () => Promise.resolve(JSON.stringify({ "containerimage.digest": DIGEST })),
+        remove: () => {
+          removed.push("/tmp/fake-docker-config");
+          return Promise.resolve();
+        },
+      }),
+    now: () => new Date("2026-11-23T05:00:00Z"),
+    clock: () => performance.now(),
+    sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 5))),
+  };
+}
+
+function config(applicationId: string, inputs: RawInputs = {}): Config {
+  return parseConfig(
+    {
+      "dokploy-url": standIn.url,
+      "dokploy-api-key": KEY,
+      "application-id": applicationId,
+      image: "127.0.0.1:5000/acme/web",
+      "registry-username": "ci",
+      "registry-password": "push-secret-1",
+      ...inputs,
+    },
+    { sha: SHA, runUrl: "https://ci.example.com/run/1" },
+  );
+}
+
+describe("run", () => {
+  it("checks Dokploy, logs in, builds, pushes, upserts the registry, saves the provider, snapshots, redeploys, waits", async () => {
+    const app = standIn.addApplication();
+    const docker = fakeDocker();
+    const outcome = await run(
+      config(app.applicationId, { "dokploy-registry": "true", "extra-tags": "latest" }),
+      ports(docker),
+    );
+    expect(outcome.error).toBeUndefined();
+    expect(docker.calls.map((c) => c.argv.slice(0, 2).join(" "))).toEqual([
+      "buildx version",
+      "login 127.0.0.1:5000",
+      `build --tag`,
+      `push 127.0.0.1:5000/acme/web:${SHA}`,
+      "push 127.0.0.1:5000/acme/web:latest",
+    ]);
+    expect(docker.calls[1]?.input).toBe("push-secret-1");
+    expect(docker.calls[1]?.env).toEqual({ DOCKER_CONFIG: "/tmp/fake-docker-config" });
+    expect(removed).toEqual(["/tmp/fake-docker-config"]);
+    const procedures = standIn.calls.map((c) => c.procedure);
+    expect(procedures.slice(0, 6)).toEqual([
+      "application.one",
+      "registry.all",
+      "registry.create",
+      "application.saveDockerProvider",
+      "deployment.all",
+      "application.redeploy",
+    ]);
+    expect(procedures.slice(6).every((p) => p === "deployment.all")).toBe(true);
+    expect(outputsOf(outcome.result)).toMatchObject({
+      image: `127.0.0.1:5000/acme/web:${SHA}`,
+      digest: DIGEST,
+      "image-ref-digest": `127.0.0.1:5000/acme/web@${DIGEST}`,
+      "deployment-status": "done",
+    });
+  });
+
+  it("builds and pushes in one buildx call and reads the digest from the metadata file", async () => {
+    const app = standIn.addApplication();
+    const docker = fakeDocker({ buildx: true });
+    const outcome = await run(config(app.applicationId), ports(docker));
+    expect(outcome.error).toBeUndefined();
+    expect(docker.calls.map((c) => c.argv.slice(0, 2).join(" "))).toEqual([
+      "buildx version",
+      "login 127.0.0.1:5000",
+      "buildx build",
+    ]);
+    expect(outcome.result.digest).toBe(DIGEST);
+  });
+
+  it("never touches Dokploy's write side after a failed push, and still removes the docker config", async () => {
+    const app = standIn.addApplication();
+    const outcome = await run(
+      config(app.applicationId, { "dokploy-registry": "true" }),
+      ports(fakeDocker({ fail: "push" })),
+    );
+    expect(outcome.error?.message).toMatch(/docker push .* failed/);
+    expect(standIn.calls.map((c) => c.procedure)).toEqual(["application.one"]);
+    expect(removed).toHaveLength(1);
+  });
+
+  it("never redeploys after a failed saveDockerProvider", async () => {
+    const app = standIn.addApplication();
+    standIn.inject({ procedure: "application.saveDockerProvider", status: 500, times: 5 });
+    const outcome = await run(config(app.applicationId), ports(fakeDocker()));
+    expect(outcome.error?.message).toContain("application.saveDockerProvider (HTTP 500)");
+    expect(standIn.callsOf("application.redeploy")).toEqual([]);
+    expect(standIn.callsOf("application.deploy")).toEqual([]);
+  });
+
+  it("does not build when the preflight fails", async () => {
+    const docker = fakeDocker();
+    const outcome = await run(config("missing-app"), ports(docker));
+    expect(outcome.error?.message).toContain("Application not found");
+    expect(docker.calls.map((c) => c.argv[0])).toEqual(["buildx"]);
+  });
+
+  it("fails on a deployment that ends in error, with its id and status in the outputs", async () => {
+    const app = standIn.addApplication();
+    standIn.scriptDeployments(app.applicationId, { outcome: "error", durationMs: 5 });
+    const outcome = await run(config(app.applicationId), ports(fakeDocker()));
+    expect(outcome.error?.message).toMatch(/ended with status "error"/);
+    expect(outcome.result.deploymentStatus).toBe("error");
+    expect(outcome.result.deploymentId).toBe(standIn.deployments.get(app.applicationId)?.[0]?.deploymentId);
+  });
+
+  it("does not wait with wait: false", async () => {
+    const app = standIn.addApplication();
+    const outcome = await run(config(app.applicationId, { wait: "false" }), ports(fakeDocker()));
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.result.deploymentStatus).toBe("queued");
+    expect(standIn.callsOf("deployment.all")).toEqual([]);
+  });
+
+  it("prints the plan on a dry run and calls nothing but the buildx probe", async () => {
+    const app = standIn.addApplication();
+    const docker = fakeDocker();
+    const outcome = await run(
+      config(app.applicationId, { "dry-run": "true", "dokploy-registry": "true" }),
+      ports(docker),
+    );
+    expect(outcome.error).toBeUndefined();
+    expect(standIn.calls).toEqual([]);
+    expect(docker.calls.map((c) => c.argv.join(" "))).toEqual(["buildx version"]);
+    const plan = outcome.result.plan?.join("\n") ?? "";
+    expect(plan).toContain("docker login 127.0.0.1:5000 --username ci --password-stdin");
+    expect(plan).toContain(`docker push 127.0.0.1:5000/acme/web:${SHA}`);
+    expect(plan).toContain('"password":"***"');
+    expect(plan).toContain("application.redeploy");
+    expect(plan).not.toContain("push-secret-1");
+    expect(logger.text()).not.toContain("push-secret-1");
+  });
+
+  it("masks secrets in every log line and error, whatever prints them", async () => {
+    const app = standIn.addApplication();
+    const docker = fakeDocker();
+    const leaky: Exec = async (file, args, opts) => {
+      opts?.onLine?.("echoing push-secret-1 and api-key-0123456789", "stdout");
+      return docker.exec(file, args, opts);
+    };
+    const outcome = await run(config(app.applicationId), { ...ports(docker), exec: leaky });
+    expect(outcome.error).toBeUndefined();
+    expect(logger.text()).toContain("echoing *** and ***");
+    expect(logger.text()).not.toContain("push-secret-1");
+  });
+});
