@@ -41920,7 +41920,7 @@ module.exports = {
 
 
 const { parseSetCookie } = __nccwpck_require__(2802)
-const { stringify } = __nccwpck_require__(7994)
+const { stringify } = __nccwpck_require__(5613)
 const { webidl } = __nccwpck_require__(253)
 const { Headers } = __nccwpck_require__(3676)
 
@@ -42111,7 +42111,7 @@ module.exports = {
 
 
 const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(6820)
-const { isCTLExcludingHtab } = __nccwpck_require__(7994)
+const { isCTLExcludingHtab } = __nccwpck_require__(5613)
 const { collectASequenceOfCodePointsFast } = __nccwpck_require__(980)
 const assert = __nccwpck_require__(4589)
 
@@ -42422,7 +42422,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7994:
+/***/ 5613:
 /***/ ((module) => {
 
 
@@ -114110,11 +114110,17 @@ class DokployError extends DeployError {
     procedure;
     status;
     retryable;
-    constructor(procedure, status, message, retryable = false) {
+    ambiguous;
+    constructor(procedure, status, message, 
+    /** Worth another try: network trouble, 429, 502, 503, 504. */
+    retryable = false, 
+    /** The request may have reached Dokploy and been carried out (a reset or timeout after sending). */
+    ambiguous = false) {
         super(message);
         this.procedure = procedure;
         this.status = status;
         this.retryable = retryable;
+        this.ambiguous = ambiguous;
         this.name = "DokployError";
     }
 }
@@ -114365,6 +114371,26 @@ const INPUTS = [
         description: "How long to wait for the deployment, in seconds (or with a unit: 90s, 10m, 1h).",
     },
     {
+        name: "rollback-on-failure",
+        default: "false",
+        description: "When the deployment fails or times out, point the application back at the image it ran before and redeploy that (the step still fails).",
+    },
+    {
+        name: "retries",
+        default: "4",
+        description: "How many times a failed Dokploy call is retried (network errors, 429, 502, 503, 504); 0 turns retries off.",
+    },
+    {
+        name: "retry-max-time",
+        default: "60",
+        description: "No retry starts later than this after the first attempt, in seconds (or 90s, 2m).",
+    },
+    {
+        name: "request-timeout",
+        default: "30",
+        description: "Time limit of each Dokploy request, in seconds (or 90s, 2m).",
+    },
+    {
         name: "dry-run",
         default: "false",
         description: "Validate the inputs and print the plan (commands and API calls, secrets masked) without building or changing anything.",
@@ -114546,6 +114572,16 @@ const schema = object({
     "deploy-description": optionalText(),
     wait: config_boolean(true),
     "wait-timeout": field((v) => (v === "" ? 600 : parseDuration(v))),
+    "rollback-on-failure": config_boolean(false),
+    retries: field((v) => {
+        if (v === "")
+            return 4;
+        if (!/^\d+$/.test(v) || Number(v) > 20)
+            throw new Error(`"${v}" is not a retry count; expected a whole number from 0 to 20`);
+        return Number(v);
+    }),
+    "retry-max-time": field((v) => (v === "" ? 60 : parseDuration(v))),
+    "request-timeout": field((v) => (v === "" ? 30 : parseDuration(v))),
     "dry-run": config_boolean(false),
     "dokploy-api": choice(["trpc", "openapi"], "trpc"),
 });
@@ -114633,6 +114669,10 @@ function interpret(p, ci, problems) {
         deployDescription: p["deploy-description"] ?? defaultDescription(ci, tag),
         wait: p.wait,
         waitTimeoutSeconds: p["wait-timeout"],
+        rollbackOnFailure: p["rollback-on-failure"],
+        retries: p.retries,
+        retryMaxTimeSeconds: p["retry-max-time"],
+        requestTimeoutSeconds: p["request-timeout"],
         dryRun: p["dry-run"],
         transport: p["dokploy-api"],
         ci,
@@ -114840,10 +114880,56 @@ class Docker {
 
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var node_modules_undici_0 = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./src/core/retry.ts
+
+const DEFAULT_RETRY = { retries: 4, maxElapsedMs: 60_000, baseDelayMs: 500, maxDelayMs: 8_000 };
+/** Full-jitter exponential backoff: a random delay up to base * 2^attempt, capped. */
+function backoffDelay(policy, attempt, random) {
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+function isRetryable(error) {
+    return error instanceof DokployError && error.retryable;
+}
+/**
+ * Runs `fn` until it succeeds, fails with a non-retryable error, or the policy's count or time
+ * runs out. `beforeRetry` may decide the work was done after all (returning a value) or throw.
+ */
+async function withRetry(what, policy, ports, fn, beforeRetry) {
+    const started = ports.clock();
+    const random = ports.random ?? Math.random;
+    for (let attempt = 0;; attempt++) {
+        try {
+            return await fn();
+        }
+        catch (error) {
+            const elapsed = ports.clock() - started;
+            if (!isRetryable(error) || attempt >= policy.retries)
+                throw error;
+            const delay = backoffDelay(policy, attempt, random);
+            if (elapsed + delay > policy.maxElapsedMs)
+                throw error;
+            const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+            ports.logger.warn(`${what}: ${reason ?? ""}; retrying in ${(delay / 1000).toFixed(1)} s (retry ${String(attempt + 1)} of ${String(policy.retries)})`);
+            await ports.sleep(delay);
+            if (beforeRetry) {
+                const settled = await beforeRetry(error);
+                if (settled)
+                    return settled.value;
+            }
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/core/dokploy/client.ts
 
 
+
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+/** Statuses that say the request was not carried out. */
+const NOT_PROCESSED_STATUS = new Set([429]);
+/** Connection errors that happen before a request is sent. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
 const NETWORK_CODES = new Set([
     "ECONNRESET",
     "ECONNREFUSED",
@@ -114960,10 +115046,16 @@ class DokployClient {
         return this.options.baseUrl;
     }
     query(procedure, input) {
-        return this.call("query", procedure, input);
+        return this.withRetries(true, procedure, () => this.call("query", procedure, input));
     }
-    mutation(procedure, input) {
-        return this.call("mutation", procedure, input);
+    mutation(procedure, input, options = {}) {
+        return this.withRetries(options.retry ?? false, procedure, () => this.call("mutation", procedure, input));
+    }
+    withRetries(retry, procedure, fn) {
+        const { retryPorts } = this.options;
+        if (!retry || !retryPorts)
+            return fn();
+        return withRetry(`Dokploy ${procedure}`, this.options.retry ?? DEFAULT_RETRY, retryPorts, fn);
     }
     url(kind, procedure, input) {
         const { baseUrl, transport } = this.options;
@@ -115036,12 +115128,13 @@ class DokployClient {
             const reason = timedOut
                 ? `no answer within ${String(Math.round(timeoutMs / 1000))} s`
                 : `${code ? `${code}: ` : ""}${errorMessage(error)}`;
-            throw new DokployError(procedure, undefined, redactor.redact(`Could not reach Dokploy at ${this.options.baseUrl} (${procedure}): ${reason}`), timedOut || code === undefined || NETWORK_CODES.has(code));
+            throw new DokployError(procedure, undefined, redactor.redact(`Could not reach Dokploy at ${this.options.baseUrl} (${procedure}): ${reason}`), timedOut || code === undefined || NETWORK_CODES.has(code), !(code !== undefined && NOT_SENT_CODES.has(code)));
         }
         logger.debug(`${method} ${url.split("?")[0] ?? url} -> ${String(status)} in ${String(Date.now() - started)} ms`);
         if (status < 200 || status >= 300) {
             const message = describeHttpError(procedure, status, parseErrorBody(text), input, this.options.baseUrl);
-            throw new DokployError(procedure, status, redactor.redact(message), RETRYABLE_STATUS.has(status));
+            const retryable = RETRYABLE_STATUS.has(status);
+            throw new DokployError(procedure, status, redactor.redact(message), retryable, retryable && !NOT_PROCESSED_STATUS.has(status));
         }
         return this.decode(procedure, text);
     }
@@ -115216,19 +115309,34 @@ function describeRegistryPlan(plan) {
 ;// CONCATENATED MODULE: ./src/core/dokploy/wait.ts
 
 const FINAL_STATUSES = new Set(["done", "error", "cancelled"]);
-/** Poll delays: quick at first (deployments of an image often end in under a second), then calmer. */
-const POLL_DELAYS_MS = [250, 250, 500, 500, 1000, 1000, 2000, 2000, 3000, 5000];
-function pollDelay(attempt) {
-    return POLL_DELAYS_MS[Math.min(attempt, POLL_DELAYS_MS.length - 1)] ?? 5000;
+/**
+ * How long to wait before the next look at deployment.all: quick at first (a deployment of an
+ * image often ends in under a second), then calmer: 0.25 s growing by half each time to 3 s
+ * in the first 3 minutes, to 10 s after. A 60 s deployment costs about 25 looks; 10 minutes
+ * about 95.
+ */
+function pollDelay(attempt, elapsedMs) {
+    const cap = elapsedMs < 180_000 ? 3_000 : 10_000;
+    return Math.min(cap, Math.round(250 * 1.5 ** attempt));
 }
+/** After log activity, look this soon: the last lines of a deployment come as it ends. */
+const ACTIVITY_DELAY_MS = 150;
 /** Ours among new rows: the title we gave, oldest first (one run starts one deployment). */
 function findOurDeployment(rows, known, title) {
-    const fresh = rows.filter((r) => !known.has(r.deploymentId) && r.title === title);
-    return fresh.at(-1);
+    return rows.filter((r) => !known.has(r.deploymentId) && r.title === title).at(-1);
+}
+/** Thrown on wait-timeout; carries the deployment we were following, if it had started. */
+class WaitTimeoutError extends TimeoutError {
+    deployment;
+    constructor(message, deployment) {
+        super(message);
+        this.deployment = deployment;
+    }
 }
 /**
  * Waits for the deployment we triggered to appear and reach a final status. Rows are matched
  * by title among those not in the snapshot, so another run's deployment is never taken for ours.
+ * While it runs, its log streams into the CI log; log activity makes the next look come sooner.
  */
 async function followDeployment(dokploy, options, ports) {
     const started = ports.clock();
@@ -115236,32 +115344,207 @@ async function followDeployment(dokploy, options, ports) {
     let attempt = 0;
     let ours;
     let lastStatus = "";
-    for (;;) {
-        const rows = await dokploy.deploymentAll(options.applicationId);
-        const row = ours
-            ? rows.find((r) => r.deploymentId === ours?.deploymentId)
-            : findOurDeployment(rows, options.known, options.title);
-        if (row) {
-            if (!ours)
-                ports.logger.info(`Following deployment ${row.deploymentId} ("${row.title ?? ""}")`);
-            ours = row;
-            if (row.status !== lastStatus) {
-                ports.logger.info(`Deployment ${row.deploymentId}: ${row.status} after ${((ports.clock() - started) / 1000).toFixed(1)} s`);
-                lastStatus = row.status;
+    let log;
+    let wake = new AbortController();
+    const onActivity = () => {
+        wake.abort();
+    };
+    const seconds = () => ((ports.clock() - started) / 1000).toFixed(1);
+    try {
+        for (;;) {
+            const rows = await dokploy.deploymentAll(options.applicationId);
+            const row = ours
+                ? rows.find((r) => r.deploymentId === ours?.deploymentId)
+                : findOurDeployment(rows, options.known, options.title);
+            if (row) {
+                if (!ours) {
+                    const others = rows.filter((r) => !options.known.has(r.deploymentId) && r.deploymentId !== row.deploymentId);
+                    ports.logger.info(`Following deployment ${row.deploymentId} ("${row.title ?? ""}")${others.length > 0 ? `; ignoring ${String(others.length)} other new deployment(s) of this application` : ""}`);
+                    if (row.logPath && options.openLog && !FINAL_STATUSES.has(row.status))
+                        log = options.openLog(row, onActivity);
+                }
+                ours = row;
+                if (row.status !== lastStatus) {
+                    ports.logger.info(`Deployment ${row.deploymentId}: ${row.status} after ${seconds()} s`);
+                    lastStatus = row.status;
+                }
+                if (FINAL_STATUSES.has(row.status)) {
+                    log?.close();
+                    return { deployment: row, tail: log?.tail() ?? [] };
+                }
             }
-            if (FINAL_STATUSES.has(row.status))
-                return row;
+            else if (ours) {
+                throw new TimeoutError(`Deployment ${ours.deploymentId} disappeared from deployment.all (Dokploy keeps the last 11); see ${options.applicationUrl}`);
+            }
+            const now = ports.clock();
+            if (now >= deadline) {
+                const limit = String(Math.round(options.timeoutMs / 1000));
+                throw new WaitTimeoutError(ours
+                    ? `Deployment ${ours.deploymentId} is still ${ours.status} after ${limit} s (wait-timeout). It may still finish; see ${options.applicationUrl}`
+                    : `The deployment did not start within ${limit} s (wait-timeout). Dokploy runs one deployment per application at a time, so it may be queued behind others and may still run; see ${options.applicationUrl}`, ours);
+            }
+            if (wake.signal.aborted)
+                wake = new AbortController();
+            await ports.sleep(Math.min(pollDelay(attempt, now - started), deadline - now), wake.signal);
+            if (wake.signal.aborted) {
+                // Log activity: look again shortly, and restart the backoff.
+                await ports.sleep(ACTIVITY_DELAY_MS);
+                attempt = Math.max(0, attempt - 2);
+            }
+            else {
+                attempt += 1;
+            }
         }
-        const now = ports.clock();
-        if (now >= deadline) {
-            const seconds = Math.round(options.timeoutMs / 1000);
-            throw new TimeoutError(ours
-                ? `Deployment ${ours.deploymentId} is still ${ours.status} after ${String(seconds)} s (wait-timeout). It may still finish; see ${options.applicationUrl}`
-                : `The deployment did not start within ${String(seconds)} s (wait-timeout). Dokploy runs one deployment per application at a time, so it may be queued behind others; see ${options.applicationUrl}`);
-        }
-        await ports.sleep(Math.min(pollDelay(attempt), deadline - now));
-        attempt += 1;
     }
+    finally {
+        log?.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/dokploy/deploy.ts
+
+
+
+/** After an ambiguous trigger failure, how long to look for the deployment it may have started. */
+const AMBIGUITY_GRACE_MS = 5_000;
+/**
+ * Triggers a deployment once. A trigger is not blindly retried: after a failure that may have
+ * reached Dokploy (a reset, a timeout, a 502), deployment.all is checked for our deployment
+ * before the trigger is sent again, so one run never starts two deployments.
+ */
+async function triggerDeployment(dokploy, trigger, known, policy, ports) {
+    const send = () => dokploy.trigger(trigger.method, trigger.applicationId, trigger.title, trigger.description);
+    await withRetry(`Dokploy application.${trigger.method}`, policy, ports, send, async (error) => {
+        if (!(error instanceof DokployError) || !error.ambiguous)
+            return undefined;
+        ports.logger.info(`The ${trigger.method} may have reached Dokploy; looking for its deployment before sending it again`);
+        const deadline = ports.clock() + AMBIGUITY_GRACE_MS;
+        for (;;) {
+            const rows = await dokploy.deploymentAll(trigger.applicationId);
+            const ours = findOurDeployment(rows, known, trigger.title);
+            if (ours) {
+                ports.logger.info(`Dokploy did start it (deployment ${ours.deploymentId}); not sending it again`);
+                return { done: true, value: undefined };
+            }
+            if (ports.clock() >= deadline)
+                return undefined;
+            await ports.sleep(500);
+        }
+    });
+}
+/** The ids of the deployments there are now, to tell ours from them later. */
+async function snapshotDeployments(dokploy, applicationId) {
+    return new Set((await dokploy.deploymentAll(applicationId)).map((d) => d.deploymentId));
+}
+/**
+ * Points the application back at the image it ran before and redeploys it, following that
+ * deployment too. Returns a sentence saying how it went; never throws.
+ */
+async function rollBack(dokploy, options, ports) {
+    const { previous } = options;
+    const title = `Rollback to ${previous.dockerImage}`.slice(0, 200);
+    try {
+        ports.logger.warn(`Rolling back: pointing the application at ${previous.dockerImage} again`);
+        await dokploy.saveDockerProvider(previous);
+        const known = await snapshotDeployments(dokploy, previous.applicationId);
+        await triggerDeployment(dokploy, {
+            method: "redeploy",
+            applicationId: previous.applicationId,
+            title,
+            description: "Rollback after a failed deployment",
+        }, known, options.policy, ports);
+        const followed = await followDeployment(dokploy, { ...options.follow, applicationId: previous.applicationId, known, title }, ports);
+        const { deployment } = followed;
+        return deployment.status === "done"
+            ? `Rolled back to ${previous.dockerImage} (deployment ${deployment.deploymentId} is done).`
+            : `The rollback to ${previous.dockerImage} failed too (deployment ${deployment.deploymentId}: ${deployment.status}).`;
+    }
+    catch (error) {
+        return `The rollback to ${previous.dockerImage} failed: ${errorMessage(error)}`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/dokploy/live-log.ts
+
+/** ws(s)://…/listen-deployment?logPath=… for a Dokploy base URL. */
+function liveLogUrl(baseUrl, logPath, serverId) {
+    const url = new URL(`${baseUrl}/listen-deployment`);
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    url.searchParams.set("logPath", logPath);
+    if (serverId)
+        url.searchParams.set("serverId", serverId);
+    return url.toString();
+}
+/**
+ * Streams a deployment's log into the CI log through Dokploy's WebSocket. The socket never
+ * closes by itself, so the caller closes it once the deployment row is final. If it fails or
+ * closes early, the caller goes on by polling: a live log is a comfort, not a requirement.
+ */
+function streamDeploymentLog(options) {
+    const { logger, redactor } = options;
+    const keep = options.tailLines ?? 30;
+    const lines = [];
+    let partial = "";
+    let closedByUs = false;
+    let open = true;
+    const emit = (line) => {
+        const clean = redactor.redact(line.replace(/\r$/, ""));
+        logger.info(`│ ${clean}`);
+        lines.push(clean);
+        if (lines.length > keep)
+            lines.shift();
+    };
+    const socket = new node_modules_undici_0/* WebSocket */.kb(liveLogUrl(options.baseUrl, options.logPath, options.serverId), {
+        headers: { "x-api-key": options.apiKey },
+        dispatcher: options.dispatcher,
+    });
+    socket.addEventListener("message", (event) => {
+        const text = typeof event.data === "string" ? event.data : Buffer.from(event.data).toString("utf8");
+        const parts = (partial + text).split("\n");
+        partial = parts.pop() ?? "";
+        parts.forEach(emit);
+        options.onActivity?.();
+    });
+    const stopped = (why) => {
+        if (!open)
+            return;
+        open = false;
+        if (partial)
+            emit(partial);
+        partial = "";
+        if (!closedByUs)
+            logger.info(`Live log unavailable (${why}); following the deployment by polling.`);
+    };
+    socket.addEventListener("close", (event) => {
+        const reason = event.code === 1005 || event.code === 1006
+            ? `the socket closed at once (code ${String(event.code)}): Dokploy did not accept the API key for it or a proxy does not pass WebSockets`
+            : event.code === 4000
+                ? "Dokploy refused the log path (code 4000)"
+                : `closed with code ${String(event.code)}`;
+        stopped(reason);
+    });
+    socket.addEventListener("error", () => {
+        stopped("the connection failed");
+    });
+    return {
+        tail: () => [...lines],
+        get open() {
+            return open;
+        },
+        close: () => {
+            closedByUs = true;
+            if (partial)
+                emit(partial);
+            partial = "";
+            open = false;
+            try {
+                socket.close(1000);
+            }
+            catch {
+                // Closing a socket that never opened throws; there is nothing to close then.
+            }
+        },
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/core/log.ts
@@ -115320,6 +115603,9 @@ function redactingLogger(inner, redactor) {
 
 
 
+
+
+
 function outputsOf(result) {
     return {
         image: result.image,
@@ -115340,6 +115626,18 @@ function dockerProviderOf(config) {
         username: config.pull?.username ?? null,
         password: config.pull?.password ?? null,
         registryUrl: config.pull ? dokployRegistryUrl(config.image.registry) : null,
+    };
+}
+/** What the application ran before we changed it, for a rollback; undefined if not a Docker image. */
+function previousProvider(app) {
+    if (app.sourceType !== "docker" || !app.dockerImage)
+        return undefined;
+    return {
+        applicationId: app.applicationId,
+        dockerImage: app.dockerImage,
+        username: app.username ?? null,
+        password: app.password ?? null,
+        registryUrl: app.registryUrl ?? null,
     };
 }
 function isLoopback(url) {
@@ -115367,8 +115665,7 @@ function describePlan(config, buildx) {
     }
     const provider = dockerProviderOf(config);
     plan.push(`POST ${api}application.saveDockerProvider ${JSON.stringify({ ...provider, password: provider.password === null ? null : "***" })}`);
-    if (config.wait)
-        plan.push(`GET ${api}deployment.all {"applicationId":"${config.applicationId}"}  (snapshot)`);
+    plan.push(`GET ${api}deployment.all {"applicationId":"${config.applicationId}"}  (snapshot, to tell our deployment from others)`);
     plan.push(`POST ${api}application.${config.deployMethod} ${JSON.stringify({ applicationId: config.applicationId, title: config.deployTitle, description: config.deployDescription })}`);
     if (config.wait)
         plan.push(`Follow the deployment until done, error or cancelled (at most ${String(config.waitTimeoutSeconds)} s)`);
@@ -115438,6 +115735,12 @@ async function steps(config, ports, redactor, result) {
         });
         return;
     }
+    const policy = {
+        ...DEFAULT_RETRY,
+        retries: config.retries,
+        maxElapsedMs: config.retryMaxTimeSeconds * 1000,
+    };
+    const retryPorts = { logger, clock: ports.clock, sleep: ports.sleep, random: ports.random };
     const dokploy = new Dokploy(new DokployClient({
         baseUrl: config.dokployUrl,
         apiKey: config.apiKey,
@@ -115445,22 +115748,31 @@ async function steps(config, ports, redactor, result) {
         logger,
         redactor,
         dispatcher: ports.dispatcher,
+        timeoutMs: config.requestTimeoutSeconds * 1000,
+        retry: policy,
+        retryPorts,
     }));
-    await timed(result, ports, "Check Dokploy and the application", async () => {
-        const found = await dokploy.applicationOne(config.applicationId);
-        result.applicationName = found.name;
-        result.applicationUrl = applicationUrl(config.dokployUrl, found);
-        logger.info(`Application "${found.name}" (${config.applicationId}), source ${found.sourceType ?? "unknown"}: ${result.applicationUrl}`);
-        if (found.sourceType && found.sourceType !== "docker") {
-            logger.warn(`The application's source is "${found.sourceType}"; it will be switched to the Docker image ${result.image}.`);
+    const previous = await timed(result, ports, "Check Dokploy and the application", async () => {
+        const app = await dokploy.applicationOne(config.applicationId);
+        // application.one answers with the pull password in plain text: mask it like ours.
+        redactor.add(app.password);
+        result.applicationName = app.name;
+        result.applicationUrl = applicationUrl(config.dokployUrl, app);
+        logger.info(`Application "${app.name}" (${config.applicationId}), source ${app.sourceType ?? "unknown"}: ${result.applicationUrl}`);
+        if (app.sourceType && app.sourceType !== "docker") {
+            logger.warn(`The application's source is "${app.sourceType}"; it will be switched to the Docker image ${result.image}.`);
         }
+        return previousProvider(app);
     });
     if (config.build) {
         await timed(result, ports, `Build and push ${result.image}`, () => buildAndPush(config, ports, docker, buildx, result));
     }
     if (config.dokployRegistry && config.pull) {
         const pull = config.pull;
-        await timed(result, ports, "Registry entry in Dokploy", async () => {
+        await timed(result, ports, "Registry entry in Dokploy", () => 
+        // The whole upsert is retried, planned anew from registry.all each time, so a create
+        // that reached Dokploy before its answer was lost is found and not made twice.
+        withRetry("Registry entry in Dokploy", policy, retryPorts, async () => {
             const plan = planRegistryUpsert(await dokploy.registryAll(), {
                 fields: {
                     registryName: config.dokployRegistryName,
@@ -115474,35 +115786,69 @@ async function steps(config, ports, redactor, result) {
             });
             logger.info(describeRegistryPlan(plan));
             result.registryId = await applyRegistryPlan(dokploy, plan);
-        });
+        }));
     }
     await timed(result, ports, "Point the application at the image", async () => {
         await dokploy.saveDockerProvider(dockerProviderOf(config));
         logger.info(`Application ${config.applicationId} now runs ${result.image}${config.pull ? ` (pulled as ${config.pull.username})` : " (public image)"}`);
     });
-    const known = config.wait
-        ? new Set((await dokploy.deploymentAll(config.applicationId)).map((d) => d.deploymentId))
-        : new Set();
+    const known = await snapshotDeployments(dokploy, config.applicationId);
     await timed(result, ports, `Trigger ${config.deployMethod}`, async () => {
-        await dokploy.trigger(config.deployMethod, config.applicationId, config.deployTitle, config.deployDescription);
+        await triggerDeployment(dokploy, {
+            method: config.deployMethod,
+            applicationId: config.applicationId,
+            title: config.deployTitle,
+            description: config.deployDescription,
+        }, known, policy, retryPorts);
         logger.info(`Dokploy queued the ${config.deployMethod} "${config.deployTitle}"`);
     });
     result.deploymentStatus = "queued";
     if (!config.wait)
         return;
-    const deployment = await timed(result, ports, "Wait for the deployment", () => followDeployment(dokploy, {
-        applicationId: config.applicationId,
-        known,
-        title: config.deployTitle,
+    const follow = {
         timeoutMs: config.waitTimeoutSeconds * 1000,
         applicationUrl: result.applicationUrl ?? config.dokployUrl,
-    }, ports));
-    result.deploymentId = deployment.deploymentId;
-    result.deploymentStatus = deployment.status;
-    if (deployment.status !== "done") {
-        throw new DeployError(`Deployment ${deployment.deploymentId} of ${result.image} ended with status "${deployment.status}". See its log in Dokploy: ${result.applicationUrl ?? config.dokployUrl}`);
+        openLog: (deployment, onActivity) => deployment.logPath
+            ? streamDeploymentLog({
+                baseUrl: config.dokployUrl,
+                apiKey: config.apiKey,
+                logPath: deployment.logPath,
+                serverId: deployment.serverId,
+                dispatcher: ports.dispatcher,
+                logger,
+                redactor,
+                onActivity,
+            })
+            : undefined,
+    };
+    let failure;
+    try {
+        const followed = await timed(result, ports, "Wait for the deployment", () => followDeployment(dokploy, { ...follow, applicationId: config.applicationId, known, title: config.deployTitle }, ports));
+        const { deployment } = followed;
+        result.deploymentId = deployment.deploymentId;
+        result.deploymentStatus = deployment.status;
+        if (deployment.status === "done") {
+            logger.info(`Deployment ${deployment.deploymentId} is done: ${result.image} is live.`);
+            return;
+        }
+        const tail = followed.tail.length > 0 ? `\nLast lines of its log:\n${followed.tail.join("\n")}` : "";
+        failure = new DeployError(`Deployment ${deployment.deploymentId} of ${result.image} ended with status "${deployment.status}".${tail}\nSee ${follow.applicationUrl}`);
     }
-    logger.info(`Deployment ${deployment.deploymentId} is done: ${result.image} is live.`);
+    catch (error) {
+        if (!(error instanceof WaitTimeoutError))
+            throw error;
+        result.deploymentId = error.deployment?.deploymentId;
+        result.deploymentStatus = "timeout";
+        failure = error;
+    }
+    if (config.rollbackOnFailure) {
+        const outcome = previous
+            ? await timed(result, ports, "Roll back", () => rollBack(dokploy, { previous, policy, follow }, { ...ports, ...retryPorts }))
+            : "Nothing to roll back to: the application did not run a Docker image before this deployment.";
+        logger.warn(outcome);
+        failure.message = `${failure.message}\n${outcome}`;
+    }
+    throw failure;
 }
 /** Runs the whole deploy. Never throws: the error that ended the run is in the outcome. */
 async function run(config, ports) {
@@ -115656,7 +116002,8 @@ function nodePorts(logger, env, tempRoot) {
         createDockerConfig: tempDockerConfigs(userConfigDir, tempRoot ?? (0,external_node_os_namespaceObject.tmpdir)()),
         now: () => new Date(),
         clock: () => performance.now(),
-        sleep: (ms) => (0,promises_namespaceObject.setTimeout)(ms),
+        sleep: (ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined),
+        random: Math.random,
         close: () => dispatcher.close(),
     };
 }

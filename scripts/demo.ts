@@ -19,7 +19,14 @@ const sha = randomBytes(20).toString("hex");
 console.log("Starting a Docker engine, a registry and the Dokploy stand-in on loopback...");
 const engine = await startEngine();
 const registry = await startRegistry("ci", `demo-${randomBytes(8).toString("hex")}`);
-const standIn = new DokployStandIn({ apiKey, deployment: { startDelayMs: 200, durationMs: 1500 } });
+const standIn = new DokployStandIn({
+  apiKey,
+  deployment: {
+    startDelayMs: 200,
+    durationMs: 1500,
+    log: ["Initializing deployment", "Pulling image", "Starting service", "Docker Deployed: ✅"],
+  },
+});
 const work = await mkdtemp(join(tmpdir(), "dokploy-deploy-demo-"));
 let exitCode = 1;
 try {

@@ -150,6 +150,28 @@ export const INPUTS = [
     description: "How long to wait for the deployment, in seconds (or with a unit: 90s, 10m, 1h).",
   },
   {
+    name: "rollback-on-failure",
+    default: "false",
+    description:
+      "When the deployment fails or times out, point the application back at the image it ran before and redeploy that (the step still fails).",
+  },
+  {
+    name: "retries",
+    default: "4",
+    description:
+      "How many times a failed Dokploy call is retried (network errors, 429, 502, 503, 504); 0 turns retries off.",
+  },
+  {
+    name: "retry-max-time",
+    default: "60",
+    description: "No retry starts later than this after the first attempt, in seconds (or 90s, 2m).",
+  },
+  {
+    name: "request-timeout",
+    default: "30",
+    description: "Time limit of each Dokploy request, in seconds (or 90s, 2m).",
+  },
+  {
     name: "dry-run",
     default: "false",
     description:
@@ -230,6 +252,10 @@ export interface Config {
   readonly deployDescription: string;
   readonly wait: boolean;
   readonly waitTimeoutSeconds: number;
+  readonly rollbackOnFailure: boolean;
+  readonly retries: number;
+  readonly retryMaxTimeSeconds: number;
+  readonly requestTimeoutSeconds: number;
   readonly dryRun: boolean;
   readonly transport: "trpc" | "openapi";
   readonly ci: CiContext;
@@ -397,6 +423,15 @@ const schema = z.object({
   "deploy-description": optionalText(),
   wait: boolean(true),
   "wait-timeout": field((v) => (v === "" ? 600 : parseDuration(v))),
+  "rollback-on-failure": boolean(false),
+  retries: field((v) => {
+    if (v === "") return 4;
+    if (!/^\d+$/.test(v) || Number(v) > 20)
+      throw new Error(`"${v}" is not a retry count; expected a whole number from 0 to 20`);
+    return Number(v);
+  }),
+  "retry-max-time": field((v) => (v === "" ? 60 : parseDuration(v))),
+  "request-timeout": field((v) => (v === "" ? 30 : parseDuration(v))),
   "dry-run": boolean(false),
   "dokploy-api": choice(["trpc", "openapi"] as const, "trpc"),
 } satisfies Record<InputName, z.ZodType>);
@@ -494,6 +529,10 @@ function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Config | unde
     deployDescription: p["deploy-description"] ?? defaultDescription(ci, tag),
     wait: p.wait,
     waitTimeoutSeconds: p["wait-timeout"],
+    rollbackOnFailure: p["rollback-on-failure"],
+    retries: p.retries,
+    retryMaxTimeSeconds: p["retry-max-time"],
+    requestTimeoutSeconds: p["request-timeout"],
     dryRun: p["dry-run"],
     transport: p["dokploy-api"],
     ci,

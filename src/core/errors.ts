@@ -37,7 +37,10 @@ export class DokployError extends DeployError {
     readonly procedure: string,
     readonly status: number | undefined,
     message: string,
+    /** Worth another try: network trouble, 429, 502, 503, 504. */
     readonly retryable = false,
+    /** The request may have reached Dokploy and been carried out (a reset or timeout after sending). */
+    readonly ambiguous = false,
   ) {
     super(message);
     this.name = "DokployError";

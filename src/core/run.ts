@@ -12,9 +12,12 @@ import {
   pushRefs,
 } from "./docker";
 import { DokployClient } from "./dokploy/client";
-import { type DockerProvider, Dokploy, applicationUrl } from "./dokploy/procedures";
+import { type Application, type Deployment, type DockerProvider, Dokploy, applicationUrl } from "./dokploy/procedures";
 import { applyRegistryPlan, describeRegistryPlan, planRegistryUpsert } from "./dokploy/registry";
-import { followDeployment, type WaitPorts } from "./dokploy/wait";
+import { rollBack, snapshotDeployments, triggerDeployment } from "./dokploy/deploy";
+import { streamDeploymentLog } from "./dokploy/live-log";
+import { WaitTimeoutError, followDeployment, type WaitPorts } from "./dokploy/wait";
+import { DEFAULT_RETRY, type RetryPolicy, type RetryPorts, withRetry } from "./retry";
 import { ConfigError, DeployError } from "./errors";
 import type { Exec } from "./exec";
 import { dokployRegistryUrl, imageRef } from "./image";
@@ -28,6 +31,8 @@ export interface Ports extends WaitPorts {
   readonly dispatcher?: Dispatcher;
   /** Wall clock, for the created label. */
   readonly now: () => Date;
+  /** [0, 1), for retry jitter. */
+  readonly random?: () => number;
 }
 
 export interface Timing {
@@ -79,6 +84,18 @@ export function dockerProviderOf(config: Config): DockerProvider {
   };
 }
 
+/** What the application ran before we changed it, for a rollback; undefined if not a Docker image. */
+export function previousProvider(app: Application): DockerProvider | undefined {
+  if (app.sourceType !== "docker" || !app.dockerImage) return undefined;
+  return {
+    applicationId: app.applicationId,
+    dockerImage: app.dockerImage,
+    username: app.username ?? null,
+    password: app.password ?? null,
+    registryUrl: app.registryUrl ?? null,
+  };
+}
+
 function isLoopback(url: URL): boolean {
   return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(url.hostname);
 }
@@ -106,7 +123,9 @@ export function describePlan(config: Config, buildx: boolean): string[] {
   plan.push(
     `POST ${api}application.saveDockerProvider ${JSON.stringify({ ...provider, password: provider.password === null ? null : "***" })}`,
   );
-  if (config.wait) plan.push(`GET ${api}deployment.all {"applicationId":"${config.applicationId}"}  (snapshot)`);
+  plan.push(
+    `GET ${api}deployment.all {"applicationId":"${config.applicationId}"}  (snapshot, to tell our deployment from others)`,
+  );
   plan.push(
     `POST ${api}application.${config.deployMethod} ${JSON.stringify({ applicationId: config.applicationId, title: config.deployTitle, description: config.deployDescription })}`,
   );
@@ -184,6 +203,12 @@ async function steps(config: Config, ports: Ports, redactor: Redactor, result: R
     return;
   }
 
+  const policy: RetryPolicy = {
+    ...DEFAULT_RETRY,
+    retries: config.retries,
+    maxElapsedMs: config.retryMaxTimeSeconds * 1000,
+  };
+  const retryPorts: RetryPorts = { logger, clock: ports.clock, sleep: ports.sleep, random: ports.random };
   const dokploy = new Dokploy(
     new DokployClient({
       baseUrl: config.dokployUrl,
@@ -192,21 +217,27 @@ async function steps(config: Config, ports: Ports, redactor: Redactor, result: R
       logger,
       redactor,
       dispatcher: ports.dispatcher,
+      timeoutMs: config.requestTimeoutSeconds * 1000,
+      retry: policy,
+      retryPorts,
     }),
   );
 
-  await timed(result, ports, "Check Dokploy and the application", async () => {
-    const found = await dokploy.applicationOne(config.applicationId);
-    result.applicationName = found.name;
-    result.applicationUrl = applicationUrl(config.dokployUrl, found);
+  const previous = await timed(result, ports, "Check Dokploy and the application", async () => {
+    const app = await dokploy.applicationOne(config.applicationId);
+    // application.one answers with the pull password in plain text: mask it like ours.
+    redactor.add(app.password);
+    result.applicationName = app.name;
+    result.applicationUrl = applicationUrl(config.dokployUrl, app);
     logger.info(
-      `Application "${found.name}" (${config.applicationId}), source ${found.sourceType ?? "unknown"}: ${result.applicationUrl}`,
+      `Application "${app.name}" (${config.applicationId}), source ${app.sourceType ?? "unknown"}: ${result.applicationUrl}`,
     );
-    if (found.sourceType && found.sourceType !== "docker") {
+    if (app.sourceType && app.sourceType !== "docker") {
       logger.warn(
-        `The application's source is "${found.sourceType}"; it will be switched to the Docker image ${result.image}.`,
+        `The application's source is "${app.sourceType}"; it will be switched to the Docker image ${result.image}.`,
       );
     }
+    return previousProvider(app);
   });
 
   if (config.build) {
@@ -217,21 +248,25 @@ async function steps(config: Config, ports: Ports, redactor: Redactor, result: R
 
   if (config.dokployRegistry && config.pull) {
     const pull = config.pull;
-    await timed(result, ports, "Registry entry in Dokploy", async () => {
-      const plan = planRegistryUpsert(await dokploy.registryAll(), {
-        fields: {
-          registryName: config.dokployRegistryName,
-          username: pull.username,
-          password: pull.password,
-          registryUrl: dokployRegistryUrl(config.image.registry),
-          imagePrefix: config.imagePrefix,
-          serverId: config.serverId,
-        },
-        nameGiven: config.dokployRegistryNameGiven,
-      });
-      logger.info(describeRegistryPlan(plan));
-      result.registryId = await applyRegistryPlan(dokploy, plan);
-    });
+    await timed(result, ports, "Registry entry in Dokploy", () =>
+      // The whole upsert is retried, planned anew from registry.all each time, so a create
+      // that reached Dokploy before its answer was lost is found and not made twice.
+      withRetry("Registry entry in Dokploy", policy, retryPorts, async () => {
+        const plan = planRegistryUpsert(await dokploy.registryAll(), {
+          fields: {
+            registryName: config.dokployRegistryName,
+            username: pull.username,
+            password: pull.password,
+            registryUrl: dokployRegistryUrl(config.image.registry),
+            imagePrefix: config.imagePrefix,
+            serverId: config.serverId,
+          },
+          nameGiven: config.dokployRegistryNameGiven,
+        });
+        logger.info(describeRegistryPlan(plan));
+        result.registryId = await applyRegistryPlan(dokploy, plan);
+      }),
+    );
   }
 
   await timed(result, ports, "Point the application at the image", async () => {
@@ -241,38 +276,78 @@ async function steps(config: Config, ports: Ports, redactor: Redactor, result: R
     );
   });
 
-  const known = config.wait
-    ? new Set((await dokploy.deploymentAll(config.applicationId)).map((d) => d.deploymentId))
-    : new Set<string>();
-
+  const known = await snapshotDeployments(dokploy, config.applicationId);
   await timed(result, ports, `Trigger ${config.deployMethod}`, async () => {
-    await dokploy.trigger(config.deployMethod, config.applicationId, config.deployTitle, config.deployDescription);
+    await triggerDeployment(
+      dokploy,
+      {
+        method: config.deployMethod,
+        applicationId: config.applicationId,
+        title: config.deployTitle,
+        description: config.deployDescription,
+      },
+      known,
+      policy,
+      retryPorts,
+    );
     logger.info(`Dokploy queued the ${config.deployMethod} "${config.deployTitle}"`);
   });
   result.deploymentStatus = "queued";
   if (!config.wait) return;
 
-  const deployment = await timed(result, ports, "Wait for the deployment", () =>
-    followDeployment(
-      dokploy,
-      {
-        applicationId: config.applicationId,
-        known,
-        title: config.deployTitle,
-        timeoutMs: config.waitTimeoutSeconds * 1000,
-        applicationUrl: result.applicationUrl ?? config.dokployUrl,
-      },
-      ports,
-    ),
-  );
-  result.deploymentId = deployment.deploymentId;
-  result.deploymentStatus = deployment.status;
-  if (deployment.status !== "done") {
-    throw new DeployError(
-      `Deployment ${deployment.deploymentId} of ${result.image} ended with status "${deployment.status}". See its log in Dokploy: ${result.applicationUrl ?? config.dokployUrl}`,
+  const follow = {
+    timeoutMs: config.waitTimeoutSeconds * 1000,
+    applicationUrl: result.applicationUrl ?? config.dokployUrl,
+    openLog: (deployment: Deployment, onActivity: () => void) =>
+      deployment.logPath
+        ? streamDeploymentLog({
+            baseUrl: config.dokployUrl,
+            apiKey: config.apiKey,
+            logPath: deployment.logPath,
+            serverId: deployment.serverId,
+            dispatcher: ports.dispatcher,
+            logger,
+            redactor,
+            onActivity,
+          })
+        : undefined,
+  };
+  let failure: DeployError;
+  try {
+    const followed = await timed(result, ports, "Wait for the deployment", () =>
+      followDeployment(
+        dokploy,
+        { ...follow, applicationId: config.applicationId, known, title: config.deployTitle },
+        ports,
+      ),
     );
+    const { deployment } = followed;
+    result.deploymentId = deployment.deploymentId;
+    result.deploymentStatus = deployment.status;
+    if (deployment.status === "done") {
+      logger.info(`Deployment ${deployment.deploymentId} is done: ${result.image} is live.`);
+      return;
+    }
+    const tail = followed.tail.length > 0 ? `\nLast lines of its log:\n${followed.tail.join("\n")}` : "";
+    failure = new DeployError(
+      `Deployment ${deployment.deploymentId} of ${result.image} ended with status "${deployment.status}".${tail}\nSee ${follow.applicationUrl}`,
+    );
+  } catch (error) {
+    if (!(error instanceof WaitTimeoutError)) throw error;
+    result.deploymentId = error.deployment?.deploymentId;
+    result.deploymentStatus = "timeout";
+    failure = error;
   }
-  logger.info(`Deployment ${deployment.deploymentId} is done: ${result.image} is live.`);
+  if (config.rollbackOnFailure) {
+    const outcome = previous
+      ? await timed(result, ports, "Roll back", () =>
+          rollBack(dokploy, { previous, policy, follow }, { ...ports, ...retryPorts }),
+        )
+      : "Nothing to roll back to: the application did not run a Docker image before this deployment.";
+    logger.warn(outcome);
+    failure.message = `${failure.message}\n${outcome}`;
+  }
+  throw failure;
 }
 
 /** Runs the whole deploy. Never throws: the error that ended the run is in the outcome. */

@@ -23,7 +23,8 @@ export function nodePorts(logger: Logger, env: NodeJS.ProcessEnv, tempRoot?: str
     createDockerConfig: tempDockerConfigs(userConfigDir, tempRoot ?? tmpdir()),
     now: () => new Date(),
     clock: () => performance.now(),
-    sleep: (ms) => delay(ms),
+    sleep: (ms, signal) => delay(ms, undefined, { signal }).catch(() => undefined),
+    random: Math.random,
     close: () => dispatcher.close(),
   };
 }

@@ -6,7 +6,7 @@
  * API), and deployments whose rows appear when the job starts and then end.
  * It records every call and can inject faults.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { z } from "zod";
@@ -93,8 +93,12 @@ export interface DeploymentScript {
   /** Time from start to the final status. */
   readonly durationMs?: number;
   readonly outcome?: "done" | "error" | "cancelled";
-  /** Log lines written while it runs. */
+  /** Log lines written while it runs, spread over its duration. */
   readonly log?: readonly string[];
+  /** Drop every live-log WebSocket of this deployment after its first message. */
+  readonly dropLogSocket?: boolean;
+  /** Queue a deployment with this title (someone else's) just before this one. */
+  readonly othersFirst?: { readonly title: string; readonly script?: DeploymentScript };
 }
 
 /** A fault for the next `times` calls of a procedure (or of every procedure with "*"). */
@@ -248,6 +252,10 @@ export class DokployStandIn {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly sockets = new Set<Socket>();
   private server?: Server;
+  /** Live-log sockets by logPath, with how much of the log each has been sent. */
+  private readonly logSockets = new Set<{ socket: Socket; logPath: string; sent: number; drop: boolean }>();
+  /** WebSocket upgrades seen, for assertions. */
+  readonly logConnections: { logPath: string; apiKey: string | undefined; accepted: boolean }[] = [];
   url = "";
   readonly organizationId = nanoid();
 
@@ -324,6 +332,9 @@ export class DokployStandIn {
     const server = createServer((req, res) => {
       void this.handle(req, res);
     });
+    server.on("upgrade", (req, socket: Socket) => {
+      this.upgrade(req, socket);
+    });
     server.on("connection", (socket) => {
       this.sockets.add(socket);
       socket.on("close", () => this.sockets.delete(socket));
@@ -342,6 +353,78 @@ export class DokployStandIn {
       if (!this.server) resolve();
       else this.server.close(() => resolve());
     });
+  }
+
+  // ---- live log over WebSocket, as /listen-deployment does (tail -n +1 -f of the log file)
+
+  private upgrade(req: IncomingMessage, socket: Socket): void {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const key = req.headers["sec-websocket-key"];
+    if (url.pathname !== "/listen-deployment" || typeof key !== "string") {
+      socket.end("HTTP/1.1 404 Not Found\r\n\r\n");
+      return;
+    }
+    const accept = createHash("sha1").update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest("base64");
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+    );
+    const logPath = url.searchParams.get("logPath") ?? "";
+    const apiKey = req.headers["x-api-key"] as string | undefined;
+    const accepted = apiKey === this.options.apiKey && logPath.startsWith("/etc/dokploy/logs/");
+    this.logConnections.push({ logPath, apiKey, accepted });
+    if (apiKey !== this.options.apiKey) {
+      // Opens, then closes at once without a status code (the client sees 1005).
+      socket.end(Buffer.from([0x88, 0x00]));
+      return;
+    }
+    if (!logPath.startsWith("/etc/dokploy/logs/")) {
+      socket.end(Buffer.from([0x88, 0x02, 0x0f, 0xa0]));
+      return;
+    }
+    const deployment = [...this.deployments.values()].flat().find((d) => d.logPath === logPath);
+    const entry = { socket, logPath, sent: 0, drop: deployment ? this.dropLogs.has(deployment.deploymentId) : false };
+    this.logSockets.add(entry);
+    this.sockets.add(socket);
+    socket.on("data", (data: Buffer) => {
+      // A close frame from the client (opcode 8): answer it and end.
+      if (((data[0] ?? 0) & 0x0f) === 0x08) socket.end(Buffer.from([0x88, 0x00]));
+    });
+    socket.on("close", () => this.logSockets.delete(entry));
+    socket.on("error", () => this.logSockets.delete(entry));
+    this.pumpLog(entry);
+  }
+
+  private readonly dropLogs = new Set<string>();
+
+  private pumpLog(entry: { socket: Socket; logPath: string; sent: number; drop: boolean }): void {
+    const text = this.logs.get(entry.logPath) ?? "";
+    if (text.length > entry.sent && !entry.socket.destroyed) {
+      const payload = Buffer.from(text.slice(entry.sent), "utf8");
+      entry.sent = text.length;
+      const header =
+        payload.length < 126
+          ? Buffer.from([0x81, payload.length])
+          : payload.length < 65536
+            ? Buffer.from([0x81, 126, payload.length >> 8, payload.length & 0xff])
+            : Buffer.concat([
+                Buffer.from([0x81, 127]),
+                Buffer.from(new BigUint64Array([BigInt(payload.length)]).buffer).reverse(),
+              ]);
+      entry.socket.write(Buffer.concat([header, payload]));
+      if (entry.drop) {
+        entry.socket.destroy();
+        return;
+      }
+    }
+  }
+
+  private pumpAllLogs(logPath: string): void {
+    for (const entry of this.logSockets) if (entry.logPath === logPath) this.pumpLog(entry);
+  }
+
+  private appendLog(logPath: string, line: string): void {
+    this.logs.set(logPath, `${this.logs.get(logPath) ?? ""}${line}\n`);
+    this.pumpAllLogs(logPath);
   }
 
   /** Resolves when every queued deployment has ended. */
@@ -649,11 +732,22 @@ export class DokployStandIn {
   /** Jobs of one application run one after another; the row appears when the job starts. */
   private queueDeployment(app: ApplicationRow, title: string | null, description: string | null): void {
     const script = this.scripts.get(app.applicationId)?.shift() ?? this.options.deployment ?? {};
+    if (script.othersFirst)
+      this.enqueue(app, script.othersFirst.title, "someone else's", script.othersFirst.script ?? {});
+    this.enqueue(app, title, description, script);
+  }
+
+  private enqueue(
+    app: ApplicationRow,
+    title: string | null,
+    description: string | null,
+    script: DeploymentScript,
+  ): void {
     const previous = this.queues.get(app.applicationId) ?? Promise.resolve();
     const job = previous.then(async () => {
       await this.sleep(script.startDelayMs ?? 25);
       const started = new Date();
-      const logPath = `/etc/dokploy/logs/${app.appName}/${app.appName}-${logTimestamp(started)}.log`;
+      const logPath = `/etc/dokploy/logs/${app.appName}/${app.appName}-${logTimestamp(started)}-${randomBytes(2).toString("hex")}.log`;
       const row: DeploymentRow = {
         deploymentId: nanoid(),
         title,
@@ -676,6 +770,7 @@ export class DokployStandIn {
         volumeBackupId: null,
         buildServerId: null,
       };
+      if (script.dropLogSocket) this.dropLogs.add(row.deploymentId);
       const rows = this.deployments.get(app.applicationId) ?? [];
       rows.unshift(row);
       rows.splice(11);
@@ -686,8 +781,14 @@ export class DokployStandIn {
         "Initializing deployment",
         ...(outcome === "error" ? ["Error occurred ❌, check the logs for details."] : []),
       ];
-      this.logs.set(logPath, `${lines.join("\n")}\n`);
-      await this.sleep(script.durationMs ?? 100);
+      const duration = script.durationMs ?? 100;
+      this.appendLog(logPath, lines[0] ?? "");
+      const rest = lines.slice(1);
+      for (const line of rest) {
+        await this.sleep(duration / (rest.length + 1));
+        this.appendLog(logPath, line);
+      }
+      await this.sleep(rest.length > 0 ? duration / (rest.length + 1) : duration);
       row.status = outcome;
       row.finishedAt = isoNow();
       app.applicationStatus = outcome === "done" ? "done" : "error";

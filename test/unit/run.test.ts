@@ -180,7 +180,9 @@ describe("run", () => {
     const outcome = await run(config(app.applicationId, { wait: "false" }), ports(fakeDocker()));
     expect(outcome.error).toBeUndefined();
     expect(outcome.result.deploymentStatus).toBe("queued");
-    expect(standIn.callsOf("deployment.all")).toEqual([]);
+    // One snapshot before the trigger, no following after it.
+    expect(standIn.callsOf("deployment.all")).toHaveLength(1);
+    expect(standIn.calls.at(-1)?.procedure).toBe("application.redeploy");
   });
 
   it("prints the plan on a dry run and calls nothing but the buildx probe", async () => {

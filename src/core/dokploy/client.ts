@@ -1,6 +1,7 @@
 import { request, type Dispatcher } from "undici";
 import { DokployError, errorMessage } from "../errors";
 import type { Logger, Redactor } from "../log";
+import { DEFAULT_RETRY, type RetryPolicy, type RetryPorts, withRetry } from "../retry";
 
 export type Transport = "trpc" | "openapi";
 export type ProcedureKind = "query" | "mutation";
@@ -16,6 +17,14 @@ export interface DokployClientOptions {
   readonly dispatcher?: Dispatcher;
   /** Per-request limit. */
   readonly timeoutMs?: number;
+  readonly retry?: RetryPolicy;
+  /** Clock and sleep for retries; without them nothing is retried. */
+  readonly retryPorts?: RetryPorts;
+}
+
+export interface CallOptions {
+  /** Retry on network errors and 429/502/503/504. Queries always are; mutations only when safe. */
+  readonly retry?: boolean;
 }
 
 interface Issue {
@@ -30,6 +39,10 @@ interface ErrorBody {
 }
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+/** Statuses that say the request was not carried out. */
+const NOT_PROCESSED_STATUS = new Set([429]);
+/** Connection errors that happen before a request is sent. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
 const NETWORK_CODES = new Set([
   "ECONNRESET",
   "ECONNREFUSED",
@@ -154,11 +167,17 @@ export class DokployClient {
   }
 
   query<T = unknown>(procedure: string, input?: Input): Promise<T> {
-    return this.call<T>("query", procedure, input);
+    return this.withRetries(true, procedure, () => this.call<T>("query", procedure, input));
   }
 
-  mutation<T = unknown>(procedure: string, input: Input): Promise<T> {
-    return this.call<T>("mutation", procedure, input);
+  mutation<T = unknown>(procedure: string, input: Input, options: CallOptions = {}): Promise<T> {
+    return this.withRetries(options.retry ?? false, procedure, () => this.call<T>("mutation", procedure, input));
+  }
+
+  private withRetries<T>(retry: boolean, procedure: string, fn: () => Promise<T>): Promise<T> {
+    const { retryPorts } = this.options;
+    if (!retry || !retryPorts) return fn();
+    return withRetry(`Dokploy ${procedure}`, this.options.retry ?? DEFAULT_RETRY, retryPorts, fn);
   }
 
   private url(kind: ProcedureKind, procedure: string, input: Input | undefined): string {
@@ -237,12 +256,20 @@ export class DokployClient {
         undefined,
         redactor.redact(`Could not reach Dokploy at ${this.options.baseUrl} (${procedure}): ${reason}`),
         timedOut || code === undefined || NETWORK_CODES.has(code),
+        !(code !== undefined && NOT_SENT_CODES.has(code)),
       );
     }
     logger.debug(`${method} ${url.split("?")[0] ?? url} -> ${String(status)} in ${String(Date.now() - started)} ms`);
     if (status < 200 || status >= 300) {
       const message = describeHttpError(procedure, status, parseErrorBody(text), input, this.options.baseUrl);
-      throw new DokployError(procedure, status, redactor.redact(message), RETRYABLE_STATUS.has(status));
+      const retryable = RETRYABLE_STATUS.has(status);
+      throw new DokployError(
+        procedure,
+        status,
+        redactor.redact(message),
+        retryable,
+        retryable && !NOT_PROCESSED_STATUS.has(status),
+      );
     }
     return this.decode(procedure, text) as T;
   }

@@ -1,21 +1,30 @@
 import { TimeoutError } from "../errors";
 import type { Logger } from "../log";
+import type { LiveLog } from "./live-log";
 import type { Deployment, Dokploy } from "./procedures";
 
 export const FINAL_STATUSES = new Set(["done", "error", "cancelled"]);
 
-/** Poll delays: quick at first (deployments of an image often end in under a second), then calmer. */
-export const POLL_DELAYS_MS = [250, 250, 500, 500, 1000, 1000, 2000, 2000, 3000, 5000];
-
-export function pollDelay(attempt: number): number {
-  return POLL_DELAYS_MS[Math.min(attempt, POLL_DELAYS_MS.length - 1)] ?? 5000;
+/**
+ * How long to wait before the next look at deployment.all: quick at first (a deployment of an
+ * image often ends in under a second), then calmer: 0.25 s growing by half each time to 3 s
+ * in the first 3 minutes, to 10 s after. A 60 s deployment costs about 25 looks; 10 minutes
+ * about 95.
+ */
+export function pollDelay(attempt: number, elapsedMs: number): number {
+  const cap = elapsedMs < 180_000 ? 3_000 : 10_000;
+  return Math.min(cap, Math.round(250 * 1.5 ** attempt));
 }
+
+/** After log activity, look this soon: the last lines of a deployment come as it ends. */
+export const ACTIVITY_DELAY_MS = 150;
 
 export interface WaitPorts {
   readonly logger: Logger;
   /** Milliseconds on a monotonic clock. */
   readonly clock: () => number;
-  readonly sleep: (ms: number) => Promise<void>;
+  /** Resolves after `ms`, or early when `signal` aborts. */
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 export interface FollowOptions {
@@ -26,6 +35,14 @@ export interface FollowOptions {
   readonly timeoutMs: number;
   /** Where a user can look when we stop waiting. */
   readonly applicationUrl: string;
+  /** Opens the live log of a deployment once we know its logPath. */
+  readonly openLog?: (deployment: Deployment, onActivity: () => void) => LiveLog | undefined;
+}
+
+export interface Followed {
+  readonly deployment: Deployment;
+  /** Last lines of its log, when the live log worked. */
+  readonly tail: string[];
 }
 
 /** Ours among new rows: the title we gave, oldest first (one run starts one deployment). */
@@ -34,50 +51,85 @@ export function findOurDeployment(
   known: ReadonlySet<string>,
   title: string,
 ): Deployment | undefined {
-  const fresh = rows.filter((r) => !known.has(r.deploymentId) && r.title === title);
-  return fresh.at(-1);
+  return rows.filter((r) => !known.has(r.deploymentId) && r.title === title).at(-1);
+}
+
+/** Thrown on wait-timeout; carries the deployment we were following, if it had started. */
+export class WaitTimeoutError extends TimeoutError {
+  constructor(
+    message: string,
+    readonly deployment: Deployment | undefined,
+  ) {
+    super(message);
+  }
 }
 
 /**
  * Waits for the deployment we triggered to appear and reach a final status. Rows are matched
  * by title among those not in the snapshot, so another run's deployment is never taken for ours.
+ * While it runs, its log streams into the CI log; log activity makes the next look come sooner.
  */
-export async function followDeployment(
-  dokploy: Dokploy,
-  options: FollowOptions,
-  ports: WaitPorts,
-): Promise<Deployment> {
+export async function followDeployment(dokploy: Dokploy, options: FollowOptions, ports: WaitPorts): Promise<Followed> {
   const started = ports.clock();
   const deadline = started + options.timeoutMs;
   let attempt = 0;
   let ours: Deployment | undefined;
   let lastStatus = "";
-  for (;;) {
-    const rows = await dokploy.deploymentAll(options.applicationId);
-    const row = ours
-      ? rows.find((r) => r.deploymentId === ours?.deploymentId)
-      : findOurDeployment(rows, options.known, options.title);
-    if (row) {
-      if (!ours) ports.logger.info(`Following deployment ${row.deploymentId} ("${row.title ?? ""}")`);
-      ours = row;
-      if (row.status !== lastStatus) {
-        ports.logger.info(
-          `Deployment ${row.deploymentId}: ${row.status} after ${((ports.clock() - started) / 1000).toFixed(1)} s`,
+  let log: LiveLog | undefined;
+  let wake = new AbortController();
+  const onActivity = () => {
+    wake.abort();
+  };
+  const seconds = () => ((ports.clock() - started) / 1000).toFixed(1);
+  try {
+    for (;;) {
+      const rows = await dokploy.deploymentAll(options.applicationId);
+      const row = ours
+        ? rows.find((r) => r.deploymentId === ours?.deploymentId)
+        : findOurDeployment(rows, options.known, options.title);
+      if (row) {
+        if (!ours) {
+          const others = rows.filter((r) => !options.known.has(r.deploymentId) && r.deploymentId !== row.deploymentId);
+          ports.logger.info(
+            `Following deployment ${row.deploymentId} ("${row.title ?? ""}")${others.length > 0 ? `; ignoring ${String(others.length)} other new deployment(s) of this application` : ""}`,
+          );
+          if (row.logPath && options.openLog && !FINAL_STATUSES.has(row.status)) log = options.openLog(row, onActivity);
+        }
+        ours = row;
+        if (row.status !== lastStatus) {
+          ports.logger.info(`Deployment ${row.deploymentId}: ${row.status} after ${seconds()} s`);
+          lastStatus = row.status;
+        }
+        if (FINAL_STATUSES.has(row.status)) {
+          log?.close();
+          return { deployment: row, tail: log?.tail() ?? [] };
+        }
+      } else if (ours) {
+        throw new TimeoutError(
+          `Deployment ${ours.deploymentId} disappeared from deployment.all (Dokploy keeps the last 11); see ${options.applicationUrl}`,
         );
-        lastStatus = row.status;
       }
-      if (FINAL_STATUSES.has(row.status)) return row;
+      const now = ports.clock();
+      if (now >= deadline) {
+        const limit = String(Math.round(options.timeoutMs / 1000));
+        throw new WaitTimeoutError(
+          ours
+            ? `Deployment ${ours.deploymentId} is still ${ours.status} after ${limit} s (wait-timeout). It may still finish; see ${options.applicationUrl}`
+            : `The deployment did not start within ${limit} s (wait-timeout). Dokploy runs one deployment per application at a time, so it may be queued behind others and may still run; see ${options.applicationUrl}`,
+          ours,
+        );
+      }
+      if (wake.signal.aborted) wake = new AbortController();
+      await ports.sleep(Math.min(pollDelay(attempt, now - started), deadline - now), wake.signal);
+      if (wake.signal.aborted) {
+        // Log activity: look again shortly, and restart the backoff.
+        await ports.sleep(ACTIVITY_DELAY_MS);
+        attempt = Math.max(0, attempt - 2);
+      } else {
+        attempt += 1;
+      }
     }
-    const now = ports.clock();
-    if (now >= deadline) {
-      const seconds = Math.round(options.timeoutMs / 1000);
-      throw new TimeoutError(
-        ours
-          ? `Deployment ${ours.deploymentId} is still ${ours.status} after ${String(seconds)} s (wait-timeout). It may still finish; see ${options.applicationUrl}`
-          : `The deployment did not start within ${String(seconds)} s (wait-timeout). Dokploy runs one deployment per application at a time, so it may be queued behind others; see ${options.applicationUrl}`,
-      );
-    }
-    await ports.sleep(Math.min(pollDelay(attempt), deadline - now));
-    attempt += 1;
+  } finally {
+    log?.close();
   }
 }

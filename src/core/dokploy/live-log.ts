@@ -1,0 +1,100 @@
+import { type Dispatcher, WebSocket } from "undici";
+import type { Logger, Redactor } from "../log";
+
+export interface LiveLogOptions {
+  readonly baseUrl: string;
+  readonly apiKey: string;
+  readonly logPath: string;
+  readonly serverId?: string | null;
+  readonly dispatcher?: Dispatcher;
+  readonly logger: Logger;
+  readonly redactor: Redactor;
+  /** Called whenever new lines arrive (the deployment is doing something: look sooner). */
+  readonly onActivity?: () => void;
+  /** Lines kept for the failure message. */
+  readonly tailLines?: number;
+}
+
+export interface LiveLog {
+  /** The last lines received. */
+  tail(): string[];
+  /** Whether the stream is still open. */
+  readonly open: boolean;
+  close(): void;
+}
+
+/** ws(s)://…/listen-deployment?logPath=… for a Dokploy base URL. */
+export function liveLogUrl(baseUrl: string, logPath: string, serverId?: string | null): string {
+  const url = new URL(`${baseUrl}/listen-deployment`);
+  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+  url.searchParams.set("logPath", logPath);
+  if (serverId) url.searchParams.set("serverId", serverId);
+  return url.toString();
+}
+
+/**
+ * Streams a deployment's log into the CI log through Dokploy's WebSocket. The socket never
+ * closes by itself, so the caller closes it once the deployment row is final. If it fails or
+ * closes early, the caller goes on by polling: a live log is a comfort, not a requirement.
+ */
+export function streamDeploymentLog(options: LiveLogOptions): LiveLog {
+  const { logger, redactor } = options;
+  const keep = options.tailLines ?? 30;
+  const lines: string[] = [];
+  let partial = "";
+  let closedByUs = false;
+  let open = true;
+  const emit = (line: string) => {
+    const clean = redactor.redact(line.replace(/\r$/, ""));
+    logger.info(`│ ${clean}`);
+    lines.push(clean);
+    if (lines.length > keep) lines.shift();
+  };
+  const socket = new WebSocket(liveLogUrl(options.baseUrl, options.logPath, options.serverId), {
+    headers: { "x-api-key": options.apiKey },
+    dispatcher: options.dispatcher,
+  });
+  socket.addEventListener("message", (event) => {
+    const text = typeof event.data === "string" ? event.data : Buffer.from(event.data as ArrayBuffer).toString("utf8");
+    const parts = (partial + text).split("\n");
+    partial = parts.pop() ?? "";
+    parts.forEach(emit);
+    options.onActivity?.();
+  });
+  const stopped = (why: string) => {
+    if (!open) return;
+    open = false;
+    if (partial) emit(partial);
+    partial = "";
+    if (!closedByUs) logger.info(`Live log unavailable (${why}); following the deployment by polling.`);
+  };
+  socket.addEventListener("close", (event) => {
+    const reason =
+      event.code === 1005 || event.code === 1006
+        ? `the socket closed at once (code ${String(event.code)}): Dokploy did not accept the API key for it or a proxy does not pass WebSockets`
+        : event.code === 4000
+          ? "Dokploy refused the log path (code 4000)"
+          : `closed with code ${String(event.code)}`;
+    stopped(reason);
+  });
+  socket.addEventListener("error", () => {
+    stopped("the connection failed");
+  });
+  return {
+    tail: () => [...lines],
+    get open() {
+      return open;
+    },
+    close: () => {
+      closedByUs = true;
+      if (partial) emit(partial);
+      partial = "";
+      open = false;
+      try {
+        socket.close(1000);
+      } catch {
+        // Closing a socket that never opened throws; there is nothing to close then.
+      }
+    },
+  };
+}
