@@ -36,6 +36,7 @@ export default tseslint.config(
     rules: {
       ...vitest.configs.recommended.rules,
       "vitest/expect-expect": ["error", { assertFunctionNames: ["expect", "expect*"] }],
+      "vitest/valid-expect": ["error", { maxArgs: 2 }],
       "@typescript-eslint/no-non-null-assertion": "off",
     },
   },

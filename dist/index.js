@@ -115221,7 +115221,7 @@ class Dokploy {
         return procedures_check("registry.create", RegistrySchema, value);
     }
     async registryUpdate(registryId, changes) {
-        await this.client.mutation("registry.update", { registryId, ...changes });
+        await this.client.mutation("registry.update", { registryId, ...changes }, { retry: true });
     }
     async saveDockerProvider(provider) {
         // All five keys, always: a missing nullable key is a 400 since v0.28.0.
@@ -115231,7 +115231,7 @@ class Dokploy {
             username: provider.username,
             password: provider.password,
             registryUrl: provider.registryUrl,
-        });
+        }, { retry: true });
     }
     async trigger(method, applicationId, title, description) {
         await this.client.mutation(`application.${method}`, { applicationId, title, description });
@@ -115312,11 +115312,11 @@ const FINAL_STATUSES = new Set(["done", "error", "cancelled"]);
 /**
  * How long to wait before the next look at deployment.all: quick at first (a deployment of an
  * image often ends in under a second), then calmer: 0.25 s growing by half each time to 3 s
- * in the first 3 minutes, to 10 s after. A 60 s deployment costs about 25 looks; 10 minutes
+ * in the first 2 minutes, to 10 s after. A 60 s deployment costs about 25 looks; 10 minutes
  * about 95.
  */
 function pollDelay(attempt, elapsedMs) {
-    const cap = elapsedMs < 180_000 ? 3_000 : 10_000;
+    const cap = elapsedMs < 120_000 ? 3_000 : 10_000;
     return Math.min(cap, Math.round(250 * 1.5 ** attempt));
 }
 /** After log activity, look this soon: the last lines of a deployment come as it ends. */

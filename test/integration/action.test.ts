@@ -256,38 +256,3 @@ describe("the action, end to end against a real engine and registry", () => {
     expect(run.outputs.digest).toBe("");
   });
 });
-
-describe("bad input", () => {
-  const cases: [string, Record<string, string>, string][] = [
-    ["missing application-id", { "application-id": "" }, 'Input "application-id": is required'],
-    ["URL without scheme", { "dokploy-url": "dokploy.example.com" }, 'Input "dokploy-url"'],
-    ["image with uppercase", { image: "ghcr.io/Acme/web" }, 'Input "image"'],
-    [
-      "image with a tag inside",
-      { image: "ghcr.io/acme/web:1.0" },
-      'Input "image": "ghcr.io/acme/web:1.0" contains a tag',
-    ],
-    [
-      "unknown deploy-method",
-      { "deploy-method": "restart" },
-      'Input "deploy-method": "restart" is not one of redeploy, deploy',
-    ],
-    ["non-numeric timeout", { "wait-timeout": "soon" }, 'Input "wait-timeout": "soon" is not a duration'],
-    ["platforms without buildx", { platforms: "linux/amd64,linux/arm64" }, 'Input "platforms": needs docker buildx'],
-  ];
-
-  it.each(cases)("%s: exits 2 naming the input, before any docker or HTTP call", async (_name, override, message) => {
-    const app = standIn.addApplication();
-    const repo = repository();
-    const run = await runAction({
-      inputs: { ...baseInputs(`${rig.registryHost}/${repo}`, app.applicationId), ...override },
-      env: { GITHUB_SHA: sha(), DOCKER_HOST: rig.dockerHost },
-      cwd: await checkout(),
-    });
-    expect(run.exitCode).toBe(2);
-    expect(run.stdout).toContain(`::error::${message}`);
-    expect(standIn.calls).toEqual([]);
-    expect(run.leftovers).toEqual([]);
-    expect(await registryDigest(repo, "latest")).toBeUndefined();
-  });
-});

@@ -14,6 +14,8 @@ export interface ActionRun {
   readonly summary: string;
   /** Files left in RUNNER_TEMP after the run. */
   readonly leftovers: string[];
+  /** Files left on disk (work dir, HOME, cwd) that hold one of the given secrets. */
+  readonly filesWithSecrets: string[];
 }
 
 /** Parses GITHUB_OUTPUT: `name<<DELIM\nvalue\nDELIM` blocks and `name=value` lines. */
@@ -41,6 +43,31 @@ export interface RunActionOptions {
   readonly cwd?: string;
   /** HOME to use; a fresh one with a ~/.docker/config.json is made when absent. */
   readonly home?: string;
+  /** Secrets to look for in every file the run leaves in its work dir, HOME and cwd. */
+  readonly secrets?: readonly string[];
+}
+
+/** Files under `dir` whose content holds one of `secrets` (or its base64 form). */
+export async function filesHolding(dir: string, secrets: readonly string[]): Promise<string[]> {
+  const found: string[] = [];
+  const needles = secrets.flatMap((s) => [s, Buffer.from(s).toString("base64")]);
+  let entries: string[];
+  try {
+    entries = await readdir(dir, { recursive: true });
+  } catch {
+    return found;
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry);
+    let text: string;
+    try {
+      text = await readFile(path, "utf8");
+    } catch {
+      continue; // a directory, or gone
+    }
+    if (needles.some((n) => text.includes(n))) found.push(path);
+  }
+  return found;
 }
 
 export async function runAction(options: RunActionOptions): Promise<ActionRun> {
@@ -77,6 +104,11 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     outputs: parseOutputFile(await readFile(outputFile, "utf8")),
     summary: await readFile(summaryFile, "utf8"),
     leftovers: await readdir(runnerTemp),
+    filesWithSecrets: [
+      ...(await filesHolding(work, options.secrets ?? [])),
+      ...(options.home ? await filesHolding(options.home, options.secrets ?? []) : []),
+      ...(options.cwd ? await filesHolding(options.cwd, options.secrets ?? []) : []),
+    ],
   };
   await rm(work, { recursive: true, force: true });
   return result;

@@ -11,3 +11,4 @@ export * from "../../src/core/dokploy/wait";
 export * from "../../src/core/log";
 export * from "../../src/core/run";
 export * from "../../src/core/exec";
+export * from "../../src/core/retry";

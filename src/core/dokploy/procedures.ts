@@ -116,18 +116,22 @@ export class Dokploy {
   }
 
   async registryUpdate(registryId: string, changes: Partial<RegistryFields>): Promise<void> {
-    await this.client.mutation("registry.update", { registryId, ...changes });
+    await this.client.mutation("registry.update", { registryId, ...changes }, { retry: true });
   }
 
   async saveDockerProvider(provider: DockerProvider): Promise<void> {
     // All five keys, always: a missing nullable key is a 400 since v0.28.0.
-    await this.client.mutation("application.saveDockerProvider", {
-      applicationId: provider.applicationId,
-      dockerImage: provider.dockerImage,
-      username: provider.username,
-      password: provider.password,
-      registryUrl: provider.registryUrl,
-    });
+    await this.client.mutation(
+      "application.saveDockerProvider",
+      {
+        applicationId: provider.applicationId,
+        dockerImage: provider.dockerImage,
+        username: provider.username,
+        password: provider.password,
+        registryUrl: provider.registryUrl,
+      },
+      { retry: true },
+    );
   }
 
   async trigger(method: TriggerMethod, applicationId: string, title: string, description: string): Promise<void> {

@@ -8,11 +8,11 @@ export const FINAL_STATUSES = new Set(["done", "error", "cancelled"]);
 /**
  * How long to wait before the next look at deployment.all: quick at first (a deployment of an
  * image often ends in under a second), then calmer: 0.25 s growing by half each time to 3 s
- * in the first 3 minutes, to 10 s after. A 60 s deployment costs about 25 looks; 10 minutes
+ * in the first 2 minutes, to 10 s after. A 60 s deployment costs about 25 looks; 10 minutes
  * about 95.
  */
 export function pollDelay(attempt: number, elapsedMs: number): number {
-  const cap = elapsedMs < 180_000 ? 3_000 : 10_000;
+  const cap = elapsedMs < 120_000 ? 3_000 : 10_000;
   return Math.min(cap, Math.round(250 * 1.5 ** attempt));
 }
 
