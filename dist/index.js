@@ -115319,6 +115319,8 @@ function pollDelay(attempt, elapsedMs) {
     const cap = elapsedMs < 120_000 ? 3_000 : 10_000;
     return Math.min(cap, Math.round(250 * 1.5 ** attempt));
 }
+/** How long to wait for the log of a deployment that had already failed when we first saw it. */
+const LATE_LOG_WAIT_MS = 2_000;
 /** After log activity, look this soon: the last lines of a deployment come as it ends. */
 const ACTIVITY_DELAY_MS = 150;
 /** Ours among new rows: the title we gave, oldest first (one run starts one deployment). */
@@ -115360,8 +115362,12 @@ async function followDeployment(dokploy, options, ports) {
                 if (!ours) {
                     const others = rows.filter((r) => !options.known.has(r.deploymentId) && r.deploymentId !== row.deploymentId);
                     ports.logger.info(`Following deployment ${row.deploymentId} ("${row.title ?? ""}")${others.length > 0 ? `; ignoring ${String(others.length)} other new deployment(s) of this application` : ""}`);
-                    if (row.logPath && options.openLog && !FINAL_STATUSES.has(row.status))
+                    if (row.logPath && options.openLog && row.status !== "done") {
                         log = options.openLog(row, onActivity);
+                        // Already over, and not well: read its log (sent whole on connect) for the message.
+                        if (log && FINAL_STATUSES.has(row.status))
+                            await log.received(LATE_LOG_WAIT_MS);
+                    }
                 }
                 ours = row;
                 if (row.status !== lastStatus) {
@@ -115487,6 +115493,10 @@ function streamDeploymentLog(options) {
     let partial = "";
     let closedByUs = false;
     let open = true;
+    let arrived = () => undefined;
+    const firstData = new Promise((resolve) => {
+        arrived = resolve;
+    });
     const emit = (line) => {
         const clean = redactor.redact(line.replace(/\r$/, ""));
         logger.info(`│ ${clean}`);
@@ -115503,9 +115513,11 @@ function streamDeploymentLog(options) {
         const parts = (partial + text).split("\n");
         partial = parts.pop() ?? "";
         parts.forEach(emit);
+        arrived();
         options.onActivity?.();
     });
     const stopped = (why) => {
+        arrived();
         if (!open)
             return;
         open = false;
@@ -115530,6 +115542,11 @@ function streamDeploymentLog(options) {
         tail: () => [...lines],
         get open() {
             return open;
+        },
+        received: async (ms) => {
+            let timer;
+            await Promise.race([firstData, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+            clearTimeout(timer);
         },
         close: () => {
             closedByUs = true;

@@ -222,6 +222,27 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    name: "deployment fails before the first look: its log is still read for the message",
+    setup: (app) => {
+      standIn.scriptDeployments(app.applicationId, {
+        outcome: "error",
+        startDelayMs: 5,
+        durationMs: 0,
+        log: [
+          "Initializing deployment",
+          "(HTTP code 503) unexpected - This node is not a swarm manager.",
+          "Error occurred ❌, check the logs for details.",
+        ],
+      });
+    },
+    exitCode: 1,
+    message:
+      /ended with status "error"\.%0ALast lines of its log:%0AInitializing deployment%0A\(HTTP code 503\) unexpected - This node is not a swarm manager\./,
+    check: (_app, run) => {
+      expect(run.outputs["deployment-status"]).toBe("error");
+    },
+  },
+  {
     name: "deployment cancelled",
     setup: (app) => {
       standIn.scriptDeployments(app.applicationId, { outcome: "cancelled", durationMs: 200 });

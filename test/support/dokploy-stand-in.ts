@@ -312,6 +312,13 @@ export class DokployStandIn {
     this.scripts.set(applicationId, [...(this.scripts.get(applicationId) ?? []), ...scripts]);
   }
 
+  /** Queues a deployment as a trigger would (for tests of the log and the waiting alone). */
+  queue(applicationId: string, title: string): void {
+    const app = this.applications.get(applicationId);
+    if (!app) throw new Error(`no application ${applicationId}`);
+    this.queueDeployment(app, title, null);
+  }
+
   inject(fault: Fault): void {
     this.faults.push({ ...fault, left: fault.times ?? 1 });
   }

@@ -20,6 +20,8 @@ export interface LiveLog {
   tail(): string[];
   /** Whether the stream is still open. */
   readonly open: boolean;
+  /** Resolves once some of the log has arrived or the stream ended, or after `ms`. */
+  received(ms: number): Promise<void>;
   close(): void;
 }
 
@@ -44,6 +46,10 @@ export function streamDeploymentLog(options: LiveLogOptions): LiveLog {
   let partial = "";
   let closedByUs = false;
   let open = true;
+  let arrived: () => void = () => undefined;
+  const firstData = new Promise<void>((resolve) => {
+    arrived = resolve;
+  });
   const emit = (line: string) => {
     const clean = redactor.redact(line.replace(/\r$/, ""));
     logger.info(`│ ${clean}`);
@@ -59,9 +65,11 @@ export function streamDeploymentLog(options: LiveLogOptions): LiveLog {
     const parts = (partial + text).split("\n");
     partial = parts.pop() ?? "";
     parts.forEach(emit);
+    arrived();
     options.onActivity?.();
   });
   const stopped = (why: string) => {
+    arrived();
     if (!open) return;
     open = false;
     if (partial) emit(partial);
@@ -84,6 +92,11 @@ export function streamDeploymentLog(options: LiveLogOptions): LiveLog {
     tail: () => [...lines],
     get open() {
       return open;
+    },
+    received: async (ms) => {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([firstData, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+      clearTimeout(timer);
     },
     close: () => {
       closedByUs = true;

@@ -16,6 +16,9 @@ export function pollDelay(attempt: number, elapsedMs: number): number {
   return Math.min(cap, Math.round(250 * 1.5 ** attempt));
 }
 
+/** How long to wait for the log of a deployment that had already failed when we first saw it. */
+export const LATE_LOG_WAIT_MS = 2_000;
+
 /** After log activity, look this soon: the last lines of a deployment come as it ends. */
 export const ACTIVITY_DELAY_MS = 150;
 
@@ -93,7 +96,11 @@ export async function followDeployment(dokploy: Dokploy, options: FollowOptions,
           ports.logger.info(
             `Following deployment ${row.deploymentId} ("${row.title ?? ""}")${others.length > 0 ? `; ignoring ${String(others.length)} other new deployment(s) of this application` : ""}`,
           );
-          if (row.logPath && options.openLog && !FINAL_STATUSES.has(row.status)) log = options.openLog(row, onActivity);
+          if (row.logPath && options.openLog && row.status !== "done") {
+            log = options.openLog(row, onActivity);
+            // Already over, and not well: read its log (sent whole on connect) for the message.
+            if (log && FINAL_STATUSES.has(row.status)) await log.received(LATE_LOG_WAIT_MS);
+          }
         }
         ours = row;
         if (row.status !== lastStatus) {
