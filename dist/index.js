@@ -114298,6 +114298,11 @@ const INPUTS = [
     },
     { name: "network", default: "", description: "Network mode for RUN steps during the build (--network), e.g. host." },
     {
+        name: "builder",
+        default: "auto",
+        description: "auto (docker buildx build when buildx is installed, else docker build), buildx, or classic (docker build, e.g. where the daemon does not allow BuildKit).",
+    },
+    {
         name: "build",
         default: "true",
         description: "Build and push the image. false deploys <image>:<tag> that is already in the registry.",
@@ -114557,6 +114562,7 @@ const schema = object({
     "cache-from": list(false),
     "cache-to": list(false),
     network: optionalText(),
+    builder: choice(["auto", "buildx", "classic"], "auto"),
     build: config_boolean(true),
     registry: optionalText(),
     "registry-username": optionalText(),
@@ -114656,6 +114662,7 @@ function interpret(p, ci, problems) {
         cacheFrom: p["cache-from"],
         cacheTo: p["cache-to"],
         network: p.network,
+        builder: p.builder,
         registry,
         push,
         pull,
@@ -115734,11 +115741,17 @@ async function buildAndPush(config, ports, docker, buildx, result) {
 async function steps(config, ports, redactor, result) {
     const { logger } = ports;
     const docker = new Docker(ports.exec, logger);
-    const buildx = config.build ? await docker.hasBuildx() : false;
+    const buildx = !config.build
+        ? false
+        : config.builder === "auto"
+            ? await docker.hasBuildx()
+            : config.builder === "buildx";
     const needBuildx = buildxOnlyInputs(config);
     const [firstBuildxInput] = needBuildx;
     if (!buildx && firstBuildxInput && config.build) {
-        throw new ConfigError(firstBuildxInput, `needs docker buildx, which is not installed here (${needBuildx.join(", ")} given). Add docker/setup-buildx-action before this step, or remove ${needBuildx.join(", ")}`);
+        throw new ConfigError(firstBuildxInput, config.builder === "classic"
+            ? `needs buildx, but builder is classic (${needBuildx.join(", ")} given). Set builder to auto or buildx, or remove ${needBuildx.join(", ")}`
+            : `needs docker buildx, which is not installed here (${needBuildx.join(", ")} given). Add docker/setup-buildx-action before this step, or remove ${needBuildx.join(", ")}`);
     }
     const url = new URL(config.dokployUrl);
     if (url.protocol === "http:" && !isLoopback(url)) {

@@ -1,7 +1,19 @@
-/** Writes action.yml and the README tables from src/core/config.ts. */
+/** Writes action.yml, the GitLab component, pipe.yml and the docs' tables from src/core/config.ts. */
 import { readFile, writeFile } from "node:fs/promises";
-import { renderActionYml, renderReadme } from "./docs";
+import {
+  renderActionYml,
+  renderGitlabComponent,
+  renderGitlabInputsTable,
+  renderPipeYml,
+  renderReadme,
+  renderVariablesTable,
+  replaceBlock,
+} from "./docs";
 
 await writeFile("action.yml", renderActionYml());
 await writeFile("README.md", renderReadme(await readFile("README.md", "utf8")));
-console.log("action.yml and README.md tables regenerated");
+await writeFile("gitlab/templates/deploy.yml", renderGitlabComponent());
+await writeFile("gitlab/README.md", replaceBlock(await readFile("gitlab/README.md", "utf8"), "inputs", renderGitlabInputsTable()));
+await writeFile("bitbucket/pipe.yml", renderPipeYml());
+await writeFile("bitbucket/README.md", replaceBlock(await readFile("bitbucket/README.md", "utf8"), "variables", renderVariablesTable()));
+console.log("action.yml, gitlab/templates/deploy.yml, bitbucket/pipe.yml and the README tables regenerated");

@@ -75,6 +75,12 @@ export const INPUTS = [
   },
   { name: "network", default: "", description: "Network mode for RUN steps during the build (--network), e.g. host." },
   {
+    name: "builder",
+    default: "auto",
+    description:
+      "auto (docker buildx build when buildx is installed, else docker build), buildx, or classic (docker build, e.g. where the daemon does not allow BuildKit).",
+  },
+  {
     name: "build",
     default: "true",
     description: "Build and push the image. false deploys <image>:<tag> that is already in the registry.",
@@ -238,6 +244,7 @@ export interface Config {
   readonly cacheFrom: readonly string[];
   readonly cacheTo: readonly string[];
   readonly network?: string;
+  readonly builder: "auto" | "buildx" | "classic";
   /** Registry host to log in to. */
   readonly registry: string;
   readonly push?: Credentials;
@@ -408,6 +415,7 @@ const schema = z.object({
   "cache-from": list(false),
   "cache-to": list(false),
   network: optionalText(),
+  builder: choice(["auto", "buildx", "classic"] as const, "auto"),
   build: boolean(true),
   registry: optionalText(),
   "registry-username": optionalText(),
@@ -516,6 +524,7 @@ function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Config | unde
     cacheFrom: p["cache-from"],
     cacheTo: p["cache-to"],
     network: p.network,
+    builder: p.builder,
     registry,
     push,
     pull,

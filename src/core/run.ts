@@ -181,13 +181,19 @@ async function buildAndPush(
 async function steps(config: Config, ports: Ports, redactor: Redactor, result: Result): Promise<void> {
   const { logger } = ports;
   const docker = new Docker(ports.exec, logger);
-  const buildx = config.build ? await docker.hasBuildx() : false;
+  const buildx = !config.build
+    ? false
+    : config.builder === "auto"
+      ? await docker.hasBuildx()
+      : config.builder === "buildx";
   const needBuildx = buildxOnlyInputs(config);
   const [firstBuildxInput] = needBuildx;
   if (!buildx && firstBuildxInput && config.build) {
     throw new ConfigError(
       firstBuildxInput,
-      `needs docker buildx, which is not installed here (${needBuildx.join(", ")} given). Add docker/setup-buildx-action before this step, or remove ${needBuildx.join(", ")}`,
+      config.builder === "classic"
+        ? `needs buildx, but builder is classic (${needBuildx.join(", ")} given). Set builder to auto or buildx, or remove ${needBuildx.join(", ")}`
+        : `needs docker buildx, which is not installed here (${needBuildx.join(", ")} given). Add docker/setup-buildx-action before this step, or remove ${needBuildx.join(", ")}`,
     );
   }
   const url = new URL(config.dokployUrl);

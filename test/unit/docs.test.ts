@@ -1,7 +1,16 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { renderActionYml, renderReadme } from "../../scripts/docs";
+import {
+  renderActionYml,
+  renderGitlabComponent,
+  renderGitlabInputsTable,
+  renderPipeYml,
+  renderReadme,
+  renderVariablesTable,
+  replaceBlock,
+} from "../../scripts/docs";
+import { envName } from "../../src/cli/env";
 import { INPUTS, OUTPUTS } from "./imports";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -21,5 +30,26 @@ describe("action.yml and README follow the input table in src/core/config.ts", (
     for (const input of INPUTS) expect(yml).toContain(`\n  ${input.name}:\n`);
     for (const output of OUTPUTS) expect(yml).toContain(`\n  ${output.name}:\n`);
     expect(yml).toContain("runs:\n  using: node24\n  main: dist/index.js\n");
+  });
+
+  it("the GitLab component and its README are what `npm run gen` makes, one input per row of the table", async () => {
+    const component = await readFile(resolve(root, "gitlab/templates/deploy.yml"), "utf8");
+    expect(component).toBe(renderGitlabComponent());
+    for (const input of INPUTS) {
+      expect(component).toContain(`\n    ${input.name}:\n`);
+      expect(component).toContain(`\n    ${envName(input.name)}: "$[[ inputs.${input.name} ]]"\n`);
+    }
+    const readme = await readFile(resolve(root, "gitlab/README.md"), "utf8");
+    expect(readme).toBe(replaceBlock(readme, "inputs", renderGitlabInputsTable()));
+  });
+
+  it("pipe.yml and the pipe's variables table are what `npm run gen` makes", async () => {
+    expect(await readFile(resolve(root, "bitbucket/pipe.yml"), "utf8")).toBe(renderPipeYml());
+    const readme = await readFile(resolve(root, "bitbucket/README.md"), "utf8");
+    expect(readme).toBe(replaceBlock(readme, "variables", renderVariablesTable()));
+    for (const input of INPUTS) expect(readme).toContain(`| \`${envName(input.name)}\` |`);
+    for (const key of ["name:", "image:", "category:", "description:", "repository:", "maintainer:", "tags:"]) {
+      expect(renderPipeYml()).toMatch(new RegExp(`^${key}`, "m"));
+    }
   });
 });

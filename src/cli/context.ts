@@ -1,0 +1,105 @@
+import type { CiContext, RawInputs } from "../core/config";
+import type { Exec } from "../core/exec";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** One CI system: how to recognise it, read the commit from it, and what defaults it offers. */
+export interface CiProvider {
+  readonly name: "gitlab" | "bitbucket" | "github" | "local";
+  detect(env: Env): boolean;
+  context(env: Env, exec: Exec): Promise<CiContext>;
+  /** Input defaults the CI offers (its own registry, say). */
+  defaults(env: Env): RawInputs;
+}
+
+function set(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
+}
+
+export const gitlab: CiProvider = {
+  name: "gitlab",
+  detect: (env) => env.GITLAB_CI === "true",
+  context: (env) =>
+    Promise.resolve({
+      sha: env.CI_COMMIT_SHA ?? "",
+      repository: set(env.CI_PROJECT_PATH),
+      repositoryUrl: set(env.CI_PROJECT_URL),
+      runUrl: set(env.CI_JOB_URL) ?? set(env.CI_PIPELINE_URL),
+      commitMessage: set(env.CI_COMMIT_MESSAGE),
+    }),
+  defaults: (env) => ({
+    image: set(env.CI_REGISTRY_IMAGE),
+    "registry-username": set(env.CI_REGISTRY_USER),
+    "registry-password": set(env.CI_REGISTRY_PASSWORD),
+    // The job token behind CI_REGISTRY_PASSWORD dies with the job; a deploy token named
+    // gitlab-deploy-token lasts, and GitLab exposes it as CI_DEPLOY_USER/CI_DEPLOY_PASSWORD.
+    "pull-username": set(env.CI_DEPLOY_USER),
+    "pull-password": set(env.CI_DEPLOY_PASSWORD),
+  }),
+};
+
+export const bitbucket: CiProvider = {
+  name: "bitbucket",
+  detect: (env) => set(env.BITBUCKET_BUILD_NUMBER) !== undefined || set(env.BITBUCKET_COMMIT) !== undefined,
+  context: (env) => {
+    const origin = set(env.BITBUCKET_GIT_HTTP_ORIGIN)?.replace(/^http:/, "https:");
+    return Promise.resolve({
+      sha: env.BITBUCKET_COMMIT ?? "",
+      repository: set(env.BITBUCKET_REPO_FULL_NAME),
+      repositoryUrl: origin,
+      runUrl:
+        origin && env.BITBUCKET_BUILD_NUMBER ? `${origin}/pipelines/results/${env.BITBUCKET_BUILD_NUMBER}` : undefined,
+    });
+  },
+  defaults: () => ({}),
+};
+
+export const github: CiProvider = {
+  name: "github",
+  detect: (env) => env.GITHUB_ACTIONS === "true",
+  context: (env) => {
+    const server = env.GITHUB_SERVER_URL ?? "https://github.com";
+    const repository = set(env.GITHUB_REPOSITORY);
+    const base = repository ? `${server}/${repository}` : undefined;
+    return Promise.resolve({
+      sha: env.GITHUB_SHA ?? "",
+      repository,
+      repositoryUrl: base,
+      runUrl: base && env.GITHUB_RUN_ID ? `${base}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
+    });
+  },
+  defaults: () => ({}),
+};
+
+async function git(exec: Exec, args: string[]): Promise<string | undefined> {
+  const result = await exec("git", args);
+  return result.exitCode === 0 ? set(result.stdout.trim()) : undefined;
+}
+
+/** A web URL for a git remote (https or scp-like ssh); other forms are kept as they are. */
+export function webUrlOfRemote(remote: string): string {
+  const scp = /^[\w.-]+@([\w.-]+):(.+?)(\.git)?$/.exec(remote);
+  if (scp) return `https://${scp[1] ?? ""}/${scp[2] ?? ""}`;
+  return remote.replace(/^(https?:\/\/)[^@/]+@/, "$1").replace(/\.git$/, "");
+}
+
+/** A plain shell, e.g. a laptop: the commit from git in the working directory. */
+export const local: CiProvider = {
+  name: "local",
+  detect: () => true,
+  context: async (_env, exec) => {
+    const remote = await git(exec, ["remote", "get-url", "origin"]);
+    return {
+      sha: (await git(exec, ["rev-parse", "HEAD"])) ?? "",
+      repositoryUrl: remote ? webUrlOfRemote(remote) : undefined,
+      commitMessage: await git(exec, ["log", "-1", "--format=%B"]),
+    };
+  },
+  defaults: () => ({}),
+};
+
+const PROVIDERS: readonly CiProvider[] = [gitlab, bitbucket, github, local];
+
+export function detectCi(env: Env): CiProvider {
+  return PROVIDERS.find((p) => p.detect(env)) ?? local;
+}

@@ -1,0 +1,72 @@
+import { writeFile } from "node:fs/promises";
+import { OUTPUTS, parseConfig } from "../core/config";
+import { DeployError, errorMessage } from "../core/errors";
+import { outputsOf, run } from "../core/run";
+import { nodeExec } from "../platform/exec";
+import { nodePorts } from "../platform/ports";
+import { detectCi } from "./context";
+import { envName, helpText, inputsFromEnv } from "./env";
+import { gitlabLogger, plainLogger } from "./log";
+
+// Never print GitHub workflow commands here: on GitLab and Bitbucket an ::add-mask:: line
+// would show the secret in clear.
+const write = (line: string) => {
+  process.stdout.write(`${line}\n`);
+};
+
+async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    write(helpText());
+    return 0;
+  }
+  const debug = env.DEBUG === "true" || env.CI_DEBUG_TRACE === "true";
+  const ci = detectCi(env);
+  const logger = ci.name === "gitlab" ? gitlabLogger(write, debug) : plainLogger(write, debug);
+  let config;
+  try {
+    config = parseConfig(inputsFromEnv(env, ci.defaults(env)), await ci.context(env, nodeExec));
+  } catch (error) {
+    // Name the variable, not the action input: that is what users set here.
+    const message = errorMessage(error).replace(/Input "([a-z-]+)"/g, (_m, name: string) => `${envName(name)}`);
+    logger.error(message);
+    return error instanceof DeployError ? error.exitCode : 1;
+  }
+  if (
+    ci.name === "gitlab" &&
+    config.pull &&
+    config.pull.password === env.CI_REGISTRY_PASSWORD &&
+    config.pull.password
+  ) {
+    logger.warn(
+      "Dokploy will pull with this job's CI_REGISTRY_PASSWORD, which expires when the job ends. Create a deploy token named gitlab-deploy-token (read_registry), or set PULL_USERNAME/PULL_PASSWORD.",
+    );
+  }
+  const ports = nodePorts(logger, env, env.RUNNER_TEMP ?? env.BITBUCKET_PIPE_STORAGE_DIR);
+  const outcome = await run(config, ports).finally(() => ports.close());
+  const outputs = outputsOf(outcome.result);
+  for (const output of OUTPUTS) write(`${output.name}=${outputs[output.name]}`);
+  if (env.OUTPUT_FILE) {
+    const lines = OUTPUTS.map((o) => `DOKPLOY_${envName(o.name)}=${outputs[o.name]}`);
+    await writeFile(env.OUTPUT_FILE, `${lines.join("\n")}\n`);
+  }
+  if (outcome.error) {
+    logger.error(outcome.error.message);
+    return outcome.error instanceof DeployError ? outcome.error.exitCode : 1;
+  }
+  write(
+    outcome.result.plan
+      ? `✔ Dry run: ${outcome.result.image} would be deployed to ${config.applicationId}`
+      : `✔ Deployed ${outcome.result.image} to ${outcome.result.applicationName ?? config.applicationId}${outcome.result.deploymentStatus === "done" ? " (deployment done)" : ` (${outcome.result.deploymentStatus ?? ""})`}`,
+  );
+  return 0;
+}
+
+main(process.argv.slice(2), process.env).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    write(`✖ ${errorMessage(error)}`);
+    process.exitCode = 1;
+  },
+);

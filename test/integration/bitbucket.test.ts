@@ -1,0 +1,167 @@
+/**
+ * The Bitbucket pipe, run the way Bitbucket runs a pipe: `docker run` of the runner image with
+ * the pipe's variables and the BITBUCKET_* variables, the clone mounted as the working dir, and
+ * DOCKER_HOST pointing at the engine; against the real registry and the Dokploy stand-in.
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { DokployStandIn } from "../support/dokploy-stand-in";
+import { registryDigest } from "../support/rig";
+import { buildRunnerImage } from "../support/runner-image";
+import { removeTempDirs, tempDir } from "../support/temp";
+
+const rig = inject("rig");
+const API_KEY = `MARKER-BB-${randomBytes(10).toString("hex")}`;
+const registry = {
+  host: rig.registryHost,
+  username: rig.registryUser,
+  password: rig.registryPassword,
+  authorization: `Basic ${Buffer.from(`${rig.registryUser}:${rig.registryPassword}`).toString("base64")}`,
+  pid: 0,
+  stop: () => Promise.resolve(),
+};
+let image: string;
+let standIn: DokployStandIn;
+
+beforeAll(async () => {
+  image = await buildRunnerImage(rig.dockerHost);
+}, 300_000);
+
+beforeEach(async () => {
+  standIn = new DokployStandIn({ apiKey: API_KEY });
+  await standIn.start();
+});
+
+afterEach(async () => {
+  await standIn.stop();
+});
+
+afterAll(removeTempDirs);
+
+interface PipeRun {
+  exitCode: number;
+  output: string;
+}
+
+async function runPipe(variables: Record<string, string>, clone: string, commit: string): Promise<PipeRun> {
+  const socket = rig.dockerHost.replace(/^unix:\/\//, "");
+  const env: Record<string, string> = {
+    BITBUCKET_COMMIT: commit,
+    BITBUCKET_BUILD_NUMBER: "17",
+    BITBUCKET_REPO_FULL_NAME: "acme/web",
+    BITBUCKET_REPO_SLUG: "web",
+    BITBUCKET_WORKSPACE: "acme",
+    BITBUCKET_BRANCH: "main",
+    BITBUCKET_GIT_HTTP_ORIGIN: "http://bitbucket.org/acme/web",
+    BITBUCKET_CLONE_DIR: clone,
+    ...variables,
+  };
+  const args = [
+    "run",
+    "--rm",
+    "--network",
+    "host",
+    "-v",
+    `${socket}:/var/run/docker.sock`,
+    "-v",
+    `${clone}:${clone}`,
+    "-w",
+    clone,
+  ];
+  // Inside, DOCKER_HOST is the mounted engine socket; the values of the others come from the
+  // environment of `docker run`, as Bitbucket passes them.
+  args.push("-e", "DOCKER_HOST=unix:///var/run/docker.sock");
+  for (const name of Object.keys(env)) args.push("-e", name);
+  args.push(image);
+  const child = spawn("docker", args, {
+    env: { PATH: process.env.PATH ?? "", ...env, DOCKER_HOST: rig.dockerHost },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+  const exitCode = await new Promise<number>((done) => child.on("close", (code) => done(code ?? -1)));
+  return { exitCode, output };
+}
+
+async function clone(): Promise<string> {
+  const dir = await tempDir("bitbucket-clone");
+  await writeFile(
+    join(dir, "Dockerfile"),
+    `FROM ${rig.baseImage}\nRUN echo ${randomBytes(4).toString("hex")} > /built\n`,
+  );
+  return dir;
+}
+
+describe("the Bitbucket pipe", () => {
+  it("pushes <image>:<commit>, saves the provider, redeploys, follows it and prints ✔", async () => {
+    const app = standIn.addApplication();
+    const commit = randomBytes(20).toString("hex");
+    const repo = `demo/pipe-${randomBytes(3).toString("hex")}`;
+    const run = await runPipe(
+      {
+        DOKPLOY_URL: standIn.url,
+        DOKPLOY_API_KEY: API_KEY,
+        APPLICATION_ID: app.applicationId,
+        IMAGE: `${rig.registryHost}/${repo}`,
+        REGISTRY_USERNAME: rig.registryUser,
+        REGISTRY_PASSWORD: rig.registryPassword,
+        NETWORK: "host",
+      },
+      await clone(),
+      commit,
+    );
+    expect(run.exitCode, run.output).toBe(0);
+    const digest = await registryDigest(registry, repo, commit);
+    expect(digest).toMatch(/^sha256:/);
+    expect(run.output).toContain(`digest=${digest ?? ""}`);
+    expect(run.output).toMatch(/✔ Deployed .* \(deployment done\)/);
+    expect(run.output).not.toContain("::");
+    expect(standIn.callsOf("application.saveDockerProvider")[0]?.input).toEqual({
+      applicationId: app.applicationId,
+      dockerImage: `${rig.registryHost}/${repo}:${commit}`,
+      username: rig.registryUser,
+      password: rig.registryPassword,
+      registryUrl: rig.registryHost,
+    });
+    const redeploy = standIn.callsOf("application.redeploy")[0]?.input as Record<string, string>;
+    expect(redeploy.title).toBe(`Deploy ${commit.slice(0, 7)}`);
+    expect(redeploy.description).toContain("https://bitbucket.org/acme/web/pipelines/results/17");
+    expect(standIn.deployments.get(app.applicationId)?.[0]?.status).toBe("done");
+    for (const secret of [API_KEY, rig.registryPassword]) expect(run.output).not.toContain(secret);
+  });
+
+  it("exits 1 with a ✖ line when Dokploy refuses the key", async () => {
+    const app = standIn.addApplication();
+    const run = await runPipe(
+      {
+        DOKPLOY_URL: standIn.url,
+        DOKPLOY_API_KEY: "MARKER-BB-not-the-key",
+        APPLICATION_ID: app.applicationId,
+        IMAGE: `${rig.registryHost}/demo/pipe-fail`,
+        REGISTRY_USERNAME: rig.registryUser,
+        REGISTRY_PASSWORD: rig.registryPassword,
+      },
+      await clone(),
+      randomBytes(20).toString("hex"),
+    );
+    expect(run.exitCode).toBe(1);
+    expect(run.output).toMatch(/✖ Dokploy application\.one \(HTTP 401\): the API key was not accepted/);
+    expect(run.output).not.toContain("MARKER-BB-not-the-key");
+    expect(run.output).not.toContain(rig.registryPassword);
+  });
+
+  it("exits 2 naming the variable on bad input", async () => {
+    const run = await runPipe(
+      { DOKPLOY_URL: "dokploy.example.com", DOKPLOY_API_KEY: API_KEY, APPLICATION_ID: "a", IMAGE: "acme/web" },
+      await clone(),
+      "0".repeat(40),
+    );
+    expect(run.exitCode).toBe(2);
+    expect(run.output).toContain('✖ DOKPLOY_URL: "dokploy.example.com" is not a URL');
+    expect(standIn.calls).toEqual([]);
+  });
+});

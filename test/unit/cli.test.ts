@@ -1,0 +1,169 @@
+import { describe, expect, it } from "vitest";
+import { bitbucket, detectCi, github, gitlab, local, webUrlOfRemote } from "../../src/cli/context";
+import { envName, helpText, inputsFromEnv } from "../../src/cli/env";
+import { gitlabLogger, plainLogger } from "../../src/cli/log";
+import { INPUTS, type Exec, parseConfig } from "./imports";
+
+const SHA = "3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c";
+const noGit: Exec = () => Promise.resolve({ exitCode: 128, stdout: "", stderr: "not a git repository" });
+
+const GITLAB_ENV = {
+  GITLAB_CI: "true",
+  CI: "true",
+  CI_COMMIT_SHA: SHA,
+  CI_COMMIT_MESSAGE: "Add the pricing page\n\nbody",
+  CI_PROJECT_PATH: "acme/web",
+  CI_PROJECT_URL: "https://gitlab.example.com/acme/web",
+  CI_JOB_URL: "https://gitlab.example.com/acme/web/-/jobs/99",
+  CI_PIPELINE_URL: "https://gitlab.example.com/acme/web/-/pipelines/12",
+  CI_REGISTRY_IMAGE: "registry.gitlab.example.com/acme/web",
+  CI_REGISTRY_USER: "gitlab-ci-token",
+  CI_REGISTRY_PASSWORD: "job-token-123",
+  CI_DEPLOY_USER: "gitlab+deploy-token-1",
+  CI_DEPLOY_PASSWORD: "deploy-token-456",
+};
+
+const BITBUCKET_ENV = {
+  CI: "true",
+  BITBUCKET_COMMIT: SHA,
+  BITBUCKET_BUILD_NUMBER: "17",
+  BITBUCKET_REPO_FULL_NAME: "acme/web",
+  BITBUCKET_GIT_HTTP_ORIGIN: "http://bitbucket.org/acme/web",
+  BITBUCKET_CLONE_DIR: "/opt/atlassian/pipelines/agent/build",
+};
+
+describe("environment variables", () => {
+  it("names each input in UPPER_SNAKE", () => {
+    expect(envName("dokploy-url")).toBe("DOKPLOY_URL");
+    expect(envName("registry-password")).toBe("REGISTRY_PASSWORD");
+    expect(envName("wait-timeout")).toBe("WAIT_TIMEOUT");
+  });
+
+  it("reads every input from its variable, with CI defaults only where unset", () => {
+    const raw = inputsFromEnv(
+      { DOKPLOY_URL: "https://d.example.com", WAIT_TIMEOUT: "5m", IMAGE: "", REGISTRY_USERNAME: "me" },
+      { image: "registry.example.com/x", "registry-username": "ci" },
+    );
+    expect(raw["dokploy-url"]).toBe("https://d.example.com");
+    expect(raw["wait-timeout"]).toBe("5m");
+    expect(raw.image).toBe("registry.example.com/x");
+    expect(raw["registry-username"]).toBe("me");
+    expect(Object.keys(raw)).toEqual(INPUTS.map((i) => i.name));
+  });
+
+  it("--help lists every variable", () => {
+    const help = helpText();
+    for (const input of INPUTS) expect(help).toContain(`  ${envName(input.name)} `);
+    expect(help).toContain("Exit codes: 0 deployed, 1");
+  });
+});
+
+describe("CI detection", () => {
+  it.each([
+    [GITLAB_ENV, "gitlab"],
+    [BITBUCKET_ENV, "bitbucket"],
+    [{ GITHUB_ACTIONS: "true", GITHUB_SHA: SHA }, "github"],
+    [{ HOME: "/home/me" }, "local"],
+  ])("detects %#", (env, name) => {
+    expect(detectCi(env).name).toBe(name);
+  });
+
+  it("reads GitLab's predefined variables, and its registry and deploy token as defaults", async () => {
+    expect(await gitlab.context(GITLAB_ENV, noGit)).toEqual({
+      sha: SHA,
+      repository: "acme/web",
+      repositoryUrl: "https://gitlab.example.com/acme/web",
+      runUrl: "https://gitlab.example.com/acme/web/-/jobs/99",
+      commitMessage: "Add the pricing page\n\nbody",
+    });
+    const config = parseConfig(
+      inputsFromEnv(
+        { ...GITLAB_ENV, DOKPLOY_URL: "https://d.example.com", DOKPLOY_API_KEY: "k", APPLICATION_ID: "app" },
+        gitlab.defaults(GITLAB_ENV),
+      ),
+      await gitlab.context(GITLAB_ENV, noGit),
+    );
+    expect(config.image.name).toBe("registry.gitlab.example.com/acme/web");
+    expect(config.push).toEqual({ username: "gitlab-ci-token", password: "job-token-123" });
+    expect(config.pull).toEqual({ username: "gitlab+deploy-token-1", password: "deploy-token-456" });
+    expect(config.tag).toBe(SHA);
+    expect(config.deployDescription).toContain("https://gitlab.example.com/acme/web/-/jobs/99");
+  });
+
+  it("reads Bitbucket's variables, with the pipeline's URL", async () => {
+    expect(await bitbucket.context(BITBUCKET_ENV, noGit)).toEqual({
+      sha: SHA,
+      repository: "acme/web",
+      repositoryUrl: "https://bitbucket.org/acme/web",
+      runUrl: "https://bitbucket.org/acme/web/pipelines/results/17",
+    });
+    expect(bitbucket.defaults(BITBUCKET_ENV)).toEqual({});
+  });
+
+  it("reads GitHub's variables when the CLI runs there", async () => {
+    expect(
+      await github.context(
+        { GITHUB_ACTIONS: "true", GITHUB_SHA: SHA, GITHUB_REPOSITORY: "acme/web", GITHUB_RUN_ID: "5" },
+        noGit,
+      ),
+    ).toMatchObject({ sha: SHA, runUrl: "https://github.com/acme/web/actions/runs/5" });
+  });
+
+  it("asks git in a plain shell", async () => {
+    const answers: Record<string, string> = {
+      "rev-parse HEAD": `${SHA}\n`,
+      "remote get-url origin": "git@github.com:acme/web.git\n",
+      "log -1 --format=%B": "Local change\n",
+    };
+    const git: Exec = (file, args) =>
+      Promise.resolve({
+        exitCode: file === "git" && answers[args.join(" ")] ? 0 : 1,
+        stdout: answers[args.join(" ")] ?? "",
+        stderr: "",
+      });
+    expect(await local.context({}, git)).toEqual({
+      sha: SHA,
+      repositoryUrl: "https://github.com/acme/web",
+      commitMessage: "Local change",
+    });
+    expect(await local.context({}, noGit)).toEqual({ sha: "", repositoryUrl: undefined, commitMessage: undefined });
+  });
+
+  it.each([
+    ["git@github.com:acme/web.git", "https://github.com/acme/web"],
+    ["https://user:token@gitlab.com/acme/web.git", "https://gitlab.com/acme/web"],
+    ["https://bitbucket.org/acme/web", "https://bitbucket.org/acme/web"],
+  ])("web URL of remote %s", (remote, url) => {
+    expect(webUrlOfRemote(remote)).toBe(url);
+  });
+});
+
+describe("CI loggers", () => {
+  it("uses GitLab's collapsible sections and hides debug lines unless asked", async () => {
+    const lines: string[] = [];
+    const logger = gitlabLogger(
+      (l) => lines.push(l),
+      false,
+      () => 1_700_000_000_000,
+    );
+    await logger.group("Build and push", () => {
+      logger.info("step");
+      logger.debug("hidden");
+      return Promise.resolve();
+    });
+    expect(lines).toEqual([
+      "\u001b[0Ksection_start:1700000000:dokploy_deploy_1\r\u001b[0K\u001b[1;36mBuild and push\u001b[0m",
+      "step",
+      "\u001b[0Ksection_end:1700000000:dokploy_deploy_1\r\u001b[0K",
+    ]);
+    expect(lines.join("\n")).not.toContain("::");
+  });
+
+  it("prints ✖ for errors and honours DEBUG in the plain logger", () => {
+    const lines: string[] = [];
+    plainLogger((l) => lines.push(l), true).error("it broke");
+    plainLogger((l) => lines.push(l), true).debug("details");
+    plainLogger((l) => lines.push(l), false).debug("quiet");
+    expect(lines).toEqual(["✖ it broke", "DEBUG: details"]);
+  });
+});
