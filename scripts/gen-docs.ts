@@ -13,7 +13,13 @@ import {
 await writeFile("action.yml", renderActionYml());
 await writeFile("README.md", renderReadme(await readFile("README.md", "utf8")));
 await writeFile("gitlab/templates/deploy.yml", renderGitlabComponent());
-await writeFile("gitlab/README.md", replaceBlock(await readFile("gitlab/README.md", "utf8"), "inputs", renderGitlabInputsTable()));
+await writeFile(
+  "gitlab/README.md",
+  replaceBlock(await readFile("gitlab/README.md", "utf8"), "inputs", renderGitlabInputsTable()),
+);
 await writeFile("bitbucket/pipe.yml", renderPipeYml());
-await writeFile("bitbucket/README.md", replaceBlock(await readFile("bitbucket/README.md", "utf8"), "variables", renderVariablesTable()));
+await writeFile(
+  "bitbucket/README.md",
+  replaceBlock(await readFile("bitbucket/README.md", "utf8"), "variables", renderVariablesTable()),
+);
 console.log("action.yml, gitlab/templates/deploy.yml, bitbucket/pipe.yml and the README tables regenerated");
