@@ -51837,7 +51837,8 @@ function context_set(value) {
 }
 const gitlab = {
     name: "gitlab",
-    detect: (env) => env.GITLAB_CI === "true",
+    // GitLab sets GITLAB_CI=true; its local emulator sets it too, to false, with the other CI_* variables.
+    detect: (env) => context_set(env.GITLAB_CI) !== undefined && context_set(env.CI_COMMIT_SHA) !== undefined,
     context: (env) => Promise.resolve({
         sha: env.CI_COMMIT_SHA ?? "",
         repository: context_set(env.CI_PROJECT_PATH),
@@ -51970,7 +51971,12 @@ function gitlabLogger(write, debug, now = Date.now) {
         },
         group: async (title, fn) => {
             sections += 1;
-            const name = `dokploy_deploy_${String(sections)}`;
+            const slug = title
+                .toLowerCase()
+                .replace(/[^a-z0-9]+/g, "_")
+                .replace(/^_|_$/g, "")
+                .slice(0, 40);
+            const name = `dokploy_deploy_${String(sections)}_${slug}`;
             write(`${ESC}[0Ksection_start:${String(Math.floor(now() / 1000))}:${name}\r${ESC}[0K${ESC}[1;36m${title}${ESC}[0m`);
             try {
                 return await fn();
@@ -52037,10 +52043,9 @@ async function main(argv, env) {
         logger.error(message);
         return error instanceof DeployError ? error.exitCode : 1;
     }
-    if (ci.name === "gitlab" &&
-        config.pull &&
-        config.pull.password === env.CI_REGISTRY_PASSWORD &&
-        config.pull.password) {
+    // Pulling with the job token only happens when neither a deploy token nor PULL_* is there.
+    const pullFromJobToken = ci.name === "gitlab" && !env.PULL_PASSWORD && !env.CI_DEPLOY_PASSWORD && !!env.CI_REGISTRY_PASSWORD;
+    if (pullFromJobToken && config.pull?.password === env.CI_REGISTRY_PASSWORD) {
         logger.warn("Dokploy will pull with this job's CI_REGISTRY_PASSWORD, which expires when the job ends. Create a deploy token named gitlab-deploy-token (read_registry), or set PULL_USERNAME/PULL_PASSWORD.");
     }
     const ports = nodePorts(logger, env, env.RUNNER_TEMP ?? env.BITBUCKET_PIPE_STORAGE_DIR);

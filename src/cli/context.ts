@@ -18,7 +18,8 @@ function set(value: string | undefined): string | undefined {
 
 export const gitlab: CiProvider = {
   name: "gitlab",
-  detect: (env) => env.GITLAB_CI === "true",
+  // GitLab sets GITLAB_CI=true; its local emulator sets it too, to false, with the other CI_* variables.
+  detect: (env) => set(env.GITLAB_CI) !== undefined && set(env.CI_COMMIT_SHA) !== undefined,
   context: (env) =>
     Promise.resolve({
       sha: env.CI_COMMIT_SHA ?? "",

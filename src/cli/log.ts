@@ -22,7 +22,12 @@ export function gitlabLogger(write: Write, debug: boolean, now: () => number = D
     },
     group: async (title, fn) => {
       sections += 1;
-      const name = `dokploy_deploy_${String(sections)}`;
+      const slug = title
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "_")
+        .replace(/^_|_$/g, "")
+        .slice(0, 40);
+      const name = `dokploy_deploy_${String(sections)}_${slug}`;
       write(
         `${ESC}[0Ksection_start:${String(Math.floor(now() / 1000))}:${name}\r${ESC}[0K${ESC}[1;36m${title}${ESC}[0m`,
       );

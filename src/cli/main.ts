@@ -31,12 +31,10 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     logger.error(message);
     return error instanceof DeployError ? error.exitCode : 1;
   }
-  if (
-    ci.name === "gitlab" &&
-    config.pull &&
-    config.pull.password === env.CI_REGISTRY_PASSWORD &&
-    config.pull.password
-  ) {
+  // Pulling with the job token only happens when neither a deploy token nor PULL_* is there.
+  const pullFromJobToken =
+    ci.name === "gitlab" && !env.PULL_PASSWORD && !env.CI_DEPLOY_PASSWORD && !!env.CI_REGISTRY_PASSWORD;
+  if (pullFromJobToken && config.pull?.password === env.CI_REGISTRY_PASSWORD) {
     logger.warn(
       "Dokploy will pull with this job's CI_REGISTRY_PASSWORD, which expires when the job ends. Create a deploy token named gitlab-deploy-token (read_registry), or set PULL_USERNAME/PULL_PASSWORD.",
     );

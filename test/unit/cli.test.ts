@@ -63,6 +63,7 @@ describe("CI detection", () => {
     [GITLAB_ENV, "gitlab"],
     [BITBUCKET_ENV, "bitbucket"],
     [{ GITHUB_ACTIONS: "true", GITHUB_SHA: SHA }, "github"],
+    [{ GITLAB_CI: "false", CI_COMMIT_SHA: SHA }, "gitlab"],
     [{ HOME: "/home/me" }, "local"],
   ])("detects %#", (env, name) => {
     expect(detectCi(env).name).toBe(name);
@@ -152,9 +153,9 @@ describe("CI loggers", () => {
       return Promise.resolve();
     });
     expect(lines).toEqual([
-      "\u001b[0Ksection_start:1700000000:dokploy_deploy_1\r\u001b[0K\u001b[1;36mBuild and push\u001b[0m",
+      "\u001b[0Ksection_start:1700000000:dokploy_deploy_1_build_and_push\r\u001b[0K\u001b[1;36mBuild and push\u001b[0m",
       "step",
-      "\u001b[0Ksection_end:1700000000:dokploy_deploy_1\r\u001b[0K",
+      "\u001b[0Ksection_end:1700000000:dokploy_deploy_1_build_and_push\r\u001b[0K",
     ]);
     expect(lines.join("\n")).not.toContain("::");
   });
