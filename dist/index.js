@@ -114138,6 +114138,83 @@ function errorMessage(error) {
     return String(error);
 }
 
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var node_modules_undici_0 = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./src/core/health.ts
+
+
+class HealthCheckError extends DeployError {
+    last;
+    constructor(message, last) {
+        super(message);
+        this.last = last;
+        this.name = "HealthCheckError";
+    }
+}
+/** Parses health-status: "2xx", "200", "200-399", or a comma list of those. */
+function parseStatuses(text) {
+    return text.split(",").map((part) => {
+        const p = part.trim().toLowerCase();
+        const xx = /^([1-5])xx$/.exec(p);
+        if (xx)
+            return [Number(xx[1]) * 100, Number(xx[1]) * 100 + 99];
+        const range = /^(\d{3})(?:-(\d{3}))?$/.exec(p);
+        if (!range)
+            throw new Error(`"${part.trim()}" is not a status; expected e.g. 2xx, 200, 200-399`);
+        const from = Number(range[1]);
+        const to = Number(range[2] ?? range[1]);
+        if (from < 100 || to > 599 || to < from)
+            throw new Error(`"${part.trim()}" is not a status range between 100 and 599`);
+        return [from, to];
+    });
+}
+function health_describe(statuses) {
+    return statuses.map(([a, b]) => (a === b ? String(a) : `${String(a)}-${String(b)}`)).join(", ");
+}
+/**
+ * GETs the URL until it answers an accepted status (and, if asked, a body containing the
+ * string), or the time is up. Each request is limited to the interval or 10 s, whichever is more.
+ */
+async function checkHealth(check, ports) {
+    const started = ports.clock();
+    const deadline = started + check.timeoutMs;
+    let last;
+    let lastProblem = "";
+    for (let attempt = 1;; attempt++) {
+        const sent = ports.clock();
+        try {
+            const limit = Math.max(10_000, check.intervalMs);
+            const response = await (0,node_modules_undici_0/* request */.Em)(check.url, {
+                method: "GET",
+                dispatcher: ports.dispatcher,
+                headersTimeout: limit,
+                bodyTimeout: limit,
+                signal: AbortSignal.timeout(limit),
+                headers: { "user-agent": "dokploy-deploy health check" },
+            });
+            const body = await response.body.text();
+            last = { status: response.statusCode, latencyMs: Math.round(ports.clock() - sent) };
+            const statusOk = check.statuses.some(([a, b]) => last !== undefined && last.status >= a && last.status <= b);
+            const bodyOk = check.contains === undefined || body.includes(check.contains);
+            if (statusOk && bodyOk) {
+                ports.logger.info(`Health check: ${check.url} answered ${String(last.status)} in ${String(last.latencyMs)} ms`);
+                return last;
+            }
+            lastProblem = !statusOk
+                ? `answered ${String(last.status)}, not ${health_describe(check.statuses)}`
+                : `answered ${String(last.status)} but the body does not contain "${check.contains ?? ""}"`;
+        }
+        catch (error) {
+            lastProblem = `did not answer: ${errorMessage(error)}`;
+        }
+        ports.logger.info(`Health check ${String(attempt)}: ${check.url} ${lastProblem}`);
+        if (ports.clock() + check.intervalMs > deadline) {
+            throw new HealthCheckError(`Health check failed: ${check.url} ${lastProblem} (for ${String(Math.round((ports.clock() - started) / 1000))} s, health-timeout ${String(Math.round(check.timeoutMs / 1000))} s)`, last);
+        }
+        await ports.sleep(check.intervalMs);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/core/image.ts
 /**
  * Image references as Docker's distribution/reference grammar defines them, reduced to what
@@ -114236,6 +114313,7 @@ function dokployRegistryUrl(address) {
 const DOKPLOY_REGISTRY_URL = /^[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?(:\d{1,5})?$/;
 
 ;// CONCATENATED MODULE: ./src/core/config.ts
+
 
 
 
@@ -114376,6 +114454,41 @@ const INPUTS = [
         description: "How long to wait for the deployment, in seconds (or with a unit: 90s, 10m, 1h).",
     },
     {
+        name: "verify-pull",
+        default: "true",
+        description: "Before changing anything in Dokploy, check that the registry serves <image>:<tag> to the pull credentials, and that it is the digest just pushed.",
+    },
+    {
+        name: "pin-digest",
+        default: "false",
+        description: "Deploy <image>:<tag>@<digest>, so the running image can never drift from what was checked.",
+    },
+    {
+        name: "health-url",
+        default: "",
+        description: "After the deployment is done, GET this URL until it answers health-status; the step fails if it does not.",
+    },
+    {
+        name: "health-status",
+        default: "2xx",
+        description: "Statuses the health URL must answer: 2xx, 200, 200-399, or a comma list.",
+    },
+    {
+        name: "health-contains",
+        default: "",
+        description: "A string the health URL's body must contain, e.g. the commit SHA the app reports.",
+    },
+    {
+        name: "health-timeout",
+        default: "120",
+        description: "How long the health check may take, in seconds (or 90s, 5m).",
+    },
+    {
+        name: "health-interval",
+        default: "3",
+        description: "Pause between health check requests, in seconds.",
+    },
+    {
         name: "rollback-on-failure",
         default: "false",
         description: "When the deployment fails or times out, point the application back at the image it ran before and redeploy that (the step still fails).",
@@ -114417,6 +114530,7 @@ const OUTPUTS = [
         description: "Final status of the deployment: done, error, cancelled, or queued when not waiting.",
     },
     { name: "application-url", description: "Link to the application in the Dokploy dashboard." },
+    { name: "health", description: "Last health check answer, e.g. 200 in 34 ms (health-url only)." },
 ];
 /** Every secret value of a config, for masking. */
 function secretsOf(config) {
@@ -114578,6 +114692,26 @@ const schema = object({
     "deploy-description": optionalText(),
     wait: config_boolean(true),
     "wait-timeout": field((v) => (v === "" ? 600 : parseDuration(v))),
+    "verify-pull": config_boolean(true),
+    "pin-digest": config_boolean(false),
+    "health-url": field((v) => {
+        if (v === "")
+            return undefined;
+        let url;
+        try {
+            url = new URL(v);
+        }
+        catch {
+            throw new Error(`"${v}" is not a URL; expected http(s)://host/path`);
+        }
+        if (url.protocol !== "http:" && url.protocol !== "https:")
+            throw new Error(`"${v}" must start with https:// or http://`);
+        return v;
+    }),
+    "health-status": field((v) => parseStatuses(v === "" ? "2xx" : v)),
+    "health-contains": optionalText(),
+    "health-timeout": field((v) => (v === "" ? 120 : parseDuration(v))),
+    "health-interval": field((v) => (v === "" ? 3 : parseDuration(v))),
     "rollback-on-failure": config_boolean(false),
     retries: field((v) => {
         if (v === "")
@@ -114641,6 +114775,15 @@ function interpret(p, ci, problems) {
             message: "is true but there are no credentials to store; set pull-username/pull-password or registry-username/registry-password",
         });
     }
+    if (p["health-url"] && !p.wait) {
+        problems.push({ input: "health-url", message: "needs wait: true (the check runs once the deployment is done)" });
+    }
+    if (p["pin-digest"] && !p.build && !p["verify-pull"]) {
+        problems.push({
+            input: "pin-digest",
+            message: "needs the digest: with build: false it comes from the pull check, so keep verify-pull: true",
+        });
+    }
     if (problems.length > 0)
         return undefined;
     const registryName = p["dokploy-registry-name"] ?? (p.image.isDockerHub ? "Docker Hub" : registry);
@@ -114676,6 +114819,17 @@ function interpret(p, ci, problems) {
         deployDescription: p["deploy-description"] ?? defaultDescription(ci, tag),
         wait: p.wait,
         waitTimeoutSeconds: p["wait-timeout"],
+        verifyPull: p["verify-pull"],
+        pinDigest: p["pin-digest"],
+        health: p["health-url"]
+            ? {
+                url: p["health-url"],
+                statuses: p["health-status"],
+                contains: p["health-contains"],
+                timeoutMs: p["health-timeout"] * 1000,
+                intervalMs: p["health-interval"] * 1000,
+            }
+            : undefined,
         rollbackOnFailure: p["rollback-on-failure"],
         retries: p.retries,
         retryMaxTimeSeconds: p["retry-max-time"],
@@ -114885,8 +115039,6 @@ class Docker {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var node_modules_undici_0 = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./src/core/retry.ts
 
 const DEFAULT_RETRY = { retries: 4, maxElapsedMs: 60_000, baseDelayMs: 500, maxDelayMs: 8_000 };
@@ -115571,6 +115723,162 @@ function streamDeploymentLog(options) {
     };
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/core/registry-check.ts
+
+
+
+/** What a registry must serve for the reference: an image index or a single manifest. */
+const MANIFEST_MEDIA_TYPES = [
+    "application/vnd.oci.image.index.v1+json",
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+    "application/vnd.oci.image.manifest.v1+json",
+    "application/vnd.docker.distribution.manifest.v2+json",
+];
+/** Parses a WWW-Authenticate header: `Bearer realm="…",service="…",scope="…"` or `Basic realm="…"`. */
+function parseChallenge(header) {
+    const match = /^\s*([A-Za-z]+)\s*(.*)$/s.exec(header);
+    if (!match)
+        return undefined;
+    const params = {};
+    const re = /([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))\s*,?/g;
+    for (const m of (match[2] ?? "").matchAll(re)) {
+        params[(m[1] ?? "").toLowerCase()] = (m[2] ?? m[3] ?? "").replace(/\\(.)/g, "$1");
+    }
+    return { scheme: (match[1] ?? "").toLowerCase(), params };
+}
+/** The pull check failed: Dokploy could not pull what we are about to deploy. */
+class PullCheckError extends DeployError {
+    failure;
+    constructor(failure, message) {
+        super(message);
+        this.failure = failure;
+        this.name = "PullCheckError";
+    }
+}
+/** The API host of a registry: Docker Hub's names all lead to registry-1.docker.io. */
+function registryApiBase(registry) {
+    if (registry === "docker.io")
+        return "https://registry-1.docker.io";
+    // Like docker, loopback registries are spoken to over plain HTTP.
+    const plain = /^(localhost|127\.\d+\.\d+\.\d+)(:\d+)?$/.test(registry);
+    return `${plain ? "http" : "https"}://${registry}`;
+}
+/** What to do about a credential a registry refused, per registry. */
+function credentialHint(registry, repository) {
+    if (registry === "ghcr.io")
+        return `the pull credential cannot read ghcr.io/${repository}: a token with read:packages is needed`;
+    if (registry === "docker.io")
+        return `the pull credential cannot read ${repository} on Docker Hub: use an access token with read access to it`;
+    if (registry.endsWith(".amazonaws.com"))
+        return `the pull credential cannot read ${registry}/${repository}: ECR passwords from get-login-password expire after 12 hours`;
+    if (registry.endsWith("-docker.pkg.dev") || registry.endsWith("gcr.io"))
+        return `the pull credential cannot read ${registry}/${repository}: the service account needs roles/artifactregistry.reader`;
+    if (registry.endsWith(".azurecr.io"))
+        return `the pull credential cannot read ${registry}/${repository}: the token or service principal needs AcrPull`;
+    return `the pull credential cannot read ${registry}/${repository}`;
+}
+async function get(url, headers, method, options) {
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    const response = await (0,node_modules_undici_0/* request */.Em)(url, {
+        method,
+        headers,
+        dispatcher: options.dispatcher,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        signal: AbortSignal.timeout(timeoutMs),
+    });
+    const body = method === "HEAD" ? (await response.body.dump(), "") : await response.body.text();
+    return { status: response.statusCode, headers: response.headers, body };
+}
+function header(answer, name) {
+    const value = answer.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+}
+function basic(credentials) {
+    return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
+}
+/** A token from a Bearer challenge's realm, for pulling `repository`. */
+async function bearerToken(challenge, repository, credentials, options, where) {
+    const realm = challenge.params.realm;
+    if (!realm)
+        throw new PullCheckError("unreachable", `${where}: the registry's Bearer challenge has no realm`);
+    const url = new URL(realm);
+    if (challenge.params.service)
+        url.searchParams.set("service", challenge.params.service);
+    url.searchParams.set("scope", `repository:${repository}:pull`);
+    const answer = await get(url.toString(), credentials ? { authorization: basic(credentials) } : {}, "GET", options);
+    if (answer.status === 401 || answer.status === 403) {
+        throw new PullCheckError("credentials", credentials
+            ? `${where}: the registry's token service refused ${credentials.username}'s password (HTTP ${String(answer.status)}); ${credentialHint(where.split("/")[0] ?? "", repository)}`
+            : `${where}: the image is private and no pull credentials are set (pull-username/pull-password)`);
+    }
+    if (answer.status !== 200) {
+        throw new PullCheckError("unreachable", `${where}: the registry's token service answered HTTP ${String(answer.status)}`);
+    }
+    const data = JSON.parse(answer.body);
+    const token = data.token ?? data.access_token;
+    if (!token)
+        throw new PullCheckError("unreachable", `${where}: the registry's token service gave no token`);
+    return token;
+}
+/**
+ * Resolves `<image>:<tag>` the way Dokploy's docker will pull it: HEAD of the manifest with the
+ * PULL credentials, through the registry's Basic or Bearer-token challenge. Throws a
+ * PullCheckError saying whether the tag, the credentials or the registry itself is the problem.
+ */
+async function resolveImage(image, tag, credentials, options = {}) {
+    const where = `${image.registry}/${image.path}:${tag}`;
+    const url = `${registryApiBase(image.registry)}/v2/${image.path}/manifests/${encodeURIComponent(tag)}`;
+    const accept = MANIFEST_MEDIA_TYPES.join(", ");
+    try {
+        let answer = await get(url, { accept }, "HEAD", options);
+        let authorization;
+        if (answer.status === 401) {
+            const challenge = parseChallenge(header(answer, "www-authenticate") ?? "");
+            if (challenge?.scheme === "basic") {
+                if (!credentials) {
+                    throw new PullCheckError("credentials", `${where}: the registry wants a login and no pull credentials are set (pull-username/pull-password)`);
+                }
+                authorization = basic(credentials);
+            }
+            else if (challenge?.scheme === "bearer") {
+                authorization = `Bearer ${await bearerToken(challenge, image.path, credentials, options, where)}`;
+            }
+            else {
+                throw new PullCheckError("unreachable", `${where}: the registry answered 401 without a usable challenge`);
+            }
+            answer = await get(url, { accept, authorization }, "HEAD", options);
+        }
+        if (answer.status === 401 || answer.status === 403) {
+            if (authorization?.startsWith("Basic")) {
+                throw new PullCheckError("credentials", `${where}: the registry refused the pull credentials of ${credentials?.username ?? ""} (HTTP ${String(answer.status)}); ${credentialHint(image.registry, image.path)}`);
+            }
+            throw new PullCheckError("scope", `${where}: the registry gave a token, but not one that may pull this repository (HTTP ${String(answer.status)}); ${credentialHint(image.registry, image.path)}`);
+        }
+        if (answer.status === 404) {
+            throw new PullCheckError("tag", `${where}: the registry has no such tag (manifest unknown). Push it first, or check image and tag${image.registry === "ghcr.io" ? " (GHCR also answers 404 when the token cannot see the package)" : ""}`);
+        }
+        if (answer.status !== 200) {
+            throw new PullCheckError("unreachable", `${where}: the registry answered HTTP ${String(answer.status)}`);
+        }
+        let digest = header(answer, "docker-content-digest");
+        const mediaType = (header(answer, "content-type") ?? "").split(";")[0] ?? "";
+        if (!digest) {
+            // Some registries send the digest only with the body.
+            const full = await get(url, { accept, ...(authorization ? { authorization } : {}) }, "GET", options);
+            digest = `sha256:${(0,external_node_crypto_.createHash)("sha256").update(full.body).digest("hex")}`;
+        }
+        return { digest, mediaType };
+    }
+    catch (error) {
+        if (error instanceof PullCheckError)
+            throw error;
+        throw new PullCheckError("unreachable", `${where}: could not reach the registry: ${errorMessage(error)}`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/core/log.ts
 const MASK = "***";
 /**
@@ -115630,6 +115938,8 @@ function redactingLogger(inner, redactor) {
 
 
 
+
+
 function outputsOf(result) {
     return {
         image: result.image,
@@ -115640,13 +115950,15 @@ function outputsOf(result) {
         "deployment-id": result.deploymentId ?? "",
         "deployment-status": result.deploymentStatus ?? "",
         "application-url": result.applicationUrl ?? "",
+        health: result.health ?? "",
     };
 }
 /** The provider Dokploy will pull with: all five keys, nulls for a public image. */
-function dockerProviderOf(config) {
+function dockerProviderOf(config, digest) {
+    const ref = imageRef(config.image, config.tag);
     return {
         applicationId: config.applicationId,
-        dockerImage: imageRef(config.image, config.tag),
+        dockerImage: config.pinDigest && digest ? `${ref}@${digest}` : ref,
         username: config.pull?.username ?? null,
         password: config.pull?.password ?? null,
         registryUrl: config.pull ? dokployRegistryUrl(config.image.registry) : null,
@@ -115797,6 +116109,22 @@ async function steps(config, ports, redactor, result) {
     if (config.build) {
         await timed(result, ports, `Build and push ${result.image}`, () => buildAndPush(config, ports, docker, buildx, result));
     }
+    if (config.verifyPull) {
+        await timed(result, ports, "Check that Dokploy can pull the image", async () => {
+            const served = await resolveImage(config.image, config.tag, config.pull, {
+                dispatcher: ports.dispatcher,
+                timeoutMs: config.requestTimeoutSeconds * 1000,
+            });
+            if (result.digest && served.digest !== result.digest) {
+                throw new PullCheckError("digest", `${result.image}: the registry serves ${served.digest}, not ${result.digest} that was just pushed; someone pushed over the tag. Not deploying.`);
+            }
+            result.digest ??= served.digest;
+            logger.info(`${result.image} is served as ${served.digest}${served.mediaType ? ` (${served.mediaType})` : ""} to ${config.pull ? config.pull.username : "anonymous pulls"}`);
+        });
+    }
+    else if (config.pinDigest && !result.digest) {
+        throw new DeployError("pin-digest: docker did not report the pushed digest; turn verify-pull on to read it from the registry");
+    }
     if (config.dokployRegistry && config.pull) {
         const pull = config.pull;
         await timed(result, ports, "Registry entry in Dokploy", () => 
@@ -115819,7 +116147,7 @@ async function steps(config, ports, redactor, result) {
         }));
     }
     await timed(result, ports, "Point the application at the image", async () => {
-        await dokploy.saveDockerProvider(dockerProviderOf(config));
+        await dokploy.saveDockerProvider(dockerProviderOf(config, result.digest));
         logger.info(`Application ${config.applicationId} now runs ${result.image}${config.pull ? ` (pulled as ${config.pull.username})` : " (public image)"}`);
     });
     const known = await snapshotDeployments(dokploy, config.applicationId);
@@ -115859,17 +116187,29 @@ async function steps(config, ports, redactor, result) {
         result.deploymentStatus = deployment.status;
         if (deployment.status === "done") {
             logger.info(`Deployment ${deployment.deploymentId} is done: ${result.image} is live.`);
+            if (!config.health)
+                return;
+            const health = config.health;
+            const checked = await timed(result, ports, "Health check", () => checkHealth(health, { logger, clock: ports.clock, sleep: ports.sleep, dispatcher: ports.dispatcher }));
+            result.health = `${String(checked.status)} in ${String(checked.latencyMs)} ms`;
             return;
         }
         const tail = followed.tail.length > 0 ? `\nLast lines of its log:\n${followed.tail.join("\n")}` : "";
         failure = new DeployError(`Deployment ${deployment.deploymentId} of ${result.image} ended with status "${deployment.status}".${tail}\nSee ${follow.applicationUrl}`);
     }
     catch (error) {
-        if (!(error instanceof WaitTimeoutError))
+        if (error instanceof WaitTimeoutError) {
+            result.deploymentId = error.deployment?.deploymentId;
+            result.deploymentStatus = "timeout";
+            failure = error;
+        }
+        else if (error instanceof HealthCheckError) {
+            result.health = error.last ? `${String(error.last.status)} in ${String(error.last.latencyMs)} ms` : "no answer";
+            failure = error;
+        }
+        else {
             throw error;
-        result.deploymentId = error.deployment?.deploymentId;
-        result.deploymentStatus = "timeout";
-        failure = error;
+        }
     }
     if (config.rollbackOnFailure) {
         const outcome = previous

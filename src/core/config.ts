@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { errorMessage, ConfigError } from "./errors";
+import { type HealthCheck, parseStatuses } from "./health";
 import { type ImageName, isValidTag, normalizeRegistryHost, parseImageName } from "./image";
 
 /** One row of THE input table: action.yml, the docs and the parser all come from here. */
@@ -156,6 +157,43 @@ export const INPUTS = [
     description: "How long to wait for the deployment, in seconds (or with a unit: 90s, 10m, 1h).",
   },
   {
+    name: "verify-pull",
+    default: "true",
+    description:
+      "Before changing anything in Dokploy, check that the registry serves <image>:<tag> to the pull credentials, and that it is the digest just pushed.",
+  },
+  {
+    name: "pin-digest",
+    default: "false",
+    description: "Deploy <image>:<tag>@<digest>, so the running image can never drift from what was checked.",
+  },
+  {
+    name: "health-url",
+    default: "",
+    description:
+      "After the deployment is done, GET this URL until it answers health-status; the step fails if it does not.",
+  },
+  {
+    name: "health-status",
+    default: "2xx",
+    description: "Statuses the health URL must answer: 2xx, 200, 200-399, or a comma list.",
+  },
+  {
+    name: "health-contains",
+    default: "",
+    description: "A string the health URL's body must contain, e.g. the commit SHA the app reports.",
+  },
+  {
+    name: "health-timeout",
+    default: "120",
+    description: "How long the health check may take, in seconds (or 90s, 5m).",
+  },
+  {
+    name: "health-interval",
+    default: "3",
+    description: "Pause between health check requests, in seconds.",
+  },
+  {
     name: "rollback-on-failure",
     default: "false",
     description:
@@ -204,6 +242,7 @@ export const OUTPUTS = [
     description: "Final status of the deployment: done, error, cancelled, or queued when not waiting.",
   },
   { name: "application-url", description: "Link to the application in the Dokploy dashboard." },
+  { name: "health", description: "Last health check answer, e.g. 200 in 34 ms (health-url only)." },
 ] as const;
 
 export type OutputName = (typeof OUTPUTS)[number]["name"];
@@ -259,6 +298,9 @@ export interface Config {
   readonly deployDescription: string;
   readonly wait: boolean;
   readonly waitTimeoutSeconds: number;
+  readonly verifyPull: boolean;
+  readonly pinDigest: boolean;
+  readonly health?: HealthCheck;
   readonly rollbackOnFailure: boolean;
   readonly retries: number;
   readonly retryMaxTimeSeconds: number;
@@ -431,6 +473,24 @@ const schema = z.object({
   "deploy-description": optionalText(),
   wait: boolean(true),
   "wait-timeout": field((v) => (v === "" ? 600 : parseDuration(v))),
+  "verify-pull": boolean(true),
+  "pin-digest": boolean(false),
+  "health-url": field((v) => {
+    if (v === "") return undefined;
+    let url: URL;
+    try {
+      url = new URL(v);
+    } catch {
+      throw new Error(`"${v}" is not a URL; expected http(s)://host/path`);
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+      throw new Error(`"${v}" must start with https:// or http://`);
+    return v;
+  }),
+  "health-status": field((v) => parseStatuses(v === "" ? "2xx" : v)),
+  "health-contains": optionalText(),
+  "health-timeout": field((v) => (v === "" ? 120 : parseDuration(v))),
+  "health-interval": field((v) => (v === "" ? 3 : parseDuration(v))),
   "rollback-on-failure": boolean(false),
   retries: field((v) => {
     if (v === "") return 4;
@@ -504,6 +564,15 @@ function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Config | unde
         "is true but there are no credentials to store; set pull-username/pull-password or registry-username/registry-password",
     });
   }
+  if (p["health-url"] && !p.wait) {
+    problems.push({ input: "health-url", message: "needs wait: true (the check runs once the deployment is done)" });
+  }
+  if (p["pin-digest"] && !p.build && !p["verify-pull"]) {
+    problems.push({
+      input: "pin-digest",
+      message: "needs the digest: with build: false it comes from the pull check, so keep verify-pull: true",
+    });
+  }
   if (problems.length > 0) return undefined;
   const registryName = p["dokploy-registry-name"] ?? (p.image.isDockerHub ? "Docker Hub" : registry);
   return {
@@ -538,6 +607,17 @@ function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Config | unde
     deployDescription: p["deploy-description"] ?? defaultDescription(ci, tag),
     wait: p.wait,
     waitTimeoutSeconds: p["wait-timeout"],
+    verifyPull: p["verify-pull"],
+    pinDigest: p["pin-digest"],
+    health: p["health-url"]
+      ? {
+          url: p["health-url"],
+          statuses: p["health-status"],
+          contains: p["health-contains"],
+          timeoutMs: p["health-timeout"] * 1000,
+          intervalMs: p["health-interval"] * 1000,
+        }
+      : undefined,
     rollbackOnFailure: p["rollback-on-failure"],
     retries: p.retries,
     retryMaxTimeSeconds: p["retry-max-time"],

@@ -19,6 +19,8 @@ import { streamDeploymentLog } from "./dokploy/live-log";
 import { WaitTimeoutError, followDeployment, type WaitPorts } from "./dokploy/wait";
 import { DEFAULT_RETRY, type RetryPolicy, type RetryPorts, withRetry } from "./retry";
 import { ConfigError, DeployError } from "./errors";
+import { HealthCheckError, checkHealth } from "./health";
+import { PullCheckError, resolveImage } from "./registry-check";
 import type { Exec } from "./exec";
 import { dokployRegistryUrl, imageRef } from "./image";
 import { type Logger, Redactor, redactingLogger } from "./log";
@@ -49,6 +51,8 @@ export interface Result {
   deploymentStatus?: string;
   applicationUrl?: string;
   applicationName?: string;
+  /** Last health check answer, e.g. "200 in 34 ms". */
+  health?: string;
   readonly timings: Timing[];
   /** The plan printed by a dry run. */
   plan?: string[];
@@ -70,14 +74,16 @@ export function outputsOf(result: Result): Record<OutputName, string> {
     "deployment-id": result.deploymentId ?? "",
     "deployment-status": result.deploymentStatus ?? "",
     "application-url": result.applicationUrl ?? "",
+    health: result.health ?? "",
   };
 }
 
 /** The provider Dokploy will pull with: all five keys, nulls for a public image. */
-export function dockerProviderOf(config: Config): DockerProvider {
+export function dockerProviderOf(config: Config, digest?: string): DockerProvider {
+  const ref = imageRef(config.image, config.tag);
   return {
     applicationId: config.applicationId,
-    dockerImage: imageRef(config.image, config.tag),
+    dockerImage: config.pinDigest && digest ? `${ref}@${digest}` : ref,
     username: config.pull?.username ?? null,
     password: config.pull?.password ?? null,
     registryUrl: config.pull ? dokployRegistryUrl(config.image.registry) : null,
@@ -252,6 +258,29 @@ async function steps(config: Config, ports: Ports, redactor: Redactor, result: R
     );
   }
 
+  if (config.verifyPull) {
+    await timed(result, ports, "Check that Dokploy can pull the image", async () => {
+      const served = await resolveImage(config.image, config.tag, config.pull, {
+        dispatcher: ports.dispatcher,
+        timeoutMs: config.requestTimeoutSeconds * 1000,
+      });
+      if (result.digest && served.digest !== result.digest) {
+        throw new PullCheckError(
+          "digest",
+          `${result.image}: the registry serves ${served.digest}, not ${result.digest} that was just pushed; someone pushed over the tag. Not deploying.`,
+        );
+      }
+      result.digest ??= served.digest;
+      logger.info(
+        `${result.image} is served as ${served.digest}${served.mediaType ? ` (${served.mediaType})` : ""} to ${config.pull ? config.pull.username : "anonymous pulls"}`,
+      );
+    });
+  } else if (config.pinDigest && !result.digest) {
+    throw new DeployError(
+      "pin-digest: docker did not report the pushed digest; turn verify-pull on to read it from the registry",
+    );
+  }
+
   if (config.dokployRegistry && config.pull) {
     const pull = config.pull;
     await timed(result, ports, "Registry entry in Dokploy", () =>
@@ -276,7 +305,7 @@ async function steps(config: Config, ports: Ports, redactor: Redactor, result: R
   }
 
   await timed(result, ports, "Point the application at the image", async () => {
-    await dokploy.saveDockerProvider(dockerProviderOf(config));
+    await dokploy.saveDockerProvider(dockerProviderOf(config, result.digest));
     logger.info(
       `Application ${config.applicationId} now runs ${result.image}${config.pull ? ` (pulled as ${config.pull.username})` : " (public image)"}`,
     );
@@ -332,6 +361,12 @@ async function steps(config: Config, ports: Ports, redactor: Redactor, result: R
     result.deploymentStatus = deployment.status;
     if (deployment.status === "done") {
       logger.info(`Deployment ${deployment.deploymentId} is done: ${result.image} is live.`);
+      if (!config.health) return;
+      const health = config.health;
+      const checked = await timed(result, ports, "Health check", () =>
+        checkHealth(health, { logger, clock: ports.clock, sleep: ports.sleep, dispatcher: ports.dispatcher }),
+      );
+      result.health = `${String(checked.status)} in ${String(checked.latencyMs)} ms`;
       return;
     }
     const tail = followed.tail.length > 0 ? `\nLast lines of its log:\n${followed.tail.join("\n")}` : "";
@@ -339,10 +374,16 @@ async function steps(config: Config, ports: Ports, redactor: Redactor, result: R
       `Deployment ${deployment.deploymentId} of ${result.image} ended with status "${deployment.status}".${tail}\nSee ${follow.applicationUrl}`,
     );
   } catch (error) {
-    if (!(error instanceof WaitTimeoutError)) throw error;
-    result.deploymentId = error.deployment?.deploymentId;
-    result.deploymentStatus = "timeout";
-    failure = error;
+    if (error instanceof WaitTimeoutError) {
+      result.deploymentId = error.deployment?.deploymentId;
+      result.deploymentStatus = "timeout";
+      failure = error;
+    } else if (error instanceof HealthCheckError) {
+      result.health = error.last ? `${String(error.last.status)} in ${String(error.last.latencyMs)} ms` : "no answer";
+      failure = error;
+    } else {
+      throw error;
+    }
   }
   if (config.rollbackOnFailure) {
     const outcome = previous

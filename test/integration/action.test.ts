@@ -239,6 +239,8 @@ describe("the action, end to end against a real engine and registry", () => {
         tag: "v1.2.3",
         "dokploy-api": "openapi",
         "deploy-method": "deploy",
+        // ghcr.io is not reachable from the tests; the pull check has tests of its own.
+        "verify-pull": "false",
       },
       env: { DOCKER_HOST: rig.dockerHost },
     });

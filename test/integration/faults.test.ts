@@ -368,6 +368,8 @@ describe("fault matrix", () => {
         "registry-password": rig.registryPassword,
         "pull-username": "reader",
         "pull-password": PULL_PASSWORD,
+        // The pull credential here is a marker Dokploy only stores; the pull check has its own tests.
+        "verify-pull": "false",
         network: "host",
         ...scenario.inputs,
         ...(scenario.inputs?.["dokploy-registry"] ? { "pull-username": "", "pull-password": "" } : {}),

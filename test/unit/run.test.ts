@@ -83,6 +83,7 @@ function config(applicationId: string, inputs: RawInputs = {}): Config {
       image: "127.0.0.1:5000/acme/web",
       "registry-username": "ci",
       "registry-password": "push-secret-1",
+      "verify-pull": "false",
       ...inputs,
     },
     { sha: SHA, runUrl: "https://ci.example.com/run/1" },

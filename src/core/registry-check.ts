@@ -1,0 +1,213 @@
+import { createHash } from "node:crypto";
+import { type Dispatcher, request } from "undici";
+import type { Credentials } from "./config";
+import { DeployError, errorMessage } from "./errors";
+import type { ImageName } from "./image";
+
+/** What a registry must serve for the reference: an image index or a single manifest. */
+export const MANIFEST_MEDIA_TYPES = [
+  "application/vnd.oci.image.index.v1+json",
+  "application/vnd.docker.distribution.manifest.list.v2+json",
+  "application/vnd.oci.image.manifest.v1+json",
+  "application/vnd.docker.distribution.manifest.v2+json",
+];
+
+export interface Challenge {
+  readonly scheme: string;
+  readonly params: Readonly<Record<string, string>>;
+}
+
+/** Parses a WWW-Authenticate header: `Bearer realm="…",service="…",scope="…"` or `Basic realm="…"`. */
+export function parseChallenge(header: string): Challenge | undefined {
+  const match = /^\s*([A-Za-z]+)\s*(.*)$/s.exec(header);
+  if (!match) return undefined;
+  const params: Record<string, string> = {};
+  const re = /([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))\s*,?/g;
+  for (const m of (match[2] ?? "").matchAll(re)) {
+    params[(m[1] ?? "").toLowerCase()] = (m[2] ?? m[3] ?? "").replace(/\\(.)/g, "$1");
+  }
+  return { scheme: (match[1] ?? "").toLowerCase(), params };
+}
+
+export type PullCheckFailure = "tag" | "credentials" | "scope" | "unreachable" | "digest";
+
+/** The pull check failed: Dokploy could not pull what we are about to deploy. */
+export class PullCheckError extends DeployError {
+  constructor(
+    readonly failure: PullCheckFailure,
+    message: string,
+  ) {
+    super(message);
+    this.name = "PullCheckError";
+  }
+}
+
+export interface ResolvedImage {
+  readonly digest: string;
+  readonly mediaType: string;
+}
+
+export interface RegistryCheckOptions {
+  readonly dispatcher?: Dispatcher;
+  readonly timeoutMs?: number;
+}
+
+/** The API host of a registry: Docker Hub's names all lead to registry-1.docker.io. */
+export function registryApiBase(registry: string): string {
+  if (registry === "docker.io") return "https://registry-1.docker.io";
+  // Like docker, loopback registries are spoken to over plain HTTP.
+  const plain = /^(localhost|127\.\d+\.\d+\.\d+)(:\d+)?$/.test(registry);
+  return `${plain ? "http" : "https"}://${registry}`;
+}
+
+/** What to do about a credential a registry refused, per registry. */
+export function credentialHint(registry: string, repository: string): string {
+  if (registry === "ghcr.io")
+    return `the pull credential cannot read ghcr.io/${repository}: a token with read:packages is needed`;
+  if (registry === "docker.io")
+    return `the pull credential cannot read ${repository} on Docker Hub: use an access token with read access to it`;
+  if (registry.endsWith(".amazonaws.com"))
+    return `the pull credential cannot read ${registry}/${repository}: ECR passwords from get-login-password expire after 12 hours`;
+  if (registry.endsWith("-docker.pkg.dev") || registry.endsWith("gcr.io"))
+    return `the pull credential cannot read ${registry}/${repository}: the service account needs roles/artifactregistry.reader`;
+  if (registry.endsWith(".azurecr.io"))
+    return `the pull credential cannot read ${registry}/${repository}: the token or service principal needs AcrPull`;
+  return `the pull credential cannot read ${registry}/${repository}`;
+}
+
+interface Answer {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: string;
+}
+
+async function get(
+  url: string,
+  headers: Record<string, string>,
+  method: "GET" | "HEAD",
+  options: RegistryCheckOptions,
+): Promise<Answer> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const response = await request(url, {
+    method,
+    headers,
+    dispatcher: options.dispatcher,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const body = method === "HEAD" ? (await response.body.dump(), "") : await response.body.text();
+  return { status: response.statusCode, headers: response.headers, body };
+}
+
+function header(answer: Answer, name: string): string | undefined {
+  const value = answer.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function basic(credentials: Credentials): string {
+  return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
+}
+
+/** A token from a Bearer challenge's realm, for pulling `repository`. */
+async function bearerToken(
+  challenge: Challenge,
+  repository: string,
+  credentials: Credentials | undefined,
+  options: RegistryCheckOptions,
+  where: string,
+): Promise<string> {
+  const realm = challenge.params.realm;
+  if (!realm) throw new PullCheckError("unreachable", `${where}: the registry's Bearer challenge has no realm`);
+  const url = new URL(realm);
+  if (challenge.params.service) url.searchParams.set("service", challenge.params.service);
+  url.searchParams.set("scope", `repository:${repository}:pull`);
+  const answer = await get(url.toString(), credentials ? { authorization: basic(credentials) } : {}, "GET", options);
+  if (answer.status === 401 || answer.status === 403) {
+    throw new PullCheckError(
+      "credentials",
+      credentials
+        ? `${where}: the registry's token service refused ${credentials.username}'s password (HTTP ${String(answer.status)}); ${credentialHint(where.split("/")[0] ?? "", repository)}`
+        : `${where}: the image is private and no pull credentials are set (pull-username/pull-password)`,
+    );
+  }
+  if (answer.status !== 200) {
+    throw new PullCheckError(
+      "unreachable",
+      `${where}: the registry's token service answered HTTP ${String(answer.status)}`,
+    );
+  }
+  const data = JSON.parse(answer.body) as { token?: string; access_token?: string };
+  const token = data.token ?? data.access_token;
+  if (!token) throw new PullCheckError("unreachable", `${where}: the registry's token service gave no token`);
+  return token;
+}
+
+/**
+ * Resolves `<image>:<tag>` the way Dokploy's docker will pull it: HEAD of the manifest with the
+ * PULL credentials, through the registry's Basic or Bearer-token challenge. Throws a
+ * PullCheckError saying whether the tag, the credentials or the registry itself is the problem.
+ */
+export async function resolveImage(
+  image: ImageName,
+  tag: string,
+  credentials: Credentials | undefined,
+  options: RegistryCheckOptions = {},
+): Promise<ResolvedImage> {
+  const where = `${image.registry}/${image.path}:${tag}`;
+  const url = `${registryApiBase(image.registry)}/v2/${image.path}/manifests/${encodeURIComponent(tag)}`;
+  const accept = MANIFEST_MEDIA_TYPES.join(", ");
+  try {
+    let answer = await get(url, { accept }, "HEAD", options);
+    let authorization: string | undefined;
+    if (answer.status === 401) {
+      const challenge = parseChallenge(header(answer, "www-authenticate") ?? "");
+      if (challenge?.scheme === "basic") {
+        if (!credentials) {
+          throw new PullCheckError(
+            "credentials",
+            `${where}: the registry wants a login and no pull credentials are set (pull-username/pull-password)`,
+          );
+        }
+        authorization = basic(credentials);
+      } else if (challenge?.scheme === "bearer") {
+        authorization = `Bearer ${await bearerToken(challenge, image.path, credentials, options, where)}`;
+      } else {
+        throw new PullCheckError("unreachable", `${where}: the registry answered 401 without a usable challenge`);
+      }
+      answer = await get(url, { accept, authorization }, "HEAD", options);
+    }
+    if (answer.status === 401 || answer.status === 403) {
+      if (authorization?.startsWith("Basic")) {
+        throw new PullCheckError(
+          "credentials",
+          `${where}: the registry refused the pull credentials of ${credentials?.username ?? ""} (HTTP ${String(answer.status)}); ${credentialHint(image.registry, image.path)}`,
+        );
+      }
+      throw new PullCheckError(
+        "scope",
+        `${where}: the registry gave a token, but not one that may pull this repository (HTTP ${String(answer.status)}); ${credentialHint(image.registry, image.path)}`,
+      );
+    }
+    if (answer.status === 404) {
+      throw new PullCheckError(
+        "tag",
+        `${where}: the registry has no such tag (manifest unknown). Push it first, or check image and tag${image.registry === "ghcr.io" ? " (GHCR also answers 404 when the token cannot see the package)" : ""}`,
+      );
+    }
+    if (answer.status !== 200) {
+      throw new PullCheckError("unreachable", `${where}: the registry answered HTTP ${String(answer.status)}`);
+    }
+    let digest = header(answer, "docker-content-digest");
+    const mediaType = (header(answer, "content-type") ?? "").split(";")[0] ?? "";
+    if (!digest) {
+      // Some registries send the digest only with the body.
+      const full = await get(url, { accept, ...(authorization ? { authorization } : {}) }, "GET", options);
+      digest = `sha256:${createHash("sha256").update(full.body).digest("hex")}`;
+    }
+    return { digest, mediaType };
+  } catch (error) {
+    if (error instanceof PullCheckError) throw error;
+    throw new PullCheckError("unreachable", `${where}: could not reach the registry: ${errorMessage(error)}`);
+  }
+}
