@@ -12,3 +12,4 @@ export * from "../../src/core/log";
 export * from "../../src/core/run";
 export * from "../../src/core/exec";
 export * from "../../src/core/retry";
+export * from "../../src/core/registry-check";
