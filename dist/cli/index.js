@@ -50511,6 +50511,9 @@ async function resolveImage(image, tag, credentials, options = {}) {
             answer = await get(url, { accept, authorization }, "HEAD", options);
         }
         if (answer.status === 401 || answer.status === 403) {
+            if (!credentials) {
+                throw new PullCheckError("credentials", `${where}: the image is not public and no pull credentials are set (pull-username/pull-password, or registry-username/registry-password)`);
+            }
             if (authorization?.startsWith("Basic")) {
                 throw new PullCheckError("credentials", `${where}: the registry refused the pull credentials of ${credentials?.username ?? ""} (HTTP ${String(answer.status)}); ${credentialHint(image.registry, image.path)}`);
             }
