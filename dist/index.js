@@ -114895,6 +114895,8 @@ function summaryMarkdown(config, outcome) {
     ];
     if (result.registryId)
         rows.push(["Registry entry", result.registryId]);
+    if (result.health)
+        rows.push(["Health", result.health]);
     lines.push("| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${escapeCell(v)} |`), "");
     if (error)
         lines.push("```", error.message, "```", "");

@@ -29,6 +29,7 @@ export function summaryMarkdown(config: Config, outcome: Outcome): string {
     ],
   ];
   if (result.registryId) rows.push(["Registry entry", result.registryId]);
+  if (result.health) rows.push(["Health", result.health]);
   lines.push("| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${escapeCell(v)} |`), "");
   if (error) lines.push("```", error.message, "```", "");
   if (result.plan) lines.push("Plan:", "", ...result.plan.map((p, i) => `${String(i + 1)}. \`${p}\``), "");

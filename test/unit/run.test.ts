@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DokployStandIn } from "../support/dokploy-stand-in";
+import { FakeRegistry } from "../support/fake-registry";
 import { MemoryLogger } from "../support/loggers";
 import {
   type Config,
@@ -216,5 +217,39 @@ describe("run", () => {
     expect(outcome.error).toBeUndefined();
     expect(logger.text()).toContain("echoing *** and ***");
     expect(logger.text()).not.toContain("push-secret-1");
+  });
+
+  it("refuses to deploy when the registry serves another digest than the one pushed", async () => {
+    const fake = new FakeRegistry({
+      auth: "none",
+      users: {},
+      grants: {},
+      manifests: {
+        [`acme/web:${SHA}`]: { mediaType: "application/vnd.oci.image.manifest.v1+json", body: '{"pushed":"over"}' },
+      },
+    });
+    const host = await fake.start();
+    try {
+      const app = standIn.addApplication();
+      const outcome = await run(
+        config(app.applicationId, { image: `${host}/acme/web`, "verify-pull": "true" }),
+        ports(fakeDocker()),
+      );
+      expect(outcome.error?.message).toMatch(
+        /the registry serves sha256:[a-f0-9]{64}, not sha256:(ab)+ that was just pushed; someone pushed over the tag/,
+      );
+      expect(standIn.writes()).toEqual([]);
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it("saves <image>:<tag>@<digest> with pin-digest", async () => {
+    const app = standIn.addApplication();
+    const outcome = await run(config(app.applicationId, { "pin-digest": "true" }), ports(fakeDocker()));
+    expect(outcome.error).toBeUndefined();
+    expect(standIn.callsOf("application.saveDockerProvider")[0]?.input).toMatchObject({
+      dockerImage: `127.0.0.1:5000/acme/web:${SHA}@${DIGEST}`,
+    });
   });
 });
