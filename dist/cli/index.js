@@ -50131,7 +50131,7 @@ const FINAL_STATUSES = new Set(["done", "error", "cancelled"]);
  * How long to wait before the next look at deployment.all: quick at first (a deployment of an
  * image often ends in under a second), then calmer: 0.25 s growing by half each time to 3 s
  * in the first 2 minutes, to 10 s after. A 60 s deployment costs about 25 looks; 10 minutes
- * about 95.
+ * about 95. A log line that says the deployment is ending brings the next look forward.
  */
 function pollDelay(attempt, elapsedMs) {
     const cap = elapsedMs < 120_000 ? 3_000 : 10_000;
@@ -50139,8 +50139,10 @@ function pollDelay(attempt, elapsedMs) {
 }
 /** How long to wait for the log of a deployment that had already failed when we first saw it. */
 const LATE_LOG_WAIT_MS = 2_000;
-/** After log activity, look this soon: the last lines of a deployment come as it ends. */
-const ACTIVITY_DELAY_MS = 150;
+/** After a line that says the deployment is ending, look this soon, and this often for a while. */
+const ENDING_DELAY_MS = 100;
+const ENDING_POLL_MS = 250;
+const ENDING_WINDOW_MS = 3_000;
 /** Ours among new rows: the title we gave, oldest first (one run starts one deployment). */
 function findOurDeployment(rows, known, title) {
     return rows.filter((r) => !known.has(r.deploymentId) && r.title === title).at(-1);
@@ -50166,7 +50168,8 @@ async function followDeployment(dokploy, options, ports) {
     let lastStatus = "";
     let log;
     let wake = new AbortController();
-    const onActivity = () => {
+    let quickUntil = 0;
+    const onEnding = () => {
         wake.abort();
     };
     const seconds = () => ((ports.clock() - started) / 1000).toFixed(1);
@@ -50181,7 +50184,7 @@ async function followDeployment(dokploy, options, ports) {
                     const others = rows.filter((r) => !options.known.has(r.deploymentId) && r.deploymentId !== row.deploymentId);
                     ports.logger.info(`Following deployment ${row.deploymentId} ("${row.title ?? ""}")${others.length > 0 ? `; ignoring ${String(others.length)} other new deployment(s) of this application` : ""}`);
                     if (row.logPath && options.openLog && row.status !== "done") {
-                        log = options.openLog(row, onActivity);
+                        log = options.openLog(row, onEnding);
                         // Already over, and not well: read its log (sent whole on connect) for the message.
                         if (log && FINAL_STATUSES.has(row.status))
                             await log.received(LATE_LOG_WAIT_MS);
@@ -50209,11 +50212,12 @@ async function followDeployment(dokploy, options, ports) {
             }
             if (wake.signal.aborted)
                 wake = new AbortController();
-            await ports.sleep(Math.min(pollDelay(attempt, now - started), deadline - now), wake.signal);
+            const delay = now < quickUntil ? ENDING_POLL_MS : pollDelay(attempt, now - started);
+            await ports.sleep(Math.min(delay, deadline - now), wake.signal);
             if (wake.signal.aborted) {
-                // Log activity: look again shortly, and restart the backoff.
-                await ports.sleep(ACTIVITY_DELAY_MS);
-                attempt = Math.max(0, attempt - 2);
+                // The log says the deployment is ending: look shortly, then often for a few seconds.
+                await ports.sleep(ENDING_DELAY_MS);
+                quickUntil = ports.clock() + ENDING_WINDOW_MS;
             }
             else {
                 attempt += 1;
@@ -50290,6 +50294,12 @@ async function rollBack(dokploy, options, ports) {
 
 ;// CONCATENATED MODULE: ./src/core/dokploy/live-log.ts
 
+/**
+ * Lines Dokploy writes as a deployment ends: "Docker Deployed: ✅" after a build, "✅ Pulling
+ * image completed." before the service update of an image, and its error lines ("Error occurred
+ * ❌", "ERROR: …: ❌", "❌ Error").
+ */
+const ENDING_LINE = /Docker Deployed: ✅|✅ Pulling image completed|❌/;
 /** ws(s)://…/listen-deployment?logPath=… for a Dokploy base URL. */
 function liveLogUrl(baseUrl, logPath, serverId) {
     const url = new URL(`${baseUrl}/listen-deployment`);
@@ -50332,7 +50342,8 @@ function streamDeploymentLog(options) {
         partial = parts.pop() ?? "";
         parts.forEach(emit);
         arrived();
-        options.onActivity?.();
+        if (parts.some((line) => ENDING_LINE.test(line)))
+            options.onEnding?.();
     });
     const stopped = (why) => {
         arrived();
@@ -50828,7 +50839,7 @@ async function steps(config, ports, redactor, result) {
     const follow = {
         timeoutMs: config.waitTimeoutSeconds * 1000,
         applicationUrl: result.applicationUrl ?? config.dokployUrl,
-        openLog: (deployment, onActivity) => deployment.logPath
+        openLog: (deployment, onEnding) => deployment.logPath
             ? streamDeploymentLog({
                 baseUrl: config.dokployUrl,
                 apiKey: config.apiKey,
@@ -50837,7 +50848,7 @@ async function steps(config, ports, redactor, result) {
                 dispatcher: ports.dispatcher,
                 logger,
                 redactor,
-                onActivity,
+                onEnding,
             })
             : undefined,
     };

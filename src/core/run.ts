@@ -333,7 +333,7 @@ async function steps(config: Config, ports: Ports, redactor: Redactor, result: R
   const follow = {
     timeoutMs: config.waitTimeoutSeconds * 1000,
     applicationUrl: result.applicationUrl ?? config.dokployUrl,
-    openLog: (deployment: Deployment, onActivity: () => void) =>
+    openLog: (deployment: Deployment, onEnding: () => void) =>
       deployment.logPath
         ? streamDeploymentLog({
             baseUrl: config.dokployUrl,
@@ -343,7 +343,7 @@ async function steps(config: Config, ports: Ports, redactor: Redactor, result: R
             dispatcher: ports.dispatcher,
             logger,
             redactor,
-            onActivity,
+            onEnding,
           })
         : undefined,
   };

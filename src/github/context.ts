@@ -1,27 +1,33 @@
+import { readFile } from "node:fs/promises";
 import type { CiContext } from "../core/config";
 
-interface GithubContextLike {
-  readonly sha: string;
-  readonly serverUrl: string;
-  readonly runId: number;
-  readonly payload: Readonly<Record<string, unknown>>;
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** The commit message of a push event, from the event payload the runner wrote. */
+async function headCommitMessage(eventPath: string | undefined): Promise<string | undefined> {
+  if (!eventPath) return undefined;
+  try {
+    const payload = JSON.parse(await readFile(eventPath, "utf8")) as { head_commit?: { message?: unknown } | null };
+    const message = payload.head_commit?.message;
+    return typeof message === "string" ? message : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-function headCommitMessage(payload: Readonly<Record<string, unknown>>): string | undefined {
-  const head = payload.head_commit;
-  if (typeof head !== "object" || head === null) return undefined;
-  const message = (head as Record<string, unknown>).message;
-  return typeof message === "string" ? message : undefined;
-}
-
-/** The commit being deployed, from the runner's context (GITHUB_* variables and the event). */
-export function ciContextFromGithub(context: GithubContextLike, repository: string | undefined): CiContext {
-  const base = repository ? `${context.serverUrl}/${repository}` : undefined;
+/**
+ * The commit being deployed, from the runner's GITHUB_* variables and event payload: the same
+ * values @actions/github's context holds, without loading an API client the action never uses.
+ */
+export async function ciContextFromGithub(env: Env): Promise<CiContext> {
+  const server = env.GITHUB_SERVER_URL ?? "https://github.com";
+  const repository = env.GITHUB_REPOSITORY || undefined;
+  const base = repository ? `${server}/${repository}` : undefined;
   return {
-    sha: context.sha,
+    sha: env.GITHUB_SHA ?? "",
     repository,
     repositoryUrl: base,
-    runUrl: base && context.runId ? `${base}/actions/runs/${String(context.runId)}` : undefined,
-    commitMessage: headCommitMessage(context.payload),
+    runUrl: base && env.GITHUB_RUN_ID ? `${base}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
+    commitMessage: await headCommitMessage(env.GITHUB_EVENT_PATH),
   };
 }

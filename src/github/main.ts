@@ -1,5 +1,4 @@
 import * as core from "@actions/core";
-import { context } from "@actions/github";
 import { INPUTS, OUTPUTS, type RawInputs, parseConfig } from "../core/config";
 import { DeployError, errorMessage } from "../core/errors";
 import type { Logger } from "../core/log";
@@ -34,7 +33,7 @@ function fail(error: unknown): void {
 async function main(): Promise<void> {
   const raw: RawInputs = {};
   for (const input of INPUTS) raw[input.name] = core.getInput(input.name);
-  const config = parseConfig(raw, ciContextFromGithub(context, process.env.GITHUB_REPOSITORY));
+  const config = parseConfig(raw, await ciContextFromGithub(process.env));
   const ports = nodePorts(githubLogger, process.env, process.env.RUNNER_TEMP);
   const outcome = await run(config, ports).finally(() => ports.close());
   const outputs = outputsOf(outcome.result);

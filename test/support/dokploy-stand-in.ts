@@ -12,6 +12,8 @@ import type { AddressInfo, Socket } from "node:net";
 import { z } from "zod";
 
 export const VERSION = "v0.30.2";
+/** Time between a deployment's last log line and its final status. */
+const FINAL_GAP_MS = 20;
 const REGISTRY_URL = /^[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?(:\d{1,5})?$/;
 const REGISTRY_URL_MESSAGE =
   "Registry URL must be a valid hostname or hostname:port (e.g. registry.example.com or localhost:5000)";
@@ -788,14 +790,17 @@ export class DokployStandIn {
         "Initializing deployment",
         ...(outcome === "error" ? ["Error occurred ❌, check the logs for details."] : []),
       ];
+      // Like Dokploy: the first line when the job starts, the rest spread over its run, the last
+      // one just before the status is written.
       const duration = script.durationMs ?? 100;
       this.appendLog(logPath, lines[0] ?? "");
       const rest = lines.slice(1);
+      const step = Math.max(0, duration - FINAL_GAP_MS) / Math.max(1, rest.length);
       for (const line of rest) {
-        await this.sleep(duration / (rest.length + 1));
+        await this.sleep(step);
         this.appendLog(logPath, line);
       }
-      await this.sleep(rest.length > 0 ? duration / (rest.length + 1) : duration);
+      await this.sleep(rest.length > 0 ? Math.min(FINAL_GAP_MS, duration) : duration);
       row.status = outcome;
       row.finishedAt = isoNow();
       app.applicationStatus = outcome === "done" ? "done" : "error";

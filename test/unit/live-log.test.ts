@@ -50,29 +50,32 @@ describe("liveLogUrl", () => {
 describe("streamDeploymentLog against the stand-in's /listen-deployment", () => {
   it("prints the log from its first line as it grows, keeps the tail, and closes when told", async () => {
     const app = standIn.addApplication();
-    standIn.scriptDeployments(app.applicationId, { durationMs: 400, log: ["one", "two", "three", "four"] });
+    standIn.scriptDeployments(app.applicationId, {
+      durationMs: 400,
+      log: ["one", "two", "three", "Docker Deployed: ✅"],
+    });
     standIn.queue(app.applicationId, "Deploy x");
     await until(() => (standIn.deployments.get(app.applicationId)?.length ?? 0) > 0);
     const row = standIn.deployments.get(app.applicationId)?.[0];
-    let activity = 0;
+    let ending = 0;
     const log = streamDeploymentLog({
       baseUrl: standIn.url,
       apiKey: KEY,
       logPath: row?.logPath ?? "",
       logger,
       redactor: redactor(),
-      onActivity: () => (activity += 1),
+      onEnding: () => (ending += 1),
       tailLines: 3,
     });
-    await until(() => logger.lines.includes("info: │ four"));
+    await until(() => logger.lines.includes("info: │ Docker Deployed: ✅"));
     expect(logger.lines.filter((l) => l.startsWith("info: │"))).toEqual([
       "info: │ one",
       "info: │ two",
       "info: │ three",
-      "info: │ four",
+      "info: │ Docker Deployed: ✅",
     ]);
-    expect(activity).toBeGreaterThanOrEqual(2);
-    expect(log.tail()).toEqual(["two", "three", "four"]);
+    expect(ending).toBe(1);
+    expect(log.tail()).toEqual(["two", "three", "Docker Deployed: ✅"]);
     expect(log.open).toBe(true);
     log.close();
     expect(log.open).toBe(false);

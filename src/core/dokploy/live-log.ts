@@ -9,8 +9,8 @@ export interface LiveLogOptions {
   readonly dispatcher?: Dispatcher;
   readonly logger: Logger;
   readonly redactor: Redactor;
-  /** Called whenever new lines arrive (the deployment is doing something: look sooner). */
-  readonly onActivity?: () => void;
+  /** Called when a line says the deployment is ending (look now rather than at the next poll). */
+  readonly onEnding?: () => void;
   /** Lines kept for the failure message. */
   readonly tailLines?: number;
 }
@@ -24,6 +24,13 @@ export interface LiveLog {
   received(ms: number): Promise<void>;
   close(): void;
 }
+
+/**
+ * Lines Dokploy writes as a deployment ends: "Docker Deployed: ✅" after a build, "✅ Pulling
+ * image completed." before the service update of an image, and its error lines ("Error occurred
+ * ❌", "ERROR: …: ❌", "❌ Error").
+ */
+export const ENDING_LINE = /Docker Deployed: ✅|✅ Pulling image completed|❌/;
 
 /** ws(s)://…/listen-deployment?logPath=… for a Dokploy base URL. */
 export function liveLogUrl(baseUrl: string, logPath: string, serverId?: string | null): string {
@@ -66,7 +73,7 @@ export function streamDeploymentLog(options: LiveLogOptions): LiveLog {
     partial = parts.pop() ?? "";
     parts.forEach(emit);
     arrived();
-    options.onActivity?.();
+    if (parts.some((line) => ENDING_LINE.test(line))) options.onEnding?.();
   });
   const stopped = (why: string) => {
     arrived();

@@ -9,7 +9,7 @@ export const FINAL_STATUSES = new Set(["done", "error", "cancelled"]);
  * How long to wait before the next look at deployment.all: quick at first (a deployment of an
  * image often ends in under a second), then calmer: 0.25 s growing by half each time to 3 s
  * in the first 2 minutes, to 10 s after. A 60 s deployment costs about 25 looks; 10 minutes
- * about 95.
+ * about 95. A log line that says the deployment is ending brings the next look forward.
  */
 export function pollDelay(attempt: number, elapsedMs: number): number {
   const cap = elapsedMs < 120_000 ? 3_000 : 10_000;
@@ -19,8 +19,10 @@ export function pollDelay(attempt: number, elapsedMs: number): number {
 /** How long to wait for the log of a deployment that had already failed when we first saw it. */
 export const LATE_LOG_WAIT_MS = 2_000;
 
-/** After log activity, look this soon: the last lines of a deployment come as it ends. */
-export const ACTIVITY_DELAY_MS = 150;
+/** After a line that says the deployment is ending, look this soon, and this often for a while. */
+export const ENDING_DELAY_MS = 100;
+export const ENDING_POLL_MS = 250;
+export const ENDING_WINDOW_MS = 3_000;
 
 export interface WaitPorts {
   readonly logger: Logger;
@@ -39,7 +41,7 @@ export interface FollowOptions {
   /** Where a user can look when we stop waiting. */
   readonly applicationUrl: string;
   /** Opens the live log of a deployment once we know its logPath. */
-  readonly openLog?: (deployment: Deployment, onActivity: () => void) => LiveLog | undefined;
+  readonly openLog?: (deployment: Deployment, onEnding: () => void) => LiveLog | undefined;
 }
 
 export interface Followed {
@@ -80,7 +82,8 @@ export async function followDeployment(dokploy: Dokploy, options: FollowOptions,
   let lastStatus = "";
   let log: LiveLog | undefined;
   let wake = new AbortController();
-  const onActivity = () => {
+  let quickUntil = 0;
+  const onEnding = () => {
     wake.abort();
   };
   const seconds = () => ((ports.clock() - started) / 1000).toFixed(1);
@@ -97,7 +100,7 @@ export async function followDeployment(dokploy: Dokploy, options: FollowOptions,
             `Following deployment ${row.deploymentId} ("${row.title ?? ""}")${others.length > 0 ? `; ignoring ${String(others.length)} other new deployment(s) of this application` : ""}`,
           );
           if (row.logPath && options.openLog && row.status !== "done") {
-            log = options.openLog(row, onActivity);
+            log = options.openLog(row, onEnding);
             // Already over, and not well: read its log (sent whole on connect) for the message.
             if (log && FINAL_STATUSES.has(row.status)) await log.received(LATE_LOG_WAIT_MS);
           }
@@ -127,11 +130,12 @@ export async function followDeployment(dokploy: Dokploy, options: FollowOptions,
         );
       }
       if (wake.signal.aborted) wake = new AbortController();
-      await ports.sleep(Math.min(pollDelay(attempt, now - started), deadline - now), wake.signal);
+      const delay = now < quickUntil ? ENDING_POLL_MS : pollDelay(attempt, now - started);
+      await ports.sleep(Math.min(delay, deadline - now), wake.signal);
       if (wake.signal.aborted) {
-        // Log activity: look again shortly, and restart the backoff.
-        await ports.sleep(ACTIVITY_DELAY_MS);
-        attempt = Math.max(0, attempt - 2);
+        // The log says the deployment is ending: look shortly, then often for a few seconds.
+        await ports.sleep(ENDING_DELAY_MS);
+        quickUntil = ports.clock() + ENDING_WINDOW_MS;
       } else {
         attempt += 1;
       }

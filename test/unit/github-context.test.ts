@@ -1,0 +1,44 @@
+import { writeFile } from "node:fs/promises";
+import { afterAll, describe, expect, it } from "vitest";
+import { ciContextFromGithub } from "../../src/github/context";
+import { removeTempDirs, tempDir } from "../support/temp";
+
+afterAll(removeTempDirs);
+
+describe("ciContextFromGithub", () => {
+  it("reads the commit, the repository, the run and the push's commit message", async () => {
+    const dir = await tempDir("event");
+    const event = `${dir}/event.json`;
+    await writeFile(event, JSON.stringify({ head_commit: { id: "abc", message: "Fix checkout\n\nDetails" } }));
+    expect(
+      await ciContextFromGithub({
+        GITHUB_SHA: "3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c",
+        GITHUB_REPOSITORY: "acme/web",
+        GITHUB_SERVER_URL: "https://github.example.com",
+        GITHUB_RUN_ID: "77",
+        GITHUB_EVENT_PATH: event,
+      }),
+    ).toEqual({
+      sha: "3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c",
+      repository: "acme/web",
+      repositoryUrl: "https://github.example.com/acme/web",
+      runUrl: "https://github.example.com/acme/web/actions/runs/77",
+      commitMessage: "Fix checkout\n\nDetails",
+    });
+  });
+
+  it("does without an event payload, or one without a head commit (pull requests)", async () => {
+    const dir = await tempDir("event");
+    await writeFile(`${dir}/pr.json`, JSON.stringify({ pull_request: { number: 1 } }));
+    expect(
+      (await ciContextFromGithub({ GITHUB_SHA: "a", GITHUB_EVENT_PATH: `${dir}/pr.json` })).commitMessage,
+    ).toBeUndefined();
+    expect(await ciContextFromGithub({})).toEqual({
+      sha: "",
+      repository: undefined,
+      repositoryUrl: undefined,
+      runUrl: undefined,
+      commitMessage: undefined,
+    });
+  });
+});
