@@ -70170,14 +70170,14 @@ var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arg
  */
 function exec_exec(commandLine, args, options) {
     return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = argStringToArray(commandLine);
+        const commandArgs = tr.argStringToArray(commandLine);
         if (commandArgs.length === 0) {
             throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
         }
         // Path to tool to execute should be first arg
         const toolPath = commandArgs[0];
         args = commandArgs.slice(1).concat(args || []);
-        const runner = new ToolRunner(toolPath, args, options);
+        const runner = new tr.ToolRunner(toolPath, args, options);
         return runner.exec();
     });
 }
@@ -70197,8 +70197,8 @@ function getExecOutput(commandLine, args, options) {
         let stdout = '';
         let stderr = '';
         //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
-        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stdoutDecoder = new StringDecoder('utf8');
+        const stderrDecoder = new StringDecoder('utf8');
         const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
         const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
         const stdErrListener = (data) => {
@@ -81002,15 +81002,71 @@ function ociLabels(config, created) {
 function pushRefs(config) {
     return [config.tag, ...config.extraTags].map((t) => imageRef(config.image, t));
 }
+/** Every label of a build: the OCI ones, then the user's (later ones win). */
+function allLabels(config, created) {
+    return [...ociLabels(config, created), ...config.labels];
+}
+function quoteLabelPart(text) {
+    return `"${text.replace(/[\\"$]/g, (c) => `\\${c}`).replace(/\r?\n/g, " ")}"`;
+}
+/**
+ * The Dockerfile with one `LABEL k="v" …` line at the end of the stage that is built (the
+ * --target stage, else the last one). Undefined when that cannot be done safely: the target
+ * stage is not found, or the file ends inside a continued line.
+ */
+function dockerfileWithLabels(text, labels, target) {
+    const lines = text.split(/\r?\n/);
+    let escape = "\\";
+    for (const line of lines) {
+        const directive = /^\s*#\s*([a-z]+)\s*=\s*(\S+)\s*$/i.exec(line);
+        if (!directive)
+            break;
+        if (directive[1]?.toLowerCase() === "escape" && (directive[2] === "`" || directive[2] === "\\"))
+            escape = directive[2];
+    }
+    let continued = false;
+    let inTarget = false;
+    let found = target === undefined;
+    let insertAt;
+    for (let i = 0; i < lines.length; i++) {
+        const trimmed = (lines[i] ?? "").trim();
+        if (!continued && /^from\s/i.test(trimmed)) {
+            if (inTarget && insertAt === undefined)
+                insertAt = i;
+            const name = /\sas\s+(\S+)$/i.exec(trimmed)?.[1];
+            inTarget = target !== undefined && name?.toLowerCase() === target.toLowerCase();
+            if (inTarget)
+                found = true;
+        }
+        // Comments and blank lines neither start nor end a continued instruction.
+        if (trimmed === "" || trimmed.startsWith("#"))
+            continue;
+        continued = trimmed.endsWith(escape);
+    }
+    if (!found || continued)
+        return undefined;
+    const line = `LABEL ${labels
+        .map((label) => {
+        const eq = label.indexOf("=");
+        return `${quoteLabelPart(label.slice(0, eq))}=${quoteLabelPart(label.slice(eq + 1))}`;
+    })
+        .join(" ")}`;
+    let at = insertAt ?? lines.length;
+    while (at > 0 && (lines[at - 1] ?? "").trim() === "")
+        at -= 1;
+    return [...lines.slice(0, at), line, ...lines.slice(at)].join("\n");
+}
 /** argv (without the leading `docker`) of the build. buildx builds and pushes in one go. */
 function buildArgv(config, options) {
     const argv = options.buildx ? ["buildx", "build"] : ["build"];
-    if (config.file)
-        argv.push("--file", config.file);
+    const file = options.labelledDockerfile ?? config.file;
+    if (file)
+        argv.push("--file", file);
     for (const ref of pushRefs(config))
         argv.push("--tag", ref);
-    for (const label of [...ociLabels(config, options.created), ...config.labels])
-        argv.push("--label", label);
+    if (!options.labelledDockerfile)
+        for (const label of allLabels(config, options.created))
+            argv.push("--label", label);
     for (const arg of config.buildArgs)
         argv.push("--build-arg", arg);
     if (config.target)
@@ -81080,20 +81136,21 @@ class Docker {
         const result = await this.exec("docker", ["buildx", "version"], { env: this.env });
         return result.exitCode === 0;
     }
-    async login(registry, credentials) {
+    async login(registry, credentials, signal) {
         const argv = loginArgv(registry, credentials.username);
-        const result = await this.exec("docker", argv, { env: this.env, input: credentials.password });
+        const result = await this.exec("docker", argv, { env: this.env, input: credentials.password, signal });
         if (result.exitCode !== 0) {
             throw new CommandError(`docker login to ${registry} as ${credentials.username} (check registry-username and registry-password)`, ["docker", ...argv], result.exitCode, result.stderr || result.stdout);
         }
         this.logger.info(`Logged in to ${registry} as ${credentials.username}`);
     }
     /** Runs a docker command, streaming its output into the log. */
-    async run(step, argv) {
+    async run(step, argv, signal) {
         this.logger.info(`$ docker ${argv.join(" ")}`);
         const output = [];
         const result = await this.exec("docker", argv, {
             env: this.env,
+            signal,
             onLine: (line) => {
                 output.push(line);
                 this.logger.info(line);
@@ -82026,6 +82083,7 @@ function redactingLogger(inner, redactor) {
 
 
 
+const LABELLED_DOCKERFILE = "Dockerfile.labelled";
 function outputsOf(result) {
     return {
         image: result.image,
@@ -82093,34 +82151,60 @@ function describePlan(config, buildx) {
         plan.push(`Follow the deployment until done, error or cancelled (at most ${String(config.waitTimeoutSeconds)} s)`);
     return plan;
 }
-async function timed(result, ports, step, fn) {
+async function timed(result, ports, step, fn, group = true) {
     const started = ports.clock();
     try {
-        return await ports.logger.group(step, fn);
+        return await (group ? ports.logger.group(step, fn) : fn());
     }
     finally {
         result.timings.push({ step, seconds: (ports.clock() - started) / 1000 });
     }
 }
-async function buildAndPush(config, ports, docker, buildx, result) {
+/** The Dockerfile with all labels in one LABEL line, for the classic builder; undefined to use --label. */
+async function labelledDockerfile(config, ports, created) {
+    if (!ports.readText || /^[a-z]+:\/\//i.test(config.context) || config.file === "-")
+        return undefined;
+    const path = config.file ?? `${config.context.replace(/\/+$/, "")}/Dockerfile`;
+    const text = await ports.readText(path);
+    return text === undefined ? undefined : dockerfileWithLabels(text, allLabels(config, created), config.target);
+}
+async function buildAndPush(config, ports, docker, buildx, result, control) {
     const temp = await ports.createDockerConfig(config.registry);
     try {
         const isolated = docker.withConfigDir(temp.dir);
+        const stopped = async (error) => {
+            // The preflight failed and stopped us: its error is the one to report.
+            if (control.signal.aborted)
+                await control.mayPush();
+            throw error;
+        };
         if (config.push)
-            await isolated.login(config.registry, config.push);
+            await isolated.login(config.registry, config.push, control.signal).catch(stopped);
         else
             ports.logger.info(`No registry-username: pushing with the credentials docker already has for ${config.registry}`);
-        const argv = buildArgv(config, { buildx, outDir: temp.dir, created: ports.now() });
-        await isolated.run("docker build", argv);
+        const created = ports.now();
+        const labelled = buildx ? undefined : await labelledDockerfile(config, ports, created);
+        const argv = buildArgv(config, {
+            buildx,
+            outDir: temp.dir,
+            created,
+            labelledDockerfile: labelled === undefined ? undefined : await temp.writeFile(LABELLED_DOCKERFILE, labelled),
+        });
+        // buildx pushes as it builds, so it waits for the preflight; the classic build overlaps it.
+        if (buildx)
+            await control.mayPush();
+        await isolated.run("docker build", argv, control.signal).catch(stopped);
         if (buildx) {
             const metadata = await temp.readFile(METADATA_FILE);
             result.digest = metadata ? parseMetadataDigest(metadata) : undefined;
         }
         else {
-            for (const ref of pushRefs(config)) {
-                const digest = await isolated.push(ref);
-                result.digest ??= digest;
-            }
+            await control.mayPush();
+            const [first, ...rest] = pushRefs(config);
+            // The deploy tag first (its digest is the one that counts), the extra tags at once after.
+            if (first)
+                result.digest = await isolated.push(first);
+            await Promise.all(rest.map((ref) => isolated.push(ref)));
         }
         if (result.digest)
             ports.logger.info(`Pushed ${result.image} (${result.digest})`);
@@ -82139,14 +82223,19 @@ async function buildAndPush(config, ports, docker, buildx, result) {
 async function steps(config, ports, redactor, result) {
     const { logger } = ports;
     const docker = new Docker(ports.exec, logger);
-    const buildx = !config.build
-        ? false
-        : config.builder === "auto"
-            ? await docker.hasBuildx()
-            : config.builder === "buildx";
     const needBuildx = buildxOnlyInputs(config);
     const [firstBuildxInput] = needBuildx;
-    if (!buildx && firstBuildxInput && config.build) {
+    const probe = !config.build
+        ? Promise.resolve(false)
+        : config.builder === "auto"
+            ? docker.hasBuildx()
+            : Promise.resolve(config.builder === "buildx");
+    // The buildx probe is a local CLI question. It is answered first when the answer can still
+    // reject the inputs (before any HTTP call) or is needed for the plan; else it runs beside
+    // the preflight.
+    const early = firstBuildxInput !== undefined || config.dryRun;
+    const buildxEarly = early ? await probe : undefined;
+    if (early && !buildxEarly && firstBuildxInput && config.build) {
         throw new ConfigError(firstBuildxInput, config.builder === "classic"
             ? `needs buildx, but builder is classic (${needBuildx.join(", ")} given). Set builder to auto or buildx, or remove ${needBuildx.join(", ")}`
             : `needs docker buildx, which is not installed here (${needBuildx.join(", ")} given). Add docker/setup-buildx-action before this step, or remove ${needBuildx.join(", ")}`);
@@ -82156,8 +82245,8 @@ async function steps(config, ports, redactor, result) {
         logger.warn(`dokploy-url uses http://: the API key travels in clear text to ${url.host}. Use https://.`);
     }
     if (config.dryRun) {
-        result.plan = describePlan(config, buildx);
-        logger.info(`Dry run: nothing is built, pushed or changed. The plan (${buildx ? "buildx" : "classic builder"}):`);
+        result.plan = describePlan(config, buildxEarly === true);
+        logger.info(`Dry run: nothing is built, pushed or changed. The plan (${buildxEarly === true ? "buildx" : "classic builder"}):`);
         result.plan.forEach((line, i) => {
             logger.info(`${String(i + 1)}. ${line}`);
         });
@@ -82180,7 +82269,10 @@ async function steps(config, ports, redactor, result) {
         retry: policy,
         retryPorts,
     }));
-    const previous = await timed(result, ports, "Check Dokploy and the application", async () => {
+    // The preflight and the build run at once: the build does not wait for Dokploy, and nothing
+    // is pushed before Dokploy answered that the key works and the application exists. If it
+    // did not, the build is stopped.
+    const preflight = timed(result, ports, "Check Dokploy and the application", async () => {
         const app = await dokploy.applicationOne(config.applicationId);
         // application.one answers with the pull password in plain text: mask it like ours.
         redactor.add(app.password);
@@ -82191,10 +82283,16 @@ async function steps(config, ports, redactor, result) {
             logger.warn(`The application's source is "${app.sourceType}"; it will be switched to the Docker image ${result.image}.`);
         }
         return previousProvider(app);
+    }, false);
+    const stop = new AbortController();
+    preflight.catch(() => {
+        stop.abort();
     });
     if (config.build) {
-        await timed(result, ports, `Build and push ${result.image}`, () => buildAndPush(config, ports, docker, buildx, result));
+        const buildx = buildxEarly ?? (await probe);
+        await timed(result, ports, `Build and push ${result.image}`, () => buildAndPush(config, ports, docker, buildx, result, { mayPush: () => preflight, signal: stop.signal }));
     }
+    const previous = await preflight;
     if (config.verifyPull) {
         await timed(result, ports, "Check that Dokploy can pull the image", async () => {
             const served = await resolveImage(config.image, config.tag, config.pull, {
@@ -82232,11 +82330,14 @@ async function steps(config, ports, redactor, result) {
             result.registryId = await applyRegistryPlan(dokploy, plan);
         }));
     }
+    // The snapshot of deployments is read while the provider is saved; used only if that worked.
+    const snapshot = snapshotDeployments(dokploy, config.applicationId);
+    snapshot.catch(() => undefined);
     await timed(result, ports, "Point the application at the image", async () => {
         await dokploy.saveDockerProvider(dockerProviderOf(config, result.digest));
         logger.info(`Application ${config.applicationId} now runs ${result.image}${config.pull ? ` (pulled as ${config.pull.username})` : " (public image)"}`);
     });
-    const known = await snapshotDeployments(dokploy, config.applicationId);
+    const known = await snapshot;
     await timed(result, ports, `Trigger ${config.deployMethod}`, async () => {
         await triggerDeployment(dokploy, {
             method: config.deployMethod,
@@ -82324,14 +82425,14 @@ async function run(config, ports) {
     }
 }
 
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/core/docker-config.ts
 
 function isObject(value) {
@@ -82406,41 +82507,69 @@ function tempDockerConfigs(userConfigDir, tempRoot) {
                     return undefined;
                 }
             },
+            writeFile: async (name, text) => {
+                await (0,promises_.writeFile)((0,external_node_path_.join)(dir, name), text, { mode: 0o600 });
+                return (0,external_node_path_.join)(dir, name);
+            },
             remove: () => (0,promises_.rm)(dir, { recursive: true, force: true }),
         };
     };
 }
 
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/platform/exec.ts
 
-/** Exec over @actions/exec: output is captured and handed over line by line, never echoed raw. */
-const nodeExec = async (file, args, options = {}) => {
-    const env = {};
-    for (const [key, value] of Object.entries(process.env))
-        if (value !== undefined)
-            env[key] = value;
-    Object.assign(env, options.env ?? {});
-    try {
-        return await getExecOutput(file, [...args], {
-            input: options.input === undefined ? undefined : Buffer.from(options.input, "utf8"),
-            env,
-            cwd: options.cwd,
-            silent: true,
-            ignoreReturnCode: true,
-            listeners: {
-                stdline: (line) => options.onLine?.(line, "stdout"),
-                errline: (line) => options.onLine?.(line, "stderr"),
-            },
-        });
-    }
-    catch (error) {
-        // The program could not be started at all (not installed, not executable).
-        const message = error instanceof Error ? error.message : String(error);
-        return { exitCode: 127, stdout: "", stderr: `${file}: ${message}` };
-    }
-};
+/**
+ * Exec over child_process: output is captured and handed over line by line (never echoed raw),
+ * stdin gets `input` and is closed, and an aborted signal ends the program.
+ */
+const nodeExec = (file, args, options = {}) => new Promise((resolve) => {
+    const env = { ...process.env, ...options.env };
+    let stdout = "";
+    let stderr = "";
+    const pending = { stdout: "", stderr: "" };
+    const child = (0,external_node_child_process_namespaceObject.spawn)(file, [...args], { cwd: options.cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+    const onAbort = () => child.kill("SIGTERM");
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    const take = (stream) => (chunk) => {
+        const text = chunk.toString("utf8");
+        if (stream === "stdout")
+            stdout += text;
+        else
+            stderr += text;
+        const lines = (pending[stream] + text).split(/\r?\n/);
+        pending[stream] = lines.pop() ?? "";
+        for (const line of lines)
+            options.onLine?.(line, stream);
+    };
+    child.stdout.on("data", take("stdout"));
+    child.stderr.on("data", take("stderr"));
+    child.stdin.on("error", () => undefined); // a program that does not read stdin
+    child.stdin.end(options.input ?? "");
+    let done = false;
+    const finish = (exitCode, extra = "") => {
+        if (done)
+            return;
+        done = true;
+        options.signal?.removeEventListener("abort", onAbort);
+        for (const stream of ["stdout", "stderr"]) {
+            if (pending[stream])
+                options.onLine?.(pending[stream], stream);
+        }
+        resolve({ exitCode, stdout, stderr: stderr + extra });
+    };
+    child.on("error", (error) => {
+        // Not installed, not executable: like a shell, answer 127.
+        finish(127, `${file}: ${error.message}`);
+    });
+    child.on("close", (code, signal) => {
+        finish(code ?? (signal ? 128 + 15 : 1));
+    });
+});
 
 ;// CONCATENATED MODULE: ./src/platform/ports.ts
+
 
 
 
@@ -82458,8 +82587,9 @@ function nodePorts(logger, env, tempRoot) {
         createDockerConfig: tempDockerConfigs(userConfigDir, tempRoot ?? (0,external_node_os_namespaceObject.tmpdir)()),
         now: () => new Date(),
         clock: () => performance.now(),
-        sleep: (ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined),
+        sleep: (ms, signal) => (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined),
         random: Math.random,
+        readText: (path) => (0,promises_.readFile)(path, "utf8").catch(() => undefined),
         close: () => dispatcher.close(),
     };
 }

@@ -10,6 +10,8 @@ export interface TempDockerConfig {
   readonly dir: string;
   /** Reads a file the build wrote into the directory (metadata, iid); undefined when absent. */
   readFile(name: string): Promise<string | undefined>;
+  /** Writes a file into the directory; returns its path. */
+  writeFile(name: string, text: string): Promise<string>;
   /** Removes the directory and the credentials in it. */
   remove(): Promise<void>;
 }

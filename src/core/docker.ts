@@ -27,14 +27,71 @@ export interface BuildArgvOptions {
   /** Directory for the metadata/iid files (the temporary docker config dir). */
   readonly outDir: string;
   readonly created: Date;
+  /**
+   * A copy of the Dockerfile that ends in one LABEL instruction with every label (classic
+   * builder: each --label flag costs it a step and a container, one LABEL line costs one).
+   */
+  readonly labelledDockerfile?: string;
+}
+
+/** Every label of a build: the OCI ones, then the user's (later ones win). */
+export function allLabels(config: Config, created: Date): string[] {
+  return [...ociLabels(config, created), ...config.labels];
+}
+
+function quoteLabelPart(text: string): string {
+  return `"${text.replace(/[\\"$]/g, (c) => `\\${c}`).replace(/\r?\n/g, " ")}"`;
+}
+
+/**
+ * The Dockerfile with one `LABEL k="v" …` line at the end of the stage that is built (the
+ * --target stage, else the last one). Undefined when that cannot be done safely: the target
+ * stage is not found, or the file ends inside a continued line.
+ */
+export function dockerfileWithLabels(text: string, labels: readonly string[], target?: string): string | undefined {
+  const lines = text.split(/\r?\n/);
+  let escape = "\\";
+  for (const line of lines) {
+    const directive = /^\s*#\s*([a-z]+)\s*=\s*(\S+)\s*$/i.exec(line);
+    if (!directive) break;
+    if (directive[1]?.toLowerCase() === "escape" && (directive[2] === "`" || directive[2] === "\\"))
+      escape = directive[2];
+  }
+  let continued = false;
+  let inTarget = false;
+  let found = target === undefined;
+  let insertAt: number | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const trimmed = (lines[i] ?? "").trim();
+    if (!continued && /^from\s/i.test(trimmed)) {
+      if (inTarget && insertAt === undefined) insertAt = i;
+      const name = /\sas\s+(\S+)$/i.exec(trimmed)?.[1];
+      inTarget = target !== undefined && name?.toLowerCase() === target.toLowerCase();
+      if (inTarget) found = true;
+    }
+    // Comments and blank lines neither start nor end a continued instruction.
+    if (trimmed === "" || trimmed.startsWith("#")) continue;
+    continued = trimmed.endsWith(escape);
+  }
+  if (!found || continued) return undefined;
+  const line = `LABEL ${labels
+    .map((label) => {
+      const eq = label.indexOf("=");
+      return `${quoteLabelPart(label.slice(0, eq))}=${quoteLabelPart(label.slice(eq + 1))}`;
+    })
+    .join(" ")}`;
+  let at = insertAt ?? lines.length;
+  while (at > 0 && (lines[at - 1] ?? "").trim() === "") at -= 1;
+  return [...lines.slice(0, at), line, ...lines.slice(at)].join("\n");
 }
 
 /** argv (without the leading `docker`) of the build. buildx builds and pushes in one go. */
 export function buildArgv(config: Config, options: BuildArgvOptions): string[] {
   const argv = options.buildx ? ["buildx", "build"] : ["build"];
-  if (config.file) argv.push("--file", config.file);
+  const file = options.labelledDockerfile ?? config.file;
+  if (file) argv.push("--file", file);
   for (const ref of pushRefs(config)) argv.push("--tag", ref);
-  for (const label of [...ociLabels(config, options.created), ...config.labels]) argv.push("--label", label);
+  if (!options.labelledDockerfile) for (const label of allLabels(config, options.created)) argv.push("--label", label);
   for (const arg of config.buildArgs) argv.push("--build-arg", arg);
   if (config.target) argv.push("--target", config.target);
   if (config.network) argv.push("--network", config.network);
@@ -98,9 +155,9 @@ export class Docker {
     return result.exitCode === 0;
   }
 
-  async login(registry: string, credentials: Credentials): Promise<void> {
+  async login(registry: string, credentials: Credentials, signal?: AbortSignal): Promise<void> {
     const argv = loginArgv(registry, credentials.username);
-    const result = await this.exec("docker", argv, { env: this.env, input: credentials.password });
+    const result = await this.exec("docker", argv, { env: this.env, input: credentials.password, signal });
     if (result.exitCode !== 0) {
       throw new CommandError(
         `docker login to ${registry} as ${credentials.username} (check registry-username and registry-password)`,
@@ -113,11 +170,12 @@ export class Docker {
   }
 
   /** Runs a docker command, streaming its output into the log. */
-  async run(step: string, argv: readonly string[]): Promise<string> {
+  async run(step: string, argv: readonly string[], signal?: AbortSignal): Promise<string> {
     this.logger.info(`$ docker ${argv.join(" ")}`);
     const output: string[] = [];
     const result = await this.exec("docker", argv, {
       env: this.env,
+      signal,
       onLine: (line) => {
         output.push(line);
         this.logger.info(line);

@@ -7,6 +7,8 @@ export interface ExecOptions {
   readonly cwd?: string;
   /** Called for every line of output while the program runs. */
   readonly onLine?: (line: string, stream: "stdout" | "stderr") => void;
+  /** Ends the program when aborted. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ExecResult {

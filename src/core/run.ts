@@ -3,7 +3,9 @@ import { type Config, type OutputName, secretsOf } from "./config";
 import { type CreateTempDockerConfig } from "./docker-config";
 import {
   Docker,
+  allLabels,
   buildArgv,
+  dockerfileWithLabels,
   buildxOnlyInputs,
   loginArgv,
   METADATA_FILE,
@@ -35,7 +37,11 @@ export interface Ports extends WaitPorts {
   readonly now: () => Date;
   /** [0, 1), for retry jitter. */
   readonly random?: () => number;
+  /** Reads a text file (the Dockerfile, relative to the working directory); undefined if it cannot. */
+  readonly readText?: (path: string) => Promise<string | undefined>;
 }
+
+const LABELLED_DOCKERFILE = "Dockerfile.labelled";
 
 export interface Timing {
   readonly step: string;
@@ -140,13 +146,28 @@ export function describePlan(config: Config, buildx: boolean): string[] {
   return plan;
 }
 
-async function timed<T>(result: Result, ports: Ports, step: string, fn: () => Promise<T>): Promise<T> {
+async function timed<T>(result: Result, ports: Ports, step: string, fn: () => Promise<T>, group = true): Promise<T> {
   const started = ports.clock();
   try {
-    return await ports.logger.group(step, fn);
+    return await (group ? ports.logger.group(step, fn) : fn());
   } finally {
     result.timings.push({ step, seconds: (ports.clock() - started) / 1000 });
   }
+}
+
+/** The Dockerfile with all labels in one LABEL line, for the classic builder; undefined to use --label. */
+async function labelledDockerfile(config: Config, ports: Ports, created: Date): Promise<string | undefined> {
+  if (!ports.readText || /^[a-z]+:\/\//i.test(config.context) || config.file === "-") return undefined;
+  const path = config.file ?? `${config.context.replace(/\/+$/, "")}/Dockerfile`;
+  const text = await ports.readText(path);
+  return text === undefined ? undefined : dockerfileWithLabels(text, allLabels(config, created), config.target);
+}
+
+interface BuildControl {
+  /** Resolves when the push may start (the preflight passed); rejects with its error. */
+  readonly mayPush: () => Promise<unknown>;
+  /** Aborted when the preflight fails, to stop the build at once. */
+  readonly signal: AbortSignal;
 }
 
 async function buildAndPush(
@@ -155,23 +176,39 @@ async function buildAndPush(
   docker: Docker,
   buildx: boolean,
   result: Result,
+  control: BuildControl,
 ): Promise<void> {
   const temp = await ports.createDockerConfig(config.registry);
   try {
     const isolated = docker.withConfigDir(temp.dir);
-    if (config.push) await isolated.login(config.registry, config.push);
+    const stopped = async (error: unknown): Promise<never> => {
+      // The preflight failed and stopped us: its error is the one to report.
+      if (control.signal.aborted) await control.mayPush();
+      throw error;
+    };
+    if (config.push) await isolated.login(config.registry, config.push, control.signal).catch(stopped);
     else
       ports.logger.info(`No registry-username: pushing with the credentials docker already has for ${config.registry}`);
-    const argv = buildArgv(config, { buildx, outDir: temp.dir, created: ports.now() });
-    await isolated.run("docker build", argv);
+    const created = ports.now();
+    const labelled = buildx ? undefined : await labelledDockerfile(config, ports, created);
+    const argv = buildArgv(config, {
+      buildx,
+      outDir: temp.dir,
+      created,
+      labelledDockerfile: labelled === undefined ? undefined : await temp.writeFile(LABELLED_DOCKERFILE, labelled),
+    });
+    // buildx pushes as it builds, so it waits for the preflight; the classic build overlaps it.
+    if (buildx) await control.mayPush();
+    await isolated.run("docker build", argv, control.signal).catch(stopped);
     if (buildx) {
       const metadata = await temp.readFile(METADATA_FILE);
       result.digest = metadata ? parseMetadataDigest(metadata) : undefined;
     } else {
-      for (const ref of pushRefs(config)) {
-        const digest = await isolated.push(ref);
-        result.digest ??= digest;
-      }
+      await control.mayPush();
+      const [first, ...rest] = pushRefs(config);
+      // The deploy tag first (its digest is the one that counts), the extra tags at once after.
+      if (first) result.digest = await isolated.push(first);
+      await Promise.all(rest.map((ref) => isolated.push(ref)));
     }
     if (result.digest) ports.logger.info(`Pushed ${result.image} (${result.digest})`);
     else ports.logger.warn(`Pushed ${result.image}, but docker did not report its digest`);
@@ -187,14 +224,19 @@ async function buildAndPush(
 async function steps(config: Config, ports: Ports, redactor: Redactor, result: Result): Promise<void> {
   const { logger } = ports;
   const docker = new Docker(ports.exec, logger);
-  const buildx = !config.build
-    ? false
-    : config.builder === "auto"
-      ? await docker.hasBuildx()
-      : config.builder === "buildx";
   const needBuildx = buildxOnlyInputs(config);
   const [firstBuildxInput] = needBuildx;
-  if (!buildx && firstBuildxInput && config.build) {
+  const probe = !config.build
+    ? Promise.resolve(false)
+    : config.builder === "auto"
+      ? docker.hasBuildx()
+      : Promise.resolve(config.builder === "buildx");
+  // The buildx probe is a local CLI question. It is answered first when the answer can still
+  // reject the inputs (before any HTTP call) or is needed for the plan; else it runs beside
+  // the preflight.
+  const early = firstBuildxInput !== undefined || config.dryRun;
+  const buildxEarly = early ? await probe : undefined;
+  if (early && !buildxEarly && firstBuildxInput && config.build) {
     throw new ConfigError(
       firstBuildxInput,
       config.builder === "classic"
@@ -207,8 +249,10 @@ async function steps(config: Config, ports: Ports, redactor: Redactor, result: R
     logger.warn(`dokploy-url uses http://: the API key travels in clear text to ${url.host}. Use https://.`);
   }
   if (config.dryRun) {
-    result.plan = describePlan(config, buildx);
-    logger.info(`Dry run: nothing is built, pushed or changed. The plan (${buildx ? "buildx" : "classic builder"}):`);
+    result.plan = describePlan(config, buildxEarly === true);
+    logger.info(
+      `Dry run: nothing is built, pushed or changed. The plan (${buildxEarly === true ? "buildx" : "classic builder"}):`,
+    );
     result.plan.forEach((line, i) => {
       logger.info(`${String(i + 1)}. ${line}`);
     });
@@ -235,28 +279,43 @@ async function steps(config: Config, ports: Ports, redactor: Redactor, result: R
     }),
   );
 
-  const previous = await timed(result, ports, "Check Dokploy and the application", async () => {
-    const app = await dokploy.applicationOne(config.applicationId);
-    // application.one answers with the pull password in plain text: mask it like ours.
-    redactor.add(app.password);
-    result.applicationName = app.name;
-    result.applicationUrl = applicationUrl(config.dokployUrl, app);
-    logger.info(
-      `Application "${app.name}" (${config.applicationId}), source ${app.sourceType ?? "unknown"}: ${result.applicationUrl}`,
-    );
-    if (app.sourceType && app.sourceType !== "docker") {
-      logger.warn(
-        `The application's source is "${app.sourceType}"; it will be switched to the Docker image ${result.image}.`,
+  // The preflight and the build run at once: the build does not wait for Dokploy, and nothing
+  // is pushed before Dokploy answered that the key works and the application exists. If it
+  // did not, the build is stopped.
+  const preflight = timed(
+    result,
+    ports,
+    "Check Dokploy and the application",
+    async () => {
+      const app = await dokploy.applicationOne(config.applicationId);
+      // application.one answers with the pull password in plain text: mask it like ours.
+      redactor.add(app.password);
+      result.applicationName = app.name;
+      result.applicationUrl = applicationUrl(config.dokployUrl, app);
+      logger.info(
+        `Application "${app.name}" (${config.applicationId}), source ${app.sourceType ?? "unknown"}: ${result.applicationUrl}`,
       );
-    }
-    return previousProvider(app);
+      if (app.sourceType && app.sourceType !== "docker") {
+        logger.warn(
+          `The application's source is "${app.sourceType}"; it will be switched to the Docker image ${result.image}.`,
+        );
+      }
+      return previousProvider(app);
+    },
+    false,
+  );
+  const stop = new AbortController();
+  preflight.catch(() => {
+    stop.abort();
   });
 
   if (config.build) {
+    const buildx = buildxEarly ?? (await probe);
     await timed(result, ports, `Build and push ${result.image}`, () =>
-      buildAndPush(config, ports, docker, buildx, result),
+      buildAndPush(config, ports, docker, buildx, result, { mayPush: () => preflight, signal: stop.signal }),
     );
   }
+  const previous = await preflight;
 
   if (config.verifyPull) {
     await timed(result, ports, "Check that Dokploy can pull the image", async () => {
@@ -304,6 +363,9 @@ async function steps(config: Config, ports: Ports, redactor: Redactor, result: R
     );
   }
 
+  // The snapshot of deployments is read while the provider is saved; used only if that worked.
+  const snapshot = snapshotDeployments(dokploy, config.applicationId);
+  snapshot.catch(() => undefined);
   await timed(result, ports, "Point the application at the image", async () => {
     await dokploy.saveDockerProvider(dockerProviderOf(config, result.digest));
     logger.info(
@@ -311,7 +373,7 @@ async function steps(config: Config, ports: Ports, redactor: Redactor, result: R
     );
   });
 
-  const known = await snapshotDeployments(dokploy, config.applicationId);
+  const known = await snapshot;
   await timed(result, ports, `Trigger ${config.deployMethod}`, async () => {
     await triggerDeployment(
       dokploy,

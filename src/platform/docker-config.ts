@@ -44,6 +44,10 @@ export function tempDockerConfigs(userConfigDir: string, tempRoot: string): Crea
           return undefined;
         }
       },
+      writeFile: async (name, text) => {
+        await writeFile(join(dir, name), text, { mode: 0o600 });
+        return join(dir, name);
+      },
       remove: () => rm(dir, { recursive: true, force: true }),
     };
   };

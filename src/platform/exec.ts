@@ -1,26 +1,46 @@
-import { getExecOutput } from "@actions/exec";
+import { spawn } from "node:child_process";
 import type { Exec } from "../core/exec";
 
-/** Exec over @actions/exec: output is captured and handed over line by line, never echoed raw. */
-export const nodeExec: Exec = async (file, args, options = {}) => {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
-  Object.assign(env, options.env ?? {});
-  try {
-    return await getExecOutput(file, [...args], {
-      input: options.input === undefined ? undefined : Buffer.from(options.input, "utf8"),
-      env,
-      cwd: options.cwd,
-      silent: true,
-      ignoreReturnCode: true,
-      listeners: {
-        stdline: (line: string) => options.onLine?.(line, "stdout"),
-        errline: (line: string) => options.onLine?.(line, "stderr"),
-      },
+/**
+ * Exec over child_process: output is captured and handed over line by line (never echoed raw),
+ * stdin gets `input` and is closed, and an aborted signal ends the program.
+ */
+export const nodeExec: Exec = (file, args, options = {}) =>
+  new Promise((resolve) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+    let stdout = "";
+    let stderr = "";
+    const pending = { stdout: "", stderr: "" };
+    const child = spawn(file, [...args], { cwd: options.cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+    const onAbort = () => child.kill("SIGTERM");
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    const take = (stream: "stdout" | "stderr") => (chunk: Buffer) => {
+      const text = chunk.toString("utf8");
+      if (stream === "stdout") stdout += text;
+      else stderr += text;
+      const lines = (pending[stream] + text).split(/\r?\n/);
+      pending[stream] = lines.pop() ?? "";
+      for (const line of lines) options.onLine?.(line, stream);
+    };
+    child.stdout.on("data", take("stdout"));
+    child.stderr.on("data", take("stderr"));
+    child.stdin.on("error", () => undefined); // a program that does not read stdin
+    child.stdin.end(options.input ?? "");
+    let done = false;
+    const finish = (exitCode: number, extra = "") => {
+      if (done) return;
+      done = true;
+      options.signal?.removeEventListener("abort", onAbort);
+      for (const stream of ["stdout", "stderr"] as const) {
+        if (pending[stream]) options.onLine?.(pending[stream], stream);
+      }
+      resolve({ exitCode, stdout, stderr: stderr + extra });
+    };
+    child.on("error", (error) => {
+      // Not installed, not executable: like a shell, answer 127.
+      finish(127, `${file}: ${error.message}`);
     });
-  } catch (error) {
-    // The program could not be started at all (not installed, not executable).
-    const message = error instanceof Error ? error.message : String(error);
-    return { exitCode: 127, stdout: "", stderr: `${file}: ${message}` };
-  }
-};
+    child.on("close", (code, signal) => {
+      finish(code ?? (signal ? 128 + 15 : 1));
+    });
+  });

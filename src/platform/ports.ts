@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
@@ -25,6 +26,7 @@ export function nodePorts(logger: Logger, env: NodeJS.ProcessEnv, tempRoot?: str
     clock: () => performance.now(),
     sleep: (ms, signal) => delay(ms, undefined, { signal }).catch(() => undefined),
     random: Math.random,
+    readText: (path) => readFile(path, "utf8").catch(() => undefined),
     close: () => dispatcher.close(),
   };
 }

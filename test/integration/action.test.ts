@@ -1,12 +1,15 @@
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { type ActionRun, runAction } from "../support/action";
 import { DokployStandIn } from "../support/dokploy-stand-in";
 import { removeTempDirs, tempDir } from "../support/temp";
 
 const rig = inject("rig");
+const exec = promisify(execFile);
 const API_KEY = `key-${randomBytes(12).toString("hex")}`;
 
 let standIn: DokployStandIn;
@@ -125,16 +128,16 @@ describe("the action, end to end against a real engine and registry", () => {
       `${standIn.url}/dashboard/project/${app.environment.projectId}/environment/${app.environmentId}/services/application/${app.applicationId}`,
     );
 
-    // Dokploy saw: preflight, registry upsert, provider, snapshot, redeploy, in that order.
-    const order = standIn.calls.map((c) => c.procedure).filter((p, i, all) => p !== all[i - 1]);
-    expect(order.slice(0, 6)).toEqual([
-      "application.one",
-      "registry.all",
-      "registry.create",
-      "application.saveDockerProvider",
-      "deployment.all",
-      "application.redeploy",
-    ]);
+    // Dokploy saw: preflight, registry upsert, provider, then redeploy, in that order; the
+    // snapshot of deployments is read beside saving the provider, before the redeploy.
+    const at = (procedure: string) => standIn.calls.findIndex((c) => c.procedure === procedure);
+    expect(at("application.one")).toBe(0);
+    expect(at("registry.all")).toBeGreaterThan(at("application.one"));
+    expect(at("registry.create")).toBeGreaterThan(at("registry.all"));
+    expect(at("application.saveDockerProvider")).toBeGreaterThan(at("registry.create"));
+    expect(at("application.redeploy")).toBeGreaterThan(at("application.saveDockerProvider"));
+    expect(at("deployment.all")).toBeGreaterThan(at("registry.create"));
+    expect(at("deployment.all")).toBeLessThan(at("application.redeploy"));
     expect(standIn.callsOf("application.saveDockerProvider")[0]?.input).toEqual({
       applicationId: app.applicationId,
       dockerImage: `${image}:${commit}`,
@@ -150,6 +153,21 @@ describe("the action, end to end against a real engine and registry", () => {
       [rig.registryHost, rig.registryUser, rig.registryPassword],
     ]);
     expect(run.outputs["registry-id"]).toBe([...standIn.registries.keys()][0]);
+
+    // The OCI labels are on the image.
+    const { stdout: labels } = await exec(
+      "docker",
+      ["image", "inspect", `${image}:${commit}`, "--format", "{{json .Config.Labels}}"],
+      {
+        env: { ...process.env, DOCKER_HOST: rig.dockerHost },
+      },
+    );
+    expect(JSON.parse(labels)).toMatchObject({
+      "org.opencontainers.image.revision": commit,
+      "org.opencontainers.image.source": "https://github.com/acme/web",
+      "org.opencontainers.image.title": "web",
+      "org.opencontainers.image.created": expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
 
     // Nothing of ours outlives the run; the user's docker config is untouched.
     expect(await readFile(join(home, ".docker", "config.json"), "utf8")).toBe(config);

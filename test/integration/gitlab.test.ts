@@ -147,7 +147,7 @@ describe("the GitLab component in a GitLab pipeline emulator", () => {
     expect(redeploy.description).toContain(`Commit ${sha}: Commit Title`);
     expect(standIn.deployments.get(app.applicationId)?.[0]?.status).toBe("done");
     // GitLab's collapsible sections (the emulator renders them), not the plain ▶ headers.
-    expect(run.output).toContain("dokploy_deploy_2_build_and_push");
+    expect(run.output).toContain("dokploy_deploy_1_build_and_push");
     expect(run.output).not.toContain("▶");
     expect(run.output).not.toContain("expires when the job ends");
     expect(run.output).toMatch(/✔ Deployed .* \(deployment done\)/);

@@ -99,6 +99,8 @@ export interface DeploymentScript {
   readonly log?: readonly string[];
   /** Drop every live-log WebSocket of this deployment after its first message. */
   readonly dropLogSocket?: boolean;
+  /** Refuse the live-log WebSocket of this deployment (as a proxy without WebSockets would). */
+  readonly refuseLogSocket?: boolean;
   /** Queue a deployment with this title (someone else's) just before this one. */
   readonly othersFirst?: { readonly title: string; readonly script?: DeploymentScript };
 }
@@ -369,7 +371,11 @@ export class DokployStandIn {
   private upgrade(req: IncomingMessage, socket: Socket): void {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const key = req.headers["sec-websocket-key"];
-    if (url.pathname !== "/listen-deployment" || typeof key !== "string") {
+    if (
+      url.pathname !== "/listen-deployment" ||
+      typeof key !== "string" ||
+      this.refusedLogs.has(url.searchParams.get("logPath") ?? "")
+    ) {
       socket.end("HTTP/1.1 404 Not Found\r\n\r\n");
       return;
     }
@@ -404,6 +410,7 @@ export class DokployStandIn {
   }
 
   private readonly dropLogs = new Set<string>();
+  private readonly refusedLogs = new Set<string>();
 
   private pumpLog(entry: { socket: Socket; logPath: string; sent: number; drop: boolean }): void {
     const text = this.logs.get(entry.logPath) ?? "";
@@ -780,6 +787,7 @@ export class DokployStandIn {
         buildServerId: null,
       };
       if (script.dropLogSocket) this.dropLogs.add(row.deploymentId);
+      if (script.refuseLogSocket) this.refusedLogs.add(logPath);
       const rows = this.deployments.get(app.applicationId) ?? [];
       rows.unshift(row);
       rows.splice(11);

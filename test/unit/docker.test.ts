@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  dockerfileWithLabels,
   type CiContext,
   type RawInputs,
   buildArgv,
@@ -145,5 +146,47 @@ describe("digests", () => {
     const digest = `sha256:${"cd".repeat(32)}`;
     expect(parseMetadataDigest(JSON.stringify({ "containerimage.digest": digest, "image.name": REF }))).toBe(digest);
     expect(parseMetadataDigest("{}")).toBeUndefined();
+  });
+});
+
+describe("dockerfileWithLabels (one LABEL step for the classic builder)", () => {
+  const labels = ["org.opencontainers.image.title=web", 'com.example.note=say "hi" for $5'];
+  const LINE = 'LABEL "org.opencontainers.image.title"="web" "com.example.note"="say \\"hi\\" for \\$5"';
+
+  it("appends the labels to the last stage", () => {
+    expect(dockerfileWithLabels("FROM base\nRUN make\n\n", labels)).toBe(`FROM base\nRUN make\n${LINE}\n\n`);
+  });
+
+  it("puts them at the end of the --target stage, not the last one", () => {
+    const text = "FROM base AS build\nRUN make\n\nFROM build AS runtime\nCMD run\n\nFROM base AS test\nRUN test\n";
+    expect(dockerfileWithLabels(text, labels, "runtime")).toBe(
+      `FROM base AS build\nRUN make\n\nFROM build AS runtime\nCMD run\n${LINE}\n\nFROM base AS test\nRUN test\n`,
+    );
+  });
+
+  it("does not take a FROM inside a continued line, or a comment, for a stage", () => {
+    const text = "FROM base AS app\nRUN echo \\\n  # a comment in between\n  FROM this is an argument\nCMD x";
+    expect(dockerfileWithLabels(text, labels, "app")).toBe(`${text}\n${LINE}`);
+  });
+
+  it("honours the escape directive", () => {
+    const text = "# escape=`\nFROM base\nRUN dir `\n  c:\\\n";
+    expect(dockerfileWithLabels(text, labels)).toBe(`# escape=\`\nFROM base\nRUN dir \`\n  c:\\\n${LINE}\n`);
+  });
+
+  it("gives up when the target stage is missing or the file ends inside a continued line", () => {
+    expect(dockerfileWithLabels("FROM base AS a\n", labels, "b")).toBeUndefined();
+    expect(dockerfileWithLabels("FROM base\nRUN a \\", labels)).toBeUndefined();
+  });
+
+  it("builds with the labelled copy instead of --label flags", () => {
+    const config = parseConfig({ ...base, file: "app/Dockerfile" }, ci);
+    const argv = buildArgv(config, {
+      buildx: false,
+      outDir: "/t",
+      created,
+      labelledDockerfile: "/t/Dockerfile.labelled",
+    });
+    expect(argv).toEqual(["build", "--file", "/t/Dockerfile.labelled", "--tag", REF, "--iidfile", "/t/build-iid", "."]);
   });
 });

@@ -64,6 +64,7 @@ function ports(docker: FakeDocker): Ports {
       Promise.resolve({
         dir: "/tmp/fake-docker-config",
         readFile: () => Promise.resolve(JSON.stringify({ "containerimage.digest": DIGEST })),
+        writeFile: (name: string) => Promise.resolve(`/tmp/fake-docker-config/${name}`),
         remove: () => {
           removed.push("/tmp/fake-docker-config");
           return Promise.resolve();
@@ -111,15 +112,15 @@ describe("run", () => {
     expect(docker.calls[1]?.env).toEqual({ DOCKER_CONFIG: "/tmp/fake-docker-config" });
     expect(removed).toEqual(["/tmp/fake-docker-config"]);
     const procedures = standIn.calls.map((c) => c.procedure);
-    expect(procedures.slice(0, 6)).toEqual([
-      "application.one",
-      "registry.all",
-      "registry.create",
-      "application.saveDockerProvider",
-      "deployment.all",
-      "application.redeploy",
-    ]);
-    expect(procedures.slice(6).every((p) => p === "deployment.all")).toBe(true);
+    const at = (procedure: string) => procedures.indexOf(procedure);
+    expect(at("application.one")).toBe(0);
+    expect(procedures.slice(1, 3)).toEqual(["registry.all", "registry.create"]);
+    expect(at("application.saveDockerProvider")).toBeGreaterThan(at("registry.create"));
+    expect(at("deployment.all")).toBeGreaterThan(at("registry.create"));
+    expect(at("application.redeploy")).toBeGreaterThan(
+      Math.max(at("application.saveDockerProvider"), at("deployment.all")),
+    );
+    expect(procedures.slice(at("application.redeploy") + 1).every((p) => p === "deployment.all")).toBe(true);
     expect(outputsOf(outcome.result)).toMatchObject({
       image: `127.0.0.1:5000/acme/web:${SHA}`,
       digest: DIGEST,
@@ -161,11 +162,28 @@ describe("run", () => {
     expect(standIn.callsOf("application.deploy")).toEqual([]);
   });
 
-  it("does not build when the preflight fails", async () => {
+  it("stops the build and pushes nothing when the preflight fails", async () => {
     const docker = fakeDocker();
     const outcome = await run(config("missing-app"), ports(docker));
     expect(outcome.error?.message).toContain("Application not found");
-    expect(docker.calls.map((c) => c.argv[0])).toEqual(["buildx"]);
+    expect(docker.calls.map((c) => c.argv[0])).not.toContain("push");
+    expect(removed).toHaveLength(1);
+    expect(standIn.writes()).toEqual([]);
+  });
+
+  it("reports the preflight's error when it stopped a running build", async () => {
+    const docker = fakeDocker();
+    const slow: Exec = (file, args, opts) =>
+      args[0] === "build"
+        ? new Promise((resolve) => {
+            opts?.signal?.addEventListener("abort", () => {
+              resolve({ exitCode: 143, stdout: "", stderr: "terminated" });
+            });
+          })
+        : docker.exec(file, args, opts);
+    const outcome = await run(config("missing-app"), { ...ports(docker), exec: slow });
+    expect(outcome.error?.message).toContain("Application not found");
+    expect(outcome.error?.message).not.toContain("docker build failed");
   });
 
   it("fails on a deployment that ends in error, with its id and status in the outputs", async () => {

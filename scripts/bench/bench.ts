@@ -1,0 +1,391 @@
+/**
+ * Benchmarks on the local rig (real engine, real registry with auth, Dokploy stand-in). Prints
+ * figures and writes docs/benchmarks.md with a chart. Never a test: numbers depend on the machine.
+ *   npm run bench [-- --runs 5] [-- --quick]
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { DokployStandIn } from "../../test/support/dokploy-stand-in";
+import { type Engine, type Registry, importBusybox, startEngine, startRegistry } from "../../test/support/rig";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const ACTION = join(ROOT, "dist/index.js");
+const args = process.argv.slice(2);
+const RUNS = Number(args[args.indexOf("--runs") + 1]) || 5;
+const QUICK = args.includes("--quick");
+const DEPLOY_SECONDS = QUICK ? 10 : 60;
+
+interface Timed {
+  readonly ms: number;
+  readonly code: number;
+  readonly output: string;
+}
+
+function sh(
+  command: string,
+  argv: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<Timed> {
+  const started = performance.now();
+  return new Promise((done) => {
+    const child = spawn(command, argv, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    child.on("close", (code) => done({ ms: performance.now() - started, code: code ?? -1, output }));
+  });
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+function stats(values: number[]): { median: number; min: number; max: number } {
+  return { median: median(values), min: Math.min(...values), max: Math.max(...values) };
+}
+
+const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+
+let engine!: Engine;
+let registry!: Registry;
+let standIn!: DokployStandIn;
+let base: string;
+const work = await mkdtemp(join(tmpdir(), "dokploy-bench-"));
+const apiKey = `bench-${randomBytes(12).toString("hex")}`;
+
+function actionEnv(inputs: Record<string, string>, sha: string, home: string): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "",
+    HOME: home,
+    DOCKER_HOST: engine.host,
+    GITHUB_SHA: sha,
+    GITHUB_REPOSITORY: "acme/web",
+    GITHUB_SERVER_URL: "https://github.com",
+    GITHUB_RUN_ID: "1",
+    RUNNER_TEMP: home,
+  };
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  return env;
+}
+
+async function checkout(lines: string[]): Promise<string> {
+  const dir = await mkdtemp(join(work, "src-"));
+  await writeFile(join(dir, "Dockerfile"), `${lines.join("\n")}\n`);
+  return dir;
+}
+
+async function ours(extra: Record<string, string>, sha: string, cwd: string): Promise<Timed> {
+  const app = standIn.addApplication();
+  const result = await sh(process.execPath, [ACTION], {
+    cwd,
+    env: actionEnv(
+      {
+        "dokploy-url": standIn.url,
+        "dokploy-api-key": apiKey,
+        "application-id": app.applicationId,
+        image: `${registry.host}/bench/web`,
+        "registry-username": registry.username,
+        "registry-password": registry.password,
+        network: "host",
+        ...extra,
+      },
+      sha,
+      cwd,
+    ),
+  });
+  if (result.code !== 0) throw new Error(`dokploy-deploy failed:\n${result.output}`);
+  return result;
+}
+
+async function docsPipeline(sha: string, cwd: string): Promise<Timed> {
+  const app = standIn.addApplication();
+  const result = await sh("bash", [join(ROOT, "scripts/bench/docs-pipeline.sh")], {
+    cwd,
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: cwd,
+      DOCKER_CONFIG: join(cwd, ".docker"),
+      DOCKER_HOST: engine.host,
+      IMAGE: `${registry.host}/bench/docs`,
+      SHA: sha,
+      REGISTRY: registry.host,
+      REGISTRY_USER: registry.username,
+      REGISTRY_PASSWORD: registry.password,
+      DOKPLOY_URL: standIn.url,
+      DOKPLOY_API_KEY: apiKey,
+      APPLICATION_ID: app.applicationId,
+    },
+  });
+  if (result.code !== 0) throw new Error(`docs pipeline failed:\n${result.output}`);
+  return result;
+}
+
+const report: string[] = [];
+const chart: { label: string; ms: number; group: string }[] = [];
+const log = (line = "") => {
+  console.log(line);
+  report.push(line);
+};
+
+async function endToEnd(): Promise<number> {
+  const oursMs: number[] = [];
+  const docsMs: number[] = [];
+  const ratios: number[] = [];
+  for (let i = 0; i <= RUNS; i++) {
+    // Each run builds something new: a RUN step with a fresh value, so neither side hits the cache.
+    const a = await checkout([`FROM ${base}`, `RUN echo ${randomBytes(6).toString("hex")} > /v && sleep 1`]);
+    const b = await checkout([`FROM ${base}`, `RUN echo ${randomBytes(6).toString("hex")} > /v && sleep 1`]);
+    const sha = randomBytes(20).toString("hex");
+    const first = i % 2 === 0;
+    const x = first ? await ours({ "extra-tags": "latest", wait: "false" }, sha, a) : await docsPipeline(sha, b);
+    const y = first ? await docsPipeline(sha, b) : await ours({ "extra-tags": "latest", wait: "false" }, sha, a);
+    if (i === 0) continue; // warm-up
+    const o = first ? x.ms : y.ms;
+    const d = first ? y.ms : x.ms;
+    oursMs.push(o);
+    docsMs.push(d);
+    ratios.push(o / d);
+  }
+  const so = stats(oursMs);
+  const sd = stats(docsMs);
+  const sr = stats(ratios);
+  log("## 1. End to end, wait off: dokploy-deploy vs the docs' hand-written pipeline");
+  log();
+  log(
+    `Same Dockerfile shape (a RUN step that takes 1 s), build + push of two tags + redeploy; ${String(RUNS)} pairs after a warm-up, order alternating.`,
+  );
+  log();
+  log("| | median | min | max |");
+  log("|---|---:|---:|---:|");
+  log(`| dokploy-deploy (\`node dist/index.js\`) | ${fmt(so.median)} | ${fmt(so.min)} | ${fmt(so.max)} |`);
+  log(`| docs pipeline (build, tag, login, push ×2, curl) | ${fmt(sd.median)} | ${fmt(sd.min)} | ${fmt(sd.max)} |`);
+  log(`| ratio, pair by pair | **${sr.median.toFixed(3)}** | ${sr.min.toFixed(3)} | ${sr.max.toFixed(3)} |`);
+  log();
+  log(
+    "Target: ratio ≤ 1.05. dokploy-deploy also checks Dokploy and the application before building, adds OCI labels, checks the pushed image can be pulled, and points the application at the commit's tag.",
+  );
+  log();
+  chart.push({ label: "dokploy-deploy", ms: so.median, group: "End to end (wait off)" });
+  chart.push({ label: "docs pipeline", ms: sd.median, group: "End to end (wait off)" });
+  return sr.median;
+}
+
+async function startup(): Promise<void> {
+  const bare: number[] = [];
+  const dry: number[] = [];
+  const cwd = await checkout([`FROM ${base}`]);
+  for (let i = 0; i <= RUNS * 3; i++) {
+    const b = await sh(process.execPath, ["-e", "0"]);
+    const d = await sh(process.execPath, [ACTION], {
+      cwd,
+      env: actionEnv(
+        {
+          "dokploy-url": standIn.url,
+          "dokploy-api-key": apiKey,
+          "application-id": "a",
+          image: `${registry.host}/bench/web`,
+          "dry-run": "true",
+        },
+        "0".repeat(40),
+        cwd,
+      ),
+    });
+    if (d.code !== 0) throw new Error(`dry run failed:\n${d.output}`);
+    if (i === 0) continue;
+    bare.push(b.ms);
+    dry.push(d.ms);
+  }
+  const action = (await stat(ACTION)).size;
+  const cli = (await stat(join(ROOT, "dist/cli/index.js"))).size;
+  const sb = stats(bare);
+  const sd = stats(dry);
+  log("## 2. Start-up");
+  log();
+  log("| | median | min | max |");
+  log("|---|---:|---:|---:|");
+  log(`| \`node -e 0\` | ${fmt(sb.median)} | ${fmt(sb.min)} | ${fmt(sb.max)} |`);
+  log(`| \`dry-run: true\` (\`node dist/index.js\`) | ${fmt(sd.median)} | ${fmt(sd.min)} | ${fmt(sd.max)} |`);
+  log(`| added by dokploy-deploy | **${fmt(sd.median - sb.median)}** | | |`);
+  log();
+  log(
+    `Bundles: dist/index.js ${(action / 1024).toFixed(0)} KiB, dist/cli/index.js ${(cli / 1024).toFixed(0)} KiB. Target: under 150 ms added.`,
+  );
+  log();
+  chart.push({ label: "node -e 0", ms: sb.median, group: "Start-up" });
+  chart.push({ label: "dry run", ms: sd.median, group: "Start-up" });
+}
+
+async function roundTrips(): Promise<void> {
+  const cwd = await checkout([`FROM ${base}`, "RUN echo round-trips > /v"]);
+  const before = standIn.calls.length;
+  await ours({ wait: "false" }, randomBytes(20).toString("hex"), cwd);
+  const noWait = standIn.calls.length - before;
+  const beforeReg = standIn.calls.length;
+  await ours({ wait: "false", "dokploy-registry": "true" }, randomBytes(20).toString("hex"), cwd);
+  const noWaitRegistry = standIn.calls.length - beforeReg;
+
+  // Deployments that take DEPLOY_SECONDS, with a log line every 5 s and Dokploy's last line
+  // ("✅ Pulling image completed.") just before the end; three followed with the live log and
+  // three with the live log refused (polling only), all at once.
+  const lines = ["Initializing deployment", "Pulling image"];
+  for (let s = 5; s < DEPLOY_SECONDS; s += 5) lines.push(`Downloading layer ${String(s)}`);
+  lines.push("✅ Pulling image completed.");
+  const one = async (live: boolean) => {
+    const app = standIn.addApplication();
+    standIn.scriptDeployments(app.applicationId, {
+      durationMs: DEPLOY_SECONDS * 1000,
+      log: lines,
+      refuseLogSocket: !live,
+    });
+    const started = standIn.calls.length;
+    const result = await sh(process.execPath, [ACTION], {
+      cwd,
+      env: actionEnv(
+        {
+          "dokploy-url": standIn.url,
+          "dokploy-api-key": apiKey,
+          "application-id": app.applicationId,
+          image: `${registry.host}/bench/wait`,
+          build: "false",
+          tag: "wait",
+          "verify-pull": "false",
+        },
+        randomBytes(20).toString("hex"),
+        cwd,
+      ),
+    });
+    const exited = Date.now();
+    if (result.code !== 0) throw new Error(`wait run failed:\n${result.output}`);
+    const row = standIn.deployments.get(app.applicationId)?.[0];
+    const calls = standIn.calls
+      .slice(started)
+      .filter((c) => c.input && (c.input as { applicationId?: string }).applicationId === app.applicationId).length;
+    return { live, calls, lagMs: exited - Date.parse(row?.finishedAt ?? "") };
+  };
+  const runs = await Promise.all([true, true, true, false, false, false].map(one));
+  const live = runs.filter((r) => r.live);
+  const polled = runs.filter((r) => !r.live);
+  log("## 3. Dokploy round trips and the lag after a deployment ends");
+  log();
+  log("| run | Dokploy requests | target |");
+  log("|---|---:|---:|");
+  log(`| build + push + redeploy, wait off | ${String(noWait)} | ≤ 6 |`);
+  log(`| the same with dokploy-registry: true | ${String(noWaitRegistry)} | ≤ 6 |`);
+  log(
+    `| a ${String(DEPLOY_SECONDS)} s deployment followed, live log (median of 3) | ${String(median(live.map((r) => r.calls)))} | ≤ 40 |`,
+  );
+  log(
+    `| a ${String(DEPLOY_SECONDS)} s deployment followed, polling only (median of 3) | ${String(median(polled.map((r) => r.calls)))} | ≤ 40 |`,
+  );
+  log();
+  log("| lag from the deployment's end to the step's exit | median | min | max | target |");
+  log("|---|---:|---:|---:|---:|");
+  const sl = stats(live.map((r) => r.lagMs));
+  const sp = stats(polled.map((r) => r.lagMs));
+  log(`| with the live log | ${fmt(sl.median)} | ${fmt(sl.min)} | ${fmt(sl.max)} | ≤ 0.5 s |`);
+  log(`| polling only | ${fmt(sp.median)} | ${fmt(sp.min)} | ${fmt(sp.max)} | ≤ 2 s |`);
+  log();
+  chart.push({ label: "lag, live log", ms: sl.median, group: "Lag after the deployment ends" });
+  chart.push({ label: "lag, polling", ms: sp.median, group: "Lag after the deployment ends" });
+}
+
+async function layerReuse(): Promise<void> {
+  const marker = randomBytes(6).toString("hex");
+  const dir = await checkout([
+    `FROM ${base}`,
+    `RUN echo "installing dependencies ${marker}" > /deps && sleep 3`,
+    "COPY app.txt /app/app.txt",
+    'CMD ["cat", "/app/app.txt"]',
+  ]);
+  await writeFile(join(dir, "app.txt"), "line 1\nline 2\n");
+  const cold = await ours({ wait: "false" }, randomBytes(20).toString("hex"), dir);
+  await writeFile(join(dir, "app.txt"), "line 1\nline 2 changed\n");
+  const warm = await ours({ wait: "false" }, randomBytes(20).toString("hex"), dir);
+  const cached = /Using cache/.test(warm.output);
+  log("## 4. Rebuild after a one-line source change (classic builder)");
+  log();
+  log("| | wall time |");
+  log("|---|---:|");
+  log(`| cold build (the dependency step runs: 3 s) | ${fmt(cold.ms)} |`);
+  log(`| one line of app.txt changed | ${fmt(warm.ms)} |`);
+  log();
+  log(
+    `Layer reuse: ${cached ? "yes, the dependency layer came from the cache" : "NO: the dependency step ran again"}.`,
+  );
+  log(
+    "On GitHub with buildx, keep the cache between runs with `cache-from: type=gha` and `cache-to: type=gha,mode=max` (or a registry cache: `type=registry,ref=<image>:buildcache`); runners start with an empty engine, so without them every build is cold.",
+  );
+  log();
+  chart.push({ label: "cold build", ms: cold.ms, group: "Rebuild" });
+  chart.push({ label: "one-line change", ms: warm.ms, group: "Rebuild" });
+}
+
+function svgChart(): string {
+  const width = 760;
+  const rowHeight = 26;
+  const groups = [...new Set(chart.map((c) => c.group))];
+  const rows = groups.length * 1 + chart.length;
+  const height = rows * rowHeight + 20;
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${String(width)}" height="${String(height)}" font-family="sans-serif" font-size="13">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+  ];
+  let y = 10;
+  for (const group of groups) {
+    parts.push(`<text x="10" y="${String(y + 17)}" font-weight="bold">${group}</text>`);
+    y += rowHeight;
+    const items = chart.filter((c) => c.group === group);
+    const max = Math.max(...items.map((i) => i.ms));
+    for (const item of items) {
+      const w = Math.max(2, (item.ms / max) * 420);
+      parts.push(`<text x="20" y="${String(y + 17)}">${item.label}</text>`);
+      parts.push(
+        `<rect x="180" y="${String(y + 5)}" width="${w.toFixed(1)}" height="16" fill="${item.label.startsWith("dokploy") || item.label.startsWith("dry") || item.label.includes("live") || item.label.includes("change") ? "#2f6fde" : "#9aa7b8"}"/>`,
+      );
+      parts.push(`<text x="${(186 + w).toFixed(1)}" y="${String(y + 17)}">${fmt(item.ms)}</text>`);
+      y += rowHeight;
+    }
+  }
+  parts.push("</svg>");
+  return parts.join("\n");
+}
+
+try {
+  console.log("Starting the rig (engine, registry, Dokploy stand-in)...");
+  engine = await startEngine();
+  registry = await startRegistry("ci", `bench-${randomBytes(8).toString("hex")}`);
+  standIn = new DokployStandIn({ apiKey });
+  await standIn.start();
+  base = await importBusybox(engine);
+  const node = (await sh(process.execPath, ["--version"])).output.trim();
+  const docker = (
+    await sh("docker", ["version", "--format", "{{.Server.Version}}"], {
+      env: { ...process.env, DOCKER_HOST: engine.host } as Record<string, string>,
+    })
+  ).output.trim();
+  report.push(
+    "# Benchmarks",
+    "",
+    `Measured with \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: Node ${node}, dockerd ${docker} (classic builder), Distribution registry with htpasswd, the Dokploy stand-in; 2 cores. Figures move with the machine; the ratios and counts are what to compare.`,
+    "",
+    "![benchmarks](benchmarks.svg)",
+    "",
+  );
+  await endToEnd();
+  await startup();
+  await roundTrips();
+  await layerReuse();
+  await writeFile(join(ROOT, "docs/benchmarks.md"), `${report.join("\n")}\n`);
+  await writeFile(join(ROOT, "docs/benchmarks.svg"), `${svgChart()}\n`);
+  console.log("\nWrote docs/benchmarks.md and docs/benchmarks.svg");
+} finally {
+  // Stop only what was started (a failed start leaves the later ones unset).
+  const started = [standIn, registry, engine] as ({ stop(): Promise<void> } | undefined)[];
+  for (const service of started) await service?.stop();
+  await rm(work, { recursive: true, force: true });
+}
