@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { errorMessage, ConfigError } from "./errors";
-import { type HealthCheck, parseStatuses } from "./health";
+import { type HealthCheck, parseStatuses } from "./health-spec";
 import { type ImageName, isValidTag, normalizeRegistryHost, parseImageName } from "./image";
 
 /** One row of THE input table: action.yml, the docs and the parser all come from here. */

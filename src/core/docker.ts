@@ -1,7 +1,7 @@
 import type { Config, Credentials } from "./config";
 import { CommandError } from "./errors";
 import type { Exec } from "./exec";
-import { imageRef } from "./image";
+import { imageRef, normalizeRegistryHost } from "./image";
 import type { Logger } from "./log";
 
 export const METADATA_FILE = "build-metadata.json";
@@ -83,6 +83,25 @@ export function dockerfileWithLabels(text: string, labels: readonly string[], ta
   let at = insertAt ?? lines.length;
   while (at > 0 && (lines[at - 1] ?? "").trim() === "") at -= 1;
   return [...lines.slice(0, at), line, ...lines.slice(at)].join("\n");
+}
+
+/**
+ * Whether a Dockerfile pulls anything (FROM, COPY --from) from `registry`: then the build needs
+ * the login first. Stage names count as Docker Hub images here, which errs on the safe side.
+ */
+export function pullsFrom(dockerfile: string, registry: string): boolean {
+  const host = normalizeRegistryHost(registry);
+  const images: string[] = [];
+  for (const line of dockerfile.split(/\r?\n/)) {
+    const from = /^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)/i.exec(line);
+    if (from?.[1]) images.push(from[1]);
+    for (const copy of line.matchAll(/--from=(\S+)/gi)) if (copy[1]) images.push(copy[1]);
+  }
+  return images.some((image) => {
+    const first = image.split("/")[0] ?? "";
+    const named = image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
+    return normalizeRegistryHost(named ? first : "docker.io") === host;
+  });
 }
 
 /** argv (without the leading `docker`) of the build. buildx builds and pushes in one go. */

@@ -55,6 +55,35 @@ export class TimeoutError extends DeployError {
   }
 }
 
+export type PullCheckFailure = "tag" | "credentials" | "scope" | "unreachable" | "digest";
+
+/** The pull check failed: Dokploy could not pull what we are about to deploy. */
+export class PullCheckError extends DeployError {
+  constructor(
+    readonly failure: PullCheckFailure,
+    message: string,
+  ) {
+    super(message);
+    this.name = "PullCheckError";
+  }
+}
+
+/** The last answer of a health check. */
+export interface HealthResult {
+  readonly status: number;
+  readonly latencyMs: number;
+}
+
+export class HealthCheckError extends DeployError {
+  constructor(
+    message: string,
+    readonly last?: HealthResult,
+  ) {
+    super(message);
+    this.name = "HealthCheckError";
+  }
+}
+
 /** Text of any thrown value, for a final failure message. */
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;

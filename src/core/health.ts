@@ -1,53 +1,16 @@
 import { type Dispatcher, request } from "undici";
-import { DeployError, errorMessage } from "./errors";
-import type { Logger } from "./log";
+import { HealthCheckError, type HealthResult, errorMessage } from "./errors";
+import type { HealthCheck } from "./health-spec";
 
-export interface HealthCheck {
-  readonly url: string;
-  /** Accepted statuses, e.g. [[200, 299]]. */
-  readonly statuses: readonly (readonly [number, number])[];
-  /** A string the body must contain. */
-  readonly contains?: string;
-  readonly timeoutMs: number;
-  readonly intervalMs: number;
-}
+export { HealthCheckError } from "./errors";
+export { type HealthCheck, parseStatuses } from "./health-spec";
+import type { Logger } from "./log";
 
 export interface HealthPorts {
   readonly logger: Logger;
   readonly clock: () => number;
   readonly sleep: (ms: number) => Promise<void>;
   readonly dispatcher?: Dispatcher;
-}
-
-export interface HealthResult {
-  readonly status: number;
-  readonly latencyMs: number;
-}
-
-export class HealthCheckError extends DeployError {
-  constructor(
-    message: string,
-    readonly last?: HealthResult,
-  ) {
-    super(message);
-    this.name = "HealthCheckError";
-  }
-}
-
-/** Parses health-status: "2xx", "200", "200-399", or a comma list of those. */
-export function parseStatuses(text: string): [number, number][] {
-  return text.split(",").map((part) => {
-    const p = part.trim().toLowerCase();
-    const xx = /^([1-5])xx$/.exec(p);
-    if (xx) return [Number(xx[1]) * 100, Number(xx[1]) * 100 + 99];
-    const range = /^(\d{3})(?:-(\d{3}))?$/.exec(p);
-    if (!range) throw new Error(`"${part.trim()}" is not a status; expected e.g. 2xx, 200, 200-399`);
-    const from = Number(range[1]);
-    const to = Number(range[2] ?? range[1]);
-    if (from < 100 || to > 599 || to < from)
-      throw new Error(`"${part.trim()}" is not a status range between 100 and 599`);
-    return [from, to];
-  });
 }
 
 function describe(statuses: HealthCheck["statuses"]): string {

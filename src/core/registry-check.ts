@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import { type Dispatcher, request } from "undici";
 import type { Credentials } from "./config";
-import { DeployError, errorMessage } from "./errors";
+import { PullCheckError, errorMessage } from "./errors";
+
+export { PullCheckError, type PullCheckFailure } from "./errors";
 import type { ImageName } from "./image";
 
 /** What a registry must serve for the reference: an image index or a single manifest. */
@@ -27,19 +29,6 @@ export function parseChallenge(header: string): Challenge | undefined {
     params[(m[1] ?? "").toLowerCase()] = (m[2] ?? m[3] ?? "").replace(/\\(.)/g, "$1");
   }
   return { scheme: (match[1] ?? "").toLowerCase(), params };
-}
-
-export type PullCheckFailure = "tag" | "credentials" | "scope" | "unreachable" | "digest";
-
-/** The pull check failed: Dokploy could not pull what we are about to deploy. */
-export class PullCheckError extends DeployError {
-  constructor(
-    readonly failure: PullCheckFailure,
-    message: string,
-  ) {
-    super(message);
-    this.name = "PullCheckError";
-  }
 }
 
 export interface ResolvedImage {

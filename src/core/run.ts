@@ -6,6 +6,7 @@ import {
   allLabels,
   buildArgv,
   dockerfileWithLabels,
+  pullsFrom,
   buildxOnlyInputs,
   loginArgv,
   METADATA_FILE,
@@ -13,16 +14,12 @@ import {
   pushArgv,
   pushRefs,
 } from "./docker";
-import { DokployClient } from "./dokploy/client";
 import { type Application, type Deployment, type DockerProvider, Dokploy, applicationUrl } from "./dokploy/procedures";
 import { applyRegistryPlan, describeRegistryPlan, planRegistryUpsert } from "./dokploy/registry";
 import { rollBack, snapshotDeployments, triggerDeployment } from "./dokploy/deploy";
-import { streamDeploymentLog } from "./dokploy/live-log";
 import { WaitTimeoutError, followDeployment, type WaitPorts } from "./dokploy/wait";
 import { DEFAULT_RETRY, type RetryPolicy, type RetryPorts, withRetry } from "./retry";
-import { ConfigError, DeployError } from "./errors";
-import { HealthCheckError, checkHealth } from "./health";
-import { PullCheckError, resolveImage } from "./registry-check";
+import { ConfigError, DeployError, HealthCheckError, PullCheckError } from "./errors";
 import type { Exec } from "./exec";
 import { dokployRegistryUrl, imageRef } from "./image";
 import { type Logger, Redactor, redactingLogger } from "./log";
@@ -31,8 +28,10 @@ import { type Logger, Redactor, redactingLogger } from "./log";
 export interface Ports extends WaitPorts {
   readonly exec: Exec;
   readonly createDockerConfig: CreateTempDockerConfig;
-  /** HTTP connection pool for Dokploy; undici's global one when absent. */
+  /** HTTP connection pool for Dokploy and the registry; undici's global one when absent. */
   readonly dispatcher?: Dispatcher;
+  /** Makes the HTTP connection pool when it is first needed (loading the HTTP client then). */
+  readonly loadDispatcher?: () => Promise<Dispatcher>;
   /** Wall clock, for the created label. */
   readonly now: () => Date;
   /** [0, 1), for retry jitter. */
@@ -155,12 +154,10 @@ async function timed<T>(result: Result, ports: Ports, step: string, fn: () => Pr
   }
 }
 
-/** The Dockerfile with all labels in one LABEL line, for the classic builder; undefined to use --label. */
-async function labelledDockerfile(config: Config, ports: Ports, created: Date): Promise<string | undefined> {
+/** The user's Dockerfile, when it can be read (not from a URL or stdin). */
+async function readDockerfile(config: Config, ports: Ports): Promise<string | undefined> {
   if (!ports.readText || /^[a-z]+:\/\//i.test(config.context) || config.file === "-") return undefined;
-  const path = config.file ?? `${config.context.replace(/\/+$/, "")}/Dockerfile`;
-  const text = await ports.readText(path);
-  return text === undefined ? undefined : dockerfileWithLabels(text, allLabels(config, created), config.target);
+  return ports.readText(config.file ?? `${config.context.replace(/\/+$/, "")}/Dockerfile`);
 }
 
 interface BuildControl {
@@ -174,23 +171,43 @@ async function buildAndPush(
   config: Config,
   ports: Ports,
   docker: Docker,
-  buildx: boolean,
+  hasBuildx: Promise<boolean>,
   result: Result,
   control: BuildControl,
 ): Promise<void> {
   const temp = await ports.createDockerConfig(config.registry);
   try {
     const isolated = docker.withConfigDir(temp.dir);
+    // The build stops when the preflight or the login fails; that failure is the one to report.
+    const stopBuild = new AbortController();
+    control.signal.addEventListener("abort", () => {
+      stopBuild.abort();
+    });
+    let login: Promise<void> = Promise.resolve();
     const stopped = async (error: unknown): Promise<never> => {
-      // The preflight failed and stopped us: its error is the one to report.
       if (control.signal.aborted) await control.mayPush();
+      if (stopBuild.signal.aborted) await login;
       throw error;
     };
-    if (config.push) await isolated.login(config.registry, config.push, control.signal).catch(stopped);
-    else
+    const [buildx, dockerfile] = await Promise.all([hasBuildx, readDockerfile(config, ports)]);
+    // The login is needed before the build only where the build pulls from our registry (or
+    // buildx pushes as it builds); else it runs beside the build and is awaited before the push.
+    const loginFirst = buildx || dockerfile === undefined || pullsFrom(dockerfile, config.registry);
+    const push = config.push;
+    login = push ? isolated.login(config.registry, push, control.signal) : Promise.resolve();
+    if (!push)
       ports.logger.info(`No registry-username: pushing with the credentials docker already has for ${config.registry}`);
+    if (loginFirst) await login.catch(stopped);
+    else {
+      login.catch(() => {
+        stopBuild.abort();
+      });
+    }
     const created = ports.now();
-    const labelled = buildx ? undefined : await labelledDockerfile(config, ports, created);
+    const labelled =
+      buildx || dockerfile === undefined
+        ? undefined
+        : dockerfileWithLabels(dockerfile, allLabels(config, created), config.target);
     const argv = buildArgv(config, {
       buildx,
       outDir: temp.dir,
@@ -199,16 +216,16 @@ async function buildAndPush(
     });
     // buildx pushes as it builds, so it waits for the preflight; the classic build overlaps it.
     if (buildx) await control.mayPush();
-    await isolated.run("docker build", argv, control.signal).catch(stopped);
+    await isolated.run("docker build", argv, stopBuild.signal).catch(stopped);
     if (buildx) {
       const metadata = await temp.readFile(METADATA_FILE);
       result.digest = metadata ? parseMetadataDigest(metadata) : undefined;
     } else {
       await control.mayPush();
-      const [first, ...rest] = pushRefs(config);
-      // The deploy tag first (its digest is the one that counts), the extra tags at once after.
-      if (first) result.digest = await isolated.push(first);
-      await Promise.all(rest.map((ref) => isolated.push(ref)));
+      await login;
+      // Every tag at once; the digest that counts is the deploy tag's (the first).
+      const digests = await Promise.all(pushRefs(config).map((ref) => isolated.push(ref)));
+      result.digest = digests[0];
     }
     if (result.digest) ports.logger.info(`Pushed ${result.image} (${result.digest})`);
     else ports.logger.warn(`Pushed ${result.image}, but docker did not report its digest`);
@@ -259,6 +276,27 @@ async function steps(config: Config, ports: Ports, redactor: Redactor, result: R
     return;
   }
 
+  // The build starts first. The HTTP client loads while docker works, then the preflight runs
+  // beside the build: the build does not wait for Dokploy, and nothing is pushed before Dokploy
+  // answered that the key works and the application exists. If it did not, the build stops.
+  const stop = new AbortController();
+  let settle: { resolve: (provider: DockerProvider | undefined) => void; reject: (error: unknown) => void } | undefined;
+  const preflight = new Promise<DockerProvider | undefined>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  preflight.catch(() => {
+    stop.abort();
+  });
+  const building = config.build
+    ? timed(result, ports, `Build and push ${result.image}`, () =>
+        // The probe, if still running, is awaited only when the build command is put together.
+        buildAndPush(config, ports, docker, probe, result, { mayPush: () => preflight, signal: stop.signal }),
+      )
+    : Promise.resolve();
+  building.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+
+  const remote = await import("./remote");
+  const dispatcher = (await ports.loadDispatcher?.()) ?? ports.dispatcher;
   const policy: RetryPolicy = {
     ...DEFAULT_RETRY,
     retries: config.retries,
@@ -266,23 +304,20 @@ async function steps(config: Config, ports: Ports, redactor: Redactor, result: R
   };
   const retryPorts: RetryPorts = { logger, clock: ports.clock, sleep: ports.sleep, random: ports.random };
   const dokploy = new Dokploy(
-    new DokployClient({
+    new remote.DokployClient({
       baseUrl: config.dokployUrl,
       apiKey: config.apiKey,
       transport: config.transport,
       logger,
       redactor,
-      dispatcher: ports.dispatcher,
+      dispatcher,
       timeoutMs: config.requestTimeoutSeconds * 1000,
       retry: policy,
       retryPorts,
     }),
   );
 
-  // The preflight and the build run at once: the build does not wait for Dokploy, and nothing
-  // is pushed before Dokploy answered that the key works and the application exists. If it
-  // did not, the build is stopped.
-  const preflight = timed(
+  timed(
     result,
     ports,
     "Check Dokploy and the application",
@@ -303,24 +338,21 @@ async function steps(config: Config, ports: Ports, redactor: Redactor, result: R
       return previousProvider(app);
     },
     false,
-  );
-  const stop = new AbortController();
-  preflight.catch(() => {
-    stop.abort();
-  });
+  ).then(settle?.resolve, settle?.reject);
 
-  if (config.build) {
-    const buildx = buildxEarly ?? (await probe);
-    await timed(result, ports, `Build and push ${result.image}`, () =>
-      buildAndPush(config, ports, docker, buildx, result, { mayPush: () => preflight, signal: stop.signal }),
-    );
+  try {
+    await building;
+  } catch (error) {
+    // A build stopped because the preflight failed reports the preflight's error.
+    if (stop.signal.aborted) await preflight;
+    throw error;
   }
   const previous = await preflight;
 
   if (config.verifyPull) {
     await timed(result, ports, "Check that Dokploy can pull the image", async () => {
-      const served = await resolveImage(config.image, config.tag, config.pull, {
-        dispatcher: ports.dispatcher,
+      const served = await remote.resolveImage(config.image, config.tag, config.pull, {
+        dispatcher,
         timeoutMs: config.requestTimeoutSeconds * 1000,
       });
       if (result.digest && served.digest !== result.digest) {
@@ -397,12 +429,12 @@ async function steps(config: Config, ports: Ports, redactor: Redactor, result: R
     applicationUrl: result.applicationUrl ?? config.dokployUrl,
     openLog: (deployment: Deployment, onEnding: () => void) =>
       deployment.logPath
-        ? streamDeploymentLog({
+        ? remote.streamDeploymentLog({
             baseUrl: config.dokployUrl,
             apiKey: config.apiKey,
             logPath: deployment.logPath,
             serverId: deployment.serverId,
-            dispatcher: ports.dispatcher,
+            dispatcher,
             logger,
             redactor,
             onEnding,
@@ -426,7 +458,7 @@ async function steps(config: Config, ports: Ports, redactor: Redactor, result: R
       if (!config.health) return;
       const health = config.health;
       const checked = await timed(result, ports, "Health check", () =>
-        checkHealth(health, { logger, clock: ports.clock, sleep: ports.sleep, dispatcher: ports.dispatcher }),
+        remote.checkHealth(health, { logger, clock: ports.clock, sleep: ports.sleep, dispatcher }),
       );
       result.health = `${String(checked.status)} in ${String(checked.latencyMs)} ms`;
       return;

@@ -1,51 +1,43 @@
-import * as core from "@actions/core";
 import { INPUTS, OUTPUTS, type RawInputs, parseConfig } from "../core/config";
 import { DeployError, errorMessage } from "../core/errors";
-import type { Logger } from "../core/log";
 import { summaryMarkdown } from "../core/report";
 import { outputsOf, run } from "../core/run";
 import { nodePorts } from "../platform/ports";
+import { escapeData, getInput, githubLogger } from "./commands";
 import { ciContextFromGithub } from "./context";
 
-// No core.setSecret here: it prints the secret in an ::add-mask:: line, and values from
-// `secrets.*` are masked by the runner already. Everything we print goes through a redactor.
-const githubLogger: Logger = {
-  debug: (m) => {
-    core.debug(m);
-  },
-  info: (m) => {
-    core.info(m);
-  },
-  warn: (m) => {
-    core.warning(m);
-  },
-  error: (m) => {
-    core.error(m);
-  },
-  group: (title, fn) => core.group(title, fn),
+const write = (line: string) => {
+  process.stdout.write(`${line}\n`);
 };
 
 function fail(error: unknown): void {
-  core.setFailed(errorMessage(error));
+  write(`::error::${escapeData(errorMessage(error))}`);
   process.exitCode = error instanceof DeployError ? error.exitCode : 1;
 }
 
-async function main(): Promise<void> {
+async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const raw: RawInputs = {};
-  for (const input of INPUTS) raw[input.name] = core.getInput(input.name);
-  const config = parseConfig(raw, await ciContextFromGithub(process.env));
-  const ports = nodePorts(githubLogger, process.env, process.env.RUNNER_TEMP);
-  const outcome = await run(config, ports).finally(() => ports.close());
+  for (const input of INPUTS) raw[input.name] = getInput(env, input.name);
+  const config = parseConfig(raw, await ciContextFromGithub(env));
+  // The runner shows ::debug:: lines only when step debugging is on; skip writing them otherwise.
+  const logger = githubLogger(write, env.RUNNER_DEBUG === "1" || env.ACTIONS_STEP_DEBUG === "true");
+  const ports = nodePorts(logger, env, env.RUNNER_TEMP);
+  const running = run(config, ports).finally(() => ports.close());
+  // The toolkit writes outputs and the summary in the runner's file formats. It loads while
+  // the first docker command and the first request are under way, not before them.
+  const toolkit = import("@actions/core");
+  const outcome = await running;
+  const core = await toolkit;
   const outputs = outputsOf(outcome.result);
   for (const output of OUTPUTS) core.setOutput(output.name, outputs[output.name]);
-  if (process.env.GITHUB_STEP_SUMMARY) {
+  if (env.GITHUB_STEP_SUMMARY) {
     try {
       await core.summary.addRaw(summaryMarkdown(config, outcome)).write();
     } catch (error) {
-      core.warning(`Could not write the job summary: ${errorMessage(error)}`);
+      logger.warn(`Could not write the job summary: ${errorMessage(error)}`);
     }
   }
   if (outcome.error) fail(outcome.error);
 }
 
-main().catch(fail);
+main(process.env).catch(fail);

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
-import { Agent } from "undici";
+import type { Dispatcher } from "undici";
 import type { Logger } from "../core/log";
 import type { Ports } from "../core/run";
 import { tempDockerConfigs } from "./docker-config";
@@ -15,18 +15,22 @@ export interface NodePorts extends Ports {
 
 /** The real ports on Node: docker on PATH, one keep-alive HTTP pool, temp files under `tempRoot`. */
 export function nodePorts(logger: Logger, env: NodeJS.ProcessEnv, tempRoot?: string): NodePorts {
-  const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 8 });
+  // One keep-alive pool for the whole run, made (and undici loaded) when HTTP is first needed.
+  let pool: Promise<Dispatcher> | undefined;
   const userConfigDir = env.DOCKER_CONFIG ?? join(env.HOME ?? homedir(), ".docker");
   return {
     exec: nodeExec,
     logger,
-    dispatcher,
+    loadDispatcher: () =>
+      (pool ??= import("undici").then(({ Agent }) => new Agent({ keepAliveTimeout: 30_000, connections: 8 }))),
     createDockerConfig: tempDockerConfigs(userConfigDir, tempRoot ?? tmpdir()),
     now: () => new Date(),
     clock: () => performance.now(),
     sleep: (ms, signal) => delay(ms, undefined, { signal }).catch(() => undefined),
     random: Math.random,
     readText: (path) => readFile(path, "utf8").catch(() => undefined),
-    close: () => dispatcher.close(),
+    close: async () => {
+      if (pool) await (await pool).close();
+    },
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   dockerfileWithLabels,
+  pullsFrom,
   type CiContext,
   type RawInputs,
   buildArgv,
@@ -188,5 +189,19 @@ describe("dockerfileWithLabels (one LABEL step for the classic builder)", () => 
       labelledDockerfile: "/t/Dockerfile.labelled",
     });
     expect(argv).toEqual(["build", "--file", "/t/Dockerfile.labelled", "--tag", REF, "--iidfile", "/t/build-iid", "."]);
+  });
+});
+
+describe("pullsFrom (does the build need the login first?)", () => {
+  it.each([
+    ["FROM ghcr.io/acme/base:1\nRUN x", "ghcr.io", true],
+    ["FROM --platform=linux/amd64 ghcr.io/acme/base:1", "ghcr.io", true],
+    ["FROM node:20 AS build\nFROM build", "ghcr.io", false],
+    ["FROM node:20", "docker.io", true],
+    ["FROM 127.0.0.1:5000/base\nCOPY --from=ghcr.io/acme/tools:1 /bin/t /bin/t", "ghcr.io", true],
+    ["FROM 127.0.0.1:5000/base", "127.0.0.1:5000", true],
+    ["from quay.io/x/y", "ghcr.io", false],
+  ])("%j from %s: %s", (dockerfile, registry, pulls) => {
+    expect(pullsFrom(dockerfile, registry)).toBe(pulls);
   });
 });

@@ -270,4 +270,34 @@ describe("run", () => {
       dockerImage: `127.0.0.1:5000/acme/web:${SHA}@${DIGEST}`,
     });
   });
+
+  it("runs the login beside the build, and a failed login stops the build and is the error", async () => {
+    const app = standIn.addApplication();
+    let buildAborted = false;
+    const exec: Exec = (_file, args, opts) => {
+      if (args[0] === "buildx") return Promise.resolve({ exitCode: 1, stdout: "", stderr: "" });
+      if (args[0] === "login") {
+        return new Promise((resolve) =>
+          setTimeout(() => resolve({ exitCode: 1, stdout: "", stderr: "unauthorized: bad password" }), 20),
+        );
+      }
+      if (args[0] === "build") {
+        return new Promise((resolve) => {
+          opts?.signal?.addEventListener("abort", () => {
+            buildAborted = true;
+            resolve({ exitCode: 143, stdout: "", stderr: "" });
+          });
+        });
+      }
+      return Promise.resolve({ exitCode: 0, stdout: "", stderr: "" });
+    };
+    const outcome = await run(config(app.applicationId), {
+      ...ports(fakeDocker()),
+      exec,
+      readText: () => Promise.resolve("FROM 127.0.0.1:6000/base\nRUN make\n"),
+    });
+    expect(buildAborted).toBe(true);
+    expect(outcome.error?.message).toMatch(/docker login to 127\.0\.0\.1:5000 as ci .* failed[\s\S]*bad password/);
+    expect(standIn.writes()).toEqual([]);
+  });
 });

@@ -1,0 +1,8 @@
+/*
+ * Everything that speaks HTTP (and so loads undici), imported once the first docker command
+ * is under way: the build does not wait for the HTTP client to load.
+ */
+export { DokployClient } from "./dokploy/client";
+export { streamDeploymentLog } from "./dokploy/live-log";
+export { resolveImage } from "./registry-check";
+export { checkHealth } from "./health";
