@@ -11627,9 +11627,9 @@ async function steps(config, ports, redactor, result) {
     const probe = !config.build
         ? Promise.resolve(false)
         : config.builder === "auto"
-            ? docker.hasBuildx()
+            ? (ports.hasBuildx?.() ?? docker.hasBuildx())
             : Promise.resolve(config.builder === "buildx");
-    // The buildx probe is a local CLI question. It is answered first when the answer can still
+    // The buildx probe is a local question. It is answered first when the answer can still
     // reject the inputs (before any HTTP call) or is needed for the plan; else it runs beside
     // the preflight.
     const early = firstBuildxInput !== undefined || config.dryRun;
@@ -11849,6 +11849,49 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/platform/cli-plugins.ts
+
+
+
+/** Where the docker CLI looks for plugins (docker/cli's plugin manager), in its order. */
+function pluginDirs(env, extraDirs = []) {
+    const configDir = env.DOCKER_CONFIG ?? (0,external_node_path_.join)(env.HOME ?? (0,external_node_os_namespaceObject.homedir)(), ".docker");
+    return [
+        ...extraDirs,
+        (0,external_node_path_.join)(configDir, "cli-plugins"),
+        "/usr/local/lib/docker/cli-plugins",
+        "/usr/local/libexec/docker/cli-plugins",
+        "/usr/lib/docker/cli-plugins",
+        "/usr/libexec/docker/cli-plugins",
+    ];
+}
+/**
+ * Whether the docker CLI has a plugin, found the way the CLI finds it, without starting the CLI
+ * (which costs about 0.1 s on the way to the build).
+ */
+async function hasCliPlugin(name, env) {
+    const configDir = env.DOCKER_CONFIG ?? (0,external_node_path_.join)(env.HOME ?? (0,external_node_os_namespaceObject.homedir)(), ".docker");
+    let extra = [];
+    try {
+        const config = JSON.parse(await (0,promises_.readFile)((0,external_node_path_.join)(configDir, "config.json"), "utf8"));
+        if (Array.isArray(config.cliPluginsExtraDirs))
+            extra = config.cliPluginsExtraDirs.filter((d) => typeof d === "string");
+    }
+    catch {
+        extra = [];
+    }
+    for (const dir of pluginDirs(env, extra)) {
+        try {
+            await (0,promises_.access)((0,external_node_path_.join)(dir, `docker-${name}`));
+            return true;
+        }
+        catch {
+            // not in this one
+        }
+    }
+    return false;
+}
+
 ;// CONCATENATED MODULE: ./src/core/docker-config.ts
 
 function isObject(value) {
@@ -11991,6 +12034,7 @@ const nodeExec = (file, args, options = {}) => new Promise((resolve) => {
 
 
 
+
 /** The real ports on Node: docker on PATH, one keep-alive HTTP pool, temp files under `tempRoot`. */
 function nodePorts(logger, env, tempRoot) {
     // One keep-alive pool for the whole run, made (and undici loaded) when HTTP is first needed.
@@ -12005,6 +12049,7 @@ function nodePorts(logger, env, tempRoot) {
         clock: () => performance.now(),
         sleep: (ms, signal) => (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined),
         random: Math.random,
+        hasBuildx: () => hasCliPlugin("buildx", env),
         readText: (path) => (0,promises_.readFile)(path, "utf8").catch(() => undefined),
         close: async () => {
             if (pool)

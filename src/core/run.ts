@@ -36,6 +36,8 @@ export interface Ports extends WaitPorts {
   readonly now: () => Date;
   /** [0, 1), for retry jitter. */
   readonly random?: () => number;
+  /** Whether buildx is installed, found without starting the docker CLI; else `docker buildx version`. */
+  readonly hasBuildx?: () => Promise<boolean>;
   /** Reads a text file (the Dockerfile, relative to the working directory); undefined if it cannot. */
   readonly readText?: (path: string) => Promise<string | undefined>;
 }
@@ -246,9 +248,9 @@ async function steps(config: Config, ports: Ports, redactor: Redactor, result: R
   const probe = !config.build
     ? Promise.resolve(false)
     : config.builder === "auto"
-      ? docker.hasBuildx()
+      ? (ports.hasBuildx?.() ?? docker.hasBuildx())
       : Promise.resolve(config.builder === "buildx");
-  // The buildx probe is a local CLI question. It is answered first when the answer can still
+  // The buildx probe is a local question. It is answered first when the answer can still
   // reject the inputs (before any HTTP call) or is needed for the plan; else it runs beside
   // the preflight.
   const early = firstBuildxInput !== undefined || config.dryRun;

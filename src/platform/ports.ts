@@ -5,6 +5,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { Dispatcher } from "undici";
 import type { Logger } from "../core/log";
 import type { Ports } from "../core/run";
+import { hasCliPlugin } from "./cli-plugins";
 import { tempDockerConfigs } from "./docker-config";
 import { nodeExec } from "./exec";
 
@@ -28,6 +29,7 @@ export function nodePorts(logger: Logger, env: NodeJS.ProcessEnv, tempRoot?: str
     clock: () => performance.now(),
     sleep: (ms, signal) => delay(ms, undefined, { signal }).catch(() => undefined),
     random: Math.random,
+    hasBuildx: () => hasCliPlugin("buildx", env),
     readText: (path) => readFile(path, "utf8").catch(() => undefined),
     close: async () => {
       if (pool) await (await pool).close();

@@ -49,3 +49,30 @@ describe("the temporary docker config with the real docker CLI", () => {
     expect(await readFile(join(user, "config.json"), "utf8")).toBe(userConfig);
   });
 });
+
+describe("finding buildx without starting docker", () => {
+  it("finds a CLI plugin where the docker CLI finds it, and agrees with `docker buildx version`", async () => {
+    const { hasCliPlugin } = await import("../../src/platform/cli-plugins");
+    const home = await mkdtemp(join(tmpdir(), "home-"));
+    dirs.push(home);
+    const env = { ...process.env, HOME: home, DOCKER_CONFIG: undefined, DOCKER_HOST: rig.dockerHost };
+    const cliSays = await run("docker", ["buildx", "version"], { env }).then(
+      () => true,
+      () => false,
+    );
+    expect(await hasCliPlugin("buildx", env)).toBe(cliSays);
+    // A plugin in ~/.docker/cli-plugins, as docker/setup-buildx-action installs it.
+    await mkdir(join(home, ".docker", "cli-plugins"), { recursive: true });
+    const plugin = join(home, ".docker", "cli-plugins", "docker-hello");
+    await writeFile(plugin, "#!/bin/sh\n");
+    await chmod(plugin, 0o755);
+    expect(await hasCliPlugin("hello", env)).toBe(true);
+    expect(await hasCliPlugin("nothere", env)).toBe(false);
+    // And in a dir named by cliPluginsExtraDirs.
+    const extra = await mkdtemp(join(tmpdir(), "plugins-"));
+    dirs.push(extra);
+    await writeFile(join(extra, "docker-extra"), "#!/bin/sh\n");
+    await writeFile(join(home, ".docker", "config.json"), JSON.stringify({ cliPluginsExtraDirs: [extra] }));
+    expect(await hasCliPlugin("extra", env)).toBe(true);
+  });
+});
