@@ -11591,9 +11591,13 @@ async function buildAndPush(config, ports, docker, hasBuildx, result, control) {
             labelledDockerfile: labelled === undefined ? undefined : await temp.writeFile(LABELLED_DOCKERFILE, labelled),
         });
         // buildx pushes as it builds, so it waits for the preflight; the classic build overlaps it.
-        if (buildx)
+        if (buildx) {
+            control.started();
             await control.mayPush();
-        await isolated.run("docker build", argv, stopBuild.signal).catch(stopped);
+        }
+        const building = isolated.run("docker build", argv, stopBuild.signal);
+        control.started();
+        await building.catch(stopped);
         if (buildx) {
             const metadata = await temp.readFile(METADATA_FILE);
             result.digest = metadata ? parseMetadataDigest(metadata) : undefined;
@@ -11662,12 +11666,24 @@ async function steps(config, ports, redactor, result) {
     preflight.catch(() => {
         stop.abort();
     });
+    let buildStarted = () => undefined;
+    const started = new Promise((resolve) => {
+        buildStarted = resolve;
+    });
     const building = config.build
         ? timed(result, ports, `Build and push ${result.image}`, () => 
         // The probe, if still running, is awaited only when the build command is put together.
-        buildAndPush(config, ports, docker, probe, result, { mayPush: () => preflight, signal: stop.signal }))
+        buildAndPush(config, ports, docker, probe, result, {
+            mayPush: () => preflight,
+            signal: stop.signal,
+            started: buildStarted,
+        }))
         : Promise.resolve();
     building.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+    // Loading the HTTP client keeps this thread busy for a moment: not before docker builds.
+    if (config.build)
+        await Promise.race([started, building.catch(() => undefined)]);
+    ports.whileDockerWorks?.();
     const remote = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(485)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7485));
     const dispatcher = (await ports.loadDispatcher?.()) ?? ports.dispatcher;
     const policy = {
@@ -12154,13 +12170,13 @@ async function main(env) {
     const config = parseConfig(raw, await ciContextFromGithub(env));
     // The runner shows ::debug:: lines only when step debugging is on; skip writing them otherwise.
     const logger = githubLogger(write, env.RUNNER_DEBUG === "1" || env.ACTIONS_STEP_DEBUG === "true");
-    const ports = nodePorts(logger, env, env.RUNNER_TEMP);
-    const running = run(config, ports).finally(() => ports.close());
     // The toolkit writes outputs and the summary in the runner's file formats. It loads while
-    // the first docker command and the first request are under way, not before them.
-    const toolkit = __nccwpck_require__.e(/* import() */ 421).then(__nccwpck_require__.bind(__nccwpck_require__, 6421));
-    const outcome = await running;
-    const core = await toolkit;
+    // docker works, not on the way to the build.
+    let toolkit;
+    const base = nodePorts(logger, env, env.RUNNER_TEMP);
+    const ports = { ...base, whileDockerWorks: () => (toolkit ??= __nccwpck_require__.e(/* import() */ 421).then(__nccwpck_require__.bind(__nccwpck_require__, 6421))) };
+    const outcome = await run(config, ports).finally(() => base.close());
+    const core = await (toolkit ??= __nccwpck_require__.e(/* import() */ 421).then(__nccwpck_require__.bind(__nccwpck_require__, 6421)));
     const outputs = outputsOf(outcome.result);
     for (const output of OUTPUTS)
         core.setOutput(output.name, outputs[output.name]);

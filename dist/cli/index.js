@@ -11450,9 +11450,13 @@ async function buildAndPush(config, ports, docker, hasBuildx, result, control) {
             labelledDockerfile: labelled === undefined ? undefined : await temp.writeFile(LABELLED_DOCKERFILE, labelled),
         });
         // buildx pushes as it builds, so it waits for the preflight; the classic build overlaps it.
-        if (buildx)
+        if (buildx) {
+            control.started();
             await control.mayPush();
-        await isolated.run("docker build", argv, stopBuild.signal).catch(stopped);
+        }
+        const building = isolated.run("docker build", argv, stopBuild.signal);
+        control.started();
+        await building.catch(stopped);
         if (buildx) {
             const metadata = await temp.readFile(METADATA_FILE);
             result.digest = metadata ? parseMetadataDigest(metadata) : undefined;
@@ -11521,12 +11525,24 @@ async function steps(config, ports, redactor, result) {
     preflight.catch(() => {
         stop.abort();
     });
+    let buildStarted = () => undefined;
+    const started = new Promise((resolve) => {
+        buildStarted = resolve;
+    });
     const building = config.build
         ? timed(result, ports, `Build and push ${result.image}`, () => 
         // The probe, if still running, is awaited only when the build command is put together.
-        buildAndPush(config, ports, docker, probe, result, { mayPush: () => preflight, signal: stop.signal }))
+        buildAndPush(config, ports, docker, probe, result, {
+            mayPush: () => preflight,
+            signal: stop.signal,
+            started: buildStarted,
+        }))
         : Promise.resolve();
     building.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+    // Loading the HTTP client keeps this thread busy for a moment: not before docker builds.
+    if (config.build)
+        await Promise.race([started, building.catch(() => undefined)]);
+    ports.whileDockerWorks?.();
     const remote = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(485)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7485));
     const dispatcher = (await ports.loadDispatcher?.()) ?? ports.dispatcher;
     const policy = {

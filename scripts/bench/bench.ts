@@ -165,7 +165,7 @@ async function endToEnd(): Promise<number> {
   log("## 1. End to end, wait off: dokploy-deploy vs the docs' hand-written pipeline");
   log();
   log(
-    `Same Dockerfile shape (a RUN step that takes 1 s), build + push of two tags + redeploy; ${String(RUNS)} pairs after a warm-up, order alternating.`,
+    `Same Dockerfile shape (a RUN step that takes ${String(BUILD_SECONDS)} s), build + push of two tags + redeploy; ${String(RUNS)} pairs after a warm-up, order alternating.`,
   );
   log();
   log("| | median | min | max |");

@@ -36,6 +36,8 @@ export interface Ports extends WaitPorts {
   readonly now: () => Date;
   /** [0, 1), for retry jitter. */
   readonly random?: () => number;
+  /** Called once docker is at work: a moment to load what is needed later, off the critical path. */
+  readonly whileDockerWorks?: () => void;
   /** Whether buildx is installed, found without starting the docker CLI; else `docker buildx version`. */
   readonly hasBuildx?: () => Promise<boolean>;
   /** Reads a text file (the Dockerfile, relative to the working directory); undefined if it cannot. */
@@ -167,6 +169,8 @@ interface BuildControl {
   readonly mayPush: () => Promise<unknown>;
   /** Aborted when the preflight fails, to stop the build at once. */
   readonly signal: AbortSignal;
+  /** Called once the build command is running (or will not run). */
+  readonly started: () => void;
 }
 
 async function buildAndPush(
@@ -217,8 +221,13 @@ async function buildAndPush(
       labelledDockerfile: labelled === undefined ? undefined : await temp.writeFile(LABELLED_DOCKERFILE, labelled),
     });
     // buildx pushes as it builds, so it waits for the preflight; the classic build overlaps it.
-    if (buildx) await control.mayPush();
-    await isolated.run("docker build", argv, stopBuild.signal).catch(stopped);
+    if (buildx) {
+      control.started();
+      await control.mayPush();
+    }
+    const building = isolated.run("docker build", argv, stopBuild.signal);
+    control.started();
+    await building.catch(stopped);
     if (buildx) {
       const metadata = await temp.readFile(METADATA_FILE);
       result.digest = metadata ? parseMetadataDigest(metadata) : undefined;
@@ -289,14 +298,25 @@ async function steps(config: Config, ports: Ports, redactor: Redactor, result: R
   preflight.catch(() => {
     stop.abort();
   });
+  let buildStarted: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => {
+    buildStarted = resolve;
+  });
   const building = config.build
     ? timed(result, ports, `Build and push ${result.image}`, () =>
         // The probe, if still running, is awaited only when the build command is put together.
-        buildAndPush(config, ports, docker, probe, result, { mayPush: () => preflight, signal: stop.signal }),
+        buildAndPush(config, ports, docker, probe, result, {
+          mayPush: () => preflight,
+          signal: stop.signal,
+          started: buildStarted,
+        }),
       )
     : Promise.resolve();
   building.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
 
+  // Loading the HTTP client keeps this thread busy for a moment: not before docker builds.
+  if (config.build) await Promise.race([started, building.catch(() => undefined)]);
+  ports.whileDockerWorks?.();
   const remote = await import("./remote");
   const dispatcher = (await ports.loadDispatcher?.()) ?? ports.dispatcher;
   const policy: RetryPolicy = {

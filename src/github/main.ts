@@ -21,13 +21,13 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const config = parseConfig(raw, await ciContextFromGithub(env));
   // The runner shows ::debug:: lines only when step debugging is on; skip writing them otherwise.
   const logger = githubLogger(write, env.RUNNER_DEBUG === "1" || env.ACTIONS_STEP_DEBUG === "true");
-  const ports = nodePorts(logger, env, env.RUNNER_TEMP);
-  const running = run(config, ports).finally(() => ports.close());
   // The toolkit writes outputs and the summary in the runner's file formats. It loads while
-  // the first docker command and the first request are under way, not before them.
-  const toolkit = import("@actions/core");
-  const outcome = await running;
-  const core = await toolkit;
+  // docker works, not on the way to the build.
+  let toolkit: Promise<typeof import("@actions/core")> | undefined;
+  const base = nodePorts(logger, env, env.RUNNER_TEMP);
+  const ports = { ...base, whileDockerWorks: () => (toolkit ??= import("@actions/core")) };
+  const outcome = await run(config, ports).finally(() => base.close());
+  const core = await (toolkit ??= import("@actions/core"));
   const outputs = outputsOf(outcome.result);
   for (const output of OUTPUTS) core.setOutput(output.name, outputs[output.name]);
   if (env.GITHUB_STEP_SUMMARY) {

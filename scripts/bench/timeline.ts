@@ -1,0 +1,114 @@
+/**
+ * Prints the timeline of one run of dokploy-deploy and of the docs' pipeline on the local rig:
+ * when each step starts and ends, to see where the time goes. `npx tsx scripts/bench/timeline.ts`
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { DokployStandIn } from "../../test/support/dokploy-stand-in";
+import { importBusybox, startEngine, startRegistry } from "../../test/support/rig";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const NOISE = /Step|--->|Running in|Removing|Preparing|Waiting|DEPRECATED|Install|docs\.docker|set-output|^\s*$/;
+const engine = await startEngine();
+const registry = await startRegistry("ci", `pw-${randomBytes(6).toString("hex")}`);
+const apiKey = `k-${randomBytes(8).toString("hex")}`;
+const standIn = new DokployStandIn({ apiKey });
+const work = await mkdtemp(join(tmpdir(), "timeline-"));
+
+function stamp(
+  label: string | undefined,
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+): Promise<void> {
+  const t0 = performance.now();
+  return new Promise((done) => {
+    const child = spawn(command, args, { cwd, env });
+    let pending = "";
+    const on = (d: Buffer) => {
+      const lines = (pending + d.toString()).split("\n");
+      pending = lines.pop() ?? "";
+      for (const line of lines) {
+        if (label && !NOISE.test(line))
+          console.log(`${label} ${(performance.now() - t0).toFixed(0).padStart(5)} ms  ${line.slice(0, 100)}`);
+      }
+    };
+    child.stdout.on("data", on);
+    child.stderr.on("data", on);
+    child.on("close", () => {
+      if (label) console.log(`${label} ${(performance.now() - t0).toFixed(0).padStart(5)} ms  (exit)`);
+      done();
+    });
+  });
+}
+
+try {
+  await standIn.start();
+  const base = await importBusybox(engine);
+  for (let i = 0; i < 3; i++) {
+    const show = i === 2;
+    const ours = await mkdtemp(join(work, "ours-"));
+    await writeFile(
+      join(ours, "Dockerfile"),
+      `FROM ${base}\nRUN echo ${randomBytes(4).toString("hex")} > /v && sleep 1\n`,
+    );
+    const app = standIn.addApplication();
+    await stamp(
+      show ? "ours" : undefined,
+      process.execPath,
+      [join(ROOT, "dist/index.js")],
+      {
+        PATH: process.env.PATH ?? "",
+        HOME: ours,
+        RUNNER_TEMP: ours,
+        RUNNER_DEBUG: "1",
+        DOCKER_HOST: engine.host,
+        GITHUB_SHA: randomBytes(20).toString("hex"),
+        "INPUT_DOKPLOY-URL": standIn.url,
+        "INPUT_DOKPLOY-API-KEY": apiKey,
+        "INPUT_APPLICATION-ID": app.applicationId,
+        INPUT_IMAGE: `${registry.host}/timeline/web`,
+        "INPUT_REGISTRY-USERNAME": registry.username,
+        "INPUT_REGISTRY-PASSWORD": registry.password,
+        INPUT_NETWORK: "host",
+        "INPUT_EXTRA-TAGS": "latest",
+        INPUT_WAIT: "false",
+      },
+      ours,
+    );
+    const docs = await mkdtemp(join(work, "docs-"));
+    await writeFile(
+      join(docs, "Dockerfile"),
+      `FROM ${base}\nRUN echo ${randomBytes(4).toString("hex")} > /v && sleep 1\n`,
+    );
+    await stamp(
+      show ? "docs" : undefined,
+      "bash",
+      ["-c", `PS4='+ '; set -x; . ${join(ROOT, "scripts/bench/docs-pipeline.sh")}`],
+      {
+        PATH: process.env.PATH ?? "",
+        HOME: docs,
+        DOCKER_CONFIG: join(docs, ".docker"),
+        DOCKER_HOST: engine.host,
+        IMAGE: `${registry.host}/timeline/docs`,
+        SHA: "abc",
+        REGISTRY: registry.host,
+        REGISTRY_USER: registry.username,
+        REGISTRY_PASSWORD: registry.password,
+        DOKPLOY_URL: standIn.url,
+        DOKPLOY_API_KEY: apiKey,
+        APPLICATION_ID: app.applicationId,
+      },
+      docs,
+    );
+  }
+} finally {
+  await standIn.stop();
+  await registry.stop();
+  await engine.stop();
+  await rm(work, { recursive: true, force: true });
+}
