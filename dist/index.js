@@ -11605,9 +11605,13 @@ async function buildAndPush(config, ports, docker, hasBuildx, result, control) {
         else {
             await control.mayPush();
             await login;
-            // Every tag at once; the digest that counts is the deploy tag's (the first).
-            const digests = await Promise.all(pushRefs(config).map((ref) => isolated.push(ref)));
-            result.digest = digests[0];
+            // One after another: pushes of the same layers at once can make a registry answer 500.
+            // The deploy tag goes first (it uploads the layers; its digest is the one that counts).
+            const [first, ...rest] = pushRefs(config);
+            if (first)
+                result.digest = await isolated.push(first);
+            for (const ref of rest)
+                await isolated.push(ref);
         }
         if (result.digest)
             ports.logger.info(`Pushed ${result.image} (${result.digest})`);
