@@ -1,4 +1,5 @@
 import type { Dispatcher } from "undici";
+import { adviceFor } from "./advice";
 import { type Config, type OutputName, secretsOf } from "./config";
 import { type CreateTempDockerConfig } from "./docker-config";
 import {
@@ -274,6 +275,7 @@ async function steps(config: Config, ports: Ports, redactor: Redactor, result: R
         : `needs docker buildx, which is not installed here (${needBuildx.join(", ")} given). Add docker/setup-buildx-action before this step, or remove ${needBuildx.join(", ")}`,
     );
   }
+  for (const warning of adviceFor(config)) logger.warn(warning);
   const url = new URL(config.dokployUrl);
   if (url.protocol === "http:" && !isLoopback(url)) {
     logger.warn(`dokploy-url uses http://: the API key travels in clear text to ${url.host}. Use https://.`);

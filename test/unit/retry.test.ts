@@ -95,12 +95,13 @@ describe("withRetry", () => {
 });
 
 describe("pollDelay", () => {
-  it("starts quick and settles at 3 s, then 10 s after two minutes", () => {
+  it("starts quick, looks every 2 s in the first minute, then every 5 s, then every 10 s", () => {
     expect([0, 1, 2, 3, 4, 5, 6, 7, 8].map((a) => pollDelay(a, 0))).toEqual([
-      250, 375, 563, 844, 1266, 1898, 2848, 3000, 3000,
+      250, 375, 563, 844, 1266, 1898, 2000, 2000, 2000,
     ]);
-    expect(pollDelay(20, 119_000)).toBe(3_000);
-    expect(pollDelay(20, 121_000)).toBe(10_000);
+    expect(pollDelay(20, 59_000)).toBe(2_000);
+    expect(pollDelay(20, 61_000)).toBe(5_000);
+    expect(pollDelay(20, 181_000)).toBe(10_000);
   });
 
   it("costs a modest number of looks over a 60 s and a 10 minute deployment", () => {
@@ -113,7 +114,7 @@ describe("pollDelay", () => {
       }
       return n;
     };
-    expect(looks(60_000)).toBeLessThanOrEqual(30);
+    expect(looks(60_000)).toBeLessThanOrEqual(36);
     expect(looks(600_000)).toBeLessThanOrEqual(100);
   });
 });

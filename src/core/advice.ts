@@ -1,0 +1,33 @@
+import type { Config } from "./config";
+
+/** Tags that are moved to new images; deploying one leaves Dokploy unable to tell releases apart. */
+const FLOATING_TAGS = new Set([
+  "latest",
+  "main",
+  "master",
+  "stable",
+  "prod",
+  "production",
+  "staging",
+  "dev",
+  "develop",
+  "edge",
+  "nightly",
+]);
+
+/** Warnings about inputs that work but are likely to bite later. */
+export function adviceFor(config: Config): string[] {
+  const advice: string[] = [];
+  if (FLOATING_TAGS.has(config.tag.toLowerCase()) && !config.pinDigest) {
+    advice.push(
+      `tag "${config.tag}" is a floating tag: when the application already runs ${config.image.name}:${config.tag}, Swarm may keep the old image. Deploy the commit SHA (the default tag) or set pin-digest: true.`,
+    );
+  }
+  const ecr = config.image.registry.endsWith(".amazonaws.com");
+  if (ecr && config.pull && config.push && config.pull.password === config.push.password) {
+    advice.push(
+      "Dokploy will pull with the ECR login password, which expires after 12 hours: a redeploy or restart in Dokploy after that cannot pull. Deploy from CI at least every 12 hours, or give Dokploy a longer-lived pull credential.",
+    );
+  }
+  return advice;
+}

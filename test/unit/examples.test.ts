@@ -1,0 +1,95 @@
+import { readFile, readdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { envName } from "../../src/cli/env";
+import { INPUTS } from "./imports";
+
+const root = resolve(import.meta.dirname, "../..");
+const inputNames = new Set<string>(INPUTS.map((i) => i.name));
+const required = INPUTS.filter((i) => "required" in i && i.required).map((i) => i.name);
+const COMPONENT_ONLY = new Set(["job-name", "stage", "runner-image", "docker-service"]);
+
+interface Step {
+  uses?: string;
+  with?: Record<string, unknown>;
+}
+
+async function yamlFile(path: string): Promise<Record<string, unknown>> {
+  return parse(await readFile(join(root, path), "utf8")) as Record<string, unknown>;
+}
+
+function ourSteps(workflow: Record<string, unknown>): Step[] {
+  const jobs = Object.values((workflow.jobs ?? {}) as Record<string, { steps?: Step[] }>);
+  return jobs
+    .flatMap((job) => job.steps ?? [])
+    .filter((step) => step.uses === "acme/dokploy-deploy@v1" || step.uses === "./");
+}
+
+const githubWorkflows = [
+  "examples/github/deploy.yml",
+  ...(await readdir(join(root, "examples/registries"))).map((f) => `examples/registries/${f}`),
+];
+
+describe("examples", () => {
+  it.each(githubWorkflows)("%s parses and uses only inputs that exist, with the required ones", async (path) => {
+    const steps = ourSteps(await yamlFile(path));
+    expect(steps).toHaveLength(1);
+    const given = Object.keys(steps[0]?.with ?? {});
+    expect(given.filter((name) => !inputNames.has(name))).toEqual([]);
+    for (const name of required) expect(given).toContain(name);
+  });
+
+  it("the registry examples cover every registry the README names", async () => {
+    const files = await readdir(join(root, "examples/registries"));
+    expect(files.sort()).toEqual(
+      ["acr", "digitalocean", "dockerhub", "ecr", "gar", "ghcr", "harbor", "quay", "self-hosted"].map(
+        (n) => `${n}.yml`,
+      ),
+    );
+    const readme = await readFile(join(root, "README.md"), "utf8");
+    for (const file of files) expect(readme).toContain(`examples/registries/${file}`);
+  });
+
+  it("the GitLab pipeline includes the component with inputs it declares", async () => {
+    const pipeline = await yamlFile("examples/gitlab/.gitlab-ci.yml");
+    const component = parse(
+      (await readFile(join(root, "gitlab/templates/deploy.yml"), "utf8")).split("\n---\n")[0] ?? "",
+    ) as {
+      spec: { inputs: Record<string, unknown> };
+    };
+    const include = (pipeline.include as { component?: string; inputs?: Record<string, unknown> }[])[0];
+    expect(include?.component).toMatch(/\/dokploy-deploy\/deploy@1$/);
+    const declared = new Set(Object.keys(component.spec.inputs));
+    expect(Object.keys(include?.inputs ?? {}).filter((name) => !declared.has(name))).toEqual([]);
+    for (const name of Object.keys(include?.inputs ?? {}))
+      expect(inputNames.has(name) || COMPONENT_ONLY.has(name)).toBe(true);
+    // The inputs without a default in the component are given.
+    for (const [name, spec] of Object.entries(component.spec.inputs)) {
+      if (!("default" in (spec as object))) expect(include?.inputs).toHaveProperty(name);
+    }
+  });
+
+  it("the Bitbucket pipeline runs the pipe with variables that exist", async () => {
+    const pipeline = await yamlFile("examples/bitbucket/bitbucket-pipelines.yml");
+    const steps = (
+      (pipeline.pipelines as { branches: Record<string, { step: { script: unknown[] } }[]> }).branches.main ?? []
+    ).flatMap((s) => s.step.script);
+    const pipe = steps.find(
+      (s): s is { pipe: string; variables: Record<string, string> } =>
+        typeof s === "object" && s !== null && "pipe" in s,
+    );
+    expect(pipe?.pipe).toBe("docker://ghcr.io/acme/dokploy-deploy:1");
+    const known = new Set([...inputNames].map(envName));
+    expect(Object.keys(pipe?.variables ?? {}).filter((name) => !known.has(name))).toEqual([]);
+    for (const name of required) expect(pipe?.variables).toHaveProperty(envName(name));
+  });
+
+  it("the repository's own workflows parse, and CI runs the action with uses: ./ in dry-run", async () => {
+    const ci = await yamlFile(".github/workflows/ci.yml");
+    const dry = ourSteps(ci).find((s) => s.uses === "./");
+    expect(dry?.with?.["dry-run"]).toBe(true);
+    await yamlFile(".github/workflows/check-dist.yml");
+    await yamlFile(".github/workflows/release.yml");
+  });
+});
