@@ -5,14 +5,15 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DokployStandIn } from "../../test/support/dokploy-stand-in";
 import { type Engine, type Registry, importBusybox, startEngine, startRegistry } from "../../test/support/rig";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-const ACTION = join(ROOT, "dist/index.js");
+// BENCH_ACTION runs another build of the action (e.g. an older dist/) for before/after figures.
+const ACTION = process.env.BENCH_ACTION ?? join(ROOT, "dist/index.js");
 const args = process.argv.slice(2);
 const RUNS = Number(args[args.indexOf("--runs") + 1]) || 5;
 const QUICK = args.includes("--quick");
@@ -390,9 +391,15 @@ try {
   await startup();
   await roundTrips();
   await layerReuse();
-  await writeFile(join(ROOT, "docs/benchmarks.md"), `${report.join("\n")}\n`);
-  await writeFile(join(ROOT, "docs/benchmarks.svg"), `${svgChart()}\n`);
-  console.log("\nWrote docs/benchmarks.md and docs/benchmarks.svg");
+  const out = process.env.BENCH_ACTION ? join(work, "other") : join(ROOT, "docs");
+  await mkdir(out, { recursive: true });
+  await writeFile(join(out, "benchmarks.md"), `${report.join("\n")}\n`);
+  await writeFile(join(out, "benchmarks.svg"), `${svgChart()}\n`);
+  console.log(
+    process.env.BENCH_ACTION
+      ? "\n(BENCH_ACTION set: docs/ left as it is)"
+      : "\nWrote docs/benchmarks.md and docs/benchmarks.svg",
+  );
 } finally {
   // Stop only what was started (a failed start leaves the later ones unset).
   const started = [standIn, registry, engine] as ({ stop(): Promise<void> } | undefined)[];

@@ -9,20 +9,14 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { DokployStandIn } from "../support/dokploy-stand-in";
+import { rigRegistry } from "../support/global-setup";
 import { registryDigest } from "../support/rig";
 import { buildRunnerImage } from "../support/runner-image";
 import { removeTempDirs, tempDir } from "../support/temp";
 
 const rig = inject("rig");
 const API_KEY = `MARKER-BB-${randomBytes(10).toString("hex")}`;
-const registry = {
-  host: rig.registryHost,
-  username: rig.registryUser,
-  password: rig.registryPassword,
-  authorization: `Basic ${Buffer.from(`${rig.registryUser}:${rig.registryPassword}`).toString("base64")}`,
-  pid: 0,
-  stop: () => Promise.resolve(),
-};
+const registry = rigRegistry(rig);
 let image: string;
 let standIn: DokployStandIn;
 

@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { DokployStandIn } from "../support/dokploy-stand-in";
+import { rigRegistry } from "../support/global-setup";
 import { registryDigest } from "../support/rig";
 import { NODE24, ROOT, TOOLS } from "../support/runner-image";
 import { removeTempDirs, tempDir } from "../support/temp";
@@ -20,14 +21,7 @@ import { removeTempDirs, tempDir } from "../support/temp";
 const git = promisify(execFile);
 const rig = inject("rig");
 const API_KEY = `MARKER-GL-${randomBytes(10).toString("hex")}`;
-const registry = {
-  host: rig.registryHost,
-  username: rig.registryUser,
-  password: rig.registryPassword,
-  authorization: `Basic ${Buffer.from(`${rig.registryUser}:${rig.registryPassword}`).toString("base64")}`,
-  pid: 0,
-  stop: () => Promise.resolve(),
-};
+const registry = rigRegistry(rig);
 let standIn: DokployStandIn;
 
 beforeEach(async () => {

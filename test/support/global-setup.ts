@@ -1,6 +1,6 @@
 import "vitest";
 import type { TestProject } from "vitest/node";
-import { importBusybox, startEngine, startRegistry } from "./rig";
+import { type Registry, importBusybox, startEngine, startRegistry } from "./rig";
 
 export interface RigInfo {
   readonly dockerHost: string;
@@ -14,6 +14,18 @@ declare module "vitest" {
   export interface ProvidedContext {
     rig: RigInfo;
   }
+}
+
+/** The rig's registry in the shape rig.ts helpers take (the tests do not start or stop it). */
+export function rigRegistry(rig: RigInfo): Registry {
+  return {
+    host: rig.registryHost,
+    username: rig.registryUser,
+    password: rig.registryPassword,
+    authorization: `Basic ${Buffer.from(`${rig.registryUser}:${rig.registryPassword}`).toString("base64")}`,
+    pid: 0,
+    stop: () => Promise.resolve(),
+  };
 }
 
 /** One engine and one registry for all integration tests; both stopped at the end. */

@@ -27,6 +27,10 @@ describe("action.yml and README follow the input table in src/core/config.ts", (
 
   it("action.yml declares every input and output, runs on node24 from dist/index.js", () => {
     const yml = renderActionYml();
+    const description = /^description: (.*)$/m.exec(yml)?.[1] ?? "";
+    expect(description.length).toBeGreaterThan(20);
+    expect(description.length).toBeLessThan(125);
+    expect(yml).toMatch(/^branding:\n {2}icon: \S+\n {2}color: \S+$/m);
     for (const input of INPUTS) expect(yml).toContain(`\n  ${input.name}:\n`);
     for (const output of OUTPUTS) expect(yml).toContain(`\n  ${output.name}:\n`);
     expect(yml).toContain("runs:\n  using: node24\n  main: dist/index.js\n");
