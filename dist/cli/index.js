@@ -11214,12 +11214,13 @@ async function followDeployment(dokploy, options, ports) {
                     ? `Deployment ${ours.deploymentId} is still ${ours.status} after ${limit} s (wait-timeout). It may still finish; see ${options.applicationUrl}`
                     : `The deployment did not start within ${limit} s (wait-timeout). Dokploy runs one deployment per application at a time, so it may be queued behind others and may still run; see ${options.applicationUrl}`, ours);
             }
-            if (wake.signal.aborted)
-                wake = new AbortController();
             const delay = now < quickUntil ? ENDING_POLL_MS : pollDelay(attempt, now - started);
-            await ports.sleep(Math.min(delay, deadline - now), wake.signal);
+            // An ending line that came while we were asking needs no sleep first.
+            if (!wake.signal.aborted)
+                await ports.sleep(Math.min(delay, deadline - now), wake.signal);
             if (wake.signal.aborted) {
                 // The log says the deployment is ending: look shortly, then often for a few seconds.
+                wake = new AbortController();
                 await ports.sleep(ENDING_DELAY_MS);
                 quickUntil = ports.clock() + ENDING_WINDOW_MS;
             }
@@ -11395,7 +11396,7 @@ function isLoopback(url) {
     return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(url.hostname);
 }
 /** The plan in words: commands and API calls, secrets masked. */
-function describePlan(config, buildx) {
+function describePlan(config, buildx, labelled = false) {
     const plan = [];
     const api = config.transport === "trpc" ? "/api/trpc/" : "/api/";
     plan.push(`GET ${api}application.one {"applicationId":"${config.applicationId}"}  (check key and application)`);
@@ -11403,13 +11404,19 @@ function describePlan(config, buildx) {
         plan.push(`Create a temporary docker config (DOCKER_CONFIG); ~/.docker is not written`);
         if (config.push)
             plan.push(`docker ${loginArgv(config.registry, config.push.username).join(" ")}  (password on stdin)`);
-        plan.push(`docker ${buildArgv(config, { buildx, outDir: "$DOCKER_CONFIG", created: new Date(0) }).join(" ")}`);
+        const labelledDockerfile = labelled ? `$DOCKER_CONFIG/${LABELLED_DOCKERFILE}` : undefined;
+        plan.push(`docker ${buildArgv(config, { buildx, outDir: "$DOCKER_CONFIG", created: new Date(0), labelledDockerfile }).join(" ")}`);
+        if (labelled)
+            plan.push(`  (${LABELLED_DOCKERFILE}: the Dockerfile with one LABEL line: ${allLabels(config, new Date(0)).join(" ")})`);
         if (!buildx)
             for (const ref of pushRefs(config))
                 plan.push(`docker ${pushArgv(ref).join(" ")}`);
     }
     else {
         plan.push(`No build: deploy ${imageRef(config.image, config.tag)} as it is in the registry`);
+    }
+    if (config.verifyPull) {
+        plan.push(`HEAD ${config.image.registry}/v2/${config.image.path}/manifests/${config.tag} with the pull credentials (the image is there, Dokploy can pull it, it is the digest pushed)`);
     }
     if (config.dokployRegistry) {
         plan.push(`GET ${api}registry.all, then POST ${api}registry.create or registry.update for ${config.image.registry} when the entry differs`);
@@ -11418,8 +11425,14 @@ function describePlan(config, buildx) {
     plan.push(`POST ${api}application.saveDockerProvider ${JSON.stringify({ ...provider, password: provider.password === null ? null : "***" })}`);
     plan.push(`GET ${api}deployment.all {"applicationId":"${config.applicationId}"}  (snapshot, to tell our deployment from others)`);
     plan.push(`POST ${api}application.${config.deployMethod} ${JSON.stringify({ applicationId: config.applicationId, title: config.deployTitle, description: config.deployDescription })}`);
-    if (config.wait)
-        plan.push(`Follow the deployment until done, error or cancelled (at most ${String(config.waitTimeoutSeconds)} s)`);
+    if (config.wait) {
+        plan.push(`Follow the new deployment titled "${config.deployTitle}" until done, error or cancelled (at most ${String(config.waitTimeoutSeconds)} s), with its live log`);
+        if (config.health) {
+            plan.push(`GET ${config.health.url} until it answers (at most ${String(config.health.timeoutMs / 1000)} s)`);
+        }
+        if (config.rollbackOnFailure)
+            plan.push("If that fails: save the previous image back and redeploy it");
+    }
     return plan;
 }
 async function timed(result, ports, step, fn, group = true) {
@@ -11543,7 +11556,9 @@ async function steps(config, ports, redactor, result) {
         logger.warn(`dokploy-url uses http://: the API key travels in clear text to ${url.host}. Use https://.`);
     }
     if (config.dryRun) {
-        result.plan = describePlan(config, buildxEarly === true);
+        const dockerfile = buildxEarly === true || !config.build ? undefined : await readDockerfile(config, ports);
+        const labelled = dockerfile !== undefined && dockerfileWithLabels(dockerfile, [], config.target) !== undefined;
+        result.plan = describePlan(config, buildxEarly === true, labelled);
         logger.info(`Dry run: nothing is built, pushed or changed. The plan (${buildxEarly === true ? "buildx" : "classic builder"}):`);
         result.plan.forEach((line, i) => {
             logger.info(`${String(i + 1)}. ${line}`);

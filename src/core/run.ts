@@ -117,7 +117,7 @@ function isLoopback(url: URL): boolean {
 }
 
 /** The plan in words: commands and API calls, secrets masked. */
-export function describePlan(config: Config, buildx: boolean): string[] {
+export function describePlan(config: Config, buildx: boolean, labelled = false): string[] {
   const plan: string[] = [];
   const api = config.transport === "trpc" ? "/api/trpc/" : "/api/";
   plan.push(`GET ${api}application.one {"applicationId":"${config.applicationId}"}  (check key and application)`);
@@ -125,10 +125,22 @@ export function describePlan(config: Config, buildx: boolean): string[] {
     plan.push(`Create a temporary docker config (DOCKER_CONFIG); ~/.docker is not written`);
     if (config.push)
       plan.push(`docker ${loginArgv(config.registry, config.push.username).join(" ")}  (password on stdin)`);
-    plan.push(`docker ${buildArgv(config, { buildx, outDir: "$DOCKER_CONFIG", created: new Date(0) }).join(" ")}`);
+    const labelledDockerfile = labelled ? `$DOCKER_CONFIG/${LABELLED_DOCKERFILE}` : undefined;
+    plan.push(
+      `docker ${buildArgv(config, { buildx, outDir: "$DOCKER_CONFIG", created: new Date(0), labelledDockerfile }).join(" ")}`,
+    );
+    if (labelled)
+      plan.push(
+        `  (${LABELLED_DOCKERFILE}: the Dockerfile with one LABEL line: ${allLabels(config, new Date(0)).join(" ")})`,
+      );
     if (!buildx) for (const ref of pushRefs(config)) plan.push(`docker ${pushArgv(ref).join(" ")}`);
   } else {
     plan.push(`No build: deploy ${imageRef(config.image, config.tag)} as it is in the registry`);
+  }
+  if (config.verifyPull) {
+    plan.push(
+      `HEAD ${config.image.registry}/v2/${config.image.path}/manifests/${config.tag} with the pull credentials (the image is there, Dokploy can pull it, it is the digest pushed)`,
+    );
   }
   if (config.dokployRegistry) {
     plan.push(
@@ -145,8 +157,15 @@ export function describePlan(config: Config, buildx: boolean): string[] {
   plan.push(
     `POST ${api}application.${config.deployMethod} ${JSON.stringify({ applicationId: config.applicationId, title: config.deployTitle, description: config.deployDescription })}`,
   );
-  if (config.wait)
-    plan.push(`Follow the deployment until done, error or cancelled (at most ${String(config.waitTimeoutSeconds)} s)`);
+  if (config.wait) {
+    plan.push(
+      `Follow the new deployment titled "${config.deployTitle}" until done, error or cancelled (at most ${String(config.waitTimeoutSeconds)} s), with its live log`,
+    );
+    if (config.health) {
+      plan.push(`GET ${config.health.url} until it answers (at most ${String(config.health.timeoutMs / 1000)} s)`);
+    }
+    if (config.rollbackOnFailure) plan.push("If that fails: save the previous image back and redeploy it");
+  }
   return plan;
 }
 
@@ -281,7 +300,9 @@ async function steps(config: Config, ports: Ports, redactor: Redactor, result: R
     logger.warn(`dokploy-url uses http://: the API key travels in clear text to ${url.host}. Use https://.`);
   }
   if (config.dryRun) {
-    result.plan = describePlan(config, buildxEarly === true);
+    const dockerfile = buildxEarly === true || !config.build ? undefined : await readDockerfile(config, ports);
+    const labelled = dockerfile !== undefined && dockerfileWithLabels(dockerfile, [], config.target) !== undefined;
+    result.plan = describePlan(config, buildxEarly === true, labelled);
     logger.info(
       `Dry run: nothing is built, pushed or changed. The plan (${buildxEarly === true ? "buildx" : "classic builder"}):`,
     );

@@ -209,7 +209,7 @@ describe("run", () => {
     const app = standIn.addApplication();
     const docker = fakeDocker();
     const outcome = await run(
-      config(app.applicationId, { "dry-run": "true", "dokploy-registry": "true" }),
+      config(app.applicationId, { "dry-run": "true", "dokploy-registry": "true", "verify-pull": "true" }),
       ports(docker),
     );
     expect(outcome.error).toBeUndefined();
@@ -220,6 +220,7 @@ describe("run", () => {
     expect(plan).toContain(`docker push 127.0.0.1:5000/acme/web:${SHA}`);
     expect(plan).toContain('"password":"***"');
     expect(plan).toContain("application.redeploy");
+    expect(plan).toContain(`HEAD 127.0.0.1:5000/v2/acme/web/manifests/${SHA} with the pull credentials`);
     expect(plan).not.toContain("push-secret-1");
     expect(logger.text()).not.toContain("push-secret-1");
   });
@@ -299,5 +300,23 @@ describe("run", () => {
     expect(buildAborted).toBe(true);
     expect(outcome.error?.message).toMatch(/docker login to 127\.0\.0\.1:5000 as ci .* failed[\s\S]*bad password/);
     expect(standIn.writes()).toEqual([]);
+  });
+
+  it("plans the labelled Dockerfile, the health check and the rollback in a dry run", async () => {
+    const app = standIn.addApplication();
+    const outcome = await run(
+      config(app.applicationId, {
+        "dry-run": "true",
+        "health-url": "https://web.example.com/healthz",
+        "rollback-on-failure": "true",
+      }),
+      { ...ports(fakeDocker()), readText: () => Promise.resolve("FROM base\nRUN make\n") },
+    );
+    const plan = outcome.result.plan?.join("\n") ?? "";
+    expect(plan).toContain("docker build --file $DOCKER_CONFIG/Dockerfile.labelled --tag");
+    expect(plan).not.toContain("--label");
+    expect(plan).toContain("GET https://web.example.com/healthz until it answers (at most 120 s)");
+    expect(plan).toContain("save the previous image back and redeploy it");
+    expect(standIn.calls).toEqual([]);
   });
 });

@@ -130,11 +130,12 @@ export async function followDeployment(dokploy: Dokploy, options: FollowOptions,
           ours,
         );
       }
-      if (wake.signal.aborted) wake = new AbortController();
       const delay = now < quickUntil ? ENDING_POLL_MS : pollDelay(attempt, now - started);
-      await ports.sleep(Math.min(delay, deadline - now), wake.signal);
+      // An ending line that came while we were asking needs no sleep first.
+      if (!wake.signal.aborted) await ports.sleep(Math.min(delay, deadline - now), wake.signal);
       if (wake.signal.aborted) {
         // The log says the deployment is ending: look shortly, then often for a few seconds.
+        wake = new AbortController();
         await ports.sleep(ENDING_DELAY_MS);
         quickUntil = ports.clock() + ENDING_WINDOW_MS;
       } else {
