@@ -3,27 +3,16 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { type ActionRun, runAction } from "../support/action";
-import { DokployStandIn } from "../support/dokploy-stand-in";
-import { removeTempDirs, tempDir } from "../support/temp";
+import { useStandIn } from "../support/fixtures";
+import { tempDir } from "../support/temp";
 
 const rig = inject("rig");
 const exec = promisify(execFile);
 const API_KEY = `key-${randomBytes(12).toString("hex")}`;
 
-let standIn: DokployStandIn;
-
-beforeEach(async () => {
-  standIn = new DokployStandIn({ apiKey: API_KEY });
-  await standIn.start();
-});
-
-afterEach(async () => {
-  await standIn.stop();
-});
-
-afterAll(removeTempDirs);
+const standIn = useStandIn({ apiKey: API_KEY });
 
 /** A repository checkout: a small Dockerfile with a RUN step, unique per test. */
 async function checkout(): Promise<string> {
@@ -59,7 +48,7 @@ function repository(): string {
 
 function baseInputs(image: string, applicationId: string): Record<string, string> {
   return {
-    "dokploy-url": standIn.url,
+    "dokploy-url": standIn().url,
     "dokploy-api-key": API_KEY,
     "application-id": applicationId,
     image,
@@ -99,7 +88,7 @@ function expectNoSecrets(run: ActionRun, secrets: string[]): void {
 
 describe("the action, end to end against a real engine and registry", () => {
   it("builds, pushes <image>:<sha>, registers the registry, points the app at it and redeploys", async () => {
-    const app = standIn.addApplication();
+    const app = standIn().addApplication();
     const repo = repository();
     const image = `${rig.registryHost}/${repo}`;
     const commit = sha();
@@ -123,14 +112,14 @@ describe("the action, end to end against a real engine and registry", () => {
     expect(run.outputs.tag).toBe(commit);
     expect(run.outputs["image-ref-digest"]).toBe(`${image}@${served ?? ""}`);
     expect(run.outputs["deployment-status"]).toBe("done");
-    expect(run.outputs["deployment-id"]).toBe(standIn.deployments.get(app.applicationId)?.[0]?.deploymentId);
+    expect(run.outputs["deployment-id"]).toBe(standIn().deployments.get(app.applicationId)?.[0]?.deploymentId);
     expect(run.outputs["application-url"]).toBe(
-      `${standIn.url}/dashboard/project/${app.environment.projectId}/environment/${app.environmentId}/services/application/${app.applicationId}`,
+      `${standIn().url}/dashboard/project/${app.environment.projectId}/environment/${app.environmentId}/services/application/${app.applicationId}`,
     );
 
     // Dokploy saw: preflight, registry upsert, provider, then redeploy, in that order; the
     // snapshot of deployments is read beside saving the provider, before the redeploy.
-    const at = (procedure: string) => standIn.calls.findIndex((c) => c.procedure === procedure);
+    const at = (procedure: string) => standIn().calls.findIndex((c) => c.procedure === procedure);
     expect(at("application.one")).toBe(0);
     expect(at("registry.all")).toBeGreaterThan(at("application.one"));
     expect(at("registry.create")).toBeGreaterThan(at("registry.all"));
@@ -138,21 +127,21 @@ describe("the action, end to end against a real engine and registry", () => {
     expect(at("application.redeploy")).toBeGreaterThan(at("application.saveDockerProvider"));
     expect(at("deployment.all")).toBeGreaterThan(at("registry.create"));
     expect(at("deployment.all")).toBeLessThan(at("application.redeploy"));
-    expect(standIn.callsOf("application.saveDockerProvider")[0]?.input).toEqual({
+    expect(standIn().callsOf("application.saveDockerProvider")[0]?.input).toEqual({
       applicationId: app.applicationId,
       dockerImage: `${image}:${commit}`,
       username: rig.registryUser,
       password: rig.registryPassword,
       registryUrl: rig.registryHost,
     });
-    const redeploy = standIn.callsOf("application.redeploy")[0]?.input as Record<string, string>;
+    const redeploy = standIn().callsOf("application.redeploy")[0]?.input as Record<string, string>;
     expect(redeploy.title).toBe(`Deploy ${commit.slice(0, 7)}`);
     expect(redeploy.description).toContain(commit);
     expect(redeploy.description).toContain("https://github.com/acme/web/actions/runs/4242");
-    expect([...standIn.registries.values()].map((r) => [r.registryUrl, r.username, r.password])).toEqual([
+    expect([...standIn().registries.values()].map((r) => [r.registryUrl, r.username, r.password])).toEqual([
       [rig.registryHost, rig.registryUser, rig.registryPassword],
     ]);
-    expect(run.outputs["registry-id"]).toBe([...standIn.registries.keys()][0]);
+    expect(run.outputs["registry-id"]).toBe([...standIn().registries.keys()][0]);
 
     // The OCI labels are on the image.
     const { stdout: labels } = await exec(
@@ -178,7 +167,7 @@ describe("the action, end to end against a real engine and registry", () => {
   });
 
   it("makes no registry write when the same commit is deployed again", async () => {
-    const app = standIn.addApplication();
+    const app = standIn().addApplication();
     const image = `${rig.registryHost}/${repository()}`;
     const cwd = await checkout();
     const env = { GITHUB_SHA: sha(), DOCKER_HOST: rig.dockerHost };
@@ -186,20 +175,22 @@ describe("the action, end to end against a real engine and registry", () => {
 
     const first = await runAction({ inputs, env, cwd });
     expect(first.exitCode).toBe(0);
-    const before = standIn.calls.length;
+    const before = standIn().calls.length;
     const second = await runAction({ inputs, env, cwd });
     expect(second.exitCode).toBe(0);
 
-    const secondCalls = standIn.calls.slice(before).map((c) => c.procedure);
+    const secondCalls = standIn()
+      .calls.slice(before)
+      .map((c) => c.procedure);
     expect(secondCalls).toContain("registry.all");
     expect(secondCalls).not.toContain("registry.create");
     expect(secondCalls).not.toContain("registry.update");
     expect(second.outputs["registry-id"]).toBe(first.outputs["registry-id"]);
-    expect(standIn.registries.size).toBe(1);
+    expect(standIn().registries.size).toBe(1);
   });
 
   it("fails before any Dokploy write when the push is denied, and removes its docker config", async () => {
-    const app = standIn.addApplication();
+    const app = standIn().addApplication();
     const image = `${rig.registryHost}/${repository()}`;
     const run = await runAction({
       inputs: { ...baseInputs(image, app.applicationId), "registry-password": "wrong-password-123" },
@@ -208,14 +199,18 @@ describe("the action, end to end against a real engine and registry", () => {
     });
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toMatch(/::error::docker login to 127\.0\.0\.1:\d+ as ci/);
-    expect(standIn.writes()).toEqual([]);
-    expect(standIn.callsOf().map((c) => c.procedure)).toEqual(["application.one"]);
+    expect(standIn().writes()).toEqual([]);
+    expect(
+      standIn()
+        .callsOf()
+        .map((c) => c.procedure),
+    ).toEqual(["application.one"]);
     expect(run.leftovers).toEqual([]);
     expectNoSecrets(run, [API_KEY, "wrong-password-123"]);
   });
 
   it("fails on a build error without touching Dokploy", async () => {
-    const app = standIn.addApplication();
+    const app = standIn().addApplication();
     const cwd = await tempDir("checkout");
     await writeFile(join(cwd, "Dockerfile"), `FROM ${rig.baseImage}\nRUN exit 3\n`);
     const run = await runAction({
@@ -225,11 +220,11 @@ describe("the action, end to end against a real engine and registry", () => {
     });
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain("::error::docker build failed");
-    expect(standIn.writes()).toEqual([]);
+    expect(standIn().writes()).toEqual([]);
   });
 
   it("stops at the preflight when the key is wrong or the application does not exist", async () => {
-    const app = standIn.addApplication();
+    const app = standIn().addApplication();
     const image = `${rig.registryHost}/${repository()}`;
     const env = { GITHUB_SHA: sha(), DOCKER_HOST: rig.dockerHost };
     const badKey = await runAction({
@@ -242,12 +237,12 @@ describe("the action, end to end against a real engine and registry", () => {
     const missing = await runAction({ inputs: baseInputs(image, "no-such-app"), env });
     expect(missing.exitCode).toBe(1);
     expect(missing.stdout).toContain('Application not found (applicationId "no-such-app"; check application-id)');
-    expect(standIn.writes()).toEqual([]);
+    expect(standIn().writes()).toEqual([]);
     expect(await registryDigest(image.slice(rig.registryHost.length + 1), env.GITHUB_SHA)).toBeUndefined();
   });
 
   it("deploys an image that is already pushed with build: false, over the OpenAPI transport", async () => {
-    const app = standIn.addApplication();
+    const app = standIn().addApplication();
     const run = await runAction({
       inputs: {
         ...baseInputs("ghcr.io/acme/web", app.applicationId),
@@ -263,16 +258,16 @@ describe("the action, end to end against a real engine and registry", () => {
       env: { DOCKER_HOST: rig.dockerHost },
     });
     expect(run.exitCode).toBe(0);
-    expect(standIn.calls.every((c) => c.transport === "openapi")).toBe(true);
-    expect(standIn.callsOf("application.saveDockerProvider")[0]?.input).toEqual({
+    expect(standIn().calls.every((c) => c.transport === "openapi")).toBe(true);
+    expect(standIn().callsOf("application.saveDockerProvider")[0]?.input).toEqual({
       applicationId: app.applicationId,
       dockerImage: "ghcr.io/acme/web:v1.2.3",
       username: null,
       password: null,
       registryUrl: null,
     });
-    expect(standIn.callsOf("application.deploy")).toHaveLength(1);
-    expect(standIn.callsOf("application.redeploy")).toHaveLength(0);
+    expect(standIn().callsOf("application.deploy")).toHaveLength(1);
+    expect(standIn().callsOf("application.redeploy")).toHaveLength(0);
     expect(run.outputs.digest).toBe("");
   });
 });

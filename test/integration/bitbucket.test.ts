@@ -7,33 +7,22 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
-import { DokployStandIn } from "../support/dokploy-stand-in";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { useStandIn } from "../support/fixtures";
 import { rigRegistry } from "../support/global-setup";
 import { registryDigest } from "../support/rig";
 import { buildRunnerImage } from "../support/runner-image";
-import { removeTempDirs, tempDir } from "../support/temp";
+import { tempDir } from "../support/temp";
 
 const rig = inject("rig");
 const API_KEY = `MARKER-BB-${randomBytes(10).toString("hex")}`;
+const standIn = useStandIn({ apiKey: API_KEY });
 const registry = rigRegistry(rig);
 let image: string;
-let standIn: DokployStandIn;
 
 beforeAll(async () => {
   image = await buildRunnerImage(rig.dockerHost);
 }, 300_000);
-
-beforeEach(async () => {
-  standIn = new DokployStandIn({ apiKey: API_KEY });
-  await standIn.start();
-});
-
-afterEach(async () => {
-  await standIn.stop();
-});
-
-afterAll(removeTempDirs);
 
 interface PipeRun {
   exitCode: number;
@@ -92,12 +81,12 @@ async function clone(): Promise<string> {
 
 describe("the Bitbucket pipe", () => {
   it("pushes <image>:<commit>, saves the provider, redeploys, follows it and prints ✔", async () => {
-    const app = standIn.addApplication();
+    const app = standIn().addApplication();
     const commit = randomBytes(20).toString("hex");
     const repo = `demo/pipe-${randomBytes(3).toString("hex")}`;
     const run = await runPipe(
       {
-        DOKPLOY_URL: standIn.url,
+        DOKPLOY_URL: standIn().url,
         DOKPLOY_API_KEY: API_KEY,
         APPLICATION_ID: app.applicationId,
         IMAGE: `${rig.registryHost}/${repo}`,
@@ -114,25 +103,25 @@ describe("the Bitbucket pipe", () => {
     expect(run.output).toContain(`digest=${digest ?? ""}`);
     expect(run.output).toMatch(/✔ Deployed .* \(deployment done\)/);
     expect(run.output).not.toContain("::");
-    expect(standIn.callsOf("application.saveDockerProvider")[0]?.input).toEqual({
+    expect(standIn().callsOf("application.saveDockerProvider")[0]?.input).toEqual({
       applicationId: app.applicationId,
       dockerImage: `${rig.registryHost}/${repo}:${commit}`,
       username: rig.registryUser,
       password: rig.registryPassword,
       registryUrl: rig.registryHost,
     });
-    const redeploy = standIn.callsOf("application.redeploy")[0]?.input as Record<string, string>;
+    const redeploy = standIn().callsOf("application.redeploy")[0]?.input as Record<string, string>;
     expect(redeploy.title).toBe(`Deploy ${commit.slice(0, 7)}`);
     expect(redeploy.description).toContain("https://bitbucket.org/acme/web/pipelines/results/17");
-    expect(standIn.deployments.get(app.applicationId)?.[0]?.status).toBe("done");
+    expect(standIn().deployments.get(app.applicationId)?.[0]?.status).toBe("done");
     for (const secret of [API_KEY, rig.registryPassword]) expect(run.output).not.toContain(secret);
   });
 
   it("exits 1 with a ✖ line when Dokploy refuses the key", async () => {
-    const app = standIn.addApplication();
+    const app = standIn().addApplication();
     const run = await runPipe(
       {
-        DOKPLOY_URL: standIn.url,
+        DOKPLOY_URL: standIn().url,
         DOKPLOY_API_KEY: "MARKER-BB-not-the-key",
         APPLICATION_ID: app.applicationId,
         IMAGE: `${rig.registryHost}/demo/pipe-fail`,
@@ -156,6 +145,6 @@ describe("the Bitbucket pipe", () => {
     );
     expect(run.exitCode).toBe(2);
     expect(run.output).toContain('✖ DOKPLOY_URL: "dokploy.example.com" is not a URL');
-    expect(standIn.calls).toEqual([]);
+    expect(standIn().calls).toEqual([]);
   });
 });

@@ -6,28 +6,18 @@
 import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { type ActionRun, runAction } from "../support/action";
-import { type ApplicationRow, DokployStandIn } from "../support/dokploy-stand-in";
-import { removeTempDirs, tempDir } from "../support/temp";
+import type { ApplicationRow } from "../support/dokploy-stand-in";
+import { useStandIn } from "../support/fixtures";
+import { tempDir } from "../support/temp";
 
 const rig = inject("rig");
 const API_KEY = `MARKER-API-${randomBytes(10).toString("hex")}`;
 const PULL_PASSWORD = `MARKER-PULL-${randomBytes(10).toString("hex")}`;
 const SECRETS = [API_KEY, PULL_PASSWORD, rig.registryPassword];
 
-let standIn: DokployStandIn;
-
-beforeEach(async () => {
-  standIn = new DokployStandIn({ apiKey: API_KEY });
-  await standIn.start();
-});
-
-afterEach(async () => {
-  await standIn.stop();
-});
-
-afterAll(removeTempDirs);
+const standIn = useStandIn({ apiKey: API_KEY });
 
 interface Scenario {
   readonly name: string;
@@ -71,46 +61,54 @@ const TRPC_ZOD_400 = JSON.stringify({
 });
 
 function procedures(): string[] {
-  return standIn.calls.map((c) => c.procedure);
+  return standIn().calls.map((c) => c.procedure);
 }
 
 function deploymentsOf(app: ApplicationRow) {
-  return standIn.deployments.get(app.applicationId) ?? [];
+  return standIn().deployments.get(app.applicationId) ?? [];
 }
 
 const scenarios: Scenario[] = [
   {
     name: "502 twice, then OK: retried, one deployment",
     setup: () => {
-      standIn.inject({ procedure: "application.one", status: 502, times: 2 });
+      standIn().inject({ procedure: "application.one", status: 502, times: 2 });
     },
     exitCode: 0,
     message: /application\.one \(HTTP 502\).*retrying in/,
     check: (app) => {
-      expect(standIn.callsOf("application.one").map((c) => c.status)).toEqual([502, 502, 200]);
+      expect(
+        standIn()
+          .callsOf("application.one")
+          .map((c) => c.status),
+      ).toEqual([502, 502, 200]);
       expect(deploymentsOf(app)).toHaveLength(1);
     },
   },
   {
     name: "429 on deployment.all, then OK",
     setup: () => {
-      standIn.inject({ procedure: "deployment.all", status: 429, times: 1 });
+      standIn().inject({ procedure: "deployment.all", status: 429, times: 1 });
     },
     exitCode: 0,
     check: (app) => {
-      expect(standIn.callsOf("deployment.all")[0]?.status).toBe(429);
+      expect(standIn().callsOf("deployment.all")[0]?.status).toBe(429);
       expect(deploymentsOf(app)).toHaveLength(1);
     },
   },
   {
     name: "connection reset on saveDockerProvider: retried",
     setup: () => {
-      standIn.inject({ procedure: "application.saveDockerProvider", reset: true, times: 1 });
+      standIn().inject({ procedure: "application.saveDockerProvider", reset: true, times: 1 });
     },
     exitCode: 0,
     check: (app) => {
-      expect(standIn.callsOf("application.saveDockerProvider").map((c) => c.status)).toEqual([0, 200]);
-      expect(standIn.callsOf("application.redeploy")).toHaveLength(1);
+      expect(
+        standIn()
+          .callsOf("application.saveDockerProvider")
+          .map((c) => c.status),
+      ).toEqual([0, 200]);
+      expect(standIn().callsOf("application.redeploy")).toHaveLength(1);
       expect(deploymentsOf(app)).toHaveLength(1);
     },
   },
@@ -118,7 +116,7 @@ const scenarios: Scenario[] = [
     name: "slow answer past request-timeout: retried",
     inputs: { "request-timeout": "1" },
     setup: () => {
-      standIn.inject({ procedure: "deployment.all", delayMs: 2500, times: 1 });
+      standIn().inject({ procedure: "deployment.all", delayMs: 2500, times: 1 });
     },
     exitCode: 0,
     message: /deployment\.all\): no answer within 1 s; retrying/,
@@ -129,23 +127,27 @@ const scenarios: Scenario[] = [
   {
     name: "ambiguous failure on redeploy (done, then the connection dropped): exactly one deployment",
     setup: () => {
-      standIn.inject({ procedure: "application.redeploy", resetAfter: true, times: 1 });
+      standIn().inject({ procedure: "application.redeploy", resetAfter: true, times: 1 });
     },
     exitCode: 0,
     message: /may have reached Dokploy[\s\S]*Dokploy did start it/,
     check: (app) => {
-      expect(standIn.callsOf("application.redeploy")).toHaveLength(1);
+      expect(standIn().callsOf("application.redeploy")).toHaveLength(1);
       expect(deploymentsOf(app)).toHaveLength(1);
     },
   },
   {
     name: "redeploy refused before it was processed (429): sent again, one deployment",
     setup: () => {
-      standIn.inject({ procedure: "application.redeploy", status: 429, times: 1 });
+      standIn().inject({ procedure: "application.redeploy", status: 429, times: 1 });
     },
     exitCode: 0,
     check: (app) => {
-      expect(standIn.callsOf("application.redeploy").map((c) => c.status)).toEqual([429, 200]);
+      expect(
+        standIn()
+          .callsOf("application.redeploy")
+          .map((c) => c.status),
+      ).toEqual([429, 200]);
       expect(deploymentsOf(app)).toHaveLength(1);
     },
   },
@@ -170,14 +172,14 @@ const scenarios: Scenario[] = [
   {
     name: "400 with zod issues on saveDockerProvider: shown by field, no redeploy",
     setup: () => {
-      standIn.inject({ procedure: "application.saveDockerProvider", status: 400, body: TRPC_ZOD_400, times: 1 });
+      standIn().inject({ procedure: "application.saveDockerProvider", status: 400, body: TRPC_ZOD_400, times: 1 });
     },
     exitCode: 1,
     message:
       /application\.saveDockerProvider \(HTTP 400\): the server rejected the input: registryUrl: Invalid input: expected nonoptional/,
     check: () => {
-      expect(standIn.callsOf("application.saveDockerProvider")).toHaveLength(1);
-      expect(standIn.callsOf("application.redeploy")).toEqual([]);
+      expect(standIn().callsOf("application.saveDockerProvider")).toHaveLength(1);
+      expect(standIn().callsOf("application.redeploy")).toEqual([]);
     },
   },
   {
@@ -186,7 +188,7 @@ const scenarios: Scenario[] = [
     exitCode: 1,
     message: /docker login to 127\.0\.0\.1:\d+ as ci \(check registry-username and registry-password\) failed/,
     check: () => {
-      expect(standIn.writes()).toEqual([]);
+      expect(standIn().writes()).toEqual([]);
       expect(procedures()).toEqual(["application.one"]);
     },
   },
@@ -196,13 +198,13 @@ const scenarios: Scenario[] = [
     exitCode: 1,
     message: /docker build failed: `docker build .*` exited with code 7%0A[\s\S]*returned a non-zero code: 7/,
     check: () => {
-      expect(standIn.writes()).toEqual([]);
+      expect(standIn().writes()).toEqual([]);
     },
   },
   {
     name: "deployment ends in error: the log tail is in the message",
     setup: (app) => {
-      standIn.scriptDeployments(app.applicationId, {
+      standIn().scriptDeployments(app.applicationId, {
         outcome: "error",
         durationMs: 300,
         log: [
@@ -224,7 +226,7 @@ const scenarios: Scenario[] = [
   {
     name: "deployment fails before the first look: its log is still read for the message",
     setup: (app) => {
-      standIn.scriptDeployments(app.applicationId, {
+      standIn().scriptDeployments(app.applicationId, {
         outcome: "error",
         startDelayMs: 5,
         durationMs: 0,
@@ -245,7 +247,7 @@ const scenarios: Scenario[] = [
   {
     name: "deployment cancelled",
     setup: (app) => {
-      standIn.scriptDeployments(app.applicationId, { outcome: "cancelled", durationMs: 200 });
+      standIn().scriptDeployments(app.applicationId, { outcome: "cancelled", durationMs: 200 });
     },
     exitCode: 1,
     message: /ended with status "cancelled"/,
@@ -257,7 +259,7 @@ const scenarios: Scenario[] = [
     name: "wait timeout: says it may still finish and where to look",
     inputs: { "wait-timeout": "2" },
     setup: (app) => {
-      standIn.scriptDeployments(app.applicationId, { durationMs: 8000 });
+      standIn().scriptDeployments(app.applicationId, { durationMs: 8000 });
     },
     exitCode: 1,
     message:
@@ -270,7 +272,7 @@ const scenarios: Scenario[] = [
   {
     name: "another run's deployment appears first and fails: we follow ours",
     setup: (app) => {
-      standIn.scriptDeployments(app.applicationId, {
+      standIn().scriptDeployments(app.applicationId, {
         othersFirst: { title: "Deploy 1111111", script: { outcome: "error", durationMs: 300 } },
         durationMs: 200,
       });
@@ -297,13 +299,15 @@ const scenarios: Scenario[] = [
     },
     inputs: { "rollback-on-failure": "true" },
     setup: (app) => {
-      standIn.scriptDeployments(app.applicationId, { outcome: "error", durationMs: 200 }, { durationMs: 200 });
+      standIn().scriptDeployments(app.applicationId, { outcome: "error", durationMs: 200 }, { durationMs: 200 });
     },
     exitCode: 1,
     message:
       /ended with status "error".*%0ARolled back to 127\.0\.0\.1:5000\/demo\/app:previous \(deployment \S+ is done\)/,
     check: (app) => {
-      const saves = standIn.callsOf("application.saveDockerProvider").map((c) => c.input as Record<string, unknown>);
+      const saves = standIn()
+        .callsOf("application.saveDockerProvider")
+        .map((c) => c.input as Record<string, unknown>);
       expect(saves).toHaveLength(2);
       expect(saves[1]).toEqual({
         applicationId: app.applicationId,
@@ -312,7 +316,7 @@ const scenarios: Scenario[] = [
         password: PULL_PASSWORD,
         registryUrl: "127.0.0.1:5000",
       });
-      expect(standIn.callsOf("application.redeploy")).toHaveLength(2);
+      expect(standIn().callsOf("application.redeploy")).toHaveLength(2);
       expect(deploymentsOf(app).map((r) => [r.title, r.status])).toEqual([
         ["Rollback to 127.0.0.1:5000/demo/app:previous", "done"],
         [expect.stringMatching(/^Deploy /), "error"],
@@ -323,7 +327,7 @@ const scenarios: Scenario[] = [
   {
     name: "live log socket dropped: falls back to polling and succeeds",
     setup: (app) => {
-      standIn.scriptDeployments(app.applicationId, {
+      standIn().scriptDeployments(app.applicationId, {
         dropLogSocket: true,
         durationMs: 600,
         log: ["Initializing deployment", "second line", "third line"],
@@ -333,7 +337,7 @@ const scenarios: Scenario[] = [
     message: /│ Initializing deployment[\s\S]*Live log unavailable \(.*\); following the deployment by polling/,
     check: (app, run) => {
       expect(run.outputs["deployment-status"]).toBe("done");
-      expect(standIn.logConnections).toHaveLength(1);
+      expect(standIn().logConnections).toHaveLength(1);
       expect(deploymentsOf(app)[0]?.status).toBe("done");
     },
   },
@@ -343,14 +347,14 @@ const scenarios: Scenario[] = [
     exitCode: 1,
     message: /Could not reach Dokploy at http:\/\/127\.0\.0\.1:9 \(application\.one\): ECONNREFUSED/,
     check: () => {
-      expect(standIn.calls).toEqual([]);
+      expect(standIn().calls).toEqual([]);
     },
   },
 ];
 
 describe("fault matrix", () => {
   it.each(scenarios.map((s) => [s.name, s] as const))("%s", async (_name, scenario) => {
-    const app = standIn.addApplication(scenario.app);
+    const app = standIn().addApplication(scenario.app);
     scenario.setup?.(app);
     const repo = `demo/faults-${randomBytes(4).toString("hex")}`;
     const cwd = await tempDir("checkout");
@@ -360,7 +364,7 @@ describe("fault matrix", () => {
     );
     const run = await runAction({
       inputs: {
-        "dokploy-url": standIn.url,
+        "dokploy-url": standIn().url,
         "dokploy-api-key": API_KEY,
         "application-id": app.applicationId,
         image: `${rig.registryHost}/${repo}`,

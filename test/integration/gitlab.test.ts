@@ -11,29 +11,18 @@ import { randomBytes } from "node:crypto";
 import { chmod, copyFile, mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from "vitest";
-import { DokployStandIn } from "../support/dokploy-stand-in";
+import { describe, expect, inject, it } from "vitest";
+import { useStandIn } from "../support/fixtures";
 import { rigRegistry } from "../support/global-setup";
 import { registryDigest } from "../support/rig";
 import { NODE24, ROOT, TOOLS } from "../support/runner-image";
-import { removeTempDirs, tempDir } from "../support/temp";
+import { tempDir } from "../support/temp";
 
 const git = promisify(execFile);
 const rig = inject("rig");
 const API_KEY = `MARKER-GL-${randomBytes(10).toString("hex")}`;
 const registry = rigRegistry(rig);
-let standIn: DokployStandIn;
-
-beforeEach(async () => {
-  standIn = new DokployStandIn({ apiKey: API_KEY });
-  await standIn.start();
-});
-
-afterEach(async () => {
-  await standIn.stop();
-});
-
-afterAll(removeTempDirs);
+const standIn = useStandIn({ apiKey: API_KEY });
 
 /** A consumer project: git repo with an origin remote, a Dockerfile, the component, a pipeline. */
 async function consumer(inputs: Record<string, string>): Promise<{ dir: string; sha: string }> {
@@ -110,10 +99,10 @@ async function findFile(dir: string, name: string): Promise<string | undefined> 
 
 describe("the GitLab component in a GitLab pipeline emulator", () => {
   it("deploys with GitLab's registry defaults: pushes <image>:<sha>, saves the provider, redeploys, follows it", async () => {
-    const app = standIn.addApplication();
+    const app = standIn().addApplication();
     const repo = `acme/web-${randomBytes(3).toString("hex")}`;
     const { dir, sha } = await consumer({
-      "dokploy-url": standIn.url,
+      "dokploy-url": standIn().url,
       "application-id": app.applicationId,
       network: "host",
     });
@@ -128,18 +117,18 @@ describe("the GitLab component in a GitLab pipeline emulator", () => {
     expect(run.exitCode, run.output).toBe(0);
     const digest = await registryDigest(registry, repo, sha);
     expect(digest).toMatch(/^sha256:/);
-    expect(standIn.callsOf("application.saveDockerProvider")[0]?.input).toEqual({
+    expect(standIn().callsOf("application.saveDockerProvider")[0]?.input).toEqual({
       applicationId: app.applicationId,
       dockerImage: `${rig.registryHost}/${repo}:${sha}`,
       username: rig.registryUser,
       password: rig.registryPassword,
       registryUrl: rig.registryHost,
     });
-    const redeploy = standIn.callsOf("application.redeploy")[0]?.input as Record<string, string>;
+    const redeploy = standIn().callsOf("application.redeploy")[0]?.input as Record<string, string>;
     expect(redeploy.title).toBe(`Deploy ${sha.slice(0, 7)}`);
     // The emulator's CI_COMMIT_MESSAGE is a fixed "Commit Title\nMore commit text".
     expect(redeploy.description).toContain(`Commit ${sha}: Commit Title`);
-    expect(standIn.deployments.get(app.applicationId)?.[0]?.status).toBe("done");
+    expect(standIn().deployments.get(app.applicationId)?.[0]?.status).toBe("done");
     // GitLab's collapsible sections (the emulator renders them), not the plain ▶ headers.
     expect(run.output).toContain("dokploy_deploy_1_build_and_push");
     expect(run.output).not.toContain("▶");
@@ -153,10 +142,10 @@ describe("the GitLab component in a GitLab pipeline emulator", () => {
   });
 
   it("fails the job with exit 1 when the deployment ends in error", async () => {
-    const app = standIn.addApplication();
-    standIn.scriptDeployments(app.applicationId, { outcome: "error", durationMs: 200 });
+    const app = standIn().addApplication();
+    standIn().scriptDeployments(app.applicationId, { outcome: "error", durationMs: 200 });
     const { dir } = await consumer({
-      "dokploy-url": standIn.url,
+      "dokploy-url": standIn().url,
       "application-id": app.applicationId,
       network: "host",
     });

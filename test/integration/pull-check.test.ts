@@ -9,17 +9,17 @@ import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { runAction } from "../support/action";
-import { DokployStandIn } from "../support/dokploy-stand-in";
-import { removeTempDirs, tempDir } from "../support/temp";
+import { useStandIn } from "../support/fixtures";
+import { tempDir } from "../support/temp";
 import { TOKEN_USERS, type TokenRegistry, startTokenRegistry } from "../support/token-registry";
 
 const rig = inject("rig");
 const run = promisify(execFile);
 const API_KEY = `MARKER-PULL-${randomBytes(8).toString("hex")}`;
+const standIn = useStandIn({ apiKey: API_KEY });
 let tokenRegistry: TokenRegistry;
-let standIn: DokployStandIn;
 const TAG = "v1";
 
 /** Pushes a small image to `ref` with the docker CLI, logged in as `user`. */
@@ -51,23 +51,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await tokenRegistry.stop();
-  await removeTempDirs();
-});
-
-beforeEach(async () => {
-  standIn = new DokployStandIn({ apiKey: API_KEY });
-  await standIn.start();
-});
-
-afterEach(async () => {
-  await standIn.stop();
 });
 
 async function deployPrebuilt(image: string, tag: string, pull: { username: string; password: string }) {
-  const app = standIn.addApplication();
+  const app = standIn().addApplication();
   const result = await runAction({
     inputs: {
-      "dokploy-url": standIn.url,
+      "dokploy-url": standIn().url,
       "dokploy-api-key": API_KEY,
       "application-id": app.applicationId,
       image,
@@ -91,7 +81,7 @@ describe("the pull check against a token-mode registry (Bearer)", () => {
     expect(result.exitCode, result.stdout).toBe(0);
     expect(result.outputs.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
     expect(result.stdout).toContain(`is served as ${result.outputs.digest ?? ""}`);
-    expect(standIn.callsOf("application.saveDockerProvider")[0]?.input).toMatchObject({
+    expect(standIn().callsOf("application.saveDockerProvider")[0]?.input).toMatchObject({
       applicationId: app.applicationId,
       dockerImage: `${tokenRegistry.host}/acme/web:${TAG}`,
       username: "reader",
@@ -125,8 +115,12 @@ describe("the pull check against a token-mode registry (Bearer)", () => {
     const { result } = await deployPrebuilt(`${tokenRegistry.host}/${repo}`, tag, pull);
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toMatch(message);
-    expect(standIn.writes()).toEqual([]);
-    expect(standIn.callsOf().map((c) => c.procedure)).toEqual(["application.one"]);
+    expect(standIn().writes()).toEqual([]);
+    expect(
+      standIn()
+        .callsOf()
+        .map((c) => c.procedure),
+    ).toEqual(["application.one"]);
     expect(result.stdout).not.toContain(pull.password);
   });
 });
@@ -154,7 +148,7 @@ describe("the pull check against an htpasswd registry (Basic)", () => {
     });
     expect(missing.result.exitCode).toBe(1);
     expect(missing.result.stdout).toMatch(/has no such tag/);
-    expect(standIn.writes()).toEqual([]);
+    expect(standIn().writes()).toEqual([]);
   });
 
   it("pins the digest with pin-digest", async () => {
@@ -165,7 +159,7 @@ describe("the pull check against an htpasswd registry (Basic)", () => {
     expect(result.exitCode).toBe(0);
     const pinned = await runAction({
       inputs: {
-        "dokploy-url": standIn.url,
+        "dokploy-url": standIn().url,
         "dokploy-api-key": API_KEY,
         "application-id": app.applicationId,
         image: `${rig.registryHost}/acme/prebuilt`,
@@ -178,7 +172,7 @@ describe("the pull check against an htpasswd registry (Basic)", () => {
       env: { DOCKER_HOST: rig.dockerHost },
     });
     expect(pinned.exitCode, pinned.stdout).toBe(0);
-    expect(standIn.callsOf("application.saveDockerProvider").at(-1)?.input).toMatchObject({
+    expect(standIn().callsOf("application.saveDockerProvider").at(-1)?.input).toMatchObject({
       dockerImage: `${rig.registryHost}/acme/prebuilt:${TAG}@${result.outputs.digest ?? ""}`,
     });
   });

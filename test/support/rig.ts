@@ -165,12 +165,18 @@ export interface Registry extends Service {
   readonly authorization: string;
 }
 
-/** Starts Debian's docker-registry with htpasswd auth on 127.0.0.1. */
-export async function startRegistry(username = "ci", password = `pw-${String(Date.now())}`): Promise<Registry> {
-  const root = await mkdtemp("/tmp/reg-");
+export interface Distribution extends Service {
+  /** host:port on loopback. */
+  readonly host: string;
+}
+
+/**
+ * Starts Debian's docker-registry (Distribution) on 127.0.0.1 with storage in `root` and the
+ * given `auth:` section (YAML lines, indented under it); ready when /v2/ asks for auth.
+ * Its stop() also removes `root`.
+ */
+export async function startDistribution(root: string, auth: readonly string[]): Promise<Distribution> {
   const port = await freePort();
-  const htpasswd = (await run("htpasswd", ["-Bbn", username, password])).stdout;
-  await writeFile(join(root, "htpasswd"), htpasswd);
   await writeFile(
     join(root, "config.yml"),
     [
@@ -185,9 +191,7 @@ export async function startRegistry(username = "ci", password = `pw-${String(Dat
       "http:",
       `  addr: 127.0.0.1:${String(port)}`,
       "auth:",
-      "  htpasswd:",
-      "    realm: test-registry",
-      `    path: ${join(root, "htpasswd")}`,
+      ...auth.map((line) => `  ${line}`),
       "",
     ].join("\n"),
   );
@@ -203,13 +207,28 @@ export async function startRegistry(username = "ci", password = `pw-${String(Dat
   return {
     pid: child.pid ?? 0,
     host,
-    username,
-    password,
-    authorization: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`,
     stop: async () => {
       await stopChild(child);
       await rm(root, { recursive: true, force: true }).catch(() => undefined);
     },
+  };
+}
+
+/** Starts Debian's docker-registry with htpasswd auth on 127.0.0.1. */
+export async function startRegistry(username = "ci", password = `pw-${String(Date.now())}`): Promise<Registry> {
+  const root = await mkdtemp("/tmp/reg-");
+  const htpasswd = (await run("htpasswd", ["-Bbn", username, password])).stdout;
+  await writeFile(join(root, "htpasswd"), htpasswd);
+  const registry = await startDistribution(root, [
+    "htpasswd:",
+    "  realm: test-registry",
+    `  path: ${join(root, "htpasswd")}`,
+  ]);
+  return {
+    ...registry,
+    username,
+    password,
+    authorization: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`,
   };
 }
 

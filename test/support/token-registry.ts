@@ -3,15 +3,14 @@
  * loopback that signs JWTs (RS256, x5c) with a key and certificate made for the run.
  * Users: ci may push and pull; reader may pull; noscope gets tokens without any access.
  */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile } from "node:child_process";
 import { createSign, randomBytes } from "node:crypto";
-import { closeSync, openSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { freePort } from "./rig";
+import { type Distribution, startDistribution } from "./rig";
 
 const run = promisify(execFile);
 
@@ -89,54 +88,24 @@ export async function startTokenRegistry(): Promise<TokenRegistry> {
   await new Promise<void>((resolve) => tokenServer.listen(0, "127.0.0.1", resolve));
   const realm = `http://127.0.0.1:${String((tokenServer.address() as AddressInfo).port)}/token`;
 
-  const port = await freePort();
-  await writeFile(
-    join(root, "config.yml"),
-    [
-      "version: 0.1",
-      "log:",
-      "  level: warn",
-      "storage:",
-      "  filesystem:",
-      `    rootdirectory: ${join(root, "data")}`,
-      "http:",
-      `  addr: 127.0.0.1:${String(port)}`,
-      "auth:",
-      "  token:",
-      `    realm: ${realm}`,
-      `    service: ${service}`,
-      `    issuer: ${issuer}`,
-      `    rootcertbundle: ${join(root, "cert.pem")}`,
-      "",
-    ].join("\n"),
-  );
-  const fd = openSync(join(root, "registry.log"), "a");
-  const child: ChildProcess = spawn("docker-registry", ["serve", join(root, "config.yml")], {
-    stdio: ["ignore", fd, fd],
-  });
-  closeSync(fd);
-  const host = `127.0.0.1:${String(port)}`;
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGTERM");
-      await exited;
-    }
+  let registry: Distribution;
+  try {
+    registry = await startDistribution(root, [
+      "token:",
+      `  realm: ${realm}`,
+      `  service: ${service}`,
+      `  issuer: ${issuer}`,
+      `  rootcertbundle: ${join(root, "cert.pem")}`,
+    ]);
+  } catch (error) {
     await new Promise((resolve) => tokenServer.close(resolve));
     await rm(root, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const status = await fetch(`http://${host}/v2/`).then(
-      (r) => r.status,
-      () => 0,
-    );
-    if (status === 401) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`token-mode registry did not start (log: ${join(root, "registry.log")})`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
+    throw error;
   }
+  const { host } = registry;
+  const stop = async () => {
+    await registry.stop();
+    await new Promise((resolve) => tokenServer.close(resolve));
+  };
   return { host, stop };
 }
