@@ -319,4 +319,18 @@ describe("run", () => {
     expect(plan).toContain("save the previous image back and redeploy it");
     expect(standIn.calls).toEqual([]);
   });
+
+  it("warns that the key travels in clear text to a non-loopback http:// Dokploy, and not to loopback", async () => {
+    const app = standIn.addApplication();
+    await run(
+      config(app.applicationId, { "dokploy-url": "http://dokploy.example.com", "dry-run": "true" }),
+      ports(fakeDocker()),
+    );
+    expect(logger.text()).toContain(
+      "warn: dokploy-url uses http://: the API key travels in clear text to dokploy.example.com",
+    );
+    const quiet = new MemoryLogger();
+    await run(config(app.applicationId, { "dry-run": "true" }), { ...ports(fakeDocker()), logger: quiet });
+    expect(quiet.text()).not.toContain("clear text");
+  });
 });
