@@ -11766,15 +11766,8 @@ async function steps(config, ports, redactor, result) {
         }
         return previousProvider(app);
     }, false).then(settle?.resolve, settle?.reject);
-    try {
-        await building;
-    }
-    catch (error) {
-        // A build stopped because the preflight failed reports the preflight's error.
-        if (stop.signal.aborted)
-            await preflight;
-        throw error;
-    }
+    // A build stopped by a failed preflight already rejects with the preflight's error.
+    await building;
     const previous = await preflight;
     if (config.verifyPull) {
         await timed(result, ports, "Check that Dokploy can pull the image", async () => {

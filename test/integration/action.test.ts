@@ -6,6 +6,8 @@ import { promisify } from "node:util";
 import { describe, expect, inject, it } from "vitest";
 import { type ActionRun, runAction } from "../support/action";
 import { useStandIn } from "../support/fixtures";
+import { rigRegistry } from "../support/global-setup";
+import { registryDigest as servedDigest } from "../support/rig";
 import { tempDir } from "../support/temp";
 
 const rig = inject("rig");
@@ -58,18 +60,11 @@ function baseInputs(image: string, applicationId: string): Record<string, string
   };
 }
 
-async function registryDigest(repo: string, tag: string): Promise<string | undefined> {
-  const auth = `Basic ${Buffer.from(`${rig.registryUser}:${rig.registryPassword}`).toString("base64")}`;
-  const res = await fetch(`http://${rig.registryHost}/v2/${repo}/manifests/${tag}`, {
-    method: "HEAD",
-    headers: {
-      authorization: auth,
-      accept:
-        "application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json",
-    },
-  });
-  if (res.status === 404) return undefined;
-  return res.headers.get("docker-content-digest") ?? undefined;
+const registry = rigRegistry(rig);
+
+/** The digest the test registry serves for repo:tag, or undefined when there is none. */
+function registryDigest(repo: string, tag: string): Promise<string | undefined> {
+  return servedDigest(registry, repo, tag);
 }
 
 function expectNoSecrets(run: ActionRun, secrets: string[]): void {

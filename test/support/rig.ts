@@ -9,6 +9,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { MANIFEST_MEDIA_TYPES } from "../../src/core/registry-check";
 
 const run = promisify(execFile);
 
@@ -232,12 +233,8 @@ export async function startRegistry(username = "ci", password = `pw-${String(Dat
   };
 }
 
-export const MANIFEST_TYPES = [
-  "application/vnd.oci.image.index.v1+json",
-  "application/vnd.oci.image.manifest.v1+json",
-  "application/vnd.docker.distribution.manifest.list.v2+json",
-  "application/vnd.docker.distribution.manifest.v2+json",
-].join(", ");
+/** Accept header for a manifest or an index, as the pull check sends it. */
+const MANIFEST_TYPES = MANIFEST_MEDIA_TYPES.join(", ");
 
 /** The digest the registry serves for repository:tag, or undefined when there is none. */
 export async function registryDigest(registry: Registry, repository: string, tag: string): Promise<string | undefined> {
