@@ -11766,8 +11766,16 @@ async function steps(config, ports, redactor, result) {
         }
         return previousProvider(app);
     }, false).then(settle?.resolve, settle?.reject);
-    // A build stopped by a failed preflight already rejects with the preflight's error.
-    await building;
+    try {
+        await building;
+    }
+    catch (error) {
+        // The preflight failed too (the build may have failed first, on its own): its error is
+        // the one that says what to fix first.
+        if (stop.signal.aborted)
+            await preflight;
+        throw error;
+    }
     const previous = await preflight;
     if (config.verifyPull) {
         await timed(result, ports, "Check that Dokploy can pull the image", async () => {

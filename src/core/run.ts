@@ -387,8 +387,14 @@ async function steps(config: Config, ports: Ports, redactor: Redactor, result: R
     false,
   ).then(settle?.resolve, settle?.reject);
 
-  // A build stopped by a failed preflight already rejects with the preflight's error.
-  await building;
+  try {
+    await building;
+  } catch (error) {
+    // The preflight failed too (the build may have failed first, on its own): its error is
+    // the one that says what to fix first.
+    if (stop.signal.aborted) await preflight;
+    throw error;
+  }
   const previous = await preflight;
 
   if (config.verifyPull) {
