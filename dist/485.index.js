@@ -216,7 +216,9 @@ class DokployClient {
                 dispatcher,
                 headersTimeout: timeoutMs,
                 bodyTimeout: timeoutMs,
-                signal: AbortSignal.timeout(timeoutMs),
+                signal: this.options.signal
+                    ? AbortSignal.any([this.options.signal, AbortSignal.timeout(timeoutMs)])
+                    : AbortSignal.timeout(timeoutMs),
             });
             status = response.statusCode;
             text = await response.body.text();
@@ -258,6 +260,53 @@ function liveLogUrl(baseUrl, logPath, serverId) {
         url.searchParams.set("serverId", serverId);
     return url.toString();
 }
+/** Splits chunks into lines, prints each, and keeps the last ones for the failure message. */
+class LogLines {
+    keep;
+    print;
+    kept = [];
+    partial = "";
+    constructor(keep, print) {
+        this.keep = keep;
+        this.print = print;
+    }
+    /** Adds a chunk; returns the whole lines it completed. */
+    add(text) {
+        const parts = (this.partial + text).split("\n");
+        this.partial = parts.pop() ?? "";
+        parts.forEach((line) => {
+            this.emit(line);
+        });
+        return parts;
+    }
+    /** Prints what is left of an unfinished line. */
+    flush() {
+        if (this.partial)
+            this.emit(this.partial);
+        this.partial = "";
+    }
+    tail() {
+        return [...this.kept];
+    }
+    emit(line) {
+        this.kept.push(this.print(line.replace(/\r$/, "")));
+        if (this.kept.length > this.keep)
+            this.kept.shift();
+    }
+}
+/** Resolves when `promise` settles or after `ms`, whichever comes first. */
+async function settledOrAfter(promise, ms) {
+    let timer;
+    await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
+}
+/** Why the socket closed, in words a user can act on. */
+function closeReason(code) {
+    if (code === 1005 || code === 1006) {
+        return `the socket closed at once (code ${String(code)}): Dokploy did not accept the API key for it or a proxy does not pass WebSockets`;
+    }
+    return code === 4000 ? "Dokploy refused the log path (code 4000)" : `closed with code ${String(code)}`;
+}
 /**
  * Streams a deployment's log into the CI log through Dokploy's WebSocket. The socket never
  * closes by itself, so the caller closes it once the deployment row is final. If it fails or
@@ -265,31 +314,24 @@ function liveLogUrl(baseUrl, logPath, serverId) {
  */
 function streamDeploymentLog(options) {
     const { logger, redactor } = options;
-    const keep = options.tailLines ?? 30;
-    const lines = [];
-    let partial = "";
+    const lines = new LogLines(options.tailLines ?? 30, (line) => {
+        const clean = redactor.redact(line);
+        logger.info(`│ ${clean}`);
+        return clean;
+    });
     let closedByUs = false;
     let open = true;
     let arrived = () => undefined;
     const firstData = new Promise((resolve) => {
         arrived = resolve;
     });
-    const emit = (line) => {
-        const clean = redactor.redact(line.replace(/\r$/, ""));
-        logger.info(`│ ${clean}`);
-        lines.push(clean);
-        if (lines.length > keep)
-            lines.shift();
-    };
     const socket = new undici.WebSocket(liveLogUrl(options.baseUrl, options.logPath, options.serverId), {
         headers: { "x-api-key": options.apiKey },
         dispatcher: options.dispatcher,
     });
     socket.addEventListener("message", (event) => {
         const text = typeof event.data === "string" ? event.data : Buffer.from(event.data).toString("utf8");
-        const parts = (partial + text).split("\n");
-        partial = parts.pop() ?? "";
-        parts.forEach(emit);
+        const parts = lines.add(text);
         arrived();
         if (parts.some((line) => ENDING_LINE.test(line)))
             options.onEnding?.();
@@ -299,38 +341,25 @@ function streamDeploymentLog(options) {
         if (!open)
             return;
         open = false;
-        if (partial)
-            emit(partial);
-        partial = "";
+        lines.flush();
         if (!closedByUs)
             logger.info(`Live log unavailable (${why}); following the deployment by polling.`);
     };
     socket.addEventListener("close", (event) => {
-        const reason = event.code === 1005 || event.code === 1006
-            ? `the socket closed at once (code ${String(event.code)}): Dokploy did not accept the API key for it or a proxy does not pass WebSockets`
-            : event.code === 4000
-                ? "Dokploy refused the log path (code 4000)"
-                : `closed with code ${String(event.code)}`;
-        stopped(reason);
+        stopped(closeReason(event.code));
     });
     socket.addEventListener("error", () => {
         stopped("the connection failed");
     });
     return {
-        tail: () => [...lines],
+        tail: () => lines.tail(),
         get open() {
             return open;
         },
-        received: async (ms) => {
-            let timer;
-            await Promise.race([firstData, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-            clearTimeout(timer);
-        },
+        received: (ms) => settledOrAfter(firstData, ms),
         close: () => {
             closedByUs = true;
-            if (partial)
-                emit(partial);
-            partial = "";
+            lines.flush();
             open = false;
             try {
                 socket.close(1000);
@@ -434,6 +463,36 @@ async function bearerToken(challenge, repository, credentials, options, where) {
         throw new errors/* PullCheckError */.uw("unreachable", `${where}: the registry's token service gave no token`);
     return token;
 }
+/** The Authorization header the registry's 401 challenge asks for. */
+async function authorizationFor(answer, image, credentials, options, where) {
+    const challenge = parseChallenge(header(answer, "www-authenticate") ?? "");
+    if (challenge?.scheme === "basic") {
+        if (!credentials) {
+            throw new errors/* PullCheckError */.uw("credentials", `${where}: the registry wants a login and no pull credentials are set (pull-username/pull-password)`);
+        }
+        return basic(credentials);
+    }
+    if (challenge?.scheme === "bearer") {
+        return `Bearer ${await bearerToken(challenge, image.path, credentials, options, where)}`;
+    }
+    throw new errors/* PullCheckError */.uw("unreachable", `${where}: the registry answered 401 without a usable challenge`);
+}
+/** Says why the manifest HEAD did not answer 200: the tag, the credentials, or the registry. */
+function refusal(status, image, credentials, authorization, where) {
+    if (status === 401 || status === 403) {
+        if (!credentials) {
+            return new errors/* PullCheckError */.uw("credentials", `${where}: the image is not public and no pull credentials are set (pull-username/pull-password, or registry-username/registry-password)`);
+        }
+        if (authorization?.startsWith("Basic")) {
+            return new errors/* PullCheckError */.uw("credentials", `${where}: the registry refused the pull credentials of ${credentials.username} (HTTP ${String(status)}); ${credentialHint(image.registry, image.path)}`);
+        }
+        return new errors/* PullCheckError */.uw("scope", `${where}: the registry gave a token, but not one that may pull this repository (HTTP ${String(status)}); ${credentialHint(image.registry, image.path)}`);
+    }
+    if (status === 404) {
+        return new errors/* PullCheckError */.uw("tag", `${where}: the registry has no such tag (manifest unknown). Push it first, or check image and tag${image.registry === "ghcr.io" ? " (GHCR also answers 404 when the token cannot see the package)" : ""}`);
+    }
+    return new errors/* PullCheckError */.uw("unreachable", `${where}: the registry answered HTTP ${String(status)}`);
+}
 /**
  * Resolves `<image>:<tag>` the way Dokploy's docker will pull it: HEAD of the manifest with the
  * PULL credentials, through the registry's Basic or Bearer-token challenge. Throws a
@@ -447,36 +506,11 @@ async function resolveImage(image, tag, credentials, options = {}) {
         let answer = await get(url, { accept }, "HEAD", options);
         let authorization;
         if (answer.status === 401) {
-            const challenge = parseChallenge(header(answer, "www-authenticate") ?? "");
-            if (challenge?.scheme === "basic") {
-                if (!credentials) {
-                    throw new errors/* PullCheckError */.uw("credentials", `${where}: the registry wants a login and no pull credentials are set (pull-username/pull-password)`);
-                }
-                authorization = basic(credentials);
-            }
-            else if (challenge?.scheme === "bearer") {
-                authorization = `Bearer ${await bearerToken(challenge, image.path, credentials, options, where)}`;
-            }
-            else {
-                throw new errors/* PullCheckError */.uw("unreachable", `${where}: the registry answered 401 without a usable challenge`);
-            }
+            authorization = await authorizationFor(answer, image, credentials, options, where);
             answer = await get(url, { accept, authorization }, "HEAD", options);
         }
-        if (answer.status === 401 || answer.status === 403) {
-            if (!credentials) {
-                throw new errors/* PullCheckError */.uw("credentials", `${where}: the image is not public and no pull credentials are set (pull-username/pull-password, or registry-username/registry-password)`);
-            }
-            if (authorization?.startsWith("Basic")) {
-                throw new errors/* PullCheckError */.uw("credentials", `${where}: the registry refused the pull credentials of ${credentials?.username ?? ""} (HTTP ${String(answer.status)}); ${credentialHint(image.registry, image.path)}`);
-            }
-            throw new errors/* PullCheckError */.uw("scope", `${where}: the registry gave a token, but not one that may pull this repository (HTTP ${String(answer.status)}); ${credentialHint(image.registry, image.path)}`);
-        }
-        if (answer.status === 404) {
-            throw new errors/* PullCheckError */.uw("tag", `${where}: the registry has no such tag (manifest unknown). Push it first, or check image and tag${image.registry === "ghcr.io" ? " (GHCR also answers 404 when the token cannot see the package)" : ""}`);
-        }
-        if (answer.status !== 200) {
-            throw new errors/* PullCheckError */.uw("unreachable", `${where}: the registry answered HTTP ${String(answer.status)}`);
-        }
+        if (answer.status !== 200)
+            throw refusal(answer.status, image, credentials, authorization, where);
         let digest = header(answer, "docker-content-digest");
         const mediaType = (header(answer, "content-type") ?? "").split(";")[0] ?? "";
         if (!digest) {

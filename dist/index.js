@@ -8,7 +8,9 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* harmony export */   MU: () => (/* binding */ TimeoutError),
 /* harmony export */   Qd: () => (/* binding */ CommandError),
 /* harmony export */   RI: () => (/* binding */ DokployError),
+/* harmony export */   RJ: () => (/* binding */ DeploymentFailedError),
 /* harmony export */   b1: () => (/* binding */ HealthCheckError),
+/* harmony export */   cc: () => (/* binding */ CancelledError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
 /* harmony export */   sH: () => (/* binding */ DeployError),
 /* harmony export */   uw: () => (/* binding */ PullCheckError),
@@ -63,6 +65,13 @@ class DokployError extends DeployError {
         this.name = "DokployError";
     }
 }
+/** Our deployment ended in Dokploy with a status other than done. */
+class DeploymentFailedError extends DeployError {
+    constructor(message) {
+        super(message);
+        this.name = "DeploymentFailedError";
+    }
+}
 /** Something did not finish in the time it was given. */
 class TimeoutError extends DeployError {
     constructor(message) {
@@ -85,6 +94,19 @@ class HealthCheckError extends DeployError {
         super(message);
         this.last = last;
         this.name = "HealthCheckError";
+    }
+}
+/** Exit codes of a process ended by a signal, as shells report them. */
+const SIGNAL_EXIT_CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+/** The run was cancelled (the CI job was cancelled, or Ctrl-C). Exit code 128 + the signal. */
+class CancelledError extends DeployError {
+    signalName;
+    exitCode;
+    constructor(signalName, message) {
+        super(message);
+        this.signalName = signalName;
+        this.name = "CancelledError";
+        this.exitCode = SIGNAL_EXIT_CODES[signalName] ?? 130;
     }
 }
 /** Text of any thrown value, for a final failure message. */
@@ -10820,6 +10842,7 @@ function parseConfig(raw, ci) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/report.ts
+
 function escapeCell(text) {
     return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
@@ -10827,7 +10850,13 @@ function escapeCell(text) {
 function summaryMarkdown(config, outcome) {
     const { result, error } = outcome;
     const lines = [];
-    const verdict = error ? "❌ Deploy failed" : result.plan ? "📝 Dry run" : "✅ Deployed";
+    const verdict = error
+        ? error instanceof errors/* CancelledError */.cc
+            ? "⏹️ Deploy cancelled"
+            : "❌ Deploy failed"
+        : result.plan
+            ? "📝 Dry run"
+            : "✅ Deployed";
     lines.push(`## ${verdict}: ${result.applicationName ?? config.applicationId}`, "");
     const rows = [
         ["Image", `\`${result.image}\``],
@@ -10853,6 +10882,9 @@ function summaryMarkdown(config, outcome) {
     lines.push("| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${escapeCell(v)} |`), "");
     if (error)
         lines.push("```", error.message, "```", "");
+    else if (outcome.changes.length > 0) {
+        lines.push("Changed in Dokploy:", "", ...outcome.changes.map((change) => `- ${escapeCell(change)}`), "");
+    }
     if (result.plan)
         lines.push("Plan:", "", ...result.plan.map((p, i) => `${String(i + 1)}. \`${p}\``), "");
     if (result.timings.length > 0) {
@@ -10864,32 +10896,50 @@ function summaryMarkdown(config, outcome) {
     return lines.join("\n");
 }
 
-;// CONCATENATED MODULE: ./src/core/advice.ts
-/** Tags that are moved to new images; deploying one leaves Dokploy unable to tell releases apart. */
-const FLOATING_TAGS = new Set([
-    "latest",
-    "main",
-    "master",
-    "stable",
-    "prod",
-    "production",
-    "staging",
-    "dev",
-    "develop",
-    "edge",
-    "nightly",
-]);
-/** Warnings about inputs that work but are likely to bite later. */
-function adviceFor(config) {
-    const advice = [];
-    if (FLOATING_TAGS.has(config.tag.toLowerCase()) && !config.pinDigest) {
-        advice.push(`tag "${config.tag}" is a floating tag: when the application already runs ${config.image.name}:${config.tag}, Swarm may keep the old image. Deploy the commit SHA (the default tag) or set pin-digest: true.`);
+;// CONCATENATED MODULE: ./src/core/beside.ts
+/**
+ * Runs `work` with `check` beside it (the build beside the Dokploy preflight). The check starts
+ * once the work is under way or over. The work awaits `gate.passed()` before anything that
+ * must not happen unless the check passed (a push). When the check fails, the work is stopped,
+ * and the check's error is the one thrown, even if the work had failed first on its own: it
+ * says what to fix first. Returns the check's value.
+ */
+async function besideWork(work, check, cancel) {
+    const stop = new AbortController();
+    const onCancel = () => {
+        stop.abort(cancel.reason);
+    };
+    cancel.addEventListener("abort", onCancel, { once: true });
+    let underWay = () => undefined;
+    const started = new Promise((resolve) => {
+        underWay = resolve;
+    });
+    let pass;
+    const checked = new Promise((resolve, reject) => {
+        pass = { resolve, reject };
+    });
+    let checkFailed = false;
+    checked.catch(() => {
+        checkFailed = true;
+        stop.abort();
+    });
+    try {
+        const working = work({ passed: () => checked, signal: stop.signal, underWay });
+        const over = working.then(() => undefined, () => undefined);
+        void Promise.race([started, over]).then(check).then(pass?.resolve, pass?.reject);
+        try {
+            await working;
+        }
+        catch (error) {
+            if (checkFailed)
+                await checked;
+            throw error;
+        }
+        return await checked;
     }
-    const ecr = config.image.registry.endsWith(".amazonaws.com");
-    if (ecr && config.pull && config.push && config.pull.password === config.push.password) {
-        advice.push("Dokploy will pull with the ECR login password, which expires after 12 hours: a redeploy or restart in Dokploy after that cannot pull. Deploy from CI at least every 12 hours, or give Dokploy a longer-lived pull credential.");
+    finally {
+        cancel.removeEventListener("abort", onCancel);
     }
-    return advice;
 }
 
 ;// CONCATENATED MODULE: ./src/core/docker.ts
@@ -11094,9 +11144,331 @@ class Docker {
         return text;
     }
     /** Pushes one reference and returns the digest the registry reported. */
-    async push(ref) {
-        const out = await this.run(`docker push ${ref}`, pushArgv(ref));
+    async push(ref, signal) {
+        const out = await this.run(`docker push ${ref}`, pushArgv(ref), signal);
         return parsePushDigest(out);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/ledger.ts
+
+/**
+ * What a run changed, in the order it happened: the one source for clean-up, the failure
+ * message, the job summary and the cancel path, so any ending says exactly what is left.
+ */
+class Ledger {
+    changes = [];
+    cleanUps = [];
+    record(change) {
+        this.changes.push(change);
+        return change;
+    }
+    /** Records something that must not outlive the run, with how to remove it. */
+    temporary(path, what, remove) {
+        const entry = { change: this.record({ kind: "temp-files", path, what }), run: remove, done: false };
+        this.cleanUps.push(entry);
+        return () => this.cleanUpOne(entry);
+    }
+    get entries() {
+        return this.changes;
+    }
+    /** The last deployment this run triggered (not a rollback's), if any. */
+    lastDeployment() {
+        return this.changes.filter((c) => c.kind === "deployment").at(0);
+    }
+    /** Runs every clean-up not done yet, each on its own; a failure is a warning. */
+    async cleanUp(logger) {
+        for (const entry of this.cleanUps) {
+            await this.cleanUpOne(entry).catch((error) => {
+                logger.warn(`Could not remove the ${entry.change.kind === "temp-files" ? entry.change.what : "files"}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+            });
+        }
+    }
+    async cleanUpOne(entry) {
+        if (entry.done)
+            return;
+        await entry.run();
+        entry.done = true;
+    }
+    /** Sentences saying what this run changed in Dokploy, oldest first; empty when nothing. */
+    dokployChanges() {
+        const lines = [];
+        for (const change of this.changes) {
+            switch (change.kind) {
+                case "registry-entry":
+                    lines.push(`registry entry "${change.name}" (${change.registryId}) ${change.action}`);
+                    break;
+                case "provider":
+                    lines.push(describeProvider(change));
+                    break;
+                case "deployment":
+                    lines.push(describeDeployment(change));
+                    break;
+                case "rollback":
+                    lines.push(change.outcome);
+                    break;
+                default:
+                    break;
+            }
+        }
+        return lines;
+    }
+    /** What the registry got from this run: the references pushed. */
+    pushed() {
+        return this.changes.flatMap((c) => (c.kind === "pushed" ? [c.ref] : []));
+    }
+    /** A paragraph for the end of a failure or cancel message. */
+    report() {
+        const dokploy = this.dokployChanges();
+        const pushed = this.pushed();
+        const lines = [];
+        if (pushed.length > 0)
+            lines.push(`Pushed: ${pushed.join(", ")}.`);
+        if (dokploy.length === 0)
+            lines.push("Nothing was changed in Dokploy.");
+        else
+            lines.push("Changed in Dokploy:", ...dokploy.map((line) => `- ${line}`));
+        if (this.changes.some((c) => c.kind === "provider") && !this.changes.some((c) => c.kind === "deployment")) {
+            lines.push("- no deployment was triggered: the running containers still run the previous image");
+        }
+        return lines.join("\n");
+    }
+}
+function describeProvider(change) {
+    const was = change.from ? ` (was ${change.from})` : "";
+    if (change.rollback)
+        return `application ${change.application} points at ${change.to} again`;
+    if (change.uncertain) {
+        return `application ${change.application} may now point at ${change.to}${was}: its answer was lost; check it in Dokploy`;
+    }
+    return `application ${change.application} now points at ${change.to}${was}`;
+}
+function describeDeployment(change) {
+    const name = `${change.method} "${change.title}"${change.deploymentId ? ` (deployment ${change.deploymentId})` : ""}`;
+    switch (change.status) {
+        case "uncertain":
+            return `${name} may have been triggered (its answer was lost): see ${change.url}`;
+        case undefined:
+        case "queued":
+            return `${name} was triggered and is queued or running in Dokploy: see ${change.url}`;
+        case "running":
+            return `${name} is running in Dokploy: see ${change.url}`;
+        default:
+            return `${name} ended ${change.status}: see ${change.url}`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/log.ts
+const MASK = "***";
+/**
+ * Replaces every secret in a text with ***. Secrets shorter than 4 characters are still
+ * masked: a short password is still a password.
+ */
+class Redactor {
+    secrets = new Set();
+    add(secret) {
+        if (!secret)
+            return;
+        this.secrets.add(secret);
+        // Docker config and Basic auth carry base64 forms of a secret; mask those too.
+        this.secrets.add(Buffer.from(secret, "utf8").toString("base64"));
+        const encoded = encodeURIComponent(secret);
+        if (encoded !== secret)
+            this.secrets.add(encoded);
+    }
+    redact(text) {
+        let out = text;
+        // Longest first, so a secret that contains another is masked whole.
+        for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) {
+            out = out.split(secret).join(MASK);
+        }
+        return out;
+    }
+}
+/** Wraps a logger so nothing it prints can hold a secret. */
+function redactingLogger(inner, redactor) {
+    return {
+        debug: (m) => {
+            inner.debug(redactor.redact(m));
+        },
+        info: (m) => {
+            inner.info(redactor.redact(m));
+        },
+        warn: (m) => {
+            inner.warn(redactor.redact(m));
+        },
+        error: (m) => {
+            inner.error(redactor.redact(m));
+        },
+        group: (title, fn) => inner.group(redactor.redact(title), fn),
+    };
+}
+
+// EXTERNAL MODULE: ./src/core/retry.ts
+var retry = __nccwpck_require__(7253);
+;// CONCATENATED MODULE: ./src/core/context.ts
+
+
+
+
+
+
+
+/** Throws the run's CancelledError when the run was cancelled. */
+function stopIfCancelled(ctx) {
+    if (ctx.signal.aborted)
+        throw cancelled(ctx);
+}
+/** The error that ends a cancelled run, saying what the run had changed. */
+function cancelled(ctx) {
+    const reason = ctx.signal.reason;
+    const name = typeof reason === "string" ? reason : "SIGINT";
+    return new errors/* CancelledError */.cc(name, `Cancelled (${name}).\n${ctx.ledger.report()}`);
+}
+function createContext(config, ports, signal) {
+    const redactor = new Redactor();
+    for (const secret of secretsOf(config))
+        redactor.add(secret);
+    const logger = redactingLogger(ports.logger, redactor);
+    const ledger = new Ledger();
+    const sleep = async (ms, wake) => {
+        await ports.sleep(ms, wake ? AbortSignal.any([wake, signal]) : signal);
+        stopIfCancelled({ signal, ledger });
+    };
+    const cancellable = { ...ports, logger, sleep };
+    return {
+        config,
+        ports: cancellable,
+        logger,
+        redactor,
+        ledger,
+        signal,
+        result: { image: imageRef(config.image, config.tag), tag: config.tag, timings: [] },
+        docker: new Docker(ports.exec, logger),
+        policy: { ...retry/* DEFAULT_RETRY */.vI, retries: config.retries, maxElapsedMs: config.retryMaxTimeSeconds * 1000 },
+        retryPorts: { logger, clock: ports.clock, sleep, random: ports.random },
+    };
+}
+/** Runs a stage in a log group (where the CI has them) and records how long it took. */
+async function timed(ctx, step, fn, group = true) {
+    const { ports, result } = ctx;
+    const started = ports.clock();
+    try {
+        return await (group ? ctx.logger.group(step, fn) : fn());
+    }
+    finally {
+        result.timings.push({ step, seconds: (ports.clock() - started) / 1000 });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/build.ts
+
+const LABELLED_DOCKERFILE = "Dockerfile.labelled";
+/** The user's Dockerfile, when it can be read (not from a URL or stdin). */
+async function readDockerfile(ctx) {
+    const { config, ports } = ctx;
+    if (!ports.readText || /^[a-z]+:\/\//i.test(config.context) || config.file === "-")
+        return undefined;
+    return ports.readText(config.file ?? `${config.context.replace(/\/+$/, "")}/Dockerfile`);
+}
+/**
+ * Builds the image and pushes every tag, in a temporary docker config that holds the registry
+ * login and is removed when done. Nothing is pushed before the gate says Dokploy answered.
+ */
+async function buildAndPush(ctx, gate, hasBuildx) {
+    const { config, ports, ledger } = ctx;
+    const temp = await ports.createDockerConfig(config.registry);
+    const remove = ledger.temporary(temp.dir, "temporary docker config (registry login)", () => temp.remove());
+    try {
+        const [buildx, dockerfile] = await Promise.all([hasBuildx, readDockerfile(ctx)]);
+        const plan = {
+            buildx,
+            dockerfile,
+            loginFirst: buildx || dockerfile === undefined || pullsFrom(dockerfile, config.registry),
+        };
+        await buildThenPush(ctx, gate, plan, temp);
+    }
+    finally {
+        await remove().catch((error) => {
+            ctx.logger.warn(`Could not remove the temporary docker config ${temp.dir}: ${String(error)}`);
+        });
+    }
+}
+async function buildThenPush(ctx, gate, plan, temp) {
+    const { config, logger, result } = ctx;
+    const docker = ctx.docker.withConfigDir(temp.dir);
+    // The build stops when the preflight or the login fails; that failure is the one to report.
+    const stopBuild = new AbortController();
+    gate.signal.addEventListener("abort", () => {
+        stopBuild.abort();
+    });
+    const login = logIn(ctx, docker, gate.signal);
+    const loginFailed = (error) => stopBuild.signal.aborted && !gate.signal.aborted ? login.then(() => Promise.reject(error)) : Promise.reject(error);
+    if (plan.loginFirst)
+        await login;
+    else {
+        login.catch(() => {
+            stopBuild.abort();
+        });
+    }
+    const argv = await buildCommand(ctx, plan, temp);
+    // buildx pushes as it builds, so it waits for the preflight; the classic build overlaps it.
+    if (plan.buildx) {
+        gate.underWay();
+        await gate.passed();
+    }
+    const building = docker.run("docker build", argv, stopBuild.signal);
+    gate.underWay();
+    await building.catch(loginFailed);
+    if (plan.buildx) {
+        const metadata = await temp.readFile(METADATA_FILE);
+        result.digest = metadata ? parseMetadataDigest(metadata) : undefined;
+        for (const ref of pushRefs(config))
+            ctx.ledger.record({ kind: "pushed", ref, digest: result.digest });
+    }
+    else {
+        await gate.passed();
+        await login;
+        await pushTags(ctx, docker, gate.signal);
+    }
+    if (result.digest)
+        logger.info(`Pushed ${result.image} (${result.digest})`);
+    else
+        logger.warn(`Pushed ${result.image}, but docker did not report its digest`);
+}
+function logIn(ctx, docker, signal) {
+    const { config, logger } = ctx;
+    if (!config.push) {
+        logger.info(`No registry-username: pushing with the credentials docker already has for ${config.registry}`);
+        return Promise.resolve();
+    }
+    return docker.login(config.registry, config.push, signal);
+}
+/** The build's argv; for the classic builder, with the labels in one LABEL line of a Dockerfile copy. */
+async function buildCommand(ctx, plan, temp) {
+    const { config, ports } = ctx;
+    const created = ports.now();
+    const labelled = plan.buildx || plan.dockerfile === undefined
+        ? undefined
+        : dockerfileWithLabels(plan.dockerfile, allLabels(config, created), config.target);
+    return buildArgv(config, {
+        buildx: plan.buildx,
+        outDir: temp.dir,
+        created,
+        labelledDockerfile: labelled === undefined ? undefined : await temp.writeFile(LABELLED_DOCKERFILE, labelled),
+    });
+}
+/**
+ * Pushes one tag after another: pushes of the same layers at once can make a registry answer
+ * 500. The deploy tag goes first (it uploads the layers; its digest is the one that counts).
+ */
+async function pushTags(ctx, docker, signal) {
+    const [first, ...rest] = pushRefs(ctx.config);
+    for (const ref of first ? [first, ...rest] : []) {
+        const digest = await docker.push(ref, signal);
+        ctx.ledger.record({ kind: "pushed", ref, digest });
+        if (ref === first)
+            ctx.result.digest = digest;
     }
 }
 
@@ -11213,61 +11585,77 @@ function applicationUrl(baseUrl, app) {
     return `${baseUrl}/dashboard/projects`;
 }
 
-;// CONCATENATED MODULE: ./src/core/dokploy/registry.ts
+;// CONCATENATED MODULE: ./src/core/stages/provider.ts
+
+/** The provider Dokploy will pull with: all five keys, nulls for a public image. */
+function dockerProviderOf(config, digest) {
+    const ref = imageRef(config.image, config.tag);
+    return {
+        applicationId: config.applicationId,
+        dockerImage: config.pinDigest && digest ? `${ref}@${digest}` : ref,
+        username: config.pull?.username ?? null,
+        password: config.pull?.password ?? null,
+        registryUrl: config.pull ? dokployRegistryUrl(config.image.registry) : null,
+    };
+}
+/** What the application ran before we changed it, for a rollback; undefined if not a Docker image. */
+function previousProvider(app) {
+    if (app.sourceType !== "docker" || !app.dockerImage)
+        return undefined;
+    return {
+        applicationId: app.applicationId,
+        dockerImage: app.dockerImage,
+        username: app.username ?? null,
+        password: app.password ?? null,
+        registryUrl: app.registryUrl ?? null,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/dokploy.ts
+
+
 
 /**
- * Decides how to make Dokploy's registry entries hold the wanted credentials for one host:
- * an entry for the same host (Docker Hub's aliases are one host) and server is updated, only
- * in the fields that differ, so a re-run with the same values writes nothing.
+ * Loads the HTTP client (while docker works: not before the build starts) and makes the
+ * Dokploy client for the rest of the run.
  */
-function planRegistryUpsert(existing, wish) {
-    const { fields } = wish;
-    const host = normalizeRegistryHost(fields.registryUrl);
-    const candidates = existing.filter((r) => normalizeRegistryHost(r.registryUrl) === host && (r.serverId ?? undefined) === fields.serverId);
-    const match = candidates.find((r) => r.registryName === fields.registryName) ??
-        candidates.find((r) => r.username === fields.username) ??
-        candidates[0];
-    if (!match)
-        return { action: "create", fields };
-    const changes = {};
-    if (match.username !== fields.username)
-        changes.username = fields.username;
-    if (match.password !== fields.password)
-        changes.password = fields.password;
-    if (fields.imagePrefix !== null && match.imagePrefix !== fields.imagePrefix)
-        changes.imagePrefix = fields.imagePrefix;
-    if (wish.nameGiven && match.registryName !== fields.registryName)
-        changes.registryName = fields.registryName;
-    if (Object.keys(changes).length === 0)
-        return { action: "none", registryId: match.registryId };
-    return { action: "update", registryId: match.registryId, changes };
+async function connectToDokploy(ctx) {
+    const { config, ports, logger, redactor } = ctx;
+    ports.whileDockerWorks?.();
+    const remote = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(485)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7485));
+    const dispatcher = (await ports.loadDispatcher?.()) ?? ports.dispatcher;
+    const client = new remote.DokployClient({
+        baseUrl: config.dokployUrl,
+        apiKey: config.apiKey,
+        transport: config.transport,
+        logger,
+        redactor,
+        dispatcher,
+        timeoutMs: config.requestTimeoutSeconds * 1000,
+        retry: ctx.policy,
+        retryPorts: ctx.retryPorts,
+        signal: ctx.signal,
+    });
+    return { ...ctx, remote, dispatcher, dokploy: new Dokploy(client) };
 }
-/** Applies a plan; returns the registry id. */
-async function applyRegistryPlan(dokploy, plan) {
-    switch (plan.action) {
-        case "create":
-            return (await dokploy.registryCreate(plan.fields)).registryId;
-        case "update":
-            await dokploy.registryUpdate(plan.registryId, plan.changes);
-            return plan.registryId;
-        case "none":
-            return plan.registryId;
-    }
-}
-/** The plan in words, without secrets. */
-function describeRegistryPlan(plan) {
-    switch (plan.action) {
-        case "create":
-            return `create registry entry "${plan.fields.registryName}" for ${plan.fields.registryUrl || "Docker Hub"}`;
-        case "update":
-            return `update registry entry ${plan.registryId} (${Object.keys(plan.changes).join(", ")})`;
-        case "none":
-            return `registry entry ${plan.registryId} is up to date; no change`;
-    }
+/** The key is accepted and the application exists. Returns what the application ran before. */
+function checkDokploy(ctx) {
+    const { config, logger, result, redactor } = ctx;
+    return timed(ctx, "Check Dokploy and the application", async () => {
+        const app = await ctx.dokploy.applicationOne(config.applicationId);
+        // application.one answers with the pull password in plain text: mask it like ours.
+        redactor.add(app.password);
+        result.applicationName = app.name;
+        result.applicationUrl = applicationUrl(config.dokployUrl, app);
+        logger.info(`Application "${app.name}" (${config.applicationId}), source ${app.sourceType ?? "unknown"}: ${result.applicationUrl}`);
+        if (app.sourceType && app.sourceType !== "docker") {
+            logger.warn(`The application's source is "${app.sourceType}"; it will be switched to the Docker image ${result.image}.`);
+        }
+        const provider = previousProvider(app);
+        return { provider, was: provider?.dockerImage ?? (app.sourceType ? `its ${app.sourceType} source` : undefined) };
+    }, false);
 }
 
-// EXTERNAL MODULE: ./src/core/retry.ts
-var retry = __nccwpck_require__(7253);
 ;// CONCATENATED MODULE: ./src/core/dokploy/wait.ts
 
 const FINAL_STATUSES = new Set(["done", "error", "cancelled"]);
@@ -11300,6 +11688,25 @@ class WaitTimeoutError extends errors/* TimeoutError */.MU {
         this.deployment = deployment;
     }
 }
+/** The error for a wait that ran out of time, before or after our deployment started. */
+function waitTimeout(options, ours) {
+    const limit = String(Math.round(options.timeoutMs / 1000));
+    return new WaitTimeoutError(ours
+        ? `Deployment ${ours.deploymentId} is still ${ours.status} after ${limit} s (wait-timeout). It may still finish; see ${options.applicationUrl}`
+        : `The deployment did not start within ${limit} s (wait-timeout). Dokploy runs one deployment per application at a time, so it may be queued behind others and may still run; see ${options.applicationUrl}`, ours);
+}
+/** On first sight of our deployment: say so, and open its live log unless it is done already. */
+async function firstSight(row, rows, options, ports, onEnding) {
+    const others = rows.filter((r) => !options.known.has(r.deploymentId) && r.deploymentId !== row.deploymentId);
+    ports.logger.info(`Following deployment ${row.deploymentId} ("${row.title ?? ""}")${others.length > 0 ? `; ignoring ${String(others.length)} other new deployment(s) of this application` : ""}`);
+    if (!row.logPath || !options.openLog || row.status === "done")
+        return undefined;
+    const log = options.openLog(row, onEnding);
+    // Already over, and not well: read its log (sent whole on connect) for the message.
+    if (log && FINAL_STATUSES.has(row.status))
+        await log.received(LATE_LOG_WAIT_MS);
+    return log;
+}
 /**
  * Waits for the deployment we triggered to appear and reach a final status. Rows are matched
  * by title among those not in the snapshot, so another run's deployment is never taken for ours.
@@ -11310,14 +11717,12 @@ async function followDeployment(dokploy, options, ports) {
     const deadline = started + options.timeoutMs;
     let attempt = 0;
     let ours;
-    let lastStatus = "";
     let log;
     let wake = new AbortController();
     let quickUntil = 0;
     const onEnding = () => {
         wake.abort();
     };
-    const seconds = () => ((ports.clock() - started) / 1000).toFixed(1);
     try {
         for (;;) {
             const rows = await dokploy.deploymentAll(options.applicationId);
@@ -11325,36 +11730,22 @@ async function followDeployment(dokploy, options, ports) {
                 ? rows.find((r) => r.deploymentId === ours?.deploymentId)
                 : findOurDeployment(rows, options.known, options.title);
             if (row) {
-                if (!ours) {
-                    const others = rows.filter((r) => !options.known.has(r.deploymentId) && r.deploymentId !== row.deploymentId);
-                    ports.logger.info(`Following deployment ${row.deploymentId} ("${row.title ?? ""}")${others.length > 0 ? `; ignoring ${String(others.length)} other new deployment(s) of this application` : ""}`);
-                    if (row.logPath && options.openLog && row.status !== "done") {
-                        log = options.openLog(row, onEnding);
-                        // Already over, and not well: read its log (sent whole on connect) for the message.
-                        if (log && FINAL_STATUSES.has(row.status))
-                            await log.received(LATE_LOG_WAIT_MS);
-                    }
+                if (!ours)
+                    log = await firstSight(row, rows, options, ports, onEnding);
+                if (row.status !== ours?.status) {
+                    options.onStatus?.(row);
+                    ports.logger.info(`Deployment ${row.deploymentId}: ${row.status} after ${((ports.clock() - started) / 1000).toFixed(1)} s`);
                 }
                 ours = row;
-                if (row.status !== lastStatus) {
-                    ports.logger.info(`Deployment ${row.deploymentId}: ${row.status} after ${seconds()} s`);
-                    lastStatus = row.status;
-                }
-                if (FINAL_STATUSES.has(row.status)) {
-                    log?.close();
+                if (FINAL_STATUSES.has(row.status))
                     return { deployment: row, tail: log?.tail() ?? [] };
-                }
             }
             else if (ours) {
                 throw new errors/* TimeoutError */.MU(`Deployment ${ours.deploymentId} disappeared from deployment.all (Dokploy keeps the last 11); see ${options.applicationUrl}`);
             }
             const now = ports.clock();
-            if (now >= deadline) {
-                const limit = String(Math.round(options.timeoutMs / 1000));
-                throw new WaitTimeoutError(ours
-                    ? `Deployment ${ours.deploymentId} is still ${ours.status} after ${limit} s (wait-timeout). It may still finish; see ${options.applicationUrl}`
-                    : `The deployment did not start within ${limit} s (wait-timeout). Dokploy runs one deployment per application at a time, so it may be queued behind others and may still run; see ${options.applicationUrl}`, ours);
-            }
+            if (now >= deadline)
+                throw waitTimeout(options, ours);
             const delay = now < quickUntil ? ENDING_POLL_MS : pollDelay(attempt, now - started);
             // An ending line that came while we were asking needs no sleep first.
             if (!wake.signal.aborted)
@@ -11438,49 +11829,439 @@ async function rollBack(dokploy, options, ports) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/log.ts
-const MASK = "***";
-/**
- * Replaces every secret in a text with ***. Secrets shorter than 4 characters are still
- * masked: a short password is still a password.
- */
-class Redactor {
-    secrets = new Set();
-    add(secret) {
-        if (!secret)
-            return;
-        this.secrets.add(secret);
-        // Docker config and Basic auth carry base64 forms of a secret; mask those too.
-        this.secrets.add(Buffer.from(secret, "utf8").toString("base64"));
-        const encoded = encodeURIComponent(secret);
-        if (encoded !== secret)
-            this.secrets.add(encoded);
-    }
-    redact(text) {
-        let out = text;
-        // Longest first, so a secret that contains another is masked whole.
-        for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) {
-            out = out.split(secret).join(MASK);
+;// CONCATENATED MODULE: ./src/core/stages/deployment.ts
+
+
+
+
+/** Queues our deployment in Dokploy, with our title; never sent twice by one run. */
+async function triggerOurDeployment(ctx, known) {
+    const { config, logger, result, ledger } = ctx;
+    const change = {
+        kind: "deployment",
+        method: config.deployMethod,
+        title: config.deployTitle,
+        url: result.applicationUrl ?? config.dokployUrl,
+    };
+    await timed(ctx, `Trigger ${config.deployMethod}`, async () => {
+        const trigger = {
+            method: config.deployMethod,
+            applicationId: config.applicationId,
+            title: config.deployTitle,
+            description: config.deployDescription,
+        };
+        try {
+            await triggerDeployment(ctx.dokploy, trigger, known, ctx.policy, ctx.retryPorts);
         }
-        return out;
+        catch (error) {
+            if (error instanceof errors/* DokployError */.RI && error.ambiguous)
+                ledger.record({ ...change, status: "uncertain" });
+            throw error;
+        }
+        ledger.record(change);
+        logger.info(`Dokploy queued the ${config.deployMethod} "${config.deployTitle}"`);
+    });
+    result.deploymentStatus = "queued";
+    return change;
+}
+/** How to follow a deployment of this application: the limit, where to look, the live log. */
+function followOptions(ctx) {
+    const { config, result } = ctx;
+    return {
+        timeoutMs: config.waitTimeoutSeconds * 1000,
+        applicationUrl: result.applicationUrl ?? config.dokployUrl,
+        openLog: (deployment, onEnding) => deployment.logPath
+            ? ctx.remote.streamDeploymentLog({
+                baseUrl: config.dokployUrl,
+                apiKey: config.apiKey,
+                logPath: deployment.logPath,
+                serverId: deployment.serverId,
+                dispatcher: ctx.dispatcher,
+                logger: ctx.logger,
+                redactor: ctx.redactor,
+                onEnding,
+            })
+            : undefined,
+    };
+}
+/**
+ * Follows our deployment to its end, its log streaming into the CI log. Throws a DeployError
+ * (with the log's last lines) when it did not end `done`, or a WaitTimeoutError.
+ */
+async function followOurDeployment(ctx, known, triggered) {
+    const { config, result, logger } = ctx;
+    const follow = followOptions(ctx);
+    const seen = (deployment) => {
+        result.deploymentId = triggered.deploymentId = deployment.deploymentId;
+        result.deploymentStatus = triggered.status = deployment.status;
+    };
+    try {
+        const { deployment, tail } = await timed(ctx, "Wait for the deployment", () => followDeployment(ctx.dokploy, { ...follow, applicationId: config.applicationId, known, title: config.deployTitle, onStatus: seen }, ctx.ports));
+        seen(deployment);
+        if (deployment.status === "done") {
+            logger.info(`Deployment ${deployment.deploymentId} is done: ${result.image} is live.`);
+            return;
+        }
+        const lines = tail.length > 0 ? `\nLast lines of its log:\n${tail.join("\n")}` : "";
+        throw new errors/* DeploymentFailedError */.RJ(`Deployment ${deployment.deploymentId} of ${result.image} ended with status "${deployment.status}".${lines}\nSee ${follow.applicationUrl}`);
+    }
+    catch (error) {
+        if (error instanceof WaitTimeoutError) {
+            result.deploymentId = error.deployment?.deploymentId;
+            result.deploymentStatus = "timeout";
+        }
+        throw error;
     }
 }
-/** Wraps a logger so nothing it prints can hold a secret. */
-function redactingLogger(inner, redactor) {
+
+;// CONCATENATED MODULE: ./src/core/stages/health.ts
+
+
+/** GETs the health URL until it answers as expected, when one is given. */
+async function checkHealthUrl(ctx) {
+    const { config, result } = ctx;
+    const health = config.health;
+    if (!health)
+        return;
+    try {
+        const checked = await timed(ctx, "Health check", () => ctx.remote.checkHealth(health, {
+            logger: ctx.logger,
+            clock: ctx.ports.clock,
+            sleep: ctx.ports.sleep,
+            dispatcher: ctx.dispatcher,
+        }));
+        result.health = `${String(checked.status)} in ${String(checked.latencyMs)} ms`;
+    }
+    catch (error) {
+        if (error instanceof errors/* HealthCheckError */.b1) {
+            result.health = error.last ? `${String(error.last.status)} in ${String(error.last.latencyMs)} ms` : "no answer";
+        }
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/advice.ts
+/** Tags that are moved to new images; deploying one leaves Dokploy unable to tell releases apart. */
+const FLOATING_TAGS = new Set([
+    "latest",
+    "main",
+    "master",
+    "stable",
+    "prod",
+    "production",
+    "staging",
+    "dev",
+    "develop",
+    "edge",
+    "nightly",
+]);
+/** Warnings about inputs that work but are likely to bite later. */
+function adviceFor(config) {
+    const advice = [];
+    if (FLOATING_TAGS.has(config.tag.toLowerCase()) && !config.pinDigest) {
+        advice.push(`tag "${config.tag}" is a floating tag: when the application already runs ${config.image.name}:${config.tag}, Swarm may keep the old image. Deploy the commit SHA (the default tag) or set pin-digest: true.`);
+    }
+    const ecr = config.image.registry.endsWith(".amazonaws.com");
+    if (ecr && config.pull && config.push && config.pull.password === config.push.password) {
+        advice.push("Dokploy will pull with the ECR login password, which expires after 12 hours: a redeploy or restart in Dokploy after that cannot pull. Deploy from CI at least every 12 hours, or give Dokploy a longer-lived pull credential.");
+    }
+    return advice;
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/inputs.ts
+
+
+
+function isLoopback(url) {
+    return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(url.hostname);
+}
+/**
+ * Finds out whether the build runs with buildx, and checks the inputs against it and each
+ * other before anything is sent. The answer is a promise: The buildx probe is a local question: answered first when it
+ * can still reject the inputs or is needed for the plan, else it runs beside what follows.
+ */
+async function checkInputs(ctx) {
+    const { config, ports, logger } = ctx;
+    const needBuildx = buildxOnlyInputs(config);
+    const [firstBuildxInput] = needBuildx;
+    const probe = !config.build
+        ? Promise.resolve(false)
+        : config.builder === "auto"
+            ? (ports.hasBuildx?.() ?? ctx.docker.hasBuildx())
+            : Promise.resolve(config.builder === "buildx");
+    if ((firstBuildxInput !== undefined || config.dryRun) && !(await probe) && firstBuildxInput && config.build) {
+        throw new errors/* ConfigError */.xL(firstBuildxInput, config.builder === "classic"
+            ? `needs buildx, but builder is classic (${needBuildx.join(", ")} given). Set builder to auto or buildx, or remove ${needBuildx.join(", ")}`
+            : `needs docker buildx, which is not installed here (${needBuildx.join(", ")} given). Add docker/setup-buildx-action before this step, or remove ${needBuildx.join(", ")}`);
+    }
+    for (const warning of adviceFor(config))
+        logger.warn(warning);
+    const url = new URL(config.dokployUrl);
+    if (url.protocol === "http:" && !isLoopback(url)) {
+        logger.warn(`dokploy-url uses http://: the API key travels in clear text to ${url.host}. Use https://.`);
+    }
+    return { buildx: probe };
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/plan.ts
+
+
+
+
+/** The build part of the plan: the commands docker runs. */
+function buildPlan(config, buildx, labelled) {
+    if (!config.build)
+        return [`No build: deploy ${imageRef(config.image, config.tag)} as it is in the registry`];
+    const plan = [`Create a temporary docker config (DOCKER_CONFIG); ~/.docker is not written`];
+    if (config.push)
+        plan.push(`docker ${loginArgv(config.registry, config.push.username).join(" ")}  (password on stdin)`);
+    const labelledDockerfile = labelled ? `$DOCKER_CONFIG/${LABELLED_DOCKERFILE}` : undefined;
+    plan.push(`docker ${buildArgv(config, { buildx, outDir: "$DOCKER_CONFIG", created: new Date(0), labelledDockerfile }).join(" ")}`);
+    if (labelled) {
+        plan.push(`  (${LABELLED_DOCKERFILE}: the Dockerfile with one LABEL line: ${allLabels(config, new Date(0)).join(" ")})`);
+    }
+    if (!buildx)
+        for (const ref of pushRefs(config))
+            plan.push(`docker ${pushArgv(ref).join(" ")}`);
+    return plan;
+}
+/** The Dokploy part of the plan: the calls made after the build. */
+function dokployPlan(config, api) {
+    const plan = [];
+    if (config.verifyPull) {
+        plan.push(`HEAD ${config.image.registry}/v2/${config.image.path}/manifests/${config.tag} with the pull credentials (the image is there, Dokploy can pull it, it is the digest pushed)`);
+    }
+    if (config.dokployRegistry) {
+        plan.push(`GET ${api}registry.all, then POST ${api}registry.create or registry.update for ${config.image.registry} when the entry differs`);
+    }
+    const provider = dockerProviderOf(config);
+    plan.push(`POST ${api}application.saveDockerProvider ${JSON.stringify({ ...provider, password: provider.password === null ? null : "***" })}`, `GET ${api}deployment.all {"applicationId":"${config.applicationId}"}  (snapshot, to tell our deployment from others)`, `POST ${api}application.${config.deployMethod} ${JSON.stringify({ applicationId: config.applicationId, title: config.deployTitle, description: config.deployDescription })}`);
+    if (!config.wait)
+        return plan;
+    plan.push(`Follow the new deployment titled "${config.deployTitle}" until done, error or cancelled (at most ${String(config.waitTimeoutSeconds)} s), with its live log`);
+    if (config.health) {
+        plan.push(`GET ${config.health.url} until it answers (at most ${String(config.health.timeoutMs / 1000)} s)`);
+    }
+    if (config.rollbackOnFailure)
+        plan.push("If that fails: save the previous image back and redeploy it");
+    return plan;
+}
+/** The plan in words: commands and API calls, secrets masked. */
+function describePlan(config, buildx, labelled = false) {
+    const api = config.transport === "trpc" ? "/api/trpc/" : "/api/";
+    return [
+        `GET ${api}application.one {"applicationId":"${config.applicationId}"}  (check key and application)`,
+        ...buildPlan(config, buildx, labelled),
+        ...dokployPlan(config, api),
+    ];
+}
+/** Dry run: prints what would be done; builds, pushes and changes nothing. */
+async function printPlan(ctx, buildx) {
+    const { config, logger, result } = ctx;
+    const dockerfile = buildx || !config.build ? undefined : await readDockerfile(ctx);
+    const labelled = dockerfile !== undefined && dockerfileWithLabels(dockerfile, [], config.target) !== undefined;
+    result.plan = describePlan(config, buildx, labelled);
+    logger.info(`Dry run: nothing is built, pushed or changed. The plan (${buildx ? "buildx" : "classic builder"}):`);
+    result.plan.forEach((line, i) => {
+        logger.info(`${String(i + 1)}. ${line}`);
+    });
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/pull-check.ts
+
+
+/**
+ * The registry serves the tag to the pull credentials, as the digest just pushed: what Dokploy
+ * will pull. Without the check, pin-digest needs the digest docker reported.
+ */
+async function checkPull(ctx) {
+    const { config, result, logger } = ctx;
+    if (!config.verifyPull) {
+        if (config.pinDigest && !result.digest) {
+            throw new errors/* DeployError */.sH("pin-digest: docker did not report the pushed digest; turn verify-pull on to read it from the registry");
+        }
+        return;
+    }
+    await timed(ctx, "Check that Dokploy can pull the image", async () => {
+        const served = await ctx.remote.resolveImage(config.image, config.tag, config.pull, {
+            dispatcher: ctx.dispatcher,
+            timeoutMs: config.requestTimeoutSeconds * 1000,
+        });
+        if (result.digest && served.digest !== result.digest) {
+            throw new errors/* PullCheckError */.uw("digest", `${result.image}: the registry serves ${served.digest}, not ${result.digest} that was just pushed; someone pushed over the tag. Not deploying.`);
+        }
+        result.digest ??= served.digest;
+        logger.info(`${result.image} is served as ${served.digest}${served.mediaType ? ` (${served.mediaType})` : ""} to ${config.pull ? config.pull.username : "anonymous pulls"}`);
+    });
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/point.ts
+
+
+
+
+/**
+ * Points the application at the image (saveDockerProvider, all five keys). The deployments
+ * there are now are read meanwhile, to tell ours from them later; returned once both worked.
+ */
+async function pointApplication(ctx, before) {
+    const { config, logger, result, ledger } = ctx;
+    const snapshot = snapshotDeployments(ctx.dokploy, config.applicationId);
+    snapshot.catch(() => undefined);
+    await timed(ctx, "Point the application at the image", async () => {
+        const provider = dockerProviderOf(config, result.digest);
+        const change = { application: result.applicationName ?? config.applicationId, from: before.was };
+        try {
+            await ctx.dokploy.saveDockerProvider(provider);
+        }
+        catch (error) {
+            // An answer lost after the request was sent: Dokploy may have carried it out.
+            if (error instanceof errors/* DokployError */.RI && error.ambiguous) {
+                ledger.record({ kind: "provider", ...change, to: provider.dockerImage, uncertain: true });
+            }
+            throw error;
+        }
+        ledger.record({ kind: "provider", ...change, to: provider.dockerImage });
+        logger.info(`Application ${config.applicationId} now runs ${result.image}${config.pull ? ` (pulled as ${config.pull.username})` : " (public image)"}`);
+    });
+    return snapshot;
+}
+
+;// CONCATENATED MODULE: ./src/core/dokploy/registry.ts
+
+/**
+ * Decides how to make Dokploy's registry entries hold the wanted credentials for one host:
+ * an entry for the same host (Docker Hub's aliases are one host) and server is updated, only
+ * in the fields that differ, so a re-run with the same values writes nothing.
+ */
+function planRegistryUpsert(existing, wish) {
+    const { fields } = wish;
+    const host = normalizeRegistryHost(fields.registryUrl);
+    const candidates = existing.filter((r) => normalizeRegistryHost(r.registryUrl) === host && (r.serverId ?? undefined) === fields.serverId);
+    const match = candidates.find((r) => r.registryName === fields.registryName) ??
+        candidates.find((r) => r.username === fields.username) ??
+        candidates[0];
+    if (!match)
+        return { action: "create", fields };
+    const changes = {};
+    if (match.username !== fields.username)
+        changes.username = fields.username;
+    if (match.password !== fields.password)
+        changes.password = fields.password;
+    if (fields.imagePrefix !== null && match.imagePrefix !== fields.imagePrefix)
+        changes.imagePrefix = fields.imagePrefix;
+    if (wish.nameGiven && match.registryName !== fields.registryName)
+        changes.registryName = fields.registryName;
+    if (Object.keys(changes).length === 0)
+        return { action: "none", registryId: match.registryId };
+    return { action: "update", registryId: match.registryId, changes };
+}
+/** Applies a plan; returns the registry id. */
+async function applyRegistryPlan(dokploy, plan) {
+    switch (plan.action) {
+        case "create":
+            return (await dokploy.registryCreate(plan.fields)).registryId;
+        case "update":
+            await dokploy.registryUpdate(plan.registryId, plan.changes);
+            return plan.registryId;
+        case "none":
+            return plan.registryId;
+    }
+}
+/** The plan in words, without secrets. */
+function describeRegistryPlan(plan) {
+    switch (plan.action) {
+        case "create":
+            return `create registry entry "${plan.fields.registryName}" for ${plan.fields.registryUrl || "Docker Hub"}`;
+        case "update":
+            return `update registry entry ${plan.registryId} (${Object.keys(plan.changes).join(", ")})`;
+        case "none":
+            return `registry entry ${plan.registryId} is up to date; no change`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/registry-entry.ts
+
+
+
+
+/** Creates or updates the registry entry in Dokploy when it differs; a re-run writes nothing. */
+async function upsertRegistryEntry(ctx) {
+    const { config, logger, result, ledger } = ctx;
+    const pull = config.pull;
+    if (!config.dokployRegistry || !pull)
+        return;
+    await timed(ctx, "Registry entry in Dokploy", () => 
+    // The whole upsert is retried, planned anew from registry.all each time, so a create
+    // that reached Dokploy before its answer was lost is found and not made twice.
+    (0,retry/* withRetry */.bD)("Registry entry in Dokploy", ctx.policy, ctx.retryPorts, async () => {
+        const plan = planRegistryUpsert(await ctx.dokploy.registryAll(), {
+            fields: {
+                registryName: config.dokployRegistryName,
+                username: pull.username,
+                password: pull.password,
+                registryUrl: dokployRegistryUrl(config.image.registry),
+                imagePrefix: config.imagePrefix,
+                serverId: config.serverId,
+            },
+            nameGiven: config.dokployRegistryNameGiven,
+        });
+        logger.info(describeRegistryPlan(plan));
+        result.registryId = await applyRegistryPlan(ctx.dokploy, plan);
+        if (plan.action !== "none") {
+            ledger.record({
+                kind: "registry-entry",
+                action: plan.action === "create" ? "created" : "updated",
+                registryId: result.registryId,
+                name: plan.action === "create" ? plan.fields.registryName : config.dokployRegistryName,
+            });
+        }
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/rollback.ts
+
+
+
+
+
+/** Failures after which the previous image is put back: the deployment or the health check failed. */
+function isDeploymentFailure(error) {
+    return (error instanceof WaitTimeoutError || error instanceof errors/* HealthCheckError */.b1 || error instanceof errors/* DeploymentFailedError */.RJ);
+}
+/**
+ * With rollback-on-failure, points the application back at what it ran before and redeploys
+ * it; says how that went at the end of the failure's message.
+ */
+async function rollBackAfter(ctx, before, failure) {
+    const { config, logger, ledger } = ctx;
+    if (!config.rollbackOnFailure || failure instanceof errors/* CancelledError */.cc)
+        return;
+    const previous = before.provider;
+    const outcome = previous
+        ? await timed(ctx, "Roll back", () => rollBack(ctx.dokploy, { previous, policy: ctx.policy, follow: followOptions(ctx) }, {
+            ...ctx.ports,
+            ...ctx.retryPorts,
+        }))
+        : "Nothing to roll back to: the application did not run a Docker image before this deployment.";
+    if (previous)
+        ledger.record({ kind: "rollback", to: previous.dockerImage, outcome });
+    logger.warn(outcome);
+    failure.message = `${failure.message}\n${outcome}`;
+}
+
+;// CONCATENATED MODULE: ./src/core/result.ts
+function outputsOf(result) {
     return {
-        debug: (m) => {
-            inner.debug(redactor.redact(m));
-        },
-        info: (m) => {
-            inner.info(redactor.redact(m));
-        },
-        warn: (m) => {
-            inner.warn(redactor.redact(m));
-        },
-        error: (m) => {
-            inner.error(redactor.redact(m));
-        },
-        group: (title, fn) => inner.group(redactor.redact(title), fn),
+        image: result.image,
+        tag: result.tag,
+        digest: result.digest ?? "",
+        "image-ref-digest": result.digest ? `${result.image.slice(0, result.image.lastIndexOf(":"))}@${result.digest}` : "",
+        "registry-id": result.registryId ?? "",
+        "deployment-id": result.deploymentId ?? "",
+        "deployment-status": result.deploymentStatus ?? "",
+        "application-url": result.applicationUrl ?? "",
+        health: result.health ?? "",
     };
 }
 
@@ -11496,417 +12277,146 @@ function redactingLogger(inner, redactor) {
 
 
 
-const LABELLED_DOCKERFILE = "Dockerfile.labelled";
-function outputsOf(result) {
-    return {
-        image: result.image,
-        tag: result.tag,
-        digest: result.digest ?? "",
-        "image-ref-digest": result.digest ? `${result.image.slice(0, result.image.lastIndexOf(":"))}@${result.digest}` : "",
-        "registry-id": result.registryId ?? "",
-        "deployment-id": result.deploymentId ?? "",
-        "deployment-status": result.deploymentStatus ?? "",
-        "application-url": result.applicationUrl ?? "",
-        health: result.health ?? "",
-    };
-}
-/** The provider Dokploy will pull with: all five keys, nulls for a public image. */
-function dockerProviderOf(config, digest) {
-    const ref = imageRef(config.image, config.tag);
-    return {
-        applicationId: config.applicationId,
-        dockerImage: config.pinDigest && digest ? `${ref}@${digest}` : ref,
-        username: config.pull?.username ?? null,
-        password: config.pull?.password ?? null,
-        registryUrl: config.pull ? dokployRegistryUrl(config.image.registry) : null,
-    };
-}
-/** What the application ran before we changed it, for a rollback; undefined if not a Docker image. */
-function previousProvider(app) {
-    if (app.sourceType !== "docker" || !app.dockerImage)
-        return undefined;
-    return {
-        applicationId: app.applicationId,
-        dockerImage: app.dockerImage,
-        username: app.username ?? null,
-        password: app.password ?? null,
-        registryUrl: app.registryUrl ?? null,
-    };
-}
-function isLoopback(url) {
-    return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(url.hostname);
-}
-/** The plan in words: commands and API calls, secrets masked. */
-function describePlan(config, buildx, labelled = false) {
-    const plan = [];
-    const api = config.transport === "trpc" ? "/api/trpc/" : "/api/";
-    plan.push(`GET ${api}application.one {"applicationId":"${config.applicationId}"}  (check key and application)`);
-    if (config.build) {
-        plan.push(`Create a temporary docker config (DOCKER_CONFIG); ~/.docker is not written`);
-        if (config.push)
-            plan.push(`docker ${loginArgv(config.registry, config.push.username).join(" ")}  (password on stdin)`);
-        const labelledDockerfile = labelled ? `$DOCKER_CONFIG/${LABELLED_DOCKERFILE}` : undefined;
-        plan.push(`docker ${buildArgv(config, { buildx, outDir: "$DOCKER_CONFIG", created: new Date(0), labelledDockerfile }).join(" ")}`);
-        if (labelled)
-            plan.push(`  (${LABELLED_DOCKERFILE}: the Dockerfile with one LABEL line: ${allLabels(config, new Date(0)).join(" ")})`);
-        if (!buildx)
-            for (const ref of pushRefs(config))
-                plan.push(`docker ${pushArgv(ref).join(" ")}`);
-    }
-    else {
-        plan.push(`No build: deploy ${imageRef(config.image, config.tag)} as it is in the registry`);
-    }
-    if (config.verifyPull) {
-        plan.push(`HEAD ${config.image.registry}/v2/${config.image.path}/manifests/${config.tag} with the pull credentials (the image is there, Dokploy can pull it, it is the digest pushed)`);
-    }
-    if (config.dokployRegistry) {
-        plan.push(`GET ${api}registry.all, then POST ${api}registry.create or registry.update for ${config.image.registry} when the entry differs`);
-    }
-    const provider = dockerProviderOf(config);
-    plan.push(`POST ${api}application.saveDockerProvider ${JSON.stringify({ ...provider, password: provider.password === null ? null : "***" })}`);
-    plan.push(`GET ${api}deployment.all {"applicationId":"${config.applicationId}"}  (snapshot, to tell our deployment from others)`);
-    plan.push(`POST ${api}application.${config.deployMethod} ${JSON.stringify({ applicationId: config.applicationId, title: config.deployTitle, description: config.deployDescription })}`);
-    if (config.wait) {
-        plan.push(`Follow the new deployment titled "${config.deployTitle}" until done, error or cancelled (at most ${String(config.waitTimeoutSeconds)} s), with its live log`);
-        if (config.health) {
-            plan.push(`GET ${config.health.url} until it answers (at most ${String(config.health.timeoutMs / 1000)} s)`);
-        }
-        if (config.rollbackOnFailure)
-            plan.push("If that fails: save the previous image back and redeploy it");
-    }
-    return plan;
-}
-async function timed(result, ports, step, fn, group = true) {
-    const started = ports.clock();
-    try {
-        return await (group ? ports.logger.group(step, fn) : fn());
-    }
-    finally {
-        result.timings.push({ step, seconds: (ports.clock() - started) / 1000 });
-    }
-}
-/** The user's Dockerfile, when it can be read (not from a URL or stdin). */
-async function readDockerfile(config, ports) {
-    if (!ports.readText || /^[a-z]+:\/\//i.test(config.context) || config.file === "-")
-        return undefined;
-    return ports.readText(config.file ?? `${config.context.replace(/\/+$/, "")}/Dockerfile`);
-}
-async function buildAndPush(config, ports, docker, hasBuildx, result, control) {
-    const temp = await ports.createDockerConfig(config.registry);
-    try {
-        const isolated = docker.withConfigDir(temp.dir);
-        // The build stops when the preflight or the login fails; that failure is the one to report.
-        const stopBuild = new AbortController();
-        control.signal.addEventListener("abort", () => {
-            stopBuild.abort();
-        });
-        let login = Promise.resolve();
-        const stopped = async (error) => {
-            if (control.signal.aborted)
-                await control.mayPush();
-            if (stopBuild.signal.aborted)
-                await login;
-            throw error;
-        };
-        const [buildx, dockerfile] = await Promise.all([hasBuildx, readDockerfile(config, ports)]);
-        // The login is needed before the build only where the build pulls from our registry (or
-        // buildx pushes as it builds); else it runs beside the build and is awaited before the push.
-        const loginFirst = buildx || dockerfile === undefined || pullsFrom(dockerfile, config.registry);
-        const push = config.push;
-        login = push ? isolated.login(config.registry, push, control.signal) : Promise.resolve();
-        if (!push)
-            ports.logger.info(`No registry-username: pushing with the credentials docker already has for ${config.registry}`);
-        if (loginFirst)
-            await login.catch(stopped);
-        else {
-            login.catch(() => {
-                stopBuild.abort();
-            });
-        }
-        const created = ports.now();
-        const labelled = buildx || dockerfile === undefined
-            ? undefined
-            : dockerfileWithLabels(dockerfile, allLabels(config, created), config.target);
-        const argv = buildArgv(config, {
-            buildx,
-            outDir: temp.dir,
-            created,
-            labelledDockerfile: labelled === undefined ? undefined : await temp.writeFile(LABELLED_DOCKERFILE, labelled),
-        });
-        // buildx pushes as it builds, so it waits for the preflight; the classic build overlaps it.
-        if (buildx) {
-            control.started();
-            await control.mayPush();
-        }
-        const building = isolated.run("docker build", argv, stopBuild.signal);
-        control.started();
-        await building.catch(stopped);
-        if (buildx) {
-            const metadata = await temp.readFile(METADATA_FILE);
-            result.digest = metadata ? parseMetadataDigest(metadata) : undefined;
-        }
-        else {
-            await control.mayPush();
-            await login;
-            // One after another: pushes of the same layers at once can make a registry answer 500.
-            // The deploy tag goes first (it uploads the layers; its digest is the one that counts).
-            const [first, ...rest] = pushRefs(config);
-            if (first)
-                result.digest = await isolated.push(first);
-            for (const ref of rest)
-                await isolated.push(ref);
-        }
-        if (result.digest)
-            ports.logger.info(`Pushed ${result.image} (${result.digest})`);
-        else
-            ports.logger.warn(`Pushed ${result.image}, but docker did not report its digest`);
-    }
-    finally {
-        try {
-            await temp.remove();
-        }
-        catch (error) {
-            ports.logger.warn(`Could not remove the temporary docker config ${temp.dir}: ${String(error)}`);
-        }
-    }
-}
-async function steps(config, ports, redactor, result) {
-    const { logger } = ports;
-    const docker = new Docker(ports.exec, logger);
-    const needBuildx = buildxOnlyInputs(config);
-    const [firstBuildxInput] = needBuildx;
-    const probe = !config.build
-        ? Promise.resolve(false)
-        : config.builder === "auto"
-            ? (ports.hasBuildx?.() ?? docker.hasBuildx())
-            : Promise.resolve(config.builder === "buildx");
-    // The buildx probe is a local question. It is answered first when the answer can still
-    // reject the inputs (before any HTTP call) or is needed for the plan; else it runs beside
-    // the preflight.
-    const early = firstBuildxInput !== undefined || config.dryRun;
-    const buildxEarly = early ? await probe : undefined;
-    if (early && !buildxEarly && firstBuildxInput && config.build) {
-        throw new errors/* ConfigError */.xL(firstBuildxInput, config.builder === "classic"
-            ? `needs buildx, but builder is classic (${needBuildx.join(", ")} given). Set builder to auto or buildx, or remove ${needBuildx.join(", ")}`
-            : `needs docker buildx, which is not installed here (${needBuildx.join(", ")} given). Add docker/setup-buildx-action before this step, or remove ${needBuildx.join(", ")}`);
-    }
-    for (const warning of adviceFor(config))
-        logger.warn(warning);
-    const url = new URL(config.dokployUrl);
-    if (url.protocol === "http:" && !isLoopback(url)) {
-        logger.warn(`dokploy-url uses http://: the API key travels in clear text to ${url.host}. Use https://.`);
-    }
-    if (config.dryRun) {
-        const dockerfile = buildxEarly === true || !config.build ? undefined : await readDockerfile(config, ports);
-        const labelled = dockerfile !== undefined && dockerfileWithLabels(dockerfile, [], config.target) !== undefined;
-        result.plan = describePlan(config, buildxEarly === true, labelled);
-        logger.info(`Dry run: nothing is built, pushed or changed. The plan (${buildxEarly === true ? "buildx" : "classic builder"}):`);
-        result.plan.forEach((line, i) => {
-            logger.info(`${String(i + 1)}. ${line}`);
-        });
+
+
+
+
+
+/**
+ * One deploy, as the stages a user sees in the log. The build runs first and the Dokploy check
+ * beside it; nothing is pushed before Dokploy answered that the key and application are good.
+ */
+async function deploy(ctx) {
+    const { buildx } = await checkInputs(ctx);
+    if (ctx.config.dryRun)
+        return printPlan(ctx, await buildx);
+    const { connected, before } = await besideWork((gate) => ctx.config.build
+        ? timed(ctx, `Build and push ${ctx.result.image}`, () => buildAndPush(ctx, gate, buildx))
+        : Promise.resolve(), () => checkDokployBeside(ctx), ctx.signal);
+    stopIfCancelled(ctx);
+    await checkPull(connected);
+    await upsertRegistryEntry(connected);
+    const known = await pointApplication(connected, before);
+    const triggered = await triggerOurDeployment(connected, known);
+    if (!ctx.config.wait)
         return;
-    }
-    // The build starts first. The HTTP client loads while docker works, then the preflight runs
-    // beside the build: the build does not wait for Dokploy, and nothing is pushed before Dokploy
-    // answered that the key works and the application exists. If it did not, the build stops.
-    const stop = new AbortController();
-    let settle;
-    const preflight = new Promise((resolve, reject) => {
-        settle = { resolve, reject };
-    });
-    preflight.catch(() => {
-        stop.abort();
-    });
-    let buildStarted = () => undefined;
-    const started = new Promise((resolve) => {
-        buildStarted = resolve;
-    });
-    const building = config.build
-        ? timed(result, ports, `Build and push ${result.image}`, () => 
-        // The probe, if still running, is awaited only when the build command is put together.
-        buildAndPush(config, ports, docker, probe, result, {
-            mayPush: () => preflight,
-            signal: stop.signal,
-            started: buildStarted,
-        }))
-        : Promise.resolve();
-    building.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
-    // Loading the HTTP client keeps this thread busy for a moment: not before docker builds.
-    if (config.build)
-        await Promise.race([started, building.catch(() => undefined)]);
-    ports.whileDockerWorks?.();
-    const remote = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(485)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7485));
-    const dispatcher = (await ports.loadDispatcher?.()) ?? ports.dispatcher;
-    const policy = {
-        ...retry/* DEFAULT_RETRY */.vI,
-        retries: config.retries,
-        maxElapsedMs: config.retryMaxTimeSeconds * 1000,
-    };
-    const retryPorts = { logger, clock: ports.clock, sleep: ports.sleep, random: ports.random };
-    const dokploy = new Dokploy(new remote.DokployClient({
-        baseUrl: config.dokployUrl,
-        apiKey: config.apiKey,
-        transport: config.transport,
-        logger,
-        redactor,
-        dispatcher,
-        timeoutMs: config.requestTimeoutSeconds * 1000,
-        retry: policy,
-        retryPorts,
-    }));
-    timed(result, ports, "Check Dokploy and the application", async () => {
-        const app = await dokploy.applicationOne(config.applicationId);
-        // application.one answers with the pull password in plain text: mask it like ours.
-        redactor.add(app.password);
-        result.applicationName = app.name;
-        result.applicationUrl = applicationUrl(config.dokployUrl, app);
-        logger.info(`Application "${app.name}" (${config.applicationId}), source ${app.sourceType ?? "unknown"}: ${result.applicationUrl}`);
-        if (app.sourceType && app.sourceType !== "docker") {
-            logger.warn(`The application's source is "${app.sourceType}"; it will be switched to the Docker image ${result.image}.`);
-        }
-        return previousProvider(app);
-    }, false).then(settle?.resolve, settle?.reject);
     try {
-        await building;
+        await followOurDeployment(connected, known, triggered);
+        await checkHealthUrl(connected);
     }
     catch (error) {
-        // The preflight failed too (the build may have failed first, on its own): its error is
-        // the one that says what to fix first.
-        if (stop.signal.aborted)
-            await preflight;
+        if (isDeploymentFailure(error))
+            await rollBackAfter(connected, before, error);
         throw error;
     }
-    const previous = await preflight;
-    if (config.verifyPull) {
-        await timed(result, ports, "Check that Dokploy can pull the image", async () => {
-            const served = await remote.resolveImage(config.image, config.tag, config.pull, {
-                dispatcher,
-                timeoutMs: config.requestTimeoutSeconds * 1000,
-            });
-            if (result.digest && served.digest !== result.digest) {
-                throw new errors/* PullCheckError */.uw("digest", `${result.image}: the registry serves ${served.digest}, not ${result.digest} that was just pushed; someone pushed over the tag. Not deploying.`);
-            }
-            result.digest ??= served.digest;
-            logger.info(`${result.image} is served as ${served.digest}${served.mediaType ? ` (${served.mediaType})` : ""} to ${config.pull ? config.pull.username : "anonymous pulls"}`);
-        });
+}
+async function checkDokployBeside(ctx) {
+    const connected = await connectToDokploy(ctx);
+    return { connected, before: await checkDokploy(connected) };
+}
+/** The error that ended the run, masked, with what the run had changed when that matters. */
+function failureOf(ctx, error) {
+    if (ctx.signal.aborted && !(error instanceof errors/* CancelledError */.cc))
+        return failureOf(ctx, cancelled(ctx));
+    const failure = error instanceof Error ? error : new Error(String(error));
+    // Bad input stops the run before anything is touched; every other failure says what was.
+    if (!(failure instanceof errors/* ConfigError */.xL) && !(failure instanceof errors/* CancelledError */.cc)) {
+        failure.message = `${failure.message}\n${ctx.ledger.report()}`;
     }
-    else if (config.pinDigest && !result.digest) {
-        throw new errors/* DeployError */.sH("pin-digest: docker did not report the pushed digest; turn verify-pull on to read it from the registry");
-    }
-    if (config.dokployRegistry && config.pull) {
-        const pull = config.pull;
-        await timed(result, ports, "Registry entry in Dokploy", () => 
-        // The whole upsert is retried, planned anew from registry.all each time, so a create
-        // that reached Dokploy before its answer was lost is found and not made twice.
-        (0,retry/* withRetry */.bD)("Registry entry in Dokploy", policy, retryPorts, async () => {
-            const plan = planRegistryUpsert(await dokploy.registryAll(), {
-                fields: {
-                    registryName: config.dokployRegistryName,
-                    username: pull.username,
-                    password: pull.password,
-                    registryUrl: dokployRegistryUrl(config.image.registry),
-                    imagePrefix: config.imagePrefix,
-                    serverId: config.serverId,
-                },
-                nameGiven: config.dokployRegistryNameGiven,
-            });
-            logger.info(describeRegistryPlan(plan));
-            result.registryId = await applyRegistryPlan(dokploy, plan);
-        }));
-    }
-    // The snapshot of deployments is read while the provider is saved; used only if that worked.
-    const snapshot = snapshotDeployments(dokploy, config.applicationId);
-    snapshot.catch(() => undefined);
-    await timed(result, ports, "Point the application at the image", async () => {
-        await dokploy.saveDockerProvider(dockerProviderOf(config, result.digest));
-        logger.info(`Application ${config.applicationId} now runs ${result.image}${config.pull ? ` (pulled as ${config.pull.username})` : " (public image)"}`);
-    });
-    const known = await snapshot;
-    await timed(result, ports, `Trigger ${config.deployMethod}`, async () => {
-        await triggerDeployment(dokploy, {
-            method: config.deployMethod,
-            applicationId: config.applicationId,
-            title: config.deployTitle,
-            description: config.deployDescription,
-        }, known, policy, retryPorts);
-        logger.info(`Dokploy queued the ${config.deployMethod} "${config.deployTitle}"`);
-    });
-    result.deploymentStatus = "queued";
-    if (!config.wait)
-        return;
-    const follow = {
-        timeoutMs: config.waitTimeoutSeconds * 1000,
-        applicationUrl: result.applicationUrl ?? config.dokployUrl,
-        openLog: (deployment, onEnding) => deployment.logPath
-            ? remote.streamDeploymentLog({
-                baseUrl: config.dokployUrl,
-                apiKey: config.apiKey,
-                logPath: deployment.logPath,
-                serverId: deployment.serverId,
-                dispatcher,
-                logger,
-                redactor,
-                onEnding,
-            })
-            : undefined,
-    };
-    let failure;
+    failure.message = ctx.redactor.redact(failure.message);
+    return failure;
+}
+/**
+ * Runs the whole deploy. Never throws: the error that ended the run is in the outcome. When
+ * `signal` aborts (its reason names the signal), the docker commands are stopped, the
+ * temporary files removed, and the outcome says what the run had changed.
+ */
+async function run(config, ports, signal = new AbortController().signal) {
+    const ctx = createContext(config, ports, signal);
+    let error;
     try {
-        const followed = await timed(result, ports, "Wait for the deployment", () => followDeployment(dokploy, { ...follow, applicationId: config.applicationId, known, title: config.deployTitle }, ports));
-        const { deployment } = followed;
-        result.deploymentId = deployment.deploymentId;
-        result.deploymentStatus = deployment.status;
-        if (deployment.status === "done") {
-            logger.info(`Deployment ${deployment.deploymentId} is done: ${result.image} is live.`);
-            if (!config.health)
-                return;
-            const health = config.health;
-            const checked = await timed(result, ports, "Health check", () => remote.checkHealth(health, { logger, clock: ports.clock, sleep: ports.sleep, dispatcher }));
-            result.health = `${String(checked.status)} in ${String(checked.latencyMs)} ms`;
+        await deploy(ctx);
+    }
+    catch (thrown) {
+        error = failureOf(ctx, thrown);
+    }
+    finally {
+        await ctx.ledger.cleanUp(ctx.logger);
+    }
+    return { result: ctx.result, error, changes: ctx.ledger.dokployChanges() };
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/platform/cancel.ts
+
+/*
+ * What a run has open on this machine that must not outlive it even when the process is made
+ * to exit at once: docker children (their process groups) and temporary directories holding a
+ * registry login.
+ */
+const childGroups = new Set();
+const tempDirs = new Set();
+const tracked = {
+    childGroup(pid) {
+        childGroups.add(pid);
+        return () => childGroups.delete(pid);
+    },
+    tempDir(path) {
+        tempDirs.add(path);
+        return () => tempDirs.delete(path);
+    },
+};
+/** Signals a process group; a group that is gone already is no error. */
+function signalGroup(pid, signal) {
+    try {
+        process.kill(-pid, signal);
+    }
+    catch {
+        // already gone
+    }
+}
+/** Kills every docker child and removes every temporary directory, synchronously. */
+function stopEverythingNow() {
+    for (const pid of childGroups)
+        signalGroup(pid, "SIGKILL");
+    for (const dir of tempDirs) {
+        try {
+            (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+        }
+        catch {
+            // nothing more can be done on the way out
+        }
+    }
+}
+const EXIT_CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+/**
+ * Turns the first SIGINT/SIGTERM/SIGHUP into an aborted signal, so the run stops its work and
+ * reports what it changed. A second signal ends the process at once, after killing the docker
+ * children and removing the temporary files.
+ */
+function listenForCancel(write) {
+    const controller = new AbortController();
+    const names = ["SIGINT", "SIGTERM", "SIGHUP"];
+    const onSignal = (name) => {
+        if (!controller.signal.aborted) {
+            write(`Received ${name}: stopping; a second signal ends the step at once.`);
+            controller.abort(name);
             return;
         }
-        const tail = followed.tail.length > 0 ? `\nLast lines of its log:\n${followed.tail.join("\n")}` : "";
-        failure = new errors/* DeployError */.sH(`Deployment ${deployment.deploymentId} of ${result.image} ended with status "${deployment.status}".${tail}\nSee ${follow.applicationUrl}`);
-    }
-    catch (error) {
-        if (error instanceof WaitTimeoutError) {
-            result.deploymentId = error.deployment?.deploymentId;
-            result.deploymentStatus = "timeout";
-            failure = error;
-        }
-        else if (error instanceof errors/* HealthCheckError */.b1) {
-            result.health = error.last ? `${String(error.last.status)} in ${String(error.last.latencyMs)} ms` : "no answer";
-            failure = error;
-        }
-        else {
-            throw error;
-        }
-    }
-    if (config.rollbackOnFailure) {
-        const outcome = previous
-            ? await timed(result, ports, "Roll back", () => rollBack(dokploy, { previous, policy, follow }, { ...ports, ...retryPorts }))
-            : "Nothing to roll back to: the application did not run a Docker image before this deployment.";
-        logger.warn(outcome);
-        failure.message = `${failure.message}\n${outcome}`;
-    }
-    throw failure;
-}
-/** Runs the whole deploy. Never throws: the error that ended the run is in the outcome. */
-async function run(config, ports) {
-    const redactor = new Redactor();
-    for (const secret of secretsOf(config))
-        redactor.add(secret);
-    const logger = redactingLogger(ports.logger, redactor);
-    const result = { image: imageRef(config.image, config.tag), tag: config.tag, timings: [] };
-    try {
-        await steps(config, { ...ports, logger }, redactor, result);
-        return { result };
-    }
-    catch (error) {
-        const failure = error instanceof Error ? error : new Error(String(error));
-        failure.message = redactor.redact(failure.message);
-        return { result, error: failure };
-    }
+        stopEverythingNow();
+        write(`Received ${name} again: stopped at once.`);
+        process.exit(EXIT_CODES[name] ?? 130);
+    };
+    for (const name of names)
+        process.on(name, onSignal);
+    return {
+        signal: controller.signal,
+        dispose: () => {
+            for (const name of names)
+                process.off(name, onSignal);
+        },
+    };
 }
 
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -11988,6 +12498,7 @@ function isolatedDockerConfig(userConfig, registryHost) {
 
 
 
+
 async function exists(path) {
     try {
         await (0,promises_.stat)(path);
@@ -12005,6 +12516,8 @@ async function exists(path) {
 function tempDockerConfigs(userConfigDir, tempRoot) {
     return async (registryHost) => {
         const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(tempRoot, "dokploy-deploy-"));
+        // Known from the start, so that even a process made to exit at once removes it.
+        const untrack = tracked.tempDir(dir);
         await (0,promises_.chmod)(dir, 0o700);
         let userConfig = {};
         try {
@@ -12038,7 +12551,10 @@ function tempDockerConfigs(userConfigDir, tempRoot) {
                 await (0,promises_.writeFile)((0,external_node_path_.join)(dir, name), text, { mode: 0o600 });
                 return (0,external_node_path_.join)(dir, name);
             },
-            remove: () => (0,promises_.rm)(dir, { recursive: true, force: true }),
+            remove: async () => {
+                await (0,promises_.rm)(dir, { recursive: true, force: true });
+                untrack();
+            },
         };
     };
 }
@@ -12047,17 +12563,34 @@ function tempDockerConfigs(userConfigDir, tempRoot) {
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/platform/exec.ts
 
+
+/** After SIGTERM, how long a docker command gets to stop before its group is killed. */
+const KILL_AFTER_MS = 5_000;
 /**
  * Exec over child_process: output is captured and handed over line by line (never echoed raw),
- * stdin gets `input` and is closed, and an aborted signal ends the program.
+ * stdin gets `input` and is closed, and an aborted signal ends the program with everything it
+ * started: each program runs in its own process group (docker runs plugins such as buildx as
+ * children), which gets SIGTERM, then SIGKILL if it has not ended in a few seconds.
  */
 const nodeExec = (file, args, options = {}) => new Promise((resolve) => {
     const env = { ...process.env, ...options.env };
     let stdout = "";
     let stderr = "";
     const pending = { stdout: "", stderr: "" };
-    const child = (0,external_node_child_process_namespaceObject.spawn)(file, [...args], { cwd: options.cwd, env, stdio: ["pipe", "pipe", "pipe"] });
-    const onAbort = () => child.kill("SIGTERM");
+    const child = (0,external_node_child_process_namespaceObject.spawn)(file, [...args], { cwd: options.cwd, env, stdio: ["pipe", "pipe", "pipe"], detached: true });
+    const pid = child.pid;
+    const untrack = pid === undefined ? () => false : tracked.childGroup(pid);
+    let killer;
+    const onAbort = () => {
+        if (pid === undefined)
+            return;
+        signalGroup(pid, "SIGTERM");
+        killer = setTimeout(() => {
+            signalGroup(pid, "SIGKILL");
+        }, KILL_AFTER_MS);
+    };
+    if (options.signal?.aborted)
+        onAbort();
     options.signal?.addEventListener("abort", onAbort, { once: true });
     const take = (stream) => (chunk) => {
         const text = chunk.toString("utf8");
@@ -12079,6 +12612,8 @@ const nodeExec = (file, args, options = {}) => new Promise((resolve) => {
         if (done)
             return;
         done = true;
+        untrack();
+        clearTimeout(killer);
         options.signal?.removeEventListener("abort", onAbort);
         for (const stream of ["stdout", "stderr"]) {
             if (pending[stream])
@@ -12208,6 +12743,7 @@ async function ciContextFromGithub(env) {
 
 
 
+
 const write = (line) => {
     process.stdout.write(`${line}\n`);
 };
@@ -12227,7 +12763,8 @@ async function main(env) {
     let toolkit;
     const base = nodePorts(logger, env, env.RUNNER_TEMP);
     const ports = { ...base, whileDockerWorks: () => (toolkit ??= __nccwpck_require__.e(/* import() */ 421).then(__nccwpck_require__.bind(__nccwpck_require__, 6421))) };
-    const outcome = await run(config, ports).finally(() => base.close());
+    const cancel = listenForCancel(write);
+    const outcome = await run(config, ports, cancel.signal).finally(() => base.close());
     const core = await (toolkit ??= __nccwpck_require__.e(/* import() */ 421).then(__nccwpck_require__.bind(__nccwpck_require__, 6421)));
     const outputs = outputsOf(outcome.result);
     for (const output of OUTPUTS)
@@ -12242,6 +12779,7 @@ async function main(env) {
     }
     if (outcome.error)
         fail(outcome.error);
+    cancel.dispose();
 }
 main(process.env).catch(fail);
 

@@ -3,6 +3,7 @@ import { OUTPUTS, parseConfig } from "../core/config";
 import { DeployError, errorMessage } from "../core/errors";
 import { outputsOf, run } from "../core/run";
 import { nodeExec } from "../platform/exec";
+import { listenForCancel } from "../platform/cancel";
 import { nodePorts } from "../platform/ports";
 import { detectCi } from "./context";
 import { envName, helpText, inputsFromEnv } from "./env";
@@ -40,13 +41,15 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     );
   }
   const ports = nodePorts(logger, env, env.RUNNER_TEMP ?? env.BITBUCKET_PIPE_STORAGE_DIR);
-  const outcome = await run(config, ports).finally(() => ports.close());
+  const cancel = listenForCancel(write);
+  const outcome = await run(config, ports, cancel.signal).finally(() => ports.close());
   const outputs = outputsOf(outcome.result);
   for (const output of OUTPUTS) write(`${output.name}=${outputs[output.name]}`);
   if (env.OUTPUT_FILE) {
     const lines = OUTPUTS.map((o) => `DOKPLOY_${envName(o.name)}=${outputs[o.name]}`);
     await writeFile(env.OUTPUT_FILE, `${lines.join("\n")}\n`);
   }
+  cancel.dispose();
   if (outcome.error) {
     logger.error(outcome.error.message);
     return outcome.error instanceof DeployError ? outcome.error.exitCode : 1;

@@ -1,5 +1,6 @@
+import { CancelledError } from "./errors";
 import type { Config } from "./config";
-import type { Outcome } from "./run";
+import type { Outcome } from "./result";
 
 function escapeCell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -9,7 +10,13 @@ function escapeCell(text: string): string {
 export function summaryMarkdown(config: Config, outcome: Outcome): string {
   const { result, error } = outcome;
   const lines: string[] = [];
-  const verdict = error ? "❌ Deploy failed" : result.plan ? "📝 Dry run" : "✅ Deployed";
+  const verdict = error
+    ? error instanceof CancelledError
+      ? "⏹️ Deploy cancelled"
+      : "❌ Deploy failed"
+    : result.plan
+      ? "📝 Dry run"
+      : "✅ Deployed";
   lines.push(`## ${verdict}: ${result.applicationName ?? config.applicationId}`, "");
   const rows: [string, string][] = [
     ["Image", `\`${result.image}\``],
@@ -32,6 +39,9 @@ export function summaryMarkdown(config: Config, outcome: Outcome): string {
   if (result.health) rows.push(["Health", result.health]);
   lines.push("| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${escapeCell(v)} |`), "");
   if (error) lines.push("```", error.message, "```", "");
+  else if (outcome.changes.length > 0) {
+    lines.push("Changed in Dokploy:", "", ...outcome.changes.map((change) => `- ${escapeCell(change)}`), "");
+  }
   if (result.plan) lines.push("Plan:", "", ...result.plan.map((p, i) => `${String(i + 1)}. \`${p}\``), "");
   if (result.timings.length > 0) {
     lines.push("| Step | Seconds |", "|---|---:|");

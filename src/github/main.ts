@@ -2,6 +2,7 @@ import { INPUTS, OUTPUTS, type RawInputs, parseConfig } from "../core/config";
 import { DeployError, errorMessage } from "../core/errors";
 import { summaryMarkdown } from "../core/report";
 import { outputsOf, run } from "../core/run";
+import { listenForCancel } from "../platform/cancel";
 import { nodePorts } from "../platform/ports";
 import { escapeData, getInput, githubLogger } from "./commands";
 import { ciContextFromGithub } from "./context";
@@ -26,7 +27,8 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   let toolkit: Promise<typeof import("@actions/core")> | undefined;
   const base = nodePorts(logger, env, env.RUNNER_TEMP);
   const ports = { ...base, whileDockerWorks: () => (toolkit ??= import("@actions/core")) };
-  const outcome = await run(config, ports).finally(() => base.close());
+  const cancel = listenForCancel(write);
+  const outcome = await run(config, ports, cancel.signal).finally(() => base.close());
   const core = await (toolkit ??= import("@actions/core"));
   const outputs = outputsOf(outcome.result);
   for (const output of OUTPUTS) core.setOutput(output.name, outputs[output.name]);
@@ -38,6 +40,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     }
   }
   if (outcome.error) fail(outcome.error);
+  cancel.dispose();
 }
 
 main(process.env).catch(fail);

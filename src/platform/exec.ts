@@ -1,9 +1,15 @@
 import { spawn } from "node:child_process";
 import type { Exec } from "../core/exec";
+import { signalGroup, tracked } from "./cancel";
+
+/** After SIGTERM, how long a docker command gets to stop before its group is killed. */
+const KILL_AFTER_MS = 5_000;
 
 /**
  * Exec over child_process: output is captured and handed over line by line (never echoed raw),
- * stdin gets `input` and is closed, and an aborted signal ends the program.
+ * stdin gets `input` and is closed, and an aborted signal ends the program with everything it
+ * started: each program runs in its own process group (docker runs plugins such as buildx as
+ * children), which gets SIGTERM, then SIGKILL if it has not ended in a few seconds.
  */
 export const nodeExec: Exec = (file, args, options = {}) =>
   new Promise((resolve) => {
@@ -11,8 +17,18 @@ export const nodeExec: Exec = (file, args, options = {}) =>
     let stdout = "";
     let stderr = "";
     const pending = { stdout: "", stderr: "" };
-    const child = spawn(file, [...args], { cwd: options.cwd, env, stdio: ["pipe", "pipe", "pipe"] });
-    const onAbort = () => child.kill("SIGTERM");
+    const child = spawn(file, [...args], { cwd: options.cwd, env, stdio: ["pipe", "pipe", "pipe"], detached: true });
+    const pid = child.pid;
+    const untrack = pid === undefined ? () => false : tracked.childGroup(pid);
+    let killer: NodeJS.Timeout | undefined;
+    const onAbort = () => {
+      if (pid === undefined) return;
+      signalGroup(pid, "SIGTERM");
+      killer = setTimeout(() => {
+        signalGroup(pid, "SIGKILL");
+      }, KILL_AFTER_MS);
+    };
+    if (options.signal?.aborted) onAbort();
     options.signal?.addEventListener("abort", onAbort, { once: true });
     const take = (stream: "stdout" | "stderr") => (chunk: Buffer) => {
       const text = chunk.toString("utf8");
@@ -30,6 +46,8 @@ export const nodeExec: Exec = (file, args, options = {}) =>
     const finish = (exitCode: number, extra = "") => {
       if (done) return;
       done = true;
+      untrack();
+      clearTimeout(killer);
       options.signal?.removeEventListener("abort", onAbort);
       for (const stream of ["stdout", "stderr"] as const) {
         if (pending[stream]) options.onLine?.(pending[stream], stream);

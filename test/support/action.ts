@@ -1,8 +1,8 @@
 /** Runs the bundled action the way a GitHub runner does: INPUT_* variables, GITHUB_* files. */
-import { spawn } from "node:child_process";
 import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { type Interruption, runInterrupted } from "./interrupt";
 
 export const ACTION = resolve(import.meta.dirname, "../../dist/index.js");
 
@@ -10,6 +10,8 @@ export interface ActionRun {
   readonly exitCode: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** Whether the interruption's signals were sent. */
+  readonly interrupted: boolean;
   readonly outputs: Record<string, string>;
   readonly summary: string;
   /** Files left in RUNNER_TEMP after the run. */
@@ -45,6 +47,8 @@ export interface RunActionOptions {
   readonly home?: string;
   /** Secrets to look for in every file the run leaves in its work dir, HOME and cwd. */
   readonly secrets?: readonly string[];
+  /** Signals to send while it runs, as a cancelled workflow would. */
+  readonly interruption?: Interruption;
 }
 
 /** Files under `dir` whose content holds one of `secrets` (or its base64 form). */
@@ -91,16 +95,16 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     ...options.env,
   };
   for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  const child = spawn(process.execPath, [ACTION], { cwd: options.cwd ?? work, env, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const exitCode = await new Promise<number>((resolveExit) => child.on("close", (code) => resolveExit(code ?? -1)));
+  const ran = await runInterrupted(
+    [process.execPath, ACTION],
+    { cwd: options.cwd ?? work, env },
+    options.interruption ?? { when: /(?!)/, signals: [] },
+  );
   const result = {
-    exitCode,
-    stdout,
-    stderr,
+    exitCode: ran.exitCode,
+    stdout: ran.stdout,
+    stderr: ran.stderr,
+    interrupted: ran.interrupted,
     outputs: parseOutputFile(await readFile(outputFile, "utf8")),
     summary: await readFile(summaryFile, "utf8"),
     leftovers: await readdir(runnerTemp),

@@ -334,3 +334,50 @@ describe("run", () => {
     expect(quiet.text()).not.toContain("clear text");
   });
 });
+
+describe("what a failed run says it changed", () => {
+  it("says the application was switched to the new image, and not redeployed, when the snapshot fails after the save", async () => {
+    const app = standIn.addApplication({ sourceType: "docker", dockerImage: "127.0.0.1:5000/acme/web:old" });
+    standIn.inject({ procedure: "deployment.all", status: 400, body: "{}" });
+    const outcome = await run(config(app.applicationId), ports(fakeDocker()));
+    expect(standIn.callsOf("application.saveDockerProvider").map((c) => c.status)).toEqual([200]);
+    expect(standIn.callsOf("application.redeploy")).toEqual([]);
+    expect(outcome.error?.message).toContain(
+      `application ${app.name} now points at 127.0.0.1:5000/acme/web:${SHA} (was 127.0.0.1:5000/acme/web:old)`,
+    );
+    expect(outcome.error?.message).toContain("no deployment was triggered");
+    expect(outcome.changes).toEqual([
+      `application ${app.name} now points at 127.0.0.1:5000/acme/web:${SHA} (was 127.0.0.1:5000/acme/web:old)`,
+    ]);
+  });
+
+  it("says nothing was changed in Dokploy when the push fails", async () => {
+    const app = standIn.addApplication();
+    const outcome = await run(config(app.applicationId), ports(fakeDocker({ fail: "push" })));
+    expect(outcome.error?.message).toContain("Nothing was changed in Dokploy.");
+    expect(outcome.changes).toEqual([]);
+  });
+
+  it("names the deployment it triggered and how it ended, and the rollback, when the deployment fails", async () => {
+    const app = standIn.addApplication({ sourceType: "docker", dockerImage: "127.0.0.1:5000/acme/web:old" });
+    standIn.scriptDeployments(app.applicationId, { outcome: "error", durationMs: 5 }, { outcome: "done" });
+    const outcome = await run(config(app.applicationId, { "rollback-on-failure": "true" }), ports(fakeDocker()));
+    const changes = outcome.changes.join("\n");
+    expect(changes).toContain(`now points at 127.0.0.1:5000/acme/web:${SHA}`);
+    expect(changes).toMatch(new RegExp(`redeploy "Deploy ${SHA.slice(0, 7)}" \\(deployment \\S+\\) ended error`));
+    expect(changes).toContain("Rolled back to 127.0.0.1:5000/acme/web:old");
+  });
+
+  it("stops at once when cancelled before it starts, touching nothing", async () => {
+    const app = standIn.addApplication();
+    const docker = fakeDocker();
+    const controller = new AbortController();
+    controller.abort("SIGTERM");
+    const outcome = await run(config(app.applicationId), ports(docker), controller.signal);
+    expect(outcome.error?.name).toBe("CancelledError");
+    expect(outcome.error?.message).toContain("Cancelled (SIGTERM)");
+    expect((outcome.error as { exitCode?: number } | undefined)?.exitCode).toBe(143);
+    expect(standIn.writes()).toEqual([]);
+    expect(removed).toHaveLength(1);
+  });
+});

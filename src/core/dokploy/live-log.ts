@@ -41,6 +41,57 @@ export function liveLogUrl(baseUrl: string, logPath: string, serverId?: string |
   return url.toString();
 }
 
+/** Splits chunks into lines, prints each, and keeps the last ones for the failure message. */
+class LogLines {
+  private readonly kept: string[] = [];
+  private partial = "";
+
+  constructor(
+    private readonly keep: number,
+    private readonly print: (line: string) => string,
+  ) {}
+
+  /** Adds a chunk; returns the whole lines it completed. */
+  add(text: string): string[] {
+    const parts = (this.partial + text).split("\n");
+    this.partial = parts.pop() ?? "";
+    parts.forEach((line) => {
+      this.emit(line);
+    });
+    return parts;
+  }
+
+  /** Prints what is left of an unfinished line. */
+  flush(): void {
+    if (this.partial) this.emit(this.partial);
+    this.partial = "";
+  }
+
+  tail(): string[] {
+    return [...this.kept];
+  }
+
+  private emit(line: string): void {
+    this.kept.push(this.print(line.replace(/\r$/, "")));
+    if (this.kept.length > this.keep) this.kept.shift();
+  }
+}
+
+/** Resolves when `promise` settles or after `ms`, whichever comes first. */
+async function settledOrAfter(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
+/** Why the socket closed, in words a user can act on. */
+function closeReason(code: number): string {
+  if (code === 1005 || code === 1006) {
+    return `the socket closed at once (code ${String(code)}): Dokploy did not accept the API key for it or a proxy does not pass WebSockets`;
+  }
+  return code === 4000 ? "Dokploy refused the log path (code 4000)" : `closed with code ${String(code)}`;
+}
+
 /**
  * Streams a deployment's log into the CI log through Dokploy's WebSocket. The socket never
  * closes by itself, so the caller closes it once the deployment row is final. If it fails or
@@ -48,30 +99,24 @@ export function liveLogUrl(baseUrl: string, logPath: string, serverId?: string |
  */
 export function streamDeploymentLog(options: LiveLogOptions): LiveLog {
   const { logger, redactor } = options;
-  const keep = options.tailLines ?? 30;
-  const lines: string[] = [];
-  let partial = "";
+  const lines = new LogLines(options.tailLines ?? 30, (line) => {
+    const clean = redactor.redact(line);
+    logger.info(`│ ${clean}`);
+    return clean;
+  });
   let closedByUs = false;
   let open = true;
   let arrived: () => void = () => undefined;
   const firstData = new Promise<void>((resolve) => {
     arrived = resolve;
   });
-  const emit = (line: string) => {
-    const clean = redactor.redact(line.replace(/\r$/, ""));
-    logger.info(`│ ${clean}`);
-    lines.push(clean);
-    if (lines.length > keep) lines.shift();
-  };
   const socket = new WebSocket(liveLogUrl(options.baseUrl, options.logPath, options.serverId), {
     headers: { "x-api-key": options.apiKey },
     dispatcher: options.dispatcher,
   });
   socket.addEventListener("message", (event) => {
     const text = typeof event.data === "string" ? event.data : Buffer.from(event.data as ArrayBuffer).toString("utf8");
-    const parts = (partial + text).split("\n");
-    partial = parts.pop() ?? "";
-    parts.forEach(emit);
+    const parts = lines.add(text);
     arrived();
     if (parts.some((line) => ENDING_LINE.test(line))) options.onEnding?.();
   });
@@ -79,36 +124,24 @@ export function streamDeploymentLog(options: LiveLogOptions): LiveLog {
     arrived();
     if (!open) return;
     open = false;
-    if (partial) emit(partial);
-    partial = "";
+    lines.flush();
     if (!closedByUs) logger.info(`Live log unavailable (${why}); following the deployment by polling.`);
   };
   socket.addEventListener("close", (event) => {
-    const reason =
-      event.code === 1005 || event.code === 1006
-        ? `the socket closed at once (code ${String(event.code)}): Dokploy did not accept the API key for it or a proxy does not pass WebSockets`
-        : event.code === 4000
-          ? "Dokploy refused the log path (code 4000)"
-          : `closed with code ${String(event.code)}`;
-    stopped(reason);
+    stopped(closeReason(event.code));
   });
   socket.addEventListener("error", () => {
     stopped("the connection failed");
   });
   return {
-    tail: () => [...lines],
+    tail: () => lines.tail(),
     get open() {
       return open;
     },
-    received: async (ms) => {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([firstData, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
-      clearTimeout(timer);
-    },
+    received: (ms) => settledOrAfter(firstData, ms),
     close: () => {
       closedByUs = true;
-      if (partial) emit(partial);
-      partial = "";
+      lines.flush();
       open = false;
       try {
         socket.close(1000);

@@ -1,0 +1,62 @@
+import { type Connected, type RunContext, timed } from "../context";
+import { Dokploy, applicationUrl } from "../dokploy/procedures";
+import { type DockerProvider, previousProvider } from "./provider";
+
+/**
+ * Loads the HTTP client (while docker works: not before the build starts) and makes the
+ * Dokploy client for the rest of the run.
+ */
+export async function connectToDokploy(ctx: RunContext): Promise<Connected> {
+  const { config, ports, logger, redactor } = ctx;
+  ports.whileDockerWorks?.();
+  const remote = await import("../remote");
+  const dispatcher = (await ports.loadDispatcher?.()) ?? ports.dispatcher;
+  const client = new remote.DokployClient({
+    baseUrl: config.dokployUrl,
+    apiKey: config.apiKey,
+    transport: config.transport,
+    logger,
+    redactor,
+    dispatcher,
+    timeoutMs: config.requestTimeoutSeconds * 1000,
+    retry: ctx.policy,
+    retryPorts: ctx.retryPorts,
+    signal: ctx.signal,
+  });
+  return { ...ctx, remote, dispatcher, dokploy: new Dokploy(client) };
+}
+
+/** What the application ran before this run changed it. */
+export interface Before {
+  /** Its Docker provider, for a rollback; undefined if it did not run a Docker image. */
+  readonly provider?: DockerProvider;
+  /** In words, for the ledger: the image, or the kind of source. */
+  readonly was?: string;
+}
+
+/** The key is accepted and the application exists. Returns what the application ran before. */
+export function checkDokploy(ctx: Connected): Promise<Before> {
+  const { config, logger, result, redactor } = ctx;
+  return timed(
+    ctx,
+    "Check Dokploy and the application",
+    async () => {
+      const app = await ctx.dokploy.applicationOne(config.applicationId);
+      // application.one answers with the pull password in plain text: mask it like ours.
+      redactor.add(app.password);
+      result.applicationName = app.name;
+      result.applicationUrl = applicationUrl(config.dokployUrl, app);
+      logger.info(
+        `Application "${app.name}" (${config.applicationId}), source ${app.sourceType ?? "unknown"}: ${result.applicationUrl}`,
+      );
+      if (app.sourceType && app.sourceType !== "docker") {
+        logger.warn(
+          `The application's source is "${app.sourceType}"; it will be switched to the Docker image ${result.image}.`,
+        );
+      }
+      const provider = previousProvider(app);
+      return { provider, was: provider?.dockerImage ?? (app.sourceType ? `its ${app.sourceType} source` : undefined) };
+    },
+    false,
+  );
+}
