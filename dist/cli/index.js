@@ -10,6 +10,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* harmony export */   RI: () => (/* binding */ DokployError),
 /* harmony export */   RJ: () => (/* binding */ DeploymentFailedError),
 /* harmony export */   b1: () => (/* binding */ HealthCheckError),
+/* harmony export */   bb: () => (/* binding */ NotRunningError),
 /* harmony export */   cc: () => (/* binding */ CancelledError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
 /* harmony export */   sH: () => (/* binding */ DeployError),
@@ -70,6 +71,13 @@ class DeploymentFailedError extends DeployError {
     constructor(message) {
         super(message);
         this.name = "DeploymentFailedError";
+    }
+}
+/** Dokploy said done, but Docker Swarm does not run our image. */
+class NotRunningError extends DeploymentFailedError {
+    constructor(message) {
+        super(message);
+        this.name = "NotRunningError";
     }
 }
 /** Something did not finish in the time it was given. */
@@ -10333,6 +10341,21 @@ const INPUTS = [
         description: "How long to wait for the deployment, in seconds (or with a unit: 90s, 10m, 1h).",
     },
     {
+        name: "verify-running",
+        default: "true",
+        description: "After Dokploy says done, check what really runs: the application still holds our image (else superseded), and Docker Swarm runs a task of it (else not-running, with swarm's reason).",
+    },
+    {
+        name: "verify-timeout",
+        default: "60",
+        description: "How long Docker Swarm may take to run our image after Dokploy says done, in seconds (or 90s, 5m).",
+    },
+    {
+        name: "fail-on-superseded",
+        default: "false",
+        description: "Fail (exit 1) when a later run's image was deployed over ours (deployment-status superseded); by default that only warns.",
+    },
+    {
         name: "verify-pull",
         default: "true",
         description: "Before changing anything in Dokploy, check that the registry serves <image>:<tag> to the pull credentials, and that it is the digest just pushed.",
@@ -10406,7 +10429,7 @@ const OUTPUTS = [
     { name: "deployment-id", description: "ID of the Dokploy deployment that was followed (wait only)." },
     {
         name: "deployment-status",
-        description: "Final status of the deployment: done, error, cancelled, or queued when not waiting.",
+        description: "How it ended: done (our image runs), superseded (a later run's image was deployed over ours), not-running (Dokploy said done but our image does not run), error, cancelled, timeout, unknown (a status this version does not know), or queued when not waiting.",
     },
     { name: "application-url", description: "Link to the application in the Dokploy dashboard." },
     { name: "health", description: "Last health check answer, e.g. 200 in 34 ms (health-url only)." },
@@ -10592,6 +10615,9 @@ const schema = object({
     "health-timeout": field((v) => (v === "" ? 120 : parseDuration(v))),
     "health-interval": field((v) => (v === "" ? 3 : parseDuration(v))),
     "rollback-on-failure": config_boolean(false),
+    "verify-running": config_boolean(true),
+    "verify-timeout": field((v) => (v === "" ? 60 : parseDuration(v))),
+    "fail-on-superseded": config_boolean(false),
     retries: field((v) => {
         if (v === "")
             return 4;
@@ -10710,6 +10736,9 @@ function interpret(p, ci, problems) {
             }
             : undefined,
         rollbackOnFailure: p["rollback-on-failure"],
+        verifyRunning: p["verify-running"],
+        verifyTimeoutSeconds: p["verify-timeout"],
+        failOnSuperseded: p["fail-on-superseded"],
         retries: p.retries,
         retryMaxTimeSeconds: p["retry-max-time"],
         requestTimeoutSeconds: p["request-timeout"],
@@ -10791,6 +10820,8 @@ async function besideWork(work, check, cancel) {
     }
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/core/docker.ts
 
 
@@ -11163,6 +11194,7 @@ var retry = __nccwpck_require__(7253);
 
 
 
+
 /** Throws the run's CancelledError when the run was cancelled. */
 function stopIfCancelled(ctx) {
     if (ctx.signal.aborted)
@@ -11196,6 +11228,7 @@ function createContext(config, ports, signal) {
         docker: new Docker(ports.exec, logger),
         policy: { ...retry/* DEFAULT_RETRY */.vI, retries: config.retries, maxElapsedMs: config.retryMaxTimeSeconds * 1000 },
         retryPorts: { logger, clock: ports.clock, sleep, random: ports.random },
+        runToken: (0,external_node_crypto_.randomBytes)(6).toString("hex"),
     };
 }
 /** Runs a stage in a log group (where the CI has them) and records how long it took. */
@@ -11373,6 +11406,25 @@ const DeploymentSchema = object({
     finishedAt: nullableString,
     errorMessage: nullableString,
 });
+/** `docker inspect` of the swarm service (docker.getConfig with the app name): what it is set to run. */
+const ServiceSchema = object({
+    Spec: object({
+        TaskTemplate: object({ ContainerSpec: object({ Image: schemas_string() }) }),
+    }),
+    UpdateStatus: object({ State: schemas_string().nullish(), Message: schemas_string().nullish() }).nullish(),
+});
+/** One task of the service (docker.getServiceContainersByAppName): `docker service ps` in fields. */
+const TaskSchema = object({
+    containerId: schemas_string(),
+    /** The desired state, lower case: running, shutdown, … */
+    state: schemas_string(),
+    /** "Running 7 seconds ago", "Rejected 1 second ago", … */
+    currentState: schemas_string(),
+    /** Swarm's error; Dokploy gives "Error:" or "" when there is none. */
+    error: schemas_string().nullish(),
+});
+/** `docker inspect` of a task: the image it runs. */
+const TaskSpecSchema = object({ Spec: object({ ContainerSpec: object({ Image: schemas_string() }) }) });
 function procedures_check(procedure, schema, value) {
     const result = schema.safeParse(value);
     if (!result.success) {
@@ -11416,6 +11468,28 @@ class Dokploy {
     }
     async trigger(method, applicationId, title, description) {
         await this.client.mutation(`application.${method}`, { applicationId, title, description });
+    }
+    /** The server's version, e.g. "v0.30.2". */
+    async version() {
+        return procedures_check("settings.getDokployVersion", schemas_string(), await this.client.query("settings.getDokployVersion"));
+    }
+    /** The swarm service of an application; undefined when there is none (Dokploy answers null). */
+    async service(appName, serverId) {
+        const input = { containerId: appName, ...(serverId ? { serverId } : {}) };
+        const value = await this.client.query("docker.getConfig", input);
+        return value ? procedures_check("docker.getConfig", ServiceSchema, value) : undefined;
+    }
+    /** The image a task runs; undefined when Dokploy could not inspect it. */
+    async taskImage(taskId, serverId) {
+        const input = { containerId: taskId, ...(serverId ? { serverId } : {}) };
+        const value = await this.client.query("docker.getConfig", input);
+        return value ? procedures_check("docker.getConfig", TaskSpecSchema, value).Spec.ContainerSpec.Image : undefined;
+    }
+    /** The tasks of an application's swarm service, newest first. */
+    async serviceTasks(appName, serverId) {
+        const input = { appName, ...(serverId ? { serverId } : {}) };
+        const value = await this.client.query("docker.getServiceContainersByAppName", input);
+        return procedures_check("docker.getServiceContainersByAppName", array(TaskSchema), value ?? []);
     }
     async deploymentAll(applicationId) {
         const value = await this.client.query("deployment.all", { applicationId });
@@ -11464,6 +11538,7 @@ function previousProvider(app) {
 
 
 
+
 /**
  * Loads the HTTP client (while docker works: not before the build starts) and makes the
  * Dokploy client for the rest of the run.
@@ -11487,11 +11562,47 @@ async function connectToDokploy(ctx) {
     });
     return { ...ctx, remote, dispatcher, dokploy: new Dokploy(client) };
 }
+/** Dokploy keeps deployment titles and descriptions, by which a run finds its own, since v0.25.0. */
+const OLDEST_FOLLOWED = [0, 25, 0];
+/** The server's version; undefined when it does not say (older servers, or a key that may not ask). */
+async function readVersion(ctx) {
+    try {
+        const version = await ctx.dokploy.version();
+        ctx.logger.info(`Dokploy ${version}`);
+        return version;
+    }
+    catch (error) {
+        ctx.logger.debug(`Dokploy did not say its version: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        return undefined;
+    }
+}
+/** Refuses a server too old to tell our deployment from others, before anything is pushed. */
+function refuseOldVersion(version) {
+    const parts = /^v?(\d+)\.(\d+)\.(\d+)/
+        .exec(version ?? "")
+        ?.slice(1)
+        .map(Number);
+    if (!parts)
+        return;
+    for (const [i, part] of parts.entries()) {
+        const oldest = OLDEST_FOLLOWED[i] ?? 0;
+        if (part > oldest)
+            return;
+        if (part < oldest) {
+            throw new errors/* DeployError */.sH(`Dokploy ${version ?? ""} does not keep deployment titles (v${OLDEST_FOLLOWED.join(".")} added them), so this step cannot tell its deployment from others. Upgrade Dokploy, or set wait to false to deploy without following.`);
+        }
+    }
+}
 /** The key is accepted and the application exists. Returns what the application ran before. */
 function checkDokploy(ctx) {
     const { config, logger, result, redactor } = ctx;
     return timed(ctx, "Check Dokploy and the application", async () => {
-        const app = await ctx.dokploy.applicationOne(config.applicationId);
+        // The version matters for following the deployment; without waiting it is not read.
+        const [app, version] = await Promise.all([
+            ctx.dokploy.applicationOne(config.applicationId),
+            config.wait ? readVersion(ctx) : undefined,
+        ]);
+        refuseOldVersion(version);
         // application.one answers with the pull password in plain text: mask it like ours.
         redactor.add(app.password);
         result.applicationName = app.name;
@@ -11508,6 +11619,8 @@ function checkDokploy(ctx) {
 ;// CONCATENATED MODULE: ./src/core/dokploy/wait.ts
 
 const FINAL_STATUSES = new Set(["done", "error", "cancelled"]);
+/** Every status Dokploy's deployment table has (v0.30.2: running, done, error, cancelled). */
+const KNOWN_STATUSES = new Set(["running", ...FINAL_STATUSES]);
 /**
  * How long to wait before the next look at deployment.all: quick at first (a deployment of an
  * image often ends in under a second), then calmer: 0.25 s growing by half each time to 2 s in
@@ -11525,9 +11638,23 @@ const LATE_LOG_WAIT_MS = 2_000;
 const ENDING_DELAY_MS = 100;
 const ENDING_POLL_MS = 250;
 const ENDING_WINDOW_MS = 3_000;
-/** Ours among new rows: the title we gave, oldest first (one run starts one deployment). */
-function findOurDeployment(rows, known, title) {
-    return rows.filter((r) => !known.has(r.deploymentId) && r.title === title).at(-1);
+/**
+ * Ours among new rows: the title we gave and, when we gave one, our run token in the
+ * description (two runs of one commit give the same title); oldest first (one run starts one).
+ */
+function findOurDeployment(rows, known, title, token) {
+    return rows
+        .filter((r) => !known.has(r.deploymentId) && r.title === title && (!token || (r.description ?? "").includes(token)))
+        .at(-1);
+}
+/** Our deployment has a status this version does not know: waiting on it could last forever. */
+class UnknownStatusError extends errors/* DeployError */.sH {
+    deployment;
+    constructor(deployment, applicationUrl) {
+        super(`Deployment ${deployment.deploymentId} has the status "${deployment.status}", which this version of dokploy-deploy does not know (it knows ${[...KNOWN_STATUSES].join(", ")}). Not waiting on it, and not rolling back: see ${applicationUrl} for how it went, and update dokploy-deploy.`);
+        this.deployment = deployment;
+        this.name = "UnknownStatusError";
+    }
 }
 /** Thrown on wait-timeout; carries the deployment we were following, if it had started. */
 class WaitTimeoutError extends errors/* TimeoutError */.MU {
@@ -11577,7 +11704,7 @@ async function followDeployment(dokploy, options, ports) {
             const rows = await dokploy.deploymentAll(options.applicationId);
             const row = ours
                 ? rows.find((r) => r.deploymentId === ours?.deploymentId)
-                : findOurDeployment(rows, options.known, options.title);
+                : findOurDeployment(rows, options.known, options.title, options.token);
             if (row) {
                 if (!ours)
                     log = await firstSight(row, rows, options, ports, onEnding);
@@ -11586,6 +11713,8 @@ async function followDeployment(dokploy, options, ports) {
                     ports.logger.info(`Deployment ${row.deploymentId}: ${row.status} after ${((ports.clock() - started) / 1000).toFixed(1)} s`);
                 }
                 ours = row;
+                if (!KNOWN_STATUSES.has(row.status))
+                    throw new UnknownStatusError(row, options.applicationUrl);
                 if (FINAL_STATUSES.has(row.status))
                     return { deployment: row, tail: log?.tail() ?? [] };
             }
@@ -11627,7 +11756,8 @@ const AMBIGUITY_GRACE_MS = 5_000;
  * before the trigger is sent again, so one run never starts two deployments.
  */
 async function triggerDeployment(dokploy, trigger, known, policy, ports) {
-    const send = () => dokploy.trigger(trigger.method, trigger.applicationId, trigger.title, trigger.description);
+    const description = trigger.token ? `${trigger.description}\nRun token: ${trigger.token}` : trigger.description;
+    const send = () => dokploy.trigger(trigger.method, trigger.applicationId, trigger.title, description);
     await (0,retry/* withRetry */.bD)(`Dokploy application.${trigger.method}`, policy, ports, send, async (error) => {
         if (!(error instanceof errors/* DokployError */.RI) || !error.ambiguous)
             return undefined;
@@ -11635,7 +11765,7 @@ async function triggerDeployment(dokploy, trigger, known, policy, ports) {
         const deadline = ports.clock() + AMBIGUITY_GRACE_MS;
         for (;;) {
             const rows = await dokploy.deploymentAll(trigger.applicationId);
-            const ours = findOurDeployment(rows, known, trigger.title);
+            const ours = findOurDeployment(rows, known, trigger.title, trigger.token);
             if (ours) {
                 ports.logger.info(`Dokploy did start it (deployment ${ours.deploymentId}); not sending it again`);
                 return { done: true, value: undefined };
@@ -11666,8 +11796,9 @@ async function rollBack(dokploy, options, ports) {
             applicationId: previous.applicationId,
             title,
             description: "Rollback after a failed deployment",
+            token: options.token,
         }, known, options.policy, ports);
-        const followed = await followDeployment(dokploy, { ...options.follow, applicationId: previous.applicationId, known, title }, ports);
+        const followed = await followDeployment(dokploy, { ...options.follow, applicationId: previous.applicationId, known, title, token: options.token }, ports);
         const { deployment } = followed;
         return deployment.status === "done"
             ? `Rolled back to ${previous.dockerImage} (deployment ${deployment.deploymentId} is done).`
@@ -11698,6 +11829,7 @@ async function triggerOurDeployment(ctx, known) {
             applicationId: config.applicationId,
             title: config.deployTitle,
             description: config.deployDescription,
+            token: ctx.runToken,
         };
         try {
             await triggerDeployment(ctx.dokploy, trigger, known, ctx.policy, ctx.retryPorts);
@@ -11745,10 +11877,17 @@ async function followOurDeployment(ctx, known, triggered) {
         result.deploymentStatus = triggered.status = deployment.status;
     };
     try {
-        const { deployment, tail } = await timed(ctx, "Wait for the deployment", () => followDeployment(ctx.dokploy, { ...follow, applicationId: config.applicationId, known, title: config.deployTitle, onStatus: seen }, ctx.ports));
+        const { deployment, tail } = await timed(ctx, "Wait for the deployment", () => followDeployment(ctx.dokploy, {
+            ...follow,
+            applicationId: config.applicationId,
+            known,
+            title: config.deployTitle,
+            token: ctx.runToken,
+            onStatus: seen,
+        }, ctx.ports));
         seen(deployment);
         if (deployment.status === "done") {
-            logger.info(`Deployment ${deployment.deploymentId} is done: ${result.image} is live.`);
+            logger.info(`Deployment ${deployment.deploymentId} is done in Dokploy.`);
             return;
         }
         const lines = tail.length > 0 ? `\nLast lines of its log:\n${tail.join("\n")}` : "";
@@ -11758,6 +11897,10 @@ async function followOurDeployment(ctx, known, triggered) {
         if (error instanceof WaitTimeoutError) {
             result.deploymentId = error.deployment?.deploymentId;
             result.deploymentStatus = "timeout";
+        }
+        else if (error instanceof UnknownStatusError) {
+            seen(error.deployment);
+            result.deploymentStatus = "unknown";
         }
         throw error;
     }
@@ -11957,8 +12100,8 @@ async function pointApplication(ctx, before) {
     const { config, logger, result, ledger } = ctx;
     const snapshot = snapshotDeployments(ctx.dokploy, config.applicationId);
     snapshot.catch(() => undefined);
+    const provider = dockerProviderOf(config, result.digest);
     await timed(ctx, "Point the application at the image", async () => {
-        const provider = dockerProviderOf(config, result.digest);
         const change = { application: result.applicationName ?? config.applicationId, from: before.was };
         try {
             await ctx.dokploy.saveDockerProvider(provider);
@@ -11973,7 +12116,7 @@ async function pointApplication(ctx, before) {
         ledger.record({ kind: "provider", ...change, to: provider.dockerImage });
         logger.info(`Application ${config.applicationId} now runs ${result.image}${config.pull ? ` (pulled as ${config.pull.username})` : " (public image)"}`);
     });
-    return snapshot;
+    return { image: provider.dockerImage, known: await snapshot };
 }
 
 ;// CONCATENATED MODULE: ./src/core/dokploy/registry.ts
@@ -12068,6 +12211,120 @@ async function upsertRegistryEntry(ctx) {
     }));
 }
 
+;// CONCATENATED MODULE: ./src/core/stages/verify.ts
+
+
+/** How often to look at the swarm service while it converges. */
+const VERIFY_POLL_MS = 1_000;
+/** Splits `repo:tag@sha256:…` into the reference and the digest. */
+function splitDigest(image) {
+    const at = image.indexOf("@");
+    return at < 0 ? { ref: image } : { ref: image.slice(0, at), digest: image.slice(at + 1) };
+}
+/**
+ * Whether a running image is ours: the same reference; and the same digest where both are
+ * known (swarm adds the digest it resolved when it could ask the registry).
+ */
+function isSameImage(running, ours, pushedDigest) {
+    if (!running)
+        return false;
+    const a = splitDigest(running);
+    const b = splitDigest(ours);
+    if (a.ref !== b.ref)
+        return false;
+    const expected = b.digest ?? pushedDigest;
+    return !a.digest || !expected || a.digest === expected;
+}
+/** Swarm's error on a task, without Dokploy's empty "Error:" placeholder. */
+function taskError(task) {
+    const text = (task.error ?? "")
+        .replace(/^Error:$/, "")
+        .replace(/^"|"$/g, "")
+        .trim();
+    return text || undefined;
+}
+async function look(ctx, appName, serverId, ours) {
+    const service = await ctx.dokploy.service(appName, serverId);
+    const state = service?.UpdateStatus?.State ?? "";
+    const tasks = await ctx.dokploy.serviceTasks(appName, serverId);
+    const lastError = tasks.map(taskError).find((e) => e !== undefined);
+    if (!service || state === "updating" || state.startsWith("rollback"))
+        return { service, lastError };
+    if (!isSameImage(service.Spec.TaskTemplate.ContainerSpec.Image, ours, ctx.result.digest)) {
+        return { service, lastError };
+    }
+    const running = tasks.filter((t) => t.state === "running" && t.currentState.startsWith("Running"));
+    for (const task of running.slice(0, 3)) {
+        const image = await ctx.dokploy.taskImage(task.containerId, serverId);
+        if (isSameImage(image, ours, ctx.result.digest))
+            return { service, running: image, lastError };
+    }
+    return { service, lastError };
+}
+/** Why our image does not run, from the last look at the service. */
+function notRunning(ctx, seen, ours) {
+    const { service, lastError } = seen;
+    const update = service?.UpdateStatus;
+    const image = service?.Spec.TaskTemplate.ContainerSpec.Image;
+    const why = !service
+        ? "Dokploy has no swarm service for the application"
+        : update?.State?.startsWith("rollback")
+            ? `Docker Swarm rolled the service back to ${image ?? "?"} (${update.State}: ${update.Message ?? ""})`
+            : `the service is set to run ${image ?? "?"}${update?.State ? ` (update ${update.State})` : ""}, and no task of ${ours} is running after ${String(ctx.config.verifyTimeoutSeconds)} s (verify-timeout)`;
+    return new errors/* NotRunningError */.bb(`Dokploy says the deployment is done, but ${ours} is not running: ${why}.${lastError ? ` Swarm says: ${lastError}` : ""} See ${ctx.result.applicationUrl ?? ctx.config.dokployUrl}`);
+}
+/** Waits briefly for swarm to run our image; throws NotRunningError when it does not. */
+async function waitForSwarm(ctx, appName, serverId, ours) {
+    const deadline = ctx.ports.clock() + ctx.config.verifyTimeoutSeconds * 1000;
+    for (;;) {
+        const seen = await look(ctx, appName, serverId, ours);
+        if (seen.running)
+            return seen.running;
+        const rolledBack = seen.service?.UpdateStatus?.State?.startsWith("rollback") ?? false;
+        if (rolledBack || ctx.ports.clock() >= deadline)
+            throw notRunning(ctx, seen, ours);
+        await ctx.ports.sleep(VERIFY_POLL_MS);
+    }
+}
+/** A later run pointed the application at its image: ours is not what runs, by design. */
+function superseded(ctx, theirs, ours) {
+    const { config, result, logger } = ctx;
+    result.deploymentStatus = "superseded";
+    const message = `Superseded: the application now holds ${theirs ?? "no image"}, not ${ours}; a later run deployed over this one. Not rolling back.`;
+    if (config.failOnSuperseded)
+        throw new errors/* DeployError */.sH(`${message} (fail-on-superseded)`);
+    logger.warn(message);
+}
+/**
+ * After Dokploy says done: the application still holds our image (else superseded), and swarm
+ * runs a task of it (else not-running, with swarm's reason). Without the permission to read
+ * Docker, says so once and trusts the application row.
+ */
+async function verifyWhatRuns(ctx, ours) {
+    const { config, result, logger } = ctx;
+    if (!config.verifyRunning)
+        return;
+    await timed(ctx, "Check what runs", async () => {
+        const app = await ctx.dokploy.applicationOne(config.applicationId);
+        if (app.dockerImage !== ours)
+            return superseded(ctx, app.dockerImage, ours);
+        if (!app.appName)
+            return;
+        try {
+            const running = await waitForSwarm(ctx, app.appName, app.serverId, ours);
+            logger.info(`Docker Swarm runs ${running} for ${app.appName}.`);
+        }
+        catch (error) {
+            if (!(error instanceof errors/* DokployError */.RI) || (error.status !== 401 && error.status !== 403)) {
+                if (error instanceof errors/* NotRunningError */.bb)
+                    result.deploymentStatus = "not-running";
+                throw error;
+            }
+            logger.warn(`Could not ask Dokploy what Docker Swarm runs (${error.procedure}: HTTP ${String(error.status)}; the API key needs the permission to read Docker). Trusting the application, which holds ${ours}.`);
+        }
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/core/stages/rollback.ts
 
 
@@ -12131,6 +12388,7 @@ function outputsOf(result) {
 
 
 
+
 /**
  * One deploy, as the stages a user sees in the log. The build runs first and the Dokploy check
  * beside it; nothing is pushed before Dokploy answered that the key and application are good.
@@ -12145,12 +12403,16 @@ async function deploy(ctx) {
     stopIfCancelled(ctx);
     await checkPull(connected);
     await upsertRegistryEntry(connected);
-    const known = await pointApplication(connected, before);
-    const triggered = await triggerOurDeployment(connected, known);
+    const pointed = await pointApplication(connected, before);
+    const triggered = await triggerOurDeployment(connected, pointed.known);
     if (!ctx.config.wait)
         return;
     try {
-        await followOurDeployment(connected, known, triggered);
+        await followOurDeployment(connected, pointed.known, triggered);
+        await verifyWhatRuns(connected, pointed.image);
+        if (ctx.result.deploymentStatus === "superseded")
+            return;
+        ctx.logger.info(`${ctx.result.image} is live.`);
         await checkHealthUrl(connected);
     }
     catch (error) {

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { Dispatcher } from "undici";
 import { type Config, secretsOf } from "./config";
 import { Docker } from "./docker";
@@ -24,6 +25,8 @@ export interface RunContext {
   readonly docker: Docker;
   readonly policy: RetryPolicy;
   readonly retryPorts: RetryPorts;
+  /** Unique to this run, written into the descriptions of its deployments to tell them from others'. */
+  readonly runToken: string;
 }
 
 /** The context once Dokploy's client is loaded and the key and application were checked. */
@@ -66,6 +69,7 @@ export function createContext(config: Config, ports: Ports, signal: AbortSignal)
     docker: new Docker(ports.exec, logger),
     policy: { ...DEFAULT_RETRY, retries: config.retries, maxElapsedMs: config.retryMaxTimeSeconds * 1000 },
     retryPorts: { logger, clock: ports.clock, sleep, random: ports.random },
+    runToken: randomBytes(6).toString("hex"),
   };
 }
 

@@ -55,6 +55,14 @@ export class DeploymentFailedError extends DeployError {
   }
 }
 
+/** Dokploy said done, but Docker Swarm does not run our image. */
+export class NotRunningError extends DeploymentFailedError {
+  constructor(message: string) {
+    super(message);
+    this.name = "NotRunningError";
+  }
+}
+
 /** Something did not finish in the time it was given. */
 export class TimeoutError extends DeployError {
   constructor(message: string) {

@@ -13,6 +13,7 @@ import { printPlan } from "./stages/plan";
 import { checkPull } from "./stages/pull-check";
 import { pointApplication } from "./stages/point";
 import { upsertRegistryEntry } from "./stages/registry-entry";
+import { verifyWhatRuns } from "./stages/verify";
 import { isDeploymentFailure, rollBackAfter } from "./stages/rollback";
 
 export type { Ports } from "./ports";
@@ -39,11 +40,14 @@ async function deploy(ctx: RunContext): Promise<void> {
   stopIfCancelled(ctx);
   await checkPull(connected);
   await upsertRegistryEntry(connected);
-  const known = await pointApplication(connected, before);
-  const triggered = await triggerOurDeployment(connected, known);
+  const pointed = await pointApplication(connected, before);
+  const triggered = await triggerOurDeployment(connected, pointed.known);
   if (!ctx.config.wait) return;
   try {
-    await followOurDeployment(connected, known, triggered);
+    await followOurDeployment(connected, pointed.known, triggered);
+    await verifyWhatRuns(connected, pointed.image);
+    if (ctx.result.deploymentStatus === "superseded") return;
+    ctx.logger.info(`${ctx.result.image} is live.`);
     await checkHealthUrl(connected);
   } catch (error) {
     if (isDeploymentFailure(error)) await rollBackAfter(connected, before, error);

@@ -1,9 +1,11 @@
-import { TimeoutError } from "../errors";
+import { DeployError, TimeoutError } from "../errors";
 import type { Logger } from "../log";
 import type { LiveLog } from "./live-log";
 import type { Deployment, Dokploy } from "./procedures";
 
 export const FINAL_STATUSES = new Set(["done", "error", "cancelled"]);
+/** Every status Dokploy's deployment table has (v0.30.2: running, done, error, cancelled). */
+export const KNOWN_STATUSES = new Set(["running", ...FINAL_STATUSES]);
 
 /**
  * How long to wait before the next look at deployment.all: quick at first (a deployment of an
@@ -38,6 +40,8 @@ export interface FollowOptions {
   /** deploymentIds that existed before we triggered. */
   readonly known: ReadonlySet<string>;
   readonly title: string;
+  /** Written into our deployment's description: tells it from another run's of the same commit. */
+  readonly token?: string;
   readonly timeoutMs: number;
   /** Where a user can look when we stop waiting. */
   readonly applicationUrl: string;
@@ -53,13 +57,32 @@ export interface Followed {
   readonly tail: string[];
 }
 
-/** Ours among new rows: the title we gave, oldest first (one run starts one deployment). */
+/**
+ * Ours among new rows: the title we gave and, when we gave one, our run token in the
+ * description (two runs of one commit give the same title); oldest first (one run starts one).
+ */
 export function findOurDeployment(
   rows: readonly Deployment[],
   known: ReadonlySet<string>,
   title: string,
+  token?: string,
 ): Deployment | undefined {
-  return rows.filter((r) => !known.has(r.deploymentId) && r.title === title).at(-1);
+  return rows
+    .filter((r) => !known.has(r.deploymentId) && r.title === title && (!token || (r.description ?? "").includes(token)))
+    .at(-1);
+}
+
+/** Our deployment has a status this version does not know: waiting on it could last forever. */
+export class UnknownStatusError extends DeployError {
+  constructor(
+    readonly deployment: Deployment,
+    applicationUrl: string,
+  ) {
+    super(
+      `Deployment ${deployment.deploymentId} has the status "${deployment.status}", which this version of dokploy-deploy does not know (it knows ${[...KNOWN_STATUSES].join(", ")}). Not waiting on it, and not rolling back: see ${applicationUrl} for how it went, and update dokploy-deploy.`,
+    );
+    this.name = "UnknownStatusError";
+  }
 }
 
 /** Thrown on wait-timeout; carries the deployment we were following, if it had started. */
@@ -123,7 +146,7 @@ export async function followDeployment(dokploy: Dokploy, options: FollowOptions,
       const rows = await dokploy.deploymentAll(options.applicationId);
       const row = ours
         ? rows.find((r) => r.deploymentId === ours?.deploymentId)
-        : findOurDeployment(rows, options.known, options.title);
+        : findOurDeployment(rows, options.known, options.title, options.token);
       if (row) {
         if (!ours) log = await firstSight(row, rows, options, ports, onEnding);
         if (row.status !== ours?.status) {
@@ -133,6 +156,7 @@ export async function followDeployment(dokploy: Dokploy, options: FollowOptions,
           );
         }
         ours = row;
+        if (!KNOWN_STATUSES.has(row.status)) throw new UnknownStatusError(row, options.applicationUrl);
         if (FINAL_STATUSES.has(row.status)) return { deployment: row, tail: log?.tail() ?? [] };
       } else if (ours) {
         throw new TimeoutError(

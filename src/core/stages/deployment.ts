@@ -1,7 +1,7 @@
 import { type Connected, timed } from "../context";
 import { triggerDeployment } from "../dokploy/deploy";
 import type { Deployment } from "../dokploy/procedures";
-import { WaitTimeoutError, type FollowOptions, followDeployment } from "../dokploy/wait";
+import { type FollowOptions, UnknownStatusError, WaitTimeoutError, followDeployment } from "../dokploy/wait";
 import { DeploymentFailedError, DokployError } from "../errors";
 import type { Change } from "../ledger";
 
@@ -22,6 +22,7 @@ export async function triggerOurDeployment(ctx: Connected, known: ReadonlySet<st
       applicationId: config.applicationId,
       title: config.deployTitle,
       description: config.deployDescription,
+      token: ctx.runToken,
     };
     try {
       await triggerDeployment(ctx.dokploy, trigger, known, ctx.policy, ctx.retryPorts);
@@ -77,13 +78,20 @@ export async function followOurDeployment(
     const { deployment, tail } = await timed(ctx, "Wait for the deployment", () =>
       followDeployment(
         ctx.dokploy,
-        { ...follow, applicationId: config.applicationId, known, title: config.deployTitle, onStatus: seen },
+        {
+          ...follow,
+          applicationId: config.applicationId,
+          known,
+          title: config.deployTitle,
+          token: ctx.runToken,
+          onStatus: seen,
+        },
         ctx.ports,
       ),
     );
     seen(deployment);
     if (deployment.status === "done") {
-      logger.info(`Deployment ${deployment.deploymentId} is done: ${result.image} is live.`);
+      logger.info(`Deployment ${deployment.deploymentId} is done in Dokploy.`);
       return;
     }
     const lines = tail.length > 0 ? `\nLast lines of its log:\n${tail.join("\n")}` : "";
@@ -94,6 +102,9 @@ export async function followOurDeployment(
     if (error instanceof WaitTimeoutError) {
       result.deploymentId = error.deployment?.deploymentId;
       result.deploymentStatus = "timeout";
+    } else if (error instanceof UnknownStatusError) {
+      seen(error.deployment);
+      result.deploymentStatus = "unknown";
     }
     throw error;
   }
