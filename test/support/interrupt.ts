@@ -23,6 +23,8 @@ export interface InterruptedRun {
   readonly interrupted: boolean;
   /** Milliseconds from the first signal to the exit. */
   readonly exitAfterMs: number;
+  /** Date.now() when the process exited. */
+  readonly exitedAt: number;
 }
 
 export async function runInterrupted(
@@ -58,6 +60,8 @@ export async function runInterrupted(
     stderr += d.toString();
     watch(d);
   });
+  let exitedAt = 0;
+  child.on("exit", () => (exitedAt = Date.now()));
   const exitCode = await new Promise<number>((resolve) =>
     child.on("close", (code, signal) => resolve(code ?? (signal ? -1 : -2))),
   );
@@ -68,6 +72,7 @@ export async function runInterrupted(
     output,
     interrupted,
     exitAfterMs: signalledAt ? performance.now() - signalledAt : 0,
+    exitedAt,
   };
 }
 
