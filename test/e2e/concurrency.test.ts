@@ -34,9 +34,19 @@ async function holdDeploymentQueue(e2e: E2E): Promise<() => void> {
   return held.release;
 }
 
-/** Resolves once `count` triggers of `method` have been answered through the proxy. */
-function triggered(proxy: RecordingProxy, method: string, count: number): Promise<void> {
-  return proxy.until((calls) => calls.filter((c) => c.procedure === `application.${method}`).length >= count);
+/**
+ * Resolves once `count` triggers of `method` have been answered through the proxy; throws if
+ * one of the runs ends first (it failed before triggering).
+ */
+async function triggered(
+  proxy: RecordingProxy,
+  method: string,
+  count: number,
+  runs: readonly Promise<ActionRun>[],
+): Promise<void> {
+  const done = proxy.until((calls) => calls.filter((c) => c.procedure === `application.${method}`).length >= count);
+  const ended = await Promise.race([done.then(() => undefined), ...runs]);
+  if (ended) throw new Error(`a run ended before its ${method} (exit ${String(ended.exitCode)}):\n${ended.stdout}`);
 }
 
 interface Reported {
@@ -63,6 +73,37 @@ describeLive("two runs for one application behind a busy deployment queue", (e2e
     );
   };
 
+  it("a run queued behind another deployment follows its own, not the application's previous one", async () => {
+    const app = await e2e.newApp("queued");
+    const image = e2e.image("queued");
+    const [sha1, sha2] = [commitSha(), commitSha()];
+    const first = await e2e.runAction(sha1, e2e.inputs(app, image), { cwd: await e2e.checkout() });
+    expect(first.exitCode, first.stdout).toBe(0);
+    const proxy = await startRecordingProxy(e2e.live.url);
+    e2e.onCleanUp(proxy.stop);
+    const release = await holdDeploymentQueue(e2e);
+
+    const second = e2e.runAction(sha2, e2e.inputs(app, image, { "dokploy-url": proxy.url }), {
+      cwd: await e2e.checkout(),
+      runId: "5005",
+    });
+    await triggered(proxy, "redeploy", 1, [second]);
+    // Dokploy has not started it yet: the run must wait, whatever else the application shows.
+    await Promise.race([sleep(2000), second]);
+    release();
+    const run = await second;
+
+    expect(run.exitCode, run.stdout).toBe(0);
+    const [ours, previous] = await e2e.dokploy.deployments(app.applicationId);
+    expect([ours?.title, ours?.status, previous?.deploymentId]).toEqual([
+      `Deploy ${sha2.slice(0, 7)}`,
+      "done",
+      first.outputs["deployment-id"],
+    ]);
+    expect(run.outputs["deployment-id"]).toBe(ours?.deploymentId);
+    expect(run.exitedAt).toBeGreaterThanOrEqual(Date.parse(ours?.finishedAt ?? ""));
+  });
+
   it("two commits one second apart: Dokploy runs both deployments, each with the later image", async () => {
     const app = await e2e.newApp("two-commits");
     const image = e2e.image("two-commits");
@@ -77,7 +118,7 @@ describeLive("two runs for one application behind a busy deployment queue", (e2e
     const a = e2e.runAction(shaA, inputs, { cwd: cwdA, runId: "5001" });
     await sleep(1000);
     const b = e2e.runAction(shaB, inputs, { cwd: cwdB, runId: "5002" });
-    await triggered(proxy, "deploy", 2);
+    await triggered(proxy, "deploy", 2, [a, b]);
     release();
     const [runA, runB] = await Promise.all([a, b]);
 
@@ -123,9 +164,9 @@ describeLive("two runs for one application behind a busy deployment queue", (e2e
 
     // A re-run: the second starts once the first has triggered (and so pushed and checked its image).
     const a = e2e.runAction(sha, inputs, { cwd, runId: "5003" });
-    await triggered(proxy, "redeploy", 1);
+    await triggered(proxy, "redeploy", 1, [a]);
     const b = e2e.runAction(sha, inputs, { cwd, runId: "5004" });
-    await triggered(proxy, "redeploy", 2);
+    await triggered(proxy, "redeploy", 2, [a, b]);
     release();
     const [runA, runB] = await Promise.all([a, b]);
 
