@@ -1,8 +1,8 @@
 /**
- * Two runs for one application while the live Dokploy's deployment queue is busy (it runs one
- * deployment at a time; here another application's deploy holds it). A first test sets the
- * scene and checks what Dokploy did; a second asserts what each run reported. The second is
- * an expected failure until runs verify which deployment and image are theirs.
+ * Runs for one application while the live Dokploy's deployment queue is busy (it runs one
+ * deployment at a time; here another application's deploy holds it). For two concurrent runs,
+ * a first test sets the scene and checks what Dokploy did; a second asserts what each run
+ * reported.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { expect, it } from "vitest";
@@ -139,18 +139,19 @@ describeLive("two runs for one application behind a busy deployment queue", (e2e
     ]);
   });
 
-  it.fails(
-    "two commits one second apart: each run reports only its own deployment and image (expected to fail until deployments are verified: the first run reports done for a deployment that ran the second's image)",
-    () => {
-      expect(twoCommits).toHaveLength(2);
-      const ids = twoCommits.map((r) => r.run.outputs["deployment-id"]);
-      expect(new Set(ids).size).toBe(2);
-      for (const { run, image, runId, row, log } of twoCommits) {
-        expect(row?.description).toContain(`/actions/runs/${runId}`);
-        if (run.outputs["deployment-status"] === "done") expect(log).toContain(`Pulling ${image}`);
-      }
-    },
-  );
+  it("two commits one second apart: each run reports only its own deployment, and the first says it was superseded", () => {
+    expect(twoCommits).toHaveLength(2);
+    const ids = twoCommits.map((r) => r.run.outputs["deployment-id"]);
+    expect(new Set(ids).size).toBe(2);
+    for (const { run, image, runId, row, log } of twoCommits) {
+      expect(row?.description).toContain(`/actions/runs/${runId}`);
+      if (run.outputs["deployment-status"] === "done") expect(log).toContain(`Pulling ${image}`);
+    }
+    const [first, second] = twoCommits;
+    expect(first?.run.outputs["deployment-status"]).toBe("superseded");
+    expect(first?.run.stdout).toContain(`the application now holds ${second?.image ?? ""}`);
+    expect(second?.run.outputs["deployment-status"]).toBe("done");
+  });
 
   it("the same commit twice: Dokploy runs two deployments with the same title", async () => {
     const app = await e2e.newApp("same-commit");
@@ -185,16 +186,13 @@ describeLive("two runs for one application behind a busy deployment queue", (e2e
     ]);
   });
 
-  it.fails(
-    "the same commit twice: each run reports its own deployment (expected to fail until runs are told apart by more than the commit: both follow the first one)",
-    () => {
-      expect(sameCommit).toHaveLength(2);
-      const ids = sameCommit.map((r) => r.run.outputs["deployment-id"]);
-      expect(new Set(ids).size).toBe(2);
-      for (const { run, runId, row } of sameCommit) {
-        expect(row?.description).toContain(`/actions/runs/${runId}`);
-        expect(run.outputs["deployment-status"]).toBe("done");
-      }
-    },
-  );
+  it("the same commit twice: each run reports its own deployment", () => {
+    expect(sameCommit).toHaveLength(2);
+    const ids = sameCommit.map((r) => r.run.outputs["deployment-id"]);
+    expect(new Set(ids).size).toBe(2);
+    for (const { run, runId, row } of sameCommit) {
+      expect(row?.description).toContain(`/actions/runs/${runId}`);
+      expect(run.outputs["deployment-status"]).toBe("done");
+    }
+  });
 });
