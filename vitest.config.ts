@@ -1,7 +1,13 @@
 import { defineConfig } from "vitest/config";
 
+// TEST_REPORT=<file> also writes a JSON report there (.ci/run reads it to check that the
+// buildx/BuildKit tests ran).
+const report = process.env.TEST_REPORT;
+
 export default defineConfig({
   test: {
+    reporters: report ? ["default", "json"] : ["default"],
+    outputFile: report ? { json: report } : undefined,
     projects: [
       {
         test: {

@@ -11277,8 +11277,12 @@ class Docker {
      * `docker build` to buildx whenever buildx is installed, and it would not be classic.
      */
     build(argv, signal) {
-        const docker = argv[0] === "build" ? new Docker(this.exec, this.logger, { ...this.env, DOCKER_BUILDKIT: "0" }) : this;
-        return docker.run("docker build", argv, signal);
+        if (argv[0] !== "build")
+            return this.run("docker build", argv, signal);
+        // The CLI's own notice then says to remove DOCKER_BUILDKIT=0, which the user did not set.
+        this.logger.info("Classic builder (DOCKER_BUILDKIT=0): builder is classic, or docker cannot run buildx here");
+        const classic = new Docker(this.exec, this.logger, { ...this.env, DOCKER_BUILDKIT: "0" });
+        return classic.run("docker build", argv, signal);
     }
     /** `docker buildx inspect --debug`: the current builder, its driver and what it can do. */
     async inspectBuilder() {
@@ -11548,6 +11552,9 @@ async function buildThenPush(ctx, gate, plan, temp) {
         stopBuild.abort();
     });
     const login = logIn(ctx, docker, gate.signal);
+    // buildx waits for the check before it builds: the check runs beside the login instead.
+    if (plan.buildx)
+        gate.underWay();
     const loginFailed = (error) => stopBuild.signal.aborted && !gate.signal.aborted ? login.then(() => Promise.reject(error)) : Promise.reject(error);
     if (plan.loginFirst)
         await login;
@@ -12321,7 +12328,7 @@ function missingBuildx(config, needBuildx) {
  */
 async function chooseBuilder(config, ports, docker) {
     if (!config.build)
-        return { probe: Promise.resolve(false), buildxEarly: config.dryRun ? false : undefined };
+        return { probe: Promise.resolve(false) };
     const probe = config.builder === "classic" ? Promise.resolve(false) : (ports.hasBuildx?.() ?? docker.hasBuildx());
     const needBuildx = buildxOnlyInputs(config);
     if (needBuildx.length === 0 && !config.dryRun && config.builder !== "buildx")
@@ -12335,7 +12342,7 @@ async function chooseBuilder(config, ports, docker) {
         if (error)
             throw error;
     }
-    return { probe: Promise.resolve(buildx), buildxEarly: buildx };
+    return { probe: Promise.resolve(buildx) };
 }
 
 ;// CONCATENATED MODULE: ./src/core/stages/inputs.ts

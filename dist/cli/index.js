@@ -11126,8 +11126,12 @@ class Docker {
      * `docker build` to buildx whenever buildx is installed, and it would not be classic.
      */
     build(argv, signal) {
-        const docker = argv[0] === "build" ? new Docker(this.exec, this.logger, { ...this.env, DOCKER_BUILDKIT: "0" }) : this;
-        return docker.run("docker build", argv, signal);
+        if (argv[0] !== "build")
+            return this.run("docker build", argv, signal);
+        // The CLI's own notice then says to remove DOCKER_BUILDKIT=0, which the user did not set.
+        this.logger.info("Classic builder (DOCKER_BUILDKIT=0): builder is classic, or docker cannot run buildx here");
+        const classic = new Docker(this.exec, this.logger, { ...this.env, DOCKER_BUILDKIT: "0" });
+        return classic.run("docker build", argv, signal);
     }
     /** `docker buildx inspect --debug`: the current builder, its driver and what it can do. */
     async inspectBuilder() {
@@ -11397,6 +11401,9 @@ async function buildThenPush(ctx, gate, plan, temp) {
         stopBuild.abort();
     });
     const login = logIn(ctx, docker, gate.signal);
+    // buildx waits for the check before it builds: the check runs beside the login instead.
+    if (plan.buildx)
+        gate.underWay();
     const loginFailed = (error) => stopBuild.signal.aborted && !gate.signal.aborted ? login.then(() => Promise.reject(error)) : Promise.reject(error);
     if (plan.loginFirst)
         await login;
@@ -12170,7 +12177,7 @@ function missingBuildx(config, needBuildx) {
  */
 async function chooseBuilder(config, ports, docker) {
     if (!config.build)
-        return { probe: Promise.resolve(false), buildxEarly: config.dryRun ? false : undefined };
+        return { probe: Promise.resolve(false) };
     const probe = config.builder === "classic" ? Promise.resolve(false) : (ports.hasBuildx?.() ?? docker.hasBuildx());
     const needBuildx = buildxOnlyInputs(config);
     if (needBuildx.length === 0 && !config.dryRun && config.builder !== "buildx")
@@ -12184,7 +12191,7 @@ async function chooseBuilder(config, ports, docker) {
         if (error)
             throw error;
     }
-    return { probe: Promise.resolve(buildx), buildxEarly: buildx };
+    return { probe: Promise.resolve(buildx) };
 }
 
 ;// CONCATENATED MODULE: ./src/core/stages/inputs.ts
@@ -13226,7 +13233,9 @@ async function main(argv, env) {
     for (const output of OUTPUTS)
         write(`${output.name}=${outputs[output.name]}`);
     if (env.OUTPUT_FILE) {
-        const lines = OUTPUTS.map((o) => `DOKPLOY_${envName(o.name)}=${outputs[o.name]}`);
+        // Not the build metadata: with provenance it runs to kilobytes, and GitLab drops a whole
+        // dotenv report over 5 KB.
+        const lines = OUTPUTS.filter((o) => o.name !== "metadata").map((o) => `DOKPLOY_${envName(o.name)}=${outputs[o.name]}`);
         await (0,promises_.writeFile)(env.OUTPUT_FILE, `${lines.join("\n")}\n`);
     }
     cancel.dispose();

@@ -16,10 +16,8 @@ export interface BuilderPorts {
 }
 
 export interface BuilderChoice {
-  /** Whether buildx builds; may still be running when nothing before the build depends on it. */
+  /** Whether buildx builds; still running when nothing before the build depends on it. */
   readonly probe: Promise<boolean>;
-  /** The answer, when it was needed before any network call (dry run, buildx-only inputs). */
-  readonly buildxEarly?: boolean;
 }
 
 /** What `docker buildx inspect --debug` says of the current builder. */
@@ -134,7 +132,7 @@ function missingBuildx(config: Config, needBuildx: readonly string[]): ConfigErr
  * built) when the inputs depend on it; else the probe runs beside what comes next.
  */
 export async function chooseBuilder(config: Config, ports: BuilderPorts, docker: Docker): Promise<BuilderChoice> {
-  if (!config.build) return { probe: Promise.resolve(false), buildxEarly: config.dryRun ? false : undefined };
+  if (!config.build) return { probe: Promise.resolve(false) };
   const probe = config.builder === "classic" ? Promise.resolve(false) : (ports.hasBuildx?.() ?? docker.hasBuildx());
   const needBuildx = buildxOnlyInputs(config);
   if (needBuildx.length === 0 && !config.dryRun && config.builder !== "buildx") return { probe };
@@ -145,5 +143,5 @@ export async function chooseBuilder(config: Config, ports: BuilderPorts, docker:
     const error = info && inputError(unsupportedInputs(config, info));
     if (error) throw error;
   }
-  return { probe: Promise.resolve(buildx), buildxEarly: buildx };
+  return { probe: Promise.resolve(buildx) };
 }

@@ -246,9 +246,11 @@ export class Docker {
    * `docker build` to buildx whenever buildx is installed, and it would not be classic.
    */
   build(argv: readonly string[], signal?: AbortSignal): Promise<string> {
-    const docker =
-      argv[0] === "build" ? new Docker(this.exec, this.logger, { ...this.env, DOCKER_BUILDKIT: "0" }) : this;
-    return docker.run("docker build", argv, signal);
+    if (argv[0] !== "build") return this.run("docker build", argv, signal);
+    // The CLI's own notice then says to remove DOCKER_BUILDKIT=0, which the user did not set.
+    this.logger.info("Classic builder (DOCKER_BUILDKIT=0): builder is classic, or docker cannot run buildx here");
+    const classic = new Docker(this.exec, this.logger, { ...this.env, DOCKER_BUILDKIT: "0" });
+    return classic.run("docker build", argv, signal);
   }
 
   /** `docker buildx inspect --debug`: the current builder, its driver and what it can do. */

@@ -173,6 +173,6 @@ describe("chooseBuilder", () => {
       remote.ports,
       remote.docker,
     );
-    expect(choice.buildxEarly).toBe(true);
+    expect(await choice.probe).toBe(true);
   });
 });

@@ -61,6 +61,8 @@ async function buildThenPush(ctx: RunContext, gate: Gate, plan: BuildPlan, temp:
     stopBuild.abort();
   });
   const login = logIn(ctx, docker, gate.signal);
+  // buildx waits for the check before it builds: the check runs beside the login instead.
+  if (plan.buildx) gate.underWay();
   const loginFailed = (error: unknown): Promise<never> =>
     stopBuild.signal.aborted && !gate.signal.aborted ? login.then(() => Promise.reject(error)) : Promise.reject(error);
   if (plan.loginFirst) await login;
