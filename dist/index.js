@@ -10591,7 +10591,10 @@ const OUTPUTS = [
     },
     { name: "application-url", description: "Link to the application in the Dokploy dashboard." },
     { name: "health", description: "Last health check answer, e.g. 200 in 34 ms (health-url only)." },
-    { name: "imageid", description: "Image ID (config digest) of the image built; empty with build: false." },
+    {
+        name: "imageid",
+        description: "Image ID of the image built: its config digest (with several platforms, the index digest, as buildx reports it); empty with build: false.",
+    },
     {
         name: "metadata",
         description: "The build's metadata as JSON, as buildx writes it with --metadata-file (buildx only).",
@@ -11284,9 +11287,13 @@ class Docker {
         const classic = new Docker(this.exec, this.logger, { ...this.env, DOCKER_BUILDKIT: "0" });
         return classic.run("docker build", argv, signal);
     }
-    /** `docker buildx inspect --debug`: the current builder, its driver and what it can do. */
+    /**
+     * `docker buildx inspect --debug`: the current builder, its driver and what it can do.
+     * Undefined when buildx cannot say within 10 s (an unreachable remote builder, say).
+     */
     async inspectBuilder() {
-        const result = await this.exec("docker", ["buildx", "inspect", "--debug"], { env: this.env });
+        const signal = AbortSignal.timeout(10_000);
+        const result = await this.exec("docker", ["buildx", "inspect", "--debug"], { env: this.env, signal });
         return result.exitCode === 0 ? result.stdout : undefined;
     }
     /** Pushes one reference and returns the digest the registry reported. */

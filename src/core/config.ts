@@ -275,7 +275,11 @@ export const OUTPUTS = [
   },
   { name: "application-url", description: "Link to the application in the Dokploy dashboard." },
   { name: "health", description: "Last health check answer, e.g. 200 in 34 ms (health-url only)." },
-  { name: "imageid", description: "Image ID (config digest) of the image built; empty with build: false." },
+  {
+    name: "imageid",
+    description:
+      "Image ID of the image built: its config digest (with several platforms, the index digest, as buildx reports it); empty with build: false.",
+  },
   {
     name: "metadata",
     description: "The build's metadata as JSON, as buildx writes it with --metadata-file (buildx only).",

@@ -253,9 +253,13 @@ export class Docker {
     return classic.run("docker build", argv, signal);
   }
 
-  /** `docker buildx inspect --debug`: the current builder, its driver and what it can do. */
+  /**
+   * `docker buildx inspect --debug`: the current builder, its driver and what it can do.
+   * Undefined when buildx cannot say within 10 s (an unreachable remote builder, say).
+   */
   async inspectBuilder(): Promise<string | undefined> {
-    const result = await this.exec("docker", ["buildx", "inspect", "--debug"], { env: this.env });
+    const signal = AbortSignal.timeout(10_000);
+    const result = await this.exec("docker", ["buildx", "inspect", "--debug"], { env: this.env, signal });
     return result.exitCode === 0 ? result.stdout : undefined;
   }
 
