@@ -1,4 +1,4 @@
-// Reads vitest's JSON report (DOKPLOY_E2E_REPORT) and fails when the e2e suite ran no test:
+// Reads vitest's JSON report (TEST_REPORT) and fails when the e2e suite ran no test:
 // with a live Dokploy given, a skipped or missing suite is a failure, not a pass.
 // Prints the suite's counts and how long it took.
 import { readFileSync } from "node:fs";

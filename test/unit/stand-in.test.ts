@@ -54,9 +54,11 @@ describe("the Dokploy stand-in, as a live v0.30.2 behaves", () => {
 
   it("logs a deploy's login and pull of the image the application holds when the job starts", async () => {
     const app = standIn.addApplication();
+    // The job starts 500 ms after the trigger: room for the second save even on a busy machine.
+    standIn.scriptDeployments(app.applicationId, { startDelayMs: 500 });
     await mutate("application.saveDockerProvider", provider(app.applicationId, "127.0.0.1:5000/demo/web:a1", true));
     await mutate("application.deploy", { applicationId: app.applicationId, title: "Deploy a1" });
-    // Saved before the job starts (the stand-in starts it 25 ms after the trigger): this is what it pulls.
+    // Saved before the job starts: this is what it pulls.
     await mutate("application.saveDockerProvider", provider(app.applicationId, "127.0.0.1:5000/demo/web:b2", false));
     await standIn.settled();
 
