@@ -4,7 +4,8 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-export const ACTION = resolve(import.meta.dirname, "../../dist/index.js");
+// ACTION_BUNDLE runs the suite against another build of the action (e.g. an older dist/).
+export const ACTION = process.env.ACTION_BUNDLE ?? resolve(import.meta.dirname, "../../dist/index.js");
 
 export interface ActionRun {
   readonly exitCode: number;
@@ -16,6 +17,8 @@ export interface ActionRun {
   readonly leftovers: string[];
   /** Files left on disk (work dir, HOME, cwd) that hold one of the given secrets. */
   readonly filesWithSecrets: string[];
+  /** The action was still running at `killAfterMs` and was killed. */
+  readonly killed: boolean;
 }
 
 /** Parses GITHUB_OUTPUT: `name<<DELIM\nvalue\nDELIM` blocks and `name=value` lines. */
@@ -45,6 +48,8 @@ export interface RunActionOptions {
   readonly home?: string;
   /** Secrets to look for in every file the run leaves in its work dir, HOME and cwd. */
   readonly secrets?: readonly string[];
+  /** Kill the action (SIGKILL) if it is still running after this long. */
+  readonly killAfterMs?: number;
 }
 
 /** Files under `dir` whose content holds one of `secrets` (or its base64 form). */
@@ -96,8 +101,18 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  let killed = false;
+  const killer =
+    options.killAfterMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          killed = true;
+          child.kill("SIGKILL");
+        }, options.killAfterMs);
   const exitCode = await new Promise<number>((resolveExit) => child.on("close", (code) => resolveExit(code ?? -1)));
+  clearTimeout(killer);
   const result = {
+    killed,
     exitCode,
     stdout,
     stderr,
