@@ -1,11 +1,13 @@
 import { writeFile } from "node:fs/promises";
-import { OUTPUTS, parseConfig } from "../core/config";
+import { OUTPUTS, parseConfig, secretsOf } from "../core/config";
+import { buildSecretEnvNames } from "../core/docker";
 import { DeployError, errorMessage } from "../core/errors";
+import { printableLines } from "../core/log";
 import { outputsOf, run } from "../core/run";
 import { nodeExec } from "../platform/exec";
 import { nodePorts } from "../platform/ports";
 import { detectCi } from "./context";
-import { envName, helpText, inputsFromEnv } from "./env";
+import { dotenvValue, envName, helpText, inputsFromEnv } from "./env";
 import { gitlabLogger, plainLogger } from "./log";
 
 // Never print GitHub workflow commands here: on GitLab and Bitbucket an ::add-mask:: line
@@ -39,19 +41,23 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
       "Dokploy will pull with this job's CI_REGISTRY_PASSWORD, which expires when the job ends. Create a deploy token named gitlab-deploy-token (read_registry), or set PULL_USERNAME/PULL_PASSWORD.",
     );
   }
-  const ports = nodePorts(logger, env, env.RUNNER_TEMP ?? env.BITBUCKET_PIPE_STORAGE_DIR);
+  const ports = nodePorts(logger, env, {
+    tempRoot: env.RUNNER_TEMP ?? env.BITBUCKET_PIPE_STORAGE_DIR,
+    secrets: secretsOf(config),
+    keepEnv: buildSecretEnvNames(config),
+  });
   const outcome = await run(config, ports).finally(() => ports.close());
   const outputs = outputsOf(outcome.result);
-  for (const output of OUTPUTS) write(`${output.name}=${outputs[output.name]}`);
+  for (const output of OUTPUTS) logger.info(`${output.name}=${dotenvValue(outputs[output.name])}`);
   if (env.OUTPUT_FILE) {
-    const lines = OUTPUTS.map((o) => `DOKPLOY_${envName(o.name)}=${outputs[o.name]}`);
+    const lines = OUTPUTS.map((o) => `DOKPLOY_${envName(o.name)}=${dotenvValue(outputs[o.name])}`);
     await writeFile(env.OUTPUT_FILE, `${lines.join("\n")}\n`);
   }
   if (outcome.error) {
     logger.error(outcome.error.message);
     return outcome.error instanceof DeployError ? outcome.error.exitCode : 1;
   }
-  write(
+  logger.info(
     outcome.result.plan
       ? `✔ Dry run: ${outcome.result.image} would be deployed to ${config.applicationId}`
       : `✔ Deployed ${outcome.result.image} to ${outcome.result.applicationName ?? config.applicationId}${outcome.result.deploymentStatus === "done" ? " (deployment done)" : ` (${outcome.result.deploymentStatus ?? ""})`}`,
@@ -64,7 +70,7 @@ main(process.argv.slice(2), process.env).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    write(`✖ ${errorMessage(error)}`);
+    for (const line of printableLines(`✖ ${errorMessage(error)}`)) write(line);
     process.exitCode = 1;
   },
 );

@@ -1,8 +1,16 @@
 import type { Config } from "./config";
+import { MESSAGE_LIMIT, cut } from "./log";
 import type { Outcome } from "./run";
 
 function escapeCell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+  return text.replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ");
+}
+
+/** A fenced code block that no backticks in the text can end early. */
+function codeBlock(text: string): string[] {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  return [fence, text, fence];
 }
 
 /** The job summary: what was deployed where, how it ended, and how long each step took. */
@@ -31,7 +39,7 @@ export function summaryMarkdown(config: Config, outcome: Outcome): string {
   if (result.registryId) rows.push(["Registry entry", result.registryId]);
   if (result.health) rows.push(["Health", result.health]);
   lines.push("| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${escapeCell(v)} |`), "");
-  if (error) lines.push("```", error.message, "```", "");
+  if (error) lines.push(...codeBlock(cut(error.message, MESSAGE_LIMIT)), "");
   if (result.plan) lines.push("Plan:", "", ...result.plan.map((p, i) => `${String(i + 1)}. \`${p}\``), "");
   if (result.timings.length > 0) {
     lines.push("| Step | Seconds |", "|---|---:|");

@@ -482,7 +482,6 @@ async function steps(config: Config, ports: Ports, redactor: Redactor, result: R
             apiKey: config.apiKey,
             logPath: deployment.logPath,
             serverId: deployment.serverId,
-            dispatcher,
             logger,
             redactor,
             onEnding,
@@ -547,10 +546,10 @@ export async function run(config: Config, ports: Ports): Promise<Outcome> {
   const result: Result = { image: imageRef(config.image, config.tag), tag: config.tag, timings: [] };
   try {
     await steps(config, { ...ports, logger }, redactor, result);
-    return { result };
+    return { result: redactor.redactAll(result) };
   } catch (error) {
     const failure = error instanceof Error ? error : new Error(String(error));
     failure.message = redactor.redact(failure.message);
-    return { result, error: failure };
+    return { result: redactor.redactAll(result), error: failure };
   }
 }
