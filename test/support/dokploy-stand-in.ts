@@ -275,19 +275,21 @@ async function streamJson(res: ServerResponse, status: number, bytes: number): P
   const chunk = Buffer.alloc(64 * 1024, "x");
   let written = 0;
   let closed = false;
-  res.on("close", () => (closed = true));
+  let wake: () => void = () => undefined;
+  res.on("close", () => {
+    closed = true;
+    wake();
+  });
+  res.on("drain", () => {
+    wake();
+  });
   const head = '{"result":{"data":{"json":"';
   res.write(head);
   written += head.length;
   while (written < bytes && !closed) {
     const piece = chunk.subarray(0, Math.min(chunk.length, bytes - written));
     written += piece.length;
-    if (!res.write(piece)) {
-      await new Promise<void>((resolve) => {
-        res.once("drain", resolve);
-        res.once("close", resolve);
-      });
-    }
+    if (!res.write(piece)) await new Promise<void>((resolve) => (wake = resolve));
   }
   if (!closed) res.end('"}}}');
   return written;
