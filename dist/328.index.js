@@ -276,7 +276,9 @@ class DokployClient {
                 dispatcher,
                 headersTimeout: timeoutMs,
                 bodyTimeout: timeoutMs,
-                signal: AbortSignal.timeout(timeoutMs),
+                signal: this.options.signal
+                    ? AbortSignal.any([this.options.signal, AbortSignal.timeout(timeoutMs)])
+                    : AbortSignal.timeout(timeoutMs),
             });
             status = response.statusCode;
             const header = response.headers.location;
@@ -601,6 +603,36 @@ async function bearerToken(challenge, repository, credentials, options, where) {
         throw new errors/* PullCheckError */.uw("unreachable", `${where}: the registry's token service gave no token`);
     return token;
 }
+/** The Authorization header the registry's 401 challenge asks for. */
+async function authorizationFor(answer, image, credentials, options, where) {
+    const challenge = parseChallenge(header(answer, "www-authenticate") ?? "");
+    if (challenge?.scheme === "basic") {
+        if (!credentials) {
+            throw new errors/* PullCheckError */.uw("credentials", `${where}: the registry wants a login and no pull credentials are set (pull-username/pull-password)`);
+        }
+        return basic(credentials);
+    }
+    if (challenge?.scheme === "bearer") {
+        return `Bearer ${await bearerToken(challenge, image.path, credentials, options, where)}`;
+    }
+    throw new errors/* PullCheckError */.uw("unreachable", `${where}: the registry answered 401 without a usable challenge`);
+}
+/** Says why the manifest HEAD did not answer 200: the tag, the credentials, or the registry. */
+function refusal(status, image, credentials, authorization, where) {
+    if (status === 401 || status === 403) {
+        if (!credentials) {
+            return new errors/* PullCheckError */.uw("credentials", `${where}: the image is not public and no pull credentials are set (pull-username/pull-password, or registry-username/registry-password)`);
+        }
+        if (authorization?.startsWith("Basic")) {
+            return new errors/* PullCheckError */.uw("credentials", `${where}: the registry refused the pull credentials of ${credentials.username} (HTTP ${String(status)}); ${credentialHint(image.registry, image.path)}`);
+        }
+        return new errors/* PullCheckError */.uw("scope", `${where}: the registry gave a token, but not one that may pull this repository (HTTP ${String(status)}); ${credentialHint(image.registry, image.path)}`);
+    }
+    if (status === 404) {
+        return new errors/* PullCheckError */.uw("tag", `${where}: the registry has no such tag (manifest unknown). Push it first, or check image and tag${image.registry === "ghcr.io" ? " (GHCR also answers 404 when the token cannot see the package)" : ""}`);
+    }
+    return new errors/* PullCheckError */.uw("unreachable", `${where}: the registry answered HTTP ${String(status)}`);
+}
 function unreachable(where, error) {
     const hint = (0,errors/* connectionHint */.kF)((0,errors/* errorCode */.CA)(error));
     return new errors/* PullCheckError */.uw("unreachable", `${where}: could not reach the registry: ${(0,errors/* errorMessage */.gJ)(error)}${hint}`);
@@ -618,36 +650,11 @@ async function resolveImage(image, tag, credentials, options = {}) {
         let answer = await get(url, { accept }, "HEAD", options);
         let authorization;
         if (answer.status === 401) {
-            const challenge = parseChallenge(header(answer, "www-authenticate") ?? "");
-            if (challenge?.scheme === "basic") {
-                if (!credentials) {
-                    throw new errors/* PullCheckError */.uw("credentials", `${where}: the registry wants a login and no pull credentials are set (pull-username/pull-password)`);
-                }
-                authorization = basic(credentials);
-            }
-            else if (challenge?.scheme === "bearer") {
-                authorization = `Bearer ${await bearerToken(challenge, image.path, credentials, options, where)}`;
-            }
-            else {
-                throw new errors/* PullCheckError */.uw("unreachable", `${where}: the registry answered 401 without a usable challenge`);
-            }
+            authorization = await authorizationFor(answer, image, credentials, options, where);
             answer = await get(url, { accept, authorization }, "HEAD", options);
         }
-        if (answer.status === 401 || answer.status === 403) {
-            if (!credentials) {
-                throw new errors/* PullCheckError */.uw("credentials", `${where}: the image is not public and no pull credentials are set (pull-username/pull-password, or registry-username/registry-password)`);
-            }
-            if (authorization?.startsWith("Basic")) {
-                throw new errors/* PullCheckError */.uw("credentials", `${where}: the registry refused the pull credentials of ${credentials?.username ?? ""} (HTTP ${String(answer.status)}); ${credentialHint(image.registry, image.path)}`);
-            }
-            throw new errors/* PullCheckError */.uw("scope", `${where}: the registry gave a token, but not one that may pull this repository (HTTP ${String(answer.status)}); ${credentialHint(image.registry, image.path)}`);
-        }
-        if (answer.status === 404) {
-            throw new errors/* PullCheckError */.uw("tag", `${where}: the registry has no such tag (manifest unknown). Push it first, or check image and tag${image.registry === "ghcr.io" ? " (GHCR also answers 404 when the token cannot see the package)" : ""}`);
-        }
-        if (answer.status !== 200) {
-            throw new errors/* PullCheckError */.uw("unreachable", `${where}: the registry answered HTTP ${String(answer.status)}`);
-        }
+        if (answer.status !== 200)
+            throw refusal(answer.status, image, credentials, authorization, where);
         let digest = header(answer, "docker-content-digest");
         const mediaType = (header(answer, "content-type") ?? "").split(";")[0] ?? "";
         if (!digest) {

@@ -9,7 +9,10 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* harmony export */   MU: () => (/* binding */ TimeoutError),
 /* harmony export */   Qd: () => (/* binding */ CommandError),
 /* harmony export */   RI: () => (/* binding */ DokployError),
+/* harmony export */   RJ: () => (/* binding */ DeploymentFailedError),
 /* harmony export */   b1: () => (/* binding */ HealthCheckError),
+/* harmony export */   bb: () => (/* binding */ NotRunningError),
+/* harmony export */   cc: () => (/* binding */ CancelledError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
 /* harmony export */   kF: () => (/* binding */ connectionHint),
 /* harmony export */   sH: () => (/* binding */ DeployError),
@@ -73,6 +76,20 @@ class DokployError extends DeployError {
         this.name = "DokployError";
     }
 }
+/** Our deployment ended in Dokploy with a status other than done. */
+class DeploymentFailedError extends DeployError {
+    constructor(message) {
+        super(message);
+        this.name = "DeploymentFailedError";
+    }
+}
+/** Dokploy said done, but Docker Swarm does not run our image. */
+class NotRunningError extends DeploymentFailedError {
+    constructor(message) {
+        super(message);
+        this.name = "NotRunningError";
+    }
+}
 /** Something did not finish in the time it was given. */
 class TimeoutError extends DeployError {
     constructor(message) {
@@ -95,6 +112,19 @@ class HealthCheckError extends DeployError {
         super(message);
         this.last = last;
         this.name = "HealthCheckError";
+    }
+}
+/** Exit codes of a process ended by a signal, as shells report them. */
+const SIGNAL_EXIT_CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+/** The run was cancelled (the CI job was cancelled, or Ctrl-C). Exit code 128 + the signal. */
+class CancelledError extends DeployError {
+    signalName;
+    exitCode;
+    constructor(signalName, message) {
+        super(message);
+        this.signalName = signalName;
+        this.name = "CancelledError";
+        this.exitCode = SIGNAL_EXIT_CODES[signalName] ?? 130;
     }
 }
 /** Codes of a TLS certificate that is fine but not trusted here (self-signed, or a private CA). */
@@ -10524,6 +10554,21 @@ const INPUTS = [
         description: "How long to wait for the deployment, in seconds (or with a unit: 90s, 10m, 1h).",
     },
     {
+        name: "verify-running",
+        default: "true",
+        description: "After Dokploy says done, check what really runs: the application still holds our image (else superseded), and Docker Swarm runs a task of it (else not-running, with swarm's reason).",
+    },
+    {
+        name: "verify-timeout",
+        default: "60",
+        description: "How long Docker Swarm may take to run our image after Dokploy says done, in seconds (or 90s, 5m).",
+    },
+    {
+        name: "fail-on-superseded",
+        default: "false",
+        description: "Fail (exit 1) when a later run's image was deployed over ours (deployment-status superseded); by default that only warns.",
+    },
+    {
         name: "verify-pull",
         default: "true",
         description: "Before changing anything in Dokploy, check that the registry serves <image>:<tag> to the pull credentials, and that it is the digest just pushed.",
@@ -10597,7 +10642,7 @@ const OUTPUTS = [
     { name: "deployment-id", description: "ID of the Dokploy deployment that was followed (wait only)." },
     {
         name: "deployment-status",
-        description: "Final status of the deployment: done, error, cancelled, or queued when not waiting.",
+        description: "How it ended: done (our image runs), superseded (a later run's image was deployed over ours), not-running (Dokploy said done but our image does not run), error, cancelled, timeout, unknown (a status this version does not know), or queued when not waiting.",
     },
     { name: "application-url", description: "Link to the application in the Dokploy dashboard." },
     { name: "health", description: "Last health check answer, e.g. 200 in 34 ms (health-url only)." },
@@ -10813,6 +10858,9 @@ const schema = object({
     "health-timeout": field((v) => (v === "" ? 120 : parseDuration(v))),
     "health-interval": field((v) => (v === "" ? 3 : parseDuration(v))),
     "rollback-on-failure": config_boolean(false),
+    "verify-running": config_boolean(true),
+    "verify-timeout": field((v) => (v === "" ? 60 : parseDuration(v))),
+    "fail-on-superseded": config_boolean(false),
     retries: field((v) => {
         if (v === "")
             return 4;
@@ -10943,6 +10991,9 @@ function interpret(p, ci, problems) {
         pinDigest: p["pin-digest"],
         health: healthCheckOf(p),
         rollbackOnFailure: p["rollback-on-failure"],
+        verifyRunning: p["verify-running"],
+        verifyTimeoutSeconds: p["verify-timeout"],
+        failOnSuperseded: p["fail-on-superseded"],
         retries: p.retries,
         retryMaxTimeSeconds: p["retry-max-time"],
         requestTimeoutSeconds: p["request-timeout"],
@@ -11225,51 +11276,338 @@ class Docker {
         return text;
     }
     /** Pushes one reference and returns the digest the registry reported. */
-    async push(ref) {
-        const out = await this.run(`docker push ${ref}`, pushArgv(ref));
+    async push(ref, signal) {
+        const out = await this.run(`docker push ${ref}`, pushArgv(ref), signal);
         return parsePushDigest(out);
     }
 }
 
 // EXTERNAL MODULE: ./src/core/log.ts + 1 modules
 var log = __nccwpck_require__(9553);
-;// CONCATENATED MODULE: ./src/core/advice.ts
-/** Tags that are moved to new images; deploying one leaves Dokploy unable to tell releases apart. */
-const FLOATING_TAGS = new Set([
-    "latest",
-    "main",
-    "master",
-    "stable",
-    "prod",
-    "production",
-    "staging",
-    "dev",
-    "develop",
-    "edge",
-    "nightly",
-]);
-/** Warnings about inputs that work but are likely to bite later. */
-function adviceFor(config) {
-    const advice = [];
-    if (FLOATING_TAGS.has(config.tag.toLowerCase()) && !config.pinDigest) {
-        advice.push(`tag "${config.tag}" is a floating tag: when the application already runs ${config.image.name}:${config.tag}, Swarm may keep the old image. Deploy the commit SHA (the default tag) or set pin-digest: true.`);
+;// CONCATENATED MODULE: ./src/core/beside.ts
+/**
+ * Runs `work` with `check` beside it (the build beside the Dokploy preflight). The check starts
+ * once the work is under way or over. The work awaits `gate.passed()` before anything that
+ * must not happen unless the check passed (a push). When the check fails, the work is stopped,
+ * and the check's error is the one thrown, even if the work had failed first on its own: it
+ * says what to fix first. Returns the check's value.
+ */
+async function besideWork(work, check, cancel) {
+    const stop = new AbortController();
+    const onCancel = () => {
+        stop.abort(cancel.reason);
+    };
+    cancel.addEventListener("abort", onCancel, { once: true });
+    let underWay = () => undefined;
+    const started = new Promise((resolve) => {
+        underWay = resolve;
+    });
+    let pass;
+    const checked = new Promise((resolve, reject) => {
+        pass = { resolve, reject };
+    });
+    let checkFailed = false;
+    checked.catch(() => {
+        checkFailed = true;
+        stop.abort();
+    });
+    try {
+        const working = work({ passed: () => checked, signal: stop.signal, underWay });
+        const over = working.then(() => undefined, () => undefined);
+        void Promise.race([started, over]).then(check).then(pass?.resolve, pass?.reject);
+        try {
+            await working;
+        }
+        catch (error) {
+            if (checkFailed)
+                await checked;
+            throw error;
+        }
+        return await checked;
     }
-    const ecr = config.image.registry.endsWith(".amazonaws.com");
-    if (ecr && config.pull && config.push && config.pull.password === config.push.password) {
-        advice.push("Dokploy will pull with the ECR login password, which expires after 12 hours: a redeploy or restart in Dokploy after that cannot pull. Deploy from CI at least every 12 hours, or give Dokploy a longer-lived pull credential.");
+    finally {
+        cancel.removeEventListener("abort", onCancel);
     }
-    if (config.pull?.password.startsWith("ghs_")) {
-        advice.push("Dokploy will pull with a GitHub job token (ghs_…, e.g. GITHUB_TOKEN), which expires when the job ends: a redeploy or restart in Dokploy after that cannot pull. Give pull-username/pull-password a token that lasts (a personal access token with read:packages).");
-    }
-    advice.push(...spacedPasswords(config));
-    if (config.health?.credentials && new URL(config.health.url).protocol === "http:") {
-        advice.push("health-url has credentials and uses http://: they travel in clear text. Use https://.");
-    }
-    return advice;
 }
-/** Spaces at either end of a password were removed (as docker login does): say so, it may be the reason a login fails. */
-function spacedPasswords(config) {
-    return config.spacedSecrets.map((name) => `${name} starts or ends with spaces, which were removed: docker login removes them too, so a password that really has them cannot be used with docker. If the login fails, check the secret for stray spaces.`);
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/core/ledger.ts
+
+/**
+ * What a run changed, in the order it happened: the one source for clean-up, the failure
+ * message, the job summary and the cancel path, so any ending says exactly what is left.
+ */
+class Ledger {
+    changes = [];
+    cleanUps = [];
+    record(change) {
+        this.changes.push(change);
+        return change;
+    }
+    /** Records something that must not outlive the run, with how to remove it. */
+    temporary(path, what, remove) {
+        const entry = { change: this.record({ kind: "temp-files", path, what }), run: remove, done: false };
+        this.cleanUps.push(entry);
+        return () => this.cleanUpOne(entry);
+    }
+    get entries() {
+        return this.changes;
+    }
+    /** The last deployment this run triggered (not a rollback's), if any. */
+    lastDeployment() {
+        return this.changes.filter((c) => c.kind === "deployment").at(0);
+    }
+    /** Runs every clean-up not done yet, each on its own; a failure is a warning. */
+    async cleanUp(logger) {
+        for (const entry of this.cleanUps) {
+            await this.cleanUpOne(entry).catch((error) => {
+                logger.warn(`Could not remove the ${entry.change.kind === "temp-files" ? entry.change.what : "files"}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+            });
+        }
+    }
+    async cleanUpOne(entry) {
+        if (entry.done)
+            return;
+        await entry.run();
+        entry.done = true;
+    }
+    /** Sentences saying what this run changed in Dokploy, oldest first; empty when nothing. */
+    dokployChanges() {
+        const lines = [];
+        for (const change of this.changes) {
+            switch (change.kind) {
+                case "registry-entry":
+                    lines.push(`registry entry "${change.name}" (${change.registryId}) ${change.action}`);
+                    break;
+                case "provider":
+                    lines.push(describeProvider(change));
+                    break;
+                case "deployment":
+                    lines.push(describeDeployment(change));
+                    break;
+                case "rollback":
+                    lines.push(change.outcome);
+                    break;
+                default:
+                    break;
+            }
+        }
+        return lines;
+    }
+    /** What the registry got from this run: the references pushed. */
+    pushed() {
+        return this.changes.flatMap((c) => (c.kind === "pushed" ? [c.ref] : []));
+    }
+    /** A paragraph for the end of a failure or cancel message. */
+    report() {
+        const dokploy = this.dokployChanges();
+        const pushed = this.pushed();
+        const lines = [];
+        if (pushed.length > 0)
+            lines.push(`Pushed: ${pushed.join(", ")}.`);
+        if (dokploy.length === 0)
+            lines.push("Nothing was changed in Dokploy.");
+        else
+            lines.push("Changed in Dokploy:", ...dokploy.map((line) => `- ${line}`));
+        if (this.changes.some((c) => c.kind === "provider") && !this.changes.some((c) => c.kind === "deployment")) {
+            lines.push("- no deployment was triggered: the running containers still run the previous image");
+        }
+        return lines.join("\n");
+    }
+}
+function describeProvider(change) {
+    const was = change.from ? ` (was ${change.from})` : "";
+    if (change.rollback)
+        return `application ${change.application} points at ${change.to} again`;
+    if (change.uncertain) {
+        return `application ${change.application} may now point at ${change.to}${was}: its answer was lost; check it in Dokploy`;
+    }
+    return `application ${change.application} now points at ${change.to}${was}`;
+}
+function describeDeployment(change) {
+    const name = `${change.method} "${change.title}"${change.deploymentId ? ` (deployment ${change.deploymentId})` : ""}`;
+    switch (change.status) {
+        case "uncertain":
+            return `${name} may have been triggered (its answer was lost): see ${change.url}`;
+        case undefined:
+        case "queued":
+            return `${name} was triggered and is queued or running in Dokploy: see ${change.url}`;
+        case "running":
+            return `${name} is running in Dokploy: see ${change.url}`;
+        default:
+            return `${name} ended ${change.status}: see ${change.url}`;
+    }
+}
+
+// EXTERNAL MODULE: ./src/core/retry.ts
+var retry = __nccwpck_require__(7253);
+;// CONCATENATED MODULE: ./src/core/context.ts
+
+
+
+
+
+
+
+
+/** Throws the run's CancelledError when the run was cancelled. */
+function stopIfCancelled(ctx) {
+    if (ctx.signal.aborted)
+        throw cancelled(ctx);
+}
+/** The error that ends a cancelled run, saying what the run had changed. */
+function cancelled(ctx) {
+    const reason = ctx.signal.reason;
+    const name = typeof reason === "string" ? reason : "SIGINT";
+    return new errors/* CancelledError */.cc(name, `Cancelled (${name}).\n${ctx.ledger.report()}`);
+}
+function createContext(config, ports, signal) {
+    const redactor = new log/* Redactor */.pO();
+    for (const secret of secretsOf(config))
+        redactor.add(secret);
+    const logger = (0,log/* redactingLogger */.S)(ports.logger, redactor);
+    const ledger = new Ledger();
+    const sleep = async (ms, wake) => {
+        await ports.sleep(ms, wake ? AbortSignal.any([wake, signal]) : signal);
+        stopIfCancelled({ signal, ledger });
+    };
+    const cancellable = { ...ports, logger, sleep };
+    return {
+        config,
+        ports: cancellable,
+        logger,
+        redactor,
+        ledger,
+        signal,
+        result: { image: imageRef(config.image, config.tag), tag: config.tag, timings: [] },
+        docker: new Docker(ports.exec, logger),
+        policy: { ...retry/* DEFAULT_RETRY */.vI, retries: config.retries, maxElapsedMs: config.retryMaxTimeSeconds * 1000 },
+        retryPorts: { logger, clock: ports.clock, sleep, random: ports.random },
+        runToken: (0,external_node_crypto_.randomBytes)(6).toString("hex"),
+    };
+}
+/** Runs a stage in a log group (where the CI has them) and records how long it took. */
+async function timed(ctx, step, fn, group = true) {
+    const { ports, result } = ctx;
+    const started = ports.clock();
+    try {
+        return await (group ? ctx.logger.group(step, fn) : fn());
+    }
+    finally {
+        result.timings.push({ step, seconds: (ports.clock() - started) / 1000 });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/build.ts
+
+const LABELLED_DOCKERFILE = "Dockerfile.labelled";
+/** The user's Dockerfile, when it can be read (not from a URL or stdin). */
+async function readDockerfile(ctx) {
+    const { config, ports } = ctx;
+    if (!ports.readText || /^[a-z]+:\/\//i.test(config.context) || config.file === "-")
+        return undefined;
+    return ports.readText(config.file ?? `${config.context.replace(/\/+$/, "")}/Dockerfile`);
+}
+/**
+ * Builds the image and pushes every tag, in a temporary docker config that holds the registry
+ * login and is removed when done. Nothing is pushed before the gate says Dokploy answered.
+ */
+async function buildAndPush(ctx, gate, hasBuildx) {
+    const { config, ports, ledger } = ctx;
+    const temp = await ports.createDockerConfig(config.registry);
+    const remove = ledger.temporary(temp.dir, "temporary docker config (registry login)", () => temp.remove());
+    try {
+        const [buildx, dockerfile] = await Promise.all([hasBuildx, readDockerfile(ctx)]);
+        const plan = {
+            buildx,
+            dockerfile,
+            loginFirst: buildx || dockerfile === undefined || pullsFrom(dockerfile, config.registry),
+        };
+        await buildThenPush(ctx, gate, plan, temp);
+    }
+    finally {
+        await remove().catch((error) => {
+            ctx.logger.warn(`Could not remove the temporary docker config ${temp.dir}: ${String(error)}`);
+        });
+    }
+}
+async function buildThenPush(ctx, gate, plan, temp) {
+    const { config, logger, result } = ctx;
+    const docker = ctx.docker.withConfigDir(temp.dir);
+    // The build stops when the preflight or the login fails; that failure is the one to report.
+    const stopBuild = new AbortController();
+    gate.signal.addEventListener("abort", () => {
+        stopBuild.abort();
+    });
+    const login = logIn(ctx, docker, gate.signal);
+    const loginFailed = (error) => stopBuild.signal.aborted && !gate.signal.aborted ? login.then(() => Promise.reject(error)) : Promise.reject(error);
+    if (plan.loginFirst)
+        await login;
+    else {
+        login.catch(() => {
+            stopBuild.abort();
+        });
+    }
+    const argv = await buildCommand(ctx, plan, temp);
+    // buildx pushes as it builds, so it waits for the preflight; the classic build overlaps it.
+    if (plan.buildx) {
+        gate.underWay();
+        await gate.passed();
+    }
+    const building = docker.run("docker build", argv, stopBuild.signal);
+    gate.underWay();
+    await building.catch(loginFailed);
+    if (plan.buildx) {
+        const metadata = await temp.readFile(METADATA_FILE);
+        result.digest = metadata ? parseMetadataDigest(metadata) : undefined;
+        for (const ref of pushRefs(config))
+            ctx.ledger.record({ kind: "pushed", ref, digest: result.digest });
+    }
+    else {
+        await gate.passed();
+        await login;
+        await pushTags(ctx, docker, gate.signal);
+    }
+    if (result.digest)
+        logger.info(`Pushed ${result.image} (${result.digest})`);
+    else
+        logger.warn(`Pushed ${result.image}, but docker did not report its digest`);
+}
+function logIn(ctx, docker, signal) {
+    const { config, logger } = ctx;
+    if (!config.push) {
+        logger.info(`No registry-username: pushing with the credentials docker already has for ${config.registry}`);
+        return Promise.resolve();
+    }
+    return docker.login(config.registry, config.push, signal);
+}
+/** The build's argv; for the classic builder, with the labels in one LABEL line of a Dockerfile copy. */
+async function buildCommand(ctx, plan, temp) {
+    const { config, ports } = ctx;
+    const created = ports.now();
+    const labelled = plan.buildx || plan.dockerfile === undefined
+        ? undefined
+        : dockerfileWithLabels(plan.dockerfile, allLabels(config, created), config.target);
+    return buildArgv(config, {
+        buildx: plan.buildx,
+        outDir: temp.dir,
+        created,
+        labelledDockerfile: labelled === undefined ? undefined : await temp.writeFile(LABELLED_DOCKERFILE, labelled),
+    });
+}
+/**
+ * Pushes one tag after another: pushes of the same layers at once can make a registry answer
+ * 500. The deploy tag goes first (it uploads the layers; its digest is the one that counts).
+ */
+async function pushTags(ctx, docker, signal) {
+    const [first, ...rest] = pushRefs(ctx.config);
+    for (const ref of first ? [first, ...rest] : []) {
+        const digest = await docker.push(ref, signal);
+        ctx.ledger.record({ kind: "pushed", ref, digest });
+        if (ref === first)
+            ctx.result.digest = digest;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/core/dokploy/procedures.ts
@@ -11324,6 +11662,25 @@ const DeploymentSchema = object({
     finishedAt: nullableString,
     errorMessage: nullableString,
 });
+/** `docker inspect` of the swarm service (docker.getConfig with the app name): what it is set to run. */
+const ServiceSchema = object({
+    Spec: object({
+        TaskTemplate: object({ ContainerSpec: object({ Image: schemas_string() }) }),
+    }),
+    UpdateStatus: object({ State: schemas_string().nullish(), Message: schemas_string().nullish() }).nullish(),
+});
+/** One task of the service (docker.getServiceContainersByAppName): `docker service ps` in fields. */
+const TaskSchema = object({
+    containerId: schemas_string(),
+    /** The desired state, lower case: running, shutdown, … */
+    state: schemas_string(),
+    /** "Running 7 seconds ago", "Rejected 1 second ago", … */
+    currentState: schemas_string(),
+    /** Swarm's error; Dokploy gives "Error:" or "" when there is none. */
+    error: schemas_string().nullish(),
+});
+/** `docker inspect` of a task: the image it runs. */
+const TaskSpecSchema = object({ Spec: object({ ContainerSpec: object({ Image: schemas_string() }) }) });
 function procedures_check(procedure, schema, value) {
     const result = schema.safeParse(value);
     if (!result.success) {
@@ -11377,6 +11734,28 @@ class Dokploy {
     async trigger(method, applicationId, title, description) {
         await this.client.mutation(`application.${method}`, { applicationId, title, description });
     }
+    /** The server's version, e.g. "v0.30.2". */
+    async version() {
+        return procedures_check("settings.getDokployVersion", schemas_string(), await this.client.query("settings.getDokployVersion"));
+    }
+    /** The swarm service of an application; undefined when there is none (Dokploy answers null). */
+    async service(appName, serverId) {
+        const input = { containerId: appName, ...(serverId ? { serverId } : {}) };
+        const value = await this.client.query("docker.getConfig", input);
+        return value ? procedures_check("docker.getConfig", ServiceSchema, value) : undefined;
+    }
+    /** The image a task runs; undefined when Dokploy could not inspect it. */
+    async taskImage(taskId, serverId) {
+        const input = { containerId: taskId, ...(serverId ? { serverId } : {}) };
+        const value = await this.client.query("docker.getConfig", input);
+        return value ? procedures_check("docker.getConfig", TaskSpecSchema, value).Spec.ContainerSpec.Image : undefined;
+    }
+    /** The tasks of an application's swarm service, newest first. */
+    async serviceTasks(appName, serverId) {
+        const input = { appName, ...(serverId ? { serverId } : {}) };
+        const value = await this.client.query("docker.getServiceContainersByAppName", input);
+        return procedures_check("docker.getServiceContainersByAppName", array(TaskSchema), value ?? []);
+    }
     async deploymentAll(applicationId) {
         const value = await this.client.query("deployment.all", { applicationId });
         return procedures_check("deployment.all", array(DeploymentSchema), value);
@@ -11392,6 +11771,627 @@ function applicationUrl(baseUrl, app) {
     if (projectId)
         return `${baseUrl}/dashboard/project/${projectId}/services/application/${app.applicationId}`;
     return `${baseUrl}/dashboard/projects`;
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/provider.ts
+
+/** The provider Dokploy will pull with: all five keys, nulls for a public image. */
+function dockerProviderOf(config, digest) {
+    const ref = imageRef(config.image, config.tag);
+    return {
+        applicationId: config.applicationId,
+        dockerImage: config.pinDigest && digest ? `${ref}@${digest}` : ref,
+        username: config.pull?.username ?? null,
+        password: config.pull?.password ?? null,
+        registryUrl: config.pull ? dokployRegistryUrl(config.image.registry) : null,
+    };
+}
+/** What the application ran before we changed it, for a rollback; undefined if not a Docker image. */
+function previousProvider(app) {
+    if (app.sourceType !== "docker" || !app.dockerImage)
+        return undefined;
+    return {
+        applicationId: app.applicationId,
+        dockerImage: app.dockerImage,
+        username: app.username ?? null,
+        password: app.password ?? null,
+        registryUrl: app.registryUrl ?? null,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/dokploy.ts
+
+
+
+
+/**
+ * Loads the HTTP client (while docker works: not before the build starts) and makes the
+ * Dokploy client for the rest of the run.
+ */
+async function connectToDokploy(ctx) {
+    const { config, ports, logger, redactor } = ctx;
+    ports.whileDockerWorks?.();
+    const remote = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(328)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6328));
+    const dispatcher = (await ports.loadDispatcher?.()) ?? ports.dispatcher;
+    const client = new remote.DokployClient({
+        baseUrl: config.dokployUrl,
+        apiKey: config.apiKey,
+        transport: config.transport,
+        logger,
+        redactor,
+        dispatcher,
+        timeoutMs: config.requestTimeoutSeconds * 1000,
+        retry: ctx.policy,
+        retryPorts: ctx.retryPorts,
+        signal: ctx.signal,
+    });
+    return { ...ctx, remote, dispatcher, dokploy: new Dokploy(client) };
+}
+/** Dokploy keeps deployment titles and descriptions, by which a run finds its own, since v0.25.0. */
+const OLDEST_FOLLOWED = [0, 25, 0];
+/** The server's version; undefined when it does not say (older servers, or a key that may not ask). */
+async function readVersion(ctx) {
+    try {
+        const version = await ctx.dokploy.version();
+        ctx.logger.info(`Dokploy ${version}`);
+        return version;
+    }
+    catch (error) {
+        ctx.logger.debug(`Dokploy did not say its version: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        return undefined;
+    }
+}
+/** Refuses a server too old to tell our deployment from others, before anything is pushed. */
+function refuseOldVersion(version) {
+    const parts = /^v?(\d+)\.(\d+)\.(\d+)/
+        .exec(version ?? "")
+        ?.slice(1)
+        .map(Number);
+    if (!parts)
+        return;
+    for (const [i, part] of parts.entries()) {
+        const oldest = OLDEST_FOLLOWED[i] ?? 0;
+        if (part > oldest)
+            return;
+        if (part < oldest) {
+            throw new errors/* DeployError */.sH(`Dokploy ${version ?? ""} does not keep deployment titles (v${OLDEST_FOLLOWED.join(".")} added them), so this step cannot tell its deployment from others. Upgrade Dokploy, or set wait to false to deploy without following.`);
+        }
+    }
+}
+/** The key is accepted and the application exists. Returns what the application ran before. */
+function checkDokploy(ctx) {
+    const { config, logger, result, redactor } = ctx;
+    return timed(ctx, "Check Dokploy and the application", async () => {
+        // The version matters for following the deployment; without waiting it is not read.
+        const [app, version] = await Promise.all([
+            ctx.dokploy.applicationOne(config.applicationId),
+            config.wait ? readVersion(ctx) : undefined,
+        ]);
+        refuseOldVersion(version);
+        // application.one answers with the pull password in plain text: mask it like ours.
+        redactor.add(app.password);
+        result.applicationName = app.name;
+        result.applicationUrl = applicationUrl(config.dokployUrl, app);
+        logger.info(`Application "${app.name}" (${config.applicationId}), source ${app.sourceType ?? "unknown"}: ${result.applicationUrl}`);
+        if (app.sourceType && app.sourceType !== "docker") {
+            logger.warn(`The application's source is "${app.sourceType}"; it will be switched to the Docker image ${result.image}.`);
+        }
+        const provider = previousProvider(app);
+        return { provider, was: provider?.dockerImage ?? (app.sourceType ? `its ${app.sourceType} source` : undefined) };
+    }, false);
+}
+
+;// CONCATENATED MODULE: ./src/core/dokploy/wait.ts
+
+const FINAL_STATUSES = new Set(["done", "error", "cancelled"]);
+/** Every status Dokploy's deployment table has (v0.30.2: running, done, error, cancelled). */
+const KNOWN_STATUSES = new Set(["running", ...FINAL_STATUSES]);
+/**
+ * How long to wait before the next look at deployment.all: quick at first (a deployment of an
+ * image often ends in under a second), then calmer: 0.25 s growing by half each time to 2 s in
+ * the first minute (so the end is seen within 2 s), 5 s until three minutes, 10 s after. A 60 s
+ * deployment costs about 34 looks, 10 minutes about 100. A log line that says the deployment is
+ * ending brings the next look forward.
+ */
+function pollDelay(attempt, elapsedMs) {
+    const cap = elapsedMs < 60_000 ? 2_000 : elapsedMs < 180_000 ? 5_000 : 10_000;
+    return Math.min(cap, Math.round(250 * 1.5 ** attempt));
+}
+/** How long to wait for the log of a deployment that had already failed when we first saw it. */
+const LATE_LOG_WAIT_MS = 2_000;
+/** After a line that says the deployment is ending, look this soon, and this often for a while. */
+const ENDING_DELAY_MS = 100;
+const ENDING_POLL_MS = 250;
+const ENDING_WINDOW_MS = 3_000;
+/**
+ * Ours among new rows: the title we gave and, when we gave one, our run token in the
+ * description (two runs of one commit give the same title); oldest first (one run starts one).
+ */
+function findOurDeployment(rows, known, title, token) {
+    return rows
+        .filter((r) => !known.has(r.deploymentId) && r.title === title && (!token || (r.description ?? "").includes(token)))
+        .at(-1);
+}
+/** Our deployment has a status this version does not know: waiting on it could last forever. */
+class UnknownStatusError extends errors/* DeployError */.sH {
+    deployment;
+    constructor(deployment, applicationUrl) {
+        super(`Deployment ${deployment.deploymentId} has the status "${deployment.status}", which this version of dokploy-deploy does not know (it knows ${[...KNOWN_STATUSES].join(", ")}). Not waiting on it, and not rolling back: see ${applicationUrl} for how it went, and update dokploy-deploy.`);
+        this.deployment = deployment;
+        this.name = "UnknownStatusError";
+    }
+}
+/** Thrown on wait-timeout; carries the deployment we were following, if it had started. */
+class WaitTimeoutError extends errors/* TimeoutError */.MU {
+    deployment;
+    constructor(message, deployment) {
+        super(message);
+        this.deployment = deployment;
+    }
+}
+/** The error for a wait that ran out of time, before or after our deployment started. */
+function waitTimeout(options, ours) {
+    const limit = String(Math.round(options.timeoutMs / 1000));
+    return new WaitTimeoutError(ours
+        ? `Deployment ${ours.deploymentId} is still ${ours.status} after ${limit} s (wait-timeout). It may still finish; see ${options.applicationUrl}`
+        : `The deployment did not start within ${limit} s (wait-timeout). Dokploy runs one deployment per application at a time, so it may be queued behind others and may still run; see ${options.applicationUrl}`, ours);
+}
+/** On first sight of our deployment: say so, and open its live log unless it is done already. */
+async function firstSight(row, rows, options, ports, onEnding) {
+    const others = rows.filter((r) => !options.known.has(r.deploymentId) && r.deploymentId !== row.deploymentId);
+    ports.logger.info(`Following deployment ${row.deploymentId} ("${row.title ?? ""}")${others.length > 0 ? `; ignoring ${String(others.length)} other new deployment(s) of this application` : ""}`);
+    if (!row.logPath || !options.openLog || row.status === "done")
+        return undefined;
+    const log = options.openLog(row, onEnding);
+    // Already over, and not well: read its log (sent whole on connect) for the message.
+    if (log && FINAL_STATUSES.has(row.status))
+        await log.received(LATE_LOG_WAIT_MS);
+    return log;
+}
+/**
+ * Waits for the deployment we triggered to appear and reach a final status. Rows are matched
+ * by title among those not in the snapshot, so another run's deployment is never taken for ours.
+ * While it runs, its log streams into the CI log; log activity makes the next look come sooner.
+ */
+async function followDeployment(dokploy, options, ports) {
+    const started = ports.clock();
+    const deadline = started + options.timeoutMs;
+    let attempt = 0;
+    let ours;
+    let log;
+    let wake = new AbortController();
+    let quickUntil = 0;
+    const onEnding = () => {
+        wake.abort();
+    };
+    try {
+        for (;;) {
+            const rows = await dokploy.deploymentAll(options.applicationId);
+            const row = ours
+                ? rows.find((r) => r.deploymentId === ours?.deploymentId)
+                : findOurDeployment(rows, options.known, options.title, options.token);
+            if (row) {
+                if (!ours)
+                    log = await firstSight(row, rows, options, ports, onEnding);
+                if (row.status !== ours?.status) {
+                    options.onStatus?.(row);
+                    ports.logger.info(`Deployment ${row.deploymentId}: ${row.status} after ${((ports.clock() - started) / 1000).toFixed(1)} s`);
+                }
+                ours = row;
+                if (!KNOWN_STATUSES.has(row.status))
+                    throw new UnknownStatusError(row, options.applicationUrl);
+                if (FINAL_STATUSES.has(row.status))
+                    return { deployment: row, tail: log?.tail() ?? [] };
+            }
+            else if (ours) {
+                throw new errors/* TimeoutError */.MU(`Deployment ${ours.deploymentId} disappeared from deployment.all (Dokploy keeps the last 11); see ${options.applicationUrl}`);
+            }
+            const now = ports.clock();
+            if (now >= deadline)
+                throw waitTimeout(options, ours);
+            const delay = now < quickUntil ? ENDING_POLL_MS : pollDelay(attempt, now - started);
+            // An ending line that came while we were asking needs no sleep first.
+            if (!wake.signal.aborted)
+                await ports.sleep(Math.min(delay, deadline - now), wake.signal);
+            if (wake.signal.aborted) {
+                // The log says the deployment is ending: look shortly, then often for a few seconds.
+                wake = new AbortController();
+                await ports.sleep(ENDING_DELAY_MS);
+                quickUntil = ports.clock() + ENDING_WINDOW_MS;
+            }
+            else {
+                attempt += 1;
+            }
+        }
+    }
+    finally {
+        log?.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/dokploy/deploy.ts
+
+
+
+/** After an ambiguous trigger failure, how long to look for the deployment it may have started. */
+const AMBIGUITY_GRACE_MS = 5_000;
+/**
+ * Triggers a deployment once. A trigger is not blindly retried: after a failure that may have
+ * reached Dokploy (a reset, a timeout, a 502), deployment.all is checked for our deployment
+ * before the trigger is sent again, so one run never starts two deployments.
+ */
+async function triggerDeployment(dokploy, trigger, known, policy, ports) {
+    const description = trigger.token ? `${trigger.description}\nRun token: ${trigger.token}` : trigger.description;
+    const send = () => dokploy.trigger(trigger.method, trigger.applicationId, trigger.title, description);
+    await (0,retry/* withRetry */.bD)(`Dokploy application.${trigger.method}`, policy, ports, send, async (error) => {
+        if (!(error instanceof errors/* DokployError */.RI) || !error.ambiguous)
+            return undefined;
+        ports.logger.info(`The ${trigger.method} may have reached Dokploy; looking for its deployment before sending it again`);
+        const deadline = ports.clock() + AMBIGUITY_GRACE_MS;
+        for (;;) {
+            const rows = await dokploy.deploymentAll(trigger.applicationId);
+            const ours = findOurDeployment(rows, known, trigger.title, trigger.token);
+            if (ours) {
+                ports.logger.info(`Dokploy did start it (deployment ${ours.deploymentId}); not sending it again`);
+                return { done: true, value: undefined };
+            }
+            if (ports.clock() >= deadline)
+                return undefined;
+            await ports.sleep(500);
+        }
+    });
+}
+/** The ids of the deployments there are now, to tell ours from them later. */
+async function snapshotDeployments(dokploy, applicationId) {
+    return new Set((await dokploy.deploymentAll(applicationId)).map((d) => d.deploymentId));
+}
+/**
+ * Points the application back at the image it ran before and redeploys it, following that
+ * deployment too. Returns a sentence saying how it went; never throws.
+ */
+async function rollBack(dokploy, options, ports) {
+    const { previous } = options;
+    const title = `Rollback to ${previous.dockerImage}`.slice(0, 200);
+    try {
+        ports.logger.warn(`Rolling back: pointing the application at ${previous.dockerImage} again`);
+        await dokploy.saveDockerProvider(previous);
+        const known = await snapshotDeployments(dokploy, previous.applicationId);
+        await triggerDeployment(dokploy, {
+            method: "redeploy",
+            applicationId: previous.applicationId,
+            title,
+            description: "Rollback after a failed deployment",
+            token: options.token,
+        }, known, options.policy, ports);
+        const followed = await followDeployment(dokploy, { ...options.follow, applicationId: previous.applicationId, known, title, token: options.token }, ports);
+        const { deployment } = followed;
+        return deployment.status === "done"
+            ? `Rolled back to ${previous.dockerImage} (deployment ${deployment.deploymentId} is done).`
+            : `The rollback to ${previous.dockerImage} failed too (deployment ${deployment.deploymentId}: ${deployment.status}).`;
+    }
+    catch (error) {
+        return `The rollback to ${previous.dockerImage} failed: ${(0,errors/* errorMessage */.gJ)(error)}`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/deployment.ts
+
+
+
+
+/** Queues our deployment in Dokploy, with our title; never sent twice by one run. */
+async function triggerOurDeployment(ctx, known) {
+    const { config, logger, result, ledger } = ctx;
+    const change = {
+        kind: "deployment",
+        method: config.deployMethod,
+        title: config.deployTitle,
+        url: result.applicationUrl ?? config.dokployUrl,
+    };
+    await timed(ctx, `Trigger ${config.deployMethod}`, async () => {
+        const trigger = {
+            method: config.deployMethod,
+            applicationId: config.applicationId,
+            title: config.deployTitle,
+            description: config.deployDescription,
+            token: ctx.runToken,
+        };
+        try {
+            await triggerDeployment(ctx.dokploy, trigger, known, ctx.policy, ctx.retryPorts);
+        }
+        catch (error) {
+            if (error instanceof errors/* DokployError */.RI && error.ambiguous)
+                ledger.record({ ...change, status: "uncertain" });
+            throw error;
+        }
+        ledger.record(change);
+        logger.info(`Dokploy queued the ${config.deployMethod} "${config.deployTitle}"`);
+    });
+    result.deploymentStatus = "queued";
+    return change;
+}
+/** How to follow a deployment of this application: the limit, where to look, the live log. */
+function followOptions(ctx) {
+    const { config, result } = ctx;
+    return {
+        timeoutMs: config.waitTimeoutSeconds * 1000,
+        applicationUrl: result.applicationUrl ?? config.dokployUrl,
+        openLog: (deployment, onEnding) => deployment.logPath
+            ? ctx.remote.streamDeploymentLog({
+                baseUrl: config.dokployUrl,
+                apiKey: config.apiKey,
+                logPath: deployment.logPath,
+                serverId: deployment.serverId,
+                logger: ctx.logger,
+                redactor: ctx.redactor,
+                onEnding,
+            })
+            : undefined,
+    };
+}
+/**
+ * Follows our deployment to its end, its log streaming into the CI log. Throws a DeployError
+ * (with the log's last lines) when it did not end `done`, or a WaitTimeoutError.
+ */
+async function followOurDeployment(ctx, known, triggered) {
+    const { config, result, logger } = ctx;
+    const follow = followOptions(ctx);
+    const seen = (deployment) => {
+        result.deploymentId = triggered.deploymentId = deployment.deploymentId;
+        result.deploymentStatus = triggered.status = deployment.status;
+    };
+    try {
+        const { deployment, tail } = await timed(ctx, "Wait for the deployment", () => followDeployment(ctx.dokploy, {
+            ...follow,
+            applicationId: config.applicationId,
+            known,
+            title: config.deployTitle,
+            token: ctx.runToken,
+            onStatus: seen,
+        }, ctx.ports));
+        seen(deployment);
+        if (deployment.status === "done") {
+            logger.info(`Deployment ${deployment.deploymentId} is done in Dokploy.`);
+            return;
+        }
+        const lines = tail.length > 0 ? `\nLast lines of its log:\n${tail.join("\n")}` : "";
+        throw new errors/* DeploymentFailedError */.RJ(`Deployment ${deployment.deploymentId} of ${result.image} ended with status "${deployment.status}".${lines}\nSee ${follow.applicationUrl}`);
+    }
+    catch (error) {
+        if (error instanceof WaitTimeoutError) {
+            result.deploymentId = error.deployment?.deploymentId;
+            result.deploymentStatus = "timeout";
+        }
+        else if (error instanceof UnknownStatusError) {
+            seen(error.deployment);
+            result.deploymentStatus = "unknown";
+        }
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/health.ts
+
+
+/** GETs the health URL until it answers as expected, when one is given. */
+async function checkHealthUrl(ctx) {
+    const { config, result } = ctx;
+    const health = config.health;
+    if (!health)
+        return;
+    try {
+        const checked = await timed(ctx, "Health check", () => ctx.remote.checkHealth(health, {
+            logger: ctx.logger,
+            clock: ctx.ports.clock,
+            sleep: ctx.ports.sleep,
+            dispatcher: ctx.dispatcher,
+        }));
+        result.health = `${String(checked.status)} in ${String(checked.latencyMs)} ms`;
+    }
+    catch (error) {
+        if (error instanceof errors/* HealthCheckError */.b1) {
+            result.health = error.last ? `${String(error.last.status)} in ${String(error.last.latencyMs)} ms` : "no answer";
+        }
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/advice.ts
+/** Tags that are moved to new images; deploying one leaves Dokploy unable to tell releases apart. */
+const FLOATING_TAGS = new Set([
+    "latest",
+    "main",
+    "master",
+    "stable",
+    "prod",
+    "production",
+    "staging",
+    "dev",
+    "develop",
+    "edge",
+    "nightly",
+]);
+/** Warnings about inputs that work but are likely to bite later. */
+function adviceFor(config) {
+    const advice = [];
+    if (FLOATING_TAGS.has(config.tag.toLowerCase()) && !config.pinDigest) {
+        advice.push(`tag "${config.tag}" is a floating tag: when the application already runs ${config.image.name}:${config.tag}, Swarm may keep the old image. Deploy the commit SHA (the default tag) or set pin-digest: true.`);
+    }
+    const ecr = config.image.registry.endsWith(".amazonaws.com");
+    if (ecr && config.pull && config.push && config.pull.password === config.push.password) {
+        advice.push("Dokploy will pull with the ECR login password, which expires after 12 hours: a redeploy or restart in Dokploy after that cannot pull. Deploy from CI at least every 12 hours, or give Dokploy a longer-lived pull credential.");
+    }
+    if (config.pull?.password.startsWith("ghs_")) {
+        advice.push("Dokploy will pull with a GitHub job token (ghs_…, e.g. GITHUB_TOKEN), which expires when the job ends: a redeploy or restart in Dokploy after that cannot pull. Give pull-username/pull-password a token that lasts (a personal access token with read:packages).");
+    }
+    advice.push(...spacedPasswords(config));
+    if (config.health?.credentials && new URL(config.health.url).protocol === "http:") {
+        advice.push("health-url has credentials and uses http://: they travel in clear text. Use https://.");
+    }
+    return advice;
+}
+/** Spaces at either end of a password were removed (as docker login does): say so, it may be the reason a login fails. */
+function spacedPasswords(config) {
+    return config.spacedSecrets.map((name) => `${name} starts or ends with spaces, which were removed: docker login removes them too, so a password that really has them cannot be used with docker. If the login fails, check the secret for stray spaces.`);
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/inputs.ts
+
+
+
+function isLoopback(url) {
+    return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(url.hostname);
+}
+/**
+ * Finds out whether the build runs with buildx, and checks the inputs against it and each
+ * other before anything is sent. The answer is a promise: The buildx probe is a local question: answered first when it
+ * can still reject the inputs or is needed for the plan, else it runs beside what follows.
+ */
+async function checkInputs(ctx) {
+    const { config, ports, logger } = ctx;
+    const needBuildx = buildxOnlyInputs(config);
+    const [firstBuildxInput] = needBuildx;
+    const probe = !config.build
+        ? Promise.resolve(false)
+        : config.builder === "auto"
+            ? (ports.hasBuildx?.() ?? ctx.docker.hasBuildx())
+            : Promise.resolve(config.builder === "buildx");
+    if ((firstBuildxInput !== undefined || config.dryRun) && !(await probe) && firstBuildxInput && config.build) {
+        throw new errors/* ConfigError */.xL(firstBuildxInput, config.builder === "classic"
+            ? `needs buildx, but builder is classic (${needBuildx.join(", ")} given). Set builder to auto or buildx, or remove ${needBuildx.join(", ")}`
+            : `needs docker buildx, which is not installed here (${needBuildx.join(", ")} given). Add docker/setup-buildx-action before this step, or remove ${needBuildx.join(", ")}`);
+    }
+    for (const warning of adviceFor(config))
+        logger.warn(warning);
+    const url = new URL(config.dokployUrl);
+    if (url.protocol === "http:" && !isLoopback(url)) {
+        logger.warn(`dokploy-url uses http://: the API key travels in clear text to ${url.host}. Use https://.`);
+    }
+    return { buildx: probe };
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/plan.ts
+
+
+
+
+/** The build part of the plan: the commands docker runs. */
+function buildPlan(config, buildx, labelled) {
+    if (!config.build)
+        return [`No build: deploy ${imageRef(config.image, config.tag)} as it is in the registry`];
+    const plan = [`Create a temporary docker config (DOCKER_CONFIG); ~/.docker is not written`];
+    if (config.push)
+        plan.push(`docker ${loginArgv(config.registry, config.push.username).join(" ")}  (password on stdin)`);
+    const labelledDockerfile = labelled ? `$DOCKER_CONFIG/${LABELLED_DOCKERFILE}` : undefined;
+    plan.push(`docker ${buildArgv(config, { buildx, outDir: "$DOCKER_CONFIG", created: new Date(0), labelledDockerfile }).join(" ")}`);
+    if (labelled) {
+        plan.push(`  (${LABELLED_DOCKERFILE}: the Dockerfile with one LABEL line: ${allLabels(config, new Date(0)).join(" ")})`);
+    }
+    if (!buildx)
+        for (const ref of pushRefs(config))
+            plan.push(`docker ${pushArgv(ref).join(" ")}`);
+    return plan;
+}
+/** The Dokploy part of the plan: the calls made after the build. */
+function dokployPlan(config, api) {
+    const plan = [];
+    if (config.verifyPull) {
+        plan.push(`HEAD ${config.image.registry}/v2/${config.image.path}/manifests/${config.tag} with the pull credentials (the image is there, Dokploy can pull it, it is the digest pushed)`);
+    }
+    if (config.dokployRegistry) {
+        plan.push(`GET ${api}registry.all, then POST ${api}registry.create or registry.update for ${config.image.registry} when the entry differs`);
+    }
+    const provider = dockerProviderOf(config);
+    plan.push(`POST ${api}application.saveDockerProvider ${JSON.stringify({ ...provider, password: provider.password === null ? null : "***" })}`, `GET ${api}deployment.all {"applicationId":"${config.applicationId}"}  (snapshot, to tell our deployment from others)`, `POST ${api}application.${config.deployMethod} ${JSON.stringify({ applicationId: config.applicationId, title: config.deployTitle, description: config.deployDescription })}`);
+    if (!config.wait)
+        return plan;
+    plan.push(`Follow the new deployment titled "${config.deployTitle}" until done, error or cancelled (at most ${String(config.waitTimeoutSeconds)} s), with its live log`);
+    if (config.health) {
+        plan.push(`GET ${config.health.url} until it answers (at most ${String(config.health.timeoutMs / 1000)} s)`);
+    }
+    if (config.rollbackOnFailure)
+        plan.push("If that fails: save the previous image back and redeploy it");
+    return plan;
+}
+/** The plan in words: commands and API calls, secrets masked. */
+function describePlan(config, buildx, labelled = false) {
+    const api = config.transport === "trpc" ? "/api/trpc/" : "/api/";
+    return [
+        `GET ${api}application.one {"applicationId":"${config.applicationId}"}  (check key and application)`,
+        ...buildPlan(config, buildx, labelled),
+        ...dokployPlan(config, api),
+    ];
+}
+/** Dry run: prints what would be done; builds, pushes and changes nothing. */
+async function printPlan(ctx, buildx) {
+    const { config, logger, result } = ctx;
+    const dockerfile = buildx || !config.build ? undefined : await readDockerfile(ctx);
+    const labelled = dockerfile !== undefined && dockerfileWithLabels(dockerfile, [], config.target) !== undefined;
+    result.plan = describePlan(config, buildx, labelled);
+    logger.info(`Dry run: nothing is built, pushed or changed. The plan (${buildx ? "buildx" : "classic builder"}):`);
+    result.plan.forEach((line, i) => {
+        logger.info(`${String(i + 1)}. ${line}`);
+    });
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/pull-check.ts
+
+
+/**
+ * The registry serves the tag to the pull credentials, as the digest just pushed: what Dokploy
+ * will pull. Without the check, pin-digest needs the digest docker reported.
+ */
+async function checkPull(ctx) {
+    const { config, result, logger } = ctx;
+    if (!config.verifyPull) {
+        if (config.pinDigest && !result.digest) {
+            throw new errors/* DeployError */.sH("pin-digest: docker did not report the pushed digest; turn verify-pull on to read it from the registry");
+        }
+        return;
+    }
+    await timed(ctx, "Check that Dokploy can pull the image", async () => {
+        const served = await ctx.remote.resolveImage(config.image, config.tag, config.pull, {
+            dispatcher: ctx.dispatcher,
+            timeoutMs: config.requestTimeoutSeconds * 1000,
+        });
+        if (result.digest && served.digest !== result.digest) {
+            throw new errors/* PullCheckError */.uw("digest", `${result.image}: the registry serves ${served.digest}, not ${result.digest} that was just pushed; someone pushed over the tag. Not deploying.`);
+        }
+        result.digest ??= served.digest;
+        logger.info(`${result.image} is served as ${served.digest}${served.mediaType ? ` (${served.mediaType})` : ""} to ${config.pull ? config.pull.username : "anonymous pulls"}`);
+    });
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/point.ts
+
+
+
+
+/**
+ * Points the application at the image (saveDockerProvider, all five keys). The deployments
+ * there are now are read meanwhile, to tell ours from them later; returned once both worked.
+ */
+async function pointApplication(ctx, before) {
+    const { config, logger, result, ledger } = ctx;
+    const snapshot = snapshotDeployments(ctx.dokploy, config.applicationId);
+    snapshot.catch(() => undefined);
+    const provider = dockerProviderOf(config, result.digest);
+    await timed(ctx, "Point the application at the image", async () => {
+        const change = { application: result.applicationName ?? config.applicationId, from: before.was };
+        try {
+            await ctx.dokploy.saveDockerProvider(provider);
+        }
+        catch (error) {
+            // An answer lost after the request was sent: Dokploy may have carried it out.
+            if (error instanceof errors/* DokployError */.RI && error.ambiguous) {
+                ledger.record({ kind: "provider", ...change, to: provider.dockerImage, uncertain: true });
+            }
+            throw error;
+        }
+        ledger.record({ kind: "provider", ...change, to: provider.dockerImage });
+        logger.info(`Application ${config.applicationId} now runs ${result.image}${config.pull ? ` (pulled as ${config.pull.username})` : " (public image)"}`);
+    });
+    return { image: provider.dockerImage, known: await snapshot };
 }
 
 ;// CONCATENATED MODULE: ./src/core/dokploy/registry.ts
@@ -11447,176 +12447,203 @@ function describeRegistryPlan(plan) {
     }
 }
 
-// EXTERNAL MODULE: ./src/core/retry.ts
-var retry = __nccwpck_require__(7253);
-;// CONCATENATED MODULE: ./src/core/dokploy/wait.ts
+;// CONCATENATED MODULE: ./src/core/stages/registry-entry.ts
 
-const FINAL_STATUSES = new Set(["done", "error", "cancelled"]);
-/**
- * How long to wait before the next look at deployment.all: quick at first (a deployment of an
- * image often ends in under a second), then calmer: 0.25 s growing by half each time to 2 s in
- * the first minute (so the end is seen within 2 s), 5 s until three minutes, 10 s after. A 60 s
- * deployment costs about 34 looks, 10 minutes about 100. A log line that says the deployment is
- * ending brings the next look forward.
- */
-function pollDelay(attempt, elapsedMs) {
-    const cap = elapsedMs < 60_000 ? 2_000 : elapsedMs < 180_000 ? 5_000 : 10_000;
-    return Math.min(cap, Math.round(250 * 1.5 ** attempt));
-}
-/** How long to wait for the log of a deployment that had already failed when we first saw it. */
-const LATE_LOG_WAIT_MS = 2_000;
-/** After a line that says the deployment is ending, look this soon, and this often for a while. */
-const ENDING_DELAY_MS = 100;
-const ENDING_POLL_MS = 250;
-const ENDING_WINDOW_MS = 3_000;
-/** Ours among new rows: the title we gave, oldest first (one run starts one deployment). */
-function findOurDeployment(rows, known, title) {
-    return rows.filter((r) => !known.has(r.deploymentId) && r.title === title).at(-1);
-}
-/** Thrown on wait-timeout; carries the deployment we were following, if it had started. */
-class WaitTimeoutError extends errors/* TimeoutError */.MU {
-    deployment;
-    constructor(message, deployment) {
-        super(message);
-        this.deployment = deployment;
-    }
-}
-/**
- * Waits for the deployment we triggered to appear and reach a final status. Rows are matched
- * by title among those not in the snapshot, so another run's deployment is never taken for ours.
- * While it runs, its log streams into the CI log; log activity makes the next look come sooner.
- */
-async function followDeployment(dokploy, options, ports) {
-    const started = ports.clock();
-    const deadline = started + options.timeoutMs;
-    let attempt = 0;
-    let ours;
-    let lastStatus = "";
-    let log;
-    let wake = new AbortController();
-    let quickUntil = 0;
-    const onEnding = () => {
-        wake.abort();
-    };
-    const seconds = () => ((ports.clock() - started) / 1000).toFixed(1);
-    try {
-        for (;;) {
-            const rows = await dokploy.deploymentAll(options.applicationId);
-            const row = ours
-                ? rows.find((r) => r.deploymentId === ours?.deploymentId)
-                : findOurDeployment(rows, options.known, options.title);
-            if (row) {
-                if (!ours) {
-                    const others = rows.filter((r) => !options.known.has(r.deploymentId) && r.deploymentId !== row.deploymentId);
-                    ports.logger.info(`Following deployment ${row.deploymentId} ("${row.title ?? ""}")${others.length > 0 ? `; ignoring ${String(others.length)} other new deployment(s) of this application` : ""}`);
-                    if (row.logPath && options.openLog && row.status !== "done") {
-                        log = options.openLog(row, onEnding);
-                        // Already over, and not well: read its log (sent whole on connect) for the message.
-                        if (log && FINAL_STATUSES.has(row.status))
-                            await log.received(LATE_LOG_WAIT_MS);
-                    }
-                }
-                ours = row;
-                if (row.status !== lastStatus) {
-                    ports.logger.info(`Deployment ${row.deploymentId}: ${row.status} after ${seconds()} s`);
-                    lastStatus = row.status;
-                }
-                if (FINAL_STATUSES.has(row.status)) {
-                    log?.close();
-                    return { deployment: row, tail: log?.tail() ?? [] };
-                }
-            }
-            else if (ours) {
-                throw new errors/* TimeoutError */.MU(`Deployment ${ours.deploymentId} disappeared from deployment.all (Dokploy keeps the last 11); see ${options.applicationUrl}`);
-            }
-            const now = ports.clock();
-            if (now >= deadline) {
-                const limit = String(Math.round(options.timeoutMs / 1000));
-                throw new WaitTimeoutError(ours
-                    ? `Deployment ${ours.deploymentId} is still ${ours.status} after ${limit} s (wait-timeout). It may still finish; see ${options.applicationUrl}`
-                    : `The deployment did not start within ${limit} s (wait-timeout). Dokploy runs one deployment per application at a time, so it may be queued behind others and may still run; see ${options.applicationUrl}`, ours);
-            }
-            const delay = now < quickUntil ? ENDING_POLL_MS : pollDelay(attempt, now - started);
-            // An ending line that came while we were asking needs no sleep first.
-            if (!wake.signal.aborted)
-                await ports.sleep(Math.min(delay, deadline - now), wake.signal);
-            if (wake.signal.aborted) {
-                // The log says the deployment is ending: look shortly, then often for a few seconds.
-                wake = new AbortController();
-                await ports.sleep(ENDING_DELAY_MS);
-                quickUntil = ports.clock() + ENDING_WINDOW_MS;
-            }
-            else {
-                attempt += 1;
-            }
+
+
+
+/** Creates or updates the registry entry in Dokploy when it differs; a re-run writes nothing. */
+async function upsertRegistryEntry(ctx) {
+    const { config, logger, result, ledger } = ctx;
+    const pull = config.pull;
+    if (!config.dokployRegistry || !pull)
+        return;
+    await timed(ctx, "Registry entry in Dokploy", () => 
+    // The whole upsert is retried, planned anew from registry.all each time, so a create
+    // that reached Dokploy before its answer was lost is found and not made twice.
+    (0,retry/* withRetry */.bD)("Registry entry in Dokploy", ctx.policy, ctx.retryPorts, async () => {
+        const plan = planRegistryUpsert(await ctx.dokploy.registryAll(), {
+            fields: {
+                registryName: config.dokployRegistryName,
+                username: pull.username,
+                password: pull.password,
+                registryUrl: dokployRegistryUrl(config.image.registry),
+                imagePrefix: config.imagePrefix,
+                serverId: config.serverId,
+            },
+            nameGiven: config.dokployRegistryNameGiven,
+        });
+        logger.info(describeRegistryPlan(plan));
+        result.registryId = await applyRegistryPlan(ctx.dokploy, plan);
+        if (plan.action !== "none") {
+            ledger.record({
+                kind: "registry-entry",
+                action: plan.action === "create" ? "created" : "updated",
+                registryId: result.registryId,
+                name: plan.action === "create" ? plan.fields.registryName : config.dokployRegistryName,
+            });
         }
-    }
-    finally {
-        log?.close();
-    }
+    }));
 }
 
-;// CONCATENATED MODULE: ./src/core/dokploy/deploy.ts
+;// CONCATENATED MODULE: ./src/core/stages/verify.ts
 
 
-
-/** After an ambiguous trigger failure, how long to look for the deployment it may have started. */
-const AMBIGUITY_GRACE_MS = 5_000;
+/** How often to look at the swarm service while it converges. */
+const VERIFY_POLL_MS = 1_000;
+/** Splits `repo:tag@sha256:…` into the reference and the digest. */
+function splitDigest(image) {
+    const at = image.indexOf("@");
+    return at < 0 ? { ref: image } : { ref: image.slice(0, at), digest: image.slice(at + 1) };
+}
 /**
- * Triggers a deployment once. A trigger is not blindly retried: after a failure that may have
- * reached Dokploy (a reset, a timeout, a 502), deployment.all is checked for our deployment
- * before the trigger is sent again, so one run never starts two deployments.
+ * Whether a running image is ours: the same reference; and the same digest where both are
+ * known (swarm adds the digest it resolved when it could ask the registry).
  */
-async function triggerDeployment(dokploy, trigger, known, policy, ports) {
-    const send = () => dokploy.trigger(trigger.method, trigger.applicationId, trigger.title, trigger.description);
-    await (0,retry/* withRetry */.bD)(`Dokploy application.${trigger.method}`, policy, ports, send, async (error) => {
-        if (!(error instanceof errors/* DokployError */.RI) || !error.ambiguous)
-            return undefined;
-        ports.logger.info(`The ${trigger.method} may have reached Dokploy; looking for its deployment before sending it again`);
-        const deadline = ports.clock() + AMBIGUITY_GRACE_MS;
-        for (;;) {
-            const rows = await dokploy.deploymentAll(trigger.applicationId);
-            const ours = findOurDeployment(rows, known, trigger.title);
-            if (ours) {
-                ports.logger.info(`Dokploy did start it (deployment ${ours.deploymentId}); not sending it again`);
-                return { done: true, value: undefined };
+function isSameImage(running, ours, pushedDigest) {
+    if (!running)
+        return false;
+    const a = splitDigest(running);
+    const b = splitDigest(ours);
+    if (a.ref !== b.ref)
+        return false;
+    const expected = b.digest ?? pushedDigest;
+    return !a.digest || !expected || a.digest === expected;
+}
+/** Swarm's error on a task, without Dokploy's empty "Error:" placeholder. */
+function taskError(task) {
+    const text = (task.error ?? "")
+        .replace(/^Error:$/, "")
+        .replace(/^"|"$/g, "")
+        .trim();
+    return text || undefined;
+}
+async function look(ctx, appName, serverId, ours) {
+    const service = await ctx.dokploy.service(appName, serverId);
+    const state = service?.UpdateStatus?.State ?? "";
+    const tasks = await ctx.dokploy.serviceTasks(appName, serverId);
+    const lastError = tasks.map(taskError).find((e) => e !== undefined);
+    if (!service || state === "updating" || state.startsWith("rollback"))
+        return { service, lastError };
+    if (!isSameImage(service.Spec.TaskTemplate.ContainerSpec.Image, ours, ctx.result.digest)) {
+        return { service, lastError };
+    }
+    const running = tasks.filter((t) => t.state === "running" && t.currentState.startsWith("Running"));
+    for (const task of running.slice(0, 3)) {
+        const image = await ctx.dokploy.taskImage(task.containerId, serverId);
+        if (isSameImage(image, ours, ctx.result.digest))
+            return { service, running: image, lastError };
+    }
+    return { service, lastError };
+}
+/** Why our image does not run, from the last look at the service. */
+function notRunning(ctx, seen, ours) {
+    const { service, lastError } = seen;
+    const update = service?.UpdateStatus;
+    const image = service?.Spec.TaskTemplate.ContainerSpec.Image;
+    const why = !service
+        ? "Dokploy has no swarm service for the application"
+        : update?.State?.startsWith("rollback")
+            ? `Docker Swarm rolled the service back to ${image ?? "?"} (${update.State}: ${update.Message ?? ""})`
+            : `the service is set to run ${image ?? "?"}${update?.State ? ` (update ${update.State})` : ""}, and no task of ${ours} is running after ${String(ctx.config.verifyTimeoutSeconds)} s (verify-timeout)`;
+    return new errors/* NotRunningError */.bb(`Dokploy says the deployment is done, but ${ours} is not running: ${why}.${lastError ? ` Swarm says: ${lastError}` : ""} See ${ctx.result.applicationUrl ?? ctx.config.dokployUrl}`);
+}
+/** Waits briefly for swarm to run our image; throws NotRunningError when it does not. */
+async function waitForSwarm(ctx, appName, serverId, ours) {
+    const deadline = ctx.ports.clock() + ctx.config.verifyTimeoutSeconds * 1000;
+    for (;;) {
+        const seen = await look(ctx, appName, serverId, ours);
+        if (seen.running)
+            return seen.running;
+        const rolledBack = seen.service?.UpdateStatus?.State?.startsWith("rollback") ?? false;
+        if (rolledBack || ctx.ports.clock() >= deadline)
+            throw notRunning(ctx, seen, ours);
+        await ctx.ports.sleep(VERIFY_POLL_MS);
+    }
+}
+/** A later run pointed the application at its image: ours is not what runs, by design. */
+function superseded(ctx, theirs, ours) {
+    const { config, result, logger } = ctx;
+    result.deploymentStatus = "superseded";
+    const message = `Superseded: the application now holds ${theirs ?? "no image"}, not ${ours}; a later run deployed over this one. Not rolling back.`;
+    if (config.failOnSuperseded)
+        throw new errors/* DeployError */.sH(`${message} (fail-on-superseded)`);
+    logger.warn(message);
+}
+/**
+ * After Dokploy says done: the application still holds our image (else superseded), and swarm
+ * runs a task of it (else not-running, with swarm's reason). Without the permission to read
+ * Docker, says so once and trusts the application row.
+ */
+async function verifyWhatRuns(ctx, ours) {
+    const { config, result, logger } = ctx;
+    if (!config.verifyRunning)
+        return;
+    await timed(ctx, "Check what runs", async () => {
+        const app = await ctx.dokploy.applicationOne(config.applicationId);
+        if (app.dockerImage !== ours)
+            return superseded(ctx, app.dockerImage, ours);
+        if (!app.appName)
+            return;
+        try {
+            const running = await waitForSwarm(ctx, app.appName, app.serverId, ours);
+            logger.info(`Docker Swarm runs ${running} for ${app.appName}.`);
+        }
+        catch (error) {
+            if (!(error instanceof errors/* DokployError */.RI) || (error.status !== 401 && error.status !== 403)) {
+                if (error instanceof errors/* NotRunningError */.bb)
+                    result.deploymentStatus = "not-running";
+                throw error;
             }
-            if (ports.clock() >= deadline)
-                return undefined;
-            await ports.sleep(500);
+            logger.warn(`Could not ask Dokploy what Docker Swarm runs (${error.procedure}: HTTP ${String(error.status)}; the API key needs the permission to read Docker). Trusting the application, which holds ${ours}.`);
         }
     });
 }
-/** The ids of the deployments there are now, to tell ours from them later. */
-async function snapshotDeployments(dokploy, applicationId) {
-    return new Set((await dokploy.deploymentAll(applicationId)).map((d) => d.deploymentId));
+
+;// CONCATENATED MODULE: ./src/core/stages/rollback.ts
+
+
+
+
+
+/** Failures after which the previous image is put back: the deployment or the health check failed. */
+function isDeploymentFailure(error) {
+    return (error instanceof WaitTimeoutError || error instanceof errors/* HealthCheckError */.b1 || error instanceof errors/* DeploymentFailedError */.RJ);
 }
 /**
- * Points the application back at the image it ran before and redeploys it, following that
- * deployment too. Returns a sentence saying how it went; never throws.
+ * With rollback-on-failure, points the application back at what it ran before and redeploys
+ * it; says how that went at the end of the failure's message.
  */
-async function rollBack(dokploy, options, ports) {
-    const { previous } = options;
-    const title = `Rollback to ${previous.dockerImage}`.slice(0, 200);
-    try {
-        ports.logger.warn(`Rolling back: pointing the application at ${previous.dockerImage} again`);
-        await dokploy.saveDockerProvider(previous);
-        const known = await snapshotDeployments(dokploy, previous.applicationId);
-        await triggerDeployment(dokploy, {
-            method: "redeploy",
-            applicationId: previous.applicationId,
-            title,
-            description: "Rollback after a failed deployment",
-        }, known, options.policy, ports);
-        const followed = await followDeployment(dokploy, { ...options.follow, applicationId: previous.applicationId, known, title }, ports);
-        const { deployment } = followed;
-        return deployment.status === "done"
-            ? `Rolled back to ${previous.dockerImage} (deployment ${deployment.deploymentId} is done).`
-            : `The rollback to ${previous.dockerImage} failed too (deployment ${deployment.deploymentId}: ${deployment.status}).`;
-    }
-    catch (error) {
-        return `The rollback to ${previous.dockerImage} failed: ${(0,errors/* errorMessage */.gJ)(error)}`;
-    }
+async function rollBackAfter(ctx, before, failure) {
+    const { config, logger, ledger } = ctx;
+    if (!config.rollbackOnFailure || failure instanceof errors/* CancelledError */.cc)
+        return;
+    const previous = before.provider;
+    const outcome = previous
+        ? await timed(ctx, "Roll back", () => rollBack(ctx.dokploy, { previous, policy: ctx.policy, follow: followOptions(ctx) }, {
+            ...ctx.ports,
+            ...ctx.retryPorts,
+        }))
+        : "Nothing to roll back to: the application did not run a Docker image before this deployment.";
+    if (previous)
+        ledger.record({ kind: "rollback", to: previous.dockerImage, outcome });
+    logger.warn(outcome);
+    failure.message = `${failure.message}\n${outcome}`;
+}
+
+;// CONCATENATED MODULE: ./src/core/result.ts
+function outputsOf(result) {
+    return {
+        image: result.image,
+        tag: result.tag,
+        digest: result.digest ?? "",
+        "image-ref-digest": result.digest ? `${result.image.slice(0, result.image.lastIndexOf(":"))}@${result.digest}` : "",
+        "registry-id": result.registryId ?? "",
+        "deployment-id": result.deploymentId ?? "",
+        "deployment-status": result.deploymentStatus ?? "",
+        "application-url": result.applicationUrl ?? "",
+        health: result.health ?? "",
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/core/run.ts
@@ -11631,422 +12658,164 @@ async function rollBack(dokploy, options, ports) {
 
 
 
-const LABELLED_DOCKERFILE = "Dockerfile.labelled";
-function outputsOf(result) {
-    return {
-        image: result.image,
-        tag: result.tag,
-        digest: result.digest ?? "",
-        "image-ref-digest": result.digest ? `${result.image.slice(0, result.image.lastIndexOf(":"))}@${result.digest}` : "",
-        "registry-id": result.registryId ?? "",
-        "deployment-id": result.deploymentId ?? "",
-        "deployment-status": result.deploymentStatus ?? "",
-        "application-url": result.applicationUrl ?? "",
-        health: result.health ?? "",
-    };
-}
-/** The provider Dokploy will pull with: all five keys, nulls for a public image. */
-function dockerProviderOf(config, digest) {
-    const ref = imageRef(config.image, config.tag);
-    return {
-        applicationId: config.applicationId,
-        dockerImage: config.pinDigest && digest ? `${ref}@${digest}` : ref,
-        username: config.pull?.username ?? null,
-        password: config.pull?.password ?? null,
-        registryUrl: config.pull ? dokployRegistryUrl(config.image.registry) : null,
-    };
-}
-/** What the application ran before we changed it, for a rollback; undefined if not a Docker image. */
-function previousProvider(app) {
-    if (app.sourceType !== "docker" || !app.dockerImage)
-        return undefined;
-    return {
-        applicationId: app.applicationId,
-        dockerImage: app.dockerImage,
-        username: app.username ?? null,
-        password: app.password ?? null,
-        registryUrl: app.registryUrl ?? null,
-    };
-}
-function isLoopback(url) {
-    return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(url.hostname);
-}
-/** The plan in words: commands and API calls, secrets masked. */
-function describePlan(config, buildx, labelled = false) {
-    const plan = [];
-    const api = config.transport === "trpc" ? "/api/trpc/" : "/api/";
-    plan.push(`GET ${api}application.one {"applicationId":"${config.applicationId}"}  (check key and application)`);
-    if (config.build) {
-        plan.push(`Create a temporary docker config (DOCKER_CONFIG); ~/.docker is not written`);
-        if (config.push)
-            plan.push(`docker ${loginArgv(config.registry, config.push.username).join(" ")}  (password on stdin)`);
-        const labelledDockerfile = labelled ? `$DOCKER_CONFIG/${LABELLED_DOCKERFILE}` : undefined;
-        plan.push(`docker ${buildArgv(config, { buildx, outDir: "$DOCKER_CONFIG", created: new Date(0), labelledDockerfile }).join(" ")}`);
-        if (labelled)
-            plan.push(`  (${LABELLED_DOCKERFILE}: the Dockerfile with one LABEL line: ${allLabels(config, new Date(0)).join(" ")})`);
-        if (!buildx)
-            for (const ref of pushRefs(config))
-                plan.push(`docker ${pushArgv(ref).join(" ")}`);
-    }
-    else {
-        plan.push(`No build: deploy ${imageRef(config.image, config.tag)} as it is in the registry`);
-    }
-    if (config.verifyPull) {
-        plan.push(`HEAD ${config.image.registry}/v2/${config.image.path}/manifests/${config.tag} with the pull credentials (the image is there, Dokploy can pull it, it is the digest pushed)`);
-    }
-    if (config.dokployRegistry) {
-        plan.push(`GET ${api}registry.all, then POST ${api}registry.create or registry.update for ${config.image.registry} when the entry differs`);
-    }
-    const provider = dockerProviderOf(config);
-    plan.push(`POST ${api}application.saveDockerProvider ${JSON.stringify({ ...provider, password: provider.password === null ? null : "***" })}`);
-    plan.push(`GET ${api}deployment.all {"applicationId":"${config.applicationId}"}  (snapshot, to tell our deployment from others)`);
-    plan.push(`POST ${api}application.${config.deployMethod} ${JSON.stringify({ applicationId: config.applicationId, title: config.deployTitle, description: config.deployDescription })}`);
-    if (config.wait) {
-        plan.push(`Follow the new deployment titled "${config.deployTitle}" until done, error or cancelled (at most ${String(config.waitTimeoutSeconds)} s), with its live log`);
-        if (config.health) {
-            plan.push(`GET ${config.health.url} until it answers (at most ${String(config.health.timeoutMs / 1000)} s)`);
-        }
-        if (config.rollbackOnFailure)
-            plan.push("If that fails: save the previous image back and redeploy it");
-    }
-    return plan;
-}
-async function timed(result, ports, step, fn, group = true) {
-    const started = ports.clock();
-    try {
-        return await (group ? ports.logger.group(step, fn) : fn());
-    }
-    finally {
-        result.timings.push({ step, seconds: (ports.clock() - started) / 1000 });
-    }
-}
-/** The user's Dockerfile, when it can be read (not from a URL or stdin). */
-async function readDockerfile(config, ports) {
-    if (!ports.readText || /^[a-z]+:\/\//i.test(config.context) || config.file === "-")
-        return undefined;
-    return ports.readText(config.file ?? `${config.context.replace(/\/+$/, "")}/Dockerfile`);
-}
-async function buildAndPush(config, ports, docker, hasBuildx, result, control) {
-    const temp = await ports.createDockerConfig(config.registry);
-    try {
-        const isolated = docker.withConfigDir(temp.dir);
-        // The build stops when the preflight or the login fails; that failure is the one to report.
-        const stopBuild = new AbortController();
-        control.signal.addEventListener("abort", () => {
-            stopBuild.abort();
-        });
-        let login = Promise.resolve();
-        const stopped = async (error) => {
-            if (control.signal.aborted)
-                await control.mayPush();
-            if (stopBuild.signal.aborted)
-                await login;
-            throw error;
-        };
-        const [buildx, dockerfile] = await Promise.all([hasBuildx, readDockerfile(config, ports)]);
-        // The login is needed before the build only where the build pulls from our registry (or
-        // buildx pushes as it builds); else it runs beside the build and is awaited before the push.
-        const loginFirst = buildx || dockerfile === undefined || pullsFrom(dockerfile, config.registry);
-        const push = config.push;
-        login = push ? isolated.login(config.registry, push, control.signal) : Promise.resolve();
-        if (!push)
-            ports.logger.info(`No registry-username: pushing with the credentials docker already has for ${config.registry}`);
-        if (loginFirst)
-            await login.catch(stopped);
-        else {
-            login.catch(() => {
-                stopBuild.abort();
-            });
-        }
-        const created = ports.now();
-        const labelled = buildx || dockerfile === undefined
-            ? undefined
-            : dockerfileWithLabels(dockerfile, allLabels(config, created), config.target);
-        const argv = buildArgv(config, {
-            buildx,
-            outDir: temp.dir,
-            created,
-            labelledDockerfile: labelled === undefined ? undefined : await temp.writeFile(LABELLED_DOCKERFILE, labelled),
-        });
-        // buildx pushes as it builds, so it waits for the preflight; the classic build overlaps it.
-        if (buildx) {
-            control.started();
-            await control.mayPush();
-        }
-        const building = isolated.run("docker build", argv, stopBuild.signal);
-        control.started();
-        await building.catch(stopped);
-        if (buildx) {
-            const metadata = await temp.readFile(METADATA_FILE);
-            result.digest = metadata ? parseMetadataDigest(metadata) : undefined;
-        }
-        else {
-            await control.mayPush();
-            await login;
-            // One after another: pushes of the same layers at once can make a registry answer 500.
-            // The deploy tag goes first (it uploads the layers; its digest is the one that counts).
-            const [first, ...rest] = pushRefs(config);
-            if (first)
-                result.digest = await isolated.push(first);
-            for (const ref of rest)
-                await isolated.push(ref);
-        }
-        if (result.digest)
-            ports.logger.info(`Pushed ${result.image} (${result.digest})`);
-        else
-            ports.logger.warn(`Pushed ${result.image}, but docker did not report its digest`);
-    }
-    finally {
-        try {
-            await temp.remove();
-        }
-        catch (error) {
-            ports.logger.warn(`Could not remove the temporary docker config ${temp.dir}: ${String(error)}`);
-        }
-    }
-}
-async function steps(config, ports, redactor, result) {
-    const { logger } = ports;
-    const docker = new Docker(ports.exec, logger);
-    const needBuildx = buildxOnlyInputs(config);
-    const [firstBuildxInput] = needBuildx;
-    const probe = !config.build
-        ? Promise.resolve(false)
-        : config.builder === "auto"
-            ? (ports.hasBuildx?.() ?? docker.hasBuildx())
-            : Promise.resolve(config.builder === "buildx");
-    // The buildx probe is a local question. It is answered first when the answer can still
-    // reject the inputs (before any HTTP call) or is needed for the plan; else it runs beside
-    // the preflight.
-    const early = firstBuildxInput !== undefined || config.dryRun;
-    const buildxEarly = early ? await probe : undefined;
-    if (early && !buildxEarly && firstBuildxInput && config.build) {
-        throw new errors/* ConfigError */.xL(firstBuildxInput, config.builder === "classic"
-            ? `needs buildx, but builder is classic (${needBuildx.join(", ")} given). Set builder to auto or buildx, or remove ${needBuildx.join(", ")}`
-            : `needs docker buildx, which is not installed here (${needBuildx.join(", ")} given). Add docker/setup-buildx-action before this step, or remove ${needBuildx.join(", ")}`);
-    }
-    for (const warning of adviceFor(config))
-        logger.warn(warning);
-    const url = new URL(config.dokployUrl);
-    if (url.protocol === "http:" && !isLoopback(url)) {
-        logger.warn(`dokploy-url uses http://: the API key travels in clear text to ${url.host}. Use https://.`);
-    }
-    if (config.dryRun) {
-        const dockerfile = buildxEarly === true || !config.build ? undefined : await readDockerfile(config, ports);
-        const labelled = dockerfile !== undefined && dockerfileWithLabels(dockerfile, [], config.target) !== undefined;
-        result.plan = describePlan(config, buildxEarly === true, labelled);
-        logger.info(`Dry run: nothing is built, pushed or changed. The plan (${buildxEarly === true ? "buildx" : "classic builder"}):`);
-        result.plan.forEach((line, i) => {
-            logger.info(`${String(i + 1)}. ${line}`);
-        });
+
+
+
+
+
+
+/**
+ * One deploy, as the stages a user sees in the log. The build runs first and the Dokploy check
+ * beside it; nothing is pushed before Dokploy answered that the key and application are good.
+ */
+async function deploy(ctx) {
+    const { buildx } = await checkInputs(ctx);
+    if (ctx.config.dryRun)
+        return printPlan(ctx, await buildx);
+    const { connected, before } = await besideWork((gate) => ctx.config.build
+        ? timed(ctx, `Build and push ${ctx.result.image}`, () => buildAndPush(ctx, gate, buildx))
+        : Promise.resolve(), () => checkDokployBeside(ctx), ctx.signal);
+    stopIfCancelled(ctx);
+    await checkPull(connected);
+    await upsertRegistryEntry(connected);
+    const pointed = await pointApplication(connected, before);
+    const triggered = await triggerOurDeployment(connected, pointed.known);
+    if (!ctx.config.wait)
         return;
-    }
-    // The build starts first. The HTTP client loads while docker works, then the preflight runs
-    // beside the build: the build does not wait for Dokploy, and nothing is pushed before Dokploy
-    // answered that the key works and the application exists. If it did not, the build stops.
-    const stop = new AbortController();
-    let settle;
-    const preflight = new Promise((resolve, reject) => {
-        settle = { resolve, reject };
-    });
-    preflight.catch(() => {
-        stop.abort();
-    });
-    let buildStarted = () => undefined;
-    const started = new Promise((resolve) => {
-        buildStarted = resolve;
-    });
-    const building = config.build
-        ? timed(result, ports, `Build and push ${result.image}`, () => 
-        // The probe, if still running, is awaited only when the build command is put together.
-        buildAndPush(config, ports, docker, probe, result, {
-            mayPush: () => preflight,
-            signal: stop.signal,
-            started: buildStarted,
-        }))
-        : Promise.resolve();
-    building.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
-    // Loading the HTTP client keeps this thread busy for a moment: not before docker builds.
-    if (config.build)
-        await Promise.race([started, building.catch(() => undefined)]);
-    ports.whileDockerWorks?.();
-    const remote = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(328)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6328));
-    const dispatcher = (await ports.loadDispatcher?.()) ?? ports.dispatcher;
-    const policy = {
-        ...retry/* DEFAULT_RETRY */.vI,
-        retries: config.retries,
-        maxElapsedMs: config.retryMaxTimeSeconds * 1000,
-    };
-    const retryPorts = { logger, clock: ports.clock, sleep: ports.sleep, random: ports.random };
-    const dokploy = new Dokploy(new remote.DokployClient({
-        baseUrl: config.dokployUrl,
-        apiKey: config.apiKey,
-        transport: config.transport,
-        logger,
-        redactor,
-        dispatcher,
-        timeoutMs: config.requestTimeoutSeconds * 1000,
-        retry: policy,
-        retryPorts,
-    }));
-    timed(result, ports, "Check Dokploy and the application", async () => {
-        const app = await dokploy.applicationOne(config.applicationId);
-        // application.one answers with the pull password in plain text: mask it like ours.
-        redactor.add(app.password);
-        result.applicationName = app.name;
-        result.applicationUrl = applicationUrl(config.dokployUrl, app);
-        logger.info(`Application "${app.name}" (${config.applicationId}), source ${app.sourceType ?? "unknown"}: ${result.applicationUrl}`);
-        if (app.sourceType && app.sourceType !== "docker") {
-            logger.warn(`The application's source is "${app.sourceType}"; it will be switched to the Docker image ${result.image}.`);
-        }
-        return previousProvider(app);
-    }, false).then(settle?.resolve, settle?.reject);
     try {
-        await building;
+        await followOurDeployment(connected, pointed.known, triggered);
+        await verifyWhatRuns(connected, pointed.image);
+        if (ctx.result.deploymentStatus === "superseded")
+            return;
+        ctx.logger.info(`${ctx.result.image} is live.`);
+        await checkHealthUrl(connected);
     }
     catch (error) {
-        // The preflight failed too (the build may have failed first, on its own): its error is
-        // the one that says what to fix first.
-        if (stop.signal.aborted)
-            await preflight;
+        if (isDeploymentFailure(error))
+            await rollBackAfter(connected, before, error);
         throw error;
     }
-    const previous = await preflight;
-    if (config.verifyPull) {
-        await timed(result, ports, "Check that Dokploy can pull the image", async () => {
-            const served = await remote.resolveImage(config.image, config.tag, config.pull, {
-                dispatcher,
-                timeoutMs: config.requestTimeoutSeconds * 1000,
-            });
-            if (result.digest && served.digest !== result.digest) {
-                throw new errors/* PullCheckError */.uw("digest", `${result.image}: the registry serves ${served.digest}, not ${result.digest} that was just pushed; someone pushed over the tag. Not deploying.`);
-            }
-            result.digest ??= served.digest;
-            logger.info(`${result.image} is served as ${served.digest}${served.mediaType ? ` (${served.mediaType})` : ""} to ${config.pull ? config.pull.username : "anonymous pulls"}`);
-        });
-    }
-    else if (config.pinDigest && !result.digest) {
-        throw new errors/* DeployError */.sH("pin-digest: docker did not report the pushed digest; turn verify-pull on to read it from the registry");
-    }
-    if (config.dokployRegistry && config.pull) {
-        const pull = config.pull;
-        await timed(result, ports, "Registry entry in Dokploy", () => 
-        // The whole upsert is retried, planned anew from registry.all each time, so a create
-        // that reached Dokploy before its answer was lost is found and not made twice.
-        (0,retry/* withRetry */.bD)("Registry entry in Dokploy", policy, retryPorts, async () => {
-            const plan = planRegistryUpsert(await dokploy.registryAll(), {
-                fields: {
-                    registryName: config.dokployRegistryName,
-                    username: pull.username,
-                    password: pull.password,
-                    registryUrl: dokployRegistryUrl(config.image.registry),
-                    imagePrefix: config.imagePrefix,
-                    serverId: config.serverId,
-                },
-                nameGiven: config.dokployRegistryNameGiven,
-            });
-            logger.info(describeRegistryPlan(plan));
-            result.registryId = await applyRegistryPlan(dokploy, plan);
-        }));
-    }
-    // The snapshot of deployments is read while the provider is saved; used only if that worked.
-    const snapshot = snapshotDeployments(dokploy, config.applicationId);
-    snapshot.catch(() => undefined);
-    await timed(result, ports, "Point the application at the image", async () => {
-        await dokploy.saveDockerProvider(dockerProviderOf(config, result.digest));
-        logger.info(`Application ${config.applicationId} now runs ${result.image}${config.pull ? ` (pulled as ${config.pull.username})` : " (public image)"}`);
-    });
-    const known = await snapshot;
-    await timed(result, ports, `Trigger ${config.deployMethod}`, async () => {
-        await triggerDeployment(dokploy, {
-            method: config.deployMethod,
-            applicationId: config.applicationId,
-            title: config.deployTitle,
-            description: config.deployDescription,
-        }, known, policy, retryPorts);
-        logger.info(`Dokploy queued the ${config.deployMethod} "${config.deployTitle}"`);
-    });
-    result.deploymentStatus = "queued";
-    if (!config.wait)
-        return;
-    const follow = {
-        timeoutMs: config.waitTimeoutSeconds * 1000,
-        applicationUrl: result.applicationUrl ?? config.dokployUrl,
-        openLog: (deployment, onEnding) => deployment.logPath
-            ? remote.streamDeploymentLog({
-                baseUrl: config.dokployUrl,
-                apiKey: config.apiKey,
-                logPath: deployment.logPath,
-                serverId: deployment.serverId,
-                logger,
-                redactor,
-                onEnding,
-            })
-            : undefined,
-    };
-    let failure;
-    try {
-        const followed = await timed(result, ports, "Wait for the deployment", () => followDeployment(dokploy, { ...follow, applicationId: config.applicationId, known, title: config.deployTitle }, ports));
-        const { deployment } = followed;
-        result.deploymentId = deployment.deploymentId;
-        result.deploymentStatus = deployment.status;
-        if (deployment.status === "done") {
-            logger.info(`Deployment ${deployment.deploymentId} is done: ${result.image} is live.`);
-            if (!config.health)
-                return;
-            const health = config.health;
-            const checked = await timed(result, ports, "Health check", () => remote.checkHealth(health, { logger, clock: ports.clock, sleep: ports.sleep, dispatcher }));
-            result.health = `${String(checked.status)} in ${String(checked.latencyMs)} ms`;
-            return;
-        }
-        const tail = followed.tail.length > 0 ? `\nLast lines of its log:\n${followed.tail.join("\n")}` : "";
-        failure = new errors/* DeployError */.sH(`Deployment ${deployment.deploymentId} of ${result.image} ended with status "${deployment.status}".${tail}\nSee ${follow.applicationUrl}`);
-    }
-    catch (error) {
-        if (error instanceof WaitTimeoutError) {
-            result.deploymentId = error.deployment?.deploymentId;
-            result.deploymentStatus = "timeout";
-            failure = error;
-        }
-        else if (error instanceof errors/* HealthCheckError */.b1) {
-            result.health = error.last ? `${String(error.last.status)} in ${String(error.last.latencyMs)} ms` : "no answer";
-            failure = error;
-        }
-        else {
-            throw error;
-        }
-    }
-    if (config.rollbackOnFailure) {
-        const outcome = previous
-            ? await timed(result, ports, "Roll back", () => rollBack(dokploy, { previous, policy, follow }, { ...ports, ...retryPorts }))
-            : "Nothing to roll back to: the application did not run a Docker image before this deployment.";
-        logger.warn(outcome);
-        failure.message = `${failure.message}\n${outcome}`;
-    }
-    throw failure;
 }
-/** Runs the whole deploy. Never throws: the error that ended the run is in the outcome. */
-async function run(config, ports) {
-    const redactor = new log/* Redactor */.pO();
-    for (const secret of secretsOf(config))
-        redactor.add(secret);
-    const logger = (0,log/* redactingLogger */.S)(ports.logger, redactor);
-    const result = { image: imageRef(config.image, config.tag), tag: config.tag, timings: [] };
+async function checkDokployBeside(ctx) {
+    const connected = await connectToDokploy(ctx);
+    return { connected, before: await checkDokploy(connected) };
+}
+/** The error that ended the run, masked, with what the run had changed when that matters. */
+function failureOf(ctx, error) {
+    if (ctx.signal.aborted && !(error instanceof errors/* CancelledError */.cc))
+        return failureOf(ctx, cancelled(ctx));
+    const failure = error instanceof Error ? error : new Error(String(error));
+    // Bad input stops the run before anything is touched; every other failure says what was.
+    if (!(failure instanceof errors/* ConfigError */.xL) && !(failure instanceof errors/* CancelledError */.cc)) {
+        failure.message = `${failure.message}\n${ctx.ledger.report()}`;
+    }
+    failure.message = ctx.redactor.redact(failure.message);
+    return failure;
+}
+/**
+ * Runs the whole deploy. Never throws: the error that ended the run is in the outcome. When
+ * `signal` aborts (its reason names the signal), the docker commands are stopped, the
+ * temporary files removed, and the outcome says what the run had changed.
+ */
+async function run(config, ports, signal = new AbortController().signal) {
+    const ctx = createContext(config, ports, signal);
+    let error;
     try {
-        await steps(config, { ...ports, logger }, redactor, result);
-        return { result: redactor.redactAll(result) };
+        await deploy(ctx);
     }
-    catch (error) {
-        const failure = error instanceof Error ? error : new Error(String(error));
-        failure.message = redactor.redact(failure.message);
-        return { result: redactor.redactAll(result), error: failure };
+    catch (thrown) {
+        error = failureOf(ctx, thrown);
     }
+    finally {
+        await ctx.ledger.cleanUp(ctx.logger);
+    }
+    return {
+        result: ctx.redactor.redactAll(ctx.result),
+        error,
+        changes: ctx.redactor.redactAll(ctx.ledger.dokployChanges()),
+    };
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/platform/cancel.ts
+
+/*
+ * What a run has open on this machine that must not outlive it even when the process is made
+ * to exit at once: docker children (their process groups) and temporary directories holding a
+ * registry login.
+ */
+const childGroups = new Set();
+const tempDirs = new Set();
+const tracked = {
+    childGroup(pid) {
+        childGroups.add(pid);
+        return () => childGroups.delete(pid);
+    },
+    tempDir(path) {
+        tempDirs.add(path);
+        return () => tempDirs.delete(path);
+    },
+};
+/** Signals a process group; a group that is gone already is no error. */
+function signalGroup(pid, signal) {
+    try {
+        process.kill(-pid, signal);
+    }
+    catch {
+        // already gone
+    }
+}
+/** Kills every docker child and removes every temporary directory, synchronously. */
+function stopEverythingNow() {
+    for (const pid of childGroups)
+        signalGroup(pid, "SIGKILL");
+    for (const dir of tempDirs) {
+        try {
+            (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+        }
+        catch {
+            // nothing more can be done on the way out
+        }
+    }
+}
+const EXIT_CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+/**
+ * Turns the first SIGINT/SIGTERM/SIGHUP into an aborted signal, so the run stops its work and
+ * reports what it changed. A second signal ends the process at once, after killing the docker
+ * children and removing the temporary files.
+ */
+function listenForCancel(write) {
+    const controller = new AbortController();
+    const names = ["SIGINT", "SIGTERM", "SIGHUP"];
+    const onSignal = (name) => {
+        if (!controller.signal.aborted) {
+            write(`Received ${name}: stopping; a second signal ends the step at once.`);
+            controller.abort(name);
+            return;
+        }
+        stopEverythingNow();
+        write(`Received ${name} again: stopped at once.`);
+        process.exit(EXIT_CODES[name] ?? 130);
+    };
+    for (const name of names)
+        process.on(name, onSignal);
+    return {
+        signal: controller.signal,
+        dispose: () => {
+            for (const name of names)
+                process.off(name, onSignal);
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/platform/exec.ts
 
+
+/** After SIGTERM, how long a docker command gets to stop before its group is killed. */
+const KILL_AFTER_MS = 5_000;
 /** Output kept of a program, per stream: the end of it (the part an error message shows). */
 const KEPT_OUTPUT = 1024 * 1024;
 const LONGEST_LINE = 64 * 1024;
@@ -12067,41 +12836,67 @@ function childEnvironment(env, secrets = [], keep = []) {
     }
     return kept;
 }
-function keepEnd(text) {
-    return text.length > 2 * KEPT_OUTPUT ? text.slice(-KEPT_OUTPUT) : text;
+/** Collects a program's output: the end of each stream, and each line for `onLine`. */
+class Output {
+    onLine;
+    text = { stdout: "", stderr: "" };
+    pending = { stdout: "", stderr: "" };
+    constructor(onLine) {
+        this.onLine = onLine;
+    }
+    take(stream, chunk) {
+        const text = chunk.toString("utf8");
+        const kept = this.text[stream] + text;
+        this.text[stream] = kept.length > 2 * KEPT_OUTPUT ? kept.slice(-KEPT_OUTPUT) : kept;
+        const lines = (this.pending[stream] + text).split(/\r?\n/);
+        this.pending[stream] = lines.pop() ?? "";
+        // A line that never ends (a progress bar without newlines) is handed over in pieces.
+        if (this.pending[stream].length > LONGEST_LINE) {
+            lines.push(this.pending[stream]);
+            this.pending[stream] = "";
+        }
+        for (const line of lines)
+            this.onLine?.(line, stream);
+    }
+    flush() {
+        for (const stream of ["stdout", "stderr"]) {
+            if (this.pending[stream])
+                this.onLine?.(this.pending[stream], stream);
+        }
+    }
 }
 /**
  * Exec over child_process with `baseEnv` as the environment: output is captured and handed
  * over line by line (never echoed raw), stdin gets `input` and is closed, and an aborted signal
- * ends the program.
+ * ends the program with everything it started: each program runs in its own process group
+ * (docker runs plugins such as buildx as children), which gets SIGTERM, then SIGKILL if it has
+ * not ended in a few seconds.
  */
 function execWith(baseEnv) {
     return (file, args, options = {}) => new Promise((resolve) => {
         const env = { ...baseEnv, ...options.env };
-        let stdout = "";
-        let stderr = "";
-        const pending = { stdout: "", stderr: "" };
-        const child = (0,external_node_child_process_namespaceObject.spawn)(file, [...args], { cwd: options.cwd, env, stdio: ["pipe", "pipe", "pipe"] });
-        const onAbort = () => child.kill("SIGTERM");
-        options.signal?.addEventListener("abort", onAbort, { once: true });
-        const take = (stream) => (chunk) => {
-            const text = chunk.toString("utf8");
-            if (stream === "stdout")
-                stdout = keepEnd(stdout + text);
-            else
-                stderr = keepEnd(stderr + text);
-            const lines = (pending[stream] + text).split(/\r?\n/);
-            pending[stream] = lines.pop() ?? "";
-            // A line that never ends (a progress bar without newlines) is handed over in pieces.
-            if (pending[stream].length > LONGEST_LINE) {
-                lines.push(pending[stream]);
-                pending[stream] = "";
-            }
-            for (const line of lines)
-                options.onLine?.(line, stream);
+        const output = new Output(options.onLine);
+        const child = (0,external_node_child_process_namespaceObject.spawn)(file, [...args], { cwd: options.cwd, env, stdio: ["pipe", "pipe", "pipe"], detached: true });
+        const pid = child.pid;
+        const untrack = pid === undefined ? () => false : tracked.childGroup(pid);
+        let killer;
+        const onAbort = () => {
+            if (pid === undefined)
+                return;
+            signalGroup(pid, "SIGTERM");
+            killer = setTimeout(() => {
+                signalGroup(pid, "SIGKILL");
+            }, KILL_AFTER_MS);
         };
-        child.stdout.on("data", take("stdout"));
-        child.stderr.on("data", take("stderr"));
+        if (options.signal?.aborted)
+            onAbort();
+        options.signal?.addEventListener("abort", onAbort, { once: true });
+        child.stdout.on("data", (chunk) => {
+            output.take("stdout", chunk);
+        });
+        child.stderr.on("data", (chunk) => {
+            output.take("stderr", chunk);
+        });
         child.stdin.on("error", () => undefined); // a program that does not read stdin
         child.stdin.end(options.input ?? "");
         let done = false;
@@ -12109,20 +12904,15 @@ function execWith(baseEnv) {
             if (done)
                 return;
             done = true;
+            untrack();
+            clearTimeout(killer);
             options.signal?.removeEventListener("abort", onAbort);
-            for (const stream of ["stdout", "stderr"]) {
-                if (pending[stream])
-                    options.onLine?.(pending[stream], stream);
-            }
-            resolve({ exitCode, stdout, stderr: stderr + extra });
+            output.flush();
+            resolve({ exitCode, stdout: output.text.stdout, stderr: output.text.stderr + extra });
         };
-        child.on("error", (error) => {
-            // Not installed, not executable: like a shell, answer 127.
-            finish(127, `${file}: ${error.message}`);
-        });
-        child.on("close", (code, signal) => {
-            finish(code ?? (signal ? 128 + 15 : 1));
-        });
+        // Not installed, not executable: like a shell, answer 127.
+        child.on("error", (error) => finish(127, `${file}: ${error.message}`));
+        child.on("close", (code, signal) => finish(code ?? (signal ? 128 + 15 : 1)));
     });
 }
 /** Exec with this process's environment, less the secrets it holds by name. */
@@ -12205,6 +12995,7 @@ function isolatedDockerConfig(userConfig, registryHost) {
 
 
 
+
 async function exists(path) {
     try {
         await (0,promises_.stat)(path);
@@ -12222,6 +13013,8 @@ async function exists(path) {
 function tempDockerConfigs(userConfigDir, tempRoot) {
     return async (registryHost) => {
         const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(tempRoot, "dokploy-deploy-"));
+        // Known from the start, so that even a process made to exit at once removes it.
+        const untrack = tracked.tempDir(dir);
         await (0,promises_.chmod)(dir, 0o700);
         let userConfig = {};
         try {
@@ -12255,7 +13048,10 @@ function tempDockerConfigs(userConfigDir, tempRoot) {
                 await (0,promises_.writeFile)((0,external_node_path_.join)(dir, name), text, { mode: 0o600 });
                 return (0,external_node_path_.join)(dir, name);
             },
-            remove: () => (0,promises_.rm)(dir, { recursive: true, force: true }),
+            remove: async () => {
+                await (0,promises_.rm)(dir, { recursive: true, force: true });
+                untrack();
+            },
         };
     };
 }
@@ -12510,6 +13306,7 @@ function plainLogger(write, debug) {
 
 
 
+
 // Never print GitHub workflow commands here: on GitLab and Bitbucket an ::add-mask:: line
 // would show the secret in clear.
 const write = (line) => {
@@ -12543,7 +13340,8 @@ async function main(argv, env) {
         secrets: secretsOf(config),
         keepEnv: buildSecretEnvNames(config),
     });
-    const outcome = await run(config, ports).finally(() => ports.close());
+    const cancel = listenForCancel(write);
+    const outcome = await run(config, ports, cancel.signal).finally(() => ports.close());
     const outputs = outputsOf(outcome.result);
     for (const output of OUTPUTS)
         logger.info(`${output.name}=${dotenvValue(outputs[output.name])}`);
@@ -12551,6 +13349,7 @@ async function main(argv, env) {
         const lines = OUTPUTS.map((o) => `DOKPLOY_${envName(o.name)}=${dotenvValue(outputs[o.name])}`);
         await (0,promises_.writeFile)(env.OUTPUT_FILE, `${lines.join("\n")}\n`);
     }
+    cancel.dispose();
     if (outcome.error) {
         logger.error(outcome.error.message);
         return outcome.error instanceof errors/* DeployError */.sH ? outcome.error.exitCode : 1;

@@ -5,6 +5,7 @@ import { DeployError, errorMessage } from "../core/errors";
 import { printableLines } from "../core/log";
 import { outputsOf, run } from "../core/run";
 import { nodeExec } from "../platform/exec";
+import { listenForCancel } from "../platform/cancel";
 import { nodePorts } from "../platform/ports";
 import { detectCi } from "./context";
 import { dotenvValue, envName, helpText, inputsFromEnv } from "./env";
@@ -46,13 +47,15 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     secrets: secretsOf(config),
     keepEnv: buildSecretEnvNames(config),
   });
-  const outcome = await run(config, ports).finally(() => ports.close());
+  const cancel = listenForCancel(write);
+  const outcome = await run(config, ports, cancel.signal).finally(() => ports.close());
   const outputs = outputsOf(outcome.result);
   for (const output of OUTPUTS) logger.info(`${output.name}=${dotenvValue(outputs[output.name])}`);
   if (env.OUTPUT_FILE) {
     const lines = OUTPUTS.map((o) => `DOKPLOY_${envName(o.name)}=${dotenvValue(outputs[o.name])}`);
     await writeFile(env.OUTPUT_FILE, `${lines.join("\n")}\n`);
   }
+  cancel.dispose();
   if (outcome.error) {
     logger.error(outcome.error.message);
     return outcome.error instanceof DeployError ? outcome.error.exitCode : 1;

@@ -172,6 +172,23 @@ export const INPUTS = [
     description: "How long to wait for the deployment, in seconds (or with a unit: 90s, 10m, 1h).",
   },
   {
+    name: "verify-running",
+    default: "true",
+    description:
+      "After Dokploy says done, check what really runs: the application still holds our image (else superseded), and Docker Swarm runs a task of it (else not-running, with swarm's reason).",
+  },
+  {
+    name: "verify-timeout",
+    default: "60",
+    description: "How long Docker Swarm may take to run our image after Dokploy says done, in seconds (or 90s, 5m).",
+  },
+  {
+    name: "fail-on-superseded",
+    default: "false",
+    description:
+      "Fail (exit 1) when a later run's image was deployed over ours (deployment-status superseded); by default that only warns.",
+  },
+  {
     name: "verify-pull",
     default: "true",
     description:
@@ -254,7 +271,8 @@ export const OUTPUTS = [
   { name: "deployment-id", description: "ID of the Dokploy deployment that was followed (wait only)." },
   {
     name: "deployment-status",
-    description: "Final status of the deployment: done, error, cancelled, or queued when not waiting.",
+    description:
+      "How it ended: done (our image runs), superseded (a later run's image was deployed over ours), not-running (Dokploy said done but our image does not run), error, cancelled, timeout, unknown (a status this version does not know), or queued when not waiting.",
   },
   { name: "application-url", description: "Link to the application in the Dokploy dashboard." },
   { name: "health", description: "Last health check answer, e.g. 200 in 34 ms (health-url only)." },
@@ -317,6 +335,10 @@ export interface Config {
   readonly pinDigest: boolean;
   readonly health?: HealthCheck;
   readonly rollbackOnFailure: boolean;
+  /** After done: check the application row and what swarm runs. */
+  readonly verifyRunning: boolean;
+  readonly verifyTimeoutSeconds: number;
+  readonly failOnSuperseded: boolean;
   readonly retries: number;
   readonly retryMaxTimeSeconds: number;
   readonly requestTimeoutSeconds: number;
@@ -545,6 +567,9 @@ const schema = z.object({
   "health-timeout": field((v) => (v === "" ? 120 : parseDuration(v))),
   "health-interval": field((v) => (v === "" ? 3 : parseDuration(v))),
   "rollback-on-failure": boolean(false),
+  "verify-running": boolean(true),
+  "verify-timeout": field((v) => (v === "" ? 60 : parseDuration(v))),
+  "fail-on-superseded": boolean(false),
   retries: field((v) => {
     if (v === "") return 4;
     if (!/^\d+$/.test(v) || Number(v) > 20)
@@ -685,6 +710,9 @@ function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Omit<Config, 
     pinDigest: p["pin-digest"],
     health: healthCheckOf(p),
     rollbackOnFailure: p["rollback-on-failure"],
+    verifyRunning: p["verify-running"],
+    verifyTimeoutSeconds: p["verify-timeout"],
+    failOnSuperseded: p["fail-on-superseded"],
     retries: p.retries,
     retryMaxTimeSeconds: p["retry-max-time"],
     requestTimeoutSeconds: p["request-timeout"],

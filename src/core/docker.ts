@@ -235,8 +235,8 @@ export class Docker {
   }
 
   /** Pushes one reference and returns the digest the registry reported. */
-  async push(ref: string): Promise<string | undefined> {
-    const out = await this.run(`docker push ${ref}`, pushArgv(ref));
+  async push(ref: string, signal?: AbortSignal): Promise<string | undefined> {
+    const out = await this.run(`docker push ${ref}`, pushArgv(ref), signal);
     return parsePushDigest(out);
   }
 }

@@ -55,6 +55,22 @@ export class DokployError extends DeployError {
   }
 }
 
+/** Our deployment ended in Dokploy with a status other than done. */
+export class DeploymentFailedError extends DeployError {
+  constructor(message: string) {
+    super(message);
+    this.name = "DeploymentFailedError";
+  }
+}
+
+/** Dokploy said done, but Docker Swarm does not run our image. */
+export class NotRunningError extends DeploymentFailedError {
+  constructor(message: string) {
+    super(message);
+    this.name = "NotRunningError";
+  }
+}
+
 /** Something did not finish in the time it was given. */
 export class TimeoutError extends DeployError {
   constructor(message: string) {
@@ -89,6 +105,22 @@ export class HealthCheckError extends DeployError {
   ) {
     super(message);
     this.name = "HealthCheckError";
+  }
+}
+
+/** Exit codes of a process ended by a signal, as shells report them. */
+const SIGNAL_EXIT_CODES: Readonly<Record<string, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+
+/** The run was cancelled (the CI job was cancelled, or Ctrl-C). Exit code 128 + the signal. */
+export class CancelledError extends DeployError {
+  override readonly exitCode: number;
+  constructor(
+    readonly signalName: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "CancelledError";
+    this.exitCode = SIGNAL_EXIT_CODES[signalName] ?? 130;
   }
 }
 

@@ -1,6 +1,7 @@
+import { CancelledError } from "./errors";
 import type { Config } from "./config";
 import { MESSAGE_LIMIT, cut } from "./log";
-import type { Outcome } from "./run";
+import type { Outcome } from "./result";
 
 function escapeCell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ");
@@ -17,7 +18,13 @@ function codeBlock(text: string): string[] {
 export function summaryMarkdown(config: Config, outcome: Outcome): string {
   const { result, error } = outcome;
   const lines: string[] = [];
-  const verdict = error ? "❌ Deploy failed" : result.plan ? "📝 Dry run" : "✅ Deployed";
+  const verdict = error
+    ? error instanceof CancelledError
+      ? "⏹️ Deploy cancelled"
+      : "❌ Deploy failed"
+    : result.plan
+      ? "📝 Dry run"
+      : "✅ Deployed";
   lines.push(`## ${verdict}: ${result.applicationName ?? config.applicationId}`, "");
   const rows: [string, string][] = [
     ["Image", `\`${result.image}\``],
@@ -40,6 +47,9 @@ export function summaryMarkdown(config: Config, outcome: Outcome): string {
   if (result.health) rows.push(["Health", result.health]);
   lines.push("| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${escapeCell(v)} |`), "");
   if (error) lines.push(...codeBlock(cut(error.message, MESSAGE_LIMIT)), "");
+  else if (outcome.changes.length > 0) {
+    lines.push("Changed in Dokploy:", "", ...outcome.changes.map((change) => `- ${escapeCell(change)}`), "");
+  }
   if (result.plan) lines.push("Plan:", "", ...result.plan.map((p, i) => `${String(i + 1)}. \`${p}\``), "");
   if (result.timings.length > 0) {
     lines.push("| Step | Seconds |", "|---|---:|");

@@ -3,6 +3,7 @@ import { buildSecretEnvNames } from "../core/docker";
 import { DeployError, errorMessage } from "../core/errors";
 import { summaryMarkdown } from "../core/report";
 import { outputsOf, run } from "../core/run";
+import { listenForCancel } from "../platform/cancel";
 import { nodePorts } from "../platform/ports";
 import { getInput, githubLogger } from "./commands";
 import { ciContextFromGithub } from "./context";
@@ -31,7 +32,8 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     keepEnv: buildSecretEnvNames(config),
   });
   const ports = { ...base, whileDockerWorks: () => (toolkit ??= import("@actions/core")) };
-  const outcome = await run(config, ports).finally(() => base.close());
+  const cancel = listenForCancel(write);
+  const outcome = await run(config, ports, cancel.signal).finally(() => base.close());
   const core = await (toolkit ??= import("@actions/core"));
   const outputs = outputsOf(outcome.result);
   for (const output of OUTPUTS) core.setOutput(output.name, outputs[output.name]);
@@ -43,6 +45,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     }
   }
   if (outcome.error) fail(outcome.error);
+  cancel.dispose();
 }
 
 main(process.env).catch(fail);

@@ -1,6 +1,7 @@
 import { chmod, cp, mkdtemp, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type CreateTempDockerConfig, isolatedDockerConfig } from "../core/docker-config";
+import { tracked } from "./cancel";
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -19,6 +20,8 @@ async function exists(path: string): Promise<boolean> {
 export function tempDockerConfigs(userConfigDir: string, tempRoot: string): CreateTempDockerConfig {
   return async (registryHost) => {
     const dir = await mkdtemp(join(tempRoot, "dokploy-deploy-"));
+    // Known from the start, so that even a process made to exit at once removes it.
+    const untrack = tracked.tempDir(dir);
     await chmod(dir, 0o700);
     let userConfig: unknown = {};
     try {
@@ -48,7 +51,10 @@ export function tempDockerConfigs(userConfigDir: string, tempRoot: string): Crea
         await writeFile(join(dir, name), text, { mode: 0o600 });
         return join(dir, name);
       },
-      remove: () => rm(dir, { recursive: true, force: true }),
+      remove: async () => {
+        await rm(dir, { recursive: true, force: true });
+        untrack();
+      },
     };
   };
 }

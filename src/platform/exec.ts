@@ -1,5 +1,9 @@
 import { spawn } from "node:child_process";
-import type { Exec } from "../core/exec";
+import type { Exec, ExecOptions } from "../core/exec";
+import { signalGroup, tracked } from "./cancel";
+
+/** After SIGTERM, how long a docker command gets to stop before its group is killed. */
+const KILL_AFTER_MS = 5_000;
 
 /** Output kept of a program, per stream: the end of it (the part an error message shows). */
 const KEPT_OUTPUT = 1024 * 1024;
@@ -28,59 +32,80 @@ export function childEnvironment(
   return kept;
 }
 
-function keepEnd(text: string): string {
-  return text.length > 2 * KEPT_OUTPUT ? text.slice(-KEPT_OUTPUT) : text;
+/** Collects a program's output: the end of each stream, and each line for `onLine`. */
+class Output {
+  readonly text = { stdout: "", stderr: "" };
+  private readonly pending = { stdout: "", stderr: "" };
+
+  constructor(private readonly onLine: ExecOptions["onLine"]) {}
+
+  take(stream: "stdout" | "stderr", chunk: Buffer): void {
+    const text = chunk.toString("utf8");
+    const kept = this.text[stream] + text;
+    this.text[stream] = kept.length > 2 * KEPT_OUTPUT ? kept.slice(-KEPT_OUTPUT) : kept;
+    const lines = (this.pending[stream] + text).split(/\r?\n/);
+    this.pending[stream] = lines.pop() ?? "";
+    // A line that never ends (a progress bar without newlines) is handed over in pieces.
+    if (this.pending[stream].length > LONGEST_LINE) {
+      lines.push(this.pending[stream]);
+      this.pending[stream] = "";
+    }
+    for (const line of lines) this.onLine?.(line, stream);
+  }
+
+  flush(): void {
+    for (const stream of ["stdout", "stderr"] as const) {
+      if (this.pending[stream]) this.onLine?.(this.pending[stream], stream);
+    }
+  }
 }
 
 /**
  * Exec over child_process with `baseEnv` as the environment: output is captured and handed
  * over line by line (never echoed raw), stdin gets `input` and is closed, and an aborted signal
- * ends the program.
+ * ends the program with everything it started: each program runs in its own process group
+ * (docker runs plugins such as buildx as children), which gets SIGTERM, then SIGKILL if it has
+ * not ended in a few seconds.
  */
 export function execWith(baseEnv: NodeJS.ProcessEnv): Exec {
   return (file, args, options = {}) =>
     new Promise((resolve) => {
       const env: NodeJS.ProcessEnv = { ...baseEnv, ...options.env };
-      let stdout = "";
-      let stderr = "";
-      const pending = { stdout: "", stderr: "" };
-      const child = spawn(file, [...args], { cwd: options.cwd, env, stdio: ["pipe", "pipe", "pipe"] });
-      const onAbort = () => child.kill("SIGTERM");
-      options.signal?.addEventListener("abort", onAbort, { once: true });
-      const take = (stream: "stdout" | "stderr") => (chunk: Buffer) => {
-        const text = chunk.toString("utf8");
-        if (stream === "stdout") stdout = keepEnd(stdout + text);
-        else stderr = keepEnd(stderr + text);
-        const lines = (pending[stream] + text).split(/\r?\n/);
-        pending[stream] = lines.pop() ?? "";
-        // A line that never ends (a progress bar without newlines) is handed over in pieces.
-        if (pending[stream].length > LONGEST_LINE) {
-          lines.push(pending[stream]);
-          pending[stream] = "";
-        }
-        for (const line of lines) options.onLine?.(line, stream);
+      const output = new Output(options.onLine);
+      const child = spawn(file, [...args], { cwd: options.cwd, env, stdio: ["pipe", "pipe", "pipe"], detached: true });
+      const pid = child.pid;
+      const untrack = pid === undefined ? () => false : tracked.childGroup(pid);
+      let killer: NodeJS.Timeout | undefined;
+      const onAbort = () => {
+        if (pid === undefined) return;
+        signalGroup(pid, "SIGTERM");
+        killer = setTimeout(() => {
+          signalGroup(pid, "SIGKILL");
+        }, KILL_AFTER_MS);
       };
-      child.stdout.on("data", take("stdout"));
-      child.stderr.on("data", take("stderr"));
+      if (options.signal?.aborted) onAbort();
+      options.signal?.addEventListener("abort", onAbort, { once: true });
+      child.stdout.on("data", (chunk: Buffer) => {
+        output.take("stdout", chunk);
+      });
+      child.stderr.on("data", (chunk: Buffer) => {
+        output.take("stderr", chunk);
+      });
       child.stdin.on("error", () => undefined); // a program that does not read stdin
       child.stdin.end(options.input ?? "");
       let done = false;
       const finish = (exitCode: number, extra = "") => {
         if (done) return;
         done = true;
+        untrack();
+        clearTimeout(killer);
         options.signal?.removeEventListener("abort", onAbort);
-        for (const stream of ["stdout", "stderr"] as const) {
-          if (pending[stream]) options.onLine?.(pending[stream], stream);
-        }
-        resolve({ exitCode, stdout, stderr: stderr + extra });
+        output.flush();
+        resolve({ exitCode, stdout: output.text.stdout, stderr: output.text.stderr + extra });
       };
-      child.on("error", (error) => {
-        // Not installed, not executable: like a shell, answer 127.
-        finish(127, `${file}: ${error.message}`);
-      });
-      child.on("close", (code, signal) => {
-        finish(code ?? (signal ? 128 + 15 : 1));
-      });
+      // Not installed, not executable: like a shell, answer 127.
+      child.on("error", (error) => finish(127, `${file}: ${error.message}`));
+      child.on("close", (code, signal) => finish(code ?? (signal ? 128 + 15 : 1)));
     });
 }
 

@@ -3,12 +3,12 @@
  * the pipe's variables and the BITBUCKET_* variables, the clone mounted as the working dir, and
  * DOCKER_HOST pointing at the engine; against the real registry and the Dokploy stand-in.
  */
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { useStandIn } from "../support/fixtures";
+import { type Interruption, processesWith, runInterrupted } from "../support/interrupt";
 import { rigRegistry } from "../support/global-setup";
 import { registryDigest } from "../support/rig";
 import { buildRunnerImage } from "../support/runner-image";
@@ -29,7 +29,12 @@ interface PipeRun {
   output: string;
 }
 
-async function runPipe(variables: Record<string, string>, clone: string, commit: string): Promise<PipeRun> {
+async function runPipe(
+  variables: Record<string, string>,
+  clone: string,
+  commit: string,
+  interruption: Interruption = { when: /(?!)/, signals: [] },
+): Promise<PipeRun & { interrupted: boolean }> {
   const socket = rig.dockerHost.replace(/^unix:\/\//, "");
   const env: Record<string, string> = {
     BITBUCKET_COMMIT: commit,
@@ -59,15 +64,13 @@ async function runPipe(variables: Record<string, string>, clone: string, commit:
   args.push("-e", "DOCKER_HOST=unix:///var/run/docker.sock");
   for (const name of Object.keys(env)) args.push("-e", name);
   args.push(image);
-  const child = spawn("docker", args, {
-    env: { PATH: process.env.PATH ?? "", ...env, DOCKER_HOST: rig.dockerHost },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-  const exitCode = await new Promise<number>((done) => child.on("close", (code) => done(code ?? -1)));
-  return { exitCode, output };
+  // `docker run` passes the signals it gets on to the container, as Bitbucket's runner does.
+  const run = await runInterrupted(
+    ["docker", ...args],
+    { cwd: clone, env: { PATH: process.env.PATH ?? "", ...env, DOCKER_HOST: rig.dockerHost } },
+    interruption,
+  );
+  return { exitCode: run.exitCode, output: run.output, interrupted: run.interrupted };
 }
 
 async function clone(): Promise<string> {
@@ -146,5 +149,33 @@ describe("the Bitbucket pipe", () => {
     expect(run.exitCode).toBe(2);
     expect(run.output).toContain('✖ DOKPLOY_URL: "dokploy.example.com" is not a URL');
     expect(standIn().calls).toEqual([]);
+  });
+
+  it("stops when the pipe is cancelled during the build: exit 143, docker stopped, what changed in Dokploy said", async () => {
+    const app = standIn().addApplication();
+    const repo = `demo/pipe-cancel-${randomBytes(3).toString("hex")}`;
+    const dir = await tempDir("bitbucket-clone");
+    await writeFile(join(dir, "Dockerfile"), `FROM ${rig.baseImage}\nRUN sleep 60\n`);
+    const run = await runPipe(
+      {
+        DOKPLOY_URL: standIn().url,
+        DOKPLOY_API_KEY: API_KEY,
+        APPLICATION_ID: app.applicationId,
+        IMAGE: `${rig.registryHost}/${repo}`,
+        REGISTRY_USERNAME: rig.registryUser,
+        REGISTRY_PASSWORD: rig.registryPassword,
+        NETWORK: "host",
+      },
+      dir,
+      randomBytes(20).toString("hex"),
+      { when: /\$ docker build/, signals: ["SIGTERM"], afterMs: 500 },
+    );
+    expect(run.interrupted, run.output).toBe(true);
+    expect(run.exitCode, run.output).toBe(143);
+    expect(run.output).toContain("Cancelled (SIGTERM)");
+    expect(run.output).toContain("Nothing was changed in Dokploy.");
+    expect(standIn().writes()).toEqual([]);
+    expect(await processesWith(repo)).toEqual([]);
+    for (const secret of [API_KEY, rig.registryPassword]) expect(run.output).not.toContain(secret);
   });
 });

@@ -119,8 +119,10 @@ describe("the pull check against a token-mode registry (Bearer)", () => {
     expect(
       standIn()
         .callsOf()
-        .map((c) => c.procedure),
-    ).toEqual(["application.one"]);
+        .map((c) => c.procedure)
+        .sort(),
+      // only the two reads of the first check
+    ).toEqual(["application.one", "settings.getDokployVersion"]);
     expect(result.stdout).not.toContain(pull.password);
   });
 });

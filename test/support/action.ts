@@ -1,8 +1,8 @@
 /** Runs the bundled action the way a GitHub runner does: INPUT_* variables, GITHUB_* files. */
-import { spawn } from "node:child_process";
 import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { type Interruption, runInterrupted } from "./interrupt";
 
 // ACTION_BUNDLE runs the suite against another build of the action (e.g. an older dist/).
 export const ACTION = process.env.ACTION_BUNDLE ?? resolve(import.meta.dirname, "../../dist/index.js");
@@ -11,6 +11,8 @@ export interface ActionRun {
   readonly exitCode: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** Whether the interruption's signals were sent. */
+  readonly interrupted: boolean;
   readonly outputs: Record<string, string>;
   readonly summary: string;
   /** Files left in RUNNER_TEMP after the run. */
@@ -50,6 +52,8 @@ export interface RunActionOptions {
   readonly secrets?: readonly string[];
   /** Kill the action (SIGKILL) if it is still running after this long. */
   readonly killAfterMs?: number;
+  /** Signals to send while it runs, as a cancelled workflow would. */
+  readonly interruption?: Interruption;
 }
 
 /** Files under `dir` whose content holds one of `secrets` (or its base64 form). */
@@ -96,26 +100,17 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     ...options.env,
   };
   for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  const child = spawn(process.execPath, [ACTION], { cwd: options.cwd ?? work, env, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  let killed = false;
-  const killer =
-    options.killAfterMs === undefined
-      ? undefined
-      : setTimeout(() => {
-          killed = true;
-          child.kill("SIGKILL");
-        }, options.killAfterMs);
-  const exitCode = await new Promise<number>((resolveExit) => child.on("close", (code) => resolveExit(code ?? -1)));
-  clearTimeout(killer);
+  const ran = await runInterrupted(
+    [process.execPath, ACTION],
+    { cwd: options.cwd ?? work, env, killAfterMs: options.killAfterMs },
+    options.interruption ?? { when: /(?!)/, signals: [] },
+  );
   const result = {
-    killed,
-    exitCode,
-    stdout,
-    stderr,
+    exitCode: ran.exitCode,
+    stdout: ran.stdout,
+    stderr: ran.stderr,
+    interrupted: ran.interrupted,
+    killed: ran.killed,
     outputs: parseOutputFile(await readFile(outputFile, "utf8")),
     summary: await readFile(summaryFile, "utf8"),
     leftovers: await readdir(runnerTemp),

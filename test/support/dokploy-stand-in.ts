@@ -10,6 +10,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { z } from "zod";
+import { SwarmStandIn, type SwarmOutcome } from "./stand-in-swarm";
 
 export const VERSION = "v0.30.2";
 /** Time between a deployment's last log line and its final status. */
@@ -69,7 +70,8 @@ export interface DeploymentRow {
   deploymentId: string;
   title: string | null;
   description: string | null;
-  status: "running" | "done" | "error" | "cancelled";
+  /** running, done, error, cancelled on v0.30.2; a test may play another. */
+  status: string;
   logPath: string;
   pid: null;
   applicationId: string;
@@ -94,7 +96,10 @@ export interface DeploymentScript {
   readonly startDelayMs?: number;
   /** Time from start to the final status. */
   readonly durationMs?: number;
-  readonly outcome?: "done" | "error" | "cancelled";
+  /** The final status; any string, to play a status a future Dokploy might have. */
+  readonly outcome?: string;
+  /** What swarm does after a done deployment (default: runs the image the job read). */
+  readonly swarm?: SwarmOutcome;
   /** Log lines written while it runs, spread over its duration. */
   readonly log?: readonly string[];
   /** Drop every live-log WebSocket of this deployment after its first message. */
@@ -142,6 +147,10 @@ export interface StandInOptions {
   readonly deployment?: DeploymentScript;
   /** Check registry credentials against the real registry, as Dokploy's docker login does (default true). */
   readonly verifyRegistryLogin?: boolean;
+  /** The key lacks the permission to read Docker (docker.* answer 401 "Permission denied"). */
+  readonly dockerReadDenied?: boolean;
+  /** What settings.getDokployVersion answers (default VERSION). */
+  readonly version?: string;
 }
 
 function nanoid(): string {
@@ -149,6 +158,8 @@ function nanoid(): string {
 }
 
 // ---- input schemas, as Dokploy's routers declare them (zod 4)
+
+const CONTAINER_ID = /^[a-zA-Z0-9.\-_]+$/;
 
 const schemas: Record<string, z.ZodType> = {
   "settings.health": z.any(),
@@ -199,6 +210,14 @@ const schemas: Record<string, z.ZodType> = {
     description: z.string().optional(),
   }),
   "deployment.all": z.object({ applicationId: z.string().min(1) }),
+  "docker.getConfig": z.object({
+    containerId: z.string().min(1).regex(CONTAINER_ID, "Invalid container id."),
+    serverId: z.string().optional(),
+  }),
+  "docker.getServiceContainersByAppName": z.object({
+    appName: z.string().min(1).regex(CONTAINER_ID, "Invalid app name."),
+    serverId: z.string().optional(),
+  }),
 };
 
 const QUERIES = new Set([
@@ -208,7 +227,11 @@ const QUERIES = new Set([
   "registry.one",
   "application.one",
   "deployment.all",
+  "docker.getConfig",
+  "docker.getServiceContainersByAppName",
 ]);
+/** Procedures behind withPermission("docker", "read"): 401 "Permission denied" without it. */
+const DOCKER_READ = new Set(["docker.getConfig", "docker.getServiceContainersByAppName"]);
 const PUBLIC = new Set(["settings.health"]);
 
 const TRPC_CODES: Record<number, [number, string]> = {
@@ -300,6 +323,7 @@ export class DokployStandIn {
   readonly applications = new Map<string, ApplicationRow>();
   readonly registries = new Map<string, RegistryRow>();
   readonly deployments = new Map<string, DeploymentRow[]>();
+  readonly swarm = new SwarmStandIn();
   /** Log text per logPath. */
   readonly logs = new Map<string, string>();
   private faults: (Fault & { left: number })[] = [];
@@ -711,7 +735,13 @@ export class DokployStandIn {
       case "settings.health":
         return { status: "ok" };
       case "settings.getDokployVersion":
-        return VERSION;
+        return this.options.version ?? VERSION;
+      case "docker.getConfig":
+        this.denyDockerRead(procedure);
+        return this.swarm.inspect(input.containerId ?? "");
+      case "docker.getServiceContainersByAppName":
+        this.denyDockerRead(procedure);
+        return this.swarm.tasks(input.appName ?? "");
       case "registry.all":
         return [...this.registries.values()];
       case "registry.one": {
@@ -769,6 +799,12 @@ export class DokployStandIn {
         return [...(this.deployments.get(input.applicationId ?? "") ?? [])];
       default:
         throw new ProcedureError(404, `No procedure found on path "${procedure}"`);
+    }
+  }
+
+  private denyDockerRead(procedure: string): void {
+    if (this.options.dockerReadDenied && DOCKER_READ.has(procedure)) {
+      throw new ProcedureError(401, "Permission denied");
     }
   }
 
@@ -841,6 +877,8 @@ export class DokployStandIn {
     const previous = this.queues.get(app.applicationId) ?? Promise.resolve();
     const job = previous.then(async () => {
       await this.sleep(script.startDelayMs ?? 25);
+      // Like Dokploy's worker: the image is read from the application when the job starts.
+      const image = app.dockerImage;
       const started = new Date();
       const logPath = `/etc/dokploy/logs/${app.appName}/${app.appName}-${logTimestamp(started)}-${randomBytes(2).toString("hex")}.log`;
       const row: DeploymentRow = {
@@ -889,6 +927,7 @@ export class DokployStandIn {
         this.appendLog(logPath, line);
       }
       await this.sleep(rest.length > 0 ? Math.min(FINAL_GAP_MS, duration) : duration);
+      if (outcome === "done" && image) this.swarm.deployed(app.appName, image, script.swarm);
       row.status = outcome;
       row.finishedAt = isoNow();
       app.applicationStatus = outcome === "done" ? "done" : "error";

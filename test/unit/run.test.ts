@@ -1,41 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DokployStandIn } from "../support/dokploy-stand-in";
+import { type FakeDocker, DIGEST, SHA, fakeDocker, fakePorts } from "../support/fake-docker";
 import { FakeRegistry } from "../support/fake-registry";
 import { MemoryLogger } from "../support/loggers";
-import {
-  type Config,
-  type Exec,
-  type Ports,
-  type RawInputs,
-  type TempDockerConfig,
-  outputsOf,
-  parseConfig,
-  run,
-} from "./imports";
+import { type Config, type Exec, type Ports, type RawInputs, outputsOf, parseConfig, run } from "./imports";
 
 const KEY = "api-key-0123456789";
-const SHA = "3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c";
-const DIGEST = `sha256:${"ab".repeat(32)}`;
-
-interface FakeDocker {
-  readonly exec: Exec;
-  readonly calls: { argv: string[]; input?: string; env?: Readonly<Record<string, string>> }[];
-}
-
-/** docker as a table of answers: argv[0..1] -> exit code and output. */
-function fakeDocker(options: { buildx?: boolean; fail?: string } = {}): FakeDocker {
-  const calls: FakeDocker["calls"] = [];
-  const exec: Exec = (_file, args, opts = {}) => {
-    calls.push({ argv: [...args], input: opts.input, env: opts.env });
-    const step = args[0] === "buildx" ? `buildx ${args[1] ?? ""}` : (args[0] ?? "");
-    if (step === "buildx version") return Promise.resolve({ exitCode: options.buildx ? 0 : 1, stdout: "", stderr: "" });
-    if (step === options.fail) return Promise.resolve({ exitCode: 1, stdout: "", stderr: `${step}: denied` });
-    const stdout = step === "push" ? `${SHA}: digest: ${DIGEST} size: 735` : "ok";
-    opts.onLine?.(stdout, "stdout");
-    return Promise.resolve({ exitCode: 0, stdout, stderr: "" });
-  };
-  return { exec, calls };
-}
 
 let standIn: DokployStandIn;
 let logger: MemoryLogger;
@@ -57,23 +27,7 @@ afterEach(async () => {
 });
 
 function ports(docker: FakeDocker): Ports {
-  return {
-    exec: docker.exec,
-    logger,
-    createDockerConfig: (): Promise<TempDockerConfig> =>
-      Promise.resolve({
-        dir: "/tmp/fake-docker-config",
-        readFile: () => Promise.resolve(JSON.stringify({ "containerimage.digest": DIGEST })),
-        writeFile: (name: string) => Promise.resolve(`/tmp/fake-docker-config/${name}`),
-        remove: () => {
-          removed.push("/tmp/fake-docker-config");
-          return Promise.resolve();
-        },
-      }),
-    now: () => new Date("2026-11-23T05:00:00Z"),
-    clock: () => performance.now(),
-    sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 5))),
-  };
+  return fakePorts(docker, logger, removed);
 }
 
 function config(applicationId: string, inputs: RawInputs = {}): Config {
@@ -111,7 +65,9 @@ describe("run", () => {
     expect(docker.calls[1]?.input).toBe("push-secret-1");
     expect(docker.calls[1]?.env).toEqual({ DOCKER_CONFIG: "/tmp/fake-docker-config" });
     expect(removed).toEqual(["/tmp/fake-docker-config"]);
-    const procedures = standIn.calls.map((c) => c.procedure);
+    // The version is read beside application.one, before anything else.
+    expect(standIn.calls.findIndex((c) => c.procedure === "settings.getDokployVersion")).toBeLessThan(2);
+    const procedures = standIn.calls.map((c) => c.procedure).filter((p) => p !== "settings.getDokployVersion");
     const at = (procedure: string) => procedures.indexOf(procedure);
     expect(at("application.one")).toBe(0);
     expect(procedures.slice(1, 3)).toEqual(["registry.all", "registry.create"]);
@@ -120,7 +76,16 @@ describe("run", () => {
     expect(at("application.redeploy")).toBeGreaterThan(
       Math.max(at("application.saveDockerProvider"), at("deployment.all")),
     );
-    expect(procedures.slice(at("application.redeploy") + 1).every((p) => p === "deployment.all")).toBe(true);
+    // Then it follows the deployment, and checks what runs once Dokploy says done.
+    const after = procedures.slice(at("application.redeploy") + 1);
+    const verification = [
+      "application.one",
+      "docker.getConfig",
+      "docker.getServiceContainersByAppName",
+      "docker.getConfig",
+    ];
+    expect(after.slice(-verification.length)).toEqual(verification);
+    expect(after.slice(0, -verification.length).every((p) => p === "deployment.all")).toBe(true);
     expect(outputsOf(outcome.result)).toMatchObject({
       image: `127.0.0.1:5000/acme/web:${SHA}`,
       digest: DIGEST,
@@ -149,7 +114,7 @@ describe("run", () => {
       ports(fakeDocker({ fail: "push" })),
     );
     expect(outcome.error?.message).toMatch(/docker push .* failed/);
-    expect(standIn.calls.map((c) => c.procedure)).toEqual(["application.one"]);
+    expect(standIn.calls.map((c) => c.procedure).sort()).toEqual(["application.one", "settings.getDokployVersion"]);
     expect(removed).toHaveLength(1);
   });
 
@@ -332,5 +297,52 @@ describe("run", () => {
     const quiet = new MemoryLogger();
     await run(config(app.applicationId, { "dry-run": "true" }), { ...ports(fakeDocker()), logger: quiet });
     expect(quiet.text()).not.toContain("clear text");
+  });
+});
+
+describe("what a failed run says it changed", () => {
+  it("says the application was switched to the new image, and not redeployed, when the snapshot fails after the save", async () => {
+    const app = standIn.addApplication({ sourceType: "docker", dockerImage: "127.0.0.1:5000/acme/web:old" });
+    standIn.inject({ procedure: "deployment.all", status: 400, body: "{}" });
+    const outcome = await run(config(app.applicationId), ports(fakeDocker()));
+    expect(standIn.callsOf("application.saveDockerProvider").map((c) => c.status)).toEqual([200]);
+    expect(standIn.callsOf("application.redeploy")).toEqual([]);
+    expect(outcome.error?.message).toContain(
+      `application ${app.name} now points at 127.0.0.1:5000/acme/web:${SHA} (was 127.0.0.1:5000/acme/web:old)`,
+    );
+    expect(outcome.error?.message).toContain("no deployment was triggered");
+    expect(outcome.changes).toEqual([
+      `application ${app.name} now points at 127.0.0.1:5000/acme/web:${SHA} (was 127.0.0.1:5000/acme/web:old)`,
+    ]);
+  });
+
+  it("says nothing was changed in Dokploy when the push fails", async () => {
+    const app = standIn.addApplication();
+    const outcome = await run(config(app.applicationId), ports(fakeDocker({ fail: "push" })));
+    expect(outcome.error?.message).toContain("Nothing was changed in Dokploy.");
+    expect(outcome.changes).toEqual([]);
+  });
+
+  it("names the deployment it triggered and how it ended, and the rollback, when the deployment fails", async () => {
+    const app = standIn.addApplication({ sourceType: "docker", dockerImage: "127.0.0.1:5000/acme/web:old" });
+    standIn.scriptDeployments(app.applicationId, { outcome: "error", durationMs: 5 }, { outcome: "done" });
+    const outcome = await run(config(app.applicationId, { "rollback-on-failure": "true" }), ports(fakeDocker()));
+    const changes = outcome.changes.join("\n");
+    expect(changes).toContain(`now points at 127.0.0.1:5000/acme/web:${SHA}`);
+    expect(changes).toMatch(new RegExp(`redeploy "Deploy ${SHA.slice(0, 7)}" \\(deployment \\S+\\) ended error`));
+    expect(changes).toContain("Rolled back to 127.0.0.1:5000/acme/web:old");
+  });
+
+  it("stops at once when cancelled before it starts, touching nothing", async () => {
+    const app = standIn.addApplication();
+    const docker = fakeDocker();
+    const controller = new AbortController();
+    controller.abort("SIGTERM");
+    const outcome = await run(config(app.applicationId), ports(docker), controller.signal);
+    expect(outcome.error?.name).toBe("CancelledError");
+    expect(outcome.error?.message).toContain("Cancelled (SIGTERM)");
+    expect((outcome.error as { exitCode?: number } | undefined)?.exitCode).toBe(143);
+    expect(standIn.writes()).toEqual([]);
+    expect(removed).toHaveLength(1);
   });
 });

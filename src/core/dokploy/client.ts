@@ -23,6 +23,8 @@ export interface DokployClientOptions {
   readonly retry?: RetryPolicy;
   /** Clock and sleep for retries; without them nothing is retried. */
   readonly retryPorts?: RetryPorts;
+  /** Ends requests in flight when the run is cancelled. */
+  readonly signal?: AbortSignal;
 }
 
 export interface CallOptions {
@@ -152,7 +154,9 @@ export class DokployClient {
         dispatcher,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: this.options.signal
+          ? AbortSignal.any([this.options.signal, AbortSignal.timeout(timeoutMs)])
+          : AbortSignal.timeout(timeoutMs),
       });
       status = response.statusCode;
       const header = response.headers.location;

@@ -11,6 +11,8 @@ export interface Trigger {
   readonly applicationId: string;
   readonly title: string;
   readonly description: string;
+  /** In the description too: tells our deployment from another run's with the same title. */
+  readonly token?: string;
 }
 
 /**
@@ -25,7 +27,8 @@ export async function triggerDeployment(
   policy: RetryPolicy,
   ports: RetryPorts,
 ): Promise<void> {
-  const send = () => dokploy.trigger(trigger.method, trigger.applicationId, trigger.title, trigger.description);
+  const description = trigger.token ? `${trigger.description}\nRun token: ${trigger.token}` : trigger.description;
+  const send = () => dokploy.trigger(trigger.method, trigger.applicationId, trigger.title, description);
   await withRetry(`Dokploy application.${trigger.method}`, policy, ports, send, async (error) => {
     if (!(error instanceof DokployError) || !error.ambiguous) return undefined;
     ports.logger.info(
@@ -34,7 +37,7 @@ export async function triggerDeployment(
     const deadline = ports.clock() + AMBIGUITY_GRACE_MS;
     for (;;) {
       const rows = await dokploy.deploymentAll(trigger.applicationId);
-      const ours = findOurDeployment(rows, known, trigger.title);
+      const ours = findOurDeployment(rows, known, trigger.title, trigger.token);
       if (ours) {
         ports.logger.info(`Dokploy did start it (deployment ${ours.deploymentId}); not sending it again`);
         return { done: true, value: undefined };
@@ -52,6 +55,8 @@ export async function snapshotDeployments(dokploy: Dokploy, applicationId: strin
 
 export interface RollbackOptions {
   readonly previous: DockerProvider;
+  /** This run's token, for the rollback deployment's description. */
+  readonly token?: string;
   readonly policy: RetryPolicy;
   readonly follow: Omit<FollowOptions, "known" | "title" | "applicationId">;
 }
@@ -78,6 +83,7 @@ export async function rollBack(
         applicationId: previous.applicationId,
         title,
         description: "Rollback after a failed deployment",
+        token: options.token,
       },
       known,
       options.policy,
@@ -85,7 +91,7 @@ export async function rollBack(
     );
     const followed = await followDeployment(
       dokploy,
-      { ...options.follow, applicationId: previous.applicationId, known, title },
+      { ...options.follow, applicationId: previous.applicationId, known, title, token: options.token },
       ports,
     );
     const { deployment } = followed;

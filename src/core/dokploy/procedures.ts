@@ -62,6 +62,30 @@ export const DeploymentSchema = z.object({
 });
 export type Deployment = z.infer<typeof DeploymentSchema>;
 
+/** `docker inspect` of the swarm service (docker.getConfig with the app name): what it is set to run. */
+export const ServiceSchema = z.object({
+  Spec: z.object({
+    TaskTemplate: z.object({ ContainerSpec: z.object({ Image: z.string() }) }),
+  }),
+  UpdateStatus: z.object({ State: z.string().nullish(), Message: z.string().nullish() }).nullish(),
+});
+export type Service = z.infer<typeof ServiceSchema>;
+
+/** One task of the service (docker.getServiceContainersByAppName): `docker service ps` in fields. */
+export const TaskSchema = z.object({
+  containerId: z.string(),
+  /** The desired state, lower case: running, shutdown, … */
+  state: z.string(),
+  /** "Running 7 seconds ago", "Rejected 1 second ago", … */
+  currentState: z.string(),
+  /** Swarm's error; Dokploy gives "Error:" or "" when there is none. */
+  error: z.string().nullish(),
+});
+export type Task = z.infer<typeof TaskSchema>;
+
+/** `docker inspect` of a task: the image it runs. */
+export const TaskSpecSchema = z.object({ Spec: z.object({ ContainerSpec: z.object({ Image: z.string() }) }) });
+
 function check<T>(procedure: string, schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
   if (!result.success) {
@@ -149,6 +173,32 @@ export class Dokploy {
 
   async trigger(method: TriggerMethod, applicationId: string, title: string, description: string): Promise<void> {
     await this.client.mutation(`application.${method}`, { applicationId, title, description });
+  }
+
+  /** The server's version, e.g. "v0.30.2". */
+  async version(): Promise<string> {
+    return check("settings.getDokployVersion", z.string(), await this.client.query("settings.getDokployVersion"));
+  }
+
+  /** The swarm service of an application; undefined when there is none (Dokploy answers null). */
+  async service(appName: string, serverId?: string | null): Promise<Service | undefined> {
+    const input = { containerId: appName, ...(serverId ? { serverId } : {}) };
+    const value = await this.client.query("docker.getConfig", input);
+    return value ? check("docker.getConfig", ServiceSchema, value) : undefined;
+  }
+
+  /** The image a task runs; undefined when Dokploy could not inspect it. */
+  async taskImage(taskId: string, serverId?: string | null): Promise<string | undefined> {
+    const input = { containerId: taskId, ...(serverId ? { serverId } : {}) };
+    const value = await this.client.query("docker.getConfig", input);
+    return value ? check("docker.getConfig", TaskSpecSchema, value).Spec.ContainerSpec.Image : undefined;
+  }
+
+  /** The tasks of an application's swarm service, newest first. */
+  async serviceTasks(appName: string, serverId?: string | null): Promise<Task[]> {
+    const input = { appName, ...(serverId ? { serverId } : {}) };
+    const value = await this.client.query("docker.getServiceContainersByAppName", input);
+    return check("docker.getServiceContainersByAppName", z.array(TaskSchema), value ?? []);
   }
 
   async deploymentAll(applicationId: string): Promise<Deployment[]> {

@@ -1,0 +1,77 @@
+import type { Config } from "../config";
+import type { RunContext } from "../context";
+import { allLabels, buildArgv, dockerfileWithLabels, loginArgv, pushArgv, pushRefs } from "../docker";
+import { imageRef } from "../image";
+import { LABELLED_DOCKERFILE, readDockerfile } from "./build";
+import { dockerProviderOf } from "./provider";
+
+/** The build part of the plan: the commands docker runs. */
+function buildPlan(config: Config, buildx: boolean, labelled: boolean): string[] {
+  if (!config.build) return [`No build: deploy ${imageRef(config.image, config.tag)} as it is in the registry`];
+  const plan = [`Create a temporary docker config (DOCKER_CONFIG); ~/.docker is not written`];
+  if (config.push)
+    plan.push(`docker ${loginArgv(config.registry, config.push.username).join(" ")}  (password on stdin)`);
+  const labelledDockerfile = labelled ? `$DOCKER_CONFIG/${LABELLED_DOCKERFILE}` : undefined;
+  plan.push(
+    `docker ${buildArgv(config, { buildx, outDir: "$DOCKER_CONFIG", created: new Date(0), labelledDockerfile }).join(" ")}`,
+  );
+  if (labelled) {
+    plan.push(
+      `  (${LABELLED_DOCKERFILE}: the Dockerfile with one LABEL line: ${allLabels(config, new Date(0)).join(" ")})`,
+    );
+  }
+  if (!buildx) for (const ref of pushRefs(config)) plan.push(`docker ${pushArgv(ref).join(" ")}`);
+  return plan;
+}
+
+/** The Dokploy part of the plan: the calls made after the build. */
+function dokployPlan(config: Config, api: string): string[] {
+  const plan: string[] = [];
+  if (config.verifyPull) {
+    plan.push(
+      `HEAD ${config.image.registry}/v2/${config.image.path}/manifests/${config.tag} with the pull credentials (the image is there, Dokploy can pull it, it is the digest pushed)`,
+    );
+  }
+  if (config.dokployRegistry) {
+    plan.push(
+      `GET ${api}registry.all, then POST ${api}registry.create or registry.update for ${config.image.registry} when the entry differs`,
+    );
+  }
+  const provider = dockerProviderOf(config);
+  plan.push(
+    `POST ${api}application.saveDockerProvider ${JSON.stringify({ ...provider, password: provider.password === null ? null : "***" })}`,
+    `GET ${api}deployment.all {"applicationId":"${config.applicationId}"}  (snapshot, to tell our deployment from others)`,
+    `POST ${api}application.${config.deployMethod} ${JSON.stringify({ applicationId: config.applicationId, title: config.deployTitle, description: config.deployDescription })}`,
+  );
+  if (!config.wait) return plan;
+  plan.push(
+    `Follow the new deployment titled "${config.deployTitle}" until done, error or cancelled (at most ${String(config.waitTimeoutSeconds)} s), with its live log`,
+  );
+  if (config.health) {
+    plan.push(`GET ${config.health.url} until it answers (at most ${String(config.health.timeoutMs / 1000)} s)`);
+  }
+  if (config.rollbackOnFailure) plan.push("If that fails: save the previous image back and redeploy it");
+  return plan;
+}
+
+/** The plan in words: commands and API calls, secrets masked. */
+export function describePlan(config: Config, buildx: boolean, labelled = false): string[] {
+  const api = config.transport === "trpc" ? "/api/trpc/" : "/api/";
+  return [
+    `GET ${api}application.one {"applicationId":"${config.applicationId}"}  (check key and application)`,
+    ...buildPlan(config, buildx, labelled),
+    ...dokployPlan(config, api),
+  ];
+}
+
+/** Dry run: prints what would be done; builds, pushes and changes nothing. */
+export async function printPlan(ctx: RunContext, buildx: boolean): Promise<void> {
+  const { config, logger, result } = ctx;
+  const dockerfile = buildx || !config.build ? undefined : await readDockerfile(ctx);
+  const labelled = dockerfile !== undefined && dockerfileWithLabels(dockerfile, [], config.target) !== undefined;
+  result.plan = describePlan(config, buildx, labelled);
+  logger.info(`Dry run: nothing is built, pushed or changed. The plan (${buildx ? "buildx" : "classic builder"}):`);
+  result.plan.forEach((line, i) => {
+    logger.info(`${String(i + 1)}. ${line}`);
+  });
+}

@@ -1,0 +1,34 @@
+import { type Connected, timed } from "../context";
+import { DeployError, PullCheckError } from "../errors";
+
+/**
+ * The registry serves the tag to the pull credentials, as the digest just pushed: what Dokploy
+ * will pull. Without the check, pin-digest needs the digest docker reported.
+ */
+export async function checkPull(ctx: Connected): Promise<void> {
+  const { config, result, logger } = ctx;
+  if (!config.verifyPull) {
+    if (config.pinDigest && !result.digest) {
+      throw new DeployError(
+        "pin-digest: docker did not report the pushed digest; turn verify-pull on to read it from the registry",
+      );
+    }
+    return;
+  }
+  await timed(ctx, "Check that Dokploy can pull the image", async () => {
+    const served = await ctx.remote.resolveImage(config.image, config.tag, config.pull, {
+      dispatcher: ctx.dispatcher,
+      timeoutMs: config.requestTimeoutSeconds * 1000,
+    });
+    if (result.digest && served.digest !== result.digest) {
+      throw new PullCheckError(
+        "digest",
+        `${result.image}: the registry serves ${served.digest}, not ${result.digest} that was just pushed; someone pushed over the tag. Not deploying.`,
+      );
+    }
+    result.digest ??= served.digest;
+    logger.info(
+      `${result.image} is served as ${served.digest}${served.mediaType ? ` (${served.mediaType})` : ""} to ${config.pull ? config.pull.username : "anonymous pulls"}`,
+    );
+  });
+}

@@ -1,0 +1,113 @@
+/**
+ * The Docker Swarm side of the Dokploy stand-in: what `docker.getConfig` (docker inspect of the
+ * service or a task) and `docker.getServiceContainersByAppName` (docker service ps) answer on a
+ * live v0.30.2, field for field:
+ * - the service's Spec.TaskTemplate.ContainerSpec.Image is the image the deployment job read
+ *   from the application when it STARTED (not when it was triggered);
+ * - UpdateStatus.State goes "updating" -> "completed", or -> "rollback_started" ->
+ *   "rollback_completed" when the new task cannot start (a tag swarm cannot pull: the task is
+ *   "Rejected" with `"No such image: …"` and the spec goes back to the previous image);
+ * - tasks list newest first; desired state lower case; currentState like "Running 7 seconds ago";
+ *   a task without an error has error "Error:" (running) or "" (shut down).
+ */
+import { randomBytes } from "node:crypto";
+
+/** What swarm does with the image of a deployment that Dokploy marks done. */
+export type SwarmOutcome = "runs" | "rolls-back";
+
+interface TaskRow {
+  readonly containerId: string;
+  readonly name: string;
+  state: string;
+  currentState: string;
+  readonly node: string;
+  readonly error: string;
+  readonly image: string;
+}
+
+interface ServiceRow {
+  readonly id: string;
+  image: string;
+  update?: { State: string; Message: string };
+  readonly tasks: TaskRow[];
+}
+
+function taskId(): string {
+  return randomBytes(13)
+    .toString("base64url")
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, "0")
+    .slice(0, 25);
+}
+
+export class SwarmStandIn {
+  private readonly services = new Map<string, ServiceRow>();
+
+  /** A deployment of `image` is done in Dokploy: swarm updates the service (or fails to). */
+  deployed(appName: string, image: string, outcome: SwarmOutcome = "runs"): void {
+    const service = this.services.get(appName) ?? { id: taskId(), image, tasks: [] };
+    this.services.set(appName, service);
+    const previous = service.tasks.find((t) => t.state === "running");
+    if (outcome === "rolls-back" && previous) {
+      service.tasks.unshift({
+        containerId: taskId(),
+        name: `${appName}.1`,
+        state: "shutdown",
+        currentState: "Rejected 1 second ago",
+        node: "vm",
+        error: `"No such image: ${image}"`,
+        image,
+      });
+      service.image = previous.image;
+      service.update = {
+        State: "rollback_completed",
+        Message: "rollback completed",
+      };
+      return;
+    }
+    if (previous) {
+      previous.state = "shutdown";
+      previous.currentState = "Shutdown 1 second ago";
+    }
+    service.tasks.unshift({
+      containerId: taskId(),
+      name: `${appName}.1`,
+      state: "running",
+      currentState: "Running 1 second ago",
+      node: "vm",
+      error: "Error:",
+      image,
+    });
+    service.image = image;
+    if (previous) service.update = { State: "completed", Message: "update completed" };
+  }
+
+  /** docker.getConfig: inspect of a service (by app name) or a task (by id); undefined otherwise. */
+  inspect(containerId: string): unknown {
+    const service = this.services.get(containerId);
+    if (service) {
+      return {
+        ID: service.id,
+        Spec: { Name: containerId, TaskTemplate: { ContainerSpec: { Image: service.image } } },
+        ...(service.update ? { UpdateStatus: service.update } : {}),
+      };
+    }
+    for (const row of this.services.values()) {
+      const task = row.tasks.find((t) => t.containerId === containerId);
+      if (task) {
+        return {
+          ID: task.containerId,
+          Spec: { ContainerSpec: { Image: task.image } },
+          ServiceID: row.id,
+          DesiredState: task.state,
+        };
+      }
+    }
+    return undefined;
+  }
+
+  /** docker.getServiceContainersByAppName. */
+  tasks(appName: string): unknown[] {
+    return (this.services.get(appName)?.tasks ?? []).map(({ image: _image, ...task }) => task);
+  }
+}

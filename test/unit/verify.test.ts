@@ -1,0 +1,186 @@
+/**
+ * Green means OUR image runs: the run follows its own deployment (a run token in the
+ * description, not the commit alone) and, after Dokploy says done, checks the application row
+ * and what Docker Swarm runs. Against the stand-in, for what a live server cannot be made to do
+ * on demand (precise timing of two runs, a status a future Dokploy might have, an old version,
+ * a key without the permission to read Docker).
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DokployStandIn, type StandInOptions } from "../support/dokploy-stand-in";
+import { SHA, fakeDocker, fakePorts } from "../support/fake-docker";
+import { MemoryLogger } from "../support/loggers";
+import { type Config, type RawInputs, outputsOf, parseConfig, run } from "./imports";
+
+const KEY = "api-key-verify-0123";
+const IMAGE = "127.0.0.1:5000/acme/web";
+const OLD = `${IMAGE}:old`;
+let standIn: DokployStandIn;
+
+async function start(options: Partial<StandInOptions> = {}): Promise<void> {
+  standIn = new DokployStandIn({ apiKey: KEY, verifyRegistryLogin: false, ...options });
+  await standIn.start();
+}
+
+beforeEach(() => start());
+afterEach(async () => {
+  await standIn.stop();
+});
+
+function config(applicationId: string, inputs: RawInputs = {}, sha = SHA): Config {
+  return parseConfig(
+    {
+      "dokploy-url": standIn.url,
+      "dokploy-api-key": KEY,
+      "application-id": applicationId,
+      image: IMAGE,
+      "registry-username": "ci",
+      "registry-password": "push-secret-1",
+      "verify-pull": "false",
+      ...inputs,
+    },
+    { sha, runUrl: "https://ci.example.com/run/1" },
+  );
+}
+
+function deploy(applicationId: string, inputs: RawInputs = {}, sha = SHA) {
+  const logger = new MemoryLogger();
+  const outcome = run(config(applicationId, inputs, sha), fakePorts(fakeDocker(), logger, []));
+  return outcome.then((o) => ({ ...o, log: logger.text(), outputs: outputsOf(o.result) }));
+}
+
+/** An application that ran OLD, deployed once so that swarm runs it. */
+async function runningApp() {
+  const app = standIn.addApplication({ sourceType: "docker", dockerImage: OLD });
+  standIn.swarm.deployed(app.appName, OLD);
+  return app;
+}
+
+describe("what runs after Dokploy says done", () => {
+  it("done: the application holds our image and swarm runs a task of it", async () => {
+    const app = await runningApp();
+    const run1 = await deploy(app.applicationId);
+    expect(run1.error).toBeUndefined();
+    expect(run1.outputs["deployment-status"]).toBe("done");
+    expect(run1.log).toContain(`Docker Swarm runs ${IMAGE}:${SHA} for ${app.appName}`);
+  });
+
+  it("not-running: a tag swarm cannot pull (verify-pull off) ends red, naming the image that runs and swarm's reason, and rolls back when asked", async () => {
+    const app = await runningApp();
+    standIn.scriptDeployments(app.applicationId, { swarm: "rolls-back" }, {});
+    const run1 = await deploy(app.applicationId, { "rollback-on-failure": "true" });
+    expect(run1.outputs["deployment-status"]).toBe("not-running");
+    expect((run1.error as { exitCode?: number } | undefined)?.exitCode).toBe(1);
+    expect(run1.error?.message).toContain(`Dokploy says the deployment is done, but ${IMAGE}:${SHA} is not running`);
+    expect(run1.error?.message).toContain(`Docker Swarm rolled the service back to ${OLD}`);
+    expect(run1.error?.message).toContain(`No such image: ${IMAGE}:${SHA}`);
+    expect(run1.error?.message).toContain(`Rolled back to ${OLD}`);
+    expect(standIn.applications.get(app.applicationId)?.dockerImage).toBe(OLD);
+  });
+
+  it("superseded: another save before our job starts makes the deployment run the other image; warns, exit 0", async () => {
+    const app = await runningApp();
+    const theirs = `${IMAGE}:theirs`;
+    // Dokploy reads the image when the job starts: a save that comes in between wins.
+    standIn.scriptDeployments(app.applicationId, { startDelayMs: 400 });
+    const ours = deploy(app.applicationId);
+    await waitFor(() => standIn.callsOf("application.redeploy").length === 1);
+    standIn.applications.get(app.applicationId)!.dockerImage = theirs;
+    const run1 = await ours;
+    expect(run1.error).toBeUndefined();
+    expect(run1.outputs["deployment-status"]).toBe("superseded");
+    expect(run1.log).toContain(`warn: Superseded: the application now holds ${theirs}, not ${IMAGE}:${SHA}`);
+    expect(run1.log).not.toContain("is live");
+  });
+
+  it("superseded fails with fail-on-superseded, and is never rolled back", async () => {
+    const app = await runningApp();
+    standIn.scriptDeployments(app.applicationId, { startDelayMs: 400 });
+    const ours = deploy(app.applicationId, { "fail-on-superseded": "true", "rollback-on-failure": "true" });
+    await waitFor(() => standIn.callsOf("application.redeploy").length === 1);
+    standIn.applications.get(app.applicationId)!.dockerImage = `${IMAGE}:theirs`;
+    const run1 = await ours;
+    expect(run1.error?.message).toContain("fail-on-superseded");
+    expect(run1.outputs["deployment-status"]).toBe("superseded");
+    expect(standIn.callsOf("application.saveDockerProvider")).toHaveLength(1);
+  });
+
+  it("without the permission to read Docker, says so once and trusts the application row", async () => {
+    await standIn.stop();
+    await start({ dockerReadDenied: true });
+    const app = await runningApp();
+    const run1 = await deploy(app.applicationId);
+    expect(run1.error).toBeUndefined();
+    expect(run1.outputs["deployment-status"]).toBe("done");
+    expect(run1.log.match(/needs the permission to read Docker/g)).toHaveLength(1);
+  });
+
+  it("with verify-running false, trusts Dokploy's done without asking", async () => {
+    const app = await runningApp();
+    standIn.scriptDeployments(app.applicationId, { swarm: "rolls-back" });
+    const run1 = await deploy(app.applicationId, { "verify-running": "false" });
+    expect(run1.error).toBeUndefined();
+    expect(standIn.callsOf("docker.getConfig")).toEqual([]);
+  });
+});
+
+describe("following our own deployment", () => {
+  it("two runs of different commits, the later saved before the earlier's job starts: the earlier is superseded, the later done", async () => {
+    const app = await runningApp();
+    const shaB = "b".repeat(40);
+    standIn.scriptDeployments(app.applicationId, { startDelayMs: 300, durationMs: 50 }, { durationMs: 50 });
+    const a = deploy(app.applicationId);
+    await waitFor(() => standIn.callsOf("application.redeploy").length === 1);
+    const b = deploy(app.applicationId, {}, shaB);
+    const [runA, runB] = await Promise.all([a, b]);
+    expect(runA.outputs["deployment-status"]).toBe("superseded");
+    expect(runA.log).toContain(`now holds ${IMAGE}:${shaB}`);
+    expect(runB.outputs["deployment-status"]).toBe("done");
+    expect(runB.log).toContain(`Docker Swarm runs ${IMAGE}:${shaB}`);
+    expect(runA.outputs["deployment-id"]).not.toBe(runB.outputs["deployment-id"]);
+  });
+
+  it("two runs of the same commit each follow their own deployment, and neither ends before its own is done", async () => {
+    const app = await runningApp();
+    standIn.scriptDeployments(app.applicationId, { durationMs: 300 }, { durationMs: 300 });
+    const [a, b] = await Promise.all([deploy(app.applicationId), deploy(app.applicationId)]);
+    const rows = standIn.deployments.get(app.applicationId) ?? [];
+    const ids = [a.outputs["deployment-id"], b.outputs["deployment-id"]];
+    expect(new Set(ids).size).toBe(2);
+    for (const id of ids) {
+      const row = rows.find((r) => r.deploymentId === id);
+      expect(row?.status).toBe("done");
+      expect(row?.title).toBe(`Deploy ${SHA.slice(0, 7)}`);
+      expect(row?.description).toMatch(/Run token: [0-9a-f]{12}$/);
+    }
+    expect(rows.find((r) => r.deploymentId === ids[0])?.description).not.toBe(
+      rows.find((r) => r.deploymentId === ids[1])?.description,
+    );
+  });
+
+  it("a status this version does not know ends the wait at once, red, without rolling back", async () => {
+    const app = await runningApp();
+    standIn.scriptDeployments(app.applicationId, { outcome: "success" });
+    const run1 = await deploy(app.applicationId, { "rollback-on-failure": "true", "wait-timeout": "600" });
+    expect(run1.outputs["deployment-status"]).toBe("unknown");
+    expect(run1.error?.message).toContain(
+      'has the status "success", which this version of dokploy-deploy does not know',
+    );
+    expect(standIn.callsOf("application.saveDockerProvider")).toHaveLength(1);
+  });
+
+  it("refuses a Dokploy older than v0.25.0 before anything is pushed or changed", async () => {
+    await standIn.stop();
+    await start({ version: "v0.24.3" });
+    const app = await runningApp();
+    const docker = fakeDocker();
+    const outcome = await run(config(app.applicationId), fakePorts(docker, new MemoryLogger(), []));
+    expect(outcome.error?.message).toContain("Dokploy v0.24.3 does not keep deployment titles");
+    expect(docker.calls.map((c) => c.argv[0])).not.toContain("push");
+    expect(standIn.writes()).toEqual([]);
+  });
+});
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !condition(); i++) await new Promise((r) => setTimeout(r, 5));
+  if (!condition()) throw new Error("condition not met");
+}
