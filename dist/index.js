@@ -5,6 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CA: () => (/* binding */ errorCode),
 /* harmony export */   MU: () => (/* binding */ TimeoutError),
 /* harmony export */   Qd: () => (/* binding */ CommandError),
 /* harmony export */   RI: () => (/* binding */ DokployError),
@@ -13,10 +14,13 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* harmony export */   bb: () => (/* binding */ NotRunningError),
 /* harmony export */   cc: () => (/* binding */ CancelledError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   kF: () => (/* binding */ connectionHint),
 /* harmony export */   sH: () => (/* binding */ DeployError),
 /* harmony export */   uw: () => (/* binding */ PullCheckError),
 /* harmony export */   xL: () => (/* binding */ ConfigError)
 /* harmony export */ });
+/* harmony import */ var _log__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9553);
+
 /** Base of every failure the run reports; adapters map `exitCode` to the process exit code. */
 class DeployError extends Error {
     exitCode = 1;
@@ -38,7 +42,13 @@ class CommandError extends DeployError {
     commandExitCode;
     output;
     constructor(step, argv, commandExitCode, output) {
-        const tail = output.trim().split("\n").slice(-15).join("\n");
+        // The last lines, each cut short: what failed is at the end, and one line can be huge.
+        const tail = output
+            .trim()
+            .split("\n")
+            .slice(-15)
+            .map((line) => (0,_log__WEBPACK_IMPORTED_MODULE_0__/* .cut */ .Jj)(line, 1000))
+            .join("\n");
         super(`${step} failed: \`${argv.join(" ")}\` exited with code ${String(commandExitCode)}` + (tail ? `\n${tail}` : ""));
         this.step = step;
         this.argv = argv;
@@ -117,11 +127,202 @@ class CancelledError extends DeployError {
         this.exitCode = SIGNAL_EXIT_CODES[signalName] ?? 130;
     }
 }
+/** Codes of a TLS certificate that is fine but not trusted here (self-signed, or a private CA). */
+const UNTRUSTED_CERTIFICATE = new Set([
+    "DEPTH_ZERO_SELF_SIGNED_CERT",
+    "SELF_SIGNED_CERT_IN_CHAIN",
+    "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+    "UNABLE_TO_GET_ISSUER_CERT",
+    "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+]);
+/** The code of a network error (undici's, or Node's socket and TLS codes). */
+function errorCode(error) {
+    const code = typeof error === "object" && error !== null ? error.code : undefined;
+    return typeof code === "string" ? code : undefined;
+}
+/** What to do about a connection error, when its code says; "" when it does not. */
+function connectionHint(code) {
+    if (code && UNTRUSTED_CERTIFICATE.has(code)) {
+        return ". The server's TLS certificate is not trusted here (self-signed, or from a private CA): set NODE_EXTRA_CA_CERTS in the step's environment to the path of a PEM file with the CA certificate";
+    }
+    if (code === "CERT_HAS_EXPIRED")
+        return ". The server's TLS certificate has expired";
+    if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+        return ". The server's TLS certificate is for another host name: use the name it was issued for";
+    }
+    return "";
+}
 /** Text of any thrown value, for a final failure message. */
 function errorMessage(error) {
     if (error instanceof Error)
         return error.message;
     return String(error);
+}
+
+
+/***/ }),
+
+/***/ 9553:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Gy: () => (/* binding */ MESSAGE_LIMIT),
+  pO: () => (/* binding */ Redactor),
+  Jj: () => (/* binding */ cut),
+  VL: () => (/* binding */ messageLines),
+  fk: () => (/* binding */ printableLines),
+  S: () => (/* binding */ redactingLogger)
+});
+
+// UNUSED EXPORTS: LINE_LIMIT
+
+;// CONCATENATED MODULE: ./src/core/secret-forms.ts
+/**
+ * The forms a secret can be printed in: as it is; JSON-escaped (a server echoing a request
+ * body, once or twice, with or without \uXXXX for non-ASCII); URL-encoded (upper or lower
+ * case hex, %20 or +); base64 and base64url, alone or inside a longer base64 text such as a
+ * Basic auth header (user:secret) or a docker config's auth; and each line of a multi-line
+ * secret (a JSON key file printed line by line).
+ */
+/** Lines of a multi-line secret shorter than this (e.g. "{", "}") say nothing and are not masked. */
+const MIN_LINE = 4;
+/** Parts of a longer base64 text shorter than this are too likely to occur by chance. */
+const MIN_BASE64_PART = 6;
+function jsonEscaped(text) {
+    return JSON.stringify(text).slice(1, -1);
+}
+function asciiJsonEscaped(text) {
+    return jsonEscaped(text).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+function urlForms(text) {
+    const encoded = encodeURIComponent(text);
+    return [
+        encoded,
+        encoded.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()),
+        new URLSearchParams({ s: text }).toString().slice(2),
+        encodeURI(text),
+    ];
+}
+function base64Url(base64) {
+    return base64.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+/**
+ * The base64 of the bytes, and the characters that depend on them alone when they stand at
+ * any of the three offsets inside a longer base64 text.
+ */
+function base64Forms(bytes) {
+    const whole = bytes.toString("base64");
+    const forms = [whole, whole.replace(/=+$/, ""), base64Url(whole)];
+    for (let offset = 0; offset < 3; offset++) {
+        const text = Buffer.concat([Buffer.alloc(offset), bytes]).toString("base64");
+        const part = text.slice(Math.ceil((8 * offset) / 6), Math.floor((8 * (offset + bytes.length)) / 6));
+        if (part.length >= MIN_BASE64_PART)
+            forms.push(part, base64Url(part));
+    }
+    return forms;
+}
+/** Every form of `secret` worth masking, without duplicates or empty strings. */
+function secretForms(secret) {
+    const forms = new Set([secret]);
+    const escaped = jsonEscaped(secret);
+    const ascii = asciiJsonEscaped(secret);
+    const asciiUpper = ascii.replace(/\\u[0-9a-f]{4}/g, (u) => `\\u${u.slice(2).toUpperCase()}`);
+    for (const form of [escaped, jsonEscaped(escaped), ascii, asciiUpper, ...urlForms(secret)])
+        forms.add(form);
+    for (const form of base64Forms(Buffer.from(secret, "utf8")))
+        forms.add(form);
+    const lines = secret.split(/\r\n|\r|\n/);
+    if (lines.length > 1) {
+        for (const line of lines) {
+            const trimmed = line.trim();
+            if (trimmed.length >= MIN_LINE)
+                forms.add(trimmed);
+        }
+    }
+    forms.delete("");
+    return [...forms];
+}
+
+;// CONCATENATED MODULE: ./src/core/log.ts
+
+/** The longest line printed (GitHub takes at most 1 MiB a line); longer ones are cut. */
+const LINE_LIMIT = 64 * 1024;
+/** The longest warning or error message, all lines together. */
+const MESSAGE_LIMIT = 64 * 1024;
+/** `text` cut to `limit` characters, saying how many were left out. */
+function cut(text, limit) {
+    if (text.length <= limit)
+        return text;
+    // Not between the two halves of a surrogate pair.
+    const end = /[\uD800-\uDBFF]/.test(text.charAt(limit - 1)) ? limit - 1 : limit;
+    return `${text.slice(0, end)}… (${String(text.length - end)} more characters)`;
+}
+/** Control characters (but tab): shown as \xNN, since they could hide text, move the cursor or start a CI's markers. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+/**
+ * The lines of a message as they may be printed on any CI: split at every line break (CR too),
+ * control characters made visible, each line cut to `limit`.
+ */
+function printableLines(message, limit = LINE_LIMIT) {
+    return message.split(/\r\n|\r|\n/).map((line) => cut(line.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`), limit));
+}
+/** A warning's or error's lines: the whole message cut to MESSAGE_LIMIT, then split. */
+function messageLines(message) {
+    return printableLines(cut(message, MESSAGE_LIMIT), Infinity);
+}
+const MASK = "***";
+/**
+ * Replaces every secret in a text with ***, in every form it may be printed in (see
+ * secretForms). Secrets shorter than 4 characters are still masked: a short password is still
+ * a password.
+ */
+class Redactor {
+    forms = [];
+    add(secret) {
+        if (!secret)
+            return;
+        // Longest first, so a form that contains another is masked whole.
+        this.forms = [...new Set([...this.forms, ...secretForms(secret)])].sort((a, b) => b.length - a.length);
+    }
+    redact(text) {
+        let out = text;
+        for (const form of this.forms)
+            if (out.includes(form))
+                out = out.split(form).join(MASK);
+        return out;
+    }
+    /** A copy of a value (object, array, string) with every string in it redacted. */
+    redactAll(value) {
+        if (typeof value === "string")
+            return this.redact(value);
+        if (Array.isArray(value))
+            return value.map((v) => this.redactAll(v));
+        if (typeof value === "object" && value !== null) {
+            return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.redactAll(v)]));
+        }
+        return value;
+    }
+}
+/** Wraps a logger so nothing it prints can hold a secret. */
+function redactingLogger(inner, redactor) {
+    return {
+        debug: (m) => {
+            inner.debug(redactor.redact(m));
+        },
+        info: (m) => {
+            inner.info(redactor.redact(m));
+        },
+        warn: (m) => {
+            inner.warn(redactor.redact(m));
+        },
+        error: (m) => {
+            inner.error(redactor.redact(m));
+        },
+        group: (title, fn) => inner.group(redactor.redact(title), fn),
+    };
 }
 
 
@@ -10229,6 +10430,22 @@ async function writeBuildSecrets(secrets, temp) {
             await temp.writeFile(secretFileName(i + 1), secret.value);
     }
 }
+/**
+ * Variables build secrets are read from (`env=NAME`, or an id alone, which buildx also looks
+ * up in the environment): the docker CLI must keep them although children lose secrets.
+ */
+function buildSecretEnvNames(config) {
+    const names = [];
+    for (const secret of config.buildSecrets) {
+        if (secret.kind !== "spec")
+            continue;
+        const fields = Object.fromEntries(secret.spec.split(",").map((f) => [f.split("=")[0]?.trim().toLowerCase() ?? "", f.slice(f.indexOf("=") + 1)]));
+        const name = fields.env ?? (fields.src === undefined && fields.source === undefined ? fields.id : undefined);
+        if (name)
+            names.push(name);
+    }
+    return names;
+}
 
 ;// CONCATENATED MODULE: ./src/core/health-spec.ts
 /** Parses health-status: "2xx", "200", "200-399", or a comma list of those. */
@@ -10382,31 +10599,41 @@ const INPUTS = [
     {
         name: "extra-tags",
         default: "",
+        multiline: true,
         description: "More tags to push with the same image, e.g. latest (newline or comma separated).",
     },
     { name: "context", default: ".", description: "Docker build context." },
     { name: "file", defaultText: "<context>/Dockerfile", description: "Path to the Dockerfile." },
     { name: "target", default: "", description: "Build stage to build (--target)." },
-    { name: "build-args", default: "", description: "Build arguments, one KEY=VALUE per line." },
+    { name: "build-args", default: "", multiline: true, description: "Build arguments, one KEY=VALUE per line." },
     {
         name: "labels",
         default: "",
+        multiline: true,
         description: "Extra image labels, one KEY=VALUE per line. OCI labels (revision, source, created, title) are always added.",
     },
     {
         name: "build-secrets",
         default: "",
+        multiline: true,
         description: "Build secrets, one per line: NAME=value (as build-push-action's secrets input; the value reaches buildx through a private temporary file), or a buildx --secret spec such as id=npm,env=NPM_TOKEN or id=npm,src=.npmrc (buildx only).",
     },
-    { name: "platforms", default: "", description: "Target platforms, e.g. linux/amd64,linux/arm64 (buildx only)." },
+    {
+        name: "platforms",
+        default: "",
+        multiline: true,
+        description: "Target platforms, e.g. linux/amd64,linux/arm64 (buildx only).",
+    },
     {
         name: "cache-from",
         default: "",
+        multiline: true,
         description: "buildx --cache-from sources, one per line, e.g. type=gha (buildx only).",
     },
     {
         name: "cache-to",
         default: "",
+        multiline: true,
         description: "buildx --cache-to destinations, one per line, e.g. type=gha,mode=max (buildx only).",
     },
     {
@@ -10444,6 +10671,7 @@ const INPUTS = [
         name: "registry-password",
         default: "",
         secret: true,
+        multiline: true,
         description: "Password or token for pushing; passed to docker on stdin only.",
     },
     {
@@ -10455,6 +10683,7 @@ const INPUTS = [
         name: "pull-password",
         defaultText: "registry-password",
         secret: true,
+        multiline: true,
         description: "Password or token Dokploy pulls the image with. Both pull inputs empty and no push credentials: the image is treated as public.",
     },
     {
@@ -10486,6 +10715,7 @@ const INPUTS = [
     {
         name: "deploy-description",
         defaultText: "commit message and run URL",
+        multiline: true,
         description: "Description of the deployment in Dokploy.",
     },
     {
@@ -10526,7 +10756,7 @@ const INPUTS = [
     {
         name: "health-url",
         default: "",
-        description: "After the deployment is done, GET this URL until it answers health-status; the step fails if it does not.",
+        description: "After the deployment is done, GET this URL until it answers health-status; the step fails if it does not. Credentials in it (https://user:pass@host/...) are sent as Basic auth.",
     },
     {
         name: "health-status",
@@ -10566,7 +10796,7 @@ const INPUTS = [
     {
         name: "request-timeout",
         default: "30",
-        description: "Time limit of each Dokploy request, in seconds (or 90s, 2m).",
+        description: "Time limit of each Dokploy request, in seconds (or 90s, 2m); at least 1 s.",
     },
     {
         name: "dry-run",
@@ -10602,8 +10832,15 @@ const OUTPUTS = [
 ];
 /** Every secret value of a config, for masking. */
 function secretsOf(config) {
-    const buildSecrets = config.buildSecrets.map((s) => (s.kind === "value" ? s.value : undefined));
-    return [config.apiKey, config.push?.password, config.pull?.password, ...buildSecrets].filter((s) => typeof s === "string" && s !== "");
+    const health = config.health?.credentials;
+    return [
+        config.apiKey,
+        config.push?.password,
+        config.pull?.password,
+        health?.password,
+        health ? `${health.username}:${health.password}` : undefined,
+        ...config.buildSecrets.map((s) => (s.kind === "value" ? s.value : undefined)),
+    ].filter((s) => typeof s === "string" && s !== "");
 }
 // ---- field parsers: each gets the trimmed raw text and throws an Error saying what is expected
 function field(parse) {
@@ -10617,13 +10854,6 @@ function field(parse) {
             ctx.addIssue({ code: "custom", message: (0,errors/* errorMessage */.gJ)(error) });
             return NEVER;
         }
-    });
-}
-function requiredText(expected) {
-    return field((v) => {
-        if (v === "")
-            throw new Error(`is required; expected ${expected}`);
-        return v;
     });
 }
 function optionalText() {
@@ -10679,6 +10909,49 @@ function parseDuration(v) {
     }
     return seconds;
 }
+function parseApiKey(v) {
+    if (v === "")
+        throw new Error("is required; expected a Dokploy API key");
+    const bad = [...v].findIndex((c) => !/^[\x21-\x7e]$/.test(c));
+    if (bad >= 0) {
+        // The character itself is part of the secret: say where it is, not what it is.
+        throw new Error(`character ${String(bad + 1)} cannot be sent in the x-api-key header (a space, a control character or a non-ASCII letter); expected the key as Dokploy shows it, printable ASCII only`);
+    }
+    return v;
+}
+/** A URL as it may be shown: credentials in it masked. */
+function withoutCredentials(text) {
+    return text.replace(/\/\/[^/@]*@/, "//***@");
+}
+/** The health URL without credentials, and the credentials (sent as Basic auth) if it had some. */
+function parseHealthUrl(v) {
+    if (v === "")
+        return undefined;
+    let url;
+    try {
+        url = new URL(v);
+    }
+    catch {
+        throw new Error(`"${withoutCredentials(v)}" is not a URL; expected http(s)://host/path`);
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+        throw new Error(`"${withoutCredentials(v)}" must start with https:// or http://`);
+    if (!url.username && !url.password)
+        return { url: v };
+    const credentials = { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+    url.username = "";
+    url.password = "";
+    return { url: url.toString(), credentials };
+}
+function parseRequestTimeout(v) {
+    if (v === "")
+        return 30;
+    const seconds = parseDuration(v);
+    if (seconds < 1) {
+        throw new Error(`"${v}" is too short; expected at least 1 s (a Dokploy call takes tens of milliseconds on an idle server, seconds on a busy one)`);
+    }
+    return seconds;
+}
 function parseDokployUrl(v) {
     if (v === "")
         throw new Error("is required; expected the URL of your Dokploy server, e.g. https://dokploy.example.com");
@@ -10703,7 +10976,7 @@ function parseDokployUrl(v) {
 }
 const schema = object({
     "dokploy-url": field(parseDokployUrl),
-    "dokploy-api-key": requiredText("a Dokploy API key"),
+    "dokploy-api-key": field(parseApiKey),
     "application-id": field((v) => {
         if (v === "")
             throw new Error("is required; expected the ID of a Dokploy application");
@@ -10762,20 +11035,7 @@ const schema = object({
     "wait-timeout": field((v) => (v === "" ? 600 : parseDuration(v))),
     "verify-pull": config_boolean(true),
     "pin-digest": config_boolean(false),
-    "health-url": field((v) => {
-        if (v === "")
-            return undefined;
-        let url;
-        try {
-            url = new URL(v);
-        }
-        catch {
-            throw new Error(`"${v}" is not a URL; expected http(s)://host/path`);
-        }
-        if (url.protocol !== "http:" && url.protocol !== "https:")
-            throw new Error(`"${v}" must start with https:// or http://`);
-        return v;
-    }),
+    "health-url": field(parseHealthUrl),
     "health-status": field((v) => parseStatuses(v === "" ? "2xx" : v)),
     "health-contains": optionalText(),
     "health-timeout": field((v) => (v === "" ? 120 : parseDuration(v))),
@@ -10792,7 +11052,7 @@ const schema = object({
         return Number(v);
     }),
     "retry-max-time": field((v) => (v === "" ? 60 : parseDuration(v))),
-    "request-timeout": field((v) => (v === "" ? 30 : parseDuration(v))),
+    "request-timeout": field(parseRequestTimeout),
     "dry-run": config_boolean(false),
     "dokploy-api": choice(["trpc", "openapi"], "trpc"),
 });
@@ -10818,6 +11078,26 @@ function defaultDescription(ci, tag) {
     if (ci.runUrl)
         lines.push(`Run: ${ci.runUrl}`);
     return lines.join("\n").slice(0, 1000);
+}
+function healthCheckOf(p) {
+    const target = p["health-url"];
+    if (!target)
+        return undefined;
+    return {
+        url: target.url,
+        credentials: target.credentials,
+        statuses: p["health-status"],
+        contains: p["health-contains"],
+        timeoutMs: p["health-timeout"] * 1000,
+        intervalMs: p["health-interval"] * 1000,
+    };
+}
+function spacedSecrets(raw) {
+    const names = ["registry-password", "pull-password"];
+    return names.filter((name) => {
+        const value = (raw[name] ?? "").replace(/^[\r\n]+|[\r\n]+$/g, "");
+        return value.trim() !== "" && value !== value.trim();
+    });
 }
 function interpret(p, ci, problems) {
     const tag = p.tag !== "" ? p.tag : ci.sha;
@@ -10864,7 +11144,7 @@ function interpret(p, ci, problems) {
         applicationId: p["application-id"],
         image: p.image,
         tag,
-        extraTags: p["extra-tags"].filter((t) => t !== tag),
+        extraTags: [...new Set(p["extra-tags"])].filter((t) => t !== tag),
         build: p.build,
         context: p.context,
         file: p.file,
@@ -10894,15 +11174,7 @@ function interpret(p, ci, problems) {
         waitTimeoutSeconds: p["wait-timeout"],
         verifyPull: p["verify-pull"],
         pinDigest: p["pin-digest"],
-        health: p["health-url"]
-            ? {
-                url: p["health-url"],
-                statuses: p["health-status"],
-                contains: p["health-contains"],
-                timeoutMs: p["health-timeout"] * 1000,
-                intervalMs: p["health-interval"] * 1000,
-            }
-            : undefined,
+        health: healthCheckOf(p),
         rollbackOnFailure: p["rollback-on-failure"],
         verifyRunning: p["verify-running"],
         verifyTimeoutSeconds: p["verify-timeout"],
@@ -10916,21 +11188,37 @@ function interpret(p, ci, problems) {
     };
 }
 /**
+ * Line breaks in one-line inputs: printed, they would start new lines of the log (where a
+ * line can be a CI command); sent, they would reach Dokploy's titles or the health URL.
+ */
+function lineBreaks(raw) {
+    const problems = [];
+    for (const input of INPUTS) {
+        if (input.multiline || !/[\r\n]/.test((raw[input.name] ?? "").trim()))
+            continue;
+        const hint = input.name === "deploy-title" ? " (give it the first line only; deploy-description takes several)" : "";
+        problems.push({ input: input.name, message: `must be a single line, but it holds a line break${hint}` });
+    }
+    return problems;
+}
+/**
  * Reads the raw inputs (as typed by the user, keyed by input name) and the CI context into a
  * Config. Throws one ConfigError naming every bad input; the first one is its `input`.
  */
 function parseConfig(raw, ci) {
     const result = schema.safeParse(raw);
-    const problems = [];
-    if (!result.success) {
-        for (const issue of result.error.issues) {
-            problems.push({ input: String(issue.path[0] ?? "?"), message: issue.message });
+    const problems = lineBreaks(raw);
+    if (!result.success || problems.length > 0) {
+        for (const issue of result.success ? [] : result.error.issues) {
+            const input = String(issue.path[0] ?? "?");
+            if (!problems.some((p) => p.input === input))
+                problems.push({ input, message: issue.message });
         }
     }
     else {
         const config = interpret(result.data, ci, problems);
         if (config)
-            return config;
+            return { ...config, spacedSecrets: spacedSecrets(raw) };
     }
     const [first] = problems;
     if (!first)
@@ -10942,10 +11230,19 @@ function parseConfig(raw, ci) {
     throw error;
 }
 
+// EXTERNAL MODULE: ./src/core/log.ts + 1 modules
+var log = __nccwpck_require__(9553);
 ;// CONCATENATED MODULE: ./src/core/report.ts
 
+
 function escapeCell(text) {
-    return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+    return text.replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ");
+}
+/** A fenced code block that no backticks in the text can end early. */
+function codeBlock(text) {
+    const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+    const fence = "`".repeat(longest + 1);
+    return [fence, text, fence];
 }
 /** The job summary: what was deployed where, how it ended, and how long each step took. */
 function summaryMarkdown(config, outcome) {
@@ -10982,7 +11279,7 @@ function summaryMarkdown(config, outcome) {
         rows.push(["Health", result.health]);
     lines.push("| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${escapeCell(v)} |`), "");
     if (error)
-        lines.push("```", error.message, "```", "");
+        lines.push(...codeBlock((0,log/* cut */.Jj)(error.message, log/* MESSAGE_LIMIT */.Gy)), "");
     else if (outcome.changes.length > 0) {
         lines.push("Changed in Dokploy:", "", ...outcome.changes.map((change) => `- ${escapeCell(change)}`), "");
     }
@@ -11051,6 +11348,8 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 
 const METADATA_FILE = "build-metadata.json";
 const IID_FILE = "build-iid";
+/** Lines of a command's output kept for its error message and digest. */
+const KEPT_LINES = 200;
 /** The OCI annotations every image gets (user labels given later override them). */
 function ociLabels(config, created) {
     const labels = [`org.opencontainers.image.created=${created.toISOString()}`];
@@ -11071,8 +11370,25 @@ function pushRefs(config) {
 function allLabels(config, created) {
     return [...ociLabels(config, created), ...config.labels];
 }
-function quoteLabelPart(text) {
-    return `"${text.replace(/[\\"$]/g, (c) => `\\${c}`).replace(/\r?\n/g, " ")}"`;
+/**
+ * A label key or value in double quotes, as the Dockerfile parser reads it: its escape
+ * character (\\ or a backtick, per `# escape=`) before ", $ and itself, so nothing is expanded
+ * or ends the quotes early.
+ */
+function quoteLabelPart(text, escape) {
+    const special = escape === "`" ? /[`"$]/g : /[\\"$]/g;
+    return `"${text.replace(special, (c) => `${escape}${c}`).replace(/\r?\n/g, " ")}"`;
+}
+/** The escape character a Dockerfile sets with its `# escape=` parser directive (\\ if none). */
+function dockerfileEscape(lines) {
+    for (const line of lines) {
+        const directive = /^\s*#\s*([a-z]+)\s*=\s*(\S+)\s*$/i.exec(line);
+        if (!directive)
+            break;
+        if (directive[1]?.toLowerCase() === "escape" && (directive[2] === "`" || directive[2] === "\\"))
+            return directive[2];
+    }
+    return "\\";
 }
 /**
  * The Dockerfile with one `LABEL k="v" …` line at the end of the stage that is built (the
@@ -11081,14 +11397,7 @@ function quoteLabelPart(text) {
  */
 function dockerfileWithLabels(text, labels, target) {
     const lines = text.split(/\r?\n/);
-    let escape = "\\";
-    for (const line of lines) {
-        const directive = /^\s*#\s*([a-z]+)\s*=\s*(\S+)\s*$/i.exec(line);
-        if (!directive)
-            break;
-        if (directive[1]?.toLowerCase() === "escape" && (directive[2] === "`" || directive[2] === "\\"))
-            escape = directive[2];
-    }
+    const escape = dockerfileEscape(lines);
     let continued = false;
     let inTarget = false;
     let found = target === undefined;
@@ -11113,7 +11422,7 @@ function dockerfileWithLabels(text, labels, target) {
     const line = `LABEL ${labels
         .map((label) => {
         const eq = label.indexOf("=");
-        return `${quoteLabelPart(label.slice(0, eq))}=${quoteLabelPart(label.slice(eq + 1))}`;
+        return `${quoteLabelPart(label.slice(0, eq), escape)}=${quoteLabelPart(label.slice(eq + 1), escape)}`;
     })
         .join(" ")}`;
     let at = insertAt ?? lines.length;
@@ -11261,12 +11570,15 @@ class Docker {
     /** Runs a docker command, streaming its output into the log. */
     async run(step, argv, signal) {
         this.logger.info(`$ docker ${argv.join(" ")}`);
+        // The end of the output is what an error shows and where push prints the digest.
         const output = [];
         const result = await this.exec("docker", argv, {
             env: this.env,
             signal,
             onLine: (line) => {
                 output.push(line);
+                if (output.length > KEPT_LINES)
+                    output.shift();
                 this.logger.info(line);
             },
         });
@@ -11411,52 +11723,6 @@ function describeDeployment(change) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/log.ts
-const MASK = "***";
-/**
- * Replaces every secret in a text with ***. Secrets shorter than 4 characters are still
- * masked: a short password is still a password.
- */
-class Redactor {
-    secrets = new Set();
-    add(secret) {
-        if (!secret)
-            return;
-        this.secrets.add(secret);
-        // Docker config and Basic auth carry base64 forms of a secret; mask those too.
-        this.secrets.add(Buffer.from(secret, "utf8").toString("base64"));
-        const encoded = encodeURIComponent(secret);
-        if (encoded !== secret)
-            this.secrets.add(encoded);
-    }
-    redact(text) {
-        let out = text;
-        // Longest first, so a secret that contains another is masked whole.
-        for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) {
-            out = out.split(secret).join(MASK);
-        }
-        return out;
-    }
-}
-/** Wraps a logger so nothing it prints can hold a secret. */
-function redactingLogger(inner, redactor) {
-    return {
-        debug: (m) => {
-            inner.debug(redactor.redact(m));
-        },
-        info: (m) => {
-            inner.info(redactor.redact(m));
-        },
-        warn: (m) => {
-            inner.warn(redactor.redact(m));
-        },
-        error: (m) => {
-            inner.error(redactor.redact(m));
-        },
-        group: (title, fn) => inner.group(redactor.redact(title), fn),
-    };
-}
-
 // EXTERNAL MODULE: ./src/core/retry.ts
 var retry = __nccwpck_require__(7253);
 ;// CONCATENATED MODULE: ./src/core/context.ts
@@ -11480,10 +11746,10 @@ function cancelled(ctx) {
     return new errors/* CancelledError */.cc(name, `Cancelled (${name}).\n${ctx.ledger.report()}`);
 }
 function createContext(config, ports, signal) {
-    const redactor = new Redactor();
+    const redactor = new log/* Redactor */.pO();
     for (const secret of secretsOf(config))
         redactor.add(secret);
-    const logger = redactingLogger(ports.logger, redactor);
+    const logger = (0,log/* redactingLogger */.S)(ports.logger, redactor);
     const ledger = new Ledger();
     const sleep = async (ms, wake) => {
         await ports.sleep(ms, wake ? AbortSignal.any([wake, signal]) : signal);
@@ -11717,9 +11983,18 @@ class Dokploy {
     constructor(client) {
         this.client = client;
     }
+    /**
+     * The application, checked to be the one asked for: what is saved and redeployed (and
+     * rolled back to) is read from this answer, so one about another application (a cache or
+     * proxy that ignores the query string) must stop the run before anything is changed.
+     */
     async applicationOne(applicationId) {
         const value = await this.client.query("application.one", { applicationId });
-        return procedures_check("application.one", ApplicationSchema, value);
+        const app = procedures_check("application.one", ApplicationSchema, value);
+        if (app.applicationId !== applicationId) {
+            throw new errors/* DokployError */.RI("application.one", 200, `Dokploy application.one answered about application ${app.applicationId}, not ${applicationId} that was asked for. A cache or proxy in front of Dokploy may ignore the query string; nothing was changed.`);
+        }
+        return app;
     }
     async registryAll() {
         const value = await this.client.query("registry.all");
@@ -11823,7 +12098,7 @@ function previousProvider(app) {
 async function connectToDokploy(ctx) {
     const { config, ports, logger, redactor } = ctx;
     ports.whileDockerWorks?.();
-    const remote = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(485)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7485));
+    const remote = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(328)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6328));
     const dispatcher = (await ports.loadDispatcher?.()) ?? ports.dispatcher;
     const client = new remote.DokployClient({
         baseUrl: config.dokployUrl,
@@ -12134,7 +12409,6 @@ function followOptions(ctx) {
                 apiKey: config.apiKey,
                 logPath: deployment.logPath,
                 serverId: deployment.serverId,
-                dispatcher: ctx.dispatcher,
                 logger: ctx.logger,
                 redactor: ctx.redactor,
                 onEnding,
@@ -12234,7 +12508,18 @@ function adviceFor(config) {
     if (ecr && config.pull && config.push && config.pull.password === config.push.password) {
         advice.push("Dokploy will pull with the ECR login password, which expires after 12 hours: a redeploy or restart in Dokploy after that cannot pull. Deploy from CI at least every 12 hours, or give Dokploy a longer-lived pull credential.");
     }
+    if (config.pull?.password.startsWith("ghs_")) {
+        advice.push("Dokploy will pull with a GitHub job token (ghs_…, e.g. GITHUB_TOKEN), which expires when the job ends: a redeploy or restart in Dokploy after that cannot pull. Give pull-username/pull-password a token that lasts (a personal access token with read:packages).");
+    }
+    advice.push(...spacedPasswords(config));
+    if (config.health?.credentials && new URL(config.health.url).protocol === "http:") {
+        advice.push("health-url has credentials and uses http://: they travel in clear text. Use https://.");
+    }
     return advice;
+}
+/** Spaces at either end of a password were removed (as docker login does): say so, it may be the reason a login fails. */
+function spacedPasswords(config) {
+    return config.spacedSecrets.map((name) => `${name} starts or ends with spaces, which were removed: docker login removes them too, so a password that really has them cannot be used with docker. If the login fails, check the secret for stray spaces.`);
 }
 
 ;// CONCATENATED MODULE: ./src/core/builder.ts
@@ -12837,7 +13122,11 @@ async function run(config, ports, signal = new AbortController().signal) {
     finally {
         await ctx.ledger.cleanUp(ctx.logger);
     }
-    return { result: ctx.result, error, changes: ctx.ledger.dokployChanges() };
+    return {
+        result: ctx.redactor.redactAll(ctx.result),
+        error,
+        changes: ctx.redactor.redactAll(ctx.ledger.dokployChanges()),
+    };
 }
 
 ;// CONCATENATED MODULE: external "node:fs"
@@ -13073,69 +13362,107 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 
 /** After SIGTERM, how long a docker command gets to stop before its group is killed. */
 const KILL_AFTER_MS = 5_000;
+/** Output kept of a program, per stream: the end of it (the part an error message shows). */
+const KEPT_OUTPUT = 1024 * 1024;
+const LONGEST_LINE = 64 * 1024;
+/** Variables that hold secrets by name: the CLI's inputs (its GitHub twins are all INPUT_*). */
+const SECRET_VARIABLES = new Set(["DOKPLOY_API_KEY", "REGISTRY_PASSWORD", "PULL_PASSWORD"]);
 /**
- * Exec over child_process: output is captured and handed over line by line (never echoed raw),
- * stdin gets `input` and is closed, and an aborted signal ends the program with everything it
- * started: each program runs in its own process group (docker runs plugins such as buildx as
- * children), which gets SIGTERM, then SIGKILL if it has not ended in a few seconds.
+ * The environment children get: this process's, without the action's inputs (INPUT_*), the
+ * CLI's secret variables, and any variable whose value is one of `secrets`, except those in
+ * `keep` (variables a build secret is read from, e.g. build-secrets: id=npm,env=NPM_TOKEN).
  */
-const nodeExec = (file, args, options = {}) => new Promise((resolve) => {
-    const env = { ...process.env, ...options.env };
-    let stdout = "";
-    let stderr = "";
-    const pending = { stdout: "", stderr: "" };
-    const child = (0,external_node_child_process_namespaceObject.spawn)(file, [...args], { cwd: options.cwd, env, stdio: ["pipe", "pipe", "pipe"], detached: true });
-    const pid = child.pid;
-    const untrack = pid === undefined ? () => false : tracked.childGroup(pid);
-    let killer;
-    const onAbort = () => {
-        if (pid === undefined)
-            return;
-        signalGroup(pid, "SIGTERM");
-        killer = setTimeout(() => {
-            signalGroup(pid, "SIGKILL");
-        }, KILL_AFTER_MS);
-    };
-    if (options.signal?.aborted)
-        onAbort();
-    options.signal?.addEventListener("abort", onAbort, { once: true });
-    const take = (stream) => (chunk) => {
+function childEnvironment(env, secrets = [], keep = []) {
+    const values = new Set(secrets.filter((s) => s !== ""));
+    const kept = {};
+    for (const [name, value] of Object.entries(env)) {
+        const secret = name.startsWith("INPUT_") || SECRET_VARIABLES.has(name) || (value !== undefined && values.has(value.trim()));
+        if (!secret || keep.includes(name))
+            kept[name] = value;
+    }
+    return kept;
+}
+/** Collects a program's output: the end of each stream, and each line for `onLine`. */
+class Output {
+    onLine;
+    text = { stdout: "", stderr: "" };
+    pending = { stdout: "", stderr: "" };
+    constructor(onLine) {
+        this.onLine = onLine;
+    }
+    take(stream, chunk) {
         const text = chunk.toString("utf8");
-        if (stream === "stdout")
-            stdout += text;
-        else
-            stderr += text;
-        const lines = (pending[stream] + text).split(/\r?\n/);
-        pending[stream] = lines.pop() ?? "";
-        for (const line of lines)
-            options.onLine?.(line, stream);
-    };
-    child.stdout.on("data", take("stdout"));
-    child.stderr.on("data", take("stderr"));
-    child.stdin.on("error", () => undefined); // a program that does not read stdin
-    child.stdin.end(options.input ?? "");
-    let done = false;
-    const finish = (exitCode, extra = "") => {
-        if (done)
-            return;
-        done = true;
-        untrack();
-        clearTimeout(killer);
-        options.signal?.removeEventListener("abort", onAbort);
-        for (const stream of ["stdout", "stderr"]) {
-            if (pending[stream])
-                options.onLine?.(pending[stream], stream);
+        const kept = this.text[stream] + text;
+        this.text[stream] = kept.length > 2 * KEPT_OUTPUT ? kept.slice(-KEPT_OUTPUT) : kept;
+        const lines = (this.pending[stream] + text).split(/\r?\n/);
+        this.pending[stream] = lines.pop() ?? "";
+        // A line that never ends (a progress bar without newlines) is handed over in pieces.
+        if (this.pending[stream].length > LONGEST_LINE) {
+            lines.push(this.pending[stream]);
+            this.pending[stream] = "";
         }
-        resolve({ exitCode, stdout, stderr: stderr + extra });
-    };
-    child.on("error", (error) => {
+        for (const line of lines)
+            this.onLine?.(line, stream);
+    }
+    flush() {
+        for (const stream of ["stdout", "stderr"]) {
+            if (this.pending[stream])
+                this.onLine?.(this.pending[stream], stream);
+        }
+    }
+}
+/**
+ * Exec over child_process with `baseEnv` as the environment: output is captured and handed
+ * over line by line (never echoed raw), stdin gets `input` and is closed, and an aborted signal
+ * ends the program with everything it started: each program runs in its own process group
+ * (docker runs plugins such as buildx as children), which gets SIGTERM, then SIGKILL if it has
+ * not ended in a few seconds.
+ */
+function execWith(baseEnv) {
+    return (file, args, options = {}) => new Promise((resolve) => {
+        const env = { ...baseEnv, ...options.env };
+        const output = new Output(options.onLine);
+        const child = (0,external_node_child_process_namespaceObject.spawn)(file, [...args], { cwd: options.cwd, env, stdio: ["pipe", "pipe", "pipe"], detached: true });
+        const pid = child.pid;
+        const untrack = pid === undefined ? () => false : tracked.childGroup(pid);
+        let killer;
+        const onAbort = () => {
+            if (pid === undefined)
+                return;
+            signalGroup(pid, "SIGTERM");
+            killer = setTimeout(() => {
+                signalGroup(pid, "SIGKILL");
+            }, KILL_AFTER_MS);
+        };
+        if (options.signal?.aborted)
+            onAbort();
+        options.signal?.addEventListener("abort", onAbort, { once: true });
+        child.stdout.on("data", (chunk) => {
+            output.take("stdout", chunk);
+        });
+        child.stderr.on("data", (chunk) => {
+            output.take("stderr", chunk);
+        });
+        child.stdin.on("error", () => undefined); // a program that does not read stdin
+        child.stdin.end(options.input ?? "");
+        let done = false;
+        const finish = (exitCode, extra = "") => {
+            if (done)
+                return;
+            done = true;
+            untrack();
+            clearTimeout(killer);
+            options.signal?.removeEventListener("abort", onAbort);
+            output.flush();
+            resolve({ exitCode, stdout: output.text.stdout, stderr: output.text.stderr + extra });
+        };
         // Not installed, not executable: like a shell, answer 127.
-        finish(127, `${file}: ${error.message}`);
+        child.on("error", (error) => finish(127, `${file}: ${error.message}`));
+        child.on("close", (code, signal) => finish(code ?? (signal ? 128 + 15 : 1)));
     });
-    child.on("close", (code, signal) => {
-        finish(code ?? (signal ? 128 + 15 : 1));
-    });
-});
+}
+/** Exec with this process's environment, less the secrets it holds by name. */
+const nodeExec = (file, args, options) => execWith(childEnvironment(process.env))(file, args, options);
 
 ;// CONCATENATED MODULE: ./src/platform/ports.ts
 
@@ -13146,15 +13473,15 @@ const nodeExec = (file, args, options = {}) => new Promise((resolve) => {
 
 
 /** The real ports on Node: docker on PATH, one keep-alive HTTP pool, temp files under `tempRoot`. */
-function nodePorts(logger, env, tempRoot) {
+function nodePorts(logger, env, options = {}) {
     // One keep-alive pool for the whole run, made (and undici loaded) when HTTP is first needed.
     let pool;
     const userConfigDir = env.DOCKER_CONFIG ?? (0,external_node_path_.join)(env.HOME ?? (0,external_node_os_namespaceObject.homedir)(), ".docker");
     return {
-        exec: nodeExec,
+        exec: execWith(childEnvironment(env, options.secrets, options.keepEnv)),
         logger,
         loadDispatcher: () => (pool ??= __nccwpck_require__.e(/* import() */ 752).then(__nccwpck_require__.t.bind(__nccwpck_require__, 6752, 19)).then(({ Agent }) => new Agent({ keepAliveTimeout: 30_000, connections: 8 }))),
-        createDockerConfig: tempDockerConfigs(userConfigDir, tempRoot ?? (0,external_node_os_namespaceObject.tmpdir)()),
+        createDockerConfig: tempDockerConfigs(userConfigDir, options.tempRoot ?? (0,external_node_os_namespaceObject.tmpdir)()),
         now: () => new Date(),
         clock: () => performance.now(),
         sleep: (ms, signal) => (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined),
@@ -13169,37 +13496,71 @@ function nodePorts(logger, env, tempRoot) {
 }
 
 ;// CONCATENATED MODULE: ./src/github/commands.ts
+
+
 /** Escapes a workflow command's message, as the runner expects (%, CR, LF). */
 function escapeData(text) {
     return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
-/** The runner reads an input from INPUT_<NAME> (spaces to _, upper case), trimmed. */
-function getInput(env, name) {
-    return (env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
+/**
+ * The runner reads an input from INPUT_<NAME> (spaces to _, upper case). Trimmed, but for
+ * secrets only their line breaks at either end: the config trims them and says so.
+ */
+function getInput(env, name, secret = false) {
+    const value = env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "";
+    return secret ? value.replace(/^[\r\n]+|[\r\n]+$/g, "") : value.trim();
+}
+/** Characters .NET's culture-aware comparisons skip: the runner would not see them between the colons. */
+// eslint-disable-next-line no-misleading-character-class -- these are single code points the runner skips, not combined characters
+const IGNORABLE = /[\p{Cf}\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0]/gu;
+/**
+ * Whether the runner could take the line for a workflow command: `::` after leading white
+ * space, or the old `##[` form anywhere in the line.
+ */
+function mayBeWorkflowCommand(line) {
+    const visible = line.replace(IGNORABLE, "");
+    return /^[\s\u0085]*::/.test(visible) || visible.includes("##[");
+}
+/** A fresh token for ::stop-commands::, which no printed text can guess. */
+function stopToken() {
+    return (0,external_node_crypto_.randomBytes)(16).toString("hex");
 }
 /**
  * The log as the runner reads it: plain lines, and ::debug/warning/error/group:: commands.
  * Written directly, so the toolkit (and its HTTP client) loads only at the end, for outputs
  * and the job summary, while docker already works. Never ::add-mask::, which would print
- * the secret; everything reaching here went through the redactor.
+ * the secret; everything reaching here went through the redactor. Text that could be taken
+ * for a workflow command (build output, Dokploy's answers and log) is printed between
+ * ::stop-commands:: and its token, so the runner shows it and obeys none of it.
  */
-function githubLogger(write, debug) {
+function githubLogger(write, debug, token = stopToken) {
+    const command = (name, message) => {
+        write(`::${name}::${escapeData((0,log/* messageLines */.VL)(message).join("\n"))}`);
+    };
     return {
         debug: (m) => {
             if (debug)
-                write(`::debug::${escapeData(m)}`);
+                command("debug", m);
         },
         info: (m) => {
-            write(m);
+            const lines = (0,log/* printableLines */.fk)(m);
+            if (!lines.some(mayBeWorkflowCommand)) {
+                lines.forEach(write);
+                return;
+            }
+            const stop = token();
+            write(`::stop-commands::${stop}`);
+            lines.forEach(write);
+            write(`::${stop}::`);
         },
         warn: (m) => {
-            write(`::warning::${escapeData(m)}`);
+            command("warning", m);
         },
         error: (m) => {
-            write(`::error::${escapeData(m)}`);
+            command("error", m);
         },
         group: async (title, fn) => {
-            write(`::group::${escapeData(title)}`);
+            command("group", title);
             try {
                 return await fn();
             }
@@ -13251,24 +13612,29 @@ async function ciContextFromGithub(env) {
 
 
 
+
 const write = (line) => {
     process.stdout.write(`${line}\n`);
 };
+// The runner shows ::debug:: lines only when step debugging is on; skip writing them otherwise.
+const logger = githubLogger(write, process.env.RUNNER_DEBUG === "1" || process.env.ACTIONS_STEP_DEBUG === "true");
 function fail(error) {
-    write(`::error::${escapeData((0,errors/* errorMessage */.gJ)(error))}`);
+    logger.error((0,errors/* errorMessage */.gJ)(error));
     process.exitCode = error instanceof errors/* DeployError */.sH ? error.exitCode : 1;
 }
 async function main(env) {
     const raw = {};
     for (const input of INPUTS)
-        raw[input.name] = getInput(env, input.name);
+        raw[input.name] = getInput(env, input.name, "secret" in input && input.secret);
     const config = parseConfig(raw, await ciContextFromGithub(env));
-    // The runner shows ::debug:: lines only when step debugging is on; skip writing them otherwise.
-    const logger = githubLogger(write, env.RUNNER_DEBUG === "1" || env.ACTIONS_STEP_DEBUG === "true");
     // The toolkit writes outputs and the summary in the runner's file formats. It loads while
     // docker works, not on the way to the build.
     let toolkit;
-    const base = nodePorts(logger, env, env.RUNNER_TEMP);
+    const base = nodePorts(logger, env, {
+        tempRoot: env.RUNNER_TEMP,
+        secrets: secretsOf(config),
+        keepEnv: buildSecretEnvNames(config),
+    });
     const ports = { ...base, whileDockerWorks: () => (toolkit ??= __nccwpck_require__.e(/* import() */ 421).then(__nccwpck_require__.bind(__nccwpck_require__, 6421))) };
     const cancel = listenForCancel(write);
     const outcome = await run(config, ports, cancel.signal).finally(() => base.close());

@@ -16,6 +16,16 @@ export function inputsFromEnv(env: Readonly<Record<string, string | undefined>>,
   return raw;
 }
 
+/**
+ * A value on one line of a dotenv file (GitLab's dotenv report): that format has no quoting
+ * or escapes, so line breaks and other control characters are written as visible \xNN, and
+ * no value can add a line of its own.
+ */
+export function dotenvValue(value: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return value.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
 /** --help: every variable, with its default and meaning. */
 export function helpText(): string {
   const lines = [

@@ -1,12 +1,14 @@
 import { writeFile } from "node:fs/promises";
-import { OUTPUTS, parseConfig } from "../core/config";
+import { OUTPUTS, parseConfig, secretsOf } from "../core/config";
+import { buildSecretEnvNames } from "../core/build-secrets";
 import { DeployError, errorMessage } from "../core/errors";
+import { printableLines } from "../core/log";
 import { outputsOf, run } from "../core/run";
 import { nodeExec } from "../platform/exec";
 import { listenForCancel } from "../platform/cancel";
 import { nodePorts } from "../platform/ports";
 import { detectCi } from "./context";
-import { envName, helpText, inputsFromEnv } from "./env";
+import { dotenvValue, envName, helpText, inputsFromEnv } from "./env";
 import { gitlabLogger, plainLogger } from "./log";
 
 // Never print GitHub workflow commands here: on GitLab and Bitbucket an ::add-mask:: line
@@ -40,16 +42,20 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
       "Dokploy will pull with this job's CI_REGISTRY_PASSWORD, which expires when the job ends. Create a deploy token named gitlab-deploy-token (read_registry), or set PULL_USERNAME/PULL_PASSWORD.",
     );
   }
-  const ports = nodePorts(logger, env, env.RUNNER_TEMP ?? env.BITBUCKET_PIPE_STORAGE_DIR);
+  const ports = nodePorts(logger, env, {
+    tempRoot: env.RUNNER_TEMP ?? env.BITBUCKET_PIPE_STORAGE_DIR,
+    secrets: secretsOf(config),
+    keepEnv: buildSecretEnvNames(config),
+  });
   const cancel = listenForCancel(write);
   const outcome = await run(config, ports, cancel.signal).finally(() => ports.close());
   const outputs = outputsOf(outcome.result);
-  for (const output of OUTPUTS) write(`${output.name}=${outputs[output.name]}`);
+  for (const output of OUTPUTS) logger.info(`${output.name}=${dotenvValue(outputs[output.name])}`);
   if (env.OUTPUT_FILE) {
     // Not the build metadata: with provenance it runs to kilobytes, and GitLab drops a whole
     // dotenv report over 5 KB.
     const lines = OUTPUTS.filter((o) => o.name !== "metadata").map(
-      (o) => `DOKPLOY_${envName(o.name)}=${outputs[o.name]}`,
+      (o) => `DOKPLOY_${envName(o.name)}=${dotenvValue(outputs[o.name])}`,
     );
     await writeFile(env.OUTPUT_FILE, `${lines.join("\n")}\n`);
   }
@@ -58,7 +64,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     logger.error(outcome.error.message);
     return outcome.error instanceof DeployError ? outcome.error.exitCode : 1;
   }
-  write(
+  logger.info(
     outcome.result.plan
       ? `✔ Dry run: ${outcome.result.image} would be deployed to ${config.applicationId}`
       : `✔ Deployed ${outcome.result.image} to ${outcome.result.applicationName ?? config.applicationId}${outcome.result.deploymentStatus === "done" ? " (deployment done)" : ` (${outcome.result.deploymentStatus ?? ""})`}`,
@@ -71,7 +77,7 @@ main(process.argv.slice(2), process.env).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    write(`✖ ${errorMessage(error)}`);
+    for (const line of printableLines(`✖ ${errorMessage(error)}`)) write(line);
     process.exitCode = 1;
   },
 );

@@ -14,6 +14,8 @@ export interface InputSpec {
   /** What the default is when it is computed (shown in docs only). */
   readonly defaultText?: string;
   readonly secret?: boolean;
+  /** May hold line breaks (lists, a JSON key file); every other input is one line. */
+  readonly multiline?: boolean;
 }
 
 export const INPUTS = [
@@ -47,33 +49,43 @@ export const INPUTS = [
   {
     name: "extra-tags",
     default: "",
+    multiline: true,
     description: "More tags to push with the same image, e.g. latest (newline or comma separated).",
   },
   { name: "context", default: ".", description: "Docker build context." },
   { name: "file", defaultText: "<context>/Dockerfile", description: "Path to the Dockerfile." },
   { name: "target", default: "", description: "Build stage to build (--target)." },
-  { name: "build-args", default: "", description: "Build arguments, one KEY=VALUE per line." },
+  { name: "build-args", default: "", multiline: true, description: "Build arguments, one KEY=VALUE per line." },
   {
     name: "labels",
     default: "",
+    multiline: true,
     description:
       "Extra image labels, one KEY=VALUE per line. OCI labels (revision, source, created, title) are always added.",
   },
   {
     name: "build-secrets",
     default: "",
+    multiline: true,
     description:
       "Build secrets, one per line: NAME=value (as build-push-action's secrets input; the value reaches buildx through a private temporary file), or a buildx --secret spec such as id=npm,env=NPM_TOKEN or id=npm,src=.npmrc (buildx only).",
   },
-  { name: "platforms", default: "", description: "Target platforms, e.g. linux/amd64,linux/arm64 (buildx only)." },
+  {
+    name: "platforms",
+    default: "",
+    multiline: true,
+    description: "Target platforms, e.g. linux/amd64,linux/arm64 (buildx only).",
+  },
   {
     name: "cache-from",
     default: "",
+    multiline: true,
     description: "buildx --cache-from sources, one per line, e.g. type=gha (buildx only).",
   },
   {
     name: "cache-to",
     default: "",
+    multiline: true,
     description: "buildx --cache-to destinations, one per line, e.g. type=gha,mode=max (buildx only).",
   },
   {
@@ -114,6 +126,7 @@ export const INPUTS = [
     name: "registry-password",
     default: "",
     secret: true,
+    multiline: true,
     description: "Password or token for pushing; passed to docker on stdin only.",
   },
   {
@@ -125,6 +138,7 @@ export const INPUTS = [
     name: "pull-password",
     defaultText: "registry-password",
     secret: true,
+    multiline: true,
     description:
       "Password or token Dokploy pulls the image with. Both pull inputs empty and no push credentials: the image is treated as public.",
   },
@@ -158,6 +172,7 @@ export const INPUTS = [
   {
     name: "deploy-description",
     defaultText: "commit message and run URL",
+    multiline: true,
     description: "Description of the deployment in Dokploy.",
   },
   {
@@ -202,7 +217,7 @@ export const INPUTS = [
     name: "health-url",
     default: "",
     description:
-      "After the deployment is done, GET this URL until it answers health-status; the step fails if it does not.",
+      "After the deployment is done, GET this URL until it answers health-status; the step fails if it does not. Credentials in it (https://user:pass@host/...) are sent as Basic auth.",
   },
   {
     name: "health-status",
@@ -244,7 +259,7 @@ export const INPUTS = [
   {
     name: "request-timeout",
     default: "30",
-    description: "Time limit of each Dokploy request, in seconds (or 90s, 2m).",
+    description: "Time limit of each Dokploy request, in seconds (or 90s, 2m); at least 1 s.",
   },
   {
     name: "dry-run",
@@ -356,14 +371,24 @@ export interface Config {
   readonly dryRun: boolean;
   readonly transport: "trpc" | "openapi";
   readonly ci: CiContext;
+  /**
+   * Password inputs given with spaces at either end, which were removed: docker login removes
+   * them too, so a password that really has them cannot be used with docker anyway.
+   */
+  readonly spacedSecrets: readonly InputName[];
 }
 
 /** Every secret value of a config, for masking. */
 export function secretsOf(config: Config): string[] {
-  const buildSecrets = config.buildSecrets.map((s) => (s.kind === "value" ? s.value : undefined));
-  return [config.apiKey, config.push?.password, config.pull?.password, ...buildSecrets].filter(
-    (s): s is string => typeof s === "string" && s !== "",
-  );
+  const health = config.health?.credentials;
+  return [
+    config.apiKey,
+    config.push?.password,
+    config.pull?.password,
+    health?.password,
+    health ? `${health.username}:${health.password}` : undefined,
+    ...config.buildSecrets.map((s) => (s.kind === "value" ? s.value : undefined)),
+  ].filter((s): s is string => typeof s === "string" && s !== "");
 }
 
 // ---- field parsers: each gets the trimmed raw text and throws an Error saying what is expected
@@ -380,13 +405,6 @@ function field<T>(parse: (value: string) => T) {
         return z.NEVER;
       }
     });
-}
-
-function requiredText(expected: string) {
-  return field((v) => {
-    if (v === "") throw new Error(`is required; expected ${expected}`);
-    return v;
-  });
 }
 
 function optionalText() {
@@ -442,6 +460,52 @@ export function parseDuration(v: string): number {
   return seconds;
 }
 
+function parseApiKey(v: string): string {
+  if (v === "") throw new Error("is required; expected a Dokploy API key");
+  const bad = [...v].findIndex((c) => !/^[\x21-\x7e]$/.test(c));
+  if (bad >= 0) {
+    // The character itself is part of the secret: say where it is, not what it is.
+    throw new Error(
+      `character ${String(bad + 1)} cannot be sent in the x-api-key header (a space, a control character or a non-ASCII letter); expected the key as Dokploy shows it, printable ASCII only`,
+    );
+  }
+  return v;
+}
+
+/** A URL as it may be shown: credentials in it masked. */
+function withoutCredentials(text: string): string {
+  return text.replace(/\/\/[^/@]*@/, "//***@");
+}
+
+/** The health URL without credentials, and the credentials (sent as Basic auth) if it had some. */
+function parseHealthUrl(v: string): { url: string; credentials?: Credentials } | undefined {
+  if (v === "") return undefined;
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    throw new Error(`"${withoutCredentials(v)}" is not a URL; expected http(s)://host/path`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new Error(`"${withoutCredentials(v)}" must start with https:// or http://`);
+  if (!url.username && !url.password) return { url: v };
+  const credentials = { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+  url.username = "";
+  url.password = "";
+  return { url: url.toString(), credentials };
+}
+
+function parseRequestTimeout(v: string): number {
+  if (v === "") return 30;
+  const seconds = parseDuration(v);
+  if (seconds < 1) {
+    throw new Error(
+      `"${v}" is too short; expected at least 1 s (a Dokploy call takes tens of milliseconds on an idle server, seconds on a busy one)`,
+    );
+  }
+  return seconds;
+}
+
 function parseDokployUrl(v: string): string {
   if (v === "")
     throw new Error("is required; expected the URL of your Dokploy server, e.g. https://dokploy.example.com");
@@ -466,7 +530,7 @@ function parseDokployUrl(v: string): string {
 
 const schema = z.object({
   "dokploy-url": field(parseDokployUrl),
-  "dokploy-api-key": requiredText("a Dokploy API key"),
+  "dokploy-api-key": field(parseApiKey),
   "application-id": field((v) => {
     if (v === "") throw new Error("is required; expected the ID of a Dokploy application");
     if (!APPLICATION_ID.test(v)) {
@@ -523,18 +587,7 @@ const schema = z.object({
   "wait-timeout": field((v) => (v === "" ? 600 : parseDuration(v))),
   "verify-pull": boolean(true),
   "pin-digest": boolean(false),
-  "health-url": field((v) => {
-    if (v === "") return undefined;
-    let url: URL;
-    try {
-      url = new URL(v);
-    } catch {
-      throw new Error(`"${v}" is not a URL; expected http(s)://host/path`);
-    }
-    if (url.protocol !== "http:" && url.protocol !== "https:")
-      throw new Error(`"${v}" must start with https:// or http://`);
-    return v;
-  }),
+  "health-url": field(parseHealthUrl),
   "health-status": field((v) => parseStatuses(v === "" ? "2xx" : v)),
   "health-contains": optionalText(),
   "health-timeout": field((v) => (v === "" ? 120 : parseDuration(v))),
@@ -550,7 +603,7 @@ const schema = z.object({
     return Number(v);
   }),
   "retry-max-time": field((v) => (v === "" ? 60 : parseDuration(v))),
-  "request-timeout": field((v) => (v === "" ? 30 : parseDuration(v))),
+  "request-timeout": field(parseRequestTimeout),
   "dry-run": boolean(false),
   "dokploy-api": choice(["trpc", "openapi"] as const, "trpc"),
 } satisfies Record<InputName, z.ZodType>);
@@ -588,7 +641,28 @@ function defaultDescription(ci: CiContext, tag: string): string {
   return lines.join("\n").slice(0, 1000);
 }
 
-function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Config | undefined {
+function healthCheckOf(p: Parsed): HealthCheck | undefined {
+  const target = p["health-url"];
+  if (!target) return undefined;
+  return {
+    url: target.url,
+    credentials: target.credentials,
+    statuses: p["health-status"],
+    contains: p["health-contains"],
+    timeoutMs: p["health-timeout"] * 1000,
+    intervalMs: p["health-interval"] * 1000,
+  };
+}
+
+function spacedSecrets(raw: RawInputs): InputName[] {
+  const names: InputName[] = ["registry-password", "pull-password"];
+  return names.filter((name) => {
+    const value = (raw[name] ?? "").replace(/^[\r\n]+|[\r\n]+$/g, "");
+    return value.trim() !== "" && value !== value.trim();
+  });
+}
+
+function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Omit<Config, "spacedSecrets"> | undefined {
   const tag = p.tag !== "" ? p.tag : ci.sha;
   if (tag === "") {
     problems.push({
@@ -632,7 +706,7 @@ function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Config | unde
     applicationId: p["application-id"],
     image: p.image,
     tag,
-    extraTags: p["extra-tags"].filter((t) => t !== tag),
+    extraTags: [...new Set(p["extra-tags"])].filter((t) => t !== tag),
     build: p.build,
     context: p.context,
     file: p.file,
@@ -662,15 +736,7 @@ function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Config | unde
     waitTimeoutSeconds: p["wait-timeout"],
     verifyPull: p["verify-pull"],
     pinDigest: p["pin-digest"],
-    health: p["health-url"]
-      ? {
-          url: p["health-url"],
-          statuses: p["health-status"],
-          contains: p["health-contains"],
-          timeoutMs: p["health-timeout"] * 1000,
-          intervalMs: p["health-interval"] * 1000,
-        }
-      : undefined,
+    health: healthCheckOf(p),
     rollbackOnFailure: p["rollback-on-failure"],
     verifyRunning: p["verify-running"],
     verifyTimeoutSeconds: p["verify-timeout"],
@@ -685,19 +751,35 @@ function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Config | unde
 }
 
 /**
+ * Line breaks in one-line inputs: printed, they would start new lines of the log (where a
+ * line can be a CI command); sent, they would reach Dokploy's titles or the health URL.
+ */
+function lineBreaks(raw: RawInputs): Problem[] {
+  const problems: Problem[] = [];
+  for (const input of INPUTS as readonly InputSpec[]) {
+    if (input.multiline || !/[\r\n]/.test((raw[input.name as InputName] ?? "").trim())) continue;
+    const hint =
+      input.name === "deploy-title" ? " (give it the first line only; deploy-description takes several)" : "";
+    problems.push({ input: input.name, message: `must be a single line, but it holds a line break${hint}` });
+  }
+  return problems;
+}
+
+/**
  * Reads the raw inputs (as typed by the user, keyed by input name) and the CI context into a
  * Config. Throws one ConfigError naming every bad input; the first one is its `input`.
  */
 export function parseConfig(raw: RawInputs, ci: CiContext): Config {
   const result = schema.safeParse(raw);
-  const problems: Problem[] = [];
-  if (!result.success) {
-    for (const issue of result.error.issues) {
-      problems.push({ input: String(issue.path[0] ?? "?"), message: issue.message });
+  const problems = lineBreaks(raw);
+  if (!result.success || problems.length > 0) {
+    for (const issue of result.success ? [] : result.error.issues) {
+      const input = String(issue.path[0] ?? "?");
+      if (!problems.some((p) => p.input === input)) problems.push({ input, message: issue.message });
     }
   } else {
     const config = interpret(result.data, ci, problems);
-    if (config) return config;
+    if (config) return { ...config, spacedSecrets: spacedSecrets(raw) };
   }
   const [first] = problems;
   if (!first) throw new Error("unreachable: parseConfig found no problem and no config");

@@ -1,9 +1,17 @@
 import { CancelledError } from "./errors";
 import type { Config } from "./config";
+import { MESSAGE_LIMIT, cut } from "./log";
 import type { Outcome } from "./result";
 
 function escapeCell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+  return text.replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ");
+}
+
+/** A fenced code block that no backticks in the text can end early. */
+function codeBlock(text: string): string[] {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  return [fence, text, fence];
 }
 
 /** The job summary: what was deployed where, how it ended, and how long each step took. */
@@ -38,7 +46,7 @@ export function summaryMarkdown(config: Config, outcome: Outcome): string {
   if (result.registryId) rows.push(["Registry entry", result.registryId]);
   if (result.health) rows.push(["Health", result.health]);
   lines.push("| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${escapeCell(v)} |`), "");
-  if (error) lines.push("```", error.message, "```", "");
+  if (error) lines.push(...codeBlock(cut(error.message, MESSAGE_LIMIT)), "");
   else if (outcome.changes.length > 0) {
     lines.push("Changed in Dokploy:", "", ...outcome.changes.map((change) => `- ${escapeCell(change)}`), "");
   }

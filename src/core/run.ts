@@ -87,5 +87,9 @@ export async function run(config: Config, ports: Ports, signal = new AbortContro
   } finally {
     await ctx.ledger.cleanUp(ctx.logger);
   }
-  return { result: ctx.result, error, changes: ctx.ledger.dokployChanges() };
+  return {
+    result: ctx.redactor.redactAll(ctx.result),
+    error,
+    changes: ctx.redactor.redactAll(ctx.ledger.dokployChanges()),
+  };
 }

@@ -1,31 +1,36 @@
-import { INPUTS, OUTPUTS, type RawInputs, parseConfig } from "../core/config";
+import { INPUTS, OUTPUTS, type RawInputs, parseConfig, secretsOf } from "../core/config";
+import { buildSecretEnvNames } from "../core/build-secrets";
 import { DeployError, errorMessage } from "../core/errors";
 import { summaryMarkdown } from "../core/report";
 import { outputsOf, run } from "../core/run";
 import { listenForCancel } from "../platform/cancel";
 import { nodePorts } from "../platform/ports";
-import { escapeData, getInput, githubLogger } from "./commands";
+import { getInput, githubLogger } from "./commands";
 import { ciContextFromGithub } from "./context";
 
 const write = (line: string) => {
   process.stdout.write(`${line}\n`);
 };
+// The runner shows ::debug:: lines only when step debugging is on; skip writing them otherwise.
+const logger = githubLogger(write, process.env.RUNNER_DEBUG === "1" || process.env.ACTIONS_STEP_DEBUG === "true");
 
 function fail(error: unknown): void {
-  write(`::error::${escapeData(errorMessage(error))}`);
+  logger.error(errorMessage(error));
   process.exitCode = error instanceof DeployError ? error.exitCode : 1;
 }
 
 async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const raw: RawInputs = {};
-  for (const input of INPUTS) raw[input.name] = getInput(env, input.name);
+  for (const input of INPUTS) raw[input.name] = getInput(env, input.name, "secret" in input && input.secret);
   const config = parseConfig(raw, await ciContextFromGithub(env));
-  // The runner shows ::debug:: lines only when step debugging is on; skip writing them otherwise.
-  const logger = githubLogger(write, env.RUNNER_DEBUG === "1" || env.ACTIONS_STEP_DEBUG === "true");
   // The toolkit writes outputs and the summary in the runner's file formats. It loads while
   // docker works, not on the way to the build.
   let toolkit: Promise<typeof import("@actions/core")> | undefined;
-  const base = nodePorts(logger, env, env.RUNNER_TEMP);
+  const base = nodePorts(logger, env, {
+    tempRoot: env.RUNNER_TEMP,
+    secrets: secretsOf(config),
+    keepEnv: buildSecretEnvNames(config),
+  });
   const ports = { ...base, whileDockerWorks: () => (toolkit ??= import("@actions/core")) };
   const cancel = listenForCancel(write);
   const outcome = await run(config, ports, cancel.signal).finally(() => base.close());

@@ -25,11 +25,13 @@ export interface InterruptedRun {
   readonly exitAfterMs: number;
   /** Date.now() when the process exited. */
   readonly exitedAt: number;
+  /** It was still running at `killAfterMs` and was killed. */
+  readonly killed: boolean;
 }
 
 export async function runInterrupted(
   argv: readonly string[],
-  options: { env: Record<string, string>; cwd: string },
+  options: { env: Record<string, string>; cwd: string; killAfterMs?: number },
   interruption: Interruption,
 ): Promise<InterruptedRun> {
   const [command = "node", ...args] = argv;
@@ -62,9 +64,18 @@ export async function runInterrupted(
   });
   let exitedAt = 0;
   child.on("exit", () => (exitedAt = Date.now()));
+  let killed = false;
+  const killer =
+    options.killAfterMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          killed = true;
+          child.kill("SIGKILL");
+        }, options.killAfterMs);
   const exitCode = await new Promise<number>((resolve) =>
     child.on("close", (code, signal) => resolve(code ?? (signal ? -1 : -2))),
   );
+  clearTimeout(killer);
   return {
     exitCode,
     stdout,
@@ -73,6 +84,7 @@ export async function runInterrupted(
     interrupted,
     exitAfterMs: signalledAt ? performance.now() - signalledAt : 0,
     exitedAt,
+    killed,
   };
 }
 

@@ -194,3 +194,67 @@ describe("build-secrets", () => {
     expect(error.message).not.toContain("SECRET");
   });
 });
+
+describe("hostile inputs", () => {
+  it("rejects a line break in every one-line input, and takes it in the multi-line ones", () => {
+    for (const input of INPUTS) {
+      const value = input.name === "dokploy-url" ? "https://a.example.com\n::error::x" : "x\n::error::x";
+      const multiline = "multiline" in input && input.multiline;
+      let error: ConfigError | undefined;
+      try {
+        parse({ [input.name]: value });
+      } catch (e) {
+        if (e instanceof ConfigError) error = e;
+      }
+      if (multiline)
+        expect(error?.message ?? "", input.name).not.toContain(`Input "${input.name}": must be a single line`);
+      else expect(error?.message, input.name).toContain(`Input "${input.name}": must be a single line`);
+    }
+    expect(problem({ "deploy-title": "Fix it\n\nbody" }).message).toMatch(/first line only/);
+    // A line break at either end is trimmed like any white space.
+    expect(parse({ "deploy-title": "Fix it\n" }).deployTitle).toBe("Fix it");
+  });
+
+  it("rejects an API key with a character that cannot be sent in a header, without showing it", () => {
+    for (const key of ["clé-123", "key with space", "key\u0000x"]) {
+      const error = problem({ "dokploy-api-key": key });
+      expect(error.input).toBe("dokploy-api-key");
+      expect(error.message).toMatch(/character \d+ cannot be sent in the x-api-key header/);
+      expect(error.message).not.toContain(key);
+    }
+  });
+
+  it("takes health-url credentials out of the URL, for Basic auth, and never shows them", () => {
+    const config = parse({ "health-url": "https://probe:p%40ss%3Aw@app.example.com/health?x=1" });
+    expect(config.health?.url).toBe("https://app.example.com/health?x=1");
+    expect(config.health?.credentials).toEqual({ username: "probe", password: "p@ss:w" });
+    expect(secretsOf(config)).toEqual(expect.arrayContaining(["p@ss:w", "probe:p@ss:w"]));
+    const error = problem({ "health-url": "ftp://probe:hunter2@app.example.com/" });
+    expect(error.message).toContain("ftp://***@app.example.com/");
+    expect(error.message).not.toContain("hunter2");
+  });
+
+  it("rejects a request-timeout under 1 s", () => {
+    expect(problem({ "request-timeout": "0.001" }).message).toMatch(/Input "request-timeout": .*at least 1 s/);
+    expect(parse({ "request-timeout": "1" }).requestTimeoutSeconds).toBe(1);
+  });
+
+  it("pushes each extra tag once, and not the deploy tag again", () => {
+    expect(parse({ tag: "v1", "extra-tags": "latest\nlatest, v1,stable,latest" }).extraTags).toEqual([
+      "latest",
+      "stable",
+    ]);
+  });
+
+  it("notes which passwords had spaces at either end (removed, as docker login removes them)", () => {
+    const config = parse({
+      "registry-username": "u",
+      "registry-password": "  pw \n",
+      "pull-username": "p",
+      "pull-password": "ok",
+    });
+    expect(config.push?.password).toBe("pw");
+    expect(config.spacedSecrets).toEqual(["registry-password"]);
+    expect(parse({ "registry-username": "u", "registry-password": "pw\n" }).spacedSecrets).toEqual([]);
+  });
+});

@@ -123,9 +123,22 @@ export type TriggerMethod = "redeploy" | "deploy";
 export class Dokploy {
   constructor(readonly client: DokployClient) {}
 
+  /**
+   * The application, checked to be the one asked for: what is saved and redeployed (and
+   * rolled back to) is read from this answer, so one about another application (a cache or
+   * proxy that ignores the query string) must stop the run before anything is changed.
+   */
   async applicationOne(applicationId: string): Promise<Application> {
     const value = await this.client.query("application.one", { applicationId });
-    return check("application.one", ApplicationSchema, value);
+    const app = check("application.one", ApplicationSchema, value);
+    if (app.applicationId !== applicationId) {
+      throw new DokployError(
+        "application.one",
+        200,
+        `Dokploy application.one answered about application ${app.applicationId}, not ${applicationId} that was asked for. A cache or proxy in front of Dokploy may ignore the query string; nothing was changed.`,
+      );
+    }
+    return app;
   }
 
   async registryAll(): Promise<Registry[]> {

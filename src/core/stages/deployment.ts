@@ -50,7 +50,6 @@ export function followOptions(ctx: Connected): Omit<FollowOptions, "known" | "ti
             apiKey: config.apiKey,
             logPath: deployment.logPath,
             serverId: deployment.serverId,
-            dispatcher: ctx.dispatcher,
             logger: ctx.logger,
             redactor: ctx.redactor,
             onEnding,
