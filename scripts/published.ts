@@ -21,3 +21,16 @@ export const PUBLISHED = {
 /** The version being released: the runner image's tag, the catalog's and the pipe's tag. */
 export const VERSION: string = packageJson.version;
 export const MAJOR: string = VERSION.split(".")[0] ?? VERSION;
+
+/** Run directly, prints the places as KEY=value lines (for $GITHUB_ENV in the release workflow). */
+if (process.argv[1] && process.argv[1].endsWith("published.ts")) {
+  const lines = [
+    `VERSION=${VERSION}`,
+    `MAJOR=${MAJOR}`,
+    `GITHUB_REPOSITORY_PUBLISHED=${PUBLISHED.github}`,
+    `RUNNER_IMAGE=${PUBLISHED.image}`,
+    `GITLAB_PROJECT=${PUBLISHED.gitlab}`,
+    `BITBUCKET_REPOSITORY=${PUBLISHED.bitbucket}`,
+  ];
+  console.log(lines.join("\n"));
+}
