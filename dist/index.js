@@ -11708,6 +11708,13 @@ const ApplicationSchema = object({
     name: schemas_string(),
     appName: nullableString,
     sourceType: nullableString,
+    // Where a git-sourced application builds from (null on a new application).
+    owner: nullableString,
+    repository: nullableString,
+    gitlabRepository: nullableString,
+    bitbucketRepository: nullableString,
+    giteaRepository: nullableString,
+    customGitUrl: nullableString,
     applicationStatus: nullableString,
     dockerImage: nullableString,
     username: nullableString,
@@ -11722,6 +11729,10 @@ const ApplicationSchema = object({
         project: object({ projectId: schemas_string(), name: schemas_string() }).nullish(),
     })
         .nullish(),
+    /** Only how many there are counts: an application that deployed from its source has some. */
+    deployments: array(unknown())
+        .nullish()
+        .transform((rows) => (rows ?? []).length),
 });
 const RegistrySchema = object({
     registryId: schemas_string(),
@@ -11874,6 +11885,42 @@ function previousProvider(app) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/core/stages/source.ts
+
+/** Where the application builds from, in words, when it is set up to build from a source. */
+function configuredSource(app) {
+    const repository = {
+        github: app.repository ? `${app.owner ? `${app.owner}/` : ""}${app.repository}` : undefined,
+        gitlab: app.gitlabRepository,
+        bitbucket: app.bitbucketRepository,
+        gitea: app.giteaRepository,
+        git: app.customGitUrl,
+    };
+    const from = repository[app.sourceType ?? ""];
+    if (from)
+        return `its ${app.sourceType ?? ""} source (${from})`;
+    return app.deployments > 0 ? `its ${app.sourceType ?? ""} source` : undefined;
+}
+/**
+ * An application that builds from git (or any source but an image) is switched to the image
+ * only when the user says so: given by mistake, it would silently stop building from its
+ * source. A new application, with no source set up and nothing deployed, is simply set.
+ */
+function checkSource(app, config, logger, image) {
+    if (!app.sourceType || app.sourceType === "docker")
+        return;
+    const source = configuredSource(app);
+    if (!source) {
+        logger.info(`The application has no ${app.sourceType} source set up yet; it is set to the Docker image ${image}.`);
+        return;
+    }
+    const what = `Application "${app.name}" (${config.applicationId}) deploys from ${source}`;
+    if (!config.switchSource) {
+        throw new errors/* DeployError */.sH(`${what}; this step would switch it to the Docker image ${image}. Set switch-source: true to do that, or check application-id.`);
+    }
+    logger.warn(`${what}; with switch-source: true it is switched to the Docker image ${image}.`);
+}
+
 ;// CONCATENATED MODULE: ./src/core/stages/dokploy.ts
 
 
@@ -11948,9 +11995,7 @@ function checkDokploy(ctx) {
         result.applicationName = app.name;
         result.applicationUrl = applicationUrl(config.dokployUrl, app);
         logger.info(`Application "${app.name}" (${config.applicationId}), source ${app.sourceType ?? "unknown"}: ${result.applicationUrl}`);
-        if (app.sourceType && app.sourceType !== "docker") {
-            logger.warn(`The application's source is "${app.sourceType}"; it will be switched to the Docker image ${result.image}.`);
-        }
+        checkSource(app, config, logger, result.image);
         const provider = previousProvider(app);
         return { provider, was: provider?.dockerImage ?? (app.sourceType ? `its ${app.sourceType} source` : undefined) };
     }, false);

@@ -338,6 +338,13 @@ export class DokployStandIn {
       name,
       appName: `${name}-${randomBytes(3).toString("hex")}`,
       sourceType: "github",
+      // A new application: no source set up yet (as live Dokploy answers).
+      owner: null,
+      repository: null,
+      gitlabRepository: null,
+      bitbucketRepository: null,
+      giteaRepository: null,
+      customGitUrl: null,
       applicationStatus: "idle",
       dockerImage: null,
       username: null,

@@ -112,7 +112,10 @@ function idOf(input: Input | undefined): [string, string] | undefined {
   return undefined;
 }
 
-const INPUT_OF_ID: Record<string, string> = { applicationId: "application-id", serverId: "server-id" };
+const INPUT_OF_ID: Record<string, string> = {
+  applicationId: "application-id: it takes an application's ID, not a Docker Compose service's",
+  serverId: "server-id",
+};
 
 /** A sentence a user can act on, for an HTTP error of a procedure. */
 export function describeHttpError(
