@@ -13350,7 +13350,7 @@ async function ciContextFromGithub(env) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/github/main.ts
+;// CONCATENATED MODULE: ./src/github/action.ts
 
 
 
@@ -13371,6 +13371,8 @@ async function main(env) {
     for (const input of INPUTS)
         raw[input.name] = getInput(env, input.name);
     const config = parseConfig(raw, await ciContextFromGithub(env));
+    for (const notice of config.notices)
+        write(`::notice::${escapeData(notice)}`);
     // The runner shows ::debug:: lines only when step debugging is on; skip writing them otherwise.
     const logger = githubLogger(write, env.RUNNER_DEBUG === "1" || env.ACTIONS_STEP_DEBUG === "true");
     // The toolkit writes outputs and the summary in the runner's file formats. It loads while
@@ -13396,5 +13398,17 @@ async function main(env) {
         fail(outcome.error);
     cancel.dispose();
 }
-main(process.env).catch(fail);
+/**
+ * The action: reads its inputs from the environment as the runner sets them, deploys, and sets
+ * the outputs, the job summary and the exit code. Never rejects. Exported apart from the entry
+ * point (main.ts) so that GitHub's local runner, @github/local-action, can call it.
+ */
+async function action_run() {
+    await main(process.env).catch(fail);
+}
+
+;// CONCATENATED MODULE: ./src/github/main.ts
+/** The entry point GitHub runs (dist/index.js): the action itself is in action.ts. */
+
+void action_run();
 

@@ -13417,6 +13417,8 @@ async function main(argv, env) {
         logger.error(message);
         return error instanceof errors/* DeployError */.sH ? error.exitCode : 1;
     }
+    for (const notice of config.notices)
+        logger.info(notice);
     // Pulling with the job token only happens when neither a deploy token nor PULL_* is there.
     const pullFromJobToken = ci.name === "gitlab" &&
         !env[`${args.envPrefix}PULL_PASSWORD`] &&

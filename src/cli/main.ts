@@ -37,6 +37,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     logger.error(message);
     return error instanceof DeployError ? error.exitCode : 1;
   }
+  for (const notice of config.notices) logger.info(notice);
   // Pulling with the job token only happens when neither a deploy token nor PULL_* is there.
   const pullFromJobToken =
     ci.name === "gitlab" &&

@@ -240,6 +240,22 @@ describe("the action, end to end against a real engine and registry", () => {
     expect(await registryDigest(image.slice(rig.registryHost.length + 1), env.GITHUB_SHA)).toBeUndefined();
   });
 
+  it("lowercases an image with capitals, as from ghcr.io/${{ github.repository }}, with a notice", async () => {
+    const app = standIn().addApplication();
+    const given = `${rig.registryHost}/Demo/App-${randomBytes(3).toString("hex")}`;
+    const env = { GITHUB_SHA: sha(), DOCKER_HOST: rig.dockerHost };
+    const run = await runAction({ inputs: baseInputs(given, app.applicationId), env, cwd: await checkout() });
+    expect(run.exitCode, run.stdout).toBe(0);
+    const image = given.toLowerCase();
+    expect(run.stdout).toContain(
+      `::notice::Image "${given}" is used as "${image}": registries take lowercase repository names only.`,
+    );
+    expect(await registryDigest(image.slice(rig.registryHost.length + 1), env.GITHUB_SHA)).toMatch(/^sha256:/);
+    expect(standIn().callsOf("application.saveDockerProvider")[0]?.input).toMatchObject({
+      dockerImage: `${image}:${env.GITHUB_SHA}`,
+    });
+  });
+
   it("refuses an application that deploys from its git source, unless switch-source: true", async () => {
     const app = standIn().addApplication({ sourceType: "git", customGitUrl: "https://git.example.com/acme/web.git" });
     const image = `${rig.registryHost}/${repository()}`;
