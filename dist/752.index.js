@@ -22251,7 +22251,7 @@ module.exports = {
 const assert = __webpack_require__(4589)
 
 const { kConstruct } = __webpack_require__(6443)
-const { urlEquals, getFieldValues } = __webpack_require__(6798)
+const { urlEquals, getFieldValues } = __webpack_require__(4417)
 const { kEnumerableProperty, isDisturbed } = __webpack_require__(3440)
 const { webidl } = __webpack_require__(7879)
 const { cloneResponse, fromInnerResponse, getResponseState } = __webpack_require__(9051)
@@ -23273,7 +23273,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6798:
+/***/ 4417:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 

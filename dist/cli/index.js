@@ -11777,6 +11777,7 @@ function checkSource(app, config, logger, image) {
 
 
 
+
 /**
  * Loads the HTTP client (while docker works: not before the build starts) and makes the
  * Dokploy client for the rest of the run.
