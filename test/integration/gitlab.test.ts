@@ -56,7 +56,7 @@ type Form = "component" | "project" | "remote";
 /** The yaml block of gitlab/README.md that follows `<!-- include:<form> -->`. */
 async function documentedInclude(form: Form): Promise<Record<string, unknown>> {
   const readme = await readFile(join(ROOT, "gitlab/README.md"), "utf8");
-  const match = new RegExp(`<!-- include:${form} -->\\n\`\`\`yaml\\n([\\s\\S]*?)\`\`\``).exec(readme);
+  const match = new RegExp(`<!-- include:${form} -->\\n+\`\`\`yaml\\n([\\s\\S]*?)\`\`\``).exec(readme);
   if (!match?.[1]) throw new Error(`gitlab/README.md has no include:${form} block`);
   const include = (parse(match[1]) as { include: Record<string, unknown>[] }).include;
   expect(include).toHaveLength(1);
