@@ -176,7 +176,7 @@ describe("sizes", () => {
       durationMs: 1500,
       log: ["Initializing deployment", ...Array.from({ length: 50 }, (_, i) => huge(i)), "Error occurred ❌"],
     });
-    const run = await runAction({ inputs: deployOnly(app.applicationId) });
+    const run = await runAction({ inputs: deployOnly(app.applicationId), killAfterMs: 90_000 });
     expect(run.exitCode).toBe(1);
     for (const line of run.stdout.split("\n")) expect(line.length).toBeLessThan(MiB);
     const error = errors(run);
@@ -280,7 +280,7 @@ describe("where Dokploy is", () => {
 
 describe("printed nowhere", () => {
   it("keeps the API key out of the log when a hostile server names things after it", async () => {
-    const app = standIn().addApplication({ name: `app ${API_KEY}` });
+    const app = standIn().addApplication({ name: `app ${API_KEY}`, appName: "app-named-after-the-key" });
     const run = await runAction({ inputs: deployOnly(app.applicationId) });
     expect(run.exitCode).toBe(0);
     expect(printed(run)).not.toContain(API_KEY);
