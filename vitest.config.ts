@@ -1,7 +1,13 @@
 import { defineConfig } from "vitest/config";
 
+// TEST_REPORT=<file> also writes a JSON report there (.ci/run reads it to check that the
+// buildx/BuildKit tests ran, and the e2e suite where a live Dokploy was given).
+const report = process.env.TEST_REPORT;
+
 export default defineConfig({
   test: {
+    reporters: report ? ["default", "json"] : ["default"],
+    outputFile: report ? { json: report } : undefined,
     projects: [
       {
         test: {
@@ -17,6 +23,19 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+        },
+      },
+      {
+        // Against a live Dokploy (see CONTRIBUTING.md); skipped, saying why, when none is given.
+        // It runs after the others, alone: one Dokploy runs one deployment at a time.
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          globalSetup: ["test/support/e2e-setup.ts"],
+          testTimeout: 240_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

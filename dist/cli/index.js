@@ -10283,6 +10283,71 @@ function preprocess(fn, schema) {
 
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
+;// CONCATENATED MODULE: ./src/core/build-secrets.ts
+const SPEC_KEYS = new Set(["type", "id", "src", "source", "env"]);
+const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+/**
+ * One entry of build-secrets. Errors say which entry and what is expected, and never show the
+ * entry: a malformed line may be a secret pasted whole.
+ */
+function parseBuildSecret(entry, position) {
+    const which = `entry ${String(position)}`;
+    const fields = entry.split(",").map((field) => {
+        const eq = field.indexOf("=");
+        return { key: field.slice(0, eq).trim().toLowerCase(), value: field.slice(eq + 1), eq };
+    });
+    // Only spec keys: a spec (a secret named "src" or "env" would be read as one anyway).
+    if (fields.every((f) => f.eq > 0 && SPEC_KEYS.has(f.key))) {
+        const get = (key) => fields.findLast((f) => f.key === key)?.value;
+        const type = get("type");
+        if (type !== undefined && type !== "file" && type !== "env") {
+            throw new Error(`${which} is a buildx secret spec with a type other than file or env`);
+        }
+        const id = get("id") ?? "";
+        if (id === "")
+            throw new Error(`${which} is a buildx secret spec without an id; expected id=NAME,src=PATH or id=NAME,env=VAR`);
+        return { kind: "spec", id, spec: entry };
+    }
+    const eq = entry.indexOf("=");
+    const name = entry.slice(0, eq);
+    if (eq > 0 && NAME.test(name) && eq < entry.length - 1) {
+        return { kind: "value", id: name, value: entry.slice(eq + 1) };
+    }
+    throw new Error(`${which} is not a secret; expected NAME=value (as build-push-action's secrets), id=NAME,src=PATH or id=NAME,env=VAR (the entry is not shown: it may hold a secret)`);
+}
+/**
+ * Variables spec secrets read from the environment (`env=VAR`, or an id alone without a
+ * source, which buildx looks up as a variable too): children must keep them.
+ */
+function secretEnvNames(secrets) {
+    return secrets.flatMap((secret) => {
+        if (secret.kind !== "spec")
+            return [];
+        const fields = new Map(secret.spec.split(",").map((f) => [f.slice(0, f.indexOf("=")).trim().toLowerCase(), f.slice(f.indexOf("=") + 1)]));
+        const source = fields.get("src") ?? fields.get("source");
+        const env = fields.get("env") ?? (fields.get("type") === "env" ? (source ?? secret.id) : source ? undefined : secret.id);
+        return env ? [env] : [];
+    });
+}
+/** The file a NAME=value secret is written to, in the temporary docker config. */
+function secretFileName(position) {
+    return `build-secret-${String(position)}`;
+}
+/** The --secret flags: specs as given, values by their file. */
+function secretArgs(secrets, outDir) {
+    return secrets.flatMap((secret, i) => [
+        "--secret",
+        secret.kind === "spec" ? secret.spec : `id=${secret.id},src=${outDir}/${secretFileName(i + 1)}`,
+    ]);
+}
+/** Writes each NAME=value secret to its private file (mode 0600, removed with the directory). */
+async function writeBuildSecrets(secrets, temp) {
+    for (const [i, secret] of secrets.entries()) {
+        if (secret.kind === "value")
+            await temp.writeFile(secretFileName(i + 1), secret.value);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/core/health-spec.ts
 /** Parses health-status: "2xx", "200", "200-399", or a comma list of those. */
 function parseStatuses(text) {
@@ -10404,6 +10469,7 @@ const DOKPLOY_REGISTRY_URL = /^[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?(:\d{1,5}
 
 
 
+
 const INPUTS = [
     {
         name: "dokploy-url",
@@ -10451,7 +10517,7 @@ const INPUTS = [
         name: "build-secrets",
         default: "",
         multiline: true,
-        description: "Build secrets as buildx --secret specs, one per line, e.g. id=npm,env=NPM_TOKEN (buildx only).",
+        description: "Build secrets, one per line: NAME=value (as build-push-action's secrets input; the value reaches buildx through a private temporary file), or a buildx --secret spec such as id=npm,env=NPM_TOKEN or id=npm,src=.npmrc (buildx only).",
     },
     {
         name: "platforms",
@@ -10471,11 +10537,21 @@ const INPUTS = [
         multiline: true,
         description: "buildx --cache-to destinations, one per line, e.g. type=gha,mode=max (buildx only).",
     },
+    {
+        name: "provenance",
+        default: "",
+        description: "buildx --provenance, e.g. mode=max or false; empty keeps buildx's default. Attestations need a BuildKit builder such as docker/setup-buildx-action's (buildx only).",
+    },
+    {
+        name: "sbom",
+        default: "",
+        description: "buildx --sbom, e.g. true; empty keeps buildx's default. Attestations need a BuildKit builder such as docker/setup-buildx-action's (buildx only).",
+    },
     { name: "network", default: "", description: "Network mode for RUN steps during the build (--network), e.g. host." },
     {
         name: "builder",
         default: "auto",
-        description: "auto (docker buildx build when buildx is installed, else docker build), buildx, or classic (docker build, e.g. where the daemon does not allow BuildKit).",
+        description: "auto (docker buildx build when buildx is installed, else docker build), buildx (fails when buildx is not installed), or classic (docker build with DOCKER_BUILDKIT=0, e.g. where the daemon does not allow BuildKit).",
     },
     {
         name: "build",
@@ -10646,16 +10722,26 @@ const OUTPUTS = [
     },
     { name: "application-url", description: "Link to the application in the Dokploy dashboard." },
     { name: "health", description: "Last health check answer, e.g. 200 in 34 ms (health-url only)." },
+    {
+        name: "imageid",
+        description: "Image ID of the image built: its config digest (with several platforms, the index digest, as buildx reports it); empty with build: false.",
+    },
+    {
+        name: "metadata",
+        description: "The build's metadata as JSON, as buildx writes it with --metadata-file (buildx only).",
+    },
 ];
 /** Every secret value of a config, for masking. */
 function secretsOf(config) {
     const health = config.health?.credentials;
+    const buildSecrets = config.buildSecrets.map((s) => (s.kind === "value" ? s.value : undefined));
     return [
         config.apiKey,
         config.push?.password,
         config.pull?.password,
         health?.password,
         health ? `${health.username}:${health.password}` : undefined,
+        ...buildSecrets,
     ].filter((s) => typeof s === "string" && s !== "");
 }
 // ---- field parsers: each gets the trimmed raw text and throws an Error saying what is expected
@@ -10823,16 +10909,15 @@ const schema = object({
         if (!KEY_VALUE.test(l))
             throw new Error(`"${l}" is not a label; expected KEY=VALUE`);
     }),
-    "build-secrets": list(false, (s) => {
-        if (!/(^|,)id=[^,]+/.test(s))
-            throw new Error(`"${s}" is not a secret spec; expected id=NAME,env=VAR or id=NAME,src=PATH`);
-    }),
+    "build-secrets": field((v) => splitList(v, false).map((entry, i) => parseBuildSecret(entry, i + 1))),
     platforms: list(true, (p) => {
         if (!PLATFORM.test(p))
             throw new Error(`"${p}" is not a platform; expected os/arch[/variant], e.g. linux/amd64`);
     }),
     "cache-from": list(false),
     "cache-to": list(false),
+    provenance: optionalText(),
+    sbom: optionalText(),
     network: optionalText(),
     builder: choice(["auto", "buildx", "classic"], "auto"),
     build: config_boolean(true),
@@ -10972,6 +11057,8 @@ function interpret(p, ci, problems) {
         platforms: p.platforms,
         cacheFrom: p["cache-from"],
         cacheTo: p["cache-to"],
+        provenance: p.provenance,
+        sbom: p.sbom,
         network: p.network,
         builder: p.builder,
         registry,
@@ -11046,6 +11133,7 @@ function parseConfig(raw, ci) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/docker.ts
+
 
 
 const METADATA_FILE = "build-metadata.json";
@@ -11177,13 +11265,17 @@ function buildArgv(config, options) {
             argv.push("--cache-from", c);
         for (const c of config.cacheTo)
             argv.push("--cache-to", c);
-        for (const s of config.buildSecrets)
-            argv.push("--secret", s);
-        argv.push("--metadata-file", `${options.outDir}/${METADATA_FILE}`, "--push");
+        argv.push(...secretArgs(config.buildSecrets, options.outDir));
+        // One argument each: the values hold "=" and commas (mode=max,builder-id=...).
+        if (config.provenance !== undefined)
+            argv.push(`--provenance=${config.provenance}`);
+        if (config.sbom !== undefined)
+            argv.push(`--sbom=${config.sbom}`);
+        argv.push("--metadata-file", `${options.outDir}/${METADATA_FILE}`);
     }
-    else {
-        argv.push("--iidfile", `${options.outDir}/${IID_FILE}`);
-    }
+    argv.push("--iidfile", `${options.outDir}/${IID_FILE}`);
+    if (options.buildx)
+        argv.push("--push");
     argv.push(config.context);
     return argv;
 }
@@ -11208,14 +11300,11 @@ function parseMetadataDigest(json) {
  * up in the environment): the docker CLI must keep them although children lose secrets.
  */
 function buildSecretEnvNames(config) {
-    const names = [];
-    for (const spec of config.buildSecrets) {
-        const fields = Object.fromEntries(spec.split(",").map((f) => [f.split("=")[0] ?? "", f.slice(f.indexOf("=") + 1)]));
-        const name = fields.env ?? (fields.src === undefined ? fields.id : undefined);
-        if (name)
-            names.push(name);
-    }
-    return names;
+    return secretEnvNames(config.buildSecrets);
+}
+/** Whether a --provenance/--sbom value asks for an attestation (buildx reads false, 0, f as off). */
+function asksForAttestation(value) {
+    return value !== undefined && !/^(false|0|f)$/i.test(value);
 }
 /** Inputs that need buildx, with their values, for the error without it. */
 function buildxOnlyInputs(config) {
@@ -11228,7 +11317,27 @@ function buildxOnlyInputs(config) {
         used.push("cache-to");
     if (config.buildSecrets.length > 0)
         used.push("build-secrets");
+    if (asksForAttestation(config.provenance))
+        used.push("provenance");
+    if (asksForAttestation(config.sbom))
+        used.push("sbom");
     return used;
+}
+/** What the build left in the temporary docker config: metadata (buildx) and image ID. */
+async function readBuildOutputs(temp) {
+    const [metadata, iid] = await Promise.all([temp.readFile(METADATA_FILE), temp.readFile(IID_FILE)]);
+    let parsed;
+    try {
+        parsed = metadata === undefined ? undefined : JSON.parse(metadata);
+    }
+    catch {
+        parsed = undefined;
+    }
+    return {
+        digest: metadata && parsed !== undefined ? parseMetadataDigest(metadata) : undefined,
+        imageId: iid?.trim() || undefined,
+        metadata: parsed === undefined ? undefined : JSON.stringify(parsed),
+    };
 }
 /** Docker CLI over an injected Exec, with the temporary DOCKER_CONFIG. */
 class Docker {
@@ -11274,6 +11383,27 @@ class Docker {
         if (result.exitCode !== 0)
             throw new errors/* CommandError */.Qd(step, ["docker", ...argv], result.exitCode, text);
         return text;
+    }
+    /**
+     * Runs the build argv. The classic builder gets DOCKER_BUILDKIT=0: without it the CLI hands
+     * `docker build` to buildx whenever buildx is installed, and it would not be classic.
+     */
+    build(argv, signal) {
+        if (argv[0] !== "build")
+            return this.run("docker build", argv, signal);
+        // The CLI's own notice then says to remove DOCKER_BUILDKIT=0, which the user did not set.
+        this.logger.info("Classic builder (DOCKER_BUILDKIT=0): builder is classic, or docker cannot run buildx here");
+        const classic = new Docker(this.exec, this.logger, { ...this.env, DOCKER_BUILDKIT: "0" });
+        return classic.run("docker build", argv, signal);
+    }
+    /**
+     * `docker buildx inspect --debug`: the current builder, its driver and what it can do.
+     * Undefined when buildx cannot say within 10 s (an unreachable remote builder, say).
+     */
+    async inspectBuilder() {
+        const signal = AbortSignal.timeout(10_000);
+        const result = await this.exec("docker", ["buildx", "inspect", "--debug"], { env: this.env, signal });
+        return result.exitCode === 0 ? result.stdout : undefined;
     }
     /** Pushes one reference and returns the digest the registry reported. */
     async push(ref, signal) {
@@ -11501,6 +11631,7 @@ async function timed(ctx, step, fn, group = true) {
 
 ;// CONCATENATED MODULE: ./src/core/stages/build.ts
 
+
 const LABELLED_DOCKERFILE = "Dockerfile.labelled";
 /** The user's Dockerfile, when it can be read (not from a URL or stdin). */
 async function readDockerfile(ctx) {
@@ -11515,7 +11646,7 @@ async function readDockerfile(ctx) {
  */
 async function buildAndPush(ctx, gate, hasBuildx) {
     const { config, ports, ledger } = ctx;
-    const temp = await ports.createDockerConfig(config.registry);
+    const temp = await ports.createDockerConfig(config.registry, { keepLogin: !config.push });
     const remove = ledger.temporary(temp.dir, "temporary docker config (registry login)", () => temp.remove());
     try {
         const [buildx, dockerfile] = await Promise.all([hasBuildx, readDockerfile(ctx)]);
@@ -11541,6 +11672,9 @@ async function buildThenPush(ctx, gate, plan, temp) {
         stopBuild.abort();
     });
     const login = logIn(ctx, docker, gate.signal);
+    // buildx waits for the check before it builds: the check runs beside the login instead.
+    if (plan.buildx)
+        gate.underWay();
     const loginFailed = (error) => stopBuild.signal.aborted && !gate.signal.aborted ? login.then(() => Promise.reject(error)) : Promise.reject(error);
     if (plan.loginFirst)
         await login;
@@ -11555,12 +11689,11 @@ async function buildThenPush(ctx, gate, plan, temp) {
         gate.underWay();
         await gate.passed();
     }
-    const building = docker.run("docker build", argv, stopBuild.signal);
+    const building = docker.build(argv, stopBuild.signal);
     gate.underWay();
     await building.catch(loginFailed);
+    Object.assign(result, await readBuildOutputs(temp));
     if (plan.buildx) {
-        const metadata = await temp.readFile(METADATA_FILE);
-        result.digest = metadata ? parseMetadataDigest(metadata) : undefined;
         for (const ref of pushRefs(config))
             ctx.ledger.record({ kind: "pushed", ref, digest: result.digest });
     }
@@ -11585,6 +11718,7 @@ function logIn(ctx, docker, signal) {
 /** The build's argv; for the classic builder, with the labels in one LABEL line of a Dockerfile copy. */
 async function buildCommand(ctx, plan, temp) {
     const { config, ports } = ctx;
+    await writeBuildSecrets(config.buildSecrets, temp);
     const created = ports.now();
     const labelled = plan.buildx || plan.dockerfile === undefined
         ? undefined
@@ -12235,32 +12369,136 @@ function spacedPasswords(config) {
     return config.spacedSecrets.map((name) => `${name} starts or ends with spaces, which were removed: docker login removes them too, so a password that really has them cannot be used with docker. If the login fails, check the secret for stray spaces.`);
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/inputs.ts
+;// CONCATENATED MODULE: ./src/core/builder.ts
 
+
+function parseBuilderInfo(text) {
+    const name = /^Name:\s+(.+)$/m.exec(text)?.[1]?.trim();
+    const driver = /^Driver:\s+(.+)$/m.exec(text)?.[1]?.trim();
+    if (!name || !driver)
+        return undefined;
+    const features = new Map();
+    let inFeatures = false;
+    for (const line of text.split("\n")) {
+        if (/^Features:\s*$/.test(line))
+            inFeatures = true;
+        else if (!/^\s/.test(line))
+            inFeatures = false;
+        else if (inFeatures) {
+            const feature = /^\s+(.+?):\s+(true|false)\s*$/.exec(line);
+            if (feature?.[1])
+                features.set(feature[1], (features.get(feature[1]) ?? true) && feature[2] === "true");
+        }
+    }
+    return { name, driver, features };
+}
+/** Whether the builder has a feature; buildx before 0.11 does not list them: judge by driver. */
+function can(info, feature) {
+    return info.features.get(feature) ?? info.driver !== "docker";
+}
+const SETUP = "Add docker/setup-buildx-action before this step (elsewhere: docker buildx create --use --driver docker-container)";
+/** The inputs this builder cannot honour, each with what to do; empty when it can do all. */
+function unsupportedInputs(config, info) {
+    const builder = `the builder "${info.name}" uses the ${info.driver} driver, which`;
+    const problems = [];
+    const exported = config.cacheTo.filter((c) => !/(^|,)type=inline(,|$)/.test(c));
+    if (exported.length > 0 && !can(info, "Cache export")) {
+        problems.push({
+            input: "cache-to",
+            message: `${builder} cannot export a build cache. ${SETUP}, or remove cache-to (type=inline works with any builder)`,
+        });
+    }
+    if (config.platforms.length > 1 && !can(info, "Multi-platform build")) {
+        problems.push({
+            input: "platforms",
+            message: `${builder} cannot build several platforms (${config.platforms.join(",")}). ${SETUP}, and docker/setup-qemu-action for RUN steps of other architectures; or give one platform`,
+        });
+    }
+    for (const input of ["provenance", "sbom"]) {
+        if (asksForAttestation(config[input]) && !can(info, "Multi-platform build")) {
+            problems.push({ input, message: `${builder} cannot attach attestations. ${SETUP}, or set ${input} to false` });
+        }
+    }
+    return problems;
+}
+function needsDriverCheck(config) {
+    return (config.cacheTo.length > 0 ||
+        config.platforms.length > 1 ||
+        asksForAttestation(config.provenance) ||
+        asksForAttestation(config.sbom));
+}
+/** The first problem as the error's input; every problem in its message. */
+function inputError(problems) {
+    const [first] = problems;
+    if (!first)
+        return undefined;
+    const error = new errors/* ConfigError */.xL(first.input, first.message);
+    if (problems.length > 1)
+        error.message = problems.map((p) => `Input "${p.input}": ${p.message}`).join("\n");
+    return error;
+}
+/**
+ * Asks buildx about the current builder, in a throwaway copy of the docker config: buildx
+ * writes its state (current builder, activity) into the config it runs with.
+ */
+async function inspectBuilder(config, ports, docker) {
+    const temp = await ports.createDockerConfig(config.registry, { keepLogin: true });
+    try {
+        const text = await docker.withConfigDir(temp.dir).inspectBuilder();
+        return text === undefined ? undefined : parseBuilderInfo(text);
+    }
+    finally {
+        await temp.remove().catch(() => undefined);
+    }
+}
+function missingBuildx(config, needBuildx) {
+    const [first = "builder"] = needBuildx;
+    if (config.builder === "buildx") {
+        return new errors/* ConfigError */.xL("builder", "is buildx, but docker buildx is not installed here (no executable docker-buildx where the docker CLI looks for plugins). Add docker/setup-buildx-action before this step, or set builder to auto");
+    }
+    const given = needBuildx.join(", ");
+    return new errors/* ConfigError */.xL(first, config.builder === "classic"
+        ? `needs buildx, but builder is classic (${given} given). Set builder to auto or buildx, or remove ${given}`
+        : `needs docker buildx, which is not installed here (${given} given). Add docker/setup-buildx-action before this step, or remove ${given}`);
+}
+/**
+ * Starts the buildx probe, and answers it at once (throwing ConfigError for what cannot be
+ * built) when the inputs depend on it; else the probe runs beside what comes next.
+ */
+async function chooseBuilder(config, ports, docker) {
+    if (!config.build)
+        return { probe: Promise.resolve(false) };
+    const probe = config.builder === "classic" ? Promise.resolve(false) : (ports.hasBuildx?.() ?? docker.hasBuildx());
+    const needBuildx = buildxOnlyInputs(config);
+    if (needBuildx.length === 0 && !config.dryRun && config.builder !== "buildx")
+        return { probe };
+    const buildx = await probe;
+    if (!buildx && (needBuildx.length > 0 || config.builder === "buildx"))
+        throw missingBuildx(config, needBuildx);
+    if (buildx && needsDriverCheck(config)) {
+        const info = await inspectBuilder(config, ports, docker);
+        const error = info && inputError(unsupportedInputs(config, info));
+        if (error)
+            throw error;
+    }
+    return { probe: Promise.resolve(buildx) };
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/inputs.ts
 
 
 function isLoopback(url) {
     return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(url.hostname);
 }
 /**
- * Finds out whether the build runs with buildx, and checks the inputs against it and each
- * other before anything is sent. The answer is a promise: The buildx probe is a local question: answered first when it
- * can still reject the inputs or is needed for the plan, else it runs beside what follows.
+ * Finds out whether the build runs with buildx, and checks the inputs against it (and its
+ * builder) and each other before anything is sent. The answer is a promise: the buildx probe
+ * is a local question, answered first when it can still reject the inputs or is needed for the
+ * plan, else it runs beside what follows.
  */
 async function checkInputs(ctx) {
     const { config, ports, logger } = ctx;
-    const needBuildx = buildxOnlyInputs(config);
-    const [firstBuildxInput] = needBuildx;
-    const probe = !config.build
-        ? Promise.resolve(false)
-        : config.builder === "auto"
-            ? (ports.hasBuildx?.() ?? ctx.docker.hasBuildx())
-            : Promise.resolve(config.builder === "buildx");
-    if ((firstBuildxInput !== undefined || config.dryRun) && !(await probe) && firstBuildxInput && config.build) {
-        throw new errors/* ConfigError */.xL(firstBuildxInput, config.builder === "classic"
-            ? `needs buildx, but builder is classic (${needBuildx.join(", ")} given). Set builder to auto or buildx, or remove ${needBuildx.join(", ")}`
-            : `needs docker buildx, which is not installed here (${needBuildx.join(", ")} given). Add docker/setup-buildx-action before this step, or remove ${needBuildx.join(", ")}`);
-    }
+    const { probe } = await chooseBuilder(config, ports, ctx.docker);
     for (const warning of adviceFor(config))
         logger.warn(warning);
     const url = new URL(config.dokployUrl);
@@ -12643,6 +12881,8 @@ function outputsOf(result) {
         "deployment-status": result.deploymentStatus ?? "",
         "application-url": result.applicationUrl ?? "",
         health: result.health ?? "",
+        imageid: result.imageId ?? "",
+        metadata: result.metadata ?? "",
     };
 }
 
@@ -12928,6 +13168,7 @@ const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
 
 
 
+
 /** Where the docker CLI looks for plugins (docker/cli's plugin manager), in its order. */
 function pluginDirs(env, extraDirs = []) {
     const configDir = env.DOCKER_CONFIG ?? (0,external_node_path_.join)(env.HOME ?? (0,external_node_os_namespaceObject.homedir)(), ".docker");
@@ -12941,8 +13182,10 @@ function pluginDirs(env, extraDirs = []) {
     ];
 }
 /**
- * Whether the docker CLI has a plugin, found the way the CLI finds it, without starting the CLI
- * (which costs about 0.1 s on the way to the build).
+ * Whether `docker <name>` runs a plugin, decided as the docker CLI decides it, without starting
+ * the CLI (which costs about 0.1 s on the way to the build): the first plugin dir that has
+ * docker-<name> (symlinks followed) is the only one looked at, and the CLI can run it only when
+ * it is an executable file. A plugin it cannot run means no plugin, as for the CLI.
  */
 async function hasCliPlugin(name, env) {
     const configDir = env.DOCKER_CONFIG ?? (0,external_node_path_.join)(env.HOME ?? (0,external_node_os_namespaceObject.homedir)(), ".docker");
@@ -12956,13 +13199,20 @@ async function hasCliPlugin(name, env) {
         extra = [];
     }
     for (const dir of pluginDirs(env, extra)) {
+        const path = (0,external_node_path_.join)(dir, `docker-${name}`);
+        let isFile;
         try {
-            await (0,promises_.access)((0,external_node_path_.join)(dir, `docker-${name}`));
-            return true;
+            isFile = (await (0,promises_.stat)(path)).isFile();
         }
-        catch {
-            // not in this one
+        catch (error) {
+            // Only a path that does not exist sends the CLI on to the next dir.
+            if (error.code === "ENOENT")
+                continue;
+            return false;
         }
+        if (!isFile)
+            return false;
+        return (0,promises_.access)(path, external_node_fs_namespaceObject.constants.X_OK).then(() => true, () => false);
     }
     return false;
 }
@@ -12974,12 +13224,15 @@ function isObject(value) {
 }
 /**
  * The user's docker config.json as the temporary one should start: everything kept (proxies,
- * aliases, current context, logins to other registries) except what would send OUR login
- * somewhere that outlives the run (credsStore) or shadow it (an existing login or credential
- * helper for the registry we log in to).
+ * aliases, current context, logins to other registries) except, when we log in ourselves, what
+ * would send OUR login somewhere that outlives the run (credsStore) or shadow it (an existing
+ * login or credential helper for the registry we log in to). With `keepLogin` nothing is
+ * dropped: nothing is logged in, so nothing of ours can reach a store.
  */
-function isolatedDockerConfig(userConfig, registryHost) {
+function isolatedDockerConfig(userConfig, registryHost, keepLogin = false) {
     const out = isObject(userConfig) ? { ...userConfig } : {};
+    if (keepLogin)
+        return out;
     const host = normalizeRegistryHost(registryHost);
     delete out.credsStore;
     for (const key of ["auths", "credHelpers"]) {
@@ -13007,11 +13260,11 @@ async function exists(path) {
 }
 /**
  * Temporary docker configs in `tempRoot`, started from the user's config dir: config.json
- * without credential stores or logins for our registry; buildx/ and contexts/ copied (so the
+ * without credential stores or logins for our registry (unless the user's login is kept); buildx/ and contexts/ copied (so the
  * builder chosen by earlier steps is used and its state writes stay here); cli-plugins/ linked.
  */
 function tempDockerConfigs(userConfigDir, tempRoot) {
-    return async (registryHost) => {
+    return async (registryHost, options = {}) => {
         const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(tempRoot, "dokploy-deploy-"));
         // Known from the start, so that even a process made to exit at once removes it.
         const untrack = tracked.tempDir(dir);
@@ -13023,7 +13276,7 @@ function tempDockerConfigs(userConfigDir, tempRoot) {
         catch {
             userConfig = {};
         }
-        await (0,promises_.writeFile)((0,external_node_path_.join)(dir, "config.json"), JSON.stringify(isolatedDockerConfig(userConfig, registryHost), null, 2), {
+        await (0,promises_.writeFile)((0,external_node_path_.join)(dir, "config.json"), JSON.stringify(isolatedDockerConfig(userConfig, registryHost, options.keepLogin), null, 2), {
             mode: 0o600,
         });
         for (const name of ["buildx", "contexts"]) {
@@ -13346,7 +13599,9 @@ async function main(argv, env) {
     for (const output of OUTPUTS)
         logger.info(`${output.name}=${dotenvValue(outputs[output.name])}`);
     if (env.OUTPUT_FILE) {
-        const lines = OUTPUTS.map((o) => `DOKPLOY_${envName(o.name)}=${dotenvValue(outputs[o.name])}`);
+        // Not the build metadata: with provenance it runs to kilobytes, and GitLab drops a whole
+        // dotenv report over 5 KB.
+        const lines = OUTPUTS.filter((o) => o.name !== "metadata").map((o) => `DOKPLOY_${envName(o.name)}=${dotenvValue(outputs[o.name])}`);
         await (0,promises_.writeFile)(env.OUTPUT_FILE, `${lines.join("\n")}\n`);
     }
     cancel.dispose();

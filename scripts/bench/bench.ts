@@ -1,11 +1,12 @@
 /**
  * Benchmarks on the local rig (real engine, real registry with auth, Dokploy stand-in). Prints
  * figures and writes docs/benchmarks.md with a chart. Never a test: numbers depend on the machine.
- *   npm run bench [-- --runs 5] [-- --quick]
+ *   npm run bench [-- --runs 5] [-- --quick] [-- --only 5]   (--only: that section, docs/ left alone)
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DokployStandIn } from "../../test/support/dokploy-stand-in";
@@ -17,6 +18,7 @@ const ACTION = process.env.BENCH_ACTION ?? join(ROOT, "dist/index.js");
 const args = process.argv.slice(2);
 const RUNS = Number(args[args.indexOf("--runs") + 1]) || 5;
 const QUICK = args.includes("--quick");
+const ONLY = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
 const DEPLOY_SECONDS = QUICK ? 10 : 60;
 const BUILD_SECONDS = 3;
 
@@ -81,7 +83,8 @@ async function checkout(lines: string[]): Promise<string> {
   return dir;
 }
 
-async function ours(extra: Record<string, string>, sha: string, cwd: string): Promise<Timed> {
+/** One run of the action; HOME (and RUNNER_TEMP) is the checkout unless `home` is given. */
+async function ours(extra: Record<string, string>, sha: string, cwd: string, home = cwd): Promise<Timed> {
   const app = standIn.addApplication();
   const result = await sh(process.execPath, [ACTION], {
     cwd,
@@ -97,7 +100,7 @@ async function ours(extra: Record<string, string>, sha: string, cwd: string): Pr
         ...extra,
       },
       sha,
-      cwd,
+      home,
     ),
   });
   if (result.code !== 0) throw new Error(`dokploy-deploy failed:\n${result.output}`);
@@ -134,32 +137,42 @@ const log = (line = "") => {
   report.push(line);
 };
 
-async function endToEnd(): Promise<number> {
+type Side = (sha: string, cwd: string) => Promise<Timed>;
+
+/**
+ * RUNS pairs after a warm-up pair, the order alternating. Each run builds something new: a RUN
+ * step with a fresh value, so neither side hits the cache; it takes BUILD_SECONDS, like
+ * installing a small app's dependencies.
+ */
+async function pairs(oursSide: Side, other: Side): Promise<{ oursMs: number[]; otherMs: number[]; ratios: number[] }> {
   const oursMs: number[] = [];
-  const docsMs: number[] = [];
+  const otherMs: number[] = [];
   const ratios: number[] = [];
   for (let i = 0; i <= RUNS; i++) {
-    // Each run builds something new: a RUN step with a fresh value, so neither side hits the
-    // cache; it takes BUILD_SECONDS, like installing a small app's dependencies.
-    const a = await checkout([
-      `FROM ${base}`,
-      `RUN echo ${randomBytes(6).toString("hex")} > /v && sleep ${String(BUILD_SECONDS)}`,
-    ]);
-    const b = await checkout([
-      `FROM ${base}`,
-      `RUN echo ${randomBytes(6).toString("hex")} > /v && sleep ${String(BUILD_SECONDS)}`,
-    ]);
+    const fresh = () =>
+      checkout([`FROM ${base}`, `RUN echo ${randomBytes(6).toString("hex")} > /v && sleep ${String(BUILD_SECONDS)}`]);
+    const a = await fresh();
+    const b = await fresh();
     const sha = randomBytes(20).toString("hex");
     const first = i % 2 === 0;
-    const x = first ? await ours({ "extra-tags": "latest", wait: "false" }, sha, a) : await docsPipeline(sha, b);
-    const y = first ? await docsPipeline(sha, b) : await ours({ "extra-tags": "latest", wait: "false" }, sha, a);
+    const x = first ? await oursSide(sha, a) : await other(sha, b);
+    const y = first ? await other(sha, b) : await oursSide(sha, a);
     if (i === 0) continue; // warm-up
     const o = first ? x.ms : y.ms;
     const d = first ? y.ms : x.ms;
     oursMs.push(o);
-    docsMs.push(d);
+    otherMs.push(d);
     ratios.push(o / d);
   }
+  return { oursMs, otherMs, ratios };
+}
+
+async function endToEnd(): Promise<number> {
+  const {
+    oursMs,
+    otherMs: docsMs,
+    ratios,
+  } = await pairs((sha, cwd) => ours({ "extra-tags": "latest", wait: "false" }, sha, cwd), docsPipeline);
   const so = stats(oursMs);
   const sd = stats(docsMs);
   const sr = stats(ratios);
@@ -375,7 +388,7 @@ async function hostileAnswers(): Promise<void> {
   });
   const logRun = await withPeakMemory(deployOnly(noisy.applicationId), cwd);
   const longest = Math.max(...logRun.output.split("\n").map((l) => l.length));
-  log("## 5. Hostile answers: memory and line lengths");
+  log("## 6. Hostile answers: memory and line lengths");
   log();
   log("| run | exit | peak memory (RSS) | longest line | target |");
   log("|---|---:|---:|---:|---|");
@@ -387,6 +400,85 @@ async function hostileAnswers(): Promise<void> {
     `| a failed deployment's log: 50 lines of 1 MiB | ${String(logRun.code)} | ${logRun.peakMiB.toFixed(0)} MiB | ${(longest / 1024).toFixed(0)} KiB | every line under 1 MiB (GitHub's limit) |`,
   );
   log();
+}
+
+/** ~/.docker with the buildx plugin from ../shared/tools (installed to .cache/build-tools), if there. */
+async function buildxHome(): Promise<string | undefined> {
+  const install = resolve(ROOT, "../shared/tools/install-build-tools.sh");
+  if (!existsSync(install)) return undefined;
+  const installed = await sh("bash", [install, join(ROOT, ".cache/build-tools")]);
+  const buildx = installed.output.split("\n").find((line) => line.endsWith("/docker-buildx"));
+  if (installed.code !== 0 || !buildx) throw new Error(`install-build-tools.sh failed:\n${installed.output}`);
+  const home = await mkdtemp(join(work, "buildx-home-"));
+  await mkdir(join(home, ".docker", "cli-plugins"), { recursive: true });
+  await symlink(buildx, join(home, ".docker", "cli-plugins", "docker-buildx"));
+  await writeFile(join(home, ".docker", "config.json"), "{}");
+  return home;
+}
+
+/** `docker buildx build --push` and the two Dokploy calls, in a fresh docker config with buildx. */
+async function buildxPipeline(home: string, sha: string, cwd: string): Promise<Timed> {
+  const app = standIn.addApplication();
+  const config = await mkdtemp(join(home, "docker-config-"));
+  await symlink(join(home, ".docker", "cli-plugins"), join(config, "cli-plugins"));
+  const result = await sh("bash", [join(ROOT, "scripts/bench/buildx-pipeline.sh")], {
+    cwd,
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: home,
+      DOCKER_CONFIG: config,
+      DOCKER_HOST: engine.host,
+      IMAGE: `${registry.host}/bench/bx-pipeline`,
+      SHA: sha,
+      REGISTRY: registry.host,
+      REGISTRY_USER: registry.username,
+      REGISTRY_PASSWORD: registry.password,
+      DOKPLOY_URL: standIn.url,
+      DOKPLOY_API_KEY: apiKey,
+      APPLICATION_ID: app.applicationId,
+    },
+  });
+  if (result.code !== 0) throw new Error(`buildx pipeline failed:\n${result.output}`);
+  return result;
+}
+
+async function endToEndBuildx(): Promise<void> {
+  log("## 5. End to end with buildx (docker driver), wait off: dokploy-deploy vs `docker buildx build --push` + curl");
+  log();
+  const home = await buildxHome();
+  if (!home) {
+    log("Skipped: ../shared/tools (docker-buildx) is not beside the repository.");
+    log();
+    return;
+  }
+  const { oursMs, otherMs, ratios } = await pairs(
+    (sha, cwd) =>
+      ours({ "extra-tags": "latest", wait: "false", image: `${registry.host}/bench/bx-web` }, sha, cwd, home),
+    (sha, cwd) => buildxPipeline(home, sha, cwd),
+  );
+  const so = stats(oursMs);
+  const sp = stats(otherMs);
+  const sr = stats(ratios);
+  log(
+    `buildx v0.28.0 with the engine's BuildKit, the path a GitHub runner takes without docker/setup-buildx-action. Same Dockerfile shape as in 1; ${String(RUNS)} pairs after a warm-up, order alternating.`,
+  );
+  log();
+  log("| | median | min | max |");
+  log("|---|---:|---:|---:|");
+  log(`| dokploy-deploy, \`builder: auto\` with buildx | ${fmt(so.median)} | ${fmt(so.min)} | ${fmt(so.max)} |`);
+  log(
+    `| by hand: login, \`docker buildx build --push\` (2 tags), curl saveDockerProvider + redeploy | ${fmt(sp.median)} | ${fmt(sp.min)} | ${fmt(sp.max)} |`,
+  );
+  log(`| ratio, pair by pair | **${sr.median.toFixed(3)}** | ${sr.min.toFixed(3)} | ${sr.max.toFixed(3)} |`);
+  const extra = stats(oursMs.map((o, i) => o - (otherMs[i] ?? 0)));
+  log(`| time added, pair by pair | **${fmt(extra.median)}** | ${fmt(extra.min)} | ${fmt(extra.max)} |`);
+  log();
+  log(
+    "dokploy-deploy also checks Dokploy and the application before pushing, adds OCI labels, checks the pushed image can be pulled, and snapshots the deployments to follow its own.",
+  );
+  log();
+  chart.push({ label: "dokploy-deploy", ms: so.median, group: "End to end with buildx (wait off)" });
+  chart.push({ label: "buildx + curl", ms: sp.median, group: "End to end with buildx (wait off)" });
 }
 
 function svgChart(): string {
@@ -440,18 +532,15 @@ try {
     "![benchmarks](benchmarks.svg)",
     "",
   );
-  await endToEnd();
-  await startup();
-  await roundTrips();
-  await layerReuse();
-  await hostileAnswers();
-  const out = process.env.BENCH_ACTION ? join(work, "other") : join(ROOT, "docs");
+  const sections = [endToEnd, startup, roundTrips, layerReuse, endToEndBuildx, hostileAnswers];
+  for (const [i, section] of sections.entries()) if (!ONLY || ONLY === String(i + 1)) await section();
+  const out = process.env.BENCH_ACTION || ONLY ? join(work, "other") : join(ROOT, "docs");
   await mkdir(out, { recursive: true });
   await writeFile(join(out, "benchmarks.md"), `${report.join("\n")}\n`);
   await writeFile(join(out, "benchmarks.svg"), `${svgChart()}\n`);
   console.log(
-    process.env.BENCH_ACTION
-      ? "\n(BENCH_ACTION set: docs/ left as it is)"
+    process.env.BENCH_ACTION || ONLY
+      ? "\n(BENCH_ACTION or --only set: docs/ left as it is)"
       : "\nWrote docs/benchmarks.md and docs/benchmarks.svg",
   );
 } finally {

@@ -52,7 +52,11 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
   const outputs = outputsOf(outcome.result);
   for (const output of OUTPUTS) logger.info(`${output.name}=${dotenvValue(outputs[output.name])}`);
   if (env.OUTPUT_FILE) {
-    const lines = OUTPUTS.map((o) => `DOKPLOY_${envName(o.name)}=${dotenvValue(outputs[o.name])}`);
+    // Not the build metadata: with provenance it runs to kilobytes, and GitLab drops a whole
+    // dotenv report over 5 KB.
+    const lines = OUTPUTS.filter((o) => o.name !== "metadata").map(
+      (o) => `DOKPLOY_${envName(o.name)}=${dotenvValue(outputs[o.name])}`,
+    );
     await writeFile(env.OUTPUT_FILE, `${lines.join("\n")}\n`);
   }
   cancel.dispose();

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { errorMessage, ConfigError } from "./errors";
+import { type BuildSecret, parseBuildSecret } from "./build-secrets";
 import { type HealthCheck, parseStatuses } from "./health-spec";
 import { type ImageName, isValidTag, normalizeRegistryHost, parseImageName } from "./image";
 
@@ -66,7 +67,8 @@ export const INPUTS = [
     name: "build-secrets",
     default: "",
     multiline: true,
-    description: "Build secrets as buildx --secret specs, one per line, e.g. id=npm,env=NPM_TOKEN (buildx only).",
+    description:
+      "Build secrets, one per line: NAME=value (as build-push-action's secrets input; the value reaches buildx through a private temporary file), or a buildx --secret spec such as id=npm,env=NPM_TOKEN or id=npm,src=.npmrc (buildx only).",
   },
   {
     name: "platforms",
@@ -86,12 +88,24 @@ export const INPUTS = [
     multiline: true,
     description: "buildx --cache-to destinations, one per line, e.g. type=gha,mode=max (buildx only).",
   },
+  {
+    name: "provenance",
+    default: "",
+    description:
+      "buildx --provenance, e.g. mode=max or false; empty keeps buildx's default. Attestations need a BuildKit builder such as docker/setup-buildx-action's (buildx only).",
+  },
+  {
+    name: "sbom",
+    default: "",
+    description:
+      "buildx --sbom, e.g. true; empty keeps buildx's default. Attestations need a BuildKit builder such as docker/setup-buildx-action's (buildx only).",
+  },
   { name: "network", default: "", description: "Network mode for RUN steps during the build (--network), e.g. host." },
   {
     name: "builder",
     default: "auto",
     description:
-      "auto (docker buildx build when buildx is installed, else docker build), buildx, or classic (docker build, e.g. where the daemon does not allow BuildKit).",
+      "auto (docker buildx build when buildx is installed, else docker build), buildx (fails when buildx is not installed), or classic (docker build with DOCKER_BUILDKIT=0, e.g. where the daemon does not allow BuildKit).",
   },
   {
     name: "build",
@@ -276,6 +290,15 @@ export const OUTPUTS = [
   },
   { name: "application-url", description: "Link to the application in the Dokploy dashboard." },
   { name: "health", description: "Last health check answer, e.g. 200 in 34 ms (health-url only)." },
+  {
+    name: "imageid",
+    description:
+      "Image ID of the image built: its config digest (with several platforms, the index digest, as buildx reports it); empty with build: false.",
+  },
+  {
+    name: "metadata",
+    description: "The build's metadata as JSON, as buildx writes it with --metadata-file (buildx only).",
+  },
 ] as const;
 
 export type OutputName = (typeof OUTPUTS)[number]["name"];
@@ -311,10 +334,13 @@ export interface Config {
   readonly target?: string;
   readonly buildArgs: readonly string[];
   readonly labels: readonly string[];
-  readonly buildSecrets: readonly string[];
+  readonly buildSecrets: readonly BuildSecret[];
   readonly platforms: readonly string[];
   readonly cacheFrom: readonly string[];
   readonly cacheTo: readonly string[];
+  /** buildx --provenance / --sbom values; undefined keeps buildx's default. */
+  readonly provenance?: string;
+  readonly sbom?: string;
   readonly network?: string;
   readonly builder: "auto" | "buildx" | "classic";
   /** Registry host to log in to. */
@@ -355,12 +381,14 @@ export interface Config {
 /** Every secret value of a config, for masking. */
 export function secretsOf(config: Config): string[] {
   const health = config.health?.credentials;
+  const buildSecrets = config.buildSecrets.map((s) => (s.kind === "value" ? s.value : undefined));
   return [
     config.apiKey,
     config.push?.password,
     config.pull?.password,
     health?.password,
     health ? `${health.username}:${health.password}` : undefined,
+    ...buildSecrets,
   ].filter((s): s is string => typeof s === "string" && s !== "");
 }
 
@@ -533,15 +561,14 @@ const schema = z.object({
   labels: list(false, (l) => {
     if (!KEY_VALUE.test(l)) throw new Error(`"${l}" is not a label; expected KEY=VALUE`);
   }),
-  "build-secrets": list(false, (s) => {
-    if (!/(^|,)id=[^,]+/.test(s))
-      throw new Error(`"${s}" is not a secret spec; expected id=NAME,env=VAR or id=NAME,src=PATH`);
-  }),
+  "build-secrets": field((v) => splitList(v, false).map((entry, i) => parseBuildSecret(entry, i + 1))),
   platforms: list(true, (p) => {
     if (!PLATFORM.test(p)) throw new Error(`"${p}" is not a platform; expected os/arch[/variant], e.g. linux/amd64`);
   }),
   "cache-from": list(false),
   "cache-to": list(false),
+  provenance: optionalText(),
+  sbom: optionalText(),
   network: optionalText(),
   builder: choice(["auto", "buildx", "classic"] as const, "auto"),
   build: boolean(true),
@@ -691,6 +718,8 @@ function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Omit<Config, 
     platforms: p.platforms,
     cacheFrom: p["cache-from"],
     cacheTo: p["cache-to"],
+    provenance: p.provenance,
+    sbom: p.sbom,
     network: p.network,
     builder: p.builder,
     registry,

@@ -16,7 +16,18 @@ export interface TempDockerConfig {
   remove(): Promise<void>;
 }
 
-export type CreateTempDockerConfig = (registryHost: string) => Promise<TempDockerConfig>;
+export interface TempDockerConfigOptions {
+  /**
+   * Keep the user's login for the registry: no registry-username was given, so the push uses
+   * what an earlier step set up (docker/login-action's login, a credential helper or store).
+   */
+  readonly keepLogin?: boolean;
+}
+
+export type CreateTempDockerConfig = (
+  registryHost: string,
+  options?: TempDockerConfigOptions,
+) => Promise<TempDockerConfig>;
 
 type Json = Record<string, unknown>;
 
@@ -26,12 +37,14 @@ function isObject(value: unknown): value is Json {
 
 /**
  * The user's docker config.json as the temporary one should start: everything kept (proxies,
- * aliases, current context, logins to other registries) except what would send OUR login
- * somewhere that outlives the run (credsStore) or shadow it (an existing login or credential
- * helper for the registry we log in to).
+ * aliases, current context, logins to other registries) except, when we log in ourselves, what
+ * would send OUR login somewhere that outlives the run (credsStore) or shadow it (an existing
+ * login or credential helper for the registry we log in to). With `keepLogin` nothing is
+ * dropped: nothing is logged in, so nothing of ours can reach a store.
  */
-export function isolatedDockerConfig(userConfig: unknown, registryHost: string): Json {
+export function isolatedDockerConfig(userConfig: unknown, registryHost: string, keepLogin = false): Json {
   const out: Json = isObject(userConfig) ? { ...userConfig } : {};
+  if (keepLogin) return out;
   const host = normalizeRegistryHost(registryHost);
   delete out.credsStore;
   for (const key of ["auths", "credHelpers"] as const) {

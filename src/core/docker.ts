@@ -1,4 +1,6 @@
+import { secretArgs, secretEnvNames } from "./build-secrets";
 import type { Config, Credentials } from "./config";
+import type { TempDockerConfig } from "./docker-config";
 import { CommandError } from "./errors";
 import type { Exec } from "./exec";
 import { imageRef, normalizeRegistryHost } from "./image";
@@ -131,11 +133,14 @@ export function buildArgv(config: Config, options: BuildArgvOptions): string[] {
     if (config.platforms.length > 0) argv.push("--platform", config.platforms.join(","));
     for (const c of config.cacheFrom) argv.push("--cache-from", c);
     for (const c of config.cacheTo) argv.push("--cache-to", c);
-    for (const s of config.buildSecrets) argv.push("--secret", s);
-    argv.push("--metadata-file", `${options.outDir}/${METADATA_FILE}`, "--push");
-  } else {
-    argv.push("--iidfile", `${options.outDir}/${IID_FILE}`);
+    argv.push(...secretArgs(config.buildSecrets, options.outDir));
+    // One argument each: the values hold "=" and commas (mode=max,builder-id=...).
+    if (config.provenance !== undefined) argv.push(`--provenance=${config.provenance}`);
+    if (config.sbom !== undefined) argv.push(`--sbom=${config.sbom}`);
+    argv.push("--metadata-file", `${options.outDir}/${METADATA_FILE}`);
   }
+  argv.push("--iidfile", `${options.outDir}/${IID_FILE}`);
+  if (options.buildx) argv.push("--push");
   argv.push(config.context);
   return argv;
 }
@@ -165,13 +170,12 @@ export function parseMetadataDigest(json: string): string | undefined {
  * up in the environment): the docker CLI must keep them although children lose secrets.
  */
 export function buildSecretEnvNames(config: Config): string[] {
-  const names: string[] = [];
-  for (const spec of config.buildSecrets) {
-    const fields = Object.fromEntries(spec.split(",").map((f) => [f.split("=")[0] ?? "", f.slice(f.indexOf("=") + 1)]));
-    const name = fields.env ?? (fields.src === undefined ? fields.id : undefined);
-    if (name) names.push(name);
-  }
-  return names;
+  return secretEnvNames(config.buildSecrets);
+}
+
+/** Whether a --provenance/--sbom value asks for an attestation (buildx reads false, 0, f as off). */
+export function asksForAttestation(value: string | undefined): boolean {
+  return value !== undefined && !/^(false|0|f)$/i.test(value);
 }
 
 /** Inputs that need buildx, with their values, for the error without it. */
@@ -181,7 +185,33 @@ export function buildxOnlyInputs(config: Config): string[] {
   if (config.cacheFrom.length > 0) used.push("cache-from");
   if (config.cacheTo.length > 0) used.push("cache-to");
   if (config.buildSecrets.length > 0) used.push("build-secrets");
+  if (asksForAttestation(config.provenance)) used.push("provenance");
+  if (asksForAttestation(config.sbom)) used.push("sbom");
   return used;
+}
+
+export interface BuildOutputs {
+  /** From the metadata file: buildx only (the classic builder's comes from docker push). */
+  readonly digest?: string;
+  readonly imageId?: string;
+  /** The metadata file as one line of JSON. */
+  readonly metadata?: string;
+}
+
+/** What the build left in the temporary docker config: metadata (buildx) and image ID. */
+export async function readBuildOutputs(temp: Pick<TempDockerConfig, "readFile">): Promise<BuildOutputs> {
+  const [metadata, iid] = await Promise.all([temp.readFile(METADATA_FILE), temp.readFile(IID_FILE)]);
+  let parsed: unknown;
+  try {
+    parsed = metadata === undefined ? undefined : JSON.parse(metadata);
+  } catch {
+    parsed = undefined;
+  }
+  return {
+    digest: metadata && parsed !== undefined ? parseMetadataDigest(metadata) : undefined,
+    imageId: iid?.trim() || undefined,
+    metadata: parsed === undefined ? undefined : JSON.stringify(parsed),
+  };
 }
 
 /** Docker CLI over an injected Exec, with the temporary DOCKER_CONFIG. */
@@ -232,6 +262,28 @@ export class Docker {
     const text = output.length > 0 ? output.join("\n") : `${result.stdout}\n${result.stderr}`;
     if (result.exitCode !== 0) throw new CommandError(step, ["docker", ...argv], result.exitCode, text);
     return text;
+  }
+
+  /**
+   * Runs the build argv. The classic builder gets DOCKER_BUILDKIT=0: without it the CLI hands
+   * `docker build` to buildx whenever buildx is installed, and it would not be classic.
+   */
+  build(argv: readonly string[], signal?: AbortSignal): Promise<string> {
+    if (argv[0] !== "build") return this.run("docker build", argv, signal);
+    // The CLI's own notice then says to remove DOCKER_BUILDKIT=0, which the user did not set.
+    this.logger.info("Classic builder (DOCKER_BUILDKIT=0): builder is classic, or docker cannot run buildx here");
+    const classic = new Docker(this.exec, this.logger, { ...this.env, DOCKER_BUILDKIT: "0" });
+    return classic.run("docker build", argv, signal);
+  }
+
+  /**
+   * `docker buildx inspect --debug`: the current builder, its driver and what it can do.
+   * Undefined when buildx cannot say within 10 s (an unreachable remote builder, say).
+   */
+  async inspectBuilder(): Promise<string | undefined> {
+    const signal = AbortSignal.timeout(10_000);
+    const result = await this.exec("docker", ["buildx", "inspect", "--debug"], { env: this.env, signal });
+    return result.exitCode === 0 ? result.stdout : undefined;
   }
 
   /** Pushes one reference and returns the digest the registry reported. */

@@ -17,6 +17,9 @@ export interface Result {
   applicationName?: string;
   /** Last health check answer, e.g. "200 in 34 ms". */
   health?: string;
+  imageId?: string;
+  /** The build's metadata JSON (buildx). */
+  metadata?: string;
   readonly timings: Timing[];
   /** The plan printed by a dry run. */
   plan?: string[];
@@ -41,5 +44,7 @@ export function outputsOf(result: Result): Record<OutputName, string> {
     "deployment-status": result.deploymentStatus ?? "",
     "application-url": result.applicationUrl ?? "",
     health: result.health ?? "",
+    imageid: result.imageId ?? "",
+    metadata: result.metadata ?? "",
   };
 }

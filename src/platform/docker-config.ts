@@ -14,11 +14,11 @@ async function exists(path: string): Promise<boolean> {
 
 /**
  * Temporary docker configs in `tempRoot`, started from the user's config dir: config.json
- * without credential stores or logins for our registry; buildx/ and contexts/ copied (so the
+ * without credential stores or logins for our registry (unless the user's login is kept); buildx/ and contexts/ copied (so the
  * builder chosen by earlier steps is used and its state writes stay here); cli-plugins/ linked.
  */
 export function tempDockerConfigs(userConfigDir: string, tempRoot: string): CreateTempDockerConfig {
-  return async (registryHost) => {
+  return async (registryHost, options = {}) => {
     const dir = await mkdtemp(join(tempRoot, "dokploy-deploy-"));
     // Known from the start, so that even a process made to exit at once removes it.
     const untrack = tracked.tempDir(dir);
@@ -29,9 +29,13 @@ export function tempDockerConfigs(userConfigDir: string, tempRoot: string): Crea
     } catch {
       userConfig = {};
     }
-    await writeFile(join(dir, "config.json"), JSON.stringify(isolatedDockerConfig(userConfig, registryHost), null, 2), {
-      mode: 0o600,
-    });
+    await writeFile(
+      join(dir, "config.json"),
+      JSON.stringify(isolatedDockerConfig(userConfig, registryHost, options.keepLogin), null, 2),
+      {
+        mode: 0o600,
+      },
+    );
     for (const name of ["buildx", "contexts"]) {
       const source = join(userConfigDir, name);
       if (await exists(source)) await cp(source, join(dir, name), { recursive: true });

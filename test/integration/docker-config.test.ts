@@ -71,8 +71,46 @@ describe("finding buildx without starting docker", () => {
     // And in a dir named by cliPluginsExtraDirs.
     const extra = await mkdtemp(join(tmpdir(), "plugins-"));
     dirs.push(extra);
-    await writeFile(join(extra, "docker-extra"), "#!/bin/sh\n");
+    await writeFile(join(extra, "docker-extra"), "#!/bin/sh\n", { mode: 0o755 });
     await writeFile(join(home, ".docker", "config.json"), JSON.stringify({ cliPluginsExtraDirs: [extra] }));
     expect(await hasCliPlugin("extra", env)).toBe(true);
+  });
+
+  it("agrees with the docker CLI on plugins it cannot run: not executable, a directory, shadowed by one", async () => {
+    const { hasCliPlugin } = await import("../../src/platform/cli-plugins");
+    const home = await mkdtemp(join(tmpdir(), "home-"));
+    const extra = await mkdtemp(join(tmpdir(), "plugins-"));
+    dirs.push(home, extra);
+    const plugins = join(home, ".docker", "cli-plugins");
+    await mkdir(plugins, { recursive: true });
+    await writeFile(join(home, ".docker", "config.json"), JSON.stringify({ cliPluginsExtraDirs: [extra] }));
+    const env = { ...process.env, HOME: home, DOCKER_CONFIG: undefined, DOCKER_HOST: rig.dockerHost };
+    // A plugin that answers the CLI's metadata call, as a real one does.
+    const working = `#!/bin/sh\nif [ "$1" = docker-cli-plugin-metadata ]; then echo '{"SchemaVersion":"0.1.0","Vendor":"test","Version":"1"}'; exit 0; fi\necho ran\n`;
+    const cliRuns = (name: string) =>
+      run("docker", [name], { env }).then(
+        () => true,
+        () => false,
+      );
+    const cases: [string, () => Promise<void>][] = [
+      ["works", () => writeFile(join(plugins, "docker-works"), working, { mode: 0o755 })],
+      ["noexec", () => writeFile(join(plugins, "docker-noexec"), working, { mode: 0o644 })],
+      ["isdir", () => mkdir(join(plugins, "docker-isdir"))],
+      [
+        "shadowed",
+        async () => {
+          // The first dir that has it is the only one the CLI tries.
+          await writeFile(join(extra, "docker-shadowed"), working, { mode: 0o644 });
+          await writeFile(join(plugins, "docker-shadowed"), working, { mode: 0o755 });
+        },
+      ],
+    ];
+    for (const [name, make] of cases) {
+      await make();
+      const cli = await cliRuns(name);
+      expect(await hasCliPlugin(name, env), name).toBe(cli);
+    }
+    expect(await cliRuns("works")).toBe(true);
+    expect(await cliRuns("noexec")).toBe(false);
   });
 });

@@ -136,7 +136,11 @@ describe("the GitLab component in a GitLab pipeline emulator", () => {
     expect(run.output).toMatch(/✔ Deployed .* \(deployment done\)/);
     const dotenv = await findFile(join(dir, ".gitlab-ci-local"), "dokploy-deploy.env");
     expect(dotenv).toBeDefined();
-    expect(await readFile(dotenv ?? "", "utf8")).toContain(`DOKPLOY_DIGEST=${digest ?? ""}`);
+    const report = await readFile(dotenv ?? "", "utf8");
+    expect(report).toContain(`DOKPLOY_DIGEST=${digest ?? ""}`);
+    expect(report).toMatch(/^DOKPLOY_IMAGEID=sha256:[a-f0-9]{64}$/m);
+    // The build metadata can pass GitLab's 5 KB limit for a dotenv report: it is left out.
+    expect(report).not.toContain("DOKPLOY_METADATA");
     expect(run.output).not.toContain("::add-mask::");
     for (const secret of [API_KEY, rig.registryPassword]) expect(run.output).not.toContain(secret);
   });

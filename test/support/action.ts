@@ -13,6 +13,8 @@ export interface ActionRun {
   readonly stderr: string;
   /** Whether the interruption's signals were sent. */
   readonly interrupted: boolean;
+  /** Date.now() when the process exited. */
+  readonly exitedAt: number;
   readonly outputs: Record<string, string>;
   readonly summary: string;
   /** Files left in RUNNER_TEMP after the run. */
@@ -111,6 +113,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     stderr: ran.stderr,
     interrupted: ran.interrupted,
     killed: ran.killed,
+    exitedAt: ran.exitedAt,
     outputs: parseOutputFile(await readFile(outputFile, "utf8")),
     summary: await readFile(summaryFile, "utf8"),
     leftovers: await readdir(runnerTemp),

@@ -318,6 +318,43 @@ async function streamJson(res: ServerResponse, status: number, bytes: number): P
   return written;
 }
 
+/**
+ * The log of a deployment that was not scripted. A redeploy only says it starts. A deploy of a
+ * Docker image, as a live v0.30.2 writes it: `docker login` with the application's credentials
+ * (docker's warning, blank lines and all), the pull, then the line before the service update.
+ * The application is read when the job starts, as Dokploy does.
+ */
+function defaultLog(app: ApplicationRow, pull: boolean, outcome: string): string[] {
+  if (outcome === "error") return ["Initializing deployment", "Error occurred ❌, check the logs for details."];
+  if (outcome !== "done") return ["Initializing deployment"];
+  if (!pull || !app.dockerImage) return ["Initializing deployment"];
+  const image = app.dockerImage;
+  const tag = /:([^:/@]+)$/.exec(image.split("@")[0] ?? "")?.[1] ?? "latest";
+  const path = image.replace(/^[^/]+[.:][^/]*\//, "").replace(/[:@].*$/, "");
+  const login =
+    app.username && app.password
+      ? [
+          "",
+          "WARNING! Your credentials are stored unencrypted in '/root/.docker/config.json'.",
+          "Configure a credential helper to remove this warning. See",
+          "https://docs.docker.com/go/credential-store/",
+          "",
+          "Login Succeeded",
+        ]
+      : [];
+  const digest = `sha256:${createHash("sha256").update(image).digest("hex")}`;
+  return [
+    "Initializing deployment",
+    `Pulling ${image}`,
+    ...login,
+    `${tag}: Pulling from ${path}`,
+    `Digest: ${digest}`,
+    `Status: Downloaded newer image for ${image}`,
+    image,
+    "✅ Pulling image completed.",
+  ];
+}
+
 export class DokployStandIn {
   readonly calls: Call[] = [];
   readonly applications = new Map<string, ApplicationRow>();
@@ -792,7 +829,7 @@ export class DokployStandIn {
       case "application.redeploy":
       case "application.deploy": {
         const app = this.application(input.applicationId);
-        this.queueDeployment(app, input.title ?? null, input.description ?? null);
+        this.queueDeployment(app, input.title ?? null, input.description ?? null, procedure === "application.deploy");
         return undefined;
       }
       case "deployment.all":
@@ -860,12 +897,16 @@ export class DokployStandIn {
     });
   }
 
-  /** Jobs of one application run one after another; the row appears when the job starts. */
-  private queueDeployment(app: ApplicationRow, title: string | null, description: string | null): void {
+  /**
+   * Jobs run one after another, those of every application of a server in one queue (seen on a
+   * live v0.30.2: its in-memory queue runs one deployment per server at a time without a
+   * licence, so another application's deployment delays ours); the row appears when the job starts.
+   */
+  private queueDeployment(app: ApplicationRow, title: string | null, description: string | null, pull = false): void {
     const script = this.scripts.get(app.applicationId)?.shift() ?? this.options.deployment ?? {};
     if (script.othersFirst)
-      this.enqueue(app, script.othersFirst.title, "someone else's", script.othersFirst.script ?? {});
-    this.enqueue(app, title, description, script);
+      this.enqueue(app, script.othersFirst.title, "someone else's", script.othersFirst.script ?? {}, pull);
+    this.enqueue(app, title, description, script, pull);
   }
 
   private enqueue(
@@ -873,8 +914,10 @@ export class DokployStandIn {
     title: string | null,
     description: string | null,
     script: DeploymentScript,
+    pull: boolean,
   ): void {
-    const previous = this.queues.get(app.applicationId) ?? Promise.resolve();
+    const queue = app.serverId ?? "local";
+    const previous = this.queues.get(queue) ?? Promise.resolve();
     const job = previous.then(async () => {
       await this.sleep(script.startDelayMs ?? 25);
       // Like Dokploy's worker: the image is read from the application when the job starts.
@@ -912,10 +955,7 @@ export class DokployStandIn {
       this.deployments.set(app.applicationId, rows);
       app.applicationStatus = "running";
       const outcome = script.outcome ?? "done";
-      const lines = script.log ?? [
-        "Initializing deployment",
-        ...(outcome === "error" ? ["Error occurred ❌, check the logs for details."] : []),
-      ];
+      const lines = script.log ?? defaultLog(app, pull, outcome);
       // Like Dokploy: the first line when the job starts, the rest spread over its run, the last
       // one just before the status is written.
       const duration = script.durationMs ?? 100;
@@ -932,6 +972,6 @@ export class DokployStandIn {
       row.finishedAt = isoNow();
       app.applicationStatus = outcome === "done" ? "done" : "error";
     });
-    this.queues.set(app.applicationId, job);
+    this.queues.set(queue, job);
   }
 }

@@ -6,6 +6,7 @@ import type { MemoryLogger } from "./loggers";
 
 export const SHA = "3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c";
 export const DIGEST = `sha256:${"ab".repeat(32)}`;
+export const IMAGE_ID = `sha256:${"cd".repeat(32)}`;
 
 export interface FakeDocker {
   readonly exec: Exec;
@@ -27,16 +28,34 @@ export function fakeDocker(options: { buildx?: boolean; fail?: string } = {}): F
   return { exec, calls };
 }
 
-/** Ports over a fake docker: a temp config that is only a name (its removal is recorded), quick sleeps. */
-export function fakePorts(docker: FakeDocker, logger: MemoryLogger, removed: string[]): Ports {
+/**
+ * Ports over a fake docker: a temp config that is only a name (its removal and the files
+ * written to it are recorded; it holds what a buildx build leaves), quick sleeps.
+ */
+export function fakePorts(
+  docker: FakeDocker,
+  logger: MemoryLogger,
+  removed: string[],
+  written = new Map<string, string>(),
+): Ports {
   return {
     exec: docker.exec,
     logger,
     createDockerConfig: (): Promise<TempDockerConfig> =>
       Promise.resolve({
         dir: "/tmp/fake-docker-config",
-        readFile: () => Promise.resolve(JSON.stringify({ "containerimage.digest": DIGEST })),
-        writeFile: (name: string) => Promise.resolve(`/tmp/fake-docker-config/${name}`),
+        readFile: (name: string) =>
+          Promise.resolve(
+            name === "build-metadata.json"
+              ? JSON.stringify({ "containerimage.digest": DIGEST }, null, 2)
+              : name === "build-iid"
+                ? `${IMAGE_ID}\n`
+                : undefined,
+          ),
+        writeFile: (name: string, text: string) => {
+          written.set(name, text);
+          return Promise.resolve(`/tmp/fake-docker-config/${name}`);
+        },
         remove: () => {
           removed.push("/tmp/fake-docker-config");
           return Promise.resolve();

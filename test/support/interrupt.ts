@@ -25,6 +25,8 @@ export interface InterruptedRun {
   readonly exitAfterMs: number;
   /** It was still running at `killAfterMs` and was killed. */
   readonly killed: boolean;
+  /** Date.now() when the process exited. */
+  readonly exitedAt: number;
 }
 
 export async function runInterrupted(
@@ -69,6 +71,8 @@ export async function runInterrupted(
           killed = true;
           child.kill("SIGKILL");
         }, options.killAfterMs);
+  let exitedAt = 0;
+  child.on("exit", () => (exitedAt = Date.now()));
   const exitCode = await new Promise<number>((resolve) =>
     child.on("close", (code, signal) => resolve(code ?? (signal ? -1 : -2))),
   );
@@ -81,6 +85,7 @@ export async function runInterrupted(
     interrupted,
     exitAfterMs: signalledAt ? performance.now() - signalledAt : 0,
     killed,
+    exitedAt,
   };
 }
 

@@ -174,10 +174,10 @@ export interface Distribution extends Service {
 /**
  * Starts Debian's docker-registry (Distribution) on 127.0.0.1 with storage in `root` and the
  * given `auth:` section (YAML lines, indented under it); ready when /v2/ asks for auth.
- * Its stop() also removes `root`.
+ * Its stop() also removes `root`. A port can be given, e.g. to restart a registry in place.
  */
-export async function startDistribution(root: string, auth: readonly string[]): Promise<Distribution> {
-  const port = await freePort();
+export async function startDistribution(root: string, auth: readonly string[], port?: number): Promise<Distribution> {
+  port ??= await freePort();
   await writeFile(
     join(root, "config.yml"),
     [
@@ -215,16 +215,20 @@ export async function startDistribution(root: string, auth: readonly string[]): 
   };
 }
 
-/** Starts Debian's docker-registry with htpasswd auth on 127.0.0.1. */
-export async function startRegistry(username = "ci", password = `pw-${String(Date.now())}`): Promise<Registry> {
+/** Starts Debian's docker-registry with htpasswd auth on 127.0.0.1 (on `port` when given). */
+export async function startRegistry(
+  username = "ci",
+  password = `pw-${String(Date.now())}`,
+  port?: number,
+): Promise<Registry> {
   const root = await mkdtemp("/tmp/reg-");
   const htpasswd = (await run("htpasswd", ["-Bbn", username, password])).stdout;
   await writeFile(join(root, "htpasswd"), htpasswd);
-  const registry = await startDistribution(root, [
-    "htpasswd:",
-    "  realm: test-registry",
-    `  path: ${join(root, "htpasswd")}`,
-  ]);
+  const registry = await startDistribution(
+    root,
+    ["htpasswd:", "  realm: test-registry", `  path: ${join(root, "htpasswd")}`],
+    port,
+  );
   return {
     ...registry,
     username,

@@ -26,6 +26,16 @@ describe("isolatedDockerConfig", () => {
     });
   });
 
+  it("keeps the user's login, helper and store for our registry when it does not log in itself", () => {
+    const user = {
+      auths: { "ghcr.io": { auth: "old" } },
+      credHelpers: { "ghcr.io": "gcloud" },
+      credsStore: "desktop",
+      currentContext: "builder-ctx",
+    };
+    expect(isolatedDockerConfig(user, "ghcr.io", true)).toEqual(user);
+  });
+
   it("starts empty without a user config", () => {
     expect(isolatedDockerConfig(undefined, "ghcr.io")).toEqual({});
     expect(isolatedDockerConfig("not json object", "ghcr.io")).toEqual({});

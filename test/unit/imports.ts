@@ -13,3 +13,5 @@ export * from "../../src/core/run";
 export * from "../../src/core/exec";
 export * from "../../src/core/retry";
 export * from "../../src/core/registry-check";
+export * from "../../src/core/builder";
+export * from "../../src/core/build-secrets";

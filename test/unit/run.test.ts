@@ -1,15 +1,25 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DokployStandIn } from "../support/dokploy-stand-in";
-import { type FakeDocker, DIGEST, SHA, fakeDocker, fakePorts } from "../support/fake-docker";
+import { type FakeDocker, DIGEST, IMAGE_ID, SHA, fakeDocker, fakePorts } from "../support/fake-docker";
 import { FakeRegistry } from "../support/fake-registry";
 import { MemoryLogger } from "../support/loggers";
-import { type Config, type Exec, type Ports, type RawInputs, outputsOf, parseConfig, run } from "./imports";
+import {
+  type Config,
+  ConfigError,
+  type Exec,
+  type Ports,
+  type RawInputs,
+  outputsOf,
+  parseConfig,
+  run,
+} from "./imports";
 
 const KEY = "api-key-0123456789";
 
 let standIn: DokployStandIn;
 let logger: MemoryLogger;
 let removed: string[];
+let written: Map<string, string>;
 
 beforeEach(async () => {
   standIn = new DokployStandIn({
@@ -20,6 +30,7 @@ beforeEach(async () => {
   await standIn.start();
   logger = new MemoryLogger();
   removed = [];
+  written = new Map();
 });
 
 afterEach(async () => {
@@ -27,7 +38,7 @@ afterEach(async () => {
 });
 
 function ports(docker: FakeDocker): Ports {
-  return fakePorts(docker, logger, removed);
+  return fakePorts(docker, logger, removed, written);
 }
 
 function config(applicationId: string, inputs: RawInputs = {}): Config {
@@ -94,7 +105,7 @@ describe("run", () => {
     });
   });
 
-  it("builds and pushes in one buildx call and reads the digest from the metadata file", async () => {
+  it("builds and pushes in one buildx call and reads the digest, image ID and metadata it wrote", async () => {
     const app = standIn.addApplication();
     const docker = fakeDocker({ buildx: true });
     const outcome = await run(config(app.applicationId), ports(docker));
@@ -104,7 +115,56 @@ describe("run", () => {
       "login 127.0.0.1:5000",
       "buildx build",
     ]);
-    expect(outcome.result.digest).toBe(DIGEST);
+    expect(docker.calls[2]?.env).toEqual({ DOCKER_CONFIG: "/tmp/fake-docker-config" });
+    expect(outputsOf(outcome.result)).toMatchObject({
+      digest: DIGEST,
+      imageid: IMAGE_ID,
+      metadata: JSON.stringify({ "containerimage.digest": DIGEST }),
+    });
+  });
+
+  it("builds with DOCKER_BUILDKIT=0 on the classic path, so the CLI cannot hand the build to buildx", async () => {
+    const app = standIn.addApplication();
+    const docker = fakeDocker({ buildx: true });
+    const outcome = await run(config(app.applicationId, { builder: "classic" }), ports(docker));
+    expect(outcome.error).toBeUndefined();
+    const build = docker.calls.find((c) => c.argv[0] === "build");
+    expect(build?.env).toEqual({ DOCKER_CONFIG: "/tmp/fake-docker-config", DOCKER_BUILDKIT: "0" });
+    expect(outcome.result.imageId).toBe(IMAGE_ID);
+  });
+
+  it("writes a NAME=value build secret to a file of the temporary config, never to argv or the log", async () => {
+    const app = standIn.addApplication();
+    const docker = fakeDocker({ buildx: true });
+    const leaky: Exec = async (file, args, opts) => {
+      opts?.onLine?.("step echoed sekret-value-42", "stdout");
+      return docker.exec(file, args, opts);
+    };
+    const outcome = await run(config(app.applicationId, { "build-secrets": "NPM_TOKEN=sekret-value-42" }), {
+      ...ports(docker),
+      exec: leaky,
+    });
+    expect(outcome.error).toBeUndefined();
+    expect(written.get("build-secret-1")).toBe("sekret-value-42");
+    const build = docker.calls.find((c) => c.argv[1] === "build");
+    expect(build?.argv).toContain("id=NPM_TOKEN,src=/tmp/fake-docker-config/build-secret-1");
+    expect(JSON.stringify(docker.calls)).not.toContain("sekret-value-42");
+    expect(logger.text()).toContain("step echoed ***");
+    expect(removed).toEqual(["/tmp/fake-docker-config"]);
+  });
+
+  it("rejects builder: buildx without buildx before any call to Dokploy or docker", async () => {
+    const app = standIn.addApplication();
+    const docker = fakeDocker();
+    const outcome = await run(config(app.applicationId, { builder: "buildx" }), {
+      ...ports(docker),
+      hasBuildx: () => Promise.resolve(false),
+    });
+    expect(outcome.error).toBeInstanceOf(ConfigError);
+    expect(outcome.error?.message).toMatch(/^Input "builder": is buildx, but docker buildx is not installed/);
+    expect(docker.calls).toEqual([]);
+    expect(standIn.calls).toEqual([]);
+    expect(removed).toEqual([]);
   });
 
   it("never touches Dokploy's write side after a failed push, and still removes the docker config", async () => {

@@ -1,14 +1,14 @@
 import type { Gate } from "../beside";
+import { writeBuildSecrets } from "../build-secrets";
 import type { RunContext } from "../context";
 import {
   type Docker,
-  METADATA_FILE,
   allLabels,
   buildArgv,
   dockerfileWithLabels,
-  parseMetadataDigest,
   pullsFrom,
   pushRefs,
+  readBuildOutputs,
 } from "../docker";
 import type { TempDockerConfig } from "../docker-config";
 
@@ -35,7 +35,7 @@ interface BuildPlan {
  */
 export async function buildAndPush(ctx: RunContext, gate: Gate, hasBuildx: Promise<boolean>): Promise<void> {
   const { config, ports, ledger } = ctx;
-  const temp = await ports.createDockerConfig(config.registry);
+  const temp = await ports.createDockerConfig(config.registry, { keepLogin: !config.push });
   const remove = ledger.temporary(temp.dir, "temporary docker config (registry login)", () => temp.remove());
   try {
     const [buildx, dockerfile] = await Promise.all([hasBuildx, readDockerfile(ctx)]);
@@ -61,6 +61,8 @@ async function buildThenPush(ctx: RunContext, gate: Gate, plan: BuildPlan, temp:
     stopBuild.abort();
   });
   const login = logIn(ctx, docker, gate.signal);
+  // buildx waits for the check before it builds: the check runs beside the login instead.
+  if (plan.buildx) gate.underWay();
   const loginFailed = (error: unknown): Promise<never> =>
     stopBuild.signal.aborted && !gate.signal.aborted ? login.then(() => Promise.reject(error)) : Promise.reject(error);
   if (plan.loginFirst) await login;
@@ -75,12 +77,11 @@ async function buildThenPush(ctx: RunContext, gate: Gate, plan: BuildPlan, temp:
     gate.underWay();
     await gate.passed();
   }
-  const building = docker.run("docker build", argv, stopBuild.signal);
+  const building = docker.build(argv, stopBuild.signal);
   gate.underWay();
   await building.catch(loginFailed);
+  Object.assign(result, await readBuildOutputs(temp));
   if (plan.buildx) {
-    const metadata = await temp.readFile(METADATA_FILE);
-    result.digest = metadata ? parseMetadataDigest(metadata) : undefined;
     for (const ref of pushRefs(config)) ctx.ledger.record({ kind: "pushed", ref, digest: result.digest });
   } else {
     await gate.passed();
@@ -103,6 +104,7 @@ function logIn(ctx: RunContext, docker: Docker, signal: AbortSignal): Promise<vo
 /** The build's argv; for the classic builder, with the labels in one LABEL line of a Dockerfile copy. */
 async function buildCommand(ctx: RunContext, plan: BuildPlan, temp: TempDockerConfig): Promise<string[]> {
   const { config, ports } = ctx;
+  await writeBuildSecrets(config.buildSecrets, temp);
   const created = ports.now();
   const labelled =
     plan.buildx || plan.dockerfile === undefined

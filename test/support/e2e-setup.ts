@@ -1,0 +1,96 @@
+/**
+ * The e2e suite's setup: a live Dokploy given by environment variables, and the rig (engine,
+ * registry, base image) the bundles build and push with. Without the variables nothing starts
+ * and the suite is skipped, saying why; with them, a server that does not answer is an error.
+ */
+import "vitest";
+import type { TestProject } from "vitest/node";
+import type { RigInfo } from "./global-setup";
+import { LiveDokploy } from "./live-dokploy";
+import { importBusybox, startEngine, startRegistry } from "./rig";
+
+/** The variables the suite needs (../shared/dokploy/up.sh prints them). */
+export const LIVE_VARIABLES = ["DOK_REAL_URL", "DOK_REAL_KEY", "DOK_ENVIRONMENT_ID", "SWARM_DOCKER_HOST"] as const;
+
+export interface LiveInfo {
+  readonly url: string;
+  readonly apiKey: string;
+  /** Where the tests make their applications. */
+  readonly environmentId: string;
+  /** DOCKER_HOST of the swarm manager Dokploy deploys to. */
+  readonly swarmHost: string;
+  readonly version: string;
+  readonly rig: RigInfo;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    live: LiveInfo | null;
+    liveSkipReason: string;
+  }
+}
+
+/** Compiles the routes the suite uses (dev-mode Dokploy compiles each on first use). */
+async function warmUp(dokploy: LiveDokploy, apiKey: string): Promise<void> {
+  await fetch(`${dokploy.url}/api/settings.getDokployVersion`, {
+    headers: { "x-api-key": apiKey },
+    signal: AbortSignal.timeout(60_000),
+  });
+  await dokploy.deployments("warm-up");
+}
+
+export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
+  const missing = LIVE_VARIABLES.filter((name) => !process.env[name]);
+  if (missing.length > 0) {
+    const reason = `no live Dokploy: ${missing.join(", ")} not set (see CONTRIBUTING.md, "The e2e suite")`;
+    console.log(`e2e: skipped: ${reason}`);
+    project.provide("live", null);
+    project.provide("liveSkipReason", reason);
+    return undefined;
+  }
+  const env = process.env as Record<(typeof LIVE_VARIABLES)[number], string>;
+  const url = env.DOK_REAL_URL.replace(/\/+$/, "");
+  const dokploy = new LiveDokploy(url, env.DOK_REAL_KEY);
+  let version: string;
+  try {
+    version = await dokploy.version();
+    await warmUp(dokploy, env.DOK_REAL_KEY);
+  } catch (error) {
+    throw new Error(`e2e: the live Dokploy at ${url} (DOK_REAL_URL, DOK_REAL_KEY) does not answer: ${String(error)}`);
+  }
+  console.log(`e2e: against Dokploy ${version} at ${url}, swarm at ${env.SWARM_DOCKER_HOST}`);
+  const engine = await startEngine();
+  let registry;
+  try {
+    registry = await startRegistry();
+    const baseImage = await importBusybox(engine);
+    project.provide("live", {
+      url,
+      apiKey: env.DOK_REAL_KEY,
+      environmentId: env.DOK_ENVIRONMENT_ID,
+      swarmHost: env.SWARM_DOCKER_HOST,
+      version,
+      rig: {
+        dockerHost: engine.host,
+        registryHost: registry.host,
+        registryUser: registry.username,
+        registryPassword: registry.password,
+        baseImage,
+      },
+    });
+    project.provide("liveSkipReason", "");
+  } catch (error) {
+    await registry?.stop();
+    await engine.stop();
+    throw error;
+  }
+  const started = registry;
+  return async () => {
+    // The entries the tests made for the rig's registry (its port is this run's alone).
+    await dokploy.removeRegistriesFor(started.host).catch((error: unknown) => {
+      console.log(`e2e: could not remove the registry entries for ${started.host}: ${String(error)}`);
+    });
+    await started.stop();
+    await engine.stop();
+  };
+}

@@ -1,0 +1,168 @@
+/**
+ * What every e2e test uses: the live Dokploy and its swarm, applications of its own (deleted
+ * after the test), a checkout whose image keeps running in swarm, and the bundles run as a
+ * GitHub runner (dist/index.js) or a Bitbucket pipe (dist/cli/index.js) run them.
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { afterAll, afterEach, describe, inject } from "vitest";
+import { type ActionRun, type RunActionOptions, runAction } from "./action";
+import type { LiveInfo } from "./e2e-setup";
+import { type LiveApplication, LiveDokploy } from "./live-dokploy";
+import { Swarm } from "./swarm";
+import { removeTempDirs, tempDir } from "./temp";
+
+export const CLI = resolve(import.meta.dirname, "../../dist/cli/index.js");
+
+/** Time limits for a dev-mode server: first calls compile routes, OpenAPI calls take seconds. */
+export const E2E_TEST_TIMEOUT_MS = 240_000;
+
+/** Stands in for the live server's details in a skipped block, whose tests never run. */
+const NOT_GIVEN: LiveInfo = {
+  url: "http://127.0.0.1:9",
+  apiKey: "",
+  environmentId: "",
+  swarmHost: "",
+  version: "",
+  rig: { dockerHost: "", registryHost: "", registryUser: "", registryPassword: "", baseImage: "" },
+};
+
+/** `describe` when a live Dokploy is given, else the same tests skipped, the block's name saying why. */
+export function describeLive(name: string, body: (e2e: E2E) => void): void {
+  const live = inject("live");
+  const e2e = new E2E(live ?? NOT_GIVEN);
+  const skipped = live ? "" : ` (skipped: ${inject("liveSkipReason")})`;
+  describe.skipIf(!live)(`${name}${skipped}`, { timeout: E2E_TEST_TIMEOUT_MS }, () => {
+    afterEach(() => e2e.cleanUp());
+    afterAll(removeTempDirs);
+    body(e2e);
+  });
+}
+
+export function commitSha(): string {
+  return randomBytes(20).toString("hex");
+}
+
+/** A command that keeps the container running and stops at once on SIGTERM. */
+const KEEP_RUNNING = `["/bin/sh", "-c", "trap 'exit 0' TERM; sleep 86400 & wait"]`;
+
+export interface CliRun {
+  readonly exitCode: number;
+  readonly output: string;
+}
+
+export class E2E {
+  readonly dokploy: LiveDokploy;
+  readonly swarm: Swarm;
+  private readonly apps: string[] = [];
+  private readonly cleanUps: (() => Promise<void>)[] = [];
+
+  constructor(readonly live: LiveInfo) {
+    this.dokploy = new LiveDokploy(live.url, live.apiKey);
+    this.swarm = new Swarm(live.swarmHost);
+  }
+
+  get rig(): LiveInfo["rig"] {
+    return this.live.rig;
+  }
+
+  /** A new application in the test environment, deleted (with its service) after the test. */
+  async newApp(label: string): Promise<LiveApplication> {
+    const app = await this.dokploy.createApplication(
+      this.live.environmentId,
+      `e2e-${label}-${randomBytes(3).toString("hex")}`,
+    );
+    this.apps.push(app.applicationId);
+    return app;
+  }
+
+  /** Runs `fn` after the test (before its applications are deleted). */
+  onCleanUp(fn: () => Promise<void>): void {
+    this.cleanUps.push(fn);
+  }
+
+  async cleanUp(): Promise<void> {
+    for (const fn of this.cleanUps.splice(0).reverse()) await fn();
+    for (const id of this.apps.splice(0)) {
+      await this.dokploy.deleteApplication(id).catch((error: unknown) => {
+        console.log(`e2e: could not delete application ${id}: ${String(error)}`);
+      });
+    }
+  }
+
+  /** An image repository in the rig's registry, unique to the test. */
+  image(label: string): string {
+    return `${this.rig.registryHost}/e2e/${label}-${randomBytes(3).toString("hex")}`;
+  }
+
+  /** A checkout whose image differs per call and keeps running in swarm (or runs `cmd`). */
+  async checkout(lines: readonly string[] = [], cmd = KEEP_RUNNING): Promise<string> {
+    const dir = await tempDir("e2e-checkout");
+    await writeFile(
+      join(dir, "Dockerfile"),
+      [
+        `FROM ${this.rig.baseImage}`,
+        `RUN echo ${randomBytes(6).toString("hex")} > /marker`,
+        ...lines,
+        `CMD ${cmd}`,
+        "",
+      ].join("\n"),
+    );
+    return dir;
+  }
+
+  /** The inputs of a deploy of `image` to `app` with the rig's credentials. */
+  inputs(
+    app: Pick<LiveApplication, "applicationId">,
+    image: string,
+    extra: Record<string, string> = {},
+  ): Record<string, string> {
+    return {
+      "dokploy-url": this.live.url,
+      "dokploy-api-key": this.live.apiKey,
+      "application-id": app.applicationId,
+      image,
+      "registry-username": this.rig.registryUser,
+      "registry-password": this.rig.registryPassword,
+      network: "host",
+      "request-timeout": "120",
+      "wait-timeout": "300",
+      ...extra,
+    };
+  }
+
+  /** dist/index.js as a runner runs it, at commit `sha`, building `cwd` on the rig's engine. */
+  runAction(
+    sha: string,
+    inputs: Record<string, string>,
+    options: Partial<RunActionOptions> & { runId?: string } = {},
+  ): Promise<ActionRun> {
+    return runAction({
+      ...options,
+      inputs,
+      env: {
+        GITHUB_SHA: sha,
+        GITHUB_RUN_ID: options.runId ?? "4242",
+        DOCKER_HOST: this.rig.dockerHost,
+        ...options.env,
+      },
+      secrets: [this.live.apiKey, this.rig.registryPassword, ...(options.secrets ?? [])],
+    });
+  }
+
+  /** dist/cli/index.js as the Bitbucket pipe runs it: its variables and BITBUCKET_* in the environment. */
+  async runCli(variables: Record<string, string>, cwd: string): Promise<CliRun> {
+    const child = spawn(process.execPath, [CLI], {
+      cwd,
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: cwd, DOCKER_HOST: this.rig.dockerHost, ...variables },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    const exitCode = await new Promise<number>((done) => child.on("close", (code) => done(code ?? -1)));
+    return { exitCode, output };
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * The stand-in agrees with a live v0.30.2 where the e2e suite saw it behave: one deployment
+ * queue per server, and a deploy's log that names the image the application holds when the
+ * job starts.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DokployStandIn } from "../support/dokploy-stand-in";
+
+const KEY = "stand-in-key-0123456789";
+let standIn: DokployStandIn;
+
+beforeEach(async () => {
+  standIn = new DokployStandIn({ apiKey: KEY });
+  await standIn.start();
+});
+
+afterEach(async () => {
+  await standIn.stop();
+});
+
+async function mutate(procedure: string, input: Record<string, unknown>): Promise<number> {
+  const res = await fetch(`${standIn.url}/api/trpc/${procedure}`, {
+    method: "POST",
+    headers: { "x-api-key": KEY, "content-type": "application/json" },
+    body: JSON.stringify({ json: input }),
+  });
+  await res.text();
+  return res.status;
+}
+
+function provider(applicationId: string, dockerImage: string, withCredentials: boolean) {
+  return {
+    applicationId,
+    dockerImage,
+    username: withCredentials ? "ci" : null,
+    password: withCredentials ? "secret" : null,
+    registryUrl: withCredentials ? "127.0.0.1:5000" : null,
+  };
+}
+
+describe("the Dokploy stand-in, as a live v0.30.2 behaves", () => {
+  it("runs the deployments of all applications of a server one at a time", async () => {
+    const slow = standIn.addApplication();
+    const other = standIn.addApplication();
+    standIn.scriptDeployments(slow.applicationId, { durationMs: 300 });
+    expect(await mutate("application.redeploy", { applicationId: slow.applicationId })).toBe(200);
+    expect(await mutate("application.redeploy", { applicationId: other.applicationId })).toBe(200);
+    await standIn.settled();
+
+    const first = standIn.deployments.get(slow.applicationId)?.[0];
+    const second = standIn.deployments.get(other.applicationId)?.[0];
+    expect(Date.parse(second?.startedAt ?? "")).toBeGreaterThanOrEqual(Date.parse(first?.finishedAt ?? ""));
+  });
+
+  it("logs a deploy's login and pull of the image the application holds when the job starts", async () => {
+    const app = standIn.addApplication();
+    // The job starts 500 ms after the trigger: room for the second save even on a busy machine.
+    standIn.scriptDeployments(app.applicationId, { startDelayMs: 500 });
+    await mutate("application.saveDockerProvider", provider(app.applicationId, "127.0.0.1:5000/demo/web:a1", true));
+    await mutate("application.deploy", { applicationId: app.applicationId, title: "Deploy a1" });
+    // Saved before the job starts: this is what it pulls.
+    await mutate("application.saveDockerProvider", provider(app.applicationId, "127.0.0.1:5000/demo/web:b2", false));
+    await standIn.settled();
+
+    const row = standIn.deployments.get(app.applicationId)?.[0];
+    const log = standIn.logs.get(row?.logPath ?? "") ?? "";
+    expect(log).toMatch(
+      /^Initializing deployment\nPulling 127\.0\.0\.1:5000\/demo\/web:b2\nb2: Pulling from demo\/web\nDigest: sha256:[0-9a-f]{64}\n/,
+    );
+    expect(log).not.toContain("Login Succeeded");
+    expect(log.endsWith("127.0.0.1:5000/demo/web:b2\n✅ Pulling image completed.\n")).toBe(true);
+  });
+
+  it("logs docker's login output, blank lines included, when the application has pull credentials", async () => {
+    const app = standIn.addApplication();
+    await mutate("application.saveDockerProvider", provider(app.applicationId, "127.0.0.1:5000/demo/web:a1", true));
+    await mutate("application.deploy", { applicationId: app.applicationId });
+    await standIn.settled();
+
+    const row = standIn.deployments.get(app.applicationId)?.[0];
+    expect((standIn.logs.get(row?.logPath ?? "") ?? "").split("\n").slice(0, 9)).toEqual([
+      "Initializing deployment",
+      "Pulling 127.0.0.1:5000/demo/web:a1",
+      "",
+      "WARNING! Your credentials are stored unencrypted in '/root/.docker/config.json'.",
+      "Configure a credential helper to remove this warning. See",
+      "https://docs.docker.com/go/credential-store/",
+      "",
+      "Login Succeeded",
+      "a1: Pulling from demo/web",
+    ]);
+  });
+});
