@@ -13,6 +13,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, inject, it } from "vitest";
 import { type ActionRun, runAction } from "../support/action";
+import { OUTPUTS } from "../../src/core/config";
 import { useStandIn } from "../support/fixtures";
 import { tempDir } from "../support/temp";
 import { readRunnerLog } from "../support/workflow-commands";
@@ -217,17 +218,10 @@ describe("the CLI's OUTPUT_FILE", () => {
     const code = await new Promise<number>((done) => child.on("close", (c) => done(c ?? -1)));
     expect(code, output).toBe(0);
     const lines = (await readFile(outputFile, "utf8")).trimEnd().split(/\r?\n|\r/);
-    expect(lines.map((l) => l.split("=")[0])).toEqual([
-      "DOKPLOY_IMAGE",
-      "DOKPLOY_TAG",
-      "DOKPLOY_DIGEST",
-      "DOKPLOY_IMAGE_REF_DIGEST",
-      "DOKPLOY_REGISTRY_ID",
-      "DOKPLOY_DEPLOYMENT_ID",
-      "DOKPLOY_DEPLOYMENT_STATUS",
-      "DOKPLOY_APPLICATION_URL",
-      "DOKPLOY_HEALTH",
-    ]);
+    // One line per output (the build metadata is left out of the dotenv report), in order.
+    expect(lines.map((l) => l.split("=")[0])).toEqual(
+      OUTPUTS.filter((o) => o.name !== "metadata").map((o) => `DOKPLOY_${o.name.toUpperCase().replace(/-/g, "_")}`),
+    );
     expect(lines[0]).toBe(`DOKPLOY_IMAGE=${rig.registryHost}/hostile/cli:v1`);
     expect(lines[1]).toBe("DOKPLOY_TAG=v1");
   });
