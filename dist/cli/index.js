@@ -10315,20 +10315,6 @@ function parseBuildSecret(entry, position) {
     }
     throw new Error(`${which} is not a secret; expected NAME=value (as build-push-action's secrets), id=NAME,src=PATH or id=NAME,env=VAR (the entry is not shown: it may hold a secret)`);
 }
-/**
- * Variables spec secrets read from the environment (`env=VAR`, or an id alone without a
- * source, which buildx looks up as a variable too): children must keep them.
- */
-function secretEnvNames(secrets) {
-    return secrets.flatMap((secret) => {
-        if (secret.kind !== "spec")
-            return [];
-        const fields = new Map(secret.spec.split(",").map((f) => [f.slice(0, f.indexOf("=")).trim().toLowerCase(), f.slice(f.indexOf("=") + 1)]));
-        const source = fields.get("src") ?? fields.get("source");
-        const env = fields.get("env") ?? (fields.get("type") === "env" ? (source ?? secret.id) : source ? undefined : secret.id);
-        return env ? [env] : [];
-    });
-}
 /** The file a NAME=value secret is written to, in the temporary docker config. */
 function secretFileName(position) {
     return `build-secret-${String(position)}`;
@@ -10346,6 +10332,24 @@ async function writeBuildSecrets(secrets, temp) {
         if (secret.kind === "value")
             await temp.writeFile(secretFileName(i + 1), secret.value);
     }
+}
+/**
+ * Variables build secrets are read from (`env=NAME`, or an id alone, which buildx also looks
+ * up in the environment): the docker CLI must keep them although children lose secrets.
+ */
+function buildSecretEnvNames(config) {
+    const names = [];
+    for (const secret of config.buildSecrets) {
+        if (secret.kind !== "spec")
+            continue;
+        const fields = Object.fromEntries(secret.spec.split(",").map((f) => [f.split("=")[0]?.trim().toLowerCase() ?? "", f.slice(f.indexOf("=") + 1)]));
+        // With type=env, src/source names the variable; without a source, buildx looks the id up.
+        const source = fields.src ?? fields.source;
+        const name = fields.env ?? (fields.type === "env" ? (source ?? fields.id) : source === undefined ? fields.id : undefined);
+        if (name)
+            names.push(name);
+    }
+    return names;
 }
 
 ;// CONCATENATED MODULE: ./src/core/health-spec.ts
@@ -10734,14 +10738,13 @@ const OUTPUTS = [
 /** Every secret value of a config, for masking. */
 function secretsOf(config) {
     const health = config.health?.credentials;
-    const buildSecrets = config.buildSecrets.map((s) => (s.kind === "value" ? s.value : undefined));
     return [
         config.apiKey,
         config.push?.password,
         config.pull?.password,
         health?.password,
         health ? `${health.username}:${health.password}` : undefined,
-        ...buildSecrets,
+        ...config.buildSecrets.map((s) => (s.kind === "value" ? s.value : undefined)),
     ].filter((s) => typeof s === "string" && s !== "");
 }
 // ---- field parsers: each gets the trimmed raw text and throws an Error saying what is expected
@@ -11132,6 +11135,56 @@ function parseConfig(raw, ci) {
     throw error;
 }
 
+// EXTERNAL MODULE: ./src/core/log.ts + 1 modules
+var log = __nccwpck_require__(9553);
+;// CONCATENATED MODULE: ./src/core/beside.ts
+/**
+ * Runs `work` with `check` beside it (the build beside the Dokploy preflight). The check starts
+ * once the work is under way or over. The work awaits `gate.passed()` before anything that
+ * must not happen unless the check passed (a push). When the check fails, the work is stopped,
+ * and the check's error is the one thrown, even if the work had failed first on its own: it
+ * says what to fix first. Returns the check's value.
+ */
+async function besideWork(work, check, cancel) {
+    const stop = new AbortController();
+    const onCancel = () => {
+        stop.abort(cancel.reason);
+    };
+    cancel.addEventListener("abort", onCancel, { once: true });
+    let underWay = () => undefined;
+    const started = new Promise((resolve) => {
+        underWay = resolve;
+    });
+    let pass;
+    const checked = new Promise((resolve, reject) => {
+        pass = { resolve, reject };
+    });
+    let checkFailed = false;
+    checked.catch(() => {
+        checkFailed = true;
+        stop.abort();
+    });
+    try {
+        const working = work({ passed: () => checked, signal: stop.signal, underWay });
+        const over = working.then(() => undefined, () => undefined);
+        void Promise.race([started, over]).then(check).then(pass?.resolve, pass?.reject);
+        try {
+            await working;
+        }
+        catch (error) {
+            if (checkFailed)
+                await checked;
+            throw error;
+        }
+        return await checked;
+    }
+    finally {
+        cancel.removeEventListener("abort", onCancel);
+    }
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/core/docker.ts
 
 
@@ -11295,13 +11348,6 @@ function parseMetadataDigest(json) {
     const digest = data["containerimage.digest"];
     return typeof digest === "string" ? digest : undefined;
 }
-/**
- * Variables build secrets are read from (`env=NAME`, or an id alone, which buildx also looks
- * up in the environment): the docker CLI must keep them although children lose secrets.
- */
-function buildSecretEnvNames(config) {
-    return secretEnvNames(config.buildSecrets);
-}
 /** Whether a --provenance/--sbom value asks for an attestation (buildx reads false, 0, f as off). */
 function asksForAttestation(value) {
     return value !== undefined && !/^(false|0|f)$/i.test(value);
@@ -11412,56 +11458,6 @@ class Docker {
     }
 }
 
-// EXTERNAL MODULE: ./src/core/log.ts + 1 modules
-var log = __nccwpck_require__(9553);
-;// CONCATENATED MODULE: ./src/core/beside.ts
-/**
- * Runs `work` with `check` beside it (the build beside the Dokploy preflight). The check starts
- * once the work is under way or over. The work awaits `gate.passed()` before anything that
- * must not happen unless the check passed (a push). When the check fails, the work is stopped,
- * and the check's error is the one thrown, even if the work had failed first on its own: it
- * says what to fix first. Returns the check's value.
- */
-async function besideWork(work, check, cancel) {
-    const stop = new AbortController();
-    const onCancel = () => {
-        stop.abort(cancel.reason);
-    };
-    cancel.addEventListener("abort", onCancel, { once: true });
-    let underWay = () => undefined;
-    const started = new Promise((resolve) => {
-        underWay = resolve;
-    });
-    let pass;
-    const checked = new Promise((resolve, reject) => {
-        pass = { resolve, reject };
-    });
-    let checkFailed = false;
-    checked.catch(() => {
-        checkFailed = true;
-        stop.abort();
-    });
-    try {
-        const working = work({ passed: () => checked, signal: stop.signal, underWay });
-        const over = working.then(() => undefined, () => undefined);
-        void Promise.race([started, over]).then(check).then(pass?.resolve, pass?.reject);
-        try {
-            await working;
-        }
-        catch (error) {
-            if (checkFailed)
-                await checked;
-            throw error;
-        }
-        return await checked;
-    }
-    finally {
-        cancel.removeEventListener("abort", onCancel);
-    }
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/core/ledger.ts
 
 /**

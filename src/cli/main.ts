@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { OUTPUTS, parseConfig, secretsOf } from "../core/config";
-import { buildSecretEnvNames } from "../core/docker";
+import { buildSecretEnvNames } from "../core/build-secrets";
 import { DeployError, errorMessage } from "../core/errors";
 import { printableLines } from "../core/log";
 import { outputsOf, run } from "../core/run";

@@ -4,6 +4,7 @@
  * `type=`/`source=`). A value never goes into argv: it is written to a private file in the
  * temporary docker config, which goes when the run ends.
  */
+import type { Config } from "./config";
 import type { TempDockerConfig } from "./docker-config";
 
 export type BuildSecret =
@@ -47,23 +48,6 @@ export function parseBuildSecret(entry: string, position: number): BuildSecret {
   );
 }
 
-/**
- * Variables spec secrets read from the environment (`env=VAR`, or an id alone without a
- * source, which buildx looks up as a variable too): children must keep them.
- */
-export function secretEnvNames(secrets: readonly BuildSecret[]): string[] {
-  return secrets.flatMap((secret) => {
-    if (secret.kind !== "spec") return [];
-    const fields = new Map(
-      secret.spec.split(",").map((f) => [f.slice(0, f.indexOf("=")).trim().toLowerCase(), f.slice(f.indexOf("=") + 1)]),
-    );
-    const source = fields.get("src") ?? fields.get("source");
-    const env =
-      fields.get("env") ?? (fields.get("type") === "env" ? (source ?? secret.id) : source ? undefined : secret.id);
-    return env ? [env] : [];
-  });
-}
-
 /** The file a NAME=value secret is written to, in the temporary docker config. */
 export function secretFileName(position: number): string {
   return `build-secret-${String(position)}`;
@@ -85,4 +69,24 @@ export async function writeBuildSecrets(
   for (const [i, secret] of secrets.entries()) {
     if (secret.kind === "value") await temp.writeFile(secretFileName(i + 1), secret.value);
   }
+}
+
+/**
+ * Variables build secrets are read from (`env=NAME`, or an id alone, which buildx also looks
+ * up in the environment): the docker CLI must keep them although children lose secrets.
+ */
+export function buildSecretEnvNames(config: Pick<Config, "buildSecrets">): string[] {
+  const names: string[] = [];
+  for (const secret of config.buildSecrets) {
+    if (secret.kind !== "spec") continue;
+    const fields = Object.fromEntries(
+      secret.spec.split(",").map((f) => [f.split("=")[0]?.trim().toLowerCase() ?? "", f.slice(f.indexOf("=") + 1)]),
+    );
+    // With type=env, src/source names the variable; without a source, buildx looks the id up.
+    const source = fields.src ?? fields.source;
+    const name =
+      fields.env ?? (fields.type === "env" ? (source ?? fields.id) : source === undefined ? fields.id : undefined);
+    if (name) names.push(name);
+  }
+  return names;
 }

@@ -381,14 +381,13 @@ export interface Config {
 /** Every secret value of a config, for masking. */
 export function secretsOf(config: Config): string[] {
   const health = config.health?.credentials;
-  const buildSecrets = config.buildSecrets.map((s) => (s.kind === "value" ? s.value : undefined));
   return [
     config.apiKey,
     config.push?.password,
     config.pull?.password,
     health?.password,
     health ? `${health.username}:${health.password}` : undefined,
-    ...buildSecrets,
+    ...config.buildSecrets.map((s) => (s.kind === "value" ? s.value : undefined)),
   ].filter((s): s is string => typeof s === "string" && s !== "");
 }
 

@@ -1,4 +1,4 @@
-import { secretArgs, secretEnvNames } from "./build-secrets";
+import { secretArgs } from "./build-secrets";
 import type { Config, Credentials } from "./config";
 import type { TempDockerConfig } from "./docker-config";
 import { CommandError } from "./errors";
@@ -163,14 +163,6 @@ export function parseMetadataDigest(json: string): string | undefined {
   const data = JSON.parse(json) as Record<string, unknown>;
   const digest = data["containerimage.digest"];
   return typeof digest === "string" ? digest : undefined;
-}
-
-/**
- * Variables build secrets are read from (`env=NAME`, or an id alone, which buildx also looks
- * up in the environment): the docker CLI must keep them although children lose secrets.
- */
-export function buildSecretEnvNames(config: Config): string[] {
-  return secretEnvNames(config.buildSecrets);
 }
 
 /** Whether a --provenance/--sbom value asks for an attestation (buildx reads false, 0, f as off). */

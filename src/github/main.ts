@@ -1,5 +1,5 @@
 import { INPUTS, OUTPUTS, type RawInputs, parseConfig, secretsOf } from "../core/config";
-import { buildSecretEnvNames } from "../core/docker";
+import { buildSecretEnvNames } from "../core/build-secrets";
 import { DeployError, errorMessage } from "../core/errors";
 import { summaryMarkdown } from "../core/report";
 import { outputsOf, run } from "../core/run";

@@ -281,43 +281,6 @@ function logTimestamp(date: Date): string {
     .replace(/:(\d\d):(\d\d)$/, ":$1:$2");
 }
 
-interface LogSocket {
-  readonly socket: Socket;
-  readonly logPath: string;
-  sent: number;
-  readonly drop: boolean;
-  readonly binary: boolean;
-}
-
-/**
- * Writes a JSON answer of `bytes` bytes in 64 KiB chunks, each after the client took the last
- * one; returns how many bytes were written before the client stopped reading (or all of them).
- */
-async function streamJson(res: ServerResponse, status: number, bytes: number): Promise<number> {
-  res.writeHead(status, { "content-type": "application/json" });
-  const chunk = Buffer.alloc(64 * 1024, "x");
-  let written = 0;
-  let closed = false;
-  let wake: () => void = () => undefined;
-  res.on("close", () => {
-    closed = true;
-    wake();
-  });
-  res.on("drain", () => {
-    wake();
-  });
-  const head = '{"result":{"data":{"json":"';
-  res.write(head);
-  written += head.length;
-  while (written < bytes && !closed) {
-    const piece = chunk.subarray(0, Math.min(chunk.length, bytes - written));
-    written += piece.length;
-    if (!res.write(piece)) await new Promise<void>((resolve) => (wake = resolve));
-  }
-  if (!closed) res.end('"}}}');
-  return written;
-}
-
 /**
  * The log of a deployment that was not scripted. A redeploy only says it starts. A deploy of a
  * Docker image, as a live v0.30.2 writes it: `docker login` with the application's credentials
@@ -355,6 +318,43 @@ function defaultLog(app: ApplicationRow, pull: boolean, outcome: string): string
   ];
 }
 
+interface LogSocket {
+  readonly socket: Socket;
+  readonly logPath: string;
+  sent: number;
+  readonly drop: boolean;
+  readonly binary: boolean;
+}
+
+/**
+ * Writes a JSON answer of `bytes` bytes in 64 KiB chunks, each after the client took the last
+ * one; returns how many bytes were written before the client stopped reading (or all of them).
+ */
+async function streamJson(res: ServerResponse, status: number, bytes: number): Promise<number> {
+  res.writeHead(status, { "content-type": "application/json" });
+  const chunk = Buffer.alloc(64 * 1024, "x");
+  let written = 0;
+  let closed = false;
+  let wake: () => void = () => undefined;
+  res.on("close", () => {
+    closed = true;
+    wake();
+  });
+  res.on("drain", () => {
+    wake();
+  });
+  const head = '{"result":{"data":{"json":"';
+  res.write(head);
+  written += head.length;
+  while (written < bytes && !closed) {
+    const piece = chunk.subarray(0, Math.min(chunk.length, bytes - written));
+    written += piece.length;
+    if (!res.write(piece)) await new Promise<void>((resolve) => (wake = resolve));
+  }
+  if (!closed) res.end('"}}}');
+  return written;
+}
+
 export class DokployStandIn {
   readonly calls: Call[] = [];
   readonly applications = new Map<string, ApplicationRow>();
@@ -390,7 +390,9 @@ export class DokployStandIn {
     const app: ApplicationRow = {
       applicationId,
       name,
-      appName: `${name}-${randomBytes(3).toString("hex")}`,
+      // Dokploy makes appName a slug (live: "app-bypass-wireless-bus-rry5ox"); docker.* procedures
+      // take only [a-zA-Z0-9.-_] names.
+      appName: `${name.toLowerCase().replace(/[^a-z0-9.-]+/g, "-")}-${randomBytes(3).toString("hex")}`,
       sourceType: "github",
       applicationStatus: "idle",
       dockerImage: null,

@@ -23,10 +23,10 @@ export interface InterruptedRun {
   readonly interrupted: boolean;
   /** Milliseconds from the first signal to the exit. */
   readonly exitAfterMs: number;
-  /** It was still running at `killAfterMs` and was killed. */
-  readonly killed: boolean;
   /** Date.now() when the process exited. */
   readonly exitedAt: number;
+  /** It was still running at `killAfterMs` and was killed. */
+  readonly killed: boolean;
 }
 
 export async function runInterrupted(
@@ -63,6 +63,8 @@ export async function runInterrupted(
     stderr += d.toString();
     watch(d);
   });
+  let exitedAt = 0;
+  child.on("exit", () => (exitedAt = Date.now()));
   let killed = false;
   const killer =
     options.killAfterMs === undefined
@@ -71,8 +73,6 @@ export async function runInterrupted(
           killed = true;
           child.kill("SIGKILL");
         }, options.killAfterMs);
-  let exitedAt = 0;
-  child.on("exit", () => (exitedAt = Date.now()));
   const exitCode = await new Promise<number>((resolve) =>
     child.on("close", (code, signal) => resolve(code ?? (signal ? -1 : -2))),
   );
@@ -84,8 +84,8 @@ export async function runInterrupted(
     output,
     interrupted,
     exitAfterMs: signalledAt ? performance.now() - signalledAt : 0,
-    killed,
     exitedAt,
+    killed,
   };
 }
 

@@ -158,6 +158,43 @@ describe("parseConfig", () => {
   });
 });
 
+describe("build-secrets", () => {
+  it("takes build-push-action's NAME=value and buildx's --secret specs, and masks the values", () => {
+    const config = parse({
+      "build-secrets": [
+        "GIT_AUTH_TOKEN=ghp_a=b,c",
+        "id=npm,env=NPM_TOKEN",
+        "id=aws,src=/home/u/.aws/credentials",
+        "type=env,id=tok,source=TOKEN",
+        "id=bare",
+        "# a comment",
+      ].join("\n"),
+    });
+    expect(config.buildSecrets).toEqual([
+      { kind: "value", id: "GIT_AUTH_TOKEN", value: "ghp_a=b,c" },
+      { kind: "spec", id: "npm", spec: "id=npm,env=NPM_TOKEN" },
+      { kind: "spec", id: "aws", spec: "id=aws,src=/home/u/.aws/credentials" },
+      { kind: "spec", id: "tok", spec: "type=env,id=tok,source=TOKEN" },
+      { kind: "spec", id: "bare", spec: "id=bare" },
+    ]);
+    expect(secretsOf(config)).toContain("ghp_a=b,c");
+  });
+
+  it.each([
+    ["a token pasted alone", "ghp_0123456789abcdefSECRET", /entry 2 is not a secret; expected NAME=value/],
+    ["a value without a name", "=SECRETvalue", /entry 2 is not a secret/],
+    ["a name without a value", "SECRET_NAME_ONLY=", /entry 2 is not a secret/],
+    ["a spec without an id", "src=/run/SECRET.txt", /entry 2 is a buildx secret spec without an id/],
+    ["a spec of another type", "type=ssh,id=SECRETid", /entry 2 is a buildx secret spec with a type other than/],
+  ])("rejects %s with exit 2, naming the entry and never showing it", (_case, entry, message) => {
+    const error = problem({ "build-secrets": `id=ok,env=OK\n${entry}` });
+    expect(error.input).toBe("build-secrets");
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toMatch(message);
+    expect(error.message).not.toContain("SECRET");
+  });
+});
+
 describe("hostile inputs", () => {
   it("rejects a line break in every one-line input, and takes it in the multi-line ones", () => {
     for (const input of INPUTS) {
@@ -219,42 +256,5 @@ describe("hostile inputs", () => {
     expect(config.push?.password).toBe("pw");
     expect(config.spacedSecrets).toEqual(["registry-password"]);
     expect(parse({ "registry-username": "u", "registry-password": "pw\n" }).spacedSecrets).toEqual([]);
-  });
-});
-
-describe("build-secrets", () => {
-  it("takes build-push-action's NAME=value and buildx's --secret specs, and masks the values", () => {
-    const config = parse({
-      "build-secrets": [
-        "GIT_AUTH_TOKEN=ghp_a=b,c",
-        "id=npm,env=NPM_TOKEN",
-        "id=aws,src=/home/u/.aws/credentials",
-        "type=env,id=tok,source=TOKEN",
-        "id=bare",
-        "# a comment",
-      ].join("\n"),
-    });
-    expect(config.buildSecrets).toEqual([
-      { kind: "value", id: "GIT_AUTH_TOKEN", value: "ghp_a=b,c" },
-      { kind: "spec", id: "npm", spec: "id=npm,env=NPM_TOKEN" },
-      { kind: "spec", id: "aws", spec: "id=aws,src=/home/u/.aws/credentials" },
-      { kind: "spec", id: "tok", spec: "type=env,id=tok,source=TOKEN" },
-      { kind: "spec", id: "bare", spec: "id=bare" },
-    ]);
-    expect(secretsOf(config)).toContain("ghp_a=b,c");
-  });
-
-  it.each([
-    ["a token pasted alone", "ghp_0123456789abcdefSECRET", /entry 2 is not a secret; expected NAME=value/],
-    ["a value without a name", "=SECRETvalue", /entry 2 is not a secret/],
-    ["a name without a value", "SECRET_NAME_ONLY=", /entry 2 is not a secret/],
-    ["a spec without an id", "src=/run/SECRET.txt", /entry 2 is a buildx secret spec without an id/],
-    ["a spec of another type", "type=ssh,id=SECRETid", /entry 2 is a buildx secret spec with a type other than/],
-  ])("rejects %s with exit 2, naming the entry and never showing it", (_case, entry, message) => {
-    const error = problem({ "build-secrets": `id=ok,env=OK\n${entry}` });
-    expect(error.input).toBe("build-secrets");
-    expect(error.exitCode).toBe(2);
-    expect(error.message).toMatch(message);
-    expect(error.message).not.toContain("SECRET");
   });
 });
