@@ -10531,6 +10531,23 @@ function parseImageName(input) {
         throw new Error(`"${name}" is longer than 255 characters`);
     return { name, registry: isDockerHub ? DOCKER_HUB : registry.toLowerCase(), path, isDockerHub };
 }
+/**
+ * Like parseImageName, but a name with capitals (GitHub's owner/name often has them, and
+ * registries take lowercase only) is lowercased, as docker/metadata-action does; the result
+ * keeps what was given in `lowercasedFrom`. A name that is wrong in other ways still throws.
+ */
+function parseImageNameLowercasing(input) {
+    const given = input.trim();
+    const lower = given.toLowerCase();
+    if (lower === given)
+        return parseImageName(given);
+    try {
+        return { ...parseImageName(lower), lowercasedFrom: given };
+    }
+    catch {
+        return parseImageName(given);
+    }
+}
 function isValidTag(tag) {
     return TAG.test(tag);
 }
@@ -10571,10 +10588,16 @@ const DOKPLOY_REGISTRY_URL = /^[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?(:\d{1,5}
 
 
 
+const BUILDERS = ["auto", "buildx", "classic"];
+const DEPLOY_METHODS = ["redeploy", "deploy"];
+const TRANSPORTS = ["trpc", "openapi"];
+/** The unit note of a duration's description, where a unit may be given. */
+const DURATION_UNITS = " (or with a unit: 90s, 10m, 1h)";
 const INPUTS = [
     {
         name: "dokploy-url",
         required: true,
+        pattern: "^https?://",
         description: "Base URL of the Dokploy server, e.g. https://dokploy.example.com.",
     },
     {
@@ -10586,6 +10609,7 @@ const INPUTS = [
     {
         name: "application-id",
         required: true,
+        pattern: "^[A-Za-z0-9_-]+$",
         description: "ID of the Dokploy application to deploy (the last part of its URL in Dokploy).",
     },
     {
@@ -10652,17 +10676,19 @@ const INPUTS = [
     {
         name: "builder",
         default: "auto",
+        options: BUILDERS,
         description: "auto (docker buildx build when buildx is installed, else docker build), buildx (fails when buildx is not installed), or classic (docker build with DOCKER_BUILDKIT=0, e.g. where the daemon does not allow BuildKit).",
     },
     {
         name: "build",
         default: "true",
+        type: "boolean",
         description: "Build and push the image. false deploys <image>:<tag> that is already in the registry.",
     },
     {
         name: "registry",
         defaultText: "host of image",
-        description: "Registry to log in to before pushing; must be the registry of image.",
+        description: "Registry to log in to before pushing; must be the registry of the image.",
     },
     {
         name: "registry-username",
@@ -10691,6 +10717,7 @@ const INPUTS = [
     {
         name: "dokploy-registry",
         default: "false",
+        type: "boolean",
         description: "true: create the registry entry in Dokploy, or update the one for this registry host, with the pull credentials.",
     },
     {
@@ -10711,7 +10738,14 @@ const INPUTS = [
     {
         name: "deploy-method",
         default: "redeploy",
+        options: DEPLOY_METHODS,
         description: "redeploy, or deploy (Dokploy pulls the image first and fails fast on a bad tag or credentials).",
+    },
+    {
+        name: "switch-source",
+        default: "false",
+        type: "boolean",
+        description: "true: also deploy to an application that builds from git (or any source other than a Docker image), switching it to the image. Without it, such an application is refused before anything changes in Dokploy.",
     },
     { name: "deploy-title", defaultText: "Deploy <short sha>", description: "Title of the deployment in Dokploy." },
     {
@@ -10723,36 +10757,43 @@ const INPUTS = [
     {
         name: "wait",
         default: "true",
+        type: "boolean",
         description: "Follow the deployment until it is done or failed; the step fails when the deployment fails.",
     },
     {
         name: "wait-timeout",
         default: "600",
-        description: "How long to wait for the deployment, in seconds (or with a unit: 90s, 10m, 1h).",
+        type: "duration",
+        description: "How long to wait for the deployment, in seconds.",
     },
     {
         name: "verify-running",
         default: "true",
+        type: "boolean",
         description: "After Dokploy says done, check what really runs: the application still holds our image (else superseded), and Docker Swarm runs a task of it (else not-running, with swarm's reason).",
     },
     {
         name: "verify-timeout",
         default: "60",
-        description: "How long Docker Swarm may take to run our image after Dokploy says done, in seconds (or 90s, 5m).",
+        type: "duration",
+        description: "How long Docker Swarm may take to run our image after Dokploy says done, in seconds.",
     },
     {
         name: "fail-on-superseded",
         default: "false",
+        type: "boolean",
         description: "Fail (exit 1) when a later run's image was deployed over ours (deployment-status superseded); by default that only warns.",
     },
     {
         name: "verify-pull",
         default: "true",
+        type: "boolean",
         description: "Before changing anything in Dokploy, check that the registry serves <image>:<tag> to the pull credentials, and that it is the digest just pushed.",
     },
     {
         name: "pin-digest",
         default: "false",
+        type: "boolean",
         description: "Deploy <image>:<tag>@<digest>, so the running image can never drift from what was checked.",
     },
     {
@@ -10773,47 +10814,62 @@ const INPUTS = [
     {
         name: "health-timeout",
         default: "120",
-        description: "How long the health check may take, in seconds (or 90s, 5m).",
+        type: "duration",
+        description: "How long the health check may take, in seconds.",
     },
     {
         name: "health-interval",
         default: "3",
+        type: "duration",
         description: "Pause between health check requests, in seconds.",
     },
     {
         name: "rollback-on-failure",
         default: "false",
+        type: "boolean",
         description: "When the deployment fails or times out, point the application back at the image it ran before and redeploy that (the step still fails).",
     },
     {
         name: "retries",
         default: "4",
+        type: "number",
         description: "How many times a failed Dokploy call is retried (network errors, 429, 502, 503, 504); 0 turns retries off.",
     },
     {
         name: "retry-max-time",
         default: "60",
-        description: "No retry starts later than this after the first attempt, in seconds (or 90s, 2m).",
+        type: "duration",
+        description: "No retry starts later than this after the first attempt, in seconds.",
     },
     {
         name: "request-timeout",
         default: "30",
-        description: "Time limit of each Dokploy request, in seconds (or 90s, 2m); at least 1 s.",
+        type: "duration",
+        description: "Time limit of each Dokploy request, in seconds; at least 1 s.",
     },
     {
         name: "dry-run",
         default: "false",
+        type: "boolean",
         description: "Validate the inputs and print the plan (commands and API calls, secrets masked) without building or changing anything.",
     },
-    { name: "dokploy-api", default: "trpc", description: "API transport: trpc (as Dokploy's own CLI uses) or openapi." },
+    {
+        name: "dokploy-api",
+        default: "trpc",
+        options: TRANSPORTS,
+        description: "API transport: trpc (as Dokploy's own CLI uses) or openapi.",
+    },
 ];
 const OUTPUTS = [
     { name: "image", description: "Image reference that was deployed, <image>:<tag>." },
     { name: "tag", description: "Tag that was pushed and deployed." },
-    { name: "digest", description: "Digest of the pushed image (sha256:...); empty with build: false." },
+    {
+        name: "digest",
+        description: "Digest of the image deployed (sha256:...): the one pushed, or with build: false the one the pull check found; empty with build: false and verify-pull: false.",
+    },
     {
         name: "image-ref-digest",
-        description: "<image>@<digest>, a reference that can never drift; empty with build: false.",
+        description: "<image>@<digest>, a reference that can never drift; empty when digest is.",
     },
     { name: "registry-id", description: "ID of the Dokploy registry entry created or updated (dokploy-registry only)." },
     { name: "deployment-id", description: "ID of the Dokploy deployment that was followed (wait only)." },
@@ -10987,7 +11043,7 @@ const schema = object({
         }
         return v;
     }),
-    image: field((v) => parseImageName(v)),
+    image: field((v) => parseImageNameLowercasing(v)),
     tag: field((v) => {
         if (v !== "" && !isValidTag(v)) {
             throw new Error(`"${v}" is not a valid tag; expected up to 128 letters, digits, _ . - not starting with . or -`);
@@ -11019,7 +11075,7 @@ const schema = object({
     provenance: optionalText(),
     sbom: optionalText(),
     network: optionalText(),
-    builder: choice(["auto", "buildx", "classic"], "auto"),
+    builder: choice(BUILDERS, "auto"),
     build: config_boolean(true),
     registry: optionalText(),
     "registry-username": optionalText(),
@@ -11030,7 +11086,8 @@ const schema = object({
     "dokploy-registry-name": optionalText(),
     "image-prefix": optionalText(),
     "server-id": optionalText(),
-    "deploy-method": choice(["redeploy", "deploy"], "redeploy"),
+    "deploy-method": choice(DEPLOY_METHODS, "redeploy"),
+    "switch-source": config_boolean(false),
     "deploy-title": optionalText(),
     "deploy-description": optionalText(),
     wait: config_boolean(true),
@@ -11056,7 +11113,7 @@ const schema = object({
     "retry-max-time": field((v) => (v === "" ? 60 : parseDuration(v))),
     "request-timeout": field(parseRequestTimeout),
     "dry-run": config_boolean(false),
-    "dokploy-api": choice(["trpc", "openapi"], "trpc"),
+    "dokploy-api": choice(TRANSPORTS, "trpc"),
 });
 function pair(problems, userName, user, passName, pass) {
     if (user && pass)
@@ -11170,6 +11227,7 @@ function interpret(p, ci, problems) {
         imagePrefix: p["image-prefix"] ?? null,
         serverId: p["server-id"],
         deployMethod: p["deploy-method"],
+        switchSource: p["switch-source"],
         deployTitle: p["deploy-title"] ?? `Deploy ${ci.sha ? shortSha(ci.sha) : tag}`,
         deployDescription: p["deploy-description"] ?? defaultDescription(ci, tag),
         wait: p.wait,
@@ -11187,6 +11245,11 @@ function interpret(p, ci, problems) {
         dryRun: p["dry-run"],
         transport: p["dokploy-api"],
         ci,
+        notices: p.image.lowercasedFrom
+            ? [
+                `Image "${p.image.lowercasedFrom}" is used as "${p.image.name}": registries take lowercase repository names only.`,
+            ]
+            : [],
     };
 }
 /**
@@ -11913,6 +11976,13 @@ const ApplicationSchema = object({
     name: schemas_string(),
     appName: nullableString,
     sourceType: nullableString,
+    // Where a git-sourced application builds from (null on a new application).
+    owner: nullableString,
+    repository: nullableString,
+    gitlabRepository: nullableString,
+    bitbucketRepository: nullableString,
+    giteaRepository: nullableString,
+    customGitUrl: nullableString,
     applicationStatus: nullableString,
     dockerImage: nullableString,
     username: nullableString,
@@ -11927,6 +11997,10 @@ const ApplicationSchema = object({
         project: object({ projectId: schemas_string(), name: schemas_string() }).nullish(),
     })
         .nullish(),
+    /** Only how many there are counts: an application that deployed from its source has some. */
+    deployments: array(unknown())
+        .nullish()
+        .transform((rows) => (rows ?? []).length),
 });
 const RegistrySchema = object({
     registryId: schemas_string(),
@@ -12088,7 +12162,44 @@ function previousProvider(app) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/core/stages/source.ts
+
+/** Where the application builds from, in words, when it is set up to build from a source. */
+function configuredSource(app) {
+    const repository = {
+        github: app.repository ? `${app.owner ? `${app.owner}/` : ""}${app.repository}` : undefined,
+        gitlab: app.gitlabRepository,
+        bitbucket: app.bitbucketRepository,
+        gitea: app.giteaRepository,
+        git: app.customGitUrl,
+    };
+    const from = repository[app.sourceType ?? ""];
+    if (from)
+        return `its ${app.sourceType ?? ""} source (${from})`;
+    return app.deployments > 0 ? `its ${app.sourceType ?? ""} source` : undefined;
+}
+/**
+ * An application that builds from git (or any source but an image) is switched to the image
+ * only when the user says so: given by mistake, it would silently stop building from its
+ * source. A new application, with no source set up and nothing deployed, is simply set.
+ */
+function checkSource(app, config, logger, image) {
+    if (!app.sourceType || app.sourceType === "docker")
+        return;
+    const source = configuredSource(app);
+    if (!source) {
+        logger.info(`The application has no ${app.sourceType} source set up yet; it is set to the Docker image ${image}.`);
+        return;
+    }
+    const what = `Application "${app.name}" (${config.applicationId}) deploys from ${source}`;
+    if (!config.switchSource) {
+        throw new errors/* DeployError */.sH(`${what}; this step would switch it to the Docker image ${image}. Set switch-source: true to do that, or check application-id.`);
+    }
+    logger.warn(`${what}; with switch-source: true it is switched to the Docker image ${image}.`);
+}
+
 ;// CONCATENATED MODULE: ./src/core/stages/dokploy.ts
+
 
 
 
@@ -12162,9 +12273,7 @@ function checkDokploy(ctx) {
         result.applicationName = app.name;
         result.applicationUrl = applicationUrl(config.dokployUrl, app);
         logger.info(`Application "${app.name}" (${config.applicationId}), source ${app.sourceType ?? "unknown"}: ${result.applicationUrl}`);
-        if (app.sourceType && app.sourceType !== "docker") {
-            logger.warn(`The application's source is "${app.sourceType}"; it will be switched to the Docker image ${result.image}.`);
-        }
+        checkSource(app, config, logger, result.image);
         const provider = previousProvider(app);
         return { provider, was: provider?.dockerImage ?? (app.sourceType ? `its ${app.sourceType} source` : undefined) };
     }, false);
@@ -13605,7 +13714,7 @@ async function ciContextFromGithub(env) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/github/main.ts
+;// CONCATENATED MODULE: ./src/github/action.ts
 
 
 
@@ -13629,6 +13738,8 @@ async function main(env) {
     for (const input of INPUTS)
         raw[input.name] = getInput(env, input.name, "secret" in input && input.secret);
     const config = parseConfig(raw, await ciContextFromGithub(env));
+    for (const notice of config.notices)
+        write(`::notice::${escapeData(notice)}`);
     // The toolkit writes outputs and the summary in the runner's file formats. It loads while
     // docker works, not on the way to the build.
     let toolkit;
@@ -13656,5 +13767,17 @@ async function main(env) {
         fail(outcome.error);
     cancel.dispose();
 }
-main(process.env).catch(fail);
+/**
+ * The action: reads its inputs from the environment as the runner sets them, deploys, and sets
+ * the outputs, the job summary and the exit code. Never rejects. Exported apart from the entry
+ * point (main.ts) so that GitHub's local runner, @github/local-action, can call it.
+ */
+async function action_run() {
+    await main(process.env).catch(fail);
+}
+
+;// CONCATENATED MODULE: ./src/github/main.ts
+/** The entry point GitHub runs (dist/index.js): the action itself is in action.ts. */
+
+void action_run();
 

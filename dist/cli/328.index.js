@@ -98,7 +98,10 @@ function idOf(input) {
     }
     return undefined;
 }
-const INPUT_OF_ID = { applicationId: "application-id", serverId: "server-id" };
+const INPUT_OF_ID = {
+    applicationId: "application-id: it takes an application's ID, not a Docker Compose service's",
+    serverId: "server-id",
+};
 /** What a redirect says about dokploy-url: where it leads, and the base URL that is likely meant. */
 function describeRedirect(where, location, baseUrl) {
     if (!location)

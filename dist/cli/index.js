@@ -746,6 +746,8 @@ var __webpack_exports__ = {};
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"1.0.0"};
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -10434,6 +10436,23 @@ function parseImageName(input) {
         throw new Error(`"${name}" is longer than 255 characters`);
     return { name, registry: isDockerHub ? DOCKER_HUB : registry.toLowerCase(), path, isDockerHub };
 }
+/**
+ * Like parseImageName, but a name with capitals (GitHub's owner/name often has them, and
+ * registries take lowercase only) is lowercased, as docker/metadata-action does; the result
+ * keeps what was given in `lowercasedFrom`. A name that is wrong in other ways still throws.
+ */
+function parseImageNameLowercasing(input) {
+    const given = input.trim();
+    const lower = given.toLowerCase();
+    if (lower === given)
+        return parseImageName(given);
+    try {
+        return { ...parseImageName(lower), lowercasedFrom: given };
+    }
+    catch {
+        return parseImageName(given);
+    }
+}
 function isValidTag(tag) {
     return TAG.test(tag);
 }
@@ -10474,10 +10493,16 @@ const DOKPLOY_REGISTRY_URL = /^[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?(:\d{1,5}
 
 
 
+const BUILDERS = ["auto", "buildx", "classic"];
+const DEPLOY_METHODS = ["redeploy", "deploy"];
+const TRANSPORTS = ["trpc", "openapi"];
+/** The unit note of a duration's description, where a unit may be given. */
+const DURATION_UNITS = " (or with a unit: 90s, 10m, 1h)";
 const INPUTS = [
     {
         name: "dokploy-url",
         required: true,
+        pattern: "^https?://",
         description: "Base URL of the Dokploy server, e.g. https://dokploy.example.com.",
     },
     {
@@ -10489,6 +10514,7 @@ const INPUTS = [
     {
         name: "application-id",
         required: true,
+        pattern: "^[A-Za-z0-9_-]+$",
         description: "ID of the Dokploy application to deploy (the last part of its URL in Dokploy).",
     },
     {
@@ -10555,17 +10581,19 @@ const INPUTS = [
     {
         name: "builder",
         default: "auto",
+        options: BUILDERS,
         description: "auto (docker buildx build when buildx is installed, else docker build), buildx (fails when buildx is not installed), or classic (docker build with DOCKER_BUILDKIT=0, e.g. where the daemon does not allow BuildKit).",
     },
     {
         name: "build",
         default: "true",
+        type: "boolean",
         description: "Build and push the image. false deploys <image>:<tag> that is already in the registry.",
     },
     {
         name: "registry",
         defaultText: "host of image",
-        description: "Registry to log in to before pushing; must be the registry of image.",
+        description: "Registry to log in to before pushing; must be the registry of the image.",
     },
     {
         name: "registry-username",
@@ -10594,6 +10622,7 @@ const INPUTS = [
     {
         name: "dokploy-registry",
         default: "false",
+        type: "boolean",
         description: "true: create the registry entry in Dokploy, or update the one for this registry host, with the pull credentials.",
     },
     {
@@ -10614,7 +10643,14 @@ const INPUTS = [
     {
         name: "deploy-method",
         default: "redeploy",
+        options: DEPLOY_METHODS,
         description: "redeploy, or deploy (Dokploy pulls the image first and fails fast on a bad tag or credentials).",
+    },
+    {
+        name: "switch-source",
+        default: "false",
+        type: "boolean",
+        description: "true: also deploy to an application that builds from git (or any source other than a Docker image), switching it to the image. Without it, such an application is refused before anything changes in Dokploy.",
     },
     { name: "deploy-title", defaultText: "Deploy <short sha>", description: "Title of the deployment in Dokploy." },
     {
@@ -10626,36 +10662,43 @@ const INPUTS = [
     {
         name: "wait",
         default: "true",
+        type: "boolean",
         description: "Follow the deployment until it is done or failed; the step fails when the deployment fails.",
     },
     {
         name: "wait-timeout",
         default: "600",
-        description: "How long to wait for the deployment, in seconds (or with a unit: 90s, 10m, 1h).",
+        type: "duration",
+        description: "How long to wait for the deployment, in seconds.",
     },
     {
         name: "verify-running",
         default: "true",
+        type: "boolean",
         description: "After Dokploy says done, check what really runs: the application still holds our image (else superseded), and Docker Swarm runs a task of it (else not-running, with swarm's reason).",
     },
     {
         name: "verify-timeout",
         default: "60",
-        description: "How long Docker Swarm may take to run our image after Dokploy says done, in seconds (or 90s, 5m).",
+        type: "duration",
+        description: "How long Docker Swarm may take to run our image after Dokploy says done, in seconds.",
     },
     {
         name: "fail-on-superseded",
         default: "false",
+        type: "boolean",
         description: "Fail (exit 1) when a later run's image was deployed over ours (deployment-status superseded); by default that only warns.",
     },
     {
         name: "verify-pull",
         default: "true",
+        type: "boolean",
         description: "Before changing anything in Dokploy, check that the registry serves <image>:<tag> to the pull credentials, and that it is the digest just pushed.",
     },
     {
         name: "pin-digest",
         default: "false",
+        type: "boolean",
         description: "Deploy <image>:<tag>@<digest>, so the running image can never drift from what was checked.",
     },
     {
@@ -10676,47 +10719,62 @@ const INPUTS = [
     {
         name: "health-timeout",
         default: "120",
-        description: "How long the health check may take, in seconds (or 90s, 5m).",
+        type: "duration",
+        description: "How long the health check may take, in seconds.",
     },
     {
         name: "health-interval",
         default: "3",
+        type: "duration",
         description: "Pause between health check requests, in seconds.",
     },
     {
         name: "rollback-on-failure",
         default: "false",
+        type: "boolean",
         description: "When the deployment fails or times out, point the application back at the image it ran before and redeploy that (the step still fails).",
     },
     {
         name: "retries",
         default: "4",
+        type: "number",
         description: "How many times a failed Dokploy call is retried (network errors, 429, 502, 503, 504); 0 turns retries off.",
     },
     {
         name: "retry-max-time",
         default: "60",
-        description: "No retry starts later than this after the first attempt, in seconds (or 90s, 2m).",
+        type: "duration",
+        description: "No retry starts later than this after the first attempt, in seconds.",
     },
     {
         name: "request-timeout",
         default: "30",
-        description: "Time limit of each Dokploy request, in seconds (or 90s, 2m); at least 1 s.",
+        type: "duration",
+        description: "Time limit of each Dokploy request, in seconds; at least 1 s.",
     },
     {
         name: "dry-run",
         default: "false",
+        type: "boolean",
         description: "Validate the inputs and print the plan (commands and API calls, secrets masked) without building or changing anything.",
     },
-    { name: "dokploy-api", default: "trpc", description: "API transport: trpc (as Dokploy's own CLI uses) or openapi." },
+    {
+        name: "dokploy-api",
+        default: "trpc",
+        options: TRANSPORTS,
+        description: "API transport: trpc (as Dokploy's own CLI uses) or openapi.",
+    },
 ];
 const OUTPUTS = [
     { name: "image", description: "Image reference that was deployed, <image>:<tag>." },
     { name: "tag", description: "Tag that was pushed and deployed." },
-    { name: "digest", description: "Digest of the pushed image (sha256:...); empty with build: false." },
+    {
+        name: "digest",
+        description: "Digest of the image deployed (sha256:...): the one pushed, or with build: false the one the pull check found; empty with build: false and verify-pull: false.",
+    },
     {
         name: "image-ref-digest",
-        description: "<image>@<digest>, a reference that can never drift; empty with build: false.",
+        description: "<image>@<digest>, a reference that can never drift; empty when digest is.",
     },
     { name: "registry-id", description: "ID of the Dokploy registry entry created or updated (dokploy-registry only)." },
     { name: "deployment-id", description: "ID of the Dokploy deployment that was followed (wait only)." },
@@ -10890,7 +10948,7 @@ const schema = object({
         }
         return v;
     }),
-    image: field((v) => parseImageName(v)),
+    image: field((v) => parseImageNameLowercasing(v)),
     tag: field((v) => {
         if (v !== "" && !isValidTag(v)) {
             throw new Error(`"${v}" is not a valid tag; expected up to 128 letters, digits, _ . - not starting with . or -`);
@@ -10922,7 +10980,7 @@ const schema = object({
     provenance: optionalText(),
     sbom: optionalText(),
     network: optionalText(),
-    builder: choice(["auto", "buildx", "classic"], "auto"),
+    builder: choice(BUILDERS, "auto"),
     build: config_boolean(true),
     registry: optionalText(),
     "registry-username": optionalText(),
@@ -10933,7 +10991,8 @@ const schema = object({
     "dokploy-registry-name": optionalText(),
     "image-prefix": optionalText(),
     "server-id": optionalText(),
-    "deploy-method": choice(["redeploy", "deploy"], "redeploy"),
+    "deploy-method": choice(DEPLOY_METHODS, "redeploy"),
+    "switch-source": config_boolean(false),
     "deploy-title": optionalText(),
     "deploy-description": optionalText(),
     wait: config_boolean(true),
@@ -10959,7 +11018,7 @@ const schema = object({
     "retry-max-time": field((v) => (v === "" ? 60 : parseDuration(v))),
     "request-timeout": field(parseRequestTimeout),
     "dry-run": config_boolean(false),
-    "dokploy-api": choice(["trpc", "openapi"], "trpc"),
+    "dokploy-api": choice(TRANSPORTS, "trpc"),
 });
 function pair(problems, userName, user, passName, pass) {
     if (user && pass)
@@ -11073,6 +11132,7 @@ function interpret(p, ci, problems) {
         imagePrefix: p["image-prefix"] ?? null,
         serverId: p["server-id"],
         deployMethod: p["deploy-method"],
+        switchSource: p["switch-source"],
         deployTitle: p["deploy-title"] ?? `Deploy ${ci.sha ? shortSha(ci.sha) : tag}`,
         deployDescription: p["deploy-description"] ?? defaultDescription(ci, tag),
         wait: p.wait,
@@ -11090,6 +11150,11 @@ function interpret(p, ci, problems) {
         dryRun: p["dry-run"],
         transport: p["dokploy-api"],
         ci,
+        notices: p.image.lowercasedFrom
+            ? [
+                `Image "${p.image.lowercasedFrom}" is used as "${p.image.name}": registries take lowercase repository names only.`,
+            ]
+            : [],
     };
 }
 /**
@@ -11754,6 +11819,13 @@ const ApplicationSchema = object({
     name: schemas_string(),
     appName: nullableString,
     sourceType: nullableString,
+    // Where a git-sourced application builds from (null on a new application).
+    owner: nullableString,
+    repository: nullableString,
+    gitlabRepository: nullableString,
+    bitbucketRepository: nullableString,
+    giteaRepository: nullableString,
+    customGitUrl: nullableString,
     applicationStatus: nullableString,
     dockerImage: nullableString,
     username: nullableString,
@@ -11768,6 +11840,10 @@ const ApplicationSchema = object({
         project: object({ projectId: schemas_string(), name: schemas_string() }).nullish(),
     })
         .nullish(),
+    /** Only how many there are counts: an application that deployed from its source has some. */
+    deployments: array(unknown())
+        .nullish()
+        .transform((rows) => (rows ?? []).length),
 });
 const RegistrySchema = object({
     registryId: schemas_string(),
@@ -11929,7 +12005,44 @@ function previousProvider(app) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/core/stages/source.ts
+
+/** Where the application builds from, in words, when it is set up to build from a source. */
+function configuredSource(app) {
+    const repository = {
+        github: app.repository ? `${app.owner ? `${app.owner}/` : ""}${app.repository}` : undefined,
+        gitlab: app.gitlabRepository,
+        bitbucket: app.bitbucketRepository,
+        gitea: app.giteaRepository,
+        git: app.customGitUrl,
+    };
+    const from = repository[app.sourceType ?? ""];
+    if (from)
+        return `its ${app.sourceType ?? ""} source (${from})`;
+    return app.deployments > 0 ? `its ${app.sourceType ?? ""} source` : undefined;
+}
+/**
+ * An application that builds from git (or any source but an image) is switched to the image
+ * only when the user says so: given by mistake, it would silently stop building from its
+ * source. A new application, with no source set up and nothing deployed, is simply set.
+ */
+function checkSource(app, config, logger, image) {
+    if (!app.sourceType || app.sourceType === "docker")
+        return;
+    const source = configuredSource(app);
+    if (!source) {
+        logger.info(`The application has no ${app.sourceType} source set up yet; it is set to the Docker image ${image}.`);
+        return;
+    }
+    const what = `Application "${app.name}" (${config.applicationId}) deploys from ${source}`;
+    if (!config.switchSource) {
+        throw new errors/* DeployError */.sH(`${what}; this step would switch it to the Docker image ${image}. Set switch-source: true to do that, or check application-id.`);
+    }
+    logger.warn(`${what}; with switch-source: true it is switched to the Docker image ${image}.`);
+}
+
 ;// CONCATENATED MODULE: ./src/core/stages/dokploy.ts
+
 
 
 
@@ -12003,9 +12116,7 @@ function checkDokploy(ctx) {
         result.applicationName = app.name;
         result.applicationUrl = applicationUrl(config.dokployUrl, app);
         logger.info(`Application "${app.name}" (${config.applicationId}), source ${app.sourceType ?? "unknown"}: ${result.applicationUrl}`);
-        if (app.sourceType && app.sourceType !== "docker") {
-            logger.warn(`The application's source is "${app.sourceType}"; it will be switched to the Docker image ${result.image}.`);
-        }
+        checkSource(app, config, logger, result.image);
         const provider = previousProvider(app);
         return { provider, was: provider?.dockerImage ?? (app.sourceType ? `its ${app.sourceType} source` : undefined) };
     }, false);
@@ -13336,6 +13447,53 @@ function nodePorts(logger, env, options = {}) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/cli/args.ts
+
+const USAGE = "Usage: dokploy-deploy [--env-prefix PREFIX] [--output-file PATH]\n       dokploy-deploy --help | --version";
+const PREFIX = /^[A-Z][A-Z0-9_]*$/;
+/** A command line the CLI does not understand: exit 2, like any bad input. */
+class UsageError extends errors/* DeployError */.sH {
+    exitCode = 2;
+    constructor(message) {
+        super(`${message}\n${USAGE}`);
+        this.name = "UsageError";
+    }
+}
+function usageError(message) {
+    return new UsageError(message);
+}
+/** Parses argv (without node and the script). Throws a UsageError (exit 2) on anything unknown. */
+function parseArgs(argv) {
+    let action = "deploy";
+    let envPrefix = "";
+    let outputFile;
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i] ?? "";
+        const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? arg.split(/=(.*)/s, 2) : [arg, undefined];
+        const value = () => {
+            const next = inline ?? argv[++i];
+            if (next === undefined || next === "")
+                throw usageError(`${flag ?? arg} needs a value`);
+            return next;
+        };
+        if (flag === "-h" || flag === "--help")
+            action = "help";
+        else if (flag === "-V" || flag === "--version")
+            action = action === "help" ? action : "version";
+        else if (flag === "--env-prefix") {
+            envPrefix = value();
+            if (!PREFIX.test(envPrefix)) {
+                throw usageError(`--env-prefix "${envPrefix}" is not a variable prefix; expected capitals, digits and _`);
+            }
+        }
+        else if (flag === "--output-file")
+            outputFile = value();
+        else
+            throw usageError(`unknown argument "${arg}"`);
+    }
+    return { action, envPrefix, outputFile };
+}
+
 ;// CONCATENATED MODULE: ./src/cli/context.ts
 function context_set(value) {
     return value === undefined || value === "" ? undefined : value;
@@ -13423,16 +13581,42 @@ function detectCi(env) {
 
 ;// CONCATENATED MODULE: ./src/cli/env.ts
 
+
 /** The environment variable of an input: dokploy-url -> DOKPLOY_URL. */
 function envName(input) {
     return input.toUpperCase().replace(/-/g, "_");
 }
-/** Reads every input from its UPPER_SNAKE variable; `defaults` fill the ones not set. */
-function inputsFromEnv(env, defaults = {}) {
+const INPUT_NAMES = INPUTS
+    .map((input) => input.name)
+    .filter((name) => name.includes("-"))
+    .sort((a, b) => b.length - a.length);
+const INPUT_MENTION = new RegExp(`(?<![\\w-])(${INPUT_NAMES.join("|")})(?![\\w-])`, "g");
+/** Text about inputs, with every input it names as its variable: registry-username -> REGISTRY_USERNAME. */
+function inVariableNames(text) {
+    return text.replace(INPUT_MENTION, (name) => envName(name));
+}
+/** An input's description for the variables' world: names as variables, units where taken. */
+function envDescription(input) {
+    const units = input.type === "duration" ? DURATION_UNITS : "";
+    return inVariableNames(input.description.replace(/\.$/, `${units}.`));
+}
+/** An input's default for the variables' world, e.g. `600`, `registry host`, REGISTRY_USERNAME. */
+function envDefault(input) {
+    if (input.required)
+        return "required";
+    if (input.defaultText)
+        return inVariableNames(input.defaultText);
+    return input.default ?? "";
+}
+/**
+ * Reads every input from its UPPER_SNAKE variable, `<prefix>NAME` when a prefix is given (then
+ * nothing else); `defaults` fill the ones not set.
+ */
+function inputsFromEnv(env, defaults = {}, prefix = "") {
     const raw = {};
     for (const input of INPUTS) {
         const name = input.name;
-        const value = env[envName(name)];
+        const value = env[`${prefix}${envName(name)}`];
         raw[name] = value !== undefined && value !== "" ? value : defaults[name];
     }
     return raw;
@@ -13446,21 +13630,22 @@ function dotenvValue(value) {
     // eslint-disable-next-line no-control-regex -- matching control characters is the point
     return value.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
-/** --help: every variable, with its default and meaning. */
+/** --help: the usage, then every variable with its default and meaning. */
 function helpText() {
     const lines = [
-        "dokploy-deploy: build and push an image tagged with the commit, point a Dokploy application at it,",
-        "redeploy it and follow the deployment until it is done. Configured by environment variables:",
+        USAGE,
+        "",
+        "Build and push an image tagged with the commit, point a Dokploy application at it, redeploy it",
+        "and follow the deployment until it is done. Configured by environment variables:",
         "",
     ];
     for (const input of INPUTS) {
-        const fallback = input.required
-            ? "required"
-            : (input.defaultText ?? (input.default ? `default ${input.default}` : "optional"));
-        lines.push(`  ${envName(input.name).padEnd(22)} ${fallback}${input.secret ? ", secret" : ""}`);
-        lines.push(`  ${"".padEnd(22)} ${input.description}`);
+        const fallback = envDefault(input);
+        const shown = input.required ? "required" : fallback === "" ? "optional" : `default: ${fallback}`;
+        lines.push(`  ${envName(input.name).padEnd(22)} ${shown}${input.secret ? ", secret" : ""}`);
+        lines.push(`  ${"".padEnd(22)} ${envDescription(input)}`);
     }
-    lines.push("", "  OUTPUT_FILE            optional: write the outputs there as KEY=value lines (a GitLab dotenv report)", "  DEBUG                  true: print debug lines (HTTP calls and their timings)", "", "On GitLab CI, IMAGE, REGISTRY_USERNAME and REGISTRY_PASSWORD default to the project's own registry", "($CI_REGISTRY_IMAGE, $CI_REGISTRY_USER, $CI_REGISTRY_PASSWORD) and the pull credentials to the", "gitlab-deploy-token ($CI_DEPLOY_USER, $CI_DEPLOY_PASSWORD) when the project has one.", "", "Exit codes: 0 deployed, 1 a step or the deployment failed, 2 bad input (nothing was built or sent).");
+    lines.push("", "  OUTPUT_FILE            optional: write the outputs there as DOKPLOY_<NAME>=value lines (a GitLab dotenv report)", "  DEBUG                  true: print debug lines (HTTP calls and their timings)", "", "Options:", "  --env-prefix PREFIX    read the inputs above from PREFIX<NAME> only (e.g. DOKPLOY_DEPLOY_INPUT_IMAGE),", "                         as the GitLab component passes them; errors then name the inputs (image)", "  --output-file PATH     as OUTPUT_FILE", "  -h, --help             this text", "  -V, --version          the version", "", "On GitLab CI, IMAGE, REGISTRY_USERNAME and REGISTRY_PASSWORD default to the project's own registry", "($CI_REGISTRY_IMAGE, $CI_REGISTRY_USER, $CI_REGISTRY_PASSWORD) and the pull credentials to the", "gitlab-deploy-token ($CI_DEPLOY_USER, $CI_DEPLOY_PASSWORD) when the project has one.", "", "Exit codes: 0 deployed, 1 a step or the deployment failed, 2 bad input (nothing was built or sent).");
     return lines.join("\n");
 }
 
@@ -13556,14 +13741,17 @@ function plainLogger(write, debug) {
 
 
 
+
+
 // Never print GitHub workflow commands here: on GitLab and Bitbucket an ::add-mask:: line
 // would show the secret in clear.
 const write = (line) => {
     process.stdout.write(`${line}\n`);
 };
 async function main(argv, env) {
-    if (argv.includes("--help") || argv.includes("-h")) {
-        write(helpText());
+    const args = parseArgs(argv);
+    if (args.action !== "deploy") {
+        write(args.action === "help" ? helpText() : `dokploy-deploy ${package_namespaceObject.rE}`);
         return 0;
     }
     const debug = env.DEBUG === "true" || env.CI_DEBUG_TRACE === "true";
@@ -13571,16 +13759,23 @@ async function main(argv, env) {
     const logger = ci.name === "gitlab" ? gitlabLogger(write, debug) : plainLogger(write, debug);
     let config;
     try {
-        config = parseConfig(inputsFromEnv(env, ci.defaults(env)), await ci.context(env, nodeExec));
+        config = parseConfig(inputsFromEnv(env, ci.defaults(env), args.envPrefix), await ci.context(env, nodeExec));
     }
     catch (error) {
-        // Name the variable, not the action input: that is what users set here.
-        const message = (0,errors/* errorMessage */.gJ)(error).replace(/Input "([a-z-]+)"/g, (_m, name) => `${envName(name)}`);
+        // Name what users set: the variable, or with a prefix the component's input (kept as is).
+        const message = args.envPrefix
+            ? (0,errors/* errorMessage */.gJ)(error)
+            : (0,errors/* errorMessage */.gJ)(error).replace(/Input "([a-z-]+)"/g, (_m, name) => envName(name));
         logger.error(message);
         return error instanceof errors/* DeployError */.sH ? error.exitCode : 1;
     }
+    for (const notice of config.notices)
+        logger.info(notice);
     // Pulling with the job token only happens when neither a deploy token nor PULL_* is there.
-    const pullFromJobToken = ci.name === "gitlab" && !env.PULL_PASSWORD && !env.CI_DEPLOY_PASSWORD && !!env.CI_REGISTRY_PASSWORD;
+    const pullFromJobToken = ci.name === "gitlab" &&
+        !env[`${args.envPrefix}PULL_PASSWORD`] &&
+        !env.CI_DEPLOY_PASSWORD &&
+        !!env.CI_REGISTRY_PASSWORD;
     if (pullFromJobToken && config.pull?.password === env.CI_REGISTRY_PASSWORD) {
         logger.warn("Dokploy will pull with this job's CI_REGISTRY_PASSWORD, which expires when the job ends. Create a deploy token named gitlab-deploy-token (read_registry), or set PULL_USERNAME/PULL_PASSWORD.");
     }
@@ -13594,11 +13789,12 @@ async function main(argv, env) {
     const outputs = outputsOf(outcome.result);
     for (const output of OUTPUTS)
         logger.info(`${output.name}=${dotenvValue(outputs[output.name])}`);
-    if (env.OUTPUT_FILE) {
+    const outputFile = args.outputFile ?? env.OUTPUT_FILE;
+    if (outputFile) {
         // Not the build metadata: with provenance it runs to kilobytes, and GitLab drops a whole
         // dotenv report over 5 KB.
         const lines = OUTPUTS.filter((o) => o.name !== "metadata").map((o) => `DOKPLOY_${envName(o.name)}=${dotenvValue(outputs[o.name])}`);
-        await (0,promises_.writeFile)(env.OUTPUT_FILE, `${lines.join("\n")}\n`);
+        await (0,promises_.writeFile)(outputFile, `${lines.join("\n")}\n`);
     }
     cancel.dispose();
     if (outcome.error) {
@@ -13615,6 +13811,6 @@ main(process.argv.slice(2), process.env).then((code) => {
 }, (error) => {
     for (const line of (0,log/* printableLines */.fk)(`✖ ${(0,errors/* errorMessage */.gJ)(error)}`))
         write(line);
-    process.exitCode = 1;
+    process.exitCode = error instanceof errors/* DeployError */.sH ? error.exitCode : 1;
 });
 

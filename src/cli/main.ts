@@ -1,4 +1,5 @@
 import { writeFile } from "node:fs/promises";
+import packageJson from "../../package.json";
 import { OUTPUTS, parseConfig, secretsOf } from "../core/config";
 import { buildSecretEnvNames } from "../core/build-secrets";
 import { DeployError, errorMessage } from "../core/errors";
@@ -7,6 +8,7 @@ import { outputsOf, run } from "../core/run";
 import { nodeExec } from "../platform/exec";
 import { listenForCancel } from "../platform/cancel";
 import { nodePorts } from "../platform/ports";
+import { parseArgs } from "./args";
 import { detectCi } from "./context";
 import { dotenvValue, envName, helpText, inputsFromEnv } from "./env";
 import { gitlabLogger, plainLogger } from "./log";
@@ -18,8 +20,9 @@ const write = (line: string) => {
 };
 
 async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
-  if (argv.includes("--help") || argv.includes("-h")) {
-    write(helpText());
+  const args = parseArgs(argv);
+  if (args.action !== "deploy") {
+    write(args.action === "help" ? helpText() : `dokploy-deploy ${packageJson.version}`);
     return 0;
   }
   const debug = env.DEBUG === "true" || env.CI_DEBUG_TRACE === "true";
@@ -27,16 +30,22 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
   const logger = ci.name === "gitlab" ? gitlabLogger(write, debug) : plainLogger(write, debug);
   let config;
   try {
-    config = parseConfig(inputsFromEnv(env, ci.defaults(env)), await ci.context(env, nodeExec));
+    config = parseConfig(inputsFromEnv(env, ci.defaults(env), args.envPrefix), await ci.context(env, nodeExec));
   } catch (error) {
-    // Name the variable, not the action input: that is what users set here.
-    const message = errorMessage(error).replace(/Input "([a-z-]+)"/g, (_m, name: string) => `${envName(name)}`);
+    // Name what users set: the variable, or with a prefix the component's input (kept as is).
+    const message = args.envPrefix
+      ? errorMessage(error)
+      : errorMessage(error).replace(/Input "([a-z-]+)"/g, (_m, name: string) => envName(name));
     logger.error(message);
     return error instanceof DeployError ? error.exitCode : 1;
   }
+  for (const notice of config.notices) logger.info(notice);
   // Pulling with the job token only happens when neither a deploy token nor PULL_* is there.
   const pullFromJobToken =
-    ci.name === "gitlab" && !env.PULL_PASSWORD && !env.CI_DEPLOY_PASSWORD && !!env.CI_REGISTRY_PASSWORD;
+    ci.name === "gitlab" &&
+    !env[`${args.envPrefix}PULL_PASSWORD`] &&
+    !env.CI_DEPLOY_PASSWORD &&
+    !!env.CI_REGISTRY_PASSWORD;
   if (pullFromJobToken && config.pull?.password === env.CI_REGISTRY_PASSWORD) {
     logger.warn(
       "Dokploy will pull with this job's CI_REGISTRY_PASSWORD, which expires when the job ends. Create a deploy token named gitlab-deploy-token (read_registry), or set PULL_USERNAME/PULL_PASSWORD.",
@@ -51,13 +60,14 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
   const outcome = await run(config, ports, cancel.signal).finally(() => ports.close());
   const outputs = outputsOf(outcome.result);
   for (const output of OUTPUTS) logger.info(`${output.name}=${dotenvValue(outputs[output.name])}`);
-  if (env.OUTPUT_FILE) {
+  const outputFile = args.outputFile ?? env.OUTPUT_FILE;
+  if (outputFile) {
     // Not the build metadata: with provenance it runs to kilobytes, and GitLab drops a whole
     // dotenv report over 5 KB.
     const lines = OUTPUTS.filter((o) => o.name !== "metadata").map(
       (o) => `DOKPLOY_${envName(o.name)}=${dotenvValue(outputs[o.name])}`,
     );
-    await writeFile(env.OUTPUT_FILE, `${lines.join("\n")}\n`);
+    await writeFile(outputFile, `${lines.join("\n")}\n`);
   }
   cancel.dispose();
   if (outcome.error) {
@@ -78,6 +88,6 @@ main(process.argv.slice(2), process.env).then(
   },
   (error: unknown) => {
     for (const line of printableLines(`✖ ${errorMessage(error)}`)) write(line);
-    process.exitCode = 1;
+    process.exitCode = error instanceof DeployError ? error.exitCode : 1;
   },
 );

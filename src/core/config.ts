@@ -2,7 +2,7 @@ import { z } from "zod";
 import { errorMessage, ConfigError } from "./errors";
 import { type BuildSecret, parseBuildSecret } from "./build-secrets";
 import { type HealthCheck, parseStatuses } from "./health-spec";
-import { type ImageName, isValidTag, normalizeRegistryHost, parseImageName } from "./image";
+import { type ImageName, isValidTag, normalizeRegistryHost, parseImageNameLowercasing } from "./image";
 
 /** One row of THE input table: action.yml, the docs and the parser all come from here. */
 export interface InputSpec {
@@ -16,12 +16,28 @@ export interface InputSpec {
   readonly secret?: boolean;
   /** May hold line breaks (lists, a JSON key file); every other input is one line. */
   readonly multiline?: boolean;
+  /**
+   * What the value is, for the CIs that type their inputs (the GitLab spec) and the docs:
+   * a duration is a number of seconds there, and also takes a unit (90s, 10m) elsewhere.
+   */
+  readonly type?: "boolean" | "number" | "duration";
+  /** The only values accepted. */
+  readonly options?: readonly string[];
+  /** A regular expression the value must match (checked by GitLab before the job runs). */
+  readonly pattern?: string;
 }
+
+export const BUILDERS = ["auto", "buildx", "classic"] as const;
+export const DEPLOY_METHODS = ["redeploy", "deploy"] as const;
+export const TRANSPORTS = ["trpc", "openapi"] as const;
+/** The unit note of a duration's description, where a unit may be given. */
+export const DURATION_UNITS = " (or with a unit: 90s, 10m, 1h)";
 
 export const INPUTS = [
   {
     name: "dokploy-url",
     required: true,
+    pattern: "^https?://",
     description: "Base URL of the Dokploy server, e.g. https://dokploy.example.com.",
   },
   {
@@ -34,6 +50,7 @@ export const INPUTS = [
   {
     name: "application-id",
     required: true,
+    pattern: "^[A-Za-z0-9_-]+$",
     description: "ID of the Dokploy application to deploy (the last part of its URL in Dokploy).",
   },
   {
@@ -104,18 +121,20 @@ export const INPUTS = [
   {
     name: "builder",
     default: "auto",
+    options: BUILDERS,
     description:
       "auto (docker buildx build when buildx is installed, else docker build), buildx (fails when buildx is not installed), or classic (docker build with DOCKER_BUILDKIT=0, e.g. where the daemon does not allow BuildKit).",
   },
   {
     name: "build",
     default: "true",
+    type: "boolean",
     description: "Build and push the image. false deploys <image>:<tag> that is already in the registry.",
   },
   {
     name: "registry",
     defaultText: "host of image",
-    description: "Registry to log in to before pushing; must be the registry of image.",
+    description: "Registry to log in to before pushing; must be the registry of the image.",
   },
   {
     name: "registry-username",
@@ -145,6 +164,7 @@ export const INPUTS = [
   {
     name: "dokploy-registry",
     default: "false",
+    type: "boolean",
     description:
       "true: create the registry entry in Dokploy, or update the one for this registry host, with the pull credentials.",
   },
@@ -166,7 +186,15 @@ export const INPUTS = [
   {
     name: "deploy-method",
     default: "redeploy",
+    options: DEPLOY_METHODS,
     description: "redeploy, or deploy (Dokploy pulls the image first and fails fast on a bad tag or credentials).",
+  },
+  {
+    name: "switch-source",
+    default: "false",
+    type: "boolean",
+    description:
+      "true: also deploy to an application that builds from git (or any source other than a Docker image), switching it to the image. Without it, such an application is refused before anything changes in Dokploy.",
   },
   { name: "deploy-title", defaultText: "Deploy <short sha>", description: "Title of the deployment in Dokploy." },
   {
@@ -178,39 +206,46 @@ export const INPUTS = [
   {
     name: "wait",
     default: "true",
+    type: "boolean",
     description: "Follow the deployment until it is done or failed; the step fails when the deployment fails.",
   },
   {
     name: "wait-timeout",
     default: "600",
-    description: "How long to wait for the deployment, in seconds (or with a unit: 90s, 10m, 1h).",
+    type: "duration",
+    description: "How long to wait for the deployment, in seconds.",
   },
   {
     name: "verify-running",
     default: "true",
+    type: "boolean",
     description:
       "After Dokploy says done, check what really runs: the application still holds our image (else superseded), and Docker Swarm runs a task of it (else not-running, with swarm's reason).",
   },
   {
     name: "verify-timeout",
     default: "60",
-    description: "How long Docker Swarm may take to run our image after Dokploy says done, in seconds (or 90s, 5m).",
+    type: "duration",
+    description: "How long Docker Swarm may take to run our image after Dokploy says done, in seconds.",
   },
   {
     name: "fail-on-superseded",
     default: "false",
+    type: "boolean",
     description:
       "Fail (exit 1) when a later run's image was deployed over ours (deployment-status superseded); by default that only warns.",
   },
   {
     name: "verify-pull",
     default: "true",
+    type: "boolean",
     description:
       "Before changing anything in Dokploy, check that the registry serves <image>:<tag> to the pull credentials, and that it is the digest just pushed.",
   },
   {
     name: "pin-digest",
     default: "false",
+    type: "boolean",
     description: "Deploy <image>:<tag>@<digest>, so the running image can never drift from what was checked.",
   },
   {
@@ -232,42 +267,54 @@ export const INPUTS = [
   {
     name: "health-timeout",
     default: "120",
-    description: "How long the health check may take, in seconds (or 90s, 5m).",
+    type: "duration",
+    description: "How long the health check may take, in seconds.",
   },
   {
     name: "health-interval",
     default: "3",
+    type: "duration",
     description: "Pause between health check requests, in seconds.",
   },
   {
     name: "rollback-on-failure",
     default: "false",
+    type: "boolean",
     description:
       "When the deployment fails or times out, point the application back at the image it ran before and redeploy that (the step still fails).",
   },
   {
     name: "retries",
     default: "4",
+    type: "number",
     description:
       "How many times a failed Dokploy call is retried (network errors, 429, 502, 503, 504); 0 turns retries off.",
   },
   {
     name: "retry-max-time",
     default: "60",
-    description: "No retry starts later than this after the first attempt, in seconds (or 90s, 2m).",
+    type: "duration",
+    description: "No retry starts later than this after the first attempt, in seconds.",
   },
   {
     name: "request-timeout",
     default: "30",
-    description: "Time limit of each Dokploy request, in seconds (or 90s, 2m); at least 1 s.",
+    type: "duration",
+    description: "Time limit of each Dokploy request, in seconds; at least 1 s.",
   },
   {
     name: "dry-run",
     default: "false",
+    type: "boolean",
     description:
       "Validate the inputs and print the plan (commands and API calls, secrets masked) without building or changing anything.",
   },
-  { name: "dokploy-api", default: "trpc", description: "API transport: trpc (as Dokploy's own CLI uses) or openapi." },
+  {
+    name: "dokploy-api",
+    default: "trpc",
+    options: TRANSPORTS,
+    description: "API transport: trpc (as Dokploy's own CLI uses) or openapi.",
+  },
 ] as const satisfies readonly InputSpec[];
 
 export type InputName = (typeof INPUTS)[number]["name"];
@@ -276,10 +323,14 @@ export type RawInputs = Partial<Record<InputName, string>>;
 export const OUTPUTS = [
   { name: "image", description: "Image reference that was deployed, <image>:<tag>." },
   { name: "tag", description: "Tag that was pushed and deployed." },
-  { name: "digest", description: "Digest of the pushed image (sha256:...); empty with build: false." },
+  {
+    name: "digest",
+    description:
+      "Digest of the image deployed (sha256:...): the one pushed, or with build: false the one the pull check found; empty with build: false and verify-pull: false.",
+  },
   {
     name: "image-ref-digest",
-    description: "<image>@<digest>, a reference that can never drift; empty with build: false.",
+    description: "<image>@<digest>, a reference that can never drift; empty when digest is.",
   },
   { name: "registry-id", description: "ID of the Dokploy registry entry created or updated (dokploy-registry only)." },
   { name: "deployment-id", description: "ID of the Dokploy deployment that was followed (wait only)." },
@@ -353,6 +404,8 @@ export interface Config {
   readonly imagePrefix: string | null;
   readonly serverId?: string;
   readonly deployMethod: "redeploy" | "deploy";
+  /** Deploy to an application whose source is not a Docker image, switching it. */
+  readonly switchSource: boolean;
   readonly deployTitle: string;
   readonly deployDescription: string;
   readonly wait: boolean;
@@ -376,6 +429,8 @@ export interface Config {
    * them too, so a password that really has them cannot be used with docker anyway.
    */
   readonly spacedSecrets: readonly InputName[];
+  /** What was changed from the inputs as given, for the adapters to tell the user. */
+  readonly notices: readonly string[];
 }
 
 /** Every secret value of a config, for masking. */
@@ -540,7 +595,7 @@ const schema = z.object({
     }
     return v;
   }),
-  image: field((v) => parseImageName(v)),
+  image: field((v) => parseImageNameLowercasing(v)),
   tag: field((v) => {
     if (v !== "" && !isValidTag(v)) {
       throw new Error(`"${v}" is not a valid tag; expected up to 128 letters, digits, _ . - not starting with . or -`);
@@ -569,7 +624,7 @@ const schema = z.object({
   provenance: optionalText(),
   sbom: optionalText(),
   network: optionalText(),
-  builder: choice(["auto", "buildx", "classic"] as const, "auto"),
+  builder: choice(BUILDERS, "auto"),
   build: boolean(true),
   registry: optionalText(),
   "registry-username": optionalText(),
@@ -580,7 +635,8 @@ const schema = z.object({
   "dokploy-registry-name": optionalText(),
   "image-prefix": optionalText(),
   "server-id": optionalText(),
-  "deploy-method": choice(["redeploy", "deploy"] as const, "redeploy"),
+  "deploy-method": choice(DEPLOY_METHODS, "redeploy"),
+  "switch-source": boolean(false),
   "deploy-title": optionalText(),
   "deploy-description": optionalText(),
   wait: boolean(true),
@@ -605,7 +661,7 @@ const schema = z.object({
   "retry-max-time": field((v) => (v === "" ? 60 : parseDuration(v))),
   "request-timeout": field(parseRequestTimeout),
   "dry-run": boolean(false),
-  "dokploy-api": choice(["trpc", "openapi"] as const, "trpc"),
+  "dokploy-api": choice(TRANSPORTS, "trpc"),
 } satisfies Record<InputName, z.ZodType>);
 
 type Parsed = z.output<typeof schema>;
@@ -730,6 +786,7 @@ function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Omit<Config, 
     imagePrefix: p["image-prefix"] ?? null,
     serverId: p["server-id"],
     deployMethod: p["deploy-method"],
+    switchSource: p["switch-source"],
     deployTitle: p["deploy-title"] ?? `Deploy ${ci.sha ? shortSha(ci.sha) : tag}`,
     deployDescription: p["deploy-description"] ?? defaultDescription(ci, tag),
     wait: p.wait,
@@ -747,6 +804,11 @@ function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Omit<Config, 
     dryRun: p["dry-run"],
     transport: p["dokploy-api"],
     ci,
+    notices: p.image.lowercasedFrom
+      ? [
+          `Image "${p.image.lowercasedFrom}" is used as "${p.image.name}": registries take lowercase repository names only.`,
+        ]
+      : [],
   };
 }
 

@@ -394,6 +394,13 @@ export class DokployStandIn {
       // take only [a-zA-Z0-9.-_] names.
       appName: `${name.toLowerCase().replace(/[^a-z0-9.-]+/g, "-")}-${randomBytes(3).toString("hex")}`,
       sourceType: "github",
+      // A new application: no source set up yet (as live Dokploy answers).
+      owner: null,
+      repository: null,
+      gitlabRepository: null,
+      bitbucketRepository: null,
+      giteaRepository: null,
+      customGitUrl: null,
       applicationStatus: "idle",
       dockerImage: null,
       username: null,

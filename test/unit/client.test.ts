@@ -126,7 +126,7 @@ describe.each<Transport>(["trpc", "openapi"])("DokployClient over %s", (transpor
     const error = await failure(new Dokploy(client(transport)).applicationOne("no-such-app"));
     expect(error.status).toBe(404);
     expect(error.message).toBe(
-      `Dokploy application.one (HTTP 404): Application not found (applicationId "no-such-app"; check application-id) on ${standIn.url}.`,
+      `Dokploy application.one (HTTP 404): Application not found (applicationId "no-such-app"; check application-id: it takes an application's ID, not a Docker Compose service's) on ${standIn.url}.`,
     );
   });
 

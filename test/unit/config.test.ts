@@ -102,7 +102,7 @@ describe("parseConfig", () => {
     ["url with ftp scheme", { "dokploy-url": "ftp://dokploy.example.com" }, "dokploy-url", /https:\/\/ or http:\/\//],
     ["url with credentials", { "dokploy-url": "https://u:p@dokploy.example.com" }, "dokploy-url", /credentials/],
     ["missing url", { "dokploy-url": "" }, "dokploy-url", /is required/],
-    ["image with uppercase", { image: "ghcr.io/Acme/web" }, "image", /lowercase/],
+    ["image with capitals and a bad character", { image: "ghcr.io/Acme/we b" }, "image", /"Acme"/],
     ["image with tag", { image: "ghcr.io/acme/web:1.0" }, "image", /contains a tag/],
     ["image with digest", { image: `ghcr.io/acme/web@sha256:${"a".repeat(64)}` }, "image", /contains a digest/],
     ["image with scheme", { image: "https://ghcr.io/acme/web" }, "image", /URL scheme/],
@@ -133,6 +133,22 @@ describe("parseConfig", () => {
     expect(error.exitCode).toBe(2);
   });
 
+  it("lowercases an image path with capitals (ghcr.io/${{ github.repository }}) and says so", () => {
+    const config = parse({ image: "ghcr.io/Acme-Corp/Web" });
+    expect(config.image.name).toBe("ghcr.io/acme-corp/web");
+    expect(config.image.path).toBe("acme-corp/web");
+    expect(config.notices).toEqual([
+      'Image "ghcr.io/Acme-Corp/Web" is used as "ghcr.io/acme-corp/web": registries take lowercase repository names only.',
+    ]);
+    expect(parse().notices).toEqual([]);
+  });
+
+  it("does not switch an application's source unless switch-source is true", () => {
+    expect(parse().switchSource).toBe(false);
+    expect(parse({ "switch-source": "true" }).switchSource).toBe(true);
+    expect(problem({ "switch-source": "maybe" }).input).toBe("switch-source");
+  });
+
   it("needs a tag when the CI context has no commit", () => {
     const error = problem({}, { sha: "" });
     expect(error.input).toBe("tag");
@@ -140,7 +156,7 @@ describe("parseConfig", () => {
   });
 
   it("names every bad input at once", () => {
-    const error = problem({ "application-id": "", image: "Bad" });
+    const error = problem({ "application-id": "", image: "Bad:1" });
     expect(error.message).toContain('Input "application-id"');
     expect(error.message).toContain('Input "image"');
   });

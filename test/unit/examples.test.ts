@@ -2,13 +2,23 @@ import { readFile, readdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { PIPE, PIPE_IMAGE } from "../../scripts/docs";
+import { PUBLISHED } from "../../scripts/published";
 import { envName } from "../../src/cli/env";
 import { INPUTS } from "./imports";
 
 const root = resolve(import.meta.dirname, "../..");
 const inputNames = new Set<string>(INPUTS.map((i) => i.name));
 const required = INPUTS.filter((i) => "required" in i && i.required).map((i) => i.name);
-const COMPONENT_ONLY = new Set(["job-name", "stage", "runner-image", "docker-service"]);
+const COMPONENT_ONLY = new Set([
+  "job-name",
+  "stage",
+  "rules",
+  "environment",
+  "resource-group",
+  "runner-image",
+  "docker-service",
+]);
 
 interface Step {
   uses?: string;
@@ -23,7 +33,7 @@ function ourSteps(workflow: Record<string, unknown>): Step[] {
   const jobs = Object.values((workflow.jobs ?? {}) as Record<string, { steps?: Step[] }>);
   return jobs
     .flatMap((job) => job.steps ?? [])
-    .filter((step) => step.uses === "acme/dokploy-deploy@v1" || step.uses === "./");
+    .filter((step) => step.uses === `${PUBLISHED.github}@v1` || step.uses === "./");
 }
 
 const githubWorkflows = [
@@ -59,7 +69,7 @@ describe("examples", () => {
       spec: { inputs: Record<string, unknown> };
     };
     const include = (pipeline.include as { component?: string; inputs?: Record<string, unknown> }[])[0];
-    expect(include?.component).toMatch(/\/dokploy-deploy\/deploy@1$/);
+    expect(include?.component).toBe(`$CI_SERVER_FQDN/${PUBLISHED.gitlab}/deploy@1`);
     const declared = new Set(Object.keys(component.spec.inputs));
     expect(Object.keys(include?.inputs ?? {}).filter((name) => !declared.has(name))).toEqual([]);
     for (const name of Object.keys(include?.inputs ?? {}))
@@ -79,7 +89,7 @@ describe("examples", () => {
       (s): s is { pipe: string; variables: Record<string, string> } =>
         typeof s === "object" && s !== null && "pipe" in s,
     );
-    expect(pipe?.pipe).toBe("docker://ghcr.io/acme/dokploy-deploy:1");
+    expect([PIPE, PIPE_IMAGE]).toContain(pipe?.pipe);
     const known = new Set([...inputNames].map(envName));
     expect(Object.keys(pipe?.variables ?? {}).filter((name) => !known.has(name))).toEqual([]);
     for (const name of required) expect(pipe?.variables).toHaveProperty(envName(name));

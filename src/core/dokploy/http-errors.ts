@@ -69,7 +69,10 @@ function idOf(input: Input | undefined): [string, string] | undefined {
   return undefined;
 }
 
-const INPUT_OF_ID: Record<string, string> = { applicationId: "application-id", serverId: "server-id" };
+const INPUT_OF_ID: Record<string, string> = {
+  applicationId: "application-id: it takes an application's ID, not a Docker Compose service's",
+  serverId: "server-id",
+};
 
 /** What a redirect says about dokploy-url: where it leads, and the base URL that is likely meant. */
 function describeRedirect(where: string, location: string | undefined, baseUrl: string): string {

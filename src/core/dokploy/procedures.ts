@@ -15,6 +15,13 @@ export const ApplicationSchema = z.object({
   name: z.string(),
   appName: nullableString,
   sourceType: nullableString,
+  // Where a git-sourced application builds from (null on a new application).
+  owner: nullableString,
+  repository: nullableString,
+  gitlabRepository: nullableString,
+  bitbucketRepository: nullableString,
+  giteaRepository: nullableString,
+  customGitUrl: nullableString,
   applicationStatus: nullableString,
   dockerImage: nullableString,
   username: nullableString,
@@ -30,6 +37,11 @@ export const ApplicationSchema = z.object({
       project: z.object({ projectId: z.string(), name: z.string() }).nullish(),
     })
     .nullish(),
+  /** Only how many there are counts: an application that deployed from its source has some. */
+  deployments: z
+    .array(z.unknown())
+    .nullish()
+    .transform((rows) => (rows ?? []).length),
 });
 export type Application = z.infer<typeof ApplicationSchema>;
 

@@ -2,6 +2,7 @@ import { type Connected, type RunContext, timed } from "../context";
 import { Dokploy, applicationUrl } from "../dokploy/procedures";
 import { DeployError, errorMessage } from "../errors";
 import { type DockerProvider, previousProvider } from "./provider";
+import { checkSource } from "./source";
 
 /**
  * Loads the HTTP client (while docker works: not before the build starts) and makes the
@@ -88,11 +89,7 @@ export function checkDokploy(ctx: Connected): Promise<Before> {
       logger.info(
         `Application "${app.name}" (${config.applicationId}), source ${app.sourceType ?? "unknown"}: ${result.applicationUrl}`,
       );
-      if (app.sourceType && app.sourceType !== "docker") {
-        logger.warn(
-          `The application's source is "${app.sourceType}"; it will be switched to the Docker image ${result.image}.`,
-        );
-      }
+      checkSource(app, config, logger, result.image);
       const provider = previousProvider(app);
       return { provider, was: provider?.dockerImage ?? (app.sourceType ? `its ${app.sourceType} source` : undefined) };
     },
