@@ -10345,7 +10345,9 @@ function buildSecretEnvNames(config) {
         if (secret.kind !== "spec")
             continue;
         const fields = Object.fromEntries(secret.spec.split(",").map((f) => [f.split("=")[0]?.trim().toLowerCase() ?? "", f.slice(f.indexOf("=") + 1)]));
-        const name = fields.env ?? (fields.src === undefined && fields.source === undefined ? fields.id : undefined);
+        // With type=env, src/source names the variable; without a source, buildx looks the id up.
+        const source = fields.src ?? fields.source;
+        const name = fields.env ?? (fields.type === "env" ? (source ?? fields.id) : source === undefined ? fields.id : undefined);
         if (name)
             names.push(name);
     }

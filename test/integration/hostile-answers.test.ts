@@ -13,6 +13,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, inject, it } from "vitest";
 import { type ActionRun, runAction } from "../support/action";
+import { OUTPUTS } from "../../src/core/config";
 import { useStandIn } from "../support/fixtures";
 import { tempDir } from "../support/temp";
 import { readRunnerLog } from "../support/workflow-commands";
@@ -176,7 +177,7 @@ describe("sizes", () => {
       durationMs: 1500,
       log: ["Initializing deployment", ...Array.from({ length: 50 }, (_, i) => huge(i)), "Error occurred ❌"],
     });
-    const run = await runAction({ inputs: deployOnly(app.applicationId) });
+    const run = await runAction({ inputs: deployOnly(app.applicationId), killAfterMs: 90_000 });
     expect(run.exitCode).toBe(1);
     for (const line of run.stdout.split("\n")) expect(line.length).toBeLessThan(MiB);
     const error = errors(run);
@@ -217,18 +218,10 @@ describe("the CLI's OUTPUT_FILE", () => {
     const code = await new Promise<number>((done) => child.on("close", (c) => done(c ?? -1)));
     expect(code, output).toBe(0);
     const lines = (await readFile(outputFile, "utf8")).trimEnd().split(/\r?\n|\r/);
-    expect(lines.map((l) => l.split("=")[0])).toEqual([
-      "DOKPLOY_IMAGE",
-      "DOKPLOY_TAG",
-      "DOKPLOY_DIGEST",
-      "DOKPLOY_IMAGE_REF_DIGEST",
-      "DOKPLOY_REGISTRY_ID",
-      "DOKPLOY_DEPLOYMENT_ID",
-      "DOKPLOY_DEPLOYMENT_STATUS",
-      "DOKPLOY_APPLICATION_URL",
-      "DOKPLOY_HEALTH",
-      "DOKPLOY_IMAGEID",
-    ]);
+    // One line per output (the build metadata is left out of the dotenv report), in order.
+    expect(lines.map((l) => l.split("=")[0])).toEqual(
+      OUTPUTS.filter((o) => o.name !== "metadata").map((o) => `DOKPLOY_${o.name.toUpperCase().replace(/-/g, "_")}`),
+    );
     expect(lines[0]).toBe(`DOKPLOY_IMAGE=${rig.registryHost}/hostile/cli:v1`);
     expect(lines[1]).toBe("DOKPLOY_TAG=v1");
   });
@@ -281,7 +274,7 @@ describe("where Dokploy is", () => {
 
 describe("printed nowhere", () => {
   it("keeps the API key out of the log when a hostile server names things after it", async () => {
-    const app = standIn().addApplication({ name: `app ${API_KEY}` });
+    const app = standIn().addApplication({ name: `app ${API_KEY}`, appName: "app-named-after-the-key" });
     const run = await runAction({ inputs: deployOnly(app.applicationId) });
     expect(run.exitCode).toBe(0);
     expect(printed(run)).not.toContain(API_KEY);

@@ -64,6 +64,8 @@ describe("workflow commands", () => {
       inputs: inputs(app.applicationId, `${rig.registryHost}/${repository()}`, {
         "deploy-title": "Fix the pricing page\n::warning::injected by the title",
         "health-url": "http://127.0.0.1:9/health\n::error::injected by the URL",
+        // Before the fix the run went on to this check: keep it short.
+        "health-timeout": "5",
       }),
       env: { DOCKER_HOST: rig.dockerHost },
       cwd: await checkout(`FROM ${rig.baseImage}\n`),
@@ -80,6 +82,7 @@ describe("workflow commands", () => {
   it("prints build output, answers and log lines that look like workflow commands as plain text", async () => {
     const app = standIn().addApplication({
       name: "web\n::set-output name=deployment-status::forged\n  ::error::forged by the application name",
+      appName: "web-hostile",
     });
     standIn().scriptDeployments(app.applicationId, {
       durationMs: 1500,

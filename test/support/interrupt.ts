@@ -43,7 +43,8 @@ export async function runInterrupted(
   let signalledAt = 0;
   const watch = (d: Buffer) => {
     output += d.toString();
-    if (interrupted || !interruption.when.test(output)) return;
+    // Nothing to send: no need to search the output (it can be tens of megabytes).
+    if (interrupted || interruption.signals.length === 0 || !interruption.when.test(output)) return;
     interrupted = true;
     void (async () => {
       await new Promise((r) => setTimeout(r, interruption.afterMs ?? 0));

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { buildSecretEnvNames } from "../../src/core/build-secrets";
 import { childEnvironment, execWith } from "../../src/platform/exec";
+import { parseConfig } from "./imports";
 
 describe("childEnvironment: what docker and git get", () => {
   const env = {
@@ -34,5 +36,28 @@ describe("childEnvironment: what docker and git get", () => {
     expect(result.stdout).toContain("DOCKER_HOST=unix:///tmp/d.sock");
     for (const secret of ["key-1", "key-2", "pw-1", "pw-2", "pw-3", "job-token"])
       expect(result.stdout).not.toContain(secret);
+  });
+});
+
+describe("buildSecretEnvNames: variables docker keeps for build secrets", () => {
+  it("names env=VAR, type=env's source, and a bare id; not files or NAME=value secrets", () => {
+    const config = parseConfig(
+      {
+        "dokploy-url": "https://d.example.com",
+        "dokploy-api-key": "k",
+        "application-id": "a",
+        image: "ghcr.io/acme/web",
+        "build-secrets": [
+          "id=npm,env=NPM_TOKEN",
+          "type=env,id=tok,source=TOKEN",
+          "type=env,id=GH_TOKEN",
+          "id=bare",
+          "id=aws,src=/home/u/.aws/credentials",
+          "GIT_AUTH_TOKEN=value",
+        ].join("\n"),
+      },
+      { sha: "3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c" },
+    );
+    expect(buildSecretEnvNames(config)).toEqual(["NPM_TOKEN", "TOKEN", "GH_TOKEN", "bare"]);
   });
 });
