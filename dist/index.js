@@ -12279,28 +12279,87 @@ function checkDokploy(ctx) {
     }, false);
 }
 
-;// CONCATENATED MODULE: ./src/core/dokploy/wait.ts
-
-const FINAL_STATUSES = new Set(["done", "error", "cancelled"]);
-/** Every status Dokploy's deployment table has (v0.30.2: running, done, error, cancelled). */
-const KNOWN_STATUSES = new Set(["running", ...FINAL_STATUSES]);
+;// CONCATENATED MODULE: ./src/core/dokploy/cadence.ts
 /**
- * How long to wait before the next look at deployment.all: quick at first (a deployment of an
- * image often ends in under a second), then calmer: 0.25 s growing by half each time to 2 s in
- * the first minute (so the end is seen within 2 s), 5 s until three minutes, 10 s after. A 60 s
- * deployment costs about 34 looks, 10 minutes about 100. A log line that says the deployment is
- * ending brings the next look forward.
+ * How long to wait before the next look at deployment.all when nothing else tells us more:
+ * quick at first (a deployment of an image often ends in under a second), then calmer: 0.25 s
+ * growing by half each time to 2 s in the first minute (so the end is seen within 2 s), 5 s
+ * until three minutes, 10 s after. A 60 s deployment costs about 34 looks, 10 minutes about 100.
  */
 function pollDelay(attempt, elapsedMs) {
     const cap = elapsedMs < 60_000 ? 2_000 : elapsedMs < 180_000 ? 5_000 : 10_000;
     return Math.min(cap, Math.round(250 * 1.5 ** attempt));
 }
-/** How long to wait for the log of a deployment that had already failed when we first saw it. */
-const LATE_LOG_WAIT_MS = 2_000;
 /** After a line that says the deployment is ending, look this soon, and this often for a while. */
 const ENDING_DELAY_MS = 100;
 const ENDING_POLL_MS = 250;
 const ENDING_WINDOW_MS = 3_000;
+/**
+ * While the live log delivers, look this seldom: the line that says the deployment is ending
+ * brings the final look forward, so these looks only catch an end the log does not announce
+ * (a deployment cancelled in Dokploy, say).
+ */
+const STREAMING_POLL_MS = 15_000;
+/** The live log counts as delivering while its last message is at most this old. */
+const LOG_QUIET_MS = 30_000;
+/**
+ * When to look next at our deployment: by the clock while nothing else is known, seldom while
+ * the live log streams, and at once (then often, briefly) when a log line says it is ending.
+ */
+class Cadence {
+    ports;
+    started;
+    attempt = 0;
+    quickUntil = 0;
+    heardAt;
+    wake = new AbortController();
+    constructor(ports, started) {
+        this.ports = ports;
+        this.started = started;
+    }
+    /** A message of the live log arrived: it is alive. */
+    heard = () => {
+        this.heardAt = this.ports.clock();
+    };
+    /** A log line says the deployment is ending: look now. */
+    ending = () => {
+        this.wake.abort();
+    };
+    /** The pause before the next look; `streaming` says the live log is open. */
+    delay(now, streaming) {
+        if (now < this.quickUntil)
+            return ENDING_POLL_MS;
+        const byClock = pollDelay(this.attempt, now - this.started);
+        const alive = streaming && this.heardAt !== undefined && now - this.heardAt < LOG_QUIET_MS;
+        return alive ? Math.max(byClock, STREAMING_POLL_MS) : byClock;
+    }
+    /** Sleeps until the next look, or until `deadline`; an ending line cuts the sleep short. */
+    async sleep(deadline, streaming) {
+        const now = this.ports.clock();
+        const delay = Math.min(this.delay(now, streaming), deadline - now);
+        // An ending line that came while we were asking needs no sleep first.
+        if (!this.wake.signal.aborted)
+            await this.ports.sleep(delay, this.wake.signal);
+        if (!this.wake.signal.aborted) {
+            this.attempt += 1;
+            return;
+        }
+        // The log says the deployment is ending: look shortly, then often for a few seconds.
+        this.wake = new AbortController();
+        await this.ports.sleep(ENDING_DELAY_MS);
+        this.quickUntil = this.ports.clock() + ENDING_WINDOW_MS;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/dokploy/wait.ts
+
+
+
+const FINAL_STATUSES = new Set(["done", "error", "cancelled"]);
+/** Every status Dokploy's deployment table has (v0.30.2: running, done, error, cancelled). */
+const KNOWN_STATUSES = new Set(["running", ...FINAL_STATUSES]);
+/** How long to wait for the log of a deployment that had already failed when we first saw it. */
+const LATE_LOG_WAIT_MS = 2_000;
 /**
  * Ours among new rows: the title we gave and, when we gave one, our run token in the
  * description (two runs of one commit give the same title); oldest first (one run starts one).
@@ -12335,12 +12394,12 @@ function waitTimeout(options, ours) {
         : `The deployment did not start within ${limit} s (wait-timeout). Dokploy runs one deployment per application at a time, so it may be queued behind others and may still run; see ${options.applicationUrl}`, ours);
 }
 /** On first sight of our deployment: say so, and open its live log unless it is done already. */
-async function firstSight(row, rows, options, ports, onEnding) {
+async function firstSight(row, rows, options, ports, listener) {
     const others = rows.filter((r) => !options.known.has(r.deploymentId) && r.deploymentId !== row.deploymentId);
     ports.logger.info(`Following deployment ${row.deploymentId} ("${row.title ?? ""}")${others.length > 0 ? `; ignoring ${String(others.length)} other new deployment(s) of this application` : ""}`);
     if (!row.logPath || !options.openLog || row.status === "done")
         return undefined;
-    const log = options.openLog(row, onEnding);
+    const log = options.openLog(row, listener);
     // Already over, and not well: read its log (sent whole on connect) for the message.
     if (log && FINAL_STATUSES.has(row.status))
         await log.received(LATE_LOG_WAIT_MS);
@@ -12349,19 +12408,15 @@ async function firstSight(row, rows, options, ports, onEnding) {
 /**
  * Waits for the deployment we triggered to appear and reach a final status. Rows are matched
  * by title among those not in the snapshot, so another run's deployment is never taken for ours.
- * While it runs, its log streams into the CI log; log activity makes the next look come sooner.
+ * While it runs, its log streams into the CI log: looks are rare while it delivers, and a line
+ * that says the deployment is ending brings the next look forward.
  */
 async function followDeployment(dokploy, options, ports) {
     const started = ports.clock();
     const deadline = started + options.timeoutMs;
-    let attempt = 0;
+    const cadence = new Cadence(ports, started);
     let ours;
     let log;
-    let wake = new AbortController();
-    let quickUntil = 0;
-    const onEnding = () => {
-        wake.abort();
-    };
     try {
         for (;;) {
             const rows = await dokploy.deploymentAll(options.applicationId);
@@ -12369,8 +12424,9 @@ async function followDeployment(dokploy, options, ports) {
                 ? rows.find((r) => r.deploymentId === ours?.deploymentId)
                 : findOurDeployment(rows, options.known, options.title, options.token);
             if (row) {
-                if (!ours)
-                    log = await firstSight(row, rows, options, ports, onEnding);
+                if (!ours) {
+                    log = await firstSight(row, rows, options, ports, { onMessage: cadence.heard, onEnding: cadence.ending });
+                }
                 if (row.status !== ours?.status) {
                     options.onStatus?.(row);
                     ports.logger.info(`Deployment ${row.deploymentId}: ${row.status} after ${((ports.clock() - started) / 1000).toFixed(1)} s`);
@@ -12384,22 +12440,9 @@ async function followDeployment(dokploy, options, ports) {
             else if (ours) {
                 throw new errors/* TimeoutError */.MU(`Deployment ${ours.deploymentId} disappeared from deployment.all (Dokploy keeps the last 11); see ${options.applicationUrl}`);
             }
-            const now = ports.clock();
-            if (now >= deadline)
+            if (ports.clock() >= deadline)
                 throw waitTimeout(options, ours);
-            const delay = now < quickUntil ? ENDING_POLL_MS : pollDelay(attempt, now - started);
-            // An ending line that came while we were asking needs no sleep first.
-            if (!wake.signal.aborted)
-                await ports.sleep(Math.min(delay, deadline - now), wake.signal);
-            if (wake.signal.aborted) {
-                // The log says the deployment is ending: look shortly, then often for a few seconds.
-                wake = new AbortController();
-                await ports.sleep(ENDING_DELAY_MS);
-                quickUntil = ports.clock() + ENDING_WINDOW_MS;
-            }
-            else {
-                attempt += 1;
-            }
+            await cadence.sleep(deadline, log?.open ?? false);
         }
     }
     finally {
@@ -12514,7 +12557,7 @@ function followOptions(ctx) {
     return {
         timeoutMs: config.waitTimeoutSeconds * 1000,
         applicationUrl: result.applicationUrl ?? config.dokployUrl,
-        openLog: (deployment, onEnding) => deployment.logPath
+        openLog: (deployment, listener) => deployment.logPath
             ? ctx.remote.streamDeploymentLog({
                 baseUrl: config.dokployUrl,
                 apiKey: config.apiKey,
@@ -12522,7 +12565,7 @@ function followOptions(ctx) {
                 serverId: deployment.serverId,
                 logger: ctx.logger,
                 redactor: ctx.redactor,
-                onEnding,
+                ...listener,
             })
             : undefined,
     };
