@@ -10764,7 +10764,41 @@ const INPUTS = [
         options: TRANSPORTS,
         description: "API transport: trpc (as Dokploy's own CLI uses) or openapi.",
     },
+    {
+        name: "github-deployment",
+        default: "false",
+        type: "boolean",
+        githubOnly: true,
+        description: "true: record the deploy as a GitHub deployment of environment (in progress once Dokploy runs it, then success or failure), linked to the run and to environment-url.",
+    },
+    {
+        name: "github-token",
+        default: "${{ github.token }}",
+        secret: true,
+        githubOnly: true,
+        description: "Token for GitHub's API (github-deployment, pr-comment). The job's token needs deployments: write and pull-requests: write.",
+    },
+    {
+        name: "environment",
+        default: "production",
+        githubOnly: true,
+        description: "GitHub environment the deployment is recorded in (github-deployment), e.g. staging.",
+    },
+    {
+        name: "environment-url",
+        defaultText: "the application's page in Dokploy",
+        githubOnly: true,
+        description: "URL GitHub shows for the environment and the deployment, e.g. the app's domain.",
+    },
+    {
+        name: "pr-comment",
+        defaultText: "true on pull_request events",
+        githubOnly: true,
+        description: "Comment on the pull request with the image, digest, target, status and links: one comment per application and environment, updated on re-runs.",
+    },
 ];
+/** Inputs every front end has: the CLI, the GitLab component and the pipe read these. */
+const PORTABLE_INPUTS = INPUTS.filter((input) => !input.githubOnly);
 const OUTPUTS = [
     { name: "image", description: "Image reference that was deployed, <image>:<tag>." },
     { name: "tag", description: "Tag that was pushed and deployed." },
@@ -10803,6 +10837,7 @@ function secretsOf(config) {
         health?.password,
         health ? `${health.username}:${health.password}` : undefined,
         ...config.buildSecrets.map((s) => (s.kind === "value" ? s.value : undefined)),
+        config.github.token,
     ].filter((s) => typeof s === "string" && s !== "");
 }
 // ---- field parsers: each gets the trimmed raw text and throws an Error saying what is expected
@@ -10822,17 +10857,23 @@ function field(parse) {
 function optionalText() {
     return field((v) => (v === "" ? undefined : v));
 }
+/** true, false, or undefined when empty. */
+function parseBoolean(v) {
+    const lower = v.toLowerCase();
+    if (lower === "")
+        return undefined;
+    if (lower === "true")
+        return true;
+    if (lower === "false")
+        return false;
+    throw new Error(`"${v}" is not a boolean; expected true or false`);
+}
 function config_boolean(fallback) {
-    return field((v) => {
-        const lower = v.toLowerCase();
-        if (lower === "")
-            return fallback;
-        if (lower === "true")
-            return true;
-        if (lower === "false")
-            return false;
-        throw new Error(`"${v}" is not a boolean; expected true or false`);
-    });
+    return field((v) => parseBoolean(v) ?? fallback);
+}
+/** true, false, or empty: decided by the CI event. */
+function maybeBoolean() {
+    return field(parseBoolean);
 }
 function choice(options, fallback) {
     return field((v) => {
@@ -10905,6 +10946,24 @@ function parseHealthUrl(v) {
     url.username = "";
     url.password = "";
     return { url: url.toString(), credentials };
+}
+/** A URL GitHub shows to everyone who can read the repository: http(s), no credentials. */
+function parseEnvironmentUrl(v) {
+    if (v === "")
+        return undefined;
+    const safe = withoutCredentials(v);
+    let url;
+    try {
+        url = new URL(v);
+    }
+    catch {
+        throw new Error(`"${safe}" is not a URL; expected http(s)://host/path`);
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+        throw new Error(`"${safe}" must start with https:// or http://`);
+    if (url.username || url.password)
+        throw new Error(`"${safe}" must not contain credentials: GitHub shows it to readers`);
+    return v;
 }
 function parseRequestTimeout(v) {
     if (v === "")
@@ -11019,6 +11078,11 @@ const schema = object({
     "request-timeout": field(parseRequestTimeout),
     "dry-run": config_boolean(false),
     "dokploy-api": choice(TRANSPORTS, "trpc"),
+    "github-deployment": config_boolean(false),
+    "github-token": optionalText(),
+    environment: field((v) => (v === "" ? "production" : v)),
+    "environment-url": field(parseEnvironmentUrl),
+    "pr-comment": maybeBoolean(),
 });
 function pair(problems, userName, user, passName, pass) {
     if (user && pass)
@@ -11099,6 +11163,11 @@ function interpret(p, ci, problems) {
             message: "needs the digest: with build: false it comes from the pull check, so keep verify-pull: true",
         });
     }
+    for (const asked of ["github-deployment", "pr-comment"]) {
+        if (p[asked] && !p["github-token"]) {
+            problems.push({ input: "github-token", message: `is required when ${asked} is true` });
+        }
+    }
     if (problems.length > 0)
         return undefined;
     const registryName = p["dokploy-registry-name"] ?? (p.image.isDockerHub ? "Docker Hub" : registry);
@@ -11155,6 +11224,13 @@ function interpret(p, ci, problems) {
                 `Image "${p.image.lowercasedFrom}" is used as "${p.image.name}": registries take lowercase repository names only.`,
             ]
             : [],
+        github: {
+            deployment: p["github-deployment"],
+            token: p["github-token"],
+            environment: p.environment,
+            environmentUrl: p["environment-url"],
+            prComment: p["pr-comment"],
+        },
     };
 }
 /**
@@ -11530,10 +11606,21 @@ class Docker {
  * message, the job summary and the cancel path, so any ending says exactly what is left.
  */
 class Ledger {
+    observe;
     changes = [];
     cleanUps = [];
+    /** `observe` is told each change as it is recorded; what it throws never reaches the run. */
+    constructor(observe) {
+        this.observe = observe;
+    }
     record(change) {
         this.changes.push(change);
+        try {
+            this.observe?.(change);
+        }
+        catch {
+            // An observer reports elsewhere; the deploy does not depend on it.
+        }
         return change;
     }
     /** Records something that must not outlive the run, with how to remove it. */
@@ -11658,7 +11745,7 @@ function createContext(config, ports, signal) {
     for (const secret of secretsOf(config))
         redactor.add(secret);
     const logger = (0,log/* redactingLogger */.S)(ports.logger, redactor);
-    const ledger = new Ledger();
+    const ledger = new Ledger(ports.onChange);
     const sleep = async (ms, wake) => {
         await ports.sleep(ms, wake ? AbortSignal.any([wake, signal]) : signal);
         stopIfCancelled({ signal, ledger });
@@ -13629,8 +13716,7 @@ function detectCi(env) {
 function envName(input) {
     return input.toUpperCase().replace(/-/g, "_");
 }
-const INPUT_NAMES = INPUTS
-    .map((input) => input.name)
+const INPUT_NAMES = PORTABLE_INPUTS.map((input) => input.name)
     .filter((name) => name.includes("-"))
     .sort((a, b) => b.length - a.length);
 const INPUT_MENTION = new RegExp(`(?<![\\w-])(${INPUT_NAMES.join("|")})(?![\\w-])`, "g");
@@ -13657,7 +13743,7 @@ function envDefault(input) {
  */
 function inputsFromEnv(env, defaults = {}, prefix = "") {
     const raw = {};
-    for (const input of INPUTS) {
+    for (const input of PORTABLE_INPUTS) {
         const name = input.name;
         const value = env[`${prefix}${envName(name)}`];
         raw[name] = value !== undefined && value !== "" ? value : defaults[name];
@@ -13682,7 +13768,7 @@ function helpText() {
         "and follow the deployment until it is done. Configured by environment variables:",
         "",
     ];
-    for (const input of INPUTS) {
+    for (const input of PORTABLE_INPUTS) {
         const fallback = envDefault(input);
         const shown = input.required ? "required" : fallback === "" ? "optional" : `default: ${fallback}`;
         lines.push(`  ${envName(input.name).padEnd(22)} ${shown}${input.secret ? ", secret" : ""}`);
