@@ -12387,8 +12387,14 @@ const ENDING_WINDOW_MS = 3_000;
  * (a deployment cancelled in Dokploy, say).
  */
 const STREAMING_POLL_MS = 15_000;
-/** The live log counts as delivering while its last message is at most this old. */
+/** The live log counts as delivering while its last line is at most this old. */
 const LOG_QUIET_MS = 30_000;
+/**
+ * ...and once it has sent more than its first line. Dokploy writes "Initializing deployment" when
+ * the job starts, and a redeploy of an image that goes well writes nothing more, nor a line that
+ * says it is ending: such a deployment is followed by the clock.
+ */
+const STREAMING_AFTER_LINES = 2;
 /**
  * When to look next at our deployment: by the clock while nothing else is known, seldom while
  * the live log streams, and at once (then often, briefly) when a log line says it is ending.
@@ -12399,13 +12405,17 @@ class Cadence {
     attempt = 0;
     quickUntil = 0;
     heardAt;
+    lines = 0;
     wake = new AbortController();
     constructor(ports, started) {
         this.ports = ports;
         this.started = started;
     }
-    /** A message of the live log arrived: it is alive. */
-    heard = () => {
+    /** The live log sent `count` more lines. */
+    heard = (count) => {
+        if (count === 0)
+            return;
+        this.lines += count;
         this.heardAt = this.ports.clock();
     };
     /** A log line says the deployment is ending: look now. */
@@ -12417,7 +12427,10 @@ class Cadence {
         if (now < this.quickUntil)
             return ENDING_POLL_MS;
         const byClock = pollDelay(this.attempt, now - this.started);
-        const alive = streaming && this.heardAt !== undefined && now - this.heardAt < LOG_QUIET_MS;
+        const alive = streaming &&
+            this.lines >= STREAMING_AFTER_LINES &&
+            this.heardAt !== undefined &&
+            now - this.heardAt < LOG_QUIET_MS;
         return alive ? Math.max(byClock, STREAMING_POLL_MS) : byClock;
     }
     /** Sleeps until the next look, or until `deadline`; an ending line cuts the sleep short. */
@@ -12512,7 +12525,7 @@ async function followDeployment(dokploy, options, ports) {
                 : findOurDeployment(rows, options.known, options.title, options.token);
             if (row) {
                 if (!ours) {
-                    log = await firstSight(row, rows, options, ports, { onMessage: cadence.heard, onEnding: cadence.ending });
+                    log = await firstSight(row, rows, options, ports, { onLines: cadence.heard, onEnding: cadence.ending });
                 }
                 if (row.status !== ours?.status) {
                     options.onStatus?.(row);

@@ -261,15 +261,18 @@ async function roundTrips(): Promise<void> {
   await ours({ wait: "false", "dokploy-registry": "true" }, randomBytes(20).toString("hex"), cwd);
   const noWaitRegistry = standIn.calls.length - beforeReg;
 
-  // Deployments that take DEPLOY_SECONDS, with a log line every 5 s and Dokploy's last line
-  // ("✅ Pulling image completed.") just before the end; three followed with the live log and
-  // three with the live log refused (polling only), all at once. Every request of the run is
-  // counted: the version, the checks, the trigger, the looks, and the check of what runs.
-  const lines = ["Initializing deployment", "Pulling image"];
+  // Deployments that take DEPLOY_SECONDS, logged as a deploy that pulls: Dokploy's first two lines
+  // at once, a line every 5 s, and its last line ("✅ Pulling image completed.") just before the
+  // end; three followed with the live log and three with the live log refused (polling only).
+  // Every request of the run is counted: the version, the checks, the trigger, the
+  // looks, and the check of what runs.
+  const lines = ["Initializing deployment\nPulling 127.0.0.1:5000/bench/wait:wait"];
   for (let s = 5; s < DEPLOY_SECONDS; s += 5) lines.push(`Downloading layer ${String(s)}`);
   lines.push("✅ Pulling image completed.");
   const one = async (live: boolean) => {
-    const app = standIn.addApplication();
+    // Dokploy runs one deployment per server at a time: each on its own server, so the six run
+    // at once and what is measured is the follow, not the queue.
+    const app = standIn.addApplication({ serverId: `bench-${randomBytes(4).toString("hex")}` });
     standIn.scriptDeployments(app.applicationId, {
       durationMs: DEPLOY_SECONDS * 1000,
       log: lines,

@@ -14,6 +14,8 @@ interface Scenario {
   readonly durationMs: number;
   /** A live log that sends a line this often (none: no live log). */
   readonly lineEveryMs?: number;
+  /** Lines in its first message, on connect (Dokploy's first two come together on a deploy). */
+  readonly firstLines?: number;
   /** The log falls silent after this long. */
   readonly silentAfterMs?: number;
   /** Dokploy writes the ending line 20 ms before the status (as it does); false: it never does. */
@@ -65,14 +67,18 @@ async function follow(scenario: Scenario): Promise<{ looks: number; lagMs: numbe
     const every = scenario.lineEveryMs;
     if (every === undefined) return undefined;
     const last = scenario.durationMs - 20;
-    for (let at = now + 1; at < Math.min(last, now + (scenario.silentAfterMs ?? Infinity)); at += every) {
-      events.push({ at, fire: listener.onMessage });
+    const lines = (count: number) => () => {
+      listener.onLines(count);
+    };
+    events.push({ at: now + 1, fire: lines(scenario.firstLines ?? 2) });
+    for (let at = now + every; at < Math.min(last, now + (scenario.silentAfterMs ?? Infinity)); at += every) {
+      events.push({ at, fire: lines(1) });
     }
     if (scenario.endingLine !== false) {
       events.push({
         at: last,
         fire: () => {
-          listener.onMessage();
+          listener.onLines(1);
           listener.onEnding();
         },
       });
@@ -115,6 +121,11 @@ describe("following a deployment: how often deployment.all is read", () => {
     const { lagMs } = await follow({ durationMs: 90_000, lineEveryMs: 1_000, silentAfterMs: 5_000, endingLine: false });
     // Silent from 5 s, it counts as dead from 35 s; looks are every 2 s, then 5 s after the first minute.
     expect(lagMs).toBeLessThanOrEqual(5_000);
+  });
+
+  it("follows by the clock a redeploy whose log holds only its first line, which never says it ended", async () => {
+    const { lagMs } = await follow({ durationMs: 8_000, lineEveryMs: 60_000, firstLines: 1, endingLine: false });
+    expect(lagMs).toBeLessThanOrEqual(2_000);
   });
 
   it("sees an end the log does not announce within one slow look", async () => {

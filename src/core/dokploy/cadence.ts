@@ -22,8 +22,14 @@ export const ENDING_WINDOW_MS = 3_000;
  * (a deployment cancelled in Dokploy, say).
  */
 export const STREAMING_POLL_MS = 15_000;
-/** The live log counts as delivering while its last message is at most this old. */
+/** The live log counts as delivering while its last line is at most this old. */
 export const LOG_QUIET_MS = 30_000;
+/**
+ * ...and once it has sent more than its first line. Dokploy writes "Initializing deployment" when
+ * the job starts, and a redeploy of an image that goes well writes nothing more, nor a line that
+ * says it is ending: such a deployment is followed by the clock.
+ */
+export const STREAMING_AFTER_LINES = 2;
 
 /**
  * When to look next at our deployment: by the clock while nothing else is known, seldom while
@@ -33,6 +39,7 @@ export class Cadence {
   private attempt = 0;
   private quickUntil = 0;
   private heardAt: number | undefined;
+  private lines = 0;
   private wake = new AbortController();
 
   constructor(
@@ -40,8 +47,10 @@ export class Cadence {
     private readonly started: number,
   ) {}
 
-  /** A message of the live log arrived: it is alive. */
-  readonly heard = (): void => {
+  /** The live log sent `count` more lines. */
+  readonly heard = (count: number): void => {
+    if (count === 0) return;
+    this.lines += count;
     this.heardAt = this.ports.clock();
   };
 
@@ -54,7 +63,11 @@ export class Cadence {
   delay(now: number, streaming: boolean): number {
     if (now < this.quickUntil) return ENDING_POLL_MS;
     const byClock = pollDelay(this.attempt, now - this.started);
-    const alive = streaming && this.heardAt !== undefined && now - this.heardAt < LOG_QUIET_MS;
+    const alive =
+      streaming &&
+      this.lines >= STREAMING_AFTER_LINES &&
+      this.heardAt !== undefined &&
+      now - this.heardAt < LOG_QUIET_MS;
     return alive ? Math.max(byClock, STREAMING_POLL_MS) : byClock;
   }
 

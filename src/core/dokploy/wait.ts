@@ -46,8 +46,8 @@ export interface FollowOptions {
 
 /** What the live log tells the wait as it streams. */
 export interface LogListener {
-  /** Each message: the log is alive, so looks can be rare. */
-  readonly onMessage: () => void;
+  /** Each message, with the whole lines it completed: the log is alive, so looks can be rare. */
+  readonly onLines: (count: number) => void;
   /** A line says the deployment is ending: look now. */
   readonly onEnding: () => void;
 }
@@ -146,7 +146,7 @@ export async function followDeployment(dokploy: Dokploy, options: FollowOptions,
         : findOurDeployment(rows, options.known, options.title, options.token);
       if (row) {
         if (!ours) {
-          log = await firstSight(row, rows, options, ports, { onMessage: cadence.heard, onEnding: cadence.ending });
+          log = await firstSight(row, rows, options, ports, { onLines: cadence.heard, onEnding: cadence.ending });
         }
         if (row.status !== ours?.status) {
           options.onStatus?.(row);
