@@ -13926,8 +13926,12 @@ async function octokitApi(token, repo, timeoutMs) {
 
 ;// CONCATENATED MODULE: ./src/github/report.ts
 
+
+
 /** GitHub keeps at most 140 characters of a deployment or status description. */
 const DESCRIPTION_MAX = 140;
+/** Of the error in the comment (GitHub takes comments of up to 65536 characters). */
+const COMMENT_ERROR_MAX = 8_000;
 function report_short(text, max = DESCRIPTION_MAX) {
     const line = text.split("\n")[0]?.trim() ?? "";
     return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
@@ -13959,7 +13963,8 @@ function finalStatus(outcome, wait, links) {
 }
 /** The hidden line that finds this application's comment for this environment on re-runs. */
 function commentMarker(config) {
-    return `<!-- dokploy-deploy application=${config.applicationId} environment=${config.github.environment} -->`;
+    // The environment is the user's text: encoded, it cannot end the HTML comment.
+    return `<!-- dokploy-deploy application=${config.applicationId} environment=${encodeURIComponent(config.github.environment)} -->`;
 }
 function verdict(outcome, wait) {
     if (outcome.error instanceof errors/* CancelledError */.cc)
@@ -13976,32 +13981,43 @@ function verdict(outcome, wait) {
     }
 }
 function cell(text) {
-    return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+    return text.replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ");
 }
+/**
+ * Text from Dokploy or the user as inline code: the comment is public, and a name must not
+ * mention people, add markup or links.
+ */
+function code(text) {
+    return `\`${text.replace(/`/g, "'").replace(/\r?\n|\r/g, " ")}\``;
+}
+/** A link whose URL cannot end early or add markup. */
 function report_link(text, url) {
-    return url ? `[${text.replace(/[[\]]/g, "")}](${url})` : text;
+    if (!url)
+        return text;
+    const safe = url.replace(/[()<>\s"]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+    return `[${text}](${safe})`;
 }
 /** The pull-request comment: what was deployed where, how it ended, and where to look. */
 function commentBody(config, outcome, links) {
     const { result, error } = outcome;
     const name = result.applicationName ?? config.applicationId;
     const status = result.deploymentId
-        ? `${result.deploymentStatus ?? "?"} (deployment \`${result.deploymentId}\`)`
+        ? `${result.deploymentStatus ?? "?"} (deployment ${code(result.deploymentId)})`
         : (result.deploymentStatus ?? (error ? "not deployed" : "?"));
     const rows = [
-        ["Image", `\`${result.image}\``],
-        ["Digest", result.digest ? `\`${result.digest}\`` : "—"],
-        ["Target", `${report_link(name, result.applicationUrl)} (Dokploy application \`${config.applicationId}\`)`],
-        ["Environment", report_link(config.github.environment, links.environmentUrl)],
+        ["Image", code(result.image)],
+        ["Digest", result.digest ? code(result.digest) : "—"],
+        ["Target", `${report_link(code(name), result.applicationUrl)} (Dokploy application ${code(config.applicationId)})`],
+        ["Environment", report_link(code(config.github.environment), links.environmentUrl)],
         ["Status", status],
     ];
     if (config.ci.sha)
-        rows.push(["Commit", `\`${config.ci.sha.slice(0, 7)}\``]);
+        rows.push(["Commit", code(config.ci.sha.slice(0, 7))]);
     if (links.runUrl)
         rows.push(["Run", report_link("log", links.runUrl)]);
     const lines = [
         commentMarker(config),
-        `### ${verdict(outcome, config.wait)}: ${name}`,
+        `### ${verdict(outcome, config.wait)}: ${code(name)}`,
         "",
         "| | |",
         "|---|---|",
@@ -14009,7 +14025,7 @@ function commentBody(config, outcome, links) {
         "",
     ];
     if (error) {
-        lines.push("<details><summary>Why</summary>", "", "```", error.message.replace(/```/g, "'''"), "```", "</details>");
+        lines.push("<details><summary>Why</summary>", "", ...codeBlock((0,log/* cut */.Jj)(error.message, COMMENT_ERROR_MAX)), "</details>");
     }
     return `${lines.join("\n")}\n`;
 }

@@ -1,11 +1,15 @@
 /** What GitHub shows of a run: the deployment status and the pull-request comment (pure). */
 import type { Config } from "../core/config";
 import { CancelledError } from "../core/errors";
+import { cut } from "../core/log";
+import { codeBlock } from "../core/report";
 import type { Outcome } from "../core/result";
 import type { DeploymentState, DeploymentStatus } from "./api";
 
 /** GitHub keeps at most 140 characters of a deployment or status description. */
 const DESCRIPTION_MAX = 140;
+/** Of the error in the comment (GitHub takes comments of up to 65536 characters). */
+const COMMENT_ERROR_MAX = 8_000;
 
 function short(text: string, max = DESCRIPTION_MAX): string {
   const line = text.split("\n")[0]?.trim() ?? "";
@@ -46,7 +50,8 @@ export function finalStatus(outcome: Outcome, wait: boolean, links: Links): Depl
 
 /** The hidden line that finds this application's comment for this environment on re-runs. */
 export function commentMarker(config: Config): string {
-  return `<!-- dokploy-deploy application=${config.applicationId} environment=${config.github.environment} -->`;
+  // The environment is the user's text: encoded, it cannot end the HTML comment.
+  return `<!-- dokploy-deploy application=${config.applicationId} environment=${encodeURIComponent(config.github.environment)} -->`;
 }
 
 function verdict(outcome: Outcome, wait: boolean): string {
@@ -64,11 +69,22 @@ function verdict(outcome: Outcome, wait: boolean): string {
 }
 
 function cell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+  return text.replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ");
 }
 
+/**
+ * Text from Dokploy or the user as inline code: the comment is public, and a name must not
+ * mention people, add markup or links.
+ */
+function code(text: string): string {
+  return `\`${text.replace(/`/g, "'").replace(/\r?\n|\r/g, " ")}\``;
+}
+
+/** A link whose URL cannot end early or add markup. */
 function link(text: string, url: string | undefined): string {
-  return url ? `[${text.replace(/[[\]]/g, "")}](${url})` : text;
+  if (!url) return text;
+  const safe = url.replace(/[()<>\s"]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+  return `[${text}](${safe})`;
 }
 
 /** The pull-request comment: what was deployed where, how it ended, and where to look. */
@@ -76,20 +92,20 @@ export function commentBody(config: Config, outcome: Outcome, links: Links): str
   const { result, error } = outcome;
   const name = result.applicationName ?? config.applicationId;
   const status = result.deploymentId
-    ? `${result.deploymentStatus ?? "?"} (deployment \`${result.deploymentId}\`)`
+    ? `${result.deploymentStatus ?? "?"} (deployment ${code(result.deploymentId)})`
     : (result.deploymentStatus ?? (error ? "not deployed" : "?"));
   const rows: [string, string][] = [
-    ["Image", `\`${result.image}\``],
-    ["Digest", result.digest ? `\`${result.digest}\`` : "—"],
-    ["Target", `${link(name, result.applicationUrl)} (Dokploy application \`${config.applicationId}\`)`],
-    ["Environment", link(config.github.environment, links.environmentUrl)],
+    ["Image", code(result.image)],
+    ["Digest", result.digest ? code(result.digest) : "—"],
+    ["Target", `${link(code(name), result.applicationUrl)} (Dokploy application ${code(config.applicationId)})`],
+    ["Environment", link(code(config.github.environment), links.environmentUrl)],
     ["Status", status],
   ];
-  if (config.ci.sha) rows.push(["Commit", `\`${config.ci.sha.slice(0, 7)}\``]);
+  if (config.ci.sha) rows.push(["Commit", code(config.ci.sha.slice(0, 7))]);
   if (links.runUrl) rows.push(["Run", link("log", links.runUrl)]);
   const lines = [
     commentMarker(config),
-    `### ${verdict(outcome, config.wait)}: ${name}`,
+    `### ${verdict(outcome, config.wait)}: ${code(name)}`,
     "",
     "| | |",
     "|---|---|",
@@ -97,7 +113,12 @@ export function commentBody(config: Config, outcome: Outcome, links: Links): str
     "",
   ];
   if (error) {
-    lines.push("<details><summary>Why</summary>", "", "```", error.message.replace(/```/g, "'''"), "```", "</details>");
+    lines.push(
+      "<details><summary>Why</summary>",
+      "",
+      ...codeBlock(cut(error.message, COMMENT_ERROR_MAX)),
+      "</details>",
+    );
   }
   return `${lines.join("\n")}\n`;
 }

@@ -124,10 +124,10 @@ describe("the action on GitHub: deployments and the pull-request comment", () =>
 
     const [comment] = github.comments.get(7) ?? [];
     expect(comment?.body).toContain(`<!-- dokploy-deploy application=${app.applicationId} environment=production -->`);
-    expect(comment?.body).toContain("✅ Deployed: web");
-    expect(comment?.body).toContain(`\`${run.outputs.image ?? "?"}\``);
-    expect(comment?.body).toContain(`\`${run.outputs.digest ?? "?"}\``);
-    expect(comment?.body).toContain(`[web](${appUrl ?? ""})`);
+    expect(comment?.body).toContain("✅ Deployed: `web`");
+    expect(comment?.body).toContain(`| Image | \`${run.outputs.image ?? "?"}\` |`);
+    expect(comment?.body).toContain(`| Digest | \`${run.outputs.digest ?? "?"}\` |`);
+    expect(comment?.body).toContain(`[\`web\`](${appUrl ?? ""})`);
     expect(comment?.body).toContain(`done (deployment \`${run.outputs["deployment-id"] ?? "?"}\`)`);
     expect(comment?.body).toContain(`[log](${RUN_URL})`);
     expectNoToken(run);
@@ -194,8 +194,8 @@ describe("the action on GitHub: deployments and the pull-request comment", () =>
     expect(String(statuses()[1]?.description)).toMatch(/ended with status "error"/);
     const [comment] = github.comments.get(11) ?? [];
     expect(comment?.body).toContain("environment=staging -->");
-    expect(comment?.body).toContain("❌ Deploy failed: web");
-    expect(comment?.body).toContain("[staging](https://staging.example.com)");
+    expect(comment?.body).toContain("❌ Deploy failed: `web`");
+    expect(comment?.body).toContain("[`staging`](https://staging.example.com)");
     expect(comment?.body).toContain("❌ Pulling image failed: manifest unknown");
   });
 

@@ -97,17 +97,25 @@ describe("the GitHub deployment's statuses", () => {
 });
 
 describe("the pull-request comment", () => {
-  it("says how the run ended, escapes table cells, and keeps the error's code fence closed", () => {
+  it("says how the run ended, keeps hostile names and errors inert, and cannot be ended early", () => {
     const body = commentBody(
-      config(),
-      outcome({ applicationName: "web | api" }, new DeployError("failed\n```\ninjected")),
+      config({ environment: "qa --> <b>x</b>" }),
+      outcome(
+        { applicationName: "web | @acme/team [x](http://evil) `y`", applicationUrl: "https://d/app) [z](http://evil" },
+        new DeployError("failed\n```\ninjected"),
+      ),
       { runUrl: "https://github.com/acme/web/actions/runs/1" },
     );
-    expect(body.split("\n")[0]).toBe("<!-- dokploy-deploy application=app1 environment=production -->");
-    expect(body).toContain("### ❌ Deploy failed: web | api");
-    expect(body).toContain("| Target | web \\| api (Dokploy application `app1`) |");
+    const [marker = "", title] = body.split("\n");
+    expect(marker).toBe("<!-- dokploy-deploy application=app1 environment=qa%20--%3E%20%3Cb%3Ex%3C%2Fb%3E -->");
+    expect(marker.indexOf("-->")).toBe(marker.length - 3);
+    expect(title).toBe("### ❌ Deploy failed: `web | @acme/team [x](http://evil) 'y'`");
+    expect(body).toContain(
+      "| Target | [`web \\| @acme/team [x](http://evil) 'y'`](https://d/app%29%20[z]%28http://evil) (Dokploy application `app1`) |",
+    );
     expect(body).toContain("| Status | not deployed |");
-    expect(body.match(/```/g)).toHaveLength(2);
+    const fence = /\n(`{3,})\nfailed\n```\ninjected\n\1\n<\/details>\n$/.exec(body);
+    expect(fence?.[1]?.length).toBeGreaterThan(3);
   });
 
   it("is cancelled, superseded or queued in words a reader sees first", () => {
