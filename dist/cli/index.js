@@ -10494,6 +10494,7 @@ const DOKPLOY_REGISTRY_URL = /^[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?(:\d{1,5}
 
 
 const BUILDERS = ["auto", "buildx", "classic"];
+const CACHE_MODES = ["auto", "off"];
 const DEPLOY_METHODS = ["redeploy", "deploy"];
 const TRANSPORTS = ["trpc", "openapi"];
 /** The unit note of a duration's description, where a unit may be given. */
@@ -10566,6 +10567,12 @@ const INPUTS = [
         default: "",
         multiline: true,
         description: "buildx --cache-to destinations, one per line, e.g. type=gha,mode=max (buildx only).",
+    },
+    {
+        name: "cache",
+        default: "auto",
+        options: CACHE_MODES,
+        description: "auto: build from the previous build's layers with no setup, also on a runner that starts empty: the image the application runs now (when in the same registry) and the extra tags as cache sources, inline cache metadata in the pushed image, and with a BuildKit builder <image>:buildcache (type=gha on GitHub). A source that cannot be read never fails the build. off: no cache sources beyond the engine's own. Given cache-from or cache-to, only those are used.",
     },
     {
         name: "provenance",
@@ -11036,6 +11043,7 @@ const schema = object({
     }),
     "cache-from": list(false),
     "cache-to": list(false),
+    cache: choice(CACHE_MODES, "auto"),
     provenance: optionalText(),
     sbom: optionalText(),
     network: optionalText(),
@@ -11188,6 +11196,7 @@ function interpret(p, ci, problems) {
         platforms: p.platforms,
         cacheFrom: p["cache-from"],
         cacheTo: p["cache-to"],
+        cache: p.cache,
         provenance: p.provenance,
         sbom: p.sbom,
         network: p.network,
@@ -11276,6 +11285,106 @@ function parseConfig(raw, ci) {
     throw error;
 }
 
+;// CONCATENATED MODULE: ./src/core/cache.ts
+
+const NO_CACHE = { from: [], to: [] };
+/** The tag of the registry cache a BuildKit builder writes beside the image. */
+const BUILDCACHE_TAG = "buildcache";
+/** Whether the run picks cache sources itself: cache auto, and neither cache-from nor cache-to given. */
+function autoCacheWanted(config) {
+    return config.build && config.cache === "auto" && config.cacheFrom.length === 0 && config.cacheTo.length === 0;
+}
+const COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+/**
+ * A full image reference, strictly: it goes into a `type=registry,ref=…` value, where a comma
+ * would add attributes, and it comes from Dokploy (the application's dockerImage).
+ */
+const REFERENCE = new RegExp(`^(?:[A-Za-z0-9.-]+(?::[0-9]{1,5})?/)?${COMPONENT}(?:/${COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`);
+/** The registry of a reference, as docker reads it: the first part when it looks like a host. */
+function registryOfReference(ref) {
+    const slash = ref.indexOf("/");
+    const first = slash > 0 ? ref.slice(0, slash) : "";
+    const named = first.includes(".") || first.includes(":") || first === "localhost";
+    return normalizeRegistryHost(named ? first : "docker.io");
+}
+/**
+ * Images that may hold the previous build's layers: the one the application runs now when it
+ * is in the registry we push to (another registry may want credentials the run does not have),
+ * and the extra tags. Not the deploy tag: a commit's tag is new on every run but a re-run.
+ */
+function cacheImages(config, running) {
+    const images = [];
+    const runningRef = running?.trim();
+    if (runningRef &&
+        REFERENCE.test(runningRef) &&
+        registryOfReference(runningRef) === normalizeRegistryHost(config.image.registry)) {
+        images.push(runningRef);
+    }
+    for (const tag of config.extraTags)
+        images.push(imageRef(config.image, tag));
+    return [...new Set(images)];
+}
+/**
+ * Variables the docker CLI keeps although they hold a secret: GitHub's runtime token, which
+ * buildx reads from its environment for type=gha (so it never goes into argv), when the build
+ * may use GitHub's cache. Otherwise docker never sees it.
+ */
+function cacheEnvNames(config) {
+    const given = [...config.cacheFrom, ...config.cacheTo].some((c) => /(^|,)\s*type=gha\s*(,|$)/.test(c));
+    return given || (autoCacheWanted(config) && config.ci.actionsCache === true) ? ["ACTIONS_RUNTIME_TOKEN"] : [];
+}
+/** --cache-from/--cache-to for buildx: `images` as registry sources, and what this builder can write. */
+function buildxCacheFlags(config, builder, images, options) {
+    const sources = images.map((image) => `type=registry,ref=${image}`);
+    // The docker driver exports no cache but the metadata inline in the image it pushes.
+    if (builder === "docker")
+        return { from: sources, to: ["type=inline"] };
+    // A cache that cannot be written must not fail the build either.
+    const lenient = options.ignoreError ? ",ignore-error=true" : "";
+    if (options.gha)
+        return { from: ["type=gha", ...sources], to: [`type=gha,mode=max${lenient}`] };
+    const buildcache = imageRef(config.image, BUILDCACHE_TAG);
+    return {
+        from: [`type=registry,ref=${buildcache}`, ...sources],
+        to: [`type=registry,ref=${buildcache},mode=max${lenient}`],
+    };
+}
+/** Whether a BuildKit version ("v0.24.0") takes ignore-error on cache exports. */
+function takesIgnoreError(version) {
+    const match = /^v?(\d+)\.(\d+)/.exec(version ?? "");
+    if (!match)
+        return false;
+    const [major, minor] = [Number(match[1]), Number(match[2])];
+    return major > 0 || minor >= 11;
+}
+/**
+ * Cache sources BuildKit could not read, from its progress output: a step
+ * `#N importing cache manifest from <ref>` and then `#N ERROR: <why>`. BuildKit goes on
+ * without them; the run says so once.
+ */
+class CacheImportWatch {
+    importing = new Map();
+    failed = new Map();
+    line(text) {
+        const started = /^#(\d+) importing cache manifest from (\S+)/.exec(text);
+        if (started?.[1] && started[2]) {
+            this.importing.set(started[1], started[2]);
+            return;
+        }
+        const error = /^#(\d+) ERROR: (.*)$/.exec(text);
+        const ref = error?.[1] ? this.importing.get(error[1]) : undefined;
+        if (ref && !this.failed.has(ref))
+            this.failed.set(ref, error?.[2]?.trim() ?? "");
+    }
+}
+/** One line for the log naming every cache source that could not be read, and why. */
+function unreadableSources(failed) {
+    if (failed.size === 0)
+        return undefined;
+    const list = [...failed].map(([ref, why]) => (why ? `${ref} (${why})` : ref)).join("; ");
+    return `Build cache: could not read ${list}; the build does without ${failed.size === 1 ? "it" : "them"}.`;
+}
+
 // EXTERNAL MODULE: ./src/core/log.ts + 1 modules
 var log = __nccwpck_require__(9553);
 ;// CONCATENATED MODULE: ./src/core/beside.ts
@@ -11326,34 +11435,9 @@ async function besideWork(work, check, cancel) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/core/docker.ts
+;// CONCATENATED MODULE: ./src/core/dockerfile.ts
+/** The Dockerfile as text: the labels the classic builder gets in one line, and what it pulls. */
 
-
-
-const METADATA_FILE = "build-metadata.json";
-const IID_FILE = "build-iid";
-/** Lines of a command's output kept for its error message and digest. */
-const KEPT_LINES = 200;
-/** The OCI annotations every image gets (user labels given later override them). */
-function ociLabels(config, created) {
-    const labels = [`org.opencontainers.image.created=${created.toISOString()}`];
-    if (config.ci.sha)
-        labels.push(`org.opencontainers.image.revision=${config.ci.sha}`);
-    if (config.ci.repositoryUrl)
-        labels.push(`org.opencontainers.image.source=${config.ci.repositoryUrl}`);
-    const title = config.ci.repository?.split("/").at(-1) ?? config.image.path.split("/").at(-1);
-    if (title)
-        labels.push(`org.opencontainers.image.title=${title}`);
-    return labels;
-}
-/** Every reference pushed: the deploy tag first, then the extra tags. */
-function pushRefs(config) {
-    return [config.tag, ...config.extraTags].map((t) => imageRef(config.image, t));
-}
-/** Every label of a build: the OCI ones, then the user's (later ones win). */
-function allLabels(config, created) {
-    return [...ociLabels(config, created), ...config.labels];
-}
 /**
  * A label key or value in double quotes, as the Dockerfile parser reads it: its escape
  * character (\\ or a backtick, per `# escape=`) before ", $ and itself, so nothing is expanded
@@ -11435,6 +11519,37 @@ function pullsFrom(dockerfile, registry) {
         return normalizeRegistryHost(named ? first : "docker.io") === host;
     });
 }
+
+;// CONCATENATED MODULE: ./src/core/docker.ts
+
+
+
+
+
+const METADATA_FILE = "build-metadata.json";
+const IID_FILE = "build-iid";
+/** Lines of a command's output kept for its error message and digest. */
+const KEPT_LINES = 200;
+/** The OCI annotations every image gets (user labels given later override them). */
+function ociLabels(config, created) {
+    const labels = [`org.opencontainers.image.created=${created.toISOString()}`];
+    if (config.ci.sha)
+        labels.push(`org.opencontainers.image.revision=${config.ci.sha}`);
+    if (config.ci.repositoryUrl)
+        labels.push(`org.opencontainers.image.source=${config.ci.repositoryUrl}`);
+    const title = config.ci.repository?.split("/").at(-1) ?? config.image.path.split("/").at(-1);
+    if (title)
+        labels.push(`org.opencontainers.image.title=${title}`);
+    return labels;
+}
+/** Every reference pushed: the deploy tag first, then the extra tags. */
+function pushRefs(config) {
+    return [config.tag, ...config.extraTags].map((t) => imageRef(config.image, t));
+}
+/** Every label of a build: the OCI ones, then the user's (later ones win). */
+function allLabels(config, created) {
+    return [...ociLabels(config, created), ...config.labels];
+}
 /** argv (without the leading `docker`) of the build. buildx builds and pushes in one go. */
 function buildArgv(config, options) {
     const argv = options.buildx ? ["buildx", "build"] : ["build"];
@@ -11452,12 +11567,17 @@ function buildArgv(config, options) {
         argv.push("--target", config.target);
     if (config.network)
         argv.push("--network", config.network);
+    const cache = options.cache ?? NO_CACHE;
+    // The classic builder takes images in the engine as cache sources.
+    if (!options.buildx)
+        for (const image of cache.from)
+            argv.push("--cache-from", image);
     if (options.buildx) {
         if (config.platforms.length > 0)
             argv.push("--platform", config.platforms.join(","));
-        for (const c of config.cacheFrom)
+        for (const c of [...config.cacheFrom, ...cache.from])
             argv.push("--cache-from", c);
-        for (const c of config.cacheTo)
+        for (const c of [...config.cacheTo, ...cache.to])
             argv.push("--cache-to", c);
         argv.push(...secretArgs(config.buildSecrets, options.outDir));
         // One argument each: the values hold "=" and commas (mode=max,builder-id=...).
@@ -11551,8 +11671,8 @@ class Docker {
         }
         this.logger.info(`Logged in to ${registry} as ${credentials.username}`);
     }
-    /** Runs a docker command, streaming its output into the log. */
-    async run(step, argv, signal) {
+    /** Runs a docker command, streaming its output into the log (and to `watch`). */
+    async run(step, argv, signal, watch) {
         this.logger.info(`$ docker ${argv.join(" ")}`);
         // The end of the output is what an error shows and where push prints the digest.
         const output = [];
@@ -11564,6 +11684,7 @@ class Docker {
                 if (output.length > KEPT_LINES)
                     output.shift();
                 this.logger.info(line);
+                watch?.(line);
             },
         });
         const text = output.length > 0 ? output.join("\n") : `${result.stdout}\n${result.stderr}`;
@@ -11575,9 +11696,9 @@ class Docker {
      * Runs the build argv. The classic builder gets DOCKER_BUILDKIT=0: without it the CLI hands
      * `docker build` to buildx whenever buildx is installed, and it would not be classic.
      */
-    build(argv, signal) {
+    build(argv, signal, watch) {
         if (argv[0] !== "build")
-            return this.run("docker build", argv, signal);
+            return this.run("docker build", argv, signal, watch);
         // The CLI's own notice then says to remove DOCKER_BUILDKIT=0, which the user did not set.
         this.logger.info("Classic builder (DOCKER_BUILDKIT=0): builder is classic, or docker cannot run buildx here");
         const classic = new Docker(this.exec, this.logger, { ...this.env, DOCKER_BUILDKIT: "0" });
@@ -11591,6 +11712,19 @@ class Docker {
         const signal = AbortSignal.timeout(10_000);
         const result = await this.exec("docker", ["buildx", "inspect", "--debug"], { env: this.env, signal });
         return result.exitCode === 0 ? result.stdout : undefined;
+    }
+    /** Whether the engine holds any image of `repository` (any tag). */
+    async holdsImagesOf(repository, signal) {
+        const result = await this.exec("docker", ["images", "--quiet", repository], { env: this.env, signal });
+        return result.exitCode === 0 && result.stdout.trim() !== "";
+    }
+    /** Pulls an image quietly; the reason it could not, if it could not (the last line docker said). */
+    async pullQuietly(ref, signal) {
+        const result = await this.exec("docker", ["pull", "--quiet", ref], { env: this.env, signal });
+        if (result.exitCode === 0)
+            return undefined;
+        const said = (result.stderr.trim() || result.stdout.trim()).split("\n").at(-1)?.trim();
+        return said || `docker pull exited with ${String(result.exitCode)}`;
     }
     /** Pushes one reference and returns the digest the registry reported. */
     async push(ref, signal) {
@@ -11777,7 +11911,217 @@ async function timed(ctx, step, fn, group = true) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/core/builder.ts
+
+
+function parseBuilderInfo(text) {
+    const name = /^Name:\s+(.+)$/m.exec(text)?.[1]?.trim();
+    const driver = /^Driver:\s+(.+)$/m.exec(text)?.[1]?.trim();
+    if (!name || !driver)
+        return undefined;
+    const features = new Map();
+    let inFeatures = false;
+    for (const line of text.split("\n")) {
+        if (/^Features:\s*$/.test(line))
+            inFeatures = true;
+        else if (!/^\s/.test(line))
+            inFeatures = false;
+        else if (inFeatures) {
+            const feature = /^\s+(.+?):\s+(true|false)\s*$/.exec(line);
+            if (feature?.[1])
+                features.set(feature[1], (features.get(feature[1]) ?? true) && feature[2] === "true");
+        }
+    }
+    const buildkit = /^BuildKit version:\s+(\S+)/im.exec(text)?.[1];
+    return { name, driver, features, buildkit };
+}
+/** Whether the builder has a feature; buildx before 0.11 does not list them: judge by driver. */
+function can(info, feature) {
+    return info.features.get(feature) ?? info.driver !== "docker";
+}
+/** Whether the builder can export a cache (a BuildKit builder), or only inline (the docker driver). */
+function exportsCache(info) {
+    return can(info, "Cache export");
+}
+const SETUP = "Add docker/setup-buildx-action before this step (elsewhere: docker buildx create --use --driver docker-container)";
+/** The inputs this builder cannot honour, each with what to do; empty when it can do all. */
+function unsupportedInputs(config, info) {
+    const builder = `the builder "${info.name}" uses the ${info.driver} driver, which`;
+    const problems = [];
+    const exported = config.cacheTo.filter((c) => !/(^|,)type=inline(,|$)/.test(c));
+    if (exported.length > 0 && !can(info, "Cache export")) {
+        problems.push({
+            input: "cache-to",
+            message: `${builder} cannot export a build cache. ${SETUP}, or remove cache-to (type=inline works with any builder)`,
+        });
+    }
+    if (config.platforms.length > 1 && !can(info, "Multi-platform build")) {
+        problems.push({
+            input: "platforms",
+            message: `${builder} cannot build several platforms (${config.platforms.join(",")}). ${SETUP}, and docker/setup-qemu-action for RUN steps of other architectures; or give one platform`,
+        });
+    }
+    for (const input of ["provenance", "sbom"]) {
+        if (asksForAttestation(config[input]) && !can(info, "Multi-platform build")) {
+            problems.push({ input, message: `${builder} cannot attach attestations. ${SETUP}, or set ${input} to false` });
+        }
+    }
+    return problems;
+}
+function needsDriverCheck(config) {
+    return (config.cacheTo.length > 0 ||
+        config.platforms.length > 1 ||
+        asksForAttestation(config.provenance) ||
+        asksForAttestation(config.sbom));
+}
+/** The first problem as the error's input; every problem in its message. */
+function inputError(problems) {
+    const [first] = problems;
+    if (!first)
+        return undefined;
+    const error = new errors/* ConfigError */.xL(first.input, first.message);
+    if (problems.length > 1)
+        error.message = problems.map((p) => `Input "${p.input}": ${p.message}`).join("\n");
+    return error;
+}
+/**
+ * Asks buildx about the current builder, in a throwaway copy of the docker config: buildx
+ * writes its state (current builder, activity) into the config it runs with.
+ */
+async function inspectBuilder(config, ports, docker) {
+    const temp = await ports.createDockerConfig(config.registry, { keepLogin: true });
+    try {
+        const text = await docker.withConfigDir(temp.dir).inspectBuilder();
+        return text === undefined ? undefined : parseBuilderInfo(text);
+    }
+    finally {
+        await temp.remove().catch(() => undefined);
+    }
+}
+function missingBuildx(config, needBuildx) {
+    const [first = "builder"] = needBuildx;
+    if (config.builder === "buildx") {
+        return new errors/* ConfigError */.xL("builder", "is buildx, but docker buildx is not installed here (no executable docker-buildx where the docker CLI looks for plugins). Add docker/setup-buildx-action before this step, or set builder to auto");
+    }
+    const given = needBuildx.join(", ");
+    return new errors/* ConfigError */.xL(first, config.builder === "classic"
+        ? `needs buildx, but builder is classic (${given} given). Set builder to auto or buildx, or remove ${given}`
+        : `needs docker buildx, which is not installed here (${given} given). Add docker/setup-buildx-action before this step, or remove ${given}`);
+}
+/**
+ * Starts the buildx probe, and answers it at once (throwing ConfigError for what cannot be
+ * built) when the inputs depend on it; else the probe runs beside what comes next.
+ */
+async function chooseBuilder(config, ports, docker) {
+    if (!config.build)
+        return { probe: Promise.resolve(false) };
+    const probe = config.builder === "classic" ? Promise.resolve(false) : (ports.hasBuildx?.() ?? docker.hasBuildx());
+    const needBuildx = buildxOnlyInputs(config);
+    if (needBuildx.length === 0 && !config.dryRun && config.builder !== "buildx")
+        return { probe };
+    const buildx = await probe;
+    if (!buildx && (needBuildx.length > 0 || config.builder === "buildx"))
+        throw missingBuildx(config, needBuildx);
+    if (buildx && needsDriverCheck(config)) {
+        const info = await inspectBuilder(config, ports, docker);
+        const error = info && inputError(unsupportedInputs(config, info));
+        if (error)
+            throw error;
+    }
+    return { probe: Promise.resolve(buildx) };
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/cache.ts
+
+
+/**
+ * The cache sources and destinations the build gets from `cache: auto`; none with cache: off or
+ * when cache-from or cache-to is given (the user's choice is left as it is).
+ */
+function chooseCache(ctx, docker, buildx, inputs) {
+    if (!autoCacheWanted(ctx.config))
+        return Promise.resolve(NO_CACHE);
+    return buildx ? buildxCache(ctx, docker, inputs) : classicCache(ctx, docker, inputs);
+}
+/** Whether a pull failed only because the image is not there (a first run): not worth a warning. */
+function notThere(reason) {
+    return /not found|manifest unknown|does not exist/i.test(reason);
+}
+/**
+ * Says once which cache sources could not be read, and why: a warning, unless each was only
+ * not there yet (a first run).
+ */
+function reportUnreadable(logger, failed) {
+    const unreadable = unreadableSources(failed);
+    if (!unreadable)
+        return;
+    if ([...failed.values()].every(notThere))
+        logger.info(unreadable);
+    else
+        logger.warn(unreadable);
+}
+/**
+ * The classic builder reads only images in the engine, and given --cache-from it uses nothing
+ * else: an engine that holds images of the repository builds from its own layers; an empty
+ * one (a hosted runner) pulls the previous images first.
+ */
+async function classicCache(ctx, docker, inputs) {
+    const { config, logger } = ctx;
+    if (await docker.holdsImagesOf(config.image.name, inputs.signal)) {
+        logger.info(`Build cache: the engine holds images of ${config.image.name}; the classic builder uses its own layers`);
+        return NO_CACHE;
+    }
+    inputs.underWay();
+    const images = cacheImages(config, await inputs.running());
+    if (images.length === 0) {
+        logger.info(`Build cache: no earlier image of ${config.image.name} to build from`);
+        return NO_CACHE;
+    }
+    await inputs.login;
+    const reasons = await Promise.all(images.map((image) => docker.pullQuietly(image, inputs.signal)));
+    const failed = new Map();
+    images.forEach((image, i) => {
+        const reason = reasons[i];
+        if (reason !== undefined)
+            failed.set(image, reason);
+    });
+    reportUnreadable(logger, failed);
+    const pulled = images.filter((image) => !failed.has(image));
+    if (pulled.length > 0)
+        logger.info(`Build cache: pulled ${pulled.join(", ")} to build from`);
+    return { from: pulled, to: [] };
+}
+/** What kind of builder buildx uses: its default (the docker driver) is known without asking it. */
+async function buildxBuilder(ctx, docker) {
+    if (await ctx.ports.buildxUsesDefaultBuilder?.())
+        return { kind: "docker", gha: false, ignoreError: false };
+    const text = await docker.inspectBuilder();
+    const info = text === undefined ? undefined : parseBuilderInfo(text);
+    if (!info) {
+        ctx.logger.info("Build cache: buildx did not describe its builder; using the cache any builder reads");
+        return { kind: "docker", gha: false, ignoreError: false };
+    }
+    const kind = exportsCache(info) ? "buildkit" : "docker";
+    return {
+        kind,
+        gha: kind === "buildkit" && ctx.config.ci.actionsCache === true,
+        ignoreError: takesIgnoreError(info.buildkit),
+    };
+}
+async function buildxCache(ctx, docker, inputs) {
+    const builder = buildxBuilder(ctx, docker);
+    builder.catch(() => undefined);
+    inputs.underWay();
+    const images = cacheImages(ctx.config, await inputs.running());
+    const { kind, ...options } = await builder;
+    return buildxCacheFlags(ctx.config, kind, images, options);
+}
+
 ;// CONCATENATED MODULE: ./src/core/stages/build.ts
+
+
+
+
 
 
 const LABELLED_DOCKERFILE = "Dockerfile.labelled";
@@ -11792,7 +12136,7 @@ async function readDockerfile(ctx) {
  * Builds the image and pushes every tag, in a temporary docker config that holds the registry
  * login and is removed when done. Nothing is pushed before the gate says Dokploy answered.
  */
-async function buildAndPush(ctx, gate, hasBuildx) {
+async function buildAndPush(ctx, gate, hasBuildx, deployTagPushed) {
     const { config, ports, ledger } = ctx;
     const temp = await ports.createDockerConfig(config.registry, { keepLogin: !config.push });
     const remove = ledger.temporary(temp.dir, "temporary docker config (registry login)", () => temp.remove());
@@ -11803,7 +12147,7 @@ async function buildAndPush(ctx, gate, hasBuildx) {
             dockerfile,
             loginFirst: buildx || dockerfile === undefined || pullsFrom(dockerfile, config.registry),
         };
-        await buildThenPush(ctx, gate, plan, temp);
+        await buildThenPush(ctx, gate, plan, temp, deployTagPushed);
     }
     finally {
         await remove().catch((error) => {
@@ -11811,7 +12155,7 @@ async function buildAndPush(ctx, gate, hasBuildx) {
         });
     }
 }
-async function buildThenPush(ctx, gate, plan, temp) {
+async function buildThenPush(ctx, gate, plan, temp, deployTagPushed) {
     const { config, logger, result } = ctx;
     const docker = ctx.docker.withConfigDir(temp.dir);
     // The build stops when the preflight or the login fails; that failure is the one to report.
@@ -11823,6 +12167,15 @@ async function buildThenPush(ctx, gate, plan, temp) {
     // buildx waits for the check before it builds: the check runs beside the login instead.
     if (plan.buildx)
         gate.underWay();
+    const cache = chooseCache(ctx, docker, plan.buildx, {
+        underWay: () => {
+            gate.underWay();
+        },
+        running: () => gate.passed().then(({ before }) => before.provider?.dockerImage),
+        login,
+        signal: stopBuild.signal,
+    });
+    cache.catch(() => undefined);
     const loginFailed = (error) => stopBuild.signal.aborted && !gate.signal.aborted ? login.then(() => Promise.reject(error)) : Promise.reject(error);
     if (plan.loginFirst)
         await login;
@@ -11831,24 +12184,29 @@ async function buildThenPush(ctx, gate, plan, temp) {
             stopBuild.abort();
         });
     }
-    const argv = await buildCommand(ctx, plan, temp);
+    const argv = await buildCommand(ctx, plan, temp, await cache.catch(loginFailed));
     // buildx pushes as it builds, so it waits for the preflight; the classic build overlaps it.
     if (plan.buildx) {
         gate.underWay();
         await gate.passed();
     }
-    const building = docker.build(argv, stopBuild.signal);
+    const imports = new CacheImportWatch();
+    const building = docker.build(argv, stopBuild.signal, (line) => {
+        imports.line(line);
+    });
     gate.underWay();
-    await building.catch(loginFailed);
+    await building.catch(loginFailed).finally(() => {
+        reportUnreadable(logger, imports.failed);
+    });
     Object.assign(result, await readBuildOutputs(temp));
     if (plan.buildx) {
         for (const ref of pushRefs(config))
             ctx.ledger.record({ kind: "pushed", ref, digest: result.digest });
     }
     else {
-        await gate.passed();
+        const { connected } = await gate.passed();
         await login;
-        await pushTags(ctx, docker, gate.signal);
+        await pushTags(ctx, docker, gate.signal, connected, () => deployTagPushed?.(connected));
     }
     if (result.digest)
         logger.info(`Pushed ${result.image} (${result.digest})`);
@@ -11864,7 +12222,7 @@ function logIn(ctx, docker, signal) {
     return docker.login(config.registry, config.push, signal);
 }
 /** The build's argv; for the classic builder, with the labels in one LABEL line of a Dockerfile copy. */
-async function buildCommand(ctx, plan, temp) {
+async function buildCommand(ctx, plan, temp, cache) {
     const { config, ports } = ctx;
     await writeBuildSecrets(config.buildSecrets, temp);
     const created = ports.now();
@@ -11876,19 +12234,53 @@ async function buildCommand(ctx, plan, temp) {
         outDir: temp.dir,
         created,
         labelledDockerfile: labelled === undefined ? undefined : await temp.writeFile(LABELLED_DOCKERFILE, labelled),
+        cache,
     });
 }
 /**
- * Pushes one tag after another: pushes of the same layers at once can make a registry answer
- * 500. The deploy tag goes first (it uploads the layers; its digest is the one that counts).
+ * Pushes the deploy tag (it uploads the layers; its digest is the one that counts), then gives
+ * the same manifest the extra tags: over the registry's API when the run has the push
+ * credentials, else (or when that fails) with docker push, one tag after another (pushes of
+ * the same layers at once can make a registry answer 500).
  */
-async function pushTags(ctx, docker, signal) {
+async function pushTags(ctx, docker, signal, connected, firstPushed) {
     const [first, ...rest] = pushRefs(ctx.config);
-    for (const ref of first ? [first, ...rest] : []) {
-        const digest = await docker.push(ref, signal);
-        ctx.ledger.record({ kind: "pushed", ref, digest });
-        if (ref === first)
-            ctx.result.digest = digest;
+    if (!first)
+        return;
+    const digest = await docker.push(first, signal);
+    ctx.ledger.record({ kind: "pushed", ref: first, digest });
+    ctx.result.digest = digest;
+    firstPushed();
+    if (rest.length === 0 || (await tagThroughApi(ctx, connected, digest)))
+        return;
+    for (const ref of rest) {
+        ctx.ledger.record({ kind: "pushed", ref, digest: await docker.push(ref, signal) });
+    }
+}
+/** The extra tags put on the pushed manifest over the registry's API; false when not done. */
+async function tagThroughApi(ctx, connected, digest) {
+    const { config, logger } = ctx;
+    if (!config.push || !digest)
+        return false;
+    try {
+        const tagged = await connected.remote.tagManifest(config.image, config.tag, config.extraTags, config.push, {
+            dispatcher: connected.dispatcher,
+            timeoutMs: config.requestTimeoutSeconds * 1000,
+        });
+        for (const [tag, said] of tagged) {
+            if (said !== undefined && said !== digest)
+                throw new Error(`the registry gave ${tag} the digest ${said}`);
+        }
+        for (const tag of config.extraTags) {
+            const ref = imageRef(config.image, tag);
+            ctx.ledger.record({ kind: "pushed", ref, digest });
+            logger.info(`Tagged ${ref} (${digest}) through the registry's API`);
+        }
+        return true;
+    }
+    catch (error) {
+        logger.debug(`Tagging through the registry's API did not work (${(0,errors/* errorMessage */.gJ)(error)}); pushing with docker`);
+        return false;
     }
 }
 
@@ -12141,7 +12533,7 @@ function checkSource(app, config, logger, image) {
 async function connectToDokploy(ctx) {
     const { config, ports, logger, redactor } = ctx;
     ports.whileDockerWorks?.();
-    const remote = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(328)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6328));
+    const remote = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(671)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3671));
     const dispatcher = (await ports.loadDispatcher?.()) ?? ports.dispatcher;
     const client = new remote.DokployClient({
         baseUrl: config.dokployUrl,
@@ -12619,121 +13011,6 @@ function spacedPasswords(config) {
     return config.spacedSecrets.map((name) => `${name} starts or ends with spaces, which were removed: docker login removes them too, so a password that really has them cannot be used with docker. If the login fails, check the secret for stray spaces.`);
 }
 
-;// CONCATENATED MODULE: ./src/core/builder.ts
-
-
-function parseBuilderInfo(text) {
-    const name = /^Name:\s+(.+)$/m.exec(text)?.[1]?.trim();
-    const driver = /^Driver:\s+(.+)$/m.exec(text)?.[1]?.trim();
-    if (!name || !driver)
-        return undefined;
-    const features = new Map();
-    let inFeatures = false;
-    for (const line of text.split("\n")) {
-        if (/^Features:\s*$/.test(line))
-            inFeatures = true;
-        else if (!/^\s/.test(line))
-            inFeatures = false;
-        else if (inFeatures) {
-            const feature = /^\s+(.+?):\s+(true|false)\s*$/.exec(line);
-            if (feature?.[1])
-                features.set(feature[1], (features.get(feature[1]) ?? true) && feature[2] === "true");
-        }
-    }
-    return { name, driver, features };
-}
-/** Whether the builder has a feature; buildx before 0.11 does not list them: judge by driver. */
-function can(info, feature) {
-    return info.features.get(feature) ?? info.driver !== "docker";
-}
-const SETUP = "Add docker/setup-buildx-action before this step (elsewhere: docker buildx create --use --driver docker-container)";
-/** The inputs this builder cannot honour, each with what to do; empty when it can do all. */
-function unsupportedInputs(config, info) {
-    const builder = `the builder "${info.name}" uses the ${info.driver} driver, which`;
-    const problems = [];
-    const exported = config.cacheTo.filter((c) => !/(^|,)type=inline(,|$)/.test(c));
-    if (exported.length > 0 && !can(info, "Cache export")) {
-        problems.push({
-            input: "cache-to",
-            message: `${builder} cannot export a build cache. ${SETUP}, or remove cache-to (type=inline works with any builder)`,
-        });
-    }
-    if (config.platforms.length > 1 && !can(info, "Multi-platform build")) {
-        problems.push({
-            input: "platforms",
-            message: `${builder} cannot build several platforms (${config.platforms.join(",")}). ${SETUP}, and docker/setup-qemu-action for RUN steps of other architectures; or give one platform`,
-        });
-    }
-    for (const input of ["provenance", "sbom"]) {
-        if (asksForAttestation(config[input]) && !can(info, "Multi-platform build")) {
-            problems.push({ input, message: `${builder} cannot attach attestations. ${SETUP}, or set ${input} to false` });
-        }
-    }
-    return problems;
-}
-function needsDriverCheck(config) {
-    return (config.cacheTo.length > 0 ||
-        config.platforms.length > 1 ||
-        asksForAttestation(config.provenance) ||
-        asksForAttestation(config.sbom));
-}
-/** The first problem as the error's input; every problem in its message. */
-function inputError(problems) {
-    const [first] = problems;
-    if (!first)
-        return undefined;
-    const error = new errors/* ConfigError */.xL(first.input, first.message);
-    if (problems.length > 1)
-        error.message = problems.map((p) => `Input "${p.input}": ${p.message}`).join("\n");
-    return error;
-}
-/**
- * Asks buildx about the current builder, in a throwaway copy of the docker config: buildx
- * writes its state (current builder, activity) into the config it runs with.
- */
-async function inspectBuilder(config, ports, docker) {
-    const temp = await ports.createDockerConfig(config.registry, { keepLogin: true });
-    try {
-        const text = await docker.withConfigDir(temp.dir).inspectBuilder();
-        return text === undefined ? undefined : parseBuilderInfo(text);
-    }
-    finally {
-        await temp.remove().catch(() => undefined);
-    }
-}
-function missingBuildx(config, needBuildx) {
-    const [first = "builder"] = needBuildx;
-    if (config.builder === "buildx") {
-        return new errors/* ConfigError */.xL("builder", "is buildx, but docker buildx is not installed here (no executable docker-buildx where the docker CLI looks for plugins). Add docker/setup-buildx-action before this step, or set builder to auto");
-    }
-    const given = needBuildx.join(", ");
-    return new errors/* ConfigError */.xL(first, config.builder === "classic"
-        ? `needs buildx, but builder is classic (${given} given). Set builder to auto or buildx, or remove ${given}`
-        : `needs docker buildx, which is not installed here (${given} given). Add docker/setup-buildx-action before this step, or remove ${given}`);
-}
-/**
- * Starts the buildx probe, and answers it at once (throwing ConfigError for what cannot be
- * built) when the inputs depend on it; else the probe runs beside what comes next.
- */
-async function chooseBuilder(config, ports, docker) {
-    if (!config.build)
-        return { probe: Promise.resolve(false) };
-    const probe = config.builder === "classic" ? Promise.resolve(false) : (ports.hasBuildx?.() ?? docker.hasBuildx());
-    const needBuildx = buildxOnlyInputs(config);
-    if (needBuildx.length === 0 && !config.dryRun && config.builder !== "buildx")
-        return { probe };
-    const buildx = await probe;
-    if (!buildx && (needBuildx.length > 0 || config.builder === "buildx"))
-        throw missingBuildx(config, needBuildx);
-    if (buildx && needsDriverCheck(config)) {
-        const info = await inspectBuilder(config, ports, docker);
-        const error = info && inputError(unsupportedInputs(config, info));
-        if (error)
-            throw error;
-    }
-    return { probe: Promise.resolve(buildx) };
-}
-
 ;// CONCATENATED MODULE: ./src/core/stages/inputs.ts
 
 
@@ -12763,6 +13040,23 @@ async function checkInputs(ctx) {
 
 
 
+
+/** What cache: auto adds to the build, in words (which applies is known once docker and Dokploy answer). */
+function cachePlan(config, buildx) {
+    if (!autoCacheWanted(config))
+        return [];
+    const tags = config.extraTags.map((tag) => imageRef(config.image, tag));
+    const sources = `the image the application runs (when in ${config.image.registry})${tags.length > 0 ? `, ${tags.join(", ")}` : ""}`;
+    if (!buildx) {
+        return [
+            `Build cache (cache: auto): on an engine that holds no image of ${config.image.name}, docker pull ${sources}, then build with --cache-from them`,
+        ];
+    }
+    const cache = imageRef(config.image, BUILDCACHE_TAG);
+    return [
+        `Build cache (cache: auto): --cache-from type=registry,ref= ${sources}; with the docker driver --cache-to type=inline; with a BuildKit builder also ${config.ci.actionsCache ? "type=gha" : cache} as --cache-from and --cache-to (mode=max)`,
+    ];
+}
 /** The build part of the plan: the commands docker runs. */
 function buildPlan(config, buildx, labelled) {
     if (!config.build)
@@ -12771,6 +13065,7 @@ function buildPlan(config, buildx, labelled) {
     if (config.push)
         plan.push(`docker ${loginArgv(config.registry, config.push.username).join(" ")}  (password on stdin)`);
     const labelledDockerfile = labelled ? `$DOCKER_CONFIG/${LABELLED_DOCKERFILE}` : undefined;
+    plan.push(...cachePlan(config, buildx));
     plan.push(`docker ${buildArgv(config, { buildx, outDir: "$DOCKER_CONFIG", created: new Date(0), labelledDockerfile }).join(" ")}`);
     if (labelled) {
         plan.push(`  (${LABELLED_DOCKERFILE}: the Dockerfile with one LABEL line: ${allLabels(config, new Date(0)).join(" ")})`);
@@ -12826,10 +13121,35 @@ async function printPlan(ctx, buildx) {
 
 
 /**
+ * The registry's answer for the deploy tag, asked as soon as that tag is pushed: the classic
+ * builder pushes the extra tags one after another, and the question needs only the first.
+ */
+class PushedTagLookup {
+    answer;
+    /** Asks now (with verify-pull on); the answer waits for checkPull. */
+    start(ctx) {
+        if (!ctx.config.verifyPull || this.answer)
+            return;
+        this.answer = ask(ctx);
+        // Read by checkPull; a run that ends before that must not see it as unhandled.
+        this.answer.catch(() => undefined);
+    }
+    get(ctx) {
+        return (this.answer ??= ask(ctx));
+    }
+}
+function ask(ctx) {
+    const { config } = ctx;
+    return ctx.remote.resolveImage(config.image, config.tag, config.pull, {
+        dispatcher: ctx.dispatcher,
+        timeoutMs: config.requestTimeoutSeconds * 1000,
+    });
+}
+/**
  * The registry serves the tag to the pull credentials, as the digest just pushed: what Dokploy
  * will pull. Without the check, pin-digest needs the digest docker reported.
  */
-async function checkPull(ctx) {
+async function checkPull(ctx, lookup = new PushedTagLookup()) {
     const { config, result, logger } = ctx;
     if (!config.verifyPull) {
         if (config.pinDigest && !result.digest) {
@@ -12838,10 +13158,7 @@ async function checkPull(ctx) {
         return;
     }
     await timed(ctx, "Check that Dokploy can pull the image", async () => {
-        const served = await ctx.remote.resolveImage(config.image, config.tag, config.pull, {
-            dispatcher: ctx.dispatcher,
-            timeoutMs: config.requestTimeoutSeconds * 1000,
-        });
+        const served = await lookup.get(ctx);
         if (result.digest && served.digest !== result.digest) {
             throw new errors/* PullCheckError */.uw("digest", `${result.image}: the registry serves ${served.digest}, not ${result.digest} that was just pushed; someone pushed over the tag. Not deploying.`);
         }
@@ -13162,11 +13479,14 @@ async function deploy(ctx) {
     const { buildx } = await checkInputs(ctx);
     if (ctx.config.dryRun)
         return printPlan(ctx, await buildx);
+    const pushedTag = new PushedTagLookup();
     const { connected, before } = await besideWork((gate) => ctx.config.build
-        ? timed(ctx, `Build and push ${ctx.result.image}`, () => buildAndPush(ctx, gate, buildx))
+        ? timed(ctx, `Build and push ${ctx.result.image}`, () => buildAndPush(ctx, gate, buildx, (checked) => {
+            pushedTag.start(checked);
+        }))
         : Promise.resolve(), () => checkDokployBeside(ctx), ctx.signal);
     stopIfCancelled(ctx);
-    await checkPull(connected);
+    await checkPull(connected, pushedTag);
     await upsertRegistryEntry(connected);
     const pointed = await pointApplication(connected, before);
     const triggered = await triggerOurDeployment(connected, pointed.known);
@@ -13309,8 +13629,11 @@ const KILL_AFTER_MS = 5_000;
 /** Output kept of a program, per stream: the end of it (the part an error message shows). */
 const KEPT_OUTPUT = 1024 * 1024;
 const LONGEST_LINE = 64 * 1024;
-/** Variables that hold secrets by name: the CLI's inputs (its GitHub twins are all INPUT_*). */
-const SECRET_VARIABLES = new Set(["DOKPLOY_API_KEY", "REGISTRY_PASSWORD", "PULL_PASSWORD"]);
+/**
+ * Variables that hold secrets by name: the CLI's inputs (its GitHub twins are all INPUT_*), and
+ * the runner's token for GitHub's cache service (kept when a build uses type=gha).
+ */
+const SECRET_VARIABLES = new Set(["DOKPLOY_API_KEY", "REGISTRY_PASSWORD", "PULL_PASSWORD", "ACTIONS_RUNTIME_TOKEN"]);
 /**
  * The environment children get: this process's, without the action's inputs (INPUT_*), the
  * CLI's secret variables, and any variable whose value is one of `secrets`, except those in
@@ -13582,6 +13905,8 @@ function nodePorts(logger, env, options = {}) {
         sleep: (ms, signal) => (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined),
         random: Math.random,
         hasBuildx: () => hasCliPlugin("buildx", env),
+        buildxUsesDefaultBuilder: async () => !env.BUILDX_BUILDER &&
+            (await (0,promises_.stat)((0,external_node_path_.join)(userConfigDir, "buildx", "current")).then(() => false, (error) => error.code === "ENOENT")),
         readText: (path) => (0,promises_.readFile)(path, "utf8").catch(() => undefined),
         close: async () => {
             if (pool)
@@ -13885,6 +14210,7 @@ function plainLogger(write, debug) {
 
 
 
+
 // Never print GitHub workflow commands here: on GitLab and Bitbucket an ::add-mask:: line
 // would show the secret in clear.
 const write = (line) => {
@@ -13924,7 +14250,7 @@ async function main(argv, env) {
     const ports = nodePorts(logger, env, {
         tempRoot: env.RUNNER_TEMP ?? env.BITBUCKET_PIPE_STORAGE_DIR,
         secrets: secretsOf(config),
-        keepEnv: buildSecretEnvNames(config),
+        keepEnv: [...buildSecretEnvNames(config), ...cacheEnvNames(config)],
     });
     const cancel = listenForCancel(write);
     const outcome = await run(config, ports, cancel.signal).finally(() => ports.close());

@@ -2,6 +2,7 @@ import { writeFile } from "node:fs/promises";
 import packageJson from "../../package.json";
 import { OUTPUTS, parseConfig, secretsOf } from "../core/config";
 import { buildSecretEnvNames } from "../core/build-secrets";
+import { cacheEnvNames } from "../core/cache";
 import { DeployError, errorMessage } from "../core/errors";
 import { printableLines } from "../core/log";
 import { outputsOf, run } from "../core/run";
@@ -54,7 +55,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
   const ports = nodePorts(logger, env, {
     tempRoot: env.RUNNER_TEMP ?? env.BITBUCKET_PIPE_STORAGE_DIR,
     secrets: secretsOf(config),
-    keepEnv: buildSecretEnvNames(config),
+    keepEnv: [...buildSecretEnvNames(config), ...cacheEnvNames(config)],
   });
   const cancel = listenForCancel(write);
   const outcome = await run(config, ports, cancel.signal).finally(() => ports.close());

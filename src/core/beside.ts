@@ -1,7 +1,7 @@
 /** What the work sees of the check that runs beside it. */
-export interface Gate {
-  /** Resolves once the check passed; rejects when it failed. Await it before what needs the check. */
-  passed(): Promise<unknown>;
+export interface Gate<T = unknown> {
+  /** Resolves with the check's value once it passed; rejects when it failed. Await it before what needs the check. */
+  passed(): Promise<T>;
   /** Aborted when the check failed or the run was cancelled: stop working. */
   readonly signal: AbortSignal;
   /** Says the work is under way: the check starts now (it waits so the work gets the CPU first). */
@@ -16,7 +16,7 @@ export interface Gate {
  * says what to fix first. Returns the check's value.
  */
 export async function besideWork<T>(
-  work: (gate: Gate) => Promise<void>,
+  work: (gate: Gate<T>) => Promise<void>,
   check: () => Promise<T>,
   cancel: AbortSignal,
 ): Promise<T> {

@@ -26,6 +26,8 @@ export interface BuilderInfo {
   readonly driver: string;
   /** buildx's driver features ("Cache export", "Multi-platform build", ...); false on any node counts. */
   readonly features: ReadonlyMap<string, boolean>;
+  /** The first node's BuildKit version, e.g. v0.24.0, when buildx says. */
+  readonly buildkit?: string;
 }
 
 export function parseBuilderInfo(text: string): BuilderInfo | undefined {
@@ -42,12 +44,18 @@ export function parseBuilderInfo(text: string): BuilderInfo | undefined {
       if (feature?.[1]) features.set(feature[1], (features.get(feature[1]) ?? true) && feature[2] === "true");
     }
   }
-  return { name, driver, features };
+  const buildkit = /^BuildKit version:\s+(\S+)/im.exec(text)?.[1];
+  return { name, driver, features, buildkit };
 }
 
 /** Whether the builder has a feature; buildx before 0.11 does not list them: judge by driver. */
 function can(info: BuilderInfo, feature: string): boolean {
   return info.features.get(feature) ?? info.driver !== "docker";
+}
+
+/** Whether the builder can export a cache (a BuildKit builder), or only inline (the docker driver). */
+export function exportsCache(info: BuilderInfo): boolean {
+  return can(info, "Cache export");
 }
 
 const SETUP =

@@ -30,6 +30,7 @@ export interface InputSpec {
 }
 
 export const BUILDERS = ["auto", "buildx", "classic"] as const;
+export const CACHE_MODES = ["auto", "off"] as const;
 export const DEPLOY_METHODS = ["redeploy", "deploy"] as const;
 export const TRANSPORTS = ["trpc", "openapi"] as const;
 /** The unit note of a duration's description, where a unit may be given. */
@@ -106,6 +107,13 @@ export const INPUTS = [
     default: "",
     multiline: true,
     description: "buildx --cache-to destinations, one per line, e.g. type=gha,mode=max (buildx only).",
+  },
+  {
+    name: "cache",
+    default: "auto",
+    options: CACHE_MODES,
+    description:
+      "auto: build from the previous build's layers with no setup, also on a runner that starts empty: the image the application runs now (when in the same registry) and the extra tags as cache sources, inline cache metadata in the pushed image, and with a BuildKit builder <image>:buildcache (type=gha on GitHub). A source that cannot be read never fails the build. off: no cache sources beyond the engine's own. Given cache-from or cache-to, only those are used.",
   },
   {
     name: "provenance",
@@ -405,6 +413,8 @@ export interface CiContext {
   readonly commitMessage?: string;
   /** Repository name, e.g. acme/web, for the OCI title label. */
   readonly repository?: string;
+  /** GitHub's cache service is open to this job (its runtime token and cache URL are set): buildx's type=gha works. */
+  readonly actionsCache?: boolean;
 }
 
 export interface Credentials {
@@ -439,6 +449,8 @@ export interface Config {
   readonly platforms: readonly string[];
   readonly cacheFrom: readonly string[];
   readonly cacheTo: readonly string[];
+  /** auto: cache sources and destinations chosen per builder, when cache-from/cache-to are not given. */
+  readonly cache: (typeof CACHE_MODES)[number];
   /** buildx --provenance / --sbom values; undefined keeps buildx's default. */
   readonly provenance?: string;
   readonly sbom?: string;
@@ -698,6 +710,7 @@ const schema = z.object({
   }),
   "cache-from": list(false),
   "cache-to": list(false),
+  cache: choice(CACHE_MODES, "auto"),
   provenance: optionalText(),
   sbom: optionalText(),
   network: optionalText(),
@@ -860,6 +873,7 @@ function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Omit<Config, 
     platforms: p.platforms,
     cacheFrom: p["cache-from"],
     cacheTo: p["cache-to"],
+    cache: p.cache,
     provenance: p.provenance,
     sbom: p.sbom,
     network: p.network,

@@ -1,10 +1,13 @@
 import { secretArgs } from "./build-secrets";
+import { type CacheFlags, NO_CACHE } from "./cache";
 import type { Config, Credentials } from "./config";
 import type { TempDockerConfig } from "./docker-config";
 import { CommandError } from "./errors";
 import type { Exec } from "./exec";
-import { imageRef, normalizeRegistryHost } from "./image";
+import { imageRef } from "./image";
 import type { Logger } from "./log";
+
+export { dockerfileEscape, dockerfileWithLabels, pullsFrom } from "./dockerfile";
 
 export const METADATA_FILE = "build-metadata.json";
 export const IID_FILE = "build-iid";
@@ -36,87 +39,13 @@ export interface BuildArgvOptions {
    * builder: each --label flag costs it a step and a container, one LABEL line costs one).
    */
   readonly labelledDockerfile?: string;
+  /** Cache sources and destinations chosen by `cache: auto`, beside the inputs'. */
+  readonly cache?: CacheFlags;
 }
 
 /** Every label of a build: the OCI ones, then the user's (later ones win). */
 export function allLabels(config: Config, created: Date): string[] {
   return [...ociLabels(config, created), ...config.labels];
-}
-
-/**
- * A label key or value in double quotes, as the Dockerfile parser reads it: its escape
- * character (\\ or a backtick, per `# escape=`) before ", $ and itself, so nothing is expanded
- * or ends the quotes early.
- */
-function quoteLabelPart(text: string, escape: string): string {
-  const special = escape === "`" ? /[`"$]/g : /[\\"$]/g;
-  return `"${text.replace(special, (c) => `${escape}${c}`).replace(/\r?\n/g, " ")}"`;
-}
-
-/** The escape character a Dockerfile sets with its `# escape=` parser directive (\\ if none). */
-export function dockerfileEscape(lines: readonly string[]): string {
-  for (const line of lines) {
-    const directive = /^\s*#\s*([a-z]+)\s*=\s*(\S+)\s*$/i.exec(line);
-    if (!directive) break;
-    if (directive[1]?.toLowerCase() === "escape" && (directive[2] === "`" || directive[2] === "\\"))
-      return directive[2];
-  }
-  return "\\";
-}
-
-/**
- * The Dockerfile with one `LABEL k="v" …` line at the end of the stage that is built (the
- * --target stage, else the last one). Undefined when that cannot be done safely: the target
- * stage is not found, or the file ends inside a continued line.
- */
-export function dockerfileWithLabels(text: string, labels: readonly string[], target?: string): string | undefined {
-  const lines = text.split(/\r?\n/);
-  const escape = dockerfileEscape(lines);
-  let continued = false;
-  let inTarget = false;
-  let found = target === undefined;
-  let insertAt: number | undefined;
-  for (let i = 0; i < lines.length; i++) {
-    const trimmed = (lines[i] ?? "").trim();
-    if (!continued && /^from\s/i.test(trimmed)) {
-      if (inTarget && insertAt === undefined) insertAt = i;
-      const name = /\sas\s+(\S+)$/i.exec(trimmed)?.[1];
-      inTarget = target !== undefined && name?.toLowerCase() === target.toLowerCase();
-      if (inTarget) found = true;
-    }
-    // Comments and blank lines neither start nor end a continued instruction.
-    if (trimmed === "" || trimmed.startsWith("#")) continue;
-    continued = trimmed.endsWith(escape);
-  }
-  if (!found || continued) return undefined;
-  const line = `LABEL ${labels
-    .map((label) => {
-      const eq = label.indexOf("=");
-      return `${quoteLabelPart(label.slice(0, eq), escape)}=${quoteLabelPart(label.slice(eq + 1), escape)}`;
-    })
-    .join(" ")}`;
-  let at = insertAt ?? lines.length;
-  while (at > 0 && (lines[at - 1] ?? "").trim() === "") at -= 1;
-  return [...lines.slice(0, at), line, ...lines.slice(at)].join("\n");
-}
-
-/**
- * Whether a Dockerfile pulls anything (FROM, COPY --from) from `registry`: then the build needs
- * the login first. Stage names count as Docker Hub images here, which errs on the safe side.
- */
-export function pullsFrom(dockerfile: string, registry: string): boolean {
-  const host = normalizeRegistryHost(registry);
-  const images: string[] = [];
-  for (const line of dockerfile.split(/\r?\n/)) {
-    const from = /^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)/i.exec(line);
-    if (from?.[1]) images.push(from[1]);
-    for (const copy of line.matchAll(/--from=(\S+)/gi)) if (copy[1]) images.push(copy[1]);
-  }
-  return images.some((image) => {
-    const first = image.split("/")[0] ?? "";
-    const named = image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
-    return normalizeRegistryHost(named ? first : "docker.io") === host;
-  });
 }
 
 /** argv (without the leading `docker`) of the build. buildx builds and pushes in one go. */
@@ -129,10 +58,13 @@ export function buildArgv(config: Config, options: BuildArgvOptions): string[] {
   for (const arg of config.buildArgs) argv.push("--build-arg", arg);
   if (config.target) argv.push("--target", config.target);
   if (config.network) argv.push("--network", config.network);
+  const cache = options.cache ?? NO_CACHE;
+  // The classic builder takes images in the engine as cache sources.
+  if (!options.buildx) for (const image of cache.from) argv.push("--cache-from", image);
   if (options.buildx) {
     if (config.platforms.length > 0) argv.push("--platform", config.platforms.join(","));
-    for (const c of config.cacheFrom) argv.push("--cache-from", c);
-    for (const c of config.cacheTo) argv.push("--cache-to", c);
+    for (const c of [...config.cacheFrom, ...cache.from]) argv.push("--cache-from", c);
+    for (const c of [...config.cacheTo, ...cache.to]) argv.push("--cache-to", c);
     argv.push(...secretArgs(config.buildSecrets, options.outDir));
     // One argument each: the values hold "=" and commas (mode=max,builder-id=...).
     if (config.provenance !== undefined) argv.push(`--provenance=${config.provenance}`);
@@ -237,8 +169,13 @@ export class Docker {
     this.logger.info(`Logged in to ${registry} as ${credentials.username}`);
   }
 
-  /** Runs a docker command, streaming its output into the log. */
-  async run(step: string, argv: readonly string[], signal?: AbortSignal): Promise<string> {
+  /** Runs a docker command, streaming its output into the log (and to `watch`). */
+  async run(
+    step: string,
+    argv: readonly string[],
+    signal?: AbortSignal,
+    watch?: (line: string) => void,
+  ): Promise<string> {
     this.logger.info(`$ docker ${argv.join(" ")}`);
     // The end of the output is what an error shows and where push prints the digest.
     const output: string[] = [];
@@ -249,6 +186,7 @@ export class Docker {
         output.push(line);
         if (output.length > KEPT_LINES) output.shift();
         this.logger.info(line);
+        watch?.(line);
       },
     });
     const text = output.length > 0 ? output.join("\n") : `${result.stdout}\n${result.stderr}`;
@@ -260,8 +198,8 @@ export class Docker {
    * Runs the build argv. The classic builder gets DOCKER_BUILDKIT=0: without it the CLI hands
    * `docker build` to buildx whenever buildx is installed, and it would not be classic.
    */
-  build(argv: readonly string[], signal?: AbortSignal): Promise<string> {
-    if (argv[0] !== "build") return this.run("docker build", argv, signal);
+  build(argv: readonly string[], signal?: AbortSignal, watch?: (line: string) => void): Promise<string> {
+    if (argv[0] !== "build") return this.run("docker build", argv, signal, watch);
     // The CLI's own notice then says to remove DOCKER_BUILDKIT=0, which the user did not set.
     this.logger.info("Classic builder (DOCKER_BUILDKIT=0): builder is classic, or docker cannot run buildx here");
     const classic = new Docker(this.exec, this.logger, { ...this.env, DOCKER_BUILDKIT: "0" });
@@ -276,6 +214,20 @@ export class Docker {
     const signal = AbortSignal.timeout(10_000);
     const result = await this.exec("docker", ["buildx", "inspect", "--debug"], { env: this.env, signal });
     return result.exitCode === 0 ? result.stdout : undefined;
+  }
+
+  /** Whether the engine holds any image of `repository` (any tag). */
+  async holdsImagesOf(repository: string, signal?: AbortSignal): Promise<boolean> {
+    const result = await this.exec("docker", ["images", "--quiet", repository], { env: this.env, signal });
+    return result.exitCode === 0 && result.stdout.trim() !== "";
+  }
+
+  /** Pulls an image quietly; the reason it could not, if it could not (the last line docker said). */
+  async pullQuietly(ref: string, signal?: AbortSignal): Promise<string | undefined> {
+    const result = await this.exec("docker", ["pull", "--quiet", ref], { env: this.env, signal });
+    if (result.exitCode === 0) return undefined;
+    const said = (result.stderr.trim() || result.stdout.trim()).split("\n").at(-1)?.trim();
+    return said || `docker pull exited with ${String(result.exitCode)}`;
   }
 
   /** Pushes one reference and returns the digest the registry reported. */

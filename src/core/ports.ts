@@ -22,6 +22,12 @@ export interface Ports extends WaitPorts {
   readonly hasBuildx?: () => Promise<boolean>;
   /** Told each change as the run records it, e.g. to show a deployment in progress elsewhere. */
   readonly onChange?: (change: Change) => void;
+  /**
+   * Whether buildx would build with its default builder (the engine's BuildKit, driver docker)
+   * as known from its files alone: no builder chosen (no buildx/current, BUILDX_BUILDER unset).
+   * False when it cannot tell: then buildx is asked.
+   */
+  readonly buildxUsesDefaultBuilder?: () => Promise<boolean>;
   /** Reads a text file (the Dockerfile, relative to the working directory); undefined if it cannot. */
   readonly readText?: (path: string) => Promise<string | undefined>;
 }

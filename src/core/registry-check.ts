@@ -65,7 +65,7 @@ export function credentialHint(registry: string, repository: string): string {
   return `the pull credential cannot read ${registry}/${repository}`;
 }
 
-interface Answer {
+export interface Answer {
   readonly status: number;
   readonly headers: Record<string, string | string[] | undefined>;
   readonly body: string;
@@ -100,19 +100,20 @@ function basic(credentials: Credentials): string {
   return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
 }
 
-/** A token from a Bearer challenge's realm, for pulling `repository`. */
+/** A token from a Bearer challenge's realm, for pulling `repository` (or what `actions` say). */
 async function bearerToken(
   challenge: Challenge,
   repository: string,
   credentials: Credentials | undefined,
   options: RegistryCheckOptions,
   where: string,
+  actions: string,
 ): Promise<string> {
   const realm = challenge.params.realm;
   if (!realm) throw new PullCheckError("unreachable", `${where}: the registry's Bearer challenge has no realm`);
   const url = new URL(realm);
   if (challenge.params.service) url.searchParams.set("service", challenge.params.service);
-  url.searchParams.set("scope", `repository:${repository}:pull`);
+  url.searchParams.set("scope", `repository:${repository}:${actions}`);
   const answer = await get(url.toString(), credentials ? { authorization: basic(credentials) } : {}, "GET", options);
   if (answer.status === 401 || answer.status === 403) {
     throw new PullCheckError(
@@ -134,13 +135,14 @@ async function bearerToken(
   return token;
 }
 
-/** The Authorization header the registry's 401 challenge asks for. */
-async function authorizationFor(
+/** The Authorization header the registry's 401 challenge asks for, to pull (or what `actions` say). */
+export async function authorizationFor(
   answer: Answer,
   image: ImageName,
   credentials: Credentials | undefined,
   options: RegistryCheckOptions,
   where: string,
+  actions = "pull",
 ): Promise<string> {
   const challenge = parseChallenge(header(answer, "www-authenticate") ?? "");
   if (challenge?.scheme === "basic") {
@@ -153,7 +155,7 @@ async function authorizationFor(
     return basic(credentials);
   }
   if (challenge?.scheme === "bearer") {
-    return `Bearer ${await bearerToken(challenge, image.path, credentials, options, where)}`;
+    return `Bearer ${await bearerToken(challenge, image.path, credentials, options, where, actions)}`;
   }
   throw new PullCheckError("unreachable", `${where}: the registry answered 401 without a usable challenge`);
 }

@@ -5,4 +5,5 @@
 export { DokployClient } from "./dokploy/client";
 export { streamDeploymentLog } from "./dokploy/live-log";
 export { resolveImage } from "./registry-check";
+export { tagManifest } from "./registry-tag";
 export { checkHealth } from "./health";

@@ -1,16 +1,16 @@
 import { besideWork } from "./beside";
 import type { Config } from "./config";
-import { type Connected, type RunContext, cancelled, createContext, stopIfCancelled, timed } from "./context";
+import { type RunContext, cancelled, createContext, stopIfCancelled, timed } from "./context";
 import { CancelledError, ConfigError } from "./errors";
 import type { Ports } from "./ports";
 import type { Outcome } from "./result";
 import { buildAndPush } from "./stages/build";
-import { type Before, checkDokploy, connectToDokploy } from "./stages/dokploy";
+import { type Preflight, checkDokploy, connectToDokploy } from "./stages/dokploy";
 import { followOurDeployment, triggerOurDeployment } from "./stages/deployment";
 import { checkHealthUrl } from "./stages/health";
 import { checkInputs } from "./stages/inputs";
 import { printPlan } from "./stages/plan";
-import { checkPull } from "./stages/pull-check";
+import { PushedTagLookup, checkPull } from "./stages/pull-check";
 import { pointApplication } from "./stages/point";
 import { upsertRegistryEntry } from "./stages/registry-entry";
 import { verifyWhatRuns } from "./stages/verify";
@@ -29,16 +29,21 @@ async function deploy(ctx: RunContext): Promise<void> {
   const { buildx } = await checkInputs(ctx);
   if (ctx.config.dryRun) return printPlan(ctx, await buildx);
 
+  const pushedTag = new PushedTagLookup();
   const { connected, before } = await besideWork(
     (gate) =>
       ctx.config.build
-        ? timed(ctx, `Build and push ${ctx.result.image}`, () => buildAndPush(ctx, gate, buildx))
+        ? timed(ctx, `Build and push ${ctx.result.image}`, () =>
+            buildAndPush(ctx, gate, buildx, (checked) => {
+              pushedTag.start(checked);
+            }),
+          )
         : Promise.resolve(),
     () => checkDokployBeside(ctx),
     ctx.signal,
   );
   stopIfCancelled(ctx);
-  await checkPull(connected);
+  await checkPull(connected, pushedTag);
   await upsertRegistryEntry(connected);
   const pointed = await pointApplication(connected, before);
   const triggered = await triggerOurDeployment(connected, pointed.known);
@@ -55,7 +60,7 @@ async function deploy(ctx: RunContext): Promise<void> {
   }
 }
 
-async function checkDokployBeside(ctx: RunContext): Promise<{ connected: Connected; before: Before }> {
+async function checkDokployBeside(ctx: RunContext): Promise<Preflight> {
   const connected = await connectToDokploy(ctx);
   return { connected, before: await checkDokploy(connected) };
 }

@@ -1,5 +1,6 @@
 import { INPUTS, OUTPUTS, type RawInputs, parseConfig, secretsOf } from "../core/config";
 import { buildSecretEnvNames } from "../core/build-secrets";
+import { cacheEnvNames } from "../core/cache";
 import { DeployError, errorMessage } from "../core/errors";
 import { summaryMarkdown } from "../core/report";
 import { outputsOf, run as deploy } from "../core/run";
@@ -31,7 +32,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const base = nodePorts(logger, env, {
     tempRoot: env.RUNNER_TEMP,
     secrets: secretsOf(config),
-    keepEnv: buildSecretEnvNames(config),
+    keepEnv: [...buildSecretEnvNames(config), ...cacheEnvNames(config)],
   });
   // Deployments and the pull-request comment; undefined (and Octokit never loaded) when off.
   const github = githubNative(config, env, logger);

@@ -29,5 +29,7 @@ export async function ciContextFromGithub(env: Env): Promise<CiContext> {
     repositoryUrl: base,
     runUrl: base && env.GITHUB_RUN_ID ? `${base}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
     commitMessage: await headCommitMessage(env.GITHUB_EVENT_PATH),
+    // The runner gives these to actions only; buildx reads them itself (the token never goes into argv).
+    actionsCache: Boolean(env.ACTIONS_RUNTIME_TOKEN && (env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL)),
   };
 }

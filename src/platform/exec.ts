@@ -9,8 +9,11 @@ const KILL_AFTER_MS = 5_000;
 const KEPT_OUTPUT = 1024 * 1024;
 const LONGEST_LINE = 64 * 1024;
 
-/** Variables that hold secrets by name: the CLI's inputs (its GitHub twins are all INPUT_*). */
-const SECRET_VARIABLES = new Set(["DOKPLOY_API_KEY", "REGISTRY_PASSWORD", "PULL_PASSWORD"]);
+/**
+ * Variables that hold secrets by name: the CLI's inputs (its GitHub twins are all INPUT_*), and
+ * the runner's token for GitHub's cache service (kept when a build uses type=gha).
+ */
+const SECRET_VARIABLES = new Set(["DOKPLOY_API_KEY", "REGISTRY_PASSWORD", "PULL_PASSWORD", "ACTIONS_RUNTIME_TOKEN"]);
 
 /**
  * The environment children get: this process's, without the action's inputs (INPUT_*), the

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
@@ -39,6 +39,12 @@ export function nodePorts(logger: Logger, env: NodeJS.ProcessEnv, options: NodeP
     sleep: (ms, signal) => delay(ms, undefined, { signal }).catch(() => undefined),
     random: Math.random,
     hasBuildx: () => hasCliPlugin("buildx", env),
+    buildxUsesDefaultBuilder: async () =>
+      !env.BUILDX_BUILDER &&
+      (await stat(join(userConfigDir, "buildx", "current")).then(
+        () => false,
+        (error: unknown) => (error as NodeJS.ErrnoException).code === "ENOENT",
+      )),
     readText: (path) => readFile(path, "utf8").catch(() => undefined),
     close: async () => {
       if (pool) await (await pool).close();

@@ -1,6 +1,6 @@
 /** docker as a table of answers, and ports around it, for runs of the core against the stand-in. */
 import type { TempDockerConfig } from "../../src/core/docker-config";
-import type { Exec } from "../../src/core/exec";
+import type { Exec, ExecResult } from "../../src/core/exec";
 import type { Ports } from "../../src/core/run";
 import type { MemoryLogger } from "./loggers";
 
@@ -14,10 +14,14 @@ export interface FakeDocker {
 }
 
 /** docker as a table of answers: argv[0..1] -> exit code and output. */
-export function fakeDocker(options: { buildx?: boolean; fail?: string } = {}): FakeDocker {
+export function fakeDocker(
+  options: { buildx?: boolean; fail?: string; answer?: (argv: readonly string[]) => ExecResult | undefined } = {},
+): FakeDocker {
   const calls: FakeDocker["calls"] = [];
   const exec: Exec = (_file, args, opts = {}) => {
     calls.push({ argv: [...args], input: opts.input, env: opts.env });
+    const answer = options.answer?.(args);
+    if (answer) return Promise.resolve(answer);
     const step = args[0] === "buildx" ? `buildx ${args[1] ?? ""}` : (args[0] ?? "");
     if (step === "buildx version") return Promise.resolve({ exitCode: options.buildx ? 0 : 1, stdout: "", stderr: "" });
     if (step === options.fail) return Promise.resolve({ exitCode: 1, stdout: "", stderr: `${step}: denied` });

@@ -32,6 +32,8 @@ export class FakeRegistry {
   private server?: Server;
   host = "";
   readonly requests: { method: string; path: string; authorization?: string }[] = [];
+  /** "repo:tag" -> manifest, as PUT by clients (Basic auth only); served like the given ones. */
+  readonly put = new Map<string, FakeManifest>();
 
   constructor(readonly options: FakeRegistryOptions) {}
 
@@ -101,7 +103,17 @@ export class FakeRegistry {
         return;
       }
     }
-    const manifest = this.options.manifests[`${repo}:${tag}`];
+    if (req.method === "PUT") {
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", () => {
+        const body = Buffer.concat(chunks).toString();
+        this.put.set(`${repo}:${tag}`, { mediaType: req.headers["content-type"] ?? "", body });
+        res.writeHead(201, { "docker-content-digest": digestOf(body) }).end();
+      });
+      return;
+    }
+    const manifest = this.options.manifests[`${repo}:${tag}`] ?? this.put.get(`${repo}:${tag}`);
     const accept = req.headers.accept ?? "";
     if (!manifest || !accept.includes(manifest.mediaType)) {
       res.writeHead(404, { "content-type": "application/json" }).end('{"errors":[{"code":"MANIFEST_UNKNOWN"}]}');

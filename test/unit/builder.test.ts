@@ -7,6 +7,7 @@ import {
   type Exec,
   type RawInputs,
   chooseBuilder,
+  exportsCache,
   parseBuilderInfo,
   parseConfig,
   unsupportedInputs,
@@ -74,6 +75,15 @@ describe("what the builder can do", () => {
     expect(remote?.features.get("Multi-platform build")).toBe(true);
     expect(remote?.features.has("org.mobyproject.buildkit.worker.executor")).toBe(false);
     expect(parseBuilderInfo("ERROR: no builder")).toBeUndefined();
+  });
+
+  it("reads the BuildKit version, and whether the builder exports a cache", () => {
+    const docker = parseBuilderInfo(DOCKER_DRIVER)!;
+    const remote = parseBuilderInfo(REMOTE_DRIVER)!;
+    expect(docker.buildkit).toBe("v0.8+unknown");
+    expect(remote.buildkit).toBe("v0.24.0");
+    expect(exportsCache(docker)).toBe(false);
+    expect(exportsCache(remote)).toBe(true);
   });
 
   it("names every input the docker driver cannot honour, and what to add", () => {

@@ -24,6 +24,7 @@ describe("ciContextFromGithub", () => {
       repositoryUrl: "https://github.example.com/acme/web",
       runUrl: "https://github.example.com/acme/web/actions/runs/77",
       commitMessage: "Fix checkout\n\nDetails",
+      actionsCache: false,
     });
   });
 
@@ -39,6 +40,15 @@ describe("ciContextFromGithub", () => {
       repositoryUrl: undefined,
       runUrl: undefined,
       commitMessage: undefined,
+      actionsCache: false,
     });
+  });
+
+  it("says GitHub's cache service is open when the runner gave the action its token and a cache URL", async () => {
+    const token = { ACTIONS_RUNTIME_TOKEN: "rt" };
+    expect((await ciContextFromGithub({ ...token, ACTIONS_CACHE_URL: "https://c/" })).actionsCache).toBe(true);
+    expect((await ciContextFromGithub({ ...token, ACTIONS_RESULTS_URL: "https://r/" })).actionsCache).toBe(true);
+    expect((await ciContextFromGithub(token)).actionsCache).toBe(false);
+    expect((await ciContextFromGithub({ ACTIONS_CACHE_URL: "https://c/" })).actionsCache).toBe(false);
   });
 });

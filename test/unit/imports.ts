@@ -15,3 +15,5 @@ export * from "../../src/core/retry";
 export * from "../../src/core/registry-check";
 export * from "../../src/core/builder";
 export * from "../../src/core/build-secrets";
+export * from "../../src/core/cache";
+export * from "../../src/core/registry-tag";

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DokployStandIn } from "../support/dokploy-stand-in";
 import { type FakeDocker, DIGEST, IMAGE_ID, SHA, fakeDocker, fakePorts } from "../support/fake-docker";
-import { FakeRegistry } from "../support/fake-registry";
+import { FakeRegistry, digestOf } from "../support/fake-registry";
 import { MemoryLogger } from "../support/loggers";
 import {
   type Config,
@@ -69,6 +69,8 @@ describe("run", () => {
     expect(docker.calls.map((c) => c.argv.slice(0, 2).join(" "))).toEqual([
       "buildx version",
       "login 127.0.0.1:5000",
+      // cache: auto asks whether the engine holds images of the repository (here it does).
+      "images --quiet",
       `build --tag`,
       `push 127.0.0.1:5000/acme/web:${SHA}`,
       "push 127.0.0.1:5000/acme/web:latest",
@@ -113,14 +115,61 @@ describe("run", () => {
     expect(docker.calls.map((c) => c.argv.slice(0, 2).join(" "))).toEqual([
       "buildx version",
       "login 127.0.0.1:5000",
+      // cache: auto asks buildx about its builder (this fake's answer says nothing: docker driver flags).
+      "buildx inspect",
       "buildx build",
     ]);
-    expect(docker.calls[2]?.env).toEqual({ DOCKER_CONFIG: "/tmp/fake-docker-config" });
+    expect(docker.calls[3]?.argv).toContain("type=inline");
+    expect(docker.calls[3]?.env).toEqual({ DOCKER_CONFIG: "/tmp/fake-docker-config" });
     expect(outputsOf(outcome.result)).toMatchObject({
       digest: DIGEST,
       imageid: IMAGE_ID,
       metadata: JSON.stringify({ "containerimage.digest": DIGEST }),
     });
+  });
+
+  it("cache: auto on an engine without the repository's images: pulls the running image and the extra tags after the login, builds from those it got", async () => {
+    const running = "127.0.0.1:5000/acme/web:0a1b2c3";
+    const app = standIn.addApplication({ sourceType: "docker", dockerImage: running });
+    const docker = fakeDocker({
+      answer: (argv) =>
+        argv[0] === "images"
+          ? { exitCode: 0, stdout: "", stderr: "" }
+          : argv.includes("127.0.0.1:5000/acme/web:latest") && argv[0] === "pull"
+            ? { exitCode: 1, stdout: "", stderr: "Error response from daemon: manifest unknown" }
+            : undefined,
+    });
+    const outcome = await run(config(app.applicationId, { "extra-tags": "latest", wait: "false" }), ports(docker));
+    expect(outcome.error).toBeUndefined();
+    expect(docker.calls.map((c) => c.argv.join(" ")).filter((c) => /^(login|images|pull|build) /.test(c))).toEqual([
+      "login 127.0.0.1:5000 --username ci --password-stdin",
+      "images --quiet 127.0.0.1:5000/acme/web",
+      `pull --quiet ${running}`,
+      "pull --quiet 127.0.0.1:5000/acme/web:latest",
+      expect.stringMatching(new RegExp(`^build .*--cache-from ${running.replace(/[.]/g, "\\.")} `)),
+    ]);
+    expect(docker.calls.find((c) => c.argv[0] === "build")?.argv.filter((a) => a === "--cache-from")).toHaveLength(1);
+    expect(logger.text()).toContain(
+      "Build cache: could not read 127.0.0.1:5000/acme/web:latest (Error response from daemon: manifest unknown); the build does without it.",
+    );
+  });
+
+  it("cache: off and cache-from leave the build as the inputs say", async () => {
+    for (const inputs of [{ cache: "off" }, { "cache-from": "type=registry,ref=127.0.0.1:5000/acme/web:mine" }]) {
+      const app = standIn.addApplication({ sourceType: "docker", dockerImage: "127.0.0.1:5000/acme/web:old" });
+      const docker = fakeDocker({ buildx: true });
+      const outcome = await run(config(app.applicationId, { ...inputs, wait: "false" }), ports(docker));
+      expect(outcome.error).toBeUndefined();
+      expect(docker.calls.map((c) => c.argv.slice(0, 2).join(" "))).toEqual([
+        "buildx version",
+        "login 127.0.0.1:5000",
+        "buildx build",
+      ]);
+      const build = docker.calls.at(-1)?.argv ?? [];
+      expect(build.filter((a, i) => build[i - 1] === "--cache-from" || build[i - 1] === "--cache-to")).toEqual(
+        inputs.cache ? [] : ["type=registry,ref=127.0.0.1:5000/acme/web:mine"],
+      );
+    }
   });
 
   it("builds with DOCKER_BUILDKIT=0 on the classic path, so the CLI cannot hand the build to buildx", async () => {
@@ -246,6 +295,9 @@ describe("run", () => {
     expect(plan).toContain('"password":"***"');
     expect(plan).toContain("application.redeploy");
     expect(plan).toContain(`HEAD 127.0.0.1:5000/v2/acme/web/manifests/${SHA} with the pull credentials`);
+    expect(plan).toContain(
+      "Build cache (cache: auto): on an engine that holds no image of 127.0.0.1:5000/acme/web, docker pull the image the application runs (when in 127.0.0.1:5000)",
+    );
     expect(plan).not.toContain("push-secret-1");
     expect(logger.text()).not.toContain("push-secret-1");
   });
@@ -283,6 +335,39 @@ describe("run", () => {
         /the registry serves sha256:[a-f0-9]{64}, not sha256:(ab)+ that was just pushed; someone pushed over the tag/,
       );
       expect(standIn.writes()).toEqual([]);
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it("gives the extra tags the pushed manifest over the registry's API, not with more docker pushes (classic)", async () => {
+    const manifest = { mediaType: "application/vnd.docker.distribution.manifest.v2+json", body: '{"schemaVersion":2}' };
+    const fake = new FakeRegistry({
+      auth: "basic",
+      users: { ci: "push-secret-1" },
+      grants: { ci: ["acme/web"] },
+      manifests: { [`acme/web:${SHA}`]: manifest },
+    });
+    const host = await fake.start();
+    try {
+      const app = standIn.addApplication();
+      const pushed = `${SHA}: digest: ${digestOf(manifest.body)} size: 19`;
+      const docker = fakeDocker({
+        answer: (argv) => (argv[0] === "push" ? { exitCode: 0, stdout: pushed, stderr: "" } : undefined),
+      });
+      const outcome = await run(
+        config(app.applicationId, { image: `${host}/acme/web`, "extra-tags": "latest,stable", wait: "false" }),
+        ports(docker),
+      );
+      expect(outcome.error).toBeUndefined();
+      expect(docker.calls.filter((c) => c.argv[0] === "push").map((c) => c.argv[1])).toEqual([
+        `${host}/acme/web:${SHA}`,
+      ]);
+      expect(fake.put.get("acme/web:latest")).toEqual(manifest);
+      expect(fake.put.get("acme/web:stable")).toEqual(manifest);
+      expect(logger.text()).toContain(
+        `Tagged ${host}/acme/web:latest (${digestOf(manifest.body)}) through the registry's API`,
+      );
     } finally {
       await fake.stop();
     }

@@ -1,6 +1,7 @@
 import type { Gate } from "../beside";
 import { writeBuildSecrets } from "../build-secrets";
-import type { RunContext } from "../context";
+import { type CacheFlags, CacheImportWatch } from "../cache";
+import type { Connected, RunContext } from "../context";
 import {
   type Docker,
   allLabels,
@@ -11,6 +12,10 @@ import {
   readBuildOutputs,
 } from "../docker";
 import type { TempDockerConfig } from "../docker-config";
+import { errorMessage } from "../errors";
+import { imageRef } from "../image";
+import { chooseCache, reportUnreadable } from "./cache";
+import type { Preflight } from "./dokploy";
 
 export const LABELLED_DOCKERFILE = "Dockerfile.labelled";
 
@@ -33,7 +38,12 @@ interface BuildPlan {
  * Builds the image and pushes every tag, in a temporary docker config that holds the registry
  * login and is removed when done. Nothing is pushed before the gate says Dokploy answered.
  */
-export async function buildAndPush(ctx: RunContext, gate: Gate, hasBuildx: Promise<boolean>): Promise<void> {
+export async function buildAndPush(
+  ctx: RunContext,
+  gate: Gate<Preflight>,
+  hasBuildx: Promise<boolean>,
+  deployTagPushed?: (connected: Connected) => void,
+): Promise<void> {
   const { config, ports, ledger } = ctx;
   const temp = await ports.createDockerConfig(config.registry, { keepLogin: !config.push });
   const remove = ledger.temporary(temp.dir, "temporary docker config (registry login)", () => temp.remove());
@@ -44,7 +54,7 @@ export async function buildAndPush(ctx: RunContext, gate: Gate, hasBuildx: Promi
       dockerfile,
       loginFirst: buildx || dockerfile === undefined || pullsFrom(dockerfile, config.registry),
     };
-    await buildThenPush(ctx, gate, plan, temp);
+    await buildThenPush(ctx, gate, plan, temp, deployTagPushed);
   } finally {
     await remove().catch((error: unknown) => {
       ctx.logger.warn(`Could not remove the temporary docker config ${temp.dir}: ${String(error)}`);
@@ -52,7 +62,13 @@ export async function buildAndPush(ctx: RunContext, gate: Gate, hasBuildx: Promi
   }
 }
 
-async function buildThenPush(ctx: RunContext, gate: Gate, plan: BuildPlan, temp: TempDockerConfig): Promise<void> {
+async function buildThenPush(
+  ctx: RunContext,
+  gate: Gate<Preflight>,
+  plan: BuildPlan,
+  temp: TempDockerConfig,
+  deployTagPushed?: (connected: Connected) => void,
+): Promise<void> {
   const { config, logger, result } = ctx;
   const docker = ctx.docker.withConfigDir(temp.dir);
   // The build stops when the preflight or the login fails; that failure is the one to report.
@@ -63,6 +79,15 @@ async function buildThenPush(ctx: RunContext, gate: Gate, plan: BuildPlan, temp:
   const login = logIn(ctx, docker, gate.signal);
   // buildx waits for the check before it builds: the check runs beside the login instead.
   if (plan.buildx) gate.underWay();
+  const cache = chooseCache(ctx, docker, plan.buildx, {
+    underWay: () => {
+      gate.underWay();
+    },
+    running: () => gate.passed().then(({ before }) => before.provider?.dockerImage),
+    login,
+    signal: stopBuild.signal,
+  });
+  cache.catch(() => undefined);
   const loginFailed = (error: unknown): Promise<never> =>
     stopBuild.signal.aborted && !gate.signal.aborted ? login.then(() => Promise.reject(error)) : Promise.reject(error);
   if (plan.loginFirst) await login;
@@ -71,22 +96,27 @@ async function buildThenPush(ctx: RunContext, gate: Gate, plan: BuildPlan, temp:
       stopBuild.abort();
     });
   }
-  const argv = await buildCommand(ctx, plan, temp);
+  const argv = await buildCommand(ctx, plan, temp, await cache.catch(loginFailed));
   // buildx pushes as it builds, so it waits for the preflight; the classic build overlaps it.
   if (plan.buildx) {
     gate.underWay();
     await gate.passed();
   }
-  const building = docker.build(argv, stopBuild.signal);
+  const imports = new CacheImportWatch();
+  const building = docker.build(argv, stopBuild.signal, (line) => {
+    imports.line(line);
+  });
   gate.underWay();
-  await building.catch(loginFailed);
+  await building.catch(loginFailed).finally(() => {
+    reportUnreadable(logger, imports.failed);
+  });
   Object.assign(result, await readBuildOutputs(temp));
   if (plan.buildx) {
     for (const ref of pushRefs(config)) ctx.ledger.record({ kind: "pushed", ref, digest: result.digest });
   } else {
-    await gate.passed();
+    const { connected } = await gate.passed();
     await login;
-    await pushTags(ctx, docker, gate.signal);
+    await pushTags(ctx, docker, gate.signal, connected, () => deployTagPushed?.(connected));
   }
   if (result.digest) logger.info(`Pushed ${result.image} (${result.digest})`);
   else logger.warn(`Pushed ${result.image}, but docker did not report its digest`);
@@ -102,7 +132,12 @@ function logIn(ctx: RunContext, docker: Docker, signal: AbortSignal): Promise<vo
 }
 
 /** The build's argv; for the classic builder, with the labels in one LABEL line of a Dockerfile copy. */
-async function buildCommand(ctx: RunContext, plan: BuildPlan, temp: TempDockerConfig): Promise<string[]> {
+async function buildCommand(
+  ctx: RunContext,
+  plan: BuildPlan,
+  temp: TempDockerConfig,
+  cache: CacheFlags,
+): Promise<string[]> {
   const { config, ports } = ctx;
   await writeBuildSecrets(config.buildSecrets, temp);
   const created = ports.now();
@@ -115,18 +150,55 @@ async function buildCommand(ctx: RunContext, plan: BuildPlan, temp: TempDockerCo
     outDir: temp.dir,
     created,
     labelledDockerfile: labelled === undefined ? undefined : await temp.writeFile(LABELLED_DOCKERFILE, labelled),
+    cache,
   });
 }
 
 /**
- * Pushes one tag after another: pushes of the same layers at once can make a registry answer
- * 500. The deploy tag goes first (it uploads the layers; its digest is the one that counts).
+ * Pushes the deploy tag (it uploads the layers; its digest is the one that counts), then gives
+ * the same manifest the extra tags: over the registry's API when the run has the push
+ * credentials, else (or when that fails) with docker push, one tag after another (pushes of
+ * the same layers at once can make a registry answer 500).
  */
-async function pushTags(ctx: RunContext, docker: Docker, signal: AbortSignal): Promise<void> {
+async function pushTags(
+  ctx: RunContext,
+  docker: Docker,
+  signal: AbortSignal,
+  connected: Connected,
+  firstPushed: () => void,
+): Promise<void> {
   const [first, ...rest] = pushRefs(ctx.config);
-  for (const ref of first ? [first, ...rest] : []) {
-    const digest = await docker.push(ref, signal);
-    ctx.ledger.record({ kind: "pushed", ref, digest });
-    if (ref === first) ctx.result.digest = digest;
+  if (!first) return;
+  const digest = await docker.push(first, signal);
+  ctx.ledger.record({ kind: "pushed", ref: first, digest });
+  ctx.result.digest = digest;
+  firstPushed();
+  if (rest.length === 0 || (await tagThroughApi(ctx, connected, digest))) return;
+  for (const ref of rest) {
+    ctx.ledger.record({ kind: "pushed", ref, digest: await docker.push(ref, signal) });
+  }
+}
+
+/** The extra tags put on the pushed manifest over the registry's API; false when not done. */
+async function tagThroughApi(ctx: RunContext, connected: Connected, digest: string | undefined): Promise<boolean> {
+  const { config, logger } = ctx;
+  if (!config.push || !digest) return false;
+  try {
+    const tagged = await connected.remote.tagManifest(config.image, config.tag, config.extraTags, config.push, {
+      dispatcher: connected.dispatcher,
+      timeoutMs: config.requestTimeoutSeconds * 1000,
+    });
+    for (const [tag, said] of tagged) {
+      if (said !== undefined && said !== digest) throw new Error(`the registry gave ${tag} the digest ${said}`);
+    }
+    for (const tag of config.extraTags) {
+      const ref = imageRef(config.image, tag);
+      ctx.ledger.record({ kind: "pushed", ref, digest });
+      logger.info(`Tagged ${ref} (${digest}) through the registry's API`);
+    }
+    return true;
+  } catch (error) {
+    logger.debug(`Tagging through the registry's API did not work (${errorMessage(error)}); pushing with docker`);
+    return false;
   }
 }

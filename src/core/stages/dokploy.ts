@@ -69,6 +69,12 @@ export interface Before {
   readonly was?: string;
 }
 
+/** What the check beside the build hands on: the client, and what the application ran before. */
+export interface Preflight {
+  readonly connected: Connected;
+  readonly before: Before;
+}
+
 /** The key is accepted and the application exists. Returns what the application ran before. */
 export function checkDokploy(ctx: Connected): Promise<Before> {
   const { config, logger, result, redactor } = ctx;

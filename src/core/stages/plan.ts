@@ -1,9 +1,26 @@
+import { BUILDCACHE_TAG, autoCacheWanted } from "../cache";
 import type { Config } from "../config";
 import type { RunContext } from "../context";
 import { allLabels, buildArgv, dockerfileWithLabels, loginArgv, pushArgv, pushRefs } from "../docker";
 import { imageRef } from "../image";
 import { LABELLED_DOCKERFILE, readDockerfile } from "./build";
 import { dockerProviderOf } from "./provider";
+
+/** What cache: auto adds to the build, in words (which applies is known once docker and Dokploy answer). */
+function cachePlan(config: Config, buildx: boolean): string[] {
+  if (!autoCacheWanted(config)) return [];
+  const tags = config.extraTags.map((tag) => imageRef(config.image, tag));
+  const sources = `the image the application runs (when in ${config.image.registry})${tags.length > 0 ? `, ${tags.join(", ")}` : ""}`;
+  if (!buildx) {
+    return [
+      `Build cache (cache: auto): on an engine that holds no image of ${config.image.name}, docker pull ${sources}, then build with --cache-from them`,
+    ];
+  }
+  const cache = imageRef(config.image, BUILDCACHE_TAG);
+  return [
+    `Build cache (cache: auto): --cache-from type=registry,ref= ${sources}; with the docker driver --cache-to type=inline; with a BuildKit builder also ${config.ci.actionsCache ? "type=gha" : cache} as --cache-from and --cache-to (mode=max)`,
+  ];
+}
 
 /** The build part of the plan: the commands docker runs. */
 function buildPlan(config: Config, buildx: boolean, labelled: boolean): string[] {
@@ -12,6 +29,7 @@ function buildPlan(config: Config, buildx: boolean, labelled: boolean): string[]
   if (config.push)
     plan.push(`docker ${loginArgv(config.registry, config.push.username).join(" ")}  (password on stdin)`);
   const labelledDockerfile = labelled ? `$DOCKER_CONFIG/${LABELLED_DOCKERFILE}` : undefined;
+  plan.push(...cachePlan(config, buildx));
   plan.push(
     `docker ${buildArgv(config, { buildx, outDir: "$DOCKER_CONFIG", created: new Date(0), labelledDockerfile }).join(" ")}`,
   );

@@ -1,0 +1,110 @@
+import { exportsCache, parseBuilderInfo } from "../builder";
+import {
+  type CacheFlags,
+  NO_CACHE,
+  autoCacheWanted,
+  buildxCacheFlags,
+  cacheImages,
+  takesIgnoreError,
+  unreadableSources,
+} from "../cache";
+import type { RunContext } from "../context";
+import type { Docker } from "../docker";
+import type { Logger } from "../log";
+
+/** What the cache choice waits on: the image the application runs (known once Dokploy answered), the login. */
+export interface CacheInputs {
+  /** Says the build is under way, so that the Dokploy check starts. */
+  readonly underWay: () => void;
+  readonly running: () => Promise<string | undefined>;
+  readonly login: Promise<void>;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * The cache sources and destinations the build gets from `cache: auto`; none with cache: off or
+ * when cache-from or cache-to is given (the user's choice is left as it is).
+ */
+export function chooseCache(
+  ctx: RunContext,
+  docker: Docker,
+  buildx: boolean,
+  inputs: CacheInputs,
+): Promise<CacheFlags> {
+  if (!autoCacheWanted(ctx.config)) return Promise.resolve(NO_CACHE);
+  return buildx ? buildxCache(ctx, docker, inputs) : classicCache(ctx, docker, inputs);
+}
+
+/** Whether a pull failed only because the image is not there (a first run): not worth a warning. */
+function notThere(reason: string): boolean {
+  return /not found|manifest unknown|does not exist/i.test(reason);
+}
+
+/**
+ * Says once which cache sources could not be read, and why: a warning, unless each was only
+ * not there yet (a first run).
+ */
+export function reportUnreadable(logger: Logger, failed: ReadonlyMap<string, string>): void {
+  const unreadable = unreadableSources(failed);
+  if (!unreadable) return;
+  if ([...failed.values()].every(notThere)) logger.info(unreadable);
+  else logger.warn(unreadable);
+}
+
+/**
+ * The classic builder reads only images in the engine, and given --cache-from it uses nothing
+ * else: an engine that holds images of the repository builds from its own layers; an empty
+ * one (a hosted runner) pulls the previous images first.
+ */
+async function classicCache(ctx: RunContext, docker: Docker, inputs: CacheInputs): Promise<CacheFlags> {
+  const { config, logger } = ctx;
+  if (await docker.holdsImagesOf(config.image.name, inputs.signal)) {
+    logger.info(
+      `Build cache: the engine holds images of ${config.image.name}; the classic builder uses its own layers`,
+    );
+    return NO_CACHE;
+  }
+  inputs.underWay();
+  const images = cacheImages(config, await inputs.running());
+  if (images.length === 0) {
+    logger.info(`Build cache: no earlier image of ${config.image.name} to build from`);
+    return NO_CACHE;
+  }
+  await inputs.login;
+  const reasons = await Promise.all(images.map((image) => docker.pullQuietly(image, inputs.signal)));
+  const failed = new Map<string, string>();
+  images.forEach((image, i) => {
+    const reason = reasons[i];
+    if (reason !== undefined) failed.set(image, reason);
+  });
+  reportUnreadable(logger, failed);
+  const pulled = images.filter((image) => !failed.has(image));
+  if (pulled.length > 0) logger.info(`Build cache: pulled ${pulled.join(", ")} to build from`);
+  return { from: pulled, to: [] };
+}
+
+/** What kind of builder buildx uses: its default (the docker driver) is known without asking it. */
+async function buildxBuilder(ctx: RunContext, docker: Docker) {
+  if (await ctx.ports.buildxUsesDefaultBuilder?.()) return { kind: "docker" as const, gha: false, ignoreError: false };
+  const text = await docker.inspectBuilder();
+  const info = text === undefined ? undefined : parseBuilderInfo(text);
+  if (!info) {
+    ctx.logger.info("Build cache: buildx did not describe its builder; using the cache any builder reads");
+    return { kind: "docker" as const, gha: false, ignoreError: false };
+  }
+  const kind = exportsCache(info) ? ("buildkit" as const) : ("docker" as const);
+  return {
+    kind,
+    gha: kind === "buildkit" && ctx.config.ci.actionsCache === true,
+    ignoreError: takesIgnoreError(info.buildkit),
+  };
+}
+
+async function buildxCache(ctx: RunContext, docker: Docker, inputs: CacheInputs): Promise<CacheFlags> {
+  const builder = buildxBuilder(ctx, docker);
+  builder.catch(() => undefined);
+  inputs.underWay();
+  const images = cacheImages(ctx.config, await inputs.running());
+  const { kind, ...options } = await builder;
+  return buildxCacheFlags(ctx.config, kind, images, options);
+}

@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { FakeRegistry, digestOf } from "../support/fake-registry";
+import { parseImageName, tagManifest } from "./imports";
+
+const MANIFEST = {
+  mediaType: "application/vnd.docker.distribution.manifest.v2+json",
+  body: '{"schemaVersion":2,"config":{},"layers":[]}',
+};
+let registry: FakeRegistry | undefined;
+
+afterEach(async () => {
+  await registry?.stop();
+  registry = undefined;
+});
+
+describe("tagManifest", () => {
+  it("puts the very manifest of the pushed tag under each extra tag, with the push login", async () => {
+    registry = new FakeRegistry({
+      auth: "basic",
+      users: { ci: "pw" },
+      grants: { ci: ["acme/web"] },
+      manifests: { "acme/web:abc": MANIFEST },
+    });
+    const host = await registry.start();
+    const digests = await tagManifest(parseImageName(`${host}/acme/web`), "abc", ["latest", "stable"], {
+      username: "ci",
+      password: "pw",
+    });
+    expect([...digests]).toEqual([
+      ["latest", digestOf(MANIFEST.body)],
+      ["stable", digestOf(MANIFEST.body)],
+    ]);
+    expect(registry.put.get("acme/web:latest")).toEqual(MANIFEST);
+    expect(registry.put.get("acme/web:stable")).toEqual(MANIFEST);
+    const puts = registry.requests.filter((r) => r.method === "PUT");
+    expect(puts.map((r) => r.path)).toEqual(["/v2/acme/web/manifests/latest", "/v2/acme/web/manifests/stable"]);
+    expect(puts.every((r) => r.authorization?.startsWith("Basic "))).toBe(true);
+  });
+
+  it("throws when the registry refuses, so that docker pushes the tag instead", async () => {
+    registry = new FakeRegistry({
+      auth: "basic",
+      users: { ci: "pw" },
+      grants: { ci: ["acme/web"] },
+      manifests: { "acme/web:abc": MANIFEST },
+    });
+    const host = await registry.start();
+    await expect(
+      tagManifest(parseImageName(`${host}/acme/web`), "abc", ["latest"], { username: "ci", password: "wrong" }),
+    ).rejects.toThrow(/HTTP 401/);
+    await expect(
+      tagManifest(parseImageName(`${host}/acme/web`), "missing", ["latest"], { username: "ci", password: "pw" }),
+    ).rejects.toThrow(/HTTP 404/);
+    expect(registry.put.size).toBe(0);
+  });
+});
