@@ -12067,7 +12067,8 @@ function reportUnreadable(logger, failed) {
  */
 async function classicCache(ctx, docker, inputs) {
     const { config, logger } = ctx;
-    if (await docker.holdsImagesOf(config.image.name, inputs.signal)) {
+    const asked = await ctx.ports.engineHoldsImagesOf?.(config.image.name);
+    if (asked ?? (await docker.holdsImagesOf(config.image.name, inputs.signal))) {
         logger.info(`Build cache: the engine holds images of ${config.image.name}; the classic builder uses its own layers`);
         return NO_CACHE;
     }
@@ -13070,9 +13071,16 @@ function buildPlan(config, buildx, labelled) {
     if (labelled) {
         plan.push(`  (${LABELLED_DOCKERFILE}: the Dockerfile with one LABEL line: ${allLabels(config, new Date(0)).join(" ")})`);
     }
-    if (!buildx)
-        for (const ref of pushRefs(config))
-            plan.push(`docker ${pushArgv(ref).join(" ")}`);
+    if (!buildx) {
+        const [first, ...rest] = pushRefs(config);
+        if (first)
+            plan.push(`docker ${pushArgv(first).join(" ")}`);
+        for (const [i, ref] of rest.entries()) {
+            plan.push(config.push
+                ? `PUT ${config.image.registry}/v2/${config.image.path}/manifests/${config.extraTags[i] ?? ""}  (the manifest just pushed; docker push ${ref} if the registry refuses)`
+                : `docker ${pushArgv(ref).join(" ")}`);
+        }
+    }
     return plan;
 }
 /** The Dokploy part of the plan: the calls made after the build. */
@@ -13882,7 +13890,83 @@ function tempDockerConfigs(userConfigDir, tempRoot) {
     };
 }
 
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+;// CONCATENATED MODULE: ./src/platform/engine.ts
+
+
+
+/**
+ * The engine's unix socket, when the docker CLI would talk to it: DOCKER_HOST unset (the default
+ * socket) or unix://, and no docker context chosen. Undefined otherwise (tcp://, ssh://, a
+ * context): then only the CLI knows how to reach the engine.
+ */
+async function engineSocket(env, configDir) {
+    if (env.DOCKER_CONTEXT)
+        return undefined;
+    const host = env.DOCKER_HOST ?? "";
+    if (host.startsWith("unix://"))
+        return host.slice("unix://".length);
+    if (host !== "")
+        return undefined;
+    try {
+        const config = JSON.parse(await (0,promises_.readFile)((0,external_node_path_.join)(configDir, "config.json"), "utf8"));
+        if (config.currentContext && config.currentContext !== "default")
+            return undefined;
+    }
+    catch {
+        // No config: the CLI uses the default socket too.
+    }
+    return "/var/run/docker.sock";
+}
+/**
+ * Whether the engine holds any image of `repository`, asked over its API as `docker images
+ * <repository>` asks it, without starting the CLI (about 50 ms on the way to the build).
+ * Undefined when it cannot tell: the caller asks the CLI.
+ */
+function engineHoldsImagesOf(socketPath, repository, timeoutMs = 5_000) {
+    const filters = encodeURIComponent(JSON.stringify({ reference: { [repository]: true } }));
+    return new Promise((resolve) => {
+        // A Host header of our own: node would otherwise check whether "localhost" is an IPv6
+        // address, and compiling that check costs milliseconds on the way to the build.
+        const options = {
+            socketPath,
+            path: `/images/json?filters=${filters}`,
+            timeout: timeoutMs,
+            headers: { host: "docker" },
+        };
+        const req = (0,external_node_http_.request)(options, (res) => {
+            let body = "";
+            res.setEncoding("utf8");
+            res.on("data", (chunk) => {
+                // A list of image summaries; past a MiB, any answer will do.
+                if (body.length < 1024 * 1024)
+                    body += chunk;
+            });
+            res.on("end", () => {
+                if (res.statusCode !== 200)
+                    return resolve(undefined);
+                try {
+                    const images = JSON.parse(body);
+                    resolve(Array.isArray(images) ? images.length > 0 : undefined);
+                }
+                catch {
+                    resolve(body.length >= 1024 * 1024 ? true : undefined);
+                }
+            });
+            res.on("error", () => resolve(undefined));
+        });
+        req.on("timeout", () => {
+            req.destroy();
+            resolve(undefined);
+        });
+        req.on("error", () => resolve(undefined));
+        req.end();
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/platform/ports.ts
+
 
 
 
@@ -13907,6 +13991,10 @@ function nodePorts(logger, env, options = {}) {
         hasBuildx: () => hasCliPlugin("buildx", env),
         buildxUsesDefaultBuilder: async () => !env.BUILDX_BUILDER &&
             (await (0,promises_.stat)((0,external_node_path_.join)(userConfigDir, "buildx", "current")).then(() => false, (error) => error.code === "ENOENT")),
+        engineHoldsImagesOf: async (repository) => {
+            const socket = await engineSocket(env, userConfigDir);
+            return socket === undefined ? undefined : engineHoldsImagesOf(socket, repository);
+        },
         readText: (path) => (0,promises_.readFile)(path, "utf8").catch(() => undefined),
         close: async () => {
             if (pool)

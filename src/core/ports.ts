@@ -28,6 +28,11 @@ export interface Ports extends WaitPorts {
    * False when it cannot tell: then buildx is asked.
    */
   readonly buildxUsesDefaultBuilder?: () => Promise<boolean>;
+  /**
+   * Whether the engine holds any image of a repository, asked without starting the docker CLI;
+   * undefined when it cannot tell that way (then `docker images` is asked).
+   */
+  readonly engineHoldsImagesOf?: (repository: string) => Promise<boolean | undefined>;
   /** Reads a text file (the Dockerfile, relative to the working directory); undefined if it cannot. */
   readonly readText?: (path: string) => Promise<string | undefined>;
 }

@@ -7,6 +7,7 @@ import type { Logger } from "../core/log";
 import type { Ports } from "../core/run";
 import { hasCliPlugin } from "./cli-plugins";
 import { tempDockerConfigs } from "./docker-config";
+import { engineHoldsImagesOf, engineSocket } from "./engine";
 import { childEnvironment, execWith } from "./exec";
 
 export interface NodePorts extends Ports {
@@ -45,6 +46,10 @@ export function nodePorts(logger: Logger, env: NodeJS.ProcessEnv, options: NodeP
         () => false,
         (error: unknown) => (error as NodeJS.ErrnoException).code === "ENOENT",
       )),
+    engineHoldsImagesOf: async (repository) => {
+      const socket = await engineSocket(env, userConfigDir);
+      return socket === undefined ? undefined : engineHoldsImagesOf(socket, repository);
+    },
     readText: (path) => readFile(path, "utf8").catch(() => undefined),
     close: async () => {
       if (pool) await (await pool).close();

@@ -103,6 +103,9 @@ describe("the action, end to end against a real engine and registry", () => {
     expect(served).toMatch(/^sha256:[a-f0-9]{64}$/);
     expect(run.outputs.digest).toBe(served);
     expect(await registryDigest(repo, "latest")).toBe(served);
+    // The extra tag got the pushed manifest over the registry's API: one docker push only.
+    expect(run.stdout).toContain(`Tagged ${image}:latest (${served ?? ""}) through the registry's API`);
+    expect(run.stdout.match(/^\$ docker push /gm)).toHaveLength(1);
     expect(run.outputs.image).toBe(`${image}:${commit}`);
     expect(run.outputs.tag).toBe(commit);
     expect(run.outputs["image-ref-digest"]).toBe(`${image}@${served ?? ""}`);

@@ -283,7 +283,12 @@ describe("run", () => {
     const app = standIn.addApplication();
     const docker = fakeDocker();
     const outcome = await run(
-      config(app.applicationId, { "dry-run": "true", "dokploy-registry": "true", "verify-pull": "true" }),
+      config(app.applicationId, {
+        "dry-run": "true",
+        "dokploy-registry": "true",
+        "verify-pull": "true",
+        "extra-tags": "latest",
+      }),
       ports(docker),
     );
     expect(outcome.error).toBeUndefined();
@@ -292,6 +297,7 @@ describe("run", () => {
     const plan = outcome.result.plan?.join("\n") ?? "";
     expect(plan).toContain("docker login 127.0.0.1:5000 --username ci --password-stdin");
     expect(plan).toContain(`docker push 127.0.0.1:5000/acme/web:${SHA}`);
+    expect(plan).toContain("PUT 127.0.0.1:5000/v2/acme/web/manifests/latest  (the manifest just pushed;");
     expect(plan).toContain('"password":"***"');
     expect(plan).toContain("application.redeploy");
     expect(plan).toContain(`HEAD 127.0.0.1:5000/v2/acme/web/manifests/${SHA} with the pull credentials`);

@@ -58,7 +58,8 @@ export function reportUnreadable(logger: Logger, failed: ReadonlyMap<string, str
  */
 async function classicCache(ctx: RunContext, docker: Docker, inputs: CacheInputs): Promise<CacheFlags> {
   const { config, logger } = ctx;
-  if (await docker.holdsImagesOf(config.image.name, inputs.signal)) {
+  const asked = await ctx.ports.engineHoldsImagesOf?.(config.image.name);
+  if (asked ?? (await docker.holdsImagesOf(config.image.name, inputs.signal))) {
     logger.info(
       `Build cache: the engine holds images of ${config.image.name}; the classic builder uses its own layers`,
     );

@@ -38,7 +38,17 @@ function buildPlan(config: Config, buildx: boolean, labelled: boolean): string[]
       `  (${LABELLED_DOCKERFILE}: the Dockerfile with one LABEL line: ${allLabels(config, new Date(0)).join(" ")})`,
     );
   }
-  if (!buildx) for (const ref of pushRefs(config)) plan.push(`docker ${pushArgv(ref).join(" ")}`);
+  if (!buildx) {
+    const [first, ...rest] = pushRefs(config);
+    if (first) plan.push(`docker ${pushArgv(first).join(" ")}`);
+    for (const [i, ref] of rest.entries()) {
+      plan.push(
+        config.push
+          ? `PUT ${config.image.registry}/v2/${config.image.path}/manifests/${config.extraTags[i] ?? ""}  (the manifest just pushed; docker push ${ref} if the registry refuses)`
+          : `docker ${pushArgv(ref).join(" ")}`,
+      );
+    }
+  }
   return plan;
 }
 
