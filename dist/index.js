@@ -12224,7 +12224,7 @@ function reportUnreadable(logger, failed) {
  */
 async function classicCache(ctx, docker, inputs) {
     const { config, logger } = ctx;
-    const asked = await ctx.ports.engineHoldsImagesOf?.(config.image.name);
+    const asked = await (inputs.engineHolds ?? ctx.ports.engineHoldsImagesOf?.(config.image.name));
     if (asked ?? (await docker.holdsImagesOf(config.image.name, inputs.signal))) {
         logger.info(`Build cache: the engine holds images of ${config.image.name}; the classic builder uses its own layers`);
         return NO_CACHE;
@@ -12235,7 +12235,7 @@ async function classicCache(ctx, docker, inputs) {
         logger.info(`Build cache: no earlier image of ${config.image.name} to build from`);
         return NO_CACHE;
     }
-    await inputs.login;
+    await inputs.login();
     const reasons = await Promise.all(images.map((image) => docker.pullQuietly(image, inputs.signal)));
     const failed = new Map();
     images.forEach((image, i) => {
@@ -12296,6 +12296,8 @@ async function readDockerfile(ctx) {
  */
 async function buildAndPush(ctx, gate, hasBuildx, deployTagPushed) {
     const { config, ports, ledger } = ctx;
+    // For the classic builder's cache: asked now, answered while the docker config is made.
+    const engineHolds = hasBuildx.then((buildx) => buildx || !autoCacheWanted(config) ? undefined : ports.engineHoldsImagesOf?.(config.image.name));
     const temp = await ports.createDockerConfig(config.registry, { keepLogin: !config.push });
     const remove = ledger.temporary(temp.dir, "temporary docker config (registry login)", () => temp.remove());
     try {
@@ -12305,7 +12307,7 @@ async function buildAndPush(ctx, gate, hasBuildx, deployTagPushed) {
             dockerfile,
             loginFirst: buildx || dockerfile === undefined || pullsFrom(dockerfile, config.registry),
         };
-        await buildThenPush(ctx, gate, plan, temp, deployTagPushed);
+        await buildThenPush(ctx, gate, { ...plan, engineHolds }, temp, deployTagPushed);
     }
     finally {
         await remove().catch((error) => {
@@ -12321,7 +12323,11 @@ async function buildThenPush(ctx, gate, plan, temp, deployTagPushed) {
     gate.signal.addEventListener("abort", () => {
         stopBuild.abort();
     });
-    const login = logIn(ctx, docker, gate.signal);
+    const login = lazyLogin(ctx, docker, gate.signal, () => {
+        stopBuild.abort();
+    });
+    if (plan.loginFirst)
+        login();
     // buildx waits for the check before it builds: the check runs beside the login instead.
     if (plan.buildx)
         gate.underWay();
@@ -12330,18 +12336,16 @@ async function buildThenPush(ctx, gate, plan, temp, deployTagPushed) {
             gate.underWay();
         },
         running: () => gate.passed().then(({ before }) => before.provider?.dockerImage),
+        engineHolds: plan.engineHolds,
         login,
         signal: stopBuild.signal,
     });
     cache.catch(() => undefined);
-    const loginFailed = (error) => stopBuild.signal.aborted && !gate.signal.aborted ? login.then(() => Promise.reject(error)) : Promise.reject(error);
+    const loginFailed = (error) => stopBuild.signal.aborted && !gate.signal.aborted
+        ? login().then(() => Promise.reject(error))
+        : Promise.reject(error);
     if (plan.loginFirst)
-        await login;
-    else {
-        login.catch(() => {
-            stopBuild.abort();
-        });
-    }
+        await login();
     const argv = await buildCommand(ctx, plan, temp, await cache.catch(loginFailed));
     // buildx pushes as it builds, so it waits for the preflight; the classic build overlaps it.
     if (plan.buildx) {
@@ -12352,6 +12356,8 @@ async function buildThenPush(ctx, gate, plan, temp, deployTagPushed) {
     const building = docker.build(argv, stopBuild.signal, (line) => {
         imports.line(line);
     });
+    // The classic build needs the login only to push: it starts once the build has.
+    login();
     gate.underWay();
     await building.catch(loginFailed).finally(() => {
         reportUnreadable(logger, imports.failed);
@@ -12363,13 +12369,24 @@ async function buildThenPush(ctx, gate, plan, temp, deployTagPushed) {
     }
     else {
         const { connected } = await gate.passed();
-        await login;
+        await login();
         await pushTags(ctx, docker, gate.signal, connected, () => deployTagPushed?.(connected));
     }
     if (result.digest)
         logger.info(`Pushed ${result.image} (${result.digest})`);
     else
         logger.warn(`Pushed ${result.image}, but docker did not report its digest`);
+}
+/** The registry login, started the first time it is asked for; `failed` is told when it fails. */
+function lazyLogin(ctx, docker, signal, failed) {
+    let started;
+    return () => {
+        if (!started) {
+            started = logIn(ctx, docker, signal);
+            started.catch(failed);
+        }
+        return started;
+    };
 }
 function logIn(ctx, docker, signal) {
     const { config, logger } = ctx;

@@ -1,6 +1,6 @@
 import type { Gate } from "../beside";
 import { writeBuildSecrets } from "../build-secrets";
-import { type CacheFlags, CacheImportWatch } from "../cache";
+import { type CacheFlags, CacheImportWatch, autoCacheWanted } from "../cache";
 import type { Connected, RunContext } from "../context";
 import {
   type Docker,
@@ -32,6 +32,8 @@ interface BuildPlan {
   readonly dockerfile: string | undefined;
   /** The registry login must be done before the build (it pulls from there, or buildx pushes). */
   readonly loginFirst: boolean;
+  /** Whether the engine holds images of the repository, when asked without the docker CLI. */
+  readonly engineHolds?: Promise<boolean | undefined>;
 }
 
 /**
@@ -45,6 +47,10 @@ export async function buildAndPush(
   deployTagPushed?: (connected: Connected) => void,
 ): Promise<void> {
   const { config, ports, ledger } = ctx;
+  // For the classic builder's cache: asked now, answered while the docker config is made.
+  const engineHolds = hasBuildx.then((buildx) =>
+    buildx || !autoCacheWanted(config) ? undefined : ports.engineHoldsImagesOf?.(config.image.name),
+  );
   const temp = await ports.createDockerConfig(config.registry, { keepLogin: !config.push });
   const remove = ledger.temporary(temp.dir, "temporary docker config (registry login)", () => temp.remove());
   try {
@@ -54,7 +60,7 @@ export async function buildAndPush(
       dockerfile,
       loginFirst: buildx || dockerfile === undefined || pullsFrom(dockerfile, config.registry),
     };
-    await buildThenPush(ctx, gate, plan, temp, deployTagPushed);
+    await buildThenPush(ctx, gate, { ...plan, engineHolds }, temp, deployTagPushed);
   } finally {
     await remove().catch((error: unknown) => {
       ctx.logger.warn(`Could not remove the temporary docker config ${temp.dir}: ${String(error)}`);
@@ -76,7 +82,10 @@ async function buildThenPush(
   gate.signal.addEventListener("abort", () => {
     stopBuild.abort();
   });
-  const login = logIn(ctx, docker, gate.signal);
+  const login = lazyLogin(ctx, docker, gate.signal, () => {
+    stopBuild.abort();
+  });
+  if (plan.loginFirst) login();
   // buildx waits for the check before it builds: the check runs beside the login instead.
   if (plan.buildx) gate.underWay();
   const cache = chooseCache(ctx, docker, plan.buildx, {
@@ -84,18 +93,16 @@ async function buildThenPush(
       gate.underWay();
     },
     running: () => gate.passed().then(({ before }) => before.provider?.dockerImage),
+    engineHolds: plan.engineHolds,
     login,
     signal: stopBuild.signal,
   });
   cache.catch(() => undefined);
   const loginFailed = (error: unknown): Promise<never> =>
-    stopBuild.signal.aborted && !gate.signal.aborted ? login.then(() => Promise.reject(error)) : Promise.reject(error);
-  if (plan.loginFirst) await login;
-  else {
-    login.catch(() => {
-      stopBuild.abort();
-    });
-  }
+    stopBuild.signal.aborted && !gate.signal.aborted
+      ? login().then(() => Promise.reject(error))
+      : Promise.reject(error);
+  if (plan.loginFirst) await login();
   const argv = await buildCommand(ctx, plan, temp, await cache.catch(loginFailed));
   // buildx pushes as it builds, so it waits for the preflight; the classic build overlaps it.
   if (plan.buildx) {
@@ -106,6 +113,8 @@ async function buildThenPush(
   const building = docker.build(argv, stopBuild.signal, (line) => {
     imports.line(line);
   });
+  // The classic build needs the login only to push: it starts once the build has.
+  login();
   gate.underWay();
   await building.catch(loginFailed).finally(() => {
     reportUnreadable(logger, imports.failed);
@@ -115,11 +124,23 @@ async function buildThenPush(
     for (const ref of pushRefs(config)) ctx.ledger.record({ kind: "pushed", ref, digest: result.digest });
   } else {
     const { connected } = await gate.passed();
-    await login;
+    await login();
     await pushTags(ctx, docker, gate.signal, connected, () => deployTagPushed?.(connected));
   }
   if (result.digest) logger.info(`Pushed ${result.image} (${result.digest})`);
   else logger.warn(`Pushed ${result.image}, but docker did not report its digest`);
+}
+
+/** The registry login, started the first time it is asked for; `failed` is told when it fails. */
+function lazyLogin(ctx: RunContext, docker: Docker, signal: AbortSignal, failed: () => void): () => Promise<void> {
+  let started: Promise<void> | undefined;
+  return () => {
+    if (!started) {
+      started = logIn(ctx, docker, signal);
+      started.catch(failed);
+    }
+    return started;
+  };
 }
 
 function logIn(ctx: RunContext, docker: Docker, signal: AbortSignal): Promise<void> {

@@ -17,7 +17,10 @@ export interface CacheInputs {
   /** Says the build is under way, so that the Dokploy check starts. */
   readonly underWay: () => void;
   readonly running: () => Promise<string | undefined>;
-  readonly login: Promise<void>;
+  /** Whether the engine holds images of the repository, when already asked without the docker CLI. */
+  readonly engineHolds?: Promise<boolean | undefined>;
+  /** The registry login (started when first asked for). */
+  readonly login: () => Promise<void>;
   readonly signal: AbortSignal;
 }
 
@@ -58,7 +61,7 @@ export function reportUnreadable(logger: Logger, failed: ReadonlyMap<string, str
  */
 async function classicCache(ctx: RunContext, docker: Docker, inputs: CacheInputs): Promise<CacheFlags> {
   const { config, logger } = ctx;
-  const asked = await ctx.ports.engineHoldsImagesOf?.(config.image.name);
+  const asked = await (inputs.engineHolds ?? ctx.ports.engineHoldsImagesOf?.(config.image.name));
   if (asked ?? (await docker.holdsImagesOf(config.image.name, inputs.signal))) {
     logger.info(
       `Build cache: the engine holds images of ${config.image.name}; the classic builder uses its own layers`,
@@ -71,7 +74,7 @@ async function classicCache(ctx: RunContext, docker: Docker, inputs: CacheInputs
     logger.info(`Build cache: no earlier image of ${config.image.name} to build from`);
     return NO_CACHE;
   }
-  await inputs.login;
+  await inputs.login();
   const reasons = await Promise.all(images.map((image) => docker.pullQuietly(image, inputs.signal)));
   const failed = new Map<string, string>();
   images.forEach((image, i) => {
