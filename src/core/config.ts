@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { errorMessage, ConfigError } from "./errors";
 import { type BuildSecret, parseBuildSecret } from "./build-secrets";
 import { type HealthCheck, parseStatuses } from "./health-spec";
@@ -512,18 +511,9 @@ export function secretsOf(config: Config): string[] {
 
 // ---- field parsers: each gets the trimmed raw text and throws an Error saying what is expected
 
-function field<T>(parse: (value: string) => T) {
-  return z
-    .string()
-    .optional()
-    .transform((raw, ctx) => {
-      try {
-        return parse((raw ?? "").trim());
-      } catch (error) {
-        ctx.addIssue({ code: "custom", message: errorMessage(error) });
-        return z.NEVER;
-      }
-    });
+/** An input's parser: the value trimmed (absent is empty); throws an Error saying what is wrong. */
+function field<T>(parse: (value: string) => T): (raw: string | undefined) => T {
+  return (raw) => parse((raw ?? "").trim());
 }
 
 function optionalText() {
@@ -672,7 +662,11 @@ function parseDokployUrl(v: string): string {
   return `${url.origin}${path}`;
 }
 
-const schema = z.object({
+/**
+ * One parser per input. Plain functions, not a validation library: that one loads with the
+ * HTTP client while docker works (it checks Dokploy's answers), not on the way to the build.
+ */
+const parsers = {
   "dokploy-url": field(parseDokployUrl),
   "dokploy-api-key": field(parseApiKey),
   "application-id": field((v) => {
@@ -757,9 +751,9 @@ const schema = z.object({
   environment: field((v) => (v === "" ? "production" : v)),
   "environment-url": field(parseEnvironmentUrl),
   "pr-comment": maybeBoolean(),
-} satisfies Record<InputName, z.ZodType>);
+} satisfies Record<InputName, (raw: string | undefined) => unknown>;
 
-type Parsed = z.output<typeof schema>;
+type Parsed = { -readonly [K in InputName]: ReturnType<(typeof parsers)[K]> };
 
 interface Problem {
   input: string;
@@ -940,15 +934,17 @@ function lineBreaks(raw: RawInputs): Problem[] {
  * Config. Throws one ConfigError naming every bad input; the first one is its `input`.
  */
 export function parseConfig(raw: RawInputs, ci: CiContext): Config {
-  const result = schema.safeParse(raw);
   const problems = lineBreaks(raw);
-  if (!result.success || problems.length > 0) {
-    for (const issue of result.success ? [] : result.error.issues) {
-      const input = String(issue.path[0] ?? "?");
-      if (!problems.some((p) => p.input === input)) problems.push({ input, message: issue.message });
+  const parsed: Partial<Record<InputName, unknown>> = {};
+  for (const [input, parse] of Object.entries(parsers) as [InputName, (raw: string | undefined) => unknown][]) {
+    try {
+      parsed[input] = parse(raw[input]);
+    } catch (error) {
+      if (!problems.some((p) => p.input === input)) problems.push({ input, message: errorMessage(error) });
     }
-  } else {
-    const config = interpret(result.data, ci, problems);
+  }
+  if (problems.length === 0) {
+    const config = interpret(parsed as Parsed, ci, problems);
     if (config) return { ...config, spacedSecrets: spacedSecrets(raw) };
   }
   const [first] = problems;

@@ -3,6 +3,7 @@
  * is under way: the build does not wait for the HTTP client to load.
  */
 export { DokployClient } from "./dokploy/client";
+export { Dokploy, applicationUrl } from "./dokploy/procedures";
 export { streamDeploymentLog } from "./dokploy/live-log";
 export { resolveImage } from "./registry-check";
 export { tagManifest } from "./registry-tag";

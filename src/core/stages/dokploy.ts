@@ -1,5 +1,4 @@
 import { type Connected, type RunContext, timed } from "../context";
-import { Dokploy, applicationUrl } from "../dokploy/procedures";
 import { DeployError, errorMessage } from "../errors";
 import { type DockerProvider, previousProvider } from "./provider";
 import { checkSource } from "./source";
@@ -25,7 +24,7 @@ export async function connectToDokploy(ctx: RunContext): Promise<Connected> {
     retryPorts: ctx.retryPorts,
     signal: ctx.signal,
   });
-  return { ...ctx, remote, dispatcher, dokploy: new Dokploy(client) };
+  return { ...ctx, remote, dispatcher, dokploy: new remote.Dokploy(client) };
 }
 
 /** Dokploy keeps deployment titles and descriptions, by which a run finds its own, since v0.25.0. */
@@ -91,7 +90,7 @@ export function checkDokploy(ctx: Connected): Promise<Before> {
       // application.one answers with the pull password in plain text: mask it like ours.
       redactor.add(app.password);
       result.applicationName = app.name;
-      result.applicationUrl = applicationUrl(config.dokployUrl, app);
+      result.applicationUrl = ctx.remote.applicationUrl(config.dokployUrl, app);
       logger.info(
         `Application "${app.name}" (${config.applicationId}), source ${app.sourceType ?? "unknown"}: ${result.applicationUrl}`,
       );
