@@ -2755,7 +2755,7 @@ async function readDockerfile(ctx) {
  * Builds the image and pushes every tag, in a temporary docker config that holds the registry
  * login and is removed when done. Nothing is pushed before the gate says Dokploy answered.
  */
-async function buildAndPush(ctx, gate, hasBuildx, deployTagPushed) {
+async function buildAndPush(ctx, gate, hasBuildx) {
     const { config, ports, ledger } = ctx;
     // For the classic builder's cache: asked now, answered while the docker config is made.
     const engineHolds = hasBuildx.then((buildx) => buildx || !autoCacheWanted(config) ? undefined : ports.engineHoldsImagesOf?.(config.image.name));
@@ -2768,7 +2768,7 @@ async function buildAndPush(ctx, gate, hasBuildx, deployTagPushed) {
             dockerfile,
             loginFirst: buildx || dockerfile === undefined || pullsFrom(dockerfile, config.registry),
         };
-        await buildThenPush(ctx, gate, { ...plan, engineHolds }, temp, deployTagPushed);
+        await buildThenPush(ctx, gate, { ...plan, engineHolds }, temp);
     }
     finally {
         await remove().catch((error) => {
@@ -2776,7 +2776,7 @@ async function buildAndPush(ctx, gate, hasBuildx, deployTagPushed) {
         });
     }
 }
-async function buildThenPush(ctx, gate, plan, temp, deployTagPushed) {
+async function buildThenPush(ctx, gate, plan, temp) {
     const { config, logger, result } = ctx;
     const docker = ctx.docker.withConfigDir(temp.dir);
     // The build stops when the preflight or the login fails; that failure is the one to report.
@@ -2831,7 +2831,7 @@ async function buildThenPush(ctx, gate, plan, temp, deployTagPushed) {
     else {
         const { connected } = await gate.passed();
         await login();
-        await pushTags(ctx, docker, gate.signal, connected, () => deployTagPushed?.(connected));
+        await pushTags(ctx, docker, gate.signal, connected);
     }
     if (result.digest)
         logger.info(`Pushed ${result.image} (${result.digest})`);
@@ -2879,14 +2879,13 @@ async function buildCommand(ctx, plan, temp, cache) {
  * credentials, else (or when that fails) with docker push, one tag after another (pushes of
  * the same layers at once can make a registry answer 500).
  */
-async function pushTags(ctx, docker, signal, connected, firstPushed) {
+async function pushTags(ctx, docker, signal, connected) {
     const [first, ...rest] = pushRefs(ctx.config);
     if (!first)
         return;
     const digest = await docker.push(first, signal);
     ctx.ledger.record({ kind: "pushed", ref: first, digest });
     ctx.result.digest = digest;
-    firstPushed();
     if (rest.length === 0 || (await tagThroughApi(ctx, connected, digest)))
         return;
     for (const ref of rest) {
@@ -3589,35 +3588,12 @@ async function printPlan(ctx, buildx) {
 
 
 /**
- * The registry's answer for the deploy tag, asked as soon as that tag is pushed: the classic
- * builder pushes the extra tags one after another, and the question needs only the first.
- */
-class PushedTagLookup {
-    answer;
-    /** Asks now (with verify-pull on); the answer waits for checkPull. */
-    start(ctx) {
-        if (!ctx.config.verifyPull || this.answer)
-            return;
-        this.answer = ask(ctx);
-        // Read by checkPull; a run that ends before that must not see it as unhandled.
-        this.answer.catch(() => undefined);
-    }
-    get(ctx) {
-        return (this.answer ??= ask(ctx));
-    }
-}
-function ask(ctx) {
-    const { config } = ctx;
-    return ctx.remote.resolveImage(config.image, config.tag, config.pull, {
-        dispatcher: ctx.dispatcher,
-        timeoutMs: config.requestTimeoutSeconds * 1000,
-    });
-}
-/**
  * The registry serves the tag to the pull credentials, as the digest just pushed: what Dokploy
- * will pull. Without the check, pin-digest needs the digest docker reported.
+ * will pull. Without the check, pin-digest needs the digest docker reported. It runs once every
+ * tag is written, not beside: Distribution answers a manifest read with HTTP 500 while another
+ * tag of the repository is being written.
  */
-async function checkPull(ctx, lookup = new PushedTagLookup()) {
+async function checkPull(ctx) {
     const { config, result, logger } = ctx;
     if (!config.verifyPull) {
         if (config.pinDigest && !result.digest) {
@@ -3626,7 +3602,10 @@ async function checkPull(ctx, lookup = new PushedTagLookup()) {
         return;
     }
     await timed(ctx, "Check that Dokploy can pull the image", async () => {
-        const served = await lookup.get(ctx);
+        const served = await ctx.remote.resolveImage(config.image, config.tag, config.pull, {
+            dispatcher: ctx.dispatcher,
+            timeoutMs: config.requestTimeoutSeconds * 1000,
+        });
         if (result.digest && served.digest !== result.digest) {
             throw new errors/* PullCheckError */.uw("digest", `${result.image}: the registry serves ${served.digest}, not ${result.digest} that was just pushed; someone pushed over the tag. Not deploying.`);
         }
@@ -3947,14 +3926,11 @@ async function deploy(ctx) {
     const { buildx } = await checkInputs(ctx);
     if (ctx.config.dryRun)
         return printPlan(ctx, await buildx);
-    const pushedTag = new PushedTagLookup();
     const { connected, before } = await besideWork((gate) => ctx.config.build
-        ? timed(ctx, `Build and push ${ctx.result.image}`, () => buildAndPush(ctx, gate, buildx, (checked) => {
-            pushedTag.start(checked);
-        }))
+        ? timed(ctx, `Build and push ${ctx.result.image}`, () => buildAndPush(ctx, gate, buildx))
         : Promise.resolve(), () => checkDokployBeside(ctx), ctx.signal);
     stopIfCancelled(ctx);
-    await checkPull(connected, pushedTag);
+    await checkPull(connected);
     await upsertRegistryEntry(connected);
     const pointed = await pointApplication(connected, before);
     const triggered = await triggerOurDeployment(connected, pointed.known);

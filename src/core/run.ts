@@ -10,7 +10,7 @@ import { followOurDeployment, triggerOurDeployment } from "./stages/deployment";
 import { checkHealthUrl } from "./stages/health";
 import { checkInputs } from "./stages/inputs";
 import { printPlan } from "./stages/plan";
-import { PushedTagLookup, checkPull } from "./stages/pull-check";
+import { checkPull } from "./stages/pull-check";
 import { pointApplication } from "./stages/point";
 import { upsertRegistryEntry } from "./stages/registry-entry";
 import { verifyWhatRuns } from "./stages/verify";
@@ -29,21 +29,16 @@ async function deploy(ctx: RunContext): Promise<void> {
   const { buildx } = await checkInputs(ctx);
   if (ctx.config.dryRun) return printPlan(ctx, await buildx);
 
-  const pushedTag = new PushedTagLookup();
   const { connected, before } = await besideWork(
     (gate) =>
       ctx.config.build
-        ? timed(ctx, `Build and push ${ctx.result.image}`, () =>
-            buildAndPush(ctx, gate, buildx, (checked) => {
-              pushedTag.start(checked);
-            }),
-          )
+        ? timed(ctx, `Build and push ${ctx.result.image}`, () => buildAndPush(ctx, gate, buildx))
         : Promise.resolve(),
     () => checkDokployBeside(ctx),
     ctx.signal,
   );
   stopIfCancelled(ctx);
-  await checkPull(connected, pushedTag);
+  await checkPull(connected);
   await upsertRegistryEntry(connected);
   const pointed = await pointApplication(connected, before);
   const triggered = await triggerOurDeployment(connected, pointed.known);

@@ -40,12 +40,7 @@ interface BuildPlan {
  * Builds the image and pushes every tag, in a temporary docker config that holds the registry
  * login and is removed when done. Nothing is pushed before the gate says Dokploy answered.
  */
-export async function buildAndPush(
-  ctx: RunContext,
-  gate: Gate<Preflight>,
-  hasBuildx: Promise<boolean>,
-  deployTagPushed?: (connected: Connected) => void,
-): Promise<void> {
+export async function buildAndPush(ctx: RunContext, gate: Gate<Preflight>, hasBuildx: Promise<boolean>): Promise<void> {
   const { config, ports, ledger } = ctx;
   // For the classic builder's cache: asked now, answered while the docker config is made.
   const engineHolds = hasBuildx.then((buildx) =>
@@ -60,7 +55,7 @@ export async function buildAndPush(
       dockerfile,
       loginFirst: buildx || dockerfile === undefined || pullsFrom(dockerfile, config.registry),
     };
-    await buildThenPush(ctx, gate, { ...plan, engineHolds }, temp, deployTagPushed);
+    await buildThenPush(ctx, gate, { ...plan, engineHolds }, temp);
   } finally {
     await remove().catch((error: unknown) => {
       ctx.logger.warn(`Could not remove the temporary docker config ${temp.dir}: ${String(error)}`);
@@ -73,7 +68,6 @@ async function buildThenPush(
   gate: Gate<Preflight>,
   plan: BuildPlan,
   temp: TempDockerConfig,
-  deployTagPushed?: (connected: Connected) => void,
 ): Promise<void> {
   const { config, logger, result } = ctx;
   const docker = ctx.docker.withConfigDir(temp.dir);
@@ -125,7 +119,7 @@ async function buildThenPush(
   } else {
     const { connected } = await gate.passed();
     await login();
-    await pushTags(ctx, docker, gate.signal, connected, () => deployTagPushed?.(connected));
+    await pushTags(ctx, docker, gate.signal, connected);
   }
   if (result.digest) logger.info(`Pushed ${result.image} (${result.digest})`);
   else logger.warn(`Pushed ${result.image}, but docker did not report its digest`);
@@ -181,19 +175,12 @@ async function buildCommand(
  * credentials, else (or when that fails) with docker push, one tag after another (pushes of
  * the same layers at once can make a registry answer 500).
  */
-async function pushTags(
-  ctx: RunContext,
-  docker: Docker,
-  signal: AbortSignal,
-  connected: Connected,
-  firstPushed: () => void,
-): Promise<void> {
+async function pushTags(ctx: RunContext, docker: Docker, signal: AbortSignal, connected: Connected): Promise<void> {
   const [first, ...rest] = pushRefs(ctx.config);
   if (!first) return;
   const digest = await docker.push(first, signal);
   ctx.ledger.record({ kind: "pushed", ref: first, digest });
   ctx.result.digest = digest;
-  firstPushed();
   if (rest.length === 0 || (await tagThroughApi(ctx, connected, digest))) return;
   for (const ref of rest) {
     ctx.ledger.record({ kind: "pushed", ref, digest: await docker.push(ref, signal) });
