@@ -863,6 +863,7 @@ async function resolveImage(image, tag, credentials, options = {}) {
 
 
 
+
 async function send(url, method, headers, options, body) {
     const timeoutMs = options.timeoutMs ?? 30_000;
     const response = await (0,undici.request)(url, {
@@ -890,40 +891,50 @@ function registry_tag_header(answer, name) {
     const value = answer.headers[name];
     return Array.isArray(value) ? value[0] : value;
 }
-/**
- * Puts the manifest of `<image>:<from>` under each of `tags`, with the push credentials, and
- * returns the digest the registry reported for each. Throws on anything but success: the caller
- * then pushes those tags with docker.
- */
-async function tagManifest(image, from, tags, credentials, options = {}) {
-    const base = `${registryApiBase(image.registry)}/v2/${image.path}/manifests/`;
+/** The manifest of `<image>:<from>` as bytes, through the registry's challenge (pull and push scope). */
+async function readManifest(image, from, credentials, options) {
+    const url = `${registryApiBase(image.registry)}/v2/${image.path}/manifests/${encodeURIComponent(from)}`;
     const where = `${image.registry}/${image.path}:${from}`;
     const accept = MANIFEST_MEDIA_TYPES.join(", ");
-    let answer = await send(`${base}${encodeURIComponent(from)}`, "GET", { accept }, options);
+    let answer = await send(url, "GET", { accept }, options);
     let authorization;
     if (answer.status === 401) {
         authorization = await authorizationFor(answer, image, credentials, options, where, "pull,push");
-        answer = await send(`${base}${encodeURIComponent(from)}`, "GET", { accept, authorization }, options);
+        answer = await send(url, "GET", { accept, authorization }, options);
     }
     if (answer.status !== 200)
         throw new Error(`GET ${where}: HTTP ${String(answer.status)}`);
-    const manifest = answer.bytes;
     const mediaType = (registry_tag_header(answer, "content-type") ?? "").split(";")[0] ?? "";
+    const digest = registry_tag_header(answer, "docker-content-digest") ?? `sha256:${(0,external_node_crypto_.createHash)("sha256").update(answer.bytes).digest("hex")}`;
+    return { manifest: answer.bytes, served: { digest, mediaType }, authorization };
+}
+/**
+ * Puts the manifest of `<image>:<from>`, when it is still the `expected` digest, under each of
+ * `tags`, with the push credentials. Throws on anything but success: the caller then pushes
+ * those tags with docker.
+ */
+async function tagManifest(image, from, tags, credentials, options = {}) {
+    const read = await readManifest(image, from, credentials, options);
+    // Someone else's push since ours: their manifest must not get our tags.
+    if (options.expected !== undefined && read.served.digest !== options.expected) {
+        throw new Error(`${image.registry}/${image.path}:${from} is now ${read.served.digest}, not ${options.expected}`);
+    }
+    let authorization = read.authorization;
     const digests = new Map();
     for (const tag of tags) {
-        const put = (auth) => send(`${base}${encodeURIComponent(tag)}`, "PUT", { "content-type": mediaType, ...(auth ? { authorization: auth } : {}) }, options, manifest);
+        const where = `${image.registry}/${image.path}:${tag}`;
+        const put = (auth) => send(`${registryApiBase(image.registry)}/v2/${image.path}/manifests/${encodeURIComponent(tag)}`, "PUT", { "content-type": read.served.mediaType, ...(auth ? { authorization: auth } : {}) }, options, read.manifest);
         let answered = await put(authorization);
         // A registry that lets anyone read still wants a login to write.
         if (answered.status === 401 && authorization === undefined) {
             authorization = await authorizationFor(answered, image, credentials, options, where, "pull,push");
             answered = await put(authorization);
         }
-        if (answered.status !== 201) {
-            throw new Error(`PUT ${image.registry}/${image.path}:${tag}: HTTP ${String(answered.status)}`);
-        }
+        if (answered.status !== 201)
+            throw new Error(`PUT ${where}: HTTP ${String(answered.status)}`);
         digests.set(tag, registry_tag_header(answered, "docker-content-digest"));
     }
-    return digests;
+    return { served: read.served, digests };
 }
 
 ;// CONCATENATED MODULE: ./src/core/health.ts

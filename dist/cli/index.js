@@ -2744,11 +2744,13 @@ async function tagThroughApi(ctx, connected, digest) {
         const tagged = await connected.remote.tagManifest(config.image, config.tag, config.extraTags, config.push, {
             dispatcher: connected.dispatcher,
             timeoutMs: config.requestTimeoutSeconds * 1000,
+            expected: digest,
         });
-        for (const [tag, said] of tagged) {
+        for (const [tag, said] of tagged.digests) {
             if (said !== undefined && said !== digest)
                 throw new Error(`the registry gave ${tag} the digest ${said}`);
         }
+        ctx.result.servedToPush = tagged.served;
         for (const tag of config.extraTags) {
             const ref = imageRef(config.image, tag);
             ctx.ledger.record({ kind: "pushed", ref, digest });
@@ -3430,6 +3432,9 @@ async function printPlan(ctx, buildx) {
 ;// CONCATENATED MODULE: ./src/core/stages/pull-check.ts
 
 
+function samePair(a, b) {
+    return a !== undefined && b !== undefined && a.username === b.username && a.password === b.password;
+}
 /**
  * The registry serves the tag to the pull credentials, as the digest just pushed: what Dokploy
  * will pull. Without the check, pin-digest needs the digest docker reported. It runs once every
@@ -3445,10 +3450,13 @@ async function checkPull(ctx) {
         return;
     }
     await timed(ctx, "Check that Dokploy can pull the image", async () => {
-        const served = await ctx.remote.resolveImage(config.image, config.tag, config.pull, {
-            dispatcher: ctx.dispatcher,
-            timeoutMs: config.requestTimeoutSeconds * 1000,
-        });
+        // Read with these very credentials when the extra tags were put: no need to ask again.
+        const asked = samePair(config.pull, config.push) ? result.servedToPush : undefined;
+        const served = asked ??
+            (await ctx.remote.resolveImage(config.image, config.tag, config.pull, {
+                dispatcher: ctx.dispatcher,
+                timeoutMs: config.requestTimeoutSeconds * 1000,
+            }));
         if (result.digest && served.digest !== result.digest) {
             throw new errors/* PullCheckError */.uw("digest", `${result.image}: the registry serves ${served.digest}, not ${result.digest} that was just pushed; someone pushed over the tag. Not deploying.`);
         }

@@ -3,11 +3,18 @@
  * does for a tag of an image whose layers are all there (it uploads the manifest again), without
  * starting docker. The tags name the very same manifest: the same bytes, so the same digest.
  */
+import { createHash } from "node:crypto";
 import { type Dispatcher, request } from "undici";
 import type { Credentials } from "./config";
 import { MiB } from "./http-body";
 import type { ImageName } from "./image";
-import { type Answer, MANIFEST_MEDIA_TYPES, authorizationFor, registryApiBase } from "./registry-check";
+import {
+  type Answer,
+  MANIFEST_MEDIA_TYPES,
+  type ResolvedImage,
+  authorizationFor,
+  registryApiBase,
+} from "./registry-check";
 
 export interface TagOptions {
   readonly dispatcher?: Dispatcher;
@@ -48,39 +55,70 @@ function header(answer: Answer, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+export interface Tagged {
+  /** How the registry served `<image>:<from>` to these credentials. */
+  readonly served: ResolvedImage;
+  /** The digest the registry reported for each tag put. */
+  readonly digests: ReadonlyMap<string, string | undefined>;
+}
+
+interface Read {
+  readonly manifest: Buffer;
+  readonly served: ResolvedImage;
+  readonly authorization?: string;
+}
+
+/** The manifest of `<image>:<from>` as bytes, through the registry's challenge (pull and push scope). */
+async function readManifest(
+  image: ImageName,
+  from: string,
+  credentials: Credentials,
+  options: TagOptions,
+): Promise<Read> {
+  const url = `${registryApiBase(image.registry)}/v2/${image.path}/manifests/${encodeURIComponent(from)}`;
+  const where = `${image.registry}/${image.path}:${from}`;
+  const accept = MANIFEST_MEDIA_TYPES.join(", ");
+  let answer = await send(url, "GET", { accept }, options);
+  let authorization: string | undefined;
+  if (answer.status === 401) {
+    authorization = await authorizationFor(answer, image, credentials, options, where, "pull,push");
+    answer = await send(url, "GET", { accept, authorization }, options);
+  }
+  if (answer.status !== 200) throw new Error(`GET ${where}: HTTP ${String(answer.status)}`);
+  const mediaType = (header(answer, "content-type") ?? "").split(";")[0] ?? "";
+  const digest =
+    header(answer, "docker-content-digest") ?? `sha256:${createHash("sha256").update(answer.bytes).digest("hex")}`;
+  return { manifest: answer.bytes, served: { digest, mediaType }, authorization };
+}
+
 /**
- * Puts the manifest of `<image>:<from>` under each of `tags`, with the push credentials, and
- * returns the digest the registry reported for each. Throws on anything but success: the caller
- * then pushes those tags with docker.
+ * Puts the manifest of `<image>:<from>`, when it is still the `expected` digest, under each of
+ * `tags`, with the push credentials. Throws on anything but success: the caller then pushes
+ * those tags with docker.
  */
 export async function tagManifest(
   image: ImageName,
   from: string,
   tags: readonly string[],
   credentials: Credentials,
-  options: TagOptions = {},
-): Promise<Map<string, string | undefined>> {
-  const base = `${registryApiBase(image.registry)}/v2/${image.path}/manifests/`;
-  const where = `${image.registry}/${image.path}:${from}`;
-  const accept = MANIFEST_MEDIA_TYPES.join(", ");
-  let answer = await send(`${base}${encodeURIComponent(from)}`, "GET", { accept }, options);
-  let authorization: string | undefined;
-  if (answer.status === 401) {
-    authorization = await authorizationFor(answer, image, credentials, options, where, "pull,push");
-    answer = await send(`${base}${encodeURIComponent(from)}`, "GET", { accept, authorization }, options);
+  options: TagOptions & { readonly expected?: string } = {},
+): Promise<Tagged> {
+  const read = await readManifest(image, from, credentials, options);
+  // Someone else's push since ours: their manifest must not get our tags.
+  if (options.expected !== undefined && read.served.digest !== options.expected) {
+    throw new Error(`${image.registry}/${image.path}:${from} is now ${read.served.digest}, not ${options.expected}`);
   }
-  if (answer.status !== 200) throw new Error(`GET ${where}: HTTP ${String(answer.status)}`);
-  const manifest = answer.bytes;
-  const mediaType = (header(answer, "content-type") ?? "").split(";")[0] ?? "";
+  let authorization = read.authorization;
   const digests = new Map<string, string | undefined>();
   for (const tag of tags) {
+    const where = `${image.registry}/${image.path}:${tag}`;
     const put = (auth: string | undefined) =>
       send(
-        `${base}${encodeURIComponent(tag)}`,
+        `${registryApiBase(image.registry)}/v2/${image.path}/manifests/${encodeURIComponent(tag)}`,
         "PUT",
-        { "content-type": mediaType, ...(auth ? { authorization: auth } : {}) },
+        { "content-type": read.served.mediaType, ...(auth ? { authorization: auth } : {}) },
         options,
-        manifest,
+        read.manifest,
       );
     let answered = await put(authorization);
     // A registry that lets anyone read still wants a login to write.
@@ -88,10 +126,8 @@ export async function tagManifest(
       authorization = await authorizationFor(answered, image, credentials, options, where, "pull,push");
       answered = await put(authorization);
     }
-    if (answered.status !== 201) {
-      throw new Error(`PUT ${image.registry}/${image.path}:${tag}: HTTP ${String(answered.status)}`);
-    }
+    if (answered.status !== 201) throw new Error(`PUT ${where}: HTTP ${String(answered.status)}`);
     digests.set(tag, header(answered, "docker-content-digest"));
   }
-  return digests;
+  return { served: read.served, digests };
 }

@@ -23,6 +23,8 @@ export interface Result {
   readonly timings: Timing[];
   /** The plan printed by a dry run. */
   plan?: string[];
+  /** How the registry served the deploy tag to the push credentials, read when the extra tags were put. */
+  servedToPush?: { readonly digest: string; readonly mediaType: string };
 }
 
 /** What a run returns: the result so far, the error that ended it, and what it changed in Dokploy. */

@@ -22,11 +22,12 @@ describe("tagManifest", () => {
       manifests: { "acme/web:abc": MANIFEST },
     });
     const host = await registry.start();
-    const digests = await tagManifest(parseImageName(`${host}/acme/web`), "abc", ["latest", "stable"], {
+    const tagged = await tagManifest(parseImageName(`${host}/acme/web`), "abc", ["latest", "stable"], {
       username: "ci",
       password: "pw",
     });
-    expect([...digests]).toEqual([
+    expect(tagged.served).toEqual({ digest: digestOf(MANIFEST.body), mediaType: MANIFEST.mediaType });
+    expect([...tagged.digests]).toEqual([
       ["latest", digestOf(MANIFEST.body)],
       ["stable", digestOf(MANIFEST.body)],
     ]);
@@ -37,7 +38,7 @@ describe("tagManifest", () => {
     expect(puts.every((r) => r.authorization?.startsWith("Basic "))).toBe(true);
   });
 
-  it("throws when the registry refuses, so that docker pushes the tag instead", async () => {
+  it("throws when the registry refuses, or the tag holds another manifest now, so that docker pushes the tags instead", async () => {
     registry = new FakeRegistry({
       auth: "basic",
       users: { ci: "pw" },
@@ -51,6 +52,15 @@ describe("tagManifest", () => {
     await expect(
       tagManifest(parseImageName(`${host}/acme/web`), "missing", ["latest"], { username: "ci", password: "pw" }),
     ).rejects.toThrow(/HTTP 404/);
+    await expect(
+      tagManifest(
+        parseImageName(`${host}/acme/web`),
+        "abc",
+        ["latest"],
+        { username: "ci", password: "pw" },
+        { expected: `sha256:${"0".repeat(64)}` },
+      ),
+    ).rejects.toThrow(/is now sha256:[a-f0-9]{64}, not sha256:0{64}/);
     expect(registry.put.size).toBe(0);
   });
 });

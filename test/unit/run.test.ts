@@ -362,10 +362,18 @@ describe("run", () => {
         answer: (argv) => (argv[0] === "push" ? { exitCode: 0, stdout: pushed, stderr: "" } : undefined),
       });
       const outcome = await run(
-        config(app.applicationId, { image: `${host}/acme/web`, "extra-tags": "latest,stable", wait: "false" }),
+        config(app.applicationId, {
+          image: `${host}/acme/web`,
+          "extra-tags": "latest,stable",
+          wait: "false",
+          "verify-pull": "true",
+        }),
         ports(docker),
       );
       expect(outcome.error).toBeUndefined();
+      // The pull check takes the answer read with the same credentials to put the tags: no HEAD.
+      expect(fake.requests.filter((r) => r.method === "HEAD")).toEqual([]);
+      expect(logger.text()).toContain(`${host}/acme/web:${SHA} is served as ${digestOf(manifest.body)}`);
       expect(docker.calls.filter((c) => c.argv[0] === "push").map((c) => c.argv[1])).toEqual([
         `${host}/acme/web:${SHA}`,
       ]);

@@ -195,10 +195,12 @@ async function tagThroughApi(ctx: RunContext, connected: Connected, digest: stri
     const tagged = await connected.remote.tagManifest(config.image, config.tag, config.extraTags, config.push, {
       dispatcher: connected.dispatcher,
       timeoutMs: config.requestTimeoutSeconds * 1000,
+      expected: digest,
     });
-    for (const [tag, said] of tagged) {
+    for (const [tag, said] of tagged.digests) {
       if (said !== undefined && said !== digest) throw new Error(`the registry gave ${tag} the digest ${said}`);
     }
+    ctx.result.servedToPush = tagged.served;
     for (const tag of config.extraTags) {
       const ref = imageRef(config.image, tag);
       ctx.ledger.record({ kind: "pushed", ref, digest });

@@ -1,5 +1,10 @@
+import type { Credentials } from "../config";
 import { type Connected, timed } from "../context";
 import { DeployError, PullCheckError } from "../errors";
+
+function samePair(a: Credentials | undefined, b: Credentials | undefined): boolean {
+  return a !== undefined && b !== undefined && a.username === b.username && a.password === b.password;
+}
 
 /**
  * The registry serves the tag to the pull credentials, as the digest just pushed: what Dokploy
@@ -18,10 +23,14 @@ export async function checkPull(ctx: Connected): Promise<void> {
     return;
   }
   await timed(ctx, "Check that Dokploy can pull the image", async () => {
-    const served = await ctx.remote.resolveImage(config.image, config.tag, config.pull, {
-      dispatcher: ctx.dispatcher,
-      timeoutMs: config.requestTimeoutSeconds * 1000,
-    });
+    // Read with these very credentials when the extra tags were put: no need to ask again.
+    const asked = samePair(config.pull, config.push) ? result.servedToPush : undefined;
+    const served =
+      asked ??
+      (await ctx.remote.resolveImage(config.image, config.tag, config.pull, {
+        dispatcher: ctx.dispatcher,
+        timeoutMs: config.requestTimeoutSeconds * 1000,
+      }));
     if (result.digest && served.digest !== result.digest) {
       throw new PullCheckError(
         "digest",
