@@ -2820,6 +2820,7 @@ async function buildThenPush(ctx, gate, plan, temp) {
     // The classic build needs the login only to push: it starts once the build has.
     login();
     gate.underWay();
+    ctx.ports.whileDockerWorks?.();
     await building.catch(loginFailed).finally(() => {
         reportUnreadable(logger, imports.failed);
     });
@@ -2994,7 +2995,9 @@ function checkSource(app, config, logger, image) {
  */
 async function connectToDokploy(ctx) {
     const { config, ports, logger, redactor } = ctx;
-    ports.whileDockerWorks?.();
+    // With a build, the build stage says when docker is at work (buildx only starts after this check).
+    if (!config.build)
+        ports.whileDockerWorks?.();
     const remote = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(816), __nccwpck_require__.e(327)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1327));
     const dispatcher = (await ports.loadDispatcher?.()) ?? ports.dispatcher;
     const client = new remote.DokployClient({

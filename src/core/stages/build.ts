@@ -110,6 +110,7 @@ async function buildThenPush(
   // The classic build needs the login only to push: it starts once the build has.
   login();
   gate.underWay();
+  ctx.ports.whileDockerWorks?.();
   await building.catch(loginFailed).finally(() => {
     reportUnreadable(logger, imports.failed);
   });

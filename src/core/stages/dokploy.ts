@@ -9,7 +9,8 @@ import { checkSource } from "./source";
  */
 export async function connectToDokploy(ctx: RunContext): Promise<Connected> {
   const { config, ports, logger, redactor } = ctx;
-  ports.whileDockerWorks?.();
+  // With a build, the build stage says when docker is at work (buildx only starts after this check).
+  if (!config.build) ports.whileDockerWorks?.();
   const remote = await import("../remote");
   const dispatcher = (await ports.loadDispatcher?.()) ?? ports.dispatcher;
   const client = new remote.DokployClient({
