@@ -2807,23 +2807,18 @@ async function buildThenPush(ctx, gate, plan, temp) {
         : Promise.reject(error);
     if (plan.loginFirst)
         await login();
-    const argv = await buildCommand(ctx, plan, temp, await cache.catch(loginFailed));
+    const flags = await cache.catch(loginFailed);
     // buildx pushes as it builds, so it waits for the preflight; the classic build overlaps it.
     if (plan.buildx) {
         gate.underWay();
         await gate.passed();
     }
-    const imports = new CacheImportWatch();
-    const building = docker.build(argv, stopBuild.signal, (line) => {
-        imports.line(line);
-    });
+    const building = buildWithCache(ctx, docker, plan, temp, flags, stopBuild.signal);
     // The classic build needs the login only to push: it starts once the build has.
     login();
     gate.underWay();
     ctx.ports.whileDockerWorks?.();
-    await building.catch(loginFailed).finally(() => {
-        reportUnreadable(logger, imports.failed);
-    });
+    await building.catch(loginFailed);
     Object.assign(result, await readBuildOutputs(temp));
     if (plan.buildx) {
         for (const ref of pushRefs(config))
@@ -2838,6 +2833,43 @@ async function buildThenPush(ctx, gate, plan, temp) {
         logger.info(`Pushed ${result.image} (${result.digest})`);
     else
         logger.warn(`Pushed ${result.image}, but docker did not report its digest`);
+}
+/**
+ * buildx stopped because it could not set up a cache backend (a token it cannot read, say):
+ * nothing was built yet. (A source it cannot read is a step's `#N ERROR`, and the build goes on.)
+ */
+const CACHE_SETUP_FAILED = /^ERROR: .*failed to configure \S+ cache (importer|exporter)/;
+/**
+ * Runs the build, saying once which cache sources could not be read. Should buildx refuse to
+ * even set up the cache chosen by cache: auto, the build runs again without it: a cache never
+ * fails the build.
+ */
+async function buildWithCache(ctx, docker, plan, temp, cache, signal) {
+    const imports = new CacheImportWatch();
+    const argv = await buildCommand(ctx, plan, temp, cache);
+    try {
+        await docker.build(argv, signal, (line) => {
+            imports.line(line);
+        });
+    }
+    catch (error) {
+        const reason = error instanceof errors/* CommandError */.Qd ? cacheSetupFailure(error.output) : undefined;
+        if (reason === undefined || (cache.from.length === 0 && cache.to.length === 0) || signal.aborted)
+            throw error;
+        ctx.logger.warn(`Build cache: buildx could not use the cache it was given (${reason}); building without it.`);
+        await docker.build(await buildCommand(ctx, plan, temp, NO_CACHE), signal);
+    }
+    finally {
+        reportUnreadable(ctx.logger, imports.failed);
+    }
+}
+/** The line where buildx says it could not set up a cache backend; undefined when it did not. */
+function cacheSetupFailure(output) {
+    return output
+        .split("\n")
+        .findLast((line) => CACHE_SETUP_FAILED.test(line))
+        ?.replace(/^ERROR: /, "")
+        .trim();
 }
 /** The registry login, started the first time it is asked for; `failed` is told when it fails. */
 function lazyLogin(ctx, docker, signal, failed) {

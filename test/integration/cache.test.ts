@@ -16,11 +16,11 @@ import {
   reportSkipped,
   startBuildkitd,
 } from "../support/build-tools";
-import { checkoutWith, homeFor, repository, sha, userDocker } from "../support/buildx-fixtures";
+import { checkoutWith, expectNoSecrets, homeFor, repository, sha, userDocker } from "../support/buildx-fixtures";
 import { useStandIn } from "../support/fixtures";
 import { rigRegistry } from "../support/global-setup";
 import { blobOf, platformManifests } from "../support/registry-content";
-import { type Engine, registryDigest, startEngine } from "../support/rig";
+import { type Engine, freePort, registryDigest, startEngine } from "../support/rig";
 
 const rig = inject("rig");
 const registry = rigRegistry(rig);
@@ -180,6 +180,42 @@ describe.skipIf(skip)("cache: auto on a runner that starts empty", () => {
       expect(lines[0]).toContain(gone);
     },
   );
+
+  it("BuildKit on GitHub with the cache service: type=gha, the runtime token in docker's environment only; a gha cache buildx cannot set up (a token it cannot read) does not fail the build", async () => {
+    const token = `rt-${randomBytes(12).toString("hex")}`;
+    const closed = await freePort();
+    const app = standIn().addApplication();
+    const repo = repository("cache");
+    const runner = await runnerFor("BuildKit");
+    const run = await runAction({
+      inputs: {
+        "dokploy-url": standIn().url,
+        "dokploy-api-key": API_KEY,
+        "application-id": app.applicationId,
+        image: `${rig.registryHost}/${repo}`,
+        "registry-username": rig.registryUser,
+        "registry-password": rig.registryPassword,
+        network: "host",
+        wait: "false",
+      },
+      env: {
+        GITHUB_SHA: sha(),
+        DOCKER_HOST: await runner.fresh(),
+        ACTIONS_RUNTIME_TOKEN: token,
+        ACTIONS_CACHE_URL: `http://127.0.0.1:${String(closed)}/`,
+      },
+      cwd: await checkoutWith(dockerfile(), { "app.txt": "one\n" }),
+      home: runner.home,
+      secrets: [token],
+    });
+    expect(run.exitCode, run.stdout).toBe(0);
+    const build = run.stdout.split("\n").find((line) => line.startsWith("$ docker buildx build")) ?? "";
+    expect(build).toContain("--cache-from type=gha");
+    expect(build).toContain("--cache-to type=gha,mode=max,ignore-error=true");
+    expect(await registryDigest(registry, repo, run.outputs.tag ?? "")).toBe(run.outputs.digest);
+    expectNoSecrets(run, [token, API_KEY, rig.registryPassword]);
+    expect(run.stdout.match(/Build cache: /g)?.length, run.stdout).toBe(1);
+  });
 
   it("leaves explicit cache-from and cache-to as given: nothing added", async () => {
     const app = standIn().addApplication({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildSecretEnvNames } from "../../src/core/build-secrets";
+import { cacheEnvNames } from "../../src/core/cache";
 import { childEnvironment, execWith } from "../../src/platform/exec";
 import { parseConfig } from "./imports";
 
@@ -27,6 +28,24 @@ describe("childEnvironment: what docker and git get", () => {
       DOCKER_HOST: "unix:///tmp/d.sock",
       NPM_TOKEN: "job-token",
     });
+  });
+
+  it("gives docker GitHub's runtime token only when the build may use type=gha", () => {
+    const github = { PATH: "/usr/bin", ACTIONS_RUNTIME_TOKEN: "rt-1", ACTIONS_CACHE_URL: "https://cache/" };
+    const ci = { sha: "3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c", actionsCache: true };
+    const inputs = {
+      "dokploy-url": "https://d.example.com",
+      "dokploy-api-key": "k",
+      "application-id": "a",
+      image: "ghcr.io/a/b",
+    };
+    const kept = (extra: Record<string, string>) =>
+      childEnvironment(github, [], cacheEnvNames(parseConfig({ ...inputs, ...extra }, ci))).ACTIONS_RUNTIME_TOKEN;
+    expect(kept({})).toBe("rt-1");
+    expect(kept({ cache: "off" })).toBeUndefined();
+    expect(kept({ "cache-from": "type=registry,ref=ghcr.io/a/b:c" })).toBeUndefined();
+    expect(kept({ cache: "off", "cache-to": "type=gha,mode=max" })).toBe("rt-1");
+    expect(childEnvironment(github)).toEqual({ PATH: "/usr/bin", ACTIONS_CACHE_URL: "https://cache/" });
   });
 
   it("is the environment the program runs with, plus what the call adds", async () => {

@@ -154,6 +154,44 @@ describe("run", () => {
     );
   });
 
+  it.each([
+    [
+      "builds again without the automatic cache when buildx cannot set it up",
+      "ERROR: failed to build: failed to solve: failed to configure gha cache exporter: token is malformed",
+      2,
+    ],
+    [
+      "does not build again when the build itself failed, unreadable cache sources or not",
+      "#5 ERROR: failed to configure registry cache importer: 127.0.0.1:5000/acme/web:buildcache: not found\nERROR: failed to build: failed to solve: process did not complete successfully: exit code: 3",
+      1,
+    ],
+  ])("cache: auto with buildx %s", async (_case, said, builds) => {
+    const app = standIn.addApplication();
+    let attempts = 0;
+    const docker = fakeDocker({
+      buildx: true,
+      answer: (argv) => {
+        if (argv[1] !== "build") return undefined;
+        attempts += 1;
+        return attempts === 1 ? { exitCode: 1, stdout: "", stderr: said } : undefined;
+      },
+    });
+    const outcome = await run(config(app.applicationId, { wait: "false" }), ports(docker));
+    const runs = docker.calls.filter((c) => c.argv[1] === "build");
+    expect(runs).toHaveLength(builds);
+    if (builds === 1) {
+      expect(outcome.error?.message).toContain("exit code: 3");
+      return;
+    }
+    expect(outcome.error).toBeUndefined();
+    expect(runs[0]?.argv).toContain("--cache-to");
+    expect(runs[1]?.argv).not.toContain("--cache-to");
+    expect(runs[1]?.argv).not.toContain("--cache-from");
+    expect(logger.text()).toContain(
+      "Build cache: buildx could not use the cache it was given (failed to build: failed to solve: failed to configure gha cache exporter: token is malformed); building without it.",
+    );
+  });
+
   it("cache: off and cache-from leave the build as the inputs say", async () => {
     for (const inputs of [{ cache: "off" }, { "cache-from": "type=registry,ref=127.0.0.1:5000/acme/web:mine" }]) {
       const app = standIn.addApplication({ sourceType: "docker", dockerImage: "127.0.0.1:5000/acme/web:old" });
