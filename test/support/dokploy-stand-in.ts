@@ -100,6 +100,12 @@ export interface DeploymentScript {
   readonly outcome?: string;
   /** What swarm does after a done deployment (default: runs the image the job read). */
   readonly swarm?: SwarmOutcome;
+  /**
+   * How long swarm's update of a running service stays in progress after done (default 0). A
+   * live v0.30.2 shows about 6 s: the new task runs within a second, then swarm watches it for
+   * its 5 s monitor period before the update is completed.
+   */
+  readonly swarmUpdateMs?: number;
   /** Log lines written while it runs, spread over its duration. */
   readonly log?: readonly string[];
   /** Drop every live-log WebSocket of this deployment after its first message. */
@@ -896,6 +902,13 @@ export class DokployStandIn {
     }
   }
 
+  /** Swarm takes the update as Dokploy writes done; it is completed at once or `swarmUpdateMs` later. */
+  private settleSwarm(appName: string, image: string, script: DeploymentScript): void {
+    const inProgress = Boolean(script.swarmUpdateMs) && script.swarm !== "rolls-back";
+    this.swarm.deployed(appName, image, script.swarm, inProgress);
+    if (inProgress) void this.sleep(script.swarmUpdateMs ?? 0).then(() => this.swarm.updateCompleted(appName));
+  }
+
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -976,7 +989,7 @@ export class DokployStandIn {
         this.appendLog(logPath, line);
       }
       await this.sleep(rest.length > 0 ? Math.min(FINAL_GAP_MS, duration) : duration);
-      if (outcome === "done" && image) this.swarm.deployed(app.appName, image, script.swarm);
+      if (outcome === "done" && image) this.settleSwarm(app.appName, image, script);
       row.status = outcome;
       row.finishedAt = isoNow();
       app.applicationStatus = outcome === "done" ? "done" : "error";

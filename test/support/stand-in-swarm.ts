@@ -4,7 +4,8 @@
  * live v0.30.2, field for field:
  * - the service's Spec.TaskTemplate.ContainerSpec.Image is the image the deployment job read
  *   from the application when it STARTED (not when it was triggered);
- * - UpdateStatus.State goes "updating" -> "completed", or -> "rollback_started" ->
+ * - UpdateStatus.State goes "updating" -> "completed" (the new task runs within a second, and
+ *   the update stays "updating" through swarm's 5 s monitor period), or -> "rollback_started" ->
  *   "rollback_completed" when the new task cannot start (a tag swarm cannot pull: the task is
  *   "Rejected" with `"No such image: …"` and the spec goes back to the previous image);
  * - tasks list newest first; desired state lower case; currentState like "Running 7 seconds ago";
@@ -43,8 +44,11 @@ function taskId(): string {
 export class SwarmStandIn {
   private readonly services = new Map<string, ServiceRow>();
 
-  /** A deployment of `image` is done in Dokploy: swarm updates the service (or fails to). */
-  deployed(appName: string, image: string, outcome: SwarmOutcome = "runs"): void {
+  /**
+   * A deployment of `image` is done in Dokploy: swarm updates the service (or fails to). With
+   * `inProgress`, an update of a running service stays "updating" until updateCompleted().
+   */
+  deployed(appName: string, image: string, outcome: SwarmOutcome = "runs", inProgress = false): void {
     const service = this.services.get(appName) ?? { id: taskId(), image, tasks: [] };
     this.services.set(appName, service);
     const previous = service.tasks.find((t) => t.state === "running");
@@ -79,7 +83,16 @@ export class SwarmStandIn {
       image,
     });
     service.image = image;
-    if (previous) service.update = { State: "completed", Message: "update completed" };
+    if (previous)
+      service.update = inProgress
+        ? { State: "updating", Message: "update in progress" }
+        : { State: "completed", Message: "update completed" };
+  }
+
+  /** Swarm's monitor period is over: an update in progress is completed. */
+  updateCompleted(appName: string): void {
+    const service = this.services.get(appName);
+    if (service?.update?.State === "updating") service.update = { State: "completed", Message: "update completed" };
   }
 
   /** docker.getConfig: inspect of a service (by app name) or a task (by id); undefined otherwise. */
