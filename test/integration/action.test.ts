@@ -227,11 +227,12 @@ describe("the action, end to end against a real engine and registry", () => {
     const badKey = await runAction({
       inputs: { ...baseInputs(image, app.applicationId), "dokploy-api-key": "not-the-key" },
       env,
+      cwd: await checkout(),
     });
     expect(badKey.exitCode).toBe(1);
     expect(badKey.stdout).toContain("application.one (HTTP 401)");
     expect(badKey.stdout).toContain("wrong, expired, rate-limited");
-    const missing = await runAction({ inputs: baseInputs(image, "no-such-app"), env });
+    const missing = await runAction({ inputs: baseInputs(image, "no-such-app"), env, cwd: await checkout() });
     expect(missing.exitCode).toBe(1);
     expect(missing.stdout).toContain(
       `Application not found (applicationId "no-such-app"; check application-id: it takes an application's ID, not a Docker Compose service's)`,
