@@ -125,6 +125,15 @@ describe("parseConfig", () => {
     ["pull user without password", { "pull-username": "u" }, "pull-password", /required when pull-username/],
     ["registry of another host", { registry: "docker.io" }, "registry", /not the registry of image/],
     ["dokploy-registry without credentials", { "dokploy-registry": "true" }, "dokploy-registry", /no credentials/],
+    ["github-deployment without a token", { "github-deployment": "true" }, "github-token", /required when github-dep/],
+    [
+      "pr-comment without a token",
+      { "pr-comment": "true", "github-token": " " },
+      "github-token",
+      /required when pr-comm/,
+    ],
+    ["pr-comment typo", { "pr-comment": "on" }, "pr-comment", /not a boolean/],
+    ["environment-url without scheme", { "environment-url": "web.example.com" }, "environment-url", /not a URL/],
   ])("rejects %s, naming the input", (_name, overrides, input, message) => {
     const error = problem(overrides);
     expect(error.input).toBe(input);
@@ -165,6 +174,25 @@ describe("parseConfig", () => {
     const error = problem({ "dokploy-api-key": "s3cret-key", "registry-password": "hunter2" });
     expect(error.message).not.toContain("hunter2");
     expect(error.message).not.toContain("s3cret-key");
+  });
+
+  it("reads GitHub's inputs: off, production, comments decided by the event, the token kept secret", () => {
+    expect(parse().github).toEqual({ deployment: false, environment: "production" });
+    const config = parse({
+      "github-deployment": "true",
+      "github-token": "ghs_0123456789abcdef",
+      environment: "staging",
+      "environment-url": "https://staging.example.com",
+      "pr-comment": "false",
+    });
+    expect(config.github).toEqual({
+      deployment: true,
+      token: "ghs_0123456789abcdef",
+      environment: "staging",
+      environmentUrl: "https://staging.example.com",
+      prComment: false,
+    });
+    expect(secretsOf(config)).toContain("ghs_0123456789abcdef");
   });
 
   it("has one row per input with a description", () => {

@@ -1,7 +1,13 @@
 import { type Connected, timed } from "../context";
 import { triggerDeployment } from "../dokploy/deploy";
 import type { Deployment } from "../dokploy/procedures";
-import { type FollowOptions, UnknownStatusError, WaitTimeoutError, followDeployment } from "../dokploy/wait";
+import {
+  type FollowOptions,
+  type LogListener,
+  UnknownStatusError,
+  WaitTimeoutError,
+  followDeployment,
+} from "../dokploy/wait";
 import { DeploymentFailedError, DokployError } from "../errors";
 import type { Change } from "../ledger";
 
@@ -43,7 +49,7 @@ export function followOptions(ctx: Connected): Omit<FollowOptions, "known" | "ti
   return {
     timeoutMs: config.waitTimeoutSeconds * 1000,
     applicationUrl: result.applicationUrl ?? config.dokployUrl,
-    openLog: (deployment: Deployment, onEnding: () => void) =>
+    openLog: (deployment: Deployment, listener: LogListener) =>
       deployment.logPath
         ? ctx.remote.streamDeploymentLog({
             baseUrl: config.dokployUrl,
@@ -52,7 +58,7 @@ export function followOptions(ctx: Connected): Omit<FollowOptions, "known" | "ti
             serverId: deployment.serverId,
             logger: ctx.logger,
             redactor: ctx.redactor,
-            onEnding,
+            ...listener,
           })
         : undefined,
   };
