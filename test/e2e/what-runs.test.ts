@@ -12,10 +12,14 @@ import { holdDeploymentQueue, triggered } from "../support/deployment-queue";
 import { commitSha, describeLive } from "../support/e2e";
 import type { LiveApplication } from "../support/live-dokploy";
 import { startRecordingProxy } from "../support/recording-proxy";
+import { errorAnnotations, readRunnerLog } from "../support/workflow-commands";
 
-/** The step's ::error:: or ::warning:: line (workflow commands), or "" when there is none. */
-function annotation(run: ActionRun, kind: "error" | "warning"): string {
-  return run.stdout.split("\n").find((line) => line.startsWith(`::${kind}`)) ?? "";
+/** The ::warning:: annotations of a run's log, as the runner reads them. */
+function warnings(run: ActionRun): string {
+  return readRunnerLog(run.stdout)
+    .commands.filter((c) => c.command === "warning")
+    .map((c) => c.data)
+    .join("\n");
 }
 
 describeLive("what runs after a live Dokploy says done", (e2e) => {
@@ -78,11 +82,11 @@ describeLive("what runs after a live Dokploy says done", (e2e) => {
       expect(run.stdout).not.toContain(`${ours} is live`);
     }
     expect(a.exitCode, a.stdout).toBe(0);
-    expect(annotation(a, "warning")).toContain(`the application now holds ${theirs}`);
-    expect(annotation(a, "error")).toBe("");
+    expect(warnings(a)).toContain(`the application now holds ${theirs}`);
+    expect(errorAnnotations(a.stdout)).toBe("");
     expect(b.exitCode, b.stdout).toBe(1);
-    expect(annotation(b, "error")).toContain(`the application now holds ${theirs}, not ${oursFailed}`);
-    expect(annotation(b, "error")).toContain("(fail-on-superseded)");
+    expect(errorAnnotations(b.stdout)).toContain(`the application now holds ${theirs}, not ${oursFailed}`);
+    expect(errorAnnotations(b.stdout)).toContain("(fail-on-superseded)");
   });
 
   it("a tag swarm cannot pull, redeployed with verify-pull off: Dokploy says done, swarm rolls back, the run fails not-running and names the image that runs", async () => {
@@ -106,7 +110,7 @@ describeLive("what runs after a live Dokploy says done", (e2e) => {
     expect(run.exitCode, run.stdout).toBe(1);
     expect(run.outputs["deployment-id"]).toBe(row?.deploymentId);
     expect(run.outputs["deployment-status"]).toBe("not-running");
-    const error = annotation(run, "error");
+    const error = errorAnnotations(run.stdout);
     expect(error).toContain(`Dokploy says the deployment is done, but ${ref2} is not running`);
     expect(run.stdout).not.toContain(`${ref2} is live`);
     // The image the message names is the one swarm went back to and runs.
