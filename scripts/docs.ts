@@ -82,7 +82,15 @@ export function renderReadme(readme: string): string {
 
 // ---- GitLab CI/CD component
 
-const BOOLEAN_INPUTS = new Set(["build", "dokploy-registry", "wait", "rollback-on-failure", "dry-run"]);
+const BOOLEAN_INPUTS = new Set([
+  "build",
+  "push",
+  "deploy",
+  "dokploy-registry",
+  "wait",
+  "rollback-on-failure",
+  "dry-run",
+]);
 const NUMBER_INPUTS = new Set(["retries"]);
 const OPTIONS: Record<string, readonly string[]> = {
   "deploy-method": ["redeploy", "deploy"],
@@ -90,8 +98,9 @@ const OPTIONS: Record<string, readonly string[]> = {
   builder: ["auto", "buildx", "classic"],
 };
 const REGEX: Record<string, string> = {
-  "dokploy-url": "^https?://",
-  "application-id": "^[A-Za-z0-9_-]+$",
+  // Empty is allowed: a pipeline with deploy: false needs neither.
+  "dokploy-url": "^(https?://.*)?$",
+  "application-id": "^[A-Za-z0-9_-]*$",
 };
 /** Defaults that come from GitLab's predefined (or the project's masked) variables. */
 const GITLAB_DEFAULTS: Record<string, string> = {

@@ -10259,18 +10259,18 @@ const DOKPLOY_REGISTRY_URL = /^[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?(:\d{1,5}
 const INPUTS = [
     {
         name: "dokploy-url",
-        required: true,
+        defaultText: "required unless deploy is false",
         description: "Base URL of the Dokploy server, e.g. https://dokploy.example.com.",
     },
     {
         name: "dokploy-api-key",
-        required: true,
+        defaultText: "required unless deploy is false",
         secret: true,
         description: "Dokploy API key (sent as the x-api-key header). Create it in Dokploy under Settings > Profile > API/CLI.",
     },
     {
         name: "application-id",
-        required: true,
+        defaultText: "required unless deploy is false",
         description: "ID of the Dokploy application to deploy (the last part of its URL in Dokploy).",
     },
     {
@@ -10333,6 +10333,16 @@ const INPUTS = [
         name: "build",
         default: "true",
         description: "Build and push the image. false deploys <image>:<tag> that is already in the registry.",
+    },
+    {
+        name: "push",
+        default: "true",
+        description: "Push the image after the build. false builds only (needs deploy: false), e.g. for pull requests from forks, which get no registry secrets.",
+    },
+    {
+        name: "deploy",
+        default: "true",
+        description: "Deploy to Dokploy. false builds (and with push, pushes and checks the pull) without sending anything to Dokploy, so one workflow serves pull requests and the main branch; dokploy-api-key and the target are not needed then.",
     },
     {
         name: "registry",
@@ -10523,13 +10533,6 @@ function field(parse) {
         }
     });
 }
-function requiredText(expected) {
-    return field((v) => {
-        if (v === "")
-            throw new Error(`is required; expected ${expected}`);
-        return v;
-    });
-}
 function optionalText() {
     return field((v) => (v === "" ? undefined : v));
 }
@@ -10585,7 +10588,7 @@ function parseDuration(v) {
 }
 function parseDokployUrl(v) {
     if (v === "")
-        throw new Error("is required; expected the URL of your Dokploy server, e.g. https://dokploy.example.com");
+        return "";
     let url;
     try {
         url = new URL(v);
@@ -10607,10 +10610,10 @@ function parseDokployUrl(v) {
 }
 const schema = object({
     "dokploy-url": field(parseDokployUrl),
-    "dokploy-api-key": requiredText("a Dokploy API key"),
+    "dokploy-api-key": optionalText(),
     "application-id": field((v) => {
         if (v === "")
-            throw new Error("is required; expected the ID of a Dokploy application");
+            return undefined;
         if (!APPLICATION_ID.test(v)) {
             throw new Error(`"${v}" is not an application ID; expected letters, digits, _ and - (as in the application's URL in Dokploy)`);
         }
@@ -10650,6 +10653,8 @@ const schema = object({
     network: optionalText(),
     builder: choice(["auto", "buildx", "classic"], "auto"),
     build: config_boolean(true),
+    push: config_boolean(true),
+    deploy: config_boolean(true),
     registry: optionalText(),
     "registry-username": optionalText(),
     "registry-password": optionalText(),
@@ -10723,6 +10728,43 @@ function defaultDescription(ci, tag) {
         lines.push(`Run: ${ci.runUrl}`);
     return lines.join("\n").slice(0, 1000);
 }
+/** Whether a boolean input is false as typed (a typo is reported by the schema). */
+function isFalse(raw, name) {
+    return (raw[name] ?? "").trim().toLowerCase() === "false";
+}
+function isEmpty(raw, name) {
+    return (raw[name] ?? "").trim() === "";
+}
+/**
+ * What deploying needs, and what building without deploying rules out; read from the raw
+ * inputs, so these are named along with the problems the schema finds.
+ */
+function checkDeployInputs(raw, problems) {
+    if (isFalse(raw, "deploy")) {
+        if (isFalse(raw, "build") && isFalse(raw, "push")) {
+            problems.push({ input: "deploy", message: "is false, and so are build and push: nothing to do" });
+        }
+        return;
+    }
+    if (isEmpty(raw, "dokploy-url")) {
+        problems.push({
+            input: "dokploy-url",
+            message: "is required; expected the URL of your Dokploy server, e.g. https://dokploy.example.com",
+        });
+    }
+    if (isEmpty(raw, "dokploy-api-key")) {
+        problems.push({ input: "dokploy-api-key", message: "is required; expected a Dokploy API key" });
+    }
+    if (isEmpty(raw, "application-id")) {
+        problems.push({ input: "application-id", message: "is required; expected the ID of a Dokploy application" });
+    }
+    if (isFalse(raw, "push")) {
+        problems.push({
+            input: "push",
+            message: "is false, but Dokploy can only deploy a pushed image; set deploy: false to build without deploying",
+        });
+    }
+}
 function interpret(p, ci, problems) {
     const tag = p.tag !== "" ? p.tag : ci.sha;
     if (tag === "") {
@@ -10764,12 +10806,14 @@ function interpret(p, ci, problems) {
     const registryName = p["dokploy-registry-name"] ?? (p.image.isDockerHub ? "Docker Hub" : registry);
     return {
         dokployUrl: p["dokploy-url"],
-        apiKey: p["dokploy-api-key"],
-        applicationId: p["application-id"],
+        apiKey: p["dokploy-api-key"] ?? "",
+        applicationId: p["application-id"] ?? "",
         image: p.image,
         tag,
         extraTags: p["extra-tags"].filter((t) => t !== tag),
         build: p.build,
+        pushImage: p.push,
+        deploy: p.deploy,
         context: p.context,
         file: p.file,
         target: p.target,
@@ -10826,6 +10870,7 @@ function interpret(p, ci, problems) {
 function parseConfig(raw, ci) {
     const result = schema.safeParse(raw);
     const problems = [];
+    checkDeployInputs(raw, problems);
     if (!result.success) {
         for (const issue of result.error.issues) {
             problems.push({ input: String(issue.path[0] ?? "?"), message: issue.message });
@@ -11024,7 +11069,7 @@ function buildArgv(config, options) {
         argv.push("--metadata-file", `${options.outDir}/${METADATA_FILE}`);
     }
     argv.push("--iidfile", `${options.outDir}/${IID_FILE}`);
-    if (options.buildx)
+    if (options.buildx && config.pushImage)
         argv.push("--push");
     argv.push(config.context);
     return argv;
@@ -11407,7 +11452,8 @@ async function buildThenPush(ctx, gate, plan, temp) {
     gate.signal.addEventListener("abort", () => {
         stopBuild.abort();
     });
-    const login = logIn(ctx, docker, gate.signal);
+    // Without a push, the login is for what the build pulls from the registry alone.
+    const login = config.pushImage || plan.loginFirst ? logIn(ctx, docker, gate.signal) : Promise.resolve();
     // buildx waits for the check before it builds: the check runs beside the login instead.
     if (plan.buildx)
         gate.underWay();
@@ -11429,6 +11475,12 @@ async function buildThenPush(ctx, gate, plan, temp) {
     gate.underWay();
     await building.catch(loginFailed);
     Object.assign(result, await readBuildOutputs(temp));
+    if (!config.pushImage) {
+        // buildx reports a digest without a push too; the digest output is the registry's.
+        result.digest = undefined;
+        logger.info(`Built ${result.image}; nothing pushed (push: false)`);
+        return;
+    }
     if (plan.buildx) {
         for (const ref of pushRefs(config))
             ctx.ledger.record({ kind: "pushed", ref, digest: result.digest });
@@ -11670,10 +11722,8 @@ function previousProvider(app) {
  * Dokploy client for the rest of the run.
  */
 async function connectToDokploy(ctx) {
-    const { config, ports, logger, redactor } = ctx;
-    ports.whileDockerWorks?.();
-    const remote = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(485)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7485));
-    const dispatcher = (await ports.loadDispatcher?.()) ?? ports.dispatcher;
+    const { config, logger, redactor } = ctx;
+    const { remote, dispatcher } = await goOnline(ctx);
     const client = new remote.DokployClient({
         baseUrl: config.dokployUrl,
         apiKey: config.apiKey,
@@ -11687,6 +11737,14 @@ async function connectToDokploy(ctx) {
         signal: ctx.signal,
     });
     return { ...ctx, remote, dispatcher, dokploy: new Dokploy(client) };
+}
+/** Loads the HTTP client and its connection pool (while docker works: not before the build starts). */
+async function goOnline(ctx) {
+    const { ports } = ctx;
+    ports.whileDockerWorks?.();
+    const remote = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(485)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7485));
+    const dispatcher = (await ports.loadDispatcher?.()) ?? ports.dispatcher;
+    return { ...ctx, remote, dispatcher };
 }
 /** Dokploy keeps deployment titles and descriptions, by which a run finds its own, since v0.25.0. */
 const OLDEST_FOLLOWED = [0, 25, 0];
@@ -11740,6 +11798,54 @@ function checkDokploy(ctx) {
         const provider = previousProvider(app);
         return { provider, was: provider?.dockerImage ?? (app.sourceType ? `its ${app.sourceType} source` : undefined) };
     }, false);
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/pull-check.ts
+
+
+/**
+ * The registry serves the tag to the pull credentials, as the digest just pushed: what Dokploy
+ * will pull. Without the check, pin-digest needs the digest docker reported.
+ */
+async function checkPull(ctx) {
+    const { config, result, logger } = ctx;
+    if (!config.verifyPull) {
+        if (config.pinDigest && !result.digest) {
+            throw new errors/* DeployError */.sH("pin-digest: docker did not report the pushed digest; turn verify-pull on to read it from the registry");
+        }
+        return;
+    }
+    await timed(ctx, "Check that Dokploy can pull the image", async () => {
+        const served = await ctx.remote.resolveImage(config.image, config.tag, config.pull, {
+            dispatcher: ctx.dispatcher,
+            timeoutMs: config.requestTimeoutSeconds * 1000,
+        });
+        if (result.digest && served.digest !== result.digest) {
+            throw new errors/* PullCheckError */.uw("digest", `${result.image}: the registry serves ${served.digest}, not ${result.digest} that was just pushed; someone pushed over the tag. Not deploying.`);
+        }
+        result.digest ??= served.digest;
+        logger.info(`${result.image} is served as ${served.digest}${served.mediaType ? ` (${served.mediaType})` : ""} to ${config.pull ? config.pull.username : "anonymous pulls"}`);
+    });
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/build-only.ts
+
+
+
+
+
+/**
+ * deploy: false, for pull requests: the build, the push and the pull check, exactly as a deploy
+ * runs them, and not one request to Dokploy (no key or target needed).
+ */
+async function buildWithoutDeploying(ctx, buildx) {
+    const { config, logger, result } = ctx;
+    const step = config.pushImage ? `Build and push ${result.image}` : `Build ${result.image}`;
+    const online = await besideWork((gate) => (config.build ? timed(ctx, step, () => buildAndPush(ctx, gate, buildx)) : Promise.resolve()), () => goOnline(ctx), ctx.signal);
+    stopIfCancelled(ctx);
+    if (config.pushImage)
+        await checkPull(online);
+    logger.info("deploy: false: nothing was sent to Dokploy.");
 }
 
 ;// CONCATENATED MODULE: ./src/core/dokploy/wait.ts
@@ -12218,8 +12324,8 @@ async function checkInputs(ctx) {
     const { probe } = await chooseBuilder(config, ports, ctx.docker);
     for (const warning of adviceFor(config))
         logger.warn(warning);
-    const url = new URL(config.dokployUrl);
-    if (url.protocol === "http:" && !isLoopback(url)) {
+    const url = config.deploy ? new URL(config.dokployUrl) : undefined;
+    if (url?.protocol === "http:" && !isLoopback(url)) {
         logger.warn(`dokploy-url uses http://: the API key travels in clear text to ${url.host}. Use https://.`);
     }
     return { buildx: probe };
@@ -12242,17 +12348,21 @@ function buildPlan(config, buildx, labelled) {
     if (labelled) {
         plan.push(`  (${LABELLED_DOCKERFILE}: the Dockerfile with one LABEL line: ${allLabels(config, new Date(0)).join(" ")})`);
     }
-    if (!buildx)
+    if (!buildx && config.pushImage)
         for (const ref of pushRefs(config))
             plan.push(`docker ${pushArgv(ref).join(" ")}`);
     return plan;
 }
+function pullCheckPlan(config) {
+    if (!config.verifyPull || !config.pushImage)
+        return [];
+    return [
+        `HEAD ${config.image.registry}/v2/${config.image.path}/manifests/${config.tag} with the pull credentials (the image is there, Dokploy can pull it, it is the digest pushed)`,
+    ];
+}
 /** The Dokploy part of the plan: the calls made after the build. */
 function dokployPlan(config, api) {
-    const plan = [];
-    if (config.verifyPull) {
-        plan.push(`HEAD ${config.image.registry}/v2/${config.image.path}/manifests/${config.tag} with the pull credentials (the image is there, Dokploy can pull it, it is the digest pushed)`);
-    }
+    const plan = pullCheckPlan(config);
     if (config.dokployRegistry) {
         plan.push(`GET ${api}registry.all, then POST ${api}registry.create or registry.update for ${config.image.registry} when the entry differs`);
     }
@@ -12271,6 +12381,9 @@ function dokployPlan(config, api) {
 /** The plan in words: commands and API calls, secrets masked. */
 function describePlan(config, buildx, labelled = false) {
     const api = config.transport === "trpc" ? "/api/trpc/" : "/api/";
+    if (!config.deploy) {
+        return [...buildPlan(config, buildx, labelled), ...pullCheckPlan(config), "deploy: false: no request to Dokploy"];
+    }
     return [
         `GET ${api}application.one {"applicationId":"${config.applicationId}"}  (check key and application)`,
         ...buildPlan(config, buildx, labelled),
@@ -12286,34 +12399,6 @@ async function printPlan(ctx, buildx) {
     logger.info(`Dry run: nothing is built, pushed or changed. The plan (${buildx ? "buildx" : "classic builder"}):`);
     result.plan.forEach((line, i) => {
         logger.info(`${String(i + 1)}. ${line}`);
-    });
-}
-
-;// CONCATENATED MODULE: ./src/core/stages/pull-check.ts
-
-
-/**
- * The registry serves the tag to the pull credentials, as the digest just pushed: what Dokploy
- * will pull. Without the check, pin-digest needs the digest docker reported.
- */
-async function checkPull(ctx) {
-    const { config, result, logger } = ctx;
-    if (!config.verifyPull) {
-        if (config.pinDigest && !result.digest) {
-            throw new errors/* DeployError */.sH("pin-digest: docker did not report the pushed digest; turn verify-pull on to read it from the registry");
-        }
-        return;
-    }
-    await timed(ctx, "Check that Dokploy can pull the image", async () => {
-        const served = await ctx.remote.resolveImage(config.image, config.tag, config.pull, {
-            dispatcher: ctx.dispatcher,
-            timeoutMs: config.requestTimeoutSeconds * 1000,
-        });
-        if (result.digest && served.digest !== result.digest) {
-            throw new errors/* PullCheckError */.uw("digest", `${result.image}: the registry serves ${served.digest}, not ${result.digest} that was just pushed; someone pushed over the tag. Not deploying.`);
-        }
-        result.digest ??= served.digest;
-        logger.info(`${result.image} is served as ${served.digest}${served.mediaType ? ` (${served.mediaType})` : ""} to ${config.pull ? config.pull.username : "anonymous pulls"}`);
     });
 }
 
@@ -12621,6 +12706,7 @@ function outputsOf(result) {
 
 
 
+
 /**
  * One deploy, as the stages a user sees in the log. The build runs first and the Dokploy check
  * beside it; nothing is pushed before Dokploy answered that the key and application are good.
@@ -12629,6 +12715,8 @@ async function deploy(ctx) {
     const { buildx } = await checkInputs(ctx);
     if (ctx.config.dryRun)
         return printPlan(ctx, await buildx);
+    if (!ctx.config.deploy)
+        return buildWithoutDeploying(ctx, buildx);
     const { connected, before } = await besideWork((gate) => ctx.config.build
         ? timed(ctx, `Build and push ${ctx.result.image}`, () => buildAndPush(ctx, gate, buildx))
         : Promise.resolve(), () => checkDokployBeside(ctx), ctx.signal);
@@ -13252,7 +13340,9 @@ async function main(argv, env) {
     }
     write(outcome.result.plan
         ? `✔ Dry run: ${outcome.result.image} would be deployed to ${config.applicationId}`
-        : `✔ Deployed ${outcome.result.image} to ${outcome.result.applicationName ?? config.applicationId}${outcome.result.deploymentStatus === "done" ? " (deployment done)" : ` (${outcome.result.deploymentStatus ?? ""})`}`);
+        : !config.deploy
+            ? `✔ Built ${outcome.result.image}${config.pushImage ? " and pushed it" : ""} (deploy: false)`
+            : `✔ Deployed ${outcome.result.image} to ${outcome.result.applicationName ?? config.applicationId}${outcome.result.deploymentStatus === "done" ? " (deployment done)" : ` (${outcome.result.deploymentStatus ?? ""})`}`);
     return 0;
 }
 main(process.argv.slice(2), process.env).then((code) => {

@@ -61,7 +61,9 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
   write(
     outcome.result.plan
       ? `✔ Dry run: ${outcome.result.image} would be deployed to ${config.applicationId}`
-      : `✔ Deployed ${outcome.result.image} to ${outcome.result.applicationName ?? config.applicationId}${outcome.result.deploymentStatus === "done" ? " (deployment done)" : ` (${outcome.result.deploymentStatus ?? ""})`}`,
+      : !config.deploy
+        ? `✔ Built ${outcome.result.image}${config.pushImage ? " and pushed it" : ""} (deploy: false)`
+        : `✔ Deployed ${outcome.result.image} to ${outcome.result.applicationName ?? config.applicationId}${outcome.result.deploymentStatus === "done" ? " (deployment done)" : ` (${outcome.result.deploymentStatus ?? ""})`}`,
   );
   return 0;
 }

@@ -19,19 +19,19 @@ export interface InputSpec {
 export const INPUTS = [
   {
     name: "dokploy-url",
-    required: true,
+    defaultText: "required unless deploy is false",
     description: "Base URL of the Dokploy server, e.g. https://dokploy.example.com.",
   },
   {
     name: "dokploy-api-key",
-    required: true,
+    defaultText: "required unless deploy is false",
     secret: true,
     description:
       "Dokploy API key (sent as the x-api-key header). Create it in Dokploy under Settings > Profile > API/CLI.",
   },
   {
     name: "application-id",
-    required: true,
+    defaultText: "required unless deploy is false",
     description: "ID of the Dokploy application to deploy (the last part of its URL in Dokploy).",
   },
   {
@@ -99,6 +99,18 @@ export const INPUTS = [
     name: "build",
     default: "true",
     description: "Build and push the image. false deploys <image>:<tag> that is already in the registry.",
+  },
+  {
+    name: "push",
+    default: "true",
+    description:
+      "Push the image after the build. false builds only (needs deploy: false), e.g. for pull requests from forks, which get no registry secrets.",
+  },
+  {
+    name: "deploy",
+    default: "true",
+    description:
+      "Deploy to Dokploy. false builds (and with push, pushes and checks the pull) without sending anything to Dokploy, so one workflow serves pull requests and the main branch; dokploy-api-key and the target are not needed then.",
   },
   {
     name: "registry",
@@ -314,6 +326,10 @@ export interface Config {
   readonly tag: string;
   readonly extraTags: readonly string[];
   readonly build: boolean;
+  /** Push after the build (false: build only; never with deploy). */
+  readonly pushImage: boolean;
+  /** Send anything to Dokploy (false: build, push and pull-check only). */
+  readonly deploy: boolean;
   readonly context: string;
   readonly file?: string;
   readonly target?: string;
@@ -382,13 +398,6 @@ function field<T>(parse: (value: string) => T) {
     });
 }
 
-function requiredText(expected: string) {
-  return field((v) => {
-    if (v === "") throw new Error(`is required; expected ${expected}`);
-    return v;
-  });
-}
-
 function optionalText() {
   return field((v) => (v === "" ? undefined : v));
 }
@@ -443,8 +452,7 @@ export function parseDuration(v: string): number {
 }
 
 function parseDokployUrl(v: string): string {
-  if (v === "")
-    throw new Error("is required; expected the URL of your Dokploy server, e.g. https://dokploy.example.com");
+  if (v === "") return "";
   let url: URL;
   try {
     url = new URL(v);
@@ -466,9 +474,9 @@ function parseDokployUrl(v: string): string {
 
 const schema = z.object({
   "dokploy-url": field(parseDokployUrl),
-  "dokploy-api-key": requiredText("a Dokploy API key"),
+  "dokploy-api-key": optionalText(),
   "application-id": field((v) => {
-    if (v === "") throw new Error("is required; expected the ID of a Dokploy application");
+    if (v === "") return undefined;
     if (!APPLICATION_ID.test(v)) {
       throw new Error(
         `"${v}" is not an application ID; expected letters, digits, _ and - (as in the application's URL in Dokploy)`,
@@ -507,6 +515,8 @@ const schema = z.object({
   network: optionalText(),
   builder: choice(["auto", "buildx", "classic"] as const, "auto"),
   build: boolean(true),
+  push: boolean(true),
+  deploy: boolean(true),
   registry: optionalText(),
   "registry-username": optionalText(),
   "registry-password": optionalText(),
@@ -588,6 +598,46 @@ function defaultDescription(ci: CiContext, tag: string): string {
   return lines.join("\n").slice(0, 1000);
 }
 
+/** Whether a boolean input is false as typed (a typo is reported by the schema). */
+function isFalse(raw: RawInputs, name: InputName): boolean {
+  return (raw[name] ?? "").trim().toLowerCase() === "false";
+}
+
+function isEmpty(raw: RawInputs, name: InputName): boolean {
+  return (raw[name] ?? "").trim() === "";
+}
+
+/**
+ * What deploying needs, and what building without deploying rules out; read from the raw
+ * inputs, so these are named along with the problems the schema finds.
+ */
+function checkDeployInputs(raw: RawInputs, problems: Problem[]): void {
+  if (isFalse(raw, "deploy")) {
+    if (isFalse(raw, "build") && isFalse(raw, "push")) {
+      problems.push({ input: "deploy", message: "is false, and so are build and push: nothing to do" });
+    }
+    return;
+  }
+  if (isEmpty(raw, "dokploy-url")) {
+    problems.push({
+      input: "dokploy-url",
+      message: "is required; expected the URL of your Dokploy server, e.g. https://dokploy.example.com",
+    });
+  }
+  if (isEmpty(raw, "dokploy-api-key")) {
+    problems.push({ input: "dokploy-api-key", message: "is required; expected a Dokploy API key" });
+  }
+  if (isEmpty(raw, "application-id")) {
+    problems.push({ input: "application-id", message: "is required; expected the ID of a Dokploy application" });
+  }
+  if (isFalse(raw, "push")) {
+    problems.push({
+      input: "push",
+      message: "is false, but Dokploy can only deploy a pushed image; set deploy: false to build without deploying",
+    });
+  }
+}
+
 function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Config | undefined {
   const tag = p.tag !== "" ? p.tag : ci.sha;
   if (tag === "") {
@@ -628,12 +678,14 @@ function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Config | unde
   const registryName = p["dokploy-registry-name"] ?? (p.image.isDockerHub ? "Docker Hub" : registry);
   return {
     dokployUrl: p["dokploy-url"],
-    apiKey: p["dokploy-api-key"],
-    applicationId: p["application-id"],
+    apiKey: p["dokploy-api-key"] ?? "",
+    applicationId: p["application-id"] ?? "",
     image: p.image,
     tag,
     extraTags: p["extra-tags"].filter((t) => t !== tag),
     build: p.build,
+    pushImage: p.push,
+    deploy: p.deploy,
     context: p.context,
     file: p.file,
     target: p.target,
@@ -691,6 +743,7 @@ function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Config | unde
 export function parseConfig(raw: RawInputs, ci: CiContext): Config {
   const result = schema.safeParse(raw);
   const problems: Problem[] = [];
+  checkDeployInputs(raw, problems);
   if (!result.success) {
     for (const issue of result.error.issues) {
       problems.push({ input: String(issue.path[0] ?? "?"), message: issue.message });

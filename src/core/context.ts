@@ -29,11 +29,15 @@ export interface RunContext {
   readonly runToken: string;
 }
 
-/** The context once Dokploy's client is loaded and the key and application were checked. */
-export interface Connected extends RunContext {
+/** The context once the HTTP client is loaded (while docker works). */
+export interface Online extends RunContext {
   readonly remote: typeof import("./remote");
-  readonly dokploy: Dokploy;
   readonly dispatcher?: Dispatcher;
+}
+
+/** The context once Dokploy's client is made. */
+export interface Connected extends Online {
+  readonly dokploy: Dokploy;
 }
 
 /** Throws the run's CancelledError when the run was cancelled. */

@@ -5,6 +5,7 @@ import { CancelledError, ConfigError } from "./errors";
 import type { Ports } from "./ports";
 import type { Outcome } from "./result";
 import { buildAndPush } from "./stages/build";
+import { buildWithoutDeploying } from "./stages/build-only";
 import { type Before, checkDokploy, connectToDokploy } from "./stages/dokploy";
 import { followOurDeployment, triggerOurDeployment } from "./stages/deployment";
 import { checkHealthUrl } from "./stages/health";
@@ -28,6 +29,7 @@ export { describePlan } from "./stages/plan";
 async function deploy(ctx: RunContext): Promise<void> {
   const { buildx } = await checkInputs(ctx);
   if (ctx.config.dryRun) return printPlan(ctx, await buildx);
+  if (!ctx.config.deploy) return buildWithoutDeploying(ctx, buildx);
 
   const { connected, before } = await besideWork(
     (gate) =>

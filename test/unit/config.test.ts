@@ -125,12 +125,24 @@ describe("parseConfig", () => {
     ["pull user without password", { "pull-username": "u" }, "pull-password", /required when pull-username/],
     ["registry of another host", { registry: "docker.io" }, "registry", /not the registry of image/],
     ["dokploy-registry without credentials", { "dokploy-registry": "true" }, "dokploy-registry", /no credentials/],
+    ["push: false when deploying", { push: "false" }, "push", /can only deploy a pushed image/],
+    ["nothing to do", { deploy: "false", build: "false", push: "false" }, "deploy", /nothing to do/],
+    ["deploy typo", { deploy: "no" }, "deploy", /not a boolean/],
   ])("rejects %s, naming the input", (_name, overrides, input, message) => {
     const error = problem(overrides);
     expect(error.input).toBe(input);
     expect(error.message).toContain(`Input "${input}"`);
     expect(error.message).toMatch(message);
     expect(error.exitCode).toBe(2);
+  });
+
+  it("with deploy: false needs no Dokploy URL, key or target", () => {
+    const config = parseConfig({ image: "ghcr.io/acme/web", deploy: "false" }, ci);
+    expect(config.deploy).toBe(false);
+    expect(config.pushImage).toBe(true);
+    expect(config.dokployUrl).toBe("");
+    expect(config.apiKey).toBe("");
+    expect(parseConfig({ image: "ghcr.io/acme/web", deploy: "false", push: "false" }, ci).pushImage).toBe(false);
   });
 
   it("needs a tag when the CI context has no commit", () => {

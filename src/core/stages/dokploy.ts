@@ -1,4 +1,4 @@
-import { type Connected, type RunContext, timed } from "../context";
+import { type Connected, type Online, type RunContext, timed } from "../context";
 import { Dokploy, applicationUrl } from "../dokploy/procedures";
 import { DeployError, errorMessage } from "../errors";
 import { type DockerProvider, previousProvider } from "./provider";
@@ -8,10 +8,8 @@ import { type DockerProvider, previousProvider } from "./provider";
  * Dokploy client for the rest of the run.
  */
 export async function connectToDokploy(ctx: RunContext): Promise<Connected> {
-  const { config, ports, logger, redactor } = ctx;
-  ports.whileDockerWorks?.();
-  const remote = await import("../remote");
-  const dispatcher = (await ports.loadDispatcher?.()) ?? ports.dispatcher;
+  const { config, logger, redactor } = ctx;
+  const { remote, dispatcher } = await goOnline(ctx);
   const client = new remote.DokployClient({
     baseUrl: config.dokployUrl,
     apiKey: config.apiKey,
@@ -25,6 +23,15 @@ export async function connectToDokploy(ctx: RunContext): Promise<Connected> {
     signal: ctx.signal,
   });
   return { ...ctx, remote, dispatcher, dokploy: new Dokploy(client) };
+}
+
+/** Loads the HTTP client and its connection pool (while docker works: not before the build starts). */
+export async function goOnline(ctx: RunContext): Promise<Online> {
+  const { ports } = ctx;
+  ports.whileDockerWorks?.();
+  const remote = await import("../remote");
+  const dispatcher = (await ports.loadDispatcher?.()) ?? ports.dispatcher;
+  return { ...ctx, remote, dispatcher };
 }
 
 /** Dokploy keeps deployment titles and descriptions, by which a run finds its own, since v0.25.0. */

@@ -20,18 +20,20 @@ function buildPlan(config: Config, buildx: boolean, labelled: boolean): string[]
       `  (${LABELLED_DOCKERFILE}: the Dockerfile with one LABEL line: ${allLabels(config, new Date(0)).join(" ")})`,
     );
   }
-  if (!buildx) for (const ref of pushRefs(config)) plan.push(`docker ${pushArgv(ref).join(" ")}`);
+  if (!buildx && config.pushImage) for (const ref of pushRefs(config)) plan.push(`docker ${pushArgv(ref).join(" ")}`);
   return plan;
+}
+
+function pullCheckPlan(config: Config): string[] {
+  if (!config.verifyPull || !config.pushImage) return [];
+  return [
+    `HEAD ${config.image.registry}/v2/${config.image.path}/manifests/${config.tag} with the pull credentials (the image is there, Dokploy can pull it, it is the digest pushed)`,
+  ];
 }
 
 /** The Dokploy part of the plan: the calls made after the build. */
 function dokployPlan(config: Config, api: string): string[] {
-  const plan: string[] = [];
-  if (config.verifyPull) {
-    plan.push(
-      `HEAD ${config.image.registry}/v2/${config.image.path}/manifests/${config.tag} with the pull credentials (the image is there, Dokploy can pull it, it is the digest pushed)`,
-    );
-  }
+  const plan = pullCheckPlan(config);
   if (config.dokployRegistry) {
     plan.push(
       `GET ${api}registry.all, then POST ${api}registry.create or registry.update for ${config.image.registry} when the entry differs`,
@@ -57,6 +59,9 @@ function dokployPlan(config: Config, api: string): string[] {
 /** The plan in words: commands and API calls, secrets masked. */
 export function describePlan(config: Config, buildx: boolean, labelled = false): string[] {
   const api = config.transport === "trpc" ? "/api/trpc/" : "/api/";
+  if (!config.deploy) {
+    return [...buildPlan(config, buildx, labelled), ...pullCheckPlan(config), "deploy: false: no request to Dokploy"];
+  }
   return [
     `GET ${api}application.one {"applicationId":"${config.applicationId}"}  (check key and application)`,
     ...buildPlan(config, buildx, labelled),
