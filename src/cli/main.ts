@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
-import { OUTPUTS, parseConfig } from "../core/config";
+import { type Config, OUTPUTS, describeTarget, parseConfig } from "../core/config";
 import { DeployError, errorMessage } from "../core/errors";
-import { outputsOf, run } from "../core/run";
+import { type Outcome, outputsOf, run } from "../core/run";
 import { nodeExec } from "../platform/exec";
 import { listenForCancel } from "../platform/cancel";
 import { nodePorts } from "../platform/ports";
@@ -14,6 +14,18 @@ import { gitlabLogger, plainLogger } from "./log";
 const write = (line: string) => {
   process.stdout.write(`${line}\n`);
 };
+
+/** The last line of a green run. */
+function doneLine(config: Config, outcome: Outcome): string {
+  const { result } = outcome;
+  const targets = config.targets.map(describeTarget).join(", ");
+  if (result.plan) return `✔ Dry run: ${result.image} would be deployed to ${targets}`;
+  if (!config.deploy) return `✔ Built ${result.image}${config.pushImage ? " and pushed it" : ""} (deploy: false)`;
+  const where = result.targets.map(
+    (t) => `${t.name ?? t.id} (${t.deploymentStatus === "done" ? "deployment done" : (t.deploymentStatus ?? "")})`,
+  );
+  return `✔ Deployed ${result.image} to ${where.join(", ")}`;
+}
 
 async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
@@ -58,13 +70,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     logger.error(outcome.error.message);
     return outcome.error instanceof DeployError ? outcome.error.exitCode : 1;
   }
-  write(
-    outcome.result.plan
-      ? `✔ Dry run: ${outcome.result.image} would be deployed to ${config.applicationId}`
-      : !config.deploy
-        ? `✔ Built ${outcome.result.image}${config.pushImage ? " and pushed it" : ""} (deploy: false)`
-        : `✔ Deployed ${outcome.result.image} to ${outcome.result.applicationName ?? config.applicationId}${outcome.result.deploymentStatus === "done" ? " (deployment done)" : ` (${outcome.result.deploymentStatus ?? ""})`}`,
-  );
+  write(doneLine(config, outcome));
   return 0;
 }
 

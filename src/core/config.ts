@@ -31,8 +31,25 @@ export const INPUTS = [
   },
   {
     name: "application-id",
-    defaultText: "required unless deploy is false",
-    description: "ID of the Dokploy application to deploy (the last part of its URL in Dokploy).",
+    defaultText: "one target is required unless deploy is false",
+    description:
+      "ID of the Dokploy application to deploy (the last part of its URL in Dokploy). Or give it by name: project and application.",
+  },
+  {
+    name: "project",
+    default: "",
+    description:
+      "Name of the Dokploy project, to give the target by name (application) instead of by id; resolved with one read before anything is built.",
+  },
+  {
+    name: "environment",
+    default: "production",
+    description: "Name of the environment of project that holds the named target.",
+  },
+  {
+    name: "application",
+    default: "",
+    description: "Name of the application in project and environment, instead of application-id.",
   },
   {
     name: "image",
@@ -243,6 +260,12 @@ export const INPUTS = [
       "When the deployment fails or times out, point the application back at the image it ran before and redeploy that (the step still fails).",
   },
   {
+    name: "rollback-targets",
+    default: "all",
+    description:
+      "With several targets and rollback-on-failure: all (put back every target this run changed when any fails) or failed (only the targets that failed).",
+  },
+  {
     name: "retries",
     default: "4",
     description:
@@ -313,6 +336,18 @@ export interface CiContext {
   readonly repository?: string;
 }
 
+export type TargetKind = "application" | "compose";
+
+/** A Dokploy service to deploy to, as the inputs give it: its id, or its name. */
+export type TargetSpec =
+  | { readonly kind: TargetKind; readonly id: string; readonly name?: undefined }
+  | { readonly kind: TargetKind; readonly name: string; readonly id?: undefined };
+
+/** How a target is named in messages before its name is known: application "web" or application <id>. */
+export function describeTarget(spec: TargetSpec): string {
+  return spec.id !== undefined ? `${spec.kind} ${spec.id}` : `${spec.kind} "${spec.name}"`;
+}
+
 export interface Credentials {
   readonly username: string;
   readonly password: string;
@@ -321,7 +356,10 @@ export interface Credentials {
 export interface Config {
   readonly dokployUrl: string;
   readonly apiKey: string;
-  readonly applicationId: string;
+  /** Where to deploy, as given: by id, or by name in project and environment. */
+  readonly targets: readonly TargetSpec[];
+  /** The project and environment that hold the targets given by name. */
+  readonly names?: { readonly project: string; readonly environment: string };
   readonly image: ImageName;
   readonly tag: string;
   readonly extraTags: readonly string[];
@@ -362,6 +400,8 @@ export interface Config {
   readonly pinDigest: boolean;
   readonly health?: HealthCheck;
   readonly rollbackOnFailure: boolean;
+  /** Which targets a failed run puts back: every one it changed, or the failed ones. */
+  readonly rollbackTargets: "all" | "failed";
   /** After done: check the application row and what swarm runs. */
   readonly verifyRunning: boolean;
   readonly verifyTimeoutSeconds: number;
@@ -475,6 +515,9 @@ function parseDokployUrl(v: string): string {
 const schema = z.object({
   "dokploy-url": field(parseDokployUrl),
   "dokploy-api-key": optionalText(),
+  project: optionalText(),
+  environment: field((v) => (v === "" ? "production" : v)),
+  application: optionalText(),
   "application-id": field((v) => {
     if (v === "") return undefined;
     if (!APPLICATION_ID.test(v)) {
@@ -550,6 +593,7 @@ const schema = z.object({
   "health-timeout": field((v) => (v === "" ? 120 : parseDuration(v))),
   "health-interval": field((v) => (v === "" ? 3 : parseDuration(v))),
   "rollback-on-failure": boolean(false),
+  "rollback-targets": choice(["all", "failed"] as const, "all"),
   "verify-running": boolean(true),
   "verify-timeout": field((v) => (v === "" ? 60 : parseDuration(v))),
   "fail-on-superseded": boolean(false),
@@ -627,8 +671,21 @@ function checkDeployInputs(raw: RawInputs, problems: Problem[]): void {
   if (isEmpty(raw, "dokploy-api-key")) {
     problems.push({ input: "dokploy-api-key", message: "is required; expected a Dokploy API key" });
   }
-  if (isEmpty(raw, "application-id")) {
-    problems.push({ input: "application-id", message: "is required; expected the ID of a Dokploy application" });
+  const named = !isEmpty(raw, "application");
+  if (isEmpty(raw, "application-id") && !named) {
+    problems.push({
+      input: "application-id",
+      message: "is required; expected the ID of a Dokploy application (or its name in application, with project)",
+    });
+  }
+  if (!isEmpty(raw, "application-id") && named) {
+    problems.push({ input: "application", message: "and application-id are both given; give one of them" });
+  }
+  if (named && isEmpty(raw, "project")) {
+    problems.push({
+      input: "project",
+      message: "is required to find the application by name; expected a project name",
+    });
   }
   if (isFalse(raw, "push")) {
     problems.push({
@@ -636,6 +693,13 @@ function checkDeployInputs(raw: RawInputs, problems: Problem[]): void {
       message: "is false, but Dokploy can only deploy a pushed image; set deploy: false to build without deploying",
     });
   }
+}
+
+function targetsOf(p: Parsed): TargetSpec[] {
+  const targets: TargetSpec[] = [];
+  if (p["application-id"]) targets.push({ kind: "application", id: p["application-id"] });
+  if (p.application) targets.push({ kind: "application", name: p.application });
+  return targets;
 }
 
 function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Config | undefined {
@@ -679,7 +743,8 @@ function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Config | unde
   return {
     dokployUrl: p["dokploy-url"],
     apiKey: p["dokploy-api-key"] ?? "",
-    applicationId: p["application-id"] ?? "",
+    targets: targetsOf(p),
+    names: p.project !== undefined ? { project: p.project, environment: p.environment } : undefined,
     image: p.image,
     tag,
     extraTags: p["extra-tags"].filter((t) => t !== tag),
@@ -724,6 +789,7 @@ function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Config | unde
         }
       : undefined,
     rollbackOnFailure: p["rollback-on-failure"],
+    rollbackTargets: p["rollback-targets"],
     verifyRunning: p["verify-running"],
     verifyTimeoutSeconds: p["verify-timeout"],
     failOnSuperseded: p["fail-on-superseded"],

@@ -1,6 +1,7 @@
 import { CancelledError } from "./errors";
-import type { Config } from "./config";
+import { type Config, describeTarget } from "./config";
 import type { Outcome, Result } from "./result";
+import { type TargetResult, targetName } from "./target";
 
 function escapeCell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -15,35 +16,63 @@ function verdictOf(config: Config, outcome: Outcome): string {
   return "✅ Deployed";
 }
 
-/** The rows about Dokploy: where it went and how the deployment ended. */
-function dokployRows(config: Config, result: Result): [string, string][] {
-  const name = result.applicationName ?? config.applicationId;
+/** What the heading names: the target (or the first and how many more), or the image. */
+function subjectOf(config: Config, result: Result): string {
+  if (!config.deploy) return result.image;
+  const [first, ...more] = result.targets;
+  const name = first ? targetName(first) : config.targets[0] ? describeTarget(config.targets[0]) : "";
+  const count = Math.max(more.length, config.targets.length - 1);
+  return count > 0 ? `${name} and ${String(count)} more` : name;
+}
+
+function linked(target: TargetResult): string {
+  return target.url ? `[${targetName(target)}](${target.url})` : targetName(target);
+}
+
+function deploymentCell(target: TargetResult | undefined): string {
+  if (!target) return "—";
+  return target.deploymentId
+    ? `${target.deploymentId} (${target.deploymentStatus ?? ""})`
+    : (target.deploymentStatus ?? "—");
+}
+
+/** One target: its rows in the table, as they have always been. */
+function oneTargetRows(config: Config, target: TargetResult | undefined): [string, string][] {
+  const kind = target?.kind ?? config.targets[0]?.kind ?? "application";
+  const fallback = config.targets[0] ? describeTarget(config.targets[0]) : "";
   return [
-    ["Application", result.applicationUrl ? `[${name}](${result.applicationUrl})` : config.applicationId],
+    [kind === "compose" ? "Compose" : "Application", target ? linked(target) : fallback],
     ["Method", config.deployMethod],
-    [
-      "Deployment",
-      result.deploymentId
-        ? `${result.deploymentId} (${result.deploymentStatus ?? ""})`
-        : (result.deploymentStatus ?? "—"),
-    ],
+    ["Deployment", deploymentCell(target)],
   ];
+}
+
+/** Several targets: a row each. */
+function targetTable(targets: readonly TargetResult[]): string[] {
+  const rows = ["| Target | Kind | Deployment | Error |", "|---|---|---|---|"];
+  for (const t of targets) {
+    rows.push(
+      `| ${escapeCell(linked(t))} | ${t.kind} | ${escapeCell(deploymentCell(t))} | ${escapeCell(t.error ?? "")} |`,
+    );
+  }
+  return [...rows, ""];
 }
 
 /** The job summary: what was deployed where, how it ended, and how long each step took. */
 export function summaryMarkdown(config: Config, outcome: Outcome): string {
   const { result, error } = outcome;
-  const lines: string[] = [];
-  const subject = config.deploy ? (result.applicationName ?? config.applicationId) : result.image;
-  lines.push(`## ${verdictOf(config, outcome)}: ${subject}`, "");
+  const several = config.targets.length > 1;
+  const lines: string[] = [`## ${verdictOf(config, outcome)}: ${subjectOf(config, result)}`, ""];
   const rows: [string, string][] = [
     ["Image", `\`${result.image}\``],
     ["Digest", result.digest ? `\`${result.digest}\`` : "—"],
   ];
-  if (config.deploy) rows.push(...dokployRows(config, result));
+  if (config.deploy && !several) rows.push(...oneTargetRows(config, result.targets[0]));
+  if (config.deploy && several) rows.push(["Method", config.deployMethod]);
   if (result.registryId) rows.push(["Registry entry", result.registryId]);
   if (result.health) rows.push(["Health", result.health]);
   lines.push("| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${escapeCell(v)} |`), "");
+  if (config.deploy && several && result.targets.length > 0) lines.push(...targetTable(result.targets));
   if (error) lines.push("```", error.message, "```", "");
   else if (outcome.changes.length > 0) {
     lines.push("Changed in Dokploy:", "", ...outcome.changes.map((change) => `- ${escapeCell(change)}`), "");

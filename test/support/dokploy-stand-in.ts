@@ -53,6 +53,31 @@ export interface ApplicationRow {
   [key: string]: unknown;
 }
 
+export interface ComposeRow {
+  composeId: string;
+  name: string;
+  appName: string;
+  composeType: "stack" | "docker-compose";
+  sourceType: string;
+  /** The file Dokploy writes for a raw compose; empty for a git source. */
+  composeFile: string;
+  /** The compose's variables (dotenv text); null until saved. */
+  env: string | null;
+  composeStatus: string;
+  serverId: string | null;
+  environmentId: string;
+  environment: ApplicationRow["environment"];
+  [key: string]: unknown;
+}
+
+export interface ProjectRow {
+  readonly projectId: string;
+  readonly name: string;
+  /** Project-level variables, in clear text in project.all. */
+  env: string;
+  readonly environments: { readonly environmentId: string; readonly name: string; readonly isDefault: boolean }[];
+}
+
 export interface RegistryRow {
   registryId: string;
   registryName: string;
@@ -195,6 +220,7 @@ const schemas: Record<string, z.ZodType> = {
     description: z.string().optional(),
   }),
   "deployment.all": z.object({ applicationId: z.string().min(1) }),
+  "project.all": z.any(),
   "docker.getConfig": z.object({
     containerId: z.string().min(1).regex(CONTAINER_ID, "Invalid container id."),
     serverId: z.string().optional(),
@@ -212,6 +238,7 @@ const QUERIES = new Set([
   "registry.one",
   "application.one",
   "deployment.all",
+  "project.all",
   "docker.getConfig",
   "docker.getServiceContainersByAppName",
 ]);
@@ -306,6 +333,9 @@ function defaultLog(app: ApplicationRow, pull: boolean, outcome: string): string
 export class DokployStandIn {
   readonly calls: Call[] = [];
   readonly applications = new Map<string, ApplicationRow>();
+  readonly composes = new Map<string, ComposeRow>();
+  /** Projects with their environments; services point at them by environmentId. */
+  readonly projects = new Map<string, ProjectRow>();
   readonly registries = new Map<string, RegistryRow>();
   readonly deployments = new Map<string, DeploymentRow[]>();
   readonly swarm = new SwarmStandIn();
@@ -328,10 +358,39 @@ export class DokployStandIn {
 
   // ---- set-up helpers for tests
 
+  /** A project with environments (production first), as project.create makes one and environment.create adds more. */
+  addProject(name: string, environments: readonly string[] = ["production"]): ProjectRow {
+    const projectId = nanoid();
+    const row: ProjectRow = {
+      projectId,
+      name,
+      env: "",
+      environments: environments.map((env, i) => ({ environmentId: nanoid(), name: env, isDefault: i === 0 })),
+    };
+    this.projects.set(projectId, row);
+    return row;
+  }
+
+  /** The overrides that put a new service into an environment of a project: `addApplication({ name, ...placeIn(p) })`. */
+  placeIn(project: ProjectRow, environment = "production"): Pick<ApplicationRow, "environmentId" | "environment"> {
+    const env = project.environments.find((e) => e.name === environment);
+    if (!env) throw new Error(`no environment ${environment} in ${project.name}`);
+    return {
+      environmentId: env.environmentId,
+      environment: {
+        environmentId: env.environmentId,
+        name: env.name,
+        projectId: project.projectId,
+        project: { projectId: project.projectId, name: project.name },
+      },
+    };
+  }
+
   addApplication(overrides: Partial<ApplicationRow> = {}): ApplicationRow {
     const applicationId = overrides.applicationId ?? nanoid();
-    const projectId = nanoid();
-    const environmentId = nanoid();
+    const project = overrides.environment ? undefined : this.addProject("live-demo");
+    const projectId = project?.projectId ?? nanoid();
+    const environmentId = project?.environments[0]?.environmentId ?? nanoid();
     const name = overrides.name ?? "demo-app";
     const app: ApplicationRow = {
       applicationId,
@@ -753,11 +812,47 @@ export class DokployStandIn {
         this.queueDeployment(app, input.title ?? null, input.description ?? null, procedure === "application.deploy");
         return undefined;
       }
+      case "project.all":
+        return this.projectAll();
       case "deployment.all":
         return [...(this.deployments.get(input.applicationId ?? "") ?? [])];
       default:
         throw new ProcedureError(404, `No procedure found on path "${procedure}"`);
     }
+  }
+
+  /**
+   * project.all as a live v0.30.2 answers an owner: every project (with its env in clear text),
+   * each environment with its services by id, name and status, and the database kinds as empty
+   * lists.
+   */
+  private projectAll(): unknown[] {
+    return [...this.projects.values()].map((project) => ({
+      projectId: project.projectId,
+      name: project.name,
+      description: null,
+      createdAt: isoNow(),
+      organizationId: this.organizationId,
+      env: project.env,
+      environments: project.environments.map((env) => ({
+        name: env.name,
+        environmentId: env.environmentId,
+        isDefault: env.isDefault,
+        applications: [...this.applications.values()]
+          .filter((a) => a.environmentId === env.environmentId)
+          .map((a) => ({ applicationId: a.applicationId, name: a.name, applicationStatus: a.applicationStatus })),
+        mariadb: [],
+        mongo: [],
+        mysql: [],
+        postgres: [],
+        redis: [],
+        compose: [...this.composes.values()]
+          .filter((c) => c.environmentId === env.environmentId)
+          .map((c) => ({ composeId: c.composeId, name: c.name, composeStatus: c.composeStatus })),
+        libsql: [],
+      })),
+      projectTags: [],
+    }));
   }
 
   private denyDockerRead(procedure: string): void {

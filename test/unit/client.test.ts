@@ -60,7 +60,9 @@ describe.each<Transport>(["trpc", "openapi"])("DokployClient over %s", (transpor
   it("sends a mutation in the transport's envelope and reads a void result as undefined", async () => {
     const app = standIn.addApplication();
     const dokploy = new Dokploy(client(transport));
-    await expect(dokploy.trigger("redeploy", app.applicationId, "Deploy abc1234", "desc")).resolves.toBeUndefined();
+    await expect(
+      dokploy.trigger("redeploy", { kind: "application", id: app.applicationId }, "Deploy abc1234", "desc"),
+    ).resolves.toBeUndefined();
     await expect(
       dokploy.saveDockerProvider({
         applicationId: app.applicationId,

@@ -1,7 +1,7 @@
 import { DeployError, TimeoutError } from "../errors";
 import type { Logger } from "../log";
 import type { LiveLog } from "./live-log";
-import type { Deployment, Dokploy } from "./procedures";
+import type { Deployment, Dokploy, ServiceRef } from "./procedures";
 
 export const FINAL_STATUSES = new Set(["done", "error", "cancelled"]);
 /** Every status Dokploy's deployment table has (v0.30.2: running, done, error, cancelled). */
@@ -36,7 +36,8 @@ export interface WaitPorts {
 }
 
 export interface FollowOptions {
-  readonly applicationId: string;
+  /** The application or compose service deployed. */
+  readonly source: ServiceRef;
   /** deploymentIds that existed before we triggered. */
   readonly known: ReadonlySet<string>;
   readonly title: string;
@@ -101,7 +102,7 @@ function waitTimeout(options: FollowOptions, ours: Deployment | undefined): Wait
   return new WaitTimeoutError(
     ours
       ? `Deployment ${ours.deploymentId} is still ${ours.status} after ${limit} s (wait-timeout). It may still finish; see ${options.applicationUrl}`
-      : `The deployment did not start within ${limit} s (wait-timeout). Dokploy runs one deployment per application at a time, so it may be queued behind others and may still run; see ${options.applicationUrl}`,
+      : `The deployment did not start within ${limit} s (wait-timeout). Dokploy runs one deployment per ${options.source.kind} at a time, so it may be queued behind others and may still run; see ${options.applicationUrl}`,
     ours,
   );
 }
@@ -116,7 +117,7 @@ async function firstSight(
 ): Promise<LiveLog | undefined> {
   const others = rows.filter((r) => !options.known.has(r.deploymentId) && r.deploymentId !== row.deploymentId);
   ports.logger.info(
-    `Following deployment ${row.deploymentId} ("${row.title ?? ""}")${others.length > 0 ? `; ignoring ${String(others.length)} other new deployment(s) of this application` : ""}`,
+    `Following deployment ${row.deploymentId} ("${row.title ?? ""}")${others.length > 0 ? `; ignoring ${String(others.length)} other new deployment(s) of this ${options.source.kind}` : ""}`,
   );
   if (!row.logPath || !options.openLog || row.status === "done") return undefined;
   const log = options.openLog(row, onEnding);
@@ -143,7 +144,7 @@ export async function followDeployment(dokploy: Dokploy, options: FollowOptions,
   };
   try {
     for (;;) {
-      const rows = await dokploy.deploymentAll(options.applicationId);
+      const rows = await dokploy.deployments(options.source);
       const row = ours
         ? rows.find((r) => r.deploymentId === ours?.deploymentId)
         : findOurDeployment(rows, options.known, options.title, options.token);

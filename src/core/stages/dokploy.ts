@@ -1,7 +1,8 @@
 import { type Connected, type Online, type RunContext, timed } from "../context";
-import { Dokploy, applicationUrl } from "../dokploy/procedures";
+import { Dokploy, type ServiceRef } from "../dokploy/procedures";
 import { DeployError, errorMessage } from "../errors";
-import { type DockerProvider, previousProvider } from "./provider";
+import { type Before, type TargetContext, type TargetResult, forTarget } from "../target";
+import { checkTarget } from "./kinds";
 
 /**
  * Loads the HTTP client (while docker works: not before the build starts) and makes the
@@ -67,41 +68,32 @@ function refuseOldVersion(version: string | undefined): void {
   }
 }
 
-/** What the application ran before this run changed it. */
-export interface Before {
-  /** Its Docker provider, for a rollback; undefined if it did not run a Docker image. */
-  readonly provider?: DockerProvider;
-  /** In words, for the ledger: the image, or the kind of source. */
-  readonly was?: string;
+/** A target checked before the build is pushed: its context and what it ran before. */
+export interface Prepared {
+  readonly ctx: TargetContext;
+  readonly before: Before;
 }
 
-/** The key is accepted and the application exists. Returns what the application ran before. */
-export function checkDokploy(ctx: Connected): Promise<Before> {
-  const { config, logger, result, redactor } = ctx;
+/**
+ * The key is accepted and every target exists (read beside the server's version, which
+ * matters for following the deployment). Returns each target with what it ran before.
+ */
+export function checkTargets(ctx: Connected, refs: readonly ServiceRef[]): Promise<Prepared[]> {
+  const { config, result } = ctx;
+  const several = refs.length > 1;
   return timed(
     ctx,
-    "Check Dokploy and the application",
+    several ? "Check Dokploy and the targets" : `Check Dokploy and the ${refs[0]?.kind ?? "target"}`,
     async () => {
-      // The version matters for following the deployment; without waiting it is not read.
-      const [app, version] = await Promise.all([
-        ctx.dokploy.applicationOne(config.applicationId),
-        config.wait ? readVersion(ctx) : undefined,
-      ]);
+      const checks = refs.map((ref) => {
+        const target: TargetResult = { kind: ref.kind, id: ref.id };
+        result.targets.push(target);
+        const targetCtx = forTarget(ctx, target, several);
+        return checkTarget(targetCtx).then((before) => ({ ctx: targetCtx, before }));
+      });
+      const [prepared, version] = await Promise.all([Promise.all(checks), config.wait ? readVersion(ctx) : undefined]);
       refuseOldVersion(version);
-      // application.one answers with the pull password in plain text: mask it like ours.
-      redactor.add(app.password);
-      result.applicationName = app.name;
-      result.applicationUrl = applicationUrl(config.dokployUrl, app);
-      logger.info(
-        `Application "${app.name}" (${config.applicationId}), source ${app.sourceType ?? "unknown"}: ${result.applicationUrl}`,
-      );
-      if (app.sourceType && app.sourceType !== "docker") {
-        logger.warn(
-          `The application's source is "${app.sourceType}"; it will be switched to the Docker image ${result.image}.`,
-        );
-      }
-      const provider = previousProvider(app);
-      return { provider, was: provider?.dockerImage ?? (app.sourceType ? `its ${app.sourceType} source` : undefined) };
+      return prepared;
     },
     false,
   );
