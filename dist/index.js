@@ -10385,6 +10385,26 @@ const INPUTS = [
         description: "Name of the application in project and environment, instead of application-id.",
     },
     {
+        name: "compose-id",
+        default: "",
+        description: "ID of a Dokploy compose service to deploy instead of an application. The image reaches its compose file through its environment: image-variable and tag-variable are set there, every other variable is kept.",
+    },
+    {
+        name: "compose",
+        default: "",
+        description: "Name of the compose service in project and environment, instead of compose-id.",
+    },
+    {
+        name: "image-variable",
+        default: "IMAGE",
+        description: "Compose services: the variable set to <image>:<tag> (with @<digest> under pin-digest), for a compose file that says image: ${IMAGE}.",
+    },
+    {
+        name: "tag-variable",
+        default: "TAG",
+        description: "Compose services: the variable set to the tag, for a compose file that says image: ghcr.io/acme/web:${TAG}.",
+    },
+    {
         name: "image",
         required: true,
         description: "Image repository without tag, e.g. ghcr.io/acme/web or acme/web for Docker Hub.",
@@ -10691,6 +10711,16 @@ function list(commas, check) {
         return items;
     });
 }
+const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+function variableName(fallback) {
+    return field((v) => {
+        if (v === "")
+            return fallback;
+        if (!VARIABLE.test(v))
+            throw new Error(`"${v}" is not a variable name; expected letters, digits and _, e.g. ${fallback}`);
+        return v;
+    });
+}
 const KEY_VALUE = /^[^=\s][^=]*=/;
 const BUILD_ARG = /^[A-Za-z_][A-Za-z0-9_]*(=.*)?$/s;
 const APPLICATION_ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -10734,6 +10764,17 @@ const schema = object({
     project: optionalText(),
     environment: field((v) => (v === "" ? "production" : v)),
     application: optionalText(),
+    "compose-id": field((v) => {
+        if (v === "")
+            return undefined;
+        if (!APPLICATION_ID.test(v)) {
+            throw new Error(`"${v}" is not a compose ID; expected letters, digits, _ and - (as in the compose's URL in Dokploy)`);
+        }
+        return v;
+    }),
+    compose: optionalText(),
+    "image-variable": variableName("IMAGE"),
+    "tag-variable": variableName("TAG"),
     "application-id": field((v) => {
         if (v === "")
             return undefined;
@@ -10859,6 +10900,27 @@ function isFalse(raw, name) {
 function isEmpty(raw, name) {
     return (raw[name] ?? "").trim() === "";
 }
+const TARGET_INPUTS = ["application-id", "application", "compose-id", "compose"];
+/** One target, by id or by name (names need the project). */
+function checkTargetInputs(raw, problems) {
+    const given = TARGET_INPUTS.filter((name) => !isEmpty(raw, name));
+    if (given.length === 0) {
+        problems.push({
+            input: "application-id",
+            message: "is required; expected the ID of a Dokploy application (or compose-id for a compose service, or a name in application or compose, with project)",
+        });
+    }
+    if (given.length > 1) {
+        problems.push({
+            input: given[1] ?? "application",
+            message: `and ${given[0] ?? ""} are both given; give one target`,
+        });
+    }
+    const named = given.find((name) => name === "application" || name === "compose");
+    if (named && isEmpty(raw, "project")) {
+        problems.push({ input: "project", message: `is required to find the ${named} by name; expected a project name` });
+    }
+}
 /**
  * What deploying needs, and what building without deploying rules out; read from the raw
  * inputs, so these are named along with the problems the schema finds.
@@ -10879,22 +10941,7 @@ function checkDeployInputs(raw, problems) {
     if (isEmpty(raw, "dokploy-api-key")) {
         problems.push({ input: "dokploy-api-key", message: "is required; expected a Dokploy API key" });
     }
-    const named = !isEmpty(raw, "application");
-    if (isEmpty(raw, "application-id") && !named) {
-        problems.push({
-            input: "application-id",
-            message: "is required; expected the ID of a Dokploy application (or its name in application, with project)",
-        });
-    }
-    if (!isEmpty(raw, "application-id") && named) {
-        problems.push({ input: "application", message: "and application-id are both given; give one of them" });
-    }
-    if (named && isEmpty(raw, "project")) {
-        problems.push({
-            input: "project",
-            message: "is required to find the application by name; expected a project name",
-        });
-    }
+    checkTargetInputs(raw, problems);
     if (isFalse(raw, "push")) {
         problems.push({
             input: "push",
@@ -10908,6 +10955,10 @@ function targetsOf(p) {
         targets.push({ kind: "application", id: p["application-id"] });
     if (p.application)
         targets.push({ kind: "application", name: p.application });
+    if (p["compose-id"])
+        targets.push({ kind: "compose", id: p["compose-id"] });
+    if (p.compose)
+        targets.push({ kind: "compose", name: p.compose });
     return targets;
 }
 function interpret(p, ci, problems) {
@@ -10946,6 +10997,12 @@ function interpret(p, ci, problems) {
             message: "needs the digest: with build: false it comes from the pull check, so keep verify-pull: true",
         });
     }
+    if (p["image-variable"] === p["tag-variable"]) {
+        problems.push({
+            input: "tag-variable",
+            message: `is the same as image-variable (${p["tag-variable"]}); they hold different values`,
+        });
+    }
     if (problems.length > 0)
         return undefined;
     const registryName = p["dokploy-registry-name"] ?? (p.image.isDockerHub ? "Docker Hub" : registry);
@@ -10953,6 +11010,8 @@ function interpret(p, ci, problems) {
         dokployUrl: p["dokploy-url"],
         apiKey: p["dokploy-api-key"] ?? "",
         targets: targetsOf(p),
+        imageVariable: p["image-variable"],
+        tagVariable: p["tag-variable"],
         names: p.project !== undefined ? { project: p.project, environment: p.environment } : undefined,
         image: p.image,
         tag,
@@ -12212,6 +12271,207 @@ async function pointApplication(ctx, before) {
     return provider.dockerImage;
 }
 
+;// CONCATENATED MODULE: ./src/core/dokploy/compose.ts
+
+
+
+/*
+ * The compose procedures this project calls (v0.30.2, seen live): compose.one answers every
+ * column, the env (the variables, in clear text) among them; compose.saveEnvironment wants
+ * {composeId, env} with env present (a missing key is 400 "expected nonoptional"); deploy and
+ * redeploy take {composeId, title?, description?} and answer {success, message, composeId}.
+ */
+const compose_nullableString = schemas_string().nullish();
+const ComposeSchema = object({
+    composeId: schemas_string(),
+    name: schemas_string(),
+    appName: schemas_string(),
+    /** "docker-compose" or "stack". */
+    composeType: schemas_string(),
+    sourceType: compose_nullableString,
+    composeFile: compose_nullableString,
+    env: compose_nullableString,
+    serverId: compose_nullableString,
+    environmentId: compose_nullableString,
+    environment: object({
+        environmentId: schemas_string(),
+        projectId: schemas_string(),
+        project: object({ projectId: schemas_string(), name: schemas_string() }).nullish(),
+    })
+        .nullish(),
+});
+async function composeOne(dokploy, composeId) {
+    const value = await dokploy.client.query("compose.one", { composeId });
+    const parsed = ComposeSchema.safeParse(value);
+    if (!parsed.success) {
+        throw new errors/* DokployError */.RI("compose.one", 200, "Dokploy compose.one: unexpected answer. Is this a Dokploy server of v0.26 or newer?");
+    }
+    return parsed.data;
+}
+/** Writes the compose's variables (the whole text: Dokploy keeps no other form). Safe to repeat. */
+async function saveComposeEnv(dokploy, composeId, env) {
+    await dokploy.client.mutation("compose.saveEnvironment", { composeId, env }, { retry: true });
+}
+/** The tasks of a stack's services (docker stack ps), newest first. */
+async function stackTasks(dokploy, appName, serverId) {
+    const input = { appName, ...(serverId ? { serverId } : {}) };
+    const value = await dokploy.client.query("docker.getStackContainersByAppName", input);
+    const parsed = array(TaskSchema.extend({ name: schemas_string() })).safeParse(value ?? []);
+    if (!parsed.success) {
+        throw new errors/* DokployError */.RI("docker.getStackContainersByAppName", 200, "Dokploy docker.getStackContainersByAppName: unexpected answer");
+    }
+    return parsed.data;
+}
+/** Link to the compose service in Dokploy's dashboard. */
+function composeUrl(baseUrl, compose) {
+    const projectId = compose.environment?.projectId;
+    const environmentId = compose.environment?.environmentId ?? compose.environmentId;
+    if (projectId && environmentId) {
+        return `${baseUrl}/dashboard/project/${projectId}/environment/${environmentId}/services/compose/${compose.composeId}`;
+    }
+    return `${baseUrl}/dashboard/projects`;
+}
+
+;// CONCATENATED MODULE: ./src/core/env-file.ts
+/*
+ * A compose service's variables, as Dokploy keeps them: dotenv text (`KEY=value` lines, comments,
+ * blank lines, optional `export `). We change our variables' lines and nothing else: every other
+ * byte stays as it was.
+ */
+function definition(name) {
+    return new RegExp(`^\\s*(?:export\\s+)?${name}\\s*=(.*)$`);
+}
+/** A value as dotenv reads it: quotes removed, a trailing comment dropped from a bare value. */
+function unquote(raw) {
+    const value = raw.trim();
+    const quote = value[0];
+    if ((quote === '"' || quote === "'" || quote === "`") && value.length >= 2) {
+        const end = value.indexOf(quote, 1);
+        if (end > 0)
+            return value.slice(1, end);
+    }
+    return value.replace(/\s+#.*$/, "");
+}
+function linesOf(env) {
+    const eol = env.includes("\r\n") ? "\r\n" : "\n";
+    return { lines: env === "" ? [] : env.split(eol), eol };
+}
+/** The value of a variable (its last definition, as dotenv reads it); undefined when it has none. */
+function readVariable(env, name) {
+    let value;
+    for (const line of linesOf(env ?? "").lines) {
+        const match = definition(name).exec(line);
+        if (match)
+            value = unquote(match[1] ?? "");
+    }
+    return value;
+}
+/**
+ * The text with each variable set: its definitions replaced where they are, else added at the
+ * end. A value of undefined removes the variable's lines (to put back an env that did not have it).
+ */
+function setVariables(env, values) {
+    const { lines, eol } = linesOf(env ?? "");
+    const done = new Set();
+    const out = [];
+    for (const line of lines) {
+        const name = Object.keys(values).find((n) => definition(n).test(line));
+        if (name === undefined) {
+            out.push(line);
+            continue;
+        }
+        const value = values[name];
+        if (value !== undefined)
+            out.push(`${name}=${value}`);
+        done.add(name);
+    }
+    const added = Object.entries(values).flatMap(([name, value]) => done.has(name) || value === undefined ? [] : [`${name}=${value}`]);
+    if (added.length === 0)
+        return out.join(eol);
+    // Keep a final newline where there was one, and add ours before it.
+    const endsWithNewline = out.length > 0 && out.at(-1) === "";
+    const body = endsWithNewline ? out.slice(0, -1) : out;
+    return [...body, ...added, ...(endsWithNewline ? [""] : [])].join(eol);
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/compose.ts
+
+
+
+
+
+/** The values our variables get: the reference to deploy, and the tag. */
+function ourValues(ctx) {
+    const { config, result } = ctx;
+    const ref = imageRef(config.image, config.tag);
+    const image = config.pinDigest && result.digest ? `${ref}@${result.digest}` : ref;
+    return { [config.imageVariable]: image, [config.tagVariable]: config.tag };
+}
+/** A compose file Dokploy holds (raw source) that uses neither variable would not run the new image. */
+function refuseFileWithoutVariables(ctx, compose) {
+    const { config } = ctx;
+    const file = compose.composeFile ?? "";
+    if (compose.sourceType !== "raw" || file.trim() === "")
+        return;
+    const uses = (name) => new RegExp(`\\$\\{?${name}\\b`).test(file);
+    if (uses(config.imageVariable) || uses(config.tagVariable))
+        return;
+    throw new errors/* DeployError */.sH(`Compose "${compose.name}" (${compose.composeId}): its compose file uses neither \${${config.imageVariable}} nor \${${config.tagVariable}}, so a deployment would not run the new image. Write image: \${${config.imageVariable}} in it (or set image-variable / tag-variable to the names it uses).`);
+}
+/**
+ * The compose service exists; returns what our variables held before, and how to put them back
+ * (only them: the other variables are read again at that moment and kept).
+ */
+async function checkCompose(ctx) {
+    const { config, logger, target } = ctx;
+    const compose = await composeOne(ctx.dokploy, target.id);
+    target.name = compose.name;
+    target.url = composeUrl(config.dokployUrl, compose);
+    logger.info(`Compose "${compose.name}" (${target.id}), type ${compose.composeType}, source ${compose.sourceType ?? "unknown"}: ${target.url}`);
+    refuseFileWithoutVariables(ctx, compose);
+    const previous = Object.fromEntries(Object.keys(ourValues(ctx)).map((name) => [name, readVariable(compose.env, name)]));
+    const was = previous[config.imageVariable] ?? previous[config.tagVariable];
+    return {
+        was,
+        restore: was === undefined
+            ? undefined
+            : async () => {
+                await writeVariables(ctx, previous);
+            },
+    };
+}
+/** Sets our variables in the compose's env as it is now, keeping every other line; returns what they held. */
+async function writeVariables(ctx, values) {
+    // Read again right before writing: the env may have changed since the check, minutes ago.
+    const { env } = await composeOne(ctx.dokploy, ctx.target.id);
+    const before = Object.fromEntries(Object.keys(values).map((name) => [name, readVariable(env, name)]));
+    await saveComposeEnv(ctx.dokploy, ctx.target.id, setVariables(env, values));
+    return before;
+}
+/** Points the compose at the image: our variables set in its environment. Returns the image reference. */
+async function pointCompose(ctx) {
+    const { ledger, logger, target } = ctx;
+    const values = ourValues(ctx);
+    const to = Object.entries(values);
+    await timedTarget(ctx, "Set the image in the compose's environment", async () => {
+        let before = {};
+        try {
+            before = await writeVariables(ctx, values);
+        }
+        catch (error) {
+            if (error instanceof errors/* DokployError */.RI && error.ambiguous && error.procedure === "compose.saveEnvironment") {
+                const variables = to.map(([name, value]) => ({ name, to: value }));
+                ledger.record({ kind: "compose-env", compose: target.name ?? target.id, variables, uncertain: true });
+            }
+            throw error;
+        }
+        const variables = to.map(([name, value]) => ({ name, from: before[name], to: value }));
+        ledger.record({ kind: "compose-env", compose: target.name ?? target.id, variables });
+        logger.info(`Compose ${target.id} now has ${to.map(([n, v]) => `${n}=${v}`).join(", ")} in its environment`);
+    });
+    return values[ctx.config.imageVariable] ?? "";
+}
+
 ;// CONCATENATED MODULE: ./src/core/stages/verify.ts
 
 
@@ -12343,20 +12603,110 @@ function warnNoDockerRead(ctx, error, trusted) {
     ctx.logger.warn(`Could not ask Dokploy what Docker Swarm runs (${error.procedure}: HTTP ${String(error.status)}; the API key needs the permission to read Docker). Trusting ${trusted}.`);
 }
 
+;// CONCATENATED MODULE: ./src/core/stages/stack.ts
+
+
+
+
+
+/** The service a stack task belongs to: <appName>_<service>.<slot> (or .<node id> in global mode). */
+function serviceOfTask(taskName) {
+    return taskName.replace(/\.[^.]+$/, "");
+}
+/** An image reference without its tag and digest: ghcr.io/acme/web:1@sha256:… -> ghcr.io/acme/web. */
+function repositoryOf(image) {
+    const name = image.split("@")[0] ?? image;
+    const slash = name.lastIndexOf("/");
+    const colon = name.lastIndexOf(":");
+    return colon > slash ? name.slice(0, colon) : name;
+}
+/** The stack's services whose image comes from our repository: the ones the compose file points at ours. */
+async function ourServices(ctx, compose, ours) {
+    const tasks = await stackTasks(ctx.dokploy, compose.appName, compose.serverId);
+    const all = [...new Set(tasks.map((t) => serviceOfTask(t.name)))];
+    const specs = await Promise.all(all.map(async (name) => ({ name, service: await ctx.dokploy.service(name, compose.serverId) })));
+    const repository = repositoryOf(ours);
+    const mine = specs.flatMap(({ name, service }) => service && repositoryOf(service.Spec.TaskTemplate.ContainerSpec.Image) === repository ? [name] : []);
+    return { mine, all };
+}
+/**
+ * Every service of the stack that runs our repository runs our image (swarm may take a moment);
+ * a stack where no service uses our repository did not take the image at all.
+ */
+async function waitForStack(ctx, compose, ours) {
+    const deadline = ctx.ports.clock() + ctx.config.verifyTimeoutSeconds * 1000;
+    for (;;) {
+        const { mine, all } = await ourServices(ctx, compose, ours);
+        if (mine.length > 0) {
+            const swarm = (name) => ({
+                name,
+                serverId: compose.serverId,
+                what: `service ${name} of the stack`,
+                tasks: async () => (await stackTasks(ctx.dokploy, compose.appName, compose.serverId)).filter((t) => serviceOfTask(t.name) === name),
+            });
+            await Promise.all(mine.map((name) => waitForSwarm(ctx, swarm(name), ours)));
+            return mine;
+        }
+        if (ctx.ports.clock() >= deadline) {
+            throw new errors/* NotRunningError */.bb(`Dokploy says the deployment is done, but no service of the stack ${compose.appName} runs ${repositoryOf(ours)} (its services: ${all.join(", ") || "none"}). Does the compose file say image: \${${ctx.config.imageVariable}}? See ${ctx.target.url ?? ctx.config.dokployUrl}`);
+        }
+        await ctx.ports.sleep(VERIFY_POLL_MS);
+    }
+}
+/**
+ * After Dokploy says done: the compose still holds our image in its environment (else
+ * superseded); for a stack, every swarm service of it that runs our repository runs our image.
+ * A docker-compose service's containers are not looked at: Dokploy answers nothing about
+ * their images here (see the README).
+ */
+async function verifyCompose(ctx, ours) {
+    const { config, target, logger } = ctx;
+    if (!config.verifyRunning)
+        return;
+    await timedTarget(ctx, "Check what runs", async () => {
+        const compose = await composeOne(ctx.dokploy, target.id);
+        const held = readVariable(compose.env, config.imageVariable);
+        if (held !== ours)
+            return superseded(ctx, held, ours);
+        if (compose.composeType !== "stack") {
+            logger.info(`The compose holds ${ours}; docker compose started its containers (their images are not checked).`);
+            return;
+        }
+        try {
+            const services = await waitForStack(ctx, compose, ours);
+            logger.info(`Docker Swarm runs ${ours} for ${services.join(", ")}.`);
+        }
+        catch (error) {
+            if (!(error instanceof errors/* DokployError */.RI) || (error.status !== 401 && error.status !== 403)) {
+                if (error instanceof errors/* NotRunningError */.bb)
+                    target.deploymentStatus = "not-running";
+                throw error;
+            }
+            warnNoDockerRead(ctx, error, `the compose's environment, which holds ${ours}`);
+        }
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/core/stages/kinds.ts
 
 
+
+
+/*
+ * What differs between an application and a compose service: how it is read, how it is pointed
+ * at the image, and how what runs is checked. Triggering and following are the same for both.
+ */
 /** Reads the target before anything changes: it exists, and what it ran. */
 function checkTarget(ctx) {
-    return checkApplication(ctx);
-}
-/** After Dokploy says done: what really runs is ours. */
-function verifyTarget(ctx, ours) {
-    return verifyApplication(ctx, ours);
+    return ctx.ref.kind === "application" ? checkApplication(ctx) : checkCompose(ctx);
 }
 /** Points the target at our image; returns the image saved. */
 function writeTarget(ctx, before) {
-    return pointApplication(ctx, before);
+    return ctx.ref.kind === "application" ? pointApplication(ctx, before) : pointCompose(ctx);
+}
+/** After Dokploy says done: what really runs is ours. */
+function verifyTarget(ctx, ours) {
+    return ctx.ref.kind === "application" ? verifyApplication(ctx, ours) : verifyCompose(ctx, ours);
 }
 
 ;// CONCATENATED MODULE: ./src/core/stages/dokploy.ts
@@ -12754,9 +13104,20 @@ function checkPlan(config, api) {
     }
     return plan;
 }
+/** What is sent for one compose service after the build. */
+function composePlan(config, api, id) {
+    const ref = imageRef(config.image, config.tag);
+    return [
+        `GET ${api}compose.one {"composeId":"${id}"}, then POST ${api}compose.saveEnvironment with ${config.imageVariable}=${config.pinDigest ? `${ref}@<digest>` : ref} and ${config.tagVariable}=${config.tag} set in its env (every other variable kept as it is)`,
+        `GET ${api}deployment.allByCompose {"composeId":"${id}"}  (snapshot, to tell our deployment from others)`,
+        `POST ${api}compose.${config.deployMethod} ${JSON.stringify({ composeId: id, title: config.deployTitle, description: config.deployDescription })}`,
+    ];
+}
 /** What is sent for one target after the build. */
 function targetPlan(config, api, spec) {
     const id = idText(spec);
+    if (spec.kind === "compose")
+        return composePlan(config, api, id);
     const provider = dockerProviderOf(config, id);
     return [
         `POST ${api}application.saveDockerProvider ${JSON.stringify({ ...provider, password: provider.password === null ? null : "***" })}`,
@@ -12780,8 +13141,10 @@ function dokployPlan(config, api) {
     if (config.health) {
         plan.push(`GET ${config.health.url} until it answers (at most ${String(config.health.timeoutMs / 1000)} s)`);
     }
-    if (config.rollbackOnFailure)
-        plan.push("If that fails: save the previous image back and redeploy it");
+    if (config.rollbackOnFailure) {
+        const compose = config.targets.some((t) => t.kind === "compose");
+        plan.push(`If that fails: save the previous image${compose ? " (a compose's previous variables)" : ""} back and redeploy it`);
+    }
     return plan;
 }
 /** The plan in words: commands and API calls, secrets masked. */
@@ -13233,7 +13596,10 @@ async function rollBackTarget(ctx, before) {
     const { restore, was } = before;
     const who = ctx.several ? `${targetName(ctx.target)}: ` : "";
     if (!restore || !was) {
-        const outcome = `${who}Nothing to roll back to: the ${ctx.ref.kind} did not run a Docker image before this deployment.`;
+        const what = ctx.ref.kind === "application"
+            ? "the application did not run a Docker image"
+            : `the compose's environment had no ${ctx.config.imageVariable} or ${ctx.config.tagVariable}`;
+        const outcome = `${who}Nothing to roll back to: ${what} before this deployment.`;
         logger.warn(outcome);
         return outcome;
     }

@@ -101,6 +101,7 @@ const REGEX: Record<string, string> = {
   // Empty is allowed: a pipeline with deploy: false needs neither.
   "dokploy-url": "^(https?://.*)?$",
   "application-id": "^[A-Za-z0-9_-]*$",
+  "compose-id": "^[A-Za-z0-9_-]*$",
 };
 /** Defaults that come from GitLab's predefined (or the project's masked) variables. */
 const GITLAB_DEFAULTS: Record<string, string> = {
@@ -230,4 +231,12 @@ export function renderVariablesTable(): string {
   }
   rows.push("| `DEBUG` | `false` | `true` prints debug lines (HTTP calls and their timings). |");
   return rows.join("\n");
+}
+
+/** Puts each example file whole into the README block after its `<!-- example: <path> -->` marker. */
+export function renderExamples(readme: string, read: (path: string) => string): string {
+  return readme.replace(
+    /(<!-- example: (\S+) -->\n\n?```yaml\n)[\s\S]*?```\n/g,
+    (_all, head: string, path: string) => `${head}${read(path)}\`\`\`\n`,
+  );
 }

@@ -1,17 +1,22 @@
 /** Writes action.yml, the GitLab component, pipe.yml and the docs' tables from src/core/config.ts. */
+import { readFileSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import {
   renderActionYml,
   renderGitlabComponent,
   renderGitlabInputsTable,
   renderPipeYml,
+  renderExamples,
   renderReadme,
   renderVariablesTable,
   replaceBlock,
 } from "./docs";
 
 await writeFile("action.yml", renderActionYml());
-await writeFile("README.md", renderReadme(await readFile("README.md", "utf8")));
+await writeFile(
+  "README.md",
+  renderExamples(renderReadme(await readFile("README.md", "utf8")), (path) => readFileSync(path, "utf8")),
+);
 await writeFile("gitlab/templates/deploy.yml", renderGitlabComponent());
 await writeFile(
   "gitlab/README.md",

@@ -99,7 +99,11 @@ function idOf(input) {
     }
     return undefined;
 }
-const INPUT_OF_ID = { applicationId: "application-id", serverId: "server-id" };
+const INPUT_OF_ID = {
+    applicationId: "application-id",
+    composeId: "compose-id",
+    serverId: "server-id",
+};
 /** A sentence a user can act on, for an HTTP error of a procedure. */
 function describeHttpError(procedure, status, body, input, baseUrl) {
     const where = `Dokploy ${procedure} (HTTP ${String(status)})`;

@@ -52,6 +52,29 @@ export const INPUTS = [
     description: "Name of the application in project and environment, instead of application-id.",
   },
   {
+    name: "compose-id",
+    default: "",
+    description:
+      "ID of a Dokploy compose service to deploy instead of an application. The image reaches its compose file through its environment: image-variable and tag-variable are set there, every other variable is kept.",
+  },
+  {
+    name: "compose",
+    default: "",
+    description: "Name of the compose service in project and environment, instead of compose-id.",
+  },
+  {
+    name: "image-variable",
+    default: "IMAGE",
+    description:
+      "Compose services: the variable set to <image>:<tag> (with @<digest> under pin-digest), for a compose file that says image: ${IMAGE}.",
+  },
+  {
+    name: "tag-variable",
+    default: "TAG",
+    description:
+      "Compose services: the variable set to the tag, for a compose file that says image: ghcr.io/acme/web:${TAG}.",
+  },
+  {
     name: "image",
     required: true,
     description: "Image repository without tag, e.g. ghcr.io/acme/web or acme/web for Docker Hub.",
@@ -358,6 +381,9 @@ export interface Config {
   readonly apiKey: string;
   /** Where to deploy, as given: by id, or by name in project and environment. */
   readonly targets: readonly TargetSpec[];
+  /** Compose services: the variables that carry the image reference and the tag. */
+  readonly imageVariable: string;
+  readonly tagVariable: string;
   /** The project and environment that hold the targets given by name. */
   readonly names?: { readonly project: string; readonly environment: string };
   readonly image: ImageName;
@@ -475,6 +501,17 @@ function list(commas: boolean, check?: (item: string) => void) {
   });
 }
 
+const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function variableName(fallback: string) {
+  return field((v) => {
+    if (v === "") return fallback;
+    if (!VARIABLE.test(v))
+      throw new Error(`"${v}" is not a variable name; expected letters, digits and _, e.g. ${fallback}`);
+    return v;
+  });
+}
+
 const KEY_VALUE = /^[^=\s][^=]*=/;
 const BUILD_ARG = /^[A-Za-z_][A-Za-z0-9_]*(=.*)?$/s;
 const APPLICATION_ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -518,6 +555,18 @@ const schema = z.object({
   project: optionalText(),
   environment: field((v) => (v === "" ? "production" : v)),
   application: optionalText(),
+  "compose-id": field((v) => {
+    if (v === "") return undefined;
+    if (!APPLICATION_ID.test(v)) {
+      throw new Error(
+        `"${v}" is not a compose ID; expected letters, digits, _ and - (as in the compose's URL in Dokploy)`,
+      );
+    }
+    return v;
+  }),
+  compose: optionalText(),
+  "image-variable": variableName("IMAGE"),
+  "tag-variable": variableName("TAG"),
   "application-id": field((v) => {
     if (v === "") return undefined;
     if (!APPLICATION_ID.test(v)) {
@@ -651,6 +700,30 @@ function isEmpty(raw: RawInputs, name: InputName): boolean {
   return (raw[name] ?? "").trim() === "";
 }
 
+const TARGET_INPUTS = ["application-id", "application", "compose-id", "compose"] as const;
+
+/** One target, by id or by name (names need the project). */
+function checkTargetInputs(raw: RawInputs, problems: Problem[]): void {
+  const given = TARGET_INPUTS.filter((name) => !isEmpty(raw, name));
+  if (given.length === 0) {
+    problems.push({
+      input: "application-id",
+      message:
+        "is required; expected the ID of a Dokploy application (or compose-id for a compose service, or a name in application or compose, with project)",
+    });
+  }
+  if (given.length > 1) {
+    problems.push({
+      input: given[1] ?? "application",
+      message: `and ${given[0] ?? ""} are both given; give one target`,
+    });
+  }
+  const named = given.find((name) => name === "application" || name === "compose");
+  if (named && isEmpty(raw, "project")) {
+    problems.push({ input: "project", message: `is required to find the ${named} by name; expected a project name` });
+  }
+}
+
 /**
  * What deploying needs, and what building without deploying rules out; read from the raw
  * inputs, so these are named along with the problems the schema finds.
@@ -671,22 +744,7 @@ function checkDeployInputs(raw: RawInputs, problems: Problem[]): void {
   if (isEmpty(raw, "dokploy-api-key")) {
     problems.push({ input: "dokploy-api-key", message: "is required; expected a Dokploy API key" });
   }
-  const named = !isEmpty(raw, "application");
-  if (isEmpty(raw, "application-id") && !named) {
-    problems.push({
-      input: "application-id",
-      message: "is required; expected the ID of a Dokploy application (or its name in application, with project)",
-    });
-  }
-  if (!isEmpty(raw, "application-id") && named) {
-    problems.push({ input: "application", message: "and application-id are both given; give one of them" });
-  }
-  if (named && isEmpty(raw, "project")) {
-    problems.push({
-      input: "project",
-      message: "is required to find the application by name; expected a project name",
-    });
-  }
+  checkTargetInputs(raw, problems);
   if (isFalse(raw, "push")) {
     problems.push({
       input: "push",
@@ -699,6 +757,8 @@ function targetsOf(p: Parsed): TargetSpec[] {
   const targets: TargetSpec[] = [];
   if (p["application-id"]) targets.push({ kind: "application", id: p["application-id"] });
   if (p.application) targets.push({ kind: "application", name: p.application });
+  if (p["compose-id"]) targets.push({ kind: "compose", id: p["compose-id"] });
+  if (p.compose) targets.push({ kind: "compose", name: p.compose });
   return targets;
 }
 
@@ -738,12 +798,20 @@ function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Config | unde
       message: "needs the digest: with build: false it comes from the pull check, so keep verify-pull: true",
     });
   }
+  if (p["image-variable"] === p["tag-variable"]) {
+    problems.push({
+      input: "tag-variable",
+      message: `is the same as image-variable (${p["tag-variable"]}); they hold different values`,
+    });
+  }
   if (problems.length > 0) return undefined;
   const registryName = p["dokploy-registry-name"] ?? (p.image.isDockerHub ? "Docker Hub" : registry);
   return {
     dokployUrl: p["dokploy-url"],
     apiKey: p["dokploy-api-key"] ?? "",
     targets: targetsOf(p),
+    imageVariable: p["image-variable"],
+    tagVariable: p["tag-variable"],
     names: p.project !== undefined ? { project: p.project, environment: p.environment } : undefined,
     image: p.image,
     tag,

@@ -10,6 +10,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { z } from "zod";
+import { composeServices, stackLog } from "./stand-in-compose";
 import { SwarmStandIn, type SwarmOutcome } from "./stand-in-swarm";
 
 export const VERSION = "v0.30.2";
@@ -99,8 +100,8 @@ export interface DeploymentRow {
   status: string;
   logPath: string;
   pid: null;
-  applicationId: string;
-  composeId: null;
+  applicationId: string | null;
+  composeId: string | null;
   serverId: string | null;
   isPreviewDeployment: boolean;
   previewDeploymentId: null;
@@ -133,6 +134,18 @@ export interface DeploymentScript {
   readonly refuseLogSocket?: boolean;
   /** Queue a deployment with this title (someone else's) just before this one. */
   readonly othersFirst?: { readonly title: string; readonly script?: DeploymentScript };
+}
+
+/** A deployment job, of an application or a compose service. */
+interface Job {
+  /** Its service's id: the key of its deployments and scripts. */
+  readonly key: string;
+  readonly appName: string;
+  readonly serverId: string | null;
+  readonly ids: Pick<DeploymentRow, "applicationId" | "composeId">;
+  /** Reads the service as the job starts: what it logs, and what swarm does when it is done. */
+  start(): { log(outcome: string): string[]; done(swarm: SwarmOutcome | undefined): void };
+  status(status: string): void;
 }
 
 /** A fault for the next `times` calls of a procedure (or of every procedure with "*"). */
@@ -221,6 +234,28 @@ const schemas: Record<string, z.ZodType> = {
   }),
   "deployment.all": z.object({ applicationId: z.string().min(1) }),
   "project.all": z.any(),
+  "compose.one": z.object({ composeId: z.string().min(1) }),
+  // compose.saveEnvironment: env must be present (null is accepted; a missing key is 400 "expected nonoptional").
+  "compose.saveEnvironment": z.object({
+    composeId: z.string().optional().nonoptional(),
+    env: z.string().nullable().optional().nonoptional(),
+    createEnvFile: z.boolean().optional(),
+  }),
+  "compose.deploy": z.object({
+    composeId: z.string().min(1),
+    title: z.string().optional(),
+    description: z.string().optional(),
+  }),
+  "compose.redeploy": z.object({
+    composeId: z.string().min(1),
+    title: z.string().optional(),
+    description: z.string().optional(),
+  }),
+  "deployment.allByCompose": z.object({ composeId: z.string().min(1) }),
+  "docker.getStackContainersByAppName": z.object({
+    appName: z.string().min(1).regex(CONTAINER_ID, "Invalid app name."),
+    serverId: z.string().optional(),
+  }),
   "docker.getConfig": z.object({
     containerId: z.string().min(1).regex(CONTAINER_ID, "Invalid container id."),
     serverId: z.string().optional(),
@@ -239,11 +274,18 @@ const QUERIES = new Set([
   "application.one",
   "deployment.all",
   "project.all",
+  "compose.one",
+  "deployment.allByCompose",
+  "docker.getStackContainersByAppName",
   "docker.getConfig",
   "docker.getServiceContainersByAppName",
 ]);
 /** Procedures behind withPermission("docker", "read"): 401 "Permission denied" without it. */
-const DOCKER_READ = new Set(["docker.getConfig", "docker.getServiceContainersByAppName"]);
+const DOCKER_READ = new Set([
+  "docker.getConfig",
+  "docker.getServiceContainersByAppName",
+  "docker.getStackContainersByAppName",
+]);
 const PUBLIC = new Set(["settings.health"]);
 
 const TRPC_CODES: Record<number, [number, string]> = {
@@ -417,6 +459,30 @@ export class DokployStandIn {
     this.applications.set(applicationId, app);
     this.deployments.set(applicationId, []);
     return app;
+  }
+
+  /** A raw compose service of type stack (by default) in a new project, or where `placeIn` says. */
+  addCompose(overrides: Partial<ComposeRow> & Pick<ComposeRow, "composeFile">): ComposeRow {
+    const composeId = overrides.composeId ?? nanoid();
+    const place = overrides.environment ? undefined : this.placeIn(this.addProject("live-demo"));
+    const row: ComposeRow = {
+      composeId,
+      name: "demo-stack",
+      appName: `compose-${randomBytes(4).toString("hex")}`,
+      composeType: "stack",
+      sourceType: "raw",
+      env: null,
+      composeStatus: "idle",
+      serverId: null,
+      command: "",
+      createEnvFile: true,
+      composePath: "./docker-compose.yml",
+      ...place,
+      ...overrides,
+    } as ComposeRow;
+    this.composes.set(composeId, row);
+    this.deployments.set(composeId, []);
+    return row;
   }
 
   addRegistry(fields: Omit<RegistryRow, "registryId" | "createdAt" | "registryType" | "organizationId">): RegistryRow {
@@ -814,6 +880,27 @@ export class DokployStandIn {
       }
       case "project.all":
         return this.projectAll();
+      case "compose.one": {
+        const compose = this.compose(input.composeId);
+        return { ...compose, deployments: [...(this.deployments.get(compose.composeId) ?? [])] };
+      }
+      case "compose.saveEnvironment": {
+        const compose = this.compose(input.composeId);
+        compose.env = input.env ?? null;
+        return true;
+      }
+      case "compose.deploy":
+      case "compose.redeploy": {
+        const compose = this.compose(input.composeId);
+        this.queueJob(this.composeJob(compose), input.title ?? null, input.description ?? null);
+        const queued = procedure === "compose.deploy" ? "Deployment queued" : "Redeployment queued";
+        return { success: true, message: queued, composeId: compose.composeId };
+      }
+      case "deployment.allByCompose":
+        return [...(this.deployments.get(input.composeId ?? "") ?? [])];
+      case "docker.getStackContainersByAppName":
+        this.denyDockerRead(procedure);
+        return this.swarm.stackTasks(input.appName ?? "");
       case "deployment.all":
         return [...(this.deployments.get(input.applicationId ?? "") ?? [])];
       default:
@@ -859,6 +946,12 @@ export class DokployStandIn {
     if (this.options.dockerReadDenied && DOCKER_READ.has(procedure)) {
       throw new ProcedureError(401, "Permission denied");
     }
+  }
+
+  private compose(id: string | null | undefined): ComposeRow {
+    const compose = this.composes.get(id ?? "");
+    if (!compose) throw new ProcedureError(404, "Compose not found");
+    return compose;
   }
 
   private application(id: string | null | undefined): ApplicationRow {
@@ -919,27 +1012,85 @@ export class DokployStandIn {
    * licence, so another application's deployment delays ours); the row appears when the job starts.
    */
   private queueDeployment(app: ApplicationRow, title: string | null, description: string | null, pull = false): void {
-    const script = this.scripts.get(app.applicationId)?.shift() ?? this.options.deployment ?? {};
-    if (script.othersFirst)
-      this.enqueue(app, script.othersFirst.title, "someone else's", script.othersFirst.script ?? {}, pull);
-    this.enqueue(app, title, description, script, pull);
+    this.queueJob(this.applicationJob(app, pull), title, description);
   }
 
-  private enqueue(
-    app: ApplicationRow,
-    title: string | null,
-    description: string | null,
-    script: DeploymentScript,
-    pull: boolean,
-  ): void {
-    const queue = app.serverId ?? "local";
+  /** A deployment job of an application: it reads the image when it starts, swarm runs it when done. */
+  private applicationJob(app: ApplicationRow, pull: boolean): Job {
+    return {
+      key: app.applicationId,
+      appName: app.appName,
+      serverId: app.serverId,
+      ids: { applicationId: app.applicationId, composeId: null },
+      start: () => {
+        const image = app.dockerImage;
+        return {
+          log: (outcome) => defaultLog(app, pull, outcome),
+          done: (swarm) => {
+            if (image) this.swarm.deployed(app.appName, image, swarm);
+          },
+        };
+      },
+      status: (status) => {
+        app.applicationStatus = status;
+      },
+    };
+  }
+
+  /** A deployment job of a stack: it reads the file and env when it starts; swarm runs each service's image when done. */
+  private composeJob(compose: ComposeRow): Job {
+    return {
+      key: compose.composeId,
+      appName: compose.appName,
+      serverId: compose.serverId,
+      ids: { applicationId: null, composeId: compose.composeId },
+      start: () => {
+        const services = composeServices(compose.composeFile, compose.env);
+        const existing = new Set(
+          services.map((s) => `${compose.appName}_${s.service}`).filter((n) => this.swarm.has(n)),
+        );
+        return {
+          log: (outcome) =>
+            stackLog(
+              compose.appName,
+              services.map((s) => s.service),
+              existing,
+              outcome,
+            ),
+          done: (swarm) => {
+            // Dokploy's command is `docker stack deploy … --prune`.
+            this.swarm.prune(
+              compose.appName,
+              services.map((s) => `${compose.appName}_${s.service}`),
+            );
+            for (const { service, image } of services) {
+              this.swarm.deployed(`${compose.appName}_${service}`, image, swarm);
+            }
+          },
+        };
+      },
+      status: (status) => {
+        compose.composeStatus = status;
+      },
+    };
+  }
+
+  private queueJob(job: Job, title: string | null, description: string | null): void {
+    const script = this.scripts.get(job.key)?.shift() ?? this.options.deployment ?? {};
+    if (script.othersFirst)
+      this.enqueue(job, script.othersFirst.title, "someone else's", script.othersFirst.script ?? {});
+    this.enqueue(job, title, description, script);
+  }
+
+  private enqueue(job: Job, title: string | null, description: string | null, script: DeploymentScript): void {
+    const queue = job.serverId ?? "local";
     const previous = this.queues.get(queue) ?? Promise.resolve();
-    const job = previous.then(async () => {
+    const run = previous.then(async () => {
       await this.sleep(script.startDelayMs ?? 25);
-      // Like Dokploy's worker: the image is read from the application when the job starts.
-      const image = app.dockerImage;
+      // Like Dokploy's worker: the service's row is read when the job starts.
       const started = new Date();
-      const logPath = `/etc/dokploy/logs/${app.appName}/${app.appName}-${logTimestamp(started)}-${randomBytes(2).toString("hex")}.log`;
+      const reading = job.start();
+      const logPath = `/etc/dokploy/logs/${job.appName}/${job.appName}-${logTimestamp(started)}-${randomBytes(2).toString("hex")}.log`;
       const row: DeploymentRow = {
         deploymentId: nanoid(),
         title,
@@ -947,9 +1098,8 @@ export class DokployStandIn {
         status: "running",
         logPath,
         pid: null,
-        applicationId: app.applicationId,
-        composeId: null,
-        serverId: app.serverId,
+        ...job.ids,
+        serverId: job.serverId,
         isPreviewDeployment: false,
         previewDeploymentId: null,
         createdAt: started.toISOString(),
@@ -964,13 +1114,13 @@ export class DokployStandIn {
       };
       if (script.dropLogSocket) this.dropLogs.add(row.deploymentId);
       if (script.refuseLogSocket) this.refusedLogs.add(logPath);
-      const rows = this.deployments.get(app.applicationId) ?? [];
+      const rows = this.deployments.get(job.key) ?? [];
       rows.unshift(row);
       rows.splice(11);
-      this.deployments.set(app.applicationId, rows);
-      app.applicationStatus = "running";
+      this.deployments.set(job.key, rows);
+      job.status("running");
       const outcome = script.outcome ?? "done";
-      const lines = script.log ?? defaultLog(app, pull, outcome);
+      const lines = script.log ?? reading.log(outcome);
       // Like Dokploy: the first line when the job starts, the rest spread over its run, the last
       // one just before the status is written.
       const duration = script.durationMs ?? 100;
@@ -982,11 +1132,11 @@ export class DokployStandIn {
         this.appendLog(logPath, line);
       }
       await this.sleep(rest.length > 0 ? Math.min(FINAL_GAP_MS, duration) : duration);
-      if (outcome === "done" && image) this.swarm.deployed(app.appName, image, script.swarm);
+      if (outcome === "done") reading.done(script.swarm);
       row.status = outcome;
       row.finishedAt = isoNow();
-      app.applicationStatus = outcome === "done" ? "done" : "error";
+      job.status(outcome === "done" ? "done" : "error");
     });
-    this.queues.set(queue, job);
+    this.queues.set(queue, run);
   }
 }

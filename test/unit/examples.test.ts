@@ -27,9 +27,12 @@ function ourSteps(workflow: Record<string, unknown>): Step[] {
 }
 
 const githubWorkflows = [
-  "examples/github/deploy.yml",
+  ...(await readdir(join(root, "examples/github"))).map((f) => `examples/github/${f}`),
   ...(await readdir(join(root, "examples/registries"))).map((f) => `examples/registries/${f}`),
 ];
+
+const gitlabPipelines = (await readdir(join(root, "examples/gitlab"))).map((f) => `examples/gitlab/${f}`);
+const bitbucketPipelines = (await readdir(join(root, "examples/bitbucket"))).map((f) => `examples/bitbucket/${f}`);
 
 describe("examples", () => {
   it.each(githubWorkflows)("%s parses and uses only inputs that exist, with the required ones", async (path) => {
@@ -51,38 +54,70 @@ describe("examples", () => {
     for (const file of files) expect(readme).toContain(`examples/registries/${file}`);
   });
 
-  it("the GitLab pipeline includes the component with inputs it declares", async () => {
-    const pipeline = await yamlFile("examples/gitlab/.gitlab-ci.yml");
+  it.each(gitlabPipelines)("%s includes the component with inputs it declares", async (path) => {
+    const pipeline = await yamlFile(path);
     const component = parse(
       (await readFile(join(root, "gitlab/templates/deploy.yml"), "utf8")).split("\n---\n")[0] ?? "",
     ) as {
       spec: { inputs: Record<string, unknown> };
     };
-    const include = (pipeline.include as { component?: string; inputs?: Record<string, unknown> }[])[0];
-    expect(include?.component).toMatch(/\/dokploy-deploy\/deploy@1$/);
+    const includes = (pipeline.include as { component?: string; inputs?: Record<string, unknown> }[]).filter(
+      (i) => i.component !== undefined,
+    );
+    expect(includes.length).toBeGreaterThan(0);
     const declared = new Set(Object.keys(component.spec.inputs));
-    expect(Object.keys(include?.inputs ?? {}).filter((name) => !declared.has(name))).toEqual([]);
-    for (const name of Object.keys(include?.inputs ?? {}))
-      expect(inputNames.has(name) || COMPONENT_ONLY.has(name)).toBe(true);
-    // The inputs without a default in the component are given.
-    for (const [name, spec] of Object.entries(component.spec.inputs)) {
-      if (!("default" in (spec as object))) expect(include?.inputs).toHaveProperty(name);
+    for (const include of includes) {
+      expect(include.component).toMatch(/\/dokploy-deploy\/deploy@1$/);
+      expect(Object.keys(include.inputs ?? {}).filter((name) => !declared.has(name))).toEqual([]);
+      for (const name of Object.keys(include.inputs ?? {}))
+        expect(inputNames.has(name) || COMPONENT_ONLY.has(name)).toBe(true);
+      // The inputs without a default in the component are given.
+      for (const [name, spec] of Object.entries(component.spec.inputs)) {
+        if (!("default" in (spec as object))) expect(include.inputs).toHaveProperty(name);
+      }
+      // Rules on a job of the component name the job it makes.
+      const job = (include.inputs?.["job-name"] as string | undefined) ?? "dokploy-deploy";
+      if (includes.length > 1) expect(pipeline).toHaveProperty([job]);
     }
   });
 
-  it("the Bitbucket pipeline runs the pipe with variables that exist", async () => {
-    const pipeline = await yamlFile("examples/bitbucket/bitbucket-pipelines.yml");
-    const steps = (
-      (pipeline.pipelines as { branches: Record<string, { step: { script: unknown[] } }[]> }).branches.main ?? []
-    ).flatMap((s) => s.step.script);
-    const pipe = steps.find(
+  it.each(bitbucketPipelines)("%s runs the pipe with variables that exist", async (path) => {
+    const pipeline = (await yamlFile(path)).pipelines as Record<string, unknown>;
+    const sections = [
+      pipeline.default,
+      ...Object.values({ ...(pipeline.branches as object), ...(pipeline["pull-requests"] as object) }),
+    ];
+    const steps = sections
+      .flatMap((section) => (Array.isArray(section) ? (section as { step?: { script?: unknown[] } }[]) : []))
+      .flatMap((s) => s.step?.script ?? []);
+    const pipes = steps.filter(
       (s): s is { pipe: string; variables: Record<string, string> } =>
         typeof s === "object" && s !== null && "pipe" in s,
     );
-    expect(pipe?.pipe).toBe("docker://ghcr.io/acme/dokploy-deploy:1");
+    expect(pipes.length).toBeGreaterThan(0);
     const known = new Set([...inputNames].map(envName));
-    expect(Object.keys(pipe?.variables ?? {}).filter((name) => !known.has(name))).toEqual([]);
-    for (const name of required) expect(pipe?.variables).toHaveProperty(envName(name));
+    for (const pipe of pipes) {
+      expect(pipe.pipe).toBe("docker://ghcr.io/acme/dokploy-deploy:1");
+      expect(Object.keys(pipe.variables).filter((name) => !known.has(name))).toEqual([]);
+      for (const name of required) expect(pipe.variables).toHaveProperty(envName(name));
+    }
+  });
+
+  it("the README shows every example workflow whole, as the file is", async () => {
+    const readme = await readFile(join(root, "README.md"), "utf8");
+    const shown = [...readme.matchAll(/<!-- example: (\S+) -->\n\n?```yaml\n([\s\S]*?)```\n/g)];
+    expect(shown.length).toBeGreaterThan(0);
+    for (const [, path = "", block] of shown) expect(block).toBe(await readFile(join(root, path), "utf8"));
+    for (const path of [...githubWorkflows, ...gitlabPipelines, ...bitbucketPipelines]) {
+      if (
+        !path.startsWith("examples/registries/") &&
+        !path.endsWith("/deploy.yml") &&
+        !path.endsWith("/.gitlab-ci.yml") &&
+        !path.endsWith("/bitbucket-pipelines.yml")
+      ) {
+        expect(readme, `${path} shown in the README`).toContain(`<!-- example: ${path} -->`);
+      }
+    }
   });
 
   it("the repository's own workflows parse, and CI runs the action with uses: ./ in dry-run", async () => {

@@ -112,7 +112,11 @@ function idOf(input: Input | undefined): [string, string] | undefined {
   return undefined;
 }
 
-const INPUT_OF_ID: Record<string, string> = { applicationId: "application-id", serverId: "server-id" };
+const INPUT_OF_ID: Record<string, string> = {
+  applicationId: "application-id",
+  composeId: "compose-id",
+  serverId: "server-id",
+};
 
 /** A sentence a user can act on, for an HTTP error of a procedure. */
 export function describeHttpError(

@@ -52,9 +52,20 @@ function checkPlan(config: Config, api: string): string[] {
   return plan;
 }
 
+/** What is sent for one compose service after the build. */
+function composePlan(config: Config, api: string, id: string): string[] {
+  const ref = imageRef(config.image, config.tag);
+  return [
+    `GET ${api}compose.one {"composeId":"${id}"}, then POST ${api}compose.saveEnvironment with ${config.imageVariable}=${config.pinDigest ? `${ref}@<digest>` : ref} and ${config.tagVariable}=${config.tag} set in its env (every other variable kept as it is)`,
+    `GET ${api}deployment.allByCompose {"composeId":"${id}"}  (snapshot, to tell our deployment from others)`,
+    `POST ${api}compose.${config.deployMethod} ${JSON.stringify({ composeId: id, title: config.deployTitle, description: config.deployDescription })}`,
+  ];
+}
+
 /** What is sent for one target after the build. */
 function targetPlan(config: Config, api: string, spec: TargetSpec): string[] {
   const id = idText(spec);
+  if (spec.kind === "compose") return composePlan(config, api, id);
   const provider = dockerProviderOf(config, id);
   return [
     `POST ${api}application.saveDockerProvider ${JSON.stringify({ ...provider, password: provider.password === null ? null : "***" })}`,
@@ -80,7 +91,12 @@ function dokployPlan(config: Config, api: string): string[] {
   if (config.health) {
     plan.push(`GET ${config.health.url} until it answers (at most ${String(config.health.timeoutMs / 1000)} s)`);
   }
-  if (config.rollbackOnFailure) plan.push("If that fails: save the previous image back and redeploy it");
+  if (config.rollbackOnFailure) {
+    const compose = config.targets.some((t) => t.kind === "compose");
+    plan.push(
+      `If that fails: save the previous image${compose ? " (a compose's previous variables)" : ""} back and redeploy it`,
+    );
+  }
   return plan;
 }
 

@@ -20,7 +20,11 @@ export async function rollBackTarget(ctx: TargetContext, before: Before): Promis
   const { restore, was } = before;
   const who = ctx.several ? `${targetName(ctx.target)}: ` : "";
   if (!restore || !was) {
-    const outcome = `${who}Nothing to roll back to: the ${ctx.ref.kind} did not run a Docker image before this deployment.`;
+    const what =
+      ctx.ref.kind === "application"
+        ? "the application did not run a Docker image"
+        : `the compose's environment had no ${ctx.config.imageVariable} or ${ctx.config.tagVariable}`;
+    const outcome = `${who}Nothing to roll back to: ${what} before this deployment.`;
     logger.warn(outcome);
     return outcome;
   }
