@@ -100,8 +100,9 @@ const OPTIONS: Record<string, readonly string[]> = {
 const REGEX: Record<string, string> = {
   // Empty is allowed: a pipeline with deploy: false needs neither.
   "dokploy-url": "^(https?://.*)?$",
-  "application-id": "^[A-Za-z0-9_-]*$",
-  "compose-id": "^[A-Za-z0-9_-]*$",
+  // Lists: one per line or comma separated.
+  "application-id": "^[A-Za-z0-9_,\\s-]*$",
+  "compose-id": "^[A-Za-z0-9_,\\s-]*$",
 };
 /** Defaults that come from GitLab's predefined (or the project's masked) variables. */
 const GITLAB_DEFAULTS: Record<string, string> = {

@@ -10271,7 +10271,7 @@ const INPUTS = [
     {
         name: "application-id",
         defaultText: "one target is required unless deploy is false",
-        description: "ID of the Dokploy application to deploy (the last part of its URL in Dokploy). Or give it by name: project and application.",
+        description: "ID of the Dokploy application to deploy (the last part of its URL in Dokploy), or several (one per line or comma separated): one build is deployed to all of them at once. Or give them by name: project and application.",
     },
     {
         name: "project",
@@ -10286,17 +10286,17 @@ const INPUTS = [
     {
         name: "application",
         default: "",
-        description: "Name of the application in project and environment, instead of application-id.",
+        description: "Name of the application in project and environment, instead of application-id; several: one per line or comma separated.",
     },
     {
         name: "compose-id",
         default: "",
-        description: "ID of a Dokploy compose service to deploy instead of an application. The image reaches its compose file through its environment: image-variable and tag-variable are set there, every other variable is kept.",
+        description: "ID of a Dokploy compose service to deploy (several: one per line or comma separated), instead of or beside applications. The image reaches its compose file through its environment: image-variable and tag-variable are set there, every other variable is kept.",
     },
     {
         name: "compose",
         default: "",
-        description: "Name of the compose service in project and environment, instead of compose-id.",
+        description: "Name of the compose service in project and environment, instead of compose-id; several: one per line or comma separated.",
     },
     {
         name: "image-variable",
@@ -10544,6 +10544,10 @@ const OUTPUTS = [
         description: "How it ended: done (our image runs), superseded (a later run's image was deployed over ours), not-running (Dokploy said done but our image does not run), error, cancelled, timeout, unknown (a status this version does not know), or queued when not waiting.",
     },
     { name: "application-url", description: "Link to the application in the Dokploy dashboard." },
+    {
+        name: "targets",
+        description: 'Every target as JSON, in the order given: [{"kind":"application","id":…,"name":…,"url":…,"deployment-id":…,"deployment-status":…}]. The single-value outputs above are the first target\'s.',
+    },
     { name: "health", description: "Last health check answer, e.g. 200 in 34 ms (health-url only)." },
     {
         name: "imageid",
@@ -10625,6 +10629,19 @@ function variableName(fallback) {
         return v;
     });
 }
+/** A list of ids of Dokploy services, each once. */
+function ids(kind) {
+    return list(true, (id) => {
+        if (!APPLICATION_ID.test(id)) {
+            throw new Error(`"${id}" is not ${kind === "application" ? "an application" : "a compose"} ID; expected letters, digits, _ and - (as in the ${kind}'s URL in Dokploy)`);
+        }
+    }).transform((items, ctx) => {
+        const twice = items.find((id, i) => items.indexOf(id) !== i);
+        if (twice !== undefined)
+            ctx.addIssue({ code: "custom", message: `names "${twice}" twice` });
+        return items;
+    });
+}
 const KEY_VALUE = /^[^=\s][^=]*=/;
 const BUILD_ARG = /^[A-Za-z_][A-Za-z0-9_]*(=.*)?$/s;
 const APPLICATION_ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -10667,26 +10684,12 @@ const schema = object({
     "dokploy-api-key": optionalText(),
     project: optionalText(),
     environment: field((v) => (v === "" ? "production" : v)),
-    application: optionalText(),
-    "compose-id": field((v) => {
-        if (v === "")
-            return undefined;
-        if (!APPLICATION_ID.test(v)) {
-            throw new Error(`"${v}" is not a compose ID; expected letters, digits, _ and - (as in the compose's URL in Dokploy)`);
-        }
-        return v;
-    }),
-    compose: optionalText(),
+    application: list(true),
+    "compose-id": ids("compose"),
+    compose: list(true),
     "image-variable": variableName("IMAGE"),
     "tag-variable": variableName("TAG"),
-    "application-id": field((v) => {
-        if (v === "")
-            return undefined;
-        if (!APPLICATION_ID.test(v)) {
-            throw new Error(`"${v}" is not an application ID; expected letters, digits, _ and - (as in the application's URL in Dokploy)`);
-        }
-        return v;
-    }),
+    "application-id": ids("application"),
     image: field((v) => parseImageName(v)),
     tag: field((v) => {
         if (v !== "" && !isValidTag(v)) {
@@ -10814,12 +10817,6 @@ function checkTargetInputs(raw, problems) {
             message: "is required; expected the ID of a Dokploy application (or compose-id for a compose service, or a name in application or compose, with project)",
         });
     }
-    if (given.length > 1) {
-        problems.push({
-            input: given[1] ?? "application",
-            message: `and ${given[0] ?? ""} are both given; give one target`,
-        });
-    }
     const named = given.find((name) => name === "application" || name === "compose");
     if (named && isEmpty(raw, "project")) {
         problems.push({ input: "project", message: `is required to find the ${named} by name; expected a project name` });
@@ -10853,17 +10850,14 @@ function checkDeployInputs(raw, problems) {
         });
     }
 }
+/** Every target, in this order: applications by id, by name, then compose services by id, by name. */
 function targetsOf(p) {
-    const targets = [];
-    if (p["application-id"])
-        targets.push({ kind: "application", id: p["application-id"] });
-    if (p.application)
-        targets.push({ kind: "application", name: p.application });
-    if (p["compose-id"])
-        targets.push({ kind: "compose", id: p["compose-id"] });
-    if (p.compose)
-        targets.push({ kind: "compose", name: p.compose });
-    return targets;
+    return [
+        ...p["application-id"].map((id) => ({ kind: "application", id })),
+        ...p.application.map((name) => ({ kind: "application", name })),
+        ...p["compose-id"].map((id) => ({ kind: "compose", id })),
+        ...p.compose.map((name) => ({ kind: "compose", name })),
+    ];
 }
 function interpret(p, ci, problems) {
     const tag = p.tag !== "" ? p.tag : ci.sha;
@@ -11559,6 +11553,14 @@ function outputsOf(result) {
         "deployment-id": result.deploymentId ?? "",
         "deployment-status": result.deploymentStatus ?? "",
         "application-url": result.applicationUrl ?? "",
+        targets: JSON.stringify(result.targets.map((t) => ({
+            kind: t.kind,
+            id: t.id,
+            name: t.name ?? null,
+            url: t.url ?? null,
+            "deployment-id": t.deploymentId ?? null,
+            "deployment-status": t.deploymentStatus ?? null,
+        }))),
         health: result.health ?? "",
         imageid: result.imageId ?? "",
         metadata: result.metadata ?? "",
@@ -14116,6 +14118,10 @@ function plainLogger(write, debug) {
 const write = (line) => {
     process.stdout.write(`${line}\n`);
 };
+/** Names the variable, not the action input: that is what users set here. */
+function inVariables(message) {
+    return message.replace(/Input "([a-z-]+)"/g, (_m, name) => envName(name));
+}
 /** The last line of a green run. */
 function doneLine(config, outcome) {
     const { result } = outcome;
@@ -14140,9 +14146,7 @@ async function main(argv, env) {
         config = parseConfig(inputsFromEnv(env, ci.defaults(env)), await ci.context(env, nodeExec));
     }
     catch (error) {
-        // Name the variable, not the action input: that is what users set here.
-        const message = (0,errors/* errorMessage */.gJ)(error).replace(/Input "([a-z-]+)"/g, (_m, name) => `${envName(name)}`);
-        logger.error(message);
+        logger.error(inVariables((0,errors/* errorMessage */.gJ)(error)));
         return error instanceof errors/* DeployError */.sH ? error.exitCode : 1;
     }
     // Pulling with the job token only happens when neither a deploy token nor PULL_* is there.
@@ -14164,7 +14168,8 @@ async function main(argv, env) {
     }
     cancel.dispose();
     if (outcome.error) {
-        logger.error(outcome.error.message);
+        // Bad input found during the run (a target's name) is told like bad input up front.
+        logger.error(outcome.error instanceof errors/* ConfigError */.xL ? inVariables(outcome.error.message) : outcome.error.message);
         return outcome.error instanceof errors/* DeployError */.sH ? outcome.error.exitCode : 1;
     }
     write(doneLine(config, outcome));

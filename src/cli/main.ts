@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { type Config, OUTPUTS, describeTarget, parseConfig } from "../core/config";
-import { DeployError, errorMessage } from "../core/errors";
+import { ConfigError, DeployError, errorMessage } from "../core/errors";
 import { type Outcome, outputsOf, run } from "../core/run";
 import { nodeExec } from "../platform/exec";
 import { listenForCancel } from "../platform/cancel";
@@ -14,6 +14,11 @@ import { gitlabLogger, plainLogger } from "./log";
 const write = (line: string) => {
   process.stdout.write(`${line}\n`);
 };
+
+/** Names the variable, not the action input: that is what users set here. */
+function inVariables(message: string): string {
+  return message.replace(/Input "([a-z-]+)"/g, (_m, name: string) => envName(name));
+}
 
 /** The last line of a green run. */
 function doneLine(config: Config, outcome: Outcome): string {
@@ -39,9 +44,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
   try {
     config = parseConfig(inputsFromEnv(env, ci.defaults(env)), await ci.context(env, nodeExec));
   } catch (error) {
-    // Name the variable, not the action input: that is what users set here.
-    const message = errorMessage(error).replace(/Input "([a-z-]+)"/g, (_m, name: string) => `${envName(name)}`);
-    logger.error(message);
+    logger.error(inVariables(errorMessage(error)));
     return error instanceof DeployError ? error.exitCode : 1;
   }
   // Pulling with the job token only happens when neither a deploy token nor PULL_* is there.
@@ -67,7 +70,8 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
   }
   cancel.dispose();
   if (outcome.error) {
-    logger.error(outcome.error.message);
+    // Bad input found during the run (a target's name) is told like bad input up front.
+    logger.error(outcome.error instanceof ConfigError ? inVariables(outcome.error.message) : outcome.error.message);
     return outcome.error instanceof DeployError ? outcome.error.exitCode : 1;
   }
   write(doneLine(config, outcome));

@@ -33,7 +33,7 @@ export const INPUTS = [
     name: "application-id",
     defaultText: "one target is required unless deploy is false",
     description:
-      "ID of the Dokploy application to deploy (the last part of its URL in Dokploy). Or give it by name: project and application.",
+      "ID of the Dokploy application to deploy (the last part of its URL in Dokploy), or several (one per line or comma separated): one build is deployed to all of them at once. Or give them by name: project and application.",
   },
   {
     name: "project",
@@ -49,18 +49,20 @@ export const INPUTS = [
   {
     name: "application",
     default: "",
-    description: "Name of the application in project and environment, instead of application-id.",
+    description:
+      "Name of the application in project and environment, instead of application-id; several: one per line or comma separated.",
   },
   {
     name: "compose-id",
     default: "",
     description:
-      "ID of a Dokploy compose service to deploy instead of an application. The image reaches its compose file through its environment: image-variable and tag-variable are set there, every other variable is kept.",
+      "ID of a Dokploy compose service to deploy (several: one per line or comma separated), instead of or beside applications. The image reaches its compose file through its environment: image-variable and tag-variable are set there, every other variable is kept.",
   },
   {
     name: "compose",
     default: "",
-    description: "Name of the compose service in project and environment, instead of compose-id.",
+    description:
+      "Name of the compose service in project and environment, instead of compose-id; several: one per line or comma separated.",
   },
   {
     name: "image-variable",
@@ -332,6 +334,11 @@ export const OUTPUTS = [
       "How it ended: done (our image runs), superseded (a later run's image was deployed over ours), not-running (Dokploy said done but our image does not run), error, cancelled, timeout, unknown (a status this version does not know), or queued when not waiting.",
   },
   { name: "application-url", description: "Link to the application in the Dokploy dashboard." },
+  {
+    name: "targets",
+    description:
+      'Every target as JSON, in the order given: [{"kind":"application","id":…,"name":…,"url":…,"deployment-id":…,"deployment-status":…}]. The single-value outputs above are the first target\'s.',
+  },
   { name: "health", description: "Last health check answer, e.g. 200 in 34 ms (health-url only)." },
   {
     name: "imageid",
@@ -512,6 +519,21 @@ function variableName(fallback: string) {
   });
 }
 
+/** A list of ids of Dokploy services, each once. */
+function ids(kind: TargetKind) {
+  return list(true, (id) => {
+    if (!APPLICATION_ID.test(id)) {
+      throw new Error(
+        `"${id}" is not ${kind === "application" ? "an application" : "a compose"} ID; expected letters, digits, _ and - (as in the ${kind}'s URL in Dokploy)`,
+      );
+    }
+  }).transform((items, ctx) => {
+    const twice = items.find((id, i) => items.indexOf(id) !== i);
+    if (twice !== undefined) ctx.addIssue({ code: "custom", message: `names "${twice}" twice` });
+    return items;
+  });
+}
+
 const KEY_VALUE = /^[^=\s][^=]*=/;
 const BUILD_ARG = /^[A-Za-z_][A-Za-z0-9_]*(=.*)?$/s;
 const APPLICATION_ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -554,28 +576,12 @@ const schema = z.object({
   "dokploy-api-key": optionalText(),
   project: optionalText(),
   environment: field((v) => (v === "" ? "production" : v)),
-  application: optionalText(),
-  "compose-id": field((v) => {
-    if (v === "") return undefined;
-    if (!APPLICATION_ID.test(v)) {
-      throw new Error(
-        `"${v}" is not a compose ID; expected letters, digits, _ and - (as in the compose's URL in Dokploy)`,
-      );
-    }
-    return v;
-  }),
-  compose: optionalText(),
+  application: list(true),
+  "compose-id": ids("compose"),
+  compose: list(true),
   "image-variable": variableName("IMAGE"),
   "tag-variable": variableName("TAG"),
-  "application-id": field((v) => {
-    if (v === "") return undefined;
-    if (!APPLICATION_ID.test(v)) {
-      throw new Error(
-        `"${v}" is not an application ID; expected letters, digits, _ and - (as in the application's URL in Dokploy)`,
-      );
-    }
-    return v;
-  }),
+  "application-id": ids("application"),
   image: field((v) => parseImageName(v)),
   tag: field((v) => {
     if (v !== "" && !isValidTag(v)) {
@@ -712,12 +718,6 @@ function checkTargetInputs(raw: RawInputs, problems: Problem[]): void {
         "is required; expected the ID of a Dokploy application (or compose-id for a compose service, or a name in application or compose, with project)",
     });
   }
-  if (given.length > 1) {
-    problems.push({
-      input: given[1] ?? "application",
-      message: `and ${given[0] ?? ""} are both given; give one target`,
-    });
-  }
   const named = given.find((name) => name === "application" || name === "compose");
   if (named && isEmpty(raw, "project")) {
     problems.push({ input: "project", message: `is required to find the ${named} by name; expected a project name` });
@@ -753,13 +753,14 @@ function checkDeployInputs(raw: RawInputs, problems: Problem[]): void {
   }
 }
 
+/** Every target, in this order: applications by id, by name, then compose services by id, by name. */
 function targetsOf(p: Parsed): TargetSpec[] {
-  const targets: TargetSpec[] = [];
-  if (p["application-id"]) targets.push({ kind: "application", id: p["application-id"] });
-  if (p.application) targets.push({ kind: "application", name: p.application });
-  if (p["compose-id"]) targets.push({ kind: "compose", id: p["compose-id"] });
-  if (p.compose) targets.push({ kind: "compose", name: p.compose });
-  return targets;
+  return [
+    ...p["application-id"].map((id): TargetSpec => ({ kind: "application", id })),
+    ...p.application.map((name): TargetSpec => ({ kind: "application", name })),
+    ...p["compose-id"].map((id): TargetSpec => ({ kind: "compose", id })),
+    ...p.compose.map((name): TargetSpec => ({ kind: "compose", name })),
+  ];
 }
 
 function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Config | undefined {

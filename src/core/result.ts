@@ -56,6 +56,16 @@ export function outputsOf(result: Result): Record<OutputName, string> {
     "deployment-id": result.deploymentId ?? "",
     "deployment-status": result.deploymentStatus ?? "",
     "application-url": result.applicationUrl ?? "",
+    targets: JSON.stringify(
+      result.targets.map((t) => ({
+        kind: t.kind,
+        id: t.id,
+        name: t.name ?? null,
+        url: t.url ?? null,
+        "deployment-id": t.deploymentId ?? null,
+        "deployment-status": t.deploymentStatus ?? null,
+      })),
+    ),
     health: result.health ?? "",
     imageid: result.imageId ?? "",
     metadata: result.metadata ?? "",

@@ -137,26 +137,30 @@ describe("names", () => {
     expect(standIn.callsOf("project.all")).toEqual([]);
   });
 
-  it("needs project with a name, and not both application and application-id", () => {
+  it("needs project with a name; ids and names mix, in the order applications, then compose services", () => {
     expect(() =>
       parseConfig(
         { "dokploy-url": "https://d.example.com", "dokploy-api-key": "k", image: "a/b", application: "web" },
         { sha: SHA },
       ),
     ).toThrow(/Input "project": is required to find the application by name/);
-    expect(() =>
-      parseConfig(
-        {
-          "dokploy-url": "https://d.example.com",
-          "dokploy-api-key": "k",
-          image: "a/b",
-          application: "web",
-          "application-id": "x",
-          project: "p",
-        },
-        { sha: SHA },
-      ),
-    ).toThrow(/Input "application": and application-id are both given/);
+    const config = parseConfig(
+      {
+        "dokploy-url": "https://d.example.com",
+        "dokploy-api-key": "k",
+        image: "a/b",
+        compose: "jobs",
+        application: "web",
+        "application-id": "x",
+        project: "p",
+      },
+      { sha: SHA },
+    );
+    expect(config.targets).toEqual([
+      { kind: "application", id: "x" },
+      { kind: "application", name: "web" },
+      { kind: "compose", name: "jobs" },
+    ]);
   });
 });
 
