@@ -23,11 +23,13 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          // After the unit tests (as a sequential project it would run last of all), before e2e.
+          sequence: { groupOrder: 1 },
         },
       },
       {
         // Against a live Dokploy (see CONTRIBUTING.md); skipped, saying why, when none is given.
-        // It runs after the others, alone: one Dokploy runs one deployment at a time.
+        // It runs last, alone: its timing checks want the cores, and a Dokploy runs one deployment at a time.
         test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
@@ -35,7 +37,7 @@ export default defineConfig({
           testTimeout: 240_000,
           hookTimeout: 120_000,
           fileParallelism: false,
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
         },
       },
     ],

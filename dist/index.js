@@ -5,6 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CA: () => (/* binding */ errorCode),
 /* harmony export */   MU: () => (/* binding */ TimeoutError),
 /* harmony export */   Qd: () => (/* binding */ CommandError),
 /* harmony export */   RI: () => (/* binding */ DokployError),
@@ -13,10 +14,13 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* harmony export */   bb: () => (/* binding */ NotRunningError),
 /* harmony export */   cc: () => (/* binding */ CancelledError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   kF: () => (/* binding */ connectionHint),
 /* harmony export */   sH: () => (/* binding */ DeployError),
 /* harmony export */   uw: () => (/* binding */ PullCheckError),
 /* harmony export */   xL: () => (/* binding */ ConfigError)
 /* harmony export */ });
+/* harmony import */ var _log__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9553);
+
 /** Base of every failure the run reports; adapters map `exitCode` to the process exit code. */
 class DeployError extends Error {
     exitCode = 1;
@@ -38,7 +42,13 @@ class CommandError extends DeployError {
     commandExitCode;
     output;
     constructor(step, argv, commandExitCode, output) {
-        const tail = output.trim().split("\n").slice(-15).join("\n");
+        // The last lines, each cut short: what failed is at the end, and one line can be huge.
+        const tail = output
+            .trim()
+            .split("\n")
+            .slice(-15)
+            .map((line) => (0,_log__WEBPACK_IMPORTED_MODULE_0__/* .cut */ .Jj)(line, 1000))
+            .join("\n");
         super(`${step} failed: \`${argv.join(" ")}\` exited with code ${String(commandExitCode)}` + (tail ? `\n${tail}` : ""));
         this.step = step;
         this.argv = argv;
@@ -117,11 +127,202 @@ class CancelledError extends DeployError {
         this.exitCode = SIGNAL_EXIT_CODES[signalName] ?? 130;
     }
 }
+/** Codes of a TLS certificate that is fine but not trusted here (self-signed, or a private CA). */
+const UNTRUSTED_CERTIFICATE = new Set([
+    "DEPTH_ZERO_SELF_SIGNED_CERT",
+    "SELF_SIGNED_CERT_IN_CHAIN",
+    "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+    "UNABLE_TO_GET_ISSUER_CERT",
+    "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+]);
+/** The code of a network error (undici's, or Node's socket and TLS codes). */
+function errorCode(error) {
+    const code = typeof error === "object" && error !== null ? error.code : undefined;
+    return typeof code === "string" ? code : undefined;
+}
+/** What to do about a connection error, when its code says; "" when it does not. */
+function connectionHint(code) {
+    if (code && UNTRUSTED_CERTIFICATE.has(code)) {
+        return ". The server's TLS certificate is not trusted here (self-signed, or from a private CA): set NODE_EXTRA_CA_CERTS in the step's environment to the path of a PEM file with the CA certificate";
+    }
+    if (code === "CERT_HAS_EXPIRED")
+        return ". The server's TLS certificate has expired";
+    if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+        return ". The server's TLS certificate is for another host name: use the name it was issued for";
+    }
+    return "";
+}
 /** Text of any thrown value, for a final failure message. */
 function errorMessage(error) {
     if (error instanceof Error)
         return error.message;
     return String(error);
+}
+
+
+/***/ }),
+
+/***/ 9553:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Gy: () => (/* binding */ MESSAGE_LIMIT),
+  pO: () => (/* binding */ Redactor),
+  Jj: () => (/* binding */ cut),
+  VL: () => (/* binding */ messageLines),
+  fk: () => (/* binding */ printableLines),
+  S: () => (/* binding */ redactingLogger)
+});
+
+// UNUSED EXPORTS: LINE_LIMIT
+
+;// CONCATENATED MODULE: ./src/core/secret-forms.ts
+/**
+ * The forms a secret can be printed in: as it is; JSON-escaped (a server echoing a request
+ * body, once or twice, with or without \uXXXX for non-ASCII); URL-encoded (upper or lower
+ * case hex, %20 or +); base64 and base64url, alone or inside a longer base64 text such as a
+ * Basic auth header (user:secret) or a docker config's auth; and each line of a multi-line
+ * secret (a JSON key file printed line by line).
+ */
+/** Lines of a multi-line secret shorter than this (e.g. "{", "}") say nothing and are not masked. */
+const MIN_LINE = 4;
+/** Parts of a longer base64 text shorter than this are too likely to occur by chance. */
+const MIN_BASE64_PART = 6;
+function jsonEscaped(text) {
+    return JSON.stringify(text).slice(1, -1);
+}
+function asciiJsonEscaped(text) {
+    return jsonEscaped(text).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+function urlForms(text) {
+    const encoded = encodeURIComponent(text);
+    return [
+        encoded,
+        encoded.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()),
+        new URLSearchParams({ s: text }).toString().slice(2),
+        encodeURI(text),
+    ];
+}
+function base64Url(base64) {
+    return base64.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+/**
+ * The base64 of the bytes, and the characters that depend on them alone when they stand at
+ * any of the three offsets inside a longer base64 text.
+ */
+function base64Forms(bytes) {
+    const whole = bytes.toString("base64");
+    const forms = [whole, whole.replace(/=+$/, ""), base64Url(whole)];
+    for (let offset = 0; offset < 3; offset++) {
+        const text = Buffer.concat([Buffer.alloc(offset), bytes]).toString("base64");
+        const part = text.slice(Math.ceil((8 * offset) / 6), Math.floor((8 * (offset + bytes.length)) / 6));
+        if (part.length >= MIN_BASE64_PART)
+            forms.push(part, base64Url(part));
+    }
+    return forms;
+}
+/** Every form of `secret` worth masking, without duplicates or empty strings. */
+function secretForms(secret) {
+    const forms = new Set([secret]);
+    const escaped = jsonEscaped(secret);
+    const ascii = asciiJsonEscaped(secret);
+    const asciiUpper = ascii.replace(/\\u[0-9a-f]{4}/g, (u) => `\\u${u.slice(2).toUpperCase()}`);
+    for (const form of [escaped, jsonEscaped(escaped), ascii, asciiUpper, ...urlForms(secret)])
+        forms.add(form);
+    for (const form of base64Forms(Buffer.from(secret, "utf8")))
+        forms.add(form);
+    const lines = secret.split(/\r\n|\r|\n/);
+    if (lines.length > 1) {
+        for (const line of lines) {
+            const trimmed = line.trim();
+            if (trimmed.length >= MIN_LINE)
+                forms.add(trimmed);
+        }
+    }
+    forms.delete("");
+    return [...forms];
+}
+
+;// CONCATENATED MODULE: ./src/core/log.ts
+
+/** The longest line printed (GitHub takes at most 1 MiB a line); longer ones are cut. */
+const LINE_LIMIT = 64 * 1024;
+/** The longest warning or error message, all lines together. */
+const MESSAGE_LIMIT = 64 * 1024;
+/** `text` cut to `limit` characters, saying how many were left out. */
+function cut(text, limit) {
+    if (text.length <= limit)
+        return text;
+    // Not between the two halves of a surrogate pair.
+    const end = /[\uD800-\uDBFF]/.test(text.charAt(limit - 1)) ? limit - 1 : limit;
+    return `${text.slice(0, end)}… (${String(text.length - end)} more characters)`;
+}
+/** Control characters (but tab): shown as \xNN, since they could hide text, move the cursor or start a CI's markers. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+/**
+ * The lines of a message as they may be printed on any CI: split at every line break (CR too),
+ * control characters made visible, each line cut to `limit`.
+ */
+function printableLines(message, limit = LINE_LIMIT) {
+    return message.split(/\r\n|\r|\n/).map((line) => cut(line.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`), limit));
+}
+/** A warning's or error's lines: the whole message cut to MESSAGE_LIMIT, then split. */
+function messageLines(message) {
+    return printableLines(cut(message, MESSAGE_LIMIT), Infinity);
+}
+const MASK = "***";
+/**
+ * Replaces every secret in a text with ***, in every form it may be printed in (see
+ * secretForms). Secrets shorter than 4 characters are still masked: a short password is still
+ * a password.
+ */
+class Redactor {
+    forms = [];
+    add(secret) {
+        if (!secret)
+            return;
+        // Longest first, so a form that contains another is masked whole.
+        this.forms = [...new Set([...this.forms, ...secretForms(secret)])].sort((a, b) => b.length - a.length);
+    }
+    redact(text) {
+        let out = text;
+        for (const form of this.forms)
+            if (out.includes(form))
+                out = out.split(form).join(MASK);
+        return out;
+    }
+    /** A copy of a value (object, array, string) with every string in it redacted. */
+    redactAll(value) {
+        if (typeof value === "string")
+            return this.redact(value);
+        if (Array.isArray(value))
+            return value.map((v) => this.redactAll(v));
+        if (typeof value === "object" && value !== null) {
+            return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.redactAll(v)]));
+        }
+        return value;
+    }
+}
+/** Wraps a logger so nothing it prints can hold a secret. */
+function redactingLogger(inner, redactor) {
+    return {
+        debug: (m) => {
+            inner.debug(redactor.redact(m));
+        },
+        info: (m) => {
+            inner.info(redactor.redact(m));
+        },
+        warn: (m) => {
+            inner.warn(redactor.redact(m));
+        },
+        error: (m) => {
+            inner.error(redactor.redact(m));
+        },
+        group: (title, fn) => inner.group(redactor.redact(title), fn),
+    };
 }
 
 
@@ -10229,6 +10430,24 @@ async function writeBuildSecrets(secrets, temp) {
             await temp.writeFile(secretFileName(i + 1), secret.value);
     }
 }
+/**
+ * Variables build secrets are read from (`env=NAME`, or an id alone, which buildx also looks
+ * up in the environment): the docker CLI must keep them although children lose secrets.
+ */
+function buildSecretEnvNames(config) {
+    const names = [];
+    for (const secret of config.buildSecrets) {
+        if (secret.kind !== "spec")
+            continue;
+        const fields = Object.fromEntries(secret.spec.split(",").map((f) => [f.split("=")[0]?.trim().toLowerCase() ?? "", f.slice(f.indexOf("=") + 1)]));
+        // With type=env, src/source names the variable; without a source, buildx looks the id up.
+        const source = fields.src ?? fields.source;
+        const name = fields.env ?? (fields.type === "env" ? (source ?? fields.id) : source === undefined ? fields.id : undefined);
+        if (name)
+            names.push(name);
+    }
+    return names;
+}
 
 ;// CONCATENATED MODULE: ./src/core/health-spec.ts
 /** Parses health-status: "2xx", "200", "200-399", or a comma list of those. */
@@ -10312,6 +10531,23 @@ function parseImageName(input) {
         throw new Error(`"${name}" is longer than 255 characters`);
     return { name, registry: isDockerHub ? DOCKER_HUB : registry.toLowerCase(), path, isDockerHub };
 }
+/**
+ * Like parseImageName, but a name with capitals (GitHub's owner/name often has them, and
+ * registries take lowercase only) is lowercased, as docker/metadata-action does; the result
+ * keeps what was given in `lowercasedFrom`. A name that is wrong in other ways still throws.
+ */
+function parseImageNameLowercasing(input) {
+    const given = input.trim();
+    const lower = given.toLowerCase();
+    if (lower === given)
+        return parseImageName(given);
+    try {
+        return { ...parseImageName(lower), lowercasedFrom: given };
+    }
+    catch {
+        return parseImageName(given);
+    }
+}
 function isValidTag(tag) {
     return TAG.test(tag);
 }
@@ -10352,10 +10588,18 @@ const DOKPLOY_REGISTRY_URL = /^[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?(:\d{1,5}
 
 
 
+const BUILDERS = ["auto", "buildx", "classic"];
+const DEPLOY_METHODS = ["redeploy", "deploy"];
+const TRANSPORTS = ["trpc", "openapi"];
+const ROLLBACK_TARGETS = ["all", "failed"];
+/** The unit note of a duration's description, where a unit may be given. */
+const DURATION_UNITS = " (or with a unit: 90s, 10m, 1h)";
 const INPUTS = [
     {
         name: "dokploy-url",
         defaultText: "required unless deploy is false",
+        // Empty is allowed: a pipeline with deploy: false needs no Dokploy.
+        pattern: "^(https?://.*)?$",
         description: "Base URL of the Dokploy server, e.g. https://dokploy.example.com.",
     },
     {
@@ -10367,41 +10611,50 @@ const INPUTS = [
     {
         name: "application-id",
         defaultText: "one target is required unless deploy is false",
+        multiline: true,
+        // Lists: one per line or comma separated.
+        pattern: "^[A-Za-z0-9_,\\s-]*$",
         description: "ID of the Dokploy application to deploy (the last part of its URL in Dokploy), or several (one per line or comma separated): one build is deployed to all of them at once. Or give them by name: project and application.",
     },
     {
         name: "project",
         default: "",
-        description: "Name of the Dokploy project, to give the target by name (application) instead of by id; resolved with one read before anything is built.",
+        description: "Name of the Dokploy project, to give targets by name (application, compose) instead of by id; resolved with one read before anything is built.",
     },
     {
-        name: "environment",
+        name: "dokploy-environment",
         default: "production",
-        description: "Name of the environment of project that holds the named target.",
+        description: "Name of the environment of project that holds the targets given by name.",
     },
     {
         name: "application",
         default: "",
-        description: "Name of the application in project and environment, instead of application-id; several: one per line or comma separated.",
+        multiline: true,
+        description: "Name of the application in project and dokploy-environment, instead of application-id; several: one per line or comma separated.",
     },
     {
         name: "compose-id",
         default: "",
+        multiline: true,
+        pattern: "^[A-Za-z0-9_,\\s-]*$",
         description: "ID of a Dokploy compose service to deploy (several: one per line or comma separated), instead of or beside applications. The image reaches its compose file through its environment: image-variable and tag-variable are set there, every other variable is kept.",
     },
     {
         name: "compose",
         default: "",
-        description: "Name of the compose service in project and environment, instead of compose-id; several: one per line or comma separated.",
+        multiline: true,
+        description: "Name of the compose service in project and dokploy-environment, instead of compose-id; several: one per line or comma separated.",
     },
     {
         name: "image-variable",
         default: "IMAGE",
+        pattern: "^[A-Za-z_][A-Za-z0-9_]*$",
         description: "Compose services: the variable set to <image>:<tag> (with @<digest> under pin-digest), for a compose file that says image: ${IMAGE}.",
     },
     {
         name: "tag-variable",
         default: "TAG",
+        pattern: "^[A-Za-z_][A-Za-z0-9_]*$",
         description: "Compose services: the variable set to the tag, for a compose file that says image: ghcr.io/acme/web:${TAG}.",
     },
     {
@@ -10417,31 +10670,41 @@ const INPUTS = [
     {
         name: "extra-tags",
         default: "",
+        multiline: true,
         description: "More tags to push with the same image, e.g. latest (newline or comma separated).",
     },
     { name: "context", default: ".", description: "Docker build context." },
     { name: "file", defaultText: "<context>/Dockerfile", description: "Path to the Dockerfile." },
     { name: "target", default: "", description: "Build stage to build (--target)." },
-    { name: "build-args", default: "", description: "Build arguments, one KEY=VALUE per line." },
+    { name: "build-args", default: "", multiline: true, description: "Build arguments, one KEY=VALUE per line." },
     {
         name: "labels",
         default: "",
+        multiline: true,
         description: "Extra image labels, one KEY=VALUE per line. OCI labels (revision, source, created, title) are always added.",
     },
     {
         name: "build-secrets",
         default: "",
+        multiline: true,
         description: "Build secrets, one per line: NAME=value (as build-push-action's secrets input; the value reaches buildx through a private temporary file), or a buildx --secret spec such as id=npm,env=NPM_TOKEN or id=npm,src=.npmrc (buildx only).",
     },
-    { name: "platforms", default: "", description: "Target platforms, e.g. linux/amd64,linux/arm64 (buildx only)." },
+    {
+        name: "platforms",
+        default: "",
+        multiline: true,
+        description: "Target platforms, e.g. linux/amd64,linux/arm64 (buildx only).",
+    },
     {
         name: "cache-from",
         default: "",
+        multiline: true,
         description: "buildx --cache-from sources, one per line, e.g. type=gha (buildx only).",
     },
     {
         name: "cache-to",
         default: "",
+        multiline: true,
         description: "buildx --cache-to destinations, one per line, e.g. type=gha,mode=max (buildx only).",
     },
     {
@@ -10458,27 +10721,31 @@ const INPUTS = [
     {
         name: "builder",
         default: "auto",
+        options: BUILDERS,
         description: "auto (docker buildx build when buildx is installed, else docker build), buildx (fails when buildx is not installed), or classic (docker build with DOCKER_BUILDKIT=0, e.g. where the daemon does not allow BuildKit).",
     },
     {
         name: "build",
         default: "true",
+        type: "boolean",
         description: "Build and push the image. false deploys <image>:<tag> that is already in the registry.",
     },
     {
         name: "push",
         default: "true",
+        type: "boolean",
         description: "Push the image after the build. false builds only (needs deploy: false), e.g. for pull requests from forks, which get no registry secrets.",
     },
     {
         name: "deploy",
         default: "true",
-        description: "Deploy to Dokploy. false builds (and with push, pushes and checks the pull) without sending anything to Dokploy, so one workflow serves pull requests and the main branch; dokploy-api-key and the target are not needed then.",
+        type: "boolean",
+        description: "Deploy to Dokploy. false builds (and with push, pushes and checks the pull) without sending anything to Dokploy, so one workflow serves pull requests and the main branch; dokploy-url, dokploy-api-key and the target are not needed then.",
     },
     {
         name: "registry",
         defaultText: "host of image",
-        description: "Registry to log in to before pushing; must be the registry of image.",
+        description: "Registry to log in to before pushing; must be the registry of the image.",
     },
     {
         name: "registry-username",
@@ -10489,6 +10756,7 @@ const INPUTS = [
         name: "registry-password",
         default: "",
         secret: true,
+        multiline: true,
         description: "Password or token for pushing; passed to docker on stdin only.",
     },
     {
@@ -10500,11 +10768,13 @@ const INPUTS = [
         name: "pull-password",
         defaultText: "registry-password",
         secret: true,
+        multiline: true,
         description: "Password or token Dokploy pulls the image with. Both pull inputs empty and no push credentials: the image is treated as public.",
     },
     {
         name: "dokploy-registry",
         default: "false",
+        type: "boolean",
         description: "true: create the registry entry in Dokploy, or update the one for this registry host, with the pull credentials.",
     },
     {
@@ -10525,53 +10795,68 @@ const INPUTS = [
     {
         name: "deploy-method",
         default: "redeploy",
+        options: DEPLOY_METHODS,
         description: "redeploy, or deploy (Dokploy pulls the image first and fails fast on a bad tag or credentials).",
+    },
+    {
+        name: "switch-source",
+        default: "false",
+        type: "boolean",
+        description: "true: also deploy to an application that builds from git (or any source other than a Docker image), switching it to the image. Without it, such an application is refused before anything changes in Dokploy.",
     },
     { name: "deploy-title", defaultText: "Deploy <short sha>", description: "Title of the deployment in Dokploy." },
     {
         name: "deploy-description",
         defaultText: "commit message and run URL",
+        multiline: true,
         description: "Description of the deployment in Dokploy.",
     },
     {
         name: "wait",
         default: "true",
+        type: "boolean",
         description: "Follow the deployment until it is done or failed; the step fails when the deployment fails.",
     },
     {
         name: "wait-timeout",
         default: "600",
-        description: "How long to wait for the deployment, in seconds (or with a unit: 90s, 10m, 1h).",
+        type: "duration",
+        description: "How long to wait for the deployment, in seconds.",
     },
     {
         name: "verify-running",
         default: "true",
+        type: "boolean",
         description: "After Dokploy says done, check what really runs: the application still holds our image (else superseded), and Docker Swarm runs a task of it (else not-running, with swarm's reason).",
     },
     {
         name: "verify-timeout",
         default: "60",
-        description: "How long Docker Swarm may take to run our image after Dokploy says done, in seconds (or 90s, 5m).",
+        type: "duration",
+        description: "How long Docker Swarm may take to run our image after Dokploy says done, in seconds.",
     },
     {
         name: "fail-on-superseded",
         default: "false",
+        type: "boolean",
         description: "Fail (exit 1) when a later run's image was deployed over ours (deployment-status superseded); by default that only warns.",
     },
     {
         name: "verify-pull",
         default: "true",
+        type: "boolean",
         description: "Before changing anything in Dokploy, check that the registry serves <image>:<tag> to the pull credentials, and that it is the digest just pushed.",
     },
     {
         name: "pin-digest",
         default: "false",
+        type: "boolean",
         description: "Deploy <image>:<tag>@<digest>, so the running image can never drift from what was checked.",
     },
     {
         name: "health-url",
         default: "",
-        description: "After the deployment is done, GET this URL until it answers health-status; the step fails if it does not.",
+        description: "After the deployment is done, GET this URL until it answers health-status; the step fails if it does not. Credentials in it (https://user:pass@host/...) are sent as Basic auth.",
     },
     {
         name: "health-status",
@@ -10586,52 +10871,68 @@ const INPUTS = [
     {
         name: "health-timeout",
         default: "120",
-        description: "How long the health check may take, in seconds (or 90s, 5m).",
+        type: "duration",
+        description: "How long the health check may take, in seconds.",
     },
     {
         name: "health-interval",
         default: "3",
+        type: "duration",
         description: "Pause between health check requests, in seconds.",
     },
     {
         name: "rollback-on-failure",
         default: "false",
+        type: "boolean",
         description: "When the deployment fails or times out, point the application back at the image it ran before and redeploy that (the step still fails).",
     },
     {
         name: "rollback-targets",
         default: "all",
+        options: ROLLBACK_TARGETS,
         description: "With several targets and rollback-on-failure: all (put back every target this run changed when any fails) or failed (only the targets that failed).",
     },
     {
         name: "retries",
         default: "4",
+        type: "number",
         description: "How many times a failed Dokploy call is retried (network errors, 429, 502, 503, 504); 0 turns retries off.",
     },
     {
         name: "retry-max-time",
         default: "60",
-        description: "No retry starts later than this after the first attempt, in seconds (or 90s, 2m).",
+        type: "duration",
+        description: "No retry starts later than this after the first attempt, in seconds.",
     },
     {
         name: "request-timeout",
         default: "30",
-        description: "Time limit of each Dokploy request, in seconds (or 90s, 2m).",
+        type: "duration",
+        description: "Time limit of each Dokploy request, in seconds; at least 1 s.",
     },
     {
         name: "dry-run",
         default: "false",
+        type: "boolean",
         description: "Validate the inputs and print the plan (commands and API calls, secrets masked) without building or changing anything.",
     },
-    { name: "dokploy-api", default: "trpc", description: "API transport: trpc (as Dokploy's own CLI uses) or openapi." },
+    {
+        name: "dokploy-api",
+        default: "trpc",
+        options: TRANSPORTS,
+        description: "API transport: trpc (as Dokploy's own CLI uses) or openapi.",
+    },
 ];
 const OUTPUTS = [
     { name: "image", description: "Image reference that was deployed, <image>:<tag>." },
     { name: "tag", description: "Tag that was pushed and deployed." },
-    { name: "digest", description: "Digest of the pushed image (sha256:...); empty with build: false." },
+    {
+        name: "digest",
+        description: "Digest of the image deployed (sha256:...): the one pushed, or with build: false the one the pull check found; empty with build: false and verify-pull: false.",
+    },
     {
         name: "image-ref-digest",
-        description: "<image>@<digest>, a reference that can never drift; empty with build: false.",
+        description: "<image>@<digest>, a reference that can never drift; empty when digest is.",
     },
     { name: "registry-id", description: "ID of the Dokploy registry entry created or updated (dokploy-registry only)." },
     { name: "deployment-id", description: "ID of the Dokploy deployment that was followed (wait only)." },
@@ -10660,8 +10961,15 @@ function describeTarget(spec) {
 }
 /** Every secret value of a config, for masking. */
 function secretsOf(config) {
-    const buildSecrets = config.buildSecrets.map((s) => (s.kind === "value" ? s.value : undefined));
-    return [config.apiKey, config.push?.password, config.pull?.password, ...buildSecrets].filter((s) => typeof s === "string" && s !== "");
+    const health = config.health?.credentials;
+    return [
+        config.apiKey,
+        config.push?.password,
+        config.pull?.password,
+        health?.password,
+        health ? `${health.username}:${health.password}` : undefined,
+        ...config.buildSecrets.map((s) => (s.kind === "value" ? s.value : undefined)),
+    ].filter((s) => typeof s === "string" && s !== "");
 }
 // ---- field parsers: each gets the trimmed raw text and throws an Error saying what is expected
 function field(parse) {
@@ -10720,8 +11028,9 @@ function variableName(fallback) {
     return field((v) => {
         if (v === "")
             return fallback;
-        if (!VARIABLE.test(v))
+        if (!VARIABLE.test(v)) {
             throw new Error(`"${v}" is not a variable name; expected letters, digits and _, e.g. ${fallback}`);
+        }
         return v;
     });
 }
@@ -10753,6 +11062,49 @@ function parseDuration(v) {
     }
     return seconds;
 }
+function parseApiKey(v) {
+    if (v === "")
+        throw new Error("is required; expected a Dokploy API key");
+    const bad = [...v].findIndex((c) => !/^[\x21-\x7e]$/.test(c));
+    if (bad >= 0) {
+        // The character itself is part of the secret: say where it is, not what it is.
+        throw new Error(`character ${String(bad + 1)} cannot be sent in the x-api-key header (a space, a control character or a non-ASCII letter); expected the key as Dokploy shows it, printable ASCII only`);
+    }
+    return v;
+}
+/** A URL as it may be shown: credentials in it masked. */
+function withoutCredentials(text) {
+    return text.replace(/\/\/[^/@]*@/, "//***@");
+}
+/** The health URL without credentials, and the credentials (sent as Basic auth) if it had some. */
+function parseHealthUrl(v) {
+    if (v === "")
+        return undefined;
+    let url;
+    try {
+        url = new URL(v);
+    }
+    catch {
+        throw new Error(`"${withoutCredentials(v)}" is not a URL; expected http(s)://host/path`);
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+        throw new Error(`"${withoutCredentials(v)}" must start with https:// or http://`);
+    if (!url.username && !url.password)
+        return { url: v };
+    const credentials = { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+    url.username = "";
+    url.password = "";
+    return { url: url.toString(), credentials };
+}
+function parseRequestTimeout(v) {
+    if (v === "")
+        return 30;
+    const seconds = parseDuration(v);
+    if (seconds < 1) {
+        throw new Error(`"${v}" is too short; expected at least 1 s (a Dokploy call takes tens of milliseconds on an idle server, seconds on a busy one)`);
+    }
+    return seconds;
+}
 function parseDokployUrl(v) {
     if (v === "")
         return "";
@@ -10777,16 +11129,17 @@ function parseDokployUrl(v) {
 }
 const schema = object({
     "dokploy-url": field(parseDokployUrl),
-    "dokploy-api-key": optionalText(),
+    // Needed to deploy only (checkDeployInputs).
+    "dokploy-api-key": field((v) => (v === "" ? "" : parseApiKey(v))),
+    "application-id": ids("application"),
     project: optionalText(),
-    environment: field((v) => (v === "" ? "production" : v)),
+    "dokploy-environment": field((v) => (v === "" ? "production" : v)),
     application: list(true),
     "compose-id": ids("compose"),
     compose: list(true),
     "image-variable": variableName("IMAGE"),
     "tag-variable": variableName("TAG"),
-    "application-id": ids("application"),
-    image: field((v) => parseImageName(v)),
+    image: field((v) => parseImageNameLowercasing(v)),
     tag: field((v) => {
         if (v !== "" && !isValidTag(v)) {
             throw new Error(`"${v}" is not a valid tag; expected up to 128 letters, digits, _ . - not starting with . or -`);
@@ -10818,7 +11171,7 @@ const schema = object({
     provenance: optionalText(),
     sbom: optionalText(),
     network: optionalText(),
-    builder: choice(["auto", "buildx", "classic"], "auto"),
+    builder: choice(BUILDERS, "auto"),
     build: config_boolean(true),
     push: config_boolean(true),
     deploy: config_boolean(true),
@@ -10831,33 +11184,21 @@ const schema = object({
     "dokploy-registry-name": optionalText(),
     "image-prefix": optionalText(),
     "server-id": optionalText(),
-    "deploy-method": choice(["redeploy", "deploy"], "redeploy"),
+    "deploy-method": choice(DEPLOY_METHODS, "redeploy"),
+    "switch-source": config_boolean(false),
     "deploy-title": optionalText(),
     "deploy-description": optionalText(),
     wait: config_boolean(true),
     "wait-timeout": field((v) => (v === "" ? 600 : parseDuration(v))),
     "verify-pull": config_boolean(true),
     "pin-digest": config_boolean(false),
-    "health-url": field((v) => {
-        if (v === "")
-            return undefined;
-        let url;
-        try {
-            url = new URL(v);
-        }
-        catch {
-            throw new Error(`"${v}" is not a URL; expected http(s)://host/path`);
-        }
-        if (url.protocol !== "http:" && url.protocol !== "https:")
-            throw new Error(`"${v}" must start with https:// or http://`);
-        return v;
-    }),
+    "health-url": field(parseHealthUrl),
     "health-status": field((v) => parseStatuses(v === "" ? "2xx" : v)),
     "health-contains": optionalText(),
     "health-timeout": field((v) => (v === "" ? 120 : parseDuration(v))),
     "health-interval": field((v) => (v === "" ? 3 : parseDuration(v))),
     "rollback-on-failure": config_boolean(false),
-    "rollback-targets": choice(["all", "failed"], "all"),
+    "rollback-targets": choice(ROLLBACK_TARGETS, "all"),
     "verify-running": config_boolean(true),
     "verify-timeout": field((v) => (v === "" ? 60 : parseDuration(v))),
     "fail-on-superseded": config_boolean(false),
@@ -10869,9 +11210,9 @@ const schema = object({
         return Number(v);
     }),
     "retry-max-time": field((v) => (v === "" ? 60 : parseDuration(v))),
-    "request-timeout": field((v) => (v === "" ? 30 : parseDuration(v))),
+    "request-timeout": field(parseRequestTimeout),
     "dry-run": config_boolean(false),
-    "dokploy-api": choice(["trpc", "openapi"], "trpc"),
+    "dokploy-api": choice(TRANSPORTS, "trpc"),
 });
 function pair(problems, userName, user, passName, pass) {
     if (user && pass)
@@ -10904,7 +11245,7 @@ function isEmpty(raw, name) {
     return (raw[name] ?? "").trim() === "";
 }
 const TARGET_INPUTS = ["application-id", "application", "compose-id", "compose"];
-/** One target, by id or by name (names need the project). */
+/** At least one target, by id or by name (names need the project). */
 function checkTargetInputs(raw, problems) {
     const given = TARGET_INPUTS.filter((name) => !isEmpty(raw, name));
     if (given.length === 0) {
@@ -10955,6 +11296,26 @@ function targetsOf(p) {
         ...p.compose.map((name) => ({ kind: "compose", name })),
     ];
 }
+function healthCheckOf(p) {
+    const target = p["health-url"];
+    if (!target)
+        return undefined;
+    return {
+        url: target.url,
+        credentials: target.credentials,
+        statuses: p["health-status"],
+        contains: p["health-contains"],
+        timeoutMs: p["health-timeout"] * 1000,
+        intervalMs: p["health-interval"] * 1000,
+    };
+}
+function spacedSecrets(raw) {
+    const names = ["registry-password", "pull-password"];
+    return names.filter((name) => {
+        const value = (raw[name] ?? "").replace(/^[\r\n]+|[\r\n]+$/g, "");
+        return value.trim() !== "" && value !== value.trim();
+    });
+}
 function interpret(p, ci, problems) {
     const tag = p.tag !== "" ? p.tag : ci.sha;
     if (tag === "") {
@@ -11002,14 +11363,14 @@ function interpret(p, ci, problems) {
     const registryName = p["dokploy-registry-name"] ?? (p.image.isDockerHub ? "Docker Hub" : registry);
     return {
         dokployUrl: p["dokploy-url"],
-        apiKey: p["dokploy-api-key"] ?? "",
+        apiKey: p["dokploy-api-key"],
         targets: targetsOf(p),
+        names: p.project !== undefined ? { project: p.project, environment: p["dokploy-environment"] } : undefined,
         imageVariable: p["image-variable"],
         tagVariable: p["tag-variable"],
-        names: p.project !== undefined ? { project: p.project, environment: p.environment } : undefined,
         image: p.image,
         tag,
-        extraTags: p["extra-tags"].filter((t) => t !== tag),
+        extraTags: [...new Set(p["extra-tags"])].filter((t) => t !== tag),
         build: p.build,
         pushImage: p.push,
         deploy: p.deploy,
@@ -11035,21 +11396,14 @@ function interpret(p, ci, problems) {
         imagePrefix: p["image-prefix"] ?? null,
         serverId: p["server-id"],
         deployMethod: p["deploy-method"],
+        switchSource: p["switch-source"],
         deployTitle: p["deploy-title"] ?? `Deploy ${ci.sha ? shortSha(ci.sha) : tag}`,
         deployDescription: p["deploy-description"] ?? defaultDescription(ci, tag),
         wait: p.wait,
         waitTimeoutSeconds: p["wait-timeout"],
         verifyPull: p["verify-pull"],
         pinDigest: p["pin-digest"],
-        health: p["health-url"]
-            ? {
-                url: p["health-url"],
-                statuses: p["health-status"],
-                contains: p["health-contains"],
-                timeoutMs: p["health-timeout"] * 1000,
-                intervalMs: p["health-interval"] * 1000,
-            }
-            : undefined,
+        health: healthCheckOf(p),
         rollbackOnFailure: p["rollback-on-failure"],
         rollbackTargets: p["rollback-targets"],
         verifyRunning: p["verify-running"],
@@ -11061,7 +11415,26 @@ function interpret(p, ci, problems) {
         dryRun: p["dry-run"],
         transport: p["dokploy-api"],
         ci,
+        notices: p.image.lowercasedFrom
+            ? [
+                `Image "${p.image.lowercasedFrom}" is used as "${p.image.name}": registries take lowercase repository names only.`,
+            ]
+            : [],
     };
+}
+/**
+ * Line breaks in one-line inputs: printed, they would start new lines of the log (where a
+ * line can be a CI command); sent, they would reach Dokploy's titles or the health URL.
+ */
+function lineBreaks(raw) {
+    const problems = [];
+    for (const input of INPUTS) {
+        if (input.multiline || !/[\r\n]/.test((raw[input.name] ?? "").trim()))
+            continue;
+        const hint = input.name === "deploy-title" ? " (give it the first line only; deploy-description takes several)" : "";
+        problems.push({ input: input.name, message: `must be a single line, but it holds a line break${hint}` });
+    }
+    return problems;
 }
 /**
  * Reads the raw inputs (as typed by the user, keyed by input name) and the CI context into a
@@ -11069,17 +11442,19 @@ function interpret(p, ci, problems) {
  */
 function parseConfig(raw, ci) {
     const result = schema.safeParse(raw);
-    const problems = [];
+    const problems = lineBreaks(raw);
     checkDeployInputs(raw, problems);
-    if (!result.success) {
-        for (const issue of result.error.issues) {
-            problems.push({ input: String(issue.path[0] ?? "?"), message: issue.message });
+    if (!result.success || problems.length > 0) {
+        for (const issue of result.success ? [] : result.error.issues) {
+            const input = String(issue.path[0] ?? "?");
+            if (!problems.some((p) => p.input === input))
+                problems.push({ input, message: issue.message });
         }
     }
     else {
         const config = interpret(result.data, ci, problems);
         if (config)
-            return config;
+            return { ...config, spacedSecrets: spacedSecrets(raw) };
     }
     const [first] = problems;
     if (!first)
@@ -11091,6 +11466,8 @@ function parseConfig(raw, ci) {
     throw error;
 }
 
+// EXTERNAL MODULE: ./src/core/log.ts + 1 modules
+var log = __nccwpck_require__(9553);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/core/docker.ts
@@ -11099,6 +11476,8 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 
 const METADATA_FILE = "build-metadata.json";
 const IID_FILE = "build-iid";
+/** Lines of a command's output kept for its error message and digest. */
+const KEPT_LINES = 200;
 /** The OCI annotations every image gets (user labels given later override them). */
 function ociLabels(config, created) {
     const labels = [`org.opencontainers.image.created=${created.toISOString()}`];
@@ -11119,8 +11498,25 @@ function pushRefs(config) {
 function allLabels(config, created) {
     return [...ociLabels(config, created), ...config.labels];
 }
-function quoteLabelPart(text) {
-    return `"${text.replace(/[\\"$]/g, (c) => `\\${c}`).replace(/\r?\n/g, " ")}"`;
+/**
+ * A label key or value in double quotes, as the Dockerfile parser reads it: its escape
+ * character (\\ or a backtick, per `# escape=`) before ", $ and itself, so nothing is expanded
+ * or ends the quotes early.
+ */
+function quoteLabelPart(text, escape) {
+    const special = escape === "`" ? /[`"$]/g : /[\\"$]/g;
+    return `"${text.replace(special, (c) => `${escape}${c}`).replace(/\r?\n/g, " ")}"`;
+}
+/** The escape character a Dockerfile sets with its `# escape=` parser directive (\\ if none). */
+function dockerfileEscape(lines) {
+    for (const line of lines) {
+        const directive = /^\s*#\s*([a-z]+)\s*=\s*(\S+)\s*$/i.exec(line);
+        if (!directive)
+            break;
+        if (directive[1]?.toLowerCase() === "escape" && (directive[2] === "`" || directive[2] === "\\"))
+            return directive[2];
+    }
+    return "\\";
 }
 /**
  * The Dockerfile with one `LABEL k="v" …` line at the end of the stage that is built (the
@@ -11129,14 +11525,7 @@ function quoteLabelPart(text) {
  */
 function dockerfileWithLabels(text, labels, target) {
     const lines = text.split(/\r?\n/);
-    let escape = "\\";
-    for (const line of lines) {
-        const directive = /^\s*#\s*([a-z]+)\s*=\s*(\S+)\s*$/i.exec(line);
-        if (!directive)
-            break;
-        if (directive[1]?.toLowerCase() === "escape" && (directive[2] === "`" || directive[2] === "\\"))
-            escape = directive[2];
-    }
+    const escape = dockerfileEscape(lines);
     let continued = false;
     let inTarget = false;
     let found = target === undefined;
@@ -11161,7 +11550,7 @@ function dockerfileWithLabels(text, labels, target) {
     const line = `LABEL ${labels
         .map((label) => {
         const eq = label.indexOf("=");
-        return `${quoteLabelPart(label.slice(0, eq))}=${quoteLabelPart(label.slice(eq + 1))}`;
+        return `${quoteLabelPart(label.slice(0, eq), escape)}=${quoteLabelPart(label.slice(eq + 1), escape)}`;
     })
         .join(" ")}`;
     let at = insertAt ?? lines.length;
@@ -11309,12 +11698,15 @@ class Docker {
     /** Runs a docker command, streaming its output into the log. */
     async run(step, argv, signal) {
         this.logger.info(`$ docker ${argv.join(" ")}`);
+        // The end of the output is what an error shows and where push prints the digest.
         const output = [];
         const result = await this.exec("docker", argv, {
             env: this.env,
             signal,
             onLine: (line) => {
                 output.push(line);
+                if (output.length > KEPT_LINES)
+                    output.shift();
                 this.logger.info(line);
             },
         });
@@ -11477,52 +11869,6 @@ function describeDeployment(change) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/log.ts
-const MASK = "***";
-/**
- * Replaces every secret in a text with ***. Secrets shorter than 4 characters are still
- * masked: a short password is still a password.
- */
-class Redactor {
-    secrets = new Set();
-    add(secret) {
-        if (!secret)
-            return;
-        this.secrets.add(secret);
-        // Docker config and Basic auth carry base64 forms of a secret; mask those too.
-        this.secrets.add(Buffer.from(secret, "utf8").toString("base64"));
-        const encoded = encodeURIComponent(secret);
-        if (encoded !== secret)
-            this.secrets.add(encoded);
-    }
-    redact(text) {
-        let out = text;
-        // Longest first, so a secret that contains another is masked whole.
-        for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) {
-            out = out.split(secret).join(MASK);
-        }
-        return out;
-    }
-}
-/** Wraps a logger so nothing it prints can hold a secret. */
-function redactingLogger(inner, redactor) {
-    return {
-        debug: (m) => {
-            inner.debug(redactor.redact(m));
-        },
-        info: (m) => {
-            inner.info(redactor.redact(m));
-        },
-        warn: (m) => {
-            inner.warn(redactor.redact(m));
-        },
-        error: (m) => {
-            inner.error(redactor.redact(m));
-        },
-        group: (title, fn) => inner.group(redactor.redact(title), fn),
-    };
-}
-
 // EXTERNAL MODULE: ./src/core/retry.ts
 var retry = __nccwpck_require__(7253);
 ;// CONCATENATED MODULE: ./src/core/context.ts
@@ -11546,10 +11892,10 @@ function cancelled(ctx) {
     return new errors/* CancelledError */.cc(name, `Cancelled (${name}).\n${ctx.ledger.report()}`);
 }
 function createContext(config, ports, signal) {
-    const redactor = new Redactor();
+    const redactor = new log/* Redactor */.pO();
     for (const secret of secretsOf(config))
         redactor.add(secret);
-    const logger = redactingLogger(ports.logger, redactor);
+    const logger = (0,log/* redactingLogger */.S)(ports.logger, redactor);
     const ledger = new Ledger();
     const sleep = async (ms, wake) => {
         await ports.sleep(ms, wake ? AbortSignal.any([wake, signal]) : signal);
@@ -11626,8 +11972,15 @@ function timedTarget(ctx, step, fn, group = true) {
 
 
 
+
 function escapeCell(text) {
-    return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+    return text.replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ");
+}
+/** A fenced code block that no backticks in the text can end early. */
+function codeBlock(text) {
+    const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+    const fence = "`".repeat(longest + 1);
+    return [fence, text, fence];
 }
 function verdictOf(config, outcome) {
     const { result, error } = outcome;
@@ -11672,7 +12025,7 @@ function oneTargetRows(config, target) {
 function targetTable(targets) {
     const rows = ["| Target | Kind | Deployment | Error |", "|---|---|---|---|"];
     for (const t of targets) {
-        rows.push(`| ${escapeCell(linked(t))} | ${t.kind} | ${escapeCell(deploymentCell(t))} | ${escapeCell(t.error ?? "")} |`);
+        rows.push(`| ${escapeCell(linked(t))} | ${t.kind} | ${escapeCell(deploymentCell(t))} | ${escapeCell((0,log/* cut */.Jj)(t.error ?? "", 300))} |`);
     }
     return [...rows, ""];
 }
@@ -11697,7 +12050,7 @@ function summaryMarkdown(config, outcome) {
     if (config.deploy && several && result.targets.length > 0)
         lines.push(...targetTable(result.targets));
     if (error)
-        lines.push("```", error.message, "```", "");
+        lines.push(...codeBlock((0,log/* cut */.Jj)(error.message, log/* MESSAGE_LIMIT */.Gy)), "");
     else if (outcome.changes.length > 0) {
         lines.push("Changed in Dokploy:", "", ...outcome.changes.map((change) => `- ${escapeCell(change)}`), "");
     }
@@ -12005,7 +12358,7 @@ function resolveNames(projects, place, named) {
         name: (e) => e.name,
         id: (e) => e.environmentId,
         wanted: place.environment,
-        input: "environment",
+        input: "dokploy-environment",
         where: ` in project "${project.name}"`,
         what: "environments",
     });
@@ -12051,6 +12404,13 @@ const ApplicationSchema = object({
     name: schemas_string(),
     appName: nullableString,
     sourceType: nullableString,
+    // Where a git-sourced application builds from (null on a new application).
+    owner: nullableString,
+    repository: nullableString,
+    gitlabRepository: nullableString,
+    bitbucketRepository: nullableString,
+    giteaRepository: nullableString,
+    customGitUrl: nullableString,
     applicationStatus: nullableString,
     dockerImage: nullableString,
     username: nullableString,
@@ -12065,6 +12425,10 @@ const ApplicationSchema = object({
         project: object({ projectId: schemas_string(), name: schemas_string() }).nullish(),
     })
         .nullish(),
+    /** Only how many there are counts: an application that deployed from its source has some. */
+    deployments: array(unknown())
+        .nullish()
+        .transform((rows) => (rows ?? []).length),
 });
 const RegistrySchema = object({
     registryId: schemas_string(),
@@ -12127,9 +12491,18 @@ class Dokploy {
     constructor(client) {
         this.client = client;
     }
+    /**
+     * The application, checked to be the one asked for: what is saved and redeployed (and
+     * rolled back to) is read from this answer, so one about another application (a cache or
+     * proxy that ignores the query string) must stop the run before anything is changed.
+     */
     async applicationOne(applicationId) {
         const value = await this.client.query("application.one", { applicationId });
-        return procedures_check("application.one", ApplicationSchema, value);
+        const app = procedures_check("application.one", ApplicationSchema, value);
+        if (app.applicationId !== applicationId) {
+            throw new errors/* DokployError */.RI("application.one", 200, `Dokploy application.one answered about application ${app.applicationId}, not ${applicationId} that was asked for. A cache or proxy in front of Dokploy may ignore the query string; nothing was changed.`);
+        }
+        return app;
     }
     async registryAll() {
         const value = await this.client.query("registry.all");
@@ -12228,7 +12601,44 @@ function previousProvider(app) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/core/stages/source.ts
+
+/** Where the application builds from, in words, when it is set up to build from a source. */
+function configuredSource(app) {
+    const repository = {
+        github: app.repository ? `${app.owner ? `${app.owner}/` : ""}${app.repository}` : undefined,
+        gitlab: app.gitlabRepository,
+        bitbucket: app.bitbucketRepository,
+        gitea: app.giteaRepository,
+        git: app.customGitUrl,
+    };
+    const from = repository[app.sourceType ?? ""];
+    if (from)
+        return `its ${app.sourceType ?? ""} source (${from})`;
+    return app.deployments > 0 ? `its ${app.sourceType ?? ""} source` : undefined;
+}
+/**
+ * An application that builds from git (or any source but an image) is switched to the image
+ * only when the user says so: given by mistake, it would silently stop building from its
+ * source. A new application, with no source set up and nothing deployed, is simply set.
+ */
+function checkSource(app, config, logger, image) {
+    if (!app.sourceType || app.sourceType === "docker")
+        return;
+    const source = configuredSource(app);
+    if (!source) {
+        logger.info(`The application has no ${app.sourceType} source set up yet; it is set to the Docker image ${image}.`);
+        return;
+    }
+    const what = `Application "${app.name}" (${app.applicationId}) deploys from ${source}`;
+    if (!config.switchSource) {
+        throw new errors/* DeployError */.sH(`${what}; this step would switch it to the Docker image ${image}. Set switch-source: true to do that, or check application-id.`);
+    }
+    logger.warn(`${what}; with switch-source: true it is switched to the Docker image ${image}.`);
+}
+
 ;// CONCATENATED MODULE: ./src/core/stages/application.ts
+
 
 
 
@@ -12242,9 +12652,7 @@ async function checkApplication(ctx) {
     target.name = app.name;
     target.url = applicationUrl(config.dokployUrl, app);
     logger.info(`Application "${app.name}" (${target.id}), source ${app.sourceType ?? "unknown"}: ${target.url}`);
-    if (app.sourceType && app.sourceType !== "docker") {
-        logger.warn(`The application's source is "${app.sourceType}"; it will be switched to the Docker image ${result.image}.`);
-    }
+    checkSource(app, config, logger, result.image);
     const provider = previousProvider(app);
     return {
         was: provider?.dockerImage ?? (app.sourceType ? `its ${app.sourceType} source` : undefined),
@@ -12742,7 +13150,7 @@ async function connectToDokploy(ctx) {
 async function goOnline(ctx) {
     const { ports } = ctx;
     ports.whileDockerWorks?.();
-    const remote = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(485)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7485));
+    const remote = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(328)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6328));
     const dispatcher = (await ports.loadDispatcher?.()) ?? ports.dispatcher;
     return { ...ctx, remote, dispatcher };
 }
@@ -12870,7 +13278,18 @@ function adviceFor(config) {
     if (ecr && config.pull && config.push && config.pull.password === config.push.password) {
         advice.push("Dokploy will pull with the ECR login password, which expires after 12 hours: a redeploy or restart in Dokploy after that cannot pull. Deploy from CI at least every 12 hours, or give Dokploy a longer-lived pull credential.");
     }
+    if (config.pull?.password.startsWith("ghs_")) {
+        advice.push("Dokploy will pull with a GitHub job token (ghs_…, e.g. GITHUB_TOKEN), which expires when the job ends: a redeploy or restart in Dokploy after that cannot pull. Give pull-username/pull-password a token that lasts (a personal access token with read:packages).");
+    }
+    advice.push(...spacedPasswords(config));
+    if (config.health?.credentials && new URL(config.health.url).protocol === "http:") {
+        advice.push("health-url has credentials and uses http://: they travel in clear text. Use https://.");
+    }
     return advice;
+}
+/** Spaces at either end of a password were removed (as docker login does): say so, it may be the reason a login fails. */
+function spacedPasswords(config) {
+    return config.spacedSecrets.map((name) => `${name} starts or ends with spaces, which were removed: docker login removes them too, so a password that really has them cannot be used with docker. If the login fails, check the secret for stray spaces.`);
 }
 
 ;// CONCATENATED MODULE: ./src/core/builder.ts
@@ -13497,7 +13916,6 @@ function followOptions(ctx) {
                 apiKey: config.apiKey,
                 logPath: deployment.logPath,
                 serverId: deployment.serverId,
-                dispatcher: ctx.dispatcher,
                 logger: ctx.logger,
                 redactor: ctx.redactor,
                 onEnding,
@@ -13688,7 +14106,7 @@ async function deployTargets(ctx, prepared) {
         }
         catch (error) {
             run.error = error;
-            run.ctx.target.error = (0,errors/* errorMessage */.gJ)(error);
+            run.ctx.target.error = ctx.redactor.redact((0,errors/* errorMessage */.gJ)(error));
         }
     }));
     stopIfCancelled(ctx);
@@ -13780,7 +14198,11 @@ async function run(config, ports, signal = new AbortController().signal) {
         mirrorFirstTarget(ctx.result);
         await ctx.ledger.cleanUp(ctx.logger);
     }
-    return { result: ctx.result, error, changes: ctx.ledger.dokployChanges() };
+    return {
+        result: ctx.redactor.redactAll(ctx.result),
+        error,
+        changes: ctx.redactor.redactAll(ctx.ledger.dokployChanges()),
+    };
 }
 
 ;// CONCATENATED MODULE: external "node:fs"
@@ -14016,69 +14438,107 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 
 /** After SIGTERM, how long a docker command gets to stop before its group is killed. */
 const KILL_AFTER_MS = 5_000;
+/** Output kept of a program, per stream: the end of it (the part an error message shows). */
+const KEPT_OUTPUT = 1024 * 1024;
+const LONGEST_LINE = 64 * 1024;
+/** Variables that hold secrets by name: the CLI's inputs (its GitHub twins are all INPUT_*). */
+const SECRET_VARIABLES = new Set(["DOKPLOY_API_KEY", "REGISTRY_PASSWORD", "PULL_PASSWORD"]);
 /**
- * Exec over child_process: output is captured and handed over line by line (never echoed raw),
- * stdin gets `input` and is closed, and an aborted signal ends the program with everything it
- * started: each program runs in its own process group (docker runs plugins such as buildx as
- * children), which gets SIGTERM, then SIGKILL if it has not ended in a few seconds.
+ * The environment children get: this process's, without the action's inputs (INPUT_*), the
+ * CLI's secret variables, and any variable whose value is one of `secrets`, except those in
+ * `keep` (variables a build secret is read from, e.g. build-secrets: id=npm,env=NPM_TOKEN).
  */
-const nodeExec = (file, args, options = {}) => new Promise((resolve) => {
-    const env = { ...process.env, ...options.env };
-    let stdout = "";
-    let stderr = "";
-    const pending = { stdout: "", stderr: "" };
-    const child = (0,external_node_child_process_namespaceObject.spawn)(file, [...args], { cwd: options.cwd, env, stdio: ["pipe", "pipe", "pipe"], detached: true });
-    const pid = child.pid;
-    const untrack = pid === undefined ? () => false : tracked.childGroup(pid);
-    let killer;
-    const onAbort = () => {
-        if (pid === undefined)
-            return;
-        signalGroup(pid, "SIGTERM");
-        killer = setTimeout(() => {
-            signalGroup(pid, "SIGKILL");
-        }, KILL_AFTER_MS);
-    };
-    if (options.signal?.aborted)
-        onAbort();
-    options.signal?.addEventListener("abort", onAbort, { once: true });
-    const take = (stream) => (chunk) => {
+function childEnvironment(env, secrets = [], keep = []) {
+    const values = new Set(secrets.filter((s) => s !== ""));
+    const kept = {};
+    for (const [name, value] of Object.entries(env)) {
+        const secret = name.startsWith("INPUT_") || SECRET_VARIABLES.has(name) || (value !== undefined && values.has(value.trim()));
+        if (!secret || keep.includes(name))
+            kept[name] = value;
+    }
+    return kept;
+}
+/** Collects a program's output: the end of each stream, and each line for `onLine`. */
+class Output {
+    onLine;
+    text = { stdout: "", stderr: "" };
+    pending = { stdout: "", stderr: "" };
+    constructor(onLine) {
+        this.onLine = onLine;
+    }
+    take(stream, chunk) {
         const text = chunk.toString("utf8");
-        if (stream === "stdout")
-            stdout += text;
-        else
-            stderr += text;
-        const lines = (pending[stream] + text).split(/\r?\n/);
-        pending[stream] = lines.pop() ?? "";
-        for (const line of lines)
-            options.onLine?.(line, stream);
-    };
-    child.stdout.on("data", take("stdout"));
-    child.stderr.on("data", take("stderr"));
-    child.stdin.on("error", () => undefined); // a program that does not read stdin
-    child.stdin.end(options.input ?? "");
-    let done = false;
-    const finish = (exitCode, extra = "") => {
-        if (done)
-            return;
-        done = true;
-        untrack();
-        clearTimeout(killer);
-        options.signal?.removeEventListener("abort", onAbort);
-        for (const stream of ["stdout", "stderr"]) {
-            if (pending[stream])
-                options.onLine?.(pending[stream], stream);
+        const kept = this.text[stream] + text;
+        this.text[stream] = kept.length > 2 * KEPT_OUTPUT ? kept.slice(-KEPT_OUTPUT) : kept;
+        const lines = (this.pending[stream] + text).split(/\r?\n/);
+        this.pending[stream] = lines.pop() ?? "";
+        // A line that never ends (a progress bar without newlines) is handed over in pieces.
+        if (this.pending[stream].length > LONGEST_LINE) {
+            lines.push(this.pending[stream]);
+            this.pending[stream] = "";
         }
-        resolve({ exitCode, stdout, stderr: stderr + extra });
-    };
-    child.on("error", (error) => {
+        for (const line of lines)
+            this.onLine?.(line, stream);
+    }
+    flush() {
+        for (const stream of ["stdout", "stderr"]) {
+            if (this.pending[stream])
+                this.onLine?.(this.pending[stream], stream);
+        }
+    }
+}
+/**
+ * Exec over child_process with `baseEnv` as the environment: output is captured and handed
+ * over line by line (never echoed raw), stdin gets `input` and is closed, and an aborted signal
+ * ends the program with everything it started: each program runs in its own process group
+ * (docker runs plugins such as buildx as children), which gets SIGTERM, then SIGKILL if it has
+ * not ended in a few seconds.
+ */
+function execWith(baseEnv) {
+    return (file, args, options = {}) => new Promise((resolve) => {
+        const env = { ...baseEnv, ...options.env };
+        const output = new Output(options.onLine);
+        const child = (0,external_node_child_process_namespaceObject.spawn)(file, [...args], { cwd: options.cwd, env, stdio: ["pipe", "pipe", "pipe"], detached: true });
+        const pid = child.pid;
+        const untrack = pid === undefined ? () => false : tracked.childGroup(pid);
+        let killer;
+        const onAbort = () => {
+            if (pid === undefined)
+                return;
+            signalGroup(pid, "SIGTERM");
+            killer = setTimeout(() => {
+                signalGroup(pid, "SIGKILL");
+            }, KILL_AFTER_MS);
+        };
+        if (options.signal?.aborted)
+            onAbort();
+        options.signal?.addEventListener("abort", onAbort, { once: true });
+        child.stdout.on("data", (chunk) => {
+            output.take("stdout", chunk);
+        });
+        child.stderr.on("data", (chunk) => {
+            output.take("stderr", chunk);
+        });
+        child.stdin.on("error", () => undefined); // a program that does not read stdin
+        child.stdin.end(options.input ?? "");
+        let done = false;
+        const finish = (exitCode, extra = "") => {
+            if (done)
+                return;
+            done = true;
+            untrack();
+            clearTimeout(killer);
+            options.signal?.removeEventListener("abort", onAbort);
+            output.flush();
+            resolve({ exitCode, stdout: output.text.stdout, stderr: output.text.stderr + extra });
+        };
         // Not installed, not executable: like a shell, answer 127.
-        finish(127, `${file}: ${error.message}`);
+        child.on("error", (error) => finish(127, `${file}: ${error.message}`));
+        child.on("close", (code, signal) => finish(code ?? (signal ? 128 + 15 : 1)));
     });
-    child.on("close", (code, signal) => {
-        finish(code ?? (signal ? 128 + 15 : 1));
-    });
-});
+}
+/** Exec with this process's environment, less the secrets it holds by name. */
+const nodeExec = (file, args, options) => execWith(childEnvironment(process.env))(file, args, options);
 
 ;// CONCATENATED MODULE: ./src/platform/ports.ts
 
@@ -14089,15 +14549,15 @@ const nodeExec = (file, args, options = {}) => new Promise((resolve) => {
 
 
 /** The real ports on Node: docker on PATH, one keep-alive HTTP pool, temp files under `tempRoot`. */
-function nodePorts(logger, env, tempRoot) {
+function nodePorts(logger, env, options = {}) {
     // One keep-alive pool for the whole run, made (and undici loaded) when HTTP is first needed.
     let pool;
     const userConfigDir = env.DOCKER_CONFIG ?? (0,external_node_path_.join)(env.HOME ?? (0,external_node_os_namespaceObject.homedir)(), ".docker");
     return {
-        exec: nodeExec,
+        exec: execWith(childEnvironment(env, options.secrets, options.keepEnv)),
         logger,
         loadDispatcher: () => (pool ??= __nccwpck_require__.e(/* import() */ 752).then(__nccwpck_require__.t.bind(__nccwpck_require__, 6752, 19)).then(({ Agent }) => new Agent({ keepAliveTimeout: 30_000, connections: 8 }))),
-        createDockerConfig: tempDockerConfigs(userConfigDir, tempRoot ?? (0,external_node_os_namespaceObject.tmpdir)()),
+        createDockerConfig: tempDockerConfigs(userConfigDir, options.tempRoot ?? (0,external_node_os_namespaceObject.tmpdir)()),
         now: () => new Date(),
         clock: () => performance.now(),
         sleep: (ms, signal) => (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined),
@@ -14112,37 +14572,71 @@ function nodePorts(logger, env, tempRoot) {
 }
 
 ;// CONCATENATED MODULE: ./src/github/commands.ts
+
+
 /** Escapes a workflow command's message, as the runner expects (%, CR, LF). */
 function escapeData(text) {
     return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
-/** The runner reads an input from INPUT_<NAME> (spaces to _, upper case), trimmed. */
-function getInput(env, name) {
-    return (env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
+/**
+ * The runner reads an input from INPUT_<NAME> (spaces to _, upper case). Trimmed, but for
+ * secrets only their line breaks at either end: the config trims them and says so.
+ */
+function getInput(env, name, secret = false) {
+    const value = env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "";
+    return secret ? value.replace(/^[\r\n]+|[\r\n]+$/g, "") : value.trim();
+}
+/** Characters .NET's culture-aware comparisons skip: the runner would not see them between the colons. */
+// eslint-disable-next-line no-misleading-character-class -- these are single code points the runner skips, not combined characters
+const IGNORABLE = /[\p{Cf}\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0]/gu;
+/**
+ * Whether the runner could take the line for a workflow command: `::` after leading white
+ * space, or the old `##[` form anywhere in the line.
+ */
+function mayBeWorkflowCommand(line) {
+    const visible = line.replace(IGNORABLE, "");
+    return /^[\s\u0085]*::/.test(visible) || visible.includes("##[");
+}
+/** A fresh token for ::stop-commands::, which no printed text can guess. */
+function stopToken() {
+    return (0,external_node_crypto_.randomBytes)(16).toString("hex");
 }
 /**
  * The log as the runner reads it: plain lines, and ::debug/warning/error/group:: commands.
  * Written directly, so the toolkit (and its HTTP client) loads only at the end, for outputs
  * and the job summary, while docker already works. Never ::add-mask::, which would print
- * the secret; everything reaching here went through the redactor.
+ * the secret; everything reaching here went through the redactor. Text that could be taken
+ * for a workflow command (build output, Dokploy's answers and log) is printed between
+ * ::stop-commands:: and its token, so the runner shows it and obeys none of it.
  */
-function githubLogger(write, debug) {
+function githubLogger(write, debug, token = stopToken) {
+    const command = (name, message) => {
+        write(`::${name}::${escapeData((0,log/* messageLines */.VL)(message).join("\n"))}`);
+    };
     return {
         debug: (m) => {
             if (debug)
-                write(`::debug::${escapeData(m)}`);
+                command("debug", m);
         },
         info: (m) => {
-            write(m);
+            const lines = (0,log/* printableLines */.fk)(m);
+            if (!lines.some(mayBeWorkflowCommand)) {
+                lines.forEach(write);
+                return;
+            }
+            const stop = token();
+            write(`::stop-commands::${stop}`);
+            lines.forEach(write);
+            write(`::${stop}::`);
         },
         warn: (m) => {
-            write(`::warning::${escapeData(m)}`);
+            command("warning", m);
         },
         error: (m) => {
-            write(`::error::${escapeData(m)}`);
+            command("error", m);
         },
         group: async (title, fn) => {
-            write(`::group::${escapeData(title)}`);
+            command("group", title);
             try {
                 return await fn();
             }
@@ -14185,7 +14679,8 @@ async function ciContextFromGithub(env) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/github/main.ts
+;// CONCATENATED MODULE: ./src/github/action.ts
+
 
 
 
@@ -14197,21 +14692,27 @@ async function ciContextFromGithub(env) {
 const write = (line) => {
     process.stdout.write(`${line}\n`);
 };
+// The runner shows ::debug:: lines only when step debugging is on; skip writing them otherwise.
+const logger = githubLogger(write, process.env.RUNNER_DEBUG === "1" || process.env.ACTIONS_STEP_DEBUG === "true");
 function fail(error) {
-    write(`::error::${escapeData((0,errors/* errorMessage */.gJ)(error))}`);
+    logger.error((0,errors/* errorMessage */.gJ)(error));
     process.exitCode = error instanceof errors/* DeployError */.sH ? error.exitCode : 1;
 }
 async function main(env) {
     const raw = {};
     for (const input of INPUTS)
-        raw[input.name] = getInput(env, input.name);
+        raw[input.name] = getInput(env, input.name, "secret" in input && input.secret);
     const config = parseConfig(raw, await ciContextFromGithub(env));
-    // The runner shows ::debug:: lines only when step debugging is on; skip writing them otherwise.
-    const logger = githubLogger(write, env.RUNNER_DEBUG === "1" || env.ACTIONS_STEP_DEBUG === "true");
+    for (const notice of config.notices)
+        write(`::notice::${escapeData(notice)}`);
     // The toolkit writes outputs and the summary in the runner's file formats. It loads while
     // docker works, not on the way to the build.
     let toolkit;
-    const base = nodePorts(logger, env, env.RUNNER_TEMP);
+    const base = nodePorts(logger, env, {
+        tempRoot: env.RUNNER_TEMP,
+        secrets: secretsOf(config),
+        keepEnv: buildSecretEnvNames(config),
+    });
     const ports = { ...base, whileDockerWorks: () => (toolkit ??= __nccwpck_require__.e(/* import() */ 421).then(__nccwpck_require__.bind(__nccwpck_require__, 6421))) };
     const cancel = listenForCancel(write);
     const outcome = await run(config, ports, cancel.signal).finally(() => base.close());
@@ -14231,5 +14732,17 @@ async function main(env) {
         fail(outcome.error);
     cancel.dispose();
 }
-main(process.env).catch(fail);
+/**
+ * The action: reads its inputs from the environment as the runner sets them, deploys, and sets
+ * the outputs, the job summary and the exit code. Never rejects. Exported apart from the entry
+ * point (main.ts) so that GitHub's local runner, @github/local-action, can call it.
+ */
+async function action_run() {
+    await main(process.env).catch(fail);
+}
+
+;// CONCATENATED MODULE: ./src/github/main.ts
+/** The entry point GitHub runs (dist/index.js): the action itself is in action.ts. */
+
+void action_run();
 

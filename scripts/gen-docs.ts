@@ -1,10 +1,12 @@
-/** Writes action.yml, the GitLab component, pipe.yml and the docs' tables from src/core/config.ts. */
+/** Writes action.yml, the GitLab component and catalog pipeline, pipe.yml and the docs' tables from src/core/config.ts. */
 import { readFileSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import {
   renderActionYml,
+  renderCatalogPipeline,
   renderGitlabComponent,
   renderGitlabInputsTable,
+  renderPipeDefinition,
   renderPipeYml,
   renderExamples,
   renderReadme,
@@ -12,19 +14,19 @@ import {
   replaceBlock,
 } from "./docs";
 
+async function rewrite(path: string, render: (text: string) => string): Promise<void> {
+  await writeFile(path, render(await readFile(path, "utf8")));
+}
+
 await writeFile("action.yml", renderActionYml());
-await writeFile(
-  "README.md",
-  renderExamples(renderReadme(await readFile("README.md", "utf8")), (path) => readFileSync(path, "utf8")),
-);
+await rewrite("README.md", (text) => renderExamples(renderReadme(text), (path) => readFileSync(path, "utf8")));
 await writeFile("gitlab/templates/deploy.yml", renderGitlabComponent());
-await writeFile(
-  "gitlab/README.md",
-  replaceBlock(await readFile("gitlab/README.md", "utf8"), "inputs", renderGitlabInputsTable()),
-);
+await writeFile("gitlab/.gitlab-ci.yml", renderCatalogPipeline());
+await rewrite("gitlab/README.md", (text) => replaceBlock(text, "inputs", renderGitlabInputsTable()));
 await writeFile("bitbucket/pipe.yml", renderPipeYml());
-await writeFile(
-  "bitbucket/README.md",
-  replaceBlock(await readFile("bitbucket/README.md", "utf8"), "variables", renderVariablesTable()),
+await rewrite("bitbucket/README.md", (text) =>
+  replaceBlock(replaceBlock(text, "definition", renderPipeDefinition()), "variables", renderVariablesTable()),
 );
-console.log("action.yml, gitlab/templates/deploy.yml, bitbucket/pipe.yml and the README tables regenerated");
+console.log(
+  "action.yml, gitlab/templates/deploy.yml, gitlab/.gitlab-ci.yml, bitbucket/pipe.yml and the README tables regenerated",
+);

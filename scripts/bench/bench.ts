@@ -428,6 +428,59 @@ async function endToEndBuildx(): Promise<void> {
   chart.push({ label: "buildx + curl", ms: sp.median, group: "End to end with buildx (wait off)" });
 }
 
+/** Runs the action with a preload that reports its peak memory; returns the run and the peak in MiB. */
+async function withPeakMemory(inputs: Record<string, string>, cwd: string): Promise<Timed & { peakMiB: number }> {
+  const preload = join(work, "peak-memory.cjs");
+  await writeFile(
+    preload,
+    "process.on('exit', () => process.stderr.write(`peak-rss-kib=${process.resourceUsage().maxRSS}\\n`));\n",
+  );
+  const result = await sh(process.execPath, ["--require", preload, ACTION], {
+    cwd,
+    env: actionEnv(inputs, randomBytes(20).toString("hex"), cwd),
+  });
+  const kib = Number(/peak-rss-kib=(\d+)/.exec(result.output)?.[1] ?? "NaN");
+  return { ...result, peakMiB: kib / 1024 };
+}
+
+async function hostileAnswers(): Promise<void> {
+  const cwd = await checkout([`FROM ${base}`]);
+  const deployOnly = (applicationId: string) => ({
+    "dokploy-url": standIn.url,
+    "dokploy-api-key": apiKey,
+    "application-id": applicationId,
+    image: `${registry.host}/bench/hostile`,
+    build: "false",
+    tag: "v1",
+    "verify-pull": "false",
+  });
+  const plain = standIn.addApplication();
+  const baseline = await withPeakMemory(deployOnly(plain.applicationId), cwd);
+  const huge = standIn.addApplication();
+  standIn.inject({ procedure: "application.one", bodyBytes: 600 * 1024 * 1024, times: 1 });
+  const answer = await withPeakMemory(deployOnly(huge.applicationId), cwd);
+  const noisy = standIn.addApplication();
+  standIn.scriptDeployments(noisy.applicationId, {
+    outcome: "error",
+    durationMs: 2000,
+    log: Array.from({ length: 50 }, (_, i) => `line ${String(i)} ${"y".repeat(1024 * 1024)}`),
+  });
+  const logRun = await withPeakMemory(deployOnly(noisy.applicationId), cwd);
+  const longest = Math.max(...logRun.output.split("\n").map((l) => l.length));
+  log("## 6. Hostile answers: memory and line lengths");
+  log();
+  log("| run | exit | peak memory (RSS) | longest line | target |");
+  log("|---|---:|---:|---:|---|");
+  log(`| a deployment, nothing hostile | ${String(baseline.code)} | ${baseline.peakMiB.toFixed(0)} MiB | | |`);
+  log(
+    `| application.one answers 600 MB | ${String(answer.code)} | ${answer.peakMiB.toFixed(0)} MiB | | ≤ 100 MiB more than the plain run (it stops reading at 16 MiB) |`,
+  );
+  log(
+    `| a failed deployment's log: 50 lines of 1 MiB | ${String(logRun.code)} | ${logRun.peakMiB.toFixed(0)} MiB | ${(longest / 1024).toFixed(0)} KiB | every line under 1 MiB (GitHub's limit) |`,
+  );
+  log();
+}
+
 function svgChart(): string {
   const width = 760;
   const rowHeight = 26;
@@ -479,7 +532,7 @@ try {
     "![benchmarks](benchmarks.svg)",
     "",
   );
-  const sections = [endToEnd, startup, roundTrips, layerReuse, endToEndBuildx];
+  const sections = [endToEnd, startup, roundTrips, layerReuse, endToEndBuildx, hostileAnswers];
   for (const [i, section] of sections.entries()) if (!ONLY || ONLY === String(i + 1)) await section();
   const out = process.env.BENCH_ACTION || ONLY ? join(work, "other") : join(ROOT, "docs");
   await mkdir(out, { recursive: true });

@@ -1,46 +1,89 @@
-import { INPUTS, type InputName, type RawInputs } from "../core/config";
+import { DURATION_UNITS, INPUTS, type InputName, type InputSpec, type RawInputs } from "../core/config";
+import { USAGE } from "./args";
 
 /** The environment variable of an input: dokploy-url -> DOKPLOY_URL. */
 export function envName(input: string): string {
   return input.toUpperCase().replace(/-/g, "_");
 }
 
-/** Reads every input from its UPPER_SNAKE variable; `defaults` fill the ones not set. */
-export function inputsFromEnv(env: Readonly<Record<string, string | undefined>>, defaults: RawInputs = {}): RawInputs {
+const INPUT_NAMES = (INPUTS as readonly InputSpec[])
+  .map((input) => input.name)
+  .filter((name) => name.includes("-"))
+  .sort((a, b) => b.length - a.length);
+const INPUT_MENTION = new RegExp(`(?<![\\w-])(${INPUT_NAMES.join("|")})(?![\\w-])`, "g");
+
+/** Text about inputs, with every input it names as its variable: registry-username -> REGISTRY_USERNAME. */
+export function inVariableNames(text: string): string {
+  return text.replace(INPUT_MENTION, (name) => envName(name));
+}
+
+/** An input's description for the variables' world: names as variables, units where taken. */
+export function envDescription(input: InputSpec): string {
+  const units = input.type === "duration" ? DURATION_UNITS : "";
+  return inVariableNames(input.description.replace(/\.$/, `${units}.`));
+}
+
+/** An input's default for the variables' world, e.g. `600`, `registry host`, REGISTRY_USERNAME. */
+export function envDefault(input: InputSpec): string {
+  if (input.required) return "required";
+  if (input.defaultText) return inVariableNames(input.defaultText);
+  return input.default ?? "";
+}
+
+/**
+ * Reads every input from its UPPER_SNAKE variable, `<prefix>NAME` when a prefix is given (then
+ * nothing else); `defaults` fill the ones not set.
+ */
+export function inputsFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  defaults: RawInputs = {},
+  prefix = "",
+): RawInputs {
   const raw: RawInputs = {};
   for (const input of INPUTS) {
     const name: InputName = input.name;
-    const value = env[envName(name)];
+    const value = env[`${prefix}${envName(name)}`];
     raw[name] = value !== undefined && value !== "" ? value : defaults[name];
   }
   return raw;
 }
 
-/** --help: every variable, with its default and meaning. */
+/**
+ * A value on one line of a dotenv file (GitLab's dotenv report): that format has no quoting
+ * or escapes, so line breaks and other control characters are written as visible \xNN, and
+ * no value can add a line of its own.
+ */
+export function dotenvValue(value: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return value.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
+/** --help: the usage, then every variable with its default and meaning. */
 export function helpText(): string {
   const lines = [
-    "dokploy-deploy: build and push an image tagged with the commit, point a Dokploy application at it,",
-    "redeploy it and follow the deployment until it is done. Configured by environment variables:",
+    USAGE,
+    "",
+    "Build and push an image tagged with the commit, point a Dokploy application at it, redeploy it",
+    "and follow the deployment until it is done. Configured by environment variables:",
     "",
   ];
-  for (const input of INPUTS as readonly {
-    name: string;
-    description: string;
-    required?: boolean;
-    default?: string;
-    defaultText?: string;
-    secret?: boolean;
-  }[]) {
-    const fallback = input.required
-      ? "required"
-      : (input.defaultText ?? (input.default ? `default ${input.default}` : "optional"));
-    lines.push(`  ${envName(input.name).padEnd(22)} ${fallback}${input.secret ? ", secret" : ""}`);
-    lines.push(`  ${"".padEnd(22)} ${input.description}`);
+  for (const input of INPUTS as readonly InputSpec[]) {
+    const fallback = envDefault(input);
+    const shown = input.required ? "required" : fallback === "" ? "optional" : `default: ${fallback}`;
+    lines.push(`  ${envName(input.name).padEnd(22)} ${shown}${input.secret ? ", secret" : ""}`);
+    lines.push(`  ${"".padEnd(22)} ${envDescription(input)}`);
   }
   lines.push(
     "",
-    "  OUTPUT_FILE            optional: write the outputs there as KEY=value lines (a GitLab dotenv report)",
+    "  OUTPUT_FILE            optional: write the outputs there as DOKPLOY_<NAME>=value lines (a GitLab dotenv report)",
     "  DEBUG                  true: print debug lines (HTTP calls and their timings)",
+    "",
+    "Options:",
+    "  --env-prefix PREFIX    read the inputs above from PREFIX<NAME> only (e.g. DOKPLOY_DEPLOY_INPUT_IMAGE),",
+    "                         as the GitLab component passes them; errors then name the inputs (image)",
+    "  --output-file PATH     as OUTPUT_FILE",
+    "  -h, --help             this text",
+    "  -V, --version          the version",
     "",
     "On GitLab CI, IMAGE, REGISTRY_USERNAME and REGISTRY_PASSWORD default to the project's own registry",
     "($CI_REGISTRY_IMAGE, $CI_REGISTRY_USER, $CI_REGISTRY_PASSWORD) and the pull credentials to the",

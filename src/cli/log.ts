@@ -1,24 +1,38 @@
-import type { Logger } from "../core/log";
+import { type Logger, messageLines, printableLines } from "../core/log";
 
 export type Write = (line: string) => void;
 
 const ESC = "\u001b";
 
-/** GitLab: collapsible sections (section_start/section_end), colours for warnings and errors. */
+/** One line for a section title or heading. */
+function oneLine(text: string): string {
+  return printableLines(text).join(" ");
+}
+
+/**
+ * GitLab: collapsible sections (section_start/section_end), colours for warnings and errors.
+ * Every line of a message is printed on its own, control characters made visible, so no text
+ * can open, close or hide a section.
+ */
 export function gitlabLogger(write: Write, debug: boolean, now: () => number = Date.now): Logger {
   let sections = 0;
+  const coloured = (colour: string, prefix: string, message: string) => {
+    messageLines(message).forEach((line, i) => {
+      write(`${ESC}[${colour}m${i === 0 ? prefix : ""}${line}${ESC}[0m`);
+    });
+  };
   return {
     debug: (m) => {
-      if (debug) write(`${ESC}[0;90m${m}${ESC}[0m`);
+      if (debug) coloured("0;90", "", m);
     },
     info: (m) => {
-      write(m);
+      printableLines(m).forEach(write);
     },
     warn: (m) => {
-      write(`${ESC}[0;33mWARNING: ${m}${ESC}[0m`);
+      coloured("0;33", "WARNING: ", m);
     },
     error: (m) => {
-      write(`${ESC}[0;31mERROR: ${m}${ESC}[0m`);
+      coloured("0;31", "ERROR: ", m);
     },
     group: async (title, fn) => {
       sections += 1;
@@ -29,7 +43,7 @@ export function gitlabLogger(write: Write, debug: boolean, now: () => number = D
         .slice(0, 40);
       const name = `dokploy_deploy_${String(sections)}_${slug}`;
       write(
-        `${ESC}[0Ksection_start:${String(Math.floor(now() / 1000))}:${name}\r${ESC}[0K${ESC}[1;36m${title}${ESC}[0m`,
+        `${ESC}[0Ksection_start:${String(Math.floor(now() / 1000))}:${name}\r${ESC}[0K${ESC}[1;36m${oneLine(title)}${ESC}[0m`,
       );
       try {
         return await fn();
@@ -42,21 +56,26 @@ export function gitlabLogger(write: Write, debug: boolean, now: () => number = D
 
 /** Bitbucket pipes and plain shells: headed steps, ✔ / ✖ lines as pipes print them. */
 export function plainLogger(write: Write, debug: boolean): Logger {
+  const prefixed = (prefix: string, message: string) => {
+    messageLines(message).forEach((line, i) => {
+      write(`${i === 0 ? prefix : ""}${line}`);
+    });
+  };
   return {
     debug: (m) => {
-      if (debug) write(`DEBUG: ${m}`);
+      if (debug) prefixed("DEBUG: ", m);
     },
     info: (m) => {
-      write(m);
+      printableLines(m).forEach(write);
     },
     warn: (m) => {
-      write(`WARNING: ${m}`);
+      prefixed("WARNING: ", m);
     },
     error: (m) => {
-      write(`✖ ${m}`);
+      prefixed("✖ ", m);
     },
     group: async (title, fn) => {
-      write(`▶ ${title}`);
+      write(`▶ ${oneLine(title)}`);
       return fn();
     },
   };

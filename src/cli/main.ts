@@ -1,12 +1,16 @@
 import { writeFile } from "node:fs/promises";
-import { type Config, OUTPUTS, describeTarget, parseConfig } from "../core/config";
+import packageJson from "../../package.json";
+import { type Config, OUTPUTS, describeTarget, parseConfig, secretsOf } from "../core/config";
+import { buildSecretEnvNames } from "../core/build-secrets";
 import { ConfigError, DeployError, errorMessage } from "../core/errors";
+import { printableLines } from "../core/log";
 import { type Outcome, outputsOf, run } from "../core/run";
 import { nodeExec } from "../platform/exec";
 import { listenForCancel } from "../platform/cancel";
 import { nodePorts } from "../platform/ports";
+import { parseArgs } from "./args";
 import { detectCi } from "./context";
-import { envName, helpText, inputsFromEnv } from "./env";
+import { dotenvValue, envName, helpText, inputsFromEnv } from "./env";
 import { gitlabLogger, plainLogger } from "./log";
 
 // Never print GitHub workflow commands here: on GitLab and Bitbucket an ::add-mask:: line
@@ -15,9 +19,9 @@ const write = (line: string) => {
   process.stdout.write(`${line}\n`);
 };
 
-/** Names the variable, not the action input: that is what users set here. */
-function inVariables(message: string): string {
-  return message.replace(/Input "([a-z-]+)"/g, (_m, name: string) => envName(name));
+/** Names what users set: the variable, or with a prefix the component's input (kept as is). */
+function inVariables(message: string, envPrefix: string | undefined): string {
+  return envPrefix ? message : message.replace(/Input "([a-z-]+)"/g, (_m, name: string) => envName(name));
 }
 
 /** The last line of a green run. */
@@ -33,8 +37,9 @@ function doneLine(config: Config, outcome: Outcome): string {
 }
 
 async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
-  if (argv.includes("--help") || argv.includes("-h")) {
-    write(helpText());
+  const args = parseArgs(argv);
+  if (args.action !== "deploy") {
+    write(args.action === "help" ? helpText() : `dokploy-deploy ${packageJson.version}`);
     return 0;
   }
   const debug = env.DEBUG === "true" || env.CI_DEBUG_TRACE === "true";
@@ -42,39 +47,49 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
   const logger = ci.name === "gitlab" ? gitlabLogger(write, debug) : plainLogger(write, debug);
   let config;
   try {
-    config = parseConfig(inputsFromEnv(env, ci.defaults(env)), await ci.context(env, nodeExec));
+    config = parseConfig(inputsFromEnv(env, ci.defaults(env), args.envPrefix), await ci.context(env, nodeExec));
   } catch (error) {
-    logger.error(inVariables(errorMessage(error)));
+    logger.error(inVariables(errorMessage(error), args.envPrefix));
     return error instanceof DeployError ? error.exitCode : 1;
   }
+  for (const notice of config.notices) logger.info(notice);
   // Pulling with the job token only happens when neither a deploy token nor PULL_* is there.
   const pullFromJobToken =
-    ci.name === "gitlab" && !env.PULL_PASSWORD && !env.CI_DEPLOY_PASSWORD && !!env.CI_REGISTRY_PASSWORD;
+    ci.name === "gitlab" &&
+    !env[`${args.envPrefix}PULL_PASSWORD`] &&
+    !env.CI_DEPLOY_PASSWORD &&
+    !!env.CI_REGISTRY_PASSWORD;
   if (pullFromJobToken && config.pull?.password === env.CI_REGISTRY_PASSWORD) {
     logger.warn(
       "Dokploy will pull with this job's CI_REGISTRY_PASSWORD, which expires when the job ends. Create a deploy token named gitlab-deploy-token (read_registry), or set PULL_USERNAME/PULL_PASSWORD.",
     );
   }
-  const ports = nodePorts(logger, env, env.RUNNER_TEMP ?? env.BITBUCKET_PIPE_STORAGE_DIR);
+  const ports = nodePorts(logger, env, {
+    tempRoot: env.RUNNER_TEMP ?? env.BITBUCKET_PIPE_STORAGE_DIR,
+    secrets: secretsOf(config),
+    keepEnv: buildSecretEnvNames(config),
+  });
   const cancel = listenForCancel(write);
   const outcome = await run(config, ports, cancel.signal).finally(() => ports.close());
   const outputs = outputsOf(outcome.result);
-  for (const output of OUTPUTS) write(`${output.name}=${outputs[output.name]}`);
-  if (env.OUTPUT_FILE) {
+  for (const output of OUTPUTS) logger.info(`${output.name}=${dotenvValue(outputs[output.name])}`);
+  const outputFile = args.outputFile ?? env.OUTPUT_FILE;
+  if (outputFile) {
     // Not the build metadata: with provenance it runs to kilobytes, and GitLab drops a whole
     // dotenv report over 5 KB.
     const lines = OUTPUTS.filter((o) => o.name !== "metadata").map(
-      (o) => `DOKPLOY_${envName(o.name)}=${outputs[o.name]}`,
+      (o) => `DOKPLOY_${envName(o.name)}=${dotenvValue(outputs[o.name])}`,
     );
-    await writeFile(env.OUTPUT_FILE, `${lines.join("\n")}\n`);
+    await writeFile(outputFile, `${lines.join("\n")}\n`);
   }
   cancel.dispose();
   if (outcome.error) {
     // Bad input found during the run (a target's name) is told like bad input up front.
-    logger.error(outcome.error instanceof ConfigError ? inVariables(outcome.error.message) : outcome.error.message);
-    return outcome.error instanceof DeployError ? outcome.error.exitCode : 1;
+    const { error } = outcome;
+    logger.error(error instanceof ConfigError ? inVariables(error.message, args.envPrefix) : error.message);
+    return error instanceof DeployError ? error.exitCode : 1;
   }
-  write(doneLine(config, outcome));
+  logger.info(doneLine(config, outcome));
   return 0;
 }
 
@@ -83,7 +98,7 @@ main(process.argv.slice(2), process.env).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    write(`✖ ${errorMessage(error)}`);
-    process.exitCode = 1;
+    for (const line of printableLines(`✖ ${errorMessage(error)}`)) write(line);
+    process.exitCode = error instanceof DeployError ? error.exitCode : 1;
   },
 );

@@ -29,5 +29,22 @@ export function adviceFor(config: Config): string[] {
       "Dokploy will pull with the ECR login password, which expires after 12 hours: a redeploy or restart in Dokploy after that cannot pull. Deploy from CI at least every 12 hours, or give Dokploy a longer-lived pull credential.",
     );
   }
+  if (config.pull?.password.startsWith("ghs_")) {
+    advice.push(
+      "Dokploy will pull with a GitHub job token (ghs_…, e.g. GITHUB_TOKEN), which expires when the job ends: a redeploy or restart in Dokploy after that cannot pull. Give pull-username/pull-password a token that lasts (a personal access token with read:packages).",
+    );
+  }
+  advice.push(...spacedPasswords(config));
+  if (config.health?.credentials && new URL(config.health.url).protocol === "http:") {
+    advice.push("health-url has credentials and uses http://: they travel in clear text. Use https://.");
+  }
   return advice;
+}
+
+/** Spaces at either end of a password were removed (as docker login does): say so, it may be the reason a login fails. */
+function spacedPasswords(config: Config): string[] {
+  return config.spacedSecrets.map(
+    (name) =>
+      `${name} starts or ends with spaces, which were removed: docker login removes them too, so a password that really has them cannot be used with docker. If the login fails, check the secret for stray spaces.`,
+  );
 }

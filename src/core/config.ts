@@ -2,7 +2,7 @@ import { z } from "zod";
 import { errorMessage, ConfigError } from "./errors";
 import { type BuildSecret, parseBuildSecret } from "./build-secrets";
 import { type HealthCheck, parseStatuses } from "./health-spec";
-import { type ImageName, isValidTag, normalizeRegistryHost, parseImageName } from "./image";
+import { type ImageName, isValidTag, normalizeRegistryHost, parseImageNameLowercasing } from "./image";
 
 /** One row of THE input table: action.yml, the docs and the parser all come from here. */
 export interface InputSpec {
@@ -14,12 +14,32 @@ export interface InputSpec {
   /** What the default is when it is computed (shown in docs only). */
   readonly defaultText?: string;
   readonly secret?: boolean;
+  /** May hold line breaks (lists, a JSON key file); every other input is one line. */
+  readonly multiline?: boolean;
+  /**
+   * What the value is, for the CIs that type their inputs (the GitLab spec) and the docs:
+   * a duration is a number of seconds there, and also takes a unit (90s, 10m) elsewhere.
+   */
+  readonly type?: "boolean" | "number" | "duration";
+  /** The only values accepted. */
+  readonly options?: readonly string[];
+  /** A regular expression the value must match (checked by GitLab before the job runs). */
+  readonly pattern?: string;
 }
+
+export const BUILDERS = ["auto", "buildx", "classic"] as const;
+export const DEPLOY_METHODS = ["redeploy", "deploy"] as const;
+export const TRANSPORTS = ["trpc", "openapi"] as const;
+export const ROLLBACK_TARGETS = ["all", "failed"] as const;
+/** The unit note of a duration's description, where a unit may be given. */
+export const DURATION_UNITS = " (or with a unit: 90s, 10m, 1h)";
 
 export const INPUTS = [
   {
     name: "dokploy-url",
     defaultText: "required unless deploy is false",
+    // Empty is allowed: a pipeline with deploy: false needs no Dokploy.
+    pattern: "^(https?://.*)?$",
     description: "Base URL of the Dokploy server, e.g. https://dokploy.example.com.",
   },
   {
@@ -32,6 +52,9 @@ export const INPUTS = [
   {
     name: "application-id",
     defaultText: "one target is required unless deploy is false",
+    multiline: true,
+    // Lists: one per line or comma separated.
+    pattern: "^[A-Za-z0-9_,\\s-]*$",
     description:
       "ID of the Dokploy application to deploy (the last part of its URL in Dokploy), or several (one per line or comma separated): one build is deployed to all of them at once. Or give them by name: project and application.",
   },
@@ -39,40 +62,46 @@ export const INPUTS = [
     name: "project",
     default: "",
     description:
-      "Name of the Dokploy project, to give the target by name (application) instead of by id; resolved with one read before anything is built.",
+      "Name of the Dokploy project, to give targets by name (application, compose) instead of by id; resolved with one read before anything is built.",
   },
   {
-    name: "environment",
+    name: "dokploy-environment",
     default: "production",
-    description: "Name of the environment of project that holds the named target.",
+    description: "Name of the environment of project that holds the targets given by name.",
   },
   {
     name: "application",
     default: "",
+    multiline: true,
     description:
-      "Name of the application in project and environment, instead of application-id; several: one per line or comma separated.",
+      "Name of the application in project and dokploy-environment, instead of application-id; several: one per line or comma separated.",
   },
   {
     name: "compose-id",
     default: "",
+    multiline: true,
+    pattern: "^[A-Za-z0-9_,\\s-]*$",
     description:
       "ID of a Dokploy compose service to deploy (several: one per line or comma separated), instead of or beside applications. The image reaches its compose file through its environment: image-variable and tag-variable are set there, every other variable is kept.",
   },
   {
     name: "compose",
     default: "",
+    multiline: true,
     description:
-      "Name of the compose service in project and environment, instead of compose-id; several: one per line or comma separated.",
+      "Name of the compose service in project and dokploy-environment, instead of compose-id; several: one per line or comma separated.",
   },
   {
     name: "image-variable",
     default: "IMAGE",
+    pattern: "^[A-Za-z_][A-Za-z0-9_]*$",
     description:
       "Compose services: the variable set to <image>:<tag> (with @<digest> under pin-digest), for a compose file that says image: ${IMAGE}.",
   },
   {
     name: "tag-variable",
     default: "TAG",
+    pattern: "^[A-Za-z_][A-Za-z0-9_]*$",
     description:
       "Compose services: the variable set to the tag, for a compose file that says image: ghcr.io/acme/web:${TAG}.",
   },
@@ -89,33 +118,43 @@ export const INPUTS = [
   {
     name: "extra-tags",
     default: "",
+    multiline: true,
     description: "More tags to push with the same image, e.g. latest (newline or comma separated).",
   },
   { name: "context", default: ".", description: "Docker build context." },
   { name: "file", defaultText: "<context>/Dockerfile", description: "Path to the Dockerfile." },
   { name: "target", default: "", description: "Build stage to build (--target)." },
-  { name: "build-args", default: "", description: "Build arguments, one KEY=VALUE per line." },
+  { name: "build-args", default: "", multiline: true, description: "Build arguments, one KEY=VALUE per line." },
   {
     name: "labels",
     default: "",
+    multiline: true,
     description:
       "Extra image labels, one KEY=VALUE per line. OCI labels (revision, source, created, title) are always added.",
   },
   {
     name: "build-secrets",
     default: "",
+    multiline: true,
     description:
       "Build secrets, one per line: NAME=value (as build-push-action's secrets input; the value reaches buildx through a private temporary file), or a buildx --secret spec such as id=npm,env=NPM_TOKEN or id=npm,src=.npmrc (buildx only).",
   },
-  { name: "platforms", default: "", description: "Target platforms, e.g. linux/amd64,linux/arm64 (buildx only)." },
+  {
+    name: "platforms",
+    default: "",
+    multiline: true,
+    description: "Target platforms, e.g. linux/amd64,linux/arm64 (buildx only).",
+  },
   {
     name: "cache-from",
     default: "",
+    multiline: true,
     description: "buildx --cache-from sources, one per line, e.g. type=gha (buildx only).",
   },
   {
     name: "cache-to",
     default: "",
+    multiline: true,
     description: "buildx --cache-to destinations, one per line, e.g. type=gha,mode=max (buildx only).",
   },
   {
@@ -134,30 +173,34 @@ export const INPUTS = [
   {
     name: "builder",
     default: "auto",
+    options: BUILDERS,
     description:
       "auto (docker buildx build when buildx is installed, else docker build), buildx (fails when buildx is not installed), or classic (docker build with DOCKER_BUILDKIT=0, e.g. where the daemon does not allow BuildKit).",
   },
   {
     name: "build",
     default: "true",
+    type: "boolean",
     description: "Build and push the image. false deploys <image>:<tag> that is already in the registry.",
   },
   {
     name: "push",
     default: "true",
+    type: "boolean",
     description:
       "Push the image after the build. false builds only (needs deploy: false), e.g. for pull requests from forks, which get no registry secrets.",
   },
   {
     name: "deploy",
     default: "true",
+    type: "boolean",
     description:
-      "Deploy to Dokploy. false builds (and with push, pushes and checks the pull) without sending anything to Dokploy, so one workflow serves pull requests and the main branch; dokploy-api-key and the target are not needed then.",
+      "Deploy to Dokploy. false builds (and with push, pushes and checks the pull) without sending anything to Dokploy, so one workflow serves pull requests and the main branch; dokploy-url, dokploy-api-key and the target are not needed then.",
   },
   {
     name: "registry",
     defaultText: "host of image",
-    description: "Registry to log in to before pushing; must be the registry of image.",
+    description: "Registry to log in to before pushing; must be the registry of the image.",
   },
   {
     name: "registry-username",
@@ -168,6 +211,7 @@ export const INPUTS = [
     name: "registry-password",
     default: "",
     secret: true,
+    multiline: true,
     description: "Password or token for pushing; passed to docker on stdin only.",
   },
   {
@@ -179,12 +223,14 @@ export const INPUTS = [
     name: "pull-password",
     defaultText: "registry-password",
     secret: true,
+    multiline: true,
     description:
       "Password or token Dokploy pulls the image with. Both pull inputs empty and no push credentials: the image is treated as public.",
   },
   {
     name: "dokploy-registry",
     default: "false",
+    type: "boolean",
     description:
       "true: create the registry entry in Dokploy, or update the one for this registry host, with the pull credentials.",
   },
@@ -206,57 +252,73 @@ export const INPUTS = [
   {
     name: "deploy-method",
     default: "redeploy",
+    options: DEPLOY_METHODS,
     description: "redeploy, or deploy (Dokploy pulls the image first and fails fast on a bad tag or credentials).",
+  },
+  {
+    name: "switch-source",
+    default: "false",
+    type: "boolean",
+    description:
+      "true: also deploy to an application that builds from git (or any source other than a Docker image), switching it to the image. Without it, such an application is refused before anything changes in Dokploy.",
   },
   { name: "deploy-title", defaultText: "Deploy <short sha>", description: "Title of the deployment in Dokploy." },
   {
     name: "deploy-description",
     defaultText: "commit message and run URL",
+    multiline: true,
     description: "Description of the deployment in Dokploy.",
   },
   {
     name: "wait",
     default: "true",
+    type: "boolean",
     description: "Follow the deployment until it is done or failed; the step fails when the deployment fails.",
   },
   {
     name: "wait-timeout",
     default: "600",
-    description: "How long to wait for the deployment, in seconds (or with a unit: 90s, 10m, 1h).",
+    type: "duration",
+    description: "How long to wait for the deployment, in seconds.",
   },
   {
     name: "verify-running",
     default: "true",
+    type: "boolean",
     description:
       "After Dokploy says done, check what really runs: the application still holds our image (else superseded), and Docker Swarm runs a task of it (else not-running, with swarm's reason).",
   },
   {
     name: "verify-timeout",
     default: "60",
-    description: "How long Docker Swarm may take to run our image after Dokploy says done, in seconds (or 90s, 5m).",
+    type: "duration",
+    description: "How long Docker Swarm may take to run our image after Dokploy says done, in seconds.",
   },
   {
     name: "fail-on-superseded",
     default: "false",
+    type: "boolean",
     description:
       "Fail (exit 1) when a later run's image was deployed over ours (deployment-status superseded); by default that only warns.",
   },
   {
     name: "verify-pull",
     default: "true",
+    type: "boolean",
     description:
       "Before changing anything in Dokploy, check that the registry serves <image>:<tag> to the pull credentials, and that it is the digest just pushed.",
   },
   {
     name: "pin-digest",
     default: "false",
+    type: "boolean",
     description: "Deploy <image>:<tag>@<digest>, so the running image can never drift from what was checked.",
   },
   {
     name: "health-url",
     default: "",
     description:
-      "After the deployment is done, GET this URL until it answers health-status; the step fails if it does not.",
+      "After the deployment is done, GET this URL until it answers health-status; the step fails if it does not. Credentials in it (https://user:pass@host/...) are sent as Basic auth.",
   },
   {
     name: "health-status",
@@ -271,48 +333,61 @@ export const INPUTS = [
   {
     name: "health-timeout",
     default: "120",
-    description: "How long the health check may take, in seconds (or 90s, 5m).",
+    type: "duration",
+    description: "How long the health check may take, in seconds.",
   },
   {
     name: "health-interval",
     default: "3",
+    type: "duration",
     description: "Pause between health check requests, in seconds.",
   },
   {
     name: "rollback-on-failure",
     default: "false",
+    type: "boolean",
     description:
       "When the deployment fails or times out, point the application back at the image it ran before and redeploy that (the step still fails).",
   },
   {
     name: "rollback-targets",
     default: "all",
+    options: ROLLBACK_TARGETS,
     description:
       "With several targets and rollback-on-failure: all (put back every target this run changed when any fails) or failed (only the targets that failed).",
   },
   {
     name: "retries",
     default: "4",
+    type: "number",
     description:
       "How many times a failed Dokploy call is retried (network errors, 429, 502, 503, 504); 0 turns retries off.",
   },
   {
     name: "retry-max-time",
     default: "60",
-    description: "No retry starts later than this after the first attempt, in seconds (or 90s, 2m).",
+    type: "duration",
+    description: "No retry starts later than this after the first attempt, in seconds.",
   },
   {
     name: "request-timeout",
     default: "30",
-    description: "Time limit of each Dokploy request, in seconds (or 90s, 2m).",
+    type: "duration",
+    description: "Time limit of each Dokploy request, in seconds; at least 1 s.",
   },
   {
     name: "dry-run",
     default: "false",
+    type: "boolean",
     description:
       "Validate the inputs and print the plan (commands and API calls, secrets masked) without building or changing anything.",
   },
-  { name: "dokploy-api", default: "trpc", description: "API transport: trpc (as Dokploy's own CLI uses) or openapi." },
+  {
+    name: "dokploy-api",
+    default: "trpc",
+    options: TRANSPORTS,
+    description: "API transport: trpc (as Dokploy's own CLI uses) or openapi.",
+  },
 ] as const satisfies readonly InputSpec[];
 
 export type InputName = (typeof INPUTS)[number]["name"];
@@ -321,10 +396,14 @@ export type RawInputs = Partial<Record<InputName, string>>;
 export const OUTPUTS = [
   { name: "image", description: "Image reference that was deployed, <image>:<tag>." },
   { name: "tag", description: "Tag that was pushed and deployed." },
-  { name: "digest", description: "Digest of the pushed image (sha256:...); empty with build: false." },
+  {
+    name: "digest",
+    description:
+      "Digest of the image deployed (sha256:...): the one pushed, or with build: false the one the pull check found; empty with build: false and verify-pull: false.",
+  },
   {
     name: "image-ref-digest",
-    description: "<image>@<digest>, a reference that can never drift; empty with build: false.",
+    description: "<image>@<digest>, a reference that can never drift; empty when digest is.",
   },
   { name: "registry-id", description: "ID of the Dokploy registry entry created or updated (dokploy-registry only)." },
   { name: "deployment-id", description: "ID of the Dokploy deployment that was followed (wait only)." },
@@ -366,6 +445,11 @@ export interface CiContext {
   readonly repository?: string;
 }
 
+export interface Credentials {
+  readonly username: string;
+  readonly password: string;
+}
+
 export type TargetKind = "application" | "compose";
 
 /** A Dokploy service to deploy to, as the inputs give it: its id, or its name. */
@@ -378,21 +462,16 @@ export function describeTarget(spec: TargetSpec): string {
   return spec.id !== undefined ? `${spec.kind} ${spec.id}` : `${spec.kind} "${spec.name}"`;
 }
 
-export interface Credentials {
-  readonly username: string;
-  readonly password: string;
-}
-
 export interface Config {
   readonly dokployUrl: string;
   readonly apiKey: string;
   /** Where to deploy, as given: by id, or by name in project and environment. */
   readonly targets: readonly TargetSpec[];
+  /** The project and environment that hold the targets given by name. */
+  readonly names?: { readonly project: string; readonly environment: string };
   /** Compose services: the variables that carry the image reference and the tag. */
   readonly imageVariable: string;
   readonly tagVariable: string;
-  /** The project and environment that hold the targets given by name. */
-  readonly names?: { readonly project: string; readonly environment: string };
   readonly image: ImageName;
   readonly tag: string;
   readonly extraTags: readonly string[];
@@ -425,6 +504,8 @@ export interface Config {
   readonly imagePrefix: string | null;
   readonly serverId?: string;
   readonly deployMethod: "redeploy" | "deploy";
+  /** Deploy to an application whose source is not a Docker image, switching it. */
+  readonly switchSource: boolean;
   readonly deployTitle: string;
   readonly deployDescription: string;
   readonly wait: boolean;
@@ -445,14 +526,26 @@ export interface Config {
   readonly dryRun: boolean;
   readonly transport: "trpc" | "openapi";
   readonly ci: CiContext;
+  /**
+   * Password inputs given with spaces at either end, which were removed: docker login removes
+   * them too, so a password that really has them cannot be used with docker anyway.
+   */
+  readonly spacedSecrets: readonly InputName[];
+  /** What was changed from the inputs as given, for the adapters to tell the user. */
+  readonly notices: readonly string[];
 }
 
 /** Every secret value of a config, for masking. */
 export function secretsOf(config: Config): string[] {
-  const buildSecrets = config.buildSecrets.map((s) => (s.kind === "value" ? s.value : undefined));
-  return [config.apiKey, config.push?.password, config.pull?.password, ...buildSecrets].filter(
-    (s): s is string => typeof s === "string" && s !== "",
-  );
+  const health = config.health?.credentials;
+  return [
+    config.apiKey,
+    config.push?.password,
+    config.pull?.password,
+    health?.password,
+    health ? `${health.username}:${health.password}` : undefined,
+    ...config.buildSecrets.map((s) => (s.kind === "value" ? s.value : undefined)),
+  ].filter((s): s is string => typeof s === "string" && s !== "");
 }
 
 // ---- field parsers: each gets the trimmed raw text and throws an Error saying what is expected
@@ -513,8 +606,9 @@ const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 function variableName(fallback: string) {
   return field((v) => {
     if (v === "") return fallback;
-    if (!VARIABLE.test(v))
+    if (!VARIABLE.test(v)) {
       throw new Error(`"${v}" is not a variable name; expected letters, digits and _, e.g. ${fallback}`);
+    }
     return v;
   });
 }
@@ -550,6 +644,52 @@ export function parseDuration(v: string): number {
   return seconds;
 }
 
+function parseApiKey(v: string): string {
+  if (v === "") throw new Error("is required; expected a Dokploy API key");
+  const bad = [...v].findIndex((c) => !/^[\x21-\x7e]$/.test(c));
+  if (bad >= 0) {
+    // The character itself is part of the secret: say where it is, not what it is.
+    throw new Error(
+      `character ${String(bad + 1)} cannot be sent in the x-api-key header (a space, a control character or a non-ASCII letter); expected the key as Dokploy shows it, printable ASCII only`,
+    );
+  }
+  return v;
+}
+
+/** A URL as it may be shown: credentials in it masked. */
+function withoutCredentials(text: string): string {
+  return text.replace(/\/\/[^/@]*@/, "//***@");
+}
+
+/** The health URL without credentials, and the credentials (sent as Basic auth) if it had some. */
+function parseHealthUrl(v: string): { url: string; credentials?: Credentials } | undefined {
+  if (v === "") return undefined;
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    throw new Error(`"${withoutCredentials(v)}" is not a URL; expected http(s)://host/path`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new Error(`"${withoutCredentials(v)}" must start with https:// or http://`);
+  if (!url.username && !url.password) return { url: v };
+  const credentials = { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+  url.username = "";
+  url.password = "";
+  return { url: url.toString(), credentials };
+}
+
+function parseRequestTimeout(v: string): number {
+  if (v === "") return 30;
+  const seconds = parseDuration(v);
+  if (seconds < 1) {
+    throw new Error(
+      `"${v}" is too short; expected at least 1 s (a Dokploy call takes tens of milliseconds on an idle server, seconds on a busy one)`,
+    );
+  }
+  return seconds;
+}
+
 function parseDokployUrl(v: string): string {
   if (v === "") return "";
   let url: URL;
@@ -573,16 +713,17 @@ function parseDokployUrl(v: string): string {
 
 const schema = z.object({
   "dokploy-url": field(parseDokployUrl),
-  "dokploy-api-key": optionalText(),
+  // Needed to deploy only (checkDeployInputs).
+  "dokploy-api-key": field((v) => (v === "" ? "" : parseApiKey(v))),
+  "application-id": ids("application"),
   project: optionalText(),
-  environment: field((v) => (v === "" ? "production" : v)),
+  "dokploy-environment": field((v) => (v === "" ? "production" : v)),
   application: list(true),
   "compose-id": ids("compose"),
   compose: list(true),
   "image-variable": variableName("IMAGE"),
   "tag-variable": variableName("TAG"),
-  "application-id": ids("application"),
-  image: field((v) => parseImageName(v)),
+  image: field((v) => parseImageNameLowercasing(v)),
   tag: field((v) => {
     if (v !== "" && !isValidTag(v)) {
       throw new Error(`"${v}" is not a valid tag; expected up to 128 letters, digits, _ . - not starting with . or -`);
@@ -611,7 +752,7 @@ const schema = z.object({
   provenance: optionalText(),
   sbom: optionalText(),
   network: optionalText(),
-  builder: choice(["auto", "buildx", "classic"] as const, "auto"),
+  builder: choice(BUILDERS, "auto"),
   build: boolean(true),
   push: boolean(true),
   deploy: boolean(true),
@@ -624,31 +765,21 @@ const schema = z.object({
   "dokploy-registry-name": optionalText(),
   "image-prefix": optionalText(),
   "server-id": optionalText(),
-  "deploy-method": choice(["redeploy", "deploy"] as const, "redeploy"),
+  "deploy-method": choice(DEPLOY_METHODS, "redeploy"),
+  "switch-source": boolean(false),
   "deploy-title": optionalText(),
   "deploy-description": optionalText(),
   wait: boolean(true),
   "wait-timeout": field((v) => (v === "" ? 600 : parseDuration(v))),
   "verify-pull": boolean(true),
   "pin-digest": boolean(false),
-  "health-url": field((v) => {
-    if (v === "") return undefined;
-    let url: URL;
-    try {
-      url = new URL(v);
-    } catch {
-      throw new Error(`"${v}" is not a URL; expected http(s)://host/path`);
-    }
-    if (url.protocol !== "http:" && url.protocol !== "https:")
-      throw new Error(`"${v}" must start with https:// or http://`);
-    return v;
-  }),
+  "health-url": field(parseHealthUrl),
   "health-status": field((v) => parseStatuses(v === "" ? "2xx" : v)),
   "health-contains": optionalText(),
   "health-timeout": field((v) => (v === "" ? 120 : parseDuration(v))),
   "health-interval": field((v) => (v === "" ? 3 : parseDuration(v))),
   "rollback-on-failure": boolean(false),
-  "rollback-targets": choice(["all", "failed"] as const, "all"),
+  "rollback-targets": choice(ROLLBACK_TARGETS, "all"),
   "verify-running": boolean(true),
   "verify-timeout": field((v) => (v === "" ? 60 : parseDuration(v))),
   "fail-on-superseded": boolean(false),
@@ -659,9 +790,9 @@ const schema = z.object({
     return Number(v);
   }),
   "retry-max-time": field((v) => (v === "" ? 60 : parseDuration(v))),
-  "request-timeout": field((v) => (v === "" ? 30 : parseDuration(v))),
+  "request-timeout": field(parseRequestTimeout),
   "dry-run": boolean(false),
-  "dokploy-api": choice(["trpc", "openapi"] as const, "trpc"),
+  "dokploy-api": choice(TRANSPORTS, "trpc"),
 } satisfies Record<InputName, z.ZodType>);
 
 type Parsed = z.output<typeof schema>;
@@ -708,7 +839,7 @@ function isEmpty(raw: RawInputs, name: InputName): boolean {
 
 const TARGET_INPUTS = ["application-id", "application", "compose-id", "compose"] as const;
 
-/** One target, by id or by name (names need the project). */
+/** At least one target, by id or by name (names need the project). */
 function checkTargetInputs(raw: RawInputs, problems: Problem[]): void {
   const given = TARGET_INPUTS.filter((name) => !isEmpty(raw, name));
   if (given.length === 0) {
@@ -763,7 +894,28 @@ function targetsOf(p: Parsed): TargetSpec[] {
   ];
 }
 
-function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Config | undefined {
+function healthCheckOf(p: Parsed): HealthCheck | undefined {
+  const target = p["health-url"];
+  if (!target) return undefined;
+  return {
+    url: target.url,
+    credentials: target.credentials,
+    statuses: p["health-status"],
+    contains: p["health-contains"],
+    timeoutMs: p["health-timeout"] * 1000,
+    intervalMs: p["health-interval"] * 1000,
+  };
+}
+
+function spacedSecrets(raw: RawInputs): InputName[] {
+  const names: InputName[] = ["registry-password", "pull-password"];
+  return names.filter((name) => {
+    const value = (raw[name] ?? "").replace(/^[\r\n]+|[\r\n]+$/g, "");
+    return value.trim() !== "" && value !== value.trim();
+  });
+}
+
+function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Omit<Config, "spacedSecrets"> | undefined {
   const tag = p.tag !== "" ? p.tag : ci.sha;
   if (tag === "") {
     problems.push({
@@ -809,14 +961,14 @@ function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Config | unde
   const registryName = p["dokploy-registry-name"] ?? (p.image.isDockerHub ? "Docker Hub" : registry);
   return {
     dokployUrl: p["dokploy-url"],
-    apiKey: p["dokploy-api-key"] ?? "",
+    apiKey: p["dokploy-api-key"],
     targets: targetsOf(p),
+    names: p.project !== undefined ? { project: p.project, environment: p["dokploy-environment"] } : undefined,
     imageVariable: p["image-variable"],
     tagVariable: p["tag-variable"],
-    names: p.project !== undefined ? { project: p.project, environment: p.environment } : undefined,
     image: p.image,
     tag,
-    extraTags: p["extra-tags"].filter((t) => t !== tag),
+    extraTags: [...new Set(p["extra-tags"])].filter((t) => t !== tag),
     build: p.build,
     pushImage: p.push,
     deploy: p.deploy,
@@ -842,21 +994,14 @@ function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Config | unde
     imagePrefix: p["image-prefix"] ?? null,
     serverId: p["server-id"],
     deployMethod: p["deploy-method"],
+    switchSource: p["switch-source"],
     deployTitle: p["deploy-title"] ?? `Deploy ${ci.sha ? shortSha(ci.sha) : tag}`,
     deployDescription: p["deploy-description"] ?? defaultDescription(ci, tag),
     wait: p.wait,
     waitTimeoutSeconds: p["wait-timeout"],
     verifyPull: p["verify-pull"],
     pinDigest: p["pin-digest"],
-    health: p["health-url"]
-      ? {
-          url: p["health-url"],
-          statuses: p["health-status"],
-          contains: p["health-contains"],
-          timeoutMs: p["health-timeout"] * 1000,
-          intervalMs: p["health-interval"] * 1000,
-        }
-      : undefined,
+    health: healthCheckOf(p),
     rollbackOnFailure: p["rollback-on-failure"],
     rollbackTargets: p["rollback-targets"],
     verifyRunning: p["verify-running"],
@@ -868,7 +1013,27 @@ function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Config | unde
     dryRun: p["dry-run"],
     transport: p["dokploy-api"],
     ci,
+    notices: p.image.lowercasedFrom
+      ? [
+          `Image "${p.image.lowercasedFrom}" is used as "${p.image.name}": registries take lowercase repository names only.`,
+        ]
+      : [],
   };
+}
+
+/**
+ * Line breaks in one-line inputs: printed, they would start new lines of the log (where a
+ * line can be a CI command); sent, they would reach Dokploy's titles or the health URL.
+ */
+function lineBreaks(raw: RawInputs): Problem[] {
+  const problems: Problem[] = [];
+  for (const input of INPUTS as readonly InputSpec[]) {
+    if (input.multiline || !/[\r\n]/.test((raw[input.name as InputName] ?? "").trim())) continue;
+    const hint =
+      input.name === "deploy-title" ? " (give it the first line only; deploy-description takes several)" : "";
+    problems.push({ input: input.name, message: `must be a single line, but it holds a line break${hint}` });
+  }
+  return problems;
 }
 
 /**
@@ -877,15 +1042,16 @@ function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Config | unde
  */
 export function parseConfig(raw: RawInputs, ci: CiContext): Config {
   const result = schema.safeParse(raw);
-  const problems: Problem[] = [];
+  const problems = lineBreaks(raw);
   checkDeployInputs(raw, problems);
-  if (!result.success) {
-    for (const issue of result.error.issues) {
-      problems.push({ input: String(issue.path[0] ?? "?"), message: issue.message });
+  if (!result.success || problems.length > 0) {
+    for (const issue of result.success ? [] : result.error.issues) {
+      const input = String(issue.path[0] ?? "?");
+      if (!problems.some((p) => p.input === input)) problems.push({ input, message: issue.message });
     }
   } else {
     const config = interpret(result.data, ci, problems);
-    if (config) return config;
+    if (config) return { ...config, spacedSecrets: spacedSecrets(raw) };
   }
   const [first] = problems;
   if (!first) throw new Error("unreachable: parseConfig found no problem and no config");

@@ -8,6 +8,8 @@ import type { Logger } from "./log";
 
 export const METADATA_FILE = "build-metadata.json";
 export const IID_FILE = "build-iid";
+/** Lines of a command's output kept for its error message and digest. */
+const KEPT_LINES = 200;
 
 /** The OCI annotations every image gets (user labels given later override them). */
 export function ociLabels(config: Config, created: Date): string[] {
@@ -41,8 +43,25 @@ export function allLabels(config: Config, created: Date): string[] {
   return [...ociLabels(config, created), ...config.labels];
 }
 
-function quoteLabelPart(text: string): string {
-  return `"${text.replace(/[\\"$]/g, (c) => `\\${c}`).replace(/\r?\n/g, " ")}"`;
+/**
+ * A label key or value in double quotes, as the Dockerfile parser reads it: its escape
+ * character (\\ or a backtick, per `# escape=`) before ", $ and itself, so nothing is expanded
+ * or ends the quotes early.
+ */
+function quoteLabelPart(text: string, escape: string): string {
+  const special = escape === "`" ? /[`"$]/g : /[\\"$]/g;
+  return `"${text.replace(special, (c) => `${escape}${c}`).replace(/\r?\n/g, " ")}"`;
+}
+
+/** The escape character a Dockerfile sets with its `# escape=` parser directive (\\ if none). */
+export function dockerfileEscape(lines: readonly string[]): string {
+  for (const line of lines) {
+    const directive = /^\s*#\s*([a-z]+)\s*=\s*(\S+)\s*$/i.exec(line);
+    if (!directive) break;
+    if (directive[1]?.toLowerCase() === "escape" && (directive[2] === "`" || directive[2] === "\\"))
+      return directive[2];
+  }
+  return "\\";
 }
 
 /**
@@ -52,13 +71,7 @@ function quoteLabelPart(text: string): string {
  */
 export function dockerfileWithLabels(text: string, labels: readonly string[], target?: string): string | undefined {
   const lines = text.split(/\r?\n/);
-  let escape = "\\";
-  for (const line of lines) {
-    const directive = /^\s*#\s*([a-z]+)\s*=\s*(\S+)\s*$/i.exec(line);
-    if (!directive) break;
-    if (directive[1]?.toLowerCase() === "escape" && (directive[2] === "`" || directive[2] === "\\"))
-      escape = directive[2];
-  }
+  const escape = dockerfileEscape(lines);
   let continued = false;
   let inTarget = false;
   let found = target === undefined;
@@ -79,7 +92,7 @@ export function dockerfileWithLabels(text: string, labels: readonly string[], ta
   const line = `LABEL ${labels
     .map((label) => {
       const eq = label.indexOf("=");
-      return `${quoteLabelPart(label.slice(0, eq))}=${quoteLabelPart(label.slice(eq + 1))}`;
+      return `${quoteLabelPart(label.slice(0, eq), escape)}=${quoteLabelPart(label.slice(eq + 1), escape)}`;
     })
     .join(" ")}`;
   let at = insertAt ?? lines.length;
@@ -227,12 +240,14 @@ export class Docker {
   /** Runs a docker command, streaming its output into the log. */
   async run(step: string, argv: readonly string[], signal?: AbortSignal): Promise<string> {
     this.logger.info(`$ docker ${argv.join(" ")}`);
+    // The end of the output is what an error shows and where push prints the digest.
     const output: string[] = [];
     const result = await this.exec("docker", argv, {
       env: this.env,
       signal,
       onLine: (line) => {
         output.push(line);
+        if (output.length > KEPT_LINES) output.shift();
         this.logger.info(line);
       },
     });

@@ -1,3 +1,5 @@
+import { cut } from "./log";
+
 /** Base of every failure the run reports; adapters map `exitCode` to the process exit code. */
 export class DeployError extends Error {
   readonly exitCode: number = 1;
@@ -23,7 +25,13 @@ export class CommandError extends DeployError {
     readonly commandExitCode: number,
     readonly output: string,
   ) {
-    const tail = output.trim().split("\n").slice(-15).join("\n");
+    // The last lines, each cut short: what failed is at the end, and one line can be huge.
+    const tail = output
+      .trim()
+      .split("\n")
+      .slice(-15)
+      .map((line) => cut(line, 1000))
+      .join("\n");
     super(
       `${step} failed: \`${argv.join(" ")}\` exited with code ${String(commandExitCode)}` + (tail ? `\n${tail}` : ""),
     );
@@ -114,6 +122,33 @@ export class CancelledError extends DeployError {
     this.name = "CancelledError";
     this.exitCode = SIGNAL_EXIT_CODES[signalName] ?? 130;
   }
+}
+
+/** Codes of a TLS certificate that is fine but not trusted here (self-signed, or a private CA). */
+const UNTRUSTED_CERTIFICATE = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+]);
+
+/** The code of a network error (undici's, or Node's socket and TLS codes). */
+export function errorCode(error: unknown): string | undefined {
+  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === "string" ? code : undefined;
+}
+
+/** What to do about a connection error, when its code says; "" when it does not. */
+export function connectionHint(code: string | undefined): string {
+  if (code && UNTRUSTED_CERTIFICATE.has(code)) {
+    return ". The server's TLS certificate is not trusted here (self-signed, or from a private CA): set NODE_EXTRA_CA_CERTS in the step's environment to the path of a PEM file with the CA certificate";
+  }
+  if (code === "CERT_HAS_EXPIRED") return ". The server's TLS certificate has expired";
+  if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+    return ". The server's TLS certificate is for another host name: use the name it was issued for";
+  }
+  return "";
 }
 
 /** Text of any thrown value, for a final failure message. */

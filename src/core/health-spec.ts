@@ -1,6 +1,8 @@
 /** What a health check is asked to do: the health-* inputs, parsed. */
 export interface HealthCheck {
+  /** Without credentials: they are in `credentials`, sent as Basic auth. */
   readonly url: string;
+  readonly credentials?: { readonly username: string; readonly password: string };
   /** Accepted statuses, e.g. [[200, 299]]. */
   readonly statuses: readonly (readonly [number, number])[];
   /** A string the body must contain. */

@@ -1,5 +1,6 @@
 import { type Dispatcher, request } from "undici";
-import { HealthCheckError, type HealthResult, errorMessage } from "./errors";
+import { HealthCheckError, type HealthResult, connectionHint, errorCode, errorMessage } from "./errors";
+import { MiB, readBodyText } from "./http-body";
 import type { HealthCheck } from "./health-spec";
 
 export { HealthCheckError } from "./errors";
@@ -11,6 +12,18 @@ export interface HealthPorts {
   readonly clock: () => number;
   readonly sleep: (ms: number) => Promise<void>;
   readonly dispatcher?: Dispatcher;
+}
+
+/** The part of a body searched for health-contains; a health page is far smaller. */
+const BODY_LIMIT = MiB;
+
+function headersOf(check: HealthCheck): Record<string, string> {
+  const headers: Record<string, string> = { "user-agent": "dokploy-deploy health check" };
+  const { credentials } = check;
+  if (credentials) {
+    headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
+  }
+  return headers;
 }
 
 function describe(statuses: HealthCheck["statuses"]): string {
@@ -36,9 +49,9 @@ export async function checkHealth(check: HealthCheck, ports: HealthPorts): Promi
         headersTimeout: limit,
         bodyTimeout: limit,
         signal: AbortSignal.timeout(limit),
-        headers: { "user-agent": "dokploy-deploy health check" },
+        headers: headersOf(check),
       });
-      const body = await response.body.text();
+      const body = (await readBodyText(response.body, BODY_LIMIT)).text;
       last = { status: response.statusCode, latencyMs: Math.round(ports.clock() - sent) };
       const statusOk = check.statuses.some(([a, b]) => last !== undefined && last.status >= a && last.status <= b);
       const bodyOk = check.contains === undefined || body.includes(check.contains);
@@ -50,7 +63,7 @@ export async function checkHealth(check: HealthCheck, ports: HealthPorts): Promi
         ? `answered ${String(last.status)}, not ${describe(check.statuses)}`
         : `answered ${String(last.status)} but the body does not contain "${check.contains ?? ""}"`;
     } catch (error) {
-      lastProblem = `did not answer: ${errorMessage(error)}`;
+      lastProblem = `did not answer: ${errorMessage(error)}${connectionHint(errorCode(error))}`;
     }
     ports.logger.info(`Health check ${String(attempt)}: ${check.url} ${lastProblem}`);
     if (ports.clock() + check.intervalMs > deadline) {

@@ -27,6 +27,8 @@ export interface ImageName {
   /** Repository path inside the registry; Docker Hub's official images get library/. */
   readonly path: string;
   readonly isDockerHub: boolean;
+  /** What the user wrote, when it had capitals and `name` is its lowercase form. */
+  readonly lowercasedFrom?: string;
 }
 
 /** Parses a repository name WITHOUT tag or digest. Throws an Error saying what is wrong. */
@@ -73,6 +75,22 @@ export function parseImageName(input: string): ImageName {
   if (isDockerHub && components.length === 1) path = `library/${rest}`;
   if (name.length > 255) throw new Error(`"${name}" is longer than 255 characters`);
   return { name, registry: isDockerHub ? DOCKER_HUB : registry.toLowerCase(), path, isDockerHub };
+}
+
+/**
+ * Like parseImageName, but a name with capitals (GitHub's owner/name often has them, and
+ * registries take lowercase only) is lowercased, as docker/metadata-action does; the result
+ * keeps what was given in `lowercasedFrom`. A name that is wrong in other ways still throws.
+ */
+export function parseImageNameLowercasing(input: string): ImageName {
+  const given = input.trim();
+  const lower = given.toLowerCase();
+  if (lower === given) return parseImageName(given);
+  try {
+    return { ...parseImageName(lower), lowercasedFrom: given };
+  } catch {
+    return parseImageName(given);
+  }
 }
 
 export function isValidTag(tag: string): boolean {

@@ -1,3 +1,5 @@
+import { secretForms } from "./secret-forms";
+
 /** Where the core writes what a user reads. Adapters implement it for their CI. */
 export interface Logger {
   debug(message: string): void;
@@ -8,31 +10,71 @@ export interface Logger {
   group<T>(title: string, fn: () => Promise<T>): Promise<T>;
 }
 
+/** The longest line printed (GitHub takes at most 1 MiB a line); longer ones are cut. */
+export const LINE_LIMIT = 64 * 1024;
+/** The longest warning or error message, all lines together. */
+export const MESSAGE_LIMIT = 64 * 1024;
+
+/** `text` cut to `limit` characters, saying how many were left out. */
+export function cut(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  // Not between the two halves of a surrogate pair.
+  const end = /[\uD800-\uDBFF]/.test(text.charAt(limit - 1)) ? limit - 1 : limit;
+  return `${text.slice(0, end)}… (${String(text.length - end)} more characters)`;
+}
+
+/** Control characters (but tab): shown as \xNN, since they could hide text, move the cursor or start a CI's markers. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+
+/**
+ * The lines of a message as they may be printed on any CI: split at every line break (CR too),
+ * control characters made visible, each line cut to `limit`.
+ */
+export function printableLines(message: string, limit = LINE_LIMIT): string[] {
+  return message.split(/\r\n|\r|\n/).map((line) =>
+    cut(
+      line.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`),
+      limit,
+    ),
+  );
+}
+
+/** A warning's or error's lines: the whole message cut to MESSAGE_LIMIT, then split. */
+export function messageLines(message: string): string[] {
+  return printableLines(cut(message, MESSAGE_LIMIT), Infinity);
+}
+
 const MASK = "***";
 
 /**
- * Replaces every secret in a text with ***. Secrets shorter than 4 characters are still
- * masked: a short password is still a password.
+ * Replaces every secret in a text with ***, in every form it may be printed in (see
+ * secretForms). Secrets shorter than 4 characters are still masked: a short password is still
+ * a password.
  */
 export class Redactor {
-  private readonly secrets = new Set<string>();
+  private forms: string[] = [];
 
   add(secret: string | undefined | null): void {
     if (!secret) return;
-    this.secrets.add(secret);
-    // Docker config and Basic auth carry base64 forms of a secret; mask those too.
-    this.secrets.add(Buffer.from(secret, "utf8").toString("base64"));
-    const encoded = encodeURIComponent(secret);
-    if (encoded !== secret) this.secrets.add(encoded);
+    // Longest first, so a form that contains another is masked whole.
+    this.forms = [...new Set([...this.forms, ...secretForms(secret)])].sort((a, b) => b.length - a.length);
   }
 
   redact(text: string): string {
     let out = text;
-    // Longest first, so a secret that contains another is masked whole.
-    for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) {
-      out = out.split(secret).join(MASK);
-    }
+    for (const form of this.forms) if (out.includes(form)) out = out.split(form).join(MASK);
     return out;
+  }
+
+  /** A copy of a value (object, array, string) with every string in it redacted. */
+  redactAll<T>(value: T): T {
+    if (typeof value === "string") return this.redact(value) as T;
+    if (Array.isArray(value)) return value.map((v: unknown) => this.redactAll(v)) as T;
+    if (typeof value === "object" && value !== null) {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.redactAll(v)])) as T;
+    }
+    return value;
   }
 }
 

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { type Dispatcher, request } from "undici";
 import type { Credentials } from "./config";
-import { PullCheckError, errorMessage } from "./errors";
+import { PullCheckError, connectionHint, errorCode, errorMessage } from "./errors";
+import { MiB, readBodyText } from "./http-body";
 
 export { PullCheckError, type PullCheckFailure } from "./errors";
 import type { ImageName } from "./image";
@@ -85,7 +86,8 @@ async function get(
     bodyTimeout: timeoutMs,
     signal: AbortSignal.timeout(timeoutMs),
   });
-  const body = method === "HEAD" ? (await response.body.dump(), "") : await response.body.text();
+  // A manifest or a token is kilobytes; more than a few MiB is not a registry's answer.
+  const body = method === "HEAD" ? (await response.body.dump(), "") : (await readBodyText(response.body, 4 * MiB)).text;
   return { status: response.statusCode, headers: response.headers, body };
 }
 
@@ -191,6 +193,11 @@ function refusal(
   return new PullCheckError("unreachable", `${where}: the registry answered HTTP ${String(status)}`);
 }
 
+function unreachable(where: string, error: unknown): PullCheckError {
+  const hint = connectionHint(errorCode(error));
+  return new PullCheckError("unreachable", `${where}: could not reach the registry: ${errorMessage(error)}${hint}`);
+}
+
 /**
  * Resolves `<image>:<tag>` the way Dokploy's docker will pull it: HEAD of the manifest with the
  * PULL credentials, through the registry's Basic or Bearer-token challenge. Throws a
@@ -223,6 +230,6 @@ export async function resolveImage(
     return { digest, mediaType };
   } catch (error) {
     if (error instanceof PullCheckError) throw error;
-    throw new PullCheckError("unreachable", `${where}: could not reach the registry: ${errorMessage(error)}`);
+    throw unreachable(where, error);
   }
 }

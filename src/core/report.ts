@@ -1,10 +1,18 @@
 import { CancelledError } from "./errors";
 import { type Config, describeTarget } from "./config";
+import { MESSAGE_LIMIT, cut } from "./log";
 import type { Outcome, Result } from "./result";
 import { type TargetResult, targetName } from "./target";
 
 function escapeCell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+  return text.replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ");
+}
+
+/** A fenced code block that no backticks in the text can end early. */
+function codeBlock(text: string): string[] {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  return [fence, text, fence];
 }
 
 function verdictOf(config: Config, outcome: Outcome): string {
@@ -52,7 +60,7 @@ function targetTable(targets: readonly TargetResult[]): string[] {
   const rows = ["| Target | Kind | Deployment | Error |", "|---|---|---|---|"];
   for (const t of targets) {
     rows.push(
-      `| ${escapeCell(linked(t))} | ${t.kind} | ${escapeCell(deploymentCell(t))} | ${escapeCell(t.error ?? "")} |`,
+      `| ${escapeCell(linked(t))} | ${t.kind} | ${escapeCell(deploymentCell(t))} | ${escapeCell(cut(t.error ?? "", 300))} |`,
     );
   }
   return [...rows, ""];
@@ -73,7 +81,7 @@ export function summaryMarkdown(config: Config, outcome: Outcome): string {
   if (result.health) rows.push(["Health", result.health]);
   lines.push("| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${escapeCell(v)} |`), "");
   if (config.deploy && several && result.targets.length > 0) lines.push(...targetTable(result.targets));
-  if (error) lines.push("```", error.message, "```", "");
+  if (error) lines.push(...codeBlock(cut(error.message, MESSAGE_LIMIT)), "");
   else if (outcome.changes.length > 0) {
     lines.push("Changed in Dokploy:", "", ...outcome.changes.map((change) => `- ${escapeCell(change)}`), "");
   }

@@ -77,5 +77,9 @@ export async function run(config: Config, ports: Ports, signal = new AbortContro
     mirrorFirstTarget(ctx.result);
     await ctx.ledger.cleanUp(ctx.logger);
   }
-  return { result: ctx.result, error, changes: ctx.ledger.dokployChanges() };
+  return {
+    result: ctx.redactor.redactAll(ctx.result),
+    error,
+    changes: ctx.redactor.redactAll(ctx.ledger.dokployChanges()),
+  };
 }

@@ -1,46 +1,4 @@
-import { INPUTS, OUTPUTS, type RawInputs, parseConfig } from "../core/config";
-import { DeployError, errorMessage } from "../core/errors";
-import { summaryMarkdown } from "../core/report";
-import { outputsOf, run } from "../core/run";
-import { listenForCancel } from "../platform/cancel";
-import { nodePorts } from "../platform/ports";
-import { escapeData, getInput, githubLogger } from "./commands";
-import { ciContextFromGithub } from "./context";
+/** The entry point GitHub runs (dist/index.js): the action itself is in action.ts. */
+import { run } from "./action";
 
-const write = (line: string) => {
-  process.stdout.write(`${line}\n`);
-};
-
-function fail(error: unknown): void {
-  write(`::error::${escapeData(errorMessage(error))}`);
-  process.exitCode = error instanceof DeployError ? error.exitCode : 1;
-}
-
-async function main(env: NodeJS.ProcessEnv): Promise<void> {
-  const raw: RawInputs = {};
-  for (const input of INPUTS) raw[input.name] = getInput(env, input.name);
-  const config = parseConfig(raw, await ciContextFromGithub(env));
-  // The runner shows ::debug:: lines only when step debugging is on; skip writing them otherwise.
-  const logger = githubLogger(write, env.RUNNER_DEBUG === "1" || env.ACTIONS_STEP_DEBUG === "true");
-  // The toolkit writes outputs and the summary in the runner's file formats. It loads while
-  // docker works, not on the way to the build.
-  let toolkit: Promise<typeof import("@actions/core")> | undefined;
-  const base = nodePorts(logger, env, env.RUNNER_TEMP);
-  const ports = { ...base, whileDockerWorks: () => (toolkit ??= import("@actions/core")) };
-  const cancel = listenForCancel(write);
-  const outcome = await run(config, ports, cancel.signal).finally(() => base.close());
-  const core = await (toolkit ??= import("@actions/core"));
-  const outputs = outputsOf(outcome.result);
-  for (const output of OUTPUTS) core.setOutput(output.name, outputs[output.name]);
-  if (env.GITHUB_STEP_SUMMARY) {
-    try {
-      await core.summary.addRaw(summaryMarkdown(config, outcome)).write();
-    } catch (error) {
-      logger.warn(`Could not write the job summary: ${errorMessage(error)}`);
-    }
-  }
-  if (outcome.error) fail(outcome.error);
-  cancel.dispose();
-}
-
-main(process.env).catch(fail);
+void run();

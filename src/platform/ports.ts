@@ -7,24 +7,33 @@ import type { Logger } from "../core/log";
 import type { Ports } from "../core/run";
 import { hasCliPlugin } from "./cli-plugins";
 import { tempDockerConfigs } from "./docker-config";
-import { nodeExec } from "./exec";
+import { childEnvironment, execWith } from "./exec";
 
 export interface NodePorts extends Ports {
   /** Closes the HTTP connection pool. */
   close(): Promise<void>;
 }
 
+export interface NodePortsOptions {
+  /** Where temporary files go; the system's temp dir when absent. */
+  readonly tempRoot?: string;
+  /** Values no child process may find in its environment. */
+  readonly secrets?: readonly string[];
+  /** Variables children keep although they hold a secret (read by a build secret). */
+  readonly keepEnv?: readonly string[];
+}
+
 /** The real ports on Node: docker on PATH, one keep-alive HTTP pool, temp files under `tempRoot`. */
-export function nodePorts(logger: Logger, env: NodeJS.ProcessEnv, tempRoot?: string): NodePorts {
+export function nodePorts(logger: Logger, env: NodeJS.ProcessEnv, options: NodePortsOptions = {}): NodePorts {
   // One keep-alive pool for the whole run, made (and undici loaded) when HTTP is first needed.
   let pool: Promise<Dispatcher> | undefined;
   const userConfigDir = env.DOCKER_CONFIG ?? join(env.HOME ?? homedir(), ".docker");
   return {
-    exec: nodeExec,
+    exec: execWith(childEnvironment(env, options.secrets, options.keepEnv)),
     logger,
     loadDispatcher: () =>
       (pool ??= import("undici").then(({ Agent }) => new Agent({ keepAliveTimeout: 30_000, connections: 8 }))),
-    createDockerConfig: tempDockerConfigs(userConfigDir, tempRoot ?? tmpdir()),
+    createDockerConfig: tempDockerConfigs(userConfigDir, options.tempRoot ?? tmpdir()),
     now: () => new Date(),
     clock: () => performance.now(),
     sleep: (ms, signal) => delay(ms, undefined, { signal }).catch(() => undefined),

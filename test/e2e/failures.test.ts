@@ -52,7 +52,7 @@ describeLive("failures, health check and rollback against a live Dokploy", (e2e)
     );
 
     expect(run.exitCode).toBe(1);
-    expect(run.stdout).toContain(`Application not found (applicationId "${missing}"; check application-id)`);
+    expect(run.stdout).toContain(`Application not found (applicationId "${missing}"; check application-id: `);
     await expect(e2e.dokploy.application(missing)).rejects.toThrow(/HTTP 404/);
     expect(await e2e.dokploy.deployments(missing)).toEqual([]);
     expect((await e2e.dokploy.registries()).filter((r) => r.registryUrl === e2e.rig.registryHost)).toEqual([]);

@@ -233,9 +233,49 @@ describe("the action, end to end against a real engine and registry", () => {
     expect(badKey.stdout).toContain("wrong, expired, rate-limited");
     const missing = await runAction({ inputs: baseInputs(image, "no-such-app"), env });
     expect(missing.exitCode).toBe(1);
-    expect(missing.stdout).toContain('Application not found (applicationId "no-such-app"; check application-id)');
+    expect(missing.stdout).toContain(
+      `Application not found (applicationId "no-such-app"; check application-id: it takes an application's ID; a compose service's goes in compose-id)`,
+    );
     expect(standIn().writes()).toEqual([]);
     expect(await registryDigest(image.slice(rig.registryHost.length + 1), env.GITHUB_SHA)).toBeUndefined();
+  });
+
+  it("lowercases an image with capitals, as from ghcr.io/${{ github.repository }}, with a notice", async () => {
+    const app = standIn().addApplication();
+    const given = `${rig.registryHost}/Demo/App-${randomBytes(3).toString("hex")}`;
+    const env = { GITHUB_SHA: sha(), DOCKER_HOST: rig.dockerHost };
+    const run = await runAction({ inputs: baseInputs(given, app.applicationId), env, cwd: await checkout() });
+    expect(run.exitCode, run.stdout).toBe(0);
+    const image = given.toLowerCase();
+    expect(run.stdout).toContain(
+      `::notice::Image "${given}" is used as "${image}": registries take lowercase repository names only.`,
+    );
+    expect(await registryDigest(image.slice(rig.registryHost.length + 1), env.GITHUB_SHA)).toMatch(/^sha256:/);
+    expect(standIn().callsOf("application.saveDockerProvider")[0]?.input).toMatchObject({
+      dockerImage: `${image}:${env.GITHUB_SHA}`,
+    });
+  });
+
+  it("refuses an application that deploys from its git source, unless switch-source: true", async () => {
+    const app = standIn().addApplication({ sourceType: "git", customGitUrl: "https://git.example.com/acme/web.git" });
+    const image = `${rig.registryHost}/${repository()}`;
+    const env = { GITHUB_SHA: sha(), DOCKER_HOST: rig.dockerHost };
+    const refused = await runAction({ inputs: baseInputs(image, app.applicationId), env, cwd: await checkout() });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stdout).toContain(
+      `::error::Application "demo-app" (${app.applicationId}) deploys from its git source (https://git.example.com/acme/web.git); this step would switch it to the Docker image ${image}:${env.GITHUB_SHA}. Set switch-source: true to do that, or check application-id.`,
+    );
+    expect(standIn().writes()).toEqual([]);
+    expect(await registryDigest(image.slice(rig.registryHost.length + 1), env.GITHUB_SHA)).toBeUndefined();
+
+    const switched = await runAction({
+      inputs: { ...baseInputs(image, app.applicationId), "switch-source": "true" },
+      env,
+      cwd: await checkout(),
+    });
+    expect(switched.exitCode, switched.stdout).toBe(0);
+    expect(switched.stdout).toContain("with switch-source: true it is switched to the Docker image");
+    expect(standIn().applications.get(app.applicationId)?.sourceType).toBe("docker");
   });
 
   it("deploys an image that is already pushed with build: false, over the OpenAPI transport", async () => {

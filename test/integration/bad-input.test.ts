@@ -58,9 +58,9 @@ const cases: [string, Record<string, string>, string][] = [
   ["missing api key", { "dokploy-api-key": "" }, 'Input "dokploy-api-key": is required'],
   ["missing image", { image: "" }, 'Input "image": is empty'],
   [
-    "image with uppercase",
-    { image: "ghcr.io/Acme/web" },
-    'Input "image": "ghcr.io/Acme/web" is not a valid repository name: "Acme" (repository names must be lowercase)',
+    "image with capitals and a space",
+    { image: "ghcr.io/Acme/we b" },
+    'Input "image": "ghcr.io/Acme/we b" is not a valid repository name: "Acme" (repository names must be lowercase)',
   ],
   [
     "image with a tag inside",

@@ -3,15 +3,17 @@
  * the pipe's variables and the BITBUCKET_* variables, the clone mounted as the working dir, and
  * DOCKER_HOST pointing at the engine; against the real registry and the Dokploy stand-in.
  */
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { useStandIn } from "../support/fixtures";
 import { type Interruption, processesWith, runInterrupted } from "../support/interrupt";
 import { rigRegistry } from "../support/global-setup";
 import { registryDigest } from "../support/rig";
-import { buildRunnerImage } from "../support/runner-image";
+import { RUNNER_LABEL_ARGS, buildRunnerImage } from "../support/runner-image";
 import { tempDir } from "../support/temp";
 
 const rig = inject("rig");
@@ -138,6 +140,21 @@ describe("the Bitbucket pipe", () => {
     expect(run.output).toMatch(/✖ Dokploy application\.one \(HTTP 401\): the API key was not accepted/);
     expect(run.output).not.toContain("MARKER-BB-not-the-key");
     expect(run.output).not.toContain(rig.registryPassword);
+  });
+
+  it("the image carries the OCI labels: version, revision, source, licence", async () => {
+    const { stdout } = await promisify(execFile)(
+      "docker",
+      ["image", "inspect", "--format", "{{json .Config.Labels}}", image],
+      { env: { ...process.env, DOCKER_HOST: rig.dockerHost } },
+    );
+    expect(JSON.parse(stdout)).toMatchObject({
+      "org.opencontainers.image.title": "dokploy-deploy",
+      "org.opencontainers.image.version": RUNNER_LABEL_ARGS.VERSION,
+      "org.opencontainers.image.revision": RUNNER_LABEL_ARGS.REVISION,
+      "org.opencontainers.image.source": RUNNER_LABEL_ARGS.SOURCE,
+      "org.opencontainers.image.licenses": "MIT",
+    });
   });
 
   it("exits 2 naming the variable on bad input", async () => {

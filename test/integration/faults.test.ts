@@ -168,7 +168,8 @@ const scenarios: Scenario[] = [
     name: "404: the application does not exist",
     inputs: { "application-id": "no-such-app" },
     exitCode: 1,
-    message: /Application not found \(applicationId "no-such-app"; check application-id\)/,
+    message:
+      /Application not found \(applicationId "no-such-app"; check application-id: it takes an application's ID; a compose service's goes in compose-id\)/,
     check: () => {
       expect(procedures()).toEqual(["application.one"]);
     },

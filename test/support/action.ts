@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type Interruption, runInterrupted } from "./interrupt";
 
-export const ACTION = resolve(import.meta.dirname, "../../dist/index.js");
+// ACTION_BUNDLE runs the suite against another build of the action (e.g. an older dist/).
+export const ACTION = process.env.ACTION_BUNDLE ?? resolve(import.meta.dirname, "../../dist/index.js");
 
 export interface ActionRun {
   readonly exitCode: number;
@@ -20,6 +21,8 @@ export interface ActionRun {
   readonly leftovers: string[];
   /** Files left on disk (work dir, HOME, cwd) that hold one of the given secrets. */
   readonly filesWithSecrets: string[];
+  /** The action was still running at `killAfterMs` and was killed. */
+  readonly killed: boolean;
 }
 
 /** Parses GITHUB_OUTPUT: `name<<DELIM\nvalue\nDELIM` blocks and `name=value` lines. */
@@ -49,6 +52,8 @@ export interface RunActionOptions {
   readonly home?: string;
   /** Secrets to look for in every file the run leaves in its work dir, HOME and cwd. */
   readonly secrets?: readonly string[];
+  /** Kill the action (SIGKILL) if it is still running after this long. */
+  readonly killAfterMs?: number;
   /** Signals to send while it runs, as a cancelled workflow would. */
   readonly interruption?: Interruption;
 }
@@ -99,7 +104,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
   const ran = await runInterrupted(
     [process.execPath, ACTION],
-    { cwd: options.cwd ?? work, env },
+    { cwd: options.cwd ?? work, env, killAfterMs: options.killAfterMs },
     options.interruption ?? { when: /(?!)/, signals: [] },
   );
   const result = {
@@ -108,6 +113,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     stderr: ran.stderr,
     interrupted: ran.interrupted,
     exitedAt: ran.exitedAt,
+    killed: ran.killed,
     outputs: parseOutputFile(await readFile(outputFile, "utf8")),
     summary: await readFile(summaryFile, "utf8"),
     leftovers: await readdir(runnerTemp),

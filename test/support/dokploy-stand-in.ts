@@ -132,6 +132,15 @@ export interface DeploymentScript {
   readonly dropLogSocket?: boolean;
   /** Refuse the live-log WebSocket of this deployment (as a proxy without WebSockets would). */
   readonly refuseLogSocket?: boolean;
+  /**
+   * A misbehaving live-log socket (a frozen proxy, a half-open connection, another server):
+   * "ignores-close" never answers the client's close frame; "bad-accept" answers the upgrade
+   * with a wrong Sec-WebSocket-Accept and keeps the socket open; "binary" sends the log in
+   * binary frames.
+   */
+  readonly logSocket?: "ignores-close" | "bad-accept" | "binary";
+  /** The deploymentId of the row (a hostile server's), instead of a fresh one. */
+  readonly deploymentId?: string;
   /** Queue a deployment with this title (someone else's) just before this one. */
   readonly othersFirst?: { readonly title: string; readonly script?: DeploymentScript };
 }
@@ -161,6 +170,12 @@ export interface Fault {
   readonly resetAfter?: boolean;
   /** Wait this long before answering. */
   readonly delayMs?: number;
+  /** Headers of the answer given with `status` (e.g. a redirect's location). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Answer `status` with the request body echoed in the message, as some servers and proxies do. */
+  readonly echoBody?: boolean;
+  /** Answer `status` (200 when unset) with a JSON body this many bytes long, streamed as the client reads. */
+  readonly bodyBytes?: number;
 }
 
 export interface StandInOptions {
@@ -372,6 +387,43 @@ function defaultLog(app: ApplicationRow, pull: boolean, outcome: string): string
   ];
 }
 
+interface LogSocket {
+  readonly socket: Socket;
+  readonly logPath: string;
+  sent: number;
+  readonly drop: boolean;
+  readonly binary: boolean;
+}
+
+/**
+ * Writes a JSON answer of `bytes` bytes in 64 KiB chunks, each after the client took the last
+ * one; returns how many bytes were written before the client stopped reading (or all of them).
+ */
+async function streamJson(res: ServerResponse, status: number, bytes: number): Promise<number> {
+  res.writeHead(status, { "content-type": "application/json" });
+  const chunk = Buffer.alloc(64 * 1024, "x");
+  let written = 0;
+  let closed = false;
+  let wake: () => void = () => undefined;
+  res.on("close", () => {
+    closed = true;
+    wake();
+  });
+  res.on("drain", () => {
+    wake();
+  });
+  const head = '{"result":{"data":{"json":"';
+  res.write(head);
+  written += head.length;
+  while (written < bytes && !closed) {
+    const piece = chunk.subarray(0, Math.min(chunk.length, bytes - written));
+    written += piece.length;
+    if (!res.write(piece)) await new Promise<void>((resolve) => (wake = resolve));
+  }
+  if (!closed) res.end('"}}}');
+  return written;
+}
+
 export class DokployStandIn {
   readonly calls: Call[] = [];
   readonly applications = new Map<string, ApplicationRow>();
@@ -390,7 +442,9 @@ export class DokployStandIn {
   private readonly sockets = new Set<Socket>();
   private server?: Server;
   /** Live-log sockets by logPath, with how much of the log each has been sent. */
-  private readonly logSockets = new Set<{ socket: Socket; logPath: string; sent: number; drop: boolean }>();
+  private readonly logSockets = new Set<LogSocket>();
+  /** Bytes of each streamed `bodyBytes` answer that were written before the client stopped reading. */
+  readonly streamed: number[] = [];
   /** WebSocket upgrades seen, for assertions. */
   readonly logConnections: { logPath: string; apiKey: string | undefined; accepted: boolean }[] = [];
   url = "";
@@ -437,8 +491,17 @@ export class DokployStandIn {
     const app: ApplicationRow = {
       applicationId,
       name,
-      appName: `${name}-${randomBytes(3).toString("hex")}`,
+      // Dokploy makes appName a slug (live: "app-bypass-wireless-bus-rry5ox"); docker.* procedures
+      // take only [a-zA-Z0-9.-_] names.
+      appName: `${name.toLowerCase().replace(/[^a-z0-9.-]+/g, "-")}-${randomBytes(3).toString("hex")}`,
       sourceType: "github",
+      // A new application: no source set up yet (as live Dokploy answers).
+      owner: null,
+      repository: null,
+      gitlabRepository: null,
+      bitbucketRepository: null,
+      giteaRepository: null,
+      customGitUrl: null,
       applicationStatus: "idle",
       dockerImage: null,
       username: null,
@@ -565,11 +628,19 @@ export class DokployStandIn {
       socket.end("HTTP/1.1 404 Not Found\r\n\r\n");
       return;
     }
-    const accept = createHash("sha1").update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest("base64");
+    const logPath = url.searchParams.get("logPath") ?? "";
+    const deployment = [...this.deployments.values()].flat().find((d) => d.logPath === logPath);
+    const mode = deployment ? this.logSocketModes.get(deployment.deploymentId) : undefined;
+    this.sockets.add(socket);
+    const accept =
+      mode === "bad-accept"
+        ? Buffer.from("not the accept key").toString("base64")
+        : createHash("sha1").update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest("base64");
     socket.write(
       `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
     );
-    const logPath = url.searchParams.get("logPath") ?? "";
+    // Keeps the socket open and says nothing more, until the client or stop() ends it.
+    if (mode === "bad-accept") return;
     const apiKey = req.headers["x-api-key"] as string | undefined;
     const accepted = apiKey === this.options.apiKey && logPath.startsWith("/etc/dokploy/logs/");
     this.logConnections.push({ logPath, apiKey, accepted });
@@ -582,13 +653,17 @@ export class DokployStandIn {
       socket.end(Buffer.from([0x88, 0x02, 0x0f, 0xa0]));
       return;
     }
-    const deployment = [...this.deployments.values()].flat().find((d) => d.logPath === logPath);
-    const entry = { socket, logPath, sent: 0, drop: deployment ? this.dropLogs.has(deployment.deploymentId) : false };
+    const entry = {
+      socket,
+      logPath,
+      sent: 0,
+      drop: deployment ? this.dropLogs.has(deployment.deploymentId) : false,
+      binary: mode === "binary",
+    };
     this.logSockets.add(entry);
-    this.sockets.add(socket);
     socket.on("data", (data: Buffer) => {
-      // A close frame from the client (opcode 8): answer it and end.
-      if (((data[0] ?? 0) & 0x0f) === 0x08) socket.end(Buffer.from([0x88, 0x00]));
+      // A close frame from the client (opcode 8): answer it and end, unless told to ignore it.
+      if (((data[0] ?? 0) & 0x0f) === 0x08 && mode !== "ignores-close") socket.end(Buffer.from([0x88, 0x00]));
     });
     socket.on("close", () => this.logSockets.delete(entry));
     socket.on("error", () => this.logSockets.delete(entry));
@@ -597,19 +672,21 @@ export class DokployStandIn {
 
   private readonly dropLogs = new Set<string>();
   private readonly refusedLogs = new Set<string>();
+  private readonly logSocketModes = new Map<string, DeploymentScript["logSocket"]>();
 
-  private pumpLog(entry: { socket: Socket; logPath: string; sent: number; drop: boolean }): void {
+  private pumpLog(entry: LogSocket): void {
     const text = this.logs.get(entry.logPath) ?? "";
     if (text.length > entry.sent && !entry.socket.destroyed) {
       const payload = Buffer.from(text.slice(entry.sent), "utf8");
       entry.sent = text.length;
+      const opcode = entry.binary ? 0x82 : 0x81;
       const header =
         payload.length < 126
-          ? Buffer.from([0x81, payload.length])
+          ? Buffer.from([opcode, payload.length])
           : payload.length < 65536
-            ? Buffer.from([0x81, 126, payload.length >> 8, payload.length & 0xff])
+            ? Buffer.from([opcode, 126, payload.length >> 8, payload.length & 0xff])
             : Buffer.concat([
-                Buffer.from([0x81, 127]),
+                Buffer.from([opcode, 127]),
                 Buffer.from(new BigUint64Array([BigInt(payload.length)]).buffer).reverse(),
               ]);
       entry.socket.write(Buffer.concat([header, payload]));
@@ -667,11 +744,22 @@ export class DokployStandIn {
       req.socket.destroy();
       return;
     }
+    if (fault?.bodyBytes) {
+      this.record(trpc ? "trpc" : "openapi", req.method ?? "", procedure, undefined, fault.status ?? 200, apiKey);
+      this.streamed.push(await streamJson(res, fault.status ?? 200, fault.bodyBytes));
+      return;
+    }
     if (fault?.status) {
       this.record(trpc ? "trpc" : "openapi", req.method ?? "", procedure, undefined, fault.status, apiKey);
+      const text = fault.echoBody
+        ? JSON.stringify({ message: `Invalid request: ${body}`, code: "BAD_REQUEST" })
+        : (fault.body ?? `<html><body><h1>${String(fault.status)}</h1></body></html>`);
       res
-        .writeHead(fault.status, { "content-type": "text/html" })
-        .end(fault.body ?? `<html><body><h1>${String(fault.status)}</h1></body></html>`);
+        .writeHead(fault.status, {
+          "content-type": fault.echoBody ? "application/json" : "text/html",
+          ...fault.headers,
+        })
+        .end(text);
       return;
     }
     const answer = trpc
@@ -1092,7 +1180,7 @@ export class DokployStandIn {
       const reading = job.start();
       const logPath = `/etc/dokploy/logs/${job.appName}/${job.appName}-${logTimestamp(started)}-${randomBytes(2).toString("hex")}.log`;
       const row: DeploymentRow = {
-        deploymentId: nanoid(),
+        deploymentId: script.deploymentId ?? nanoid(),
         title,
         description,
         status: "running",
@@ -1113,6 +1201,7 @@ export class DokployStandIn {
         buildServerId: null,
       };
       if (script.dropLogSocket) this.dropLogs.add(row.deploymentId);
+      if (script.logSocket) this.logSocketModes.set(row.deploymentId, script.logSocket);
       if (script.refuseLogSocket) this.refusedLogs.add(logPath);
       const rows = this.deployments.get(job.key) ?? [];
       rows.unshift(row);

@@ -25,11 +25,13 @@ export interface InterruptedRun {
   readonly exitAfterMs: number;
   /** Date.now() when the process exited. */
   readonly exitedAt: number;
+  /** It was still running at `killAfterMs` and was killed. */
+  readonly killed: boolean;
 }
 
 export async function runInterrupted(
   argv: readonly string[],
-  options: { env: Record<string, string>; cwd: string },
+  options: { env: Record<string, string>; cwd: string; killAfterMs?: number },
   interruption: Interruption,
 ): Promise<InterruptedRun> {
   const [command = "node", ...args] = argv;
@@ -41,7 +43,8 @@ export async function runInterrupted(
   let signalledAt = 0;
   const watch = (d: Buffer) => {
     output += d.toString();
-    if (interrupted || !interruption.when.test(output)) return;
+    // Nothing to send: no need to search the output (it can be tens of megabytes).
+    if (interrupted || interruption.signals.length === 0 || !interruption.when.test(output)) return;
     interrupted = true;
     void (async () => {
       await new Promise((r) => setTimeout(r, interruption.afterMs ?? 0));
@@ -62,9 +65,18 @@ export async function runInterrupted(
   });
   let exitedAt = 0;
   child.on("exit", () => (exitedAt = Date.now()));
+  let killed = false;
+  const killer =
+    options.killAfterMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          killed = true;
+          child.kill("SIGKILL");
+        }, options.killAfterMs);
   const exitCode = await new Promise<number>((resolve) =>
     child.on("close", (code, signal) => resolve(code ?? (signal ? -1 : -2))),
   );
+  clearTimeout(killer);
   return {
     exitCode,
     stdout,
@@ -73,6 +85,7 @@ export async function runInterrupted(
     interrupted,
     exitAfterMs: signalledAt ? performance.now() - signalledAt : 0,
     exitedAt,
+    killed,
   };
 }
 

@@ -67,6 +67,13 @@ export async function importDockerCliBase(dockerHost: string, tag = "local/docke
   }
 }
 
+/** The OCI labels' build arguments, as the release workflow passes them. */
+export const RUNNER_LABEL_ARGS = {
+  VERSION: "1.0.0-test",
+  REVISION: "0123456789abcdef0123456789abcdef01234567",
+  SOURCE: "https://github.com/acme/dokploy-deploy",
+};
+
 /** Builds bitbucket/Dockerfile from the repository root on the offline bases. */
 export async function buildRunnerImage(dockerHost: string, tag = "local/dokploy-deploy:test"): Promise<string> {
   const nodeBase = await importNodeBase(dockerHost);
@@ -83,6 +90,7 @@ export async function buildRunnerImage(dockerHost: string, tag = "local/dokploy-
       `NODE_IMAGE=${nodeBase}`,
       "--build-arg",
       `DOCKER_IMAGE=${dockerBase}`,
+      ...Object.entries(RUNNER_LABEL_ARGS).flatMap(([name, value]) => ["--build-arg", `${name}=${value}`]),
       "-t",
       tag,
       ".",

@@ -32,4 +32,22 @@ describe("adviceFor", () => {
       [],
     );
   });
+
+  it("warns when Dokploy would keep a GitHub job token (ghs_)", () => {
+    const ghs = { ...base, "registry-username": "bot", "registry-password": `ghs_${"a".repeat(36)}` };
+    expect(adviceFor(parseConfig(ghs, { sha })).join("\n")).toMatch(/GitHub job token .* expires when the job ends/);
+    expect(adviceFor(parseConfig({ ...ghs, "pull-username": "u", "pull-password": "ghp_long" }, { sha }))).toEqual([]);
+  });
+
+  it("says that spaces around a password were removed", () => {
+    const spaced = { ...base, "registry-username": "u", "registry-password": " pw " };
+    expect(adviceFor(parseConfig(spaced, { sha }))).toEqual([
+      expect.stringMatching(/^registry-password starts or ends with spaces, which were removed/),
+    ]);
+  });
+
+  it("warns that health-url credentials over http:// travel in clear text", () => {
+    const health = { ...base, "health-url": "http://u:p@app.example.com/health" };
+    expect(adviceFor(parseConfig(health, { sha })).join("\n")).toMatch(/health-url has credentials and uses http:\/\//);
+  });
 });

@@ -1,4 +1,8 @@
+import { spawnSync } from "node:child_process";
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import packageJson from "../../package.json";
+import { USAGE, UsageError, parseArgs } from "../../src/cli/args";
 import { bitbucket, detectCi, github, gitlab, local, webUrlOfRemote } from "../../src/cli/context";
 import { envName, helpText, inputsFromEnv } from "../../src/cli/env";
 import { gitlabLogger, plainLogger } from "../../src/cli/log";
@@ -51,10 +55,74 @@ describe("environment variables", () => {
     expect(Object.keys(raw)).toEqual(INPUTS.map((i) => i.name));
   });
 
-  it("--help lists every variable", () => {
+  it("reads only <prefix>NAME with a prefix, so variables named like the inputs do not count", () => {
+    const raw = inputsFromEnv(
+      { IMAGE: "shadow/image", TAG: "shadow", DOKPLOY_DEPLOY_INPUT_IMAGE: "acme/web", DOKPLOY_DEPLOY_INPUT_TAG: "" },
+      { image: "from-ci/default" },
+      "DOKPLOY_DEPLOY_INPUT_",
+    );
+    expect(raw.image).toBe("acme/web");
+    expect(raw.tag).toBeUndefined();
+  });
+
+  it("--help starts with the usage and lists every variable, with defaults named as variables", () => {
     const help = helpText();
+    expect(help.startsWith(`${USAGE}\n`)).toBe(true);
     for (const input of INPUTS) expect(help).toContain(`  ${envName(input.name)} `);
+    expect(help).toMatch(/PULL_USERNAME +default: REGISTRY_USERNAME\n/);
+    expect(help).toMatch(
+      /WAIT_TIMEOUT +default: 600\n +How long to wait for the deployment, in seconds \(or with a unit: 90s, 10m, 1h\)\./,
+    );
+    for (const input of INPUTS.filter((i) => i.name.includes("-"))) {
+      expect(help).not.toMatch(new RegExp(`(?<![\\w-])${input.name}(?![\\w-])`));
+    }
     expect(help).toContain("Exit codes: 0 deployed, 1");
+  });
+});
+
+describe("command line", () => {
+  it.each<[string[], ReturnType<typeof parseArgs>]>([
+    [[], { action: "deploy", envPrefix: "", outputFile: undefined }],
+    [["--help"], { action: "help", envPrefix: "", outputFile: undefined }],
+    [["-h", "--version"], { action: "help", envPrefix: "", outputFile: undefined }],
+    [["-V"], { action: "version", envPrefix: "", outputFile: undefined }],
+    [["--env-prefix", "X_", "--output-file=out.env"], { action: "deploy", envPrefix: "X_", outputFile: "out.env" }],
+    [
+      ["--env-prefix=DOKPLOY_DEPLOY_INPUT_"],
+      { action: "deploy", envPrefix: "DOKPLOY_DEPLOY_INPUT_", outputFile: undefined },
+    ],
+  ])("parses %j", (argv, expected) => {
+    expect(parseArgs(argv)).toEqual(expected);
+  });
+
+  it.each([
+    [["--verbose"], 'unknown argument "--verbose"'],
+    [["deploy"], 'unknown argument "deploy"'],
+    [["--env-prefix"], "--env-prefix needs a value"],
+    [["--env-prefix", "lower_"], '--env-prefix "lower_" is not a variable prefix; expected capitals, digits and _'],
+    [["--output-file="], "--output-file needs a value"],
+  ])("rejects %j with the usage (exit 2)", (argv, message) => {
+    const error = (() => {
+      try {
+        parseArgs(argv);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).exitCode).toBe(2);
+    expect((error as UsageError).message).toBe(`${message}\n${USAGE}`);
+  });
+
+  it("the bundled CLI answers --version, and exits 2 on an unknown argument before reading anything", () => {
+    const cli = resolve(import.meta.dirname, "../../dist/cli/index.js");
+    const version = spawnSync(process.execPath, [cli, "--version"], { encoding: "utf8", env: {} });
+    expect(version.stdout).toBe(`dokploy-deploy ${packageJson.version}\n`);
+    expect(version.status).toBe(0);
+    const unknown = spawnSync(process.execPath, [cli, "--dry-run"], { encoding: "utf8", env: {} });
+    expect(unknown.status).toBe(2);
+    expect(unknown.stdout).toBe(`✖ unknown argument "--dry-run"\n${USAGE}\n`);
   });
 });
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DokployStandIn } from "../support/dokploy-stand-in";
 import { MemoryLogger } from "../support/loggers";
-import { DokployClient, DokployError, Dokploy, Redactor, type Transport } from "./imports";
+import { DokployClient, DokployError, Dokploy, Redactor, type Transport, connectionHint } from "./imports";
 
 const KEY = "the-api-key-1234567890";
 let standIn: DokployStandIn;
@@ -128,7 +128,7 @@ describe.each<Transport>(["trpc", "openapi"])("DokployClient over %s", (transpor
     const error = await failure(new Dokploy(client(transport)).applicationOne("no-such-app"));
     expect(error.status).toBe(404);
     expect(error.message).toBe(
-      `Dokploy application.one (HTTP 404): Application not found (applicationId "no-such-app"; check application-id) on ${standIn.url}.`,
+      `Dokploy application.one (HTTP 404): Application not found (applicationId "no-such-app"; check application-id: it takes an application's ID; a compose service's goes in compose-id) on ${standIn.url}.`,
     );
   });
 
@@ -205,5 +205,72 @@ describe("DokployClient against what is not Dokploy", () => {
     expect(error.status).toBeUndefined();
     expect(error.retryable).toBe(true);
     expect(error.message).toMatch(/Could not reach Dokploy at http:\/\/127\.0\.0\.1:9 \(registry\.all\): ECONNREFUSED/);
+  });
+
+  it("says where a redirect leads and which base URL is likely meant", async () => {
+    answer = (res) =>
+      res.writeHead(301, { location: "https://d.example.com/api/trpc/registry.all" }).end("Moved Permanently");
+    const error = await failure(client("trpc", { baseUrl: url }).query("registry.all"));
+    expect(error.message).toBe(
+      "Dokploy registry.all (HTTP 301): Dokploy answered with a redirect to https://d.example.com/api/trpc/registry.all, which is not followed (the API key would go along). Set dokploy-url to the base URL Dokploy answers on, here probably https://d.example.com (https://, not http://).",
+    );
+  });
+
+  it("stops reading an answer past 16 MiB", async () => {
+    let written = 0;
+    answer = (res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      const chunk = Buffer.alloc(64 * 1024, "x");
+      let open = true;
+      res.on("close", () => (open = false));
+      const pump = () => {
+        while (open && written < 200 * 1024 * 1024) {
+          written += chunk.length;
+          if (!res.write(chunk)) {
+            res.once("drain", pump);
+            return;
+          }
+        }
+        if (open) res.end();
+      };
+      pump();
+    };
+    const error = await failure(client("openapi", { baseUrl: url }).query("registry.all"));
+    expect(error.message).toMatch(/^Dokploy registry\.all: the answer is larger than 16 MiB; stopped reading it/);
+    expect(error.retryable).toBe(false);
+    expect(written).toBeLessThan(64 * 1024 * 1024);
+  });
+});
+
+describe("Dokploy.applicationOne", () => {
+  it("refuses an answer about another application (a cache that ignores the query string)", async () => {
+    const asked = standIn.addApplication();
+    const other = standIn.addApplication({ name: "other" });
+    standIn.inject({
+      procedure: "application.one",
+      status: 200,
+      body: JSON.stringify({ result: { data: { json: { ...other, deployments: [] } } } }),
+    });
+    const error = await failure(new Dokploy(client("trpc")).applicationOne(asked.applicationId));
+    expect(error.message).toBe(
+      `Dokploy application.one answered about application ${other.applicationId}, not ${asked.applicationId} that was asked for. A cache or proxy in front of Dokploy may ignore the query string; nothing was changed.`,
+    );
+  });
+});
+
+describe("connectionHint", () => {
+  it.each([
+    ["DEPTH_ZERO_SELF_SIGNED_CERT", /NODE_EXTRA_CA_CERTS/],
+    ["SELF_SIGNED_CERT_IN_CHAIN", /NODE_EXTRA_CA_CERTS/],
+    ["UNABLE_TO_VERIFY_LEAF_SIGNATURE", /NODE_EXTRA_CA_CERTS/],
+    ["CERT_HAS_EXPIRED", /has expired/],
+    ["ERR_TLS_CERT_ALTNAME_INVALID", /another host name/],
+  ])("explains %s", (code, hint) => {
+    expect(connectionHint(code)).toMatch(hint);
+  });
+
+  it("says nothing about other codes", () => {
+    expect(connectionHint("ECONNREFUSED")).toBe("");
+    expect(connectionHint(undefined)).toBe("");
   });
 });

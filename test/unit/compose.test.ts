@@ -199,7 +199,9 @@ describe("a compose service", () => {
 
   it("a compose id that does not exist: the check says so, nothing is pushed", async () => {
     const ran = await deploy("no-such-compose");
-    expect(ran.error?.message).toContain('Compose not found (composeId "no-such-compose"; check compose-id)');
+    expect(ran.error?.message).toContain(
+      `Compose not found (composeId "no-such-compose"; check compose-id: it takes a compose service's ID; an application's goes in application-id)`,
+    );
     expect(standIn.writes()).toEqual([]);
   });
 });

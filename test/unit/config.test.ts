@@ -102,7 +102,7 @@ describe("parseConfig", () => {
     ["url with ftp scheme", { "dokploy-url": "ftp://dokploy.example.com" }, "dokploy-url", /https:\/\/ or http:\/\//],
     ["url with credentials", { "dokploy-url": "https://u:p@dokploy.example.com" }, "dokploy-url", /credentials/],
     ["missing url", { "dokploy-url": "" }, "dokploy-url", /is required/],
-    ["image with uppercase", { image: "ghcr.io/Acme/web" }, "image", /lowercase/],
+    ["image with capitals and a bad character", { image: "ghcr.io/Acme/we b" }, "image", /"Acme"/],
     ["image with tag", { image: "ghcr.io/acme/web:1.0" }, "image", /contains a tag/],
     ["image with digest", { image: `ghcr.io/acme/web@sha256:${"a".repeat(64)}` }, "image", /contains a digest/],
     ["image with scheme", { image: "https://ghcr.io/acme/web" }, "image", /URL scheme/],
@@ -145,6 +145,22 @@ describe("parseConfig", () => {
     expect(parseConfig({ image: "ghcr.io/acme/web", deploy: "false", push: "false" }, ci).pushImage).toBe(false);
   });
 
+  it("lowercases an image path with capitals (ghcr.io/${{ github.repository }}) and says so", () => {
+    const config = parse({ image: "ghcr.io/Acme-Corp/Web" });
+    expect(config.image.name).toBe("ghcr.io/acme-corp/web");
+    expect(config.image.path).toBe("acme-corp/web");
+    expect(config.notices).toEqual([
+      'Image "ghcr.io/Acme-Corp/Web" is used as "ghcr.io/acme-corp/web": registries take lowercase repository names only.',
+    ]);
+    expect(parse().notices).toEqual([]);
+  });
+
+  it("does not switch an application's source unless switch-source is true", () => {
+    expect(parse().switchSource).toBe(false);
+    expect(parse({ "switch-source": "true" }).switchSource).toBe(true);
+    expect(problem({ "switch-source": "maybe" }).input).toBe("switch-source");
+  });
+
   it("needs a tag when the CI context has no commit", () => {
     const error = problem({}, { sha: "" });
     expect(error.input).toBe("tag");
@@ -152,7 +168,7 @@ describe("parseConfig", () => {
   });
 
   it("names every bad input at once", () => {
-    const error = problem({ "application-id": "", image: "Bad" });
+    const error = problem({ "application-id": "", image: "Bad:1" });
     expect(error.message).toContain('Input "application-id"');
     expect(error.message).toContain('Input "image"');
   });
@@ -204,5 +220,69 @@ describe("build-secrets", () => {
     expect(error.exitCode).toBe(2);
     expect(error.message).toMatch(message);
     expect(error.message).not.toContain("SECRET");
+  });
+});
+
+describe("hostile inputs", () => {
+  it("rejects a line break in every one-line input, and takes it in the multi-line ones", () => {
+    for (const input of INPUTS) {
+      const value = input.name === "dokploy-url" ? "https://a.example.com\n::error::x" : "x\n::error::x";
+      const multiline = "multiline" in input && input.multiline;
+      let error: ConfigError | undefined;
+      try {
+        parse({ [input.name]: value });
+      } catch (e) {
+        if (e instanceof ConfigError) error = e;
+      }
+      if (multiline)
+        expect(error?.message ?? "", input.name).not.toContain(`Input "${input.name}": must be a single line`);
+      else expect(error?.message, input.name).toContain(`Input "${input.name}": must be a single line`);
+    }
+    expect(problem({ "deploy-title": "Fix it\n\nbody" }).message).toMatch(/first line only/);
+    // A line break at either end is trimmed like any white space.
+    expect(parse({ "deploy-title": "Fix it\n" }).deployTitle).toBe("Fix it");
+  });
+
+  it("rejects an API key with a character that cannot be sent in a header, without showing it", () => {
+    for (const key of ["clé-123", "key with space", "key\u0000x"]) {
+      const error = problem({ "dokploy-api-key": key });
+      expect(error.input).toBe("dokploy-api-key");
+      expect(error.message).toMatch(/character \d+ cannot be sent in the x-api-key header/);
+      expect(error.message).not.toContain(key);
+    }
+  });
+
+  it("takes health-url credentials out of the URL, for Basic auth, and never shows them", () => {
+    const config = parse({ "health-url": "https://probe:p%40ss%3Aw@app.example.com/health?x=1" });
+    expect(config.health?.url).toBe("https://app.example.com/health?x=1");
+    expect(config.health?.credentials).toEqual({ username: "probe", password: "p@ss:w" });
+    expect(secretsOf(config)).toEqual(expect.arrayContaining(["p@ss:w", "probe:p@ss:w"]));
+    const error = problem({ "health-url": "ftp://probe:hunter2@app.example.com/" });
+    expect(error.message).toContain("ftp://***@app.example.com/");
+    expect(error.message).not.toContain("hunter2");
+  });
+
+  it("rejects a request-timeout under 1 s", () => {
+    expect(problem({ "request-timeout": "0.001" }).message).toMatch(/Input "request-timeout": .*at least 1 s/);
+    expect(parse({ "request-timeout": "1" }).requestTimeoutSeconds).toBe(1);
+  });
+
+  it("pushes each extra tag once, and not the deploy tag again", () => {
+    expect(parse({ tag: "v1", "extra-tags": "latest\nlatest, v1,stable,latest" }).extraTags).toEqual([
+      "latest",
+      "stable",
+    ]);
+  });
+
+  it("notes which passwords had spaces at either end (removed, as docker login removes them)", () => {
+    const config = parse({
+      "registry-username": "u",
+      "registry-password": "  pw \n",
+      "pull-username": "p",
+      "pull-password": "ok",
+    });
+    expect(config.push?.password).toBe("pw");
+    expect(config.spacedSecrets).toEqual(["registry-password"]);
+    expect(parse({ "registry-username": "u", "registry-password": "pw\n" }).spacedSecrets).toEqual([]);
   });
 });

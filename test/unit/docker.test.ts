@@ -210,9 +210,17 @@ describe("dockerfileWithLabels (one LABEL step for the classic builder)", () => 
     expect(dockerfileWithLabels(text, labels, "app")).toBe(`${text}\n${LINE}`);
   });
 
-  it("honours the escape directive", () => {
+  it("honours the escape directive: continued lines, and the quoting of the LABEL line", () => {
     const text = "# escape=`\nFROM base\nRUN dir `\n  c:\\\n";
-    expect(dockerfileWithLabels(text, labels)).toBe(`# escape=\`\nFROM base\nRUN dir \`\n  c:\\\n${LINE}\n`);
+    const line = 'LABEL "org.opencontainers.image.title"="web" "com.example.note"="say `"hi`" for `$5"';
+    expect(dockerfileWithLabels(text, labels)).toBe(`# escape=\`\nFROM base\nRUN dir \`\n  c:\\\n${line}\n`);
+    // With ` as the escape, a backslash is an ordinary character and a backtick is escaped.
+    expect(dockerfileWithLabels("# escape=`\nFROM base\n", ["a=C:\\dir\\", "b=one`two"])).toBe(
+      '# escape=`\nFROM base\nLABEL "a"="C:\\dir\\" "b"="one``two"\n',
+    );
+    expect(dockerfileWithLabels("FROM base\n", ["a=C:\\dir\\", "b=one`two"])).toBe(
+      'FROM base\nLABEL "a"="C:\\\\dir\\\\" "b"="one`two"\n',
+    );
   });
 
   it("gives up when the target stage is missing or the file ends inside a continued line", () => {

@@ -1,27 +1,53 @@
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import {
+  COMPONENT_ENV_PREFIX,
+  PIPE,
+  PIPE_IMAGE,
+  RUNNER_IMAGE,
   renderActionYml,
+  renderCatalogPipeline,
   renderGitlabComponent,
   renderGitlabInputsTable,
+  renderPipeDefinition,
   renderPipeYml,
   renderReadme,
   renderVariablesTable,
   replaceBlock,
 } from "../../scripts/docs";
+import { PUBLISHED, VERSION } from "../../scripts/published";
+import { writeReleaseTrees } from "../../scripts/release-trees";
 import { envName } from "../../src/cli/env";
-import { INPUTS, OUTPUTS } from "./imports";
+import { INPUTS, type InputSpec, OUTPUTS } from "./imports";
 
 const root = resolve(import.meta.dirname, "../..");
+const text = (path: string) => readFile(resolve(root, path), "utf8");
+
+interface SpecInput {
+  type?: string;
+  default?: unknown;
+  options?: string[];
+  regex?: string;
+}
+
+function componentSpec(component: string): Record<string, SpecInput> {
+  return (parse(component.split("\n---\n")[0] ?? "") as { spec: { inputs: Record<string, SpecInput> } }).spec.inputs;
+}
+
+function componentJob(component: string): Record<string, unknown> {
+  return Object.values(parse(component.split("\n---\n")[1] ?? "") as Record<string, Record<string, unknown>>)[0] ?? {};
+}
 
 describe("action.yml and README follow the input table in src/core/config.ts", () => {
   it("action.yml is what `npm run gen` makes", async () => {
-    expect(await readFile(resolve(root, "action.yml"), "utf8")).toBe(renderActionYml());
+    expect(await text("action.yml")).toBe(renderActionYml());
   });
 
   it("the README tables are what `npm run gen` makes", async () => {
-    const readme = await readFile(resolve(root, "README.md"), "utf8");
+    const readme = await text("README.md");
     expect(readme).toBe(renderReadme(readme));
   });
 
@@ -36,24 +62,167 @@ describe("action.yml and README follow the input table in src/core/config.ts", (
     expect(yml).toContain("runs:\n  using: node24\n  main: dist/index.js\n");
   });
 
-  it("the GitLab component and its README are what `npm run gen` makes, one input per row of the table", async () => {
-    const component = await readFile(resolve(root, "gitlab/templates/deploy.yml"), "utf8");
-    expect(component).toBe(renderGitlabComponent());
-    for (const input of INPUTS) {
-      expect(component).toContain(`\n    ${input.name}:\n`);
-      expect(component).toContain(`\n    ${envName(input.name)}: "$[[ inputs.${input.name} ]]"\n`);
-    }
-    const readme = await readFile(resolve(root, "gitlab/README.md"), "utf8");
+  it("says what the outputs hold: the digest also with build: false, and every deployment status", () => {
+    const digest = OUTPUTS.find((o) => o.name === "digest")?.description ?? "";
+    expect(digest).not.toMatch(/empty with build: false\./);
+    expect(digest).toContain("pull check");
+    const status = OUTPUTS.find((o) => o.name === "deployment-status")?.description ?? "";
+    for (const value of ["done", "error", "cancelled", "timeout", "queued"]) expect(status).toContain(value);
+  });
+});
+
+describe("the GitLab component", () => {
+  it("and its README table, the catalog pipeline are what `npm run gen` makes", async () => {
+    expect(await text("gitlab/templates/deploy.yml")).toBe(renderGitlabComponent());
+    expect(await text("gitlab/.gitlab-ci.yml")).toBe(renderCatalogPipeline());
+    const readme = await text("gitlab/README.md");
     expect(readme).toBe(replaceBlock(readme, "inputs", renderGitlabInputsTable()));
   });
 
-  it("pipe.yml and the pipe's variables table are what `npm run gen` makes", async () => {
-    expect(await readFile(resolve(root, "bitbucket/pipe.yml"), "utf8")).toBe(renderPipeYml());
-    const readme = await readFile(resolve(root, "bitbucket/README.md"), "utf8");
-    expect(readme).toBe(replaceBlock(readme, "variables", renderVariablesTable()));
-    for (const input of INPUTS) expect(readme).toContain(`| \`${envName(input.name)}\` |`);
-    for (const key of ["name:", "image:", "category:", "description:", "repository:", "maintainer:", "tags:"]) {
-      expect(renderPipeYml()).toMatch(new RegExp(`^${key}`, "m"));
+  it("types every input: booleans are boolean, counts and durations numbers, with defaults of that type", () => {
+    const spec = componentSpec(renderGitlabComponent());
+    for (const input of INPUTS as readonly InputSpec[]) {
+      const declared = spec[input.name];
+      expect(declared, input.name).toBeDefined();
+      const expected = input.type === "boolean" ? "boolean" : input.type ? "number" : undefined;
+      expect(declared?.type, input.name).toBe(expected);
+      if (expected && declared?.default !== undefined) expect(typeof declared.default, input.name).toBe(expected);
+      if (input.options) expect(declared?.options).toEqual(input.options);
+    }
+    // No string input has a default that reads like a boolean or a number: it would be one.
+    for (const [name, declared] of Object.entries(spec)) {
+      if (declared.type === undefined) expect(String(declared.default ?? ""), name).not.toMatch(/^(true|false|\d+)$/);
+    }
+  });
+
+  it("passes each input under a prefixed name and reads no other", () => {
+    const component = renderGitlabComponent();
+    const job = componentJob(component);
+    const variables = job.variables as Record<string, string>;
+    for (const input of INPUTS) {
+      expect(variables[`${COMPONENT_ENV_PREFIX}${envName(input.name)}`]).toBe(`$[[ inputs.${input.name} ]]`);
+      expect(variables).not.toHaveProperty(envName(input.name));
+    }
+    expect(job.script).toEqual([
+      `dokploy-deploy --env-prefix ${COMPONENT_ENV_PREFIX} --output-file dokploy-deploy.env`,
+    ]);
+    expect(job).toMatchObject({
+      rules: "$[[ inputs.rules ]]",
+      environment: { name: "$[[ inputs.environment ]]" },
+      resource_group: "$[[ inputs.resource-group ]]",
+    });
+  });
+
+  it("runs in the runner image of this release, pinned to its exact version", () => {
+    const spec = componentSpec(renderGitlabComponent());
+    expect(spec["runner-image"]?.default).toBe(`${PUBLISHED.image}:${VERSION}`);
+    expect(VERSION).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(
+      componentSpec(renderGitlabComponent(`${RUNNER_IMAGE}@sha256:${"a".repeat(64)}`))["runner-image"]?.default,
+    ).toBe(`${PUBLISHED.image}:${VERSION}@sha256:${"a".repeat(64)}`);
+  });
+
+  it("its README table marks required only the inputs without a default, in bold, not as code", () => {
+    const table = renderGitlabInputsTable();
+    expect(table).not.toContain("`**required**`");
+    const spec = componentSpec(renderGitlabComponent());
+    const required = Object.entries(spec)
+      .filter(([, declared]) => !("default" in declared))
+      .map(([name]) => name);
+    expect(required).toEqual(["dokploy-url", "application-id"]);
+    const marked = table
+      .split("\n")
+      .filter((row) => row.includes("| **required** |"))
+      .map((row) => /^\| `([^`]+)`/.exec(row)?.[1]);
+    expect(marked).toEqual(required);
+    for (const name of Object.keys(spec)) expect(table).toContain(`| \`${name}\` |`);
+  });
+
+  it("the catalog pipeline releases on X.Y.Z tags only, and tests the component at $CI_COMMIT_SHA", () => {
+    const pipeline = parse(renderCatalogPipeline()) as Record<string, Record<string, unknown>> & {
+      include: { component: string }[];
+    };
+    expect(pipeline.include[0]?.component).toBe("$CI_SERVER_FQDN/$CI_PROJECT_PATH/deploy@$CI_COMMIT_SHA");
+    const release = pipeline["create-release"] ?? {};
+    expect(release.release).toMatchObject({ tag_name: "$CI_COMMIT_TAG" });
+    const rule = (release.rules as { if: string }[])[0]?.if ?? "";
+    const pattern = /=~ \/(.*)\/$/.exec(rule)?.[1] ?? "";
+    expect(new RegExp(pattern).test("1.2.3")).toBe(true);
+    for (const tag of ["v1.2.3", "1.2", "1.2.3-rc1x/"]) expect(new RegExp(pattern).test(tag), tag).toBe(false);
+  });
+});
+
+describe("the Bitbucket pipe", () => {
+  it("pipe.yml and the README's definition and variables are what `npm run gen` makes", async () => {
+    expect(await text("bitbucket/pipe.yml")).toBe(renderPipeYml());
+    const readme = await text("bitbucket/README.md");
+    expect(readme).toBe(
+      replaceBlock(replaceBlock(readme, "definition", renderPipeDefinition()), "variables", renderVariablesTable()),
+    );
+  });
+
+  it("pipe.yml names the runner image at this release's semver tag", () => {
+    const pipe = parse(renderPipeYml()) as Record<string, unknown>;
+    expect(pipe.image).toBe(`${PUBLISHED.image}:${VERSION}`);
+    for (const key of ["name", "image", "category", "description", "repository", "maintainer", "vendor", "tags"]) {
+      expect(pipe).toHaveProperty(key);
+    }
+  });
+
+  it("its README has Atlassian's layout, (*) on the required variables, and documents both pipe: forms", async () => {
+    const readme = await text("bitbucket/README.md");
+    const headings = [...readme.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+    expect(headings).toEqual(["YAML Definition", "Variables", "Prerequisites", "Examples", "Support", "License"]);
+    expect(readme).toContain("_(*) = required variable._");
+    for (const input of INPUTS as readonly InputSpec[]) {
+      const marker = input.required ? " (*)" : "";
+      expect(readme).toContain(`| ${envName(input.name)}${marker} |`);
+    }
+    expect(readme).toContain(`- pipe: ${PIPE}\n`);
+    expect(readme).toContain(`pipe: ${PIPE_IMAGE}\``);
+    const definition = /```yaml\n([\s\S]*?)```/.exec(renderPipeDefinition())?.[1] ?? "";
+    const step = (parse(definition) as { pipe: string; variables: Record<string, string> }[])[0];
+    expect(Object.keys(step?.variables ?? {})).toEqual(
+      (INPUTS as readonly InputSpec[]).filter((i) => i.required).map((i) => envName(i.name)),
+    );
+  });
+
+  it("the variables table names variables, never the Action's inputs", () => {
+    const table = renderVariablesTable();
+    expect(table).toContain("Default: `REGISTRY_USERNAME`.");
+    for (const input of INPUTS.filter((i) => i.name.includes("-"))) {
+      expect(table).not.toMatch(new RegExp(`(?<![\\w-])${input.name}(?![\\w-])`));
+    }
+  });
+});
+
+describe("the release trees", () => {
+  it("hold the catalog project (templates/ at its root) and the pipe repository (pipe.yml at its root)", async () => {
+    const out = await mkdtemp(join(tmpdir(), "trees-"));
+    try {
+      const digest = `sha256:${"b".repeat(64)}`;
+      await writeReleaseTrees(out, digest);
+      expect((await readdir(join(out, "gitlab"), { recursive: true })).sort()).toEqual([
+        ".gitlab-ci.yml",
+        "CHANGELOG.md",
+        "LICENSE",
+        "README.md",
+        "templates",
+        "templates/deploy.yml",
+      ]);
+      expect((await readdir(join(out, "bitbucket"))).sort()).toEqual([
+        "CHANGELOG.md",
+        "LICENSE.txt",
+        "README.md",
+        "pipe.yml",
+      ]);
+      const component = await readFile(join(out, "gitlab/templates/deploy.yml"), "utf8");
+      expect(componentSpec(component)["runner-image"]?.default).toBe(`${RUNNER_IMAGE}@${digest}`);
+      expect(await readFile(join(out, "gitlab/README.md"), "utf8")).toContain(`\`${RUNNER_IMAGE}@${digest}\``);
+      expect(await readFile(join(out, "bitbucket/pipe.yml"), "utf8")).toBe(renderPipeYml());
+      await expect(writeReleaseTrees(out, "sha256:nope")).rejects.toThrow(/is not a digest/);
+    } finally {
+      await rm(out, { recursive: true, force: true });
     }
   });
 });

@@ -2,13 +2,23 @@ import { readFile, readdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { PIPE, PIPE_IMAGE } from "../../scripts/docs";
+import { PUBLISHED } from "../../scripts/published";
 import { envName } from "../../src/cli/env";
 import { INPUTS } from "./imports";
 
 const root = resolve(import.meta.dirname, "../..");
 const inputNames = new Set<string>(INPUTS.map((i) => i.name));
 const required = INPUTS.filter((i) => "required" in i && i.required).map((i) => i.name);
-const COMPONENT_ONLY = new Set(["job-name", "stage", "runner-image", "docker-service"]);
+const COMPONENT_ONLY = new Set([
+  "job-name",
+  "stage",
+  "rules",
+  "environment",
+  "resource-group",
+  "runner-image",
+  "docker-service",
+]);
 
 interface Step {
   uses?: string;
@@ -23,7 +33,7 @@ function ourSteps(workflow: Record<string, unknown>): Step[] {
   const jobs = Object.values((workflow.jobs ?? {}) as Record<string, { steps?: Step[] }>);
   return jobs
     .flatMap((job) => job.steps ?? [])
-    .filter((step) => step.uses === "acme/dokploy-deploy@v1" || step.uses === "./");
+    .filter((step) => step.uses === `${PUBLISHED.github}@v1` || step.uses === "./");
 }
 
 const githubWorkflows = [
@@ -66,8 +76,9 @@ describe("examples", () => {
     );
     expect(includes.length).toBeGreaterThan(0);
     const declared = new Set(Object.keys(component.spec.inputs));
+    const jobs = new Set<string>();
     for (const include of includes) {
-      expect(include.component).toMatch(/\/dokploy-deploy\/deploy@1$/);
+      expect(include.component).toBe(`$CI_SERVER_FQDN/${PUBLISHED.gitlab}/deploy@1`);
       expect(Object.keys(include.inputs ?? {}).filter((name) => !declared.has(name))).toEqual([]);
       for (const name of Object.keys(include.inputs ?? {}))
         expect(inputNames.has(name) || COMPONENT_ONLY.has(name)).toBe(true);
@@ -75,10 +86,10 @@ describe("examples", () => {
       for (const [name, spec] of Object.entries(component.spec.inputs)) {
         if (!("default" in (spec as object))) expect(include.inputs).toHaveProperty(name);
       }
-      // Rules on a job of the component name the job it makes.
-      const job = (include.inputs?.["job-name"] as string | undefined) ?? "dokploy-deploy";
-      if (includes.length > 1) expect(pipeline).toHaveProperty([job]);
+      // Each inclusion makes a job of its own name.
+      jobs.add((include.inputs?.["job-name"] as string | undefined) ?? "dokploy-deploy");
     }
+    expect(jobs.size).toBe(includes.length);
   });
 
   it.each(bitbucketPipelines)("%s runs the pipe with variables that exist", async (path) => {
@@ -97,7 +108,7 @@ describe("examples", () => {
     expect(pipes.length).toBeGreaterThan(0);
     const known = new Set([...inputNames].map(envName));
     for (const pipe of pipes) {
-      expect(pipe.pipe).toBe("docker://ghcr.io/acme/dokploy-deploy:1");
+      expect([PIPE, PIPE_IMAGE]).toContain(pipe.pipe);
       expect(Object.keys(pipe.variables).filter((name) => !known.has(name))).toEqual([]);
       for (const name of required) expect(pipe.variables).toHaveProperty(envName(name));
     }
@@ -108,13 +119,9 @@ describe("examples", () => {
     const shown = [...readme.matchAll(/<!-- example: (\S+) -->\n\n?```yaml\n([\s\S]*?)```\n/g)];
     expect(shown.length).toBeGreaterThan(0);
     for (const [, path = "", block] of shown) expect(block).toBe(await readFile(join(root, path), "utf8"));
+    // The workflows of pull requests, compose services and several targets, on each CI.
     for (const path of [...githubWorkflows, ...gitlabPipelines, ...bitbucketPipelines]) {
-      if (
-        !path.startsWith("examples/registries/") &&
-        !path.endsWith("/deploy.yml") &&
-        !path.endsWith("/.gitlab-ci.yml") &&
-        !path.endsWith("/bitbucket-pipelines.yml")
-      ) {
+      if (/(pull-requests|compose|several-targets)[.]/.test(path)) {
         expect(readme, `${path} shown in the README`).toContain(`<!-- example: ${path} -->`);
       }
     }

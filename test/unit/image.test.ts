@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { dokployRegistryUrl, imageRef, isValidTag, normalizeRegistryHost, parseImageName } from "./imports";
+import {
+  dokployRegistryUrl,
+  imageRef,
+  isValidTag,
+  normalizeRegistryHost,
+  parseImageName,
+  parseImageNameLowercasing,
+} from "./imports";
 
 describe("parseImageName", () => {
   it.each([
@@ -35,6 +42,22 @@ describe("parseImageName", () => {
     ["", /is empty/],
   ])("rejects %s", (name, message) => {
     expect(() => parseImageName(name)).toThrow(message);
+  });
+
+  it.each([
+    ["ghcr.io/Acme/Web", "ghcr.io/acme/web"],
+    ["Acme/web", "acme/web"],
+    ["Registry.Example.com:5000/Team/web", "registry.example.com:5000/team/web"],
+  ])("lowercases %s to %s, keeping what was given", (given, name) => {
+    expect(parseImageNameLowercasing(given)).toMatchObject({ name, lowercasedFrom: given });
+  });
+
+  it("lowercases nothing else: a bad name is still rejected with its own words", () => {
+    expect(parseImageNameLowercasing("ghcr.io/acme/web")).not.toHaveProperty("lowercasedFrom");
+    expect(() => parseImageNameLowercasing("ghcr.io/Acme/web:1")).toThrow(/contains a tag/);
+    expect(() => parseImageNameLowercasing("ghcr.io/Acme/-web")).toThrow(
+      /"ghcr.io\/Acme\/-web" is not a valid repository name/,
+    );
   });
 
   it("keeps a port apart from a tag", () => {

@@ -1,7 +1,9 @@
+import { createHash } from "node:crypto";
+import { type Server, type Socket, createServer } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DokployStandIn } from "../support/dokploy-stand-in";
 import { MemoryLogger } from "../support/loggers";
-import { liveLogUrl, streamDeploymentLog } from "../../src/core/dokploy/live-log";
+import { LineSplitter, liveLogUrl, shorten, streamDeploymentLog } from "../../src/core/dokploy/live-log";
 import { Redactor } from "../../src/core/log";
 
 const KEY = "live-log-key-0123456789";
@@ -118,5 +120,135 @@ describe("streamDeploymentLog against the stand-in's /listen-deployment", () => 
     });
     await until(() => !log.open);
     expect(logger.text()).toContain("Live log unavailable");
+  });
+});
+
+/** A server that does the WebSocket upgrade by hand and then does what `behave` says. */
+class RawWebSocketServer {
+  private readonly server: Server;
+  readonly sockets = new Set<Socket>();
+  /** Sockets the client ended or destroyed. */
+  closed = 0;
+  /** Frames the client sent, by opcode. */
+  readonly opcodes: number[] = [];
+
+  constructor(behave: (socket: Socket, accept: string) => void) {
+    this.server = createServer((socket) => {
+      this.sockets.add(socket);
+      socket.on("close", () => {
+        this.closed += 1;
+        this.sockets.delete(socket);
+      });
+      socket.on("error", () => undefined);
+      socket.once("data", (request) => {
+        const key = /sec-websocket-key: *(\S+)/i.exec(request.toString())?.[1] ?? "";
+        const accept = createHash("sha1").update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest("base64");
+        socket.on("data", (frame) => this.opcodes.push((frame[0] ?? 0) & 0x0f));
+        behave(socket, accept);
+      });
+    });
+  }
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    const address = this.server.address();
+    return `http://127.0.0.1:${String(typeof address === "object" && address ? address.port : 0)}`;
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+}
+
+function upgraded(socket: Socket, accept: string): void {
+  socket.write(
+    `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+  );
+}
+
+/** An unmasked server frame: 0x81 text, 0x82 binary (payloads under 126 bytes). */
+function frame(opcode: number, payload: Buffer): Buffer {
+  return Buffer.concat([Buffer.from([0x80 | opcode, payload.length]), payload]);
+}
+
+describe("streamDeploymentLog against hostile WebSocket servers", () => {
+  let server: RawWebSocketServer | undefined;
+  afterEach(async () => {
+    await server?.stop();
+    server = undefined;
+  });
+
+  it("reads text and binary frames, with a character split between two binary frames", async () => {
+    const bytes = Buffer.from("Pulling ✅ done\n", "utf8");
+    const split = bytes.indexOf(Buffer.from("✅")) + 1;
+    server = new RawWebSocketServer((socket, accept) => {
+      upgraded(socket, accept);
+      socket.write(frame(0x1, Buffer.from("text line\n")));
+      socket.write(frame(0x2, bytes.subarray(0, split)));
+      socket.write(frame(0x2, bytes.subarray(split)));
+    });
+    const log = streamDeploymentLog({
+      baseUrl: await server.start(),
+      apiKey: KEY,
+      logPath: "/l",
+      logger,
+      redactor: redactor(),
+    });
+    await until(() => logger.lines.includes("info: │ Pulling ✅ done"));
+    expect(logger.lines.filter((l) => l.startsWith("info: │"))).toEqual([
+      "info: │ text line",
+      "info: │ Pulling ✅ done",
+    ]);
+    log.close();
+  });
+
+  it("destroys the socket when the server never answers the close frame", async () => {
+    server = new RawWebSocketServer((socket, accept) => {
+      upgraded(socket, accept);
+      socket.write(frame(0x1, Buffer.from("one\n")));
+    });
+    const log = streamDeploymentLog({
+      baseUrl: await server.start(),
+      apiKey: KEY,
+      logPath: "/l",
+      logger,
+      redactor: redactor(),
+      closeDeadlineMs: 50,
+    });
+    await until(() => logger.lines.includes("info: │ one"));
+    log.close();
+    await until(() => server?.closed === 1);
+    expect(server.opcodes).toContain(0x8);
+    expect(log.open).toBe(false);
+  });
+
+  it("gives up on, and destroys, a socket whose upgrade has a wrong Sec-WebSocket-Accept", async () => {
+    server = new RawWebSocketServer((socket) => {
+      upgraded(socket, Buffer.from("wrong").toString("base64"));
+    });
+    const log = streamDeploymentLog({
+      baseUrl: await server.start(),
+      apiKey: KEY,
+      logPath: "/l",
+      logger,
+      redactor: redactor(),
+    });
+    await until(() => !log.open);
+    await until(() => server?.closed === 1);
+    expect(logger.text()).toContain("Live log unavailable");
+  });
+});
+
+describe("LineSplitter", () => {
+  it("keeps at most 64 KiB of a line that never ends, counting the rest", () => {
+    const splitter = new LineSplitter();
+    expect(splitter.push("a\r\nb")).toEqual([{ text: "a", dropped: 0 }]);
+    for (let i = 0; i < 100; i++) expect(splitter.push("x".repeat(10_000))).toEqual([]);
+    const [line] = splitter.push("y\nnext");
+    expect(line?.text.length).toBe(64 * 1024);
+    expect(line?.dropped).toBe(1 + 100 * 10_000 + 1 - 64 * 1024);
+    expect(splitter.flush()).toEqual([{ text: "next", dropped: 0 }]);
+    expect(shorten({ text: "abcdef", dropped: 4 }, 3)).toBe("abc… (7 more characters)");
   });
 });

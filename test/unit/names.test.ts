@@ -78,9 +78,9 @@ describe("names", () => {
     expect(ran.log).not.toContain(PROJECT_SECRET);
   });
 
-  it("environment picks the environment", async () => {
+  it("dokploy-environment picks the environment", async () => {
     const { web, stagingWeb } = shop();
-    const ran = await deploy({ project: "shop", environment: "staging", application: "web" });
+    const ran = await deploy({ project: "shop", "dokploy-environment": "staging", application: "web" });
     expect(ran.error).toBeUndefined();
     expect(standIn.applications.get(stagingWeb.applicationId)?.dockerImage).toBe(`127.0.0.1:5000/acme/web:${SHA}`);
     expect(standIn.applications.get(web.applicationId)?.dockerImage).toBeNull();
@@ -101,8 +101,8 @@ describe("names", () => {
     ],
     [
       "an environment that is not there",
-      { environment: "prod" },
-      "environment",
+      { "dokploy-environment": "prod" },
+      "dokploy-environment",
       /no environment "prod" in project "shop"\. Did you mean "production"\? Environments: production, staging\./,
     ],
   ])(

@@ -16,6 +16,13 @@ export const ApplicationSchema = z.object({
   name: z.string(),
   appName: nullableString,
   sourceType: nullableString,
+  // Where a git-sourced application builds from (null on a new application).
+  owner: nullableString,
+  repository: nullableString,
+  gitlabRepository: nullableString,
+  bitbucketRepository: nullableString,
+  giteaRepository: nullableString,
+  customGitUrl: nullableString,
   applicationStatus: nullableString,
   dockerImage: nullableString,
   username: nullableString,
@@ -31,6 +38,11 @@ export const ApplicationSchema = z.object({
       project: z.object({ projectId: z.string(), name: z.string() }).nullish(),
     })
     .nullish(),
+  /** Only how many there are counts: an application that deployed from its source has some. */
+  deployments: z
+    .array(z.unknown())
+    .nullish()
+    .transform((rows) => (rows ?? []).length),
 });
 export type Application = z.infer<typeof ApplicationSchema>;
 
@@ -135,9 +147,22 @@ export function idKeyOf(ref: ServiceRef): "applicationId" | "composeId" {
 export class Dokploy {
   constructor(readonly client: DokployClient) {}
 
+  /**
+   * The application, checked to be the one asked for: what is saved and redeployed (and
+   * rolled back to) is read from this answer, so one about another application (a cache or
+   * proxy that ignores the query string) must stop the run before anything is changed.
+   */
   async applicationOne(applicationId: string): Promise<Application> {
     const value = await this.client.query("application.one", { applicationId });
-    return check("application.one", ApplicationSchema, value);
+    const app = check("application.one", ApplicationSchema, value);
+    if (app.applicationId !== applicationId) {
+      throw new DokployError(
+        "application.one",
+        200,
+        `Dokploy application.one answered about application ${app.applicationId}, not ${applicationId} that was asked for. A cache or proxy in front of Dokploy may ignore the query string; nothing was changed.`,
+      );
+    }
+    return app;
   }
 
   async registryAll(): Promise<Registry[]> {

@@ -124,7 +124,7 @@ export function resolveNames(
     name: (e) => e.name,
     id: (e) => e.environmentId,
     wanted: place.environment,
-    input: "environment",
+    input: "dokploy-environment",
     where: ` in project "${project.name}"`,
     what: "environments",
   });

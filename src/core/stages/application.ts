@@ -2,6 +2,7 @@ import { applicationUrl } from "../dokploy/procedures";
 import { DokployError } from "../errors";
 import { type Before, type TargetContext, timedTarget } from "../target";
 import { dockerProviderOf, previousProvider } from "./provider";
+import { checkSource } from "./source";
 
 /** The application exists; returns what it ran before, and how to put that back. */
 export async function checkApplication(ctx: TargetContext): Promise<Before> {
@@ -12,11 +13,7 @@ export async function checkApplication(ctx: TargetContext): Promise<Before> {
   target.name = app.name;
   target.url = applicationUrl(config.dokployUrl, app);
   logger.info(`Application "${app.name}" (${target.id}), source ${app.sourceType ?? "unknown"}: ${target.url}`);
-  if (app.sourceType && app.sourceType !== "docker") {
-    logger.warn(
-      `The application's source is "${app.sourceType}"; it will be switched to the Docker image ${result.image}.`,
-    );
-  }
+  checkSource(app, config, logger, result.image);
   const provider = previousProvider(app);
   return {
     was: provider?.dockerImage ?? (app.sourceType ? `its ${app.sourceType} source` : undefined),

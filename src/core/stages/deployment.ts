@@ -51,7 +51,6 @@ export function followOptions(ctx: TargetContext): Omit<FollowOptions, "known" |
             apiKey: config.apiKey,
             logPath: deployment.logPath,
             serverId: deployment.serverId,
-            dispatcher: ctx.dispatcher,
             logger: ctx.logger,
             redactor: ctx.redactor,
             onEnding,

@@ -82,7 +82,7 @@ export async function deployTargets(ctx: Connected, prepared: readonly Prepared[
         await deployTarget(run);
       } catch (error) {
         run.error = error;
-        run.ctx.target.error = errorMessage(error);
+        run.ctx.target.error = ctx.redactor.redact(errorMessage(error));
       }
     }),
   );

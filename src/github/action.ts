@@ -1,0 +1,59 @@
+import { INPUTS, OUTPUTS, type RawInputs, parseConfig, secretsOf } from "../core/config";
+import { buildSecretEnvNames } from "../core/build-secrets";
+import { DeployError, errorMessage } from "../core/errors";
+import { summaryMarkdown } from "../core/report";
+import { outputsOf, run as deploy } from "../core/run";
+import { listenForCancel } from "../platform/cancel";
+import { nodePorts } from "../platform/ports";
+import { escapeData, getInput, githubLogger } from "./commands";
+import { ciContextFromGithub } from "./context";
+
+const write = (line: string) => {
+  process.stdout.write(`${line}\n`);
+};
+// The runner shows ::debug:: lines only when step debugging is on; skip writing them otherwise.
+const logger = githubLogger(write, process.env.RUNNER_DEBUG === "1" || process.env.ACTIONS_STEP_DEBUG === "true");
+
+function fail(error: unknown): void {
+  logger.error(errorMessage(error));
+  process.exitCode = error instanceof DeployError ? error.exitCode : 1;
+}
+
+async function main(env: NodeJS.ProcessEnv): Promise<void> {
+  const raw: RawInputs = {};
+  for (const input of INPUTS) raw[input.name] = getInput(env, input.name, "secret" in input && input.secret);
+  const config = parseConfig(raw, await ciContextFromGithub(env));
+  for (const notice of config.notices) write(`::notice::${escapeData(notice)}`);
+  // The toolkit writes outputs and the summary in the runner's file formats. It loads while
+  // docker works, not on the way to the build.
+  let toolkit: Promise<typeof import("@actions/core")> | undefined;
+  const base = nodePorts(logger, env, {
+    tempRoot: env.RUNNER_TEMP,
+    secrets: secretsOf(config),
+    keepEnv: buildSecretEnvNames(config),
+  });
+  const ports = { ...base, whileDockerWorks: () => (toolkit ??= import("@actions/core")) };
+  const cancel = listenForCancel(write);
+  const outcome = await deploy(config, ports, cancel.signal).finally(() => base.close());
+  const core = await (toolkit ??= import("@actions/core"));
+  const outputs = outputsOf(outcome.result);
+  for (const output of OUTPUTS) core.setOutput(output.name, outputs[output.name]);
+  if (env.GITHUB_STEP_SUMMARY) {
+    try {
+      await core.summary.addRaw(summaryMarkdown(config, outcome)).write();
+    } catch (error) {
+      logger.warn(`Could not write the job summary: ${errorMessage(error)}`);
+    }
+  }
+  if (outcome.error) fail(outcome.error);
+  cancel.dispose();
+}
+
+/**
+ * The action: reads its inputs from the environment as the runner sets them, deploys, and sets
+ * the outputs, the job summary and the exit code. Never rejects. Exported apart from the entry
+ * point (main.ts) so that GitHub's local runner, @github/local-action, can call it.
+ */
+export async function run(): Promise<void> {
+  await main(process.env).catch(fail);
+}
