@@ -11240,9 +11240,14 @@ function interpret(p, ci, problems) {
         });
     }
     const push = pair(problems, "registry-username", p["registry-username"], "registry-password", p["registry-password"]);
-    const pullGiven = pair(problems, "pull-username", p["pull-username"], "pull-password", p["pull-password"]);
-    const pull = pullGiven ?? (p["pull-username"] || p["pull-password"] ? undefined : push);
-    if (p["dokploy-registry"] && !pull) {
+    // A build that neither pushes nor deploys pulls nothing: its pull credentials are not used, and
+    // may be half there (a pull request from a fork gets no secrets).
+    const pulls = p.push || p.deploy;
+    const pullGiven = pulls
+        ? pair(problems, "pull-username", p["pull-username"], "pull-password", p["pull-password"])
+        : undefined;
+    const pull = pulls ? (pullGiven ?? (p["pull-username"] || p["pull-password"] ? undefined : push)) : undefined;
+    if (p.deploy && p["dokploy-registry"] && !pull) {
         problems.push({
             input: "dokploy-registry",
             message: "is true but there are no credentials to store; set pull-username/pull-password or registry-username/registry-password",
@@ -12518,17 +12523,44 @@ const ComposeSchema = object({
     })
         .nullish(),
 });
+/**
+ * The compose service, checked to be the one asked for: its env is written back with our
+ * variables set, so an answer about another one (a cache or proxy that ignores the query
+ * string) would copy that one's variables into this one.
+ */
 async function composeOne(dokploy, composeId) {
     const value = await dokploy.client.query("compose.one", { composeId });
     const parsed = ComposeSchema.safeParse(value);
     if (!parsed.success) {
         throw new errors/* DokployError */.RI("compose.one", 200, "Dokploy compose.one: unexpected answer. Is this a Dokploy server of v0.26 or newer?");
     }
+    if (parsed.data.composeId !== composeId) {
+        throw new errors/* DokployError */.RI("compose.one", 200, `Dokploy compose.one answered about compose ${parsed.data.composeId}, not ${composeId} that was asked for. A cache or proxy in front of Dokploy may ignore the query string.`);
+    }
     return parsed.data;
 }
-/** Writes the compose's variables (the whole text: Dokploy keeps no other form). Safe to repeat. */
+/** A message with every line of `env` in it (as sent, or JSON-escaped as a server echoes it) masked. */
+function withoutVariables(message, env) {
+    const lines = env.split(/\r?\n/).filter((line) => line.trim().length >= 4);
+    const forms = lines.flatMap((line) => [line, JSON.stringify(line).slice(1, -1)]);
+    let out = message;
+    for (const form of forms.sort((a, b) => b.length - a.length))
+        out = out.split(form).join("***");
+    return out;
+}
+/**
+ * Writes the compose's variables (the whole text: Dokploy keeps no other form). Safe to repeat.
+ * They are the user's, secrets among them: an error that echoes the request does not show them.
+ */
 async function saveComposeEnv(dokploy, composeId, env) {
-    await dokploy.client.mutation("compose.saveEnvironment", { composeId, env }, { retry: true });
+    try {
+        await dokploy.client.mutation("compose.saveEnvironment", { composeId, env }, { retry: true });
+    }
+    catch (error) {
+        if (error instanceof Error)
+            error.message = withoutVariables(error.message, env);
+        throw error;
+    }
 }
 /** The tasks of a stack's services (docker stack ps), newest first. */
 async function stackTasks(dokploy, appName, serverId) {

@@ -933,9 +933,14 @@ function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Omit<Config, 
     });
   }
   const push = pair(problems, "registry-username", p["registry-username"], "registry-password", p["registry-password"]);
-  const pullGiven = pair(problems, "pull-username", p["pull-username"], "pull-password", p["pull-password"]);
-  const pull = pullGiven ?? (p["pull-username"] || p["pull-password"] ? undefined : push);
-  if (p["dokploy-registry"] && !pull) {
+  // A build that neither pushes nor deploys pulls nothing: its pull credentials are not used, and
+  // may be half there (a pull request from a fork gets no secrets).
+  const pulls = p.push || p.deploy;
+  const pullGiven = pulls
+    ? pair(problems, "pull-username", p["pull-username"], "pull-password", p["pull-password"])
+    : undefined;
+  const pull = pulls ? (pullGiven ?? (p["pull-username"] || p["pull-password"] ? undefined : push)) : undefined;
+  if (p.deploy && p["dokploy-registry"] && !pull) {
     problems.push({
       input: "dokploy-registry",
       message:

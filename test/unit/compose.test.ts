@@ -204,6 +204,35 @@ describe("a compose service", () => {
     );
     expect(standIn.writes()).toEqual([]);
   });
+
+  it("an answer about another compose (a cache that ignores the query string) stops the run before any write", async () => {
+    const asked = runningStack();
+    const other = standIn.addCompose({ name: "other", composeFile: FILE, env: "SECRET_OF_OTHER=1\n" });
+    standIn.inject({
+      procedure: "compose.one",
+      status: 200,
+      body: JSON.stringify({ result: { data: { json: other } } }),
+    });
+    const ran = await deploy(asked.composeId);
+    expect(ran.error?.message).toContain(
+      `Dokploy compose.one answered about compose ${other.composeId}, not ${asked.composeId} that was asked for.`,
+    );
+    expect(standIn.writes()).toEqual([]);
+    expect(standIn.composes.get(asked.composeId)?.env).toBe(USER_ENV);
+  });
+
+  it("a server that echoes the env it was sent in its error does not get the user's variables shown", async () => {
+    const secret = `DATABASE_URL="postgres://app:${"s3cr3t".repeat(3)}@db/app"`;
+    const compose = runningStack(`${USER_ENV}${secret}\n`);
+    standIn.inject({ procedure: "compose.saveEnvironment", status: 400, echoBody: true, times: 5 });
+    const ran = await deploy(compose.composeId);
+    expect(ran.error?.message).toContain("Dokploy compose.saveEnvironment (HTTP 400): Invalid request: ");
+    expect(ran.error?.message).toContain("***");
+    for (const shown of [ran.error?.message ?? "", ran.log]) {
+      expect(shown).not.toContain("s3cr3t");
+      expect(shown).not.toContain("postgres://db/app");
+    }
+  });
 });
 
 async function waitFor(condition: () => boolean): Promise<void> {

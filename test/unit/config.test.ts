@@ -145,6 +145,14 @@ describe("parseConfig", () => {
     expect(parseConfig({ image: "ghcr.io/acme/web", deploy: "false", push: "false" }, ci).pushImage).toBe(false);
   });
 
+  it("building only (push and deploy false) does not check the pull credentials it never uses", () => {
+    // A pull request from a fork: the secrets are empty, the user name is not.
+    const fork = { image: "ghcr.io/acme/web", deploy: "false", push: "false", "pull-username": "octocat" };
+    expect(parseConfig(fork, ci).pull).toBeUndefined();
+    const pushing = () => parseConfig({ ...fork, push: "true" }, ci);
+    expect(pushing).toThrow(/Input "pull-password": is required when pull-username is set/);
+  });
+
   it("lowercases an image path with capitals (ghcr.io/${{ github.repository }}) and says so", () => {
     const config = parse({ image: "ghcr.io/Acme-Corp/Web" });
     expect(config.image.name).toBe("ghcr.io/acme-corp/web");

@@ -33,6 +33,11 @@ export const ComposeSchema = z.object({
 });
 export type Compose = z.infer<typeof ComposeSchema>;
 
+/**
+ * The compose service, checked to be the one asked for: its env is written back with our
+ * variables set, so an answer about another one (a cache or proxy that ignores the query
+ * string) would copy that one's variables into this one.
+ */
 export async function composeOne(dokploy: Dokploy, composeId: string): Promise<Compose> {
   const value = await dokploy.client.query("compose.one", { composeId });
   const parsed = ComposeSchema.safeParse(value);
@@ -43,12 +48,36 @@ export async function composeOne(dokploy: Dokploy, composeId: string): Promise<C
       "Dokploy compose.one: unexpected answer. Is this a Dokploy server of v0.26 or newer?",
     );
   }
+  if (parsed.data.composeId !== composeId) {
+    throw new DokployError(
+      "compose.one",
+      200,
+      `Dokploy compose.one answered about compose ${parsed.data.composeId}, not ${composeId} that was asked for. A cache or proxy in front of Dokploy may ignore the query string.`,
+    );
+  }
   return parsed.data;
 }
 
-/** Writes the compose's variables (the whole text: Dokploy keeps no other form). Safe to repeat. */
+/** A message with every line of `env` in it (as sent, or JSON-escaped as a server echoes it) masked. */
+function withoutVariables(message: string, env: string): string {
+  const lines = env.split(/\r?\n/).filter((line) => line.trim().length >= 4);
+  const forms = lines.flatMap((line) => [line, JSON.stringify(line).slice(1, -1)]);
+  let out = message;
+  for (const form of forms.sort((a, b) => b.length - a.length)) out = out.split(form).join("***");
+  return out;
+}
+
+/**
+ * Writes the compose's variables (the whole text: Dokploy keeps no other form). Safe to repeat.
+ * They are the user's, secrets among them: an error that echoes the request does not show them.
+ */
 export async function saveComposeEnv(dokploy: Dokploy, composeId: string, env: string): Promise<void> {
-  await dokploy.client.mutation("compose.saveEnvironment", { composeId, env }, { retry: true });
+  try {
+    await dokploy.client.mutation("compose.saveEnvironment", { composeId, env }, { retry: true });
+  } catch (error) {
+    if (error instanceof Error) error.message = withoutVariables(error.message, env);
+    throw error;
+  }
 }
 
 /** A task of a stack's service, named <appName>_<service>.<slot>. */
