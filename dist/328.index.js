@@ -475,6 +475,7 @@ class DeploymentLogStream {
             const received = this.splitter.push(messageText(data, this.decoder));
             received.forEach(this.emit);
             this.arrived();
+            this.options.onLines?.(received.length);
             if (received.some((line) => ENDING_LINE.test(line.text)))
                 this.options.onEnding?.();
         }

@@ -668,7 +668,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
@@ -10922,7 +10922,41 @@ const INPUTS = [
         options: TRANSPORTS,
         description: "API transport: trpc (as Dokploy's own CLI uses) or openapi.",
     },
+    {
+        name: "github-deployment",
+        default: "false",
+        type: "boolean",
+        githubOnly: true,
+        description: "true: record the deploy as a GitHub deployment of environment (in progress once Dokploy runs it, then success or failure), linked to the run and to environment-url.",
+    },
+    {
+        name: "github-token",
+        default: "${{ github.token }}",
+        secret: true,
+        githubOnly: true,
+        description: "Token for GitHub's API (github-deployment, pr-comment). The job's token needs deployments: write and pull-requests: write.",
+    },
+    {
+        name: "environment",
+        default: "production",
+        githubOnly: true,
+        description: "GitHub environment the deployment is recorded in (github-deployment), e.g. staging.",
+    },
+    {
+        name: "environment-url",
+        defaultText: "the (first) target's page in Dokploy",
+        githubOnly: true,
+        description: "URL GitHub shows for the environment and the deployment, e.g. the app's domain.",
+    },
+    {
+        name: "pr-comment",
+        defaultText: "true on pull_request events",
+        githubOnly: true,
+        description: "Comment on the pull request with the image, digest, target, status and links: one comment per set of targets (per image with deploy: false) and environment, updated on re-runs.",
+    },
 ];
+/** Inputs every front end has: the CLI, the GitLab component and the pipe read these. */
+const PORTABLE_INPUTS = INPUTS.filter((input) => !input.githubOnly);
 const OUTPUTS = [
     { name: "image", description: "Image reference that was deployed, <image>:<tag>." },
     { name: "tag", description: "Tag that was pushed and deployed." },
@@ -10969,6 +11003,7 @@ function secretsOf(config) {
         health?.password,
         health ? `${health.username}:${health.password}` : undefined,
         ...config.buildSecrets.map((s) => (s.kind === "value" ? s.value : undefined)),
+        config.github.token,
     ].filter((s) => typeof s === "string" && s !== "");
 }
 // ---- field parsers: each gets the trimmed raw text and throws an Error saying what is expected
@@ -10988,17 +11023,23 @@ function field(parse) {
 function optionalText() {
     return field((v) => (v === "" ? undefined : v));
 }
+/** true, false, or undefined when empty. */
+function parseBoolean(v) {
+    const lower = v.toLowerCase();
+    if (lower === "")
+        return undefined;
+    if (lower === "true")
+        return true;
+    if (lower === "false")
+        return false;
+    throw new Error(`"${v}" is not a boolean; expected true or false`);
+}
 function config_boolean(fallback) {
-    return field((v) => {
-        const lower = v.toLowerCase();
-        if (lower === "")
-            return fallback;
-        if (lower === "true")
-            return true;
-        if (lower === "false")
-            return false;
-        throw new Error(`"${v}" is not a boolean; expected true or false`);
-    });
+    return field((v) => parseBoolean(v) ?? fallback);
+}
+/** true, false, or empty: decided by the CI event. */
+function maybeBoolean() {
+    return field(parseBoolean);
 }
 function choice(options, fallback) {
     return field((v) => {
@@ -11095,6 +11136,24 @@ function parseHealthUrl(v) {
     url.username = "";
     url.password = "";
     return { url: url.toString(), credentials };
+}
+/** A URL GitHub shows to everyone who can read the repository: http(s), no credentials. */
+function parseEnvironmentUrl(v) {
+    if (v === "")
+        return undefined;
+    const safe = withoutCredentials(v);
+    let url;
+    try {
+        url = new URL(v);
+    }
+    catch {
+        throw new Error(`"${safe}" is not a URL; expected http(s)://host/path`);
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+        throw new Error(`"${safe}" must start with https:// or http://`);
+    if (url.username || url.password)
+        throw new Error(`"${safe}" must not contain credentials: GitHub shows it to readers`);
+    return v;
 }
 function parseRequestTimeout(v) {
     if (v === "")
@@ -11213,6 +11272,11 @@ const schema = object({
     "request-timeout": field(parseRequestTimeout),
     "dry-run": config_boolean(false),
     "dokploy-api": choice(TRANSPORTS, "trpc"),
+    "github-deployment": config_boolean(false),
+    "github-token": optionalText(),
+    environment: field((v) => (v === "" ? "production" : v)),
+    "environment-url": field(parseEnvironmentUrl),
+    "pr-comment": maybeBoolean(),
 });
 function pair(problems, userName, user, passName, pass) {
     if (user && pass)
@@ -11363,6 +11427,11 @@ function interpret(p, ci, problems) {
             message: `is the same as image-variable (${p["tag-variable"]}); they hold different values`,
         });
     }
+    for (const asked of ["github-deployment", "pr-comment"]) {
+        if (p[asked] && !p["github-token"]) {
+            problems.push({ input: "github-token", message: `is required when ${asked} is true` });
+        }
+    }
     if (problems.length > 0)
         return undefined;
     const registryName = p["dokploy-registry-name"] ?? (p.image.isDockerHub ? "Docker Hub" : registry);
@@ -11425,6 +11494,13 @@ function interpret(p, ci, problems) {
                 `Image "${p.image.lowercasedFrom}" is used as "${p.image.name}": registries take lowercase repository names only.`,
             ]
             : [],
+        github: {
+            deployment: p["github-deployment"],
+            token: p["github-token"],
+            environment: p.environment,
+            environmentUrl: p["environment-url"],
+            prComment: p["pr-comment"],
+        },
     };
 }
 /**
@@ -11755,10 +11831,21 @@ class Docker {
  * message, the job summary and the cancel path, so any ending says exactly what is left.
  */
 class Ledger {
+    observe;
     changes = [];
     cleanUps = [];
+    /** `observe` is told each change as it is recorded; what it throws never reaches the run. */
+    constructor(observe) {
+        this.observe = observe;
+    }
     record(change) {
         this.changes.push(change);
+        try {
+            this.observe?.(change);
+        }
+        catch {
+            // An observer reports elsewhere; the deploy does not depend on it.
+        }
         return change;
     }
     /** Records something that must not outlive the run, with how to remove it. */
@@ -11901,7 +11988,7 @@ function createContext(config, ports, signal) {
     for (const secret of secretsOf(config))
         redactor.add(secret);
     const logger = (0,log/* redactingLogger */.S)(ports.logger, redactor);
-    const ledger = new Ledger();
+    const ledger = new Ledger(ports.onChange);
     const sleep = async (ms, wake) => {
         await ports.sleep(ms, wake ? AbortSignal.any([wake, signal]) : signal);
         stopIfCancelled({ signal, ledger });
@@ -13712,28 +13799,100 @@ async function upsertRegistryEntry(ctx) {
     }));
 }
 
-;// CONCATENATED MODULE: ./src/core/dokploy/wait.ts
-
-const FINAL_STATUSES = new Set(["done", "error", "cancelled"]);
-/** Every status Dokploy's deployment table has (v0.30.2: running, done, error, cancelled). */
-const KNOWN_STATUSES = new Set(["running", ...FINAL_STATUSES]);
+;// CONCATENATED MODULE: ./src/core/dokploy/cadence.ts
 /**
- * How long to wait before the next look at deployment.all: quick at first (a deployment of an
- * image often ends in under a second), then calmer: 0.25 s growing by half each time to 2 s in
- * the first minute (so the end is seen within 2 s), 5 s until three minutes, 10 s after. A 60 s
- * deployment costs about 34 looks, 10 minutes about 100. A log line that says the deployment is
- * ending brings the next look forward.
+ * How long to wait before the next look at deployment.all when nothing else tells us more:
+ * quick at first (a deployment of an image often ends in under a second), then calmer: 0.25 s
+ * growing by half each time to 2 s in the first minute (so the end is seen within 2 s), 5 s
+ * until three minutes, 10 s after. A 60 s deployment costs about 34 looks, 10 minutes about 100.
  */
 function pollDelay(attempt, elapsedMs) {
     const cap = elapsedMs < 60_000 ? 2_000 : elapsedMs < 180_000 ? 5_000 : 10_000;
     return Math.min(cap, Math.round(250 * 1.5 ** attempt));
 }
-/** How long to wait for the log of a deployment that had already failed when we first saw it. */
-const LATE_LOG_WAIT_MS = 2_000;
 /** After a line that says the deployment is ending, look this soon, and this often for a while. */
 const ENDING_DELAY_MS = 100;
 const ENDING_POLL_MS = 250;
 const ENDING_WINDOW_MS = 3_000;
+/**
+ * While the live log delivers, look this seldom: the line that says the deployment is ending
+ * brings the final look forward, so these looks only catch an end the log does not announce
+ * (a deployment cancelled in Dokploy, say).
+ */
+const STREAMING_POLL_MS = 15_000;
+/** The live log counts as delivering while its last line is at most this old. */
+const LOG_QUIET_MS = 30_000;
+/**
+ * ...and once it has sent more than its first line. Dokploy writes "Initializing deployment" when
+ * the job starts, and a redeploy of an image that goes well writes nothing more, nor a line that
+ * says it is ending: such a deployment is followed by the clock.
+ */
+const STREAMING_AFTER_LINES = 2;
+/**
+ * When to look next at our deployment: by the clock while nothing else is known, seldom while
+ * the live log streams, and at once (then often, briefly) when a log line says it is ending.
+ */
+class Cadence {
+    ports;
+    started;
+    attempt = 0;
+    quickUntil = 0;
+    heardAt;
+    lines = 0;
+    wake = new AbortController();
+    constructor(ports, started) {
+        this.ports = ports;
+        this.started = started;
+    }
+    /** The live log sent `count` more lines. */
+    heard = (count) => {
+        if (count === 0)
+            return;
+        this.lines += count;
+        this.heardAt = this.ports.clock();
+    };
+    /** A log line says the deployment is ending: look now. */
+    ending = () => {
+        this.wake.abort();
+    };
+    /** The pause before the next look; `streaming` says the live log is open. */
+    delay(now, streaming) {
+        if (now < this.quickUntil)
+            return ENDING_POLL_MS;
+        const byClock = pollDelay(this.attempt, now - this.started);
+        const alive = streaming &&
+            this.lines >= STREAMING_AFTER_LINES &&
+            this.heardAt !== undefined &&
+            now - this.heardAt < LOG_QUIET_MS;
+        return alive ? Math.max(byClock, STREAMING_POLL_MS) : byClock;
+    }
+    /** Sleeps until the next look, or until `deadline`; an ending line cuts the sleep short. */
+    async sleep(deadline, streaming) {
+        const now = this.ports.clock();
+        const delay = Math.min(this.delay(now, streaming), deadline - now);
+        // An ending line that came while we were asking needs no sleep first.
+        if (!this.wake.signal.aborted)
+            await this.ports.sleep(delay, this.wake.signal);
+        if (!this.wake.signal.aborted) {
+            this.attempt += 1;
+            return;
+        }
+        // The log says the deployment is ending: look shortly, then often for a few seconds.
+        this.wake = new AbortController();
+        await this.ports.sleep(ENDING_DELAY_MS);
+        this.quickUntil = this.ports.clock() + ENDING_WINDOW_MS;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/dokploy/wait.ts
+
+
+
+const FINAL_STATUSES = new Set(["done", "error", "cancelled"]);
+/** Every status Dokploy's deployment table has (v0.30.2: running, done, error, cancelled). */
+const KNOWN_STATUSES = new Set(["running", ...FINAL_STATUSES]);
+/** How long to wait for the log of a deployment that had already failed when we first saw it. */
+const LATE_LOG_WAIT_MS = 2_000;
 /**
  * Ours among new rows: the title we gave and, when we gave one, our run token in the
  * description (two runs of one commit give the same title); oldest first (one run starts one).
@@ -13768,12 +13927,12 @@ function waitTimeout(options, ours) {
         : `The deployment did not start within ${limit} s (wait-timeout). Dokploy runs one deployment per ${options.source.kind} at a time, so it may be queued behind others and may still run; see ${options.applicationUrl}`, ours);
 }
 /** On first sight of our deployment: say so, and open its live log unless it is done already. */
-async function firstSight(row, rows, options, ports, onEnding) {
+async function firstSight(row, rows, options, ports, listener) {
     const others = rows.filter((r) => !options.known.has(r.deploymentId) && r.deploymentId !== row.deploymentId);
     ports.logger.info(`Following deployment ${row.deploymentId} ("${row.title ?? ""}")${others.length > 0 ? `; ignoring ${String(others.length)} other new deployment(s) of this ${options.source.kind}` : ""}`);
     if (!row.logPath || !options.openLog || row.status === "done")
         return undefined;
-    const log = options.openLog(row, onEnding);
+    const log = options.openLog(row, listener);
     // Already over, and not well: read its log (sent whole on connect) for the message.
     if (log && FINAL_STATUSES.has(row.status))
         await log.received(LATE_LOG_WAIT_MS);
@@ -13782,19 +13941,15 @@ async function firstSight(row, rows, options, ports, onEnding) {
 /**
  * Waits for the deployment we triggered to appear and reach a final status. Rows are matched
  * by title among those not in the snapshot, so another run's deployment is never taken for ours.
- * While it runs, its log streams into the CI log; log activity makes the next look come sooner.
+ * While it runs, its log streams into the CI log: looks are rare while it delivers, and a line
+ * that says the deployment is ending brings the next look forward.
  */
 async function followDeployment(dokploy, options, ports) {
     const started = ports.clock();
     const deadline = started + options.timeoutMs;
-    let attempt = 0;
+    const cadence = new Cadence(ports, started);
     let ours;
     let log;
-    let wake = new AbortController();
-    let quickUntil = 0;
-    const onEnding = () => {
-        wake.abort();
-    };
     try {
         for (;;) {
             const rows = await dokploy.deployments(options.source);
@@ -13802,8 +13957,9 @@ async function followDeployment(dokploy, options, ports) {
                 ? rows.find((r) => r.deploymentId === ours?.deploymentId)
                 : findOurDeployment(rows, options.known, options.title, options.token);
             if (row) {
-                if (!ours)
-                    log = await firstSight(row, rows, options, ports, onEnding);
+                if (!ours) {
+                    log = await firstSight(row, rows, options, ports, { onLines: cadence.heard, onEnding: cadence.ending });
+                }
                 if (row.status !== ours?.status) {
                     options.onStatus?.(row);
                     ports.logger.info(`Deployment ${row.deploymentId}: ${row.status} after ${((ports.clock() - started) / 1000).toFixed(1)} s`);
@@ -13817,22 +13973,9 @@ async function followDeployment(dokploy, options, ports) {
             else if (ours) {
                 throw new errors/* TimeoutError */.MU(`Deployment ${ours.deploymentId} disappeared from deployment.all (Dokploy keeps the last 11); see ${options.applicationUrl}`);
             }
-            const now = ports.clock();
-            if (now >= deadline)
+            if (ports.clock() >= deadline)
                 throw waitTimeout(options, ours);
-            const delay = now < quickUntil ? ENDING_POLL_MS : pollDelay(attempt, now - started);
-            // An ending line that came while we were asking needs no sleep first.
-            if (!wake.signal.aborted)
-                await ports.sleep(Math.min(delay, deadline - now), wake.signal);
-            if (wake.signal.aborted) {
-                // The log says the deployment is ending: look shortly, then often for a few seconds.
-                wake = new AbortController();
-                await ports.sleep(ENDING_DELAY_MS);
-                quickUntil = ports.clock() + ENDING_WINDOW_MS;
-            }
-            else {
-                attempt += 1;
-            }
+            await cadence.sleep(deadline, log?.open ?? false);
         }
     }
     finally {
@@ -13942,7 +14085,7 @@ function followOptions(ctx) {
     return {
         timeoutMs: config.waitTimeoutSeconds * 1000,
         applicationUrl: target.url ?? config.dokployUrl,
-        openLog: (deployment, onEnding) => deployment.logPath
+        openLog: (deployment, listener) => deployment.logPath
             ? ctx.remote.streamDeploymentLog({
                 baseUrl: config.dokployUrl,
                 apiKey: config.apiKey,
@@ -13950,7 +14093,7 @@ function followOptions(ctx) {
                 serverId: deployment.serverId,
                 logger: ctx.logger,
                 redactor: ctx.redactor,
-                onEnding,
+                ...listener,
             })
             : undefined,
     };
@@ -14711,7 +14854,367 @@ async function ciContextFromGithub(env) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/github/api.ts
+/** The few GitHub REST calls the step makes, behind a port; Octokit loads only when one is made. */
+/**
+ * The API over Octokit, at GITHUB_API_URL (GitHub Enterprise Server too), through the runner's
+ * proxy settings. Each request gives up after `timeoutMs`.
+ */
+async function octokitApi(token, repo, timeoutMs) {
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 542).then(__nccwpck_require__.bind(__nccwpck_require__, 542));
+    const octokit = getOctokit(token);
+    const request = () => ({ signal: AbortSignal.timeout(timeoutMs) });
+    return {
+        async createDeployment(deployment) {
+            const { data } = await octokit.rest.repos.createDeployment({
+                ...repo,
+                ref: deployment.ref,
+                environment: deployment.environment,
+                description: deployment.description,
+                auto_merge: false,
+                required_contexts: [],
+                request: request(),
+            });
+            if (!("id" in data))
+                throw new Error(`GitHub did not create the deployment: ${data.message ?? "no id"}`);
+            return data.id;
+        },
+        async setDeploymentStatus(id, status) {
+            await octokit.rest.repos.createDeploymentStatus({
+                ...repo,
+                deployment_id: id,
+                state: status.state,
+                description: status.description,
+                environment_url: status.environmentUrl,
+                log_url: status.logUrl,
+                request: request(),
+            });
+        },
+        async findComment(issue, wanted) {
+            const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
+                ...repo,
+                issue_number: issue,
+                per_page: 100,
+                request: request(),
+            });
+            for await (const { data } of pages) {
+                const found = data.find((comment) => wanted(comment.body ?? ""));
+                if (found)
+                    return { id: found.id, body: found.body ?? "" };
+            }
+            return undefined;
+        },
+        async createComment(issue, body) {
+            await octokit.rest.issues.createComment({ ...repo, issue_number: issue, body, request: request() });
+        },
+        async updateComment(id, body) {
+            await octokit.rest.issues.updateComment({ ...repo, comment_id: id, body, request: request() });
+        },
+        async openPullRequestsOf(sha) {
+            const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+                ...repo,
+                commit_sha: sha,
+                request: request(),
+            });
+            return data.filter((pull) => pull.state === "open").map((pull) => pull.number);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/github/report.ts
+
+
+
+/** GitHub keeps at most 140 characters of a deployment or status description. */
+const DESCRIPTION_MAX = 140;
+/** Of the error in the comment (GitHub takes comments of up to 65536 characters). */
+const COMMENT_ERROR_MAX = 8_000;
+function report_short(text, max = DESCRIPTION_MAX) {
+    const line = text.split("\n")[0]?.trim() ?? "";
+    return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
+}
+/**
+ * The deployment's last status: success when our image runs; inactive when a later run's image
+ * runs instead (GitHub marks that run's deployment active); failure otherwise, cancelled too.
+ * Without waiting, Dokploy only queued it: it stays queued.
+ */
+function finalState(outcome, wait) {
+    if (outcome.error)
+        return "failure";
+    if (outcome.result.deploymentStatus === "superseded")
+        return "inactive";
+    return wait ? "success" : "queued";
+}
+/** The status to post for the run's outcome. */
+function finalStatus(outcome, wait, links) {
+    const state = finalState(outcome, wait);
+    const { result, error } = outcome;
+    const description = state === "failure"
+        ? report_short(error?.message ?? "failed")
+        : state === "inactive"
+            ? "Superseded: a later run's image runs"
+            : state === "queued"
+                ? `Queued in Dokploy (not followed: wait is false): ${result.image}`
+                : `${result.image} runs`;
+    return { state, description: report_short(description), environmentUrl: links.environmentUrl, logUrl: links.runUrl };
+}
+/**
+ * The hidden line that finds this comment on re-runs: one per set of targets (or, building
+ * without deploying, per image) and environment.
+ */
+function commentMarker(config) {
+    // Names and the environment are the user's text: encoded, they cannot end the HTML comment.
+    const targets = config.targets.map((t) => `${t.kind}=${encodeURIComponent(t.id ?? t.name)}`);
+    const subject = config.deploy && targets.length > 0 ? targets.join(" ") : `build=${config.image.name}`;
+    return `<!-- dokploy-deploy ${subject} environment=${encodeURIComponent(config.github.environment)} -->`;
+}
+function verdict(config, outcome) {
+    if (outcome.error instanceof errors/* CancelledError */.cc)
+        return "⏹️ Deploy cancelled";
+    if (!config.deploy && !outcome.error) {
+        return config.pushImage ? "✅ Built and pushed (deploy: false)" : "✅ Built (deploy: false)";
+    }
+    switch (finalState(outcome, config.wait)) {
+        case "failure":
+            return "❌ Deploy failed";
+        case "inactive":
+            return "⚠️ Superseded by a later run";
+        case "queued":
+            return "⏳ Queued in Dokploy";
+        default:
+            return "✅ Deployed";
+    }
+}
+function cell(text) {
+    return text.replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ");
+}
+/**
+ * Text from Dokploy or the user as inline code: the comment is public, and a name must not
+ * mention people, add markup or links.
+ */
+function code(text) {
+    return `\`${text.replace(/`/g, "'").replace(/\r?\n|\r/g, " ")}\``;
+}
+/** A link whose URL cannot end early or add markup. */
+function report_link(text, url) {
+    if (!url)
+        return text;
+    const safe = url.replace(/[()<>\s"]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+    return `[${text}](${safe})`;
+}
+/** The targets as far as the run got: checked ones with what Dokploy said, else as given. */
+function shownTargets(config, result) {
+    if (result.targets.length > 0)
+        return result.targets.map((t) => ({ ...t, name: t.name ?? t.id }));
+    return config.targets.map((t) => ({ kind: t.kind, id: t.id ?? t.name, name: t.id ?? t.name }));
+}
+function statusOf(target, error) {
+    return target.deploymentId
+        ? `${target.deploymentStatus ?? "?"} (deployment ${code(target.deploymentId)})`
+        : (target.deploymentStatus ?? (error ? "not deployed" : "?"));
+}
+function targetCell(target) {
+    return `${report_link(code(target.name), target.url)} (Dokploy ${target.kind} ${code(target.id)})`;
+}
+/** Where it went: one target with its status, or a row per target; nothing without deploying. */
+function targetRows(config, outcome, links) {
+    if (!config.deploy)
+        return [];
+    const targets = shownTargets(config, outcome.result);
+    const environment = ["Environment", report_link(code(config.github.environment), links.environmentUrl)];
+    const [only] = targets;
+    if (targets.length === 1 && only) {
+        return [["Target", targetCell(only)], environment, ["Status", statusOf(only, outcome.error)]];
+    }
+    return [
+        ...targets.map((t) => ["Target", `${targetCell(t)}: ${statusOf(t, outcome.error)}`]),
+        environment,
+    ];
+}
+/** What the heading names: the target (or the first and how many more), or the image. */
+function report_subjectOf(config, result) {
+    if (!config.deploy)
+        return code(result.image);
+    const [first, ...more] = shownTargets(config, result);
+    const name = code(first?.name ?? "");
+    return more.length > 0 ? `${name} and ${String(more.length)} more` : name;
+}
+/** The pull-request comment: what was deployed where, how it ended, and where to look. */
+function commentBody(config, outcome, links) {
+    const { result, error } = outcome;
+    const rows = [
+        ["Image", code(result.image)],
+        ["Digest", result.digest ? code(result.digest) : "—"],
+        ...targetRows(config, outcome, links),
+    ];
+    if (config.ci.sha)
+        rows.push(["Commit", code(config.ci.sha.slice(0, 7))]);
+    if (links.runUrl)
+        rows.push(["Run", report_link("log", links.runUrl)]);
+    const lines = [
+        commentMarker(config),
+        `### ${verdict(config, outcome)}: ${report_subjectOf(config, result)}`,
+        "",
+        "| | |",
+        "|---|---|",
+        ...rows.map(([key, value]) => `| ${key} | ${cell(value)} |`),
+        "",
+    ];
+    if (error) {
+        lines.push("<details><summary>Why</summary>", "", ...codeBlock((0,log/* cut */.Jj)(error.message, COMMENT_ERROR_MAX)), "</details>");
+    }
+    return `${lines.join("\n")}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/github/native.ts
+/**
+ * What the step shows on GitHub beside its log: a deployment of the environment (in progress
+ * once Dokploy runs ours, then how it ended) and one pull-request comment. GitHub's API failing
+ * is a warning: it never fails a deploy.
+ */
+
+
+
+
+
+
+const PULL_REQUEST_EVENTS = new Set(["pull_request", "pull_request_target"]);
+/** The pull request the event is about, from the payload the runner wrote. */
+async function pullRequestOfEvent(env) {
+    if (!PULL_REQUEST_EVENTS.has(env.GITHUB_EVENT_NAME ?? "") || !env.GITHUB_EVENT_PATH)
+        return undefined;
+    try {
+        const payload = JSON.parse(await (0,promises_.readFile)(env.GITHUB_EVENT_PATH, "utf8"));
+        const number = payload.pull_request?.number;
+        return typeof number === "number" ? number : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Why a call failed, with what to change when GitHub refused the token. */
+function describeFailure(error) {
+    const status = error?.status;
+    const message = (0,errors/* errorMessage */.gJ)(error).split("\n")[0] ?? "";
+    if (status === 403 || status === 404) {
+        return `HTTP ${String(status)}: ${message}. The token needs the permissions deployments: write and pull-requests: write (a pull request from a fork gets a read-only token)`;
+    }
+    return typeof status === "number" ? `HTTP ${String(status)}: ${message}` : message;
+}
+class GithubNative {
+    config;
+    env;
+    logger;
+    load;
+    wants;
+    deployment;
+    api;
+    constructor(config, env, logger, load, wants) {
+        this.config = config;
+        this.env = env;
+        this.logger = logger;
+        this.load = load;
+        this.wants = wants;
+    }
+    /** Creates the GitHub deployment once Dokploy's is triggered: from then on something is deploying. */
+    onChange = (change) => {
+        if (change.kind !== "deployment" || !this.wants.deployment || this.deployment)
+            return;
+        this.deployment = this.startDeployment(change.url);
+    };
+    /** Posts how the run ended, and comments on the pull request. Never throws. */
+    async finish(outcome) {
+        const links = {
+            environmentUrl: this.config.github.environmentUrl ?? outcome.result.applicationUrl,
+            runUrl: this.config.ci.runUrl,
+        };
+        const id = await this.deployment;
+        const status = finalStatus(outcome, this.config.wait, links);
+        // Without waiting, the status posted at the trigger (queued) is the last word.
+        if (id !== undefined && status.state !== "queued") {
+            await this.attempt("set the GitHub deployment's status", (api) => api.setDeploymentStatus(id, status));
+        }
+        if (this.wants.comment) {
+            await this.attempt("comment on the pull request", (api) => this.comment(api, outcome, links));
+        }
+    }
+    async startDeployment(dokployUrl) {
+        const { config } = this;
+        let id;
+        await this.attempt(`create a GitHub deployment of ${config.github.environment}`, async (api) => {
+            id = await api.createDeployment({
+                ref: config.ci.sha,
+                environment: config.github.environment,
+                description: `Deploy ${config.tag.slice(0, 12)} to Dokploy`,
+            });
+            await api.setDeploymentStatus(id, {
+                state: config.wait ? "in_progress" : "queued",
+                description: config.wait ? "Dokploy is deploying it" : "Queued in Dokploy (not followed: wait is false)",
+                environmentUrl: config.github.environmentUrl ?? dokployUrl,
+                logUrl: config.ci.runUrl,
+            });
+            this.logger.info(`GitHub deployment ${String(id)} of ${config.github.environment}: ${config.wait ? "in progress" : "queued"}`);
+        });
+        return id;
+    }
+    async comment(api, outcome, links) {
+        const issue = await this.pullRequest(api);
+        if (issue === undefined) {
+            this.logger.info("No open pull request for this commit: no comment.");
+            return;
+        }
+        const marker = commentMarker(this.config);
+        const body = commentBody(this.config, outcome, links);
+        const existing = await api.findComment(issue, (text) => text.includes(marker));
+        if (existing)
+            await api.updateComment(existing.id, body);
+        else
+            await api.createComment(issue, body);
+        this.logger.info(`${existing ? "Updated the comment" : "Commented"} on pull request #${String(issue)}`);
+    }
+    /** The event's pull request; with pr-comment: true on another event, the commit's open one. */
+    async pullRequest(api) {
+        const ofEvent = await pullRequestOfEvent(this.env);
+        if (ofEvent !== undefined || this.config.github.prComment !== true || !this.config.ci.sha)
+            return ofEvent;
+        return (await api.openPullRequestsOf(this.config.ci.sha)).at(0);
+    }
+    async attempt(what, fn) {
+        try {
+            await fn(await (this.api ??= this.load()));
+        }
+        catch (error) {
+            this.logger.warn(`Could not ${what} (${describeFailure(error)}); the deploy goes on without it.`);
+        }
+    }
+}
+/**
+ * The GitHub side of a run, or undefined when there is nothing to do (then the API client is
+ * never loaded): a deployment with github-deployment, a comment on pull requests (pr-comment).
+ */
+function githubNative(config, env, logger, load = octokitApi) {
+    const { token, deployment, prComment } = config.github;
+    const comment = prComment ?? PULL_REQUEST_EVENTS.has(env.GITHUB_EVENT_NAME ?? "");
+    if (config.dryRun || !token || (!deployment && !comment))
+        return undefined;
+    const [owner, repo] = (env.GITHUB_REPOSITORY ?? "").split("/");
+    const redactor = new log/* Redactor */.pO();
+    for (const secret of secretsOf(config))
+        redactor.add(secret);
+    const masked = (0,log/* redactingLogger */.S)(logger, redactor);
+    if (!owner || !repo) {
+        masked.warn("GITHUB_REPOSITORY is not set: no GitHub deployment and no pull-request comment.");
+        return undefined;
+    }
+    const timeoutMs = config.requestTimeoutSeconds * 1000;
+    return new GithubNative(config, env, masked, () => load(token, { owner, repo }, timeoutMs), {
+        deployment: deployment && config.ci.sha !== "",
+        comment,
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/github/action.ts
+
 
 
 
@@ -14745,7 +15248,13 @@ async function main(env) {
         secrets: secretsOf(config),
         keepEnv: buildSecretEnvNames(config),
     });
-    const ports = { ...base, whileDockerWorks: () => (toolkit ??= __nccwpck_require__.e(/* import() */ 421).then(__nccwpck_require__.bind(__nccwpck_require__, 6421))) };
+    // Deployments and the pull-request comment; undefined (and Octokit never loaded) when off.
+    const github = githubNative(config, env, logger);
+    const ports = {
+        ...base,
+        whileDockerWorks: () => (toolkit ??= __nccwpck_require__.e(/* import() */ 421).then(__nccwpck_require__.bind(__nccwpck_require__, 6421))),
+        onChange: github?.onChange,
+    };
     const cancel = listenForCancel(write);
     const outcome = await run(config, ports, cancel.signal).finally(() => base.close());
     const core = await (toolkit ??= __nccwpck_require__.e(/* import() */ 421).then(__nccwpck_require__.bind(__nccwpck_require__, 6421)));
@@ -14760,6 +15269,7 @@ async function main(env) {
             logger.warn(`Could not write the job summary: ${(0,errors/* errorMessage */.gJ)(error)}`);
         }
     }
+    await github?.finish(outcome);
     if (outcome.error)
         fail(outcome.error);
     cancel.dispose();

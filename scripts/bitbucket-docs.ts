@@ -1,7 +1,7 @@
 /** The Bitbucket pipe: pipe.yml and the README's definition and variables, from THE input table. */
 import type { InputSpec } from "../src/core/config";
 import { envDefault, envDescription, envName } from "../src/cli/env";
-import { cell, inputs } from "./docs-common";
+import { cell, portableInputs } from "./docs-common";
 import { PUBLISHED, VERSION } from "./published";
 
 /** `pipe: <workspace>/<repository>:<version>`: Bitbucket reads pipe.yml at that tag. */
@@ -42,7 +42,7 @@ function placeholder(input: InputSpec): string {
 /** The YAML Definition: required variables set, optional ones commented out. */
 export function renderPipeDefinition(): string {
   const lines = ["```yaml", `- pipe: ${PIPE}`, "  variables:"];
-  for (const input of inputs) {
+  for (const input of portableInputs) {
     const line = `${envName(input.name)}: "${placeholder(input)}"`;
     lines.push(input.required ? `    ${line}` : `    # ${line} # Optional`);
   }
@@ -52,7 +52,7 @@ export function renderPipeDefinition(): string {
 
 export function renderVariablesTable(): string {
   const rows = ["| Variable | Usage |", "|---|---|"];
-  for (const input of inputs) {
+  for (const input of portableInputs) {
     const name = `${envName(input.name)}${input.required ? " (*)" : ""}`;
     const fallback = input.required ? "" : envDefault(input);
     const defaultText =

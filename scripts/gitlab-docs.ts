@@ -4,7 +4,7 @@
  */
 import type { InputSpec } from "../src/core/config";
 import { envName } from "../src/cli/env";
-import { cell, inputs, yamlString } from "./docs-common";
+import { cell, portableInputs, yamlString } from "./docs-common";
 import { PUBLISHED, VERSION } from "./published";
 
 /**
@@ -107,7 +107,7 @@ export function renderGitlabComponent(runnerImage = RUNNER_IMAGE): string {
     if (input.type) lines.push(`      type: ${input.type}`);
     lines.push(`      default: ${input.type ? input.default : yamlString(input.default)}`);
   }
-  for (const input of inputs) lines.push(...specLines(input));
+  for (const input of portableInputs) lines.push(...specLines(input));
   lines.push(
     "---",
     '"$[[ inputs.job-name ]]":',
@@ -128,7 +128,7 @@ export function renderGitlabComponent(runnerImage = RUNNER_IMAGE): string {
     '    DOCKER_TLS_VERIFY: "1"',
     '    DOCKER_CERT_PATH: "/certs/client"',
   );
-  for (const input of inputs) {
+  for (const input of portableInputs) {
     lines.push(`    ${COMPONENT_ENV_PREFIX}${envName(input.name)}: "$[[ inputs.${input.name} ]]"`);
   }
   lines.push(
@@ -153,7 +153,7 @@ export function renderGitlabInputsTable(runnerImage = RUNNER_IMAGE): string {
       `| \`${input.name}\` | ${input.type ?? "string"} | \`${cell(input.default)}\` | ${cell(input.description)} |`,
     );
   }
-  for (const input of inputs) {
+  for (const input of portableInputs) {
     const given = GITLAB_DEFAULTS[input.name] ?? (input.default === "" ? undefined : input.default);
     const fallback =
       given !== undefined

@@ -10827,7 +10827,41 @@ const INPUTS = [
         options: TRANSPORTS,
         description: "API transport: trpc (as Dokploy's own CLI uses) or openapi.",
     },
+    {
+        name: "github-deployment",
+        default: "false",
+        type: "boolean",
+        githubOnly: true,
+        description: "true: record the deploy as a GitHub deployment of environment (in progress once Dokploy runs it, then success or failure), linked to the run and to environment-url.",
+    },
+    {
+        name: "github-token",
+        default: "${{ github.token }}",
+        secret: true,
+        githubOnly: true,
+        description: "Token for GitHub's API (github-deployment, pr-comment). The job's token needs deployments: write and pull-requests: write.",
+    },
+    {
+        name: "environment",
+        default: "production",
+        githubOnly: true,
+        description: "GitHub environment the deployment is recorded in (github-deployment), e.g. staging.",
+    },
+    {
+        name: "environment-url",
+        defaultText: "the (first) target's page in Dokploy",
+        githubOnly: true,
+        description: "URL GitHub shows for the environment and the deployment, e.g. the app's domain.",
+    },
+    {
+        name: "pr-comment",
+        defaultText: "true on pull_request events",
+        githubOnly: true,
+        description: "Comment on the pull request with the image, digest, target, status and links: one comment per set of targets (per image with deploy: false) and environment, updated on re-runs.",
+    },
 ];
+/** Inputs every front end has: the CLI, the GitLab component and the pipe read these. */
+const PORTABLE_INPUTS = INPUTS.filter((input) => !input.githubOnly);
 const OUTPUTS = [
     { name: "image", description: "Image reference that was deployed, <image>:<tag>." },
     { name: "tag", description: "Tag that was pushed and deployed." },
@@ -10874,6 +10908,7 @@ function secretsOf(config) {
         health?.password,
         health ? `${health.username}:${health.password}` : undefined,
         ...config.buildSecrets.map((s) => (s.kind === "value" ? s.value : undefined)),
+        config.github.token,
     ].filter((s) => typeof s === "string" && s !== "");
 }
 // ---- field parsers: each gets the trimmed raw text and throws an Error saying what is expected
@@ -10893,17 +10928,23 @@ function field(parse) {
 function optionalText() {
     return field((v) => (v === "" ? undefined : v));
 }
+/** true, false, or undefined when empty. */
+function parseBoolean(v) {
+    const lower = v.toLowerCase();
+    if (lower === "")
+        return undefined;
+    if (lower === "true")
+        return true;
+    if (lower === "false")
+        return false;
+    throw new Error(`"${v}" is not a boolean; expected true or false`);
+}
 function config_boolean(fallback) {
-    return field((v) => {
-        const lower = v.toLowerCase();
-        if (lower === "")
-            return fallback;
-        if (lower === "true")
-            return true;
-        if (lower === "false")
-            return false;
-        throw new Error(`"${v}" is not a boolean; expected true or false`);
-    });
+    return field((v) => parseBoolean(v) ?? fallback);
+}
+/** true, false, or empty: decided by the CI event. */
+function maybeBoolean() {
+    return field(parseBoolean);
 }
 function choice(options, fallback) {
     return field((v) => {
@@ -11000,6 +11041,24 @@ function parseHealthUrl(v) {
     url.username = "";
     url.password = "";
     return { url: url.toString(), credentials };
+}
+/** A URL GitHub shows to everyone who can read the repository: http(s), no credentials. */
+function parseEnvironmentUrl(v) {
+    if (v === "")
+        return undefined;
+    const safe = withoutCredentials(v);
+    let url;
+    try {
+        url = new URL(v);
+    }
+    catch {
+        throw new Error(`"${safe}" is not a URL; expected http(s)://host/path`);
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+        throw new Error(`"${safe}" must start with https:// or http://`);
+    if (url.username || url.password)
+        throw new Error(`"${safe}" must not contain credentials: GitHub shows it to readers`);
+    return v;
 }
 function parseRequestTimeout(v) {
     if (v === "")
@@ -11118,6 +11177,11 @@ const schema = object({
     "request-timeout": field(parseRequestTimeout),
     "dry-run": config_boolean(false),
     "dokploy-api": choice(TRANSPORTS, "trpc"),
+    "github-deployment": config_boolean(false),
+    "github-token": optionalText(),
+    environment: field((v) => (v === "" ? "production" : v)),
+    "environment-url": field(parseEnvironmentUrl),
+    "pr-comment": maybeBoolean(),
 });
 function pair(problems, userName, user, passName, pass) {
     if (user && pass)
@@ -11268,6 +11332,11 @@ function interpret(p, ci, problems) {
             message: `is the same as image-variable (${p["tag-variable"]}); they hold different values`,
         });
     }
+    for (const asked of ["github-deployment", "pr-comment"]) {
+        if (p[asked] && !p["github-token"]) {
+            problems.push({ input: "github-token", message: `is required when ${asked} is true` });
+        }
+    }
     if (problems.length > 0)
         return undefined;
     const registryName = p["dokploy-registry-name"] ?? (p.image.isDockerHub ? "Docker Hub" : registry);
@@ -11330,6 +11399,13 @@ function interpret(p, ci, problems) {
                 `Image "${p.image.lowercasedFrom}" is used as "${p.image.name}": registries take lowercase repository names only.`,
             ]
             : [],
+        github: {
+            deployment: p["github-deployment"],
+            token: p["github-token"],
+            environment: p.environment,
+            environmentUrl: p["environment-url"],
+            prComment: p["pr-comment"],
+        },
     };
 }
 /**
@@ -11706,10 +11782,21 @@ class Docker {
  * message, the job summary and the cancel path, so any ending says exactly what is left.
  */
 class Ledger {
+    observe;
     changes = [];
     cleanUps = [];
+    /** `observe` is told each change as it is recorded; what it throws never reaches the run. */
+    constructor(observe) {
+        this.observe = observe;
+    }
     record(change) {
         this.changes.push(change);
+        try {
+            this.observe?.(change);
+        }
+        catch {
+            // An observer reports elsewhere; the deploy does not depend on it.
+        }
         return change;
     }
     /** Records something that must not outlive the run, with how to remove it. */
@@ -11852,7 +11939,7 @@ function createContext(config, ports, signal) {
     for (const secret of secretsOf(config))
         redactor.add(secret);
     const logger = (0,log/* redactingLogger */.S)(ports.logger, redactor);
-    const ledger = new Ledger();
+    const ledger = new Ledger(ports.onChange);
     const sleep = async (ms, wake) => {
         await ports.sleep(ms, wake ? AbortSignal.any([wake, signal]) : signal);
         stopIfCancelled({ signal, ledger });
@@ -13520,28 +13607,100 @@ async function upsertRegistryEntry(ctx) {
     }));
 }
 
-;// CONCATENATED MODULE: ./src/core/dokploy/wait.ts
-
-const FINAL_STATUSES = new Set(["done", "error", "cancelled"]);
-/** Every status Dokploy's deployment table has (v0.30.2: running, done, error, cancelled). */
-const KNOWN_STATUSES = new Set(["running", ...FINAL_STATUSES]);
+;// CONCATENATED MODULE: ./src/core/dokploy/cadence.ts
 /**
- * How long to wait before the next look at deployment.all: quick at first (a deployment of an
- * image often ends in under a second), then calmer: 0.25 s growing by half each time to 2 s in
- * the first minute (so the end is seen within 2 s), 5 s until three minutes, 10 s after. A 60 s
- * deployment costs about 34 looks, 10 minutes about 100. A log line that says the deployment is
- * ending brings the next look forward.
+ * How long to wait before the next look at deployment.all when nothing else tells us more:
+ * quick at first (a deployment of an image often ends in under a second), then calmer: 0.25 s
+ * growing by half each time to 2 s in the first minute (so the end is seen within 2 s), 5 s
+ * until three minutes, 10 s after. A 60 s deployment costs about 34 looks, 10 minutes about 100.
  */
 function pollDelay(attempt, elapsedMs) {
     const cap = elapsedMs < 60_000 ? 2_000 : elapsedMs < 180_000 ? 5_000 : 10_000;
     return Math.min(cap, Math.round(250 * 1.5 ** attempt));
 }
-/** How long to wait for the log of a deployment that had already failed when we first saw it. */
-const LATE_LOG_WAIT_MS = 2_000;
 /** After a line that says the deployment is ending, look this soon, and this often for a while. */
 const ENDING_DELAY_MS = 100;
 const ENDING_POLL_MS = 250;
 const ENDING_WINDOW_MS = 3_000;
+/**
+ * While the live log delivers, look this seldom: the line that says the deployment is ending
+ * brings the final look forward, so these looks only catch an end the log does not announce
+ * (a deployment cancelled in Dokploy, say).
+ */
+const STREAMING_POLL_MS = 15_000;
+/** The live log counts as delivering while its last line is at most this old. */
+const LOG_QUIET_MS = 30_000;
+/**
+ * ...and once it has sent more than its first line. Dokploy writes "Initializing deployment" when
+ * the job starts, and a redeploy of an image that goes well writes nothing more, nor a line that
+ * says it is ending: such a deployment is followed by the clock.
+ */
+const STREAMING_AFTER_LINES = 2;
+/**
+ * When to look next at our deployment: by the clock while nothing else is known, seldom while
+ * the live log streams, and at once (then often, briefly) when a log line says it is ending.
+ */
+class Cadence {
+    ports;
+    started;
+    attempt = 0;
+    quickUntil = 0;
+    heardAt;
+    lines = 0;
+    wake = new AbortController();
+    constructor(ports, started) {
+        this.ports = ports;
+        this.started = started;
+    }
+    /** The live log sent `count` more lines. */
+    heard = (count) => {
+        if (count === 0)
+            return;
+        this.lines += count;
+        this.heardAt = this.ports.clock();
+    };
+    /** A log line says the deployment is ending: look now. */
+    ending = () => {
+        this.wake.abort();
+    };
+    /** The pause before the next look; `streaming` says the live log is open. */
+    delay(now, streaming) {
+        if (now < this.quickUntil)
+            return ENDING_POLL_MS;
+        const byClock = pollDelay(this.attempt, now - this.started);
+        const alive = streaming &&
+            this.lines >= STREAMING_AFTER_LINES &&
+            this.heardAt !== undefined &&
+            now - this.heardAt < LOG_QUIET_MS;
+        return alive ? Math.max(byClock, STREAMING_POLL_MS) : byClock;
+    }
+    /** Sleeps until the next look, or until `deadline`; an ending line cuts the sleep short. */
+    async sleep(deadline, streaming) {
+        const now = this.ports.clock();
+        const delay = Math.min(this.delay(now, streaming), deadline - now);
+        // An ending line that came while we were asking needs no sleep first.
+        if (!this.wake.signal.aborted)
+            await this.ports.sleep(delay, this.wake.signal);
+        if (!this.wake.signal.aborted) {
+            this.attempt += 1;
+            return;
+        }
+        // The log says the deployment is ending: look shortly, then often for a few seconds.
+        this.wake = new AbortController();
+        await this.ports.sleep(ENDING_DELAY_MS);
+        this.quickUntil = this.ports.clock() + ENDING_WINDOW_MS;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/dokploy/wait.ts
+
+
+
+const FINAL_STATUSES = new Set(["done", "error", "cancelled"]);
+/** Every status Dokploy's deployment table has (v0.30.2: running, done, error, cancelled). */
+const KNOWN_STATUSES = new Set(["running", ...FINAL_STATUSES]);
+/** How long to wait for the log of a deployment that had already failed when we first saw it. */
+const LATE_LOG_WAIT_MS = 2_000;
 /**
  * Ours among new rows: the title we gave and, when we gave one, our run token in the
  * description (two runs of one commit give the same title); oldest first (one run starts one).
@@ -13576,12 +13735,12 @@ function waitTimeout(options, ours) {
         : `The deployment did not start within ${limit} s (wait-timeout). Dokploy runs one deployment per ${options.source.kind} at a time, so it may be queued behind others and may still run; see ${options.applicationUrl}`, ours);
 }
 /** On first sight of our deployment: say so, and open its live log unless it is done already. */
-async function firstSight(row, rows, options, ports, onEnding) {
+async function firstSight(row, rows, options, ports, listener) {
     const others = rows.filter((r) => !options.known.has(r.deploymentId) && r.deploymentId !== row.deploymentId);
     ports.logger.info(`Following deployment ${row.deploymentId} ("${row.title ?? ""}")${others.length > 0 ? `; ignoring ${String(others.length)} other new deployment(s) of this ${options.source.kind}` : ""}`);
     if (!row.logPath || !options.openLog || row.status === "done")
         return undefined;
-    const log = options.openLog(row, onEnding);
+    const log = options.openLog(row, listener);
     // Already over, and not well: read its log (sent whole on connect) for the message.
     if (log && FINAL_STATUSES.has(row.status))
         await log.received(LATE_LOG_WAIT_MS);
@@ -13590,19 +13749,15 @@ async function firstSight(row, rows, options, ports, onEnding) {
 /**
  * Waits for the deployment we triggered to appear and reach a final status. Rows are matched
  * by title among those not in the snapshot, so another run's deployment is never taken for ours.
- * While it runs, its log streams into the CI log; log activity makes the next look come sooner.
+ * While it runs, its log streams into the CI log: looks are rare while it delivers, and a line
+ * that says the deployment is ending brings the next look forward.
  */
 async function followDeployment(dokploy, options, ports) {
     const started = ports.clock();
     const deadline = started + options.timeoutMs;
-    let attempt = 0;
+    const cadence = new Cadence(ports, started);
     let ours;
     let log;
-    let wake = new AbortController();
-    let quickUntil = 0;
-    const onEnding = () => {
-        wake.abort();
-    };
     try {
         for (;;) {
             const rows = await dokploy.deployments(options.source);
@@ -13610,8 +13765,9 @@ async function followDeployment(dokploy, options, ports) {
                 ? rows.find((r) => r.deploymentId === ours?.deploymentId)
                 : findOurDeployment(rows, options.known, options.title, options.token);
             if (row) {
-                if (!ours)
-                    log = await firstSight(row, rows, options, ports, onEnding);
+                if (!ours) {
+                    log = await firstSight(row, rows, options, ports, { onLines: cadence.heard, onEnding: cadence.ending });
+                }
                 if (row.status !== ours?.status) {
                     options.onStatus?.(row);
                     ports.logger.info(`Deployment ${row.deploymentId}: ${row.status} after ${((ports.clock() - started) / 1000).toFixed(1)} s`);
@@ -13625,22 +13781,9 @@ async function followDeployment(dokploy, options, ports) {
             else if (ours) {
                 throw new errors/* TimeoutError */.MU(`Deployment ${ours.deploymentId} disappeared from deployment.all (Dokploy keeps the last 11); see ${options.applicationUrl}`);
             }
-            const now = ports.clock();
-            if (now >= deadline)
+            if (ports.clock() >= deadline)
                 throw waitTimeout(options, ours);
-            const delay = now < quickUntil ? ENDING_POLL_MS : pollDelay(attempt, now - started);
-            // An ending line that came while we were asking needs no sleep first.
-            if (!wake.signal.aborted)
-                await ports.sleep(Math.min(delay, deadline - now), wake.signal);
-            if (wake.signal.aborted) {
-                // The log says the deployment is ending: look shortly, then often for a few seconds.
-                wake = new AbortController();
-                await ports.sleep(ENDING_DELAY_MS);
-                quickUntil = ports.clock() + ENDING_WINDOW_MS;
-            }
-            else {
-                attempt += 1;
-            }
+            await cadence.sleep(deadline, log?.open ?? false);
         }
     }
     finally {
@@ -13750,7 +13893,7 @@ function followOptions(ctx) {
     return {
         timeoutMs: config.waitTimeoutSeconds * 1000,
         applicationUrl: target.url ?? config.dokployUrl,
-        openLog: (deployment, onEnding) => deployment.logPath
+        openLog: (deployment, listener) => deployment.logPath
             ? ctx.remote.streamDeploymentLog({
                 baseUrl: config.dokployUrl,
                 apiKey: config.apiKey,
@@ -13758,7 +13901,7 @@ function followOptions(ctx) {
                 serverId: deployment.serverId,
                 logger: ctx.logger,
                 redactor: ctx.redactor,
-                onEnding,
+                ...listener,
             })
             : undefined,
     };
@@ -14548,8 +14691,7 @@ function detectCi(env) {
 function envName(input) {
     return input.toUpperCase().replace(/-/g, "_");
 }
-const INPUT_NAMES = INPUTS
-    .map((input) => input.name)
+const INPUT_NAMES = PORTABLE_INPUTS.map((input) => input.name)
     .filter((name) => name.includes("-"))
     .sort((a, b) => b.length - a.length);
 const INPUT_MENTION = new RegExp(`(?<![\\w-])(${INPUT_NAMES.join("|")})(?![\\w-])`, "g");
@@ -14576,7 +14718,7 @@ function envDefault(input) {
  */
 function inputsFromEnv(env, defaults = {}, prefix = "") {
     const raw = {};
-    for (const input of INPUTS) {
+    for (const input of PORTABLE_INPUTS) {
         const name = input.name;
         const value = env[`${prefix}${envName(name)}`];
         raw[name] = value !== undefined && value !== "" ? value : defaults[name];
@@ -14601,7 +14743,7 @@ function helpText() {
         "and follow the deployment until it is done. Configured by environment variables:",
         "",
     ];
-    for (const input of INPUTS) {
+    for (const input of PORTABLE_INPUTS) {
         const fallback = envDefault(input);
         const shown = input.required ? "required" : fallback === "" ? "optional" : `default: ${fallback}`;
         lines.push(`  ${envName(input.name).padEnd(22)} ${shown}${input.secret ? ", secret" : ""}`);

@@ -1,4 +1,4 @@
-import { DURATION_UNITS, INPUTS, type InputName, type InputSpec, type RawInputs } from "../core/config";
+import { DURATION_UNITS, type InputName, type InputSpec, PORTABLE_INPUTS, type RawInputs } from "../core/config";
 import { USAGE } from "./args";
 
 /** The environment variable of an input: dokploy-url -> DOKPLOY_URL. */
@@ -6,8 +6,7 @@ export function envName(input: string): string {
   return input.toUpperCase().replace(/-/g, "_");
 }
 
-const INPUT_NAMES = (INPUTS as readonly InputSpec[])
-  .map((input) => input.name)
+const INPUT_NAMES = PORTABLE_INPUTS.map((input) => input.name)
   .filter((name) => name.includes("-"))
   .sort((a, b) => b.length - a.length);
 const INPUT_MENTION = new RegExp(`(?<![\\w-])(${INPUT_NAMES.join("|")})(?![\\w-])`, "g");
@@ -40,8 +39,8 @@ export function inputsFromEnv(
   prefix = "",
 ): RawInputs {
   const raw: RawInputs = {};
-  for (const input of INPUTS) {
-    const name: InputName = input.name;
+  for (const input of PORTABLE_INPUTS) {
+    const name = input.name as InputName;
     const value = env[`${prefix}${envName(name)}`];
     raw[name] = value !== undefined && value !== "" ? value : defaults[name];
   }
@@ -67,7 +66,7 @@ export function helpText(): string {
     "and follow the deployment until it is done. Configured by environment variables:",
     "",
   ];
-  for (const input of INPUTS as readonly InputSpec[]) {
+  for (const input of PORTABLE_INPUTS) {
     const fallback = envDefault(input);
     const shown = input.required ? "required" : fallback === "" ? "optional" : `default: ${fallback}`;
     lines.push(`  ${envName(input.name).padEnd(22)} ${shown}${input.secret ? ", secret" : ""}`);

@@ -25,6 +25,8 @@ export interface InputSpec {
   readonly options?: readonly string[];
   /** A regular expression the value must match (checked by GitLab before the job runs). */
   readonly pattern?: string;
+  /** Only the GitHub Action has it (it talks to GitHub's API); the CLI, the GitLab component and the pipe skip it. */
+  readonly githubOnly?: boolean;
 }
 
 export const BUILDERS = ["auto", "buildx", "classic"] as const;
@@ -388,7 +390,45 @@ export const INPUTS = [
     options: TRANSPORTS,
     description: "API transport: trpc (as Dokploy's own CLI uses) or openapi.",
   },
+  {
+    name: "github-deployment",
+    default: "false",
+    type: "boolean",
+    githubOnly: true,
+    description:
+      "true: record the deploy as a GitHub deployment of environment (in progress once Dokploy runs it, then success or failure), linked to the run and to environment-url.",
+  },
+  {
+    name: "github-token",
+    default: "${{ github.token }}",
+    secret: true,
+    githubOnly: true,
+    description:
+      "Token for GitHub's API (github-deployment, pr-comment). The job's token needs deployments: write and pull-requests: write.",
+  },
+  {
+    name: "environment",
+    default: "production",
+    githubOnly: true,
+    description: "GitHub environment the deployment is recorded in (github-deployment), e.g. staging.",
+  },
+  {
+    name: "environment-url",
+    defaultText: "the (first) target's page in Dokploy",
+    githubOnly: true,
+    description: "URL GitHub shows for the environment and the deployment, e.g. the app's domain.",
+  },
+  {
+    name: "pr-comment",
+    defaultText: "true on pull_request events",
+    githubOnly: true,
+    description:
+      "Comment on the pull request with the image, digest, target, status and links: one comment per set of targets (per image with deploy: false) and environment, updated on re-runs.",
+  },
 ] as const satisfies readonly InputSpec[];
+
+/** Inputs every front end has: the CLI, the GitLab component and the pipe read these. */
+export const PORTABLE_INPUTS = (INPUTS as readonly InputSpec[]).filter((input) => !input.githubOnly);
 
 export type InputName = (typeof INPUTS)[number]["name"];
 export type RawInputs = Partial<Record<InputName, string>>;
@@ -462,6 +502,16 @@ export function describeTarget(spec: TargetSpec): string {
   return spec.id !== undefined ? `${spec.kind} ${spec.id}` : `${spec.kind} "${spec.name}"`;
 }
 
+/** What the step shows on GitHub beside its log; only the GitHub Action acts on it. */
+export interface GithubOptions {
+  readonly deployment: boolean;
+  readonly token?: string;
+  readonly environment: string;
+  readonly environmentUrl?: string;
+  /** Undefined: comment on pull_request events only. */
+  readonly prComment?: boolean;
+}
+
 export interface Config {
   readonly dokployUrl: string;
   readonly apiKey: string;
@@ -533,6 +583,7 @@ export interface Config {
   readonly spacedSecrets: readonly InputName[];
   /** What was changed from the inputs as given, for the adapters to tell the user. */
   readonly notices: readonly string[];
+  readonly github: GithubOptions;
 }
 
 /** Every secret value of a config, for masking. */
@@ -545,6 +596,7 @@ export function secretsOf(config: Config): string[] {
     health?.password,
     health ? `${health.username}:${health.password}` : undefined,
     ...config.buildSecrets.map((s) => (s.kind === "value" ? s.value : undefined)),
+    config.github.token,
   ].filter((s): s is string => typeof s === "string" && s !== "");
 }
 
@@ -568,14 +620,22 @@ function optionalText() {
   return field((v) => (v === "" ? undefined : v));
 }
 
+/** true, false, or undefined when empty. */
+function parseBoolean(v: string): boolean | undefined {
+  const lower = v.toLowerCase();
+  if (lower === "") return undefined;
+  if (lower === "true") return true;
+  if (lower === "false") return false;
+  throw new Error(`"${v}" is not a boolean; expected true or false`);
+}
+
 function boolean(fallback: boolean) {
-  return field((v) => {
-    const lower = v.toLowerCase();
-    if (lower === "") return fallback;
-    if (lower === "true") return true;
-    if (lower === "false") return false;
-    throw new Error(`"${v}" is not a boolean; expected true or false`);
-  });
+  return field((v) => parseBoolean(v) ?? fallback);
+}
+
+/** true, false, or empty: decided by the CI event. */
+function maybeBoolean() {
+  return field(parseBoolean);
 }
 
 function choice<T extends string>(options: readonly T[], fallback: T) {
@@ -677,6 +737,23 @@ function parseHealthUrl(v: string): { url: string; credentials?: Credentials } |
   url.username = "";
   url.password = "";
   return { url: url.toString(), credentials };
+}
+
+/** A URL GitHub shows to everyone who can read the repository: http(s), no credentials. */
+function parseEnvironmentUrl(v: string): string | undefined {
+  if (v === "") return undefined;
+  const safe = withoutCredentials(v);
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    throw new Error(`"${safe}" is not a URL; expected http(s)://host/path`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new Error(`"${safe}" must start with https:// or http://`);
+  if (url.username || url.password)
+    throw new Error(`"${safe}" must not contain credentials: GitHub shows it to readers`);
+  return v;
 }
 
 function parseRequestTimeout(v: string): number {
@@ -793,6 +870,11 @@ const schema = z.object({
   "request-timeout": field(parseRequestTimeout),
   "dry-run": boolean(false),
   "dokploy-api": choice(TRANSPORTS, "trpc"),
+  "github-deployment": boolean(false),
+  "github-token": optionalText(),
+  environment: field((v) => (v === "" ? "production" : v)),
+  "environment-url": field(parseEnvironmentUrl),
+  "pr-comment": maybeBoolean(),
 } satisfies Record<InputName, z.ZodType>);
 
 type Parsed = z.output<typeof schema>;
@@ -962,6 +1044,11 @@ function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Omit<Config, 
       message: `is the same as image-variable (${p["tag-variable"]}); they hold different values`,
     });
   }
+  for (const asked of ["github-deployment", "pr-comment"] as const) {
+    if (p[asked] && !p["github-token"]) {
+      problems.push({ input: "github-token", message: `is required when ${asked} is true` });
+    }
+  }
   if (problems.length > 0) return undefined;
   const registryName = p["dokploy-registry-name"] ?? (p.image.isDockerHub ? "Docker Hub" : registry);
   return {
@@ -1023,6 +1110,13 @@ function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Omit<Config, 
           `Image "${p.image.lowercasedFrom}" is used as "${p.image.name}": registries take lowercase repository names only.`,
         ]
       : [],
+    github: {
+      deployment: p["github-deployment"],
+      token: p["github-token"],
+      environment: p.environment,
+      environmentUrl: p["environment-url"],
+      prComment: p["pr-comment"],
+    },
   };
 }
 

@@ -56,7 +56,7 @@ export function createContext(config: Config, ports: Ports, signal: AbortSignal)
   const redactor = new Redactor();
   for (const secret of secretsOf(config)) redactor.add(secret);
   const logger = redactingLogger(ports.logger, redactor);
-  const ledger = new Ledger();
+  const ledger = new Ledger(ports.onChange);
   const sleep = async (ms: number, wake?: AbortSignal) => {
     await ports.sleep(ms, wake ? AbortSignal.any([wake, signal]) : signal);
     stopIfCancelled({ signal, ledger });

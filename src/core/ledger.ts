@@ -55,8 +55,16 @@ export class Ledger {
   private readonly changes: Change[] = [];
   private readonly cleanUps: CleanUp[] = [];
 
+  /** `observe` is told each change as it is recorded; what it throws never reaches the run. */
+  constructor(private readonly observe?: (change: Change) => void) {}
+
   record<C extends Change>(change: C): C {
     this.changes.push(change);
+    try {
+      this.observe?.(change);
+    } catch {
+      // An observer reports elsewhere; the deploy does not depend on it.
+    }
     return change;
   }
 

@@ -2,6 +2,7 @@ import type { Dispatcher } from "undici";
 import type { CreateTempDockerConfig } from "./docker-config";
 import type { WaitPorts } from "./dokploy/wait";
 import type { Exec } from "./exec";
+import type { Change } from "./ledger";
 
 /** Everything the run does to the world goes through these. */
 export interface Ports extends WaitPorts {
@@ -19,6 +20,8 @@ export interface Ports extends WaitPorts {
   readonly whileDockerWorks?: () => void;
   /** Whether buildx is installed, found without starting the docker CLI; else `docker buildx version`. */
   readonly hasBuildx?: () => Promise<boolean>;
+  /** Told each change as the run records it, e.g. to show a deployment in progress elsewhere. */
+  readonly onChange?: (change: Change) => void;
   /** Reads a text file (the Dockerfile, relative to the working directory); undefined if it cannot. */
   readonly readText?: (path: string) => Promise<string | undefined>;
 }

@@ -9,7 +9,7 @@ function escapeCell(text: string): string {
 }
 
 /** A fenced code block that no backticks in the text can end early. */
-function codeBlock(text: string): string[] {
+export function codeBlock(text: string): string[] {
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = "`".repeat(longest + 1);
   return [fence, text, fence];

@@ -7,6 +7,7 @@ import { listenForCancel } from "../platform/cancel";
 import { nodePorts } from "../platform/ports";
 import { escapeData, getInput, githubLogger } from "./commands";
 import { ciContextFromGithub } from "./context";
+import { githubNative } from "./native";
 
 const write = (line: string) => {
   process.stdout.write(`${line}\n`);
@@ -32,7 +33,13 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     secrets: secretsOf(config),
     keepEnv: buildSecretEnvNames(config),
   });
-  const ports = { ...base, whileDockerWorks: () => (toolkit ??= import("@actions/core")) };
+  // Deployments and the pull-request comment; undefined (and Octokit never loaded) when off.
+  const github = githubNative(config, env, logger);
+  const ports = {
+    ...base,
+    whileDockerWorks: () => (toolkit ??= import("@actions/core")),
+    onChange: github?.onChange,
+  };
   const cancel = listenForCancel(write);
   const outcome = await deploy(config, ports, cancel.signal).finally(() => base.close());
   const core = await (toolkit ??= import("@actions/core"));
@@ -45,6 +52,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
       logger.warn(`Could not write the job summary: ${errorMessage(error)}`);
     }
   }
+  await github?.finish(outcome);
   if (outcome.error) fail(outcome.error);
   cancel.dispose();
 }

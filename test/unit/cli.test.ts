@@ -6,7 +6,7 @@ import { USAGE, UsageError, parseArgs } from "../../src/cli/args";
 import { bitbucket, detectCi, github, gitlab, local, webUrlOfRemote } from "../../src/cli/context";
 import { envName, helpText, inputsFromEnv } from "../../src/cli/env";
 import { gitlabLogger, plainLogger } from "../../src/cli/log";
-import { INPUTS, type Exec, parseConfig } from "./imports";
+import { INPUTS, type Exec, PORTABLE_INPUTS, parseConfig } from "./imports";
 
 const SHA = "3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c";
 const noGit: Exec = () => Promise.resolve({ exitCode: 128, stdout: "", stderr: "not a git repository" });
@@ -52,7 +52,26 @@ describe("environment variables", () => {
     expect(raw["wait-timeout"]).toBe("5m");
     expect(raw.image).toBe("registry.example.com/x");
     expect(raw["registry-username"]).toBe("me");
-    expect(Object.keys(raw)).toEqual(INPUTS.map((i) => i.name));
+    expect(Object.keys(raw)).toEqual(PORTABLE_INPUTS.map((i) => i.name));
+  });
+
+  it("never reads the GitHub Action's own inputs: ENVIRONMENT or GITHUB_TOKEN mean something else there", () => {
+    const raw = inputsFromEnv({
+      ENVIRONMENT: "not a url",
+      ENVIRONMENT_URL: "nope",
+      GITHUB_TOKEN: "t",
+      PR_COMMENT: "x",
+    });
+    for (const name of ["environment", "environment-url", "github-token", "pr-comment", "github-deployment"]) {
+      expect(raw).not.toHaveProperty(name);
+    }
+    expect(INPUTS.filter((i) => "githubOnly" in i).map((i) => i.name)).toEqual([
+      "github-deployment",
+      "github-token",
+      "environment",
+      "environment-url",
+      "pr-comment",
+    ]);
   });
 
   it("reads only <prefix>NAME with a prefix, so variables named like the inputs do not count", () => {
@@ -68,7 +87,8 @@ describe("environment variables", () => {
   it("--help starts with the usage and lists every variable, with defaults named as variables", () => {
     const help = helpText();
     expect(help.startsWith(`${USAGE}\n`)).toBe(true);
-    for (const input of INPUTS) expect(help).toContain(`  ${envName(input.name)} `);
+    for (const input of PORTABLE_INPUTS) expect(help).toContain(`  ${envName(input.name)} `);
+    expect(help).not.toContain("GITHUB_TOKEN");
     expect(help).toMatch(/PULL_USERNAME +default: REGISTRY_USERNAME\n/);
     expect(help).toMatch(
       /WAIT_TIMEOUT +default: 600\n +How long to wait for the deployment, in seconds \(or with a unit: 90s, 10m, 1h\)\./,

@@ -128,6 +128,15 @@ describe("parseConfig", () => {
     ["push: false when deploying", { push: "false" }, "push", /can only deploy a pushed image/],
     ["nothing to do", { deploy: "false", build: "false", push: "false" }, "deploy", /nothing to do/],
     ["deploy typo", { deploy: "no" }, "deploy", /not a boolean/],
+    ["github-deployment without a token", { "github-deployment": "true" }, "github-token", /required when github-dep/],
+    [
+      "pr-comment without a token",
+      { "pr-comment": "true", "github-token": " " },
+      "github-token",
+      /required when pr-comm/,
+    ],
+    ["pr-comment typo", { "pr-comment": "on" }, "pr-comment", /not a boolean/],
+    ["environment-url without scheme", { "environment-url": "web.example.com" }, "environment-url", /not a URL/],
   ])("rejects %s, naming the input", (_name, overrides, input, message) => {
     const error = problem(overrides);
     expect(error.input).toBe(input);
@@ -185,6 +194,25 @@ describe("parseConfig", () => {
     const error = problem({ "dokploy-api-key": "s3cret-key", "registry-password": "hunter2" });
     expect(error.message).not.toContain("hunter2");
     expect(error.message).not.toContain("s3cret-key");
+  });
+
+  it("reads GitHub's inputs: off, production, comments decided by the event, the token kept secret", () => {
+    expect(parse().github).toEqual({ deployment: false, environment: "production" });
+    const config = parse({
+      "github-deployment": "true",
+      "github-token": "ghs_0123456789abcdef",
+      environment: "staging",
+      "environment-url": "https://staging.example.com",
+      "pr-comment": "false",
+    });
+    expect(config.github).toEqual({
+      deployment: true,
+      token: "ghs_0123456789abcdef",
+      environment: "staging",
+      environmentUrl: "https://staging.example.com",
+      prComment: false,
+    });
+    expect(secretsOf(config)).toContain("ghs_0123456789abcdef");
   });
 
   it("has one row per input with a description", () => {

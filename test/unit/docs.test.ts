@@ -21,7 +21,10 @@ import {
 import { PUBLISHED, VERSION } from "../../scripts/published";
 import { writeReleaseTrees } from "../../scripts/release-trees";
 import { envName } from "../../src/cli/env";
-import { INPUTS, type InputSpec, OUTPUTS } from "./imports";
+import { INPUTS, type InputSpec, OUTPUTS, PORTABLE_INPUTS } from "./imports";
+
+/** The Action's own inputs (GitHub's API): the component and the pipe have none of them. */
+const GITHUB_ONLY = (INPUTS as readonly InputSpec[]).filter((i) => i.githubOnly);
 
 const root = resolve(import.meta.dirname, "../..");
 const text = (path: string) => readFile(resolve(root, path), "utf8");
@@ -81,7 +84,7 @@ describe("the GitLab component", () => {
 
   it("types every input: booleans are boolean, counts and durations numbers, with defaults of that type", () => {
     const spec = componentSpec(renderGitlabComponent());
-    for (const input of INPUTS as readonly InputSpec[]) {
+    for (const input of PORTABLE_INPUTS) {
       const declared = spec[input.name];
       expect(declared, input.name).toBeDefined();
       const expected = input.type === "boolean" ? "boolean" : input.type ? "number" : undefined;
@@ -99,9 +102,13 @@ describe("the GitLab component", () => {
     const component = renderGitlabComponent();
     const job = componentJob(component);
     const variables = job.variables as Record<string, string>;
-    for (const input of INPUTS) {
+    for (const input of PORTABLE_INPUTS) {
       expect(variables[`${COMPONENT_ENV_PREFIX}${envName(input.name)}`]).toBe(`$[[ inputs.${input.name} ]]`);
       expect(variables).not.toHaveProperty(envName(input.name));
+    }
+    expect(GITHUB_ONLY.length).toBeGreaterThan(0);
+    for (const input of GITHUB_ONLY) {
+      expect(variables).not.toHaveProperty(`${COMPONENT_ENV_PREFIX}${envName(input.name)}`);
     }
     expect(job.script).toEqual([
       `dokploy-deploy --env-prefix ${COMPONENT_ENV_PREFIX} --output-file dokploy-deploy.env`,
@@ -177,10 +184,11 @@ describe("the Bitbucket pipe", () => {
     const headings = [...readme.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
     expect(headings).toEqual(["YAML Definition", "Variables", "Prerequisites", "Examples", "Support", "License"]);
     expect(readme).toContain("_(*) = required variable._");
-    for (const input of INPUTS as readonly InputSpec[]) {
+    for (const input of PORTABLE_INPUTS) {
       const marker = input.required ? " (*)" : "";
       expect(readme).toContain(`| ${envName(input.name)}${marker} |`);
     }
+    for (const input of GITHUB_ONLY) expect(readme).not.toContain(`| ${envName(input.name)} |`);
     expect(readme).toContain(`- pipe: ${PIPE}\n`);
     expect(readme).toContain(`pipe: ${PIPE_IMAGE}\``);
     const definition = /```yaml\n([\s\S]*?)```/.exec(renderPipeDefinition())?.[1] ?? "";

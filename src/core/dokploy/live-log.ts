@@ -12,6 +12,8 @@ export interface LiveLogOptions {
   readonly redactor: Redactor;
   /** Called when a line says the deployment is ending (look now rather than at the next poll). */
   readonly onEnding?: () => void;
+  /** Called with the number of whole lines each message completed: the log is alive. */
+  readonly onLines?: (count: number) => void;
   /** Lines kept for the failure message. */
   readonly tailLines?: number;
   /** How long close() waits for the server's answer before it destroys the socket. */
@@ -203,6 +205,7 @@ class DeploymentLogStream implements LiveLog {
       const received = this.splitter.push(messageText(data, this.decoder));
       received.forEach(this.emit);
       this.arrived();
+      this.options.onLines?.(received.length);
       if (received.some((line) => ENDING_LINE.test(line.text))) this.options.onEnding?.();
     } catch (error) {
       // A message we cannot read is not worth the run.

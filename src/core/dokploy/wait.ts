@@ -1,31 +1,24 @@
 import { DeployError, TimeoutError } from "../errors";
 import type { Logger } from "../log";
+import { Cadence } from "./cadence";
 import type { LiveLog } from "./live-log";
 import type { Deployment, Dokploy, ServiceRef } from "./procedures";
+
+export {
+  ENDING_DELAY_MS,
+  ENDING_POLL_MS,
+  ENDING_WINDOW_MS,
+  LOG_QUIET_MS,
+  STREAMING_POLL_MS,
+  pollDelay,
+} from "./cadence";
 
 export const FINAL_STATUSES = new Set(["done", "error", "cancelled"]);
 /** Every status Dokploy's deployment table has (v0.30.2: running, done, error, cancelled). */
 export const KNOWN_STATUSES = new Set(["running", ...FINAL_STATUSES]);
 
-/**
- * How long to wait before the next look at deployment.all: quick at first (a deployment of an
- * image often ends in under a second), then calmer: 0.25 s growing by half each time to 2 s in
- * the first minute (so the end is seen within 2 s), 5 s until three minutes, 10 s after. A 60 s
- * deployment costs about 34 looks, 10 minutes about 100. A log line that says the deployment is
- * ending brings the next look forward.
- */
-export function pollDelay(attempt: number, elapsedMs: number): number {
-  const cap = elapsedMs < 60_000 ? 2_000 : elapsedMs < 180_000 ? 5_000 : 10_000;
-  return Math.min(cap, Math.round(250 * 1.5 ** attempt));
-}
-
 /** How long to wait for the log of a deployment that had already failed when we first saw it. */
 export const LATE_LOG_WAIT_MS = 2_000;
-
-/** After a line that says the deployment is ending, look this soon, and this often for a while. */
-export const ENDING_DELAY_MS = 100;
-export const ENDING_POLL_MS = 250;
-export const ENDING_WINDOW_MS = 3_000;
 
 export interface WaitPorts {
   readonly logger: Logger;
@@ -47,9 +40,17 @@ export interface FollowOptions {
   /** Where a user can look when we stop waiting. */
   readonly applicationUrl: string;
   /** Opens the live log of a deployment once we know its logPath. */
-  readonly openLog?: (deployment: Deployment, onEnding: () => void) => LiveLog | undefined;
+  readonly openLog?: (deployment: Deployment, listener: LogListener) => LiveLog | undefined;
   /** Told each new status of our deployment, as it is seen. */
   readonly onStatus?: (deployment: Deployment) => void;
+}
+
+/** What the live log tells the wait as it streams. */
+export interface LogListener {
+  /** Each message, with the whole lines it completed: the log is alive, so looks can be rare. */
+  readonly onLines: (count: number) => void;
+  /** A line says the deployment is ending: look now. */
+  readonly onEnding: () => void;
 }
 
 export interface Followed {
@@ -113,14 +114,14 @@ async function firstSight(
   rows: readonly Deployment[],
   options: FollowOptions,
   ports: WaitPorts,
-  onEnding: () => void,
+  listener: LogListener,
 ): Promise<LiveLog | undefined> {
   const others = rows.filter((r) => !options.known.has(r.deploymentId) && r.deploymentId !== row.deploymentId);
   ports.logger.info(
     `Following deployment ${row.deploymentId} ("${row.title ?? ""}")${others.length > 0 ? `; ignoring ${String(others.length)} other new deployment(s) of this ${options.source.kind}` : ""}`,
   );
   if (!row.logPath || !options.openLog || row.status === "done") return undefined;
-  const log = options.openLog(row, onEnding);
+  const log = options.openLog(row, listener);
   // Already over, and not well: read its log (sent whole on connect) for the message.
   if (log && FINAL_STATUSES.has(row.status)) await log.received(LATE_LOG_WAIT_MS);
   return log;
@@ -129,19 +130,15 @@ async function firstSight(
 /**
  * Waits for the deployment we triggered to appear and reach a final status. Rows are matched
  * by title among those not in the snapshot, so another run's deployment is never taken for ours.
- * While it runs, its log streams into the CI log; log activity makes the next look come sooner.
+ * While it runs, its log streams into the CI log: looks are rare while it delivers, and a line
+ * that says the deployment is ending brings the next look forward.
  */
 export async function followDeployment(dokploy: Dokploy, options: FollowOptions, ports: WaitPorts): Promise<Followed> {
   const started = ports.clock();
   const deadline = started + options.timeoutMs;
-  let attempt = 0;
+  const cadence = new Cadence(ports, started);
   let ours: Deployment | undefined;
   let log: LiveLog | undefined;
-  let wake = new AbortController();
-  let quickUntil = 0;
-  const onEnding = () => {
-    wake.abort();
-  };
   try {
     for (;;) {
       const rows = await dokploy.deployments(options.source);
@@ -149,7 +146,9 @@ export async function followDeployment(dokploy: Dokploy, options: FollowOptions,
         ? rows.find((r) => r.deploymentId === ours?.deploymentId)
         : findOurDeployment(rows, options.known, options.title, options.token);
       if (row) {
-        if (!ours) log = await firstSight(row, rows, options, ports, onEnding);
+        if (!ours) {
+          log = await firstSight(row, rows, options, ports, { onLines: cadence.heard, onEnding: cadence.ending });
+        }
         if (row.status !== ours?.status) {
           options.onStatus?.(row);
           ports.logger.info(
@@ -164,19 +163,8 @@ export async function followDeployment(dokploy: Dokploy, options: FollowOptions,
           `Deployment ${ours.deploymentId} disappeared from deployment.all (Dokploy keeps the last 11); see ${options.applicationUrl}`,
         );
       }
-      const now = ports.clock();
-      if (now >= deadline) throw waitTimeout(options, ours);
-      const delay = now < quickUntil ? ENDING_POLL_MS : pollDelay(attempt, now - started);
-      // An ending line that came while we were asking needs no sleep first.
-      if (!wake.signal.aborted) await ports.sleep(Math.min(delay, deadline - now), wake.signal);
-      if (wake.signal.aborted) {
-        // The log says the deployment is ending: look shortly, then often for a few seconds.
-        wake = new AbortController();
-        await ports.sleep(ENDING_DELAY_MS);
-        quickUntil = ports.clock() + ENDING_WINDOW_MS;
-      } else {
-        attempt += 1;
-      }
+      if (ports.clock() >= deadline) throw waitTimeout(options, ours);
+      await cadence.sleep(deadline, log?.open ?? false);
     }
   } finally {
     log?.close();

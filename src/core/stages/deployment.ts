@@ -1,6 +1,12 @@
 import { triggerDeployment } from "../dokploy/deploy";
 import type { Deployment } from "../dokploy/procedures";
-import { type FollowOptions, UnknownStatusError, WaitTimeoutError, followDeployment } from "../dokploy/wait";
+import {
+  type FollowOptions,
+  type LogListener,
+  UnknownStatusError,
+  WaitTimeoutError,
+  followDeployment,
+} from "../dokploy/wait";
 import { DeploymentFailedError, DokployError } from "../errors";
 import type { Change } from "../ledger";
 import { type TargetContext, targetName, timedTarget } from "../target";
@@ -44,7 +50,7 @@ export function followOptions(ctx: TargetContext): Omit<FollowOptions, "known" |
   return {
     timeoutMs: config.waitTimeoutSeconds * 1000,
     applicationUrl: target.url ?? config.dokployUrl,
-    openLog: (deployment: Deployment, onEnding: () => void) =>
+    openLog: (deployment: Deployment, listener: LogListener) =>
       deployment.logPath
         ? ctx.remote.streamDeploymentLog({
             baseUrl: config.dokployUrl,
@@ -53,7 +59,7 @@ export function followOptions(ctx: TargetContext): Omit<FollowOptions, "known" |
             serverId: deployment.serverId,
             logger: ctx.logger,
             redactor: ctx.redactor,
-            onEnding,
+            ...listener,
           })
         : undefined,
   };

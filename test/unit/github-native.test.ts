@@ -1,0 +1,172 @@
+import { describe, expect, it } from "vitest";
+import type { Change } from "../../src/core/ledger";
+import type { Outcome, Result } from "../../src/core/result";
+import type { DeploymentStatus, GithubApi } from "../../src/github/api";
+import { githubNative } from "../../src/github/native";
+import { commentBody, finalState } from "../../src/github/report";
+import { MemoryLogger } from "../support/loggers";
+import { CancelledError, DeployError, type RawInputs, parseConfig } from "./imports";
+
+const TOKEN = "ghs_unit0123456789";
+const SHA = "3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c";
+const ENV = { GITHUB_REPOSITORY: "acme/web", GITHUB_EVENT_NAME: "push" };
+
+function config(inputs: RawInputs = {}) {
+  return parseConfig(
+    {
+      "dokploy-url": "https://dokploy.example.com",
+      "dokploy-api-key": "key-1",
+      "application-id": "app1",
+      image: "ghcr.io/acme/web",
+      "github-token": TOKEN,
+      ...inputs,
+    },
+    { sha: SHA, runUrl: "https://github.com/acme/web/actions/runs/1" },
+  );
+}
+
+function outcome(result: Partial<Result>, error?: Error): Outcome {
+  return {
+    result: { image: `ghcr.io/acme/web:${SHA}`, tag: SHA, targets: [], timings: [], ...result },
+    error,
+    changes: [],
+  };
+}
+
+const triggered: Change = { kind: "deployment", method: "redeploy", title: "Deploy 3f2c1ab", url: "https://d/app" };
+
+/** An API that records what it was asked, as "call argument" lines. */
+function recordingApi(calls: string[]): GithubApi {
+  return {
+    createDeployment: (d) => {
+      calls.push(`create ${d.environment}`);
+      return Promise.resolve(1);
+    },
+    setDeploymentStatus: (id: number, status: DeploymentStatus) => {
+      calls.push(`status ${status.state}`);
+      return Promise.resolve();
+    },
+    findComment: () => Promise.resolve(undefined),
+    createComment: (issue) => {
+      calls.push(`comment #${String(issue)}`);
+      return Promise.resolve();
+    },
+    updateComment: () => Promise.resolve(),
+    openPullRequestsOf: () => Promise.resolve([4]),
+  };
+}
+
+async function play(inputs: RawInputs, end: Outcome, env: Record<string, string> = ENV): Promise<string[]> {
+  const calls: string[] = [];
+  const native = githubNative(config(inputs), env, new MemoryLogger(), () => Promise.resolve(recordingApi(calls)));
+  native?.onChange(triggered);
+  await native?.finish(end);
+  return calls;
+}
+
+describe("the GitHub deployment's statuses", () => {
+  it.each<[string, RawInputs, Outcome, string[]]>([
+    ["done", {}, outcome({ deploymentStatus: "done" }), ["in_progress", "success"]],
+    ["superseded by a later run", {}, outcome({ deploymentStatus: "superseded" }), ["in_progress", "inactive"]],
+    ["failed", {}, outcome({ deploymentStatus: "error" }, new DeployError("ended error")), ["in_progress", "failure"]],
+    ["cancelled", {}, outcome({}, new CancelledError("SIGTERM", "Cancelled")), ["in_progress", "failure"]],
+    ["not followed (wait: false)", { wait: "false" }, outcome({ deploymentStatus: "queued" }), ["queued"]],
+  ])("%s", async (_name, inputs, end, states) => {
+    const calls = await play({ "github-deployment": "true", ...inputs }, end);
+    expect(calls).toEqual(["create production", ...states.map((s) => `status ${s}`)]);
+  });
+
+  it("creates none when the run never triggered Dokploy, and loads no client when there is nothing to do", async () => {
+    const calls: string[] = [];
+    let loads = 0;
+    const load = () => {
+      loads += 1;
+      return Promise.resolve(recordingApi(calls));
+    };
+    const logger = new MemoryLogger();
+    const failedEarly = githubNative(config({ "github-deployment": "true" }), ENV, logger, load);
+    await failedEarly?.finish(outcome({}, new DeployError("build failed")));
+    expect(calls).toEqual([]);
+    expect(githubNative(config(), ENV, logger, load)).toBeUndefined();
+    expect(githubNative(config({ "dry-run": "true", "pr-comment": "true" }), ENV, logger, load)).toBeUndefined();
+    expect(
+      githubNative(config({ "github-token": "" }), { ...ENV, GITHUB_EVENT_NAME: "pull_request" }, logger, load),
+    ).toBeUndefined();
+    expect(loads).toBe(0);
+  });
+});
+
+describe("the pull-request comment", () => {
+  it("says how the run ended, keeps hostile names and errors inert, and cannot be ended early", () => {
+    const body = commentBody(
+      config({ environment: "qa --> <b>x</b>" }),
+      outcome(
+        {
+          targets: [
+            {
+              kind: "application",
+              id: "app1",
+              name: "web | @acme/team [x](http://evil) `y`",
+              url: "https://d/app) [z](http://evil",
+            },
+          ],
+        },
+        new DeployError("failed\n```\ninjected"),
+      ),
+      { runUrl: "https://github.com/acme/web/actions/runs/1" },
+    );
+    const [marker = "", title] = body.split("\n");
+    expect(marker).toBe("<!-- dokploy-deploy application=app1 environment=qa%20--%3E%20%3Cb%3Ex%3C%2Fb%3E -->");
+    expect(marker.indexOf("-->")).toBe(marker.length - 3);
+    expect(title).toBe("### ❌ Deploy failed: `web | @acme/team [x](http://evil) 'y'`");
+    expect(body).toContain(
+      "| Target | [`web \\| @acme/team [x](http://evil) 'y'`](https://d/app%29%20[z]%28http://evil) (Dokploy application `app1`) |",
+    );
+    expect(body).toContain("| Status | not deployed |");
+    const fence = /\n(`{3,})\nfailed\n```\ninjected\n\1\n<\/details>\n$/.exec(body);
+    expect(fence?.[1]?.length).toBeGreaterThan(3);
+  });
+
+  it("is cancelled, superseded or queued in words a reader sees first", () => {
+    const first = (o: Outcome, wait = true) => commentBody(config({ wait: String(wait) }), o, {}).split("\n")[1];
+    expect(first(outcome({}, new CancelledError("SIGINT", "Cancelled")))).toMatch(/^### ⏹️ Deploy cancelled/);
+    expect(first(outcome({ deploymentStatus: "superseded" }))).toMatch(/^### ⚠️ Superseded/);
+    expect(first(outcome({ deploymentStatus: "queued" }), false)).toMatch(/^### ⏳ Queued in Dokploy/);
+    expect(finalState(outcome({ deploymentStatus: "done" }), true)).toBe("success");
+  });
+
+  it("has a row per target when there are several, each with its deployment", () => {
+    const body = commentBody(
+      config({ "application-id": "app1, app2" }),
+      outcome({
+        deploymentStatus: "done",
+        targets: [
+          {
+            kind: "application",
+            id: "app1",
+            name: "web",
+            url: "https://d/web",
+            deploymentId: "d1",
+            deploymentStatus: "done",
+          },
+          { kind: "application", id: "app2", name: "worker", deploymentId: "d2", deploymentStatus: "done" },
+        ],
+      }),
+      {},
+    );
+    const [marker, title] = body.split("\n");
+    expect(marker).toBe("<!-- dokploy-deploy application=app1 application=app2 environment=production -->");
+    expect(title).toBe("### ✅ Deployed: `web` and 1 more");
+    expect(body).toContain("| Target | [`web`](https://d/web) (Dokploy application `app1`): done (deployment `d1`) |");
+    expect(body).toContain("| Target | `worker` (Dokploy application `app2`): done (deployment `d2`) |");
+  });
+
+  it("building without deploying says so, names the image, and keeps a comment of its own", () => {
+    const body = commentBody(config({ deploy: "false" }), outcome({}), {});
+    const [marker, title] = body.split("\n");
+    expect(marker).toBe("<!-- dokploy-deploy build=ghcr.io/acme/web environment=production -->");
+    expect(title).toBe(`### ✅ Built and pushed (deploy: false): \`ghcr.io/acme/web:${SHA}\``);
+    expect(body).not.toContain("| Target |");
+    expect(body).not.toContain("| Status |");
+  });
+});

@@ -1,0 +1,136 @@
+import { describe, expect, it } from "vitest";
+import type { LiveLog } from "../../src/core/dokploy/live-log";
+import { MemoryLogger } from "../support/loggers";
+import {
+  type Deployment,
+  type Dokploy,
+  type LogListener,
+  LOG_QUIET_MS,
+  STREAMING_POLL_MS,
+  followDeployment,
+} from "./imports";
+
+interface Scenario {
+  readonly durationMs: number;
+  /** A live log that sends a line this often (none: no live log). */
+  readonly lineEveryMs?: number;
+  /** Lines in its first message, on connect (Dokploy's first two come together on a deploy). */
+  readonly firstLines?: number;
+  /** The log falls silent after this long. */
+  readonly silentAfterMs?: number;
+  /** Dokploy writes the ending line 20 ms before the status (as it does); false: it never does. */
+  readonly endingLine?: boolean;
+}
+
+/**
+ * Follows one deployment on a virtual clock: the row appears 30 ms after the start and turns
+ * done at `durationMs`; log lines arrive on schedule and wake the wait as the real log would.
+ * Returns how many times deployment.all was read and the lag from the end to the wait's return.
+ */
+async function follow(scenario: Scenario): Promise<{ looks: number; lagMs: number }> {
+  let now = 0;
+  let looks = 0;
+  const events: { at: number; fire: () => void }[] = [];
+  const row = (): Deployment[] =>
+    now < 30
+      ? []
+      : [
+          {
+            deploymentId: "d1",
+            title: "Deploy 1234567",
+            description: "Run token: tok",
+            status: now >= scenario.durationMs ? "done" : "running",
+            logPath: "/etc/dokploy/logs/app/app.log",
+          } as Deployment,
+        ];
+  const dokploy = {
+    deployments: () => {
+      looks += 1;
+      return Promise.resolve(row());
+    },
+  } as unknown as Dokploy;
+  const sleep = (ms: number, signal?: AbortSignal): Promise<void> => {
+    const until = now + ms;
+    for (;;) {
+      events.sort((a, b) => a.at - b.at);
+      const next = events[0];
+      if (!next || next.at > until) break;
+      events.shift();
+      now = next.at;
+      next.fire();
+      if (signal?.aborted) return Promise.resolve();
+    }
+    now = until;
+    return Promise.resolve();
+  };
+  const openLog = (_: Deployment, listener: LogListener): LiveLog | undefined => {
+    const every = scenario.lineEveryMs;
+    if (every === undefined) return undefined;
+    const last = scenario.durationMs - 20;
+    const lines = (count: number) => () => {
+      listener.onLines(count);
+    };
+    events.push({ at: now + 1, fire: lines(scenario.firstLines ?? 2) });
+    for (let at = now + every; at < Math.min(last, now + (scenario.silentAfterMs ?? Infinity)); at += every) {
+      events.push({ at, fire: lines(1) });
+    }
+    if (scenario.endingLine !== false) {
+      events.push({
+        at: last,
+        fire: () => {
+          listener.onLines(1);
+          listener.onEnding();
+        },
+      });
+    }
+    return { open: true, tail: () => [], received: () => Promise.resolve(), close: () => undefined };
+  };
+  const followed = await followDeployment(
+    dokploy,
+    {
+      source: { kind: "application", id: "app" },
+      known: new Set(),
+      title: "Deploy 1234567",
+      token: "tok",
+      timeoutMs: 600_000,
+      applicationUrl: "http://dokploy.test/app",
+      openLog,
+    },
+    { logger: new MemoryLogger(), clock: () => now, sleep },
+  );
+  expect(followed.deployment.status).toBe("done");
+  return { looks, lagMs: now - scenario.durationMs };
+}
+
+describe("following a deployment: how often deployment.all is read", () => {
+  it("looks seldom over a 60 s deployment whose live log streams, and soon after its ending line", async () => {
+    const { looks, lagMs } = await follow({ durationMs: 60_000, lineEveryMs: 5_000 });
+    // Two looks to find it, one every 15 s while the log streams, and the final one.
+    expect(looks).toBeLessThanOrEqual(8);
+    expect(lagMs).toBeLessThanOrEqual(500);
+  });
+
+  it("looks every 2 s at most in the first minute without a live log, so the end is seen within 2 s", async () => {
+    const { looks, lagMs } = await follow({ durationMs: 60_000 });
+    expect(lagMs).toBeLessThanOrEqual(2_000);
+    expect(looks).toBeGreaterThan(25);
+    expect(looks).toBeLessThanOrEqual(36);
+  });
+
+  it("goes back to looking by the clock when the live log falls silent", async () => {
+    const { lagMs } = await follow({ durationMs: 90_000, lineEveryMs: 1_000, silentAfterMs: 5_000, endingLine: false });
+    // Silent from 5 s, it counts as dead from 35 s; looks are every 2 s, then 5 s after the first minute.
+    expect(lagMs).toBeLessThanOrEqual(5_000);
+  });
+
+  it("follows by the clock a redeploy whose log holds only its first line, which never says it ended", async () => {
+    const { lagMs } = await follow({ durationMs: 8_000, lineEveryMs: 60_000, firstLines: 1, endingLine: false });
+    expect(lagMs).toBeLessThanOrEqual(2_000);
+  });
+
+  it("sees an end the log does not announce within one slow look", async () => {
+    const { lagMs } = await follow({ durationMs: 40_000, lineEveryMs: 2_000, endingLine: false });
+    expect(lagMs).toBeLessThanOrEqual(STREAMING_POLL_MS);
+    expect(STREAMING_POLL_MS).toBeLessThan(LOG_QUIET_MS);
+  });
+});
