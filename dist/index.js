@@ -387,6 +387,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 
 /***/ }),
 
+/***/ 290:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("async_hooks");
+
+/***/ }),
+
+/***/ 2562:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
 /***/ 5317:
 /***/ ((module) => {
 
@@ -394,10 +408,24 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_proces
 
 /***/ }),
 
+/***/ 4236:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("console");
+
+/***/ }),
+
 /***/ 6982:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+
+/***/ }),
+
+/***/ 1637:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("diagnostics_channel");
 
 /***/ }),
 
@@ -419,6 +447,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5675:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http2");
 
 /***/ }),
 
@@ -618,6 +653,34 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 
 /***/ }),
 
+/***/ 2987:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("perf_hooks");
+
+/***/ }),
+
+/***/ 3480:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("querystring");
+
+/***/ }),
+
+/***/ 2203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+
+/***/ }),
+
+/***/ 3774:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream/web");
+
+/***/ }),
+
 /***/ 3193:
 /***/ ((module) => {
 
@@ -639,10 +702,38 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 
 /***/ }),
 
+/***/ 7016:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
+
+/***/ }),
+
 /***/ 9023:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 8253:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util/types");
+
+/***/ }),
+
+/***/ 8167:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("worker_threads");
+
+/***/ }),
+
+/***/ 3106:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ })
 
@@ -10591,26 +10682,71 @@ const DOKPLOY_REGISTRY_URL = /^[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?(:\d{1,5}
 const BUILDERS = ["auto", "buildx", "classic"];
 const DEPLOY_METHODS = ["redeploy", "deploy"];
 const TRANSPORTS = ["trpc", "openapi"];
+const ROLLBACK_TARGETS = ["all", "failed"];
 /** The unit note of a duration's description, where a unit may be given. */
 const DURATION_UNITS = " (or with a unit: 90s, 10m, 1h)";
 const INPUTS = [
     {
         name: "dokploy-url",
-        required: true,
-        pattern: "^https?://",
+        defaultText: "required unless deploy is false",
+        // Empty is allowed: a pipeline with deploy: false needs no Dokploy.
+        pattern: "^(https?://.*)?$",
         description: "Base URL of the Dokploy server, e.g. https://dokploy.example.com.",
     },
     {
         name: "dokploy-api-key",
-        required: true,
+        defaultText: "required unless deploy is false",
         secret: true,
         description: "Dokploy API key (sent as the x-api-key header). Create it in Dokploy under Settings > Profile > API/CLI.",
     },
     {
         name: "application-id",
-        required: true,
-        pattern: "^[A-Za-z0-9_-]+$",
-        description: "ID of the Dokploy application to deploy (the last part of its URL in Dokploy).",
+        defaultText: "one target is required unless deploy is false",
+        multiline: true,
+        // Lists: one per line or comma separated.
+        pattern: "^[A-Za-z0-9_,\\s-]*$",
+        description: "ID of the Dokploy application to deploy (the last part of its URL in Dokploy), or several (one per line or comma separated): one build is deployed to all of them at once. Or give them by name: project and application.",
+    },
+    {
+        name: "project",
+        default: "",
+        description: "Name of the Dokploy project, to give targets by name (application, compose) instead of by id; resolved with one read before anything is built.",
+    },
+    {
+        name: "dokploy-environment",
+        default: "production",
+        description: "Name of the environment of project that holds the targets given by name.",
+    },
+    {
+        name: "application",
+        default: "",
+        multiline: true,
+        description: "Name of the application in project and dokploy-environment, instead of application-id; several: one per line or comma separated.",
+    },
+    {
+        name: "compose-id",
+        default: "",
+        multiline: true,
+        pattern: "^[A-Za-z0-9_,\\s-]*$",
+        description: "ID of a Dokploy compose service to deploy (several: one per line or comma separated), instead of or beside applications. The image reaches its compose file through its environment: image-variable and tag-variable are set there, every other variable is kept.",
+    },
+    {
+        name: "compose",
+        default: "",
+        multiline: true,
+        description: "Name of the compose service in project and dokploy-environment, instead of compose-id; several: one per line or comma separated.",
+    },
+    {
+        name: "image-variable",
+        default: "IMAGE",
+        pattern: "^[A-Za-z_][A-Za-z0-9_]*$",
+        description: "Compose services: the variable set to <image>:<tag> (with @<digest> under pin-digest), for a compose file that says image: ${IMAGE}.",
+    },
+    {
+        name: "tag-variable",
+        default: "TAG",
+        pattern: "^[A-Za-z_][A-Za-z0-9_]*$",
+        description: "Compose services: the variable set to the tag, for a compose file that says image: ghcr.io/acme/web:${TAG}.",
     },
     {
         name: "image",
@@ -10684,6 +10820,18 @@ const INPUTS = [
         default: "true",
         type: "boolean",
         description: "Build and push the image. false deploys <image>:<tag> that is already in the registry.",
+    },
+    {
+        name: "push",
+        default: "true",
+        type: "boolean",
+        description: "Push the image after the build. false builds only (needs deploy: false), e.g. for pull requests from forks, which get no registry secrets.",
+    },
+    {
+        name: "deploy",
+        default: "true",
+        type: "boolean",
+        description: "Deploy to Dokploy. false builds (and with push, pushes and checks the pull) without sending anything to Dokploy, so one workflow serves pull requests and the main branch; dokploy-url, dokploy-api-key and the target are not needed then.",
     },
     {
         name: "registry",
@@ -10830,6 +10978,12 @@ const INPUTS = [
         description: "When the deployment fails or times out, point the application back at the image it ran before and redeploy that (the step still fails).",
     },
     {
+        name: "rollback-targets",
+        default: "all",
+        options: ROLLBACK_TARGETS,
+        description: "With several targets and rollback-on-failure: all (put back every target this run changed when any fails) or failed (only the targets that failed).",
+    },
+    {
         name: "retries",
         default: "4",
         type: "number",
@@ -10881,7 +11035,7 @@ const INPUTS = [
     },
     {
         name: "environment-url",
-        defaultText: "the application's page in Dokploy",
+        defaultText: "the (first) target's page in Dokploy",
         githubOnly: true,
         description: "URL GitHub shows for the environment and the deployment, e.g. the app's domain.",
     },
@@ -10889,7 +11043,7 @@ const INPUTS = [
         name: "pr-comment",
         defaultText: "true on pull_request events",
         githubOnly: true,
-        description: "Comment on the pull request with the image, digest, target, status and links: one comment per application and environment, updated on re-runs.",
+        description: "Comment on the pull request with the image, digest, target, status and links: one comment per set of targets (per image with deploy: false) and environment, updated on re-runs.",
     },
 ];
 /** Inputs every front end has: the CLI, the GitLab component and the pipe read these. */
@@ -10912,6 +11066,10 @@ const OUTPUTS = [
         description: "How it ended: done (our image runs), superseded (a later run's image was deployed over ours), not-running (Dokploy said done but our image does not run), error, cancelled, timeout, unknown (a status this version does not know), or queued when not waiting.",
     },
     { name: "application-url", description: "Link to the application in the Dokploy dashboard." },
+    {
+        name: "targets",
+        description: 'Every target as JSON, in the order given: [{"kind":"application","id":…,"name":…,"url":…,"deployment-id":…,"deployment-status":…}]. The single-value outputs above are the first target\'s.',
+    },
     { name: "health", description: "Last health check answer, e.g. 200 in 34 ms (health-url only)." },
     {
         name: "imageid",
@@ -10922,6 +11080,10 @@ const OUTPUTS = [
         description: "The build's metadata as JSON, as buildx writes it with --metadata-file (buildx only).",
     },
 ];
+/** How a target is named in messages before its name is known: application "web" or application <id>. */
+function describeTarget(spec) {
+    return spec.id !== undefined ? `${spec.kind} ${spec.id}` : `${spec.kind} "${spec.name}"`;
+}
 /** Every secret value of a config, for masking. */
 function secretsOf(config) {
     const health = config.health?.credentials;
@@ -10990,6 +11152,30 @@ function list(commas, check) {
         const items = splitList(v, commas);
         if (check)
             items.forEach(check);
+        return items;
+    });
+}
+const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+function variableName(fallback) {
+    return field((v) => {
+        if (v === "")
+            return fallback;
+        if (!VARIABLE.test(v)) {
+            throw new Error(`"${v}" is not a variable name; expected letters, digits and _, e.g. ${fallback}`);
+        }
+        return v;
+    });
+}
+/** A list of ids of Dokploy services, each once. */
+function ids(kind) {
+    return list(true, (id) => {
+        if (!APPLICATION_ID.test(id)) {
+            throw new Error(`"${id}" is not ${kind === "application" ? "an application" : "a compose"} ID; expected letters, digits, _ and - (as in the ${kind}'s URL in Dokploy)`);
+        }
+    }).transform((items, ctx) => {
+        const twice = items.find((id, i) => items.indexOf(id) !== i);
+        if (twice !== undefined)
+            ctx.addIssue({ code: "custom", message: `names "${twice}" twice` });
         return items;
     });
 }
@@ -11071,7 +11257,7 @@ function parseRequestTimeout(v) {
 }
 function parseDokployUrl(v) {
     if (v === "")
-        throw new Error("is required; expected the URL of your Dokploy server, e.g. https://dokploy.example.com");
+        return "";
     let url;
     try {
         url = new URL(v);
@@ -11093,15 +11279,16 @@ function parseDokployUrl(v) {
 }
 const schema = object({
     "dokploy-url": field(parseDokployUrl),
-    "dokploy-api-key": field(parseApiKey),
-    "application-id": field((v) => {
-        if (v === "")
-            throw new Error("is required; expected the ID of a Dokploy application");
-        if (!APPLICATION_ID.test(v)) {
-            throw new Error(`"${v}" is not an application ID; expected letters, digits, _ and - (as in the application's URL in Dokploy)`);
-        }
-        return v;
-    }),
+    // Needed to deploy only (checkDeployInputs).
+    "dokploy-api-key": field((v) => (v === "" ? "" : parseApiKey(v))),
+    "application-id": ids("application"),
+    project: optionalText(),
+    "dokploy-environment": field((v) => (v === "" ? "production" : v)),
+    application: list(true),
+    "compose-id": ids("compose"),
+    compose: list(true),
+    "image-variable": variableName("IMAGE"),
+    "tag-variable": variableName("TAG"),
     image: field((v) => parseImageNameLowercasing(v)),
     tag: field((v) => {
         if (v !== "" && !isValidTag(v)) {
@@ -11136,6 +11323,8 @@ const schema = object({
     network: optionalText(),
     builder: choice(BUILDERS, "auto"),
     build: config_boolean(true),
+    push: config_boolean(true),
+    deploy: config_boolean(true),
     registry: optionalText(),
     "registry-username": optionalText(),
     "registry-password": optionalText(),
@@ -11159,6 +11348,7 @@ const schema = object({
     "health-timeout": field((v) => (v === "" ? 120 : parseDuration(v))),
     "health-interval": field((v) => (v === "" ? 3 : parseDuration(v))),
     "rollback-on-failure": config_boolean(false),
+    "rollback-targets": choice(ROLLBACK_TARGETS, "all"),
     "verify-running": config_boolean(true),
     "verify-timeout": field((v) => (v === "" ? 60 : parseDuration(v))),
     "fail-on-superseded": config_boolean(false),
@@ -11202,6 +11392,65 @@ function defaultDescription(ci, tag) {
         lines.push(`Run: ${ci.runUrl}`);
     return lines.join("\n").slice(0, 1000);
 }
+/** Whether a boolean input is false as typed (a typo is reported by the schema). */
+function isFalse(raw, name) {
+    return (raw[name] ?? "").trim().toLowerCase() === "false";
+}
+function isEmpty(raw, name) {
+    return (raw[name] ?? "").trim() === "";
+}
+const TARGET_INPUTS = ["application-id", "application", "compose-id", "compose"];
+/** At least one target, by id or by name (names need the project). */
+function checkTargetInputs(raw, problems) {
+    const given = TARGET_INPUTS.filter((name) => !isEmpty(raw, name));
+    if (given.length === 0) {
+        problems.push({
+            input: "application-id",
+            message: "is required; expected the ID of a Dokploy application (or compose-id for a compose service, or a name in application or compose, with project)",
+        });
+    }
+    const named = given.find((name) => name === "application" || name === "compose");
+    if (named && isEmpty(raw, "project")) {
+        problems.push({ input: "project", message: `is required to find the ${named} by name; expected a project name` });
+    }
+}
+/**
+ * What deploying needs, and what building without deploying rules out; read from the raw
+ * inputs, so these are named along with the problems the schema finds.
+ */
+function checkDeployInputs(raw, problems) {
+    if (isFalse(raw, "deploy")) {
+        if (isFalse(raw, "build") && isFalse(raw, "push")) {
+            problems.push({ input: "deploy", message: "is false, and so are build and push: nothing to do" });
+        }
+        return;
+    }
+    if (isEmpty(raw, "dokploy-url")) {
+        problems.push({
+            input: "dokploy-url",
+            message: "is required; expected the URL of your Dokploy server, e.g. https://dokploy.example.com",
+        });
+    }
+    if (isEmpty(raw, "dokploy-api-key")) {
+        problems.push({ input: "dokploy-api-key", message: "is required; expected a Dokploy API key" });
+    }
+    checkTargetInputs(raw, problems);
+    if (isFalse(raw, "push")) {
+        problems.push({
+            input: "push",
+            message: "is false, but Dokploy can only deploy a pushed image; set deploy: false to build without deploying",
+        });
+    }
+}
+/** Every target, in this order: applications by id, by name, then compose services by id, by name. */
+function targetsOf(p) {
+    return [
+        ...p["application-id"].map((id) => ({ kind: "application", id })),
+        ...p.application.map((name) => ({ kind: "application", name })),
+        ...p["compose-id"].map((id) => ({ kind: "compose", id })),
+        ...p.compose.map((name) => ({ kind: "compose", name })),
+    ];
+}
 function healthCheckOf(p) {
     const target = p["health-url"];
     if (!target)
@@ -11241,9 +11490,14 @@ function interpret(p, ci, problems) {
         });
     }
     const push = pair(problems, "registry-username", p["registry-username"], "registry-password", p["registry-password"]);
-    const pullGiven = pair(problems, "pull-username", p["pull-username"], "pull-password", p["pull-password"]);
-    const pull = pullGiven ?? (p["pull-username"] || p["pull-password"] ? undefined : push);
-    if (p["dokploy-registry"] && !pull) {
+    // A build that neither pushes nor deploys pulls nothing: its pull credentials are not used, and
+    // may be half there (a pull request from a fork gets no secrets).
+    const pulls = p.push || p.deploy;
+    const pullGiven = pulls
+        ? pair(problems, "pull-username", p["pull-username"], "pull-password", p["pull-password"])
+        : undefined;
+    const pull = pulls ? (pullGiven ?? (p["pull-username"] || p["pull-password"] ? undefined : push)) : undefined;
+    if (p.deploy && p["dokploy-registry"] && !pull) {
         problems.push({
             input: "dokploy-registry",
             message: "is true but there are no credentials to store; set pull-username/pull-password or registry-username/registry-password",
@@ -11258,6 +11512,12 @@ function interpret(p, ci, problems) {
             message: "needs the digest: with build: false it comes from the pull check, so keep verify-pull: true",
         });
     }
+    if (p["image-variable"] === p["tag-variable"]) {
+        problems.push({
+            input: "tag-variable",
+            message: `is the same as image-variable (${p["tag-variable"]}); they hold different values`,
+        });
+    }
     for (const asked of ["github-deployment", "pr-comment"]) {
         if (p[asked] && !p["github-token"]) {
             problems.push({ input: "github-token", message: `is required when ${asked} is true` });
@@ -11269,11 +11529,16 @@ function interpret(p, ci, problems) {
     return {
         dokployUrl: p["dokploy-url"],
         apiKey: p["dokploy-api-key"],
-        applicationId: p["application-id"],
+        targets: targetsOf(p),
+        names: p.project !== undefined ? { project: p.project, environment: p["dokploy-environment"] } : undefined,
+        imageVariable: p["image-variable"],
+        tagVariable: p["tag-variable"],
         image: p.image,
         tag,
         extraTags: [...new Set(p["extra-tags"])].filter((t) => t !== tag),
         build: p.build,
+        pushImage: p.push,
+        deploy: p.deploy,
         context: p.context,
         file: p.file,
         target: p.target,
@@ -11305,6 +11570,7 @@ function interpret(p, ci, problems) {
         pinDigest: p["pin-digest"],
         health: healthCheckOf(p),
         rollbackOnFailure: p["rollback-on-failure"],
+        rollbackTargets: p["rollback-targets"],
         verifyRunning: p["verify-running"],
         verifyTimeoutSeconds: p["verify-timeout"],
         failOnSuperseded: p["fail-on-superseded"],
@@ -11349,6 +11615,7 @@ function lineBreaks(raw) {
 function parseConfig(raw, ci) {
     const result = schema.safeParse(raw);
     const problems = lineBreaks(raw);
+    checkDeployInputs(raw, problems);
     if (!result.success || problems.length > 0) {
         for (const issue of result.success ? [] : result.error.issues) {
             const input = String(issue.path[0] ?? "?");
@@ -11373,114 +11640,6 @@ function parseConfig(raw, ci) {
 
 // EXTERNAL MODULE: ./src/core/log.ts + 1 modules
 var log = __nccwpck_require__(9553);
-;// CONCATENATED MODULE: ./src/core/report.ts
-
-
-function escapeCell(text) {
-    return text.replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ");
-}
-/** A fenced code block that no backticks in the text can end early. */
-function codeBlock(text) {
-    const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-    const fence = "`".repeat(longest + 1);
-    return [fence, text, fence];
-}
-/** The job summary: what was deployed where, how it ended, and how long each step took. */
-function summaryMarkdown(config, outcome) {
-    const { result, error } = outcome;
-    const lines = [];
-    const verdict = error
-        ? error instanceof errors/* CancelledError */.cc
-            ? "⏹️ Deploy cancelled"
-            : "❌ Deploy failed"
-        : result.plan
-            ? "📝 Dry run"
-            : "✅ Deployed";
-    lines.push(`## ${verdict}: ${result.applicationName ?? config.applicationId}`, "");
-    const rows = [
-        ["Image", `\`${result.image}\``],
-        ["Digest", result.digest ? `\`${result.digest}\`` : "—"],
-        [
-            "Application",
-            result.applicationUrl
-                ? `[${result.applicationName ?? config.applicationId}](${result.applicationUrl})`
-                : config.applicationId,
-        ],
-        ["Method", config.deployMethod],
-        [
-            "Deployment",
-            result.deploymentId
-                ? `${result.deploymentId} (${result.deploymentStatus ?? ""})`
-                : (result.deploymentStatus ?? "—"),
-        ],
-    ];
-    if (result.registryId)
-        rows.push(["Registry entry", result.registryId]);
-    if (result.health)
-        rows.push(["Health", result.health]);
-    lines.push("| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${escapeCell(v)} |`), "");
-    if (error)
-        lines.push(...codeBlock((0,log/* cut */.Jj)(error.message, log/* MESSAGE_LIMIT */.Gy)), "");
-    else if (outcome.changes.length > 0) {
-        lines.push("Changed in Dokploy:", "", ...outcome.changes.map((change) => `- ${escapeCell(change)}`), "");
-    }
-    if (result.plan)
-        lines.push("Plan:", "", ...result.plan.map((p, i) => `${String(i + 1)}. \`${p}\``), "");
-    if (result.timings.length > 0) {
-        lines.push("| Step | Seconds |", "|---|---:|");
-        for (const t of result.timings)
-            lines.push(`| ${escapeCell(t.step)} | ${t.seconds.toFixed(1)} |`);
-        lines.push("");
-    }
-    return lines.join("\n");
-}
-
-;// CONCATENATED MODULE: ./src/core/beside.ts
-/**
- * Runs `work` with `check` beside it (the build beside the Dokploy preflight). The check starts
- * once the work is under way or over. The work awaits `gate.passed()` before anything that
- * must not happen unless the check passed (a push). When the check fails, the work is stopped,
- * and the check's error is the one thrown, even if the work had failed first on its own: it
- * says what to fix first. Returns the check's value.
- */
-async function besideWork(work, check, cancel) {
-    const stop = new AbortController();
-    const onCancel = () => {
-        stop.abort(cancel.reason);
-    };
-    cancel.addEventListener("abort", onCancel, { once: true });
-    let underWay = () => undefined;
-    const started = new Promise((resolve) => {
-        underWay = resolve;
-    });
-    let pass;
-    const checked = new Promise((resolve, reject) => {
-        pass = { resolve, reject };
-    });
-    let checkFailed = false;
-    checked.catch(() => {
-        checkFailed = true;
-        stop.abort();
-    });
-    try {
-        const working = work({ passed: () => checked, signal: stop.signal, underWay });
-        const over = working.then(() => undefined, () => undefined);
-        void Promise.race([started, over]).then(check).then(pass?.resolve, pass?.reject);
-        try {
-            await working;
-        }
-        catch (error) {
-            if (checkFailed)
-                await checked;
-            throw error;
-        }
-        return await checked;
-    }
-    finally {
-        cancel.removeEventListener("abort", onCancel);
-    }
-}
-
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/core/docker.ts
@@ -11625,7 +11784,7 @@ function buildArgv(config, options) {
         argv.push("--metadata-file", `${options.outDir}/${METADATA_FILE}`);
     }
     argv.push("--iidfile", `${options.outDir}/${IID_FILE}`);
-    if (options.buildx)
+    if (options.buildx && config.pushImage)
         argv.push("--push");
     argv.push(config.context);
     return argv;
@@ -11818,6 +11977,9 @@ class Ledger {
                 case "provider":
                     lines.push(describeProvider(change));
                     break;
+                case "compose-env":
+                    lines.push(describeComposeEnv(change));
+                    break;
                 case "deployment":
                     lines.push(describeDeployment(change));
                     break;
@@ -11845,8 +12007,13 @@ class Ledger {
             lines.push("Nothing was changed in Dokploy.");
         else
             lines.push("Changed in Dokploy:", ...dokploy.map((line) => `- ${line}`));
-        if (this.changes.some((c) => c.kind === "provider") && !this.changes.some((c) => c.kind === "deployment")) {
+        const pointed = this.changes.filter((c) => (c.kind === "provider" || c.kind === "compose-env") && !c.rollback);
+        const triggered = this.changes.filter((c) => c.kind === "deployment");
+        if (pointed.length > 0 && triggered.length === 0) {
             lines.push("- no deployment was triggered: the running containers still run the previous image");
+        }
+        else if (pointed.length > triggered.length) {
+            lines.push("- some targets were pointed at the image but not redeployed: their containers still run the previous image");
         }
         return lines.join("\n");
     }
@@ -11860,8 +12027,18 @@ function describeProvider(change) {
     }
     return `application ${change.application} now points at ${change.to}${was}`;
 }
+function describeComposeEnv(change) {
+    const set = change.variables.map((v) => `${v.name}=${v.to}`).join(", ");
+    const was = change.variables.map((v) => (v.from === undefined ? `no ${v.name}` : `${v.name}=${v.from}`)).join(", ");
+    if (change.rollback)
+        return `compose ${change.compose} has its environment as before again (${was})`;
+    if (change.uncertain) {
+        return `compose ${change.compose} may now have ${set} in its environment (was ${was}): its answer was lost; check it in Dokploy`;
+    }
+    return `compose ${change.compose} now has ${set} in its environment (was ${was}; its other variables untouched)`;
+}
 function describeDeployment(change) {
-    const name = `${change.method} "${change.title}"${change.deploymentId ? ` (deployment ${change.deploymentId})` : ""}`;
+    const name = `${change.target ? `${change.target}: ` : ""}${change.method} "${change.title}"${change.deploymentId ? ` (deployment ${change.deploymentId})` : ""}`;
     switch (change.status) {
         case "uncertain":
             return `${name} may have been triggered (its answer was lost): see ${change.url}`;
@@ -11915,7 +12092,7 @@ function createContext(config, ports, signal) {
         redactor,
         ledger,
         signal,
-        result: { image: imageRef(config.image, config.tag), tag: config.tag, timings: [] },
+        result: { image: imageRef(config.image, config.tag), tag: config.tag, targets: [], timings: [] },
         docker: new Docker(ports.exec, logger),
         policy: { ...retry/* DEFAULT_RETRY */.vI, retries: config.retries, maxElapsedMs: config.retryMaxTimeSeconds * 1000 },
         retryPorts: { logger, clock: ports.clock, sleep, random: ports.random },
@@ -11932,6 +12109,224 @@ async function timed(ctx, step, fn, group = true) {
     finally {
         result.timings.push({ step, seconds: (ports.clock() - started) / 1000 });
     }
+}
+
+;// CONCATENATED MODULE: ./src/core/target.ts
+
+/** Prefixes every line with the target's name; no log groups, which cannot interleave. */
+function prefixedLogger(inner, prefix) {
+    return {
+        debug: (m) => {
+            inner.debug(`${prefix()} ${m}`);
+        },
+        info: (m) => {
+            inner.info(`${prefix()} ${m}`);
+        },
+        warn: (m) => {
+            inner.warn(`${prefix()} ${m}`);
+        },
+        error: (m) => {
+            inner.error(`${prefix()} ${m}`);
+        },
+        group: (title, fn) => {
+            inner.info(`${prefix()} ${title}`);
+            return fn();
+        },
+    };
+}
+/** How a target is called in messages: its name once known, else its id. */
+function targetName(target) {
+    return target.name ?? target.id;
+}
+function forTarget(ctx, target, several) {
+    const ref = { kind: target.kind, id: target.id };
+    if (!several)
+        return { ...ctx, ref, target, several };
+    const logger = prefixedLogger(ctx.logger, () => `[${targetName(target)}]`);
+    const ports = { ...ctx.ports, logger };
+    return { ...ctx, logger, ports, retryPorts: { ...ctx.retryPorts, logger }, ref, target, several };
+}
+/** Runs a stage of one target, timed; with several targets, the step names the target. */
+function timedTarget(ctx, step, fn, group = true) {
+    return timed(ctx, ctx.several ? `${step} (${targetName(ctx.target)})` : step, fn, group && !ctx.several);
+}
+
+;// CONCATENATED MODULE: ./src/core/report.ts
+
+
+
+
+function escapeCell(text) {
+    return text.replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ");
+}
+/** A fenced code block that no backticks in the text can end early. */
+function codeBlock(text) {
+    const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+    const fence = "`".repeat(longest + 1);
+    return [fence, text, fence];
+}
+function verdictOf(config, outcome) {
+    const { result, error } = outcome;
+    if (error)
+        return error instanceof errors/* CancelledError */.cc ? "⏹️ Deploy cancelled" : "❌ Deploy failed";
+    if (result.plan)
+        return "📝 Dry run";
+    if (!config.deploy)
+        return config.pushImage ? "✅ Built and pushed (deploy: false)" : "✅ Built (push and deploy: false)";
+    return "✅ Deployed";
+}
+/** What the heading names: the target (or the first and how many more), or the image. */
+function subjectOf(config, result) {
+    if (!config.deploy)
+        return result.image;
+    const [first, ...more] = result.targets;
+    const name = first ? targetName(first) : config.targets[0] ? describeTarget(config.targets[0]) : "";
+    const count = Math.max(more.length, config.targets.length - 1);
+    return count > 0 ? `${name} and ${String(count)} more` : name;
+}
+function linked(target) {
+    return target.url ? `[${targetName(target)}](${target.url})` : targetName(target);
+}
+function deploymentCell(target) {
+    if (!target)
+        return "—";
+    return target.deploymentId
+        ? `${target.deploymentId} (${target.deploymentStatus ?? ""})`
+        : (target.deploymentStatus ?? "—");
+}
+/** One target: its rows in the table, as they have always been. */
+function oneTargetRows(config, target) {
+    const kind = target?.kind ?? config.targets[0]?.kind ?? "application";
+    const fallback = config.targets[0] ? describeTarget(config.targets[0]) : "";
+    return [
+        [kind === "compose" ? "Compose" : "Application", target ? linked(target) : fallback],
+        ["Method", config.deployMethod],
+        ["Deployment", deploymentCell(target)],
+    ];
+}
+/** Several targets: a row each. */
+function targetTable(targets) {
+    const rows = ["| Target | Kind | Deployment | Error |", "|---|---|---|---|"];
+    for (const t of targets) {
+        rows.push(`| ${escapeCell(linked(t))} | ${t.kind} | ${escapeCell(deploymentCell(t))} | ${escapeCell((0,log/* cut */.Jj)(t.error ?? "", 300))} |`);
+    }
+    return [...rows, ""];
+}
+/** The job summary: what was deployed where, how it ended, and how long each step took. */
+function summaryMarkdown(config, outcome) {
+    const { result, error } = outcome;
+    const several = config.targets.length > 1;
+    const lines = [`## ${verdictOf(config, outcome)}: ${subjectOf(config, result)}`, ""];
+    const rows = [
+        ["Image", `\`${result.image}\``],
+        ["Digest", result.digest ? `\`${result.digest}\`` : "—"],
+    ];
+    if (config.deploy && !several)
+        rows.push(...oneTargetRows(config, result.targets[0]));
+    if (config.deploy && several)
+        rows.push(["Method", config.deployMethod]);
+    if (result.registryId)
+        rows.push(["Registry entry", result.registryId]);
+    if (result.health)
+        rows.push(["Health", result.health]);
+    lines.push("| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${escapeCell(v)} |`), "");
+    if (config.deploy && several && result.targets.length > 0)
+        lines.push(...targetTable(result.targets));
+    if (error)
+        lines.push(...codeBlock((0,log/* cut */.Jj)(error.message, log/* MESSAGE_LIMIT */.Gy)), "");
+    else if (outcome.changes.length > 0) {
+        lines.push("Changed in Dokploy:", "", ...outcome.changes.map((change) => `- ${escapeCell(change)}`), "");
+    }
+    if (result.plan)
+        lines.push("Plan:", "", ...result.plan.map((p, i) => `${String(i + 1)}. \`${p}\``), "");
+    if (result.timings.length > 0) {
+        lines.push("| Step | Seconds |", "|---|---:|");
+        for (const t of result.timings)
+            lines.push(`| ${escapeCell(t.step)} | ${t.seconds.toFixed(1)} |`);
+        lines.push("");
+    }
+    return lines.join("\n");
+}
+
+;// CONCATENATED MODULE: ./src/core/beside.ts
+/**
+ * Runs `work` with `check` beside it (the build beside the Dokploy preflight). The check starts
+ * once the work is under way or over. The work awaits `gate.passed()` before anything that
+ * must not happen unless the check passed (a push). When the check fails, the work is stopped,
+ * and the check's error is the one thrown, even if the work had failed first on its own: it
+ * says what to fix first. Returns the check's value.
+ */
+async function besideWork(work, check, cancel) {
+    const stop = new AbortController();
+    const onCancel = () => {
+        stop.abort(cancel.reason);
+    };
+    cancel.addEventListener("abort", onCancel, { once: true });
+    let underWay = () => undefined;
+    const started = new Promise((resolve) => {
+        underWay = resolve;
+    });
+    let pass;
+    const checked = new Promise((resolve, reject) => {
+        pass = { resolve, reject };
+    });
+    let checkFailed = false;
+    checked.catch(() => {
+        checkFailed = true;
+        stop.abort();
+    });
+    try {
+        const working = work({ passed: () => checked, signal: stop.signal, underWay });
+        const over = working.then(() => undefined, () => undefined);
+        void Promise.race([started, over]).then(check).then(pass?.resolve, pass?.reject);
+        try {
+            await working;
+        }
+        catch (error) {
+            if (checkFailed)
+                await checked;
+            throw error;
+        }
+        return await checked;
+    }
+    finally {
+        cancel.removeEventListener("abort", onCancel);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/result.ts
+/** The first target's results in the single-value fields, as the outputs have always had them. */
+function mirrorFirstTarget(result) {
+    const [first] = result.targets;
+    if (!first)
+        return;
+    result.deploymentId = first.deploymentId;
+    result.deploymentStatus = first.deploymentStatus;
+    result.applicationUrl = first.url;
+    result.applicationName = first.name;
+}
+function outputsOf(result) {
+    return {
+        image: result.image,
+        tag: result.tag,
+        digest: result.digest ?? "",
+        "image-ref-digest": result.digest ? `${result.image.slice(0, result.image.lastIndexOf(":"))}@${result.digest}` : "",
+        "registry-id": result.registryId ?? "",
+        "deployment-id": result.deploymentId ?? "",
+        "deployment-status": result.deploymentStatus ?? "",
+        "application-url": result.applicationUrl ?? "",
+        targets: JSON.stringify(result.targets.map((t) => ({
+            kind: t.kind,
+            id: t.id,
+            name: t.name ?? null,
+            url: t.url ?? null,
+            "deployment-id": t.deploymentId ?? null,
+            "deployment-status": t.deploymentStatus ?? null,
+        }))),
+        health: result.health ?? "",
+        imageid: result.imageId ?? "",
+        metadata: result.metadata ?? "",
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/core/stages/build.ts
@@ -11976,7 +12371,8 @@ async function buildThenPush(ctx, gate, plan, temp) {
     gate.signal.addEventListener("abort", () => {
         stopBuild.abort();
     });
-    const login = logIn(ctx, docker, gate.signal);
+    // Without a push, the login is for what the build pulls from the registry alone.
+    const login = config.pushImage || plan.loginFirst ? logIn(ctx, docker, gate.signal) : Promise.resolve();
     // buildx waits for the check before it builds: the check runs beside the login instead.
     if (plan.buildx)
         gate.underWay();
@@ -11998,6 +12394,12 @@ async function buildThenPush(ctx, gate, plan, temp) {
     gate.underWay();
     await building.catch(loginFailed);
     Object.assign(result, await readBuildOutputs(temp));
+    if (!config.pushImage) {
+        // buildx reports a digest without a push too; the digest output is the registry's.
+        result.digest = undefined;
+        logger.info(`Built ${result.image}; nothing pushed (push: false)`);
+        return;
+    }
     if (plan.buildx) {
         for (const ref of pushRefs(config))
             ctx.ledger.record({ kind: "pushed", ref, digest: result.digest });
@@ -12049,7 +12451,129 @@ async function pushTags(ctx, docker, signal) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/core/dokploy/projects.ts
+
+
+/*
+ * project.all, as a live v0.30.2 answers it to an owner or admin (a member sees only what it may
+ * access): every project with its environments, each with its applications and compose services
+ * by id and name. The project's and environments' `env` (variables in clear text) is dropped here.
+ */
+const ProjectsSchema = array(object({
+    projectId: schemas_string(),
+    name: schemas_string(),
+    environments: array(object({
+        environmentId: schemas_string(),
+        name: schemas_string(),
+        applications: array(object({ applicationId: schemas_string(), name: schemas_string() })).default([]),
+        compose: array(object({ composeId: schemas_string(), name: schemas_string() })).default([]),
+    })),
+}));
+
+/** Edit distance between two short strings (names), case-insensitive. */
+function distance(a, b) {
+    const x = a.toLowerCase();
+    const y = b.toLowerCase();
+    let previous = Array.from({ length: y.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= x.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= y.length; j++) {
+            const cost = x[i - 1] === y[j - 1] ? 0 : 1;
+            current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost));
+        }
+        previous = current;
+    }
+    return previous[y.length] ?? 0;
+}
+/** The names closest to `wanted`, closest first: same but for case, containing it, or a few edits away. */
+function closeMatches(wanted, names, limit = 3) {
+    const lower = wanted.toLowerCase();
+    const scored = [...new Set(names)]
+        .map((name) => {
+        const other = name.toLowerCase();
+        const score = other === lower ? 0 : other.includes(lower) || lower.includes(other) ? 1 : 1 + distance(name, wanted);
+        return { name, score };
+    })
+        .filter(({ score }) => score <= 1 || score - 1 <= Math.max(2, Math.floor(wanted.length / 3)));
+    return scored
+        .sort((a, b) => a.score - b.score || a.name.localeCompare(b.name))
+        .slice(0, limit)
+        .map(({ name }) => name);
+}
+/** "Did you mean …? Applications: …" for a name that was not found. */
+function suggestions(wanted, names, what) {
+    const close = closeMatches(wanted, names);
+    const meant = close.length > 0 ? ` Did you mean ${close.map((n) => `"${n}"`).join(" or ")}?` : "";
+    if (names.length === 0)
+        return `${meant} There are none.`;
+    const listed = names.slice(0, 20).join(", ");
+    return `${meant} ${what.charAt(0).toUpperCase()}${what.slice(1)}: ${listed}${names.length > 20 ? ", …" : ""}.`;
+}
+/** The one row named as wanted; a ConfigError naming the input when there is none, or more than one. */
+function pickOne(lookup) {
+    const { rows, wanted, input, where, what } = lookup;
+    const found = rows.filter((row) => lookup.name(row) === wanted);
+    if (found.length === 1 && found[0] !== undefined)
+        return found[0];
+    if (found.length > 1) {
+        const ids = found.map(lookup.id).join(", ");
+        throw new errors/* ConfigError */.xL(input, `${String(found.length)} ${what} are named "${wanted}"${where} (ids ${ids}); give the id instead`);
+    }
+    const names = rows.map(lookup.name);
+    throw new errors/* ConfigError */.xL(input, `no ${what.replace(/s$/, "")} "${wanted}"${where}.${suggestions(wanted, names, what)}`);
+}
+/**
+ * Finds each named target in project/environment. Throws a ConfigError (exit 2) naming the input,
+ * with the closest names, when a name is not found or names several.
+ */
+function resolveNames(projects, place, named) {
+    const project = pickOne({
+        rows: projects,
+        name: (p) => p.name,
+        id: (p) => p.projectId,
+        wanted: place.project,
+        input: "project",
+        where: " that the API key's user can see",
+        what: "projects",
+    });
+    const environment = pickOne({
+        rows: project.environments,
+        name: (e) => e.name,
+        id: (e) => e.environmentId,
+        wanted: place.environment,
+        input: "dokploy-environment",
+        where: ` in project "${project.name}"`,
+        what: "environments",
+    });
+    const where = ` in ${project.name}/${environment.name}`;
+    return named.map((target) => {
+        if (target.kind === "application") {
+            const app = pickOne({
+                rows: environment.applications,
+                name: (a) => a.name,
+                id: (a) => a.applicationId,
+                wanted: target.name,
+                input: "application",
+                where,
+                what: "applications",
+            });
+            return { kind: "application", id: app.applicationId };
+        }
+        const compose = pickOne({
+            rows: environment.compose,
+            name: (c) => c.name,
+            id: (c) => c.composeId,
+            wanted: target.name,
+            input: "compose",
+            where,
+            what: "compose services",
+        });
+        return { kind: "compose", id: compose.composeId };
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/core/dokploy/procedures.ts
+
 
 
 /*
@@ -12140,6 +12664,10 @@ function procedures_check(procedure, schema, value) {
     }
     return result.data;
 }
+/** The input key that names a service of a kind. */
+function idKeyOf(ref) {
+    return ref.kind === "application" ? "applicationId" : "composeId";
+}
 /** Typed procedures over a client. */
 class Dokploy {
     client;
@@ -12181,8 +12709,13 @@ class Dokploy {
             registryUrl: provider.registryUrl,
         }, { retry: true });
     }
-    async trigger(method, applicationId, title, description) {
-        await this.client.mutation(`application.${method}`, { applicationId, title, description });
+    /** Queues a deployment of an application or a compose service. */
+    async trigger(method, ref, title, description) {
+        await this.client.mutation(`${ref.kind}.${method}`, { [idKeyOf(ref)]: ref.id, title, description });
+    }
+    /** Every project the key's user can see, with its environments and their services by name. */
+    async projects() {
+        return procedures_check("project.all", ProjectsSchema, await this.client.query("project.all"));
     }
     /** The server's version, e.g. "v0.30.2". */
     async version() {
@@ -12206,9 +12739,11 @@ class Dokploy {
         const value = await this.client.query("docker.getServiceContainersByAppName", input);
         return procedures_check("docker.getServiceContainersByAppName", array(TaskSchema), value ?? []);
     }
-    async deploymentAll(applicationId) {
-        const value = await this.client.query("deployment.all", { applicationId });
-        return procedures_check("deployment.all", array(DeploymentSchema), value);
+    /** The deployments of a service, newest first (deployment.all or deployment.allByCompose). */
+    async deployments(ref) {
+        const procedure = ref.kind === "application" ? "deployment.all" : "deployment.allByCompose";
+        const value = await this.client.query(procedure, { [idKeyOf(ref)]: ref.id });
+        return procedures_check(procedure, array(DeploymentSchema), value);
     }
 }
 /** Link to the application in Dokploy's dashboard. */
@@ -12226,10 +12761,10 @@ function applicationUrl(baseUrl, app) {
 ;// CONCATENATED MODULE: ./src/core/stages/provider.ts
 
 /** The provider Dokploy will pull with: all five keys, nulls for a public image. */
-function dockerProviderOf(config, digest) {
+function dockerProviderOf(config, applicationId, digest) {
     const ref = imageRef(config.image, config.tag);
     return {
-        applicationId: config.applicationId,
+        applicationId,
         dockerImage: config.pinDigest && digest ? `${ref}@${digest}` : ref,
         username: config.pull?.username ?? null,
         password: config.pull?.password ?? null,
@@ -12278,11 +12813,520 @@ function checkSource(app, config, logger, image) {
         logger.info(`The application has no ${app.sourceType} source set up yet; it is set to the Docker image ${image}.`);
         return;
     }
-    const what = `Application "${app.name}" (${config.applicationId}) deploys from ${source}`;
+    const what = `Application "${app.name}" (${app.applicationId}) deploys from ${source}`;
     if (!config.switchSource) {
         throw new errors/* DeployError */.sH(`${what}; this step would switch it to the Docker image ${image}. Set switch-source: true to do that, or check application-id.`);
     }
     logger.warn(`${what}; with switch-source: true it is switched to the Docker image ${image}.`);
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/application.ts
+
+
+
+
+
+/** The application exists; returns what it ran before, and how to put that back. */
+async function checkApplication(ctx) {
+    const { config, logger, result, redactor, target } = ctx;
+    const app = await ctx.dokploy.applicationOne(target.id);
+    // application.one answers with the pull password in plain text: mask it like ours.
+    redactor.add(app.password);
+    target.name = app.name;
+    target.url = applicationUrl(config.dokployUrl, app);
+    logger.info(`Application "${app.name}" (${target.id}), source ${app.sourceType ?? "unknown"}: ${target.url}`);
+    checkSource(app, config, logger, result.image);
+    const provider = previousProvider(app);
+    return {
+        was: provider?.dockerImage ?? (app.sourceType ? `its ${app.sourceType} source` : undefined),
+        restore: provider ? () => ctx.dokploy.saveDockerProvider(provider) : undefined,
+    };
+}
+/** Points the application at the image (saveDockerProvider, all five keys); returns the image saved. */
+async function pointApplication(ctx, before) {
+    const { config, logger, result, ledger, target } = ctx;
+    const provider = dockerProviderOf(config, target.id, result.digest);
+    await timedTarget(ctx, "Point the application at the image", async () => {
+        const change = { application: target.name ?? target.id, from: before.was };
+        try {
+            await ctx.dokploy.saveDockerProvider(provider);
+        }
+        catch (error) {
+            // An answer lost after the request was sent: Dokploy may have carried it out.
+            if (error instanceof errors/* DokployError */.RI && error.ambiguous) {
+                ledger.record({ kind: "provider", ...change, to: provider.dockerImage, uncertain: true });
+            }
+            throw error;
+        }
+        ledger.record({ kind: "provider", ...change, to: provider.dockerImage });
+        logger.info(`Application ${target.id} now runs ${result.image}${config.pull ? ` (pulled as ${config.pull.username})` : " (public image)"}`);
+    });
+    return provider.dockerImage;
+}
+
+;// CONCATENATED MODULE: ./src/core/dokploy/compose.ts
+
+
+
+/*
+ * The compose procedures this project calls (v0.30.2, seen live): compose.one answers every
+ * column, the env (the variables, in clear text) among them; compose.saveEnvironment wants
+ * {composeId, env} with env present (a missing key is 400 "expected nonoptional"); deploy and
+ * redeploy take {composeId, title?, description?} and answer {success, message, composeId}.
+ */
+const compose_nullableString = schemas_string().nullish();
+const ComposeSchema = object({
+    composeId: schemas_string(),
+    name: schemas_string(),
+    appName: schemas_string(),
+    /** "docker-compose" or "stack". */
+    composeType: schemas_string(),
+    sourceType: compose_nullableString,
+    composeFile: compose_nullableString,
+    env: compose_nullableString,
+    serverId: compose_nullableString,
+    environmentId: compose_nullableString,
+    environment: object({
+        environmentId: schemas_string(),
+        projectId: schemas_string(),
+        project: object({ projectId: schemas_string(), name: schemas_string() }).nullish(),
+    })
+        .nullish(),
+});
+/**
+ * The compose service, checked to be the one asked for: its env is written back with our
+ * variables set, so an answer about another one (a cache or proxy that ignores the query
+ * string) would copy that one's variables into this one.
+ */
+async function composeOne(dokploy, composeId) {
+    const value = await dokploy.client.query("compose.one", { composeId });
+    const parsed = ComposeSchema.safeParse(value);
+    if (!parsed.success) {
+        throw new errors/* DokployError */.RI("compose.one", 200, "Dokploy compose.one: unexpected answer. Is this a Dokploy server of v0.26 or newer?");
+    }
+    if (parsed.data.composeId !== composeId) {
+        throw new errors/* DokployError */.RI("compose.one", 200, `Dokploy compose.one answered about compose ${parsed.data.composeId}, not ${composeId} that was asked for. A cache or proxy in front of Dokploy may ignore the query string.`);
+    }
+    return parsed.data;
+}
+/** A message with every line of `env` in it (as sent, or JSON-escaped as a server echoes it) masked. */
+function withoutVariables(message, env) {
+    const lines = env.split(/\r?\n/).filter((line) => line.trim().length >= 4);
+    const forms = lines.flatMap((line) => [line, JSON.stringify(line).slice(1, -1)]);
+    let out = message;
+    for (const form of forms.sort((a, b) => b.length - a.length))
+        out = out.split(form).join("***");
+    return out;
+}
+/**
+ * Writes the compose's variables (the whole text: Dokploy keeps no other form). Safe to repeat.
+ * They are the user's, secrets among them: an error that echoes the request does not show them.
+ */
+async function saveComposeEnv(dokploy, composeId, env) {
+    try {
+        await dokploy.client.mutation("compose.saveEnvironment", { composeId, env }, { retry: true });
+    }
+    catch (error) {
+        if (error instanceof Error)
+            error.message = withoutVariables(error.message, env);
+        throw error;
+    }
+}
+/** The tasks of a stack's services (docker stack ps), newest first. */
+async function stackTasks(dokploy, appName, serverId) {
+    const input = { appName, ...(serverId ? { serverId } : {}) };
+    const value = await dokploy.client.query("docker.getStackContainersByAppName", input);
+    const parsed = array(TaskSchema.extend({ name: schemas_string() })).safeParse(value ?? []);
+    if (!parsed.success) {
+        throw new errors/* DokployError */.RI("docker.getStackContainersByAppName", 200, "Dokploy docker.getStackContainersByAppName: unexpected answer");
+    }
+    return parsed.data;
+}
+/** Link to the compose service in Dokploy's dashboard. */
+function composeUrl(baseUrl, compose) {
+    const projectId = compose.environment?.projectId;
+    const environmentId = compose.environment?.environmentId ?? compose.environmentId;
+    if (projectId && environmentId) {
+        return `${baseUrl}/dashboard/project/${projectId}/environment/${environmentId}/services/compose/${compose.composeId}`;
+    }
+    return `${baseUrl}/dashboard/projects`;
+}
+
+;// CONCATENATED MODULE: ./src/core/env-file.ts
+/*
+ * A compose service's variables, as Dokploy keeps them: dotenv text (`KEY=value` lines, comments,
+ * blank lines, optional `export `). We change our variables' lines and nothing else: every other
+ * byte stays as it was.
+ */
+function definition(name) {
+    return new RegExp(`^\\s*(?:export\\s+)?${name}\\s*=(.*)$`);
+}
+/** A value as dotenv reads it: quotes removed, a trailing comment dropped from a bare value. */
+function unquote(raw) {
+    const value = raw.trim();
+    const quote = value[0];
+    if ((quote === '"' || quote === "'" || quote === "`") && value.length >= 2) {
+        const end = value.indexOf(quote, 1);
+        if (end > 0)
+            return value.slice(1, end);
+    }
+    return value.replace(/\s+#.*$/, "");
+}
+function linesOf(env) {
+    const eol = env.includes("\r\n") ? "\r\n" : "\n";
+    return { lines: env === "" ? [] : env.split(eol), eol };
+}
+/** The value of a variable (its last definition, as dotenv reads it); undefined when it has none. */
+function readVariable(env, name) {
+    let value;
+    for (const line of linesOf(env ?? "").lines) {
+        const match = definition(name).exec(line);
+        if (match)
+            value = unquote(match[1] ?? "");
+    }
+    return value;
+}
+/**
+ * The text with each variable set: its definitions replaced where they are, else added at the
+ * end. A value of undefined removes the variable's lines (to put back an env that did not have it).
+ */
+function setVariables(env, values) {
+    const { lines, eol } = linesOf(env ?? "");
+    const done = new Set();
+    const out = [];
+    for (const line of lines) {
+        const name = Object.keys(values).find((n) => definition(n).test(line));
+        if (name === undefined) {
+            out.push(line);
+            continue;
+        }
+        const value = values[name];
+        if (value !== undefined)
+            out.push(`${name}=${value}`);
+        done.add(name);
+    }
+    const added = Object.entries(values).flatMap(([name, value]) => done.has(name) || value === undefined ? [] : [`${name}=${value}`]);
+    if (added.length === 0)
+        return out.join(eol);
+    // Keep a final newline where there was one, and add ours before it.
+    const endsWithNewline = out.length > 0 && out.at(-1) === "";
+    const body = endsWithNewline ? out.slice(0, -1) : out;
+    return [...body, ...added, ...(endsWithNewline ? [""] : [])].join(eol);
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/compose.ts
+
+
+
+
+
+/** The values our variables get: the reference to deploy, and the tag. */
+function ourValues(ctx) {
+    const { config, result } = ctx;
+    const ref = imageRef(config.image, config.tag);
+    const image = config.pinDigest && result.digest ? `${ref}@${result.digest}` : ref;
+    return { [config.imageVariable]: image, [config.tagVariable]: config.tag };
+}
+/** A compose file Dokploy holds (raw source) that uses neither variable would not run the new image. */
+function refuseFileWithoutVariables(ctx, compose) {
+    const { config } = ctx;
+    const file = compose.composeFile ?? "";
+    if (compose.sourceType !== "raw" || file.trim() === "")
+        return;
+    const uses = (name) => new RegExp(`\\$\\{?${name}\\b`).test(file);
+    if (uses(config.imageVariable) || uses(config.tagVariable))
+        return;
+    throw new errors/* DeployError */.sH(`Compose "${compose.name}" (${compose.composeId}): its compose file uses neither \${${config.imageVariable}} nor \${${config.tagVariable}}, so a deployment would not run the new image. Write image: \${${config.imageVariable}} in it (or set image-variable / tag-variable to the names it uses).`);
+}
+/**
+ * The compose service exists; returns what our variables held before, and how to put them back
+ * (only them: the other variables are read again at that moment and kept).
+ */
+async function checkCompose(ctx) {
+    const { config, logger, target } = ctx;
+    const compose = await composeOne(ctx.dokploy, target.id);
+    target.name = compose.name;
+    target.url = composeUrl(config.dokployUrl, compose);
+    logger.info(`Compose "${compose.name}" (${target.id}), type ${compose.composeType}, source ${compose.sourceType ?? "unknown"}: ${target.url}`);
+    refuseFileWithoutVariables(ctx, compose);
+    const previous = Object.fromEntries(Object.keys(ourValues(ctx)).map((name) => [name, readVariable(compose.env, name)]));
+    const was = previous[config.imageVariable] ?? previous[config.tagVariable];
+    return {
+        was,
+        restore: was === undefined
+            ? undefined
+            : async () => {
+                await writeVariables(ctx, previous);
+            },
+    };
+}
+/** Sets our variables in the compose's env as it is now, keeping every other line; returns what they held. */
+async function writeVariables(ctx, values) {
+    // Read again right before writing: the env may have changed since the check, minutes ago.
+    const { env } = await composeOne(ctx.dokploy, ctx.target.id);
+    const before = Object.fromEntries(Object.keys(values).map((name) => [name, readVariable(env, name)]));
+    await saveComposeEnv(ctx.dokploy, ctx.target.id, setVariables(env, values));
+    return before;
+}
+/** Points the compose at the image: our variables set in its environment. Returns the image reference. */
+async function pointCompose(ctx) {
+    const { ledger, logger, target } = ctx;
+    const values = ourValues(ctx);
+    const to = Object.entries(values);
+    await timedTarget(ctx, "Set the image in the compose's environment", async () => {
+        let before = {};
+        try {
+            before = await writeVariables(ctx, values);
+        }
+        catch (error) {
+            if (error instanceof errors/* DokployError */.RI && error.ambiguous && error.procedure === "compose.saveEnvironment") {
+                const variables = to.map(([name, value]) => ({ name, to: value }));
+                ledger.record({ kind: "compose-env", compose: target.name ?? target.id, variables, uncertain: true });
+            }
+            throw error;
+        }
+        const variables = to.map(([name, value]) => ({ name, from: before[name], to: value }));
+        ledger.record({ kind: "compose-env", compose: target.name ?? target.id, variables });
+        logger.info(`Compose ${target.id} now has ${to.map(([n, v]) => `${n}=${v}`).join(", ")} in its environment`);
+    });
+    return values[ctx.config.imageVariable] ?? "";
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/verify.ts
+
+
+/** How often to look at the swarm service while it converges. */
+const VERIFY_POLL_MS = 1_000;
+/** Splits `repo:tag@sha256:…` into the reference and the digest. */
+function splitDigest(image) {
+    const at = image.indexOf("@");
+    return at < 0 ? { ref: image } : { ref: image.slice(0, at), digest: image.slice(at + 1) };
+}
+/**
+ * Whether a running image is ours: the same reference; and the same digest where both are
+ * known (swarm adds the digest it resolved when it could ask the registry).
+ */
+function isSameImage(running, ours, pushedDigest) {
+    if (!running)
+        return false;
+    const a = splitDigest(running);
+    const b = splitDigest(ours);
+    if (a.ref !== b.ref)
+        return false;
+    const expected = b.digest ?? pushedDigest;
+    return !a.digest || !expected || a.digest === expected;
+}
+/** Swarm's error on a task, without Dokploy's empty "Error:" placeholder. */
+function taskError(task) {
+    const text = (task.error ?? "")
+        .replace(/^Error:$/, "")
+        .replace(/^"|"$/g, "")
+        .trim();
+    return text || undefined;
+}
+/** Swarm gave up on the update: it rolled the service back, or paused it after a failed task. */
+function gaveUp(service) {
+    const state = service?.UpdateStatus?.State ?? "";
+    return state.startsWith("rollback") || state === "paused";
+}
+async function look(ctx, swarm, ours) {
+    const service = await ctx.dokploy.service(swarm.name, swarm.serverId);
+    const state = service?.UpdateStatus?.State ?? "";
+    const tasks = await swarm.tasks();
+    const lastError = tasks.map(taskError).find((e) => e !== undefined);
+    if (!service || state === "updating" || gaveUp(service))
+        return { service, lastError };
+    if (!isSameImage(service.Spec.TaskTemplate.ContainerSpec.Image, ours, ctx.result.digest)) {
+        return { service, lastError };
+    }
+    const running = tasks.filter((t) => t.state === "running" && t.currentState.startsWith("Running"));
+    for (const task of running.slice(0, 3)) {
+        const image = await ctx.dokploy.taskImage(task.containerId, swarm.serverId);
+        if (isSameImage(image, ours, ctx.result.digest))
+            return { service, running: image, lastError };
+    }
+    return { service, lastError };
+}
+/** Why our image does not run, from the last look at the service. */
+function notRunning(ctx, swarm, seen, ours) {
+    const { service, lastError } = seen;
+    const update = service?.UpdateStatus;
+    const image = service?.Spec.TaskTemplate.ContainerSpec.Image;
+    const why = !service
+        ? `Dokploy has no swarm service for ${swarm.what}`
+        : update?.State?.startsWith("rollback")
+            ? `Docker Swarm rolled the service back to ${image ?? "?"} (${update.State}: ${update.Message ?? ""})`
+            : update?.State === "paused"
+                ? `Docker Swarm paused the update of ${swarm.name} (${update.Message ?? ""})`
+                : `the service is set to run ${image ?? "?"}${update?.State ? ` (update ${update.State})` : ""}, and no task of ${ours} is running after ${String(ctx.config.verifyTimeoutSeconds)} s (verify-timeout)`;
+    return new errors/* NotRunningError */.bb(`Dokploy says the deployment is done, but ${ours} is not running: ${why}.${lastError ? ` Swarm says: ${lastError}` : ""} See ${ctx.target.url ?? ctx.config.dokployUrl}`);
+}
+/** Waits briefly for swarm to run our image in the service; throws NotRunningError when it does not. */
+async function waitForSwarm(ctx, swarm, ours) {
+    const deadline = ctx.ports.clock() + ctx.config.verifyTimeoutSeconds * 1000;
+    for (;;) {
+        const seen = await look(ctx, swarm, ours);
+        if (seen.running)
+            return seen.running;
+        if (gaveUp(seen.service) || ctx.ports.clock() >= deadline)
+            throw notRunning(ctx, swarm, seen, ours);
+        await ctx.ports.sleep(VERIFY_POLL_MS);
+    }
+}
+/** A later run pointed the target at its image: ours is not what runs, by design. */
+function superseded(ctx, theirs, ours) {
+    const { config, target, logger } = ctx;
+    target.deploymentStatus = "superseded";
+    const message = `Superseded: the ${ctx.ref.kind} now holds ${theirs ?? "no image"}, not ${ours}; a later run deployed over this one. Not rolling back.`;
+    if (config.failOnSuperseded)
+        throw new errors/* DeployError */.sH(`${message} (fail-on-superseded)`);
+    logger.warn(message);
+}
+/**
+ * After Dokploy says done: the application still holds our image (else superseded), and swarm
+ * runs a task of it (else not-running, with swarm's reason). Without the permission to read
+ * Docker, says so once and trusts the application row.
+ */
+async function verifyApplication(ctx, ours) {
+    const { config, target, logger } = ctx;
+    if (!config.verifyRunning)
+        return;
+    await timedTarget(ctx, "Check what runs", async () => {
+        const app = await ctx.dokploy.applicationOne(target.id);
+        if (app.dockerImage !== ours)
+            return superseded(ctx, app.dockerImage, ours);
+        if (!app.appName)
+            return;
+        const { appName, serverId } = app;
+        const swarm = {
+            name: appName,
+            serverId,
+            what: "the application",
+            tasks: () => ctx.dokploy.serviceTasks(appName, serverId),
+        };
+        try {
+            const running = await waitForSwarm(ctx, swarm, ours);
+            logger.info(`Docker Swarm runs ${running} for ${app.appName}.`);
+        }
+        catch (error) {
+            if (!(error instanceof errors/* DokployError */.RI) || (error.status !== 401 && error.status !== 403)) {
+                if (error instanceof errors/* NotRunningError */.bb)
+                    target.deploymentStatus = "not-running";
+                throw error;
+            }
+            warnNoDockerRead(ctx, error, `the application, which holds ${ours}`);
+        }
+    });
+}
+/** Without the permission to read Docker: says so, and what is trusted instead. */
+function warnNoDockerRead(ctx, error, trusted) {
+    ctx.logger.warn(`Could not ask Dokploy what Docker Swarm runs (${error.procedure}: HTTP ${String(error.status)}; the API key needs the permission to read Docker). Trusting ${trusted}.`);
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/stack.ts
+
+
+
+
+
+/** The service a stack task belongs to: <appName>_<service>.<slot> (or .<node id> in global mode). */
+function serviceOfTask(taskName) {
+    return taskName.replace(/\.[^.]+$/, "");
+}
+/** An image reference without its tag and digest: ghcr.io/acme/web:1@sha256:… -> ghcr.io/acme/web. */
+function repositoryOf(image) {
+    const name = image.split("@")[0] ?? image;
+    const slash = name.lastIndexOf("/");
+    const colon = name.lastIndexOf(":");
+    return colon > slash ? name.slice(0, colon) : name;
+}
+/** The stack's services whose image comes from our repository: the ones the compose file points at ours. */
+async function ourServices(ctx, compose, ours) {
+    const tasks = await stackTasks(ctx.dokploy, compose.appName, compose.serverId);
+    const all = [...new Set(tasks.map((t) => serviceOfTask(t.name)))];
+    const specs = await Promise.all(all.map(async (name) => ({ name, service: await ctx.dokploy.service(name, compose.serverId) })));
+    const repository = repositoryOf(ours);
+    const mine = specs.flatMap(({ name, service }) => service && repositoryOf(service.Spec.TaskTemplate.ContainerSpec.Image) === repository ? [name] : []);
+    return { mine, all };
+}
+/**
+ * Every service of the stack that runs our repository runs our image (swarm may take a moment);
+ * a stack where no service uses our repository did not take the image at all.
+ */
+async function waitForStack(ctx, compose, ours) {
+    const deadline = ctx.ports.clock() + ctx.config.verifyTimeoutSeconds * 1000;
+    for (;;) {
+        const { mine, all } = await ourServices(ctx, compose, ours);
+        if (mine.length > 0) {
+            const swarm = (name) => ({
+                name,
+                serverId: compose.serverId,
+                what: `service ${name} of the stack`,
+                tasks: async () => (await stackTasks(ctx.dokploy, compose.appName, compose.serverId)).filter((t) => serviceOfTask(t.name) === name),
+            });
+            await Promise.all(mine.map((name) => waitForSwarm(ctx, swarm(name), ours)));
+            return mine;
+        }
+        if (ctx.ports.clock() >= deadline) {
+            throw new errors/* NotRunningError */.bb(`Dokploy says the deployment is done, but no service of the stack ${compose.appName} runs ${repositoryOf(ours)} (its services: ${all.join(", ") || "none"}). Does the compose file say image: \${${ctx.config.imageVariable}}? See ${ctx.target.url ?? ctx.config.dokployUrl}`);
+        }
+        await ctx.ports.sleep(VERIFY_POLL_MS);
+    }
+}
+/**
+ * After Dokploy says done: the compose still holds our image in its environment (else
+ * superseded); for a stack, every swarm service of it that runs our repository runs our image.
+ * A docker-compose service's containers are not looked at: Dokploy answers nothing about
+ * their images here (see the README).
+ */
+async function verifyCompose(ctx, ours) {
+    const { config, target, logger } = ctx;
+    if (!config.verifyRunning)
+        return;
+    await timedTarget(ctx, "Check what runs", async () => {
+        const compose = await composeOne(ctx.dokploy, target.id);
+        const held = readVariable(compose.env, config.imageVariable);
+        if (held !== ours)
+            return superseded(ctx, held, ours);
+        if (compose.composeType !== "stack") {
+            logger.info(`The compose holds ${ours}; docker compose started its containers (their images are not checked).`);
+            return;
+        }
+        try {
+            const services = await waitForStack(ctx, compose, ours);
+            logger.info(`Docker Swarm runs ${ours} for ${services.join(", ")}.`);
+        }
+        catch (error) {
+            if (!(error instanceof errors/* DokployError */.RI) || (error.status !== 401 && error.status !== 403)) {
+                if (error instanceof errors/* NotRunningError */.bb)
+                    target.deploymentStatus = "not-running";
+                throw error;
+            }
+            warnNoDockerRead(ctx, error, `the compose's environment, which holds ${ours}`);
+        }
+    });
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/kinds.ts
+
+
+
+
+/*
+ * What differs between an application and a compose service: how it is read, how it is pointed
+ * at the image, and how what runs is checked. Triggering and following are the same for both.
+ */
+/** Reads the target before anything changes: it exists, and what it ran. */
+function checkTarget(ctx) {
+    return ctx.ref.kind === "application" ? checkApplication(ctx) : checkCompose(ctx);
+}
+/** Points the target at our image; returns the image saved. */
+function writeTarget(ctx, before) {
+    return ctx.ref.kind === "application" ? pointApplication(ctx, before) : pointCompose(ctx);
+}
+/** After Dokploy says done: what really runs is ours. */
+function verifyTarget(ctx, ours) {
+    return ctx.ref.kind === "application" ? verifyApplication(ctx, ours) : verifyCompose(ctx, ours);
 }
 
 ;// CONCATENATED MODULE: ./src/core/stages/dokploy.ts
@@ -12296,10 +13340,8 @@ function checkSource(app, config, logger, image) {
  * Dokploy client for the rest of the run.
  */
 async function connectToDokploy(ctx) {
-    const { config, ports, logger, redactor } = ctx;
-    ports.whileDockerWorks?.();
-    const remote = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(328)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6328));
-    const dispatcher = (await ports.loadDispatcher?.()) ?? ports.dispatcher;
+    const { config, logger, redactor } = ctx;
+    const { remote, dispatcher } = await goOnline(ctx);
     const client = new remote.DokployClient({
         baseUrl: config.dokployUrl,
         apiKey: config.apiKey,
@@ -12313,6 +13355,14 @@ async function connectToDokploy(ctx) {
         signal: ctx.signal,
     });
     return { ...ctx, remote, dispatcher, dokploy: new Dokploy(client) };
+}
+/** Loads the HTTP client and its connection pool (while docker works: not before the build starts). */
+async function goOnline(ctx) {
+    const { ports } = ctx;
+    ports.whileDockerWorks?.();
+    const remote = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(328)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6328));
+    const dispatcher = (await ports.loadDispatcher?.()) ?? ports.dispatcher;
+    return { ...ctx, remote, dispatcher };
 }
 /** Dokploy keeps deployment titles and descriptions, by which a run finds its own, since v0.25.0. */
 const OLDEST_FOLLOWED = [0, 25, 0];
@@ -12345,396 +13395,72 @@ function refuseOldVersion(version) {
         }
     }
 }
-/** The key is accepted and the application exists. Returns what the application ran before. */
-function checkDokploy(ctx) {
-    const { config, logger, result, redactor } = ctx;
-    return timed(ctx, "Check Dokploy and the application", async () => {
-        // The version matters for following the deployment; without waiting it is not read.
-        const [app, version] = await Promise.all([
-            ctx.dokploy.applicationOne(config.applicationId),
-            config.wait ? readVersion(ctx) : undefined,
-        ]);
+/**
+ * The key is accepted and every target exists (read beside the server's version, which
+ * matters for following the deployment). Returns each target with what it ran before.
+ */
+function checkTargets(ctx, refs) {
+    const { config, result } = ctx;
+    const several = refs.length > 1;
+    return timed(ctx, several ? "Check Dokploy and the targets" : `Check Dokploy and the ${refs[0]?.kind ?? "target"}`, async () => {
+        const checks = refs.map((ref) => {
+            const target = { kind: ref.kind, id: ref.id };
+            result.targets.push(target);
+            const targetCtx = forTarget(ctx, target, several);
+            return checkTarget(targetCtx).then((before) => ({ ctx: targetCtx, before }));
+        });
+        const [prepared, version] = await Promise.all([Promise.all(checks), config.wait ? readVersion(ctx) : undefined]);
         refuseOldVersion(version);
-        // application.one answers with the pull password in plain text: mask it like ours.
-        redactor.add(app.password);
-        result.applicationName = app.name;
-        result.applicationUrl = applicationUrl(config.dokployUrl, app);
-        logger.info(`Application "${app.name}" (${config.applicationId}), source ${app.sourceType ?? "unknown"}: ${result.applicationUrl}`);
-        checkSource(app, config, logger, result.image);
-        const provider = previousProvider(app);
-        return { provider, was: provider?.dockerImage ?? (app.sourceType ? `its ${app.sourceType} source` : undefined) };
+        return prepared;
     }, false);
 }
 
-;// CONCATENATED MODULE: ./src/core/dokploy/cadence.ts
+;// CONCATENATED MODULE: ./src/core/stages/pull-check.ts
+
+
 /**
- * How long to wait before the next look at deployment.all when nothing else tells us more:
- * quick at first (a deployment of an image often ends in under a second), then calmer: 0.25 s
- * growing by half each time to 2 s in the first minute (so the end is seen within 2 s), 5 s
- * until three minutes, 10 s after. A 60 s deployment costs about 34 looks, 10 minutes about 100.
+ * The registry serves the tag to the pull credentials, as the digest just pushed: what Dokploy
+ * will pull. Without the check, pin-digest needs the digest docker reported.
  */
-function pollDelay(attempt, elapsedMs) {
-    const cap = elapsedMs < 60_000 ? 2_000 : elapsedMs < 180_000 ? 5_000 : 10_000;
-    return Math.min(cap, Math.round(250 * 1.5 ** attempt));
-}
-/** After a line that says the deployment is ending, look this soon, and this often for a while. */
-const ENDING_DELAY_MS = 100;
-const ENDING_POLL_MS = 250;
-const ENDING_WINDOW_MS = 3_000;
-/**
- * While the live log delivers, look this seldom: the line that says the deployment is ending
- * brings the final look forward, so these looks only catch an end the log does not announce
- * (a deployment cancelled in Dokploy, say).
- */
-const STREAMING_POLL_MS = 15_000;
-/** The live log counts as delivering while its last line is at most this old. */
-const LOG_QUIET_MS = 30_000;
-/**
- * ...and once it has sent more than its first line. Dokploy writes "Initializing deployment" when
- * the job starts, and a redeploy of an image that goes well writes nothing more, nor a line that
- * says it is ending: such a deployment is followed by the clock.
- */
-const STREAMING_AFTER_LINES = 2;
-/**
- * When to look next at our deployment: by the clock while nothing else is known, seldom while
- * the live log streams, and at once (then often, briefly) when a log line says it is ending.
- */
-class Cadence {
-    ports;
-    started;
-    attempt = 0;
-    quickUntil = 0;
-    heardAt;
-    lines = 0;
-    wake = new AbortController();
-    constructor(ports, started) {
-        this.ports = ports;
-        this.started = started;
-    }
-    /** The live log sent `count` more lines. */
-    heard = (count) => {
-        if (count === 0)
-            return;
-        this.lines += count;
-        this.heardAt = this.ports.clock();
-    };
-    /** A log line says the deployment is ending: look now. */
-    ending = () => {
-        this.wake.abort();
-    };
-    /** The pause before the next look; `streaming` says the live log is open. */
-    delay(now, streaming) {
-        if (now < this.quickUntil)
-            return ENDING_POLL_MS;
-        const byClock = pollDelay(this.attempt, now - this.started);
-        const alive = streaming &&
-            this.lines >= STREAMING_AFTER_LINES &&
-            this.heardAt !== undefined &&
-            now - this.heardAt < LOG_QUIET_MS;
-        return alive ? Math.max(byClock, STREAMING_POLL_MS) : byClock;
-    }
-    /** Sleeps until the next look, or until `deadline`; an ending line cuts the sleep short. */
-    async sleep(deadline, streaming) {
-        const now = this.ports.clock();
-        const delay = Math.min(this.delay(now, streaming), deadline - now);
-        // An ending line that came while we were asking needs no sleep first.
-        if (!this.wake.signal.aborted)
-            await this.ports.sleep(delay, this.wake.signal);
-        if (!this.wake.signal.aborted) {
-            this.attempt += 1;
-            return;
-        }
-        // The log says the deployment is ending: look shortly, then often for a few seconds.
-        this.wake = new AbortController();
-        await this.ports.sleep(ENDING_DELAY_MS);
-        this.quickUntil = this.ports.clock() + ENDING_WINDOW_MS;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/core/dokploy/wait.ts
-
-
-
-const FINAL_STATUSES = new Set(["done", "error", "cancelled"]);
-/** Every status Dokploy's deployment table has (v0.30.2: running, done, error, cancelled). */
-const KNOWN_STATUSES = new Set(["running", ...FINAL_STATUSES]);
-/** How long to wait for the log of a deployment that had already failed when we first saw it. */
-const LATE_LOG_WAIT_MS = 2_000;
-/**
- * Ours among new rows: the title we gave and, when we gave one, our run token in the
- * description (two runs of one commit give the same title); oldest first (one run starts one).
- */
-function findOurDeployment(rows, known, title, token) {
-    return rows
-        .filter((r) => !known.has(r.deploymentId) && r.title === title && (!token || (r.description ?? "").includes(token)))
-        .at(-1);
-}
-/** Our deployment has a status this version does not know: waiting on it could last forever. */
-class UnknownStatusError extends errors/* DeployError */.sH {
-    deployment;
-    constructor(deployment, applicationUrl) {
-        super(`Deployment ${deployment.deploymentId} has the status "${deployment.status}", which this version of dokploy-deploy does not know (it knows ${[...KNOWN_STATUSES].join(", ")}). Not waiting on it, and not rolling back: see ${applicationUrl} for how it went, and update dokploy-deploy.`);
-        this.deployment = deployment;
-        this.name = "UnknownStatusError";
-    }
-}
-/** Thrown on wait-timeout; carries the deployment we were following, if it had started. */
-class WaitTimeoutError extends errors/* TimeoutError */.MU {
-    deployment;
-    constructor(message, deployment) {
-        super(message);
-        this.deployment = deployment;
-    }
-}
-/** The error for a wait that ran out of time, before or after our deployment started. */
-function waitTimeout(options, ours) {
-    const limit = String(Math.round(options.timeoutMs / 1000));
-    return new WaitTimeoutError(ours
-        ? `Deployment ${ours.deploymentId} is still ${ours.status} after ${limit} s (wait-timeout). It may still finish; see ${options.applicationUrl}`
-        : `The deployment did not start within ${limit} s (wait-timeout). Dokploy runs one deployment per application at a time, so it may be queued behind others and may still run; see ${options.applicationUrl}`, ours);
-}
-/** On first sight of our deployment: say so, and open its live log unless it is done already. */
-async function firstSight(row, rows, options, ports, listener) {
-    const others = rows.filter((r) => !options.known.has(r.deploymentId) && r.deploymentId !== row.deploymentId);
-    ports.logger.info(`Following deployment ${row.deploymentId} ("${row.title ?? ""}")${others.length > 0 ? `; ignoring ${String(others.length)} other new deployment(s) of this application` : ""}`);
-    if (!row.logPath || !options.openLog || row.status === "done")
-        return undefined;
-    const log = options.openLog(row, listener);
-    // Already over, and not well: read its log (sent whole on connect) for the message.
-    if (log && FINAL_STATUSES.has(row.status))
-        await log.received(LATE_LOG_WAIT_MS);
-    return log;
-}
-/**
- * Waits for the deployment we triggered to appear and reach a final status. Rows are matched
- * by title among those not in the snapshot, so another run's deployment is never taken for ours.
- * While it runs, its log streams into the CI log: looks are rare while it delivers, and a line
- * that says the deployment is ending brings the next look forward.
- */
-async function followDeployment(dokploy, options, ports) {
-    const started = ports.clock();
-    const deadline = started + options.timeoutMs;
-    const cadence = new Cadence(ports, started);
-    let ours;
-    let log;
-    try {
-        for (;;) {
-            const rows = await dokploy.deploymentAll(options.applicationId);
-            const row = ours
-                ? rows.find((r) => r.deploymentId === ours?.deploymentId)
-                : findOurDeployment(rows, options.known, options.title, options.token);
-            if (row) {
-                if (!ours) {
-                    log = await firstSight(row, rows, options, ports, { onLines: cadence.heard, onEnding: cadence.ending });
-                }
-                if (row.status !== ours?.status) {
-                    options.onStatus?.(row);
-                    ports.logger.info(`Deployment ${row.deploymentId}: ${row.status} after ${((ports.clock() - started) / 1000).toFixed(1)} s`);
-                }
-                ours = row;
-                if (!KNOWN_STATUSES.has(row.status))
-                    throw new UnknownStatusError(row, options.applicationUrl);
-                if (FINAL_STATUSES.has(row.status))
-                    return { deployment: row, tail: log?.tail() ?? [] };
-            }
-            else if (ours) {
-                throw new errors/* TimeoutError */.MU(`Deployment ${ours.deploymentId} disappeared from deployment.all (Dokploy keeps the last 11); see ${options.applicationUrl}`);
-            }
-            if (ports.clock() >= deadline)
-                throw waitTimeout(options, ours);
-            await cadence.sleep(deadline, log?.open ?? false);
-        }
-    }
-    finally {
-        log?.close();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/core/dokploy/deploy.ts
-
-
-
-/** After an ambiguous trigger failure, how long to look for the deployment it may have started. */
-const AMBIGUITY_GRACE_MS = 5_000;
-/**
- * Triggers a deployment once. A trigger is not blindly retried: after a failure that may have
- * reached Dokploy (a reset, a timeout, a 502), deployment.all is checked for our deployment
- * before the trigger is sent again, so one run never starts two deployments.
- */
-async function triggerDeployment(dokploy, trigger, known, policy, ports) {
-    const description = trigger.token ? `${trigger.description}\nRun token: ${trigger.token}` : trigger.description;
-    const send = () => dokploy.trigger(trigger.method, trigger.applicationId, trigger.title, description);
-    await (0,retry/* withRetry */.bD)(`Dokploy application.${trigger.method}`, policy, ports, send, async (error) => {
-        if (!(error instanceof errors/* DokployError */.RI) || !error.ambiguous)
-            return undefined;
-        ports.logger.info(`The ${trigger.method} may have reached Dokploy; looking for its deployment before sending it again`);
-        const deadline = ports.clock() + AMBIGUITY_GRACE_MS;
-        for (;;) {
-            const rows = await dokploy.deploymentAll(trigger.applicationId);
-            const ours = findOurDeployment(rows, known, trigger.title, trigger.token);
-            if (ours) {
-                ports.logger.info(`Dokploy did start it (deployment ${ours.deploymentId}); not sending it again`);
-                return { done: true, value: undefined };
-            }
-            if (ports.clock() >= deadline)
-                return undefined;
-            await ports.sleep(500);
-        }
-    });
-}
-/** The ids of the deployments there are now, to tell ours from them later. */
-async function snapshotDeployments(dokploy, applicationId) {
-    return new Set((await dokploy.deploymentAll(applicationId)).map((d) => d.deploymentId));
-}
-/**
- * Points the application back at the image it ran before and redeploys it, following that
- * deployment too. Returns a sentence saying how it went; never throws.
- */
-async function rollBack(dokploy, options, ports) {
-    const { previous } = options;
-    const title = `Rollback to ${previous.dockerImage}`.slice(0, 200);
-    try {
-        ports.logger.warn(`Rolling back: pointing the application at ${previous.dockerImage} again`);
-        await dokploy.saveDockerProvider(previous);
-        const known = await snapshotDeployments(dokploy, previous.applicationId);
-        await triggerDeployment(dokploy, {
-            method: "redeploy",
-            applicationId: previous.applicationId,
-            title,
-            description: "Rollback after a failed deployment",
-            token: options.token,
-        }, known, options.policy, ports);
-        const followed = await followDeployment(dokploy, { ...options.follow, applicationId: previous.applicationId, known, title, token: options.token }, ports);
-        const { deployment } = followed;
-        return deployment.status === "done"
-            ? `Rolled back to ${previous.dockerImage} (deployment ${deployment.deploymentId} is done).`
-            : `The rollback to ${previous.dockerImage} failed too (deployment ${deployment.deploymentId}: ${deployment.status}).`;
-    }
-    catch (error) {
-        return `The rollback to ${previous.dockerImage} failed: ${(0,errors/* errorMessage */.gJ)(error)}`;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/core/stages/deployment.ts
-
-
-
-
-/** Queues our deployment in Dokploy, with our title; never sent twice by one run. */
-async function triggerOurDeployment(ctx, known) {
-    const { config, logger, result, ledger } = ctx;
-    const change = {
-        kind: "deployment",
-        method: config.deployMethod,
-        title: config.deployTitle,
-        url: result.applicationUrl ?? config.dokployUrl,
-    };
-    await timed(ctx, `Trigger ${config.deployMethod}`, async () => {
-        const trigger = {
-            method: config.deployMethod,
-            applicationId: config.applicationId,
-            title: config.deployTitle,
-            description: config.deployDescription,
-            token: ctx.runToken,
-        };
-        try {
-            await triggerDeployment(ctx.dokploy, trigger, known, ctx.policy, ctx.retryPorts);
-        }
-        catch (error) {
-            if (error instanceof errors/* DokployError */.RI && error.ambiguous)
-                ledger.record({ ...change, status: "uncertain" });
-            throw error;
-        }
-        ledger.record(change);
-        logger.info(`Dokploy queued the ${config.deployMethod} "${config.deployTitle}"`);
-    });
-    result.deploymentStatus = "queued";
-    return change;
-}
-/** How to follow a deployment of this application: the limit, where to look, the live log. */
-function followOptions(ctx) {
-    const { config, result } = ctx;
-    return {
-        timeoutMs: config.waitTimeoutSeconds * 1000,
-        applicationUrl: result.applicationUrl ?? config.dokployUrl,
-        openLog: (deployment, listener) => deployment.logPath
-            ? ctx.remote.streamDeploymentLog({
-                baseUrl: config.dokployUrl,
-                apiKey: config.apiKey,
-                logPath: deployment.logPath,
-                serverId: deployment.serverId,
-                logger: ctx.logger,
-                redactor: ctx.redactor,
-                ...listener,
-            })
-            : undefined,
-    };
-}
-/**
- * Follows our deployment to its end, its log streaming into the CI log. Throws a DeployError
- * (with the log's last lines) when it did not end `done`, or a WaitTimeoutError.
- */
-async function followOurDeployment(ctx, known, triggered) {
+async function checkPull(ctx) {
     const { config, result, logger } = ctx;
-    const follow = followOptions(ctx);
-    const seen = (deployment) => {
-        result.deploymentId = triggered.deploymentId = deployment.deploymentId;
-        result.deploymentStatus = triggered.status = deployment.status;
-    };
-    try {
-        const { deployment, tail } = await timed(ctx, "Wait for the deployment", () => followDeployment(ctx.dokploy, {
-            ...follow,
-            applicationId: config.applicationId,
-            known,
-            title: config.deployTitle,
-            token: ctx.runToken,
-            onStatus: seen,
-        }, ctx.ports));
-        seen(deployment);
-        if (deployment.status === "done") {
-            logger.info(`Deployment ${deployment.deploymentId} is done in Dokploy.`);
-            return;
+    if (!config.verifyPull) {
+        if (config.pinDigest && !result.digest) {
+            throw new errors/* DeployError */.sH("pin-digest: docker did not report the pushed digest; turn verify-pull on to read it from the registry");
         }
-        const lines = tail.length > 0 ? `\nLast lines of its log:\n${tail.join("\n")}` : "";
-        throw new errors/* DeploymentFailedError */.RJ(`Deployment ${deployment.deploymentId} of ${result.image} ended with status "${deployment.status}".${lines}\nSee ${follow.applicationUrl}`);
+        return;
     }
-    catch (error) {
-        if (error instanceof WaitTimeoutError) {
-            result.deploymentId = error.deployment?.deploymentId;
-            result.deploymentStatus = "timeout";
+    await timed(ctx, "Check that Dokploy can pull the image", async () => {
+        const served = await ctx.remote.resolveImage(config.image, config.tag, config.pull, {
+            dispatcher: ctx.dispatcher,
+            timeoutMs: config.requestTimeoutSeconds * 1000,
+        });
+        if (result.digest && served.digest !== result.digest) {
+            throw new errors/* PullCheckError */.uw("digest", `${result.image}: the registry serves ${served.digest}, not ${result.digest} that was just pushed; someone pushed over the tag. Not deploying.`);
         }
-        else if (error instanceof UnknownStatusError) {
-            seen(error.deployment);
-            result.deploymentStatus = "unknown";
-        }
-        throw error;
-    }
+        result.digest ??= served.digest;
+        logger.info(`${result.image} is served as ${served.digest}${served.mediaType ? ` (${served.mediaType})` : ""} to ${config.pull ? config.pull.username : "anonymous pulls"}`);
+    });
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/health.ts
+;// CONCATENATED MODULE: ./src/core/stages/build-only.ts
 
 
-/** GETs the health URL until it answers as expected, when one is given. */
-async function checkHealthUrl(ctx) {
-    const { config, result } = ctx;
-    const health = config.health;
-    if (!health)
-        return;
-    try {
-        const checked = await timed(ctx, "Health check", () => ctx.remote.checkHealth(health, {
-            logger: ctx.logger,
-            clock: ctx.ports.clock,
-            sleep: ctx.ports.sleep,
-            dispatcher: ctx.dispatcher,
-        }));
-        result.health = `${String(checked.status)} in ${String(checked.latencyMs)} ms`;
-    }
-    catch (error) {
-        if (error instanceof errors/* HealthCheckError */.b1) {
-            result.health = error.last ? `${String(error.last.status)} in ${String(error.last.latencyMs)} ms` : "no answer";
-        }
-        throw error;
-    }
+
+
+
+/**
+ * deploy: false, for pull requests: the build, the push and the pull check, exactly as a deploy
+ * runs them, and not one request to Dokploy (no key or target needed).
+ */
+async function buildWithoutDeploying(ctx, buildx) {
+    const { config, logger, result } = ctx;
+    const step = config.pushImage ? `Build and push ${result.image}` : `Build ${result.image}`;
+    const online = await besideWork((gate) => (config.build ? timed(ctx, step, () => buildAndPush(ctx, gate, buildx)) : Promise.resolve()), () => goOnline(ctx), ctx.signal);
+    stopIfCancelled(ctx);
+    if (config.pushImage)
+        await checkPull(online);
+    logger.info("deploy: false: nothing was sent to Dokploy.");
 }
 
 ;// CONCATENATED MODULE: ./src/core/advice.ts
@@ -12908,14 +13634,62 @@ async function checkInputs(ctx) {
     const { probe } = await chooseBuilder(config, ports, ctx.docker);
     for (const warning of adviceFor(config))
         logger.warn(warning);
-    const url = new URL(config.dokployUrl);
-    if (url.protocol === "http:" && !isLoopback(url)) {
+    const url = config.deploy ? new URL(config.dokployUrl) : undefined;
+    if (url?.protocol === "http:" && !isLoopback(url)) {
         logger.warn(`dokploy-url uses http://: the API key travels in clear text to ${url.host}. Use https://.`);
     }
     return { buildx: probe };
 }
 
+;// CONCATENATED MODULE: ./src/core/stages/names.ts
+
+
+
+
+/** Two inputs that name the same target would deploy it twice at once. */
+function refuseDuplicates(refs) {
+    const seen = new Set();
+    for (const ref of refs) {
+        const key = `${ref.kind}:${ref.id}`;
+        if (seen.has(key))
+            throw new errors/* ConfigError */.xL(`${ref.kind}-id`, `names ${ref.kind} ${ref.id} twice (by id or by name)`);
+        seen.add(key);
+    }
+}
+/**
+ * The targets by id. Those given by name are found with one read of project.all, before
+ * anything is built: a wrong name is bad input (exit 2), with the closest names.
+ */
+async function resolveTargets(ctx) {
+    const { config, logger } = ctx;
+    const named = config.targets.flatMap((t) => (t.name !== undefined ? [{ kind: t.kind, name: t.name }] : []));
+    if (named.length === 0 || !config.names) {
+        const refs = config.targets.flatMap((t) => (t.id !== undefined ? [{ kind: t.kind, id: t.id }] : []));
+        refuseDuplicates(refs);
+        return { refs };
+    }
+    const place = config.names;
+    const connected = await connectToDokploy(ctx);
+    const found = await timed(ctx, "Find the targets by name", async () => {
+        const resolved = resolveNames(await connected.dokploy.projects(), place, named);
+        resolved.forEach((ref, i) => {
+            logger.info(`${ref.kind} "${named[i]?.name ?? ""}" in ${place.project}/${place.environment} is ${ref.id}`);
+        });
+        return resolved;
+    });
+    const byName = [...found];
+    const refs = [];
+    for (const t of config.targets) {
+        const ref = t.id !== undefined ? { kind: t.kind, id: t.id } : byName.shift();
+        if (ref)
+            refs.push(ref);
+    }
+    refuseDuplicates(refs);
+    return { refs, connected };
+}
+
 ;// CONCATENATED MODULE: ./src/core/stages/plan.ts
+
 
 
 
@@ -12932,40 +13706,85 @@ function buildPlan(config, buildx, labelled) {
     if (labelled) {
         plan.push(`  (${LABELLED_DOCKERFILE}: the Dockerfile with one LABEL line: ${allLabels(config, new Date(0)).join(" ")})`);
     }
-    if (!buildx)
+    if (!buildx && config.pushImage)
         for (const ref of pushRefs(config))
             plan.push(`docker ${pushArgv(ref).join(" ")}`);
     return plan;
 }
+function pullCheckPlan(config) {
+    if (!config.verifyPull || !config.pushImage)
+        return [];
+    return [
+        `HEAD ${config.image.registry}/v2/${config.image.path}/manifests/${config.tag} with the pull credentials (the image is there, Dokploy can pull it, it is the digest pushed)`,
+    ];
+}
+/** The id of a target in the plan: as given, or what its name will resolve to. */
+function idText(spec) {
+    return spec.id ?? `<id of ${spec.kind} "${spec.name}">`;
+}
+/** The checks before the build: names, then every target beside the build. */
+function checkPlan(config, api) {
+    const plan = [];
+    const named = config.targets.filter((t) => t.name !== undefined);
+    if (config.names && named.length > 0) {
+        plan.push(`GET ${api}project.all  (find ${named.map(describeTarget).join(", ")} in ${config.names.project}/${config.names.environment}; a wrong name stops the run here, before the build)`);
+    }
+    for (const t of config.targets) {
+        const key = t.kind === "application" ? "applicationId" : "composeId";
+        plan.push(`GET ${api}${t.kind}.one {"${key}":"${idText(t)}"}  (check key and ${t.kind}, beside the build)`);
+    }
+    return plan;
+}
+/** What is sent for one compose service after the build. */
+function composePlan(config, api, id) {
+    const ref = imageRef(config.image, config.tag);
+    return [
+        `GET ${api}compose.one {"composeId":"${id}"}, then POST ${api}compose.saveEnvironment with ${config.imageVariable}=${config.pinDigest ? `${ref}@<digest>` : ref} and ${config.tagVariable}=${config.tag} set in its env (every other variable kept as it is)`,
+        `GET ${api}deployment.allByCompose {"composeId":"${id}"}  (snapshot, to tell our deployment from others)`,
+        `POST ${api}compose.${config.deployMethod} ${JSON.stringify({ composeId: id, title: config.deployTitle, description: config.deployDescription })}`,
+    ];
+}
+/** What is sent for one target after the build. */
+function targetPlan(config, api, spec) {
+    const id = idText(spec);
+    if (spec.kind === "compose")
+        return composePlan(config, api, id);
+    const provider = dockerProviderOf(config, id);
+    return [
+        `POST ${api}application.saveDockerProvider ${JSON.stringify({ ...provider, password: provider.password === null ? null : "***" })}`,
+        `GET ${api}deployment.all {"applicationId":"${id}"}  (snapshot, to tell our deployment from others)`,
+        `POST ${api}application.${config.deployMethod} ${JSON.stringify({ applicationId: id, title: config.deployTitle, description: config.deployDescription })}`,
+    ];
+}
 /** The Dokploy part of the plan: the calls made after the build. */
 function dokployPlan(config, api) {
-    const plan = [];
-    if (config.verifyPull) {
-        plan.push(`HEAD ${config.image.registry}/v2/${config.image.path}/manifests/${config.tag} with the pull credentials (the image is there, Dokploy can pull it, it is the digest pushed)`);
-    }
+    const plan = pullCheckPlan(config);
     if (config.dokployRegistry) {
         plan.push(`GET ${api}registry.all, then POST ${api}registry.create or registry.update for ${config.image.registry} when the entry differs`);
     }
-    const provider = dockerProviderOf(config);
-    plan.push(`POST ${api}application.saveDockerProvider ${JSON.stringify({ ...provider, password: provider.password === null ? null : "***" })}`, `GET ${api}deployment.all {"applicationId":"${config.applicationId}"}  (snapshot, to tell our deployment from others)`, `POST ${api}application.${config.deployMethod} ${JSON.stringify({ applicationId: config.applicationId, title: config.deployTitle, description: config.deployDescription })}`);
+    if (config.targets.length > 1)
+        plan.push(`For each of the ${String(config.targets.length)} targets, all at once:`);
+    for (const spec of config.targets)
+        plan.push(...targetPlan(config, api, spec));
     if (!config.wait)
         return plan;
-    plan.push(`Follow the new deployment titled "${config.deployTitle}" until done, error or cancelled (at most ${String(config.waitTimeoutSeconds)} s), with its live log`);
+    plan.push(`Follow the new deployment titled "${config.deployTitle}" until done, error or cancelled (at most ${String(config.waitTimeoutSeconds)} s), with its live log, and check what runs`);
     if (config.health) {
         plan.push(`GET ${config.health.url} until it answers (at most ${String(config.health.timeoutMs / 1000)} s)`);
     }
-    if (config.rollbackOnFailure)
-        plan.push("If that fails: save the previous image back and redeploy it");
+    if (config.rollbackOnFailure) {
+        const compose = config.targets.some((t) => t.kind === "compose");
+        plan.push(`If that fails: save the previous image${compose ? " (a compose's previous variables)" : ""} back and redeploy it`);
+    }
     return plan;
 }
 /** The plan in words: commands and API calls, secrets masked. */
 function describePlan(config, buildx, labelled = false) {
     const api = config.transport === "trpc" ? "/api/trpc/" : "/api/";
-    return [
-        `GET ${api}application.one {"applicationId":"${config.applicationId}"}  (check key and application)`,
-        ...buildPlan(config, buildx, labelled),
-        ...dokployPlan(config, api),
-    ];
+    if (!config.deploy) {
+        return [...buildPlan(config, buildx, labelled), ...pullCheckPlan(config), "deploy: false: no request to Dokploy"];
+    }
+    return [...checkPlan(config, api), ...buildPlan(config, buildx, labelled), ...dokployPlan(config, api)];
 }
 /** Dry run: prints what would be done; builds, pushes and changes nothing. */
 async function printPlan(ctx, buildx) {
@@ -12977,66 +13796,6 @@ async function printPlan(ctx, buildx) {
     result.plan.forEach((line, i) => {
         logger.info(`${String(i + 1)}. ${line}`);
     });
-}
-
-;// CONCATENATED MODULE: ./src/core/stages/pull-check.ts
-
-
-/**
- * The registry serves the tag to the pull credentials, as the digest just pushed: what Dokploy
- * will pull. Without the check, pin-digest needs the digest docker reported.
- */
-async function checkPull(ctx) {
-    const { config, result, logger } = ctx;
-    if (!config.verifyPull) {
-        if (config.pinDigest && !result.digest) {
-            throw new errors/* DeployError */.sH("pin-digest: docker did not report the pushed digest; turn verify-pull on to read it from the registry");
-        }
-        return;
-    }
-    await timed(ctx, "Check that Dokploy can pull the image", async () => {
-        const served = await ctx.remote.resolveImage(config.image, config.tag, config.pull, {
-            dispatcher: ctx.dispatcher,
-            timeoutMs: config.requestTimeoutSeconds * 1000,
-        });
-        if (result.digest && served.digest !== result.digest) {
-            throw new errors/* PullCheckError */.uw("digest", `${result.image}: the registry serves ${served.digest}, not ${result.digest} that was just pushed; someone pushed over the tag. Not deploying.`);
-        }
-        result.digest ??= served.digest;
-        logger.info(`${result.image} is served as ${served.digest}${served.mediaType ? ` (${served.mediaType})` : ""} to ${config.pull ? config.pull.username : "anonymous pulls"}`);
-    });
-}
-
-;// CONCATENATED MODULE: ./src/core/stages/point.ts
-
-
-
-
-/**
- * Points the application at the image (saveDockerProvider, all five keys). The deployments
- * there are now are read meanwhile, to tell ours from them later; returned once both worked.
- */
-async function pointApplication(ctx, before) {
-    const { config, logger, result, ledger } = ctx;
-    const snapshot = snapshotDeployments(ctx.dokploy, config.applicationId);
-    snapshot.catch(() => undefined);
-    const provider = dockerProviderOf(config, result.digest);
-    await timed(ctx, "Point the application at the image", async () => {
-        const change = { application: result.applicationName ?? config.applicationId, from: before.was };
-        try {
-            await ctx.dokploy.saveDockerProvider(provider);
-        }
-        catch (error) {
-            // An answer lost after the request was sent: Dokploy may have carried it out.
-            if (error instanceof errors/* DokployError */.RI && error.ambiguous) {
-                ledger.record({ kind: "provider", ...change, to: provider.dockerImage, uncertain: true });
-            }
-            throw error;
-        }
-        ledger.record({ kind: "provider", ...change, to: provider.dockerImage });
-        logger.info(`Application ${config.applicationId} now runs ${result.image}${config.pull ? ` (pulled as ${config.pull.username})` : " (public image)"}`);
-    });
-    return { image: provider.dockerImage, known: await snapshot };
 }
 
 ;// CONCATENATED MODULE: ./src/core/dokploy/registry.ts
@@ -13131,118 +13890,377 @@ async function upsertRegistryEntry(ctx) {
     }));
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/verify.ts
-
-
-/** How often to look at the swarm service while it converges. */
-const VERIFY_POLL_MS = 1_000;
-/** Splits `repo:tag@sha256:…` into the reference and the digest. */
-function splitDigest(image) {
-    const at = image.indexOf("@");
-    return at < 0 ? { ref: image } : { ref: image.slice(0, at), digest: image.slice(at + 1) };
-}
+;// CONCATENATED MODULE: ./src/core/dokploy/cadence.ts
 /**
- * Whether a running image is ours: the same reference; and the same digest where both are
- * known (swarm adds the digest it resolved when it could ask the registry).
+ * How long to wait before the next look at deployment.all when nothing else tells us more:
+ * quick at first (a deployment of an image often ends in under a second), then calmer: 0.25 s
+ * growing by half each time to 2 s in the first minute (so the end is seen within 2 s), 5 s
+ * until three minutes, 10 s after. A 60 s deployment costs about 34 looks, 10 minutes about 100.
  */
-function isSameImage(running, ours, pushedDigest) {
-    if (!running)
-        return false;
-    const a = splitDigest(running);
-    const b = splitDigest(ours);
-    if (a.ref !== b.ref)
-        return false;
-    const expected = b.digest ?? pushedDigest;
-    return !a.digest || !expected || a.digest === expected;
+function pollDelay(attempt, elapsedMs) {
+    const cap = elapsedMs < 60_000 ? 2_000 : elapsedMs < 180_000 ? 5_000 : 10_000;
+    return Math.min(cap, Math.round(250 * 1.5 ** attempt));
 }
-/** Swarm's error on a task, without Dokploy's empty "Error:" placeholder. */
-function taskError(task) {
-    const text = (task.error ?? "")
-        .replace(/^Error:$/, "")
-        .replace(/^"|"$/g, "")
-        .trim();
-    return text || undefined;
-}
-async function look(ctx, appName, serverId, ours) {
-    const service = await ctx.dokploy.service(appName, serverId);
-    const state = service?.UpdateStatus?.State ?? "";
-    const tasks = await ctx.dokploy.serviceTasks(appName, serverId);
-    const lastError = tasks.map(taskError).find((e) => e !== undefined);
-    if (!service || state === "updating" || state.startsWith("rollback"))
-        return { service, lastError };
-    if (!isSameImage(service.Spec.TaskTemplate.ContainerSpec.Image, ours, ctx.result.digest)) {
-        return { service, lastError };
-    }
-    const running = tasks.filter((t) => t.state === "running" && t.currentState.startsWith("Running"));
-    for (const task of running.slice(0, 3)) {
-        const image = await ctx.dokploy.taskImage(task.containerId, serverId);
-        if (isSameImage(image, ours, ctx.result.digest))
-            return { service, running: image, lastError };
-    }
-    return { service, lastError };
-}
-/** Why our image does not run, from the last look at the service. */
-function notRunning(ctx, seen, ours) {
-    const { service, lastError } = seen;
-    const update = service?.UpdateStatus;
-    const image = service?.Spec.TaskTemplate.ContainerSpec.Image;
-    const why = !service
-        ? "Dokploy has no swarm service for the application"
-        : update?.State?.startsWith("rollback")
-            ? `Docker Swarm rolled the service back to ${image ?? "?"} (${update.State}: ${update.Message ?? ""})`
-            : `the service is set to run ${image ?? "?"}${update?.State ? ` (update ${update.State})` : ""}, and no task of ${ours} is running after ${String(ctx.config.verifyTimeoutSeconds)} s (verify-timeout)`;
-    return new errors/* NotRunningError */.bb(`Dokploy says the deployment is done, but ${ours} is not running: ${why}.${lastError ? ` Swarm says: ${lastError}` : ""} See ${ctx.result.applicationUrl ?? ctx.config.dokployUrl}`);
-}
-/** Waits briefly for swarm to run our image; throws NotRunningError when it does not. */
-async function waitForSwarm(ctx, appName, serverId, ours) {
-    const deadline = ctx.ports.clock() + ctx.config.verifyTimeoutSeconds * 1000;
-    for (;;) {
-        const seen = await look(ctx, appName, serverId, ours);
-        if (seen.running)
-            return seen.running;
-        const rolledBack = seen.service?.UpdateStatus?.State?.startsWith("rollback") ?? false;
-        if (rolledBack || ctx.ports.clock() >= deadline)
-            throw notRunning(ctx, seen, ours);
-        await ctx.ports.sleep(VERIFY_POLL_MS);
-    }
-}
-/** A later run pointed the application at its image: ours is not what runs, by design. */
-function superseded(ctx, theirs, ours) {
-    const { config, result, logger } = ctx;
-    result.deploymentStatus = "superseded";
-    const message = `Superseded: the application now holds ${theirs ?? "no image"}, not ${ours}; a later run deployed over this one. Not rolling back.`;
-    if (config.failOnSuperseded)
-        throw new errors/* DeployError */.sH(`${message} (fail-on-superseded)`);
-    logger.warn(message);
-}
+/** After a line that says the deployment is ending, look this soon, and this often for a while. */
+const ENDING_DELAY_MS = 100;
+const ENDING_POLL_MS = 250;
+const ENDING_WINDOW_MS = 3_000;
 /**
- * After Dokploy says done: the application still holds our image (else superseded), and swarm
- * runs a task of it (else not-running, with swarm's reason). Without the permission to read
- * Docker, says so once and trusts the application row.
+ * While the live log delivers, look this seldom: the line that says the deployment is ending
+ * brings the final look forward, so these looks only catch an end the log does not announce
+ * (a deployment cancelled in Dokploy, say).
  */
-async function verifyWhatRuns(ctx, ours) {
-    const { config, result, logger } = ctx;
-    if (!config.verifyRunning)
-        return;
-    await timed(ctx, "Check what runs", async () => {
-        const app = await ctx.dokploy.applicationOne(config.applicationId);
-        if (app.dockerImage !== ours)
-            return superseded(ctx, app.dockerImage, ours);
-        if (!app.appName)
+const STREAMING_POLL_MS = 15_000;
+/** The live log counts as delivering while its last line is at most this old. */
+const LOG_QUIET_MS = 30_000;
+/**
+ * ...and once it has sent more than its first line. Dokploy writes "Initializing deployment" when
+ * the job starts, and a redeploy of an image that goes well writes nothing more, nor a line that
+ * says it is ending: such a deployment is followed by the clock.
+ */
+const STREAMING_AFTER_LINES = 2;
+/**
+ * When to look next at our deployment: by the clock while nothing else is known, seldom while
+ * the live log streams, and at once (then often, briefly) when a log line says it is ending.
+ */
+class Cadence {
+    ports;
+    started;
+    attempt = 0;
+    quickUntil = 0;
+    heardAt;
+    lines = 0;
+    wake = new AbortController();
+    constructor(ports, started) {
+        this.ports = ports;
+        this.started = started;
+    }
+    /** The live log sent `count` more lines. */
+    heard = (count) => {
+        if (count === 0)
             return;
-        try {
-            const running = await waitForSwarm(ctx, app.appName, app.serverId, ours);
-            logger.info(`Docker Swarm runs ${running} for ${app.appName}.`);
+        this.lines += count;
+        this.heardAt = this.ports.clock();
+    };
+    /** A log line says the deployment is ending: look now. */
+    ending = () => {
+        this.wake.abort();
+    };
+    /** The pause before the next look; `streaming` says the live log is open. */
+    delay(now, streaming) {
+        if (now < this.quickUntil)
+            return ENDING_POLL_MS;
+        const byClock = pollDelay(this.attempt, now - this.started);
+        const alive = streaming &&
+            this.lines >= STREAMING_AFTER_LINES &&
+            this.heardAt !== undefined &&
+            now - this.heardAt < LOG_QUIET_MS;
+        return alive ? Math.max(byClock, STREAMING_POLL_MS) : byClock;
+    }
+    /** Sleeps until the next look, or until `deadline`; an ending line cuts the sleep short. */
+    async sleep(deadline, streaming) {
+        const now = this.ports.clock();
+        const delay = Math.min(this.delay(now, streaming), deadline - now);
+        // An ending line that came while we were asking needs no sleep first.
+        if (!this.wake.signal.aborted)
+            await this.ports.sleep(delay, this.wake.signal);
+        if (!this.wake.signal.aborted) {
+            this.attempt += 1;
+            return;
         }
-        catch (error) {
-            if (!(error instanceof errors/* DokployError */.RI) || (error.status !== 401 && error.status !== 403)) {
-                if (error instanceof errors/* NotRunningError */.bb)
-                    result.deploymentStatus = "not-running";
-                throw error;
+        // The log says the deployment is ending: look shortly, then often for a few seconds.
+        this.wake = new AbortController();
+        await this.ports.sleep(ENDING_DELAY_MS);
+        this.quickUntil = this.ports.clock() + ENDING_WINDOW_MS;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/dokploy/wait.ts
+
+
+
+const FINAL_STATUSES = new Set(["done", "error", "cancelled"]);
+/** Every status Dokploy's deployment table has (v0.30.2: running, done, error, cancelled). */
+const KNOWN_STATUSES = new Set(["running", ...FINAL_STATUSES]);
+/** How long to wait for the log of a deployment that had already failed when we first saw it. */
+const LATE_LOG_WAIT_MS = 2_000;
+/**
+ * Ours among new rows: the title we gave and, when we gave one, our run token in the
+ * description (two runs of one commit give the same title); oldest first (one run starts one).
+ */
+function findOurDeployment(rows, known, title, token) {
+    return rows
+        .filter((r) => !known.has(r.deploymentId) && r.title === title && (!token || (r.description ?? "").includes(token)))
+        .at(-1);
+}
+/** Our deployment has a status this version does not know: waiting on it could last forever. */
+class UnknownStatusError extends errors/* DeployError */.sH {
+    deployment;
+    constructor(deployment, applicationUrl) {
+        super(`Deployment ${deployment.deploymentId} has the status "${deployment.status}", which this version of dokploy-deploy does not know (it knows ${[...KNOWN_STATUSES].join(", ")}). Not waiting on it, and not rolling back: see ${applicationUrl} for how it went, and update dokploy-deploy.`);
+        this.deployment = deployment;
+        this.name = "UnknownStatusError";
+    }
+}
+/** Thrown on wait-timeout; carries the deployment we were following, if it had started. */
+class WaitTimeoutError extends errors/* TimeoutError */.MU {
+    deployment;
+    constructor(message, deployment) {
+        super(message);
+        this.deployment = deployment;
+    }
+}
+/** The error for a wait that ran out of time, before or after our deployment started. */
+function waitTimeout(options, ours) {
+    const limit = String(Math.round(options.timeoutMs / 1000));
+    return new WaitTimeoutError(ours
+        ? `Deployment ${ours.deploymentId} is still ${ours.status} after ${limit} s (wait-timeout). It may still finish; see ${options.applicationUrl}`
+        : `The deployment did not start within ${limit} s (wait-timeout). Dokploy runs one deployment per ${options.source.kind} at a time, so it may be queued behind others and may still run; see ${options.applicationUrl}`, ours);
+}
+/** On first sight of our deployment: say so, and open its live log unless it is done already. */
+async function firstSight(row, rows, options, ports, listener) {
+    const others = rows.filter((r) => !options.known.has(r.deploymentId) && r.deploymentId !== row.deploymentId);
+    ports.logger.info(`Following deployment ${row.deploymentId} ("${row.title ?? ""}")${others.length > 0 ? `; ignoring ${String(others.length)} other new deployment(s) of this ${options.source.kind}` : ""}`);
+    if (!row.logPath || !options.openLog || row.status === "done")
+        return undefined;
+    const log = options.openLog(row, listener);
+    // Already over, and not well: read its log (sent whole on connect) for the message.
+    if (log && FINAL_STATUSES.has(row.status))
+        await log.received(LATE_LOG_WAIT_MS);
+    return log;
+}
+/**
+ * Waits for the deployment we triggered to appear and reach a final status. Rows are matched
+ * by title among those not in the snapshot, so another run's deployment is never taken for ours.
+ * While it runs, its log streams into the CI log: looks are rare while it delivers, and a line
+ * that says the deployment is ending brings the next look forward.
+ */
+async function followDeployment(dokploy, options, ports) {
+    const started = ports.clock();
+    const deadline = started + options.timeoutMs;
+    const cadence = new Cadence(ports, started);
+    let ours;
+    let log;
+    try {
+        for (;;) {
+            const rows = await dokploy.deployments(options.source);
+            const row = ours
+                ? rows.find((r) => r.deploymentId === ours?.deploymentId)
+                : findOurDeployment(rows, options.known, options.title, options.token);
+            if (row) {
+                if (!ours) {
+                    log = await firstSight(row, rows, options, ports, { onLines: cadence.heard, onEnding: cadence.ending });
+                }
+                if (row.status !== ours?.status) {
+                    options.onStatus?.(row);
+                    ports.logger.info(`Deployment ${row.deploymentId}: ${row.status} after ${((ports.clock() - started) / 1000).toFixed(1)} s`);
+                }
+                ours = row;
+                if (!KNOWN_STATUSES.has(row.status))
+                    throw new UnknownStatusError(row, options.applicationUrl);
+                if (FINAL_STATUSES.has(row.status))
+                    return { deployment: row, tail: log?.tail() ?? [] };
             }
-            logger.warn(`Could not ask Dokploy what Docker Swarm runs (${error.procedure}: HTTP ${String(error.status)}; the API key needs the permission to read Docker). Trusting the application, which holds ${ours}.`);
+            else if (ours) {
+                throw new errors/* TimeoutError */.MU(`Deployment ${ours.deploymentId} disappeared from deployment.all (Dokploy keeps the last 11); see ${options.applicationUrl}`);
+            }
+            if (ports.clock() >= deadline)
+                throw waitTimeout(options, ours);
+            await cadence.sleep(deadline, log?.open ?? false);
+        }
+    }
+    finally {
+        log?.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/dokploy/deploy.ts
+
+
+
+/** After an ambiguous trigger failure, how long to look for the deployment it may have started. */
+const AMBIGUITY_GRACE_MS = 5_000;
+/**
+ * Triggers a deployment once. A trigger is not blindly retried: after a failure that may have
+ * reached Dokploy (a reset, a timeout, a 502), the deployments are checked for ours before the
+ * trigger is sent again, so one run never starts two deployments.
+ */
+async function triggerDeployment(dokploy, trigger, known, policy, ports) {
+    const description = trigger.token ? `${trigger.description}\nRun token: ${trigger.token}` : trigger.description;
+    const send = () => dokploy.trigger(trigger.method, trigger.source, trigger.title, description);
+    await (0,retry/* withRetry */.bD)(`Dokploy ${trigger.source.kind}.${trigger.method}`, policy, ports, send, async (error) => {
+        if (!(error instanceof errors/* DokployError */.RI) || !error.ambiguous)
+            return undefined;
+        ports.logger.info(`The ${trigger.method} may have reached Dokploy; looking for its deployment before sending it again`);
+        const deadline = ports.clock() + AMBIGUITY_GRACE_MS;
+        for (;;) {
+            const rows = await dokploy.deployments(trigger.source);
+            const ours = findOurDeployment(rows, known, trigger.title, trigger.token);
+            if (ours) {
+                ports.logger.info(`Dokploy did start it (deployment ${ours.deploymentId}); not sending it again`);
+                return { done: true, value: undefined };
+            }
+            if (ports.clock() >= deadline)
+                return undefined;
+            await ports.sleep(500);
         }
     });
+}
+/** The ids of the deployments there are now, to tell ours from them later. */
+async function snapshotDeployments(dokploy, source) {
+    return new Set((await dokploy.deployments(source)).map((d) => d.deploymentId));
+}
+/**
+ * Puts the service back as it was before and redeploys it, following that deployment too.
+ * Returns a sentence saying how it went; never throws.
+ */
+async function rollBack(dokploy, options, ports) {
+    const { source, was } = options;
+    const title = `Rollback to ${was}`.slice(0, 200);
+    try {
+        ports.logger.warn(`Rolling back: pointing the ${source.kind} at ${was} again`);
+        await options.restore();
+        const known = await snapshotDeployments(dokploy, source);
+        await triggerDeployment(dokploy, { method: "redeploy", source, title, description: "Rollback after a failed deployment", token: options.token }, known, options.policy, ports);
+        const followed = await followDeployment(dokploy, { ...options.follow, source, known, title, token: options.token }, ports);
+        const { deployment } = followed;
+        return deployment.status === "done"
+            ? `Rolled back to ${was} (deployment ${deployment.deploymentId} is done).`
+            : `The rollback to ${was} failed too (deployment ${deployment.deploymentId}: ${deployment.status}).`;
+    }
+    catch (error) {
+        return `The rollback to ${was} failed: ${(0,errors/* errorMessage */.gJ)(error)}`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/deployment.ts
+
+
+
+
+/** Queues our deployment in Dokploy, with our title; never sent twice by one run. */
+async function triggerOurDeployment(ctx, known) {
+    const { config, logger, ledger, target } = ctx;
+    const change = {
+        kind: "deployment",
+        method: config.deployMethod,
+        title: config.deployTitle,
+        url: target.url ?? config.dokployUrl,
+        ...(ctx.several ? { target: targetName(target) } : {}),
+    };
+    await timedTarget(ctx, `Trigger ${config.deployMethod}`, async () => {
+        const trigger = {
+            method: config.deployMethod,
+            source: ctx.ref,
+            title: config.deployTitle,
+            description: config.deployDescription,
+            token: ctx.runToken,
+        };
+        try {
+            await triggerDeployment(ctx.dokploy, trigger, known, ctx.policy, ctx.retryPorts);
+        }
+        catch (error) {
+            if (error instanceof errors/* DokployError */.RI && error.ambiguous)
+                ledger.record({ ...change, status: "uncertain" });
+            throw error;
+        }
+        ledger.record(change);
+        logger.info(`Dokploy queued the ${config.deployMethod} "${config.deployTitle}"`);
+    });
+    target.deploymentStatus = "queued";
+    return change;
+}
+/** How to follow a deployment of this target: the limit, where to look, the live log. */
+function followOptions(ctx) {
+    const { config, target } = ctx;
+    return {
+        timeoutMs: config.waitTimeoutSeconds * 1000,
+        applicationUrl: target.url ?? config.dokployUrl,
+        openLog: (deployment, listener) => deployment.logPath
+            ? ctx.remote.streamDeploymentLog({
+                baseUrl: config.dokployUrl,
+                apiKey: config.apiKey,
+                logPath: deployment.logPath,
+                serverId: deployment.serverId,
+                logger: ctx.logger,
+                redactor: ctx.redactor,
+                ...listener,
+            })
+            : undefined,
+    };
+}
+/**
+ * Follows our deployment to its end, its log streaming into the CI log. Throws a DeployError
+ * (with the log's last lines) when it did not end `done`, or a WaitTimeoutError.
+ */
+async function followOurDeployment(ctx, known, triggered) {
+    const { config, result, logger, target } = ctx;
+    const follow = followOptions(ctx);
+    const seen = (deployment) => {
+        target.deploymentId = triggered.deploymentId = deployment.deploymentId;
+        target.deploymentStatus = triggered.status = deployment.status;
+    };
+    try {
+        const { deployment, tail } = await timedTarget(ctx, "Wait for the deployment", () => followDeployment(ctx.dokploy, { ...follow, source: ctx.ref, known, title: config.deployTitle, token: ctx.runToken, onStatus: seen }, ctx.ports));
+        seen(deployment);
+        if (deployment.status === "done") {
+            logger.info(`Deployment ${deployment.deploymentId} is done in Dokploy.`);
+            return;
+        }
+        const lines = tail.length > 0 ? `\nLast lines of its log:\n${tail.join("\n")}` : "";
+        throw new errors/* DeploymentFailedError */.RJ(`Deployment ${deployment.deploymentId} of ${result.image} ended with status "${deployment.status}".${lines}\nSee ${follow.applicationUrl}`);
+    }
+    catch (error) {
+        if (error instanceof WaitTimeoutError) {
+            target.deploymentId = error.deployment?.deploymentId;
+            target.deploymentStatus = "timeout";
+        }
+        else if (error instanceof UnknownStatusError) {
+            seen(error.deployment);
+            target.deploymentStatus = "unknown";
+        }
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/health.ts
+
+
+/** GETs the health URL until it answers as expected, when one is given. */
+async function checkHealthUrl(ctx) {
+    const { config, result } = ctx;
+    const health = config.health;
+    if (!health)
+        return;
+    try {
+        const checked = await timed(ctx, "Health check", () => ctx.remote.checkHealth(health, {
+            logger: ctx.logger,
+            clock: ctx.ports.clock,
+            sleep: ctx.ports.sleep,
+            dispatcher: ctx.dispatcher,
+        }));
+        result.health = `${String(checked.status)} in ${String(checked.latencyMs)} ms`;
+    }
+    catch (error) {
+        if (error instanceof errors/* HealthCheckError */.b1) {
+            result.health = error.last ? `${String(error.last.status)} in ${String(error.last.latencyMs)} ms` : "no answer";
+        }
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/point.ts
+
+
+/**
+ * Points the target at the image. The deployments there are now are read meanwhile, to tell
+ * ours from them later; returned once both worked.
+ */
+async function pointTarget(ctx, before) {
+    const snapshot = snapshotDeployments(ctx.dokploy, ctx.ref);
+    snapshot.catch(() => undefined);
+    const image = await writeTarget(ctx, before);
+    return { image, known: await snapshot };
 }
 
 ;// CONCATENATED MODULE: ./src/core/stages/rollback.ts
@@ -13256,41 +14274,122 @@ function isDeploymentFailure(error) {
     return (error instanceof WaitTimeoutError || error instanceof errors/* HealthCheckError */.b1 || error instanceof errors/* DeploymentFailedError */.RJ);
 }
 /**
- * With rollback-on-failure, points the application back at what it ran before and redeploys
- * it; says how that went at the end of the failure's message.
+ * Puts the target back as it was before this run and redeploys that; returns a sentence saying
+ * how it went (also when there was nothing to go back to). Never throws.
  */
-async function rollBackAfter(ctx, before, failure) {
-    const { config, logger, ledger } = ctx;
-    if (!config.rollbackOnFailure || failure instanceof errors/* CancelledError */.cc)
-        return;
-    const previous = before.provider;
-    const outcome = previous
-        ? await timed(ctx, "Roll back", () => rollBack(ctx.dokploy, { previous, policy: ctx.policy, follow: followOptions(ctx) }, {
-            ...ctx.ports,
-            ...ctx.retryPorts,
-        }))
-        : "Nothing to roll back to: the application did not run a Docker image before this deployment.";
-    if (previous)
-        ledger.record({ kind: "rollback", to: previous.dockerImage, outcome });
+async function rollBackTarget(ctx, before) {
+    const { logger, ledger } = ctx;
+    const { restore, was } = before;
+    const who = ctx.several ? `${targetName(ctx.target)}: ` : "";
+    if (!restore || !was) {
+        const what = ctx.ref.kind === "application"
+            ? "the application did not run a Docker image"
+            : `the compose's environment had no ${ctx.config.imageVariable} or ${ctx.config.tagVariable}`;
+        const outcome = `${who}Nothing to roll back to: ${what} before this deployment.`;
+        logger.warn(outcome);
+        return outcome;
+    }
+    const outcome = await timedTarget(ctx, "Roll back", () => rollBack(ctx.dokploy, { source: ctx.ref, was, restore, policy: ctx.policy, follow: followOptions(ctx) }, { ...ctx.ports, ...ctx.retryPorts }));
+    ledger.record({ kind: "rollback", to: was, outcome: `${who}${outcome}` });
     logger.warn(outcome);
-    failure.message = `${failure.message}\n${outcome}`;
+    return `${who}${outcome}`;
 }
 
-;// CONCATENATED MODULE: ./src/core/result.ts
-function outputsOf(result) {
-    return {
-        image: result.image,
-        tag: result.tag,
-        digest: result.digest ?? "",
-        "image-ref-digest": result.digest ? `${result.image.slice(0, result.image.lastIndexOf(":"))}@${result.digest}` : "",
-        "registry-id": result.registryId ?? "",
-        "deployment-id": result.deploymentId ?? "",
-        "deployment-status": result.deploymentStatus ?? "",
-        "application-url": result.applicationUrl ?? "",
-        health: result.health ?? "",
-        imageid: result.imageId ?? "",
-        metadata: result.metadata ?? "",
-    };
+;// CONCATENATED MODULE: ./src/core/stages/targets.ts
+
+
+
+
+
+
+
+
+/** One target from pointing it at the image to our image running (or queued, without wait). */
+async function deployTarget(run) {
+    const { ctx, before } = run;
+    let pointed;
+    try {
+        pointed = await pointTarget(ctx, before);
+    }
+    catch (error) {
+        // Its answer was lost: Dokploy may have carried it out, so it may need putting back.
+        if (error instanceof errors/* DokployError */.RI && error.ambiguous)
+            run.changed = true;
+        throw error;
+    }
+    run.changed = true;
+    const triggered = await triggerOurDeployment(ctx, pointed.known);
+    if (!ctx.config.wait)
+        return;
+    await followOurDeployment(ctx, pointed.known, triggered);
+    await verifyTarget(ctx, pointed.image);
+    if (ctx.target.deploymentStatus === "superseded")
+        return;
+    ctx.logger.info(`${ctx.result.image} is live.`);
+}
+/** The one error for the step: a target's own, or one that lists every target that failed. */
+function failureOf(runs) {
+    const failed = runs.filter((run) => run.error !== undefined);
+    const cancel = failed.find((run) => run.error instanceof errors/* CancelledError */.cc);
+    if (cancel)
+        return cancel.error;
+    if (runs.length === 1 || failed.length === 0) {
+        const error = failed[0]?.error;
+        return error === undefined ? undefined : error instanceof Error ? error : new Error(String(error));
+    }
+    const lines = failed.map((run) => `- ${run.ctx.ref.kind} ${targetName(run.ctx.target)}: ${(0,errors/* errorMessage */.gJ)(run.error)}`);
+    return new errors/* DeployError */.sH(`${String(failed.length)} of ${String(runs.length)} targets failed:\n${lines.join("\n")}`);
+}
+/** Whether to put the targets back: only deployment failures with one target; any failure with several. */
+function shouldRollBack(ctx, runs, failure) {
+    if (!ctx.config.rollbackOnFailure || failure instanceof errors/* CancelledError */.cc || ctx.signal.aborted)
+        return false;
+    return runs.length > 1 || isDeploymentFailure(failure);
+}
+/**
+ * Puts back the targets this run changed (all of them, or with rollback-targets: failed only
+ * those that failed), all at once; never one whose status says another run's image or an
+ * unknown state is there. Says how each went at the end of the failure's message.
+ */
+async function rollBackTargets(ctx, runs, failure) {
+    const onlyFailed = ctx.config.rollbackTargets === "failed" && runs.some((run) => run.error !== undefined);
+    const scope = runs.filter((run) => run.changed &&
+        (!onlyFailed || run.error !== undefined) &&
+        !["superseded", "unknown"].includes(run.ctx.target.deploymentStatus ?? ""));
+    const outcomes = await Promise.all(scope.map((run) => rollBackTarget(run.ctx, run.before)));
+    if (outcomes.length > 0)
+        failure.message = `${failure.message}\n${outcomes.join("\n")}`;
+}
+/**
+ * Points, triggers and follows every target at once; green only when all are. Then the health
+ * check, once. When anything failed, rolls back as asked and throws the failure.
+ */
+async function deployTargets(ctx, prepared) {
+    const runs = prepared.map((p) => ({ ...p, changed: false }));
+    await Promise.all(runs.map(async (run) => {
+        try {
+            await deployTarget(run);
+        }
+        catch (error) {
+            run.error = error;
+            run.ctx.target.error = ctx.redactor.redact((0,errors/* errorMessage */.gJ)(error));
+        }
+    }));
+    stopIfCancelled(ctx);
+    let failure = failureOf(runs);
+    if (!failure && ctx.config.wait && runs.every((run) => run.ctx.target.deploymentStatus === "done")) {
+        try {
+            await checkHealthUrl(ctx);
+        }
+        catch (error) {
+            failure = error instanceof Error ? error : new Error(String(error));
+        }
+    }
+    if (!failure)
+        return;
+    if (shouldRollBack(ctx, runs, failure))
+        await rollBackTargets(ctx, runs, failure);
+    throw failure;
 }
 
 ;// CONCATENATED MODULE: ./src/core/run.ts
@@ -13310,47 +14409,35 @@ function outputsOf(result) {
 
 
 
-
 /**
- * One deploy, as the stages a user sees in the log. The build runs first and the Dokploy check
- * beside it; nothing is pushed before Dokploy answered that the key and application are good.
+ * One deploy, as the stages a user sees in the log. Targets given by name are found first; then
+ * the build runs and the Dokploy check beside it; nothing is pushed before Dokploy answered that
+ * the key and every target are good.
  */
 async function deploy(ctx) {
     const { buildx } = await checkInputs(ctx);
     if (ctx.config.dryRun)
         return printPlan(ctx, await buildx);
-    const { connected, before } = await besideWork((gate) => ctx.config.build
+    if (!ctx.config.deploy)
+        return buildWithoutDeploying(ctx, buildx);
+    const resolved = await resolveTargets(ctx);
+    const { connected, prepared } = await besideWork((gate) => ctx.config.build
         ? timed(ctx, `Build and push ${ctx.result.image}`, () => buildAndPush(ctx, gate, buildx))
-        : Promise.resolve(), () => checkDokployBeside(ctx), ctx.signal);
+        : Promise.resolve(), () => checkDokployBeside(ctx, resolved), ctx.signal);
     stopIfCancelled(ctx);
     await checkPull(connected);
     await upsertRegistryEntry(connected);
-    const pointed = await pointApplication(connected, before);
-    const triggered = await triggerOurDeployment(connected, pointed.known);
-    if (!ctx.config.wait)
-        return;
-    try {
-        await followOurDeployment(connected, pointed.known, triggered);
-        await verifyWhatRuns(connected, pointed.image);
-        if (ctx.result.deploymentStatus === "superseded")
-            return;
-        ctx.logger.info(`${ctx.result.image} is live.`);
-        await checkHealthUrl(connected);
-    }
-    catch (error) {
-        if (isDeploymentFailure(error))
-            await rollBackAfter(connected, before, error);
-        throw error;
-    }
+    await deployTargets(connected, prepared);
 }
-async function checkDokployBeside(ctx) {
-    const connected = await connectToDokploy(ctx);
-    return { connected, before: await checkDokploy(connected) };
+async function checkDokployBeside(ctx, resolved) {
+    const connected = resolved.connected ?? (await connectToDokploy(ctx));
+    const prepared = await checkTargets(connected, resolved.refs);
+    return { connected, prepared };
 }
 /** The error that ended the run, masked, with what the run had changed when that matters. */
-function failureOf(ctx, error) {
+function run_failureOf(ctx, error) {
     if (ctx.signal.aborted && !(error instanceof errors/* CancelledError */.cc))
-        return failureOf(ctx, cancelled(ctx));
+        return run_failureOf(ctx, cancelled(ctx));
     const failure = error instanceof Error ? error : new Error(String(error));
     // Bad input stops the run before anything is touched; every other failure says what was.
     if (!(failure instanceof errors/* ConfigError */.xL) && !(failure instanceof errors/* CancelledError */.cc)) {
@@ -13371,9 +14458,10 @@ async function run(config, ports, signal = new AbortController().signal) {
         await deploy(ctx);
     }
     catch (thrown) {
-        error = failureOf(ctx, thrown);
+        error = run_failureOf(ctx, thrown);
     }
     finally {
+        mirrorFirstTarget(ctx.result);
         await ctx.ledger.cleanUp(ctx.logger);
     }
     return {
@@ -13864,7 +14952,7 @@ async function ciContextFromGithub(env) {
  * proxy settings. Each request gives up after `timeoutMs`.
  */
 async function octokitApi(token, repo, timeoutMs) {
-    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 542).then(__nccwpck_require__.bind(__nccwpck_require__, 542));
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 228).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3228, 23));
     const octokit = getOctokit(token);
     const request = () => ({ signal: AbortSignal.timeout(timeoutMs) });
     return {
@@ -13961,15 +15049,23 @@ function finalStatus(outcome, wait, links) {
                 : `${result.image} runs`;
     return { state, description: report_short(description), environmentUrl: links.environmentUrl, logUrl: links.runUrl };
 }
-/** The hidden line that finds this application's comment for this environment on re-runs. */
+/**
+ * The hidden line that finds this comment on re-runs: one per set of targets (or, building
+ * without deploying, per image) and environment.
+ */
 function commentMarker(config) {
-    // The environment is the user's text: encoded, it cannot end the HTML comment.
-    return `<!-- dokploy-deploy application=${config.applicationId} environment=${encodeURIComponent(config.github.environment)} -->`;
+    // Names and the environment are the user's text: encoded, they cannot end the HTML comment.
+    const targets = config.targets.map((t) => `${t.kind}=${encodeURIComponent(t.id ?? t.name)}`);
+    const subject = config.deploy && targets.length > 0 ? targets.join(" ") : `build=${config.image.name}`;
+    return `<!-- dokploy-deploy ${subject} environment=${encodeURIComponent(config.github.environment)} -->`;
 }
-function verdict(outcome, wait) {
+function verdict(config, outcome) {
     if (outcome.error instanceof errors/* CancelledError */.cc)
         return "⏹️ Deploy cancelled";
-    switch (finalState(outcome, wait)) {
+    if (!config.deploy && !outcome.error) {
+        return config.pushImage ? "✅ Built and pushed (deploy: false)" : "✅ Built (deploy: false)";
+    }
+    switch (finalState(outcome, config.wait)) {
         case "failure":
             return "❌ Deploy failed";
         case "inactive":
@@ -13997,19 +15093,50 @@ function report_link(text, url) {
     const safe = url.replace(/[()<>\s"]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
     return `[${text}](${safe})`;
 }
+/** The targets as far as the run got: checked ones with what Dokploy said, else as given. */
+function shownTargets(config, result) {
+    if (result.targets.length > 0)
+        return result.targets.map((t) => ({ ...t, name: t.name ?? t.id }));
+    return config.targets.map((t) => ({ kind: t.kind, id: t.id ?? t.name, name: t.id ?? t.name }));
+}
+function statusOf(target, error) {
+    return target.deploymentId
+        ? `${target.deploymentStatus ?? "?"} (deployment ${code(target.deploymentId)})`
+        : (target.deploymentStatus ?? (error ? "not deployed" : "?"));
+}
+function targetCell(target) {
+    return `${report_link(code(target.name), target.url)} (Dokploy ${target.kind} ${code(target.id)})`;
+}
+/** Where it went: one target with its status, or a row per target; nothing without deploying. */
+function targetRows(config, outcome, links) {
+    if (!config.deploy)
+        return [];
+    const targets = shownTargets(config, outcome.result);
+    const environment = ["Environment", report_link(code(config.github.environment), links.environmentUrl)];
+    const [only] = targets;
+    if (targets.length === 1 && only) {
+        return [["Target", targetCell(only)], environment, ["Status", statusOf(only, outcome.error)]];
+    }
+    return [
+        ...targets.map((t) => ["Target", `${targetCell(t)}: ${statusOf(t, outcome.error)}`]),
+        environment,
+    ];
+}
+/** What the heading names: the target (or the first and how many more), or the image. */
+function report_subjectOf(config, result) {
+    if (!config.deploy)
+        return code(result.image);
+    const [first, ...more] = shownTargets(config, result);
+    const name = code(first?.name ?? "");
+    return more.length > 0 ? `${name} and ${String(more.length)} more` : name;
+}
 /** The pull-request comment: what was deployed where, how it ended, and where to look. */
 function commentBody(config, outcome, links) {
     const { result, error } = outcome;
-    const name = result.applicationName ?? config.applicationId;
-    const status = result.deploymentId
-        ? `${result.deploymentStatus ?? "?"} (deployment ${code(result.deploymentId)})`
-        : (result.deploymentStatus ?? (error ? "not deployed" : "?"));
     const rows = [
         ["Image", code(result.image)],
         ["Digest", result.digest ? code(result.digest) : "—"],
-        ["Target", `${report_link(code(name), result.applicationUrl)} (Dokploy application ${code(config.applicationId)})`],
-        ["Environment", report_link(code(config.github.environment), links.environmentUrl)],
-        ["Status", status],
+        ...targetRows(config, outcome, links),
     ];
     if (config.ci.sha)
         rows.push(["Commit", code(config.ci.sha.slice(0, 7))]);
@@ -14017,7 +15144,7 @@ function commentBody(config, outcome, links) {
         rows.push(["Run", report_link("log", links.runUrl)]);
     const lines = [
         commentMarker(config),
-        `### ${verdict(outcome, config.wait)}: ${code(name)}`,
+        `### ${verdict(config, outcome)}: ${report_subjectOf(config, result)}`,
         "",
         "| | |",
         "|---|---|",

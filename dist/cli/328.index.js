@@ -99,7 +99,8 @@ function idOf(input) {
     return undefined;
 }
 const INPUT_OF_ID = {
-    applicationId: "application-id: it takes an application's ID, not a Docker Compose service's",
+    applicationId: "application-id: it takes an application's ID; a compose service's goes in compose-id",
+    composeId: "compose-id: it takes a compose service's ID; an application's goes in application-id",
     serverId: "server-id",
 };
 /** What a redirect says about dokploy-url: where it leads, and the base URL that is likely meant. */

@@ -212,7 +212,7 @@ describe("the action, end to end against a real engine and registry", () => {
     const missing = await runAction({ inputs: baseInputs(image, "no-such-app"), env, cwd: await checkout() });
     expect(missing.exitCode).toBe(1);
     expect(missing.stdout).toContain(
-      `Application not found (applicationId "no-such-app"; check application-id: it takes an application's ID, not a Docker Compose service's)`,
+      `Application not found (applicationId "no-such-app"; check application-id: it takes an application's ID; a compose service's goes in compose-id)`,
     );
     expect(standIn().writes()).toEqual([]);
     expect(await registryDigest(image.slice(rig.registryHost.length + 1), env.GITHUB_SHA)).toBeUndefined();

@@ -13,8 +13,13 @@
  */
 import { randomBytes } from "node:crypto";
 
-/** What swarm does with the image of a deployment that Dokploy marks done. */
-export type SwarmOutcome = "runs" | "rolls-back";
+/**
+ * What swarm does with the image of a deployment that Dokploy marks done: runs it; rolls back
+ * (an application's service: update failure action rollback); or pauses the update (a stack's
+ * service, failure action pause by default: seen live with an image that exits at once, the spec
+ * keeps the new image, the old task is shut down, new ones fail "task: non-zero exit (3)").
+ */
+export type SwarmOutcome = "runs" | "rolls-back" | "pauses";
 
 interface TaskRow {
   readonly containerId: string;
@@ -73,6 +78,24 @@ export class SwarmStandIn {
       previous.state = "shutdown";
       previous.currentState = "Shutdown 1 second ago";
     }
+    if (outcome === "pauses") {
+      const failed = taskId();
+      service.tasks.unshift({
+        containerId: failed,
+        name: `${appName}.1`,
+        state: "shutdown",
+        currentState: "Failed 1 second ago",
+        node: "vm",
+        error: '"task: non-zero exit (3)"',
+        image,
+      });
+      service.image = image;
+      service.update = {
+        State: "paused",
+        Message: `update paused due to failure or early termination of task ${failed}`,
+      };
+      return;
+    }
     service.tasks.unshift({
       containerId: taskId(),
       name: `${appName}.1`,
@@ -117,6 +140,25 @@ export class SwarmStandIn {
       }
     }
     return undefined;
+  }
+
+  /** `docker stack deploy --prune`: the stack's services that its file no longer has are removed. */
+  prune(appName: string, keep: readonly string[]): void {
+    for (const name of [...this.services.keys()]) {
+      if (name.startsWith(`${appName}_`) && !keep.includes(name)) this.services.delete(name);
+    }
+  }
+
+  /** Whether swarm has a service of that name. */
+  has(name: string): boolean {
+    return this.services.has(name);
+  }
+
+  /** docker.getStackContainersByAppName: the tasks of every service <appName>_<service>. */
+  stackTasks(appName: string): unknown[] {
+    return [...this.services.entries()]
+      .filter(([name]) => name.startsWith(`${appName}_`))
+      .flatMap(([, service]) => service.tasks.map(({ image: _image, ...task }) => task));
   }
 
   /** docker.getServiceContainersByAppName. */

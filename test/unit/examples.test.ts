@@ -42,7 +42,7 @@ function ourSteps(workflow: Record<string, unknown>): Step[] {
 }
 
 const githubWorkflows = [
-  "examples/github/deploy.yml",
+  ...(await readdir(join(root, "examples/github"))).map((f) => `examples/github/${f}`),
   ...(await readdir(join(root, "examples/registries"))).map((f) => `examples/registries/${f}`),
 ];
 
@@ -61,6 +61,18 @@ function deployJobs(workflow: Record<string, unknown>): [string, Job, Step][] {
       .filter((step) => step.with?.["dry-run"] !== true)
       .map((step): [string, Job, Step] => [name, job, step]),
   );
+}
+
+const gitlabPipelines = (await readdir(join(root, "examples/gitlab"))).map((f) => `examples/gitlab/${f}`);
+const bitbucketPipelines = (await readdir(join(root, "examples/bitbucket"))).map((f) => `examples/bitbucket/${f}`);
+
+/** What a step deploys, as its inputs name it: the ids given, or the project of the names. */
+function deployedTargets(step: Step): string[] {
+  const given = ["application-id", "compose-id", "project"]
+    .map((name) => step.with?.[name])
+    .filter((value) => value !== undefined);
+  expect(given.length, "a deploying step names its target").toBeGreaterThan(0);
+  return given.map((value) => String(value).trim());
 }
 
 describe("examples", () => {
@@ -82,11 +94,16 @@ describe("examples", () => {
     const jobs = deployJobs(await load());
     expect(jobs.length).toBeGreaterThan(0);
     for (const [name, job, step] of jobs) {
-      const applicationId = String(step.with?.["application-id"]);
-      expect(job.concurrency, `jobs.${name}.concurrency`).toEqual({
-        group: expect.stringContaining(applicationId) as unknown,
-        "cancel-in-progress": false,
-      });
+      const concurrency = job.concurrency as { group?: unknown; "cancel-in-progress"?: unknown } | undefined;
+      // The group names what is deployed: each id, or the project the names are in.
+      for (const target of deployedTargets(step)) {
+        expect(String(concurrency?.group), `jobs.${name}.concurrency.group`).toContain(target);
+      }
+      // Never cancelled, except a pull request's build, which does not deploy.
+      const buildsOnPullRequests = step.with?.deploy === "${{ github.event_name == 'push' }}";
+      expect(concurrency?.["cancel-in-progress"], `jobs.${name}.concurrency.cancel-in-progress`).toEqual(
+        buildsOnPullRequests ? "${{ github.event_name == 'pull_request' }}" : false,
+      );
     }
   });
 
@@ -105,23 +122,32 @@ describe("examples", () => {
     for (const file of files) expect(readme).toContain(`examples/registries/${file}`);
   });
 
-  it("the GitLab pipeline includes the component with inputs it declares", async () => {
-    const pipeline = await yamlFile("examples/gitlab/.gitlab-ci.yml");
+  it.each(gitlabPipelines)("%s includes the component with inputs it declares", async (path) => {
+    const pipeline = await yamlFile(path);
     const component = parse(
       (await readFile(join(root, "gitlab/templates/deploy.yml"), "utf8")).split("\n---\n")[0] ?? "",
     ) as {
       spec: { inputs: Record<string, unknown> };
     };
-    const include = (pipeline.include as { component?: string; inputs?: Record<string, unknown> }[])[0];
-    expect(include?.component).toBe(`$CI_SERVER_FQDN/${PUBLISHED.gitlab}/deploy@1`);
+    const includes = (pipeline.include as { component?: string; inputs?: Record<string, unknown> }[]).filter(
+      (i) => i.component !== undefined,
+    );
+    expect(includes.length).toBeGreaterThan(0);
     const declared = new Set(Object.keys(component.spec.inputs));
-    expect(Object.keys(include?.inputs ?? {}).filter((name) => !declared.has(name))).toEqual([]);
-    for (const name of Object.keys(include?.inputs ?? {}))
-      expect(inputNames.has(name) || COMPONENT_ONLY.has(name)).toBe(true);
-    // The inputs without a default in the component are given.
-    for (const [name, spec] of Object.entries(component.spec.inputs)) {
-      if (!("default" in (spec as object))) expect(include?.inputs).toHaveProperty(name);
+    const jobs = new Set<string>();
+    for (const include of includes) {
+      expect(include.component).toBe(`$CI_SERVER_FQDN/${PUBLISHED.gitlab}/deploy@1`);
+      expect(Object.keys(include.inputs ?? {}).filter((name) => !declared.has(name))).toEqual([]);
+      for (const name of Object.keys(include.inputs ?? {}))
+        expect(inputNames.has(name) || COMPONENT_ONLY.has(name)).toBe(true);
+      // The inputs without a default in the component are given.
+      for (const [name, spec] of Object.entries(component.spec.inputs)) {
+        if (!("default" in (spec as object))) expect(include.inputs).toHaveProperty(name);
+      }
+      // Each inclusion makes a job of its own name.
+      jobs.add((include.inputs?.["job-name"] as string | undefined) ?? "dokploy-deploy");
     }
+    expect(jobs.size).toBe(includes.length);
   });
 
   it("the GitLab pipeline's deploy job runs in a resource group of its application", async () => {
@@ -150,19 +176,39 @@ describe("examples", () => {
     expect(deploying[0]?.deployment).toEqual(expect.any(String));
   });
 
-  it("the Bitbucket pipeline runs the pipe with variables that exist", async () => {
-    const pipeline = await yamlFile("examples/bitbucket/bitbucket-pipelines.yml");
-    const steps = (
-      (pipeline.pipelines as { branches: Record<string, { step: { script: unknown[] } }[]> }).branches.main ?? []
-    ).flatMap((s) => s.step.script);
-    const pipe = steps.find(
+  it.each(bitbucketPipelines)("%s runs the pipe with variables that exist", async (path) => {
+    const pipeline = (await yamlFile(path)).pipelines as Record<string, unknown>;
+    const sections = [
+      pipeline.default,
+      ...Object.values({ ...(pipeline.branches as object), ...(pipeline["pull-requests"] as object) }),
+    ];
+    const steps = sections
+      .flatMap((section) => (Array.isArray(section) ? (section as { step?: { script?: unknown[] } }[]) : []))
+      .flatMap((s) => s.step?.script ?? []);
+    const pipes = steps.filter(
       (s): s is { pipe: string; variables: Record<string, string> } =>
         typeof s === "object" && s !== null && "pipe" in s,
     );
-    expect([PIPE, PIPE_IMAGE]).toContain(pipe?.pipe);
+    expect(pipes.length).toBeGreaterThan(0);
     const known = new Set([...inputNames].map(envName));
-    expect(Object.keys(pipe?.variables ?? {}).filter((name) => !known.has(name))).toEqual([]);
-    for (const name of required) expect(pipe?.variables).toHaveProperty(envName(name));
+    for (const pipe of pipes) {
+      expect([PIPE, PIPE_IMAGE]).toContain(pipe.pipe);
+      expect(Object.keys(pipe.variables).filter((name) => !known.has(name))).toEqual([]);
+      for (const name of required) expect(pipe.variables).toHaveProperty(envName(name));
+    }
+  });
+
+  it("the README shows every example workflow whole, as the file is", async () => {
+    const readme = await readFile(join(root, "README.md"), "utf8");
+    const shown = [...readme.matchAll(/<!-- example: (\S+) -->\n\n?```yaml\n([\s\S]*?)```\n/g)];
+    expect(shown.length).toBeGreaterThan(0);
+    for (const [, path = "", block] of shown) expect(block).toBe(await readFile(join(root, path), "utf8"));
+    // The workflows of pull requests, compose services and several targets, on each CI.
+    for (const path of [...githubWorkflows, ...gitlabPipelines, ...bitbucketPipelines]) {
+      if (/(pull-requests|compose|several-targets)[.]/.test(path)) {
+        expect(readme, `${path} shown in the README`).toContain(`<!-- example: ${path} -->`);
+      }
+    }
   });
 
   it("the repository's own workflows parse, and CI runs the action with uses: ./ in dry-run", async () => {

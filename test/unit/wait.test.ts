@@ -44,7 +44,7 @@ async function follow(scenario: Scenario): Promise<{ looks: number; lagMs: numbe
           } as Deployment,
         ];
   const dokploy = {
-    deploymentAll: () => {
+    deployments: () => {
       looks += 1;
       return Promise.resolve(row());
     },
@@ -88,7 +88,7 @@ async function follow(scenario: Scenario): Promise<{ looks: number; lagMs: numbe
   const followed = await followDeployment(
     dokploy,
     {
-      applicationId: "app",
+      source: { kind: "application", id: "app" },
       known: new Set(),
       title: "Deploy 1234567",
       token: "tok",

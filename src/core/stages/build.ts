@@ -60,7 +60,8 @@ async function buildThenPush(ctx: RunContext, gate: Gate, plan: BuildPlan, temp:
   gate.signal.addEventListener("abort", () => {
     stopBuild.abort();
   });
-  const login = logIn(ctx, docker, gate.signal);
+  // Without a push, the login is for what the build pulls from the registry alone.
+  const login = config.pushImage || plan.loginFirst ? logIn(ctx, docker, gate.signal) : Promise.resolve();
   // buildx waits for the check before it builds: the check runs beside the login instead.
   if (plan.buildx) gate.underWay();
   const loginFailed = (error: unknown): Promise<never> =>
@@ -81,6 +82,12 @@ async function buildThenPush(ctx: RunContext, gate: Gate, plan: BuildPlan, temp:
   gate.underWay();
   await building.catch(loginFailed);
   Object.assign(result, await readBuildOutputs(temp));
+  if (!config.pushImage) {
+    // buildx reports a digest without a push too; the digest output is the registry's.
+    result.digest = undefined;
+    logger.info(`Built ${result.image}; nothing pushed (push: false)`);
+    return;
+  }
   if (plan.buildx) {
     for (const ref of pushRefs(config)) ctx.ledger.record({ kind: "pushed", ref, digest: result.digest });
   } else {

@@ -1,11 +1,11 @@
-import { type Connected, timed } from "../context";
+import { type Online, timed } from "../context";
 import { DeployError, PullCheckError } from "../errors";
 
 /**
  * The registry serves the tag to the pull credentials, as the digest just pushed: what Dokploy
  * will pull. Without the check, pin-digest needs the digest docker reported.
  */
-export async function checkPull(ctx: Connected): Promise<void> {
+export async function checkPull(ctx: Online): Promise<void> {
   const { config, result, logger } = ctx;
   if (!config.verifyPull) {
     if (config.pinDigest && !result.digest) {

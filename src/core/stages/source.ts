@@ -29,7 +29,7 @@ export function checkSource(app: Application, config: Config, logger: Logger, im
     logger.info(`The application has no ${app.sourceType} source set up yet; it is set to the Docker image ${image}.`);
     return;
   }
-  const what = `Application "${app.name}" (${config.applicationId}) deploys from ${source}`;
+  const what = `Application "${app.name}" (${app.applicationId}) deploys from ${source}`;
   if (!config.switchSource) {
     throw new DeployError(
       `${what}; this step would switch it to the Docker image ${image}. Set switch-source: true to do that, or check application-id.`,
