@@ -12523,6 +12523,9 @@ function configuredSource(app) {
  * source. A new application, with no source set up and nothing deployed, is simply set.
  */
 function checkSource(app, config, logger, image) {
+    const givenBy = config.targets.some((t) => t.kind === "application" && t.id === app.applicationId)
+        ? "application-id"
+        : "application (and project, dokploy-environment)";
     if (!app.sourceType || app.sourceType === "docker")
         return;
     const source = configuredSource(app);
@@ -12532,7 +12535,7 @@ function checkSource(app, config, logger, image) {
     }
     const what = `Application "${app.name}" (${app.applicationId}) deploys from ${source}`;
     if (!config.switchSource) {
-        throw new errors/* DeployError */.sH(`${what}; this step would switch it to the Docker image ${image}. Set switch-source: true to do that, or check application-id.`);
+        throw new errors/* DeployError */.sH(`${what}; this step would switch it to the Docker image ${image}. Set switch-source: true to do that, or check ${givenBy}.`);
     }
     logger.warn(`${what}; with switch-source: true it is switched to the Docker image ${image}.`);
 }
