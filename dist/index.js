@@ -13929,14 +13929,16 @@ function waitTimeout(options, ours) {
         ? `Deployment ${ours.deploymentId} is still ${ours.status} after ${limit} s (wait-timeout). It may still finish; see ${options.applicationUrl}`
         : `The deployment did not start within ${limit} s (wait-timeout). Dokploy runs one deployment per ${options.source.kind} at a time, so it may be queued behind others and may still run; see ${options.applicationUrl}`, ours);
 }
-/** On first sight of our deployment: say so, and open its live log unless it is done already. */
+/**
+ * On first sight of our deployment: say so, and open its live log. One already over (a quick
+ * deploy can end before the first look) still has its log printed: Dokploy sends it whole on connect.
+ */
 async function firstSight(row, rows, options, ports, listener) {
     const others = rows.filter((r) => !options.known.has(r.deploymentId) && r.deploymentId !== row.deploymentId);
     ports.logger.info(`Following deployment ${row.deploymentId} ("${row.title ?? ""}")${others.length > 0 ? `; ignoring ${String(others.length)} other new deployment(s) of this ${options.source.kind}` : ""}`);
-    if (!row.logPath || !options.openLog || row.status === "done")
+    if (!row.logPath || !options.openLog)
         return undefined;
     const log = options.openLog(row, listener);
-    // Already over, and not well: read its log (sent whole on connect) for the message.
     if (log && FINAL_STATUSES.has(row.status))
         await log.received(LATE_LOG_WAIT_MS);
     return log;

@@ -108,7 +108,10 @@ function waitTimeout(options: FollowOptions, ours: Deployment | undefined): Wait
   );
 }
 
-/** On first sight of our deployment: say so, and open its live log unless it is done already. */
+/**
+ * On first sight of our deployment: say so, and open its live log. One already over (a quick
+ * deploy can end before the first look) still has its log printed: Dokploy sends it whole on connect.
+ */
 async function firstSight(
   row: Deployment,
   rows: readonly Deployment[],
@@ -120,9 +123,8 @@ async function firstSight(
   ports.logger.info(
     `Following deployment ${row.deploymentId} ("${row.title ?? ""}")${others.length > 0 ? `; ignoring ${String(others.length)} other new deployment(s) of this ${options.source.kind}` : ""}`,
   );
-  if (!row.logPath || !options.openLog || row.status === "done") return undefined;
+  if (!row.logPath || !options.openLog) return undefined;
   const log = options.openLog(row, listener);
-  // Already over, and not well: read its log (sent whole on connect) for the message.
   if (log && FINAL_STATUSES.has(row.status)) await log.received(LATE_LOG_WAIT_MS);
   return log;
 }
