@@ -1056,26 +1056,71 @@ const BUILDERS = ["auto", "buildx", "classic"];
 const CACHE_MODES = ["auto", "off"];
 const DEPLOY_METHODS = ["redeploy", "deploy"];
 const TRANSPORTS = ["trpc", "openapi"];
+const ROLLBACK_TARGETS = ["all", "failed"];
 /** The unit note of a duration's description, where a unit may be given. */
 const DURATION_UNITS = " (or with a unit: 90s, 10m, 1h)";
 const INPUTS = [
     {
         name: "dokploy-url",
-        required: true,
-        pattern: "^https?://",
+        defaultText: "required unless deploy is false",
+        // Empty is allowed: a pipeline with deploy: false needs no Dokploy.
+        pattern: "^(https?://.*)?$",
         description: "Base URL of the Dokploy server, e.g. https://dokploy.example.com.",
     },
     {
         name: "dokploy-api-key",
-        required: true,
+        defaultText: "required unless deploy is false",
         secret: true,
         description: "Dokploy API key (sent as the x-api-key header). Create it in Dokploy under Settings > Profile > API/CLI.",
     },
     {
         name: "application-id",
-        required: true,
-        pattern: "^[A-Za-z0-9_-]+$",
-        description: "ID of the Dokploy application to deploy (the last part of its URL in Dokploy).",
+        defaultText: "one target is required unless deploy is false",
+        multiline: true,
+        // Lists: one per line or comma separated.
+        pattern: "^[A-Za-z0-9_,\\s-]*$",
+        description: "ID of the Dokploy application to deploy (the last part of its URL in Dokploy), or several (one per line or comma separated): one build is deployed to all of them at once. Or give them by name: project and application.",
+    },
+    {
+        name: "project",
+        default: "",
+        description: "Name of the Dokploy project, to give targets by name (application, compose) instead of by id; resolved with one read before anything is built.",
+    },
+    {
+        name: "dokploy-environment",
+        default: "production",
+        description: "Name of the environment of project that holds the targets given by name.",
+    },
+    {
+        name: "application",
+        default: "",
+        multiline: true,
+        description: "Name of the application in project and dokploy-environment, instead of application-id; several: one per line or comma separated.",
+    },
+    {
+        name: "compose-id",
+        default: "",
+        multiline: true,
+        pattern: "^[A-Za-z0-9_,\\s-]*$",
+        description: "ID of a Dokploy compose service to deploy (several: one per line or comma separated), instead of or beside applications. The image reaches its compose file through its environment: image-variable and tag-variable are set there, every other variable is kept.",
+    },
+    {
+        name: "compose",
+        default: "",
+        multiline: true,
+        description: "Name of the compose service in project and dokploy-environment, instead of compose-id; several: one per line or comma separated.",
+    },
+    {
+        name: "image-variable",
+        default: "IMAGE",
+        pattern: "^[A-Za-z_][A-Za-z0-9_]*$",
+        description: "Compose services: the variable set to <image>:<tag> (with @<digest> under pin-digest), for a compose file that says image: ${IMAGE}.",
+    },
+    {
+        name: "tag-variable",
+        default: "TAG",
+        pattern: "^[A-Za-z_][A-Za-z0-9_]*$",
+        description: "Compose services: the variable set to the tag, for a compose file that says image: ghcr.io/acme/web:${TAG}.",
     },
     {
         name: "image",
@@ -1155,6 +1200,18 @@ const INPUTS = [
         default: "true",
         type: "boolean",
         description: "Build and push the image. false deploys <image>:<tag> that is already in the registry.",
+    },
+    {
+        name: "push",
+        default: "true",
+        type: "boolean",
+        description: "Push the image after the build. false builds only (needs deploy: false), e.g. for pull requests from forks, which get no registry secrets.",
+    },
+    {
+        name: "deploy",
+        default: "true",
+        type: "boolean",
+        description: "Deploy to Dokploy. false builds (and with push, pushes and checks the pull) without sending anything to Dokploy, so one workflow serves pull requests and the main branch; dokploy-url, dokploy-api-key and the target are not needed then.",
     },
     {
         name: "registry",
@@ -1301,6 +1358,12 @@ const INPUTS = [
         description: "When the deployment fails or times out, point the application back at the image it ran before and redeploy that (the step still fails).",
     },
     {
+        name: "rollback-targets",
+        default: "all",
+        options: ROLLBACK_TARGETS,
+        description: "With several targets and rollback-on-failure: all (put back every target this run changed when any fails) or failed (only the targets that failed).",
+    },
+    {
         name: "retries",
         default: "4",
         type: "number",
@@ -1352,7 +1415,7 @@ const INPUTS = [
     },
     {
         name: "environment-url",
-        defaultText: "the application's page in Dokploy",
+        defaultText: "the (first) target's page in Dokploy",
         githubOnly: true,
         description: "URL GitHub shows for the environment and the deployment, e.g. the app's domain.",
     },
@@ -1360,7 +1423,7 @@ const INPUTS = [
         name: "pr-comment",
         defaultText: "true on pull_request events",
         githubOnly: true,
-        description: "Comment on the pull request with the image, digest, target, status and links: one comment per application and environment, updated on re-runs.",
+        description: "Comment on the pull request with the image, digest, target, status and links: one comment per set of targets (per image with deploy: false) and environment, updated on re-runs.",
     },
 ];
 /** Inputs every front end has: the CLI, the GitLab component and the pipe read these. */
@@ -1383,6 +1446,10 @@ const OUTPUTS = [
         description: "How it ended: done (our image runs), superseded (a later run's image was deployed over ours), not-running (Dokploy said done but our image does not run), error, cancelled, timeout, unknown (a status this version does not know), or queued when not waiting.",
     },
     { name: "application-url", description: "Link to the application in the Dokploy dashboard." },
+    {
+        name: "targets",
+        description: 'Every target as JSON, in the order given: [{"kind":"application","id":…,"name":…,"url":…,"deployment-id":…,"deployment-status":…}]. The single-value outputs above are the first target\'s.',
+    },
     { name: "health", description: "Last health check answer, e.g. 200 in 34 ms (health-url only)." },
     {
         name: "imageid",
@@ -1393,6 +1460,10 @@ const OUTPUTS = [
         description: "The build's metadata as JSON, as buildx writes it with --metadata-file (buildx only).",
     },
 ];
+/** How a target is named in messages before its name is known: application "web" or application <id>. */
+function describeTarget(spec) {
+    return spec.id !== undefined ? `${spec.kind} ${spec.id}` : `${spec.kind} "${spec.name}"`;
+}
 /** Every secret value of a config, for masking. */
 function secretsOf(config) {
     const health = config.health?.credentials;
@@ -1454,6 +1525,32 @@ function list(commas, check) {
             items.forEach(check);
         return items;
     });
+}
+const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+function variableName(fallback) {
+    return field((v) => {
+        if (v === "")
+            return fallback;
+        if (!VARIABLE.test(v)) {
+            throw new Error(`"${v}" is not a variable name; expected letters, digits and _, e.g. ${fallback}`);
+        }
+        return v;
+    });
+}
+/** A list of ids of Dokploy services, each once. */
+function ids(kind) {
+    const each = list(true, (id) => {
+        if (!APPLICATION_ID.test(id)) {
+            throw new Error(`"${id}" is not ${kind === "application" ? "an application" : "a compose"} ID; expected letters, digits, _ and - (as in the ${kind}'s URL in Dokploy)`);
+        }
+    });
+    return (raw) => {
+        const items = each(raw);
+        const twice = items.find((id, i) => items.indexOf(id) !== i);
+        if (twice !== undefined)
+            throw new Error(`names "${twice}" twice`);
+        return items;
+    };
 }
 const KEY_VALUE = /^[^=\s][^=]*=/;
 const BUILD_ARG = /^[A-Za-z_][A-Za-z0-9_]*(=.*)?$/s;
@@ -1533,7 +1630,7 @@ function parseRequestTimeout(v) {
 }
 function parseDokployUrl(v) {
     if (v === "")
-        throw new Error("is required; expected the URL of your Dokploy server, e.g. https://dokploy.example.com");
+        return "";
     let url;
     try {
         url = new URL(v);
@@ -1559,15 +1656,16 @@ function parseDokployUrl(v) {
  */
 const parsers = {
     "dokploy-url": field(parseDokployUrl),
-    "dokploy-api-key": field(parseApiKey),
-    "application-id": field((v) => {
-        if (v === "")
-            throw new Error("is required; expected the ID of a Dokploy application");
-        if (!APPLICATION_ID.test(v)) {
-            throw new Error(`"${v}" is not an application ID; expected letters, digits, _ and - (as in the application's URL in Dokploy)`);
-        }
-        return v;
-    }),
+    // Needed to deploy only (checkDeployInputs).
+    "dokploy-api-key": field((v) => (v === "" ? "" : parseApiKey(v))),
+    "application-id": ids("application"),
+    project: optionalText(),
+    "dokploy-environment": field((v) => (v === "" ? "production" : v)),
+    application: list(true),
+    "compose-id": ids("compose"),
+    compose: list(true),
+    "image-variable": variableName("IMAGE"),
+    "tag-variable": variableName("TAG"),
     image: field((v) => parseImageNameLowercasing(v)),
     tag: field((v) => {
         if (v !== "" && !isValidTag(v)) {
@@ -1603,6 +1701,8 @@ const parsers = {
     network: optionalText(),
     builder: choice(BUILDERS, "auto"),
     build: config_boolean(true),
+    push: config_boolean(true),
+    deploy: config_boolean(true),
     registry: optionalText(),
     "registry-username": optionalText(),
     "registry-password": optionalText(),
@@ -1626,6 +1726,7 @@ const parsers = {
     "health-timeout": field((v) => (v === "" ? 120 : parseDuration(v))),
     "health-interval": field((v) => (v === "" ? 3 : parseDuration(v))),
     "rollback-on-failure": config_boolean(false),
+    "rollback-targets": choice(ROLLBACK_TARGETS, "all"),
     "verify-running": config_boolean(true),
     "verify-timeout": field((v) => (v === "" ? 60 : parseDuration(v))),
     "fail-on-superseded": config_boolean(false),
@@ -1669,6 +1770,65 @@ function defaultDescription(ci, tag) {
         lines.push(`Run: ${ci.runUrl}`);
     return lines.join("\n").slice(0, 1000);
 }
+/** Whether a boolean input is false as typed (a typo is reported by its parser). */
+function isFalse(raw, name) {
+    return (raw[name] ?? "").trim().toLowerCase() === "false";
+}
+function isEmpty(raw, name) {
+    return (raw[name] ?? "").trim() === "";
+}
+const TARGET_INPUTS = ["application-id", "application", "compose-id", "compose"];
+/** At least one target, by id or by name (names need the project). */
+function checkTargetInputs(raw, problems) {
+    const given = TARGET_INPUTS.filter((name) => !isEmpty(raw, name));
+    if (given.length === 0) {
+        problems.push({
+            input: "application-id",
+            message: "is required; expected the ID of a Dokploy application (or compose-id for a compose service, or a name in application or compose, with project)",
+        });
+    }
+    const named = given.find((name) => name === "application" || name === "compose");
+    if (named && isEmpty(raw, "project")) {
+        problems.push({ input: "project", message: `is required to find the ${named} by name; expected a project name` });
+    }
+}
+/**
+ * What deploying needs, and what building without deploying rules out; read from the raw
+ * inputs, so these are named along with the problems the parsers find.
+ */
+function checkDeployInputs(raw, problems) {
+    if (isFalse(raw, "deploy")) {
+        if (isFalse(raw, "build") && isFalse(raw, "push")) {
+            problems.push({ input: "deploy", message: "is false, and so are build and push: nothing to do" });
+        }
+        return;
+    }
+    if (isEmpty(raw, "dokploy-url")) {
+        problems.push({
+            input: "dokploy-url",
+            message: "is required; expected the URL of your Dokploy server, e.g. https://dokploy.example.com",
+        });
+    }
+    if (isEmpty(raw, "dokploy-api-key")) {
+        problems.push({ input: "dokploy-api-key", message: "is required; expected a Dokploy API key" });
+    }
+    checkTargetInputs(raw, problems);
+    if (isFalse(raw, "push")) {
+        problems.push({
+            input: "push",
+            message: "is false, but Dokploy can only deploy a pushed image; set deploy: false to build without deploying",
+        });
+    }
+}
+/** Every target, in this order: applications by id, by name, then compose services by id, by name. */
+function targetsOf(p) {
+    return [
+        ...p["application-id"].map((id) => ({ kind: "application", id })),
+        ...p.application.map((name) => ({ kind: "application", name })),
+        ...p["compose-id"].map((id) => ({ kind: "compose", id })),
+        ...p.compose.map((name) => ({ kind: "compose", name })),
+    ];
+}
 function healthCheckOf(p) {
     const target = p["health-url"];
     if (!target)
@@ -1708,9 +1868,14 @@ function interpret(p, ci, problems) {
         });
     }
     const push = pair(problems, "registry-username", p["registry-username"], "registry-password", p["registry-password"]);
-    const pullGiven = pair(problems, "pull-username", p["pull-username"], "pull-password", p["pull-password"]);
-    const pull = pullGiven ?? (p["pull-username"] || p["pull-password"] ? undefined : push);
-    if (p["dokploy-registry"] && !pull) {
+    // A build that neither pushes nor deploys pulls nothing: its pull credentials are not used, and
+    // may be half there (a pull request from a fork gets no secrets).
+    const pulls = p.push || p.deploy;
+    const pullGiven = pulls
+        ? pair(problems, "pull-username", p["pull-username"], "pull-password", p["pull-password"])
+        : undefined;
+    const pull = pulls ? (pullGiven ?? (p["pull-username"] || p["pull-password"] ? undefined : push)) : undefined;
+    if (p.deploy && p["dokploy-registry"] && !pull) {
         problems.push({
             input: "dokploy-registry",
             message: "is true but there are no credentials to store; set pull-username/pull-password or registry-username/registry-password",
@@ -1725,6 +1890,12 @@ function interpret(p, ci, problems) {
             message: "needs the digest: with build: false it comes from the pull check, so keep verify-pull: true",
         });
     }
+    if (p["image-variable"] === p["tag-variable"]) {
+        problems.push({
+            input: "tag-variable",
+            message: `is the same as image-variable (${p["tag-variable"]}); they hold different values`,
+        });
+    }
     for (const asked of ["github-deployment", "pr-comment"]) {
         if (p[asked] && !p["github-token"]) {
             problems.push({ input: "github-token", message: `is required when ${asked} is true` });
@@ -1736,11 +1907,16 @@ function interpret(p, ci, problems) {
     return {
         dokployUrl: p["dokploy-url"],
         apiKey: p["dokploy-api-key"],
-        applicationId: p["application-id"],
+        targets: targetsOf(p),
+        names: p.project !== undefined ? { project: p.project, environment: p["dokploy-environment"] } : undefined,
+        imageVariable: p["image-variable"],
+        tagVariable: p["tag-variable"],
         image: p.image,
         tag,
         extraTags: [...new Set(p["extra-tags"])].filter((t) => t !== tag),
         build: p.build,
+        pushImage: p.push,
+        deploy: p.deploy,
         context: p.context,
         file: p.file,
         target: p.target,
@@ -1773,6 +1949,7 @@ function interpret(p, ci, problems) {
         pinDigest: p["pin-digest"],
         health: healthCheckOf(p),
         rollbackOnFailure: p["rollback-on-failure"],
+        rollbackTargets: p["rollback-targets"],
         verifyRunning: p["verify-running"],
         verifyTimeoutSeconds: p["verify-timeout"],
         failOnSuperseded: p["fail-on-superseded"],
@@ -1816,6 +1993,7 @@ function lineBreaks(raw) {
  */
 function parseConfig(raw, ci) {
     const problems = lineBreaks(raw);
+    checkDeployInputs(raw, problems);
     const parsed = {};
     for (const [input, parse] of Object.entries(parsers)) {
         try {
@@ -1864,17 +2042,16 @@ function registryOfReference(ref) {
     return normalizeRegistryHost(named ? first : "docker.io");
 }
 /**
- * Images that may hold the previous build's layers: the one the application runs now when it
- * is in the registry we push to (another registry may want credentials the run does not have),
- * and the extra tags. Not the deploy tag: a commit's tag is new on every run but a re-run.
+ * Images that may hold the previous build's layers: those the targets run now when they are in
+ * the registry we push to (another registry may want credentials the run does not have), and
+ * the extra tags. Not the deploy tag: a commit's tag is new on every run but a re-run.
  */
 function cacheImages(config, running) {
     const images = [];
-    const runningRef = running?.trim();
-    if (runningRef &&
-        REFERENCE.test(runningRef) &&
-        registryOfReference(runningRef) === normalizeRegistryHost(config.image.registry)) {
-        images.push(runningRef);
+    for (const ref of running.map((r) => r.trim())) {
+        if (REFERENCE.test(ref) && registryOfReference(ref) === normalizeRegistryHost(config.image.registry)) {
+            images.push(ref);
+        }
     }
     for (const tag of config.extraTags)
         images.push(imageRef(config.image, tag));
@@ -1943,114 +2120,6 @@ function unreadableSources(failed) {
 
 // EXTERNAL MODULE: ./src/core/log.ts + 1 modules
 var log = __nccwpck_require__(9553);
-;// CONCATENATED MODULE: ./src/core/report.ts
-
-
-function escapeCell(text) {
-    return text.replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ");
-}
-/** A fenced code block that no backticks in the text can end early. */
-function codeBlock(text) {
-    const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-    const fence = "`".repeat(longest + 1);
-    return [fence, text, fence];
-}
-/** The job summary: what was deployed where, how it ended, and how long each step took. */
-function summaryMarkdown(config, outcome) {
-    const { result, error } = outcome;
-    const lines = [];
-    const verdict = error
-        ? error instanceof errors/* CancelledError */.cc
-            ? "⏹️ Deploy cancelled"
-            : "❌ Deploy failed"
-        : result.plan
-            ? "📝 Dry run"
-            : "✅ Deployed";
-    lines.push(`## ${verdict}: ${result.applicationName ?? config.applicationId}`, "");
-    const rows = [
-        ["Image", `\`${result.image}\``],
-        ["Digest", result.digest ? `\`${result.digest}\`` : "—"],
-        [
-            "Application",
-            result.applicationUrl
-                ? `[${result.applicationName ?? config.applicationId}](${result.applicationUrl})`
-                : config.applicationId,
-        ],
-        ["Method", config.deployMethod],
-        [
-            "Deployment",
-            result.deploymentId
-                ? `${result.deploymentId} (${result.deploymentStatus ?? ""})`
-                : (result.deploymentStatus ?? "—"),
-        ],
-    ];
-    if (result.registryId)
-        rows.push(["Registry entry", result.registryId]);
-    if (result.health)
-        rows.push(["Health", result.health]);
-    lines.push("| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${escapeCell(v)} |`), "");
-    if (error)
-        lines.push(...codeBlock((0,log/* cut */.Jj)(error.message, log/* MESSAGE_LIMIT */.Gy)), "");
-    else if (outcome.changes.length > 0) {
-        lines.push("Changed in Dokploy:", "", ...outcome.changes.map((change) => `- ${escapeCell(change)}`), "");
-    }
-    if (result.plan)
-        lines.push("Plan:", "", ...result.plan.map((p, i) => `${String(i + 1)}. \`${p}\``), "");
-    if (result.timings.length > 0) {
-        lines.push("| Step | Seconds |", "|---|---:|");
-        for (const t of result.timings)
-            lines.push(`| ${escapeCell(t.step)} | ${t.seconds.toFixed(1)} |`);
-        lines.push("");
-    }
-    return lines.join("\n");
-}
-
-;// CONCATENATED MODULE: ./src/core/beside.ts
-/**
- * Runs `work` with `check` beside it (the build beside the Dokploy preflight). The check starts
- * once the work is under way or over. The work awaits `gate.passed()` before anything that
- * must not happen unless the check passed (a push). When the check fails, the work is stopped,
- * and the check's error is the one thrown, even if the work had failed first on its own: it
- * says what to fix first. Returns the check's value.
- */
-async function besideWork(work, check, cancel) {
-    const stop = new AbortController();
-    const onCancel = () => {
-        stop.abort(cancel.reason);
-    };
-    cancel.addEventListener("abort", onCancel, { once: true });
-    let underWay = () => undefined;
-    const started = new Promise((resolve) => {
-        underWay = resolve;
-    });
-    let pass;
-    const checked = new Promise((resolve, reject) => {
-        pass = { resolve, reject };
-    });
-    let checkFailed = false;
-    checked.catch(() => {
-        checkFailed = true;
-        stop.abort();
-    });
-    try {
-        const working = work({ passed: () => checked, signal: stop.signal, underWay });
-        const over = working.then(() => undefined, () => undefined);
-        void Promise.race([started, over]).then(check).then(pass?.resolve, pass?.reject);
-        try {
-            await working;
-        }
-        catch (error) {
-            if (checkFailed)
-                await checked;
-            throw error;
-        }
-        return await checked;
-    }
-    finally {
-        cancel.removeEventListener("abort", onCancel);
-    }
-}
-
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/core/dockerfile.ts
@@ -2206,7 +2275,7 @@ function buildArgv(config, options) {
         argv.push("--metadata-file", `${options.outDir}/${METADATA_FILE}`);
     }
     argv.push("--iidfile", `${options.outDir}/${IID_FILE}`);
-    if (options.buildx)
+    if (options.buildx && config.pushImage)
         argv.push("--push");
     argv.push(config.context);
     return argv;
@@ -2413,6 +2482,9 @@ class Ledger {
                 case "provider":
                     lines.push(describeProvider(change));
                     break;
+                case "compose-env":
+                    lines.push(describeComposeEnv(change));
+                    break;
                 case "deployment":
                     lines.push(describeDeployment(change));
                     break;
@@ -2440,8 +2512,13 @@ class Ledger {
             lines.push("Nothing was changed in Dokploy.");
         else
             lines.push("Changed in Dokploy:", ...dokploy.map((line) => `- ${line}`));
-        if (this.changes.some((c) => c.kind === "provider") && !this.changes.some((c) => c.kind === "deployment")) {
+        const pointed = this.changes.filter((c) => (c.kind === "provider" || c.kind === "compose-env") && !c.rollback);
+        const triggered = this.changes.filter((c) => c.kind === "deployment");
+        if (pointed.length > 0 && triggered.length === 0) {
             lines.push("- no deployment was triggered: the running containers still run the previous image");
+        }
+        else if (pointed.length > triggered.length) {
+            lines.push("- some targets were pointed at the image but not redeployed: their containers still run the previous image");
         }
         return lines.join("\n");
     }
@@ -2455,8 +2532,18 @@ function describeProvider(change) {
     }
     return `application ${change.application} now points at ${change.to}${was}`;
 }
+function describeComposeEnv(change) {
+    const set = change.variables.map((v) => `${v.name}=${v.to}`).join(", ");
+    const was = change.variables.map((v) => (v.from === undefined ? `no ${v.name}` : `${v.name}=${v.from}`)).join(", ");
+    if (change.rollback)
+        return `compose ${change.compose} has its environment as before again (${was})`;
+    if (change.uncertain) {
+        return `compose ${change.compose} may now have ${set} in its environment (was ${was}): its answer was lost; check it in Dokploy`;
+    }
+    return `compose ${change.compose} now has ${set} in its environment (was ${was}; its other variables untouched)`;
+}
 function describeDeployment(change) {
-    const name = `${change.method} "${change.title}"${change.deploymentId ? ` (deployment ${change.deploymentId})` : ""}`;
+    const name = `${change.target ? `${change.target}: ` : ""}${change.method} "${change.title}"${change.deploymentId ? ` (deployment ${change.deploymentId})` : ""}`;
     switch (change.status) {
         case "uncertain":
             return `${name} may have been triggered (its answer was lost): see ${change.url}`;
@@ -2510,7 +2597,7 @@ function createContext(config, ports, signal) {
         redactor,
         ledger,
         signal,
-        result: { image: imageRef(config.image, config.tag), tag: config.tag, timings: [] },
+        result: { image: imageRef(config.image, config.tag), tag: config.tag, targets: [], timings: [] },
         docker: new Docker(ports.exec, logger),
         policy: { ...retry/* DEFAULT_RETRY */.vI, retries: config.retries, maxElapsedMs: config.retryMaxTimeSeconds * 1000 },
         retryPorts: { logger, clock: ports.clock, sleep, random: ports.random },
@@ -2527,6 +2614,228 @@ async function timed(ctx, step, fn, group = true) {
     finally {
         result.timings.push({ step, seconds: (ports.clock() - started) / 1000 });
     }
+}
+
+;// CONCATENATED MODULE: ./src/core/target.ts
+
+/** Prefixes every line with the target's name; no log groups, which cannot interleave. */
+function prefixedLogger(inner, prefix) {
+    return {
+        debug: (m) => {
+            inner.debug(`${prefix()} ${m}`);
+        },
+        info: (m) => {
+            inner.info(`${prefix()} ${m}`);
+        },
+        warn: (m) => {
+            inner.warn(`${prefix()} ${m}`);
+        },
+        error: (m) => {
+            inner.error(`${prefix()} ${m}`);
+        },
+        group: (title, fn) => {
+            inner.info(`${prefix()} ${title}`);
+            return fn();
+        },
+    };
+}
+/** How a target is called in messages: its name once known, else its id. */
+function targetName(target) {
+    return target.name ?? target.id;
+}
+function forTarget(ctx, target, several) {
+    const ref = { kind: target.kind, id: target.id };
+    if (!several)
+        return { ...ctx, ref, target, several };
+    const logger = prefixedLogger(ctx.logger, () => `[${targetName(target)}]`);
+    const ports = { ...ctx.ports, logger };
+    return { ...ctx, logger, ports, retryPorts: { ...ctx.retryPorts, logger }, ref, target, several };
+}
+/** Runs a stage of one target, timed; with several targets, the step names the target. */
+function timedTarget(ctx, step, fn, group = true) {
+    return timed(ctx, ctx.several ? `${step} (${targetName(ctx.target)})` : step, fn, group && !ctx.several);
+}
+
+;// CONCATENATED MODULE: ./src/core/report.ts
+
+
+
+
+function escapeCell(text) {
+    return text.replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ");
+}
+/** A fenced code block that no backticks in the text can end early. */
+function codeBlock(text) {
+    const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+    const fence = "`".repeat(longest + 1);
+    return [fence, text, fence];
+}
+function verdictOf(config, outcome) {
+    const { result, error } = outcome;
+    if (error)
+        return error instanceof errors/* CancelledError */.cc ? "⏹️ Deploy cancelled" : "❌ Deploy failed";
+    if (result.plan)
+        return "📝 Dry run";
+    if (!config.deploy)
+        return config.pushImage ? "✅ Built and pushed (deploy: false)" : "✅ Built (push and deploy: false)";
+    return "✅ Deployed";
+}
+/** What the heading names: the target (or the first and how many more), or the image. */
+function subjectOf(config, result) {
+    if (!config.deploy)
+        return result.image;
+    const [first, ...more] = result.targets;
+    const name = first ? targetName(first) : config.targets[0] ? describeTarget(config.targets[0]) : "";
+    const count = Math.max(more.length, config.targets.length - 1);
+    return count > 0 ? `${name} and ${String(count)} more` : name;
+}
+function linked(target) {
+    return target.url ? `[${targetName(target)}](${target.url})` : targetName(target);
+}
+function deploymentCell(target) {
+    if (!target)
+        return "—";
+    return target.deploymentId
+        ? `${target.deploymentId} (${target.deploymentStatus ?? ""})`
+        : (target.deploymentStatus ?? "—");
+}
+/** One target: its rows in the table, as they have always been. */
+function oneTargetRows(config, target) {
+    const kind = target?.kind ?? config.targets[0]?.kind ?? "application";
+    const fallback = config.targets[0] ? describeTarget(config.targets[0]) : "";
+    return [
+        [kind === "compose" ? "Compose" : "Application", target ? linked(target) : fallback],
+        ["Method", config.deployMethod],
+        ["Deployment", deploymentCell(target)],
+    ];
+}
+/** Several targets: a row each. */
+function targetTable(targets) {
+    const rows = ["| Target | Kind | Deployment | Error |", "|---|---|---|---|"];
+    for (const t of targets) {
+        rows.push(`| ${escapeCell(linked(t))} | ${t.kind} | ${escapeCell(deploymentCell(t))} | ${escapeCell((0,log/* cut */.Jj)(t.error ?? "", 300))} |`);
+    }
+    return [...rows, ""];
+}
+/** The job summary: what was deployed where, how it ended, and how long each step took. */
+function summaryMarkdown(config, outcome) {
+    const { result, error } = outcome;
+    const several = config.targets.length > 1;
+    const lines = [`## ${verdictOf(config, outcome)}: ${subjectOf(config, result)}`, ""];
+    const rows = [
+        ["Image", `\`${result.image}\``],
+        ["Digest", result.digest ? `\`${result.digest}\`` : "—"],
+    ];
+    if (config.deploy && !several)
+        rows.push(...oneTargetRows(config, result.targets[0]));
+    if (config.deploy && several)
+        rows.push(["Method", config.deployMethod]);
+    if (result.registryId)
+        rows.push(["Registry entry", result.registryId]);
+    if (result.health)
+        rows.push(["Health", result.health]);
+    lines.push("| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${escapeCell(v)} |`), "");
+    if (config.deploy && several && result.targets.length > 0)
+        lines.push(...targetTable(result.targets));
+    if (error)
+        lines.push(...codeBlock((0,log/* cut */.Jj)(error.message, log/* MESSAGE_LIMIT */.Gy)), "");
+    else if (outcome.changes.length > 0) {
+        lines.push("Changed in Dokploy:", "", ...outcome.changes.map((change) => `- ${escapeCell(change)}`), "");
+    }
+    if (result.plan)
+        lines.push("Plan:", "", ...result.plan.map((p, i) => `${String(i + 1)}. \`${p}\``), "");
+    if (result.timings.length > 0) {
+        lines.push("| Step | Seconds |", "|---|---:|");
+        for (const t of result.timings)
+            lines.push(`| ${escapeCell(t.step)} | ${t.seconds.toFixed(1)} |`);
+        lines.push("");
+    }
+    return lines.join("\n");
+}
+
+;// CONCATENATED MODULE: ./src/core/beside.ts
+/**
+ * Runs `work` with `check` beside it (the build beside the Dokploy preflight). The check starts
+ * once the work is under way or over. The work awaits `gate.passed()` before anything that
+ * must not happen unless the check passed (a push). When the check fails, the work is stopped,
+ * and the check's error is the one thrown, even if the work had failed first on its own: it
+ * says what to fix first. Returns the check's value.
+ */
+async function besideWork(work, check, cancel) {
+    const stop = new AbortController();
+    const onCancel = () => {
+        stop.abort(cancel.reason);
+    };
+    cancel.addEventListener("abort", onCancel, { once: true });
+    let underWay = () => undefined;
+    const started = new Promise((resolve) => {
+        underWay = resolve;
+    });
+    let pass;
+    const checked = new Promise((resolve, reject) => {
+        pass = { resolve, reject };
+    });
+    let checkFailed = false;
+    checked.catch(() => {
+        checkFailed = true;
+        stop.abort();
+    });
+    try {
+        const working = work({ passed: () => checked, signal: stop.signal, underWay });
+        const over = working.then(() => undefined, () => undefined);
+        void Promise.race([started, over]).then(check).then(pass?.resolve, pass?.reject);
+        try {
+            await working;
+        }
+        catch (error) {
+            if (checkFailed)
+                await checked;
+            throw error;
+        }
+        return await checked;
+    }
+    finally {
+        cancel.removeEventListener("abort", onCancel);
+    }
+}
+/** The gate as a work sees it that needs only part of the check's value. */
+function mapGate(gate, part) {
+    return { passed: () => gate.passed().then(part), signal: gate.signal, underWay: gate.underWay };
+}
+
+;// CONCATENATED MODULE: ./src/core/result.ts
+/** The first target's results in the single-value fields, as the outputs have always had them. */
+function mirrorFirstTarget(result) {
+    const [first] = result.targets;
+    if (!first)
+        return;
+    result.deploymentId = first.deploymentId;
+    result.deploymentStatus = first.deploymentStatus;
+    result.applicationUrl = first.url;
+    result.applicationName = first.name;
+}
+function outputsOf(result) {
+    return {
+        image: result.image,
+        tag: result.tag,
+        digest: result.digest ?? "",
+        "image-ref-digest": result.digest ? `${result.image.slice(0, result.image.lastIndexOf(":"))}@${result.digest}` : "",
+        "registry-id": result.registryId ?? "",
+        "deployment-id": result.deploymentId ?? "",
+        "deployment-status": result.deploymentStatus ?? "",
+        "application-url": result.applicationUrl ?? "",
+        targets: JSON.stringify(result.targets.map((t) => ({
+            kind: t.kind,
+            id: t.id,
+            name: t.name ?? null,
+            url: t.url ?? null,
+            "deployment-id": t.deploymentId ?? null,
+            "deployment-status": t.deploymentStatus ?? null,
+        }))),
+        health: result.health ?? "",
+        imageid: result.imageId ?? "",
+        metadata: result.metadata ?? "",
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/core/builder.ts
@@ -2796,7 +3105,7 @@ async function buildThenPush(ctx, gate, plan, temp) {
         underWay: () => {
             gate.underWay();
         },
-        running: () => gate.passed().then(({ before }) => before.provider?.dockerImage),
+        running: () => gate.passed().then(({ running }) => running),
         engineHolds: plan.engineHolds,
         login,
         signal: stopBuild.signal,
@@ -2814,20 +3123,28 @@ async function buildThenPush(ctx, gate, plan, temp) {
         await gate.passed();
     }
     const building = buildWithCache(ctx, docker, plan, temp, flags, stopBuild.signal);
-    // The classic build needs the login only to push: it starts once the build has.
-    login();
+    // The classic build needs the login only to push: it starts once the build has. (Without a
+    // push, the login is for what the build pulls from the registry alone.)
+    if (config.pushImage)
+        login();
     gate.underWay();
     ctx.ports.whileDockerWorks?.();
     await building.catch(loginFailed);
     Object.assign(result, await readBuildOutputs(temp));
+    if (!config.pushImage) {
+        // buildx reports a digest without a push too; the digest output is the registry's.
+        result.digest = undefined;
+        logger.info(`Built ${result.image}; nothing pushed (push: false)`);
+        return;
+    }
     if (plan.buildx) {
         for (const ref of pushRefs(config))
             ctx.ledger.record({ kind: "pushed", ref, digest: result.digest });
     }
     else {
-        const { connected } = await gate.passed();
+        const { online } = await gate.passed();
         await login();
-        await pushTags(ctx, docker, gate.signal, connected);
+        await pushTags(ctx, docker, gate.signal, online);
     }
     if (result.digest)
         logger.info(`Pushed ${result.image} (${result.digest})`);
@@ -2912,27 +3229,27 @@ async function buildCommand(ctx, plan, temp, cache) {
  * credentials, else (or when that fails) with docker push, one tag after another (pushes of
  * the same layers at once can make a registry answer 500).
  */
-async function pushTags(ctx, docker, signal, connected) {
+async function pushTags(ctx, docker, signal, online) {
     const [first, ...rest] = pushRefs(ctx.config);
     if (!first)
         return;
     const digest = await docker.push(first, signal);
     ctx.ledger.record({ kind: "pushed", ref: first, digest });
     ctx.result.digest = digest;
-    if (rest.length === 0 || (await tagThroughApi(ctx, connected, digest)))
+    if (rest.length === 0 || (await tagThroughApi(ctx, online, digest)))
         return;
     for (const ref of rest) {
         ctx.ledger.record({ kind: "pushed", ref, digest: await docker.push(ref, signal) });
     }
 }
 /** The extra tags put on the pushed manifest over the registry's API; false when not done. */
-async function tagThroughApi(ctx, connected, digest) {
+async function tagThroughApi(ctx, online, digest) {
     const { config, logger } = ctx;
     if (!config.push || !digest)
         return false;
     try {
-        const tagged = await connected.remote.tagManifest(config.image, config.tag, config.extraTags, config.push, {
-            dispatcher: connected.dispatcher,
+        const tagged = await online.remote.tagManifest(config.image, config.tag, config.extraTags, config.push, {
+            dispatcher: online.dispatcher,
             timeoutMs: config.requestTimeoutSeconds * 1000,
             expected: digest,
         });
@@ -2957,10 +3274,10 @@ async function tagThroughApi(ctx, connected, digest) {
 ;// CONCATENATED MODULE: ./src/core/stages/provider.ts
 
 /** The provider Dokploy will pull with: all five keys, nulls for a public image. */
-function dockerProviderOf(config, digest) {
+function dockerProviderOf(config, applicationId, digest) {
     const ref = imageRef(config.image, config.tag);
     return {
-        applicationId: config.applicationId,
+        applicationId,
         dockerImage: config.pinDigest && digest ? `${ref}@${digest}` : ref,
         username: config.pull?.username ?? null,
         password: config.pull?.password ?? null,
@@ -3002,6 +3319,9 @@ function configuredSource(app) {
  * source. A new application, with no source set up and nothing deployed, is simply set.
  */
 function checkSource(app, config, logger, image) {
+    const givenBy = config.targets.some((t) => t.kind === "application" && t.id === app.applicationId)
+        ? "application-id"
+        : "application (and project, dokploy-environment)";
     if (!app.sourceType || app.sourceType === "docker")
         return;
     const source = configuredSource(app);
@@ -3009,11 +3329,431 @@ function checkSource(app, config, logger, image) {
         logger.info(`The application has no ${app.sourceType} source set up yet; it is set to the Docker image ${image}.`);
         return;
     }
-    const what = `Application "${app.name}" (${config.applicationId}) deploys from ${source}`;
+    const what = `Application "${app.name}" (${app.applicationId}) deploys from ${source}`;
     if (!config.switchSource) {
-        throw new errors/* DeployError */.sH(`${what}; this step would switch it to the Docker image ${image}. Set switch-source: true to do that, or check application-id.`);
+        throw new errors/* DeployError */.sH(`${what}; this step would switch it to the Docker image ${image}. Set switch-source: true to do that, or check ${givenBy}.`);
     }
     logger.warn(`${what}; with switch-source: true it is switched to the Docker image ${image}.`);
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/application.ts
+
+
+
+
+/** The application exists; returns what it ran before, and how to put that back. */
+async function checkApplication(ctx) {
+    const { config, logger, result, redactor, target } = ctx;
+    const app = await ctx.dokploy.applicationOne(target.id);
+    // application.one answers with the pull password in plain text: mask it like ours.
+    redactor.add(app.password);
+    target.name = app.name;
+    target.url = ctx.remote.applicationUrl(config.dokployUrl, app);
+    logger.info(`Application "${app.name}" (${target.id}), source ${app.sourceType ?? "unknown"}: ${target.url}`);
+    checkSource(app, config, logger, result.image);
+    const provider = previousProvider(app);
+    return {
+        was: provider?.dockerImage ?? (app.sourceType ? `its ${app.sourceType} source` : undefined),
+        image: provider?.dockerImage,
+        restore: provider ? () => ctx.dokploy.saveDockerProvider(provider) : undefined,
+    };
+}
+/** Points the application at the image (saveDockerProvider, all five keys); returns the image saved. */
+async function pointApplication(ctx, before) {
+    const { config, logger, result, ledger, target } = ctx;
+    const provider = dockerProviderOf(config, target.id, result.digest);
+    await timedTarget(ctx, "Point the application at the image", async () => {
+        const change = { application: target.name ?? target.id, from: before.was };
+        try {
+            await ctx.dokploy.saveDockerProvider(provider);
+        }
+        catch (error) {
+            // An answer lost after the request was sent: Dokploy may have carried it out.
+            if (error instanceof errors/* DokployError */.RI && error.ambiguous) {
+                ledger.record({ kind: "provider", ...change, to: provider.dockerImage, uncertain: true });
+            }
+            throw error;
+        }
+        ledger.record({ kind: "provider", ...change, to: provider.dockerImage });
+        logger.info(`Application ${target.id} now runs ${result.image}${config.pull ? ` (pulled as ${config.pull.username})` : " (public image)"}`);
+    });
+    return provider.dockerImage;
+}
+
+;// CONCATENATED MODULE: ./src/core/env-file.ts
+/*
+ * A compose service's variables, as Dokploy keeps them: dotenv text (`KEY=value` lines, comments,
+ * blank lines, optional `export `). We change our variables' lines and nothing else: every other
+ * byte stays as it was.
+ */
+function definition(name) {
+    return new RegExp(`^\\s*(?:export\\s+)?${name}\\s*=(.*)$`);
+}
+/** A value as dotenv reads it: quotes removed, a trailing comment dropped from a bare value. */
+function unquote(raw) {
+    const value = raw.trim();
+    const quote = value[0];
+    if ((quote === '"' || quote === "'" || quote === "`") && value.length >= 2) {
+        const end = value.indexOf(quote, 1);
+        if (end > 0)
+            return value.slice(1, end);
+    }
+    return value.replace(/\s+#.*$/, "");
+}
+function linesOf(env) {
+    const eol = env.includes("\r\n") ? "\r\n" : "\n";
+    return { lines: env === "" ? [] : env.split(eol), eol };
+}
+/** The value of a variable (its last definition, as dotenv reads it); undefined when it has none. */
+function readVariable(env, name) {
+    let value;
+    for (const line of linesOf(env ?? "").lines) {
+        const match = definition(name).exec(line);
+        if (match)
+            value = unquote(match[1] ?? "");
+    }
+    return value;
+}
+/**
+ * The text with each variable set: its definitions replaced where they are, else added at the
+ * end. A value of undefined removes the variable's lines (to put back an env that did not have it).
+ */
+function setVariables(env, values) {
+    const { lines, eol } = linesOf(env ?? "");
+    const done = new Set();
+    const out = [];
+    for (const line of lines) {
+        const name = Object.keys(values).find((n) => definition(n).test(line));
+        if (name === undefined) {
+            out.push(line);
+            continue;
+        }
+        const value = values[name];
+        if (value !== undefined)
+            out.push(`${name}=${value}`);
+        done.add(name);
+    }
+    const added = Object.entries(values).flatMap(([name, value]) => done.has(name) || value === undefined ? [] : [`${name}=${value}`]);
+    if (added.length === 0)
+        return out.join(eol);
+    // Keep a final newline where there was one, and add ours before it.
+    const endsWithNewline = out.length > 0 && out.at(-1) === "";
+    const body = endsWithNewline ? out.slice(0, -1) : out;
+    return [...body, ...added, ...(endsWithNewline ? [""] : [])].join(eol);
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/compose.ts
+
+
+
+
+/** The values our variables get: the reference to deploy, and the tag. */
+function ourValues(ctx) {
+    const { config, result } = ctx;
+    const ref = imageRef(config.image, config.tag);
+    const image = config.pinDigest && result.digest ? `${ref}@${result.digest}` : ref;
+    return { [config.imageVariable]: image, [config.tagVariable]: config.tag };
+}
+/** A compose file Dokploy holds (raw source) that uses neither variable would not run the new image. */
+function refuseFileWithoutVariables(ctx, compose) {
+    const { config } = ctx;
+    const file = compose.composeFile ?? "";
+    if (compose.sourceType !== "raw" || file.trim() === "")
+        return;
+    const uses = (name) => new RegExp(`\\$\\{?${name}\\b`).test(file);
+    if (uses(config.imageVariable) || uses(config.tagVariable))
+        return;
+    throw new errors/* DeployError */.sH(`Compose "${compose.name}" (${compose.composeId}): its compose file uses neither \${${config.imageVariable}} nor \${${config.tagVariable}}, so a deployment would not run the new image. Write image: \${${config.imageVariable}} in it (or set image-variable / tag-variable to the names it uses).`);
+}
+/**
+ * The compose service exists; returns what our variables held before, and how to put them back
+ * (only them: the other variables are read again at that moment and kept).
+ */
+async function checkCompose(ctx) {
+    const { config, logger, target } = ctx;
+    const compose = await ctx.remote.composeOne(ctx.dokploy, target.id);
+    target.name = compose.name;
+    target.url = ctx.remote.composeUrl(config.dokployUrl, compose);
+    logger.info(`Compose "${compose.name}" (${target.id}), type ${compose.composeType}, source ${compose.sourceType ?? "unknown"}: ${target.url}`);
+    refuseFileWithoutVariables(ctx, compose);
+    const previous = Object.fromEntries(Object.keys(ourValues(ctx)).map((name) => [name, readVariable(compose.env, name)]));
+    const was = previous[config.imageVariable] ?? previous[config.tagVariable];
+    return {
+        was,
+        image: previous[config.imageVariable],
+        restore: was === undefined
+            ? undefined
+            : async () => {
+                await writeVariables(ctx, previous);
+            },
+    };
+}
+/** Sets our variables in the compose's env as it is now, keeping every other line; returns what they held. */
+async function writeVariables(ctx, values) {
+    // Read again right before writing: the env may have changed since the check, minutes ago.
+    const { env } = await ctx.remote.composeOne(ctx.dokploy, ctx.target.id);
+    const before = Object.fromEntries(Object.keys(values).map((name) => [name, readVariable(env, name)]));
+    await ctx.remote.saveComposeEnv(ctx.dokploy, ctx.target.id, setVariables(env, values));
+    return before;
+}
+/** Points the compose at the image: our variables set in its environment. Returns the image reference. */
+async function pointCompose(ctx) {
+    const { ledger, logger, target } = ctx;
+    const values = ourValues(ctx);
+    const to = Object.entries(values);
+    await timedTarget(ctx, "Set the image in the compose's environment", async () => {
+        let before = {};
+        try {
+            before = await writeVariables(ctx, values);
+        }
+        catch (error) {
+            if (error instanceof errors/* DokployError */.RI && error.ambiguous && error.procedure === "compose.saveEnvironment") {
+                const variables = to.map(([name, value]) => ({ name, to: value }));
+                ledger.record({ kind: "compose-env", compose: target.name ?? target.id, variables, uncertain: true });
+            }
+            throw error;
+        }
+        const variables = to.map(([name, value]) => ({ name, from: before[name], to: value }));
+        ledger.record({ kind: "compose-env", compose: target.name ?? target.id, variables });
+        logger.info(`Compose ${target.id} now has ${to.map(([n, v]) => `${n}=${v}`).join(", ")} in its environment`);
+    });
+    return values[ctx.config.imageVariable] ?? "";
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/verify.ts
+
+
+/** How often to look at the swarm service while it converges. */
+const VERIFY_POLL_MS = 1_000;
+/** Splits `repo:tag@sha256:…` into the reference and the digest. */
+function splitDigest(image) {
+    const at = image.indexOf("@");
+    return at < 0 ? { ref: image } : { ref: image.slice(0, at), digest: image.slice(at + 1) };
+}
+/**
+ * Whether a running image is ours: the same reference; and the same digest where both are
+ * known (swarm adds the digest it resolved when it could ask the registry).
+ */
+function isSameImage(running, ours, pushedDigest) {
+    if (!running)
+        return false;
+    const a = splitDigest(running);
+    const b = splitDigest(ours);
+    if (a.ref !== b.ref)
+        return false;
+    const expected = b.digest ?? pushedDigest;
+    return !a.digest || !expected || a.digest === expected;
+}
+/** Swarm's error on a task, without Dokploy's empty "Error:" placeholder. */
+function taskError(task) {
+    const text = (task.error ?? "")
+        .replace(/^Error:$/, "")
+        .replace(/^"|"$/g, "")
+        .trim();
+    return text || undefined;
+}
+/** Swarm gave up on the update: it rolled the service back, or paused it after a failed task. */
+function gaveUp(service) {
+    const state = service?.UpdateStatus?.State ?? "";
+    return state.startsWith("rollback") || state === "paused";
+}
+async function look(ctx, swarm, ours) {
+    const service = await ctx.dokploy.service(swarm.name, swarm.serverId);
+    const state = service?.UpdateStatus?.State ?? "";
+    const tasks = await swarm.tasks();
+    const lastError = tasks.map(taskError).find((e) => e !== undefined);
+    if (!service || state === "updating" || gaveUp(service))
+        return { service, lastError };
+    if (!isSameImage(service.Spec.TaskTemplate.ContainerSpec.Image, ours, ctx.result.digest)) {
+        return { service, lastError };
+    }
+    const running = tasks.filter((t) => t.state === "running" && t.currentState.startsWith("Running"));
+    for (const task of running.slice(0, 3)) {
+        const image = await ctx.dokploy.taskImage(task.containerId, swarm.serverId);
+        if (isSameImage(image, ours, ctx.result.digest))
+            return { service, running: image, lastError };
+    }
+    return { service, lastError };
+}
+/** Why our image does not run, from the last look at the service. */
+function notRunning(ctx, swarm, seen, ours) {
+    const { service, lastError } = seen;
+    const update = service?.UpdateStatus;
+    const image = service?.Spec.TaskTemplate.ContainerSpec.Image;
+    const why = !service
+        ? `Dokploy has no swarm service for ${swarm.what}`
+        : update?.State?.startsWith("rollback")
+            ? `Docker Swarm rolled the service back to ${image ?? "?"} (${update.State}: ${update.Message ?? ""})`
+            : update?.State === "paused"
+                ? `Docker Swarm paused the update of ${swarm.name} (${update.Message ?? ""})`
+                : `the service is set to run ${image ?? "?"}${update?.State ? ` (update ${update.State})` : ""}, and no task of ${ours} is running after ${String(ctx.config.verifyTimeoutSeconds)} s (verify-timeout)`;
+    return new errors/* NotRunningError */.bb(`Dokploy says the deployment is done, but ${ours} is not running: ${why}.${lastError ? ` Swarm says: ${lastError}` : ""} See ${ctx.target.url ?? ctx.config.dokployUrl}`);
+}
+/** Waits briefly for swarm to run our image in the service; throws NotRunningError when it does not. */
+async function waitForSwarm(ctx, swarm, ours) {
+    const deadline = ctx.ports.clock() + ctx.config.verifyTimeoutSeconds * 1000;
+    for (;;) {
+        const seen = await look(ctx, swarm, ours);
+        if (seen.running)
+            return seen.running;
+        if (gaveUp(seen.service) || ctx.ports.clock() >= deadline)
+            throw notRunning(ctx, swarm, seen, ours);
+        await ctx.ports.sleep(VERIFY_POLL_MS);
+    }
+}
+/** A later run pointed the target at its image: ours is not what runs, by design. */
+function superseded(ctx, theirs, ours) {
+    const { config, target, logger } = ctx;
+    target.deploymentStatus = "superseded";
+    const message = `Superseded: the ${ctx.ref.kind} now holds ${theirs ?? "no image"}, not ${ours}; a later run deployed over this one. Not rolling back.`;
+    if (config.failOnSuperseded)
+        throw new errors/* DeployError */.sH(`${message} (fail-on-superseded)`);
+    logger.warn(message);
+}
+/**
+ * After Dokploy says done: the application still holds our image (else superseded), and swarm
+ * runs a task of it (else not-running, with swarm's reason). Without the permission to read
+ * Docker, says so once and trusts the application row.
+ */
+async function verifyApplication(ctx, ours) {
+    const { config, target, logger } = ctx;
+    if (!config.verifyRunning)
+        return;
+    await timedTarget(ctx, "Check what runs", async () => {
+        const app = await ctx.dokploy.applicationOne(target.id);
+        if (app.dockerImage !== ours)
+            return superseded(ctx, app.dockerImage, ours);
+        if (!app.appName)
+            return;
+        const { appName, serverId } = app;
+        const swarm = {
+            name: appName,
+            serverId,
+            what: "the application",
+            tasks: () => ctx.dokploy.serviceTasks(appName, serverId),
+        };
+        try {
+            const running = await waitForSwarm(ctx, swarm, ours);
+            logger.info(`Docker Swarm runs ${running} for ${app.appName}.`);
+        }
+        catch (error) {
+            if (!(error instanceof errors/* DokployError */.RI) || (error.status !== 401 && error.status !== 403)) {
+                if (error instanceof errors/* NotRunningError */.bb)
+                    target.deploymentStatus = "not-running";
+                throw error;
+            }
+            warnNoDockerRead(ctx, error, `the application, which holds ${ours}`);
+        }
+    });
+}
+/** Without the permission to read Docker: says so, and what is trusted instead. */
+function warnNoDockerRead(ctx, error, trusted) {
+    ctx.logger.warn(`Could not ask Dokploy what Docker Swarm runs (${error.procedure}: HTTP ${String(error.status)}; the API key needs the permission to read Docker). Trusting ${trusted}.`);
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/stack.ts
+
+
+
+
+/** The service a stack task belongs to: <appName>_<service>.<slot> (or .<node id> in global mode). */
+function serviceOfTask(taskName) {
+    return taskName.replace(/\.[^.]+$/, "");
+}
+/** An image reference without its tag and digest: ghcr.io/acme/web:1@sha256:… -> ghcr.io/acme/web. */
+function repositoryOf(image) {
+    const name = image.split("@")[0] ?? image;
+    const slash = name.lastIndexOf("/");
+    const colon = name.lastIndexOf(":");
+    return colon > slash ? name.slice(0, colon) : name;
+}
+/** The stack's services whose image comes from our repository: the ones the compose file points at ours. */
+async function ourServices(ctx, compose, ours) {
+    const tasks = await ctx.remote.stackTasks(ctx.dokploy, compose.appName, compose.serverId);
+    const all = [...new Set(tasks.map((t) => serviceOfTask(t.name)))];
+    const specs = await Promise.all(all.map(async (name) => ({ name, service: await ctx.dokploy.service(name, compose.serverId) })));
+    const repository = repositoryOf(ours);
+    const mine = specs.flatMap(({ name, service }) => service && repositoryOf(service.Spec.TaskTemplate.ContainerSpec.Image) === repository ? [name] : []);
+    return { mine, all };
+}
+/**
+ * Every service of the stack that runs our repository runs our image (swarm may take a moment);
+ * a stack where no service uses our repository did not take the image at all.
+ */
+async function waitForStack(ctx, compose, ours) {
+    const deadline = ctx.ports.clock() + ctx.config.verifyTimeoutSeconds * 1000;
+    for (;;) {
+        const { mine, all } = await ourServices(ctx, compose, ours);
+        if (mine.length > 0) {
+            const swarm = (name) => ({
+                name,
+                serverId: compose.serverId,
+                what: `service ${name} of the stack`,
+                tasks: async () => (await ctx.remote.stackTasks(ctx.dokploy, compose.appName, compose.serverId)).filter((t) => serviceOfTask(t.name) === name),
+            });
+            await Promise.all(mine.map((name) => waitForSwarm(ctx, swarm(name), ours)));
+            return mine;
+        }
+        if (ctx.ports.clock() >= deadline) {
+            throw new errors/* NotRunningError */.bb(`Dokploy says the deployment is done, but no service of the stack ${compose.appName} runs ${repositoryOf(ours)} (its services: ${all.join(", ") || "none"}). Does the compose file say image: \${${ctx.config.imageVariable}}? See ${ctx.target.url ?? ctx.config.dokployUrl}`);
+        }
+        await ctx.ports.sleep(VERIFY_POLL_MS);
+    }
+}
+/**
+ * After Dokploy says done: the compose still holds our image in its environment (else
+ * superseded); for a stack, every swarm service of it that runs our repository runs our image.
+ * A docker-compose service's containers are not looked at: Dokploy answers nothing about
+ * their images here (see the README).
+ */
+async function verifyCompose(ctx, ours) {
+    const { config, target, logger } = ctx;
+    if (!config.verifyRunning)
+        return;
+    await timedTarget(ctx, "Check what runs", async () => {
+        const compose = await ctx.remote.composeOne(ctx.dokploy, target.id);
+        const held = readVariable(compose.env, config.imageVariable);
+        if (held !== ours)
+            return superseded(ctx, held, ours);
+        if (compose.composeType !== "stack") {
+            logger.info(`The compose holds ${ours}; docker compose started its containers (their images are not checked).`);
+            return;
+        }
+        try {
+            const services = await waitForStack(ctx, compose, ours);
+            logger.info(`Docker Swarm runs ${ours} for ${services.join(", ")}.`);
+        }
+        catch (error) {
+            if (!(error instanceof errors/* DokployError */.RI) || (error.status !== 401 && error.status !== 403)) {
+                if (error instanceof errors/* NotRunningError */.bb)
+                    target.deploymentStatus = "not-running";
+                throw error;
+            }
+            warnNoDockerRead(ctx, error, `the compose's environment, which holds ${ours}`);
+        }
+    });
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/kinds.ts
+
+
+
+
+/*
+ * What differs between an application and a compose service: how it is read, how it is pointed
+ * at the image, and how what runs is checked. Triggering and following are the same for both.
+ */
+/** Reads the target before anything changes: it exists, and what it ran. */
+function checkTarget(ctx) {
+    return ctx.ref.kind === "application" ? checkApplication(ctx) : checkCompose(ctx);
+}
+/** Points the target at our image; returns the image saved. */
+function writeTarget(ctx, before) {
+    return ctx.ref.kind === "application" ? pointApplication(ctx, before) : pointCompose(ctx);
+}
+/** After Dokploy says done: what really runs is ours. */
+function verifyTarget(ctx, ours) {
+    return ctx.ref.kind === "application" ? verifyApplication(ctx, ours) : verifyCompose(ctx, ours);
 }
 
 ;// CONCATENATED MODULE: ./src/core/stages/dokploy.ts
@@ -3026,12 +3766,8 @@ function checkSource(app, config, logger, image) {
  * Dokploy client for the rest of the run.
  */
 async function connectToDokploy(ctx) {
-    const { config, ports, logger, redactor } = ctx;
-    // With a build, the build stage says when docker is at work (buildx only starts after this check).
-    if (!config.build)
-        ports.whileDockerWorks?.();
-    const remote = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(816), __nccwpck_require__.e(327)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1327));
-    const dispatcher = (await ports.loadDispatcher?.()) ?? ports.dispatcher;
+    const { config, logger, redactor } = ctx;
+    const { remote, dispatcher } = await goOnline(ctx);
     const client = new remote.DokployClient({
         baseUrl: config.dokployUrl,
         apiKey: config.apiKey,
@@ -3045,6 +3781,16 @@ async function connectToDokploy(ctx) {
         signal: ctx.signal,
     });
     return { ...ctx, remote, dispatcher, dokploy: new remote.Dokploy(client) };
+}
+/** Loads the HTTP client and its connection pool (while docker works: not before the build starts). */
+async function goOnline(ctx) {
+    const { ports } = ctx;
+    // With a build, the build stage says when docker is at work (buildx only starts after this check).
+    if (!ctx.config.build)
+        ports.whileDockerWorks?.();
+    const remote = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(816), __nccwpck_require__.e(575)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6575));
+    const dispatcher = (await ports.loadDispatcher?.()) ?? ports.dispatcher;
+    return { ...ctx, remote, dispatcher };
 }
 /** Dokploy keeps deployment titles and descriptions, by which a run finds its own, since v0.25.0. */
 const OLDEST_FOLLOWED = [0, 25, 0];
@@ -3077,25 +3823,422 @@ function refuseOldVersion(version) {
         }
     }
 }
-/** The key is accepted and the application exists. Returns what the application ran before. */
-function checkDokploy(ctx) {
-    const { config, logger, result, redactor } = ctx;
-    return timed(ctx, "Check Dokploy and the application", async () => {
-        // The version matters for following the deployment; without waiting it is not read.
-        const [app, version] = await Promise.all([
-            ctx.dokploy.applicationOne(config.applicationId),
-            config.wait ? readVersion(ctx) : undefined,
-        ]);
+/** The images the targets run now, as far as they run one: cache sources for the build. */
+function runningImages(prepared) {
+    return prepared.flatMap((p) => (p.before.image ? [p.before.image] : []));
+}
+/**
+ * The key is accepted and every target exists (read beside the server's version, which
+ * matters for following the deployment). Returns each target with what it ran before.
+ */
+function checkTargets(ctx, refs) {
+    const { config, result } = ctx;
+    const several = refs.length > 1;
+    return timed(ctx, several ? "Check Dokploy and the targets" : `Check Dokploy and the ${refs[0]?.kind ?? "target"}`, async () => {
+        const checks = refs.map((ref) => {
+            const target = { kind: ref.kind, id: ref.id };
+            result.targets.push(target);
+            const targetCtx = forTarget(ctx, target, several);
+            return checkTarget(targetCtx).then((before) => ({ ctx: targetCtx, before }));
+        });
+        const [prepared, version] = await Promise.all([Promise.all(checks), config.wait ? readVersion(ctx) : undefined]);
         refuseOldVersion(version);
-        // application.one answers with the pull password in plain text: mask it like ours.
-        redactor.add(app.password);
-        result.applicationName = app.name;
-        result.applicationUrl = ctx.remote.applicationUrl(config.dokployUrl, app);
-        logger.info(`Application "${app.name}" (${config.applicationId}), source ${app.sourceType ?? "unknown"}: ${result.applicationUrl}`);
-        checkSource(app, config, logger, result.image);
-        const provider = previousProvider(app);
-        return { provider, was: provider?.dockerImage ?? (app.sourceType ? `its ${app.sourceType} source` : undefined) };
+        return prepared;
     }, false);
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/pull-check.ts
+
+
+function samePair(a, b) {
+    return a !== undefined && b !== undefined && a.username === b.username && a.password === b.password;
+}
+/**
+ * The registry serves the tag to the pull credentials, as the digest just pushed: what Dokploy
+ * will pull. Without the check, pin-digest needs the digest docker reported. It runs once every
+ * tag is written, not beside: Distribution answers a manifest read with HTTP 500 while another
+ * tag of the repository is being written.
+ */
+async function checkPull(ctx) {
+    const { config, result, logger } = ctx;
+    if (!config.verifyPull) {
+        if (config.pinDigest && !result.digest) {
+            throw new errors/* DeployError */.sH("pin-digest: docker did not report the pushed digest; turn verify-pull on to read it from the registry");
+        }
+        return;
+    }
+    await timed(ctx, "Check that Dokploy can pull the image", async () => {
+        // Read with these very credentials when the extra tags were put: no need to ask again.
+        const asked = samePair(config.pull, config.push) ? result.servedToPush : undefined;
+        const served = asked ??
+            (await ctx.remote.resolveImage(config.image, config.tag, config.pull, {
+                dispatcher: ctx.dispatcher,
+                timeoutMs: config.requestTimeoutSeconds * 1000,
+            }));
+        if (result.digest && served.digest !== result.digest) {
+            throw new errors/* PullCheckError */.uw("digest", `${result.image}: the registry serves ${served.digest}, not ${result.digest} that was just pushed; someone pushed over the tag. Not deploying.`);
+        }
+        result.digest ??= served.digest;
+        logger.info(`${result.image} is served as ${served.digest}${served.mediaType ? ` (${served.mediaType})` : ""} to ${config.pull ? config.pull.username : "anonymous pulls"}`);
+    });
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/build-only.ts
+
+
+
+
+
+/**
+ * deploy: false, for pull requests: the build, the push and the pull check, exactly as a deploy
+ * runs them, and not one request to Dokploy (no key or target needed).
+ */
+async function buildWithoutDeploying(ctx, buildx) {
+    const { config, logger, result } = ctx;
+    const step = config.pushImage ? `Build and push ${result.image}` : `Build ${result.image}`;
+    const online = await besideWork((gate) => config.build
+        ? timed(ctx, step, () => buildAndPush(ctx, mapGate(gate, (online) => ({ online, running: [] })), buildx))
+        : Promise.resolve(), () => goOnline(ctx), ctx.signal);
+    stopIfCancelled(ctx);
+    if (config.pushImage)
+        await checkPull(online);
+    logger.info("deploy: false: nothing was sent to Dokploy.");
+}
+
+;// CONCATENATED MODULE: ./src/core/advice.ts
+/** Tags that are moved to new images; deploying one leaves Dokploy unable to tell releases apart. */
+const FLOATING_TAGS = new Set([
+    "latest",
+    "main",
+    "master",
+    "stable",
+    "prod",
+    "production",
+    "staging",
+    "dev",
+    "develop",
+    "edge",
+    "nightly",
+]);
+/** Warnings about inputs that work but are likely to bite later. */
+function adviceFor(config) {
+    const advice = [];
+    if (FLOATING_TAGS.has(config.tag.toLowerCase()) && !config.pinDigest) {
+        advice.push(`tag "${config.tag}" is a floating tag: when the application already runs ${config.image.name}:${config.tag}, Swarm may keep the old image. Deploy the commit SHA (the default tag) or set pin-digest: true.`);
+    }
+    const ecr = config.image.registry.endsWith(".amazonaws.com");
+    if (ecr && config.pull && config.push && config.pull.password === config.push.password) {
+        advice.push("Dokploy will pull with the ECR login password, which expires after 12 hours: a redeploy or restart in Dokploy after that cannot pull. Deploy from CI at least every 12 hours, or give Dokploy a longer-lived pull credential.");
+    }
+    if (config.pull?.password.startsWith("ghs_")) {
+        advice.push("Dokploy will pull with a GitHub job token (ghs_…, e.g. GITHUB_TOKEN), which expires when the job ends: a redeploy or restart in Dokploy after that cannot pull. Give pull-username/pull-password a token that lasts (a personal access token with read:packages).");
+    }
+    advice.push(...spacedPasswords(config));
+    if (config.health?.credentials && new URL(config.health.url).protocol === "http:") {
+        advice.push("health-url has credentials and uses http://: they travel in clear text. Use https://.");
+    }
+    return advice;
+}
+/** Spaces at either end of a password were removed (as docker login does): say so, it may be the reason a login fails. */
+function spacedPasswords(config) {
+    return config.spacedSecrets.map((name) => `${name} starts or ends with spaces, which were removed: docker login removes them too, so a password that really has them cannot be used with docker. If the login fails, check the secret for stray spaces.`);
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/inputs.ts
+
+
+function isLoopback(url) {
+    return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(url.hostname);
+}
+/**
+ * Finds out whether the build runs with buildx, and checks the inputs against it (and its
+ * builder) and each other before anything is sent. The answer is a promise: the buildx probe
+ * is a local question, answered first when it can still reject the inputs or is needed for the
+ * plan, else it runs beside what follows.
+ */
+async function checkInputs(ctx) {
+    const { config, ports, logger } = ctx;
+    const { probe } = await chooseBuilder(config, ports, ctx.docker);
+    for (const warning of adviceFor(config))
+        logger.warn(warning);
+    const url = config.deploy ? new URL(config.dokployUrl) : undefined;
+    if (url?.protocol === "http:" && !isLoopback(url)) {
+        logger.warn(`dokploy-url uses http://: the API key travels in clear text to ${url.host}. Use https://.`);
+    }
+    return { buildx: probe };
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/names.ts
+
+
+
+/** Two inputs that name the same target would deploy it twice at once. */
+function refuseDuplicates(refs) {
+    const seen = new Set();
+    for (const ref of refs) {
+        const key = `${ref.kind}:${ref.id}`;
+        if (seen.has(key))
+            throw new errors/* ConfigError */.xL(`${ref.kind}-id`, `names ${ref.kind} ${ref.id} twice (by id or by name)`);
+        seen.add(key);
+    }
+}
+/**
+ * The targets by id. Those given by name are found with one read of project.all, before
+ * anything is built: a wrong name is bad input (exit 2), with the closest names.
+ */
+async function resolveTargets(ctx) {
+    const { config, logger } = ctx;
+    const named = config.targets.flatMap((t) => (t.name !== undefined ? [{ kind: t.kind, name: t.name }] : []));
+    if (named.length === 0 || !config.names) {
+        const refs = config.targets.flatMap((t) => (t.id !== undefined ? [{ kind: t.kind, id: t.id }] : []));
+        refuseDuplicates(refs);
+        return { refs };
+    }
+    const place = config.names;
+    const connected = await connectToDokploy(ctx);
+    const found = await timed(ctx, "Find the targets by name", async () => {
+        const resolved = connected.remote.resolveNames(await connected.dokploy.projects(), place, named);
+        resolved.forEach((ref, i) => {
+            logger.info(`${ref.kind} "${named[i]?.name ?? ""}" in ${place.project}/${place.environment} is ${ref.id}`);
+        });
+        return resolved;
+    });
+    const byName = [...found];
+    const refs = [];
+    for (const t of config.targets) {
+        const ref = t.id !== undefined ? { kind: t.kind, id: t.id } : byName.shift();
+        if (ref)
+            refs.push(ref);
+    }
+    refuseDuplicates(refs);
+    return { refs, connected };
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/plan.ts
+
+
+
+
+
+
+/** What cache: auto adds to the build, in words (which applies is known once docker and Dokploy answer). */
+function cachePlan(config, buildx) {
+    if (!autoCacheWanted(config))
+        return [];
+    const tags = config.extraTags.map((tag) => imageRef(config.image, tag));
+    const sources = `the image the application runs (when in ${config.image.registry})${tags.length > 0 ? `, ${tags.join(", ")}` : ""}`;
+    if (!buildx) {
+        return [
+            `Build cache (cache: auto): on an engine that holds no image of ${config.image.name}, docker pull ${sources}, then build with --cache-from them`,
+        ];
+    }
+    const cache = imageRef(config.image, BUILDCACHE_TAG);
+    return [
+        `Build cache (cache: auto): --cache-from type=registry,ref= ${sources}; with the docker driver --cache-to type=inline; with a BuildKit builder also ${config.ci.actionsCache ? "type=gha" : cache} as --cache-from and --cache-to (mode=max)`,
+    ];
+}
+/** The build part of the plan: the commands docker runs. */
+function buildPlan(config, buildx, labelled) {
+    if (!config.build)
+        return [`No build: deploy ${imageRef(config.image, config.tag)} as it is in the registry`];
+    const plan = [`Create a temporary docker config (DOCKER_CONFIG); ~/.docker is not written`];
+    if (config.push)
+        plan.push(`docker ${loginArgv(config.registry, config.push.username).join(" ")}  (password on stdin)`);
+    const labelledDockerfile = labelled ? `$DOCKER_CONFIG/${LABELLED_DOCKERFILE}` : undefined;
+    plan.push(...cachePlan(config, buildx));
+    plan.push(`docker ${buildArgv(config, { buildx, outDir: "$DOCKER_CONFIG", created: new Date(0), labelledDockerfile }).join(" ")}`);
+    if (labelled) {
+        plan.push(`  (${LABELLED_DOCKERFILE}: the Dockerfile with one LABEL line: ${allLabels(config, new Date(0)).join(" ")})`);
+    }
+    if (!buildx && config.pushImage) {
+        const [first, ...rest] = pushRefs(config);
+        if (first)
+            plan.push(`docker ${pushArgv(first).join(" ")}`);
+        for (const [i, ref] of rest.entries()) {
+            plan.push(config.push
+                ? `PUT ${config.image.registry}/v2/${config.image.path}/manifests/${config.extraTags[i] ?? ""}  (the manifest just pushed; docker push ${ref} if the registry refuses)`
+                : `docker ${pushArgv(ref).join(" ")}`);
+        }
+    }
+    return plan;
+}
+function pullCheckPlan(config) {
+    if (!config.verifyPull || !config.pushImage)
+        return [];
+    return [
+        `HEAD ${config.image.registry}/v2/${config.image.path}/manifests/${config.tag} with the pull credentials (the image is there, Dokploy can pull it, it is the digest pushed)`,
+    ];
+}
+/** The id of a target in the plan: as given, or what its name will resolve to. */
+function idText(spec) {
+    return spec.id ?? `<id of ${spec.kind} "${spec.name}">`;
+}
+/** The checks before the build: names, then every target beside the build. */
+function checkPlan(config, api) {
+    const plan = [];
+    const named = config.targets.filter((t) => t.name !== undefined);
+    if (config.names && named.length > 0) {
+        plan.push(`GET ${api}project.all  (find ${named.map(describeTarget).join(", ")} in ${config.names.project}/${config.names.environment}; a wrong name stops the run here, before the build)`);
+    }
+    for (const t of config.targets) {
+        const key = t.kind === "application" ? "applicationId" : "composeId";
+        plan.push(`GET ${api}${t.kind}.one {"${key}":"${idText(t)}"}  (check key and ${t.kind}, beside the build)`);
+    }
+    return plan;
+}
+/** What is sent for one compose service after the build. */
+function composePlan(config, api, id) {
+    const ref = imageRef(config.image, config.tag);
+    return [
+        `GET ${api}compose.one {"composeId":"${id}"}, then POST ${api}compose.saveEnvironment with ${config.imageVariable}=${config.pinDigest ? `${ref}@<digest>` : ref} and ${config.tagVariable}=${config.tag} set in its env (every other variable kept as it is)`,
+        `GET ${api}deployment.allByCompose {"composeId":"${id}"}  (snapshot, to tell our deployment from others)`,
+        `POST ${api}compose.${config.deployMethod} ${JSON.stringify({ composeId: id, title: config.deployTitle, description: config.deployDescription })}`,
+    ];
+}
+/** What is sent for one target after the build. */
+function targetPlan(config, api, spec) {
+    const id = idText(spec);
+    if (spec.kind === "compose")
+        return composePlan(config, api, id);
+    const provider = dockerProviderOf(config, id);
+    return [
+        `POST ${api}application.saveDockerProvider ${JSON.stringify({ ...provider, password: provider.password === null ? null : "***" })}`,
+        `GET ${api}deployment.all {"applicationId":"${id}"}  (snapshot, to tell our deployment from others)`,
+        `POST ${api}application.${config.deployMethod} ${JSON.stringify({ applicationId: id, title: config.deployTitle, description: config.deployDescription })}`,
+    ];
+}
+/** The Dokploy part of the plan: the calls made after the build. */
+function dokployPlan(config, api) {
+    const plan = pullCheckPlan(config);
+    if (config.dokployRegistry) {
+        plan.push(`GET ${api}registry.all, then POST ${api}registry.create or registry.update for ${config.image.registry} when the entry differs`);
+    }
+    if (config.targets.length > 1)
+        plan.push(`For each of the ${String(config.targets.length)} targets, all at once:`);
+    for (const spec of config.targets)
+        plan.push(...targetPlan(config, api, spec));
+    if (!config.wait)
+        return plan;
+    plan.push(`Follow the new deployment titled "${config.deployTitle}" until done, error or cancelled (at most ${String(config.waitTimeoutSeconds)} s), with its live log, and check what runs`);
+    if (config.health) {
+        plan.push(`GET ${config.health.url} until it answers (at most ${String(config.health.timeoutMs / 1000)} s)`);
+    }
+    if (config.rollbackOnFailure) {
+        const compose = config.targets.some((t) => t.kind === "compose");
+        plan.push(`If that fails: save the previous image${compose ? " (a compose's previous variables)" : ""} back and redeploy it`);
+    }
+    return plan;
+}
+/** The plan in words: commands and API calls, secrets masked. */
+function describePlan(config, buildx, labelled = false) {
+    const api = config.transport === "trpc" ? "/api/trpc/" : "/api/";
+    if (!config.deploy) {
+        return [...buildPlan(config, buildx, labelled), ...pullCheckPlan(config), "deploy: false: no request to Dokploy"];
+    }
+    return [...checkPlan(config, api), ...buildPlan(config, buildx, labelled), ...dokployPlan(config, api)];
+}
+/** Dry run: prints what would be done; builds, pushes and changes nothing. */
+async function printPlan(ctx, buildx) {
+    const { config, logger, result } = ctx;
+    const dockerfile = buildx || !config.build ? undefined : await readDockerfile(ctx);
+    const labelled = dockerfile !== undefined && dockerfileWithLabels(dockerfile, [], config.target) !== undefined;
+    result.plan = describePlan(config, buildx, labelled);
+    logger.info(`Dry run: nothing is built, pushed or changed. The plan (${buildx ? "buildx" : "classic builder"}):`);
+    result.plan.forEach((line, i) => {
+        logger.info(`${String(i + 1)}. ${line}`);
+    });
+}
+
+;// CONCATENATED MODULE: ./src/core/dokploy/registry.ts
+
+/**
+ * Decides how to make Dokploy's registry entries hold the wanted credentials for one host:
+ * an entry for the same host (Docker Hub's aliases are one host) and server is updated, only
+ * in the fields that differ, so a re-run with the same values writes nothing.
+ */
+function planRegistryUpsert(existing, wish) {
+    const { fields } = wish;
+    const host = normalizeRegistryHost(fields.registryUrl);
+    const candidates = existing.filter((r) => normalizeRegistryHost(r.registryUrl) === host && (r.serverId ?? undefined) === fields.serverId);
+    const match = candidates.find((r) => r.registryName === fields.registryName) ??
+        candidates.find((r) => r.username === fields.username) ??
+        candidates[0];
+    if (!match)
+        return { action: "create", fields };
+    const changes = {};
+    if (match.username !== fields.username)
+        changes.username = fields.username;
+    if (match.password !== fields.password)
+        changes.password = fields.password;
+    if (fields.imagePrefix !== null && match.imagePrefix !== fields.imagePrefix)
+        changes.imagePrefix = fields.imagePrefix;
+    if (wish.nameGiven && match.registryName !== fields.registryName)
+        changes.registryName = fields.registryName;
+    if (Object.keys(changes).length === 0)
+        return { action: "none", registryId: match.registryId };
+    return { action: "update", registryId: match.registryId, changes };
+}
+/** Applies a plan; returns the registry id. */
+async function applyRegistryPlan(dokploy, plan) {
+    switch (plan.action) {
+        case "create":
+            return (await dokploy.registryCreate(plan.fields)).registryId;
+        case "update":
+            await dokploy.registryUpdate(plan.registryId, plan.changes);
+            return plan.registryId;
+        case "none":
+            return plan.registryId;
+    }
+}
+/** The plan in words, without secrets. */
+function describeRegistryPlan(plan) {
+    switch (plan.action) {
+        case "create":
+            return `create registry entry "${plan.fields.registryName}" for ${plan.fields.registryUrl || "Docker Hub"}`;
+        case "update":
+            return `update registry entry ${plan.registryId} (${Object.keys(plan.changes).join(", ")})`;
+        case "none":
+            return `registry entry ${plan.registryId} is up to date; no change`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/stages/registry-entry.ts
+
+
+
+
+/** Creates or updates the registry entry in Dokploy when it differs; a re-run writes nothing. */
+async function upsertRegistryEntry(ctx) {
+    const { config, logger, result, ledger } = ctx;
+    const pull = config.pull;
+    if (!config.dokployRegistry || !pull)
+        return;
+    await timed(ctx, "Registry entry in Dokploy", () => 
+    // The whole upsert is retried, planned anew from registry.all each time, so a create
+    // that reached Dokploy before its answer was lost is found and not made twice.
+    (0,retry/* withRetry */.bD)("Registry entry in Dokploy", ctx.policy, ctx.retryPorts, async () => {
+        const plan = planRegistryUpsert(await ctx.dokploy.registryAll(), {
+            fields: {
+                registryName: config.dokployRegistryName,
+                username: pull.username,
+                password: pull.password,
+                registryUrl: dokployRegistryUrl(config.image.registry),
+                imagePrefix: config.imagePrefix,
+                serverId: config.serverId,
+            },
+            nameGiven: config.dokployRegistryNameGiven,
+        });
+        logger.info(describeRegistryPlan(plan));
+        result.registryId = await applyRegistryPlan(ctx.dokploy, plan);
+        if (plan.action !== "none") {
+            ledger.record({
+                kind: "registry-entry",
+                action: plan.action === "create" ? "created" : "updated",
+                registryId: result.registryId,
+                name: plan.action === "create" ? plan.fields.registryName : config.dokployRegistryName,
+            });
+        }
+    }));
 }
 
 ;// CONCATENATED MODULE: ./src/core/dokploy/cadence.ts
@@ -3223,16 +4366,18 @@ function waitTimeout(options, ours) {
     const limit = String(Math.round(options.timeoutMs / 1000));
     return new WaitTimeoutError(ours
         ? `Deployment ${ours.deploymentId} is still ${ours.status} after ${limit} s (wait-timeout). It may still finish; see ${options.applicationUrl}`
-        : `The deployment did not start within ${limit} s (wait-timeout). Dokploy runs one deployment per application at a time, so it may be queued behind others and may still run; see ${options.applicationUrl}`, ours);
+        : `The deployment did not start within ${limit} s (wait-timeout). Dokploy runs one deployment per ${options.source.kind} at a time, so it may be queued behind others and may still run; see ${options.applicationUrl}`, ours);
 }
-/** On first sight of our deployment: say so, and open its live log unless it is done already. */
+/**
+ * On first sight of our deployment: say so, and open its live log. One already over (a quick
+ * deploy can end before the first look) still has its log printed: Dokploy sends it whole on connect.
+ */
 async function firstSight(row, rows, options, ports, listener) {
     const others = rows.filter((r) => !options.known.has(r.deploymentId) && r.deploymentId !== row.deploymentId);
-    ports.logger.info(`Following deployment ${row.deploymentId} ("${row.title ?? ""}")${others.length > 0 ? `; ignoring ${String(others.length)} other new deployment(s) of this application` : ""}`);
-    if (!row.logPath || !options.openLog || row.status === "done")
+    ports.logger.info(`Following deployment ${row.deploymentId} ("${row.title ?? ""}")${others.length > 0 ? `; ignoring ${String(others.length)} other new deployment(s) of this ${options.source.kind}` : ""}`);
+    if (!row.logPath || !options.openLog)
         return undefined;
     const log = options.openLog(row, listener);
-    // Already over, and not well: read its log (sent whole on connect) for the message.
     if (log && FINAL_STATUSES.has(row.status))
         await log.received(LATE_LOG_WAIT_MS);
     return log;
@@ -3251,7 +4396,7 @@ async function followDeployment(dokploy, options, ports) {
     let log;
     try {
         for (;;) {
-            const rows = await dokploy.deploymentAll(options.applicationId);
+            const rows = await dokploy.deployments(options.source);
             const row = ours
                 ? rows.find((r) => r.deploymentId === ours?.deploymentId)
                 : findOurDeployment(rows, options.known, options.title, options.token);
@@ -3290,19 +4435,19 @@ async function followDeployment(dokploy, options, ports) {
 const AMBIGUITY_GRACE_MS = 5_000;
 /**
  * Triggers a deployment once. A trigger is not blindly retried: after a failure that may have
- * reached Dokploy (a reset, a timeout, a 502), deployment.all is checked for our deployment
- * before the trigger is sent again, so one run never starts two deployments.
+ * reached Dokploy (a reset, a timeout, a 502), the deployments are checked for ours before the
+ * trigger is sent again, so one run never starts two deployments.
  */
 async function triggerDeployment(dokploy, trigger, known, policy, ports) {
     const description = trigger.token ? `${trigger.description}\nRun token: ${trigger.token}` : trigger.description;
-    const send = () => dokploy.trigger(trigger.method, trigger.applicationId, trigger.title, description);
-    await (0,retry/* withRetry */.bD)(`Dokploy application.${trigger.method}`, policy, ports, send, async (error) => {
+    const send = () => dokploy.trigger(trigger.method, trigger.source, trigger.title, description);
+    await (0,retry/* withRetry */.bD)(`Dokploy ${trigger.source.kind}.${trigger.method}`, policy, ports, send, async (error) => {
         if (!(error instanceof errors/* DokployError */.RI) || !error.ambiguous)
             return undefined;
         ports.logger.info(`The ${trigger.method} may have reached Dokploy; looking for its deployment before sending it again`);
         const deadline = ports.clock() + AMBIGUITY_GRACE_MS;
         for (;;) {
-            const rows = await dokploy.deploymentAll(trigger.applicationId);
+            const rows = await dokploy.deployments(trigger.source);
             const ours = findOurDeployment(rows, known, trigger.title, trigger.token);
             if (ours) {
                 ports.logger.info(`Dokploy did start it (deployment ${ours.deploymentId}); not sending it again`);
@@ -3315,35 +4460,29 @@ async function triggerDeployment(dokploy, trigger, known, policy, ports) {
     });
 }
 /** The ids of the deployments there are now, to tell ours from them later. */
-async function snapshotDeployments(dokploy, applicationId) {
-    return new Set((await dokploy.deploymentAll(applicationId)).map((d) => d.deploymentId));
+async function snapshotDeployments(dokploy, source) {
+    return new Set((await dokploy.deployments(source)).map((d) => d.deploymentId));
 }
 /**
- * Points the application back at the image it ran before and redeploys it, following that
- * deployment too. Returns a sentence saying how it went; never throws.
+ * Puts the service back as it was before and redeploys it, following that deployment too.
+ * Returns a sentence saying how it went; never throws.
  */
 async function rollBack(dokploy, options, ports) {
-    const { previous } = options;
-    const title = `Rollback to ${previous.dockerImage}`.slice(0, 200);
+    const { source, was } = options;
+    const title = `Rollback to ${was}`.slice(0, 200);
     try {
-        ports.logger.warn(`Rolling back: pointing the application at ${previous.dockerImage} again`);
-        await dokploy.saveDockerProvider(previous);
-        const known = await snapshotDeployments(dokploy, previous.applicationId);
-        await triggerDeployment(dokploy, {
-            method: "redeploy",
-            applicationId: previous.applicationId,
-            title,
-            description: "Rollback after a failed deployment",
-            token: options.token,
-        }, known, options.policy, ports);
-        const followed = await followDeployment(dokploy, { ...options.follow, applicationId: previous.applicationId, known, title, token: options.token }, ports);
+        ports.logger.warn(`Rolling back: pointing the ${source.kind} at ${was} again`);
+        await options.restore();
+        const known = await snapshotDeployments(dokploy, source);
+        await triggerDeployment(dokploy, { method: "redeploy", source, title, description: "Rollback after a failed deployment", token: options.token }, known, options.policy, ports);
+        const followed = await followDeployment(dokploy, { ...options.follow, source, known, title, token: options.token }, ports);
         const { deployment } = followed;
         return deployment.status === "done"
-            ? `Rolled back to ${previous.dockerImage} (deployment ${deployment.deploymentId} is done).`
-            : `The rollback to ${previous.dockerImage} failed too (deployment ${deployment.deploymentId}: ${deployment.status}).`;
+            ? `Rolled back to ${was} (deployment ${deployment.deploymentId} is done).`
+            : `The rollback to ${was} failed too (deployment ${deployment.deploymentId}: ${deployment.status}).`;
     }
     catch (error) {
-        return `The rollback to ${previous.dockerImage} failed: ${(0,errors/* errorMessage */.gJ)(error)}`;
+        return `The rollback to ${was} failed: ${(0,errors/* errorMessage */.gJ)(error)}`;
     }
 }
 
@@ -3354,17 +4493,18 @@ async function rollBack(dokploy, options, ports) {
 
 /** Queues our deployment in Dokploy, with our title; never sent twice by one run. */
 async function triggerOurDeployment(ctx, known) {
-    const { config, logger, result, ledger } = ctx;
+    const { config, logger, ledger, target } = ctx;
     const change = {
         kind: "deployment",
         method: config.deployMethod,
         title: config.deployTitle,
-        url: result.applicationUrl ?? config.dokployUrl,
+        url: target.url ?? config.dokployUrl,
+        ...(ctx.several ? { target: targetName(target) } : {}),
     };
-    await timed(ctx, `Trigger ${config.deployMethod}`, async () => {
+    await timedTarget(ctx, `Trigger ${config.deployMethod}`, async () => {
         const trigger = {
             method: config.deployMethod,
-            applicationId: config.applicationId,
+            source: ctx.ref,
             title: config.deployTitle,
             description: config.deployDescription,
             token: ctx.runToken,
@@ -3380,15 +4520,15 @@ async function triggerOurDeployment(ctx, known) {
         ledger.record(change);
         logger.info(`Dokploy queued the ${config.deployMethod} "${config.deployTitle}"`);
     });
-    result.deploymentStatus = "queued";
+    target.deploymentStatus = "queued";
     return change;
 }
-/** How to follow a deployment of this application: the limit, where to look, the live log. */
+/** How to follow a deployment of this target: the limit, where to look, the live log. */
 function followOptions(ctx) {
-    const { config, result } = ctx;
+    const { config, target } = ctx;
     return {
         timeoutMs: config.waitTimeoutSeconds * 1000,
-        applicationUrl: result.applicationUrl ?? config.dokployUrl,
+        applicationUrl: target.url ?? config.dokployUrl,
         openLog: (deployment, listener) => deployment.logPath
             ? ctx.remote.streamDeploymentLog({
                 baseUrl: config.dokployUrl,
@@ -3407,21 +4547,14 @@ function followOptions(ctx) {
  * (with the log's last lines) when it did not end `done`, or a WaitTimeoutError.
  */
 async function followOurDeployment(ctx, known, triggered) {
-    const { config, result, logger } = ctx;
+    const { config, result, logger, target } = ctx;
     const follow = followOptions(ctx);
     const seen = (deployment) => {
-        result.deploymentId = triggered.deploymentId = deployment.deploymentId;
-        result.deploymentStatus = triggered.status = deployment.status;
+        target.deploymentId = triggered.deploymentId = deployment.deploymentId;
+        target.deploymentStatus = triggered.status = deployment.status;
     };
     try {
-        const { deployment, tail } = await timed(ctx, "Wait for the deployment", () => followDeployment(ctx.dokploy, {
-            ...follow,
-            applicationId: config.applicationId,
-            known,
-            title: config.deployTitle,
-            token: ctx.runToken,
-            onStatus: seen,
-        }, ctx.ports));
+        const { deployment, tail } = await timedTarget(ctx, "Wait for the deployment", () => followDeployment(ctx.dokploy, { ...follow, source: ctx.ref, known, title: config.deployTitle, token: ctx.runToken, onStatus: seen }, ctx.ports));
         seen(deployment);
         if (deployment.status === "done") {
             logger.info(`Deployment ${deployment.deploymentId} is done in Dokploy.`);
@@ -3432,12 +4565,12 @@ async function followOurDeployment(ctx, known, triggered) {
     }
     catch (error) {
         if (error instanceof WaitTimeoutError) {
-            result.deploymentId = error.deployment?.deploymentId;
-            result.deploymentStatus = "timeout";
+            target.deploymentId = error.deployment?.deploymentId;
+            target.deploymentStatus = "timeout";
         }
         else if (error instanceof UnknownStatusError) {
             seen(error.deployment);
-            result.deploymentStatus = "unknown";
+            target.deploymentStatus = "unknown";
         }
         throw error;
     }
@@ -3469,430 +4602,18 @@ async function checkHealthUrl(ctx) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/advice.ts
-/** Tags that are moved to new images; deploying one leaves Dokploy unable to tell releases apart. */
-const FLOATING_TAGS = new Set([
-    "latest",
-    "main",
-    "master",
-    "stable",
-    "prod",
-    "production",
-    "staging",
-    "dev",
-    "develop",
-    "edge",
-    "nightly",
-]);
-/** Warnings about inputs that work but are likely to bite later. */
-function adviceFor(config) {
-    const advice = [];
-    if (FLOATING_TAGS.has(config.tag.toLowerCase()) && !config.pinDigest) {
-        advice.push(`tag "${config.tag}" is a floating tag: when the application already runs ${config.image.name}:${config.tag}, Swarm may keep the old image. Deploy the commit SHA (the default tag) or set pin-digest: true.`);
-    }
-    const ecr = config.image.registry.endsWith(".amazonaws.com");
-    if (ecr && config.pull && config.push && config.pull.password === config.push.password) {
-        advice.push("Dokploy will pull with the ECR login password, which expires after 12 hours: a redeploy or restart in Dokploy after that cannot pull. Deploy from CI at least every 12 hours, or give Dokploy a longer-lived pull credential.");
-    }
-    if (config.pull?.password.startsWith("ghs_")) {
-        advice.push("Dokploy will pull with a GitHub job token (ghs_…, e.g. GITHUB_TOKEN), which expires when the job ends: a redeploy or restart in Dokploy after that cannot pull. Give pull-username/pull-password a token that lasts (a personal access token with read:packages).");
-    }
-    advice.push(...spacedPasswords(config));
-    if (config.health?.credentials && new URL(config.health.url).protocol === "http:") {
-        advice.push("health-url has credentials and uses http://: they travel in clear text. Use https://.");
-    }
-    return advice;
-}
-/** Spaces at either end of a password were removed (as docker login does): say so, it may be the reason a login fails. */
-function spacedPasswords(config) {
-    return config.spacedSecrets.map((name) => `${name} starts or ends with spaces, which were removed: docker login removes them too, so a password that really has them cannot be used with docker. If the login fails, check the secret for stray spaces.`);
-}
-
-;// CONCATENATED MODULE: ./src/core/stages/inputs.ts
-
-
-function isLoopback(url) {
-    return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(url.hostname);
-}
-/**
- * Finds out whether the build runs with buildx, and checks the inputs against it (and its
- * builder) and each other before anything is sent. The answer is a promise: the buildx probe
- * is a local question, answered first when it can still reject the inputs or is needed for the
- * plan, else it runs beside what follows.
- */
-async function checkInputs(ctx) {
-    const { config, ports, logger } = ctx;
-    const { probe } = await chooseBuilder(config, ports, ctx.docker);
-    for (const warning of adviceFor(config))
-        logger.warn(warning);
-    const url = new URL(config.dokployUrl);
-    if (url.protocol === "http:" && !isLoopback(url)) {
-        logger.warn(`dokploy-url uses http://: the API key travels in clear text to ${url.host}. Use https://.`);
-    }
-    return { buildx: probe };
-}
-
-;// CONCATENATED MODULE: ./src/core/stages/plan.ts
-
-
-
-
-
-/** What cache: auto adds to the build, in words (which applies is known once docker and Dokploy answer). */
-function cachePlan(config, buildx) {
-    if (!autoCacheWanted(config))
-        return [];
-    const tags = config.extraTags.map((tag) => imageRef(config.image, tag));
-    const sources = `the image the application runs (when in ${config.image.registry})${tags.length > 0 ? `, ${tags.join(", ")}` : ""}`;
-    if (!buildx) {
-        return [
-            `Build cache (cache: auto): on an engine that holds no image of ${config.image.name}, docker pull ${sources}, then build with --cache-from them`,
-        ];
-    }
-    const cache = imageRef(config.image, BUILDCACHE_TAG);
-    return [
-        `Build cache (cache: auto): --cache-from type=registry,ref= ${sources}; with the docker driver --cache-to type=inline; with a BuildKit builder also ${config.ci.actionsCache ? "type=gha" : cache} as --cache-from and --cache-to (mode=max)`,
-    ];
-}
-/** The build part of the plan: the commands docker runs. */
-function buildPlan(config, buildx, labelled) {
-    if (!config.build)
-        return [`No build: deploy ${imageRef(config.image, config.tag)} as it is in the registry`];
-    const plan = [`Create a temporary docker config (DOCKER_CONFIG); ~/.docker is not written`];
-    if (config.push)
-        plan.push(`docker ${loginArgv(config.registry, config.push.username).join(" ")}  (password on stdin)`);
-    const labelledDockerfile = labelled ? `$DOCKER_CONFIG/${LABELLED_DOCKERFILE}` : undefined;
-    plan.push(...cachePlan(config, buildx));
-    plan.push(`docker ${buildArgv(config, { buildx, outDir: "$DOCKER_CONFIG", created: new Date(0), labelledDockerfile }).join(" ")}`);
-    if (labelled) {
-        plan.push(`  (${LABELLED_DOCKERFILE}: the Dockerfile with one LABEL line: ${allLabels(config, new Date(0)).join(" ")})`);
-    }
-    if (!buildx) {
-        const [first, ...rest] = pushRefs(config);
-        if (first)
-            plan.push(`docker ${pushArgv(first).join(" ")}`);
-        for (const [i, ref] of rest.entries()) {
-            plan.push(config.push
-                ? `PUT ${config.image.registry}/v2/${config.image.path}/manifests/${config.extraTags[i] ?? ""}  (the manifest just pushed; docker push ${ref} if the registry refuses)`
-                : `docker ${pushArgv(ref).join(" ")}`);
-        }
-    }
-    return plan;
-}
-/** The Dokploy part of the plan: the calls made after the build. */
-function dokployPlan(config, api) {
-    const plan = [];
-    if (config.verifyPull) {
-        plan.push(`HEAD ${config.image.registry}/v2/${config.image.path}/manifests/${config.tag} with the pull credentials (the image is there, Dokploy can pull it, it is the digest pushed)`);
-    }
-    if (config.dokployRegistry) {
-        plan.push(`GET ${api}registry.all, then POST ${api}registry.create or registry.update for ${config.image.registry} when the entry differs`);
-    }
-    const provider = dockerProviderOf(config);
-    plan.push(`POST ${api}application.saveDockerProvider ${JSON.stringify({ ...provider, password: provider.password === null ? null : "***" })}`, `GET ${api}deployment.all {"applicationId":"${config.applicationId}"}  (snapshot, to tell our deployment from others)`, `POST ${api}application.${config.deployMethod} ${JSON.stringify({ applicationId: config.applicationId, title: config.deployTitle, description: config.deployDescription })}`);
-    if (!config.wait)
-        return plan;
-    plan.push(`Follow the new deployment titled "${config.deployTitle}" until done, error or cancelled (at most ${String(config.waitTimeoutSeconds)} s), with its live log`);
-    if (config.health) {
-        plan.push(`GET ${config.health.url} until it answers (at most ${String(config.health.timeoutMs / 1000)} s)`);
-    }
-    if (config.rollbackOnFailure)
-        plan.push("If that fails: save the previous image back and redeploy it");
-    return plan;
-}
-/** The plan in words: commands and API calls, secrets masked. */
-function describePlan(config, buildx, labelled = false) {
-    const api = config.transport === "trpc" ? "/api/trpc/" : "/api/";
-    return [
-        `GET ${api}application.one {"applicationId":"${config.applicationId}"}  (check key and application)`,
-        ...buildPlan(config, buildx, labelled),
-        ...dokployPlan(config, api),
-    ];
-}
-/** Dry run: prints what would be done; builds, pushes and changes nothing. */
-async function printPlan(ctx, buildx) {
-    const { config, logger, result } = ctx;
-    const dockerfile = buildx || !config.build ? undefined : await readDockerfile(ctx);
-    const labelled = dockerfile !== undefined && dockerfileWithLabels(dockerfile, [], config.target) !== undefined;
-    result.plan = describePlan(config, buildx, labelled);
-    logger.info(`Dry run: nothing is built, pushed or changed. The plan (${buildx ? "buildx" : "classic builder"}):`);
-    result.plan.forEach((line, i) => {
-        logger.info(`${String(i + 1)}. ${line}`);
-    });
-}
-
-;// CONCATENATED MODULE: ./src/core/stages/pull-check.ts
-
-
-function samePair(a, b) {
-    return a !== undefined && b !== undefined && a.username === b.username && a.password === b.password;
-}
-/**
- * The registry serves the tag to the pull credentials, as the digest just pushed: what Dokploy
- * will pull. Without the check, pin-digest needs the digest docker reported. It runs once every
- * tag is written, not beside: Distribution answers a manifest read with HTTP 500 while another
- * tag of the repository is being written.
- */
-async function checkPull(ctx) {
-    const { config, result, logger } = ctx;
-    if (!config.verifyPull) {
-        if (config.pinDigest && !result.digest) {
-            throw new errors/* DeployError */.sH("pin-digest: docker did not report the pushed digest; turn verify-pull on to read it from the registry");
-        }
-        return;
-    }
-    await timed(ctx, "Check that Dokploy can pull the image", async () => {
-        // Read with these very credentials when the extra tags were put: no need to ask again.
-        const asked = samePair(config.pull, config.push) ? result.servedToPush : undefined;
-        const served = asked ??
-            (await ctx.remote.resolveImage(config.image, config.tag, config.pull, {
-                dispatcher: ctx.dispatcher,
-                timeoutMs: config.requestTimeoutSeconds * 1000,
-            }));
-        if (result.digest && served.digest !== result.digest) {
-            throw new errors/* PullCheckError */.uw("digest", `${result.image}: the registry serves ${served.digest}, not ${result.digest} that was just pushed; someone pushed over the tag. Not deploying.`);
-        }
-        result.digest ??= served.digest;
-        logger.info(`${result.image} is served as ${served.digest}${served.mediaType ? ` (${served.mediaType})` : ""} to ${config.pull ? config.pull.username : "anonymous pulls"}`);
-    });
-}
-
 ;// CONCATENATED MODULE: ./src/core/stages/point.ts
 
 
-
-
 /**
- * Points the application at the image (saveDockerProvider, all five keys). The deployments
- * there are now are read meanwhile, to tell ours from them later; returned once both worked.
+ * Points the target at the image. The deployments there are now are read meanwhile, to tell
+ * ours from them later; returned once both worked.
  */
-async function pointApplication(ctx, before) {
-    const { config, logger, result, ledger } = ctx;
-    const snapshot = snapshotDeployments(ctx.dokploy, config.applicationId);
+async function pointTarget(ctx, before) {
+    const snapshot = snapshotDeployments(ctx.dokploy, ctx.ref);
     snapshot.catch(() => undefined);
-    const provider = dockerProviderOf(config, result.digest);
-    await timed(ctx, "Point the application at the image", async () => {
-        const change = { application: result.applicationName ?? config.applicationId, from: before.was };
-        try {
-            await ctx.dokploy.saveDockerProvider(provider);
-        }
-        catch (error) {
-            // An answer lost after the request was sent: Dokploy may have carried it out.
-            if (error instanceof errors/* DokployError */.RI && error.ambiguous) {
-                ledger.record({ kind: "provider", ...change, to: provider.dockerImage, uncertain: true });
-            }
-            throw error;
-        }
-        ledger.record({ kind: "provider", ...change, to: provider.dockerImage });
-        logger.info(`Application ${config.applicationId} now runs ${result.image}${config.pull ? ` (pulled as ${config.pull.username})` : " (public image)"}`);
-    });
-    return { image: provider.dockerImage, known: await snapshot };
-}
-
-;// CONCATENATED MODULE: ./src/core/dokploy/registry.ts
-
-/**
- * Decides how to make Dokploy's registry entries hold the wanted credentials for one host:
- * an entry for the same host (Docker Hub's aliases are one host) and server is updated, only
- * in the fields that differ, so a re-run with the same values writes nothing.
- */
-function planRegistryUpsert(existing, wish) {
-    const { fields } = wish;
-    const host = normalizeRegistryHost(fields.registryUrl);
-    const candidates = existing.filter((r) => normalizeRegistryHost(r.registryUrl) === host && (r.serverId ?? undefined) === fields.serverId);
-    const match = candidates.find((r) => r.registryName === fields.registryName) ??
-        candidates.find((r) => r.username === fields.username) ??
-        candidates[0];
-    if (!match)
-        return { action: "create", fields };
-    const changes = {};
-    if (match.username !== fields.username)
-        changes.username = fields.username;
-    if (match.password !== fields.password)
-        changes.password = fields.password;
-    if (fields.imagePrefix !== null && match.imagePrefix !== fields.imagePrefix)
-        changes.imagePrefix = fields.imagePrefix;
-    if (wish.nameGiven && match.registryName !== fields.registryName)
-        changes.registryName = fields.registryName;
-    if (Object.keys(changes).length === 0)
-        return { action: "none", registryId: match.registryId };
-    return { action: "update", registryId: match.registryId, changes };
-}
-/** Applies a plan; returns the registry id. */
-async function applyRegistryPlan(dokploy, plan) {
-    switch (plan.action) {
-        case "create":
-            return (await dokploy.registryCreate(plan.fields)).registryId;
-        case "update":
-            await dokploy.registryUpdate(plan.registryId, plan.changes);
-            return plan.registryId;
-        case "none":
-            return plan.registryId;
-    }
-}
-/** The plan in words, without secrets. */
-function describeRegistryPlan(plan) {
-    switch (plan.action) {
-        case "create":
-            return `create registry entry "${plan.fields.registryName}" for ${plan.fields.registryUrl || "Docker Hub"}`;
-        case "update":
-            return `update registry entry ${plan.registryId} (${Object.keys(plan.changes).join(", ")})`;
-        case "none":
-            return `registry entry ${plan.registryId} is up to date; no change`;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/core/stages/registry-entry.ts
-
-
-
-
-/** Creates or updates the registry entry in Dokploy when it differs; a re-run writes nothing. */
-async function upsertRegistryEntry(ctx) {
-    const { config, logger, result, ledger } = ctx;
-    const pull = config.pull;
-    if (!config.dokployRegistry || !pull)
-        return;
-    await timed(ctx, "Registry entry in Dokploy", () => 
-    // The whole upsert is retried, planned anew from registry.all each time, so a create
-    // that reached Dokploy before its answer was lost is found and not made twice.
-    (0,retry/* withRetry */.bD)("Registry entry in Dokploy", ctx.policy, ctx.retryPorts, async () => {
-        const plan = planRegistryUpsert(await ctx.dokploy.registryAll(), {
-            fields: {
-                registryName: config.dokployRegistryName,
-                username: pull.username,
-                password: pull.password,
-                registryUrl: dokployRegistryUrl(config.image.registry),
-                imagePrefix: config.imagePrefix,
-                serverId: config.serverId,
-            },
-            nameGiven: config.dokployRegistryNameGiven,
-        });
-        logger.info(describeRegistryPlan(plan));
-        result.registryId = await applyRegistryPlan(ctx.dokploy, plan);
-        if (plan.action !== "none") {
-            ledger.record({
-                kind: "registry-entry",
-                action: plan.action === "create" ? "created" : "updated",
-                registryId: result.registryId,
-                name: plan.action === "create" ? plan.fields.registryName : config.dokployRegistryName,
-            });
-        }
-    }));
-}
-
-;// CONCATENATED MODULE: ./src/core/stages/verify.ts
-
-
-/** How often to look at the swarm service while it converges. */
-const VERIFY_POLL_MS = 1_000;
-/** Splits `repo:tag@sha256:…` into the reference and the digest. */
-function splitDigest(image) {
-    const at = image.indexOf("@");
-    return at < 0 ? { ref: image } : { ref: image.slice(0, at), digest: image.slice(at + 1) };
-}
-/**
- * Whether a running image is ours: the same reference; and the same digest where both are
- * known (swarm adds the digest it resolved when it could ask the registry).
- */
-function isSameImage(running, ours, pushedDigest) {
-    if (!running)
-        return false;
-    const a = splitDigest(running);
-    const b = splitDigest(ours);
-    if (a.ref !== b.ref)
-        return false;
-    const expected = b.digest ?? pushedDigest;
-    return !a.digest || !expected || a.digest === expected;
-}
-/** Swarm's error on a task, without Dokploy's empty "Error:" placeholder. */
-function taskError(task) {
-    const text = (task.error ?? "")
-        .replace(/^Error:$/, "")
-        .replace(/^"|"$/g, "")
-        .trim();
-    return text || undefined;
-}
-async function look(ctx, appName, serverId, ours) {
-    const service = await ctx.dokploy.service(appName, serverId);
-    const state = service?.UpdateStatus?.State ?? "";
-    const tasks = await ctx.dokploy.serviceTasks(appName, serverId);
-    const lastError = tasks.map(taskError).find((e) => e !== undefined);
-    if (!service || state === "updating" || state.startsWith("rollback"))
-        return { service, lastError };
-    if (!isSameImage(service.Spec.TaskTemplate.ContainerSpec.Image, ours, ctx.result.digest)) {
-        return { service, lastError };
-    }
-    const running = tasks.filter((t) => t.state === "running" && t.currentState.startsWith("Running"));
-    for (const task of running.slice(0, 3)) {
-        const image = await ctx.dokploy.taskImage(task.containerId, serverId);
-        if (isSameImage(image, ours, ctx.result.digest))
-            return { service, running: image, lastError };
-    }
-    return { service, lastError };
-}
-/** Why our image does not run, from the last look at the service. */
-function notRunning(ctx, seen, ours) {
-    const { service, lastError } = seen;
-    const update = service?.UpdateStatus;
-    const image = service?.Spec.TaskTemplate.ContainerSpec.Image;
-    const why = !service
-        ? "Dokploy has no swarm service for the application"
-        : update?.State?.startsWith("rollback")
-            ? `Docker Swarm rolled the service back to ${image ?? "?"} (${update.State}: ${update.Message ?? ""})`
-            : `the service is set to run ${image ?? "?"}${update?.State ? ` (update ${update.State})` : ""}, and no task of ${ours} is running after ${String(ctx.config.verifyTimeoutSeconds)} s (verify-timeout)`;
-    return new errors/* NotRunningError */.bb(`Dokploy says the deployment is done, but ${ours} is not running: ${why}.${lastError ? ` Swarm says: ${lastError}` : ""} See ${ctx.result.applicationUrl ?? ctx.config.dokployUrl}`);
-}
-/** Waits briefly for swarm to run our image; throws NotRunningError when it does not. */
-async function waitForSwarm(ctx, appName, serverId, ours) {
-    const deadline = ctx.ports.clock() + ctx.config.verifyTimeoutSeconds * 1000;
-    for (;;) {
-        const seen = await look(ctx, appName, serverId, ours);
-        if (seen.running)
-            return seen.running;
-        const rolledBack = seen.service?.UpdateStatus?.State?.startsWith("rollback") ?? false;
-        if (rolledBack || ctx.ports.clock() >= deadline)
-            throw notRunning(ctx, seen, ours);
-        await ctx.ports.sleep(VERIFY_POLL_MS);
-    }
-}
-/** A later run pointed the application at its image: ours is not what runs, by design. */
-function superseded(ctx, theirs, ours) {
-    const { config, result, logger } = ctx;
-    result.deploymentStatus = "superseded";
-    const message = `Superseded: the application now holds ${theirs ?? "no image"}, not ${ours}; a later run deployed over this one. Not rolling back.`;
-    if (config.failOnSuperseded)
-        throw new errors/* DeployError */.sH(`${message} (fail-on-superseded)`);
-    logger.warn(message);
-}
-/**
- * After Dokploy says done: the application still holds our image (else superseded), and swarm
- * runs a task of it (else not-running, with swarm's reason). Without the permission to read
- * Docker, says so once and trusts the application row.
- */
-async function verifyWhatRuns(ctx, ours) {
-    const { config, result, logger } = ctx;
-    if (!config.verifyRunning)
-        return;
-    await timed(ctx, "Check what runs", async () => {
-        const app = await ctx.dokploy.applicationOne(config.applicationId);
-        if (app.dockerImage !== ours)
-            return superseded(ctx, app.dockerImage, ours);
-        if (!app.appName)
-            return;
-        try {
-            const running = await waitForSwarm(ctx, app.appName, app.serverId, ours);
-            logger.info(`Docker Swarm runs ${running} for ${app.appName}.`);
-        }
-        catch (error) {
-            if (!(error instanceof errors/* DokployError */.RI) || (error.status !== 401 && error.status !== 403)) {
-                if (error instanceof errors/* NotRunningError */.bb)
-                    result.deploymentStatus = "not-running";
-                throw error;
-            }
-            logger.warn(`Could not ask Dokploy what Docker Swarm runs (${error.procedure}: HTTP ${String(error.status)}; the API key needs the permission to read Docker). Trusting the application, which holds ${ours}.`);
-        }
-    });
+    const image = await writeTarget(ctx, before);
+    return { image, known: await snapshot };
 }
 
 ;// CONCATENATED MODULE: ./src/core/stages/rollback.ts
@@ -3906,41 +4627,122 @@ function isDeploymentFailure(error) {
     return (error instanceof WaitTimeoutError || error instanceof errors/* HealthCheckError */.b1 || error instanceof errors/* DeploymentFailedError */.RJ);
 }
 /**
- * With rollback-on-failure, points the application back at what it ran before and redeploys
- * it; says how that went at the end of the failure's message.
+ * Puts the target back as it was before this run and redeploys that; returns a sentence saying
+ * how it went (also when there was nothing to go back to). Never throws.
  */
-async function rollBackAfter(ctx, before, failure) {
-    const { config, logger, ledger } = ctx;
-    if (!config.rollbackOnFailure || failure instanceof errors/* CancelledError */.cc)
-        return;
-    const previous = before.provider;
-    const outcome = previous
-        ? await timed(ctx, "Roll back", () => rollBack(ctx.dokploy, { previous, policy: ctx.policy, follow: followOptions(ctx) }, {
-            ...ctx.ports,
-            ...ctx.retryPorts,
-        }))
-        : "Nothing to roll back to: the application did not run a Docker image before this deployment.";
-    if (previous)
-        ledger.record({ kind: "rollback", to: previous.dockerImage, outcome });
+async function rollBackTarget(ctx, before) {
+    const { logger, ledger } = ctx;
+    const { restore, was } = before;
+    const who = ctx.several ? `${targetName(ctx.target)}: ` : "";
+    if (!restore || !was) {
+        const what = ctx.ref.kind === "application"
+            ? "the application did not run a Docker image"
+            : `the compose's environment had no ${ctx.config.imageVariable} or ${ctx.config.tagVariable}`;
+        const outcome = `${who}Nothing to roll back to: ${what} before this deployment.`;
+        logger.warn(outcome);
+        return outcome;
+    }
+    const outcome = await timedTarget(ctx, "Roll back", () => rollBack(ctx.dokploy, { source: ctx.ref, was, restore, policy: ctx.policy, follow: followOptions(ctx) }, { ...ctx.ports, ...ctx.retryPorts }));
+    ledger.record({ kind: "rollback", to: was, outcome: `${who}${outcome}` });
     logger.warn(outcome);
-    failure.message = `${failure.message}\n${outcome}`;
+    return `${who}${outcome}`;
 }
 
-;// CONCATENATED MODULE: ./src/core/result.ts
-function outputsOf(result) {
-    return {
-        image: result.image,
-        tag: result.tag,
-        digest: result.digest ?? "",
-        "image-ref-digest": result.digest ? `${result.image.slice(0, result.image.lastIndexOf(":"))}@${result.digest}` : "",
-        "registry-id": result.registryId ?? "",
-        "deployment-id": result.deploymentId ?? "",
-        "deployment-status": result.deploymentStatus ?? "",
-        "application-url": result.applicationUrl ?? "",
-        health: result.health ?? "",
-        imageid: result.imageId ?? "",
-        metadata: result.metadata ?? "",
-    };
+;// CONCATENATED MODULE: ./src/core/stages/targets.ts
+
+
+
+
+
+
+
+
+/** One target from pointing it at the image to our image running (or queued, without wait). */
+async function deployTarget(run) {
+    const { ctx, before } = run;
+    let pointed;
+    try {
+        pointed = await pointTarget(ctx, before);
+    }
+    catch (error) {
+        // Its answer was lost: Dokploy may have carried it out, so it may need putting back.
+        if (error instanceof errors/* DokployError */.RI && error.ambiguous)
+            run.changed = true;
+        throw error;
+    }
+    run.changed = true;
+    const triggered = await triggerOurDeployment(ctx, pointed.known);
+    if (!ctx.config.wait)
+        return;
+    await followOurDeployment(ctx, pointed.known, triggered);
+    await verifyTarget(ctx, pointed.image);
+    if (ctx.target.deploymentStatus === "superseded")
+        return;
+    ctx.logger.info(`${ctx.result.image} is live.`);
+}
+/** The one error for the step: a target's own, or one that lists every target that failed. */
+function failureOf(runs) {
+    const failed = runs.filter((run) => run.error !== undefined);
+    const cancel = failed.find((run) => run.error instanceof errors/* CancelledError */.cc);
+    if (cancel)
+        return cancel.error;
+    if (runs.length === 1 || failed.length === 0) {
+        const error = failed[0]?.error;
+        return error === undefined ? undefined : error instanceof Error ? error : new Error(String(error));
+    }
+    const lines = failed.map((run) => `- ${run.ctx.ref.kind} ${targetName(run.ctx.target)}: ${(0,errors/* errorMessage */.gJ)(run.error)}`);
+    return new errors/* DeployError */.sH(`${String(failed.length)} of ${String(runs.length)} targets failed:\n${lines.join("\n")}`);
+}
+/** Whether to put the targets back: only deployment failures with one target; any failure with several. */
+function shouldRollBack(ctx, runs, failure) {
+    if (!ctx.config.rollbackOnFailure || failure instanceof errors/* CancelledError */.cc || ctx.signal.aborted)
+        return false;
+    return runs.length > 1 || isDeploymentFailure(failure);
+}
+/**
+ * Puts back the targets this run changed (all of them, or with rollback-targets: failed only
+ * those that failed), all at once; never one whose status says another run's image or an
+ * unknown state is there. Says how each went at the end of the failure's message.
+ */
+async function rollBackTargets(ctx, runs, failure) {
+    const onlyFailed = ctx.config.rollbackTargets === "failed" && runs.some((run) => run.error !== undefined);
+    const scope = runs.filter((run) => run.changed &&
+        (!onlyFailed || run.error !== undefined) &&
+        !["superseded", "unknown"].includes(run.ctx.target.deploymentStatus ?? ""));
+    const outcomes = await Promise.all(scope.map((run) => rollBackTarget(run.ctx, run.before)));
+    if (outcomes.length > 0)
+        failure.message = `${failure.message}\n${outcomes.join("\n")}`;
+}
+/**
+ * Points, triggers and follows every target at once; green only when all are. Then the health
+ * check, once. When anything failed, rolls back as asked and throws the failure.
+ */
+async function deployTargets(ctx, prepared) {
+    const runs = prepared.map((p) => ({ ...p, changed: false }));
+    await Promise.all(runs.map(async (run) => {
+        try {
+            await deployTarget(run);
+        }
+        catch (error) {
+            run.error = error;
+            run.ctx.target.error = ctx.redactor.redact((0,errors/* errorMessage */.gJ)(error));
+        }
+    }));
+    stopIfCancelled(ctx);
+    let failure = failureOf(runs);
+    if (!failure && ctx.config.wait && runs.every((run) => run.ctx.target.deploymentStatus === "done")) {
+        try {
+            await checkHealthUrl(ctx);
+        }
+        catch (error) {
+            failure = error instanceof Error ? error : new Error(String(error));
+        }
+    }
+    if (!failure)
+        return;
+    if (shouldRollBack(ctx, runs, failure))
+        await rollBackTargets(ctx, runs, failure);
+    throw failure;
 }
 
 ;// CONCATENATED MODULE: ./src/core/run.ts
@@ -3960,47 +4762,38 @@ function outputsOf(result) {
 
 
 
-
 /**
- * One deploy, as the stages a user sees in the log. The build runs first and the Dokploy check
- * beside it; nothing is pushed before Dokploy answered that the key and application are good.
+ * One deploy, as the stages a user sees in the log. Targets given by name are found first; then
+ * the build runs and the Dokploy check beside it; nothing is pushed before Dokploy answered that
+ * the key and every target are good.
  */
 async function deploy(ctx) {
     const { buildx } = await checkInputs(ctx);
     if (ctx.config.dryRun)
         return printPlan(ctx, await buildx);
-    const { connected, before } = await besideWork((gate) => ctx.config.build
-        ? timed(ctx, `Build and push ${ctx.result.image}`, () => buildAndPush(ctx, gate, buildx))
-        : Promise.resolve(), () => checkDokployBeside(ctx), ctx.signal);
+    if (!ctx.config.deploy)
+        return buildWithoutDeploying(ctx, buildx);
+    const resolved = await resolveTargets(ctx);
+    const { connected, prepared } = await besideWork((gate) => ctx.config.build
+        ? timed(ctx, `Build and push ${ctx.result.image}`, () => buildAndPush(ctx, mapGate(gate, ({ connected: online, prepared: targets }) => ({
+            online,
+            running: runningImages(targets),
+        })), buildx))
+        : Promise.resolve(), () => checkDokployBeside(ctx, resolved), ctx.signal);
     stopIfCancelled(ctx);
     await checkPull(connected);
     await upsertRegistryEntry(connected);
-    const pointed = await pointApplication(connected, before);
-    const triggered = await triggerOurDeployment(connected, pointed.known);
-    if (!ctx.config.wait)
-        return;
-    try {
-        await followOurDeployment(connected, pointed.known, triggered);
-        await verifyWhatRuns(connected, pointed.image);
-        if (ctx.result.deploymentStatus === "superseded")
-            return;
-        ctx.logger.info(`${ctx.result.image} is live.`);
-        await checkHealthUrl(connected);
-    }
-    catch (error) {
-        if (isDeploymentFailure(error))
-            await rollBackAfter(connected, before, error);
-        throw error;
-    }
+    await deployTargets(connected, prepared);
 }
-async function checkDokployBeside(ctx) {
-    const connected = await connectToDokploy(ctx);
-    return { connected, before: await checkDokploy(connected) };
+async function checkDokployBeside(ctx, resolved) {
+    const connected = resolved.connected ?? (await connectToDokploy(ctx));
+    const prepared = await checkTargets(connected, resolved.refs);
+    return { connected, prepared };
 }
 /** The error that ended the run, masked, with what the run had changed when that matters. */
-function failureOf(ctx, error) {
+function run_failureOf(ctx, error) {
     if (ctx.signal.aborted && !(error instanceof errors/* CancelledError */.cc))
-        return failureOf(ctx, cancelled(ctx));
+        return run_failureOf(ctx, cancelled(ctx));
     const failure = error instanceof Error ? error : new Error(String(error));
     // Bad input stops the run before anything is touched; every other failure says what was.
     if (!(failure instanceof errors/* ConfigError */.xL) && !(failure instanceof errors/* CancelledError */.cc)) {
@@ -4021,9 +4814,10 @@ async function run(config, ports, signal = new AbortController().signal) {
         await deploy(ctx);
     }
     catch (thrown) {
-        error = failureOf(ctx, thrown);
+        error = run_failureOf(ctx, thrown);
     }
     finally {
+        mirrorFirstTarget(ctx.result);
         await ctx.ledger.cleanUp(ctx.logger);
     }
     return {
@@ -4698,15 +5492,23 @@ function finalStatus(outcome, wait, links) {
                 : `${result.image} runs`;
     return { state, description: report_short(description), environmentUrl: links.environmentUrl, logUrl: links.runUrl };
 }
-/** The hidden line that finds this application's comment for this environment on re-runs. */
+/**
+ * The hidden line that finds this comment on re-runs: one per set of targets (or, building
+ * without deploying, per image) and environment.
+ */
 function commentMarker(config) {
-    // The environment is the user's text: encoded, it cannot end the HTML comment.
-    return `<!-- dokploy-deploy application=${config.applicationId} environment=${encodeURIComponent(config.github.environment)} -->`;
+    // Names and the environment are the user's text: encoded, they cannot end the HTML comment.
+    const targets = config.targets.map((t) => `${t.kind}=${encodeURIComponent(t.id ?? t.name)}`);
+    const subject = config.deploy && targets.length > 0 ? targets.join(" ") : `build=${config.image.name}`;
+    return `<!-- dokploy-deploy ${subject} environment=${encodeURIComponent(config.github.environment)} -->`;
 }
-function verdict(outcome, wait) {
+function verdict(config, outcome) {
     if (outcome.error instanceof errors/* CancelledError */.cc)
         return "⏹️ Deploy cancelled";
-    switch (finalState(outcome, wait)) {
+    if (!config.deploy && !outcome.error) {
+        return config.pushImage ? "✅ Built and pushed (deploy: false)" : "✅ Built (deploy: false)";
+    }
+    switch (finalState(outcome, config.wait)) {
         case "failure":
             return "❌ Deploy failed";
         case "inactive":
@@ -4734,19 +5536,50 @@ function report_link(text, url) {
     const safe = url.replace(/[()<>\s"]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
     return `[${text}](${safe})`;
 }
+/** The targets as far as the run got: checked ones with what Dokploy said, else as given. */
+function shownTargets(config, result) {
+    if (result.targets.length > 0)
+        return result.targets.map((t) => ({ ...t, name: t.name ?? t.id }));
+    return config.targets.map((t) => ({ kind: t.kind, id: t.id ?? t.name, name: t.id ?? t.name }));
+}
+function statusOf(target, error) {
+    return target.deploymentId
+        ? `${target.deploymentStatus ?? "?"} (deployment ${code(target.deploymentId)})`
+        : (target.deploymentStatus ?? (error ? "not deployed" : "?"));
+}
+function targetCell(target) {
+    return `${report_link(code(target.name), target.url)} (Dokploy ${target.kind} ${code(target.id)})`;
+}
+/** Where it went: one target with its status, or a row per target; nothing without deploying. */
+function targetRows(config, outcome, links) {
+    if (!config.deploy)
+        return [];
+    const targets = shownTargets(config, outcome.result);
+    const environment = ["Environment", report_link(code(config.github.environment), links.environmentUrl)];
+    const [only] = targets;
+    if (targets.length === 1 && only) {
+        return [["Target", targetCell(only)], environment, ["Status", statusOf(only, outcome.error)]];
+    }
+    return [
+        ...targets.map((t) => ["Target", `${targetCell(t)}: ${statusOf(t, outcome.error)}`]),
+        environment,
+    ];
+}
+/** What the heading names: the target (or the first and how many more), or the image. */
+function report_subjectOf(config, result) {
+    if (!config.deploy)
+        return code(result.image);
+    const [first, ...more] = shownTargets(config, result);
+    const name = code(first?.name ?? "");
+    return more.length > 0 ? `${name} and ${String(more.length)} more` : name;
+}
 /** The pull-request comment: what was deployed where, how it ended, and where to look. */
 function commentBody(config, outcome, links) {
     const { result, error } = outcome;
-    const name = result.applicationName ?? config.applicationId;
-    const status = result.deploymentId
-        ? `${result.deploymentStatus ?? "?"} (deployment ${code(result.deploymentId)})`
-        : (result.deploymentStatus ?? (error ? "not deployed" : "?"));
     const rows = [
         ["Image", code(result.image)],
         ["Digest", result.digest ? code(result.digest) : "—"],
-        ["Target", `${report_link(code(name), result.applicationUrl)} (Dokploy application ${code(config.applicationId)})`],
-        ["Environment", report_link(code(config.github.environment), links.environmentUrl)],
-        ["Status", status],
+        ...targetRows(config, outcome, links),
     ];
     if (config.ci.sha)
         rows.push(["Commit", code(config.ci.sha.slice(0, 7))]);
@@ -4754,7 +5587,7 @@ function commentBody(config, outcome, links) {
         rows.push(["Run", report_link("log", links.runUrl)]);
     const lines = [
         commentMarker(config),
-        `### ${verdict(outcome, config.wait)}: ${code(name)}`,
+        `### ${verdict(config, outcome)}: ${report_subjectOf(config, result)}`,
         "",
         "| | |",
         "|---|---|",

@@ -57,3 +57,11 @@ export function renderOutputsTable(): string {
 export function renderReadme(readme: string): string {
   return replaceBlock(replaceBlock(readme, "inputs", renderInputsTable()), "outputs", renderOutputsTable());
 }
+
+/** Puts each example file whole into the README block after its `<!-- example: <path> -->` marker. */
+export function renderExamples(readme: string, read: (path: string) => string): string {
+  return readme.replace(
+    /(<!-- example: (\S+) -->\n\n?```yaml\n)[\s\S]*?```\n/g,
+    (_all, head: string, path: string) => `${head}${read(path)}\`\`\`\n`,
+  );
+}

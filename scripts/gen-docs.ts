@@ -1,4 +1,5 @@
 /** Writes action.yml, the GitLab component and catalog pipeline, pipe.yml and the docs' tables from src/core/config.ts. */
+import { readFileSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import {
   renderActionYml,
@@ -7,6 +8,7 @@ import {
   renderGitlabInputsTable,
   renderPipeDefinition,
   renderPipeYml,
+  renderExamples,
   renderReadme,
   renderVariablesTable,
   replaceBlock,
@@ -17,7 +19,7 @@ async function rewrite(path: string, render: (text: string) => string): Promise<
 }
 
 await writeFile("action.yml", renderActionYml());
-await rewrite("README.md", renderReadme);
+await rewrite("README.md", (text) => renderExamples(renderReadme(text), (path) => readFileSync(path, "utf8")));
 await writeFile("gitlab/templates/deploy.yml", renderGitlabComponent());
 await writeFile("gitlab/.gitlab-ci.yml", renderCatalogPipeline());
 await rewrite("gitlab/README.md", (text) => replaceBlock(text, "inputs", renderGitlabInputsTable()));

@@ -1,8 +1,8 @@
 /**
  * Benchmarks on the local rig (real engine, real registry with auth, Dokploy stand-in). Prints
  * figures and writes docs/benchmarks.md with a chart. Never a test: numbers depend on the machine.
- *   npm run bench [-- --runs 5] [-- --quick] [-- --only 5]   (--only: that section, docs/ left alone)
- * Section 7 starts a fresh engine for each of its runs; it makes 3 runs per builder unless --runs is given.
+ *   npm run bench [-- --runs 5] [-- --quick] [-- --only 7]   (--only: that section, docs/ left alone)
+ * Section 8 starts a fresh engine for each of its runs; it makes 3 runs per builder unless --runs is given.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -354,7 +354,7 @@ async function layerReuse(): Promise<void> {
     `Layer reuse: ${cached ? "yes, the dependency layer came from the cache" : "NO: the dependency step ran again"}.`,
   );
   log(
-    "Here the engine keeps its layers between runs. A hosted runner starts with an empty engine: section 7 shows what `cache: auto` (the default) gets back from the registry there.",
+    "Here the engine keeps its layers between runs. A hosted runner starts with an empty engine: section 8 shows what `cache: auto` (the default) gets back from the registry there.",
   );
   log();
   chart.push({ label: "cold build", ms: cold.ms, group: "Rebuild" });
@@ -493,6 +493,86 @@ async function hostileAnswers(): Promise<void> {
   log();
 }
 
+/**
+ * What checking what runs costs after Dokploy says done: requests and time from the deployment's
+ * end to the step's exit, verify-running true vs false, against the stand-in and its swarm (whose
+ * update of the running service is completed at done, or stays in progress for 6 s as a live
+ * v0.30.2's does). Runs one at a time, so every request after the end is the run's.
+ */
+async function verifyCost(): Promise<void> {
+  const cwd = await checkout([`FROM ${base}`]);
+  const image = `${registry.host}/bench/verify`;
+  const one = async (verify: boolean, swarmUpdateMs: number) => {
+    const app = standIn.addApplication({ sourceType: "docker", dockerImage: `${image}:old` });
+    standIn.swarm.deployed(app.appName, `${image}:old`);
+    standIn.scriptDeployments(app.applicationId, { durationMs: 2000, swarmUpdateMs });
+    const result = await sh(process.execPath, [ACTION], {
+      cwd,
+      env: actionEnv(
+        {
+          "dokploy-url": standIn.url,
+          "dokploy-api-key": apiKey,
+          "application-id": app.applicationId,
+          image,
+          build: "false",
+          tag: randomBytes(4).toString("hex"),
+          "verify-pull": "false",
+          "verify-running": String(verify),
+        },
+        randomBytes(20).toString("hex"),
+        cwd,
+      ),
+    });
+    const exited = Date.now();
+    if (result.code !== 0) throw new Error(`verify run failed:\n${result.output}`);
+    const done = Date.parse(standIn.deployments.get(app.applicationId)?.[0]?.finishedAt ?? "");
+    return { requests: standIn.calls.filter((c) => c.at >= done).length, lagMs: exited - done };
+  };
+  const cases = [
+    { label: "`verify-running: false`", verify: false, swarmUpdateMs: 0 },
+    { label: "`verify-running: true`, swarm's update completed at done", verify: true, swarmUpdateMs: 0 },
+    {
+      label: "`verify-running: true`, swarm's update in progress 6 s after done (as on a live v0.30.2)",
+      verify: true,
+      swarmUpdateMs: 6000,
+    },
+  ];
+  const seen = cases.map(() => ({ requests: [] as number[], lagMs: [] as number[] }));
+  for (let i = 0; i <= RUNS; i++) {
+    // The order turns each round, so no case always runs first.
+    for (let k = 0; k < cases.length; k++) {
+      const index = (i + k) % cases.length;
+      const c = cases[index];
+      const measured = c && (await one(c.verify, c.swarmUpdateMs));
+      if (i === 0 || !measured) continue; // warm-up
+      seen[index]?.requests.push(measured.requests);
+      seen[index]?.lagMs.push(measured.lagMs);
+    }
+  }
+  log("## 7. What checking what runs costs, after Dokploy says done");
+  log();
+  log(
+    `A 2 s deployment followed with the live log, then (with \`verify-running: true\`) application.one and the swarm service read through Dokploy every second until swarm's update is completed and a task of our image runs; ${String(RUNS)} runs of each after a warm-up, the order turning.`,
+  );
+  log();
+  log("| from the deployment's end to the step's exit | Dokploy requests (median) | median | min | max |");
+  log("|---|---:|---:|---:|---:|");
+  for (const [index, c] of cases.entries()) {
+    const lag = stats(seen[index]?.lagMs ?? []);
+    const requests = median(seen[index]?.requests ?? []);
+    log(`| ${c.label} | ${String(requests)} | ${fmt(lag.median)} | ${fmt(lag.min)} | ${fmt(lag.max)} |`);
+    chart.push({
+      label: ["verify off", "verify, at once", "verify, swarm 6 s"][index] ?? "",
+      ms: lag.median,
+      group: "After done: checking what runs",
+    });
+  }
+  const [off, now] = [median(seen[0]?.lagMs ?? []), median(seen[1]?.lagMs ?? [])];
+  log();
+  log(`Added by the check when swarm's update is completed at done: **${fmt(now - off)}**.`);
+  log();
+}
+
 function svgChart(): string {
   const width = 760;
   const rowHeight = 26;
@@ -513,7 +593,7 @@ function svgChart(): string {
       const w = Math.max(2, (item.ms / max) * 420);
       parts.push(`<text x="20" y="${String(y + 17)}">${item.label}</text>`);
       parts.push(
-        `<rect x="180" y="${String(y + 5)}" width="${w.toFixed(1)}" height="16" fill="${item.label.startsWith("dokploy") || item.label.startsWith("dry") || item.label.includes("live") || item.label.includes("change") ? "#2f6fde" : "#9aa7b8"}"/>`,
+        `<rect x="180" y="${String(y + 5)}" width="${w.toFixed(1)}" height="16" fill="${item.label.startsWith("dokploy") || item.label.startsWith("dry") || item.label.includes("live") || item.label.includes("change") || item.label.startsWith("verify,") ? "#2f6fde" : "#9aa7b8"}"/>`,
       );
       parts.push(`<text x="${(186 + w).toFixed(1)}" y="${String(y + 17)}">${fmt(item.ms)}</text>`);
       y += rowHeight;
@@ -558,7 +638,16 @@ try {
       log,
       chart: (label, ms) => chart.push({ label, ms, group: "One-line change on a fresh engine, cache: auto" }),
     });
-  const sections = [endToEnd, startup, roundTrips, layerReuse, endToEndBuildx, hostileAnswers, freshRebuild];
+  const sections = [
+    endToEnd,
+    startup,
+    roundTrips,
+    layerReuse,
+    endToEndBuildx,
+    hostileAnswers,
+    verifyCost,
+    freshRebuild,
+  ];
   for (const [i, section] of sections.entries()) if (!ONLY || ONLY === String(i + 1)) await section();
   const out = process.env.BENCH_ACTION || ONLY ? join(work, "other") : join(ROOT, "docs");
   await mkdir(out, { recursive: true });

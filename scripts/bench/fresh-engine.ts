@@ -203,7 +203,7 @@ export async function freshEngineRebuild(bench: FreshBench): Promise<void> {
       );
       bench.chart(`${runner.label}: auto`, auto);
     }
-    bench.log("## 7. A one-line change on a runner that starts empty: cache: auto vs cache: off");
+    bench.log("## 8. A one-line change on a runner that starts empty: cache: auto vs cache: off");
     bench.log();
     bench.log(
       `Every run on a FRESH engine (a new dockerd: empty image store and build cache) or, for BuildKit, a builder emptied with \`buildx prune -af\`, as a hosted runner starts. A Dockerfile whose dependency step takes ${String(DEPENDENCY_SECONDS)} s; the second commit changes one line of the app. Medians of ${String(bench.runs)}; the engine's start is not counted.`,

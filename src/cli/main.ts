@@ -1,11 +1,11 @@
 import { writeFile } from "node:fs/promises";
 import packageJson from "../../package.json";
-import { OUTPUTS, parseConfig, secretsOf } from "../core/config";
+import { type Config, OUTPUTS, describeTarget, parseConfig, secretsOf } from "../core/config";
 import { buildSecretEnvNames } from "../core/build-secrets";
 import { cacheEnvNames } from "../core/cache";
-import { DeployError, errorMessage } from "../core/errors";
+import { ConfigError, DeployError, errorMessage } from "../core/errors";
 import { printableLines } from "../core/log";
-import { outputsOf, run } from "../core/run";
+import { type Outcome, outputsOf, run } from "../core/run";
 import { nodeExec } from "../platform/exec";
 import { listenForCancel } from "../platform/cancel";
 import { nodePorts } from "../platform/ports";
@@ -20,6 +20,23 @@ const write = (line: string) => {
   process.stdout.write(`${line}\n`);
 };
 
+/** Names what users set: the variable, or with a prefix the component's input (kept as is). */
+function inVariables(message: string, envPrefix: string | undefined): string {
+  return envPrefix ? message : message.replace(/Input "([a-z-]+)"/g, (_m, name: string) => envName(name));
+}
+
+/** The last line of a green run. */
+function doneLine(config: Config, outcome: Outcome): string {
+  const { result } = outcome;
+  const targets = config.targets.map(describeTarget).join(", ");
+  if (result.plan) return `✔ Dry run: ${result.image} would be deployed to ${targets}`;
+  if (!config.deploy) return `✔ Built ${result.image}${config.pushImage ? " and pushed it" : ""} (deploy: false)`;
+  const where = result.targets.map(
+    (t) => `${t.name ?? t.id} (${t.deploymentStatus === "done" ? "deployment done" : (t.deploymentStatus ?? "")})`,
+  );
+  return `✔ Deployed ${result.image} to ${where.join(", ")}`;
+}
+
 async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const args = parseArgs(argv);
   if (args.action !== "deploy") {
@@ -33,11 +50,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
   try {
     config = parseConfig(inputsFromEnv(env, ci.defaults(env), args.envPrefix), await ci.context(env, nodeExec));
   } catch (error) {
-    // Name what users set: the variable, or with a prefix the component's input (kept as is).
-    const message = args.envPrefix
-      ? errorMessage(error)
-      : errorMessage(error).replace(/Input "([a-z-]+)"/g, (_m, name: string) => envName(name));
-    logger.error(message);
+    logger.error(inVariables(errorMessage(error), args.envPrefix));
     return error instanceof DeployError ? error.exitCode : 1;
   }
   for (const notice of config.notices) logger.info(notice);
@@ -72,14 +85,12 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
   }
   cancel.dispose();
   if (outcome.error) {
-    logger.error(outcome.error.message);
-    return outcome.error instanceof DeployError ? outcome.error.exitCode : 1;
+    // Bad input found during the run (a target's name) is told like bad input up front.
+    const { error } = outcome;
+    logger.error(error instanceof ConfigError ? inVariables(error.message, args.envPrefix) : error.message);
+    return error instanceof DeployError ? error.exitCode : 1;
   }
-  logger.info(
-    outcome.result.plan
-      ? `✔ Dry run: ${outcome.result.image} would be deployed to ${config.applicationId}`
-      : `✔ Deployed ${outcome.result.image} to ${outcome.result.applicationName ?? config.applicationId}${outcome.result.deploymentStatus === "done" ? " (deployment done)" : ` (${outcome.result.deploymentStatus ?? ""})`}`,
-  );
+  logger.info(doneLine(config, outcome));
   return 0;
 }
 

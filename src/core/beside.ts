@@ -56,3 +56,8 @@ export async function besideWork<T>(
     cancel.removeEventListener("abort", onCancel);
   }
 }
+
+/** The gate as a work sees it that needs only part of the check's value. */
+export function mapGate<T, U>(gate: Gate<T>, part: (value: T) => U): Gate<U> {
+  return { passed: () => gate.passed().then(part), signal: gate.signal, underWay: gate.underWay };
+}

@@ -51,19 +51,16 @@ export function registryOfReference(ref: string): string {
 }
 
 /**
- * Images that may hold the previous build's layers: the one the application runs now when it
- * is in the registry we push to (another registry may want credentials the run does not have),
- * and the extra tags. Not the deploy tag: a commit's tag is new on every run but a re-run.
+ * Images that may hold the previous build's layers: those the targets run now when they are in
+ * the registry we push to (another registry may want credentials the run does not have), and
+ * the extra tags. Not the deploy tag: a commit's tag is new on every run but a re-run.
  */
-export function cacheImages(config: Pick<Config, "image" | "extraTags">, running: string | undefined): string[] {
+export function cacheImages(config: Pick<Config, "image" | "extraTags">, running: readonly string[]): string[] {
   const images: string[] = [];
-  const runningRef = running?.trim();
-  if (
-    runningRef &&
-    REFERENCE.test(runningRef) &&
-    registryOfReference(runningRef) === normalizeRegistryHost(config.image.registry)
-  ) {
-    images.push(runningRef);
+  for (const ref of running.map((r) => r.trim())) {
+    if (REFERENCE.test(ref) && registryOfReference(ref) === normalizeRegistryHost(config.image.registry)) {
+      images.push(ref);
+    }
   }
   for (const tag of config.extraTags) images.push(imageRef(config.image, tag));
   return [...new Set(images)];

@@ -32,28 +32,80 @@ export const BUILDERS = ["auto", "buildx", "classic"] as const;
 export const CACHE_MODES = ["auto", "off"] as const;
 export const DEPLOY_METHODS = ["redeploy", "deploy"] as const;
 export const TRANSPORTS = ["trpc", "openapi"] as const;
+export const ROLLBACK_TARGETS = ["all", "failed"] as const;
 /** The unit note of a duration's description, where a unit may be given. */
 export const DURATION_UNITS = " (or with a unit: 90s, 10m, 1h)";
 
 export const INPUTS = [
   {
     name: "dokploy-url",
-    required: true,
-    pattern: "^https?://",
+    defaultText: "required unless deploy is false",
+    // Empty is allowed: a pipeline with deploy: false needs no Dokploy.
+    pattern: "^(https?://.*)?$",
     description: "Base URL of the Dokploy server, e.g. https://dokploy.example.com.",
   },
   {
     name: "dokploy-api-key",
-    required: true,
+    defaultText: "required unless deploy is false",
     secret: true,
     description:
       "Dokploy API key (sent as the x-api-key header). Create it in Dokploy under Settings > Profile > API/CLI.",
   },
   {
     name: "application-id",
-    required: true,
-    pattern: "^[A-Za-z0-9_-]+$",
-    description: "ID of the Dokploy application to deploy (the last part of its URL in Dokploy).",
+    defaultText: "one target is required unless deploy is false",
+    multiline: true,
+    // Lists: one per line or comma separated.
+    pattern: "^[A-Za-z0-9_,\\s-]*$",
+    description:
+      "ID of the Dokploy application to deploy (the last part of its URL in Dokploy), or several (one per line or comma separated): one build is deployed to all of them at once. Or give them by name: project and application.",
+  },
+  {
+    name: "project",
+    default: "",
+    description:
+      "Name of the Dokploy project, to give targets by name (application, compose) instead of by id; resolved with one read before anything is built.",
+  },
+  {
+    name: "dokploy-environment",
+    default: "production",
+    description: "Name of the environment of project that holds the targets given by name.",
+  },
+  {
+    name: "application",
+    default: "",
+    multiline: true,
+    description:
+      "Name of the application in project and dokploy-environment, instead of application-id; several: one per line or comma separated.",
+  },
+  {
+    name: "compose-id",
+    default: "",
+    multiline: true,
+    pattern: "^[A-Za-z0-9_,\\s-]*$",
+    description:
+      "ID of a Dokploy compose service to deploy (several: one per line or comma separated), instead of or beside applications. The image reaches its compose file through its environment: image-variable and tag-variable are set there, every other variable is kept.",
+  },
+  {
+    name: "compose",
+    default: "",
+    multiline: true,
+    description:
+      "Name of the compose service in project and dokploy-environment, instead of compose-id; several: one per line or comma separated.",
+  },
+  {
+    name: "image-variable",
+    default: "IMAGE",
+    pattern: "^[A-Za-z_][A-Za-z0-9_]*$",
+    description:
+      "Compose services: the variable set to <image>:<tag> (with @<digest> under pin-digest), for a compose file that says image: ${IMAGE}.",
+  },
+  {
+    name: "tag-variable",
+    default: "TAG",
+    pattern: "^[A-Za-z_][A-Za-z0-9_]*$",
+    description:
+      "Compose services: the variable set to the tag, for a compose file that says image: ghcr.io/acme/web:${TAG}.",
   },
   {
     name: "image",
@@ -139,6 +191,20 @@ export const INPUTS = [
     default: "true",
     type: "boolean",
     description: "Build and push the image. false deploys <image>:<tag> that is already in the registry.",
+  },
+  {
+    name: "push",
+    default: "true",
+    type: "boolean",
+    description:
+      "Push the image after the build. false builds only (needs deploy: false), e.g. for pull requests from forks, which get no registry secrets.",
+  },
+  {
+    name: "deploy",
+    default: "true",
+    type: "boolean",
+    description:
+      "Deploy to Dokploy. false builds (and with push, pushes and checks the pull) without sending anything to Dokploy, so one workflow serves pull requests and the main branch; dokploy-url, dokploy-api-key and the target are not needed then.",
   },
   {
     name: "registry",
@@ -293,6 +359,13 @@ export const INPUTS = [
       "When the deployment fails or times out, point the application back at the image it ran before and redeploy that (the step still fails).",
   },
   {
+    name: "rollback-targets",
+    default: "all",
+    options: ROLLBACK_TARGETS,
+    description:
+      "With several targets and rollback-on-failure: all (put back every target this run changed when any fails) or failed (only the targets that failed).",
+  },
+  {
     name: "retries",
     default: "4",
     type: "number",
@@ -348,7 +421,7 @@ export const INPUTS = [
   },
   {
     name: "environment-url",
-    defaultText: "the application's page in Dokploy",
+    defaultText: "the (first) target's page in Dokploy",
     githubOnly: true,
     description: "URL GitHub shows for the environment and the deployment, e.g. the app's domain.",
   },
@@ -357,7 +430,7 @@ export const INPUTS = [
     defaultText: "true on pull_request events",
     githubOnly: true,
     description:
-      "Comment on the pull request with the image, digest, target, status and links: one comment per application and environment, updated on re-runs.",
+      "Comment on the pull request with the image, digest, target, status and links: one comment per set of targets (per image with deploy: false) and environment, updated on re-runs.",
   },
 ] as const satisfies readonly InputSpec[];
 
@@ -387,6 +460,11 @@ export const OUTPUTS = [
       "How it ended: done (our image runs), superseded (a later run's image was deployed over ours), not-running (Dokploy said done but our image does not run), error, cancelled, timeout, unknown (a status this version does not know), or queued when not waiting.",
   },
   { name: "application-url", description: "Link to the application in the Dokploy dashboard." },
+  {
+    name: "targets",
+    description:
+      'Every target as JSON, in the order given: [{"kind":"application","id":…,"name":…,"url":…,"deployment-id":…,"deployment-status":…}]. The single-value outputs above are the first target\'s.',
+  },
   { name: "health", description: "Last health check answer, e.g. 200 in 34 ms (health-url only)." },
   {
     name: "imageid",
@@ -421,6 +499,18 @@ export interface Credentials {
   readonly password: string;
 }
 
+export type TargetKind = "application" | "compose";
+
+/** A Dokploy service to deploy to, as the inputs give it: its id, or its name. */
+export type TargetSpec =
+  | { readonly kind: TargetKind; readonly id: string; readonly name?: undefined }
+  | { readonly kind: TargetKind; readonly name: string; readonly id?: undefined };
+
+/** How a target is named in messages before its name is known: application "web" or application <id>. */
+export function describeTarget(spec: TargetSpec): string {
+  return spec.id !== undefined ? `${spec.kind} ${spec.id}` : `${spec.kind} "${spec.name}"`;
+}
+
 /** What the step shows on GitHub beside its log; only the GitHub Action acts on it. */
 export interface GithubOptions {
   readonly deployment: boolean;
@@ -434,11 +524,21 @@ export interface GithubOptions {
 export interface Config {
   readonly dokployUrl: string;
   readonly apiKey: string;
-  readonly applicationId: string;
+  /** Where to deploy, as given: by id, or by name in project and environment. */
+  readonly targets: readonly TargetSpec[];
+  /** The project and environment that hold the targets given by name. */
+  readonly names?: { readonly project: string; readonly environment: string };
+  /** Compose services: the variables that carry the image reference and the tag. */
+  readonly imageVariable: string;
+  readonly tagVariable: string;
   readonly image: ImageName;
   readonly tag: string;
   readonly extraTags: readonly string[];
   readonly build: boolean;
+  /** Push after the build (false: build only; never with deploy). */
+  readonly pushImage: boolean;
+  /** Send anything to Dokploy (false: build, push and pull-check only). */
+  readonly deploy: boolean;
   readonly context: string;
   readonly file?: string;
   readonly target?: string;
@@ -475,6 +575,8 @@ export interface Config {
   readonly pinDigest: boolean;
   readonly health?: HealthCheck;
   readonly rollbackOnFailure: boolean;
+  /** Which targets a failed run puts back: every one it changed, or the failed ones. */
+  readonly rollbackTargets: "all" | "failed";
   /** After done: check the application row and what swarm runs. */
   readonly verifyRunning: boolean;
   readonly verifyTimeoutSeconds: number;
@@ -561,6 +663,35 @@ function list(commas: boolean, check?: (item: string) => void) {
   });
 }
 
+const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function variableName(fallback: string) {
+  return field((v) => {
+    if (v === "") return fallback;
+    if (!VARIABLE.test(v)) {
+      throw new Error(`"${v}" is not a variable name; expected letters, digits and _, e.g. ${fallback}`);
+    }
+    return v;
+  });
+}
+
+/** A list of ids of Dokploy services, each once. */
+function ids(kind: TargetKind) {
+  const each = list(true, (id) => {
+    if (!APPLICATION_ID.test(id)) {
+      throw new Error(
+        `"${id}" is not ${kind === "application" ? "an application" : "a compose"} ID; expected letters, digits, _ and - (as in the ${kind}'s URL in Dokploy)`,
+      );
+    }
+  });
+  return (raw: string | undefined): string[] => {
+    const items = each(raw);
+    const twice = items.find((id, i) => items.indexOf(id) !== i);
+    if (twice !== undefined) throw new Error(`names "${twice}" twice`);
+    return items;
+  };
+}
+
 const KEY_VALUE = /^[^=\s][^=]*=/;
 const BUILD_ARG = /^[A-Za-z_][A-Za-z0-9_]*(=.*)?$/s;
 const APPLICATION_ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -641,8 +772,7 @@ function parseRequestTimeout(v: string): number {
 }
 
 function parseDokployUrl(v: string): string {
-  if (v === "")
-    throw new Error("is required; expected the URL of your Dokploy server, e.g. https://dokploy.example.com");
+  if (v === "") return "";
   let url: URL;
   try {
     url = new URL(v);
@@ -668,16 +798,16 @@ function parseDokployUrl(v: string): string {
  */
 const parsers = {
   "dokploy-url": field(parseDokployUrl),
-  "dokploy-api-key": field(parseApiKey),
-  "application-id": field((v) => {
-    if (v === "") throw new Error("is required; expected the ID of a Dokploy application");
-    if (!APPLICATION_ID.test(v)) {
-      throw new Error(
-        `"${v}" is not an application ID; expected letters, digits, _ and - (as in the application's URL in Dokploy)`,
-      );
-    }
-    return v;
-  }),
+  // Needed to deploy only (checkDeployInputs).
+  "dokploy-api-key": field((v) => (v === "" ? "" : parseApiKey(v))),
+  "application-id": ids("application"),
+  project: optionalText(),
+  "dokploy-environment": field((v) => (v === "" ? "production" : v)),
+  application: list(true),
+  "compose-id": ids("compose"),
+  compose: list(true),
+  "image-variable": variableName("IMAGE"),
+  "tag-variable": variableName("TAG"),
   image: field((v) => parseImageNameLowercasing(v)),
   tag: field((v) => {
     if (v !== "" && !isValidTag(v)) {
@@ -710,6 +840,8 @@ const parsers = {
   network: optionalText(),
   builder: choice(BUILDERS, "auto"),
   build: boolean(true),
+  push: boolean(true),
+  deploy: boolean(true),
   registry: optionalText(),
   "registry-username": optionalText(),
   "registry-password": optionalText(),
@@ -733,6 +865,7 @@ const parsers = {
   "health-timeout": field((v) => (v === "" ? 120 : parseDuration(v))),
   "health-interval": field((v) => (v === "" ? 3 : parseDuration(v))),
   "rollback-on-failure": boolean(false),
+  "rollback-targets": choice(ROLLBACK_TARGETS, "all"),
   "verify-running": boolean(true),
   "verify-timeout": field((v) => (v === "" ? 60 : parseDuration(v))),
   "fail-on-superseded": boolean(false),
@@ -786,6 +919,72 @@ function defaultDescription(ci: CiContext, tag: string): string {
   return lines.join("\n").slice(0, 1000);
 }
 
+/** Whether a boolean input is false as typed (a typo is reported by its parser). */
+function isFalse(raw: RawInputs, name: InputName): boolean {
+  return (raw[name] ?? "").trim().toLowerCase() === "false";
+}
+
+function isEmpty(raw: RawInputs, name: InputName): boolean {
+  return (raw[name] ?? "").trim() === "";
+}
+
+const TARGET_INPUTS = ["application-id", "application", "compose-id", "compose"] as const;
+
+/** At least one target, by id or by name (names need the project). */
+function checkTargetInputs(raw: RawInputs, problems: Problem[]): void {
+  const given = TARGET_INPUTS.filter((name) => !isEmpty(raw, name));
+  if (given.length === 0) {
+    problems.push({
+      input: "application-id",
+      message:
+        "is required; expected the ID of a Dokploy application (or compose-id for a compose service, or a name in application or compose, with project)",
+    });
+  }
+  const named = given.find((name) => name === "application" || name === "compose");
+  if (named && isEmpty(raw, "project")) {
+    problems.push({ input: "project", message: `is required to find the ${named} by name; expected a project name` });
+  }
+}
+
+/**
+ * What deploying needs, and what building without deploying rules out; read from the raw
+ * inputs, so these are named along with the problems the parsers find.
+ */
+function checkDeployInputs(raw: RawInputs, problems: Problem[]): void {
+  if (isFalse(raw, "deploy")) {
+    if (isFalse(raw, "build") && isFalse(raw, "push")) {
+      problems.push({ input: "deploy", message: "is false, and so are build and push: nothing to do" });
+    }
+    return;
+  }
+  if (isEmpty(raw, "dokploy-url")) {
+    problems.push({
+      input: "dokploy-url",
+      message: "is required; expected the URL of your Dokploy server, e.g. https://dokploy.example.com",
+    });
+  }
+  if (isEmpty(raw, "dokploy-api-key")) {
+    problems.push({ input: "dokploy-api-key", message: "is required; expected a Dokploy API key" });
+  }
+  checkTargetInputs(raw, problems);
+  if (isFalse(raw, "push")) {
+    problems.push({
+      input: "push",
+      message: "is false, but Dokploy can only deploy a pushed image; set deploy: false to build without deploying",
+    });
+  }
+}
+
+/** Every target, in this order: applications by id, by name, then compose services by id, by name. */
+function targetsOf(p: Parsed): TargetSpec[] {
+  return [
+    ...p["application-id"].map((id): TargetSpec => ({ kind: "application", id })),
+    ...p.application.map((name): TargetSpec => ({ kind: "application", name })),
+    ...p["compose-id"].map((id): TargetSpec => ({ kind: "compose", id })),
+    ...p.compose.map((name): TargetSpec => ({ kind: "compose", name })),
+  ];
+}
+
 function healthCheckOf(p: Parsed): HealthCheck | undefined {
   const target = p["health-url"];
   if (!target) return undefined;
@@ -825,9 +1024,14 @@ function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Omit<Config, 
     });
   }
   const push = pair(problems, "registry-username", p["registry-username"], "registry-password", p["registry-password"]);
-  const pullGiven = pair(problems, "pull-username", p["pull-username"], "pull-password", p["pull-password"]);
-  const pull = pullGiven ?? (p["pull-username"] || p["pull-password"] ? undefined : push);
-  if (p["dokploy-registry"] && !pull) {
+  // A build that neither pushes nor deploys pulls nothing: its pull credentials are not used, and
+  // may be half there (a pull request from a fork gets no secrets).
+  const pulls = p.push || p.deploy;
+  const pullGiven = pulls
+    ? pair(problems, "pull-username", p["pull-username"], "pull-password", p["pull-password"])
+    : undefined;
+  const pull = pulls ? (pullGiven ?? (p["pull-username"] || p["pull-password"] ? undefined : push)) : undefined;
+  if (p.deploy && p["dokploy-registry"] && !pull) {
     problems.push({
       input: "dokploy-registry",
       message:
@@ -843,6 +1047,12 @@ function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Omit<Config, 
       message: "needs the digest: with build: false it comes from the pull check, so keep verify-pull: true",
     });
   }
+  if (p["image-variable"] === p["tag-variable"]) {
+    problems.push({
+      input: "tag-variable",
+      message: `is the same as image-variable (${p["tag-variable"]}); they hold different values`,
+    });
+  }
   for (const asked of ["github-deployment", "pr-comment"] as const) {
     if (p[asked] && !p["github-token"]) {
       problems.push({ input: "github-token", message: `is required when ${asked} is true` });
@@ -853,11 +1063,16 @@ function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Omit<Config, 
   return {
     dokployUrl: p["dokploy-url"],
     apiKey: p["dokploy-api-key"],
-    applicationId: p["application-id"],
+    targets: targetsOf(p),
+    names: p.project !== undefined ? { project: p.project, environment: p["dokploy-environment"] } : undefined,
+    imageVariable: p["image-variable"],
+    tagVariable: p["tag-variable"],
     image: p.image,
     tag,
     extraTags: [...new Set(p["extra-tags"])].filter((t) => t !== tag),
     build: p.build,
+    pushImage: p.push,
+    deploy: p.deploy,
     context: p.context,
     file: p.file,
     target: p.target,
@@ -890,6 +1105,7 @@ function interpret(p: Parsed, ci: CiContext, problems: Problem[]): Omit<Config, 
     pinDigest: p["pin-digest"],
     health: healthCheckOf(p),
     rollbackOnFailure: p["rollback-on-failure"],
+    rollbackTargets: p["rollback-targets"],
     verifyRunning: p["verify-running"],
     verifyTimeoutSeconds: p["verify-timeout"],
     failOnSuperseded: p["fail-on-superseded"],
@@ -935,6 +1151,7 @@ function lineBreaks(raw: RawInputs): Problem[] {
  */
 export function parseConfig(raw: RawInputs, ci: CiContext): Config {
   const problems = lineBreaks(raw);
+  checkDeployInputs(raw, problems);
   const parsed: Partial<Record<InputName, unknown>> = {};
   for (const [input, parse] of Object.entries(parsers) as [InputName, (raw: string | undefined) => unknown][]) {
     try {

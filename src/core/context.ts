@@ -29,11 +29,15 @@ export interface RunContext {
   readonly runToken: string;
 }
 
-/** The context once Dokploy's client is loaded and the key and application were checked. */
-export interface Connected extends RunContext {
+/** The context once the HTTP client is loaded (while docker works). */
+export interface Online extends RunContext {
   readonly remote: typeof import("./remote");
-  readonly dokploy: Dokploy;
   readonly dispatcher?: Dispatcher;
+}
+
+/** The context once Dokploy's client is made. */
+export interface Connected extends Online {
+  readonly dokploy: Dokploy;
 }
 
 /** Throws the run's CancelledError when the run was cancelled. */
@@ -65,7 +69,7 @@ export function createContext(config: Config, ports: Ports, signal: AbortSignal)
     redactor,
     ledger,
     signal,
-    result: { image: imageRef(config.image, config.tag), tag: config.tag, timings: [] },
+    result: { image: imageRef(config.image, config.tag), tag: config.tag, targets: [], timings: [] },
     docker: new Docker(ports.exec, logger),
     policy: { ...DEFAULT_RETRY, retries: config.retries, maxElapsedMs: config.retryMaxTimeSeconds * 1000 },
     retryPorts: { logger, clock: ports.clock, sleep, random: ports.random },

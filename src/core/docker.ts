@@ -72,7 +72,7 @@ export function buildArgv(config: Config, options: BuildArgvOptions): string[] {
     argv.push("--metadata-file", `${options.outDir}/${METADATA_FILE}`);
   }
   argv.push("--iidfile", `${options.outDir}/${IID_FILE}`);
-  if (options.buildx) argv.push("--push");
+  if (options.buildx && config.pushImage) argv.push("--push");
   argv.push(config.context);
   return argv;
 }

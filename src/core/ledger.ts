@@ -21,7 +21,18 @@ export type Change =
       readonly uncertain?: boolean;
     }
   | {
+      readonly kind: "compose-env";
+      readonly compose: string;
+      /** The variables set, each with what it held before (undefined: it was not there). */
+      readonly variables: readonly { readonly name: string; readonly from?: string; readonly to: string }[];
+      readonly rollback?: boolean;
+      /** The request was sent but its answer lost: Dokploy may or may not have carried it out. */
+      readonly uncertain?: boolean;
+    }
+  | {
       readonly kind: "deployment";
+      /** Which target, when there are several. */
+      readonly target?: string;
       readonly method: string;
       readonly title: string;
       readonly url: string;
@@ -101,6 +112,9 @@ export class Ledger {
         case "provider":
           lines.push(describeProvider(change));
           break;
+        case "compose-env":
+          lines.push(describeComposeEnv(change));
+          break;
         case "deployment":
           lines.push(describeDeployment(change));
           break;
@@ -127,8 +141,14 @@ export class Ledger {
     if (pushed.length > 0) lines.push(`Pushed: ${pushed.join(", ")}.`);
     if (dokploy.length === 0) lines.push("Nothing was changed in Dokploy.");
     else lines.push("Changed in Dokploy:", ...dokploy.map((line) => `- ${line}`));
-    if (this.changes.some((c) => c.kind === "provider") && !this.changes.some((c) => c.kind === "deployment")) {
+    const pointed = this.changes.filter((c) => (c.kind === "provider" || c.kind === "compose-env") && !c.rollback);
+    const triggered = this.changes.filter((c) => c.kind === "deployment");
+    if (pointed.length > 0 && triggered.length === 0) {
       lines.push("- no deployment was triggered: the running containers still run the previous image");
+    } else if (pointed.length > triggered.length) {
+      lines.push(
+        "- some targets were pointed at the image but not redeployed: their containers still run the previous image",
+      );
     }
     return lines.join("\n");
   }
@@ -143,8 +163,18 @@ function describeProvider(change: Extract<Change, { kind: "provider" }>): string
   return `application ${change.application} now points at ${change.to}${was}`;
 }
 
+function describeComposeEnv(change: Extract<Change, { kind: "compose-env" }>): string {
+  const set = change.variables.map((v) => `${v.name}=${v.to}`).join(", ");
+  const was = change.variables.map((v) => (v.from === undefined ? `no ${v.name}` : `${v.name}=${v.from}`)).join(", ");
+  if (change.rollback) return `compose ${change.compose} has its environment as before again (${was})`;
+  if (change.uncertain) {
+    return `compose ${change.compose} may now have ${set} in its environment (was ${was}): its answer was lost; check it in Dokploy`;
+  }
+  return `compose ${change.compose} now has ${set} in its environment (was ${was}; its other variables untouched)`;
+}
+
 function describeDeployment(change: Extract<Change, { kind: "deployment" }>): string {
-  const name = `${change.method} "${change.title}"${change.deploymentId ? ` (deployment ${change.deploymentId})` : ""}`;
+  const name = `${change.target ? `${change.target}: ` : ""}${change.method} "${change.title}"${change.deploymentId ? ` (deployment ${change.deploymentId})` : ""}`;
   switch (change.status) {
     case "uncertain":
       return `${name} may have been triggered (its answer was lost): see ${change.url}`;

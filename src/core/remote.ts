@@ -3,7 +3,10 @@
  * is under way: the build does not wait for the HTTP client to load.
  */
 export { DokployClient } from "./dokploy/client";
+// Dokploy's procedures check its answers with zod, which loads here too, not at start-up.
 export { Dokploy, applicationUrl } from "./dokploy/procedures";
+export { composeOne, composeUrl, saveComposeEnv, stackTasks } from "./dokploy/compose";
+export { resolveNames } from "./dokploy/projects";
 export { streamDeploymentLog } from "./dokploy/live-log";
 export { resolveImage } from "./registry-check";
 export { tagManifest } from "./registry-tag";

@@ -1,4 +1,5 @@
 import type { OutputName } from "./config";
+import type { TargetResult } from "./target";
 
 export interface Timing {
   readonly step: string;
@@ -11,6 +12,8 @@ export interface Result {
   readonly tag: string;
   digest?: string;
   registryId?: string;
+  /** Every target, in the order given; the single-value outputs below are the first one's. */
+  readonly targets: TargetResult[];
   deploymentId?: string;
   deploymentStatus?: string;
   applicationUrl?: string;
@@ -25,6 +28,16 @@ export interface Result {
   plan?: string[];
   /** How the registry served the deploy tag to the push credentials, read when the extra tags were put. */
   servedToPush?: { readonly digest: string; readonly mediaType: string };
+}
+
+/** The first target's results in the single-value fields, as the outputs have always had them. */
+export function mirrorFirstTarget(result: Result): void {
+  const [first] = result.targets;
+  if (!first) return;
+  result.deploymentId = first.deploymentId;
+  result.deploymentStatus = first.deploymentStatus;
+  result.applicationUrl = first.url;
+  result.applicationName = first.name;
 }
 
 /** What a run returns: the result so far, the error that ended it, and what it changed in Dokploy. */
@@ -45,6 +58,16 @@ export function outputsOf(result: Result): Record<OutputName, string> {
     "deployment-id": result.deploymentId ?? "",
     "deployment-status": result.deploymentStatus ?? "",
     "application-url": result.applicationUrl ?? "",
+    targets: JSON.stringify(
+      result.targets.map((t) => ({
+        kind: t.kind,
+        id: t.id,
+        name: t.name ?? null,
+        url: t.url ?? null,
+        "deployment-id": t.deploymentId ?? null,
+        "deployment-status": t.deploymentStatus ?? null,
+      })),
+    ),
     health: result.health ?? "",
     imageid: result.imageId ?? "",
     metadata: result.metadata ?? "",

@@ -1,20 +1,18 @@
-import { besideWork } from "./beside";
+import { besideWork, mapGate } from "./beside";
 import type { Config } from "./config";
 import { type RunContext, cancelled, createContext, stopIfCancelled, timed } from "./context";
 import { CancelledError, ConfigError } from "./errors";
 import type { Ports } from "./ports";
-import type { Outcome } from "./result";
+import { type Outcome, mirrorFirstTarget } from "./result";
 import { buildAndPush } from "./stages/build";
-import { type Preflight, checkDokploy, connectToDokploy } from "./stages/dokploy";
-import { followOurDeployment, triggerOurDeployment } from "./stages/deployment";
-import { checkHealthUrl } from "./stages/health";
+import { buildWithoutDeploying } from "./stages/build-only";
+import { type Prepared, checkTargets, connectToDokploy, runningImages } from "./stages/dokploy";
 import { checkInputs } from "./stages/inputs";
+import { type Resolved, resolveTargets } from "./stages/names";
 import { printPlan } from "./stages/plan";
 import { checkPull } from "./stages/pull-check";
-import { pointApplication } from "./stages/point";
 import { upsertRegistryEntry } from "./stages/registry-entry";
-import { verifyWhatRuns } from "./stages/verify";
-import { isDeploymentFailure, rollBackAfter } from "./stages/rollback";
+import { deployTargets } from "./stages/targets";
 
 export type { Ports } from "./ports";
 export { type Outcome, type Result, type Timing, outputsOf } from "./result";
@@ -22,42 +20,42 @@ export { dockerProviderOf, previousProvider } from "./stages/provider";
 export { describePlan } from "./stages/plan";
 
 /**
- * One deploy, as the stages a user sees in the log. The build runs first and the Dokploy check
- * beside it; nothing is pushed before Dokploy answered that the key and application are good.
+ * One deploy, as the stages a user sees in the log. Targets given by name are found first; then
+ * the build runs and the Dokploy check beside it; nothing is pushed before Dokploy answered that
+ * the key and every target are good.
  */
 async function deploy(ctx: RunContext): Promise<void> {
   const { buildx } = await checkInputs(ctx);
   if (ctx.config.dryRun) return printPlan(ctx, await buildx);
-
-  const { connected, before } = await besideWork(
+  if (!ctx.config.deploy) return buildWithoutDeploying(ctx, buildx);
+  const resolved = await resolveTargets(ctx);
+  const { connected, prepared } = await besideWork(
     (gate) =>
       ctx.config.build
-        ? timed(ctx, `Build and push ${ctx.result.image}`, () => buildAndPush(ctx, gate, buildx))
+        ? timed(ctx, `Build and push ${ctx.result.image}`, () =>
+            buildAndPush(
+              ctx,
+              mapGate(gate, ({ connected: online, prepared: targets }) => ({
+                online,
+                running: runningImages(targets),
+              })),
+              buildx,
+            ),
+          )
         : Promise.resolve(),
-    () => checkDokployBeside(ctx),
+    () => checkDokployBeside(ctx, resolved),
     ctx.signal,
   );
   stopIfCancelled(ctx);
   await checkPull(connected);
   await upsertRegistryEntry(connected);
-  const pointed = await pointApplication(connected, before);
-  const triggered = await triggerOurDeployment(connected, pointed.known);
-  if (!ctx.config.wait) return;
-  try {
-    await followOurDeployment(connected, pointed.known, triggered);
-    await verifyWhatRuns(connected, pointed.image);
-    if (ctx.result.deploymentStatus === "superseded") return;
-    ctx.logger.info(`${ctx.result.image} is live.`);
-    await checkHealthUrl(connected);
-  } catch (error) {
-    if (isDeploymentFailure(error)) await rollBackAfter(connected, before, error);
-    throw error;
-  }
+  await deployTargets(connected, prepared);
 }
 
-async function checkDokployBeside(ctx: RunContext): Promise<Preflight> {
-  const connected = await connectToDokploy(ctx);
-  return { connected, before: await checkDokploy(connected) };
+async function checkDokployBeside(ctx: RunContext, resolved: Resolved) {
+  const connected = resolved.connected ?? (await connectToDokploy(ctx));
+  const prepared: Prepared[] = await checkTargets(connected, resolved.refs);
+  return { connected, prepared };
 }
 
 /** The error that ended the run, masked, with what the run had changed when that matters. */
@@ -85,6 +83,7 @@ export async function run(config: Config, ports: Ports, signal = new AbortContro
   } catch (thrown) {
     error = failureOf(ctx, thrown);
   } finally {
+    mirrorFirstTarget(ctx.result);
     await ctx.ledger.cleanUp(ctx.logger);
   }
   return {

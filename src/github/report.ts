@@ -3,7 +3,7 @@ import type { Config } from "../core/config";
 import { CancelledError } from "../core/errors";
 import { cut } from "../core/log";
 import { codeBlock } from "../core/report";
-import type { Outcome } from "../core/result";
+import type { Outcome, Result } from "../core/result";
 import type { DeploymentState, DeploymentStatus } from "./api";
 
 /** GitHub keeps at most 140 characters of a deployment or status description. */
@@ -48,15 +48,23 @@ export function finalStatus(outcome: Outcome, wait: boolean, links: Links): Depl
   return { state, description: short(description), environmentUrl: links.environmentUrl, logUrl: links.runUrl };
 }
 
-/** The hidden line that finds this application's comment for this environment on re-runs. */
+/**
+ * The hidden line that finds this comment on re-runs: one per set of targets (or, building
+ * without deploying, per image) and environment.
+ */
 export function commentMarker(config: Config): string {
-  // The environment is the user's text: encoded, it cannot end the HTML comment.
-  return `<!-- dokploy-deploy application=${config.applicationId} environment=${encodeURIComponent(config.github.environment)} -->`;
+  // Names and the environment are the user's text: encoded, they cannot end the HTML comment.
+  const targets = config.targets.map((t) => `${t.kind}=${encodeURIComponent(t.id ?? t.name)}`);
+  const subject = config.deploy && targets.length > 0 ? targets.join(" ") : `build=${config.image.name}`;
+  return `<!-- dokploy-deploy ${subject} environment=${encodeURIComponent(config.github.environment)} -->`;
 }
 
-function verdict(outcome: Outcome, wait: boolean): string {
+function verdict(config: Config, outcome: Outcome): string {
   if (outcome.error instanceof CancelledError) return "⏹️ Deploy cancelled";
-  switch (finalState(outcome, wait)) {
+  if (!config.deploy && !outcome.error) {
+    return config.pushImage ? "✅ Built and pushed (deploy: false)" : "✅ Built (deploy: false)";
+  }
+  switch (finalState(outcome, config.wait)) {
     case "failure":
       return "❌ Deploy failed";
     case "inactive":
@@ -87,25 +95,68 @@ function link(text: string, url: string | undefined): string {
   return `[${text}](${safe})`;
 }
 
+/** A target as the comment shows it. */
+interface Shown {
+  readonly kind: string;
+  readonly id: string;
+  readonly name: string;
+  readonly url?: string;
+  readonly deploymentId?: string;
+  readonly deploymentStatus?: string;
+}
+
+/** The targets as far as the run got: checked ones with what Dokploy said, else as given. */
+function shownTargets(config: Config, result: Result): Shown[] {
+  if (result.targets.length > 0) return result.targets.map((t) => ({ ...t, name: t.name ?? t.id }));
+  return config.targets.map((t) => ({ kind: t.kind, id: t.id ?? t.name, name: t.id ?? t.name }));
+}
+
+function statusOf(target: Shown, error: Error | undefined): string {
+  return target.deploymentId
+    ? `${target.deploymentStatus ?? "?"} (deployment ${code(target.deploymentId)})`
+    : (target.deploymentStatus ?? (error ? "not deployed" : "?"));
+}
+
+function targetCell(target: Shown): string {
+  return `${link(code(target.name), target.url)} (Dokploy ${target.kind} ${code(target.id)})`;
+}
+
+/** Where it went: one target with its status, or a row per target; nothing without deploying. */
+function targetRows(config: Config, outcome: Outcome, links: Links): [string, string][] {
+  if (!config.deploy) return [];
+  const targets = shownTargets(config, outcome.result);
+  const environment: [string, string] = ["Environment", link(code(config.github.environment), links.environmentUrl)];
+  const [only] = targets;
+  if (targets.length === 1 && only) {
+    return [["Target", targetCell(only)], environment, ["Status", statusOf(only, outcome.error)]];
+  }
+  return [
+    ...targets.map((t): [string, string] => ["Target", `${targetCell(t)}: ${statusOf(t, outcome.error)}`]),
+    environment,
+  ];
+}
+
+/** What the heading names: the target (or the first and how many more), or the image. */
+function subjectOf(config: Config, result: Result): string {
+  if (!config.deploy) return code(result.image);
+  const [first, ...more] = shownTargets(config, result);
+  const name = code(first?.name ?? "");
+  return more.length > 0 ? `${name} and ${String(more.length)} more` : name;
+}
+
 /** The pull-request comment: what was deployed where, how it ended, and where to look. */
 export function commentBody(config: Config, outcome: Outcome, links: Links): string {
   const { result, error } = outcome;
-  const name = result.applicationName ?? config.applicationId;
-  const status = result.deploymentId
-    ? `${result.deploymentStatus ?? "?"} (deployment ${code(result.deploymentId)})`
-    : (result.deploymentStatus ?? (error ? "not deployed" : "?"));
   const rows: [string, string][] = [
     ["Image", code(result.image)],
     ["Digest", result.digest ? code(result.digest) : "—"],
-    ["Target", `${link(code(name), result.applicationUrl)} (Dokploy application ${code(config.applicationId)})`],
-    ["Environment", link(code(config.github.environment), links.environmentUrl)],
-    ["Status", status],
+    ...targetRows(config, outcome, links),
   ];
   if (config.ci.sha) rows.push(["Commit", code(config.ci.sha.slice(0, 7))]);
   if (links.runUrl) rows.push(["Run", link("log", links.runUrl)]);
   const lines = [
     commentMarker(config),
-    `### ${verdict(outcome, config.wait)}: ${code(name)}`,
+    `### ${verdict(config, outcome)}: ${subjectOf(config, result)}`,
     "",
     "| | |",
     "|---|---|",

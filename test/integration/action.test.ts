@@ -4,8 +4,9 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, inject, it } from "vitest";
-import { type ActionRun, runAction } from "../support/action";
-import { useStandIn } from "../support/fixtures";
+import { runAction } from "../support/action";
+import { standInInputs, useStandIn } from "../support/fixtures";
+import { expectNoSecrets } from "../support/run-checks";
 import { rigRegistry } from "../support/global-setup";
 import { registryDigest as servedDigest } from "../support/rig";
 import { tempDir } from "../support/temp";
@@ -15,6 +16,8 @@ const exec = promisify(execFile);
 const API_KEY = `key-${randomBytes(12).toString("hex")}`;
 
 const standIn = useStandIn({ apiKey: API_KEY });
+const baseInputs = (image: string, applicationId: string) =>
+  standInInputs({ rig, standIn: standIn(), apiKey: API_KEY }, applicationId, image);
 
 /** A repository checkout: a small Dockerfile with a RUN step, unique per test. */
 async function checkout(): Promise<string> {
@@ -48,37 +51,11 @@ function repository(): string {
   return `demo/app-${randomBytes(4).toString("hex")}`;
 }
 
-function baseInputs(image: string, applicationId: string): Record<string, string> {
-  return {
-    "dokploy-url": standIn().url,
-    "dokploy-api-key": API_KEY,
-    "application-id": applicationId,
-    image,
-    "registry-username": rig.registryUser,
-    "registry-password": rig.registryPassword,
-    network: "host",
-  };
-}
-
 const registry = rigRegistry(rig);
 
 /** The digest the test registry serves for repo:tag, or undefined when there is none. */
 function registryDigest(repo: string, tag: string): Promise<string | undefined> {
   return servedDigest(registry, repo, tag);
-}
-
-function expectNoSecrets(run: ActionRun, secrets: string[]): void {
-  for (const secret of secrets) {
-    for (const [where, text] of [
-      ["stdout", run.stdout],
-      ["stderr", run.stderr],
-      ["outputs", JSON.stringify(run.outputs)],
-      ["summary", run.summary],
-    ] as const) {
-      expect(text.includes(secret), `secret found in ${where}`).toBe(false);
-      expect(text.includes(Buffer.from(secret).toString("base64")), `base64 secret found in ${where}`).toBe(false);
-    }
-  }
 }
 
 describe("the action, end to end against a real engine and registry", () => {
@@ -230,14 +207,15 @@ describe("the action, end to end against a real engine and registry", () => {
     const badKey = await runAction({
       inputs: { ...baseInputs(image, app.applicationId), "dokploy-api-key": "not-the-key" },
       env,
+      cwd: await checkout(),
     });
     expect(badKey.exitCode).toBe(1);
     expect(badKey.stdout).toContain("application.one (HTTP 401)");
     expect(badKey.stdout).toContain("wrong, expired, rate-limited");
-    const missing = await runAction({ inputs: baseInputs(image, "no-such-app"), env });
+    const missing = await runAction({ inputs: baseInputs(image, "no-such-app"), env, cwd: await checkout() });
     expect(missing.exitCode).toBe(1);
     expect(missing.stdout).toContain(
-      `Application not found (applicationId "no-such-app"; check application-id: it takes an application's ID, not a Docker Compose service's)`,
+      `Application not found (applicationId "no-such-app"; check application-id: it takes an application's ID; a compose service's goes in compose-id)`,
     );
     expect(standIn().writes()).toEqual([]);
     expect(await registryDigest(image.slice(rig.registryHost.length + 1), env.GITHUB_SHA)).toBeUndefined();

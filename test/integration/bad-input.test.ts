@@ -2,7 +2,7 @@
  * Bad input: every case exits with code 2 and a message naming the input, before any docker
  * or HTTP call. docker is watched by a spy on PATH that logs each call and runs the real CLI.
  */
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { chmod, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
@@ -150,5 +150,41 @@ describe("bad input", () => {
     // Not even the buildx question starts docker: plugins are looked up on disk.
     expect(dockerCalls).toEqual([]);
     expect(run.leftovers).toEqual([]);
+  });
+});
+
+describe("a target name that is not there", () => {
+  it("the CLI exits 2 naming the variable, with the closest names, having read project.all only and run no docker", async () => {
+    const project = standIn.addProject("shop");
+    standIn.addApplication({ name: "web", ...standIn.placeIn(project) });
+    const cwd = await tempDir("cli-names");
+    const cli = join(import.meta.dirname, "../../dist/cli/index.js");
+    const result = await new Promise<{ code: number; output: string }>((resolve) => {
+      const child = execFile(
+        process.execPath,
+        [cli],
+        {
+          cwd,
+          env: {
+            PATH: `${spyDir}:${process.env.PATH ?? ""}`,
+            HOME: cwd,
+            DOCKER_HOST: rig.dockerHost,
+            DOKPLOY_URL: standIn.url,
+            DOKPLOY_API_KEY: KEY,
+            PROJECT: "shop",
+            APPLICATION: "wbe",
+            IMAGE: `${rig.registryHost}/demo/bad-name`,
+            TAG: "v1",
+          },
+        },
+        (_error, stdout, stderr) => {
+          resolve({ code: child.exitCode ?? -1, output: `${stdout}${stderr}` });
+        },
+      );
+    });
+    expect(result.code).toBe(2);
+    expect(result.output).toContain('APPLICATION: no application "wbe" in shop/production. Did you mean "web"?');
+    expect(standIn.calls.map((c) => c.procedure)).toEqual(["project.all"]);
+    expect((await readFile(spyLog, "utf8")).split("\n").filter(Boolean)).toEqual([]);
   });
 });

@@ -18,8 +18,9 @@ import {
   reportSkipped,
   startBuildkitd,
 } from "../support/build-tools";
-import { checkoutWith, expectNoSecrets, homeFor, repository, sha, userDocker } from "../support/buildx-fixtures";
-import { useStandIn } from "../support/fixtures";
+import { checkoutWith, homeFor, repository, sha, userDocker } from "../support/buildx-fixtures";
+import { standInInputs, useStandIn } from "../support/fixtures";
+import { expectNoSecrets } from "../support/run-checks";
 import { rigRegistry } from "../support/global-setup";
 import {
   attestationsOf,
@@ -36,6 +37,9 @@ const registry = rigRegistry(rig);
 const API_KEY = `key-${randomBytes(12).toString("hex")}`;
 const skip = reportSkipped("buildx with a BuildKit builder (remote driver)");
 const standIn = useStandIn({ apiKey: API_KEY });
+const inputs = (image: string, applicationId: string, extra: Record<string, string> = {}) =>
+  standInInputs({ rig, standIn: standIn(), apiKey: API_KEY }, applicationId, image, extra);
+
 const PLATFORMS = ["linux/386", "linux/amd64"];
 let tools: BuildTools;
 let buildkitd: Buildkitd | undefined;
@@ -106,19 +110,6 @@ afterAll(async () => {
 async function homeWithBuilder(config?: unknown): Promise<{ home: string; dockerConfig: string; builder: string }> {
   const home = await homeFor(tools, config);
   return { ...home, builder: await useRemoteBuilder(home.dockerConfig) };
-}
-
-function inputs(image: string, applicationId: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    "dokploy-url": standIn().url,
-    "dokploy-api-key": API_KEY,
-    "application-id": applicationId,
-    image,
-    "registry-username": rig.registryUser,
-    "registry-password": rig.registryPassword,
-    network: "host",
-    ...extra,
-  };
 }
 
 const env = (commit: string, more: Record<string, string> = {}) => ({

@@ -10,8 +10,9 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { runAction } from "../support/action";
 import { type BuildTools, installBuildTools, reportSkipped } from "../support/build-tools";
-import { checkoutWith, expectNoSecrets, homeFor, repository, sha, userDocker } from "../support/buildx-fixtures";
-import { useStandIn } from "../support/fixtures";
+import { checkoutWith, homeFor, repository, sha, userDocker } from "../support/buildx-fixtures";
+import { standInInputs, useStandIn } from "../support/fixtures";
+import { expectNoSecrets } from "../support/run-checks";
 import { rigRegistry } from "../support/global-setup";
 import { imageConfigs, manifestOf, registryHolds } from "../support/registry-content";
 import { registryDigest } from "../support/rig";
@@ -22,24 +23,14 @@ const registry = rigRegistry(rig);
 const API_KEY = `key-${randomBytes(12).toString("hex")}`;
 const skip = reportSkipped("buildx with the docker driver");
 const standIn = useStandIn({ apiKey: API_KEY });
+const inputs = (image: string, applicationId: string, extra: Record<string, string> = {}) =>
+  standInInputs({ rig, standIn: standIn(), apiKey: API_KEY }, applicationId, image, extra);
+
 let tools: BuildTools;
 
 beforeAll(async () => {
   if (!skip) tools = await installBuildTools();
 });
-
-function inputs(image: string, applicationId: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    "dokploy-url": standIn().url,
-    "dokploy-api-key": API_KEY,
-    "application-id": applicationId,
-    image,
-    "registry-username": rig.registryUser,
-    "registry-password": rig.registryPassword,
-    network: "host",
-    ...extra,
-  };
-}
 
 const env = (commit: string, more: Record<string, string> = {}) => ({
   GITHUB_SHA: commit,

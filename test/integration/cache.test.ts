@@ -16,7 +16,8 @@ import {
   reportSkipped,
   startBuildkitd,
 } from "../support/build-tools";
-import { checkoutWith, expectNoSecrets, homeFor, repository, sha, userDocker } from "../support/buildx-fixtures";
+import { checkoutWith, homeFor, repository, sha, userDocker } from "../support/buildx-fixtures";
+import { expectNoSecrets } from "../support/run-checks";
 import { useStandIn } from "../support/fixtures";
 import { rigRegistry } from "../support/global-setup";
 import { blobOf, platformManifests } from "../support/registry-content";

@@ -169,7 +169,7 @@ const scenarios: Scenario[] = [
     inputs: { "application-id": "no-such-app" },
     exitCode: 1,
     message:
-      /Application not found \(applicationId "no-such-app"; check application-id: it takes an application's ID, not a Docker Compose service's\)/,
+      /Application not found \(applicationId "no-such-app"; check application-id: it takes an application's ID; a compose service's goes in compose-id\)/,
     check: () => {
       expect(procedures()).toEqual(["application.one"]);
     },

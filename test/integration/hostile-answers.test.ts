@@ -12,11 +12,12 @@ import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, inject, it } from "vitest";
-import { type ActionRun, runAction } from "../support/action";
+import { runAction } from "../support/action";
 import { OUTPUTS } from "../../src/core/config";
 import { useStandIn } from "../support/fixtures";
 import { tempDir } from "../support/temp";
-import { readRunnerLog } from "../support/workflow-commands";
+import { errorAnnotations } from "../support/workflow-commands";
+import { printed } from "../support/run-checks";
 
 const rig = inject("rig");
 const exec = promisify(execFile);
@@ -38,17 +39,6 @@ function deployOnly(applicationId: string, extra: Record<string, string> = {}): 
     "verify-pull": "false",
     ...extra,
   };
-}
-
-function errors(run: ActionRun): string {
-  return readRunnerLog(run.stdout)
-    .commands.filter((c) => c.command === "error")
-    .map((c) => c.data)
-    .join("\n");
-}
-
-function printed(run: ActionRun): string {
-  return [run.stdout, run.stderr, run.summary, JSON.stringify(run.outputs)].join("\n");
 }
 
 describe("the live-log WebSocket", () => {
@@ -99,8 +89,8 @@ describe("answers about something else", () => {
     });
     const run = await runAction({ inputs: deployOnly(app.applicationId, { "rollback-on-failure": "true" }) });
     expect(run.exitCode).toBe(1);
-    expect(errors(run)).toContain(`about application ${other.applicationId}`);
-    expect(errors(run)).toContain(app.applicationId);
+    expect(errorAnnotations(run.stdout)).toContain(`about application ${other.applicationId}`);
+    expect(errorAnnotations(run.stdout)).toContain(app.applicationId);
     expect(standIn().writes()).toEqual([]);
     expect(other.dockerImage).toBe("127.0.0.1:1/app-2:stable");
   });
@@ -115,8 +105,8 @@ describe("secrets in answers", () => {
       inputs: deployOnly(app.applicationId, { "pull-username": "puller", "pull-password": password }),
     });
     expect(run.exitCode).toBe(1);
-    expect(errors(run)).toContain("application.saveDockerProvider (HTTP 400)");
-    expect(errors(run)).toContain('"password":"***"');
+    expect(errorAnnotations(run.stdout)).toContain("application.saveDockerProvider (HTTP 400)");
+    expect(errorAnnotations(run.stdout)).toContain('"password":"***"');
     for (const form of [password, JSON.stringify(password).slice(1, -1)]) expect(printed(run)).not.toContain(form);
   });
 
@@ -164,7 +154,7 @@ describe("sizes", () => {
     standIn().inject({ procedure: "application.one", bodyBytes: 600 * MiB, times: 10 });
     const run = await runAction({ inputs: deployOnly(app.applicationId) });
     expect(run.exitCode).toBe(1);
-    expect(errors(run)).toMatch(/application\.one: the answer is larger than 16 MiB/);
+    expect(errorAnnotations(run.stdout)).toMatch(/application\.one: the answer is larger than 16 MiB/);
     expect(standIn().streamed).toHaveLength(1);
     expect(standIn().streamed[0]).toBeLessThan(64 * MiB);
   });
@@ -180,7 +170,7 @@ describe("sizes", () => {
     const run = await runAction({ inputs: deployOnly(app.applicationId), killAfterMs: 90_000 });
     expect(run.exitCode).toBe(1);
     for (const line of run.stdout.split("\n")) expect(line.length).toBeLessThan(MiB);
-    const error = errors(run);
+    const error = errorAnnotations(run.stdout);
     expect(error.length).toBeLessThan(64 * 1024);
     expect(error).toContain("Error occurred ❌");
     expect(error).toMatch(/line 49 y+… \(\d+ more characters\)/);
@@ -238,9 +228,9 @@ describe("where Dokploy is", () => {
     });
     const run = await runAction({ inputs: deployOnly(app.applicationId) });
     expect(run.exitCode).toBe(1);
-    expect(errors(run)).toContain("redirect");
-    expect(errors(run)).toContain("https://dokploy.example.com/api/trpc/application.one");
-    expect(errors(run)).toMatch(/https:\/\/|base URL/);
+    expect(errorAnnotations(run.stdout)).toContain("redirect");
+    expect(errorAnnotations(run.stdout)).toContain("https://dokploy.example.com/api/trpc/application.one");
+    expect(errorAnnotations(run.stdout)).toMatch(/https:\/\/|base URL/);
   });
 
   it("points to NODE_EXTRA_CA_CERTS for a self-signed certificate, which then works", async () => {
@@ -261,10 +251,10 @@ describe("where Dokploy is", () => {
       const inputs = deployOnly("app-1", { "dokploy-url": url, "dokploy-api": "openapi" });
       const untrusted = await runAction({ inputs });
       expect(untrusted.exitCode).toBe(1);
-      expect(errors(untrusted)).toMatch(/certificate.*NODE_EXTRA_CA_CERTS/);
+      expect(errorAnnotations(untrusted.stdout)).toMatch(/certificate.*NODE_EXTRA_CA_CERTS/);
       const trusted = await runAction({ inputs, env: { NODE_EXTRA_CA_CERTS: join(dir, "cert.pem") } });
       expect(trusted.exitCode).toBe(1);
-      expect(errors(trusted)).toContain("the API key was not accepted");
+      expect(errorAnnotations(trusted.stdout)).toContain("the API key was not accepted");
     } finally {
       server.closeAllConnections();
       await new Promise((done) => server.close(done));

@@ -11,16 +11,19 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, inject, it } from "vitest";
-import { type ActionRun, runAction } from "../support/action";
-import { useStandIn } from "../support/fixtures";
+import { runAction } from "../support/action";
+import { standInInputs, useStandIn } from "../support/fixtures";
 import { registryDigest, startRegistry } from "../support/rig";
 import { tempDir } from "../support/temp";
-import { readRunnerLog } from "../support/workflow-commands";
+import { errorAnnotations, readRunnerLog } from "../support/workflow-commands";
+import { printed } from "../support/run-checks";
 
 const rig = inject("rig");
 const exec = promisify(execFile);
 const API_KEY = `MARKER-API-${randomBytes(10).toString("hex")}`;
 const standIn = useStandIn({ apiKey: API_KEY });
+const inputs = (applicationId: string, image: string, extra: Record<string, string> = {}) =>
+  standInInputs({ rig, standIn: standIn(), apiKey: API_KEY }, applicationId, image, extra);
 
 function repository(): string {
   return `hostile/in-${randomBytes(4).toString("hex")}`;
@@ -30,31 +33,6 @@ async function checkout(dockerfile: string): Promise<string> {
   const dir = await tempDir("checkout");
   await writeFile(join(dir, "Dockerfile"), dockerfile);
   return dir;
-}
-
-function inputs(applicationId: string, image: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    "dokploy-url": standIn().url,
-    "dokploy-api-key": API_KEY,
-    "application-id": applicationId,
-    image,
-    "registry-username": rig.registryUser,
-    "registry-password": rig.registryPassword,
-    network: "host",
-    ...extra,
-  };
-}
-
-/** The ::error:: annotations of a run, as the runner reads them. */
-function errors(run: ActionRun): string {
-  return readRunnerLog(run.stdout)
-    .commands.filter((c) => c.command === "error")
-    .map((c) => c.data)
-    .join("\n");
-}
-
-function printed(run: ActionRun): string {
-  return [run.stdout, run.stderr, run.summary, JSON.stringify(run.outputs)].join("\n");
 }
 
 describe("workflow commands", () => {
@@ -75,8 +53,8 @@ describe("workflow commands", () => {
     expect(run.stdout).not.toContain("docker build");
     const log = readRunnerLog(run.stdout);
     expect(log.commands.map((c) => c.command)).toEqual(["error"]);
-    expect(errors(run)).toMatch(/Input "deploy-title": .*line break/);
-    expect(errors(run)).toMatch(/Input "health-url": .*line break/);
+    expect(errorAnnotations(run.stdout)).toMatch(/Input "deploy-title": .*line break/);
+    expect(errorAnnotations(run.stdout)).toMatch(/Input "health-url": .*line break/);
   });
 
   it("prints build output, answers and log lines that look like workflow commands as plain text", async () => {
@@ -160,7 +138,7 @@ describe("secrets in inputs", () => {
       cwd: await checkout(`FROM ${rig.baseImage}\n`),
     });
     expect(run.exitCode).toBe(2);
-    expect(errors(run)).toMatch(/Input "dokploy-api-key": .*(ASCII|character)/);
+    expect(errorAnnotations(run.stdout)).toMatch(/Input "dokploy-api-key": .*(ASCII|character)/);
     expect(run.stdout).not.toContain("docker build");
     expect(standIn().calls).toEqual([]);
     expect(printed(run)).not.toContain(key);
@@ -247,7 +225,7 @@ describe("small ones", () => {
       inputs: { ...inputs("app-1", `${rig.registryHost}/${repository()}`), "request-timeout": "0.001" },
     });
     expect(run.exitCode).toBe(2);
-    expect(errors(run)).toMatch(/Input "request-timeout": .*at least 1/);
+    expect(errorAnnotations(run.stdout)).toMatch(/Input "request-timeout": .*at least 1/);
   });
 
   it("says that spaces at either end of a password were removed, as docker login removes them", async () => {

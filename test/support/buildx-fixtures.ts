@@ -1,11 +1,9 @@
-/** Pieces the buildx and BuildKit integration files share: checkouts, homes, names, secret checks. */
+/** Pieces the buildx and BuildKit integration files share: checkouts, homes, names. */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { expect } from "vitest";
-import type { ActionRun } from "./action";
 import { type BuildTools, dockerConfigWithBuildx } from "./build-tools";
 import { tempDir } from "./temp";
 
@@ -56,20 +54,4 @@ export function userDocker(
   });
   promise.child.stdin?.end(input ?? "");
   return promise;
-}
-
-/** Nothing a user can read holds a secret: log, outputs, summary, files left behind. */
-export function expectNoSecrets(run: ActionRun, secrets: readonly string[]): void {
-  for (const secret of secrets) {
-    for (const [where, text] of [
-      ["stdout", run.stdout],
-      ["stderr", run.stderr],
-      ["outputs", JSON.stringify(run.outputs)],
-      ["summary", run.summary],
-    ] as const) {
-      expect(text.includes(secret), `secret found in ${where}`).toBe(false);
-    }
-  }
-  expect(run.filesWithSecrets).toEqual([]);
-  expect(run.leftovers).toEqual([]);
 }

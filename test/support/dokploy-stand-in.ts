@@ -10,6 +10,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { z } from "zod";
+import { composeServices, stackLog } from "./stand-in-compose";
 import { SwarmStandIn, type SwarmOutcome } from "./stand-in-swarm";
 
 export const VERSION = "v0.30.2";
@@ -53,6 +54,31 @@ export interface ApplicationRow {
   [key: string]: unknown;
 }
 
+export interface ComposeRow {
+  composeId: string;
+  name: string;
+  appName: string;
+  composeType: "stack" | "docker-compose";
+  sourceType: string;
+  /** The file Dokploy writes for a raw compose; empty for a git source. */
+  composeFile: string;
+  /** The compose's variables (dotenv text); null until saved. */
+  env: string | null;
+  composeStatus: string;
+  serverId: string | null;
+  environmentId: string;
+  environment: ApplicationRow["environment"];
+  [key: string]: unknown;
+}
+
+export interface ProjectRow {
+  readonly projectId: string;
+  readonly name: string;
+  /** Project-level variables, in clear text in project.all. */
+  env: string;
+  readonly environments: { readonly environmentId: string; readonly name: string; readonly isDefault: boolean }[];
+}
+
 export interface RegistryRow {
   registryId: string;
   registryName: string;
@@ -74,8 +100,8 @@ export interface DeploymentRow {
   status: string;
   logPath: string;
   pid: null;
-  applicationId: string;
-  composeId: null;
+  applicationId: string | null;
+  composeId: string | null;
   serverId: string | null;
   isPreviewDeployment: boolean;
   previewDeploymentId: null;
@@ -100,6 +126,12 @@ export interface DeploymentScript {
   readonly outcome?: string;
   /** What swarm does after a done deployment (default: runs the image the job read). */
   readonly swarm?: SwarmOutcome;
+  /**
+   * How long swarm's update of a running service stays in progress after done (default 0). A
+   * live v0.30.2 shows about 6 s: the new task runs within a second, then swarm watches it for
+   * its 5 s monitor period before the update is completed.
+   */
+  readonly swarmUpdateMs?: number;
   /** Log lines written while it runs, spread over its duration. */
   readonly log?: readonly string[];
   /** Drop every live-log WebSocket of this deployment after its first message. */
@@ -117,6 +149,18 @@ export interface DeploymentScript {
   readonly deploymentId?: string;
   /** Queue a deployment with this title (someone else's) just before this one. */
   readonly othersFirst?: { readonly title: string; readonly script?: DeploymentScript };
+}
+
+/** A deployment job, of an application or a compose service. */
+interface Job {
+  /** Its service's id: the key of its deployments and scripts. */
+  readonly key: string;
+  readonly appName: string;
+  readonly serverId: string | null;
+  readonly ids: Pick<DeploymentRow, "applicationId" | "composeId">;
+  /** Reads the service as the job starts: what it logs, and what swarm does when it is done. */
+  start(): { log(outcome: string): string[]; done(script: DeploymentScript): void };
+  status(status: string): void;
 }
 
 /** A fault for the next `times` calls of a procedure (or of every procedure with "*"). */
@@ -210,6 +254,29 @@ const schemas: Record<string, z.ZodType> = {
     description: z.string().optional(),
   }),
   "deployment.all": z.object({ applicationId: z.string().min(1) }),
+  "project.all": z.any(),
+  "compose.one": z.object({ composeId: z.string().min(1) }),
+  // compose.saveEnvironment: env must be present (null is accepted; a missing key is 400 "expected nonoptional").
+  "compose.saveEnvironment": z.object({
+    composeId: z.string().optional().nonoptional(),
+    env: z.string().nullable().optional().nonoptional(),
+    createEnvFile: z.boolean().optional(),
+  }),
+  "compose.deploy": z.object({
+    composeId: z.string().min(1),
+    title: z.string().optional(),
+    description: z.string().optional(),
+  }),
+  "compose.redeploy": z.object({
+    composeId: z.string().min(1),
+    title: z.string().optional(),
+    description: z.string().optional(),
+  }),
+  "deployment.allByCompose": z.object({ composeId: z.string().min(1) }),
+  "docker.getStackContainersByAppName": z.object({
+    appName: z.string().min(1).regex(CONTAINER_ID, "Invalid app name."),
+    serverId: z.string().optional(),
+  }),
   "docker.getConfig": z.object({
     containerId: z.string().min(1).regex(CONTAINER_ID, "Invalid container id."),
     serverId: z.string().optional(),
@@ -227,11 +294,19 @@ const QUERIES = new Set([
   "registry.one",
   "application.one",
   "deployment.all",
+  "project.all",
+  "compose.one",
+  "deployment.allByCompose",
+  "docker.getStackContainersByAppName",
   "docker.getConfig",
   "docker.getServiceContainersByAppName",
 ]);
 /** Procedures behind withPermission("docker", "read"): 401 "Permission denied" without it. */
-const DOCKER_READ = new Set(["docker.getConfig", "docker.getServiceContainersByAppName"]);
+const DOCKER_READ = new Set([
+  "docker.getConfig",
+  "docker.getServiceContainersByAppName",
+  "docker.getStackContainersByAppName",
+]);
 const PUBLIC = new Set(["settings.health"]);
 
 const TRPC_CODES: Record<number, [number, string]> = {
@@ -358,6 +433,9 @@ async function streamJson(res: ServerResponse, status: number, bytes: number): P
 export class DokployStandIn {
   readonly calls: Call[] = [];
   readonly applications = new Map<string, ApplicationRow>();
+  readonly composes = new Map<string, ComposeRow>();
+  /** Projects with their environments; services point at them by environmentId. */
+  readonly projects = new Map<string, ProjectRow>();
   readonly registries = new Map<string, RegistryRow>();
   readonly deployments = new Map<string, DeploymentRow[]>();
   readonly swarm = new SwarmStandIn();
@@ -382,10 +460,39 @@ export class DokployStandIn {
 
   // ---- set-up helpers for tests
 
+  /** A project with environments (production first), as project.create makes one and environment.create adds more. */
+  addProject(name: string, environments: readonly string[] = ["production"]): ProjectRow {
+    const projectId = nanoid();
+    const row: ProjectRow = {
+      projectId,
+      name,
+      env: "",
+      environments: environments.map((env, i) => ({ environmentId: nanoid(), name: env, isDefault: i === 0 })),
+    };
+    this.projects.set(projectId, row);
+    return row;
+  }
+
+  /** The overrides that put a new service into an environment of a project: `addApplication({ name, ...placeIn(p) })`. */
+  placeIn(project: ProjectRow, environment = "production"): Pick<ApplicationRow, "environmentId" | "environment"> {
+    const env = project.environments.find((e) => e.name === environment);
+    if (!env) throw new Error(`no environment ${environment} in ${project.name}`);
+    return {
+      environmentId: env.environmentId,
+      environment: {
+        environmentId: env.environmentId,
+        name: env.name,
+        projectId: project.projectId,
+        project: { projectId: project.projectId, name: project.name },
+      },
+    };
+  }
+
   addApplication(overrides: Partial<ApplicationRow> = {}): ApplicationRow {
     const applicationId = overrides.applicationId ?? nanoid();
-    const projectId = nanoid();
-    const environmentId = nanoid();
+    const project = overrides.environment ? undefined : this.addProject("live-demo");
+    const projectId = project?.projectId ?? nanoid();
+    const environmentId = project?.environments[0]?.environmentId ?? nanoid();
     const name = overrides.name ?? "demo-app";
     const app: ApplicationRow = {
       applicationId,
@@ -421,6 +528,30 @@ export class DokployStandIn {
     this.applications.set(applicationId, app);
     this.deployments.set(applicationId, []);
     return app;
+  }
+
+  /** A raw compose service of type stack (by default) in a new project, or where `placeIn` says. */
+  addCompose(overrides: Partial<ComposeRow> & Pick<ComposeRow, "composeFile">): ComposeRow {
+    const composeId = overrides.composeId ?? nanoid();
+    const place = overrides.environment ? undefined : this.placeIn(this.addProject("live-demo"));
+    const row: ComposeRow = {
+      composeId,
+      name: "demo-stack",
+      appName: `compose-${randomBytes(4).toString("hex")}`,
+      composeType: "stack",
+      sourceType: "raw",
+      env: null,
+      composeStatus: "idle",
+      serverId: null,
+      command: "",
+      createEnvFile: true,
+      composePath: "./docker-compose.yml",
+      ...place,
+      ...overrides,
+    } as ComposeRow;
+    this.composes.set(composeId, row);
+    this.deployments.set(composeId, []);
+    return row;
   }
 
   addRegistry(fields: Omit<RegistryRow, "registryId" | "createdAt" | "registryType" | "organizationId">): RegistryRow {
@@ -841,6 +972,29 @@ export class DokployStandIn {
         this.queueDeployment(app, input.title ?? null, input.description ?? null, procedure === "application.deploy");
         return undefined;
       }
+      case "project.all":
+        return this.projectAll();
+      case "compose.one": {
+        const compose = this.compose(input.composeId);
+        return { ...compose, deployments: [...(this.deployments.get(compose.composeId) ?? [])] };
+      }
+      case "compose.saveEnvironment": {
+        const compose = this.compose(input.composeId);
+        compose.env = input.env ?? null;
+        return true;
+      }
+      case "compose.deploy":
+      case "compose.redeploy": {
+        const compose = this.compose(input.composeId);
+        this.queueJob(this.composeJob(compose), input.title ?? null, input.description ?? null);
+        const queued = procedure === "compose.deploy" ? "Deployment queued" : "Redeployment queued";
+        return { success: true, message: queued, composeId: compose.composeId };
+      }
+      case "deployment.allByCompose":
+        return [...(this.deployments.get(input.composeId ?? "") ?? [])];
+      case "docker.getStackContainersByAppName":
+        this.denyDockerRead(procedure);
+        return this.swarm.stackTasks(input.appName ?? "");
       case "deployment.all":
         return [...(this.deployments.get(input.applicationId ?? "") ?? [])];
       default:
@@ -848,10 +1002,50 @@ export class DokployStandIn {
     }
   }
 
+  /**
+   * project.all as a live v0.30.2 answers an owner: every project (with its env in clear text),
+   * each environment with its services by id, name and status, and the database kinds as empty
+   * lists.
+   */
+  private projectAll(): unknown[] {
+    return [...this.projects.values()].map((project) => ({
+      projectId: project.projectId,
+      name: project.name,
+      description: null,
+      createdAt: isoNow(),
+      organizationId: this.organizationId,
+      env: project.env,
+      environments: project.environments.map((env) => ({
+        name: env.name,
+        environmentId: env.environmentId,
+        isDefault: env.isDefault,
+        applications: [...this.applications.values()]
+          .filter((a) => a.environmentId === env.environmentId)
+          .map((a) => ({ applicationId: a.applicationId, name: a.name, applicationStatus: a.applicationStatus })),
+        mariadb: [],
+        mongo: [],
+        mysql: [],
+        postgres: [],
+        redis: [],
+        compose: [...this.composes.values()]
+          .filter((c) => c.environmentId === env.environmentId)
+          .map((c) => ({ composeId: c.composeId, name: c.name, composeStatus: c.composeStatus })),
+        libsql: [],
+      })),
+      projectTags: [],
+    }));
+  }
+
   private denyDockerRead(procedure: string): void {
     if (this.options.dockerReadDenied && DOCKER_READ.has(procedure)) {
       throw new ProcedureError(401, "Permission denied");
     }
+  }
+
+  private compose(id: string | null | undefined): ComposeRow {
+    const compose = this.composes.get(id ?? "");
+    if (!compose) throw new ProcedureError(404, "Compose not found");
+    return compose;
   }
 
   private application(id: string | null | undefined): ApplicationRow {
@@ -896,6 +1090,13 @@ export class DokployStandIn {
     }
   }
 
+  /** Swarm takes the update as Dokploy writes done; it is completed at once or `swarmUpdateMs` later. */
+  private settleSwarm(appName: string, image: string, script: DeploymentScript): void {
+    const inProgress = Boolean(script.swarmUpdateMs) && script.swarm !== "rolls-back";
+    this.swarm.deployed(appName, image, script.swarm, inProgress);
+    if (inProgress) void this.sleep(script.swarmUpdateMs ?? 0).then(() => this.swarm.updateCompleted(appName));
+  }
+
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -912,27 +1113,85 @@ export class DokployStandIn {
    * licence, so another application's deployment delays ours); the row appears when the job starts.
    */
   private queueDeployment(app: ApplicationRow, title: string | null, description: string | null, pull = false): void {
-    const script = this.scripts.get(app.applicationId)?.shift() ?? this.options.deployment ?? {};
-    if (script.othersFirst)
-      this.enqueue(app, script.othersFirst.title, "someone else's", script.othersFirst.script ?? {}, pull);
-    this.enqueue(app, title, description, script, pull);
+    this.queueJob(this.applicationJob(app, pull), title, description);
   }
 
-  private enqueue(
-    app: ApplicationRow,
-    title: string | null,
-    description: string | null,
-    script: DeploymentScript,
-    pull: boolean,
-  ): void {
-    const queue = app.serverId ?? "local";
+  /** A deployment job of an application: it reads the image when it starts, swarm runs it when done. */
+  private applicationJob(app: ApplicationRow, pull: boolean): Job {
+    return {
+      key: app.applicationId,
+      appName: app.appName,
+      serverId: app.serverId,
+      ids: { applicationId: app.applicationId, composeId: null },
+      start: () => {
+        const image = app.dockerImage;
+        return {
+          log: (outcome) => defaultLog(app, pull, outcome),
+          done: (script) => {
+            if (image) this.settleSwarm(app.appName, image, script);
+          },
+        };
+      },
+      status: (status) => {
+        app.applicationStatus = status;
+      },
+    };
+  }
+
+  /** A deployment job of a stack: it reads the file and env when it starts; swarm runs each service's image when done. */
+  private composeJob(compose: ComposeRow): Job {
+    return {
+      key: compose.composeId,
+      appName: compose.appName,
+      serverId: compose.serverId,
+      ids: { applicationId: null, composeId: compose.composeId },
+      start: () => {
+        const services = composeServices(compose.composeFile, compose.env);
+        const existing = new Set(
+          services.map((s) => `${compose.appName}_${s.service}`).filter((n) => this.swarm.has(n)),
+        );
+        return {
+          log: (outcome) =>
+            stackLog(
+              compose.appName,
+              services.map((s) => s.service),
+              existing,
+              outcome,
+            ),
+          done: ({ swarm }) => {
+            // Dokploy's command is `docker stack deploy … --prune`.
+            this.swarm.prune(
+              compose.appName,
+              services.map((s) => `${compose.appName}_${s.service}`),
+            );
+            for (const { service, image } of services) {
+              this.swarm.deployed(`${compose.appName}_${service}`, image, swarm);
+            }
+          },
+        };
+      },
+      status: (status) => {
+        compose.composeStatus = status;
+      },
+    };
+  }
+
+  private queueJob(job: Job, title: string | null, description: string | null): void {
+    const script = this.scripts.get(job.key)?.shift() ?? this.options.deployment ?? {};
+    if (script.othersFirst)
+      this.enqueue(job, script.othersFirst.title, "someone else's", script.othersFirst.script ?? {});
+    this.enqueue(job, title, description, script);
+  }
+
+  private enqueue(job: Job, title: string | null, description: string | null, script: DeploymentScript): void {
+    const queue = job.serverId ?? "local";
     const previous = this.queues.get(queue) ?? Promise.resolve();
-    const job = previous.then(async () => {
+    const run = previous.then(async () => {
       await this.sleep(script.startDelayMs ?? 25);
-      // Like Dokploy's worker: the image is read from the application when the job starts.
-      const image = app.dockerImage;
+      // Like Dokploy's worker: the service's row is read when the job starts.
       const started = new Date();
-      const logPath = `/etc/dokploy/logs/${app.appName}/${app.appName}-${logTimestamp(started)}-${randomBytes(2).toString("hex")}.log`;
+      const reading = job.start();
+      const logPath = `/etc/dokploy/logs/${job.appName}/${job.appName}-${logTimestamp(started)}-${randomBytes(2).toString("hex")}.log`;
       const row: DeploymentRow = {
         deploymentId: script.deploymentId ?? nanoid(),
         title,
@@ -940,9 +1199,8 @@ export class DokployStandIn {
         status: "running",
         logPath,
         pid: null,
-        applicationId: app.applicationId,
-        composeId: null,
-        serverId: app.serverId,
+        ...job.ids,
+        serverId: job.serverId,
         isPreviewDeployment: false,
         previewDeploymentId: null,
         createdAt: started.toISOString(),
@@ -958,13 +1216,13 @@ export class DokployStandIn {
       if (script.dropLogSocket) this.dropLogs.add(row.deploymentId);
       if (script.logSocket) this.logSocketModes.set(row.deploymentId, script.logSocket);
       if (script.refuseLogSocket) this.refusedLogs.add(logPath);
-      const rows = this.deployments.get(app.applicationId) ?? [];
+      const rows = this.deployments.get(job.key) ?? [];
       rows.unshift(row);
       rows.splice(11);
-      this.deployments.set(app.applicationId, rows);
-      app.applicationStatus = "running";
+      this.deployments.set(job.key, rows);
+      job.status("running");
       const outcome = script.outcome ?? "done";
-      const lines = script.log ?? defaultLog(app, pull, outcome);
+      const lines = script.log ?? reading.log(outcome);
       // Like Dokploy: the first line when the job starts, the rest spread over its run, the last
       // one just before the status is written.
       const duration = script.durationMs ?? 100;
@@ -976,11 +1234,11 @@ export class DokployStandIn {
         this.appendLog(logPath, line);
       }
       await this.sleep(rest.length > 0 ? Math.min(FINAL_GAP_MS, duration) : duration);
-      if (outcome === "done" && image) this.swarm.deployed(app.appName, image, script.swarm);
+      if (outcome === "done") reading.done(script);
       row.status = outcome;
       row.finishedAt = isoNow();
-      app.applicationStatus = outcome === "done" ? "done" : "error";
+      job.status(outcome === "done" ? "done" : "error");
     });
-    this.queues.set(queue, job);
+    this.queues.set(queue, run);
   }
 }

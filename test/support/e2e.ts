@@ -3,16 +3,19 @@
  * after the test), a checkout whose image keeps running in swarm, and the bundles run as a
  * GitHub runner (dist/index.js) or a Bitbucket pipe (dist/cli/index.js) run them.
  */
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, afterEach, describe, inject } from "vitest";
 import { type ActionRun, type RunActionOptions, runAction } from "./action";
 import type { LiveInfo } from "./e2e-setup";
 import { type LiveApplication, LiveDokploy } from "./live-dokploy";
 import { Swarm } from "./swarm";
 import { removeTempDirs, tempDir } from "./temp";
+
+const execFileAsync = promisify(execFile);
 
 export const CLI = resolve(import.meta.dirname, "../../dist/cli/index.js");
 
@@ -111,6 +114,25 @@ export class E2E {
       ].join("\n"),
     );
     return dir;
+  }
+
+  /**
+   * Builds `cwd` on the rig's engine and pushes it as `ref` (login in a docker config of its
+   * own, password on stdin), as another pipeline would: an image Dokploy can pull.
+   */
+  async pushImage(ref: string, cwd: string): Promise<void> {
+    const env = { ...process.env, DOCKER_HOST: this.rig.dockerHost, DOCKER_CONFIG: await tempDir("e2e-docker-config") };
+    const docker = (args: string[], input?: string) => {
+      const child = execFileAsync("docker", args, { env, cwd, maxBuffer: 16 << 20 });
+      child.child.stdin?.end(input ?? "");
+      return child;
+    };
+    await docker(
+      ["login", this.rig.registryHost, "-u", this.rig.registryUser, "--password-stdin"],
+      this.rig.registryPassword,
+    );
+    await docker(["build", "--network", "host", "-t", ref, "."]);
+    await docker(["push", ref]);
   }
 
   /** The inputs of a deploy of `image` to `app` with the rig's credentials. */

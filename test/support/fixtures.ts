@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeEach } from "vitest";
 import { DokployStandIn, type StandInOptions } from "./dokploy-stand-in";
+import type { RigInfo } from "./global-setup";
 import { removeTempDirs } from "./temp";
 
 /**
@@ -20,5 +21,24 @@ export function useStandIn(options: StandInOptions): () => DokployStandIn {
   return () => {
     if (!current) throw new Error("the stand-in runs only inside a test");
     return current;
+  };
+}
+
+/** The inputs of a run that builds into the rig's registry and deploys through a stand-in. */
+export function standInInputs(
+  target: { rig: RigInfo; standIn: DokployStandIn; apiKey: string },
+  applicationId: string,
+  image: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    "dokploy-url": target.standIn.url,
+    "dokploy-api-key": target.apiKey,
+    "application-id": applicationId,
+    image,
+    "registry-username": target.rig.registryUser,
+    "registry-password": target.rig.registryPassword,
+    network: "host",
+    ...extra,
   };
 }

@@ -4,7 +4,8 @@
  * live v0.30.2, field for field:
  * - the service's Spec.TaskTemplate.ContainerSpec.Image is the image the deployment job read
  *   from the application when it STARTED (not when it was triggered);
- * - UpdateStatus.State goes "updating" -> "completed", or -> "rollback_started" ->
+ * - UpdateStatus.State goes "updating" -> "completed" (the new task runs within a second, and
+ *   the update stays "updating" through swarm's 5 s monitor period), or -> "rollback_started" ->
  *   "rollback_completed" when the new task cannot start (a tag swarm cannot pull: the task is
  *   "Rejected" with `"No such image: …"` and the spec goes back to the previous image);
  * - tasks list newest first; desired state lower case; currentState like "Running 7 seconds ago";
@@ -12,8 +13,13 @@
  */
 import { randomBytes } from "node:crypto";
 
-/** What swarm does with the image of a deployment that Dokploy marks done. */
-export type SwarmOutcome = "runs" | "rolls-back";
+/**
+ * What swarm does with the image of a deployment that Dokploy marks done: runs it; rolls back
+ * (an application's service: update failure action rollback); or pauses the update (a stack's
+ * service, failure action pause by default: seen live with an image that exits at once, the spec
+ * keeps the new image, the old task is shut down, new ones fail "task: non-zero exit (3)").
+ */
+export type SwarmOutcome = "runs" | "rolls-back" | "pauses";
 
 interface TaskRow {
   readonly containerId: string;
@@ -43,8 +49,11 @@ function taskId(): string {
 export class SwarmStandIn {
   private readonly services = new Map<string, ServiceRow>();
 
-  /** A deployment of `image` is done in Dokploy: swarm updates the service (or fails to). */
-  deployed(appName: string, image: string, outcome: SwarmOutcome = "runs"): void {
+  /**
+   * A deployment of `image` is done in Dokploy: swarm updates the service (or fails to). With
+   * `inProgress`, an update of a running service stays "updating" until updateCompleted().
+   */
+  deployed(appName: string, image: string, outcome: SwarmOutcome = "runs", inProgress = false): void {
     const service = this.services.get(appName) ?? { id: taskId(), image, tasks: [] };
     this.services.set(appName, service);
     const previous = service.tasks.find((t) => t.state === "running");
@@ -69,6 +78,24 @@ export class SwarmStandIn {
       previous.state = "shutdown";
       previous.currentState = "Shutdown 1 second ago";
     }
+    if (outcome === "pauses") {
+      const failed = taskId();
+      service.tasks.unshift({
+        containerId: failed,
+        name: `${appName}.1`,
+        state: "shutdown",
+        currentState: "Failed 1 second ago",
+        node: "vm",
+        error: '"task: non-zero exit (3)"',
+        image,
+      });
+      service.image = image;
+      service.update = {
+        State: "paused",
+        Message: `update paused due to failure or early termination of task ${failed}`,
+      };
+      return;
+    }
     service.tasks.unshift({
       containerId: taskId(),
       name: `${appName}.1`,
@@ -79,7 +106,16 @@ export class SwarmStandIn {
       image,
     });
     service.image = image;
-    if (previous) service.update = { State: "completed", Message: "update completed" };
+    if (previous)
+      service.update = inProgress
+        ? { State: "updating", Message: "update in progress" }
+        : { State: "completed", Message: "update completed" };
+  }
+
+  /** Swarm's monitor period is over: an update in progress is completed. */
+  updateCompleted(appName: string): void {
+    const service = this.services.get(appName);
+    if (service?.update?.State === "updating") service.update = { State: "completed", Message: "update completed" };
   }
 
   /** docker.getConfig: inspect of a service (by app name) or a task (by id); undefined otherwise. */
@@ -104,6 +140,25 @@ export class SwarmStandIn {
       }
     }
     return undefined;
+  }
+
+  /** `docker stack deploy --prune`: the stack's services that its file no longer has are removed. */
+  prune(appName: string, keep: readonly string[]): void {
+    for (const name of [...this.services.keys()]) {
+      if (name.startsWith(`${appName}_`) && !keep.includes(name)) this.services.delete(name);
+    }
+  }
+
+  /** Whether swarm has a service of that name. */
+  has(name: string): boolean {
+    return this.services.has(name);
+  }
+
+  /** docker.getStackContainersByAppName: the tasks of every service <appName>_<service>. */
+  stackTasks(appName: string): unknown[] {
+    return [...this.services.entries()]
+      .filter(([name]) => name.startsWith(`${appName}_`))
+      .flatMap(([, service]) => service.tasks.map(({ image: _image, ...task }) => task));
   }
 
   /** docker.getServiceContainersByAppName. */

@@ -89,3 +89,11 @@ export function readRunnerLog(stdout: string): RunnerLog {
   }
   return log;
 }
+
+/** The ::error:: annotations of a run's log, as the runner reads them. */
+export function errorAnnotations(stdout: string): string {
+  return readRunnerLog(stdout)
+    .commands.filter((c) => c.command === "error")
+    .map((c) => c.data)
+    .join("\n");
+}

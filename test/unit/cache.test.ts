@@ -38,17 +38,19 @@ describe("cache: auto", () => {
     expect(() => config({ cache: "max" })).toThrow(/Input "cache": "max" is not one of auto, off/);
   });
 
-  it("reads from the running image when it is in the registry pushed to, and from the extra tags", () => {
+  it("reads from the images the targets run when they are in the registry pushed to, and from the extra tags", () => {
     const withTags = config({ "extra-tags": "latest,stable" });
-    expect(cacheImages(withTags, RUNNING)).toEqual([RUNNING, "ghcr.io/acme/web:latest", "ghcr.io/acme/web:stable"]);
-    expect(cacheImages(config(), undefined)).toEqual([]);
+    expect(cacheImages(withTags, [RUNNING])).toEqual([RUNNING, "ghcr.io/acme/web:latest", "ghcr.io/acme/web:stable"]);
+    expect(cacheImages(config(), [])).toEqual([]);
     // Another registry may need credentials this run does not have.
-    expect(cacheImages(config(), "registry.example.com/acme/web:1")).toEqual([]);
-    expect(cacheImages(config(), "acme/web:1")).toEqual([]);
-    expect(cacheImages(config(), "ghcr.io/other/app:1")).toEqual(["ghcr.io/other/app:1"]);
+    expect(cacheImages(config(), ["registry.example.com/acme/web:1"])).toEqual([]);
+    expect(cacheImages(config(), ["acme/web:1"])).toEqual([]);
+    expect(cacheImages(config(), ["ghcr.io/other/app:1"])).toEqual(["ghcr.io/other/app:1"]);
     const pinned = `ghcr.io/acme/web:0a1b2c3@sha256:${"e".repeat(64)}`;
-    expect(cacheImages(config(), pinned)).toEqual([pinned]);
-    expect(cacheImages(config({ "extra-tags": "latest" }), "ghcr.io/acme/web:latest")).toEqual([
+    expect(cacheImages(config(), [pinned])).toEqual([pinned]);
+    // Several targets: each image they run, once, when in the registry.
+    expect(cacheImages(config(), [RUNNING, "registry.example.com/acme/web:1", RUNNING])).toEqual([RUNNING]);
+    expect(cacheImages(config({ "extra-tags": "latest" }), ["ghcr.io/acme/web:latest"])).toEqual([
       "ghcr.io/acme/web:latest",
     ]);
   });
@@ -61,7 +63,7 @@ describe("cache: auto", () => {
       "ghcr.io/acme/web:1\nx",
       "",
     ]) {
-      expect(cacheImages(config(), hostile)).toEqual([]);
+      expect(cacheImages(config(), [hostile])).toEqual([]);
     }
   });
 

@@ -60,7 +60,9 @@ describe.each<Transport>(["trpc", "openapi"])("DokployClient over %s", (transpor
   it("sends a mutation in the transport's envelope and reads a void result as undefined", async () => {
     const app = standIn.addApplication();
     const dokploy = new Dokploy(client(transport));
-    await expect(dokploy.trigger("redeploy", app.applicationId, "Deploy abc1234", "desc")).resolves.toBeUndefined();
+    await expect(
+      dokploy.trigger("redeploy", { kind: "application", id: app.applicationId }, "Deploy abc1234", "desc"),
+    ).resolves.toBeUndefined();
     await expect(
       dokploy.saveDockerProvider({
         applicationId: app.applicationId,
@@ -126,7 +128,7 @@ describe.each<Transport>(["trpc", "openapi"])("DokployClient over %s", (transpor
     const error = await failure(new Dokploy(client(transport)).applicationOne("no-such-app"));
     expect(error.status).toBe(404);
     expect(error.message).toBe(
-      `Dokploy application.one (HTTP 404): Application not found (applicationId "no-such-app"; check application-id: it takes an application's ID, not a Docker Compose service's) on ${standIn.url}.`,
+      `Dokploy application.one (HTTP 404): Application not found (applicationId "no-such-app"; check application-id: it takes an application's ID; a compose service's goes in compose-id) on ${standIn.url}.`,
     );
   });
 

@@ -125,6 +125,9 @@ describe("parseConfig", () => {
     ["pull user without password", { "pull-username": "u" }, "pull-password", /required when pull-username/],
     ["registry of another host", { registry: "docker.io" }, "registry", /not the registry of image/],
     ["dokploy-registry without credentials", { "dokploy-registry": "true" }, "dokploy-registry", /no credentials/],
+    ["push: false when deploying", { push: "false" }, "push", /can only deploy a pushed image/],
+    ["nothing to do", { deploy: "false", build: "false", push: "false" }, "deploy", /nothing to do/],
+    ["deploy typo", { deploy: "no" }, "deploy", /not a boolean/],
     ["github-deployment without a token", { "github-deployment": "true" }, "github-token", /required when github-dep/],
     [
       "pr-comment without a token",
@@ -140,6 +143,23 @@ describe("parseConfig", () => {
     expect(error.message).toContain(`Input "${input}"`);
     expect(error.message).toMatch(message);
     expect(error.exitCode).toBe(2);
+  });
+
+  it("with deploy: false needs no Dokploy URL, key or target", () => {
+    const config = parseConfig({ image: "ghcr.io/acme/web", deploy: "false" }, ci);
+    expect(config.deploy).toBe(false);
+    expect(config.pushImage).toBe(true);
+    expect(config.dokployUrl).toBe("");
+    expect(config.apiKey).toBe("");
+    expect(parseConfig({ image: "ghcr.io/acme/web", deploy: "false", push: "false" }, ci).pushImage).toBe(false);
+  });
+
+  it("building only (push and deploy false) does not check the pull credentials it never uses", () => {
+    // A pull request from a fork: the secrets are empty, the user name is not.
+    const fork = { image: "ghcr.io/acme/web", deploy: "false", push: "false", "pull-username": "octocat" };
+    expect(parseConfig(fork, ci).pull).toBeUndefined();
+    const pushing = () => parseConfig({ ...fork, push: "true" }, ci);
+    expect(pushing).toThrow(/Input "pull-password": is required when pull-username is set/);
   });
 
   it("lowercases an image path with capitals (ghcr.io/${{ github.repository }}) and says so", () => {

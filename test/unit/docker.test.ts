@@ -60,6 +60,23 @@ describe("build argv", () => {
       ],
     ],
     [
+      "buildx, push: false (deploy: false): nothing leaves the builder",
+      true,
+      { deploy: "false", push: "false" },
+      [
+        "buildx",
+        "build",
+        "--tag",
+        REF,
+        ...LABELS,
+        "--metadata-file",
+        "/t/build-metadata.json",
+        "--iidfile",
+        "/t/build-iid",
+        ".",
+      ],
+    ],
+    [
       "classic, every classic option",
       false,
       {

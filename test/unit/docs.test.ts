@@ -136,7 +136,10 @@ describe("the GitLab component", () => {
     const required = Object.entries(spec)
       .filter(([, declared]) => !("default" in declared))
       .map(([name]) => name);
-    expect(required).toEqual(["dokploy-url", "application-id"]);
+    // None: dokploy-url and the target are needed to deploy only (a job with deploy: false has neither).
+    expect(required).toEqual([]);
+    expect(spec["dokploy-url"]).toMatchObject({ default: "" });
+    expect(spec["application-id"]).toMatchObject({ default: "" });
     const marked = table
       .split("\n")
       .filter((row) => row.includes("| **required** |"))

@@ -25,6 +25,11 @@ interface Step {
   with?: Record<string, unknown>;
 }
 
+interface Job {
+  concurrency?: string | { group?: string; "cancel-in-progress"?: unknown };
+  steps?: Step[];
+}
+
 async function yamlFile(path: string): Promise<Record<string, unknown>> {
   return parse(await readFile(join(root, path), "utf8")) as Record<string, unknown>;
 }
@@ -37,9 +42,38 @@ function ourSteps(workflow: Record<string, unknown>): Step[] {
 }
 
 const githubWorkflows = [
-  "examples/github/deploy.yml",
+  ...(await readdir(join(root, "examples/github"))).map((f) => `examples/github/${f}`),
   ...(await readdir(join(root, "examples/registries"))).map((f) => `examples/registries/${f}`),
 ];
+
+/** The README's yaml blocks that are GitHub workflows (they have jobs), by their first line. */
+const readmeWorkflows = [...(await readFile(join(root, "README.md"), "utf8")).matchAll(/```yaml\n([\s\S]*?)```/g)]
+  .map((m, i): [string, Record<string, unknown>] => [
+    `README.md, yaml block ${String(i + 1)}`,
+    parse(m[1] ?? "") as Record<string, unknown>,
+  ])
+  .filter(([, workflow]) => typeof workflow === "object" && workflow !== null && "jobs" in workflow);
+
+/** Each job that deploys with our action (not a dry run), with its step. */
+function deployJobs(workflow: Record<string, unknown>): [string, Job, Step][] {
+  return Object.entries((workflow.jobs ?? {}) as Record<string, Job>).flatMap(([name, job]) =>
+    ourSteps({ jobs: { [name]: job } })
+      .filter((step) => step.with?.["dry-run"] !== true)
+      .map((step): [string, Job, Step] => [name, job, step]),
+  );
+}
+
+const gitlabPipelines = (await readdir(join(root, "examples/gitlab"))).map((f) => `examples/gitlab/${f}`);
+const bitbucketPipelines = (await readdir(join(root, "examples/bitbucket"))).map((f) => `examples/bitbucket/${f}`);
+
+/** What a step deploys, as its inputs name it: the ids given, or the project of the names. */
+function deployedTargets(step: Step): string[] {
+  const given = ["application-id", "compose-id", "project"]
+    .map((name) => step.with?.[name])
+    .filter((value) => value !== undefined);
+  expect(given.length, "a deploying step names its target").toBeGreaterThan(0);
+  return given.map((value) => String(value).trim());
+}
 
 describe("examples", () => {
   it.each(githubWorkflows)("%s parses and uses only inputs that exist, with the required ones", async (path) => {
@@ -48,6 +82,33 @@ describe("examples", () => {
     const given = Object.keys(steps[0]?.with ?? {});
     expect(given.filter((name) => !inputNames.has(name))).toEqual([]);
     for (const name of required) expect(given).toContain(name);
+  });
+
+  it.each([
+    ...githubWorkflows.map((path): [string, () => Promise<Record<string, unknown>>] => [path, () => yamlFile(path)]),
+    ...readmeWorkflows.map(([label, workflow]): [string, () => Promise<Record<string, unknown>>] => [
+      label,
+      () => Promise.resolve(workflow),
+    ]),
+  ])("%s runs one deploy per application at a time (job concurrency, not cancelled)", async (_label, load) => {
+    const jobs = deployJobs(await load());
+    expect(jobs.length).toBeGreaterThan(0);
+    for (const [name, job, step] of jobs) {
+      const concurrency = job.concurrency as { group?: unknown; "cancel-in-progress"?: unknown } | undefined;
+      // The group names what is deployed: each id, or the project the names are in.
+      for (const target of deployedTargets(step)) {
+        expect(String(concurrency?.group), `jobs.${name}.concurrency.group`).toContain(target);
+      }
+      // Never cancelled, except a pull request's build, which does not deploy.
+      const buildsOnPullRequests = step.with?.deploy === "${{ github.event_name == 'push' }}";
+      expect(concurrency?.["cancel-in-progress"], `jobs.${name}.concurrency.cancel-in-progress`).toEqual(
+        buildsOnPullRequests ? "${{ github.event_name == 'pull_request' }}" : false,
+      );
+    }
+  });
+
+  it("the README's workflows are among those checked", () => {
+    expect(readmeWorkflows.map(([label]) => label)).not.toEqual([]);
   });
 
   it("the registry examples cover every registry the README names", async () => {
@@ -61,38 +122,93 @@ describe("examples", () => {
     for (const file of files) expect(readme).toContain(`examples/registries/${file}`);
   });
 
-  it("the GitLab pipeline includes the component with inputs it declares", async () => {
-    const pipeline = await yamlFile("examples/gitlab/.gitlab-ci.yml");
+  it.each(gitlabPipelines)("%s includes the component with inputs it declares", async (path) => {
+    const pipeline = await yamlFile(path);
     const component = parse(
       (await readFile(join(root, "gitlab/templates/deploy.yml"), "utf8")).split("\n---\n")[0] ?? "",
     ) as {
       spec: { inputs: Record<string, unknown> };
     };
-    const include = (pipeline.include as { component?: string; inputs?: Record<string, unknown> }[])[0];
-    expect(include?.component).toBe(`$CI_SERVER_FQDN/${PUBLISHED.gitlab}/deploy@1`);
+    const includes = (pipeline.include as { component?: string; inputs?: Record<string, unknown> }[]).filter(
+      (i) => i.component !== undefined,
+    );
+    expect(includes.length).toBeGreaterThan(0);
     const declared = new Set(Object.keys(component.spec.inputs));
-    expect(Object.keys(include?.inputs ?? {}).filter((name) => !declared.has(name))).toEqual([]);
-    for (const name of Object.keys(include?.inputs ?? {}))
-      expect(inputNames.has(name) || COMPONENT_ONLY.has(name)).toBe(true);
-    // The inputs without a default in the component are given.
-    for (const [name, spec] of Object.entries(component.spec.inputs)) {
-      if (!("default" in (spec as object))) expect(include?.inputs).toHaveProperty(name);
+    const jobs = new Set<string>();
+    for (const include of includes) {
+      expect(include.component).toBe(`$CI_SERVER_FQDN/${PUBLISHED.gitlab}/deploy@1`);
+      expect(Object.keys(include.inputs ?? {}).filter((name) => !declared.has(name))).toEqual([]);
+      for (const name of Object.keys(include.inputs ?? {}))
+        expect(inputNames.has(name) || COMPONENT_ONLY.has(name)).toBe(true);
+      // The inputs without a default in the component are given.
+      for (const [name, spec] of Object.entries(component.spec.inputs)) {
+        if (!("default" in (spec as object))) expect(include.inputs).toHaveProperty(name);
+      }
+      // Each inclusion makes a job of its own name.
+      jobs.add((include.inputs?.["job-name"] as string | undefined) ?? "dokploy-deploy");
     }
+    expect(jobs.size).toBe(includes.length);
   });
 
-  it("the Bitbucket pipeline runs the pipe with variables that exist", async () => {
+  it("the GitLab pipeline's deploy job runs in a resource group of its application", async () => {
+    const pipeline = await yamlFile("examples/gitlab/.gitlab-ci.yml");
+    const [header, body] = (await readFile(join(root, "gitlab/templates/deploy.yml"), "utf8")).split("\n---\n");
+    const spec = (parse(header ?? "") as { spec: { inputs: Record<string, { default?: unknown }> } }).spec;
+    const job = Object.values(parse(body ?? "") as Record<string, { resource_group?: unknown }>)[0];
+    expect(job?.resource_group).toBe("$[[ inputs.resource-group ]]");
+    expect(spec.inputs["resource-group"]?.default).toBeTruthy();
+    const inputs = (pipeline.include as { inputs?: Record<string, unknown> }[])[0]?.inputs ?? {};
+    expect(String(inputs["resource-group"])).toContain(String(inputs["application-id"]));
+    // The pipeline's own additions to the job keep it in the group.
+    expect(pipeline["dokploy-deploy"]).not.toHaveProperty("resource_group");
+  });
+
+  it("the Bitbucket pipeline deploys from a step in a deployment environment (one at a time)", async () => {
     const pipeline = await yamlFile("examples/bitbucket/bitbucket-pipelines.yml");
     const steps = (
-      (pipeline.pipelines as { branches: Record<string, { step: { script: unknown[] } }[]> }).branches.main ?? []
-    ).flatMap((s) => s.step.script);
-    const pipe = steps.find(
+      (pipeline.pipelines as { branches: Record<string, { step: { deployment?: unknown; script: unknown[] } }[]> })
+        .branches.main ?? []
+    ).map((s) => s.step);
+    const deploying = steps.filter((step) =>
+      step.script.some((line) => typeof line === "object" && line !== null && "pipe" in line),
+    );
+    expect(deploying).toHaveLength(1);
+    expect(deploying[0]?.deployment).toEqual(expect.any(String));
+  });
+
+  it.each(bitbucketPipelines)("%s runs the pipe with variables that exist", async (path) => {
+    const pipeline = (await yamlFile(path)).pipelines as Record<string, unknown>;
+    const sections = [
+      pipeline.default,
+      ...Object.values({ ...(pipeline.branches as object), ...(pipeline["pull-requests"] as object) }),
+    ];
+    const steps = sections
+      .flatMap((section) => (Array.isArray(section) ? (section as { step?: { script?: unknown[] } }[]) : []))
+      .flatMap((s) => s.step?.script ?? []);
+    const pipes = steps.filter(
       (s): s is { pipe: string; variables: Record<string, string> } =>
         typeof s === "object" && s !== null && "pipe" in s,
     );
-    expect([PIPE, PIPE_IMAGE]).toContain(pipe?.pipe);
+    expect(pipes.length).toBeGreaterThan(0);
     const known = new Set([...inputNames].map(envName));
-    expect(Object.keys(pipe?.variables ?? {}).filter((name) => !known.has(name))).toEqual([]);
-    for (const name of required) expect(pipe?.variables).toHaveProperty(envName(name));
+    for (const pipe of pipes) {
+      expect([PIPE, PIPE_IMAGE]).toContain(pipe.pipe);
+      expect(Object.keys(pipe.variables).filter((name) => !known.has(name))).toEqual([]);
+      for (const name of required) expect(pipe.variables).toHaveProperty(envName(name));
+    }
+  });
+
+  it("the README shows every example workflow whole, as the file is", async () => {
+    const readme = await readFile(join(root, "README.md"), "utf8");
+    const shown = [...readme.matchAll(/<!-- example: (\S+) -->\n\n?```yaml\n([\s\S]*?)```\n/g)];
+    expect(shown.length).toBeGreaterThan(0);
+    for (const [, path = "", block] of shown) expect(block).toBe(await readFile(join(root, path), "utf8"));
+    // The workflows of pull requests, compose services and several targets, on each CI.
+    for (const path of [...githubWorkflows, ...gitlabPipelines, ...bitbucketPipelines]) {
+      if (/(pull-requests|compose|several-targets)[.]/.test(path)) {
+        expect(readme, `${path} shown in the README`).toContain(`<!-- example: ${path} -->`);
+      }
+    }
   });
 
   it("the repository's own workflows parse, and CI runs the action with uses: ./ in dry-run", async () => {

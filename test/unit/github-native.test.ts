@@ -27,7 +27,7 @@ function config(inputs: RawInputs = {}) {
 
 function outcome(result: Partial<Result>, error?: Error): Outcome {
   return {
-    result: { image: `ghcr.io/acme/web:${SHA}`, tag: SHA, timings: [], ...result },
+    result: { image: `ghcr.io/acme/web:${SHA}`, tag: SHA, targets: [], timings: [], ...result },
     error,
     changes: [],
   };
@@ -101,7 +101,16 @@ describe("the pull-request comment", () => {
     const body = commentBody(
       config({ environment: "qa --> <b>x</b>" }),
       outcome(
-        { applicationName: "web | @acme/team [x](http://evil) `y`", applicationUrl: "https://d/app) [z](http://evil" },
+        {
+          targets: [
+            {
+              kind: "application",
+              id: "app1",
+              name: "web | @acme/team [x](http://evil) `y`",
+              url: "https://d/app) [z](http://evil",
+            },
+          ],
+        },
         new DeployError("failed\n```\ninjected"),
       ),
       { runUrl: "https://github.com/acme/web/actions/runs/1" },
@@ -124,5 +133,40 @@ describe("the pull-request comment", () => {
     expect(first(outcome({ deploymentStatus: "superseded" }))).toMatch(/^### ⚠️ Superseded/);
     expect(first(outcome({ deploymentStatus: "queued" }), false)).toMatch(/^### ⏳ Queued in Dokploy/);
     expect(finalState(outcome({ deploymentStatus: "done" }), true)).toBe("success");
+  });
+
+  it("has a row per target when there are several, each with its deployment", () => {
+    const body = commentBody(
+      config({ "application-id": "app1, app2" }),
+      outcome({
+        deploymentStatus: "done",
+        targets: [
+          {
+            kind: "application",
+            id: "app1",
+            name: "web",
+            url: "https://d/web",
+            deploymentId: "d1",
+            deploymentStatus: "done",
+          },
+          { kind: "application", id: "app2", name: "worker", deploymentId: "d2", deploymentStatus: "done" },
+        ],
+      }),
+      {},
+    );
+    const [marker, title] = body.split("\n");
+    expect(marker).toBe("<!-- dokploy-deploy application=app1 application=app2 environment=production -->");
+    expect(title).toBe("### ✅ Deployed: `web` and 1 more");
+    expect(body).toContain("| Target | [`web`](https://d/web) (Dokploy application `app1`): done (deployment `d1`) |");
+    expect(body).toContain("| Target | `worker` (Dokploy application `app2`): done (deployment `d2`) |");
+  });
+
+  it("building without deploying says so, names the image, and keeps a comment of its own", () => {
+    const body = commentBody(config({ deploy: "false" }), outcome({}), {});
+    const [marker, title] = body.split("\n");
+    expect(marker).toBe("<!-- dokploy-deploy build=ghcr.io/acme/web environment=production -->");
+    expect(title).toBe(`### ✅ Built and pushed (deploy: false): \`ghcr.io/acme/web:${SHA}\``);
+    expect(body).not.toContain("| Target |");
+    expect(body).not.toContain("| Status |");
   });
 });

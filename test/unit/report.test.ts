@@ -11,7 +11,7 @@ const config = parseConfig(
   },
   { sha: "3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c" },
 );
-const result = { image: "ghcr.io/acme/web:1", tag: "1", timings: [] };
+const result = { image: "ghcr.io/acme/web:1", tag: "1", targets: [], timings: [] };
 
 describe("summaryMarkdown", () => {
   it("fences the error so that no backticks in it end the block", () => {

@@ -6,12 +6,12 @@ function app(fields: Record<string, unknown>) {
   return ApplicationSchema.parse({ applicationId: "app-1", name: "web", ...fields });
 }
 
-function config(switchSource: boolean): Config {
+function config(switchSource: boolean, target: Record<string, string> = { "application-id": "app-1" }): Config {
   return parseConfig(
     {
       "dokploy-url": "https://dokploy.example.com",
       "dokploy-api-key": "k",
-      "application-id": "app-1",
+      ...target,
       image: "ghcr.io/acme/web",
       "switch-source": String(switchSource),
     },
@@ -62,5 +62,13 @@ describe("an application's source", () => {
       'warn: Application "web" (app-1) deploys from its github source (acme/web); with switch-source: true it is switched to the Docker image ghcr.io/acme/web:abc.',
       "info: The application has no github source set up yet; it is set to the Docker image ghcr.io/acme/web:abc.",
     ]);
+  });
+
+  it("names the inputs the application was given by", () => {
+    const gitApp = app({ sourceType: "github", owner: "acme", repository: "web" });
+    const byName = config(false, { project: "shop", application: "web" });
+    expect(() => checkSource(gitApp, byName, logger([]), "ghcr.io/acme/web:abc")).toThrow(
+      /Set switch-source: true to do that, or check application \(and project, dokploy-environment\)\.$/,
+    );
   });
 });

@@ -64,6 +64,16 @@ describe("what runs after Dokploy says done", () => {
     expect(run1.log).toContain(`Docker Swarm runs ${IMAGE}:${SHA} for ${app.appName}`);
   });
 
+  it("done once swarm runs it: while swarm's update is still in progress after done, the step keeps looking", async () => {
+    const app = await runningApp();
+    standIn.scriptDeployments(app.applicationId, { swarmUpdateMs: 300 });
+    const run1 = await deploy(app.applicationId);
+    expect(run1.error).toBeUndefined();
+    expect(run1.outputs["deployment-status"]).toBe("done");
+    expect(run1.log).toContain(`Docker Swarm runs ${IMAGE}:${SHA} for ${app.appName}`);
+    expect(standIn.callsOf("docker.getServiceContainersByAppName").length).toBeGreaterThan(1);
+  });
+
   it("not-running: a tag swarm cannot pull (verify-pull off) ends red, naming the image that runs and swarm's reason, and rolls back when asked", async () => {
     const app = await runningApp();
     standIn.scriptDeployments(app.applicationId, { swarm: "rolls-back" }, {});

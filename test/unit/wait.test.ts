@@ -44,7 +44,7 @@ async function follow(scenario: Scenario): Promise<{ looks: number; lagMs: numbe
           } as Deployment,
         ];
   const dokploy = {
-    deploymentAll: () => {
+    deployments: () => {
       looks += 1;
       return Promise.resolve(row());
     },
@@ -88,7 +88,7 @@ async function follow(scenario: Scenario): Promise<{ looks: number; lagMs: numbe
   const followed = await followDeployment(
     dokploy,
     {
-      applicationId: "app",
+      source: { kind: "application", id: "app" },
       known: new Set(),
       title: "Deploy 1234567",
       token: "tok",
@@ -132,5 +132,46 @@ describe("following a deployment: how often deployment.all is read", () => {
     const { lagMs } = await follow({ durationMs: 40_000, lineEveryMs: 2_000, endingLine: false });
     expect(lagMs).toBeLessThanOrEqual(STREAMING_POLL_MS);
     expect(STREAMING_POLL_MS).toBeLessThan(LOG_QUIET_MS);
+  });
+});
+
+describe("following a deployment that is over at first sight", () => {
+  it("still opens its live log and waits for the log Dokploy sends whole on connect", async () => {
+    const opened: string[] = [];
+    let waitedFor = 0;
+    const done = {
+      deploymentId: "d1",
+      title: "Deploy 1234567",
+      description: "Run token: tok",
+      status: "done",
+      logPath: "/etc/dokploy/logs/app/app.log",
+    } as Deployment;
+    const followed = await followDeployment(
+      { deployments: () => Promise.resolve([done]) } as unknown as Dokploy,
+      {
+        source: { kind: "application", id: "app" },
+        known: new Set(),
+        title: "Deploy 1234567",
+        token: "tok",
+        timeoutMs: 600_000,
+        applicationUrl: "http://dokploy.test/app",
+        openLog: (row: Deployment): LiveLog => {
+          opened.push(row.logPath ?? "");
+          return {
+            open: true,
+            tail: () => [],
+            received: (ms: number) => {
+              waitedFor = ms;
+              return Promise.resolve();
+            },
+            close: () => undefined,
+          };
+        },
+      },
+      { logger: new MemoryLogger(), clock: () => 0, sleep: () => Promise.resolve() },
+    );
+    expect(followed.deployment.status).toBe("done");
+    expect(opened).toEqual(["/etc/dokploy/logs/app/app.log"]);
+    expect(waitedFor).toBeGreaterThan(0);
   });
 });

@@ -70,7 +70,8 @@ function idOf(input: Input | undefined): [string, string] | undefined {
 }
 
 const INPUT_OF_ID: Record<string, string> = {
-  applicationId: "application-id: it takes an application's ID, not a Docker Compose service's",
+  applicationId: "application-id: it takes an application's ID; a compose service's goes in compose-id",
+  composeId: "compose-id: it takes a compose service's ID; an application's goes in application-id",
   serverId: "server-id",
 };
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DokployError } from "../errors";
 import type { DokployClient } from "./client";
+import { type Projects, ProjectsSchema } from "./projects";
 
 /*
  * The procedures this project calls, with their inputs as the server wants them (every
@@ -131,6 +132,17 @@ export interface RegistryFields {
 
 export type TriggerMethod = "redeploy" | "deploy";
 
+/** A Dokploy service this project deploys to: an application or a compose service, by id. */
+export interface ServiceRef {
+  readonly kind: "application" | "compose";
+  readonly id: string;
+}
+
+/** The input key that names a service of a kind. */
+export function idKeyOf(ref: ServiceRef): "applicationId" | "composeId" {
+  return ref.kind === "application" ? "applicationId" : "composeId";
+}
+
 /** Typed procedures over a client. */
 export class Dokploy {
   constructor(readonly client: DokployClient) {}
@@ -183,8 +195,14 @@ export class Dokploy {
     );
   }
 
-  async trigger(method: TriggerMethod, applicationId: string, title: string, description: string): Promise<void> {
-    await this.client.mutation(`application.${method}`, { applicationId, title, description });
+  /** Queues a deployment of an application or a compose service. */
+  async trigger(method: TriggerMethod, ref: ServiceRef, title: string, description: string): Promise<void> {
+    await this.client.mutation(`${ref.kind}.${method}`, { [idKeyOf(ref)]: ref.id, title, description });
+  }
+
+  /** Every project the key's user can see, with its environments and their services by name. */
+  async projects(): Promise<Projects> {
+    return check("project.all", ProjectsSchema, await this.client.query("project.all"));
   }
 
   /** The server's version, e.g. "v0.30.2". */
@@ -213,9 +231,11 @@ export class Dokploy {
     return check("docker.getServiceContainersByAppName", z.array(TaskSchema), value ?? []);
   }
 
-  async deploymentAll(applicationId: string): Promise<Deployment[]> {
-    const value = await this.client.query("deployment.all", { applicationId });
-    return check("deployment.all", z.array(DeploymentSchema), value);
+  /** The deployments of a service, newest first (deployment.all or deployment.allByCompose). */
+  async deployments(ref: ServiceRef): Promise<Deployment[]> {
+    const procedure = ref.kind === "application" ? "deployment.all" : "deployment.allByCompose";
+    const value = await this.client.query(procedure, { [idKeyOf(ref)]: ref.id });
+    return check(procedure, z.array(DeploymentSchema), value);
   }
 }
 

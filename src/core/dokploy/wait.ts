@@ -2,7 +2,7 @@ import { DeployError, TimeoutError } from "../errors";
 import type { Logger } from "../log";
 import { Cadence } from "./cadence";
 import type { LiveLog } from "./live-log";
-import type { Deployment, Dokploy } from "./procedures";
+import type { Deployment, Dokploy, ServiceRef } from "./procedures";
 
 export {
   ENDING_DELAY_MS,
@@ -29,7 +29,8 @@ export interface WaitPorts {
 }
 
 export interface FollowOptions {
-  readonly applicationId: string;
+  /** The application or compose service deployed. */
+  readonly source: ServiceRef;
   /** deploymentIds that existed before we triggered. */
   readonly known: ReadonlySet<string>;
   readonly title: string;
@@ -102,12 +103,15 @@ function waitTimeout(options: FollowOptions, ours: Deployment | undefined): Wait
   return new WaitTimeoutError(
     ours
       ? `Deployment ${ours.deploymentId} is still ${ours.status} after ${limit} s (wait-timeout). It may still finish; see ${options.applicationUrl}`
-      : `The deployment did not start within ${limit} s (wait-timeout). Dokploy runs one deployment per application at a time, so it may be queued behind others and may still run; see ${options.applicationUrl}`,
+      : `The deployment did not start within ${limit} s (wait-timeout). Dokploy runs one deployment per ${options.source.kind} at a time, so it may be queued behind others and may still run; see ${options.applicationUrl}`,
     ours,
   );
 }
 
-/** On first sight of our deployment: say so, and open its live log unless it is done already. */
+/**
+ * On first sight of our deployment: say so, and open its live log. One already over (a quick
+ * deploy can end before the first look) still has its log printed: Dokploy sends it whole on connect.
+ */
 async function firstSight(
   row: Deployment,
   rows: readonly Deployment[],
@@ -117,11 +121,10 @@ async function firstSight(
 ): Promise<LiveLog | undefined> {
   const others = rows.filter((r) => !options.known.has(r.deploymentId) && r.deploymentId !== row.deploymentId);
   ports.logger.info(
-    `Following deployment ${row.deploymentId} ("${row.title ?? ""}")${others.length > 0 ? `; ignoring ${String(others.length)} other new deployment(s) of this application` : ""}`,
+    `Following deployment ${row.deploymentId} ("${row.title ?? ""}")${others.length > 0 ? `; ignoring ${String(others.length)} other new deployment(s) of this ${options.source.kind}` : ""}`,
   );
-  if (!row.logPath || !options.openLog || row.status === "done") return undefined;
+  if (!row.logPath || !options.openLog) return undefined;
   const log = options.openLog(row, listener);
-  // Already over, and not well: read its log (sent whole on connect) for the message.
   if (log && FINAL_STATUSES.has(row.status)) await log.received(LATE_LOG_WAIT_MS);
   return log;
 }
@@ -140,7 +143,7 @@ export async function followDeployment(dokploy: Dokploy, options: FollowOptions,
   let log: LiveLog | undefined;
   try {
     for (;;) {
-      const rows = await dokploy.deploymentAll(options.applicationId);
+      const rows = await dokploy.deployments(options.source);
       const row = ours
         ? rows.find((r) => r.deploymentId === ours?.deploymentId)
         : findOurDeployment(rows, options.known, options.title, options.token);

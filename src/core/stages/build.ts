@@ -1,7 +1,7 @@
 import type { Gate } from "../beside";
 import { writeBuildSecrets } from "../build-secrets";
 import { type CacheFlags, CacheImportWatch, NO_CACHE, autoCacheWanted } from "../cache";
-import type { Connected, RunContext } from "../context";
+import type { Online, RunContext } from "../context";
 import {
   type Docker,
   allLabels,
@@ -15,7 +15,6 @@ import type { TempDockerConfig } from "../docker-config";
 import { CommandError, errorMessage } from "../errors";
 import { imageRef } from "../image";
 import { chooseCache, reportUnreadable } from "./cache";
-import type { Preflight } from "./dokploy";
 
 export const LABELLED_DOCKERFILE = "Dockerfile.labelled";
 
@@ -24,6 +23,12 @@ export async function readDockerfile(ctx: RunContext): Promise<string | undefine
   const { config, ports } = ctx;
   if (!ports.readText || /^[a-z]+:\/\//i.test(config.context) || config.file === "-") return undefined;
   return ports.readText(config.file ?? `${config.context.replace(/\/+$/, "")}/Dockerfile`);
+}
+
+/** What the build needs of the check beside it: the HTTP client, and the images the targets run now. */
+export interface BuildCheck {
+  readonly online: Online;
+  readonly running: readonly string[];
 }
 
 /** How this build runs, decided before the docker command is put together. */
@@ -40,7 +45,11 @@ interface BuildPlan {
  * Builds the image and pushes every tag, in a temporary docker config that holds the registry
  * login and is removed when done. Nothing is pushed before the gate says Dokploy answered.
  */
-export async function buildAndPush(ctx: RunContext, gate: Gate<Preflight>, hasBuildx: Promise<boolean>): Promise<void> {
+export async function buildAndPush(
+  ctx: RunContext,
+  gate: Gate<BuildCheck>,
+  hasBuildx: Promise<boolean>,
+): Promise<void> {
   const { config, ports, ledger } = ctx;
   // For the classic builder's cache: asked now, answered while the docker config is made.
   const engineHolds = hasBuildx.then((buildx) =>
@@ -65,7 +74,7 @@ export async function buildAndPush(ctx: RunContext, gate: Gate<Preflight>, hasBu
 
 async function buildThenPush(
   ctx: RunContext,
-  gate: Gate<Preflight>,
+  gate: Gate<BuildCheck>,
   plan: BuildPlan,
   temp: TempDockerConfig,
 ): Promise<void> {
@@ -86,7 +95,7 @@ async function buildThenPush(
     underWay: () => {
       gate.underWay();
     },
-    running: () => gate.passed().then(({ before }) => before.provider?.dockerImage),
+    running: () => gate.passed().then(({ running }) => running),
     engineHolds: plan.engineHolds,
     login,
     signal: stopBuild.signal,
@@ -104,18 +113,25 @@ async function buildThenPush(
     await gate.passed();
   }
   const building = buildWithCache(ctx, docker, plan, temp, flags, stopBuild.signal);
-  // The classic build needs the login only to push: it starts once the build has.
-  login();
+  // The classic build needs the login only to push: it starts once the build has. (Without a
+  // push, the login is for what the build pulls from the registry alone.)
+  if (config.pushImage) login();
   gate.underWay();
   ctx.ports.whileDockerWorks?.();
   await building.catch(loginFailed);
   Object.assign(result, await readBuildOutputs(temp));
+  if (!config.pushImage) {
+    // buildx reports a digest without a push too; the digest output is the registry's.
+    result.digest = undefined;
+    logger.info(`Built ${result.image}; nothing pushed (push: false)`);
+    return;
+  }
   if (plan.buildx) {
     for (const ref of pushRefs(config)) ctx.ledger.record({ kind: "pushed", ref, digest: result.digest });
   } else {
-    const { connected } = await gate.passed();
+    const { online } = await gate.passed();
     await login();
-    await pushTags(ctx, docker, gate.signal, connected);
+    await pushTags(ctx, docker, gate.signal, online);
   }
   if (result.digest) logger.info(`Pushed ${result.image} (${result.digest})`);
   else logger.warn(`Pushed ${result.image}, but docker did not report its digest`);
@@ -215,25 +231,25 @@ async function buildCommand(
  * credentials, else (or when that fails) with docker push, one tag after another (pushes of
  * the same layers at once can make a registry answer 500).
  */
-async function pushTags(ctx: RunContext, docker: Docker, signal: AbortSignal, connected: Connected): Promise<void> {
+async function pushTags(ctx: RunContext, docker: Docker, signal: AbortSignal, online: Online): Promise<void> {
   const [first, ...rest] = pushRefs(ctx.config);
   if (!first) return;
   const digest = await docker.push(first, signal);
   ctx.ledger.record({ kind: "pushed", ref: first, digest });
   ctx.result.digest = digest;
-  if (rest.length === 0 || (await tagThroughApi(ctx, connected, digest))) return;
+  if (rest.length === 0 || (await tagThroughApi(ctx, online, digest))) return;
   for (const ref of rest) {
     ctx.ledger.record({ kind: "pushed", ref, digest: await docker.push(ref, signal) });
   }
 }
 
 /** The extra tags put on the pushed manifest over the registry's API; false when not done. */
-async function tagThroughApi(ctx: RunContext, connected: Connected, digest: string | undefined): Promise<boolean> {
+async function tagThroughApi(ctx: RunContext, online: Online, digest: string | undefined): Promise<boolean> {
   const { config, logger } = ctx;
   if (!config.push || !digest) return false;
   try {
-    const tagged = await connected.remote.tagManifest(config.image, config.tag, config.extraTags, config.push, {
-      dispatcher: connected.dispatcher,
+    const tagged = await online.remote.tagManifest(config.image, config.tag, config.extraTags, config.push, {
+      dispatcher: online.dispatcher,
       timeoutMs: config.requestTimeoutSeconds * 1000,
       expected: digest,
     });

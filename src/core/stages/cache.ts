@@ -16,7 +16,8 @@ import type { Logger } from "../log";
 export interface CacheInputs {
   /** Says the build is under way, so that the Dokploy check starts. */
   readonly underWay: () => void;
-  readonly running: () => Promise<string | undefined>;
+  /** The images the targets run now. */
+  readonly running: () => Promise<readonly string[]>;
   /** Whether the engine holds images of the repository, when already asked without the docker CLI. */
   readonly engineHolds?: Promise<boolean | undefined>;
   /** The registry login (started when first asked for). */

@@ -1,4 +1,3 @@
-import { type Connected, timed } from "../context";
 import { triggerDeployment } from "../dokploy/deploy";
 import type { Deployment } from "../dokploy/procedures";
 import {
@@ -10,22 +9,24 @@ import {
 } from "../dokploy/wait";
 import { DeploymentFailedError, DokployError } from "../errors";
 import type { Change } from "../ledger";
+import { type TargetContext, targetName, timedTarget } from "../target";
 
 type Triggered = Extract<Change, { kind: "deployment" }>;
 
 /** Queues our deployment in Dokploy, with our title; never sent twice by one run. */
-export async function triggerOurDeployment(ctx: Connected, known: ReadonlySet<string>): Promise<Triggered> {
-  const { config, logger, result, ledger } = ctx;
+export async function triggerOurDeployment(ctx: TargetContext, known: ReadonlySet<string>): Promise<Triggered> {
+  const { config, logger, ledger, target } = ctx;
   const change: Triggered = {
     kind: "deployment",
     method: config.deployMethod,
     title: config.deployTitle,
-    url: result.applicationUrl ?? config.dokployUrl,
+    url: target.url ?? config.dokployUrl,
+    ...(ctx.several ? { target: targetName(target) } : {}),
   };
-  await timed(ctx, `Trigger ${config.deployMethod}`, async () => {
+  await timedTarget(ctx, `Trigger ${config.deployMethod}`, async () => {
     const trigger = {
       method: config.deployMethod,
-      applicationId: config.applicationId,
+      source: ctx.ref,
       title: config.deployTitle,
       description: config.deployDescription,
       token: ctx.runToken,
@@ -39,16 +40,16 @@ export async function triggerOurDeployment(ctx: Connected, known: ReadonlySet<st
     ledger.record(change);
     logger.info(`Dokploy queued the ${config.deployMethod} "${config.deployTitle}"`);
   });
-  result.deploymentStatus = "queued";
+  target.deploymentStatus = "queued";
   return change;
 }
 
-/** How to follow a deployment of this application: the limit, where to look, the live log. */
-export function followOptions(ctx: Connected): Omit<FollowOptions, "known" | "title" | "applicationId"> {
-  const { config, result } = ctx;
+/** How to follow a deployment of this target: the limit, where to look, the live log. */
+export function followOptions(ctx: TargetContext): Omit<FollowOptions, "known" | "title" | "source"> {
+  const { config, target } = ctx;
   return {
     timeoutMs: config.waitTimeoutSeconds * 1000,
-    applicationUrl: result.applicationUrl ?? config.dokployUrl,
+    applicationUrl: target.url ?? config.dokployUrl,
     openLog: (deployment: Deployment, listener: LogListener) =>
       deployment.logPath
         ? ctx.remote.streamDeploymentLog({
@@ -69,28 +70,21 @@ export function followOptions(ctx: Connected): Omit<FollowOptions, "known" | "ti
  * (with the log's last lines) when it did not end `done`, or a WaitTimeoutError.
  */
 export async function followOurDeployment(
-  ctx: Connected,
+  ctx: TargetContext,
   known: ReadonlySet<string>,
   triggered: Triggered,
 ): Promise<void> {
-  const { config, result, logger } = ctx;
+  const { config, result, logger, target } = ctx;
   const follow = followOptions(ctx);
   const seen = (deployment: Deployment) => {
-    result.deploymentId = triggered.deploymentId = deployment.deploymentId;
-    result.deploymentStatus = triggered.status = deployment.status;
+    target.deploymentId = triggered.deploymentId = deployment.deploymentId;
+    target.deploymentStatus = triggered.status = deployment.status;
   };
   try {
-    const { deployment, tail } = await timed(ctx, "Wait for the deployment", () =>
+    const { deployment, tail } = await timedTarget(ctx, "Wait for the deployment", () =>
       followDeployment(
         ctx.dokploy,
-        {
-          ...follow,
-          applicationId: config.applicationId,
-          known,
-          title: config.deployTitle,
-          token: ctx.runToken,
-          onStatus: seen,
-        },
+        { ...follow, source: ctx.ref, known, title: config.deployTitle, token: ctx.runToken, onStatus: seen },
         ctx.ports,
       ),
     );
@@ -105,11 +99,11 @@ export async function followOurDeployment(
     );
   } catch (error) {
     if (error instanceof WaitTimeoutError) {
-      result.deploymentId = error.deployment?.deploymentId;
-      result.deploymentStatus = "timeout";
+      target.deploymentId = error.deployment?.deploymentId;
+      target.deploymentStatus = "timeout";
     } else if (error instanceof UnknownStatusError) {
       seen(error.deployment);
-      result.deploymentStatus = "unknown";
+      target.deploymentStatus = "unknown";
     }
     throw error;
   }

@@ -1,18 +1,16 @@
-import { type Connected, type RunContext, timed } from "../context";
+import { type Connected, type Online, type RunContext, timed } from "../context";
+import type { ServiceRef } from "../dokploy/procedures";
 import { DeployError, errorMessage } from "../errors";
-import { type DockerProvider, previousProvider } from "./provider";
-import { checkSource } from "./source";
+import { type Before, type TargetContext, type TargetResult, forTarget } from "../target";
+import { checkTarget } from "./kinds";
 
 /**
  * Loads the HTTP client (while docker works: not before the build starts) and makes the
  * Dokploy client for the rest of the run.
  */
 export async function connectToDokploy(ctx: RunContext): Promise<Connected> {
-  const { config, ports, logger, redactor } = ctx;
-  // With a build, the build stage says when docker is at work (buildx only starts after this check).
-  if (!config.build) ports.whileDockerWorks?.();
-  const remote = await import("../remote");
-  const dispatcher = (await ports.loadDispatcher?.()) ?? ports.dispatcher;
+  const { config, logger, redactor } = ctx;
+  const { remote, dispatcher } = await goOnline(ctx);
   const client = new remote.DokployClient({
     baseUrl: config.dokployUrl,
     apiKey: config.apiKey,
@@ -26,6 +24,16 @@ export async function connectToDokploy(ctx: RunContext): Promise<Connected> {
     signal: ctx.signal,
   });
   return { ...ctx, remote, dispatcher, dokploy: new remote.Dokploy(client) };
+}
+
+/** Loads the HTTP client and its connection pool (while docker works: not before the build starts). */
+export async function goOnline(ctx: RunContext): Promise<Online> {
+  const { ports } = ctx;
+  // With a build, the build stage says when docker is at work (buildx only starts after this check).
+  if (!ctx.config.build) ports.whileDockerWorks?.();
+  const remote = await import("../remote");
+  const dispatcher = (await ports.loadDispatcher?.()) ?? ports.dispatcher;
+  return { ...ctx, remote, dispatcher };
 }
 
 /** Dokploy keeps deployment titles and descriptions, by which a run finds its own, since v0.25.0. */
@@ -61,43 +69,37 @@ function refuseOldVersion(version: string | undefined): void {
   }
 }
 
-/** What the application ran before this run changed it. */
-export interface Before {
-  /** Its Docker provider, for a rollback; undefined if it did not run a Docker image. */
-  readonly provider?: DockerProvider;
-  /** In words, for the ledger: the image, or the kind of source. */
-  readonly was?: string;
-}
-
-/** What the check beside the build hands on: the client, and what the application ran before. */
-export interface Preflight {
-  readonly connected: Connected;
+/** A target checked before the build is pushed: its context and what it ran before. */
+export interface Prepared {
+  readonly ctx: TargetContext;
   readonly before: Before;
 }
 
-/** The key is accepted and the application exists. Returns what the application ran before. */
-export function checkDokploy(ctx: Connected): Promise<Before> {
-  const { config, logger, result, redactor } = ctx;
+/** The images the targets run now, as far as they run one: cache sources for the build. */
+export function runningImages(prepared: readonly Prepared[]): string[] {
+  return prepared.flatMap((p) => (p.before.image ? [p.before.image] : []));
+}
+
+/**
+ * The key is accepted and every target exists (read beside the server's version, which
+ * matters for following the deployment). Returns each target with what it ran before.
+ */
+export function checkTargets(ctx: Connected, refs: readonly ServiceRef[]): Promise<Prepared[]> {
+  const { config, result } = ctx;
+  const several = refs.length > 1;
   return timed(
     ctx,
-    "Check Dokploy and the application",
+    several ? "Check Dokploy and the targets" : `Check Dokploy and the ${refs[0]?.kind ?? "target"}`,
     async () => {
-      // The version matters for following the deployment; without waiting it is not read.
-      const [app, version] = await Promise.all([
-        ctx.dokploy.applicationOne(config.applicationId),
-        config.wait ? readVersion(ctx) : undefined,
-      ]);
+      const checks = refs.map((ref) => {
+        const target: TargetResult = { kind: ref.kind, id: ref.id };
+        result.targets.push(target);
+        const targetCtx = forTarget(ctx, target, several);
+        return checkTarget(targetCtx).then((before) => ({ ctx: targetCtx, before }));
+      });
+      const [prepared, version] = await Promise.all([Promise.all(checks), config.wait ? readVersion(ctx) : undefined]);
       refuseOldVersion(version);
-      // application.one answers with the pull password in plain text: mask it like ours.
-      redactor.add(app.password);
-      result.applicationName = app.name;
-      result.applicationUrl = ctx.remote.applicationUrl(config.dokployUrl, app);
-      logger.info(
-        `Application "${app.name}" (${config.applicationId}), source ${app.sourceType ?? "unknown"}: ${result.applicationUrl}`,
-      );
-      checkSource(app, config, logger, result.image);
-      const provider = previousProvider(app);
-      return { provider, was: provider?.dockerImage ?? (app.sourceType ? `its ${app.sourceType} source` : undefined) };
+      return prepared;
     },
     false,
   );

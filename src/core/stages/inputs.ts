@@ -16,8 +16,8 @@ export async function checkInputs(ctx: RunContext): Promise<{ readonly buildx: P
   const { config, ports, logger } = ctx;
   const { probe } = await chooseBuilder(config, ports, ctx.docker);
   for (const warning of adviceFor(config)) logger.warn(warning);
-  const url = new URL(config.dokployUrl);
-  if (url.protocol === "http:" && !isLoopback(url)) {
+  const url = config.deploy ? new URL(config.dokployUrl) : undefined;
+  if (url?.protocol === "http:" && !isLoopback(url)) {
     logger.warn(`dokploy-url uses http://: the API key travels in clear text to ${url.host}. Use https://.`);
   }
   return { buildx: probe };

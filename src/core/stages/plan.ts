@@ -1,5 +1,5 @@
 import { BUILDCACHE_TAG, autoCacheWanted } from "../cache";
-import type { Config } from "../config";
+import { type Config, type TargetSpec, describeTarget } from "../config";
 import type { RunContext } from "../context";
 import { allLabels, buildArgv, dockerfileWithLabels, loginArgv, pushArgv, pushRefs } from "../docker";
 import { imageRef } from "../image";
@@ -38,7 +38,7 @@ function buildPlan(config: Config, buildx: boolean, labelled: boolean): string[]
       `  (${LABELLED_DOCKERFILE}: the Dockerfile with one LABEL line: ${allLabels(config, new Date(0)).join(" ")})`,
     );
   }
-  if (!buildx) {
+  if (!buildx && config.pushImage) {
     const [first, ...rest] = pushRefs(config);
     if (first) plan.push(`docker ${pushArgv(first).join(" ")}`);
     for (const [i, ref] of rest.entries()) {
@@ -52,44 +52,89 @@ function buildPlan(config: Config, buildx: boolean, labelled: boolean): string[]
   return plan;
 }
 
-/** The Dokploy part of the plan: the calls made after the build. */
-function dokployPlan(config: Config, api: string): string[] {
+function pullCheckPlan(config: Config): string[] {
+  if (!config.verifyPull || !config.pushImage) return [];
+  return [
+    `HEAD ${config.image.registry}/v2/${config.image.path}/manifests/${config.tag} with the pull credentials (the image is there, Dokploy can pull it, it is the digest pushed)`,
+  ];
+}
+
+/** The id of a target in the plan: as given, or what its name will resolve to. */
+function idText(spec: TargetSpec): string {
+  return spec.id ?? `<id of ${spec.kind} "${spec.name}">`;
+}
+
+/** The checks before the build: names, then every target beside the build. */
+function checkPlan(config: Config, api: string): string[] {
   const plan: string[] = [];
-  if (config.verifyPull) {
+  const named = config.targets.filter((t) => t.name !== undefined);
+  if (config.names && named.length > 0) {
     plan.push(
-      `HEAD ${config.image.registry}/v2/${config.image.path}/manifests/${config.tag} with the pull credentials (the image is there, Dokploy can pull it, it is the digest pushed)`,
+      `GET ${api}project.all  (find ${named.map(describeTarget).join(", ")} in ${config.names.project}/${config.names.environment}; a wrong name stops the run here, before the build)`,
     );
   }
+  for (const t of config.targets) {
+    const key = t.kind === "application" ? "applicationId" : "composeId";
+    plan.push(`GET ${api}${t.kind}.one {"${key}":"${idText(t)}"}  (check key and ${t.kind}, beside the build)`);
+  }
+  return plan;
+}
+
+/** What is sent for one compose service after the build. */
+function composePlan(config: Config, api: string, id: string): string[] {
+  const ref = imageRef(config.image, config.tag);
+  return [
+    `GET ${api}compose.one {"composeId":"${id}"}, then POST ${api}compose.saveEnvironment with ${config.imageVariable}=${config.pinDigest ? `${ref}@<digest>` : ref} and ${config.tagVariable}=${config.tag} set in its env (every other variable kept as it is)`,
+    `GET ${api}deployment.allByCompose {"composeId":"${id}"}  (snapshot, to tell our deployment from others)`,
+    `POST ${api}compose.${config.deployMethod} ${JSON.stringify({ composeId: id, title: config.deployTitle, description: config.deployDescription })}`,
+  ];
+}
+
+/** What is sent for one target after the build. */
+function targetPlan(config: Config, api: string, spec: TargetSpec): string[] {
+  const id = idText(spec);
+  if (spec.kind === "compose") return composePlan(config, api, id);
+  const provider = dockerProviderOf(config, id);
+  return [
+    `POST ${api}application.saveDockerProvider ${JSON.stringify({ ...provider, password: provider.password === null ? null : "***" })}`,
+    `GET ${api}deployment.all {"applicationId":"${id}"}  (snapshot, to tell our deployment from others)`,
+    `POST ${api}application.${config.deployMethod} ${JSON.stringify({ applicationId: id, title: config.deployTitle, description: config.deployDescription })}`,
+  ];
+}
+
+/** The Dokploy part of the plan: the calls made after the build. */
+function dokployPlan(config: Config, api: string): string[] {
+  const plan = pullCheckPlan(config);
   if (config.dokployRegistry) {
     plan.push(
       `GET ${api}registry.all, then POST ${api}registry.create or registry.update for ${config.image.registry} when the entry differs`,
     );
   }
-  const provider = dockerProviderOf(config);
-  plan.push(
-    `POST ${api}application.saveDockerProvider ${JSON.stringify({ ...provider, password: provider.password === null ? null : "***" })}`,
-    `GET ${api}deployment.all {"applicationId":"${config.applicationId}"}  (snapshot, to tell our deployment from others)`,
-    `POST ${api}application.${config.deployMethod} ${JSON.stringify({ applicationId: config.applicationId, title: config.deployTitle, description: config.deployDescription })}`,
-  );
+  if (config.targets.length > 1) plan.push(`For each of the ${String(config.targets.length)} targets, all at once:`);
+  for (const spec of config.targets) plan.push(...targetPlan(config, api, spec));
   if (!config.wait) return plan;
   plan.push(
-    `Follow the new deployment titled "${config.deployTitle}" until done, error or cancelled (at most ${String(config.waitTimeoutSeconds)} s), with its live log`,
+    `Follow the new deployment titled "${config.deployTitle}" until done, error or cancelled (at most ${String(config.waitTimeoutSeconds)} s), with its live log, and check what runs`,
   );
   if (config.health) {
     plan.push(`GET ${config.health.url} until it answers (at most ${String(config.health.timeoutMs / 1000)} s)`);
   }
-  if (config.rollbackOnFailure) plan.push("If that fails: save the previous image back and redeploy it");
+  if (config.rollbackOnFailure) {
+    const compose = config.targets.some((t) => t.kind === "compose");
+    plan.push(
+      `If that fails: save the previous image${compose ? " (a compose's previous variables)" : ""} back and redeploy it`,
+    );
+  }
   return plan;
 }
 
 /** The plan in words: commands and API calls, secrets masked. */
 export function describePlan(config: Config, buildx: boolean, labelled = false): string[] {
   const api = config.transport === "trpc" ? "/api/trpc/" : "/api/";
-  return [
-    `GET ${api}application.one {"applicationId":"${config.applicationId}"}  (check key and application)`,
-    ...buildPlan(config, buildx, labelled),
-    ...dokployPlan(config, api),
-  ];
+  if (!config.deploy) {
+    return [...buildPlan(config, buildx, labelled), ...pullCheckPlan(config), "deploy: false: no request to Dokploy"];
+  }
+  return [...checkPlan(config, api), ...buildPlan(config, buildx, labelled), ...dokployPlan(config, api)];
 }
 
 /** Dry run: prints what would be done; builds, pushes and changes nothing. */

@@ -5,10 +5,10 @@ import { dokployRegistryUrl, imageRef } from "../image";
 export type { DockerProvider } from "../dokploy/procedures";
 
 /** The provider Dokploy will pull with: all five keys, nulls for a public image. */
-export function dockerProviderOf(config: Config, digest?: string): DockerProvider {
+export function dockerProviderOf(config: Config, applicationId: string, digest?: string): DockerProvider {
   const ref = imageRef(config.image, config.tag);
   return {
-    applicationId: config.applicationId,
+    applicationId,
     dockerImage: config.pinDigest && digest ? `${ref}@${digest}` : ref,
     username: config.pull?.username ?? null,
     password: config.pull?.password ?? null,

@@ -1,5 +1,5 @@
 import type { Credentials } from "../config";
-import { type Connected, timed } from "../context";
+import { type Online, timed } from "../context";
 import { DeployError, PullCheckError } from "../errors";
 
 function samePair(a: Credentials | undefined, b: Credentials | undefined): boolean {
@@ -12,7 +12,7 @@ function samePair(a: Credentials | undefined, b: Credentials | undefined): boole
  * tag is written, not beside: Distribution answers a manifest read with HTTP 500 while another
  * tag of the repository is being written.
  */
-export async function checkPull(ctx: Connected): Promise<void> {
+export async function checkPull(ctx: Online): Promise<void> {
   const { config, result, logger } = ctx;
   if (!config.verifyPull) {
     if (config.pinDigest && !result.digest) {

@@ -1,8 +1,7 @@
-import { type Connected, timed } from "../context";
 import { rollBack } from "../dokploy/deploy";
 import { WaitTimeoutError } from "../dokploy/wait";
-import { CancelledError, type DeployError, DeploymentFailedError, HealthCheckError } from "../errors";
-import type { Before } from "./dokploy";
+import { type DeployError, DeploymentFailedError, HealthCheckError } from "../errors";
+import { type Before, type TargetContext, targetName, timedTarget } from "../target";
 import { followOptions } from "./deployment";
 
 /** Failures after which the previous image is put back: the deployment or the health check failed. */
@@ -13,26 +12,30 @@ export function isDeploymentFailure(error: unknown): error is DeployError {
 }
 
 /**
- * With rollback-on-failure, points the application back at what it ran before and redeploys
- * it; says how that went at the end of the failure's message.
+ * Puts the target back as it was before this run and redeploys that; returns a sentence saying
+ * how it went (also when there was nothing to go back to). Never throws.
  */
-export async function rollBackAfter(ctx: Connected, before: Before, failure: DeployError): Promise<void> {
-  const { config, logger, ledger } = ctx;
-  if (!config.rollbackOnFailure || failure instanceof CancelledError) return;
-  const previous = before.provider;
-  const outcome = previous
-    ? await timed(ctx, "Roll back", () =>
-        rollBack(
-          ctx.dokploy,
-          { previous, policy: ctx.policy, follow: followOptions(ctx) },
-          {
-            ...ctx.ports,
-            ...ctx.retryPorts,
-          },
-        ),
-      )
-    : "Nothing to roll back to: the application did not run a Docker image before this deployment.";
-  if (previous) ledger.record({ kind: "rollback", to: previous.dockerImage, outcome });
+export async function rollBackTarget(ctx: TargetContext, before: Before): Promise<string> {
+  const { logger, ledger } = ctx;
+  const { restore, was } = before;
+  const who = ctx.several ? `${targetName(ctx.target)}: ` : "";
+  if (!restore || !was) {
+    const what =
+      ctx.ref.kind === "application"
+        ? "the application did not run a Docker image"
+        : `the compose's environment had no ${ctx.config.imageVariable} or ${ctx.config.tagVariable}`;
+    const outcome = `${who}Nothing to roll back to: ${what} before this deployment.`;
+    logger.warn(outcome);
+    return outcome;
+  }
+  const outcome = await timedTarget(ctx, "Roll back", () =>
+    rollBack(
+      ctx.dokploy,
+      { source: ctx.ref, was, restore, policy: ctx.policy, follow: followOptions(ctx) },
+      { ...ctx.ports, ...ctx.retryPorts },
+    ),
+  );
+  ledger.record({ kind: "rollback", to: was, outcome: `${who}${outcome}` });
   logger.warn(outcome);
-  failure.message = `${failure.message}\n${outcome}`;
+  return `${who}${outcome}`;
 }

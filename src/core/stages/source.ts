@@ -23,16 +23,19 @@ export function configuredSource(app: Application): string | undefined {
  * source. A new application, with no source set up and nothing deployed, is simply set.
  */
 export function checkSource(app: Application, config: Config, logger: Logger, image: string): void {
+  const givenBy = config.targets.some((t) => t.kind === "application" && t.id === app.applicationId)
+    ? "application-id"
+    : "application (and project, dokploy-environment)";
   if (!app.sourceType || app.sourceType === "docker") return;
   const source = configuredSource(app);
   if (!source) {
     logger.info(`The application has no ${app.sourceType} source set up yet; it is set to the Docker image ${image}.`);
     return;
   }
-  const what = `Application "${app.name}" (${config.applicationId}) deploys from ${source}`;
+  const what = `Application "${app.name}" (${app.applicationId}) deploys from ${source}`;
   if (!config.switchSource) {
     throw new DeployError(
-      `${what}; this step would switch it to the Docker image ${image}. Set switch-source: true to do that, or check application-id.`,
+      `${what}; this step would switch it to the Docker image ${image}. Set switch-source: true to do that, or check ${givenBy}.`,
     );
   }
   logger.warn(`${what}; with switch-source: true it is switched to the Docker image ${image}.`);

@@ -1,6 +1,6 @@
-import { type Connected, timed } from "../context";
 import type { Service, Task } from "../dokploy/procedures";
 import { DeployError, DokployError, NotRunningError } from "../errors";
+import { type TargetContext, timedTarget } from "../target";
 
 /** How often to look at the swarm service while it converges. */
 export const VERIFY_POLL_MS = 1_000;
@@ -25,12 +25,21 @@ export function isSameImage(running: string | undefined, ours: string, pushedDig
 }
 
 /** Swarm's error on a task, without Dokploy's empty "Error:" placeholder. */
-function taskError(task: Task): string | undefined {
+export function taskError(task: Task): string | undefined {
   const text = (task.error ?? "")
     .replace(/^Error:$/, "")
     .replace(/^"|"$/g, "")
     .trim();
   return text || undefined;
+}
+
+/** One swarm service to look at: its name, where it runs, how to list its tasks. */
+export interface SwarmService {
+  readonly name: string;
+  readonly serverId?: string | null;
+  /** "the application", "service web of the stack": for messages. */
+  readonly what: string;
+  readonly tasks: () => Promise<Task[]>;
 }
 
 /** What the swarm service runs, seen once. */
@@ -41,55 +50,62 @@ interface Look {
   readonly lastError?: string;
 }
 
-async function look(ctx: Connected, appName: string, serverId: string | null | undefined, ours: string): Promise<Look> {
-  const service = await ctx.dokploy.service(appName, serverId);
+/** Swarm gave up on the update: it rolled the service back, or paused it after a failed task. */
+function gaveUp(service: Service | undefined): boolean {
   const state = service?.UpdateStatus?.State ?? "";
-  const tasks = await ctx.dokploy.serviceTasks(appName, serverId);
+  return state.startsWith("rollback") || state === "paused";
+}
+
+async function look(ctx: TargetContext, swarm: SwarmService, ours: string): Promise<Look> {
+  const service = await ctx.dokploy.service(swarm.name, swarm.serverId);
+  const state = service?.UpdateStatus?.State ?? "";
+  const tasks = await swarm.tasks();
   const lastError = tasks.map(taskError).find((e) => e !== undefined);
-  if (!service || state === "updating" || state.startsWith("rollback")) return { service, lastError };
+  if (!service || state === "updating" || gaveUp(service)) return { service, lastError };
   if (!isSameImage(service.Spec.TaskTemplate.ContainerSpec.Image, ours, ctx.result.digest)) {
     return { service, lastError };
   }
   const running = tasks.filter((t) => t.state === "running" && t.currentState.startsWith("Running"));
   for (const task of running.slice(0, 3)) {
-    const image = await ctx.dokploy.taskImage(task.containerId, serverId);
+    const image = await ctx.dokploy.taskImage(task.containerId, swarm.serverId);
     if (isSameImage(image, ours, ctx.result.digest)) return { service, running: image, lastError };
   }
   return { service, lastError };
 }
 
 /** Why our image does not run, from the last look at the service. */
-function notRunning(ctx: Connected, seen: Look, ours: string): NotRunningError {
+function notRunning(ctx: TargetContext, swarm: SwarmService, seen: Look, ours: string): NotRunningError {
   const { service, lastError } = seen;
   const update = service?.UpdateStatus;
   const image = service?.Spec.TaskTemplate.ContainerSpec.Image;
   const why = !service
-    ? "Dokploy has no swarm service for the application"
+    ? `Dokploy has no swarm service for ${swarm.what}`
     : update?.State?.startsWith("rollback")
       ? `Docker Swarm rolled the service back to ${image ?? "?"} (${update.State}: ${update.Message ?? ""})`
-      : `the service is set to run ${image ?? "?"}${update?.State ? ` (update ${update.State})` : ""}, and no task of ${ours} is running after ${String(ctx.config.verifyTimeoutSeconds)} s (verify-timeout)`;
+      : update?.State === "paused"
+        ? `Docker Swarm paused the update of ${swarm.name} (${update.Message ?? ""})`
+        : `the service is set to run ${image ?? "?"}${update?.State ? ` (update ${update.State})` : ""}, and no task of ${ours} is running after ${String(ctx.config.verifyTimeoutSeconds)} s (verify-timeout)`;
   return new NotRunningError(
-    `Dokploy says the deployment is done, but ${ours} is not running: ${why}.${lastError ? ` Swarm says: ${lastError}` : ""} See ${ctx.result.applicationUrl ?? ctx.config.dokployUrl}`,
+    `Dokploy says the deployment is done, but ${ours} is not running: ${why}.${lastError ? ` Swarm says: ${lastError}` : ""} See ${ctx.target.url ?? ctx.config.dokployUrl}`,
   );
 }
 
-/** Waits briefly for swarm to run our image; throws NotRunningError when it does not. */
-async function waitForSwarm(ctx: Connected, appName: string, serverId: string | null | undefined, ours: string) {
+/** Waits briefly for swarm to run our image in the service; throws NotRunningError when it does not. */
+export async function waitForSwarm(ctx: TargetContext, swarm: SwarmService, ours: string): Promise<string> {
   const deadline = ctx.ports.clock() + ctx.config.verifyTimeoutSeconds * 1000;
   for (;;) {
-    const seen = await look(ctx, appName, serverId, ours);
+    const seen = await look(ctx, swarm, ours);
     if (seen.running) return seen.running;
-    const rolledBack = seen.service?.UpdateStatus?.State?.startsWith("rollback") ?? false;
-    if (rolledBack || ctx.ports.clock() >= deadline) throw notRunning(ctx, seen, ours);
+    if (gaveUp(seen.service) || ctx.ports.clock() >= deadline) throw notRunning(ctx, swarm, seen, ours);
     await ctx.ports.sleep(VERIFY_POLL_MS);
   }
 }
 
-/** A later run pointed the application at its image: ours is not what runs, by design. */
-function superseded(ctx: Connected, theirs: string | null | undefined, ours: string): void {
-  const { config, result, logger } = ctx;
-  result.deploymentStatus = "superseded";
-  const message = `Superseded: the application now holds ${theirs ?? "no image"}, not ${ours}; a later run deployed over this one. Not rolling back.`;
+/** A later run pointed the target at its image: ours is not what runs, by design. */
+export function superseded(ctx: TargetContext, theirs: string | null | undefined, ours: string): void {
+  const { config, target, logger } = ctx;
+  target.deploymentStatus = "superseded";
+  const message = `Superseded: the ${ctx.ref.kind} now holds ${theirs ?? "no image"}, not ${ours}; a later run deployed over this one. Not rolling back.`;
   if (config.failOnSuperseded) throw new DeployError(`${message} (fail-on-superseded)`);
   logger.warn(message);
 }
@@ -99,24 +115,36 @@ function superseded(ctx: Connected, theirs: string | null | undefined, ours: str
  * runs a task of it (else not-running, with swarm's reason). Without the permission to read
  * Docker, says so once and trusts the application row.
  */
-export async function verifyWhatRuns(ctx: Connected, ours: string): Promise<void> {
-  const { config, result, logger } = ctx;
+export async function verifyApplication(ctx: TargetContext, ours: string): Promise<void> {
+  const { config, target, logger } = ctx;
   if (!config.verifyRunning) return;
-  await timed(ctx, "Check what runs", async () => {
-    const app = await ctx.dokploy.applicationOne(config.applicationId);
+  await timedTarget(ctx, "Check what runs", async () => {
+    const app = await ctx.dokploy.applicationOne(target.id);
     if (app.dockerImage !== ours) return superseded(ctx, app.dockerImage, ours);
     if (!app.appName) return;
+    const { appName, serverId } = app;
+    const swarm: SwarmService = {
+      name: appName,
+      serverId,
+      what: "the application",
+      tasks: () => ctx.dokploy.serviceTasks(appName, serverId),
+    };
     try {
-      const running = await waitForSwarm(ctx, app.appName, app.serverId, ours);
+      const running = await waitForSwarm(ctx, swarm, ours);
       logger.info(`Docker Swarm runs ${running} for ${app.appName}.`);
     } catch (error) {
       if (!(error instanceof DokployError) || (error.status !== 401 && error.status !== 403)) {
-        if (error instanceof NotRunningError) result.deploymentStatus = "not-running";
+        if (error instanceof NotRunningError) target.deploymentStatus = "not-running";
         throw error;
       }
-      logger.warn(
-        `Could not ask Dokploy what Docker Swarm runs (${error.procedure}: HTTP ${String(error.status)}; the API key needs the permission to read Docker). Trusting the application, which holds ${ours}.`,
-      );
+      warnNoDockerRead(ctx, error, `the application, which holds ${ours}`);
     }
   });
+}
+
+/** Without the permission to read Docker: says so, and what is trusted instead. */
+export function warnNoDockerRead(ctx: TargetContext, error: DokployError, trusted: string): void {
+  ctx.logger.warn(
+    `Could not ask Dokploy what Docker Swarm runs (${error.procedure}: HTTP ${String(error.status)}; the API key needs the permission to read Docker). Trusting ${trusted}.`,
+  );
 }
