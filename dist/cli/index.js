@@ -1980,11 +1980,11 @@ function buildxCacheFlags(config, builder, images, options) {
     // A cache that cannot be written must not fail the build either.
     const lenient = options.ignoreError ? ",ignore-error=true" : "";
     if (options.gha)
-        return { from: ["type=gha", ...sources], to: [`type=gha,mode=max${lenient}`] };
+        return { from: ["type=gha", ...sources], to: options.write ? [`type=gha,mode=max${lenient}`] : [] };
     const buildcache = imageRef(config.image, BUILDCACHE_TAG);
     return {
         from: [`type=registry,ref=${buildcache}`, ...sources],
-        to: [`type=registry,ref=${buildcache},mode=max${lenient}`],
+        to: options.write ? [`type=registry,ref=${buildcache},mode=max${lenient}`] : [],
     };
 }
 /** Whether a BuildKit version ("v0.24.0") takes ignore-error on cache exports. */
@@ -2810,7 +2810,7 @@ async function buildxCache(ctx, docker, inputs) {
     inputs.underWay();
     const images = cacheImages(ctx.config, await inputs.running());
     const { kind, ...options } = await builder;
-    return buildxCacheFlags(ctx.config, kind, images, options);
+    return buildxCacheFlags(ctx.config, kind, images, { ...options, write: ctx.config.pushImage });
 }
 
 ;// CONCATENATED MODULE: ./src/core/stages/build.ts

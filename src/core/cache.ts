@@ -79,6 +79,8 @@ export function cacheEnvNames(config: Pick<Config, "build" | "cache" | "cacheFro
 export interface BuildxCacheOptions {
   /** The job may use GitHub's cache service and the builder can export a cache. */
   readonly gha: boolean;
+  /** The run pushes: the cache may be written too (push: false writes nothing anywhere). */
+  readonly write: boolean;
   /** The builder's BuildKit takes ignore-error on cache exports (v0.11 and later). */
   readonly ignoreError: boolean;
 }
@@ -95,11 +97,11 @@ export function buildxCacheFlags(
   if (builder === "docker") return { from: sources, to: ["type=inline"] };
   // A cache that cannot be written must not fail the build either.
   const lenient = options.ignoreError ? ",ignore-error=true" : "";
-  if (options.gha) return { from: ["type=gha", ...sources], to: [`type=gha,mode=max${lenient}`] };
+  if (options.gha) return { from: ["type=gha", ...sources], to: options.write ? [`type=gha,mode=max${lenient}`] : [] };
   const buildcache = imageRef(config.image, BUILDCACHE_TAG);
   return {
     from: [`type=registry,ref=${buildcache}`, ...sources],
-    to: [`type=registry,ref=${buildcache},mode=max${lenient}`],
+    to: options.write ? [`type=registry,ref=${buildcache},mode=max${lenient}`] : [],
   };
 }
 

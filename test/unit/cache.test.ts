@@ -76,34 +76,41 @@ describe("cache: auto", () => {
     expect(registryOfReference("index.docker.io/acme/web")).toBe("docker.io");
   });
 
-  it.each<[string, "docker" | "buildkit", { gha: boolean; ignoreError: boolean }, string[], string[]]>([
+  it.each<[string, "docker" | "buildkit", { gha: boolean; ignoreError: boolean; write: boolean }, string[], string[]]>([
     [
       "docker driver: inline metadata, registry sources",
       "docker",
-      { gha: false, ignoreError: false },
+      { gha: false, ignoreError: false, write: true },
       [`type=registry,ref=${RUNNING}`],
       ["type=inline"],
     ],
     [
       "BuildKit builder: <image>:buildcache with every stage, a failed export ignored",
       "buildkit",
-      { gha: false, ignoreError: true },
+      { gha: false, ignoreError: true, write: true },
       ["type=registry,ref=ghcr.io/acme/web:buildcache", `type=registry,ref=${RUNNING}`],
       ["type=registry,ref=ghcr.io/acme/web:buildcache,mode=max,ignore-error=true"],
     ],
     [
       "BuildKit builder older than v0.11: no ignore-error",
       "buildkit",
-      { gha: false, ignoreError: false },
+      { gha: false, ignoreError: false, write: true },
       ["type=registry,ref=ghcr.io/acme/web:buildcache", `type=registry,ref=${RUNNING}`],
       ["type=registry,ref=ghcr.io/acme/web:buildcache,mode=max"],
     ],
     [
       "BuildKit builder on GitHub with the cache service: type=gha",
       "buildkit",
-      { gha: true, ignoreError: true },
+      { gha: true, ignoreError: true, write: true },
       ["type=gha", `type=registry,ref=${RUNNING}`],
       ["type=gha,mode=max,ignore-error=true"],
+    ],
+    [
+      "BuildKit builder with push: false: reads, writes nothing",
+      "buildkit",
+      { gha: false, ignoreError: true, write: false },
+      ["type=registry,ref=ghcr.io/acme/web:buildcache", `type=registry,ref=${RUNNING}`],
+      [],
     ],
   ])("%s", (_case, builder, options, from, to) => {
     expect(buildxCacheFlags(config(), builder, [RUNNING], options)).toEqual({ from, to });

@@ -111,5 +111,5 @@ async function buildxCache(ctx: RunContext, docker: Docker, inputs: CacheInputs)
   inputs.underWay();
   const images = cacheImages(ctx.config, await inputs.running());
   const { kind, ...options } = await builder;
-  return buildxCacheFlags(ctx.config, kind, images, options);
+  return buildxCacheFlags(ctx.config, kind, images, { ...options, write: ctx.config.pushImage });
 }
