@@ -447,6 +447,13 @@ function resolveNames(projects, place, named) {
  * plain-text passwords in answers stay only where a caller needs them.
  */
 const nullableString = schemas/* string */.YjP().nullish();
+/** The environment and project a service is in, as application.one and compose.one nest them. */
+const ServiceEnvironmentSchema = schemas/* object */.Ikc({
+    environmentId: schemas/* string */.YjP(),
+    projectId: schemas/* string */.YjP(),
+    project: schemas/* object */.Ikc({ projectId: schemas/* string */.YjP(), name: schemas/* string */.YjP() }).nullish(),
+})
+    .nullish();
 const ApplicationSchema = schemas/* object */.Ikc({
     applicationId: schemas/* string */.YjP(),
     name: schemas/* string */.YjP(),
@@ -467,12 +474,7 @@ const ApplicationSchema = schemas/* object */.Ikc({
     serverId: nullableString,
     projectId: nullableString,
     environmentId: nullableString,
-    environment: schemas/* object */.Ikc({
-        environmentId: schemas/* string */.YjP(),
-        projectId: schemas/* string */.YjP(),
-        project: schemas/* object */.Ikc({ projectId: schemas/* string */.YjP(), name: schemas/* string */.YjP() }).nullish(),
-    })
-        .nullish(),
+    environment: ServiceEnvironmentSchema,
     /** Only how many there are counts: an application that deployed from its source has some. */
     deployments: schemas/* array */.YOg(schemas/* unknown */.L5J())
         .nullish()
@@ -520,12 +522,13 @@ const TaskSchema = schemas/* object */.Ikc({
 });
 /** `docker inspect` of a task: the image it runs. */
 const TaskSpecSchema = schemas/* object */.Ikc({ Spec: schemas/* object */.Ikc({ ContainerSpec: schemas/* object */.Ikc({ Image: schemas/* string */.YjP() }) }) });
-function check(procedure, schema, value) {
+/** The answer, parsed; one of another shape names where it differs and the version the procedure needs. */
+function check(procedure, schema, value, since = "v0.25") {
     const result = schema.safeParse(value);
     if (!result.success) {
         const first = result.error.issues[0];
         const where = first ? `${first.path.join(".") || "(answer)"}: ${first.message}` : "";
-        throw new errors/* DokployError */.RI(procedure, 200, `Dokploy ${procedure}: unexpected answer (${where}). Is this a Dokploy server of v0.25 or newer?`);
+        throw new errors/* DokployError */.RI(procedure, 200, `Dokploy ${procedure}: unexpected answer (${where}). Is this a Dokploy server of ${since} or newer?`);
     }
     return result.data;
 }
@@ -633,24 +636,18 @@ function applicationUrl(baseUrl, app) {
  * {composeId, env} with env present (a missing key is 400 "expected nonoptional"); deploy and
  * redeploy take {composeId, title?, description?} and answer {success, message, composeId}.
  */
-const compose_nullableString = schemas/* string */.YjP().nullish();
 const ComposeSchema = schemas/* object */.Ikc({
     composeId: schemas/* string */.YjP(),
     name: schemas/* string */.YjP(),
     appName: schemas/* string */.YjP(),
     /** "docker-compose" or "stack". */
     composeType: schemas/* string */.YjP(),
-    sourceType: compose_nullableString,
-    composeFile: compose_nullableString,
-    env: compose_nullableString,
-    serverId: compose_nullableString,
-    environmentId: compose_nullableString,
-    environment: schemas/* object */.Ikc({
-        environmentId: schemas/* string */.YjP(),
-        projectId: schemas/* string */.YjP(),
-        project: schemas/* object */.Ikc({ projectId: schemas/* string */.YjP(), name: schemas/* string */.YjP() }).nullish(),
-    })
-        .nullish(),
+    sourceType: nullableString,
+    composeFile: nullableString,
+    env: nullableString,
+    serverId: nullableString,
+    environmentId: nullableString,
+    environment: ServiceEnvironmentSchema,
 });
 /**
  * The compose service, checked to be the one asked for: its env is written back with our
@@ -659,14 +656,11 @@ const ComposeSchema = schemas/* object */.Ikc({
  */
 async function composeOne(dokploy, composeId) {
     const value = await dokploy.client.query("compose.one", { composeId });
-    const parsed = ComposeSchema.safeParse(value);
-    if (!parsed.success) {
-        throw new errors/* DokployError */.RI("compose.one", 200, "Dokploy compose.one: unexpected answer. Is this a Dokploy server of v0.26 or newer?");
+    const compose = check("compose.one", ComposeSchema, value, "v0.26");
+    if (compose.composeId !== composeId) {
+        throw new errors/* DokployError */.RI("compose.one", 200, `Dokploy compose.one answered about compose ${compose.composeId}, not ${composeId} that was asked for. A cache or proxy in front of Dokploy may ignore the query string.`);
     }
-    if (parsed.data.composeId !== composeId) {
-        throw new errors/* DokployError */.RI("compose.one", 200, `Dokploy compose.one answered about compose ${parsed.data.composeId}, not ${composeId} that was asked for. A cache or proxy in front of Dokploy may ignore the query string.`);
-    }
-    return parsed.data;
+    return compose;
 }
 /** A message with every line of `env` in it (as sent, or JSON-escaped as a server echoes it) masked. */
 function withoutVariables(message, env) {

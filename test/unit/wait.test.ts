@@ -10,6 +10,19 @@ import {
   followDeployment,
 } from "./imports";
 
+/** Following "Deploy 1234567" (run token tok) of one application, with this live log. */
+function followOptions(openLog: (row: Deployment, listener: LogListener) => LiveLog | undefined) {
+  return {
+    source: { kind: "application" as const, id: "app" },
+    known: new Set<string>(),
+    title: "Deploy 1234567",
+    token: "tok",
+    timeoutMs: 600_000,
+    applicationUrl: "http://dokploy.test/app",
+    openLog,
+  };
+}
+
 interface Scenario {
   readonly durationMs: number;
   /** A live log that sends a line this often (none: no live log). */
@@ -85,19 +98,11 @@ async function follow(scenario: Scenario): Promise<{ looks: number; lagMs: numbe
     }
     return { open: true, tail: () => [], received: () => Promise.resolve(), close: () => undefined };
   };
-  const followed = await followDeployment(
-    dokploy,
-    {
-      source: { kind: "application", id: "app" },
-      known: new Set(),
-      title: "Deploy 1234567",
-      token: "tok",
-      timeoutMs: 600_000,
-      applicationUrl: "http://dokploy.test/app",
-      openLog,
-    },
-    { logger: new MemoryLogger(), clock: () => now, sleep },
-  );
+  const followed = await followDeployment(dokploy, followOptions(openLog), {
+    logger: new MemoryLogger(),
+    clock: () => now,
+    sleep,
+  });
   expect(followed.deployment.status).toBe("done");
   return { looks, lagMs: now - scenario.durationMs };
 }
@@ -148,26 +153,18 @@ describe("following a deployment that is over at first sight", () => {
     } as Deployment;
     const followed = await followDeployment(
       { deployments: () => Promise.resolve([done]) } as unknown as Dokploy,
-      {
-        source: { kind: "application", id: "app" },
-        known: new Set(),
-        title: "Deploy 1234567",
-        token: "tok",
-        timeoutMs: 600_000,
-        applicationUrl: "http://dokploy.test/app",
-        openLog: (row: Deployment): LiveLog => {
-          opened.push(row.logPath ?? "");
-          return {
-            open: true,
-            tail: () => [],
-            received: (ms: number) => {
-              waitedFor = ms;
-              return Promise.resolve();
-            },
-            close: () => undefined,
-          };
-        },
-      },
+      followOptions((row: Deployment): LiveLog => {
+        opened.push(row.logPath ?? "");
+        return {
+          open: true,
+          tail: () => [],
+          received: (ms: number) => {
+            waitedFor = ms;
+            return Promise.resolve();
+          },
+          close: () => undefined,
+        };
+      }),
       { logger: new MemoryLogger(), clock: () => 0, sleep: () => Promise.resolve() },
     );
     expect(followed.deployment.status).toBe("done");

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { DokployError } from "../errors";
 import type { Dokploy, Task } from "./procedures";
-import { TaskSchema } from "./procedures";
+import { ServiceEnvironmentSchema, TaskSchema, check, nullableString } from "./procedures";
 
 /*
  * The compose procedures this project calls (v0.30.2, seen live): compose.one answers every
@@ -9,8 +9,6 @@ import { TaskSchema } from "./procedures";
  * {composeId, env} with env present (a missing key is 400 "expected nonoptional"); deploy and
  * redeploy take {composeId, title?, description?} and answer {success, message, composeId}.
  */
-
-const nullableString = z.string().nullish();
 
 export const ComposeSchema = z.object({
   composeId: z.string(),
@@ -23,13 +21,7 @@ export const ComposeSchema = z.object({
   env: nullableString,
   serverId: nullableString,
   environmentId: nullableString,
-  environment: z
-    .object({
-      environmentId: z.string(),
-      projectId: z.string(),
-      project: z.object({ projectId: z.string(), name: z.string() }).nullish(),
-    })
-    .nullish(),
+  environment: ServiceEnvironmentSchema,
 });
 export type Compose = z.infer<typeof ComposeSchema>;
 
@@ -40,22 +32,15 @@ export type Compose = z.infer<typeof ComposeSchema>;
  */
 export async function composeOne(dokploy: Dokploy, composeId: string): Promise<Compose> {
   const value = await dokploy.client.query("compose.one", { composeId });
-  const parsed = ComposeSchema.safeParse(value);
-  if (!parsed.success) {
+  const compose = check("compose.one", ComposeSchema, value, "v0.26");
+  if (compose.composeId !== composeId) {
     throw new DokployError(
       "compose.one",
       200,
-      "Dokploy compose.one: unexpected answer. Is this a Dokploy server of v0.26 or newer?",
+      `Dokploy compose.one answered about compose ${compose.composeId}, not ${composeId} that was asked for. A cache or proxy in front of Dokploy may ignore the query string.`,
     );
   }
-  if (parsed.data.composeId !== composeId) {
-    throw new DokployError(
-      "compose.one",
-      200,
-      `Dokploy compose.one answered about compose ${parsed.data.composeId}, not ${composeId} that was asked for. A cache or proxy in front of Dokploy may ignore the query string.`,
-    );
-  }
-  return parsed.data;
+  return compose;
 }
 
 /** A message with every line of `env` in it (as sent, or JSON-escaped as a server echoes it) masked. */

@@ -9,7 +9,16 @@ import { type Projects, ProjectsSchema } from "./projects";
  * plain-text passwords in answers stay only where a caller needs them.
  */
 
-const nullableString = z.string().nullish();
+export const nullableString = z.string().nullish();
+
+/** The environment and project a service is in, as application.one and compose.one nest them. */
+export const ServiceEnvironmentSchema = z
+  .object({
+    environmentId: z.string(),
+    projectId: z.string(),
+    project: z.object({ projectId: z.string(), name: z.string() }).nullish(),
+  })
+  .nullish();
 
 export const ApplicationSchema = z.object({
   applicationId: z.string(),
@@ -31,13 +40,7 @@ export const ApplicationSchema = z.object({
   serverId: nullableString,
   projectId: nullableString,
   environmentId: nullableString,
-  environment: z
-    .object({
-      environmentId: z.string(),
-      projectId: z.string(),
-      project: z.object({ projectId: z.string(), name: z.string() }).nullish(),
-    })
-    .nullish(),
+  environment: ServiceEnvironmentSchema,
   /** Only how many there are counts: an application that deployed from its source has some. */
   deployments: z
     .array(z.unknown())
@@ -99,7 +102,8 @@ export type Task = z.infer<typeof TaskSchema>;
 /** `docker inspect` of a task: the image it runs. */
 export const TaskSpecSchema = z.object({ Spec: z.object({ ContainerSpec: z.object({ Image: z.string() }) }) });
 
-function check<T>(procedure: string, schema: z.ZodType<T>, value: unknown): T {
+/** The answer, parsed; one of another shape names where it differs and the version the procedure needs. */
+export function check<T>(procedure: string, schema: z.ZodType<T>, value: unknown, since = "v0.25"): T {
   const result = schema.safeParse(value);
   if (!result.success) {
     const first = result.error.issues[0];
@@ -107,7 +111,7 @@ function check<T>(procedure: string, schema: z.ZodType<T>, value: unknown): T {
     throw new DokployError(
       procedure,
       200,
-      `Dokploy ${procedure}: unexpected answer (${where}). Is this a Dokploy server of v0.25 or newer?`,
+      `Dokploy ${procedure}: unexpected answer (${where}). Is this a Dokploy server of ${since} or newer?`,
     );
   }
   return result.data;
