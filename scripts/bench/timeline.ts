@@ -13,6 +13,8 @@ import { importBusybox, startEngine, startRegistry } from "../../test/support/ri
 const ROOT = resolve(import.meta.dirname, "../..");
 // BENCH_ACTION: another build of the action (e.g. an older dist/), as for the benchmark.
 const ACTION = process.env.BENCH_ACTION ?? join(ROOT, "dist/index.js");
+// TIMELINE_CACHED=1: the dependency step is cached and only a small file changes, as in bench section 9.
+const CACHED = process.env.TIMELINE_CACHED === "1";
 const NOISE = /Step|--->|Running in|Removing|Preparing|Waiting|DEPRECATED|Install|docs\.docker|set-output|^\s*$/;
 const engine = await startEngine();
 const registry = await startRegistry("ci", `pw-${randomBytes(6).toString("hex")}`);
@@ -48,21 +50,29 @@ function stamp(
   });
 }
 
+async function writeCheckout(dir: string, base: string): Promise<void> {
+  const fresh = randomBytes(4).toString("hex");
+  if (CACHED) {
+    await writeFile(join(dir, "Dockerfile"), `FROM ${base}\nRUN echo deps > /deps && sleep 1\nCOPY app.txt /app.txt\n`);
+    await writeFile(join(dir, "app.txt"), `${fresh}\n`);
+  } else {
+    await writeFile(join(dir, "Dockerfile"), `FROM ${base}\nRUN echo ${fresh} > /v && sleep 1\n`);
+  }
+}
+
 try {
   await standIn.start();
   const base = await importBusybox(engine);
   for (let i = 0; i < 3; i++) {
     const show = i === 2;
     const ours = await mkdtemp(join(work, "ours-"));
-    await writeFile(
-      join(ours, "Dockerfile"),
-      `FROM ${base}\nRUN echo ${randomBytes(4).toString("hex")} > /v && sleep 1\n`,
-    );
+    await writeCheckout(ours, base);
     const app = standIn.addApplication();
     await stamp(
       show ? "ours" : undefined,
       process.execPath,
-      [ACTION],
+      // TIMELINE_NODE_ARGS: e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where Node's time goes.
+      [...(process.env.TIMELINE_NODE_ARGS?.split(" ") ?? []), ACTION],
       {
         PATH: process.env.PATH ?? "",
         HOME: ours,
@@ -83,10 +93,7 @@ try {
       ours,
     );
     const docs = await mkdtemp(join(work, "docs-"));
-    await writeFile(
-      join(docs, "Dockerfile"),
-      `FROM ${base}\nRUN echo ${randomBytes(4).toString("hex")} > /v && sleep 1\n`,
-    );
+    await writeCheckout(docs, base);
     await stamp(
       show ? "docs" : undefined,
       "bash",
