@@ -473,7 +473,11 @@ async function fixedCost(): Promise<void> {
       `| ${label} | ${fmt(median(r.oursMs))} | ${fmt(median(r.otherMs))} | **${fmt(extra.median)}** | ${fmt(extra.min)} | ${fmt(extra.max)} |`,
     );
     chart.push({ label: `${label.split(" ")[0] ?? label}: ours`, ms: median(r.oursMs), group: "Already-cached build" });
-    chart.push({ label: `${label.split(" ")[0] ?? label}: by hand`, ms: median(r.otherMs), group: "Already-cached build" });
+    chart.push({
+      label: `${label.split(" ")[0] ?? label}: by hand`,
+      ms: median(r.otherMs),
+      group: "Already-cached build",
+    });
   };
   row(
     "classic (vs the docs' pipeline)",
