@@ -589,33 +589,15 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 /******/ /* webpack/runtime/asset-relocator-loader */
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
 /******/ 
-/******/ /* webpack/runtime/create fake namespace object */
+/******/ /* webpack/runtime/compat get default export */
 /******/ (() => {
-/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
-/******/ 	var leafPrototypes;
-/******/ 	// create a fake namespace object
-/******/ 	// mode & 1: value is a module id, require it
-/******/ 	// mode & 2: merge all properties of value into the ns
-/******/ 	// mode & 4: return value when already ns object
-/******/ 	// mode & 16: return value when it's Promise-like
-/******/ 	// mode & 8|1: behave like require
-/******/ 	__nccwpck_require__.t = function(value, mode) {
-/******/ 		if(mode & 1) value = this(value);
-/******/ 		if(mode & 8) return value;
-/******/ 		if(typeof value === 'object' && value) {
-/******/ 			if((mode & 4) && value.__esModule) return value;
-/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
-/******/ 		}
-/******/ 		var ns = Object.create(null);
-/******/ 		__nccwpck_require__.r(ns);
-/******/ 		var def = {};
-/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
-/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
-/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
-/******/ 		}
-/******/ 		def['default'] = () => (value);
-/******/ 		__nccwpck_require__.d(ns, def);
-/******/ 		return ns;
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 
@@ -3596,7 +3578,7 @@ async function goOnline(ctx) {
     // With a build, the build stage says when docker is at work (buildx only starts after this check).
     if (!ctx.config.build)
         ports.whileDockerWorks?.();
-    const remote = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(816), __nccwpck_require__.e(575)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6575));
+    const remote = await Promise.all(/* import() */[__nccwpck_require__.e(99), __nccwpck_require__.e(816), __nccwpck_require__.e(691)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3691));
     const dispatcher = (await ports.loadDispatcher?.()) ?? ports.dispatcher;
     return { ...ctx, remote, dispatcher };
 }
@@ -4185,7 +4167,7 @@ async function firstSight(row, rows, options, ports, listener) {
     ports.logger.info(`Following deployment ${row.deploymentId} ("${row.title ?? ""}")${others.length > 0 ? `; ignoring ${String(others.length)} other new deployment(s) of this ${options.source.kind}` : ""}`);
     if (!row.logPath || !options.openLog)
         return undefined;
-    const log = options.openLog(row, listener);
+    const log = await options.openLog(row, listener);
     if (log && FINAL_STATUSES.has(row.status))
         await log.received(LATE_LOG_WAIT_MS);
     return log;
@@ -4334,11 +4316,14 @@ async function triggerOurDeployment(ctx, known) {
 /** How to follow a deployment of this target: the limit, where to look, the live log. */
 function followOptions(ctx) {
     const { config, target } = ctx;
+    // Loads while the first look at the deployments is under way.
+    const stream = ctx.remote.liveLog();
+    stream.catch(() => undefined);
     return {
         timeoutMs: config.waitTimeoutSeconds * 1000,
         applicationUrl: target.url ?? config.dokployUrl,
-        openLog: (deployment, listener) => deployment.logPath
-            ? ctx.remote.streamDeploymentLog({
+        openLog: async (deployment, listener) => deployment.logPath
+            ? (await stream)({
                 baseUrl: config.dokployUrl,
                 apiKey: config.apiKey,
                 logPath: deployment.logPath,
@@ -5063,7 +5048,7 @@ function nodePorts(logger, env, options = {}) {
     return {
         exec: execWith(childEnvironment(env, options.secrets, options.keepEnv)),
         logger,
-        loadDispatcher: () => (pool ??= __nccwpck_require__.e(/* import() */ 752).then(__nccwpck_require__.t.bind(__nccwpck_require__, 6752, 19)).then(({ Agent }) => new Agent({ keepAliveTimeout: 30_000, connections: 8 }))),
+        loadDispatcher: () => (pool ??= Promise.all(/* import() */[__nccwpck_require__.e(99), __nccwpck_require__.e(547)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3547)).then(({ Agent }) => new Agent({ keepAliveTimeout: 30_000, connections: 8 }))),
         createDockerConfig: tempDockerConfigs(userConfigDir, options.tempRoot ?? (0,external_node_os_namespaceObject.tmpdir)()),
         now: () => new Date(),
         clock: () => performance.now(),

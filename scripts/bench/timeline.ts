@@ -2,9 +2,9 @@
  * Prints the timeline of one run of dokploy-deploy and of the docs' pipeline on the local rig:
  * when each step starts and ends, to see where the time goes. `npx tsx scripts/bench/timeline.ts`
  */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DokployStandIn } from "../../test/support/dokploy-stand-in";
@@ -15,6 +15,8 @@ const ROOT = resolve(import.meta.dirname, "../..");
 const ACTION = process.env.BENCH_ACTION ?? join(ROOT, "dist/index.js");
 // TIMELINE_CACHED=1: the dependency step is cached and only a small file changes, as in bench section 9.
 const CACHED = process.env.TIMELINE_CACHED === "1";
+// TIMELINE_BUILDX=1: both sides build with buildx (docker driver), against scripts/bench/buildx-pipeline.sh.
+const BUILDX = process.env.TIMELINE_BUILDX === "1";
 const NOISE = /Step|--->|Running in|Removing|Preparing|Waiting|DEPRECATED|Install|docs\.docker|set-output|^\s*$/;
 const engine = await startEngine();
 const registry = await startRegistry("ci", `pw-${randomBytes(6).toString("hex")}`);
@@ -30,6 +32,7 @@ function stamp(
   cwd: string,
 ): Promise<void> {
   const t0 = performance.now();
+  if (label) console.log(`${label} start ${String(Date.now())}`);
   return new Promise((done) => {
     const child = spawn(command, args, { cwd, env });
     let pending = "";
@@ -38,7 +41,9 @@ function stamp(
       pending = lines.pop() ?? "";
       for (const line of lines) {
         if (label && !NOISE.test(line))
-          console.log(`${label} ${(performance.now() - t0).toFixed(0).padStart(5)} ms  ${line.slice(0, 100)}`);
+          console.log(
+            `${label} ${(performance.now() - t0).toFixed(0).padStart(5)} ms  ${line.slice(0, Number(process.env.TIMELINE_WIDTH ?? 100))}`,
+          );
       }
     };
     child.stdout.on("data", on);
@@ -60,8 +65,27 @@ async function writeCheckout(dir: string, base: string): Promise<void> {
   }
 }
 
+/** A HOME whose docker config has the buildx plugin from ../shared/tools. */
+async function buildxHome(): Promise<string> {
+  const out = execFileSync("bash", [
+    resolve(ROOT, "../shared/tools/install-build-tools.sh"),
+    join(ROOT, ".cache/build-tools"),
+  ]);
+  const buildx = out
+    .toString()
+    .split("\n")
+    .find((line) => line.endsWith("/docker-buildx"));
+  if (!buildx) throw new Error("install-build-tools.sh did not say where docker-buildx is");
+  const home = await mkdtemp(join(work, "home-"));
+  await mkdir(join(home, ".docker", "cli-plugins"), { recursive: true });
+  await symlink(buildx, join(home, ".docker", "cli-plugins", "docker-buildx"));
+  await writeFile(join(home, ".docker", "config.json"), "{}");
+  return home;
+}
+
 try {
   await standIn.start();
+  const home = BUILDX ? await buildxHome() : undefined;
   const base = await importBusybox(engine);
   for (let i = 0; i < 3; i++) {
     const show = i === 2;
@@ -75,7 +99,7 @@ try {
       [...(process.env.TIMELINE_NODE_ARGS?.split(" ") ?? []), ACTION],
       {
         PATH: process.env.PATH ?? "",
-        HOME: ours,
+        HOME: home ?? ours,
         RUNNER_TEMP: ours,
         RUNNER_DEBUG: "1",
         DOCKER_HOST: engine.host,
@@ -93,14 +117,18 @@ try {
       ours,
     );
     const docs = await mkdtemp(join(work, "docs-"));
+    if (home) {
+      await mkdir(join(docs, ".docker"));
+      await symlink(join(home, ".docker", "cli-plugins"), join(docs, ".docker", "cli-plugins"));
+    }
     await writeCheckout(docs, base);
     await stamp(
       show ? "docs" : undefined,
       "bash",
-      ["-c", `PS4='+ '; set -x; . ${join(ROOT, "scripts/bench/docs-pipeline.sh")}`],
+      ["-c", `PS4='+ '; set -x; . ${join(ROOT, `scripts/bench/${BUILDX ? "buildx" : "docs"}-pipeline.sh`)}`],
       {
         PATH: process.env.PATH ?? "",
-        HOME: docs,
+        HOME: home ?? docs,
         DOCKER_CONFIG: join(docs, ".docker"),
         DOCKER_HOST: engine.host,
         IMAGE: `${registry.host}/timeline/docs`,

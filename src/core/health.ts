@@ -1,4 +1,5 @@
-import { type Dispatcher, request } from "undici";
+import type { Dispatcher } from "undici";
+import { request } from "./undici";
 import { HealthCheckError, type HealthResult, connectionHint, errorCode, errorMessage } from "./errors";
 import { MiB, readBodyText } from "./http-body";
 import type { HealthCheck } from "./health-spec";

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { type Dispatcher, request } from "undici";
+import type { Dispatcher } from "undici";
+import { request } from "./undici";
 import type { Credentials } from "./config";
 import { PullCheckError, connectionHint, errorCode, errorMessage } from "./errors";
 import { MiB, readBodyText } from "./http-body";

@@ -4,7 +4,8 @@
  * starting docker. The tags name the very same manifest: the same bytes, so the same digest.
  */
 import { createHash } from "node:crypto";
-import { type Dispatcher, request } from "undici";
+import type { Dispatcher } from "undici";
+import { request } from "./undici";
 import type { Credentials } from "./config";
 import { MiB } from "./http-body";
 import type { ImageName } from "./image";

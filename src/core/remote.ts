@@ -7,7 +7,8 @@ export { DokployClient } from "./dokploy/client";
 export { Dokploy, applicationUrl } from "./dokploy/procedures";
 export { composeOne, composeUrl, saveComposeEnv, stackTasks } from "./dokploy/compose";
 export { resolveNames } from "./dokploy/projects";
-export { streamDeploymentLog } from "./dokploy/live-log";
+/** The live log: its WebSocket loads undici whole, so it loads when a deployment is followed. */
+export const liveLog = () => import("./dokploy/live-log").then((m) => m.streamDeploymentLog);
 export { resolveImage } from "./registry-check";
 export { tagManifest } from "./registry-tag";
 export { checkHealth } from "./health";

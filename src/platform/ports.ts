@@ -33,7 +33,7 @@ export function nodePorts(logger: Logger, env: NodeJS.ProcessEnv, options: NodeP
     exec: execWith(childEnvironment(env, options.secrets, options.keepEnv)),
     logger,
     loadDispatcher: () =>
-      (pool ??= import("undici").then(({ Agent }) => new Agent({ keepAliveTimeout: 30_000, connections: 8 }))),
+      (pool ??= import("../core/undici").then(({ Agent }) => new Agent({ keepAliveTimeout: 30_000, connections: 8 }))),
     createDockerConfig: tempDockerConfigs(userConfigDir, options.tempRoot ?? tmpdir()),
     now: () => new Date(),
     clock: () => performance.now(),

@@ -23,6 +23,27 @@ describe("the committed bundles", () => {
     expect(await readFile(join(dist, "index.js"), "utf8")).toContain(`.e(/* import() */ ${id ?? "?"})`);
   });
 
+  it("load for the Dokploy check undici's pool and request only: its WebSocket, fetch and mocks load with the live log", async () => {
+    const [remote = "?"] = await chunksHolding(dist, "CONCATENATED MODULE: ./src/core/remote.ts");
+    const remoteId = /^(\d+)\./.exec(remote)?.[1] ?? "?";
+    // The dynamic import of the HTTP side: every chunk it needs, loaded at once.
+    const index = await readFile(join(dist, "index.js"), "utf8");
+    const loading = [...index.matchAll(/Promise\.all\(\/\* import\(\) \*\/\[([^\]]*)\]/g)]
+      .map((m) => m[1] ?? "")
+      .find((list) => list.includes(`.e(${remoteId})`));
+    const ids = [...(loading ?? "").matchAll(/\.e\((\d+)\)/g)].map((m) => m[1] ?? "?");
+    expect(ids).toContain(remoteId);
+    const whole = ["class WebSocket extends EventTarget", "class MockAgent", "fetch failed"];
+    for (const id of ids) {
+      const text = await readFile(join(dist, `${id}.index.js`), "utf8");
+      for (const needle of whole) expect(text, `${id}.index.js holds ${needle}`).not.toContain(needle);
+    }
+    // The live log still has the WebSocket, in a chunk the HTTP side loads when it follows a deployment.
+    const sockets = await chunksHolding(dist, "class WebSocket extends EventTarget");
+    const fromRemote = await readFile(join(dist, remote), "utf8");
+    expect(sockets.some((chunk) => fromRemote.includes(`.e(${/^(\d+)\./.exec(chunk)?.[1] ?? "?"})`))).toBe(true);
+  });
+
   it("leave Octokit out of the CLI altogether", async () => {
     expect(await chunksHolding(join(dist, "cli"), OCTOKIT)).toEqual([]);
   });

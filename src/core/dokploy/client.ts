@@ -1,4 +1,5 @@
-import { request, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
+import { request } from "../undici";
 import { DokployError, connectionHint, errorCode, errorMessage } from "../errors";
 import { MiB, readBodyText } from "../http-body";
 import { describeHttpError, isRecord, parseErrorBody } from "./http-errors";

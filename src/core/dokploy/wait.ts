@@ -40,7 +40,10 @@ export interface FollowOptions {
   /** Where a user can look when we stop waiting. */
   readonly applicationUrl: string;
   /** Opens the live log of a deployment once we know its logPath. */
-  readonly openLog?: (deployment: Deployment, listener: LogListener) => LiveLog | undefined;
+  readonly openLog?: (
+    deployment: Deployment,
+    listener: LogListener,
+  ) => Promise<LiveLog | undefined> | LiveLog | undefined;
   /** Told each new status of our deployment, as it is seen. */
   readonly onStatus?: (deployment: Deployment) => void;
 }
@@ -124,7 +127,7 @@ async function firstSight(
     `Following deployment ${row.deploymentId} ("${row.title ?? ""}")${others.length > 0 ? `; ignoring ${String(others.length)} other new deployment(s) of this ${options.source.kind}` : ""}`,
   );
   if (!row.logPath || !options.openLog) return undefined;
-  const log = options.openLog(row, listener);
+  const log = await options.openLog(row, listener);
   if (log && FINAL_STATUSES.has(row.status)) await log.received(LATE_LOG_WAIT_MS);
   return log;
 }

@@ -47,12 +47,15 @@ export async function triggerOurDeployment(ctx: TargetContext, known: ReadonlySe
 /** How to follow a deployment of this target: the limit, where to look, the live log. */
 export function followOptions(ctx: TargetContext): Omit<FollowOptions, "known" | "title" | "source"> {
   const { config, target } = ctx;
+  // Loads while the first look at the deployments is under way.
+  const stream = ctx.remote.liveLog();
+  stream.catch(() => undefined);
   return {
     timeoutMs: config.waitTimeoutSeconds * 1000,
     applicationUrl: target.url ?? config.dokployUrl,
-    openLog: (deployment: Deployment, listener: LogListener) =>
+    openLog: async (deployment: Deployment, listener: LogListener) =>
       deployment.logPath
-        ? ctx.remote.streamDeploymentLog({
+        ? (await stream)({
             baseUrl: config.dokployUrl,
             apiKey: config.apiKey,
             logPath: deployment.logPath,
