@@ -2872,7 +2872,9 @@ async function buildThenPush(ctx, gate, plan, temp) {
         gate.underWay();
         await gate.passed();
     }
-    const building = buildWithCache(ctx, docker, plan, temp, flags, stopBuild.signal);
+    // The build's process starts first; then the rest gets under way beside it.
+    const argv = await buildCommand(ctx, plan, temp, flags).catch(loginFailed);
+    const building = buildWithCache(ctx, docker, { ...plan, temp, argv }, flags, stopBuild.signal);
     // The classic build needs the login only to push: it starts once the build has. (Without a
     // push, the login is for what the build pulls from the registry alone.)
     if (config.pushImage)
@@ -2911,9 +2913,9 @@ const CACHE_SETUP_FAILED = /^ERROR: .*failed to configure \S+ cache (importer|ex
  * even set up the cache chosen by cache: auto, the build runs again without it: a cache never
  * fails the build.
  */
-async function buildWithCache(ctx, docker, plan, temp, cache, signal) {
+async function buildWithCache(ctx, docker, build, cache, signal) {
+    const { temp, argv, ...plan } = build;
     const imports = new CacheImportWatch();
-    const argv = await buildCommand(ctx, plan, temp, cache);
     try {
         await docker.build(argv, signal, (line) => {
             imports.line(line);

@@ -434,6 +434,25 @@ describe("run", () => {
     });
   });
 
+  it("starts the classic build's process before the login's and before the toolkit loads", async () => {
+    const app = standIn.addApplication();
+    const docker = fakeDocker();
+    const order: string[] = [];
+    const exec: Exec = (file, args, opts) => {
+      order.push(args[0] ?? "");
+      return docker.exec(file, args, opts);
+    };
+    const outcome = await run(config(app.applicationId, { wait: "false" }), {
+      ...ports(docker),
+      exec,
+      engineHoldsImagesOf: () => Promise.resolve(true),
+      readText: () => Promise.resolve("FROM 127.0.0.1:6000/base\nRUN make\n"),
+      whileDockerWorks: () => order.push("(toolkit)"),
+    });
+    expect(outcome.error).toBeUndefined();
+    expect(order.filter((what) => what !== "buildx").slice(0, 3)).toEqual(["build", "login", "(toolkit)"]);
+  });
+
   it("runs the login beside the build, and a failed login stops the build and is the error", async () => {
     const app = standIn.addApplication();
     let buildAborted = false;

@@ -112,7 +112,9 @@ async function buildThenPush(
     gate.underWay();
     await gate.passed();
   }
-  const building = buildWithCache(ctx, docker, plan, temp, flags, stopBuild.signal);
+  // The build's process starts first; then the rest gets under way beside it.
+  const argv = await buildCommand(ctx, plan, temp, flags).catch(loginFailed);
+  const building = buildWithCache(ctx, docker, { ...plan, temp, argv }, flags, stopBuild.signal);
   // The classic build needs the login only to push: it starts once the build has. (Without a
   // push, the login is for what the build pulls from the registry alone.)
   if (config.pushImage) login();
@@ -151,13 +153,12 @@ const CACHE_SETUP_FAILED = /^ERROR: .*failed to configure \S+ cache (importer|ex
 async function buildWithCache(
   ctx: RunContext,
   docker: Docker,
-  plan: BuildPlan,
-  temp: TempDockerConfig,
+  build: BuildPlan & { readonly temp: TempDockerConfig; readonly argv: readonly string[] },
   cache: CacheFlags,
   signal: AbortSignal,
 ): Promise<void> {
+  const { temp, argv, ...plan } = build;
   const imports = new CacheImportWatch();
-  const argv = await buildCommand(ctx, plan, temp, cache);
   try {
     await docker.build(argv, signal, (line) => {
       imports.line(line);
