@@ -1469,7 +1469,7 @@ const OUTPUTS = [
     },
     {
         name: "metadata",
-        description: "The build's metadata as JSON, as buildx writes it with --metadata-file (buildx only).",
+        description: "The build's metadata as JSON, as buildx writes it with --metadata-file (buildx only). With the docker driver the image is built into the engine and pushed by docker push: containerimage.digest there is its config digest; the digest output is the registry's.",
     },
 ];
 /** How a target is named in messages before its name is known: application "web" or application <id>. */
@@ -2249,7 +2249,10 @@ function pushRefs(config) {
 function allLabels(config, created) {
     return [...ociLabels(config, created), ...config.labels];
 }
-/** argv (without the leading `docker`) of the build. buildx builds and pushes in one go. */
+/**
+ * argv (without the leading `docker`) of the build. buildx with a BuildKit builder builds and
+ * pushes in one go; with the docker driver it builds into the engine, as the classic builder.
+ */
 function buildArgv(config, options) {
     const argv = options.buildx ? ["buildx", "build"] : ["build"];
     const file = options.labelledDockerfile ?? config.file;
@@ -2287,7 +2290,7 @@ function buildArgv(config, options) {
         argv.push("--metadata-file", `${options.outDir}/${METADATA_FILE}`);
     }
     argv.push("--iidfile", `${options.outDir}/${IID_FILE}`);
-    if (options.buildx && config.pushImage)
+    if (options.buildx && config.pushImage && !options.intoEngine)
         argv.push("--push");
     argv.push(config.context);
     return argv;
@@ -3049,12 +3052,21 @@ async function buildxBuilder(ctx, docker) {
     };
 }
 async function buildxCache(ctx, docker, inputs) {
+    const { config, logger } = ctx;
+    if (inputs.intoEngine && (await inputs.engineHolds)) {
+        logger.info(`Build cache: the engine holds images of ${config.image.name}; buildx uses the engine's own cache`);
+        return buildxCacheFlags(config, "docker", [], { gha: false, ignoreError: false, write: config.pushImage });
+    }
     const builder = buildxBuilder(ctx, docker);
     builder.catch(() => undefined);
     inputs.underWay();
-    const images = cacheImages(ctx.config, await inputs.running());
+    const images = cacheImages(config, await inputs.running());
     const { kind, ...options } = await builder;
-    return buildxCacheFlags(ctx.config, kind, images, { ...options, write: ctx.config.pushImage });
+    const flags = buildxCacheFlags(config, kind, images, { ...options, write: config.pushImage });
+    // Registry sources are read with the login (a builder that pushes as it builds has it already).
+    if (flags.from.some((source) => source.startsWith("type=registry,")))
+        await inputs.login();
+    return flags;
 }
 
 ;// CONCATENATED MODULE: ./src/core/stages/build.ts
@@ -3078,16 +3090,21 @@ async function readDockerfile(ctx) {
  */
 async function buildAndPush(ctx, gate, hasBuildx) {
     const { config, ports, ledger } = ctx;
-    // For the classic builder's cache: asked now, answered while the docker config is made.
-    const engineHolds = hasBuildx.then((buildx) => buildx || !autoCacheWanted(config) ? undefined : ports.engineHoldsImagesOf?.(config.image.name));
+    const intoEngine = hasBuildx.then(async (buildx) => buildx && config.platforms.length <= 1 && ((await ports.buildxUsesDefaultBuilder?.()) ?? false));
+    // For the cache of the engine's builders: asked now, answered while the docker config is made.
+    const engineHolds = Promise.all([hasBuildx, intoEngine]).then(([buildx, engine]) => (buildx && !engine) || !autoCacheWanted(config) ? undefined : ports.engineHoldsImagesOf?.(config.image.name));
     const temp = await ports.createDockerConfig(config.registry, { keepLogin: !config.push });
     const remove = ledger.temporary(temp.dir, "temporary docker config (registry login)", () => temp.remove());
     try {
-        const [buildx, dockerfile] = await Promise.all([hasBuildx, readDockerfile(ctx)]);
+        const [buildx, engine, dockerfile] = await Promise.all([hasBuildx, intoEngine, readDockerfile(ctx)]);
         const plan = {
             buildx,
+            intoEngine: engine,
             dockerfile,
-            loginFirst: buildx || dockerfile === undefined || pullsFrom(dockerfile, config.registry),
+            loginFirst: (buildx && !engine) ||
+                dockerfile === undefined ||
+                pullsFrom(dockerfile, config.registry) ||
+                config.cacheFrom.length > 0,
         };
         await buildThenPush(ctx, gate, { ...plan, engineHolds }, temp);
     }
@@ -3098,7 +3115,7 @@ async function buildAndPush(ctx, gate, hasBuildx) {
     }
 }
 async function buildThenPush(ctx, gate, plan, temp) {
-    const { config, logger, result } = ctx;
+    const { config, result } = ctx;
     const docker = ctx.docker.withConfigDir(temp.dir);
     // The build stops when the preflight or the login fails; that failure is the one to report.
     const stopBuild = new AbortController();
@@ -3110,8 +3127,9 @@ async function buildThenPush(ctx, gate, plan, temp) {
     });
     if (plan.loginFirst)
         login();
-    // buildx waits for the check before it builds: the check runs beside the login instead.
-    if (plan.buildx)
+    // A builder that pushes as it builds waits for the check: the check runs beside the login instead.
+    const pushesAsItBuilds = plan.buildx && !plan.intoEngine;
+    if (pushesAsItBuilds)
         gate.underWay();
     const cache = chooseCache(ctx, docker, plan.buildx, {
         underWay: () => {
@@ -3119,6 +3137,7 @@ async function buildThenPush(ctx, gate, plan, temp) {
         },
         running: () => gate.passed().then(({ running }) => running),
         engineHolds: plan.engineHolds,
+        intoEngine: plan.intoEngine,
         login,
         signal: stopBuild.signal,
     });
@@ -3129,8 +3148,8 @@ async function buildThenPush(ctx, gate, plan, temp) {
     if (plan.loginFirst)
         await login();
     const flags = await cache.catch(loginFailed);
-    // buildx pushes as it builds, so it waits for the preflight; the classic build overlaps it.
-    if (plan.buildx) {
+    // buildx pushing as it builds waits for the preflight; a build into the engine overlaps it.
+    if (pushesAsItBuilds) {
         gate.underWay();
         await gate.passed();
     }
@@ -3145,21 +3164,28 @@ async function buildThenPush(ctx, gate, plan, temp) {
     ctx.ports.whileDockerWorks?.();
     await building.catch(loginFailed);
     Object.assign(result, await readBuildOutputs(temp));
-    if (!config.pushImage) {
-        // buildx reports a digest without a push too; the digest output is the registry's.
+    await pushBuilt(ctx, pushesAsItBuilds, () => gate.passed().then(async ({ online }) => {
+        await login();
+        await pushTags(ctx, docker, gate.signal, online);
+    }));
+}
+/** After the build: what buildx pushed as it built is recorded; else `push` pushes (once Dokploy answered). */
+async function pushBuilt(ctx, pushedAsBuilt, push) {
+    const { config, logger, result } = ctx;
+    // buildx reports a digest without a push too (of a build into the engine, its config digest);
+    // the digest output is the registry's.
+    if (!pushedAsBuilt || !config.pushImage)
         result.digest = undefined;
+    if (!config.pushImage) {
         logger.info(`Built ${result.image}; nothing pushed (push: false)`);
         return;
     }
-    if (plan.buildx) {
+    if (pushedAsBuilt) {
         for (const ref of pushRefs(config))
             ctx.ledger.record({ kind: "pushed", ref, digest: result.digest });
     }
-    else {
-        const { online } = await gate.passed();
-        await login();
-        await pushTags(ctx, docker, gate.signal, online);
-    }
+    else
+        await push();
     if (result.digest)
         logger.info(`Pushed ${result.image} (${result.digest})`);
     else
@@ -3231,6 +3257,7 @@ async function buildCommand(ctx, plan, temp, cache) {
         : dockerfileWithLabels(plan.dockerfile, allLabels(config, created), config.target);
     return buildArgv(config, {
         buildx: plan.buildx,
+        intoEngine: plan.intoEngine,
         outDir: temp.dir,
         created,
         labelledDockerfile: labelled === undefined ? undefined : await temp.writeFile(LABELLED_DOCKERFILE, labelled),
@@ -4048,11 +4075,11 @@ function cachePlan(config, buildx) {
     }
     const cache = imageRef(config.image, BUILDCACHE_TAG);
     return [
-        `Build cache (cache: auto): --cache-from type=registry,ref= ${sources}; with the docker driver --cache-to type=inline; with a BuildKit builder also ${config.ci.actionsCache ? "type=gha" : cache} as --cache-from and --cache-to (mode=max)`,
+        `Build cache (cache: auto): --cache-from type=registry,ref= ${sources}; with the docker driver --cache-to type=inline, and on an engine that holds images of ${config.image.name} its own cache instead of the sources; with a BuildKit builder also ${config.ci.actionsCache ? "type=gha" : cache} as --cache-from and --cache-to (mode=max)`,
     ];
 }
 /** The build part of the plan: the commands docker runs. */
-function buildPlan(config, buildx, labelled) {
+function buildPlan(config, buildx, labelled, intoEngine) {
     if (!config.build)
         return [`No build: deploy ${imageRef(config.image, config.tag)} as it is in the registry`];
     const plan = [`Create a temporary docker config (DOCKER_CONFIG); ~/.docker is not written`];
@@ -4060,11 +4087,11 @@ function buildPlan(config, buildx, labelled) {
         plan.push(`docker ${loginArgv(config.registry, config.push.username).join(" ")}  (password on stdin)`);
     const labelledDockerfile = labelled ? `$DOCKER_CONFIG/${LABELLED_DOCKERFILE}` : undefined;
     plan.push(...cachePlan(config, buildx));
-    plan.push(`docker ${buildArgv(config, { buildx, outDir: "$DOCKER_CONFIG", created: new Date(0), labelledDockerfile }).join(" ")}`);
+    plan.push(`docker ${buildArgv(config, { buildx, intoEngine, outDir: "$DOCKER_CONFIG", created: new Date(0), labelledDockerfile }).join(" ")}`);
     if (labelled) {
         plan.push(`  (${LABELLED_DOCKERFILE}: the Dockerfile with one LABEL line: ${allLabels(config, new Date(0)).join(" ")})`);
     }
-    if (!buildx && config.pushImage) {
+    if ((!buildx || intoEngine) && config.pushImage) {
         const [first, ...rest] = pushRefs(config);
         if (first)
             plan.push(`docker ${pushArgv(first).join(" ")}`);
@@ -4144,20 +4171,26 @@ function dokployPlan(config, api) {
     return plan;
 }
 /** The plan in words: commands and API calls, secrets masked. */
-function describePlan(config, buildx, labelled = false) {
+function describePlan(config, buildx, labelled = false, intoEngine = false) {
     const api = config.transport === "trpc" ? "/api/trpc/" : "/api/";
-    if (!config.deploy) {
-        return [...buildPlan(config, buildx, labelled), ...pullCheckPlan(config), "deploy: false: no request to Dokploy"];
-    }
-    return [...checkPlan(config, api), ...buildPlan(config, buildx, labelled), ...dokployPlan(config, api)];
+    const build = buildPlan(config, buildx, labelled, intoEngine);
+    if (!config.deploy)
+        return [...build, ...pullCheckPlan(config), "deploy: false: no request to Dokploy"];
+    return [...checkPlan(config, api), ...build, ...dokployPlan(config, api)];
 }
 /** Dry run: prints what would be done; builds, pushes and changes nothing. */
 async function printPlan(ctx, buildx) {
     const { config, logger, result } = ctx;
     const dockerfile = buildx || !config.build ? undefined : await readDockerfile(ctx);
     const labelled = dockerfile !== undefined && dockerfileWithLabels(dockerfile, [], config.target) !== undefined;
-    result.plan = describePlan(config, buildx, labelled);
-    logger.info(`Dry run: nothing is built, pushed or changed. The plan (${buildx ? "buildx" : "classic builder"}):`);
+    const intoEngine = buildx && config.platforms.length <= 1 && ((await ctx.ports.buildxUsesDefaultBuilder?.()) ?? false);
+    result.plan = describePlan(config, buildx, labelled, intoEngine);
+    const builder = buildx
+        ? intoEngine
+            ? "buildx, docker driver: into the engine, then docker push"
+            : "buildx"
+        : "classic builder";
+    logger.info(`Dry run: nothing is built, pushed or changed. The plan (${builder}):`);
     result.plan.forEach((line, i) => {
         logger.info(`${String(i + 1)}. ${line}`);
     });

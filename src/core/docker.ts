@@ -41,6 +41,8 @@ export interface BuildArgvOptions {
   readonly labelledDockerfile?: string;
   /** Cache sources and destinations chosen by `cache: auto`, beside the inputs'. */
   readonly cache?: CacheFlags;
+  /** buildx builds into the engine (the docker driver) and docker push pushes it: no --push. */
+  readonly intoEngine?: boolean;
 }
 
 /** Every label of a build: the OCI ones, then the user's (later ones win). */
@@ -48,7 +50,10 @@ export function allLabels(config: Config, created: Date): string[] {
   return [...ociLabels(config, created), ...config.labels];
 }
 
-/** argv (without the leading `docker`) of the build. buildx builds and pushes in one go. */
+/**
+ * argv (without the leading `docker`) of the build. buildx with a BuildKit builder builds and
+ * pushes in one go; with the docker driver it builds into the engine, as the classic builder.
+ */
 export function buildArgv(config: Config, options: BuildArgvOptions): string[] {
   const argv = options.buildx ? ["buildx", "build"] : ["build"];
   const file = options.labelledDockerfile ?? config.file;
@@ -72,7 +77,7 @@ export function buildArgv(config: Config, options: BuildArgvOptions): string[] {
     argv.push("--metadata-file", `${options.outDir}/${METADATA_FILE}`);
   }
   argv.push("--iidfile", `${options.outDir}/${IID_FILE}`);
-  if (options.buildx && config.pushImage) argv.push("--push");
+  if (options.buildx && config.pushImage && !options.intoEngine) argv.push("--push");
   argv.push(config.context);
   return argv;
 }

@@ -42,7 +42,7 @@ const dockerfile = () =>
   `FROM ${rig.baseImage}\nRUN echo ${randomBytes(6).toString("hex")} > /marker\nCMD ["cat", "/marker"]\n`;
 
 describe.skipIf(skip)("buildx with the docker driver (the engine's BuildKit)", () => {
-  it("pushes every tag in one buildx build; digest, imageid and metadata agree with the registry; OCI labels on the config", async () => {
+  it("builds into the engine and pushes with docker push: every tag, digest and imageid agree with the registry; buildx's metadata; OCI labels on the config", async () => {
     const app = standIn().addApplication();
     const repo = repository();
     const image = `${rig.registryHost}/${repo}`;
@@ -58,16 +58,18 @@ describe.skipIf(skip)("buildx with the docker driver (the engine's BuildKit)", (
     });
 
     expect(run.exitCode, run.stdout).toBe(0);
-    expect(run.stdout).toContain("$ docker buildx build");
+    const build = run.stdout.split("\n").find((line) => line.startsWith("$ docker buildx build")) ?? "";
+    expect(build).not.toContain("--push");
+    expect(run.stdout).toContain(`$ docker push ${image}:${commit}`);
     const served = await registryDigest(registry, repo, commit);
     expect(run.outputs.digest).toBe(served);
     expect(await registryDigest(registry, repo, "latest")).toBe(served);
     expect(await registryDigest(registry, repo, "stable")).toBe(served);
     const manifest = await manifestOf(registry, repo, commit);
     expect(run.outputs.imageid).toBe(manifest.config?.digest);
+    // What buildx wrote of a build into the engine: there, the image's digest is its config's.
     const metadata = JSON.parse(run.outputs.metadata ?? "") as Record<string, unknown>;
-    expect(metadata["containerimage.digest"]).toBe(served);
-    expect(metadata["containerimage.config.digest"]).toBe(manifest.config?.digest);
+    expect(metadata["containerimage.digest"]).toBe(manifest.config?.digest);
     const [config] = await imageConfigs(registry, repo, commit);
     expect(config?.config.Labels).toMatchObject({
       "org.opencontainers.image.revision": commit,
@@ -80,6 +82,60 @@ describe.skipIf(skip)("buildx with the docker driver (the engine's BuildKit)", (
     });
     expect(await readFile(join(dockerConfig, "config.json"), "utf8")).toBe(userConfig);
     expectNoSecrets(run, [API_KEY, rig.registryPassword]);
+  });
+
+  it("on an engine that holds the repository's images, builds while Dokploy has not answered, and pushes only once it has", async () => {
+    const repo = repository();
+    const image = `${rig.registryHost}/${repo}`;
+    const { home } = await homeFor(tools);
+    const cwd = await checkoutWith(dockerfile());
+    const first = await runAction({
+      inputs: inputs(image, standIn().addApplication().applicationId, { wait: "false" }),
+      env: env(sha()),
+      cwd,
+      home,
+    });
+    expect(first.exitCode, first.stdout).toBe(0);
+
+    // Dokploy takes 3 s to describe the application: the build is done well before.
+    const app = standIn().addApplication();
+    standIn().inject({ procedure: "application.one", delayMs: 3000 });
+    const commit = sha();
+    const run = await runAction({
+      inputs: inputs(image, app.applicationId, { wait: "false" }),
+      env: env(commit),
+      cwd,
+      home,
+    });
+    expect(run.exitCode, run.stdout).toBe(0);
+    const lines = run.stdout.split("\n");
+    const at = (pattern: RegExp) => lines.findIndex((line) => pattern.test(line));
+    expect(run.stdout).toContain(
+      `Build cache: the engine holds images of ${image}; buildx uses the engine's own cache`,
+    );
+    expect(lines.find((line) => line.startsWith("$ docker buildx build"))).not.toContain("--cache-from");
+    const built = at(/^#\d+ naming to \S+ done$/);
+    const answered = at(/^Application "/);
+    expect(built).toBeGreaterThan(-1);
+    expect(answered).toBeGreaterThan(built);
+    expect(at(/^\$ docker push /)).toBeGreaterThan(answered);
+    expect(await registryDigest(registry, repo, commit)).toBe(run.outputs.digest);
+
+    // A check that fails after the build: nothing of this commit reaches the registry.
+    standIn().inject({ procedure: "application.one", delayMs: 3000, status: 401, body: "unauthorized" });
+    const refused = sha();
+    const written = standIn().writes().length;
+    const stopped = await runAction({
+      inputs: inputs(image, standIn().addApplication().applicationId, { wait: "false" }),
+      env: env(refused),
+      cwd,
+      home,
+    });
+    expect(stopped.exitCode).not.toBe(0);
+    expect(stopped.stdout.split("\n").some((line) => /^#\d+ naming to /.test(line))).toBe(true);
+    expect(stopped.stdout).not.toContain("$ docker push");
+    expect(await registryDigest(registry, repo, refused)).toBeUndefined();
+    expect(standIn().writes().slice(written)).toEqual([]);
   });
 
   it("gives build secrets (NAME=value and id=…,env=…) to the RUN step, never to the image, the log or a file", async () => {

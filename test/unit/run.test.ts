@@ -128,6 +128,81 @@ describe("run", () => {
     });
   });
 
+  it("with buildx's docker driver on an engine that holds the repository's images: builds into it before Dokploy answered, pushes with docker push after", async () => {
+    const app = standIn.addApplication();
+    const docker = fakeDocker({ buildx: true });
+    const order: string[] = [];
+    const exec: Exec = (file, args, opts) => {
+      order.push(args.slice(0, 2).join(" "));
+      return docker.exec(file, args, opts);
+    };
+    standIn.inject({ procedure: "application.one", delayMs: 200 });
+    const outcome = await run(config(app.applicationId, { wait: "false", "extra-tags": "latest" }), {
+      ...ports(docker),
+      exec,
+      buildxUsesDefaultBuilder: () => Promise.resolve(true),
+      engineHoldsImagesOf: () => Promise.resolve(true),
+      readText: () => Promise.resolve("FROM 127.0.0.1:6000/base\nRUN make\n"),
+    });
+    expect(outcome.error).toBeUndefined();
+    expect(order).toEqual([
+      "buildx version",
+      "buildx build",
+      "login 127.0.0.1:5000",
+      `push 127.0.0.1:5000/acme/web:${SHA}`,
+      // No registry answers the tag API here: the extra tag is pushed by docker.
+      "push 127.0.0.1:5000/acme/web:latest",
+    ]);
+    const build = docker.calls.find((c) => c.argv[0] === "buildx" && c.argv[1] === "build")?.argv ?? [];
+    expect(build).not.toContain("--push");
+    expect(build).not.toContain("--cache-from");
+    expect(build).toContain("type=inline");
+    expect(logger.text()).toContain(
+      "Build cache: the engine holds images of 127.0.0.1:5000/acme/web; buildx uses the engine's own cache",
+    );
+    // The push's digest, not what buildx said of a build into the engine; pushed only once Dokploy answered.
+    expect(outputsOf(outcome.result)).toMatchObject({ digest: DIGEST, imageid: IMAGE_ID });
+    expect(standIn.calls.findIndex((c) => c.procedure === "application.one")).toBeGreaterThan(-1);
+    expect(standIn.writes().map((c) => c.procedure)).toEqual([
+      "application.saveDockerProvider",
+      "application.redeploy",
+    ]);
+  });
+
+  it("with buildx's docker driver on an empty engine: waits for the running image, logs in, then builds from it into the engine", async () => {
+    const running = "127.0.0.1:5000/acme/web:0a1b2c3";
+    const app = standIn.addApplication({ sourceType: "docker", dockerImage: running });
+    const docker = fakeDocker({ buildx: true });
+    const outcome = await run(config(app.applicationId, { wait: "false" }), {
+      ...ports(docker),
+      buildxUsesDefaultBuilder: () => Promise.resolve(true),
+      engineHoldsImagesOf: () => Promise.resolve(false),
+      readText: () => Promise.resolve("FROM 127.0.0.1:6000/base\nRUN make\n"),
+    });
+    expect(outcome.error).toBeUndefined();
+    expect(docker.calls.map((c) => c.argv.slice(0, 2).join(" "))).toEqual([
+      "buildx version",
+      "login 127.0.0.1:5000",
+      "buildx build",
+      `push 127.0.0.1:5000/acme/web:${SHA}`,
+    ]);
+    expect(docker.calls[2]?.argv).toContain(`type=registry,ref=${running}`);
+    expect(docker.calls[2]?.argv).not.toContain("--push");
+  });
+
+  it("plans a build into the engine and docker push for buildx's docker driver in a dry run", async () => {
+    const app = standIn.addApplication();
+    const outcome = await run(config(app.applicationId, { "dry-run": "true", "extra-tags": "latest" }), {
+      ...ports(fakeDocker({ buildx: true })),
+      buildxUsesDefaultBuilder: () => Promise.resolve(true),
+    });
+    const plan = outcome.result.plan ?? [];
+    const build = plan.find((line) => line.startsWith("docker buildx build")) ?? "";
+    expect(build).not.toContain("--push");
+    expect(plan.indexOf(`docker push 127.0.0.1:5000/acme/web:${SHA}`)).toBeGreaterThan(plan.indexOf(build));
+    expect(logger.text()).toContain("The plan (buildx, docker driver: into the engine, then docker push)");
+  });
+
   it("cache: auto on an engine without the repository's images: pulls the running image and the extra tags after the login, builds from those it got", async () => {
     const running = "127.0.0.1:5000/acme/web:0a1b2c3";
     const app = standIn.addApplication({ sourceType: "docker", dockerImage: running });

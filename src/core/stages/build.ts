@@ -34,6 +34,12 @@ export interface BuildCheck {
 /** How this build runs, decided before the docker command is put together. */
 interface BuildPlan {
   readonly buildx: boolean;
+  /**
+   * buildx with the docker driver: it builds into the engine, beside the Dokploy check, and
+   * docker push pushes the image once Dokploy answered, as with the classic builder. Other
+   * builders push as they build, so they wait for the check.
+   */
+  readonly intoEngine: boolean;
   readonly dockerfile: string | undefined;
   /** The registry login must be done before the build (it pulls from there, or buildx pushes). */
   readonly loginFirst: boolean;
@@ -51,18 +57,26 @@ export async function buildAndPush(
   hasBuildx: Promise<boolean>,
 ): Promise<void> {
   const { config, ports, ledger } = ctx;
-  // For the classic builder's cache: asked now, answered while the docker config is made.
-  const engineHolds = hasBuildx.then((buildx) =>
-    buildx || !autoCacheWanted(config) ? undefined : ports.engineHoldsImagesOf?.(config.image.name),
+  const intoEngine = hasBuildx.then(
+    async (buildx) => buildx && config.platforms.length <= 1 && ((await ports.buildxUsesDefaultBuilder?.()) ?? false),
+  );
+  // For the cache of the engine's builders: asked now, answered while the docker config is made.
+  const engineHolds = Promise.all([hasBuildx, intoEngine]).then(([buildx, engine]) =>
+    (buildx && !engine) || !autoCacheWanted(config) ? undefined : ports.engineHoldsImagesOf?.(config.image.name),
   );
   const temp = await ports.createDockerConfig(config.registry, { keepLogin: !config.push });
   const remove = ledger.temporary(temp.dir, "temporary docker config (registry login)", () => temp.remove());
   try {
-    const [buildx, dockerfile] = await Promise.all([hasBuildx, readDockerfile(ctx)]);
+    const [buildx, engine, dockerfile] = await Promise.all([hasBuildx, intoEngine, readDockerfile(ctx)]);
     const plan: BuildPlan = {
       buildx,
+      intoEngine: engine,
       dockerfile,
-      loginFirst: buildx || dockerfile === undefined || pullsFrom(dockerfile, config.registry),
+      loginFirst:
+        (buildx && !engine) ||
+        dockerfile === undefined ||
+        pullsFrom(dockerfile, config.registry) ||
+        config.cacheFrom.length > 0,
     };
     await buildThenPush(ctx, gate, { ...plan, engineHolds }, temp);
   } finally {
@@ -78,7 +92,7 @@ async function buildThenPush(
   plan: BuildPlan,
   temp: TempDockerConfig,
 ): Promise<void> {
-  const { config, logger, result } = ctx;
+  const { config, result } = ctx;
   const docker = ctx.docker.withConfigDir(temp.dir);
   // The build stops when the preflight or the login fails; that failure is the one to report.
   const stopBuild = new AbortController();
@@ -89,14 +103,16 @@ async function buildThenPush(
     stopBuild.abort();
   });
   if (plan.loginFirst) login();
-  // buildx waits for the check before it builds: the check runs beside the login instead.
-  if (plan.buildx) gate.underWay();
+  // A builder that pushes as it builds waits for the check: the check runs beside the login instead.
+  const pushesAsItBuilds = plan.buildx && !plan.intoEngine;
+  if (pushesAsItBuilds) gate.underWay();
   const cache = chooseCache(ctx, docker, plan.buildx, {
     underWay: () => {
       gate.underWay();
     },
     running: () => gate.passed().then(({ running }) => running),
     engineHolds: plan.engineHolds,
+    intoEngine: plan.intoEngine,
     login,
     signal: stopBuild.signal,
   });
@@ -107,8 +123,8 @@ async function buildThenPush(
       : Promise.reject(error);
   if (plan.loginFirst) await login();
   const flags = await cache.catch(loginFailed);
-  // buildx pushes as it builds, so it waits for the preflight; the classic build overlaps it.
-  if (plan.buildx) {
+  // buildx pushing as it builds waits for the preflight; a build into the engine overlaps it.
+  if (pushesAsItBuilds) {
     gate.underWay();
     await gate.passed();
   }
@@ -122,19 +138,27 @@ async function buildThenPush(
   ctx.ports.whileDockerWorks?.();
   await building.catch(loginFailed);
   Object.assign(result, await readBuildOutputs(temp));
+  await pushBuilt(ctx, pushesAsItBuilds, () =>
+    gate.passed().then(async ({ online }) => {
+      await login();
+      await pushTags(ctx, docker, gate.signal, online);
+    }),
+  );
+}
+
+/** After the build: what buildx pushed as it built is recorded; else `push` pushes (once Dokploy answered). */
+async function pushBuilt(ctx: RunContext, pushedAsBuilt: boolean, push: () => Promise<void>): Promise<void> {
+  const { config, logger, result } = ctx;
+  // buildx reports a digest without a push too (of a build into the engine, its config digest);
+  // the digest output is the registry's.
+  if (!pushedAsBuilt || !config.pushImage) result.digest = undefined;
   if (!config.pushImage) {
-    // buildx reports a digest without a push too; the digest output is the registry's.
-    result.digest = undefined;
     logger.info(`Built ${result.image}; nothing pushed (push: false)`);
     return;
   }
-  if (plan.buildx) {
+  if (pushedAsBuilt) {
     for (const ref of pushRefs(config)) ctx.ledger.record({ kind: "pushed", ref, digest: result.digest });
-  } else {
-    const { online } = await gate.passed();
-    await login();
-    await pushTags(ctx, docker, gate.signal, online);
-  }
+  } else await push();
   if (result.digest) logger.info(`Pushed ${result.image} (${result.digest})`);
   else logger.warn(`Pushed ${result.image}, but docker did not report its digest`);
 }
@@ -219,6 +243,7 @@ async function buildCommand(
       : dockerfileWithLabels(plan.dockerfile, allLabels(config, created), config.target);
   return buildArgv(config, {
     buildx: plan.buildx,
+    intoEngine: plan.intoEngine,
     outDir: temp.dir,
     created,
     labelledDockerfile: labelled === undefined ? undefined : await temp.writeFile(LABELLED_DOCKERFILE, labelled),

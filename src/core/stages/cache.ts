@@ -20,6 +20,8 @@ export interface CacheInputs {
   readonly running: () => Promise<readonly string[]>;
   /** Whether the engine holds images of the repository, when already asked without the docker CLI. */
   readonly engineHolds?: Promise<boolean | undefined>;
+  /** buildx builds into the engine (the docker driver): the engine's own cache is its cache. */
+  readonly intoEngine?: boolean;
   /** The registry login (started when first asked for). */
   readonly login: () => Promise<void>;
   readonly signal: AbortSignal;
@@ -106,10 +108,18 @@ async function buildxBuilder(ctx: RunContext, docker: Docker) {
 }
 
 async function buildxCache(ctx: RunContext, docker: Docker, inputs: CacheInputs): Promise<CacheFlags> {
+  const { config, logger } = ctx;
+  if (inputs.intoEngine && (await inputs.engineHolds)) {
+    logger.info(`Build cache: the engine holds images of ${config.image.name}; buildx uses the engine's own cache`);
+    return buildxCacheFlags(config, "docker", [], { gha: false, ignoreError: false, write: config.pushImage });
+  }
   const builder = buildxBuilder(ctx, docker);
   builder.catch(() => undefined);
   inputs.underWay();
-  const images = cacheImages(ctx.config, await inputs.running());
+  const images = cacheImages(config, await inputs.running());
   const { kind, ...options } = await builder;
-  return buildxCacheFlags(ctx.config, kind, images, { ...options, write: ctx.config.pushImage });
+  const flags = buildxCacheFlags(config, kind, images, { ...options, write: config.pushImage });
+  // Registry sources are read with the login (a builder that pushes as it builds has it already).
+  if (flags.from.some((source) => source.startsWith("type=registry,"))) await inputs.login();
+  return flags;
 }

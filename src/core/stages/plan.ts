@@ -18,12 +18,12 @@ function cachePlan(config: Config, buildx: boolean): string[] {
   }
   const cache = imageRef(config.image, BUILDCACHE_TAG);
   return [
-    `Build cache (cache: auto): --cache-from type=registry,ref= ${sources}; with the docker driver --cache-to type=inline; with a BuildKit builder also ${config.ci.actionsCache ? "type=gha" : cache} as --cache-from and --cache-to (mode=max)`,
+    `Build cache (cache: auto): --cache-from type=registry,ref= ${sources}; with the docker driver --cache-to type=inline, and on an engine that holds images of ${config.image.name} its own cache instead of the sources; with a BuildKit builder also ${config.ci.actionsCache ? "type=gha" : cache} as --cache-from and --cache-to (mode=max)`,
   ];
 }
 
 /** The build part of the plan: the commands docker runs. */
-function buildPlan(config: Config, buildx: boolean, labelled: boolean): string[] {
+function buildPlan(config: Config, buildx: boolean, labelled: boolean, intoEngine: boolean): string[] {
   if (!config.build) return [`No build: deploy ${imageRef(config.image, config.tag)} as it is in the registry`];
   const plan = [`Create a temporary docker config (DOCKER_CONFIG); ~/.docker is not written`];
   if (config.push)
@@ -31,14 +31,14 @@ function buildPlan(config: Config, buildx: boolean, labelled: boolean): string[]
   const labelledDockerfile = labelled ? `$DOCKER_CONFIG/${LABELLED_DOCKERFILE}` : undefined;
   plan.push(...cachePlan(config, buildx));
   plan.push(
-    `docker ${buildArgv(config, { buildx, outDir: "$DOCKER_CONFIG", created: new Date(0), labelledDockerfile }).join(" ")}`,
+    `docker ${buildArgv(config, { buildx, intoEngine, outDir: "$DOCKER_CONFIG", created: new Date(0), labelledDockerfile }).join(" ")}`,
   );
   if (labelled) {
     plan.push(
       `  (${LABELLED_DOCKERFILE}: the Dockerfile with one LABEL line: ${allLabels(config, new Date(0)).join(" ")})`,
     );
   }
-  if (!buildx && config.pushImage) {
+  if ((!buildx || intoEngine) && config.pushImage) {
     const [first, ...rest] = pushRefs(config);
     if (first) plan.push(`docker ${pushArgv(first).join(" ")}`);
     for (const [i, ref] of rest.entries()) {
@@ -129,12 +129,11 @@ function dokployPlan(config: Config, api: string): string[] {
 }
 
 /** The plan in words: commands and API calls, secrets masked. */
-export function describePlan(config: Config, buildx: boolean, labelled = false): string[] {
+export function describePlan(config: Config, buildx: boolean, labelled = false, intoEngine = false): string[] {
   const api = config.transport === "trpc" ? "/api/trpc/" : "/api/";
-  if (!config.deploy) {
-    return [...buildPlan(config, buildx, labelled), ...pullCheckPlan(config), "deploy: false: no request to Dokploy"];
-  }
-  return [...checkPlan(config, api), ...buildPlan(config, buildx, labelled), ...dokployPlan(config, api)];
+  const build = buildPlan(config, buildx, labelled, intoEngine);
+  if (!config.deploy) return [...build, ...pullCheckPlan(config), "deploy: false: no request to Dokploy"];
+  return [...checkPlan(config, api), ...build, ...dokployPlan(config, api)];
 }
 
 /** Dry run: prints what would be done; builds, pushes and changes nothing. */
@@ -142,8 +141,15 @@ export async function printPlan(ctx: RunContext, buildx: boolean): Promise<void>
   const { config, logger, result } = ctx;
   const dockerfile = buildx || !config.build ? undefined : await readDockerfile(ctx);
   const labelled = dockerfile !== undefined && dockerfileWithLabels(dockerfile, [], config.target) !== undefined;
-  result.plan = describePlan(config, buildx, labelled);
-  logger.info(`Dry run: nothing is built, pushed or changed. The plan (${buildx ? "buildx" : "classic builder"}):`);
+  const intoEngine =
+    buildx && config.platforms.length <= 1 && ((await ctx.ports.buildxUsesDefaultBuilder?.()) ?? false);
+  result.plan = describePlan(config, buildx, labelled, intoEngine);
+  const builder = buildx
+    ? intoEngine
+      ? "buildx, docker driver: into the engine, then docker push"
+      : "buildx"
+    : "classic builder";
+  logger.info(`Dry run: nothing is built, pushed or changed. The plan (${builder}):`);
   result.plan.forEach((line, i) => {
     logger.info(`${String(i + 1)}. ${line}`);
   });
