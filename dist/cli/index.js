@@ -5028,13 +5028,15 @@ async function engineSocket(env, configDir) {
 function engineHoldsImagesOf(socketPath, repository, timeoutMs = 5_000) {
     const filters = encodeURIComponent(JSON.stringify({ reference: { [repository]: true } }));
     return new Promise((resolve) => {
-        // A Host header of our own: node would otherwise check whether "localhost" is an IPv6
-        // address, and compiling that check costs milliseconds on the way to the build.
+        // No TLS, so no server name: node would otherwise work one out from the Host header,
+        // checking whether it is an IP address, and compiling that check costs ~7 ms on the way
+        // to the build.
         const options = {
             socketPath,
             path: `/images/json?filters=${filters}`,
             timeout: timeoutMs,
             headers: { host: "docker" },
+            servername: "",
         };
         const req = (0,external_node_http_.request)(options, (res) => {
             let body = "";

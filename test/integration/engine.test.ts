@@ -2,7 +2,8 @@
 import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, describe, expect, inject, it } from "vitest";
+import net from "node:net";
+import { afterAll, describe, expect, inject, it, vi } from "vitest";
 import { engineHoldsImagesOf, engineSocket } from "../../src/platform/engine";
 import { removeTempDirs, tempDir } from "../support/temp";
 
@@ -16,6 +17,16 @@ describe("the engine's socket", () => {
     expect(await engineHoldsImagesOf(socket, rig.baseImage.split(":")[0] ?? "")).toBe(true);
     expect(await engineHoldsImagesOf(socket, `local/none-${randomBytes(4).toString("hex")}`)).toBe(false);
     expect(await engineHoldsImagesOf(join(await tempDir("no-engine"), "docker.sock"), "local/busybox")).toBeUndefined();
+  });
+
+  it("asks without working out a TLS server name (node's IP address check costs ~7 ms on the way to the build)", async () => {
+    const isIP = vi.spyOn(net, "isIP");
+    try {
+      expect(await engineHoldsImagesOf(socket, rig.baseImage.split(":")[0] ?? "")).toBe(true);
+      expect(isIP).not.toHaveBeenCalled();
+    } finally {
+      isIP.mockRestore();
+    }
   });
 
   it("is used only where the CLI would use it: DOCKER_HOST unix:// or unset, and no context", async () => {
