@@ -963,6 +963,16 @@ const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const DOMAIN = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]{1,5})?$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
+/** Whether the first part of a reference names a registry, as docker reads it (else it is Docker Hub's). */
+function namesRegistry(first) {
+    return first.includes(".") || first.includes(":") || first === "localhost";
+}
+/** The registry of a reference (with or without tag and digest), normalized: docker.io when it names none. */
+function registryOfReference(ref) {
+    const slash = ref.indexOf("/");
+    const first = slash > 0 ? ref.slice(0, slash) : "";
+    return normalizeRegistryHost(namesRegistry(first) ? first : DOCKER_HUB);
+}
 /** Parses a repository name WITHOUT tag or digest. Throws an Error saying what is wrong. */
 function parseImageName(input) {
     const name = input.trim();
@@ -979,7 +989,7 @@ function parseImageName(input) {
     let rest = name;
     if (slash > 0) {
         const first = name.slice(0, slash);
-        if (first.includes(".") || first.includes(":") || first === "localhost") {
+        if (namesRegistry(first)) {
             registry = first;
             rest = name.slice(slash + 1);
         }
@@ -2046,13 +2056,6 @@ const COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
  * would add attributes, and it comes from Dokploy (the application's dockerImage).
  */
 const REFERENCE = new RegExp(`^(?:[A-Za-z0-9.-]+(?::[0-9]{1,5})?/)?${COMPONENT}(?:/${COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`);
-/** The registry of a reference, as docker reads it: the first part when it looks like a host. */
-function registryOfReference(ref) {
-    const slash = ref.indexOf("/");
-    const first = slash > 0 ? ref.slice(0, slash) : "";
-    const named = first.includes(".") || first.includes(":") || first === "localhost";
-    return normalizeRegistryHost(named ? first : "docker.io");
-}
 /**
  * Images that may hold the previous build's layers: those the targets run now when they are in
  * the registry we push to (another registry may want credentials the run does not have), and
@@ -2212,11 +2215,7 @@ function pullsFrom(dockerfile, registry) {
             if (copy[1])
                 images.push(copy[1]);
     }
-    return images.some((image) => {
-        const first = image.split("/")[0] ?? "";
-        const named = image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
-        return normalizeRegistryHost(named ? first : "docker.io") === host;
-    });
+    return images.some((image) => registryOfReference(image) === host);
 }
 
 ;// CONCATENATED MODULE: ./src/core/docker.ts
@@ -2856,6 +2855,13 @@ function outputsOf(result) {
 ;// CONCATENATED MODULE: ./src/core/builder.ts
 
 
+/**
+ * Whether buildx builds into the engine (then docker push pushes): with its default builder, the
+ * engine's BuildKit (driver docker), for one platform at most.
+ */
+async function buildsIntoEngine(config, ports, buildx) {
+    return buildx && config.platforms.length <= 1 && ((await ports.buildxUsesDefaultBuilder?.()) ?? false);
+}
 function parseBuilderInfo(text) {
     const name = /^Name:\s+(.+)$/m.exec(text)?.[1]?.trim();
     const driver = /^Driver:\s+(.+)$/m.exec(text)?.[1]?.trim();
@@ -3076,6 +3082,7 @@ async function buildxCache(ctx, docker, inputs) {
 
 
 
+
 const LABELLED_DOCKERFILE = "Dockerfile.labelled";
 /** The user's Dockerfile, when it can be read (not from a URL or stdin). */
 async function readDockerfile(ctx) {
@@ -3090,7 +3097,7 @@ async function readDockerfile(ctx) {
  */
 async function buildAndPush(ctx, gate, hasBuildx) {
     const { config, ports, ledger } = ctx;
-    const intoEngine = hasBuildx.then(async (buildx) => buildx && config.platforms.length <= 1 && ((await ports.buildxUsesDefaultBuilder?.()) ?? false));
+    const intoEngine = hasBuildx.then((buildx) => buildsIntoEngine(config, ports, buildx));
     // For the cache of the engine's builders: asked now, answered while the docker config is made.
     const engineHolds = Promise.all([hasBuildx, intoEngine]).then(([buildx, engine]) => (buildx && !engine) || !autoCacheWanted(config) ? undefined : ports.engineHoldsImagesOf?.(config.image.name));
     const temp = await ports.createDockerConfig(config.registry, { keepLogin: !config.push });
@@ -3673,23 +3680,28 @@ async function verifyApplication(ctx, ours) {
             what: "the application",
             tasks: () => ctx.dokploy.serviceTasks(appName, serverId),
         };
-        try {
+        await lookAtSwarm(ctx, `the application, which holds ${ours}`, async () => {
             const running = await waitForSwarm(ctx, swarm, ours);
             logger.info(`Docker Swarm runs ${running} for ${app.appName}.`);
-        }
-        catch (error) {
-            if (!(error instanceof errors/* DokployError */.RI) || (error.status !== 401 && error.status !== 403)) {
-                if (error instanceof errors/* NotRunningError */.bb)
-                    target.deploymentStatus = "not-running";
-                throw error;
-            }
-            warnNoDockerRead(ctx, error, `the application, which holds ${ours}`);
-        }
+        });
     });
 }
-/** Without the permission to read Docker: says so, and what is trusted instead. */
-function warnNoDockerRead(ctx, error, trusted) {
-    ctx.logger.warn(`Could not ask Dokploy what Docker Swarm runs (${error.procedure}: HTTP ${String(error.status)}; the API key needs the permission to read Docker). Trusting ${trusted}.`);
+/**
+ * Runs `look` at what swarm runs. A NotRunningError marks the target not-running; without the
+ * permission to read Docker (401, 403), says so once and trusts `trusted` instead.
+ */
+async function lookAtSwarm(ctx, trusted, look) {
+    try {
+        await look();
+    }
+    catch (error) {
+        if (!(error instanceof errors/* DokployError */.RI) || (error.status !== 401 && error.status !== 403)) {
+            if (error instanceof errors/* NotRunningError */.bb)
+                ctx.target.deploymentStatus = "not-running";
+            throw error;
+        }
+        ctx.logger.warn(`Could not ask Dokploy what Docker Swarm runs (${error.procedure}: HTTP ${String(error.status)}; the API key needs the permission to read Docker). Trusting ${trusted}.`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/core/stages/stack.ts
@@ -3703,7 +3715,7 @@ function serviceOfTask(taskName) {
 }
 /** An image reference without its tag and digest: ghcr.io/acme/web:1@sha256:… -> ghcr.io/acme/web. */
 function repositoryOf(image) {
-    const name = image.split("@")[0] ?? image;
+    const name = splitDigest(image).ref;
     const slash = name.lastIndexOf("/");
     const colon = name.lastIndexOf(":");
     return colon > slash ? name.slice(0, colon) : name;
@@ -3760,18 +3772,10 @@ async function verifyCompose(ctx, ours) {
             logger.info(`The compose holds ${ours}; docker compose started its containers (their images are not checked).`);
             return;
         }
-        try {
+        await lookAtSwarm(ctx, `the compose's environment, which holds ${ours}`, async () => {
             const services = await waitForStack(ctx, compose, ours);
             logger.info(`Docker Swarm runs ${ours} for ${services.join(", ")}.`);
-        }
-        catch (error) {
-            if (!(error instanceof errors/* DokployError */.RI) || (error.status !== 401 && error.status !== 403)) {
-                if (error instanceof errors/* NotRunningError */.bb)
-                    target.deploymentStatus = "not-running";
-                throw error;
-            }
-            warnNoDockerRead(ctx, error, `the compose's environment, which holds ${ours}`);
-        }
+        });
     });
 }
 
@@ -4062,6 +4066,7 @@ async function resolveTargets(ctx) {
 
 
 
+
 /** What cache: auto adds to the build, in words (which applies is known once docker and Dokploy answer). */
 function cachePlan(config, buildx) {
     if (!autoCacheWanted(config))
@@ -4183,7 +4188,7 @@ async function printPlan(ctx, buildx) {
     const { config, logger, result } = ctx;
     const dockerfile = buildx || !config.build ? undefined : await readDockerfile(ctx);
     const labelled = dockerfile !== undefined && dockerfileWithLabels(dockerfile, [], config.target) !== undefined;
-    const intoEngine = buildx && config.platforms.length <= 1 && ((await ctx.ports.buildxUsesDefaultBuilder?.()) ?? false);
+    const intoEngine = await buildsIntoEngine(config, ctx.ports, buildx);
     result.plan = describePlan(config, buildx, labelled, intoEngine);
     const builder = buildx
         ? intoEngine

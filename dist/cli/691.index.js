@@ -768,6 +768,7 @@ async function get(url, headers, method, options) {
     const body = method === "HEAD" ? (await response.body.dump(), "") : (await readBodyText(response.body, 4 * MiB)).text;
     return { status: response.statusCode, headers: response.headers, body };
 }
+/** A header of the answer, the first when it came several times. */
 function header(answer, name) {
     const value = answer.headers[name];
     return Array.isArray(value) ? value[0] : value;
@@ -900,10 +901,6 @@ async function send(url, method, headers, options, body) {
     const bytes = Buffer.concat(chunks);
     return { status: response.statusCode, headers: response.headers, body: "", bytes };
 }
-function registry_tag_header(answer, name) {
-    const value = answer.headers[name];
-    return Array.isArray(value) ? value[0] : value;
-}
 /** The manifest of `<image>:<from>` as bytes, through the registry's challenge (pull and push scope). */
 async function readManifest(image, from, credentials, options) {
     const url = `${registryApiBase(image.registry)}/v2/${image.path}/manifests/${encodeURIComponent(from)}`;
@@ -917,8 +914,8 @@ async function readManifest(image, from, credentials, options) {
     }
     if (answer.status !== 200)
         throw new Error(`GET ${where}: HTTP ${String(answer.status)}`);
-    const mediaType = (registry_tag_header(answer, "content-type") ?? "").split(";")[0] ?? "";
-    const digest = registry_tag_header(answer, "docker-content-digest") ?? `sha256:${(0,external_node_crypto_.createHash)("sha256").update(answer.bytes).digest("hex")}`;
+    const mediaType = (header(answer, "content-type") ?? "").split(";")[0] ?? "";
+    const digest = header(answer, "docker-content-digest") ?? `sha256:${(0,external_node_crypto_.createHash)("sha256").update(answer.bytes).digest("hex")}`;
     return { manifest: answer.bytes, served: { digest, mediaType }, authorization };
 }
 /**
@@ -945,7 +942,7 @@ async function tagManifest(image, from, tags, credentials, options = {}) {
         }
         if (answered.status !== 201)
             throw new Error(`PUT ${where}: HTTP ${String(answered.status)}`);
-        digests.set(tag, registry_tag_header(answered, "docker-content-digest"));
+        digests.set(tag, header(answered, "docker-content-digest"));
     }
     return { served: read.served, digests };
 }

@@ -15,6 +15,18 @@ export interface BuilderPorts {
   readonly hasBuildx?: () => Promise<boolean>;
 }
 
+/**
+ * Whether buildx builds into the engine (then docker push pushes): with its default builder, the
+ * engine's BuildKit (driver docker), for one platform at most.
+ */
+export async function buildsIntoEngine(
+  config: Pick<Config, "platforms">,
+  ports: { readonly buildxUsesDefaultBuilder?: () => Promise<boolean> },
+  buildx: boolean,
+): Promise<boolean> {
+  return buildx && config.platforms.length <= 1 && ((await ports.buildxUsesDefaultBuilder?.()) ?? false);
+}
+
 export interface BuilderChoice {
   /** Whether buildx builds; still running when nothing before the build depends on it. */
   readonly probe: Promise<boolean>;

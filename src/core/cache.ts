@@ -11,7 +11,7 @@
  *   every stage (mode=max), or GitHub's cache service (type=gha) where the job may use it.
  */
 import type { Config } from "./config";
-import { imageRef, normalizeRegistryHost } from "./image";
+import { imageRef, normalizeRegistryHost, registryOfReference } from "./image";
 
 /** How the build runs, as far as caching goes. */
 export type CacheBuilder = "classic" | "docker" | "buildkit";
@@ -41,14 +41,6 @@ const COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
 const REFERENCE = new RegExp(
   `^(?:[A-Za-z0-9.-]+(?::[0-9]{1,5})?/)?${COMPONENT}(?:/${COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`,
 );
-
-/** The registry of a reference, as docker reads it: the first part when it looks like a host. */
-export function registryOfReference(ref: string): string {
-  const slash = ref.indexOf("/");
-  const first = slash > 0 ? ref.slice(0, slash) : "";
-  const named = first.includes(".") || first.includes(":") || first === "localhost";
-  return normalizeRegistryHost(named ? first : "docker.io");
-}
 
 /**
  * Images that may hold the previous build's layers: those the targets run now when they are in

@@ -1,5 +1,5 @@
 /** The Dockerfile as text: the labels the classic builder gets in one line, and what it pulls. */
-import { normalizeRegistryHost } from "./image";
+import { normalizeRegistryHost, registryOfReference } from "./image";
 
 /**
  * A label key or value in double quotes, as the Dockerfile parser reads it: its escape
@@ -70,9 +70,5 @@ export function pullsFrom(dockerfile: string, registry: string): boolean {
     if (from?.[1]) images.push(from[1]);
     for (const copy of line.matchAll(/--from=(\S+)/gi)) if (copy[1]) images.push(copy[1]);
   }
-  return images.some((image) => {
-    const first = image.split("/")[0] ?? "";
-    const named = image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
-    return normalizeRegistryHost(named ? first : "docker.io") === host;
-  });
+  return images.some((image) => registryOfReference(image) === host);
 }

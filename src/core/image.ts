@@ -31,6 +31,18 @@ export interface ImageName {
   readonly lowercasedFrom?: string;
 }
 
+/** Whether the first part of a reference names a registry, as docker reads it (else it is Docker Hub's). */
+function namesRegistry(first: string): boolean {
+  return first.includes(".") || first.includes(":") || first === "localhost";
+}
+
+/** The registry of a reference (with or without tag and digest), normalized: docker.io when it names none. */
+export function registryOfReference(ref: string): string {
+  const slash = ref.indexOf("/");
+  const first = slash > 0 ? ref.slice(0, slash) : "";
+  return normalizeRegistryHost(namesRegistry(first) ? first : DOCKER_HUB);
+}
+
 /** Parses a repository name WITHOUT tag or digest. Throws an Error saying what is wrong. */
 export function parseImageName(input: string): ImageName {
   const name = input.trim();
@@ -46,7 +58,7 @@ export function parseImageName(input: string): ImageName {
   let rest = name;
   if (slash > 0) {
     const first = name.slice(0, slash);
-    if (first.includes(".") || first.includes(":") || first === "localhost") {
+    if (namesRegistry(first)) {
       registry = first;
       rest = name.slice(slash + 1);
     }

@@ -92,7 +92,8 @@ async function get(
   return { status: response.statusCode, headers: response.headers, body };
 }
 
-function header(answer: Answer, name: string): string | undefined {
+/** A header of the answer, the first when it came several times. */
+export function header(answer: Answer, name: string): string | undefined {
   const value = answer.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }

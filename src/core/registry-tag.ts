@@ -14,6 +14,7 @@ import {
   MANIFEST_MEDIA_TYPES,
   type ResolvedImage,
   authorizationFor,
+  header,
   registryApiBase,
 } from "./registry-check";
 
@@ -49,11 +50,6 @@ async function send(
   }
   const bytes = Buffer.concat(chunks);
   return { status: response.statusCode, headers: response.headers, body: "", bytes };
-}
-
-function header(answer: Answer, name: string): string | undefined {
-  const value = answer.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 export interface Tagged {

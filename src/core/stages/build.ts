@@ -12,6 +12,7 @@ import {
   readBuildOutputs,
 } from "../docker";
 import type { TempDockerConfig } from "../docker-config";
+import { buildsIntoEngine } from "../builder";
 import { CommandError, errorMessage } from "../errors";
 import { imageRef } from "../image";
 import { chooseCache, reportUnreadable } from "./cache";
@@ -57,9 +58,7 @@ export async function buildAndPush(
   hasBuildx: Promise<boolean>,
 ): Promise<void> {
   const { config, ports, ledger } = ctx;
-  const intoEngine = hasBuildx.then(
-    async (buildx) => buildx && config.platforms.length <= 1 && ((await ports.buildxUsesDefaultBuilder?.()) ?? false),
-  );
+  const intoEngine = hasBuildx.then((buildx) => buildsIntoEngine(config, ports, buildx));
   // For the cache of the engine's builders: asked now, answered while the docker config is made.
   const engineHolds = Promise.all([hasBuildx, intoEngine]).then(([buildx, engine]) =>
     (buildx && !engine) || !autoCacheWanted(config) ? undefined : ports.engineHoldsImagesOf?.(config.image.name),

@@ -3,6 +3,7 @@ import { type Config, type TargetSpec, describeTarget } from "../config";
 import type { RunContext } from "../context";
 import { allLabels, buildArgv, dockerfileWithLabels, loginArgv, pushArgv, pushRefs } from "../docker";
 import { imageRef } from "../image";
+import { buildsIntoEngine } from "../builder";
 import { LABELLED_DOCKERFILE, readDockerfile } from "./build";
 import { dockerProviderOf } from "./provider";
 
@@ -141,8 +142,7 @@ export async function printPlan(ctx: RunContext, buildx: boolean): Promise<void>
   const { config, logger, result } = ctx;
   const dockerfile = buildx || !config.build ? undefined : await readDockerfile(ctx);
   const labelled = dockerfile !== undefined && dockerfileWithLabels(dockerfile, [], config.target) !== undefined;
-  const intoEngine =
-    buildx && config.platforms.length <= 1 && ((await ctx.ports.buildxUsesDefaultBuilder?.()) ?? false);
+  const intoEngine = await buildsIntoEngine(config, ctx.ports, buildx);
   result.plan = describePlan(config, buildx, labelled, intoEngine);
   const builder = buildx
     ? intoEngine

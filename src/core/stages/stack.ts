@@ -1,8 +1,8 @@
 import type { Compose } from "../dokploy/compose";
 import { readVariable } from "../env-file";
-import { DokployError, NotRunningError } from "../errors";
+import { NotRunningError } from "../errors";
 import { type TargetContext, timedTarget } from "../target";
-import { VERIFY_POLL_MS, type SwarmService, superseded, waitForSwarm, warnNoDockerRead } from "./verify";
+import { VERIFY_POLL_MS, type SwarmService, lookAtSwarm, splitDigest, superseded, waitForSwarm } from "./verify";
 
 /** The service a stack task belongs to: <appName>_<service>.<slot> (or .<node id> in global mode). */
 export function serviceOfTask(taskName: string): string {
@@ -11,7 +11,7 @@ export function serviceOfTask(taskName: string): string {
 
 /** An image reference without its tag and digest: ghcr.io/acme/web:1@sha256:… -> ghcr.io/acme/web. */
 export function repositoryOf(image: string): string {
-  const name = image.split("@")[0] ?? image;
+  const name = splitDigest(image).ref;
   const slash = name.lastIndexOf("/");
   const colon = name.lastIndexOf(":");
   return colon > slash ? name.slice(0, colon) : name;
@@ -82,15 +82,9 @@ export async function verifyCompose(ctx: TargetContext, ours: string): Promise<v
       logger.info(`The compose holds ${ours}; docker compose started its containers (their images are not checked).`);
       return;
     }
-    try {
+    await lookAtSwarm(ctx, `the compose's environment, which holds ${ours}`, async () => {
       const services = await waitForStack(ctx, compose, ours);
       logger.info(`Docker Swarm runs ${ours} for ${services.join(", ")}.`);
-    } catch (error) {
-      if (!(error instanceof DokployError) || (error.status !== 401 && error.status !== 403)) {
-        if (error instanceof NotRunningError) target.deploymentStatus = "not-running";
-        throw error;
-      }
-      warnNoDockerRead(ctx, error, `the compose's environment, which holds ${ours}`);
-    }
+    });
   });
 }

@@ -6,7 +6,7 @@ import { type TargetContext, timedTarget } from "../target";
 export const VERIFY_POLL_MS = 1_000;
 
 /** Splits `repo:tag@sha256:…` into the reference and the digest. */
-function splitDigest(image: string): { ref: string; digest?: string } {
+export function splitDigest(image: string): { ref: string; digest?: string } {
   const at = image.indexOf("@");
   return at < 0 ? { ref: image } : { ref: image.slice(0, at), digest: image.slice(at + 1) };
 }
@@ -129,22 +129,27 @@ export async function verifyApplication(ctx: TargetContext, ours: string): Promi
       what: "the application",
       tasks: () => ctx.dokploy.serviceTasks(appName, serverId),
     };
-    try {
+    await lookAtSwarm(ctx, `the application, which holds ${ours}`, async () => {
       const running = await waitForSwarm(ctx, swarm, ours);
       logger.info(`Docker Swarm runs ${running} for ${app.appName}.`);
-    } catch (error) {
-      if (!(error instanceof DokployError) || (error.status !== 401 && error.status !== 403)) {
-        if (error instanceof NotRunningError) target.deploymentStatus = "not-running";
-        throw error;
-      }
-      warnNoDockerRead(ctx, error, `the application, which holds ${ours}`);
-    }
+    });
   });
 }
 
-/** Without the permission to read Docker: says so, and what is trusted instead. */
-export function warnNoDockerRead(ctx: TargetContext, error: DokployError, trusted: string): void {
-  ctx.logger.warn(
-    `Could not ask Dokploy what Docker Swarm runs (${error.procedure}: HTTP ${String(error.status)}; the API key needs the permission to read Docker). Trusting ${trusted}.`,
-  );
+/**
+ * Runs `look` at what swarm runs. A NotRunningError marks the target not-running; without the
+ * permission to read Docker (401, 403), says so once and trusts `trusted` instead.
+ */
+export async function lookAtSwarm(ctx: TargetContext, trusted: string, look: () => Promise<void>): Promise<void> {
+  try {
+    await look();
+  } catch (error) {
+    if (!(error instanceof DokployError) || (error.status !== 401 && error.status !== 403)) {
+      if (error instanceof NotRunningError) ctx.target.deploymentStatus = "not-running";
+      throw error;
+    }
+    ctx.logger.warn(
+      `Could not ask Dokploy what Docker Swarm runs (${error.procedure}: HTTP ${String(error.status)}; the API key needs the permission to read Docker). Trusting ${trusted}.`,
+    );
+  }
 }
