@@ -4420,19 +4420,13 @@ function waitTimeout(options, ours) {
         ? `Deployment ${ours.deploymentId} is still ${ours.status} after ${limit} s (wait-timeout). It may still finish; see ${options.applicationUrl}`
         : `The deployment did not start within ${limit} s (wait-timeout). Dokploy runs one deployment per ${options.source.kind} at a time, so it may be queued behind others and may still run; see ${options.applicationUrl}`, ours);
 }
-/**
- * On first sight of our deployment: say so, and open its live log. One already over (a quick
- * deploy can end before the first look) still has its log printed: Dokploy sends it whole on connect.
- */
+/** On first sight of our deployment: say so, and open its live log (also when it is over already). */
 async function firstSight(row, rows, options, ports, listener) {
     const others = rows.filter((r) => !options.known.has(r.deploymentId) && r.deploymentId !== row.deploymentId);
     ports.logger.info(`Following deployment ${row.deploymentId} ("${row.title ?? ""}")${others.length > 0 ? `; ignoring ${String(others.length)} other new deployment(s) of this ${options.source.kind}` : ""}`);
     if (!row.logPath || !options.openLog)
         return undefined;
-    const log = await options.openLog(row, listener);
-    if (log && FINAL_STATUSES.has(row.status))
-        await log.received(LATE_LOG_WAIT_MS);
-    return log;
+    return options.openLog(row, listener);
 }
 /**
  * Waits for the deployment we triggered to appear and reach a final status. Rows are matched
@@ -4456,6 +4450,10 @@ async function followDeployment(dokploy, options, ports) {
                 if (!ours) {
                     log = await firstSight(row, rows, options, ports, { onLines: cadence.heard, onEnding: cadence.ending });
                 }
+                // A log that has sent nothing by the end (opened late: the deployment was quick, or over at
+                // first sight) gets a moment for its lines: Dokploy sends a log whole on connect.
+                if (log && FINAL_STATUSES.has(row.status))
+                    await log.received(LATE_LOG_WAIT_MS);
                 if (row.status !== ours?.status) {
                     options.onStatus?.(row);
                     ports.logger.info(`Deployment ${row.deploymentId}: ${row.status} after ${((ports.clock() - started) / 1000).toFixed(1)} s`);

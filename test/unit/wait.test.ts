@@ -172,3 +172,40 @@ describe("following a deployment that is over at first sight", () => {
     expect(waitedFor).toBeGreaterThan(0);
   });
 });
+
+describe("following a deployment that ends before its live log delivered", () => {
+  it("waits for the log's lines before it returns and closes the log (a log opened late: its chunk loaded meanwhile)", async () => {
+    const events: string[] = [];
+    let looks = 0;
+    const row = (status: string) =>
+      ({
+        deploymentId: "d1",
+        title: "Deploy 1234567",
+        description: "Run token: tok",
+        status,
+        logPath: "/etc/dokploy/logs/app/app.log",
+      }) as Deployment;
+    const followed = await followDeployment(
+      {
+        deployments: () => {
+          looks += 1;
+          return Promise.resolve([row(looks === 1 ? "running" : "done")]);
+        },
+      } as unknown as Dokploy,
+      followOptions((): LiveLog => ({
+        open: true,
+        tail: () => [],
+        received: (ms: number) => {
+          events.push(`received ${String(ms)}`);
+          return Promise.resolve();
+        },
+        close: () => {
+          events.push("close");
+        },
+      })),
+      { logger: new MemoryLogger(), clock: () => 0, sleep: () => Promise.resolve() },
+    );
+    expect(followed.deployment.status).toBe("done");
+    expect(events).toEqual(["received 2000", "close"]);
+  });
+});

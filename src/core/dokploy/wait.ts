@@ -111,10 +111,7 @@ function waitTimeout(options: FollowOptions, ours: Deployment | undefined): Wait
   );
 }
 
-/**
- * On first sight of our deployment: say so, and open its live log. One already over (a quick
- * deploy can end before the first look) still has its log printed: Dokploy sends it whole on connect.
- */
+/** On first sight of our deployment: say so, and open its live log (also when it is over already). */
 async function firstSight(
   row: Deployment,
   rows: readonly Deployment[],
@@ -127,9 +124,7 @@ async function firstSight(
     `Following deployment ${row.deploymentId} ("${row.title ?? ""}")${others.length > 0 ? `; ignoring ${String(others.length)} other new deployment(s) of this ${options.source.kind}` : ""}`,
   );
   if (!row.logPath || !options.openLog) return undefined;
-  const log = await options.openLog(row, listener);
-  if (log && FINAL_STATUSES.has(row.status)) await log.received(LATE_LOG_WAIT_MS);
-  return log;
+  return options.openLog(row, listener);
 }
 
 /**
@@ -154,6 +149,9 @@ export async function followDeployment(dokploy: Dokploy, options: FollowOptions,
         if (!ours) {
           log = await firstSight(row, rows, options, ports, { onLines: cadence.heard, onEnding: cadence.ending });
         }
+        // A log that has sent nothing by the end (opened late: the deployment was quick, or over at
+        // first sight) gets a moment for its lines: Dokploy sends a log whole on connect.
+        if (log && FINAL_STATUSES.has(row.status)) await log.received(LATE_LOG_WAIT_MS);
         if (row.status !== ours?.status) {
           options.onStatus?.(row);
           ports.logger.info(
