@@ -18,7 +18,7 @@ import {
 } from "../support/build-tools";
 import { checkoutWith, homeFor, repository, sha, userDocker } from "../support/buildx-fixtures";
 import { expectNoSecrets } from "../support/run-checks";
-import { useStandIn } from "../support/fixtures";
+import { standInInputs, useStandIn } from "../support/fixtures";
 import { rigRegistry } from "../support/global-setup";
 import { blobOf, platformManifests } from "../support/registry-content";
 import { type Engine, freePort, registryDigest, startEngine } from "../support/rig";
@@ -93,17 +93,10 @@ async function deploy(
 ): Promise<ActionRun & { commit: string }> {
   const commit = sha();
   const run = await runAction({
-    inputs: {
-      "dokploy-url": standIn().url,
-      "dokploy-api-key": API_KEY,
-      "application-id": applicationId,
-      image,
-      "registry-username": rig.registryUser,
-      "registry-password": rig.registryPassword,
-      network: "host",
+    inputs: standInInputs({ rig, standIn: standIn(), apiKey: API_KEY }, applicationId, image, {
       wait: "false",
       ...extra,
-    },
+    }),
     env: { GITHUB_SHA: commit, DOCKER_HOST: await runner.fresh() },
     cwd,
     home: runner.home,
@@ -189,16 +182,14 @@ describe.skipIf(skip)("cache: auto on a runner that starts empty", () => {
     const repo = repository("cache");
     const runner = await runnerFor("BuildKit");
     const run = await runAction({
-      inputs: {
-        "dokploy-url": standIn().url,
-        "dokploy-api-key": API_KEY,
-        "application-id": app.applicationId,
-        image: `${rig.registryHost}/${repo}`,
-        "registry-username": rig.registryUser,
-        "registry-password": rig.registryPassword,
-        network: "host",
-        wait: "false",
-      },
+      inputs: standInInputs(
+        { rig, standIn: standIn(), apiKey: API_KEY },
+        app.applicationId,
+        `${rig.registryHost}/${repo}`,
+        {
+          wait: "false",
+        },
+      ),
       env: {
         GITHUB_SHA: sha(),
         DOCKER_HOST: await runner.fresh(),

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeEach } from "vitest";
+import type { CiContext, RawInputs } from "../../src/core/config";
 import { DokployStandIn, type StandInOptions } from "./dokploy-stand-in";
 import type { RigInfo } from "./global-setup";
 import { removeTempDirs } from "./temp";
@@ -42,3 +43,14 @@ export function standInInputs(
     ...extra,
   };
 }
+
+/** The commit unit tests of the inputs run at. */
+export const UNIT_CI: CiContext = { sha: "3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c" };
+
+/** The least a deploy is given: a Dokploy, its key, an application, an image. */
+export const BASE_INPUTS: RawInputs = {
+  "dokploy-url": "https://dokploy.example.com",
+  "dokploy-api-key": "k",
+  "application-id": "app",
+  image: "ghcr.io/acme/web",
+};

@@ -1,25 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { MemoryLogger } from "../support/loggers";
 import {
-  type CiContext,
   ConfigError,
   Docker,
   type Exec,
-  type RawInputs,
   chooseBuilder,
   exportsCache,
   parseBuilderInfo,
   parseConfig,
   unsupportedInputs,
 } from "./imports";
-
-const ci: CiContext = { sha: "3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c" };
-const base: RawInputs = {
-  "dokploy-url": "https://dokploy.example.com",
-  "dokploy-api-key": "k",
-  "application-id": "app",
-  image: "ghcr.io/acme/web",
-};
+import { BASE_INPUTS as base, UNIT_CI as ci } from "../support/fixtures";
 
 // `docker buildx inspect --debug` as buildx v0.28.0 prints it for dockerd 20.10's builder...
 const DOCKER_DRIVER = `Name:   default

@@ -13,14 +13,8 @@ import {
   takesIgnoreError,
   unreadableSources,
 } from "./imports";
+import { BASE_INPUTS as base, UNIT_CI as ci } from "../support/fixtures";
 
-const ci: CiContext = { sha: "3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c" };
-const base: RawInputs = {
-  "dokploy-url": "https://dokploy.example.com",
-  "dokploy-api-key": "k",
-  "application-id": "app",
-  image: "ghcr.io/acme/web",
-};
 const config = (inputs: RawInputs = {}, context: CiContext = ci) => parseConfig({ ...base, ...inputs }, context);
 const RUNNING = "ghcr.io/acme/web:0a1b2c3";
 

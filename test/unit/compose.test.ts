@@ -4,8 +4,8 @@
  * run token, deployment.allByCompose finds ours, the stack's services are checked, and a rollback
  * puts our variables back (only them).
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DokployStandIn } from "../support/dokploy-stand-in";
+import { describe, expect, it } from "vitest";
+import { useStandIn } from "../support/fixtures";
 import { DIGEST, SHA, fakeDocker, fakePorts } from "../support/fake-docker";
 import { MemoryLogger } from "../support/loggers";
 import { type RawInputs, outputsOf, parseConfig, run } from "./imports";
@@ -17,21 +17,13 @@ const FILE =
   "services:\n  web:\n    image: ${IMAGE}\n  worker:\n    image: ${IMAGE}\n  cache:\n    image: 127.0.0.1:5000/redis:7\n";
 const USER_ENV =
   "# set by hand\nGREETING=hello world\nDATABASE_URL='postgres://db/app'\nIMAGE=127.0.0.1:5000/acme/web:old\nTAG=old\n";
-let standIn: DokployStandIn;
-
-beforeEach(async () => {
-  standIn = new DokployStandIn({ apiKey: KEY, verifyRegistryLogin: false, deployment: { durationMs: 5 } });
-  await standIn.start();
-});
-afterEach(async () => {
-  await standIn.stop();
-});
+const standIn = useStandIn({ apiKey: KEY, verifyRegistryLogin: false, deployment: { durationMs: 5 } });
 
 /** A stack that runs the old image, as after the user's last deployment. */
 function runningStack(env = USER_ENV, file = FILE) {
-  const compose = standIn.addCompose({ composeFile: file, env });
-  for (const service of ["web", "worker"]) standIn.swarm.deployed(`${compose.appName}_${service}`, `${IMAGE}:old`);
-  standIn.swarm.deployed(`${compose.appName}_cache`, "127.0.0.1:5000/redis:7");
+  const compose = standIn().addCompose({ composeFile: file, env });
+  for (const service of ["web", "worker"]) standIn().swarm.deployed(`${compose.appName}_${service}`, `${IMAGE}:old`);
+  standIn().swarm.deployed(`${compose.appName}_cache`, "127.0.0.1:5000/redis:7");
   return compose;
 }
 
@@ -39,7 +31,7 @@ async function deploy(composeId: string, inputs: RawInputs = {}) {
   const logger = new MemoryLogger();
   const config = parseConfig(
     {
-      "dokploy-url": standIn.url,
+      "dokploy-url": standIn().url,
       "dokploy-api-key": KEY,
       "compose-id": composeId,
       image: IMAGE,
@@ -60,18 +52,18 @@ describe("a compose service", () => {
     const compose = runningStack();
     const ran = await deploy(compose.composeId);
     expect(ran.error).toBeUndefined();
-    expect(standIn.composes.get(compose.composeId)?.env).toBe(
+    expect(standIn().composes.get(compose.composeId)?.env).toBe(
       `# set by hand\nGREETING=hello world\nDATABASE_URL='postgres://db/app'\nIMAGE=${OURS}\nTAG=${SHA}\n`,
     );
-    const [trigger] = standIn.callsOf("compose.redeploy");
+    const [trigger] = standIn().callsOf("compose.redeploy");
     expect(trigger?.input).toMatchObject({ composeId: compose.composeId, title: `Deploy ${SHA.slice(0, 7)}` });
     expect((trigger?.input as { description: string }).description).toMatch(/Run token: [0-9a-f]{12}$/);
-    expect(standIn.callsOf("deployment.all")).toEqual([]);
-    expect(standIn.callsOf("deployment.allByCompose").length).toBeGreaterThan(1);
+    expect(standIn().callsOf("deployment.all")).toEqual([]);
+    expect(standIn().callsOf("deployment.allByCompose").length).toBeGreaterThan(1);
     expect(ran.outputs["deployment-status"]).toBe("done");
-    expect(ran.outputs["deployment-id"]).toBe(standIn.deployments.get(compose.composeId)?.[0]?.deploymentId);
+    expect(ran.outputs["deployment-id"]).toBe(standIn().deployments.get(compose.composeId)?.[0]?.deploymentId);
     expect(ran.outputs["application-url"]).toBe(
-      `${standIn.url}/dashboard/project/${compose.environment.projectId}/environment/${compose.environmentId}/services/compose/${compose.composeId}`,
+      `${standIn().url}/dashboard/project/${compose.environment.projectId}/environment/${compose.environmentId}/services/compose/${compose.composeId}`,
     );
     expect(ran.log).toContain(`Docker Swarm runs ${OURS} for ${compose.appName}_web, ${compose.appName}_worker.`);
     // The live log streamed in.
@@ -90,14 +82,14 @@ describe("a compose service", () => {
       "pin-digest": "true",
     });
     expect(ran.error).toBeUndefined();
-    expect(standIn.composes.get(compose.composeId)?.env).toBe(`APP_TAG=${SHA}\nAPP_IMAGE=${OURS}@${DIGEST}\n`);
+    expect(standIn().composes.get(compose.composeId)?.env).toBe(`APP_TAG=${SHA}\nAPP_IMAGE=${OURS}@${DIGEST}\n`);
   });
 
   it("compose.deploy with deploy-method deploy", async () => {
     const compose = runningStack();
     const ran = await deploy(compose.composeId, { "deploy-method": "deploy" });
     expect(ran.error).toBeUndefined();
-    expect(standIn.callsOf("compose.deploy")).toHaveLength(1);
+    expect(standIn().callsOf("compose.deploy")).toHaveLength(1);
   });
 
   it("a raw compose file that uses neither variable stops the run before anything is pushed or changed", async () => {
@@ -105,7 +97,7 @@ describe("a compose service", () => {
     const docker = fakeDocker();
     const config = parseConfig(
       {
-        "dokploy-url": standIn.url,
+        "dokploy-url": standIn().url,
         "dokploy-api-key": KEY,
         "compose-id": compose.composeId,
         image: IMAGE,
@@ -116,12 +108,12 @@ describe("a compose service", () => {
     const outcome = await run(config, fakePorts(docker, new MemoryLogger(), []));
     expect(outcome.error?.message).toContain("its compose file uses neither ${IMAGE} nor ${TAG}");
     expect(docker.calls.map((c) => c.argv[0])).not.toContain("push");
-    expect(standIn.writes()).toEqual([]);
+    expect(standIn().writes()).toEqual([]);
   });
 
   it("a deployment that ends in error is red with its log tail, and rollback puts back our variables only", async () => {
     const compose = runningStack();
-    standIn.scriptDeployments(
+    standIn().scriptDeployments(
       compose.composeId,
       {
         outcome: "error",
@@ -137,8 +129,8 @@ describe("a compose service", () => {
     );
     const running = deploy(compose.composeId, { "rollback-on-failure": "true" });
     // Someone changes another variable while our deployment runs: the rollback keeps that.
-    await waitFor(() => standIn.callsOf("compose.redeploy").length === 1);
-    const row = standIn.composes.get(compose.composeId)!;
+    await waitFor(() => standIn().callsOf("compose.redeploy").length === 1);
+    const row = standIn().composes.get(compose.composeId)!;
     row.env = (row.env ?? "").replace("GREETING=hello world", "GREETING=changed meanwhile");
     const ran = await running;
     expect(ran.outputs["deployment-status"]).toBe("error");
@@ -146,20 +138,20 @@ describe("a compose service", () => {
       /ended with status "error"\.\nLast lines of its log:\n[\s\S]*service update paused/,
     );
     expect(ran.error?.message).toContain(`Rolled back to ${IMAGE}:old`);
-    expect(standIn.composes.get(compose.composeId)?.env).toBe(USER_ENV.replace("hello world", "changed meanwhile"));
-    const rollback = standIn.callsOf("compose.redeploy")[1]?.input as { title: string };
+    expect(standIn().composes.get(compose.composeId)?.env).toBe(USER_ENV.replace("hello world", "changed meanwhile"));
+    const rollback = standIn().callsOf("compose.redeploy")[1]?.input as { title: string };
     expect(rollback.title).toBe(`Rollback to ${IMAGE}:old`);
   });
 
   it("not-running: swarm paused the stack's update; red, naming the service, and rolled back", async () => {
     const compose = runningStack();
-    standIn.scriptDeployments(compose.composeId, { swarm: "pauses" }, {});
+    standIn().scriptDeployments(compose.composeId, { swarm: "pauses" }, {});
     const ran = await deploy(compose.composeId, { "rollback-on-failure": "true" });
     expect(ran.outputs["deployment-status"]).toBe("not-running");
     expect(ran.error?.message).toContain(`Docker Swarm paused the update of ${compose.appName}_`);
     expect(ran.error?.message).toContain("task: non-zero exit (3)");
     expect(ran.error?.message).toContain(`Rolled back to ${IMAGE}:old`);
-    expect(standIn.composes.get(compose.composeId)?.env).toBe(USER_ENV);
+    expect(standIn().composes.get(compose.composeId)?.env).toBe(USER_ENV);
   });
 
   it("a stack where no service runs our repository is red: the file does not use the variable", async () => {
@@ -173,10 +165,10 @@ describe("a compose service", () => {
 
   it("superseded: another run sets the image before our job starts", async () => {
     const compose = runningStack();
-    standIn.scriptDeployments(compose.composeId, { startDelayMs: 300 });
+    standIn().scriptDeployments(compose.composeId, { startDelayMs: 300 });
     const running = deploy(compose.composeId);
-    await waitFor(() => standIn.callsOf("compose.redeploy").length === 1);
-    const row = standIn.composes.get(compose.composeId)!;
+    await waitFor(() => standIn().callsOf("compose.redeploy").length === 1);
+    const row = standIn().composes.get(compose.composeId)!;
     row.env = (row.env ?? "").replace(OURS, `${IMAGE}:theirs`);
     const ran = await running;
     expect(ran.error).toBeUndefined();
@@ -185,16 +177,16 @@ describe("a compose service", () => {
   });
 
   it("by name: project + compose", async () => {
-    const project = standIn.addProject("shop");
-    const compose = standIn.addCompose({
+    const project = standIn().addProject("shop");
+    const compose = standIn().addCompose({
       name: "stack",
       composeFile: FILE,
       env: USER_ENV,
-      ...standIn.placeIn(project),
+      ...standIn().placeIn(project),
     });
     const ran = await deploy("", { "compose-id": "", project: "shop", compose: "stack" });
     expect(ran.error).toBeUndefined();
-    expect(standIn.composes.get(compose.composeId)?.env).toContain(`IMAGE=${OURS}`);
+    expect(standIn().composes.get(compose.composeId)?.env).toContain(`IMAGE=${OURS}`);
   });
 
   it("a compose id that does not exist: the check says so, nothing is pushed", async () => {
@@ -202,13 +194,13 @@ describe("a compose service", () => {
     expect(ran.error?.message).toContain(
       `Compose not found (composeId "no-such-compose"; check compose-id: it takes a compose service's ID; an application's goes in application-id)`,
     );
-    expect(standIn.writes()).toEqual([]);
+    expect(standIn().writes()).toEqual([]);
   });
 
   it("an answer about another compose (a cache that ignores the query string) stops the run before any write", async () => {
     const asked = runningStack();
-    const other = standIn.addCompose({ name: "other", composeFile: FILE, env: "SECRET_OF_OTHER=1\n" });
-    standIn.inject({
+    const other = standIn().addCompose({ name: "other", composeFile: FILE, env: "SECRET_OF_OTHER=1\n" });
+    standIn().inject({
       procedure: "compose.one",
       status: 200,
       body: JSON.stringify({ result: { data: { json: other } } }),
@@ -217,14 +209,14 @@ describe("a compose service", () => {
     expect(ran.error?.message).toContain(
       `Dokploy compose.one answered about compose ${other.composeId}, not ${asked.composeId} that was asked for.`,
     );
-    expect(standIn.writes()).toEqual([]);
-    expect(standIn.composes.get(asked.composeId)?.env).toBe(USER_ENV);
+    expect(standIn().writes()).toEqual([]);
+    expect(standIn().composes.get(asked.composeId)?.env).toBe(USER_ENV);
   });
 
   it("a server that echoes the env it was sent in its error does not get the user's variables shown", async () => {
     const secret = `DATABASE_URL="postgres://app:${"s3cr3t".repeat(3)}@db/app"`;
     const compose = runningStack(`${USER_ENV}${secret}\n`);
-    standIn.inject({ procedure: "compose.saveEnvironment", status: 400, echoBody: true, times: 5 });
+    standIn().inject({ procedure: "compose.saveEnvironment", status: 400, echoBody: true, times: 5 });
     const ran = await deploy(compose.composeId);
     expect(ran.error?.message).toContain("Dokploy compose.saveEnvironment (HTTP 400): Invalid request: ");
     expect(ran.error?.message).toContain("***");

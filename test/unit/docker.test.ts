@@ -13,6 +13,7 @@ import {
   pushArgv,
   pushRefs,
 } from "./imports";
+import { BASE_INPUTS as base } from "../support/fixtures";
 
 const ci: CiContext = {
   sha: "3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c",
@@ -20,12 +21,6 @@ const ci: CiContext = {
   repositoryUrl: "https://github.com/acme/web",
 };
 const created = new Date("2026-11-23T05:00:00.000Z");
-const base: RawInputs = {
-  "dokploy-url": "https://dokploy.example.com",
-  "dokploy-api-key": "k",
-  "application-id": "app",
-  image: "ghcr.io/acme/web",
-};
 const LABELS = [
   "--label",
   "org.opencontainers.image.created=2026-11-23T05:00:00.000Z",

@@ -3,33 +3,25 @@
  * project.all, before anything is built; a name that is not there (or names two services) is
  * bad input, exit 2, with the closest names.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { closeMatches, resolveNames } from "../../src/core/dokploy/projects";
-import { DokployStandIn } from "../support/dokploy-stand-in";
+import { useStandIn } from "../support/fixtures";
 import { SHA, fakeDocker, fakePorts } from "../support/fake-docker";
 import { MemoryLogger } from "../support/loggers";
 import { ConfigError, type Exec, type RawInputs, outputsOf, parseConfig, run } from "./imports";
 
 const KEY = "api-key-names-0123";
 const PROJECT_SECRET = "project-level-secret-9f8e7d";
-let standIn: DokployStandIn;
-
-beforeEach(async () => {
-  standIn = new DokployStandIn({ apiKey: KEY, verifyRegistryLogin: false, deployment: { durationMs: 5 } });
-  await standIn.start();
-});
-afterEach(async () => {
-  await standIn.stop();
-});
+const standIn = useStandIn({ apiKey: KEY, verifyRegistryLogin: false, deployment: { durationMs: 5 } });
 
 /** A project "shop" (production, staging) with web and worker in production, web in staging. */
 function shop() {
-  const project = standIn.addProject("shop", ["production", "staging"]);
+  const project = standIn().addProject("shop", ["production", "staging"]);
   project.env = `STRIPE_KEY=${PROJECT_SECRET}`;
-  const web = standIn.addApplication({ name: "web", ...standIn.placeIn(project) });
-  const worker = standIn.addApplication({ name: "worker", ...standIn.placeIn(project) });
-  const stagingWeb = standIn.addApplication({ name: "web", ...standIn.placeIn(project, "staging") });
-  standIn.addProject("shop-legacy");
+  const web = standIn().addApplication({ name: "web", ...standIn().placeIn(project) });
+  const worker = standIn().addApplication({ name: "worker", ...standIn().placeIn(project) });
+  const stagingWeb = standIn().addApplication({ name: "web", ...standIn().placeIn(project, "staging") });
+  standIn().addProject("shop-legacy");
   return { project, web, worker, stagingWeb };
 }
 
@@ -43,7 +35,7 @@ async function deploy(inputs: RawInputs) {
   };
   const config = parseConfig(
     {
-      "dokploy-url": standIn.url,
+      "dokploy-url": standIn().url,
       "dokploy-api-key": KEY,
       image: "127.0.0.1:5000/acme/web",
       "registry-username": "ci",
@@ -62,15 +54,17 @@ describe("names", () => {
     const { web, stagingWeb } = shop();
     const ran = await deploy({ project: "shop", application: "web" });
     expect(ran.error).toBeUndefined();
-    expect(standIn.callsOf("project.all")).toHaveLength(1);
-    expect(standIn.callsOf("application.saveDockerProvider").map((c) => c.input)).toMatchObject([
-      { applicationId: web.applicationId },
-    ]);
-    expect(standIn.applications.get(stagingWeb.applicationId)?.dockerImage).toBeNull();
+    expect(standIn().callsOf("project.all")).toHaveLength(1);
+    expect(
+      standIn()
+        .callsOf("application.saveDockerProvider")
+        .map((c) => c.input),
+    ).toMatchObject([{ applicationId: web.applicationId }]);
+    expect(standIn().applications.get(stagingWeb.applicationId)?.dockerImage).toBeNull();
     expect(outputsOf(ran.result)["deployment-status"]).toBe("done");
     expect(ran.log).toContain(`application "web" in shop/production is ${web.applicationId}`);
     // project.all answered before the build started.
-    const firstCall = standIn.calls[0];
+    const firstCall = standIn().calls[0];
     expect(firstCall?.procedure).toBe("project.all");
     expect(ran.events.indexOf("docker build --tag")).toBeGreaterThan(-1);
     expect(ran.log.indexOf("is " + web.applicationId)).toBeLessThan(ran.log.indexOf("$ docker build"));
@@ -82,8 +76,8 @@ describe("names", () => {
     const { web, stagingWeb } = shop();
     const ran = await deploy({ project: "shop", "dokploy-environment": "staging", application: "web" });
     expect(ran.error).toBeUndefined();
-    expect(standIn.applications.get(stagingWeb.applicationId)?.dockerImage).toBe(`127.0.0.1:5000/acme/web:${SHA}`);
-    expect(standIn.applications.get(web.applicationId)?.dockerImage).toBeNull();
+    expect(standIn().applications.get(stagingWeb.applicationId)?.dockerImage).toBe(`127.0.0.1:5000/acme/web:${SHA}`);
+    expect(standIn().applications.get(web.applicationId)?.dockerImage).toBeNull();
   });
 
   it.each<[string, RawInputs, string, RegExp]>([
@@ -115,13 +109,13 @@ describe("names", () => {
       expect(ran.error?.message).toContain(`Input "${input}"`);
       expect(ran.error?.message).toMatch(message);
       expect(ran.events.filter((e) => e !== "docker buildx version")).toEqual([]);
-      expect(standIn.calls.map((c) => c.procedure)).toEqual(["project.all"]);
+      expect(standIn().calls.map((c) => c.procedure)).toEqual(["project.all"]);
     },
   );
 
   it("two applications with the name: exit 2 naming both ids", async () => {
     const { project, web } = shop();
-    const twin = standIn.addApplication({ name: "web", ...standIn.placeIn(project) });
+    const twin = standIn().addApplication({ name: "web", ...standIn().placeIn(project) });
     const ran = await deploy({ project: "shop", application: "web" });
     expect((ran.error as ConfigError).exitCode).toBe(2);
     expect(ran.error?.message).toContain(
@@ -134,7 +128,7 @@ describe("names", () => {
     const { web } = shop();
     const ran = await deploy({ "application-id": web.applicationId });
     expect(ran.error).toBeUndefined();
-    expect(standIn.callsOf("project.all")).toEqual([]);
+    expect(standIn().callsOf("project.all")).toEqual([]);
   });
 
   it("needs project with a name; ids and names mix, in the order applications, then compose services", () => {

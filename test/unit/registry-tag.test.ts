@@ -13,15 +13,21 @@ afterEach(async () => {
   registry = undefined;
 });
 
+/** A registry with basic auth where ci may push acme/web, which holds the manifest under abc. */
+async function basicRegistry(): Promise<{ fake: FakeRegistry; host: string }> {
+  const fake = new FakeRegistry({
+    auth: "basic",
+    users: { ci: "pw" },
+    grants: { ci: ["acme/web"] },
+    manifests: { "acme/web:abc": MANIFEST },
+  });
+  registry = fake;
+  return { fake, host: await fake.start() };
+}
+
 describe("tagManifest", () => {
   it("puts the very manifest of the pushed tag under each extra tag, with the push login", async () => {
-    registry = new FakeRegistry({
-      auth: "basic",
-      users: { ci: "pw" },
-      grants: { ci: ["acme/web"] },
-      manifests: { "acme/web:abc": MANIFEST },
-    });
-    const host = await registry.start();
+    const { fake, host } = await basicRegistry();
     const tagged = await tagManifest(parseImageName(`${host}/acme/web`), "abc", ["latest", "stable"], {
       username: "ci",
       password: "pw",
@@ -31,21 +37,15 @@ describe("tagManifest", () => {
       ["latest", digestOf(MANIFEST.body)],
       ["stable", digestOf(MANIFEST.body)],
     ]);
-    expect(registry.put.get("acme/web:latest")).toEqual(MANIFEST);
-    expect(registry.put.get("acme/web:stable")).toEqual(MANIFEST);
-    const puts = registry.requests.filter((r) => r.method === "PUT");
+    expect(fake.put.get("acme/web:latest")).toEqual(MANIFEST);
+    expect(fake.put.get("acme/web:stable")).toEqual(MANIFEST);
+    const puts = fake.requests.filter((r) => r.method === "PUT");
     expect(puts.map((r) => r.path)).toEqual(["/v2/acme/web/manifests/latest", "/v2/acme/web/manifests/stable"]);
     expect(puts.every((r) => r.authorization?.startsWith("Basic "))).toBe(true);
   });
 
   it("throws when the registry refuses, or the tag holds another manifest now, so that docker pushes the tags instead", async () => {
-    registry = new FakeRegistry({
-      auth: "basic",
-      users: { ci: "pw" },
-      grants: { ci: ["acme/web"] },
-      manifests: { "acme/web:abc": MANIFEST },
-    });
-    const host = await registry.start();
+    const { fake, host } = await basicRegistry();
     await expect(
       tagManifest(parseImageName(`${host}/acme/web`), "abc", ["latest"], { username: "ci", password: "wrong" }),
     ).rejects.toThrow(/HTTP 401/);
@@ -61,6 +61,6 @@ describe("tagManifest", () => {
         { expected: `sha256:${"0".repeat(64)}` },
       ),
     ).rejects.toThrow(/is now sha256:[a-f0-9]{64}, not sha256:0{64}/);
-    expect(registry.put.size).toBe(0);
+    expect(fake.put.size).toBe(0);
   });
 });

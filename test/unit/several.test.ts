@@ -3,9 +3,9 @@
  * pointed, triggered and followed at once; green only if all are; outputs per target; when one
  * fails, every target this run changed is rolled back (or only the failed, when asked).
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { summaryMarkdown } from "../../src/core/report";
-import { DokployStandIn } from "../support/dokploy-stand-in";
+import { useStandIn } from "../support/fixtures";
 import { SHA, fakeDocker, fakePorts } from "../support/fake-docker";
 import { MemoryLogger } from "../support/loggers";
 import { ConfigError, type RawInputs, outputsOf, parseConfig, run } from "./imports";
@@ -14,19 +14,11 @@ const KEY = "api-key-several-0123";
 const IMAGE = "127.0.0.1:5000/acme/web";
 const OURS = `${IMAGE}:${SHA}`;
 const OLD = `${IMAGE}:old`;
-let standIn: DokployStandIn;
-
-beforeEach(async () => {
-  standIn = new DokployStandIn({ apiKey: KEY, verifyRegistryLogin: false, deployment: { durationMs: 200 } });
-  await standIn.start();
-});
-afterEach(async () => {
-  await standIn.stop();
-});
+const standIn = useStandIn({ apiKey: KEY, verifyRegistryLogin: false, deployment: { durationMs: 200 } });
 
 function runningApp(name: string) {
-  const app = standIn.addApplication({ name, sourceType: "docker", dockerImage: OLD });
-  standIn.swarm.deployed(app.appName, OLD);
+  const app = standIn().addApplication({ name, sourceType: "docker", dockerImage: OLD });
+  standIn().swarm.deployed(app.appName, OLD);
   return app;
 }
 
@@ -35,7 +27,7 @@ async function deploy(inputs: RawInputs) {
   const docker = fakeDocker();
   const config = parseConfig(
     {
-      "dokploy-url": standIn.url,
+      "dokploy-url": standIn().url,
       "dokploy-api-key": KEY,
       image: IMAGE,
       "registry-username": "ci",
@@ -58,13 +50,13 @@ describe("several targets", () => {
     expect(ran.docker.calls.filter((c) => c.argv[0] === "build")).toHaveLength(1);
     expect(ran.docker.calls.filter((c) => c.argv[0] === "push")).toHaveLength(1);
     for (const app of [web, worker]) {
-      expect(standIn.applications.get(app.applicationId)?.dockerImage).toBe(OURS);
+      expect(standIn().applications.get(app.applicationId)?.dockerImage).toBe(OURS);
       expect(ran.log).toContain(`Docker Swarm runs ${OURS} for ${app.appName}`);
     }
     // At once: the second trigger went out before the first deployment (200 ms) was over.
-    const triggers = standIn.callsOf("application.redeploy");
+    const triggers = standIn().callsOf("application.redeploy");
     expect(triggers).toHaveLength(2);
-    const firstDone = Date.parse(standIn.deployments.get(web.applicationId)?.[0]?.finishedAt ?? "");
+    const firstDone = Date.parse(standIn().deployments.get(web.applicationId)?.[0]?.finishedAt ?? "");
     expect(Math.max(...triggers.map((c) => c.at))).toBeLessThan(firstDone);
     const targets = JSON.parse(ran.outputs.targets) as Record<string, unknown>[];
     expect(targets).toEqual([
@@ -89,7 +81,7 @@ describe("several targets", () => {
   it("one failing makes the step red and rolls back both", async () => {
     const web = runningApp("web");
     const worker = runningApp("worker");
-    standIn.scriptDeployments(worker.applicationId, { outcome: "error" }, {});
+    standIn().scriptDeployments(worker.applicationId, { outcome: "error" }, {});
     const ran = await deploy({
       "application-id": `${web.applicationId}\n${worker.applicationId}`,
       "rollback-on-failure": "true",
@@ -100,8 +92,8 @@ describe("several targets", () => {
     expect(ran.error?.message).toContain(`web: Rolled back to ${OLD}`);
     expect(ran.error?.message).toContain(`worker: Rolled back to ${OLD}`);
     for (const app of [web, worker]) {
-      expect(standIn.applications.get(app.applicationId)?.dockerImage).toBe(OLD);
-      expect(standIn.deployments.get(app.applicationId)?.[0]?.title).toBe(`Rollback to ${OLD}`);
+      expect(standIn().applications.get(app.applicationId)?.dockerImage).toBe(OLD);
+      expect(standIn().deployments.get(app.applicationId)?.[0]?.title).toBe(`Rollback to ${OLD}`);
     }
     const targets = JSON.parse(ran.outputs.targets) as { "deployment-status": string }[];
     expect(targets.map((t) => t["deployment-status"])).toEqual(["done", "error"]);
@@ -113,40 +105,40 @@ describe("several targets", () => {
   it("rollback-targets: failed puts back the failed one only", async () => {
     const web = runningApp("web");
     const worker = runningApp("worker");
-    standIn.scriptDeployments(worker.applicationId, { outcome: "error" }, {});
+    standIn().scriptDeployments(worker.applicationId, { outcome: "error" }, {});
     const ran = await deploy({
       "application-id": `${web.applicationId},${worker.applicationId}`,
       "rollback-on-failure": "true",
       "rollback-targets": "failed",
     });
     expect(ran.error).toBeDefined();
-    expect(standIn.applications.get(web.applicationId)?.dockerImage).toBe(OURS);
-    expect(standIn.applications.get(worker.applicationId)?.dockerImage).toBe(OLD);
+    expect(standIn().applications.get(web.applicationId)?.dockerImage).toBe(OURS);
+    expect(standIn().applications.get(worker.applicationId)?.dockerImage).toBe(OLD);
   });
 
   it("without rollback-on-failure, nothing is put back", async () => {
     const web = runningApp("web");
     const worker = runningApp("worker");
-    standIn.scriptDeployments(worker.applicationId, { outcome: "error" });
+    standIn().scriptDeployments(worker.applicationId, { outcome: "error" });
     const ran = await deploy({ "application-id": `${web.applicationId},${worker.applicationId}` });
     expect(ran.error).toBeDefined();
-    expect(standIn.callsOf("application.saveDockerProvider")).toHaveLength(2);
+    expect(standIn().callsOf("application.saveDockerProvider")).toHaveLength(2);
   });
 
   it("an application and a compose service, by name, from one build", async () => {
-    const project = standIn.addProject("shop");
-    const web = standIn.addApplication({ name: "web", ...standIn.placeIn(project) });
-    const stack = standIn.addCompose({
+    const project = standIn().addProject("shop");
+    const web = standIn().addApplication({ name: "web", ...standIn().placeIn(project) });
+    const stack = standIn().addCompose({
       name: "jobs",
       composeFile: "services:\n  runner:\n    image: ${IMAGE}\n",
       env: "QUEUE=default\n",
-      ...standIn.placeIn(project),
+      ...standIn().placeIn(project),
     });
     const ran = await deploy({ project: "shop", application: "web", compose: "jobs" });
     expect(ran.error).toBeUndefined();
-    expect(standIn.callsOf("project.all")).toHaveLength(1);
-    expect(standIn.applications.get(web.applicationId)?.dockerImage).toBe(OURS);
-    expect(standIn.composes.get(stack.composeId)?.env).toBe(`QUEUE=default\nIMAGE=${OURS}\nTAG=${SHA}\n`);
+    expect(standIn().callsOf("project.all")).toHaveLength(1);
+    expect(standIn().applications.get(web.applicationId)?.dockerImage).toBe(OURS);
+    expect(standIn().composes.get(stack.composeId)?.env).toBe(`QUEUE=default\nIMAGE=${OURS}\nTAG=${SHA}\n`);
     expect((JSON.parse(ran.outputs.targets) as { kind: string }[]).map((t) => t.kind)).toEqual([
       "application",
       "compose",
@@ -159,15 +151,15 @@ describe("several targets", () => {
       parseConfig(
         {
           image: IMAGE,
-          "dokploy-url": standIn.url,
+          "dokploy-url": standIn().url,
           "dokploy-api-key": KEY,
           "application-id": `${web.applicationId},${web.applicationId}`,
         },
         { sha: SHA },
       ),
     ).toThrow(/Input "application-id": names "[^"]+" twice/);
-    const project = standIn.addProject("shop");
-    const named = standIn.addApplication({ name: "web", ...standIn.placeIn(project) });
+    const project = standIn().addProject("shop");
+    const named = standIn().addApplication({ name: "web", ...standIn().placeIn(project) });
     const ran = await deploy({ "application-id": named.applicationId, project: "shop", application: "web" });
     expect(ran.error).toBeInstanceOf(ConfigError);
     expect(ran.error?.message).toContain(`names application ${named.applicationId} twice`);
