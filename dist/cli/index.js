@@ -1043,7 +1043,7 @@ const INPUTS = [
         name: "labels",
         default: "",
         multiline: true,
-        description: "Extra image labels, one KEY=VALUE per line. OCI labels (revision, source, created, title) are always added.",
+        description: "Extra image labels, one KEY=VALUE per line. OCI labels are always added: source and title; with buildx also revision and created (the classic builder leaves out those two, which would cost every build an uncached step).",
     },
     {
         name: "build-secrets",
@@ -2063,7 +2063,7 @@ function mapGate(gate, part) {
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/core/dockerfile.ts
-/** The Dockerfile as text: the labels the classic builder gets in one line, and what it pulls. */
+/** The Dockerfile as text: where the classic builder gets its labels, and what it pulls. */
 
 /**
  * A label key or value in double quotes, as the Dockerfile parser reads it: its escape
@@ -2085,10 +2085,21 @@ function dockerfileEscape(lines) {
     }
     return "\\";
 }
+/** One `LABEL k="v" …` line of labels (KEY=VALUE), quoted for the Dockerfile's escape character. */
+function labelLine(labels, escape) {
+    const pairs = labels.map((label) => {
+        const eq = label.indexOf("=");
+        return `${quoteLabelPart(label.slice(0, eq), escape)}=${quoteLabelPart(label.slice(eq + 1), escape)}`;
+    });
+    return `LABEL ${pairs.join(" ")}`;
+}
 /**
- * The Dockerfile with one `LABEL k="v" …` line at the end of the stage that is built (the
- * --target stage, else the last one). Undefined when that cannot be done safely: the target
- * stage is not found, or the file ends inside a continued line.
+ * The Dockerfile with the classic build's labels in the stage that is built (the --target stage,
+ * else the last one): one LABEL line right after its FROM, one at its end (each only when it has
+ * labels). The classic builder costs every LABEL a container and a commit; right after FROM that
+ * step is cached, at the end it runs whenever anything before it changed. Undefined when this
+ * cannot be done safely: no FROM, the target stage is not found, or the file ends inside a
+ * continued line.
  */
 function dockerfileWithLabels(text, labels, target) {
     const lines = text.split(/\r?\n/);
@@ -2096,34 +2107,42 @@ function dockerfileWithLabels(text, labels, target) {
     let continued = false;
     let inTarget = false;
     let found = target === undefined;
-    let insertAt;
+    /** The line after the built stage's FROM instruction (its continued lines included). */
+    let afterFromAt;
+    let fromOpen = false;
+    let endAt;
     for (let i = 0; i < lines.length; i++) {
         const trimmed = (lines[i] ?? "").trim();
         if (!continued && /^from\s/i.test(trimmed)) {
-            if (inTarget && insertAt === undefined)
-                insertAt = i;
+            if (inTarget && endAt === undefined)
+                endAt = i;
             const name = /\sas\s+(\S+)$/i.exec(trimmed)?.[1];
             inTarget = target !== undefined && name?.toLowerCase() === target.toLowerCase();
             if (inTarget)
                 found = true;
+            // Without a target the last stage is built: each FROM may be its start.
+            fromOpen = endAt === undefined && (inTarget || target === undefined);
         }
         // Comments and blank lines neither start nor end a continued instruction.
         if (trimmed === "" || trimmed.startsWith("#"))
             continue;
         continued = trimmed.endsWith(escape);
+        if (fromOpen && !continued) {
+            afterFromAt = i + 1;
+            fromOpen = false;
+        }
     }
-    if (!found || continued)
+    if (!found || continued || afterFromAt === undefined)
         return undefined;
-    const line = `LABEL ${labels
-        .map((label) => {
-        const eq = label.indexOf("=");
-        return `${quoteLabelPart(label.slice(0, eq), escape)}=${quoteLabelPart(label.slice(eq + 1), escape)}`;
-    })
-        .join(" ")}`;
-    let at = insertAt ?? lines.length;
-    while (at > 0 && (lines[at - 1] ?? "").trim() === "")
+    let at = endAt ?? lines.length;
+    while (at > afterFromAt && (lines[at - 1] ?? "").trim() === "")
         at -= 1;
-    return [...lines.slice(0, at), line, ...lines.slice(at)].join("\n");
+    const out = [...lines];
+    if (labels.atEnd.length > 0)
+        out.splice(at, 0, labelLine(labels.atEnd, escape));
+    if (labels.afterFrom.length > 0)
+        out.splice(afterFromAt, 0, labelLine(labels.afterFrom, escape));
+    return out.join("\n");
 }
 /**
  * Whether a Dockerfile pulls anything (FROM, COPY --from) from `registry`: then the build needs
@@ -2153,11 +2172,9 @@ const METADATA_FILE = "build-metadata.json";
 const IID_FILE = "build-iid";
 /** Lines of a command's output kept for its error message and digest. */
 const KEPT_LINES = 200;
-/** The OCI annotations every image gets (user labels given later override them). */
-function ociLabels(config, created) {
-    const labels = [`org.opencontainers.image.created=${created.toISOString()}`];
-    if (config.ci.sha)
-        labels.push(`org.opencontainers.image.revision=${config.ci.sha}`);
+/** The OCI labels that stay the same from one commit to the next: source and title. */
+function stableOciLabels(config) {
+    const labels = [];
     if (config.ci.repositoryUrl)
         labels.push(`org.opencontainers.image.source=${config.ci.repositoryUrl}`);
     const title = config.ci.repository?.split("/").at(-1) ?? config.image.path.split("/").at(-1);
@@ -2165,13 +2182,29 @@ function ociLabels(config, created) {
         labels.push(`org.opencontainers.image.title=${title}`);
     return labels;
 }
+/** The OCI annotations of a build with buildx (user labels given later override them). */
+function ociLabels(config, created) {
+    const labels = [`org.opencontainers.image.created=${created.toISOString()}`];
+    if (config.ci.sha)
+        labels.push(`org.opencontainers.image.revision=${config.ci.sha}`);
+    return [...labels, ...stableOciLabels(config)];
+}
 /** Every reference pushed: the deploy tag first, then the extra tags. */
 function pushRefs(config) {
     return [config.tag, ...config.extraTags].map((t) => imageRef(config.image, t));
 }
-/** Every label of a build: the OCI ones, then the user's (later ones win). */
+/** Every label of a buildx build: the OCI ones, then the user's (later ones win). */
 function allLabels(config, created) {
     return [...ociLabels(config, created), ...config.labels];
+}
+/**
+ * The labels of a classic build. It leaves out the OCI labels that change with every commit
+ * (revision, created): the classic builder would pay a container and a commit for them on every
+ * build, after any step that changed. The tag is the revision, and the image's own Created field
+ * the time of the build.
+ */
+function classicLabels(config) {
+    return { afterFrom: stableOciLabels(config), atEnd: config.labels };
 }
 /**
  * argv (without the leading `docker`) of the build. buildx with a BuildKit builder builds and
@@ -2184,9 +2217,12 @@ function buildArgv(config, options) {
         argv.push("--file", file);
     for (const ref of pushRefs(config))
         argv.push("--tag", ref);
-    if (!options.labelledDockerfile)
-        for (const label of allLabels(config, options.created))
+    if (!options.labelledDockerfile) {
+        const classic = classicLabels(config);
+        const labels = options.buildx ? allLabels(config, options.created) : [...classic.afterFrom, ...classic.atEnd];
+        for (const label of labels)
             argv.push("--label", label);
+    }
     for (const arg of config.buildArgs)
         argv.push("--build-arg", arg);
     if (config.target)
@@ -2992,14 +3028,14 @@ function logIn(ctx, docker, signal) {
     }
     return docker.login(config.registry, config.push, signal);
 }
-/** The build's argv; for the classic builder, with the labels in one LABEL line of a Dockerfile copy. */
+/** The build's argv; for the classic builder, with the labels in LABEL lines of a Dockerfile copy. */
 async function buildCommand(ctx, plan, temp, cache) {
     const { config, ports } = ctx;
     await writeBuildSecrets(config.buildSecrets, temp);
     const created = ports.now();
     const labelled = plan.buildx || plan.dockerfile === undefined
         ? undefined
-        : dockerfileWithLabels(plan.dockerfile, allLabels(config, created), config.target);
+        : dockerfileWithLabels(plan.dockerfile, classicLabels(config), config.target);
     return buildArgv(config, {
         buildx: plan.buildx,
         intoEngine: plan.intoEngine,
@@ -3872,7 +3908,12 @@ function buildPlan(config, buildx, labelled, intoEngine) {
     plan.push(...cachePlan(config, buildx));
     plan.push(`docker ${buildArgv(config, { buildx, intoEngine, outDir: "$DOCKER_CONFIG", created: new Date(0), labelledDockerfile }).join(" ")}`);
     if (labelled) {
-        plan.push(`  (${LABELLED_DOCKERFILE}: the Dockerfile with one LABEL line: ${allLabels(config, new Date(0)).join(" ")})`);
+        const labels = classicLabels(config);
+        const where = [
+            labels.afterFrom.length > 0 ? `right after the built stage's FROM: ${labels.afterFrom.join(" ")}` : "",
+            labels.atEnd.length > 0 ? `at its end: ${labels.atEnd.join(" ")}` : "",
+        ].filter((part) => part !== "");
+        plan.push(`  (${LABELLED_DOCKERFILE}: the Dockerfile with LABEL lines ${where.join("; ")})`);
     }
     if ((!buildx || intoEngine) && config.pushImage) {
         const [first, ...rest] = pushRefs(config);
@@ -3965,7 +4006,7 @@ function describePlan(config, buildx, labelled = false, intoEngine = false) {
 async function printPlan(ctx, buildx) {
     const { config, logger, result } = ctx;
     const dockerfile = buildx || !config.build ? undefined : await readDockerfile(ctx);
-    const labelled = dockerfile !== undefined && dockerfileWithLabels(dockerfile, [], config.target) !== undefined;
+    const labelled = dockerfile !== undefined && dockerfileWithLabels(dockerfile, classicLabels(config), config.target) !== undefined;
     const intoEngine = await buildsIntoEngine(config, ctx.ports, buildx);
     result.plan = describePlan(config, buildx, labelled, intoEngine);
     const builder = buildx

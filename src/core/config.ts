@@ -132,7 +132,7 @@ export const INPUTS = [
     default: "",
     multiline: true,
     description:
-      "Extra image labels, one KEY=VALUE per line. OCI labels (revision, source, created, title) are always added.",
+      "Extra image labels, one KEY=VALUE per line. OCI labels are always added: source and title; with buildx also revision and created (the classic builder leaves out those two, which would cost every build an uncached step).",
   },
   {
     name: "build-secrets",

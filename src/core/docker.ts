@@ -7,21 +7,29 @@ import type { Exec } from "./exec";
 import { imageRef } from "./image";
 import type { Logger } from "./log";
 
-export { dockerfileEscape, dockerfileWithLabels, pullsFrom } from "./dockerfile";
+import type { ClassicLabels } from "./dockerfile";
+
+export { type ClassicLabels, dockerfileEscape, dockerfileWithLabels, pullsFrom } from "./dockerfile";
 
 export const METADATA_FILE = "build-metadata.json";
 export const IID_FILE = "build-iid";
 /** Lines of a command's output kept for its error message and digest. */
 const KEPT_LINES = 200;
 
-/** The OCI annotations every image gets (user labels given later override them). */
-export function ociLabels(config: Config, created: Date): string[] {
-  const labels = [`org.opencontainers.image.created=${created.toISOString()}`];
-  if (config.ci.sha) labels.push(`org.opencontainers.image.revision=${config.ci.sha}`);
+/** The OCI labels that stay the same from one commit to the next: source and title. */
+export function stableOciLabels(config: Config): string[] {
+  const labels: string[] = [];
   if (config.ci.repositoryUrl) labels.push(`org.opencontainers.image.source=${config.ci.repositoryUrl}`);
   const title = config.ci.repository?.split("/").at(-1) ?? config.image.path.split("/").at(-1);
   if (title) labels.push(`org.opencontainers.image.title=${title}`);
   return labels;
+}
+
+/** The OCI annotations of a build with buildx (user labels given later override them). */
+export function ociLabels(config: Config, created: Date): string[] {
+  const labels = [`org.opencontainers.image.created=${created.toISOString()}`];
+  if (config.ci.sha) labels.push(`org.opencontainers.image.revision=${config.ci.sha}`);
+  return [...labels, ...stableOciLabels(config)];
 }
 
 /** Every reference pushed: the deploy tag first, then the extra tags. */
@@ -35,8 +43,8 @@ export interface BuildArgvOptions {
   readonly outDir: string;
   readonly created: Date;
   /**
-   * A copy of the Dockerfile that ends in one LABEL instruction with every label (classic
-   * builder: each --label flag costs it a step and a container, one LABEL line costs one).
+   * A copy of the Dockerfile with the classic build's labels in LABEL lines where they cost the
+   * least (see dockerfileWithLabels); without it, they are --label flags.
    */
   readonly labelledDockerfile?: string;
   /** Cache sources and destinations chosen by `cache: auto`, beside the inputs'. */
@@ -45,9 +53,19 @@ export interface BuildArgvOptions {
   readonly intoEngine?: boolean;
 }
 
-/** Every label of a build: the OCI ones, then the user's (later ones win). */
+/** Every label of a buildx build: the OCI ones, then the user's (later ones win). */
 export function allLabels(config: Config, created: Date): string[] {
   return [...ociLabels(config, created), ...config.labels];
+}
+
+/**
+ * The labels of a classic build. It leaves out the OCI labels that change with every commit
+ * (revision, created): the classic builder would pay a container and a commit for them on every
+ * build, after any step that changed. The tag is the revision, and the image's own Created field
+ * the time of the build.
+ */
+export function classicLabels(config: Config): ClassicLabels {
+  return { afterFrom: stableOciLabels(config), atEnd: config.labels };
 }
 
 /**
@@ -59,7 +77,11 @@ export function buildArgv(config: Config, options: BuildArgvOptions): string[] {
   const file = options.labelledDockerfile ?? config.file;
   if (file) argv.push("--file", file);
   for (const ref of pushRefs(config)) argv.push("--tag", ref);
-  if (!options.labelledDockerfile) for (const label of allLabels(config, options.created)) argv.push("--label", label);
+  if (!options.labelledDockerfile) {
+    const classic = classicLabels(config);
+    const labels = options.buildx ? allLabels(config, options.created) : [...classic.afterFrom, ...classic.atEnd];
+    for (const label of labels) argv.push("--label", label);
+  }
   for (const arg of config.buildArgs) argv.push("--build-arg", arg);
   if (config.target) argv.push("--target", config.target);
   if (config.network) argv.push("--network", config.network);

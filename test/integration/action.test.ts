@@ -53,6 +53,23 @@ function repository(): string {
 
 const registry = rigRegistry(rig);
 
+/** The labels of an image in the engine. */
+async function labelsOf(ref: string): Promise<Record<string, string>> {
+  const { stdout } = await exec("docker", ["image", "inspect", ref, "--format", "{{json .Config.Labels}}"], {
+    env: { ...process.env, DOCKER_HOST: rig.dockerHost },
+  });
+  return JSON.parse(stdout) as Record<string, string>;
+}
+
+/** The classic builder's steps in a run's log: each instruction, and whether the cache served it. */
+function classicSteps(stdout: string): { instruction: string; cached: boolean }[] {
+  const lines = stdout.split("\n").map((line) => line.trim());
+  return lines.flatMap((line, i) => {
+    const step = /^Step \d+\/\d+ : (.*)$/.exec(line);
+    return step?.[1] ? [{ instruction: step[1], cached: lines[i + 1] === "---> Using cache" }] : [];
+  });
+}
+
 /** The digest the test registry serves for repo:tag, or undefined when there is none. */
 function registryDigest(repo: string, tag: string): Promise<string | undefined> {
   return servedDigest(registry, repo, tag);
@@ -118,20 +135,14 @@ describe("the action, end to end against a real engine and registry", () => {
     ]);
     expect(run.outputs["registry-id"]).toBe([...standIn().registries.keys()][0]);
 
-    // The OCI labels are on the image.
-    const { stdout: labels } = await exec(
-      "docker",
-      ["image", "inspect", `${image}:${commit}`, "--format", "{{json .Config.Labels}}"],
-      {
-        env: { ...process.env, DOCKER_HOST: rig.dockerHost },
-      },
-    );
-    expect(JSON.parse(labels)).toMatchObject({
-      "org.opencontainers.image.revision": commit,
+    // The classic builder's image has the OCI labels that stay the same from commit to commit.
+    const labels = await labelsOf(`${image}:${commit}`);
+    expect(labels).toMatchObject({
       "org.opencontainers.image.source": "https://github.com/acme/web",
       "org.opencontainers.image.title": "web",
-      "org.opencontainers.image.created": expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
+    expect(Object.keys(labels)).not.toContain("org.opencontainers.image.revision");
+    expect(Object.keys(labels)).not.toContain("org.opencontainers.image.created");
 
     // Nothing of ours outlives the run; the user's docker config is untouched.
     expect(await readFile(join(home, ".docker", "config.json"), "utf8")).toBe(config);
@@ -139,6 +150,52 @@ describe("the action, end to end against a real engine and registry", () => {
     expectNoSecrets(run, [API_KEY, rig.registryPassword]);
     expect(run.summary).toContain(served);
     expect(run.summary).toContain(run.outputs["application-url"]);
+  });
+
+  it("labels a classic build where the cache keeps the step: a second commit runs no LABEL step, the user's labels still apply", async () => {
+    const app = standIn().addApplication();
+    const image = `${rig.registryHost}/${repository()}`;
+    const cwd = await tempDir("checkout");
+    await writeFile(
+      join(cwd, "Dockerfile"),
+      `FROM ${rig.baseImage}\nRUN echo "${randomBytes(6).toString("hex")}" > /deps\nCOPY app.txt /app.txt\n`,
+    );
+    const deploy = async (labels: string) => {
+      const commit = sha();
+      await writeFile(join(cwd, "app.txt"), `${commit}\n`);
+      const run = await runAction({
+        inputs: { ...baseInputs(image, app.applicationId), wait: "false", labels },
+        env: { GITHUB_SHA: commit, DOCKER_HOST: rig.dockerHost },
+        cwd,
+      });
+      expect(run.exitCode, run.stdout).toBe(0);
+      return { run, commit };
+    };
+
+    await deploy("");
+    const second = await deploy("");
+    const steps = classicSteps(second.run.stdout);
+    expect(steps.map((s) => s.instruction)).toEqual([
+      `FROM ${rig.baseImage}`,
+      'LABEL "org.opencontainers.image.source"="https://github.com/acme/web" "org.opencontainers.image.title"="web"',
+      expect.stringMatching(/^RUN echo/),
+      "COPY app.txt /app.txt",
+    ]);
+    // Only the changed file's step ran: the labels came with the cached steps before it.
+    const ran = steps.slice(1).filter((s) => !s.cached);
+    expect(ran.map((s) => s.instruction)).toEqual(["COPY app.txt /app.txt"]);
+    expect(await labelsOf(`${image}:${second.commit}`)).toMatchObject({ "org.opencontainers.image.title": "web" });
+
+    // The labels input goes at the end of the stage, and wins over the OCI label of the same key.
+    const third = await deploy("org.opencontainers.image.title=custom\ncom.example.build=3");
+    expect(classicSteps(third.run.stdout).at(-1)?.instruction).toBe(
+      'LABEL "org.opencontainers.image.title"="custom" "com.example.build"="3"',
+    );
+    expect(await labelsOf(`${image}:${third.commit}`)).toMatchObject({
+      "org.opencontainers.image.source": "https://github.com/acme/web",
+      "org.opencontainers.image.title": "custom",
+      "com.example.build": "3",
+    });
   });
 
   it("makes no registry write when the same commit is deployed again", async () => {

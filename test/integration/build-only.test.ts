@@ -94,16 +94,11 @@ describe("deploy: false", () => {
     expect(await registryDigest(registry, pr.repo, pr.commit)).toBeUndefined();
     const { stdout } = await exec(
       "docker",
-      [
-        "image",
-        "inspect",
-        `${rig.registryHost}/${pr.repo}:${pr.commit}`,
-        "--format",
-        '{{index .Config.Labels "org.opencontainers.image.revision"}}',
-      ],
+      ["image", "inspect", `${rig.registryHost}/${pr.repo}:${pr.commit}`, "--format", "{{.Id}}"],
       { env: { ...process.env, DOCKER_HOST: rig.dockerHost } },
     );
-    expect(stdout.trim()).toBe(pr.commit);
+    expect(stdout.trim()).toMatch(/^sha256:[a-f0-9]{64}$/);
+    expect(stdout.trim()).toBe(run.outputs.imageid);
     expect(run.outputs.digest).toBe("");
   });
 

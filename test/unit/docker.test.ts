@@ -21,21 +21,25 @@ const ci: CiContext = {
   repositoryUrl: "https://github.com/acme/web",
 };
 const created = new Date("2026-11-23T05:00:00.000Z");
-const LABELS = [
-  "--label",
-  "org.opencontainers.image.created=2026-11-23T05:00:00.000Z",
-  "--label",
-  `org.opencontainers.image.revision=${ci.sha}`,
+const STABLE_LABELS = [
   "--label",
   "org.opencontainers.image.source=https://github.com/acme/web",
   "--label",
   "org.opencontainers.image.title=web",
 ];
+const LABELS = [
+  "--label",
+  "org.opencontainers.image.created=2026-11-23T05:00:00.000Z",
+  "--label",
+  `org.opencontainers.image.revision=${ci.sha}`,
+  ...STABLE_LABELS,
+];
 const REF = `ghcr.io/acme/web:${ci.sha}`;
 
 describe("build argv", () => {
   it.each<[string, boolean, RawInputs, string[]]>([
-    ["classic, defaults", false, {}, ["build", "--tag", REF, ...LABELS, "--iidfile", "/t/build-iid", "."]],
+    // The classic builder leaves out the labels that change with every commit.
+    ["classic, defaults", false, {}, ["build", "--tag", REF, ...STABLE_LABELS, "--iidfile", "/t/build-iid", "."]],
     [
       "buildx, defaults",
       true,
@@ -91,7 +95,7 @@ describe("build argv", () => {
         REF,
         "--tag",
         "ghcr.io/acme/web:latest",
-        ...LABELS,
+        ...STABLE_LABELS,
         "--label",
         "org.opencontainers.image.title=custom",
         "--build-arg",
@@ -185,40 +189,67 @@ describe("digests", () => {
   });
 });
 
-describe("dockerfileWithLabels (one LABEL step for the classic builder)", () => {
-  const labels = ["org.opencontainers.image.title=web", 'com.example.note=say "hi" for $5'];
-  const LINE = 'LABEL "org.opencontainers.image.title"="web" "com.example.note"="say \\"hi\\" for \\$5"';
+describe("dockerfileWithLabels (where the classic builder gets its labels)", () => {
+  const stable = ["org.opencontainers.image.title=web"];
+  const user = ['com.example.note=say "hi" for $5'];
+  const labels = { afterFrom: stable, atEnd: user };
+  const EARLY = 'LABEL "org.opencontainers.image.title"="web"';
+  const LATE = 'LABEL "com.example.note"="say \\"hi\\" for \\$5"';
 
-  it("appends the labels to the last stage", () => {
-    expect(dockerfileWithLabels("FROM base\nRUN make\n\n", labels)).toBe(`FROM base\nRUN make\n${LINE}\n\n`);
+  it("puts the stable labels right after the last stage's FROM and the others at its end", () => {
+    expect(dockerfileWithLabels("FROM base AS b\nRUN b\nFROM base\nRUN make\n\n", labels)).toBe(
+      `FROM base AS b\nRUN b\nFROM base\n${EARLY}\nRUN make\n${LATE}\n\n`,
+    );
   });
 
-  it("puts them at the end of the --target stage, not the last one", () => {
+  it("writes no LABEL line for a side without labels", () => {
+    expect(dockerfileWithLabels("FROM base\nRUN make\n", { afterFrom: stable, atEnd: [] })).toBe(
+      `FROM base\n${EARLY}\nRUN make\n`,
+    );
+    expect(dockerfileWithLabels("FROM base\nRUN make\n", { afterFrom: [], atEnd: user })).toBe(
+      `FROM base\nRUN make\n${LATE}\n`,
+    );
+    // A stage that is only its FROM: both lines follow it, the stable one first (later ones win).
+    expect(dockerfileWithLabels("FROM base\n", labels)).toBe(`FROM base\n${EARLY}\n${LATE}\n`);
+  });
+
+  it("puts them in the --target stage, not the last one", () => {
     const text = "FROM base AS build\nRUN make\n\nFROM build AS runtime\nCMD run\n\nFROM base AS test\nRUN test\n";
     expect(dockerfileWithLabels(text, labels, "runtime")).toBe(
-      `FROM base AS build\nRUN make\n\nFROM build AS runtime\nCMD run\n${LINE}\n\nFROM base AS test\nRUN test\n`,
+      `FROM base AS build\nRUN make\n\nFROM build AS runtime\n${EARLY}\nCMD run\n${LATE}\n\nFROM base AS test\nRUN test\n`,
+    );
+  });
+
+  it("puts the stable labels after a FROM continued over several lines", () => {
+    expect(dockerfileWithLabels("FROM \\\n  # the base\n  base AS app\nRUN make", labels)).toBe(
+      `FROM \\\n  # the base\n  base AS app\n${EARLY}\nRUN make\n${LATE}`,
     );
   });
 
   it("does not take a FROM inside a continued line, or a comment, for a stage", () => {
     const text = "FROM base AS app\nRUN echo \\\n  # a comment in between\n  FROM this is an argument\nCMD x";
-    expect(dockerfileWithLabels(text, labels, "app")).toBe(`${text}\n${LINE}`);
+    expect(dockerfileWithLabels(text, labels, "app")).toBe(
+      `FROM base AS app\n${EARLY}\nRUN echo \\\n  # a comment in between\n  FROM this is an argument\nCMD x\n${LATE}`,
+    );
   });
 
   it("honours the escape directive: continued lines, and the quoting of the LABEL line", () => {
     const text = "# escape=`\nFROM base\nRUN dir `\n  c:\\\n";
-    const line = 'LABEL "org.opencontainers.image.title"="web" "com.example.note"="say `"hi`" for `$5"';
-    expect(dockerfileWithLabels(text, labels)).toBe(`# escape=\`\nFROM base\nRUN dir \`\n  c:\\\n${line}\n`);
-    // With ` as the escape, a backslash is an ordinary character and a backtick is escaped.
-    expect(dockerfileWithLabels("# escape=`\nFROM base\n", ["a=C:\\dir\\", "b=one`two"])).toBe(
-      '# escape=`\nFROM base\nLABEL "a"="C:\\dir\\" "b"="one``two"\n',
+    const line = 'LABEL "com.example.note"="say `"hi`" for `$5"';
+    expect(dockerfileWithLabels(text, { afterFrom: [], atEnd: user })).toBe(
+      `# escape=\`\nFROM base\nRUN dir \`\n  c:\\\n${line}\n`,
     );
-    expect(dockerfileWithLabels("FROM base\n", ["a=C:\\dir\\", "b=one`two"])).toBe(
+    // With ` as the escape, a backslash is an ordinary character and a backtick is escaped.
+    expect(
+      dockerfileWithLabels("# escape=`\nFROM base\n", { afterFrom: ["a=C:\\dir\\", "b=one`two"], atEnd: [] }),
+    ).toBe('# escape=`\nFROM base\nLABEL "a"="C:\\dir\\" "b"="one``two"\n');
+    expect(dockerfileWithLabels("FROM base\n", { afterFrom: ["a=C:\\dir\\", "b=one`two"], atEnd: [] })).toBe(
       'FROM base\nLABEL "a"="C:\\\\dir\\\\" "b"="one`two"\n',
     );
   });
 
-  it("gives up when the target stage is missing or the file ends inside a continued line", () => {
+  it("gives up when there is no FROM, the target stage is missing or the file ends inside a continued line", () => {
+    expect(dockerfileWithLabels("RUN make\n", labels)).toBeUndefined();
     expect(dockerfileWithLabels("FROM base AS a\n", labels, "b")).toBeUndefined();
     expect(dockerfileWithLabels("FROM base\nRUN a \\", labels)).toBeUndefined();
   });

@@ -571,6 +571,10 @@ describe("run", () => {
     const plan = outcome.result.plan?.join("\n") ?? "";
     expect(plan).toContain("docker build --file $DOCKER_CONFIG/Dockerfile.labelled --tag");
     expect(plan).not.toContain("--label");
+    expect(plan).toContain(
+      "(Dockerfile.labelled: the Dockerfile with LABEL lines right after the built stage's FROM: org.opencontainers.image.title=web)",
+    );
+    expect(plan).not.toContain("org.opencontainers.image.revision");
     expect(plan).toContain("GET https://web.example.com/healthz until it answers (at most 120 s)");
     expect(plan).toContain("save the previous image back and redeploy it");
     expect(standIn.calls).toEqual([]);

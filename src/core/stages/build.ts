@@ -4,8 +4,8 @@ import { type CacheFlags, CacheImportWatch, NO_CACHE, autoCacheWanted } from "..
 import type { Online, RunContext } from "../context";
 import {
   type Docker,
-  allLabels,
   buildArgv,
+  classicLabels,
   dockerfileWithLabels,
   pullsFrom,
   pushRefs,
@@ -226,7 +226,7 @@ function logIn(ctx: RunContext, docker: Docker, signal: AbortSignal): Promise<vo
   return docker.login(config.registry, config.push, signal);
 }
 
-/** The build's argv; for the classic builder, with the labels in one LABEL line of a Dockerfile copy. */
+/** The build's argv; for the classic builder, with the labels in LABEL lines of a Dockerfile copy. */
 async function buildCommand(
   ctx: RunContext,
   plan: BuildPlan,
@@ -239,7 +239,7 @@ async function buildCommand(
   const labelled =
     plan.buildx || plan.dockerfile === undefined
       ? undefined
-      : dockerfileWithLabels(plan.dockerfile, allLabels(config, created), config.target);
+      : dockerfileWithLabels(plan.dockerfile, classicLabels(config), config.target);
   return buildArgv(config, {
     buildx: plan.buildx,
     intoEngine: plan.intoEngine,

@@ -1,7 +1,7 @@
 import { BUILDCACHE_TAG, autoCacheWanted } from "../cache";
 import { type Config, type TargetSpec, describeTarget } from "../config";
 import type { RunContext } from "../context";
-import { allLabels, buildArgv, dockerfileWithLabels, loginArgv, pushArgv, pushRefs } from "../docker";
+import { buildArgv, classicLabels, dockerfileWithLabels, loginArgv, pushArgv, pushRefs } from "../docker";
 import { imageRef } from "../image";
 import { buildsIntoEngine } from "../builder";
 import { LABELLED_DOCKERFILE, readDockerfile } from "./build";
@@ -35,9 +35,12 @@ function buildPlan(config: Config, buildx: boolean, labelled: boolean, intoEngin
     `docker ${buildArgv(config, { buildx, intoEngine, outDir: "$DOCKER_CONFIG", created: new Date(0), labelledDockerfile }).join(" ")}`,
   );
   if (labelled) {
-    plan.push(
-      `  (${LABELLED_DOCKERFILE}: the Dockerfile with one LABEL line: ${allLabels(config, new Date(0)).join(" ")})`,
-    );
+    const labels = classicLabels(config);
+    const where = [
+      labels.afterFrom.length > 0 ? `right after the built stage's FROM: ${labels.afterFrom.join(" ")}` : "",
+      labels.atEnd.length > 0 ? `at its end: ${labels.atEnd.join(" ")}` : "",
+    ].filter((part) => part !== "");
+    plan.push(`  (${LABELLED_DOCKERFILE}: the Dockerfile with LABEL lines ${where.join("; ")})`);
   }
   if ((!buildx || intoEngine) && config.pushImage) {
     const [first, ...rest] = pushRefs(config);
@@ -141,7 +144,8 @@ export function describePlan(config: Config, buildx: boolean, labelled = false, 
 export async function printPlan(ctx: RunContext, buildx: boolean): Promise<void> {
   const { config, logger, result } = ctx;
   const dockerfile = buildx || !config.build ? undefined : await readDockerfile(ctx);
-  const labelled = dockerfile !== undefined && dockerfileWithLabels(dockerfile, [], config.target) !== undefined;
+  const labelled =
+    dockerfile !== undefined && dockerfileWithLabels(dockerfile, classicLabels(config), config.target) !== undefined;
   const intoEngine = await buildsIntoEngine(config, ctx.ports, buildx);
   result.plan = describePlan(config, buildx, labelled, intoEngine);
   const builder = buildx
