@@ -5866,15 +5866,28 @@ function fail(error) {
     logger.error((0,errors/* errorMessage */.gJ)(error));
     process.exitCode = error instanceof errors/* DeployError */.sH ? error.exitCode : 1;
 }
-async function main(env) {
+/** @actions/core, which GitHub's local runner (@github/local-action) replaces to show the outputs. */
+async function actionsCore() {
+    const core = await __nccwpck_require__.e(/* import() */ 421).then(__nccwpck_require__.bind(__nccwpck_require__, 6421));
+    return {
+        setOutputs: (outputs) => {
+            for (const [name, value] of Object.entries(outputs))
+                core.setOutput(name, value);
+            return Promise.resolve();
+        },
+        addSummary: async (markdown) => {
+            await core.summary.addRaw(markdown).write();
+        },
+    };
+}
+async function main(env, loadToolkit) {
     const raw = {};
     for (const input of INPUTS)
         raw[input.name] = getInput(env, input.name, "secret" in input && input.secret);
     const config = parseConfig(raw, await ciContextFromGithub(env));
     for (const notice of config.notices)
         write(`::notice::${escapeData(notice)}`);
-    // The toolkit writes outputs and the summary in the runner's file formats. It loads while
-    // docker works, not on the way to the build.
+    // What writes the outputs and the summary loads while docker works, not on the way to the build.
     let toolkit;
     const base = nodePorts(logger, env, {
         tempRoot: env.RUNNER_TEMP,
@@ -5885,18 +5898,17 @@ async function main(env) {
     const github = githubNative(config, env, logger);
     const ports = {
         ...base,
-        whileDockerWorks: () => (toolkit ??= __nccwpck_require__.e(/* import() */ 421).then(__nccwpck_require__.bind(__nccwpck_require__, 6421))),
+        whileDockerWorks: () => (toolkit ??= loadToolkit()),
         onChange: github?.onChange,
     };
     const cancel = listenForCancel(write);
     const outcome = await run(config, ports, cancel.signal).finally(() => base.close());
-    const core = await (toolkit ??= __nccwpck_require__.e(/* import() */ 421).then(__nccwpck_require__.bind(__nccwpck_require__, 6421)));
+    const kit = await (toolkit ??= loadToolkit());
     const outputs = outputsOf(outcome.result);
-    for (const output of OUTPUTS)
-        core.setOutput(output.name, outputs[output.name]);
+    await kit.setOutputs(Object.fromEntries(OUTPUTS.map((output) => [output.name, outputs[output.name]])));
     if (env.GITHUB_STEP_SUMMARY) {
         try {
-            await core.summary.addRaw(summaryMarkdown(config, outcome)).write();
+            await kit.addSummary(summaryMarkdown(config, outcome));
         }
         catch (error) {
             logger.warn(`Could not write the job summary: ${(0,errors/* errorMessage */.gJ)(error)}`);
@@ -5910,14 +5922,60 @@ async function main(env) {
 /**
  * The action: reads its inputs from the environment as the runner sets them, deploys, and sets
  * the outputs, the job summary and the exit code. Never rejects. Exported apart from the entry
- * point (main.ts) so that GitHub's local runner, @github/local-action, can call it.
+ * point (main.ts) so that GitHub's local runner, @github/local-action, can call it: called
+ * without a toolkit, it writes through @actions/core, which that runner replaces. The entry
+ * point writes the runner's files itself.
  */
-async function action_run() {
-    await main(process.env).catch(fail);
+async function action_run(loadToolkit = actionsCore) {
+    await main(process.env, loadToolkit).catch(fail);
+}
+
+;// CONCATENATED MODULE: ./src/github/runner-files.ts
+/**
+ * The outputs and the job summary, written to the runner's files as the runner reads them,
+ * without the toolkit (@actions/core is a MiB of JavaScript with its own HTTP client, which
+ * would load while docker works, for two appends).
+ */
+
+
+
+
+/** A heredoc delimiter that no name or value holds, so no value can end its block early. */
+function delimiterFor(texts) {
+    for (;;) {
+        const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomBytes)(16).toString("hex")}`;
+        if (!texts.some((text) => text.includes(delimiter)))
+            return delimiter;
+    }
+}
+/**
+ * GITHUB_OUTPUT takes `name<<delimiter` blocks (one append for all of them); without it, the
+ * old `::set-output` command. GITHUB_STEP_SUMMARY takes Markdown, appended.
+ */
+function runnerFiles(env, write) {
+    return {
+        setOutputs: async (outputs) => {
+            const entries = Object.entries(outputs);
+            const file = env.GITHUB_OUTPUT;
+            if (!file) {
+                for (const [name, value] of entries)
+                    write(`::set-output name=${escapeData(name)}::${escapeData(value)}`);
+                return;
+            }
+            const delimiter = delimiterFor(entries.flat());
+            const blocks = entries.map(([name, value]) => `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`);
+            await (0,promises_.appendFile)(file, blocks.join(""), "utf8");
+        },
+        addSummary: async (markdown) => {
+            if (env.GITHUB_STEP_SUMMARY)
+                await (0,promises_.appendFile)(env.GITHUB_STEP_SUMMARY, markdown, "utf8");
+        },
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/github/main.ts
 /** The entry point GitHub runs (dist/index.js): the action itself is in action.ts. */
 
-void action_run();
+
+void action_run(() => Promise.resolve(runnerFiles(process.env, write)));
 

@@ -9,8 +9,9 @@ import { nodePorts } from "../platform/ports";
 import { escapeData, getInput, githubLogger } from "./commands";
 import { ciContextFromGithub } from "./context";
 import { githubNative } from "./native";
+import type { Toolkit } from "./runner-files";
 
-const write = (line: string) => {
+export const write = (line: string) => {
   process.stdout.write(`${line}\n`);
 };
 // The runner shows ::debug:: lines only when step debugging is on; skip writing them otherwise.
@@ -21,14 +22,27 @@ function fail(error: unknown): void {
   process.exitCode = error instanceof DeployError ? error.exitCode : 1;
 }
 
-async function main(env: NodeJS.ProcessEnv): Promise<void> {
+/** @actions/core, which GitHub's local runner (@github/local-action) replaces to show the outputs. */
+async function actionsCore(): Promise<Toolkit> {
+  const core = await import("@actions/core");
+  return {
+    setOutputs: (outputs) => {
+      for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+      return Promise.resolve();
+    },
+    addSummary: async (markdown) => {
+      await core.summary.addRaw(markdown).write();
+    },
+  };
+}
+
+async function main(env: NodeJS.ProcessEnv, loadToolkit: () => Promise<Toolkit>): Promise<void> {
   const raw: RawInputs = {};
   for (const input of INPUTS) raw[input.name] = getInput(env, input.name, "secret" in input && input.secret);
   const config = parseConfig(raw, await ciContextFromGithub(env));
   for (const notice of config.notices) write(`::notice::${escapeData(notice)}`);
-  // The toolkit writes outputs and the summary in the runner's file formats. It loads while
-  // docker works, not on the way to the build.
-  let toolkit: Promise<typeof import("@actions/core")> | undefined;
+  // What writes the outputs and the summary loads while docker works, not on the way to the build.
+  let toolkit: Promise<Toolkit> | undefined;
   const base = nodePorts(logger, env, {
     tempRoot: env.RUNNER_TEMP,
     secrets: secretsOf(config),
@@ -38,17 +52,17 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const github = githubNative(config, env, logger);
   const ports = {
     ...base,
-    whileDockerWorks: () => (toolkit ??= import("@actions/core")),
+    whileDockerWorks: () => (toolkit ??= loadToolkit()),
     onChange: github?.onChange,
   };
   const cancel = listenForCancel(write);
   const outcome = await deploy(config, ports, cancel.signal).finally(() => base.close());
-  const core = await (toolkit ??= import("@actions/core"));
+  const kit = await (toolkit ??= loadToolkit());
   const outputs = outputsOf(outcome.result);
-  for (const output of OUTPUTS) core.setOutput(output.name, outputs[output.name]);
+  await kit.setOutputs(Object.fromEntries(OUTPUTS.map((output) => [output.name, outputs[output.name]])));
   if (env.GITHUB_STEP_SUMMARY) {
     try {
-      await core.summary.addRaw(summaryMarkdown(config, outcome)).write();
+      await kit.addSummary(summaryMarkdown(config, outcome));
     } catch (error) {
       logger.warn(`Could not write the job summary: ${errorMessage(error)}`);
     }
@@ -61,8 +75,10 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
 /**
  * The action: reads its inputs from the environment as the runner sets them, deploys, and sets
  * the outputs, the job summary and the exit code. Never rejects. Exported apart from the entry
- * point (main.ts) so that GitHub's local runner, @github/local-action, can call it.
+ * point (main.ts) so that GitHub's local runner, @github/local-action, can call it: called
+ * without a toolkit, it writes through @actions/core, which that runner replaces. The entry
+ * point writes the runner's files itself.
  */
-export async function run(): Promise<void> {
-  await main(process.env).catch(fail);
+export async function run(loadToolkit: () => Promise<Toolkit> = actionsCore): Promise<void> {
+  await main(process.env, loadToolkit).catch(fail);
 }

@@ -1,6 +1,10 @@
-import { readFile, readdir } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { cp, readFile, readdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { parseOutputFile } from "../support/action";
+import { tempDir } from "../support/temp";
 
 const dist = resolve(import.meta.dirname, "../../dist");
 /** Octokit's user agent: in the bundle wherever Octokit's code is. */
@@ -46,5 +50,42 @@ describe("the committed bundles", () => {
 
   it("leave Octokit out of the CLI altogether", async () => {
     expect(await chunksHolding(join(dist, "cli"), OCTOKIT)).toEqual([]);
+  });
+});
+
+describe("the action's bundle at run time", () => {
+  it("writes its outputs and the job summary without loading @actions/core (a MiB, with its own HTTP client)", async () => {
+    // The bundle without the chunk that holds @actions/core's summary: a run that loads it fails.
+    const copy = await tempDir("bundle");
+    const [toolkit] = await chunksHolding(dist, "Unable to access summary file");
+    expect(toolkit).toBeDefined();
+    await cp(dist, copy, { recursive: true, filter: (path) => !path.endsWith(`/${toolkit ?? "?"}`) });
+    const output = join(copy, "output");
+    const summary = join(copy, "summary");
+    await writeFile(output, "");
+    await writeFile(summary, "");
+    const sha = "0123456789abcdef0123456789abcdef01234567";
+    const run = await promisify(execFile)(process.execPath, [join(copy, "index.js")], {
+      cwd: copy,
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: copy,
+        GITHUB_ACTIONS: "true",
+        GITHUB_OUTPUT: output,
+        GITHUB_STEP_SUMMARY: summary,
+        GITHUB_SHA: sha,
+        GITHUB_REPOSITORY: "acme/web",
+        INPUT_IMAGE: "ghcr.io/acme/web",
+        "INPUT_DRY-RUN": "true",
+        INPUT_BUILD: "false",
+        INPUT_DEPLOY: "false",
+      },
+    });
+    expect(run.stdout).not.toContain("::error::");
+    expect(parseOutputFile(await readFile(output, "utf8"))).toMatchObject({
+      image: `ghcr.io/acme/web:${sha}`,
+      tag: sha,
+    });
+    expect(await readFile(summary, "utf8")).toContain(`Dry run: ghcr.io/acme/web:${sha}`);
   });
 });

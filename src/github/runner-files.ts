@@ -1,0 +1,46 @@
+/**
+ * The outputs and the job summary, written to the runner's files as the runner reads them,
+ * without the toolkit (@actions/core is a MiB of JavaScript with its own HTTP client, which
+ * would load while docker works, for two appends).
+ */
+import { randomBytes } from "node:crypto";
+import { appendFile } from "node:fs/promises";
+import { EOL } from "node:os";
+import { escapeData } from "./commands";
+
+/** Where the action leaves what it tells the workflow. */
+export interface Toolkit {
+  setOutputs(outputs: Readonly<Record<string, string>>): Promise<void>;
+  addSummary(markdown: string): Promise<void>;
+}
+
+/** A heredoc delimiter that no name or value holds, so no value can end its block early. */
+function delimiterFor(texts: readonly string[]): string {
+  for (;;) {
+    const delimiter = `ghadelimiter_${randomBytes(16).toString("hex")}`;
+    if (!texts.some((text) => text.includes(delimiter))) return delimiter;
+  }
+}
+
+/**
+ * GITHUB_OUTPUT takes `name<<delimiter` blocks (one append for all of them); without it, the
+ * old `::set-output` command. GITHUB_STEP_SUMMARY takes Markdown, appended.
+ */
+export function runnerFiles(env: NodeJS.ProcessEnv, write: (line: string) => void): Toolkit {
+  return {
+    setOutputs: async (outputs) => {
+      const entries = Object.entries(outputs);
+      const file = env.GITHUB_OUTPUT;
+      if (!file) {
+        for (const [name, value] of entries) write(`::set-output name=${escapeData(name)}::${escapeData(value)}`);
+        return;
+      }
+      const delimiter = delimiterFor(entries.flat());
+      const blocks = entries.map(([name, value]) => `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`);
+      await appendFile(file, blocks.join(""), "utf8");
+    },
+    addSummary: async (markdown) => {
+      if (env.GITHUB_STEP_SUMMARY) await appendFile(env.GITHUB_STEP_SUMMARY, markdown, "utf8");
+    },
+  };
+}
