@@ -14,6 +14,7 @@ __webpack_require__.d(__webpack_exports__, {
   DokployClient: () => (/* reexport */ DokployClient),
   applicationUrl: () => (/* reexport */ applicationUrl),
   checkHealth: () => (/* reexport */ checkHealth),
+  checkPushLogin: () => (/* reexport */ checkPushLogin),
   composeOne: () => (/* reexport */ composeOne),
   composeUrl: () => (/* reexport */ composeUrl),
   liveLog: () => (/* binding */ liveLog),
@@ -865,6 +866,42 @@ async function resolveImage(image, tag, credentials, options = {}) {
         if (error instanceof errors/* PullCheckError */.uw)
             throw error;
         throw unreachable(where, error);
+    }
+}
+/**
+ * Checks the push credentials as docker login has the engine check them: the registry's /v2/
+ * with them, through its Basic or Bearer challenge (a token to push the repository). Resolves
+ * when the registry took them, or when it could not be asked (the push then says what is
+ * wrong); rejects with a PullCheckError "credentials" when the registry refused them.
+ */
+async function checkPushLogin(image, credentials, options = {}) {
+    const url = `${registryApiBase(image.registry)}/v2/`;
+    const refused = (status) => new errors/* PullCheckError */.uw("credentials", `${image.registry} refused the password of ${credentials.username} (HTTP ${String(status)})`);
+    try {
+        const answer = await get(url, {}, "GET", options);
+        if (answer.status !== 401)
+            return;
+        const challenge = parseChallenge(header(answer, "www-authenticate") ?? "");
+        if (challenge?.scheme === "basic") {
+            const again = await get(url, { authorization: basic(credentials) }, "GET", options);
+            if (again.status === 401 || again.status === 403)
+                throw refused(again.status);
+            return;
+        }
+        if (challenge?.scheme !== "bearer" || !challenge.params.realm)
+            return;
+        const token = new URL(challenge.params.realm);
+        if (challenge.params.service)
+            token.searchParams.set("service", challenge.params.service);
+        token.searchParams.set("scope", `repository:${image.path}:push,pull`);
+        const given = await get(token.toString(), { authorization: basic(credentials) }, "GET", options);
+        if (given.status === 401 || given.status === 403)
+            throw refused(given.status);
+    }
+    catch (error) {
+        if (error instanceof errors/* PullCheckError */.uw)
+            throw error;
+        // Not reachable from here (a proxy, a mirror only the engine knows): the push will tell.
     }
 }
 

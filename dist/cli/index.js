@@ -1354,7 +1354,7 @@ const OUTPUTS = [
     },
     {
         name: "metadata",
-        description: "The build's metadata as JSON, as buildx writes it with --metadata-file (buildx only). With the docker driver the image is built into the engine and pushed by docker push: containerimage.digest there is its config digest; the digest output is the registry's.",
+        description: "The build's metadata as JSON, as buildx writes it with --metadata-file (buildx only). With the docker driver the image is built into the engine and pushed from there: containerimage.digest there is its config digest; the digest output is the registry's.",
     },
 ];
 /** How a target is named in messages before its name is known: application "web" or application <id>. */
@@ -2849,6 +2849,121 @@ async function buildxCache(ctx, docker, inputs) {
     return flags;
 }
 
+;// CONCATENATED MODULE: ./src/core/stages/push.ts
+
+
+
+/** How each reference is pushed: the engine's own push, or docker push. */
+function pusher(ctx, enginePush, docker, signal) {
+    return enginePush ? (ref) => pushThroughEngine(ctx, enginePush, ref, signal) : (ref) => docker.push(ref, signal);
+}
+/**
+ * With the engine's push, no docker login checks the credentials: the registry is asked
+ * whether it takes them once the HTTP client is there (the Dokploy check passed), beside the
+ * build. A refusal stops the build; `failed` is told.
+ */
+function lazyCheck(ctx, gate, failed) {
+    let started;
+    return () => {
+        if (!started) {
+            started = gate.passed().then(({ online }) => checkCredentials(online), 
+            // The check's failure is the one the run reports.
+            () => undefined);
+            started.catch(failed);
+        }
+        return started;
+    };
+}
+async function checkCredentials(online) {
+    const { config, logger } = online;
+    if (!config.push)
+        return;
+    const { username } = config.push;
+    try {
+        await online.remote.checkPushLogin(config.image, config.push, {
+            dispatcher: online.dispatcher,
+            timeoutMs: config.requestTimeoutSeconds * 1000,
+        });
+    }
+    catch (error) {
+        if (!(error instanceof errors/* PullCheckError */.uw))
+            throw error;
+        throw new errors/* DeployError */.sH(`registry login to ${config.registry} as ${username} (check registry-username and registry-password) failed: ${error.message}`);
+    }
+    logger.info(`Pushing to ${config.registry} as ${username}: the engine gets the password in its request, no login is written`);
+}
+/** Pushes one reference with the engine's own push; the digest the registry gave. */
+async function pushThroughEngine(ctx, push, ref, signal) {
+    const { config, logger } = ctx;
+    const credentials = config.push;
+    if (!credentials)
+        throw new Error("the engine's push needs registry credentials");
+    const colon = ref.lastIndexOf(":");
+    const [repository, tag] = [ref.slice(0, colon), ref.slice(colon + 1)];
+    logger.info(`Pushing ${ref} (the engine's push)`);
+    const auth = { username: credentials.username, password: credentials.password, serveraddress: config.registry };
+    try {
+        const digest = await push(repository, tag, auth, signal, (line) => {
+            logger.info(line);
+        });
+        if (digest)
+            logger.info(`${tag}: digest: ${digest}`);
+        return digest;
+    }
+    catch (error) {
+        if (signal.aborted)
+            throw error;
+        throw new errors/* DeployError */.sH(`push of ${ref} failed: ${(0,errors/* errorMessage */.gJ)(error)}`);
+    }
+}
+/**
+ * Pushes the deploy tag (it uploads the layers; its digest is the one that counts), then gives
+ * the same manifest the extra tags: over the registry's API when the run has the push
+ * credentials, else (or when that fails) with docker push, one tag after another (pushes of
+ * the same layers at once can make a registry answer 500).
+ */
+async function pushTags(ctx, push, online) {
+    const [first, ...rest] = pushRefs(ctx.config);
+    if (!first)
+        return;
+    const digest = await push(first);
+    ctx.ledger.record({ kind: "pushed", ref: first, digest });
+    ctx.result.digest = digest;
+    if (rest.length === 0 || (await tagThroughApi(ctx, online, digest)))
+        return;
+    for (const ref of rest) {
+        ctx.ledger.record({ kind: "pushed", ref, digest: await push(ref) });
+    }
+}
+/** The extra tags put on the pushed manifest over the registry's API; false when not done. */
+async function tagThroughApi(ctx, online, digest) {
+    const { config, logger } = ctx;
+    if (!config.push || !digest)
+        return false;
+    try {
+        const tagged = await online.remote.tagManifest(config.image, config.tag, config.extraTags, config.push, {
+            dispatcher: online.dispatcher,
+            timeoutMs: config.requestTimeoutSeconds * 1000,
+            expected: digest,
+        });
+        for (const [tag, said] of tagged.digests) {
+            if (said !== undefined && said !== digest)
+                throw new Error(`the registry gave ${tag} the digest ${said}`);
+        }
+        ctx.result.servedToPush = tagged.served;
+        for (const tag of config.extraTags) {
+            const ref = imageRef(config.image, tag);
+            ctx.ledger.record({ kind: "pushed", ref, digest });
+            logger.info(`Tagged ${ref} (${digest}) through the registry's API`);
+        }
+        return true;
+    }
+    catch (error) {
+        logger.debug(`Tagging through the registry's API did not work (${(0,errors/* errorMessage */.gJ)(error)}); pushing with docker`);
+        return false;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/core/stages/build.ts
 
 
@@ -2877,10 +2992,17 @@ async function buildAndPush(ctx, gate, hasBuildx) {
     const temp = await ports.createDockerConfig(config.registry, { keepLogin: !config.push });
     const remove = ledger.temporary(temp.dir, "temporary docker config (registry login)", () => temp.remove());
     try {
-        const [buildx, engine, dockerfile] = await Promise.all([hasBuildx, intoEngine, readDockerfile(ctx)]);
+        const [buildx, engine, dockerfile, enginePush] = await Promise.all([
+            hasBuildx,
+            intoEngine,
+            readDockerfile(ctx),
+            // The engine pushes what is in it (classic, docker driver) for a run that has the credentials.
+            Promise.all([hasBuildx, intoEngine]).then(([buildx, engine]) => config.push && config.pushImage && (!buildx || engine) ? ports.enginePush?.() : undefined),
+        ]);
         const plan = {
             buildx,
             intoEngine: engine,
+            enginePush,
             dockerfile,
             loginFirst: (buildx && !engine) ||
                 dockerfile === undefined ||
@@ -2906,6 +3028,13 @@ async function buildThenPush(ctx, gate, plan, temp) {
     const login = lazyLogin(ctx, docker, gate.signal, () => {
         stopBuild.abort();
     });
+    // What the push needs before it may start: the login, or with the engine's push, the
+    // registry's word that it takes the credentials (asked beside the build).
+    const credentials = plan.enginePush
+        ? lazyCheck(ctx, gate, () => {
+            stopBuild.abort();
+        })
+        : login;
     if (plan.loginFirst)
         login();
     // A builder that pushes as it builds waits for the check: the check runs beside the login instead.
@@ -2924,7 +3053,7 @@ async function buildThenPush(ctx, gate, plan, temp) {
     });
     cache.catch(() => undefined);
     const loginFailed = (error) => stopBuild.signal.aborted && !gate.signal.aborted
-        ? login().then(() => Promise.reject(error))
+        ? Promise.all([login(), credentials()]).then(() => Promise.reject(error))
         : Promise.reject(error);
     if (plan.loginFirst)
         await login();
@@ -2940,14 +3069,14 @@ async function buildThenPush(ctx, gate, plan, temp) {
     // The classic build needs the login only to push: it starts once the build has. (Without a
     // push, the login is for what the build pulls from the registry alone.)
     if (config.pushImage)
-        login();
+        credentials();
     gate.underWay();
     ctx.ports.whileDockerWorks?.();
     await building.catch(loginFailed);
     Object.assign(result, await readBuildOutputs(temp));
     await pushBuilt(ctx, pushesAsItBuilds, () => gate.passed().then(async ({ online }) => {
-        await login();
-        await pushTags(ctx, docker, gate.signal, online);
+        await credentials();
+        await pushTags(ctx, pusher(ctx, plan.enginePush, docker, gate.signal), online);
     }));
 }
 /** After the build: what buildx pushed as it built is recorded; else `push` pushes (once Dokploy answered). */
@@ -3044,53 +3173,6 @@ async function buildCommand(ctx, plan, temp, cache) {
         labelledDockerfile: labelled === undefined ? undefined : await temp.writeFile(LABELLED_DOCKERFILE, labelled),
         cache,
     });
-}
-/**
- * Pushes the deploy tag (it uploads the layers; its digest is the one that counts), then gives
- * the same manifest the extra tags: over the registry's API when the run has the push
- * credentials, else (or when that fails) with docker push, one tag after another (pushes of
- * the same layers at once can make a registry answer 500).
- */
-async function pushTags(ctx, docker, signal, online) {
-    const [first, ...rest] = pushRefs(ctx.config);
-    if (!first)
-        return;
-    const digest = await docker.push(first, signal);
-    ctx.ledger.record({ kind: "pushed", ref: first, digest });
-    ctx.result.digest = digest;
-    if (rest.length === 0 || (await tagThroughApi(ctx, online, digest)))
-        return;
-    for (const ref of rest) {
-        ctx.ledger.record({ kind: "pushed", ref, digest: await docker.push(ref, signal) });
-    }
-}
-/** The extra tags put on the pushed manifest over the registry's API; false when not done. */
-async function tagThroughApi(ctx, online, digest) {
-    const { config, logger } = ctx;
-    if (!config.push || !digest)
-        return false;
-    try {
-        const tagged = await online.remote.tagManifest(config.image, config.tag, config.extraTags, config.push, {
-            dispatcher: online.dispatcher,
-            timeoutMs: config.requestTimeoutSeconds * 1000,
-            expected: digest,
-        });
-        for (const [tag, said] of tagged.digests) {
-            if (said !== undefined && said !== digest)
-                throw new Error(`the registry gave ${tag} the digest ${said}`);
-        }
-        ctx.result.servedToPush = tagged.served;
-        for (const tag of config.extraTags) {
-            const ref = imageRef(config.image, tag);
-            ctx.ledger.record({ kind: "pushed", ref, digest });
-            logger.info(`Tagged ${ref} (${digest}) through the registry's API`);
-        }
-        return true;
-    }
-    catch (error) {
-        logger.debug(`Tagging through the registry's API did not work (${(0,errors/* errorMessage */.gJ)(error)}); pushing with docker`);
-        return false;
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/core/target.ts
@@ -3898,11 +3980,16 @@ function cachePlan(config, buildx) {
     ];
 }
 /** The build part of the plan: the commands docker runs. */
-function buildPlan(config, buildx, labelled, intoEngine) {
+function buildPlan(config, way) {
+    const { buildx, labelled = false, intoEngine = false } = way;
     if (!config.build)
         return [`No build: deploy ${imageRef(config.image, config.tag)} as it is in the registry`];
     const plan = [`Create a temporary docker config (DOCKER_CONFIG); ~/.docker is not written`];
-    if (config.push)
+    const enginePush = way.enginePush === true && config.push !== undefined && config.pushImage && (!buildx || intoEngine);
+    if (config.push && enginePush) {
+        plan.push(`GET ${config.image.registry}/v2/ with the password of ${config.push.username} (beside the build: does the registry take it?); docker login only if the build pulls from the registry`);
+    }
+    else if (config.push)
         plan.push(`docker ${loginArgv(config.registry, config.push.username).join(" ")}  (password on stdin)`);
     const labelledDockerfile = labelled ? `$DOCKER_CONFIG/${LABELLED_DOCKERFILE}` : undefined;
     plan.push(...cachePlan(config, buildx));
@@ -3917,12 +4004,18 @@ function buildPlan(config, buildx, labelled, intoEngine) {
     }
     if ((!buildx || intoEngine) && config.pushImage) {
         const [first, ...rest] = pushRefs(config);
+        const push = (ref) => {
+            const colon = ref.lastIndexOf(":");
+            return enginePush
+                ? `POST <engine>/images/${ref.slice(0, colon)}/push?tag=${ref.slice(colon + 1)}  (the engine's push; the password in its X-Registry-Auth header)`
+                : `docker ${pushArgv(ref).join(" ")}`;
+        };
         if (first)
-            plan.push(`docker ${pushArgv(first).join(" ")}`);
+            plan.push(push(first));
         for (const [i, ref] of rest.entries()) {
             plan.push(config.push
-                ? `PUT ${config.image.registry}/v2/${config.image.path}/manifests/${config.extraTags[i] ?? ""}  (the manifest just pushed; docker push ${ref} if the registry refuses)`
-                : `docker ${pushArgv(ref).join(" ")}`);
+                ? `PUT ${config.image.registry}/v2/${config.image.path}/manifests/${config.extraTags[i] ?? ""}  (the manifest just pushed; a push of ${ref} if the registry refuses)`
+                : push(ref));
         }
     }
     return plan;
@@ -3995,9 +4088,9 @@ function dokployPlan(config, api) {
     return plan;
 }
 /** The plan in words: commands and API calls, secrets masked. */
-function describePlan(config, buildx, labelled = false, intoEngine = false) {
+function describePlan(config, way) {
     const api = config.transport === "trpc" ? "/api/trpc/" : "/api/";
-    const build = buildPlan(config, buildx, labelled, intoEngine);
+    const build = buildPlan(config, way);
     if (!config.deploy)
         return [...build, ...pullCheckPlan(config), "deploy: false: no request to Dokploy"];
     return [...checkPlan(config, api), ...build, ...dokployPlan(config, api)];
@@ -4008,7 +4101,8 @@ async function printPlan(ctx, buildx) {
     const dockerfile = buildx || !config.build ? undefined : await readDockerfile(ctx);
     const labelled = dockerfile !== undefined && dockerfileWithLabels(dockerfile, classicLabels(config), config.target) !== undefined;
     const intoEngine = await buildsIntoEngine(config, ctx.ports, buildx);
-    result.plan = describePlan(config, buildx, labelled, intoEngine);
+    const enginePush = (await ctx.ports.enginePush?.()) !== undefined;
+    result.plan = describePlan(config, { buildx, labelled, intoEngine, enginePush });
     const builder = buildx
         ? intoEngine
             ? "buildx, docker driver: into the engine, then docker push"
@@ -5111,6 +5205,81 @@ function engineHoldsImagesOf(socketPath, repository, timeoutMs = 5_000) {
         req.end();
     });
 }
+/** X-Registry-Auth: the credentials as JSON in base64url, padding kept (the engine's decoder wants it). */
+function registryAuthHeader(auth) {
+    return Buffer.from(JSON.stringify(auth)).toString("base64").replace(/\+/g, "-").replace(/\//g, "_");
+}
+/** The line `docker push` would print for a message; undefined for progress, which it redraws. */
+function pushLine(message) {
+    if (!message.status || message.progressDetail?.current !== undefined)
+        return undefined;
+    return message.id ? `${message.id}: ${message.status}` : message.status;
+}
+/**
+ * Pushes `repository:tag` from the engine over its API, as `docker push` has it do, with the
+ * credentials in the request's header: no login is written anywhere. Each line docker push
+ * would print goes to `onLine`. Resolves with the digest the registry gave; rejects with the
+ * engine's message when the push fails. Aborting `signal` drops the connection, and the
+ * engine stops the push.
+ */
+function pushFromEngine(socketPath, repository, tag, auth, options = {}) {
+    const path = `/images/${encodeURIComponent(repository)}/push?tag=${encodeURIComponent(tag)}`;
+    return new Promise((resolve, reject) => {
+        let digest;
+        let failure;
+        // No server name, as above: no TLS here.
+        const requestOptions = {
+            socketPath,
+            method: "POST",
+            path,
+            headers: { host: "docker", "x-registry-auth": registryAuthHeader(auth) },
+            servername: "",
+            signal: options.signal,
+        };
+        const req = (0,external_node_http_.request)(requestOptions, (res) => {
+            let pending = "";
+            const take = (line) => {
+                if (line.trim() === "")
+                    return;
+                let message;
+                try {
+                    message = JSON.parse(line);
+                }
+                catch {
+                    options.onLine?.(line);
+                    return;
+                }
+                if (res.statusCode !== 200)
+                    failure ??= message.message ?? line;
+                if (message.error || message.errorDetail)
+                    failure ??= message.errorDetail?.message ?? message.error;
+                if (message.aux?.Digest)
+                    digest = message.aux.Digest;
+                const said = pushLine(message);
+                if (said !== undefined)
+                    options.onLine?.(said);
+            };
+            res.setEncoding("utf8");
+            res.on("data", (chunk) => {
+                const lines = (pending + chunk).split("\n");
+                pending = lines.pop() ?? "";
+                lines.forEach(take);
+            });
+            res.on("end", () => {
+                take(pending);
+                if (res.statusCode !== 200)
+                    failure ??= `the engine answered HTTP ${String(res.statusCode)}`;
+                if (failure !== undefined)
+                    reject(new Error(failure));
+                else
+                    resolve(digest);
+            });
+            res.on("error", reject);
+        });
+        req.on("error", reject);
+        req.end();
+    });
+}
 
 ;// CONCATENATED MODULE: ./src/platform/ports.ts
 
@@ -5141,6 +5310,14 @@ function nodePorts(logger, env, options = {}) {
         engineHoldsImagesOf: async (repository) => {
             const socket = await engineSocket(env, userConfigDir);
             return socket === undefined ? undefined : engineHoldsImagesOf(socket, repository);
+        },
+        enginePush: async () => {
+            const socket = await engineSocket(env, userConfigDir);
+            // No socket there: docker's own errors say more than a refused connection would.
+            if (socket === undefined ||
+                !(await (0,promises_.stat)(socket).then((s) => s.isSocket(), () => false)))
+                return undefined;
+            return (repository, tag, auth, signal, onLine) => pushFromEngine(socket, repository, tag, auth, { signal, onLine });
         },
         readText: (path) => (0,promises_.readFile)(path, "utf8").catch(() => undefined),
         close: async () => {

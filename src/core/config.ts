@@ -474,7 +474,7 @@ export const OUTPUTS = [
   {
     name: "metadata",
     description:
-      "The build's metadata as JSON, as buildx writes it with --metadata-file (buildx only). With the docker driver the image is built into the engine and pushed by docker push: containerimage.digest there is its config digest; the digest output is the registry's.",
+      "The build's metadata as JSON, as buildx writes it with --metadata-file (buildx only). With the docker driver the image is built into the engine and pushed from there: containerimage.digest there is its config digest; the digest output is the registry's.",
   },
 ] as const;
 

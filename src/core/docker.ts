@@ -49,7 +49,7 @@ export interface BuildArgvOptions {
   readonly labelledDockerfile?: string;
   /** Cache sources and destinations chosen by `cache: auto`, beside the inputs'. */
   readonly cache?: CacheFlags;
-  /** buildx builds into the engine (the docker driver) and docker push pushes it: no --push. */
+  /** buildx builds into the engine (the docker driver), which pushes it after the build: no --push. */
   readonly intoEngine?: boolean;
 }
 

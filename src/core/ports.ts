@@ -4,6 +4,25 @@ import type { WaitPorts } from "./dokploy/wait";
 import type { Exec } from "./exec";
 import type { Change } from "./ledger";
 
+/** Credentials for one push, as the engine takes them (X-Registry-Auth). */
+export interface RegistryAuth {
+  readonly username: string;
+  readonly password: string;
+  readonly serveraddress: string;
+}
+
+/**
+ * Pushes `repository:tag` from the engine over its API, the credentials in the request; each
+ * line docker push would print goes to `onLine`. Resolves with the digest the registry gave.
+ */
+export type EnginePush = (
+  repository: string,
+  tag: string,
+  auth: RegistryAuth,
+  signal: AbortSignal,
+  onLine: (line: string) => void,
+) => Promise<string | undefined>;
+
 /** Everything the run does to the world goes through these. */
 export interface Ports extends WaitPorts {
   readonly exec: Exec;
@@ -33,6 +52,12 @@ export interface Ports extends WaitPorts {
    * undefined when it cannot tell that way (then `docker images` is asked).
    */
   readonly engineHoldsImagesOf?: (repository: string) => Promise<boolean | undefined>;
+  /**
+   * The engine's own push, when the engine is reached through its unix socket: no docker login
+   * and no docker push process, and no login written. Undefined otherwise (DOCKER_HOST tcp://
+   * or ssh://, a docker context): then docker login and docker push.
+   */
+  readonly enginePush?: () => Promise<EnginePush | undefined>;
   /** Reads a text file (the Dockerfile, relative to the working directory); undefined if it cannot. */
   readonly readText?: (path: string) => Promise<string | undefined>;
 }

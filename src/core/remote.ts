@@ -9,6 +9,6 @@ export { composeOne, composeUrl, saveComposeEnv, stackTasks } from "./dokploy/co
 export { resolveNames } from "./dokploy/projects";
 /** The live log: its WebSocket loads undici whole, so it loads when a deployment is followed. */
 export const liveLog = () => import("./dokploy/live-log").then((m) => m.streamDeploymentLog);
-export { resolveImage } from "./registry-check";
+export { checkPushLogin, resolveImage } from "./registry-check";
 export { tagManifest } from "./registry-tag";
 export { checkHealth } from "./health";

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { request } from "node:http";
 import { join } from "node:path";
+import type { RegistryAuth } from "../core/ports";
 
 /**
  * The engine's unix socket, when the docker CLI would talk to it: DOCKER_HOST unset (the default
@@ -66,6 +67,90 @@ export function engineHoldsImagesOf(
       resolve(undefined);
     });
     req.on("error", () => resolve(undefined));
+    req.end();
+  });
+}
+
+/** X-Registry-Auth: the credentials as JSON in base64url, padding kept (the engine's decoder wants it). */
+export function registryAuthHeader(auth: RegistryAuth): string {
+  return Buffer.from(JSON.stringify(auth)).toString("base64").replace(/\+/g, "-").replace(/\//g, "_");
+}
+
+/** One message of the engine's push stream (`docker push` prints the same). */
+interface PushMessage {
+  readonly status?: string;
+  readonly id?: string;
+  readonly progressDetail?: { readonly current?: number };
+  readonly aux?: { readonly Digest?: string };
+  readonly error?: string;
+  readonly errorDetail?: { readonly message?: string };
+}
+
+/** The line `docker push` would print for a message; undefined for progress, which it redraws. */
+function pushLine(message: PushMessage): string | undefined {
+  if (!message.status || message.progressDetail?.current !== undefined) return undefined;
+  return message.id ? `${message.id}: ${message.status}` : message.status;
+}
+
+/**
+ * Pushes `repository:tag` from the engine over its API, as `docker push` has it do, with the
+ * credentials in the request's header: no login is written anywhere. Each line docker push
+ * would print goes to `onLine`. Resolves with the digest the registry gave; rejects with the
+ * engine's message when the push fails. Aborting `signal` drops the connection, and the
+ * engine stops the push.
+ */
+export function pushFromEngine(
+  socketPath: string,
+  repository: string,
+  tag: string,
+  auth: RegistryAuth,
+  options: { readonly signal?: AbortSignal; readonly onLine?: (line: string) => void } = {},
+): Promise<string | undefined> {
+  const path = `/images/${encodeURIComponent(repository)}/push?tag=${encodeURIComponent(tag)}`;
+  return new Promise((resolve, reject) => {
+    let digest: string | undefined;
+    let failure: string | undefined;
+    // No server name, as above: no TLS here.
+    const requestOptions = {
+      socketPath,
+      method: "POST",
+      path,
+      headers: { host: "docker", "x-registry-auth": registryAuthHeader(auth) },
+      servername: "",
+      signal: options.signal,
+    };
+    const req = request(requestOptions, (res) => {
+      let pending = "";
+      const take = (line: string) => {
+        if (line.trim() === "") return;
+        let message: PushMessage;
+        try {
+          message = JSON.parse(line) as PushMessage;
+        } catch {
+          options.onLine?.(line);
+          return;
+        }
+        if (res.statusCode !== 200) failure ??= (message as { message?: string }).message ?? line;
+        if (message.error || message.errorDetail) failure ??= message.errorDetail?.message ?? message.error;
+        if (message.aux?.Digest) digest = message.aux.Digest;
+        const said = pushLine(message);
+        if (said !== undefined) options.onLine?.(said);
+      };
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        const lines = (pending + chunk).split("\n");
+        pending = lines.pop() ?? "";
+        lines.forEach(take);
+      });
+      res.on("end", () => {
+        take(pending);
+        if (res.statusCode !== 200) failure ??= `the engine answered HTTP ${String(res.statusCode)}`;
+        if (failure !== undefined) reject(new Error(failure));
+        else resolve(digest);
+      });
+      res.on("error", reject);
+    });
+    req.on("error", reject);
     req.end();
   });
 }

@@ -7,7 +7,7 @@ import type { Logger } from "../core/log";
 import type { Ports } from "../core/run";
 import { hasCliPlugin } from "./cli-plugins";
 import { tempDockerConfigs } from "./docker-config";
-import { engineHoldsImagesOf, engineSocket } from "./engine";
+import { engineHoldsImagesOf, engineSocket, pushFromEngine } from "./engine";
 import { childEnvironment, execWith } from "./exec";
 
 export interface NodePorts extends Ports {
@@ -49,6 +49,20 @@ export function nodePorts(logger: Logger, env: NodeJS.ProcessEnv, options: NodeP
     engineHoldsImagesOf: async (repository) => {
       const socket = await engineSocket(env, userConfigDir);
       return socket === undefined ? undefined : engineHoldsImagesOf(socket, repository);
+    },
+    enginePush: async () => {
+      const socket = await engineSocket(env, userConfigDir);
+      // No socket there: docker's own errors say more than a refused connection would.
+      if (
+        socket === undefined ||
+        !(await stat(socket).then(
+          (s) => s.isSocket(),
+          () => false,
+        ))
+      )
+        return undefined;
+      return (repository, tag, auth, signal, onLine) =>
+        pushFromEngine(socket, repository, tag, auth, { signal, onLine });
     },
     readText: (path) => readFile(path, "utf8").catch(() => undefined),
     close: async () => {

@@ -13,7 +13,7 @@ import { describe, expect, inject, it } from "vitest";
 import { runAction } from "../support/action";
 import { useStandIn } from "../support/fixtures";
 import { rigRegistry } from "../support/global-setup";
-import { registryDigest } from "../support/rig";
+import { freePort, registryDigest } from "../support/rig";
 import { tempDir } from "../support/temp";
 
 const rig = inject("rig");
@@ -83,6 +83,32 @@ describe("deploy: false", () => {
 
     expect(run.exitCode).toBe(0);
     expect(await registryDigest(registry, pr.repo, pr.commit)).toBe(run.outputs.digest);
+  });
+
+  it("says what the engine's push met when the registry cannot be reached, and sends nothing anywhere else", async () => {
+    const port = await freePort();
+    const repo = `pr/app-${randomBytes(4).toString("hex")}`;
+    const commit = randomBytes(20).toString("hex");
+    const run = await runAction({
+      inputs: {
+        image: `127.0.0.1:${String(port)}/${repo}`,
+        "registry-username": rig.registryUser,
+        "registry-password": rig.registryPassword,
+        deploy: "false",
+      },
+      env: { GITHUB_SHA: commit, DOCKER_HOST: rig.dockerHost },
+      cwd: await checkout(),
+      secrets: [rig.registryPassword],
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain(`Pushing 127.0.0.1:${String(port)}/${repo}:${commit} (the engine's push)`);
+    // The engine's own words, after ours.
+    expect(run.stdout).toMatch(
+      new RegExp(`::error::push of 127\\.0\\.0\\.1:${String(port)}/${repo}:${commit} failed: .*connection refused`),
+    );
+    expect(standIn().calls).toEqual([]);
+    expect(run.filesWithSecrets).toEqual([]);
+    expect(run.stdout).not.toContain(rig.registryPassword);
   });
 
   it("with push: false builds only: nothing reaches the registry, the image is in the engine", async () => {

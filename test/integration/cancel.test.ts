@@ -47,7 +47,7 @@ async function clone(stage: Stage): Promise<string> {
 /** When to cancel: once the build runs, once the push has started, once we follow the deployment. */
 const MOMENT: Record<Stage, RegExp> = {
   build: /\$ docker build/,
-  push: /\$ docker push/,
+  push: /^Pushing \S+ \(the engine's push\)$/m,
   wait: /Following deployment/,
 };
 

@@ -191,7 +191,7 @@ const scenarios: Scenario[] = [
     name: "registry push denied (wrong password): no Dokploy write",
     inputs: { "registry-password": `MARKER-WRONG-${randomBytes(4).toString("hex")}`, "dokploy-registry": "true" },
     exitCode: 1,
-    message: /docker login to 127\.0\.0\.1:\d+ as ci \(check registry-username and registry-password\) failed/,
+    message: /registry login to 127\.0\.0\.1:\d+ as ci \(check registry-username and registry-password\) failed/,
     check: () => {
       expect(standIn().writes()).toEqual([]);
       expect(procedures()).toEqual(["application.one"]);

@@ -202,7 +202,8 @@ describe("secrets in inputs", () => {
     });
     expect(run.exitCode, run.stdout).toBe(0);
     const environments = await readFile(dump, "utf8");
-    expect(environments.split("----").length).toBeGreaterThan(2);
+    // The build at least (the push is the engine's own, over its API).
+    expect(environments.split("----").length).toBeGreaterThan(1);
     expect(environments).toContain(`DOCKER_HOST=${rig.dockerHost}`);
     expect(environments).not.toMatch(/^INPUT_/m);
     for (const secret of [API_KEY, rig.registryPassword, pullPassword]) expect(environments).not.toContain(secret);

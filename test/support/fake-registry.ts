@@ -72,6 +72,19 @@ export class FakeRegistry {
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ token }));
       return;
     }
+    if (url.pathname === "/v2/") {
+      // The API's base: what docker login asks, behind the same challenge (no scope).
+      const header =
+        this.options.auth === "basic"
+          ? 'Basic realm="fake"'
+          : `Bearer realm="http://${this.host}/token",service="fake-registry"`;
+      const ok =
+        this.options.auth === "none" ||
+        (this.options.auth === "basic" ? this.user(authorization) !== undefined : authorization?.startsWith("Bearer "));
+      if (ok) res.writeHead(200, { "content-type": "application/json" }).end("{}");
+      else res.writeHead(401, { "www-authenticate": header }).end('{"errors":[{"code":"UNAUTHORIZED"}]}');
+      return;
+    }
     const match = /^\/v2\/(.+)\/manifests\/([^/]+)$/.exec(url.pathname);
     if (!match) {
       res.writeHead(404).end();

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeRegistry, type FakeRegistryOptions, digestOf } from "../support/fake-registry";
-import { parseChallenge, type PullCheckError, parseImageName, resolveImage } from "./imports";
+import { checkPushLogin, parseChallenge, type PullCheckError, parseImageName, resolveImage } from "./imports";
 
 const INDEX = { mediaType: "application/vnd.oci.image.index.v1+json", body: '{"schemaVersion":2,"manifests":[]}' };
 const MANIFEST = {
@@ -185,5 +185,37 @@ describe("resolveImage", () => {
     expect(credentialHint("ghcr.io", "acme/web")).toBe(
       "the pull credential cannot read ghcr.io/acme/web: a token with read:packages is needed",
     );
+  });
+});
+
+describe("checkPushLogin (the credentials, checked as docker login has the engine check them)", () => {
+  const ci = { username: "ci", password: "pw" };
+  const wrong = { username: "ci", password: "not-it" };
+
+  it("takes a password the registry takes, through its Bearer challenge, asking for a token to push", async () => {
+    const host = await start({ auth: "bearer" });
+    await checkPushLogin(parseImageName(`${host}/acme/web`), ci);
+    const token = registry?.requests.find((r) => r.path.startsWith("/token"));
+    expect(token?.path).toBe("/token?service=fake-registry&scope=repository%3Aacme%2Fweb%3Apush%2Cpull");
+    expect(token?.authorization).toBe(`Basic ${Buffer.from("ci:pw").toString("base64")}`);
+  });
+
+  it("refuses a password the token service refuses, and one a Basic registry refuses", async () => {
+    for (const auth of ["bearer", "basic"] as const) {
+      const host = await start({ auth });
+      const error = await failure(checkPushLogin(parseImageName(`${host}/acme/web`), wrong));
+      expect(error.failure).toBe("credentials");
+      expect(error.message).toBe(`${host} refused the password of ci (HTTP 401)`);
+      expect(error.message).not.toContain("not-it");
+      await checkPushLogin(parseImageName(`${host}/acme/web`), ci);
+      await registry?.stop();
+    }
+    registry = undefined;
+  });
+
+  it("does not stand in the way when the registry needs no login, or cannot be asked from here", async () => {
+    const host = await start({ auth: "none" });
+    await expect(checkPushLogin(parseImageName(`${host}/acme/web`), wrong)).resolves.toBeUndefined();
+    await expect(checkPushLogin(parseImageName("127.0.0.1:9/acme/web"), wrong)).resolves.toBeUndefined();
   });
 });

@@ -3,6 +3,7 @@ import { DokployStandIn } from "../support/dokploy-stand-in";
 import { type FakeDocker, DIGEST, IMAGE_ID, SHA, fakeDocker, fakePorts } from "../support/fake-docker";
 import { FakeRegistry, digestOf } from "../support/fake-registry";
 import { MemoryLogger } from "../support/loggers";
+import type { EnginePush, RegistryAuth } from "../../src/core/ports";
 import {
   type Config,
   ConfigError,
@@ -556,6 +557,78 @@ describe("run", () => {
     expect(buildAborted).toBe(true);
     expect(outcome.error?.message).toMatch(/docker login to 127\.0\.0\.1:5000 as ci .* failed[\s\S]*bad password/);
     expect(standIn.writes()).toEqual([]);
+  });
+
+  it("with the engine's push: no docker login or docker push; the engine pushes once Dokploy answered, the password in its request only", async () => {
+    const app = standIn.addApplication();
+    const docker = fakeDocker();
+    const pushes: { repository: string; tag: string; auth: RegistryAuth; answered: number }[] = [];
+    const enginePush: EnginePush = (repository, tag, auth, _signal, onLine) => {
+      pushes.push({ repository, tag, auth, answered: standIn.callsOf("application.one").length });
+      onLine("5f70bf18a086: Pushed");
+      return Promise.resolve(DIGEST);
+    };
+    const outcome = await run(config(app.applicationId, { "extra-tags": "latest" }), {
+      ...ports(docker),
+      // A Dockerfile that pulls nothing from the registry: no login is needed before the build.
+      readText: () => Promise.resolve("FROM base\nRUN make\n"),
+      enginePush: () => Promise.resolve(enginePush),
+    });
+    expect(outcome.error).toBeUndefined();
+    expect(docker.calls.map((c) => c.argv[0])).toEqual(["buildx", "images", "build"]);
+    const auth = { username: "ci", password: "push-secret-1", serveraddress: "127.0.0.1:5000" };
+    // The deploy tag, then (no registry API at 127.0.0.1:5000 here) the extra tag the same way.
+    expect(pushes).toEqual([
+      { repository: "127.0.0.1:5000/acme/web", tag: SHA, auth, answered: 1 },
+      { repository: "127.0.0.1:5000/acme/web", tag: "latest", auth, answered: 1 },
+    ]);
+    expect(logger.text()).toContain(`info: Pushing 127.0.0.1:5000/acme/web:${SHA} (the engine's push)`);
+    expect(logger.text()).toContain("info: 5f70bf18a086: Pushed");
+    expect(outcome.result.digest).toBe(DIGEST);
+    expect(logger.text()).not.toContain("push-secret-1");
+  });
+
+  it("with the engine's push, a password the registry refuses stops the run before any push or Dokploy write", async () => {
+    const registry = new FakeRegistry({ auth: "basic", users: { ci: "the-right-one" }, grants: {}, manifests: {} });
+    const host = await registry.start();
+    try {
+      const app = standIn.addApplication();
+      let pushed = 0;
+      const outcome = await run(config(app.applicationId, { image: `${host}/acme/web` }), {
+        ...ports(fakeDocker()),
+        readText: () => Promise.resolve("FROM base\n"),
+        enginePush: () =>
+          Promise.resolve(() => {
+            pushed += 1;
+            return Promise.resolve(DIGEST);
+          }),
+      });
+      expect(outcome.error?.message).toBe(
+        `registry login to ${host} as ci (check registry-username and registry-password) failed: ${host} refused the password of ci (HTTP 401)\nNothing was changed in Dokploy.`,
+      );
+      expect(pushed).toBe(0);
+      expect(standIn.writes()).toEqual([]);
+    } finally {
+      await registry.stop();
+    }
+  });
+
+  it("plans the engine's push, without docker login or docker push, in a dry run where the engine pushes", async () => {
+    const app = standIn.addApplication();
+    const outcome = await run(config(app.applicationId, { "dry-run": "true", "extra-tags": "latest" }), {
+      ...ports(fakeDocker()),
+      readText: () => Promise.resolve("FROM base\n"),
+      enginePush: () => Promise.resolve(() => Promise.resolve(DIGEST)),
+    });
+    const plan = outcome.result.plan ?? [];
+    expect(plan).toContain(
+      `POST <engine>/images/127.0.0.1:5000/acme/web/push?tag=${SHA}  (the engine's push; the password in its X-Registry-Auth header)`,
+    );
+    expect(plan).toContain(
+      "GET 127.0.0.1:5000/v2/ with the password of ci (beside the build: does the registry take it?); docker login only if the build pulls from the registry",
+    );
+    expect(plan.filter((line) => /^docker (login|push) /.test(line))).toEqual([]);
+    expect(plan.join("\n")).not.toContain("push-secret-1");
   });
 
   it("plans the labelled Dockerfile, the health check and the rollback in a dry run", async () => {

@@ -13,9 +13,10 @@ import {
 } from "../docker";
 import type { TempDockerConfig } from "../docker-config";
 import { buildsIntoEngine } from "../builder";
-import { CommandError, errorMessage } from "../errors";
-import { imageRef } from "../image";
+import { CommandError } from "../errors";
+import type { EnginePush } from "../ports";
 import { chooseCache, reportUnreadable } from "./cache";
+import { lazyCheck, pushTags, pusher } from "./push";
 
 export const LABELLED_DOCKERFILE = "Dockerfile.labelled";
 
@@ -46,6 +47,11 @@ interface BuildPlan {
   readonly loginFirst: boolean;
   /** Whether the engine holds images of the repository, when asked without the docker CLI. */
   readonly engineHolds?: Promise<boolean | undefined>;
+  /**
+   * The engine pushes over its API with the credentials in the request: no docker login for
+   * the push (only for what the build pulls from the registry) and no login written.
+   */
+  readonly enginePush?: EnginePush;
 }
 
 /**
@@ -66,10 +72,19 @@ export async function buildAndPush(
   const temp = await ports.createDockerConfig(config.registry, { keepLogin: !config.push });
   const remove = ledger.temporary(temp.dir, "temporary docker config (registry login)", () => temp.remove());
   try {
-    const [buildx, engine, dockerfile] = await Promise.all([hasBuildx, intoEngine, readDockerfile(ctx)]);
+    const [buildx, engine, dockerfile, enginePush] = await Promise.all([
+      hasBuildx,
+      intoEngine,
+      readDockerfile(ctx),
+      // The engine pushes what is in it (classic, docker driver) for a run that has the credentials.
+      Promise.all([hasBuildx, intoEngine]).then(([buildx, engine]) =>
+        config.push && config.pushImage && (!buildx || engine) ? ports.enginePush?.() : undefined,
+      ),
+    ]);
     const plan: BuildPlan = {
       buildx,
       intoEngine: engine,
+      enginePush,
       dockerfile,
       loginFirst:
         (buildx && !engine) ||
@@ -101,6 +116,13 @@ async function buildThenPush(
   const login = lazyLogin(ctx, docker, gate.signal, () => {
     stopBuild.abort();
   });
+  // What the push needs before it may start: the login, or with the engine's push, the
+  // registry's word that it takes the credentials (asked beside the build).
+  const credentials = plan.enginePush
+    ? lazyCheck(ctx, gate, () => {
+        stopBuild.abort();
+      })
+    : login;
   if (plan.loginFirst) login();
   // A builder that pushes as it builds waits for the check: the check runs beside the login instead.
   const pushesAsItBuilds = plan.buildx && !plan.intoEngine;
@@ -118,7 +140,7 @@ async function buildThenPush(
   cache.catch(() => undefined);
   const loginFailed = (error: unknown): Promise<never> =>
     stopBuild.signal.aborted && !gate.signal.aborted
-      ? login().then(() => Promise.reject(error))
+      ? Promise.all([login(), credentials()]).then(() => Promise.reject(error))
       : Promise.reject(error);
   if (plan.loginFirst) await login();
   const flags = await cache.catch(loginFailed);
@@ -132,15 +154,15 @@ async function buildThenPush(
   const building = buildWithCache(ctx, docker, { ...plan, temp, argv }, flags, stopBuild.signal);
   // The classic build needs the login only to push: it starts once the build has. (Without a
   // push, the login is for what the build pulls from the registry alone.)
-  if (config.pushImage) login();
+  if (config.pushImage) credentials();
   gate.underWay();
   ctx.ports.whileDockerWorks?.();
   await building.catch(loginFailed);
   Object.assign(result, await readBuildOutputs(temp));
   await pushBuilt(ctx, pushesAsItBuilds, () =>
     gate.passed().then(async ({ online }) => {
-      await login();
-      await pushTags(ctx, docker, gate.signal, online);
+      await credentials();
+      await pushTags(ctx, pusher(ctx, plan.enginePush, docker, gate.signal), online);
     }),
   );
 }
@@ -248,48 +270,4 @@ async function buildCommand(
     labelledDockerfile: labelled === undefined ? undefined : await temp.writeFile(LABELLED_DOCKERFILE, labelled),
     cache,
   });
-}
-
-/**
- * Pushes the deploy tag (it uploads the layers; its digest is the one that counts), then gives
- * the same manifest the extra tags: over the registry's API when the run has the push
- * credentials, else (or when that fails) with docker push, one tag after another (pushes of
- * the same layers at once can make a registry answer 500).
- */
-async function pushTags(ctx: RunContext, docker: Docker, signal: AbortSignal, online: Online): Promise<void> {
-  const [first, ...rest] = pushRefs(ctx.config);
-  if (!first) return;
-  const digest = await docker.push(first, signal);
-  ctx.ledger.record({ kind: "pushed", ref: first, digest });
-  ctx.result.digest = digest;
-  if (rest.length === 0 || (await tagThroughApi(ctx, online, digest))) return;
-  for (const ref of rest) {
-    ctx.ledger.record({ kind: "pushed", ref, digest: await docker.push(ref, signal) });
-  }
-}
-
-/** The extra tags put on the pushed manifest over the registry's API; false when not done. */
-async function tagThroughApi(ctx: RunContext, online: Online, digest: string | undefined): Promise<boolean> {
-  const { config, logger } = ctx;
-  if (!config.push || !digest) return false;
-  try {
-    const tagged = await online.remote.tagManifest(config.image, config.tag, config.extraTags, config.push, {
-      dispatcher: online.dispatcher,
-      timeoutMs: config.requestTimeoutSeconds * 1000,
-      expected: digest,
-    });
-    for (const [tag, said] of tagged.digests) {
-      if (said !== undefined && said !== digest) throw new Error(`the registry gave ${tag} the digest ${said}`);
-    }
-    ctx.result.servedToPush = tagged.served;
-    for (const tag of config.extraTags) {
-      const ref = imageRef(config.image, tag);
-      ctx.ledger.record({ kind: "pushed", ref, digest });
-      logger.info(`Tagged ${ref} (${digest}) through the registry's API`);
-    }
-    return true;
-  } catch (error) {
-    logger.debug(`Tagging through the registry's API did not work (${errorMessage(error)}); pushing with docker`);
-    return false;
-  }
 }

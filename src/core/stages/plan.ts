@@ -23,11 +23,27 @@ function cachePlan(config: Config, buildx: boolean): string[] {
   ];
 }
 
+/** How the run builds: the builder, and whether the engine pushes over its API. */
+export interface BuildWay {
+  readonly buildx: boolean;
+  readonly labelled?: boolean;
+  readonly intoEngine?: boolean;
+  /** The engine pushes what it built, the password in its request (no docker login). */
+  readonly enginePush?: boolean;
+}
+
 /** The build part of the plan: the commands docker runs. */
-function buildPlan(config: Config, buildx: boolean, labelled: boolean, intoEngine: boolean): string[] {
+function buildPlan(config: Config, way: BuildWay): string[] {
+  const { buildx, labelled = false, intoEngine = false } = way;
   if (!config.build) return [`No build: deploy ${imageRef(config.image, config.tag)} as it is in the registry`];
   const plan = [`Create a temporary docker config (DOCKER_CONFIG); ~/.docker is not written`];
-  if (config.push)
+  const enginePush =
+    way.enginePush === true && config.push !== undefined && config.pushImage && (!buildx || intoEngine);
+  if (config.push && enginePush) {
+    plan.push(
+      `GET ${config.image.registry}/v2/ with the password of ${config.push.username} (beside the build: does the registry take it?); docker login only if the build pulls from the registry`,
+    );
+  } else if (config.push)
     plan.push(`docker ${loginArgv(config.registry, config.push.username).join(" ")}  (password on stdin)`);
   const labelledDockerfile = labelled ? `$DOCKER_CONFIG/${LABELLED_DOCKERFILE}` : undefined;
   plan.push(...cachePlan(config, buildx));
@@ -44,12 +60,18 @@ function buildPlan(config: Config, buildx: boolean, labelled: boolean, intoEngin
   }
   if ((!buildx || intoEngine) && config.pushImage) {
     const [first, ...rest] = pushRefs(config);
-    if (first) plan.push(`docker ${pushArgv(first).join(" ")}`);
+    const push = (ref: string) => {
+      const colon = ref.lastIndexOf(":");
+      return enginePush
+        ? `POST <engine>/images/${ref.slice(0, colon)}/push?tag=${ref.slice(colon + 1)}  (the engine's push; the password in its X-Registry-Auth header)`
+        : `docker ${pushArgv(ref).join(" ")}`;
+    };
+    if (first) plan.push(push(first));
     for (const [i, ref] of rest.entries()) {
       plan.push(
         config.push
-          ? `PUT ${config.image.registry}/v2/${config.image.path}/manifests/${config.extraTags[i] ?? ""}  (the manifest just pushed; docker push ${ref} if the registry refuses)`
-          : `docker ${pushArgv(ref).join(" ")}`,
+          ? `PUT ${config.image.registry}/v2/${config.image.path}/manifests/${config.extraTags[i] ?? ""}  (the manifest just pushed; a push of ${ref} if the registry refuses)`
+          : push(ref),
       );
     }
   }
@@ -133,9 +155,9 @@ function dokployPlan(config: Config, api: string): string[] {
 }
 
 /** The plan in words: commands and API calls, secrets masked. */
-export function describePlan(config: Config, buildx: boolean, labelled = false, intoEngine = false): string[] {
+export function describePlan(config: Config, way: BuildWay): string[] {
   const api = config.transport === "trpc" ? "/api/trpc/" : "/api/";
-  const build = buildPlan(config, buildx, labelled, intoEngine);
+  const build = buildPlan(config, way);
   if (!config.deploy) return [...build, ...pullCheckPlan(config), "deploy: false: no request to Dokploy"];
   return [...checkPlan(config, api), ...build, ...dokployPlan(config, api)];
 }
@@ -147,7 +169,8 @@ export async function printPlan(ctx: RunContext, buildx: boolean): Promise<void>
   const labelled =
     dockerfile !== undefined && dockerfileWithLabels(dockerfile, classicLabels(config), config.target) !== undefined;
   const intoEngine = await buildsIntoEngine(config, ctx.ports, buildx);
-  result.plan = describePlan(config, buildx, labelled, intoEngine);
+  const enginePush = (await ctx.ports.enginePush?.()) !== undefined;
+  result.plan = describePlan(config, { buildx, labelled, intoEngine, enginePush });
   const builder = buildx
     ? intoEngine
       ? "buildx, docker driver: into the engine, then docker push"
