@@ -118,7 +118,9 @@ async function runners(bench: FreshBench, engines: Engine[], daemons: { stop(): 
  * under the step's own time.
  */
 function dependencyStepSkipped(output: string): boolean {
-  if (/Step 2\/\d+ : RUN echo "dependencies[^\n]*\n ---> Using cache/.test(output)) return true;
+  // The step's number depends on the LABEL line after FROM; the run's own lines can come in between.
+  if (/Step \d+\/\d+ : RUN echo "dependencies[^\n]*\n(?:(?!Step )[^\n]*\n)*? ---> Using cache/.test(output))
+    return true;
   const step = /^#(\d+) \[\d+\/\d+\] RUN echo "dependencies/m.exec(output)?.[1];
   if (!step) return false;
   if (new RegExp(`^#${step} CACHED`, "m").test(output)) return true;
