@@ -75,7 +75,7 @@ async function pushThroughEngine(
     const digest = await push(repository, tag, auth, signal, (line) => {
       logger.info(line);
     });
-    if (digest) logger.info(`${tag}: digest: ${digest}`);
+    // The engine said the digest in its own words ("<tag>: digest: sha256:… size: …").
     return digest;
   } catch (error) {
     if (signal.aborted) throw error;
