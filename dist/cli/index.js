@@ -3051,8 +3051,10 @@ async function buildThenPush(ctx, gate, plan, temp) {
         signal: stopBuild.signal,
     });
     cache.catch(() => undefined);
+    // A login the build did not need is not started to find out which one failed.
+    const asked = plan.enginePush && !plan.loginFirst ? [credentials] : [login, credentials];
     const loginFailed = (error) => stopBuild.signal.aborted && !gate.signal.aborted
-        ? Promise.all([login(), credentials()]).then(() => Promise.reject(error))
+        ? Promise.all(asked.map((ask) => ask())).then(() => Promise.reject(error))
         : Promise.reject(error);
     if (plan.loginFirst)
         await login();

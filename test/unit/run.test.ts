@@ -588,14 +588,26 @@ describe("run", () => {
     expect(logger.text()).not.toContain("push-secret-1");
   });
 
-  it("with the engine's push, a password the registry refuses stops the run before any push or Dokploy write", async () => {
+  it("with the engine's push, a password the registry refuses stops the build, and the run before any push or Dokploy write", async () => {
     const registry = new FakeRegistry({ auth: "basic", users: { ci: "the-right-one" }, grants: {}, manifests: {} });
     const host = await registry.start();
     try {
       const app = standIn.addApplication();
       let pushed = 0;
+      // A build that runs until it is stopped.
+      const docker = fakeDocker();
+      const exec: Exec = (file, args, opts = {}) => {
+        if (args[0] !== "build") return docker.exec(file, args, opts);
+        docker.calls.push({ argv: [...args] });
+        return new Promise((resolve) => {
+          opts.signal?.addEventListener("abort", () => {
+            resolve({ exitCode: 143, stdout: "", stderr: "stopped" });
+          });
+        });
+      };
       const outcome = await run(config(app.applicationId, { image: `${host}/acme/web` }), {
-        ...ports(fakeDocker()),
+        ...ports(docker),
+        exec,
         readText: () => Promise.resolve("FROM base\n"),
         enginePush: () =>
           Promise.resolve(() => {
@@ -608,6 +620,8 @@ describe("run", () => {
       );
       expect(pushed).toBe(0);
       expect(standIn.writes()).toEqual([]);
+      // The build was stopped, and no docker login was started to find out what failed.
+      expect(docker.calls.map((c) => c.argv[0])).toEqual(["buildx", "images", "build"]);
     } finally {
       await registry.stop();
     }

@@ -138,9 +138,11 @@ async function buildThenPush(
     signal: stopBuild.signal,
   });
   cache.catch(() => undefined);
+  // A login the build did not need is not started to find out which one failed.
+  const asked = plan.enginePush && !plan.loginFirst ? [credentials] : [login, credentials];
   const loginFailed = (error: unknown): Promise<never> =>
     stopBuild.signal.aborted && !gate.signal.aborted
-      ? Promise.all([login(), credentials()]).then(() => Promise.reject(error))
+      ? Promise.all(asked.map((ask) => ask())).then(() => Promise.reject(error))
       : Promise.reject(error);
   if (plan.loginFirst) await login();
   const flags = await cache.catch(loginFailed);
