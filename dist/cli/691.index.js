@@ -777,16 +777,21 @@ function header(answer, name) {
 function basic(credentials) {
     return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
 }
+/** Where a Bearer challenge's realm gives a token for `actions` on `repository`. */
+function tokenUrl(challenge, realm, repository, actions) {
+    const url = new URL(realm);
+    if (challenge.params.service)
+        url.searchParams.set("service", challenge.params.service);
+    url.searchParams.set("scope", `repository:${repository}:${actions}`);
+    return url.toString();
+}
 /** A token from a Bearer challenge's realm, for pulling `repository` (or what `actions` say). */
 async function bearerToken(challenge, repository, credentials, options, where, actions) {
     const realm = challenge.params.realm;
     if (!realm)
         throw new errors/* PullCheckError */.uw("unreachable", `${where}: the registry's Bearer challenge has no realm`);
-    const url = new URL(realm);
-    if (challenge.params.service)
-        url.searchParams.set("service", challenge.params.service);
-    url.searchParams.set("scope", `repository:${repository}:${actions}`);
-    const answer = await get(url.toString(), credentials ? { authorization: basic(credentials) } : {}, "GET", options);
+    const url = tokenUrl(challenge, realm, repository, actions);
+    const answer = await get(url, credentials ? { authorization: basic(credentials) } : {}, "GET", options);
     if (answer.status === 401 || answer.status === 403) {
         throw new errors/* PullCheckError */.uw("credentials", credentials
             ? `${where}: the registry's token service refused ${credentials.username}'s password (HTTP ${String(answer.status)}); ${credentialHint(where.split("/")[0] ?? "", repository)}`
@@ -890,11 +895,8 @@ async function checkPushLogin(image, credentials, options = {}) {
         }
         if (challenge?.scheme !== "bearer" || !challenge.params.realm)
             return;
-        const token = new URL(challenge.params.realm);
-        if (challenge.params.service)
-            token.searchParams.set("service", challenge.params.service);
-        token.searchParams.set("scope", `repository:${image.path}:push,pull`);
-        const given = await get(token.toString(), { authorization: basic(credentials) }, "GET", options);
+        const token = tokenUrl(challenge, challenge.params.realm, image.path, "push,pull");
+        const given = await get(token, { authorization: basic(credentials) }, "GET", options);
         if (given.status === 401 || given.status === 403)
             throw refused(given.status);
     }

@@ -2630,11 +2630,19 @@ function outputsOf(result) {
 
 
 /**
- * Whether buildx builds into the engine (then docker push pushes): with its default builder, the
- * engine's BuildKit (driver docker), for one platform at most.
+ * Whether buildx builds into the engine (then the image is pushed from there): with its default
+ * builder, the engine's BuildKit (driver docker), for one platform at most.
  */
 async function buildsIntoEngine(config, ports, buildx) {
     return buildx && config.platforms.length <= 1 && ((await ports.buildxUsesDefaultBuilder?.()) ?? false);
+}
+/**
+ * The engine's own push for this run: what is built into the engine (the classic builder,
+ * buildx's docker driver) and pushed with the run's credentials. Undefined otherwise, or when
+ * the engine is not reached through its socket.
+ */
+async function enginePushFor(config, ports, buildx, intoEngine) {
+    return config.push && config.pushImage && (!buildx || intoEngine) ? ports.enginePush?.() : undefined;
 }
 function parseBuilderInfo(text) {
     const name = /^Name:\s+(.+)$/m.exec(text)?.[1]?.trim();
@@ -2852,27 +2860,31 @@ async function buildxCache(ctx, docker, inputs) {
 ;// CONCATENATED MODULE: ./src/core/stages/push.ts
 
 
-
-/** How each reference is pushed: the engine's own push, or docker push. */
+/** How each tag is pushed: the engine's own push, or docker push. */
 function pusher(ctx, enginePush, docker, signal) {
-    return enginePush ? (ref) => pushThroughEngine(ctx, enginePush, ref, signal) : (ref) => docker.push(ref, signal);
+    return enginePush
+        ? (tag) => pushThroughEngine(ctx, enginePush, tag, signal)
+        : (tag) => docker.push(imageRef(ctx.config.image, tag), signal);
 }
-/**
- * With the engine's push, no docker login checks the credentials: the registry is asked
- * whether it takes them once the HTTP client is there (the Dokploy check passed), beside the
- * build. A refusal stops the build; `failed` is told.
- */
-function lazyCheck(ctx, gate, failed) {
+/** `start`, run the first time it is asked for and shared after; `failed` is told when it fails. */
+function startOnce(start, failed) {
     let started;
     return () => {
         if (!started) {
-            started = gate.passed().then(({ online }) => checkCredentials(online), 
-            // The check's failure is the one the run reports.
-            () => undefined);
+            started = start();
             started.catch(failed);
         }
         return started;
     };
+}
+/**
+ * With the engine's push, no docker login checks the credentials: the registry is asked
+ * whether it takes them once the HTTP client is there (the Dokploy check passed).
+ */
+function checkCredentialsOnceOnline(gate) {
+    return gate.passed().then(({ online }) => checkCredentials(online), 
+    // The check's failure is the one the run reports.
+    () => undefined);
 }
 async function checkCredentials(online) {
     const { config, logger } = online;
@@ -2892,18 +2904,17 @@ async function checkCredentials(online) {
     }
     logger.info(`Pushing to ${config.registry} as ${username}: the engine gets the password in its request, no login is written`);
 }
-/** Pushes one reference with the engine's own push; the digest the registry gave. */
-async function pushThroughEngine(ctx, push, ref, signal) {
+/** Pushes one tag with the engine's own push; the digest the registry gave. */
+async function pushThroughEngine(ctx, push, tag, signal) {
     const { config, logger } = ctx;
     const credentials = config.push;
     if (!credentials)
         throw new Error("the engine's push needs registry credentials");
-    const colon = ref.lastIndexOf(":");
-    const [repository, tag] = [ref.slice(0, colon), ref.slice(colon + 1)];
+    const ref = imageRef(config.image, tag);
     logger.info(`Pushing ${ref} (the engine's push)`);
     const auth = { username: credentials.username, password: credentials.password, serveraddress: config.registry };
     try {
-        const digest = await push(repository, tag, auth, signal, (line) => {
+        const digest = await push(config.image.name, tag, auth, signal, (line) => {
             logger.info(line);
         });
         // The engine said the digest in its own words ("<tag>: digest: sha256:… size: …").
@@ -2922,16 +2933,14 @@ async function pushThroughEngine(ctx, push, ref, signal) {
  * the same layers at once can make a registry answer 500).
  */
 async function pushTags(ctx, push, online) {
-    const [first, ...rest] = pushRefs(ctx.config);
-    if (!first)
-        return;
-    const digest = await push(first);
-    ctx.ledger.record({ kind: "pushed", ref: first, digest });
+    const { config, ledger } = ctx;
+    const digest = await push(config.tag);
+    ledger.record({ kind: "pushed", ref: imageRef(config.image, config.tag), digest });
     ctx.result.digest = digest;
-    if (rest.length === 0 || (await tagThroughApi(ctx, online, digest)))
+    if (config.extraTags.length === 0 || (await tagThroughApi(ctx, online, digest)))
         return;
-    for (const ref of rest) {
-        ctx.ledger.record({ kind: "pushed", ref, digest: await push(ref) });
+    for (const tag of config.extraTags) {
+        ledger.record({ kind: "pushed", ref: imageRef(config.image, tag), digest: await push(tag) });
     }
 }
 /** The extra tags put on the pushed manifest over the registry's API; false when not done. */
@@ -2995,8 +3004,7 @@ async function buildAndPush(ctx, gate, hasBuildx) {
             hasBuildx,
             intoEngine,
             readDockerfile(ctx),
-            // The engine pushes what is in it (classic, docker driver) for a run that has the credentials.
-            Promise.all([hasBuildx, intoEngine]).then(([buildx, engine]) => config.push && config.pushImage && (!buildx || engine) ? ports.enginePush?.() : undefined),
+            Promise.all([hasBuildx, intoEngine]).then(([buildx, engine]) => enginePushFor(config, ports, buildx, engine)),
         ]);
         const plan = {
             buildx,
@@ -3024,16 +3032,13 @@ async function buildThenPush(ctx, gate, plan, temp) {
     gate.signal.addEventListener("abort", () => {
         stopBuild.abort();
     });
-    const login = lazyLogin(ctx, docker, gate.signal, () => {
+    const stop = () => {
         stopBuild.abort();
-    });
+    };
+    const login = startOnce(() => logIn(ctx, docker, gate.signal), stop);
     // What the push needs before it may start: the login, or with the engine's push, the
     // registry's word that it takes the credentials (asked beside the build).
-    const credentials = plan.enginePush
-        ? lazyCheck(ctx, gate, () => {
-            stopBuild.abort();
-        })
-        : login;
+    const credentials = plan.enginePush ? startOnce(() => checkCredentialsOnceOnline(gate), stop) : login;
     if (plan.loginFirst)
         login();
     // A builder that pushes as it builds waits for the check: the check runs beside the login instead.
@@ -3138,17 +3143,6 @@ function cacheSetupFailure(output) {
         .findLast((line) => CACHE_SETUP_FAILED.test(line))
         ?.replace(/^ERROR: /, "")
         .trim();
-}
-/** The registry login, started the first time it is asked for; `failed` is told when it fails. */
-function lazyLogin(ctx, docker, signal, failed) {
-    let started;
-    return () => {
-        if (!started) {
-            started = logIn(ctx, docker, signal);
-            started.catch(failed);
-        }
-        return started;
-    };
 }
 function logIn(ctx, docker, signal) {
     const { config, logger } = ctx;
@@ -3982,11 +3976,10 @@ function cachePlan(config, buildx) {
 }
 /** The build part of the plan: the commands docker runs. */
 function buildPlan(config, way) {
-    const { buildx, labelled = false, intoEngine = false } = way;
+    const { buildx, labelled = false, intoEngine = false, enginePush = false } = way;
     if (!config.build)
         return [`No build: deploy ${imageRef(config.image, config.tag)} as it is in the registry`];
     const plan = [`Create a temporary docker config (DOCKER_CONFIG); ~/.docker is not written`];
-    const enginePush = way.enginePush === true && config.push !== undefined && config.pushImage && (!buildx || intoEngine);
     if (config.push && enginePush) {
         plan.push(`GET ${config.image.registry}/v2/ with the password of ${config.push.username} (beside the build: does the registry take it?); docker login only if the build pulls from the registry`);
     }
@@ -4004,19 +3997,14 @@ function buildPlan(config, way) {
         plan.push(`  (${LABELLED_DOCKERFILE}: the Dockerfile with LABEL lines ${where.join("; ")})`);
     }
     if ((!buildx || intoEngine) && config.pushImage) {
-        const [first, ...rest] = pushRefs(config);
-        const push = (ref) => {
-            const colon = ref.lastIndexOf(":");
-            return enginePush
-                ? `POST <engine>/images/${ref.slice(0, colon)}/push?tag=${ref.slice(colon + 1)}  (the engine's push; the password in its X-Registry-Auth header)`
-                : `docker ${pushArgv(ref).join(" ")}`;
-        };
-        if (first)
-            plan.push(push(first));
-        for (const [i, ref] of rest.entries()) {
+        const push = (tag) => enginePush
+            ? `POST <engine>/images/${config.image.name}/push?tag=${tag}  (the engine's push; the password in its X-Registry-Auth header)`
+            : `docker ${pushArgv(imageRef(config.image, tag)).join(" ")}`;
+        plan.push(push(config.tag));
+        for (const tag of config.extraTags) {
             plan.push(config.push
-                ? `PUT ${config.image.registry}/v2/${config.image.path}/manifests/${config.extraTags[i] ?? ""}  (the manifest just pushed; a push of ${ref} if the registry refuses)`
-                : push(ref));
+                ? `PUT ${config.image.registry}/v2/${config.image.path}/manifests/${tag}  (the manifest just pushed; a push of ${imageRef(config.image, tag)} if the registry refuses)`
+                : push(tag));
         }
     }
     return plan;
@@ -4102,7 +4090,7 @@ async function printPlan(ctx, buildx) {
     const dockerfile = buildx || !config.build ? undefined : await readDockerfile(ctx);
     const labelled = dockerfile !== undefined && dockerfileWithLabels(dockerfile, classicLabels(config), config.target) !== undefined;
     const intoEngine = await buildsIntoEngine(config, ctx.ports, buildx);
-    const enginePush = (await ctx.ports.enginePush?.()) !== undefined;
+    const enginePush = (await enginePushFor(config, ctx.ports, buildx, intoEngine)) !== undefined;
     result.plan = describePlan(config, { buildx, labelled, intoEngine, enginePush });
     const builder = buildx
         ? intoEngine
@@ -5160,6 +5148,14 @@ async function engineSocket(env, configDir) {
     return "/var/run/docker.sock";
 }
 /**
+ * A request to the engine's socket at `path`. No TLS, so no server name: node would otherwise
+ * work one out from the Host header, checking whether it is an IP address, and compiling that
+ * check costs ~7 ms on the way to the build.
+ */
+function onSocket(socketPath, path) {
+    return { socketPath, path, headers: { host: "docker" }, servername: "" };
+}
+/**
  * Whether the engine holds any image of `repository`, asked over its API as `docker images
  * <repository>` asks it, without starting the CLI (about 50 ms on the way to the build).
  * Undefined when it cannot tell: the caller asks the CLI.
@@ -5167,16 +5163,7 @@ async function engineSocket(env, configDir) {
 function engineHoldsImagesOf(socketPath, repository, timeoutMs = 5_000) {
     const filters = encodeURIComponent(JSON.stringify({ reference: { [repository]: true } }));
     return new Promise((resolve) => {
-        // No TLS, so no server name: node would otherwise work one out from the Host header,
-        // checking whether it is an IP address, and compiling that check costs ~7 ms on the way
-        // to the build.
-        const options = {
-            socketPath,
-            path: `/images/json?filters=${filters}`,
-            timeout: timeoutMs,
-            headers: { host: "docker" },
-            servername: "",
-        };
+        const options = { ...onSocket(socketPath, `/images/json?filters=${filters}`), timeout: timeoutMs };
         const req = (0,external_node_http_.request)(options, (res) => {
             let body = "";
             res.setEncoding("utf8");
@@ -5228,13 +5215,11 @@ function pushFromEngine(socketPath, repository, tag, auth, options = {}) {
     return new Promise((resolve, reject) => {
         let digest;
         let failure;
-        // No server name, as above: no TLS here.
+        const base = onSocket(socketPath, path);
         const requestOptions = {
-            socketPath,
+            ...base,
             method: "POST",
-            path,
-            headers: { host: "docker", "x-registry-auth": registryAuthHeader(auth) },
-            servername: "",
+            headers: { ...base.headers, "x-registry-auth": registryAuthHeader(auth) },
             signal: options.signal,
         };
         const req = (0,external_node_http_.request)(requestOptions, (res) => {
@@ -5296,6 +5281,9 @@ function nodePorts(logger, env, options = {}) {
     // One keep-alive pool for the whole run, made (and undici loaded) when HTTP is first needed.
     let pool;
     const userConfigDir = env.DOCKER_CONFIG ?? (0,external_node_path_.join)(env.HOME ?? (0,external_node_os_namespaceObject.homedir)(), ".docker");
+    // Where the engine's socket is, read once for the run (the cache choice and the push both ask).
+    let socketPath;
+    const socket = () => (socketPath ??= engineSocket(env, userConfigDir));
     return {
         exec: execWith(childEnvironment(env, options.secrets, options.keepEnv)),
         logger,
@@ -5309,16 +5297,16 @@ function nodePorts(logger, env, options = {}) {
         buildxUsesDefaultBuilder: async () => !env.BUILDX_BUILDER &&
             (await (0,promises_.stat)((0,external_node_path_.join)(userConfigDir, "buildx", "current")).then(() => false, (error) => error.code === "ENOENT")),
         engineHoldsImagesOf: async (repository) => {
-            const socket = await engineSocket(env, userConfigDir);
-            return socket === undefined ? undefined : engineHoldsImagesOf(socket, repository);
+            const path = await socket();
+            return path === undefined ? undefined : engineHoldsImagesOf(path, repository);
         },
         enginePush: async () => {
-            const socket = await engineSocket(env, userConfigDir);
+            const path = await socket();
             // No socket there: docker's own errors say more than a refused connection would.
-            if (socket === undefined ||
-                !(await (0,promises_.stat)(socket).then((s) => s.isSocket(), () => false)))
+            if (path === undefined ||
+                !(await (0,promises_.stat)(path).then((s) => s.isSocket(), () => false)))
                 return undefined;
-            return (repository, tag, auth, signal, onLine) => pushFromEngine(socket, repository, tag, auth, { signal, onLine });
+            return (repository, tag, auth, signal, onLine) => pushFromEngine(path, repository, tag, auth, { signal, onLine });
         },
         readText: (path) => (0,promises_.readFile)(path, "utf8").catch(() => undefined),
         close: async () => {

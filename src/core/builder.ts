@@ -8,6 +8,7 @@ import type { Config } from "./config";
 import { type Docker, asksForAttestation, buildxOnlyInputs } from "./docker";
 import type { CreateTempDockerConfig } from "./docker-config";
 import { ConfigError } from "./errors";
+import type { EnginePush } from "./ports";
 
 export interface BuilderPorts {
   readonly createDockerConfig: CreateTempDockerConfig;
@@ -16,8 +17,8 @@ export interface BuilderPorts {
 }
 
 /**
- * Whether buildx builds into the engine (then docker push pushes): with its default builder, the
- * engine's BuildKit (driver docker), for one platform at most.
+ * Whether buildx builds into the engine (then the image is pushed from there): with its default
+ * builder, the engine's BuildKit (driver docker), for one platform at most.
  */
 export async function buildsIntoEngine(
   config: Pick<Config, "platforms">,
@@ -25,6 +26,20 @@ export async function buildsIntoEngine(
   buildx: boolean,
 ): Promise<boolean> {
   return buildx && config.platforms.length <= 1 && ((await ports.buildxUsesDefaultBuilder?.()) ?? false);
+}
+
+/**
+ * The engine's own push for this run: what is built into the engine (the classic builder,
+ * buildx's docker driver) and pushed with the run's credentials. Undefined otherwise, or when
+ * the engine is not reached through its socket.
+ */
+export async function enginePushFor(
+  config: Pick<Config, "push" | "pushImage">,
+  ports: { readonly enginePush?: () => Promise<EnginePush | undefined> },
+  buildx: boolean,
+  intoEngine: boolean,
+): Promise<EnginePush | undefined> {
+  return config.push && config.pushImage && (!buildx || intoEngine) ? ports.enginePush?.() : undefined;
 }
 
 export interface BuilderChoice {

@@ -29,6 +29,9 @@ export function nodePorts(logger: Logger, env: NodeJS.ProcessEnv, options: NodeP
   // One keep-alive pool for the whole run, made (and undici loaded) when HTTP is first needed.
   let pool: Promise<Dispatcher> | undefined;
   const userConfigDir = env.DOCKER_CONFIG ?? join(env.HOME ?? homedir(), ".docker");
+  // Where the engine's socket is, read once for the run (the cache choice and the push both ask).
+  let socketPath: Promise<string | undefined> | undefined;
+  const socket = () => (socketPath ??= engineSocket(env, userConfigDir));
   return {
     exec: execWith(childEnvironment(env, options.secrets, options.keepEnv)),
     logger,
@@ -47,22 +50,21 @@ export function nodePorts(logger: Logger, env: NodeJS.ProcessEnv, options: NodeP
         (error: unknown) => (error as NodeJS.ErrnoException).code === "ENOENT",
       )),
     engineHoldsImagesOf: async (repository) => {
-      const socket = await engineSocket(env, userConfigDir);
-      return socket === undefined ? undefined : engineHoldsImagesOf(socket, repository);
+      const path = await socket();
+      return path === undefined ? undefined : engineHoldsImagesOf(path, repository);
     },
     enginePush: async () => {
-      const socket = await engineSocket(env, userConfigDir);
+      const path = await socket();
       // No socket there: docker's own errors say more than a refused connection would.
       if (
-        socket === undefined ||
-        !(await stat(socket).then(
+        path === undefined ||
+        !(await stat(path).then(
           (s) => s.isSocket(),
           () => false,
         ))
       )
         return undefined;
-      return (repository, tag, auth, signal, onLine) =>
-        pushFromEngine(socket, repository, tag, auth, { signal, onLine });
+      return (repository, tag, auth, signal, onLine) => pushFromEngine(path, repository, tag, auth, { signal, onLine });
     },
     readText: (path) => readFile(path, "utf8").catch(() => undefined),
     close: async () => {

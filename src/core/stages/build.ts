@@ -12,11 +12,11 @@ import {
   readBuildOutputs,
 } from "../docker";
 import type { TempDockerConfig } from "../docker-config";
-import { buildsIntoEngine } from "../builder";
+import { buildsIntoEngine, enginePushFor } from "../builder";
 import { CommandError } from "../errors";
 import type { EnginePush } from "../ports";
 import { chooseCache, reportUnreadable } from "./cache";
-import { lazyCheck, pushTags, pusher } from "./push";
+import { checkCredentialsOnceOnline, pushTags, pusher, startOnce } from "./push";
 
 export const LABELLED_DOCKERFILE = "Dockerfile.labelled";
 
@@ -76,10 +76,7 @@ export async function buildAndPush(
       hasBuildx,
       intoEngine,
       readDockerfile(ctx),
-      // The engine pushes what is in it (classic, docker driver) for a run that has the credentials.
-      Promise.all([hasBuildx, intoEngine]).then(([buildx, engine]) =>
-        config.push && config.pushImage && (!buildx || engine) ? ports.enginePush?.() : undefined,
-      ),
+      Promise.all([hasBuildx, intoEngine]).then(([buildx, engine]) => enginePushFor(config, ports, buildx, engine)),
     ]);
     const plan: BuildPlan = {
       buildx,
@@ -113,16 +110,13 @@ async function buildThenPush(
   gate.signal.addEventListener("abort", () => {
     stopBuild.abort();
   });
-  const login = lazyLogin(ctx, docker, gate.signal, () => {
+  const stop = () => {
     stopBuild.abort();
-  });
+  };
+  const login = startOnce(() => logIn(ctx, docker, gate.signal), stop);
   // What the push needs before it may start: the login, or with the engine's push, the
   // registry's word that it takes the credentials (asked beside the build).
-  const credentials = plan.enginePush
-    ? lazyCheck(ctx, gate, () => {
-        stopBuild.abort();
-      })
-    : login;
+  const credentials = plan.enginePush ? startOnce(() => checkCredentialsOnceOnline(gate), stop) : login;
   if (plan.loginFirst) login();
   // A builder that pushes as it builds waits for the check: the check runs beside the login instead.
   const pushesAsItBuilds = plan.buildx && !plan.intoEngine;
@@ -227,18 +221,6 @@ function cacheSetupFailure(output: string): string | undefined {
     .findLast((line) => CACHE_SETUP_FAILED.test(line))
     ?.replace(/^ERROR: /, "")
     .trim();
-}
-
-/** The registry login, started the first time it is asked for; `failed` is told when it fails. */
-function lazyLogin(ctx: RunContext, docker: Docker, signal: AbortSignal, failed: () => void): () => Promise<void> {
-  let started: Promise<void> | undefined;
-  return () => {
-    if (!started) {
-      started = logIn(ctx, docker, signal);
-      started.catch(failed);
-    }
-    return started;
-  };
 }
 
 function logIn(ctx: RunContext, docker: Docker, signal: AbortSignal): Promise<void> {

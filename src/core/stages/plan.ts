@@ -1,9 +1,9 @@
 import { BUILDCACHE_TAG, autoCacheWanted } from "../cache";
 import { type Config, type TargetSpec, describeTarget } from "../config";
 import type { RunContext } from "../context";
-import { buildArgv, classicLabels, dockerfileWithLabels, loginArgv, pushArgv, pushRefs } from "../docker";
+import { buildArgv, classicLabels, dockerfileWithLabels, loginArgv, pushArgv } from "../docker";
 import { imageRef } from "../image";
-import { buildsIntoEngine } from "../builder";
+import { buildsIntoEngine, enginePushFor } from "../builder";
 import { LABELLED_DOCKERFILE, readDockerfile } from "./build";
 import { dockerProviderOf } from "./provider";
 
@@ -28,17 +28,15 @@ export interface BuildWay {
   readonly buildx: boolean;
   readonly labelled?: boolean;
   readonly intoEngine?: boolean;
-  /** The engine pushes what it built, the password in its request (no docker login). */
+  /** The engine pushes what it built, the password in its request (no docker login): see enginePushFor. */
   readonly enginePush?: boolean;
 }
 
 /** The build part of the plan: the commands docker runs. */
 function buildPlan(config: Config, way: BuildWay): string[] {
-  const { buildx, labelled = false, intoEngine = false } = way;
+  const { buildx, labelled = false, intoEngine = false, enginePush = false } = way;
   if (!config.build) return [`No build: deploy ${imageRef(config.image, config.tag)} as it is in the registry`];
   const plan = [`Create a temporary docker config (DOCKER_CONFIG); ~/.docker is not written`];
-  const enginePush =
-    way.enginePush === true && config.push !== undefined && config.pushImage && (!buildx || intoEngine);
   if (config.push && enginePush) {
     plan.push(
       `GET ${config.image.registry}/v2/ with the password of ${config.push.username} (beside the build: does the registry take it?); docker login only if the build pulls from the registry`,
@@ -59,19 +57,16 @@ function buildPlan(config: Config, way: BuildWay): string[] {
     plan.push(`  (${LABELLED_DOCKERFILE}: the Dockerfile with LABEL lines ${where.join("; ")})`);
   }
   if ((!buildx || intoEngine) && config.pushImage) {
-    const [first, ...rest] = pushRefs(config);
-    const push = (ref: string) => {
-      const colon = ref.lastIndexOf(":");
-      return enginePush
-        ? `POST <engine>/images/${ref.slice(0, colon)}/push?tag=${ref.slice(colon + 1)}  (the engine's push; the password in its X-Registry-Auth header)`
-        : `docker ${pushArgv(ref).join(" ")}`;
-    };
-    if (first) plan.push(push(first));
-    for (const [i, ref] of rest.entries()) {
+    const push = (tag: string) =>
+      enginePush
+        ? `POST <engine>/images/${config.image.name}/push?tag=${tag}  (the engine's push; the password in its X-Registry-Auth header)`
+        : `docker ${pushArgv(imageRef(config.image, tag)).join(" ")}`;
+    plan.push(push(config.tag));
+    for (const tag of config.extraTags) {
       plan.push(
         config.push
-          ? `PUT ${config.image.registry}/v2/${config.image.path}/manifests/${config.extraTags[i] ?? ""}  (the manifest just pushed; a push of ${ref} if the registry refuses)`
-          : push(ref),
+          ? `PUT ${config.image.registry}/v2/${config.image.path}/manifests/${tag}  (the manifest just pushed; a push of ${imageRef(config.image, tag)} if the registry refuses)`
+          : push(tag),
       );
     }
   }
@@ -169,7 +164,7 @@ export async function printPlan(ctx: RunContext, buildx: boolean): Promise<void>
   const labelled =
     dockerfile !== undefined && dockerfileWithLabels(dockerfile, classicLabels(config), config.target) !== undefined;
   const intoEngine = await buildsIntoEngine(config, ctx.ports, buildx);
-  const enginePush = (await ctx.ports.enginePush?.()) !== undefined;
+  const enginePush = (await enginePushFor(config, ctx.ports, buildx, intoEngine)) !== undefined;
   result.plan = describePlan(config, { buildx, labelled, intoEngine, enginePush });
   const builder = buildx
     ? intoEngine

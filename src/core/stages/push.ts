@@ -1,40 +1,48 @@
 import type { Gate } from "../beside";
 import type { Online, RunContext } from "../context";
 import type { Docker } from "../docker";
-import { pushRefs } from "../docker";
 import { DeployError, PullCheckError, errorMessage } from "../errors";
 import { imageRef } from "../image";
 import type { EnginePush } from "../ports";
 import type { BuildCheck } from "./build";
 
-/** How each reference is pushed: the engine's own push, or docker push. */
+/** Pushes one tag of the image; the digest the registry gave. */
+export type Pusher = (tag: string) => Promise<string | undefined>;
+
+/** How each tag is pushed: the engine's own push, or docker push. */
 export function pusher(
   ctx: RunContext,
   enginePush: EnginePush | undefined,
   docker: Docker,
   signal: AbortSignal,
-): (ref: string) => Promise<string | undefined> {
-  return enginePush ? (ref) => pushThroughEngine(ctx, enginePush, ref, signal) : (ref) => docker.push(ref, signal);
+): Pusher {
+  return enginePush
+    ? (tag) => pushThroughEngine(ctx, enginePush, tag, signal)
+    : (tag) => docker.push(imageRef(ctx.config.image, tag), signal);
 }
 
-/**
- * With the engine's push, no docker login checks the credentials: the registry is asked
- * whether it takes them once the HTTP client is there (the Dokploy check passed), beside the
- * build. A refusal stops the build; `failed` is told.
- */
-export function lazyCheck(ctx: RunContext, gate: Gate<BuildCheck>, failed: () => void): () => Promise<void> {
+/** `start`, run the first time it is asked for and shared after; `failed` is told when it fails. */
+export function startOnce(start: () => Promise<void>, failed: () => void): () => Promise<void> {
   let started: Promise<void> | undefined;
   return () => {
     if (!started) {
-      started = gate.passed().then(
-        ({ online }) => checkCredentials(online),
-        // The check's failure is the one the run reports.
-        () => undefined,
-      );
+      started = start();
       started.catch(failed);
     }
     return started;
   };
+}
+
+/**
+ * With the engine's push, no docker login checks the credentials: the registry is asked
+ * whether it takes them once the HTTP client is there (the Dokploy check passed).
+ */
+export function checkCredentialsOnceOnline(gate: Gate<BuildCheck>): Promise<void> {
+  return gate.passed().then(
+    ({ online }) => checkCredentials(online),
+    // The check's failure is the one the run reports.
+    () => undefined,
+  );
 }
 
 async function checkCredentials(online: Online): Promise<void> {
@@ -57,22 +65,21 @@ async function checkCredentials(online: Online): Promise<void> {
   );
 }
 
-/** Pushes one reference with the engine's own push; the digest the registry gave. */
+/** Pushes one tag with the engine's own push; the digest the registry gave. */
 async function pushThroughEngine(
   ctx: RunContext,
   push: EnginePush,
-  ref: string,
+  tag: string,
   signal: AbortSignal,
 ): Promise<string | undefined> {
   const { config, logger } = ctx;
   const credentials = config.push;
   if (!credentials) throw new Error("the engine's push needs registry credentials");
-  const colon = ref.lastIndexOf(":");
-  const [repository, tag] = [ref.slice(0, colon), ref.slice(colon + 1)];
+  const ref = imageRef(config.image, tag);
   logger.info(`Pushing ${ref} (the engine's push)`);
   const auth = { username: credentials.username, password: credentials.password, serveraddress: config.registry };
   try {
-    const digest = await push(repository, tag, auth, signal, (line) => {
+    const digest = await push(config.image.name, tag, auth, signal, (line) => {
       logger.info(line);
     });
     // The engine said the digest in its own words ("<tag>: digest: sha256:… size: …").
@@ -89,19 +96,14 @@ async function pushThroughEngine(
  * credentials, else (or when that fails) with docker push, one tag after another (pushes of
  * the same layers at once can make a registry answer 500).
  */
-export async function pushTags(
-  ctx: RunContext,
-  push: (ref: string) => Promise<string | undefined>,
-  online: Online,
-): Promise<void> {
-  const [first, ...rest] = pushRefs(ctx.config);
-  if (!first) return;
-  const digest = await push(first);
-  ctx.ledger.record({ kind: "pushed", ref: first, digest });
+export async function pushTags(ctx: RunContext, push: Pusher, online: Online): Promise<void> {
+  const { config, ledger } = ctx;
+  const digest = await push(config.tag);
+  ledger.record({ kind: "pushed", ref: imageRef(config.image, config.tag), digest });
   ctx.result.digest = digest;
-  if (rest.length === 0 || (await tagThroughApi(ctx, online, digest))) return;
-  for (const ref of rest) {
-    ctx.ledger.record({ kind: "pushed", ref, digest: await push(ref) });
+  if (config.extraTags.length === 0 || (await tagThroughApi(ctx, online, digest))) return;
+  for (const tag of config.extraTags) {
+    ledger.record({ kind: "pushed", ref: imageRef(config.image, tag), digest: await push(tag) });
   }
 }
 
