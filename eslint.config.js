@@ -14,13 +14,15 @@ export default tseslint.config(
     },
   },
   {
-    // The core is pure logic over injected ports: no runner toolkit (its setSecret prints
-    // secrets on other CIs), no environment, no exiting.
-    files: ["src/core/**/*.ts"],
+    // Below the front ends, the code is pure logic over injected ports: no runner toolkit (its
+    // setSecret prints secrets on other CIs), no environment, no exiting. Only src/github,
+    // src/cli and src/platform (the ports' implementations) touch the process.
+    files: ["src/**/*.ts"],
+    ignores: ["src/github/**", "src/cli/**", "src/platform/**"],
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["@actions/*"], message: "src/core must not depend on the GitHub toolkit." }] },
+        { patterns: [{ group: ["@actions/*"], message: "Only src/github may depend on the GitHub toolkit." }] },
       ],
       "no-restricted-properties": [
         "error",
@@ -33,7 +35,7 @@ export default tseslint.config(
   {
     // Small enough to read without scrolling. The input table in config.ts is data.
     files: ["src/**/*.ts"],
-    ignores: ["src/core/config.ts"],
+    ignores: ["src/config/config.ts"],
     rules: {
       "max-lines": ["error", { max: 300, skipBlankLines: false, skipComments: false }],
       "max-lines-per-function": ["error", { max: 60, skipBlankLines: true, skipComments: true }],

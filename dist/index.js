@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 4296:
+/***/ 8382:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -19,7 +19,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* harmony export */   uw: () => (/* binding */ PullCheckError),
 /* harmony export */   xL: () => (/* binding */ ConfigError)
 /* harmony export */ });
-/* harmony import */ var _log__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9553);
+/* harmony import */ var _log__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9847);
 
 /** Base of every failure the run reports; adapters map `exitCode` to the process exit code. */
 class DeployError extends Error {
@@ -162,7 +162,7 @@ function errorMessage(error) {
 
 /***/ }),
 
-/***/ 9553:
+/***/ 9847:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -178,7 +178,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: LINE_LIMIT
 
-;// CONCATENATED MODULE: ./src/core/secret-forms.ts
+;// CONCATENATED MODULE: ./src/shared/secret-forms.ts
 /**
  * The forms a secret can be printed in: as it is; JSON-escaped (a server echoing a request
  * body, once or twice, with or without \uXXXX for non-ASCII); URL-encoded (upper or lower
@@ -245,7 +245,7 @@ function secretForms(secret) {
     return [...forms];
 }
 
-;// CONCATENATED MODULE: ./src/core/log.ts
+;// CONCATENATED MODULE: ./src/shared/log.ts
 
 /** The longest line printed (GitHub takes at most 1 MiB a line); longer ones are cut. */
 const LINE_LIMIT = 64 * 1024;
@@ -328,7 +328,7 @@ function redactingLogger(inner, redactor) {
 
 /***/ }),
 
-/***/ 7253:
+/***/ 3091:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -336,7 +336,7 @@ function redactingLogger(inner, redactor) {
 /* harmony export */   vI: () => (/* binding */ DEFAULT_RETRY)
 /* harmony export */ });
 /* unused harmony exports backoffDelay, isRetryable */
-/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8382);
 
 const DEFAULT_RETRY = { retries: 4, maxElapsedMs: 60_000, baseDelayMs: 500, maxDelayMs: 8_000 };
 /** Full-jitter exponential backoff: a random delay up to base * 2^attempt, capped. */
@@ -855,9 +855,9 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /************************************************************************/
 var __webpack_exports__ = {};
 
-// EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(4296);
-;// CONCATENATED MODULE: ./src/core/build-secrets.ts
+// EXTERNAL MODULE: ./src/shared/errors.ts
+var errors = __nccwpck_require__(8382);
+;// CONCATENATED MODULE: ./src/config/build-secrets.ts
 const SPEC_KEYS = new Set(["type", "id", "src", "source", "env"]);
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 /**
@@ -889,44 +889,8 @@ function parseBuildSecret(entry, position) {
     }
     throw new Error(`${which} is not a secret; expected NAME=value (as build-push-action's secrets), id=NAME,src=PATH or id=NAME,env=VAR (the entry is not shown: it may hold a secret)`);
 }
-/** The file a NAME=value secret is written to, in the temporary docker config. */
-function secretFileName(position) {
-    return `build-secret-${String(position)}`;
-}
-/** The --secret flags: specs as given, values by their file. */
-function secretArgs(secrets, outDir) {
-    return secrets.flatMap((secret, i) => [
-        "--secret",
-        secret.kind === "spec" ? secret.spec : `id=${secret.id},src=${outDir}/${secretFileName(i + 1)}`,
-    ]);
-}
-/** Writes each NAME=value secret to its private file (mode 0600, removed with the directory). */
-async function writeBuildSecrets(secrets, temp) {
-    for (const [i, secret] of secrets.entries()) {
-        if (secret.kind === "value")
-            await temp.writeFile(secretFileName(i + 1), secret.value);
-    }
-}
-/**
- * Variables build secrets are read from (`env=NAME`, or an id alone, which buildx also looks
- * up in the environment): the docker CLI must keep them although children lose secrets.
- */
-function buildSecretEnvNames(config) {
-    const names = [];
-    for (const secret of config.buildSecrets) {
-        if (secret.kind !== "spec")
-            continue;
-        const fields = Object.fromEntries(secret.spec.split(",").map((f) => [f.split("=")[0]?.trim().toLowerCase() ?? "", f.slice(f.indexOf("=") + 1)]));
-        // With type=env, src/source names the variable; without a source, buildx looks the id up.
-        const source = fields.src ?? fields.source;
-        const name = fields.env ?? (fields.type === "env" ? (source ?? fields.id) : source === undefined ? fields.id : undefined);
-        if (name)
-            names.push(name);
-    }
-    return names;
-}
 
-;// CONCATENATED MODULE: ./src/core/health-spec.ts
+;// CONCATENATED MODULE: ./src/config/health-spec.ts
 /** Parses health-status: "2xx", "200", "200-399", or a comma list of those. */
 function parseStatuses(text) {
     return text.split(",").map((part) => {
@@ -945,7 +909,7 @@ function parseStatuses(text) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/core/image.ts
+;// CONCATENATED MODULE: ./src/shared/image.ts
 /**
  * Image references as Docker's distribution/reference grammar defines them, reduced to what
  * a deploy needs: the registry host, the repository path, tags and digests.
@@ -1069,7 +1033,7 @@ function dokployRegistryUrl(address) {
 /** Host Dokploy's registry.create accepts (v0.29.3+): bare host[:port]. */
 const DOKPLOY_REGISTRY_URL = /^[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?(:\d{1,5})?$/;
 
-;// CONCATENATED MODULE: ./src/core/config.ts
+;// CONCATENATED MODULE: ./src/config/config.ts
 
 
 
@@ -2041,7 +2005,45 @@ function parseConfig(raw, ci) {
     throw error;
 }
 
-;// CONCATENATED MODULE: ./src/core/cache.ts
+;// CONCATENATED MODULE: ./src/build/build-secrets.ts
+/** The file a NAME=value secret is written to, in the temporary docker config. */
+function secretFileName(position) {
+    return `build-secret-${String(position)}`;
+}
+/** The --secret flags: specs as given, values by their file. */
+function secretArgs(secrets, outDir) {
+    return secrets.flatMap((secret, i) => [
+        "--secret",
+        secret.kind === "spec" ? secret.spec : `id=${secret.id},src=${outDir}/${secretFileName(i + 1)}`,
+    ]);
+}
+/** Writes each NAME=value secret to its private file (mode 0600, removed with the directory). */
+async function writeBuildSecrets(secrets, temp) {
+    for (const [i, secret] of secrets.entries()) {
+        if (secret.kind === "value")
+            await temp.writeFile(secretFileName(i + 1), secret.value);
+    }
+}
+/**
+ * Variables build secrets are read from (`env=NAME`, or an id alone, which buildx also looks
+ * up in the environment): the docker CLI must keep them although children lose secrets.
+ */
+function buildSecretEnvNames(config) {
+    const names = [];
+    for (const secret of config.buildSecrets) {
+        if (secret.kind !== "spec")
+            continue;
+        const fields = Object.fromEntries(secret.spec.split(",").map((f) => [f.split("=")[0]?.trim().toLowerCase() ?? "", f.slice(f.indexOf("=") + 1)]));
+        // With type=env, src/source names the variable; without a source, buildx looks the id up.
+        const source = fields.src ?? fields.source;
+        const name = fields.env ?? (fields.type === "env" ? (source ?? fields.id) : source === undefined ? fields.id : undefined);
+        if (name)
+            names.push(name);
+    }
+    return names;
+}
+
+;// CONCATENATED MODULE: ./src/build/cache.ts
 
 const NO_CACHE = { from: [], to: [] };
 /** The tag of the registry cache a BuildKit builder writes beside the image. */
@@ -2133,11 +2135,223 @@ function unreadableSources(failed) {
     return `Build cache: could not read ${list}; the build does without ${failed.size === 1 ? "it" : "them"}.`;
 }
 
-// EXTERNAL MODULE: ./src/core/log.ts + 1 modules
-var log = __nccwpck_require__(9553);
+// EXTERNAL MODULE: ./src/shared/log.ts + 1 modules
+var log = __nccwpck_require__(9847);
+;// CONCATENATED MODULE: ./src/record/context.ts
+
+/** Throws the run's CancelledError when the run was cancelled. */
+function stopIfCancelled(ctx) {
+    if (ctx.signal.aborted)
+        throw cancelled(ctx);
+}
+/** The error that ends a cancelled run, saying what the run had changed. */
+function cancelled(ctx) {
+    const reason = ctx.signal.reason;
+    const name = typeof reason === "string" ? reason : "SIGINT";
+    return new errors/* CancelledError */.cc(name, `Cancelled (${name}).\n${ctx.ledger.report()}`);
+}
+/** Runs a stage in a log group (where the CI has them) and records how long it took. */
+async function timed(ctx, step, fn, group = true) {
+    const { ports, result } = ctx;
+    const started = ports.clock();
+    try {
+        return await (group ? ctx.logger.group(step, fn) : fn());
+    }
+    finally {
+        result.timings.push({ step, seconds: (ports.clock() - started) / 1000 });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/targets/target.ts
+
+/** Prefixes every line with the target's name; no log groups, which cannot interleave. */
+function prefixedLogger(inner, prefix) {
+    return {
+        debug: (m) => {
+            inner.debug(`${prefix()} ${m}`);
+        },
+        info: (m) => {
+            inner.info(`${prefix()} ${m}`);
+        },
+        warn: (m) => {
+            inner.warn(`${prefix()} ${m}`);
+        },
+        error: (m) => {
+            inner.error(`${prefix()} ${m}`);
+        },
+        group: (title, fn) => {
+            inner.info(`${prefix()} ${title}`);
+            return fn();
+        },
+    };
+}
+/** How a target is called in messages: its name once known, else its id. */
+function targetName(target) {
+    return target.name ?? target.id;
+}
+function forTarget(ctx, target, several) {
+    const ref = { kind: target.kind, id: target.id };
+    if (!several)
+        return { ...ctx, ref, target, several };
+    const logger = prefixedLogger(ctx.logger, () => `[${targetName(target)}]`);
+    const ports = { ...ctx.ports, logger };
+    return { ...ctx, logger, ports, retryPorts: { ...ctx.retryPorts, logger }, ref, target, several };
+}
+/** Runs a stage of one target, timed; with several targets, the step names the target. */
+function timedTarget(ctx, step, fn, group = true) {
+    return timed(ctx, ctx.several ? `${step} (${targetName(ctx.target)})` : step, fn, group && !ctx.several);
+}
+
+;// CONCATENATED MODULE: ./src/report/report.ts
+
+
+
+
+function escapeCell(text) {
+    return text.replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ");
+}
+/** A fenced code block that no backticks in the text can end early. */
+function codeBlock(text) {
+    const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+    const fence = "`".repeat(longest + 1);
+    return [fence, text, fence];
+}
+function verdictOf(config, outcome) {
+    const { result, error } = outcome;
+    if (error)
+        return error instanceof errors/* CancelledError */.cc ? "⏹️ Deploy cancelled" : "❌ Deploy failed";
+    if (result.plan)
+        return "📝 Dry run";
+    if (!config.deploy)
+        return config.pushImage ? "✅ Built and pushed (deploy: false)" : "✅ Built (push and deploy: false)";
+    return "✅ Deployed";
+}
+/** What the heading names: the target (or the first and how many more), or the image. */
+function subjectOf(config, result) {
+    if (!config.deploy)
+        return result.image;
+    const [first, ...more] = result.targets;
+    const name = first ? targetName(first) : config.targets[0] ? describeTarget(config.targets[0]) : "";
+    const count = Math.max(more.length, config.targets.length - 1);
+    return count > 0 ? `${name} and ${String(count)} more` : name;
+}
+function linked(target) {
+    return target.url ? `[${targetName(target)}](${target.url})` : targetName(target);
+}
+function deploymentCell(target) {
+    if (!target)
+        return "—";
+    return target.deploymentId
+        ? `${target.deploymentId} (${target.deploymentStatus ?? ""})`
+        : (target.deploymentStatus ?? "—");
+}
+/** One target: its rows in the table, as they have always been. */
+function oneTargetRows(config, target) {
+    const kind = target?.kind ?? config.targets[0]?.kind ?? "application";
+    const fallback = config.targets[0] ? describeTarget(config.targets[0]) : "";
+    return [
+        [kind === "compose" ? "Compose" : "Application", target ? linked(target) : fallback],
+        ["Method", config.deployMethod],
+        ["Deployment", deploymentCell(target)],
+    ];
+}
+/** Several targets: a row each. */
+function targetTable(targets) {
+    const rows = ["| Target | Kind | Deployment | Error |", "|---|---|---|---|"];
+    for (const t of targets) {
+        rows.push(`| ${escapeCell(linked(t))} | ${t.kind} | ${escapeCell(deploymentCell(t))} | ${escapeCell((0,log/* cut */.Jj)(t.error ?? "", 300))} |`);
+    }
+    return [...rows, ""];
+}
+/** The job summary: what was deployed where, how it ended, and how long each step took. */
+function summaryMarkdown(config, outcome) {
+    const { result, error } = outcome;
+    const several = config.targets.length > 1;
+    const lines = [`## ${verdictOf(config, outcome)}: ${subjectOf(config, result)}`, ""];
+    const rows = [
+        ["Image", `\`${result.image}\``],
+        ["Digest", result.digest ? `\`${result.digest}\`` : "—"],
+    ];
+    if (config.deploy && !several)
+        rows.push(...oneTargetRows(config, result.targets[0]));
+    if (config.deploy && several)
+        rows.push(["Method", config.deployMethod]);
+    if (result.registryId)
+        rows.push(["Registry entry", result.registryId]);
+    if (result.health)
+        rows.push(["Health", result.health]);
+    lines.push("| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${escapeCell(v)} |`), "");
+    if (config.deploy && several && result.targets.length > 0)
+        lines.push(...targetTable(result.targets));
+    if (error)
+        lines.push(...codeBlock((0,log/* cut */.Jj)(error.message, log/* MESSAGE_LIMIT */.Gy)), "");
+    else if (outcome.changes.length > 0) {
+        lines.push("Changed in Dokploy:", "", ...outcome.changes.map((change) => `- ${escapeCell(change)}`), "");
+    }
+    if (result.plan)
+        lines.push("Plan:", "", ...result.plan.map((p, i) => `${String(i + 1)}. \`${p}\``), "");
+    if (result.timings.length > 0) {
+        lines.push("| Step | Seconds |", "|---|---:|");
+        for (const t of result.timings)
+            lines.push(`| ${escapeCell(t.step)} | ${t.seconds.toFixed(1)} |`);
+        lines.push("");
+    }
+    return lines.join("\n");
+}
+
+;// CONCATENATED MODULE: ./src/shared/beside.ts
+/**
+ * Runs `work` with `check` beside it (the build beside the Dokploy preflight). The check starts
+ * once the work is under way or over. The work awaits `gate.passed()` before anything that
+ * must not happen unless the check passed (a push). When the check fails, the work is stopped,
+ * and the check's error is the one thrown, even if the work had failed first on its own: it
+ * says what to fix first. Returns the check's value.
+ */
+async function besideWork(work, check, cancel) {
+    const stop = new AbortController();
+    const onCancel = () => {
+        stop.abort(cancel.reason);
+    };
+    cancel.addEventListener("abort", onCancel, { once: true });
+    let underWay = () => undefined;
+    const started = new Promise((resolve) => {
+        underWay = resolve;
+    });
+    let pass;
+    const checked = new Promise((resolve, reject) => {
+        pass = { resolve, reject };
+    });
+    let checkFailed = false;
+    checked.catch(() => {
+        checkFailed = true;
+        stop.abort();
+    });
+    try {
+        const working = work({ passed: () => checked, signal: stop.signal, underWay });
+        const over = working.then(() => undefined, () => undefined);
+        void Promise.race([started, over]).then(check).then(pass?.resolve, pass?.reject);
+        try {
+            await working;
+        }
+        catch (error) {
+            if (checkFailed)
+                await checked;
+            throw error;
+        }
+        return await checked;
+    }
+    finally {
+        cancel.removeEventListener("abort", onCancel);
+    }
+}
+/** The gate as a work sees it that needs only part of the check's value. */
+function mapGate(gate, part) {
+    return { passed: () => gate.passed().then(part), signal: gate.signal, underWay: gate.underWay };
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/core/dockerfile.ts
+;// CONCATENATED MODULE: ./src/build/dockerfile.ts
 /** The Dockerfile as text: where the classic builder gets its labels, and what it pulls. */
 
 /**
@@ -2237,7 +2451,7 @@ function pullsFrom(dockerfile, registry) {
     return images.some((image) => registryOfReference(image) === host);
 }
 
-;// CONCATENATED MODULE: ./src/core/docker.ts
+;// CONCATENATED MODULE: ./src/build/docker.ts
 
 
 
@@ -2470,7 +2684,7 @@ class Docker {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/ledger.ts
+;// CONCATENATED MODULE: ./src/record/ledger.ts
 
 /**
  * What a run changed, in the order it happened: the one source for clean-up, the failure
@@ -2607,9 +2821,9 @@ function describeDeployment(change) {
     }
 }
 
-// EXTERNAL MODULE: ./src/core/retry.ts
-var retry = __nccwpck_require__(7253);
-;// CONCATENATED MODULE: ./src/core/context.ts
+// EXTERNAL MODULE: ./src/shared/retry.ts
+var retry = __nccwpck_require__(3091);
+;// CONCATENATED MODULE: ./src/pipeline/context.ts
 
 
 
@@ -2618,17 +2832,7 @@ var retry = __nccwpck_require__(7253);
 
 
 
-/** Throws the run's CancelledError when the run was cancelled. */
-function stopIfCancelled(ctx) {
-    if (ctx.signal.aborted)
-        throw cancelled(ctx);
-}
-/** The error that ends a cancelled run, saying what the run had changed. */
-function cancelled(ctx) {
-    const reason = ctx.signal.reason;
-    const name = typeof reason === "string" ? reason : "SIGINT";
-    return new errors/* CancelledError */.cc(name, `Cancelled (${name}).\n${ctx.ledger.report()}`);
-}
+
 function createContext(config, ports, signal) {
     const redactor = new log/* Redactor */.pO();
     for (const secret of secretsOf(config))
@@ -2654,206 +2858,8 @@ function createContext(config, ports, signal) {
         runToken: (0,external_node_crypto_.randomBytes)(6).toString("hex"),
     };
 }
-/** Runs a stage in a log group (where the CI has them) and records how long it took. */
-async function timed(ctx, step, fn, group = true) {
-    const { ports, result } = ctx;
-    const started = ports.clock();
-    try {
-        return await (group ? ctx.logger.group(step, fn) : fn());
-    }
-    finally {
-        result.timings.push({ step, seconds: (ports.clock() - started) / 1000 });
-    }
-}
 
-;// CONCATENATED MODULE: ./src/core/target.ts
-
-/** Prefixes every line with the target's name; no log groups, which cannot interleave. */
-function prefixedLogger(inner, prefix) {
-    return {
-        debug: (m) => {
-            inner.debug(`${prefix()} ${m}`);
-        },
-        info: (m) => {
-            inner.info(`${prefix()} ${m}`);
-        },
-        warn: (m) => {
-            inner.warn(`${prefix()} ${m}`);
-        },
-        error: (m) => {
-            inner.error(`${prefix()} ${m}`);
-        },
-        group: (title, fn) => {
-            inner.info(`${prefix()} ${title}`);
-            return fn();
-        },
-    };
-}
-/** How a target is called in messages: its name once known, else its id. */
-function targetName(target) {
-    return target.name ?? target.id;
-}
-function forTarget(ctx, target, several) {
-    const ref = { kind: target.kind, id: target.id };
-    if (!several)
-        return { ...ctx, ref, target, several };
-    const logger = prefixedLogger(ctx.logger, () => `[${targetName(target)}]`);
-    const ports = { ...ctx.ports, logger };
-    return { ...ctx, logger, ports, retryPorts: { ...ctx.retryPorts, logger }, ref, target, several };
-}
-/** Runs a stage of one target, timed; with several targets, the step names the target. */
-function timedTarget(ctx, step, fn, group = true) {
-    return timed(ctx, ctx.several ? `${step} (${targetName(ctx.target)})` : step, fn, group && !ctx.several);
-}
-
-;// CONCATENATED MODULE: ./src/core/report.ts
-
-
-
-
-function escapeCell(text) {
-    return text.replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ");
-}
-/** A fenced code block that no backticks in the text can end early. */
-function codeBlock(text) {
-    const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-    const fence = "`".repeat(longest + 1);
-    return [fence, text, fence];
-}
-function verdictOf(config, outcome) {
-    const { result, error } = outcome;
-    if (error)
-        return error instanceof errors/* CancelledError */.cc ? "⏹️ Deploy cancelled" : "❌ Deploy failed";
-    if (result.plan)
-        return "📝 Dry run";
-    if (!config.deploy)
-        return config.pushImage ? "✅ Built and pushed (deploy: false)" : "✅ Built (push and deploy: false)";
-    return "✅ Deployed";
-}
-/** What the heading names: the target (or the first and how many more), or the image. */
-function subjectOf(config, result) {
-    if (!config.deploy)
-        return result.image;
-    const [first, ...more] = result.targets;
-    const name = first ? targetName(first) : config.targets[0] ? describeTarget(config.targets[0]) : "";
-    const count = Math.max(more.length, config.targets.length - 1);
-    return count > 0 ? `${name} and ${String(count)} more` : name;
-}
-function linked(target) {
-    return target.url ? `[${targetName(target)}](${target.url})` : targetName(target);
-}
-function deploymentCell(target) {
-    if (!target)
-        return "—";
-    return target.deploymentId
-        ? `${target.deploymentId} (${target.deploymentStatus ?? ""})`
-        : (target.deploymentStatus ?? "—");
-}
-/** One target: its rows in the table, as they have always been. */
-function oneTargetRows(config, target) {
-    const kind = target?.kind ?? config.targets[0]?.kind ?? "application";
-    const fallback = config.targets[0] ? describeTarget(config.targets[0]) : "";
-    return [
-        [kind === "compose" ? "Compose" : "Application", target ? linked(target) : fallback],
-        ["Method", config.deployMethod],
-        ["Deployment", deploymentCell(target)],
-    ];
-}
-/** Several targets: a row each. */
-function targetTable(targets) {
-    const rows = ["| Target | Kind | Deployment | Error |", "|---|---|---|---|"];
-    for (const t of targets) {
-        rows.push(`| ${escapeCell(linked(t))} | ${t.kind} | ${escapeCell(deploymentCell(t))} | ${escapeCell((0,log/* cut */.Jj)(t.error ?? "", 300))} |`);
-    }
-    return [...rows, ""];
-}
-/** The job summary: what was deployed where, how it ended, and how long each step took. */
-function summaryMarkdown(config, outcome) {
-    const { result, error } = outcome;
-    const several = config.targets.length > 1;
-    const lines = [`## ${verdictOf(config, outcome)}: ${subjectOf(config, result)}`, ""];
-    const rows = [
-        ["Image", `\`${result.image}\``],
-        ["Digest", result.digest ? `\`${result.digest}\`` : "—"],
-    ];
-    if (config.deploy && !several)
-        rows.push(...oneTargetRows(config, result.targets[0]));
-    if (config.deploy && several)
-        rows.push(["Method", config.deployMethod]);
-    if (result.registryId)
-        rows.push(["Registry entry", result.registryId]);
-    if (result.health)
-        rows.push(["Health", result.health]);
-    lines.push("| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${escapeCell(v)} |`), "");
-    if (config.deploy && several && result.targets.length > 0)
-        lines.push(...targetTable(result.targets));
-    if (error)
-        lines.push(...codeBlock((0,log/* cut */.Jj)(error.message, log/* MESSAGE_LIMIT */.Gy)), "");
-    else if (outcome.changes.length > 0) {
-        lines.push("Changed in Dokploy:", "", ...outcome.changes.map((change) => `- ${escapeCell(change)}`), "");
-    }
-    if (result.plan)
-        lines.push("Plan:", "", ...result.plan.map((p, i) => `${String(i + 1)}. \`${p}\``), "");
-    if (result.timings.length > 0) {
-        lines.push("| Step | Seconds |", "|---|---:|");
-        for (const t of result.timings)
-            lines.push(`| ${escapeCell(t.step)} | ${t.seconds.toFixed(1)} |`);
-        lines.push("");
-    }
-    return lines.join("\n");
-}
-
-;// CONCATENATED MODULE: ./src/core/beside.ts
-/**
- * Runs `work` with `check` beside it (the build beside the Dokploy preflight). The check starts
- * once the work is under way or over. The work awaits `gate.passed()` before anything that
- * must not happen unless the check passed (a push). When the check fails, the work is stopped,
- * and the check's error is the one thrown, even if the work had failed first on its own: it
- * says what to fix first. Returns the check's value.
- */
-async function besideWork(work, check, cancel) {
-    const stop = new AbortController();
-    const onCancel = () => {
-        stop.abort(cancel.reason);
-    };
-    cancel.addEventListener("abort", onCancel, { once: true });
-    let underWay = () => undefined;
-    const started = new Promise((resolve) => {
-        underWay = resolve;
-    });
-    let pass;
-    const checked = new Promise((resolve, reject) => {
-        pass = { resolve, reject };
-    });
-    let checkFailed = false;
-    checked.catch(() => {
-        checkFailed = true;
-        stop.abort();
-    });
-    try {
-        const working = work({ passed: () => checked, signal: stop.signal, underWay });
-        const over = working.then(() => undefined, () => undefined);
-        void Promise.race([started, over]).then(check).then(pass?.resolve, pass?.reject);
-        try {
-            await working;
-        }
-        catch (error) {
-            if (checkFailed)
-                await checked;
-            throw error;
-        }
-        return await checked;
-    }
-    finally {
-        cancel.removeEventListener("abort", onCancel);
-    }
-}
-/** The gate as a work sees it that needs only part of the check's value. */
-function mapGate(gate, part) {
-    return { passed: () => gate.passed().then(part), signal: gate.signal, underWay: gate.underWay };
-}
-
-;// CONCATENATED MODULE: ./src/core/result.ts
+;// CONCATENATED MODULE: ./src/record/result.ts
 /** The first target's results in the single-value fields, as the outputs have always had them. */
 function mirrorFirstTarget(result) {
     const [first] = result.targets;
@@ -2888,7 +2894,7 @@ function outputsOf(result) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/core/builder.ts
+;// CONCATENATED MODULE: ./src/build/builder.ts
 
 
 /**
@@ -3023,7 +3029,7 @@ async function chooseBuilder(config, ports, docker) {
     return { probe: Promise.resolve(buildx) };
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/cache.ts
+;// CONCATENATED MODULE: ./src/build/cache-choice.ts
 
 
 /**
@@ -3119,7 +3125,7 @@ async function buildxCache(ctx, docker, inputs) {
     return flags;
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/push.ts
+;// CONCATENATED MODULE: ./src/build/push.ts
 
 
 /** How each tag is pushed: the engine's own push, or docker push. */
@@ -3234,7 +3240,7 @@ async function tagThroughApi(ctx, online, digest) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/build.ts
+;// CONCATENATED MODULE: ./src/build/build-and-push.ts
 
 
 
@@ -3432,7 +3438,98 @@ async function buildCommand(ctx, plan, temp, cache) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/provider.ts
+;// CONCATENATED MODULE: ./src/pipeline/connect.ts
+/**
+ * Loads the HTTP client (while docker works: not before the build starts) and makes the
+ * Dokploy client for the rest of the run.
+ */
+async function connectToDokploy(ctx) {
+    const { config, logger, redactor } = ctx;
+    const { remote, dispatcher } = await goOnline(ctx);
+    const client = new remote.DokployClient({
+        baseUrl: config.dokployUrl,
+        apiKey: config.apiKey,
+        transport: config.transport,
+        logger,
+        redactor,
+        dispatcher,
+        timeoutMs: config.requestTimeoutSeconds * 1000,
+        retry: ctx.policy,
+        retryPorts: ctx.retryPorts,
+        signal: ctx.signal,
+    });
+    return { ...ctx, remote, dispatcher, dokploy: new remote.Dokploy(client) };
+}
+/** Loads the HTTP client and its connection pool (while docker works: not before the build starts). */
+async function goOnline(ctx) {
+    const { ports } = ctx;
+    // With a build, the build stage says when docker is at work (buildx only starts after this check).
+    if (!ctx.config.build)
+        ports.whileDockerWorks?.();
+    const remote = await Promise.all(/* import() */[__nccwpck_require__.e(99), __nccwpck_require__.e(816), __nccwpck_require__.e(862)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9862));
+    const dispatcher = (await ports.loadDispatcher?.()) ?? ports.dispatcher;
+    return { ...ctx, remote, dispatcher };
+}
+
+;// CONCATENATED MODULE: ./src/registry/pull-check.ts
+
+
+function samePair(a, b) {
+    return a !== undefined && b !== undefined && a.username === b.username && a.password === b.password;
+}
+/**
+ * The registry serves the tag to the pull credentials, as the digest just pushed: what Dokploy
+ * will pull. Without the check, pin-digest needs the digest docker reported. It runs once every
+ * tag is written, not beside: Distribution answers a manifest read with HTTP 500 while another
+ * tag of the repository is being written.
+ */
+async function checkPull(ctx) {
+    const { config, result, logger } = ctx;
+    if (!config.verifyPull) {
+        if (config.pinDigest && !result.digest) {
+            throw new errors/* DeployError */.sH("pin-digest: docker did not report the pushed digest; turn verify-pull on to read it from the registry");
+        }
+        return;
+    }
+    await timed(ctx, "Check that Dokploy can pull the image", async () => {
+        // Read with these very credentials when the extra tags were put: no need to ask again.
+        const asked = samePair(config.pull, config.push) ? result.servedToPush : undefined;
+        const served = asked ??
+            (await ctx.remote.resolveImage(config.image, config.tag, config.pull, {
+                dispatcher: ctx.dispatcher,
+                timeoutMs: config.requestTimeoutSeconds * 1000,
+            }));
+        if (result.digest && served.digest !== result.digest) {
+            throw new errors/* PullCheckError */.uw("digest", `${result.image}: the registry serves ${served.digest}, not ${result.digest} that was just pushed; someone pushed over the tag. Not deploying.`);
+        }
+        result.digest ??= served.digest;
+        logger.info(`${result.image} is served as ${served.digest}${served.mediaType ? ` (${served.mediaType})` : ""} to ${config.pull ? config.pull.username : "anonymous pulls"}`);
+    });
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/build-only.ts
+
+
+
+
+
+/**
+ * deploy: false, for pull requests: the build, the push and the pull check, exactly as a deploy
+ * runs them, and not one request to Dokploy (no key or target needed).
+ */
+async function buildWithoutDeploying(ctx, buildx) {
+    const { config, logger, result } = ctx;
+    const step = config.pushImage ? `Build and push ${result.image}` : `Build ${result.image}`;
+    const online = await besideWork((gate) => config.build
+        ? timed(ctx, step, () => buildAndPush(ctx, mapGate(gate, (online) => ({ online, running: [] })), buildx))
+        : Promise.resolve(), () => goOnline(ctx), ctx.signal);
+    stopIfCancelled(ctx);
+    if (config.pushImage)
+        await checkPull(online);
+    logger.info("deploy: false: nothing was sent to Dokploy.");
+}
+
+;// CONCATENATED MODULE: ./src/targets/provider.ts
 
 /** The provider Dokploy will pull with: all five keys, nulls for a public image. */
 function dockerProviderOf(config, applicationId, digest) {
@@ -3458,7 +3555,7 @@ function previousProvider(app) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/source.ts
+;// CONCATENATED MODULE: ./src/targets/source.ts
 
 /** Where the application builds from, in words, when it is set up to build from a source. */
 function configuredSource(app) {
@@ -3497,7 +3594,7 @@ function checkSource(app, config, logger, image) {
     logger.warn(`${what}; with switch-source: true it is switched to the Docker image ${image}.`);
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/application.ts
+;// CONCATENATED MODULE: ./src/targets/application.ts
 
 
 
@@ -3541,7 +3638,7 @@ async function pointApplication(ctx, before) {
     return provider.dockerImage;
 }
 
-;// CONCATENATED MODULE: ./src/core/env-file.ts
+;// CONCATENATED MODULE: ./src/targets/env-file.ts
 /*
  * A compose service's variables, as Dokploy keeps them: dotenv text (`KEY=value` lines, comments,
  * blank lines, optional `export `). We change our variables' lines and nothing else: every other
@@ -3603,7 +3700,7 @@ function setVariables(env, values) {
     return [...body, ...added, ...(endsWithNewline ? [""] : [])].join(eol);
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/compose.ts
+;// CONCATENATED MODULE: ./src/targets/compose.ts
 
 
 
@@ -3681,7 +3778,7 @@ async function pointCompose(ctx) {
     return values[ctx.config.imageVariable] ?? "";
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/verify.ts
+;// CONCATENATED MODULE: ./src/targets/verify.ts
 
 
 /** How often to look at the swarm service while it converges. */
@@ -3817,7 +3914,7 @@ async function lookAtSwarm(ctx, trusted, look) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/stack.ts
+;// CONCATENATED MODULE: ./src/targets/stack.ts
 
 
 
@@ -3892,7 +3989,7 @@ async function verifyCompose(ctx, ours) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/kinds.ts
+;// CONCATENATED MODULE: ./src/targets/kinds.ts
 
 
 
@@ -3914,42 +4011,11 @@ function verifyTarget(ctx, ours) {
     return ctx.ref.kind === "application" ? verifyApplication(ctx, ours) : verifyCompose(ctx, ours);
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/dokploy.ts
+;// CONCATENATED MODULE: ./src/targets/check.ts
 
 
 
 
-/**
- * Loads the HTTP client (while docker works: not before the build starts) and makes the
- * Dokploy client for the rest of the run.
- */
-async function connectToDokploy(ctx) {
-    const { config, logger, redactor } = ctx;
-    const { remote, dispatcher } = await goOnline(ctx);
-    const client = new remote.DokployClient({
-        baseUrl: config.dokployUrl,
-        apiKey: config.apiKey,
-        transport: config.transport,
-        logger,
-        redactor,
-        dispatcher,
-        timeoutMs: config.requestTimeoutSeconds * 1000,
-        retry: ctx.policy,
-        retryPorts: ctx.retryPorts,
-        signal: ctx.signal,
-    });
-    return { ...ctx, remote, dispatcher, dokploy: new remote.Dokploy(client) };
-}
-/** Loads the HTTP client and its connection pool (while docker works: not before the build starts). */
-async function goOnline(ctx) {
-    const { ports } = ctx;
-    // With a build, the build stage says when docker is at work (buildx only starts after this check).
-    if (!ctx.config.build)
-        ports.whileDockerWorks?.();
-    const remote = await Promise.all(/* import() */[__nccwpck_require__.e(99), __nccwpck_require__.e(816), __nccwpck_require__.e(691)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3691));
-    const dispatcher = (await ports.loadDispatcher?.()) ?? ports.dispatcher;
-    return { ...ctx, remote, dispatcher };
-}
 /** Dokploy keeps deployment titles and descriptions, by which a run finds its own, since v0.25.0. */
 const OLDEST_FOLLOWED = [0, 25, 0];
 /** The server's version; undefined when it does not say (older servers, or a key that may not ask). */
@@ -4005,65 +4071,7 @@ function checkTargets(ctx, refs) {
     }, false);
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/pull-check.ts
-
-
-function samePair(a, b) {
-    return a !== undefined && b !== undefined && a.username === b.username && a.password === b.password;
-}
-/**
- * The registry serves the tag to the pull credentials, as the digest just pushed: what Dokploy
- * will pull. Without the check, pin-digest needs the digest docker reported. It runs once every
- * tag is written, not beside: Distribution answers a manifest read with HTTP 500 while another
- * tag of the repository is being written.
- */
-async function checkPull(ctx) {
-    const { config, result, logger } = ctx;
-    if (!config.verifyPull) {
-        if (config.pinDigest && !result.digest) {
-            throw new errors/* DeployError */.sH("pin-digest: docker did not report the pushed digest; turn verify-pull on to read it from the registry");
-        }
-        return;
-    }
-    await timed(ctx, "Check that Dokploy can pull the image", async () => {
-        // Read with these very credentials when the extra tags were put: no need to ask again.
-        const asked = samePair(config.pull, config.push) ? result.servedToPush : undefined;
-        const served = asked ??
-            (await ctx.remote.resolveImage(config.image, config.tag, config.pull, {
-                dispatcher: ctx.dispatcher,
-                timeoutMs: config.requestTimeoutSeconds * 1000,
-            }));
-        if (result.digest && served.digest !== result.digest) {
-            throw new errors/* PullCheckError */.uw("digest", `${result.image}: the registry serves ${served.digest}, not ${result.digest} that was just pushed; someone pushed over the tag. Not deploying.`);
-        }
-        result.digest ??= served.digest;
-        logger.info(`${result.image} is served as ${served.digest}${served.mediaType ? ` (${served.mediaType})` : ""} to ${config.pull ? config.pull.username : "anonymous pulls"}`);
-    });
-}
-
-;// CONCATENATED MODULE: ./src/core/stages/build-only.ts
-
-
-
-
-
-/**
- * deploy: false, for pull requests: the build, the push and the pull check, exactly as a deploy
- * runs them, and not one request to Dokploy (no key or target needed).
- */
-async function buildWithoutDeploying(ctx, buildx) {
-    const { config, logger, result } = ctx;
-    const step = config.pushImage ? `Build and push ${result.image}` : `Build ${result.image}`;
-    const online = await besideWork((gate) => config.build
-        ? timed(ctx, step, () => buildAndPush(ctx, mapGate(gate, (online) => ({ online, running: [] })), buildx))
-        : Promise.resolve(), () => goOnline(ctx), ctx.signal);
-    stopIfCancelled(ctx);
-    if (config.pushImage)
-        await checkPull(online);
-    logger.info("deploy: false: nothing was sent to Dokploy.");
-}
-
-;// CONCATENATED MODULE: ./src/core/advice.ts
+;// CONCATENATED MODULE: ./src/config/advice.ts
 /** Tags that are moved to new images; deploying one leaves Dokploy unable to tell releases apart. */
 const FLOATING_TAGS = new Set([
     "latest",
@@ -4102,7 +4110,7 @@ function spacedPasswords(config) {
     return config.spacedSecrets.map((name) => `${name} starts or ends with spaces, which were removed: docker login removes them too, so a password that really has them cannot be used with docker. If the login fails, check the secret for stray spaces.`);
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/inputs.ts
+;// CONCATENATED MODULE: ./src/pipeline/inputs.ts
 
 
 function isLoopback(url) {
@@ -4126,8 +4134,7 @@ async function checkInputs(ctx) {
     return { buildx: probe };
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/names.ts
-
+;// CONCATENATED MODULE: ./src/targets/names.ts
 
 
 /** Two inputs that name the same target would deploy it twice at once. */
@@ -4144,7 +4151,7 @@ function refuseDuplicates(refs) {
  * The targets by id. Those given by name are found with one read of project.all, before
  * anything is built: a wrong name is bad input (exit 2), with the closest names.
  */
-async function resolveTargets(ctx) {
+async function resolveTargets(ctx, connect) {
     const { config, logger } = ctx;
     const named = config.targets.flatMap((t) => (t.name !== undefined ? [{ kind: t.kind, name: t.name }] : []));
     if (named.length === 0 || !config.names) {
@@ -4153,7 +4160,7 @@ async function resolveTargets(ctx) {
         return { refs };
     }
     const place = config.names;
-    const connected = await connectToDokploy(ctx);
+    const connected = await connect();
     const found = await timed(ctx, "Find the targets by name", async () => {
         const resolved = connected.remote.resolveNames(await connected.dokploy.projects(), place, named);
         resolved.forEach((ref, i) => {
@@ -4172,7 +4179,7 @@ async function resolveTargets(ctx) {
     return { refs, connected };
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/plan.ts
+;// CONCATENATED MODULE: ./src/pipeline/plan.ts
 
 
 
@@ -4325,7 +4332,7 @@ async function printPlan(ctx, buildx) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/core/dokploy/registry.ts
+;// CONCATENATED MODULE: ./src/dokploy/registry.ts
 
 /**
  * Decides how to make Dokploy's registry entries hold the wanted credentials for one host:
@@ -4378,7 +4385,7 @@ function describeRegistryPlan(plan) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/registry-entry.ts
+;// CONCATENATED MODULE: ./src/registry/registry-entry.ts
 
 
 
@@ -4417,7 +4424,7 @@ async function upsertRegistryEntry(ctx) {
     }));
 }
 
-;// CONCATENATED MODULE: ./src/core/dokploy/cadence.ts
+;// CONCATENATED MODULE: ./src/dokploy/cadence.ts
 /**
  * How long to wait before the next look at deployment.all when nothing else tells us more:
  * quick at first (a deployment of an image often ends in under a second), then calmer: 0.25 s
@@ -4502,7 +4509,7 @@ class Cadence {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/dokploy/wait.ts
+;// CONCATENATED MODULE: ./src/dokploy/wait.ts
 
 
 
@@ -4601,7 +4608,7 @@ async function followDeployment(dokploy, options, ports) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/dokploy/deploy.ts
+;// CONCATENATED MODULE: ./src/dokploy/deploy.ts
 
 
 
@@ -4660,7 +4667,7 @@ async function rollBack(dokploy, options, ports) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/deployment.ts
+;// CONCATENATED MODULE: ./src/targets/deployment.ts
 
 
 
@@ -4753,7 +4760,7 @@ async function followOurDeployment(ctx, known, triggered) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/health.ts
+;// CONCATENATED MODULE: ./src/targets/health.ts
 
 
 /** GETs the health URL until it answers as expected, when one is given. */
@@ -4779,7 +4786,7 @@ async function checkHealthUrl(ctx) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/point.ts
+;// CONCATENATED MODULE: ./src/targets/point.ts
 
 
 /**
@@ -4793,7 +4800,7 @@ async function pointTarget(ctx, before) {
     return { image, known: await snapshot };
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/rollback.ts
+;// CONCATENATED MODULE: ./src/targets/rollback.ts
 
 
 
@@ -4825,7 +4832,7 @@ async function rollBackTarget(ctx, before) {
     return `${who}${outcome}`;
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/targets.ts
+;// CONCATENATED MODULE: ./src/targets/deploy-targets.ts
 
 
 
@@ -4922,7 +4929,8 @@ async function deployTargets(ctx, prepared) {
     throw failure;
 }
 
-;// CONCATENATED MODULE: ./src/core/run.ts
+;// CONCATENATED MODULE: ./src/pipeline/run.ts
+
 
 
 
@@ -4950,7 +4958,7 @@ async function deploy(ctx) {
         return printPlan(ctx, await buildx);
     if (!ctx.config.deploy)
         return buildWithoutDeploying(ctx, buildx);
-    const resolved = await resolveTargets(ctx);
+    const resolved = await resolveTargets(ctx, () => connectToDokploy(ctx));
     const { connected, prepared } = await besideWork((gate) => ctx.config.build
         ? timed(ctx, `Build and push ${ctx.result.image}`, () => buildAndPush(ctx, mapGate(gate, ({ connected: online, prepared: targets }) => ({
             online,
@@ -5138,7 +5146,7 @@ async function hasCliPlugin(name, env) {
     return false;
 }
 
-;// CONCATENATED MODULE: ./src/core/docker-config.ts
+;// CONCATENATED MODULE: ./src/build/docker-config.ts
 
 function isObject(value) {
     return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -5511,7 +5519,7 @@ function nodePorts(logger, env, options = {}) {
     return {
         exec: execWith(childEnvironment(env, options.secrets, options.keepEnv)),
         logger,
-        loadDispatcher: () => (pool ??= Promise.all(/* import() */[__nccwpck_require__.e(99), __nccwpck_require__.e(547)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3547)).then(({ Agent }) => new Agent({ keepAliveTimeout: 30_000, connections: 8 }))),
+        loadDispatcher: () => (pool ??= Promise.all(/* import() */[__nccwpck_require__.e(99), __nccwpck_require__.e(685)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2685)).then(({ Agent }) => new Agent({ keepAliveTimeout: 30_000, connections: 8 }))),
         createDockerConfig: tempDockerConfigs(userConfigDir, options.tempRoot ?? (0,external_node_os_namespaceObject.tmpdir)()),
         now: () => new Date(),
         clock: () => performance.now(),

@@ -1,5 +1,5 @@
 /** The Bitbucket pipe: pipe.yml and the README's definition and variables, from THE input table. */
-import type { InputSpec } from "../src/core/config";
+import type { InputSpec } from "../src/config/config";
 import { envDefault, envDescription, envName } from "../src/cli/env";
 import { cell, portableInputs } from "./docs-common";
 import { PUBLISHED, VERSION } from "./published";

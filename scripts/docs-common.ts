@@ -1,5 +1,5 @@
 /** Helpers shared by the generators of action.yml, the GitLab component and the pipe. */
-import { DURATION_UNITS, INPUTS, type InputSpec, PORTABLE_INPUTS } from "../src/core/config";
+import { DURATION_UNITS, INPUTS, type InputSpec, PORTABLE_INPUTS } from "../src/config/config";
 
 export const inputs = INPUTS as readonly InputSpec[];
 /** What the GitLab component and the pipe take: no GitHub-only input. */

@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 4296:
+/***/ 8382:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -19,7 +19,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* harmony export */   uw: () => (/* binding */ PullCheckError),
 /* harmony export */   xL: () => (/* binding */ ConfigError)
 /* harmony export */ });
-/* harmony import */ var _log__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9553);
+/* harmony import */ var _log__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9847);
 
 /** Base of every failure the run reports; adapters map `exitCode` to the process exit code. */
 class DeployError extends Error {
@@ -162,7 +162,7 @@ function errorMessage(error) {
 
 /***/ }),
 
-/***/ 9553:
+/***/ 9847:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -177,7 +177,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: LINE_LIMIT, MESSAGE_LIMIT
 
-;// CONCATENATED MODULE: ./src/core/secret-forms.ts
+;// CONCATENATED MODULE: ./src/shared/secret-forms.ts
 /**
  * The forms a secret can be printed in: as it is; JSON-escaped (a server echoing a request
  * body, once or twice, with or without \uXXXX for non-ASCII); URL-encoded (upper or lower
@@ -244,7 +244,7 @@ function secretForms(secret) {
     return [...forms];
 }
 
-;// CONCATENATED MODULE: ./src/core/log.ts
+;// CONCATENATED MODULE: ./src/shared/log.ts
 
 /** The longest line printed (GitHub takes at most 1 MiB a line); longer ones are cut. */
 const LINE_LIMIT = 64 * 1024;
@@ -327,7 +327,7 @@ function redactingLogger(inner, redactor) {
 
 /***/ }),
 
-/***/ 7253:
+/***/ 3091:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -335,7 +335,7 @@ function redactingLogger(inner, redactor) {
 /* harmony export */   vI: () => (/* binding */ DEFAULT_RETRY)
 /* harmony export */ });
 /* unused harmony exports backoffDelay, isRetryable */
-/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8382);
 
 const DEFAULT_RETRY = { retries: 4, maxElapsedMs: 60_000, baseDelayMs: 500, maxDelayMs: 8_000 };
 /** Full-jitter exponential backoff: a random delay up to base * 2^attempt, capped. */
@@ -730,9 +730,9 @@ var __webpack_exports__ = {};
 var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: ./package.json
 const package_namespaceObject = {"rE":"1.0.0"};
-// EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(4296);
-;// CONCATENATED MODULE: ./src/core/build-secrets.ts
+// EXTERNAL MODULE: ./src/shared/errors.ts
+var errors = __nccwpck_require__(8382);
+;// CONCATENATED MODULE: ./src/config/build-secrets.ts
 const SPEC_KEYS = new Set(["type", "id", "src", "source", "env"]);
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 /**
@@ -764,44 +764,8 @@ function parseBuildSecret(entry, position) {
     }
     throw new Error(`${which} is not a secret; expected NAME=value (as build-push-action's secrets), id=NAME,src=PATH or id=NAME,env=VAR (the entry is not shown: it may hold a secret)`);
 }
-/** The file a NAME=value secret is written to, in the temporary docker config. */
-function secretFileName(position) {
-    return `build-secret-${String(position)}`;
-}
-/** The --secret flags: specs as given, values by their file. */
-function secretArgs(secrets, outDir) {
-    return secrets.flatMap((secret, i) => [
-        "--secret",
-        secret.kind === "spec" ? secret.spec : `id=${secret.id},src=${outDir}/${secretFileName(i + 1)}`,
-    ]);
-}
-/** Writes each NAME=value secret to its private file (mode 0600, removed with the directory). */
-async function writeBuildSecrets(secrets, temp) {
-    for (const [i, secret] of secrets.entries()) {
-        if (secret.kind === "value")
-            await temp.writeFile(secretFileName(i + 1), secret.value);
-    }
-}
-/**
- * Variables build secrets are read from (`env=NAME`, or an id alone, which buildx also looks
- * up in the environment): the docker CLI must keep them although children lose secrets.
- */
-function buildSecretEnvNames(config) {
-    const names = [];
-    for (const secret of config.buildSecrets) {
-        if (secret.kind !== "spec")
-            continue;
-        const fields = Object.fromEntries(secret.spec.split(",").map((f) => [f.split("=")[0]?.trim().toLowerCase() ?? "", f.slice(f.indexOf("=") + 1)]));
-        // With type=env, src/source names the variable; without a source, buildx looks the id up.
-        const source = fields.src ?? fields.source;
-        const name = fields.env ?? (fields.type === "env" ? (source ?? fields.id) : source === undefined ? fields.id : undefined);
-        if (name)
-            names.push(name);
-    }
-    return names;
-}
 
-;// CONCATENATED MODULE: ./src/core/health-spec.ts
+;// CONCATENATED MODULE: ./src/config/health-spec.ts
 /** Parses health-status: "2xx", "200", "200-399", or a comma list of those. */
 function parseStatuses(text) {
     return text.split(",").map((part) => {
@@ -820,7 +784,7 @@ function parseStatuses(text) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/core/image.ts
+;// CONCATENATED MODULE: ./src/shared/image.ts
 /**
  * Image references as Docker's distribution/reference grammar defines them, reduced to what
  * a deploy needs: the registry host, the repository path, tags and digests.
@@ -944,7 +908,7 @@ function dokployRegistryUrl(address) {
 /** Host Dokploy's registry.create accepts (v0.29.3+): bare host[:port]. */
 const DOKPLOY_REGISTRY_URL = /^[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?(:\d{1,5})?$/;
 
-;// CONCATENATED MODULE: ./src/core/config.ts
+;// CONCATENATED MODULE: ./src/config/config.ts
 
 
 
@@ -1916,7 +1880,45 @@ function parseConfig(raw, ci) {
     throw error;
 }
 
-;// CONCATENATED MODULE: ./src/core/cache.ts
+;// CONCATENATED MODULE: ./src/build/build-secrets.ts
+/** The file a NAME=value secret is written to, in the temporary docker config. */
+function secretFileName(position) {
+    return `build-secret-${String(position)}`;
+}
+/** The --secret flags: specs as given, values by their file. */
+function secretArgs(secrets, outDir) {
+    return secrets.flatMap((secret, i) => [
+        "--secret",
+        secret.kind === "spec" ? secret.spec : `id=${secret.id},src=${outDir}/${secretFileName(i + 1)}`,
+    ]);
+}
+/** Writes each NAME=value secret to its private file (mode 0600, removed with the directory). */
+async function writeBuildSecrets(secrets, temp) {
+    for (const [i, secret] of secrets.entries()) {
+        if (secret.kind === "value")
+            await temp.writeFile(secretFileName(i + 1), secret.value);
+    }
+}
+/**
+ * Variables build secrets are read from (`env=NAME`, or an id alone, which buildx also looks
+ * up in the environment): the docker CLI must keep them although children lose secrets.
+ */
+function buildSecretEnvNames(config) {
+    const names = [];
+    for (const secret of config.buildSecrets) {
+        if (secret.kind !== "spec")
+            continue;
+        const fields = Object.fromEntries(secret.spec.split(",").map((f) => [f.split("=")[0]?.trim().toLowerCase() ?? "", f.slice(f.indexOf("=") + 1)]));
+        // With type=env, src/source names the variable; without a source, buildx looks the id up.
+        const source = fields.src ?? fields.source;
+        const name = fields.env ?? (fields.type === "env" ? (source ?? fields.id) : source === undefined ? fields.id : undefined);
+        if (name)
+            names.push(name);
+    }
+    return names;
+}
+
+;// CONCATENATED MODULE: ./src/build/cache.ts
 
 const NO_CACHE = { from: [], to: [] };
 /** The tag of the registry cache a BuildKit builder writes beside the image. */
@@ -2008,9 +2010,9 @@ function unreadableSources(failed) {
     return `Build cache: could not read ${list}; the build does without ${failed.size === 1 ? "it" : "them"}.`;
 }
 
-// EXTERNAL MODULE: ./src/core/log.ts + 1 modules
-var log = __nccwpck_require__(9553);
-;// CONCATENATED MODULE: ./src/core/beside.ts
+// EXTERNAL MODULE: ./src/shared/log.ts + 1 modules
+var log = __nccwpck_require__(9847);
+;// CONCATENATED MODULE: ./src/shared/beside.ts
 /**
  * Runs `work` with `check` beside it (the build beside the Dokploy preflight). The check starts
  * once the work is under way or over. The work awaits `gate.passed()` before anything that
@@ -2062,7 +2064,7 @@ function mapGate(gate, part) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/core/dockerfile.ts
+;// CONCATENATED MODULE: ./src/build/dockerfile.ts
 /** The Dockerfile as text: where the classic builder gets its labels, and what it pulls. */
 
 /**
@@ -2162,7 +2164,7 @@ function pullsFrom(dockerfile, registry) {
     return images.some((image) => registryOfReference(image) === host);
 }
 
-;// CONCATENATED MODULE: ./src/core/docker.ts
+;// CONCATENATED MODULE: ./src/build/docker.ts
 
 
 
@@ -2395,7 +2397,32 @@ class Docker {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/ledger.ts
+;// CONCATENATED MODULE: ./src/record/context.ts
+
+/** Throws the run's CancelledError when the run was cancelled. */
+function stopIfCancelled(ctx) {
+    if (ctx.signal.aborted)
+        throw cancelled(ctx);
+}
+/** The error that ends a cancelled run, saying what the run had changed. */
+function cancelled(ctx) {
+    const reason = ctx.signal.reason;
+    const name = typeof reason === "string" ? reason : "SIGINT";
+    return new errors/* CancelledError */.cc(name, `Cancelled (${name}).\n${ctx.ledger.report()}`);
+}
+/** Runs a stage in a log group (where the CI has them) and records how long it took. */
+async function timed(ctx, step, fn, group = true) {
+    const { ports, result } = ctx;
+    const started = ports.clock();
+    try {
+        return await (group ? ctx.logger.group(step, fn) : fn());
+    }
+    finally {
+        result.timings.push({ step, seconds: (ports.clock() - started) / 1000 });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/record/ledger.ts
 
 /**
  * What a run changed, in the order it happened: the one source for clean-up, the failure
@@ -2532,9 +2559,9 @@ function describeDeployment(change) {
     }
 }
 
-// EXTERNAL MODULE: ./src/core/retry.ts
-var retry = __nccwpck_require__(7253);
-;// CONCATENATED MODULE: ./src/core/context.ts
+// EXTERNAL MODULE: ./src/shared/retry.ts
+var retry = __nccwpck_require__(3091);
+;// CONCATENATED MODULE: ./src/pipeline/context.ts
 
 
 
@@ -2543,17 +2570,7 @@ var retry = __nccwpck_require__(7253);
 
 
 
-/** Throws the run's CancelledError when the run was cancelled. */
-function stopIfCancelled(ctx) {
-    if (ctx.signal.aborted)
-        throw cancelled(ctx);
-}
-/** The error that ends a cancelled run, saying what the run had changed. */
-function cancelled(ctx) {
-    const reason = ctx.signal.reason;
-    const name = typeof reason === "string" ? reason : "SIGINT";
-    return new errors/* CancelledError */.cc(name, `Cancelled (${name}).\n${ctx.ledger.report()}`);
-}
+
 function createContext(config, ports, signal) {
     const redactor = new log/* Redactor */.pO();
     for (const secret of secretsOf(config))
@@ -2579,19 +2596,8 @@ function createContext(config, ports, signal) {
         runToken: (0,external_node_crypto_.randomBytes)(6).toString("hex"),
     };
 }
-/** Runs a stage in a log group (where the CI has them) and records how long it took. */
-async function timed(ctx, step, fn, group = true) {
-    const { ports, result } = ctx;
-    const started = ports.clock();
-    try {
-        return await (group ? ctx.logger.group(step, fn) : fn());
-    }
-    finally {
-        result.timings.push({ step, seconds: (ports.clock() - started) / 1000 });
-    }
-}
 
-;// CONCATENATED MODULE: ./src/core/result.ts
+;// CONCATENATED MODULE: ./src/record/result.ts
 /** The first target's results in the single-value fields, as the outputs have always had them. */
 function mirrorFirstTarget(result) {
     const [first] = result.targets;
@@ -2626,7 +2632,7 @@ function outputsOf(result) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/core/builder.ts
+;// CONCATENATED MODULE: ./src/build/builder.ts
 
 
 /**
@@ -2761,7 +2767,7 @@ async function chooseBuilder(config, ports, docker) {
     return { probe: Promise.resolve(buildx) };
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/cache.ts
+;// CONCATENATED MODULE: ./src/build/cache-choice.ts
 
 
 /**
@@ -2857,7 +2863,7 @@ async function buildxCache(ctx, docker, inputs) {
     return flags;
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/push.ts
+;// CONCATENATED MODULE: ./src/build/push.ts
 
 
 /** How each tag is pushed: the engine's own push, or docker push. */
@@ -2972,7 +2978,7 @@ async function tagThroughApi(ctx, online, digest) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/build.ts
+;// CONCATENATED MODULE: ./src/build/build-and-push.ts
 
 
 
@@ -3170,7 +3176,98 @@ async function buildCommand(ctx, plan, temp, cache) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/core/target.ts
+;// CONCATENATED MODULE: ./src/pipeline/connect.ts
+/**
+ * Loads the HTTP client (while docker works: not before the build starts) and makes the
+ * Dokploy client for the rest of the run.
+ */
+async function connectToDokploy(ctx) {
+    const { config, logger, redactor } = ctx;
+    const { remote, dispatcher } = await goOnline(ctx);
+    const client = new remote.DokployClient({
+        baseUrl: config.dokployUrl,
+        apiKey: config.apiKey,
+        transport: config.transport,
+        logger,
+        redactor,
+        dispatcher,
+        timeoutMs: config.requestTimeoutSeconds * 1000,
+        retry: ctx.policy,
+        retryPorts: ctx.retryPorts,
+        signal: ctx.signal,
+    });
+    return { ...ctx, remote, dispatcher, dokploy: new remote.Dokploy(client) };
+}
+/** Loads the HTTP client and its connection pool (while docker works: not before the build starts). */
+async function goOnline(ctx) {
+    const { ports } = ctx;
+    // With a build, the build stage says when docker is at work (buildx only starts after this check).
+    if (!ctx.config.build)
+        ports.whileDockerWorks?.();
+    const remote = await Promise.all(/* import() */[__nccwpck_require__.e(99), __nccwpck_require__.e(816), __nccwpck_require__.e(862)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9862));
+    const dispatcher = (await ports.loadDispatcher?.()) ?? ports.dispatcher;
+    return { ...ctx, remote, dispatcher };
+}
+
+;// CONCATENATED MODULE: ./src/registry/pull-check.ts
+
+
+function samePair(a, b) {
+    return a !== undefined && b !== undefined && a.username === b.username && a.password === b.password;
+}
+/**
+ * The registry serves the tag to the pull credentials, as the digest just pushed: what Dokploy
+ * will pull. Without the check, pin-digest needs the digest docker reported. It runs once every
+ * tag is written, not beside: Distribution answers a manifest read with HTTP 500 while another
+ * tag of the repository is being written.
+ */
+async function checkPull(ctx) {
+    const { config, result, logger } = ctx;
+    if (!config.verifyPull) {
+        if (config.pinDigest && !result.digest) {
+            throw new errors/* DeployError */.sH("pin-digest: docker did not report the pushed digest; turn verify-pull on to read it from the registry");
+        }
+        return;
+    }
+    await timed(ctx, "Check that Dokploy can pull the image", async () => {
+        // Read with these very credentials when the extra tags were put: no need to ask again.
+        const asked = samePair(config.pull, config.push) ? result.servedToPush : undefined;
+        const served = asked ??
+            (await ctx.remote.resolveImage(config.image, config.tag, config.pull, {
+                dispatcher: ctx.dispatcher,
+                timeoutMs: config.requestTimeoutSeconds * 1000,
+            }));
+        if (result.digest && served.digest !== result.digest) {
+            throw new errors/* PullCheckError */.uw("digest", `${result.image}: the registry serves ${served.digest}, not ${result.digest} that was just pushed; someone pushed over the tag. Not deploying.`);
+        }
+        result.digest ??= served.digest;
+        logger.info(`${result.image} is served as ${served.digest}${served.mediaType ? ` (${served.mediaType})` : ""} to ${config.pull ? config.pull.username : "anonymous pulls"}`);
+    });
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/build-only.ts
+
+
+
+
+
+/**
+ * deploy: false, for pull requests: the build, the push and the pull check, exactly as a deploy
+ * runs them, and not one request to Dokploy (no key or target needed).
+ */
+async function buildWithoutDeploying(ctx, buildx) {
+    const { config, logger, result } = ctx;
+    const step = config.pushImage ? `Build and push ${result.image}` : `Build ${result.image}`;
+    const online = await besideWork((gate) => config.build
+        ? timed(ctx, step, () => buildAndPush(ctx, mapGate(gate, (online) => ({ online, running: [] })), buildx))
+        : Promise.resolve(), () => goOnline(ctx), ctx.signal);
+    stopIfCancelled(ctx);
+    if (config.pushImage)
+        await checkPull(online);
+    logger.info("deploy: false: nothing was sent to Dokploy.");
+}
+
+;// CONCATENATED MODULE: ./src/targets/target.ts
 
 /** Prefixes every line with the target's name; no log groups, which cannot interleave. */
 function prefixedLogger(inner, prefix) {
@@ -3210,7 +3307,7 @@ function timedTarget(ctx, step, fn, group = true) {
     return timed(ctx, ctx.several ? `${step} (${targetName(ctx.target)})` : step, fn, group && !ctx.several);
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/provider.ts
+;// CONCATENATED MODULE: ./src/targets/provider.ts
 
 /** The provider Dokploy will pull with: all five keys, nulls for a public image. */
 function dockerProviderOf(config, applicationId, digest) {
@@ -3236,7 +3333,7 @@ function previousProvider(app) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/source.ts
+;// CONCATENATED MODULE: ./src/targets/source.ts
 
 /** Where the application builds from, in words, when it is set up to build from a source. */
 function configuredSource(app) {
@@ -3275,7 +3372,7 @@ function checkSource(app, config, logger, image) {
     logger.warn(`${what}; with switch-source: true it is switched to the Docker image ${image}.`);
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/application.ts
+;// CONCATENATED MODULE: ./src/targets/application.ts
 
 
 
@@ -3319,7 +3416,7 @@ async function pointApplication(ctx, before) {
     return provider.dockerImage;
 }
 
-;// CONCATENATED MODULE: ./src/core/env-file.ts
+;// CONCATENATED MODULE: ./src/targets/env-file.ts
 /*
  * A compose service's variables, as Dokploy keeps them: dotenv text (`KEY=value` lines, comments,
  * blank lines, optional `export `). We change our variables' lines and nothing else: every other
@@ -3381,7 +3478,7 @@ function setVariables(env, values) {
     return [...body, ...added, ...(endsWithNewline ? [""] : [])].join(eol);
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/compose.ts
+;// CONCATENATED MODULE: ./src/targets/compose.ts
 
 
 
@@ -3459,7 +3556,7 @@ async function pointCompose(ctx) {
     return values[ctx.config.imageVariable] ?? "";
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/verify.ts
+;// CONCATENATED MODULE: ./src/targets/verify.ts
 
 
 /** How often to look at the swarm service while it converges. */
@@ -3595,7 +3692,7 @@ async function lookAtSwarm(ctx, trusted, look) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/stack.ts
+;// CONCATENATED MODULE: ./src/targets/stack.ts
 
 
 
@@ -3670,7 +3767,7 @@ async function verifyCompose(ctx, ours) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/kinds.ts
+;// CONCATENATED MODULE: ./src/targets/kinds.ts
 
 
 
@@ -3692,42 +3789,11 @@ function verifyTarget(ctx, ours) {
     return ctx.ref.kind === "application" ? verifyApplication(ctx, ours) : verifyCompose(ctx, ours);
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/dokploy.ts
+;// CONCATENATED MODULE: ./src/targets/check.ts
 
 
 
 
-/**
- * Loads the HTTP client (while docker works: not before the build starts) and makes the
- * Dokploy client for the rest of the run.
- */
-async function connectToDokploy(ctx) {
-    const { config, logger, redactor } = ctx;
-    const { remote, dispatcher } = await goOnline(ctx);
-    const client = new remote.DokployClient({
-        baseUrl: config.dokployUrl,
-        apiKey: config.apiKey,
-        transport: config.transport,
-        logger,
-        redactor,
-        dispatcher,
-        timeoutMs: config.requestTimeoutSeconds * 1000,
-        retry: ctx.policy,
-        retryPorts: ctx.retryPorts,
-        signal: ctx.signal,
-    });
-    return { ...ctx, remote, dispatcher, dokploy: new remote.Dokploy(client) };
-}
-/** Loads the HTTP client and its connection pool (while docker works: not before the build starts). */
-async function goOnline(ctx) {
-    const { ports } = ctx;
-    // With a build, the build stage says when docker is at work (buildx only starts after this check).
-    if (!ctx.config.build)
-        ports.whileDockerWorks?.();
-    const remote = await Promise.all(/* import() */[__nccwpck_require__.e(99), __nccwpck_require__.e(816), __nccwpck_require__.e(691)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3691));
-    const dispatcher = (await ports.loadDispatcher?.()) ?? ports.dispatcher;
-    return { ...ctx, remote, dispatcher };
-}
 /** Dokploy keeps deployment titles and descriptions, by which a run finds its own, since v0.25.0. */
 const OLDEST_FOLLOWED = [0, 25, 0];
 /** The server's version; undefined when it does not say (older servers, or a key that may not ask). */
@@ -3783,65 +3849,7 @@ function checkTargets(ctx, refs) {
     }, false);
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/pull-check.ts
-
-
-function samePair(a, b) {
-    return a !== undefined && b !== undefined && a.username === b.username && a.password === b.password;
-}
-/**
- * The registry serves the tag to the pull credentials, as the digest just pushed: what Dokploy
- * will pull. Without the check, pin-digest needs the digest docker reported. It runs once every
- * tag is written, not beside: Distribution answers a manifest read with HTTP 500 while another
- * tag of the repository is being written.
- */
-async function checkPull(ctx) {
-    const { config, result, logger } = ctx;
-    if (!config.verifyPull) {
-        if (config.pinDigest && !result.digest) {
-            throw new errors/* DeployError */.sH("pin-digest: docker did not report the pushed digest; turn verify-pull on to read it from the registry");
-        }
-        return;
-    }
-    await timed(ctx, "Check that Dokploy can pull the image", async () => {
-        // Read with these very credentials when the extra tags were put: no need to ask again.
-        const asked = samePair(config.pull, config.push) ? result.servedToPush : undefined;
-        const served = asked ??
-            (await ctx.remote.resolveImage(config.image, config.tag, config.pull, {
-                dispatcher: ctx.dispatcher,
-                timeoutMs: config.requestTimeoutSeconds * 1000,
-            }));
-        if (result.digest && served.digest !== result.digest) {
-            throw new errors/* PullCheckError */.uw("digest", `${result.image}: the registry serves ${served.digest}, not ${result.digest} that was just pushed; someone pushed over the tag. Not deploying.`);
-        }
-        result.digest ??= served.digest;
-        logger.info(`${result.image} is served as ${served.digest}${served.mediaType ? ` (${served.mediaType})` : ""} to ${config.pull ? config.pull.username : "anonymous pulls"}`);
-    });
-}
-
-;// CONCATENATED MODULE: ./src/core/stages/build-only.ts
-
-
-
-
-
-/**
- * deploy: false, for pull requests: the build, the push and the pull check, exactly as a deploy
- * runs them, and not one request to Dokploy (no key or target needed).
- */
-async function buildWithoutDeploying(ctx, buildx) {
-    const { config, logger, result } = ctx;
-    const step = config.pushImage ? `Build and push ${result.image}` : `Build ${result.image}`;
-    const online = await besideWork((gate) => config.build
-        ? timed(ctx, step, () => buildAndPush(ctx, mapGate(gate, (online) => ({ online, running: [] })), buildx))
-        : Promise.resolve(), () => goOnline(ctx), ctx.signal);
-    stopIfCancelled(ctx);
-    if (config.pushImage)
-        await checkPull(online);
-    logger.info("deploy: false: nothing was sent to Dokploy.");
-}
-
-;// CONCATENATED MODULE: ./src/core/advice.ts
+;// CONCATENATED MODULE: ./src/config/advice.ts
 /** Tags that are moved to new images; deploying one leaves Dokploy unable to tell releases apart. */
 const FLOATING_TAGS = new Set([
     "latest",
@@ -3880,7 +3888,7 @@ function spacedPasswords(config) {
     return config.spacedSecrets.map((name) => `${name} starts or ends with spaces, which were removed: docker login removes them too, so a password that really has them cannot be used with docker. If the login fails, check the secret for stray spaces.`);
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/inputs.ts
+;// CONCATENATED MODULE: ./src/pipeline/inputs.ts
 
 
 function isLoopback(url) {
@@ -3904,8 +3912,7 @@ async function checkInputs(ctx) {
     return { buildx: probe };
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/names.ts
-
+;// CONCATENATED MODULE: ./src/targets/names.ts
 
 
 /** Two inputs that name the same target would deploy it twice at once. */
@@ -3922,7 +3929,7 @@ function refuseDuplicates(refs) {
  * The targets by id. Those given by name are found with one read of project.all, before
  * anything is built: a wrong name is bad input (exit 2), with the closest names.
  */
-async function resolveTargets(ctx) {
+async function resolveTargets(ctx, connect) {
     const { config, logger } = ctx;
     const named = config.targets.flatMap((t) => (t.name !== undefined ? [{ kind: t.kind, name: t.name }] : []));
     if (named.length === 0 || !config.names) {
@@ -3931,7 +3938,7 @@ async function resolveTargets(ctx) {
         return { refs };
     }
     const place = config.names;
-    const connected = await connectToDokploy(ctx);
+    const connected = await connect();
     const found = await timed(ctx, "Find the targets by name", async () => {
         const resolved = connected.remote.resolveNames(await connected.dokploy.projects(), place, named);
         resolved.forEach((ref, i) => {
@@ -3950,7 +3957,7 @@ async function resolveTargets(ctx) {
     return { refs, connected };
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/plan.ts
+;// CONCATENATED MODULE: ./src/pipeline/plan.ts
 
 
 
@@ -4103,7 +4110,7 @@ async function printPlan(ctx, buildx) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/core/dokploy/registry.ts
+;// CONCATENATED MODULE: ./src/dokploy/registry.ts
 
 /**
  * Decides how to make Dokploy's registry entries hold the wanted credentials for one host:
@@ -4156,7 +4163,7 @@ function describeRegistryPlan(plan) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/registry-entry.ts
+;// CONCATENATED MODULE: ./src/registry/registry-entry.ts
 
 
 
@@ -4195,7 +4202,7 @@ async function upsertRegistryEntry(ctx) {
     }));
 }
 
-;// CONCATENATED MODULE: ./src/core/dokploy/cadence.ts
+;// CONCATENATED MODULE: ./src/dokploy/cadence.ts
 /**
  * How long to wait before the next look at deployment.all when nothing else tells us more:
  * quick at first (a deployment of an image often ends in under a second), then calmer: 0.25 s
@@ -4280,7 +4287,7 @@ class Cadence {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/dokploy/wait.ts
+;// CONCATENATED MODULE: ./src/dokploy/wait.ts
 
 
 
@@ -4379,7 +4386,7 @@ async function followDeployment(dokploy, options, ports) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/dokploy/deploy.ts
+;// CONCATENATED MODULE: ./src/dokploy/deploy.ts
 
 
 
@@ -4438,7 +4445,7 @@ async function rollBack(dokploy, options, ports) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/deployment.ts
+;// CONCATENATED MODULE: ./src/targets/deployment.ts
 
 
 
@@ -4531,7 +4538,7 @@ async function followOurDeployment(ctx, known, triggered) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/health.ts
+;// CONCATENATED MODULE: ./src/targets/health.ts
 
 
 /** GETs the health URL until it answers as expected, when one is given. */
@@ -4557,7 +4564,7 @@ async function checkHealthUrl(ctx) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/point.ts
+;// CONCATENATED MODULE: ./src/targets/point.ts
 
 
 /**
@@ -4571,7 +4578,7 @@ async function pointTarget(ctx, before) {
     return { image, known: await snapshot };
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/rollback.ts
+;// CONCATENATED MODULE: ./src/targets/rollback.ts
 
 
 
@@ -4603,7 +4610,7 @@ async function rollBackTarget(ctx, before) {
     return `${who}${outcome}`;
 }
 
-;// CONCATENATED MODULE: ./src/core/stages/targets.ts
+;// CONCATENATED MODULE: ./src/targets/deploy-targets.ts
 
 
 
@@ -4700,7 +4707,8 @@ async function deployTargets(ctx, prepared) {
     throw failure;
 }
 
-;// CONCATENATED MODULE: ./src/core/run.ts
+;// CONCATENATED MODULE: ./src/pipeline/run.ts
+
 
 
 
@@ -4728,7 +4736,7 @@ async function deploy(ctx) {
         return printPlan(ctx, await buildx);
     if (!ctx.config.deploy)
         return buildWithoutDeploying(ctx, buildx);
-    const resolved = await resolveTargets(ctx);
+    const resolved = await resolveTargets(ctx, () => connectToDokploy(ctx));
     const { connected, prepared } = await besideWork((gate) => ctx.config.build
         ? timed(ctx, `Build and push ${ctx.result.image}`, () => buildAndPush(ctx, mapGate(gate, ({ connected: online, prepared: targets }) => ({
             online,
@@ -5026,7 +5034,7 @@ async function hasCliPlugin(name, env) {
     return false;
 }
 
-;// CONCATENATED MODULE: ./src/core/docker-config.ts
+;// CONCATENATED MODULE: ./src/build/docker-config.ts
 
 function isObject(value) {
     return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -5287,7 +5295,7 @@ function nodePorts(logger, env, options = {}) {
     return {
         exec: execWith(childEnvironment(env, options.secrets, options.keepEnv)),
         logger,
-        loadDispatcher: () => (pool ??= Promise.all(/* import() */[__nccwpck_require__.e(99), __nccwpck_require__.e(547)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3547)).then(({ Agent }) => new Agent({ keepAliveTimeout: 30_000, connections: 8 }))),
+        loadDispatcher: () => (pool ??= Promise.all(/* import() */[__nccwpck_require__.e(99), __nccwpck_require__.e(685)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2685)).then(({ Agent }) => new Agent({ keepAliveTimeout: 30_000, connections: 8 }))),
         createDockerConfig: tempDockerConfigs(userConfigDir, options.tempRoot ?? (0,external_node_os_namespaceObject.tmpdir)()),
         now: () => new Date(),
         clock: () => performance.now(),

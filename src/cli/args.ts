@@ -1,4 +1,4 @@
-import { DeployError } from "../core/errors";
+import { DeployError } from "../shared/errors";
 
 /** What the command line asks for. Everything else is configured by environment variables. */
 export interface CliArgs {

@@ -1,5 +1,5 @@
-import type { CiContext, RawInputs } from "../core/config";
-import type { Exec } from "../core/exec";
+import type { CiContext, RawInputs } from "../config/config";
+import type { Exec } from "../shared/exec";
 
 type Env = Readonly<Record<string, string | undefined>>;
 

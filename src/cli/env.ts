@@ -1,4 +1,4 @@
-import { DURATION_UNITS, type InputName, type InputSpec, PORTABLE_INPUTS, type RawInputs } from "../core/config";
+import { DURATION_UNITS, type InputName, type InputSpec, PORTABLE_INPUTS, type RawInputs } from "../config/config";
 import { USAGE } from "./args";
 
 /** The environment variable of an input: dokploy-url -> DOKPLOY_URL. */

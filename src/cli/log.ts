@@ -1,4 +1,4 @@
-import { type Logger, messageLines, printableLines } from "../core/log";
+import { type Logger, messageLines, printableLines } from "../shared/log";
 
 export type Write = (line: string) => void;
 

@@ -1,11 +1,11 @@
 import { writeFile } from "node:fs/promises";
 import packageJson from "../../package.json";
-import { type Config, OUTPUTS, describeTarget, parseConfig, secretsOf } from "../core/config";
-import { buildSecretEnvNames } from "../core/build-secrets";
-import { cacheEnvNames } from "../core/cache";
-import { ConfigError, DeployError, errorMessage } from "../core/errors";
-import { printableLines } from "../core/log";
-import { type Outcome, outputsOf, run } from "../core/run";
+import { type Config, OUTPUTS, describeTarget, parseConfig, secretsOf } from "../config/config";
+import { buildSecretEnvNames } from "../build/build-secrets";
+import { cacheEnvNames } from "../build/cache";
+import { ConfigError, DeployError, errorMessage } from "../shared/errors";
+import { printableLines } from "../shared/log";
+import { type Outcome, outputsOf, run } from "../pipeline/run";
 import { nodeExec } from "../platform/exec";
 import { listenForCancel } from "../platform/cancel";
 import { nodePorts } from "../platform/ports";

@@ -1,9 +1,9 @@
-import { INPUTS, OUTPUTS, type RawInputs, parseConfig, secretsOf } from "../core/config";
-import { buildSecretEnvNames } from "../core/build-secrets";
-import { cacheEnvNames } from "../core/cache";
-import { DeployError, errorMessage } from "../core/errors";
-import { summaryMarkdown } from "../core/report";
-import { outputsOf, run as deploy } from "../core/run";
+import { INPUTS, OUTPUTS, type RawInputs, parseConfig, secretsOf } from "../config/config";
+import { buildSecretEnvNames } from "../build/build-secrets";
+import { cacheEnvNames } from "../build/cache";
+import { DeployError, errorMessage } from "../shared/errors";
+import { summaryMarkdown } from "../report/report";
+import { outputsOf, run as deploy } from "../pipeline/run";
 import { listenForCancel } from "../platform/cancel";
 import { nodePorts } from "../platform/ports";
 import { escapeData, getInput, githubLogger } from "./commands";

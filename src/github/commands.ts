@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { type Logger, messageLines, printableLines } from "../core/log";
+import { type Logger, messageLines, printableLines } from "../shared/log";
 
 /** Escapes a workflow command's message, as the runner expects (%, CR, LF). */
 export function escapeData(text: string): string {

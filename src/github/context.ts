@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import type { CiContext } from "../core/config";
+import type { CiContext } from "../config/config";
 
 type Env = Readonly<Record<string, string | undefined>>;
 

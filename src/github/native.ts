@@ -4,11 +4,11 @@
  * is a warning: it never fails a deploy.
  */
 import { readFile } from "node:fs/promises";
-import { type Config, secretsOf } from "../core/config";
-import { errorMessage } from "../core/errors";
-import type { Change } from "../core/ledger";
-import { type Logger, Redactor, redactingLogger } from "../core/log";
-import type { Outcome } from "../core/result";
+import { type Config, secretsOf } from "../config/config";
+import { errorMessage } from "../shared/errors";
+import type { Change } from "../record/ledger";
+import { type Logger, Redactor, redactingLogger } from "../shared/log";
+import type { Outcome } from "../record/result";
 import { type GithubApi, type Repo, octokitApi } from "./api";
 import { type Links, commentBody, commentMarker, finalStatus } from "./report";
 

@@ -1,9 +1,9 @@
 /** What GitHub shows of a run: the deployment status and the pull-request comment (pure). */
-import type { Config } from "../core/config";
-import { CancelledError } from "../core/errors";
-import { cut } from "../core/log";
-import { codeBlock } from "../core/report";
-import type { Outcome, Result } from "../core/result";
+import type { Config } from "../config/config";
+import { CancelledError } from "../shared/errors";
+import { cut } from "../shared/log";
+import { codeBlock } from "../report/report";
+import type { Outcome, Result } from "../record/result";
 import type { DeploymentState, DeploymentStatus } from "./api";
 
 /** GitHub keeps at most 140 characters of a deployment or status description. */

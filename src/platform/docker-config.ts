@@ -1,6 +1,6 @@
 import { chmod, cp, mkdtemp, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type CreateTempDockerConfig, isolatedDockerConfig } from "../core/docker-config";
+import { type CreateTempDockerConfig, isolatedDockerConfig } from "../build/docker-config";
 import { tracked } from "./cancel";
 
 async function exists(path: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { request } from "node:http";
 import { join } from "node:path";
-import type { RegistryAuth } from "../core/ports";
+import type { RegistryAuth } from "../pipeline/ports";
 
 /**
  * The engine's unix socket, when the docker CLI would talk to it: DOCKER_HOST unset (the default

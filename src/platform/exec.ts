@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import type { Exec, ExecOptions } from "../core/exec";
+import type { Exec, ExecOptions } from "../shared/exec";
 import { signalGroup, tracked } from "./cancel";
 
 /** After SIGTERM, how long a docker command gets to stop before its group is killed. */

@@ -3,8 +3,8 @@ import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import type { Dispatcher } from "undici";
-import type { Logger } from "../core/log";
-import type { Ports } from "../core/run";
+import type { Logger } from "../shared/log";
+import type { Ports } from "../pipeline/run";
 import { hasCliPlugin } from "./cli-plugins";
 import { tempDockerConfigs } from "./docker-config";
 import { engineHoldsImagesOf, engineSocket, pushFromEngine } from "./engine";
@@ -36,7 +36,9 @@ export function nodePorts(logger: Logger, env: NodeJS.ProcessEnv, options: NodeP
     exec: execWith(childEnvironment(env, options.secrets, options.keepEnv)),
     logger,
     loadDispatcher: () =>
-      (pool ??= import("../core/undici").then(({ Agent }) => new Agent({ keepAliveTimeout: 30_000, connections: 8 }))),
+      (pool ??= import("../shared/undici").then(
+        ({ Agent }) => new Agent({ keepAliveTimeout: 30_000, connections: 8 }),
+      )),
     createDockerConfig: tempDockerConfigs(userConfigDir, options.tempRoot ?? tmpdir()),
     now: () => new Date(),
     clock: () => performance.now(),

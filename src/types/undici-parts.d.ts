@@ -1,4 +1,4 @@
-// The two files of undici that src/core/undici.ts imports by path (undici types its index only).
+// The two files of undici that src/shared/undici.ts imports by path (undici types its index only).
 declare module "undici/lib/dispatcher/agent.js" {
   import { Agent } from "undici";
   export default Agent;

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { Docker } from "../../src/core/docker";
+import { Docker } from "../../src/build/docker";
 import { tempDockerConfigs } from "../../src/platform/docker-config";
 import { nodeExec } from "../../src/platform/exec";
 import { MemoryLogger } from "../support/loggers";

@@ -19,7 +19,7 @@ import { parse, stringify } from "yaml";
 import { PUBLISHED, VERSION } from "../../scripts/published";
 import { writeReleaseTrees } from "../../scripts/release-trees";
 import { envName } from "../../src/cli/env";
-import { INPUTS, type InputSpec } from "../../src/core/config";
+import { INPUTS, type InputSpec } from "../../src/config/config";
 import { useStandIn } from "../support/fixtures";
 import { type GitServer, startGitServer } from "../support/git-server";
 import { rigRegistry } from "../support/global-setup";

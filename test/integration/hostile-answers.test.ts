@@ -13,7 +13,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, inject, it } from "vitest";
 import { runAction } from "../support/action";
-import { OUTPUTS } from "../../src/core/config";
+import { OUTPUTS } from "../../src/config/config";
 import { useStandIn } from "../support/fixtures";
 import { tempDir } from "../support/temp";
 import { errorAnnotations } from "../support/workflow-commands";

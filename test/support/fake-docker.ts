@@ -1,7 +1,7 @@
 /** docker as a table of answers, and ports around it, for runs of the core against the stand-in. */
-import type { TempDockerConfig } from "../../src/core/docker-config";
-import type { Exec, ExecResult } from "../../src/core/exec";
-import type { Ports } from "../../src/core/run";
+import type { TempDockerConfig } from "../../src/build/docker-config";
+import type { Exec, ExecResult } from "../../src/shared/exec";
+import type { Ports } from "../../src/pipeline/run";
 import type { MemoryLogger } from "./loggers";
 
 export const SHA = "3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c";

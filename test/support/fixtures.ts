@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeEach } from "vitest";
-import type { CiContext, RawInputs } from "../../src/core/config";
+import type { CiContext, RawInputs } from "../../src/config/config";
 import { DokployStandIn, type StandInOptions } from "./dokploy-stand-in";
 import type { RigInfo } from "./global-setup";
 import { removeTempDirs } from "./temp";

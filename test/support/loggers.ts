@@ -1,4 +1,4 @@
-import type { Logger } from "../../src/core/log";
+import type { Logger } from "../../src/shared/log";
 
 /** A Logger that keeps every line, for assertions. */
 export class MemoryLogger implements Logger {

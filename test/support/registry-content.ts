@@ -4,7 +4,7 @@
  * must not be in an image).
  */
 import { gunzipSync } from "node:zlib";
-import { MANIFEST_MEDIA_TYPES } from "../../src/core/registry-check";
+import { MANIFEST_MEDIA_TYPES } from "../../src/registry/check";
 import type { Registry } from "./rig";
 
 interface Descriptor {

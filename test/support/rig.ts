@@ -9,7 +9,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { MANIFEST_MEDIA_TYPES } from "../../src/core/registry-check";
+import { MANIFEST_MEDIA_TYPES } from "../../src/registry/check";
 
 const run = promisify(execFile);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { adviceFor } from "../../src/core/advice";
+import { adviceFor } from "../../src/config/advice";
 import { type RawInputs, parseConfig } from "./imports";
 
 const base: RawInputs = {

@@ -28,7 +28,7 @@ describe("the committed bundles", () => {
   });
 
   it("load for the Dokploy check undici's pool and request only: its WebSocket, fetch and mocks load with the live log", async () => {
-    const [remote = "?"] = await chunksHolding(dist, "CONCATENATED MODULE: ./src/core/remote.ts");
+    const [remote = "?"] = await chunksHolding(dist, "CONCATENATED MODULE: ./src/pipeline/remote.ts");
     const remoteId = /^(\d+)\./.exec(remote)?.[1] ?? "?";
     // The dynamic import of the HTTP side: every chunk it needs, loaded at once.
     const index = await readFile(join(dist, "index.js"), "utf8");

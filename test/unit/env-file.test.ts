@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readVariable, setVariables } from "../../src/core/env-file";
+import { readVariable, setVariables } from "../../src/targets/env-file";
 
 describe("a compose's variables", () => {
   const env = "# the user's\nGREETING=hello world\nexport IMAGE=old/web:1\n\nSECRET='a#b'\nTAG=1 # pinned\n";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildSecretEnvNames } from "../../src/core/build-secrets";
-import { cacheEnvNames } from "../../src/core/cache";
+import { buildSecretEnvNames } from "../../src/build/build-secrets";
+import { cacheEnvNames } from "../../src/build/cache";
 import { childEnvironment, execWith } from "../../src/platform/exec";
 import { parseConfig } from "./imports";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Change } from "../../src/core/ledger";
-import type { Outcome, Result } from "../../src/core/result";
+import type { Change } from "../../src/record/ledger";
+import type { Outcome, Result } from "../../src/record/result";
 import type { DeploymentStatus, GithubApi } from "../../src/github/api";
 import { githubNative } from "../../src/github/native";
 import { commentBody, finalState } from "../../src/github/report";

@@ -3,8 +3,8 @@ import { type Server, type Socket, createServer } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DokployStandIn } from "../support/dokploy-stand-in";
 import { MemoryLogger } from "../support/loggers";
-import { LineSplitter, liveLogUrl, shorten, streamDeploymentLog } from "../../src/core/dokploy/live-log";
-import { Redactor } from "../../src/core/log";
+import { LineSplitter, liveLogUrl, shorten, streamDeploymentLog } from "../../src/dokploy/live-log";
+import { Redactor } from "../../src/shared/log";
 
 const KEY = "live-log-key-0123456789";
 let standIn: DokployStandIn;

@@ -4,7 +4,7 @@
  * bad input, exit 2, with the closest names.
  */
 import { describe, expect, it } from "vitest";
-import { closeMatches, resolveNames } from "../../src/core/dokploy/projects";
+import { closeMatches, resolveNames } from "../../src/dokploy/projects";
 import { useStandIn } from "../support/fixtures";
 import { SHA, fakeDocker, fakePorts } from "../support/fake-docker";
 import { MemoryLogger } from "../support/loggers";

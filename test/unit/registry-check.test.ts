@@ -181,7 +181,7 @@ describe("resolveImage", () => {
   });
 
   it("names what a GHCR token needs", async () => {
-    const { credentialHint } = await import("../../src/core/registry-check");
+    const { credentialHint } = await import("../../src/registry/check");
     expect(credentialHint("ghcr.io", "acme/web")).toBe(
       "the pull credential cannot read ghcr.io/acme/web: a token with read:packages is needed",
     );

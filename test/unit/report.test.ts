@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { summaryMarkdown } from "../../src/core/report";
+import { summaryMarkdown } from "../../src/report/report";
 import { MESSAGE_LIMIT, parseConfig } from "./imports";
 
 const config = parseConfig(

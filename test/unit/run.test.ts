@@ -3,7 +3,7 @@ import { DokployStandIn } from "../support/dokploy-stand-in";
 import { type FakeDocker, DIGEST, IMAGE_ID, SHA, fakeDocker, fakePorts } from "../support/fake-docker";
 import { FakeRegistry, digestOf } from "../support/fake-registry";
 import { MemoryLogger } from "../support/loggers";
-import type { EnginePush, RegistryAuth } from "../../src/core/ports";
+import type { EnginePush, RegistryAuth } from "../../src/pipeline/ports";
 import {
   type Config,
   ConfigError,

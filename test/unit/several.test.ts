@@ -4,7 +4,7 @@
  * fails, every target this run changed is rolled back (or only the failed, when asked).
  */
 import { describe, expect, it } from "vitest";
-import { summaryMarkdown } from "../../src/core/report";
+import { summaryMarkdown } from "../../src/report/report";
 import { useStandIn } from "../support/fixtures";
 import { SHA, fakeDocker, fakePorts } from "../support/fake-docker";
 import { MemoryLogger } from "../support/loggers";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkSource, configuredSource } from "../../src/core/stages/source";
+import { checkSource, configuredSource } from "../../src/targets/source";
 import { ApplicationSchema, type Config, parseConfig } from "./imports";
 
 function app(fields: Record<string, unknown>) {

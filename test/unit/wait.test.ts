@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { LiveLog } from "../../src/core/dokploy/live-log";
+import type { LiveLog } from "../../src/dokploy/live-log";
 import { MemoryLogger } from "../support/loggers";
 import {
   type Deployment,

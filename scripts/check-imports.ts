@@ -1,0 +1,146 @@
+/**
+ * The architecture's import rules, checked over src/ (part of `npm run lint`):
+ * - no import cycles between files, type-only imports included;
+ * - imports point down the layers (docs/architecture.md): a folder imports from itself or from a
+ *   lower layer, never from a higher one;
+ * - the capability folders, which share a layer, import each other without a cycle.
+ * Prints each violation with the import that makes it; exits 1 when there is one.
+ */
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import ts from "typescript";
+
+/** Layers, lowest first. Folders in one entry share the layer. */
+export const LAYERS: readonly (readonly string[])[] = [
+  ["shared"],
+  ["config"],
+  ["record"],
+  ["dokploy", "registry", "build", "targets", "report"],
+  ["pipeline"],
+  ["platform"],
+  ["github", "cli"],
+];
+
+export interface Violation {
+  readonly rule: "cycle" | "upward" | "folder-cycle" | "unknown-folder";
+  readonly message: string;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return sourceFiles(full);
+    return name.endsWith(".ts") && !name.endsWith(".d.ts") ? [full] : [];
+  });
+}
+
+function resolveImport(from: string, spec: string): string | undefined {
+  if (!spec.startsWith(".")) return undefined;
+  const base = path.resolve(path.dirname(from), spec);
+  for (const candidate of [base, `${base}.ts`, path.join(base, "index.ts")]) {
+    try {
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not this one
+    }
+  }
+  return undefined;
+}
+
+/** Each file's imports of other files under the root (static, dynamic and `typeof import`). */
+export function importGraph(root: string): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  for (const file of sourceFiles(root)) {
+    const info = ts.preProcessFile(readFileSync(file, "utf8"), true, true);
+    const targets = info.importedFiles
+      .map((ref) => resolveImport(file, ref.fileName))
+      .filter((target): target is string => target !== undefined && target.startsWith(root) && target.endsWith(".ts"));
+    graph.set(file, [...new Set(targets)]);
+  }
+  return graph;
+}
+
+/** Strongly connected components with more than one member, or a self-import (Tarjan). */
+function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  let index = 0;
+  const order = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  const visit = (node: string): void => {
+    order.set(node, index);
+    low.set(node, index++);
+    stack.push(node);
+    onStack.add(node);
+    for (const next of graph.get(node) ?? []) {
+      if (!order.has(next)) {
+        visit(next);
+        low.set(node, Math.min(low.get(node) ?? 0, low.get(next) ?? 0));
+      } else if (onStack.has(next)) low.set(node, Math.min(low.get(node) ?? 0, order.get(next) ?? 0));
+    }
+    if (low.get(node) !== order.get(node)) return;
+    const component: string[] = [];
+    let member: string | undefined;
+    do {
+      member = stack.pop();
+      if (member === undefined) break;
+      onStack.delete(member);
+      component.push(member);
+    } while (member !== node);
+    if (component.length > 1 || (graph.get(node) ?? []).includes(node)) found.push(component.sort());
+  };
+  for (const node of graph.keys()) if (!order.has(node)) visit(node);
+  return found;
+}
+
+const folderOf = (root: string, file: string): string => path.relative(root, file).split(path.sep)[0] ?? "";
+const layerOf = (folder: string): number => LAYERS.findIndex((layer) => layer.includes(folder));
+
+/** Every broken rule in the tree under `root` (src/). */
+export function checkImports(root: string): Violation[] {
+  const graph = importGraph(root);
+  const rel = (file: string) => path.relative(path.dirname(root), file);
+  const violations: Violation[] = cycles(graph).map((members) => ({
+    rule: "cycle",
+    message: `import cycle: ${members.map(rel).join(" -> ")} -> ${rel(members[0] ?? "")}`,
+  }));
+  const folders = new Map<string, Set<string>>();
+  for (const [file, targets] of graph) {
+    const from = folderOf(root, file);
+    if (layerOf(from) < 0 && from.endsWith(".ts") === false) {
+      violations.push({ rule: "unknown-folder", message: `${rel(file)}: src/${from} is in no layer` });
+      continue;
+    }
+    for (const target of targets) {
+      const to = folderOf(root, target);
+      if (to === from) continue;
+      if (layerOf(to) > layerOf(from)) {
+        violations.push({
+          rule: "upward",
+          message: `${rel(file)} imports ${rel(target)}: src/${from} may not import from src/${to}, a higher layer`,
+        });
+      } else if (layerOf(to) === layerOf(from)) {
+        const edges = folders.get(from) ?? new Set<string>();
+        edges.add(to);
+        folders.set(from, edges);
+      }
+    }
+  }
+  const folderGraph = new Map([...folders].map(([from, to]) => [from, [...to]]));
+  for (const members of cycles(folderGraph)) {
+    violations.push({
+      rule: "folder-cycle",
+      message: `the folders ${members.map((m) => `src/${m}`).join(", ")} import each other in a cycle`,
+    });
+  }
+  return violations;
+}
+
+if (import.meta.url === `file://${process.argv[1] ?? ""}`) {
+  const root = path.resolve(process.argv[2] ?? "src");
+  const violations = checkImports(root);
+  for (const violation of violations) console.error(`${violation.rule}: ${violation.message}`);
+  if (violations.length > 0) process.exit(1);
+  console.log(`imports: no cycles, none up the layers (${String(importGraph(root).size)} files)`);
+}

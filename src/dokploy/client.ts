@@ -1,0 +1,191 @@
+import type { Dispatcher } from "undici";
+import { request } from "../shared/undici";
+import { DokployError, connectionHint, errorCode, errorMessage } from "../shared/errors";
+import { MiB, readBodyText } from "../shared/http-body";
+import { describeHttpError, isRecord, parseErrorBody } from "./http-errors";
+import type { Logger, Redactor } from "../shared/log";
+import { DEFAULT_RETRY, type RetryPolicy, type RetryPorts, withRetry } from "../shared/retry";
+
+import type { Input, ProcedureKind, Transport } from "./types";
+
+export type { Input, ProcedureKind, Transport } from "./types";
+export { describeHttpError, parseErrorBody } from "./http-errors";
+
+export interface DokployClientOptions {
+  readonly baseUrl: string;
+  readonly apiKey: string;
+  readonly transport: Transport;
+  readonly logger: Logger;
+  readonly redactor: Redactor;
+  /** HTTP connection pool; one for the whole run keeps the connection alive. */
+  readonly dispatcher?: Dispatcher;
+  /** Per-request limit. */
+  readonly timeoutMs?: number;
+  readonly retry?: RetryPolicy;
+  /** Clock and sleep for retries; without them nothing is retried. */
+  readonly retryPorts?: RetryPorts;
+  /** Ends requests in flight when the run is cancelled. */
+  readonly signal?: AbortSignal;
+}
+
+export interface CallOptions {
+  /** Retry on network errors and 429/502/503/504. Queries always are; mutations only when safe. */
+  readonly retry?: boolean;
+}
+
+/** The largest answer read: application.one of a big application is tens of kilobytes. */
+export const ANSWER_LIMIT = 16 * MiB;
+const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+/** Statuses that say the request was not carried out. */
+const NOT_PROCESSED_STATUS = new Set([429]);
+/** Connection errors that happen before a request is sent. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
+const NETWORK_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+  "UND_ERR_CLOSED",
+]);
+
+/** Client for Dokploy's API over tRPC or OpenAPI, as dokploy-api.md describes them. */
+export class DokployClient {
+  constructor(private readonly options: DokployClientOptions) {}
+
+  get baseUrl(): string {
+    return this.options.baseUrl;
+  }
+
+  query<T = unknown>(procedure: string, input?: Input): Promise<T> {
+    return this.withRetries(true, procedure, () => this.call<T>("query", procedure, input));
+  }
+
+  mutation<T = unknown>(procedure: string, input: Input, options: CallOptions = {}): Promise<T> {
+    return this.withRetries(options.retry ?? false, procedure, () => this.call<T>("mutation", procedure, input));
+  }
+
+  private withRetries<T>(retry: boolean, procedure: string, fn: () => Promise<T>): Promise<T> {
+    const { retryPorts } = this.options;
+    if (!retry || !retryPorts) return fn();
+    return withRetry(`Dokploy ${procedure}`, this.options.retry ?? DEFAULT_RETRY, retryPorts, fn);
+  }
+
+  private url(kind: ProcedureKind, procedure: string, input: Input | undefined): string {
+    const { baseUrl, transport } = this.options;
+    if (transport === "trpc") {
+      const base = `${baseUrl}/api/trpc/${procedure}`;
+      if (kind === "mutation" || input === undefined) return base;
+      return `${base}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
+    }
+    const base = `${baseUrl}/api/${procedure}`;
+    if (kind === "mutation" || input === undefined) return base;
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(input)) {
+      if (value !== undefined && value !== null) params.set(key, String(value));
+    }
+    return `${base}?${params.toString()}`;
+  }
+
+  private body(input: Input): string {
+    return JSON.stringify(this.options.transport === "trpc" ? { json: input } : input);
+  }
+
+  /** The value of a 200 answer of either transport; undefined for a void procedure. */
+  private decode(procedure: string, text: string): unknown {
+    if (this.options.transport === "openapi" && text.trim() === "") return undefined;
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new DokployError(
+        procedure,
+        200,
+        `Dokploy ${procedure}: the answer is not JSON (it starts with ${JSON.stringify(text.slice(0, 40))}). Is dokploy-url the base URL of the Dokploy server, without a path such as /dashboard?`,
+      );
+    }
+    if (this.options.transport === "openapi") return body;
+    const data = isRecord(body) && isRecord(body.result) && isRecord(body.result.data) ? body.result.data : undefined;
+    if (!data || !("json" in data)) {
+      throw new DokployError(procedure, 200, `Dokploy ${procedure}: unexpected answer without result.data.json`);
+    }
+    return data.json;
+  }
+
+  /** The error for a request that got no answer: unreachable, reset, timed out, untrusted certificate. */
+  private unreachable(procedure: string, error: unknown): DokployError {
+    const { redactor, timeoutMs = 30_000 } = this.options;
+    const code = errorCode(error);
+    const timedOut =
+      (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) ||
+      code === "UND_ERR_HEADERS_TIMEOUT" ||
+      code === "UND_ERR_BODY_TIMEOUT";
+    const reason = timedOut
+      ? `no answer within ${String(Math.round(timeoutMs / 1000))} s`
+      : `${code ? `${code}: ` : ""}${errorMessage(error)}${connectionHint(code)}`;
+    return new DokployError(
+      procedure,
+      undefined,
+      redactor.redact(`Could not reach Dokploy at ${this.options.baseUrl} (${procedure}): ${reason}`),
+      timedOut || code === undefined || NETWORK_CODES.has(code),
+      !(code !== undefined && NOT_SENT_CODES.has(code)),
+    );
+  }
+
+  private async call<T>(kind: ProcedureKind, procedure: string, input: Input | undefined): Promise<T> {
+    const { apiKey, logger, redactor, dispatcher, timeoutMs = 30_000 } = this.options;
+    const url = this.url(kind, procedure, input);
+    const method = kind === "query" ? "GET" : "POST";
+    const headers: Record<string, string> = { "x-api-key": apiKey, accept: "application/json" };
+    if (method === "POST") headers["content-type"] = "application/json";
+    const started = Date.now();
+    let status: number;
+    let location: string | undefined;
+    let body: { text: string; cut: boolean };
+    try {
+      const response = await request(url, {
+        method,
+        headers,
+        body: method === "POST" ? this.body(input ?? {}) : undefined,
+        dispatcher,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        signal: this.options.signal
+          ? AbortSignal.any([this.options.signal, AbortSignal.timeout(timeoutMs)])
+          : AbortSignal.timeout(timeoutMs),
+      });
+      status = response.statusCode;
+      const header = response.headers.location;
+      location = Array.isArray(header) ? header[0] : header;
+      body = await readBodyText(response.body, ANSWER_LIMIT);
+    } catch (error) {
+      throw this.unreachable(procedure, error);
+    }
+    logger.debug(`${method} ${url.split("?")[0] ?? url} -> ${String(status)} in ${String(Date.now() - started)} ms`);
+    if (body.cut) {
+      throw new DokployError(
+        procedure,
+        status,
+        `Dokploy ${procedure}: the answer is larger than ${String(ANSWER_LIMIT / MiB)} MiB; stopped reading it. Is dokploy-url the base URL of the Dokploy server?`,
+      );
+    }
+    const text = body.text;
+    if (status < 200 || status >= 300) {
+      const message = describeHttpError(procedure, status, parseErrorBody(text), input, this.options.baseUrl, location);
+      const retryable = RETRYABLE_STATUS.has(status);
+      throw new DokployError(
+        procedure,
+        status,
+        redactor.redact(message),
+        retryable,
+        retryable && !NOT_PROCESSED_STATUS.has(status),
+      );
+    }
+    return this.decode(procedure, text) as T;
+  }
+}

@@ -1,0 +1,45 @@
+import { DokployError } from "../shared/errors";
+import { type Before, type TargetContext, timedTarget } from "./target";
+import { dockerProviderOf, previousProvider } from "./provider";
+import { checkSource } from "./source";
+
+/** The application exists; returns what it ran before, and how to put that back. */
+export async function checkApplication(ctx: TargetContext): Promise<Before> {
+  const { config, logger, result, redactor, target } = ctx;
+  const app = await ctx.dokploy.applicationOne(target.id);
+  // application.one answers with the pull password in plain text: mask it like ours.
+  redactor.add(app.password);
+  target.name = app.name;
+  target.url = ctx.remote.applicationUrl(config.dokployUrl, app);
+  logger.info(`Application "${app.name}" (${target.id}), source ${app.sourceType ?? "unknown"}: ${target.url}`);
+  checkSource(app, config, logger, result.image);
+  const provider = previousProvider(app);
+  return {
+    was: provider?.dockerImage ?? (app.sourceType ? `its ${app.sourceType} source` : undefined),
+    image: provider?.dockerImage,
+    restore: provider ? () => ctx.dokploy.saveDockerProvider(provider) : undefined,
+  };
+}
+
+/** Points the application at the image (saveDockerProvider, all five keys); returns the image saved. */
+export async function pointApplication(ctx: TargetContext, before: Before): Promise<string> {
+  const { config, logger, result, ledger, target } = ctx;
+  const provider = dockerProviderOf(config, target.id, result.digest);
+  await timedTarget(ctx, "Point the application at the image", async () => {
+    const change = { application: target.name ?? target.id, from: before.was };
+    try {
+      await ctx.dokploy.saveDockerProvider(provider);
+    } catch (error) {
+      // An answer lost after the request was sent: Dokploy may have carried it out.
+      if (error instanceof DokployError && error.ambiguous) {
+        ledger.record({ kind: "provider", ...change, to: provider.dockerImage, uncertain: true });
+      }
+      throw error;
+    }
+    ledger.record({ kind: "provider", ...change, to: provider.dockerImage });
+    logger.info(
+      `Application ${target.id} now runs ${result.image}${config.pull ? ` (pulled as ${config.pull.username})` : " (public image)"}`,
+    );
+  });
+  return provider.dockerImage;
+}

@@ -1,0 +1,89 @@
+import type { Compose } from "../dokploy/compose";
+import { readVariable, setVariables } from "./env-file";
+import { DeployError, DokployError } from "../shared/errors";
+import { imageRef } from "../shared/image";
+import { type Before, type TargetContext, timedTarget } from "./target";
+
+/** The values our variables get: the reference to deploy, and the tag. */
+function ourValues(ctx: TargetContext): Record<string, string> {
+  const { config, result } = ctx;
+  const ref = imageRef(config.image, config.tag);
+  const image = config.pinDigest && result.digest ? `${ref}@${result.digest}` : ref;
+  return { [config.imageVariable]: image, [config.tagVariable]: config.tag };
+}
+
+/** A compose file Dokploy holds (raw source) that uses neither variable would not run the new image. */
+function refuseFileWithoutVariables(ctx: TargetContext, compose: Compose): void {
+  const { config } = ctx;
+  const file = compose.composeFile ?? "";
+  if (compose.sourceType !== "raw" || file.trim() === "") return;
+  const uses = (name: string) => new RegExp(`\\$\\{?${name}\\b`).test(file);
+  if (uses(config.imageVariable) || uses(config.tagVariable)) return;
+  throw new DeployError(
+    `Compose "${compose.name}" (${compose.composeId}): its compose file uses neither \${${config.imageVariable}} nor \${${config.tagVariable}}, so a deployment would not run the new image. Write image: \${${config.imageVariable}} in it (or set image-variable / tag-variable to the names it uses).`,
+  );
+}
+
+/**
+ * The compose service exists; returns what our variables held before, and how to put them back
+ * (only them: the other variables are read again at that moment and kept).
+ */
+export async function checkCompose(ctx: TargetContext): Promise<Before> {
+  const { config, logger, target } = ctx;
+  const compose = await ctx.remote.composeOne(ctx.dokploy, target.id);
+  target.name = compose.name;
+  target.url = ctx.remote.composeUrl(config.dokployUrl, compose);
+  logger.info(
+    `Compose "${compose.name}" (${target.id}), type ${compose.composeType}, source ${compose.sourceType ?? "unknown"}: ${target.url}`,
+  );
+  refuseFileWithoutVariables(ctx, compose);
+  const previous = Object.fromEntries(
+    Object.keys(ourValues(ctx)).map((name) => [name, readVariable(compose.env, name)]),
+  );
+  const was = previous[config.imageVariable] ?? previous[config.tagVariable];
+  return {
+    was,
+    image: previous[config.imageVariable],
+    restore:
+      was === undefined
+        ? undefined
+        : async () => {
+            await writeVariables(ctx, previous);
+          },
+  };
+}
+
+/** Sets our variables in the compose's env as it is now, keeping every other line; returns what they held. */
+async function writeVariables(
+  ctx: TargetContext,
+  values: Readonly<Record<string, string | undefined>>,
+): Promise<Record<string, string | undefined>> {
+  // Read again right before writing: the env may have changed since the check, minutes ago.
+  const { env } = await ctx.remote.composeOne(ctx.dokploy, ctx.target.id);
+  const before = Object.fromEntries(Object.keys(values).map((name) => [name, readVariable(env, name)]));
+  await ctx.remote.saveComposeEnv(ctx.dokploy, ctx.target.id, setVariables(env, values));
+  return before;
+}
+
+/** Points the compose at the image: our variables set in its environment. Returns the image reference. */
+export async function pointCompose(ctx: TargetContext): Promise<string> {
+  const { ledger, logger, target } = ctx;
+  const values = ourValues(ctx);
+  const to = Object.entries(values);
+  await timedTarget(ctx, "Set the image in the compose's environment", async () => {
+    let before: Record<string, string | undefined> = {};
+    try {
+      before = await writeVariables(ctx, values);
+    } catch (error) {
+      if (error instanceof DokployError && error.ambiguous && error.procedure === "compose.saveEnvironment") {
+        const variables = to.map(([name, value]) => ({ name, to: value }));
+        ledger.record({ kind: "compose-env", compose: target.name ?? target.id, variables, uncertain: true });
+      }
+      throw error;
+    }
+    const variables = to.map(([name, value]) => ({ name, from: before[name], to: value }));
+    ledger.record({ kind: "compose-env", compose: target.name ?? target.id, variables });
+    logger.info(`Compose ${target.id} now has ${to.map(([n, v]) => `${n}=${v}`).join(", ")} in its environment`);
+  });
+  return values[ctx.config.imageVariable] ?? "";
+}

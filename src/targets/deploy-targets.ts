@@ -1,0 +1,102 @@
+import { stopIfCancelled } from "../record/context";
+import type { TargetsContext } from "./context";
+import { CancelledError, DeployError, DokployError, errorMessage } from "../shared/errors";
+import { targetName } from "./target";
+import { followOurDeployment, triggerOurDeployment } from "./deployment";
+import type { Prepared } from "./check";
+import { checkHealthUrl } from "./health";
+import { verifyTarget } from "./kinds";
+import { pointTarget } from "./point";
+import { isDeploymentFailure, rollBackTarget } from "./rollback";
+
+/** A target on its way: whether this run changed it, and how it failed. */
+interface Deploying extends Prepared {
+  changed: boolean;
+  error?: unknown;
+}
+
+/** One target from pointing it at the image to our image running (or queued, without wait). */
+async function deployTarget(run: Deploying): Promise<void> {
+  const { ctx, before } = run;
+  let pointed;
+  try {
+    pointed = await pointTarget(ctx, before);
+  } catch (error) {
+    // Its answer was lost: Dokploy may have carried it out, so it may need putting back.
+    if (error instanceof DokployError && error.ambiguous) run.changed = true;
+    throw error;
+  }
+  run.changed = true;
+  const triggered = await triggerOurDeployment(ctx, pointed.known);
+  if (!ctx.config.wait) return;
+  await followOurDeployment(ctx, pointed.known, triggered);
+  await verifyTarget(ctx, pointed.image);
+  if (ctx.target.deploymentStatus === "superseded") return;
+  ctx.logger.info(`${ctx.result.image} is live.`);
+}
+
+/** The one error for the step: a target's own, or one that lists every target that failed. */
+function failureOf(runs: readonly Deploying[]): Error | undefined {
+  const failed = runs.filter((run) => run.error !== undefined);
+  const cancel = failed.find((run) => run.error instanceof CancelledError);
+  if (cancel) return cancel.error as CancelledError;
+  if (runs.length === 1 || failed.length === 0) {
+    const error = failed[0]?.error;
+    return error === undefined ? undefined : error instanceof Error ? error : new Error(String(error));
+  }
+  const lines = failed.map((run) => `- ${run.ctx.ref.kind} ${targetName(run.ctx.target)}: ${errorMessage(run.error)}`);
+  return new DeployError(`${String(failed.length)} of ${String(runs.length)} targets failed:\n${lines.join("\n")}`);
+}
+
+/** Whether to put the targets back: only deployment failures with one target; any failure with several. */
+function shouldRollBack(ctx: TargetsContext, runs: readonly Deploying[], failure: Error): boolean {
+  if (!ctx.config.rollbackOnFailure || failure instanceof CancelledError || ctx.signal.aborted) return false;
+  return runs.length > 1 || isDeploymentFailure(failure);
+}
+
+/**
+ * Puts back the targets this run changed (all of them, or with rollback-targets: failed only
+ * those that failed), all at once; never one whose status says another run's image or an
+ * unknown state is there. Says how each went at the end of the failure's message.
+ */
+async function rollBackTargets(ctx: TargetsContext, runs: readonly Deploying[], failure: Error): Promise<void> {
+  const onlyFailed = ctx.config.rollbackTargets === "failed" && runs.some((run) => run.error !== undefined);
+  const scope = runs.filter(
+    (run) =>
+      run.changed &&
+      (!onlyFailed || run.error !== undefined) &&
+      !["superseded", "unknown"].includes(run.ctx.target.deploymentStatus ?? ""),
+  );
+  const outcomes = await Promise.all(scope.map((run) => rollBackTarget(run.ctx, run.before)));
+  if (outcomes.length > 0) failure.message = `${failure.message}\n${outcomes.join("\n")}`;
+}
+
+/**
+ * Points, triggers and follows every target at once; green only when all are. Then the health
+ * check, once. When anything failed, rolls back as asked and throws the failure.
+ */
+export async function deployTargets(ctx: TargetsContext, prepared: readonly Prepared[]): Promise<void> {
+  const runs: Deploying[] = prepared.map((p) => ({ ...p, changed: false }));
+  await Promise.all(
+    runs.map(async (run) => {
+      try {
+        await deployTarget(run);
+      } catch (error) {
+        run.error = error;
+        run.ctx.target.error = ctx.redactor.redact(errorMessage(error));
+      }
+    }),
+  );
+  stopIfCancelled(ctx);
+  let failure = failureOf(runs);
+  if (!failure && ctx.config.wait && runs.every((run) => run.ctx.target.deploymentStatus === "done")) {
+    try {
+      await checkHealthUrl(ctx);
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
+    }
+  }
+  if (!failure) return;
+  if (shouldRollBack(ctx, runs, failure)) await rollBackTargets(ctx, runs, failure);
+  throw failure;
+}

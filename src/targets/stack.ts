@@ -1,0 +1,90 @@
+import type { Compose } from "../dokploy/compose";
+import { readVariable } from "./env-file";
+import { NotRunningError } from "../shared/errors";
+import { type TargetContext, timedTarget } from "./target";
+import { VERIFY_POLL_MS, type SwarmService, lookAtSwarm, splitDigest, superseded, waitForSwarm } from "./verify";
+
+/** The service a stack task belongs to: <appName>_<service>.<slot> (or .<node id> in global mode). */
+export function serviceOfTask(taskName: string): string {
+  return taskName.replace(/\.[^.]+$/, "");
+}
+
+/** An image reference without its tag and digest: ghcr.io/acme/web:1@sha256:… -> ghcr.io/acme/web. */
+export function repositoryOf(image: string): string {
+  const name = splitDigest(image).ref;
+  const slash = name.lastIndexOf("/");
+  const colon = name.lastIndexOf(":");
+  return colon > slash ? name.slice(0, colon) : name;
+}
+
+/** The stack's services whose image comes from our repository: the ones the compose file points at ours. */
+async function ourServices(
+  ctx: TargetContext,
+  compose: Compose,
+  ours: string,
+): Promise<{ mine: string[]; all: string[] }> {
+  const tasks = await ctx.remote.stackTasks(ctx.dokploy, compose.appName, compose.serverId);
+  const all = [...new Set(tasks.map((t) => serviceOfTask(t.name)))];
+  const specs = await Promise.all(
+    all.map(async (name) => ({ name, service: await ctx.dokploy.service(name, compose.serverId) })),
+  );
+  const repository = repositoryOf(ours);
+  const mine = specs.flatMap(({ name, service }) =>
+    service && repositoryOf(service.Spec.TaskTemplate.ContainerSpec.Image) === repository ? [name] : [],
+  );
+  return { mine, all };
+}
+
+/**
+ * Every service of the stack that runs our repository runs our image (swarm may take a moment);
+ * a stack where no service uses our repository did not take the image at all.
+ */
+async function waitForStack(ctx: TargetContext, compose: Compose, ours: string): Promise<string[]> {
+  const deadline = ctx.ports.clock() + ctx.config.verifyTimeoutSeconds * 1000;
+  for (;;) {
+    const { mine, all } = await ourServices(ctx, compose, ours);
+    if (mine.length > 0) {
+      const swarm = (name: string): SwarmService => ({
+        name,
+        serverId: compose.serverId,
+        what: `service ${name} of the stack`,
+        tasks: async () =>
+          (await ctx.remote.stackTasks(ctx.dokploy, compose.appName, compose.serverId)).filter(
+            (t) => serviceOfTask(t.name) === name,
+          ),
+      });
+      await Promise.all(mine.map((name) => waitForSwarm(ctx, swarm(name), ours)));
+      return mine;
+    }
+    if (ctx.ports.clock() >= deadline) {
+      throw new NotRunningError(
+        `Dokploy says the deployment is done, but no service of the stack ${compose.appName} runs ${repositoryOf(ours)} (its services: ${all.join(", ") || "none"}). Does the compose file say image: \${${ctx.config.imageVariable}}? See ${ctx.target.url ?? ctx.config.dokployUrl}`,
+      );
+    }
+    await ctx.ports.sleep(VERIFY_POLL_MS);
+  }
+}
+
+/**
+ * After Dokploy says done: the compose still holds our image in its environment (else
+ * superseded); for a stack, every swarm service of it that runs our repository runs our image.
+ * A docker-compose service's containers are not looked at: Dokploy answers nothing about
+ * their images here (see the README).
+ */
+export async function verifyCompose(ctx: TargetContext, ours: string): Promise<void> {
+  const { config, target, logger } = ctx;
+  if (!config.verifyRunning) return;
+  await timedTarget(ctx, "Check what runs", async () => {
+    const compose = await ctx.remote.composeOne(ctx.dokploy, target.id);
+    const held = readVariable(compose.env, config.imageVariable);
+    if (held !== ours) return superseded(ctx, held, ours);
+    if (compose.composeType !== "stack") {
+      logger.info(`The compose holds ${ours}; docker compose started its containers (their images are not checked).`);
+      return;
+    }
+    await lookAtSwarm(ctx, `the compose's environment, which holds ${ours}`, async () => {
+      const services = await waitForStack(ctx, compose, ours);
+      logger.info(`Docker Swarm runs ${ours} for ${services.join(", ")}.`);
+    });
+  });
+}

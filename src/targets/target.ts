@@ -1,0 +1,65 @@
+import type { ServiceRef } from "../dokploy/types";
+import { timed } from "../record/context";
+import type { TargetResult } from "../record/result";
+import type { Logger } from "../shared/log";
+import type { TargetsContext } from "./context";
+
+/** What a target ran before this run changed it, and how to put it back. */
+export interface Before {
+  /** In words, for the ledger and the rollback's title: the image, or the kind of source. */
+  readonly was?: string;
+  /** The image it runs now, when it runs one by reference: a cache source for the build. */
+  readonly image?: string;
+  /** Writes the target back as it was; undefined when there is nothing to go back to. */
+  readonly restore?: () => Promise<void>;
+}
+
+/** A stage's view of one target: the run, the target's result, and a log that names it when there are several. */
+export type { TargetResult } from "../record/result";
+
+export interface TargetContext extends TargetsContext {
+  readonly ref: ServiceRef;
+  readonly target: TargetResult;
+  /** More than one target in this run: log lines and step names say which. */
+  readonly several: boolean;
+}
+
+/** Prefixes every line with the target's name; no log groups, which cannot interleave. */
+function prefixedLogger(inner: Logger, prefix: () => string): Logger {
+  return {
+    debug: (m) => {
+      inner.debug(`${prefix()} ${m}`);
+    },
+    info: (m) => {
+      inner.info(`${prefix()} ${m}`);
+    },
+    warn: (m) => {
+      inner.warn(`${prefix()} ${m}`);
+    },
+    error: (m) => {
+      inner.error(`${prefix()} ${m}`);
+    },
+    group: (title, fn) => {
+      inner.info(`${prefix()} ${title}`);
+      return fn();
+    },
+  };
+}
+
+/** How a target is called in messages: its name once known, else its id. */
+export function targetName(target: TargetResult): string {
+  return target.name ?? target.id;
+}
+
+export function forTarget(ctx: TargetsContext, target: TargetResult, several: boolean): TargetContext {
+  const ref: ServiceRef = { kind: target.kind, id: target.id };
+  if (!several) return { ...ctx, ref, target, several };
+  const logger = prefixedLogger(ctx.logger, () => `[${targetName(target)}]`);
+  const ports = { ...ctx.ports, logger };
+  return { ...ctx, logger, ports, retryPorts: { ...ctx.retryPorts, logger }, ref, target, several };
+}
+
+/** Runs a stage of one target, timed; with several targets, the step names the target. */
+export function timedTarget<T>(ctx: TargetContext, step: string, fn: () => Promise<T>, group = true): Promise<T> {
+  return timed(ctx, ctx.several ? `${step} (${targetName(ctx.target)})` : step, fn, group && !ctx.several);
+}
