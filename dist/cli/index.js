@@ -2012,54 +2012,33 @@ function unreadableSources(failed) {
 
 // EXTERNAL MODULE: ./src/shared/log.ts + 1 modules
 var log = __nccwpck_require__(9847);
-;// CONCATENATED MODULE: ./src/shared/beside.ts
+;// CONCATENATED MODULE: ./src/record/result-of.ts
 /**
- * Runs `work` with `check` beside it (the build beside the Dokploy preflight). The check starts
- * once the work is under way or over. The work awaits `gate.passed()` before anything that
- * must not happen unless the check passed (a push). When the check fails, the work is stopped,
- * and the check's error is the one thrown, even if the work had failed first on its own: it
- * says what to fix first. Returns the check's value.
+ * The result as the ledger tells it: every output, the summary and the comment come from here.
+ * The single-value deployment fields are the first target's, as the outputs have always had them.
  */
-async function besideWork(work, check, cancel) {
-    const stop = new AbortController();
-    const onCancel = () => {
-        stop.abort(cancel.reason);
+function resultOf(ledger, image, tag) {
+    const entries = ledger.entries;
+    const last = (kind) => entries.findLast((e) => e.kind === kind);
+    const targets = ledger.targets();
+    const [first] = targets;
+    const built = last("built");
+    return {
+        image,
+        tag,
+        digest: ledger.digest(image),
+        registryId: last("registry-id")?.registryId,
+        targets,
+        deploymentId: first?.deploymentId,
+        deploymentStatus: first?.deploymentStatus,
+        applicationUrl: first?.url,
+        applicationName: first?.name,
+        health: last("health")?.answer,
+        imageId: built?.imageId,
+        metadata: built?.metadata,
+        timings: entries.flatMap((e) => (e.kind === "timing" ? [{ step: e.step, seconds: e.seconds }] : [])),
+        plan: last("plan")?.lines.slice(),
     };
-    cancel.addEventListener("abort", onCancel, { once: true });
-    let underWay = () => undefined;
-    const started = new Promise((resolve) => {
-        underWay = resolve;
-    });
-    let pass;
-    const checked = new Promise((resolve, reject) => {
-        pass = { resolve, reject };
-    });
-    let checkFailed = false;
-    checked.catch(() => {
-        checkFailed = true;
-        stop.abort();
-    });
-    try {
-        const working = work({ passed: () => checked, signal: stop.signal, underWay });
-        const over = working.then(() => undefined, () => undefined);
-        void Promise.race([started, over]).then(check).then(pass?.resolve, pass?.reject);
-        try {
-            await working;
-        }
-        catch (error) {
-            if (checkFailed)
-                await checked;
-            throw error;
-        }
-        return await checked;
-    }
-    finally {
-        cancel.removeEventListener("abort", onCancel);
-    }
-}
-/** The gate as a work sees it that needs only part of the check's value. */
-function mapGate(gate, part) {
-    return { passed: () => gate.passed().then(part), signal: gate.signal, underWay: gate.underWay };
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -2412,118 +2391,88 @@ function cancelled(ctx) {
 }
 /** Runs a stage in a log group (where the CI has them) and records how long it took. */
 async function timed(ctx, step, fn, group = true) {
-    const { ports, result } = ctx;
+    const { ports, ledger } = ctx;
     const started = ports.clock();
     try {
         return await (group ? ctx.logger.group(step, fn) : fn());
     }
     finally {
-        result.timings.push({ step, seconds: (ports.clock() - started) / 1000 });
+        ledger.record({ kind: "timing", step, seconds: (ports.clock() - started) / 1000 });
     }
 }
 
-;// CONCATENATED MODULE: ./src/record/ledger.ts
+;// CONCATENATED MODULE: ./src/record/entries.ts
+const CHANGE_KINDS = new Set([
+    "temp-files",
+    "pushed",
+    "registry-entry",
+    "provider",
+    "compose-env",
+    "deployment",
+    "rollback",
+]);
+function isChange(entry) {
+    return CHANGE_KINDS.has(entry.kind);
+}
 
-/**
- * What a run changed, in the order it happened: the one source for clean-up, the failure
- * message, the job summary and the cancel path, so any ending says exactly what is left.
- */
-class Ledger {
-    observe;
-    changes = [];
-    cleanUps = [];
-    /** `observe` is told each change as it is recorded; what it throws never reaches the run. */
-    constructor(observe) {
-        this.observe = observe;
-    }
-    record(change) {
-        this.changes.push(change);
-        try {
-            this.observe?.(change);
-        }
-        catch {
-            // An observer reports elsewhere; the deploy does not depend on it.
-        }
-        return change;
-    }
-    /** Records something that must not outlive the run, with how to remove it. */
-    temporary(path, what, remove) {
-        const entry = { change: this.record({ kind: "temp-files", path, what }), run: remove, done: false };
-        this.cleanUps.push(entry);
-        return () => this.cleanUpOne(entry);
-    }
-    get entries() {
-        return this.changes;
-    }
-    /** The last deployment this run triggered (not a rollback's), if any. */
-    lastDeployment() {
-        return this.changes.filter((c) => c.kind === "deployment").at(0);
-    }
-    /** Runs every clean-up not done yet, each on its own; a failure is a warning. */
-    async cleanUp(logger) {
-        for (const entry of this.cleanUps) {
-            await this.cleanUpOne(entry).catch((error) => {
-                logger.warn(`Could not remove the ${entry.change.kind === "temp-files" ? entry.change.what : "files"}: ${(0,errors/* errorMessage */.gJ)(error)}`);
-            });
+;// CONCATENATED MODULE: ./src/record/describe.ts
+
+/** The last status Dokploy gave each target's deployment, by target id. */
+function lastStatuses(entries) {
+    const statuses = new Map();
+    for (const entry of entries) {
+        if (entry.kind === "deployment-status" && entry.said === "dokploy") {
+            statuses.set(entry.target, { status: entry.status, deploymentId: entry.deploymentId });
         }
     }
-    async cleanUpOne(entry) {
-        if (entry.done)
-            return;
-        await entry.run();
-        entry.done = true;
-    }
-    /** Sentences saying what this run changed in Dokploy, oldest first; empty when nothing. */
-    dokployChanges() {
-        const lines = [];
-        for (const change of this.changes) {
-            switch (change.kind) {
-                case "registry-entry":
-                    lines.push(`registry entry "${change.name}" (${change.registryId}) ${change.action}`);
-                    break;
-                case "provider":
-                    lines.push(describeProvider(change));
-                    break;
-                case "compose-env":
-                    lines.push(describeComposeEnv(change));
-                    break;
-                case "deployment":
-                    lines.push(describeDeployment(change));
-                    break;
-                case "rollback":
-                    lines.push(change.outcome);
-                    break;
-                default:
-                    break;
+    return statuses;
+}
+/** Sentences saying what the run changed in Dokploy, oldest first; empty when nothing. */
+function dokployChanges(entries) {
+    const statuses = lastStatuses(entries);
+    return entries.filter(isChange).flatMap((change) => {
+        switch (change.kind) {
+            case "registry-entry":
+                return [`registry entry "${change.name}" (${change.registryId}) ${change.action}`];
+            case "provider":
+                return [describeProvider(change)];
+            case "compose-env":
+                return [describeComposeEnv(change)];
+            case "deployment": {
+                const seen = change.targetId === undefined ? undefined : statuses.get(change.targetId);
+                return [describeDeployment(change, seen)];
             }
+            case "rollback":
+                return [change.outcome];
+            default:
+                return [];
         }
-        return lines;
+    });
+}
+/** The references pushed. */
+function pushedRefs(entries) {
+    return entries.flatMap((c) => (c.kind === "pushed" ? [c.ref] : []));
+}
+/** A paragraph for the end of a failure or cancel message. */
+function describeChanges(entries) {
+    const dokploy = dokployChanges(entries);
+    const pushed = pushedRefs(entries);
+    const lines = [];
+    if (pushed.length > 0)
+        lines.push(`Pushed: ${pushed.join(", ")}.`);
+    if (dokploy.length === 0)
+        lines.push("Nothing was changed in Dokploy.");
+    else
+        lines.push("Changed in Dokploy:", ...dokploy.map((line) => `- ${line}`));
+    const pointed = entries.filter((c) => (c.kind === "provider" || c.kind === "compose-env") && !c.rollback);
+    const triggered = entries.filter((c) => c.kind === "deployment");
+    if (pointed.length > 0 && triggered.length === 0) {
+        lines.push("- no deployment was triggered: the running containers still run the previous image");
     }
-    /** What the registry got from this run: the references pushed. */
-    pushed() {
-        return this.changes.flatMap((c) => (c.kind === "pushed" ? [c.ref] : []));
+    else if (pointed.length > triggered.length) {
+        lines.push("- some targets were pointed at the image but not redeployed: their containers still run the previous image");
     }
-    /** A paragraph for the end of a failure or cancel message. */
-    report() {
-        const dokploy = this.dokployChanges();
-        const pushed = this.pushed();
-        const lines = [];
-        if (pushed.length > 0)
-            lines.push(`Pushed: ${pushed.join(", ")}.`);
-        if (dokploy.length === 0)
-            lines.push("Nothing was changed in Dokploy.");
-        else
-            lines.push("Changed in Dokploy:", ...dokploy.map((line) => `- ${line}`));
-        const pointed = this.changes.filter((c) => (c.kind === "provider" || c.kind === "compose-env") && !c.rollback);
-        const triggered = this.changes.filter((c) => c.kind === "deployment");
-        if (pointed.length > 0 && triggered.length === 0) {
-            lines.push("- no deployment was triggered: the running containers still run the previous image");
-        }
-        else if (pointed.length > triggered.length) {
-            lines.push("- some targets were pointed at the image but not redeployed: their containers still run the previous image");
-        }
-        return lines.join("\n");
-    }
+    return lines.join("\n");
 }
 function describeProvider(change) {
     const was = change.from ? ` (was ${change.from})` : "";
@@ -2544,9 +2493,10 @@ function describeComposeEnv(change) {
     }
     return `compose ${change.compose} now has ${set} in its environment (was ${was}; its other variables untouched)`;
 }
-function describeDeployment(change) {
-    const name = `${change.target ? `${change.target}: ` : ""}${change.method} "${change.title}"${change.deploymentId ? ` (deployment ${change.deploymentId})` : ""}`;
-    switch (change.status) {
+function describeDeployment(change, seen) {
+    const id = seen?.deploymentId;
+    const name = `${change.target ? `${change.target}: ` : ""}${change.method} "${change.title}"${id ? ` (deployment ${id})` : ""}`;
+    switch (change.status ?? seen?.status) {
         case "uncertain":
             return `${name} may have been triggered (its answer was lost): see ${change.url}`;
         case undefined:
@@ -2555,7 +2505,119 @@ function describeDeployment(change) {
         case "running":
             return `${name} is running in Dokploy: see ${change.url}`;
         default:
-            return `${name} ended ${change.status}: see ${change.url}`;
+            return `${name} ended ${seen?.status ?? ""}: see ${change.url}`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/record/ledger.ts
+
+
+
+/**
+ * The one record of a run: what it changed and what it found out, in the order it happened,
+ * append-only. Clean-up, the failure message, the outputs, the reports and the rollback all
+ * read it, so any ending says exactly what is left.
+ */
+class Ledger {
+    observe;
+    list = [];
+    cleanUps = [];
+    /** `observe` is told each change as it is recorded; what it throws never reaches the run. */
+    constructor(observe) {
+        this.observe = observe;
+    }
+    record(entry) {
+        const frozen = Object.freeze({ ...entry });
+        this.list.push(frozen);
+        if (isChange(frozen)) {
+            try {
+                this.observe?.(frozen);
+            }
+            catch {
+                // An observer reports elsewhere; the deploy does not depend on it.
+            }
+        }
+        return frozen;
+    }
+    /** Records something that must not outlive the run, with how to remove it. */
+    temporary(path, what, remove) {
+        const entry = { change: this.record({ kind: "temp-files", path, what }), run: remove, done: false };
+        this.cleanUps.push(entry);
+        return () => this.cleanUpOne(entry);
+    }
+    get entries() {
+        return this.list;
+    }
+    /** Runs every clean-up not done yet, each on its own; a failure is a warning. */
+    async cleanUp(logger) {
+        for (const entry of this.cleanUps) {
+            await this.cleanUpOne(entry).catch((error) => {
+                logger.warn(`Could not remove the ${entry.change.kind === "temp-files" ? entry.change.what : "files"}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+            });
+        }
+    }
+    async cleanUpOne(entry) {
+        if (entry.done)
+            return;
+        await entry.run();
+        entry.done = true;
+    }
+    /** Sentences saying what this run changed in Dokploy, oldest first; empty when nothing. */
+    dokployChanges() {
+        return dokployChanges(this.list);
+    }
+    /** What the registry got from this run: the references pushed. */
+    pushed() {
+        return pushedRefs(this.list);
+    }
+    /** A paragraph for the end of a failure or cancel message. */
+    report() {
+        return describeChanges(this.list);
+    }
+    /** The digest of what was deployed: the deploy tag's push, else what the registry serves Dokploy. */
+    digest(deployRef) {
+        const pushed = this.list.find((e) => e.kind === "pushed" && e.ref === deployRef);
+        const digest = pushed?.kind === "pushed" ? pushed.digest : undefined;
+        return digest ?? this.served("pull")?.digest;
+    }
+    /** How the registry served the deploy tag to the push credentials, or to Dokploy's pull. */
+    served(to) {
+        return this.list.findLast((e) => e.kind === "served" && e.to === to);
+    }
+    /** Whether the run changed the target in Dokploy (or may have: an answer lost), rollbacks aside. */
+    changed(targetId) {
+        return this.list.some((e) => (e.kind === "provider" || e.kind === "compose-env") && e.target === targetId && !e.rollback);
+    }
+    /** Every target checked, in the order given, with what the run found out about it. */
+    targets() {
+        const found = new Map();
+        for (const entry of this.list) {
+            if (entry.kind === "target") {
+                const known = found.get(entry.id);
+                found.set(entry.id, {
+                    ...known,
+                    kind: entry.targetKind,
+                    id: entry.id,
+                    name: entry.name ?? known?.name,
+                    url: entry.url ?? known?.url,
+                });
+                continue;
+            }
+            const target = "target" in entry && entry.target !== undefined ? found.get(entry.target) : undefined;
+            if (!target)
+                continue;
+            if (entry.kind === "deployment-status") {
+                target.deploymentStatus = entry.status;
+                target.deploymentId = entry.deploymentId ?? target.deploymentId;
+            }
+            else if (entry.kind === "target-failed")
+                target.error = entry.error;
+        }
+        return [...found.values()];
+    }
+    /** One target, as `targets()` tells it. */
+    target(id) {
+        return this.targets().find((t) => t.id === id);
     }
 }
 
@@ -2589,46 +2651,11 @@ function createContext(config, ports, signal) {
         redactor,
         ledger,
         signal,
-        result: { image: imageRef(config.image, config.tag), tag: config.tag, targets: [], timings: [] },
+        image: imageRef(config.image, config.tag),
         docker: new Docker(ports.exec, logger),
         policy: { ...retry/* DEFAULT_RETRY */.vI, retries: config.retries, maxElapsedMs: config.retryMaxTimeSeconds * 1000 },
         retryPorts: { logger, clock: ports.clock, sleep, random: ports.random },
         runToken: (0,external_node_crypto_.randomBytes)(6).toString("hex"),
-    };
-}
-
-;// CONCATENATED MODULE: ./src/record/result.ts
-/** The first target's results in the single-value fields, as the outputs have always had them. */
-function mirrorFirstTarget(result) {
-    const [first] = result.targets;
-    if (!first)
-        return;
-    result.deploymentId = first.deploymentId;
-    result.deploymentStatus = first.deploymentStatus;
-    result.applicationUrl = first.url;
-    result.applicationName = first.name;
-}
-function outputsOf(result) {
-    return {
-        image: result.image,
-        tag: result.tag,
-        digest: result.digest ?? "",
-        "image-ref-digest": result.digest ? `${result.image.slice(0, result.image.lastIndexOf(":"))}@${result.digest}` : "",
-        "registry-id": result.registryId ?? "",
-        "deployment-id": result.deploymentId ?? "",
-        "deployment-status": result.deploymentStatus ?? "",
-        "application-url": result.applicationUrl ?? "",
-        targets: JSON.stringify(result.targets.map((t) => ({
-            kind: t.kind,
-            id: t.id,
-            name: t.name ?? null,
-            url: t.url ?? null,
-            "deployment-id": t.deploymentId ?? null,
-            "deployment-status": t.deploymentStatus ?? null,
-        }))),
-        health: result.health ?? "",
-        imageid: result.imageId ?? "",
-        metadata: result.metadata ?? "",
     };
 }
 
@@ -2942,7 +2969,6 @@ async function pushTags(ctx, push, online) {
     const { config, ledger } = ctx;
     const digest = await push(config.tag);
     ledger.record({ kind: "pushed", ref: imageRef(config.image, config.tag), digest });
-    ctx.result.digest = digest;
     if (config.extraTags.length === 0 || (await tagThroughApi(ctx, online, digest)))
         return;
     for (const tag of config.extraTags) {
@@ -2964,7 +2990,7 @@ async function tagThroughApi(ctx, online, digest) {
             if (said !== undefined && said !== digest)
                 throw new Error(`the registry gave ${tag} the digest ${said}`);
         }
-        ctx.result.servedToPush = tagged.served;
+        ctx.ledger.record({ kind: "served", to: "push", ...tagged.served });
         for (const tag of config.extraTags) {
             const ref = imageRef(config.image, tag);
             ctx.ledger.record({ kind: "pushed", ref, digest });
@@ -3031,7 +3057,7 @@ async function buildAndPush(ctx, gate, hasBuildx) {
     }
 }
 async function buildThenPush(ctx, gate, plan, temp) {
-    const { config, result } = ctx;
+    const { config } = ctx;
     const docker = ctx.docker.withConfigDir(temp.dir);
     // The build stops when the preflight or the login fails; that failure is the one to report.
     const stopBuild = new AbortController();
@@ -3085,33 +3111,33 @@ async function buildThenPush(ctx, gate, plan, temp) {
     gate.underWay();
     ctx.ports.whileDockerWorks?.();
     await building.catch(loginFailed);
-    Object.assign(result, await readBuildOutputs(temp));
-    await pushBuilt(ctx, pushesAsItBuilds, () => gate.passed().then(async ({ online }) => {
+    const built = await readBuildOutputs(temp);
+    ctx.ledger.record({ kind: "built", imageId: built.imageId, metadata: built.metadata });
+    await pushBuilt(ctx, pushesAsItBuilds, built.digest, () => gate.passed().then(async ({ online }) => {
         await credentials();
         await pushTags(ctx, pusher(ctx, plan.enginePush, docker, gate.signal), online);
     }));
 }
 /** After the build: what buildx pushed as it built is recorded; else `push` pushes (once Dokploy answered). */
-async function pushBuilt(ctx, pushedAsBuilt, push) {
-    const { config, logger, result } = ctx;
-    // buildx reports a digest without a push too (of a build into the engine, its config digest);
-    // the digest output is the registry's.
-    if (!pushedAsBuilt || !config.pushImage)
-        result.digest = undefined;
+async function pushBuilt(ctx, pushedAsBuilt, builtDigest, push) {
+    const { config, logger, image } = ctx;
     if (!config.pushImage) {
-        logger.info(`Built ${result.image}; nothing pushed (push: false)`);
+        logger.info(`Built ${image}; nothing pushed (push: false)`);
         return;
     }
+    // buildx reports a digest without a push too (of a build into the engine, its config digest);
+    // the digest output is the registry's: buildx's only when buildx pushed.
     if (pushedAsBuilt) {
         for (const ref of pushRefs(config))
-            ctx.ledger.record({ kind: "pushed", ref, digest: result.digest });
+            ctx.ledger.record({ kind: "pushed", ref, digest: builtDigest });
     }
     else
         await push();
-    if (result.digest)
-        logger.info(`Pushed ${result.image} (${result.digest})`);
+    const digest = ctx.ledger.digest(image);
+    if (digest)
+        logger.info(`Pushed ${image} (${digest})`);
     else
-        logger.warn(`Pushed ${result.image}, but docker did not report its digest`);
+        logger.warn(`Pushed ${image}, but docker did not report its digest`);
 }
 /**
  * buildx stopped because it could not set up a cache backend (a token it cannot read, say):
@@ -3176,39 +3202,6 @@ async function buildCommand(ctx, plan, temp, cache) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/pipeline/connect.ts
-/**
- * Loads the HTTP client (while docker works: not before the build starts) and makes the
- * Dokploy client for the rest of the run.
- */
-async function connectToDokploy(ctx) {
-    const { config, logger, redactor } = ctx;
-    const { remote, dispatcher } = await goOnline(ctx);
-    const client = new remote.DokployClient({
-        baseUrl: config.dokployUrl,
-        apiKey: config.apiKey,
-        transport: config.transport,
-        logger,
-        redactor,
-        dispatcher,
-        timeoutMs: config.requestTimeoutSeconds * 1000,
-        retry: ctx.policy,
-        retryPorts: ctx.retryPorts,
-        signal: ctx.signal,
-    });
-    return { ...ctx, remote, dispatcher, dokploy: new remote.Dokploy(client) };
-}
-/** Loads the HTTP client and its connection pool (while docker works: not before the build starts). */
-async function goOnline(ctx) {
-    const { ports } = ctx;
-    // With a build, the build stage says when docker is at work (buildx only starts after this check).
-    if (!ctx.config.build)
-        ports.whileDockerWorks?.();
-    const remote = await Promise.all(/* import() */[__nccwpck_require__.e(99), __nccwpck_require__.e(816), __nccwpck_require__.e(862)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9862));
-    const dispatcher = (await ports.loadDispatcher?.()) ?? ports.dispatcher;
-    return { ...ctx, remote, dispatcher };
-}
-
 ;// CONCATENATED MODULE: ./src/registry/pull-check.ts
 
 
@@ -3222,49 +3215,171 @@ function samePair(a, b) {
  * tag of the repository is being written.
  */
 async function checkPull(ctx) {
-    const { config, result, logger } = ctx;
+    const { config, image, ledger, logger } = ctx;
+    const pushed = ledger.digest(image);
     if (!config.verifyPull) {
-        if (config.pinDigest && !result.digest) {
+        if (config.pinDigest && !pushed) {
             throw new errors/* DeployError */.sH("pin-digest: docker did not report the pushed digest; turn verify-pull on to read it from the registry");
         }
         return;
     }
     await timed(ctx, "Check that Dokploy can pull the image", async () => {
         // Read with these very credentials when the extra tags were put: no need to ask again.
-        const asked = samePair(config.pull, config.push) ? result.servedToPush : undefined;
+        const asked = samePair(config.pull, config.push) ? ledger.served("push") : undefined;
         const served = asked ??
             (await ctx.remote.resolveImage(config.image, config.tag, config.pull, {
                 dispatcher: ctx.dispatcher,
                 timeoutMs: config.requestTimeoutSeconds * 1000,
             }));
-        if (result.digest && served.digest !== result.digest) {
-            throw new errors/* PullCheckError */.uw("digest", `${result.image}: the registry serves ${served.digest}, not ${result.digest} that was just pushed; someone pushed over the tag. Not deploying.`);
+        if (pushed && served.digest !== pushed) {
+            throw new errors/* PullCheckError */.uw("digest", `${image}: the registry serves ${served.digest}, not ${pushed} that was just pushed; someone pushed over the tag. Not deploying.`);
         }
-        result.digest ??= served.digest;
-        logger.info(`${result.image} is served as ${served.digest}${served.mediaType ? ` (${served.mediaType})` : ""} to ${config.pull ? config.pull.username : "anonymous pulls"}`);
+        ledger.record({ kind: "served", to: "pull", digest: served.digest, mediaType: served.mediaType });
+        logger.info(`${image} is served as ${served.digest}${served.mediaType ? ` (${served.mediaType})` : ""} to ${config.pull ? config.pull.username : "anonymous pulls"}`);
     });
 }
 
-;// CONCATENATED MODULE: ./src/pipeline/build-only.ts
-
-
-
-
+;// CONCATENATED MODULE: ./src/dokploy/registry.ts
 
 /**
- * deploy: false, for pull requests: the build, the push and the pull check, exactly as a deploy
- * runs them, and not one request to Dokploy (no key or target needed).
+ * Decides how to make Dokploy's registry entries hold the wanted credentials for one host:
+ * an entry for the same host (Docker Hub's aliases are one host) and server is updated, only
+ * in the fields that differ, so a re-run with the same values writes nothing.
  */
-async function buildWithoutDeploying(ctx, buildx) {
-    const { config, logger, result } = ctx;
-    const step = config.pushImage ? `Build and push ${result.image}` : `Build ${result.image}`;
-    const online = await besideWork((gate) => config.build
-        ? timed(ctx, step, () => buildAndPush(ctx, mapGate(gate, (online) => ({ online, running: [] })), buildx))
-        : Promise.resolve(), () => goOnline(ctx), ctx.signal);
-    stopIfCancelled(ctx);
-    if (config.pushImage)
-        await checkPull(online);
-    logger.info("deploy: false: nothing was sent to Dokploy.");
+function planRegistryUpsert(existing, wish) {
+    const { fields } = wish;
+    const host = normalizeRegistryHost(fields.registryUrl);
+    const candidates = existing.filter((r) => normalizeRegistryHost(r.registryUrl) === host && (r.serverId ?? undefined) === fields.serverId);
+    const match = candidates.find((r) => r.registryName === fields.registryName) ??
+        candidates.find((r) => r.username === fields.username) ??
+        candidates[0];
+    if (!match)
+        return { action: "create", fields };
+    const changes = {};
+    if (match.username !== fields.username)
+        changes.username = fields.username;
+    if (match.password !== fields.password)
+        changes.password = fields.password;
+    if (fields.imagePrefix !== null && match.imagePrefix !== fields.imagePrefix)
+        changes.imagePrefix = fields.imagePrefix;
+    if (wish.nameGiven && match.registryName !== fields.registryName)
+        changes.registryName = fields.registryName;
+    if (Object.keys(changes).length === 0)
+        return { action: "none", registryId: match.registryId };
+    return { action: "update", registryId: match.registryId, changes };
+}
+/** Applies a plan; returns the registry id. */
+async function applyRegistryPlan(dokploy, plan) {
+    switch (plan.action) {
+        case "create":
+            return (await dokploy.registryCreate(plan.fields)).registryId;
+        case "update":
+            await dokploy.registryUpdate(plan.registryId, plan.changes);
+            return plan.registryId;
+        case "none":
+            return plan.registryId;
+    }
+}
+/** The plan in words, without secrets. */
+function describeRegistryPlan(plan) {
+    switch (plan.action) {
+        case "create":
+            return `create registry entry "${plan.fields.registryName}" for ${plan.fields.registryUrl || "Docker Hub"}`;
+        case "update":
+            return `update registry entry ${plan.registryId} (${Object.keys(plan.changes).join(", ")})`;
+        case "none":
+            return `registry entry ${plan.registryId} is up to date; no change`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/registry/registry-entry.ts
+
+
+
+
+/** Creates or updates the registry entry in Dokploy when it differs; a re-run writes nothing. */
+async function upsertRegistryEntry(ctx) {
+    const { config, logger, ledger } = ctx;
+    const pull = config.pull;
+    if (!config.dokployRegistry || !pull)
+        return;
+    await timed(ctx, "Registry entry in Dokploy", () => 
+    // The whole upsert is retried, planned anew from registry.all each time, so a create
+    // that reached Dokploy before its answer was lost is found and not made twice.
+    (0,retry/* withRetry */.bD)("Registry entry in Dokploy", ctx.policy, ctx.retryPorts, async () => {
+        const plan = planRegistryUpsert(await ctx.dokploy.registryAll(), {
+            fields: {
+                registryName: config.dokployRegistryName,
+                username: pull.username,
+                password: pull.password,
+                registryUrl: dokployRegistryUrl(config.image.registry),
+                imagePrefix: config.imagePrefix,
+                serverId: config.serverId,
+            },
+            nameGiven: config.dokployRegistryNameGiven,
+        });
+        logger.info(describeRegistryPlan(plan));
+        const registryId = await applyRegistryPlan(ctx.dokploy, plan);
+        ledger.record({ kind: "registry-id", registryId });
+        if (plan.action !== "none") {
+            ledger.record({
+                kind: "registry-entry",
+                action: plan.action === "create" ? "created" : "updated",
+                registryId,
+                name: plan.action === "create" ? plan.fields.registryName : config.dokployRegistryName,
+            });
+        }
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/shared/beside.ts
+/**
+ * Runs `work` with `check` beside it (the build beside the Dokploy preflight). The check starts
+ * once the work is under way or over. The work awaits `gate.passed()` before anything that
+ * must not happen unless the check passed (a push). When the check fails, the work is stopped,
+ * and the check's error is the one thrown, even if the work had failed first on its own: it
+ * says what to fix first. Returns the check's value.
+ */
+async function besideWork(work, check, cancel) {
+    const stop = new AbortController();
+    const onCancel = () => {
+        stop.abort(cancel.reason);
+    };
+    cancel.addEventListener("abort", onCancel, { once: true });
+    let underWay = () => undefined;
+    const started = new Promise((resolve) => {
+        underWay = resolve;
+    });
+    let pass;
+    const checked = new Promise((resolve, reject) => {
+        pass = { resolve, reject };
+    });
+    let checkFailed = false;
+    checked.catch(() => {
+        checkFailed = true;
+        stop.abort();
+    });
+    try {
+        const working = work({ passed: () => checked, signal: stop.signal, underWay });
+        const over = working.then(() => undefined, () => undefined);
+        void Promise.race([started, over]).then(check).then(pass?.resolve, pass?.reject);
+        try {
+            await working;
+        }
+        catch (error) {
+            if (checkFailed)
+                await checked;
+            throw error;
+        }
+        return await checked;
+    }
+    finally {
+        cancel.removeEventListener("abort", onCancel);
+    }
+}
+/** The gate as a work sees it that needs only part of the check's value. */
+function mapGate(gate, part) {
+    return { passed: () => gate.passed().then(part), signal: gate.signal, underWay: gate.underWay };
 }
 
 ;// CONCATENATED MODULE: ./src/targets/target.ts
@@ -3290,21 +3405,28 @@ function prefixedLogger(inner, prefix) {
         },
     };
 }
-/** How a target is called in messages: its name once known, else its id. */
-function targetName(target) {
-    return target.name ?? target.id;
+/** The target as the ledger tells it so far: its name, page and deployment once known. */
+function targetOf(ctx) {
+    return ctx.ledger.target(ctx.ref.id) ?? { kind: ctx.ref.kind, id: ctx.ref.id };
 }
-function forTarget(ctx, target, several) {
-    const ref = { kind: target.kind, id: target.id };
+/** How a target is called in messages: its name once known, else its id. */
+function targetName(ctx) {
+    return targetOf(ctx).name ?? ctx.ref.id;
+}
+/** Records the target's status as the step judged it (queued, timeout, unknown, not-running, superseded). */
+function recordStatus(ctx, status, deploymentId) {
+    ctx.ledger.record({ kind: "deployment-status", target: ctx.ref.id, status, deploymentId, said: "step" });
+}
+function forTarget(ctx, ref, several) {
     if (!several)
-        return { ...ctx, ref, target, several };
-    const logger = prefixedLogger(ctx.logger, () => `[${targetName(target)}]`);
+        return { ...ctx, ref, several };
+    const logger = prefixedLogger(ctx.logger, () => `[${targetName({ ledger: ctx.ledger, ref })}]`);
     const ports = { ...ctx.ports, logger };
-    return { ...ctx, logger, ports, retryPorts: { ...ctx.retryPorts, logger }, ref, target, several };
+    return { ...ctx, logger, ports, retryPorts: { ...ctx.retryPorts, logger }, ref, several };
 }
 /** Runs a stage of one target, timed; with several targets, the step names the target. */
 function timedTarget(ctx, step, fn, group = true) {
-    return timed(ctx, ctx.several ? `${step} (${targetName(ctx.target)})` : step, fn, group && !ctx.several);
+    return timed(ctx, ctx.several ? `${step} (${targetName(ctx)})` : step, fn, group && !ctx.several);
 }
 
 ;// CONCATENATED MODULE: ./src/targets/provider.ts
@@ -3379,14 +3501,14 @@ function checkSource(app, config, logger, image) {
 
 /** The application exists; returns what it ran before, and how to put that back. */
 async function checkApplication(ctx) {
-    const { config, logger, result, redactor, target } = ctx;
-    const app = await ctx.dokploy.applicationOne(target.id);
+    const { config, logger, redactor, ref } = ctx;
+    const app = await ctx.dokploy.applicationOne(ref.id);
     // application.one answers with the pull password in plain text: mask it like ours.
     redactor.add(app.password);
-    target.name = app.name;
-    target.url = ctx.remote.applicationUrl(config.dokployUrl, app);
-    logger.info(`Application "${app.name}" (${target.id}), source ${app.sourceType ?? "unknown"}: ${target.url}`);
-    checkSource(app, config, logger, result.image);
+    const url = ctx.remote.applicationUrl(config.dokployUrl, app);
+    ctx.ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id, name: app.name, url });
+    logger.info(`Application "${app.name}" (${ref.id}), source ${app.sourceType ?? "unknown"}: ${url}`);
+    checkSource(app, config, logger, ctx.image);
     const provider = previousProvider(app);
     return {
         was: provider?.dockerImage ?? (app.sourceType ? `its ${app.sourceType} source` : undefined),
@@ -3396,10 +3518,10 @@ async function checkApplication(ctx) {
 }
 /** Points the application at the image (saveDockerProvider, all five keys); returns the image saved. */
 async function pointApplication(ctx, before) {
-    const { config, logger, result, ledger, target } = ctx;
-    const provider = dockerProviderOf(config, target.id, result.digest);
+    const { config, logger, image, ledger, ref } = ctx;
+    const provider = dockerProviderOf(config, ref.id, ledger.digest(image));
     await timedTarget(ctx, "Point the application at the image", async () => {
-        const change = { application: target.name ?? target.id, from: before.was };
+        const change = { application: targetName(ctx), target: ref.id, from: before.was };
         try {
             await ctx.dokploy.saveDockerProvider(provider);
         }
@@ -3411,7 +3533,7 @@ async function pointApplication(ctx, before) {
             throw error;
         }
         ledger.record({ kind: "provider", ...change, to: provider.dockerImage });
-        logger.info(`Application ${target.id} now runs ${result.image}${config.pull ? ` (pulled as ${config.pull.username})` : " (public image)"}`);
+        logger.info(`Application ${ref.id} now runs ${image}${config.pull ? ` (pulled as ${config.pull.username})` : " (public image)"}`);
     });
     return provider.dockerImage;
 }
@@ -3485,9 +3607,10 @@ function setVariables(env, values) {
 
 /** The values our variables get: the reference to deploy, and the tag. */
 function ourValues(ctx) {
-    const { config, result } = ctx;
+    const { config, ledger } = ctx;
+    const digest = ledger.digest(ctx.image);
     const ref = imageRef(config.image, config.tag);
-    const image = config.pinDigest && result.digest ? `${ref}@${result.digest}` : ref;
+    const image = config.pinDigest && digest ? `${ref}@${digest}` : ref;
     return { [config.imageVariable]: image, [config.tagVariable]: config.tag };
 }
 /** A compose file Dokploy holds (raw source) that uses neither variable would not run the new image. */
@@ -3506,11 +3629,11 @@ function refuseFileWithoutVariables(ctx, compose) {
  * (only them: the other variables are read again at that moment and kept).
  */
 async function checkCompose(ctx) {
-    const { config, logger, target } = ctx;
-    const compose = await ctx.remote.composeOne(ctx.dokploy, target.id);
-    target.name = compose.name;
-    target.url = ctx.remote.composeUrl(config.dokployUrl, compose);
-    logger.info(`Compose "${compose.name}" (${target.id}), type ${compose.composeType}, source ${compose.sourceType ?? "unknown"}: ${target.url}`);
+    const { config, logger, ref } = ctx;
+    const compose = await ctx.remote.composeOne(ctx.dokploy, ref.id);
+    const url = ctx.remote.composeUrl(config.dokployUrl, compose);
+    ctx.ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id, name: compose.name, url });
+    logger.info(`Compose "${compose.name}" (${ref.id}), type ${compose.composeType}, source ${compose.sourceType ?? "unknown"}: ${url}`);
     refuseFileWithoutVariables(ctx, compose);
     const previous = Object.fromEntries(Object.keys(ourValues(ctx)).map((name) => [name, readVariable(compose.env, name)]));
     const was = previous[config.imageVariable] ?? previous[config.tagVariable];
@@ -3527,14 +3650,14 @@ async function checkCompose(ctx) {
 /** Sets our variables in the compose's env as it is now, keeping every other line; returns what they held. */
 async function writeVariables(ctx, values) {
     // Read again right before writing: the env may have changed since the check, minutes ago.
-    const { env } = await ctx.remote.composeOne(ctx.dokploy, ctx.target.id);
+    const { env } = await ctx.remote.composeOne(ctx.dokploy, ctx.ref.id);
     const before = Object.fromEntries(Object.keys(values).map((name) => [name, readVariable(env, name)]));
-    await ctx.remote.saveComposeEnv(ctx.dokploy, ctx.target.id, setVariables(env, values));
+    await ctx.remote.saveComposeEnv(ctx.dokploy, ctx.ref.id, setVariables(env, values));
     return before;
 }
 /** Points the compose at the image: our variables set in its environment. Returns the image reference. */
 async function pointCompose(ctx) {
-    const { ledger, logger, target } = ctx;
+    const { ledger, logger, ref } = ctx;
     const values = ourValues(ctx);
     const to = Object.entries(values);
     await timedTarget(ctx, "Set the image in the compose's environment", async () => {
@@ -3545,13 +3668,13 @@ async function pointCompose(ctx) {
         catch (error) {
             if (error instanceof errors/* DokployError */.RI && error.ambiguous && error.procedure === "compose.saveEnvironment") {
                 const variables = to.map(([name, value]) => ({ name, to: value }));
-                ledger.record({ kind: "compose-env", compose: target.name ?? target.id, variables, uncertain: true });
+                ledger.record({ kind: "compose-env", compose: targetName(ctx), target: ref.id, variables, uncertain: true });
             }
             throw error;
         }
         const variables = to.map(([name, value]) => ({ name, from: before[name], to: value }));
-        ledger.record({ kind: "compose-env", compose: target.name ?? target.id, variables });
-        logger.info(`Compose ${target.id} now has ${to.map(([n, v]) => `${n}=${v}`).join(", ")} in its environment`);
+        ledger.record({ kind: "compose-env", compose: targetName(ctx), target: ref.id, variables });
+        logger.info(`Compose ${ref.id} now has ${to.map(([n, v]) => `${n}=${v}`).join(", ")} in its environment`);
     });
     return values[ctx.config.imageVariable] ?? "";
 }
@@ -3600,13 +3723,13 @@ async function look(ctx, swarm, ours) {
     const lastError = tasks.map(taskError).find((e) => e !== undefined);
     if (!service || state === "updating" || gaveUp(service))
         return { service, lastError };
-    if (!isSameImage(service.Spec.TaskTemplate.ContainerSpec.Image, ours, ctx.result.digest)) {
+    if (!isSameImage(service.Spec.TaskTemplate.ContainerSpec.Image, ours, ctx.ledger.digest(ctx.image))) {
         return { service, lastError };
     }
     const running = tasks.filter((t) => t.state === "running" && t.currentState.startsWith("Running"));
     for (const task of running.slice(0, 3)) {
         const image = await ctx.dokploy.taskImage(task.containerId, swarm.serverId);
-        if (isSameImage(image, ours, ctx.result.digest))
+        if (isSameImage(image, ours, ctx.ledger.digest(ctx.image)))
             return { service, running: image, lastError };
     }
     return { service, lastError };
@@ -3623,7 +3746,7 @@ function notRunning(ctx, swarm, seen, ours) {
             : update?.State === "paused"
                 ? `Docker Swarm paused the update of ${swarm.name} (${update.Message ?? ""})`
                 : `the service is set to run ${image ?? "?"}${update?.State ? ` (update ${update.State})` : ""}, and no task of ${ours} is running after ${String(ctx.config.verifyTimeoutSeconds)} s (verify-timeout)`;
-    return new errors/* NotRunningError */.bb(`Dokploy says the deployment is done, but ${ours} is not running: ${why}.${lastError ? ` Swarm says: ${lastError}` : ""} See ${ctx.target.url ?? ctx.config.dokployUrl}`);
+    return new errors/* NotRunningError */.bb(`Dokploy says the deployment is done, but ${ours} is not running: ${why}.${lastError ? ` Swarm says: ${lastError}` : ""} See ${targetOf(ctx).url ?? ctx.config.dokployUrl}`);
 }
 /** Waits briefly for swarm to run our image in the service; throws NotRunningError when it does not. */
 async function waitForSwarm(ctx, swarm, ours) {
@@ -3639,8 +3762,8 @@ async function waitForSwarm(ctx, swarm, ours) {
 }
 /** A later run pointed the target at its image: ours is not what runs, by design. */
 function superseded(ctx, theirs, ours) {
-    const { config, target, logger } = ctx;
-    target.deploymentStatus = "superseded";
+    const { config, logger } = ctx;
+    recordStatus(ctx, "superseded");
     const message = `Superseded: the ${ctx.ref.kind} now holds ${theirs ?? "no image"}, not ${ours}; a later run deployed over this one. Not rolling back.`;
     if (config.failOnSuperseded)
         throw new errors/* DeployError */.sH(`${message} (fail-on-superseded)`);
@@ -3652,11 +3775,11 @@ function superseded(ctx, theirs, ours) {
  * Docker, says so once and trusts the application row.
  */
 async function verifyApplication(ctx, ours) {
-    const { config, target, logger } = ctx;
+    const { config, ref, logger } = ctx;
     if (!config.verifyRunning)
         return;
     await timedTarget(ctx, "Check what runs", async () => {
-        const app = await ctx.dokploy.applicationOne(target.id);
+        const app = await ctx.dokploy.applicationOne(ref.id);
         if (app.dockerImage !== ours)
             return superseded(ctx, app.dockerImage, ours);
         if (!app.appName)
@@ -3685,7 +3808,7 @@ async function lookAtSwarm(ctx, trusted, look) {
     catch (error) {
         if (!(error instanceof errors/* DokployError */.RI) || (error.status !== 401 && error.status !== 403)) {
             if (error instanceof errors/* NotRunningError */.bb)
-                ctx.target.deploymentStatus = "not-running";
+                recordStatus(ctx, "not-running");
             throw error;
         }
         ctx.logger.warn(`Could not ask Dokploy what Docker Swarm runs (${error.procedure}: HTTP ${String(error.status)}; the API key needs the permission to read Docker). Trusting ${trusted}.`);
@@ -3736,7 +3859,7 @@ async function waitForStack(ctx, compose, ours) {
             return mine;
         }
         if (ctx.ports.clock() >= deadline) {
-            throw new errors/* NotRunningError */.bb(`Dokploy says the deployment is done, but no service of the stack ${compose.appName} runs ${repositoryOf(ours)} (its services: ${all.join(", ") || "none"}). Does the compose file say image: \${${ctx.config.imageVariable}}? See ${ctx.target.url ?? ctx.config.dokployUrl}`);
+            throw new errors/* NotRunningError */.bb(`Dokploy says the deployment is done, but no service of the stack ${compose.appName} runs ${repositoryOf(ours)} (its services: ${all.join(", ") || "none"}). Does the compose file say image: \${${ctx.config.imageVariable}}? See ${targetOf(ctx).url ?? ctx.config.dokployUrl}`);
         }
         await ctx.ports.sleep(VERIFY_POLL_MS);
     }
@@ -3748,11 +3871,11 @@ async function waitForStack(ctx, compose, ours) {
  * their images here (see the README).
  */
 async function verifyCompose(ctx, ours) {
-    const { config, target, logger } = ctx;
+    const { config, ref, logger } = ctx;
     if (!config.verifyRunning)
         return;
     await timedTarget(ctx, "Check what runs", async () => {
-        const compose = await ctx.remote.composeOne(ctx.dokploy, target.id);
+        const compose = await ctx.remote.composeOne(ctx.dokploy, ref.id);
         const held = readVariable(compose.env, config.imageVariable);
         if (held !== ours)
             return superseded(ctx, held, ours);
@@ -3834,372 +3957,18 @@ function runningImages(prepared) {
  * matters for following the deployment). Returns each target with what it ran before.
  */
 function checkTargets(ctx, refs) {
-    const { config, result } = ctx;
+    const { config, ledger } = ctx;
     const several = refs.length > 1;
     return timed(ctx, several ? "Check Dokploy and the targets" : `Check Dokploy and the ${refs[0]?.kind ?? "target"}`, async () => {
         const checks = refs.map((ref) => {
-            const target = { kind: ref.kind, id: ref.id };
-            result.targets.push(target);
-            const targetCtx = forTarget(ctx, target, several);
+            ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id });
+            const targetCtx = forTarget(ctx, ref, several);
             return checkTarget(targetCtx).then((before) => ({ ctx: targetCtx, before }));
         });
         const [prepared, version] = await Promise.all([Promise.all(checks), config.wait ? readVersion(ctx) : undefined]);
         refuseOldVersion(version);
         return prepared;
     }, false);
-}
-
-;// CONCATENATED MODULE: ./src/config/advice.ts
-/** Tags that are moved to new images; deploying one leaves Dokploy unable to tell releases apart. */
-const FLOATING_TAGS = new Set([
-    "latest",
-    "main",
-    "master",
-    "stable",
-    "prod",
-    "production",
-    "staging",
-    "dev",
-    "develop",
-    "edge",
-    "nightly",
-]);
-/** Warnings about inputs that work but are likely to bite later. */
-function adviceFor(config) {
-    const advice = [];
-    if (FLOATING_TAGS.has(config.tag.toLowerCase()) && !config.pinDigest) {
-        advice.push(`tag "${config.tag}" is a floating tag: when the application already runs ${config.image.name}:${config.tag}, Swarm may keep the old image. Deploy the commit SHA (the default tag) or set pin-digest: true.`);
-    }
-    const ecr = config.image.registry.endsWith(".amazonaws.com");
-    if (ecr && config.pull && config.push && config.pull.password === config.push.password) {
-        advice.push("Dokploy will pull with the ECR login password, which expires after 12 hours: a redeploy or restart in Dokploy after that cannot pull. Deploy from CI at least every 12 hours, or give Dokploy a longer-lived pull credential.");
-    }
-    if (config.pull?.password.startsWith("ghs_")) {
-        advice.push("Dokploy will pull with a GitHub job token (ghs_…, e.g. GITHUB_TOKEN), which expires when the job ends: a redeploy or restart in Dokploy after that cannot pull. Give pull-username/pull-password a token that lasts (a personal access token with read:packages).");
-    }
-    advice.push(...spacedPasswords(config));
-    if (config.health?.credentials && new URL(config.health.url).protocol === "http:") {
-        advice.push("health-url has credentials and uses http://: they travel in clear text. Use https://.");
-    }
-    return advice;
-}
-/** Spaces at either end of a password were removed (as docker login does): say so, it may be the reason a login fails. */
-function spacedPasswords(config) {
-    return config.spacedSecrets.map((name) => `${name} starts or ends with spaces, which were removed: docker login removes them too, so a password that really has them cannot be used with docker. If the login fails, check the secret for stray spaces.`);
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/inputs.ts
-
-
-function isLoopback(url) {
-    return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(url.hostname);
-}
-/**
- * Finds out whether the build runs with buildx, and checks the inputs against it (and its
- * builder) and each other before anything is sent. The answer is a promise: the buildx probe
- * is a local question, answered first when it can still reject the inputs or is needed for the
- * plan, else it runs beside what follows.
- */
-async function checkInputs(ctx) {
-    const { config, ports, logger } = ctx;
-    const { probe } = await chooseBuilder(config, ports, ctx.docker);
-    for (const warning of adviceFor(config))
-        logger.warn(warning);
-    const url = config.deploy ? new URL(config.dokployUrl) : undefined;
-    if (url?.protocol === "http:" && !isLoopback(url)) {
-        logger.warn(`dokploy-url uses http://: the API key travels in clear text to ${url.host}. Use https://.`);
-    }
-    return { buildx: probe };
-}
-
-;// CONCATENATED MODULE: ./src/targets/names.ts
-
-
-/** Two inputs that name the same target would deploy it twice at once. */
-function refuseDuplicates(refs) {
-    const seen = new Set();
-    for (const ref of refs) {
-        const key = `${ref.kind}:${ref.id}`;
-        if (seen.has(key))
-            throw new errors/* ConfigError */.xL(`${ref.kind}-id`, `names ${ref.kind} ${ref.id} twice (by id or by name)`);
-        seen.add(key);
-    }
-}
-/**
- * The targets by id. Those given by name are found with one read of project.all, before
- * anything is built: a wrong name is bad input (exit 2), with the closest names.
- */
-async function resolveTargets(ctx, connect) {
-    const { config, logger } = ctx;
-    const named = config.targets.flatMap((t) => (t.name !== undefined ? [{ kind: t.kind, name: t.name }] : []));
-    if (named.length === 0 || !config.names) {
-        const refs = config.targets.flatMap((t) => (t.id !== undefined ? [{ kind: t.kind, id: t.id }] : []));
-        refuseDuplicates(refs);
-        return { refs };
-    }
-    const place = config.names;
-    const connected = await connect();
-    const found = await timed(ctx, "Find the targets by name", async () => {
-        const resolved = connected.remote.resolveNames(await connected.dokploy.projects(), place, named);
-        resolved.forEach((ref, i) => {
-            logger.info(`${ref.kind} "${named[i]?.name ?? ""}" in ${place.project}/${place.environment} is ${ref.id}`);
-        });
-        return resolved;
-    });
-    const byName = [...found];
-    const refs = [];
-    for (const t of config.targets) {
-        const ref = t.id !== undefined ? { kind: t.kind, id: t.id } : byName.shift();
-        if (ref)
-            refs.push(ref);
-    }
-    refuseDuplicates(refs);
-    return { refs, connected };
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/plan.ts
-
-
-
-
-
-
-
-/** What cache: auto adds to the build, in words (which applies is known once docker and Dokploy answer). */
-function cachePlan(config, buildx) {
-    if (!autoCacheWanted(config))
-        return [];
-    const tags = config.extraTags.map((tag) => imageRef(config.image, tag));
-    const sources = `the image the application runs (when in ${config.image.registry})${tags.length > 0 ? `, ${tags.join(", ")}` : ""}`;
-    if (!buildx) {
-        return [
-            `Build cache (cache: auto): on an engine that holds no image of ${config.image.name}, docker pull ${sources}, then build with --cache-from them`,
-        ];
-    }
-    const cache = imageRef(config.image, BUILDCACHE_TAG);
-    return [
-        `Build cache (cache: auto): --cache-from type=registry,ref= ${sources}; with the docker driver --cache-to type=inline, and on an engine that holds images of ${config.image.name} its own cache instead of the sources; with a BuildKit builder also ${config.ci.actionsCache ? "type=gha" : cache} as --cache-from and --cache-to (mode=max)`,
-    ];
-}
-/** The build part of the plan: the commands docker runs. */
-function buildPlan(config, way) {
-    const { buildx, labelled = false, intoEngine = false, enginePush = false } = way;
-    if (!config.build)
-        return [`No build: deploy ${imageRef(config.image, config.tag)} as it is in the registry`];
-    const plan = [`Create a temporary docker config (DOCKER_CONFIG); ~/.docker is not written`];
-    if (config.push && enginePush) {
-        plan.push(`GET ${config.image.registry}/v2/ with the password of ${config.push.username} (beside the build: does the registry take it?); docker login only if the build pulls from the registry`);
-    }
-    else if (config.push)
-        plan.push(`docker ${loginArgv(config.registry, config.push.username).join(" ")}  (password on stdin)`);
-    const labelledDockerfile = labelled ? `$DOCKER_CONFIG/${LABELLED_DOCKERFILE}` : undefined;
-    plan.push(...cachePlan(config, buildx));
-    plan.push(`docker ${buildArgv(config, { buildx, intoEngine, outDir: "$DOCKER_CONFIG", created: new Date(0), labelledDockerfile }).join(" ")}`);
-    if (labelled) {
-        const labels = classicLabels(config);
-        const where = [
-            labels.afterFrom.length > 0 ? `right after the built stage's FROM: ${labels.afterFrom.join(" ")}` : "",
-            labels.atEnd.length > 0 ? `at its end: ${labels.atEnd.join(" ")}` : "",
-        ].filter((part) => part !== "");
-        plan.push(`  (${LABELLED_DOCKERFILE}: the Dockerfile with LABEL lines ${where.join("; ")})`);
-    }
-    if ((!buildx || intoEngine) && config.pushImage) {
-        const push = (tag) => enginePush
-            ? `POST <engine>/images/${config.image.name}/push?tag=${tag}  (the engine's push; the password in its X-Registry-Auth header)`
-            : `docker ${pushArgv(imageRef(config.image, tag)).join(" ")}`;
-        plan.push(push(config.tag));
-        for (const tag of config.extraTags) {
-            plan.push(config.push
-                ? `PUT ${config.image.registry}/v2/${config.image.path}/manifests/${tag}  (the manifest just pushed; a push of ${imageRef(config.image, tag)} if the registry refuses)`
-                : push(tag));
-        }
-    }
-    return plan;
-}
-function pullCheckPlan(config) {
-    if (!config.verifyPull || !config.pushImage)
-        return [];
-    return [
-        `HEAD ${config.image.registry}/v2/${config.image.path}/manifests/${config.tag} with the pull credentials (the image is there, Dokploy can pull it, it is the digest pushed)`,
-    ];
-}
-/** The id of a target in the plan: as given, or what its name will resolve to. */
-function idText(spec) {
-    return spec.id ?? `<id of ${spec.kind} "${spec.name}">`;
-}
-/** The checks before the build: names, then every target beside the build. */
-function checkPlan(config, api) {
-    const plan = [];
-    const named = config.targets.filter((t) => t.name !== undefined);
-    if (config.names && named.length > 0) {
-        plan.push(`GET ${api}project.all  (find ${named.map(describeTarget).join(", ")} in ${config.names.project}/${config.names.environment}; a wrong name stops the run here, before the build)`);
-    }
-    for (const t of config.targets) {
-        const key = t.kind === "application" ? "applicationId" : "composeId";
-        plan.push(`GET ${api}${t.kind}.one {"${key}":"${idText(t)}"}  (check key and ${t.kind}, beside the build)`);
-    }
-    return plan;
-}
-/** What is sent for one compose service after the build. */
-function composePlan(config, api, id) {
-    const ref = imageRef(config.image, config.tag);
-    return [
-        `GET ${api}compose.one {"composeId":"${id}"}, then POST ${api}compose.saveEnvironment with ${config.imageVariable}=${config.pinDigest ? `${ref}@<digest>` : ref} and ${config.tagVariable}=${config.tag} set in its env (every other variable kept as it is)`,
-        `GET ${api}deployment.allByCompose {"composeId":"${id}"}  (snapshot, to tell our deployment from others)`,
-        `POST ${api}compose.${config.deployMethod} ${JSON.stringify({ composeId: id, title: config.deployTitle, description: config.deployDescription })}`,
-    ];
-}
-/** What is sent for one target after the build. */
-function targetPlan(config, api, spec) {
-    const id = idText(spec);
-    if (spec.kind === "compose")
-        return composePlan(config, api, id);
-    const provider = dockerProviderOf(config, id);
-    return [
-        `POST ${api}application.saveDockerProvider ${JSON.stringify({ ...provider, password: provider.password === null ? null : "***" })}`,
-        `GET ${api}deployment.all {"applicationId":"${id}"}  (snapshot, to tell our deployment from others)`,
-        `POST ${api}application.${config.deployMethod} ${JSON.stringify({ applicationId: id, title: config.deployTitle, description: config.deployDescription })}`,
-    ];
-}
-/** The Dokploy part of the plan: the calls made after the build. */
-function dokployPlan(config, api) {
-    const plan = pullCheckPlan(config);
-    if (config.dokployRegistry) {
-        plan.push(`GET ${api}registry.all, then POST ${api}registry.create or registry.update for ${config.image.registry} when the entry differs`);
-    }
-    if (config.targets.length > 1)
-        plan.push(`For each of the ${String(config.targets.length)} targets, all at once:`);
-    for (const spec of config.targets)
-        plan.push(...targetPlan(config, api, spec));
-    if (!config.wait)
-        return plan;
-    plan.push(`Follow the new deployment titled "${config.deployTitle}" until done, error or cancelled (at most ${String(config.waitTimeoutSeconds)} s), with its live log, and check what runs`);
-    if (config.health) {
-        plan.push(`GET ${config.health.url} until it answers (at most ${String(config.health.timeoutMs / 1000)} s)`);
-    }
-    if (config.rollbackOnFailure) {
-        const compose = config.targets.some((t) => t.kind === "compose");
-        plan.push(`If that fails: save the previous image${compose ? " (a compose's previous variables)" : ""} back and redeploy it`);
-    }
-    return plan;
-}
-/** The plan in words: commands and API calls, secrets masked. */
-function describePlan(config, way) {
-    const api = config.transport === "trpc" ? "/api/trpc/" : "/api/";
-    const build = buildPlan(config, way);
-    if (!config.deploy)
-        return [...build, ...pullCheckPlan(config), "deploy: false: no request to Dokploy"];
-    return [...checkPlan(config, api), ...build, ...dokployPlan(config, api)];
-}
-/** Dry run: prints what would be done; builds, pushes and changes nothing. */
-async function printPlan(ctx, buildx) {
-    const { config, logger, result } = ctx;
-    const dockerfile = buildx || !config.build ? undefined : await readDockerfile(ctx);
-    const labelled = dockerfile !== undefined && dockerfileWithLabels(dockerfile, classicLabels(config), config.target) !== undefined;
-    const intoEngine = await buildsIntoEngine(config, ctx.ports, buildx);
-    const enginePush = (await enginePushFor(config, ctx.ports, buildx, intoEngine)) !== undefined;
-    result.plan = describePlan(config, { buildx, labelled, intoEngine, enginePush });
-    const builder = buildx
-        ? intoEngine
-            ? "buildx, docker driver: into the engine, then docker push"
-            : "buildx"
-        : "classic builder";
-    logger.info(`Dry run: nothing is built, pushed or changed. The plan (${builder}):`);
-    result.plan.forEach((line, i) => {
-        logger.info(`${String(i + 1)}. ${line}`);
-    });
-}
-
-;// CONCATENATED MODULE: ./src/dokploy/registry.ts
-
-/**
- * Decides how to make Dokploy's registry entries hold the wanted credentials for one host:
- * an entry for the same host (Docker Hub's aliases are one host) and server is updated, only
- * in the fields that differ, so a re-run with the same values writes nothing.
- */
-function planRegistryUpsert(existing, wish) {
-    const { fields } = wish;
-    const host = normalizeRegistryHost(fields.registryUrl);
-    const candidates = existing.filter((r) => normalizeRegistryHost(r.registryUrl) === host && (r.serverId ?? undefined) === fields.serverId);
-    const match = candidates.find((r) => r.registryName === fields.registryName) ??
-        candidates.find((r) => r.username === fields.username) ??
-        candidates[0];
-    if (!match)
-        return { action: "create", fields };
-    const changes = {};
-    if (match.username !== fields.username)
-        changes.username = fields.username;
-    if (match.password !== fields.password)
-        changes.password = fields.password;
-    if (fields.imagePrefix !== null && match.imagePrefix !== fields.imagePrefix)
-        changes.imagePrefix = fields.imagePrefix;
-    if (wish.nameGiven && match.registryName !== fields.registryName)
-        changes.registryName = fields.registryName;
-    if (Object.keys(changes).length === 0)
-        return { action: "none", registryId: match.registryId };
-    return { action: "update", registryId: match.registryId, changes };
-}
-/** Applies a plan; returns the registry id. */
-async function applyRegistryPlan(dokploy, plan) {
-    switch (plan.action) {
-        case "create":
-            return (await dokploy.registryCreate(plan.fields)).registryId;
-        case "update":
-            await dokploy.registryUpdate(plan.registryId, plan.changes);
-            return plan.registryId;
-        case "none":
-            return plan.registryId;
-    }
-}
-/** The plan in words, without secrets. */
-function describeRegistryPlan(plan) {
-    switch (plan.action) {
-        case "create":
-            return `create registry entry "${plan.fields.registryName}" for ${plan.fields.registryUrl || "Docker Hub"}`;
-        case "update":
-            return `update registry entry ${plan.registryId} (${Object.keys(plan.changes).join(", ")})`;
-        case "none":
-            return `registry entry ${plan.registryId} is up to date; no change`;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/registry/registry-entry.ts
-
-
-
-
-/** Creates or updates the registry entry in Dokploy when it differs; a re-run writes nothing. */
-async function upsertRegistryEntry(ctx) {
-    const { config, logger, result, ledger } = ctx;
-    const pull = config.pull;
-    if (!config.dokployRegistry || !pull)
-        return;
-    await timed(ctx, "Registry entry in Dokploy", () => 
-    // The whole upsert is retried, planned anew from registry.all each time, so a create
-    // that reached Dokploy before its answer was lost is found and not made twice.
-    (0,retry/* withRetry */.bD)("Registry entry in Dokploy", ctx.policy, ctx.retryPorts, async () => {
-        const plan = planRegistryUpsert(await ctx.dokploy.registryAll(), {
-            fields: {
-                registryName: config.dokployRegistryName,
-                username: pull.username,
-                password: pull.password,
-                registryUrl: dokployRegistryUrl(config.image.registry),
-                imagePrefix: config.imagePrefix,
-                serverId: config.serverId,
-            },
-            nameGiven: config.dokployRegistryNameGiven,
-        });
-        logger.info(describeRegistryPlan(plan));
-        result.registryId = await applyRegistryPlan(ctx.dokploy, plan);
-        if (plan.action !== "none") {
-            ledger.record({
-                kind: "registry-entry",
-                action: plan.action === "create" ? "created" : "updated",
-                registryId: result.registryId,
-                name: plan.action === "create" ? plan.fields.registryName : config.dokployRegistryName,
-            });
-        }
-    }));
 }
 
 ;// CONCATENATED MODULE: ./src/dokploy/cadence.ts
@@ -4452,13 +4221,14 @@ async function rollBack(dokploy, options, ports) {
 
 /** Queues our deployment in Dokploy, with our title; never sent twice by one run. */
 async function triggerOurDeployment(ctx, known) {
-    const { config, logger, ledger, target } = ctx;
+    const { config, logger, ledger } = ctx;
     const change = {
         kind: "deployment",
+        targetId: ctx.ref.id,
         method: config.deployMethod,
         title: config.deployTitle,
-        url: target.url ?? config.dokployUrl,
-        ...(ctx.several ? { target: targetName(target) } : {}),
+        url: targetOf(ctx).url ?? config.dokployUrl,
+        ...(ctx.several ? { target: targetName(ctx) } : {}),
     };
     await timedTarget(ctx, `Trigger ${config.deployMethod}`, async () => {
         const trigger = {
@@ -4479,18 +4249,18 @@ async function triggerOurDeployment(ctx, known) {
         ledger.record(change);
         logger.info(`Dokploy queued the ${config.deployMethod} "${config.deployTitle}"`);
     });
-    target.deploymentStatus = "queued";
+    recordStatus(ctx, "queued");
     return change;
 }
 /** How to follow a deployment of this target: the limit, where to look, the live log. */
 function followOptions(ctx) {
-    const { config, target } = ctx;
+    const { config } = ctx;
     // Loads while the first look at the deployments is under way.
     const stream = ctx.remote.liveLog();
     stream.catch(() => undefined);
     return {
         timeoutMs: config.waitTimeoutSeconds * 1000,
-        applicationUrl: target.url ?? config.dokployUrl,
+        applicationUrl: targetOf(ctx).url ?? config.dokployUrl,
         openLog: async (deployment, listener) => deployment.logPath
             ? (await stream)({
                 baseUrl: config.dokployUrl,
@@ -4508,12 +4278,16 @@ function followOptions(ctx) {
  * Follows our deployment to its end, its log streaming into the CI log. Throws a DeployError
  * (with the log's last lines) when it did not end `done`, or a WaitTimeoutError.
  */
-async function followOurDeployment(ctx, known, triggered) {
-    const { config, result, logger, target } = ctx;
+async function followOurDeployment(ctx, known) {
+    const { config, image, logger, ledger } = ctx;
     const follow = followOptions(ctx);
-    const seen = (deployment) => {
-        target.deploymentId = triggered.deploymentId = deployment.deploymentId;
-        target.deploymentStatus = triggered.status = deployment.status;
+    let last;
+    const seen = ({ deploymentId, status }) => {
+        // Each change is recorded once: the same status seen again adds nothing.
+        if (last?.id === deploymentId && last.status === status)
+            return;
+        last = { id: deploymentId, status };
+        ledger.record({ kind: "deployment-status", target: ctx.ref.id, deploymentId, status, said: "dokploy" });
     };
     try {
         const { deployment, tail } = await timedTarget(ctx, "Wait for the deployment", () => followDeployment(ctx.dokploy, { ...follow, source: ctx.ref, known, title: config.deployTitle, token: ctx.runToken, onStatus: seen }, ctx.ports));
@@ -4523,16 +4297,15 @@ async function followOurDeployment(ctx, known, triggered) {
             return;
         }
         const lines = tail.length > 0 ? `\nLast lines of its log:\n${tail.join("\n")}` : "";
-        throw new errors/* DeploymentFailedError */.RJ(`Deployment ${deployment.deploymentId} of ${result.image} ended with status "${deployment.status}".${lines}\nSee ${follow.applicationUrl}`);
+        throw new errors/* DeploymentFailedError */.RJ(`Deployment ${deployment.deploymentId} of ${image} ended with status "${deployment.status}".${lines}\nSee ${follow.applicationUrl}`);
     }
     catch (error) {
         if (error instanceof WaitTimeoutError) {
-            target.deploymentId = error.deployment?.deploymentId;
-            target.deploymentStatus = "timeout";
+            recordStatus(ctx, "timeout", error.deployment?.deploymentId);
         }
         else if (error instanceof UnknownStatusError) {
             seen(error.deployment);
-            target.deploymentStatus = "unknown";
+            recordStatus(ctx, "unknown");
         }
         throw error;
     }
@@ -4543,7 +4316,7 @@ async function followOurDeployment(ctx, known, triggered) {
 
 /** GETs the health URL until it answers as expected, when one is given. */
 async function checkHealthUrl(ctx) {
-    const { config, result } = ctx;
+    const { config, ledger } = ctx;
     const health = config.health;
     if (!health)
         return;
@@ -4554,11 +4327,12 @@ async function checkHealthUrl(ctx) {
             sleep: ctx.ports.sleep,
             dispatcher: ctx.dispatcher,
         }));
-        result.health = `${String(checked.status)} in ${String(checked.latencyMs)} ms`;
+        ledger.record({ kind: "health", answer: `${String(checked.status)} in ${String(checked.latencyMs)} ms` });
     }
     catch (error) {
         if (error instanceof errors/* HealthCheckError */.b1) {
-            result.health = error.last ? `${String(error.last.status)} in ${String(error.last.latencyMs)} ms` : "no answer";
+            const answer = error.last ? `${String(error.last.status)} in ${String(error.last.latencyMs)} ms` : "no answer";
+            ledger.record({ kind: "health", answer });
         }
         throw error;
     }
@@ -4595,7 +4369,7 @@ function isDeploymentFailure(error) {
 async function rollBackTarget(ctx, before) {
     const { logger, ledger } = ctx;
     const { restore, was } = before;
-    const who = ctx.several ? `${targetName(ctx.target)}: ` : "";
+    const who = ctx.several ? `${targetName(ctx)}: ` : "";
     if (!restore || !was) {
         const what = ctx.ref.kind === "application"
             ? "the application did not run a Docker image"
@@ -4619,28 +4393,19 @@ async function rollBackTarget(ctx, before) {
 
 
 
+const statusOf = (ctx) => targetOf(ctx).deploymentStatus;
 /** One target from pointing it at the image to our image running (or queued, without wait). */
 async function deployTarget(run) {
     const { ctx, before } = run;
-    let pointed;
-    try {
-        pointed = await pointTarget(ctx, before);
-    }
-    catch (error) {
-        // Its answer was lost: Dokploy may have carried it out, so it may need putting back.
-        if (error instanceof errors/* DokployError */.RI && error.ambiguous)
-            run.changed = true;
-        throw error;
-    }
-    run.changed = true;
-    const triggered = await triggerOurDeployment(ctx, pointed.known);
+    const pointed = await pointTarget(ctx, before);
+    await triggerOurDeployment(ctx, pointed.known);
     if (!ctx.config.wait)
         return;
-    await followOurDeployment(ctx, pointed.known, triggered);
+    await followOurDeployment(ctx, pointed.known);
     await verifyTarget(ctx, pointed.image);
-    if (ctx.target.deploymentStatus === "superseded")
+    if (statusOf(ctx) === "superseded")
         return;
-    ctx.logger.info(`${ctx.result.image} is live.`);
+    ctx.logger.info(`${ctx.image} is live.`);
 }
 /** The one error for the step: a target's own, or one that lists every target that failed. */
 function failureOf(runs) {
@@ -4652,7 +4417,7 @@ function failureOf(runs) {
         const error = failed[0]?.error;
         return error === undefined ? undefined : error instanceof Error ? error : new Error(String(error));
     }
-    const lines = failed.map((run) => `- ${run.ctx.ref.kind} ${targetName(run.ctx.target)}: ${(0,errors/* errorMessage */.gJ)(run.error)}`);
+    const lines = failed.map((run) => `- ${run.ctx.ref.kind} ${targetName(run.ctx)}: ${(0,errors/* errorMessage */.gJ)(run.error)}`);
     return new errors/* DeployError */.sH(`${String(failed.length)} of ${String(runs.length)} targets failed:\n${lines.join("\n")}`);
 }
 /** Whether to put the targets back: only deployment failures with one target; any failure with several. */
@@ -4662,15 +4427,15 @@ function shouldRollBack(ctx, runs, failure) {
     return runs.length > 1 || isDeploymentFailure(failure);
 }
 /**
- * Puts back the targets this run changed (all of them, or with rollback-targets: failed only
+ * Puts back the targets the ledger says this run changed, or may have (an answer lost) (all of them, or with rollback-targets: failed only
  * those that failed), all at once; never one whose status says another run's image or an
  * unknown state is there. Says how each went at the end of the failure's message.
  */
 async function rollBackTargets(ctx, runs, failure) {
     const onlyFailed = ctx.config.rollbackTargets === "failed" && runs.some((run) => run.error !== undefined);
-    const scope = runs.filter((run) => run.changed &&
+    const scope = runs.filter((run) => ctx.ledger.changed(run.ctx.ref.id) &&
         (!onlyFailed || run.error !== undefined) &&
-        !["superseded", "unknown"].includes(run.ctx.target.deploymentStatus ?? ""));
+        !["superseded", "unknown"].includes(statusOf(run.ctx) ?? ""));
     const outcomes = await Promise.all(scope.map((run) => rollBackTarget(run.ctx, run.before)));
     if (outcomes.length > 0)
         failure.message = `${failure.message}\n${outcomes.join("\n")}`;
@@ -4680,19 +4445,20 @@ async function rollBackTargets(ctx, runs, failure) {
  * check, once. When anything failed, rolls back as asked and throws the failure.
  */
 async function deployTargets(ctx, prepared) {
-    const runs = prepared.map((p) => ({ ...p, changed: false }));
+    const runs = prepared.map((p) => ({ ...p }));
     await Promise.all(runs.map(async (run) => {
         try {
             await deployTarget(run);
         }
         catch (error) {
             run.error = error;
-            run.ctx.target.error = ctx.redactor.redact((0,errors/* errorMessage */.gJ)(error));
+            const target = run.ctx.ref.id;
+            ctx.ledger.record({ kind: "target-failed", target, error: ctx.redactor.redact((0,errors/* errorMessage */.gJ)(error)) });
         }
     }));
     stopIfCancelled(ctx);
     let failure = failureOf(runs);
-    if (!failure && ctx.config.wait && runs.every((run) => run.ctx.target.deploymentStatus === "done")) {
+    if (!failure && ctx.config.wait && runs.every((run) => statusOf(run.ctx) === "done")) {
         try {
             await checkHealthUrl(ctx);
         }
@@ -4707,6 +4473,472 @@ async function deployTargets(ctx, prepared) {
     throw failure;
 }
 
+;// CONCATENATED MODULE: ./src/targets/names.ts
+
+
+/** Two inputs that name the same target would deploy it twice at once. */
+function refuseDuplicates(refs) {
+    const seen = new Set();
+    for (const ref of refs) {
+        const key = `${ref.kind}:${ref.id}`;
+        if (seen.has(key))
+            throw new errors/* ConfigError */.xL(`${ref.kind}-id`, `names ${ref.kind} ${ref.id} twice (by id or by name)`);
+        seen.add(key);
+    }
+}
+/**
+ * The targets by id. Those given by name are found with one read of project.all, before
+ * anything is built: a wrong name is bad input (exit 2), with the closest names.
+ */
+async function resolveTargets(ctx, connect) {
+    const { config, logger } = ctx;
+    const named = config.targets.flatMap((t) => (t.name !== undefined ? [{ kind: t.kind, name: t.name }] : []));
+    if (named.length === 0 || !config.names) {
+        const refs = config.targets.flatMap((t) => (t.id !== undefined ? [{ kind: t.kind, id: t.id }] : []));
+        refuseDuplicates(refs);
+        return { refs };
+    }
+    const place = config.names;
+    const connected = await connect();
+    const found = await timed(ctx, "Find the targets by name", async () => {
+        const resolved = connected.remote.resolveNames(await connected.dokploy.projects(), place, named);
+        resolved.forEach((ref, i) => {
+            logger.info(`${ref.kind} "${named[i]?.name ?? ""}" in ${place.project}/${place.environment} is ${ref.id}`);
+        });
+        return resolved;
+    });
+    const byName = [...found];
+    const refs = [];
+    for (const t of config.targets) {
+        const ref = t.id !== undefined ? { kind: t.kind, id: t.id } : byName.shift();
+        if (ref)
+            refs.push(ref);
+    }
+    refuseDuplicates(refs);
+    return { refs, connected };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/connect.ts
+/**
+ * Loads the HTTP client (while docker works: not before the build starts) and makes the
+ * Dokploy client for the rest of the run.
+ */
+async function connectToDokploy(ctx) {
+    const { config, logger, redactor } = ctx;
+    const { remote, dispatcher } = await goOnline(ctx);
+    const client = new remote.DokployClient({
+        baseUrl: config.dokployUrl,
+        apiKey: config.apiKey,
+        transport: config.transport,
+        logger,
+        redactor,
+        dispatcher,
+        timeoutMs: config.requestTimeoutSeconds * 1000,
+        retry: ctx.policy,
+        retryPorts: ctx.retryPorts,
+        signal: ctx.signal,
+    });
+    return { ...ctx, remote, dispatcher, dokploy: new remote.Dokploy(client) };
+}
+/** Loads the HTTP client and its connection pool (while docker works: not before the build starts). */
+async function goOnline(ctx) {
+    const { ports } = ctx;
+    // With a build, the build stage says when docker is at work (buildx only starts after this check).
+    if (!ctx.config.build)
+        ports.whileDockerWorks?.();
+    const remote = await Promise.all(/* import() */[__nccwpck_require__.e(99), __nccwpck_require__.e(816), __nccwpck_require__.e(862)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9862));
+    const dispatcher = (await ports.loadDispatcher?.()) ?? ports.dispatcher;
+    return { ...ctx, remote, dispatcher };
+}
+
+;// CONCATENATED MODULE: ./src/config/advice.ts
+/** Tags that are moved to new images; deploying one leaves Dokploy unable to tell releases apart. */
+const FLOATING_TAGS = new Set([
+    "latest",
+    "main",
+    "master",
+    "stable",
+    "prod",
+    "production",
+    "staging",
+    "dev",
+    "develop",
+    "edge",
+    "nightly",
+]);
+/** Warnings about inputs that work but are likely to bite later. */
+function adviceFor(config) {
+    const advice = [];
+    if (FLOATING_TAGS.has(config.tag.toLowerCase()) && !config.pinDigest) {
+        advice.push(`tag "${config.tag}" is a floating tag: when the application already runs ${config.image.name}:${config.tag}, Swarm may keep the old image. Deploy the commit SHA (the default tag) or set pin-digest: true.`);
+    }
+    const ecr = config.image.registry.endsWith(".amazonaws.com");
+    if (ecr && config.pull && config.push && config.pull.password === config.push.password) {
+        advice.push("Dokploy will pull with the ECR login password, which expires after 12 hours: a redeploy or restart in Dokploy after that cannot pull. Deploy from CI at least every 12 hours, or give Dokploy a longer-lived pull credential.");
+    }
+    if (config.pull?.password.startsWith("ghs_")) {
+        advice.push("Dokploy will pull with a GitHub job token (ghs_…, e.g. GITHUB_TOKEN), which expires when the job ends: a redeploy or restart in Dokploy after that cannot pull. Give pull-username/pull-password a token that lasts (a personal access token with read:packages).");
+    }
+    advice.push(...spacedPasswords(config));
+    if (config.health?.credentials && new URL(config.health.url).protocol === "http:") {
+        advice.push("health-url has credentials and uses http://: they travel in clear text. Use https://.");
+    }
+    return advice;
+}
+/** Spaces at either end of a password were removed (as docker login does): say so, it may be the reason a login fails. */
+function spacedPasswords(config) {
+    return config.spacedSecrets.map((name) => `${name} starts or ends with spaces, which were removed: docker login removes them too, so a password that really has them cannot be used with docker. If the login fails, check the secret for stray spaces.`);
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/inputs.ts
+
+
+function isLoopback(url) {
+    return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(url.hostname);
+}
+/**
+ * Finds out whether the build runs with buildx, and checks the inputs against it (and its
+ * builder) and each other before anything is sent. The answer is a promise: the buildx probe
+ * is a local question, answered first when it can still reject the inputs or is needed for the
+ * plan, else it runs beside what follows.
+ */
+async function checkInputs(ctx) {
+    const { config, ports, logger } = ctx;
+    const { probe } = await chooseBuilder(config, ports, ctx.docker);
+    for (const warning of adviceFor(config))
+        logger.warn(warning);
+    const url = config.deploy ? new URL(config.dokployUrl) : undefined;
+    if (url?.protocol === "http:" && !isLoopback(url)) {
+        logger.warn(`dokploy-url uses http://: the API key travels in clear text to ${url.host}. Use https://.`);
+    }
+    return { buildx: probe };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/plan.ts
+
+
+
+
+
+
+
+/** What cache: auto adds to the build, in words (which applies is known once docker and Dokploy answer). */
+function cachePlan(config, buildx) {
+    if (!autoCacheWanted(config))
+        return [];
+    const tags = config.extraTags.map((tag) => imageRef(config.image, tag));
+    const sources = `the image the application runs (when in ${config.image.registry})${tags.length > 0 ? `, ${tags.join(", ")}` : ""}`;
+    if (!buildx) {
+        return [
+            `Build cache (cache: auto): on an engine that holds no image of ${config.image.name}, docker pull ${sources}, then build with --cache-from them`,
+        ];
+    }
+    const cache = imageRef(config.image, BUILDCACHE_TAG);
+    return [
+        `Build cache (cache: auto): --cache-from type=registry,ref= ${sources}; with the docker driver --cache-to type=inline, and on an engine that holds images of ${config.image.name} its own cache instead of the sources; with a BuildKit builder also ${config.ci.actionsCache ? "type=gha" : cache} as --cache-from and --cache-to (mode=max)`,
+    ];
+}
+/** The build part of the plan: the commands docker runs. */
+function buildPlan(config, way) {
+    const { buildx, labelled = false, intoEngine = false, enginePush = false } = way;
+    if (!config.build)
+        return [`No build: deploy ${imageRef(config.image, config.tag)} as it is in the registry`];
+    const plan = [`Create a temporary docker config (DOCKER_CONFIG); ~/.docker is not written`];
+    if (config.push && enginePush) {
+        plan.push(`GET ${config.image.registry}/v2/ with the password of ${config.push.username} (beside the build: does the registry take it?); docker login only if the build pulls from the registry`);
+    }
+    else if (config.push)
+        plan.push(`docker ${loginArgv(config.registry, config.push.username).join(" ")}  (password on stdin)`);
+    const labelledDockerfile = labelled ? `$DOCKER_CONFIG/${LABELLED_DOCKERFILE}` : undefined;
+    plan.push(...cachePlan(config, buildx));
+    plan.push(`docker ${buildArgv(config, { buildx, intoEngine, outDir: "$DOCKER_CONFIG", created: new Date(0), labelledDockerfile }).join(" ")}`);
+    if (labelled) {
+        const labels = classicLabels(config);
+        const where = [
+            labels.afterFrom.length > 0 ? `right after the built stage's FROM: ${labels.afterFrom.join(" ")}` : "",
+            labels.atEnd.length > 0 ? `at its end: ${labels.atEnd.join(" ")}` : "",
+        ].filter((part) => part !== "");
+        plan.push(`  (${LABELLED_DOCKERFILE}: the Dockerfile with LABEL lines ${where.join("; ")})`);
+    }
+    if ((!buildx || intoEngine) && config.pushImage) {
+        const push = (tag) => enginePush
+            ? `POST <engine>/images/${config.image.name}/push?tag=${tag}  (the engine's push; the password in its X-Registry-Auth header)`
+            : `docker ${pushArgv(imageRef(config.image, tag)).join(" ")}`;
+        plan.push(push(config.tag));
+        for (const tag of config.extraTags) {
+            plan.push(config.push
+                ? `PUT ${config.image.registry}/v2/${config.image.path}/manifests/${tag}  (the manifest just pushed; a push of ${imageRef(config.image, tag)} if the registry refuses)`
+                : push(tag));
+        }
+    }
+    return plan;
+}
+function pullCheckPlan(config) {
+    if (!config.verifyPull || !config.pushImage)
+        return [];
+    return [
+        `HEAD ${config.image.registry}/v2/${config.image.path}/manifests/${config.tag} with the pull credentials (the image is there, Dokploy can pull it, it is the digest pushed)`,
+    ];
+}
+/** The id of a target in the plan: as given, or what its name will resolve to. */
+function idText(spec) {
+    return spec.id ?? `<id of ${spec.kind} "${spec.name}">`;
+}
+/** Finding the targets given by name: one read of project.all, before the build. */
+function namesPlan(config, api) {
+    const named = config.targets.filter((t) => t.name !== undefined);
+    if (!config.names || named.length === 0)
+        return [];
+    return [
+        `GET ${api}project.all  (find ${named.map(describeTarget).join(", ")} in ${config.names.project}/${config.names.environment}; a wrong name stops the run here, before the build)`,
+    ];
+}
+/** The check of the key and every target, beside the build. */
+function checkPlan(config, api) {
+    return config.targets.map((t) => {
+        const key = t.kind === "application" ? "applicationId" : "composeId";
+        return `GET ${api}${t.kind}.one {"${key}":"${idText(t)}"}  (check key and ${t.kind}, beside the build)`;
+    });
+}
+/** What is sent for one compose service after the build. */
+function composePlan(config, api, id) {
+    const ref = imageRef(config.image, config.tag);
+    return [
+        `GET ${api}compose.one {"composeId":"${id}"}, then POST ${api}compose.saveEnvironment with ${config.imageVariable}=${config.pinDigest ? `${ref}@<digest>` : ref} and ${config.tagVariable}=${config.tag} set in its env (every other variable kept as it is)`,
+        `GET ${api}deployment.allByCompose {"composeId":"${id}"}  (snapshot, to tell our deployment from others)`,
+        `POST ${api}compose.${config.deployMethod} ${JSON.stringify({ composeId: id, title: config.deployTitle, description: config.deployDescription })}`,
+    ];
+}
+/** What is sent for one target after the build. */
+function targetPlan(config, api, spec) {
+    const id = idText(spec);
+    if (spec.kind === "compose")
+        return composePlan(config, api, id);
+    const provider = dockerProviderOf(config, id);
+    return [
+        `POST ${api}application.saveDockerProvider ${JSON.stringify({ ...provider, password: provider.password === null ? null : "***" })}`,
+        `GET ${api}deployment.all {"applicationId":"${id}"}  (snapshot, to tell our deployment from others)`,
+        `POST ${api}application.${config.deployMethod} ${JSON.stringify({ applicationId: id, title: config.deployTitle, description: config.deployDescription })}`,
+    ];
+}
+/** The registry entry in Dokploy, when asked for. */
+function registryPlan(config, api) {
+    if (!config.dokployRegistry)
+        return [];
+    return [
+        `GET ${api}registry.all, then POST ${api}registry.create or registry.update for ${config.image.registry} when the entry differs`,
+    ];
+}
+/** The calls made for the targets after the build, and what follows them. */
+function targetsPlan(config, api) {
+    const plan = [];
+    if (config.targets.length > 1)
+        plan.push(`For each of the ${String(config.targets.length)} targets, all at once:`);
+    for (const spec of config.targets)
+        plan.push(...targetPlan(config, api, spec));
+    if (!config.wait)
+        return plan;
+    plan.push(`Follow the new deployment titled "${config.deployTitle}" until done, error or cancelled (at most ${String(config.waitTimeoutSeconds)} s), with its live log, and check what runs`);
+    if (config.health) {
+        plan.push(`GET ${config.health.url} until it answers (at most ${String(config.health.timeoutMs / 1000)} s)`);
+    }
+    if (config.rollbackOnFailure) {
+        const compose = config.targets.some((t) => t.kind === "compose");
+        plan.push(`If that fails: save the previous image${compose ? " (a compose's previous variables)" : ""} back and redeploy it`);
+    }
+    return plan;
+}
+/** How this run would build, found as the run would: the builder, the labels, the engine's push. */
+async function planWay(ctx, buildx) {
+    const { config } = ctx;
+    const dockerfile = buildx || !config.build ? undefined : await readDockerfile(ctx);
+    const labelled = dockerfile !== undefined && dockerfileWithLabels(dockerfile, classicLabels(config), config.target) !== undefined;
+    const intoEngine = await buildsIntoEngine(config, ctx.ports, buildx);
+    const enginePush = (await enginePushFor(config, ctx.ports, buildx, intoEngine)) !== undefined;
+    return { buildx, labelled, intoEngine, enginePush };
+}
+/** Says the plan in the log. */
+function printPlan(ctx, way, lines) {
+    const builder = way.buildx
+        ? way.intoEngine
+            ? "buildx, docker driver: into the engine, then docker push"
+            : "buildx"
+        : "classic builder";
+    ctx.logger.info(`Dry run: nothing is built, pushed or changed. The plan (${builder}):`);
+    lines.forEach((line, i) => {
+        ctx.logger.info(`${String(i + 1)}. ${line}`);
+    });
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/stages.ts
+
+
+
+
+
+
+
+
+
+
+
+const always = () => true;
+const deploys = (config) => config.deploy;
+/** The build, with the Dokploy check beside it: nothing is pushed before Dokploy answered. */
+async function buildBesideCheck(ctx, state) {
+    const { config } = ctx;
+    const check = async () => {
+        if (!config.deploy)
+            return { online: await goOnline(ctx), check: { running: [] } };
+        const connected = state.resolved?.connected ?? (await connectToDokploy(ctx));
+        const prepared = await checkTargets(connected, state.resolved?.refs ?? []);
+        return { online: connected, connected, prepared, check: { running: runningImages(prepared) } };
+    };
+    const step = config.pushImage ? `Build and push ${ctx.image}` : `Build ${ctx.image}`;
+    const checked = await besideWork((gate) => config.build
+        ? timed(ctx, step, () => buildAndPush(ctx, mapGate(gate, (c) => ({ online: c.online, running: c.check.running })), state.buildx ?? Promise.resolve(false)))
+        : Promise.resolve(), check, ctx.signal);
+    const { check: _check, ...given } = checked;
+    return given;
+}
+/** The run, in order. Each stage runs when its `when` holds; docs/architecture.md shows the list. */
+const STAGES = [
+    {
+        name: "Check the inputs",
+        when: always,
+        needs: [],
+        gives: ["buildx"],
+        records: [],
+        run: async (ctx) => ({ buildx: (await checkInputs(ctx)).buildx }),
+    },
+    {
+        name: "Print the plan",
+        when: (config) => config.dryRun,
+        needs: ["buildx"],
+        gives: [],
+        records: ["plan"],
+        run: async (ctx, state) => {
+            const way = await planWay(ctx, await (state.buildx ?? Promise.resolve(false)));
+            const lines = describePlan(ctx.config, way);
+            ctx.ledger.record({ kind: "plan", lines });
+            printPlan(ctx, way, lines);
+            return "stop";
+        },
+    },
+    {
+        name: "Find the targets by name",
+        when: deploys,
+        needs: [],
+        gives: ["resolved"],
+        records: ["timing"],
+        plan: (config, _way, api) => namesPlan(config, api),
+        run: async (ctx) => ({ resolved: await resolveTargets(ctx, () => connectToDokploy(ctx)) }),
+    },
+    {
+        name: "Build and push, with the Dokploy check beside it",
+        when: always,
+        needs: ["buildx"],
+        gives: ["online", "connected", "prepared"],
+        records: ["temp-files", "built", "pushed", "served", "target", "timing"],
+        plan: (config, way, api) => [...(config.deploy ? checkPlan(config, api) : []), ...buildPlan(config, way)],
+        run: buildBesideCheck,
+    },
+    {
+        name: "Check that Dokploy can pull the image",
+        when: (config) => config.pushImage,
+        needs: ["online"],
+        gives: [],
+        records: ["served", "timing"],
+        plan: (config) => pullCheckPlan(config),
+        run: async (ctx, state) => {
+            if (state.online)
+                await checkPull(state.online);
+            return {};
+        },
+    },
+    {
+        name: "Registry entry in Dokploy",
+        when: deploys,
+        needs: ["connected"],
+        gives: [],
+        records: ["registry-entry", "registry-id", "timing"],
+        plan: (config, _way, api) => registryPlan(config, api),
+        run: async (_ctx, state) => {
+            if (state.connected)
+                await upsertRegistryEntry(state.connected);
+            return {};
+        },
+    },
+    {
+        name: "Deploy the targets",
+        when: deploys,
+        needs: ["connected", "prepared"],
+        gives: [],
+        records: ["provider", "compose-env", "deployment", "deployment-status", "target-failed", "health", "rollback"],
+        plan: (config, _way, api) => targetsPlan(config, api),
+        run: async (_ctx, state) => {
+            if (state.connected)
+                await deployTargets(state.connected, state.prepared ?? []);
+            return {};
+        },
+    },
+    {
+        name: "Say that Dokploy was left alone",
+        when: (config) => !config.deploy,
+        needs: [],
+        gives: [],
+        records: [],
+        plan: () => ["deploy: false: no request to Dokploy"],
+        run: (ctx) => {
+            ctx.logger.info("deploy: false: nothing was sent to Dokploy.");
+            return Promise.resolve({});
+        },
+    },
+];
+/** The plan in words: commands and API calls, secrets masked, from the stages this config runs. */
+function describePlan(config, way, stages = STAGES) {
+    const api = config.transport === "trpc" ? "/api/trpc/" : "/api/";
+    return stages.filter((stage) => stage.when(config)).flatMap((stage) => stage.plan?.(config, way, api) ?? []);
+}
+/** Runs the stages this config asks for, in order, each handing on what the next need. */
+async function runStages(ctx, stages = STAGES) {
+    const state = {};
+    for (const stage of stages) {
+        if (!stage.when(ctx.config))
+            continue;
+        const given = await stage.run(ctx, state);
+        if (given === "stop")
+            return;
+        Object.assign(state, given);
+        stopIfCancelled(ctx);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/record/result.ts
+function outputsOf(result) {
+    return {
+        image: result.image,
+        tag: result.tag,
+        digest: result.digest ?? "",
+        "image-ref-digest": result.digest ? `${result.image.slice(0, result.image.lastIndexOf(":"))}@${result.digest}` : "",
+        "registry-id": result.registryId ?? "",
+        "deployment-id": result.deploymentId ?? "",
+        "deployment-status": result.deploymentStatus ?? "",
+        "application-url": result.applicationUrl ?? "",
+        targets: JSON.stringify(result.targets.map((t) => ({
+            kind: t.kind,
+            id: t.id,
+            name: t.name ?? null,
+            url: t.url ?? null,
+            "deployment-id": t.deploymentId ?? null,
+            "deployment-status": t.deploymentStatus ?? null,
+        }))),
+        health: result.health ?? "",
+        imageid: result.imageId ?? "",
+        metadata: result.metadata ?? "",
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline/run.ts
 
 
@@ -4715,44 +4947,6 @@ async function deployTargets(ctx, prepared) {
 
 
 
-
-
-
-
-
-
-
-
-
-
-/**
- * One deploy, as the stages a user sees in the log. Targets given by name are found first; then
- * the build runs and the Dokploy check beside it; nothing is pushed before Dokploy answered that
- * the key and every target are good.
- */
-async function deploy(ctx) {
-    const { buildx } = await checkInputs(ctx);
-    if (ctx.config.dryRun)
-        return printPlan(ctx, await buildx);
-    if (!ctx.config.deploy)
-        return buildWithoutDeploying(ctx, buildx);
-    const resolved = await resolveTargets(ctx, () => connectToDokploy(ctx));
-    const { connected, prepared } = await besideWork((gate) => ctx.config.build
-        ? timed(ctx, `Build and push ${ctx.result.image}`, () => buildAndPush(ctx, mapGate(gate, ({ connected: online, prepared: targets }) => ({
-            online,
-            running: runningImages(targets),
-        })), buildx))
-        : Promise.resolve(), () => checkDokployBeside(ctx, resolved), ctx.signal);
-    stopIfCancelled(ctx);
-    await checkPull(connected);
-    await upsertRegistryEntry(connected);
-    await deployTargets(connected, prepared);
-}
-async function checkDokployBeside(ctx, resolved) {
-    const connected = resolved.connected ?? (await connectToDokploy(ctx));
-    const prepared = await checkTargets(connected, resolved.refs);
-    return { connected, prepared };
-}
 /** The error that ended the run, masked, with what the run had changed when that matters. */
 function run_failureOf(ctx, error) {
     if (ctx.signal.aborted && !(error instanceof errors/* CancelledError */.cc))
@@ -4766,25 +4960,25 @@ function run_failureOf(ctx, error) {
     return failure;
 }
 /**
- * Runs the whole deploy. Never throws: the error that ended the run is in the outcome. When
- * `signal` aborts (its reason names the signal), the docker commands are stopped, the
- * temporary files removed, and the outcome says what the run had changed.
+ * Runs the whole deploy: the stages of pipeline/stages.ts. Never throws: the error that ended
+ * the run is in the outcome, and the result is what the ledger recorded. When `signal` aborts
+ * (its reason names the signal), the docker commands are stopped, the temporary files removed,
+ * and the outcome says what the run had changed.
  */
 async function run(config, ports, signal = new AbortController().signal) {
     const ctx = createContext(config, ports, signal);
     let error;
     try {
-        await deploy(ctx);
+        await runStages(ctx);
     }
     catch (thrown) {
         error = run_failureOf(ctx, thrown);
     }
     finally {
-        mirrorFirstTarget(ctx.result);
         await ctx.ledger.cleanUp(ctx.logger);
     }
     return {
-        result: ctx.redactor.redactAll(ctx.result),
+        result: ctx.redactor.redactAll(resultOf(ctx.ledger, ctx.image, config.tag)),
         error,
         changes: ctx.redactor.redactAll(ctx.ledger.dokployChanges()),
     };

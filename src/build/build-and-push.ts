@@ -96,7 +96,7 @@ async function buildThenPush(
   plan: BuildPlan,
   temp: TempDockerConfig,
 ): Promise<void> {
-  const { config, result } = ctx;
+  const { config } = ctx;
   const docker = ctx.docker.withConfigDir(temp.dir);
   // The build stops when the preflight or the login fails; that failure is the one to report.
   const stopBuild = new AbortController();
@@ -147,8 +147,9 @@ async function buildThenPush(
   gate.underWay();
   ctx.ports.whileDockerWorks?.();
   await building.catch(loginFailed);
-  Object.assign(result, await readBuildOutputs(temp));
-  await pushBuilt(ctx, pushesAsItBuilds, () =>
+  const built = await readBuildOutputs(temp);
+  ctx.ledger.record({ kind: "built", imageId: built.imageId, metadata: built.metadata });
+  await pushBuilt(ctx, pushesAsItBuilds, built.digest, () =>
     gate.passed().then(async ({ online }) => {
       await credentials();
       await pushTags(ctx, pusher(ctx, plan.enginePush, docker, gate.signal), online);
@@ -157,20 +158,25 @@ async function buildThenPush(
 }
 
 /** After the build: what buildx pushed as it built is recorded; else `push` pushes (once Dokploy answered). */
-async function pushBuilt(ctx: BuildContext, pushedAsBuilt: boolean, push: () => Promise<void>): Promise<void> {
-  const { config, logger, result } = ctx;
-  // buildx reports a digest without a push too (of a build into the engine, its config digest);
-  // the digest output is the registry's.
-  if (!pushedAsBuilt || !config.pushImage) result.digest = undefined;
+async function pushBuilt(
+  ctx: BuildContext,
+  pushedAsBuilt: boolean,
+  builtDigest: string | undefined,
+  push: () => Promise<void>,
+): Promise<void> {
+  const { config, logger, image } = ctx;
   if (!config.pushImage) {
-    logger.info(`Built ${result.image}; nothing pushed (push: false)`);
+    logger.info(`Built ${image}; nothing pushed (push: false)`);
     return;
   }
+  // buildx reports a digest without a push too (of a build into the engine, its config digest);
+  // the digest output is the registry's: buildx's only when buildx pushed.
   if (pushedAsBuilt) {
-    for (const ref of pushRefs(config)) ctx.ledger.record({ kind: "pushed", ref, digest: result.digest });
+    for (const ref of pushRefs(config)) ctx.ledger.record({ kind: "pushed", ref, digest: builtDigest });
   } else await push();
-  if (result.digest) logger.info(`Pushed ${result.image} (${result.digest})`);
-  else logger.warn(`Pushed ${result.image}, but docker did not report its digest`);
+  const digest = ctx.ledger.digest(image);
+  if (digest) logger.info(`Pushed ${image} (${digest})`);
+  else logger.warn(`Pushed ${image}, but docker did not report its digest`);
 }
 
 /**

@@ -98,7 +98,6 @@ export async function pushTags(ctx: BuildContext, push: Pusher, online: BuildOnl
   const { config, ledger } = ctx;
   const digest = await push(config.tag);
   ledger.record({ kind: "pushed", ref: imageRef(config.image, config.tag), digest });
-  ctx.result.digest = digest;
   if (config.extraTags.length === 0 || (await tagThroughApi(ctx, online, digest))) return;
   for (const tag of config.extraTags) {
     ledger.record({ kind: "pushed", ref: imageRef(config.image, tag), digest: await push(tag) });
@@ -118,7 +117,7 @@ async function tagThroughApi(ctx: BuildContext, online: BuildOnline, digest: str
     for (const [tag, said] of tagged.digests) {
       if (said !== undefined && said !== digest) throw new Error(`the registry gave ${tag} the digest ${said}`);
     }
-    ctx.result.servedToPush = tagged.served;
+    ctx.ledger.record({ kind: "served", to: "push", ...tagged.served });
     for (const tag of config.extraTags) {
       const ref = imageRef(config.image, tag);
       ctx.ledger.record({ kind: "pushed", ref, digest });

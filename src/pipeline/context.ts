@@ -49,7 +49,7 @@ export function createContext(config: Config, ports: Ports, signal: AbortSignal)
     redactor,
     ledger,
     signal,
-    result: { image: imageRef(config.image, config.tag), tag: config.tag, targets: [], timings: [] },
+    image: imageRef(config.image, config.tag),
     docker: new Docker(ports.exec, logger),
     policy: { ...DEFAULT_RETRY, retries: config.retries, maxElapsedMs: config.retryMaxTimeSeconds * 1000 },
     retryPorts: { logger, clock: ports.clock, sleep, random: ports.random },

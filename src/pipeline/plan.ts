@@ -33,7 +33,7 @@ export interface BuildWay {
 }
 
 /** The build part of the plan: the commands docker runs. */
-function buildPlan(config: Config, way: BuildWay): string[] {
+export function buildPlan(config: Config, way: BuildWay): string[] {
   const { buildx, labelled = false, intoEngine = false, enginePush = false } = way;
   if (!config.build) return [`No build: deploy ${imageRef(config.image, config.tag)} as it is in the registry`];
   const plan = [`Create a temporary docker config (DOCKER_CONFIG); ~/.docker is not written`];
@@ -73,7 +73,7 @@ function buildPlan(config: Config, way: BuildWay): string[] {
   return plan;
 }
 
-function pullCheckPlan(config: Config): string[] {
+export function pullCheckPlan(config: Config): string[] {
   if (!config.verifyPull || !config.pushImage) return [];
   return [
     `HEAD ${config.image.registry}/v2/${config.image.path}/manifests/${config.tag} with the pull credentials (the image is there, Dokploy can pull it, it is the digest pushed)`,
@@ -85,20 +85,21 @@ function idText(spec: TargetSpec): string {
   return spec.id ?? `<id of ${spec.kind} "${spec.name}">`;
 }
 
-/** The checks before the build: names, then every target beside the build. */
-function checkPlan(config: Config, api: string): string[] {
-  const plan: string[] = [];
+/** Finding the targets given by name: one read of project.all, before the build. */
+export function namesPlan(config: Config, api: string): string[] {
   const named = config.targets.filter((t) => t.name !== undefined);
-  if (config.names && named.length > 0) {
-    plan.push(
-      `GET ${api}project.all  (find ${named.map(describeTarget).join(", ")} in ${config.names.project}/${config.names.environment}; a wrong name stops the run here, before the build)`,
-    );
-  }
-  for (const t of config.targets) {
+  if (!config.names || named.length === 0) return [];
+  return [
+    `GET ${api}project.all  (find ${named.map(describeTarget).join(", ")} in ${config.names.project}/${config.names.environment}; a wrong name stops the run here, before the build)`,
+  ];
+}
+
+/** The check of the key and every target, beside the build. */
+export function checkPlan(config: Config, api: string): string[] {
+  return config.targets.map((t) => {
     const key = t.kind === "application" ? "applicationId" : "composeId";
-    plan.push(`GET ${api}${t.kind}.one {"${key}":"${idText(t)}"}  (check key and ${t.kind}, beside the build)`);
-  }
-  return plan;
+    return `GET ${api}${t.kind}.one {"${key}":"${idText(t)}"}  (check key and ${t.kind}, beside the build)`;
+  });
 }
 
 /** What is sent for one compose service after the build. */
@@ -123,14 +124,17 @@ function targetPlan(config: Config, api: string, spec: TargetSpec): string[] {
   ];
 }
 
-/** The Dokploy part of the plan: the calls made after the build. */
-function dokployPlan(config: Config, api: string): string[] {
-  const plan = pullCheckPlan(config);
-  if (config.dokployRegistry) {
-    plan.push(
-      `GET ${api}registry.all, then POST ${api}registry.create or registry.update for ${config.image.registry} when the entry differs`,
-    );
-  }
+/** The registry entry in Dokploy, when asked for. */
+export function registryPlan(config: Config, api: string): string[] {
+  if (!config.dokployRegistry) return [];
+  return [
+    `GET ${api}registry.all, then POST ${api}registry.create or registry.update for ${config.image.registry} when the entry differs`,
+  ];
+}
+
+/** The calls made for the targets after the build, and what follows them. */
+export function targetsPlan(config: Config, api: string): string[] {
+  const plan: string[] = [];
   if (config.targets.length > 1) plan.push(`For each of the ${String(config.targets.length)} targets, all at once:`);
   for (const spec of config.targets) plan.push(...targetPlan(config, api, spec));
   if (!config.wait) return plan;
@@ -149,30 +153,26 @@ function dokployPlan(config: Config, api: string): string[] {
   return plan;
 }
 
-/** The plan in words: commands and API calls, secrets masked. */
-export function describePlan(config: Config, way: BuildWay): string[] {
-  const api = config.transport === "trpc" ? "/api/trpc/" : "/api/";
-  const build = buildPlan(config, way);
-  if (!config.deploy) return [...build, ...pullCheckPlan(config), "deploy: false: no request to Dokploy"];
-  return [...checkPlan(config, api), ...build, ...dokployPlan(config, api)];
-}
-
-/** Dry run: prints what would be done; builds, pushes and changes nothing. */
-export async function printPlan(ctx: RunContext, buildx: boolean): Promise<void> {
-  const { config, logger, result } = ctx;
+/** How this run would build, found as the run would: the builder, the labels, the engine's push. */
+export async function planWay(ctx: RunContext, buildx: boolean): Promise<BuildWay> {
+  const { config } = ctx;
   const dockerfile = buildx || !config.build ? undefined : await readDockerfile(ctx);
   const labelled =
     dockerfile !== undefined && dockerfileWithLabels(dockerfile, classicLabels(config), config.target) !== undefined;
   const intoEngine = await buildsIntoEngine(config, ctx.ports, buildx);
   const enginePush = (await enginePushFor(config, ctx.ports, buildx, intoEngine)) !== undefined;
-  result.plan = describePlan(config, { buildx, labelled, intoEngine, enginePush });
-  const builder = buildx
-    ? intoEngine
+  return { buildx, labelled, intoEngine, enginePush };
+}
+
+/** Says the plan in the log. */
+export function printPlan(ctx: RunContext, way: BuildWay, lines: readonly string[]): void {
+  const builder = way.buildx
+    ? way.intoEngine
       ? "buildx, docker driver: into the engine, then docker push"
       : "buildx"
     : "classic builder";
-  logger.info(`Dry run: nothing is built, pushed or changed. The plan (${builder}):`);
-  result.plan.forEach((line, i) => {
-    logger.info(`${String(i + 1)}. ${line}`);
+  ctx.logger.info(`Dry run: nothing is built, pushed or changed. The plan (${builder}):`);
+  lines.forEach((line, i) => {
+    ctx.logger.info(`${String(i + 1)}. ${line}`);
   });
 }

@@ -3,7 +3,6 @@ import { CancelledError } from "../shared/errors";
 import type { Logger, Redactor } from "../shared/log";
 import type { RetryPolicy, RetryPorts } from "../shared/retry";
 import type { Ledger } from "./ledger";
-import type { Result } from "./result";
 
 /** The ports every stage may use. */
 export interface RunPorts {
@@ -24,7 +23,8 @@ export interface RunContext {
   readonly ports: RunPorts;
   readonly logger: Logger;
   readonly redactor: Redactor;
-  readonly result: Result;
+  /** The image reference deployed: repository and tag. */
+  readonly image: string;
   readonly ledger: Ledger;
   /** Aborted when the run is cancelled; its reason is the signal's name. */
   readonly signal: AbortSignal;
@@ -48,16 +48,16 @@ export function cancelled(ctx: Pick<RunContext, "signal" | "ledger">): Cancelled
 
 /** Runs a stage in a log group (where the CI has them) and records how long it took. */
 export async function timed<T>(
-  ctx: Pick<RunContext, "ports" | "result" | "logger">,
+  ctx: Pick<RunContext, "ports" | "ledger" | "logger">,
   step: string,
   fn: () => Promise<T>,
   group = true,
 ): Promise<T> {
-  const { ports, result } = ctx;
+  const { ports, ledger } = ctx;
   const started = ports.clock();
   try {
     return await (group ? ctx.logger.group(step, fn) : fn());
   } finally {
-    result.timings.push({ step, seconds: (ports.clock() - started) / 1000 });
+    ledger.record({ kind: "timing", step, seconds: (ports.clock() - started) / 1000 });
   }
 }

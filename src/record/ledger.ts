@@ -1,45 +1,10 @@
 import { errorMessage } from "../shared/errors";
 import type { Logger } from "../shared/log";
+import { describeChanges, dokployChanges, pushedRefs } from "./describe";
+import { type Change, type Entry, isChange } from "./entries";
+import type { TargetResult } from "./result";
 
-/** One thing a run changed in the world, recorded when it happened. */
-export type Change =
-  | { readonly kind: "temp-files"; readonly path: string; readonly what: string }
-  | { readonly kind: "pushed"; readonly ref: string; readonly digest?: string }
-  | {
-      readonly kind: "registry-entry";
-      readonly action: "created" | "updated";
-      readonly registryId: string;
-      readonly name: string;
-    }
-  | {
-      readonly kind: "provider";
-      readonly application: string;
-      readonly from?: string;
-      readonly to: string;
-      readonly rollback?: boolean;
-      /** The request was sent but its answer lost: Dokploy may or may not have carried it out. */
-      readonly uncertain?: boolean;
-    }
-  | {
-      readonly kind: "compose-env";
-      readonly compose: string;
-      /** The variables set, each with what it held before (undefined: it was not there). */
-      readonly variables: readonly { readonly name: string; readonly from?: string; readonly to: string }[];
-      readonly rollback?: boolean;
-      /** The request was sent but its answer lost: Dokploy may or may not have carried it out. */
-      readonly uncertain?: boolean;
-    }
-  | {
-      readonly kind: "deployment";
-      /** Which target, when there are several. */
-      readonly target?: string;
-      readonly method: string;
-      readonly title: string;
-      readonly url: string;
-      deploymentId?: string;
-      status?: string;
-    }
-  | { readonly kind: "rollback"; readonly to: string; readonly outcome: string };
+export type { Change, Entry, Fact } from "./entries";
 
 interface CleanUp {
   readonly change: Change;
@@ -48,24 +13,28 @@ interface CleanUp {
 }
 
 /**
- * What a run changed, in the order it happened: the one source for clean-up, the failure
- * message, the job summary and the cancel path, so any ending says exactly what is left.
+ * The one record of a run: what it changed and what it found out, in the order it happened,
+ * append-only. Clean-up, the failure message, the outputs, the reports and the rollback all
+ * read it, so any ending says exactly what is left.
  */
 export class Ledger {
-  private readonly changes: Change[] = [];
+  private readonly list: Entry[] = [];
   private readonly cleanUps: CleanUp[] = [];
 
   /** `observe` is told each change as it is recorded; what it throws never reaches the run. */
   constructor(private readonly observe?: (change: Change) => void) {}
 
-  record<C extends Change>(change: C): C {
-    this.changes.push(change);
-    try {
-      this.observe?.(change);
-    } catch {
-      // An observer reports elsewhere; the deploy does not depend on it.
+  record<E extends Entry>(entry: E): E {
+    const frozen = Object.freeze({ ...entry }) as E;
+    this.list.push(frozen);
+    if (isChange(frozen)) {
+      try {
+        this.observe?.(frozen);
+      } catch {
+        // An observer reports elsewhere; the deploy does not depend on it.
+      }
     }
-    return change;
+    return frozen;
   }
 
   /** Records something that must not outlive the run, with how to remove it. */
@@ -75,13 +44,8 @@ export class Ledger {
     return () => this.cleanUpOne(entry);
   }
 
-  get entries(): readonly Change[] {
-    return this.changes;
-  }
-
-  /** The last deployment this run triggered (not a rollback's), if any. */
-  lastDeployment(): Extract<Change, { kind: "deployment" }> | undefined {
-    return this.changes.filter((c) => c.kind === "deployment").at(0);
+  get entries(): readonly Entry[] {
+    return this.list;
   }
 
   /** Runs every clean-up not done yet, each on its own; a failure is a warning. */
@@ -103,87 +67,66 @@ export class Ledger {
 
   /** Sentences saying what this run changed in Dokploy, oldest first; empty when nothing. */
   dokployChanges(): string[] {
-    const lines: string[] = [];
-    for (const change of this.changes) {
-      switch (change.kind) {
-        case "registry-entry":
-          lines.push(`registry entry "${change.name}" (${change.registryId}) ${change.action}`);
-          break;
-        case "provider":
-          lines.push(describeProvider(change));
-          break;
-        case "compose-env":
-          lines.push(describeComposeEnv(change));
-          break;
-        case "deployment":
-          lines.push(describeDeployment(change));
-          break;
-        case "rollback":
-          lines.push(change.outcome);
-          break;
-        default:
-          break;
-      }
-    }
-    return lines;
+    return dokployChanges(this.list);
   }
 
   /** What the registry got from this run: the references pushed. */
   pushed(): string[] {
-    return this.changes.flatMap((c) => (c.kind === "pushed" ? [c.ref] : []));
+    return pushedRefs(this.list);
   }
 
   /** A paragraph for the end of a failure or cancel message. */
   report(): string {
-    const dokploy = this.dokployChanges();
-    const pushed = this.pushed();
-    const lines: string[] = [];
-    if (pushed.length > 0) lines.push(`Pushed: ${pushed.join(", ")}.`);
-    if (dokploy.length === 0) lines.push("Nothing was changed in Dokploy.");
-    else lines.push("Changed in Dokploy:", ...dokploy.map((line) => `- ${line}`));
-    const pointed = this.changes.filter((c) => (c.kind === "provider" || c.kind === "compose-env") && !c.rollback);
-    const triggered = this.changes.filter((c) => c.kind === "deployment");
-    if (pointed.length > 0 && triggered.length === 0) {
-      lines.push("- no deployment was triggered: the running containers still run the previous image");
-    } else if (pointed.length > triggered.length) {
-      lines.push(
-        "- some targets were pointed at the image but not redeployed: their containers still run the previous image",
-      );
+    return describeChanges(this.list);
+  }
+
+  /** The digest of what was deployed: the deploy tag's push, else what the registry serves Dokploy. */
+  digest(deployRef: string): string | undefined {
+    const pushed = this.list.find((e) => e.kind === "pushed" && e.ref === deployRef);
+    const digest = pushed?.kind === "pushed" ? pushed.digest : undefined;
+    return digest ?? this.served("pull")?.digest;
+  }
+
+  /** How the registry served the deploy tag to the push credentials, or to Dokploy's pull. */
+  served(to: "push" | "pull"): { readonly digest: string; readonly mediaType: string } | undefined {
+    return this.list.findLast((e) => e.kind === "served" && e.to === to) as
+      Extract<Entry, { kind: "served" }> | undefined;
+  }
+
+  /** Whether the run changed the target in Dokploy (or may have: an answer lost), rollbacks aside. */
+  changed(targetId: string): boolean {
+    return this.list.some(
+      (e) => (e.kind === "provider" || e.kind === "compose-env") && e.target === targetId && !e.rollback,
+    );
+  }
+
+  /** Every target checked, in the order given, with what the run found out about it. */
+  targets(): TargetResult[] {
+    const found = new Map<string, TargetResult>();
+    for (const entry of this.list) {
+      if (entry.kind === "target") {
+        const known = found.get(entry.id);
+        found.set(entry.id, {
+          ...known,
+          kind: entry.targetKind,
+          id: entry.id,
+          name: entry.name ?? known?.name,
+          url: entry.url ?? known?.url,
+        });
+        continue;
+      }
+      const target = "target" in entry && entry.target !== undefined ? found.get(entry.target) : undefined;
+      if (!target) continue;
+      if (entry.kind === "deployment-status") {
+        target.deploymentStatus = entry.status;
+        target.deploymentId = entry.deploymentId ?? target.deploymentId;
+      } else if (entry.kind === "target-failed") target.error = entry.error;
     }
-    return lines.join("\n");
+    return [...found.values()];
   }
-}
 
-function describeProvider(change: Extract<Change, { kind: "provider" }>): string {
-  const was = change.from ? ` (was ${change.from})` : "";
-  if (change.rollback) return `application ${change.application} points at ${change.to} again`;
-  if (change.uncertain) {
-    return `application ${change.application} may now point at ${change.to}${was}: its answer was lost; check it in Dokploy`;
-  }
-  return `application ${change.application} now points at ${change.to}${was}`;
-}
-
-function describeComposeEnv(change: Extract<Change, { kind: "compose-env" }>): string {
-  const set = change.variables.map((v) => `${v.name}=${v.to}`).join(", ");
-  const was = change.variables.map((v) => (v.from === undefined ? `no ${v.name}` : `${v.name}=${v.from}`)).join(", ");
-  if (change.rollback) return `compose ${change.compose} has its environment as before again (${was})`;
-  if (change.uncertain) {
-    return `compose ${change.compose} may now have ${set} in its environment (was ${was}): its answer was lost; check it in Dokploy`;
-  }
-  return `compose ${change.compose} now has ${set} in its environment (was ${was}; its other variables untouched)`;
-}
-
-function describeDeployment(change: Extract<Change, { kind: "deployment" }>): string {
-  const name = `${change.target ? `${change.target}: ` : ""}${change.method} "${change.title}"${change.deploymentId ? ` (deployment ${change.deploymentId})` : ""}`;
-  switch (change.status) {
-    case "uncertain":
-      return `${name} may have been triggered (its answer was lost): see ${change.url}`;
-    case undefined:
-    case "queued":
-      return `${name} was triggered and is queued or running in Dokploy: see ${change.url}`;
-    case "running":
-      return `${name} is running in Dokploy: see ${change.url}`;
-    default:
-      return `${name} ended ${change.status}: see ${change.url}`;
+  /** One target, as `targets()` tells it. */
+  target(id: string): TargetResult | undefined {
+    return this.targets().find((t) => t.id === id);
   }
 }

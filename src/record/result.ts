@@ -18,7 +18,7 @@ export interface Timing {
   readonly seconds: number;
 }
 
-/** What a run found out and did, as far as it got: the outputs, the summary, the timings. */
+/** What a run found out and did, as far as it got: the outputs, the summary, the timings (read from the ledger by resultOf). */
 export interface Result {
   readonly image: string;
   readonly tag: string;
@@ -38,18 +38,6 @@ export interface Result {
   readonly timings: Timing[];
   /** The plan printed by a dry run. */
   plan?: string[];
-  /** How the registry served the deploy tag to the push credentials, read when the extra tags were put. */
-  servedToPush?: { readonly digest: string; readonly mediaType: string };
-}
-
-/** The first target's results in the single-value fields, as the outputs have always had them. */
-export function mirrorFirstTarget(result: Result): void {
-  const [first] = result.targets;
-  if (!first) return;
-  result.deploymentId = first.deploymentId;
-  result.deploymentStatus = first.deploymentStatus;
-  result.applicationUrl = first.url;
-  result.applicationName = first.name;
 }
 
 /** What a run returns: the result so far, the error that ended it, and what it changed in Dokploy. */

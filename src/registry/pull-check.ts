@@ -14,9 +14,10 @@ function samePair(a: Credentials | undefined, b: Credentials | undefined): boole
  * tag of the repository is being written.
  */
 export async function checkPull(ctx: RegistryOnline): Promise<void> {
-  const { config, result, logger } = ctx;
+  const { config, image, ledger, logger } = ctx;
+  const pushed = ledger.digest(image);
   if (!config.verifyPull) {
-    if (config.pinDigest && !result.digest) {
+    if (config.pinDigest && !pushed) {
       throw new DeployError(
         "pin-digest: docker did not report the pushed digest; turn verify-pull on to read it from the registry",
       );
@@ -25,22 +26,22 @@ export async function checkPull(ctx: RegistryOnline): Promise<void> {
   }
   await timed(ctx, "Check that Dokploy can pull the image", async () => {
     // Read with these very credentials when the extra tags were put: no need to ask again.
-    const asked = samePair(config.pull, config.push) ? result.servedToPush : undefined;
+    const asked = samePair(config.pull, config.push) ? ledger.served("push") : undefined;
     const served =
       asked ??
       (await ctx.remote.resolveImage(config.image, config.tag, config.pull, {
         dispatcher: ctx.dispatcher,
         timeoutMs: config.requestTimeoutSeconds * 1000,
       }));
-    if (result.digest && served.digest !== result.digest) {
+    if (pushed && served.digest !== pushed) {
       throw new PullCheckError(
         "digest",
-        `${result.image}: the registry serves ${served.digest}, not ${result.digest} that was just pushed; someone pushed over the tag. Not deploying.`,
+        `${image}: the registry serves ${served.digest}, not ${pushed} that was just pushed; someone pushed over the tag. Not deploying.`,
       );
     }
-    result.digest ??= served.digest;
+    ledger.record({ kind: "served", to: "pull", digest: served.digest, mediaType: served.mediaType });
     logger.info(
-      `${result.image} is served as ${served.digest}${served.mediaType ? ` (${served.mediaType})` : ""} to ${config.pull ? config.pull.username : "anonymous pulls"}`,
+      `${image} is served as ${served.digest}${served.mediaType ? ` (${served.mediaType})` : ""} to ${config.pull ? config.pull.username : "anonymous pulls"}`,
     );
   });
 }

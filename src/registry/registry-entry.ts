@@ -6,7 +6,7 @@ import { withRetry } from "../shared/retry";
 
 /** Creates or updates the registry entry in Dokploy when it differs; a re-run writes nothing. */
 export async function upsertRegistryEntry(ctx: RegistryConnected): Promise<void> {
-  const { config, logger, result, ledger } = ctx;
+  const { config, logger, ledger } = ctx;
   const pull = config.pull;
   if (!config.dokployRegistry || !pull) return;
   await timed(ctx, "Registry entry in Dokploy", () =>
@@ -25,12 +25,13 @@ export async function upsertRegistryEntry(ctx: RegistryConnected): Promise<void>
         nameGiven: config.dokployRegistryNameGiven,
       });
       logger.info(describeRegistryPlan(plan));
-      result.registryId = await applyRegistryPlan(ctx.dokploy, plan);
+      const registryId = await applyRegistryPlan(ctx.dokploy, plan);
+      ledger.record({ kind: "registry-id", registryId });
       if (plan.action !== "none") {
         ledger.record({
           kind: "registry-entry",
           action: plan.action === "create" ? "created" : "updated",
-          registryId: result.registryId,
+          registryId,
           name: plan.action === "create" ? plan.fields.registryName : config.dokployRegistryName,
         });
       }

@@ -2,7 +2,9 @@ import { CancelledError } from "../shared/errors";
 import { type Config, describeTarget } from "../config/config";
 import { MESSAGE_LIMIT, cut } from "../shared/log";
 import type { Outcome, Result } from "../record/result";
-import { type TargetResult, targetName } from "../targets/target";
+import type { TargetResult } from "../record/result";
+
+const targetName = (target: TargetResult): string => target.name ?? target.id;
 
 function escapeCell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ");

@@ -1,18 +1,18 @@
 import { DokployError } from "../shared/errors";
-import { type Before, type TargetContext, timedTarget } from "./target";
+import { type Before, type TargetContext, targetName, timedTarget } from "./target";
 import { dockerProviderOf, previousProvider } from "./provider";
 import { checkSource } from "./source";
 
 /** The application exists; returns what it ran before, and how to put that back. */
 export async function checkApplication(ctx: TargetContext): Promise<Before> {
-  const { config, logger, result, redactor, target } = ctx;
-  const app = await ctx.dokploy.applicationOne(target.id);
+  const { config, logger, redactor, ref } = ctx;
+  const app = await ctx.dokploy.applicationOne(ref.id);
   // application.one answers with the pull password in plain text: mask it like ours.
   redactor.add(app.password);
-  target.name = app.name;
-  target.url = ctx.remote.applicationUrl(config.dokployUrl, app);
-  logger.info(`Application "${app.name}" (${target.id}), source ${app.sourceType ?? "unknown"}: ${target.url}`);
-  checkSource(app, config, logger, result.image);
+  const url = ctx.remote.applicationUrl(config.dokployUrl, app);
+  ctx.ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id, name: app.name, url });
+  logger.info(`Application "${app.name}" (${ref.id}), source ${app.sourceType ?? "unknown"}: ${url}`);
+  checkSource(app, config, logger, ctx.image);
   const provider = previousProvider(app);
   return {
     was: provider?.dockerImage ?? (app.sourceType ? `its ${app.sourceType} source` : undefined),
@@ -23,10 +23,10 @@ export async function checkApplication(ctx: TargetContext): Promise<Before> {
 
 /** Points the application at the image (saveDockerProvider, all five keys); returns the image saved. */
 export async function pointApplication(ctx: TargetContext, before: Before): Promise<string> {
-  const { config, logger, result, ledger, target } = ctx;
-  const provider = dockerProviderOf(config, target.id, result.digest);
+  const { config, logger, image, ledger, ref } = ctx;
+  const provider = dockerProviderOf(config, ref.id, ledger.digest(image));
   await timedTarget(ctx, "Point the application at the image", async () => {
-    const change = { application: target.name ?? target.id, from: before.was };
+    const change = { application: targetName(ctx), target: ref.id, from: before.was };
     try {
       await ctx.dokploy.saveDockerProvider(provider);
     } catch (error) {
@@ -38,7 +38,7 @@ export async function pointApplication(ctx: TargetContext, before: Before): Prom
     }
     ledger.record({ kind: "provider", ...change, to: provider.dockerImage });
     logger.info(
-      `Application ${target.id} now runs ${result.image}${config.pull ? ` (pulled as ${config.pull.username})` : " (public image)"}`,
+      `Application ${ref.id} now runs ${image}${config.pull ? ` (pulled as ${config.pull.username})` : " (public image)"}`,
     );
   });
   return provider.dockerImage;

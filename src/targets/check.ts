@@ -1,6 +1,5 @@
 import type { ServiceRef } from "../dokploy/types";
 import { timed } from "../record/context";
-import type { TargetResult } from "../record/result";
 import { DeployError, errorMessage } from "../shared/errors";
 import type { TargetsContext } from "./context";
 import { checkTarget } from "./kinds";
@@ -55,16 +54,15 @@ export function runningImages(prepared: readonly Prepared[]): string[] {
  * matters for following the deployment). Returns each target with what it ran before.
  */
 export function checkTargets(ctx: TargetsContext, refs: readonly ServiceRef[]): Promise<Prepared[]> {
-  const { config, result } = ctx;
+  const { config, ledger } = ctx;
   const several = refs.length > 1;
   return timed(
     ctx,
     several ? "Check Dokploy and the targets" : `Check Dokploy and the ${refs[0]?.kind ?? "target"}`,
     async () => {
       const checks = refs.map((ref) => {
-        const target: TargetResult = { kind: ref.kind, id: ref.id };
-        result.targets.push(target);
-        const targetCtx = forTarget(ctx, target, several);
+        ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id });
+        const targetCtx = forTarget(ctx, ref, several);
         return checkTarget(targetCtx).then((before) => ({ ctx: targetCtx, before }));
       });
       const [prepared, version] = await Promise.all([Promise.all(checks), config.wait ? readVersion(ctx) : undefined]);

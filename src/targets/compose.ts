@@ -2,13 +2,14 @@ import type { Compose } from "../dokploy/compose";
 import { readVariable, setVariables } from "./env-file";
 import { DeployError, DokployError } from "../shared/errors";
 import { imageRef } from "../shared/image";
-import { type Before, type TargetContext, timedTarget } from "./target";
+import { type Before, type TargetContext, targetName, timedTarget } from "./target";
 
 /** The values our variables get: the reference to deploy, and the tag. */
 function ourValues(ctx: TargetContext): Record<string, string> {
-  const { config, result } = ctx;
+  const { config, ledger } = ctx;
+  const digest = ledger.digest(ctx.image);
   const ref = imageRef(config.image, config.tag);
-  const image = config.pinDigest && result.digest ? `${ref}@${result.digest}` : ref;
+  const image = config.pinDigest && digest ? `${ref}@${digest}` : ref;
   return { [config.imageVariable]: image, [config.tagVariable]: config.tag };
 }
 
@@ -29,12 +30,12 @@ function refuseFileWithoutVariables(ctx: TargetContext, compose: Compose): void 
  * (only them: the other variables are read again at that moment and kept).
  */
 export async function checkCompose(ctx: TargetContext): Promise<Before> {
-  const { config, logger, target } = ctx;
-  const compose = await ctx.remote.composeOne(ctx.dokploy, target.id);
-  target.name = compose.name;
-  target.url = ctx.remote.composeUrl(config.dokployUrl, compose);
+  const { config, logger, ref } = ctx;
+  const compose = await ctx.remote.composeOne(ctx.dokploy, ref.id);
+  const url = ctx.remote.composeUrl(config.dokployUrl, compose);
+  ctx.ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id, name: compose.name, url });
   logger.info(
-    `Compose "${compose.name}" (${target.id}), type ${compose.composeType}, source ${compose.sourceType ?? "unknown"}: ${target.url}`,
+    `Compose "${compose.name}" (${ref.id}), type ${compose.composeType}, source ${compose.sourceType ?? "unknown"}: ${url}`,
   );
   refuseFileWithoutVariables(ctx, compose);
   const previous = Object.fromEntries(
@@ -59,15 +60,15 @@ async function writeVariables(
   values: Readonly<Record<string, string | undefined>>,
 ): Promise<Record<string, string | undefined>> {
   // Read again right before writing: the env may have changed since the check, minutes ago.
-  const { env } = await ctx.remote.composeOne(ctx.dokploy, ctx.target.id);
+  const { env } = await ctx.remote.composeOne(ctx.dokploy, ctx.ref.id);
   const before = Object.fromEntries(Object.keys(values).map((name) => [name, readVariable(env, name)]));
-  await ctx.remote.saveComposeEnv(ctx.dokploy, ctx.target.id, setVariables(env, values));
+  await ctx.remote.saveComposeEnv(ctx.dokploy, ctx.ref.id, setVariables(env, values));
   return before;
 }
 
 /** Points the compose at the image: our variables set in its environment. Returns the image reference. */
 export async function pointCompose(ctx: TargetContext): Promise<string> {
-  const { ledger, logger, target } = ctx;
+  const { ledger, logger, ref } = ctx;
   const values = ourValues(ctx);
   const to = Object.entries(values);
   await timedTarget(ctx, "Set the image in the compose's environment", async () => {
@@ -77,13 +78,13 @@ export async function pointCompose(ctx: TargetContext): Promise<string> {
     } catch (error) {
       if (error instanceof DokployError && error.ambiguous && error.procedure === "compose.saveEnvironment") {
         const variables = to.map(([name, value]) => ({ name, to: value }));
-        ledger.record({ kind: "compose-env", compose: target.name ?? target.id, variables, uncertain: true });
+        ledger.record({ kind: "compose-env", compose: targetName(ctx), target: ref.id, variables, uncertain: true });
       }
       throw error;
     }
     const variables = to.map(([name, value]) => ({ name, from: before[name], to: value }));
-    ledger.record({ kind: "compose-env", compose: target.name ?? target.id, variables });
-    logger.info(`Compose ${target.id} now has ${to.map(([n, v]) => `${n}=${v}`).join(", ")} in its environment`);
+    ledger.record({ kind: "compose-env", compose: targetName(ctx), target: ref.id, variables });
+    logger.info(`Compose ${ref.id} now has ${to.map(([n, v]) => `${n}=${v}`).join(", ")} in its environment`);
   });
   return values[ctx.config.imageVariable] ?? "";
 }

@@ -1,7 +1,7 @@
 import { stopIfCancelled } from "../record/context";
 import type { TargetsContext } from "./context";
-import { CancelledError, DeployError, DokployError, errorMessage } from "../shared/errors";
-import { targetName } from "./target";
+import { CancelledError, DeployError, errorMessage } from "../shared/errors";
+import { type TargetContext, targetName, targetOf } from "./target";
 import { followOurDeployment, triggerOurDeployment } from "./deployment";
 import type { Prepared } from "./check";
 import { checkHealthUrl } from "./health";
@@ -9,30 +9,23 @@ import { verifyTarget } from "./kinds";
 import { pointTarget } from "./point";
 import { isDeploymentFailure, rollBackTarget } from "./rollback";
 
-/** A target on its way: whether this run changed it, and how it failed. */
+/** A target on its way, and how it failed. (Whether the run changed it is in the ledger.) */
 interface Deploying extends Prepared {
-  changed: boolean;
   error?: unknown;
 }
+
+const statusOf = (ctx: TargetContext) => targetOf(ctx).deploymentStatus;
 
 /** One target from pointing it at the image to our image running (or queued, without wait). */
 async function deployTarget(run: Deploying): Promise<void> {
   const { ctx, before } = run;
-  let pointed;
-  try {
-    pointed = await pointTarget(ctx, before);
-  } catch (error) {
-    // Its answer was lost: Dokploy may have carried it out, so it may need putting back.
-    if (error instanceof DokployError && error.ambiguous) run.changed = true;
-    throw error;
-  }
-  run.changed = true;
-  const triggered = await triggerOurDeployment(ctx, pointed.known);
+  const pointed = await pointTarget(ctx, before);
+  await triggerOurDeployment(ctx, pointed.known);
   if (!ctx.config.wait) return;
-  await followOurDeployment(ctx, pointed.known, triggered);
+  await followOurDeployment(ctx, pointed.known);
   await verifyTarget(ctx, pointed.image);
-  if (ctx.target.deploymentStatus === "superseded") return;
-  ctx.logger.info(`${ctx.result.image} is live.`);
+  if (statusOf(ctx) === "superseded") return;
+  ctx.logger.info(`${ctx.image} is live.`);
 }
 
 /** The one error for the step: a target's own, or one that lists every target that failed. */
@@ -44,7 +37,7 @@ function failureOf(runs: readonly Deploying[]): Error | undefined {
     const error = failed[0]?.error;
     return error === undefined ? undefined : error instanceof Error ? error : new Error(String(error));
   }
-  const lines = failed.map((run) => `- ${run.ctx.ref.kind} ${targetName(run.ctx.target)}: ${errorMessage(run.error)}`);
+  const lines = failed.map((run) => `- ${run.ctx.ref.kind} ${targetName(run.ctx)}: ${errorMessage(run.error)}`);
   return new DeployError(`${String(failed.length)} of ${String(runs.length)} targets failed:\n${lines.join("\n")}`);
 }
 
@@ -55,7 +48,7 @@ function shouldRollBack(ctx: TargetsContext, runs: readonly Deploying[], failure
 }
 
 /**
- * Puts back the targets this run changed (all of them, or with rollback-targets: failed only
+ * Puts back the targets the ledger says this run changed, or may have (an answer lost) (all of them, or with rollback-targets: failed only
  * those that failed), all at once; never one whose status says another run's image or an
  * unknown state is there. Says how each went at the end of the failure's message.
  */
@@ -63,9 +56,9 @@ async function rollBackTargets(ctx: TargetsContext, runs: readonly Deploying[], 
   const onlyFailed = ctx.config.rollbackTargets === "failed" && runs.some((run) => run.error !== undefined);
   const scope = runs.filter(
     (run) =>
-      run.changed &&
+      ctx.ledger.changed(run.ctx.ref.id) &&
       (!onlyFailed || run.error !== undefined) &&
-      !["superseded", "unknown"].includes(run.ctx.target.deploymentStatus ?? ""),
+      !["superseded", "unknown"].includes(statusOf(run.ctx) ?? ""),
   );
   const outcomes = await Promise.all(scope.map((run) => rollBackTarget(run.ctx, run.before)));
   if (outcomes.length > 0) failure.message = `${failure.message}\n${outcomes.join("\n")}`;
@@ -76,20 +69,21 @@ async function rollBackTargets(ctx: TargetsContext, runs: readonly Deploying[], 
  * check, once. When anything failed, rolls back as asked and throws the failure.
  */
 export async function deployTargets(ctx: TargetsContext, prepared: readonly Prepared[]): Promise<void> {
-  const runs: Deploying[] = prepared.map((p) => ({ ...p, changed: false }));
+  const runs: Deploying[] = prepared.map((p) => ({ ...p }));
   await Promise.all(
     runs.map(async (run) => {
       try {
         await deployTarget(run);
       } catch (error) {
         run.error = error;
-        run.ctx.target.error = ctx.redactor.redact(errorMessage(error));
+        const target = run.ctx.ref.id;
+        ctx.ledger.record({ kind: "target-failed", target, error: ctx.redactor.redact(errorMessage(error)) });
       }
     }),
   );
   stopIfCancelled(ctx);
   let failure = failureOf(runs);
-  if (!failure && ctx.config.wait && runs.every((run) => run.ctx.target.deploymentStatus === "done")) {
+  if (!failure && ctx.config.wait && runs.every((run) => statusOf(run.ctx) === "done")) {
     try {
       await checkHealthUrl(ctx);
     } catch (error) {

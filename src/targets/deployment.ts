@@ -9,19 +9,20 @@ import {
 } from "../dokploy/wait";
 import { DeploymentFailedError, DokployError } from "../shared/errors";
 import type { Change } from "../record/ledger";
-import { type TargetContext, targetName, timedTarget } from "./target";
+import { type TargetContext, recordStatus, targetName, targetOf, timedTarget } from "./target";
 
 type Triggered = Extract<Change, { kind: "deployment" }>;
 
 /** Queues our deployment in Dokploy, with our title; never sent twice by one run. */
 export async function triggerOurDeployment(ctx: TargetContext, known: ReadonlySet<string>): Promise<Triggered> {
-  const { config, logger, ledger, target } = ctx;
+  const { config, logger, ledger } = ctx;
   const change: Triggered = {
     kind: "deployment",
+    targetId: ctx.ref.id,
     method: config.deployMethod,
     title: config.deployTitle,
-    url: target.url ?? config.dokployUrl,
-    ...(ctx.several ? { target: targetName(target) } : {}),
+    url: targetOf(ctx).url ?? config.dokployUrl,
+    ...(ctx.several ? { target: targetName(ctx) } : {}),
   };
   await timedTarget(ctx, `Trigger ${config.deployMethod}`, async () => {
     const trigger = {
@@ -40,19 +41,19 @@ export async function triggerOurDeployment(ctx: TargetContext, known: ReadonlySe
     ledger.record(change);
     logger.info(`Dokploy queued the ${config.deployMethod} "${config.deployTitle}"`);
   });
-  target.deploymentStatus = "queued";
+  recordStatus(ctx, "queued");
   return change;
 }
 
 /** How to follow a deployment of this target: the limit, where to look, the live log. */
 export function followOptions(ctx: TargetContext): Omit<FollowOptions, "known" | "title" | "source"> {
-  const { config, target } = ctx;
+  const { config } = ctx;
   // Loads while the first look at the deployments is under way.
   const stream = ctx.remote.liveLog();
   stream.catch(() => undefined);
   return {
     timeoutMs: config.waitTimeoutSeconds * 1000,
-    applicationUrl: target.url ?? config.dokployUrl,
+    applicationUrl: targetOf(ctx).url ?? config.dokployUrl,
     openLog: async (deployment: Deployment, listener: LogListener) =>
       deployment.logPath
         ? (await stream)({
@@ -72,16 +73,15 @@ export function followOptions(ctx: TargetContext): Omit<FollowOptions, "known" |
  * Follows our deployment to its end, its log streaming into the CI log. Throws a DeployError
  * (with the log's last lines) when it did not end `done`, or a WaitTimeoutError.
  */
-export async function followOurDeployment(
-  ctx: TargetContext,
-  known: ReadonlySet<string>,
-  triggered: Triggered,
-): Promise<void> {
-  const { config, result, logger, target } = ctx;
+export async function followOurDeployment(ctx: TargetContext, known: ReadonlySet<string>): Promise<void> {
+  const { config, image, logger, ledger } = ctx;
   const follow = followOptions(ctx);
-  const seen = (deployment: Deployment) => {
-    target.deploymentId = triggered.deploymentId = deployment.deploymentId;
-    target.deploymentStatus = triggered.status = deployment.status;
+  let last: { readonly id: string; readonly status: string } | undefined;
+  const seen = ({ deploymentId, status }: Deployment) => {
+    // Each change is recorded once: the same status seen again adds nothing.
+    if (last?.id === deploymentId && last.status === status) return;
+    last = { id: deploymentId, status };
+    ledger.record({ kind: "deployment-status", target: ctx.ref.id, deploymentId, status, said: "dokploy" });
   };
   try {
     const { deployment, tail } = await timedTarget(ctx, "Wait for the deployment", () =>
@@ -98,15 +98,14 @@ export async function followOurDeployment(
     }
     const lines = tail.length > 0 ? `\nLast lines of its log:\n${tail.join("\n")}` : "";
     throw new DeploymentFailedError(
-      `Deployment ${deployment.deploymentId} of ${result.image} ended with status "${deployment.status}".${lines}\nSee ${follow.applicationUrl}`,
+      `Deployment ${deployment.deploymentId} of ${image} ended with status "${deployment.status}".${lines}\nSee ${follow.applicationUrl}`,
     );
   } catch (error) {
     if (error instanceof WaitTimeoutError) {
-      target.deploymentId = error.deployment?.deploymentId;
-      target.deploymentStatus = "timeout";
+      recordStatus(ctx, "timeout", error.deployment?.deploymentId);
     } else if (error instanceof UnknownStatusError) {
       seen(error.deployment);
-      target.deploymentStatus = "unknown";
+      recordStatus(ctx, "unknown");
     }
     throw error;
   }

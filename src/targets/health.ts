@@ -4,7 +4,7 @@ import { HealthCheckError } from "../shared/errors";
 
 /** GETs the health URL until it answers as expected, when one is given. */
 export async function checkHealthUrl(ctx: TargetsContext): Promise<void> {
-  const { config, result } = ctx;
+  const { config, ledger } = ctx;
   const health = config.health;
   if (!health) return;
   try {
@@ -16,10 +16,11 @@ export async function checkHealthUrl(ctx: TargetsContext): Promise<void> {
         dispatcher: ctx.dispatcher,
       }),
     );
-    result.health = `${String(checked.status)} in ${String(checked.latencyMs)} ms`;
+    ledger.record({ kind: "health", answer: `${String(checked.status)} in ${String(checked.latencyMs)} ms` });
   } catch (error) {
     if (error instanceof HealthCheckError) {
-      result.health = error.last ? `${String(error.last.status)} in ${String(error.last.latencyMs)} ms` : "no answer";
+      const answer = error.last ? `${String(error.last.status)} in ${String(error.last.latencyMs)} ms` : "no answer";
+      ledger.record({ kind: "health", answer });
     }
     throw error;
   }

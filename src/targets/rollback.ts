@@ -18,7 +18,7 @@ export function isDeploymentFailure(error: unknown): error is DeployError {
 export async function rollBackTarget(ctx: TargetContext, before: Before): Promise<string> {
   const { logger, ledger } = ctx;
   const { restore, was } = before;
-  const who = ctx.several ? `${targetName(ctx.target)}: ` : "";
+  const who = ctx.several ? `${targetName(ctx)}: ` : "";
   if (!restore || !was) {
     const what =
       ctx.ref.kind === "application"

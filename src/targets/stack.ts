@@ -1,7 +1,7 @@
 import type { Compose } from "../dokploy/compose";
 import { readVariable } from "./env-file";
 import { NotRunningError } from "../shared/errors";
-import { type TargetContext, timedTarget } from "./target";
+import { type TargetContext, targetOf, timedTarget } from "./target";
 import { VERIFY_POLL_MS, type SwarmService, lookAtSwarm, splitDigest, superseded, waitForSwarm } from "./verify";
 
 /** The service a stack task belongs to: <appName>_<service>.<slot> (or .<node id> in global mode). */
@@ -58,7 +58,7 @@ async function waitForStack(ctx: TargetContext, compose: Compose, ours: string):
     }
     if (ctx.ports.clock() >= deadline) {
       throw new NotRunningError(
-        `Dokploy says the deployment is done, but no service of the stack ${compose.appName} runs ${repositoryOf(ours)} (its services: ${all.join(", ") || "none"}). Does the compose file say image: \${${ctx.config.imageVariable}}? See ${ctx.target.url ?? ctx.config.dokployUrl}`,
+        `Dokploy says the deployment is done, but no service of the stack ${compose.appName} runs ${repositoryOf(ours)} (its services: ${all.join(", ") || "none"}). Does the compose file say image: \${${ctx.config.imageVariable}}? See ${targetOf(ctx).url ?? ctx.config.dokployUrl}`,
       );
     }
     await ctx.ports.sleep(VERIFY_POLL_MS);
@@ -72,10 +72,10 @@ async function waitForStack(ctx: TargetContext, compose: Compose, ours: string):
  * their images here (see the README).
  */
 export async function verifyCompose(ctx: TargetContext, ours: string): Promise<void> {
-  const { config, target, logger } = ctx;
+  const { config, ref, logger } = ctx;
   if (!config.verifyRunning) return;
   await timedTarget(ctx, "Check what runs", async () => {
-    const compose = await ctx.remote.composeOne(ctx.dokploy, target.id);
+    const compose = await ctx.remote.composeOne(ctx.dokploy, ref.id);
     const held = readVariable(compose.env, config.imageVariable);
     if (held !== ours) return superseded(ctx, held, ours);
     if (compose.composeType !== "stack") {

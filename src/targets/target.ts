@@ -14,12 +14,11 @@ export interface Before {
   readonly restore?: () => Promise<void>;
 }
 
-/** A stage's view of one target: the run, the target's result, and a log that names it when there are several. */
 export type { TargetResult } from "../record/result";
 
+/** A stage's view of one target: the run, the target, and a log that names it when there are several. */
 export interface TargetContext extends TargetsContext {
   readonly ref: ServiceRef;
-  readonly target: TargetResult;
   /** More than one target in this run: log lines and step names say which. */
   readonly several: boolean;
 }
@@ -46,20 +45,29 @@ function prefixedLogger(inner: Logger, prefix: () => string): Logger {
   };
 }
 
-/** How a target is called in messages: its name once known, else its id. */
-export function targetName(target: TargetResult): string {
-  return target.name ?? target.id;
+/** The target as the ledger tells it so far: its name, page and deployment once known. */
+export function targetOf(ctx: Pick<TargetContext, "ledger" | "ref">): TargetResult {
+  return ctx.ledger.target(ctx.ref.id) ?? { kind: ctx.ref.kind, id: ctx.ref.id };
 }
 
-export function forTarget(ctx: TargetsContext, target: TargetResult, several: boolean): TargetContext {
-  const ref: ServiceRef = { kind: target.kind, id: target.id };
-  if (!several) return { ...ctx, ref, target, several };
-  const logger = prefixedLogger(ctx.logger, () => `[${targetName(target)}]`);
+/** How a target is called in messages: its name once known, else its id. */
+export function targetName(ctx: Pick<TargetContext, "ledger" | "ref">): string {
+  return targetOf(ctx).name ?? ctx.ref.id;
+}
+
+/** Records the target's status as the step judged it (queued, timeout, unknown, not-running, superseded). */
+export function recordStatus(ctx: Pick<TargetContext, "ledger" | "ref">, status: string, deploymentId?: string): void {
+  ctx.ledger.record({ kind: "deployment-status", target: ctx.ref.id, status, deploymentId, said: "step" });
+}
+
+export function forTarget(ctx: TargetsContext, ref: ServiceRef, several: boolean): TargetContext {
+  if (!several) return { ...ctx, ref, several };
+  const logger = prefixedLogger(ctx.logger, () => `[${targetName({ ledger: ctx.ledger, ref })}]`);
   const ports = { ...ctx.ports, logger };
-  return { ...ctx, logger, ports, retryPorts: { ...ctx.retryPorts, logger }, ref, target, several };
+  return { ...ctx, logger, ports, retryPorts: { ...ctx.retryPorts, logger }, ref, several };
 }
 
 /** Runs a stage of one target, timed; with several targets, the step names the target. */
 export function timedTarget<T>(ctx: TargetContext, step: string, fn: () => Promise<T>, group = true): Promise<T> {
-  return timed(ctx, ctx.several ? `${step} (${targetName(ctx.target)})` : step, fn, group && !ctx.several);
+  return timed(ctx, ctx.several ? `${step} (${targetName(ctx)})` : step, fn, group && !ctx.several);
 }

@@ -1,6 +1,6 @@
 import type { Service, Task } from "../dokploy/procedures";
 import { DeployError, DokployError, NotRunningError } from "../shared/errors";
-import { type TargetContext, timedTarget } from "./target";
+import { type TargetContext, recordStatus, targetOf, timedTarget } from "./target";
 
 /** How often to look at the swarm service while it converges. */
 export const VERIFY_POLL_MS = 1_000;
@@ -62,13 +62,13 @@ async function look(ctx: TargetContext, swarm: SwarmService, ours: string): Prom
   const tasks = await swarm.tasks();
   const lastError = tasks.map(taskError).find((e) => e !== undefined);
   if (!service || state === "updating" || gaveUp(service)) return { service, lastError };
-  if (!isSameImage(service.Spec.TaskTemplate.ContainerSpec.Image, ours, ctx.result.digest)) {
+  if (!isSameImage(service.Spec.TaskTemplate.ContainerSpec.Image, ours, ctx.ledger.digest(ctx.image))) {
     return { service, lastError };
   }
   const running = tasks.filter((t) => t.state === "running" && t.currentState.startsWith("Running"));
   for (const task of running.slice(0, 3)) {
     const image = await ctx.dokploy.taskImage(task.containerId, swarm.serverId);
-    if (isSameImage(image, ours, ctx.result.digest)) return { service, running: image, lastError };
+    if (isSameImage(image, ours, ctx.ledger.digest(ctx.image))) return { service, running: image, lastError };
   }
   return { service, lastError };
 }
@@ -86,7 +86,7 @@ function notRunning(ctx: TargetContext, swarm: SwarmService, seen: Look, ours: s
         ? `Docker Swarm paused the update of ${swarm.name} (${update.Message ?? ""})`
         : `the service is set to run ${image ?? "?"}${update?.State ? ` (update ${update.State})` : ""}, and no task of ${ours} is running after ${String(ctx.config.verifyTimeoutSeconds)} s (verify-timeout)`;
   return new NotRunningError(
-    `Dokploy says the deployment is done, but ${ours} is not running: ${why}.${lastError ? ` Swarm says: ${lastError}` : ""} See ${ctx.target.url ?? ctx.config.dokployUrl}`,
+    `Dokploy says the deployment is done, but ${ours} is not running: ${why}.${lastError ? ` Swarm says: ${lastError}` : ""} See ${targetOf(ctx).url ?? ctx.config.dokployUrl}`,
   );
 }
 
@@ -103,8 +103,8 @@ export async function waitForSwarm(ctx: TargetContext, swarm: SwarmService, ours
 
 /** A later run pointed the target at its image: ours is not what runs, by design. */
 export function superseded(ctx: TargetContext, theirs: string | null | undefined, ours: string): void {
-  const { config, target, logger } = ctx;
-  target.deploymentStatus = "superseded";
+  const { config, logger } = ctx;
+  recordStatus(ctx, "superseded");
   const message = `Superseded: the ${ctx.ref.kind} now holds ${theirs ?? "no image"}, not ${ours}; a later run deployed over this one. Not rolling back.`;
   if (config.failOnSuperseded) throw new DeployError(`${message} (fail-on-superseded)`);
   logger.warn(message);
@@ -116,10 +116,10 @@ export function superseded(ctx: TargetContext, theirs: string | null | undefined
  * Docker, says so once and trusts the application row.
  */
 export async function verifyApplication(ctx: TargetContext, ours: string): Promise<void> {
-  const { config, target, logger } = ctx;
+  const { config, ref, logger } = ctx;
   if (!config.verifyRunning) return;
   await timedTarget(ctx, "Check what runs", async () => {
-    const app = await ctx.dokploy.applicationOne(target.id);
+    const app = await ctx.dokploy.applicationOne(ref.id);
     if (app.dockerImage !== ours) return superseded(ctx, app.dockerImage, ours);
     if (!app.appName) return;
     const { appName, serverId } = app;
@@ -145,7 +145,7 @@ export async function lookAtSwarm(ctx: TargetContext, trusted: string, look: () 
     await look();
   } catch (error) {
     if (!(error instanceof DokployError) || (error.status !== 401 && error.status !== 403)) {
-      if (error instanceof NotRunningError) ctx.target.deploymentStatus = "not-running";
+      if (error instanceof NotRunningError) recordStatus(ctx, "not-running");
       throw error;
     }
     ctx.logger.warn(

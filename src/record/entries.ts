@@ -1,0 +1,105 @@
+import type { TargetKind } from "../config/config";
+
+/*
+ * What the ledger holds: each thing the run changed in the world, and each fact it found out,
+ * recorded once, when it happened, and never changed after. The outputs, the reports, the
+ * failure text and the rollback all read them from there.
+ */
+
+/** One thing a run changed in the world. */
+export type Change =
+  | { readonly kind: "temp-files"; readonly path: string; readonly what: string }
+  | { readonly kind: "pushed"; readonly ref: string; readonly digest?: string }
+  | {
+      readonly kind: "registry-entry";
+      readonly action: "created" | "updated";
+      readonly registryId: string;
+      readonly name: string;
+    }
+  | {
+      readonly kind: "provider";
+      readonly application: string;
+      /** The target's id. */
+      readonly target?: string;
+      readonly from?: string;
+      readonly to: string;
+      readonly rollback?: boolean;
+      /** The request was sent but its answer lost: Dokploy may or may not have carried it out. */
+      readonly uncertain?: boolean;
+    }
+  | {
+      readonly kind: "compose-env";
+      readonly compose: string;
+      /** The target's id. */
+      readonly target?: string;
+      /** The variables set, each with what it held before (undefined: it was not there). */
+      readonly variables: readonly { readonly name: string; readonly from?: string; readonly to: string }[];
+      readonly rollback?: boolean;
+      /** The request was sent but its answer lost: Dokploy may or may not have carried it out. */
+      readonly uncertain?: boolean;
+    }
+  | {
+      readonly kind: "deployment";
+      /** Which target, by name, when there are several. */
+      readonly target?: string;
+      /** The target's id. */
+      readonly targetId?: string;
+      readonly method: string;
+      readonly title: string;
+      readonly url: string;
+      /** "uncertain": the trigger's answer was lost, so it may or may not be queued. */
+      readonly status?: "uncertain";
+    }
+  | { readonly kind: "rollback"; readonly to: string; readonly outcome: string };
+
+/** One thing the run found out. */
+export type Fact =
+  /** What the build wrote: the image's id, buildx's metadata. */
+  | { readonly kind: "built"; readonly imageId?: string; readonly metadata?: string }
+  /** How the registry serves the deploy tag: to the push credentials, or to Dokploy's pull. */
+  | { readonly kind: "served"; readonly to: "push" | "pull"; readonly digest: string; readonly mediaType: string }
+  /** The registry entry the run used, changed or not. */
+  | { readonly kind: "registry-id"; readonly registryId: string }
+  /** A target, once checked: its name and page in Dokploy's dashboard. */
+  | {
+      readonly kind: "target";
+      readonly targetKind: TargetKind;
+      readonly id: string;
+      readonly name?: string;
+      readonly url?: string;
+    }
+  /**
+   * A target's deployment status: as Dokploy said it (running, done, error, cancelled), or as the
+   * step judged it (queued, timeout, unknown, not-running, superseded).
+   */
+  | {
+      readonly kind: "deployment-status";
+      readonly target: string;
+      readonly deploymentId?: string;
+      readonly status: string;
+      readonly said: "dokploy" | "step";
+    }
+  /** Why a target failed. */
+  | { readonly kind: "target-failed"; readonly target: string; readonly error: string }
+  /** The health check's last answer, e.g. "200 in 34 ms". */
+  | { readonly kind: "health"; readonly answer: string }
+  /** The plan printed by a dry run. */
+  | { readonly kind: "plan"; readonly lines: readonly string[] }
+  /** How long a step took. */
+  | { readonly kind: "timing"; readonly step: string; readonly seconds: number };
+
+export type Entry = Change | Fact;
+
+export const CHANGE_KINDS: ReadonlySet<Entry["kind"]> = new Set([
+  "temp-files",
+  "pushed",
+  "registry-entry",
+  "provider",
+  "compose-env",
+  "deployment",
+  "rollback",
+]);
+
+export function isChange(entry: Entry): entry is Change {
+  return CHANGE_KINDS.has(entry.kind);
+}
