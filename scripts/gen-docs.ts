@@ -1,4 +1,4 @@
-/** Writes action.yml, the GitLab component and catalog pipeline, pipe.yml and the docs' tables from src/config/config.ts. */
+/** Writes action.yml, the GitLab component and catalog pipeline, pipe.yml and the docs' tables from src/config/inputs.ts. */
 import { readFileSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import {

@@ -732,58 +732,6 @@ var promises_ = __nccwpck_require__(1455);
 const package_namespaceObject = {"rE":"1.0.0"};
 // EXTERNAL MODULE: ./src/shared/errors.ts
 var errors = __nccwpck_require__(8382);
-;// CONCATENATED MODULE: ./src/config/build-secrets.ts
-const SPEC_KEYS = new Set(["type", "id", "src", "source", "env"]);
-const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-/**
- * One entry of build-secrets. Errors say which entry and what is expected, and never show the
- * entry: a malformed line may be a secret pasted whole.
- */
-function parseBuildSecret(entry, position) {
-    const which = `entry ${String(position)}`;
-    const fields = entry.split(",").map((field) => {
-        const eq = field.indexOf("=");
-        return { key: field.slice(0, eq).trim().toLowerCase(), value: field.slice(eq + 1), eq };
-    });
-    // Only spec keys: a spec (a secret named "src" or "env" would be read as one anyway).
-    if (fields.every((f) => f.eq > 0 && SPEC_KEYS.has(f.key))) {
-        const get = (key) => fields.findLast((f) => f.key === key)?.value;
-        const type = get("type");
-        if (type !== undefined && type !== "file" && type !== "env") {
-            throw new Error(`${which} is a buildx secret spec with a type other than file or env`);
-        }
-        const id = get("id") ?? "";
-        if (id === "")
-            throw new Error(`${which} is a buildx secret spec without an id; expected id=NAME,src=PATH or id=NAME,env=VAR`);
-        return { kind: "spec", id, spec: entry };
-    }
-    const eq = entry.indexOf("=");
-    const name = entry.slice(0, eq);
-    if (eq > 0 && NAME.test(name) && eq < entry.length - 1) {
-        return { kind: "value", id: name, value: entry.slice(eq + 1) };
-    }
-    throw new Error(`${which} is not a secret; expected NAME=value (as build-push-action's secrets), id=NAME,src=PATH or id=NAME,env=VAR (the entry is not shown: it may hold a secret)`);
-}
-
-;// CONCATENATED MODULE: ./src/config/health-spec.ts
-/** Parses health-status: "2xx", "200", "200-399", or a comma list of those. */
-function parseStatuses(text) {
-    return text.split(",").map((part) => {
-        const p = part.trim().toLowerCase();
-        const xx = /^([1-5])xx$/.exec(p);
-        if (xx)
-            return [Number(xx[1]) * 100, Number(xx[1]) * 100 + 99];
-        const range = /^(\d{3})(?:-(\d{3}))?$/.exec(p);
-        if (!range)
-            throw new Error(`"${part.trim()}" is not a status; expected e.g. 2xx, 200, 200-399`);
-        const from = Number(range[1]);
-        const to = Number(range[2] ?? range[1]);
-        if (from < 100 || to > 599 || to < from)
-            throw new Error(`"${part.trim()}" is not a status range between 100 and 599`);
-        return [from, to];
-    });
-}
-
 ;// CONCATENATED MODULE: ./src/shared/image.ts
 /**
  * Image references as Docker's distribution/reference grammar defines them, reduced to what
@@ -908,11 +856,63 @@ function dokployRegistryUrl(address) {
 /** Host Dokploy's registry.create accepts (v0.29.3+): bare host[:port]. */
 const DOKPLOY_REGISTRY_URL = /^[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?(:\d{1,5})?$/;
 
-;// CONCATENATED MODULE: ./src/config/config.ts
+;// CONCATENATED MODULE: ./src/config/build-secrets.ts
+const SPEC_KEYS = new Set(["type", "id", "src", "source", "env"]);
+const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+/**
+ * One entry of build-secrets. Errors say which entry and what is expected, and never show the
+ * entry: a malformed line may be a secret pasted whole.
+ */
+function parseBuildSecret(entry, position) {
+    const which = `entry ${String(position)}`;
+    const fields = entry.split(",").map((field) => {
+        const eq = field.indexOf("=");
+        return { key: field.slice(0, eq).trim().toLowerCase(), value: field.slice(eq + 1), eq };
+    });
+    // Only spec keys: a spec (a secret named "src" or "env" would be read as one anyway).
+    if (fields.every((f) => f.eq > 0 && SPEC_KEYS.has(f.key))) {
+        const get = (key) => fields.findLast((f) => f.key === key)?.value;
+        const type = get("type");
+        if (type !== undefined && type !== "file" && type !== "env") {
+            throw new Error(`${which} is a buildx secret spec with a type other than file or env`);
+        }
+        const id = get("id") ?? "";
+        if (id === "")
+            throw new Error(`${which} is a buildx secret spec without an id; expected id=NAME,src=PATH or id=NAME,env=VAR`);
+        return { kind: "spec", id, spec: entry };
+    }
+    const eq = entry.indexOf("=");
+    const name = entry.slice(0, eq);
+    if (eq > 0 && NAME.test(name) && eq < entry.length - 1) {
+        return { kind: "value", id: name, value: entry.slice(eq + 1) };
+    }
+    throw new Error(`${which} is not a secret; expected NAME=value (as build-push-action's secrets), id=NAME,src=PATH or id=NAME,env=VAR (the entry is not shown: it may hold a secret)`);
+}
 
+;// CONCATENATED MODULE: ./src/config/health-spec.ts
+/** Parses health-status: "2xx", "200", "200-399", or a comma list of those. */
+function parseStatuses(text) {
+    return text.split(",").map((part) => {
+        const p = part.trim().toLowerCase();
+        const xx = /^([1-5])xx$/.exec(p);
+        if (xx)
+            return [Number(xx[1]) * 100, Number(xx[1]) * 100 + 99];
+        const range = /^(\d{3})(?:-(\d{3}))?$/.exec(p);
+        if (!range)
+            throw new Error(`"${part.trim()}" is not a status; expected e.g. 2xx, 200, 200-399`);
+        const from = Number(range[1]);
+        const to = Number(range[2] ?? range[1]);
+        if (from < 100 || to > 599 || to < from)
+            throw new Error(`"${part.trim()}" is not a status range between 100 and 599`);
+        return [from, to];
+    });
+}
 
-
-
+;// CONCATENATED MODULE: ./src/config/inputs.ts
+/**
+ * THE input table, and the outputs: data only. action.yml, the GitLab component, pipe.yml, the
+ * docs' tables (`npm run gen`) and the parsers (input-parsers.ts) all follow it.
+ */
 const BUILDERS = ["auto", "buildx", "classic"];
 const CACHE_MODES = ["auto", "off"];
 const DEPLOY_METHODS = ["redeploy", "deploy"];
@@ -1321,24 +1321,8 @@ const OUTPUTS = [
         description: "The build's metadata as JSON, as buildx writes it with --metadata-file (buildx only). With the docker driver the image is built into the engine and pushed from there: containerimage.digest there is its config digest; the digest output is the registry's.",
     },
 ];
-/** How a target is named in messages before its name is known: application "web" or application <id>. */
-function describeTarget(spec) {
-    return spec.id !== undefined ? `${spec.kind} ${spec.id}` : `${spec.kind} "${spec.name}"`;
-}
-/** Every secret value of a config, for masking. */
-function secretsOf(config) {
-    const health = config.health?.credentials;
-    return [
-        config.apiKey,
-        config.push?.password,
-        config.pull?.password,
-        health?.password,
-        health ? `${health.username}:${health.password}` : undefined,
-        ...config.buildSecrets.map((s) => (s.kind === "value" ? s.value : undefined)),
-        config.github.token,
-    ].filter((s) => typeof s === "string" && s !== "");
-}
-// ---- field parsers: each gets the trimmed raw text and throws an Error saying what is expected
+
+;// CONCATENATED MODULE: ./src/config/parsers.ts
 /** An input's parser: the value trimmed (absent is empty); throws an Error saying what is wrong. */
 function field(parse) {
     return (raw) => parse((raw ?? "").trim());
@@ -1357,7 +1341,7 @@ function parseBoolean(v) {
         return false;
     throw new Error(`"${v}" is not a boolean; expected true or false`);
 }
-function config_boolean(fallback) {
+function parsers_boolean(fallback) {
     return field((v) => parseBoolean(v) ?? fallback);
 }
 /** true, false, or empty: decided by the CI event. */
@@ -1398,6 +1382,7 @@ function variableName(fallback) {
         return v;
     });
 }
+const APPLICATION_ID = /^[A-Za-z0-9_-]{1,128}$/;
 /** A list of ids of Dokploy services, each once. */
 function ids(kind) {
     const each = list(true, (id) => {
@@ -1413,10 +1398,6 @@ function ids(kind) {
         return items;
     };
 }
-const KEY_VALUE = /^[^=\s][^=]*=/;
-const BUILD_ARG = /^[A-Za-z_][A-Za-z0-9_]*(=.*)?$/s;
-const APPLICATION_ID = /^[A-Za-z0-9_-]{1,128}$/;
-const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
 function parseDuration(v) {
     const match = /^(\d+(?:\.\d+)?)\s*(s|m|h)?$/.exec(v);
     if (!match)
@@ -1511,13 +1492,24 @@ function parseDokployUrl(v) {
     const path = url.pathname.replace(/\/+$/, "").replace(/\/api$/, "");
     return `${url.origin}${path}`;
 }
+
+;// CONCATENATED MODULE: ./src/config/input-parsers.ts
+/** One parser per input of the table in inputs.ts, and what they make together. */
+
+
+
+
+
+const KEY_VALUE = /^[^=\s][^=]*=/;
+const BUILD_ARG = /^[A-Za-z_][A-Za-z0-9_]*(=.*)?$/s;
+const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
 /**
  * One parser per input. Plain functions, not a validation library: that one loads with the
  * HTTP client while docker works (it checks Dokploy's answers), not on the way to the build.
  */
 const parsers = {
     "dokploy-url": field(parseDokployUrl),
-    // Needed to deploy only (checkDeployInputs).
+    // Needed to deploy only (deployNeedsApiKey in rules.ts).
     "dokploy-api-key": field((v) => (v === "" ? "" : parseApiKey(v))),
     "application-id": ids("application"),
     project: optionalText(),
@@ -1561,36 +1553,36 @@ const parsers = {
     sbom: optionalText(),
     network: optionalText(),
     builder: choice(BUILDERS, "auto"),
-    build: config_boolean(true),
-    push: config_boolean(true),
-    deploy: config_boolean(true),
+    build: parsers_boolean(true),
+    push: parsers_boolean(true),
+    deploy: parsers_boolean(true),
     registry: optionalText(),
     "registry-username": optionalText(),
     "registry-password": optionalText(),
     "pull-username": optionalText(),
     "pull-password": optionalText(),
-    "dokploy-registry": config_boolean(false),
+    "dokploy-registry": parsers_boolean(false),
     "dokploy-registry-name": optionalText(),
     "image-prefix": optionalText(),
     "server-id": optionalText(),
     "deploy-method": choice(DEPLOY_METHODS, "redeploy"),
-    "switch-source": config_boolean(false),
+    "switch-source": parsers_boolean(false),
     "deploy-title": optionalText(),
     "deploy-description": optionalText(),
-    wait: config_boolean(true),
+    wait: parsers_boolean(true),
     "wait-timeout": field((v) => (v === "" ? 600 : parseDuration(v))),
-    "verify-pull": config_boolean(true),
-    "pin-digest": config_boolean(false),
+    "verify-pull": parsers_boolean(true),
+    "pin-digest": parsers_boolean(false),
     "health-url": field(parseHealthUrl),
     "health-status": field((v) => parseStatuses(v === "" ? "2xx" : v)),
     "health-contains": optionalText(),
     "health-timeout": field((v) => (v === "" ? 120 : parseDuration(v))),
     "health-interval": field((v) => (v === "" ? 3 : parseDuration(v))),
-    "rollback-on-failure": config_boolean(false),
+    "rollback-on-failure": parsers_boolean(false),
     "rollback-targets": choice(ROLLBACK_TARGETS, "all"),
-    "verify-running": config_boolean(true),
+    "verify-running": parsers_boolean(true),
     "verify-timeout": field((v) => (v === "" ? 60 : parseDuration(v))),
-    "fail-on-superseded": config_boolean(false),
+    "fail-on-superseded": parsers_boolean(false),
     retries: field((v) => {
         if (v === "")
             return 4;
@@ -1600,22 +1592,107 @@ const parsers = {
     }),
     "retry-max-time": field((v) => (v === "" ? 60 : parseDuration(v))),
     "request-timeout": field(parseRequestTimeout),
-    "dry-run": config_boolean(false),
+    "dry-run": parsers_boolean(false),
     "dokploy-api": choice(TRANSPORTS, "trpc"),
-    "github-deployment": config_boolean(false),
+    "github-deployment": parsers_boolean(false),
     "github-token": optionalText(),
     environment: field((v) => (v === "" ? "production" : v)),
     "environment-url": field(parseEnvironmentUrl),
     "pr-comment": maybeBoolean(),
 };
-function pair(problems, userName, user, passName, pass) {
-    if (user && pass)
-        return { username: user, password: pass };
-    if (user && !pass)
-        problems.push({ input: passName, message: `is required when ${userName} is set` });
-    if (pass && !user)
-        problems.push({ input: userName, message: `is required when ${passName} is set` });
-    return undefined;
+
+;// CONCATENATED MODULE: ./src/config/interpret.ts
+/**
+ * The parsed inputs made into a Config: first the values several inputs decide together (derive,
+ * which the rules in rules.ts then check), then the Config's fields, one part at a time.
+ */
+
+/** A username with its password, or nothing (half a pair is reported by the rules). */
+function credentials(username, password) {
+    return username && password ? { username, password } : undefined;
+}
+/**
+ * What Dokploy pulls with: pull-username/pull-password, else the push credentials. A build that
+ * neither pushes nor deploys pulls nothing.
+ */
+function pullCredentials(p, push) {
+    if (!p.push && !p.deploy)
+        return undefined;
+    if (p["pull-username"] || p["pull-password"])
+        return credentials(p["pull-username"], p["pull-password"]);
+    return push;
+}
+/** The tag, the registry and the credentials, each decided by several inputs (or the CI). */
+function derive(p, ci) {
+    const push = credentials(p["registry-username"], p["registry-password"]);
+    return {
+        tag: p.tag !== "" ? p.tag : ci.sha,
+        registry: p.registry !== undefined ? normalizeRegistryHost(p.registry) : p.image.registry,
+        push,
+        pull: pullCredentials(p, push),
+    };
+}
+/** Every target, in this order: applications by id, by name, then compose services by id, by name. */
+function targetsOf(p) {
+    return [
+        ...p["application-id"].map((id) => ({ kind: "application", id })),
+        ...p.application.map((name) => ({ kind: "application", name })),
+        ...p["compose-id"].map((id) => ({ kind: "compose", id })),
+        ...p.compose.map((name) => ({ kind: "compose", name })),
+    ];
+}
+/** Where to deploy: the server, its key and the targets. */
+function dokployFields(p) {
+    return {
+        dokployUrl: p["dokploy-url"],
+        apiKey: p["dokploy-api-key"],
+        targets: targetsOf(p),
+        names: p.project !== undefined ? { project: p.project, environment: p["dokploy-environment"] } : undefined,
+        imageVariable: p["image-variable"],
+        tagVariable: p["tag-variable"],
+    };
+}
+/** Which image, and what is done with it. */
+function imageFields(p, d) {
+    return {
+        image: p.image,
+        tag: d.tag,
+        extraTags: [...new Set(p["extra-tags"])].filter((t) => t !== d.tag),
+        build: p.build,
+        pushImage: p.push,
+        deploy: p.deploy,
+    };
+}
+function buildFields(p) {
+    return {
+        context: p.context,
+        file: p.file,
+        target: p.target,
+        buildArgs: p["build-args"],
+        labels: p.labels,
+        buildSecrets: p["build-secrets"],
+        platforms: p.platforms,
+        cacheFrom: p["cache-from"],
+        cacheTo: p["cache-to"],
+        cache: p.cache,
+        provenance: p.provenance,
+        sbom: p.sbom,
+        network: p.network,
+        builder: p.builder,
+    };
+}
+/** The registry pushed to, its credentials, and its entry in Dokploy. */
+function registryFields(p, d) {
+    return {
+        registry: d.registry,
+        push: d.push,
+        pull: d.pull,
+        dokployRegistry: p["dokploy-registry"],
+        dokployRegistryName: p["dokploy-registry-name"] ?? (p.image.isDockerHub ? "Docker Hub" : d.registry),
+        dokployRegistryNameGiven: p["dokploy-registry-name"] !== undefined,
+        imagePrefix: p["image-prefix"] ?? null,
+        serverId: p["server-id"],
+    };
 }
 function shortSha(sha) {
     return sha.slice(0, 7);
@@ -1631,64 +1708,14 @@ function defaultDescription(ci, tag) {
         lines.push(`Run: ${ci.runUrl}`);
     return lines.join("\n").slice(0, 1000);
 }
-/** Whether a boolean input is false as typed (a typo is reported by its parser). */
-function isFalse(raw, name) {
-    return (raw[name] ?? "").trim().toLowerCase() === "false";
-}
-function isEmpty(raw, name) {
-    return (raw[name] ?? "").trim() === "";
-}
-const TARGET_INPUTS = ["application-id", "application", "compose-id", "compose"];
-/** At least one target, by id or by name (names need the project). */
-function checkTargetInputs(raw, problems) {
-    const given = TARGET_INPUTS.filter((name) => !isEmpty(raw, name));
-    if (given.length === 0) {
-        problems.push({
-            input: "application-id",
-            message: "is required; expected the ID of a Dokploy application (or compose-id for a compose service, or a name in application or compose, with project)",
-        });
-    }
-    const named = given.find((name) => name === "application" || name === "compose");
-    if (named && isEmpty(raw, "project")) {
-        problems.push({ input: "project", message: `is required to find the ${named} by name; expected a project name` });
-    }
-}
-/**
- * What deploying needs, and what building without deploying rules out; read from the raw
- * inputs, so these are named along with the problems the parsers find.
- */
-function checkDeployInputs(raw, problems) {
-    if (isFalse(raw, "deploy")) {
-        if (isFalse(raw, "build") && isFalse(raw, "push")) {
-            problems.push({ input: "deploy", message: "is false, and so are build and push: nothing to do" });
-        }
-        return;
-    }
-    if (isEmpty(raw, "dokploy-url")) {
-        problems.push({
-            input: "dokploy-url",
-            message: "is required; expected the URL of your Dokploy server, e.g. https://dokploy.example.com",
-        });
-    }
-    if (isEmpty(raw, "dokploy-api-key")) {
-        problems.push({ input: "dokploy-api-key", message: "is required; expected a Dokploy API key" });
-    }
-    checkTargetInputs(raw, problems);
-    if (isFalse(raw, "push")) {
-        problems.push({
-            input: "push",
-            message: "is false, but Dokploy can only deploy a pushed image; set deploy: false to build without deploying",
-        });
-    }
-}
-/** Every target, in this order: applications by id, by name, then compose services by id, by name. */
-function targetsOf(p) {
-    return [
-        ...p["application-id"].map((id) => ({ kind: "application", id })),
-        ...p.application.map((name) => ({ kind: "application", name })),
-        ...p["compose-id"].map((id) => ({ kind: "compose", id })),
-        ...p.compose.map((name) => ({ kind: "compose", name })),
-    ];
+/** How the deployment is started in Dokploy. */
+function deployFields(p, ci, tag) {
+    return {
+        deployMethod: p["deploy-method"],
+        switchSource: p["switch-source"],
+        deployTitle: p["deploy-title"] ?? `Deploy ${ci.sha ? shortSha(ci.sha) : tag}`,
+        deployDescription: p["deploy-description"] ?? defaultDescription(ci, tag),
+    };
 }
 function healthCheckOf(p) {
     const target = p["health-url"];
@@ -1703,107 +1730,9 @@ function healthCheckOf(p) {
         intervalMs: p["health-interval"] * 1000,
     };
 }
-function spacedSecrets(raw) {
-    const names = ["registry-password", "pull-password"];
-    return names.filter((name) => {
-        const value = (raw[name] ?? "").replace(/^[\r\n]+|[\r\n]+$/g, "");
-        return value.trim() !== "" && value !== value.trim();
-    });
-}
-function interpret(p, ci, problems) {
-    const tag = p.tag !== "" ? p.tag : ci.sha;
-    if (tag === "") {
-        problems.push({
-            input: "tag",
-            message: "is required: no commit SHA was found in the CI context; set tag explicitly",
-        });
-    }
-    else if (!isValidTag(tag)) {
-        problems.push({ input: "tag", message: `"${tag}" (from the commit SHA) is not a valid tag` });
-    }
-    const registry = p.registry !== undefined ? normalizeRegistryHost(p.registry) : p.image.registry;
-    if (registry !== p.image.registry) {
-        problems.push({
-            input: "registry",
-            message: `"${p.registry ?? ""}" is not the registry of image "${p.image.name}" (${p.image.registry}); the push would not be authorised. Leave registry empty or make it match the image`,
-        });
-    }
-    const push = pair(problems, "registry-username", p["registry-username"], "registry-password", p["registry-password"]);
-    // A build that neither pushes nor deploys pulls nothing: its pull credentials are not used, and
-    // may be half there (a pull request from a fork gets no secrets).
-    const pulls = p.push || p.deploy;
-    const pullGiven = pulls
-        ? pair(problems, "pull-username", p["pull-username"], "pull-password", p["pull-password"])
-        : undefined;
-    const pull = pulls ? (pullGiven ?? (p["pull-username"] || p["pull-password"] ? undefined : push)) : undefined;
-    if (p.deploy && p["dokploy-registry"] && !pull) {
-        problems.push({
-            input: "dokploy-registry",
-            message: "is true but there are no credentials to store; set pull-username/pull-password or registry-username/registry-password",
-        });
-    }
-    if (p["health-url"] && !p.wait) {
-        problems.push({ input: "health-url", message: "needs wait: true (the check runs once the deployment is done)" });
-    }
-    if (p["pin-digest"] && !p.build && !p["verify-pull"]) {
-        problems.push({
-            input: "pin-digest",
-            message: "needs the digest: with build: false it comes from the pull check, so keep verify-pull: true",
-        });
-    }
-    if (p["image-variable"] === p["tag-variable"]) {
-        problems.push({
-            input: "tag-variable",
-            message: `is the same as image-variable (${p["tag-variable"]}); they hold different values`,
-        });
-    }
-    for (const asked of ["github-deployment", "pr-comment"]) {
-        if (p[asked] && !p["github-token"]) {
-            problems.push({ input: "github-token", message: `is required when ${asked} is true` });
-        }
-    }
-    if (problems.length > 0)
-        return undefined;
-    const registryName = p["dokploy-registry-name"] ?? (p.image.isDockerHub ? "Docker Hub" : registry);
+/** What is checked once it is started, and how it is put back when it fails. */
+function followFields(p) {
     return {
-        dokployUrl: p["dokploy-url"],
-        apiKey: p["dokploy-api-key"],
-        targets: targetsOf(p),
-        names: p.project !== undefined ? { project: p.project, environment: p["dokploy-environment"] } : undefined,
-        imageVariable: p["image-variable"],
-        tagVariable: p["tag-variable"],
-        image: p.image,
-        tag,
-        extraTags: [...new Set(p["extra-tags"])].filter((t) => t !== tag),
-        build: p.build,
-        pushImage: p.push,
-        deploy: p.deploy,
-        context: p.context,
-        file: p.file,
-        target: p.target,
-        buildArgs: p["build-args"],
-        labels: p.labels,
-        buildSecrets: p["build-secrets"],
-        platforms: p.platforms,
-        cacheFrom: p["cache-from"],
-        cacheTo: p["cache-to"],
-        cache: p.cache,
-        provenance: p.provenance,
-        sbom: p.sbom,
-        network: p.network,
-        builder: p.builder,
-        registry,
-        push,
-        pull,
-        dokployRegistry: p["dokploy-registry"],
-        dokployRegistryName: registryName,
-        dokployRegistryNameGiven: p["dokploy-registry-name"] !== undefined,
-        imagePrefix: p["image-prefix"] ?? null,
-        serverId: p["server-id"],
-        deployMethod: p["deploy-method"],
-        switchSource: p["switch-source"],
-        deployTitle: p["deploy-title"] ?? `Deploy ${ci.sha ? shortSha(ci.sha) : tag}`,
-        deployDescription: p["deploy-description"] ?? defaultDescription(ci, tag),
         wait: p.wait,
         waitTimeoutSeconds: p["wait-timeout"],
         verifyPull: p["verify-pull"],
@@ -1814,31 +1743,82 @@ function interpret(p, ci, problems) {
         verifyRunning: p["verify-running"],
         verifyTimeoutSeconds: p["verify-timeout"],
         failOnSuperseded: p["fail-on-superseded"],
+    };
+}
+/** How Dokploy is called, and whether anything is changed at all. */
+function callFields(p) {
+    return {
         retries: p.retries,
         retryMaxTimeSeconds: p["retry-max-time"],
         requestTimeoutSeconds: p["request-timeout"],
         dryRun: p["dry-run"],
         transport: p["dokploy-api"],
+    };
+}
+function noticesOf(p) {
+    const from = p.image.lowercasedFrom;
+    if (!from)
+        return [];
+    return [`Image "${from}" is used as "${p.image.name}": registries take lowercase repository names only.`];
+}
+function githubOptionsOf(p) {
+    return {
+        deployment: p["github-deployment"],
+        token: p["github-token"],
+        environment: p.environment,
+        environmentUrl: p["environment-url"],
+        prComment: p["pr-comment"],
+    };
+}
+/** The Config of inputs that parsed and passed every rule (but spacedSecrets, read from the raw inputs). */
+function interpret(p, ci, d) {
+    return {
+        ...dokployFields(p),
+        ...imageFields(p, d),
+        ...buildFields(p),
+        ...registryFields(p, d),
+        ...deployFields(p, ci, d.tag),
+        ...followFields(p),
+        ...callFields(p),
         ci,
-        notices: p.image.lowercasedFrom
-            ? [
-                `Image "${p.image.lowercasedFrom}" is used as "${p.image.name}": registries take lowercase repository names only.`,
-            ]
-            : [],
-        github: {
-            deployment: p["github-deployment"],
-            token: p["github-token"],
-            environment: p.environment,
-            environmentUrl: p["environment-url"],
-            prComment: p["pr-comment"],
-        },
+        notices: noticesOf(p),
+        github: githubOptionsOf(p),
     };
 }
 /**
- * Line breaks in one-line inputs: printed, they would start new lines of the log (where a
- * line can be a CI command); sent, they would reach Dokploy's titles or the health URL.
+ * Password inputs given with spaces at either end (line breaks around them aside), which the
+ * parsers removed.
  */
-function lineBreaks(raw) {
+function spacedSecrets(raw) {
+    const names = ["registry-password", "pull-password"];
+    return names.filter((name) => {
+        const value = (raw[name] ?? "").replace(/^[\r\n]+|[\r\n]+$/g, "");
+        return value.trim() !== "" && value !== value.trim();
+    });
+}
+
+;// CONCATENATED MODULE: ./src/config/rules.ts
+/**
+ * The rules between inputs, each named for the inputs it relates; a problem names the input to
+ * change. The raw rules read the inputs as typed, so what they find is reported along with what
+ * the parsers find; the parsed rules run once every input has parsed.
+ */
+
+
+/** Whether a boolean input is false as typed (a typo is reported by its parser). */
+function isFalse(raw, name) {
+    return (raw[name] ?? "").trim().toLowerCase() === "false";
+}
+function isEmpty(raw, name) {
+    return (raw[name] ?? "").trim() === "";
+}
+// ---- raw rules: on the inputs as typed
+/**
+ * One-line inputs (every input not marked multiline) hold no line break: printed, they would start
+ * new lines of the log (where a line can be a CI command); sent, they would reach Dokploy's titles
+ * or the health URL.
+ */
+function oneLineInputsHoldNoLineBreak(raw) {
     const problems = [];
     for (const input of INPUTS) {
         if (input.multiline || !/[\r\n]/.test((raw[input.name] ?? "").trim()))
@@ -1848,13 +1828,191 @@ function lineBreaks(raw) {
     }
     return problems;
 }
+/** deploy: false with build: false and push: false leaves nothing to do. */
+function deployBuildOrPushIsTrue(raw) {
+    if (!isFalse(raw, "deploy") || !isFalse(raw, "build") || !isFalse(raw, "push"))
+        return [];
+    return [{ input: "deploy", message: "is false, and so are build and push: nothing to do" }];
+}
+/** deploy needs dokploy-url. */
+function deployNeedsDokployUrl(raw) {
+    if (isFalse(raw, "deploy") || !isEmpty(raw, "dokploy-url"))
+        return [];
+    const message = "is required; expected the URL of your Dokploy server, e.g. https://dokploy.example.com";
+    return [{ input: "dokploy-url", message }];
+}
+/** deploy needs dokploy-api-key. */
+function deployNeedsApiKey(raw) {
+    if (isFalse(raw, "deploy") || !isEmpty(raw, "dokploy-api-key"))
+        return [];
+    return [{ input: "dokploy-api-key", message: "is required; expected a Dokploy API key" }];
+}
+const TARGET_INPUTS = ["application-id", "application", "compose-id", "compose"];
+function targetInputsGiven(raw) {
+    return TARGET_INPUTS.filter((name) => !isEmpty(raw, name));
+}
+/** deploy needs a target: application-id, application, compose-id or compose. */
+function deployNeedsTarget(raw) {
+    if (isFalse(raw, "deploy") || targetInputsGiven(raw).length > 0)
+        return [];
+    const message = "is required; expected the ID of a Dokploy application (or compose-id for a compose service, or a name in application or compose, with project)";
+    return [{ input: "application-id", message }];
+}
+/** Deploying to application or compose (targets by name) needs project, where the names are. */
+function targetNamesNeedProject(raw) {
+    if (isFalse(raw, "deploy"))
+        return [];
+    const named = targetInputsGiven(raw).find((name) => name === "application" || name === "compose");
+    if (!named || !isEmpty(raw, "project"))
+        return [];
+    return [{ input: "project", message: `is required to find the ${named} by name; expected a project name` }];
+}
+/** deploy needs push: true; Dokploy can only deploy a pushed image. */
+function deployNeedsPush(raw) {
+    if (isFalse(raw, "deploy") || !isFalse(raw, "push"))
+        return [];
+    const message = "is false, but Dokploy can only deploy a pushed image; set deploy: false to build without deploying";
+    return [{ input: "push", message }];
+}
+/** In the order their problems are reported. */
+const RAW_RULES = [
+    oneLineInputsHoldNoLineBreak,
+    deployBuildOrPushIsTrue,
+    deployNeedsDokployUrl,
+    deployNeedsApiKey,
+    deployNeedsTarget,
+    targetNamesNeedProject,
+    deployNeedsPush,
+];
+/** What the raw rules find, in order. */
+function checkRawInputs(raw) {
+    return RAW_RULES.flatMap((rule) => rule(raw));
+}
+/** tag, or the commit SHA it defaults to, is a valid tag. */
+function tagIsGivenOrFromCommit(_p, d) {
+    if (d.tag === "") {
+        return [{ input: "tag", message: "is required: no commit SHA was found in the CI context; set tag explicitly" }];
+    }
+    // The tag input was checked by its parser: an invalid tag here is the commit SHA.
+    return isValidTag(d.tag) ? [] : [{ input: "tag", message: `"${d.tag}" (from the commit SHA) is not a valid tag` }];
+}
+/** registry is the registry of image. */
+function registryIsImageRegistry(p, d) {
+    if (d.registry === p.image.registry)
+        return [];
+    const message = `"${p.registry ?? ""}" is not the registry of image "${p.image.name}" (${p.image.registry}); the push would not be authorised. Leave registry empty or make it match the image`;
+    return [{ input: "registry", message }];
+}
+/** A username and its password come together: each is required when the other is set. */
+function bothOrNeither(userName, user, passName, pass) {
+    if (user && !pass)
+        return [{ input: passName, message: `is required when ${userName} is set` }];
+    if (pass && !user)
+        return [{ input: userName, message: `is required when ${passName} is set` }];
+    return [];
+}
+/** registry-username and registry-password come together. */
+function pushCredentialsComeTogether(p) {
+    return bothOrNeither("registry-username", p["registry-username"], "registry-password", p["registry-password"]);
+}
 /**
- * Reads the raw inputs (as typed by the user, keyed by input name) and the CI context into a
- * Config. Throws one ConfigError naming every bad input; the first one is its `input`.
+ * pull-username and pull-password come together when push or deploy is true. A build that
+ * neither pushes nor deploys pulls nothing: its pull credentials are not used, and may be half
+ * there (a pull request from a fork gets no secrets).
  */
-function parseConfig(raw, ci) {
-    const problems = lineBreaks(raw);
-    checkDeployInputs(raw, problems);
+function pullCredentialsComeTogether(p) {
+    if (!p.push && !p.deploy)
+        return [];
+    return bothOrNeither("pull-username", p["pull-username"], "pull-password", p["pull-password"]);
+}
+/** dokploy-registry (when deploying) needs pull credentials: pull-* or registry-* inputs. */
+function dokployRegistryNeedsCredentials(p, d) {
+    if (!p.deploy || !p["dokploy-registry"] || d.pull)
+        return [];
+    const message = "is true but there are no credentials to store; set pull-username/pull-password or registry-username/registry-password";
+    return [{ input: "dokploy-registry", message }];
+}
+/** health-url needs wait: true. */
+function healthUrlNeedsWait(p) {
+    if (!p["health-url"] || p.wait)
+        return [];
+    return [{ input: "health-url", message: "needs wait: true (the check runs once the deployment is done)" }];
+}
+/** pin-digest with build: false needs verify-pull: true, which finds the digest. */
+function pinDigestNeedsDigest(p) {
+    if (!p["pin-digest"] || p.build || p["verify-pull"])
+        return [];
+    const message = "needs the digest: with build: false it comes from the pull check, so keep verify-pull: true";
+    return [{ input: "pin-digest", message }];
+}
+/** tag-variable is not image-variable. */
+function tagVariableIsNotImageVariable(p) {
+    if (p["image-variable"] !== p["tag-variable"])
+        return [];
+    const message = `is the same as image-variable (${p["tag-variable"]}); they hold different values`;
+    return [{ input: "tag-variable", message }];
+}
+/** github-deployment and pr-comment need github-token. */
+function githubFeaturesNeedToken(p) {
+    if (p["github-token"])
+        return [];
+    return ["github-deployment", "pr-comment"]
+        .filter((asked) => p[asked])
+        .map((asked) => ({ input: "github-token", message: `is required when ${asked} is true` }));
+}
+/** In the order their problems are reported. */
+const PARSED_RULES = [
+    tagIsGivenOrFromCommit,
+    registryIsImageRegistry,
+    pushCredentialsComeTogether,
+    pullCredentialsComeTogether,
+    dokployRegistryNeedsCredentials,
+    healthUrlNeedsWait,
+    pinDigestNeedsDigest,
+    tagVariableIsNotImageVariable,
+    githubFeaturesNeedToken,
+];
+/** What the parsed rules find, in order. */
+function checkParsedInputs(p, d) {
+    return PARSED_RULES.flatMap((rule) => rule(p, d));
+}
+
+;// CONCATENATED MODULE: ./src/config/types.ts
+/** How a target is named in messages before its name is known: application "web" or application <id>. */
+function describeTarget(spec) {
+    return spec.id !== undefined ? `${spec.kind} ${spec.id}` : `${spec.kind} "${spec.name}"`;
+}
+/** Every secret value of a config, for masking. */
+function secretsOf(config) {
+    const health = config.health?.credentials;
+    return [
+        config.apiKey,
+        config.push?.password,
+        config.pull?.password,
+        health?.password,
+        health ? `${health.username}:${health.password}` : undefined,
+        ...config.buildSecrets.map((s) => (s.kind === "value" ? s.value : undefined)),
+        config.github.token,
+    ].filter((s) => typeof s === "string" && s !== "");
+}
+
+;// CONCATENATED MODULE: ./src/config/config.ts
+/**
+ * parseConfig, and what the rest of src imports from the config layer: the input table
+ * (inputs.ts), the Config and its parts (types.ts), and two field parsers.
+ */
+
+
+
+
+
+
+
+/**
+ * Every input through its parser; a parser's error is its input's problem unless a rule named
+ * that input already. The parsed inputs, when there is no problem at all.
+ */
+function parseInputs(raw, problems) {
     const parsed = {};
     for (const [input, parse] of Object.entries(parsers)) {
         try {
@@ -1865,11 +2023,10 @@ function parseConfig(raw, ci) {
                 problems.push({ input, message: (0,errors/* errorMessage */.gJ)(error) });
         }
     }
-    if (problems.length === 0) {
-        const config = interpret(parsed, ci, problems);
-        if (config)
-            return { ...config, spacedSecrets: spacedSecrets(raw) };
-    }
+    return problems.length === 0 ? parsed : undefined;
+}
+/** One error for every problem: the first one is its `input`; with more, its message lists them all. */
+function configError(problems) {
     const [first] = problems;
     if (!first)
         throw new Error("unreachable: parseConfig found no problem and no config");
@@ -1877,7 +2034,22 @@ function parseConfig(raw, ci) {
     if (problems.length > 1) {
         error.message = problems.map((p) => `Input "${p.input}": ${p.message}`).join("\n");
     }
-    throw error;
+    return error;
+}
+/**
+ * Reads the raw inputs (as typed by the user, keyed by input name) and the CI context into a
+ * Config. Throws one ConfigError naming every bad input; the first one is its `input`.
+ */
+function parseConfig(raw, ci) {
+    const problems = checkRawInputs(raw);
+    const parsed = parseInputs(raw, problems);
+    if (parsed) {
+        const derived = derive(parsed, ci);
+        problems.push(...checkParsedInputs(parsed, derived));
+        if (problems.length === 0)
+            return { ...interpret(parsed, ci, derived), spacedSecrets: spacedSecrets(raw) };
+    }
+    throw configError(problems);
 }
 
 ;// CONCATENATED MODULE: ./src/build/build-secrets.ts

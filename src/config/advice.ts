@@ -1,4 +1,4 @@
-import type { Config } from "./config";
+import type { Config } from "./types";
 
 /** Tags that are moved to new images; deploying one leaves Dokploy unable to tell releases apart. */
 const FLOATING_TAGS = new Set([

@@ -44,7 +44,7 @@ function componentJob(component: string): Record<string, unknown> {
   return Object.values(parse(component.split("\n---\n")[1] ?? "") as Record<string, Record<string, unknown>>)[0] ?? {};
 }
 
-describe("action.yml and README follow the input table in src/config/config.ts", () => {
+describe("action.yml and README follow the input table in src/config/inputs.ts", () => {
   it("action.yml is what `npm run gen` makes", async () => {
     expect(await text("action.yml")).toBe(renderActionYml());
   });
