@@ -33,12 +33,12 @@ export default tseslint.config(
     },
   },
   {
-    // Small enough to read without scrolling. The input table in inputs.ts is data.
+    // Small enough to read without scrolling: every line counts, blank lines and comments too. The input table in inputs.ts is data.
     files: ["src/**/*.ts"],
     ignores: ["src/config/inputs.ts"],
     rules: {
       "max-lines": ["error", { max: 300, skipBlankLines: false, skipComments: false }],
-      "max-lines-per-function": ["error", { max: 60, skipBlankLines: true, skipComments: true }],
+      "max-lines-per-function": ["error", { max: 60, skipBlankLines: false, skipComments: false }],
     },
   },
   {

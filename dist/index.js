@@ -3450,10 +3450,11 @@ async function buildAndPush(ctx, gate, hasBuildx) {
         });
     }
 }
-async function buildThenPush(ctx, gate, plan, temp) {
-    const { config } = ctx;
-    const docker = ctx.docker.withConfigDir(temp.dir);
-    // The build stops when the preflight or the login fails; that failure is the one to report.
+/**
+ * The login and the credentials check, each started once when first asked for; either failing
+ * stops the build (as the preflight failing does): that failure is the one to report.
+ */
+function startLogins(ctx, gate, plan, docker) {
     const stopBuild = new AbortController();
     gate.signal.addEventListener("abort", () => {
         stopBuild.abort();
@@ -3465,6 +3466,12 @@ async function buildThenPush(ctx, gate, plan, temp) {
     // What the push needs before it may start: the login, or with the engine's push, the
     // registry's word that it takes the credentials (asked beside the build).
     const credentials = plan.enginePush ? startOnce(() => checkCredentialsOnceOnline(gate), stop) : login;
+    return { stopBuild, login, credentials };
+}
+async function buildThenPush(ctx, gate, plan, temp) {
+    const { config } = ctx;
+    const docker = ctx.docker.withConfigDir(temp.dir);
+    const { stopBuild, login, credentials } = startLogins(ctx, gate, plan, docker);
     if (plan.loginFirst)
         login();
     // A builder that pushes as it builds waits for the check: the check runs beside the login instead.
