@@ -2307,13 +2307,87 @@ function unreadableSources(failed) {
     return `Build cache: could not read ${list}; the build does without ${failed.size === 1 ? "it" : "them"}.`;
 }
 
+;// CONCATENATED MODULE: ./src/report/verdict.ts
+
+const VERDICTS = {
+    cancelled: { emoji: "⏹️", mark: "✖", words: "Deploy cancelled" },
+    failed: { emoji: "❌", mark: "✖", words: "Deploy failed" },
+    "dry-run": { emoji: "📝", mark: "✔", words: "Dry run" },
+    built: { emoji: "✅", mark: "✔", words: "Built (push and deploy: false)" },
+    "built-pushed": { emoji: "✅", mark: "✔", words: "Built and pushed (deploy: false)" },
+    superseded: { emoji: "⚠️", mark: "⚠", words: "Superseded by a later run" },
+    queued: { emoji: "⏳", mark: "✔", words: "Queued in Dokploy" },
+    deployed: { emoji: "✅", mark: "✔", words: "Deployed" },
+};
+/**
+ * How the run ended: an error first (cancelled or failed), then a dry run, a build without a
+ * deploy, our image saved over by a later run's, a deploy not followed (wait: false), deployed.
+ */
+function verdictOf(inputs, outcome) {
+    const kind = kindOf(inputs, outcome);
+    return { kind, ...VERDICTS[kind] };
+}
+function kindOf(inputs, { result, error }) {
+    if (error)
+        return error instanceof errors/* CancelledError */.cc ? "cancelled" : "failed";
+    if (result.plan)
+        return "dry-run";
+    if (!inputs.deploy)
+        return inputs.pushImage ? "built-pushed" : "built";
+    if (result.deploymentStatus === "superseded")
+        return "superseded";
+    return inputs.wait ? "deployed" : "queued";
+}
+
+;// CONCATENATED MODULE: ./src/report/model.ts
+/**
+ * What a run's reports say, in one typed model: the job summary, the pull-request comment and
+ * the CLI's last line render it, each in its own form, from the same facts and the same verdict.
+ */
+
+
+function checkedRow(target) {
+    const name = target.name ?? target.id;
+    return { ...target, name, label: name };
+}
+function givenRow(spec) {
+    const id = spec.id ?? spec.name;
+    return { kind: spec.kind, id, name: id, label: describeTarget(spec) };
+}
+/** The targets as far as the run got: the checked ones with what Dokploy said, else as given. */
+function targetRows(config, result) {
+    return result.targets.length > 0 ? result.targets.map(checkedRow) : config.targets.map(givenRow);
+}
+function headlineOf(config, result, targets) {
+    if (!config.deploy)
+        return { subject: result.image, more: 0 };
+    const more = Math.max(targets.length, config.targets.length) - 1;
+    return { subject: targets[0]?.label ?? "", more: Math.max(0, more) };
+}
+/** The model of a run's reports, from how it ended and the inputs it ran with (pure). */
+function reportModel(config, outcome) {
+    const { result, error } = outcome;
+    const targets = targetRows(config, result);
+    return {
+        verdict: verdictOf(config, outcome),
+        headline: headlineOf(config, result, targets),
+        image: result.image,
+        digest: result.digest,
+        deploying: config.deploy ? { method: config.deployMethod, targets } : undefined,
+        registryId: result.registryId,
+        health: result.health,
+        changes: outcome.changes,
+        plan: result.plan,
+        timings: result.timings,
+        failure: error?.message,
+        commit: config.ci.sha || undefined,
+    };
+}
+
 // EXTERNAL MODULE: ./src/shared/log.ts + 1 modules
 var log = __nccwpck_require__(9847);
-;// CONCATENATED MODULE: ./src/report/report.ts
-
-
-
-const targetName = (target) => target.name ?? target.id;
+;// CONCATENATED MODULE: ./src/report/markdown.ts
+/** Text for a table cell: a pipe cannot start another cell, nor a line break another row. */
 function escapeCell(text) {
     return text.replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ");
 }
@@ -2323,87 +2397,101 @@ function codeBlock(text) {
     const fence = "`".repeat(longest + 1);
     return [fence, text, fence];
 }
-function verdictOf(config, outcome) {
-    const { result, error } = outcome;
-    if (error)
-        return error instanceof errors/* CancelledError */.cc ? "⏹️ Deploy cancelled" : "❌ Deploy failed";
-    if (result.plan)
-        return "📝 Dry run";
-    if (!config.deploy)
-        return config.pushImage ? "✅ Built and pushed (deploy: false)" : "✅ Built (push and deploy: false)";
-    return "✅ Deployed";
+/**
+ * Text from Dokploy or the user as inline code: a pull-request comment is public, and a name
+ * must not mention people, add markup or links.
+ */
+function inlineCode(text) {
+    return `\`${text.replace(/`/g, "'").replace(/\r?\n|\r/g, " ")}\``;
 }
-/** What the heading names: the target (or the first and how many more), or the image. */
-function subjectOf(config, result) {
-    if (!config.deploy)
-        return result.image;
-    const [first, ...more] = result.targets;
-    const name = first ? targetName(first) : config.targets[0] ? describeTarget(config.targets[0]) : "";
-    const count = Math.max(more.length, config.targets.length - 1);
-    return count > 0 ? `${name} and ${String(count)} more` : name;
+/** A link whose URL cannot end early or add markup; the text alone without a URL. */
+function markdown_link(text, url) {
+    if (!url)
+        return text;
+    const safe = url.replace(/[()<>\s"]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+    return `[${text}](${safe})`;
 }
-function linked(target) {
-    return target.url ? `[${targetName(target)}](${target.url})` : targetName(target);
+/** A two-column table without a header: a key and its value on each row. */
+function keyValueTable(rows) {
+    return ["| | |", "|---|---|", ...rows.map(([key, value]) => `| ${key} | ${escapeCell(value)} |`)];
 }
+/** The heading's text: the verdict and what it is about, the subject formatted by the caller. */
+function headingOf(model, subject) {
+    const { verdict, headline } = model;
+    const more = headline.more > 0 ? ` and ${String(headline.more)} more` : "";
+    return `${verdict.emoji} ${verdict.words}: ${subject(headline.subject)}${more}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+/** The job summary: what was deployed where, how it ended, and how long each step took. */
+
+
+/** Of a target's error in the table of several. */
+const TARGET_ERROR_MAX = 300;
 function deploymentCell(target) {
-    if (!target)
-        return "—";
-    return target.deploymentId
-        ? `${target.deploymentId} (${target.deploymentStatus ?? ""})`
-        : (target.deploymentStatus ?? "—");
+    if (!target?.deploymentId)
+        return target?.deploymentStatus ?? "—";
+    return `${target.deploymentId} (${target.deploymentStatus ?? ""})`;
 }
-/** One target: its rows in the table, as they have always been. */
-function oneTargetRows(config, target) {
-    const kind = target?.kind ?? config.targets[0]?.kind ?? "application";
-    const fallback = config.targets[0] ? describeTarget(config.targets[0]) : "";
-    return [
-        [kind === "compose" ? "Compose" : "Application", target ? linked(target) : fallback],
-        ["Method", config.deployMethod],
-        ["Deployment", deploymentCell(target)],
+/** The table's rows: the image, and with one target where it went; several get a table of their own. */
+function rowsOf(model) {
+    const rows = [
+        ["Image", `\`${model.image}\``],
+        ["Digest", model.digest ? `\`${model.digest}\`` : "—"],
     ];
+    const { deploying } = model;
+    const [only, ...others] = deploying?.targets ?? [];
+    if (deploying && only && others.length === 0) {
+        rows.push([only.kind === "compose" ? "Compose" : "Application", markdown_link(only.name, only.url)]);
+    }
+    if (deploying)
+        rows.push(["Method", deploying.method]);
+    if (deploying && only && others.length === 0)
+        rows.push(["Deployment", deploymentCell(only)]);
+    if (model.registryId)
+        rows.push(["Registry entry", model.registryId]);
+    if (model.health)
+        rows.push(["Health", model.health]);
+    return rows;
 }
 /** Several targets: a row each. */
 function targetTable(targets) {
+    if (targets.length < 2)
+        return [];
     const rows = ["| Target | Kind | Deployment | Error |", "|---|---|---|---|"];
     for (const t of targets) {
-        rows.push(`| ${escapeCell(linked(t))} | ${t.kind} | ${escapeCell(deploymentCell(t))} | ${escapeCell((0,log/* cut */.Jj)(t.error ?? "", 300))} |`);
+        const cells = [markdown_link(t.name, t.url), t.kind, deploymentCell(t), (0,log/* cut */.Jj)(t.error ?? "", TARGET_ERROR_MAX)];
+        rows.push(`| ${cells.map(escapeCell).join(" | ")} |`);
     }
     return [...rows, ""];
 }
-/** The job summary: what was deployed where, how it ended, and how long each step took. */
-function summaryMarkdown(config, outcome) {
-    const { result, error } = outcome;
-    const several = config.targets.length > 1;
-    const lines = [`## ${verdictOf(config, outcome)}: ${subjectOf(config, result)}`, ""];
-    const rows = [
-        ["Image", `\`${result.image}\``],
-        ["Digest", result.digest ? `\`${result.digest}\`` : "—"],
-    ];
-    if (config.deploy && !several)
-        rows.push(...oneTargetRows(config, result.targets[0]));
-    if (config.deploy && several)
-        rows.push(["Method", config.deployMethod]);
-    if (result.registryId)
-        rows.push(["Registry entry", result.registryId]);
-    if (result.health)
-        rows.push(["Health", result.health]);
-    lines.push("| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${escapeCell(v)} |`), "");
-    if (config.deploy && several && result.targets.length > 0)
-        lines.push(...targetTable(result.targets));
-    if (error)
-        lines.push(...codeBlock((0,log/* cut */.Jj)(error.message, log/* MESSAGE_LIMIT */.Gy)), "");
-    else if (outcome.changes.length > 0) {
-        lines.push("Changed in Dokploy:", "", ...outcome.changes.map((change) => `- ${escapeCell(change)}`), "");
-    }
-    if (result.plan)
-        lines.push("Plan:", "", ...result.plan.map((p, i) => `${String(i + 1)}. \`${p}\``), "");
-    if (result.timings.length > 0) {
-        lines.push("| Step | Seconds |", "|---|---:|");
-        for (const t of result.timings)
-            lines.push(`| ${escapeCell(t.step)} | ${t.seconds.toFixed(1)} |`);
-        lines.push("");
-    }
-    return lines.join("\n");
+/** Why it failed; or, when it did not, what it changed in Dokploy (a failure's message says that already). */
+function endingOf(model) {
+    if (model.failure !== undefined)
+        return [...codeBlock((0,log/* cut */.Jj)(model.failure, log/* MESSAGE_LIMIT */.Gy)), ""];
+    if (model.changes.length === 0)
+        return [];
+    return ["Changed in Dokploy:", "", ...model.changes.map((change) => `- ${escapeCell(change)}`), ""];
+}
+function timingTable(model) {
+    if (model.timings.length === 0)
+        return [];
+    const rows = model.timings.map((t) => `| ${escapeCell(t.step)} | ${t.seconds.toFixed(1)} |`);
+    return ["| Step | Seconds |", "|---|---:|", ...rows, ""];
+}
+/** The job summary's markdown. */
+function summaryMarkdown(model) {
+    const plan = model.plan ? ["Plan:", "", ...model.plan.map((p, i) => `${String(i + 1)}. \`${p}\``), ""] : [];
+    return [
+        `## ${headingOf(model, (subject) => subject)}`,
+        "",
+        ...keyValueTable(rowsOf(model)),
+        "",
+        ...targetTable(model.deploying?.targets ?? []),
+        ...endingOf(model),
+        ...plan,
+        ...timingTable(model),
+    ].join("\n");
 }
 
 ;// CONCATENATED MODULE: ./src/record/result-of.ts
@@ -3811,7 +3899,7 @@ function targetOf(ctx) {
     return ctx.ledger.target(ctx.ref.id) ?? { kind: ctx.ref.kind, id: ctx.ref.id };
 }
 /** How a target is called in messages: its name once known, else its id. */
-function target_targetName(ctx) {
+function targetName(ctx) {
     return targetOf(ctx).name ?? ctx.ref.id;
 }
 /** Records the target's status as the step judged it (queued, timeout, unknown, not-running, superseded). */
@@ -3821,13 +3909,13 @@ function recordStatus(ctx, status, deploymentId) {
 function forTarget(ctx, ref, several) {
     if (!several)
         return { ...ctx, ref, several };
-    const logger = prefixedLogger(ctx.logger, () => `[${target_targetName({ ledger: ctx.ledger, ref })}]`);
+    const logger = prefixedLogger(ctx.logger, () => `[${targetName({ ledger: ctx.ledger, ref })}]`);
     const ports = { ...ctx.ports, logger };
     return { ...ctx, logger, ports, retryPorts: { ...ctx.retryPorts, logger }, ref, several };
 }
 /** Runs a stage of one target, timed; with several targets, the step names the target. */
 function timedTarget(ctx, step, fn, group = true) {
-    return timed(ctx, ctx.several ? `${step} (${target_targetName(ctx)})` : step, fn, group && !ctx.several);
+    return timed(ctx, ctx.several ? `${step} (${targetName(ctx)})` : step, fn, group && !ctx.several);
 }
 
 ;// CONCATENATED MODULE: ./src/targets/provider.ts
@@ -3922,7 +4010,7 @@ async function pointApplication(ctx, before) {
     const { config, logger, image, ledger, ref } = ctx;
     const provider = dockerProviderOf(config, ref.id, ledger.digest(image));
     await timedTarget(ctx, "Point the application at the image", async () => {
-        const change = { application: target_targetName(ctx), target: ref.id, from: before.was };
+        const change = { application: targetName(ctx), target: ref.id, from: before.was };
         try {
             await ctx.dokploy.saveDockerProvider(provider);
         }
@@ -4069,12 +4157,12 @@ async function pointCompose(ctx) {
         catch (error) {
             if (error instanceof errors/* DokployError */.RI && error.ambiguous && error.procedure === "compose.saveEnvironment") {
                 const variables = to.map(([name, value]) => ({ name, to: value }));
-                ledger.record({ kind: "compose-env", compose: target_targetName(ctx), target: ref.id, variables, uncertain: true });
+                ledger.record({ kind: "compose-env", compose: targetName(ctx), target: ref.id, variables, uncertain: true });
             }
             throw error;
         }
         const variables = to.map(([name, value]) => ({ name, from: before[name], to: value }));
-        ledger.record({ kind: "compose-env", compose: target_targetName(ctx), target: ref.id, variables });
+        ledger.record({ kind: "compose-env", compose: targetName(ctx), target: ref.id, variables });
         logger.info(`Compose ${ref.id} now has ${to.map(([n, v]) => `${n}=${v}`).join(", ")} in its environment`);
     });
     return values[ctx.config.imageVariable] ?? "";
@@ -4629,7 +4717,7 @@ async function triggerOurDeployment(ctx, known) {
         method: config.deployMethod,
         title: config.deployTitle,
         url: targetOf(ctx).url ?? config.dokployUrl,
-        ...(ctx.several ? { target: target_targetName(ctx) } : {}),
+        ...(ctx.several ? { target: targetName(ctx) } : {}),
     };
     await timedTarget(ctx, `Trigger ${config.deployMethod}`, async () => {
         const trigger = {
@@ -4770,7 +4858,7 @@ function isDeploymentFailure(error) {
 async function rollBackTarget(ctx, before) {
     const { logger, ledger } = ctx;
     const { restore, was } = before;
-    const who = ctx.several ? `${target_targetName(ctx)}: ` : "";
+    const who = ctx.several ? `${targetName(ctx)}: ` : "";
     if (!restore || !was) {
         const what = ctx.ref.kind === "application"
             ? "the application did not run a Docker image"
@@ -4818,7 +4906,7 @@ function failureOf(runs) {
         const error = failed[0]?.error;
         return error === undefined ? undefined : error instanceof Error ? error : new Error(String(error));
     }
-    const lines = failed.map((run) => `- ${run.ctx.ref.kind} ${target_targetName(run.ctx)}: ${(0,errors/* errorMessage */.gJ)(run.error)}`);
+    const lines = failed.map((run) => `- ${run.ctx.ref.kind} ${targetName(run.ctx)}: ${(0,errors/* errorMessage */.gJ)(run.error)}`);
     return new errors/* DeployError */.sH(`${String(failed.length)} of ${String(runs.length)} targets failed:\n${lines.join("\n")}`);
 }
 /** Whether to put the targets back: only deployment failures with one target; any failure with several. */
@@ -6100,42 +6188,98 @@ async function octokitApi(token, repo, timeoutMs) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/report/comment.ts
+/**
+ * The pull-request comment's markdown: what was deployed where, how it ended, and where to
+ * look. Public text: every name and message is inert. The line that finds it again on re-runs
+ * is GitHub's, and src/github puts it above this.
+ */
+
+
+/** Of the error in the comment (GitHub takes comments of up to 65536 characters). */
+const COMMENT_ERROR_MAX = 8_000;
+function comment_statusOf(target, failed) {
+    return target.deploymentId
+        ? `${target.deploymentStatus ?? "?"} (deployment ${inlineCode(target.deploymentId)})`
+        : (target.deploymentStatus ?? (failed ? "not deployed" : "?"));
+}
+function targetCell(target) {
+    return `${markdown_link(inlineCode(target.name), target.url)} (Dokploy ${target.kind} ${inlineCode(target.id)})`;
+}
+/** Where it went: one target with its status, or a row per target; nothing without deploying. */
+function comment_targetRows(model, links) {
+    if (!model.deploying)
+        return [];
+    const { targets } = model.deploying;
+    const failed = model.failure !== undefined;
+    const environment = ["Environment", markdown_link(inlineCode(links.environment), links.environmentUrl)];
+    const [only] = targets;
+    if (targets.length === 1 && only) {
+        return [["Target", targetCell(only)], environment, ["Status", comment_statusOf(only, failed)]];
+    }
+    return [...targets.map((t) => ["Target", `${targetCell(t)}: ${comment_statusOf(t, failed)}`]), environment];
+}
+/** The comment's markdown below its marker line. */
+function commentMarkdown(model, links) {
+    const rows = [
+        ["Image", inlineCode(model.image)],
+        ["Digest", model.digest ? inlineCode(model.digest) : "—"],
+        ...comment_targetRows(model, links),
+    ];
+    if (model.commit)
+        rows.push(["Commit", inlineCode(model.commit.slice(0, 7))]);
+    if (links.runUrl)
+        rows.push(["Run", markdown_link("log", links.runUrl)]);
+    const lines = [`### ${headingOf(model, inlineCode)}`, "", ...keyValueTable(rows), ""];
+    if (model.failure !== undefined) {
+        lines.push("<details><summary>Why</summary>", "", ...codeBlock((0,log/* cut */.Jj)(model.failure, COMMENT_ERROR_MAX)), "</details>");
+    }
+    return `${lines.join("\n")}\n`;
+}
+
 ;// CONCATENATED MODULE: ./src/github/report.ts
-
-
 
 /** GitHub keeps at most 140 characters of a deployment or status description. */
 const DESCRIPTION_MAX = 140;
-/** Of the error in the comment (GitHub takes comments of up to 65536 characters). */
-const COMMENT_ERROR_MAX = 8_000;
 function report_short(text, max = DESCRIPTION_MAX) {
     const line = text.split("\n")[0]?.trim() ?? "";
     return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
 }
 /**
- * The deployment's last status: success when our image runs; inactive when a later run's image
- * runs instead (GitHub marks that run's deployment active); failure otherwise, cancelled too.
- * Without waiting, Dokploy only queued it: it stays queued.
+ * The deployment's last status, from the run's verdict: success when our image runs; inactive
+ * when a later run's image runs instead (GitHub marks that run's deployment active); failure
+ * otherwise, cancelled too. Without waiting, Dokploy only queued it: it stays queued.
  */
-function finalState(outcome, wait) {
-    if (outcome.error)
-        return "failure";
-    if (outcome.result.deploymentStatus === "superseded")
-        return "inactive";
-    return wait ? "success" : "queued";
+function finalState(verdict) {
+    switch (verdict) {
+        case "failed":
+        case "cancelled":
+            return "failure";
+        case "superseded":
+            return "inactive";
+        case "queued":
+            return "queued";
+        default:
+            return "success";
+    }
 }
-/** The status to post for the run's outcome. */
-function finalStatus(outcome, wait, links) {
-    const state = finalState(outcome, wait);
-    const { result, error } = outcome;
-    const description = state === "failure"
-        ? report_short(error?.message ?? "failed")
-        : state === "inactive"
-            ? "Superseded: a later run's image runs"
-            : state === "queued"
-                ? `Queued in Dokploy (not followed: wait is false): ${result.image}`
-                : `${result.image} runs`;
-    return { state, description: report_short(description), environmentUrl: links.environmentUrl, logUrl: links.runUrl };
+function descriptionOf(state, report) {
+    switch (state) {
+        case "failure":
+            return report.failure ?? "failed";
+        case "inactive":
+            return "Superseded: a later run's image runs";
+        case "queued":
+            return `Queued in Dokploy (not followed: wait is false): ${report.image}`;
+        default:
+            return `${report.image} runs`;
+    }
+}
+/** The status to post for how the run ended. */
+function finalStatus(report, links) {
+    const state = finalState(report.verdict.kind);
+    const description = report_short(descriptionOf(state, report));
+    return { state, description, environmentUrl: links.environmentUrl, logUrl: links.runUrl };
 }
 /**
  * The hidden line that finds this comment on re-runs: one per set of targets (or, building
@@ -6147,102 +6291,10 @@ function commentMarker(config) {
     const subject = config.deploy && targets.length > 0 ? targets.join(" ") : `build=${config.image.name}`;
     return `<!-- dokploy-deploy ${subject} environment=${encodeURIComponent(config.github.environment)} -->`;
 }
-function verdict(config, outcome) {
-    if (outcome.error instanceof errors/* CancelledError */.cc)
-        return "⏹️ Deploy cancelled";
-    if (!config.deploy && !outcome.error) {
-        return config.pushImage ? "✅ Built and pushed (deploy: false)" : "✅ Built (deploy: false)";
-    }
-    switch (finalState(outcome, config.wait)) {
-        case "failure":
-            return "❌ Deploy failed";
-        case "inactive":
-            return "⚠️ Superseded by a later run";
-        case "queued":
-            return "⏳ Queued in Dokploy";
-        default:
-            return "✅ Deployed";
-    }
-}
-function cell(text) {
-    return text.replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ");
-}
-/**
- * Text from Dokploy or the user as inline code: the comment is public, and a name must not
- * mention people, add markup or links.
- */
-function code(text) {
-    return `\`${text.replace(/`/g, "'").replace(/\r?\n|\r/g, " ")}\``;
-}
-/** A link whose URL cannot end early or add markup. */
-function report_link(text, url) {
-    if (!url)
-        return text;
-    const safe = url.replace(/[()<>\s"]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
-    return `[${text}](${safe})`;
-}
-/** The targets as far as the run got: checked ones with what Dokploy said, else as given. */
-function shownTargets(config, result) {
-    if (result.targets.length > 0)
-        return result.targets.map((t) => ({ ...t, name: t.name ?? t.id }));
-    return config.targets.map((t) => ({ kind: t.kind, id: t.id ?? t.name, name: t.id ?? t.name }));
-}
-function report_statusOf(target, error) {
-    return target.deploymentId
-        ? `${target.deploymentStatus ?? "?"} (deployment ${code(target.deploymentId)})`
-        : (target.deploymentStatus ?? (error ? "not deployed" : "?"));
-}
-function targetCell(target) {
-    return `${report_link(code(target.name), target.url)} (Dokploy ${target.kind} ${code(target.id)})`;
-}
-/** Where it went: one target with its status, or a row per target; nothing without deploying. */
-function targetRows(config, outcome, links) {
-    if (!config.deploy)
-        return [];
-    const targets = shownTargets(config, outcome.result);
-    const environment = ["Environment", report_link(code(config.github.environment), links.environmentUrl)];
-    const [only] = targets;
-    if (targets.length === 1 && only) {
-        return [["Target", targetCell(only)], environment, ["Status", report_statusOf(only, outcome.error)]];
-    }
-    return [
-        ...targets.map((t) => ["Target", `${targetCell(t)}: ${report_statusOf(t, outcome.error)}`]),
-        environment,
-    ];
-}
-/** What the heading names: the target (or the first and how many more), or the image. */
-function report_subjectOf(config, result) {
-    if (!config.deploy)
-        return code(result.image);
-    const [first, ...more] = shownTargets(config, result);
-    const name = code(first?.name ?? "");
-    return more.length > 0 ? `${name} and ${String(more.length)} more` : name;
-}
-/** The pull-request comment: what was deployed where, how it ended, and where to look. */
-function commentBody(config, outcome, links) {
-    const { result, error } = outcome;
-    const rows = [
-        ["Image", code(result.image)],
-        ["Digest", result.digest ? code(result.digest) : "—"],
-        ...targetRows(config, outcome, links),
-    ];
-    if (config.ci.sha)
-        rows.push(["Commit", code(config.ci.sha.slice(0, 7))]);
-    if (links.runUrl)
-        rows.push(["Run", report_link("log", links.runUrl)]);
-    const lines = [
-        commentMarker(config),
-        `### ${verdict(config, outcome)}: ${report_subjectOf(config, result)}`,
-        "",
-        "| | |",
-        "|---|---|",
-        ...rows.map(([key, value]) => `| ${key} | ${cell(value)} |`),
-        "",
-    ];
-    if (error) {
-        lines.push("<details><summary>Why</summary>", "", ...codeBlock((0,log/* cut */.Jj)(error.message, COMMENT_ERROR_MAX)), "</details>");
-    }
-    return `${lines.join("\n")}\n`;
+/** The whole comment: its marker, then the report (the environment named as the inputs give it). */
+function commentBody(config, report, links) {
+    const environment = config.github.environment;
+    return `${commentMarker(config)}\n${commentMarkdown(report, { ...links, environment })}`;
 }
 
 ;// CONCATENATED MODULE: ./src/github/native.ts
@@ -6302,19 +6354,19 @@ class GithubNative {
         this.deployment = this.startDeployment(change.url);
     };
     /** Posts how the run ended, and comments on the pull request. Never throws. */
-    async finish(outcome) {
+    async finish(report) {
         const links = {
-            environmentUrl: this.config.github.environmentUrl ?? outcome.result.applicationUrl,
+            environmentUrl: this.config.github.environmentUrl ?? report.deploying?.targets[0]?.url,
             runUrl: this.config.ci.runUrl,
         };
         const id = await this.deployment;
-        const status = finalStatus(outcome, this.config.wait, links);
+        const status = finalStatus(report, links);
         // Without waiting, the status posted at the trigger (queued) is the last word.
         if (id !== undefined && status.state !== "queued") {
             await this.attempt("set the GitHub deployment's status", (api) => api.setDeploymentStatus(id, status));
         }
         if (this.wants.comment) {
-            await this.attempt("comment on the pull request", (api) => this.comment(api, outcome, links));
+            await this.attempt("comment on the pull request", (api) => this.comment(api, report, links));
         }
     }
     async startDeployment(dokployUrl) {
@@ -6336,14 +6388,14 @@ class GithubNative {
         });
         return id;
     }
-    async comment(api, outcome, links) {
+    async comment(api, report, links) {
         const issue = await this.pullRequest(api);
         if (issue === undefined) {
             this.logger.info("No open pull request for this commit: no comment.");
             return;
         }
         const marker = commentMarker(this.config);
-        const body = commentBody(this.config, outcome, links);
+        const body = commentBody(this.config, report, links);
         const existing = await api.findComment(issue, (text) => text.includes(marker));
         if (existing)
             await api.updateComment(existing.id, body);
@@ -6404,6 +6456,7 @@ function githubNative(config, env, logger, load = octokitApi) {
 
 
 
+
 const write = (line) => {
     process.stdout.write(`${line}\n`);
 };
@@ -6452,16 +6505,17 @@ async function main(env, loadToolkit) {
     const outcome = await run(config, ports, cancel.signal).finally(() => base.close());
     const kit = await (toolkit ??= loadToolkit());
     const outputs = outputsOf(outcome.result);
+    const report = reportModel(config, outcome);
     await kit.setOutputs(Object.fromEntries(OUTPUTS.map((output) => [output.name, outputs[output.name]])));
     if (env.GITHUB_STEP_SUMMARY) {
         try {
-            await kit.addSummary(summaryMarkdown(config, outcome));
+            await kit.addSummary(summaryMarkdown(report));
         }
         catch (error) {
             logger.warn(`Could not write the job summary: ${(0,errors/* errorMessage */.gJ)(error)}`);
         }
     }
-    await github?.finish(outcome);
+    await github?.finish(report);
     if (outcome.error)
         fail(outcome.error);
     cancel.dispose();

@@ -5163,6 +5163,105 @@ async function run(config, ports, signal = new AbortController().signal) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/report/verdict.ts
+
+const VERDICTS = {
+    cancelled: { emoji: "⏹️", mark: "✖", words: "Deploy cancelled" },
+    failed: { emoji: "❌", mark: "✖", words: "Deploy failed" },
+    "dry-run": { emoji: "📝", mark: "✔", words: "Dry run" },
+    built: { emoji: "✅", mark: "✔", words: "Built (push and deploy: false)" },
+    "built-pushed": { emoji: "✅", mark: "✔", words: "Built and pushed (deploy: false)" },
+    superseded: { emoji: "⚠️", mark: "⚠", words: "Superseded by a later run" },
+    queued: { emoji: "⏳", mark: "✔", words: "Queued in Dokploy" },
+    deployed: { emoji: "✅", mark: "✔", words: "Deployed" },
+};
+/**
+ * How the run ended: an error first (cancelled or failed), then a dry run, a build without a
+ * deploy, our image saved over by a later run's, a deploy not followed (wait: false), deployed.
+ */
+function verdictOf(inputs, outcome) {
+    const kind = kindOf(inputs, outcome);
+    return { kind, ...VERDICTS[kind] };
+}
+function kindOf(inputs, { result, error }) {
+    if (error)
+        return error instanceof errors/* CancelledError */.cc ? "cancelled" : "failed";
+    if (result.plan)
+        return "dry-run";
+    if (!inputs.deploy)
+        return inputs.pushImage ? "built-pushed" : "built";
+    if (result.deploymentStatus === "superseded")
+        return "superseded";
+    return inputs.wait ? "deployed" : "queued";
+}
+
+;// CONCATENATED MODULE: ./src/report/model.ts
+/**
+ * What a run's reports say, in one typed model: the job summary, the pull-request comment and
+ * the CLI's last line render it, each in its own form, from the same facts and the same verdict.
+ */
+
+
+function checkedRow(target) {
+    const name = target.name ?? target.id;
+    return { ...target, name, label: name };
+}
+function givenRow(spec) {
+    const id = spec.id ?? spec.name;
+    return { kind: spec.kind, id, name: id, label: describeTarget(spec) };
+}
+/** The targets as far as the run got: the checked ones with what Dokploy said, else as given. */
+function targetRows(config, result) {
+    return result.targets.length > 0 ? result.targets.map(checkedRow) : config.targets.map(givenRow);
+}
+function headlineOf(config, result, targets) {
+    if (!config.deploy)
+        return { subject: result.image, more: 0 };
+    const more = Math.max(targets.length, config.targets.length) - 1;
+    return { subject: targets[0]?.label ?? "", more: Math.max(0, more) };
+}
+/** The model of a run's reports, from how it ended and the inputs it ran with (pure). */
+function reportModel(config, outcome) {
+    const { result, error } = outcome;
+    const targets = targetRows(config, result);
+    return {
+        verdict: verdictOf(config, outcome),
+        headline: headlineOf(config, result, targets),
+        image: result.image,
+        digest: result.digest,
+        deploying: config.deploy ? { method: config.deployMethod, targets } : undefined,
+        registryId: result.registryId,
+        health: result.health,
+        changes: outcome.changes,
+        plan: result.plan,
+        timings: result.timings,
+        failure: error?.message,
+        commit: config.ci.sha || undefined,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/plain.ts
+function plain_statusOf(target) {
+    return target.deploymentStatus === "done" ? "deployment done" : (target.deploymentStatus ?? "");
+}
+/** What follows the image: where it would go, where it went and how that ended, or nothing. */
+function whereTo(model) {
+    const targets = model.deploying?.targets ?? [];
+    if (targets.length === 0)
+        return "";
+    if (model.verdict.kind === "dry-run")
+        return ` would be deployed to ${targets.map((t) => t.label).join(", ")}`;
+    return ` to ${targets.map((t) => (t.deploymentStatus ? `${t.label} (${plain_statusOf(t)})` : t.label)).join(", ")}`;
+}
+/**
+ * The verdict in the words of the job summary, then the image and where it went, e.g.
+ * "✔ Deployed: ghcr.io/acme/web:3f2c1ab to web (deployment done)".
+ */
+function plainLine(model) {
+    const { verdict } = model;
+    return `${verdict.mark} ${verdict.words}: ${model.image}${whereTo(model)}`;
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: external "node:fs"
@@ -5995,6 +6094,8 @@ function plainLogger(write, debug) {
 
 
 
+
+
 // Never print GitHub workflow commands here: on GitLab and Bitbucket an ::add-mask:: line
 // would show the secret in clear.
 const write = (line) => {
@@ -6003,17 +6104,6 @@ const write = (line) => {
 /** Names what users set: the variable, or with a prefix the component's input (kept as is). */
 function inVariables(message, envPrefix) {
     return envPrefix ? message : message.replace(/Input "([a-z-]+)"/g, (_m, name) => envName(name));
-}
-/** The last line of a green run. */
-function doneLine(config, outcome) {
-    const { result } = outcome;
-    const targets = config.targets.map(describeTarget).join(", ");
-    if (result.plan)
-        return `✔ Dry run: ${result.image} would be deployed to ${targets}`;
-    if (!config.deploy)
-        return `✔ Built ${result.image}${config.pushImage ? " and pushed it" : ""} (deploy: false)`;
-    const where = result.targets.map((t) => `${t.name ?? t.id} (${t.deploymentStatus === "done" ? "deployment done" : (t.deploymentStatus ?? "")})`);
-    return `✔ Deployed ${result.image} to ${where.join(", ")}`;
 }
 async function main(argv, env) {
     const args = parseArgs(argv);
@@ -6066,7 +6156,7 @@ async function main(argv, env) {
         logger.error(error instanceof errors/* ConfigError */.xL ? inVariables(error.message, args.envPrefix) : error.message);
         return error instanceof errors/* DeployError */.sH ? error.exitCode : 1;
     }
-    logger.info(doneLine(config, outcome));
+    logger.info(plainLine(reportModel(config, outcome)));
     return 0;
 }
 main(process.argv.slice(2), process.env).then((code) => {

@@ -1,11 +1,13 @@
 import { writeFile } from "node:fs/promises";
 import packageJson from "../../package.json";
-import { type Config, OUTPUTS, describeTarget, parseConfig, secretsOf } from "../config/config";
+import { OUTPUTS, parseConfig, secretsOf } from "../config/config";
 import { buildSecretEnvNames } from "../build/build-secrets";
 import { cacheEnvNames } from "../build/cache";
 import { ConfigError, DeployError, errorMessage } from "../shared/errors";
 import { printableLines } from "../shared/log";
-import { type Outcome, outputsOf, run } from "../pipeline/run";
+import { outputsOf, run } from "../pipeline/run";
+import { reportModel } from "../report/model";
+import { plainLine } from "../report/plain";
 import { nodeExec } from "../platform/exec";
 import { listenForCancel } from "../platform/cancel";
 import { nodePorts } from "../platform/ports";
@@ -23,18 +25,6 @@ const write = (line: string) => {
 /** Names what users set: the variable, or with a prefix the component's input (kept as is). */
 function inVariables(message: string, envPrefix: string | undefined): string {
   return envPrefix ? message : message.replace(/Input "([a-z-]+)"/g, (_m, name: string) => envName(name));
-}
-
-/** The last line of a green run. */
-function doneLine(config: Config, outcome: Outcome): string {
-  const { result } = outcome;
-  const targets = config.targets.map(describeTarget).join(", ");
-  if (result.plan) return `✔ Dry run: ${result.image} would be deployed to ${targets}`;
-  if (!config.deploy) return `✔ Built ${result.image}${config.pushImage ? " and pushed it" : ""} (deploy: false)`;
-  const where = result.targets.map(
-    (t) => `${t.name ?? t.id} (${t.deploymentStatus === "done" ? "deployment done" : (t.deploymentStatus ?? "")})`,
-  );
-  return `✔ Deployed ${result.image} to ${where.join(", ")}`;
 }
 
 async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -90,7 +80,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     logger.error(error instanceof ConfigError ? inVariables(error.message, args.envPrefix) : error.message);
     return error instanceof DeployError ? error.exitCode : 1;
   }
-  logger.info(doneLine(config, outcome));
+  logger.info(plainLine(reportModel(config, outcome)));
   return 0;
 }
 

@@ -2,7 +2,8 @@ import { INPUTS, OUTPUTS, type RawInputs, parseConfig, secretsOf } from "../conf
 import { buildSecretEnvNames } from "../build/build-secrets";
 import { cacheEnvNames } from "../build/cache";
 import { DeployError, errorMessage } from "../shared/errors";
-import { summaryMarkdown } from "../report/report";
+import { reportModel } from "../report/model";
+import { summaryMarkdown } from "../report/summary";
 import { outputsOf, run as deploy } from "../pipeline/run";
 import { listenForCancel } from "../platform/cancel";
 import { nodePorts } from "../platform/ports";
@@ -59,15 +60,16 @@ async function main(env: NodeJS.ProcessEnv, loadToolkit: () => Promise<Toolkit>)
   const outcome = await deploy(config, ports, cancel.signal).finally(() => base.close());
   const kit = await (toolkit ??= loadToolkit());
   const outputs = outputsOf(outcome.result);
+  const report = reportModel(config, outcome);
   await kit.setOutputs(Object.fromEntries(OUTPUTS.map((output) => [output.name, outputs[output.name]])));
   if (env.GITHUB_STEP_SUMMARY) {
     try {
-      await kit.addSummary(summaryMarkdown(config, outcome));
+      await kit.addSummary(summaryMarkdown(report));
     } catch (error) {
       logger.warn(`Could not write the job summary: ${errorMessage(error)}`);
     }
   }
-  await github?.finish(outcome);
+  await github?.finish(report);
   if (outcome.error) fail(outcome.error);
   cancel.dispose();
 }

@@ -8,9 +8,10 @@ import { type Config, secretsOf } from "../config/config";
 import { errorMessage } from "../shared/errors";
 import type { Change } from "../record/ledger";
 import { type Logger, Redactor, redactingLogger } from "../shared/log";
-import type { Outcome } from "../record/result";
+import type { RunLinks } from "../report/comment";
+import type { ReportModel } from "../report/model";
 import { type GithubApi, type Repo, octokitApi } from "./api";
-import { type Links, commentBody, commentMarker, finalStatus } from "./report";
+import { commentBody, commentMarker, finalStatus } from "./report";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -62,19 +63,19 @@ export class GithubNative {
   };
 
   /** Posts how the run ended, and comments on the pull request. Never throws. */
-  async finish(outcome: Outcome): Promise<void> {
-    const links: Links = {
-      environmentUrl: this.config.github.environmentUrl ?? outcome.result.applicationUrl,
+  async finish(report: ReportModel): Promise<void> {
+    const links: RunLinks = {
+      environmentUrl: this.config.github.environmentUrl ?? report.deploying?.targets[0]?.url,
       runUrl: this.config.ci.runUrl,
     };
     const id = await this.deployment;
-    const status = finalStatus(outcome, this.config.wait, links);
+    const status = finalStatus(report, links);
     // Without waiting, the status posted at the trigger (queued) is the last word.
     if (id !== undefined && status.state !== "queued") {
       await this.attempt("set the GitHub deployment's status", (api) => api.setDeploymentStatus(id, status));
     }
     if (this.wants.comment) {
-      await this.attempt("comment on the pull request", (api) => this.comment(api, outcome, links));
+      await this.attempt("comment on the pull request", (api) => this.comment(api, report, links));
     }
   }
 
@@ -100,14 +101,14 @@ export class GithubNative {
     return id;
   }
 
-  private async comment(api: GithubApi, outcome: Outcome, links: Links): Promise<void> {
+  private async comment(api: GithubApi, report: ReportModel, links: RunLinks): Promise<void> {
     const issue = await this.pullRequest(api);
     if (issue === undefined) {
       this.logger.info("No open pull request for this commit: no comment.");
       return;
     }
     const marker = commentMarker(this.config);
-    const body = commentBody(this.config, outcome, links);
+    const body = commentBody(this.config, report, links);
     const existing = await api.findComment(issue, (text) => text.includes(marker));
     if (existing) await api.updateComment(existing.id, body);
     else await api.createComment(issue, body);

@@ -171,7 +171,7 @@ describeLive("the action and the CLI against a live Dokploy", (e2e) => {
 
     expect(run.exitCode, run.output).toBe(0);
     const ref = `${image}:${sha}`;
-    expect(run.output).toMatch(/✔ Deployed .* \(deployment done\)/);
+    expect(run.output).toMatch(/✔ Deployed: .* \(deployment done\)/);
     expect(run.output).not.toContain("::");
     for (const secret of [e2e.live.apiKey, e2e.rig.registryPassword]) expect(run.output).not.toContain(secret);
     const saved = await e2e.dokploy.application(app.applicationId);

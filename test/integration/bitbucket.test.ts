@@ -106,7 +106,7 @@ describe("the Bitbucket pipe", () => {
     const digest = await registryDigest(registry, repo, commit);
     expect(digest).toMatch(/^sha256:/);
     expect(run.output).toContain(`digest=${digest ?? ""}`);
-    expect(run.output).toMatch(/✔ Deployed .* \(deployment done\)/);
+    expect(run.output).toMatch(/✔ Deployed: .* \(deployment done\)/);
     expect(run.output).not.toContain("::");
     expect(standIn().callsOf("application.saveDockerProvider")[0]?.input).toEqual({
       applicationId: app.applicationId,

@@ -232,7 +232,7 @@ describe("the GitLab component, included as gitlab/README.md says", () => {
       // The emulator's CI_COMMIT_MESSAGE is a fixed "Commit Title\nMore commit text".
       expect(redeploy.description).toContain(`Commit ${sha}: Commit Title`);
       expect(standIn().deployments.get(app.applicationId)?.[0]?.status).toBe("done");
-      expect(run.output).toMatch(/✔ Deployed .* \(deployment done\)/);
+      expect(run.output).toMatch(/✔ Deployed: .* \(deployment done\)/);
       // GitLab's collapsible sections (the emulator renders them), not the plain ▶ headers.
       expect(run.output).toContain("dokploy_deploy_1_build_and_push");
       expect(run.output).not.toContain("expires when the job ends");

@@ -3,9 +3,11 @@ import type { Change } from "../../src/record/ledger";
 import type { Outcome, Result } from "../../src/record/result";
 import type { DeploymentStatus, GithubApi } from "../../src/github/api";
 import { githubNative } from "../../src/github/native";
-import { commentBody, finalState } from "../../src/github/report";
+import { commentBody as commentOf, finalState } from "../../src/github/report";
+import { reportModel } from "../../src/report/model";
+import { verdictOf } from "../../src/report/verdict";
 import { MemoryLogger } from "../support/loggers";
-import { CancelledError, DeployError, type RawInputs, parseConfig } from "./imports";
+import { CancelledError, type Config, DeployError, type RawInputs, parseConfig } from "./imports";
 
 const TOKEN = "ghs_unit0123456789";
 const SHA = "3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c";
@@ -33,6 +35,11 @@ function outcome(result: Partial<Result>, error?: Error): Outcome {
   };
 }
 
+/** The comment for an outcome, as the step writes it. */
+function commentBody(cfg: Config, end: Outcome, links: { environmentUrl?: string; runUrl?: string }): string {
+  return commentOf(cfg, reportModel(cfg, end), links);
+}
+
 const triggered: Change = { kind: "deployment", method: "redeploy", title: "Deploy 3f2c1ab", url: "https://d/app" };
 
 /** An API that records what it was asked, as "call argument" lines. */
@@ -58,9 +65,10 @@ function recordingApi(calls: string[]): GithubApi {
 
 async function play(inputs: RawInputs, end: Outcome, env: Record<string, string> = ENV): Promise<string[]> {
   const calls: string[] = [];
-  const native = githubNative(config(inputs), env, new MemoryLogger(), () => Promise.resolve(recordingApi(calls)));
+  const cfg = config(inputs);
+  const native = githubNative(cfg, env, new MemoryLogger(), () => Promise.resolve(recordingApi(calls)));
   native?.onChange(triggered);
-  await native?.finish(end);
+  await native?.finish(reportModel(cfg, end));
   return calls;
 }
 
@@ -84,8 +92,9 @@ describe("the GitHub deployment's statuses", () => {
       return Promise.resolve(recordingApi(calls));
     };
     const logger = new MemoryLogger();
-    const failedEarly = githubNative(config({ "github-deployment": "true" }), ENV, logger, load);
-    await failedEarly?.finish(outcome({}, new DeployError("build failed")));
+    const cfg = config({ "github-deployment": "true" });
+    const failedEarly = githubNative(cfg, ENV, logger, load);
+    await failedEarly?.finish(reportModel(cfg, outcome({}, new DeployError("build failed"))));
     expect(calls).toEqual([]);
     expect(githubNative(config(), ENV, logger, load)).toBeUndefined();
     expect(githubNative(config({ "dry-run": "true", "pr-comment": "true" }), ENV, logger, load)).toBeUndefined();
@@ -132,7 +141,7 @@ describe("the pull-request comment", () => {
     expect(first(outcome({}, new CancelledError("SIGINT", "Cancelled")))).toMatch(/^### ⏹️ Deploy cancelled/);
     expect(first(outcome({ deploymentStatus: "superseded" }))).toMatch(/^### ⚠️ Superseded/);
     expect(first(outcome({ deploymentStatus: "queued" }), false)).toMatch(/^### ⏳ Queued in Dokploy/);
-    expect(finalState(outcome({ deploymentStatus: "done" }), true)).toBe("success");
+    expect(finalState(verdictOf(config(), outcome({ deploymentStatus: "done" })).kind)).toBe("success");
   });
 
   it("has a row per target when there are several, each with its deployment", () => {

@@ -4,7 +4,8 @@
  * fails, every target this run changed is rolled back (or only the failed, when asked).
  */
 import { describe, expect, it } from "vitest";
-import { summaryMarkdown } from "../../src/report/report";
+import { reportModel } from "../../src/report/model";
+import { summaryMarkdown } from "../../src/report/summary";
 import { useStandIn } from "../support/fixtures";
 import { SHA, fakeDocker, fakePorts } from "../support/fake-docker";
 import { MemoryLogger } from "../support/loggers";
@@ -72,7 +73,7 @@ describe("several targets", () => {
     expect(ran.outputs["application-url"]).toBe(targets[0]?.url);
     // Each line of a target says which one.
     expect(ran.log).toMatch(/\[worker\] Following deployment/);
-    const summary = summaryMarkdown(ran.config, ran);
+    const summary = summaryMarkdown(reportModel(ran.config, ran));
     expect(summary).toContain("## ✅ Deployed: web and 1 more");
     expect(summary).toMatch(/\| \[web\]\(.*\) \| application \| \S+ \(done\) \|/);
     expect(summary).toMatch(/\| \[worker\]\(.*\) \| application \| \S+ \(done\) \|/);
@@ -98,7 +99,7 @@ describe("several targets", () => {
     const targets = JSON.parse(ran.outputs.targets) as { "deployment-status": string }[];
     expect(targets.map((t) => t["deployment-status"])).toEqual(["done", "error"]);
     expect(ran.outputs["deployment-status"]).toBe("done");
-    const summary = summaryMarkdown(ran.config, ran);
+    const summary = summaryMarkdown(reportModel(ran.config, ran));
     expect(summary).toMatch(/\| \[worker\]\(.*\) \| application \| \S+ \(error\) \| Deployment/);
   });
 

@@ -1,0 +1,66 @@
+/**
+ * The pull-request comment's markdown: what was deployed where, how it ended, and where to
+ * look. Public text: every name and message is inert. The line that finds it again on re-runs
+ * is GitHub's, and src/github puts it above this.
+ */
+import { cut } from "../shared/log";
+import { codeBlock, headingOf, inlineCode, keyValueTable, link } from "./markdown";
+import type { ReportModel, TargetRow } from "./model";
+
+/** Of the error in the comment (GitHub takes comments of up to 65536 characters). */
+const COMMENT_ERROR_MAX = 8_000;
+
+/** Where a run's links point: the page of the environment deployed to, and the run's log. */
+export interface RunLinks {
+  readonly environmentUrl?: string;
+  readonly runUrl?: string;
+}
+
+/** The comment's links, and the name of the environment deployed to. */
+export interface CommentLinks extends RunLinks {
+  readonly environment: string;
+}
+
+function statusOf(target: TargetRow, failed: boolean): string {
+  return target.deploymentId
+    ? `${target.deploymentStatus ?? "?"} (deployment ${inlineCode(target.deploymentId)})`
+    : (target.deploymentStatus ?? (failed ? "not deployed" : "?"));
+}
+
+function targetCell(target: TargetRow): string {
+  return `${link(inlineCode(target.name), target.url)} (Dokploy ${target.kind} ${inlineCode(target.id)})`;
+}
+
+/** Where it went: one target with its status, or a row per target; nothing without deploying. */
+function targetRows(model: ReportModel, links: CommentLinks): [string, string][] {
+  if (!model.deploying) return [];
+  const { targets } = model.deploying;
+  const failed = model.failure !== undefined;
+  const environment: [string, string] = ["Environment", link(inlineCode(links.environment), links.environmentUrl)];
+  const [only] = targets;
+  if (targets.length === 1 && only) {
+    return [["Target", targetCell(only)], environment, ["Status", statusOf(only, failed)]];
+  }
+  return [...targets.map((t): [string, string] => ["Target", `${targetCell(t)}: ${statusOf(t, failed)}`]), environment];
+}
+
+/** The comment's markdown below its marker line. */
+export function commentMarkdown(model: ReportModel, links: CommentLinks): string {
+  const rows: [string, string][] = [
+    ["Image", inlineCode(model.image)],
+    ["Digest", model.digest ? inlineCode(model.digest) : "—"],
+    ...targetRows(model, links),
+  ];
+  if (model.commit) rows.push(["Commit", inlineCode(model.commit.slice(0, 7))]);
+  if (links.runUrl) rows.push(["Run", link("log", links.runUrl)]);
+  const lines = [`### ${headingOf(model, inlineCode)}`, "", ...keyValueTable(rows), ""];
+  if (model.failure !== undefined) {
+    lines.push(
+      "<details><summary>Why</summary>",
+      "",
+      ...codeBlock(cut(model.failure, COMMENT_ERROR_MAX)),
+      "</details>",
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,41 @@
+/** Markdown that text from Dokploy, the registry or the user cannot break out of. */
+import type { ReportModel } from "./model";
+
+/** Text for a table cell: a pipe cannot start another cell, nor a line break another row. */
+export function escapeCell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ");
+}
+
+/** A fenced code block that no backticks in the text can end early. */
+export function codeBlock(text: string): string[] {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  return [fence, text, fence];
+}
+
+/**
+ * Text from Dokploy or the user as inline code: a pull-request comment is public, and a name
+ * must not mention people, add markup or links.
+ */
+export function inlineCode(text: string): string {
+  return `\`${text.replace(/`/g, "'").replace(/\r?\n|\r/g, " ")}\``;
+}
+
+/** A link whose URL cannot end early or add markup; the text alone without a URL. */
+export function link(text: string, url: string | undefined): string {
+  if (!url) return text;
+  const safe = url.replace(/[()<>\s"]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+  return `[${text}](${safe})`;
+}
+
+/** A two-column table without a header: a key and its value on each row. */
+export function keyValueTable(rows: readonly (readonly [string, string])[]): string[] {
+  return ["| | |", "|---|---|", ...rows.map(([key, value]) => `| ${key} | ${escapeCell(value)} |`)];
+}
+
+/** The heading's text: the verdict and what it is about, the subject formatted by the caller. */
+export function headingOf(model: ReportModel, subject: (text: string) => string): string {
+  const { verdict, headline } = model;
+  const more = headline.more > 0 ? ` and ${String(headline.more)} more` : "";
+  return `${verdict.emoji} ${verdict.words}: ${subject(headline.subject)}${more}`;
+}
