@@ -6123,6 +6123,7 @@ async function ciContextFromGithub(env) {
 
 ;// CONCATENATED MODULE: ./src/github/api.ts
 /** The few GitHub REST calls the step makes, behind a port; Octokit loads only when one is made. */
+
 /**
  * The API over Octokit, at GITHUB_API_URL (GitHub Enterprise Server too), through the runner's
  * proxy settings. Each request gives up after `timeoutMs`.
@@ -6187,6 +6188,123 @@ async function octokitApi(token, repo, timeoutMs) {
         },
     };
 }
+/** Why a call failed, with what to change when GitHub refused the token. */
+function describeFailure(error) {
+    const status = error?.status;
+    const message = (0,errors/* errorMessage */.gJ)(error).split("\n")[0] ?? "";
+    if (status === 403 || status === 404) {
+        return `HTTP ${String(status)}: ${message}. The token needs the permissions deployments: write and pull-requests: write (a pull request from a fork gets a read-only token)`;
+    }
+    return typeof status === "number" ? `HTTP ${String(status)}: ${message}` : message;
+}
+/** Calls that never fail a deploy: the client loads at the first one, and a failure is a warning. */
+class GithubCalls {
+    load;
+    logger;
+    api;
+    constructor(load, logger) {
+        this.load = load;
+        this.logger = logger;
+    }
+    async attempt(what, fn) {
+        try {
+            await fn(await (this.api ??= this.load()));
+        }
+        catch (error) {
+            this.logger.warn(`Could not ${what} (${describeFailure(error)}); the deploy goes on without it.`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/github/deployments.ts
+/** GitHub keeps at most 140 characters of a deployment or status description. */
+const DESCRIPTION_MAX = 140;
+function deployments_short(text, max = DESCRIPTION_MAX) {
+    const line = text.split("\n")[0]?.trim() ?? "";
+    return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
+}
+/**
+ * The deployment's last status, from the run's verdict: success when our image runs; inactive
+ * when a later run's image runs instead (GitHub marks that run's deployment active); failure
+ * otherwise, cancelled too. Without waiting, Dokploy only queued it: it stays queued.
+ */
+function finalState(verdict) {
+    switch (verdict) {
+        case "failed":
+        case "cancelled":
+            return "failure";
+        case "superseded":
+            return "inactive";
+        case "queued":
+            return "queued";
+        default:
+            return "success";
+    }
+}
+function descriptionOf(state, report) {
+    switch (state) {
+        case "failure":
+            return report.failure ?? "failed";
+        case "inactive":
+            return "Superseded: a later run's image runs";
+        case "queued":
+            return `Queued in Dokploy (not followed: wait is false): ${report.image}`;
+        default:
+            return `${report.image} runs`;
+    }
+}
+/** The status to post for how the run ended. */
+function finalStatus(report, links) {
+    const state = finalState(report.verdict.kind);
+    const description = deployments_short(descriptionOf(state, report));
+    return { state, description, environmentUrl: links.environmentUrl, logUrl: links.runUrl };
+}
+/** One run's GitHub deployment. */
+class GithubDeployment {
+    config;
+    calls;
+    logger;
+    id;
+    constructor(config, calls, logger) {
+        this.config = config;
+        this.calls = calls;
+        this.logger = logger;
+    }
+    /** Creates the GitHub deployment once Dokploy's is triggered: from then on something is deploying. */
+    onChange = (change) => {
+        if (change.kind !== "deployment" || this.id)
+            return;
+        this.id = this.start(change.url);
+    };
+    /** Posts how the run ended, when a deployment was created. Never throws. */
+    async finish(report, links) {
+        const id = await this.id;
+        const status = finalStatus(report, links);
+        // Without waiting, the status posted at the trigger (queued) is the last word.
+        if (id === undefined || status.state === "queued")
+            return;
+        await this.calls.attempt("set the GitHub deployment's status", (api) => api.setDeploymentStatus(id, status));
+    }
+    async start(dokployUrl) {
+        const { config } = this;
+        let id;
+        await this.calls.attempt(`create a GitHub deployment of ${config.github.environment}`, async (api) => {
+            id = await api.createDeployment({
+                ref: config.ci.sha,
+                environment: config.github.environment,
+                description: `Deploy ${config.tag.slice(0, 12)} to Dokploy`,
+            });
+            await api.setDeploymentStatus(id, {
+                state: config.wait ? "in_progress" : "queued",
+                description: config.wait ? "Dokploy is deploying it" : "Queued in Dokploy (not followed: wait is false)",
+                environmentUrl: config.github.environmentUrl ?? dokployUrl,
+                logUrl: config.ci.runUrl,
+            });
+            this.logger.info(`GitHub deployment ${String(id)} of ${config.github.environment}: ${config.wait ? "in progress" : "queued"}`);
+        });
+        return id;
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/report/comment.ts
 /**
@@ -6237,49 +6355,30 @@ function commentMarkdown(model, links) {
     return `${lines.join("\n")}\n`;
 }
 
-;// CONCATENATED MODULE: ./src/github/report.ts
-
-/** GitHub keeps at most 140 characters of a deployment or status description. */
-const DESCRIPTION_MAX = 140;
-function report_short(text, max = DESCRIPTION_MAX) {
-    const line = text.split("\n")[0]?.trim() ?? "";
-    return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
-}
+;// CONCATENATED MODULE: ./src/github/pr-comment.ts
 /**
- * The deployment's last status, from the run's verdict: success when our image runs; inactive
- * when a later run's image runs instead (GitHub marks that run's deployment active); failure
- * otherwise, cancelled too. Without waiting, Dokploy only queued it: it stays queued.
+ * The pull-request comment: one per set of targets (or image) and environment, found again by
+ * a hidden line and updated in place on re-runs.
  */
-function finalState(verdict) {
-    switch (verdict) {
-        case "failed":
-        case "cancelled":
-            return "failure";
-        case "superseded":
-            return "inactive";
-        case "queued":
-            return "queued";
-        default:
-            return "success";
-    }
+
+
+const PULL_REQUEST_EVENTS = new Set(["pull_request", "pull_request_target"]);
+/** Whether the event is about a pull request: then the step comments unless pr-comment is false. */
+function isPullRequestEvent(env) {
+    return PULL_REQUEST_EVENTS.has(env.GITHUB_EVENT_NAME ?? "");
 }
-function descriptionOf(state, report) {
-    switch (state) {
-        case "failure":
-            return report.failure ?? "failed";
-        case "inactive":
-            return "Superseded: a later run's image runs";
-        case "queued":
-            return `Queued in Dokploy (not followed: wait is false): ${report.image}`;
-        default:
-            return `${report.image} runs`;
+/** The pull request the event is about, from the payload the runner wrote. */
+async function pullRequestOfEvent(env) {
+    if (!isPullRequestEvent(env) || !env.GITHUB_EVENT_PATH)
+        return undefined;
+    try {
+        const payload = JSON.parse(await (0,promises_.readFile)(env.GITHUB_EVENT_PATH, "utf8"));
+        const number = payload.pull_request?.number;
+        return typeof number === "number" ? number : undefined;
     }
-}
-/** The status to post for how the run ended. */
-function finalStatus(report, links) {
-    const state = finalState(report.verdict.kind);
-    const description = report_short(descriptionOf(state, report));
-    return { state, description, environmentUrl: links.environmentUrl, logUrl: links.runUrl };
+    catch {
+        return undefined;
+    }
 }
 /**
  * The hidden line that finds this comment on re-runs: one per set of targets (or, building
@@ -6296,99 +6395,23 @@ function commentBody(config, report, links) {
     const environment = config.github.environment;
     return `${commentMarker(config)}\n${commentMarkdown(report, { ...links, environment })}`;
 }
-
-;// CONCATENATED MODULE: ./src/github/native.ts
-/**
- * What the step shows on GitHub beside its log: a deployment of the environment (in progress
- * once Dokploy runs ours, then how it ended) and one pull-request comment. GitHub's API failing
- * is a warning: it never fails a deploy.
- */
-
-
-
-
-
-
-const PULL_REQUEST_EVENTS = new Set(["pull_request", "pull_request_target"]);
-/** The pull request the event is about, from the payload the runner wrote. */
-async function pullRequestOfEvent(env) {
-    if (!PULL_REQUEST_EVENTS.has(env.GITHUB_EVENT_NAME ?? "") || !env.GITHUB_EVENT_PATH)
-        return undefined;
-    try {
-        const payload = JSON.parse(await (0,promises_.readFile)(env.GITHUB_EVENT_PATH, "utf8"));
-        const number = payload.pull_request?.number;
-        return typeof number === "number" ? number : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Why a call failed, with what to change when GitHub refused the token. */
-function describeFailure(error) {
-    const status = error?.status;
-    const message = (0,errors/* errorMessage */.gJ)(error).split("\n")[0] ?? "";
-    if (status === 403 || status === 404) {
-        return `HTTP ${String(status)}: ${message}. The token needs the permissions deployments: write and pull-requests: write (a pull request from a fork gets a read-only token)`;
-    }
-    return typeof status === "number" ? `HTTP ${String(status)}: ${message}` : message;
-}
-class GithubNative {
+/** Writes or updates the run's comment on its pull request. */
+class PullRequestComment {
     config;
     env;
+    calls;
     logger;
-    load;
-    wants;
-    deployment;
-    api;
-    constructor(config, env, logger, load, wants) {
+    constructor(config, env, calls, logger) {
         this.config = config;
         this.env = env;
+        this.calls = calls;
         this.logger = logger;
-        this.load = load;
-        this.wants = wants;
     }
-    /** Creates the GitHub deployment once Dokploy's is triggered: from then on something is deploying. */
-    onChange = (change) => {
-        if (change.kind !== "deployment" || !this.wants.deployment || this.deployment)
-            return;
-        this.deployment = this.startDeployment(change.url);
-    };
-    /** Posts how the run ended, and comments on the pull request. Never throws. */
-    async finish(report) {
-        const links = {
-            environmentUrl: this.config.github.environmentUrl ?? report.deploying?.targets[0]?.url,
-            runUrl: this.config.ci.runUrl,
-        };
-        const id = await this.deployment;
-        const status = finalStatus(report, links);
-        // Without waiting, the status posted at the trigger (queued) is the last word.
-        if (id !== undefined && status.state !== "queued") {
-            await this.attempt("set the GitHub deployment's status", (api) => api.setDeploymentStatus(id, status));
-        }
-        if (this.wants.comment) {
-            await this.attempt("comment on the pull request", (api) => this.comment(api, report, links));
-        }
+    /** Never throws: GitHub's API failing is a warning. */
+    async post(report, links) {
+        await this.calls.attempt("comment on the pull request", (api) => this.write(api, report, links));
     }
-    async startDeployment(dokployUrl) {
-        const { config } = this;
-        let id;
-        await this.attempt(`create a GitHub deployment of ${config.github.environment}`, async (api) => {
-            id = await api.createDeployment({
-                ref: config.ci.sha,
-                environment: config.github.environment,
-                description: `Deploy ${config.tag.slice(0, 12)} to Dokploy`,
-            });
-            await api.setDeploymentStatus(id, {
-                state: config.wait ? "in_progress" : "queued",
-                description: config.wait ? "Dokploy is deploying it" : "Queued in Dokploy (not followed: wait is false)",
-                environmentUrl: config.github.environmentUrl ?? dokployUrl,
-                logUrl: config.ci.runUrl,
-            });
-            this.logger.info(`GitHub deployment ${String(id)} of ${config.github.environment}: ${config.wait ? "in progress" : "queued"}`);
-        });
-        return id;
-    }
-    async comment(api, report, links) {
+    async write(api, report, links) {
         const issue = await this.pullRequest(api);
         if (issue === undefined) {
             this.logger.info("No open pull request for this commit: no comment.");
@@ -6410,14 +6433,33 @@ class GithubNative {
             return ofEvent;
         return (await api.openPullRequestsOf(this.config.ci.sha)).at(0);
     }
-    async attempt(what, fn) {
-        try {
-            await fn(await (this.api ??= this.load()));
-        }
-        catch (error) {
-            this.logger.warn(`Could not ${what} (${describeFailure(error)}); the deploy goes on without it.`);
-        }
-    }
+}
+
+;// CONCATENATED MODULE: ./src/github/native.ts
+/**
+ * What the step shows on GitHub beside its log: a deployment of the environment
+ * (deployments.ts) and one pull-request comment (pr-comment.ts), sharing one API client that
+ * loads only when one of them calls it. GitHub's API failing is a warning: it never fails a deploy.
+ */
+
+
+
+
+
+function wire(config, deployment, comment) {
+    return {
+        onChange: (change) => {
+            deployment?.onChange(change);
+        },
+        async finish(report) {
+            const links = {
+                environmentUrl: config.github.environmentUrl ?? report.deploying?.targets[0]?.url,
+                runUrl: config.ci.runUrl,
+            };
+            await deployment?.finish(report, links);
+            await comment?.post(report, links);
+        },
+    };
 }
 /**
  * The GitHub side of a run, or undefined when there is nothing to do (then the API client is
@@ -6425,7 +6467,7 @@ class GithubNative {
  */
 function githubNative(config, env, logger, load = octokitApi) {
     const { token, deployment, prComment } = config.github;
-    const comment = prComment ?? PULL_REQUEST_EVENTS.has(env.GITHUB_EVENT_NAME ?? "");
+    const comment = prComment ?? isPullRequestEvent(env);
     if (config.dryRun || !token || (!deployment && !comment))
         return undefined;
     const [owner, repo] = (env.GITHUB_REPOSITORY ?? "").split("/");
@@ -6438,10 +6480,8 @@ function githubNative(config, env, logger, load = octokitApi) {
         return undefined;
     }
     const timeoutMs = config.requestTimeoutSeconds * 1000;
-    return new GithubNative(config, env, masked, () => load(token, { owner, repo }, timeoutMs), {
-        deployment: deployment && config.ci.sha !== "",
-        comment,
-    });
+    const calls = new GithubCalls(() => load(token, { owner, repo }, timeoutMs), masked);
+    return wire(config, deployment && config.ci.sha !== "" ? new GithubDeployment(config, calls, masked) : undefined, comment ? new PullRequestComment(config, env, calls, masked) : undefined);
 }
 
 ;// CONCATENATED MODULE: ./src/github/action.ts

@@ -1,4 +1,6 @@
 /** The few GitHub REST calls the step makes, behind a port; Octokit loads only when one is made. */
+import { errorMessage } from "../shared/errors";
+import type { Logger } from "../shared/log";
 
 export type DeploymentState = "queued" | "in_progress" | "success" | "failure" | "error" | "inactive";
 
@@ -101,4 +103,32 @@ export async function octokitApi(token: string, repo: Repo, timeoutMs: number): 
       return data.filter((pull) => pull.state === "open").map((pull) => pull.number);
     },
   };
+}
+
+/** Why a call failed, with what to change when GitHub refused the token. */
+function describeFailure(error: unknown): string {
+  const status = (error as { status?: unknown } | null)?.status;
+  const message = errorMessage(error).split("\n")[0] ?? "";
+  if (status === 403 || status === 404) {
+    return `HTTP ${String(status)}: ${message}. The token needs the permissions deployments: write and pull-requests: write (a pull request from a fork gets a read-only token)`;
+  }
+  return typeof status === "number" ? `HTTP ${String(status)}: ${message}` : message;
+}
+
+/** Calls that never fail a deploy: the client loads at the first one, and a failure is a warning. */
+export class GithubCalls {
+  private api: Promise<GithubApi> | undefined;
+
+  constructor(
+    private readonly load: () => Promise<GithubApi>,
+    private readonly logger: Logger,
+  ) {}
+
+  async attempt(what: string, fn: (api: GithubApi) => Promise<void>): Promise<void> {
+    try {
+      await fn(await (this.api ??= this.load()));
+    } catch (error) {
+      this.logger.warn(`Could not ${what} (${describeFailure(error)}); the deploy goes on without it.`);
+    }
+  }
 }
