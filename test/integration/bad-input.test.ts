@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { runAction } from "../support/action";
 import { DokployStandIn } from "../support/dokploy-stand-in";
+import { standInInputs } from "../support/fixtures";
 import { removeTempDirs, tempDir } from "../support/temp";
 
 const rig = inject("rig");
@@ -127,16 +128,12 @@ describe("bad input", () => {
   it.each(cases)("%s: exits 2 naming the input, before any docker or HTTP call", async (_name, override, message) => {
     const app = standIn.addApplication();
     const run = await runAction({
-      inputs: {
-        "dokploy-url": standIn.url,
-        "dokploy-api-key": KEY,
-        "application-id": app.applicationId,
-        image: `${rig.registryHost}/demo/bad-input`,
-        "registry-username": rig.registryUser,
-        "registry-password": rig.registryPassword,
-        network: "host",
-        ...override,
-      },
+      inputs: standInInputs(
+        { rig, standIn, apiKey: KEY },
+        app.applicationId,
+        `${rig.registryHost}/demo/bad-input`,
+        override,
+      ),
       env: {
         GITHUB_SHA: "3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c",
         DOCKER_HOST: rig.dockerHost,

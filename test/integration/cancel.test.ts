@@ -9,7 +9,7 @@ import { readFile, readdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { filesHolding, runAction } from "../support/action";
-import { useStandIn } from "../support/fixtures";
+import { NO_PULL_CHECK, standInInputs, useStandIn } from "../support/fixtures";
 import { rigRegistry } from "../support/global-setup";
 import { type Interruption, processesWith, runInterrupted } from "../support/interrupt";
 import { registryDigest } from "../support/rig";
@@ -105,16 +105,12 @@ describe("cancelling the action", () => {
       const { registry, repo, sha } = await target(scenario.stage);
       const image = `${registry}/${repo}:${sha}`;
       const run = await runAction({
-        inputs: {
-          "dokploy-url": standIn().url,
-          "dokploy-api-key": KEY,
-          "application-id": app.applicationId,
-          image: `${registry}/${repo}`,
-          "registry-username": rig.registryUser,
-          "registry-password": rig.registryPassword,
-          network: "host",
-          "verify-pull": "false",
-        },
+        inputs: standInInputs(
+          { rig, standIn: standIn(), apiKey: KEY },
+          app.applicationId,
+          `${registry}/${repo}`,
+          NO_PULL_CHECK,
+        ),
         env: { GITHUB_SHA: sha, DOCKER_HOST: rig.dockerHost },
         cwd: await clone(scenario.stage),
         secrets: SECRETS,
@@ -142,15 +138,7 @@ describe("cancelling the action", () => {
     const app = standIn().addApplication();
     const { repo, sha } = await target("build");
     const run = await runAction({
-      inputs: {
-        "dokploy-url": standIn().url,
-        "dokploy-api-key": KEY,
-        "application-id": app.applicationId,
-        image: `${rig.registryHost}/${repo}`,
-        "registry-username": rig.registryUser,
-        "registry-password": rig.registryPassword,
-        network: "host",
-      },
+      inputs: standInInputs({ rig, standIn: standIn(), apiKey: KEY }, app.applicationId, `${rig.registryHost}/${repo}`),
       env: { GITHUB_SHA: sha, DOCKER_HOST: rig.dockerHost },
       cwd: await clone("build"),
       secrets: SECRETS,

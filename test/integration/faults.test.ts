@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { type ActionRun, runAction } from "../support/action";
 import type { ApplicationRow } from "../support/dokploy-stand-in";
-import { useStandIn } from "../support/fixtures";
+import { NO_PULL_CHECK, standInInputs, useStandIn } from "../support/fixtures";
 import { tempDir } from "../support/temp";
 
 const rig = inject("rig");
@@ -368,21 +368,19 @@ describe("fault matrix", () => {
       scenario.dockerfile ?? `FROM ${rig.baseImage}\nRUN echo ${randomBytes(4).toString("hex")} > /id\n`,
     );
     const run = await runAction({
-      inputs: {
-        "dokploy-url": standIn().url,
-        "dokploy-api-key": API_KEY,
-        "application-id": app.applicationId,
-        image: `${rig.registryHost}/${repo}`,
-        "registry-username": rig.registryUser,
-        "registry-password": rig.registryPassword,
-        "pull-username": "reader",
-        "pull-password": PULL_PASSWORD,
-        // The pull credential here is a marker Dokploy only stores; the pull check has its own tests.
-        "verify-pull": "false",
-        network: "host",
-        ...scenario.inputs,
-        ...(scenario.inputs?.["dokploy-registry"] ? { "pull-username": "", "pull-password": "" } : {}),
-      },
+      inputs: standInInputs(
+        { rig, standIn: standIn(), apiKey: API_KEY },
+        app.applicationId,
+        `${rig.registryHost}/${repo}`,
+        {
+          "pull-username": "reader",
+          "pull-password": PULL_PASSWORD,
+          // The pull credential here is a marker Dokploy only stores.
+          ...NO_PULL_CHECK,
+          ...scenario.inputs,
+          ...(scenario.inputs?.["dokploy-registry"] ? { "pull-username": "", "pull-password": "" } : {}),
+        },
+      ),
       env: { GITHUB_SHA: randomBytes(20).toString("hex"), DOCKER_HOST: rig.dockerHost },
       cwd,
       secrets: SECRETS,

@@ -8,7 +8,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { type ActionRun, runAction } from "../support/action";
-import { useStandIn } from "../support/fixtures";
+import { DEPLOY_ONLY, standInInputs, useStandIn } from "../support/fixtures";
 import { GithubApiStandIn } from "../support/github-api-stand-in";
 import { tempDir } from "../support/temp";
 
@@ -56,21 +56,17 @@ function pullRequest(number: number, sha: string) {
 }
 
 function inputs(applicationId: string, more: Record<string, string> = {}): Record<string, string> {
-  return {
-    "dokploy-url": standIn().url,
-    "dokploy-api-key": API_KEY,
-    "application-id": applicationId,
-    image: `${rig.registryHost}/gh/app-${randomBytes(4).toString("hex")}`,
-    "registry-username": rig.registryUser,
-    "registry-password": rig.registryPassword,
-    network: "host",
-    ...more,
-  };
+  return standInInputs(
+    { rig, standIn: standIn(), apiKey: API_KEY },
+    applicationId,
+    `${rig.registryHost}/gh/app-${randomBytes(4).toString("hex")}`,
+    more,
+  );
 }
 
 /** Inputs that deploy an image without building it (the stand-in never pulls). */
 function deployOnly(applicationId: string, more: Record<string, string> = {}): Record<string, string> {
-  return inputs(applicationId, { build: "false", "verify-pull": "false", tag: "v1", ...more });
+  return inputs(applicationId, { ...DEPLOY_ONLY, ...more });
 }
 
 const sha = () => randomBytes(20).toString("hex");

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { runAction } from "../support/action";
 import { DokployStandIn } from "../support/dokploy-stand-in";
+import { standInInputs } from "../support/fixtures";
 import { removeTempDirs, tempDir } from "../support/temp";
 
 const rig = inject("rig");
@@ -46,18 +47,12 @@ async function deploy(inputs: Record<string, string>, app = standIn.addApplicati
   await writeFile(join(cwd, "Dockerfile"), `FROM ${rig.baseImage}\nRUN echo ${randomBytes(4).toString("hex")} > /v\n`);
   const sha = randomBytes(20).toString("hex");
   const result = await runAction({
-    inputs: {
-      "dokploy-url": standIn.url,
-      "dokploy-api-key": API_KEY,
-      "application-id": app.applicationId,
-      image: `${rig.registryHost}/acme/health-${randomBytes(3).toString("hex")}`,
-      "registry-username": rig.registryUser,
-      "registry-password": rig.registryPassword,
-      network: "host",
-      "health-url": healthUrl,
-      "health-interval": "0.2",
-      ...inputs,
-    },
+    inputs: standInInputs(
+      { rig, standIn, apiKey: API_KEY },
+      app.applicationId,
+      `${rig.registryHost}/acme/health-${randomBytes(3).toString("hex")}`,
+      { "health-url": healthUrl, "health-interval": "0.2", ...inputs },
+    ),
     env: { GITHUB_SHA: sha, DOCKER_HOST: rig.dockerHost },
     cwd,
   });

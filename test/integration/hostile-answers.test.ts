@@ -14,7 +14,7 @@ import { promisify } from "node:util";
 import { describe, expect, inject, it } from "vitest";
 import { runAction } from "../support/action";
 import { OUTPUTS } from "../../src/config/config";
-import { useStandIn } from "../support/fixtures";
+import { DEPLOY_ONLY, dokployOf, useStandIn } from "../support/fixtures";
 import { tempDir } from "../support/temp";
 import { errorAnnotations } from "../support/workflow-commands";
 import { printed } from "../support/run-checks";
@@ -30,13 +30,10 @@ const MiB = 1024 * 1024;
 /** Inputs that deploy an image already pushed: no docker, only Dokploy. */
 function deployOnly(applicationId: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
-    "dokploy-url": standIn().url,
-    "dokploy-api-key": API_KEY,
+    ...dokployOf(standIn(), API_KEY),
     "application-id": applicationId,
     image: `${rig.registryHost}/hostile/answers`,
-    tag: "v1",
-    build: "false",
-    "verify-pull": "false",
+    ...DEPLOY_ONLY,
     ...extra,
   };
 }

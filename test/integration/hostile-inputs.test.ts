@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, inject, it } from "vitest";
 import { runAction } from "../support/action";
-import { standInInputs, useStandIn } from "../support/fixtures";
+import { DEPLOY_ONLY, standInInputs, useStandIn } from "../support/fixtures";
 import { registryDigest, startRegistry } from "../support/rig";
 import { tempDir } from "../support/temp";
 import { errorAnnotations, readRunnerLog } from "../support/workflow-commands";
@@ -160,9 +160,7 @@ describe("secrets in inputs", () => {
       const run = await runAction({
         inputs: {
           ...inputs(app.applicationId, `${rig.registryHost}/${repository()}`),
-          build: "false",
-          "verify-pull": "false",
-          tag: "v1",
+          ...DEPLOY_ONLY,
           "health-url": `http://probe:${encodeURIComponent(password)}@127.0.0.1:${String(port)}/health`,
           "health-timeout": "10",
           "health-interval": "1",

@@ -54,3 +54,32 @@ export const BASE_INPUTS: RawInputs = {
   "application-id": "app",
   image: "ghcr.io/acme/web",
 };
+
+/** The image the fake docker builds and pushes. No registry answers at 127.0.0.1:5000. */
+export const FAKE_IMAGE = "127.0.0.1:5000/acme/web";
+
+/** The push password of the runs over the fake docker: it must show nowhere a user reads. */
+export const PUSH_PASSWORD = "push-secret-1";
+
+/**
+ * The pull check off, where a pull would not pass or is not what is tested: no registry serves
+ * the image (the fake docker pushes nowhere; the stand-in never pulls), or the pull credentials
+ * are markers. The pull check has tests of its own.
+ */
+export const NO_PULL_CHECK = { "verify-pull": "false" } as const;
+
+/** A build with the fake docker, pushed as ci to FAKE_IMAGE's registry (so without the pull check). */
+export const FAKE_PUSH: RawInputs = {
+  image: FAKE_IMAGE,
+  "registry-username": "ci",
+  "registry-password": PUSH_PASSWORD,
+  ...NO_PULL_CHECK,
+};
+
+/** The stand-in as the run's Dokploy, with the key it takes. */
+export function dokployOf(standIn: DokployStandIn, apiKey: string): RawInputs {
+  return { "dokploy-url": standIn.url, "dokploy-api-key": apiKey };
+}
+
+/** An image already in the registry (tag v1), deployed without a build; the stand-in never pulls it. */
+export const DEPLOY_ONLY = { build: "false", tag: "v1", ...NO_PULL_CHECK } as const;

@@ -5,13 +5,12 @@
  * puts our variables back (only them).
  */
 import { describe, expect, it } from "vitest";
-import { useStandIn } from "../support/fixtures";
+import { FAKE_IMAGE as IMAGE, FAKE_PUSH, NO_PULL_CHECK, dokployOf, useStandIn } from "../support/fixtures";
 import { DIGEST, SHA, fakeDocker, fakePorts } from "../support/fake-docker";
 import { MemoryLogger } from "../support/loggers";
 import { type RawInputs, outputsOf, parseConfig, run } from "./imports";
 
 const KEY = "api-key-compose-0123";
-const IMAGE = "127.0.0.1:5000/acme/web";
 const OURS = `${IMAGE}:${SHA}`;
 const FILE =
   "services:\n  web:\n    image: ${IMAGE}\n  worker:\n    image: ${IMAGE}\n  cache:\n    image: 127.0.0.1:5000/redis:7\n";
@@ -30,17 +29,7 @@ function runningStack(env = USER_ENV, file = FILE) {
 async function deploy(composeId: string, inputs: RawInputs = {}) {
   const logger = new MemoryLogger();
   const config = parseConfig(
-    {
-      "dokploy-url": standIn().url,
-      "dokploy-api-key": KEY,
-      "compose-id": composeId,
-      image: IMAGE,
-      "registry-username": "ci",
-      "registry-password": "push-secret-1",
-      "verify-pull": "false",
-      "verify-timeout": "2",
-      ...inputs,
-    },
+    { ...dokployOf(standIn(), KEY), "compose-id": composeId, ...FAKE_PUSH, "verify-timeout": "2", ...inputs },
     { sha: SHA, runUrl: "https://ci.example.com/run/1" },
   );
   const outcome = await run(config, fakePorts(fakeDocker(), logger, []));
@@ -96,13 +85,7 @@ describe("a compose service", () => {
     const compose = runningStack(USER_ENV, "services:\n  web:\n    image: 127.0.0.1:5000/acme/web:latest\n");
     const docker = fakeDocker();
     const config = parseConfig(
-      {
-        "dokploy-url": standIn().url,
-        "dokploy-api-key": KEY,
-        "compose-id": compose.composeId,
-        image: IMAGE,
-        "verify-pull": "false",
-      },
+      { ...dokployOf(standIn(), KEY), "compose-id": compose.composeId, image: IMAGE, ...NO_PULL_CHECK },
       { sha: SHA },
     );
     const outcome = await run(config, fakePorts(docker, new MemoryLogger(), []));

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { closeMatches, resolveNames } from "../../src/dokploy/projects";
-import { useStandIn } from "../support/fixtures";
+import { FAKE_PUSH, dokployOf, useStandIn } from "../support/fixtures";
 import { SHA, fakeDocker, fakePorts } from "../support/fake-docker";
 import { MemoryLogger } from "../support/loggers";
 import { ConfigError, type Exec, type RawInputs, outputsOf, parseConfig, run } from "./imports";
@@ -33,18 +33,7 @@ async function deploy(inputs: RawInputs) {
     events.push(`docker ${args.slice(0, 2).join(" ")}`);
     return docker.exec(file, args, opts);
   };
-  const config = parseConfig(
-    {
-      "dokploy-url": standIn().url,
-      "dokploy-api-key": KEY,
-      image: "127.0.0.1:5000/acme/web",
-      "registry-username": "ci",
-      "registry-password": "push-secret-1",
-      "verify-pull": "false",
-      ...inputs,
-    },
-    { sha: SHA },
-  );
+  const config = parseConfig({ ...dokployOf(standIn(), KEY), ...FAKE_PUSH, ...inputs }, { sha: SHA });
   const outcome = await run(config, { ...fakePorts(docker, logger, []), exec });
   return { ...outcome, log: logger.text(), events, docker };
 }

@@ -6,13 +6,12 @@
 import { describe, expect, it } from "vitest";
 import { reportModel } from "../../src/report/model";
 import { summaryMarkdown } from "../../src/report/summary";
-import { useStandIn } from "../support/fixtures";
+import { FAKE_IMAGE as IMAGE, FAKE_PUSH, dokployOf, useStandIn } from "../support/fixtures";
 import { SHA, fakeDocker, fakePorts } from "../support/fake-docker";
 import { MemoryLogger } from "../support/loggers";
 import { ConfigError, type RawInputs, outputsOf, parseConfig, run } from "./imports";
 
 const KEY = "api-key-several-0123";
-const IMAGE = "127.0.0.1:5000/acme/web";
 const OURS = `${IMAGE}:${SHA}`;
 const OLD = `${IMAGE}:old`;
 const standIn = useStandIn({ apiKey: KEY, verifyRegistryLogin: false, deployment: { durationMs: 200 } });
@@ -26,18 +25,7 @@ function runningApp(name: string) {
 async function deploy(inputs: RawInputs) {
   const logger = new MemoryLogger();
   const docker = fakeDocker();
-  const config = parseConfig(
-    {
-      "dokploy-url": standIn().url,
-      "dokploy-api-key": KEY,
-      image: IMAGE,
-      "registry-username": "ci",
-      "registry-password": "push-secret-1",
-      "verify-pull": "false",
-      ...inputs,
-    },
-    { sha: SHA },
-  );
+  const config = parseConfig({ ...dokployOf(standIn(), KEY), ...FAKE_PUSH, ...inputs }, { sha: SHA });
   const outcome = await run(config, fakePorts(docker, logger, []));
   return { ...outcome, config, docker, log: logger.text(), outputs: outputsOf(outcome.result) };
 }

@@ -8,11 +8,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DokployStandIn, type StandInOptions } from "../support/dokploy-stand-in";
 import { SHA, fakeDocker, fakePorts } from "../support/fake-docker";
+import { FAKE_IMAGE as IMAGE, FAKE_PUSH, dokployOf } from "../support/fixtures";
 import { MemoryLogger } from "../support/loggers";
 import { type Config, type RawInputs, outputsOf, parseConfig, run } from "./imports";
 
 const KEY = "api-key-verify-0123";
-const IMAGE = "127.0.0.1:5000/acme/web";
 const OLD = `${IMAGE}:old`;
 let standIn: DokployStandIn;
 
@@ -28,16 +28,7 @@ afterEach(async () => {
 
 function config(applicationId: string, inputs: RawInputs = {}, sha = SHA): Config {
   return parseConfig(
-    {
-      "dokploy-url": standIn.url,
-      "dokploy-api-key": KEY,
-      "application-id": applicationId,
-      image: IMAGE,
-      "registry-username": "ci",
-      "registry-password": "push-secret-1",
-      "verify-pull": "false",
-      ...inputs,
-    },
+    { ...dokployOf(standIn, KEY), "application-id": applicationId, ...FAKE_PUSH, ...inputs },
     { sha, runUrl: "https://ci.example.com/run/1" },
   );
 }
