@@ -309,6 +309,15 @@ const DOCKER_READ = new Set([
 ]);
 const PUBLIC = new Set(["settings.health"]);
 
+/** Whether a procedure only reads (a write changes something in Dokploy). */
+export function isQuery(procedure: string): boolean {
+  return QUERIES.has(procedure);
+}
+
+/** What the stand-in tells a watcher: a request as it arrives (its body read), an answer as it is given. */
+export type StandInEvent =
+  { readonly kind: "request"; readonly procedure: string } | { readonly kind: "answer"; readonly call: Call };
+
 const TRPC_CODES: Record<number, [number, string]> = {
   400: [-32600, "BAD_REQUEST"],
   401: [-32001, "UNAUTHORIZED"],
@@ -446,6 +455,7 @@ export class DokployStandIn {
   private readonly queues = new Map<string, Promise<void>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly sockets = new Set<Socket>();
+  private readonly watchers = new Set<(event: StandInEvent) => void>();
   private server?: Server;
   /** Live-log sockets by logPath, with how much of the log each has been sent. */
   private readonly logSockets = new Set<LogSocket>();
@@ -592,6 +602,12 @@ export class DokployStandIn {
     return this.calls.filter((c) => !QUERIES.has(c.procedure) && c.status === 200);
   }
 
+  /** Tells `watcher` of each request and each answer from now on, as they happen; returns how to stop. */
+  watch(watcher: (event: StandInEvent) => void): () => void {
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
+  }
+
   // ---- lifecycle
 
   async start(port = 0): Promise<string> {
@@ -734,14 +750,15 @@ export class DokployStandIn {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const body = await this.readBody(req);
-    if (this.options.latencyMs) await this.sleep(this.options.latencyMs);
     const trpc = url.pathname.startsWith("/api/trpc/");
     const openapi = !trpc && url.pathname.startsWith("/api/");
+    const procedure = url.pathname.slice(trpc ? "/api/trpc/".length : "/api/".length);
+    if (trpc || openapi) for (const watcher of this.watchers) watcher({ kind: "request", procedure });
+    if (this.options.latencyMs) await this.sleep(this.options.latencyMs);
     if (!trpc && !openapi) {
       res.writeHead(404, { "content-type": "text/html" }).end("<!DOCTYPE html><html><body>404</body></html>");
       return;
     }
-    const procedure = url.pathname.slice(trpc ? "/api/trpc/".length : "/api/".length);
     const apiKey = req.headers["x-api-key"] as string | undefined;
     const fault = this.takeFault(procedure);
     if (fault?.delayMs) await this.sleep(fault.delayMs);
@@ -787,7 +804,9 @@ export class DokployStandIn {
     status: number,
     apiKey: string | undefined,
   ): void {
-    this.calls.push({ transport, method, procedure, input, status, apiKey, at: Date.now() });
+    const call: Call = { transport, method, procedure, input, status, apiKey, at: Date.now() };
+    this.calls.push(call);
+    for (const watcher of this.watchers) watcher({ kind: "answer", call });
   }
 
   private async handleTrpc(
