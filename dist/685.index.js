@@ -18,7 +18,6 @@ __webpack_require__.r(__webpack_exports__);
 
 
 let shared;
-/** undici's `request(url, options)`: the same answer, through `dispatcher` or a shared pool. */
 function request(url, options = {}) {
     const { dispatcher = (shared ??= new (undici_lib_dispatcher_agent_js__WEBPACK_IMPORTED_MODULE_0___default())()), ...rest } = options;
     const parsed = new URL(url);

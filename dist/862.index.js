@@ -31,10 +31,6 @@ var undici = __webpack_require__(2685);
 var errors = __webpack_require__(8382);
 ;// CONCATENATED MODULE: ./src/shared/http-body.ts
 const MiB = 1024 * 1024;
-/**
- * Reads a body as UTF-8 text, at most `limit` bytes: past it, stops reading and drops the
- * connection, so a server that never stops sending costs `limit` and no more.
- */
 async function readBodyText(body, limit) {
     const chunks = [];
     let size = 0;
@@ -63,7 +59,6 @@ function parseIssues(value) {
         message: typeof i.message === "string" ? i.message : "invalid",
     }));
 }
-/** Message and zod issues of an error body of either transport. */
 function parseErrorBody(text) {
     let body;
     try {
@@ -74,7 +69,6 @@ function parseErrorBody(text) {
     }
     if (!isRecord(body))
         return { message: String(body).slice(0, 300), issues: [] };
-    // tRPC: {"error":{"json":{message, code, data:{code, zodError}}}}
     const trpc = isRecord(body.error) && isRecord(body.error.json) ? body.error.json : undefined;
     if (trpc) {
         const message = typeof trpc.message === "string" ? trpc.message : "";
@@ -90,14 +84,12 @@ function parseErrorBody(text) {
         }
         return { message, code: typeof data.code === "string" ? data.code : undefined, issues };
     }
-    // OpenAPI: {message, code, issues?}
     return {
         message: typeof body.message === "string" ? body.message : JSON.stringify(body).slice(0, 300),
         code: typeof body.code === "string" ? body.code : undefined,
         issues: parseIssues(body.issues),
     };
 }
-/** The key of the first *Id in an input, to say which id was not found. */
 function idOf(input) {
     if (!input)
         return undefined;
@@ -112,7 +104,6 @@ const INPUT_OF_ID = {
     composeId: "compose-id: it takes a compose service's ID; an application's goes in application-id",
     serverId: "server-id",
 };
-/** What a redirect says about dokploy-url: where it leads, and the base URL that is likely meant. */
 function describeRedirect(where, location, baseUrl) {
     if (!location)
         return `${where}: a redirect without a location. Set dokploy-url to the base URL Dokploy answers on.`;
@@ -128,7 +119,6 @@ function describeRedirect(where, location, baseUrl) {
     }
     return `${where}: Dokploy answered with a redirect to ${location}, which is not followed (the API key would go along). Set dokploy-url to the base URL Dokploy answers on${likely}.`;
 }
-/** A sentence a user can act on, for an HTTP error of a procedure. */
 function describeHttpError(procedure, status, body, input, baseUrl, location) {
     const where = `Dokploy ${procedure} (HTTP ${String(status)})`;
     if (status >= 300 && status < 400)
@@ -177,12 +167,9 @@ var shared_retry = __webpack_require__(3091);
 
 
 
-/** The largest answer read: application.one of a big application is tens of kilobytes. */
 const ANSWER_LIMIT = 16 * MiB;
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
-/** Statuses that say the request was not carried out. */
 const NOT_PROCESSED_STATUS = new Set([429]);
-/** Connection errors that happen before a request is sent. */
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
 const NETWORK_CODES = new Set([
     "ECONNRESET",
@@ -197,7 +184,6 @@ const NETWORK_CODES = new Set([
     "UND_ERR_BODY_TIMEOUT",
     "UND_ERR_CLOSED",
 ]);
-/** Client for Dokploy's API over tRPC or OpenAPI, as dokploy-api.md describes them. */
 class DokployClient {
     options;
     constructor(options) {
@@ -239,7 +225,6 @@ class DokployClient {
     body(input) {
         return JSON.stringify(this.options.transport === "trpc" ? { json: input } : input);
     }
-    /** The value of a 200 answer of either transport; undefined for a void procedure. */
     decode(procedure, text) {
         if (this.options.transport === "openapi" && text.trim() === "")
             return undefined;
@@ -258,7 +243,6 @@ class DokployClient {
         }
         return data.json;
     }
-    /** The error for a request that got no answer: unreachable, reset, timed out, untrusted certificate. */
     unreachable(procedure, error) {
         const { redactor, timeoutMs = 30_000 } = this.options;
         const code = (0,errors/* errorCode */.CA)(error);
@@ -320,11 +304,6 @@ var schemas = __webpack_require__(8816);
 ;// CONCATENATED MODULE: ./src/dokploy/projects.ts
 
 
-/*
- * project.all, as a live v0.30.2 answers it to an owner or admin (a member sees only what it may
- * access): every project with its environments, each with its applications and compose services
- * by id and name. The project's and environments' `env` (variables in clear text) is dropped here.
- */
 const ProjectsSchema = schemas/* array */.YOg(schemas/* object */.Ikc({
     projectId: schemas/* string */.YjP(),
     name: schemas/* string */.YjP(),
@@ -336,7 +315,6 @@ const ProjectsSchema = schemas/* array */.YOg(schemas/* object */.Ikc({
     })),
 }));
 
-/** Edit distance between two short strings (names), case-insensitive. */
 function distance(a, b) {
     const x = a.toLowerCase();
     const y = b.toLowerCase();
@@ -351,7 +329,6 @@ function distance(a, b) {
     }
     return previous[y.length] ?? 0;
 }
-/** The names closest to `wanted`, closest first: same but for case, containing it, or a few edits away. */
 function closeMatches(wanted, names, limit = 3) {
     const lower = wanted.toLowerCase();
     const scored = [...new Set(names)]
@@ -366,7 +343,6 @@ function closeMatches(wanted, names, limit = 3) {
         .slice(0, limit)
         .map(({ name }) => name);
 }
-/** "Did you mean …? Applications: …" for a name that was not found. */
 function suggestions(wanted, names, what) {
     const close = closeMatches(wanted, names);
     const meant = close.length > 0 ? ` Did you mean ${close.map((n) => `"${n}"`).join(" or ")}?` : "";
@@ -375,7 +351,6 @@ function suggestions(wanted, names, what) {
     const listed = names.slice(0, 20).join(", ");
     return `${meant} ${what.charAt(0).toUpperCase()}${what.slice(1)}: ${listed}${names.length > 20 ? ", …" : ""}.`;
 }
-/** The one row named as wanted; a ConfigError naming the input when there is none, or more than one. */
 function pickOne(lookup) {
     const { rows, wanted, input, where, what } = lookup;
     const found = rows.filter((row) => lookup.name(row) === wanted);
@@ -388,10 +363,6 @@ function pickOne(lookup) {
     const names = rows.map(lookup.name);
     throw new errors/* ConfigError */.xL(input, `no ${what.replace(/s$/, "")} "${wanted}"${where}.${suggestions(wanted, names, what)}`);
 }
-/**
- * Finds each named target in project/environment. Throws a ConfigError (exit 2) naming the input,
- * with the closest names, when a name is not found or names several.
- */
 function resolveNames(projects, place, named) {
     const project = pickOne({
         rows: projects,
@@ -442,13 +413,7 @@ function resolveNames(projects, place, named) {
 
 
 
-/*
- * The procedures this project calls, with their inputs as the server wants them (every
- * nullable key present) and their answers checked. Unknown keys are dropped on parse, so
- * plain-text passwords in answers stay only where a caller needs them.
- */
 const nullableString = schemas/* string */.YjP().nullish();
-/** The environment and project a service is in, as application.one and compose.one nest them. */
 const ServiceEnvironmentSchema = schemas/* object */.Ikc({
     environmentId: schemas/* string */.YjP(),
     projectId: schemas/* string */.YjP(),
@@ -460,7 +425,6 @@ const ApplicationSchema = schemas/* object */.Ikc({
     name: schemas/* string */.YjP(),
     appName: nullableString,
     sourceType: nullableString,
-    // Where a git-sourced application builds from (null on a new application).
     owner: nullableString,
     repository: nullableString,
     gitlabRepository: nullableString,
@@ -476,7 +440,6 @@ const ApplicationSchema = schemas/* object */.Ikc({
     projectId: nullableString,
     environmentId: nullableString,
     environment: ServiceEnvironmentSchema,
-    /** Only how many there are counts: an application that deployed from its source has some. */
     deployments: schemas/* array */.YOg(schemas/* unknown */.L5J())
         .nullish()
         .transform((rows) => (rows ?? []).length),
@@ -504,26 +467,19 @@ const DeploymentSchema = schemas/* object */.Ikc({
     finishedAt: nullableString,
     errorMessage: nullableString,
 });
-/** `docker inspect` of the swarm service (docker.getConfig with the app name): what it is set to run. */
 const ServiceSchema = schemas/* object */.Ikc({
     Spec: schemas/* object */.Ikc({
         TaskTemplate: schemas/* object */.Ikc({ ContainerSpec: schemas/* object */.Ikc({ Image: schemas/* string */.YjP() }) }),
     }),
     UpdateStatus: schemas/* object */.Ikc({ State: schemas/* string */.YjP().nullish(), Message: schemas/* string */.YjP().nullish() }).nullish(),
 });
-/** One task of the service (docker.getServiceContainersByAppName): `docker service ps` in fields. */
 const TaskSchema = schemas/* object */.Ikc({
     containerId: schemas/* string */.YjP(),
-    /** The desired state, lower case: running, shutdown, … */
     state: schemas/* string */.YjP(),
-    /** "Running 7 seconds ago", "Rejected 1 second ago", … */
     currentState: schemas/* string */.YjP(),
-    /** Swarm's error; Dokploy gives "Error:" or "" when there is none. */
     error: schemas/* string */.YjP().nullish(),
 });
-/** `docker inspect` of a task: the image it runs. */
 const TaskSpecSchema = schemas/* object */.Ikc({ Spec: schemas/* object */.Ikc({ ContainerSpec: schemas/* object */.Ikc({ Image: schemas/* string */.YjP() }) }) });
-/** The answer, parsed; one of another shape names where it differs and the version the procedure needs. */
 function check(procedure, schema, value, since = "v0.25") {
     const result = schema.safeParse(value);
     if (!result.success) {
@@ -533,21 +489,14 @@ function check(procedure, schema, value, since = "v0.25") {
     }
     return result.data;
 }
-/** The input key that names a service of a kind. */
 function idKeyOf(ref) {
     return ref.kind === "application" ? "applicationId" : "composeId";
 }
-/** Typed procedures over a client. */
 class Dokploy {
     client;
     constructor(client) {
         this.client = client;
     }
-    /**
-     * The application, checked to be the one asked for: what is saved and redeployed (and
-     * rolled back to) is read from this answer, so one about another application (a cache or
-     * proxy that ignores the query string) must stop the run before anything is changed.
-     */
     async applicationOne(applicationId) {
         const value = await this.client.query("application.one", { applicationId });
         const app = check("application.one", ApplicationSchema, value);
@@ -569,7 +518,6 @@ class Dokploy {
         await this.client.mutation("registry.update", { registryId, ...changes }, { retry: true });
     }
     async saveDockerProvider(provider) {
-        // All five keys, always: a missing nullable key is a 400 since v0.28.0.
         await this.client.mutation("application.saveDockerProvider", {
             applicationId: provider.applicationId,
             dockerImage: provider.dockerImage,
@@ -578,44 +526,36 @@ class Dokploy {
             registryUrl: provider.registryUrl,
         }, { retry: true });
     }
-    /** Queues a deployment of an application or a compose service. */
     async trigger(method, ref, title, description) {
         await this.client.mutation(`${ref.kind}.${method}`, { [idKeyOf(ref)]: ref.id, title, description });
     }
-    /** Every project the key's user can see, with its environments and their services by name. */
     async projects() {
         return check("project.all", ProjectsSchema, await this.client.query("project.all"));
     }
-    /** The server's version, e.g. "v0.30.2". */
     async version() {
         return check("settings.getDokployVersion", schemas/* string */.YjP(), await this.client.query("settings.getDokployVersion"));
     }
-    /** The swarm service of an application; undefined when there is none (Dokploy answers null). */
     async service(appName, serverId) {
         const input = { containerId: appName, ...(serverId ? { serverId } : {}) };
         const value = await this.client.query("docker.getConfig", input);
         return value ? check("docker.getConfig", ServiceSchema, value) : undefined;
     }
-    /** The image a task runs; undefined when Dokploy could not inspect it. */
     async taskImage(taskId, serverId) {
         const input = { containerId: taskId, ...(serverId ? { serverId } : {}) };
         const value = await this.client.query("docker.getConfig", input);
         return value ? check("docker.getConfig", TaskSpecSchema, value).Spec.ContainerSpec.Image : undefined;
     }
-    /** The tasks of an application's swarm service, newest first. */
     async serviceTasks(appName, serverId) {
         const input = { appName, ...(serverId ? { serverId } : {}) };
         const value = await this.client.query("docker.getServiceContainersByAppName", input);
         return check("docker.getServiceContainersByAppName", schemas/* array */.YOg(TaskSchema), value ?? []);
     }
-    /** The deployments of a service, newest first (deployment.all or deployment.allByCompose). */
     async deployments(ref) {
         const procedure = ref.kind === "application" ? "deployment.all" : "deployment.allByCompose";
         const value = await this.client.query(procedure, { [idKeyOf(ref)]: ref.id });
         return check(procedure, schemas/* array */.YOg(DeploymentSchema), value);
     }
 }
-/** Link to the application in Dokploy's dashboard. */
 function applicationUrl(baseUrl, app) {
     const projectId = app.environment?.projectId ?? app.projectId;
     const environmentId = app.environment?.environmentId ?? app.environmentId;
@@ -631,17 +571,10 @@ function applicationUrl(baseUrl, app) {
 
 
 
-/*
- * The compose procedures this project calls (v0.30.2, seen live): compose.one answers every
- * column, the env (the variables, in clear text) among them; compose.saveEnvironment wants
- * {composeId, env} with env present (a missing key is 400 "expected nonoptional"); deploy and
- * redeploy take {composeId, title?, description?} and answer {success, message, composeId}.
- */
 const ComposeSchema = schemas/* object */.Ikc({
     composeId: schemas/* string */.YjP(),
     name: schemas/* string */.YjP(),
     appName: schemas/* string */.YjP(),
-    /** "docker-compose" or "stack". */
     composeType: schemas/* string */.YjP(),
     sourceType: nullableString,
     composeFile: nullableString,
@@ -650,11 +583,6 @@ const ComposeSchema = schemas/* object */.Ikc({
     environmentId: nullableString,
     environment: ServiceEnvironmentSchema,
 });
-/**
- * The compose service, checked to be the one asked for: its env is written back with our
- * variables set, so an answer about another one (a cache or proxy that ignores the query
- * string) would copy that one's variables into this one.
- */
 async function composeOne(dokploy, composeId) {
     const value = await dokploy.client.query("compose.one", { composeId });
     const compose = check("compose.one", ComposeSchema, value, "v0.26");
@@ -663,7 +591,6 @@ async function composeOne(dokploy, composeId) {
     }
     return compose;
 }
-/** A message with every line of `env` in it (as sent, or JSON-escaped as a server echoes it) masked. */
 function withoutVariables(message, env) {
     const lines = env.split(/\r?\n/).filter((line) => line.trim().length >= 4);
     const forms = lines.flatMap((line) => [line, JSON.stringify(line).slice(1, -1)]);
@@ -672,10 +599,6 @@ function withoutVariables(message, env) {
         out = out.split(form).join("***");
     return out;
 }
-/**
- * Writes the compose's variables (the whole text: Dokploy keeps no other form). Safe to repeat.
- * They are the user's, secrets among them: an error that echoes the request does not show them.
- */
 async function saveComposeEnv(dokploy, composeId, env) {
     try {
         await dokploy.client.mutation("compose.saveEnvironment", { composeId, env }, { retry: true });
@@ -686,7 +609,6 @@ async function saveComposeEnv(dokploy, composeId, env) {
         throw error;
     }
 }
-/** The tasks of a stack's services (docker stack ps), newest first. */
 async function stackTasks(dokploy, appName, serverId) {
     const input = { appName, ...(serverId ? { serverId } : {}) };
     const value = await dokploy.client.query("docker.getStackContainersByAppName", input);
@@ -696,7 +618,6 @@ async function stackTasks(dokploy, appName, serverId) {
     }
     return parsed.data;
 }
-/** Link to the compose service in Dokploy's dashboard. */
 function composeUrl(baseUrl, compose) {
     const projectId = compose.environment?.projectId;
     const environmentId = compose.environment?.environmentId ?? compose.environmentId;
@@ -714,14 +635,12 @@ var external_node_crypto_ = __webpack_require__(7598);
 
 
 
-/** What a registry must serve for the reference: an image index or a single manifest. */
 const MANIFEST_MEDIA_TYPES = [
     "application/vnd.oci.image.index.v1+json",
     "application/vnd.docker.distribution.manifest.list.v2+json",
     "application/vnd.oci.image.manifest.v1+json",
     "application/vnd.docker.distribution.manifest.v2+json",
 ];
-/** Parses a WWW-Authenticate header: `Bearer realm="…",service="…",scope="…"` or `Basic realm="…"`. */
 function parseChallenge(header) {
     const match = /^\s*([A-Za-z]+)\s*(.*)$/s.exec(header);
     if (!match)
@@ -733,15 +652,12 @@ function parseChallenge(header) {
     }
     return { scheme: (match[1] ?? "").toLowerCase(), params };
 }
-/** The API host of a registry: Docker Hub's names all lead to registry-1.docker.io. */
 function registryApiBase(registry) {
     if (registry === "docker.io")
         return "https://registry-1.docker.io";
-    // Like docker, loopback registries are spoken to over plain HTTP.
     const plain = /^(localhost|127\.\d+\.\d+\.\d+)(:\d+)?$/.test(registry);
     return `${plain ? "http" : "https"}://${registry}`;
 }
-/** What to do about a credential a registry refused, per registry. */
 function credentialHint(registry, repository) {
     if (registry === "ghcr.io")
         return `the pull credential cannot read ghcr.io/${repository}: a token with read:packages is needed`;
@@ -765,11 +681,9 @@ async function get(url, headers, method, options) {
         bodyTimeout: timeoutMs,
         signal: AbortSignal.timeout(timeoutMs),
     });
-    // A manifest or a token is kilobytes; more than a few MiB is not a registry's answer.
     const body = method === "HEAD" ? (await response.body.dump(), "") : (await readBodyText(response.body, 4 * MiB)).text;
     return { status: response.statusCode, headers: response.headers, body };
 }
-/** A header of the answer, the first when it came several times. */
 function header(answer, name) {
     const value = answer.headers[name];
     return Array.isArray(value) ? value[0] : value;
@@ -777,7 +691,6 @@ function header(answer, name) {
 function basic(credentials) {
     return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
 }
-/** Where a Bearer challenge's realm gives a token for `actions` on `repository`. */
 function tokenUrl(challenge, realm, repository, actions) {
     const url = new URL(realm);
     if (challenge.params.service)
@@ -785,7 +698,6 @@ function tokenUrl(challenge, realm, repository, actions) {
     url.searchParams.set("scope", `repository:${repository}:${actions}`);
     return url.toString();
 }
-/** A token from a Bearer challenge's realm, for pulling `repository` (or what `actions` say). */
 async function bearerToken(challenge, repository, credentials, options, where, actions) {
     const realm = challenge.params.realm;
     if (!realm)
@@ -806,7 +718,6 @@ async function bearerToken(challenge, repository, credentials, options, where, a
         throw new errors/* PullCheckError */.uw("unreachable", `${where}: the registry's token service gave no token`);
     return token;
 }
-/** The Authorization header the registry's 401 challenge asks for, to pull (or what `actions` say). */
 async function authorizationFor(answer, image, credentials, options, where, actions = "pull") {
     const challenge = parseChallenge(header(answer, "www-authenticate") ?? "");
     if (challenge?.scheme === "basic") {
@@ -820,7 +731,6 @@ async function authorizationFor(answer, image, credentials, options, where, acti
     }
     throw new errors/* PullCheckError */.uw("unreachable", `${where}: the registry answered 401 without a usable challenge`);
 }
-/** Says why the manifest HEAD did not answer 200: the tag, the credentials, or the registry. */
 function refusal(status, image, credentials, authorization, where) {
     if (status === 401 || status === 403) {
         if (!credentials) {
@@ -840,11 +750,6 @@ function unreachable(where, error) {
     const hint = (0,errors/* connectionHint */.kF)((0,errors/* errorCode */.CA)(error));
     return new errors/* PullCheckError */.uw("unreachable", `${where}: could not reach the registry: ${(0,errors/* errorMessage */.gJ)(error)}${hint}`);
 }
-/**
- * Resolves `<image>:<tag>` the way Dokploy's docker will pull it: HEAD of the manifest with the
- * PULL credentials, through the registry's Basic or Bearer-token challenge. Throws a
- * PullCheckError saying whether the tag, the credentials or the registry itself is the problem.
- */
 async function resolveImage(image, tag, credentials, options = {}) {
     const where = `${image.registry}/${image.path}:${tag}`;
     const url = `${registryApiBase(image.registry)}/v2/${image.path}/manifests/${encodeURIComponent(tag)}`;
@@ -861,7 +766,6 @@ async function resolveImage(image, tag, credentials, options = {}) {
         let digest = header(answer, "docker-content-digest");
         const mediaType = (header(answer, "content-type") ?? "").split(";")[0] ?? "";
         if (!digest) {
-            // Some registries send the digest only with the body.
             const full = await get(url, { accept, ...(authorization ? { authorization } : {}) }, "GET", options);
             digest = `sha256:${(0,external_node_crypto_.createHash)("sha256").update(full.body).digest("hex")}`;
         }
@@ -873,12 +777,6 @@ async function resolveImage(image, tag, credentials, options = {}) {
         throw unreachable(where, error);
     }
 }
-/**
- * Checks the push credentials as docker login has the engine check them: the registry's /v2/
- * with them, through its Basic or Bearer challenge (a token to push the repository). Resolves
- * when the registry took them, or when it could not be asked (the push then says what is
- * wrong); rejects with a PullCheckError "credentials" when the registry refused them.
- */
 async function checkPushLogin(image, credentials, options = {}) {
     const url = `${registryApiBase(image.registry)}/v2/`;
     const refused = (status) => new errors/* PullCheckError */.uw("credentials", `${image.registry} refused the password of ${credentials.username} (HTTP ${String(status)})`);
@@ -903,16 +801,10 @@ async function checkPushLogin(image, credentials, options = {}) {
     catch (error) {
         if (error instanceof errors/* PullCheckError */.uw)
             throw error;
-        // Not reachable from here (a proxy, a mirror only the engine knows): the push will tell.
     }
 }
 
 ;// CONCATENATED MODULE: ./src/registry/tag.ts
-/**
- * More tags for a manifest just pushed, over the registry's API: what `docker push <image>:<tag>`
- * does for a tag of an image whose layers are all there (it uploads the manifest again), without
- * starting docker. The tags name the very same manifest: the same bytes, so the same digest.
- */
 
 
 
@@ -932,7 +824,6 @@ async function send(url, method, headers, options, body) {
     let size = 0;
     for await (const chunk of response.body) {
         size += chunk.length;
-        // A manifest is kilobytes.
         if (size > 4 * MiB)
             throw new Error(`${method} ${url}: the answer is larger than 4 MiB`);
         chunks.push(chunk);
@@ -940,7 +831,6 @@ async function send(url, method, headers, options, body) {
     const bytes = Buffer.concat(chunks);
     return { status: response.statusCode, headers: response.headers, body: "", bytes };
 }
-/** The manifest of `<image>:<from>` as bytes, through the registry's challenge (pull and push scope). */
 async function readManifest(image, from, credentials, options) {
     const url = `${registryApiBase(image.registry)}/v2/${image.path}/manifests/${encodeURIComponent(from)}`;
     const where = `${image.registry}/${image.path}:${from}`;
@@ -957,14 +847,8 @@ async function readManifest(image, from, credentials, options) {
     const digest = header(answer, "docker-content-digest") ?? `sha256:${(0,external_node_crypto_.createHash)("sha256").update(answer.bytes).digest("hex")}`;
     return { manifest: answer.bytes, served: { digest, mediaType }, authorization };
 }
-/**
- * Puts the manifest of `<image>:<from>`, when it is still the `expected` digest, under each of
- * `tags`, with the push credentials. Throws on anything but success: the caller then pushes
- * those tags with docker.
- */
 async function tagManifest(image, from, tags, credentials, options = {}) {
     const read = await readManifest(image, from, credentials, options);
-    // Someone else's push since ours: their manifest must not get our tags.
     if (options.expected !== undefined && read.served.digest !== options.expected) {
         throw new Error(`${image.registry}/${image.path}:${from} is now ${read.served.digest}, not ${options.expected}`);
     }
@@ -974,7 +858,6 @@ async function tagManifest(image, from, tags, credentials, options = {}) {
         const where = `${image.registry}/${image.path}:${tag}`;
         const put = (auth) => send(`${registryApiBase(image.registry)}/v2/${image.path}/manifests/${encodeURIComponent(tag)}`, "PUT", { "content-type": read.served.mediaType, ...(auth ? { authorization: auth } : {}) }, options, read.manifest);
         let answered = await put(authorization);
-        // A registry that lets anyone read still wants a login to write.
         if (answered.status === 401 && authorization === undefined) {
             authorization = await authorizationFor(answered, image, credentials, options, where, "pull,push");
             answered = await put(authorization);
@@ -992,7 +875,6 @@ async function tagManifest(image, from, tags, credentials, options = {}) {
 
 
 
-/** The part of a body searched for health-contains; a health page is far smaller. */
 const BODY_LIMIT = MiB;
 function headersOf(check) {
     const headers = { "user-agent": "dokploy-deploy health check" };
@@ -1005,10 +887,6 @@ function headersOf(check) {
 function describe(statuses) {
     return statuses.map(([a, b]) => (a === b ? String(a) : `${String(a)}-${String(b)}`)).join(", ");
 }
-/**
- * GETs the URL until it answers an accepted status (and, if asked, a body containing the
- * string), or the time is up. Each request is limited to the interval or 10 s, whichever is more.
- */
 async function checkHealth(check, ports) {
     const started = ports.clock();
     const deadline = started + check.timeoutMs;
@@ -1050,16 +928,10 @@ async function checkHealth(check, ports) {
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/remote.ts
-/*
- * Everything that speaks HTTP (and so loads undici), imported once the first docker command
- * is under way: the build does not wait for the HTTP client to load.
- */
-
-// Dokploy's procedures check its answers with zod, which loads here too, not at start-up.
 
 
 
-/** The live log: its WebSocket loads undici whole, so it loads when a deployment is followed. */
+
 const liveLog = () => Promise.all(/* import() */[__webpack_require__.e(752), __webpack_require__.e(681)]).then(__webpack_require__.bind(__webpack_require__, 4681)).then((m) => m.streamDeploymentLog);
 
 
@@ -1084,7 +956,6 @@ __webpack_require__.r(__webpack_exports__);
 
 
 let shared;
-/** undici's `request(url, options)`: the same answer, through `dispatcher` or a shared pool. */
 function request(url, options = {}) {
     const { dispatcher = (shared ??= new (undici_lib_dispatcher_agent_js__WEBPACK_IMPORTED_MODULE_0___default())()), ...rest } = options;
     const parsed = new URL(url);

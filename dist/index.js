@@ -21,11 +21,9 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* harmony export */ });
 /* harmony import */ var _log__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9847);
 
-/** Base of every failure the run reports; adapters map `exitCode` to the process exit code. */
 class DeployError extends Error {
     exitCode = 1;
 }
-/** Bad input: nothing was built or sent. Exit code 2. */
 class ConfigError extends DeployError {
     input;
     exitCode = 2;
@@ -35,14 +33,12 @@ class ConfigError extends DeployError {
         this.name = "ConfigError";
     }
 }
-/** A command (docker) exited non-zero. The argv never holds a secret. */
 class CommandError extends DeployError {
     step;
     argv;
     commandExitCode;
     output;
     constructor(step, argv, commandExitCode, output) {
-        // The last lines, each cut short: what failed is at the end, and one line can be huge.
         const tail = output
             .trim()
             .split("\n")
@@ -57,17 +53,12 @@ class CommandError extends DeployError {
         this.name = "CommandError";
     }
 }
-/** Dokploy answered with an error, or could not be reached. */
 class DokployError extends DeployError {
     procedure;
     status;
     retryable;
     ambiguous;
-    constructor(procedure, status, message, 
-    /** Worth another try: network trouble, 429, 502, 503, 504. */
-    retryable = false, 
-    /** The request may have reached Dokploy and been carried out (a reset or timeout after sending). */
-    ambiguous = false) {
+    constructor(procedure, status, message, retryable = false, ambiguous = false) {
         super(message);
         this.procedure = procedure;
         this.status = status;
@@ -76,28 +67,24 @@ class DokployError extends DeployError {
         this.name = "DokployError";
     }
 }
-/** Our deployment ended in Dokploy with a status other than done. */
 class DeploymentFailedError extends DeployError {
     constructor(message) {
         super(message);
         this.name = "DeploymentFailedError";
     }
 }
-/** Dokploy said done, but Docker Swarm does not run our image. */
 class NotRunningError extends DeploymentFailedError {
     constructor(message) {
         super(message);
         this.name = "NotRunningError";
     }
 }
-/** Something did not finish in the time it was given. */
 class TimeoutError extends DeployError {
     constructor(message) {
         super(message);
         this.name = "TimeoutError";
     }
 }
-/** The pull check failed: Dokploy could not pull what we are about to deploy. */
 class PullCheckError extends DeployError {
     failure;
     constructor(failure, message) {
@@ -114,9 +101,7 @@ class HealthCheckError extends DeployError {
         this.name = "HealthCheckError";
     }
 }
-/** Exit codes of a process ended by a signal, as shells report them. */
 const SIGNAL_EXIT_CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
-/** The run was cancelled (the CI job was cancelled, or Ctrl-C). Exit code 128 + the signal. */
 class CancelledError extends DeployError {
     signalName;
     exitCode;
@@ -127,7 +112,6 @@ class CancelledError extends DeployError {
         this.exitCode = SIGNAL_EXIT_CODES[signalName] ?? 130;
     }
 }
-/** Codes of a TLS certificate that is fine but not trusted here (self-signed, or a private CA). */
 const UNTRUSTED_CERTIFICATE = new Set([
     "DEPTH_ZERO_SELF_SIGNED_CERT",
     "SELF_SIGNED_CERT_IN_CHAIN",
@@ -135,12 +119,10 @@ const UNTRUSTED_CERTIFICATE = new Set([
     "UNABLE_TO_GET_ISSUER_CERT",
     "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
 ]);
-/** The code of a network error (undici's, or Node's socket and TLS codes). */
 function errorCode(error) {
     const code = typeof error === "object" && error !== null ? error.code : undefined;
     return typeof code === "string" ? code : undefined;
 }
-/** What to do about a connection error, when its code says; "" when it does not. */
 function connectionHint(code) {
     if (code && UNTRUSTED_CERTIFICATE.has(code)) {
         return ". The server's TLS certificate is not trusted here (self-signed, or from a private CA): set NODE_EXTRA_CA_CERTS in the step's environment to the path of a PEM file with the CA certificate";
@@ -152,7 +134,6 @@ function connectionHint(code) {
     }
     return "";
 }
-/** Text of any thrown value, for a final failure message. */
 function errorMessage(error) {
     if (error instanceof Error)
         return error.message;
@@ -179,16 +160,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: LINE_LIMIT
 
 ;// CONCATENATED MODULE: ./src/shared/secret-forms.ts
-/**
- * The forms a secret can be printed in: as it is; JSON-escaped (a server echoing a request
- * body, once or twice, with or without \uXXXX for non-ASCII); URL-encoded (upper or lower
- * case hex, %20 or +); base64 and base64url, alone or inside a longer base64 text such as a
- * Basic auth header (user:secret) or a docker config's auth; and each line of a multi-line
- * secret (a JSON key file printed line by line).
- */
-/** Lines of a multi-line secret shorter than this (e.g. "{", "}") say nothing and are not masked. */
 const MIN_LINE = 4;
-/** Parts of a longer base64 text shorter than this are too likely to occur by chance. */
 const MIN_BASE64_PART = 6;
 function jsonEscaped(text) {
     return JSON.stringify(text).slice(1, -1);
@@ -208,10 +180,6 @@ function urlForms(text) {
 function base64Url(base64) {
     return base64.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
-/**
- * The base64 of the bytes, and the characters that depend on them alone when they stand at
- * any of the three offsets inside a longer base64 text.
- */
 function base64Forms(bytes) {
     const whole = bytes.toString("base64");
     const forms = [whole, whole.replace(/=+$/, ""), base64Url(whole)];
@@ -223,7 +191,6 @@ function base64Forms(bytes) {
     }
     return forms;
 }
-/** Every form of `secret` worth masking, without duplicates or empty strings. */
 function secretForms(secret) {
     const forms = new Set([secret]);
     const escaped = jsonEscaped(secret);
@@ -247,44 +214,27 @@ function secretForms(secret) {
 
 ;// CONCATENATED MODULE: ./src/shared/log.ts
 
-/** The longest line printed (GitHub takes at most 1 MiB a line); longer ones are cut. */
 const LINE_LIMIT = 64 * 1024;
-/** The longest warning or error message, all lines together. */
 const MESSAGE_LIMIT = 64 * 1024;
-/** `text` cut to `limit` characters, saying how many were left out. */
 function cut(text, limit) {
     if (text.length <= limit)
         return text;
-    // Not between the two halves of a surrogate pair.
     const end = /[\uD800-\uDBFF]/.test(text.charAt(limit - 1)) ? limit - 1 : limit;
     return `${text.slice(0, end)}… (${String(text.length - end)} more characters)`;
 }
-/** Control characters (but tab): shown as \xNN, since they could hide text, move the cursor or start a CI's markers. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
-/**
- * The lines of a message as they may be printed on any CI: split at every line break (CR too),
- * control characters made visible, each line cut to `limit`.
- */
 function printableLines(message, limit = LINE_LIMIT) {
     return message.split(/\r\n|\r|\n/).map((line) => cut(line.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`), limit));
 }
-/** A warning's or error's lines: the whole message cut to MESSAGE_LIMIT, then split. */
 function messageLines(message) {
     return printableLines(cut(message, MESSAGE_LIMIT), Infinity);
 }
 const MASK = "***";
-/**
- * Replaces every secret in a text with ***, in every form it may be printed in (see
- * secretForms). Secrets shorter than 4 characters are still masked: a short password is still
- * a password.
- */
 class Redactor {
     forms = [];
     add(secret) {
         if (!secret)
             return;
-        // Longest first, so a form that contains another is masked whole.
         this.forms = [...new Set([...this.forms, ...secretForms(secret)])].sort((a, b) => b.length - a.length);
     }
     redact(text) {
@@ -294,7 +244,6 @@ class Redactor {
                 out = out.split(form).join(MASK);
         return out;
     }
-    /** A copy of a value (object, array, string) with every string in it redacted. */
     redactAll(value) {
         if (typeof value === "string")
             return this.redact(value);
@@ -306,7 +255,6 @@ class Redactor {
         return value;
     }
 }
-/** Wraps a logger so nothing it prints can hold a secret. */
 function redactingLogger(inner, redactor) {
     return {
         debug: (m) => {
@@ -339,7 +287,6 @@ function redactingLogger(inner, redactor) {
 /* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8382);
 
 const DEFAULT_RETRY = { retries: 4, maxElapsedMs: 60_000, baseDelayMs: 500, maxDelayMs: 8_000 };
-/** Full-jitter exponential backoff: a random delay up to base * 2^attempt, capped. */
 function backoffDelay(policy, attempt, random) {
     const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
     return Math.round(ceiling / 2 + (random() * ceiling) / 2);
@@ -347,10 +294,6 @@ function backoffDelay(policy, attempt, random) {
 function isRetryable(error) {
     return error instanceof _errors__WEBPACK_IMPORTED_MODULE_0__/* .DokployError */ .RI && error.retryable;
 }
-/**
- * Runs `fn` until it succeeds, fails with a non-retryable error, or the policy's count or time
- * runs out. `beforeRetry` may decide the work was done after all (returning a value) or throw.
- */
 async function withRetry(what, policy, ports, fn, beforeRetry) {
     const started = ports.clock();
     const random = ports.random ?? Math.random;
@@ -858,12 +801,7 @@ var __webpack_exports__ = {};
 // EXTERNAL MODULE: ./src/shared/errors.ts
 var errors = __nccwpck_require__(8382);
 ;// CONCATENATED MODULE: ./src/shared/image.ts
-/**
- * Image references as Docker's distribution/reference grammar defines them, reduced to what
- * a deploy needs: the registry host, the repository path, tags and digests.
- */
 const DOCKER_HUB = "docker.io";
-/** Every name Docker Hub goes by; they all mean one registry. */
 const DOCKER_HUB_ALIASES = new Set([
     "docker.io",
     "index.docker.io",
@@ -875,17 +813,14 @@ const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const DOMAIN = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]{1,5})?$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
-/** Whether the first part of a reference names a registry, as docker reads it (else it is Docker Hub's). */
 function namesRegistry(first) {
     return first.includes(".") || first.includes(":") || first === "localhost";
 }
-/** The registry of a reference (with or without tag and digest), normalized: docker.io when it names none. */
 function registryOfReference(ref) {
     const slash = ref.indexOf("/");
     const first = slash > 0 ? ref.slice(0, slash) : "";
     return normalizeRegistryHost(namesRegistry(first) ? first : DOCKER_HUB);
 }
-/** Parses a repository name WITHOUT tag or digest. Throws an Error saying what is wrong. */
 function parseImageName(input) {
     const name = input.trim();
     if (name === "")
@@ -930,11 +865,6 @@ function parseImageName(input) {
         throw new Error(`"${name}" is longer than 255 characters`);
     return { name, registry: isDockerHub ? DOCKER_HUB : registry.toLowerCase(), path, isDockerHub };
 }
-/**
- * Like parseImageName, but a name with capitals (GitHub's owner/name often has them, and
- * registries take lowercase only) is lowercased, as docker/metadata-action does; the result
- * keeps what was given in `lowercasedFrom`. A name that is wrong in other ways still throws.
- */
 function parseImageNameLowercasing(input) {
     const given = input.trim();
     const lower = given.toLowerCase();
@@ -953,15 +883,9 @@ function isValidTag(tag) {
 function isValidDigest(digest) {
     return DIGEST.test(digest);
 }
-/** `<name>:<tag>`, the reference docker pushes and Dokploy pulls. */
 function imageRef(image, tag) {
     return `${image.name}:${tag}`;
 }
-/**
- * A registry address as users and Dokploy write it (with or without scheme, path, or one of
- * Docker Hub's aliases), reduced to host[:port], lowercase; every Docker Hub alias and the
- * empty string (Dokploy's way of saying Docker Hub) become docker.io.
- */
 function normalizeRegistryHost(address) {
     let host = address.trim().toLowerCase();
     host = host.replace(/^[a-z][a-z0-9+.-]*:\/\//, "");
@@ -973,28 +897,21 @@ function normalizeRegistryHost(address) {
 function isDockerHubHost(address) {
     return normalizeRegistryHost(address) === DOCKER_HUB;
 }
-/** Value Dokploy's registry.create wants in registryUrl: "" for Docker Hub, else host[:port]. */
 function dokployRegistryUrl(address) {
     const host = normalizeRegistryHost(address);
     return host === DOCKER_HUB ? "" : host;
 }
-/** Host Dokploy's registry.create accepts (v0.29.3+): bare host[:port]. */
 const DOKPLOY_REGISTRY_URL = /^[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?(:\d{1,5})?$/;
 
 ;// CONCATENATED MODULE: ./src/config/build-secrets.ts
 const SPEC_KEYS = new Set(["type", "id", "src", "source", "env"]);
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-/**
- * One entry of build-secrets. Errors say which entry and what is expected, and never show the
- * entry: a malformed line may be a secret pasted whole.
- */
 function parseBuildSecret(entry, position) {
     const which = `entry ${String(position)}`;
     const fields = entry.split(",").map((field) => {
         const eq = field.indexOf("=");
         return { key: field.slice(0, eq).trim().toLowerCase(), value: field.slice(eq + 1), eq };
     });
-    // Only spec keys: a spec (a secret named "src" or "env" would be read as one anyway).
     if (fields.every((f) => f.eq > 0 && SPEC_KEYS.has(f.key))) {
         const get = (key) => fields.findLast((f) => f.key === key)?.value;
         const type = get("type");
@@ -1015,7 +932,6 @@ function parseBuildSecret(entry, position) {
 }
 
 ;// CONCATENATED MODULE: ./src/config/health-spec.ts
-/** Parses health-status: "2xx", "200", "200-399", or a comma list of those. */
 function parseStatuses(text) {
     return text.split(",").map((part) => {
         const p = part.trim().toLowerCase();
@@ -1034,22 +950,16 @@ function parseStatuses(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/config/inputs.ts
-/**
- * THE input table, and the outputs: data only. action.yml, the GitLab component, pipe.yml, the
- * docs' tables (`npm run gen`) and the parsers (input-parsers.ts) all follow it.
- */
 const BUILDERS = ["auto", "buildx", "classic"];
 const CACHE_MODES = ["auto", "off"];
 const DEPLOY_METHODS = ["redeploy", "deploy"];
 const TRANSPORTS = ["trpc", "openapi"];
 const ROLLBACK_TARGETS = ["all", "failed"];
-/** The unit note of a duration's description, where a unit may be given. */
 const DURATION_UNITS = " (or with a unit: 90s, 10m, 1h)";
 const INPUTS = [
     {
         name: "dokploy-url",
         defaultText: "required unless deploy is false",
-        // Empty is allowed: a pipeline with deploy: false needs no Dokploy.
         pattern: "^(https?://.*)?$",
         description: "Base URL of the Dokploy server, e.g. https://dokploy.example.com.",
     },
@@ -1063,7 +973,6 @@ const INPUTS = [
         name: "application-id",
         defaultText: "one target is required unless deploy is false",
         multiline: true,
-        // Lists: one per line or comma separated.
         pattern: "^[A-Za-z0-9_,\\s-]*$",
         description: "ID of the Dokploy application to deploy (the last part of its URL in Dokploy), or several (one per line or comma separated): one build is deployed to all of them at once. Or give them by name: project and application.",
     },
@@ -1412,7 +1321,6 @@ const INPUTS = [
         description: "Comment on the pull request with the image, digest, target, status and links: one comment per set of targets (per image with deploy: false) and environment, updated on re-runs.",
     },
 ];
-/** Inputs every front end has: the CLI, the GitLab component and the pipe read these. */
 const PORTABLE_INPUTS = INPUTS.filter((input) => !input.githubOnly);
 const OUTPUTS = [
     { name: "image", description: "Image reference that was deployed, <image>:<tag>." },
@@ -1448,14 +1356,12 @@ const OUTPUTS = [
 ];
 
 ;// CONCATENATED MODULE: ./src/config/parsers.ts
-/** An input's parser: the value trimmed (absent is empty); throws an Error saying what is wrong. */
 function field(parse) {
     return (raw) => parse((raw ?? "").trim());
 }
 function optionalText() {
     return field((v) => (v === "" ? undefined : v));
 }
-/** true, false, or undefined when empty. */
 function parseBoolean(v) {
     const lower = v.toLowerCase();
     if (lower === "")
@@ -1469,7 +1375,6 @@ function parseBoolean(v) {
 function parsers_boolean(fallback) {
     return field((v) => parseBoolean(v) ?? fallback);
 }
-/** true, false, or empty: decided by the CI event. */
 function maybeBoolean() {
     return field(parseBoolean);
 }
@@ -1483,7 +1388,6 @@ function choice(options, fallback) {
         return found;
     });
 }
-/** Lists: one item a line; `commas` also splits on commas (for values that never hold one). */
 function splitList(value, commas) {
     const parts = value.split(commas ? /[\n,]/ : /\n/);
     return parts.map((p) => p.trim()).filter((p) => p !== "" && !p.startsWith("#"));
@@ -1508,7 +1412,6 @@ function variableName(fallback) {
     });
 }
 const APPLICATION_ID = /^[A-Za-z0-9_-]{1,128}$/;
-/** A list of ids of Dokploy services, each once. */
 function ids(kind) {
     const each = list(true, (id) => {
         if (!APPLICATION_ID.test(id)) {
@@ -1539,16 +1442,13 @@ function parseApiKey(v) {
         throw new Error("is required; expected a Dokploy API key");
     const bad = [...v].findIndex((c) => !/^[\x21-\x7e]$/.test(c));
     if (bad >= 0) {
-        // The character itself is part of the secret: say where it is, not what it is.
         throw new Error(`character ${String(bad + 1)} cannot be sent in the x-api-key header (a space, a control character or a non-ASCII letter); expected the key as Dokploy shows it, printable ASCII only`);
     }
     return v;
 }
-/** A URL as it may be shown: credentials in it masked. */
 function withoutCredentials(text) {
     return text.replace(/\/\/[^/@]*@/, "//***@");
 }
-/** The health URL without credentials, and the credentials (sent as Basic auth) if it had some. */
 function parseHealthUrl(v) {
     if (v === "")
         return undefined;
@@ -1568,7 +1468,6 @@ function parseHealthUrl(v) {
     url.password = "";
     return { url: url.toString(), credentials };
 }
-/** A URL GitHub shows to everyone who can read the repository: http(s), no credentials. */
 function parseEnvironmentUrl(v) {
     if (v === "")
         return undefined;
@@ -1619,7 +1518,6 @@ function parseDokployUrl(v) {
 }
 
 ;// CONCATENATED MODULE: ./src/config/input-parsers.ts
-/** One parser per input of the table in inputs.ts, and what they make together. */
 
 
 
@@ -1628,13 +1526,8 @@ function parseDokployUrl(v) {
 const KEY_VALUE = /^[^=\s][^=]*=/;
 const BUILD_ARG = /^[A-Za-z_][A-Za-z0-9_]*(=.*)?$/s;
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
-/**
- * One parser per input. Plain functions, not a validation library: that one loads with the
- * HTTP client while docker works (it checks Dokploy's answers), not on the way to the build.
- */
 const parsers = {
     "dokploy-url": field(parseDokployUrl),
-    // Needed to deploy only (deployNeedsApiKey in rules.ts).
     "dokploy-api-key": field((v) => (v === "" ? "" : parseApiKey(v))),
     "application-id": ids("application"),
     project: optionalText(),
@@ -1727,19 +1620,10 @@ const parsers = {
 };
 
 ;// CONCATENATED MODULE: ./src/config/interpret.ts
-/**
- * The parsed inputs made into a Config: first the values several inputs decide together (derive,
- * which the rules in rules.ts then check), then the Config's fields, one part at a time.
- */
 
-/** A username with its password, or nothing (half a pair is reported by the rules). */
 function credentials(username, password) {
     return username && password ? { username, password } : undefined;
 }
-/**
- * What Dokploy pulls with: pull-username/pull-password, else the push credentials. A build that
- * neither pushes nor deploys pulls nothing.
- */
 function pullCredentials(p, push) {
     if (!p.push && !p.deploy)
         return undefined;
@@ -1747,7 +1631,6 @@ function pullCredentials(p, push) {
         return credentials(p["pull-username"], p["pull-password"]);
     return push;
 }
-/** The tag, the registry and the credentials, each decided by several inputs (or the CI). */
 function derive(p, ci) {
     const push = credentials(p["registry-username"], p["registry-password"]);
     return {
@@ -1757,7 +1640,6 @@ function derive(p, ci) {
         pull: pullCredentials(p, push),
     };
 }
-/** Every target, in this order: applications by id, by name, then compose services by id, by name. */
 function targetsOf(p) {
     return [
         ...p["application-id"].map((id) => ({ kind: "application", id })),
@@ -1766,7 +1648,6 @@ function targetsOf(p) {
         ...p.compose.map((name) => ({ kind: "compose", name })),
     ];
 }
-/** Where to deploy: the server, its key and the targets. */
 function dokployFields(p) {
     return {
         dokployUrl: p["dokploy-url"],
@@ -1777,7 +1658,6 @@ function dokployFields(p) {
         tagVariable: p["tag-variable"],
     };
 }
-/** Which image, and what is done with it. */
 function imageFields(p, d) {
     return {
         image: p.image,
@@ -1806,7 +1686,6 @@ function buildFields(p) {
         builder: p.builder,
     };
 }
-/** The registry pushed to, its credentials, and its entry in Dokploy. */
 function registryFields(p, d) {
     return {
         registry: d.registry,
@@ -1833,7 +1712,6 @@ function defaultDescription(ci, tag) {
         lines.push(`Run: ${ci.runUrl}`);
     return lines.join("\n").slice(0, 1000);
 }
-/** How the deployment is started in Dokploy. */
 function deployFields(p, ci, tag) {
     return {
         deployMethod: p["deploy-method"],
@@ -1855,7 +1733,6 @@ function healthCheckOf(p) {
         intervalMs: p["health-interval"] * 1000,
     };
 }
-/** What is checked once it is started, and how it is put back when it fails. */
 function followFields(p) {
     return {
         wait: p.wait,
@@ -1870,7 +1747,6 @@ function followFields(p) {
         failOnSuperseded: p["fail-on-superseded"],
     };
 }
-/** How Dokploy is called, and whether anything is changed at all. */
 function callFields(p) {
     return {
         retries: p.retries,
@@ -1895,7 +1771,6 @@ function githubOptionsOf(p) {
         prComment: p["pr-comment"],
     };
 }
-/** The Config of inputs that parsed and passed every rule (but spacedSecrets, read from the raw inputs). */
 function interpret(p, ci, d) {
     return {
         ...dokployFields(p),
@@ -1910,10 +1785,6 @@ function interpret(p, ci, d) {
         github: githubOptionsOf(p),
     };
 }
-/**
- * Password inputs given with spaces at either end (line breaks around them aside), which the
- * parsers removed.
- */
 function spacedSecrets(raw) {
     const names = ["registry-password", "pull-password"];
     return names.filter((name) => {
@@ -1923,26 +1794,14 @@ function spacedSecrets(raw) {
 }
 
 ;// CONCATENATED MODULE: ./src/config/rules.ts
-/**
- * The rules between inputs, each named for the inputs it relates; a problem names the input to
- * change. The raw rules read the inputs as typed, so what they find is reported along with what
- * the parsers find; the parsed rules run once every input has parsed.
- */
 
 
-/** Whether a boolean input is false as typed (a typo is reported by its parser). */
 function isFalse(raw, name) {
     return (raw[name] ?? "").trim().toLowerCase() === "false";
 }
 function isEmpty(raw, name) {
     return (raw[name] ?? "").trim() === "";
 }
-// ---- raw rules: on the inputs as typed
-/**
- * One-line inputs (every input not marked multiline) hold no line break: printed, they would start
- * new lines of the log (where a line can be a CI command); sent, they would reach Dokploy's titles
- * or the health URL.
- */
 function oneLineInputsHoldNoLineBreak(raw) {
     const problems = [];
     for (const input of INPUTS) {
@@ -1953,20 +1812,17 @@ function oneLineInputsHoldNoLineBreak(raw) {
     }
     return problems;
 }
-/** deploy: false with build: false and push: false leaves nothing to do. */
 function deployBuildOrPushIsTrue(raw) {
     if (!isFalse(raw, "deploy") || !isFalse(raw, "build") || !isFalse(raw, "push"))
         return [];
     return [{ input: "deploy", message: "is false, and so are build and push: nothing to do" }];
 }
-/** deploy needs dokploy-url. */
 function deployNeedsDokployUrl(raw) {
     if (isFalse(raw, "deploy") || !isEmpty(raw, "dokploy-url"))
         return [];
     const message = "is required; expected the URL of your Dokploy server, e.g. https://dokploy.example.com";
     return [{ input: "dokploy-url", message }];
 }
-/** deploy needs dokploy-api-key. */
 function deployNeedsApiKey(raw) {
     if (isFalse(raw, "deploy") || !isEmpty(raw, "dokploy-api-key"))
         return [];
@@ -1976,14 +1832,12 @@ const TARGET_INPUTS = ["application-id", "application", "compose-id", "compose"]
 function targetInputsGiven(raw) {
     return TARGET_INPUTS.filter((name) => !isEmpty(raw, name));
 }
-/** deploy needs a target: application-id, application, compose-id or compose. */
 function deployNeedsTarget(raw) {
     if (isFalse(raw, "deploy") || targetInputsGiven(raw).length > 0)
         return [];
     const message = "is required; expected the ID of a Dokploy application (or compose-id for a compose service, or a name in application or compose, with project)";
     return [{ input: "application-id", message }];
 }
-/** Deploying to application or compose (targets by name) needs project, where the names are. */
 function targetNamesNeedProject(raw) {
     if (isFalse(raw, "deploy"))
         return [];
@@ -1992,14 +1846,12 @@ function targetNamesNeedProject(raw) {
         return [];
     return [{ input: "project", message: `is required to find the ${named} by name; expected a project name` }];
 }
-/** deploy needs push: true; Dokploy can only deploy a pushed image. */
 function deployNeedsPush(raw) {
     if (isFalse(raw, "deploy") || !isFalse(raw, "push"))
         return [];
     const message = "is false, but Dokploy can only deploy a pushed image; set deploy: false to build without deploying";
     return [{ input: "push", message }];
 }
-/** In the order their problems are reported. */
 const RAW_RULES = [
     oneLineInputsHoldNoLineBreak,
     deployBuildOrPushIsTrue,
@@ -2009,26 +1861,21 @@ const RAW_RULES = [
     targetNamesNeedProject,
     deployNeedsPush,
 ];
-/** What the raw rules find, in order. */
 function checkRawInputs(raw) {
     return RAW_RULES.flatMap((rule) => rule(raw));
 }
-/** tag, or the commit SHA it defaults to, is a valid tag. */
 function tagIsGivenOrFromCommit(_p, d) {
     if (d.tag === "") {
         return [{ input: "tag", message: "is required: no commit SHA was found in the CI context; set tag explicitly" }];
     }
-    // The tag input was checked by its parser: an invalid tag here is the commit SHA.
     return isValidTag(d.tag) ? [] : [{ input: "tag", message: `"${d.tag}" (from the commit SHA) is not a valid tag` }];
 }
-/** registry is the registry of image. */
 function registryIsImageRegistry(p, d) {
     if (d.registry === p.image.registry)
         return [];
     const message = `"${p.registry ?? ""}" is not the registry of image "${p.image.name}" (${p.image.registry}); the push would not be authorised. Leave registry empty or make it match the image`;
     return [{ input: "registry", message }];
 }
-/** A username and its password come together: each is required when the other is set. */
 function bothOrNeither(userName, user, passName, pass) {
     if (user && !pass)
         return [{ input: passName, message: `is required when ${userName} is set` }];
@@ -2036,48 +1883,37 @@ function bothOrNeither(userName, user, passName, pass) {
         return [{ input: userName, message: `is required when ${passName} is set` }];
     return [];
 }
-/** registry-username and registry-password come together. */
 function pushCredentialsComeTogether(p) {
     return bothOrNeither("registry-username", p["registry-username"], "registry-password", p["registry-password"]);
 }
-/**
- * pull-username and pull-password come together when push or deploy is true. A build that
- * neither pushes nor deploys pulls nothing: its pull credentials are not used, and may be half
- * there (a pull request from a fork gets no secrets).
- */
 function pullCredentialsComeTogether(p) {
     if (!p.push && !p.deploy)
         return [];
     return bothOrNeither("pull-username", p["pull-username"], "pull-password", p["pull-password"]);
 }
-/** dokploy-registry (when deploying) needs pull credentials: pull-* or registry-* inputs. */
 function dokployRegistryNeedsCredentials(p, d) {
     if (!p.deploy || !p["dokploy-registry"] || d.pull)
         return [];
     const message = "is true but there are no credentials to store; set pull-username/pull-password or registry-username/registry-password";
     return [{ input: "dokploy-registry", message }];
 }
-/** health-url needs wait: true. */
 function healthUrlNeedsWait(p) {
     if (!p["health-url"] || p.wait)
         return [];
     return [{ input: "health-url", message: "needs wait: true (the check runs once the deployment is done)" }];
 }
-/** pin-digest with build: false needs verify-pull: true, which finds the digest. */
 function pinDigestNeedsDigest(p) {
     if (!p["pin-digest"] || p.build || p["verify-pull"])
         return [];
     const message = "needs the digest: with build: false it comes from the pull check, so keep verify-pull: true";
     return [{ input: "pin-digest", message }];
 }
-/** tag-variable is not image-variable. */
 function tagVariableIsNotImageVariable(p) {
     if (p["image-variable"] !== p["tag-variable"])
         return [];
     const message = `is the same as image-variable (${p["tag-variable"]}); they hold different values`;
     return [{ input: "tag-variable", message }];
 }
-/** github-deployment and pr-comment need github-token. */
 function githubFeaturesNeedToken(p) {
     if (p["github-token"])
         return [];
@@ -2085,7 +1921,6 @@ function githubFeaturesNeedToken(p) {
         .filter((asked) => p[asked])
         .map((asked) => ({ input: "github-token", message: `is required when ${asked} is true` }));
 }
-/** In the order their problems are reported. */
 const PARSED_RULES = [
     tagIsGivenOrFromCommit,
     registryIsImageRegistry,
@@ -2097,17 +1932,14 @@ const PARSED_RULES = [
     tagVariableIsNotImageVariable,
     githubFeaturesNeedToken,
 ];
-/** What the parsed rules find, in order. */
 function checkParsedInputs(p, d) {
     return PARSED_RULES.flatMap((rule) => rule(p, d));
 }
 
 ;// CONCATENATED MODULE: ./src/config/types.ts
-/** How a target is named in messages before its name is known: application "web" or application <id>. */
 function describeTarget(spec) {
     return spec.id !== undefined ? `${spec.kind} ${spec.id}` : `${spec.kind} "${spec.name}"`;
 }
-/** Every secret value of a config, for masking. */
 function secretsOf(config) {
     const health = config.health?.credentials;
     return [
@@ -2122,10 +1954,6 @@ function secretsOf(config) {
 }
 
 ;// CONCATENATED MODULE: ./src/config/config.ts
-/**
- * parseConfig, and what the rest of src imports from the config layer: the input table
- * (inputs.ts), the Config and its parts (types.ts), and two field parsers.
- */
 
 
 
@@ -2133,10 +1961,6 @@ function secretsOf(config) {
 
 
 
-/**
- * Every input through its parser; a parser's error is its input's problem unless a rule named
- * that input already. The parsed inputs, when there is no problem at all.
- */
 function parseInputs(raw, problems) {
     const parsed = {};
     for (const [input, parse] of Object.entries(parsers)) {
@@ -2150,7 +1974,6 @@ function parseInputs(raw, problems) {
     }
     return problems.length === 0 ? parsed : undefined;
 }
-/** One error for every problem: the first one is its `input`; with more, its message lists them all. */
 function configError(problems) {
     const [first] = problems;
     if (!first)
@@ -2161,10 +1984,6 @@ function configError(problems) {
     }
     return error;
 }
-/**
- * Reads the raw inputs (as typed by the user, keyed by input name) and the CI context into a
- * Config. Throws one ConfigError naming every bad input; the first one is its `input`.
- */
 function parseConfig(raw, ci) {
     const problems = checkRawInputs(raw);
     const parsed = parseInputs(raw, problems);
@@ -2178,35 +1997,27 @@ function parseConfig(raw, ci) {
 }
 
 ;// CONCATENATED MODULE: ./src/build/build-secrets.ts
-/** The file a NAME=value secret is written to, in the temporary docker config. */
 function secretFileName(position) {
     return `build-secret-${String(position)}`;
 }
-/** The --secret flags: specs as given, values by their file. */
 function secretArgs(secrets, outDir) {
     return secrets.flatMap((secret, i) => [
         "--secret",
         secret.kind === "spec" ? secret.spec : `id=${secret.id},src=${outDir}/${secretFileName(i + 1)}`,
     ]);
 }
-/** Writes each NAME=value secret to its private file (mode 0600, removed with the directory). */
 async function writeBuildSecrets(secrets, temp) {
     for (const [i, secret] of secrets.entries()) {
         if (secret.kind === "value")
             await temp.writeFile(secretFileName(i + 1), secret.value);
     }
 }
-/**
- * Variables build secrets are read from (`env=NAME`, or an id alone, which buildx also looks
- * up in the environment): the docker CLI must keep them although children lose secrets.
- */
 function buildSecretEnvNames(config) {
     const names = [];
     for (const secret of config.buildSecrets) {
         if (secret.kind !== "spec")
             continue;
         const fields = Object.fromEntries(secret.spec.split(",").map((f) => [f.split("=")[0]?.trim().toLowerCase() ?? "", f.slice(f.indexOf("=") + 1)]));
-        // With type=env, src/source names the variable; without a source, buildx looks the id up.
         const source = fields.src ?? fields.source;
         const name = fields.env ?? (fields.type === "env" ? (source ?? fields.id) : source === undefined ? fields.id : undefined);
         if (name)
@@ -2218,23 +2029,12 @@ function buildSecretEnvNames(config) {
 ;// CONCATENATED MODULE: ./src/build/cache.ts
 
 const NO_CACHE = { from: [], to: [] };
-/** The tag of the registry cache a BuildKit builder writes beside the image. */
 const BUILDCACHE_TAG = "buildcache";
-/** Whether the run picks cache sources itself: cache auto, and neither cache-from nor cache-to given. */
 function autoCacheWanted(config) {
     return config.build && config.cache === "auto" && config.cacheFrom.length === 0 && config.cacheTo.length === 0;
 }
 const COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
-/**
- * A full image reference, strictly: it goes into a `type=registry,ref=…` value, where a comma
- * would add attributes, and it comes from Dokploy (the application's dockerImage).
- */
 const REFERENCE = new RegExp(`^(?:[A-Za-z0-9.-]+(?::[0-9]{1,5})?/)?${COMPONENT}(?:/${COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`);
-/**
- * Images that may hold the previous build's layers: those the targets run now when they are in
- * the registry we push to (another registry may want credentials the run does not have), and
- * the extra tags. Not the deploy tag: a commit's tag is new on every run but a re-run.
- */
 function cacheImages(config, running) {
     const images = [];
     for (const ref of running.map((r) => r.trim())) {
@@ -2246,22 +2046,14 @@ function cacheImages(config, running) {
         images.push(imageRef(config.image, tag));
     return [...new Set(images)];
 }
-/**
- * Variables the docker CLI keeps although they hold a secret: GitHub's runtime token, which
- * buildx reads from its environment for type=gha (so it never goes into argv), when the build
- * may use GitHub's cache. Otherwise docker never sees it.
- */
 function cacheEnvNames(config) {
     const given = [...config.cacheFrom, ...config.cacheTo].some((c) => /(^|,)\s*type=gha\s*(,|$)/.test(c));
     return given || (autoCacheWanted(config) && config.ci.actionsCache === true) ? ["ACTIONS_RUNTIME_TOKEN"] : [];
 }
-/** --cache-from/--cache-to for buildx: `images` as registry sources, and what this builder can write. */
 function buildxCacheFlags(config, builder, images, options) {
     const sources = images.map((image) => `type=registry,ref=${image}`);
-    // The docker driver exports no cache but the metadata inline in the image it pushes.
     if (builder === "docker")
         return { from: sources, to: ["type=inline"] };
-    // A cache that cannot be written must not fail the build either.
     const lenient = options.ignoreError ? ",ignore-error=true" : "";
     if (options.gha)
         return { from: ["type=gha", ...sources], to: options.write ? [`type=gha,mode=max${lenient}`] : [] };
@@ -2271,7 +2063,6 @@ function buildxCacheFlags(config, builder, images, options) {
         to: options.write ? [`type=registry,ref=${buildcache},mode=max${lenient}`] : [],
     };
 }
-/** Whether a BuildKit version ("v0.24.0") takes ignore-error on cache exports. */
 function takesIgnoreError(version) {
     const match = /^v?(\d+)\.(\d+)/.exec(version ?? "");
     if (!match)
@@ -2279,11 +2070,6 @@ function takesIgnoreError(version) {
     const [major, minor] = [Number(match[1]), Number(match[2])];
     return major > 0 || minor >= 11;
 }
-/**
- * Cache sources BuildKit could not read, from its progress output: a step
- * `#N importing cache manifest from <ref>` and then `#N ERROR: <why>`. BuildKit goes on
- * without them; the run says so once.
- */
 class CacheImportWatch {
     importing = new Map();
     failed = new Map();
@@ -2299,7 +2085,6 @@ class CacheImportWatch {
             this.failed.set(ref, error?.[2]?.trim() ?? "");
     }
 }
-/** One line for the log naming every cache source that could not be read, and why. */
 function unreadableSources(failed) {
     if (failed.size === 0)
         return undefined;
@@ -2319,10 +2104,6 @@ const VERDICTS = {
     queued: { emoji: "⏳", mark: "✔", words: "Queued in Dokploy" },
     deployed: { emoji: "✅", mark: "✔", words: "Deployed" },
 };
-/**
- * How the run ended: an error first (cancelled or failed), then a dry run, a build without a
- * deploy, our image saved over by a later run's, a deploy not followed (wait: false), deployed.
- */
 function verdictOf(inputs, outcome) {
     const kind = kindOf(inputs, outcome);
     return { kind, ...VERDICTS[kind] };
@@ -2340,10 +2121,6 @@ function kindOf(inputs, { result, error }) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/model.ts
-/**
- * What a run's reports say, in one typed model: the job summary, the pull-request comment and
- * the CLI's last line render it, each in its own form, from the same facts and the same verdict.
- */
 
 
 function checkedRow(target) {
@@ -2354,7 +2131,6 @@ function givenRow(spec) {
     const id = spec.id ?? spec.name;
     return { kind: spec.kind, id, name: id, label: describeTarget(spec) };
 }
-/** The targets as far as the run got: the checked ones with what Dokploy said, else as given. */
 function targetRows(config, result) {
     return result.targets.length > 0 ? result.targets.map(checkedRow) : config.targets.map(givenRow);
 }
@@ -2364,7 +2140,6 @@ function headlineOf(config, result, targets) {
     const more = Math.max(targets.length, config.targets.length) - 1;
     return { subject: targets[0]?.label ?? "", more: Math.max(0, more) };
 }
-/** The model of a run's reports, from how it ended and the inputs it ran with (pure). */
 function reportModel(config, outcome) {
     const { result, error } = outcome;
     const targets = targetRows(config, result);
@@ -2387,35 +2162,26 @@ function reportModel(config, outcome) {
 // EXTERNAL MODULE: ./src/shared/log.ts + 1 modules
 var log = __nccwpck_require__(9847);
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
-/** Text for a table cell: a pipe cannot start another cell, nor a line break another row. */
 function escapeCell(text) {
     return text.replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ");
 }
-/** A fenced code block that no backticks in the text can end early. */
 function codeBlock(text) {
     const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
     const fence = "`".repeat(longest + 1);
     return [fence, text, fence];
 }
-/**
- * Text from Dokploy or the user as inline code: a pull-request comment is public, and a name
- * must not mention people, add markup or links.
- */
 function inlineCode(text) {
     return `\`${text.replace(/`/g, "'").replace(/\r?\n|\r/g, " ")}\``;
 }
-/** A link whose URL cannot end early or add markup; the text alone without a URL. */
 function markdown_link(text, url) {
     if (!url)
         return text;
     const safe = url.replace(/[()<>\s"]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
     return `[${text}](${safe})`;
 }
-/** A two-column table without a header: a key and its value on each row. */
 function keyValueTable(rows) {
     return ["| | |", "|---|---|", ...rows.map(([key, value]) => `| ${key} | ${escapeCell(value)} |`)];
 }
-/** The heading's text: the verdict and what it is about, the subject formatted by the caller. */
 function headingOf(model, subject) {
     const { verdict, headline } = model;
     const more = headline.more > 0 ? ` and ${String(headline.more)} more` : "";
@@ -2423,17 +2189,14 @@ function headingOf(model, subject) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
-/** The job summary: what was deployed where, how it ended, and how long each step took. */
 
 
-/** Of a target's error in the table of several. */
 const TARGET_ERROR_MAX = 300;
 function deploymentCell(target) {
     if (!target?.deploymentId)
         return target?.deploymentStatus ?? "—";
     return `${target.deploymentId} (${target.deploymentStatus ?? ""})`;
 }
-/** The table's rows: the image, and with one target where it went; several get a table of their own. */
 function rowsOf(model) {
     const rows = [
         ["Image", `\`${model.image}\``],
@@ -2454,7 +2217,6 @@ function rowsOf(model) {
         rows.push(["Health", model.health]);
     return rows;
 }
-/** Several targets: a row each. */
 function targetTable(targets) {
     if (targets.length < 2)
         return [];
@@ -2465,7 +2227,6 @@ function targetTable(targets) {
     }
     return [...rows, ""];
 }
-/** Why it failed; or, when it did not, what it changed in Dokploy (a failure's message says that already). */
 function endingOf(model) {
     if (model.failure !== undefined)
         return [...codeBlock((0,log/* cut */.Jj)(model.failure, log/* MESSAGE_LIMIT */.Gy)), ""];
@@ -2479,7 +2240,6 @@ function timingTable(model) {
     const rows = model.timings.map((t) => `| ${escapeCell(t.step)} | ${t.seconds.toFixed(1)} |`);
     return ["| Step | Seconds |", "|---|---:|", ...rows, ""];
 }
-/** The job summary's markdown. */
 function summaryMarkdown(model) {
     const plan = model.plan ? ["Plan:", "", ...model.plan.map((p, i) => `${String(i + 1)}. \`${p}\``), ""] : [];
     return [
@@ -2495,10 +2255,6 @@ function summaryMarkdown(model) {
 }
 
 ;// CONCATENATED MODULE: ./src/record/result-of.ts
-/**
- * The result as the ledger tells it: every output, the summary and the comment come from here.
- * The single-value deployment fields are the first target's, as the outputs have always had them.
- */
 function resultOf(ledger, image, tag) {
     const entries = ledger.entries;
     const last = (kind) => entries.findLast((e) => e.kind === kind);
@@ -2526,18 +2282,11 @@ function resultOf(ledger, image, tag) {
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/build/dockerfile.ts
-/** The Dockerfile as text: where the classic builder gets its labels, and what it pulls. */
 
-/**
- * A label key or value in double quotes, as the Dockerfile parser reads it: its escape
- * character (\\ or a backtick, per `# escape=`) before ", $ and itself, so nothing is expanded
- * or ends the quotes early.
- */
 function quoteLabelPart(text, escape) {
     const special = escape === "`" ? /[`"$]/g : /[\\"$]/g;
     return `"${text.replace(special, (c) => `${escape}${c}`).replace(/\r?\n/g, " ")}"`;
 }
-/** The escape character a Dockerfile sets with its `# escape=` parser directive (\\ if none). */
 function dockerfileEscape(lines) {
     for (const line of lines) {
         const directive = /^\s*#\s*([a-z]+)\s*=\s*(\S+)\s*$/i.exec(line);
@@ -2548,7 +2297,6 @@ function dockerfileEscape(lines) {
     }
     return "\\";
 }
-/** One `LABEL k="v" …` line of labels (KEY=VALUE), quoted for the Dockerfile's escape character. */
 function labelLine(labels, escape) {
     const pairs = labels.map((label) => {
         const eq = label.indexOf("=");
@@ -2556,21 +2304,12 @@ function labelLine(labels, escape) {
     });
     return `LABEL ${pairs.join(" ")}`;
 }
-/**
- * The Dockerfile with the classic build's labels in the stage that is built (the --target stage,
- * else the last one): one LABEL line right after its FROM, one at its end (each only when it has
- * labels). The classic builder costs every LABEL a container and a commit; right after FROM that
- * step is cached, at the end it runs whenever anything before it changed. Undefined when this
- * cannot be done safely: no FROM, the target stage is not found, or the file ends inside a
- * continued line.
- */
 function dockerfileWithLabels(text, labels, target) {
     const lines = text.split(/\r?\n/);
     const escape = dockerfileEscape(lines);
     let continued = false;
     let inTarget = false;
     let found = target === undefined;
-    /** The line after the built stage's FROM instruction (its continued lines included). */
     let afterFromAt;
     let fromOpen = false;
     let endAt;
@@ -2583,10 +2322,8 @@ function dockerfileWithLabels(text, labels, target) {
             inTarget = target !== undefined && name?.toLowerCase() === target.toLowerCase();
             if (inTarget)
                 found = true;
-            // Without a target the last stage is built: each FROM may be its start.
             fromOpen = endAt === undefined && (inTarget || target === undefined);
         }
-        // Comments and blank lines neither start nor end a continued instruction.
         if (trimmed === "" || trimmed.startsWith("#"))
             continue;
         continued = trimmed.endsWith(escape);
@@ -2607,10 +2344,6 @@ function dockerfileWithLabels(text, labels, target) {
         out.splice(afterFromAt, 0, labelLine(labels.afterFrom, escape));
     return out.join("\n");
 }
-/**
- * Whether a Dockerfile pulls anything (FROM, COPY --from) from `registry`: then the build needs
- * the login first. Stage names count as Docker Hub images here, which errs on the safe side.
- */
 function pullsFrom(dockerfile, registry) {
     const host = normalizeRegistryHost(registry);
     const images = [];
@@ -2633,9 +2366,7 @@ function pullsFrom(dockerfile, registry) {
 
 const METADATA_FILE = "build-metadata.json";
 const IID_FILE = "build-iid";
-/** Lines of a command's output kept for its error message and digest. */
 const KEPT_LINES = 200;
-/** The OCI labels that stay the same from one commit to the next: source and title. */
 function stableOciLabels(config) {
     const labels = [];
     if (config.ci.repositoryUrl)
@@ -2645,34 +2376,21 @@ function stableOciLabels(config) {
         labels.push(`org.opencontainers.image.title=${title}`);
     return labels;
 }
-/** The OCI annotations of a build with buildx (user labels given later override them). */
 function ociLabels(config, created) {
     const labels = [`org.opencontainers.image.created=${created.toISOString()}`];
     if (config.ci.sha)
         labels.push(`org.opencontainers.image.revision=${config.ci.sha}`);
     return [...labels, ...stableOciLabels(config)];
 }
-/** Every reference pushed: the deploy tag first, then the extra tags. */
 function pushRefs(config) {
     return [config.tag, ...config.extraTags].map((t) => imageRef(config.image, t));
 }
-/** Every label of a buildx build: the OCI ones, then the user's (later ones win). */
 function allLabels(config, created) {
     return [...ociLabels(config, created), ...config.labels];
 }
-/**
- * The labels of a classic build. It leaves out the OCI labels that change with every commit
- * (revision, created): the classic builder would pay a container and a commit for them on every
- * build, after any step that changed. The tag is the revision, and the image's own Created field
- * the time of the build.
- */
 function classicLabels(config) {
     return { afterFrom: stableOciLabels(config), atEnd: config.labels };
 }
-/**
- * argv (without the leading `docker`) of the build. buildx with a BuildKit builder builds and
- * pushes in one go; with the docker driver it builds into the engine, as the classic builder.
- */
 function buildArgv(config, options) {
     const argv = options.buildx ? ["buildx", "build"] : ["build"];
     const file = options.labelledDockerfile ?? config.file;
@@ -2693,7 +2411,6 @@ function buildArgv(config, options) {
     if (config.network)
         argv.push("--network", config.network);
     const cache = options.cache ?? NO_CACHE;
-    // The classic builder takes images in the engine as cache sources.
     if (!options.buildx)
         for (const image of cache.from)
             argv.push("--cache-from", image);
@@ -2705,7 +2422,6 @@ function buildArgv(config, options) {
         for (const c of [...config.cacheTo, ...cache.to])
             argv.push("--cache-to", c);
         argv.push(...secretArgs(config.buildSecrets, options.outDir));
-        // One argument each: the values hold "=" and commas (mode=max,builder-id=...).
         if (config.provenance !== undefined)
             argv.push(`--provenance=${config.provenance}`);
         if (config.sbom !== undefined)
@@ -2724,21 +2440,17 @@ function loginArgv(registry, username) {
 function pushArgv(ref) {
     return ["push", ref];
 }
-/** The digest `docker push` prints: "<tag>: digest: sha256:... size: N". */
 function parsePushDigest(output) {
     return /digest: (sha256:[a-f0-9]{64})/.exec(output)?.[1];
 }
-/** The digest buildx writes to --metadata-file. */
 function parseMetadataDigest(json) {
     const data = JSON.parse(json);
     const digest = data["containerimage.digest"];
     return typeof digest === "string" ? digest : undefined;
 }
-/** Whether a --provenance/--sbom value asks for an attestation (buildx reads false, 0, f as off). */
 function asksForAttestation(value) {
     return value !== undefined && !/^(false|0|f)$/i.test(value);
 }
-/** Inputs that need buildx, with their values, for the error without it. */
 function buildxOnlyInputs(config) {
     const used = [];
     if (config.platforms.length > 0)
@@ -2755,7 +2467,6 @@ function buildxOnlyInputs(config) {
         used.push("sbom");
     return used;
 }
-/** What the build left in the temporary docker config: metadata (buildx) and image ID. */
 async function readBuildOutputs(temp) {
     const [metadata, iid] = await Promise.all([temp.readFile(METADATA_FILE), temp.readFile(IID_FILE)]);
     let parsed;
@@ -2771,7 +2482,6 @@ async function readBuildOutputs(temp) {
         metadata: parsed === undefined ? undefined : JSON.stringify(parsed),
     };
 }
-/** Docker CLI over an injected Exec, with the temporary DOCKER_CONFIG. */
 class Docker {
     exec;
     logger;
@@ -2796,10 +2506,8 @@ class Docker {
         }
         this.logger.info(`Logged in to ${registry} as ${credentials.username}`);
     }
-    /** Runs a docker command, streaming its output into the log (and to `watch`). */
     async run(step, argv, signal, watch) {
         this.logger.info(`$ docker ${argv.join(" ")}`);
-        // The end of the output is what an error shows and where push prints the digest.
         const output = [];
         const result = await this.exec("docker", argv, {
             env: this.env,
@@ -2817,33 +2525,22 @@ class Docker {
             throw new errors/* CommandError */.Qd(step, ["docker", ...argv], result.exitCode, text);
         return text;
     }
-    /**
-     * Runs the build argv. The classic builder gets DOCKER_BUILDKIT=0: without it the CLI hands
-     * `docker build` to buildx whenever buildx is installed, and it would not be classic.
-     */
     build(argv, signal, watch) {
         if (argv[0] !== "build")
             return this.run("docker build", argv, signal, watch);
-        // The CLI's own notice then says to remove DOCKER_BUILDKIT=0, which the user did not set.
         this.logger.info("Classic builder (DOCKER_BUILDKIT=0): builder is classic, or docker cannot run buildx here");
         const classic = new Docker(this.exec, this.logger, { ...this.env, DOCKER_BUILDKIT: "0" });
         return classic.run("docker build", argv, signal);
     }
-    /**
-     * `docker buildx inspect --debug`: the current builder, its driver and what it can do.
-     * Undefined when buildx cannot say within 10 s (an unreachable remote builder, say).
-     */
     async inspectBuilder() {
         const signal = AbortSignal.timeout(10_000);
         const result = await this.exec("docker", ["buildx", "inspect", "--debug"], { env: this.env, signal });
         return result.exitCode === 0 ? result.stdout : undefined;
     }
-    /** Whether the engine holds any image of `repository` (any tag). */
     async holdsImagesOf(repository, signal) {
         const result = await this.exec("docker", ["images", "--quiet", repository], { env: this.env, signal });
         return result.exitCode === 0 && result.stdout.trim() !== "";
     }
-    /** Pulls an image quietly; the reason it could not, if it could not (the last line docker said). */
     async pullQuietly(ref, signal) {
         const result = await this.exec("docker", ["pull", "--quiet", ref], { env: this.env, signal });
         if (result.exitCode === 0)
@@ -2851,7 +2548,6 @@ class Docker {
         const said = (result.stderr.trim() || result.stdout.trim()).split("\n").at(-1)?.trim();
         return said || `docker pull exited with ${String(result.exitCode)}`;
     }
-    /** Pushes one reference and returns the digest the registry reported. */
     async push(ref, signal) {
         const out = await this.run(`docker push ${ref}`, pushArgv(ref), signal);
         return parsePushDigest(out);
@@ -2860,18 +2556,15 @@ class Docker {
 
 ;// CONCATENATED MODULE: ./src/record/context.ts
 
-/** Throws the run's CancelledError when the run was cancelled. */
 function stopIfCancelled(ctx) {
     if (ctx.signal.aborted)
         throw cancelled(ctx);
 }
-/** The error that ends a cancelled run, saying what the run had changed. */
 function cancelled(ctx) {
     const reason = ctx.signal.reason;
     const name = typeof reason === "string" ? reason : "SIGINT";
     return new errors/* CancelledError */.cc(name, `Cancelled (${name}).\n${ctx.ledger.report()}`);
 }
-/** Runs a stage in a log group (where the CI has them) and records how long it took. */
 async function timed(ctx, step, fn, group = true) {
     const { ports, ledger } = ctx;
     const started = ports.clock();
@@ -2899,7 +2592,6 @@ function isChange(entry) {
 
 ;// CONCATENATED MODULE: ./src/record/describe.ts
 
-/** The last status Dokploy gave each target's deployment, by target id. */
 function lastStatuses(entries) {
     const statuses = new Map();
     for (const entry of entries) {
@@ -2909,7 +2601,6 @@ function lastStatuses(entries) {
     }
     return statuses;
 }
-/** Sentences saying what the run changed in Dokploy, oldest first; empty when nothing. */
 function dokployChanges(entries) {
     const statuses = lastStatuses(entries);
     return entries.filter(isChange).flatMap((change) => {
@@ -2931,11 +2622,9 @@ function dokployChanges(entries) {
         }
     });
 }
-/** The references pushed. */
 function pushedRefs(entries) {
     return entries.flatMap((c) => (c.kind === "pushed" ? [c.ref] : []));
 }
-/** A paragraph for the end of a failure or cancel message. */
 function describeChanges(entries) {
     const dokploy = dokployChanges(entries);
     const pushed = pushedRefs(entries);
@@ -2995,16 +2684,10 @@ function describeDeployment(change, seen) {
 
 
 
-/**
- * The one record of a run: what it changed and what it found out, in the order it happened,
- * append-only. Clean-up, the failure message, the outputs, the reports and the rollback all
- * read it, so any ending says exactly what is left.
- */
 class Ledger {
     observe;
     list = [];
     cleanUps = [];
-    /** `observe` is told each change as it is recorded; what it throws never reaches the run. */
     constructor(observe) {
         this.observe = observe;
     }
@@ -3016,12 +2699,10 @@ class Ledger {
                 this.observe?.(frozen);
             }
             catch {
-                // An observer reports elsewhere; the deploy does not depend on it.
             }
         }
         return frozen;
     }
-    /** Records something that must not outlive the run, with how to remove it. */
     temporary(path, what, remove) {
         const entry = { change: this.record({ kind: "temp-files", path, what }), run: remove, done: false };
         this.cleanUps.push(entry);
@@ -3030,7 +2711,6 @@ class Ledger {
     get entries() {
         return this.list;
     }
-    /** Runs every clean-up not done yet, each on its own; a failure is a warning. */
     async cleanUp(logger) {
         for (const entry of this.cleanUps) {
             await this.cleanUpOne(entry).catch((error) => {
@@ -3044,33 +2724,26 @@ class Ledger {
         await entry.run();
         entry.done = true;
     }
-    /** Sentences saying what this run changed in Dokploy, oldest first; empty when nothing. */
     dokployChanges() {
         return dokployChanges(this.list);
     }
-    /** What the registry got from this run: the references pushed. */
     pushed() {
         return pushedRefs(this.list);
     }
-    /** A paragraph for the end of a failure or cancel message. */
     report() {
         return describeChanges(this.list);
     }
-    /** The digest of what was deployed: the deploy tag's push, else what the registry serves Dokploy. */
     digest(deployRef) {
         const pushed = this.list.find((e) => e.kind === "pushed" && e.ref === deployRef);
         const digest = pushed?.kind === "pushed" ? pushed.digest : undefined;
         return digest ?? this.served("pull")?.digest;
     }
-    /** How the registry served the deploy tag to the push credentials, or to Dokploy's pull. */
     served(to) {
         return this.list.findLast((e) => e.kind === "served" && e.to === to);
     }
-    /** Whether the run changed the target in Dokploy (or may have: an answer lost), rollbacks aside. */
     changed(targetId) {
         return this.list.some((e) => (e.kind === "provider" || e.kind === "compose-env") && e.target === targetId && !e.rollback);
     }
-    /** Every target checked, in the order given, with what the run found out about it. */
     targets() {
         const found = new Map();
         for (const entry of this.list) {
@@ -3097,7 +2770,6 @@ class Ledger {
         }
         return [...found.values()];
     }
-    /** One target, as `targets()` tells it. */
     target(id) {
         return this.targets().find((t) => t.id === id);
     }
@@ -3144,18 +2816,9 @@ function createContext(config, ports, signal) {
 ;// CONCATENATED MODULE: ./src/build/builder.ts
 
 
-/**
- * Whether buildx builds into the engine (then the image is pushed from there): with its default
- * builder, the engine's BuildKit (driver docker), for one platform at most.
- */
 async function buildsIntoEngine(config, ports, buildx) {
     return buildx && config.platforms.length <= 1 && ((await ports.buildxUsesDefaultBuilder?.()) ?? false);
 }
-/**
- * The engine's own push for this run: what is built into the engine (the classic builder,
- * buildx's docker driver) and pushed with the run's credentials. Undefined otherwise, or when
- * the engine is not reached through its socket.
- */
 async function enginePushFor(config, ports, buildx, intoEngine) {
     return config.push && config.pushImage && (!buildx || intoEngine) ? ports.enginePush?.() : undefined;
 }
@@ -3180,16 +2843,13 @@ function parseBuilderInfo(text) {
     const buildkit = /^BuildKit version:\s+(\S+)/im.exec(text)?.[1];
     return { name, driver, features, buildkit };
 }
-/** Whether the builder has a feature; buildx before 0.11 does not list them: judge by driver. */
 function can(info, feature) {
     return info.features.get(feature) ?? info.driver !== "docker";
 }
-/** Whether the builder can export a cache (a BuildKit builder), or only inline (the docker driver). */
 function exportsCache(info) {
     return can(info, "Cache export");
 }
 const SETUP = "Add docker/setup-buildx-action before this step (elsewhere: docker buildx create --use --driver docker-container)";
-/** The inputs this builder cannot honour, each with what to do; empty when it can do all. */
 function unsupportedInputs(config, info) {
     const builder = `the builder "${info.name}" uses the ${info.driver} driver, which`;
     const problems = [];
@@ -3219,7 +2879,6 @@ function needsDriverCheck(config) {
         asksForAttestation(config.provenance) ||
         asksForAttestation(config.sbom));
 }
-/** The first problem as the error's input; every problem in its message. */
 function inputError(problems) {
     const [first] = problems;
     if (!first)
@@ -3229,10 +2888,6 @@ function inputError(problems) {
         error.message = problems.map((p) => `Input "${p.input}": ${p.message}`).join("\n");
     return error;
 }
-/**
- * Asks buildx about the current builder, in a throwaway copy of the docker config: buildx
- * writes its state (current builder, activity) into the config it runs with.
- */
 async function inspectBuilder(config, ports, docker) {
     const temp = await ports.createDockerConfig(config.registry, { keepLogin: true });
     try {
@@ -3253,10 +2908,6 @@ function missingBuildx(config, needBuildx) {
         ? `needs buildx, but builder is classic (${given} given). Set builder to auto or buildx, or remove ${given}`
         : `needs docker buildx, which is not installed here (${given} given). Add docker/setup-buildx-action before this step, or remove ${given}`);
 }
-/**
- * Starts the buildx probe, and answers it at once (throwing ConfigError for what cannot be
- * built) when the inputs depend on it; else the probe runs beside what comes next.
- */
 async function chooseBuilder(config, ports, docker) {
     if (!config.build)
         return { probe: Promise.resolve(false) };
@@ -3279,23 +2930,14 @@ async function chooseBuilder(config, ports, docker) {
 ;// CONCATENATED MODULE: ./src/build/cache-choice.ts
 
 
-/**
- * The cache sources and destinations the build gets from `cache: auto`; none with cache: off or
- * when cache-from or cache-to is given (the user's choice is left as it is).
- */
 function chooseCache(ctx, docker, buildx, inputs) {
     if (!autoCacheWanted(ctx.config))
         return Promise.resolve(NO_CACHE);
     return buildx ? buildxCache(ctx, docker, inputs) : classicCache(ctx, docker, inputs);
 }
-/** Whether a pull failed only because the image is not there (a first run): not worth a warning. */
 function notThere(reason) {
     return /not found|manifest unknown|does not exist/i.test(reason);
 }
-/**
- * Says once which cache sources could not be read, and why: a warning, unless each was only
- * not there yet (a first run).
- */
 function reportUnreadable(logger, failed) {
     const unreadable = unreadableSources(failed);
     if (!unreadable)
@@ -3305,11 +2947,6 @@ function reportUnreadable(logger, failed) {
     else
         logger.warn(unreadable);
 }
-/**
- * The classic builder reads only images in the engine, and given --cache-from it uses nothing
- * else: an engine that holds images of the repository builds from its own layers; an empty
- * one (a hosted runner) pulls the previous images first.
- */
 async function classicCache(ctx, docker, inputs) {
     const { config, logger } = ctx;
     const asked = await (inputs.engineHolds ?? ctx.ports.engineHoldsImagesOf?.(config.image.name));
@@ -3337,7 +2974,6 @@ async function classicCache(ctx, docker, inputs) {
         logger.info(`Build cache: pulled ${pulled.join(", ")} to build from`);
     return { from: pulled, to: [] };
 }
-/** What kind of builder buildx uses: its default (the docker driver) is known without asking it. */
 async function buildxBuilder(ctx, docker) {
     if (await ctx.ports.buildxUsesDefaultBuilder?.())
         return { kind: "docker", gha: false, ignoreError: false };
@@ -3366,7 +3002,6 @@ async function buildxCache(ctx, docker, inputs) {
     const images = cacheImages(config, await inputs.running());
     const { kind, ...options } = await builder;
     const flags = buildxCacheFlags(config, kind, images, { ...options, write: config.pushImage });
-    // Registry sources are read with the login (a builder that pushes as it builds has it already).
     if (flags.from.some((source) => source.startsWith("type=registry,")))
         await inputs.login();
     return flags;
@@ -3375,13 +3010,11 @@ async function buildxCache(ctx, docker, inputs) {
 ;// CONCATENATED MODULE: ./src/build/push.ts
 
 
-/** How each tag is pushed: the engine's own push, or docker push. */
 function pusher(ctx, enginePush, docker, signal) {
     return enginePush
         ? (tag) => pushThroughEngine(ctx, enginePush, tag, signal)
         : (tag) => docker.push(imageRef(ctx.config.image, tag), signal);
 }
-/** `start`, run the first time it is asked for and shared after; `failed` is told when it fails. */
 function startOnce(start, failed) {
     let started;
     return () => {
@@ -3392,14 +3025,8 @@ function startOnce(start, failed) {
         return started;
     };
 }
-/**
- * With the engine's push, no docker login checks the credentials: the registry is asked
- * whether it takes them once the HTTP client is there (the Dokploy check passed).
- */
 function checkCredentialsOnceOnline(gate) {
-    return gate.passed().then(({ online }) => checkCredentials(online), 
-    // The check's failure is the one the run reports.
-    () => undefined);
+    return gate.passed().then(({ online }) => checkCredentials(online), () => undefined);
 }
 async function checkCredentials(online) {
     const { config, logger } = online;
@@ -3419,7 +3046,6 @@ async function checkCredentials(online) {
     }
     logger.info(`Pushing to ${config.registry} as ${username}: the engine gets the password in its request, no login is written`);
 }
-/** Pushes one tag with the engine's own push; the digest the registry gave. */
 async function pushThroughEngine(ctx, push, tag, signal) {
     const { config, logger } = ctx;
     const credentials = config.push;
@@ -3432,7 +3058,6 @@ async function pushThroughEngine(ctx, push, tag, signal) {
         const digest = await push(config.image.name, tag, auth, signal, (line) => {
             logger.info(line);
         });
-        // The engine said the digest in its own words ("<tag>: digest: sha256:… size: …").
         return digest;
     }
     catch (error) {
@@ -3441,12 +3066,6 @@ async function pushThroughEngine(ctx, push, tag, signal) {
         throw new errors/* DeployError */.sH(`push of ${ref} failed: ${(0,errors/* errorMessage */.gJ)(error)}`);
     }
 }
-/**
- * Pushes the deploy tag (it uploads the layers; its digest is the one that counts), then gives
- * the same manifest the extra tags: over the registry's API when the run has the push
- * credentials, else (or when that fails) with docker push, one tag after another (pushes of
- * the same layers at once can make a registry answer 500).
- */
 async function pushTags(ctx, push, online) {
     const { config, ledger } = ctx;
     const digest = await push(config.tag);
@@ -3457,7 +3076,6 @@ async function pushTags(ctx, push, online) {
         ledger.record({ kind: "pushed", ref: imageRef(config.image, tag), digest: await push(tag) });
     }
 }
-/** The extra tags put on the pushed manifest over the registry's API; false when not done. */
 async function tagThroughApi(ctx, online, digest) {
     const { config, logger } = ctx;
     if (!config.push || !digest)
@@ -3495,21 +3113,15 @@ async function tagThroughApi(ctx, online, digest) {
 
 
 const LABELLED_DOCKERFILE = "Dockerfile.labelled";
-/** The user's Dockerfile, when it can be read (not from a URL or stdin). */
 async function readDockerfile(ctx) {
     const { config, ports } = ctx;
     if (!ports.readText || /^[a-z]+:\/\//i.test(config.context) || config.file === "-")
         return undefined;
     return ports.readText(config.file ?? `${config.context.replace(/\/+$/, "")}/Dockerfile`);
 }
-/**
- * Builds the image and pushes every tag, in a temporary docker config that holds the registry
- * login and is removed when done. Nothing is pushed before the gate says Dokploy answered.
- */
 async function buildAndPush(ctx, gate, hasBuildx) {
     const { config, ports, ledger } = ctx;
     const intoEngine = hasBuildx.then((buildx) => buildsIntoEngine(config, ports, buildx));
-    // For the cache of the engine's builders: asked now, answered while the docker config is made.
     const engineHolds = Promise.all([hasBuildx, intoEngine]).then(([buildx, engine]) => (buildx && !engine) || !autoCacheWanted(config) ? undefined : ports.engineHoldsImagesOf?.(config.image.name));
     const temp = await ports.createDockerConfig(config.registry, { keepLogin: !config.push });
     const remove = ledger.temporary(temp.dir, "temporary docker config (registry login)", () => temp.remove());
@@ -3538,10 +3150,6 @@ async function buildAndPush(ctx, gate, hasBuildx) {
         });
     }
 }
-/**
- * The login and the credentials check, each started once when first asked for; either failing
- * stops the build (as the preflight failing does): that failure is the one to report.
- */
 function startLogins(ctx, gate, plan, docker) {
     const stopBuild = new AbortController();
     gate.signal.addEventListener("abort", () => {
@@ -3551,8 +3159,6 @@ function startLogins(ctx, gate, plan, docker) {
         stopBuild.abort();
     };
     const login = startOnce(() => logIn(ctx, docker, gate.signal), stop);
-    // What the push needs before it may start: the login, or with the engine's push, the
-    // registry's word that it takes the credentials (asked beside the build).
     const credentials = plan.enginePush ? startOnce(() => checkCredentialsOnceOnline(gate), stop) : login;
     return { stopBuild, login, credentials };
 }
@@ -3562,7 +3168,6 @@ async function buildThenPush(ctx, gate, plan, temp) {
     const { stopBuild, login, credentials } = startLogins(ctx, gate, plan, docker);
     if (plan.loginFirst)
         login();
-    // A builder that pushes as it builds waits for the check: the check runs beside the login instead.
     const pushesAsItBuilds = plan.buildx && !plan.intoEngine;
     if (pushesAsItBuilds)
         gate.underWay();
@@ -3577,7 +3182,6 @@ async function buildThenPush(ctx, gate, plan, temp) {
         signal: stopBuild.signal,
     });
     cache.catch(() => undefined);
-    // A login the build did not need is not started to find out which one failed.
     const asked = plan.enginePush && !plan.loginFirst ? [credentials] : [login, credentials];
     const loginFailed = (error) => stopBuild.signal.aborted && !gate.signal.aborted
         ? Promise.all(asked.map((ask) => ask())).then(() => Promise.reject(error))
@@ -3585,16 +3189,12 @@ async function buildThenPush(ctx, gate, plan, temp) {
     if (plan.loginFirst)
         await login();
     const flags = await cache.catch(loginFailed);
-    // buildx pushing as it builds waits for the preflight; a build into the engine overlaps it.
     if (pushesAsItBuilds) {
         gate.underWay();
         await gate.passed();
     }
-    // The build's process starts first; then the rest gets under way beside it.
     const argv = await buildCommand(ctx, plan, temp, flags).catch(loginFailed);
     const building = buildWithCache(ctx, docker, { ...plan, temp, argv }, flags, stopBuild.signal);
-    // The classic build needs the login only to push: it starts once the build has. (Without a
-    // push, the login is for what the build pulls from the registry alone.)
     if (config.pushImage)
         credentials();
     gate.underWay();
@@ -3607,15 +3207,12 @@ async function buildThenPush(ctx, gate, plan, temp) {
         await pushTags(ctx, pusher(ctx, plan.enginePush, docker, gate.signal), online);
     }));
 }
-/** After the build: what buildx pushed as it built is recorded; else `push` pushes (once Dokploy answered). */
 async function pushBuilt(ctx, pushedAsBuilt, builtDigest, push) {
     const { config, logger, image } = ctx;
     if (!config.pushImage) {
         logger.info(`Built ${image}; nothing pushed (push: false)`);
         return;
     }
-    // buildx reports a digest without a push too (of a build into the engine, its config digest);
-    // the digest output is the registry's: buildx's only when buildx pushed.
     if (pushedAsBuilt) {
         for (const ref of pushRefs(config))
             ctx.ledger.record({ kind: "pushed", ref, digest: builtDigest });
@@ -3628,16 +3225,7 @@ async function pushBuilt(ctx, pushedAsBuilt, builtDigest, push) {
     else
         logger.warn(`Pushed ${image}, but docker did not report its digest`);
 }
-/**
- * buildx stopped because it could not set up a cache backend (a token it cannot read, say):
- * nothing was built yet. (A source it cannot read is a step's `#N ERROR`, and the build goes on.)
- */
 const CACHE_SETUP_FAILED = /^ERROR: .*failed to configure \S+ cache (importer|exporter)/;
-/**
- * Runs the build, saying once which cache sources could not be read. Should buildx refuse to
- * even set up the cache chosen by cache: auto, the build runs again without it: a cache never
- * fails the build.
- */
 async function buildWithCache(ctx, docker, build, cache, signal) {
     const { temp, argv, ...plan } = build;
     const imports = new CacheImportWatch();
@@ -3657,7 +3245,6 @@ async function buildWithCache(ctx, docker, build, cache, signal) {
         reportUnreadable(ctx.logger, imports.failed);
     }
 }
-/** The line where buildx says it could not set up a cache backend; undefined when it did not. */
 function cacheSetupFailure(output) {
     return output
         .split("\n")
@@ -3673,7 +3260,6 @@ function logIn(ctx, docker, signal) {
     }
     return docker.login(config.registry, config.push, signal);
 }
-/** The build's argv; for the classic builder, with the labels in LABEL lines of a Dockerfile copy. */
 async function buildCommand(ctx, plan, temp, cache) {
     const { config, ports } = ctx;
     await writeBuildSecrets(config.buildSecrets, temp);
@@ -3697,12 +3283,6 @@ async function buildCommand(ctx, plan, temp, cache) {
 function samePair(a, b) {
     return a !== undefined && b !== undefined && a.username === b.username && a.password === b.password;
 }
-/**
- * The registry serves the tag to the pull credentials, as the digest just pushed: what Dokploy
- * will pull. Without the check, pin-digest needs the digest docker reported. It runs once every
- * tag is written, not beside: Distribution answers a manifest read with HTTP 500 while another
- * tag of the repository is being written.
- */
 async function checkPull(ctx) {
     const { config, image, ledger, logger } = ctx;
     const pushed = ledger.digest(image);
@@ -3713,7 +3293,6 @@ async function checkPull(ctx) {
         return;
     }
     await timed(ctx, "Check that Dokploy can pull the image", async () => {
-        // Read with these very credentials when the extra tags were put: no need to ask again.
         const asked = samePair(config.pull, config.push) ? ledger.served("push") : undefined;
         const served = asked ??
             (await ctx.remote.resolveImage(config.image, config.tag, config.pull, {
@@ -3730,11 +3309,6 @@ async function checkPull(ctx) {
 
 ;// CONCATENATED MODULE: ./src/dokploy/registry.ts
 
-/**
- * Decides how to make Dokploy's registry entries hold the wanted credentials for one host:
- * an entry for the same host (Docker Hub's aliases are one host) and server is updated, only
- * in the fields that differ, so a re-run with the same values writes nothing.
- */
 function planRegistryUpsert(existing, wish) {
     const { fields } = wish;
     const host = normalizeRegistryHost(fields.registryUrl);
@@ -3757,7 +3331,6 @@ function planRegistryUpsert(existing, wish) {
         return { action: "none", registryId: match.registryId };
     return { action: "update", registryId: match.registryId, changes };
 }
-/** Applies a plan; returns the registry id. */
 async function applyRegistryPlan(dokploy, plan) {
     switch (plan.action) {
         case "create":
@@ -3769,7 +3342,6 @@ async function applyRegistryPlan(dokploy, plan) {
             return plan.registryId;
     }
 }
-/** The plan in words, without secrets. */
 function describeRegistryPlan(plan) {
     switch (plan.action) {
         case "create":
@@ -3786,16 +3358,12 @@ function describeRegistryPlan(plan) {
 
 
 
-/** Creates or updates the registry entry in Dokploy when it differs; a re-run writes nothing. */
 async function upsertRegistryEntry(ctx) {
     const { config, logger, ledger } = ctx;
     const pull = config.pull;
     if (!config.dokployRegistry || !pull)
         return;
-    await timed(ctx, "Registry entry in Dokploy", () => 
-    // The whole upsert is retried, planned anew from registry.all each time, so a create
-    // that reached Dokploy before its answer was lost is found and not made twice.
-    (0,retry/* withRetry */.bD)("Registry entry in Dokploy", ctx.policy, ctx.retryPorts, async () => {
+    await timed(ctx, "Registry entry in Dokploy", () => (0,retry/* withRetry */.bD)("Registry entry in Dokploy", ctx.policy, ctx.retryPorts, async () => {
         const plan = planRegistryUpsert(await ctx.dokploy.registryAll(), {
             fields: {
                 registryName: config.dokployRegistryName,
@@ -3822,13 +3390,6 @@ async function upsertRegistryEntry(ctx) {
 }
 
 ;// CONCATENATED MODULE: ./src/shared/beside.ts
-/**
- * Runs `work` with `check` beside it (the build beside the Dokploy preflight). The check starts
- * once the work is under way or over. The work awaits `gate.passed()` before anything that
- * must not happen unless the check passed (a push). When the check fails, the work is stopped,
- * and the check's error is the one thrown, even if the work had failed first on its own: it
- * says what to fix first. Returns the check's value.
- */
 async function besideWork(work, check, cancel) {
     const stop = new AbortController();
     const onCancel = () => {
@@ -3866,14 +3427,12 @@ async function besideWork(work, check, cancel) {
         cancel.removeEventListener("abort", onCancel);
     }
 }
-/** The gate as a work sees it that needs only part of the check's value. */
 function mapGate(gate, part) {
     return { passed: () => gate.passed().then(part), signal: gate.signal, underWay: gate.underWay };
 }
 
 ;// CONCATENATED MODULE: ./src/targets/target.ts
 
-/** Prefixes every line with the target's name; no log groups, which cannot interleave. */
 function prefixedLogger(inner, prefix) {
     return {
         debug: (m) => {
@@ -3894,15 +3453,12 @@ function prefixedLogger(inner, prefix) {
         },
     };
 }
-/** The target as the ledger tells it so far: its name, page and deployment once known. */
 function targetOf(ctx) {
     return ctx.ledger.target(ctx.ref.id) ?? { kind: ctx.ref.kind, id: ctx.ref.id };
 }
-/** How a target is called in messages: its name once known, else its id. */
 function targetName(ctx) {
     return targetOf(ctx).name ?? ctx.ref.id;
 }
-/** Records the target's status as the step judged it (queued, timeout, unknown, not-running, superseded). */
 function recordStatus(ctx, status, deploymentId) {
     ctx.ledger.record({ kind: "deployment-status", target: ctx.ref.id, status, deploymentId, said: "step" });
 }
@@ -3913,14 +3469,12 @@ function forTarget(ctx, ref, several) {
     const ports = { ...ctx.ports, logger };
     return { ...ctx, logger, ports, retryPorts: { ...ctx.retryPorts, logger }, ref, several };
 }
-/** Runs a stage of one target, timed; with several targets, the step names the target. */
 function timedTarget(ctx, step, fn, group = true) {
     return timed(ctx, ctx.several ? `${step} (${targetName(ctx)})` : step, fn, group && !ctx.several);
 }
 
 ;// CONCATENATED MODULE: ./src/targets/provider.ts
 
-/** The provider Dokploy will pull with: all five keys, nulls for a public image. */
 function dockerProviderOf(config, applicationId, digest) {
     const ref = imageRef(config.image, config.tag);
     return {
@@ -3931,7 +3485,6 @@ function dockerProviderOf(config, applicationId, digest) {
         registryUrl: config.pull ? dokployRegistryUrl(config.image.registry) : null,
     };
 }
-/** What the application ran before we changed it, for a rollback; undefined if not a Docker image. */
 function previousProvider(app) {
     if (app.sourceType !== "docker" || !app.dockerImage)
         return undefined;
@@ -3946,7 +3499,6 @@ function previousProvider(app) {
 
 ;// CONCATENATED MODULE: ./src/targets/source.ts
 
-/** Where the application builds from, in words, when it is set up to build from a source. */
 function configuredSource(app) {
     const repository = {
         github: app.repository ? `${app.owner ? `${app.owner}/` : ""}${app.repository}` : undefined,
@@ -3960,11 +3512,6 @@ function configuredSource(app) {
         return `its ${app.sourceType ?? ""} source (${from})`;
     return app.deployments > 0 ? `its ${app.sourceType ?? ""} source` : undefined;
 }
-/**
- * An application that builds from git (or any source but an image) is switched to the image
- * only when the user says so: given by mistake, it would silently stop building from its
- * source. A new application, with no source set up and nothing deployed, is simply set.
- */
 function checkSource(app, config, logger, image) {
     const givenBy = config.targets.some((t) => t.kind === "application" && t.id === app.applicationId)
         ? "application-id"
@@ -3988,11 +3535,9 @@ function checkSource(app, config, logger, image) {
 
 
 
-/** The application exists; returns what it ran before, and how to put that back. */
 async function checkApplication(ctx) {
     const { config, logger, redactor, ref } = ctx;
     const app = await ctx.dokploy.applicationOne(ref.id);
-    // application.one answers with the pull password in plain text: mask it like ours.
     redactor.add(app.password);
     const url = ctx.remote.applicationUrl(config.dokployUrl, app);
     ctx.ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id, name: app.name, url });
@@ -4005,7 +3550,6 @@ async function checkApplication(ctx) {
         restore: provider ? () => ctx.dokploy.saveDockerProvider(provider) : undefined,
     };
 }
-/** Points the application at the image (saveDockerProvider, all five keys); returns the image saved. */
 async function pointApplication(ctx, before) {
     const { config, logger, image, ledger, ref } = ctx;
     const provider = dockerProviderOf(config, ref.id, ledger.digest(image));
@@ -4015,7 +3559,6 @@ async function pointApplication(ctx, before) {
             await ctx.dokploy.saveDockerProvider(provider);
         }
         catch (error) {
-            // An answer lost after the request was sent: Dokploy may have carried it out.
             if (error instanceof errors/* DokployError */.RI && error.ambiguous) {
                 ledger.record({ kind: "provider", ...change, to: provider.dockerImage, uncertain: true });
             }
@@ -4028,15 +3571,9 @@ async function pointApplication(ctx, before) {
 }
 
 ;// CONCATENATED MODULE: ./src/targets/env-file.ts
-/*
- * A compose service's variables, as Dokploy keeps them: dotenv text (`KEY=value` lines, comments,
- * blank lines, optional `export `). We change our variables' lines and nothing else: every other
- * byte stays as it was.
- */
 function definition(name) {
     return new RegExp(`^\\s*(?:export\\s+)?${name}\\s*=(.*)$`);
 }
-/** A value as dotenv reads it: quotes removed, a trailing comment dropped from a bare value. */
 function unquote(raw) {
     const value = raw.trim();
     const quote = value[0];
@@ -4051,7 +3588,6 @@ function linesOf(env) {
     const eol = env.includes("\r\n") ? "\r\n" : "\n";
     return { lines: env === "" ? [] : env.split(eol), eol };
 }
-/** The value of a variable (its last definition, as dotenv reads it); undefined when it has none. */
 function readVariable(env, name) {
     let value;
     for (const line of linesOf(env ?? "").lines) {
@@ -4061,10 +3597,6 @@ function readVariable(env, name) {
     }
     return value;
 }
-/**
- * The text with each variable set: its definitions replaced where they are, else added at the
- * end. A value of undefined removes the variable's lines (to put back an env that did not have it).
- */
 function setVariables(env, values) {
     const { lines, eol } = linesOf(env ?? "");
     const done = new Set();
@@ -4083,7 +3615,6 @@ function setVariables(env, values) {
     const added = Object.entries(values).flatMap(([name, value]) => done.has(name) || value === undefined ? [] : [`${name}=${value}`]);
     if (added.length === 0)
         return out.join(eol);
-    // Keep a final newline where there was one, and add ours before it.
     const endsWithNewline = out.length > 0 && out.at(-1) === "";
     const body = endsWithNewline ? out.slice(0, -1) : out;
     return [...body, ...added, ...(endsWithNewline ? [""] : [])].join(eol);
@@ -4094,7 +3625,6 @@ function setVariables(env, values) {
 
 
 
-/** The values our variables get: the reference to deploy, and the tag. */
 function ourValues(ctx) {
     const { config, ledger } = ctx;
     const digest = ledger.digest(ctx.image);
@@ -4102,7 +3632,6 @@ function ourValues(ctx) {
     const image = config.pinDigest && digest ? `${ref}@${digest}` : ref;
     return { [config.imageVariable]: image, [config.tagVariable]: config.tag };
 }
-/** A compose file Dokploy holds (raw source) that uses neither variable would not run the new image. */
 function refuseFileWithoutVariables(ctx, compose) {
     const { config } = ctx;
     const file = compose.composeFile ?? "";
@@ -4113,10 +3642,6 @@ function refuseFileWithoutVariables(ctx, compose) {
         return;
     throw new errors/* DeployError */.sH(`Compose "${compose.name}" (${compose.composeId}): its compose file uses neither \${${config.imageVariable}} nor \${${config.tagVariable}}, so a deployment would not run the new image. Write image: \${${config.imageVariable}} in it (or set image-variable / tag-variable to the names it uses).`);
 }
-/**
- * The compose service exists; returns what our variables held before, and how to put them back
- * (only them: the other variables are read again at that moment and kept).
- */
 async function checkCompose(ctx) {
     const { config, logger, ref } = ctx;
     const compose = await ctx.remote.composeOne(ctx.dokploy, ref.id);
@@ -4136,15 +3661,12 @@ async function checkCompose(ctx) {
             },
     };
 }
-/** Sets our variables in the compose's env as it is now, keeping every other line; returns what they held. */
 async function writeVariables(ctx, values) {
-    // Read again right before writing: the env may have changed since the check, minutes ago.
     const { env } = await ctx.remote.composeOne(ctx.dokploy, ctx.ref.id);
     const before = Object.fromEntries(Object.keys(values).map((name) => [name, readVariable(env, name)]));
     await ctx.remote.saveComposeEnv(ctx.dokploy, ctx.ref.id, setVariables(env, values));
     return before;
 }
-/** Points the compose at the image: our variables set in its environment. Returns the image reference. */
 async function pointCompose(ctx) {
     const { ledger, logger, ref } = ctx;
     const values = ourValues(ctx);
@@ -4171,17 +3693,11 @@ async function pointCompose(ctx) {
 ;// CONCATENATED MODULE: ./src/targets/verify.ts
 
 
-/** How often to look at the swarm service while it converges. */
 const VERIFY_POLL_MS = 1_000;
-/** Splits `repo:tag@sha256:…` into the reference and the digest. */
 function splitDigest(image) {
     const at = image.indexOf("@");
     return at < 0 ? { ref: image } : { ref: image.slice(0, at), digest: image.slice(at + 1) };
 }
-/**
- * Whether a running image is ours: the same reference; and the same digest where both are
- * known (swarm adds the digest it resolved when it could ask the registry).
- */
 function isSameImage(running, ours, pushedDigest) {
     if (!running)
         return false;
@@ -4192,7 +3708,6 @@ function isSameImage(running, ours, pushedDigest) {
     const expected = b.digest ?? pushedDigest;
     return !a.digest || !expected || a.digest === expected;
 }
-/** Swarm's error on a task, without Dokploy's empty "Error:" placeholder. */
 function taskError(task) {
     const text = (task.error ?? "")
         .replace(/^Error:$/, "")
@@ -4200,7 +3715,6 @@ function taskError(task) {
         .trim();
     return text || undefined;
 }
-/** Swarm gave up on the update: it rolled the service back, or paused it after a failed task. */
 function gaveUp(service) {
     const state = service?.UpdateStatus?.State ?? "";
     return state.startsWith("rollback") || state === "paused";
@@ -4223,7 +3737,6 @@ async function look(ctx, swarm, ours) {
     }
     return { service, lastError };
 }
-/** Why our image does not run, from the last look at the service. */
 function notRunning(ctx, swarm, seen, ours) {
     const { service, lastError } = seen;
     const update = service?.UpdateStatus;
@@ -4237,7 +3750,6 @@ function notRunning(ctx, swarm, seen, ours) {
                 : `the service is set to run ${image ?? "?"}${update?.State ? ` (update ${update.State})` : ""}, and no task of ${ours} is running after ${String(ctx.config.verifyTimeoutSeconds)} s (verify-timeout)`;
     return new errors/* NotRunningError */.bb(`Dokploy says the deployment is done, but ${ours} is not running: ${why}.${lastError ? ` Swarm says: ${lastError}` : ""} See ${targetOf(ctx).url ?? ctx.config.dokployUrl}`);
 }
-/** Waits briefly for swarm to run our image in the service; throws NotRunningError when it does not. */
 async function waitForSwarm(ctx, swarm, ours) {
     const deadline = ctx.ports.clock() + ctx.config.verifyTimeoutSeconds * 1000;
     for (;;) {
@@ -4249,7 +3761,6 @@ async function waitForSwarm(ctx, swarm, ours) {
         await ctx.ports.sleep(VERIFY_POLL_MS);
     }
 }
-/** A later run pointed the target at its image: ours is not what runs, by design. */
 function superseded(ctx, theirs, ours) {
     const { config, logger } = ctx;
     recordStatus(ctx, "superseded");
@@ -4258,11 +3769,6 @@ function superseded(ctx, theirs, ours) {
         throw new errors/* DeployError */.sH(`${message} (fail-on-superseded)`);
     logger.warn(message);
 }
-/**
- * After Dokploy says done: the application still holds our image (else superseded), and swarm
- * runs a task of it (else not-running, with swarm's reason). Without the permission to read
- * Docker, says so once and trusts the application row.
- */
 async function verifyApplication(ctx, ours) {
     const { config, ref, logger } = ctx;
     if (!config.verifyRunning)
@@ -4286,10 +3792,6 @@ async function verifyApplication(ctx, ours) {
         });
     });
 }
-/**
- * Runs `look` at what swarm runs. A NotRunningError marks the target not-running; without the
- * permission to read Docker (401, 403), says so once and trusts `trusted` instead.
- */
 async function lookAtSwarm(ctx, trusted, look) {
     try {
         await look();
@@ -4309,18 +3811,15 @@ async function lookAtSwarm(ctx, trusted, look) {
 
 
 
-/** The service a stack task belongs to: <appName>_<service>.<slot> (or .<node id> in global mode). */
 function serviceOfTask(taskName) {
     return taskName.replace(/\.[^.]+$/, "");
 }
-/** An image reference without its tag and digest: ghcr.io/acme/web:1@sha256:… -> ghcr.io/acme/web. */
 function repositoryOf(image) {
     const name = splitDigest(image).ref;
     const slash = name.lastIndexOf("/");
     const colon = name.lastIndexOf(":");
     return colon > slash ? name.slice(0, colon) : name;
 }
-/** The stack's services whose image comes from our repository: the ones the compose file points at ours. */
 async function ourServices(ctx, compose, ours) {
     const tasks = await ctx.remote.stackTasks(ctx.dokploy, compose.appName, compose.serverId);
     const all = [...new Set(tasks.map((t) => serviceOfTask(t.name)))];
@@ -4329,10 +3828,6 @@ async function ourServices(ctx, compose, ours) {
     const mine = specs.flatMap(({ name, service }) => service && repositoryOf(service.Spec.TaskTemplate.ContainerSpec.Image) === repository ? [name] : []);
     return { mine, all };
 }
-/**
- * Every service of the stack that runs our repository runs our image (swarm may take a moment);
- * a stack where no service uses our repository did not take the image at all.
- */
 async function waitForStack(ctx, compose, ours) {
     const deadline = ctx.ports.clock() + ctx.config.verifyTimeoutSeconds * 1000;
     for (;;) {
@@ -4353,12 +3848,6 @@ async function waitForStack(ctx, compose, ours) {
         await ctx.ports.sleep(VERIFY_POLL_MS);
     }
 }
-/**
- * After Dokploy says done: the compose still holds our image in its environment (else
- * superseded); for a stack, every swarm service of it that runs our repository runs our image.
- * A docker-compose service's containers are not looked at: Dokploy answers nothing about
- * their images here (see the README).
- */
 async function verifyCompose(ctx, ours) {
     const { config, ref, logger } = ctx;
     if (!config.verifyRunning)
@@ -4384,19 +3873,12 @@ async function verifyCompose(ctx, ours) {
 
 
 
-/*
- * What differs between an application and a compose service: how it is read, how it is pointed
- * at the image, and how what runs is checked. Triggering and following are the same for both.
- */
-/** Reads the target before anything changes: it exists, and what it ran. */
 function checkTarget(ctx) {
     return ctx.ref.kind === "application" ? checkApplication(ctx) : checkCompose(ctx);
 }
-/** Points the target at our image; returns the image saved. */
 function writeTarget(ctx, before) {
     return ctx.ref.kind === "application" ? pointApplication(ctx, before) : pointCompose(ctx);
 }
-/** After Dokploy says done: what really runs is ours. */
 function verifyTarget(ctx, ours) {
     return ctx.ref.kind === "application" ? verifyApplication(ctx, ours) : verifyCompose(ctx, ours);
 }
@@ -4406,9 +3888,7 @@ function verifyTarget(ctx, ours) {
 
 
 
-/** Dokploy keeps deployment titles and descriptions, by which a run finds its own, since v0.25.0. */
 const OLDEST_FOLLOWED = [0, 25, 0];
-/** The server's version; undefined when it does not say (older servers, or a key that may not ask). */
 async function readVersion(ctx) {
     try {
         const version = await ctx.dokploy.version();
@@ -4420,7 +3900,6 @@ async function readVersion(ctx) {
         return undefined;
     }
 }
-/** Refuses a server too old to tell our deployment from others, before anything is pushed. */
 function refuseOldVersion(version) {
     const parts = /^v?(\d+)\.(\d+)\.(\d+)/
         .exec(version ?? "")
@@ -4437,14 +3916,9 @@ function refuseOldVersion(version) {
         }
     }
 }
-/** The images the targets run now, as far as they run one: cache sources for the build. */
 function runningImages(prepared) {
     return prepared.flatMap((p) => (p.before.image ? [p.before.image] : []));
 }
-/**
- * The key is accepted and every target exists (read beside the server's version, which
- * matters for following the deployment). Returns each target with what it ran before.
- */
 function checkTargets(ctx, refs) {
     const { config, ledger } = ctx;
     const several = refs.length > 1;
@@ -4461,38 +3935,16 @@ function checkTargets(ctx, refs) {
 }
 
 ;// CONCATENATED MODULE: ./src/dokploy/cadence.ts
-/**
- * How long to wait before the next look at deployment.all when nothing else tells us more:
- * quick at first (a deployment of an image often ends in under a second), then calmer: 0.25 s
- * growing by half each time to 2 s in the first minute (so the end is seen within 2 s), 5 s
- * until three minutes, 10 s after. A 60 s deployment costs about 34 looks, 10 minutes about 100.
- */
 function pollDelay(attempt, elapsedMs) {
     const cap = elapsedMs < 60_000 ? 2_000 : elapsedMs < 180_000 ? 5_000 : 10_000;
     return Math.min(cap, Math.round(250 * 1.5 ** attempt));
 }
-/** After a line that says the deployment is ending, look this soon, and this often for a while. */
 const ENDING_DELAY_MS = 100;
 const ENDING_POLL_MS = 250;
 const ENDING_WINDOW_MS = 3_000;
-/**
- * While the live log delivers, look this seldom: the line that says the deployment is ending
- * brings the final look forward, so these looks only catch an end the log does not announce
- * (a deployment cancelled in Dokploy, say).
- */
 const STREAMING_POLL_MS = 15_000;
-/** The live log counts as delivering while its last line is at most this old. */
 const LOG_QUIET_MS = 30_000;
-/**
- * ...and once it has sent more than its first line. Dokploy writes "Initializing deployment" when
- * the job starts, and a redeploy of an image that goes well writes nothing more, nor a line that
- * says it is ending: such a deployment is followed by the clock.
- */
 const STREAMING_AFTER_LINES = 2;
-/**
- * When to look next at our deployment: by the clock while nothing else is known, seldom while
- * the live log streams, and at once (then often, briefly) when a log line says it is ending.
- */
 class Cadence {
     ports;
     started;
@@ -4505,18 +3957,15 @@ class Cadence {
         this.ports = ports;
         this.started = started;
     }
-    /** The live log sent `count` more lines. */
     heard = (count) => {
         if (count === 0)
             return;
         this.lines += count;
         this.heardAt = this.ports.clock();
     };
-    /** A log line says the deployment is ending: look now. */
     ending = () => {
         this.wake.abort();
     };
-    /** The pause before the next look; `streaming` says the live log is open. */
     delay(now, streaming) {
         if (now < this.quickUntil)
             return ENDING_POLL_MS;
@@ -4527,18 +3976,15 @@ class Cadence {
             now - this.heardAt < LOG_QUIET_MS;
         return alive ? Math.max(byClock, STREAMING_POLL_MS) : byClock;
     }
-    /** Sleeps until the next look, or until `deadline`; an ending line cuts the sleep short. */
     async sleep(deadline, streaming) {
         const now = this.ports.clock();
         const delay = Math.min(this.delay(now, streaming), deadline - now);
-        // An ending line that came while we were asking needs no sleep first.
         if (!this.wake.signal.aborted)
             await this.ports.sleep(delay, this.wake.signal);
         if (!this.wake.signal.aborted) {
             this.attempt += 1;
             return;
         }
-        // The log says the deployment is ending: look shortly, then often for a few seconds.
         this.wake = new AbortController();
         await this.ports.sleep(ENDING_DELAY_MS);
         this.quickUntil = this.ports.clock() + ENDING_WINDOW_MS;
@@ -4550,20 +3996,13 @@ class Cadence {
 
 
 const FINAL_STATUSES = new Set(["done", "error", "cancelled"]);
-/** Every status Dokploy's deployment table has (v0.30.2: running, done, error, cancelled). */
 const KNOWN_STATUSES = new Set(["running", ...FINAL_STATUSES]);
-/** How long to wait for the log of a deployment that had already failed when we first saw it. */
 const LATE_LOG_WAIT_MS = 2_000;
-/**
- * Ours among new rows: the title we gave and, when we gave one, our run token in the
- * description (two runs of one commit give the same title); oldest first (one run starts one).
- */
 function findOurDeployment(rows, known, title, token) {
     return rows
         .filter((r) => !known.has(r.deploymentId) && r.title === title && (!token || (r.description ?? "").includes(token)))
         .at(-1);
 }
-/** Our deployment has a status this version does not know: waiting on it could last forever. */
 class UnknownStatusError extends errors/* DeployError */.sH {
     deployment;
     constructor(deployment, applicationUrl) {
@@ -4572,7 +4011,6 @@ class UnknownStatusError extends errors/* DeployError */.sH {
         this.name = "UnknownStatusError";
     }
 }
-/** Thrown on wait-timeout; carries the deployment we were following, if it had started. */
 class WaitTimeoutError extends errors/* TimeoutError */.MU {
     deployment;
     constructor(message, deployment) {
@@ -4580,14 +4018,12 @@ class WaitTimeoutError extends errors/* TimeoutError */.MU {
         this.deployment = deployment;
     }
 }
-/** The error for a wait that ran out of time, before or after our deployment started. */
 function waitTimeout(options, ours) {
     const limit = String(Math.round(options.timeoutMs / 1000));
     return new WaitTimeoutError(ours
         ? `Deployment ${ours.deploymentId} is still ${ours.status} after ${limit} s (wait-timeout). It may still finish; see ${options.applicationUrl}`
         : `The deployment did not start within ${limit} s (wait-timeout). Dokploy runs one deployment per ${options.source.kind} at a time, so it may be queued behind others and may still run; see ${options.applicationUrl}`, ours);
 }
-/** On first sight of our deployment: say so, and open its live log (also when it is over already). */
 async function firstSight(row, rows, options, ports, listener) {
     const others = rows.filter((r) => !options.known.has(r.deploymentId) && r.deploymentId !== row.deploymentId);
     ports.logger.info(`Following deployment ${row.deploymentId} ("${row.title ?? ""}")${others.length > 0 ? `; ignoring ${String(others.length)} other new deployment(s) of this ${options.source.kind}` : ""}`);
@@ -4595,12 +4031,6 @@ async function firstSight(row, rows, options, ports, listener) {
         return undefined;
     return options.openLog(row, listener);
 }
-/**
- * Waits for the deployment we triggered to appear and reach a final status. Rows are matched
- * by title among those not in the snapshot, so another run's deployment is never taken for ours.
- * While it runs, its log streams into the CI log: looks are rare while it delivers, and a line
- * that says the deployment is ending brings the next look forward.
- */
 async function followDeployment(dokploy, options, ports) {
     const started = ports.clock();
     const deadline = started + options.timeoutMs;
@@ -4617,8 +4047,6 @@ async function followDeployment(dokploy, options, ports) {
                 if (!ours) {
                     log = await firstSight(row, rows, options, ports, { onLines: cadence.heard, onEnding: cadence.ending });
                 }
-                // A log that has sent nothing by the end (opened late: the deployment was quick, or over at
-                // first sight) gets a moment for its lines: Dokploy sends a log whole on connect.
                 if (log && FINAL_STATUSES.has(row.status))
                     await log.received(LATE_LOG_WAIT_MS);
                 if (row.status !== ours?.status) {
@@ -4648,13 +4076,7 @@ async function followDeployment(dokploy, options, ports) {
 
 
 
-/** After an ambiguous trigger failure, how long to look for the deployment it may have started. */
 const AMBIGUITY_GRACE_MS = 5_000;
-/**
- * Triggers a deployment once. A trigger is not blindly retried: after a failure that may have
- * reached Dokploy (a reset, a timeout, a 502), the deployments are checked for ours before the
- * trigger is sent again, so one run never starts two deployments.
- */
 async function triggerDeployment(dokploy, trigger, known, policy, ports) {
     const description = trigger.token ? `${trigger.description}\nRun token: ${trigger.token}` : trigger.description;
     const send = () => dokploy.trigger(trigger.method, trigger.source, trigger.title, description);
@@ -4676,14 +4098,9 @@ async function triggerDeployment(dokploy, trigger, known, policy, ports) {
         }
     });
 }
-/** The ids of the deployments there are now, to tell ours from them later. */
 async function snapshotDeployments(dokploy, source) {
     return new Set((await dokploy.deployments(source)).map((d) => d.deploymentId));
 }
-/**
- * Puts the service back as it was before and redeploys it, following that deployment too.
- * Returns a sentence saying how it went; never throws.
- */
 async function rollBack(dokploy, options, ports) {
     const { source, was } = options;
     const title = `Rollback to ${was}`.slice(0, 200);
@@ -4708,7 +4125,6 @@ async function rollBack(dokploy, options, ports) {
 
 
 
-/** Queues our deployment in Dokploy, with our title; never sent twice by one run. */
 async function triggerOurDeployment(ctx, known) {
     const { config, logger, ledger } = ctx;
     const change = {
@@ -4741,10 +4157,8 @@ async function triggerOurDeployment(ctx, known) {
     recordStatus(ctx, "queued");
     return change;
 }
-/** How to follow a deployment of this target: the limit, where to look, the live log. */
 function followOptions(ctx) {
     const { config } = ctx;
-    // Loads while the first look at the deployments is under way.
     const stream = ctx.remote.liveLog();
     stream.catch(() => undefined);
     return {
@@ -4763,16 +4177,11 @@ function followOptions(ctx) {
             : undefined,
     };
 }
-/**
- * Follows our deployment to its end, its log streaming into the CI log. Throws a DeployError
- * (with the log's last lines) when it did not end `done`, or a WaitTimeoutError.
- */
 async function followOurDeployment(ctx, known) {
     const { config, image, logger, ledger } = ctx;
     const follow = followOptions(ctx);
     let last;
     const seen = ({ deploymentId, status }) => {
-        // Each change is recorded once: the same status seen again adds nothing.
         if (last?.id === deploymentId && last.status === status)
             return;
         last = { id: deploymentId, status };
@@ -4803,7 +4212,6 @@ async function followOurDeployment(ctx, known) {
 ;// CONCATENATED MODULE: ./src/targets/health.ts
 
 
-/** GETs the health URL until it answers as expected, when one is given. */
 async function checkHealthUrl(ctx) {
     const { config, ledger } = ctx;
     const health = config.health;
@@ -4830,10 +4238,6 @@ async function checkHealthUrl(ctx) {
 ;// CONCATENATED MODULE: ./src/targets/point.ts
 
 
-/**
- * Points the target at the image. The deployments there are now are read meanwhile, to tell
- * ours from them later; returned once both worked.
- */
 async function pointTarget(ctx, before) {
     const snapshot = snapshotDeployments(ctx.dokploy, ctx.ref);
     snapshot.catch(() => undefined);
@@ -4847,14 +4251,9 @@ async function pointTarget(ctx, before) {
 
 
 
-/** Failures after which the previous image is put back: the deployment or the health check failed. */
 function isDeploymentFailure(error) {
     return (error instanceof WaitTimeoutError || error instanceof errors/* HealthCheckError */.b1 || error instanceof errors/* DeploymentFailedError */.RJ);
 }
-/**
- * Puts the target back as it was before this run and redeploys that; returns a sentence saying
- * how it went (also when there was nothing to go back to). Never throws.
- */
 async function rollBackTarget(ctx, before) {
     const { logger, ledger } = ctx;
     const { restore, was } = before;
@@ -4883,7 +4282,6 @@ async function rollBackTarget(ctx, before) {
 
 
 const statusOf = (ctx) => targetOf(ctx).deploymentStatus;
-/** One target from pointing it at the image to our image running (or queued, without wait). */
 async function deployTarget(run) {
     const { ctx, before } = run;
     const pointed = await pointTarget(ctx, before);
@@ -4896,7 +4294,6 @@ async function deployTarget(run) {
         return;
     ctx.logger.info(`${ctx.image} is live.`);
 }
-/** The one error for the step: a target's own, or one that lists every target that failed. */
 function failureOf(runs) {
     const failed = runs.filter((run) => run.error !== undefined);
     const cancel = failed.find((run) => run.error instanceof errors/* CancelledError */.cc);
@@ -4909,17 +4306,11 @@ function failureOf(runs) {
     const lines = failed.map((run) => `- ${run.ctx.ref.kind} ${targetName(run.ctx)}: ${(0,errors/* errorMessage */.gJ)(run.error)}`);
     return new errors/* DeployError */.sH(`${String(failed.length)} of ${String(runs.length)} targets failed:\n${lines.join("\n")}`);
 }
-/** Whether to put the targets back: only deployment failures with one target; any failure with several. */
 function shouldRollBack(ctx, runs, failure) {
     if (!ctx.config.rollbackOnFailure || failure instanceof errors/* CancelledError */.cc || ctx.signal.aborted)
         return false;
     return runs.length > 1 || isDeploymentFailure(failure);
 }
-/**
- * Puts back the targets the ledger says this run changed, or may have (an answer lost) (all of them, or with rollback-targets: failed only
- * those that failed), all at once; never one whose status says another run's image or an
- * unknown state is there. Says how each went at the end of the failure's message.
- */
 async function rollBackTargets(ctx, runs, failure) {
     const onlyFailed = ctx.config.rollbackTargets === "failed" && runs.some((run) => run.error !== undefined);
     const scope = runs.filter((run) => ctx.ledger.changed(run.ctx.ref.id) &&
@@ -4929,10 +4320,6 @@ async function rollBackTargets(ctx, runs, failure) {
     if (outcomes.length > 0)
         failure.message = `${failure.message}\n${outcomes.join("\n")}`;
 }
-/**
- * Points, triggers and follows every target at once; green only when all are. Then the health
- * check, once. When anything failed, rolls back as asked and throws the failure.
- */
 async function deployTargets(ctx, prepared) {
     const runs = prepared.map((p) => ({ ...p }));
     await Promise.all(runs.map(async (run) => {
@@ -4965,7 +4352,6 @@ async function deployTargets(ctx, prepared) {
 ;// CONCATENATED MODULE: ./src/targets/names.ts
 
 
-/** Two inputs that name the same target would deploy it twice at once. */
 function refuseDuplicates(refs) {
     const seen = new Set();
     for (const ref of refs) {
@@ -4975,10 +4361,6 @@ function refuseDuplicates(refs) {
         seen.add(key);
     }
 }
-/**
- * The targets by id. Those given by name are found with one read of project.all, before
- * anything is built: a wrong name is bad input (exit 2), with the closest names.
- */
 async function resolveTargets(ctx, connect) {
     const { config, logger } = ctx;
     const named = config.targets.flatMap((t) => (t.name !== undefined ? [{ kind: t.kind, name: t.name }] : []));
@@ -5008,10 +4390,6 @@ async function resolveTargets(ctx, connect) {
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/connect.ts
-/**
- * Loads the HTTP client (while docker works: not before the build starts) and makes the
- * Dokploy client for the rest of the run.
- */
 async function connectToDokploy(ctx) {
     const { config, logger, redactor } = ctx;
     const { remote, dispatcher } = await goOnline(ctx);
@@ -5029,10 +4407,8 @@ async function connectToDokploy(ctx) {
     });
     return { ...ctx, remote, dispatcher, dokploy: new remote.Dokploy(client) };
 }
-/** Loads the HTTP client and its connection pool (while docker works: not before the build starts). */
 async function goOnline(ctx) {
     const { ports } = ctx;
-    // With a build, the build stage says when docker is at work (buildx only starts after this check).
     if (!ctx.config.build)
         ports.whileDockerWorks?.();
     const remote = await Promise.all(/* import() */[__nccwpck_require__.e(99), __nccwpck_require__.e(816), __nccwpck_require__.e(862)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9862));
@@ -5041,7 +4417,6 @@ async function goOnline(ctx) {
 }
 
 ;// CONCATENATED MODULE: ./src/config/advice.ts
-/** Tags that are moved to new images; deploying one leaves Dokploy unable to tell releases apart. */
 const FLOATING_TAGS = new Set([
     "latest",
     "main",
@@ -5055,7 +4430,6 @@ const FLOATING_TAGS = new Set([
     "edge",
     "nightly",
 ]);
-/** Warnings about inputs that work but are likely to bite later. */
 function adviceFor(config) {
     const advice = [];
     if (FLOATING_TAGS.has(config.tag.toLowerCase()) && !config.pinDigest) {
@@ -5074,7 +4448,6 @@ function adviceFor(config) {
     }
     return advice;
 }
-/** Spaces at either end of a password were removed (as docker login does): say so, it may be the reason a login fails. */
 function spacedPasswords(config) {
     return config.spacedSecrets.map((name) => `${name} starts or ends with spaces, which were removed: docker login removes them too, so a password that really has them cannot be used with docker. If the login fails, check the secret for stray spaces.`);
 }
@@ -5085,12 +4458,6 @@ function spacedPasswords(config) {
 function isLoopback(url) {
     return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(url.hostname);
 }
-/**
- * Finds out whether the build runs with buildx, and checks the inputs against it (and its
- * builder) and each other before anything is sent. The answer is a promise: the buildx probe
- * is a local question, answered first when it can still reject the inputs or is needed for the
- * plan, else it runs beside what follows.
- */
 async function checkInputs(ctx) {
     const { config, ports, logger } = ctx;
     const { probe } = await chooseBuilder(config, ports, ctx.docker);
@@ -5111,7 +4478,6 @@ async function checkInputs(ctx) {
 
 
 
-/** What cache: auto adds to the build, in words (which applies is known once docker and Dokploy answer). */
 function cachePlan(config, buildx) {
     if (!autoCacheWanted(config))
         return [];
@@ -5127,7 +4493,6 @@ function cachePlan(config, buildx) {
         `Build cache (cache: auto): --cache-from type=registry,ref= ${sources}; with the docker driver --cache-to type=inline, and on an engine that holds images of ${config.image.name} its own cache instead of the sources; with a BuildKit builder also ${config.ci.actionsCache ? "type=gha" : cache} as --cache-from and --cache-to (mode=max)`,
     ];
 }
-/** The build part of the plan: the commands docker runs. */
 function buildPlan(config, way) {
     const { buildx, labelled = false, intoEngine = false, enginePush = false } = way;
     if (!config.build)
@@ -5169,11 +4534,9 @@ function pullCheckPlan(config) {
         `HEAD ${config.image.registry}/v2/${config.image.path}/manifests/${config.tag} with the pull credentials (the image is there, Dokploy can pull it, it is the digest pushed)`,
     ];
 }
-/** The id of a target in the plan: as given, or what its name will resolve to. */
 function idText(spec) {
     return spec.id ?? `<id of ${spec.kind} "${spec.name}">`;
 }
-/** Finding the targets given by name: one read of project.all, before the build. */
 function namesPlan(config, api) {
     const named = config.targets.filter((t) => t.name !== undefined);
     if (!config.names || named.length === 0)
@@ -5182,14 +4545,12 @@ function namesPlan(config, api) {
         `GET ${api}project.all  (find ${named.map(describeTarget).join(", ")} in ${config.names.project}/${config.names.environment}; a wrong name stops the run here, before the build)`,
     ];
 }
-/** The check of the key and every target, beside the build. */
 function checkPlan(config, api) {
     return config.targets.map((t) => {
         const key = t.kind === "application" ? "applicationId" : "composeId";
         return `GET ${api}${t.kind}.one {"${key}":"${idText(t)}"}  (check key and ${t.kind}, beside the build)`;
     });
 }
-/** What is sent for one compose service after the build. */
 function composePlan(config, api, id) {
     const ref = imageRef(config.image, config.tag);
     return [
@@ -5198,7 +4559,6 @@ function composePlan(config, api, id) {
         `POST ${api}compose.${config.deployMethod} ${JSON.stringify({ composeId: id, title: config.deployTitle, description: config.deployDescription })}`,
     ];
 }
-/** What is sent for one target after the build. */
 function targetPlan(config, api, spec) {
     const id = idText(spec);
     if (spec.kind === "compose")
@@ -5210,7 +4570,6 @@ function targetPlan(config, api, spec) {
         `POST ${api}application.${config.deployMethod} ${JSON.stringify({ applicationId: id, title: config.deployTitle, description: config.deployDescription })}`,
     ];
 }
-/** The registry entry in Dokploy, when asked for. */
 function registryPlan(config, api) {
     if (!config.dokployRegistry)
         return [];
@@ -5218,7 +4577,6 @@ function registryPlan(config, api) {
         `GET ${api}registry.all, then POST ${api}registry.create or registry.update for ${config.image.registry} when the entry differs`,
     ];
 }
-/** The calls made for the targets after the build, and what follows them. */
 function targetsPlan(config, api) {
     const plan = [];
     if (config.targets.length > 1)
@@ -5237,7 +4595,6 @@ function targetsPlan(config, api) {
     }
     return plan;
 }
-/** How this run would build, found as the run would: the builder, the labels, the engine's push. */
 async function planWay(ctx, buildx) {
     const { config } = ctx;
     const dockerfile = buildx || !config.build ? undefined : await readDockerfile(ctx);
@@ -5246,7 +4603,6 @@ async function planWay(ctx, buildx) {
     const enginePush = (await enginePushFor(config, ctx.ports, buildx, intoEngine)) !== undefined;
     return { buildx, labelled, intoEngine, enginePush };
 }
-/** Says the plan in the log. */
 function printPlan(ctx, way, lines) {
     const builder = way.buildx
         ? way.intoEngine
@@ -5273,7 +4629,6 @@ function printPlan(ctx, way, lines) {
 
 const always = () => true;
 const deploys = (config) => config.deploy;
-/** The build, with the Dokploy check beside it: nothing is pushed before Dokploy answered. */
 async function buildBesideCheck(ctx, state) {
     const { config } = ctx;
     const check = async () => {
@@ -5290,7 +4645,6 @@ async function buildBesideCheck(ctx, state) {
     const { check: _check, ...given } = checked;
     return given;
 }
-/** The run, in order. Each stage runs when its `when` holds; docs/architecture.md shows the list. */
 const STAGES = [
     {
         name: "Check the inputs",
@@ -5384,12 +4738,10 @@ const STAGES = [
         },
     },
 ];
-/** The plan in words: commands and API calls, secrets masked, from the stages this config runs. */
 function describePlan(config, way, stages = STAGES) {
     const api = config.transport === "trpc" ? "/api/trpc/" : "/api/";
     return stages.filter((stage) => stage.when(config)).flatMap((stage) => stage.plan?.(config, way, api) ?? []);
 }
-/** Runs the stages this config asks for, in order, each handing on what the next need. */
 async function runStages(ctx, stages = STAGES) {
     const state = {};
     for (const stage of stages) {
@@ -5436,24 +4788,16 @@ function outputsOf(result) {
 
 
 
-/** The error that ended the run, masked, with what the run had changed when that matters. */
 function run_failureOf(ctx, error) {
     if (ctx.signal.aborted && !(error instanceof errors/* CancelledError */.cc))
         return run_failureOf(ctx, cancelled(ctx));
     const failure = error instanceof Error ? error : new Error(String(error));
-    // Bad input stops the run before anything is touched; every other failure says what was.
     if (!(failure instanceof errors/* ConfigError */.xL) && !(failure instanceof errors/* CancelledError */.cc)) {
         failure.message = `${failure.message}\n${ctx.ledger.report()}`;
     }
     failure.message = ctx.redactor.redact(failure.message);
     return failure;
 }
-/**
- * Runs the whole deploy: the stages of pipeline/stages.ts. Never throws: the error that ended
- * the run is in the outcome, and the result is what the ledger recorded. When `signal` aborts
- * (its reason names the signal), the docker commands are stopped, the temporary files removed,
- * and the outcome says what the run had changed.
- */
 async function run(config, ports, signal = new AbortController().signal) {
     const ctx = createContext(config, ports, signal);
     let error;
@@ -5477,11 +4821,6 @@ async function run(config, ports, signal = new AbortController().signal) {
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/platform/cancel.ts
 
-/*
- * What a run has open on this machine that must not outlive it even when the process is made
- * to exit at once: docker children (their process groups) and temporary directories holding a
- * registry login.
- */
 const childGroups = new Set();
 const tempDirs = new Set();
 const tracked = {
@@ -5494,16 +4833,13 @@ const tracked = {
         return () => tempDirs.delete(path);
     },
 };
-/** Signals a process group; a group that is gone already is no error. */
 function signalGroup(pid, signal) {
     try {
         process.kill(-pid, signal);
     }
     catch {
-        // already gone
     }
 }
-/** Kills every docker child and removes every temporary directory, synchronously. */
 function stopEverythingNow() {
     for (const pid of childGroups)
         signalGroup(pid, "SIGKILL");
@@ -5512,16 +4848,10 @@ function stopEverythingNow() {
             (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
         }
         catch {
-            // nothing more can be done on the way out
         }
     }
 }
 const EXIT_CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
-/**
- * Turns the first SIGINT/SIGTERM/SIGHUP into an aborted signal, so the run stops its work and
- * reports what it changed. A second signal ends the process at once, after killing the docker
- * children and removing the temporary files.
- */
 function listenForCancel(write) {
     const controller = new AbortController();
     const names = ["SIGINT", "SIGTERM", "SIGHUP"];
@@ -5559,7 +4889,6 @@ const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
 
 
 
-/** Where the docker CLI looks for plugins (docker/cli's plugin manager), in its order. */
 function pluginDirs(env, extraDirs = []) {
     const configDir = env.DOCKER_CONFIG ?? (0,external_node_path_.join)(env.HOME ?? (0,external_node_os_namespaceObject.homedir)(), ".docker");
     return [
@@ -5571,12 +4900,6 @@ function pluginDirs(env, extraDirs = []) {
         "/usr/libexec/docker/cli-plugins",
     ];
 }
-/**
- * Whether `docker <name>` runs a plugin, decided as the docker CLI decides it, without starting
- * the CLI (which costs about 0.1 s on the way to the build): the first plugin dir that has
- * docker-<name> (symlinks followed) is the only one looked at, and the CLI can run it only when
- * it is an executable file. A plugin it cannot run means no plugin, as for the CLI.
- */
 async function hasCliPlugin(name, env) {
     const configDir = env.DOCKER_CONFIG ?? (0,external_node_path_.join)(env.HOME ?? (0,external_node_os_namespaceObject.homedir)(), ".docker");
     let extra = [];
@@ -5595,7 +4918,6 @@ async function hasCliPlugin(name, env) {
             isFile = (await (0,promises_.stat)(path)).isFile();
         }
         catch (error) {
-            // Only a path that does not exist sends the CLI on to the next dir.
             if (error.code === "ENOENT")
                 continue;
             return false;
@@ -5612,13 +4934,6 @@ async function hasCliPlugin(name, env) {
 function isObject(value) {
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-/**
- * The user's docker config.json as the temporary one should start: everything kept (proxies,
- * aliases, current context, logins to other registries) except, when we log in ourselves, what
- * would send OUR login somewhere that outlives the run (credsStore) or shadow it (an existing
- * login or credential helper for the registry we log in to). With `keepLogin` nothing is
- * dropped: nothing is logged in, so nothing of ours can reach a store.
- */
 function isolatedDockerConfig(userConfig, registryHost, keepLogin = false) {
     const out = isObject(userConfig) ? { ...userConfig } : {};
     if (keepLogin)
@@ -5648,15 +4963,9 @@ async function exists(path) {
         return false;
     }
 }
-/**
- * Temporary docker configs in `tempRoot`, started from the user's config dir: config.json
- * without credential stores or logins for our registry (unless the user's login is kept); buildx/ and contexts/ copied (so the
- * builder chosen by earlier steps is used and its state writes stay here); cli-plugins/ linked.
- */
 function tempDockerConfigs(userConfigDir, tempRoot) {
     return async (registryHost, options = {}) => {
         const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(tempRoot, "dokploy-deploy-"));
-        // Known from the start, so that even a process made to exit at once removes it.
         const untrack = tracked.tempDir(dir);
         await (0,promises_.chmod)(dir, 0o700);
         let userConfig = {};
@@ -5705,11 +5014,6 @@ var external_node_http_ = __nccwpck_require__(7067);
 
 
 
-/**
- * The engine's unix socket, when the docker CLI would talk to it: DOCKER_HOST unset (the default
- * socket) or unix://, and no docker context chosen. Undefined otherwise (tcp://, ssh://, a
- * context): then only the CLI knows how to reach the engine.
- */
 async function engineSocket(env, configDir) {
     if (env.DOCKER_CONTEXT)
         return undefined;
@@ -5724,23 +5028,12 @@ async function engineSocket(env, configDir) {
             return undefined;
     }
     catch {
-        // No config: the CLI uses the default socket too.
     }
     return "/var/run/docker.sock";
 }
-/**
- * A request to the engine's socket at `path`. No TLS, so no server name: node would otherwise
- * work one out from the Host header, checking whether it is an IP address, and compiling that
- * check costs ~7 ms on the way to the build.
- */
 function onSocket(socketPath, path) {
     return { socketPath, path, headers: { host: "docker" }, servername: "" };
 }
-/**
- * Whether the engine holds any image of `repository`, asked over its API as `docker images
- * <repository>` asks it, without starting the CLI (about 50 ms on the way to the build).
- * Undefined when it cannot tell: the caller asks the CLI.
- */
 function engineHoldsImagesOf(socketPath, repository, timeoutMs = 5_000) {
     const filters = encodeURIComponent(JSON.stringify({ reference: { [repository]: true } }));
     return new Promise((resolve) => {
@@ -5749,7 +5042,6 @@ function engineHoldsImagesOf(socketPath, repository, timeoutMs = 5_000) {
             let body = "";
             res.setEncoding("utf8");
             res.on("data", (chunk) => {
-                // A list of image summaries; past a MiB, any answer will do.
                 if (body.length < 1024 * 1024)
                     body += chunk;
             });
@@ -5774,23 +5066,14 @@ function engineHoldsImagesOf(socketPath, repository, timeoutMs = 5_000) {
         req.end();
     });
 }
-/** X-Registry-Auth: the credentials as JSON in base64url, padding kept (the engine's decoder wants it). */
 function registryAuthHeader(auth) {
     return Buffer.from(JSON.stringify(auth)).toString("base64").replace(/\+/g, "-").replace(/\//g, "_");
 }
-/** The line `docker push` would print for a message; undefined for progress, which it redraws. */
 function pushLine(message) {
     if (!message.status || message.progressDetail?.current !== undefined)
         return undefined;
     return message.id ? `${message.id}: ${message.status}` : message.status;
 }
-/**
- * Pushes `repository:tag` from the engine over its API, as `docker push` has it do, with the
- * credentials in the request's header: no login is written anywhere. Each line docker push
- * would print goes to `onLine`. Resolves with the digest the registry gave; rejects with the
- * engine's message when the push fails. Aborting `signal` drops the connection, and the
- * engine stops the push.
- */
 function pushFromEngine(socketPath, repository, tag, auth, options = {}) {
     const path = `/images/${encodeURIComponent(repository)}/push?tag=${encodeURIComponent(tag)}`;
     return new Promise((resolve, reject) => {
@@ -5853,21 +5136,10 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 ;// CONCATENATED MODULE: ./src/platform/exec.ts
 
 
-/** After SIGTERM, how long a docker command gets to stop before its group is killed. */
 const KILL_AFTER_MS = 5_000;
-/** Output kept of a program, per stream: the end of it (the part an error message shows). */
 const KEPT_OUTPUT = 1024 * 1024;
 const LONGEST_LINE = 64 * 1024;
-/**
- * Variables that hold secrets by name: the CLI's inputs (its GitHub twins are all INPUT_*), and
- * the runner's token for GitHub's cache service (kept when a build uses type=gha).
- */
 const SECRET_VARIABLES = new Set(["DOKPLOY_API_KEY", "REGISTRY_PASSWORD", "PULL_PASSWORD", "ACTIONS_RUNTIME_TOKEN"]);
-/**
- * The environment children get: this process's, without the action's inputs (INPUT_*), the
- * CLI's secret variables, and any variable whose value is one of `secrets`, except those in
- * `keep` (variables a build secret is read from, e.g. build-secrets: id=npm,env=NPM_TOKEN).
- */
 function childEnvironment(env, secrets = [], keep = []) {
     const values = new Set(secrets.filter((s) => s !== ""));
     const kept = {};
@@ -5878,7 +5150,6 @@ function childEnvironment(env, secrets = [], keep = []) {
     }
     return kept;
 }
-/** Collects a program's output: the end of each stream, and each line for `onLine`. */
 class Output {
     onLine;
     text = { stdout: "", stderr: "" };
@@ -5892,7 +5163,6 @@ class Output {
         this.text[stream] = kept.length > 2 * KEPT_OUTPUT ? kept.slice(-KEPT_OUTPUT) : kept;
         const lines = (this.pending[stream] + text).split(/\r?\n/);
         this.pending[stream] = lines.pop() ?? "";
-        // A line that never ends (a progress bar without newlines) is handed over in pieces.
         if (this.pending[stream].length > LONGEST_LINE) {
             lines.push(this.pending[stream]);
             this.pending[stream] = "";
@@ -5907,13 +5177,6 @@ class Output {
         }
     }
 }
-/**
- * Exec over child_process with `baseEnv` as the environment: output is captured and handed
- * over line by line (never echoed raw), stdin gets `input` and is closed, and an aborted signal
- * ends the program with everything it started: each program runs in its own process group
- * (docker runs plugins such as buildx as children), which gets SIGTERM, then SIGKILL if it has
- * not ended in a few seconds.
- */
 function execWith(baseEnv) {
     return (file, args, options = {}) => new Promise((resolve) => {
         const env = { ...baseEnv, ...options.env };
@@ -5939,7 +5202,7 @@ function execWith(baseEnv) {
         child.stderr.on("data", (chunk) => {
             output.take("stderr", chunk);
         });
-        child.stdin.on("error", () => undefined); // a program that does not read stdin
+        child.stdin.on("error", () => undefined);
         child.stdin.end(options.input ?? "");
         let done = false;
         const finish = (exitCode, extra = "") => {
@@ -5952,12 +5215,10 @@ function execWith(baseEnv) {
             output.flush();
             resolve({ exitCode, stdout: output.text.stdout, stderr: output.text.stderr + extra });
         };
-        // Not installed, not executable: like a shell, answer 127.
         child.on("error", (error) => finish(127, `${file}: ${error.message}`));
         child.on("close", (code, signal) => finish(code ?? (signal ? 128 + 15 : 1)));
     });
 }
-/** Exec with this process's environment, less the secrets it holds by name. */
 const nodeExec = (file, args, options) => execWith(childEnvironment(process.env))(file, args, options);
 
 ;// CONCATENATED MODULE: ./src/platform/ports.ts
@@ -5969,12 +5230,9 @@ const nodeExec = (file, args, options) => execWith(childEnvironment(process.env)
 
 
 
-/** The real ports on Node: docker on PATH, one keep-alive HTTP pool, temp files under `tempRoot`. */
 function nodePorts(logger, env, options = {}) {
-    // One keep-alive pool for the whole run, made (and undici loaded) when HTTP is first needed.
     let pool;
     const userConfigDir = env.DOCKER_CONFIG ?? (0,external_node_path_.join)(env.HOME ?? (0,external_node_os_namespaceObject.homedir)(), ".docker");
-    // Where the engine's socket is, read once for the run (the cache choice and the push both ask).
     let socketPath;
     const socket = () => (socketPath ??= engineSocket(env, userConfigDir));
     return {
@@ -5995,7 +5253,6 @@ function nodePorts(logger, env, options = {}) {
         },
         enginePush: async () => {
             const path = await socket();
-            // No socket there: docker's own errors say more than a refused connection would.
             if (path === undefined ||
                 !(await (0,promises_.stat)(path).then((s) => s.isSocket(), () => false)))
                 return undefined;
@@ -6003,8 +5260,6 @@ function nodePorts(logger, env, options = {}) {
         },
         readText: (path) => (0,promises_.readFile)(path, "utf8").catch(() => undefined),
         close: async () => {
-            // The run is over and nothing waits for an answer: the sockets are dropped at once, not
-            // closed one by one (that took some 10 ms at every exit).
             if (pool)
                 await (await pool).destroy();
         },
@@ -6014,41 +5269,21 @@ function nodePorts(logger, env, options = {}) {
 ;// CONCATENATED MODULE: ./src/github/commands.ts
 
 
-/** Escapes a workflow command's message, as the runner expects (%, CR, LF). */
 function escapeData(text) {
     return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
-/**
- * The runner reads an input from INPUT_<NAME> (spaces to _, upper case). Trimmed, but for
- * secrets only their line breaks at either end: the config trims them and says so.
- */
 function getInput(env, name, secret = false) {
     const value = env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "";
     return secret ? value.replace(/^[\r\n]+|[\r\n]+$/g, "") : value.trim();
 }
-/** Characters .NET's culture-aware comparisons skip: the runner would not see them between the colons. */
-// eslint-disable-next-line no-misleading-character-class -- these are single code points the runner skips, not combined characters
 const IGNORABLE = /[\p{Cf}\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0]/gu;
-/**
- * Whether the runner could take the line for a workflow command: `::` after leading white
- * space, or the old `##[` form anywhere in the line.
- */
 function mayBeWorkflowCommand(line) {
     const visible = line.replace(IGNORABLE, "");
     return /^[\s\u0085]*::/.test(visible) || visible.includes("##[");
 }
-/** A fresh token for ::stop-commands::, which no printed text can guess. */
 function stopToken() {
     return (0,external_node_crypto_.randomBytes)(16).toString("hex");
 }
-/**
- * The log as the runner reads it: plain lines, and ::debug/warning/error/group:: commands.
- * Written directly, so the toolkit (and its HTTP client) loads only at the end, for outputs
- * and the job summary, while docker already works. Never ::add-mask::, which would print
- * the secret; everything reaching here went through the redactor. Text that could be taken
- * for a workflow command (build output, Dokploy's answers and log) is printed between
- * ::stop-commands:: and its token, so the runner shows it and obeys none of it.
- */
 function githubLogger(write, debug, token = stopToken) {
     const command = (name, message) => {
         write(`::${name}::${escapeData((0,log/* messageLines */.VL)(message).join("\n"))}`);
@@ -6089,7 +5324,6 @@ function githubLogger(write, debug, token = stopToken) {
 
 ;// CONCATENATED MODULE: ./src/github/context.ts
 
-/** The commit message of a push event, from the event payload the runner wrote. */
 async function headCommitMessage(eventPath) {
     if (!eventPath)
         return undefined;
@@ -6102,10 +5336,6 @@ async function headCommitMessage(eventPath) {
         return undefined;
     }
 }
-/**
- * The commit being deployed, from the runner's GITHUB_* variables and event payload: the same
- * values @actions/github's context holds, without loading an API client the action never uses.
- */
 async function ciContextFromGithub(env) {
     const server = env.GITHUB_SERVER_URL ?? "https://github.com";
     const repository = env.GITHUB_REPOSITORY || undefined;
@@ -6116,18 +5346,12 @@ async function ciContextFromGithub(env) {
         repositoryUrl: base,
         runUrl: base && env.GITHUB_RUN_ID ? `${base}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
         commitMessage: await headCommitMessage(env.GITHUB_EVENT_PATH),
-        // The runner gives these to actions only; buildx reads them itself (the token never goes into argv).
         actionsCache: Boolean(env.ACTIONS_RUNTIME_TOKEN && (env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL)),
     };
 }
 
 ;// CONCATENATED MODULE: ./src/github/api.ts
-/** The few GitHub REST calls the step makes, behind a port; Octokit loads only when one is made. */
 
-/**
- * The API over Octokit, at GITHUB_API_URL (GitHub Enterprise Server too), through the runner's
- * proxy settings. Each request gives up after `timeoutMs`.
- */
 async function octokitApi(token, repo, timeoutMs) {
     const { getOctokit } = await __nccwpck_require__.e(/* import() */ 542).then(__nccwpck_require__.bind(__nccwpck_require__, 542));
     const octokit = getOctokit(token);
@@ -6188,7 +5412,6 @@ async function octokitApi(token, repo, timeoutMs) {
         },
     };
 }
-/** Why a call failed, with what to change when GitHub refused the token. */
 function describeFailure(error) {
     const status = error?.status;
     const message = (0,errors/* errorMessage */.gJ)(error).split("\n")[0] ?? "";
@@ -6197,7 +5420,6 @@ function describeFailure(error) {
     }
     return typeof status === "number" ? `HTTP ${String(status)}: ${message}` : message;
 }
-/** Calls that never fail a deploy: the client loads at the first one, and a failure is a warning. */
 class GithubCalls {
     load;
     logger;
@@ -6217,17 +5439,11 @@ class GithubCalls {
 }
 
 ;// CONCATENATED MODULE: ./src/github/deployments.ts
-/** GitHub keeps at most 140 characters of a deployment or status description. */
 const DESCRIPTION_MAX = 140;
 function deployments_short(text, max = DESCRIPTION_MAX) {
     const line = text.split("\n")[0]?.trim() ?? "";
     return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
 }
-/**
- * The deployment's last status, from the run's verdict: success when our image runs; inactive
- * when a later run's image runs instead (GitHub marks that run's deployment active); failure
- * otherwise, cancelled too. Without waiting, Dokploy only queued it: it stays queued.
- */
 function finalState(verdict) {
     switch (verdict) {
         case "failed":
@@ -6253,13 +5469,11 @@ function descriptionOf(state, report) {
             return `${report.image} runs`;
     }
 }
-/** The status to post for how the run ended. */
 function finalStatus(report, links) {
     const state = finalState(report.verdict.kind);
     const description = deployments_short(descriptionOf(state, report));
     return { state, description, environmentUrl: links.environmentUrl, logUrl: links.runUrl };
 }
-/** One run's GitHub deployment. */
 class GithubDeployment {
     config;
     calls;
@@ -6270,17 +5484,14 @@ class GithubDeployment {
         this.calls = calls;
         this.logger = logger;
     }
-    /** Creates the GitHub deployment once Dokploy's is triggered: from then on something is deploying. */
     onChange = (change) => {
         if (change.kind !== "deployment" || this.id)
             return;
         this.id = this.start(change.url);
     };
-    /** Posts how the run ended, when a deployment was created. Never throws. */
     async finish(report, links) {
         const id = await this.id;
         const status = finalStatus(report, links);
-        // Without waiting, the status posted at the trigger (queued) is the last word.
         if (id === undefined || status.state === "queued")
             return;
         await this.calls.attempt("set the GitHub deployment's status", (api) => api.setDeploymentStatus(id, status));
@@ -6307,14 +5518,8 @@ class GithubDeployment {
 }
 
 ;// CONCATENATED MODULE: ./src/report/comment.ts
-/**
- * The pull-request comment's markdown: what was deployed where, how it ended, and where to
- * look. Public text: every name and message is inert. The line that finds it again on re-runs
- * is GitHub's, and src/github puts it above this.
- */
 
 
-/** Of the error in the comment (GitHub takes comments of up to 65536 characters). */
 const COMMENT_ERROR_MAX = 8_000;
 function comment_statusOf(target, failed) {
     return target.deploymentId
@@ -6324,7 +5529,6 @@ function comment_statusOf(target, failed) {
 function targetCell(target) {
     return `${markdown_link(inlineCode(target.name), target.url)} (Dokploy ${target.kind} ${inlineCode(target.id)})`;
 }
-/** Where it went: one target with its status, or a row per target; nothing without deploying. */
 function comment_targetRows(model, links) {
     if (!model.deploying)
         return [];
@@ -6337,7 +5541,6 @@ function comment_targetRows(model, links) {
     }
     return [...targets.map((t) => ["Target", `${targetCell(t)}: ${comment_statusOf(t, failed)}`]), environment];
 }
-/** The comment's markdown below its marker line. */
 function commentMarkdown(model, links) {
     const rows = [
         ["Image", inlineCode(model.image)],
@@ -6356,18 +5559,12 @@ function commentMarkdown(model, links) {
 }
 
 ;// CONCATENATED MODULE: ./src/github/pr-comment.ts
-/**
- * The pull-request comment: one per set of targets (or image) and environment, found again by
- * a hidden line and updated in place on re-runs.
- */
 
 
 const PULL_REQUEST_EVENTS = new Set(["pull_request", "pull_request_target"]);
-/** Whether the event is about a pull request: then the step comments unless pr-comment is false. */
 function isPullRequestEvent(env) {
     return PULL_REQUEST_EVENTS.has(env.GITHUB_EVENT_NAME ?? "");
 }
-/** The pull request the event is about, from the payload the runner wrote. */
 async function pullRequestOfEvent(env) {
     if (!isPullRequestEvent(env) || !env.GITHUB_EVENT_PATH)
         return undefined;
@@ -6380,22 +5577,15 @@ async function pullRequestOfEvent(env) {
         return undefined;
     }
 }
-/**
- * The hidden line that finds this comment on re-runs: one per set of targets (or, building
- * without deploying, per image) and environment.
- */
 function commentMarker(config) {
-    // Names and the environment are the user's text: encoded, they cannot end the HTML comment.
     const targets = config.targets.map((t) => `${t.kind}=${encodeURIComponent(t.id ?? t.name)}`);
     const subject = config.deploy && targets.length > 0 ? targets.join(" ") : `build=${config.image.name}`;
     return `<!-- dokploy-deploy ${subject} environment=${encodeURIComponent(config.github.environment)} -->`;
 }
-/** The whole comment: its marker, then the report (the environment named as the inputs give it). */
 function commentBody(config, report, links) {
     const environment = config.github.environment;
     return `${commentMarker(config)}\n${commentMarkdown(report, { ...links, environment })}`;
 }
-/** Writes or updates the run's comment on its pull request. */
 class PullRequestComment {
     config;
     env;
@@ -6407,7 +5597,6 @@ class PullRequestComment {
         this.calls = calls;
         this.logger = logger;
     }
-    /** Never throws: GitHub's API failing is a warning. */
     async post(report, links) {
         await this.calls.attempt("comment on the pull request", (api) => this.write(api, report, links));
     }
@@ -6426,7 +5615,6 @@ class PullRequestComment {
             await api.createComment(issue, body);
         this.logger.info(`${existing ? "Updated the comment" : "Commented"} on pull request #${String(issue)}`);
     }
-    /** The event's pull request; with pr-comment: true on another event, the commit's open one. */
     async pullRequest(api) {
         const ofEvent = await pullRequestOfEvent(this.env);
         if (ofEvent !== undefined || this.config.github.prComment !== true || !this.config.ci.sha)
@@ -6436,11 +5624,6 @@ class PullRequestComment {
 }
 
 ;// CONCATENATED MODULE: ./src/github/native.ts
-/**
- * What the step shows on GitHub beside its log: a deployment of the environment
- * (deployments.ts) and one pull-request comment (pr-comment.ts), sharing one API client that
- * loads only when one of them calls it. GitHub's API failing is a warning: it never fails a deploy.
- */
 
 
 
@@ -6461,10 +5644,6 @@ function wire(config, deployment, comment) {
         },
     };
 }
-/**
- * The GitHub side of a run, or undefined when there is nothing to do (then the API client is
- * never loaded): a deployment with github-deployment, a comment on pull requests (pr-comment).
- */
 function githubNative(config, env, logger, load = octokitApi) {
     const { token, deployment, prComment } = config.github;
     const comment = prComment ?? isPullRequestEvent(env);
@@ -6500,13 +5679,11 @@ function githubNative(config, env, logger, load = octokitApi) {
 const write = (line) => {
     process.stdout.write(`${line}\n`);
 };
-// The runner shows ::debug:: lines only when step debugging is on; skip writing them otherwise.
 const logger = githubLogger(write, process.env.RUNNER_DEBUG === "1" || process.env.ACTIONS_STEP_DEBUG === "true");
 function fail(error) {
     logger.error((0,errors/* errorMessage */.gJ)(error));
     process.exitCode = error instanceof errors/* DeployError */.sH ? error.exitCode : 1;
 }
-/** @actions/core, which GitHub's local runner (@github/local-action) replaces to show the outputs. */
 async function actionsCore() {
     const core = await __nccwpck_require__.e(/* import() */ 421).then(__nccwpck_require__.bind(__nccwpck_require__, 6421));
     return {
@@ -6527,14 +5704,12 @@ async function main(env, loadToolkit) {
     const config = parseConfig(raw, await ciContextFromGithub(env));
     for (const notice of config.notices)
         write(`::notice::${escapeData(notice)}`);
-    // What writes the outputs and the summary loads while docker works, not on the way to the build.
     let toolkit;
     const base = nodePorts(logger, env, {
         tempRoot: env.RUNNER_TEMP,
         secrets: secretsOf(config),
         keepEnv: [...buildSecretEnvNames(config), ...cacheEnvNames(config)],
     });
-    // Deployments and the pull-request comment; undefined (and Octokit never loaded) when off.
     const github = githubNative(config, env, logger);
     const ports = {
         ...base,
@@ -6560,28 +5735,15 @@ async function main(env, loadToolkit) {
         fail(outcome.error);
     cancel.dispose();
 }
-/**
- * The action: reads its inputs from the environment as the runner sets them, deploys, and sets
- * the outputs, the job summary and the exit code. Never rejects. Exported apart from the entry
- * point (main.ts) so that GitHub's local runner, @github/local-action, can call it: called
- * without a toolkit, it writes through @actions/core, which that runner replaces. The entry
- * point writes the runner's files itself.
- */
 async function action_run(loadToolkit = actionsCore) {
     await main(process.env, loadToolkit).catch(fail);
 }
 
 ;// CONCATENATED MODULE: ./src/github/runner-files.ts
-/**
- * The outputs and the job summary, written to the runner's files as the runner reads them,
- * without the toolkit (@actions/core is a MiB of JavaScript with its own HTTP client, which
- * would load while docker works, for two appends).
- */
 
 
 
 
-/** A heredoc delimiter that no name or value holds, so no value can end its block early. */
 function delimiterFor(texts) {
     for (;;) {
         const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomBytes)(16).toString("hex")}`;
@@ -6589,10 +5751,6 @@ function delimiterFor(texts) {
             return delimiter;
     }
 }
-/**
- * GITHUB_OUTPUT takes `name<<delimiter` blocks (one append for all of them); without it, the
- * old `::set-output` command. GITHUB_STEP_SUMMARY takes Markdown, appended.
- */
 function runnerFiles(env, write) {
     return {
         setOutputs: async (outputs) => {
@@ -6615,7 +5773,6 @@ function runnerFiles(env, write) {
 }
 
 ;// CONCATENATED MODULE: ./src/github/main.ts
-/** The entry point GitHub runs (dist/index.js): the action itself is in action.ts. */
 
 
 void action_run(() => Promise.resolve(runnerFiles(process.env, write)));

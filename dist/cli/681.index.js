@@ -21,20 +21,11 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6752);
 
 
-/**
- * Lines Dokploy writes as a deployment ends: "Docker Deployed: ✅" after a build, "✅ Pulling
- * image completed." before the service update of an image, and its error lines ("Error occurred
- * ❌", "ERROR: …: ❌", "❌ Error").
- */
 const ENDING_LINE = /Docker Deployed: ✅|✅ Pulling image completed|❌/;
-/** A log line is printed up to this long, and kept for the failure message up to TAIL_LINE_LIMIT. */
 const PRINTED_LINE_LIMIT = 4096;
 const TAIL_LINE_LIMIT = 1000;
-/** A line that has not ended is buffered up to this long; the rest of it is only counted. */
 const BUFFERED_LINE_LIMIT = 64 * 1024;
-/** A close the server does not answer (a frozen proxy, a half-open connection) waits this long. */
 const CLOSE_DEADLINE_MS = 1000;
-/** ws(s)://…/listen-deployment?logPath=… for a Dokploy base URL. */
 function liveLogUrl(baseUrl, logPath, serverId) {
     const url = new URL(`${baseUrl}/listen-deployment`);
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
@@ -43,14 +34,12 @@ function liveLogUrl(baseUrl, logPath, serverId) {
         url.searchParams.set("serverId", serverId);
     return url.toString();
 }
-/** `line` cut to `limit`, saying how many characters were left out. */
 function shorten(line, limit) {
     const length = line.text.length + line.dropped;
     if (length <= limit)
         return line.text;
     return `${line.text.slice(0, limit)}… (${String(length - limit)} more characters)`;
 }
-/** Splits chunks of text into lines; a line that never ends costs at most BUFFERED_LINE_LIMIT. */
 class LineSplitter {
     partial = "";
     dropped = 0;
@@ -66,7 +55,6 @@ class LineSplitter {
         });
         return lines;
     }
-    /** The line not ended yet, if any. */
     flush() {
         return this.partial || this.dropped ? [this.take()] : [];
     }
@@ -77,10 +65,6 @@ class LineSplitter {
         return line;
     }
 }
-/**
- * The live log's own connection: its socket never keeps the process alive (unref), and
- * destroy() ends it at once, whatever the server does.
- */
 function ownConnection() {
     const connect = (0,undici__WEBPACK_IMPORTED_MODULE_1__/* .buildConnector */ .gU)({});
     const sockets = new Set();
@@ -113,7 +97,6 @@ function closeReason(code) {
         return "Dokploy refused the log path (code 4000)";
     return `closed with code ${String(code)}`;
 }
-/** The text of a message: text frames as they are, binary frames decoded (a character may span two). */
 function messageText(data, decoder) {
     if (typeof data === "string")
         return data;
@@ -175,7 +158,6 @@ class DeploymentLogStream {
             this.socket.close(1000);
         }
         catch {
-            // Closing a socket that never opened throws; there is nothing to close then.
         }
         this.deadline = setTimeout(this.connection.destroy, this.options.closeDeadlineMs ?? CLOSE_DEADLINE_MS);
         this.deadline.unref();
@@ -190,7 +172,6 @@ class DeploymentLogStream {
                 this.options.onEnding?.();
         }
         catch (error) {
-            // A message we cannot read is not worth the run.
             this.options.logger.debug(`Live log: could not read a message: ${String(error)}`);
         }
     }
@@ -213,13 +194,6 @@ class DeploymentLogStream {
             this.options.logger.info(`Live log unavailable (${why}); following the deployment by polling.`);
     }
 }
-/**
- * Streams a deployment's log into the CI log through Dokploy's WebSocket. The socket never
- * closes by itself, so the caller closes it once the deployment row is final; a server that
- * does not answer that close gets CLOSE_DEADLINE_MS, then the socket is destroyed. The socket
- * never keeps the process alive. If it fails or closes early, the caller goes on by polling:
- * a live log is a comfort, not a requirement.
- */
 function streamDeploymentLog(options) {
     return new DeploymentLogStream(options);
 }

@@ -18,6 +18,17 @@ async function chunksHolding(dir: string, needle: string): Promise<string[]> {
 }
 
 describe("the committed bundles", () => {
+  it("carry the sources' code without their comments (the sources keep them)", async () => {
+    const source = await readFile(resolve(import.meta.dirname, "../../src/record/ledger.ts"), "utf8");
+    const comment = "The one record of a run";
+    expect(source).toContain(comment);
+    for (const bundle of ["index.js", "cli/index.js"]) {
+      const code = await readFile(join(dist, bundle), "utf8");
+      expect(code).toContain("class Ledger");
+      expect(code).not.toContain(comment);
+    }
+  });
+
   it("leave Octokit out of the action's start-up: a chunk loaded only when GitHub's API is used", async () => {
     const holding = await chunksHolding(dist, OCTOKIT);
     expect(holding).toHaveLength(1);
