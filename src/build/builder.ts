@@ -5,6 +5,7 @@
  * default `docker` driver, on an engine without the containerd image store).
  */
 import type { Config } from "../config/config";
+import type { BuildConfig } from "../config/slices";
 import { type Docker, asksForAttestation, buildxOnlyInputs } from "./docker";
 import type { CreateTempDockerConfig } from "./docker-config";
 import { ConfigError } from "../shared/errors";
@@ -89,7 +90,7 @@ const SETUP =
   "Add docker/setup-buildx-action before this step (elsewhere: docker buildx create --use --driver docker-container)";
 
 /** The inputs this builder cannot honour, each with what to do; empty when it can do all. */
-export function unsupportedInputs(config: Config, info: BuilderInfo): { input: string; message: string }[] {
+export function unsupportedInputs(config: BuildConfig, info: BuilderInfo): { input: string; message: string }[] {
   const builder = `the builder "${info.name}" uses the ${info.driver} driver, which`;
   const problems: { input: string; message: string }[] = [];
   const exported = config.cacheTo.filter((c) => !/(^|,)type=inline(,|$)/.test(c));
@@ -113,7 +114,7 @@ export function unsupportedInputs(config: Config, info: BuilderInfo): { input: s
   return problems;
 }
 
-function needsDriverCheck(config: Config): boolean {
+function needsDriverCheck(config: BuildConfig): boolean {
   return (
     config.cacheTo.length > 0 ||
     config.platforms.length > 1 ||
@@ -135,7 +136,11 @@ function inputError(problems: readonly { input: string; message: string }[]): Co
  * Asks buildx about the current builder, in a throwaway copy of the docker config: buildx
  * writes its state (current builder, activity) into the config it runs with.
  */
-async function inspectBuilder(config: Config, ports: BuilderPorts, docker: Docker): Promise<BuilderInfo | undefined> {
+async function inspectBuilder(
+  config: BuildConfig,
+  ports: BuilderPorts,
+  docker: Docker,
+): Promise<BuilderInfo | undefined> {
   const temp = await ports.createDockerConfig(config.registry, { keepLogin: true });
   try {
     const text = await docker.withConfigDir(temp.dir).inspectBuilder();
@@ -145,7 +150,7 @@ async function inspectBuilder(config: Config, ports: BuilderPorts, docker: Docke
   }
 }
 
-function missingBuildx(config: Config, needBuildx: readonly string[]): ConfigError {
+function missingBuildx(config: BuildConfig, needBuildx: readonly string[]): ConfigError {
   const [first = "builder"] = needBuildx;
   if (config.builder === "buildx") {
     return new ConfigError(
@@ -166,7 +171,7 @@ function missingBuildx(config: Config, needBuildx: readonly string[]): ConfigErr
  * Starts the buildx probe, and answers it at once (throwing ConfigError for what cannot be
  * built) when the inputs depend on it; else the probe runs beside what comes next.
  */
-export async function chooseBuilder(config: Config, ports: BuilderPorts, docker: Docker): Promise<BuilderChoice> {
+export async function chooseBuilder(config: BuildConfig, ports: BuilderPorts, docker: Docker): Promise<BuilderChoice> {
   if (!config.build) return { probe: Promise.resolve(false) };
   const probe = config.builder === "classic" ? Promise.resolve(false) : (ports.hasBuildx?.() ?? docker.hasBuildx());
   const needBuildx = buildxOnlyInputs(config);

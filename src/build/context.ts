@@ -1,4 +1,5 @@
 import type { Dispatcher } from "undici";
+import type { BuildConfig } from "../config/slices";
 import type { RunContext, RunPorts } from "../record/context";
 import type { checkPushLogin } from "../registry/check";
 import type { tagManifest } from "../registry/tag";
@@ -58,6 +59,7 @@ export interface BuildPorts extends RunPorts {
 
 /** What the build stages need of the run. */
 export interface BuildContext extends RunContext {
+  readonly config: BuildConfig;
   readonly ports: BuildPorts;
   readonly docker: Docker;
 }

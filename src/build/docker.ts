@@ -1,6 +1,7 @@
+import type { BuildConfig } from "../config/slices";
 import { secretArgs } from "./build-secrets";
 import { type CacheFlags, NO_CACHE } from "./cache";
-import type { Config, Credentials } from "../config/config";
+import type { Credentials } from "../config/config";
 import type { TempDockerConfig } from "./docker-config";
 import { CommandError } from "../shared/errors";
 import type { Exec } from "../shared/exec";
@@ -17,7 +18,7 @@ export const IID_FILE = "build-iid";
 const KEPT_LINES = 200;
 
 /** The OCI labels that stay the same from one commit to the next: source and title. */
-export function stableOciLabels(config: Config): string[] {
+export function stableOciLabels(config: BuildConfig): string[] {
   const labels: string[] = [];
   if (config.ci.repositoryUrl) labels.push(`org.opencontainers.image.source=${config.ci.repositoryUrl}`);
   const title = config.ci.repository?.split("/").at(-1) ?? config.image.path.split("/").at(-1);
@@ -26,14 +27,14 @@ export function stableOciLabels(config: Config): string[] {
 }
 
 /** The OCI annotations of a build with buildx (user labels given later override them). */
-export function ociLabels(config: Config, created: Date): string[] {
+export function ociLabels(config: BuildConfig, created: Date): string[] {
   const labels = [`org.opencontainers.image.created=${created.toISOString()}`];
   if (config.ci.sha) labels.push(`org.opencontainers.image.revision=${config.ci.sha}`);
   return [...labels, ...stableOciLabels(config)];
 }
 
 /** Every reference pushed: the deploy tag first, then the extra tags. */
-export function pushRefs(config: Config): string[] {
+export function pushRefs(config: BuildConfig): string[] {
   return [config.tag, ...config.extraTags].map((t) => imageRef(config.image, t));
 }
 
@@ -54,7 +55,7 @@ export interface BuildArgvOptions {
 }
 
 /** Every label of a buildx build: the OCI ones, then the user's (later ones win). */
-export function allLabels(config: Config, created: Date): string[] {
+export function allLabels(config: BuildConfig, created: Date): string[] {
   return [...ociLabels(config, created), ...config.labels];
 }
 
@@ -64,7 +65,7 @@ export function allLabels(config: Config, created: Date): string[] {
  * build, after any step that changed. The tag is the revision, and the image's own Created field
  * the time of the build.
  */
-export function classicLabels(config: Config): ClassicLabels {
+export function classicLabels(config: BuildConfig): ClassicLabels {
   return { afterFrom: stableOciLabels(config), atEnd: config.labels };
 }
 
@@ -72,7 +73,7 @@ export function classicLabels(config: Config): ClassicLabels {
  * argv (without the leading `docker`) of the build. buildx with a BuildKit builder builds and
  * pushes in one go; with the docker driver it builds into the engine, as the classic builder.
  */
-export function buildArgv(config: Config, options: BuildArgvOptions): string[] {
+export function buildArgv(config: BuildConfig, options: BuildArgvOptions): string[] {
   const argv = options.buildx ? ["buildx", "build"] : ["build"];
   const file = options.labelledDockerfile ?? config.file;
   if (file) argv.push("--file", file);
@@ -130,7 +131,7 @@ export function asksForAttestation(value: string | undefined): boolean {
 }
 
 /** Inputs that need buildx, with their values, for the error without it. */
-export function buildxOnlyInputs(config: Config): string[] {
+export function buildxOnlyInputs(config: BuildConfig): string[] {
   const used: string[] = [];
   if (config.platforms.length > 0) used.push("platforms");
   if (config.cacheFrom.length > 0) used.push("cache-from");

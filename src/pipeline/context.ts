@@ -18,6 +18,7 @@ export { cancelled, stopIfCancelled, timed } from "../record/context";
  * (build/context.ts, registry/context.ts, targets/context.ts), with every port.
  */
 export interface RunContext extends BuildContext {
+  readonly config: Config;
   readonly ports: Ports;
 }
 

@@ -1,4 +1,3 @@
-import type { Config } from "../config/config";
 import { CancelledError } from "../shared/errors";
 import type { Logger, Redactor } from "../shared/log";
 import type { RetryPolicy, RetryPorts } from "../shared/retry";
@@ -18,7 +17,8 @@ export interface RunPorts {
  * context.ts (build/, registry/, targets/); the pipeline's context has all of it.
  */
 export interface RunContext {
-  readonly config: Config;
+  /** The inputs: each capability's context says which it reads (config/slices.ts). */
+  readonly config: object;
   /** The ports, with a logger that masks secrets and a sleep that ends when the run is cancelled. */
   readonly ports: RunPorts;
   readonly logger: Logger;

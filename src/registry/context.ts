@@ -1,15 +1,18 @@
 import type { Dispatcher } from "undici";
 import type { Dokploy } from "../dokploy/procedures";
+import type { RegistryConfig } from "../config/slices";
 import type { RunContext } from "../record/context";
 import type { resolveImage } from "./check";
 
 /** What the pull check needs of the run: the HTTP code, loaded while docker works. */
 export interface RegistryOnline extends RunContext {
+  readonly config: RegistryConfig;
   readonly remote: { readonly resolveImage: typeof resolveImage };
   readonly dispatcher?: Dispatcher;
 }
 
 /** What the registry entry needs of the run: Dokploy's client. */
 export interface RegistryConnected extends RunContext {
+  readonly config: RegistryConfig;
   readonly dokploy: Dokploy;
 }

@@ -3,6 +3,7 @@ import type { composeOne, composeUrl, saveComposeEnv, stackTasks } from "../dokp
 import type { Dokploy, applicationUrl } from "../dokploy/procedures";
 import type { resolveNames } from "../dokploy/projects";
 import type { streamDeploymentLog } from "../dokploy/live-log";
+import type { TargetsConfig } from "../config/slices";
 import type { RunContext } from "../record/context";
 import type { checkHealth } from "./health-check";
 
@@ -20,6 +21,7 @@ export interface TargetsRemote {
 
 /** What the target stages need of the run: Dokploy's client and the HTTP code. */
 export interface TargetsContext extends RunContext {
+  readonly config: TargetsConfig;
   readonly remote: TargetsRemote;
   readonly dispatcher?: Dispatcher;
   readonly dokploy: Dokploy;

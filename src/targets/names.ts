@@ -1,6 +1,7 @@
 import type { ServiceRef } from "../dokploy/types";
 import { type RunContext, timed } from "../record/context";
 import { ConfigError } from "../shared/errors";
+import type { TargetsConfig } from "../config/slices";
 import type { TargetsContext } from "./context";
 
 /** The targets by id; and the client, when finding them took a request. */
@@ -24,7 +25,7 @@ function refuseDuplicates(refs: readonly ServiceRef[]): void {
  * anything is built: a wrong name is bad input (exit 2), with the closest names.
  */
 export async function resolveTargets<C extends TargetsContext>(
-  ctx: RunContext,
+  ctx: RunContext & { readonly config: Pick<TargetsConfig, "targets" | "names"> },
   connect: () => Promise<C>,
 ): Promise<Resolved<C>> {
   const { config, logger } = ctx;

@@ -1,11 +1,11 @@
-import type { Config } from "../config/config";
+import type { TargetsConfig } from "../config/slices";
 import type { Application, DockerProvider } from "../dokploy/procedures";
 import { dokployRegistryUrl, imageRef } from "../shared/image";
 
 export type { DockerProvider } from "../dokploy/procedures";
 
 /** The provider Dokploy will pull with: all five keys, nulls for a public image. */
-export function dockerProviderOf(config: Config, applicationId: string, digest?: string): DockerProvider {
+export function dockerProviderOf(config: TargetsConfig, applicationId: string, digest?: string): DockerProvider {
   const ref = imageRef(config.image, config.tag);
   return {
     applicationId,

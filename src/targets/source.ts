@@ -1,4 +1,4 @@
-import type { Config } from "../config/config";
+import type { TargetsConfig } from "../config/slices";
 import type { Application } from "../dokploy/procedures";
 import { DeployError } from "../shared/errors";
 import type { Logger } from "../shared/log";
@@ -22,7 +22,7 @@ export function configuredSource(app: Application): string | undefined {
  * only when the user says so: given by mistake, it would silently stop building from its
  * source. A new application, with no source set up and nothing deployed, is simply set.
  */
-export function checkSource(app: Application, config: Config, logger: Logger, image: string): void {
+export function checkSource(app: Application, config: TargetsConfig, logger: Logger, image: string): void {
   const givenBy = config.targets.some((t) => t.kind === "application" && t.id === app.applicationId)
     ? "application-id"
     : "application (and project, dokploy-environment)";
