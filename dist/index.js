@@ -2770,6 +2770,10 @@ class Ledger {
         }
         return [...found.values()];
     }
+    before(id) {
+        const found = this.list.findLast((e) => e.kind === "target" && e.id === id && e.before !== undefined);
+        return found?.kind === "target" ? found.before : undefined;
+    }
     target(id) {
         return this.targets().find((t) => t.id === id);
     }
@@ -3544,11 +3548,13 @@ async function checkApplication(ctx) {
     logger.info(`Application "${app.name}" (${ref.id}), source ${app.sourceType ?? "unknown"}: ${url}`);
     checkSource(app, config, logger, ctx.image);
     const provider = previousProvider(app);
-    return {
+    const before = {
         was: provider?.dockerImage ?? (app.sourceType ? `its ${app.sourceType} source` : undefined),
         image: provider?.dockerImage,
-        restore: provider ? () => ctx.dokploy.saveDockerProvider(provider) : undefined,
+        restore: provider ? { provider } : undefined,
     };
+    ctx.ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id, before });
+    return before;
 }
 async function pointApplication(ctx, before) {
     const { config, logger, image, ledger, ref } = ctx;
@@ -3651,15 +3657,13 @@ async function checkCompose(ctx) {
     refuseFileWithoutVariables(ctx, compose);
     const previous = Object.fromEntries(Object.keys(ourValues(ctx)).map((name) => [name, readVariable(compose.env, name)]));
     const was = previous[config.imageVariable] ?? previous[config.tagVariable];
-    return {
+    const before = {
         was,
         image: previous[config.imageVariable],
-        restore: was === undefined
-            ? undefined
-            : async () => {
-                await writeVariables(ctx, previous);
-            },
+        restore: was === undefined ? undefined : { variables: previous },
     };
+    ctx.ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id, before });
+    return before;
 }
 async function writeVariables(ctx, values) {
     const { env } = await ctx.remote.composeOne(ctx.dokploy, ctx.ref.id);
@@ -4251,12 +4255,20 @@ async function pointTarget(ctx, before) {
 
 
 
+
 function isDeploymentFailure(error) {
     return (error instanceof WaitTimeoutError || error instanceof errors/* HealthCheckError */.b1 || error instanceof errors/* DeploymentFailedError */.RJ);
 }
-async function rollBackTarget(ctx, before) {
+function writeBack(ctx, restore) {
+    if ("provider" in restore)
+        return () => ctx.dokploy.saveDockerProvider(restore.provider);
+    return async () => {
+        await writeVariables(ctx, restore.variables);
+    };
+}
+async function rollBackTarget(ctx) {
     const { logger, ledger } = ctx;
-    const { restore, was } = before;
+    const { restore, was } = ledger.before(ctx.ref.id) ?? {};
     const who = ctx.several ? `${targetName(ctx)}: ` : "";
     if (!restore || !was) {
         const what = ctx.ref.kind === "application"
@@ -4266,7 +4278,7 @@ async function rollBackTarget(ctx, before) {
         logger.warn(outcome);
         return outcome;
     }
-    const outcome = await timedTarget(ctx, "Roll back", () => rollBack(ctx.dokploy, { source: ctx.ref, was, restore, policy: ctx.policy, follow: followOptions(ctx) }, { ...ctx.ports, ...ctx.retryPorts }));
+    const outcome = await timedTarget(ctx, "Roll back", () => rollBack(ctx.dokploy, { source: ctx.ref, was, restore: writeBack(ctx, restore), policy: ctx.policy, follow: followOptions(ctx) }, { ...ctx.ports, ...ctx.retryPorts }));
     ledger.record({ kind: "rollback", to: was, outcome: `${who}${outcome}` });
     logger.warn(outcome);
     return `${who}${outcome}`;
@@ -4316,7 +4328,7 @@ async function rollBackTargets(ctx, runs, failure) {
     const scope = runs.filter((run) => ctx.ledger.changed(run.ctx.ref.id) &&
         (!onlyFailed || run.error !== undefined) &&
         !["superseded", "unknown"].includes(statusOf(run.ctx) ?? ""));
-    const outcomes = await Promise.all(scope.map((run) => rollBackTarget(run.ctx, run.before)));
+    const outcomes = await Promise.all(scope.map((run) => rollBackTarget(run.ctx)));
     if (outcomes.length > 0)
         failure.message = `${failure.message}\n${outcomes.join("\n")}`;
 }

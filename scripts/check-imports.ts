@@ -14,8 +14,9 @@ import ts from "typescript";
 export const LAYERS: readonly (readonly string[])[] = [
   ["shared"],
   ["config"],
+  ["dokploy"],
   ["record"],
-  ["dokploy", "registry", "build", "targets", "report"],
+  ["registry", "build", "targets", "report"],
   ["pipeline"],
   ["platform"],
   ["github", "cli"],

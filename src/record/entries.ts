@@ -1,10 +1,22 @@
 import type { TargetKind } from "../config/config";
+import type { DockerProvider } from "../dokploy/procedures";
 
 /*
  * What the ledger holds: each thing the run changed in the world, and each fact it found out,
  * recorded once, when it happened, and never changed after. The outputs, the reports, the
  * failure text and the rollback all read them from there.
  */
+
+/** What a target was before the run changed it, as read when it was checked. */
+export interface TargetBefore {
+  /** In words, for the ledger and the rollback's title: the image, or the kind of source. */
+  readonly was?: string;
+  /** The image it runs now, when it runs one by reference: a cache source for the build. */
+  readonly image?: string;
+  /** What writes it back: the application's Docker provider, or the compose's variables; none when there is nothing to go back to. */
+  readonly restore?:
+    { readonly provider: DockerProvider } | { readonly variables: Readonly<Record<string, string | undefined>> };
+}
 
 /** One thing a run changed in the world. */
 export type Change =
@@ -67,6 +79,8 @@ export type Fact =
       readonly id: string;
       readonly name?: string;
       readonly url?: string;
+      /** What it was before this run, once read. */
+      readonly before?: TargetBefore;
     }
   /**
    * A target's deployment status: as Dokploy said it (running, done, error, cancelled), or as the

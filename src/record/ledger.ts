@@ -1,10 +1,10 @@
 import { errorMessage } from "../shared/errors";
 import type { Logger } from "../shared/log";
 import { describeChanges, dokployChanges, pushedRefs } from "./describe";
-import { type Change, type Entry, isChange } from "./entries";
+import { type Change, type Entry, type TargetBefore, isChange } from "./entries";
 import type { TargetResult } from "./result";
 
-export type { Change, Entry, Fact } from "./entries";
+export type { Change, Entry, Fact, TargetBefore } from "./entries";
 
 interface CleanUp {
   readonly change: Change;
@@ -123,6 +123,12 @@ export class Ledger {
       } else if (entry.kind === "target-failed") target.error = entry.error;
     }
     return [...found.values()];
+  }
+
+  /** What the target was before this run changed it, as read when it was checked. */
+  before(id: string): TargetBefore | undefined {
+    const found = this.list.findLast((e) => e.kind === "target" && e.id === id && e.before !== undefined);
+    return found?.kind === "target" ? found.before : undefined;
   }
 
   /** One target, as `targets()` tells it. */

@@ -3,7 +3,7 @@ import { type Before, type TargetContext, targetName, timedTarget } from "./targ
 import { dockerProviderOf, previousProvider } from "./provider";
 import { checkSource } from "./source";
 
-/** The application exists; returns what it ran before, and how to put that back. */
+/** The application exists; records and returns what it ran before, and what puts that back. */
 export async function checkApplication(ctx: TargetContext): Promise<Before> {
   const { config, logger, redactor, ref } = ctx;
   const app = await ctx.dokploy.applicationOne(ref.id);
@@ -14,11 +14,13 @@ export async function checkApplication(ctx: TargetContext): Promise<Before> {
   logger.info(`Application "${app.name}" (${ref.id}), source ${app.sourceType ?? "unknown"}: ${url}`);
   checkSource(app, config, logger, ctx.image);
   const provider = previousProvider(app);
-  return {
+  const before: Before = {
     was: provider?.dockerImage ?? (app.sourceType ? `its ${app.sourceType} source` : undefined),
     image: provider?.dockerImage,
-    restore: provider ? () => ctx.dokploy.saveDockerProvider(provider) : undefined,
+    restore: provider ? { provider } : undefined,
   };
+  ctx.ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id, before });
+  return before;
 }
 
 /** Points the application at the image (saveDockerProvider, all five keys); returns the image saved. */

@@ -26,8 +26,8 @@ function refuseFileWithoutVariables(ctx: TargetContext, compose: Compose): void 
 }
 
 /**
- * The compose service exists; returns what our variables held before, and how to put them back
- * (only them: the other variables are read again at that moment and kept).
+ * The compose service exists; records and returns what our variables held before, which a
+ * rollback puts back (only them: the other variables are read again at that moment and kept).
  */
 export async function checkCompose(ctx: TargetContext): Promise<Before> {
   const { config, logger, ref } = ctx;
@@ -42,20 +42,17 @@ export async function checkCompose(ctx: TargetContext): Promise<Before> {
     Object.keys(ourValues(ctx)).map((name) => [name, readVariable(compose.env, name)]),
   );
   const was = previous[config.imageVariable] ?? previous[config.tagVariable];
-  return {
+  const before: Before = {
     was,
     image: previous[config.imageVariable],
-    restore:
-      was === undefined
-        ? undefined
-        : async () => {
-            await writeVariables(ctx, previous);
-          },
+    restore: was === undefined ? undefined : { variables: previous },
   };
+  ctx.ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id, before });
+  return before;
 }
 
 /** Sets our variables in the compose's env as it is now, keeping every other line; returns what they held. */
-async function writeVariables(
+export async function writeVariables(
   ctx: TargetContext,
   values: Readonly<Record<string, string | undefined>>,
 ): Promise<Record<string, string | undefined>> {

@@ -60,7 +60,7 @@ async function rollBackTargets(ctx: TargetsContext, runs: readonly Deploying[], 
       (!onlyFailed || run.error !== undefined) &&
       !["superseded", "unknown"].includes(statusOf(run.ctx) ?? ""),
   );
-  const outcomes = await Promise.all(scope.map((run) => rollBackTarget(run.ctx, run.before)));
+  const outcomes = await Promise.all(scope.map((run) => rollBackTarget(run.ctx)));
   if (outcomes.length > 0) failure.message = `${failure.message}\n${outcomes.join("\n")}`;
 }
 

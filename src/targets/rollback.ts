@@ -1,7 +1,9 @@
 import { rollBack } from "../dokploy/deploy";
 import { WaitTimeoutError } from "../dokploy/wait";
 import { type DeployError, DeploymentFailedError, HealthCheckError } from "../shared/errors";
-import { type Before, type TargetContext, targetName, timedTarget } from "./target";
+import type { TargetBefore } from "../record/entries";
+import { writeVariables } from "./compose";
+import { type TargetContext, targetName, timedTarget } from "./target";
 import { followOptions } from "./deployment";
 
 /** Failures after which the previous image is put back: the deployment or the health check failed. */
@@ -11,13 +13,21 @@ export function isDeploymentFailure(error: unknown): error is DeployError {
   );
 }
 
+/** What writes the target back, from what the ledger says it was. */
+function writeBack(ctx: TargetContext, restore: NonNullable<TargetBefore["restore"]>): () => Promise<void> {
+  if ("provider" in restore) return () => ctx.dokploy.saveDockerProvider(restore.provider);
+  return async () => {
+    await writeVariables(ctx, restore.variables);
+  };
+}
+
 /**
- * Puts the target back as it was before this run and redeploys that; returns a sentence saying
- * how it went (also when there was nothing to go back to). Never throws.
+ * Puts the target back as the ledger says it was before this run, and redeploys that; returns
+ * a sentence saying how it went (also when there was nothing to go back to). Never throws.
  */
-export async function rollBackTarget(ctx: TargetContext, before: Before): Promise<string> {
+export async function rollBackTarget(ctx: TargetContext): Promise<string> {
   const { logger, ledger } = ctx;
-  const { restore, was } = before;
+  const { restore, was } = ledger.before(ctx.ref.id) ?? {};
   const who = ctx.several ? `${targetName(ctx)}: ` : "";
   if (!restore || !was) {
     const what =
@@ -31,7 +41,7 @@ export async function rollBackTarget(ctx: TargetContext, before: Before): Promis
   const outcome = await timedTarget(ctx, "Roll back", () =>
     rollBack(
       ctx.dokploy,
-      { source: ctx.ref, was, restore, policy: ctx.policy, follow: followOptions(ctx) },
+      { source: ctx.ref, was, restore: writeBack(ctx, restore), policy: ctx.policy, follow: followOptions(ctx) },
       { ...ctx.ports, ...ctx.retryPorts },
     ),
   );

@@ -4,15 +4,8 @@ import type { TargetResult } from "../record/result";
 import type { Logger } from "../shared/log";
 import type { TargetsContext } from "./context";
 
-/** What a target ran before this run changed it, and how to put it back. */
-export interface Before {
-  /** In words, for the ledger and the rollback's title: the image, or the kind of source. */
-  readonly was?: string;
-  /** The image it runs now, when it runs one by reference: a cache source for the build. */
-  readonly image?: string;
-  /** Writes the target back as it was; undefined when there is nothing to go back to. */
-  readonly restore?: () => Promise<void>;
-}
+/** What a target ran before this run changed it, and what writes it back: kept in the ledger. */
+export type { TargetBefore as Before } from "../record/entries";
 
 export type { TargetResult } from "../record/result";
 
