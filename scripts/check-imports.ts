@@ -95,16 +95,39 @@ function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
   return found;
 }
 
+/** One path around a cycle among `members`, from the first back to it (breadth first). */
+function cyclePath(graph: ReadonlyMap<string, readonly string[]>, members: readonly string[]): string[] {
+  const inside = new Set(members);
+  const start = members[0] ?? "";
+  const cameFrom = new Map<string, string>();
+  const queue = [start];
+  while (queue.length > 0) {
+    const node = queue.shift() ?? "";
+    for (const next of graph.get(node) ?? []) {
+      if (next === start) {
+        const path = [node];
+        while (path[0] !== start) path.unshift(cameFrom.get(path[0] ?? "") ?? start);
+        return [...path, start];
+      }
+      if (inside.has(next) && !cameFrom.has(next)) {
+        cameFrom.set(next, node);
+        queue.push(next);
+      }
+    }
+  }
+  return [...members, start];
+}
+
 const folderOf = (root: string, file: string): string => path.relative(root, file).split(path.sep)[0] ?? "";
 const layerOf = (folder: string): number => LAYERS.findIndex((layer) => layer.includes(folder));
 
 /** Every broken rule in the tree under `root` (src/). */
 export function checkImports(root: string): Violation[] {
   const graph = importGraph(root);
-  const rel = (file: string) => path.relative(path.dirname(root), file);
+  const rel = (file: string) => path.join("src", path.relative(root, file));
   const violations: Violation[] = cycles(graph).map((members) => ({
     rule: "cycle",
-    message: `import cycle: ${members.map(rel).join(" -> ")} -> ${rel(members[0] ?? "")}`,
+    message: `import cycle: ${cyclePath(graph, members).map(rel).join(" -> ")}${members.length > 2 ? ` (${String(members.length)} files in the cycle)` : ""}`,
   }));
   const folders = new Map<string, Set<string>>();
   for (const [file, targets] of graph) {
@@ -132,7 +155,9 @@ export function checkImports(root: string): Violation[] {
   for (const members of cycles(folderGraph)) {
     violations.push({
       rule: "folder-cycle",
-      message: `the folders ${members.map((m) => `src/${m}`).join(", ")} import each other in a cycle`,
+      message: `the folders import each other in a cycle: ${cyclePath(folderGraph, members)
+        .map((m) => `src/${m}`)
+        .join(" -> ")}`,
     });
   }
   return violations;
