@@ -3435,6 +3435,192 @@ function mapGate(gate, part) {
     return { passed: () => gate.passed().then(part), signal: gate.signal, underWay: gate.underWay };
 }
 
+;// CONCATENATED MODULE: ./src/dokploy/cadence.ts
+function pollDelay(attempt, elapsedMs) {
+    const cap = elapsedMs < 60_000 ? 2_000 : elapsedMs < 180_000 ? 5_000 : 10_000;
+    return Math.min(cap, Math.round(250 * 1.5 ** attempt));
+}
+const ENDING_DELAY_MS = 100;
+const ENDING_POLL_MS = 250;
+const ENDING_WINDOW_MS = 3_000;
+const STREAMING_POLL_MS = 15_000;
+const LOG_QUIET_MS = 30_000;
+const STREAMING_AFTER_LINES = 2;
+class Cadence {
+    ports;
+    started;
+    attempt = 0;
+    quickUntil = 0;
+    heardAt;
+    lines = 0;
+    wake = new AbortController();
+    constructor(ports, started) {
+        this.ports = ports;
+        this.started = started;
+    }
+    heard = (count) => {
+        if (count === 0)
+            return;
+        this.lines += count;
+        this.heardAt = this.ports.clock();
+    };
+    ending = () => {
+        this.wake.abort();
+    };
+    delay(now, streaming) {
+        if (now < this.quickUntil)
+            return ENDING_POLL_MS;
+        const byClock = pollDelay(this.attempt, now - this.started);
+        const alive = streaming &&
+            this.lines >= STREAMING_AFTER_LINES &&
+            this.heardAt !== undefined &&
+            now - this.heardAt < LOG_QUIET_MS;
+        return alive ? Math.max(byClock, STREAMING_POLL_MS) : byClock;
+    }
+    async sleep(deadline, streaming) {
+        const now = this.ports.clock();
+        const delay = Math.min(this.delay(now, streaming), deadline - now);
+        if (!this.wake.signal.aborted)
+            await this.ports.sleep(delay, this.wake.signal);
+        if (!this.wake.signal.aborted) {
+            this.attempt += 1;
+            return;
+        }
+        this.wake = new AbortController();
+        await this.ports.sleep(ENDING_DELAY_MS);
+        this.quickUntil = this.ports.clock() + ENDING_WINDOW_MS;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/dokploy/wait.ts
+
+
+
+const FINAL_STATUSES = new Set(["done", "error", "cancelled"]);
+const KNOWN_STATUSES = new Set(["running", ...FINAL_STATUSES]);
+const LATE_LOG_WAIT_MS = 2_000;
+function findOurDeployment(rows, known, title, token) {
+    return rows
+        .filter((r) => !known.has(r.deploymentId) && r.title === title && (!token || (r.description ?? "").includes(token)))
+        .at(-1);
+}
+class UnknownStatusError extends errors/* DeployError */.sH {
+    deployment;
+    constructor(deployment, applicationUrl) {
+        super(`Deployment ${deployment.deploymentId} has the status "${deployment.status}", which this version of dokploy-deploy does not know (it knows ${[...KNOWN_STATUSES].join(", ")}). Not waiting on it, and not rolling back: see ${applicationUrl} for how it went, and update dokploy-deploy.`);
+        this.deployment = deployment;
+        this.name = "UnknownStatusError";
+    }
+}
+class WaitTimeoutError extends errors/* TimeoutError */.MU {
+    deployment;
+    constructor(message, deployment) {
+        super(message);
+        this.deployment = deployment;
+    }
+}
+function waitTimeout(options, ours) {
+    const limit = String(Math.round(options.timeoutMs / 1000));
+    return new WaitTimeoutError(ours
+        ? `Deployment ${ours.deploymentId} is still ${ours.status} after ${limit} s (wait-timeout). It may still finish; see ${options.applicationUrl}`
+        : `The deployment did not start within ${limit} s (wait-timeout). Dokploy runs one deployment per ${options.source.kind} at a time, so it may be queued behind others and may still run; see ${options.applicationUrl}`, ours);
+}
+async function firstSight(row, rows, options, ports, listener) {
+    const others = rows.filter((r) => !options.known.has(r.deploymentId) && r.deploymentId !== row.deploymentId);
+    ports.logger.info(`Following deployment ${row.deploymentId} ("${row.title ?? ""}")${others.length > 0 ? `; ignoring ${String(others.length)} other new deployment(s) of this ${options.source.kind}` : ""}`);
+    if (!row.logPath || !options.openLog)
+        return undefined;
+    return options.openLog(row, listener);
+}
+async function followDeployment(dokploy, options, ports) {
+    const started = ports.clock();
+    const deadline = started + options.timeoutMs;
+    const cadence = new Cadence(ports, started);
+    let ours;
+    let log;
+    try {
+        for (;;) {
+            const rows = await dokploy.deployments(options.source);
+            const row = ours
+                ? rows.find((r) => r.deploymentId === ours?.deploymentId)
+                : findOurDeployment(rows, options.known, options.title, options.token);
+            if (row) {
+                if (!ours) {
+                    log = await firstSight(row, rows, options, ports, { onLines: cadence.heard, onEnding: cadence.ending });
+                }
+                if (log && FINAL_STATUSES.has(row.status))
+                    await log.received(LATE_LOG_WAIT_MS);
+                if (row.status !== ours?.status) {
+                    options.onStatus?.(row);
+                    ports.logger.info(`Deployment ${row.deploymentId}: ${row.status} after ${((ports.clock() - started) / 1000).toFixed(1)} s`);
+                }
+                ours = row;
+                if (!KNOWN_STATUSES.has(row.status))
+                    throw new UnknownStatusError(row, options.applicationUrl);
+                if (FINAL_STATUSES.has(row.status))
+                    return { deployment: row, tail: log?.tail() ?? [] };
+            }
+            else if (ours) {
+                throw new errors/* TimeoutError */.MU(`Deployment ${ours.deploymentId} disappeared from deployment.all (Dokploy keeps the last 11); see ${options.applicationUrl}`);
+            }
+            if (ports.clock() >= deadline)
+                throw waitTimeout(options, ours);
+            await cadence.sleep(deadline, log?.open ?? false);
+        }
+    }
+    finally {
+        log?.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/dokploy/deploy.ts
+
+
+
+const AMBIGUITY_GRACE_MS = 5_000;
+async function triggerDeployment(dokploy, trigger, known, policy, ports) {
+    const description = trigger.token ? `${trigger.description}\nRun token: ${trigger.token}` : trigger.description;
+    const send = () => dokploy.trigger(trigger.method, trigger.source, trigger.title, description);
+    await (0,retry/* withRetry */.bD)(`Dokploy ${trigger.source.kind}.${trigger.method}`, policy, ports, send, async (error) => {
+        if (!(error instanceof errors/* DokployError */.RI) || !error.ambiguous)
+            return undefined;
+        ports.logger.info(`The ${trigger.method} may have reached Dokploy; looking for its deployment before sending it again`);
+        const deadline = ports.clock() + AMBIGUITY_GRACE_MS;
+        for (;;) {
+            const rows = await dokploy.deployments(trigger.source);
+            const ours = findOurDeployment(rows, known, trigger.title, trigger.token);
+            if (ours) {
+                ports.logger.info(`Dokploy did start it (deployment ${ours.deploymentId}); not sending it again`);
+                return { done: true, value: undefined };
+            }
+            if (ports.clock() >= deadline)
+                return undefined;
+            await ports.sleep(500);
+        }
+    });
+}
+async function snapshotDeployments(dokploy, source) {
+    return new Set((await dokploy.deployments(source)).map((d) => d.deploymentId));
+}
+async function rollBack(dokploy, options, ports) {
+    const { source, was } = options;
+    const title = `Rollback to ${was}`.slice(0, 200);
+    try {
+        ports.logger.warn(`Rolling back: pointing the ${source.kind} at ${was} again`);
+        await options.restore();
+        const known = await snapshotDeployments(dokploy, source);
+        await triggerDeployment(dokploy, { method: "redeploy", source, title, description: "Rollback after a failed deployment", token: options.token }, known, options.policy, ports);
+        const followed = await followDeployment(dokploy, { ...options.follow, source, known, title, token: options.token }, ports);
+        const { deployment } = followed;
+        return deployment.status === "done"
+            ? `Rolled back to ${was} (deployment ${deployment.deploymentId} is done).`
+            : `The rollback to ${was} failed too (deployment ${deployment.deploymentId}: ${deployment.status}).`;
+    }
+    catch (error) {
+        return `The rollback to ${was} failed: ${(0,errors/* errorMessage */.gJ)(error)}`;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/targets/target.ts
 
 function prefixedLogger(inner, prefix) {
@@ -3877,14 +4063,18 @@ async function verifyCompose(ctx, ours) {
 
 
 
+
 function checkTarget(ctx) {
     return ctx.ref.kind === "application" ? checkApplication(ctx) : checkCompose(ctx);
 }
-function writeTarget(ctx, before) {
-    return ctx.ref.kind === "application" ? pointApplication(ctx, before) : pointCompose(ctx);
-}
 function verifyTarget(ctx, ours) {
     return ctx.ref.kind === "application" ? verifyApplication(ctx, ours) : verifyCompose(ctx, ours);
+}
+async function pointTarget(ctx, before) {
+    const snapshot = snapshotDeployments(ctx.dokploy, ctx.ref);
+    snapshot.catch(() => undefined);
+    const image = await (ctx.ref.kind === "application" ? pointApplication(ctx, before) : pointCompose(ctx));
+    return { image, known: await snapshot };
 }
 
 ;// CONCATENATED MODULE: ./src/targets/check.ts
@@ -3936,192 +4126,6 @@ function checkTargets(ctx, refs) {
         refuseOldVersion(version);
         return prepared;
     }, false);
-}
-
-;// CONCATENATED MODULE: ./src/dokploy/cadence.ts
-function pollDelay(attempt, elapsedMs) {
-    const cap = elapsedMs < 60_000 ? 2_000 : elapsedMs < 180_000 ? 5_000 : 10_000;
-    return Math.min(cap, Math.round(250 * 1.5 ** attempt));
-}
-const ENDING_DELAY_MS = 100;
-const ENDING_POLL_MS = 250;
-const ENDING_WINDOW_MS = 3_000;
-const STREAMING_POLL_MS = 15_000;
-const LOG_QUIET_MS = 30_000;
-const STREAMING_AFTER_LINES = 2;
-class Cadence {
-    ports;
-    started;
-    attempt = 0;
-    quickUntil = 0;
-    heardAt;
-    lines = 0;
-    wake = new AbortController();
-    constructor(ports, started) {
-        this.ports = ports;
-        this.started = started;
-    }
-    heard = (count) => {
-        if (count === 0)
-            return;
-        this.lines += count;
-        this.heardAt = this.ports.clock();
-    };
-    ending = () => {
-        this.wake.abort();
-    };
-    delay(now, streaming) {
-        if (now < this.quickUntil)
-            return ENDING_POLL_MS;
-        const byClock = pollDelay(this.attempt, now - this.started);
-        const alive = streaming &&
-            this.lines >= STREAMING_AFTER_LINES &&
-            this.heardAt !== undefined &&
-            now - this.heardAt < LOG_QUIET_MS;
-        return alive ? Math.max(byClock, STREAMING_POLL_MS) : byClock;
-    }
-    async sleep(deadline, streaming) {
-        const now = this.ports.clock();
-        const delay = Math.min(this.delay(now, streaming), deadline - now);
-        if (!this.wake.signal.aborted)
-            await this.ports.sleep(delay, this.wake.signal);
-        if (!this.wake.signal.aborted) {
-            this.attempt += 1;
-            return;
-        }
-        this.wake = new AbortController();
-        await this.ports.sleep(ENDING_DELAY_MS);
-        this.quickUntil = this.ports.clock() + ENDING_WINDOW_MS;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/dokploy/wait.ts
-
-
-
-const FINAL_STATUSES = new Set(["done", "error", "cancelled"]);
-const KNOWN_STATUSES = new Set(["running", ...FINAL_STATUSES]);
-const LATE_LOG_WAIT_MS = 2_000;
-function findOurDeployment(rows, known, title, token) {
-    return rows
-        .filter((r) => !known.has(r.deploymentId) && r.title === title && (!token || (r.description ?? "").includes(token)))
-        .at(-1);
-}
-class UnknownStatusError extends errors/* DeployError */.sH {
-    deployment;
-    constructor(deployment, applicationUrl) {
-        super(`Deployment ${deployment.deploymentId} has the status "${deployment.status}", which this version of dokploy-deploy does not know (it knows ${[...KNOWN_STATUSES].join(", ")}). Not waiting on it, and not rolling back: see ${applicationUrl} for how it went, and update dokploy-deploy.`);
-        this.deployment = deployment;
-        this.name = "UnknownStatusError";
-    }
-}
-class WaitTimeoutError extends errors/* TimeoutError */.MU {
-    deployment;
-    constructor(message, deployment) {
-        super(message);
-        this.deployment = deployment;
-    }
-}
-function waitTimeout(options, ours) {
-    const limit = String(Math.round(options.timeoutMs / 1000));
-    return new WaitTimeoutError(ours
-        ? `Deployment ${ours.deploymentId} is still ${ours.status} after ${limit} s (wait-timeout). It may still finish; see ${options.applicationUrl}`
-        : `The deployment did not start within ${limit} s (wait-timeout). Dokploy runs one deployment per ${options.source.kind} at a time, so it may be queued behind others and may still run; see ${options.applicationUrl}`, ours);
-}
-async function firstSight(row, rows, options, ports, listener) {
-    const others = rows.filter((r) => !options.known.has(r.deploymentId) && r.deploymentId !== row.deploymentId);
-    ports.logger.info(`Following deployment ${row.deploymentId} ("${row.title ?? ""}")${others.length > 0 ? `; ignoring ${String(others.length)} other new deployment(s) of this ${options.source.kind}` : ""}`);
-    if (!row.logPath || !options.openLog)
-        return undefined;
-    return options.openLog(row, listener);
-}
-async function followDeployment(dokploy, options, ports) {
-    const started = ports.clock();
-    const deadline = started + options.timeoutMs;
-    const cadence = new Cadence(ports, started);
-    let ours;
-    let log;
-    try {
-        for (;;) {
-            const rows = await dokploy.deployments(options.source);
-            const row = ours
-                ? rows.find((r) => r.deploymentId === ours?.deploymentId)
-                : findOurDeployment(rows, options.known, options.title, options.token);
-            if (row) {
-                if (!ours) {
-                    log = await firstSight(row, rows, options, ports, { onLines: cadence.heard, onEnding: cadence.ending });
-                }
-                if (log && FINAL_STATUSES.has(row.status))
-                    await log.received(LATE_LOG_WAIT_MS);
-                if (row.status !== ours?.status) {
-                    options.onStatus?.(row);
-                    ports.logger.info(`Deployment ${row.deploymentId}: ${row.status} after ${((ports.clock() - started) / 1000).toFixed(1)} s`);
-                }
-                ours = row;
-                if (!KNOWN_STATUSES.has(row.status))
-                    throw new UnknownStatusError(row, options.applicationUrl);
-                if (FINAL_STATUSES.has(row.status))
-                    return { deployment: row, tail: log?.tail() ?? [] };
-            }
-            else if (ours) {
-                throw new errors/* TimeoutError */.MU(`Deployment ${ours.deploymentId} disappeared from deployment.all (Dokploy keeps the last 11); see ${options.applicationUrl}`);
-            }
-            if (ports.clock() >= deadline)
-                throw waitTimeout(options, ours);
-            await cadence.sleep(deadline, log?.open ?? false);
-        }
-    }
-    finally {
-        log?.close();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/dokploy/deploy.ts
-
-
-
-const AMBIGUITY_GRACE_MS = 5_000;
-async function triggerDeployment(dokploy, trigger, known, policy, ports) {
-    const description = trigger.token ? `${trigger.description}\nRun token: ${trigger.token}` : trigger.description;
-    const send = () => dokploy.trigger(trigger.method, trigger.source, trigger.title, description);
-    await (0,retry/* withRetry */.bD)(`Dokploy ${trigger.source.kind}.${trigger.method}`, policy, ports, send, async (error) => {
-        if (!(error instanceof errors/* DokployError */.RI) || !error.ambiguous)
-            return undefined;
-        ports.logger.info(`The ${trigger.method} may have reached Dokploy; looking for its deployment before sending it again`);
-        const deadline = ports.clock() + AMBIGUITY_GRACE_MS;
-        for (;;) {
-            const rows = await dokploy.deployments(trigger.source);
-            const ours = findOurDeployment(rows, known, trigger.title, trigger.token);
-            if (ours) {
-                ports.logger.info(`Dokploy did start it (deployment ${ours.deploymentId}); not sending it again`);
-                return { done: true, value: undefined };
-            }
-            if (ports.clock() >= deadline)
-                return undefined;
-            await ports.sleep(500);
-        }
-    });
-}
-async function snapshotDeployments(dokploy, source) {
-    return new Set((await dokploy.deployments(source)).map((d) => d.deploymentId));
-}
-async function rollBack(dokploy, options, ports) {
-    const { source, was } = options;
-    const title = `Rollback to ${was}`.slice(0, 200);
-    try {
-        ports.logger.warn(`Rolling back: pointing the ${source.kind} at ${was} again`);
-        await options.restore();
-        const known = await snapshotDeployments(dokploy, source);
-        await triggerDeployment(dokploy, { method: "redeploy", source, title, description: "Rollback after a failed deployment", token: options.token }, known, options.policy, ports);
-        const followed = await followDeployment(dokploy, { ...options.follow, source, known, title, token: options.token }, ports);
-        const { deployment } = followed;
-        return deployment.status === "done"
-            ? `Rolled back to ${was} (deployment ${deployment.deploymentId} is done).`
-            : `The rollback to ${was} failed too (deployment ${deployment.deploymentId}: ${deployment.status}).`;
-    }
-    catch (error) {
-        return `The rollback to ${was} failed: ${(0,errors/* errorMessage */.gJ)(error)}`;
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/targets/deployment.ts
@@ -4239,16 +4243,6 @@ async function checkHealthUrl(ctx) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/targets/point.ts
-
-
-async function pointTarget(ctx, before) {
-    const snapshot = snapshotDeployments(ctx.dokploy, ctx.ref);
-    snapshot.catch(() => undefined);
-    const image = await writeTarget(ctx, before);
-    return { image, known: await snapshot };
-}
-
 ;// CONCATENATED MODULE: ./src/targets/rollback.ts
 
 
@@ -4285,7 +4279,6 @@ async function rollBackTarget(ctx) {
 }
 
 ;// CONCATENATED MODULE: ./src/targets/deploy-targets.ts
-
 
 
 

@@ -5,8 +5,7 @@ import { type TargetContext, targetName, targetOf } from "./target";
 import { followOurDeployment, triggerOurDeployment } from "./deployment";
 import type { Prepared } from "./check";
 import { checkHealthUrl } from "./health";
-import { verifyTarget } from "./kinds";
-import { pointTarget } from "./point";
+import { pointTarget, verifyTarget } from "./kinds";
 import { isDeploymentFailure, rollBackTarget } from "./rollback";
 
 /** A target on its way, and how it failed. (Whether the run changed it is in the ledger.) */

@@ -1,3 +1,4 @@
+import { snapshotDeployments } from "../dokploy/deploy";
 import type { Before, TargetContext } from "./target";
 import { checkApplication, pointApplication } from "./application";
 import { checkCompose, pointCompose } from "./compose";
@@ -14,12 +15,25 @@ export function checkTarget(ctx: TargetContext): Promise<Before> {
   return ctx.ref.kind === "application" ? checkApplication(ctx) : checkCompose(ctx);
 }
 
-/** Points the target at our image; returns the image saved. */
-export function writeTarget(ctx: TargetContext, before: Before): Promise<string> {
-  return ctx.ref.kind === "application" ? pointApplication(ctx, before) : pointCompose(ctx);
-}
-
 /** After Dokploy says done: what really runs is ours. */
 export function verifyTarget(ctx: TargetContext, ours: string): Promise<void> {
   return ctx.ref.kind === "application" ? verifyApplication(ctx, ours) : verifyCompose(ctx, ours);
+}
+
+/** The target points at our image; the deployments that were there before ours. */
+export interface Pointed {
+  /** What was saved: <image>:<tag>, or with @<digest> when pinned. */
+  readonly image: string;
+  readonly known: ReadonlySet<string>;
+}
+
+/**
+ * Points the target at the image. The deployments there are now are read meanwhile, to tell
+ * ours from them later; returned once both worked.
+ */
+export async function pointTarget(ctx: TargetContext, before: Before): Promise<Pointed> {
+  const snapshot = snapshotDeployments(ctx.dokploy, ctx.ref);
+  snapshot.catch(() => undefined);
+  const image = await (ctx.ref.kind === "application" ? pointApplication(ctx, before) : pointCompose(ctx));
+  return { image, known: await snapshot };
 }
