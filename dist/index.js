@@ -143,6 +143,135 @@ function errorMessage(error) {
 
 /***/ }),
 
+/***/ 5164:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   D6: () => (/* binding */ imageRef),
+/* harmony export */   K9: () => (/* binding */ malformedDigest),
+/* harmony export */   S0: () => (/* binding */ registryOfReference),
+/* harmony export */   Z6: () => (/* binding */ normalizeRegistryHost),
+/* harmony export */   fH: () => (/* binding */ isValidDigest),
+/* harmony export */   oM: () => (/* binding */ checkedDigest),
+/* harmony export */   r_: () => (/* binding */ isValidTag),
+/* harmony export */   tj: () => (/* binding */ dokployRegistryUrl),
+/* harmony export */   uu: () => (/* binding */ parseImageNameLowercasing)
+/* harmony export */ });
+/* unused harmony exports parseImageName, isDockerHubHost, DOKPLOY_REGISTRY_URL */
+const DOCKER_HUB = "docker.io";
+const DOCKER_HUB_ALIASES = new Set([
+    "docker.io",
+    "index.docker.io",
+    "registry-1.docker.io",
+    "registry.hub.docker.com",
+    "hub.docker.com",
+]);
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const DOMAIN = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]{1,5})?$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST = /^(?:sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})$/;
+function namesRegistry(first) {
+    return first.includes(".") || first.includes(":") || first === "localhost";
+}
+function registryOfReference(ref) {
+    const slash = ref.indexOf("/");
+    const first = slash > 0 ? ref.slice(0, slash) : "";
+    return normalizeRegistryHost(namesRegistry(first) ? first : DOCKER_HUB);
+}
+function parseImageName(input) {
+    const name = input.trim();
+    if (name === "")
+        throw new Error("is empty; expected a repository such as ghcr.io/acme/web");
+    if (name.includes("://")) {
+        throw new Error(`"${name}" has a URL scheme; expected a repository such as ghcr.io/acme/web`);
+    }
+    if (name.includes("@")) {
+        throw new Error(`"${name}" contains a digest; give the repository only and use the "tag" input for the tag`);
+    }
+    const slash = name.indexOf("/");
+    let registry = DOCKER_HUB;
+    let rest = name;
+    if (slash > 0) {
+        const first = name.slice(0, slash);
+        if (namesRegistry(first)) {
+            registry = first;
+            rest = name.slice(slash + 1);
+        }
+    }
+    const lastComponent = rest.split("/").at(-1) ?? "";
+    if (lastComponent.includes(":")) {
+        throw new Error(`"${name}" contains a tag; give the repository only (e.g. ${name.slice(0, name.lastIndexOf(":"))}) and put the tag in the "tag" input`);
+    }
+    if (!DOMAIN.test(registry)) {
+        throw new Error(`"${registry}" is not a valid registry host[:port]`);
+    }
+    const components = rest.split("/");
+    for (const component of components) {
+        if (!PATH_COMPONENT.test(component)) {
+            const hint = component.toLowerCase() !== component
+                ? "repository names must be lowercase"
+                : "use lowercase letters, digits and . _ - between them";
+            throw new Error(`"${name}" is not a valid repository name: "${component}" (${hint})`);
+        }
+    }
+    const isDockerHub = DOCKER_HUB_ALIASES.has(registry.toLowerCase());
+    let path = rest;
+    if (isDockerHub && components.length === 1)
+        path = `library/${rest}`;
+    if (name.length > 255)
+        throw new Error(`"${name}" is longer than 255 characters`);
+    return { name, registry: isDockerHub ? DOCKER_HUB : registry.toLowerCase(), path, isDockerHub };
+}
+function parseImageNameLowercasing(input) {
+    const given = input.trim();
+    const lower = given.toLowerCase();
+    if (lower === given)
+        return parseImageName(given);
+    try {
+        return { ...parseImageName(lower), lowercasedFrom: given };
+    }
+    catch {
+        return parseImageName(given);
+    }
+}
+function isValidTag(tag) {
+    return TAG.test(tag);
+}
+function isValidDigest(digest) {
+    return DIGEST.test(digest);
+}
+function malformedDigest(digest, from) {
+    const shown = JSON.stringify(digest.length > 80 ? `${digest.slice(0, 80)}…` : digest);
+    return `${from} gave a malformed digest ${shown}; a digest is sha256: and 64 hex digits`;
+}
+function checkedDigest(digest, from) {
+    if (isValidDigest(digest))
+        return digest;
+    throw new Error(malformedDigest(digest, from));
+}
+function imageRef(image, tag) {
+    return `${image.name}:${tag}`;
+}
+function normalizeRegistryHost(address) {
+    let host = address.trim().toLowerCase();
+    host = host.replace(/^[a-z][a-z0-9+.-]*:\/\//, "");
+    host = host.split("/")[0] ?? "";
+    if (host === "" || DOCKER_HUB_ALIASES.has(host))
+        return DOCKER_HUB;
+    return host;
+}
+function isDockerHubHost(address) {
+    return normalizeRegistryHost(address) === DOCKER_HUB;
+}
+function dokployRegistryUrl(address) {
+    const host = normalizeRegistryHost(address);
+    return host === DOCKER_HUB ? "" : host;
+}
+const DOKPLOY_REGISTRY_URL = /^[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?(:\d{1,5})?$/;
+
+
+/***/ }),
+
 /***/ 9847:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -800,109 +929,8 @@ var __webpack_exports__ = {};
 
 // EXTERNAL MODULE: ./src/shared/errors.ts
 var errors = __nccwpck_require__(8382);
-;// CONCATENATED MODULE: ./src/shared/image.ts
-const DOCKER_HUB = "docker.io";
-const DOCKER_HUB_ALIASES = new Set([
-    "docker.io",
-    "index.docker.io",
-    "registry-1.docker.io",
-    "registry.hub.docker.com",
-    "hub.docker.com",
-]);
-const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const DOMAIN = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]{1,5})?$/;
-const TAG = /^[\w][\w.-]{0,127}$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
-function namesRegistry(first) {
-    return first.includes(".") || first.includes(":") || first === "localhost";
-}
-function registryOfReference(ref) {
-    const slash = ref.indexOf("/");
-    const first = slash > 0 ? ref.slice(0, slash) : "";
-    return normalizeRegistryHost(namesRegistry(first) ? first : DOCKER_HUB);
-}
-function parseImageName(input) {
-    const name = input.trim();
-    if (name === "")
-        throw new Error("is empty; expected a repository such as ghcr.io/acme/web");
-    if (name.includes("://")) {
-        throw new Error(`"${name}" has a URL scheme; expected a repository such as ghcr.io/acme/web`);
-    }
-    if (name.includes("@")) {
-        throw new Error(`"${name}" contains a digest; give the repository only and use the "tag" input for the tag`);
-    }
-    const slash = name.indexOf("/");
-    let registry = DOCKER_HUB;
-    let rest = name;
-    if (slash > 0) {
-        const first = name.slice(0, slash);
-        if (namesRegistry(first)) {
-            registry = first;
-            rest = name.slice(slash + 1);
-        }
-    }
-    const lastComponent = rest.split("/").at(-1) ?? "";
-    if (lastComponent.includes(":")) {
-        throw new Error(`"${name}" contains a tag; give the repository only (e.g. ${name.slice(0, name.lastIndexOf(":"))}) and put the tag in the "tag" input`);
-    }
-    if (!DOMAIN.test(registry)) {
-        throw new Error(`"${registry}" is not a valid registry host[:port]`);
-    }
-    const components = rest.split("/");
-    for (const component of components) {
-        if (!PATH_COMPONENT.test(component)) {
-            const hint = component.toLowerCase() !== component
-                ? "repository names must be lowercase"
-                : "use lowercase letters, digits and . _ - between them";
-            throw new Error(`"${name}" is not a valid repository name: "${component}" (${hint})`);
-        }
-    }
-    const isDockerHub = DOCKER_HUB_ALIASES.has(registry.toLowerCase());
-    let path = rest;
-    if (isDockerHub && components.length === 1)
-        path = `library/${rest}`;
-    if (name.length > 255)
-        throw new Error(`"${name}" is longer than 255 characters`);
-    return { name, registry: isDockerHub ? DOCKER_HUB : registry.toLowerCase(), path, isDockerHub };
-}
-function parseImageNameLowercasing(input) {
-    const given = input.trim();
-    const lower = given.toLowerCase();
-    if (lower === given)
-        return parseImageName(given);
-    try {
-        return { ...parseImageName(lower), lowercasedFrom: given };
-    }
-    catch {
-        return parseImageName(given);
-    }
-}
-function isValidTag(tag) {
-    return TAG.test(tag);
-}
-function isValidDigest(digest) {
-    return DIGEST.test(digest);
-}
-function imageRef(image, tag) {
-    return `${image.name}:${tag}`;
-}
-function normalizeRegistryHost(address) {
-    let host = address.trim().toLowerCase();
-    host = host.replace(/^[a-z][a-z0-9+.-]*:\/\//, "");
-    host = host.split("/")[0] ?? "";
-    if (host === "" || DOCKER_HUB_ALIASES.has(host))
-        return DOCKER_HUB;
-    return host;
-}
-function isDockerHubHost(address) {
-    return normalizeRegistryHost(address) === DOCKER_HUB;
-}
-function dokployRegistryUrl(address) {
-    const host = normalizeRegistryHost(address);
-    return host === DOCKER_HUB ? "" : host;
-}
-const DOKPLOY_REGISTRY_URL = /^[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?(:\d{1,5})?$/;
-
+// EXTERNAL MODULE: ./src/shared/image.ts
+var shared_image = __nccwpck_require__(5164);
 ;// CONCATENATED MODULE: ./src/config/build-secrets.ts
 const SPEC_KEYS = new Set(["type", "id", "src", "source", "env"]);
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
@@ -1537,15 +1565,15 @@ const parsers = {
     compose: list(true),
     "image-variable": variableName("IMAGE"),
     "tag-variable": variableName("TAG"),
-    image: field((v) => parseImageNameLowercasing(v)),
+    image: field((v) => (0,shared_image/* parseImageNameLowercasing */.uu)(v)),
     tag: field((v) => {
-        if (v !== "" && !isValidTag(v)) {
+        if (v !== "" && !(0,shared_image/* isValidTag */.r_)(v)) {
             throw new Error(`"${v}" is not a valid tag; expected up to 128 letters, digits, _ . - not starting with . or -`);
         }
         return v;
     }),
     "extra-tags": list(true, (t) => {
-        if (!isValidTag(t))
+        if (!(0,shared_image/* isValidTag */.r_)(t))
             throw new Error(`"${t}" is not a valid tag; expected up to 128 letters, digits, _ . -`);
     }),
     context: field((v) => (v === "" ? "." : v)),
@@ -1635,7 +1663,7 @@ function derive(p, ci) {
     const push = credentials(p["registry-username"], p["registry-password"]);
     return {
         tag: p.tag !== "" ? p.tag : ci.sha,
-        registry: p.registry !== undefined ? normalizeRegistryHost(p.registry) : p.image.registry,
+        registry: p.registry !== undefined ? (0,shared_image/* normalizeRegistryHost */.Z6)(p.registry) : p.image.registry,
         push,
         pull: pullCredentials(p, push),
     };
@@ -1868,7 +1896,7 @@ function tagIsGivenOrFromCommit(_p, d) {
     if (d.tag === "") {
         return [{ input: "tag", message: "is required: no commit SHA was found in the CI context; set tag explicitly" }];
     }
-    return isValidTag(d.tag) ? [] : [{ input: "tag", message: `"${d.tag}" (from the commit SHA) is not a valid tag` }];
+    return (0,shared_image/* isValidTag */.r_)(d.tag) ? [] : [{ input: "tag", message: `"${d.tag}" (from the commit SHA) is not a valid tag` }];
 }
 function registryIsImageRegistry(p, d) {
     if (d.registry === p.image.registry)
@@ -2038,12 +2066,12 @@ const REFERENCE = new RegExp(`^(?:[A-Za-z0-9.-]+(?::[0-9]{1,5})?/)?${COMPONENT}(
 function cacheImages(config, running) {
     const images = [];
     for (const ref of running.map((r) => r.trim())) {
-        if (REFERENCE.test(ref) && registryOfReference(ref) === normalizeRegistryHost(config.image.registry)) {
+        if (REFERENCE.test(ref) && (0,shared_image/* registryOfReference */.S0)(ref) === (0,shared_image/* normalizeRegistryHost */.Z6)(config.image.registry)) {
             images.push(ref);
         }
     }
     for (const tag of config.extraTags)
-        images.push(imageRef(config.image, tag));
+        images.push((0,shared_image/* imageRef */.D6)(config.image, tag));
     return [...new Set(images)];
 }
 function cacheEnvNames(config) {
@@ -2057,7 +2085,7 @@ function buildxCacheFlags(config, builder, images, options) {
     const lenient = options.ignoreError ? ",ignore-error=true" : "";
     if (options.gha)
         return { from: ["type=gha", ...sources], to: options.write ? [`type=gha,mode=max${lenient}`] : [] };
-    const buildcache = imageRef(config.image, BUILDCACHE_TAG);
+    const buildcache = (0,shared_image/* imageRef */.D6)(config.image, BUILDCACHE_TAG);
     return {
         from: [`type=registry,ref=${buildcache}`, ...sources],
         to: options.write ? [`type=registry,ref=${buildcache},mode=max${lenient}`] : [],
@@ -2345,7 +2373,7 @@ function dockerfileWithLabels(text, labels, target) {
     return out.join("\n");
 }
 function pullsFrom(dockerfile, registry) {
-    const host = normalizeRegistryHost(registry);
+    const host = (0,shared_image/* normalizeRegistryHost */.Z6)(registry);
     const images = [];
     for (const line of dockerfile.split(/\r?\n/)) {
         const from = /^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)/i.exec(line);
@@ -2355,7 +2383,7 @@ function pullsFrom(dockerfile, registry) {
             if (copy[1])
                 images.push(copy[1]);
     }
-    return images.some((image) => registryOfReference(image) === host);
+    return images.some((image) => (0,shared_image/* registryOfReference */.S0)(image) === host);
 }
 
 ;// CONCATENATED MODULE: ./src/build/docker.ts
@@ -2383,7 +2411,7 @@ function ociLabels(config, created) {
     return [...labels, ...stableOciLabels(config)];
 }
 function pushRefs(config) {
-    return [config.tag, ...config.extraTags].map((t) => imageRef(config.image, t));
+    return [config.tag, ...config.extraTags].map((t) => (0,shared_image/* imageRef */.D6)(config.image, t));
 }
 function allLabels(config, created) {
     return [...ociLabels(config, created), ...config.labels];
@@ -2440,13 +2468,14 @@ function loginArgv(registry, username) {
 function pushArgv(ref) {
     return ["push", ref];
 }
-function parsePushDigest(output) {
-    return /digest: (sha256:[a-f0-9]{64})/.exec(output)?.[1];
+function parsePushDigest(output, from = "docker push") {
+    const given = [...output.matchAll(/(?:^|\s)digest: (.*) size: \d+\s*$/gm)].at(-1)?.[1];
+    return given === undefined ? undefined : (0,shared_image/* checkedDigest */.oM)(given, from);
 }
 function parseMetadataDigest(json) {
     const data = JSON.parse(json);
     const digest = data["containerimage.digest"];
-    return typeof digest === "string" ? digest : undefined;
+    return typeof digest === "string" ? (0,shared_image/* checkedDigest */.oM)(digest, "buildx's metadata file") : undefined;
 }
 function asksForAttestation(value) {
     return value !== undefined && !/^(false|0|f)$/i.test(value);
@@ -2550,7 +2579,7 @@ class Docker {
     }
     async push(ref, signal) {
         const out = await this.run(`docker push ${ref}`, pushArgv(ref), signal);
-        return parsePushDigest(out);
+        return parsePushDigest(out, `docker push ${ref}`);
     }
 }
 
@@ -2809,7 +2838,7 @@ function createContext(config, ports, signal) {
         redactor,
         ledger,
         signal,
-        image: imageRef(config.image, config.tag),
+        image: (0,shared_image/* imageRef */.D6)(config.image, config.tag),
         docker: new Docker(ports.exec, logger),
         policy: { ...retry/* DEFAULT_RETRY */.vI, retries: config.retries, maxElapsedMs: config.retryMaxTimeSeconds * 1000 },
         retryPorts: { logger, clock: ports.clock, sleep, random: ports.random },
@@ -3017,7 +3046,7 @@ async function buildxCache(ctx, docker, inputs) {
 function pusher(ctx, enginePush, docker, signal) {
     return enginePush
         ? (tag) => pushThroughEngine(ctx, enginePush, tag, signal)
-        : (tag) => docker.push(imageRef(ctx.config.image, tag), signal);
+        : (tag) => docker.push((0,shared_image/* imageRef */.D6)(ctx.config.image, tag), signal);
 }
 function startOnce(start, failed) {
     let started;
@@ -3055,7 +3084,7 @@ async function pushThroughEngine(ctx, push, tag, signal) {
     const credentials = config.push;
     if (!credentials)
         throw new Error("the engine's push needs registry credentials");
-    const ref = imageRef(config.image, tag);
+    const ref = (0,shared_image/* imageRef */.D6)(config.image, tag);
     logger.info(`Pushing ${ref} (the engine's push)`);
     const auth = { username: credentials.username, password: credentials.password, serveraddress: config.registry };
     try {
@@ -3073,11 +3102,11 @@ async function pushThroughEngine(ctx, push, tag, signal) {
 async function pushTags(ctx, push, online) {
     const { config, ledger } = ctx;
     const digest = await push(config.tag);
-    ledger.record({ kind: "pushed", ref: imageRef(config.image, config.tag), digest });
+    ledger.record({ kind: "pushed", ref: (0,shared_image/* imageRef */.D6)(config.image, config.tag), digest });
     if (config.extraTags.length === 0 || (await tagThroughApi(ctx, online, digest)))
         return;
     for (const tag of config.extraTags) {
-        ledger.record({ kind: "pushed", ref: imageRef(config.image, tag), digest: await push(tag) });
+        ledger.record({ kind: "pushed", ref: (0,shared_image/* imageRef */.D6)(config.image, tag), digest: await push(tag) });
     }
 }
 async function tagThroughApi(ctx, online, digest) {
@@ -3096,7 +3125,7 @@ async function tagThroughApi(ctx, online, digest) {
         }
         ctx.ledger.record({ kind: "served", to: "push", ...tagged.served });
         for (const tag of config.extraTags) {
-            const ref = imageRef(config.image, tag);
+            const ref = (0,shared_image/* imageRef */.D6)(config.image, tag);
             ctx.ledger.record({ kind: "pushed", ref, digest });
             logger.info(`Tagged ${ref} (${digest}) through the registry's API`);
         }
@@ -3315,8 +3344,8 @@ async function checkPull(ctx) {
 
 function planRegistryUpsert(existing, wish) {
     const { fields } = wish;
-    const host = normalizeRegistryHost(fields.registryUrl);
-    const candidates = existing.filter((r) => normalizeRegistryHost(r.registryUrl) === host && (r.serverId ?? undefined) === fields.serverId);
+    const host = (0,shared_image/* normalizeRegistryHost */.Z6)(fields.registryUrl);
+    const candidates = existing.filter((r) => (0,shared_image/* normalizeRegistryHost */.Z6)(r.registryUrl) === host && (r.serverId ?? undefined) === fields.serverId);
     const match = candidates.find((r) => r.registryName === fields.registryName) ??
         candidates.find((r) => r.username === fields.username) ??
         candidates[0];
@@ -3373,7 +3402,7 @@ async function upsertRegistryEntry(ctx) {
                 registryName: config.dokployRegistryName,
                 username: pull.username,
                 password: pull.password,
-                registryUrl: dokployRegistryUrl(config.image.registry),
+                registryUrl: (0,shared_image/* dokployRegistryUrl */.tj)(config.image.registry),
                 imagePrefix: config.imagePrefix,
                 serverId: config.serverId,
             },
@@ -3666,13 +3695,13 @@ function timedTarget(ctx, step, fn, group = true) {
 ;// CONCATENATED MODULE: ./src/targets/provider.ts
 
 function dockerProviderOf(config, applicationId, digest) {
-    const ref = imageRef(config.image, config.tag);
+    const ref = (0,shared_image/* imageRef */.D6)(config.image, config.tag);
     return {
         applicationId,
         dockerImage: config.pinDigest && digest ? `${ref}@${digest}` : ref,
         username: config.pull?.username ?? null,
         password: config.pull?.password ?? null,
-        registryUrl: config.pull ? dokployRegistryUrl(config.image.registry) : null,
+        registryUrl: config.pull ? (0,shared_image/* dokployRegistryUrl */.tj)(config.image.registry) : null,
     };
 }
 function previousProvider(app) {
@@ -3820,7 +3849,7 @@ function setVariables(env, values) {
 function ourValues(ctx) {
     const { config, ledger } = ctx;
     const digest = ledger.digest(ctx.image);
-    const ref = imageRef(config.image, config.tag);
+    const ref = (0,shared_image/* imageRef */.D6)(config.image, config.tag);
     const image = config.pinDigest && digest ? `${ref}@${digest}` : ref;
     return { [config.imageVariable]: image, [config.tagVariable]: config.tag };
 }
@@ -4486,14 +4515,14 @@ async function checkInputs(ctx) {
 function cachePlan(config, buildx) {
     if (!autoCacheWanted(config))
         return [];
-    const tags = config.extraTags.map((tag) => imageRef(config.image, tag));
+    const tags = config.extraTags.map((tag) => (0,shared_image/* imageRef */.D6)(config.image, tag));
     const sources = `the image the application runs (when in ${config.image.registry})${tags.length > 0 ? `, ${tags.join(", ")}` : ""}`;
     if (!buildx) {
         return [
             `Build cache (cache: auto): on an engine that holds no image of ${config.image.name}, docker pull ${sources}, then build with --cache-from them`,
         ];
     }
-    const cache = imageRef(config.image, BUILDCACHE_TAG);
+    const cache = (0,shared_image/* imageRef */.D6)(config.image, BUILDCACHE_TAG);
     return [
         `Build cache (cache: auto): --cache-from type=registry,ref= ${sources}; with the docker driver --cache-to type=inline, and on an engine that holds images of ${config.image.name} its own cache instead of the sources; with a BuildKit builder also ${config.ci.actionsCache ? "type=gha" : cache} as --cache-from and --cache-to (mode=max)`,
     ];
@@ -4501,7 +4530,7 @@ function cachePlan(config, buildx) {
 function buildPlan(config, way) {
     const { buildx, labelled = false, intoEngine = false, enginePush = false } = way;
     if (!config.build)
-        return [`No build: deploy ${imageRef(config.image, config.tag)} as it is in the registry`];
+        return [`No build: deploy ${(0,shared_image/* imageRef */.D6)(config.image, config.tag)} as it is in the registry`];
     const plan = [`Create a temporary docker config (DOCKER_CONFIG); ~/.docker is not written`];
     if (config.push && enginePush) {
         plan.push(`GET ${config.image.registry}/v2/ with the password of ${config.push.username} (beside the build: does the registry take it?); docker login only if the build pulls from the registry`);
@@ -4522,11 +4551,11 @@ function buildPlan(config, way) {
     if ((!buildx || intoEngine) && config.pushImage) {
         const push = (tag) => enginePush
             ? `POST <engine>/images/${config.image.name}/push?tag=${tag}  (the engine's push; the password in its X-Registry-Auth header)`
-            : `docker ${pushArgv(imageRef(config.image, tag)).join(" ")}`;
+            : `docker ${pushArgv((0,shared_image/* imageRef */.D6)(config.image, tag)).join(" ")}`;
         plan.push(push(config.tag));
         for (const tag of config.extraTags) {
             plan.push(config.push
-                ? `PUT ${config.image.registry}/v2/${config.image.path}/manifests/${tag}  (the manifest just pushed; a push of ${imageRef(config.image, tag)} if the registry refuses)`
+                ? `PUT ${config.image.registry}/v2/${config.image.path}/manifests/${tag}  (the manifest just pushed; a push of ${(0,shared_image/* imageRef */.D6)(config.image, tag)} if the registry refuses)`
                 : push(tag));
         }
     }
@@ -4557,7 +4586,7 @@ function checkPlan(config, api) {
     });
 }
 function composePlan(config, api, id) {
-    const ref = imageRef(config.image, config.tag);
+    const ref = (0,shared_image/* imageRef */.D6)(config.image, config.tag);
     return [
         `GET ${api}compose.one {"composeId":"${id}"}, then POST ${api}compose.saveEnvironment with ${config.imageVariable}=${config.pinDigest ? `${ref}@<digest>` : ref} and ${config.tagVariable}=${config.tag} set in its env (every other variable kept as it is)`,
         `GET ${api}deployment.allByCompose {"composeId":"${id}"}  (snapshot, to tell our deployment from others)`,
@@ -4943,13 +4972,13 @@ function isolatedDockerConfig(userConfig, registryHost, keepLogin = false) {
     const out = isObject(userConfig) ? { ...userConfig } : {};
     if (keepLogin)
         return out;
-    const host = normalizeRegistryHost(registryHost);
+    const host = (0,shared_image/* normalizeRegistryHost */.Z6)(registryHost);
     delete out.credsStore;
     for (const key of ["auths", "credHelpers"]) {
         const section = out[key];
         if (!isObject(section))
             continue;
-        out[key] = Object.fromEntries(Object.entries(section).filter(([address]) => normalizeRegistryHost(address) !== host));
+        out[key] = Object.fromEntries(Object.entries(section).filter(([address]) => (0,shared_image/* normalizeRegistryHost */.Z6)(address) !== host));
     }
     return out;
 }
@@ -5016,6 +5045,7 @@ function tempDockerConfigs(userConfigDir, tempRoot) {
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 ;// CONCATENATED MODULE: ./src/platform/engine.ts
+
 
 
 
@@ -5108,8 +5138,11 @@ function pushFromEngine(socketPath, repository, tag, auth, options = {}) {
                     failure ??= message.message ?? line;
                 if (message.error || message.errorDetail)
                     failure ??= message.errorDetail?.message ?? message.error;
-                if (message.aux?.Digest)
-                    digest = message.aux.Digest;
+                const given = message.aux?.Digest;
+                if (given !== undefined && (0,shared_image/* isValidDigest */.fH)(given))
+                    digest = given;
+                else if (given !== undefined)
+                    failure ??= (0,shared_image/* malformedDigest */.K9)(given, "the engine's push");
                 const said = pushLine(message);
                 if (said !== undefined)
                     options.onLine?.(said);

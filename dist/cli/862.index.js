@@ -629,7 +629,10 @@ function composeUrl(baseUrl, compose) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: ./src/shared/image.ts
+var shared_image = __webpack_require__(5164);
 ;// CONCATENATED MODULE: ./src/registry/check.ts
+
 
 
 
@@ -769,6 +772,8 @@ async function resolveImage(image, tag, credentials, options = {}) {
             const full = await get(url, { accept, ...(authorization ? { authorization } : {}) }, "GET", options);
             digest = `sha256:${(0,external_node_crypto_.createHash)("sha256").update(full.body).digest("hex")}`;
         }
+        if (!(0,shared_image/* isValidDigest */.fH)(digest))
+            throw new errors/* PullCheckError */.uw("digest", `${where}: ${(0,shared_image/* malformedDigest */.K9)(digest, "the registry")}`);
         return { digest, mediaType };
     }
     catch (error) {
@@ -809,6 +814,7 @@ async function checkPushLogin(image, credentials, options = {}) {
 
 
 
+
 async function send(url, method, headers, options, body) {
     const timeoutMs = options.timeoutMs ?? 30_000;
     const response = await (0,undici.request)(url, {
@@ -844,7 +850,8 @@ async function readManifest(image, from, credentials, options) {
     if (answer.status !== 200)
         throw new Error(`GET ${where}: HTTP ${String(answer.status)}`);
     const mediaType = (header(answer, "content-type") ?? "").split(";")[0] ?? "";
-    const digest = header(answer, "docker-content-digest") ?? `sha256:${(0,external_node_crypto_.createHash)("sha256").update(answer.bytes).digest("hex")}`;
+    const said = header(answer, "docker-content-digest");
+    const digest = (0,shared_image/* checkedDigest */.oM)(said ?? `sha256:${(0,external_node_crypto_.createHash)("sha256").update(answer.bytes).digest("hex")}`, `${where}: the registry`);
     return { manifest: answer.bytes, served: { digest, mediaType }, authorization };
 }
 async function tagManifest(image, from, tags, credentials, options = {}) {
@@ -864,7 +871,8 @@ async function tagManifest(image, from, tags, credentials, options = {}) {
         }
         if (answered.status !== 201)
             throw new Error(`PUT ${where}: HTTP ${String(answered.status)}`);
-        digests.set(tag, header(answered, "docker-content-digest"));
+        const said = header(answered, "docker-content-digest");
+        digests.set(tag, said === undefined ? undefined : (0,shared_image/* checkedDigest */.oM)(said, `${where}: the registry`));
     }
     return { served: read.served, digests };
 }

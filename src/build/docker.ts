@@ -5,7 +5,7 @@ import type { Credentials } from "../config/config";
 import type { TempDockerConfig } from "./docker-config";
 import { CommandError } from "../shared/errors";
 import type { Exec } from "../shared/exec";
-import { imageRef } from "../shared/image";
+import { checkedDigest, imageRef } from "../shared/image";
 import type { Logger } from "../shared/log";
 
 import type { ClassicLabels } from "./dockerfile";
@@ -113,16 +113,20 @@ export function pushArgv(ref: string): string[] {
   return ["push", ref];
 }
 
-/** The digest `docker push` prints: "<tag>: digest: sha256:... size: N". */
-export function parsePushDigest(output: string): string | undefined {
-  return /digest: (sha256:[a-f0-9]{64})/.exec(output)?.[1];
+/**
+ * The digest `docker push` prints: "<tag>: digest: sha256:... size: N" (the last such line).
+ * Throws when what follows "digest:" is not a digest: it would be deployed as one.
+ */
+export function parsePushDigest(output: string, from = "docker push"): string | undefined {
+  const given = [...output.matchAll(/(?:^|\s)digest: (.*) size: \d+\s*$/gm)].at(-1)?.[1];
+  return given === undefined ? undefined : checkedDigest(given, from);
 }
 
-/** The digest buildx writes to --metadata-file. */
+/** The digest buildx writes to --metadata-file; throws when it is not a digest. */
 export function parseMetadataDigest(json: string): string | undefined {
   const data = JSON.parse(json) as Record<string, unknown>;
   const digest = data["containerimage.digest"];
-  return typeof digest === "string" ? digest : undefined;
+  return typeof digest === "string" ? checkedDigest(digest, "buildx's metadata file") : undefined;
 }
 
 /** Whether a --provenance/--sbom value asks for an attestation (buildx reads false, 0, f as off). */
@@ -261,6 +265,6 @@ export class Docker {
   /** Pushes one reference and returns the digest the registry reported. */
   async push(ref: string, signal?: AbortSignal): Promise<string | undefined> {
     const out = await this.run(`docker push ${ref}`, pushArgv(ref), signal);
-    return parsePushDigest(out);
+    return parsePushDigest(out, `docker push ${ref}`);
   }
 }

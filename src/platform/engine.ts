@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { request } from "node:http";
 import { join } from "node:path";
 import type { RegistryAuth } from "../pipeline/ports";
+import { isValidDigest, malformedDigest } from "../shared/image";
 
 /**
  * The engine's unix socket, when the docker CLI would talk to it: DOCKER_HOST unset (the default
@@ -130,7 +131,10 @@ export function pushFromEngine(
         }
         if (res.statusCode !== 200) failure ??= (message as { message?: string }).message ?? line;
         if (message.error || message.errorDetail) failure ??= message.errorDetail?.message ?? message.error;
-        if (message.aux?.Digest) digest = message.aux.Digest;
+        const given = message.aux?.Digest;
+        // What is not a digest must not be deployed as one: the push fails.
+        if (given !== undefined && isValidDigest(given)) digest = given;
+        else if (given !== undefined) failure ??= malformedDigest(given, "the engine's push");
         const said = pushLine(message);
         if (said !== undefined) options.onLine?.(said);
       };

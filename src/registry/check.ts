@@ -6,7 +6,7 @@ import { PullCheckError, connectionHint, errorCode, errorMessage } from "../shar
 import { MiB, readBodyText } from "../shared/http-body";
 
 export { PullCheckError, type PullCheckFailure } from "../shared/errors";
-import type { ImageName } from "../shared/image";
+import { type ImageName, isValidDigest, malformedDigest } from "../shared/image";
 
 /** What a registry must serve for the reference: an image index or a single manifest. */
 export const MANIFEST_MEDIA_TYPES = [
@@ -237,6 +237,9 @@ export async function resolveImage(
       const full = await get(url, { accept, ...(authorization ? { authorization } : {}) }, "GET", options);
       digest = `sha256:${createHash("sha256").update(full.body).digest("hex")}`;
     }
+    // It is what pin-digest deploys: what is not a digest is refused.
+    if (!isValidDigest(digest))
+      throw new PullCheckError("digest", `${where}: ${malformedDigest(digest, "the registry")}`);
     return { digest, mediaType };
   } catch (error) {
     if (error instanceof PullCheckError) throw error;

@@ -8,7 +8,7 @@ import type { Dispatcher } from "undici";
 import { request } from "../shared/undici";
 import type { Credentials } from "../config/config";
 import { MiB } from "../shared/http-body";
-import type { ImageName } from "../shared/image";
+import { type ImageName, checkedDigest } from "../shared/image";
 import {
   type Answer,
   MANIFEST_MEDIA_TYPES,
@@ -83,8 +83,11 @@ async function readManifest(
   }
   if (answer.status !== 200) throw new Error(`GET ${where}: HTTP ${String(answer.status)}`);
   const mediaType = (header(answer, "content-type") ?? "").split(";")[0] ?? "";
-  const digest =
-    header(answer, "docker-content-digest") ?? `sha256:${createHash("sha256").update(answer.bytes).digest("hex")}`;
+  const said = header(answer, "docker-content-digest");
+  const digest = checkedDigest(
+    said ?? `sha256:${createHash("sha256").update(answer.bytes).digest("hex")}`,
+    `${where}: the registry`,
+  );
   return { manifest: answer.bytes, served: { digest, mediaType }, authorization };
 }
 
@@ -124,7 +127,8 @@ export async function tagManifest(
       answered = await put(authorization);
     }
     if (answered.status !== 201) throw new Error(`PUT ${where}: HTTP ${String(answered.status)}`);
-    digests.set(tag, header(answered, "docker-content-digest"));
+    const said = header(answered, "docker-content-digest");
+    digests.set(tag, said === undefined ? undefined : checkedDigest(said, `${where}: the registry`));
   }
   return { served: read.served, digests };
 }

@@ -17,7 +17,8 @@ const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const DOMAIN =
   /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]{1,5})?$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
+/** The digests docker can verify, by the OCI image spec: the algorithm and its length in lowercase hex. */
+const DIGEST = /^(?:sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})$/;
 
 export interface ImageName {
   /** As the user wrote it, e.g. ghcr.io/acme/web or nginx. */
@@ -109,8 +110,25 @@ export function isValidTag(tag: string): boolean {
   return TAG.test(tag);
 }
 
+/** Whether `digest` is a digest (sha256: and 64 lowercase hex digits, or sha384/sha512 of their length). */
 export function isValidDigest(digest: string): boolean {
   return DIGEST.test(digest);
+}
+
+/** What to say of a digest that is not one (see isValidDigest), and who gave it. */
+export function malformedDigest(digest: string, from: string): string {
+  const shown = JSON.stringify(digest.length > 80 ? `${digest.slice(0, 80)}…` : digest);
+  return `${from} gave a malformed digest ${shown}; a digest is sha256: and 64 hex digits`;
+}
+
+/**
+ * `digest` when it is one; else an Error saying that `from` (the registry, docker push, buildx's
+ * metadata file, the engine) gave something else. A digest goes into Dokploy (an image, a
+ * compose service's env), the outputs and the reports: nothing else may go there in its name.
+ */
+export function checkedDigest(digest: string, from: string): string {
+  if (isValidDigest(digest)) return digest;
+  throw new Error(malformedDigest(digest, from));
 }
 
 /** `<name>:<tag>`, the reference docker pushes and Dokploy pulls. */

@@ -22,6 +22,8 @@ export interface FakeRegistryOptions {
   readonly manifests: Readonly<Record<string, FakeManifest>>;
   /** Leave Docker-Content-Digest out of HEAD answers. */
   readonly noDigestHeader?: boolean;
+  /** Send this as Docker-Content-Digest in every answer, whatever the manifest is. */
+  readonly digestHeader?: string;
 }
 
 export function digestOf(body: string): string {
@@ -122,7 +124,7 @@ export class FakeRegistry {
       req.on("end", () => {
         const body = Buffer.concat(chunks).toString();
         this.put.set(`${repo}:${tag}`, { mediaType: req.headers["content-type"] ?? "", body });
-        res.writeHead(201, { "docker-content-digest": digestOf(body) }).end();
+        res.writeHead(201, { "docker-content-digest": this.options.digestHeader ?? digestOf(body) }).end();
       });
       return;
     }
@@ -134,7 +136,7 @@ export class FakeRegistry {
     }
     const headers: Record<string, string> = { "content-type": manifest.mediaType };
     if (!(this.options.noDigestHeader && req.method === "HEAD"))
-      headers["docker-content-digest"] = digestOf(manifest.body);
+      headers["docker-content-digest"] = this.options.digestHeader ?? digestOf(manifest.body);
     res.writeHead(200, headers).end(req.method === "HEAD" ? undefined : manifest.body);
   }
 }

@@ -187,6 +187,19 @@ describe("digests", () => {
     expect(parseMetadataDigest(JSON.stringify({ "containerimage.digest": digest, "image.name": REF }))).toBe(digest);
     expect(parseMetadataDigest("{}")).toBeUndefined();
   });
+
+  it("refuses a digest that is not one, in docker push's output or buildx's metadata file", () => {
+    const hostile = `sha256:${"ab".repeat(8)}\${DB_PASSWORD}`;
+    expect(() => parsePushDigest(`v1: digest: ${hostile} size: 735\n`)).toThrow(
+      /docker push gave a malformed digest "sha256:(ab){8}\$\{DB_PASSWORD\}"/,
+    );
+    expect(() => parsePushDigest("a9d8: Pushed\r\nv1: digest: sha256:0d1f`**x**` # @octocat size: 735\r\n")).toThrow(
+      'docker push gave a malformed digest "sha256:0d1f`**x**` # @octocat"',
+    );
+    expect(() => parseMetadataDigest(JSON.stringify({ "containerimage.digest": "sha256:0d1f # @octocat" }))).toThrow(
+      /buildx's metadata file gave a malformed digest "sha256:0d1f # @octocat"/,
+    );
+  });
 });
 
 describe("dockerfileWithLabels (where the classic builder gets its labels)", () => {

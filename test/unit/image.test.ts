@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
   dokployRegistryUrl,
+  checkedDigest,
   imageRef,
+  isValidDigest,
   isValidTag,
   normalizeRegistryHost,
   parseImageName,
@@ -98,5 +100,28 @@ describe("registry hosts", () => {
     ["with/slash", false],
   ])("tag %s valid: %s", (tag, valid) => {
     expect(isValidTag(tag)).toBe(valid);
+  });
+});
+
+describe("digests", () => {
+  it("takes sha256, sha384 and sha512 digests in lowercase hex of their length, and nothing else", () => {
+    for (const [algorithm, length] of [
+      ["sha256", 64],
+      ["sha384", 96],
+      ["sha512", 128],
+    ] as const) {
+      expect(isValidDigest(`${algorithm}:${"a1".repeat(length / 2)}`)).toBe(true);
+      expect(isValidDigest(`${algorithm}:${"a1".repeat(length / 2)}0`)).toBe(false);
+    }
+    for (const bad of ["", "sha256:", `sha256:${"A".repeat(64)}`, `sha256:${"0".repeat(64)}\n`, "sha256:0d1f ${X}"]) {
+      expect(isValidDigest(bad)).toBe(false);
+    }
+  });
+
+  it("says who gave a malformed digest, quoted on one line", () => {
+    expect(() => checkedDigest("sha256:0d1f\n${DB_PASSWORD} # @octocat", "the registry")).toThrow(
+      'the registry gave a malformed digest "sha256:0d1f\\n${DB_PASSWORD} # @octocat"; a digest is sha256: and 64 hex digits',
+    );
+    expect(checkedDigest(`sha256:${"0".repeat(64)}`, "the registry")).toBe(`sha256:${"0".repeat(64)}`);
   });
 });

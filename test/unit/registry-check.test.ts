@@ -174,6 +174,13 @@ describe("resolveImage", () => {
     );
   });
 
+  it("refuses a Docker-Content-Digest that is no digest, naming the registry and the tag", async () => {
+    const host = await start({ auth: "none", digestHeader: "sha256:0d1f`**x**` ${DB_PASSWORD} # @octocat" });
+    const error = await failure(resolveImage(parseImageName(`${host}/acme/public`), "v1", undefined));
+    expect(error.failure).toBe("digest");
+    expect(error.message).toContain(`${host}/acme/public:v1: the registry gave a malformed digest`);
+  });
+
   it("says the registry is unreachable when it is", async () => {
     const error = await failure(resolveImage(parseImageName("127.0.0.1:9/acme/web"), "v1", undefined));
     expect(error.failure).toBe("unreachable");

@@ -63,4 +63,20 @@ describe("tagManifest", () => {
     ).rejects.toThrow(/is now sha256:[a-f0-9]{64}, not sha256:0{64}/);
     expect(fake.put.size).toBe(0);
   });
+
+  it("throws when the registry answers with a malformed digest, and puts no tag", async () => {
+    const fake = new FakeRegistry({
+      auth: "basic",
+      users: { ci: "pw" },
+      grants: { ci: ["acme/web"] },
+      manifests: { "acme/web:abc": MANIFEST },
+      digestHeader: "sha256:0d1f ${DB_PASSWORD}",
+    });
+    registry = fake;
+    const host = await fake.start();
+    await expect(
+      tagManifest(parseImageName(`${host}/acme/web`), "abc", ["latest"], { username: "ci", password: "pw" }),
+    ).rejects.toThrow(`${host}/acme/web:abc: the registry gave a malformed digest "sha256:0d1f \${DB_PASSWORD}"`);
+    expect(fake.put.size).toBe(0);
+  });
 });
