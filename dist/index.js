@@ -2210,10 +2210,13 @@ function markdown_link(text, url) {
 function keyValueTable(rows) {
     return ["| | |", "|---|---|", ...rows.map(([key, value]) => `| ${key} | ${escapeCell(value)} |`)];
 }
-function headingOf(model, subject) {
+function targetLink(target) {
+    return markdown_link(inlineCode(target.name), target.url);
+}
+function headingOf(model) {
     const { verdict, headline } = model;
     const more = headline.more > 0 ? ` and ${String(headline.more)} more` : "";
-    return `${verdict.emoji} ${verdict.words}: ${subject(headline.subject)}${more}`;
+    return `${verdict.emoji} ${verdict.words}: ${inlineCode(headline.subject)}${more}`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
@@ -2221,26 +2224,27 @@ function headingOf(model, subject) {
 
 const TARGET_ERROR_MAX = 300;
 function deploymentCell(target) {
+    const status = target?.deploymentStatus === undefined ? undefined : inlineCode(target.deploymentStatus);
     if (!target?.deploymentId)
-        return target?.deploymentStatus ?? "—";
-    return `${target.deploymentId} (${target.deploymentStatus ?? ""})`;
+        return status ?? "—";
+    return `${inlineCode(target.deploymentId)}${status ? ` (${status})` : ""}`;
 }
 function rowsOf(model) {
     const rows = [
-        ["Image", `\`${model.image}\``],
-        ["Digest", model.digest ? `\`${model.digest}\`` : "—"],
+        ["Image", inlineCode(model.image)],
+        ["Digest", model.digest ? inlineCode(model.digest) : "—"],
     ];
     const { deploying } = model;
     const [only, ...others] = deploying?.targets ?? [];
     if (deploying && only && others.length === 0) {
-        rows.push([only.kind === "compose" ? "Compose" : "Application", markdown_link(only.name, only.url)]);
+        rows.push([only.kind === "compose" ? "Compose" : "Application", targetLink(only)]);
     }
     if (deploying)
         rows.push(["Method", deploying.method]);
     if (deploying && only && others.length === 0)
         rows.push(["Deployment", deploymentCell(only)]);
     if (model.registryId)
-        rows.push(["Registry entry", model.registryId]);
+        rows.push(["Registry entry", inlineCode(model.registryId)]);
     if (model.health)
         rows.push(["Health", model.health]);
     return rows;
@@ -2250,7 +2254,8 @@ function targetTable(targets) {
         return [];
     const rows = ["| Target | Kind | Deployment | Error |", "|---|---|---|---|"];
     for (const t of targets) {
-        const cells = [markdown_link(t.name, t.url), t.kind, deploymentCell(t), (0,log/* cut */.Jj)(t.error ?? "", TARGET_ERROR_MAX)];
+        const error = t.error === undefined ? "" : inlineCode((0,log/* cut */.Jj)(t.error, TARGET_ERROR_MAX));
+        const cells = [targetLink(t), t.kind, deploymentCell(t), error];
         rows.push(`| ${cells.map(escapeCell).join(" | ")} |`);
     }
     return [...rows, ""];
@@ -2260,18 +2265,18 @@ function endingOf(model) {
         return [...codeBlock((0,log/* cut */.Jj)(model.failure, log/* MESSAGE_LIMIT */.Gy)), ""];
     if (model.changes.length === 0)
         return [];
-    return ["Changed in Dokploy:", "", ...model.changes.map((change) => `- ${escapeCell(change)}`), ""];
+    return ["Changed in Dokploy:", "", ...model.changes.map((change) => `- ${inlineCode(change)}`), ""];
 }
 function timingTable(model) {
     if (model.timings.length === 0)
         return [];
-    const rows = model.timings.map((t) => `| ${escapeCell(t.step)} | ${t.seconds.toFixed(1)} |`);
+    const rows = model.timings.map((t) => `| ${escapeCell(inlineCode(t.step))} | ${t.seconds.toFixed(1)} |`);
     return ["| Step | Seconds |", "|---|---:|", ...rows, ""];
 }
 function summaryMarkdown(model) {
-    const plan = model.plan ? ["Plan:", "", ...model.plan.map((p, i) => `${String(i + 1)}. \`${p}\``), ""] : [];
+    const plan = model.plan ? ["Plan:", "", ...model.plan.map((p, i) => `${String(i + 1)}. ${inlineCode(p)}`), ""] : [];
     return [
-        `## ${headingOf(model, (subject) => subject)}`,
+        `## ${headingOf(model)}`,
         "",
         ...keyValueTable(rowsOf(model)),
         "",
@@ -5560,12 +5565,13 @@ class GithubDeployment {
 
 const COMMENT_ERROR_MAX = 8_000;
 function comment_statusOf(target, failed) {
+    const status = target.deploymentStatus === undefined ? undefined : inlineCode(target.deploymentStatus);
     return target.deploymentId
-        ? `${target.deploymentStatus ?? "?"} (deployment ${inlineCode(target.deploymentId)})`
-        : (target.deploymentStatus ?? (failed ? "not deployed" : "?"));
+        ? `${status ?? "?"} (deployment ${inlineCode(target.deploymentId)})`
+        : (status ?? (failed ? "not deployed" : "?"));
 }
 function targetCell(target) {
-    return `${markdown_link(inlineCode(target.name), target.url)} (Dokploy ${target.kind} ${inlineCode(target.id)})`;
+    return `${targetLink(target)} (Dokploy ${target.kind} ${inlineCode(target.id)})`;
 }
 function comment_targetRows(model, links) {
     if (!model.deploying)
@@ -5589,7 +5595,7 @@ function commentMarkdown(model, links) {
         rows.push(["Commit", inlineCode(model.commit.slice(0, 7))]);
     if (links.runUrl)
         rows.push(["Run", markdown_link("log", links.runUrl)]);
-    const lines = [`### ${headingOf(model, inlineCode)}`, "", ...keyValueTable(rows), ""];
+    const lines = [`### ${headingOf(model)}`, "", ...keyValueTable(rows), ""];
     if (model.failure !== undefined) {
         lines.push("<details><summary>Why</summary>", "", ...codeBlock((0,log/* cut */.Jj)(model.failure, COMMENT_ERROR_MAX)), "</details>");
     }

@@ -4,7 +4,7 @@
  * is GitHub's, and src/github puts it above this.
  */
 import { cut } from "../shared/log";
-import { codeBlock, headingOf, inlineCode, keyValueTable, link } from "./markdown";
+import { codeBlock, headingOf, inlineCode, keyValueTable, link, targetLink } from "./markdown";
 import type { ReportModel, TargetRow } from "./model";
 
 /** Of the error in the comment (GitHub takes comments of up to 65536 characters). */
@@ -22,13 +22,14 @@ export interface CommentLinks extends RunLinks {
 }
 
 function statusOf(target: TargetRow, failed: boolean): string {
+  const status = target.deploymentStatus === undefined ? undefined : inlineCode(target.deploymentStatus);
   return target.deploymentId
-    ? `${target.deploymentStatus ?? "?"} (deployment ${inlineCode(target.deploymentId)})`
-    : (target.deploymentStatus ?? (failed ? "not deployed" : "?"));
+    ? `${status ?? "?"} (deployment ${inlineCode(target.deploymentId)})`
+    : (status ?? (failed ? "not deployed" : "?"));
 }
 
 function targetCell(target: TargetRow): string {
-  return `${link(inlineCode(target.name), target.url)} (Dokploy ${target.kind} ${inlineCode(target.id)})`;
+  return `${targetLink(target)} (Dokploy ${target.kind} ${inlineCode(target.id)})`;
 }
 
 /** Where it went: one target with its status, or a row per target; nothing without deploying. */
@@ -53,7 +54,7 @@ export function commentMarkdown(model: ReportModel, links: CommentLinks): string
   ];
   if (model.commit) rows.push(["Commit", inlineCode(model.commit.slice(0, 7))]);
   if (links.runUrl) rows.push(["Run", link("log", links.runUrl)]);
-  const lines = [`### ${headingOf(model, inlineCode)}`, "", ...keyValueTable(rows), ""];
+  const lines = [`### ${headingOf(model)}`, "", ...keyValueTable(rows), ""];
   if (model.failure !== undefined) {
     lines.push(
       "<details><summary>Why</summary>",

@@ -1,5 +1,9 @@
-/** Markdown that text from Dokploy, the registry or the user cannot break out of. */
-import type { ReportModel } from "./model";
+/**
+ * Markdown that text from Dokploy, the registry or the user cannot break out of. Every report
+ * (the job summary, the pull-request comment) shows such text the same way: as inline code
+ * (`inlineCode`), or fenced (`codeBlock`) when it runs over lines, never as markup.
+ */
+import type { ReportModel, TargetRow } from "./model";
 
 /** Text for a table cell: a pipe cannot start another cell, nor a line break another row. */
 export function escapeCell(text: string): string {
@@ -14,8 +18,8 @@ export function codeBlock(text: string): string[] {
 }
 
 /**
- * Text from Dokploy or the user as inline code: a pull-request comment is public, and a name
- * must not mention people, add markup or links.
+ * Text from Dokploy, the registry or the user as inline code: a report must not let a name or a
+ * status mention people, add markup, HTML or links.
  */
 export function inlineCode(text: string): string {
   return `\`${text.replace(/`/g, "'").replace(/\r?\n|\r/g, " ")}\``;
@@ -33,9 +37,14 @@ export function keyValueTable(rows: readonly (readonly [string, string])[]): str
   return ["| | |", "|---|---|", ...rows.map(([key, value]) => `| ${key} | ${escapeCell(value)} |`)];
 }
 
-/** The heading's text: the verdict and what it is about, the subject formatted by the caller. */
-export function headingOf(model: ReportModel, subject: (text: string) => string): string {
+/** A target's name as a link to its page in Dokploy. */
+export function targetLink(target: TargetRow): string {
+  return link(inlineCode(target.name), target.url);
+}
+
+/** The heading's text: the verdict and what it is about. */
+export function headingOf(model: ReportModel): string {
   const { verdict, headline } = model;
   const more = headline.more > 0 ? ` and ${String(headline.more)} more` : "";
-  return `${verdict.emoji} ${verdict.words}: ${subject(headline.subject)}${more}`;
+  return `${verdict.emoji} ${verdict.words}: ${inlineCode(headline.subject)}${more}`;
 }

@@ -1,30 +1,31 @@
 /** The job summary: what was deployed where, how it ended, and how long each step took. */
 import { MESSAGE_LIMIT, cut } from "../shared/log";
-import { codeBlock, escapeCell, headingOf, keyValueTable, link } from "./markdown";
+import { codeBlock, escapeCell, headingOf, inlineCode, keyValueTable, targetLink } from "./markdown";
 import type { ReportModel, TargetRow } from "./model";
 
 /** Of a target's error in the table of several. */
 const TARGET_ERROR_MAX = 300;
 
 function deploymentCell(target: TargetRow | undefined): string {
-  if (!target?.deploymentId) return target?.deploymentStatus ?? "—";
-  return `${target.deploymentId} (${target.deploymentStatus ?? ""})`;
+  const status = target?.deploymentStatus === undefined ? undefined : inlineCode(target.deploymentStatus);
+  if (!target?.deploymentId) return status ?? "—";
+  return `${inlineCode(target.deploymentId)}${status ? ` (${status})` : ""}`;
 }
 
 /** The table's rows: the image, and with one target where it went; several get a table of their own. */
 function rowsOf(model: ReportModel): [string, string][] {
   const rows: [string, string][] = [
-    ["Image", `\`${model.image}\``],
-    ["Digest", model.digest ? `\`${model.digest}\`` : "—"],
+    ["Image", inlineCode(model.image)],
+    ["Digest", model.digest ? inlineCode(model.digest) : "—"],
   ];
   const { deploying } = model;
   const [only, ...others] = deploying?.targets ?? [];
   if (deploying && only && others.length === 0) {
-    rows.push([only.kind === "compose" ? "Compose" : "Application", link(only.name, only.url)]);
+    rows.push([only.kind === "compose" ? "Compose" : "Application", targetLink(only)]);
   }
   if (deploying) rows.push(["Method", deploying.method]);
   if (deploying && only && others.length === 0) rows.push(["Deployment", deploymentCell(only)]);
-  if (model.registryId) rows.push(["Registry entry", model.registryId]);
+  if (model.registryId) rows.push(["Registry entry", inlineCode(model.registryId)]);
   if (model.health) rows.push(["Health", model.health]);
   return rows;
 }
@@ -34,7 +35,8 @@ function targetTable(targets: readonly TargetRow[]): string[] {
   if (targets.length < 2) return [];
   const rows = ["| Target | Kind | Deployment | Error |", "|---|---|---|---|"];
   for (const t of targets) {
-    const cells = [link(t.name, t.url), t.kind, deploymentCell(t), cut(t.error ?? "", TARGET_ERROR_MAX)];
+    const error = t.error === undefined ? "" : inlineCode(cut(t.error, TARGET_ERROR_MAX));
+    const cells = [targetLink(t), t.kind, deploymentCell(t), error];
     rows.push(`| ${cells.map(escapeCell).join(" | ")} |`);
   }
   return [...rows, ""];
@@ -44,20 +46,20 @@ function targetTable(targets: readonly TargetRow[]): string[] {
 function endingOf(model: ReportModel): string[] {
   if (model.failure !== undefined) return [...codeBlock(cut(model.failure, MESSAGE_LIMIT)), ""];
   if (model.changes.length === 0) return [];
-  return ["Changed in Dokploy:", "", ...model.changes.map((change) => `- ${escapeCell(change)}`), ""];
+  return ["Changed in Dokploy:", "", ...model.changes.map((change) => `- ${inlineCode(change)}`), ""];
 }
 
 function timingTable(model: ReportModel): string[] {
   if (model.timings.length === 0) return [];
-  const rows = model.timings.map((t) => `| ${escapeCell(t.step)} | ${t.seconds.toFixed(1)} |`);
+  const rows = model.timings.map((t) => `| ${escapeCell(inlineCode(t.step))} | ${t.seconds.toFixed(1)} |`);
   return ["| Step | Seconds |", "|---|---:|", ...rows, ""];
 }
 
 /** The job summary's markdown. */
 export function summaryMarkdown(model: ReportModel): string {
-  const plan = model.plan ? ["Plan:", "", ...model.plan.map((p, i) => `${String(i + 1)}. \`${p}\``), ""] : [];
+  const plan = model.plan ? ["Plan:", "", ...model.plan.map((p, i) => `${String(i + 1)}. ${inlineCode(p)}`), ""] : [];
   return [
-    `## ${headingOf(model, (subject) => subject)}`,
+    `## ${headingOf(model)}`,
     "",
     ...keyValueTable(rowsOf(model)),
     "",

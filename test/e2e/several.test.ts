@@ -63,8 +63,8 @@ describeLive("several applications from one build on a live Dokploy", (e2e) => {
     }
     expect(await e2e.swarm.repoDigests(ref)).toContain(`${image}@${run.outputs.digest ?? ""}`);
     expect(run.outputs["deployment-id"]).toBe(targets[0]?.["deployment-id"]);
-    expect(run.summary).toContain(`| [web-`);
-    expect(run.summary).toContain(`| [worker-`);
+    expect(run.summary).toContain("| [`web-");
+    expect(run.summary).toContain("| [`worker-");
   });
 
   it("one of them failing makes the step red and rolls back both", async () => {

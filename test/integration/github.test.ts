@@ -124,7 +124,7 @@ describe("the action on GitHub: deployments and the pull-request comment", () =>
     expect(comment?.body).toContain(`| Image | \`${run.outputs.image ?? "?"}\` |`);
     expect(comment?.body).toContain(`| Digest | \`${run.outputs.digest ?? "?"}\` |`);
     expect(comment?.body).toContain(`[\`web\`](${appUrl ?? ""})`);
-    expect(comment?.body).toContain(`done (deployment \`${run.outputs["deployment-id"] ?? "?"}\`)`);
+    expect(comment?.body).toContain(`\`done\` (deployment \`${run.outputs["deployment-id"] ?? "?"}\`)`);
     expect(comment?.body).toContain(`[log](${RUN_URL})`);
     expectNoToken(run);
   });

@@ -167,8 +167,10 @@ describe("the pull-request comment", () => {
     const [marker, title] = body.split("\n");
     expect(marker).toBe("<!-- dokploy-deploy application=app1 application=app2 environment=production -->");
     expect(title).toBe("### ✅ Deployed: `web` and 1 more");
-    expect(body).toContain("| Target | [`web`](https://d/web) (Dokploy application `app1`): done (deployment `d1`) |");
-    expect(body).toContain("| Target | `worker` (Dokploy application `app2`): done (deployment `d2`) |");
+    expect(body).toContain(
+      "| Target | [`web`](https://d/web) (Dokploy application `app1`): `done` (deployment `d1`) |",
+    );
+    expect(body).toContain("| Target | `worker` (Dokploy application `app2`): `done` (deployment `d2`) |");
   });
 
   it("building without deploying says so, names the image, and keeps a comment of its own", () => {

@@ -43,7 +43,7 @@ describe("summaryMarkdown", () => {
 
   it("lists what the run changed in Dokploy when it did not fail", () => {
     const markdown = summary(config, { result, changes: ["application web now points at x | y"] });
-    expect(markdown).toContain("Changed in Dokploy:\n\n- application web now points at x \\| y\n");
+    expect(markdown).toContain("Changed in Dokploy:\n\n- `application web now points at x | y`\n");
   });
 });
 

@@ -62,9 +62,9 @@ describe("several targets", () => {
     // Each line of a target says which one.
     expect(ran.log).toMatch(/\[worker\] Following deployment/);
     const summary = summaryMarkdown(reportModel(ran.config, ran));
-    expect(summary).toContain("## ✅ Deployed: web and 1 more");
-    expect(summary).toMatch(/\| \[web\]\(.*\) \| application \| \S+ \(done\) \|/);
-    expect(summary).toMatch(/\| \[worker\]\(.*\) \| application \| \S+ \(done\) \|/);
+    expect(summary).toContain("## ✅ Deployed: `web` and 1 more");
+    expect(summary).toMatch(/\| \[`web`\]\(.*\) \| application \| `\S+` \(`done`\) \|/);
+    expect(summary).toMatch(/\| \[`worker`\]\(.*\) \| application \| `\S+` \(`done`\) \|/);
   });
 
   it("one failing makes the step red and rolls back both", async () => {
@@ -88,7 +88,7 @@ describe("several targets", () => {
     expect(targets.map((t) => t["deployment-status"])).toEqual(["done", "error"]);
     expect(ran.outputs["deployment-status"]).toBe("done");
     const summary = summaryMarkdown(reportModel(ran.config, ran));
-    expect(summary).toMatch(/\| \[worker\]\(.*\) \| application \| \S+ \(error\) \| Deployment/);
+    expect(summary).toMatch(/\| \[`worker`\]\(.*\) \| application \| `\S+` \(`error`\) \| `Deployment/);
   });
 
   it("rollback-targets: failed puts back the failed one only", async () => {
