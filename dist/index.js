@@ -5730,15 +5730,21 @@ function fail(error) {
 }
 async function actionsCore() {
     const core = await __nccwpck_require__.e(/* import() */ 421).then(__nccwpck_require__.bind(__nccwpck_require__, 6421));
+    const naming = async (what, variable, write) => {
+        try {
+            await write();
+        }
+        catch (error) {
+            const file = process.env[variable] ?? "unset";
+            throw new Error(`Could not write ${what} to ${variable} (${file}): ${(0,errors/* errorMessage */.gJ)(error)}`, { cause: error });
+        }
+    };
     return {
-        setOutputs: (outputs) => {
+        setOutputs: (outputs) => naming("the step's outputs", "GITHUB_OUTPUT", () => {
             for (const [name, value] of Object.entries(outputs))
                 core.setOutput(name, value);
-            return Promise.resolve();
-        },
-        addSummary: async (markdown) => {
-            await core.summary.addRaw(markdown).write();
-        },
+        }),
+        addSummary: (markdown) => naming("the job summary", "GITHUB_STEP_SUMMARY", () => core.summary.addRaw(markdown).write()),
     };
 }
 async function main(env, loadToolkit) {
@@ -5765,16 +5771,20 @@ async function main(env, loadToolkit) {
     const kit = await (toolkit ??= loadToolkit());
     const outputs = outputsOf(outcome.result);
     const report = reportModel(config, outcome);
-    await kit.setOutputs(Object.fromEntries(OUTPUTS.map((output) => [output.name, outputs[output.name]])));
+    const unwritten = await kit
+        .setOutputs(Object.fromEntries(OUTPUTS.map((output) => [output.name, outputs[output.name]])))
+        .then(() => undefined, (error) => error);
     if (env.GITHUB_STEP_SUMMARY) {
         try {
             await kit.addSummary(summaryMarkdown(report));
         }
         catch (error) {
-            logger.warn(`Could not write the job summary: ${(0,errors/* errorMessage */.gJ)(error)}`);
+            logger.warn((0,errors/* errorMessage */.gJ)(error));
         }
     }
     await github?.finish(report);
+    if (unwritten)
+        fail(unwritten);
     if (outcome.error)
         fail(outcome.error);
     cancel.dispose();
@@ -5788,11 +5798,20 @@ async function action_run(loadToolkit = actionsCore) {
 
 
 
+
 function delimiterFor(texts) {
     for (;;) {
         const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomBytes)(16).toString("hex")}`;
         if (!texts.some((text) => text.includes(delimiter)))
             return delimiter;
+    }
+}
+async function appendTo(what, variable, file, text) {
+    try {
+        await (0,promises_.appendFile)(file, text, "utf8");
+    }
+    catch (error) {
+        throw new Error(`Could not write ${what} to ${variable} (${file}): ${(0,errors/* errorMessage */.gJ)(error)}`, { cause: error });
     }
 }
 function runnerFiles(env, write) {
@@ -5807,11 +5826,12 @@ function runnerFiles(env, write) {
             }
             const delimiter = delimiterFor(entries.flat());
             const blocks = entries.map(([name, value]) => `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`);
-            await (0,promises_.appendFile)(file, blocks.join(""), "utf8");
+            await appendTo("the step's outputs", "GITHUB_OUTPUT", file, blocks.join(""));
         },
         addSummary: async (markdown) => {
-            if (env.GITHUB_STEP_SUMMARY)
-                await (0,promises_.appendFile)(env.GITHUB_STEP_SUMMARY, markdown, "utf8");
+            const file = env.GITHUB_STEP_SUMMARY;
+            if (file)
+                await appendTo("the job summary", "GITHUB_STEP_SUMMARY", file, markdown);
         },
     };
 }

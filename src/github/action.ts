@@ -26,14 +26,21 @@ function fail(error: unknown): void {
 /** @actions/core, which GitHub's local runner (@github/local-action) replaces to show the outputs. */
 async function actionsCore(): Promise<Toolkit> {
   const core = await import("@actions/core");
+  const naming = async (what: string, variable: string, write: () => unknown) => {
+    try {
+      await write();
+    } catch (error) {
+      const file = process.env[variable] ?? "unset";
+      throw new Error(`Could not write ${what} to ${variable} (${file}): ${errorMessage(error)}`, { cause: error });
+    }
+  };
   return {
-    setOutputs: (outputs) => {
-      for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
-      return Promise.resolve();
-    },
-    addSummary: async (markdown) => {
-      await core.summary.addRaw(markdown).write();
-    },
+    setOutputs: (outputs) =>
+      naming("the step's outputs", "GITHUB_OUTPUT", () => {
+        for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+      }),
+    addSummary: (markdown) =>
+      naming("the job summary", "GITHUB_STEP_SUMMARY", () => core.summary.addRaw(markdown).write()),
   };
 }
 
@@ -61,15 +68,22 @@ async function main(env: NodeJS.ProcessEnv, loadToolkit: () => Promise<Toolkit>)
   const kit = await (toolkit ??= loadToolkit());
   const outputs = outputsOf(outcome.result);
   const report = reportModel(config, outcome);
-  await kit.setOutputs(Object.fromEntries(OUTPUTS.map((output) => [output.name, outputs[output.name]])));
+  // Outputs that cannot be written fail the step, once the summary and GitHub are told how the run ended.
+  const unwritten = await kit
+    .setOutputs(Object.fromEntries(OUTPUTS.map((output) => [output.name, outputs[output.name]])))
+    .then(
+      () => undefined,
+      (error: unknown) => error,
+    );
   if (env.GITHUB_STEP_SUMMARY) {
     try {
       await kit.addSummary(summaryMarkdown(report));
     } catch (error) {
-      logger.warn(`Could not write the job summary: ${errorMessage(error)}`);
+      logger.warn(errorMessage(error));
     }
   }
   await github?.finish(report);
+  if (unwritten) fail(unwritten);
   if (outcome.error) fail(outcome.error);
   cancel.dispose();
 }

@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { appendFile } from "node:fs/promises";
 import { EOL } from "node:os";
+import { errorMessage } from "../shared/errors";
 import { escapeData } from "./commands";
 
 /** Where the action leaves what it tells the workflow. */
@@ -19,6 +20,15 @@ function delimiterFor(texts: readonly string[]): string {
   for (;;) {
     const delimiter = `ghadelimiter_${randomBytes(16).toString("hex")}`;
     if (!texts.some((text) => text.includes(delimiter))) return delimiter;
+  }
+}
+
+/** Appends to the runner's file `variable` names; a failure says which file, and where. */
+async function appendTo(what: string, variable: string, file: string, text: string): Promise<void> {
+  try {
+    await appendFile(file, text, "utf8");
+  } catch (error) {
+    throw new Error(`Could not write ${what} to ${variable} (${file}): ${errorMessage(error)}`, { cause: error });
   }
 }
 
@@ -37,10 +47,11 @@ export function runnerFiles(env: NodeJS.ProcessEnv, write: (line: string) => voi
       }
       const delimiter = delimiterFor(entries.flat());
       const blocks = entries.map(([name, value]) => `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`);
-      await appendFile(file, blocks.join(""), "utf8");
+      await appendTo("the step's outputs", "GITHUB_OUTPUT", file, blocks.join(""));
     },
     addSummary: async (markdown) => {
-      if (env.GITHUB_STEP_SUMMARY) await appendFile(env.GITHUB_STEP_SUMMARY, markdown, "utf8");
+      const file = env.GITHUB_STEP_SUMMARY;
+      if (file) await appendTo("the job summary", "GITHUB_STEP_SUMMARY", file, markdown);
     },
   };
 }

@@ -45,4 +45,17 @@ describe("the runner's files, written without the toolkit", () => {
     await toolkit.addSummary("## Deployed");
     expect(lines).toEqual(["::set-output name=tag::3f2c1ab", "::set-output name=plan::one%0Atwo 100%25"]);
   });
+
+  it("names the runner's file it could not write, and its path", async () => {
+    const { env } = await files();
+    const output = join(String(env.GITHUB_OUTPUT), "..", "gone", "output");
+    const summary = join(String(env.GITHUB_STEP_SUMMARY), "..", "gone", "summary");
+    const toolkit = runnerFiles({ GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary }, () => undefined);
+    await expect(toolkit.setOutputs({ tag: "v1" })).rejects.toThrow(
+      `Could not write the step's outputs to GITHUB_OUTPUT (${output}): ENOENT`,
+    );
+    await expect(toolkit.addSummary("## Deployed")).rejects.toThrow(
+      `Could not write the job summary to GITHUB_STEP_SUMMARY (${summary}): ENOENT`,
+    );
+  });
 });
