@@ -5395,10 +5395,30 @@ async function ciContextFromGithub(env) {
 
 ;// CONCATENATED MODULE: ./src/github/api.ts
 
-async function octokitApi(token, repo, timeoutMs) {
+const COMMENT_PAGES = 30;
+async function findComment(octokit, where, wanted, signal) {
+    for (let page = 1; page <= COMMENT_PAGES; page++) {
+        const { data, headers } = await octokit.rest.issues.listComments({
+            ...where,
+            per_page: 100,
+            ...(page > 1 ? { page } : {}),
+            request: { signal },
+        });
+        if (!Array.isArray(data))
+            throw new Error("GitHub answered the list of comments with something else");
+        const found = data.find((comment) => wanted(comment.body ?? ""));
+        if (found)
+            return { id: found.id, body: found.body ?? "" };
+        if (data.length === 0 || !/\brel="next"/.test(headers.link ?? ""))
+            return undefined;
+    }
+    throw new Error(`the pull request's comments go on past ${String(COMMENT_PAGES)} pages`);
+}
+async function octokitApi(token, repo, timeoutMs, stop) {
     const { getOctokit } = await __nccwpck_require__.e(/* import() */ 542).then(__nccwpck_require__.bind(__nccwpck_require__, 542));
     const octokit = getOctokit(token);
-    const request = () => ({ signal: AbortSignal.timeout(timeoutMs) });
+    const signal = () => AbortSignal.any([stop, AbortSignal.timeout(timeoutMs)]);
+    const request = () => ({ signal: signal() });
     return {
         async createDeployment(deployment) {
             const { data } = await octokit.rest.repos.createDeployment({
@@ -5425,20 +5445,7 @@ async function octokitApi(token, repo, timeoutMs) {
                 request: request(),
             });
         },
-        async findComment(issue, wanted) {
-            const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
-                ...repo,
-                issue_number: issue,
-                per_page: 100,
-                request: request(),
-            });
-            for await (const { data } of pages) {
-                const found = data.find((comment) => wanted(comment.body ?? ""));
-                if (found)
-                    return { id: found.id, body: found.body ?? "" };
-            }
-            return undefined;
-        },
+        findComment: (issue, wanted) => findComment(octokit, { ...repo, issue_number: issue }, wanted, signal()),
         async createComment(issue, body) {
             await octokit.rest.issues.createComment({ ...repo, issue_number: issue, body, request: request() });
         },
@@ -5456,8 +5463,9 @@ async function octokitApi(token, repo, timeoutMs) {
     };
 }
 function describeFailure(error) {
-    const status = error?.status;
+    const failed = error;
     const message = (0,errors/* errorMessage */.gJ)(error).split("\n")[0] ?? "";
+    const status = failed?.response === undefined ? undefined : failed.status;
     if (status === 403 || status === 404) {
         return `HTTP ${String(status)}: ${message}. The token needs the permissions deployments: write and pull-requests: write (a pull request from a fork gets a read-only token)`;
     }
@@ -5466,17 +5474,21 @@ function describeFailure(error) {
 class GithubCalls {
     load;
     logger;
+    stop;
     api;
-    constructor(load, logger) {
+    constructor(load, logger, stop = new AbortController().signal) {
         this.load = load;
         this.logger = logger;
+        this.stop = stop;
     }
     async attempt(what, fn) {
         try {
+            this.stop.throwIfAborted();
             await fn(await (this.api ??= this.load()));
         }
         catch (error) {
-            this.logger.warn(`Could not ${what} (${describeFailure(error)}); the deploy goes on without it.`);
+            const why = this.stop.aborted ? `stopped: ${String(this.stop.reason)}` : describeFailure(error);
+            this.logger.warn(`Could not ${what} (${why}); the deploy goes on without it.`);
         }
     }
 }
@@ -5673,7 +5685,7 @@ class PullRequestComment {
 
 
 
-function wire(config, deployment, comment) {
+function wire(config, { deployment, comment, cancel, stop }) {
     return {
         onChange: (change) => {
             deployment?.onChange(change);
@@ -5683,12 +5695,22 @@ function wire(config, deployment, comment) {
                 environmentUrl: config.github.environmentUrl ?? report.deploying?.targets[0]?.url,
                 runUrl: config.ci.runUrl,
             };
-            await deployment?.finish(report, links);
-            await comment?.post(report, links);
+            const onCancel = () => {
+                stop.abort(String(cancel.reason));
+            };
+            if (!cancel.aborted)
+                cancel.addEventListener("abort", onCancel, { once: true });
+            try {
+                await deployment?.finish(report, links);
+                await comment?.post(report, links);
+            }
+            finally {
+                cancel.removeEventListener("abort", onCancel);
+            }
         },
     };
 }
-function githubNative(config, env, logger, load = octokitApi) {
+function githubNative(config, env, logger, load = octokitApi, cancel = new AbortController().signal) {
     const { token, deployment, prComment } = config.github;
     const comment = prComment ?? isPullRequestEvent(env);
     if (config.dryRun || !token || (!deployment && !comment))
@@ -5703,8 +5725,14 @@ function githubNative(config, env, logger, load = octokitApi) {
         return undefined;
     }
     const timeoutMs = config.requestTimeoutSeconds * 1000;
-    const calls = new GithubCalls(() => load(token, { owner, repo }, timeoutMs), masked);
-    return wire(config, deployment && config.ci.sha !== "" ? new GithubDeployment(config, calls, masked) : undefined, comment ? new PullRequestComment(config, env, calls, masked) : undefined);
+    const stop = new AbortController();
+    const calls = new GithubCalls(() => load(token, { owner, repo }, timeoutMs, stop.signal), masked, stop.signal);
+    return wire(config, {
+        deployment: deployment && config.ci.sha !== "" ? new GithubDeployment(config, calls, masked) : undefined,
+        comment: comment ? new PullRequestComment(config, env, calls, masked) : undefined,
+        cancel,
+        stop,
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/github/action.ts
@@ -5760,13 +5788,13 @@ async function main(env, loadToolkit) {
         secrets: secretsOf(config),
         keepEnv: [...buildSecretEnvNames(config), ...cacheEnvNames(config)],
     });
-    const github = githubNative(config, env, logger);
+    const cancel = listenForCancel(write);
+    const github = githubNative(config, env, logger, undefined, cancel.signal);
     const ports = {
         ...base,
         whileDockerWorks: () => (toolkit ??= loadToolkit()),
         onChange: github?.onChange,
     };
-    const cancel = listenForCancel(write);
     const outcome = await run(config, ports, cancel.signal).finally(() => base.close());
     const kit = await (toolkit ??= loadToolkit());
     const outputs = outputsOf(outcome.result);

@@ -56,14 +56,14 @@ async function main(env: NodeJS.ProcessEnv, loadToolkit: () => Promise<Toolkit>)
     secrets: secretsOf(config),
     keepEnv: [...buildSecretEnvNames(config), ...cacheEnvNames(config)],
   });
+  const cancel = listenForCancel(write);
   // Deployments and the pull-request comment; undefined (and Octokit never loaded) when off.
-  const github = githubNative(config, env, logger);
+  const github = githubNative(config, env, logger, undefined, cancel.signal);
   const ports = {
     ...base,
     whileDockerWorks: () => (toolkit ??= loadToolkit()),
     onChange: github?.onChange,
   };
-  const cancel = listenForCancel(write);
   const outcome = await deploy(config, ports, cancel.signal).finally(() => base.close());
   const kit = await (toolkit ??= loadToolkit());
   const outputs = outputsOf(outcome.result);

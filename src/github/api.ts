@@ -32,7 +32,10 @@ export interface GithubApi {
   createDeployment(deployment: NewDeployment): Promise<number>;
   /** POST /repos/{owner}/{repo}/deployments/{id}/statuses */
   setDeploymentStatus(id: number, status: DeploymentStatus): Promise<void>;
-  /** GET /repos/{owner}/{repo}/issues/{number}/comments, page by page, until `wanted` matches. */
+  /**
+   * GET /repos/{owner}/{repo}/issues/{number}/comments, page by page, until `wanted` matches;
+   * fails past COMMENT_PAGES pages.
+   */
   findComment(issue: number, wanted: (body: string) => boolean): Promise<Comment | undefined>;
   /** POST /repos/{owner}/{repo}/issues/{number}/comments */
   createComment(issue: number, body: string): Promise<void>;
@@ -42,14 +45,47 @@ export interface GithubApi {
   openPullRequestsOf(sha: string): Promise<number[]>;
 }
 
+/** How many pages of a pull request's comments (100 a page) the step reads at most. */
+export const COMMENT_PAGES = 30;
+
+type Octokit = Awaited<ReturnType<typeof import("@actions/github").getOctokit>>;
+
+/**
+ * Reads the comments page by page, asking for each page by its number at the API's own base URL
+ * (a `next` link is never followed, so the token goes nowhere else), until a page says there is
+ * no next one, at most COMMENT_PAGES pages, all within `signal`.
+ */
+async function findComment(
+  octokit: Octokit,
+  where: Repo & { issue_number: number },
+  wanted: (body: string) => boolean,
+  signal: AbortSignal,
+): Promise<Comment | undefined> {
+  for (let page = 1; page <= COMMENT_PAGES; page++) {
+    const { data, headers } = await octokit.rest.issues.listComments({
+      ...where,
+      per_page: 100,
+      ...(page > 1 ? { page } : {}),
+      request: { signal },
+    });
+    if (!Array.isArray(data)) throw new Error("GitHub answered the list of comments with something else");
+    const found = data.find((comment) => wanted(comment.body ?? ""));
+    if (found) return { id: found.id, body: found.body ?? "" };
+    if (data.length === 0 || !/\brel="next"/.test(headers.link ?? "")) return undefined;
+  }
+  throw new Error(`the pull request's comments go on past ${String(COMMENT_PAGES)} pages`);
+}
+
 /**
  * The API over Octokit, at GITHUB_API_URL (GitHub Enterprise Server too), through the runner's
- * proxy settings. Each request gives up after `timeoutMs`.
+ * proxy settings. Each request gives up after `timeoutMs` (the search for a comment, all its
+ * pages together), and at once when `stop` aborts.
  */
-export async function octokitApi(token: string, repo: Repo, timeoutMs: number): Promise<GithubApi> {
+export async function octokitApi(token: string, repo: Repo, timeoutMs: number, stop: AbortSignal): Promise<GithubApi> {
   const { getOctokit } = await import("@actions/github");
   const octokit = getOctokit(token);
-  const request = () => ({ signal: AbortSignal.timeout(timeoutMs) });
+  const signal = () => AbortSignal.any([stop, AbortSignal.timeout(timeoutMs)]);
+  const request = () => ({ signal: signal() });
   return {
     async createDeployment(deployment) {
       const { data } = await octokit.rest.repos.createDeployment({
@@ -75,19 +111,7 @@ export async function octokitApi(token: string, repo: Repo, timeoutMs: number): 
         request: request(),
       });
     },
-    async findComment(issue, wanted) {
-      const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
-        ...repo,
-        issue_number: issue,
-        per_page: 100,
-        request: request(),
-      });
-      for await (const { data } of pages) {
-        const found = data.find((comment) => wanted(comment.body ?? ""));
-        if (found) return { id: found.id, body: found.body ?? "" };
-      }
-      return undefined;
-    },
+    findComment: (issue, wanted) => findComment(octokit, { ...repo, issue_number: issue }, wanted, signal()),
     async createComment(issue, body) {
       await octokit.rest.issues.createComment({ ...repo, issue_number: issue, body, request: request() });
     },
@@ -107,8 +131,10 @@ export async function octokitApi(token: string, repo: Repo, timeoutMs: number): 
 
 /** Why a call failed, with what to change when GitHub refused the token. */
 function describeFailure(error: unknown): string {
-  const status = (error as { status?: unknown } | null)?.status;
+  const failed = error as { status?: unknown; response?: unknown } | null;
   const message = errorMessage(error).split("\n")[0] ?? "";
+  // Octokit gives a request that got no answer (refused, timed out) the status 500 and no response.
+  const status = failed?.response === undefined ? undefined : failed.status;
   if (status === 403 || status === 404) {
     return `HTTP ${String(status)}: ${message}. The token needs the permissions deployments: write and pull-requests: write (a pull request from a fork gets a read-only token)`;
   }
@@ -119,16 +145,20 @@ function describeFailure(error: unknown): string {
 export class GithubCalls {
   private api: Promise<GithubApi> | undefined;
 
+  /** `stop`, aborted, ends the calls under way and fails those to come (its reason says why). */
   constructor(
     private readonly load: () => Promise<GithubApi>,
     private readonly logger: Logger,
+    private readonly stop: AbortSignal = new AbortController().signal,
   ) {}
 
   async attempt(what: string, fn: (api: GithubApi) => Promise<void>): Promise<void> {
     try {
+      this.stop.throwIfAborted();
       await fn(await (this.api ??= this.load()));
     } catch (error) {
-      this.logger.warn(`Could not ${what} (${describeFailure(error)}); the deploy goes on without it.`);
+      const why = this.stop.aborted ? `stopped: ${String(this.stop.reason)}` : describeFailure(error);
+      this.logger.warn(`Could not ${what} (${why}); the deploy goes on without it.`);
     }
   }
 }

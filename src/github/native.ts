@@ -13,8 +13,8 @@ import { PullRequestComment, isPullRequestEvent } from "./pr-comment";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Loads the API client for a token and repository. */
-export type LoadGithubApi = (token: string, repo: Repo, timeoutMs: number) => Promise<GithubApi>;
+/** Loads the API client for a token and repository; `stop` aborted ends its calls. */
+export type LoadGithubApi = (token: string, repo: Repo, timeoutMs: number, stop: AbortSignal) => Promise<GithubApi>;
 
 export interface GithubNative {
   /** Told each change the run records: a triggered deployment creates the GitHub one. */
@@ -23,7 +23,15 @@ export interface GithubNative {
   finish(report: ReportModel): Promise<void>;
 }
 
-function wire(config: Config, deployment?: GithubDeployment, comment?: PullRequestComment): GithubNative {
+interface Parts {
+  readonly deployment?: GithubDeployment;
+  readonly comment?: PullRequestComment;
+  /** The run's cancellation, and what it aborts once the run has ended. */
+  readonly cancel: AbortSignal;
+  readonly stop: AbortController;
+}
+
+function wire(config: Config, { deployment, comment, cancel, stop }: Parts): GithubNative {
   return {
     onChange: (change) => {
       deployment?.onChange(change);
@@ -33,8 +41,18 @@ function wire(config: Config, deployment?: GithubDeployment, comment?: PullReque
         environmentUrl: config.github.environmentUrl ?? report.deploying?.targets[0]?.url,
         runUrl: config.ci.runUrl,
       };
-      await deployment?.finish(report, links);
-      await comment?.post(report, links);
+      // A cancel once the run has ended stops what is left to tell GitHub. After a cancelled run,
+      // GitHub is still told that it was cancelled: a second signal ends the step at once.
+      const onCancel = () => {
+        stop.abort(String(cancel.reason));
+      };
+      if (!cancel.aborted) cancel.addEventListener("abort", onCancel, { once: true });
+      try {
+        await deployment?.finish(report, links);
+        await comment?.post(report, links);
+      } finally {
+        cancel.removeEventListener("abort", onCancel);
+      }
     },
   };
 }
@@ -48,6 +66,7 @@ export function githubNative(
   env: Env,
   logger: Logger,
   load: LoadGithubApi = octokitApi,
+  cancel: AbortSignal = new AbortController().signal,
 ): GithubNative | undefined {
   const { token, deployment, prComment } = config.github;
   const comment = prComment ?? isPullRequestEvent(env);
@@ -61,10 +80,12 @@ export function githubNative(
     return undefined;
   }
   const timeoutMs = config.requestTimeoutSeconds * 1000;
-  const calls = new GithubCalls(() => load(token, { owner, repo }, timeoutMs), masked);
-  return wire(
-    config,
-    deployment && config.ci.sha !== "" ? new GithubDeployment(config, calls, masked) : undefined,
-    comment ? new PullRequestComment(config, env, calls, masked) : undefined,
-  );
+  const stop = new AbortController();
+  const calls = new GithubCalls(() => load(token, { owner, repo }, timeoutMs, stop.signal), masked, stop.signal);
+  return wire(config, {
+    deployment: deployment && config.ci.sha !== "" ? new GithubDeployment(config, calls, masked) : undefined,
+    comment: comment ? new PullRequestComment(config, env, calls, masked) : undefined,
+    cancel,
+    stop,
+  });
 }

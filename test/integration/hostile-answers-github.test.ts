@@ -1,9 +1,13 @@
 /**
  * What the step tells GitHub and the runner when something around it misbehaves, against the
- * bundled action: the step ends, says what went wrong, and still finishes what it can.
+ * bundled action: GitHub's API (or a proxy in front of it) that never answers or never ends its
+ * pages, or an outputs file that cannot be written. The step ends, says what went wrong, keeps
+ * the token on GitHub's origin, and still finishes what it can.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtemp, writeFile } from "node:fs/promises";
+import { type IncomingHttpHeaders, createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
@@ -56,6 +60,89 @@ function expectNoToken(run: ActionRun): void {
     expect(text).not.toContain(TOKEN);
   }
 }
+
+/** A server on another origin that records the Authorization header of whatever reaches it. */
+async function elsewhere(): Promise<{ url: string; seen: IncomingHttpHeaders[]; close: () => Promise<void> }> {
+  const seen: IncomingHttpHeaders[] = [];
+  const server = createServer((req, res) => {
+    seen.push(req.headers);
+    res.writeHead(200, { "content-type": "application/json" }).end("[]");
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${String(port)}`,
+    seen,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe("the pull-request comment's lookup", () => {
+  it("gives up with a warning when the comments never answer", async () => {
+    const app = standIn().addApplication();
+    github.commentsFault = { kind: "hold" };
+    const run = await runAction({
+      inputs: deployOnly(app.applicationId, { "request-timeout": "2" }),
+      env: await pullRequest(21),
+      killAfterMs: 60_000,
+    });
+    expect(run.killed, "the step was still running 60 s after it started").toBe(false);
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.outputs["deployment-status"]).toBe("done");
+    expect(run.stdout).toMatch(/::warning::Could not comment on the pull request \(.*time/);
+    expectNoToken(run);
+  });
+
+  it("stops at a bounded number of pages when every page says there is a next one", async () => {
+    const app = standIn().addApplication();
+    github.commentsFault = { kind: "loop" };
+    const run = await runAction({
+      inputs: deployOnly(app.applicationId),
+      env: await pullRequest(22),
+      killAfterMs: 60_000,
+    });
+    expect(run.killed, "the step was still running 60 s after it started").toBe(false);
+    expect(run.exitCode, run.stdout).toBe(0);
+    const pages = github.calls.filter((c) => c.method === "GET" && c.path.endsWith("/issues/22/comments"));
+    expect(pages.length).toBeGreaterThan(1);
+    expect(pages.length).toBeLessThanOrEqual(50);
+    expect(run.stdout).toMatch(/::warning::Could not comment on the pull request \(.*pages/);
+    expect(github.summary().some((c) => c.startsWith("POST /repos/acme/web/issues/22/comments"))).toBe(false);
+  });
+
+  it("never sends the token to a next page on another origin", async () => {
+    const app = standIn().addApplication();
+    const other = await elsewhere();
+    try {
+      github.commentsFault = { kind: "elsewhere", url: other.url };
+      const run = await runAction({
+        inputs: deployOnly(app.applicationId),
+        env: await pullRequest(23),
+        killAfterMs: 60_000,
+      });
+      expect(run.exitCode, run.stdout).toBe(0);
+      expect(other.seen.map((headers) => headers.authorization)).not.toContain(`token ${TOKEN}`);
+      expect(JSON.stringify(other.seen)).not.toContain(TOKEN);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("stops at the first SIGTERM once the deploy is done, with a warning", async () => {
+    const app = standIn().addApplication();
+    github.commentsFault = { kind: "hold" };
+    const run = await runAction({
+      inputs: deployOnly(app.applicationId, { "request-timeout": "600" }),
+      env: await pullRequest(24),
+      killAfterMs: 60_000,
+      interruption: { when: / is live\./, signals: ["SIGTERM"], afterMs: 1_500 },
+    });
+    expect(run.interrupted).toBe(true);
+    expect(run.killed, "the step was still running 60 s after it started").toBe(false);
+    expect(run.outputs["deployment-status"]).toBe("done");
+    expect(run.stdout).toMatch(/::warning::Could not comment on the pull request \(stopped: SIGTERM/);
+  });
+});
 
 describe("an outputs file that cannot be written", () => {
   it("still finishes the GitHub deployment, the summary and the comment, and names the file", async () => {

@@ -1,7 +1,8 @@
 /**
  * GitHub's REST API on loopback, for the endpoints the action uses (deployments, their statuses,
  * issue comments, a commit's pull requests), with the shapes, status codes and pagination
- * GitHub's documentation gives. Records every call; a test can make an endpoint fail.
+ * GitHub's documentation gives. Records every call; a test can make an endpoint fail, or make
+ * the comment listing misbehave as a broken proxy would.
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 
@@ -29,6 +30,13 @@ interface Failure {
   times: number;
 }
 
+/**
+ * How the comment listing misbehaves: never answers; says there is a next page forever; or
+ * points its next page at another origin.
+ */
+export type CommentsFault =
+  { readonly kind: "hold" } | { readonly kind: "loop" } | { readonly kind: "elsewhere"; readonly url: string };
+
 const STATES = new Set(["error", "failure", "inactive", "in_progress", "queued", "pending", "success"]);
 const DOCS = "https://docs.github.com/rest";
 
@@ -38,6 +46,8 @@ export class GithubApiStandIn {
   readonly comments = new Map<number, StoredComment[]>();
   /** Open and closed pull requests by commit SHA. */
   readonly pullsOfCommit = new Map<string, { number: number; state: string }[]>();
+  /** Set by a test: the comment listing misbehaves. */
+  commentsFault: CommentsFault | undefined;
   private readonly failures: Failure[] = [];
   private nextId = 1000;
   private server: Server | undefined;
@@ -142,6 +152,10 @@ export class GithubApiStandIn {
       }
       send(201, { id: this.nextId++, state: body.state, deployment_url: `${base}/deployments/${m[1] ?? ""}` });
     } else if (method === "GET" && (m = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(path))) {
+      if (this.commentsFault) {
+        this.misbehave(this.commentsFault, url, send);
+        return;
+      }
       const all = this.comments.get(Number(m[1])) ?? [];
       const perPage = Math.min(100, Number(url.searchParams.get("per_page") ?? 30));
       const page = Number(url.searchParams.get("page") ?? 1);
@@ -170,5 +184,22 @@ export class GithubApiStandIn {
     } else {
       send(404, { message: "Not Found", documentation_url: DOCS, status: "404" });
     }
+  }
+
+  private misbehave(
+    fault: CommentsFault,
+    url: URL,
+    send: (status: number, value: unknown, headers?: Record<string, string>) => void,
+  ): void {
+    if (fault.kind === "hold") return; // no answer, ever
+    const page = Number(url.searchParams.get("page") ?? 1);
+    const full = Array.from({ length: 100 }, (_, i) => ({
+      id: page * 1000 + i,
+      body: `comment ${String(i)} of page ${String(page)}`,
+      user: { login: "someone", type: "User" },
+    }));
+    const next = new URL(fault.kind === "elsewhere" ? `${fault.url}${url.pathname}` : url);
+    next.searchParams.set("page", String(page + 1));
+    send(200, full, { link: `<${next.toString()}>; rel="next"` });
   }
 }

@@ -182,3 +182,39 @@ describe("the pull-request comment", () => {
     expect(body).not.toContain("| Status |");
   });
 });
+
+describe("a cancel and the GitHub side", () => {
+  const PR = { GITHUB_REPOSITORY: "acme/web", GITHUB_EVENT_NAME: "push" };
+  const inputs = { "github-deployment": "true", "pr-comment": "true" };
+
+  it("once the run has ended, stops what is left to tell GitHub, with a warning", async () => {
+    const calls: string[] = [];
+    const cancel = new AbortController();
+    const api: GithubApi = {
+      ...recordingApi(calls),
+      setDeploymentStatus: (_id, status) => {
+        calls.push(`status ${status.state}`);
+        if (status.state === "success") cancel.abort("SIGTERM");
+        return Promise.resolve();
+      },
+    };
+    const logger = new MemoryLogger();
+    const cfg = config(inputs);
+    const native = githubNative(cfg, PR, logger, () => Promise.resolve(api), cancel.signal);
+    native?.onChange(triggered);
+    await native?.finish(reportModel(cfg, outcome({ deploymentStatus: "done" })));
+    expect(calls).toEqual(["create production", "status in_progress", "status success"]);
+    expect(logger.text()).toContain("warn: Could not comment on the pull request (stopped: SIGTERM)");
+  });
+
+  it("after a cancelled run, still says so: the cancel came before the end", async () => {
+    const calls: string[] = [];
+    const cancel = new AbortController();
+    const cfg = config(inputs);
+    const native = githubNative(cfg, PR, new MemoryLogger(), () => Promise.resolve(recordingApi(calls)), cancel.signal);
+    native?.onChange(triggered);
+    cancel.abort("SIGINT");
+    await native?.finish(reportModel(cfg, outcome({}, new CancelledError("SIGINT", "Cancelled"))));
+    expect(calls).toEqual(["create production", "status in_progress", "status failure", "comment #4"]);
+  });
+});
