@@ -5406,9 +5406,11 @@ async function findComment(octokit, where, wanted, signal) {
         });
         if (!Array.isArray(data))
             throw new Error("GitHub answered the list of comments with something else");
-        const found = data.find((comment) => wanted(comment.body ?? ""));
+        const found = data
+            .map((comment) => ({ id: comment.id, body: comment.body ?? "", author: comment.user?.login ?? "" }))
+            .find(wanted);
         if (found)
-            return { id: found.id, body: found.body ?? "" };
+            return found;
         if (data.length === 0 || !/\brel="next"/.test(headers.link ?? ""))
             return undefined;
     }
@@ -5446,6 +5448,15 @@ async function octokitApi(token, repo, timeoutMs, stop) {
             });
         },
         findComment: (issue, wanted) => findComment(octokit, { ...repo, issue_number: issue }, wanted, signal()),
+        async login() {
+            const { viewer } = await octokit.graphql("query { viewer { login } }", {
+                request: request(),
+            });
+            if (typeof viewer?.login !== "string" || viewer.login === "") {
+                throw new Error("GitHub did not say whom the token acts as");
+            }
+            return viewer.login;
+        },
         async createComment(issue, body) {
             await octokit.rest.issues.createComment({ ...repo, issue_number: issue, body, request: request() });
         },
@@ -5664,7 +5675,8 @@ class PullRequestComment {
         }
         const marker = commentMarker(this.config);
         const body = commentBody(this.config, report, links);
-        const existing = await api.findComment(issue, (text) => text.includes(marker));
+        const me = await api.login();
+        const existing = await api.findComment(issue, (c) => c.author === me && c.body.includes(marker));
         if (existing)
             await api.updateComment(existing.id, body);
         else

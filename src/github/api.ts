@@ -25,6 +25,8 @@ export interface DeploymentStatus {
 export interface Comment {
   readonly id: number;
   readonly body: string;
+  /** Its author's login: a user's, or an app's `slug[bot]`. */
+  readonly author: string;
 }
 
 export interface GithubApi {
@@ -36,7 +38,13 @@ export interface GithubApi {
    * GET /repos/{owner}/{repo}/issues/{number}/comments, page by page, until `wanted` matches;
    * fails past COMMENT_PAGES pages.
    */
-  findComment(issue: number, wanted: (body: string) => boolean): Promise<Comment | undefined>;
+  findComment(issue: number, wanted: (comment: Comment) => boolean): Promise<Comment | undefined>;
+  /**
+   * Whom the token acts as (GraphQL's viewer): a user's login, or for an installation token
+   * (GITHUB_TOKEN among them) its app's bot, `slug[bot]` (github-actions[bot]); the login its
+   * comments carry. GET /user refuses installation tokens.
+   */
+  login(): Promise<string>;
   /** POST /repos/{owner}/{repo}/issues/{number}/comments */
   createComment(issue: number, body: string): Promise<void>;
   /** PATCH /repos/{owner}/{repo}/issues/comments/{id} */
@@ -58,7 +66,7 @@ type Octokit = Awaited<ReturnType<typeof import("@actions/github").getOctokit>>;
 async function findComment(
   octokit: Octokit,
   where: Repo & { issue_number: number },
-  wanted: (body: string) => boolean,
+  wanted: (comment: Comment) => boolean,
   signal: AbortSignal,
 ): Promise<Comment | undefined> {
   for (let page = 1; page <= COMMENT_PAGES; page++) {
@@ -69,8 +77,10 @@ async function findComment(
       request: { signal },
     });
     if (!Array.isArray(data)) throw new Error("GitHub answered the list of comments with something else");
-    const found = data.find((comment) => wanted(comment.body ?? ""));
-    if (found) return { id: found.id, body: found.body ?? "" };
+    const found = data
+      .map((comment) => ({ id: comment.id, body: comment.body ?? "", author: comment.user?.login ?? "" }))
+      .find(wanted);
+    if (found) return found;
     if (data.length === 0 || !/\brel="next"/.test(headers.link ?? "")) return undefined;
   }
   throw new Error(`the pull request's comments go on past ${String(COMMENT_PAGES)} pages`);
@@ -112,6 +122,15 @@ export async function octokitApi(token: string, repo: Repo, timeoutMs: number, s
       });
     },
     findComment: (issue, wanted) => findComment(octokit, { ...repo, issue_number: issue }, wanted, signal()),
+    async login() {
+      const { viewer } = await octokit.graphql<{ viewer?: { login?: unknown } }>("query { viewer { login } }", {
+        request: request(),
+      });
+      if (typeof viewer?.login !== "string" || viewer.login === "") {
+        throw new Error("GitHub did not say whom the token acts as");
+      }
+      return viewer.login;
+    },
     async createComment(issue, body) {
       await octokit.rest.issues.createComment({ ...repo, issue_number: issue, body, request: request() });
     },

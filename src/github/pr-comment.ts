@@ -1,6 +1,6 @@
 /**
  * The pull-request comment: one per set of targets (or image) and environment, found again by
- * a hidden line and updated in place on re-runs.
+ * a hidden line and its author (whom the token acts as) and updated in place on re-runs.
  */
 import { readFile } from "node:fs/promises";
 import type { Config } from "../config/config";
@@ -71,7 +71,9 @@ export class PullRequestComment {
     }
     const marker = commentMarker(this.config);
     const body = commentBody(this.config, report, links);
-    const existing = await api.findComment(issue, (text) => text.includes(marker));
+    // Ours is the one the token wrote: anyone who can comment can copy the marker.
+    const me = await api.login();
+    const existing = await api.findComment(issue, (c) => c.author === me && c.body.includes(marker));
     if (existing) await api.updateComment(existing.id, body);
     else await api.createComment(issue, body);
     this.logger.info(`${existing ? "Updated the comment" : "Commented"} on pull request #${String(issue)}`);

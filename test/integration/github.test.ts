@@ -98,6 +98,7 @@ describe("the action on GitHub: deployments and the pull-request comment", () =>
       "POST /repos/acme/web/deployments",
       "POST /repos/acme/web/deployments/1000/statuses",
       "POST /repos/acme/web/deployments/1000/statuses",
+      "POST /graphql",
       "GET /repos/acme/web/issues/7/comments",
       "POST /repos/acme/web/issues/7/comments",
     ]);
@@ -129,7 +130,7 @@ describe("the action on GitHub: deployments and the pull-request comment", () =>
     expectNoToken(run);
   });
 
-  it("updates its own comment in place on a re-run, found by its marker past the first page", async () => {
+  it("updates its own comment in place on a re-run, found by its marker and author past the first page", async () => {
     const app = standIn().addApplication({ name: "web" });
     for (let i = 0; i < 120; i++) github.addComment(9, `comment ${String(i)}`);
     const other = github.addComment(
@@ -210,7 +211,11 @@ describe("the action on GitHub: deployments and the pull-request comment", () =>
     expect(run.stdout).toMatch(
       /::warning::Could not comment on the pull request \(HTTP 403: Resource not accessible by integration.*pull-requests: write/,
     );
-    expect(github.summary()).toEqual(["POST /repos/acme/web/deployments", "GET /repos/acme/web/issues/13/comments"]);
+    expect(github.summary()).toEqual([
+      "POST /repos/acme/web/deployments",
+      "POST /graphql",
+      "GET /repos/acme/web/issues/13/comments",
+    ]);
     expectNoToken(run);
   });
 
@@ -229,6 +234,7 @@ describe("the action on GitHub: deployments and the pull-request comment", () =>
     expect(run.exitCode).toBe(0);
     expect(github.summary()).toEqual([
       `GET /repos/acme/web/commits/${commit}/pulls`,
+      "POST /graphql",
       "GET /repos/acme/web/issues/5/comments",
       "POST /repos/acme/web/issues/5/comments",
     ]);

@@ -1,8 +1,9 @@
 /**
  * What the step tells GitHub and the runner when something around it misbehaves, against the
  * bundled action: GitHub's API (or a proxy in front of it) that never answers or never ends its
- * pages, or an outputs file that cannot be written. The step ends, says what went wrong, keeps
- * the token on GitHub's origin, and still finishes what it can.
+ * pages, other people's comments holding the marker, or an outputs file that cannot be written.
+ * The step ends, says what went wrong, keeps the token on GitHub's origin, touches no comment it
+ * did not write, and still finishes what it can.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtemp, writeFile } from "node:fs/promises";
@@ -141,6 +142,49 @@ describe("the pull-request comment's lookup", () => {
     expect(run.killed, "the step was still running 60 s after it started").toBe(false);
     expect(run.outputs["deployment-status"]).toBe("done");
     expect(run.stdout).toMatch(/::warning::Could not comment on the pull request \(stopped: SIGTERM/);
+  });
+});
+
+describe("whose comment is ours", () => {
+  const markerOf = (applicationId: string) =>
+    `<!-- dokploy-deploy application=${applicationId} environment=production -->`;
+
+  it("leaves alone another user's comment that holds the marker, and updates its own", async () => {
+    const app = standIn().addApplication({ name: "web" });
+    const planted = github.addComment(31, `${markerOf(app.applicationId)}\nplanted by someone else`, "mallory");
+    const env = await pullRequest(31);
+
+    const first = await runAction({ inputs: deployOnly(app.applicationId), env });
+    expect(first.exitCode, first.stdout).toBe(0);
+    expect(planted.body).toContain("planted by someone else");
+    const ours = (github.comments.get(31) ?? []).filter((c) => c.user.login === "github-actions[bot]");
+    expect(ours).toHaveLength(1);
+    expect(ours[0]?.body).toContain(markerOf(app.applicationId));
+
+    const second = await runAction({ inputs: deployOnly(app.applicationId), env });
+    expect(second.exitCode, second.stdout).toBe(0);
+    expect(planted.body).toContain("planted by someone else");
+    expect(github.comments.get(31)).toHaveLength(2);
+    expect(github.summary().filter((c) => c.startsWith("PATCH"))).toEqual([
+      `PATCH /repos/acme/web/issues/comments/${String(ours[0]?.id)}`,
+    ]);
+    expect(second.stdout).toContain("Updated the comment on pull request #31");
+    expectNoToken(second);
+  });
+
+  it("with a user's token, knows its comments by the user's login", async () => {
+    await github.stop();
+    github = new GithubApiStandIn(TOKEN, "octocat");
+    await github.start();
+    const app = standIn().addApplication({ name: "web" });
+    const bots = github.addComment(32, `${markerOf(app.applicationId)}\nby the Actions bot`, "github-actions[bot]");
+    const mine = github.addComment(32, `${markerOf(app.applicationId)}\nby octocat`, "octocat");
+
+    const run = await runAction({ inputs: deployOnly(app.applicationId), env: await pullRequest(32) });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(bots.body).toContain("by the Actions bot");
+    expect(mine.body).not.toContain("by octocat");
+    expect(mine.body).toContain("Deployed");
   });
 });
 

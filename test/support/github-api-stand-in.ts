@@ -53,7 +53,14 @@ export class GithubApiStandIn {
   private server: Server | undefined;
   url = "";
 
-  constructor(private readonly token: string) {}
+  /**
+   * `login` is who the token acts as (GraphQL's viewer), and the author of the comments it
+   * writes: an installation token, as GITHUB_TOKEN is, acts as its app's bot.
+   */
+  constructor(
+    private readonly token: string,
+    readonly login = "github-actions[bot]",
+  ) {}
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
@@ -151,6 +158,12 @@ export class GithubApiStandIn {
         return;
       }
       send(201, { id: this.nextId++, state: body.state, deployment_url: `${base}/deployments/${m[1] ?? ""}` });
+    } else if (method === "POST" && path === "/graphql") {
+      if (!/^\s*(query\s*)?\{\s*viewer\s*\{\s*login\s*\}\s*\}\s*$/.test(String(body.query))) {
+        send(200, { data: null, errors: [{ message: "This stand-in answers only { viewer { login } }" }] });
+        return;
+      }
+      send(200, { data: { viewer: { login: this.login } } });
     } else if (method === "GET" && (m = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(path))) {
       if (this.commentsFault) {
         this.misbehave(this.commentsFault, url, send);
@@ -170,7 +183,7 @@ export class GithubApiStandIn {
       }
       send(200, all.slice((page - 1) * perPage, page * perPage), headers);
     } else if (method === "POST" && (m = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(path))) {
-      send(201, this.addComment(Number(m[1]), String(body.body), "github-actions[bot]"));
+      send(201, this.addComment(Number(m[1]), String(body.body), this.login));
     } else if (method === "PATCH" && (m = /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(path))) {
       const comment = [...this.comments.values()].flat().find((c) => c.id === Number(m?.[1]));
       if (!comment) {

@@ -41,7 +41,7 @@ describe("the comment lookup", () => {
   it("reads at most COMMENT_PAGES pages when every page says there is a next one", async () => {
     github.commentsFault = { kind: "loop" };
     const api = await octokitApi(TOKEN, REPO, 30_000, never);
-    await expect(api.findComment(5, (body) => body.includes("<!-- ours -->"))).rejects.toThrow(
+    await expect(api.findComment(5, (c) => c.body.includes("<!-- ours -->"))).rejects.toThrow(
       `the pull request's comments go on past ${String(COMMENT_PAGES)} pages`,
     );
     expect(comments()).toHaveLength(COMMENT_PAGES);
@@ -81,5 +81,17 @@ describe("the comment lookup", () => {
     expect(logger.lines.at(-1)).toBe(
       "warn: Could not set the GitHub deployment's status (stopped: SIGTERM); the deploy goes on without it.",
     );
+  });
+});
+
+describe("whom the token acts as", () => {
+  it("is GraphQL's viewer: for an installation token, its app's bot, the author of its comments", async () => {
+    const api = await octokitApi(TOKEN, REPO, 30_000, never);
+    expect(await api.login()).toBe("github-actions[bot]");
+    await api.createComment(6, "<!-- ours -->");
+    github.addComment(6, "<!-- ours --> copied", "mallory");
+    const found = await api.findComment(6, (c) => c.author === "mallory");
+    expect(found).toMatchObject({ body: "<!-- ours --> copied", author: "mallory" });
+    expect(github.comments.get(6)?.[0]?.user.login).toBe("github-actions[bot]");
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Change } from "../../src/record/ledger";
 import type { Outcome, Result } from "../../src/record/result";
-import type { DeploymentStatus, GithubApi } from "../../src/github/api";
+import type { Comment, DeploymentStatus, GithubApi } from "../../src/github/api";
 import { finalState } from "../../src/github/deployments";
 import { githubNative } from "../../src/github/native";
 import { commentBody as commentOf } from "../../src/github/pr-comment";
@@ -55,6 +55,7 @@ function recordingApi(calls: string[]): GithubApi {
       return Promise.resolve();
     },
     findComment: () => Promise.resolve(undefined),
+    login: () => Promise.resolve("github-actions[bot]"),
     createComment: (issue) => {
       calls.push(`comment #${String(issue)}`);
       return Promise.resolve();
@@ -180,6 +181,43 @@ describe("the pull-request comment", () => {
     expect(title).toBe(`### ✅ Built and pushed (deploy: false): \`ghcr.io/acme/web:${SHA}\``);
     expect(body).not.toContain("| Target |");
     expect(body).not.toContain("| Status |");
+  });
+});
+
+describe("the pull-request comment's owner", () => {
+  const PR = { GITHUB_REPOSITORY: "acme/web", GITHUB_EVENT_NAME: "push" };
+
+  /** Which comment a run updates, among `comments`, when the token acts as `login`. */
+  async function updated(login: string, comments: Comment[]): Promise<string[]> {
+    const calls: string[] = [];
+    const api: GithubApi = {
+      ...recordingApi(calls),
+      login: () => Promise.resolve(login),
+      findComment: (_issue, wanted) => Promise.resolve(comments.find(wanted)),
+      updateComment: (id) => {
+        calls.push(`update ${String(id)}`);
+        return Promise.resolve();
+      },
+    };
+    const cfg = config({ "pr-comment": "true" });
+    const native = githubNative(cfg, PR, new MemoryLogger(), () => Promise.resolve(api));
+    await native?.finish(reportModel(cfg, outcome({ deploymentStatus: "done" })));
+    return calls;
+  }
+
+  const marker = "<!-- dokploy-deploy application=app1 environment=production -->";
+
+  it("is the token's own: another user's comment with the marker is left alone", async () => {
+    const planted = { id: 1, body: `${marker}\nplanted`, author: "mallory" };
+    expect(await updated("github-actions[bot]", [planted])).toEqual(["comment #4"]);
+    const ours = { id: 2, body: `${marker}\nours`, author: "github-actions[bot]" };
+    expect(await updated("github-actions[bot]", [planted, ours])).toEqual(["update 2"]);
+  });
+
+  it("with a user's token, is the one that user wrote, not the Actions bot's", async () => {
+    const bots = { id: 1, body: `${marker}\nbot`, author: "github-actions[bot]" };
+    const users = { id: 2, body: `${marker}\nuser`, author: "octocat" };
+    expect(await updated("octocat", [bots, users])).toEqual(["update 2"]);
   });
 });
 
