@@ -60,13 +60,14 @@ function parseIssues(value) {
     }));
 }
 function parseErrorBody(text) {
-    let body;
     try {
-        body = JSON.parse(text);
+        return readErrorBody(JSON.parse(text));
     }
     catch {
         return { message: text.trim().slice(0, 300), issues: [] };
     }
+}
+function readErrorBody(body) {
     if (!isRecord(body))
         return { message: String(body).slice(0, 300), issues: [] };
     const trpc = isRecord(body.error) && isRecord(body.error.json) ? body.error.json : undefined;
@@ -225,7 +226,7 @@ class DokployClient {
     body(input) {
         return JSON.stringify(this.options.transport === "trpc" ? { json: input } : input);
     }
-    decode(procedure, text) {
+    decode(kind, procedure, text) {
         if (this.options.transport === "openapi" && text.trim() === "")
             return undefined;
         let body;
@@ -233,15 +234,20 @@ class DokployClient {
             body = JSON.parse(text);
         }
         catch {
-            throw new errors/* DokployError */.RI(procedure, 200, `Dokploy ${procedure}: the answer is not JSON (it starts with ${JSON.stringify(text.slice(0, 40))}). Is dokploy-url the base URL of the Dokploy server, without a path such as /dashboard?`);
+            throw this.unreadable(kind, procedure, 200, `Dokploy ${procedure}: the answer is not JSON (it starts with ${JSON.stringify(text.slice(0, 40))}). Is dokploy-url the base URL of the Dokploy server, without a path such as /dashboard?`);
         }
         if (this.options.transport === "openapi")
             return body;
         const data = isRecord(body) && isRecord(body.result) && isRecord(body.result.data) ? body.result.data : undefined;
         if (!data || !("json" in data)) {
-            throw new errors/* DokployError */.RI(procedure, 200, `Dokploy ${procedure}: unexpected answer without result.data.json`);
+            throw this.unreadable(kind, procedure, 200, `Dokploy ${procedure}: unexpected answer without result.data.json`);
         }
         return data.json;
+    }
+    unreadable(kind, procedure, status, message) {
+        const mutation = kind === "mutation";
+        const may = mutation ? ` Dokploy may have carried out ${procedure} all the same.` : "";
+        return new errors/* DokployError */.RI(procedure, status, this.options.redactor.redact(`${message}${may}`), false, mutation);
     }
     unreachable(procedure, error) {
         const { redactor, timeoutMs = 30_000 } = this.options;
@@ -255,7 +261,7 @@ class DokployClient {
         return new errors/* DokployError */.RI(procedure, undefined, redactor.redact(`Could not reach Dokploy at ${this.options.baseUrl} (${procedure}): ${reason}`), timedOut || code === undefined || NETWORK_CODES.has(code), !(code !== undefined && NOT_SENT_CODES.has(code)));
     }
     async call(kind, procedure, input) {
-        const { apiKey, logger, redactor, dispatcher, timeoutMs = 30_000 } = this.options;
+        const { apiKey, logger, dispatcher, timeoutMs = 30_000 } = this.options;
         const url = this.url(kind, procedure, input);
         const method = kind === "query" ? "GET" : "POST";
         const headers = { "x-api-key": apiKey, accept: "application/json" };
@@ -286,16 +292,28 @@ class DokployClient {
             throw this.unreachable(procedure, error);
         }
         logger.debug(`${method} ${url.split("?")[0] ?? url} -> ${String(status)} in ${String(Date.now() - started)} ms`);
-        if (body.cut) {
-            throw new errors/* DokployError */.RI(procedure, status, `Dokploy ${procedure}: the answer is larger than ${String(ANSWER_LIMIT / MiB)} MiB; stopped reading it. Is dokploy-url the base URL of the Dokploy server?`);
+        try {
+            return this.answer(kind, procedure, input, { status, location, ...body });
         }
-        const text = body.text;
+        catch (error) {
+            if (error instanceof errors/* DokployError */.RI)
+                throw error;
+            const message = `Dokploy ${procedure} (HTTP ${String(status)}): the answer could not be read (${(0,errors/* errorMessage */.gJ)(error)})`;
+            throw this.unreadable(kind, procedure, status, message);
+        }
+    }
+    answer(kind, procedure, input, answer) {
+        const { status, text } = answer;
+        if (answer.cut) {
+            throw this.unreadable(kind, procedure, status, `Dokploy ${procedure}: the answer is larger than ${String(ANSWER_LIMIT / MiB)} MiB; stopped reading it. Is dokploy-url the base URL of the Dokploy server?`);
+        }
         if (status < 200 || status >= 300) {
-            const message = describeHttpError(procedure, status, parseErrorBody(text), input, this.options.baseUrl, location);
+            const { baseUrl, redactor } = this.options;
+            const message = describeHttpError(procedure, status, parseErrorBody(text), input, baseUrl, answer.location);
             const retryable = RETRYABLE_STATUS.has(status);
             throw new errors/* DokployError */.RI(procedure, status, redactor.redact(message), retryable, retryable && !NOT_PROCESSED_STATUS.has(status));
         }
-        return this.decode(procedure, text);
+        return this.decode(kind, procedure, text);
     }
 }
 

@@ -97,13 +97,14 @@ export class DokployClient {
   }
 
   /** The value of a 200 answer of either transport; undefined for a void procedure. */
-  private decode(procedure: string, text: string): unknown {
+  private decode(kind: ProcedureKind, procedure: string, text: string): unknown {
     if (this.options.transport === "openapi" && text.trim() === "") return undefined;
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
-      throw new DokployError(
+      throw this.unreadable(
+        kind,
         procedure,
         200,
         `Dokploy ${procedure}: the answer is not JSON (it starts with ${JSON.stringify(text.slice(0, 40))}). Is dokploy-url the base URL of the Dokploy server, without a path such as /dashboard?`,
@@ -112,9 +113,19 @@ export class DokployClient {
     if (this.options.transport === "openapi") return body;
     const data = isRecord(body) && isRecord(body.result) && isRecord(body.result.data) ? body.result.data : undefined;
     if (!data || !("json" in data)) {
-      throw new DokployError(procedure, 200, `Dokploy ${procedure}: unexpected answer without result.data.json`);
+      throw this.unreadable(kind, procedure, 200, `Dokploy ${procedure}: unexpected answer without result.data.json`);
     }
     return data.json;
+  }
+
+  /**
+   * The error for an answer that cannot be read. To a mutation it says nothing of what Dokploy
+   * did: the change may have been made, as when the answer is lost.
+   */
+  private unreadable(kind: ProcedureKind, procedure: string, status: number, message: string): DokployError {
+    const mutation = kind === "mutation";
+    const may = mutation ? ` Dokploy may have carried out ${procedure} all the same.` : "";
+    return new DokployError(procedure, status, this.options.redactor.redact(`${message}${may}`), false, mutation);
   }
 
   /** The error for a request that got no answer: unreachable, reset, timed out, untrusted certificate. */
@@ -138,7 +149,7 @@ export class DokployClient {
   }
 
   private async call<T>(kind: ProcedureKind, procedure: string, input: Input | undefined): Promise<T> {
-    const { apiKey, logger, redactor, dispatcher, timeoutMs = 30_000 } = this.options;
+    const { apiKey, logger, dispatcher, timeoutMs = 30_000 } = this.options;
     const url = this.url(kind, procedure, input);
     const method = kind === "query" ? "GET" : "POST";
     const headers: Record<string, string> = { "x-api-key": apiKey, accept: "application/json" };
@@ -167,16 +178,35 @@ export class DokployClient {
       throw this.unreachable(procedure, error);
     }
     logger.debug(`${method} ${url.split("?")[0] ?? url} -> ${String(status)} in ${String(Date.now() - started)} ms`);
-    if (body.cut) {
-      throw new DokployError(
+    try {
+      return this.answer<T>(kind, procedure, input, { status, location, ...body });
+    } catch (error) {
+      if (error instanceof DokployError) throw error;
+      // Whatever else reading it ran into (an answer nested too deep, say).
+      const message = `Dokploy ${procedure} (HTTP ${String(status)}): the answer could not be read (${errorMessage(error)})`;
+      throw this.unreadable(kind, procedure, status, message);
+    }
+  }
+
+  /** The value of an answer, or the error it says. */
+  private answer<T>(
+    kind: ProcedureKind,
+    procedure: string,
+    input: Input | undefined,
+    answer: { status: number; location: string | undefined; text: string; cut: boolean },
+  ): T {
+    const { status, text } = answer;
+    if (answer.cut) {
+      throw this.unreadable(
+        kind,
         procedure,
         status,
         `Dokploy ${procedure}: the answer is larger than ${String(ANSWER_LIMIT / MiB)} MiB; stopped reading it. Is dokploy-url the base URL of the Dokploy server?`,
       );
     }
-    const text = body.text;
     if (status < 200 || status >= 300) {
-      const message = describeHttpError(procedure, status, parseErrorBody(text), input, this.options.baseUrl, location);
+      const { baseUrl, redactor } = this.options;
+      const message = describeHttpError(procedure, status, parseErrorBody(text), input, baseUrl, answer.location);
       const retryable = RETRYABLE_STATUS.has(status);
       throw new DokployError(
         procedure,
@@ -186,6 +216,6 @@ export class DokployClient {
         retryable && !NOT_PROCESSED_STATUS.has(status),
       );
     }
-    return this.decode(procedure, text) as T;
+    return this.decode(kind, procedure, text) as T;
   }
 }

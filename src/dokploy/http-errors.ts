@@ -28,14 +28,19 @@ function parseIssues(value: unknown): Issue[] {
   }));
 }
 
-/** Message and zod issues of an error body of either transport. */
+/**
+ * Message and zod issues of an error body of either transport; the body's start when it is
+ * not one (not JSON, or JSON nested too deep to go through).
+ */
 export function parseErrorBody(text: string): ErrorBody {
-  let body: unknown;
   try {
-    body = JSON.parse(text);
+    return readErrorBody(JSON.parse(text));
   } catch {
     return { message: text.trim().slice(0, 300), issues: [] };
   }
+}
+
+function readErrorBody(body: unknown): ErrorBody {
   if (!isRecord(body)) return { message: String(body).slice(0, 300), issues: [] };
   // tRPC: {"error":{"json":{message, code, data:{code, zodError}}}}
   const trpc = isRecord(body.error) && isRecord(body.error.json) ? body.error.json : undefined;

@@ -242,6 +242,78 @@ describe("DokployClient against what is not Dokploy", () => {
   });
 });
 
+describe("DokployClient: answers to a mutation it cannot read", () => {
+  let server: Server;
+  let url: string;
+  let answer: (res: import("node:http").ServerResponse) => void;
+  const DEPTH = 100_000;
+  const NESTED = {
+    array: "[".repeat(DEPTH) + "]".repeat(DEPTH),
+    object: '{"a":'.repeat(DEPTH) + "1" + "}".repeat(DEPTH),
+    "tRPC error": '{"error":{"json":' + '{"a":'.repeat(DEPTH) + "1" + "}".repeat(DEPTH + 2),
+  };
+  const json = { "content-type": "application/json" };
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        answer(res);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const save = (transport: Transport) =>
+    client(transport, { baseUrl: url }).mutation("application.saveDockerProvider", { applicationId: "a" });
+
+  it.each(Object.keys(NESTED) as (keyof typeof NESTED)[])(
+    "reads a 502 whose body is deeply nested JSON (%s) as a 502 that may have been carried out",
+    async (shape) => {
+      answer = (res) => res.writeHead(502, json).end(NESTED[shape]);
+      for (const transport of ["trpc", "openapi"] as const) {
+        const error = await failure(save(transport));
+        expect(error.status).toBe(502);
+        expect(error.message).toContain("application.saveDockerProvider (HTTP 502)");
+        expect(error.retryable).toBe(true);
+        expect(error.ambiguous).toBe(true);
+      }
+    },
+  );
+
+  it.each([
+    ["outside tRPC's envelope", '{"ok":true}'],
+    ["not JSON", "<!DOCTYPE html><html>"],
+    ["deeply nested", NESTED.object],
+  ])("says a mutation answered 200 %s may have been carried out", async (_, body) => {
+    answer = (res) => res.writeHead(200, json).end(body);
+    const error = await failure(save("trpc"));
+    expect(error.status).toBe(200);
+    expect(error.ambiguous).toBe(true);
+    expect(error.retryable).toBe(false);
+    expect(error.message).toContain("Dokploy may have carried out application.saveDockerProvider all the same");
+  });
+
+  it("says a mutation whose answer is larger than the limit may have been carried out", async () => {
+    answer = (res) => res.writeHead(200, json).end(`{"result":{"data":{"json":"${"x".repeat(17 * 1024 * 1024)}"}}}`);
+    const error = await failure(save("trpc"));
+    expect(error.message).toMatch(/larger than 16 MiB/);
+    expect(error.ambiguous).toBe(true);
+  });
+
+  it("keeps a query's unreadable answer a plain failure: a query changes nothing", async () => {
+    answer = (res) => res.writeHead(200, json).end('{"ok":true}');
+    const error = await failure(client("trpc", { baseUrl: url }).query("registry.all"));
+    expect(error.message).toContain("unexpected answer without result.data.json");
+    expect(error.ambiguous).toBe(false);
+  });
+});
+
 describe("Dokploy.applicationOne", () => {
   it("refuses an answer about another application (a cache that ignores the query string)", async () => {
     const asked = standIn.addApplication();
