@@ -3533,6 +3533,7 @@ class Cadence {
 const FINAL_STATUSES = new Set(["done", "error", "cancelled"]);
 const KNOWN_STATUSES = new Set(["running", ...FINAL_STATUSES]);
 const LATE_LOG_WAIT_MS = 2_000;
+const LAST_LOOK_MS = 1_000;
 function findOurDeployment(rows, known, title, token) {
     return rows
         .filter((r) => !known.has(r.deploymentId) && r.title === title && (!token || (r.description ?? "").includes(token)))
@@ -3559,6 +3560,17 @@ function waitTimeout(options, ours) {
         ? `Deployment ${ours.deploymentId} is still ${ours.status} after ${limit} s (wait-timeout). It may still finish; see ${options.applicationUrl}`
         : `The deployment did not start within ${limit} s (wait-timeout). Dokploy runs one deployment per ${options.source.kind} at a time, so it may be queued behind others and may still run; see ${options.applicationUrl}`, ours);
 }
+async function look(dokploy, options, ours, deadline, ports) {
+    try {
+        return await dokploy.deployments(options.source, Math.max(0, deadline - ports.clock()));
+    }
+    catch (error) {
+        const noAnswer = error instanceof errors/* DokployError */.RI && error.status === undefined;
+        if (noAnswer && ports.clock() >= deadline - LAST_LOOK_MS)
+            throw waitTimeout(options, ours);
+        throw error;
+    }
+}
 async function firstSight(row, rows, options, ports, listener) {
     const others = rows.filter((r) => !options.known.has(r.deploymentId) && r.deploymentId !== row.deploymentId);
     ports.logger.info(`Following deployment ${row.deploymentId} ("${row.title ?? ""}")${others.length > 0 ? `; ignoring ${String(others.length)} other new deployment(s) of this ${options.source.kind}` : ""}`);
@@ -3569,12 +3581,13 @@ async function firstSight(row, rows, options, ports, listener) {
 async function followDeployment(dokploy, options, ports) {
     const started = ports.clock();
     const deadline = started + options.timeoutMs;
+    const lastLook = deadline - LAST_LOOK_MS;
     const cadence = new Cadence(ports, started);
     let ours;
     let log;
     try {
         for (;;) {
-            const rows = await dokploy.deployments(options.source);
+            const rows = await look(dokploy, options, ours, deadline, ports);
             const row = ours
                 ? rows.find((r) => r.deploymentId === ours?.deploymentId)
                 : findOurDeployment(rows, options.known, options.title, options.token);
@@ -3582,8 +3595,9 @@ async function followDeployment(dokploy, options, ports) {
                 if (!ours) {
                     log = await firstSight(row, rows, options, ports, { onLines: cadence.heard, onEnding: cadence.ending });
                 }
-                if (log && FINAL_STATUSES.has(row.status))
-                    await log.received(LATE_LOG_WAIT_MS);
+                if (log && FINAL_STATUSES.has(row.status)) {
+                    await log.received(Math.max(0, Math.min(LATE_LOG_WAIT_MS, deadline - ports.clock())));
+                }
                 if (row.status !== ours?.status) {
                     options.onStatus?.(row);
                     ports.logger.info(`Deployment ${row.deploymentId}: ${row.status} after ${((ports.clock() - started) / 1000).toFixed(1)} s`);
@@ -3597,9 +3611,9 @@ async function followDeployment(dokploy, options, ports) {
             else if (ours) {
                 throw new errors/* TimeoutError */.MU(`Deployment ${ours.deploymentId} disappeared from deployment.all (Dokploy keeps the last 11); see ${options.applicationUrl}`);
             }
-            if (ports.clock() >= deadline)
+            if (ports.clock() >= lastLook)
                 throw waitTimeout(options, ours);
-            await cadence.sleep(deadline, log?.open ?? false);
+            await cadence.sleep(lastLook, log?.open ?? false);
         }
     }
     finally {
@@ -3943,7 +3957,7 @@ function gaveUp(service) {
     const state = service?.UpdateStatus?.State ?? "";
     return state.startsWith("rollback") || state === "paused";
 }
-async function look(ctx, swarm, ours) {
+async function verify_look(ctx, swarm, ours) {
     const service = await ctx.dokploy.service(swarm.name, swarm.serverId);
     const state = service?.UpdateStatus?.State ?? "";
     const tasks = await swarm.tasks();
@@ -3977,7 +3991,7 @@ function notRunning(ctx, swarm, seen, ours) {
 async function waitForSwarm(ctx, swarm, ours) {
     const deadline = ctx.ports.clock() + ctx.config.verifyTimeoutSeconds * 1000;
     for (;;) {
-        const seen = await look(ctx, swarm, ours);
+        const seen = await verify_look(ctx, swarm, ours);
         if (seen.running)
             return seen.running;
         if (gaveUp(seen.service) || ctx.ports.clock() >= deadline)

@@ -160,7 +160,7 @@ function describeHttpError(procedure, status, body, input, baseUrl, location) {
 }
 
 // EXTERNAL MODULE: ./src/shared/retry.ts
-var shared_retry = __webpack_require__(3091);
+var retry = __webpack_require__(3091);
 ;// CONCATENATED MODULE: ./src/dokploy/client.ts
 
 
@@ -193,17 +193,24 @@ class DokployClient {
     get baseUrl() {
         return this.options.baseUrl;
     }
-    query(procedure, input) {
-        return this.withRetries(true, procedure, () => this.call("query", procedure, input));
+    query(procedure, input, options = {}) {
+        return this.withRetries({ ...options, retry: true }, procedure, (limitMs) => this.call("query", procedure, input, limitMs));
     }
     mutation(procedure, input, options = {}) {
-        return this.withRetries(options.retry ?? false, procedure, () => this.call("mutation", procedure, input));
+        return this.withRetries(options, procedure, (limitMs) => this.call("mutation", procedure, input, limitMs));
     }
-    withRetries(retry, procedure, fn) {
-        const { retryPorts } = this.options;
-        if (!retry || !retryPorts)
-            return fn();
-        return (0,shared_retry/* withRetry */.bD)(`Dokploy ${procedure}`, this.options.retry ?? shared_retry/* DEFAULT_RETRY */.vI, retryPorts, fn);
+    withRetries(options, procedure, fn) {
+        const { retryPorts, timeoutMs = 30_000 } = this.options;
+        const { withinMs } = options;
+        const clock = retryPorts?.clock ?? (() => performance.now());
+        const started = clock();
+        const limit = () => withinMs === undefined ? timeoutMs : Math.max(1, Math.floor(Math.min(timeoutMs, withinMs - (clock() - started))));
+        const attempt = () => fn(limit());
+        if (!options.retry || !retryPorts)
+            return attempt();
+        const policy = this.options.retry ?? retry/* DEFAULT_RETRY */.vI;
+        const within = withinMs === undefined ? policy : { ...policy, maxElapsedMs: Math.min(policy.maxElapsedMs, withinMs) };
+        return (0,retry/* withRetry */.bD)(`Dokploy ${procedure}`, within, retryPorts, attempt);
     }
     url(kind, procedure, input) {
         const { baseUrl, transport } = this.options;
@@ -249,19 +256,19 @@ class DokployClient {
         const may = mutation ? ` Dokploy may have carried out ${procedure} all the same.` : "";
         return new errors/* DokployError */.RI(procedure, status, this.options.redactor.redact(`${message}${may}`), false, mutation);
     }
-    unreachable(procedure, error) {
-        const { redactor, timeoutMs = 30_000 } = this.options;
+    unreachable(procedure, error, limitMs) {
+        const { redactor } = this.options;
         const code = (0,errors/* errorCode */.CA)(error);
         const timedOut = (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) ||
             code === "UND_ERR_HEADERS_TIMEOUT" ||
             code === "UND_ERR_BODY_TIMEOUT";
         const reason = timedOut
-            ? `no answer within ${String(Math.round(timeoutMs / 1000))} s`
+            ? `no answer within ${limitMs < 1000 ? `${String(limitMs)} ms` : `${String(Math.round(limitMs / 1000))} s`}`
             : `${code ? `${code}: ` : ""}${(0,errors/* errorMessage */.gJ)(error)}${(0,errors/* connectionHint */.kF)(code)}`;
         return new errors/* DokployError */.RI(procedure, undefined, redactor.redact(`Could not reach Dokploy at ${this.options.baseUrl} (${procedure}): ${reason}`), timedOut || code === undefined || NETWORK_CODES.has(code), !(code !== undefined && NOT_SENT_CODES.has(code)));
     }
-    async call(kind, procedure, input) {
-        const { apiKey, logger, dispatcher, timeoutMs = 30_000 } = this.options;
+    async call(kind, procedure, input, limitMs) {
+        const { apiKey, logger, dispatcher } = this.options;
         const url = this.url(kind, procedure, input);
         const method = kind === "query" ? "GET" : "POST";
         const headers = { "x-api-key": apiKey, accept: "application/json" };
@@ -277,11 +284,11 @@ class DokployClient {
                 headers,
                 body: method === "POST" ? this.body(input ?? {}) : undefined,
                 dispatcher,
-                headersTimeout: timeoutMs,
-                bodyTimeout: timeoutMs,
+                headersTimeout: limitMs,
+                bodyTimeout: limitMs,
                 signal: this.options.signal
-                    ? AbortSignal.any([this.options.signal, AbortSignal.timeout(timeoutMs)])
-                    : AbortSignal.timeout(timeoutMs),
+                    ? AbortSignal.any([this.options.signal, AbortSignal.timeout(limitMs)])
+                    : AbortSignal.timeout(limitMs),
             });
             status = response.statusCode;
             const header = response.headers.location;
@@ -289,7 +296,7 @@ class DokployClient {
             body = await readBodyText(response.body, ANSWER_LIMIT);
         }
         catch (error) {
-            throw this.unreachable(procedure, error);
+            throw this.unreachable(procedure, error, limitMs);
         }
         logger.debug(`${method} ${url.split("?")[0] ?? url} -> ${String(status)} in ${String(Date.now() - started)} ms`);
         try {
@@ -568,9 +575,9 @@ class Dokploy {
         const value = await this.client.query("docker.getServiceContainersByAppName", input);
         return check("docker.getServiceContainersByAppName", schemas/* array */.YOg(TaskSchema), value ?? []);
     }
-    async deployments(ref) {
+    async deployments(ref, withinMs) {
         const procedure = ref.kind === "application" ? "deployment.all" : "deployment.allByCompose";
-        const value = await this.client.query(procedure, { [idKeyOf(ref)]: ref.id });
+        const value = await this.client.query(procedure, { [idKeyOf(ref)]: ref.id }, { withinMs });
         return check(procedure, schemas/* array */.YOg(DeploymentSchema), value);
     }
 }

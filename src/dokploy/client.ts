@@ -31,6 +31,11 @@ export interface DokployClientOptions {
 export interface CallOptions {
   /** Retry on network errors and 429/502/503/504. Queries always are; mutations only when safe. */
   readonly retry?: boolean;
+  /**
+   * The most the call may take, its retries included: each request gets no more than what is
+   * left of it (and no more than the request timeout).
+   */
+  readonly withinMs?: number;
 }
 
 /** The largest answer read: application.one of a big application is tens of kilobytes. */
@@ -62,18 +67,32 @@ export class DokployClient {
     return this.options.baseUrl;
   }
 
-  query<T = unknown>(procedure: string, input?: Input): Promise<T> {
-    return this.withRetries(true, procedure, () => this.call<T>("query", procedure, input));
+  query<T = unknown>(procedure: string, input?: Input, options: Omit<CallOptions, "retry"> = {}): Promise<T> {
+    return this.withRetries({ ...options, retry: true }, procedure, (limitMs) =>
+      this.call<T>("query", procedure, input, limitMs),
+    );
   }
 
   mutation<T = unknown>(procedure: string, input: Input, options: CallOptions = {}): Promise<T> {
-    return this.withRetries(options.retry ?? false, procedure, () => this.call<T>("mutation", procedure, input));
+    return this.withRetries(options, procedure, (limitMs) => this.call<T>("mutation", procedure, input, limitMs));
   }
 
-  private withRetries<T>(retry: boolean, procedure: string, fn: () => Promise<T>): Promise<T> {
-    const { retryPorts } = this.options;
-    if (!retry || !retryPorts) return fn();
-    return withRetry(`Dokploy ${procedure}`, this.options.retry ?? DEFAULT_RETRY, retryPorts, fn);
+  /** Runs the requests of a call, each with its time limit; retried when allowed, within the call's budget. */
+  private withRetries<T>(options: CallOptions, procedure: string, fn: (limitMs: number) => Promise<T>): Promise<T> {
+    const { retryPorts, timeoutMs = 30_000 } = this.options;
+    const { withinMs } = options;
+    const clock = retryPorts?.clock ?? (() => performance.now());
+    const started = clock();
+    // At least 1 ms: undici reads a time limit of 0 as none.
+    const limit = () =>
+      withinMs === undefined ? timeoutMs : Math.max(1, Math.floor(Math.min(timeoutMs, withinMs - (clock() - started))));
+    const attempt = () => fn(limit());
+    if (!options.retry || !retryPorts) return attempt();
+    const policy = this.options.retry ?? DEFAULT_RETRY;
+    // No retry starts once the budget is spent; the one that starts gets what is left of it.
+    const within =
+      withinMs === undefined ? policy : { ...policy, maxElapsedMs: Math.min(policy.maxElapsedMs, withinMs) };
+    return withRetry(`Dokploy ${procedure}`, within, retryPorts, attempt);
   }
 
   private url(kind: ProcedureKind, procedure: string, input: Input | undefined): string {
@@ -129,15 +148,15 @@ export class DokployClient {
   }
 
   /** The error for a request that got no answer: unreachable, reset, timed out, untrusted certificate. */
-  private unreachable(procedure: string, error: unknown): DokployError {
-    const { redactor, timeoutMs = 30_000 } = this.options;
+  private unreachable(procedure: string, error: unknown, limitMs: number): DokployError {
+    const { redactor } = this.options;
     const code = errorCode(error);
     const timedOut =
       (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) ||
       code === "UND_ERR_HEADERS_TIMEOUT" ||
       code === "UND_ERR_BODY_TIMEOUT";
     const reason = timedOut
-      ? `no answer within ${String(Math.round(timeoutMs / 1000))} s`
+      ? `no answer within ${limitMs < 1000 ? `${String(limitMs)} ms` : `${String(Math.round(limitMs / 1000))} s`}`
       : `${code ? `${code}: ` : ""}${errorMessage(error)}${connectionHint(code)}`;
     return new DokployError(
       procedure,
@@ -148,8 +167,8 @@ export class DokployClient {
     );
   }
 
-  private async call<T>(kind: ProcedureKind, procedure: string, input: Input | undefined): Promise<T> {
-    const { apiKey, logger, dispatcher, timeoutMs = 30_000 } = this.options;
+  private async call<T>(kind: ProcedureKind, procedure: string, input: Input | undefined, limitMs: number): Promise<T> {
+    const { apiKey, logger, dispatcher } = this.options;
     const url = this.url(kind, procedure, input);
     const method = kind === "query" ? "GET" : "POST";
     const headers: Record<string, string> = { "x-api-key": apiKey, accept: "application/json" };
@@ -164,18 +183,18 @@ export class DokployClient {
         headers,
         body: method === "POST" ? this.body(input ?? {}) : undefined,
         dispatcher,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
+        headersTimeout: limitMs,
+        bodyTimeout: limitMs,
         signal: this.options.signal
-          ? AbortSignal.any([this.options.signal, AbortSignal.timeout(timeoutMs)])
-          : AbortSignal.timeout(timeoutMs),
+          ? AbortSignal.any([this.options.signal, AbortSignal.timeout(limitMs)])
+          : AbortSignal.timeout(limitMs),
       });
       status = response.statusCode;
       const header = response.headers.location;
       location = Array.isArray(header) ? header[0] : header;
       body = await readBodyText(response.body, ANSWER_LIMIT);
     } catch (error) {
-      throw this.unreachable(procedure, error);
+      throw this.unreachable(procedure, error, limitMs);
     }
     logger.debug(`${method} ${url.split("?")[0] ?? url} -> ${String(status)} in ${String(Date.now() - started)} ms`);
     try {

@@ -232,10 +232,13 @@ export class Dokploy {
     return check("docker.getServiceContainersByAppName", z.array(TaskSchema), value ?? []);
   }
 
-  /** The deployments of a service, newest first (deployment.all or deployment.allByCompose). */
-  async deployments(ref: ServiceRef): Promise<Deployment[]> {
+  /**
+   * The deployments of a service, newest first (deployment.all or deployment.allByCompose);
+   * `withinMs` bounds the call, its retries included.
+   */
+  async deployments(ref: ServiceRef, withinMs?: number): Promise<Deployment[]> {
     const procedure = ref.kind === "application" ? "deployment.all" : "deployment.allByCompose";
-    const value = await this.client.query(procedure, { [idKeyOf(ref)]: ref.id });
+    const value = await this.client.query(procedure, { [idKeyOf(ref)]: ref.id }, { withinMs });
     return check(procedure, z.array(DeploymentSchema), value);
   }
 }

@@ -1,4 +1,4 @@
-import { DeployError, TimeoutError } from "../shared/errors";
+import { DeployError, DokployError, TimeoutError } from "../shared/errors";
 import { Cadence, type WaitPorts } from "./cadence";
 import type { LiveLog } from "./live-log";
 import type { Deployment, Dokploy, ServiceRef } from "./procedures";
@@ -19,6 +19,12 @@ export const KNOWN_STATUSES = new Set(["running", ...FINAL_STATUSES]);
 
 /** How long to wait for the log of a deployment that had already failed when we first saw it. */
 export const LATE_LOG_WAIT_MS = 2_000;
+
+/**
+ * The last look at the deployments starts this long before wait-timeout at the latest: the time
+ * it has to answer. Every look gets only what is left of the wait, retries included.
+ */
+export const LAST_LOOK_MS = 1_000;
 
 export interface FollowOptions {
   /** The application or compose service deployed. */
@@ -103,6 +109,24 @@ function waitTimeout(options: FollowOptions, ours: Deployment | undefined): Wait
   );
 }
 
+/** The deployments, within what is left of the wait; a look that runs out of it ends the wait. */
+async function look(
+  dokploy: Dokploy,
+  options: FollowOptions,
+  ours: Deployment | undefined,
+  deadline: number,
+  ports: WaitPorts,
+): Promise<Deployment[]> {
+  try {
+    return await dokploy.deployments(options.source, Math.max(0, deadline - ports.clock()));
+  } catch (error) {
+    // No answer, and no time left for another look (a timer may fire a little early).
+    const noAnswer = error instanceof DokployError && error.status === undefined;
+    if (noAnswer && ports.clock() >= deadline - LAST_LOOK_MS) throw waitTimeout(options, ours);
+    throw error;
+  }
+}
+
 /** On first sight of our deployment: say so, and open its live log (also when it is over already). */
 async function firstSight(
   row: Deployment,
@@ -128,12 +152,13 @@ async function firstSight(
 export async function followDeployment(dokploy: Dokploy, options: FollowOptions, ports: WaitPorts): Promise<Followed> {
   const started = ports.clock();
   const deadline = started + options.timeoutMs;
+  const lastLook = deadline - LAST_LOOK_MS;
   const cadence = new Cadence(ports, started);
   let ours: Deployment | undefined;
   let log: LiveLog | undefined;
   try {
     for (;;) {
-      const rows = await dokploy.deployments(options.source);
+      const rows = await look(dokploy, options, ours, deadline, ports);
       const row = ours
         ? rows.find((r) => r.deploymentId === ours?.deploymentId)
         : findOurDeployment(rows, options.known, options.title, options.token);
@@ -143,7 +168,9 @@ export async function followDeployment(dokploy: Dokploy, options: FollowOptions,
         }
         // A log that has sent nothing by the end (opened late: the deployment was quick, or over at
         // first sight) gets a moment for its lines: Dokploy sends a log whole on connect.
-        if (log && FINAL_STATUSES.has(row.status)) await log.received(LATE_LOG_WAIT_MS);
+        if (log && FINAL_STATUSES.has(row.status)) {
+          await log.received(Math.max(0, Math.min(LATE_LOG_WAIT_MS, deadline - ports.clock())));
+        }
         if (row.status !== ours?.status) {
           options.onStatus?.(row);
           ports.logger.info(
@@ -158,8 +185,8 @@ export async function followDeployment(dokploy: Dokploy, options: FollowOptions,
           `Deployment ${ours.deploymentId} disappeared from deployment.all (Dokploy keeps the last 11); see ${options.applicationUrl}`,
         );
       }
-      if (ports.clock() >= deadline) throw waitTimeout(options, ours);
-      await cadence.sleep(deadline, log?.open ?? false);
+      if (ports.clock() >= lastLook) throw waitTimeout(options, ours);
+      await cadence.sleep(lastLook, log?.open ?? false);
     }
   } finally {
     log?.close();

@@ -314,6 +314,47 @@ describe("DokployClient: answers to a mutation it cannot read", () => {
   });
 });
 
+describe("DokployClient within a time budget", () => {
+  let server: Server;
+  let url: string;
+  let requests = 0;
+
+  beforeAll(async () => {
+    // Takes every request and never answers.
+    server = createServer(() => {
+      requests += 1;
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it("gives a request and its retries no more than the budget, though the request timeout is longer", async () => {
+    const redactor = new Redactor();
+    const silent = new DokployClient({
+      baseUrl: url,
+      apiKey: KEY,
+      transport: "trpc",
+      logger,
+      redactor,
+      timeoutMs: 30_000,
+      retry: { retries: 4, maxElapsedMs: 60_000, baseDelayMs: 100, maxDelayMs: 200 },
+      retryPorts: { logger, clock: () => performance.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+    });
+    requests = 0;
+    const started = performance.now();
+    const error = await failure(silent.query("deployment.all", { applicationId: "a" }, { withinMs: 1_000 }));
+    // A hang (30 s per request) is what this guards against; 10 s is a generous margin over 1 s.
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(error.message).toContain("no answer within");
+    expect(requests).toBeGreaterThanOrEqual(1);
+  }, 30_000);
+});
+
 describe("Dokploy.applicationOne", () => {
   it("refuses an answer about another application (a cache that ignores the query string)", async () => {
     const asked = standIn.addApplication();

@@ -4,9 +4,11 @@ import { MemoryLogger } from "../support/loggers";
 import {
   type Deployment,
   type Dokploy,
+  DokployError,
   type LogListener,
   LOG_QUIET_MS,
   STREAMING_POLL_MS,
+  WaitTimeoutError,
   followDeployment,
 } from "./imports";
 
@@ -207,5 +209,61 @@ describe("following a deployment that ends before its live log delivered", () =>
     );
     expect(followed.deployment.status).toBe("done");
     expect(events).toEqual(["received 2000", "close"]);
+  });
+});
+
+describe("following a deployment within wait-timeout", () => {
+  /**
+   * Follows on a virtual clock with a 5 s wait-timeout; each look at deployment.all takes
+   * `answerMs` (a silent server: never answers) and gives up when its time budget runs out.
+   */
+  async function followFor(answerMs: number) {
+    let now = 0;
+    const looks: { at: number; withinMs: number | undefined }[] = [];
+    const dokploy = {
+      deployments: (_source: unknown, withinMs?: number) => {
+        looks.push({ at: now, withinMs });
+        // The client's own limit (request-timeout 30 s) when it is given no budget.
+        const limit = Math.min(withinMs ?? 30_000, 30_000);
+        if (answerMs > limit) {
+          now += limit;
+          return Promise.reject(new DokployError("deployment.all", undefined, "no answer", true, false));
+        }
+        now += answerMs;
+        return Promise.resolve([
+          { deploymentId: "d1", title: "Deploy 1234567", description: "Run token: tok", status: "running" },
+        ]);
+      },
+    } as unknown as Dokploy;
+    const ports = {
+      logger: new MemoryLogger(),
+      clock: () => now,
+      sleep: (ms: number) => {
+        now += ms;
+        return Promise.resolve();
+      },
+    };
+    const error = await followDeployment(dokploy, { ...followOptions(() => undefined), timeoutMs: 5_000 }, ports).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    return { error, looks, endedAt: now };
+  }
+
+  it("gives up on a silent deployment.all at wait-timeout, with the wait's own error", async () => {
+    const { error, looks, endedAt } = await followFor(Infinity);
+    expect(error).toBeInstanceOf(WaitTimeoutError);
+    expect((error as Error).message).toContain("did not start within 5 s (wait-timeout)");
+    expect(endedAt).toBeLessThanOrEqual(5_000);
+    expect(looks[0]?.withinMs).toBe(5_000);
+  });
+
+  it("gives each look no more than what is left of the wait, and looks last shortly before its end", async () => {
+    const { error, looks, endedAt } = await followFor(300);
+    expect(error).toBeInstanceOf(WaitTimeoutError);
+    expect((error as Error).message).toContain("is still running after 5 s (wait-timeout)");
+    for (const look of looks) expect(look.at + (look.withinMs ?? Infinity)).toBeLessThanOrEqual(5_000);
+    expect(endedAt).toBeLessThanOrEqual(5_000);
+    expect(looks.at(-1)?.at).toBeGreaterThanOrEqual(3_000);
   });
 });
