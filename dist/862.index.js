@@ -47,6 +47,8 @@ async function readBodyText(body, limit) {
     return { text: Buffer.concat(chunks).toString("utf8"), cut: false };
 }
 
+// EXTERNAL MODULE: ./src/shared/signals.ts
+var signals = __webpack_require__(6692);
 ;// CONCATENATED MODULE: ./src/dokploy/http-errors.ts
 function isRecord(value) {
     return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -168,6 +170,7 @@ var retry = __webpack_require__(3091);
 
 
 
+
 const ANSWER_LIMIT = 16 * MiB;
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 const NOT_PROCESSED_STATUS = new Set([429]);
@@ -278,6 +281,7 @@ class DokployClient {
         let status;
         let location;
         let body;
+        const limit = (0,signals/* linkedSignal */.u)([this.options.signal], limitMs);
         try {
             const response = await (0,undici.request)(url, {
                 method,
@@ -286,9 +290,7 @@ class DokployClient {
                 dispatcher,
                 headersTimeout: limitMs,
                 bodyTimeout: limitMs,
-                signal: this.options.signal
-                    ? AbortSignal.any([this.options.signal, AbortSignal.timeout(limitMs)])
-                    : AbortSignal.timeout(limitMs),
+                signal: limit.signal,
             });
             status = response.statusCode;
             const header = response.headers.location;
@@ -297,6 +299,9 @@ class DokployClient {
         }
         catch (error) {
             throw this.unreachable(procedure, error, limitMs);
+        }
+        finally {
+            limit.release();
         }
         logger.debug(`${method} ${url.split("?")[0] ?? url} -> ${String(status)} in ${String(Date.now() - started)} ms`);
         try {

@@ -452,6 +452,62 @@ async function withRetry(what, policy, ports, fn, beforeRetry) {
 
 /***/ }),
 
+/***/ 6692:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   M: () => (/* binding */ withLinkedSignal),
+/* harmony export */   u: () => (/* binding */ linkedSignal)
+/* harmony export */ });
+function linkedSignal(sources, timeoutMs) {
+    const controller = new AbortController();
+    const releases = [];
+    const release = () => {
+        for (const undo of releases.splice(0))
+            undo();
+    };
+    const abort = (reason) => {
+        release();
+        controller.abort(reason);
+    };
+    for (const source of sources) {
+        if (!source)
+            continue;
+        if (source.aborted) {
+            abort(source.reason);
+            break;
+        }
+        const onAbort = () => {
+            abort(source.reason);
+        };
+        source.addEventListener("abort", onAbort, { once: true });
+        releases.push(() => {
+            source.removeEventListener("abort", onAbort);
+        });
+    }
+    if (timeoutMs !== undefined && !controller.signal.aborted) {
+        const timer = setTimeout(() => {
+            abort(new DOMException("The operation was aborted due to timeout", "TimeoutError"));
+        }, timeoutMs);
+        releases.push(() => {
+            clearTimeout(timer);
+        });
+    }
+    return { signal: controller.signal, release };
+}
+async function withLinkedSignal(sources, timeoutMs, fn) {
+    const linked = linkedSignal(sources, timeoutMs);
+    try {
+        return await fn(linked.signal);
+    }
+    finally {
+        linked.release();
+    }
+}
+
+
+/***/ }),
+
 /***/ 2613:
 /***/ ((module) => {
 
@@ -2815,7 +2871,10 @@ class Ledger {
 
 // EXTERNAL MODULE: ./src/shared/retry.ts
 var retry = __nccwpck_require__(3091);
+// EXTERNAL MODULE: ./src/shared/signals.ts
+var signals = __nccwpck_require__(6692);
 ;// CONCATENATED MODULE: ./src/pipeline/context.ts
+
 
 
 
@@ -2832,7 +2891,7 @@ function createContext(config, ports, signal) {
     const logger = (0,log/* redactingLogger */.S)(ports.logger, redactor);
     const ledger = new Ledger(ports.onChange);
     const sleep = async (ms, wake) => {
-        await ports.sleep(ms, wake ? AbortSignal.any([wake, signal]) : signal);
+        await (0,signals/* withLinkedSignal */.M)([wake, signal], undefined, (either) => ports.sleep(ms, either));
         stopIfCancelled({ signal, ledger });
     };
     const cancellable = { ...ports, logger, sleep };

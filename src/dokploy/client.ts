@@ -2,6 +2,7 @@ import type { Dispatcher } from "undici";
 import { request } from "../shared/undici";
 import { DokployError, connectionHint, errorCode, errorMessage } from "../shared/errors";
 import { MiB, readBodyText } from "../shared/http-body";
+import { linkedSignal } from "../shared/signals";
 import { describeHttpError, isRecord, parseErrorBody } from "./http-errors";
 import type { Logger, Redactor } from "../shared/log";
 import { DEFAULT_RETRY, type RetryPolicy, type RetryPorts, withRetry } from "../shared/retry";
@@ -177,6 +178,8 @@ export class DokployClient {
     let status: number;
     let location: string | undefined;
     let body: { text: string; cut: boolean };
+    // The limit covers the whole answer, body included; held here until the answer is read.
+    const limit = linkedSignal([this.options.signal], limitMs);
     try {
       const response = await request(url, {
         method,
@@ -185,9 +188,7 @@ export class DokployClient {
         dispatcher,
         headersTimeout: limitMs,
         bodyTimeout: limitMs,
-        signal: this.options.signal
-          ? AbortSignal.any([this.options.signal, AbortSignal.timeout(limitMs)])
-          : AbortSignal.timeout(limitMs),
+        signal: limit.signal,
       });
       status = response.statusCode;
       const header = response.headers.location;
@@ -195,6 +196,8 @@ export class DokployClient {
       body = await readBodyText(response.body, ANSWER_LIMIT);
     } catch (error) {
       throw this.unreachable(procedure, error, limitMs);
+    } finally {
+      limit.release();
     }
     logger.debug(`${method} ${url.split("?")[0] ?? url} -> ${String(status)} in ${String(Date.now() - started)} ms`);
     try {

@@ -9,6 +9,7 @@ import { Ledger } from "../record/ledger";
 import { Redactor, redactingLogger } from "../shared/log";
 import { imageRef } from "../shared/image";
 import { DEFAULT_RETRY } from "../shared/retry";
+import { withLinkedSignal } from "../shared/signals";
 import type { Ports } from "./ports";
 
 export { cancelled, stopIfCancelled, timed } from "../record/context";
@@ -39,7 +40,8 @@ export function createContext(config: Config, ports: Ports, signal: AbortSignal)
   const logger = redactingLogger(ports.logger, redactor);
   const ledger = new Ledger(ports.onChange);
   const sleep = async (ms: number, wake?: AbortSignal) => {
-    await ports.sleep(ms, wake ? AbortSignal.any([wake, signal]) : signal);
+    // Not AbortSignal.any: the signal it makes can be garbage-collected while it is awaited.
+    await withLinkedSignal([wake, signal], undefined, (either) => ports.sleep(ms, either));
     stopIfCancelled({ signal, ledger });
   };
   const cancellable: Ports = { ...ports, logger, sleep };

@@ -5,11 +5,14 @@
  * Dokploy may have done must be said.
  */
 import { randomBytes } from "node:crypto";
+import { writeFile } from "node:fs/promises";
 import { type IncomingMessage, type Server, type ServerResponse, createServer, request } from "node:http";
 import { type AddressInfo, type Socket, connect } from "node:net";
+import { join } from "node:path";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { runAction } from "../support/action";
 import { DEPLOY_ONLY, useStandIn } from "../support/fixtures";
+import { tempDir } from "../support/temp";
 import { errorAnnotations } from "../support/workflow-commands";
 
 const rig = inject("rig");
@@ -144,6 +147,34 @@ async function throughProxy(
     ...extra,
   };
 }
+
+describe("a Dokploy request's time limit", () => {
+  it("ends an answer that trickles one byte every 2 s at request-timeout, however often the GC runs", async () => {
+    // The garbage collector runs every 10 ms in the action's process.
+    const dir = await tempDir("gc");
+    const preload = join(dir, "gc-often.cjs");
+    await writeFile(preload, "setInterval(() => globalThis.gc(), 10).unref();\n");
+    const env = { NODE_OPTIONS: `--expose-gc --require ${preload}` };
+    const app = standIn().addApplication();
+    // Three runs: a limit that can vanish did so in two runs out of three.
+    for (let run = 1; run <= 3; run++) {
+      const inputs = await throughProxy(
+        app.applicationId,
+        { "deployment.all": { kind: "trickle", everyMs: 2_000 } },
+        { "request-timeout": "3", retries: "0" },
+      );
+      const started = Date.now();
+      const ran = await runAction({ inputs, env, killAfterMs: 45_000 });
+      await proxy?.stop();
+      proxy = undefined;
+      expect(ran.killed, `run ${String(run)} was still going 45 s after it started`).toBe(false);
+      expect(ran.exitCode).toBe(1);
+      expect(errorAnnotations(ran.stdout)).toContain("(deployment.all): no answer within 3 s");
+      // A 3 s limit on the one request that hangs; the rest is the action's own start.
+      expect(ran.exitedAt - started).toBeLessThan(30_000);
+    }
+  });
+});
 
 describe("wait-timeout", () => {
   it("holds when deployment.all falls silent during the wait: no request or retry outlasts it", async () => {
