@@ -198,3 +198,32 @@ describe("wait-timeout", () => {
     expect(run.exitedAt - waitStartedAt).toBeLessThan(15_000);
   });
 });
+
+describe("an answer to a change that cannot be read", () => {
+  const NESTED = "[".repeat(100_000) + "]".repeat(100_000);
+
+  it("retries a saveDockerProvider answered 502 with deeply nested JSON, and deploys", async () => {
+    const app = standIn().addApplication({ sourceType: "docker", dockerImage: "127.0.0.1:1/app:old" });
+    const inputs = await throughProxy(app.applicationId, {
+      "application.saveDockerProvider": { kind: "instead", status: 502, body: NESTED },
+    });
+    const run = await runAction({ inputs });
+    expect(run.stdout).not.toContain("Maximum call stack size exceeded");
+    expect(run.exitCode, errorAnnotations(run.stdout)).toBe(0);
+    expect(run.outputs["deployment-status"]).toBe("done");
+    expect(app.dockerImage).toBe(`${rig.registryHost}/hostile/waits:v1`);
+  });
+
+  it("says a redeploy answered 200 outside tRPC's envelope may have been triggered", async () => {
+    const app = standIn().addApplication({ sourceType: "docker", dockerImage: "127.0.0.1:1/app:old" });
+    const inputs = await throughProxy(app.applicationId, {
+      "application.redeploy": { kind: "instead", status: 200, body: '{"ok":true}' },
+    });
+    const run = await runAction({ inputs });
+    expect(run.exitCode).toBe(1);
+    const error = errorAnnotations(run.stdout);
+    expect(error).toContain("Dokploy may have carried out application.redeploy all the same");
+    expect(error).toMatch(/redeploy "[^"]*" may have been triggered/);
+    expect(error).not.toContain("no deployment was triggered");
+  });
+});
