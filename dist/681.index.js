@@ -177,8 +177,10 @@ class DeploymentLogStream {
     }
     emit = (line) => {
         const { logger, redactor } = this.options;
-        logger.info(`│ ${redactor.redact(shorten(line, PRINTED_LINE_LIMIT))}`);
-        this.lines.push(redactor.redact(shorten(line, TAIL_LINE_LIMIT)));
+        const text = line.dropped > 0 ? redactor.redactCutOff(line.text) : redactor.redact(line.text);
+        const masked = { text, dropped: line.dropped };
+        logger.info(`│ ${shorten(masked, PRINTED_LINE_LIMIT)}`);
+        this.lines.push(shorten(masked, TAIL_LINE_LIMIT));
         if (this.lines.length > (this.options.tailLines ?? 30))
             this.lines.shift();
     };

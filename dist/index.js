@@ -359,12 +359,28 @@ function messageLines(message) {
     return printableLines(cut(message, MESSAGE_LIMIT), Infinity);
 }
 const MASK = "***";
+function withForms(forms, secret) {
+    return [...new Set([...forms, ...secretForms(secret)])].sort((a, b) => b.length - a.length);
+}
+function edgeOf(text, forms) {
+    let edge = text.length;
+    for (const form of forms) {
+        for (let k = Math.min(form.length - 1, text.length); k > 0; k--) {
+            const at = text.length - k;
+            if (at < edge && text.charCodeAt(at) === form.charCodeAt(0) && text.endsWith(form.slice(0, k))) {
+                edge = at;
+                break;
+            }
+        }
+    }
+    return edge;
+}
 class Redactor {
     forms = [];
     add(secret) {
         if (!secret)
             return;
-        this.forms = [...new Set([...this.forms, ...secretForms(secret)])].sort((a, b) => b.length - a.length);
+        this.forms = withForms(this.forms, secret);
     }
     redact(text) {
         let out = text;
@@ -372,6 +388,16 @@ class Redactor {
             if (out.includes(form))
                 out = out.split(form).join(MASK);
         return out;
+    }
+    cut(text, limit) {
+        return cut(this.redact(text), limit);
+    }
+    redactCutOff(text) {
+        let kept = text;
+        for (let edge = edgeOf(kept, this.forms); edge < kept.length; edge = edgeOf(kept, this.forms)) {
+            kept = kept.slice(0, edge);
+        }
+        return kept.length < text.length ? `${this.redact(kept)}${MASK}` : this.redact(text);
     }
     redactAll(value) {
         if (typeof value === "string")

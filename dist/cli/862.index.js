@@ -61,17 +61,19 @@ function parseIssues(value) {
         message: typeof i.message === "string" ? i.message : "invalid",
     }));
 }
-function parseErrorBody(text) {
+const SHOWN_BODY = 300;
+function parseErrorBody(text, redactor) {
+    const shown = (part) => (redactor ? redactor.cut(part, SHOWN_BODY) : part.slice(0, SHOWN_BODY));
     try {
-        return readErrorBody(JSON.parse(text));
+        return readErrorBody(JSON.parse(text), shown);
     }
     catch {
-        return { message: text.trim().slice(0, 300), issues: [] };
+        return { message: shown(text.trim()), issues: [] };
     }
 }
-function readErrorBody(body) {
+function readErrorBody(body, shown) {
     if (!isRecord(body))
-        return { message: String(body).slice(0, 300), issues: [] };
+        return { message: shown(String(body)), issues: [] };
     const trpc = isRecord(body.error) && isRecord(body.error.json) ? body.error.json : undefined;
     if (trpc) {
         const message = typeof trpc.message === "string" ? trpc.message : "";
@@ -88,7 +90,7 @@ function readErrorBody(body) {
         return { message, code: typeof data.code === "string" ? data.code : undefined, issues };
     }
     return {
-        message: typeof body.message === "string" ? body.message : JSON.stringify(body).slice(0, 300),
+        message: typeof body.message === "string" ? body.message : shown(JSON.stringify(body)),
         code: typeof body.code === "string" ? body.code : undefined,
         issues: parseIssues(body.issues),
     };
@@ -244,7 +246,7 @@ class DokployClient {
             body = JSON.parse(text);
         }
         catch {
-            throw this.unreadable(kind, procedure, 200, `Dokploy ${procedure}: the answer is not JSON (it starts with ${JSON.stringify(text.slice(0, 40))}). Is dokploy-url the base URL of the Dokploy server, without a path such as /dashboard?`);
+            throw this.unreadable(kind, procedure, 200, `Dokploy ${procedure}: the answer is not JSON (it starts with ${JSON.stringify(this.options.redactor.cut(text, 40))}). Is dokploy-url the base URL of the Dokploy server, without a path such as /dashboard?`);
         }
         if (this.options.transport === "openapi")
             return body;
@@ -321,7 +323,8 @@ class DokployClient {
         }
         if (status < 200 || status >= 300) {
             const { baseUrl, redactor } = this.options;
-            const message = describeHttpError(procedure, status, parseErrorBody(text), input, baseUrl, answer.location);
+            const body = parseErrorBody(text, redactor);
+            const message = describeHttpError(procedure, status, body, input, baseUrl, answer.location);
             const retryable = RETRYABLE_STATUS.has(status);
             throw new errors/* DokployError */.RI(procedure, status, redactor.redact(message), retryable, retryable && !NOT_PROCESSED_STATUS.has(status));
         }

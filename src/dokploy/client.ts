@@ -127,7 +127,7 @@ export class DokployClient {
         kind,
         procedure,
         200,
-        `Dokploy ${procedure}: the answer is not JSON (it starts with ${JSON.stringify(text.slice(0, 40))}). Is dokploy-url the base URL of the Dokploy server, without a path such as /dashboard?`,
+        `Dokploy ${procedure}: the answer is not JSON (it starts with ${JSON.stringify(this.options.redactor.cut(text, 40))}). Is dokploy-url the base URL of the Dokploy server, without a path such as /dashboard?`,
       );
     }
     if (this.options.transport === "openapi") return body;
@@ -228,7 +228,8 @@ export class DokployClient {
     }
     if (status < 200 || status >= 300) {
       const { baseUrl, redactor } = this.options;
-      const message = describeHttpError(procedure, status, parseErrorBody(text), input, baseUrl, answer.location);
+      const body = parseErrorBody(text, redactor);
+      const message = describeHttpError(procedure, status, body, input, baseUrl, answer.location);
       const retryable = RETRYABLE_STATUS.has(status);
       throw new DokployError(
         procedure,

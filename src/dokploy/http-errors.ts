@@ -1,3 +1,4 @@
+import type { Redactor } from "../shared/log";
 import type { Input } from "./types";
 
 /*
@@ -28,20 +29,25 @@ function parseIssues(value: unknown): Issue[] {
   }));
 }
 
+/** The longest part of an error body shown when it has no message of its own. */
+const SHOWN_BODY = 300;
+
 /**
  * Message and zod issues of an error body of either transport; the body's start when it is
- * not one (not JSON, or JSON nested too deep to go through).
+ * not one (not JSON, or JSON nested too deep to go through). What is shown of a body without
+ * a message is masked before it is cut, so a secret that runs across the cut shows nothing.
  */
-export function parseErrorBody(text: string): ErrorBody {
+export function parseErrorBody(text: string, redactor?: Redactor): ErrorBody {
+  const shown = (part: string) => (redactor ? redactor.cut(part, SHOWN_BODY) : part.slice(0, SHOWN_BODY));
   try {
-    return readErrorBody(JSON.parse(text));
+    return readErrorBody(JSON.parse(text), shown);
   } catch {
-    return { message: text.trim().slice(0, 300), issues: [] };
+    return { message: shown(text.trim()), issues: [] };
   }
 }
 
-function readErrorBody(body: unknown): ErrorBody {
-  if (!isRecord(body)) return { message: String(body).slice(0, 300), issues: [] };
+function readErrorBody(body: unknown, shown: (part: string) => string): ErrorBody {
+  if (!isRecord(body)) return { message: shown(String(body)), issues: [] };
   // tRPC: {"error":{"json":{message, code, data:{code, zodError}}}}
   const trpc = isRecord(body.error) && isRecord(body.error.json) ? body.error.json : undefined;
   if (trpc) {
@@ -59,7 +65,7 @@ function readErrorBody(body: unknown): ErrorBody {
   }
   // OpenAPI: {message, code, issues?}
   return {
-    message: typeof body.message === "string" ? body.message : JSON.stringify(body).slice(0, 300),
+    message: typeof body.message === "string" ? body.message : shown(JSON.stringify(body)),
     code: typeof body.code === "string" ? body.code : undefined,
     issues: parseIssues(body.issues),
   };

@@ -213,10 +213,14 @@ class DeploymentLogStream implements LiveLog {
     }
   }
 
+  /** Masked first, then cut: a secret across a cut would otherwise show its beginning. */
   private readonly emit = (line: LogLine): void => {
     const { logger, redactor } = this.options;
-    logger.info(`│ ${redactor.redact(shorten(line, PRINTED_LINE_LIMIT))}`);
-    this.lines.push(redactor.redact(shorten(line, TAIL_LINE_LIMIT)));
+    // A line longer than BUFFERED_LINE_LIMIT ends where it was cut off: mask a secret begun there.
+    const text = line.dropped > 0 ? redactor.redactCutOff(line.text) : redactor.redact(line.text);
+    const masked = { text, dropped: line.dropped };
+    logger.info(`│ ${shorten(masked, PRINTED_LINE_LIMIT)}`);
+    this.lines.push(shorten(masked, TAIL_LINE_LIMIT));
     if (this.lines.length > (this.options.tailLines ?? 30)) this.lines.shift();
   };
 

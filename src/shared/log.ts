@@ -47,6 +47,26 @@ export function messageLines(message: string): string[] {
 
 const MASK = "***";
 
+/** `forms` with those of `secret` added, longest first, so a form that contains another is masked whole. */
+function withForms(forms: readonly string[], secret: string): string[] {
+  return [...new Set([...forms, ...secretForms(secret)])].sort((a, b) => b.length - a.length);
+}
+
+/** Where the beginning of a secret's form at the end of `text` starts; text.length if none does. */
+function edgeOf(text: string, forms: readonly string[]): number {
+  let edge = text.length;
+  for (const form of forms) {
+    for (let k = Math.min(form.length - 1, text.length); k > 0; k--) {
+      const at = text.length - k;
+      if (at < edge && text.charCodeAt(at) === form.charCodeAt(0) && text.endsWith(form.slice(0, k))) {
+        edge = at;
+        break;
+      }
+    }
+  }
+  return edge;
+}
+
 /**
  * Replaces every secret in a text with ***, in every form it may be printed in (see
  * secretForms). Secrets shorter than 4 characters are still masked: a short password is still
@@ -57,14 +77,35 @@ export class Redactor {
 
   add(secret: string | undefined | null): void {
     if (!secret) return;
-    // Longest first, so a form that contains another is masked whole.
-    this.forms = [...new Set([...this.forms, ...secretForms(secret)])].sort((a, b) => b.length - a.length);
+    this.forms = withForms(this.forms, secret);
   }
 
   redact(text: string): string {
     let out = text;
     for (const form of this.forms) if (out.includes(form)) out = out.split(form).join(MASK);
     return out;
+  }
+
+  /**
+   * `text` masked, then cut to `limit` (as cut does): never cut first, which would leave the
+   * beginning of a secret that runs across the cut.
+   */
+  cut(text: string, limit: number): string {
+    return cut(this.redact(text), limit);
+  }
+
+  /**
+   * A text that is the beginning of a longer one, the rest not seen: masked, and the beginning
+   * of a secret at its end masked as well (even a single character: it is at the edge).
+   */
+  redactCutOff(text: string): string {
+    // Found in the text as it is (masking first would break a form up); cut there until no
+    // form begins at the end (a whole form that ran across the edge then does).
+    let kept = text;
+    for (let edge = edgeOf(kept, this.forms); edge < kept.length; edge = edgeOf(kept, this.forms)) {
+      kept = kept.slice(0, edge);
+    }
+    return kept.length < text.length ? `${this.redact(kept)}${MASK}` : this.redact(text);
   }
 
   /** A copy of a value (object, array, string) with every string in it redacted. */

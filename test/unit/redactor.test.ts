@@ -81,3 +81,20 @@ describe("Redactor: every form a secret can be printed in", () => {
     });
   });
 });
+
+describe("Redactor: masking where a text is cut", () => {
+  const KEY = "MARKER-0123456789abcdef";
+
+  it("masks before it cuts: a secret across the cut shows none of its characters", () => {
+    const out = redactor(KEY).cut(`${"x".repeat(295)}${KEY} after`, 300);
+    expect(out.startsWith(`${"x".repeat(295)}***`)).toBe(true);
+    expect(out).not.toContain("MARK");
+  });
+
+  it("masks the beginning of a secret at the end of a text whose rest was cut off", () => {
+    const r = redactor(KEY);
+    expect(r.redactCutOff(`line ${KEY.slice(0, 9)}`)).toBe("line ***");
+    expect(r.redactCutOff(`line ${KEY} and M`)).toBe("line *** and ***");
+    expect(r.redactCutOff("line that ends with no secret")).toBe("line that ends with no secret");
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * Masking where text is cut: a secret echoed across the point where an error body, a non-JSON
+ * answer or a log line is cut shows none of it.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DokployStandIn } from "../support/dokploy-stand-in";
+import { MemoryLogger } from "../support/loggers";
+import { streamDeploymentLog } from "../../src/dokploy/live-log";
+import { DokployClient, DokployError, Redactor } from "./imports";
+
+const KEY = `MARKER-KEY-${"0123456789abcdef".repeat(4)}`;
+/** The first characters of the key a cut would leave: any of them printed is a leak. */
+const PREFIX = KEY.slice(0, 8);
+
+async function until(done: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > end) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function redactor(): Redactor {
+  const r = new Redactor();
+  r.add(KEY);
+  return r;
+}
+
+describe("cut after masking", () => {
+  let server: Server;
+  let url: string;
+  let answer: (res: import("node:http").ServerResponse) => void = () => undefined;
+
+  beforeAll(async () => {
+    server = createServer((_req, res) => {
+      answer(res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  async function failure(status: number, body: string): Promise<string> {
+    answer = (res) => res.writeHead(status, { "content-type": "text/html" }).end(body);
+    const client = new DokployClient({
+      baseUrl: url,
+      apiKey: KEY,
+      transport: "trpc",
+      logger: new MemoryLogger(),
+      redactor: redactor(),
+    });
+    try {
+      await client.query("application.one", { applicationId: "a" });
+    } catch (error) {
+      if (error instanceof DokployError) return error.message;
+      throw error;
+    }
+    throw new Error("no error");
+  }
+
+  it.each([
+    ["a non-JSON error body across its 300-character cut", 500, `${"x".repeat(290)}${KEY}`],
+    ["a JSON error body without a message across its 300-character cut", 500, `{"k":"${"x".repeat(284)}${KEY}"}`],
+    ["a non-JSON 200 answer across its 40-character cut", 200, `${"x".repeat(30)}${KEY}`],
+  ])("shows nothing of the key in %s", async (_name, status, body) => {
+    const message = await failure(status, body);
+    expect(message).toContain("***");
+    expect(message).not.toContain(PREFIX);
+  });
+
+  it("shows nothing of the key in a live-log line cut at 4,096 or 1,000 characters", async () => {
+    const standIn = new DokployStandIn({ apiKey: KEY });
+    await standIn.start();
+    try {
+      const app = standIn.addApplication();
+      const log = [`${"y".repeat(990)}${KEY}`, `${"z".repeat(4086)}${KEY}`, "Docker Deployed: ✅"];
+      standIn.scriptDeployments(app.applicationId, { durationMs: 300, log });
+      standIn.queue(app.applicationId, "Deploy x");
+      await until(() => (standIn.deployments.get(app.applicationId)?.length ?? 0) > 0);
+      const logger = new MemoryLogger();
+      const stream = streamDeploymentLog({
+        baseUrl: standIn.url,
+        apiKey: KEY,
+        logPath: standIn.deployments.get(app.applicationId)?.[0]?.logPath ?? "",
+        logger,
+        redactor: redactor(),
+      });
+      await until(() => logger.lines.some((l) => l.includes("Docker Deployed")));
+      stream.close();
+      const printed = [...logger.lines, ...stream.tail()].join("\n");
+      expect(printed).toContain("***");
+      expect(printed).not.toContain(PREFIX);
+    } finally {
+      await standIn.stop();
+    }
+  });
+});
