@@ -297,6 +297,11 @@ function jsonEscaped(text) {
 function asciiJsonEscaped(text) {
     return jsonEscaped(text).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
+function htmlForms(text) {
+    const base = text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    const quoted = base.replace(/"/g, "&quot;");
+    return [base, ...["&#39;", "&#x27;", "&apos;"].map((apostrophe) => quoted.replace(/'/g, apostrophe))];
+}
 function urlForms(text) {
     const encoded = encodeURIComponent(text);
     return [
@@ -326,6 +331,8 @@ function secretForms(secret) {
     const ascii = asciiJsonEscaped(secret);
     const asciiUpper = ascii.replace(/\\u[0-9a-f]{4}/g, (u) => `\\u${u.slice(2).toUpperCase()}`);
     for (const form of [escaped, jsonEscaped(escaped), ascii, asciiUpper, ...urlForms(secret)])
+        forms.add(form);
+    for (const form of [...htmlForms(secret), ...htmlForms(escaped)])
         forms.add(form);
     for (const form of base64Forms(Buffer.from(secret, "utf8")))
         forms.add(form);

@@ -3,7 +3,9 @@
  * body, once or twice, with or without \uXXXX for non-ASCII); URL-encoded (upper or lower
  * case hex, %20 or +); base64 and base64url, alone or inside a longer base64 text such as a
  * Basic auth header (user:secret) or a docker config's auth; and each line of a multi-line
- * secret (a JSON key file printed line by line).
+ * secret (a JSON key file printed line by line); HTML-escaped (an error page echoing the
+ * request: &amp; &lt; &gt;, quotes as &quot; and &#39;, &#x27; or &apos;, or left as they are),
+ * also of the JSON-escaped form (a page echoing a JSON body).
  */
 
 /** Lines of a multi-line secret shorter than this (e.g. "{", "}") say nothing and are not masked. */
@@ -17,6 +19,13 @@ function jsonEscaped(text: string): string {
 
 function asciiJsonEscaped(text: string): string {
   return jsonEscaped(text).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/** The HTML-escaped forms of a text: & < > always escaped; quotes in each way pages do it, or not. */
+function htmlForms(text: string): string[] {
+  const base = text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  const quoted = base.replace(/"/g, "&quot;");
+  return [base, ...["&#39;", "&#x27;", "&apos;"].map((apostrophe) => quoted.replace(/'/g, apostrophe))];
 }
 
 function urlForms(text: string): string[] {
@@ -55,6 +64,7 @@ export function secretForms(secret: string): string[] {
   const ascii = asciiJsonEscaped(secret);
   const asciiUpper = ascii.replace(/\\u[0-9a-f]{4}/g, (u) => `\\u${u.slice(2).toUpperCase()}`);
   for (const form of [escaped, jsonEscaped(escaped), ascii, asciiUpper, ...urlForms(secret)]) forms.add(form);
+  for (const form of [...htmlForms(secret), ...htmlForms(escaped)]) forms.add(form);
   for (const form of base64Forms(Buffer.from(secret, "utf8"))) forms.add(form);
   const lines = secret.split(/\r\n|\r|\n/);
   if (lines.length > 1) {

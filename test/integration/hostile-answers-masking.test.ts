@@ -15,6 +15,15 @@ import { errorAnnotations } from "../support/workflow-commands";
 const rig = inject("rig");
 const API_KEY = `MARKER-API-${randomBytes(10).toString("hex")}`;
 
+function html(text: string): string {
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
+}
+
 /** A server in front of nothing: every request gets what `answer` writes. */
 let server: Server | undefined;
 async function serve(answer: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
@@ -49,5 +58,19 @@ describe("a secret where an answer is cut", () => {
     expect(run.exitCode).toBe(1);
     expect(errorAnnotations(run.stdout)).toContain("application.one (HTTP 500)");
     expect(printed(run)).not.toContain(API_KEY.slice(0, 8));
+  });
+});
+
+describe("a secret in an HTML error page", () => {
+  it("masks the HTML-escaped form of the API key in an echoed error page", async () => {
+    const key = `MARKER-API-${randomBytes(6).toString("hex")}&<b>"q'`;
+    const url = await serve((req, res) => {
+      const page = `<html><body><pre>${html(`x-api-key: ${String(req.headers["x-api-key"])}`)}</pre></body></html>`;
+      res.writeHead(500, { "content-type": "text/html" }).end(page);
+    });
+    const run = await runAction({ inputs: deployOnly(url, key) });
+    expect(run.exitCode).toBe(1);
+    expect(errorAnnotations(run.stdout)).toContain("x-api-key: ***");
+    for (const form of [key, html(key), "MARKER-API"]) expect(printed(run)).not.toContain(form);
   });
 });

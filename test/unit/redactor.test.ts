@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { Redactor } from "./imports";
 
-const SECRET = 'pa"ss\\wörd/+?&=%20 ñ';
+const SECRET = "pa\"ss\\wörd/+?&=%20 ñ<'>";
+
+/** The HTML escape of a text, with `apostrophe` for '. */
+function html(s: string, apostrophe: string): string {
+  return s
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, apostrophe);
+}
 
 function redactor(...secrets: string[]): Redactor {
   const r = new Redactor();
@@ -43,6 +53,16 @@ describe("Redactor: every form a secret can be printed in", () => {
     ["inside base64, two bytes in", (s) => basic("ab", s)],
     ["inside base64, three bytes in", (s) => basic("abc", s)],
     ["inside base64, followed by more", (s) => Buffer.from(`${s}:and more`).toString("base64")],
+    ["HTML-escaped (an error page echoing it)", (s) => html(s, "&#39;")],
+    ["HTML-escaped, &#x27; for '", (s) => html(s, "&#x27;")],
+    [
+      "HTML-escaped, quotes left as they are",
+      (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;"),
+    ],
+    [
+      "HTML-escaped JSON-escaped (an error page echoing a JSON body)",
+      (s) => html(JSON.stringify(s).slice(1, -1), "&#39;"),
+    ],
   ];
 
   it.each(forms)("masks the %s form", (_name, form) => {
