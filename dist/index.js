@@ -1564,7 +1564,19 @@ function parseApiKey(v) {
     return v;
 }
 function withoutCredentials(text) {
-    return text.replace(/\/\/[^/@]*@/, "//***@");
+    const at = text.lastIndexOf("@");
+    if (at < 0)
+        return text;
+    const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0] ?? "";
+    return `${scheme}***${text.slice(at)}`;
+}
+const DIGEST_AT_END = /@[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+function withoutUserPart(v) {
+    const digest = DIGEST_AT_END.exec(v)?.[0] ?? "";
+    const name = v.slice(0, v.length - digest.length);
+    if (!name.includes("@"))
+        return v;
+    throw new Error(`"${withoutCredentials(name)}${digest}" must not contain credentials (user:password@); set registry-username and registry-password`);
 }
 function parseHealthUrl(v) {
     if (v === "")
@@ -1614,21 +1626,23 @@ function parseRequestTimeout(v) {
 function parseDokployUrl(v) {
     if (v === "")
         return "";
+    const shown = withoutCredentials(v);
     let url;
     try {
         url = new URL(v);
     }
     catch {
-        throw new Error(`"${v}" is not a URL; expected http(s)://host[:port], e.g. https://dokploy.example.com`);
+        throw new Error(`"${shown}" is not a URL; expected http(s)://host[:port], e.g. https://dokploy.example.com`);
     }
     if (url.protocol !== "https:" && url.protocol !== "http:") {
-        throw new Error(`"${v}" must start with https:// or http://`);
+        throw new Error(`"${shown}" must start with https:// or http://`);
     }
     if (!/^https?:\/\//i.test(v)) {
-        throw new Error(`"${v}" is not a URL; expected http(s)://host[:port], e.g. https://dokploy.example.com`);
+        throw new Error(`"${shown}" is not a URL; expected http(s)://host[:port], e.g. https://dokploy.example.com`);
     }
     if (url.search || url.hash || url.username || url.password) {
-        throw new Error(`"${url.origin}..." must not contain credentials, a query or a fragment`);
+        const origin = url.username || url.password ? `${url.protocol}//***@${url.host}` : url.origin;
+        throw new Error(`"${origin}..." must not contain credentials, a query or a fragment`);
     }
     const path = url.pathname.replace(/\/+$/, "").replace(/\/api$/, "");
     return `${url.origin}${path}`;
@@ -1654,7 +1668,7 @@ const parsers = {
     compose: list(true),
     "image-variable": variableName("IMAGE"),
     "tag-variable": variableName("TAG"),
-    image: field((v) => (0,shared_image/* parseImageNameLowercasing */.uu)(v)),
+    image: field((v) => (0,shared_image/* parseImageNameLowercasing */.uu)(withoutUserPart(v))),
     tag: field((v) => {
         if (v !== "" && !(0,shared_image/* isValidTag */.r_)(v)) {
             throw new Error(`"${v}" is not a valid tag; expected up to 128 letters, digits, _ . - not starting with . or -`);
@@ -1691,7 +1705,7 @@ const parsers = {
     build: parsers_boolean(true),
     push: parsers_boolean(true),
     deploy: parsers_boolean(true),
-    registry: optionalText(),
+    registry: field((v) => (v === "" ? undefined : withoutUserPart(v))),
     "registry-username": optionalText(),
     "registry-password": optionalText(),
     "pull-username": optionalText(),

@@ -19,6 +19,7 @@ import {
   parseRequestTimeout,
   splitList,
   variableName,
+  withoutUserPart,
 } from "./parsers";
 
 const KEY_VALUE = /^[^=\s][^=]*=/;
@@ -41,7 +42,7 @@ export const parsers = {
   compose: list(true),
   "image-variable": variableName("IMAGE"),
   "tag-variable": variableName("TAG"),
-  image: field((v) => parseImageNameLowercasing(v)),
+  image: field((v) => parseImageNameLowercasing(withoutUserPart(v))),
   tag: field((v) => {
     if (v !== "" && !isValidTag(v)) {
       throw new Error(`"${v}" is not a valid tag; expected up to 128 letters, digits, _ . - not starting with . or -`);
@@ -75,7 +76,7 @@ export const parsers = {
   build: boolean(true),
   push: boolean(true),
   deploy: boolean(true),
-  registry: optionalText(),
+  registry: field((v) => (v === "" ? undefined : withoutUserPart(v))),
   "registry-username": optionalText(),
   "registry-password": optionalText(),
   "pull-username": optionalText(),

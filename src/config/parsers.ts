@@ -108,9 +108,33 @@ export function parseApiKey(v: string): string {
   return v;
 }
 
-/** A URL as it may be shown: credentials in it masked. */
-function withoutCredentials(text: string): string {
-  return text.replace(/\/\/[^/@]*@/, "//***@");
+/**
+ * A URL or address as it may be shown: everything from after the scheme up to the last @ masked,
+ * since a password may hold / ? # or @ itself (typed without percent-encoding) and a URL that
+ * does not parse has no user part to find. An @ in a path makes it mask too much, never too little.
+ */
+export function withoutCredentials(text: string): string {
+  const at = text.lastIndexOf("@");
+  if (at < 0) return text;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0] ?? "";
+  return `${scheme}***${text.slice(at)}`;
+}
+
+/** A digest at the end of an image name: its @ is no user part. */
+const DIGEST_AT_END = /@[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+
+/**
+ * A registry address or image name as given; an error (the password masked) when it holds a
+ * user part (user:password@): docker takes credentials from registry-username and
+ * registry-password, and an error quoting the value would show the password.
+ */
+export function withoutUserPart(v: string): string {
+  const digest = DIGEST_AT_END.exec(v)?.[0] ?? "";
+  const name = v.slice(0, v.length - digest.length);
+  if (!name.includes("@")) return v;
+  throw new Error(
+    `"${withoutCredentials(name)}${digest}" must not contain credentials (user:password@); set registry-username and registry-password`,
+  );
 }
 
 /** The health URL without credentials, and the credentials (sent as Basic auth) if it had some. */
@@ -161,20 +185,22 @@ export function parseRequestTimeout(v: string): number {
 
 export function parseDokployUrl(v: string): string {
   if (v === "") return "";
+  const shown = withoutCredentials(v);
   let url: URL;
   try {
     url = new URL(v);
   } catch {
-    throw new Error(`"${v}" is not a URL; expected http(s)://host[:port], e.g. https://dokploy.example.com`);
+    throw new Error(`"${shown}" is not a URL; expected http(s)://host[:port], e.g. https://dokploy.example.com`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new Error(`"${v}" must start with https:// or http://`);
+    throw new Error(`"${shown}" must start with https:// or http://`);
   }
   if (!/^https?:\/\//i.test(v)) {
-    throw new Error(`"${v}" is not a URL; expected http(s)://host[:port], e.g. https://dokploy.example.com`);
+    throw new Error(`"${shown}" is not a URL; expected http(s)://host[:port], e.g. https://dokploy.example.com`);
   }
   if (url.search || url.hash || url.username || url.password) {
-    throw new Error(`"${url.origin}..." must not contain credentials, a query or a fragment`);
+    const origin = url.username || url.password ? `${url.protocol}//***@${url.host}` : url.origin;
+    throw new Error(`"${origin}..." must not contain credentials, a query or a fragment`);
   }
   const path = url.pathname.replace(/\/+$/, "").replace(/\/api$/, "");
   return `${url.origin}${path}`;

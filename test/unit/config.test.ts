@@ -321,4 +321,48 @@ describe("hostile inputs", () => {
     expect(config.spacedSecrets).toEqual(["registry-password"]);
     expect(parse({ "registry-username": "u", "registry-password": "pw\n" }).spacedSecrets).toEqual([]);
   });
+
+  describe("never shows the password of a URL in an input's error", () => {
+    const PASSWORD = "S3cr-et/pa@ss#w?d";
+    const cases: [string, RawInputs, string][] = [
+      [
+        "dokploy-url with a bad port",
+        { "dokploy-url": `https://admin:${PASSWORD}@dokploy.example.com:99999` },
+        "dokploy-url",
+      ],
+      [
+        "dokploy-url with another scheme",
+        { "dokploy-url": `ftp://admin:${PASSWORD}@dokploy.example.com` },
+        "dokploy-url",
+      ],
+      ["dokploy-url without a scheme", { "dokploy-url": `admin:${PASSWORD}@dokploy.example.com` }, "dokploy-url"],
+      ["dokploy-url with credentials", { "dokploy-url": "https://admin:hunter2@dokploy.example.com" }, "dokploy-url"],
+      [
+        "health-url with a bad port",
+        { "health-url": `https://probe:${PASSWORD}@app.example.com:99999/` },
+        "health-url",
+      ],
+      ["health-url with another scheme", { "health-url": `ftp://probe:${PASSWORD}@app.example.com/` }, "health-url"],
+      [
+        "environment-url with credentials",
+        { "environment-url": `https://u:${PASSWORD}@app.example.com/` },
+        "environment-url",
+      ],
+      [
+        "environment-url with credentials, / in the password",
+        { "environment-url": "https://u:pa/ss@app.example.com/" },
+        "environment-url",
+      ],
+      ["registry with credentials", { registry: `user:${PASSWORD}@ghcr.io` }, "registry"],
+      ["registry with a scheme and credentials", { registry: `https://user:${PASSWORD}@ghcr.io` }, "registry"],
+      ["image with credentials", { image: `user:${PASSWORD}@ghcr.io/acme/web` }, "image"],
+    ];
+
+    it.each(cases)("%s", (_name, overrides, input) => {
+      const error = problem(overrides);
+      expect(error.input).toBe(input);
+      for (const part of [PASSWORD, "S3cr", "hunter2", "pa/ss", "w?d"]) expect(error.message).not.toContain(part);
+      expect(error.message).toContain("***");
+    });
+  });
 });
