@@ -382,17 +382,25 @@ function edgeOf(text, forms) {
     return edge;
 }
 class Redactor {
+    inputForms = [];
     forms = [];
     add(secret) {
         if (!secret)
             return;
+        this.inputForms = withForms(this.inputForms, secret);
         this.forms = withForms(this.forms, secret);
     }
-    redact(text) {
+    addFound(secret) {
+        if (!secret)
+            return;
+        this.forms = withForms(this.forms, secret);
+    }
+    redact(text, scope = "all") {
         let out = text;
-        for (const form of this.forms)
+        for (const form of scope === "all" ? this.forms : this.inputForms) {
             if (out.includes(form))
                 out = out.split(form).join(MASK);
+        }
         return out;
     }
     cut(text, limit) {
@@ -405,13 +413,13 @@ class Redactor {
         }
         return kept.length < text.length ? `${this.redact(kept)}${MASK}` : this.redact(text);
     }
-    redactAll(value) {
+    redactAll(value, scope = "all") {
         if (typeof value === "string")
-            return this.redact(value);
+            return this.redact(value, scope);
         if (Array.isArray(value))
-            return value.map((v) => this.redactAll(v));
+            return value.map((v) => this.redactAll(v, scope));
         if (typeof value === "object" && value !== null) {
-            return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.redactAll(v)]));
+            return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.redactAll(v, scope)]));
         }
         return value;
     }
@@ -3592,7 +3600,7 @@ function checkSource(app, config, logger, image) {
 async function checkApplication(ctx) {
     const { config, logger, redactor, ref } = ctx;
     const app = await ctx.dokploy.applicationOne(ref.id);
-    redactor.add(app.password);
+    redactor.addFound(app.password);
     const url = ctx.remote.applicationUrl(config.dokployUrl, app);
     ctx.ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id, name: app.name, url });
     logger.info(`Application "${app.name}" (${ref.id}), source ${app.sourceType ?? "unknown"}: ${url}`);
@@ -4667,6 +4675,14 @@ function run_failureOf(ctx, error) {
     failure.message = ctx.redactor.redact(failure.message);
     return failure;
 }
+function maskedResult(ctx, result) {
+    const { image, tag, digest, imageId, timings, metadata, plan } = result;
+    return {
+        ...ctx.redactor.redactAll(result),
+        ...{ image, tag, digest, imageId, timings },
+        ...ctx.redactor.redactAll({ metadata, plan }, "inputs"),
+    };
+}
 async function run(config, ports, signal = new AbortController().signal) {
     const ctx = createContext(config, ports, signal);
     let error;
@@ -4680,7 +4696,7 @@ async function run(config, ports, signal = new AbortController().signal) {
         await ctx.ledger.cleanUp(ctx.logger);
     }
     return {
-        result: ctx.redactor.redactAll(resultOf(ctx.ledger, ctx.image, config.tag)),
+        result: maskedResult(ctx, resultOf(ctx.ledger, ctx.image, config.tag)),
         error,
         changes: ctx.redactor.redactAll(ctx.ledger.dokployChanges()),
     };

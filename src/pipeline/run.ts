@@ -1,6 +1,6 @@
 import type { Config } from "../config/config";
 import { resultOf } from "../record/result-of";
-import type { Outcome } from "../record/result";
+import type { Outcome, Result } from "../record/result";
 import { CancelledError, ConfigError } from "../shared/errors";
 import { type RunContext, cancelled, createContext } from "./context";
 import type { Ports } from "./ports";
@@ -24,6 +24,22 @@ function failureOf(ctx: RunContext, error: unknown): Error {
 }
 
 /**
+ * The result, masked. What the run made itself holds no secret and is never masked: the image
+ * and tag (both in docker's argv), the digest and image id (hex from the registry and docker),
+ * the timings. buildx's metadata and the plan come from the inputs: masked for the inputs'
+ * secrets only, not for a password read from Dokploy (which may be a common word, e.g. "acme",
+ * also found in the image's name). The rest can hold text from Dokploy: masked for every secret.
+ */
+function maskedResult(ctx: RunContext, result: Result): Result {
+  const { image, tag, digest, imageId, timings, metadata, plan } = result;
+  return {
+    ...ctx.redactor.redactAll(result),
+    ...{ image, tag, digest, imageId, timings },
+    ...ctx.redactor.redactAll({ metadata, plan }, "inputs"),
+  };
+}
+
+/**
  * Runs the whole deploy: the stages of pipeline/stages.ts. Never throws: the error that ended
  * the run is in the outcome, and the result is what the ledger recorded. When `signal` aborts
  * (its reason names the signal), the docker commands are stopped, the temporary files removed,
@@ -40,7 +56,7 @@ export async function run(config: Config, ports: Ports, signal = new AbortContro
     await ctx.ledger.cleanUp(ctx.logger);
   }
   return {
-    result: ctx.redactor.redactAll(resultOf(ctx.ledger, ctx.image, config.tag)),
+    result: maskedResult(ctx, resultOf(ctx.ledger, ctx.image, config.tag)),
     error,
     changes: ctx.redactor.redactAll(ctx.ledger.dokployChanges()),
   };

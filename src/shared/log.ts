@@ -67,22 +67,36 @@ function edgeOf(text: string, forms: readonly string[]): number {
   return edge;
 }
 
+/** Whose secrets a text is masked for: every one, or those of the inputs only. */
+export type Scope = "all" | "inputs";
+
 /**
  * Replaces every secret in a text with ***, in every form it may be printed in (see
  * secretForms). Secrets shorter than 4 characters are still masked: a short password is still
- * a password.
+ * a password. There are two kinds: the inputs' secrets (add), and secrets read back from a
+ * server (addFound: the pull password Dokploy keeps for an application), which may be a common
+ * word; a value the run made from the inputs alone is masked for the inputs' secrets only.
  */
 export class Redactor {
+  private inputForms: string[] = [];
   private forms: string[] = [];
 
   add(secret: string | undefined | null): void {
     if (!secret) return;
+    this.inputForms = withForms(this.inputForms, secret);
     this.forms = withForms(this.forms, secret);
   }
 
-  redact(text: string): string {
+  addFound(secret: string | undefined | null): void {
+    if (!secret) return;
+    this.forms = withForms(this.forms, secret);
+  }
+
+  redact(text: string, scope: Scope = "all"): string {
     let out = text;
-    for (const form of this.forms) if (out.includes(form)) out = out.split(form).join(MASK);
+    for (const form of scope === "all" ? this.forms : this.inputForms) {
+      if (out.includes(form)) out = out.split(form).join(MASK);
+    }
     return out;
   }
 
@@ -109,11 +123,11 @@ export class Redactor {
   }
 
   /** A copy of a value (object, array, string) with every string in it redacted. */
-  redactAll<T>(value: T): T {
-    if (typeof value === "string") return this.redact(value) as T;
-    if (Array.isArray(value)) return value.map((v: unknown) => this.redactAll(v)) as T;
+  redactAll<T>(value: T, scope: Scope = "all"): T {
+    if (typeof value === "string") return this.redact(value, scope) as T;
+    if (Array.isArray(value)) return value.map((v: unknown) => this.redactAll(v, scope)) as T;
     if (typeof value === "object" && value !== null) {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.redactAll(v)])) as T;
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.redactAll(v, scope)])) as T;
     }
     return value;
   }

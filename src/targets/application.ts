@@ -7,8 +7,8 @@ import { checkSource } from "./source";
 export async function checkApplication(ctx: TargetContext): Promise<Before> {
   const { config, logger, redactor, ref } = ctx;
   const app = await ctx.dokploy.applicationOne(ref.id);
-  // application.one answers with the pull password in plain text: mask it like ours.
-  redactor.add(app.password);
+  // application.one answers with the pull password in plain text: mask it wherever it is printed.
+  redactor.addFound(app.password);
   const url = ctx.remote.applicationUrl(config.dokployUrl, app);
   ctx.ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id, name: app.name, url });
   logger.info(`Application "${app.name}" (${ref.id}), source ${app.sourceType ?? "unknown"}: ${url}`);

@@ -10,13 +10,14 @@ import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { afterAll, afterEach, describe, expect, inject, it } from "vitest";
 import { runAction } from "../support/action";
-import { DEPLOY_ONLY } from "../support/fixtures";
+import { DEPLOY_ONLY, dokployOf, useStandIn } from "../support/fixtures";
 import { printed } from "../support/run-checks";
 import { removeTempDirs, tempDir } from "../support/temp";
 import { errorAnnotations } from "../support/workflow-commands";
 
 const rig = inject("rig");
 const API_KEY = `MARKER-API-${randomBytes(10).toString("hex")}`;
+const standIn = useStandIn({ apiKey: API_KEY });
 const CLI = process.env.CLI_BUNDLE ?? resolve(import.meta.dirname, "../../dist/cli/index.js");
 
 afterAll(removeTempDirs);
@@ -128,5 +129,18 @@ describe("passwords in the URLs of the inputs, on GitLab and Bitbucket", () => {
     expect(run.code, run.output).toBe(2);
     expect(run.output).toContain(`${variable}: `);
     for (const part of [PASSWORD, PASSWORD.slice(0, 9), "pa@ss"]) expect(run.output).not.toContain(part);
+  });
+});
+
+describe("a pull password read from Dokploy that is a common word", () => {
+  it("does not mask that word inside the image output", async () => {
+    const app = standIn().addApplication({ sourceType: "docker", username: "puller", password: "acme" });
+    const image = `${rig.registryHost}/acme/masking`;
+    const run = await runAction({
+      inputs: { ...dokployOf(standIn(), API_KEY), "application-id": app.applicationId, image, ...DEPLOY_ONLY },
+    });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.outputs.image).toBe(`${image}:v1`);
+    expect(run.outputs["deployment-status"]).toBe("done");
   });
 });

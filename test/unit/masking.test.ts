@@ -1,14 +1,18 @@
 /**
- * Masking where text is cut: a secret echoed across the point where an error body, a non-JSON
- * answer or a log line is cut shows none of it.
+ * Masking where text is cut, and where it must not be: a secret echoed across the point where an
+ * error body, a non-JSON answer or a log line is cut shows none of it; a password read from
+ * Dokploy that is a common word is masked in what is printed, not inside the outputs the run
+ * made itself.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fakeDocker } from "../support/fake-docker";
 import { DokployStandIn } from "../support/dokploy-stand-in";
 import { MemoryLogger } from "../support/loggers";
+import { useRunHarness } from "../support/run-harness";
 import { streamDeploymentLog } from "../../src/dokploy/live-log";
-import { DokployClient, DokployError, Redactor } from "./imports";
+import { DokployClient, DokployError, Redactor, outputsOf, run } from "./imports";
 
 const KEY = `MARKER-KEY-${"0123456789abcdef".repeat(4)}`;
 /** The first characters of the key a cut would leave: any of them printed is a leak. */
@@ -99,5 +103,20 @@ describe("cut after masking", () => {
     } finally {
       await standIn.stop();
     }
+  });
+});
+
+describe("a password read from Dokploy", () => {
+  const h = useRunHarness();
+
+  it("is masked in the log, but not inside the image output the run made (a common word: acme)", async () => {
+    const app = h.standIn.addApplication({ name: "demo acme", sourceType: "docker", password: "acme", username: "u" });
+    const outcome = await run(h.config(app.applicationId), h.ports(fakeDocker()));
+    expect(outcome.error).toBeUndefined();
+    expect(h.logger.lines.join("\n")).toContain('Application "demo ***"');
+    const outputs = outputsOf(outcome.result);
+    expect(outputs.image).toMatch(/\/acme\/web:/);
+    expect(outputs["image-ref-digest"]).toMatch(/\/acme\/web@sha256:/);
+    expect(outcome.result.image).toContain("/acme/");
   });
 });

@@ -118,3 +118,13 @@ describe("Redactor: masking where a text is cut", () => {
     expect(r.redactCutOff("line that ends with no secret")).toBe("line that ends with no secret");
   });
 });
+
+describe("Redactor: secrets read back from a server", () => {
+  it("masks them in text, but not in what is masked for the inputs' secrets only", () => {
+    const r = redactor("input-secret");
+    r.addFound("acme");
+    expect(r.redact("ghcr.io/acme/web input-secret")).toBe("ghcr.io/***/web ***");
+    expect(r.redact("ghcr.io/acme/web input-secret", "inputs")).toBe("ghcr.io/acme/web ***");
+    expect(r.redactAll({ image: "ghcr.io/acme/web" }, "inputs")).toEqual({ image: "ghcr.io/acme/web" });
+  });
+});
