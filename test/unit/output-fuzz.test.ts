@@ -3,6 +3,8 @@
  * line breaks, unicode (also characters .NET skips when comparing), %, spaces, control
  * characters, and 4 KB secrets. Whatever the text, the runner must show no form of a secret and
  * obey no command but the logger's own; GitLab and plain logs must show no form of a secret.
+ * Forms include the HTML-escaped one (an error page), and texts cut through a secret (an error
+ * body cut to 300 characters, a log line to 4,096) show no beginning of it.
  */
 import { describe, expect, it } from "vitest";
 import { gitlabLogger, plainLogger } from "../../src/cli/log";
@@ -65,11 +67,23 @@ function secret(random: () => number): string {
   return value;
 }
 
+/** The HTML escape of a text, as an error page echoing it would print it. */
+function html(value: string): string {
+  return value
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
+}
+
 /** The forms a leak would take, computed here on their own (not by the code under test). */
 function leakForms(value: string): string[] {
   const forms = [
     value,
     JSON.stringify(value).slice(1, -1),
+    html(value),
+    html(JSON.stringify(value).slice(1, -1)),
     encodeURIComponent(value),
     Buffer.from(value).toString("base64"),
     Buffer.from(`user:${value}`).toString("base64"),
@@ -88,6 +102,8 @@ function message(random: () => number, value: string): string {
     `https://host/?p=${encodeURIComponent(value)}`,
     `Authorization: Basic ${Buffer.from(`user:${value}`).toString("base64")}`,
     value.split(/\r\n|\r|\n/).join("\n│ "),
+    `<pre>${html(value)}</pre>`,
+    `<p>${html(JSON.stringify({ password: value }))}</p>`,
   ];
   const form = forms[Math.floor(random() * forms.length)] ?? value;
   return `${text(random, Math.floor(random() * 40))}${form}${text(random, Math.floor(random() * 40))}`;
@@ -182,6 +198,29 @@ describe("fuzz: redactor and output path", () => {
       const data = printed.replace(/\u001b\[[0-9;]*[mK]|section_(start|end):\d+:\w+\r/g, "");
       // eslint-disable-next-line no-control-regex -- control characters are what must not be there
       expect(data).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    }
+  });
+
+  it("a text cut through a secret shows no beginning of it: masked before the cut, or its edge masked", () => {
+    const random = generator(20261207);
+    for (let round = 0; round < 400; round++) {
+      const value = secret(random);
+      const redactor = new Redactor();
+      redactor.add(value);
+      // The forms that are the secret alone (not a longer base64 text with the secret inside).
+      const forms = [value, JSON.stringify(value).slice(1, -1), html(value), encodeURIComponent(value)];
+      const form = forms[Math.floor(random() * forms.length)] ?? value;
+      const before = text(random, Math.floor(random() * 40));
+      const whole = `${before}${form}${text(random, 20)}`;
+      // A cut somewhere inside the form: at least one of its characters before it, one after.
+      const edge = before.length + 1 + Math.floor(random() * (form.length - 1));
+      const cutOff = redactor.redactCutOff(whole.slice(0, edge));
+      expect(cutOff.endsWith("***"), `round ${String(round)}: ${JSON.stringify(cutOff)}`).toBe(true);
+      for (const out of [redactor.cut(whole, edge), cutOff]) {
+        for (const f of forms) {
+          expect(out.includes(f.slice(0, 6)), `round ${String(round)}: ${JSON.stringify(out)}`).toBe(false);
+        }
+      }
     }
   });
 });
