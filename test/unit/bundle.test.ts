@@ -97,6 +97,6 @@ describe("the action's bundle at run time", () => {
       image: `ghcr.io/acme/web:${sha}`,
       tag: sha,
     });
-    expect(await readFile(summary, "utf8")).toContain(`Dry run: ghcr.io/acme/web:${sha}`);
+    expect(await readFile(summary, "utf8")).toContain(`Dry run: \`ghcr.io/acme/web:${sha}\``);
   });
 });
