@@ -5531,6 +5531,7 @@ async function ciContextFromGithub(env) {
 
 ;// CONCATENATED MODULE: ./src/github/api.ts
 
+
 const COMMENT_PAGES = 30;
 async function findComment(octokit, where, wanted, signal) {
     for (let page = 1; page <= COMMENT_PAGES; page++) {
@@ -5552,13 +5553,9 @@ async function findComment(octokit, where, wanted, signal) {
     }
     throw new Error(`the pull request's comments go on past ${String(COMMENT_PAGES)} pages`);
 }
-async function octokitApi(token, repo, timeoutMs, stop) {
-    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 542).then(__nccwpck_require__.bind(__nccwpck_require__, 542));
-    const octokit = getOctokit(token);
-    const signal = () => AbortSignal.any([stop, AbortSignal.timeout(timeoutMs)]);
-    const request = () => ({ signal: signal() });
+function deploymentCalls(octokit, repo, within) {
     return {
-        async createDeployment(deployment) {
+        createDeployment: (deployment) => within(async (request) => {
             const { data } = await octokit.rest.repos.createDeployment({
                 ...repo,
                 ref: deployment.ref,
@@ -5566,13 +5563,13 @@ async function octokitApi(token, repo, timeoutMs, stop) {
                 description: deployment.description,
                 auto_merge: false,
                 required_contexts: [],
-                request: request(),
+                request,
             });
             if (!("id" in data))
                 throw new Error(`GitHub did not create the deployment: ${data.message ?? "no id"}`);
             return data.id;
-        },
-        async setDeploymentStatus(id, status) {
+        }),
+        setDeploymentStatus: (id, status) => within(async (request) => {
             await octokit.rest.repos.createDeploymentStatus({
                 ...repo,
                 deployment_id: id,
@@ -5580,33 +5577,41 @@ async function octokitApi(token, repo, timeoutMs, stop) {
                 description: status.description,
                 environment_url: status.environmentUrl,
                 log_url: status.logUrl,
-                request: request(),
+                request,
             });
-        },
-        findComment: (issue, wanted) => findComment(octokit, { ...repo, issue_number: issue }, wanted, signal()),
-        async login() {
+        }),
+    };
+}
+async function octokitApi(token, repo, timeoutMs, stop) {
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 542).then(__nccwpck_require__.bind(__nccwpck_require__, 542));
+    const octokit = getOctokit(token);
+    const within = (call) => (0,signals/* withLinkedSignal */.M)([stop], timeoutMs, (signal) => call({ signal }));
+    return {
+        ...deploymentCalls(octokit, repo, within),
+        findComment: (issue, wanted) => within(({ signal }) => findComment(octokit, { ...repo, issue_number: issue }, wanted, signal)),
+        login: () => within(async (request) => {
             const { viewer } = await octokit.graphql("query { viewer { login } }", {
-                request: request(),
+                request,
             });
             if (typeof viewer?.login !== "string" || viewer.login === "") {
                 throw new Error("GitHub did not say whom the token acts as");
             }
             return viewer.login;
-        },
-        async createComment(issue, body) {
-            await octokit.rest.issues.createComment({ ...repo, issue_number: issue, body, request: request() });
-        },
-        async updateComment(id, body) {
-            await octokit.rest.issues.updateComment({ ...repo, comment_id: id, body, request: request() });
-        },
-        async openPullRequestsOf(sha) {
+        }),
+        createComment: (issue, body) => within(async (request) => {
+            await octokit.rest.issues.createComment({ ...repo, issue_number: issue, body, request });
+        }),
+        updateComment: (id, body) => within(async (request) => {
+            await octokit.rest.issues.updateComment({ ...repo, comment_id: id, body, request });
+        }),
+        openPullRequestsOf: (sha) => within(async (request) => {
             const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
                 ...repo,
                 commit_sha: sha,
-                request: request(),
+                request,
             });
             return data.filter((pull) => pull.state === "open").map((pull) => pull.number);
-        },
+        }),
     };
 }
 function describeFailure(error) {

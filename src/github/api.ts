@@ -1,6 +1,7 @@
 /** The few GitHub REST calls the step makes, behind a port; Octokit loads only when one is made. */
 import { errorMessage } from "../shared/errors";
 import type { Logger } from "../shared/log";
+import { withLinkedSignal } from "../shared/signals";
 
 export type DeploymentState = "queued" | "in_progress" | "success" | "failure" | "error" | "inactive";
 
@@ -86,6 +87,45 @@ async function findComment(
   throw new Error(`the pull request's comments go on past ${String(COMMENT_PAGES)} pages`);
 }
 
+/** A call given its request options: the signal that ends it. */
+type Within = <T>(call: (request: { signal: AbortSignal }) => Promise<T>) => Promise<T>;
+
+/** The GitHub deployment's calls. */
+function deploymentCalls(
+  octokit: Octokit,
+  repo: Repo,
+  within: Within,
+): Pick<GithubApi, "createDeployment" | "setDeploymentStatus"> {
+  return {
+    createDeployment: (deployment) =>
+      within(async (request) => {
+        const { data } = await octokit.rest.repos.createDeployment({
+          ...repo,
+          ref: deployment.ref,
+          environment: deployment.environment,
+          description: deployment.description,
+          auto_merge: false,
+          required_contexts: [],
+          request,
+        });
+        if (!("id" in data)) throw new Error(`GitHub did not create the deployment: ${data.message ?? "no id"}`);
+        return data.id;
+      }),
+    setDeploymentStatus: (id, status) =>
+      within(async (request) => {
+        await octokit.rest.repos.createDeploymentStatus({
+          ...repo,
+          deployment_id: id,
+          state: status.state,
+          description: status.description,
+          environment_url: status.environmentUrl,
+          log_url: status.logUrl,
+          request,
+        });
+      }),
+  };
+}
+
 /**
  * The API over Octokit, at GITHUB_API_URL (GitHub Enterprise Server too), through the runner's
  * proxy settings. Each request gives up after `timeoutMs` (the search for a comment, all its
@@ -94,57 +134,39 @@ async function findComment(
 export async function octokitApi(token: string, repo: Repo, timeoutMs: number, stop: AbortSignal): Promise<GithubApi> {
   const { getOctokit } = await import("@actions/github");
   const octokit = getOctokit(token);
-  const signal = () => AbortSignal.any([stop, AbortSignal.timeout(timeoutMs)]);
-  const request = () => ({ signal: signal() });
+  // The limit's timer is held until the call ends (AbortSignal.any can lose it to the GC).
+  const within: Within = (call) => withLinkedSignal([stop], timeoutMs, (signal) => call({ signal }));
   return {
-    async createDeployment(deployment) {
-      const { data } = await octokit.rest.repos.createDeployment({
-        ...repo,
-        ref: deployment.ref,
-        environment: deployment.environment,
-        description: deployment.description,
-        auto_merge: false,
-        required_contexts: [],
-        request: request(),
-      });
-      if (!("id" in data)) throw new Error(`GitHub did not create the deployment: ${data.message ?? "no id"}`);
-      return data.id;
-    },
-    async setDeploymentStatus(id, status) {
-      await octokit.rest.repos.createDeploymentStatus({
-        ...repo,
-        deployment_id: id,
-        state: status.state,
-        description: status.description,
-        environment_url: status.environmentUrl,
-        log_url: status.logUrl,
-        request: request(),
-      });
-    },
-    findComment: (issue, wanted) => findComment(octokit, { ...repo, issue_number: issue }, wanted, signal()),
-    async login() {
-      const { viewer } = await octokit.graphql<{ viewer?: { login?: unknown } }>("query { viewer { login } }", {
-        request: request(),
-      });
-      if (typeof viewer?.login !== "string" || viewer.login === "") {
-        throw new Error("GitHub did not say whom the token acts as");
-      }
-      return viewer.login;
-    },
-    async createComment(issue, body) {
-      await octokit.rest.issues.createComment({ ...repo, issue_number: issue, body, request: request() });
-    },
-    async updateComment(id, body) {
-      await octokit.rest.issues.updateComment({ ...repo, comment_id: id, body, request: request() });
-    },
-    async openPullRequestsOf(sha) {
-      const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
-        ...repo,
-        commit_sha: sha,
-        request: request(),
-      });
-      return data.filter((pull) => pull.state === "open").map((pull) => pull.number);
-    },
+    ...deploymentCalls(octokit, repo, within),
+    findComment: (issue, wanted) =>
+      within(({ signal }) => findComment(octokit, { ...repo, issue_number: issue }, wanted, signal)),
+    login: () =>
+      within(async (request) => {
+        const { viewer } = await octokit.graphql<{ viewer?: { login?: unknown } }>("query { viewer { login } }", {
+          request,
+        });
+        if (typeof viewer?.login !== "string" || viewer.login === "") {
+          throw new Error("GitHub did not say whom the token acts as");
+        }
+        return viewer.login;
+      }),
+    createComment: (issue, body) =>
+      within(async (request) => {
+        await octokit.rest.issues.createComment({ ...repo, issue_number: issue, body, request });
+      }),
+    updateComment: (id, body) =>
+      within(async (request) => {
+        await octokit.rest.issues.updateComment({ ...repo, comment_id: id, body, request });
+      }),
+    openPullRequestsOf: (sha) =>
+      within(async (request) => {
+        const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+          ...repo,
+          commit_sha: sha,
+          request,
+        });
+        return data.filter((pull) => pull.state === "open").map((pull) => pull.number);
+      }),
   };
 }
 
