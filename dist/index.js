@@ -4800,17 +4800,15 @@ async function buildBesideCheck(ctx, state) {
     const { config } = ctx;
     const check = async () => {
         if (!config.deploy)
-            return { online: await goOnline(ctx), check: { running: [] } };
+            return { online: await goOnline(ctx) };
         const connected = state.resolved?.connected ?? (await connectToDokploy(ctx));
         const prepared = await checkTargets(connected, state.resolved?.refs ?? []);
-        return { online: connected, connected, prepared, check: { running: runningImages(prepared) } };
+        return { online: connected, connected, prepared };
     };
     const step = config.pushImage ? `Build and push ${ctx.image}` : `Build ${ctx.image}`;
-    const checked = await besideWork((gate) => config.build
-        ? timed(ctx, step, () => buildAndPush(ctx, mapGate(gate, (c) => ({ online: c.online, running: c.check.running })), state.buildx ?? Promise.resolve(false)))
+    return besideWork((gate) => config.build
+        ? timed(ctx, step, () => buildAndPush(ctx, mapGate(gate, (c) => ({ online: c.online, running: runningImages(c.prepared ?? []) })), state.buildx ?? Promise.resolve(false)))
         : Promise.resolve(), check, ctx.signal);
-    const { check: _check, ...given } = checked;
-    return given;
 }
 const STAGES = [
     {

@@ -50,20 +50,20 @@ const deploys = (config: Config) => config.deploy;
 /** The build, with the Dokploy check beside it: nothing is pushed before Dokploy answered. */
 async function buildBesideCheck(ctx: RunContext, state: RunState): Promise<Partial<RunState>> {
   const { config } = ctx;
-  const check = async (): Promise<RunState & { check: Omit<BuildCheck, "online"> }> => {
-    if (!config.deploy) return { online: await goOnline(ctx), check: { running: [] } };
+  const check = async (): Promise<RunState & { readonly online: Online }> => {
+    if (!config.deploy) return { online: await goOnline(ctx) };
     const connected = state.resolved?.connected ?? (await connectToDokploy(ctx));
     const prepared = await checkTargets(connected, state.resolved?.refs ?? []);
-    return { online: connected, connected, prepared, check: { running: runningImages(prepared) } };
+    return { online: connected, connected, prepared };
   };
   const step = config.pushImage ? `Build and push ${ctx.image}` : `Build ${ctx.image}`;
-  const checked = await besideWork(
+  return besideWork(
     (gate) =>
       config.build
         ? timed(ctx, step, () =>
             buildAndPush(
               ctx,
-              mapGate(gate, (c) => ({ online: c.online as Online, running: c.check.running })),
+              mapGate(gate, (c): BuildCheck => ({ online: c.online, running: runningImages(c.prepared ?? []) })),
               state.buildx ?? Promise.resolve(false),
             ),
           )
@@ -71,8 +71,6 @@ async function buildBesideCheck(ctx: RunContext, state: RunState): Promise<Parti
     check,
     ctx.signal,
   );
-  const { check: _check, ...given } = checked;
-  return given;
 }
 
 /** The run, in order. Each stage runs when its `when` holds; docs/architecture.md shows the list. */
