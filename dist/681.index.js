@@ -7,25 +7,24 @@ export const modules = {
 
 __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   CLOSE_DEADLINE_MS: () => (/* binding */ CLOSE_DEADLINE_MS),
+/* harmony export */   CLOSE_DEADLINE_MS: () => (/* reexport safe */ _socket__WEBPACK_IMPORTED_MODULE_2__.P3),
 /* harmony export */   ENDING_LINE: () => (/* binding */ ENDING_LINE),
-/* harmony export */   LineSplitter: () => (/* binding */ LineSplitter),
-/* harmony export */   PRINTED_LINE_LIMIT: () => (/* binding */ PRINTED_LINE_LIMIT),
-/* harmony export */   TAIL_LINE_LIMIT: () => (/* binding */ TAIL_LINE_LIMIT),
+/* harmony export */   LineSplitter: () => (/* reexport safe */ _socket__WEBPACK_IMPORTED_MODULE_2__.g3),
+/* harmony export */   PRINTED_LINE_LIMIT: () => (/* reexport safe */ _socket__WEBPACK_IMPORTED_MODULE_2__.sB),
+/* harmony export */   TAIL_LINE_LIMIT: () => (/* reexport safe */ _socket__WEBPACK_IMPORTED_MODULE_2__.Oh),
 /* harmony export */   liveLogUrl: () => (/* binding */ liveLogUrl),
-/* harmony export */   shorten: () => (/* binding */ shorten),
+/* harmony export */   shorten: () => (/* reexport safe */ _socket__WEBPACK_IMPORTED_MODULE_2__.ml),
 /* harmony export */   streamDeploymentLog: () => (/* binding */ streamDeploymentLog)
 /* harmony export */ });
 /* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7975);
 /* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_util__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6752);
+/* harmony import */ var _socket__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5065);
+
+
 
 
 const ENDING_LINE = /Docker Deployed: ✅|✅ Pulling image completed|❌/;
-const PRINTED_LINE_LIMIT = 4096;
-const TAIL_LINE_LIMIT = 1000;
-const BUFFERED_LINE_LIMIT = 64 * 1024;
-const CLOSE_DEADLINE_MS = 1000;
 function liveLogUrl(baseUrl, logPath, serverId) {
     const url = new URL(`${baseUrl}/listen-deployment`);
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
@@ -34,6 +33,124 @@ function liveLogUrl(baseUrl, logPath, serverId) {
         url.searchParams.set("serverId", serverId);
     return url.toString();
 }
+class DeploymentLogStream {
+    options;
+    lines = [];
+    splitter = new _socket__WEBPACK_IMPORTED_MODULE_2__/* .LineSplitter */ .g3();
+    decoder = new node_util__WEBPACK_IMPORTED_MODULE_0__.TextDecoder();
+    connection = (0,_socket__WEBPACK_IMPORTED_MODULE_2__/* .ownConnection */ .B$)();
+    socket;
+    firstData;
+    arrived = () => undefined;
+    closedByUs = false;
+    isOpen = true;
+    deadline;
+    constructor(options) {
+        this.options = options;
+        this.firstData = new Promise((resolve) => {
+            this.arrived = resolve;
+        });
+        this.socket = new undici__WEBPACK_IMPORTED_MODULE_1__/* .WebSocket */ .kb(liveLogUrl(options.baseUrl, options.logPath, options.serverId), {
+            headers: { "x-api-key": options.apiKey },
+            dispatcher: this.connection.agent,
+        });
+        this.socket.binaryType = "arraybuffer";
+        this.socket.addEventListener("message", (event) => {
+            this.onMessage(event.data);
+        });
+        this.socket.addEventListener("close", (event) => {
+            this.stopped((0,_socket__WEBPACK_IMPORTED_MODULE_2__/* .closeReason */ .Li)(event.code));
+        });
+        this.socket.addEventListener("error", () => {
+            this.stopped("the connection failed");
+        });
+    }
+    get open() {
+        return this.isOpen;
+    }
+    tail() {
+        return [...this.lines];
+    }
+    async received(ms) {
+        let timer;
+        await Promise.race([this.firstData, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+        clearTimeout(timer);
+    }
+    close() {
+        if (this.closedByUs)
+            return;
+        this.closedByUs = true;
+        if (this.isOpen)
+            this.splitter.flush().forEach(this.emit);
+        this.isOpen = false;
+        try {
+            this.socket.close(1000);
+        }
+        catch {
+        }
+        this.deadline = setTimeout(this.connection.destroy, this.options.closeDeadlineMs ?? _socket__WEBPACK_IMPORTED_MODULE_2__/* .CLOSE_DEADLINE_MS */ .P3);
+        this.deadline.unref();
+    }
+    onMessage(data) {
+        try {
+            const received = this.splitter.push((0,_socket__WEBPACK_IMPORTED_MODULE_2__/* .messageText */ .Lo)(data, this.decoder));
+            received.forEach(this.emit);
+            this.arrived();
+            this.options.onLines?.(received.length);
+            if (received.some((line) => ENDING_LINE.test(line.text)))
+                this.options.onEnding?.();
+        }
+        catch (error) {
+            this.options.logger.debug(`Live log: could not read a message: ${String(error)}`);
+        }
+    }
+    emit = (line) => {
+        const { logger, redactor } = this.options;
+        const text = line.dropped > 0 ? redactor.redactCutOff(line.text) : redactor.redact(line.text);
+        const masked = { text, dropped: line.dropped };
+        logger.info(`│ ${(0,_socket__WEBPACK_IMPORTED_MODULE_2__/* .shorten */ .ml)(masked, _socket__WEBPACK_IMPORTED_MODULE_2__/* .PRINTED_LINE_LIMIT */ .sB)}`);
+        this.lines.push((0,_socket__WEBPACK_IMPORTED_MODULE_2__/* .shorten */ .ml)(masked, _socket__WEBPACK_IMPORTED_MODULE_2__/* .TAIL_LINE_LIMIT */ .Oh));
+        if (this.lines.length > (this.options.tailLines ?? 30))
+            this.lines.shift();
+    };
+    stopped(why) {
+        this.arrived();
+        clearTimeout(this.deadline);
+        this.connection.destroy();
+        if (!this.isOpen)
+            return;
+        this.isOpen = false;
+        this.splitter.flush().forEach(this.emit);
+        if (!this.closedByUs)
+            this.options.logger.info(`Live log unavailable (${why}); following the deployment by polling.`);
+    }
+}
+function streamDeploymentLog(options) {
+    return new DeploymentLogStream(options);
+}
+
+
+/***/ }),
+
+/***/ 5065:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   B$: () => (/* binding */ ownConnection),
+/* harmony export */   Li: () => (/* binding */ closeReason),
+/* harmony export */   Lo: () => (/* binding */ messageText),
+/* harmony export */   Oh: () => (/* binding */ TAIL_LINE_LIMIT),
+/* harmony export */   P3: () => (/* binding */ CLOSE_DEADLINE_MS),
+/* harmony export */   g3: () => (/* binding */ LineSplitter),
+/* harmony export */   ml: () => (/* binding */ shorten),
+/* harmony export */   sB: () => (/* binding */ PRINTED_LINE_LIMIT)
+/* harmony export */ });
+/* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6752);
+
+const PRINTED_LINE_LIMIT = 4096;
+const TAIL_LINE_LIMIT = 1000;
+const BUFFERED_LINE_LIMIT = 64 * 1024;
+const CLOSE_DEADLINE_MS = 1000;
 function shorten(line, limit) {
     const length = line.text.length + line.dropped;
     if (length <= limit)
@@ -66,9 +183,9 @@ class LineSplitter {
     }
 }
 function ownConnection() {
-    const connect = (0,undici__WEBPACK_IMPORTED_MODULE_1__/* .buildConnector */ .gU)({});
+    const connect = (0,undici__WEBPACK_IMPORTED_MODULE_0__/* .buildConnector */ .gU)({});
     const sockets = new Set();
-    const agent = new undici__WEBPACK_IMPORTED_MODULE_1__/* .Agent */ .g6({
+    const agent = new undici__WEBPACK_IMPORTED_MODULE_0__/* .Agent */ .g6({
         connect: (options, callback) => {
             connect(options, (...result) => {
                 const [, socket] = result;
@@ -90,11 +207,13 @@ function ownConnection() {
         },
     };
 }
-function closeReason(code) {
+function closeReason(code, asked = "the log path") {
     if (code === 1005 || code === 1006)
         return `the socket closed at once (code ${String(code)}): Dokploy did not accept the API key for it or a proxy does not pass WebSockets`;
     if (code === 4000)
-        return "Dokploy refused the log path (code 4000)";
+        return `Dokploy refused ${asked} (code 4000)`;
+    if (code === 4003)
+        return "Dokploy said the API key may not read it (code 4003)";
     return `closed with code ${String(code)}`;
 }
 function messageText(data, decoder) {
@@ -103,101 +222,6 @@ function messageText(data, decoder) {
     if (data instanceof ArrayBuffer)
         return decoder.decode(new Uint8Array(data), { stream: true });
     return "";
-}
-class DeploymentLogStream {
-    options;
-    lines = [];
-    splitter = new LineSplitter();
-    decoder = new node_util__WEBPACK_IMPORTED_MODULE_0__.TextDecoder();
-    connection = ownConnection();
-    socket;
-    firstData;
-    arrived = () => undefined;
-    closedByUs = false;
-    isOpen = true;
-    deadline;
-    constructor(options) {
-        this.options = options;
-        this.firstData = new Promise((resolve) => {
-            this.arrived = resolve;
-        });
-        this.socket = new undici__WEBPACK_IMPORTED_MODULE_1__/* .WebSocket */ .kb(liveLogUrl(options.baseUrl, options.logPath, options.serverId), {
-            headers: { "x-api-key": options.apiKey },
-            dispatcher: this.connection.agent,
-        });
-        this.socket.binaryType = "arraybuffer";
-        this.socket.addEventListener("message", (event) => {
-            this.onMessage(event.data);
-        });
-        this.socket.addEventListener("close", (event) => {
-            this.stopped(closeReason(event.code));
-        });
-        this.socket.addEventListener("error", () => {
-            this.stopped("the connection failed");
-        });
-    }
-    get open() {
-        return this.isOpen;
-    }
-    tail() {
-        return [...this.lines];
-    }
-    async received(ms) {
-        let timer;
-        await Promise.race([this.firstData, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-        clearTimeout(timer);
-    }
-    close() {
-        if (this.closedByUs)
-            return;
-        this.closedByUs = true;
-        if (this.isOpen)
-            this.splitter.flush().forEach(this.emit);
-        this.isOpen = false;
-        try {
-            this.socket.close(1000);
-        }
-        catch {
-        }
-        this.deadline = setTimeout(this.connection.destroy, this.options.closeDeadlineMs ?? CLOSE_DEADLINE_MS);
-        this.deadline.unref();
-    }
-    onMessage(data) {
-        try {
-            const received = this.splitter.push(messageText(data, this.decoder));
-            received.forEach(this.emit);
-            this.arrived();
-            this.options.onLines?.(received.length);
-            if (received.some((line) => ENDING_LINE.test(line.text)))
-                this.options.onEnding?.();
-        }
-        catch (error) {
-            this.options.logger.debug(`Live log: could not read a message: ${String(error)}`);
-        }
-    }
-    emit = (line) => {
-        const { logger, redactor } = this.options;
-        const text = line.dropped > 0 ? redactor.redactCutOff(line.text) : redactor.redact(line.text);
-        const masked = { text, dropped: line.dropped };
-        logger.info(`│ ${shorten(masked, PRINTED_LINE_LIMIT)}`);
-        this.lines.push(shorten(masked, TAIL_LINE_LIMIT));
-        if (this.lines.length > (this.options.tailLines ?? 30))
-            this.lines.shift();
-    };
-    stopped(why) {
-        this.arrived();
-        clearTimeout(this.deadline);
-        this.connection.destroy();
-        if (!this.isOpen)
-            return;
-        this.isOpen = false;
-        this.splitter.flush().forEach(this.emit);
-        if (!this.closedByUs)
-            this.options.logger.info(`Live log unavailable (${why}); following the deployment by polling.`);
-    }
-}
-function streamDeploymentLog(options) {
-    return new DeploymentLogStream(options);
 }
 
 

@@ -15,8 +15,10 @@ __webpack_require__.d(__webpack_exports__, {
   applicationUrl: () => (/* reexport */ applicationUrl),
   checkHealth: () => (/* reexport */ checkHealth),
   checkPushLogin: () => (/* reexport */ checkPushLogin),
+  composeContainers: () => (/* reexport */ composeContainers),
   composeOne: () => (/* reexport */ composeOne),
   composeUrl: () => (/* reexport */ composeUrl),
+  containerLogs: () => (/* binding */ containerLogs),
   liveLog: () => (/* binding */ liveLog),
   resolveImage: () => (/* reexport */ resolveImage),
   resolveNames: () => (/* reexport */ resolveNames),
@@ -659,6 +661,17 @@ function composeUrl(baseUrl, compose) {
     }
     return `${baseUrl}/dashboard/projects`;
 }
+const ComposeContainerSchema = schemas/* object */.Ikc({
+    containerId: schemas/* string */.YjP(),
+    name: schemas/* string */.YjP(),
+    state: schemas/* string */.YjP(),
+    status: nullableString,
+});
+async function composeContainers(dokploy, appName, serverId) {
+    const input = { appName, appType: "docker-compose", ...(serverId ? { serverId } : {}) };
+    const value = await dokploy.client.query("docker.getContainersByAppNameMatch", input);
+    return check("docker.getContainersByAppNameMatch", schemas/* array */.YOg(ComposeContainerSchema), value ?? []);
+}
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
@@ -917,6 +930,7 @@ async function tagManifest(image, from, tags, credentials, options = {}) {
 
 
 const BODY_LIMIT = MiB;
+const BODY_SHOWN = 300;
 function headersOf(check) {
     const headers = { "user-agent": "dokploy-deploy health check" };
     const { credentials } = check;
@@ -946,7 +960,11 @@ async function checkHealth(check, ports) {
                 headers: headersOf(check),
             });
             const body = (await readBodyText(response.body, BODY_LIMIT)).text;
-            last = { status: response.statusCode, latencyMs: Math.round(ports.clock() - sent) };
+            last = {
+                status: response.statusCode,
+                latencyMs: Math.round(ports.clock() - sent),
+                body: body.slice(0, BODY_SHOWN),
+            };
             const statusOk = check.statuses.some(([a, b]) => last !== undefined && last.status >= a && last.status <= b);
             const bodyOk = check.contains === undefined || body.includes(check.contains);
             if (statusOk && bodyOk) {
@@ -974,6 +992,7 @@ async function checkHealth(check, ports) {
 
 
 const liveLog = () => Promise.all(/* import() */[__webpack_require__.e(752), __webpack_require__.e(681)]).then(__webpack_require__.bind(__webpack_require__, 4681)).then((m) => m.streamDeploymentLog);
+const containerLogs = () => Promise.all(/* import() */[__webpack_require__.e(752), __webpack_require__.e(489)]).then(__webpack_require__.bind(__webpack_require__, 1489)).then((m) => m.readContainerLogs);
 
 
 

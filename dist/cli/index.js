@@ -1247,6 +1247,12 @@ const INPUTS = [
         description: "Pause between health check requests, in seconds.",
     },
     {
+        name: "diagnostics-lines",
+        default: "50",
+        type: "number",
+        description: "On a red deploy, the last lines each failed container printed (read through Dokploy, its environment's values masked), shown in the log and the summary with swarm's tasks; 0 turns this off.",
+    },
+    {
         name: "rollback-on-failure",
         default: "false",
         type: "boolean",
@@ -1610,6 +1616,13 @@ const parsers = {
     "health-contains": optionalText(),
     "health-timeout": field((v) => (v === "" ? 120 : parseDuration(v))),
     "health-interval": field((v) => (v === "" ? 3 : parseDuration(v))),
+    "diagnostics-lines": field((v) => {
+        if (v === "")
+            return 50;
+        if (!/^\d+$/.test(v) || Number(v) > 1000)
+            throw new Error(`"${v}" is not a number of lines; expected a whole number from 0 to 1000 (0 turns diagnostics off)`);
+        return Number(v);
+    }),
     "rollback-on-failure": parsers_boolean(false),
     "rollback-targets": choice(ROLLBACK_TARGETS, "all"),
     "verify-running": parsers_boolean(true),
@@ -1754,6 +1767,7 @@ function followFields(p) {
         verifyPull: p["verify-pull"],
         pinDigest: p["pin-digest"],
         health: healthCheckOf(p),
+        diagnosticsLines: p["diagnostics-lines"],
         rollbackOnFailure: p["rollback-on-failure"],
         rollbackTargets: p["rollback-targets"],
         verifyRunning: p["verify-running"],
@@ -2130,6 +2144,9 @@ function resultOf(ledger, image, tag) {
         metadata: built?.metadata,
         timings: entries.flatMap((e) => (e.kind === "timing" ? [{ step: e.step, seconds: e.seconds }] : [])),
         plan: last("plan")?.lines.slice(),
+        evidence: entries.flatMap((e) => e.kind === "evidence"
+            ? [{ target: targets.find((t) => t.id === e.target)?.name ?? e.target, sections: e.sections }]
+            : []),
     };
 }
 
@@ -4000,6 +4017,133 @@ function checkTargets(ctx, refs) {
     }, false);
 }
 
+;// CONCATENATED MODULE: ./src/targets/evidence.ts
+
+
+
+
+const TASKS_LISTED = 6;
+const OUTPUTS_READ = 2;
+const ENDED = /^(Failed|Rejected|Complete|Shutdown|Orphaned|Remove)/;
+function taskLine(task, image) {
+    const error = taskError(task);
+    return [
+        task.containerId.slice(0, 12),
+        `desired ${task.state}`,
+        task.currentState || "(state unknown)",
+        ...(error ? [error] : []),
+        ...(image ? [image] : []),
+    ].join("  ");
+}
+async function imagesOf(ctx, tasks, serverId) {
+    const images = await Promise.all(tasks.map((task) => ctx.dokploy.taskImage(task.containerId, serverId).catch(() => undefined)));
+    return new Map(tasks.map((task, i) => [task.containerId, images[i]]));
+}
+function tasksToRead(tasks, images, ours) {
+    const known = tasks.some((task) => images.get(task.containerId) !== undefined);
+    const mine = known ? tasks.filter((task) => ours(images.get(task.containerId))) : [...tasks];
+    const ended = mine.filter((task) => ENDED.test(task.currentState) || taskError(task) !== undefined);
+    return (ended.length > 0 ? ended : mine).slice(0, OUTPUTS_READ);
+}
+async function swarmEvidence(ctx, service, tasks, serverId) {
+    const listed = tasks.slice(0, TASKS_LISTED);
+    const images = await imagesOf(ctx, listed, serverId);
+    const ours = (image) => isSameImage(image, ctx.image, ctx.ledger.digest(ctx.image));
+    const section = {
+        title: "Docker Swarm's tasks of",
+        subject: service,
+        lines: listed.map((task) => ctx.redactor.redact(taskLine(task, images.get(task.containerId)))),
+        ...(listed.length === 0 ? { note: "Swarm lists no task of it." } : {}),
+    };
+    const sources = tasksToRead(listed, images, ours).map((task) => ({
+        id: task.containerId,
+        runType: "swarm",
+        what: "task",
+        state: task.currentState,
+    }));
+    return { section, sources };
+}
+async function applicationParts(ctx) {
+    const app = await ctx.dokploy.applicationOne(ctx.ref.id);
+    if (!app.appName)
+        return { serverId: app.serverId, parts: [] };
+    const tasks = await ctx.dokploy.serviceTasks(app.appName, app.serverId);
+    return { serverId: app.serverId, parts: [await swarmEvidence(ctx, app.appName, tasks, app.serverId)] };
+}
+async function composeParts(ctx) {
+    const compose = await ctx.remote.composeOne(ctx.dokploy, ctx.ref.id);
+    const { appName, serverId } = compose;
+    if (compose.composeType === "stack") {
+        const tasks = await ctx.remote.stackTasks(ctx.dokploy, appName, serverId);
+        const services = [...new Set(tasks.map((task) => serviceOfTask(task.name)))];
+        const parts = await Promise.all(services.map((name) => swarmEvidence(ctx, name, tasks.filter((task) => serviceOfTask(task.name) === name), serverId)));
+        return { serverId, parts };
+    }
+    const containers = await ctx.remote.composeContainers(ctx.dokploy, appName, serverId);
+    const lines = containers.map((c) => ctx.redactor.redact(`${c.name}  ${c.status ?? c.state}`));
+    const stopped = containers.filter((c) => c.state !== "running");
+    const sources = (stopped.length > 0 ? stopped : containers).slice(0, OUTPUTS_READ).map((c) => ({
+        id: c.containerId,
+        runType: "native",
+        what: `container ${c.name}`,
+        state: c.status ?? c.state,
+    }));
+    const section = { title: "Containers of the project", subject: appName, lines };
+    return { serverId, parts: [{ section, sources }] };
+}
+async function outputs(ctx, sources, serverId) {
+    const read = await ctx.remote.containerLogs();
+    const logs = await Promise.all(sources.map((source) => read({
+        baseUrl: ctx.config.dokployUrl,
+        apiKey: ctx.config.apiKey,
+        containerId: source.id,
+        runType: source.runType,
+        tail: ctx.config.diagnosticsLines,
+        serverId,
+        serviceId: ctx.ref.id,
+        redactor: ctx.redactor,
+        signal: ctx.signal,
+    })));
+    return sources.map((source, i) => ({
+        title: source.runType === "swarm" ? "Output of task" : "Output of",
+        subject: `${source.runType === "swarm" ? source.id.slice(0, 12) : source.what} (${source.state})`,
+        lines: logs[i]?.lines ?? [],
+        ...(logs[i]?.unavailable ? { note: `No output: ${logs[i].unavailable}.` } : {}),
+    }));
+}
+async function sectionsOf(ctx) {
+    const { parts, serverId } = await (ctx.ref.kind === "application" ? applicationParts(ctx) : composeParts(ctx));
+    const sources = parts.flatMap((part) => part.sources).slice(0, OUTPUTS_READ * 2);
+    return [...parts.map((part) => part.section), ...(await outputs(ctx, sources, serverId))];
+}
+async function print(ctx, sections) {
+    await ctx.logger.group(`What went wrong in ${targetName(ctx)}: swarm's tasks and what the containers printed`, () => {
+        for (const section of sections) {
+            ctx.logger.info(`${section.title}${section.subject ? ` ${section.subject}` : ""}:`);
+            if (section.note)
+                ctx.logger.info(`  ${section.note}`);
+            for (const line of section.lines)
+                ctx.logger.info(`│ ${line}`);
+        }
+        return Promise.resolve();
+    });
+}
+async function gatherEvidence(ctx, more = []) {
+    if (ctx.config.diagnosticsLines === 0)
+        return;
+    let sections = [...more];
+    try {
+        sections = [...more, ...(await sectionsOf(ctx))];
+    }
+    catch (error) {
+        ctx.logger.info(`Could not read what ${targetName(ctx)}'s containers printed: ${(0,errors/* errorMessage */.gJ)(error)}`);
+    }
+    if (sections.length === 0)
+        return;
+    ctx.ledger.record({ kind: "evidence", target: ctx.ref.id, sections });
+    await print(ctx, sections);
+}
+
 ;// CONCATENATED MODULE: ./src/targets/deployment.ts
 
 
@@ -4158,6 +4302,7 @@ async function rollBackTarget(ctx) {
 
 
 
+
 const statusOf = (ctx) => targetOf(ctx).deploymentStatus;
 async function deployTarget(run) {
     const { ctx, before } = run;
@@ -4197,6 +4342,24 @@ async function rollBackTargets(ctx, runs, failure) {
     if (outcomes.length > 0)
         failure.message = `${failure.message}\n${outcomes.join("\n")}`;
 }
+function healthSection(ctx, failure) {
+    const { last } = failure;
+    const lines = last
+        ? [`HTTP ${String(last.status)} in ${String(last.latencyMs)} ms`, ...(last.body ?? "").split(/\r?\n/).slice(0, 10)]
+        : [];
+    return {
+        title: "The health check's last answer, from",
+        subject: ctx.config.health?.url ?? "",
+        lines: lines.map((line) => ctx.redactor.redact(line)),
+        ...(last ? {} : { note: "It never answered." }),
+    };
+}
+async function gatherAll(ctx, runs, failure) {
+    const health = failure instanceof errors/* HealthCheckError */.b1 ? [healthSection(ctx, failure)] : [];
+    const queued = (run) => ctx.ledger.entries.some((e) => e.kind === "deployment" && e.targetId === run.ctx.ref.id);
+    const red = runs.filter((run) => queued(run) && (health.length > 0 || run.error !== undefined) && statusOf(run.ctx) !== "superseded");
+    await Promise.all(red.map((run, i) => gatherEvidence(run.ctx, i === 0 ? health : [])));
+}
 async function deployTargets(ctx, prepared) {
     const runs = prepared.map((p) => ({ ...p }));
     await Promise.all(runs.map(async (run) => {
@@ -4221,6 +4384,8 @@ async function deployTargets(ctx, prepared) {
     }
     if (!failure)
         return;
+    if (ctx.config.wait && !(failure instanceof errors/* CancelledError */.cc))
+        await gatherAll(ctx, runs, failure);
     if (shouldRollBack(ctx, runs, failure))
         await rollBackTargets(ctx, runs, failure);
     throw failure;
@@ -4764,6 +4929,7 @@ function reportModel(config, outcome) {
         timings: result.timings,
         failure: error?.message,
         commit: config.ci.sha || undefined,
+        evidence: result.evidence ?? [],
     };
 }
 

@@ -98,6 +98,14 @@ export const parsers = {
   "health-contains": optionalText(),
   "health-timeout": field((v) => (v === "" ? 120 : parseDuration(v))),
   "health-interval": field((v) => (v === "" ? 3 : parseDuration(v))),
+  "diagnostics-lines": field((v) => {
+    if (v === "") return 50;
+    if (!/^\d+$/.test(v) || Number(v) > 1000)
+      throw new Error(
+        `"${v}" is not a number of lines; expected a whole number from 0 to 1000 (0 turns diagnostics off)`,
+      );
+    return Number(v);
+  }),
   "rollback-on-failure": boolean(false),
   "rollback-targets": choice(ROLLBACK_TARGETS, "all"),
   "verify-running": boolean(true),

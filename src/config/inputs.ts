@@ -352,6 +352,13 @@ export const INPUTS = [
     description: "Pause between health check requests, in seconds.",
   },
   {
+    name: "diagnostics-lines",
+    default: "50",
+    type: "number",
+    description:
+      "On a red deploy, the last lines each failed container printed (read through Dokploy, its environment's values masked), shown in the log and the summary with swarm's tasks; 0 turns this off.",
+  },
+  {
     name: "rollback-on-failure",
     default: "false",
     type: "boolean",

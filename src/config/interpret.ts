@@ -146,6 +146,7 @@ function followFields(p: Parsed) {
     verifyPull: p["verify-pull"],
     pinDigest: p["pin-digest"],
     health: healthCheckOf(p),
+    diagnosticsLines: p["diagnostics-lines"],
     rollbackOnFailure: p["rollback-on-failure"],
     rollbackTargets: p["rollback-targets"],
     verifyRunning: p["verify-running"],

@@ -58,6 +58,7 @@ export type TargetsConfig = Pick<
   | "deployDescription"
   | "deployMethod"
   | "deployTitle"
+  | "diagnosticsLines"
   | "dokployUrl"
   | "failOnSuperseded"
   | "health"

@@ -102,6 +102,8 @@ export interface Config {
   readonly verifyPull: boolean;
   readonly pinDigest: boolean;
   readonly health?: HealthCheck;
+  /** On a red deploy, the last lines of each failed container's output to show; 0: none. */
+  readonly diagnosticsLines: number;
   readonly rollbackOnFailure: boolean;
   /** Which targets a failed run puts back: every one it changed, or the failed ones. */
   readonly rollbackTargets: "all" | "failed";

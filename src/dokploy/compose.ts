@@ -92,3 +92,30 @@ export function composeUrl(baseUrl: string, compose: Compose): string {
   }
   return `${baseUrl}/dashboard/projects`;
 }
+
+/** A container of a docker-compose project (docker ps -a): its id, name and state ("exited", "running"). */
+export interface ComposeContainer {
+  readonly containerId: string;
+  readonly name: string;
+  readonly state: string;
+  /** "Exited (1) 3 seconds ago", "Up 2 minutes": v0.28 and newer say it. */
+  readonly status?: string | null;
+}
+
+const ComposeContainerSchema = z.object({
+  containerId: z.string(),
+  name: z.string(),
+  state: z.string(),
+  status: nullableString,
+});
+
+/** The containers of a docker-compose project, running or not (docker ps -a by its project label). */
+export async function composeContainers(
+  dokploy: Dokploy,
+  appName: string,
+  serverId?: string | null,
+): Promise<ComposeContainer[]> {
+  const input = { appName, appType: "docker-compose", ...(serverId ? { serverId } : {}) };
+  const value = await dokploy.client.query("docker.getContainersByAppNameMatch", input);
+  return check("docker.getContainersByAppNameMatch", z.array(ComposeContainerSchema), value ?? []);
+}

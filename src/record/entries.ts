@@ -64,6 +64,18 @@ export type Change =
     }
   | { readonly kind: "rollback"; readonly to: string; readonly outcome: string };
 
+/** A part of the evidence of a red target: what it is (our words), about what (Dokploy's), its lines. */
+export interface EvidenceSection {
+  /** "Docker Swarm's tasks", "Output of task", …: the project's own words. */
+  readonly title: string;
+  /** What it is about, as Dokploy names it: a service, a task, a container. */
+  readonly subject?: string;
+  /** The lines, masked; empty with a note. */
+  readonly lines: readonly string[];
+  /** Why there are no lines, or what to know about them. */
+  readonly note?: string;
+}
+
 /** One thing the run found out. */
 export type Fact =
   /** What the build wrote: the image's id, buildx's metadata. */
@@ -95,6 +107,8 @@ export type Fact =
     }
   /** Why a target failed. */
   | { readonly kind: "target-failed"; readonly target: string; readonly error: string }
+  /** What a red target left to see: swarm's tasks, what its containers printed, the health check's last answer. */
+  | { readonly kind: "evidence"; readonly target: string; readonly sections: readonly EvidenceSection[] }
   /** The health check's last answer, e.g. "200 in 34 ms". */
   | { readonly kind: "health"; readonly answer: string }
   /** The plan printed by a dry run. */

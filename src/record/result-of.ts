@@ -27,5 +27,10 @@ export function resultOf(ledger: Ledger, image: string, tag: string): Result {
     metadata: built?.metadata,
     timings: entries.flatMap((e) => (e.kind === "timing" ? [{ step: e.step, seconds: e.seconds }] : [])),
     plan: last("plan")?.lines.slice(),
+    evidence: entries.flatMap((e) =>
+      e.kind === "evidence"
+        ? [{ target: targets.find((t) => t.id === e.target)?.name ?? e.target, sections: e.sections }]
+        : [],
+    ),
   };
 }

@@ -1,4 +1,11 @@
 import type { OutputName, TargetKind } from "../config/config";
+import type { EvidenceSection } from "./entries";
+
+/** What a red target left to see, by the target's name. */
+export interface Evidence {
+  readonly target: string;
+  readonly sections: readonly EvidenceSection[];
+}
 
 /** One target's part of the result: where the image went and how its deployment ended. */
 export interface TargetResult {
@@ -38,6 +45,8 @@ export interface Result {
   readonly timings: Timing[];
   /** The plan printed by a dry run. */
   plan?: string[];
+  /** What each red target left to see, in the order gathered. */
+  readonly evidence?: readonly Evidence[];
 }
 
 /** What a run returns: the result so far, the error that ended it, and what it changed in Dokploy. */

@@ -4,11 +4,13 @@
  * is GitHub's, and src/github puts it above this.
  */
 import { cut } from "../shared/log";
-import { codeBlock, headingOf, inlineCode, keyValueTable, link, targetLink } from "./markdown";
+import { codeBlock, evidenceBlocks, headingOf, inlineCode, keyValueTable, link, targetLink } from "./markdown";
 import type { ReportModel, TargetRow } from "./model";
 
 /** Of the error in the comment (GitHub takes comments of up to 65536 characters). */
 const COMMENT_ERROR_MAX = 8_000;
+/** Of the evidence's lines, all targets together: the comment stays well inside GitHub's limit. */
+const COMMENT_EVIDENCE_MAX = 40_000;
 
 /** Where a run's links point: the page of the environment deployed to, and the run's log. */
 export interface RunLinks {
@@ -63,5 +65,7 @@ export function commentMarkdown(model: ReportModel, links: CommentLinks): string
       "</details>",
     );
   }
+  const share = Math.floor(COMMENT_EVIDENCE_MAX / Math.max(1, model.evidence.length));
+  lines.push(...evidenceBlocks(model, share));
   return `${lines.join("\n")}\n`;
 }

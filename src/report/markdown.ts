@@ -48,3 +48,21 @@ export function headingOf(model: ReportModel): string {
   const more = headline.more > 0 ? ` and ${String(headline.more)} more` : "";
   return `${verdict.emoji} ${verdict.words}: ${inlineCode(headline.subject)}${more}`;
 }
+
+/**
+ * The evidence of each red target as a collapsed block: each part under its title, the lines
+ * fenced; at most `limit` characters of lines per target (the last ones: the end says most).
+ */
+export function evidenceBlocks(model: ReportModel, limit: number): string[] {
+  return model.evidence.flatMap(({ target, sections }) => {
+    const share = Math.max(200, Math.floor(limit / Math.max(1, sections.length)));
+    const parts = sections.flatMap((section) => {
+      const heading = `**${section.title}**${section.subject ? ` ${inlineCode(section.subject)}` : ""}`;
+      const note = section.note ? [`_${section.note.replace(/[_*`<>[\]]/g, "")}_`, ""] : [];
+      const text = section.lines.join("\n");
+      const kept = text.length > share ? `…${text.slice(text.length - share)}` : text;
+      return [heading, "", ...note, ...(section.lines.length > 0 ? [...codeBlock(kept), ""] : [])];
+    });
+    return ["", `<details><summary>What went wrong in ${inlineCode(target)}</summary>`, "", ...parts, "</details>"];
+  });
+}

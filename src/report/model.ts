@@ -3,7 +3,7 @@
  * the CLI's last line render it, each in its own form, from the same facts and the same verdict.
  */
 import { type Config, type TargetKind, type TargetSpec, describeTarget } from "../config/config";
-import type { Outcome, Result, TargetResult, Timing } from "../record/result";
+import type { Evidence, Outcome, Result, TargetResult, Timing } from "../record/result";
 import { type Verdict, verdictOf } from "./verdict";
 
 /** One target as far as the run got: checked, with what Dokploy said, or as given. */
@@ -53,6 +53,8 @@ export interface ReportModel {
   readonly failure?: string;
   /** The commit built, when known. */
   readonly commit?: string;
+  /** What each red target left to see: swarm's tasks, its containers' output, the health answer. */
+  readonly evidence: readonly Evidence[];
 }
 
 function checkedRow(target: TargetResult): TargetRow {
@@ -93,5 +95,6 @@ export function reportModel(config: Config, outcome: Outcome): ReportModel {
     timings: result.timings,
     failure: error?.message,
     commit: config.ci.sha || undefined,
+    evidence: result.evidence ?? [],
   };
 }

@@ -1,8 +1,10 @@
 /** The job summary: what was deployed where, how it ended, and how long each step took. */
 import { MESSAGE_LIMIT, cut } from "../shared/log";
-import { codeBlock, escapeCell, headingOf, inlineCode, keyValueTable, targetLink } from "./markdown";
+import { codeBlock, escapeCell, evidenceBlocks, headingOf, inlineCode, keyValueTable, targetLink } from "./markdown";
 import type { ReportModel, TargetRow } from "./model";
 
+/** Of the evidence's lines per target (a job summary takes up to 1 MiB). */
+const EVIDENCE_MAX = 60_000;
 /** Of a target's error in the table of several. */
 const TARGET_ERROR_MAX = 300;
 
@@ -65,6 +67,7 @@ export function summaryMarkdown(model: ReportModel): string {
     "",
     ...targetTable(model.deploying?.targets ?? []),
     ...endingOf(model),
+    ...evidenceBlocks(model, EVIDENCE_MAX),
     ...plan,
     ...timingTable(model),
   ].join("\n");

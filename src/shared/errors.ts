@@ -96,6 +96,8 @@ export class PullCheckError extends DeployError {
 export interface HealthResult {
   readonly status: number;
   readonly latencyMs: number;
+  /** The beginning of the body, as received (masked where it is shown). */
+  readonly body?: string;
 }
 
 export class HealthCheckError extends DeployError {

@@ -1,5 +1,6 @@
 import type { Dispatcher } from "undici";
-import type { composeOne, composeUrl, saveComposeEnv, stackTasks } from "../dokploy/compose";
+import type { composeContainers, composeOne, composeUrl, saveComposeEnv, stackTasks } from "../dokploy/compose";
+import type { readContainerLogs } from "../dokploy/container-logs";
 import type { Dokploy, applicationUrl } from "../dokploy/procedures";
 import type { resolveNames } from "../dokploy/projects";
 import type { streamDeploymentLog } from "../dokploy/live-log";
@@ -16,6 +17,8 @@ export interface TargetsRemote {
   readonly stackTasks: typeof stackTasks;
   readonly resolveNames: typeof resolveNames;
   readonly liveLog: () => Promise<typeof streamDeploymentLog>;
+  readonly composeContainers: typeof composeContainers;
+  readonly containerLogs: () => Promise<typeof readContainerLogs>;
   readonly checkHealth: typeof checkHealth;
 }
 

@@ -1,6 +1,8 @@
 import { stopIfCancelled } from "../record/context";
 import type { TargetsContext } from "./context";
-import { CancelledError, DeployError, errorMessage } from "../shared/errors";
+import { CancelledError, DeployError, HealthCheckError, errorMessage } from "../shared/errors";
+import type { EvidenceSection } from "../record/entries";
+import { gatherEvidence } from "./evidence";
 import { type TargetContext, targetName, targetOf } from "./target";
 import { followOurDeployment, triggerOurDeployment } from "./deployment";
 import type { Prepared } from "./check";
@@ -63,6 +65,34 @@ async function rollBackTargets(ctx: TargetsContext, runs: readonly Deploying[], 
   if (outcomes.length > 0) failure.message = `${failure.message}\n${outcomes.join("\n")}`;
 }
 
+/** The health check's last answer, masked: its status and the beginning of its body. */
+function healthSection(ctx: TargetsContext, failure: HealthCheckError): EvidenceSection {
+  const { last } = failure;
+  const lines = last
+    ? [`HTTP ${String(last.status)} in ${String(last.latencyMs)} ms`, ...(last.body ?? "").split(/\r?\n/).slice(0, 10)]
+    : [];
+  return {
+    title: "The health check's last answer, from",
+    subject: ctx.config.health?.url ?? "",
+    lines: lines.map((line) => ctx.redactor.redact(line)),
+    ...(last ? {} : { note: "It never answered." }),
+  };
+}
+
+/**
+ * The evidence of every target that went red after its deployment was queued (each target when
+ * the health check failed), gathered before anything is rolled back.
+ */
+async function gatherAll(ctx: TargetsContext, runs: readonly Deploying[], failure: Error): Promise<void> {
+  const health = failure instanceof HealthCheckError ? [healthSection(ctx, failure)] : [];
+  const queued = (run: Deploying) =>
+    ctx.ledger.entries.some((e) => e.kind === "deployment" && e.targetId === run.ctx.ref.id);
+  const red = runs.filter(
+    (run) => queued(run) && (health.length > 0 || run.error !== undefined) && statusOf(run.ctx) !== "superseded",
+  );
+  await Promise.all(red.map((run, i) => gatherEvidence(run.ctx, i === 0 ? health : [])));
+}
+
 /**
  * Points, triggers and follows every target at once; green only when all are. Then the health
  * check, once. When anything failed, rolls back as asked and throws the failure.
@@ -90,6 +120,7 @@ export async function deployTargets(ctx: TargetsContext, prepared: readonly Prep
     }
   }
   if (!failure) return;
+  if (ctx.config.wait && !(failure instanceof CancelledError)) await gatherAll(ctx, runs, failure);
   if (shouldRollBack(ctx, runs, failure)) await rollBackTargets(ctx, runs, failure);
   throw failure;
 }

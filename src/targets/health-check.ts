@@ -17,6 +17,8 @@ export interface HealthPorts {
 
 /** The part of a body searched for health-contains; a health page is far smaller. */
 const BODY_LIMIT = MiB;
+/** The beginning of the last answer's body kept for a failure's evidence. */
+const BODY_SHOWN = 300;
 
 function headersOf(check: HealthCheck): Record<string, string> {
   const headers: Record<string, string> = { "user-agent": "dokploy-deploy health check" };
@@ -53,7 +55,11 @@ export async function checkHealth(check: HealthCheck, ports: HealthPorts): Promi
         headers: headersOf(check),
       });
       const body = (await readBodyText(response.body, BODY_LIMIT)).text;
-      last = { status: response.statusCode, latencyMs: Math.round(ports.clock() - sent) };
+      last = {
+        status: response.statusCode,
+        latencyMs: Math.round(ports.clock() - sent),
+        body: body.slice(0, BODY_SHOWN),
+      };
       const statusOk = check.statuses.some(([a, b]) => last !== undefined && last.status >= a && last.status <= b);
       const bodyOk = check.contains === undefined || body.includes(check.contains);
       if (statusOk && bodyOk) {

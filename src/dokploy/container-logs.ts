@@ -1,0 +1,136 @@
+import { TextDecoder } from "node:util";
+import { WebSocket } from "undici";
+import { type Redactor, printableLines } from "../shared/log";
+import {
+  LineSplitter,
+  type LogLine,
+  TAIL_LINE_LIMIT,
+  closeReason,
+  messageText,
+  ownConnection,
+  shorten,
+} from "./socket";
+
+/** Which container's output to read, and how much of it. */
+export interface ContainerLogRequest {
+  readonly baseUrl: string;
+  readonly apiKey: string;
+  /** A swarm task's id (its output, also after it exited), or a container's id or name. */
+  readonly containerId: string;
+  readonly runType: "swarm" | "native";
+  /** The last lines wanted. */
+  readonly tail: number;
+  /** The remote server the container runs on; none for the Dokploy host. */
+  readonly serverId?: string | null;
+  /** The application or compose it belongs to: Dokploy grants the read by access to it. */
+  readonly serviceId?: string;
+  readonly redactor: Redactor;
+  /** Once lines arrived, this long without more ends the read (the socket follows forever). */
+  readonly quietMs?: number;
+  /** The read ends after this long whatever arrives. */
+  readonly limitMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** What a read got: the lines, masked and cut; or why there are none. */
+export interface ContainerLog {
+  readonly lines: readonly string[];
+  /** Why the read got nothing, when the socket failed or closed before anything arrived. */
+  readonly unavailable?: string;
+}
+
+export const QUIET_MS = 1000;
+export const LIMIT_MS = 8000;
+/** Dokploy's socket sends nothing at all for a container that printed nothing: waiting longer shows no more. */
+const SILENT_MS = 3000;
+
+/** ws(s)://…/docker-container-logs?… for a Dokploy base URL. */
+export function containerLogUrl(request: Omit<ContainerLogRequest, "apiKey" | "redactor">): string {
+  const url = new URL(`${request.baseUrl}/docker-container-logs`);
+  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+  const params = url.searchParams;
+  params.set("containerId", request.containerId);
+  params.set("tail", String(request.tail));
+  params.set("since", "all");
+  params.set("runType", request.runType);
+  if (request.serverId) params.set("serverId", request.serverId);
+  if (request.serviceId) params.set("serviceId", request.serviceId);
+  return url.toString();
+}
+
+/** Terminal escape sequences (colours, cursor moves) a program prints: they mean nothing in a report. */
+// eslint-disable-next-line no-control-regex -- matching the escape character is the point
+const ESCAPE_SEQUENCE = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
+
+/** Docker's timestamp before each line, to the nanosecond: milliseconds say enough. */
+const NANOSECONDS = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3})\d*Z /;
+
+/** A line as shown: masked first (a cut line has its edge masked too), then cut, control characters made visible. */
+function shown(line: LogLine, redactor: Redactor): string {
+  const text = line.dropped > 0 ? redactor.redactCutOff(line.text) : redactor.redact(line.text);
+  const cut = shorten({ text, dropped: line.dropped }, TAIL_LINE_LIMIT);
+  const plain = cut.replace(ESCAPE_SEQUENCE, "").replace(NANOSECONDS, "$1Z ");
+  return printableLines(plain, Infinity).join(" ");
+}
+
+/**
+ * Reads the last lines a container printed through Dokploy's container-log socket (the one
+ * its dashboard uses, in every version this step accepts): `docker service logs` of a swarm
+ * task, or `docker container logs`. The socket follows the output, so the read ends once it
+ * has been quiet for `quietMs`, after `limitMs`, or on the signal. Never throws.
+ */
+export function readContainerLogs(request: ContainerLogRequest): Promise<ContainerLog> {
+  if (request.signal?.aborted) return Promise.resolve({ lines: [], unavailable: "the run was cancelled" });
+  const connection = ownConnection();
+  const splitter = new LineSplitter();
+  const decoder = new TextDecoder();
+  const lines: string[] = [];
+  const keep = (line: LogLine) => {
+    lines.push(shown(line, request.redactor));
+    if (lines.length > request.tail) lines.shift();
+  };
+  const socket = new WebSocket(containerLogUrl(request), {
+    headers: { "x-api-key": request.apiKey },
+    dispatcher: connection.agent,
+  });
+  socket.binaryType = "arraybuffer";
+  return new Promise<ContainerLog>((resolve) => {
+    const timers: NodeJS.Timeout[] = [];
+    const end = (why?: string) => {
+      timers.forEach(clearTimeout);
+      request.signal?.removeEventListener("abort", onAbort);
+      splitter.flush().forEach(keep);
+      try {
+        socket.close(1000);
+      } catch {
+        // A socket that never opened throws on close: there is nothing to close then.
+      }
+      connection.destroy();
+      resolve(lines.length === 0 && why ? { lines, unavailable: why } : { lines });
+    };
+    const quiet = (ms: number) => {
+      clearTimeout(timers[0]);
+      timers[0] = setTimeout(() => {
+        end(lines.length === 0 ? "the container printed nothing" : undefined);
+      }, ms);
+    };
+    const onAbort = () => {
+      end("the run was cancelled");
+    };
+    request.signal?.addEventListener("abort", onAbort, { once: true });
+    socket.addEventListener("message", (event) => {
+      splitter.push(messageText(event.data as unknown, decoder)).forEach(keep);
+      quiet(request.quietMs ?? QUIET_MS);
+    });
+    socket.addEventListener("close", (event) => {
+      end(closeReason(event.code, "the container id"));
+    });
+    socket.addEventListener("error", () => {
+      end("the connection failed");
+    });
+    quiet(SILENT_MS);
+    timers[1] = setTimeout(() => {
+      end("no answer in time");
+    }, request.limitMs ?? LIMIT_MS);
+  });
+}
