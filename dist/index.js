@@ -3975,6 +3975,35 @@ function linesOf(env) {
     const eol = env.includes("\r\n") ? "\r\n" : "\n";
     return { lines: env === "" ? [] : env.split(eol), eol };
 }
+const ANY_DEFINITION = /^\s*(?:export\s+)?([\w.-]+)\s*=(.*)$/;
+const QUOTES = (/* unused pure expression or super */ null && (['"', "'", "`"]));
+function definitionsOf(env) {
+    const lines = (env ?? "").split(/\r\n|\r|\n/);
+    const found = [];
+    for (let i = 0; i < lines.length; i++) {
+        const match = ANY_DEFINITION.exec(lines[i] ?? "");
+        if (!match)
+            continue;
+        let raw = (match[2] ?? "").trim();
+        const quote = raw[0] ?? "";
+        if (QUOTES.includes(quote) && raw.indexOf(quote, 1) < 0) {
+            const end = lines.findIndex((line, j) => j > i && line.includes(quote));
+            if (end > i) {
+                raw = [raw, ...lines.slice(i + 1, end + 1)].join("\n");
+                i = end;
+            }
+        }
+        const bare = !QUOTES.includes(quote) || raw.indexOf(quote, 1) < 0;
+        const value = unquote(raw);
+        const escaped = quote === '"' && !bare;
+        found.push({
+            name: match[1] ?? "",
+            value: escaped ? value.replace(/\\n/g, "\n").replace(/\\r/g, "\r") : value,
+            bare,
+        });
+    }
+    return found;
+}
 function readVariable(env, name) {
     let value;
     for (const line of linesOf(env ?? "").lines) {

@@ -1,7 +1,7 @@
 /*
- * A compose service's variables, as Dokploy keeps them: dotenv text (`KEY=value` lines, comments,
- * blank lines, optional `export `). We change our variables' lines and nothing else: every other
- * byte stays as it was.
+ * A service's variables, as Dokploy keeps them: dotenv text (`KEY=value` lines, comments, blank
+ * lines, optional `export `). In a compose's, we change our variables' lines and nothing else:
+ * every other byte stays as it was.
  */
 
 function definition(name: string): RegExp {
@@ -22,6 +22,50 @@ function unquote(raw: string): string {
 function linesOf(env: string): { lines: string[]; eol: string } {
   const eol = env.includes("\r\n") ? "\r\n" : "\n";
   return { lines: env === "" ? [] : env.split(eol), eol };
+}
+
+/** A variable's definition: its name and its value as dotenv reads it. */
+export interface Definition {
+  readonly name: string;
+  readonly value: string;
+  /** Written without quotes (node's dotenv also ends such a value at a `#`, docker compose does not). */
+  readonly bare: boolean;
+}
+
+const ANY_DEFINITION = /^\s*(?:export\s+)?([\w.-]+)\s*=(.*)$/;
+const QUOTES = ['"', "'", "`"];
+
+/**
+ * Every definition in the text, in order, each value read as readVariable reads it (unquote).
+ * Beyond that, as dotenv reads it (Dokploy passes the env through dotenv): a quoted value whose
+ * closing quote is on a later line runs to it, line breaks and all; in double quotes, \n and \r
+ * stand for line breaks.
+ */
+export function definitionsOf(env: string | null | undefined): Definition[] {
+  const lines = (env ?? "").split(/\r\n|\r|\n/);
+  const found: Definition[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const match = ANY_DEFINITION.exec(lines[i] ?? "");
+    if (!match) continue;
+    let raw = (match[2] ?? "").trim();
+    const quote = raw[0] ?? "";
+    if (QUOTES.includes(quote) && raw.indexOf(quote, 1) < 0) {
+      const end = lines.findIndex((line, j) => j > i && line.includes(quote));
+      if (end > i) {
+        raw = [raw, ...lines.slice(i + 1, end + 1)].join("\n");
+        i = end;
+      }
+    }
+    const bare = !QUOTES.includes(quote) || raw.indexOf(quote, 1) < 0;
+    const value = unquote(raw);
+    const escaped = quote === '"' && !bare;
+    found.push({
+      name: match[1] ?? "",
+      value: escaped ? value.replace(/\\n/g, "\n").replace(/\\r/g, "\r") : value,
+      bare,
+    });
+  }
+  return found;
 }
 
 /** The value of a variable (its last definition, as dotenv reads it); undefined when it has none. */

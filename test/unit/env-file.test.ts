@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readVariable, setVariables } from "../../src/targets/env-file";
+import { definitionsOf, readVariable, setVariables } from "../../src/targets/env-file";
 
 describe("a compose's variables", () => {
   const env = "# the user's\nGREETING=hello world\nexport IMAGE=old/web:1\n\nSECRET='a#b'\nTAG=1 # pinned\n";
@@ -35,5 +35,40 @@ describe("a compose's variables", () => {
     expect(setVariables("IMAGE_PULL=always\nMY_TAG=x\n", { IMAGE: "i", TAG: "t" })).toBe(
       "IMAGE_PULL=always\nMY_TAG=x\nIMAGE=i\nTAG=t\n",
     );
+  });
+});
+
+describe("every definition in a service's variables", () => {
+  it("reads each value as readVariable does: quotes, export, comments and blank lines", () => {
+    const env = "# the user's\nGREETING=hello world\nexport IMAGE=old/web:1\n\nSECRET='a#b'\nTAG=1 # pinned\nEMPTY=\n";
+    expect(definitionsOf(env)).toEqual([
+      { name: "GREETING", value: "hello world", bare: true },
+      { name: "IMAGE", value: "old/web:1", bare: true },
+      { name: "SECRET", value: "a#b", bare: false },
+      { name: "TAG", value: "1", bare: true },
+      { name: "EMPTY", value: "", bare: true },
+    ]);
+    for (const { name, value } of definitionsOf(env)) expect(readVariable(env, name)).toBe(value);
+  });
+
+  it("reads a quoted value over several lines whole, and goes on after it", () => {
+    const env = 'KEY="-----BEGIN KEY-----\r\nMIIEabc\r\n-----END KEY-----" # pem\r\nNEXT=x\r\nB=`one\ntwo`\n';
+    expect(definitionsOf(env)).toEqual([
+      { name: "KEY", value: "-----BEGIN KEY-----\nMIIEabc\n-----END KEY-----", bare: false },
+      { name: "NEXT", value: "x", bare: true },
+      { name: "B", value: "one\ntwo", bare: false },
+    ]);
+    expect(definitionsOf("A='one\nB=two'\nC=3").map((d) => d.name)).toEqual(["A", "C"]);
+  });
+
+  it("takes \\n in double quotes for a line break, as dotenv does, and an unclosed quote as written", () => {
+    expect(definitionsOf("A=\"one\\ntwo\"\nB='one\\ntwo'")).toEqual([
+      { name: "A", value: "one\ntwo", bare: false },
+      { name: "B", value: "one\\ntwo", bare: false },
+    ]);
+    expect(definitionsOf('A="never closed\nB=2')).toEqual([
+      { name: "A", value: '"never closed', bare: true },
+      { name: "B", value: "2", bare: true },
+    ]);
   });
 });
