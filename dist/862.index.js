@@ -475,6 +475,7 @@ const ApplicationSchema = schemas/* object */.Ikc({
     projectId: nullableString,
     environmentId: nullableString,
     environment: ServiceEnvironmentSchema,
+    env: nullableString,
     deployments: schemas/* array */.YOg(schemas/* unknown */.L5J())
         .nullish()
         .transform((rows) => (rows ?? []).length),

@@ -3609,48 +3609,6 @@ function checkSource(app, config, logger, image) {
     logger.warn(`${what}; with switch-source: true it is switched to the Docker image ${image}.`);
 }
 
-;// CONCATENATED MODULE: ./src/targets/application.ts
-
-
-
-
-async function checkApplication(ctx) {
-    const { config, logger, redactor, ref } = ctx;
-    const app = await ctx.dokploy.applicationOne(ref.id);
-    redactor.addFound(app.password);
-    const url = ctx.remote.applicationUrl(config.dokployUrl, app);
-    ctx.ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id, name: app.name, url });
-    logger.info(`Application "${app.name}" (${ref.id}), source ${app.sourceType ?? "unknown"}: ${url}`);
-    checkSource(app, config, logger, ctx.image);
-    const provider = previousProvider(app);
-    const before = {
-        was: provider?.dockerImage ?? (app.sourceType ? `its ${app.sourceType} source` : undefined),
-        image: provider?.dockerImage,
-        restore: provider ? { provider } : undefined,
-    };
-    ctx.ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id, before });
-    return before;
-}
-async function pointApplication(ctx, before) {
-    const { config, logger, image, ledger, ref } = ctx;
-    const provider = dockerProviderOf(config, ref.id, ledger.digest(image));
-    await timedTarget(ctx, "Point the application at the image", async () => {
-        const change = { application: targetName(ctx), target: ref.id, from: before.was };
-        try {
-            await ctx.dokploy.saveDockerProvider(provider);
-        }
-        catch (error) {
-            if (error instanceof errors/* DokployError */.RI && error.ambiguous) {
-                ledger.record({ kind: "provider", ...change, to: provider.dockerImage, uncertain: true });
-            }
-            throw error;
-        }
-        ledger.record({ kind: "provider", ...change, to: provider.dockerImage });
-        logger.info(`Application ${ref.id} now runs ${image}${config.pull ? ` (pulled as ${config.pull.username})` : " (public image)"}`);
-    });
-    return provider.dockerImage;
-}
-
 ;// CONCATENATED MODULE: ./src/targets/env-file.ts
 function definition(name) {
     return new RegExp(`^\\s*(?:export\\s+)?${name}\\s*=(.*)$`);
@@ -3670,7 +3628,7 @@ function linesOf(env) {
     return { lines: env === "" ? [] : env.split(eol), eol };
 }
 const ANY_DEFINITION = /^\s*(?:export\s+)?([\w.-]+)\s*=(.*)$/;
-const QUOTES = (/* unused pure expression or super */ null && (['"', "'", "`"]));
+const QUOTES = ['"', "'", "`"];
 function definitionsOf(env) {
     const lines = (env ?? "").split(/\r\n|\r|\n/);
     const found = [];
@@ -3730,7 +3688,77 @@ function setVariables(env, values) {
     return [...body, ...added, ...(endsWithNewline ? [""] : [])].join(eol);
 }
 
+;// CONCATENATED MODULE: ./src/targets/env-secrets.ts
+
+const MIN_LENGTH = 4;
+const BOOLEAN = /^(?:true|false|yes|no|on|off)$/i;
+const INTEGER = /^[+-]?\d+$/;
+function worthMasking(value) {
+    const text = value.trim();
+    return text.length >= MIN_LENGTH && !BOOLEAN.test(text) && !INTEGER.test(text);
+}
+function readingsOf(definition) {
+    const { value, bare } = definition;
+    return bare && value.includes("#") ? [value, (value.split("#")[0] ?? "").trim()] : [value];
+}
+function secretValuesOf(env, except) {
+    const values = definitionsOf(env)
+        .filter((definition) => !except.includes(definition.name))
+        .flatMap(readingsOf)
+        .filter(worthMasking);
+    return [...new Set(values)];
+}
+function maskEnvironment(redactor, service, except = []) {
+    for (const value of secretValuesOf(service.env, except))
+        redactor.addFound(value);
+}
+
+;// CONCATENATED MODULE: ./src/targets/application.ts
+
+
+
+
+
+async function checkApplication(ctx) {
+    const { config, logger, redactor, ref } = ctx;
+    const app = await ctx.dokploy.applicationOne(ref.id);
+    redactor.addFound(app.password);
+    maskEnvironment(redactor, app);
+    const url = ctx.remote.applicationUrl(config.dokployUrl, app);
+    ctx.ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id, name: app.name, url });
+    logger.info(`Application "${app.name}" (${ref.id}), source ${app.sourceType ?? "unknown"}: ${url}`);
+    checkSource(app, config, logger, ctx.image);
+    const provider = previousProvider(app);
+    const before = {
+        was: provider?.dockerImage ?? (app.sourceType ? `its ${app.sourceType} source` : undefined),
+        image: provider?.dockerImage,
+        restore: provider ? { provider } : undefined,
+    };
+    ctx.ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id, before });
+    return before;
+}
+async function pointApplication(ctx, before) {
+    const { config, logger, image, ledger, ref } = ctx;
+    const provider = dockerProviderOf(config, ref.id, ledger.digest(image));
+    await timedTarget(ctx, "Point the application at the image", async () => {
+        const change = { application: targetName(ctx), target: ref.id, from: before.was };
+        try {
+            await ctx.dokploy.saveDockerProvider(provider);
+        }
+        catch (error) {
+            if (error instanceof errors/* DokployError */.RI && error.ambiguous) {
+                ledger.record({ kind: "provider", ...change, to: provider.dockerImage, uncertain: true });
+            }
+            throw error;
+        }
+        ledger.record({ kind: "provider", ...change, to: provider.dockerImage });
+        logger.info(`Application ${ref.id} now runs ${image}${config.pull ? ` (pulled as ${config.pull.username})` : " (public image)"}`);
+    });
+    return provider.dockerImage;
+}
+
 ;// CONCATENATED MODULE: ./src/targets/compose.ts
+
 
 
 
@@ -3755,6 +3783,7 @@ function refuseFileWithoutVariables(ctx, compose) {
 async function checkCompose(ctx) {
     const { config, logger, ref } = ctx;
     const compose = await ctx.remote.composeOne(ctx.dokploy, ref.id);
+    maskEnvironment(ctx.redactor, compose, [config.imageVariable, config.tagVariable]);
     const url = ctx.remote.composeUrl(config.dokployUrl, compose);
     ctx.ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id, name: compose.name, url });
     logger.info(`Compose "${compose.name}" (${ref.id}), type ${compose.composeType}, source ${compose.sourceType ?? "unknown"}: ${url}`);
@@ -3770,7 +3799,9 @@ async function checkCompose(ctx) {
     return before;
 }
 async function writeVariables(ctx, values) {
-    const { env } = await ctx.remote.composeOne(ctx.dokploy, ctx.ref.id);
+    const compose = await ctx.remote.composeOne(ctx.dokploy, ctx.ref.id);
+    const { env } = compose;
+    maskEnvironment(ctx.redactor, compose, Object.keys(values));
     const before = Object.fromEntries(Object.keys(values).map((name) => [name, readVariable(env, name)]));
     await ctx.remote.saveComposeEnv(ctx.dokploy, ctx.ref.id, setVariables(env, values));
     return before;

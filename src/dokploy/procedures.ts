@@ -42,6 +42,12 @@ export const ApplicationSchema = z.object({
   projectId: nullableString,
   environmentId: nullableString,
   environment: ServiceEnvironmentSchema,
+  /**
+   * The container's variables (dotenv text, in clear): kept to mask their values. Not kept:
+   * buildArgs and buildSecrets, which Dokploy passes to a build of the application's source;
+   * they are not in the container's environment, and nothing of them is printed.
+   */
+  env: nullableString,
   /** Only how many there are counts: an application that deployed from its source has some. */
   deployments: z
     .array(z.unknown())

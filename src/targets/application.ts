@@ -2,6 +2,7 @@ import { DokployError } from "../shared/errors";
 import { type Before, type TargetContext, targetName, timedTarget } from "./target";
 import { dockerProviderOf, previousProvider } from "./provider";
 import { checkSource } from "./source";
+import { maskEnvironment } from "./env-secrets";
 
 /** The application exists; records and returns what it ran before, and what puts that back. */
 export async function checkApplication(ctx: TargetContext): Promise<Before> {
@@ -9,6 +10,8 @@ export async function checkApplication(ctx: TargetContext): Promise<Before> {
   const app = await ctx.dokploy.applicationOne(ref.id);
   // application.one answers with the pull password in plain text: mask it wherever it is printed.
   redactor.addFound(app.password);
+  // The container may print its environment (its log is shown on a failure): mask its values too.
+  maskEnvironment(redactor, app);
   const url = ctx.remote.applicationUrl(config.dokployUrl, app);
   ctx.ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id, name: app.name, url });
   logger.info(`Application "${app.name}" (${ref.id}), source ${app.sourceType ?? "unknown"}: ${url}`);

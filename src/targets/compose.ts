@@ -1,5 +1,6 @@
 import type { Compose } from "../dokploy/compose";
 import { readVariable, setVariables } from "./env-file";
+import { maskEnvironment } from "./env-secrets";
 import { DeployError, DokployError } from "../shared/errors";
 import { imageRef } from "../shared/image";
 import { type Before, type TargetContext, targetName, timedTarget } from "./target";
@@ -32,6 +33,8 @@ function refuseFileWithoutVariables(ctx: TargetContext, compose: Compose): void 
 export async function checkCompose(ctx: TargetContext): Promise<Before> {
   const { config, logger, ref } = ctx;
   const compose = await ctx.remote.composeOne(ctx.dokploy, ref.id);
+  // The containers may print their environment: mask its values, but for our variables (our image).
+  maskEnvironment(ctx.redactor, compose, [config.imageVariable, config.tagVariable]);
   const url = ctx.remote.composeUrl(config.dokployUrl, compose);
   ctx.ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id, name: compose.name, url });
   logger.info(
@@ -57,7 +60,10 @@ export async function writeVariables(
   values: Readonly<Record<string, string | undefined>>,
 ): Promise<Record<string, string | undefined>> {
   // Read again right before writing: the env may have changed since the check, minutes ago.
-  const { env } = await ctx.remote.composeOne(ctx.dokploy, ctx.ref.id);
+  const compose = await ctx.remote.composeOne(ctx.dokploy, ctx.ref.id);
+  const { env } = compose;
+  // What was added since the check will be in the containers too.
+  maskEnvironment(ctx.redactor, compose, Object.keys(values));
   const before = Object.fromEntries(Object.keys(values).map((name) => [name, readVariable(env, name)]));
   await ctx.remote.saveComposeEnv(ctx.dokploy, ctx.ref.id, setVariables(env, values));
   return before;

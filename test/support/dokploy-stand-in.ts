@@ -44,6 +44,8 @@ export interface ApplicationRow {
   registryUrl: string | null;
   registryId: string | null;
   serverId: string | null;
+  /** The container's variables (dotenv text); null until saved. */
+  env: string | null;
   environmentId: string;
   environment: {
     environmentId: string;
@@ -525,6 +527,7 @@ export class DokployStandIn {
       registryUrl: null,
       registryId: null,
       serverId: null,
+      env: null,
       environmentId,
       environment: {
         environmentId,

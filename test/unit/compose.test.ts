@@ -4,6 +4,7 @@
  * run token, deployment.allByCompose finds ours, the stack's services are checked, and a rollback
  * puts our variables back (only them).
  */
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { FAKE_IMAGE as IMAGE, FAKE_PUSH, NO_PULL_CHECK, dokployOf, useStandIn } from "../support/fixtures";
 import { DIGEST, SHA, fakeDocker, fakePorts } from "../support/fake-docker";
@@ -124,6 +125,18 @@ describe("a compose service", () => {
     expect(standIn().composes.get(compose.composeId)?.env).toBe(USER_ENV.replace("hello world", "changed meanwhile"));
     const rollback = standIn().callsOf("compose.redeploy")[1]?.input as { title: string };
     expect(rollback.title).toBe(`Rollback to ${IMAGE}:old`);
+  });
+
+  it("the values of its env are masked where the deployment prints them, but for our variables", async () => {
+    const token = `tok-${randomBytes(12).toString("hex")}`;
+    const compose = runningStack(`${USER_ENV}API_TOKEN=${token}\n`);
+    const log = [`IMAGE=${OURS}`, `API_TOKEN=${token}`, "GREETING=hello world", "Error occurred ❌"];
+    standIn().scriptDeployments(compose.composeId, { outcome: "error", log });
+    const ran = await deploy(compose.composeId);
+    expect(ran.error?.message).toContain(`Last lines of its log:\nIMAGE=${OURS}\nAPI_TOKEN=***\nGREETING=***\n`);
+    // What our variables held is our image, printed on purpose.
+    expect(ran.changes[0]).toContain(`(was IMAGE=${IMAGE}:old, TAG=old;`);
+    for (const shown of [ran.error?.message ?? "", ran.log, ...ran.changes]) expect(shown).not.toContain(token);
   });
 
   it("not-running: swarm paused the stack's update; red, naming the service, and rolled back", async () => {

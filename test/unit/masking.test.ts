@@ -2,8 +2,10 @@
  * Masking where text is cut, and where it must not be: a secret echoed across the point where an
  * error body, a non-JSON answer or a log line is cut shows none of it; a password read from
  * Dokploy that is a common word is masked in what is printed, not inside the outputs the run
- * made itself.
+ * made itself; the values of the application's environment in Dokploy, printed by its
+ * deployment, are masked.
  */
+import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +14,8 @@ import { DokployStandIn } from "../support/dokploy-stand-in";
 import { MemoryLogger } from "../support/loggers";
 import { useRunHarness } from "../support/run-harness";
 import { streamDeploymentLog } from "../../src/dokploy/live-log";
+import { reportModel } from "../../src/report/model";
+import { summaryMarkdown } from "../../src/report/summary";
 import { DokployClient, DokployError, Redactor, outputsOf, run } from "./imports";
 
 const KEY = `MARKER-KEY-${"0123456789abcdef".repeat(4)}`;
@@ -118,5 +122,27 @@ describe("a password read from Dokploy", () => {
     expect(outputs.image).toMatch(/\/acme\/web:/);
     expect(outputs["image-ref-digest"]).toMatch(/\/acme\/web@sha256:/);
     expect(outcome.result.image).toContain("/acme/");
+  });
+});
+
+describe("the values of the application's environment in Dokploy", () => {
+  const h = useRunHarness();
+
+  it("are masked where the deployment prints them: its live log, the failure's last lines, the summary", async () => {
+    const token = `tok-${randomBytes(12).toString("hex")}`;
+    const app = h.standIn.addApplication({ sourceType: "docker", env: `PORT=3000\nAPI_TOKEN="${token}"\n` });
+    const encoded = Buffer.from(`API_TOKEN=${token}`).toString("base64");
+    const log = ["PORT=3000", `API_TOKEN=${token}`, `env as base64: ${encoded}`, "Error occurred ❌"];
+    h.standIn.scriptDeployments(app.applicationId, { outcome: "error", log });
+    const config = h.config(app.applicationId);
+    const outcome = await run(config, h.ports(fakeDocker()));
+    const failure = outcome.error?.message ?? "";
+    // Printed, masked: the last lines of the log are in the failure and the live log in the CI log.
+    expect(failure).toContain("Last lines of its log:\nPORT=3000\nAPI_TOKEN=***\nenv as base64: ");
+    expect(h.logger.lines.join("\n")).toContain("API_TOKEN=***");
+    const summary = summaryMarkdown(reportModel(config, outcome));
+    expect(summary).toContain("API_TOKEN=***");
+    const printed = [...h.logger.lines, failure, summary].join("\n");
+    for (const form of [token, encoded, token.slice(4, 16)]) expect(printed).not.toContain(form);
   });
 });
