@@ -4014,8 +4014,20 @@ function secretValuesOf(env, except) {
         .filter(worthMasking);
     return [...new Set(values)];
 }
+const SHARED_REFERENCE = /\$\{\{(project|environment)\.(.*?)\}\}/g;
+function sharedValuesOf(env, except, shared) {
+    const values = definitionsOf(env)
+        .filter((definition) => !except.includes(definition.name))
+        .flatMap((definition) => [...definition.value.matchAll(SHARED_REFERENCE)])
+        .flatMap(([, scope, name]) => definitionsOf(scope === "project" ? shared.project : shared.environment).filter((d) => d.name === name))
+        .flatMap(readingsOf)
+        .filter(worthMasking);
+    return [...new Set(values)];
+}
 function maskEnvironment(redactor, service, except = []) {
-    for (const value of secretValuesOf(service.env, except))
+    const shared = { project: service.environment?.project?.env, environment: service.environment?.env };
+    const values = [...secretValuesOf(service.env, except), ...sharedValuesOf(service.env, except, shared)];
+    for (const value of values)
         redactor.addFound(value);
 }
 

@@ -452,7 +452,8 @@ const nullableString = schemas/* string */.YjP().nullish();
 const ServiceEnvironmentSchema = schemas/* object */.Ikc({
     environmentId: schemas/* string */.YjP(),
     projectId: schemas/* string */.YjP(),
-    project: schemas/* object */.Ikc({ projectId: schemas/* string */.YjP(), name: schemas/* string */.YjP() }).nullish(),
+    env: nullableString,
+    project: schemas/* object */.Ikc({ projectId: schemas/* string */.YjP(), name: schemas/* string */.YjP(), env: nullableString }).nullish(),
 })
     .nullish();
 const ApplicationSchema = schemas/* object */.Ikc({

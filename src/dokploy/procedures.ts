@@ -12,12 +12,16 @@ import type { ServiceRef } from "./types";
 
 export const nullableString = z.string().nullish();
 
-/** The environment and project a service is in, as application.one and compose.one nest them. */
+/**
+ * The environment and project a service is in, as application.one and compose.one nest them;
+ * with their shared variables (dotenv text, in clear), kept to mask those a service refers to.
+ */
 export const ServiceEnvironmentSchema = z
   .object({
     environmentId: z.string(),
     projectId: z.string(),
-    project: z.object({ projectId: z.string(), name: z.string() }).nullish(),
+    env: nullableString,
+    project: z.object({ projectId: z.string(), name: z.string(), env: nullableString }).nullish(),
   })
   .nullish();
 

@@ -39,12 +39,46 @@ export function secretValuesOf(env: string | null | undefined, except: readonly 
   return [...new Set(values)];
 }
 
+/** Where Dokploy puts a variable of the project or of the environment in a service's: ${{project.NAME}}. */
+const SHARED_REFERENCE = /\$\{\{(project|environment)\.(.*?)\}\}/g;
+
+/** The variables a service's may refer to: its project's and its environment's (dotenv text). */
+export interface SharedEnv {
+  readonly project?: string | null;
+  readonly environment?: string | null;
+}
+
+/**
+ * The values of the project's and the environment's variables that `env` refers to, which
+ * Dokploy writes into the container in place of the reference; by the rules of secretValuesOf.
+ */
+export function sharedValuesOf(env: string | null | undefined, except: readonly string[], shared: SharedEnv): string[] {
+  const values = definitionsOf(env)
+    .filter((definition) => !except.includes(definition.name))
+    .flatMap((definition) => [...definition.value.matchAll(SHARED_REFERENCE)])
+    .flatMap(([, scope, name]) =>
+      definitionsOf(scope === "project" ? shared.project : shared.environment).filter((d) => d.name === name),
+    )
+    .flatMap(readingsOf)
+    .filter(worthMasking);
+  return [...new Set(values)];
+}
+
 /** A service as application.one and compose.one answer it, as far as its environment goes. */
 export interface ServiceEnv {
   readonly env?: string | null;
+  readonly environment?: {
+    readonly env?: string | null;
+    readonly project?: { readonly env?: string | null } | null;
+  } | null;
 }
 
-/** Masks the values of the service's environment (secretValuesOf) in everything printed from now on. */
+/**
+ * Masks the values of the service's environment (secretValuesOf), and those of the shared
+ * variables it refers to (sharedValuesOf), in everything printed from now on.
+ */
 export function maskEnvironment(redactor: Redactor, service: ServiceEnv, except: readonly string[] = []): void {
-  for (const value of secretValuesOf(service.env, except)) redactor.addFound(value);
+  const shared = { project: service.environment?.project?.env, environment: service.environment?.env };
+  const values = [...secretValuesOf(service.env, except), ...sharedValuesOf(service.env, except, shared)];
+  for (const value of values) redactor.addFound(value);
 }

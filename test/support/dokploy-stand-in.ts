@@ -51,7 +51,10 @@ export interface ApplicationRow {
     environmentId: string;
     name: string;
     projectId: string;
-    project: { projectId: string; name: string };
+    /** The environment's shared variables (dotenv text), which a service's refer to as ${{environment.NAME}}. */
+    env?: string;
+    /** `env`: the project's shared variables, referred to as ${{project.NAME}}. */
+    project: { projectId: string; name: string; env?: string };
   };
   [key: string]: unknown;
 }

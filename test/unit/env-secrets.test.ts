@@ -4,7 +4,7 @@
  * booleans, integers) and for our own image variables.
  */
 import { describe, expect, it } from "vitest";
-import { secretValuesOf } from "../../src/targets/env-secrets";
+import { maskEnvironment, secretValuesOf, sharedValuesOf } from "../../src/targets/env-secrets";
 import { Redactor } from "./imports";
 
 /** A value with characters that each form writes its own way. */
@@ -67,5 +67,28 @@ describe("a target's environment values, masked", () => {
     expect(secretValuesOf(null, [])).toEqual([]);
     expect(secretValuesOf(undefined, [])).toEqual([]);
     expect(secretValuesOf("# only a comment\n\n", [])).toEqual([]);
+  });
+});
+
+describe("the shared variables a target's environment refers to", () => {
+  const shared = {
+    project: "DB_PASSWORD=pr0ject-pass\nUNUSED=not-referred-to\nSHORT=abc\n",
+    environment: "API_KEY='env-k3y'\nDB_PASSWORD=other-pass\n",
+  };
+
+  it("masks the values of those it refers to (${{project.NAME}}, ${{environment.NAME}}), by the same rules", () => {
+    const env =
+      "DB=postgres://app:${{project.DB_PASSWORD}}@db/app\nKEY=${{environment.API_KEY}}\nS=${{project.SHORT}}\n";
+    expect(sharedValuesOf(env, [], shared)).toEqual(["pr0ject-pass", "env-k3y"]);
+    const r = new Redactor();
+    maskEnvironment(r, { env, environment: { env: shared.environment, project: { env: shared.project } } });
+    expect(r.redact("postgres://app:pr0ject-pass@db/app env-k3y other-pass not-referred-to abc")).toBe(
+      "postgres://app:***@db/app *** other-pass not-referred-to abc",
+    );
+  });
+
+  it("leaves those our variables refer to alone, and finds nothing without shared variables", () => {
+    expect(sharedValuesOf("IMAGE=${{project.DB_PASSWORD}}\n", ["IMAGE"], shared)).toEqual([]);
+    expect(sharedValuesOf("DB=${{project.DB_PASSWORD}}\n", [], {})).toEqual([]);
   });
 });

@@ -145,4 +145,19 @@ describe("the values of the application's environment in Dokploy", () => {
     const printed = [...h.logger.lines, failure, summary].join("\n");
     for (const form of [token, encoded, token.slice(4, 16)]) expect(printed).not.toContain(form);
   });
+
+  it("are masked where the value comes from a project's variable the application's refers to", async () => {
+    const password = `pw-${randomBytes(12).toString("hex")}`;
+    const project = { projectId: "p-1", name: "shop", env: `DB_PASSWORD=${password}\n` };
+    const app = h.standIn.addApplication({
+      sourceType: "docker",
+      env: "DATABASE_URL=postgres://app:${{project.DB_PASSWORD}}@db/app\n",
+      environment: { environmentId: "e-1", name: "production", projectId: "p-1", project },
+    });
+    const log = [`DATABASE_URL=postgres://app:${password}@db/app`, "Error occurred ❌"];
+    h.standIn.scriptDeployments(app.applicationId, { outcome: "error", log });
+    const outcome = await run(h.config(app.applicationId), h.ports(fakeDocker()));
+    expect(outcome.error?.message).toContain("DATABASE_URL=postgres://app:***@db/app");
+    expect([...h.logger.lines, outcome.error?.message].join("\n")).not.toContain(password);
+  });
 });
