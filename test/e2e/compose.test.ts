@@ -118,7 +118,8 @@ describeLive("a stack compose service on a live Dokploy", (e2e) => {
     const waiting = "stack deploy -c docker-compose.yml $APP_NAME --prune --with-registry-auth --detach=false";
     const stack = await runningStack(e2e, "stack-fail", first, waiting);
     const sha = commitSha();
-    const crashing = await e2e.checkout([], `["/bin/sh", "-c", "echo starting; exit 3"]`);
+    const marker = `stack-marker-${sha.slice(0, 8)}`;
+    const crashing = await e2e.checkout([], `["/bin/sh", "-c", "echo ${marker} cannot start; exit 3"]`);
 
     const run = await e2e.runAction(sha, composeInputs(e2e, stack, image, { "rollback-on-failure": "true" }), {
       cwd: crashing,
@@ -130,6 +131,14 @@ describeLive("a stack compose service on a live Dokploy", (e2e) => {
       /ended with status "error"\.%0ALast lines of its log:%0A[\s\S]*update paused due to failure/,
     );
     expect(run.stdout).toContain(`Rolled back to ${first}`);
+    // What the crashing service printed, read from its failed task, in the log and the summary.
+    const group = run.stdout.slice(run.stdout.indexOf("::group::What went wrong in"));
+    expect(group.slice(0, group.indexOf("::endgroup::")), run.stdout).toMatch(
+      new RegExp(
+        `Docker Swarm's tasks of ${stack.appName}_web:[\\s\\S]*Output of task [0-9a-z]{12} \\(Failed[^\\n]*\\n[^\\n]*${marker} cannot start`,
+      ),
+    );
+    expect(run.summary).toContain(`${marker} cannot start`);
     expect((await compose(e2e, stack.composeId)).env).toBe(userEnv(e2e, first));
     const [rollback, ours] = await composeDeployments(e2e, stack.composeId);
     expect(rollback).toMatchObject({ status: "done", title: `Rollback to ${first}` });
