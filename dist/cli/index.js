@@ -1202,6 +1202,12 @@ const INPUTS = [
         description: "How long Docker Swarm may take to run our image after Dokploy says done, in seconds.",
     },
     {
+        name: "verify-stable",
+        default: "0",
+        type: "duration",
+        description: "Once Docker Swarm runs our image, watch its service this long; red (deployment-status unstable, rolled back with rollback-on-failure) when a task stops or is restarted, the service leaves our image or swarm rolls it back. Needs wait and verify-running; at most verify-timeout. 0 (the default) does not watch: a window adds its length and a look at Dokploy every 3 s to every green run, and swarm's update monitor (5 s in Dokploy's default update config, failure action rollback) already catches a process that exits at once. Else how long to watch, in seconds.",
+    },
+    {
         name: "fail-on-superseded",
         default: "false",
         type: "boolean",
@@ -1443,6 +1449,11 @@ function parseDuration(v) {
     }
     return seconds;
 }
+function parseDurationOrOff(v) {
+    if (v === "" || /^0+(\.0*)?\s*[smh]?$/.test(v))
+        return 0;
+    return parseDuration(v);
+}
 function parseApiKey(v) {
     if (v === "")
         throw new Error("is required; expected a Dokploy API key");
@@ -1627,6 +1638,7 @@ const parsers = {
     "rollback-targets": choice(ROLLBACK_TARGETS, "all"),
     "verify-running": parsers_boolean(true),
     "verify-timeout": field((v) => (v === "" ? 60 : parseDuration(v))),
+    "verify-stable": field(parseDurationOrOff),
     "fail-on-superseded": parsers_boolean(false),
     retries: field((v) => {
         if (v === "")
@@ -1772,6 +1784,7 @@ function followFields(p) {
         rollbackTargets: p["rollback-targets"],
         verifyRunning: p["verify-running"],
         verifyTimeoutSeconds: p["verify-timeout"],
+        verifyStableSeconds: p["verify-stable"],
         failOnSuperseded: p["fail-on-superseded"],
     };
 }
@@ -1930,6 +1943,21 @@ function healthUrlNeedsWait(p) {
         return [];
     return [{ input: "health-url", message: "needs wait: true (the check runs once the deployment is done)" }];
 }
+function verifyStableNeedsTheCheck(p) {
+    const seconds = p["verify-stable"];
+    if (seconds === 0)
+        return [];
+    const input = "verify-stable";
+    const needs = (name) => `needs ${name}: true (the window watches what swarm runs once the deployment is done and our image runs); set ${name}: true or verify-stable: 0`;
+    if (!p.wait)
+        return [{ input, message: needs("wait") }];
+    if (!p["verify-running"])
+        return [{ input, message: needs("verify-running") }];
+    if (seconds <= p["verify-timeout"])
+        return [];
+    const message = `is ${String(seconds)} s, longer than verify-timeout (${String(p["verify-timeout"])} s); raise verify-timeout or shorten verify-stable`;
+    return [{ input, message }];
+}
 function pinDigestNeedsDigest(p) {
     if (!p["pin-digest"] || p.build || p["verify-pull"])
         return [];
@@ -1956,6 +1984,7 @@ const PARSED_RULES = [
     pullCredentialsComeTogether,
     dokployRegistryNeedsCredentials,
     healthUrlNeedsWait,
+    verifyStableNeedsTheCheck,
     pinDigestNeedsDigest,
     tagVariableIsNotImageVariable,
     githubFeaturesNeedToken,

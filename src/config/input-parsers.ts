@@ -14,6 +14,7 @@ import {
   parseApiKey,
   parseDokployUrl,
   parseDuration,
+  parseDurationOrOff,
   parseEnvironmentUrl,
   parseHealthUrl,
   parseRequestTimeout,
@@ -110,6 +111,7 @@ export const parsers = {
   "rollback-targets": choice(ROLLBACK_TARGETS, "all"),
   "verify-running": boolean(true),
   "verify-timeout": field((v) => (v === "" ? 60 : parseDuration(v))),
+  "verify-stable": field(parseDurationOrOff),
   "fail-on-superseded": boolean(false),
   retries: field((v) => {
     if (v === "") return 4;

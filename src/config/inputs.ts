@@ -304,6 +304,13 @@ export const INPUTS = [
     description: "How long Docker Swarm may take to run our image after Dokploy says done, in seconds.",
   },
   {
+    name: "verify-stable",
+    default: "0",
+    type: "duration",
+    description:
+      "Once Docker Swarm runs our image, watch its service this long; red (deployment-status unstable, rolled back with rollback-on-failure) when a task stops or is restarted, the service leaves our image or swarm rolls it back. Needs wait and verify-running; at most verify-timeout. 0 (the default) does not watch: a window adds its length and a look at Dokploy every 3 s to every green run, and swarm's update monitor (5 s in Dokploy's default update config, failure action rollback) already catches a process that exits at once. Else how long to watch, in seconds.",
+  },
+  {
     name: "fail-on-superseded",
     default: "false",
     type: "boolean",

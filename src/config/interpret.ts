@@ -151,6 +151,7 @@ function followFields(p: Parsed) {
     rollbackTargets: p["rollback-targets"],
     verifyRunning: p["verify-running"],
     verifyTimeoutSeconds: p["verify-timeout"],
+    verifyStableSeconds: p["verify-stable"],
     failOnSuperseded: p["fail-on-superseded"],
   } satisfies Partial<Config>;
 }

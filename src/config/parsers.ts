@@ -96,6 +96,12 @@ export function parseDuration(v: string): number {
   return seconds;
 }
 
+/** A duration that may also be 0 (or empty): off. */
+export function parseDurationOrOff(v: string): number {
+  if (v === "" || /^0+(\.0*)?\s*[smh]?$/.test(v)) return 0;
+  return parseDuration(v);
+}
+
 export function parseApiKey(v: string): string {
   if (v === "") throw new Error("is required; expected a Dokploy API key");
   const bad = [...v].findIndex((c) => !/^[\x21-\x7e]$/.test(c));

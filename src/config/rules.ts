@@ -174,6 +174,23 @@ function healthUrlNeedsWait(p: Parsed): Problem[] {
   return [{ input: "health-url", message: "needs wait: true (the check runs once the deployment is done)" }];
 }
 
+/**
+ * verify-stable needs wait and verify-running (the window follows the check of what runs), and
+ * is at most verify-timeout.
+ */
+function verifyStableNeedsTheCheck(p: Parsed): Problem[] {
+  const seconds = p["verify-stable"];
+  if (seconds === 0) return [];
+  const input = "verify-stable";
+  const needs = (name: string) =>
+    `needs ${name}: true (the window watches what swarm runs once the deployment is done and our image runs); set ${name}: true or verify-stable: 0`;
+  if (!p.wait) return [{ input, message: needs("wait") }];
+  if (!p["verify-running"]) return [{ input, message: needs("verify-running") }];
+  if (seconds <= p["verify-timeout"]) return [];
+  const message = `is ${String(seconds)} s, longer than verify-timeout (${String(p["verify-timeout"])} s); raise verify-timeout or shorten verify-stable`;
+  return [{ input, message }];
+}
+
 /** pin-digest with build: false needs verify-pull: true, which finds the digest. */
 function pinDigestNeedsDigest(p: Parsed): Problem[] {
   if (!p["pin-digest"] || p.build || p["verify-pull"]) return [];
@@ -204,6 +221,7 @@ const PARSED_RULES: readonly ((p: Parsed, d: Derived) => Problem[])[] = [
   pullCredentialsComeTogether,
   dokployRegistryNeedsCredentials,
   healthUrlNeedsWait,
+  verifyStableNeedsTheCheck,
   pinDigestNeedsDigest,
   tagVariableIsNotImageVariable,
   githubFeaturesNeedToken,

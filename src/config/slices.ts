@@ -74,6 +74,7 @@ export type TargetsConfig = Pick<
   | "tagVariable"
   | "targets"
   | "verifyRunning"
+  | "verifyStableSeconds"
   | "verifyTimeoutSeconds"
   | "wait"
   | "waitTimeoutSeconds"

@@ -110,6 +110,8 @@ export interface Config {
   /** After done: check the application row and what swarm runs. */
   readonly verifyRunning: boolean;
   readonly verifyTimeoutSeconds: number;
+  /** After our image runs, watch its swarm service this long; 0: do not. */
+  readonly verifyStableSeconds: number;
   readonly failOnSuperseded: boolean;
   readonly retries: number;
   readonly retryMaxTimeSeconds: number;

@@ -222,6 +222,39 @@ describe("parseConfig", () => {
   });
 });
 
+describe("verify-stable", () => {
+  it("is 0 (no window) unless given; takes seconds or a unit, and 0 in any unit", () => {
+    expect(parse().verifyStableSeconds).toBe(0);
+    expect(parse({ "verify-stable": "0" }).verifyStableSeconds).toBe(0);
+    expect(parse({ "verify-stable": "0s" }).verifyStableSeconds).toBe(0);
+    expect(parse({ "verify-stable": "20" }).verifyStableSeconds).toBe(20);
+    expect(parse({ "verify-stable": "1m", "verify-timeout": "2m" }).verifyStableSeconds).toBe(60);
+  });
+
+  it.each<[string, RawInputs, RegExp]>([
+    ["a value that is no duration", { "verify-stable": "a while" }, /"a while" is not a duration/],
+    ["a negative value", { "verify-stable": "-5" }, /not a duration/],
+    [
+      "more than verify-timeout",
+      { "verify-stable": "90" },
+      /is 90 s, longer than verify-timeout \(60 s\); raise verify-timeout/,
+    ],
+    ["verify-running: false", { "verify-stable": "20", "verify-running": "false" }, /needs verify-running: true/],
+    ["wait: false", { "verify-stable": "20", wait: "false" }, /needs wait: true/],
+  ])("rejects %s, naming verify-stable, before anything is built or sent", (_name, overrides, message) => {
+    const error = problem(overrides);
+    expect(error.input).toBe("verify-stable");
+    expect(error.message).toContain('Input "verify-stable"');
+    expect(error.message).toMatch(message);
+    expect(error.exitCode).toBe(2);
+  });
+
+  it("takes a window as long as verify-timeout, and none with verify-running: false", () => {
+    expect(parse({ "verify-stable": "60" }).verifyStableSeconds).toBe(60);
+    expect(parse({ "verify-stable": "0", "verify-running": "false", wait: "false" }).verifyRunning).toBe(false);
+  });
+});
+
 describe("build-secrets", () => {
   it("takes build-push-action's NAME=value and buildx's --secret specs, and masks the values", () => {
     const config = parse({
