@@ -16,6 +16,8 @@ import { SwarmStandIn, type SwarmOutcome } from "./stand-in-swarm";
 export const VERSION = "v0.30.2";
 /** Time between a deployment's last log line and its final status. */
 const FINAL_GAP_MS = 20;
+/** Swarm's default restart delay: how long a failed task's replacement waits before it starts. */
+const SWARM_RESTART_DELAY_MS = 5_000;
 const REGISTRY_URL = /^[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?(:\d{1,5})?$/;
 const REGISTRY_URL_MESSAGE =
   "Registry URL must be a valid hostname or hostname:port (e.g. registry.example.com or localhost:5000)";
@@ -137,6 +139,12 @@ export interface DeploymentScript {
    * its 5 s monitor period before the update is completed.
    */
   readonly swarmUpdateMs?: number;
+  /**
+   * The image this deployment brings exits 1 this long after each of its tasks starts: swarm
+   * marks the task failed and restarts it after its restart delay (5 s), and it exits again.
+   * Of a stack, the services whose image changed.
+   */
+  readonly exitAfterMs?: number;
   /** Log lines written while it runs, spread over its duration. */
   readonly log?: readonly string[];
   /** Drop every live-log WebSocket of this deployment after its first message. */
@@ -1118,8 +1126,19 @@ export class DokployStandIn {
   /** Swarm takes the update as Dokploy writes done; it is completed at once or `swarmUpdateMs` later. */
   private settleSwarm(appName: string, image: string, script: DeploymentScript): void {
     const inProgress = Boolean(script.swarmUpdateMs) && script.swarm !== "rolls-back";
-    this.swarm.deployed(appName, image, script.swarm, inProgress);
+    const task = this.swarm.deployed(appName, image, script.swarm, inProgress);
     if (inProgress) void this.sleep(script.swarmUpdateMs ?? 0).then(() => this.swarm.updateCompleted(appName));
+    if (task !== undefined && script.exitAfterMs !== undefined) this.crashLoop(appName, task, script.exitAfterMs);
+  }
+
+  /** The task's process exits `exitAfterMs` after it starts; swarm restarts it after its restart delay, and again. */
+  private crashLoop(appName: string, task: string, exitAfterMs: number): void {
+    void this.sleep(exitAfterMs).then(async () => {
+      const next = this.swarm.taskExited(appName, task);
+      if (next === undefined) return;
+      await this.sleep(SWARM_RESTART_DELAY_MS);
+      if (this.swarm.taskStarted(appName, next)) this.crashLoop(appName, next, exitAfterMs);
+    });
   }
 
   private sleep(ms: number): Promise<void> {
@@ -1183,14 +1202,18 @@ export class DokployStandIn {
               existing,
               outcome,
             ),
-          done: ({ swarm }) => {
+          done: ({ swarm, exitAfterMs }) => {
             // Dokploy's command is `docker stack deploy … --prune`.
             this.swarm.prune(
               compose.appName,
               services.map((s) => `${compose.appName}_${s.service}`),
             );
             for (const { service, image } of services) {
-              this.swarm.deployed(`${compose.appName}_${service}`, image, swarm);
+              const name = `${compose.appName}_${service}`;
+              const changed = this.swarm.imageOf(name) !== image;
+              // A stack's services keep swarm's default failure action: pause.
+              const task = this.swarm.deployed(name, image, swarm, false, "pause");
+              if (task !== undefined && changed && exitAfterMs !== undefined) this.crashLoop(name, task, exitAfterMs);
             }
           },
         };

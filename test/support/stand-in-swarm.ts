@@ -9,7 +9,11 @@
  *   "rollback_completed" when the new task cannot start (a tag swarm cannot pull: the task is
  *   "Rejected" with `"No such image: …"` and the spec goes back to the previous image);
  * - tasks list newest first; desired state lower case; currentState like "Running 7 seconds ago";
- *   a task without an error has error "Error:" (running) or "" (shut down).
+ *   a task without an error has error "Error:" (running) or "" (shut down);
+ * - a task whose process exits 1 (taskExited) is desired "shutdown", "Failed 2 seconds ago",
+ *   error "task: non-zero exit (1)" (quoted, as docker service ps prints it), and swarm's restart
+ *   policy makes a new task of the slot at once (Dokploy sets none: swarm's default, condition
+ *   any, delay 5 s), desired "ready" until the delay is over (taskStarted).
  */
 import { randomBytes } from "node:crypto";
 
@@ -27,13 +31,22 @@ interface TaskRow {
   state: string;
   currentState: string;
   readonly node: string;
-  readonly error: string;
+  error: string;
   readonly image: string;
 }
+
+/**
+ * What swarm does when a new task fails within an update's monitor period: an application's
+ * service rolls back (Dokploy's update config), a stack's pauses (swarm's default).
+ */
+export type FailureAction = "rollback" | "pause";
 
 interface ServiceRow {
   readonly id: string;
   image: string;
+  /** The image before the last update: what a rollback puts back. */
+  previous?: string;
+  failureAction: FailureAction;
   update?: { State: string; Message: string };
   readonly tasks: TaskRow[];
 }
@@ -52,10 +65,23 @@ export class SwarmStandIn {
   /**
    * A deployment of `image` is done in Dokploy: swarm updates the service (or fails to). With
    * `inProgress`, an update of a running service stays "updating" until updateCompleted().
+   * Returns the id of the task of `image` that runs, if one does.
    */
-  deployed(appName: string, image: string, outcome: SwarmOutcome = "runs", inProgress = false): void {
-    const service = this.services.get(appName) ?? { id: taskId(), image, tasks: [] };
+  deployed(
+    appName: string,
+    image: string,
+    outcome: SwarmOutcome = "runs",
+    inProgress = false,
+    failureAction: FailureAction = "rollback",
+  ): string | undefined {
+    const service = this.services.get(appName) ?? { id: taskId(), image, failureAction, tasks: [] };
     this.services.set(appName, service);
+    service.failureAction = failureAction;
+    // A task waiting out its restart delay is replaced by the update.
+    for (const waiting of service.tasks.filter((t) => t.state === "ready")) {
+      waiting.state = "shutdown";
+      waiting.currentState = "Shutdown 1 second ago";
+    }
     const previous = service.tasks.find((t) => t.state === "running");
     if (outcome === "rolls-back" && previous) {
       service.tasks.unshift({
@@ -72,7 +98,7 @@ export class SwarmStandIn {
         State: "rollback_completed",
         Message: "rollback completed",
       };
-      return;
+      return undefined;
     }
     if (previous) {
       previous.state = "shutdown";
@@ -94,10 +120,11 @@ export class SwarmStandIn {
         State: "paused",
         Message: `update paused due to failure or early termination of task ${failed}`,
       };
-      return;
+      return undefined;
     }
+    const started = taskId();
     service.tasks.unshift({
-      containerId: taskId(),
+      containerId: started,
       name: `${appName}.1`,
       state: "running",
       currentState: "Running 1 second ago",
@@ -105,11 +132,74 @@ export class SwarmStandIn {
       error: "Error:",
       image,
     });
+    if (service.image !== image) service.previous = service.image;
     service.image = image;
     if (previous)
       service.update = inProgress
         ? { State: "updating", Message: "update in progress" }
         : { State: "completed", Message: "update completed" };
+    return started;
+  }
+
+  /**
+   * The process of a running task exited 1. Within an update's monitor period swarm takes the
+   * failure action: rollback puts the previous image back (a task of it runs), pause stops the
+   * update. Unless rolled back, the restart policy makes a new task of the slot at once, which
+   * waits out the restart delay (desired "ready"). Returns the new task's id; undefined when the
+   * task no longer ran or the service was rolled back.
+   */
+  taskExited(appName: string, containerId: string): string | undefined {
+    const service = this.services.get(appName);
+    const task = service?.tasks.find((t) => t.containerId === containerId);
+    if (!service || task?.state !== "running") return undefined;
+    task.state = "shutdown";
+    task.currentState = "Failed 2 seconds ago";
+    task.error = '"task: non-zero exit (1)"';
+    if (service.update?.State === "updating" && service.failureAction === "rollback" && service.previous) {
+      const back = service.previous;
+      service.image = back;
+      service.previous = undefined;
+      service.update = { State: "rollback_completed", Message: "rollback completed" };
+      service.tasks.unshift({
+        ...task,
+        containerId: taskId(),
+        state: "running",
+        currentState: "Running 1 second ago",
+        error: "Error:",
+        image: back,
+      });
+      return undefined;
+    }
+    if (service.update?.State === "updating") {
+      service.update = {
+        State: "paused",
+        Message: `update paused due to failure or early termination of task ${containerId}`,
+      };
+    }
+    const next = taskId();
+    service.tasks.unshift({
+      ...task,
+      containerId: next,
+      state: "ready",
+      currentState: "Ready 1 second ago",
+      error: "",
+    });
+    return next;
+  }
+
+  /** The restart delay is over: the new task runs. False when it no longer waits (an update replaced it). */
+  taskStarted(appName: string, containerId: string): boolean {
+    const task = this.services.get(appName)?.tasks.find((t) => t.containerId === containerId);
+    if (task?.state !== "ready") return false;
+    task.state = "running";
+    task.currentState = "Running 1 second ago";
+    task.error = "Error:";
+    return true;
+  }
+
+  /** The image the service is set to run; undefined when there is no such service. */
+  imageOf(appName: string): string | undefined {
+    return this.services.get(appName)?.image;
   }
 
   /** Swarm's monitor period is over: an update in progress is completed. */

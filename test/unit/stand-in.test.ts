@@ -1,10 +1,11 @@
 /**
  * The stand-in agrees with a live v0.30.2 where the e2e suite saw it behave: one deployment
- * queue per server, and a deploy's log that names the image the application holds when the
- * job starts.
+ * queue per server, a deploy's log that names the image the application holds when the job
+ * starts, and what swarm does with a task whose process exits.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DokployStandIn } from "../support/dokploy-stand-in";
+import { SwarmStandIn } from "../support/stand-in-swarm";
 
 const KEY = "stand-in-key-0123456789";
 let standIn: DokployStandIn;
@@ -89,5 +90,68 @@ describe("the Dokploy stand-in, as a live v0.30.2 behaves", () => {
       "Login Succeeded",
       "a1: Pulling from demo/web",
     ]);
+  });
+});
+
+/** Waits until `check` holds, looking every 20 ms. */
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+describe("a task whose process exits, as docker service ps shows it", () => {
+  it("is failed and shut down, with swarm's error, and the restart policy makes a new task at once", async () => {
+    const app = standIn.addApplication({ sourceType: "docker", dockerImage: "127.0.0.1:5000/demo/web:b2" });
+    standIn.swarm.deployed(app.appName, "127.0.0.1:5000/demo/web:a1");
+    standIn.scriptDeployments(app.applicationId, { exitAfterMs: 50 });
+    await mutate("application.redeploy", { applicationId: app.applicationId });
+    await standIn.settled();
+    await until(() => standIn.swarm.tasks(app.appName).length === 3);
+
+    const [restarted, failed, old] = standIn.swarm.tasks(app.appName) as Record<string, string>[];
+    expect(restarted).toMatchObject({ name: `${app.appName}.1`, state: "ready", currentState: "Ready 1 second ago" });
+    expect(failed).toMatchObject({
+      name: `${app.appName}.1`,
+      state: "shutdown",
+      currentState: "Failed 2 seconds ago",
+      error: '"task: non-zero exit (1)"',
+    });
+    expect(old).toMatchObject({ state: "shutdown", currentState: "Shutdown 1 second ago" });
+    // The update was over: the service keeps the image, and the failure is the restart policy's.
+    expect(standIn.swarm.inspect(app.appName)).toMatchObject({
+      Spec: { TaskTemplate: { ContainerSpec: { Image: "127.0.0.1:5000/demo/web:b2" } } },
+      UpdateStatus: { State: "completed" },
+    });
+  });
+
+  it("runs the new task once the restart delay is over; an update replaces one still waiting", () => {
+    const swarm = new SwarmStandIn();
+    const first = swarm.deployed("web", "web:1") ?? "";
+    const next = swarm.taskExited("web", first) ?? "";
+    expect(swarm.taskStarted("web", next)).toBe(true);
+    expect(swarm.tasks("web")[0]).toMatchObject({ state: "running", currentState: "Running 1 second ago" });
+    const again = swarm.taskExited("web", next) ?? "";
+    swarm.deployed("web", "web:2");
+    expect(swarm.taskStarted("web", again)).toBe(false);
+    expect(swarm.taskExited("web", first)).toBeUndefined();
+  });
+
+  it("within the update's monitor period, rolls an application's service back and pauses a stack's", () => {
+    const swarm = new SwarmStandIn();
+    swarm.deployed("app", "web:1");
+    const ours = swarm.deployed("app", "web:2", "runs", true) ?? "";
+    expect(swarm.taskExited("app", ours)).toBeUndefined();
+    expect(swarm.inspect("app")).toMatchObject({
+      Spec: { TaskTemplate: { ContainerSpec: { Image: "web:1" } } },
+      UpdateStatus: { State: "rollback_completed" },
+    });
+    expect(swarm.tasks("app")[0]).toMatchObject({ state: "running" });
+
+    swarm.deployed("stack_web", "web:1", "runs", false, "pause");
+    const theirs = swarm.deployed("stack_web", "web:2", "runs", true, "pause") ?? "";
+    expect(swarm.taskExited("stack_web", theirs)).toBeDefined();
+    expect(swarm.inspect("stack_web")).toMatchObject({
+      Spec: { TaskTemplate: { ContainerSpec: { Image: "web:2" } } },
+      UpdateStatus: { State: "paused", Message: `update paused due to failure or early termination of task ${theirs}` },
+    });
   });
 });
