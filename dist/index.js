@@ -6,6 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   CA: () => (/* binding */ errorCode),
+/* harmony export */   HV: () => (/* binding */ UnstableError),
 /* harmony export */   MU: () => (/* binding */ TimeoutError),
 /* harmony export */   Qd: () => (/* binding */ CommandError),
 /* harmony export */   RI: () => (/* binding */ DokployError),
@@ -77,6 +78,14 @@ class NotRunningError extends DeploymentFailedError {
     constructor(message) {
         super(message);
         this.name = "NotRunningError";
+    }
+}
+class UnstableError extends DeployError {
+    restarts;
+    constructor(message, restarts) {
+        super(message);
+        this.restarts = restarts;
+        this.name = "UnstableError";
     }
 }
 class TimeoutError extends DeployError {
@@ -1474,7 +1483,7 @@ const OUTPUTS = [
     { name: "deployment-id", description: "ID of the Dokploy deployment that was followed (wait only)." },
     {
         name: "deployment-status",
-        description: "How it ended: done (our image runs), superseded (a later run's image was deployed over ours), not-running (Dokploy said done but our image does not run), error, cancelled, timeout, unknown (a status this version does not know), or queued when not waiting.",
+        description: "How it ended: done (our image runs), superseded (a later run's image was deployed over ours), not-running (Dokploy said done but our image does not run), unstable (our image ran, then a task of it stopped or was restarted within verify-stable), error, cancelled, timeout, unknown (a status this version does not know), or queued when not waiting.",
     },
     { name: "application-url", description: "Link to the application in the Dokploy dashboard." },
     {
@@ -4211,17 +4220,19 @@ async function verify_look(ctx, swarm, ours) {
     const tasks = await swarm.tasks();
     const lastError = tasks.map(taskError).find((e) => e !== undefined);
     if (!service || state === "updating" || gaveUp(service))
-        return { service, lastError };
+        return { service, lastError, tasks };
     if (!isSameImage(service.Spec.TaskTemplate.ContainerSpec.Image, ours, ctx.ledger.digest(ctx.image))) {
-        return { service, lastError };
+        return { service, lastError, tasks };
     }
-    const running = tasks.filter((t) => t.state === "running" && t.currentState.startsWith("Running"));
-    for (const task of running.slice(0, 3)) {
+    for (const task of tasks.filter(isRunning).slice(0, 3)) {
         const image = await ctx.dokploy.taskImage(task.containerId, swarm.serverId);
         if (isSameImage(image, ours, ctx.ledger.digest(ctx.image)))
-            return { service, running: image, lastError };
+            return { service, running: image, lastError, tasks };
     }
-    return { service, lastError };
+    return { service, lastError, tasks };
+}
+function isRunning(task) {
+    return task.state === "running" && task.currentState.startsWith("Running");
 }
 function notRunning(ctx, swarm, seen, ours) {
     const { service, lastError } = seen;
@@ -4241,7 +4252,7 @@ async function waitForSwarm(ctx, swarm, ours) {
     for (;;) {
         const seen = await verify_look(ctx, swarm, ours);
         if (seen.running)
-            return seen.running;
+            return { swarm, image: seen.running, tasks: seen.tasks, at: ctx.ports.clock() };
         if (gaveUp(seen.service) || ctx.ports.clock() >= deadline)
             throw notRunning(ctx, swarm, seen, ours);
         await ctx.ports.sleep(VERIFY_POLL_MS);
@@ -4258,13 +4269,15 @@ function superseded(ctx, theirs, ours) {
 async function verifyApplication(ctx, ours) {
     const { config, ref, logger } = ctx;
     if (!config.verifyRunning)
-        return;
-    await timedTarget(ctx, "Check what runs", async () => {
+        return undefined;
+    return timedTarget(ctx, "Check what runs", async () => {
         const app = await ctx.dokploy.applicationOne(ref.id);
-        if (app.dockerImage !== ours)
-            return superseded(ctx, app.dockerImage, ours);
+        if (app.dockerImage !== ours) {
+            superseded(ctx, app.dockerImage, ours);
+            return undefined;
+        }
         if (!app.appName)
-            return;
+            return undefined;
         const { appName, serverId } = app;
         const swarm = {
             name: appName,
@@ -4272,15 +4285,18 @@ async function verifyApplication(ctx, ours) {
             what: "the application",
             tasks: () => ctx.dokploy.serviceTasks(appName, serverId),
         };
-        await lookAtSwarm(ctx, `the application, which holds ${ours}`, async () => {
+        const found = await lookAtSwarm(ctx, `the application, which holds ${ours}`, async () => {
             const running = await waitForSwarm(ctx, swarm, ours);
-            logger.info(`Docker Swarm runs ${running} for ${app.appName}.`);
+            logger.info(`Docker Swarm runs ${running.image} for ${appName}.`);
+            return running;
         });
+        const held = async () => (await ctx.dokploy.applicationOne(ref.id)).dockerImage;
+        return found && { found: [found], held };
     });
 }
 async function lookAtSwarm(ctx, trusted, look) {
     try {
-        await look();
+        return await look();
     }
     catch (error) {
         if (!(error instanceof errors/* DokployError */.RI) || (error.status !== 401 && error.status !== 403)) {
@@ -4289,6 +4305,7 @@ async function lookAtSwarm(ctx, trusted, look) {
             throw error;
         }
         ctx.logger.warn(`Could not ask Dokploy what Docker Swarm runs (${error.procedure}: HTTP ${String(error.status)}; the API key needs the permission to read Docker). Trusting ${trusted}.`);
+        return undefined;
     }
 }
 
@@ -4314,20 +4331,28 @@ async function ourServices(ctx, compose, ours) {
     const mine = specs.flatMap(({ name, service }) => service && repositoryOf(service.Spec.TaskTemplate.ContainerSpec.Image) === repository ? [name] : []);
     return { mine, all };
 }
+function shared(fetch) {
+    let pending;
+    return () => (pending ??= fetch().finally(() => {
+        pending = undefined;
+    }));
+}
+function stackSwarm(ctx, compose) {
+    const stackTasks = shared(() => ctx.remote.stackTasks(ctx.dokploy, compose.appName, compose.serverId));
+    return (name) => ({
+        name,
+        serverId: compose.serverId,
+        what: `service ${name} of the stack`,
+        tasks: async () => (await stackTasks()).filter((t) => serviceOfTask(t.name) === name),
+    });
+}
 async function waitForStack(ctx, compose, ours) {
     const deadline = ctx.ports.clock() + ctx.config.verifyTimeoutSeconds * 1000;
+    const swarm = stackSwarm(ctx, compose);
     for (;;) {
         const { mine, all } = await ourServices(ctx, compose, ours);
-        if (mine.length > 0) {
-            const swarm = (name) => ({
-                name,
-                serverId: compose.serverId,
-                what: `service ${name} of the stack`,
-                tasks: async () => (await ctx.remote.stackTasks(ctx.dokploy, compose.appName, compose.serverId)).filter((t) => serviceOfTask(t.name) === name),
-            });
-            await Promise.all(mine.map((name) => waitForSwarm(ctx, swarm(name), ours)));
-            return mine;
-        }
+        if (mine.length > 0)
+            return Promise.all(mine.map((name) => waitForSwarm(ctx, swarm(name), ours)));
         if (ctx.ports.clock() >= deadline) {
             throw new errors/* NotRunningError */.bb(`Dokploy says the deployment is done, but no service of the stack ${compose.appName} runs ${repositoryOf(ours)} (its services: ${all.join(", ") || "none"}). Does the compose file say image: \${${ctx.config.imageVariable}}? See ${targetOf(ctx).url ?? ctx.config.dokployUrl}`);
         }
@@ -4337,21 +4362,138 @@ async function waitForStack(ctx, compose, ours) {
 async function verifyCompose(ctx, ours) {
     const { config, ref, logger } = ctx;
     if (!config.verifyRunning)
-        return;
-    await timedTarget(ctx, "Check what runs", async () => {
+        return undefined;
+    return timedTarget(ctx, "Check what runs", async () => {
         const compose = await ctx.remote.composeOne(ctx.dokploy, ref.id);
-        const held = readVariable(compose.env, config.imageVariable);
-        if (held !== ours)
-            return superseded(ctx, held, ours);
+        const holds = readVariable(compose.env, config.imageVariable);
+        if (holds !== ours) {
+            superseded(ctx, holds, ours);
+            return undefined;
+        }
         if (compose.composeType !== "stack") {
             logger.info(`The compose holds ${ours}; docker compose started its containers (their images are not checked).`);
-            return;
+            return undefined;
         }
-        await lookAtSwarm(ctx, `the compose's environment, which holds ${ours}`, async () => {
+        const found = await lookAtSwarm(ctx, `the compose's environment, which holds ${ours}`, async () => {
             const services = await waitForStack(ctx, compose, ours);
-            logger.info(`Docker Swarm runs ${ours} for ${services.join(", ")}.`);
+            logger.info(`Docker Swarm runs ${ours} for ${services.map((s) => s.swarm.name).join(", ")}.`);
+            return services;
         });
+        const held = async () => readVariable((await ctx.remote.composeOne(ctx.dokploy, ref.id)).env, config.imageVariable);
+        return found && { found, held };
     });
+}
+
+;// CONCATENATED MODULE: ./src/targets/stable.ts
+
+
+
+
+const STABLE_LOOK_MS = 3_000;
+function lookEveryMs(seconds) {
+    return Math.min(STABLE_LOOK_MS, (seconds * 1000) / 2);
+}
+function opened(found) {
+    return { found, running: found.tasks.filter(isRunning), known: new Set(found.tasks.map((t) => t.containerId)) };
+}
+async function lookAgain(ctx, watched, ours) {
+    const { swarm } = watched.found;
+    const [service, tasks] = await Promise.all([ctx.dokploy.service(swarm.name, swarm.serverId), swarm.tasks()]);
+    const stopped = watched.running.flatMap((was) => {
+        const now = tasks.find((t) => t.containerId === was.containerId);
+        return now && isRunning(now) ? [] : [{ was, now }];
+    });
+    const image = service?.Spec.TaskTemplate.ContainerSpec.Image;
+    const ourImage = isSameImage(image, ours, ctx.ledger.digest(ctx.image));
+    return {
+        watched,
+        service,
+        stopped,
+        restarts: tasks.filter((t) => !watched.known.has(t.containerId)),
+        left: ourImage ? undefined : (image ?? "no service"),
+        at: ctx.ports.clock(),
+    };
+}
+function troubled(seen) {
+    return seen.stopped.length > 0 || seen.restarts.length > 0 || seen.left !== undefined || gaveUp(seen.service);
+}
+function times(n) {
+    return `${String(n)} time${n === 1 ? "" : "s"}`;
+}
+function whatWentWrong(seen) {
+    const { service, stopped, restarts, watched } = seen;
+    const words = [];
+    const [first] = stopped;
+    if (first) {
+        const { was, now } = first;
+        const error = now ? taskError(now) : undefined;
+        const ran = Math.max(1, Math.round((seen.at - watched.found.at) / 1000));
+        words.push(now
+            ? `task ${was.containerId} ${now.currentState}${error ? ` (${error})` : ""} after about ${String(ran)} s`
+            : `task ${was.containerId} is no longer listed after about ${String(ran)} s`);
+        if (stopped.length > 1)
+            words.push(`${String(stopped.length - 1)} more of its tasks stopped`);
+    }
+    if (restarts.length > 0)
+        words.push(`swarm restarted it ${times(restarts.length)}`);
+    else if (first)
+        words.push("swarm has not restarted it");
+    const update = service?.UpdateStatus;
+    if (gaveUp(service)) {
+        words.push(`Docker Swarm gave up on its update (${update?.State ?? ""}: ${update?.Message ?? ""})`);
+    }
+    if (seen.left !== undefined) {
+        words.push(service ? `the service is now set to run ${seen.left}` : "Dokploy has no swarm service for it any more");
+    }
+    return words.join("; ");
+}
+function unstable(ctx, seen, ours, seconds) {
+    recordStatus(ctx, "unstable");
+    const restarts = seen.reduce((n, s) => n + s.restarts.length, 0);
+    const stopped = seen.some((s) => s.stopped.length > 0 || s.restarts.length > 0);
+    const named = ctx.ref.kind === "compose";
+    const what = seen
+        .filter(troubled)
+        .map((s) => (named ? `${s.watched.found.swarm.what}: ${whatWentWrong(s)}` : whatWentWrong(s)))
+        .join(". ");
+    const url = targetOf(ctx).url ?? ctx.config.dokployUrl;
+    return new errors/* UnstableError */.HV(`${ours} ran, then ${stopped ? "stopped" : "was replaced"} within verify-stable (${String(seconds)} s): ${what}. See ${url}`, restarts);
+}
+async function watchWindow(ctx, watch, ours, seconds) {
+    const watched = watch.found.map(opened);
+    const windowMs = seconds * 1000;
+    const every = lookEveryMs(seconds);
+    const names = watch.found.map((f) => f.swarm.name).join(", ");
+    ctx.logger.info(`Watching ${names} for ${String(seconds)} s (verify-stable), a look every ${String(every / 1000)} s.`);
+    const end = ctx.ports.clock() + windowMs;
+    for (let now = ctx.ports.clock(); now < end; now = ctx.ports.clock()) {
+        await ctx.ports.sleep(Math.min(every, end - now));
+        stopIfCancelled(ctx);
+        const seen = await Promise.all(watched.map((w) => lookAgain(ctx, w, ours)));
+        if (!seen.some(troubled))
+            continue;
+        if (seen.some((s) => s.left !== undefined)) {
+            const held = await watch.held();
+            if (held !== ours) {
+                superseded(ctx, held, ours);
+                return;
+            }
+        }
+        throw unstable(ctx, seen, ours, seconds);
+    }
+    const tasks = watched.reduce((n, w) => n + w.running.length, 0);
+    ctx.logger.info(`Stable for ${String(seconds)} s: ${String(tasks)} task${tasks === 1 ? "" : "s"} of ${ours} kept running, 0 restarts.`);
+    ctx.ledger.record({ kind: "stable", target: ctx.ref.id, seconds, restarts: 0 });
+}
+async function watchStable(ctx, watch, ours) {
+    const seconds = ctx.config.verifyStableSeconds;
+    if (seconds <= 0 || targetOf(ctx).deploymentStatus === "superseded")
+        return;
+    if (!watch || watch.found.length === 0) {
+        ctx.logger.info("verify-stable: no swarm service of ours was seen, so there is nothing to watch.");
+        return;
+    }
+    await timedTarget(ctx, "Watch it stay up", () => watchWindow(ctx, watch, ours, seconds));
 }
 
 ;// CONCATENATED MODULE: ./src/targets/kinds.ts
@@ -4360,11 +4502,13 @@ async function verifyCompose(ctx, ours) {
 
 
 
+
 function checkTarget(ctx) {
     return ctx.ref.kind === "application" ? checkApplication(ctx) : checkCompose(ctx);
 }
-function verifyTarget(ctx, ours) {
-    return ctx.ref.kind === "application" ? verifyApplication(ctx, ours) : verifyCompose(ctx, ours);
+async function verifyTarget(ctx, ours) {
+    const watch = await (ctx.ref.kind === "application" ? verifyApplication(ctx, ours) : verifyCompose(ctx, ours));
+    await watchStable(ctx, watch, ours);
 }
 async function pointTarget(ctx, before) {
     const snapshot = snapshotDeployments(ctx.dokploy, ctx.ref);
@@ -4674,7 +4818,10 @@ async function checkHealthUrl(ctx) {
 
 
 function isDeploymentFailure(error) {
-    return (error instanceof WaitTimeoutError || error instanceof errors/* HealthCheckError */.b1 || error instanceof errors/* DeploymentFailedError */.RJ);
+    return (error instanceof WaitTimeoutError ||
+        error instanceof errors/* HealthCheckError */.b1 ||
+        error instanceof errors/* DeploymentFailedError */.RJ ||
+        error instanceof errors/* UnstableError */.HV);
 }
 function writeBack(ctx, restore) {
     if ("provider" in restore)
@@ -4927,6 +5074,7 @@ async function checkInputs(ctx) {
 
 
 
+
 function cachePlan(config, buildx) {
     if (!autoCacheWanted(config))
         return [];
@@ -5035,6 +5183,9 @@ function targetsPlan(config, api) {
     if (!config.wait)
         return plan;
     plan.push(`Follow the new deployment titled "${config.deployTitle}" until done, error or cancelled (at most ${String(config.waitTimeoutSeconds)} s), with its live log, and check what runs`);
+    if (config.verifyRunning && config.verifyStableSeconds > 0) {
+        plan.push(`Watch what swarm runs for ${String(config.verifyStableSeconds)} s (verify-stable): its tasks and its spec every ${String(lookEveryMs(config.verifyStableSeconds) / 1000)} s; red if a task stops or swarm restarts it`);
+    }
     if (config.health) {
         plan.push(`GET ${config.health.url} until it answers (at most ${String(config.health.timeoutMs / 1000)} s)`);
     }
@@ -5164,7 +5315,16 @@ const STAGES = [
         when: deploys,
         needs: ["connected", "prepared"],
         gives: [],
-        records: ["provider", "compose-env", "deployment", "deployment-status", "target-failed", "health", "rollback"],
+        records: [
+            "provider",
+            "compose-env",
+            "deployment",
+            "deployment-status",
+            "target-failed",
+            "stable",
+            "health",
+            "rollback",
+        ],
         plan: (config, _way, api) => targetsPlan(config, api),
         run: async (_ctx, state) => {
             if (state.connected)

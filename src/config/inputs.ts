@@ -470,7 +470,7 @@ export const OUTPUTS = [
   {
     name: "deployment-status",
     description:
-      "How it ended: done (our image runs), superseded (a later run's image was deployed over ours), not-running (Dokploy said done but our image does not run), error, cancelled, timeout, unknown (a status this version does not know), or queued when not waiting.",
+      "How it ended: done (our image runs), superseded (a later run's image was deployed over ours), not-running (Dokploy said done but our image does not run), unstable (our image ran, then a task of it stopped or was restarted within verify-stable), error, cancelled, timeout, unknown (a status this version does not know), or queued when not waiting.",
   },
   { name: "application-url", description: "Link to the application in the Dokploy dashboard." },
   {

@@ -6,6 +6,7 @@ import { imageRef } from "../shared/image";
 import { buildsIntoEngine, enginePushFor } from "../build/builder";
 import { LABELLED_DOCKERFILE, readDockerfile } from "../build/build-and-push";
 import { dockerProviderOf } from "../targets/provider";
+import { lookEveryMs } from "../targets/stable";
 
 /** What cache: auto adds to the build, in words (which applies is known once docker and Dokploy answer). */
 function cachePlan(config: Config, buildx: boolean): string[] {
@@ -141,6 +142,11 @@ export function targetsPlan(config: Config, api: string): string[] {
   plan.push(
     `Follow the new deployment titled "${config.deployTitle}" until done, error or cancelled (at most ${String(config.waitTimeoutSeconds)} s), with its live log, and check what runs`,
   );
+  if (config.verifyRunning && config.verifyStableSeconds > 0) {
+    plan.push(
+      `Watch what swarm runs for ${String(config.verifyStableSeconds)} s (verify-stable): its tasks and its spec every ${String(lookEveryMs(config.verifyStableSeconds) / 1000)} s; red if a task stops or swarm restarts it`,
+    );
+  }
   if (config.health) {
     plan.push(`GET ${config.health.url} until it answers (at most ${String(config.health.timeoutMs / 1000)} s)`);
   }

@@ -144,7 +144,16 @@ export const STAGES: readonly Stage[] = [
     when: deploys,
     needs: ["connected", "prepared"],
     gives: [],
-    records: ["provider", "compose-env", "deployment", "deployment-status", "target-failed", "health", "rollback"],
+    records: [
+      "provider",
+      "compose-env",
+      "deployment",
+      "deployment-status",
+      "target-failed",
+      "stable",
+      "health",
+      "rollback",
+    ],
     plan: (config, _way, api) => plan.targetsPlan(config, api),
     run: async (_ctx, state) => {
       if (state.connected) await deployTargets(state.connected, state.prepared ?? []);

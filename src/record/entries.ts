@@ -96,7 +96,7 @@ export type Fact =
     }
   /**
    * A target's deployment status: as Dokploy said it (running, done, error, cancelled), or as the
-   * step judged it (queued, timeout, unknown, not-running, superseded).
+   * step judged it (queued, timeout, unknown, not-running, unstable, superseded).
    */
   | {
       readonly kind: "deployment-status";
@@ -109,6 +109,8 @@ export type Fact =
   | { readonly kind: "target-failed"; readonly target: string; readonly error: string }
   /** What a red target left to see: swarm's tasks, what its containers printed, the health check's last answer. */
   | { readonly kind: "evidence"; readonly target: string; readonly sections: readonly EvidenceSection[] }
+  /** A target's services kept our image running through the verify-stable window. */
+  | { readonly kind: "stable"; readonly target: string; readonly seconds: number; readonly restarts: number }
   /** The health check's last answer, e.g. "200 in 34 ms". */
   | { readonly kind: "health"; readonly answer: string }
   /** The plan printed by a dry run. */

@@ -71,6 +71,18 @@ export class NotRunningError extends DeploymentFailedError {
   }
 }
 
+/** Our image ran, then a task of it stopped, was restarted or replaced within verify-stable. */
+export class UnstableError extends DeployError {
+  constructor(
+    message: string,
+    /** New tasks swarm started in the window: restarts. */
+    readonly restarts: number,
+  ) {
+    super(message);
+    this.name = "UnstableError";
+  }
+}
+
 /** Something did not finish in the time it was given. */
 export class TimeoutError extends DeployError {
   constructor(message: string) {

@@ -3,6 +3,7 @@ import type { Before, TargetContext } from "./target";
 import { checkApplication, pointApplication } from "./application";
 import { checkCompose, pointCompose } from "./compose";
 import { verifyCompose } from "./stack";
+import { watchStable } from "./stable";
 import { verifyApplication } from "./verify";
 
 /*
@@ -15,9 +16,10 @@ export function checkTarget(ctx: TargetContext): Promise<Before> {
   return ctx.ref.kind === "application" ? checkApplication(ctx) : checkCompose(ctx);
 }
 
-/** After Dokploy says done: what really runs is ours. */
-export function verifyTarget(ctx: TargetContext, ours: string): Promise<void> {
-  return ctx.ref.kind === "application" ? verifyApplication(ctx, ours) : verifyCompose(ctx, ours);
+/** After Dokploy says done: what really runs is ours, and (verify-stable) it keeps running. */
+export async function verifyTarget(ctx: TargetContext, ours: string): Promise<void> {
+  const watch = await (ctx.ref.kind === "application" ? verifyApplication(ctx, ours) : verifyCompose(ctx, ours));
+  await watchStable(ctx, watch, ours);
 }
 
 /** The target points at our image; the deployments that were there before ours. */

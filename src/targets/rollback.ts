@@ -1,15 +1,21 @@
 import { rollBack } from "../dokploy/deploy";
 import { WaitTimeoutError } from "../dokploy/wait";
-import { type DeployError, DeploymentFailedError, HealthCheckError } from "../shared/errors";
+import { type DeployError, DeploymentFailedError, HealthCheckError, UnstableError } from "../shared/errors";
 import type { TargetBefore } from "../record/entries";
 import { writeVariables } from "./compose";
 import { type TargetContext, targetName, timedTarget } from "./target";
 import { followOptions } from "./deployment";
 
-/** Failures after which the previous image is put back: the deployment or the health check failed. */
+/**
+ * Failures after which the previous image is put back: the deployment, the health check or the
+ * verify-stable window failed.
+ */
 export function isDeploymentFailure(error: unknown): error is DeployError {
   return (
-    error instanceof WaitTimeoutError || error instanceof HealthCheckError || error instanceof DeploymentFailedError
+    error instanceof WaitTimeoutError ||
+    error instanceof HealthCheckError ||
+    error instanceof DeploymentFailedError ||
+    error instanceof UnstableError
   );
 }
 

@@ -1,8 +1,17 @@
-import type { Compose } from "../dokploy/compose";
+import type { Compose, StackTask } from "../dokploy/compose";
 import { readVariable } from "./env-file";
 import { NotRunningError } from "../shared/errors";
 import { type TargetContext, targetOf, timedTarget } from "./target";
-import { VERIFY_POLL_MS, type SwarmService, lookAtSwarm, splitDigest, superseded, waitForSwarm } from "./verify";
+import {
+  type Found,
+  type SwarmService,
+  VERIFY_POLL_MS,
+  type Watch,
+  lookAtSwarm,
+  splitDigest,
+  superseded,
+  waitForSwarm,
+} from "./verify";
 
 /** The service a stack task belongs to: <appName>_<service>.<slot> (or .<node id> in global mode). */
 export function serviceOfTask(taskName: string): string {
@@ -35,27 +44,38 @@ async function ourServices(
   return { mine, all };
 }
 
+/** One request for the calls that come while it is under way: the stack's services, looked at together, share it. */
+function shared<T>(fetch: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () =>
+    (pending ??= fetch().finally(() => {
+      pending = undefined;
+    }));
+}
+
+/** The stack's services as swarm services to look at; their task lists come from one shared request. */
+function stackSwarm(ctx: TargetContext, compose: Compose): (name: string) => SwarmService {
+  const stackTasks: () => Promise<StackTask[]> = shared(() =>
+    ctx.remote.stackTasks(ctx.dokploy, compose.appName, compose.serverId),
+  );
+  return (name) => ({
+    name,
+    serverId: compose.serverId,
+    what: `service ${name} of the stack`,
+    tasks: async () => (await stackTasks()).filter((t) => serviceOfTask(t.name) === name),
+  });
+}
+
 /**
  * Every service of the stack that runs our repository runs our image (swarm may take a moment);
  * a stack where no service uses our repository did not take the image at all.
  */
-async function waitForStack(ctx: TargetContext, compose: Compose, ours: string): Promise<string[]> {
+async function waitForStack(ctx: TargetContext, compose: Compose, ours: string): Promise<Found[]> {
   const deadline = ctx.ports.clock() + ctx.config.verifyTimeoutSeconds * 1000;
+  const swarm = stackSwarm(ctx, compose);
   for (;;) {
     const { mine, all } = await ourServices(ctx, compose, ours);
-    if (mine.length > 0) {
-      const swarm = (name: string): SwarmService => ({
-        name,
-        serverId: compose.serverId,
-        what: `service ${name} of the stack`,
-        tasks: async () =>
-          (await ctx.remote.stackTasks(ctx.dokploy, compose.appName, compose.serverId)).filter(
-            (t) => serviceOfTask(t.name) === name,
-          ),
-      });
-      await Promise.all(mine.map((name) => waitForSwarm(ctx, swarm(name), ours)));
-      return mine;
-    }
+    if (mine.length > 0) return Promise.all(mine.map((name) => waitForSwarm(ctx, swarm(name), ours)));
     if (ctx.ports.clock() >= deadline) {
       throw new NotRunningError(
         `Dokploy says the deployment is done, but no service of the stack ${compose.appName} runs ${repositoryOf(ours)} (its services: ${all.join(", ") || "none"}). Does the compose file say image: \${${ctx.config.imageVariable}}? See ${targetOf(ctx).url ?? ctx.config.dokployUrl}`,
@@ -69,22 +89,28 @@ async function waitForStack(ctx: TargetContext, compose: Compose, ours: string):
  * After Dokploy says done: the compose still holds our image in its environment (else
  * superseded); for a stack, every swarm service of it that runs our repository runs our image.
  * A docker-compose service's containers are not looked at: Dokploy answers nothing about
- * their images here (see the README).
+ * their images here (see the README). Returns what verify-stable watches.
  */
-export async function verifyCompose(ctx: TargetContext, ours: string): Promise<void> {
+export async function verifyCompose(ctx: TargetContext, ours: string): Promise<Watch | undefined> {
   const { config, ref, logger } = ctx;
-  if (!config.verifyRunning) return;
-  await timedTarget(ctx, "Check what runs", async () => {
+  if (!config.verifyRunning) return undefined;
+  return timedTarget(ctx, "Check what runs", async () => {
     const compose = await ctx.remote.composeOne(ctx.dokploy, ref.id);
-    const held = readVariable(compose.env, config.imageVariable);
-    if (held !== ours) return superseded(ctx, held, ours);
+    const holds = readVariable(compose.env, config.imageVariable);
+    if (holds !== ours) {
+      superseded(ctx, holds, ours);
+      return undefined;
+    }
     if (compose.composeType !== "stack") {
       logger.info(`The compose holds ${ours}; docker compose started its containers (their images are not checked).`);
-      return;
+      return undefined;
     }
-    await lookAtSwarm(ctx, `the compose's environment, which holds ${ours}`, async () => {
+    const found = await lookAtSwarm(ctx, `the compose's environment, which holds ${ours}`, async () => {
       const services = await waitForStack(ctx, compose, ours);
-      logger.info(`Docker Swarm runs ${ours} for ${services.join(", ")}.`);
+      logger.info(`Docker Swarm runs ${ours} for ${services.map((s) => s.swarm.name).join(", ")}.`);
+      return services;
     });
+    const held = async () => readVariable((await ctx.remote.composeOne(ctx.dokploy, ref.id)).env, config.imageVariable);
+    return found && { found, held };
   });
 }

@@ -48,7 +48,7 @@ export function targetName(ctx: Pick<TargetContext, "ledger" | "ref">): string {
   return targetOf(ctx).name ?? ctx.ref.id;
 }
 
-/** Records the target's status as the step judged it (queued, timeout, unknown, not-running, superseded). */
+/** Records the target's status as the step judged it (queued, timeout, unknown, not-running, unstable, superseded). */
 export function recordStatus(ctx: Pick<TargetContext, "ledger" | "ref">, status: string, deploymentId?: string): void {
   ctx.ledger.record({ kind: "deployment-status", target: ctx.ref.id, status, deploymentId, said: "step" });
 }

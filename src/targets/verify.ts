@@ -48,10 +48,28 @@ interface Look {
   /** The image of a running task, when one runs ours. */
   readonly running?: string;
   readonly lastError?: string;
+  readonly tasks: readonly Task[];
+}
+
+/** Our image running in a swarm service, as the look that found it saw the service. */
+export interface Found {
+  readonly swarm: SwarmService;
+  /** The image a task runs, with the digest swarm resolved when it did. */
+  readonly image: string;
+  /** The service's tasks then, newest first, and when that was (on the run's clock, ms). */
+  readonly tasks: readonly Task[];
+  readonly at: number;
+}
+
+/** What to watch once our image runs (verify-stable), and how to read what the target holds now. */
+export interface Watch {
+  readonly found: readonly Found[];
+  /** The image the target holds now: the application's, or the compose environment's variable. */
+  readonly held: () => Promise<string | null | undefined>;
 }
 
 /** Swarm gave up on the update: it rolled the service back, or paused it after a failed task. */
-function gaveUp(service: Service | undefined): boolean {
+export function gaveUp(service: Service | undefined): boolean {
   const state = service?.UpdateStatus?.State ?? "";
   return state.startsWith("rollback") || state === "paused";
 }
@@ -61,16 +79,20 @@ async function look(ctx: TargetContext, swarm: SwarmService, ours: string): Prom
   const state = service?.UpdateStatus?.State ?? "";
   const tasks = await swarm.tasks();
   const lastError = tasks.map(taskError).find((e) => e !== undefined);
-  if (!service || state === "updating" || gaveUp(service)) return { service, lastError };
+  if (!service || state === "updating" || gaveUp(service)) return { service, lastError, tasks };
   if (!isSameImage(service.Spec.TaskTemplate.ContainerSpec.Image, ours, ctx.ledger.digest(ctx.image))) {
-    return { service, lastError };
+    return { service, lastError, tasks };
   }
-  const running = tasks.filter((t) => t.state === "running" && t.currentState.startsWith("Running"));
-  for (const task of running.slice(0, 3)) {
+  for (const task of tasks.filter(isRunning).slice(0, 3)) {
     const image = await ctx.dokploy.taskImage(task.containerId, swarm.serverId);
-    if (isSameImage(image, ours, ctx.ledger.digest(ctx.image))) return { service, running: image, lastError };
+    if (isSameImage(image, ours, ctx.ledger.digest(ctx.image))) return { service, running: image, lastError, tasks };
   }
-  return { service, lastError };
+  return { service, lastError, tasks };
+}
+
+/** A task that runs, as swarm says: desired running, and its current state Running. */
+export function isRunning(task: Task): boolean {
+  return task.state === "running" && task.currentState.startsWith("Running");
 }
 
 /** Why our image does not run, from the last look at the service. */
@@ -91,11 +113,11 @@ function notRunning(ctx: TargetContext, swarm: SwarmService, seen: Look, ours: s
 }
 
 /** Waits briefly for swarm to run our image in the service; throws NotRunningError when it does not. */
-export async function waitForSwarm(ctx: TargetContext, swarm: SwarmService, ours: string): Promise<string> {
+export async function waitForSwarm(ctx: TargetContext, swarm: SwarmService, ours: string): Promise<Found> {
   const deadline = ctx.ports.clock() + ctx.config.verifyTimeoutSeconds * 1000;
   for (;;) {
     const seen = await look(ctx, swarm, ours);
-    if (seen.running) return seen.running;
+    if (seen.running) return { swarm, image: seen.running, tasks: seen.tasks, at: ctx.ports.clock() };
     if (gaveUp(seen.service) || ctx.ports.clock() >= deadline) throw notRunning(ctx, swarm, seen, ours);
     await ctx.ports.sleep(VERIFY_POLL_MS);
   }
@@ -113,15 +135,18 @@ export function superseded(ctx: TargetContext, theirs: string | null | undefined
 /**
  * After Dokploy says done: the application still holds our image (else superseded), and swarm
  * runs a task of it (else not-running, with swarm's reason). Without the permission to read
- * Docker, says so once and trusts the application row.
+ * Docker, says so once and trusts the application row. Returns what verify-stable watches.
  */
-export async function verifyApplication(ctx: TargetContext, ours: string): Promise<void> {
+export async function verifyApplication(ctx: TargetContext, ours: string): Promise<Watch | undefined> {
   const { config, ref, logger } = ctx;
-  if (!config.verifyRunning) return;
-  await timedTarget(ctx, "Check what runs", async () => {
+  if (!config.verifyRunning) return undefined;
+  return timedTarget(ctx, "Check what runs", async () => {
     const app = await ctx.dokploy.applicationOne(ref.id);
-    if (app.dockerImage !== ours) return superseded(ctx, app.dockerImage, ours);
-    if (!app.appName) return;
+    if (app.dockerImage !== ours) {
+      superseded(ctx, app.dockerImage, ours);
+      return undefined;
+    }
+    if (!app.appName) return undefined;
     const { appName, serverId } = app;
     const swarm: SwarmService = {
       name: appName,
@@ -129,20 +154,27 @@ export async function verifyApplication(ctx: TargetContext, ours: string): Promi
       what: "the application",
       tasks: () => ctx.dokploy.serviceTasks(appName, serverId),
     };
-    await lookAtSwarm(ctx, `the application, which holds ${ours}`, async () => {
+    const found = await lookAtSwarm(ctx, `the application, which holds ${ours}`, async () => {
       const running = await waitForSwarm(ctx, swarm, ours);
-      logger.info(`Docker Swarm runs ${running} for ${app.appName}.`);
+      logger.info(`Docker Swarm runs ${running.image} for ${appName}.`);
+      return running;
     });
+    const held = async () => (await ctx.dokploy.applicationOne(ref.id)).dockerImage;
+    return found && { found: [found], held };
   });
 }
 
 /**
  * Runs `look` at what swarm runs. A NotRunningError marks the target not-running; without the
- * permission to read Docker (401, 403), says so once and trusts `trusted` instead.
+ * permission to read Docker (401, 403), says so once, trusts `trusted` instead and returns undefined.
  */
-export async function lookAtSwarm(ctx: TargetContext, trusted: string, look: () => Promise<void>): Promise<void> {
+export async function lookAtSwarm<T>(
+  ctx: TargetContext,
+  trusted: string,
+  look: () => Promise<T>,
+): Promise<T | undefined> {
   try {
-    await look();
+    return await look();
   } catch (error) {
     if (!(error instanceof DokployError) || (error.status !== 401 && error.status !== 403)) {
       if (error instanceof NotRunningError) recordStatus(ctx, "not-running");
@@ -151,5 +183,6 @@ export async function lookAtSwarm(ctx: TargetContext, trusted: string, look: () 
     ctx.logger.warn(
       `Could not ask Dokploy what Docker Swarm runs (${error.procedure}: HTTP ${String(error.status)}; the API key needs the permission to read Docker). Trusting ${trusted}.`,
     );
+    return undefined;
   }
 }

@@ -150,6 +150,38 @@ describe("a compose service", () => {
     expect(standIn().composes.get(compose.composeId)?.env).toBe(USER_ENV);
   });
 
+  it("unstable: the stack's services of our image exit within verify-stable; red, naming them, and rolled back", async () => {
+    const compose = runningStack();
+    standIn().scriptDeployments(compose.composeId, { exitAfterMs: 200 }, {});
+    const ran = await deploy(compose.composeId, { "verify-stable": "1", "rollback-on-failure": "true" });
+    expect(ran.outputs["deployment-status"]).toBe("unstable");
+    expect(ran.error?.message).toMatch(
+      /ran, then stopped within verify-stable \(1 s\): service \S+_(web|worker) of the stack: task \w+ Failed 2 seconds ago \(task: non-zero exit \(1\)\)/,
+    );
+    expect(ran.error?.message).toContain("swarm restarted it 1 time");
+    expect(ran.error?.message).not.toContain(`${compose.appName}_cache`);
+    expect(ran.error?.message).toContain(`Rolled back to ${IMAGE}:old`);
+    expect(standIn().composes.get(compose.composeId)?.env).toBe(USER_ENV);
+  });
+
+  it("stable: every service of our image kept running through verify-stable, with one task list per look", async () => {
+    const compose = runningStack();
+    const ran = await deploy(compose.composeId, { "verify-stable": "0.5" });
+    expect(ran.error).toBeUndefined();
+    expect(ran.outputs["deployment-status"]).toBe("done");
+    expect(ran.log).toContain(`Watching ${compose.appName}_web, ${compose.appName}_worker for 0.5 s (verify-stable)`);
+    expect(ran.log).toContain(`Stable for 0.5 s: 2 tasks of ${OURS} kept running, 0 restarts.`);
+    // The window's calls follow the check's last look at a task: a spec per service, one task list for both.
+    const calls = standIn().callsOf();
+    const services = new Set([`${compose.appName}_web`, `${compose.appName}_worker`]);
+    const isTask = (c: (typeof calls)[number]) =>
+      c.procedure === "docker.getConfig" && !services.has((c.input as { containerId: string }).containerId);
+    const window = calls.slice(calls.findLastIndex(isTask) + 1);
+    const lists = window.filter((c) => c.procedure === "docker.getStackContainersByAppName").length;
+    expect(lists).toBeGreaterThanOrEqual(2);
+    expect(window.filter((c) => c.procedure === "docker.getConfig")).toHaveLength(2 * lists);
+  });
+
   it("a stack where no service runs our repository is red: the file does not use the variable", async () => {
     const compose = runningStack("TAG=old\n", "services:\n  web:\n    image: 127.0.0.1:5000/other/app:${TAG}\n");
     const ran = await deploy(compose.composeId);

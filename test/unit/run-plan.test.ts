@@ -70,13 +70,14 @@ describe("run: a dry run", () => {
     expect(plan.join("\n")).not.toContain(PUSH_PASSWORD);
   });
 
-  it("plans the labelled Dockerfile, the health check and the rollback in a dry run", async () => {
+  it("plans the labelled Dockerfile, the verify-stable window, the health check and the rollback in a dry run", async () => {
     const app = h.standIn.addApplication();
     const outcome = await run(
       h.config(app.applicationId, {
         "dry-run": "true",
         "health-url": "https://web.example.com/healthz",
         "rollback-on-failure": "true",
+        "verify-stable": "30",
       }),
       { ...h.ports(fakeDocker()), readText: () => Promise.resolve("FROM base\nRUN make\n") },
     );
@@ -87,6 +88,9 @@ describe("run: a dry run", () => {
       "(Dockerfile.labelled: the Dockerfile with LABEL lines right after the built stage's FROM: org.opencontainers.image.title=web)",
     );
     expect(plan).not.toContain("org.opencontainers.image.revision");
+    expect(plan).toContain(
+      "Watch what swarm runs for 30 s (verify-stable): its tasks and its spec every 3 s; red if a task stops or swarm restarts it",
+    );
     expect(plan).toContain("GET https://web.example.com/healthz until it answers (at most 120 s)");
     expect(plan).toContain("save the previous image back and redeploy it");
     expect(h.standIn.calls).toEqual([]);

@@ -10,7 +10,7 @@ import { DokployStandIn, type StandInOptions } from "../support/dokploy-stand-in
 import { SHA, fakeDocker, fakePorts } from "../support/fake-docker";
 import { FAKE_IMAGE as IMAGE, FAKE_PUSH, dokployOf } from "../support/fixtures";
 import { MemoryLogger } from "../support/loggers";
-import { type Config, type RawInputs, outputsOf, parseConfig, run } from "./imports";
+import { type Config, type RawInputs, UnstableError, outputsOf, parseConfig, run } from "./imports";
 
 const KEY = "api-key-verify-0123";
 const OLD = `${IMAGE}:old`;
@@ -121,6 +121,67 @@ describe("what runs after Dokploy says done", () => {
     const run1 = await deploy(app.applicationId, { "verify-running": "false" });
     expect(run1.error).toBeUndefined();
     expect(standIn.callsOf("docker.getConfig")).toEqual([]);
+  });
+});
+
+describe("verify-stable: watching the service once our image runs", () => {
+  it("unstable: a task that exits within the window ends red, with swarm's error and the restart, and is rolled back", async () => {
+    const app = await runningApp();
+    standIn.scriptDeployments(app.applicationId, { exitAfterMs: 200 }, {});
+    const run1 = await deploy(app.applicationId, { "verify-stable": "1", "rollback-on-failure": "true" });
+    expect(run1.outputs["deployment-status"]).toBe("unstable");
+    expect(run1.error).toBeInstanceOf(UnstableError);
+    expect((run1.error as UnstableError).restarts).toBe(1);
+    expect(run1.error?.message).toMatch(
+      /ran, then stopped within verify-stable \(1 s\): task \w+ Failed 2 seconds ago \(task: non-zero exit \(1\)\) after about \d+ s; swarm restarted it 1 time\. See http/,
+    );
+    expect(run1.error?.message).toContain(`Rolled back to ${OLD}`);
+    expect(standIn.applications.get(app.applicationId)?.dockerImage).toBe(OLD);
+    expect(run1.log).not.toContain("is live");
+  });
+
+  it("without verify-stable, the same image is green, as before: the step has left when it exits", async () => {
+    const app = await runningApp();
+    standIn.scriptDeployments(app.applicationId, { exitAfterMs: 200 });
+    const run1 = await deploy(app.applicationId);
+    expect(run1.error).toBeUndefined();
+    expect(run1.outputs["deployment-status"]).toBe("done");
+    expect(run1.log).not.toContain("verify-stable");
+  });
+
+  it("stable: a task that keeps running through the window is green, and says so", async () => {
+    const app = await runningApp();
+    const run1 = await deploy(app.applicationId, { "verify-stable": "0.5" });
+    expect(run1.error).toBeUndefined();
+    expect(run1.outputs["deployment-status"]).toBe("done");
+    expect(run1.log).toContain(`Stable for 0.5 s: 1 task of ${IMAGE}:${SHA} kept running, 0 restarts.`);
+    expect(run1.result.timings.map((t) => t.step)).toContain("Watch it stay up");
+    // It looked at least twice: halfway and at the end.
+    expect(standIn.callsOf("docker.getServiceContainersByAppName").length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("a later run's image deployed during the window: superseded, not unstable, never rolled back", async () => {
+    const app = await runningApp();
+    const theirs = `${IMAGE}:theirs`;
+    const ours = deploy(app.applicationId, { "verify-stable": "2", "rollback-on-failure": "true" });
+    await waitFor(() => standIn.callsOf("docker.getServiceContainersByAppName").length >= 2);
+    standIn.applications.get(app.applicationId)!.dockerImage = theirs;
+    standIn.swarm.deployed(app.appName, theirs);
+    const run1 = await ours;
+    expect(run1.error).toBeUndefined();
+    expect(run1.outputs["deployment-status"]).toBe("superseded");
+    expect(run1.log).toContain(`Superseded: the application now holds ${theirs}`);
+    expect(standIn.callsOf("application.saveDockerProvider")).toHaveLength(1);
+  });
+
+  it("rolled back by swarm during the window: red, saying so", async () => {
+    const app = await runningApp();
+    const ours = deploy(app.applicationId, { "verify-stable": "2" });
+    await waitFor(() => standIn.callsOf("docker.getServiceContainersByAppName").length >= 2);
+    standIn.swarm.deployed(app.appName, OLD);
+    const run1 = await ours;
+    expect(run1.outputs["deployment-status"]).toBe("unstable");
+    expect(run1.error?.message).toContain(`the service is now set to run ${OLD}`);
   });
 });
 
