@@ -48,3 +48,66 @@ describeLive("evidence of a red deploy from a live Dokploy", (e2e) => {
     expect((await e2e.swarm.service(app.appName))?.image).toContain(sha1);
   });
 });
+
+describeLive("verify-stable on a live Dokploy", (e2e) => {
+  it("a process that runs 8 s and exits 1: red with verify-stable 20s, restarts reported, rolled back; green without it, as before", async () => {
+    const app = await e2e.newApp("stable");
+    const image = e2e.image("stable");
+    const [sha1, sha2] = [commitSha(), commitSha()];
+    const [ref1, ref2] = [`${image}:${sha1}`, `${image}:${sha2}`];
+    const first = await e2e.runAction(sha1, e2e.inputs(app, image), { cwd: await e2e.checkout() });
+    expect(first.exitCode, first.stdout).toBe(0);
+    const marker = `stable-${randomBytes(6).toString("hex")}`;
+    const dying = await e2e.checkout(
+      [],
+      `["/bin/sh", "-c", "echo ${marker} up; sleep 8; echo ${marker} down; exit 1"]`,
+    );
+
+    const watched = await e2e.runAction(
+      sha2,
+      e2e.inputs(app, image, { "verify-stable": "20s", "rollback-on-failure": "true" }),
+      { cwd: dying, runId: "6201" },
+    );
+
+    expect(watched.exitCode, watched.stdout).toBe(1);
+    expect(watched.outputs["deployment-status"]).toBe("unstable");
+    const error = errorAnnotations(watched.stdout);
+    expect(error).toMatch(
+      new RegExp(`${ref2.replace(/[.]/g, "\\.")} ran, then stopped within verify-stable \\(20 s\\): task \\S+ Failed`),
+    );
+    expect(error).toContain("task: non-zero exit (1)");
+    expect(error).toMatch(/swarm (restarted it \d+ times?|has not restarted it)/);
+    expect(error).toContain(`Rolled back to ${ref1}`);
+    // The evidence: what the task printed before it died.
+    expect(watched.stdout).toContain(`${marker} down`);
+    expect((await e2e.dokploy.application(app.applicationId)).dockerImage).toBe(ref1);
+    expect(await e2e.swarm.waitUntilRunning(app.appName, ref1)).toEqual([{ image: ref1, state: "running" }]);
+
+    // The same image without the window: swarm's update is over before the process exits.
+    const unwatched = await e2e.runAction(sha2, e2e.inputs(app, image, { build: "false" }), {
+      cwd: dying,
+      runId: "6202",
+    });
+    expect(unwatched.exitCode, unwatched.stdout).toBe(0);
+    expect(unwatched.outputs["deployment-status"]).toBe("done");
+    expect(unwatched.stdout).toContain(`${ref2} is live`);
+  });
+
+  it("a healthy process with verify-stable 15s: green, and the run watched it that long", async () => {
+    const app = await e2e.newApp("stable-ok");
+    const image = e2e.image("stable-ok");
+    const sha = commitSha();
+
+    const run = await e2e.runAction(sha, e2e.inputs(app, image, { "verify-stable": "15s" }), {
+      cwd: await e2e.checkout(),
+    });
+
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.outputs["deployment-status"]).toBe("done");
+    expect(run.stdout).toContain(`Stable for 15 s: 1 task of ${image}:${sha} kept running, 0 restarts.`);
+    const watched = /\| `Watch it stay up` \| (\d+\.\d) \|/.exec(run.summary)?.[1];
+    expect(Number(watched), run.summary).toBeGreaterThanOrEqual(15);
+    const ref = `${image}:${sha}`;
+    expect(await e2e.swarm.waitUntilRunning(app.appName, ref)).toEqual([{ image: ref, state: "running" }]);
+  });
+});
