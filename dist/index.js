@@ -2888,9 +2888,9 @@ function describeDeployment(change, seen) {
             return `${name} may have been triggered (its answer was lost): see ${change.url}`;
         case undefined:
         case "queued":
-            return `${name} was triggered and is queued or running in Dokploy: see ${change.url}`;
+            return `${name} was triggered and is queued or running in Dokploy, which goes on with it whatever this step does: see Deployments at ${change.url}`;
         case "running":
-            return `${name} is running in Dokploy: see ${change.url}`;
+            return `${name} is running in Dokploy, which goes on with it whatever this step does: see Deployments at ${change.url}`;
         default:
             return `${name} ended ${seen?.status ?? ""}: see ${change.url}`;
     }
@@ -3742,8 +3742,8 @@ class WaitTimeoutError extends errors/* TimeoutError */.MU {
 function waitTimeout(options, ours) {
     const limit = String(Math.round(options.timeoutMs / 1000));
     return new WaitTimeoutError(ours
-        ? `Deployment ${ours.deploymentId} is still ${ours.status} after ${limit} s (wait-timeout). It may still finish; see ${options.applicationUrl}`
-        : `The deployment did not start within ${limit} s (wait-timeout). Dokploy runs one deployment per ${options.source.kind} at a time, so it may be queued behind others and may still run; see ${options.applicationUrl}`, ours);
+        ? `Deployment ${ours.deploymentId} is still ${ours.status} after ${limit} s (wait-timeout). This step stopped following it; Dokploy goes on with it, so it may still finish and change what runs. Its log is under Deployments at ${options.applicationUrl}`
+        : `The deployment did not start within ${limit} s (wait-timeout). Dokploy runs one deployment per ${options.source.kind} at a time, so it may be queued behind others and may still run and change what runs; see Deployments at ${options.applicationUrl}`, ours);
 }
 async function look(dokploy, options, ours, deadline, ports) {
     try {

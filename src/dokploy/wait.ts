@@ -103,8 +103,8 @@ function waitTimeout(options: FollowOptions, ours: Deployment | undefined): Wait
   const limit = String(Math.round(options.timeoutMs / 1000));
   return new WaitTimeoutError(
     ours
-      ? `Deployment ${ours.deploymentId} is still ${ours.status} after ${limit} s (wait-timeout). It may still finish; see ${options.applicationUrl}`
-      : `The deployment did not start within ${limit} s (wait-timeout). Dokploy runs one deployment per ${options.source.kind} at a time, so it may be queued behind others and may still run; see ${options.applicationUrl}`,
+      ? `Deployment ${ours.deploymentId} is still ${ours.status} after ${limit} s (wait-timeout). This step stopped following it; Dokploy goes on with it, so it may still finish and change what runs. Its log is under Deployments at ${options.applicationUrl}`
+      : `The deployment did not start within ${limit} s (wait-timeout). Dokploy runs one deployment per ${options.source.kind} at a time, so it may be queued behind others and may still run and change what runs; see Deployments at ${options.applicationUrl}`,
     ours,
   );
 }

@@ -89,9 +89,9 @@ function describeDeployment(change: Of<"deployment">, seen?: { status: string; d
       return `${name} may have been triggered (its answer was lost): see ${change.url}`;
     case undefined:
     case "queued":
-      return `${name} was triggered and is queued or running in Dokploy: see ${change.url}`;
+      return `${name} was triggered and is queued or running in Dokploy, which goes on with it whatever this step does: see Deployments at ${change.url}`;
     case "running":
-      return `${name} is running in Dokploy: see ${change.url}`;
+      return `${name} is running in Dokploy, which goes on with it whatever this step does: see Deployments at ${change.url}`;
     default:
       return `${name} ended ${seen?.status ?? ""}: see ${change.url}`;
   }

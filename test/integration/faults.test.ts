@@ -268,7 +268,7 @@ const scenarios: Scenario[] = [
     },
     exitCode: 1,
     message:
-      /is still running after 2 s \(wait-timeout\)\. It may still finish; see http:\/\/127\.0\.0\.1:\d+\/dashboard\/project\//,
+      /is still running after 2 s \(wait-timeout\)\. This step stopped following it; Dokploy goes on with it, so it may still finish and change what runs\. Its log is under Deployments at http:\/\/127\.0\.0\.1:\d+\/dashboard\/project\//,
     check: (_app, run) => {
       expect(run.outputs["deployment-status"]).toBe("timeout");
       expect(run.outputs["deployment-id"]).not.toBe("");
