@@ -2461,6 +2461,7 @@ function summaryMarkdown(model) {
         ...targetTable(model.deploying?.targets ?? []),
         ...endingOf(model),
         ...evidenceBlocks(model, EVIDENCE_MAX),
+        ...(model.evidence.length > 0 ? [""] : []),
         ...plan,
         ...timingTable(model),
     ].join("\n");

@@ -68,6 +68,7 @@ export function summaryMarkdown(model: ReportModel): string {
     ...targetTable(model.deploying?.targets ?? []),
     ...endingOf(model),
     ...evidenceBlocks(model, EVIDENCE_MAX),
+    ...(model.evidence.length > 0 ? [""] : []),
     ...plan,
     ...timingTable(model),
   ].join("\n");
