@@ -5008,7 +5008,7 @@ async function goOnline(ctx) {
     const { ports } = ctx;
     if (!ctx.config.build)
         ports.whileDockerWorks?.();
-    const remote = await Promise.all(/* import() */[__nccwpck_require__.e(99), __nccwpck_require__.e(816), __nccwpck_require__.e(862)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9862));
+    const remote = await Promise.all(/* import() */[__nccwpck_require__.e(99), __nccwpck_require__.e(816), __nccwpck_require__.e(971)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2971));
     const dispatcher = (await ports.loadDispatcher?.()) ?? ports.dispatcher;
     return { ...ctx, remote, dispatcher };
 }

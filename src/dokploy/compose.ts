@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DokployError } from "../shared/errors";
 import type { Dokploy, Task } from "./procedures";
 import { ServiceEnvironmentSchema, TaskSchema, check, nullableString } from "./procedures";
+import { completeTasks } from "./tasks";
 
 /*
  * The compose procedures this project calls (v0.30.2, seen live): compose.one answers every
@@ -80,7 +81,7 @@ export async function stackTasks(dokploy: Dokploy, appName: string, serverId?: s
       "Dokploy docker.getStackContainersByAppName: unexpected answer",
     );
   }
-  return parsed.data;
+  return completeTasks(parsed.data, (taskId) => dokploy.inspect(taskId, serverId));
 }
 
 /** Link to the compose service in Dokploy's dashboard. */

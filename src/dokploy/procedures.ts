@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DokployError } from "../shared/errors";
 import type { DokployClient } from "./client";
 import { type Projects, ProjectsSchema } from "./projects";
+import { completeTasks } from "./tasks";
 import type { ServiceRef } from "./types";
 
 /*
@@ -103,12 +104,13 @@ export const TaskSchema = z.object({
   containerId: z.string(),
   /** The desired state, lower case: running, shutdown, … */
   state: z.string(),
-  /** "Running 7 seconds ago", "Rejected 1 second ago", … */
-  currentState: z.string(),
+  /** "Running 7 seconds ago", "Rejected 1 second ago", …; older servers do not say it (see tasks.ts). */
+  currentState: z.string().nullish(),
   /** Swarm's error; Dokploy gives "Error:" or "" when there is none. */
   error: z.string().nullish(),
 });
-export type Task = z.infer<typeof TaskSchema>;
+/** A task with its current state, as listed or, from an older server, as inspected. */
+export type Task = z.infer<typeof TaskSchema> & { readonly currentState: string };
 
 /** `docker inspect` of a task: the image it runs. */
 export const TaskSpecSchema = z.object({ Spec: z.object({ ContainerSpec: z.object({ Image: z.string() }) }) });
@@ -239,7 +241,13 @@ export class Dokploy {
   async serviceTasks(appName: string, serverId?: string | null): Promise<Task[]> {
     const input = { appName, ...(serverId ? { serverId } : {}) };
     const value = await this.client.query("docker.getServiceContainersByAppName", input);
-    return check("docker.getServiceContainersByAppName", z.array(TaskSchema), value ?? []);
+    const listed = check("docker.getServiceContainersByAppName", z.array(TaskSchema), value ?? []);
+    return completeTasks(listed, (taskId) => this.inspect(taskId, serverId));
+  }
+
+  /** docker inspect of a task, service or container, as Dokploy's docker.getConfig answers it. */
+  async inspect(containerId: string, serverId?: string | null): Promise<unknown> {
+    return this.client.query("docker.getConfig", { containerId, ...(serverId ? { serverId } : {}) });
   }
 
   /**
