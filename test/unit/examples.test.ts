@@ -46,12 +46,26 @@ const githubWorkflows = [
   ...(await readdir(join(root, "examples/registries"))).map((f) => `examples/registries/${f}`),
 ];
 
-/** The README's yaml blocks that are GitHub workflows (they have jobs), by their first line. */
-const readmeWorkflows = [...(await readFile(join(root, "README.md"), "utf8")).matchAll(/```yaml\n([\s\S]*?)```/g)]
-  .map((m, i): [string, Record<string, unknown>] => [
-    `README.md, yaml block ${String(i + 1)}`,
-    parse(m[1] ?? "") as Record<string, unknown>,
-  ])
+/** The README and the docs pages: where a user reads the examples. */
+const docPages = [
+  "README.md",
+  ...(await readdir(join(root, "docs")))
+    .filter((f) => f.endsWith(".md"))
+    .sort()
+    .map((f) => `docs/${f}`),
+];
+const docTexts = await Promise.all(
+  docPages.map(async (path): Promise<[string, string]> => [path, await readFile(join(root, path), "utf8")]),
+);
+
+/** The yaml blocks of the README and the docs that are GitHub workflows (they have jobs). */
+const readmeWorkflows = docTexts
+  .flatMap(([path, text]) =>
+    [...text.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m, i): [string, Record<string, unknown>] => [
+      `${path}, yaml block ${String(i + 1)}`,
+      parse(m[1] ?? "") as Record<string, unknown>,
+    ]),
+  )
   .filter(([, workflow]) => typeof workflow === "object" && workflow !== null && "jobs" in workflow);
 
 /** Each job that deploys with our action (not a dry run), with its step. */
@@ -107,19 +121,20 @@ describe("examples", () => {
     }
   });
 
-  it("the README's workflows are among those checked", () => {
-    expect(readmeWorkflows.map(([label]) => label)).not.toEqual([]);
+  it("the README's and the docs' workflows are among those checked", () => {
+    const labels = readmeWorkflows.map(([label]) => label);
+    expect(labels.some((label) => label.startsWith("docs/"))).toBe(true);
   });
 
-  it("the registry examples cover every registry the README names", async () => {
+  it("the registry examples cover every registry docs/registries.md names", async () => {
     const files = await readdir(join(root, "examples/registries"));
     expect(files.sort()).toEqual(
       ["acr", "digitalocean", "dockerhub", "ecr", "gar", "ghcr", "harbor", "quay", "self-hosted"].map(
         (n) => `${n}.yml`,
       ),
     );
-    const readme = await readFile(join(root, "README.md"), "utf8");
-    for (const file of files) expect(readme).toContain(`examples/registries/${file}`);
+    const page = await readFile(join(root, "docs/registries.md"), "utf8");
+    for (const file of files) expect(page).toContain(`](../examples/registries/${file})`);
   });
 
   it.each(gitlabPipelines)("%s includes the component with inputs it declares", async (path) => {
@@ -198,15 +213,15 @@ describe("examples", () => {
     }
   });
 
-  it("the README shows every example workflow whole, as the file is", async () => {
-    const readme = await readFile(join(root, "README.md"), "utf8");
+  it("the docs show every example workflow whole, as the file is", async () => {
+    const readme = docTexts.map(([, text]) => text).join("\n");
     const shown = [...readme.matchAll(/<!-- example: (\S+) -->\n\n?```yaml\n([\s\S]*?)```\n/g)];
     expect(shown.length).toBeGreaterThan(0);
     for (const [, path = "", block] of shown) expect(block).toBe(await readFile(join(root, path), "utf8"));
     // The workflows of pull requests, compose services and several targets, on each CI.
     for (const path of [...githubWorkflows, ...gitlabPipelines, ...bitbucketPipelines]) {
       if (/(pull-requests|compose|several-targets)[.]/.test(path)) {
-        expect(readme, `${path} shown in the README`).toContain(`<!-- example: ${path} -->`);
+        expect(readme, `${path} shown in the docs`).toContain(`<!-- example: ${path} -->`);
       }
     }
   });
