@@ -1,6 +1,10 @@
-/** Renders action.yml and the README's input/output tables from THE input table. */
+/** Renders action.yml and docs/inputs.md's tables from THE input table. */
 import { OUTPUTS } from "../src/config/config";
+import { envName } from "../src/cli/env";
+import { renderVariablesTable } from "./bitbucket-docs";
 import { actionDescription, cell, inputs, replaceBlock, yamlString } from "./docs-common";
+import { renderGitlabInputsTable } from "./gitlab-docs";
+import { renderListRule } from "./input-lists";
 
 export * from "./docs-common";
 export * from "./gitlab-docs";
@@ -54,8 +58,17 @@ export function renderOutputsTable(): string {
   return rows.join("\n");
 }
 
-export function renderReadme(readme: string): string {
-  return replaceBlock(replaceBlock(readme, "inputs", renderInputsTable()), "outputs", renderOutputsTable());
+/** docs/inputs.md's generated parts: which inputs take lists, and each front end's table. */
+export function renderInputsPage(page: string): string {
+  const blocks: [string, string][] = [
+    ["lists", renderListRule()],
+    ["inputs", renderInputsTable()],
+    ["outputs", renderOutputsTable()],
+    ["gitlab-inputs", renderGitlabInputsTable()],
+    ["variable-lists", renderListRule(envName)],
+    ["bitbucket-variables", renderVariablesTable()],
+  ];
+  return blocks.reduce((text, [name, content]) => replaceBlock(text, name, content), page);
 }
 
 /** Puts each example file whole into the README block after its `<!-- example: <path> -->` marker. */

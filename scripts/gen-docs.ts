@@ -1,15 +1,15 @@
-/** Writes action.yml, the GitLab component and catalog pipeline, pipe.yml and the docs' tables from src/config/inputs.ts. */
+/** Writes action.yml, the GitLab component and catalog pipeline, pipe.yml and the docs' generated parts from src/config/inputs.ts. */
 import { readFileSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, readdir, writeFile } from "node:fs/promises";
 import {
   renderActionYml,
   renderCatalogPipeline,
   renderGitlabComponent,
   renderGitlabInputsTable,
+  renderInputsPage,
   renderPipeDefinition,
   renderPipeYml,
   renderExamples,
-  renderReadme,
   renderVariablesTable,
   replaceBlock,
 } from "./docs";
@@ -18,8 +18,12 @@ async function rewrite(path: string, render: (text: string) => string): Promise<
   await writeFile(path, render(await readFile(path, "utf8")));
 }
 
+const examples = (text: string) => renderExamples(text, (path) => readFileSync(path, "utf8"));
+
 await writeFile("action.yml", renderActionYml());
-await rewrite("README.md", (text) => renderExamples(renderReadme(text), (path) => readFileSync(path, "utf8")));
+await rewrite("README.md", examples);
+await rewrite("docs/inputs.md", renderInputsPage);
+for (const page of await readdir("docs")) if (page.endsWith(".md")) await rewrite(`docs/${page}`, examples);
 await writeFile("gitlab/templates/deploy.yml", renderGitlabComponent());
 await writeFile("gitlab/.gitlab-ci.yml", renderCatalogPipeline());
 await rewrite("gitlab/README.md", (text) => replaceBlock(text, "inputs", renderGitlabInputsTable()));
@@ -28,5 +32,5 @@ await rewrite("bitbucket/README.md", (text) =>
   replaceBlock(replaceBlock(text, "definition", renderPipeDefinition()), "variables", renderVariablesTable()),
 );
 console.log(
-  "action.yml, gitlab/templates/deploy.yml, gitlab/.gitlab-ci.yml, bitbucket/pipe.yml and the README tables regenerated",
+  "action.yml, gitlab/templates/deploy.yml, gitlab/.gitlab-ci.yml, bitbucket/pipe.yml and docs/inputs.md regenerated",
 );

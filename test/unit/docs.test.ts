@@ -12,12 +12,13 @@ import {
   renderCatalogPipeline,
   renderGitlabComponent,
   renderGitlabInputsTable,
+  renderInputsPage,
   renderPipeDefinition,
   renderPipeYml,
-  renderReadme,
   renderVariablesTable,
   replaceBlock,
 } from "../../scripts/docs";
+import { listKind } from "../../scripts/input-lists";
 import { PUBLISHED, VERSION } from "../../scripts/published";
 import { writeReleaseTrees } from "../../scripts/release-trees";
 import { envName } from "../../src/cli/env";
@@ -49,9 +50,57 @@ describe("action.yml and README follow the input table in src/config/inputs.ts",
     expect(await text("action.yml")).toBe(renderActionYml());
   });
 
-  it("the README tables are what `npm run gen` makes", async () => {
+  it("docs/inputs.md's tables are what `npm run gen` makes", async () => {
     const readme = await text("README.md");
-    expect(readme).toBe(renderReadme(readme));
+    const page = await text("docs/inputs.md");
+    expect(page).toBe(renderInputsPage(page));
+    // The README holds no input table any more: the reference is docs/inputs.md.
+    expect(readme).not.toContain("<!-- inputs:start -->");
+  });
+
+  it("docs/inputs.md has every input in each front end's table, and the GitHub-only ones only in the Action's", async () => {
+    const page = await text("docs/inputs.md");
+    const section = (heading: string) => {
+      const from = page.indexOf(`## ${heading}`);
+      const to = page.indexOf("\n## ", from + 1);
+      return page.slice(from, to < 0 ? undefined : to);
+    };
+    const action = section("GitHub Action: inputs");
+    const gitlab = section("GitLab component: inputs");
+    const bitbucket = section("Bitbucket pipe: variables");
+    for (const input of INPUTS) expect(action, input.name).toContain(`| \`${input.name}\` |`);
+    for (const input of PORTABLE_INPUTS) {
+      expect(gitlab, input.name).toContain(`| \`${input.name}\` |`);
+      expect(bitbucket, input.name).toMatch(new RegExp(`\\| ${envName(input.name)}( \\(\\*\\))? \\|`));
+    }
+    // The component's own inputs (job-name, stage, environment: the job's) are not the Action's.
+    const componentOwn = Object.keys(componentSpec(renderGitlabComponent()));
+    for (const input of GITHUB_ONLY) {
+      if (!componentOwn.includes(input.name)) expect(gitlab).not.toContain(`| \`${input.name}\` |`);
+      expect(bitbucket).not.toContain(`| ${envName(input.name)} |`);
+    }
+    for (const output of OUTPUTS) expect(section("GitHub Action: outputs")).toContain(`| \`${output.name}\` |`);
+  });
+
+  it("says which inputs take commas as their parsers split them, in each front end's names", async () => {
+    expect(listKind("application-id")).toBe("lines-or-commas");
+    expect(listKind("compose")).toBe("lines-or-commas");
+    expect(listKind("extra-tags")).toBe("lines-or-commas");
+    expect(listKind("build-args")).toBe("lines");
+    expect(listKind("cache-to")).toBe("lines");
+    expect(listKind("image")).toBeUndefined();
+    expect(listKind("health-status")).toBeUndefined();
+    const page = await text("docs/inputs.md");
+    expect(page).toMatch(
+      /`application-id`, `application`, `compose-id`, `compose`, `extra-tags` and `platforms` also take commas/,
+    );
+    expect(page).toContain(
+      "`BUILD_ARGS`, `LABELS`, `BUILD_SECRETS`, `CACHE_FROM` and `CACHE_TO` take one item a line only",
+    );
+    // What the README said before, which left out the target inputs.
+    for (const path of ["README.md", "docs/inputs.md"]) {
+      expect(await text(path)).not.toMatch(/line; `extra-tags` and `platforms` also take commas/);
+    }
   });
 
   it("action.yml declares every input and output, runs on node24 from dist/index.js", () => {
