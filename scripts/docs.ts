@@ -1,10 +1,11 @@
-/** Renders action.yml and docs/inputs.md's tables from THE input table. */
+/** Renders action.yml, the README's quick start and docs/inputs.md's tables from THE input table. */
 import { OUTPUTS } from "../src/config/config";
 import { envName } from "../src/cli/env";
 import { renderVariablesTable } from "./bitbucket-docs";
 import { actionDescription, cell, inputs, replaceBlock, yamlString } from "./docs-common";
 import { renderGitlabInputsTable } from "./gitlab-docs";
 import { renderListRule } from "./input-lists";
+import { QUICK_START_CIS, renderPublishedTable, renderQuickStart } from "./quick-start";
 
 export * from "./docs-common";
 export * from "./gitlab-docs";
@@ -56,6 +57,15 @@ export function renderOutputsTable(): string {
   const rows = ["| output | description |", "|---|---|"];
   for (const output of OUTPUTS) rows.push(`| \`${output.name}\` | ${cell(output.description)} |`);
   return rows.join("\n");
+}
+
+/** The README's generated parts: the quick start of each CI, and where the project is published. */
+export function renderReadme(readme: string): string {
+  const quickStart = QUICK_START_CIS.reduce(
+    (text, ci) => replaceBlock(text, `quick-start-${ci}`, renderQuickStart(ci)),
+    readme,
+  );
+  return replaceBlock(quickStart, "published", renderPublishedTable());
 }
 
 /** docs/inputs.md's generated parts: which inputs take lists, and each front end's table. */

@@ -10,6 +10,7 @@ import {
   renderPipeDefinition,
   renderPipeYml,
   renderExamples,
+  renderReadme,
   renderVariablesTable,
   replaceBlock,
 } from "./docs";
@@ -21,7 +22,7 @@ async function rewrite(path: string, render: (text: string) => string): Promise<
 const examples = (text: string) => renderExamples(text, (path) => readFileSync(path, "utf8"));
 
 await writeFile("action.yml", renderActionYml());
-await rewrite("README.md", examples);
+await rewrite("README.md", (text) => examples(renderReadme(text)));
 await rewrite("docs/inputs.md", renderInputsPage);
 for (const page of await readdir("docs")) if (page.endsWith(".md")) await rewrite(`docs/${page}`, examples);
 await writeFile("gitlab/templates/deploy.yml", renderGitlabComponent());
@@ -32,5 +33,5 @@ await rewrite("bitbucket/README.md", (text) =>
   replaceBlock(replaceBlock(text, "definition", renderPipeDefinition()), "variables", renderVariablesTable()),
 );
 console.log(
-  "action.yml, gitlab/templates/deploy.yml, gitlab/.gitlab-ci.yml, bitbucket/pipe.yml and docs/inputs.md regenerated",
+  "action.yml, gitlab/templates/deploy.yml, gitlab/.gitlab-ci.yml, bitbucket/pipe.yml, the README's quick start and docs/inputs.md regenerated",
 );

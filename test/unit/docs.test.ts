@@ -15,6 +15,7 @@ import {
   renderInputsPage,
   renderPipeDefinition,
   renderPipeYml,
+  renderReadme,
   renderVariablesTable,
   replaceBlock,
 } from "../../scripts/docs";
@@ -50,8 +51,9 @@ describe("action.yml and README follow the input table in src/config/inputs.ts",
     expect(await text("action.yml")).toBe(renderActionYml());
   });
 
-  it("docs/inputs.md's tables are what `npm run gen` makes", async () => {
+  it("the README's quick start and docs/inputs.md's tables are what `npm run gen` makes", async () => {
     const readme = await text("README.md");
+    expect(readme).toBe(renderReadme(readme));
     const page = await text("docs/inputs.md");
     expect(page).toBe(renderInputsPage(page));
     // The README holds no input table any more: the reference is docs/inputs.md.

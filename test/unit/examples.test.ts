@@ -123,6 +123,7 @@ describe("examples", () => {
 
   it("the README's and the docs' workflows are among those checked", () => {
     const labels = readmeWorkflows.map(([label]) => label);
+    expect(labels.some((label) => label.startsWith("README.md,"))).toBe(true);
     expect(labels.some((label) => label.startsWith("docs/"))).toBe(true);
   });
 

@@ -24,14 +24,31 @@ describe("the repository as a newcomer meets it", () => {
     }
   });
 
-  it("the README's quick start runs the two scripts, and npm run demo runs the demo again", async () => {
+  it("the README's Develop section, its last, runs the two scripts, and npm run demo runs the demo again", async () => {
     const readme = await readFile(join(root, "README.md"), "utf8");
-    const quickStart = readme.slice(readme.indexOf("## Quick start"), readme.indexOf("## Where it is published"));
-    expect([...quickStart.matchAll(/^(bash \S+)/gm)].map((m) => m[1])).toEqual([
+    const develop = readme.slice(readme.indexOf("\n## Develop\n"));
+    expect(develop).not.toMatch(/^## (?!Develop)/m);
+    expect([...develop.matchAll(/^(bash \S+)/gm)].map((m) => m[1])).toEqual([
       "bash scripts/demo.sh",
       "bash scripts/test.sh",
     ]);
     expect(packageJson.scripts.demo).toBe("bash scripts/demo.sh");
+    // .ci/run runs the README's test command.
+    expect(await readFile(join(root, ".ci/run"), "utf8")).toMatch(/^TEST_REPORT=\S+ bash scripts\/test\.sh$/m);
+  });
+
+  it("names the Node version package.json's engines asks for", async () => {
+    const floor = /^>=(\d+\.\d+)$/.exec(packageJson.engines.node)?.[1];
+    expect(floor).toBeDefined();
+    let named = 0;
+    for (const file of ["README.md", "CONTRIBUTING.md"]) {
+      const text = await readFile(join(root, file), "utf8");
+      for (const m of text.matchAll(/Node (\d+(?:\.\d+)?) or newer/g)) {
+        expect(m[1], file).toBe(floor);
+        named++;
+      }
+    }
+    expect(named).toBeGreaterThanOrEqual(2);
   });
 
   it("names one owner everywhere, and says that it is a placeholder", async () => {
