@@ -19,6 +19,7 @@ const GITHUB_REGISTRY = [
   "          registry-username: ${{ github.actor }}",
   "          registry-password: ${{ secrets.GITHUB_TOKEN }}",
   "          # Dokploy keeps this one to pull later: a token that lasts, with read:packages.",
+  "          pull-username: ${{ github.actor }}",
   "          pull-password: ${{ secrets.GHCR_READ_TOKEN }}",
 ];
 const FORGE_REGISTRY = [
@@ -26,6 +27,7 @@ const FORGE_REGISTRY = [
   "          image: forgejo.example.com/${{ github.repository }}",
   "          registry-username: ${{ github.actor }}",
   "          registry-password: ${{ secrets.PACKAGE_WRITE_TOKEN }}",
+  "          pull-username: ${{ github.actor }}",
   "          pull-password: ${{ secrets.PACKAGE_READ_TOKEN }}",
 ];
 
@@ -83,6 +85,7 @@ const SNIPPETS: Record<QuickStartCi, () => string[]> = {
     "                IMAGE: docker.io/$DOCKERHUB_USERNAME/web",
     "                REGISTRY_USERNAME: $DOCKERHUB_USERNAME",
     "                REGISTRY_PASSWORD: $DOCKERHUB_TOKEN",
+    "                PULL_USERNAME: $DOCKERHUB_USERNAME",
     "                PULL_PASSWORD: $DOCKERHUB_READ_TOKEN",
   ],
 };
