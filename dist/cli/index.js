@@ -5743,6 +5743,32 @@ const bitbucket = {
     },
     defaults: () => ({}),
 };
+const woodpecker = {
+    name: "woodpecker",
+    plugin: true,
+    detect: (env) => env.CI === "woodpecker",
+    context: (env) => Promise.resolve({
+        sha: env.CI_COMMIT_SHA ?? "",
+        repository: set(env.CI_REPO),
+        repositoryUrl: set(env.CI_REPO_URL),
+        runUrl: set(env.CI_STEP_URL) ?? set(env.CI_PIPELINE_URL),
+        commitMessage: set(env.CI_COMMIT_MESSAGE),
+    }),
+    defaults: () => ({}),
+};
+const drone = {
+    name: "drone",
+    plugin: true,
+    detect: (env) => env.DRONE === "true",
+    context: (env) => Promise.resolve({
+        sha: set(env.DRONE_COMMIT_SHA) ?? env.DRONE_COMMIT ?? "",
+        repository: set(env.DRONE_REPO),
+        repositoryUrl: set(env.DRONE_REPO_LINK),
+        runUrl: set(env.DRONE_BUILD_LINK),
+        commitMessage: set(env.DRONE_COMMIT_MESSAGE),
+    }),
+    defaults: () => ({}),
+};
 const github = {
     name: "github",
     detect: (env) => env.GITHUB_ACTIONS === "true",
@@ -5782,7 +5808,13 @@ const local = {
     },
     defaults: () => ({}),
 };
-const PROVIDERS = [gitlab, bitbucket, github, local];
+const PROVIDERS = [gitlab, bitbucket, woodpecker, drone, github, local];
+function ciDebug(env) {
+    return env.CI_DEBUG_TRACE === "true";
+}
+function ciTempRoot(env) {
+    return env.RUNNER_TEMP ?? env.BITBUCKET_PIPE_STORAGE_DIR;
+}
 function detectCi(env) {
     return PROVIDERS.find((p) => p.detect(env)) ?? local;
 }
@@ -5811,14 +5843,41 @@ function envDefault(input) {
         return inVariableNames(input.defaultText);
     return input.default ?? "";
 }
+const PLUGIN_PREFIX = "PLUGIN_";
+const CLI_VARIABLES = [
+    {
+        name: "OUTPUT_FILE",
+        placeholder: "<string>",
+        description: "Write the outputs to this file as DOKPLOY_<NAME>=value lines (a dotenv file, as GitLab's dotenv report reads it; the metadata output is left out), for later steps to read.",
+    },
+    {
+        name: "DEBUG",
+        placeholder: "<boolean>",
+        default: "false",
+        description: "true: turn on extra debug information (HTTP calls and their timings).",
+    },
+];
+function given(value) {
+    return value !== undefined && value !== "" ? value : undefined;
+}
+function settingOf(env, name, prefix = "") {
+    if (prefix)
+        return given(env[`${prefix}${name}`]);
+    return given(env[`${PLUGIN_PREFIX}${name}`]) ?? given(env[name]);
+}
 function inputsFromEnv(env, defaults = {}, prefix = "") {
     const raw = {};
     for (const input of PORTABLE_INPUTS) {
         const name = input.name;
-        const value = env[`${prefix}${envName(name)}`];
-        raw[name] = value !== undefined && value !== "" ? value : defaults[name];
+        raw[name] = settingOf(env, envName(name), prefix) ?? defaults[name];
     }
     return raw;
+}
+function cliVariablesFromEnv(env) {
+    const values = {};
+    for (const variable of CLI_VARIABLES)
+        values[variable.name] = settingOf(env, variable.name);
+    return values;
 }
 function dotenvValue(value) {
     return value.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
@@ -5837,7 +5896,12 @@ function helpText() {
         lines.push(`  ${envName(input.name).padEnd(22)} ${shown}${input.secret ? ", secret" : ""}`);
         lines.push(`  ${"".padEnd(22)} ${envDescription(input)}`);
     }
-    lines.push("", "  OUTPUT_FILE            optional: write the outputs there as DOKPLOY_<NAME>=value lines (a GitLab dotenv report)", "  DEBUG                  true: print debug lines (HTTP calls and their timings)", "", "Options:", "  --env-prefix PREFIX    read the inputs above from PREFIX<NAME> only (e.g. DOKPLOY_DEPLOY_INPUT_IMAGE),", "                         as the GitLab component passes them; errors then name the inputs (image)", "  --output-file PATH     as OUTPUT_FILE", "  -h, --help             this text", "  -V, --version          the version", "", "On GitLab CI, IMAGE, REGISTRY_USERNAME and REGISTRY_PASSWORD default to the project's own registry", "($CI_REGISTRY_IMAGE, $CI_REGISTRY_USER, $CI_REGISTRY_PASSWORD) and the pull credentials to the", "gitlab-deploy-token ($CI_DEPLOY_USER, $CI_DEPLOY_PASSWORD) when the project has one.", "", "Exit codes: 0 deployed, 1 a step or the deployment failed, 2 bad input (nothing was built or sent).");
+    lines.push("");
+    for (const variable of CLI_VARIABLES) {
+        const shown = "default" in variable ? `default: ${variable.default}` : "optional";
+        lines.push(`  ${variable.name.padEnd(22)} ${shown}`, `  ${"".padEnd(22)} ${variable.description}`);
+    }
+    lines.push("", "As a Woodpecker or Drone plugin, each is read from its setting first (image: PLUGIN_IMAGE), then the", "variable; with --env-prefix the inputs come from the prefixed variables only.", "", "Options:", "  --env-prefix PREFIX    read the inputs above from PREFIX<NAME> only (e.g. DOKPLOY_DEPLOY_INPUT_IMAGE),", "                         as the GitLab component passes them; errors then name the inputs (image)", "  --output-file PATH     as OUTPUT_FILE", "  -h, --help             this text", "  -V, --version          the version", "", "On GitLab CI, IMAGE, REGISTRY_USERNAME and REGISTRY_PASSWORD default to the project's own registry", "($CI_REGISTRY_IMAGE, $CI_REGISTRY_USER, $CI_REGISTRY_PASSWORD) and the pull credentials to the", "gitlab-deploy-token ($CI_DEPLOY_USER, $CI_DEPLOY_PASSWORD) when the project has one.", "", "Exit codes: 0 deployed, 1 a step or the deployment failed, 2 bad input (nothing was built or sent).");
     return lines.join("\n");
 }
 
@@ -5934,8 +5998,11 @@ function plainLogger(write, debug) {
 const write = (line) => {
     process.stdout.write(`${line}\n`);
 };
-function inVariables(message, envPrefix) {
-    return envPrefix ? message : message.replace(/Input "([a-z-]+)"/g, (_m, name) => envName(name));
+function inVariables(message, envPrefix, ci) {
+    if (envPrefix)
+        return message;
+    const named = ci.plugin ? (name) => envName(name).toLowerCase() : envName;
+    return message.replace(/Input "([a-z-]+)"/g, (_m, name) => named(name));
 }
 async function main(argv, env) {
     const args = parseArgs(argv);
@@ -5943,15 +6010,16 @@ async function main(argv, env) {
         write(args.action === "help" ? helpText() : `dokploy-deploy ${package_namespaceObject.rE}`);
         return 0;
     }
-    const debug = env.DEBUG === "true" || env.CI_DEBUG_TRACE === "true";
     const ci = detectCi(env);
+    const variables = cliVariablesFromEnv(env);
+    const debug = variables.DEBUG === "true" || ciDebug(env);
     const logger = ci.name === "gitlab" ? gitlabLogger(write, debug) : plainLogger(write, debug);
     let config;
     try {
         config = parseConfig(inputsFromEnv(env, ci.defaults(env), args.envPrefix), await ci.context(env, nodeExec));
     }
     catch (error) {
-        logger.error(inVariables((0,errors/* errorMessage */.gJ)(error), args.envPrefix));
+        logger.error(inVariables((0,errors/* errorMessage */.gJ)(error), args.envPrefix, ci));
         return error instanceof errors/* DeployError */.sH ? error.exitCode : 1;
     }
     for (const notice of config.notices)
@@ -5964,7 +6032,7 @@ async function main(argv, env) {
         logger.warn("Dokploy will pull with this job's CI_REGISTRY_PASSWORD, which expires when the job ends. Create a deploy token named gitlab-deploy-token (read_registry), or set PULL_USERNAME/PULL_PASSWORD.");
     }
     const ports = nodePorts(logger, env, {
-        tempRoot: env.RUNNER_TEMP ?? env.BITBUCKET_PIPE_STORAGE_DIR,
+        tempRoot: ciTempRoot(env),
         secrets: secretsOf(config),
         keepEnv: [...buildSecretEnvNames(config), ...cacheEnvNames(config)],
     });
@@ -5973,7 +6041,7 @@ async function main(argv, env) {
     const outputs = outputsOf(outcome.result);
     for (const output of OUTPUTS)
         logger.info(`${output.name}=${dotenvValue(outputs[output.name])}`);
-    const outputFile = args.outputFile ?? env.OUTPUT_FILE;
+    const outputFile = args.outputFile ?? variables.OUTPUT_FILE;
     if (outputFile) {
         const lines = OUTPUTS.filter((o) => o.name !== "metadata").map((o) => `DOKPLOY_${envName(o.name)}=${dotenvValue(outputs[o.name])}`);
         await (0,promises_.writeFile)(outputFile, `${lines.join("\n")}\n`);
@@ -5981,7 +6049,7 @@ async function main(argv, env) {
     cancel.dispose();
     if (outcome.error) {
         const { error } = outcome;
-        logger.error(error instanceof errors/* ConfigError */.xL ? inVariables(error.message, args.envPrefix) : error.message);
+        logger.error(error instanceof errors/* ConfigError */.xL ? inVariables(error.message, args.envPrefix, ci) : error.message);
         return error instanceof errors/* DeployError */.sH ? error.exitCode : 1;
     }
     logger.info(plainLine(reportModel(config, outcome)));

@@ -3,9 +3,15 @@ import type { Exec } from "../shared/exec";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** One CI system: how to recognise it, read the commit from it, and what defaults it offers. */
+/**
+ * One CI system: how to recognise it, read the commit from it, and what defaults it offers. This
+ * file is where the CLI reads the variables a CI sets; every other variable it reads is a setting,
+ * in the pipe's variables table (a docs test holds both to that).
+ */
 export interface CiProvider {
-  readonly name: "gitlab" | "bitbucket" | "github" | "local";
+  readonly name: "gitlab" | "bitbucket" | "woodpecker" | "drone" | "github" | "local";
+  /** Runs the image as a plugin: its settings arrive as PLUGIN_<NAME>, and errors name them as written (image). */
+  readonly plugin?: boolean;
   detect(env: Env): boolean;
   context(env: Env, exec: Exec): Promise<CiContext>;
   /** Input defaults the CI offers (its own registry, say). */
@@ -55,6 +61,38 @@ export const bitbucket: CiProvider = {
   defaults: () => ({}),
 };
 
+/** Woodpecker CI: CI=woodpecker, and its CI_* variables (https://woodpecker-ci.org/docs/usage/environment). */
+export const woodpecker: CiProvider = {
+  name: "woodpecker",
+  plugin: true,
+  detect: (env) => env.CI === "woodpecker",
+  context: (env) =>
+    Promise.resolve({
+      sha: env.CI_COMMIT_SHA ?? "",
+      repository: set(env.CI_REPO),
+      repositoryUrl: set(env.CI_REPO_URL),
+      runUrl: set(env.CI_STEP_URL) ?? set(env.CI_PIPELINE_URL),
+      commitMessage: set(env.CI_COMMIT_MESSAGE),
+    }),
+  defaults: () => ({}),
+};
+
+/** Drone: DRONE=true, and its DRONE_* variables (https://docs.drone.io/pipeline/environment/reference/). */
+export const drone: CiProvider = {
+  name: "drone",
+  plugin: true,
+  detect: (env) => env.DRONE === "true",
+  context: (env) =>
+    Promise.resolve({
+      sha: set(env.DRONE_COMMIT_SHA) ?? env.DRONE_COMMIT ?? "",
+      repository: set(env.DRONE_REPO),
+      repositoryUrl: set(env.DRONE_REPO_LINK),
+      runUrl: set(env.DRONE_BUILD_LINK),
+      commitMessage: set(env.DRONE_COMMIT_MESSAGE),
+    }),
+  defaults: () => ({}),
+};
+
 export const github: CiProvider = {
   name: "github",
   detect: (env) => env.GITHUB_ACTIONS === "true",
@@ -99,7 +137,18 @@ export const local: CiProvider = {
   defaults: () => ({}),
 };
 
-const PROVIDERS: readonly CiProvider[] = [gitlab, bitbucket, github, local];
+// Woodpecker before Drone: Woodpecker began as a fork of Drone, and its early versions set DRONE_* too.
+export const PROVIDERS: readonly CiProvider[] = [gitlab, bitbucket, woodpecker, drone, github, local];
+
+/** The CI's own switch for verbose logs (GitLab's CI_DEBUG_TRACE). */
+export function ciDebug(env: Env): boolean {
+  return env.CI_DEBUG_TRACE === "true";
+}
+
+/** Where the CI wants temporary files: the runner's temp dir, the pipe's storage dir. */
+export function ciTempRoot(env: Env): string | undefined {
+  return env.RUNNER_TEMP ?? env.BITBUCKET_PIPE_STORAGE_DIR;
+}
 
 export function detectCi(env: Env): CiProvider {
   return PROVIDERS.find((p) => p.detect(env)) ?? local;

@@ -29,22 +29,60 @@ export function envDefault(input: InputSpec): string {
   return input.default ?? "";
 }
 
+/** Woodpecker and Drone pass a plugin's `settings:` so: image -> PLUGIN_IMAGE. */
+export const PLUGIN_PREFIX = "PLUGIN_";
+
+/** The variables the CLI reads besides the inputs: the same in every CI, and in the pipe's table. */
+export const CLI_VARIABLES = [
+  {
+    name: "OUTPUT_FILE",
+    placeholder: "<string>",
+    description:
+      "Write the outputs to this file as DOKPLOY_<NAME>=value lines (a dotenv file, as GitLab's dotenv report reads it; the metadata output is left out), for later steps to read.",
+  },
+  {
+    name: "DEBUG",
+    placeholder: "<boolean>",
+    default: "false",
+    description: "true: turn on extra debug information (HTTP calls and their timings).",
+  },
+] as const;
+
+export type CliVariable = (typeof CLI_VARIABLES)[number]["name"];
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function given(value: string | undefined): string | undefined {
+  return value !== undefined && value !== "" ? value : undefined;
+}
+
 /**
- * Reads every input from its UPPER_SNAKE variable, `<prefix>NAME` when a prefix is given (then
- * nothing else); `defaults` fill the ones not set.
+ * A setting's value: PLUGIN_<NAME> (a Woodpecker or Drone plugin's setting) when given, else
+ * <NAME>; with a prefix <prefix><NAME> only.
  */
-export function inputsFromEnv(
-  env: Readonly<Record<string, string | undefined>>,
-  defaults: RawInputs = {},
-  prefix = "",
-): RawInputs {
+export function settingOf(env: Env, name: string, prefix = ""): string | undefined {
+  if (prefix) return given(env[`${prefix}${name}`]);
+  return given(env[`${PLUGIN_PREFIX}${name}`]) ?? given(env[name]);
+}
+
+/**
+ * Reads every input from its UPPER_SNAKE variable (PLUGIN_NAME first, see settingOf), or
+ * `<prefix>NAME` when a prefix is given (then nothing else); `defaults` fill the ones not set.
+ */
+export function inputsFromEnv(env: Env, defaults: RawInputs = {}, prefix = ""): RawInputs {
   const raw: RawInputs = {};
   for (const input of PORTABLE_INPUTS) {
     const name = input.name as InputName;
-    const value = env[`${prefix}${envName(name)}`];
-    raw[name] = value !== undefined && value !== "" ? value : defaults[name];
+    raw[name] = settingOf(env, envName(name), prefix) ?? defaults[name];
   }
   return raw;
+}
+
+/** Each variable the CLI reads besides the inputs (PLUGIN_NAME first, as an input). */
+export function cliVariablesFromEnv(env: Env): Partial<Record<CliVariable, string>> {
+  const values: Partial<Record<CliVariable, string>> = {};
+  for (const variable of CLI_VARIABLES) values[variable.name] = settingOf(env, variable.name);
+  return values;
 }
 
 /**
@@ -72,10 +110,15 @@ export function helpText(): string {
     lines.push(`  ${envName(input.name).padEnd(22)} ${shown}${input.secret ? ", secret" : ""}`);
     lines.push(`  ${"".padEnd(22)} ${envDescription(input)}`);
   }
+  lines.push("");
+  for (const variable of CLI_VARIABLES) {
+    const shown = "default" in variable ? `default: ${variable.default}` : "optional";
+    lines.push(`  ${variable.name.padEnd(22)} ${shown}`, `  ${"".padEnd(22)} ${variable.description}`);
+  }
   lines.push(
     "",
-    "  OUTPUT_FILE            optional: write the outputs there as DOKPLOY_<NAME>=value lines (a GitLab dotenv report)",
-    "  DEBUG                  true: print debug lines (HTTP calls and their timings)",
+    "As a Woodpecker or Drone plugin, each is read from its setting first (image: PLUGIN_IMAGE), then the",
+    "variable; with --env-prefix the inputs come from the prefixed variables only.",
     "",
     "Options:",
     "  --env-prefix PREFIX    read the inputs above from PREFIX<NAME> only (e.g. DOKPLOY_DEPLOY_INPUT_IMAGE),",

@@ -12,8 +12,8 @@ import { nodeExec } from "../platform/exec";
 import { listenForCancel } from "../platform/cancel";
 import { nodePorts } from "../platform/ports";
 import { parseArgs } from "./args";
-import { detectCi } from "./context";
-import { dotenvValue, envName, helpText, inputsFromEnv } from "./env";
+import { type CiProvider, ciDebug, ciTempRoot, detectCi } from "./context";
+import { cliVariablesFromEnv, dotenvValue, envName, helpText, inputsFromEnv } from "./env";
 import { gitlabLogger, plainLogger } from "./log";
 
 // Never print GitHub workflow commands here: on GitLab and Bitbucket an ::add-mask:: line
@@ -22,9 +22,14 @@ const write = (line: string) => {
   process.stdout.write(`${line}\n`);
 };
 
-/** Names what users set: the variable, or with a prefix the component's input (kept as is). */
-function inVariables(message: string, envPrefix: string | undefined): string {
-  return envPrefix ? message : message.replace(/Input "([a-z-]+)"/g, (_m, name: string) => envName(name));
+/**
+ * Names what users set: the variable, a plugin's setting as its pipeline writes it (image,
+ * dokploy_url), or with a prefix the component's input (kept as is).
+ */
+function inVariables(message: string, envPrefix: string | undefined, ci: CiProvider): string {
+  if (envPrefix) return message;
+  const named = ci.plugin ? (name: string) => envName(name).toLowerCase() : envName;
+  return message.replace(/Input "([a-z-]+)"/g, (_m, name: string) => named(name));
 }
 
 async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -33,14 +38,15 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     write(args.action === "help" ? helpText() : `dokploy-deploy ${packageJson.version}`);
     return 0;
   }
-  const debug = env.DEBUG === "true" || env.CI_DEBUG_TRACE === "true";
   const ci = detectCi(env);
+  const variables = cliVariablesFromEnv(env);
+  const debug = variables.DEBUG === "true" || ciDebug(env);
   const logger = ci.name === "gitlab" ? gitlabLogger(write, debug) : plainLogger(write, debug);
   let config;
   try {
     config = parseConfig(inputsFromEnv(env, ci.defaults(env), args.envPrefix), await ci.context(env, nodeExec));
   } catch (error) {
-    logger.error(inVariables(errorMessage(error), args.envPrefix));
+    logger.error(inVariables(errorMessage(error), args.envPrefix, ci));
     return error instanceof DeployError ? error.exitCode : 1;
   }
   for (const notice of config.notices) logger.info(notice);
@@ -56,7 +62,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     );
   }
   const ports = nodePorts(logger, env, {
-    tempRoot: env.RUNNER_TEMP ?? env.BITBUCKET_PIPE_STORAGE_DIR,
+    tempRoot: ciTempRoot(env),
     secrets: secretsOf(config),
     keepEnv: [...buildSecretEnvNames(config), ...cacheEnvNames(config)],
   });
@@ -64,7 +70,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
   const outcome = await run(config, ports, cancel.signal).finally(() => ports.close());
   const outputs = outputsOf(outcome.result);
   for (const output of OUTPUTS) logger.info(`${output.name}=${dotenvValue(outputs[output.name])}`);
-  const outputFile = args.outputFile ?? env.OUTPUT_FILE;
+  const outputFile = args.outputFile ?? variables.OUTPUT_FILE;
   if (outputFile) {
     // Not the build metadata: with provenance it runs to kilobytes, and GitLab drops a whole
     // dotenv report over 5 KB.
@@ -77,7 +83,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
   if (outcome.error) {
     // Bad input found during the run (a target's name) is told like bad input up front.
     const { error } = outcome;
-    logger.error(error instanceof ConfigError ? inVariables(error.message, args.envPrefix) : error.message);
+    logger.error(error instanceof ConfigError ? inVariables(error.message, args.envPrefix, ci) : error.message);
     return error instanceof DeployError ? error.exitCode : 1;
   }
   logger.info(plainLine(reportModel(config, outcome)));
