@@ -8,6 +8,7 @@ import {
   renderGitlabInputsTable,
   renderInputsPage,
   renderPipeDefinition,
+  renderPipeSelfTest,
   renderPipeYml,
   renderExamples,
   renderReadme,
@@ -29,9 +30,10 @@ await writeFile("gitlab/templates/deploy.yml", renderGitlabComponent());
 await writeFile("gitlab/.gitlab-ci.yml", renderCatalogPipeline());
 await rewrite("gitlab/README.md", (text) => replaceBlock(text, "inputs", renderGitlabInputsTable()));
 await writeFile("bitbucket/pipe.yml", renderPipeYml());
+await writeFile("bitbucket/bitbucket-pipelines.yml", renderPipeSelfTest());
 await rewrite("bitbucket/README.md", (text) =>
   replaceBlock(replaceBlock(text, "definition", renderPipeDefinition()), "variables", renderVariablesTable()),
 );
 console.log(
-  "action.yml, gitlab/templates/deploy.yml, gitlab/.gitlab-ci.yml, bitbucket/pipe.yml, the README's quick start and docs/inputs.md regenerated",
+  "action.yml, gitlab/templates/deploy.yml, gitlab/.gitlab-ci.yml, bitbucket/pipe.yml, bitbucket/bitbucket-pipelines.yml, the README's quick start and docs/inputs.md regenerated",
 );

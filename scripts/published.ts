@@ -10,8 +10,14 @@ export const OWNER = "acme";
 export const PUBLISHED = {
   /** The GitHub repository: the Action (`uses: acme/dokploy-deploy@v1`) and the source. */
   github: `${OWNER}/dokploy-deploy`,
-  /** The runner image: the Bitbucket pipe and the GitLab component's job image. */
+  /** The runner image: the GitLab component's job image. */
   image: `ghcr.io/${OWNER}/dokploy-deploy`,
+  /**
+   * The same runner image on Docker Hub (docker.io/<owner>/dokploy-deploy), pushed by the same
+   * release: the Bitbucket pipe's image (Atlassian's pipe guide publishes a pipe's image on
+   * Docker Hub) and the Woodpecker and Drone plugin (their plugins are pulled from there).
+   */
+  dockerHub: `${OWNER}/dokploy-deploy`,
   /** The GitLab project on gitlab.com that holds the CI/CD Catalog tree (templates/ at its root). */
   gitlab: `${OWNER}/dokploy-deploy`,
   /** The Bitbucket repository on bitbucket.org that holds the pipe tree (pipe.yml at its root). */
@@ -29,6 +35,7 @@ if (process.argv[1] && process.argv[1].endsWith("published.ts")) {
     `MAJOR=${MAJOR}`,
     `GITHUB_REPOSITORY_PUBLISHED=${PUBLISHED.github}`,
     `RUNNER_IMAGE=${PUBLISHED.image}`,
+    `DOCKER_HUB_IMAGE=${PUBLISHED.dockerHub}`,
     `GITLAB_PROJECT=${PUBLISHED.gitlab}`,
     `BITBUCKET_REPOSITORY=${PUBLISHED.bitbucket}`,
   ];

@@ -3,7 +3,8 @@
  *   <out>/gitlab     the GitLab CI/CD Catalog project: templates/deploy.yml at its root, README.md
  *                    (with its Components section), LICENSE, and the .gitlab-ci.yml that tests the
  *                    component at $CI_COMMIT_SHA and releases it on semantic-version tags;
- *   <out>/bitbucket  the Bitbucket pipe repository: pipe.yml at its root, README.md, LICENSE.txt.
+ *   <out>/bitbucket  the Bitbucket pipe repository: pipe.yml at its root, README.md, LICENSE.txt, and
+ *                    the bitbucket-pipelines.yml that runs the pipe at its release in a dry run.
  * Both come from gitlab/ and bitbucket/ (the sources); `--runner-digest sha256:…` also pins the
  * component's runner image to the digest the release pushed.
  *
@@ -32,7 +33,9 @@ export async function writeReleaseTrees(out: string, runnerDigest?: string): Pro
 
   const bitbucket = join(out, "bitbucket");
   await mkdir(bitbucket, { recursive: true });
-  for (const file of ["pipe.yml", "README.md"]) await copyFile(join(ROOT, "bitbucket", file), join(bitbucket, file));
+  for (const file of ["pipe.yml", "README.md", "bitbucket-pipelines.yml"]) {
+    await copyFile(join(ROOT, "bitbucket", file), join(bitbucket, file));
+  }
   await copyFile(join(ROOT, "LICENSE"), join(bitbucket, "LICENSE.txt"));
   await copyFile(join(ROOT, "CHANGELOG.md"), join(bitbucket, "CHANGELOG.md"));
 }

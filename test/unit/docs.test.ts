@@ -12,8 +12,10 @@ import {
   renderCatalogPipeline,
   renderGitlabComponent,
   renderGitlabInputsTable,
+  neededToDeploy,
   renderInputsPage,
   renderPipeDefinition,
+  renderPipeSelfTest,
   renderPipeYml,
   renderReadme,
   renderVariablesTable,
@@ -216,27 +218,43 @@ describe("the GitLab component", () => {
 describe("the Bitbucket pipe", () => {
   it("pipe.yml and the README's definition and variables are what `npm run gen` makes", async () => {
     expect(await text("bitbucket/pipe.yml")).toBe(renderPipeYml());
+    expect(await text("bitbucket/bitbucket-pipelines.yml")).toBe(renderPipeSelfTest());
     const readme = await text("bitbucket/README.md");
     expect(readme).toBe(
       replaceBlock(replaceBlock(readme, "definition", renderPipeDefinition()), "variables", renderVariablesTable()),
     );
   });
 
-  it("pipe.yml names the runner image at this release's semver tag", () => {
+  it("pipe.yml names the runner image on Docker Hub at this release's semver tag, which the release pushes", async () => {
     const pipe = parse(renderPipeYml()) as Record<string, unknown>;
-    expect(pipe.image).toBe(`${PUBLISHED.image}:${VERSION}`);
+    expect(pipe.image).toBe(`${PUBLISHED.dockerHub}:${VERSION}`);
+    // Docker Hub's own form: <account>/<repository>, no registry host.
+    expect(PUBLISHED.dockerHub).toMatch(/^[a-z0-9]+(?:[._-][a-z0-9]+)*\/[a-z0-9]+(?:[._-][a-z0-9]+)*$/);
+    const release = parse(await text(".github/workflows/release.yml")) as {
+      jobs: Record<string, { steps: { uses?: string; with?: Record<string, string> }[] }>;
+    };
+    const steps = release.jobs["runner-image"]?.steps ?? [];
+    const logins = steps.filter((s) => s.uses?.startsWith("docker/login-action@")).map((s) => s.with?.registry);
+    expect(logins).toContain(undefined); // no registry: Docker Hub
+    const tags = steps.find((s) => s.uses?.startsWith("docker/build-push-action@"))?.with?.tags ?? "";
+    expect(tags.split(/[\n,]/).map((t) => t.trim())).toEqual(
+      expect.arrayContaining([
+        "${{ env.DOCKER_HUB_IMAGE }}:${{ env.VERSION }}",
+        "${{ env.DOCKER_HUB_IMAGE }}:${{ env.MAJOR }}",
+      ]),
+    );
     for (const key of ["name", "image", "category", "description", "repository", "maintainer", "vendor", "tags"]) {
       expect(pipe).toHaveProperty(key);
     }
   });
 
-  it("its README has Atlassian's layout, (*) on the required variables, and documents both pipe: forms", async () => {
+  it("its README has Atlassian's layout, (*) on the variables a deploy needs, set in the definition", async () => {
     const readme = await text("bitbucket/README.md");
     const headings = [...readme.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
     expect(headings).toEqual(["YAML Definition", "Variables", "Prerequisites", "Examples", "Support", "License"]);
     expect(readme).toContain("_(*) = required variable._");
     for (const input of PORTABLE_INPUTS) {
-      const marker = input.required ? " (*)" : "";
+      const marker = neededToDeploy(input) ? " (*)" : "";
       expect(readme).toContain(`| ${envName(input.name)}${marker} |`);
     }
     for (const input of GITHUB_ONLY) expect(readme).not.toContain(`| ${envName(input.name)} |`);
@@ -244,9 +262,23 @@ describe("the Bitbucket pipe", () => {
     expect(readme).toContain(`pipe: ${PIPE_IMAGE}\``);
     const definition = /```yaml\n([\s\S]*?)```/.exec(renderPipeDefinition())?.[1] ?? "";
     const step = (parse(definition) as { pipe: string; variables: Record<string, string> }[])[0];
-    expect(Object.keys(step?.variables ?? {})).toEqual(
-      (INPUTS as readonly InputSpec[]).filter((i) => i.required).map((i) => envName(i.name)),
-    );
+    // What a first deploy needs, not commented out as optional: with IMAGE alone the pipe exits 2.
+    expect(Object.keys(step?.variables ?? {})).toEqual(["DOKPLOY_URL", "DOKPLOY_API_KEY", "APPLICATION_ID", "IMAGE"]);
+    expect(definition).not.toMatch(/# (DOKPLOY_URL|DOKPLOY_API_KEY|APPLICATION_ID|IMAGE):/);
+    expect(definition).toMatch(/^ {4}# OUTPUT_FILE: "<string>" # Optional$/m);
+  });
+
+  it("its own pipeline runs the pipe at this release in a dry run, with the variables the README requires", () => {
+    const pipeline = parse(renderPipeSelfTest()) as {
+      pipelines: { default: { step: { script: (string | { pipe: string; variables: Record<string, string> })[] } }[] };
+    };
+    const script = pipeline.pipelines.default[0]?.step.script ?? [];
+    const pipe = script.find((s) => typeof s === "object");
+    expect(pipe).toMatchObject({ pipe: PIPE, variables: { DRY_RUN: "true", OUTPUT_FILE: "dokploy.env" } });
+    const definition = /```yaml\n([\s\S]*?)```/.exec(renderPipeDefinition())?.[1] ?? "";
+    const required = Object.keys((parse(definition) as { variables: object }[])[0]?.variables ?? {});
+    for (const name of required) expect(typeof pipe === "object" && pipe.variables[name], name).toBeTruthy();
+    expect(script.filter((s) => typeof s === "string" && s.startsWith("grep -qx"))).toHaveLength(2);
   });
 
   it("the variables table names variables, never the Action's inputs", () => {
@@ -276,8 +308,10 @@ describe("the release trees", () => {
         "CHANGELOG.md",
         "LICENSE.txt",
         "README.md",
+        "bitbucket-pipelines.yml",
         "pipe.yml",
       ]);
+      expect(await readFile(join(out, "bitbucket/bitbucket-pipelines.yml"), "utf8")).toBe(renderPipeSelfTest());
       const component = await readFile(join(out, "gitlab/templates/deploy.yml"), "utf8");
       expect(componentSpec(component)["runner-image"]?.default).toBe(`${RUNNER_IMAGE}@${digest}`);
       expect(await readFile(join(out, "gitlab/README.md"), "utf8")).toContain(`\`${RUNNER_IMAGE}@${digest}\``);
