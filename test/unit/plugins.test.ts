@@ -1,12 +1,17 @@
-/** The runner image as a Woodpecker or Drone plugin: detection, the commit, settings. */
+/** The runner image as a Woodpecker or Drone plugin: detection, the commit, settings, examples. */
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { PLUGIN_IMAGE, neededToDeploy } from "../../scripts/docs";
 import { detectCi, drone, woodpecker } from "../../src/cli/context";
-import { cliVariablesFromEnv, inputsFromEnv } from "../../src/cli/env";
+import { CLI_VARIABLES, cliVariablesFromEnv, envName, inputsFromEnv } from "../../src/cli/env";
 import { droneEnv, pluginEnv, woodpeckerEnv } from "../support/plugin-settings";
-import { type Exec, parseConfig } from "./imports";
+import { type Exec, type InputSpec, PORTABLE_INPUTS, parseConfig } from "./imports";
 
 const SHA = "3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c";
 const noGit: Exec = () => Promise.resolve({ exitCode: 128, stdout: "", stderr: "not a git repository" });
+const root = resolve(import.meta.dirname, "../..");
 
 describe("Woodpecker and Drone", () => {
   it.each([
@@ -84,5 +89,60 @@ describe("Woodpecker and Drone", () => {
     expect(fromPlugin).toEqual(fromVariables);
     expect(fromPlugin.tag).toBe(SHA);
     expect(fromPlugin.deployDescription).toContain("https://ci.example.com/repos/7/pipeline/8/2");
+  });
+});
+
+interface PluginStep {
+  name: string;
+  image: string;
+  settings?: Record<string, unknown>;
+  volumes?: unknown[];
+}
+
+const EXAMPLES: [string, string, () => Record<string, string>][] = [
+  ["examples/woodpecker/.woodpecker.yml", "woodpecker", woodpeckerEnv],
+  ["examples/drone/.drone.yml", "drone", droneEnv],
+];
+
+const KNOWN = new Set<string>([...PORTABLE_INPUTS.map((i) => envName(i.name)), ...CLI_VARIABLES.map((v) => v.name)]);
+const byVariable = new Map<string, InputSpec>(PORTABLE_INPUTS.map((i) => [envName(i.name), i]));
+
+describe.each(EXAMPLES)("%s", (path, ci, ciEnv) => {
+  const load = async () => {
+    const steps = (parse(await readFile(resolve(root, path), "utf8")) as { steps: PluginStep[] }).steps;
+    const plugin = steps.filter((s) => s.image === PLUGIN_IMAGE);
+    expect(plugin).toHaveLength(1);
+    return plugin[0]!;
+  };
+
+  it("runs the runner image as a plugin, with settings that exist, secrets only from_secret", async () => {
+    const step = await load();
+    const names = Object.keys(step.settings ?? {}).map((k) => k.replace(/-/g, "_").toUpperCase());
+    expect(names.filter((n) => !KNOWN.has(n))).toEqual([]);
+    for (const input of PORTABLE_INPUTS.filter(neededToDeploy)) expect(names).toContain(envName(input.name));
+    for (const [key, value] of Object.entries(step.settings ?? {})) {
+      const input = byVariable.get(key.toUpperCase());
+      if (input?.secret) expect(value, key).toEqual({ from_secret: expect.any(String) });
+    }
+    expect(JSON.stringify(step.volumes)).toContain("/var/run/docker.sock");
+  });
+
+  it("its settings, as the CI passes them, parse into a config that deploys", async () => {
+    const step = await load();
+    const secrets = new Proxy({}, { get: (_t, name) => `secret-${String(name)}` }) as Record<string, string>;
+    const env = { ...ciEnv(), ...pluginEnv(step.settings ?? {}, secrets) };
+    const provider = detectCi(env);
+    expect(provider.name).toBe(ci);
+    const config = parseConfig(inputsFromEnv(env, provider.defaults(env)), await provider.context(env, noGit));
+    expect(config.deploy).toBe(true);
+    expect(config.tag).toBe(SHA);
+    expect(config.push?.password).toBe("secret-dockerhub_token");
+    expect(cliVariablesFromEnv(env).OUTPUT_FILE).toBe("dokploy.env");
+    // A list arrives joined with commas: each list in the example means what it would one per line.
+    const lines = Object.fromEntries(
+      Object.entries(step.settings ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v.join("\n") : v]),
+    );
+    const perLine = { ...ciEnv(), ...pluginEnv(lines, secrets) };
+    expect(parseConfig(inputsFromEnv(perLine), await provider.context(perLine, noGit))).toEqual(config);
   });
 });
