@@ -127,6 +127,12 @@ describe.each(EXAMPLES)("%s", (path, ci, ciEnv) => {
     expect(JSON.stringify(step.volumes)).toContain("/var/run/docker.sock");
   });
 
+  it("docs/woodpecker-drone.md shows it whole, as the file is", async () => {
+    const doc = await readFile(resolve(root, "docs/woodpecker-drone.md"), "utf8");
+    expect(doc).toContain(`(../${path})`);
+    expect(doc).toContain(`\`\`\`yaml\n${await readFile(resolve(root, path), "utf8")}\`\`\`\n`);
+  });
+
   it("its settings, as the CI passes them, parse into a config that deploys", async () => {
     const step = await load();
     const secrets = new Proxy({}, { get: (_t, name) => `secret-${String(name)}` }) as Record<string, string>;
