@@ -5942,7 +5942,39 @@ function githubLogger(write, debug, token = stopToken) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/github/forge.ts
+
+function forgeOf(env) {
+    if (env.FORGEJO_ACTIONS === "true")
+        return "forgejo";
+    if (env.GITEA_ACTIONS === "true")
+        return "gitea";
+    return "github";
+}
+const NAMES = {
+    forgejo: "Forgejo Actions",
+    gitea: "Gitea Actions",
+};
+function forgeNotice(forge) {
+    if (forge === "github")
+        return undefined;
+    return `${NAMES[forge]}: no GitHub deployment and no pull-request comment (they need GitHub's API, which this instance does not have); the job summary and the step's outputs say how the deploy went.`;
+}
+function checkForgeInputs(config, forge) {
+    if (forge === "github")
+        return;
+    const asked = config.github.deployment
+        ? "github-deployment"
+        : config.github.prComment === true
+            ? "pr-comment"
+            : undefined;
+    if (!asked)
+        return;
+    throw new errors/* ConfigError */.xL(asked, `is true, but this step runs on ${NAMES[forge]}, whose API is not GitHub's: there is no GitHub deployment or pull-request comment to make there. Remove the input, or give it only on GitHub (e.g. \${{ github.server_url == 'https://github.com' }}); the job summary and the step's outputs say how the deploy went.`);
+}
+
 ;// CONCATENATED MODULE: ./src/github/context.ts
+
 
 async function headCommitMessage(eventPath) {
     if (!eventPath)
@@ -5956,15 +5988,19 @@ async function headCommitMessage(eventPath) {
         return undefined;
     }
 }
+function runUrlOf(env, base) {
+    const run = forgeOf(env) === "github" ? env.GITHUB_RUN_ID : env.GITHUB_RUN_NUMBER;
+    return base && run ? `${base}/actions/runs/${run}` : undefined;
+}
 async function ciContextFromGithub(env) {
-    const server = env.GITHUB_SERVER_URL ?? "https://github.com";
+    const server = (env.GITHUB_SERVER_URL ?? "https://github.com").replace(/\/+$/, "");
     const repository = env.GITHUB_REPOSITORY || undefined;
     const base = repository ? `${server}/${repository}` : undefined;
     return {
         sha: env.GITHUB_SHA ?? "",
         repository,
         repositoryUrl: base,
-        runUrl: base && env.GITHUB_RUN_ID ? `${base}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
+        runUrl: runUrlOf(env, base),
         commitMessage: await headCommitMessage(env.GITHUB_EVENT_PATH),
         actionsCache: Boolean(env.ACTIONS_RUNTIME_TOKEN && (env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL)),
     };
@@ -6282,6 +6318,7 @@ class PullRequestComment {
 
 
 
+
 function wire(config, { deployment, comment, cancel, stop }) {
     return {
         onChange: (change) => {
@@ -6310,7 +6347,7 @@ function wire(config, { deployment, comment, cancel, stop }) {
 function githubNative(config, env, logger, load = octokitApi, cancel = new AbortController().signal) {
     const { token, deployment, prComment } = config.github;
     const comment = prComment ?? isPullRequestEvent(env);
-    if (config.dryRun || !token || (!deployment && !comment))
+    if (config.dryRun || !token || (!deployment && !comment) || forgeOf(env) !== "github")
         return undefined;
     const [owner, repo] = (env.GITHUB_REPOSITORY ?? "").split("/");
     const redactor = new log/* Redactor */.pO();
@@ -6333,6 +6370,7 @@ function githubNative(config, env, logger, load = octokitApi, cancel = new Abort
 }
 
 ;// CONCATENATED MODULE: ./src/github/action.ts
+
 
 
 
@@ -6377,8 +6415,12 @@ async function main(env, loadToolkit) {
     for (const input of INPUTS)
         raw[input.name] = getInput(env, input.name, "secret" in input && input.secret);
     const config = parseConfig(raw, await ciContextFromGithub(env));
-    for (const notice of config.notices)
-        write(`::notice::${escapeData(notice)}`);
+    const forge = forgeOf(env);
+    checkForgeInputs(config, forge);
+    const notify = forge === "github" ? (n) => write(`::notice::${escapeData(n)}`) : logger.info;
+    const aside = forgeNotice(forge);
+    for (const notice of aside ? [...config.notices, aside] : config.notices)
+        notify(notice);
     let toolkit;
     const base = nodePorts(logger, env, {
         tempRoot: env.RUNNER_TEMP,

@@ -9,6 +9,7 @@ import { listenForCancel } from "../platform/cancel";
 import { nodePorts } from "../platform/ports";
 import { escapeData, getInput, githubLogger } from "./commands";
 import { ciContextFromGithub } from "./context";
+import { checkForgeInputs, forgeNotice, forgeOf } from "./forge";
 import { githubNative } from "./native";
 import type { Toolkit } from "./runner-files";
 
@@ -48,7 +49,12 @@ async function main(env: NodeJS.ProcessEnv, loadToolkit: () => Promise<Toolkit>)
   const raw: RawInputs = {};
   for (const input of INPUTS) raw[input.name] = getInput(env, input.name, "secret" in input && input.secret);
   const config = parseConfig(raw, await ciContextFromGithub(env));
-  for (const notice of config.notices) write(`::notice::${escapeData(notice)}`);
+  const forge = forgeOf(env);
+  checkForgeInputs(config, forge);
+  // Forgejo's and Gitea's runners print ::notice:: as it is: there, a plain line.
+  const notify = forge === "github" ? (n: string) => write(`::notice::${escapeData(n)}`) : logger.info;
+  const aside = forgeNotice(forge);
+  for (const notice of aside ? [...config.notices, aside] : config.notices) notify(notice);
   // What writes the outputs and the summary loads while docker works, not on the way to the build.
   let toolkit: Promise<Toolkit> | undefined;
   const base = nodePorts(logger, env, {

@@ -9,6 +9,7 @@ import type { ReportModel } from "../report/model";
 import { type Logger, Redactor, redactingLogger } from "../shared/log";
 import { GithubCalls, type GithubApi, type Repo, octokitApi } from "./api";
 import { GithubDeployment } from "./deployments";
+import { forgeOf } from "./forge";
 import { PullRequestComment, isPullRequestEvent } from "./pr-comment";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -60,6 +61,7 @@ function wire(config: Config, { deployment, comment, cancel, stop }: Parts): Git
 /**
  * The GitHub side of a run, or undefined when there is nothing to do (then the API client is
  * never loaded): a deployment with github-deployment, a comment on pull requests (pr-comment).
+ * Never on Forgejo or Gitea Actions, whose GITHUB_API_URL is not GitHub's API.
  */
 export function githubNative(
   config: Config,
@@ -70,7 +72,7 @@ export function githubNative(
 ): GithubNative | undefined {
   const { token, deployment, prComment } = config.github;
   const comment = prComment ?? isPullRequestEvent(env);
-  if (config.dryRun || !token || (!deployment && !comment)) return undefined;
+  if (config.dryRun || !token || (!deployment && !comment) || forgeOf(env) !== "github") return undefined;
   const [owner, repo] = (env.GITHUB_REPOSITORY ?? "").split("/");
   const redactor = new Redactor();
   for (const secret of secretsOf(config)) redactor.add(secret);
