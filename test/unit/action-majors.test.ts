@@ -26,7 +26,9 @@ const texts = await workflowTexts();
 /** What is wrong with one `uses:` reference, or undefined: the action's major from scripts/action-majors.ts, exactly. */
 function majorProblem(use: string): string | undefined {
   if (use === "./" || use.startsWith("docker://")) return undefined;
-  if (use.startsWith(`${PUBLISHED.github}@`) || use.startsWith("<you>/")) return undefined;
+  // Forgejo and Gitea name it by URL (examples/forgejo).
+  const ours = [`${PUBLISHED.github}@`, `https://github.com/${PUBLISHED.github}@`, "<you>/"];
+  if (ours.some((prefix) => use.startsWith(prefix))) return undefined;
   const [action = "", ref = ""] = use.split("@");
   const current = ACTION_MAJORS[action];
   if (current === undefined) return `${use}: add ${action} to ACTION_MAJORS in scripts/action-majors.ts`;

@@ -3,13 +3,17 @@
  * from GitHub, no call to an API that is not GitHub's, and github-deployment or pr-comment
  * given as true refused naming the input.
  */
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { PUBLISHED } from "../../scripts/published";
 import { ciContextFromGithub } from "../../src/github/context";
 import { checkForgeInputs, forgeNotice, forgeOf } from "../../src/github/forge";
 import { githubNative } from "../../src/github/native";
 import { forgejoEnv, giteaEnv } from "../support/forge-env";
 import { MemoryLogger } from "../support/loggers";
-import { ConfigError, type RawInputs, parseConfig } from "./imports";
+import { ConfigError, INPUTS, type RawInputs, parseConfig } from "./imports";
 
 const SHA = "3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c";
 const FORGEJO = forgejoEnv("https://code.example.com/");
@@ -103,5 +107,33 @@ describe("GitHub's API on Forgejo and Gitea", () => {
     expect(refusal({ "github-deployment": "false", "pr-comment": "false" }, FORGEJO)).toBeUndefined();
     expect(refusal({}, GITEA)).toBeUndefined();
     expect(refusal({ "github-deployment": "true", "pr-comment": "true" }, { GITHUB_ACTIONS: "true" })).toBeUndefined();
+  });
+});
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const EXAMPLE = "examples/forgejo/.forgejo/workflows/deploy.yml";
+
+describe("the Forgejo/Gitea example and its page", () => {
+  it("names the action by URL, gives only inputs that exist, none refused there", async () => {
+    const workflow = parse(await readFile(resolve(ROOT, EXAMPLE), "utf8")) as {
+      jobs: Record<string, { steps: { uses?: string; with?: Record<string, unknown> }[] }>;
+    };
+    const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
+    const ours = steps.filter((step) => step.uses === `https://github.com/${PUBLISHED.github}@v1`);
+    expect(ours).toHaveLength(1);
+    const given = Object.keys(ours[0]?.with ?? {});
+    const names = new Set<string>(INPUTS.map((input) => input.name));
+    for (const name of given) expect(names.has(name), name).toBe(true);
+    expect(given).not.toContain("github-deployment");
+    expect(given).not.toContain("pr-comment");
+    expect(given).toEqual(expect.arrayContaining(["dokploy-url", "dokploy-api-key", "application-id", "image"]));
+  });
+
+  it("shows the example as it is, and says that .gitea/workflows takes the same file", async () => {
+    const page = await readFile(resolve(ROOT, "docs/forgejo-gitea.md"), "utf8");
+    const example = await readFile(resolve(ROOT, EXAMPLE), "utf8");
+    expect(page).toContain(`<!-- example:${EXAMPLE} -->\n\n\`\`\`yaml\n${example}\`\`\``);
+    expect(page).toContain("`.gitea/workflows/`");
+    expect(page).toContain(forgeNotice("forgejo")?.split(" (")[0]);
   });
 });
