@@ -36,9 +36,14 @@ async function yamlFile(path: string): Promise<Record<string, unknown>> {
 
 function ourSteps(workflow: Record<string, unknown>): Step[] {
   const jobs = Object.values((workflow.jobs ?? {}) as Record<string, { steps?: Step[] }>);
-  return jobs
-    .flatMap((job) => job.steps ?? [])
-    .filter((step) => step.uses === `${PUBLISHED.github}@v1` || step.uses === "./");
+  return (
+    jobs
+      .flatMap((job) => job.steps ?? [])
+      // Forgejo and Gitea name it by URL (docs/forgejo-gitea.md).
+      .filter((step) =>
+        [`${PUBLISHED.github}@v1`, `https://github.com/${PUBLISHED.github}@v1`, "./"].includes(step.uses ?? ""),
+      )
+  );
 }
 
 const githubWorkflows = [
