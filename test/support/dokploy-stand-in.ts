@@ -3,14 +3,27 @@
  * transcripts: both transports (tRPC at /api/trpc/<proc>, OpenAPI at /api/<proc>), their
  * envelopes, error shapes, order of checks, status codes, required-but-nullable keys, the
  * registryUrl rule, server-side docker login (checked against the real registry over its v2
- * API), and deployments whose rows appear when the job starts and then end.
- * It records every call and can inject faults.
+ * API), deployments whose rows appear when the job starts and then end, the deployment's live
+ * log (/listen-deployment) and a task's output (/docker-container-logs, see
+ * stand-in-container-logs.ts). It records every call and can inject faults.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { z } from "zod";
 import { composeServices, stackLog } from "./stand-in-compose";
+import {
+  CONTAINER_LOGS_PATH,
+  type ContainerLogConnection,
+  FIRST_FRAME_MS,
+  type TaskOutput,
+  acceptKey,
+  acceptedParameters,
+  closeFrame,
+  frame,
+  serviceLogsText,
+  switchingProtocols,
+} from "./stand-in-container-logs";
 import { SwarmStandIn, type SwarmOutcome } from "./stand-in-swarm";
 
 export const VERSION = "v0.30.2";
@@ -208,6 +221,8 @@ export interface StandInOptions {
   readonly dockerReadDenied?: boolean;
   /** What settings.getDokployVersion answers (default VERSION). */
   readonly version?: string;
+  /** The key may not read the services' output: /docker-container-logs closes with 4003 "Not authorized". */
+  readonly containerLogsDenied?: boolean;
 }
 
 function nanoid(): string {
@@ -476,6 +491,9 @@ export class DokployStandIn {
   readonly streamed: number[] = [];
   /** WebSocket upgrades seen, for assertions. */
   readonly logConnections: { logPath: string; apiKey: string | undefined; accepted: boolean }[] = [];
+  /** Upgrades of /docker-container-logs seen, in order. */
+  readonly containerLogConnections: ContainerLogConnection[] = [];
+  private taskOutputs: TaskOutput = () => undefined;
   url = "";
   readonly organizationId = nanoid();
 
@@ -602,6 +620,15 @@ export class DokployStandIn {
     this.queueDeployment(app, title, null);
   }
 
+  /**
+   * What each task (or container) printed, as /docker-container-logs sends it: asked for each
+   * connection with the task as swarm lists it (its image, its service), so a test can script
+   * the output of tasks that do not exist yet. A task without lines printed nothing.
+   */
+  taskOutput(output: TaskOutput): void {
+    this.taskOutputs = output;
+  }
+
   inject(fault: Fault): void {
     this.faults.push({ ...fault, left: fault.times ?? 1 });
   }
@@ -656,6 +683,10 @@ export class DokployStandIn {
   private upgrade(req: IncomingMessage, socket: Socket): void {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const key = req.headers["sec-websocket-key"];
+    if (url.pathname === CONTAINER_LOGS_PATH && typeof key === "string") {
+      this.containerLogs(req, url, socket, key);
+      return;
+    }
     if (
       url.pathname !== "/listen-deployment" ||
       typeof key !== "string" ||
@@ -668,13 +699,8 @@ export class DokployStandIn {
     const deployment = [...this.deployments.values()].flat().find((d) => d.logPath === logPath);
     const mode = deployment ? this.logSocketModes.get(deployment.deploymentId) : undefined;
     this.sockets.add(socket);
-    const accept =
-      mode === "bad-accept"
-        ? Buffer.from("not the accept key").toString("base64")
-        : createHash("sha1").update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest("base64");
-    socket.write(
-      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
-    );
+    const accept = mode === "bad-accept" ? Buffer.from("not the accept key").toString("base64") : acceptKey(key);
+    socket.write(switchingProtocols(accept));
     // Keeps the socket open and says nothing more, until the client or stop() ends it.
     if (mode === "bad-accept") return;
     const apiKey = req.headers["x-api-key"] as string | undefined;
@@ -706,6 +732,42 @@ export class DokployStandIn {
     this.pumpLog(entry);
   }
 
+  /**
+   * /docker-container-logs as a live v0.30.2 answers it (see stand-in-container-logs.ts): the
+   * parameters checked first (4000), then the key (a close without a status), then whether it
+   * may read the service (4003); then the task's output once, about 200 ms in, timestamped, and
+   * the socket left open until the client closes it.
+   */
+  private containerLogs(req: IncomingMessage, url: URL, socket: Socket, key: string): void {
+    this.sockets.add(socket);
+    socket.on("error", () => undefined);
+    socket.write(switchingProtocols(acceptKey(key)));
+    const connection: ContainerLogConnection = {
+      url: req.url ?? "",
+      params: Object.fromEntries(url.searchParams),
+      apiKey: req.headers["x-api-key"] as string | undefined,
+    };
+    this.containerLogConnections.push(connection);
+    const close = (code?: number, reason?: string) => {
+      connection.closeCode = code ?? 1005;
+      socket.end(closeFrame(code, reason));
+    };
+    if (!acceptedParameters(url.searchParams)) return close(4000, "Invalid parameters");
+    if (connection.apiKey !== this.options.apiKey) return close();
+    if (this.options.containerLogsDenied) return close(4003, "Not authorized");
+    socket.on("data", (data: Buffer) => {
+      // The client's close frame (opcode 8): answered, and the connection ended.
+      if (((data[0] ?? 0) & 0x0f) === 0x08 && !socket.destroyed) socket.end(closeFrame());
+    });
+    const containerId = url.searchParams.get("containerId") ?? "";
+    const lines = this.taskOutputs(this.swarm.task(containerId) ?? { containerId }) ?? [];
+    if (lines.length === 0) return;
+    const text = serviceLogsText(lines, Number(url.searchParams.get("tail")));
+    void this.sleep(FIRST_FRAME_MS).then(() => {
+      if (!socket.destroyed && socket.writable) socket.write(frame(0x1, Buffer.from(text, "utf8")));
+    });
+  }
+
   private readonly dropLogs = new Set<string>();
   private readonly refusedLogs = new Set<string>();
   private readonly logSocketModes = new Map<string, DeploymentScript["logSocket"]>();
@@ -715,17 +777,7 @@ export class DokployStandIn {
     if (text.length > entry.sent && !entry.socket.destroyed) {
       const payload = Buffer.from(text.slice(entry.sent), "utf8");
       entry.sent = text.length;
-      const opcode = entry.binary ? 0x82 : 0x81;
-      const header =
-        payload.length < 126
-          ? Buffer.from([opcode, payload.length])
-          : payload.length < 65536
-            ? Buffer.from([opcode, 126, payload.length >> 8, payload.length & 0xff])
-            : Buffer.concat([
-                Buffer.from([opcode, 127]),
-                Buffer.from(new BigUint64Array([BigInt(payload.length)]).buffer).reverse(),
-              ]);
-      entry.socket.write(Buffer.concat([header, payload]));
+      entry.socket.write(frame(entry.binary ? 0x2 : 0x1, payload));
       if (entry.drop) {
         entry.socket.destroy();
         return;

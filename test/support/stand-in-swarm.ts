@@ -208,6 +208,15 @@ export class SwarmStandIn {
     if (service?.update?.State === "updating") service.update = { State: "completed", Message: "update completed" };
   }
 
+  /** A task by id: its service, image and desired state; undefined for an id swarm does not know. */
+  task(containerId: string): { containerId: string; service: string; image: string; state: string } | undefined {
+    for (const [service, row] of this.services) {
+      const task = row.tasks.find((t) => t.containerId === containerId);
+      if (task) return { containerId, service, image: task.image, state: task.state };
+    }
+    return undefined;
+  }
+
   /** docker.getConfig: inspect of a service (by app name) or a task (by id); undefined otherwise. */
   inspect(containerId: string): unknown {
     const service = this.services.get(containerId);

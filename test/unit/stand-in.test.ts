@@ -1,8 +1,10 @@
 /**
  * The stand-in agrees with a live v0.30.2 where the e2e suite saw it behave: one deployment
  * queue per server, a deploy's log that names the image the application holds when the job
- * starts, and what swarm does with a task whose process exits.
+ * starts, what swarm does with a task whose process exits, and what /docker-container-logs
+ * sends and when it closes.
  */
+import { WebSocket } from "undici";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DokployStandIn } from "../support/dokploy-stand-in";
 import { SwarmStandIn } from "../support/stand-in-swarm";
@@ -153,5 +155,94 @@ describe("a task whose process exits, as docker service ps shows it", () => {
       Spec: { TaskTemplate: { ContainerSpec: { Image: "web:2" } } },
       UpdateStatus: { State: "paused", Message: `update paused due to failure or early termination of task ${theirs}` },
     });
+  });
+});
+
+/** A raw client of /docker-container-logs: every message as it came, and the close code. */
+function openContainerLogs(params: Record<string, string>, apiKey = KEY, server = standIn) {
+  const url = new URL(`${server.url.replace(/^http/, "ws")}/docker-container-logs`);
+  for (const [name, value] of Object.entries({ tail: "50", since: "all", runType: "swarm", ...params }))
+    url.searchParams.set(name, value);
+  const socket = new WebSocket(url, { headers: { "x-api-key": apiKey } });
+  const messages: { text: string; at: number }[] = [];
+  const opened = Date.now();
+  let code: number | undefined;
+  socket.addEventListener("message", (event) => messages.push({ text: String(event.data), at: Date.now() - opened }));
+  socket.addEventListener("close", (event) => (code = event.code));
+  return { socket, messages, closeCode: () => code };
+}
+
+describe("/docker-container-logs, as a live v0.30.2 sends a task's output", () => {
+  it("sends the last `tail` lines the task printed, timestamped to the nanosecond, ending in \\r\\n, and never closes", async () => {
+    standIn.swarm.deployed("web-app", "127.0.0.1:5000/demo/web:a1");
+    const [task] = standIn.swarm.tasks("web-app") as { containerId: string }[];
+    const seen: unknown[] = [];
+    standIn.taskOutput((t) => {
+      seen.push(t);
+      return t.containerId === task?.containerId ? ["one", "two", "three"] : undefined;
+    });
+    const client = openContainerLogs({ containerId: task?.containerId ?? "", tail: "2" });
+    await until(() => client.messages.length > 0);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+
+    expect(client.messages).toHaveLength(1);
+    expect(client.messages[0]?.text).toMatch(
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z two\r\n\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z three\r\n$/,
+    );
+    expect(client.messages[0]?.at).toBeGreaterThanOrEqual(150);
+    expect(seen).toEqual([
+      { containerId: task?.containerId, service: "web-app", image: "127.0.0.1:5000/demo/web:a1", state: "running" },
+    ]);
+    expect(client.closeCode()).toBeUndefined();
+    expect(standIn.containerLogConnections).toEqual([
+      expect.objectContaining({ apiKey: KEY, params: expect.objectContaining({ tail: "2" }) as unknown }),
+    ]);
+    client.socket.close();
+    await until(() => client.closeCode() !== undefined);
+  });
+
+  it("sends nothing for a task that printed nothing, and keeps the socket open", async () => {
+    const client = openContainerLogs({ containerId: "a".repeat(25) });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(client.messages).toEqual([]);
+    expect(client.closeCode()).toBeUndefined();
+    client.socket.close();
+  });
+
+  it.each([
+    ["an id that starts like an option", { containerId: "-rf" }],
+    ["a path", { containerId: "../etc/passwd" }],
+    ["a name of 129 characters", { containerId: "a".repeat(129) }],
+    ["a tail that is not a number", { containerId: "abc", tail: "all" }],
+    ["a since that is not a duration", { containerId: "abc", since: "yesterday" }],
+  ])("closes with 4000 on %s", async (_what, params) => {
+    const client = openContainerLogs(params);
+    await until(() => client.closeCode() !== undefined);
+    expect(client.closeCode()).toBe(4000);
+  });
+
+  it("takes a 64-digit docker id and a name of 128 characters", async () => {
+    for (const containerId of ["f".repeat(64), `a${"b.-_".repeat(31)}abc`]) {
+      const client = openContainerLogs({ containerId });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(client.closeCode(), containerId).toBeUndefined();
+      client.socket.close();
+    }
+  });
+
+  it("closes without a status (1005) on a key it does not accept, and with 4003 when the key may not read it", async () => {
+    const refused = openContainerLogs({ containerId: "abc" }, "not-the-key");
+    await until(() => refused.closeCode() !== undefined);
+    expect(refused.closeCode()).toBe(1005);
+
+    const denying = new DokployStandIn({ apiKey: KEY, containerLogsDenied: true });
+    await denying.start();
+    try {
+      const denied = openContainerLogs({ containerId: "abc" }, KEY, denying);
+      await until(() => denied.closeCode() !== undefined);
+      expect(denied.closeCode()).toBe(4003);
+    } finally {
+      await denying.stop();
+    }
   });
 });
