@@ -41,10 +41,9 @@ function containerLogUrl(request) {
 const ESCAPE_SEQUENCE = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
 const NANOSECONDS = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3})\d*Z /;
 function shown(line, redactor) {
-    const text = line.dropped > 0 ? redactor.redactCutOff(line.text) : redactor.redact(line.text);
-    const cut = (0,_socket__WEBPACK_IMPORTED_MODULE_2__/* .shorten */ .ml)({ text, dropped: line.dropped }, _socket__WEBPACK_IMPORTED_MODULE_2__/* .TAIL_LINE_LIMIT */ .Oh);
-    const plain = cut.replace(ESCAPE_SEQUENCE, "").replace(NANOSECONDS, "$1Z ");
-    return (0,_shared_log__WEBPACK_IMPORTED_MODULE_3__/* .printableLines */ .fk)(plain, Infinity).join(" ");
+    const plain = line.text.replace(ESCAPE_SEQUENCE, "").replace(NANOSECONDS, "$1Z ");
+    const text = line.dropped > 0 ? redactor.redactCutOff(plain) : redactor.redact(plain);
+    return (0,_shared_log__WEBPACK_IMPORTED_MODULE_3__/* .printableLines */ .fk)((0,_socket__WEBPACK_IMPORTED_MODULE_2__/* .shorten */ .ml)({ text, dropped: line.dropped }, _socket__WEBPACK_IMPORTED_MODULE_2__/* .TAIL_LINE_LIMIT */ .Oh), Infinity).join(" ");
 }
 function readContainerLogs(request) {
     if (request.signal?.aborted)

@@ -65,12 +65,15 @@ const ESCAPE_SEQUENCE = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
 /** Docker's timestamp before each line, to the nanosecond: milliseconds say enough. */
 const NANOSECONDS = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3})\d*Z /;
 
-/** A line as shown: masked first (a cut line has its edge masked too), then cut, control characters made visible. */
+/**
+ * A line as shown: escape sequences removed first (a colour code inside a secret would hide it
+ * from the mask), then masked (a cut line has its edge masked too), then cut, control
+ * characters made visible.
+ */
 function shown(line: LogLine, redactor: Redactor): string {
-  const text = line.dropped > 0 ? redactor.redactCutOff(line.text) : redactor.redact(line.text);
-  const cut = shorten({ text, dropped: line.dropped }, TAIL_LINE_LIMIT);
-  const plain = cut.replace(ESCAPE_SEQUENCE, "").replace(NANOSECONDS, "$1Z ");
-  return printableLines(plain, Infinity).join(" ");
+  const plain = line.text.replace(ESCAPE_SEQUENCE, "").replace(NANOSECONDS, "$1Z ");
+  const text = line.dropped > 0 ? redactor.redactCutOff(plain) : redactor.redact(plain);
+  return printableLines(shorten({ text, dropped: line.dropped }, TAIL_LINE_LIMIT), Infinity).join(" ");
 }
 
 /**

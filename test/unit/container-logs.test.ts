@@ -257,6 +257,26 @@ describe("readContainerLogs against a socket scripted frame by frame", () => {
     expect(log.lines).toEqual(["password=***", "auth ***", "split *** end"]);
   });
 
+  it("masks a secret that colour codes split, and one cut at the line's limit", async () => {
+    const secret = "hunter2-db-password";
+    const redactor = new Redactor();
+    redactor.add(secret);
+    const long = `${"x".repeat(990)}${secret}`;
+    const log = await readFrames(
+      [
+        text(`${STAMP} DATABASE_PASSWORD=\u001b[32mhunter2\u001b[0m-db-\u001b[1mpassword\u001b[0m\r\n`),
+        text(`\u001b[31mhunter2-db-pass\u001b[0mword in red\r\n${long}\r\n`),
+      ],
+      { redactor },
+    );
+    expect(log.lines).toEqual([
+      "2026-12-07T03:54:17.127Z DATABASE_PASSWORD=***",
+      "*** in red",
+      `${"x".repeat(990)}***`,
+    ]);
+    expect(log.lines.join("\n")).not.toMatch(/hunter|password/);
+  });
+
   it("ends with the lines so far once the server closes, without a note", async () => {
     server = new ScriptedSocket((socket) => {
       socket.write(text("last words\r\n"));
