@@ -2365,6 +2365,16 @@ function codeBlock(text) {
 function inlineCode(text) {
     return `\`${text.replace(/`/g, "'").replace(/\r?\n|\r/g, " ")}\``;
 }
+function htmlCode(text) {
+    const escaped = text
+        .replace(/&/g, "&amp;")
+        .replace(/</g, "&lt;")
+        .replace(/>/g, "&gt;")
+        .replace(/"/g, "&quot;")
+        .replace(/'/g, "&#39;")
+        .replace(/\r?\n|\r/g, " ");
+    return `<code>${escaped}</code>`;
+}
 function markdown_link(text, url) {
     if (!url)
         return text;
@@ -2392,7 +2402,7 @@ function evidenceBlocks(model, limit) {
             const kept = text.length > share ? `…${text.slice(text.length - share)}` : text;
             return [heading, "", ...note, ...(section.lines.length > 0 ? [...codeBlock(kept), ""] : [])];
         });
-        return ["", `<details><summary>What went wrong in ${inlineCode(target)}</summary>`, "", ...parts, "</details>"];
+        return ["", `<details><summary>What went wrong in ${htmlCode(target)}</summary>`, "", ...parts, "</details>", ""];
     });
 }
 

@@ -25,6 +25,22 @@ export function inlineCode(text: string): string {
   return `\`${text.replace(/`/g, "'").replace(/\r?\n|\r/g, " ")}\``;
 }
 
+/**
+ * Text from outside on a line of raw HTML (a <summary>), where markdown is not read and
+ * backticks are no code: HTML-escaped, on one line (a blank one would end the HTML), as <code>
+ * (in which GitHub makes no mention or link).
+ */
+export function htmlCode(text: string): string {
+  const escaped = text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;")
+    .replace(/\r?\n|\r/g, " ");
+  return `<code>${escaped}</code>`;
+}
+
 /** A link whose URL cannot end early or add markup; the text alone without a URL. */
 export function link(text: string, url: string | undefined): string {
   if (!url) return text;
@@ -52,6 +68,7 @@ export function headingOf(model: ReportModel): string {
 /**
  * The evidence of each red target as a collapsed block: each part under its title, the lines
  * fenced; at most `limit` characters of lines per target (the last ones: the end says most).
+ * The block's first and last lines are raw HTML, each followed by a blank line.
  */
 export function evidenceBlocks(model: ReportModel, limit: number): string[] {
   return model.evidence.flatMap(({ target, sections }) => {
@@ -63,6 +80,7 @@ export function evidenceBlocks(model: ReportModel, limit: number): string[] {
       const kept = text.length > share ? `…${text.slice(text.length - share)}` : text;
       return [heading, "", ...note, ...(section.lines.length > 0 ? [...codeBlock(kept), ""] : [])];
     });
-    return ["", `<details><summary>What went wrong in ${inlineCode(target)}</summary>`, "", ...parts, "</details>"];
+    // The blank line after </details> ends its raw HTML: what follows is markdown again.
+    return ["", `<details><summary>What went wrong in ${htmlCode(target)}</summary>`, "", ...parts, "</details>", ""];
   });
 }

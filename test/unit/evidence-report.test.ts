@@ -163,6 +163,24 @@ describe("evidenceBlocks", () => {
   });
 });
 
+describe("the block's summary line, which is raw HTML", () => {
+  const HOSTILE = '<img src=x onerror=alert(1)> `x` <a href="https://evil.example">@octocat</a>\n\n# heading';
+
+  it("names the target as HTML-escaped code on one line: backticks are no code in HTML, and a blank line would end it", () => {
+    const [, summary] = evidenceBlocks(modelWith([{ target: `web ${HOSTILE}`, sections: [output] }]), 60_000);
+    expect(summary).toBe(
+      "<details><summary>What went wrong in <code>web &lt;img src=x onerror=alert(1)&gt; `x` &lt;a href=&quot;https://evil.example&quot;&gt;@octocat&lt;/a&gt;  # heading</code></summary>",
+    );
+  });
+
+  it("leaves a blank line after each block, so what follows (the timing table) is markdown again", () => {
+    const lines = summaryMarkdown(modelWith([{ target: "web", sections: [output] }])).split("\n");
+    const end = lines.lastIndexOf("</details>");
+    expect(lines[end + 1]).toBe("");
+    expect(lines.slice(end + 1).join("\n")).toMatch(/^\n+\| Step \| Seconds \|\n\|---\|---:\|\n/);
+  });
+});
+
 describe("the evidence in the job summary and the comment", () => {
   const evidence = [
     { target: "web", sections: [tasks, output] },

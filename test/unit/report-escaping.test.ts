@@ -1,7 +1,8 @@
 /**
  * The job summary and the pull-request comment, fed the same hostile values from Dokploy, the
- * registry and the inputs: in both, each such value is inline code (or the fenced error), so no
- * HTML, link, emphasis or @mention of it renders.
+ * registry, the inputs and a red target's containers: in both, each such value is inline code
+ * (HTML-escaped <code> where the line is raw HTML, or the fenced error and output), so no HTML,
+ * link, emphasis or @mention of it renders.
  */
 import { describe, expect, it } from "vitest";
 import type { Outcome, TargetResult } from "../../src/record/result";
@@ -47,20 +48,36 @@ function outcome(ids: readonly string[], error?: Error): Outcome {
       targets: ids.map(target),
       timings: [{ step: `Deploy (web ${HOSTILE})`, seconds: 1.5 }],
       plan: [`POST /api/application.deploy {"title":"Deploy \`${HOSTILE}\`"}`],
+      evidence: ids.map((id) => ({
+        target: `web ${id} ${HOSTILE}`,
+        sections: [
+          { title: "Output of task", subject: `x ${HOSTILE}`, lines: [HOSTILE, "</details>", "```"] },
+          { title: "Output of task", subject: "y", lines: [], note: "No output: the container printed nothing." },
+        ],
+      })),
     },
     error,
     changes: [`application "web ${HOSTILE}" now points at ghcr.io/acme/web:1`],
   };
 }
 
-/** The markdown with its code spans and fenced blocks taken out: what renders as markup. */
+/**
+ * The markdown with its code spans and fenced blocks taken out: what renders as markup. A line
+ * that starts with a tag starts raw HTML, up to the next blank line: there backticks are no
+ * code (only <code> is) and the table or list that follows it without a blank line is no
+ * markdown either.
+ */
 function outsideCode(markdown: string): string {
   const lines: string[] = [];
   let fence: string | undefined;
+  let html = false;
   for (const line of markdown.split("\n")) {
     const opens = /^(`{3,})/.exec(line)?.[1];
     if (fence !== undefined) {
       if (line === fence) fence = undefined;
+    } else if (html || /^<\/?[a-z]/i.test(line)) {
+      html = line !== "";
+      lines.push(line.replace(/<code>[^<]*<\/code>/g, "<code></code>"));
     } else if (opens !== undefined) fence = opens;
     else lines.push(line.replace(/`[^`]*`/g, "``"));
   }
