@@ -45,6 +45,12 @@ function shown(line, redactor) {
     const text = line.dropped > 0 ? redactor.redactCutOff(plain) : redactor.redact(plain);
     return (0,_shared_log__WEBPACK_IMPORTED_MODULE_3__/* .printableLines */ .fk)((0,_socket__WEBPACK_IMPORTED_MODULE_2__/* .shorten */ .ml)({ text, dropped: line.dropped }, _socket__WEBPACK_IMPORTED_MODULE_2__/* .TAIL_LINE_LIMIT */ .Oh), Infinity).join(" ");
 }
+function openSocket(request, agent) {
+    const headers = { "x-api-key": request.apiKey };
+    const socket = new undici__WEBPACK_IMPORTED_MODULE_1__/* .WebSocket */ .kb(containerLogUrl(request), { headers, dispatcher: agent });
+    socket.binaryType = "arraybuffer";
+    return socket;
+}
 function readContainerLogs(request) {
     if (request.signal?.aborted)
         return Promise.resolve({ lines: [], unavailable: "the run was cancelled" });
@@ -57,14 +63,14 @@ function readContainerLogs(request) {
         if (lines.length > request.tail)
             lines.shift();
     };
-    const socket = new undici__WEBPACK_IMPORTED_MODULE_1__/* .WebSocket */ .kb(containerLogUrl(request), {
-        headers: { "x-api-key": request.apiKey },
-        dispatcher: connection.agent,
-    });
-    socket.binaryType = "arraybuffer";
+    const socket = openSocket(request, connection.agent);
     return new Promise((resolve) => {
         const timers = [];
+        let ended = false;
         const end = (why) => {
+            if (ended)
+                return;
+            ended = true;
             timers.forEach(clearTimeout);
             request.signal?.removeEventListener("abort", onAbort);
             splitter.flush().forEach(keep);
@@ -96,7 +102,9 @@ function readContainerLogs(request) {
         socket.addEventListener("error", () => {
             end("the connection failed");
         });
-        quiet(SILENT_MS);
+        socket.addEventListener("open", () => {
+            quiet(SILENT_MS);
+        });
         timers[1] = setTimeout(() => {
             end("no answer in time");
         }, request.limitMs ?? LIMIT_MS);

@@ -1,5 +1,5 @@
 import { TextDecoder } from "node:util";
-import { WebSocket } from "undici";
+import { type Agent, WebSocket } from "undici";
 import { type Redactor, printableLines } from "../shared/log";
 import {
   LineSplitter,
@@ -76,11 +76,20 @@ function shown(line: LogLine, redactor: Redactor): string {
   return printableLines(shorten({ text, dropped: line.dropped }, TAIL_LINE_LIMIT), Infinity).join(" ");
 }
 
+/** The socket, the key in its header (never in the URL), binary frames as ArrayBuffers. */
+function openSocket(request: ContainerLogRequest, agent: Agent): WebSocket {
+  const headers = { "x-api-key": request.apiKey };
+  const socket = new WebSocket(containerLogUrl(request), { headers, dispatcher: agent });
+  socket.binaryType = "arraybuffer";
+  return socket;
+}
+
 /**
  * Reads the last lines a container printed through Dokploy's container-log socket (the one
  * its dashboard uses, in every version this step accepts): `docker service logs` of a swarm
  * task, or `docker container logs`. The socket follows the output, so the read ends once it
- * has been quiet for `quietMs`, after `limitMs`, or on the signal. Never throws.
+ * has been quiet for `quietMs` (3 s from the upgrade when nothing arrives), after `limitMs`,
+ * or on the signal. Never throws.
  */
 export function readContainerLogs(request: ContainerLogRequest): Promise<ContainerLog> {
   if (request.signal?.aborted) return Promise.resolve({ lines: [], unavailable: "the run was cancelled" });
@@ -92,14 +101,14 @@ export function readContainerLogs(request: ContainerLogRequest): Promise<Contain
     lines.push(shown(line, request.redactor));
     if (lines.length > request.tail) lines.shift();
   };
-  const socket = new WebSocket(containerLogUrl(request), {
-    headers: { "x-api-key": request.apiKey },
-    dispatcher: connection.agent,
-  });
-  socket.binaryType = "arraybuffer";
+  const socket = openSocket(request, connection.agent);
   return new Promise<ContainerLog>((resolve) => {
     const timers: NodeJS.Timeout[] = [];
+    let ended = false;
     const end = (why?: string) => {
+      // Closing a socket that has not opened fails it at once: its error must not say why again.
+      if (ended) return;
+      ended = true;
       timers.forEach(clearTimeout);
       request.signal?.removeEventListener("abort", onAbort);
       splitter.flush().forEach(keep);
@@ -131,7 +140,10 @@ export function readContainerLogs(request: ContainerLogRequest): Promise<Contain
     socket.addEventListener("error", () => {
       end("the connection failed");
     });
-    quiet(SILENT_MS);
+    // Silence counts from the upgrade: a slow one is no container that printed nothing.
+    socket.addEventListener("open", () => {
+      quiet(SILENT_MS);
+    });
     timers[1] = setTimeout(() => {
       end("no answer in time");
     }, request.limitMs ?? LIMIT_MS);

@@ -143,7 +143,8 @@ class ScriptedSocket {
   /** The upgrade requests, as they came. */
   readonly requests: string[] = [];
 
-  constructor(behave: (socket: Socket) => void) {
+  /** `upgradeAfterMs`: how long the upgrade's answer takes (a slow proxy, a busy server). */
+  constructor(behave: (socket: Socket) => void, upgradeAfterMs = 0) {
     this.server = createServer((socket) => {
       this.sockets.add(socket);
       socket.on("close", () => this.sockets.delete(socket));
@@ -152,8 +153,11 @@ class ScriptedSocket {
         const text = data.toString();
         this.requests.push(text);
         const key = /sec-websocket-key: *(\S+)/i.exec(text)?.[1] ?? "";
-        socket.write(switchingProtocols(acceptKey(key)));
-        behave(socket);
+        setTimeout(() => {
+          if (socket.destroyed) return;
+          socket.write(switchingProtocols(acceptKey(key)));
+          behave(socket);
+        }, upgradeAfterMs);
       });
     });
   }
@@ -324,6 +328,31 @@ describe("readContainerLogs against a socket scripted frame by frame", () => {
     const quiet = await timed(request({ baseUrl: standIn.url, signal: silent.signal }));
     expect(quiet.ms).toBeLessThan(1000);
     expect(quiet.log).toEqual({ lines: [], unavailable: "the run was cancelled" });
+  });
+
+  it("waits the 3 s for a first frame from the upgrade on, not from the request", async () => {
+    server = new ScriptedSocket((socket) => {
+      setTimeout(() => socket.write(text("slow but here\r\n")), 200);
+    }, 3200);
+    const { log, ms } = await timed(request({ baseUrl: await server.start(), limitMs: 8000 }));
+    expect(log).toEqual({ lines: ["slow but here"] });
+    expect(ms).toBeGreaterThanOrEqual(3400);
+  });
+
+  it("says there was no answer in time when the upgrade takes longer than limitMs", async () => {
+    server = new ScriptedSocket(() => undefined, 5000);
+    const { log, ms } = await timed(request({ baseUrl: await server.start(), limitMs: 1000 }));
+    expect(log).toEqual({ lines: [], unavailable: "no answer in time" });
+    expect(ms).toBeLessThan(2000);
+  });
+
+  it("says the run was cancelled when the signal ends a read whose upgrade has not come", async () => {
+    server = new ScriptedSocket(() => undefined, 5000);
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 300);
+    const { log, ms } = await timed(request({ baseUrl: await server.start(), signal: abort.signal }));
+    expect(log).toEqual({ lines: [], unavailable: "the run was cancelled" });
+    expect(ms).toBeLessThan(1000);
   });
 
   it("does not connect when the signal was aborted already", async () => {
