@@ -746,6 +746,7 @@ export class DokployStandIn {
       url: req.url ?? "",
       params: Object.fromEntries(url.searchParams),
       apiKey: req.headers["x-api-key"] as string | undefined,
+      at: Date.now(),
     };
     this.containerLogConnections.push(connection);
     const close = (code?: number, reason?: string) => {

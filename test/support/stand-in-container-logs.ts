@@ -36,6 +36,8 @@ export interface ContainerLogConnection {
   readonly url: string;
   readonly params: Readonly<Record<string, string>>;
   readonly apiKey: string | undefined;
+  /** Date.now() at the upgrade. */
+  readonly at: number;
   /** How the stand-in closed it (1005: without a status); none while it follows. */
   closeCode?: number;
 }
