@@ -1,7 +1,8 @@
 /**
  * The README's quick start, one pipeline per CI: written by `npm run gen` so that the places it
  * names come from scripts/published.ts and the actions' majors from scripts/action-majors.ts.
- * test/unit/quick-start.test.ts reads them back out of README.md and checks each against its CI.
+ * test/unit/quick-start.test.ts reads them back out of README.md and checks each against its CI;
+ * test/integration/gitlab-quick-start.test.ts runs GitLab's, as written, with gitlab-ci-local.
  */
 import { actionRef } from "./action-majors";
 import { PIPE } from "./bitbucket-docs";

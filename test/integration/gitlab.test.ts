@@ -9,22 +9,19 @@
  * The job runs dokploy-deploy against the real engine and registry and the Dokploy stand-in;
  * the consumer swaps the docker:dind service for the test engine (no services in a shell).
  */
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmod, readFile, readdir, writeFile } from "node:fs/promises";
+import { readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { PUBLISHED, VERSION } from "../../scripts/published";
-import { writeReleaseTrees } from "../../scripts/release-trees";
-import { envName } from "../../src/cli/env";
-import { INPUTS, type InputSpec } from "../../src/config/config";
 import { useStandIn } from "../support/fixtures";
-import { type GitServer, startGitServer } from "../support/git-server";
 import { rigRegistry } from "../support/global-setup";
+import { SHADOWS, commitProject, findFile, runPipeline, useCatalogServer } from "../support/gitlab-pipeline";
 import { registryDigest } from "../support/rig";
-import { NODE24, ROOT, TOOLS } from "../support/runner-image";
+import { ROOT } from "../support/runner-image";
 import { tempDir } from "../support/temp";
 
 const exec = promisify(execFile);
@@ -32,24 +29,7 @@ const rig = inject("rig");
 const API_KEY = `MARKER-GL-${randomBytes(10).toString("hex")}`;
 const registry = rigRegistry(rig);
 const standIn = useStandIn({ apiKey: API_KEY });
-let server: GitServer;
-
-beforeAll(async () => {
-  server = await startGitServer();
-  await server.createProject(PUBLISHED.gitlab);
-  const trees = await tempDir("release-trees");
-  await writeReleaseTrees(trees);
-  const publish = await exec(
-    "bash",
-    [join(ROOT, "scripts/publish-tree.sh"), join(trees, "gitlab"), `${server.url}/${PUBLISHED.gitlab}.git`, VERSION],
-    { env: { PATH: process.env.PATH ?? "", PUBLISH_USER: server.user, PUBLISH_TOKEN: server.token } },
-  );
-  expect(publish.stdout + publish.stderr).not.toContain(server.token);
-}, 60_000);
-
-afterAll(async () => {
-  await server.stop();
-});
+const catalog = useCatalogServer();
 
 type Form = "component" | "project" | "remote";
 
@@ -62,34 +42,6 @@ async function documentedInclude(form: Form): Promise<Record<string, unknown>> {
   expect(include).toHaveLength(1);
   return include[0] ?? {};
 }
-
-/** Valid values where an input has a format, so that reading one would change the deploy, not fail it. */
-const FORMATTED: Record<string, string> = {
-  "build-args": "SHADOW=1",
-  labels: "shadow=1",
-  "build-secrets": "id=shadow,env=HOME",
-  platforms: "linux/s390x",
-  "health-status": "418",
-  image: "127.0.0.1:9/shadow/image",
-  registry: "127.0.0.1:9",
-};
-
-/** A value for a project variable named like each input, that would change the deploy if read. */
-function shadowValue(input: InputSpec): string {
-  if (FORMATTED[input.name]) return FORMATTED[input.name] ?? "";
-  if (input.type === "boolean") return input.default === "true" ? "false" : "true";
-  if (input.type === "number" || input.type === "duration") return "1";
-  if (input.options) return input.options.find((o) => o !== input.default) ?? "x";
-  if (input.name.endsWith("url")) return "http://127.0.0.1:9/shadow";
-  return `shadow-${input.name}`;
-}
-
-/** Every input's variable name, with a value that would change the deploy (not the API key: see below). */
-const SHADOWS = Object.fromEntries(
-  (INPUTS as readonly InputSpec[])
-    .filter((input) => input.name !== "dokploy-api-key")
-    .map((input) => [envName(input.name), shadowValue(input)]),
-);
 
 interface Consumer {
   dir: string;
@@ -129,47 +81,7 @@ async function consumer(include: Record<string, unknown>, jobName: string): Prom
     join(dir, ".gitlab-ci-local-variables.yml"),
     stringify({ ...SHADOWS, DOKPLOY_API_KEY: API_KEY, STAGING_DOKPLOY_KEY: API_KEY }),
   );
-  await exec("git", ["init", "-q", "-b", "main"], { cwd: dir });
-  await exec("git", ["remote", "add", "origin", `${server.url}/acme/web.git`], { cwd: dir });
-  await exec("git", ["add", "-A"], { cwd: dir });
-  await exec("git", ["-c", "user.email=ci@example.com", "-c", "user.name=ci", "commit", "-qm", "Ship it"], {
-    cwd: dir,
-  });
-  const sha = (await exec("git", ["rev-parse", "HEAD"], { cwd: dir })).stdout.trim();
-  return { dir, sha };
-}
-
-async function runPipeline(
-  dir: string,
-  variables: Record<string, string>,
-  args: string[] = [],
-): Promise<{ exitCode: number; output: string }> {
-  const bin = await tempDir("gitlab-bin");
-  // The job image's entry point, on the host for the shell executor.
-  await writeFile(join(bin, "dokploy-deploy"), `#!/bin/sh\nexec node ${join(ROOT, "dist/cli/index.js")} "$@"\n`);
-  await chmod(join(bin, "dokploy-deploy"), 0o755);
-  const argv = ["--force-shell-executor", "--no-color", ...args];
-  for (const [k, v] of Object.entries(variables)) argv.push("--variable", `${k}=${v}`);
-  const child = spawn(join(TOOLS, ".bin/gitlab-ci-local"), argv, {
-    cwd: dir,
-    env: {
-      PATH: `${join(NODE24, "..")}:${bin}:${process.env.PATH ?? ""}`,
-      HOME: dir,
-      GCL_IGNORE_PREDEFINED_VARS: "CI_REGISTRY_IMAGE,CI_REGISTRY_USER,CI_REGISTRY_PASSWORD",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-  const exitCode = await new Promise<number>((done) => child.on("close", (code) => done(code ?? -1)));
-  return { exitCode, output };
-}
-
-async function findFile(dir: string, name: string): Promise<string | undefined> {
-  const entries = await readdir(dir, { recursive: true });
-  const hit = entries.find((e) => e.endsWith(name));
-  return hit ? join(dir, hit) : undefined;
+  return { dir, sha: await commitProject(dir, catalog()) };
 }
 
 /** The documented snippet with the placeholders filled in, and what the test rig needs. */
@@ -199,7 +111,7 @@ describe("the GitLab component, included as gitlab/README.md says", () => {
       const repo = `acme/web-${form}-${randomBytes(3).toString("hex")}`;
       let include: Record<string, unknown> = filled(documented, app.applicationId, { "pin-digest": true });
       if (form === "remote") {
-        include = { ...include, remote: String(include.remote).replace("https://gitlab.com", server.url) };
+        include = { ...include, remote: String(include.remote).replace("https://gitlab.com", catalog().url) };
       }
       const { dir, sha } = await consumer(include, "dokploy-deploy");
       const run = await runPipeline(dir, {
@@ -297,7 +209,7 @@ describe("the GitLab component, included as gitlab/README.md says", () => {
 describe("the CI/CD Catalog project that the release publishes", () => {
   it("has templates/ at its root and a pipeline that tests the component at $CI_COMMIT_SHA", async () => {
     const clone = await tempDir("catalog-clone");
-    await exec("git", ["clone", "-q", "--branch", VERSION, `${server.url}/${PUBLISHED.gitlab}.git`, clone]);
+    await exec("git", ["clone", "-q", "--branch", VERSION, `${catalog().url}/${PUBLISHED.gitlab}.git`, clone]);
     const files = await readdir(clone);
     expect(files.sort()).toEqual([".git", ".gitlab-ci.yml", "CHANGELOG.md", "LICENSE", "README.md", "templates"]);
     expect(await readFile(join(clone, "README.md"), "utf8")).toMatch(/^## Components\n\n### deploy$/m);
@@ -315,7 +227,7 @@ describe("the CI/CD Catalog project that the release publishes", () => {
     ["1.0", false],
   ])("creates a release for the tag %s: %s", async (tag, released) => {
     const clone = await tempDir("catalog-clone");
-    await exec("git", ["clone", "-q", "--branch", VERSION, `${server.url}/${PUBLISHED.gitlab}.git`, clone]);
+    await exec("git", ["clone", "-q", "--branch", VERSION, `${catalog().url}/${PUBLISHED.gitlab}.git`, clone]);
     const list = await runPipeline(clone, { CI_COMMIT_TAG: tag }, ["--list"]);
     expect(list.exitCode, list.output).toBe(0);
     expect(/^create-release\s/m.test(list.output)).toBe(released);
