@@ -6216,6 +6216,7 @@ class GithubDeployment {
 
 const COMMENT_ERROR_MAX = 8_000;
 const COMMENT_EVIDENCE_MAX = 40_000;
+const COMMENT_MAX = 60_000;
 function comment_statusOf(target, failed) {
     const status = target.deploymentStatus === undefined ? undefined : inlineCode(target.deploymentStatus);
     return target.deploymentId
@@ -6251,9 +6252,27 @@ function commentMarkdown(model, links) {
     if (model.failure !== undefined) {
         lines.push("<details><summary>Why</summary>", "", ...codeBlock((0,log/* cut */.Jj)(model.failure, COMMENT_ERROR_MAX)), "</details>");
     }
-    const share = Math.floor(COMMENT_EVIDENCE_MAX / Math.max(1, model.evidence.length));
-    lines.push(...evidenceBlocks(model, share));
+    lines.push(...evidenceWithin(model, COMMENT_MAX - lines.join("\n").length));
     return `${lines.join("\n")}\n`;
+}
+function evidenceWithin(model, room) {
+    const share = Math.floor(COMMENT_EVIDENCE_MAX / Math.max(1, model.evidence.length));
+    const kept = [];
+    let used = 0;
+    let left = 0;
+    for (const one of model.evidence) {
+        const block = evidenceBlocks({ ...model, evidence: [one] }, share);
+        const size = block.join("\n").length + 1;
+        if (left === 0 && used + size <= room) {
+            kept.push(...block);
+            used += size;
+        }
+        else
+            left++;
+    }
+    if (left > 0)
+        kept.push("", `What went wrong in ${String(left)} more targets is in the job summary and the log.`);
+    return kept;
 }
 
 ;// CONCATENATED MODULE: ./src/github/pr-comment.ts

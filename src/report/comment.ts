@@ -11,6 +11,8 @@ import type { ReportModel, TargetRow } from "./model";
 const COMMENT_ERROR_MAX = 8_000;
 /** Of the evidence's lines, all targets together: the comment stays well inside GitHub's limit. */
 const COMMENT_EVIDENCE_MAX = 40_000;
+/** GitHub refuses a comment over 65,536 characters: the evidence fills what is left below this. */
+const COMMENT_MAX = 60_000;
 
 /** Where a run's links point: the page of the environment deployed to, and the run's log. */
 export interface RunLinks {
@@ -65,7 +67,27 @@ export function commentMarkdown(model: ReportModel, links: CommentLinks): string
       "</details>",
     );
   }
-  const share = Math.floor(COMMENT_EVIDENCE_MAX / Math.max(1, model.evidence.length));
-  lines.push(...evidenceBlocks(model, share));
+  lines.push(...evidenceWithin(model, COMMENT_MAX - lines.join("\n").length));
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * Each red target's evidence block, in order, while the comment has room for it; the targets
+ * after the first that does not fit are named in a count (their evidence is in the job summary).
+ */
+function evidenceWithin(model: ReportModel, room: number): string[] {
+  const share = Math.floor(COMMENT_EVIDENCE_MAX / Math.max(1, model.evidence.length));
+  const kept: string[] = [];
+  let used = 0;
+  let left = 0;
+  for (const one of model.evidence) {
+    const block = evidenceBlocks({ ...model, evidence: [one] }, share);
+    const size = block.join("\n").length + 1;
+    if (left === 0 && used + size <= room) {
+      kept.push(...block);
+      used += size;
+    } else left++;
+  }
+  if (left > 0) kept.push("", `What went wrong in ${String(left)} more targets is in the job summary and the log.`);
+  return kept;
 }

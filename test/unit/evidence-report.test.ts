@@ -208,4 +208,20 @@ describe("the evidence in the job summary and the comment", () => {
     expect(blocks.map((block) => block.length)).toEqual([20_001, 20_001]);
     expect(markdown.length).toBeLessThan(65_536);
   });
+
+  it("the comment stays within GitHub's limit however many sections and targets there are, and says what it left out", () => {
+    const sections = Array.from({ length: 30 }, (_, i): EvidenceSection => ({
+      title: "Output of task",
+      subject: `task${String(i)}`,
+      lines: ["y".repeat(600)],
+    }));
+    const evidence = Array.from({ length: 40 }, (_, i) => ({ target: `svc${String(i)}`, sections }));
+    const markdown = commentMarkdown(modelWith(evidence), { environment: "production" });
+    expect(markdown.length).toBeLessThan(65_536);
+    const shown = markdown.match(/<details><summary>What went wrong in/g)?.length ?? 0;
+    expect(shown).toBeGreaterThan(0);
+    expect(markdown).toContain(
+      `What went wrong in ${String(40 - shown)} more targets is in the job summary and the log.`,
+    );
+  });
 });
