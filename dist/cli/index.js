@@ -4481,6 +4481,9 @@ async function followOurDeployment(ctx, known) {
 ;// CONCATENATED MODULE: ./src/targets/health.ts
 
 
+function answerOf(result) {
+    return `${String(result.status)} in ${String(result.latencyMs)} ms`;
+}
 async function checkHealthUrl(ctx) {
     const { config, ledger } = ctx;
     const health = config.health;
@@ -4493,12 +4496,11 @@ async function checkHealthUrl(ctx) {
             sleep: ctx.ports.sleep,
             dispatcher: ctx.dispatcher,
         }));
-        ledger.record({ kind: "health", answer: `${String(checked.status)} in ${String(checked.latencyMs)} ms` });
+        ledger.record({ kind: "health", answer: answerOf(checked) });
     }
     catch (error) {
         if (error instanceof errors/* HealthCheckError */.b1) {
-            const answer = error.last ? `${String(error.last.status)} in ${String(error.last.latencyMs)} ms` : "no answer";
-            ledger.record({ kind: "health", answer });
+            ledger.record({ kind: "health", answer: error.last ? answerOf(error.last) : "no answer" });
         }
         throw error;
     }
@@ -4592,9 +4594,7 @@ async function rollBackTargets(ctx, runs, failure) {
 }
 function healthSection(ctx, failure) {
     const { last } = failure;
-    const lines = last
-        ? [`HTTP ${String(last.status)} in ${String(last.latencyMs)} ms`, ...(last.body ?? "").split(/\r?\n/).slice(0, 10)]
-        : [];
+    const lines = last ? [`HTTP ${answerOf(last)}`, ...(last.body ?? "").split(/\r?\n/).slice(0, 10)] : [];
     return {
         title: "The health check's last answer, from",
         subject: ctx.config.health?.url ?? "",

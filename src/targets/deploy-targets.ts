@@ -6,7 +6,7 @@ import { gatherEvidence } from "./evidence";
 import { type TargetContext, targetName, targetOf } from "./target";
 import { followOurDeployment, triggerOurDeployment } from "./deployment";
 import type { Prepared } from "./check";
-import { checkHealthUrl } from "./health";
+import { answerOf, checkHealthUrl } from "./health";
 import { pointTarget, verifyTarget } from "./kinds";
 import { isDeploymentFailure, rollBackTarget } from "./rollback";
 
@@ -68,9 +68,7 @@ async function rollBackTargets(ctx: TargetsContext, runs: readonly Deploying[], 
 /** The health check's last answer, masked: its status and the beginning of its body. */
 function healthSection(ctx: TargetsContext, failure: HealthCheckError): EvidenceSection {
   const { last } = failure;
-  const lines = last
-    ? [`HTTP ${String(last.status)} in ${String(last.latencyMs)} ms`, ...(last.body ?? "").split(/\r?\n/).slice(0, 10)]
-    : [];
+  const lines = last ? [`HTTP ${answerOf(last)}`, ...(last.body ?? "").split(/\r?\n/).slice(0, 10)] : [];
   return {
     title: "The health check's last answer, from",
     subject: ctx.config.health?.url ?? "",

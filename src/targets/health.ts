@@ -1,6 +1,11 @@
 import { timed } from "../record/context";
 import type { TargetsContext } from "./context";
-import { HealthCheckError } from "../shared/errors";
+import { HealthCheckError, type HealthResult } from "../shared/errors";
+
+/** A health answer in words: "200 in 34 ms". */
+export function answerOf(result: HealthResult): string {
+  return `${String(result.status)} in ${String(result.latencyMs)} ms`;
+}
 
 /** GETs the health URL until it answers as expected, when one is given. */
 export async function checkHealthUrl(ctx: TargetsContext): Promise<void> {
@@ -16,11 +21,10 @@ export async function checkHealthUrl(ctx: TargetsContext): Promise<void> {
         dispatcher: ctx.dispatcher,
       }),
     );
-    ledger.record({ kind: "health", answer: `${String(checked.status)} in ${String(checked.latencyMs)} ms` });
+    ledger.record({ kind: "health", answer: answerOf(checked) });
   } catch (error) {
     if (error instanceof HealthCheckError) {
-      const answer = error.last ? `${String(error.last.status)} in ${String(error.last.latencyMs)} ms` : "no answer";
-      ledger.record({ kind: "health", answer });
+      ledger.record({ kind: "health", answer: error.last ? answerOf(error.last) : "no answer" });
     }
     throw error;
   }
