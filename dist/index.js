@@ -4328,6 +4328,14 @@ async function lookAtSwarm(ctx, trusted, look) {
 function serviceOfTask(taskName) {
     return taskName.replace(/\.[^.]+$/, "");
 }
+function tasksByService(tasks) {
+    const services = new Map();
+    for (const task of tasks) {
+        const name = serviceOfTask(task.name);
+        services.set(name, [...(services.get(name) ?? []), task]);
+    }
+    return services;
+}
 function repositoryOf(image) {
     const name = splitDigest(image).ref;
     const slash = name.lastIndexOf("/");
@@ -4336,7 +4344,7 @@ function repositoryOf(image) {
 }
 async function ourServices(ctx, compose, ours) {
     const tasks = await ctx.remote.stackTasks(ctx.dokploy, compose.appName, compose.serverId);
-    const all = [...new Set(tasks.map((t) => serviceOfTask(t.name)))];
+    const all = [...tasksByService(tasks).keys()];
     const specs = await Promise.all(all.map(async (name) => ({ name, service: await ctx.dokploy.service(name, compose.serverId) })));
     const repository = repositoryOf(ours);
     const mine = specs.flatMap(({ name, service }) => service && repositoryOf(service.Spec.TaskTemplate.ContainerSpec.Image) === repository ? [name] : []);
@@ -4354,7 +4362,7 @@ function stackSwarm(ctx, compose) {
         name,
         serverId: compose.serverId,
         what: `service ${name} of the stack`,
-        tasks: async () => (await stackTasks()).filter((t) => serviceOfTask(t.name) === name),
+        tasks: async () => tasksByService(await stackTasks()).get(name) ?? [],
     });
 }
 async function waitForStack(ctx, compose, ours) {
@@ -4637,8 +4645,8 @@ async function composeParts(ctx) {
     const { appName, serverId } = compose;
     if (compose.composeType === "stack") {
         const tasks = await ctx.remote.stackTasks(ctx.dokploy, appName, serverId);
-        const services = [...new Set(tasks.map((task) => serviceOfTask(task.name)))];
-        const parts = await Promise.all(services.map((name) => swarmEvidence(ctx, name, tasks.filter((task) => serviceOfTask(task.name) === name), serverId)));
+        const services = [...tasksByService(tasks)];
+        const parts = await Promise.all(services.map(([name, own]) => swarmEvidence(ctx, name, own, serverId)));
         return { serverId, parts };
     }
     const containers = await ctx.remote.composeContainers(ctx.dokploy, appName, serverId);

@@ -2,7 +2,7 @@ import type { ContainerLog } from "../dokploy/container-logs";
 import type { Task } from "../dokploy/procedures";
 import type { EvidenceSection } from "../record/entries";
 import { errorMessage } from "../shared/errors";
-import { serviceOfTask } from "./stack";
+import { tasksByService } from "./stack";
 import { type TargetContext, targetName } from "./target";
 import { isSameImage, taskError } from "./verify";
 
@@ -100,17 +100,8 @@ async function composeParts(ctx: TargetContext) {
   const { appName, serverId } = compose;
   if (compose.composeType === "stack") {
     const tasks = await ctx.remote.stackTasks(ctx.dokploy, appName, serverId);
-    const services = [...new Set(tasks.map((task) => serviceOfTask(task.name)))];
-    const parts = await Promise.all(
-      services.map((name) =>
-        swarmEvidence(
-          ctx,
-          name,
-          tasks.filter((task) => serviceOfTask(task.name) === name),
-          serverId,
-        ),
-      ),
-    );
+    const services = [...tasksByService(tasks)];
+    const parts = await Promise.all(services.map(([name, own]) => swarmEvidence(ctx, name, own, serverId)));
     return { serverId, parts };
   }
   const containers = await ctx.remote.composeContainers(ctx.dokploy, appName, serverId);

@@ -18,6 +18,16 @@ export function serviceOfTask(taskName: string): string {
   return taskName.replace(/\.[^.]+$/, "");
 }
 
+/** A stack's tasks by the service each belongs to, services in the order their first task is listed. */
+export function tasksByService<T extends { readonly name: string }>(tasks: readonly T[]): Map<string, T[]> {
+  const services = new Map<string, T[]>();
+  for (const task of tasks) {
+    const name = serviceOfTask(task.name);
+    services.set(name, [...(services.get(name) ?? []), task]);
+  }
+  return services;
+}
+
 /** An image reference without its tag and digest: ghcr.io/acme/web:1@sha256:… -> ghcr.io/acme/web. */
 export function repositoryOf(image: string): string {
   const name = splitDigest(image).ref;
@@ -33,7 +43,7 @@ async function ourServices(
   ours: string,
 ): Promise<{ mine: string[]; all: string[] }> {
   const tasks = await ctx.remote.stackTasks(ctx.dokploy, compose.appName, compose.serverId);
-  const all = [...new Set(tasks.map((t) => serviceOfTask(t.name)))];
+  const all = [...tasksByService(tasks).keys()];
   const specs = await Promise.all(
     all.map(async (name) => ({ name, service: await ctx.dokploy.service(name, compose.serverId) })),
   );
@@ -62,7 +72,7 @@ function stackSwarm(ctx: TargetContext, compose: Compose): (name: string) => Swa
     name,
     serverId: compose.serverId,
     what: `service ${name} of the stack`,
-    tasks: async () => (await stackTasks()).filter((t) => serviceOfTask(t.name) === name),
+    tasks: async () => tasksByService(await stackTasks()).get(name) ?? [],
   });
 }
 
