@@ -12,6 +12,16 @@ import { importBusybox, startEngine, startRegistry } from "./rig";
 /** The variables the suite needs (../shared/dokploy/up.sh prints them). */
 export const LIVE_VARIABLES = ["DOK_REAL_URL", "DOK_REAL_KEY", "DOK_ENVIRONMENT_ID", "SWARM_DOCKER_HOST"] as const;
 
+/** A remote server of that Dokploy (scripts/remote-server.sh prints them); optional. */
+export const REMOTE_VARIABLES = ["DOK_REMOTE_SERVER_ID", "REMOTE_DOCKER_HOST"] as const;
+
+/** A server registered in the live Dokploy, and the swarm manager behind it. */
+export interface RemoteInfo {
+  readonly serverId: string;
+  /** DOCKER_HOST of the server's engine, for the tests' own look at what it runs. */
+  readonly dockerHost: string;
+}
+
 export interface LiveInfo {
   readonly url: string;
   readonly apiKey: string;
@@ -21,12 +31,15 @@ export interface LiveInfo {
   readonly swarmHost: string;
   readonly version: string;
   readonly rig: RigInfo;
+  /** Null when no remote server is given: the tests that need one are skipped. */
+  readonly remote: RemoteInfo | null;
 }
 
 declare module "vitest" {
   export interface ProvidedContext {
     live: LiveInfo | null;
     liveSkipReason: string;
+    remoteSkipReason: string;
   }
 }
 
@@ -42,6 +55,13 @@ async function warmUp(dokploy: LiveDokploy, apiKey: string): Promise<void> {
   });
 }
 
+const remoteSkip = `no remote server: ${REMOTE_VARIABLES.join(", ")} not set (scripts/remote-server.sh up prints them)`;
+
+function remoteServer(): RemoteInfo | null {
+  const { DOK_REMOTE_SERVER_ID: serverId, REMOTE_DOCKER_HOST: dockerHost } = process.env;
+  return serverId && dockerHost ? { serverId, dockerHost } : null;
+}
+
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   const missing = LIVE_VARIABLES.filter((name) => !process.env[name]);
   if (missing.length > 0) {
@@ -49,6 +69,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     console.log(`e2e: skipped: ${reason}`);
     project.provide("live", null);
     project.provide("liveSkipReason", reason);
+    project.provide("remoteSkipReason", reason);
     return undefined;
   }
   const env = process.env as Record<(typeof LIVE_VARIABLES)[number], string>;
@@ -62,6 +83,8 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     throw new Error(`e2e: the live Dokploy at ${url} (DOK_REAL_URL, DOK_REAL_KEY) does not answer: ${String(error)}`);
   }
   console.log(`e2e: against Dokploy ${version} at ${url}, swarm at ${env.SWARM_DOCKER_HOST}`);
+  const remote = remoteServer();
+  console.log(remote ? `e2e: remote server ${remote.serverId}, swarm at ${remote.dockerHost}` : `e2e: ${remoteSkip}`);
   const engine = await startEngine();
   let registry;
   try {
@@ -80,8 +103,10 @@ export default async function setup(project: TestProject): Promise<(() => Promis
         registryPassword: registry.password,
         baseImage,
       },
+      remote,
     });
     project.provide("liveSkipReason", "");
+    project.provide("remoteSkipReason", remote ? "" : remoteSkip);
   } catch (error) {
     await registry?.stop();
     await engine.stop();

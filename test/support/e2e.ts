@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, afterEach, describe, inject } from "vitest";
 import { type ActionRun, type RunActionOptions, runAction } from "./action";
-import type { LiveInfo } from "./e2e-setup";
+import type { LiveInfo, RemoteInfo } from "./e2e-setup";
 import { type LiveApplication, LiveDokploy } from "./live-dokploy";
 import { Swarm } from "./swarm";
 import { removeTempDirs, tempDir } from "./temp";
@@ -30,6 +30,7 @@ const NOT_GIVEN: LiveInfo = {
   swarmHost: "",
   version: "",
   rig: { dockerHost: "", registryHost: "", registryUser: "", registryPassword: "", baseImage: "" },
+  remote: null,
 };
 
 /** `describe` when a live Dokploy is given, else the same tests skipped, the block's name saying why. */
@@ -41,6 +42,22 @@ export function describeLive(name: string, body: (e2e: E2E) => void): void {
     afterEach(() => e2e.cleanUp());
     afterAll(removeTempDirs);
     body(e2e);
+  });
+}
+
+/**
+ * `describeLive` for tests that need the live Dokploy's remote server too: skipped, saying why,
+ * when none is given.
+ */
+export function describeRemote(name: string, body: (e2e: E2E, remote: RemoteInfo) => void): void {
+  const live = inject("live");
+  const remote = live?.remote ?? null;
+  const e2e = new E2E(live ?? NOT_GIVEN);
+  const skipped = remote ? "" : ` (skipped: ${live ? inject("remoteSkipReason") : inject("liveSkipReason")})`;
+  describe.skipIf(!remote)(`${name}${skipped}`, { timeout: E2E_TEST_TIMEOUT_MS }, () => {
+    afterEach(() => e2e.cleanUp());
+    afterAll(removeTempDirs);
+    body(e2e, remote ?? { serverId: "", dockerHost: "" });
   });
 }
 
@@ -71,11 +88,15 @@ export class E2E {
     return this.live.rig;
   }
 
-  /** A new application in the test environment, deleted (with its service) after the test. */
-  async newApp(label: string): Promise<LiveApplication> {
+  /**
+   * A new application in the test environment (on that remote server, given its id), deleted
+   * (with its service) after the test.
+   */
+  async newApp(label: string, serverId?: string): Promise<LiveApplication> {
     const app = await this.dokploy.createApplication(
       this.live.environmentId,
       `e2e-${label}-${randomBytes(3).toString("hex")}`,
+      serverId,
     );
     this.apps.push(app.applicationId);
     return app;

@@ -14,6 +14,7 @@ export interface LiveApplication {
   password: string | null;
   registryUrl: string | null;
   registryId: string | null;
+  serverId: string | null;
 }
 
 export interface LiveDeployment {
@@ -81,8 +82,13 @@ export class LiveDokploy {
     return this.query<string>("settings.getDokployVersion");
   }
 
-  async createApplication(environmentId: string, name: string): Promise<LiveApplication> {
-    const created = await this.mutate<{ applicationId: string }>("application.create", { name, environmentId });
+  /** An application, on the remote server `serverId` when given (else on the Dokploy host). */
+  async createApplication(environmentId: string, name: string, serverId?: string): Promise<LiveApplication> {
+    const created = await this.mutate<{ applicationId: string }>("application.create", {
+      name,
+      environmentId,
+      ...(serverId ? { serverId } : {}),
+    });
     return this.application(created.applicationId);
   }
 

@@ -42,21 +42,26 @@ export async function newProject(e2e: E2E, label: string): Promise<LiveProject> 
   return project;
 }
 
-/** An application in the project, deleted (with its swarm service) after the test. */
-export async function newAppIn(e2e: E2E, project: LiveProject, name: string): Promise<LiveApplication> {
-  const app = await e2e.dokploy.createApplication(project.environmentId, name);
+/** An application in the project (on that remote server, given its id), deleted (with its swarm service) after the test. */
+export async function newAppIn(
+  e2e: E2E,
+  project: LiveProject,
+  name: string,
+  serverId?: string,
+): Promise<LiveApplication> {
+  const app = await e2e.dokploy.createApplication(project.environmentId, name, serverId);
   e2e.onCleanUp(() => e2e.dokploy.deleteApplication(app.applicationId));
   return app;
 }
 
 /**
- * A raw compose service of type stack with this file and these variables, removed (with its
- * stack) after the test.
+ * A raw compose service of type stack with this file and these variables (on that remote
+ * server, given its id), removed (with its stack) after the test.
  */
 export async function newStack(
   e2e: E2E,
   project: LiveProject,
-  options: { name: string; composeFile: string; env: string; command?: string },
+  options: { name: string; composeFile: string; env: string; command?: string; serverId?: string },
 ): Promise<LiveCompose> {
   const made = await e2e.dokploy.mutate<LiveCompose>("compose.create", {
     name: options.name,
@@ -64,6 +69,7 @@ export async function newStack(
     composeType: "stack",
     sourceType: "raw",
     composeFile: options.composeFile,
+    ...(options.serverId ? { serverId: options.serverId } : {}),
   });
   e2e.onCleanUp(async () => {
     await e2e.dokploy
