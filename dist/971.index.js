@@ -526,6 +526,7 @@ const DeploymentSchema = schemas/* object */.Ikc({
     status: schemas/* string */.YjP(),
     logPath: nullableString,
     serverId: nullableString,
+    buildServerId: nullableString,
     createdAt: nullableString,
     startedAt: nullableString,
     finishedAt: nullableString,

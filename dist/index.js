@@ -3001,6 +3001,10 @@ class Ledger {
         const found = this.list.findLast((e) => e.kind === "target" && e.id === id && e.before !== undefined);
         return found?.kind === "target" ? found.before : undefined;
     }
+    server(id) {
+        const found = this.list.findLast((e) => e.kind === "target" && e.id === id && e.server !== undefined);
+        return found?.kind === "target" ? found.server : undefined;
+    }
     target(id) {
         return this.targets().find((t) => t.id === id);
     }
@@ -4092,7 +4096,8 @@ async function checkApplication(ctx) {
     redactor.addFound(app.password);
     maskEnvironment(redactor, app);
     const url = ctx.remote.applicationUrl(config.dokployUrl, app);
-    ctx.ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id, name: app.name, url });
+    const server = app.serverId ?? undefined;
+    ctx.ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id, name: app.name, url, server });
     logger.info(`Application "${app.name}" (${ref.id}), source ${app.sourceType ?? "unknown"}: ${url}`);
     checkSource(app, config, logger, ctx.image);
     const provider = previousProvider(app);
@@ -4152,7 +4157,8 @@ async function checkCompose(ctx) {
     const compose = await ctx.remote.composeOne(ctx.dokploy, ref.id);
     maskEnvironment(ctx.redactor, compose, [config.imageVariable, config.tagVariable]);
     const url = ctx.remote.composeUrl(config.dokployUrl, compose);
-    ctx.ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id, name: compose.name, url });
+    const server = compose.serverId ?? undefined;
+    ctx.ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id, name: compose.name, url, server });
     logger.info(`Compose "${compose.name}" (${ref.id}), type ${compose.composeType}, source ${compose.sourceType ?? "unknown"}: ${url}`);
     refuseFileWithoutVariables(ctx, compose);
     const previous = Object.fromEntries(Object.keys(ourValues(ctx)).map((name) => [name, readVariable(compose.env, name)]));
@@ -4751,6 +4757,9 @@ async function triggerOurDeployment(ctx, known) {
     recordStatus(ctx, "queued");
     return change;
 }
+function logServer(ctx, deployment) {
+    return deployment.buildServerId ?? deployment.serverId ?? ctx.ledger.server(ctx.ref.id);
+}
 function followOptions(ctx) {
     const { config } = ctx;
     const stream = ctx.remote.liveLog();
@@ -4763,7 +4772,7 @@ function followOptions(ctx) {
                 baseUrl: config.dokployUrl,
                 apiKey: config.apiKey,
                 logPath: deployment.logPath,
-                serverId: deployment.serverId,
+                serverId: logServer(ctx, deployment),
                 logger: ctx.logger,
                 redactor: ctx.redactor,
                 ...listener,

@@ -82,7 +82,10 @@ export const DeploymentSchema = z.object({
   description: nullableString,
   status: z.string(),
   logPath: nullableString,
+  /** Set on a server's own setup deployments only: an application's or compose's rows leave it null. */
   serverId: nullableString,
+  /** The build server an application built on (since v0.26), where Dokploy wrote its log. */
+  buildServerId: nullableString,
   createdAt: nullableString,
   startedAt: nullableString,
   finishedAt: nullableString,

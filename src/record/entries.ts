@@ -91,6 +91,8 @@ export type Fact =
       readonly id: string;
       readonly name?: string;
       readonly url?: string;
+      /** The remote server Dokploy runs it on (its serverId); absent on the Dokploy host. */
+      readonly server?: string;
       /** What it was before this run, once read. */
       readonly before?: TargetBefore;
     }

@@ -131,6 +131,12 @@ export class Ledger {
     return found?.kind === "target" ? found.before : undefined;
   }
 
+  /** The remote server the target runs on, as read when it was checked; undefined on the Dokploy host. */
+  server(id: string): string | undefined {
+    const found = this.list.findLast((e) => e.kind === "target" && e.id === id && e.server !== undefined);
+    return found?.kind === "target" ? found.server : undefined;
+  }
+
   /** One target, as `targets()` tells it. */
   target(id: string): TargetResult | undefined {
     return this.targets().find((t) => t.id === id);

@@ -13,7 +13,8 @@ export async function checkApplication(ctx: TargetContext): Promise<Before> {
   // The container may print its environment (its log is shown on a failure): mask its values too.
   maskEnvironment(redactor, app);
   const url = ctx.remote.applicationUrl(config.dokployUrl, app);
-  ctx.ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id, name: app.name, url });
+  const server = app.serverId ?? undefined;
+  ctx.ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id, name: app.name, url, server });
   logger.info(`Application "${app.name}" (${ref.id}), source ${app.sourceType ?? "unknown"}: ${url}`);
   checkSource(app, config, logger, ctx.image);
   const provider = previousProvider(app);

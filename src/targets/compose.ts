@@ -36,7 +36,8 @@ export async function checkCompose(ctx: TargetContext): Promise<Before> {
   // The containers may print their environment: mask its values, but for our variables (our image).
   maskEnvironment(ctx.redactor, compose, [config.imageVariable, config.tagVariable]);
   const url = ctx.remote.composeUrl(config.dokployUrl, compose);
-  ctx.ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id, name: compose.name, url });
+  const server = compose.serverId ?? undefined;
+  ctx.ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id, name: compose.name, url, server });
   logger.info(
     `Compose "${compose.name}" (${ref.id}), type ${compose.composeType}, source ${compose.sourceType ?? "unknown"}: ${url}`,
   );

@@ -45,6 +45,15 @@ export async function triggerOurDeployment(ctx: TargetContext, known: ReadonlySe
   return change;
 }
 
+/**
+ * Where Dokploy wrote the deployment's log, as its own dashboard asks for it: the build server,
+ * else the server the target runs on (a deployment row of a target names no server), else the
+ * Dokploy host.
+ */
+function logServer(ctx: TargetContext, deployment: Deployment): string | undefined {
+  return deployment.buildServerId ?? deployment.serverId ?? ctx.ledger.server(ctx.ref.id);
+}
+
 /** How to follow a deployment of this target: the limit, where to look, the live log. */
 export function followOptions(ctx: TargetContext): Omit<FollowOptions, "known" | "title" | "source"> {
   const { config } = ctx;
@@ -60,7 +69,7 @@ export function followOptions(ctx: TargetContext): Omit<FollowOptions, "known" |
             baseUrl: config.dokployUrl,
             apiKey: config.apiKey,
             logPath: deployment.logPath,
-            serverId: deployment.serverId,
+            serverId: logServer(ctx, deployment),
             logger: ctx.logger,
             redactor: ctx.redactor,
             ...listener,
