@@ -1,6 +1,37 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 1994:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   UM: () => (/* binding */ isOlderThan),
+/* harmony export */   i3: () => (/* binding */ WHY_NOT_OLDER),
+/* harmony export */   nq: () => (/* binding */ OLDEST_SUPPORTED)
+/* harmony export */ });
+/* unused harmony export versionParts */
+const OLDEST_SUPPORTED = "v0.28.8";
+const WHY_NOT_OLDER = 'releases before v0.28.7 create a new service without its pull credentials (the first deploy of a private image fails with swarm\'s "No such image"), and v0.28.7 rejects every API key';
+function versionParts(version) {
+    const match = /^v?(\d+)\.(\d+)\.(\d+)/.exec(version.trim());
+    return match ? [Number(match[1]), Number(match[2]), Number(match[3])] : undefined;
+}
+function isOlderThan(version, oldest = OLDEST_SUPPORTED) {
+    const parts = versionParts(version);
+    const floor = versionParts(oldest);
+    if (!parts || !floor)
+        return undefined;
+    for (const [i, part] of parts.entries()) {
+        const other = floor[i] ?? 0;
+        if (part !== other)
+            return part < other;
+    }
+    return false;
+}
+
+
+/***/ }),
+
 /***/ 8382:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -3669,6 +3700,8 @@ function mapGate(gate, part) {
     return { passed: () => gate.passed().then(part), signal: gate.signal, underWay: gate.underWay };
 }
 
+// EXTERNAL MODULE: ./src/dokploy/version.ts
+var dokploy_version = __nccwpck_require__(1994);
 ;// CONCATENATED MODULE: ./src/dokploy/cadence.ts
 function pollDelay(attempt, elapsedMs) {
     const cap = elapsedMs < 60_000 ? 2_000 : elapsedMs < 180_000 ? 5_000 : 10_000;
@@ -4547,7 +4580,7 @@ async function pointTarget(ctx, before) {
 
 
 
-const OLDEST_FOLLOWED = [0, 25, 0];
+
 async function readVersion(ctx) {
     try {
         const version = await ctx.dokploy.version();
@@ -4555,31 +4588,26 @@ async function readVersion(ctx) {
         return version;
     }
     catch (error) {
-        ctx.logger.debug(`Dokploy did not say its version: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        ctx.logger.info(`Dokploy did not say its version (${(0,errors/* errorMessage */.gJ)(error)}): going on as if it is ${dokploy_version/* OLDEST_SUPPORTED */.nq} or newer, the oldest this step supports.`);
         return undefined;
     }
 }
-function refuseOldVersion(version) {
-    const parts = /^v?(\d+)\.(\d+)\.(\d+)/
-        .exec(version ?? "")
-        ?.slice(1)
-        .map(Number);
-    if (!parts)
+function refuseOldVersion(ctx, version) {
+    if (version === undefined)
         return;
-    for (const [i, part] of parts.entries()) {
-        const oldest = OLDEST_FOLLOWED[i] ?? 0;
-        if (part > oldest)
-            return;
-        if (part < oldest) {
-            throw new errors/* DeployError */.sH(`Dokploy ${version ?? ""} does not keep deployment titles (v${OLDEST_FOLLOWED.join(".")} added them), so this step cannot tell its deployment from others. Upgrade Dokploy, or set wait to false to deploy without following.`);
-        }
+    const older = (0,dokploy_version/* isOlderThan */.UM)(version);
+    if (older === undefined) {
+        ctx.logger.info(`Dokploy's version "${version}" is not one this step can read: going on as if it is ${dokploy_version/* OLDEST_SUPPORTED */.nq} or newer, the oldest this step supports.`);
+    }
+    else if (older) {
+        throw new errors/* DeployError */.sH(`Dokploy ${version} is older than ${dokploy_version/* OLDEST_SUPPORTED */.nq}, the oldest release this step supports: ${dokploy_version/* WHY_NOT_OLDER */.i3}. Upgrade Dokploy to ${dokploy_version/* OLDEST_SUPPORTED */.nq} or newer.`);
     }
 }
 function runningImages(prepared) {
     return prepared.flatMap((p) => (p.before.image ? [p.before.image] : []));
 }
 function checkTargets(ctx, refs) {
-    const { config, ledger } = ctx;
+    const { ledger } = ctx;
     const several = refs.length > 1;
     return timed(ctx, several ? "Check Dokploy and the targets" : `Check Dokploy and the ${refs[0]?.kind ?? "target"}`, async () => {
         const checks = refs.map((ref) => {
@@ -4587,8 +4615,8 @@ function checkTargets(ctx, refs) {
             const targetCtx = forTarget(ctx, ref, several);
             return checkTarget(targetCtx).then((before) => ({ ctx: targetCtx, before }));
         });
-        const [prepared, version] = await Promise.all([Promise.all(checks), config.wait ? readVersion(ctx) : undefined]);
-        refuseOldVersion(version);
+        const [prepared, version] = await Promise.all([Promise.all(checks), readVersion(ctx)]);
+        refuseOldVersion(ctx, version);
         return prepared;
     }, false);
 }
@@ -5035,7 +5063,7 @@ async function goOnline(ctx) {
     const { ports } = ctx;
     if (!ctx.config.build)
         ports.whileDockerWorks?.();
-    const remote = await Promise.all(/* import() */[__nccwpck_require__.e(99), __nccwpck_require__.e(816), __nccwpck_require__.e(971)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2971));
+    const remote = await Promise.all(/* import() */[__nccwpck_require__.e(99), __nccwpck_require__.e(816), __nccwpck_require__.e(862)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9862));
     const dispatcher = (await ports.loadDispatcher?.()) ?? ports.dispatcher;
     return { ...ctx, remote, dispatcher };
 }

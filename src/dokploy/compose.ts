@@ -2,7 +2,6 @@ import { z } from "zod";
 import { DokployError } from "../shared/errors";
 import type { Dokploy, Task } from "./procedures";
 import { ServiceEnvironmentSchema, TaskSchema, check, nullableString } from "./procedures";
-import { completeTasks } from "./tasks";
 
 /*
  * The compose procedures this project calls (v0.30.2, seen live): compose.one answers every
@@ -33,7 +32,7 @@ export type Compose = z.infer<typeof ComposeSchema>;
  */
 export async function composeOne(dokploy: Dokploy, composeId: string): Promise<Compose> {
   const value = await dokploy.client.query("compose.one", { composeId });
-  const compose = check("compose.one", ComposeSchema, value, "v0.26");
+  const compose = check("compose.one", ComposeSchema, value);
   if (compose.composeId !== composeId) {
     throw new DokployError(
       "compose.one",
@@ -81,7 +80,7 @@ export async function stackTasks(dokploy: Dokploy, appName: string, serverId?: s
       "Dokploy docker.getStackContainersByAppName: unexpected answer",
     );
   }
-  return completeTasks(parsed.data, (taskId) => dokploy.inspect(taskId, serverId));
+  return parsed.data;
 }
 
 /** Link to the compose service in Dokploy's dashboard. */

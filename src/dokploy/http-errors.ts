@@ -1,5 +1,6 @@
 import type { Redactor } from "../shared/log";
 import type { Input } from "./types";
+import { OLDEST_SUPPORTED } from "./version";
 
 /*
  * Dokploy's error answers, read (both transports' shapes) and put into sentences a user can
@@ -137,7 +138,7 @@ export function describeHttpError(
           : "";
         return `${where}: ${body.message}${hint} on ${baseUrl}.`;
       }
-      return `${where}: ${body.message || "not found"}: this procedure does not exist at ${baseUrl}. Is dokploy-url the base URL of a Dokploy server (v0.25 or newer)?`;
+      return `${where}: ${body.message || "not found"}: this procedure does not exist at ${baseUrl}. Is dokploy-url the base URL of a Dokploy server (${OLDEST_SUPPORTED} or newer)?`;
     }
     case 405:
     case 415:

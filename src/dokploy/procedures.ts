@@ -2,8 +2,8 @@ import { z } from "zod";
 import { DokployError } from "../shared/errors";
 import type { DokployClient } from "./client";
 import { type Projects, ProjectsSchema } from "./projects";
-import { completeTasks } from "./tasks";
 import type { ServiceRef } from "./types";
+import { OLDEST_SUPPORTED } from "./version";
 
 /*
  * The procedures this project calls, with their inputs as the server wants them (every
@@ -107,19 +107,18 @@ export const TaskSchema = z.object({
   containerId: z.string(),
   /** The desired state, lower case: running, shutdown, … */
   state: z.string(),
-  /** "Running 7 seconds ago", "Rejected 1 second ago", …; older servers do not say it (see tasks.ts). */
-  currentState: z.string().nullish(),
+  /** "Running 7 seconds ago", "Rejected 1 second ago", … */
+  currentState: z.string(),
   /** Swarm's error; Dokploy gives "Error:" or "" when there is none. */
   error: z.string().nullish(),
 });
-/** A task with its current state, as listed or, from an older server, as inspected. */
-export type Task = z.infer<typeof TaskSchema> & { readonly currentState: string };
+export type Task = z.infer<typeof TaskSchema>;
 
 /** `docker inspect` of a task: the image it runs. */
 export const TaskSpecSchema = z.object({ Spec: z.object({ ContainerSpec: z.object({ Image: z.string() }) }) });
 
-/** The answer, parsed; one of another shape names where it differs and the version the procedure needs. */
-export function check<T>(procedure: string, schema: z.ZodType<T>, value: unknown, since = "v0.25"): T {
+/** The answer, parsed; one of another shape names where it differs and the oldest supported version. */
+export function check<T>(procedure: string, schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
   if (!result.success) {
     const first = result.error.issues[0];
@@ -127,7 +126,7 @@ export function check<T>(procedure: string, schema: z.ZodType<T>, value: unknown
     throw new DokployError(
       procedure,
       200,
-      `Dokploy ${procedure}: unexpected answer (${where}). Is this a Dokploy server of ${since} or newer?`,
+      `Dokploy ${procedure}: unexpected answer (${where}). Is this a Dokploy server of ${OLDEST_SUPPORTED} or newer?`,
     );
   }
   return result.data;
@@ -244,13 +243,7 @@ export class Dokploy {
   async serviceTasks(appName: string, serverId?: string | null): Promise<Task[]> {
     const input = { appName, ...(serverId ? { serverId } : {}) };
     const value = await this.client.query("docker.getServiceContainersByAppName", input);
-    const listed = check("docker.getServiceContainersByAppName", z.array(TaskSchema), value ?? []);
-    return completeTasks(listed, (taskId) => this.inspect(taskId, serverId));
-  }
-
-  /** docker inspect of a task, service or container, as Dokploy's docker.getConfig answers it. */
-  async inspect(containerId: string, serverId?: string | null): Promise<unknown> {
-    return this.client.query("docker.getConfig", { containerId, ...(serverId ? { serverId } : {}) });
+    return check("docker.getServiceContainersByAppName", z.array(TaskSchema), value ?? []);
   }
 
   /**

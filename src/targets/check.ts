@@ -1,40 +1,37 @@
 import type { ServiceRef } from "../dokploy/types";
+import { OLDEST_SUPPORTED, WHY_NOT_OLDER, isOlderThan } from "../dokploy/version";
 import { timed } from "../record/context";
 import { DeployError, errorMessage } from "../shared/errors";
 import type { TargetsContext } from "./context";
 import { checkTarget } from "./kinds";
 import { type Before, type TargetContext, forTarget } from "./target";
 
-/** Dokploy keeps deployment titles and descriptions, by which a run finds its own, since v0.25.0. */
-const OLDEST_FOLLOWED = [0, 25, 0] as const;
-
-/** The server's version; undefined when it does not say (older servers, or a key that may not ask). */
+/** The server's version; undefined when it does not say (a key that may not ask, a proxy). */
 async function readVersion(ctx: TargetsContext): Promise<string | undefined> {
   try {
     const version = await ctx.dokploy.version();
     ctx.logger.info(`Dokploy ${version}`);
     return version;
   } catch (error) {
-    ctx.logger.debug(`Dokploy did not say its version: ${errorMessage(error)}`);
+    ctx.logger.info(
+      `Dokploy did not say its version (${errorMessage(error)}): going on as if it is ${OLDEST_SUPPORTED} or newer, the oldest this step supports.`,
+    );
     return undefined;
   }
 }
 
-/** Refuses a server too old to tell our deployment from others, before anything is pushed. */
-function refuseOldVersion(version: string | undefined): void {
-  const parts = /^v?(\d+)\.(\d+)\.(\d+)/
-    .exec(version ?? "")
-    ?.slice(1)
-    .map(Number);
-  if (!parts) return;
-  for (const [i, part] of parts.entries()) {
-    const oldest = OLDEST_FOLLOWED[i] ?? 0;
-    if (part > oldest) return;
-    if (part < oldest) {
-      throw new DeployError(
-        `Dokploy ${version ?? ""} does not keep deployment titles (v${OLDEST_FOLLOWED.join(".")} added them), so this step cannot tell its deployment from others. Upgrade Dokploy, or set wait to false to deploy without following.`,
-      );
-    }
+/** Refuses a server older than the oldest supported, before anything is pushed or changed. */
+function refuseOldVersion(ctx: TargetsContext, version: string | undefined): void {
+  if (version === undefined) return;
+  const older = isOlderThan(version);
+  if (older === undefined) {
+    ctx.logger.info(
+      `Dokploy's version "${version}" is not one this step can read: going on as if it is ${OLDEST_SUPPORTED} or newer, the oldest this step supports.`,
+    );
+  } else if (older) {
+    throw new DeployError(
+      `Dokploy ${version} is older than ${OLDEST_SUPPORTED}, the oldest release this step supports: ${WHY_NOT_OLDER}. Upgrade Dokploy to ${OLDEST_SUPPORTED} or newer.`,
+    );
   }
 }
 
@@ -50,11 +47,11 @@ export function runningImages(prepared: readonly Prepared[]): string[] {
 }
 
 /**
- * The key is accepted and every target exists (read beside the server's version, which
- * matters for following the deployment). Returns each target with what it ran before.
+ * The key is accepted, every target exists and the server is not older than the oldest
+ * supported (read beside). Returns each target with what it ran before.
  */
 export function checkTargets(ctx: TargetsContext, refs: readonly ServiceRef[]): Promise<Prepared[]> {
-  const { config, ledger } = ctx;
+  const { ledger } = ctx;
   const several = refs.length > 1;
   return timed(
     ctx,
@@ -65,8 +62,8 @@ export function checkTargets(ctx: TargetsContext, refs: readonly ServiceRef[]): 
         const targetCtx = forTarget(ctx, ref, several);
         return checkTarget(targetCtx).then((before) => ({ ctx: targetCtx, before }));
       });
-      const [prepared, version] = await Promise.all([Promise.all(checks), config.wait ? readVersion(ctx) : undefined]);
-      refuseOldVersion(version);
+      const [prepared, version] = await Promise.all([Promise.all(checks), readVersion(ctx)]);
+      refuseOldVersion(ctx, version);
       return prepared;
     },
     false,

@@ -230,15 +230,51 @@ describe("following our own deployment", () => {
     expect(standIn.callsOf("application.saveDockerProvider")).toHaveLength(1);
   });
 
-  it("refuses a Dokploy older than v0.25.0 before anything is pushed or changed", async () => {
+  it.each([
+    ["v0.28.7", "true"],
+    ["v0.25.11", "false"],
+  ])(
+    "refuses Dokploy %s (wait: %s) before anything is pushed or changed, naming the oldest it supports and why",
+    async (version, wait) => {
+      await standIn.stop();
+      await start({ version });
+      const app = await runningApp();
+      const docker = fakeDocker();
+      const outcome = await run(config(app.applicationId, { wait }), fakePorts(docker, new MemoryLogger(), []));
+      expect(outcome.error?.message).toContain(
+        `Dokploy ${version} is older than v0.28.8, the oldest release this step supports: releases before v0.28.7 create a new service without its pull credentials`,
+      );
+      expect(outcome.error?.message).toContain("v0.28.7 rejects every API key");
+      expect(docker.calls.map((c) => c.argv[0])).not.toContain("push");
+      expect(standIn.writes()).toEqual([]);
+    },
+  );
+
+  it("deploys to the oldest supported release, v0.28.8", async () => {
     await standIn.stop();
-    await start({ version: "v0.24.3" });
+    await start({ version: "v0.28.8" });
     const app = await runningApp();
-    const docker = fakeDocker();
-    const outcome = await run(config(app.applicationId), fakePorts(docker, new MemoryLogger(), []));
-    expect(outcome.error?.message).toContain("Dokploy v0.24.3 does not keep deployment titles");
-    expect(docker.calls.map((c) => c.argv[0])).not.toContain("push");
-    expect(standIn.writes()).toEqual([]);
+    const run1 = await deploy(app.applicationId);
+    expect(run1.error).toBeUndefined();
+    expect(run1.log).toContain("Dokploy v0.28.8");
+  });
+
+  it("goes on, saying so, when Dokploy does not say its version or says one that is not a version", async () => {
+    const app = await runningApp();
+    standIn.inject({ procedure: "settings.getDokployVersion", status: 403, body: '{"message":"Forbidden"}' });
+    const run1 = await deploy(app.applicationId, { wait: "false" });
+    expect(run1.error).toBeUndefined();
+    expect(run1.log).toMatch(
+      /Dokploy did not say its version \(.*\): going on as if it is v0\.28\.8 or newer, the oldest this step supports\./,
+    );
+    await standIn.stop();
+    await start({ version: "canary" });
+    const other = await runningApp();
+    const run2 = await deploy(other.applicationId, { wait: "false" });
+    expect(run2.error).toBeUndefined();
+    expect(run2.log).toContain(
+      `Dokploy's version "canary" is not one this step can read: going on as if it is v0.28.8 or newer`,
+    );
   });
 });
 
