@@ -1385,6 +1385,12 @@ const INPUTS = [
         description: "Before changing anything in Dokploy, check that the registry serves <image>:<tag> to the pull credentials, and that it is the digest just pushed.",
     },
     {
+        name: "verify-pull-on-server",
+        default: "true",
+        type: "boolean",
+        description: "With verify-pull and pull credentials, also have Dokploy log in to the registry from each machine that will pull (the Dokploy host, or the target's server: registry.testRegistry), once per machine, before anything changes in Dokploy; a registry only the runner reaches fails here, not in the deployment. That docker login stays on the machine, as after Dokploy's own deploy. Skipped with a line where Dokploy or the key cannot run it.",
+    },
+    {
         name: "pin-digest",
         default: "false",
         type: "boolean",
@@ -1786,6 +1792,7 @@ const parsers = {
     wait: parsers_boolean(true),
     "wait-timeout": field((v) => (v === "" ? 600 : parseDuration(v))),
     "verify-pull": parsers_boolean(true),
+    "verify-pull-on-server": parsers_boolean(true),
     "pin-digest": parsers_boolean(false),
     "health-url": field(parseHealthUrl),
     "health-status": field((v) => parseStatuses(v === "" ? "2xx" : v)),
@@ -1942,6 +1949,7 @@ function followFields(p) {
         wait: p.wait,
         waitTimeoutSeconds: p["wait-timeout"],
         verifyPull: p["verify-pull"],
+        verifyPullOnServer: p["verify-pull-on-server"],
         pinDigest: p["pin-digest"],
         health: healthCheckOf(p),
         diagnosticsLines: p["diagnostics-lines"],
@@ -3576,6 +3584,105 @@ async function checkPull(ctx) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/registry/server-pull.ts
+
+
+
+const QUOTED_SINCE = [0, 29, 13];
+const SHELL_SAFE = /^[A-Za-z0-9._~+/=:@%,-]+$/;
+function distinctMachines(machines) {
+    const seen = new Map();
+    for (const machine of machines)
+        seen.set(machine.serverId ?? "", machine);
+    return [...seen.values()];
+}
+function olderThan(version, oldest) {
+    const parts = /^v?(\d+)\.(\d+)\.(\d+)/.exec(version)?.slice(1).map(Number);
+    if (!parts)
+        return false;
+    for (const [i, part] of parts.entries()) {
+        const bound = oldest[i] ?? 0;
+        if (part !== bound)
+            return part < bound;
+    }
+    return false;
+}
+async function unsafeOnServer(ctx, pull) {
+    if (SHELL_SAFE.test(pull.password))
+        return undefined;
+    const version = await ctx.dokploy.version().catch(() => "");
+    if (version && !olderThan(version, QUOTED_SINCE))
+        return undefined;
+    const which = version ? `Dokploy ${version}` : "Dokploy (it did not say its version)";
+    return `${which} may paste the password unquoted into the server's shell (quoted since v${QUOTED_SINCE.join(".")}), and this password has characters a shell would change`;
+}
+function reasonOf(error) {
+    return error.message.replace(/^Dokploy \S+ \(HTTP \d+\): /, "").trim();
+}
+function refusedLogin(error) {
+    return error instanceof errors/* DokployError */.RI && error.status === 400 && !/the server rejected the input/.test(error.message);
+}
+function cannotAsk(error) {
+    if (!(error instanceof errors/* DokployError */.RI))
+        return undefined;
+    if (error.status === 404)
+        return "this Dokploy has no registry.testRegistry";
+    if (error.status === 401 || error.status === 403)
+        return "the API key may not call registry.testRegistry";
+    if (error.status === 400)
+        return `Dokploy did not take the request (${reasonOf(error)})`;
+    return undefined;
+}
+async function testFrom(ctx, machine, pull) {
+    const { config, logger } = ctx;
+    const registry = config.image.registry;
+    if (machine.serverId) {
+        const unsafe = await unsafeOnServer(ctx, pull);
+        if (unsafe) {
+            logger.info(`verify-pull-on-server: not asked of ${machine.name}: ${unsafe}.`);
+            return undefined;
+        }
+    }
+    try {
+        await ctx.dokploy.testRegistryLogin({
+            registryUrl: (0,shared_image/* dokployRegistryUrl */.tj)(registry),
+            username: pull.username,
+            password: pull.password,
+            ...(machine.serverId ? { serverId: machine.serverId } : {}),
+        });
+        logger.info(`${machine.name} logged in to ${registry} as ${pull.username}`);
+        return undefined;
+    }
+    catch (error) {
+        if (refusedLogin(error))
+            return `${machine.name} could not log in to ${registry} as ${pull.username}: ${reasonOf(error)}`;
+        const why = cannotAsk(error);
+        if (!why)
+            throw error;
+        logger.info(`verify-pull-on-server: ${machine.name} was not asked to log in to ${registry}: ${why}.`);
+        return undefined;
+    }
+}
+async function checkPullOnServers(ctx, machines) {
+    const { config, logger } = ctx;
+    const pull = config.pull;
+    if (!config.verifyPull || !config.verifyPullOnServer)
+        return;
+    if (!pull) {
+        logger.debug("verify-pull-on-server: no pull credentials, so no login to try from the servers");
+        return;
+    }
+    const distinct = distinctMachines(machines);
+    if (distinct.length === 0)
+        return;
+    await timed(ctx, "Check the login from where the image is pulled", async () => {
+        const refusals = (await Promise.all(distinct.map((machine) => testFrom(ctx, machine, pull)))).filter((r) => r !== undefined);
+        if (refusals.length === 0)
+            return;
+        throw new errors/* PullCheckError */.uw("unreachable", `${refusals.join("\n")}\nThe registry must be reachable from there and take the pull credentials (network, firewall, DNS, a CA that machine trusts). Nothing was changed in Dokploy; set verify-pull-on-server: false to skip this check.`);
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/dokploy/registry.ts
 
 function planRegistryUpsert(existing, wish) {
@@ -3902,6 +4009,13 @@ async function rollBack(dokploy, options, ports) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/dokploy/types.ts
+function machineOf(row) {
+    if (!row.serverId)
+        return { name: "the Dokploy host" };
+    return { serverId: row.serverId, name: `server "${row.server?.name ?? row.serverId}"` };
+}
+
 ;// CONCATENATED MODULE: ./src/targets/target.ts
 
 function prefixedLogger(inner, prefix) {
@@ -4123,6 +4237,7 @@ function maskEnvironment(redactor, service, except = []) {
 
 
 
+
 async function checkApplication(ctx) {
     const { config, logger, redactor, ref } = ctx;
     const app = await ctx.dokploy.applicationOne(ref.id);
@@ -4140,7 +4255,7 @@ async function checkApplication(ctx) {
         restore: provider ? { provider } : undefined,
     };
     ctx.ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id, before });
-    return before;
+    return { before, machine: machineOf(app) };
 }
 async function pointApplication(ctx, before) {
     const { config, logger, image, ledger, ref } = ctx;
@@ -4163,6 +4278,7 @@ async function pointApplication(ctx, before) {
 }
 
 ;// CONCATENATED MODULE: ./src/targets/compose.ts
+
 
 
 
@@ -4202,7 +4318,7 @@ async function checkCompose(ctx) {
         restore: was === undefined ? undefined : { variables: previous },
     };
     ctx.ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id, before });
-    return before;
+    return { before, machine: machineOf(compose) };
 }
 async function writeVariables(ctx, values) {
     const compose = await ctx.remote.composeOne(ctx.dokploy, ctx.ref.id);
@@ -4613,7 +4729,7 @@ function checkTargets(ctx, refs) {
         const checks = refs.map((ref) => {
             ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id });
             const targetCtx = forTarget(ctx, ref, several);
-            return checkTarget(targetCtx).then((before) => ({ ctx: targetCtx, before }));
+            return checkTarget(targetCtx).then((checked) => ({ ctx: targetCtx, ...checked }));
         });
         const [prepared, version] = await Promise.all([Promise.all(checks), readVersion(ctx)]);
         refuseOldVersion(ctx, version);
@@ -5187,6 +5303,14 @@ function pullCheckPlan(config) {
         `HEAD ${config.image.registry}/v2/${config.image.path}/manifests/${config.tag} with the pull credentials (the image is there, Dokploy can pull it, it is the digest pushed)`,
     ];
 }
+function serverPullPlan(config, api) {
+    if (!config.pull)
+        return [];
+    const login = { registryUrl: (0,shared_image/* dokployRegistryUrl */.tj)(config.image.registry), username: config.pull.username };
+    return [
+        `POST ${api}registry.testRegistry ${JSON.stringify({ ...login, password: "***", registryType: "cloud" })} with each target's serverId (none for the Dokploy host), once per machine: a docker login to ${config.image.registry} from where the image is pulled (verify-pull-on-server); that login stays on the machine`,
+    ];
+}
 function idText(spec) {
     return spec.id ?? `<id of ${spec.kind} "${spec.name}">`;
 }
@@ -5283,6 +5407,7 @@ function printPlan(ctx, way, lines) {
 
 
 
+
 const always = () => true;
 const deploys = (config) => config.deploy;
 async function buildBesideCheck(ctx, state) {
@@ -5350,6 +5475,19 @@ const STAGES = [
         run: async (ctx, state) => {
             if (state.online)
                 await checkPull(state.online);
+            return {};
+        },
+    },
+    {
+        name: "Check the login from where the image is pulled",
+        when: (config) => config.deploy && config.verifyPull && config.verifyPullOnServer,
+        needs: ["connected", "prepared"],
+        gives: [],
+        records: ["timing"],
+        plan: (config, _way, api) => serverPullPlan(config, api),
+        run: async (_ctx, state) => {
+            if (state.connected)
+                await checkPullOnServers(state.connected, (state.prepared ?? []).map((p) => p.machine));
             return {};
         },
     },

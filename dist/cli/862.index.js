@@ -453,6 +453,7 @@ function resolveNames(projects, place, named) {
 
 
 const nullableString = schemas/* string */.YjP().nullish();
+const ServerNameSchema = schemas/* object */.Ikc({ name: nullableString }).nullish();
 const ServiceEnvironmentSchema = schemas/* object */.Ikc({
     environmentId: schemas/* string */.YjP(),
     projectId: schemas/* string */.YjP(),
@@ -477,6 +478,7 @@ const ApplicationSchema = schemas/* object */.Ikc({
     password: nullableString,
     registryUrl: nullableString,
     serverId: nullableString,
+    server: ServerNameSchema,
     projectId: nullableString,
     environmentId: nullableString,
     environment: ServiceEnvironmentSchema,
@@ -574,6 +576,10 @@ class Dokploy {
     async projects() {
         return check("project.all", ProjectsSchema, await this.client.query("project.all"));
     }
+    async testRegistryLogin(login) {
+        const input = { ...login, registryType: "cloud" };
+        await this.client.mutation("registry.testRegistry", input, { retry: true });
+    }
     async version() {
         return check("settings.getDokployVersion", schemas/* string */.YjP(), await this.client.query("settings.getDokployVersion"));
     }
@@ -622,6 +628,7 @@ const ComposeSchema = schemas/* object */.Ikc({
     composeFile: nullableString,
     env: nullableString,
     serverId: nullableString,
+    server: ServerNameSchema,
     environmentId: nullableString,
     environment: ServiceEnvironmentSchema,
 });

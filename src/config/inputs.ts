@@ -325,6 +325,13 @@ export const INPUTS = [
       "Before changing anything in Dokploy, check that the registry serves <image>:<tag> to the pull credentials, and that it is the digest just pushed.",
   },
   {
+    name: "verify-pull-on-server",
+    default: "true",
+    type: "boolean",
+    description:
+      "With verify-pull and pull credentials, also have Dokploy log in to the registry from each machine that will pull (the Dokploy host, or the target's server: registry.testRegistry), once per machine, before anything changes in Dokploy; a registry only the runner reaches fails here, not in the deployment. That docker login stays on the machine, as after Dokploy's own deploy. Skipped with a line where Dokploy or the key cannot run it.",
+  },
+  {
     name: "pin-digest",
     default: "false",
     type: "boolean",

@@ -144,6 +144,7 @@ function followFields(p: Parsed) {
     wait: p.wait,
     waitTimeoutSeconds: p["wait-timeout"],
     verifyPull: p["verify-pull"],
+    verifyPullOnServer: p["verify-pull-on-server"],
     pinDigest: p["pin-digest"],
     health: healthCheckOf(p),
     diagnosticsLines: p["diagnostics-lines"],

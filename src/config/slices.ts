@@ -49,6 +49,7 @@ export type RegistryConfig = Pick<
   | "serverId"
   | "tag"
   | "verifyPull"
+  | "verifyPullOnServer"
 >;
 
 /** What checking, pointing, deploying, verifying and rolling back the targets read. */

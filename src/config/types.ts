@@ -100,6 +100,8 @@ export interface Config {
   readonly wait: boolean;
   readonly waitTimeoutSeconds: number;
   readonly verifyPull: boolean;
+  /** With verifyPull and pull credentials: Dokploy tries the login from each target's machine. */
+  readonly verifyPullOnServer: boolean;
   readonly pinDigest: boolean;
   readonly health?: HealthCheck;
   /** On a red deploy, the last lines of each failed container's output to show; 0: none. */

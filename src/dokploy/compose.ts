@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { DokployError } from "../shared/errors";
 import type { Dokploy, Task } from "./procedures";
-import { ServiceEnvironmentSchema, TaskSchema, check, nullableString } from "./procedures";
+import { ServerNameSchema, ServiceEnvironmentSchema, TaskSchema, check, nullableString } from "./procedures";
 
 /*
  * The compose procedures this project calls (v0.30.2, seen live): compose.one answers every
@@ -20,6 +20,7 @@ export const ComposeSchema = z.object({
   composeFile: nullableString,
   env: nullableString,
   serverId: nullableString,
+  server: ServerNameSchema,
   environmentId: nullableString,
   environment: ServiceEnvironmentSchema,
 });

@@ -13,6 +13,9 @@ import { OLDEST_SUPPORTED } from "./version";
 
 export const nullableString = z.string().nullish();
 
+/** The server a service runs on, as application.one and compose.one join it in: only its name is read. */
+export const ServerNameSchema = z.object({ name: nullableString }).nullish();
+
 /**
  * The environment and project a service is in, as application.one and compose.one nest them;
  * with their shared variables (dotenv text, in clear), kept to mask those a service refers to.
@@ -44,6 +47,8 @@ export const ApplicationSchema = z.object({
   password: nullableString,
   registryUrl: nullableString,
   serverId: nullableString,
+  /** The server it runs on, joined in by Dokploy: its name is how messages call it. */
+  server: ServerNameSchema,
   projectId: nullableString,
   environmentId: nullableString,
   environment: ServiceEnvironmentSchema,
@@ -149,6 +154,14 @@ export interface RegistryFields {
   readonly serverId?: string;
 }
 
+/** A login for Dokploy to try from a machine (registry.testRegistry). */
+export interface RegistryLogin {
+  readonly registryUrl: string;
+  readonly username: string;
+  readonly password: string;
+  readonly serverId?: string;
+}
+
 export type TriggerMethod = "redeploy" | "deploy";
 
 export type { ServiceRef } from "./types";
@@ -218,6 +231,16 @@ export class Dokploy {
   /** Every project the key's user can see, with its environments and their services by name. */
   async projects(): Promise<Projects> {
     return check("project.all", ProjectsSchema, await this.client.query("project.all"));
+  }
+
+  /**
+   * Has the machine of `serverId` (the Dokploy host without one) run `docker login` to the
+   * registry with these credentials; Dokploy answers 400 with docker's words when it fails.
+   */
+  async testRegistryLogin(login: RegistryLogin): Promise<void> {
+    const input = { ...login, registryType: "cloud" };
+    // A login tried again changes nothing: safe to retry.
+    await this.client.mutation("registry.testRegistry", input, { retry: true });
   }
 
   /** The server's version, e.g. "v0.30.2". */

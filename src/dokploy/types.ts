@@ -10,3 +10,20 @@ export interface ServiceRef {
   readonly kind: "application" | "compose";
   readonly id: string;
 }
+
+/** Where a target's containers run and pull their images: the Dokploy host, or one of its servers. */
+export interface Machine {
+  /** The server's id; none for the Dokploy host. */
+  readonly serverId?: string;
+  /** How messages call it: "the Dokploy host" or server "<name>". */
+  readonly name: string;
+}
+
+/** The machine of an application or compose row (its serverId, and the server Dokploy joins in). */
+export function machineOf(row: {
+  readonly serverId?: string | null;
+  readonly server?: { readonly name?: string | null } | null;
+}): Machine {
+  if (!row.serverId) return { name: "the Dokploy host" };
+  return { serverId: row.serverId, name: `server "${row.server?.name ?? row.serverId}"` };
+}

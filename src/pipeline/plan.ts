@@ -2,7 +2,7 @@ import { BUILDCACHE_TAG, autoCacheWanted } from "../build/cache";
 import { type Config, type TargetSpec, describeTarget } from "../config/config";
 import type { RunContext } from "./context";
 import { buildArgv, classicLabels, dockerfileWithLabels, loginArgv, pushArgv } from "../build/docker";
-import { imageRef } from "../shared/image";
+import { dokployRegistryUrl, imageRef } from "../shared/image";
 import { buildsIntoEngine, enginePushFor } from "../build/builder";
 import { LABELLED_DOCKERFILE, readDockerfile } from "../build/build-and-push";
 import { dockerProviderOf } from "../targets/provider";
@@ -78,6 +78,15 @@ export function pullCheckPlan(config: Config): string[] {
   if (!config.verifyPull || !config.pushImage) return [];
   return [
     `HEAD ${config.image.registry}/v2/${config.image.path}/manifests/${config.tag} with the pull credentials (the image is there, Dokploy can pull it, it is the digest pushed)`,
+  ];
+}
+
+/** The login test from the machines that pull: once per distinct server of the targets. */
+export function serverPullPlan(config: Config, api: string): string[] {
+  if (!config.pull) return [];
+  const login = { registryUrl: dokployRegistryUrl(config.image.registry), username: config.pull.username };
+  return [
+    `POST ${api}registry.testRegistry ${JSON.stringify({ ...login, password: "***", registryType: "cloud" })} with each target's serverId (none for the Dokploy host), once per machine: a docker login to ${config.image.registry} from where the image is pulled (verify-pull-on-server); that login stays on the machine`,
   ];
 }
 

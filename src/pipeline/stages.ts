@@ -3,6 +3,7 @@ import type { BuildCheck } from "../build/context";
 import type { Config } from "../config/config";
 import type { Entry } from "../record/ledger";
 import { checkPull } from "../registry/pull-check";
+import { checkPullOnServers } from "../registry/server-pull";
 import { upsertRegistryEntry } from "../registry/registry-entry";
 import { besideWork, mapGate } from "../shared/beside";
 import { type Prepared, checkTargets, runningImages } from "../targets/check";
@@ -124,6 +125,22 @@ export const STAGES: readonly Stage[] = [
     plan: (config) => plan.pullCheckPlan(config),
     run: async (ctx, state) => {
       if (state.online) await checkPull(state.online);
+      return {};
+    },
+  },
+  {
+    name: "Check the login from where the image is pulled",
+    when: (config) => config.deploy && config.verifyPull && config.verifyPullOnServer,
+    needs: ["connected", "prepared"],
+    gives: [],
+    records: ["timing"],
+    plan: (config, _way, api) => plan.serverPullPlan(config, api),
+    run: async (_ctx, state) => {
+      if (state.connected)
+        await checkPullOnServers(
+          state.connected,
+          (state.prepared ?? []).map((p) => p.machine),
+        );
       return {};
     },
   },

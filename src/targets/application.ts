@@ -1,11 +1,12 @@
 import { DokployError } from "../shared/errors";
-import { type Before, type TargetContext, targetName, timedTarget } from "./target";
+import { machineOf } from "../dokploy/types";
+import { type Before, type Checked, type TargetContext, targetName, timedTarget } from "./target";
 import { dockerProviderOf, previousProvider } from "./provider";
 import { checkSource } from "./source";
 import { maskEnvironment } from "./env-secrets";
 
-/** The application exists; records and returns what it ran before, and what puts that back. */
-export async function checkApplication(ctx: TargetContext): Promise<Before> {
+/** The application exists; records and returns what it ran before, what puts that back, and where it runs. */
+export async function checkApplication(ctx: TargetContext): Promise<Checked> {
   const { config, logger, redactor, ref } = ctx;
   const app = await ctx.dokploy.applicationOne(ref.id);
   // application.one answers with the pull password in plain text: mask it wherever it is printed.
@@ -24,7 +25,7 @@ export async function checkApplication(ctx: TargetContext): Promise<Before> {
     restore: provider ? { provider } : undefined,
   };
   ctx.ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id, before });
-  return before;
+  return { before, machine: machineOf(app) };
 }
 
 /** Points the application at the image (saveDockerProvider, all five keys); returns the image saved. */

@@ -4,7 +4,7 @@ import { timed } from "../record/context";
 import { DeployError, errorMessage } from "../shared/errors";
 import type { TargetsContext } from "./context";
 import { checkTarget } from "./kinds";
-import { type Before, type TargetContext, forTarget } from "./target";
+import { type Checked, type TargetContext, forTarget } from "./target";
 
 /** The server's version; undefined when it does not say (a key that may not ask, a proxy). */
 async function readVersion(ctx: TargetsContext): Promise<string | undefined> {
@@ -35,10 +35,9 @@ function refuseOldVersion(ctx: TargetsContext, version: string | undefined): voi
   }
 }
 
-/** A target checked before the build is pushed: its context and what it ran before. */
-export interface Prepared {
+/** A target checked before the build is pushed: its context, what it ran before, and where it runs. */
+export interface Prepared extends Checked {
   readonly ctx: TargetContext;
-  readonly before: Before;
 }
 
 /** The images the targets run now, as far as they run one: cache sources for the build. */
@@ -60,7 +59,7 @@ export function checkTargets(ctx: TargetsContext, refs: readonly ServiceRef[]): 
       const checks = refs.map((ref) => {
         ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id });
         const targetCtx = forTarget(ctx, ref, several);
-        return checkTarget(targetCtx).then((before) => ({ ctx: targetCtx, before }));
+        return checkTarget(targetCtx).then((checked) => ({ ctx: targetCtx, ...checked }));
       });
       const [prepared, version] = await Promise.all([Promise.all(checks), readVersion(ctx)]);
       refuseOldVersion(ctx, version);

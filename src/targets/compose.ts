@@ -3,7 +3,8 @@ import { readVariable, setVariables } from "./env-file";
 import { maskEnvironment } from "./env-secrets";
 import { DeployError, DokployError } from "../shared/errors";
 import { imageRef } from "../shared/image";
-import { type Before, type TargetContext, targetName, timedTarget } from "./target";
+import { machineOf } from "../dokploy/types";
+import { type Before, type Checked, type TargetContext, targetName, timedTarget } from "./target";
 
 /** The values our variables get: the reference to deploy, and the tag. */
 function ourValues(ctx: TargetContext): Record<string, string> {
@@ -30,7 +31,7 @@ function refuseFileWithoutVariables(ctx: TargetContext, compose: Compose): void 
  * The compose service exists; records and returns what our variables held before, which a
  * rollback puts back (only them: the other variables are read again at that moment and kept).
  */
-export async function checkCompose(ctx: TargetContext): Promise<Before> {
+export async function checkCompose(ctx: TargetContext): Promise<Checked> {
   const { config, logger, ref } = ctx;
   const compose = await ctx.remote.composeOne(ctx.dokploy, ref.id);
   // The containers may print their environment: mask its values, but for our variables (our image).
@@ -52,7 +53,7 @@ export async function checkCompose(ctx: TargetContext): Promise<Before> {
     restore: was === undefined ? undefined : { variables: previous },
   };
   ctx.ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id, before });
-  return before;
+  return { before, machine: machineOf(compose) };
 }
 
 /** Sets our variables in the compose's env as it is now, keeping every other line; returns what they held. */

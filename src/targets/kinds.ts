@@ -1,5 +1,5 @@
 import { snapshotDeployments } from "../dokploy/deploy";
-import type { Before, TargetContext } from "./target";
+import type { Before, Checked, TargetContext } from "./target";
 import { checkApplication, pointApplication } from "./application";
 import { checkCompose, pointCompose } from "./compose";
 import { verifyCompose } from "./stack";
@@ -11,8 +11,8 @@ import { verifyApplication } from "./verify";
  * at the image, and how what runs is checked. Triggering and following are the same for both.
  */
 
-/** Reads the target before anything changes: it exists, and what it ran. */
-export function checkTarget(ctx: TargetContext): Promise<Before> {
+/** Reads the target before anything changes: it exists, what it ran, and where. */
+export function checkTarget(ctx: TargetContext): Promise<Checked> {
   return ctx.ref.kind === "application" ? checkApplication(ctx) : checkCompose(ctx);
 }
 

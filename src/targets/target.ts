@@ -1,13 +1,20 @@
-import type { ServiceRef } from "../dokploy/types";
+import type { Machine, ServiceRef } from "../dokploy/types";
 import { timed } from "../record/context";
 import type { TargetResult } from "../record/result";
 import type { Logger } from "../shared/log";
 import type { TargetsContext } from "./context";
 
 /** What a target ran before this run changed it, and what writes it back: kept in the ledger. */
-export type { TargetBefore as Before } from "../record/entries";
+import type { TargetBefore as Before } from "../record/entries";
+export type { Before };
 
 export type { TargetResult } from "../record/result";
+
+/** A target as checked before the build is pushed: what it ran before, and the machine it runs on. */
+export interface Checked {
+  readonly before: Before;
+  readonly machine: Machine;
+}
 
 /** A stage's view of one target: the run, the target, and a log that names it when there are several. */
 export interface TargetContext extends TargetsContext {

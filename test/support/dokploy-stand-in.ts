@@ -223,6 +223,20 @@ export interface StandInOptions {
   readonly version?: string;
   /** The key may not read the services' output: /docker-container-logs closes with 4003 "Not authorized". */
   readonly containerLogsDenied?: boolean;
+  /** The key lacks the registry read permission: registry.testRegistry answers 401 "Permission denied". */
+  readonly registryReadDenied?: boolean;
+}
+
+/** A remote server registered in Dokploy, as application.one and compose.one join it in. */
+export interface ServerRow {
+  readonly serverId: string;
+  readonly name: string;
+  readonly ipAddress: string;
+  readonly port: number;
+  readonly username: string;
+  readonly serverType: "deploy";
+  /** The server cannot reach any registry (a firewall): its docker login fails. */
+  readonly offline?: boolean;
 }
 
 function nanoid(): string {
@@ -258,6 +272,15 @@ const schemas: Record<string, z.ZodType> = {
       .refine((v) => v === "" || REGISTRY_URL.test(v), { message: REGISTRY_URL_MESSAGE })
       .optional(),
     registryType: z.enum(["cloud"]).optional(),
+    imagePrefix: z.string().nullable().optional(),
+    serverId: z.string().optional(),
+  }),
+  "registry.testRegistry": z.object({
+    registryName: z.string().optional(),
+    username: z.string().trim().min(1),
+    password: z.string().min(1),
+    registryUrl: z.string().refine((v) => v === "" || REGISTRY_URL.test(v), { message: REGISTRY_URL_MESSAGE }),
+    registryType: z.enum(["cloud"]),
     imagePrefix: z.string().nullable().optional(),
     serverId: z.string().optional(),
   }),
@@ -474,6 +497,7 @@ export class DokployStandIn {
   /** Projects with their environments; services point at them by environmentId. */
   readonly projects = new Map<string, ProjectRow>();
   readonly registries = new Map<string, RegistryRow>();
+  readonly servers = new Map<string, ServerRow>();
   readonly deployments = new Map<string, DeploymentRow[]>();
   readonly swarm = new SwarmStandIn();
   /** Log text per logPath. */
@@ -638,9 +662,11 @@ export class DokployStandIn {
     return procedure ? this.calls.filter((c) => c.procedure === procedure) : [...this.calls];
   }
 
-  /** Successful calls that changed something. */
+  /** Successful calls that changed something (a login test changes nothing Dokploy holds). */
   writes(): Call[] {
-    return this.calls.filter((c) => !QUERIES.has(c.procedure) && c.status === 200);
+    return this.calls.filter(
+      (c) => !QUERIES.has(c.procedure) && c.procedure !== "registry.testRegistry" && c.status === 200,
+    );
   }
 
   /** Tells `watcher` of each request and each answer from now on, as they happen; returns how to stop. */
@@ -1038,9 +1064,12 @@ export class DokployStandIn {
         await this.dockerLogin(row.registryUrl, row.username, row.password);
         return true;
       }
+      case "registry.testRegistry":
+        return this.testRegistry(input);
       case "application.one": {
         const app = this.application(input.applicationId);
-        return { ...app, deployments: [...(this.deployments.get(app.applicationId) ?? [])] };
+        const server = this.serverOf(app.serverId);
+        return { ...app, server, deployments: [...(this.deployments.get(app.applicationId) ?? [])] };
       }
       case "application.saveDockerProvider": {
         const app = this.application(input.applicationId);
@@ -1062,7 +1091,8 @@ export class DokployStandIn {
         return this.projectAll();
       case "compose.one": {
         const compose = this.compose(input.composeId);
-        return { ...compose, deployments: [...(this.deployments.get(compose.composeId) ?? [])] };
+        const server = this.serverOf(compose.serverId);
+        return { ...compose, server, deployments: [...(this.deployments.get(compose.composeId) ?? [])] };
       }
       case "compose.saveEnvironment": {
         const compose = this.compose(input.composeId);
@@ -1144,6 +1174,58 @@ export class DokployStandIn {
     const row = this.registries.get(id ?? "");
     if (!row) throw new ProcedureError(404, "Registry not found");
     return row;
+  }
+
+  /** A server for applications and compose services to run on (their serverId). */
+  addServer(name: string, fields: Partial<Omit<ServerRow, "name">> = {}): ServerRow {
+    const row: ServerRow = {
+      serverId: nanoid(),
+      ipAddress: "127.0.0.2",
+      port: 22,
+      username: "root",
+      serverType: "deploy",
+      ...fields,
+      name,
+    };
+    this.servers.set(row.serverId, row);
+    return row;
+  }
+
+  /** The server row Dokploy joins in (without the stand-in's own knobs); null on the Dokploy host. */
+  private serverOf(serverId: string | null): Omit<ServerRow, "offline"> | null {
+    const row = serverId ? this.servers.get(serverId) : undefined;
+    if (!row) return null;
+    const { offline: _offline, ...server } = row;
+    return server;
+  }
+
+  /**
+   * registry.testRegistry as v0.30.2 answers it: `docker login` on the host (docker's words in the
+   * message) or over SSH on the server (only the exit code: the ExecError's message). Every
+   * failure is 400 BAD_REQUEST, an unknown server too ("Server not found").
+   */
+  private async testRegistry(input: Record<string, string | null | undefined>): Promise<true> {
+    if (this.options.registryReadDenied) throw new ProcedureError(401, "Permission denied");
+    const { registryUrl = "", username = "", password = "", serverId } = input;
+    if (serverId && serverId !== "none") {
+      const server = this.servers.get(serverId);
+      if (!server) throw new ProcedureError(400, "Server not found");
+      if (server.offline) throw new ProcedureError(400, "Remote command failed with exit code 1");
+      try {
+        await this.dockerLogin(registryUrl ?? "", username ?? "", password ?? "");
+      } catch {
+        throw new ProcedureError(400, "Remote command failed with exit code 1");
+      }
+      return true;
+    }
+    try {
+      await this.dockerLogin(registryUrl ?? "", username ?? "", password ?? "");
+    } catch (error) {
+      // On the host Dokploy runs docker itself (execFile): its message is the exit code and stderr.
+      const said = (error as Error).message.replace(/^Command execution failed: Command failed: [^\n]*\n/, "");
+      throw new ProcedureError(400, `Command failed with code 1. Stderr: ${said}`);
+    }
+    return true;
   }
 
   /** Dokploy runs `docker login` on its host; we ask the registry's v2 API the same question. */
