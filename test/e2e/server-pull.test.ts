@@ -1,0 +1,61 @@
+/**
+ * The login test from where the image is pulled (verify-pull-on-server) against a live Dokploy:
+ * its registry.testRegistry runs `docker login` on the Dokploy host. A right password passes; a
+ * wrong one that the runner's check cannot see (the images are public to read, the login is not)
+ * is refused by the host before anything changes in Dokploy.
+ */
+import { randomBytes } from "node:crypto";
+import { expect, it } from "vitest";
+import { commitSha, describeLive } from "../support/e2e";
+import { startPublicReadProxy } from "../support/public-read-proxy";
+import { startRegistry } from "../support/rig";
+
+describeLive("the pull login from the Dokploy host", (e2e) => {
+  it("logs in from the host with the pull credentials, then deploys", async () => {
+    const app = await e2e.newApp("srv-login");
+    const image = e2e.image("srv-login");
+    const sha = commitSha();
+    const run = await e2e.runAction(sha, e2e.inputs(app, image), { cwd: await e2e.checkout() });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.stdout).toContain(`the Dokploy host logged in to ${e2e.rig.registryHost} as ${e2e.rig.registryUser}`);
+    expect(run.stdout).toMatch(/Check the login from where the image is pulled/);
+    expect((await e2e.dokploy.application(app.applicationId)).dockerImage).toBe(`${image}:${sha}`);
+  });
+
+  it("refuses a pull password the host's docker login refuses, before anything changes in Dokploy", async () => {
+    const password = `pw-${randomBytes(8).toString("hex")}`;
+    const registry = await startRegistry("ci", password);
+    e2e.onCleanUp(() => registry.stop());
+    const proxy = await startPublicReadProxy(registry.host, registry.authorization);
+    e2e.onCleanUp(() => proxy.stop());
+    const app = await e2e.newApp("srv-wrong");
+    const before = await e2e.dokploy.application(app.applicationId);
+    const image = `${proxy.host}/e2e/srv-wrong`;
+    const wrong = `wrong-${randomBytes(6).toString("hex")}`;
+    const run = await e2e.runAction(
+      commitSha(),
+      e2e.inputs(app, image, {
+        "registry-username": "ci",
+        "registry-password": password,
+        "pull-username": "ci",
+        "pull-password": wrong,
+      }),
+      { cwd: await e2e.checkout(), secrets: [password, wrong] },
+    );
+    expect(run.exitCode, run.stdout).toBe(1);
+    // The runner's check passed (the image is public to read); the host's login did not.
+    expect(run.stdout).toMatch(/is served as sha256:/);
+    expect(run.stdout).toContain(
+      `the Dokploy host could not log in to ${proxy.host} as ci: Command failed with code 1. Stderr: Error response from daemon: login attempt to http://${proxy.host}/v2/ failed with status: 401 Unauthorized`,
+    );
+    expect(run.stdout).toContain("Nothing was changed in Dokploy");
+    expect(run.stdout).not.toContain(wrong);
+    const after = await e2e.dokploy.application(app.applicationId);
+    expect([after.sourceType, after.dockerImage, after.username]).toEqual([
+      before.sourceType,
+      before.dockerImage,
+      before.username,
+    ]);
+    expect(await e2e.dokploy.deployments(app.applicationId)).toEqual([]);
+  });
+});
