@@ -2,13 +2,20 @@
  * The login test from where the image is pulled (verify-pull-on-server) against a live Dokploy:
  * its registry.testRegistry runs `docker login` on the Dokploy host. A right password passes; a
  * wrong one that the runner's check cannot see (the images are public to read, the login is not)
- * is refused by the host before anything changes in Dokploy.
+ * is refused by the host before anything changes in Dokploy. With a remote server (REMOTE_DOCKER_HOST and
+ * DOK_REMOTE_SERVER_ID, from scripts/remote-server.sh), the login of an application there is tried
+ * from that server.
  */
 import { randomBytes } from "node:crypto";
-import { expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { commitSha, describeLive } from "../support/e2e";
+import type { LiveApplication } from "../support/live-dokploy";
 import { startPublicReadProxy } from "../support/public-read-proxy";
 import { startRegistry } from "../support/rig";
+import { Swarm } from "../support/swarm";
+
+const REMOTE_DOCKER_HOST = process.env.REMOTE_DOCKER_HOST ?? "";
+const REMOTE_SERVER_ID = process.env.DOK_REMOTE_SERVER_ID ?? "";
 
 describeLive("the pull login from the Dokploy host", (e2e) => {
   it("logs in from the host with the pull credentials, then deploys", async () => {
@@ -59,3 +66,37 @@ describeLive("the pull login from the Dokploy host", (e2e) => {
     expect(await e2e.dokploy.deployments(app.applicationId)).toEqual([]);
   });
 });
+
+describe.skipIf(!REMOTE_SERVER_ID)(
+  `the pull login from a remote server${REMOTE_SERVER_ID ? "" : " (skipped: no REMOTE_DOCKER_HOST and DOK_REMOTE_SERVER_ID)"}`,
+  () => {
+    describeLive("on the live Dokploy", (e2e) => {
+      /** An application on the remote server, deleted after the test. */
+      async function remoteApp(label: string): Promise<LiveApplication> {
+        const name = `e2e-${label}-${randomBytes(3).toString("hex")}`;
+        const created = await e2e.dokploy.mutate<{ applicationId: string }>("application.create", {
+          name,
+          environmentId: e2e.live.environmentId,
+          serverId: REMOTE_SERVER_ID,
+        });
+        e2e.onCleanUp(() => e2e.dokploy.deleteApplication(created.applicationId));
+        return e2e.dokploy.application(created.applicationId);
+      }
+
+      it("logs in from the server the application runs on, then deploys there", async () => {
+        const app = await remoteApp("srv-remote");
+        const server = await e2e.dokploy.query<{ name: string }>("server.one", { serverId: REMOTE_SERVER_ID });
+        const image = e2e.image("srv-remote");
+        const sha = commitSha();
+        const run = await e2e.runAction(sha, e2e.inputs(app, image), { cwd: await e2e.checkout() });
+        expect(run.exitCode, run.stdout).toBe(0);
+        expect(run.stdout).toContain(
+          `server "${server.name}" logged in to ${e2e.rig.registryHost} as ${e2e.rig.registryUser}`,
+        );
+        expect(run.stdout).not.toContain("the Dokploy host logged in");
+        const service = await new Swarm(REMOTE_DOCKER_HOST).service(app.appName);
+        expect(service?.image).toMatch(new RegExp(`^${image}:${sha}(@sha256:[0-9a-f]{64})?$`));
+      });
+    });
+  },
+);
