@@ -24,6 +24,8 @@ __webpack_require__.r(__webpack_exports__);
 const QUIET_MS = 1000;
 const LIMIT_MS = 8000;
 const SILENT_MS = 3000;
+const REMOTE_SILENT_MS = 8000;
+const REMOTE_LIMIT_MS = 12_000;
 function containerLogUrl(request) {
     const url = new URL(`${request.baseUrl}/docker-container-logs`);
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
@@ -37,6 +39,13 @@ function containerLogUrl(request) {
     if (request.serviceId)
         params.set("serviceId", request.serviceId);
     return url.toString();
+}
+function limitsOf(request) {
+    const remote = Boolean(request.serverId);
+    return {
+        silentMs: remote ? REMOTE_SILENT_MS : SILENT_MS,
+        limitMs: request.limitMs ?? (remote ? REMOTE_LIMIT_MS : LIMIT_MS),
+    };
 }
 const ESCAPE_SEQUENCE = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
 const NANOSECONDS = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3})\d*Z /;
@@ -64,6 +73,7 @@ function readContainerLogs(request) {
             lines.shift();
     };
     const socket = openSocket(request, connection.agent);
+    const limits = limitsOf(request);
     return new Promise((resolve) => {
         const timers = [];
         let ended = false;
@@ -103,11 +113,11 @@ function readContainerLogs(request) {
             end("the connection failed");
         });
         socket.addEventListener("open", () => {
-            quiet(SILENT_MS);
+            quiet(limits.silentMs);
         });
         timers[1] = setTimeout(() => {
             end("no answer in time");
-        }, request.limitMs ?? LIMIT_MS);
+        }, limits.limitMs);
     });
 }
 

@@ -43,6 +43,13 @@ export const QUIET_MS = 1000;
 export const LIMIT_MS = 8000;
 /** Dokploy's socket sends nothing at all for a container that printed nothing: waiting longer shows no more. */
 const SILENT_MS = 3000;
+/**
+ * For a remote server Dokploy upgrades the socket first, then opens an SSH connection and runs
+ * `docker … logs` there: the first frame came 2.7 s after the upgrade on an idle machine, so
+ * silence and the limit are longer there.
+ */
+const REMOTE_SILENT_MS = 8000;
+const REMOTE_LIMIT_MS = 12_000;
 
 /** ws(s)://…/docker-container-logs?… for a Dokploy base URL. */
 export function containerLogUrl(request: Omit<ContainerLogRequest, "apiKey" | "redactor">): string {
@@ -56,6 +63,15 @@ export function containerLogUrl(request: Omit<ContainerLogRequest, "apiKey" | "r
   if (request.serverId) params.set("serverId", request.serverId);
   if (request.serviceId) params.set("serviceId", request.serviceId);
   return url.toString();
+}
+
+/** How long to wait for a first frame, and for the whole read. */
+function limitsOf(request: ContainerLogRequest): { silentMs: number; limitMs: number } {
+  const remote = Boolean(request.serverId);
+  return {
+    silentMs: remote ? REMOTE_SILENT_MS : SILENT_MS,
+    limitMs: request.limitMs ?? (remote ? REMOTE_LIMIT_MS : LIMIT_MS),
+  };
 }
 
 /** Terminal escape sequences (colours, cursor moves) a program prints: they mean nothing in a report. */
@@ -88,8 +104,8 @@ function openSocket(request: ContainerLogRequest, agent: Agent): WebSocket {
  * Reads the last lines a container printed through Dokploy's container-log socket (the one
  * its dashboard uses, in every version this step accepts): `docker service logs` of a swarm
  * task, or `docker container logs`. The socket follows the output, so the read ends once it
- * has been quiet for `quietMs` (3 s from the upgrade when nothing arrives), after `limitMs`,
- * or on the signal. Never throws.
+ * has been quiet for `quietMs` (3 s from the upgrade when nothing arrives, 8 s on a remote
+ * server), after `limitMs`, or on the signal. Never throws.
  */
 export function readContainerLogs(request: ContainerLogRequest): Promise<ContainerLog> {
   if (request.signal?.aborted) return Promise.resolve({ lines: [], unavailable: "the run was cancelled" });
@@ -102,6 +118,7 @@ export function readContainerLogs(request: ContainerLogRequest): Promise<Contain
     if (lines.length > request.tail) lines.shift();
   };
   const socket = openSocket(request, connection.agent);
+  const limits = limitsOf(request);
   return new Promise<ContainerLog>((resolve) => {
     const timers: NodeJS.Timeout[] = [];
     let ended = false;
@@ -142,10 +159,10 @@ export function readContainerLogs(request: ContainerLogRequest): Promise<Contain
     });
     // Silence counts from the upgrade: a slow one is no container that printed nothing.
     socket.addEventListener("open", () => {
-      quiet(SILENT_MS);
+      quiet(limits.silentMs);
     });
     timers[1] = setTimeout(() => {
       end("no answer in time");
-    }, request.limitMs ?? LIMIT_MS);
+    }, limits.limitMs);
   });
 }

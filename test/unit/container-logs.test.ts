@@ -339,6 +339,15 @@ describe("readContainerLogs against a socket scripted frame by frame", () => {
     expect(ms).toBeGreaterThanOrEqual(3400);
   });
 
+  it("on a remote server, waits for a first frame that comes after Dokploy's SSH connection, 4 s after the upgrade", async () => {
+    server = new ScriptedSocket((socket) => {
+      setTimeout(() => socket.write(text("from the server\r\n")), 4000);
+    });
+    const { log, ms } = await timed(request({ baseUrl: await server.start(), serverId: "remote-1" }));
+    expect(log).toEqual({ lines: ["from the server"] });
+    expect(ms).toBeGreaterThanOrEqual(4000);
+  });
+
   it("says there was no answer in time when the upgrade takes longer than limitMs", async () => {
     server = new ScriptedSocket(() => undefined, 5000);
     const { log, ms } = await timed(request({ baseUrl: await server.start(), limitMs: 1000 }));
