@@ -1321,7 +1321,7 @@ const INPUTS = [
     {
         name: "server-id",
         default: "",
-        description: "Dokploy server ID the registry entry belongs to, for remote servers (dokploy-registry only).",
+        description: "Dokploy remote server where Dokploy logs in with the registry entry when it creates or updates it (dokploy-registry only), e.g. the server a compose pulls on. Not needed to deploy: applications and compose name their server.",
     },
     {
         name: "deploy-method",
@@ -3688,7 +3688,7 @@ async function checkPullOnServers(ctx, machines) {
 function planRegistryUpsert(existing, wish) {
     const { fields } = wish;
     const host = (0,shared_image/* normalizeRegistryHost */.Z6)(fields.registryUrl);
-    const candidates = existing.filter((r) => (0,shared_image/* normalizeRegistryHost */.Z6)(r.registryUrl) === host && (r.serverId ?? undefined) === fields.serverId);
+    const candidates = existing.filter((r) => (0,shared_image/* normalizeRegistryHost */.Z6)(r.registryUrl) === host);
     const match = candidates.find((r) => r.registryName === fields.registryName) ??
         candidates.find((r) => r.username === fields.username) ??
         candidates[0];
@@ -3705,6 +3705,8 @@ function planRegistryUpsert(existing, wish) {
         changes.registryName = fields.registryName;
     if (Object.keys(changes).length === 0)
         return { action: "none", registryId: match.registryId };
+    if (fields.serverId)
+        changes.serverId = fields.serverId;
     return { action: "update", registryId: match.registryId, changes };
 }
 async function applyRegistryPlan(dokploy, plan) {

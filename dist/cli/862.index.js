@@ -495,7 +495,6 @@ const RegistrySchema = schemas/* object */.Ikc({
     password: nullableString,
     registryUrl: schemas/* string */.YjP(),
     registryType: nullableString,
-    serverId: nullableString,
 });
 const DeploymentStatusSchema = schemas/* enum */.k5n(["running", "done", "error", "cancelled"]);
 const DeploymentSchema = schemas/* object */.Ikc({

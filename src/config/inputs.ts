@@ -256,7 +256,8 @@ export const INPUTS = [
   {
     name: "server-id",
     default: "",
-    description: "Dokploy server ID the registry entry belongs to, for remote servers (dokploy-registry only).",
+    description:
+      "Dokploy remote server where Dokploy logs in with the registry entry when it creates or updates it (dokploy-registry only), e.g. the server a compose pulls on. Not needed to deploy: applications and compose name their server.",
   },
   {
     name: "deploy-method",

@@ -74,7 +74,6 @@ export const RegistrySchema = z.object({
   password: nullableString,
   registryUrl: z.string(),
   registryType: nullableString,
-  serverId: nullableString,
 });
 export type Registry = z.infer<typeof RegistrySchema>;
 

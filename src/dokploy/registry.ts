@@ -18,15 +18,15 @@ export interface RegistryWish {
 
 /**
  * Decides how to make Dokploy's registry entries hold the wanted credentials for one host:
- * an entry for the same host (Docker Hub's aliases are one host) and server is updated, only
- * in the fields that differ, so a re-run with the same values writes nothing.
+ * an entry for the same host (Docker Hub's aliases are one host) is updated, only in the fields
+ * that differ, so a re-run with the same values writes nothing. Dokploy keeps no server on an
+ * entry (a serverId only says where create and update run `docker login`): an update names the
+ * server again, so its login runs there.
  */
 export function planRegistryUpsert(existing: readonly Registry[], wish: RegistryWish): RegistryPlan {
   const { fields } = wish;
   const host = normalizeRegistryHost(fields.registryUrl);
-  const candidates = existing.filter(
-    (r) => normalizeRegistryHost(r.registryUrl) === host && (r.serverId ?? undefined) === fields.serverId,
-  );
+  const candidates = existing.filter((r) => normalizeRegistryHost(r.registryUrl) === host);
   const match =
     candidates.find((r) => r.registryName === fields.registryName) ??
     candidates.find((r) => r.username === fields.username) ??
@@ -38,6 +38,7 @@ export function planRegistryUpsert(existing: readonly Registry[], wish: Registry
   if (fields.imagePrefix !== null && match.imagePrefix !== fields.imagePrefix) changes.imagePrefix = fields.imagePrefix;
   if (wish.nameGiven && match.registryName !== fields.registryName) changes.registryName = fields.registryName;
   if (Object.keys(changes).length === 0) return { action: "none", registryId: match.registryId };
+  if (fields.serverId) changes.serverId = fields.serverId;
   return { action: "update", registryId: match.registryId, changes };
 }
 

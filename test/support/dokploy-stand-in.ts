@@ -109,7 +109,6 @@ export interface RegistryRow {
   createdAt: string;
   registryType: "cloud";
   organizationId: string;
-  serverId?: string | null;
 }
 
 export interface DeploymentRow {
@@ -1051,7 +1050,6 @@ export class DokployStandIn {
           username: fields.username,
           password: fields.password,
           registryUrl: fields.registryUrl,
-          serverId: fields.serverId ?? null,
         });
         return row;
       }
@@ -1059,7 +1057,9 @@ export class DokployStandIn {
         const row = this.registry(input.registryId);
         // Dokploy writes the row first, then logs in: a rejected password is stored anyway.
         for (const [key, value] of Object.entries(input)) {
-          if (key !== "registryId" && value !== undefined) (row as unknown as Record<string, unknown>)[key] = value;
+          // A serverId only says where to log in: Dokploy's table has no such column.
+          if (key === "registryId" || key === "serverId" || value === undefined) continue;
+          (row as unknown as Record<string, unknown>)[key] = value;
         }
         await this.dockerLogin(row.registryUrl, row.username, row.password);
         return true;

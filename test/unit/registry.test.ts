@@ -10,7 +10,6 @@ function row(overrides: Partial<Registry>): Registry {
     password: "pw",
     registryUrl: "ghcr.io",
     registryType: "cloud",
-    serverId: null,
     ...overrides,
   };
 }
@@ -91,11 +90,17 @@ describe("planRegistryUpsert", () => {
     });
   });
 
-  it("keeps entries of other servers apart", () => {
-    const rows = [row({ serverId: "remote-1" })];
-    expect(planRegistryUpsert(rows, { fields: wanted, nameGiven: false }).action).toBe("create");
-    expect(planRegistryUpsert(rows, { fields: { ...wanted, serverId: "remote-1" }, nameGiven: false }).action).toBe(
-      "none",
-    );
+  it("with a server, finds the host's entry (Dokploy's rows name no server) and names the server in an update", () => {
+    const rows = [row({})];
+    const onServer = { ...wanted, serverId: "remote-1" };
+    expect(planRegistryUpsert(rows, { fields: onServer, nameGiven: false })).toEqual({
+      action: "none",
+      registryId: "r1",
+    });
+    expect(planRegistryUpsert(rows, { fields: { ...onServer, password: "new" }, nameGiven: false })).toEqual({
+      action: "update",
+      registryId: "r1",
+      changes: { password: "new", serverId: "remote-1" },
+    });
   });
 });
