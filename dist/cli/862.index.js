@@ -537,6 +537,7 @@ function idKeyOf(ref) {
 }
 class Dokploy {
     client;
+    serverVersion;
     constructor(client) {
         this.client = client;
     }
@@ -580,7 +581,9 @@ class Dokploy {
         await this.client.mutation("registry.testRegistry", input, { retry: true });
     }
     async version() {
-        return check("settings.getDokployVersion", schemas/* string */.YjP(), await this.client.query("settings.getDokployVersion"));
+        const value = await this.client.query("settings.getDokployVersion");
+        this.serverVersion = check("settings.getDokployVersion", schemas/* string */.YjP(), value);
+        return this.serverVersion;
     }
     async service(appName, serverId) {
         const input = { containerId: appName, ...(serverId ? { serverId } : {}) };
@@ -618,6 +621,7 @@ function applicationUrl(baseUrl, app) {
 
 
 
+
 const ComposeSchema = schemas/* object */.Ikc({
     composeId: schemas/* string */.YjP(),
     name: schemas/* string */.YjP(),
@@ -649,7 +653,7 @@ function withoutVariables(message, env) {
 }
 async function saveComposeEnv(dokploy, composeId, env) {
     try {
-        await dokploy.client.mutation("compose.saveEnvironment", { composeId, env }, { retry: true });
+        await dokploy.client.mutation((0,version/* composeEnvProcedure */.RV)(dokploy.serverVersion), { composeId, env }, { retry: true });
     }
     catch (error) {
         if (error instanceof Error)

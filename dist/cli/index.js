@@ -5,6 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   RV: () => (/* binding */ composeEnvProcedure),
 /* harmony export */   UM: () => (/* binding */ isOlderThan),
 /* harmony export */   i3: () => (/* binding */ WHY_NOT_OLDER),
 /* harmony export */   nq: () => (/* binding */ OLDEST_SUPPORTED)
@@ -27,6 +28,12 @@ function isOlderThan(version, oldest = OLDEST_SUPPORTED) {
             return part < other;
     }
     return false;
+}
+const SAVE_ENVIRONMENT_SINCE = "v0.29.0";
+function composeEnvProcedure(serverVersion) {
+    if (serverVersion === undefined)
+        return "compose.saveEnvironment";
+    return isOlderThan(serverVersion, SAVE_ENVIRONMENT_SINCE) === true ? "compose.update" : "compose.saveEnvironment";
 }
 
 
@@ -3969,6 +3976,7 @@ async function pointApplication(ctx, before) {
 
 
 
+
 function ourValues(ctx) {
     const { config, ledger } = ctx;
     const digest = ledger.digest(ctx.image);
@@ -4023,7 +4031,9 @@ async function pointCompose(ctx) {
             before = await writeVariables(ctx, values);
         }
         catch (error) {
-            if (error instanceof errors/* DokployError */.RI && error.ambiguous && error.procedure === "compose.saveEnvironment") {
+            if (error instanceof errors/* DokployError */.RI &&
+                error.ambiguous &&
+                error.procedure === (0,dokploy_version/* composeEnvProcedure */.RV)(ctx.dokploy.serverVersion)) {
                 const variables = to.map(([name, value]) => ({ name, to: value }));
                 ledger.record({ kind: "compose-env", compose: targetName(ctx), target: ref.id, variables, uncertain: true });
             }
@@ -5016,7 +5026,7 @@ function checkPlan(config, api) {
 function composePlan(config, api, id) {
     const ref = (0,shared_image/* imageRef */.D6)(config.image, config.tag);
     return [
-        `GET ${api}compose.one {"composeId":"${id}"}, then POST ${api}compose.saveEnvironment with ${config.imageVariable}=${config.pinDigest ? `${ref}@<digest>` : ref} and ${config.tagVariable}=${config.tag} set in its env (every other variable kept as it is)`,
+        `GET ${api}compose.one {"composeId":"${id}"}, then POST ${api}compose.saveEnvironment (compose.update before Dokploy v0.29.0) with ${config.imageVariable}=${config.pinDigest ? `${ref}@<digest>` : ref} and ${config.tagVariable}=${config.tag} set in its env (every other variable kept as it is)`,
         `GET ${api}deployment.allByCompose {"composeId":"${id}"}  (snapshot, to tell our deployment from others)`,
         `POST ${api}compose.${config.deployMethod} ${JSON.stringify({ composeId: id, title: config.deployTitle, description: config.deployDescription })}`,
     ];

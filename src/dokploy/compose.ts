@@ -2,12 +2,15 @@ import { z } from "zod";
 import { DokployError } from "../shared/errors";
 import type { Dokploy, Task } from "./procedures";
 import { ServerNameSchema, ServiceEnvironmentSchema, TaskSchema, check, nullableString } from "./procedures";
+import { composeEnvProcedure } from "./version";
 
 /*
  * The compose procedures this project calls (v0.30.2, seen live): compose.one answers every
  * column, the env (the variables, in clear text) among them; compose.saveEnvironment wants
  * {composeId, env} with env present (a missing key is 400 "expected nonoptional"); deploy and
  * redeploy take {composeId, title?, description?} and answer {success, message, composeId}.
+ * Before v0.29.0 there is no compose.saveEnvironment: the dashboard of those releases writes the
+ * env with compose.update, which takes any of the columns and changes only those given.
  */
 
 export const ComposeSchema = z.object({
@@ -59,7 +62,7 @@ function withoutVariables(message: string, env: string): string {
  */
 export async function saveComposeEnv(dokploy: Dokploy, composeId: string, env: string): Promise<void> {
   try {
-    await dokploy.client.mutation("compose.saveEnvironment", { composeId, env }, { retry: true });
+    await dokploy.client.mutation(composeEnvProcedure(dokploy.serverVersion), { composeId, env }, { retry: true });
   } catch (error) {
     if (error instanceof Error) error.message = withoutVariables(error.message, env);
     throw error;

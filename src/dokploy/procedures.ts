@@ -172,6 +172,9 @@ export function idKeyOf(ref: ServiceRef): "applicationId" | "composeId" {
 
 /** Typed procedures over a client. */
 export class Dokploy {
+  /** What the server said its version is, once asked; undefined before or when it did not say. */
+  serverVersion: string | undefined;
+
   constructor(readonly client: DokployClient) {}
 
   /**
@@ -244,7 +247,9 @@ export class Dokploy {
 
   /** The server's version, e.g. "v0.30.2". */
   async version(): Promise<string> {
-    return check("settings.getDokployVersion", z.string(), await this.client.query("settings.getDokployVersion"));
+    const value = await this.client.query("settings.getDokployVersion");
+    this.serverVersion = check("settings.getDokployVersion", z.string(), value);
+    return this.serverVersion;
   }
 
   /** The swarm service of an application; undefined when there is none (Dokploy answers null). */

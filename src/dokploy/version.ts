@@ -32,3 +32,12 @@ export function isOlderThan(version: string, oldest: string = OLDEST_SUPPORTED):
   }
   return false;
 }
+
+/** The release that brought compose.saveEnvironment; before it, compose.update writes the env. */
+const SAVE_ENVIRONMENT_SINCE = "v0.29.0";
+
+/** The procedure that writes a compose's env on this server (the newest's when its version is not known). */
+export function composeEnvProcedure(serverVersion: string | undefined): string {
+  if (serverVersion === undefined) return "compose.saveEnvironment";
+  return isOlderThan(serverVersion, SAVE_ENVIRONMENT_SINCE) === true ? "compose.update" : "compose.saveEnvironment";
+}

@@ -116,7 +116,7 @@ export function checkPlan(config: Config, api: string): string[] {
 function composePlan(config: Config, api: string, id: string): string[] {
   const ref = imageRef(config.image, config.tag);
   return [
-    `GET ${api}compose.one {"composeId":"${id}"}, then POST ${api}compose.saveEnvironment with ${config.imageVariable}=${config.pinDigest ? `${ref}@<digest>` : ref} and ${config.tagVariable}=${config.tag} set in its env (every other variable kept as it is)`,
+    `GET ${api}compose.one {"composeId":"${id}"}, then POST ${api}compose.saveEnvironment (compose.update before Dokploy v0.29.0) with ${config.imageVariable}=${config.pinDigest ? `${ref}@<digest>` : ref} and ${config.tagVariable}=${config.tag} set in its env (every other variable kept as it is)`,
     `GET ${api}deployment.allByCompose {"composeId":"${id}"}  (snapshot, to tell our deployment from others)`,
     `POST ${api}compose.${config.deployMethod} ${JSON.stringify({ composeId: id, title: config.deployTitle, description: config.deployDescription })}`,
   ];

@@ -1,6 +1,7 @@
 import type { Compose } from "../dokploy/compose";
 import { readVariable, setVariables } from "./env-file";
 import { maskEnvironment } from "./env-secrets";
+import { composeEnvProcedure } from "../dokploy/version";
 import { DeployError, DokployError } from "../shared/errors";
 import { imageRef } from "../shared/image";
 import { machineOf } from "../dokploy/types";
@@ -81,7 +82,11 @@ export async function pointCompose(ctx: TargetContext): Promise<string> {
     try {
       before = await writeVariables(ctx, values);
     } catch (error) {
-      if (error instanceof DokployError && error.ambiguous && error.procedure === "compose.saveEnvironment") {
+      if (
+        error instanceof DokployError &&
+        error.ambiguous &&
+        error.procedure === composeEnvProcedure(ctx.dokploy.serverVersion)
+      ) {
         const variables = to.map(([name, value]) => ({ name, to: value }));
         ledger.record({ kind: "compose-env", compose: targetName(ctx), target: ref.id, variables, uncertain: true });
       }

@@ -11,6 +11,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { z } from "zod";
+import { isOlderThan } from "../../src/dokploy/version";
 import { composeServices, stackLog } from "./stand-in-compose";
 import {
   CONTAINER_LOGS_PATH,
@@ -312,6 +313,8 @@ const schemas: Record<string, z.ZodType> = {
     env: z.string().nullable().optional().nonoptional(),
     createEnvFile: z.boolean().optional(),
   }),
+  // compose.update takes any of the columns (all optional); this project sends env only, before v0.29.0.
+  "compose.update": z.object({ composeId: z.string(), env: z.string().nullable().optional() }),
   "compose.deploy": z.object({
     composeId: z.string().min(1),
     title: z.string().optional(),
@@ -1095,9 +1098,17 @@ export class DokployStandIn {
         return { ...compose, server, deployments: [...(this.deployments.get(compose.composeId) ?? [])] };
       }
       case "compose.saveEnvironment": {
+        // It came in v0.29.0.
+        if (isOlderThan(this.options.version ?? VERSION, "v0.29.0") === true)
+          throw new ProcedureError(404, `No procedure found on path "${procedure}"`);
         const compose = this.compose(input.composeId);
         compose.env = input.env ?? null;
         return true;
+      }
+      case "compose.update": {
+        const compose = this.compose(input.composeId);
+        if (input.env !== undefined) compose.env = input.env;
+        return { ...compose };
       }
       case "compose.deploy":
       case "compose.redeploy": {
