@@ -31,7 +31,7 @@ describeLive("two runs for one application behind a busy deployment queue", (e2e
     return Promise.all(
       runs.map(async ([run, image, runId]) => {
         const row = rows.find((r) => r.deploymentId === run.outputs["deployment-id"]);
-        return { run, image, runId, row, log: row ? await e2e.dokploy.deploymentLog(row.deploymentId) : "" };
+        return { run, image, runId, row, log: row ? await e2e.dokploy.deploymentLog(row) : "" };
       }),
     );
   };
@@ -93,8 +93,7 @@ describeLive("two runs for one application behind a busy deployment queue", (e2e
       [`Deploy ${shaA.slice(0, 7)}`, "done"],
     ]);
     // Dokploy reads the image when a deployment starts: both pulled B's.
-    for (const row of rows)
-      expect(await e2e.dokploy.deploymentLog(row.deploymentId)).toContain(`Pulling ${image}:${shaB}`);
+    for (const row of rows) expect(await e2e.dokploy.deploymentLog(row)).toContain(`Pulling ${image}:${shaB}`);
     expect((await e2e.dokploy.application(app.applicationId)).dockerImage).toBe(`${image}:${shaB}`);
     twoCommits = await reported(app.applicationId, [
       [runA, `${image}:${shaA}`, "5001"],

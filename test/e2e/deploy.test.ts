@@ -126,7 +126,7 @@ describeLive("the action and the CLI against a live Dokploy", (e2e) => {
     expect(run.exitCode, run.stdout).toBe(0);
     const [row] = await e2e.dokploy.deployments(app.applicationId);
     expect([row?.deploymentId, row?.status]).toEqual([run.outputs["deployment-id"], "done"]);
-    const log = await e2e.dokploy.deploymentLog(row?.deploymentId ?? "");
+    const log = row ? await e2e.dokploy.deploymentLog(row) : "";
     expect(log).toContain(`Pulling ${image}:${sha}`);
     expect(log).toContain("✅ Pulling image completed");
     // Every line of Dokploy's log reached the CI log, in order, before the run said it was done.

@@ -81,7 +81,7 @@ describeLive("failures, health check and rollback against a live Dokploy", (e2e)
     expect(row).toMatchObject({ status: "error", title: `Deploy ${sha.slice(0, 7)}` });
     expect(run.outputs["deployment-id"]).toBe(row?.deploymentId);
     expect(run.outputs["deployment-status"]).toBe("error");
-    const log = await e2e.dokploy.deploymentLog(row?.deploymentId ?? "");
+    const log = row ? await e2e.dokploy.deploymentLog(row) : "";
     expect(log).toContain("❌ Login failed");
     const error = run.stdout.slice(run.stdout.indexOf("::error::"));
     expect(error).toContain(`Deployment ${row?.deploymentId ?? ""} of ${image}:${sha} ended with status "error"`);

@@ -52,7 +52,7 @@ describeRemote("applications on a Dokploy remote server", (e2e, remote) => {
     const [row] = await e2e.dokploy.deployments(app.applicationId);
     expect([row?.deploymentId, row?.status]).toEqual([run.outputs["deployment-id"], "done"]);
     // Dokploy's log of the deployment (on the server, read over SSH), every line streamed in order.
-    const log = await e2e.dokploy.deploymentLog(row?.deploymentId ?? "");
+    const log = row ? await e2e.dokploy.deploymentLog(row) : "";
     expect(log).toContain(`Pulling ${ref}`);
     expect(streamed(run.stdout)).toEqual(nonEmpty(log));
     expect(run.stdout).toContain(`Docker Swarm runs ${ref}`);
@@ -190,7 +190,7 @@ describeRemote("applications on a Dokploy remote server", (e2e, remote) => {
     expect(run.outputs["deployment-id"]).toBe(ours?.deploymentId);
     expect(run.stdout).toContain(`Docker Swarm runs ${ref} for ${stack.appName}_web.`);
     // Its log is on the server: streamed live all the same.
-    expect(streamed(run.stdout)).toEqual(nonEmpty(await e2e.dokploy.deploymentLog(ours?.deploymentId ?? "")));
+    expect(streamed(run.stdout)).toEqual(nonEmpty(ours ? await e2e.dokploy.deploymentLog(ours) : ""));
     const service = `${stack.appName}_web`;
     const pinned = `${ref}@${run.outputs.digest ?? ""}`;
     expect(await remoteSwarm.waitUntilRunning(service, pinned)).toEqual([{ image: pinned, state: "running" }]);

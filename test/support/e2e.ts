@@ -9,6 +9,7 @@ import { writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, afterEach, describe, inject } from "vitest";
+import { isOlderThan } from "../../src/dokploy/version";
 import { type ActionRun, type RunActionOptions, runAction } from "./action";
 import type { LiveInfo, RemoteInfo } from "./e2e-setup";
 import { type LiveApplication, LiveDokploy } from "./live-dokploy";
@@ -80,12 +81,20 @@ export class E2E {
   private readonly cleanUps: (() => Promise<void>)[] = [];
 
   constructor(readonly live: LiveInfo) {
-    this.dokploy = new LiveDokploy(live.url, live.apiKey);
+    this.dokploy = new LiveDokploy(live.url, live.apiKey, live.version);
     this.swarm = new Swarm(live.swarmHost);
   }
 
   get rig(): LiveInfo["rig"] {
     return this.live.rig;
+  }
+
+  /**
+   * Whether swarm rolls a failed update back by itself: Dokploy sets that since v0.29.0; before,
+   * swarm's default pauses the update, the service keeps the new image and the old task runs on.
+   */
+  get swarmRollsBack(): boolean {
+    return isOlderThan(this.live.version, "v0.29.0") !== true;
   }
 
   /**

@@ -4,6 +4,9 @@
  * clear: tests compare them and never print them.
  */
 
+import { WebSocket } from "undici";
+import { isOlderThan } from "../../src/dokploy/version";
+
 export interface LiveApplication {
   applicationId: string;
   appName: string;
@@ -40,10 +43,18 @@ export interface LiveRegistry {
 /** Dev-mode Dokploy compiles a route on its first request (11-15 s): be patient. */
 const REQUEST_TIMEOUT_MS = 60_000;
 
+/** deployment.readLogs came in this release; before it, a deployment's log is only on its socket. */
+const READ_LOGS_SINCE = "v0.29.6";
+
+/** How long the log socket stays quiet before the whole (finished) log is taken as read. */
+const LOG_QUIET_MS = 2_000;
+
 export class LiveDokploy {
   constructor(
     readonly url: string,
     private readonly apiKey: string,
+    /** The server's version ("v0.28.8"); empty when not known, taken as the newest. */
+    private readonly serverVersion = "",
   ) {}
 
   private async call<T>(procedure: string, input: unknown, mutation: boolean): Promise<T> {
@@ -111,9 +122,47 @@ export class LiveDokploy {
     return this.query<LiveDeployment[]>("deployment.all", { applicationId });
   }
 
-  /** The last lines of a deployment's log, as Dokploy reads them. */
-  deploymentLog(deploymentId: string): Promise<string> {
-    return this.query<string>("deployment.readLogs", { deploymentId, tail: 200 });
+  /**
+   * The last lines of a finished deployment's log, as Dokploy reads them: deployment.readLogs,
+   * or on a server without it the socket its dashboard shows the log with.
+   */
+  deploymentLog(row: Pick<LiveDeployment, "deploymentId" | "logPath">): Promise<string> {
+    if (isOlderThan(this.serverVersion, READ_LOGS_SINCE) === true) return this.socketLog(row.logPath ?? "");
+    return this.query<string>("deployment.readLogs", { deploymentId: row.deploymentId, tail: 200 });
+  }
+
+  /** /listen-deployment sends the file from its first line and never closes: read until it is quiet. */
+  private socketLog(logPath: string): Promise<string> {
+    const url = new URL(`${this.url}/listen-deployment`);
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    url.searchParams.set("logPath", logPath);
+    const socket = new WebSocket(url, { headers: { "x-api-key": this.apiKey } });
+    let text = "";
+    return new Promise<string>((resolve, reject) => {
+      let quiet: NodeJS.Timeout | undefined;
+      const giveUp = setTimeout(() => {
+        finish(new Error(`listen-deployment ${logPath}: still sending after ${String(REQUEST_TIMEOUT_MS)} ms`));
+      }, REQUEST_TIMEOUT_MS);
+      const finish = (error?: Error) => {
+        clearTimeout(quiet);
+        clearTimeout(giveUp);
+        socket.close();
+        if (error) reject(error);
+        else resolve(text.split("\n").slice(-200).join("\n"));
+      };
+      const wait = () => {
+        clearTimeout(quiet);
+        quiet = setTimeout(finish, LOG_QUIET_MS);
+      };
+      socket.addEventListener("open", wait);
+      socket.addEventListener("message", (event) => {
+        text += String(event.data);
+        wait();
+      });
+      socket.addEventListener("close", (event) => {
+        if (text === "") finish(new Error(`listen-deployment ${logPath}: closed with code ${String(event.code)}`));
+      });
+    });
   }
 
   registries(): Promise<LiveRegistry[]> {

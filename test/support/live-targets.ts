@@ -78,7 +78,14 @@ export async function newStack(
         console.log(`e2e: could not delete compose ${made.name}: ${String(error)}`);
       });
   });
-  await e2e.dokploy.mutate("compose.saveEnvironment", { composeId: made.composeId, env: options.env });
+  // compose.update takes these in every version (compose.saveEnvironment came in v0.29.0, and
+  // compose.create kept sourceType "github" before it).
+  await e2e.dokploy.mutate("compose.update", {
+    composeId: made.composeId,
+    env: options.env,
+    sourceType: "raw",
+    composeFile: options.composeFile,
+  });
   if (options.command !== undefined) {
     await e2e.dokploy.mutate("compose.update", {
       composeId: made.composeId,
