@@ -1,12 +1,13 @@
 // Reads vitest's JSON report (TEST_REPORT) and fails when the e2e suite ran no test:
-// with a live Dokploy given, a skipped or missing suite is a failure, not a pass.
+// with a live Dokploy given, a skipped or missing suite is a failure, not a pass. Given
+// e2e files too (a named subset), fails when one of them ran no test.
 // Prints the suite's counts and how long it took.
 import { readFileSync } from "node:fs";
 import { sep } from "node:path";
 
-const [file] = process.argv.slice(2);
+const [file, ...named] = process.argv.slice(2);
 if (!file) {
-  console.error("usage: tsx scripts/check-e2e-report.ts <vitest json report>");
+  console.error("usage: tsx scripts/check-e2e-report.ts <vitest json report> [e2e test file...]");
   process.exit(2);
 }
 interface FileResult {
@@ -31,5 +32,13 @@ console.log(
 );
 if (ran === 0) {
   console.error("e2e: a live Dokploy was given, but the e2e suite ran no test");
+  process.exit(1);
+}
+const idle = named.filter((name) => {
+  const result = files.find((f) => f.name.endsWith(`${sep}${name.split("/").join(sep)}`));
+  return !result?.assertionResults.some((t) => t.status === "passed" || t.status === "failed");
+});
+if (idle.length > 0) {
+  console.error(`e2e: no test ran in ${idle.join(", ")}`);
   process.exit(1);
 }
