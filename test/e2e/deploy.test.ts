@@ -113,7 +113,7 @@ describeLive("the action and the CLI against a live Dokploy", (e2e) => {
     expect(await e2e.swarm.waitUntilRunning(saved.appName, ref)).toEqual([{ image: ref, state: "running" }]);
   });
 
-  it("streams Dokploy's log of a deploy into the CI log and, not verifying swarm, exits within 0.5 s of its finishedAt", async () => {
+  it("streams Dokploy's log of a deploy into the CI log and, not verifying swarm, exits on the line that ends it, not a later look", async () => {
     const app = await e2e.newApp("live-log");
     const image = e2e.image("live-log");
     const sha = commitSha();
@@ -139,9 +139,13 @@ describeLive("the action and the CLI against a live Dokploy", (e2e) => {
     expect(streamed.map((line) => line.slice(2))).toEqual(lines);
     const doneAt = stdout.findIndex((line) => line.includes(`Deployment ${row?.deploymentId ?? ""} is done`));
     expect(doneAt).toBeGreaterThan(stdout.lastIndexOf(streamed.at(-1) ?? ""));
+    // The line that says the deployment is ending brings the last look forward (ENDING_DELAY_MS):
+    // without it, the end is seen by a later look (every 2 s, 15 s while the log streams). The
+    // bound tells them apart with room for a loaded machine (818 ms seen at a load of 12); it is
+    // no speed target (those are benchmarks).
     const lag = run.exitedAt - Date.parse(row?.finishedAt ?? "");
     expect(lag, `exited ${String(lag)} ms after finishedAt`).toBeGreaterThanOrEqual(0);
-    expect(lag, `exited ${String(lag)} ms after finishedAt`).toBeLessThan(500);
+    expect(lag, `exited ${String(lag)} ms after finishedAt`).toBeLessThan(1_500);
   });
 
   it("the CLI with Bitbucket's variables deploys and links the pipeline in Dokploy's deployment", async () => {
