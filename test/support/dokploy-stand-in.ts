@@ -1255,6 +1255,10 @@ export class DokployStandIn {
     try {
       const res = await fetch(`http://${registryUrl}/v2/`, { headers: { authorization: `Basic ${auth}` } });
       status = res.status;
+      // A token-mode registry challenges with Bearer: docker asks its realm for a token with the
+      // credentials (no scope: a login needs none) and pings again with it.
+      const challenge = res.headers.get("www-authenticate") ?? "";
+      if (status === 401 && /^Bearer /i.test(challenge)) status = await this.bearerPing(registryUrl, challenge, auth);
     } catch (error) {
       throw new ProcedureError(
         400,
@@ -1267,6 +1271,24 @@ export class DokployStandIn {
         `${command}Error response from daemon: login attempt to http://${registryUrl}/v2/ failed with status: 401 Unauthorized\n`,
       );
     }
+  }
+
+  /** docker login's second step on a token-mode registry: the token for the account, then /v2/ with it. */
+  private async bearerPing(registryUrl: string, challenge: string, basic: string): Promise<number> {
+    const param = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(challenge)?.[1];
+    const realm = param("realm");
+    if (!realm) return 401;
+    const url = new URL(realm);
+    const service = param("service");
+    if (service) url.searchParams.set("service", service);
+    url.searchParams.set("account", Buffer.from(basic, "base64").toString().split(":")[0] ?? "");
+    url.searchParams.set("offline_token", "true");
+    const answer = await fetch(url, { headers: { authorization: `Basic ${basic}` } });
+    if (!answer.ok) return 401;
+    const body = (await answer.json()) as { token?: string; access_token?: string };
+    const token = body.token ?? body.access_token ?? "";
+    const ping = await fetch(`http://${registryUrl}/v2/`, { headers: { authorization: `Bearer ${token}` } });
+    return ping.status;
   }
 
   /** Swarm takes the update as Dokploy writes done; it is completed at once or `swarmUpdateMs` later. */
