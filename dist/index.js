@@ -39,6 +39,83 @@ function composeEnvProcedure(serverVersion) {
 
 /***/ }),
 
+/***/ 823:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $r: () => (/* binding */ platformName),
+/* harmony export */   DB: () => (/* binding */ indexPlatforms),
+/* harmony export */   Ko: () => (/* binding */ configPlatform),
+/* harmony export */   NC: () => (/* binding */ unservedPlatforms),
+/* harmony export */   OP: () => (/* binding */ nodePlatform)
+/* harmony export */ });
+/* unused harmony export runsOn */
+function platformName(platform) {
+    return [platform.os, platform.architecture, platform.variant].filter(Boolean).join("/");
+}
+const MACHINES = {
+    x86_64: { architecture: "amd64" },
+    amd64: { architecture: "amd64" },
+    aarch64: { architecture: "arm64" },
+    arm64: { architecture: "arm64" },
+    armv8l: { architecture: "arm", variant: "v8" },
+    armv7l: { architecture: "arm", variant: "v7" },
+    armv6l: { architecture: "arm", variant: "v6" },
+    armv5tel: { architecture: "arm", variant: "v5" },
+    i386: { architecture: "386" },
+    i686: { architecture: "386" },
+};
+function nodePlatform(described) {
+    const machine = (described.Architecture ?? "").toLowerCase();
+    return { os: (described.OS ?? "").toLowerCase(), ...(MACHINES[machine] ?? { architecture: machine }) };
+}
+function armLevel(variant) {
+    return Number(/^v(\d+)$/.exec(variant ?? "")?.[1] ?? 7);
+}
+function runsOn(image, node) {
+    if (image.os !== node.os)
+        return false;
+    const arch = image.architecture;
+    if (arch === node.architecture)
+        return arch !== "arm" || armLevel(image.variant) <= armLevel(node.variant);
+    if (arch === "386")
+        return node.architecture === "amd64";
+    if (arch === "arm")
+        return node.architecture === "arm64";
+    return false;
+}
+function runnable(platform) {
+    return platform.os !== "unknown" && platform.architecture !== "unknown" && platform.os !== "";
+}
+function text(value) {
+    return typeof value === "string" ? value : "";
+}
+function indexPlatforms(index) {
+    const platforms = [];
+    for (const entry of index.manifests ?? []) {
+        if (entry.annotations?.["vnd.docker.reference.type"] === "attestation-manifest")
+            continue;
+        const p = entry.platform;
+        const variant = text(p?.variant);
+        const platform = { os: text(p?.os), architecture: text(p?.architecture), ...(variant ? { variant } : {}) };
+        if (runnable(platform))
+            platforms.push(platform);
+    }
+    return platforms;
+}
+function configPlatform(config) {
+    const variant = text(config.variant);
+    const platform = { os: text(config.os), architecture: text(config.architecture), ...(variant ? { variant } : {}) };
+    return runnable(platform) ? platform : undefined;
+}
+function unservedPlatforms(image, nodes) {
+    const unserved = nodes.filter((node) => !image.some((p) => runsOn(p, node)));
+    return [...new Map(unserved.map((p) => [platformName(p), p])).values()];
+}
+
+
+/***/ }),
+
 /***/ 8382:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -1398,6 +1475,12 @@ const INPUTS = [
         description: "With verify-pull and pull credentials, also have Dokploy log in to the registry from each machine that will pull (the Dokploy host, or the target's server: registry.testRegistry), once per machine, before anything changes in Dokploy; a registry only the runner reaches fails here, not in the deployment. That docker login stays on the machine, as after Dokploy's own deploy. Skipped with a line where Dokploy or the key cannot run it.",
     },
     {
+        name: "verify-platform",
+        default: "true",
+        type: "boolean",
+        description: "Before changing anything in Dokploy, check that the image has a platform the swarm nodes of each target's machine run (Dokploy's cluster.getNodes against the platforms of the pushed manifest): an image built for linux/amd64 cannot start on linux/arm64 nodes (exec format error). Refuses naming both, and the platforms to build for. Skipped with a line where Dokploy or the key cannot list the nodes. Set to false for nodes that run other platforms through emulation (binfmt/QEMU).",
+    },
+    {
         name: "pin-digest",
         default: "false",
         type: "boolean",
@@ -1800,6 +1883,7 @@ const parsers = {
     "wait-timeout": field((v) => (v === "" ? 600 : parseDuration(v))),
     "verify-pull": parsers_boolean(true),
     "verify-pull-on-server": parsers_boolean(true),
+    "verify-platform": parsers_boolean(true),
     "pin-digest": parsers_boolean(false),
     "health-url": field(parseHealthUrl),
     "health-status": field((v) => parseStatuses(v === "" ? "2xx" : v)),
@@ -1957,6 +2041,7 @@ function followFields(p) {
         waitTimeoutSeconds: p["wait-timeout"],
         verifyPull: p["verify-pull"],
         verifyPullOnServer: p["verify-pull-on-server"],
+        verifyPlatform: p["verify-platform"],
         pinDigest: p["pin-digest"],
         health: healthCheckOf(p),
         diagnosticsLines: p["diagnostics-lines"],
@@ -3690,6 +3775,87 @@ async function checkPullOnServers(ctx, machines) {
     });
 }
 
+// EXTERNAL MODULE: ./src/registry/platforms.ts
+var registry_platforms = __nccwpck_require__(823);
+;// CONCATENATED MODULE: ./src/registry/platform-check.ts
+
+
+
+
+const STEP = "Check the image's platforms against the nodes";
+function names(platforms) {
+    return [...new Set(platforms.map(registry_platforms/* platformName */.$r))].join(", ");
+}
+function placeable(nodes) {
+    const usable = nodes.filter((n) => n.Spec?.Availability !== "drain" && n.Status?.State !== "down");
+    return usable.length > 0 ? usable : [...nodes];
+}
+async function platformsOfImage(ctx) {
+    const { config, ledger, logger, image } = ctx;
+    const reference = ledger.served("pull")?.digest ?? ledger.digest(image) ?? config.tag;
+    try {
+        const platforms = await ctx.remote.imagePlatforms(config.image, reference, config.pull ?? config.push, {
+            dispatcher: ctx.dispatcher,
+            timeoutMs: config.requestTimeoutSeconds * 1000,
+        });
+        if (platforms.length === 0)
+            logger.info(`verify-platform: ${image} does not say its platform; not checked.`);
+        return platforms.length > 0 ? platforms : undefined;
+    }
+    catch (error) {
+        logger.info(`verify-platform: could not read the platforms of ${image}: ${(0,errors/* errorMessage */.gJ)(error)}; not checked.`);
+        return undefined;
+    }
+}
+async function platformsOfNodes(ctx, machine) {
+    try {
+        const nodes = placeable(await ctx.remote.clusterNodes(ctx.dokploy, machine.serverId));
+        return nodes.length > 0 ? nodes.map((n) => (0,registry_platforms/* nodePlatform */.OP)(n.Description.Platform)) : undefined;
+    }
+    catch (error) {
+        ctx.logger.info(`verify-platform: Dokploy did not list the nodes of ${machine.name} (cluster.getNodes: ${(0,errors/* errorMessage */.gJ)(error)}); not checked there.`);
+        return undefined;
+    }
+}
+function judge(ctx, machine, image, nodes) {
+    const unserved = (0,registry_platforms/* unservedPlatforms */.NC)(image, nodes);
+    const all = names(nodes);
+    if (unserved.length === 0) {
+        ctx.logger.info(`${ctx.image} (${names(image)}) runs on the nodes of ${machine.name} (${all})`);
+        return undefined;
+    }
+    const served = nodes.filter((node) => !unserved.some((u) => (0,registry_platforms/* platformName */.$r)(u) === (0,registry_platforms/* platformName */.$r)(node)));
+    if (served.length > 0) {
+        ctx.logger.warn(`${ctx.image} has no platform for the ${names(unserved)} nodes of ${machine.name}: a task swarm places there will not start. Add ${names(unserved)} to platforms.`);
+        return undefined;
+    }
+    return { machine, nodes: unserved };
+}
+async function checkPlatforms(ctx, machines) {
+    const distinct = distinctMachines(machines);
+    if (!ctx.config.verifyPlatform || distinct.length === 0)
+        return;
+    await timed(ctx, STEP, async () => {
+        const [image, nodes] = await Promise.all([
+            platformsOfImage(ctx),
+            Promise.all(distinct.map((machine) => platformsOfNodes(ctx, machine))),
+        ]);
+        if (!image)
+            return;
+        const refusals = distinct.flatMap((machine, i) => {
+            const of = nodes[i];
+            const refusal = of ? judge(ctx, machine, image, of) : undefined;
+            return refusal ? [refusal] : [];
+        });
+        if (refusals.length === 0)
+            return;
+        const lines = refusals.map((r) => `${ctx.image} is built for ${names(image)}; the nodes of ${r.machine.name} are ${names(r.nodes)}.`);
+        const wanted = [...new Set(refusals.flatMap((r) => r.nodes.map(registry_platforms/* platformName */.$r)))];
+        const both = [...new Set([...wanted, ...image.map(registry_platforms/* platformName */.$r)])];
+        throw new errors/* PullCheckError */.uw("platform", `${lines.join("\n")}\nBuild for them with platforms: ${wanted.join(",")} (or ${both.join(",")} for both; buildx builds another architecture through QEMU or a builder of that platform). Nothing was changed in Dokploy; set verify-platform: false for nodes that run other platforms through emulation.`);
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/dokploy/registry.ts
 
 function planRegistryUpsert(existing, wish) {
@@ -5191,7 +5357,7 @@ async function goOnline(ctx) {
     const { ports } = ctx;
     if (!ctx.config.build)
         ports.whileDockerWorks?.();
-    const remote = await Promise.all(/* import() */[__nccwpck_require__.e(99), __nccwpck_require__.e(816), __nccwpck_require__.e(862)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9862));
+    const remote = await Promise.all(/* import() */[__nccwpck_require__.e(99), __nccwpck_require__.e(816), __nccwpck_require__.e(481)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8481));
     const dispatcher = (await ports.loadDispatcher?.()) ?? ports.dispatcher;
     return { ...ctx, remote, dispatcher };
 }
@@ -5323,6 +5489,11 @@ function serverPullPlan(config, api) {
         `POST ${api}registry.testRegistry ${JSON.stringify({ ...login, password: "***", registryType: "cloud" })} with each target's serverId (none for the Dokploy host), once per machine: a docker login to ${config.image.registry} from where the image is pulled (verify-pull-on-server); that login stays on the machine`,
     ];
 }
+function platformPlan(config, api) {
+    return [
+        `GET the manifest of ${(0,shared_image/* imageRef */.D6)(config.image, config.tag)} (and its config) for its platforms; GET ${api}cluster.getNodes with each target's serverId (none for the Dokploy host), once per machine: refuse when no node runs a platform of the image (verify-platform)`,
+    ];
+}
 function idText(spec) {
     return spec.id ?? `<id of ${spec.kind} "${spec.name}">`;
 }
@@ -5420,6 +5591,7 @@ function printPlan(ctx, way, lines) {
 
 
 
+
 const always = () => true;
 const deploys = (config) => config.deploy;
 async function buildBesideCheck(ctx, state) {
@@ -5500,6 +5672,19 @@ const STAGES = [
         run: async (_ctx, state) => {
             if (state.connected)
                 await checkPullOnServers(state.connected, (state.prepared ?? []).map((p) => p.machine));
+            return {};
+        },
+    },
+    {
+        name: "Check the image's platforms against the nodes",
+        when: (config) => config.deploy && config.verifyPlatform,
+        needs: ["connected", "prepared"],
+        gives: [],
+        records: ["timing"],
+        plan: (config, _way, api) => platformPlan(config, api),
+        run: async (_ctx, state) => {
+            if (state.connected)
+                await checkPlatforms(state.connected, (state.prepared ?? []).map((p) => p.machine));
             return {};
         },
     },

@@ -94,6 +94,7 @@ export const parsers = {
   "wait-timeout": field((v) => (v === "" ? 600 : parseDuration(v))),
   "verify-pull": boolean(true),
   "verify-pull-on-server": boolean(true),
+  "verify-platform": boolean(true),
   "pin-digest": boolean(false),
   "health-url": field(parseHealthUrl),
   "health-status": field((v) => parseStatuses(v === "" ? "2xx" : v)),

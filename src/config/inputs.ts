@@ -333,6 +333,13 @@ export const INPUTS = [
       "With verify-pull and pull credentials, also have Dokploy log in to the registry from each machine that will pull (the Dokploy host, or the target's server: registry.testRegistry), once per machine, before anything changes in Dokploy; a registry only the runner reaches fails here, not in the deployment. That docker login stays on the machine, as after Dokploy's own deploy. Skipped with a line where Dokploy or the key cannot run it.",
   },
   {
+    name: "verify-platform",
+    default: "true",
+    type: "boolean",
+    description:
+      "Before changing anything in Dokploy, check that the image has a platform the swarm nodes of each target's machine run (Dokploy's cluster.getNodes against the platforms of the pushed manifest): an image built for linux/amd64 cannot start on linux/arm64 nodes (exec format error). Refuses naming both, and the platforms to build for. Skipped with a line where Dokploy or the key cannot list the nodes. Set to false for nodes that run other platforms through emulation (binfmt/QEMU).",
+  },
+  {
     name: "pin-digest",
     default: "false",
     type: "boolean",

@@ -145,6 +145,7 @@ function followFields(p: Parsed) {
     waitTimeoutSeconds: p["wait-timeout"],
     verifyPull: p["verify-pull"],
     verifyPullOnServer: p["verify-pull-on-server"],
+    verifyPlatform: p["verify-platform"],
     pinDigest: p["pin-digest"],
     health: healthCheckOf(p),
     diagnosticsLines: p["diagnostics-lines"],

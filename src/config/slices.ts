@@ -50,6 +50,7 @@ export type RegistryConfig = Pick<
   | "tag"
   | "verifyPull"
   | "verifyPullOnServer"
+  | "verifyPlatform"
 >;
 
 /** What checking, pointing, deploying, verifying and rolling back the targets read. */

@@ -102,6 +102,8 @@ export interface Config {
   readonly verifyPull: boolean;
   /** With verifyPull and pull credentials: Dokploy tries the login from each target's machine. */
   readonly verifyPullOnServer: boolean;
+  /** The image has a platform the nodes of each target's machine run (cluster.getNodes). */
+  readonly verifyPlatform: boolean;
   readonly pinDigest: boolean;
   readonly health?: HealthCheck;
   /** On a red deploy, the last lines of each failed container's output to show; 0: none. */

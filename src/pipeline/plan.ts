@@ -90,6 +90,13 @@ export function serverPullPlan(config: Config, api: string): string[] {
   ];
 }
 
+/** The platform check: the image's platforms against the nodes of each target's machine. */
+export function platformPlan(config: Config, api: string): string[] {
+  return [
+    `GET the manifest of ${imageRef(config.image, config.tag)} (and its config) for its platforms; GET ${api}cluster.getNodes with each target's serverId (none for the Dokploy host), once per machine: refuse when no node runs a platform of the image (verify-platform)`,
+  ];
+}
+
 /** The id of a target in the plan: as given, or what its name will resolve to. */
 function idText(spec: TargetSpec): string {
   return spec.id ?? `<id of ${spec.kind} "${spec.name}">`;

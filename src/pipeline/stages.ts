@@ -4,6 +4,7 @@ import type { Config } from "../config/config";
 import type { Entry } from "../record/ledger";
 import { checkPull } from "../registry/pull-check";
 import { checkPullOnServers } from "../registry/server-pull";
+import { checkPlatforms } from "../registry/platform-check";
 import { upsertRegistryEntry } from "../registry/registry-entry";
 import { besideWork, mapGate } from "../shared/beside";
 import { type Prepared, checkTargets, runningImages } from "../targets/check";
@@ -138,6 +139,22 @@ export const STAGES: readonly Stage[] = [
     run: async (_ctx, state) => {
       if (state.connected)
         await checkPullOnServers(
+          state.connected,
+          (state.prepared ?? []).map((p) => p.machine),
+        );
+      return {};
+    },
+  },
+  {
+    name: "Check the image's platforms against the nodes",
+    when: (config) => config.deploy && config.verifyPlatform,
+    needs: ["connected", "prepared"],
+    gives: [],
+    records: ["timing"],
+    plan: (config, _way, api) => plan.platformPlan(config, api),
+    run: async (_ctx, state) => {
+      if (state.connected)
+        await checkPlatforms(
           state.connected,
           (state.prepared ?? []).map((p) => p.machine),
         );

@@ -72,7 +72,8 @@ export interface Answer {
   readonly body: string;
 }
 
-async function get(
+/** A GET or HEAD of the registry's API; a GET's body is read, up to 4 MiB. */
+export async function get(
   url: string,
   headers: Record<string, string>,
   method: "GET" | "HEAD",

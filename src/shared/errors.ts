@@ -91,7 +91,7 @@ export class TimeoutError extends DeployError {
   }
 }
 
-export type PullCheckFailure = "tag" | "credentials" | "scope" | "unreachable" | "digest";
+export type PullCheckFailure = "tag" | "credentials" | "scope" | "unreachable" | "digest" | "platform";
 
 /** The pull check failed: Dokploy could not pull what we are about to deploy. */
 export class PullCheckError extends DeployError {

@@ -26,6 +26,8 @@ describeLive("the pull login from the Dokploy host", (e2e) => {
     expect(run.exitCode, run.stdout).toBe(0);
     expect(run.stdout).toContain(`the Dokploy host logged in to ${e2e.rig.registryHost} as ${e2e.rig.registryUser}`);
     expect(run.stdout).toMatch(/Check the login from where the image is pulled/);
+    // The platform check passes an amd64 image on this amd64 host.
+    expect(run.stdout).toContain(`${image}:${sha} (linux/amd64) runs on the nodes of the Dokploy host (linux/amd64)`);
     expect((await e2e.dokploy.application(app.applicationId)).dockerImage).toBe(`${image}:${sha}`);
   });
 
@@ -94,6 +96,8 @@ describe.skipIf(!REMOTE_SERVER_ID)(
           `server "${server.name}" logged in to ${e2e.rig.registryHost} as ${e2e.rig.registryUser}`,
         );
         expect(run.stdout).not.toContain("the Dokploy host logged in");
+        // The platform check asked for the server's nodes (cluster.getNodes with its serverId).
+        expect(run.stdout).toContain(`(linux/amd64) runs on the nodes of server "${server.name}" (linux/amd64)`);
         const service = await new Swarm(REMOTE_DOCKER_HOST).service(app.appName);
         expect(service?.image).toMatch(new RegExp(`^${image}:${sha}(@sha256:[0-9a-f]{64})?$`));
       });
