@@ -4,18 +4,59 @@
  * wrong one that the runner's check cannot see (the images are public to read, the login is not)
  * is refused by the host before anything changes in Dokploy. With a remote server (REMOTE_DOCKER_HOST and
  * DOK_REMOTE_SERVER_ID, from scripts/remote-server.sh), the login of an application there is tried
- * from that server.
+ * from that server. A registry only the runner reaches (its name resolves to the registry only in the
+ * runner's own hosts file: test/support/runner-only-registry.ts) passes the runner's check and is
+ * refused by the machine that would pull, before anything changes in Dokploy.
  */
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { commitSha, describeLive } from "../support/e2e";
+import { type E2E, commitSha, describeLive } from "../support/e2e";
 import type { LiveApplication } from "../support/live-dokploy";
 import { startPublicReadProxy } from "../support/public-read-proxy";
 import { startRegistry } from "../support/rig";
+import { loopbackName, startRunnerOnlyRegistry } from "../support/runner-only-registry";
 import { Swarm } from "../support/swarm";
 
 const REMOTE_DOCKER_HOST = process.env.REMOTE_DOCKER_HOST ?? "";
 const REMOTE_SERVER_ID = process.env.DOK_REMOTE_SERVER_ID ?? "";
+/** A name this machine resolves to 127.0.0.1 without DNS: the runner-only registry goes by it. */
+const LOOPBACK_NAME = await loopbackName();
+
+/**
+ * Runs a deploy (build: false) of an image pushed to the rig's registry, named through a registry
+ * only the runner reaches; checks that the runner's check passed and that nothing changed in Dokploy.
+ */
+async function deployFromRunnerOnlyRegistry(e2e: E2E, app: LiveApplication): Promise<{ stdout: string; host: string }> {
+  const registry = await startRunnerOnlyRegistry(LOOPBACK_NAME ?? "", e2e.rig.registryHost);
+  e2e.onCleanUp(() => registry.stop());
+  const before = await e2e.dokploy.application(app.applicationId);
+  const sha = commitSha();
+  const path = `e2e/runner-only-${randomBytes(3).toString("hex")}`;
+  await e2e.pushImage(`${e2e.rig.registryHost}/${path}:${sha}`, await e2e.checkout());
+  const run = await e2e.runAction(
+    sha,
+    e2e.inputs(app, `${registry.host}/${path}`, {
+      build: "false",
+      "registry-username": "",
+      "registry-password": "",
+      "pull-username": e2e.rig.registryUser,
+      "pull-password": e2e.rig.registryPassword,
+    }),
+    { env: { NODE_EXTRA_CA_CERTS: registry.caFile }, launcher: registry.launcher },
+  );
+  expect(run.exitCode, run.stdout).toBe(1);
+  // The runner reached the registry (its own name for it, its own CA) and read the image.
+  expect(run.stdout).toMatch(/is served as sha256:/);
+  expect(run.stdout).toContain("Nothing was changed in Dokploy");
+  const after = await e2e.dokploy.application(app.applicationId);
+  expect([after.sourceType, after.dockerImage, after.username]).toEqual([
+    before.sourceType,
+    before.dockerImage,
+    before.username,
+  ]);
+  expect(await e2e.dokploy.deployments(app.applicationId)).toEqual([]);
+  return { stdout: run.stdout, host: registry.host };
+}
 
 describeLive("the pull login from the Dokploy host", (e2e) => {
   it("logs in from the host with the pull credentials, then deploys", async () => {
@@ -67,6 +108,14 @@ describeLive("the pull login from the Dokploy host", (e2e) => {
     ]);
     expect(await e2e.dokploy.deployments(app.applicationId)).toEqual([]);
   });
+
+  it.skipIf(!LOOPBACK_NAME)("refuses a registry only the runner reaches, naming the Dokploy host", async () => {
+    const app = await e2e.newApp("srv-unreached");
+    const { stdout, host } = await deployFromRunnerOnlyRegistry(e2e, app);
+    expect(stdout).toMatch(
+      new RegExp(`the Dokploy host could not log in to ${host} as ${e2e.rig.registryUser}: .*connection refused`),
+    );
+  });
 });
 
 describe.skipIf(!REMOTE_SERVER_ID)(
@@ -100,6 +149,14 @@ describe.skipIf(!REMOTE_SERVER_ID)(
         expect(run.stdout).toContain(`(linux/amd64) runs on the nodes of server "${server.name}" (linux/amd64)`);
         const service = await new Swarm(REMOTE_DOCKER_HOST).service(app.appName);
         expect(service?.image).toMatch(new RegExp(`^${image}:${sha}(@sha256:[0-9a-f]{64})?$`));
+      });
+
+      it.skipIf(!LOOPBACK_NAME)("refuses a registry only the runner reaches, naming the server", async () => {
+        const app = await remoteApp("srv-remote-unreached");
+        const server = await e2e.dokploy.query<{ name: string }>("server.one", { serverId: REMOTE_SERVER_ID });
+        const { stdout, host } = await deployFromRunnerOnlyRegistry(e2e, app);
+        expect(stdout).toContain(`server "${server.name}" could not log in to ${host} as ${e2e.rig.registryUser}`);
+        expect(stdout).not.toContain("the Dokploy host could not log in");
       });
     });
   },

@@ -56,6 +56,8 @@ export interface RunActionOptions {
   readonly killAfterMs?: number;
   /** Signals to send while it runs, as a cancelled workflow would. */
   readonly interruption?: Interruption;
+  /** A command the action runs under (e.g. in a namespace of its own): it ends with `exec "$@"`. */
+  readonly launcher?: readonly string[];
 }
 
 /** Files under `dir` whose content holds one of `secrets` (or its base64 form). */
@@ -103,7 +105,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   };
   for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
   const ran = await runInterrupted(
-    [process.execPath, ACTION],
+    [...(options.launcher ?? []), process.execPath, ACTION],
     { cwd: options.cwd ?? work, env, killAfterMs: options.killAfterMs },
     options.interruption ?? { when: /(?!)/, signals: [] },
   );
