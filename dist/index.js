@@ -3787,7 +3787,7 @@ function names(platforms) {
     return [...new Set(platforms.map(registry_platforms/* platformName */.$r))].join(", ");
 }
 function placeable(nodes) {
-    const usable = nodes.filter((n) => n.Spec?.Availability !== "drain" && n.Status?.State !== "down");
+    const usable = nodes.filter((n) => (n.Spec?.Availability ?? "active") === "active" && (n.Status?.State ?? "ready") === "ready");
     return usable.length > 0 ? usable : [...nodes];
 }
 async function platformsOfImage(ctx) {

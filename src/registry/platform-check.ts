@@ -12,9 +12,11 @@ function names(platforms: readonly Platform[]): string {
   return [...new Set(platforms.map(platformName))].join(", ");
 }
 
-/** The nodes swarm may place a task on (active and ready); all of them when none says so. */
+/** The nodes swarm places new tasks on (active and ready); all of them when none is. */
 function placeable(nodes: readonly SwarmNode[]): SwarmNode[] {
-  const usable = nodes.filter((n) => n.Spec?.Availability !== "drain" && n.Status?.State !== "down");
+  const usable = nodes.filter(
+    (n) => (n.Spec?.Availability ?? "active") === "active" && (n.Status?.State ?? "ready") === "ready",
+  );
   return usable.length > 0 ? usable : [...nodes];
 }
 

@@ -160,11 +160,20 @@ describe("checkPlatforms", () => {
     expect(logger.text()).toMatch(/warn: .*no platform for the linux\/arm64 nodes of the Dokploy host/);
   });
 
-  it("leaves drained and down nodes out", async () => {
+  it("leaves drained, paused and down nodes out", async () => {
     const drained = node("aarch64", { Spec: { Availability: "drain" } });
+    const paused = node("aarch64", { Spec: { Availability: "pause" } });
     const down = node("aarch64", { Status: { State: "down" } });
-    const { ctx } = context({ image: [p("linux/amd64")], nodes: { "": [node("x86_64"), drained, down] } });
-    await expect(checkPlatforms(ctx, [HOST])).resolves.toBeUndefined();
+    const nodes = [
+      node("x86_64", { Spec: { Availability: "active" }, Status: { State: "ready" } }),
+      drained,
+      paused,
+      down,
+    ];
+    const { ctx, logger } = context({ image: [p("linux/amd64")], nodes: { "": nodes } });
+    await checkPlatforms(ctx, [HOST]);
+    expect(logger.text()).not.toContain("warn:");
+    expect(logger.text()).toContain("runs on the nodes of the Dokploy host (linux/amd64)");
   });
 
   it("reads the digest the pull check read, not the tag", async () => {
