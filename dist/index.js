@@ -1204,6 +1204,7 @@ const CACHE_MODES = ["auto", "off"];
 const DEPLOY_METHODS = ["redeploy", "deploy"];
 const TRANSPORTS = ["trpc", "openapi"];
 const ROLLBACK_TARGETS = ["all", "failed"];
+const PREVIEW_MODES = ["off", "auto", "open", "close", "prune"];
 const DURATION_UNITS = " (or with a unit: 90s, 10m, 1h)";
 const INPUTS = [
     {
@@ -1593,6 +1594,45 @@ const INPUTS = [
         githubOnly: true,
         description: "Comment on the pull request with the image, digest, target, status and links: one comment per set of targets (per image with deploy: false) and environment, updated on re-runs.",
     },
+    {
+        name: "preview",
+        default: "off",
+        options: PREVIEW_MODES,
+        description: "Preview environments per pull request: open (make or update this pull request's preview, a copy of the target application in a Dokploy environment of its own in the same project, and deploy the image there), close (remove this pull request's preview), prune (remove previews older than preview-ttl), auto (close when the pull or merge request is closed, GitLab's stop job too, open otherwise), or off. Only what carries the step's marker is ever removed.",
+    },
+    {
+        name: "preview-number",
+        defaultText: "the pull or merge request of the CI context",
+        pattern: "^[0-9]*$",
+        description: "Number of the pull request the preview is for; by default the event's pull request (GitHub), CI_MERGE_REQUEST_IID (GitLab), BITBUCKET_PR_ID, CI_COMMIT_PULL_REQUEST (Woodpecker) or DRONE_PULL_REQUEST.",
+    },
+    {
+        name: "preview-name",
+        default: "pr-{number}",
+        description: "Name of the preview's Dokploy environment, also the end of its services' and volumes' names; {number} is the pull request's number. Lowercase letters, digits and -, at most 20 characters.",
+    },
+    {
+        name: "preview-host",
+        default: "",
+        description: "Host of the preview's domain, {number} being the pull request's number, e.g. pr-{number}.preview.example.com (a wildcard DNS record points them at Dokploy). Empty: Dokploy makes one (domain.generateDomain). Never a host of the template.",
+    },
+    {
+        name: "preview-env",
+        default: "",
+        multiline: true,
+        description: "Variables the preview's application gets over the template's, KEY=VALUE, one per line; their values are masked in the log.",
+    },
+    {
+        name: "preview-ttl",
+        default: "7d",
+        description: "With preview: prune, how long after its last deploy a preview is removed: seconds, or with a unit (90m, 12h, 7d).",
+    },
+    {
+        name: "preview-limit",
+        default: "10",
+        type: "number",
+        description: "Most previews of the template at once: a new one beyond it is refused before anything is created. 0: no limit.",
+    },
 ];
 const PORTABLE_INPUTS = INPUTS.filter((input) => !input.githubOnly);
 const OUTPUTS = [
@@ -1616,6 +1656,10 @@ const OUTPUTS = [
     {
         name: "targets",
         description: 'Every target as JSON, in the order given: [{"kind":"application","id":…,"name":…,"url":…,"deployment-id":…,"deployment-status":…}]. The single-value outputs above are the first target\'s.',
+    },
+    {
+        name: "preview-url",
+        description: "With preview: open, the preview's address (https:// or http:// and its host).",
     },
     { name: "health", description: "Last health check answer, e.g. 200 in 34 ms (health-url only)." },
     {
@@ -1809,7 +1853,37 @@ function parseDokployUrl(v) {
     return `${url.origin}${path}`;
 }
 
+;// CONCATENATED MODULE: ./src/config/preview-fields.ts
+const DAY = 86_400;
+const UNITS = { s: 1, m: 60, h: 3600, d: DAY };
+function parseTtl(v) {
+    const text = v === "" ? "7d" : v;
+    const match = /^(\d+(?:\.\d+)?)\s*([smhd])?$/.exec(text);
+    if (!match)
+        throw new Error(`"${v}" is not a duration; expected seconds (3600) or 90m, 12h, 7d`);
+    const seconds = Number(match[1]) * (UNITS[match[2] ?? "s"] ?? 1);
+    if (seconds <= 0 || seconds > 365 * DAY)
+        throw new Error(`"${v}" is out of range; expected more than 0 and at most 365d`);
+    return seconds;
+}
+function parseLimit(v) {
+    if (v === "")
+        return 10;
+    if (!/^\d+$/.test(v) || Number(v) > 1000) {
+        throw new Error(`"${v}" is not a number of previews; expected a whole number from 0 to 1000 (0: no limit)`);
+    }
+    return Number(v);
+}
+function parseNumber(v) {
+    if (v === "")
+        return undefined;
+    if (!/^[1-9]\d{0,9}$/.test(v))
+        throw new Error(`"${v}" is not a pull request number; expected digits, e.g. 42`);
+    return v;
+}
+
 ;// CONCATENATED MODULE: ./src/config/input-parsers.ts
+
 
 
 
@@ -1916,12 +1990,113 @@ const parsers = {
     "dokploy-api": choice(TRANSPORTS, "trpc"),
     "github-deployment": parsers_boolean(false),
     "github-token": optionalText(),
-    environment: field((v) => (v === "" ? "production" : v)),
+    environment: optionalText(),
     "environment-url": field(parseEnvironmentUrl),
     "pr-comment": maybeBoolean(),
+    preview: choice(PREVIEW_MODES, "off"),
+    "preview-number": field(parseNumber),
+    "preview-name": field((v) => (v === "" ? "pr-{number}" : v)),
+    "preview-host": optionalText(),
+    "preview-env": list(false, (line) => {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(line)) {
+            throw new Error(`"${line.split("=")[0] ?? ""}" is not a variable; expected KEY=VALUE, one per line`);
+        }
+    }),
+    "preview-ttl": field(parseTtl),
+    "preview-limit": field(parseLimit),
 };
 
+;// CONCATENATED MODULE: ./src/config/preview.ts
+function modeOf(p, pr) {
+    const mode = p.preview;
+    if (mode === "off")
+        return undefined;
+    if (mode !== "auto")
+        return mode;
+    if (!pr)
+        return "auto";
+    return pr.closed ? "close" : "open";
+}
+function numberOf(p, pr) {
+    return p["preview-number"] ?? pr?.number;
+}
+function withNumber(template, number) {
+    return template.replaceAll("{number}", number ?? "");
+}
+const preview_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const HOST = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
+function previewOptions(p, pr) {
+    const mode = modeOf(p, pr);
+    if (mode === undefined || mode === "auto")
+        return undefined;
+    const number = mode === "prune" ? undefined : numberOf(p, pr);
+    const host = p["preview-host"];
+    return {
+        mode,
+        number,
+        name: withNumber(p["preview-name"], number),
+        host: host === undefined ? undefined : withNumber(host, number).toLowerCase(),
+        env: p["preview-env"],
+        ttlSeconds: p["preview-ttl"],
+        limit: p["preview-limit"],
+    };
+}
+function previewProblems(p, pr) {
+    const mode = modeOf(p, pr);
+    if (mode === undefined)
+        return [];
+    if (mode === "auto") {
+        const message = "is auto, but this run is not for a pull or merge request (no pull_request event, CI_MERGE_REQUEST_IID, BITBUCKET_PR_ID, CI_COMMIT_PULL_REQUEST or DRONE_PULL_REQUEST); run it on pull request events, or set preview to open, close or prune";
+        return [{ input: "preview", message }];
+    }
+    const problems = [];
+    if (!p.deploy) {
+        problems.push({ input: "preview", message: `is ${mode}, which needs deploy: true (a preview lives in Dokploy)` });
+    }
+    const composeInput = p["compose-id"].length > 0 ? "compose-id" : p.compose.length > 0 ? "compose" : undefined;
+    if (composeInput) {
+        problems.push({
+            input: composeInput,
+            message: "cannot be previewed yet; expected the preview's template as one application (application-id or application)",
+        });
+    }
+    const applications = p["application-id"].length + p.application.length;
+    if (applications > 1) {
+        const input = p["application-id"].length > 1 ? "application-id" : "application";
+        problems.push({
+            input,
+            message: `names ${String(applications)} applications; a preview copies one: expected one application`,
+        });
+    }
+    if (mode === "prune")
+        return problems;
+    const number = numberOf(p, pr);
+    if (number === undefined) {
+        problems.push({
+            input: "preview-number",
+            message: `is required with preview: ${mode}: this run is not for a pull or merge request; expected the pull request's number, e.g. 42`,
+        });
+        return problems;
+    }
+    const name = withNumber(p["preview-name"], number);
+    if (!preview_NAME.test(name) || name.length > 20 || name === "production") {
+        problems.push({
+            input: "preview-name",
+            message: `"${name}" is not a preview name; expected at most 20 lowercase letters, digits and - (not at either end), not production, e.g. pr-{number}`,
+        });
+    }
+    const host = p["preview-host"];
+    if (host !== undefined && !HOST.test(withNumber(host, number).toLowerCase())) {
+        problems.push({
+            input: "preview-host",
+            message: `"${withNumber(host, number)}" is not a host name; expected e.g. pr-{number}.preview.example.com (no scheme, no path)`,
+        });
+    }
+    return problems;
+}
+
 ;// CONCATENATED MODULE: ./src/config/interpret.ts
+
 
 function credentials(username, password) {
     return username && password ? { username, password } : undefined;
@@ -1940,6 +2115,7 @@ function derive(p, ci) {
         registry: p.registry !== undefined ? (0,shared_image/* normalizeRegistryHost */.Z6)(p.registry) : p.image.registry,
         push,
         pull: pullCredentials(p, push),
+        pullRequest: ci.pullRequest,
     };
 }
 function targetsOf(p) {
@@ -1961,12 +2137,13 @@ function dokployFields(p) {
     };
 }
 function imageFields(p, d) {
+    const removes = ["close", "prune"].includes(previewOptions(p, d.pullRequest)?.mode ?? "");
     return {
         image: p.image,
         tag: d.tag,
         extraTags: [...new Set(p["extra-tags"])].filter((t) => t !== d.tag),
-        build: p.build,
-        pushImage: p.push,
+        build: p.build && !removes,
+        pushImage: p.push && !removes,
         deploy: p.deploy,
     };
 }
@@ -2068,11 +2245,18 @@ function noticesOf(p) {
         return [];
     return [`Image "${from}" is used as "${p.image.name}": registries take lowercase repository names only.`];
 }
-function githubOptionsOf(p) {
+function githubEnvironment(p, d) {
+    const preview = previewOptions(p, d.pullRequest);
+    const number = preview?.number;
+    if (p.environment !== undefined)
+        return p.environment.replaceAll("{number}", number ?? "");
+    return preview && number !== undefined ? `preview/pr-${number}` : "production";
+}
+function githubOptionsOf(p, d) {
     return {
         deployment: p["github-deployment"],
         token: p["github-token"],
-        environment: p.environment,
+        environment: githubEnvironment(p, d),
         environmentUrl: p["environment-url"],
         prComment: p["pr-comment"],
     };
@@ -2088,7 +2272,8 @@ function interpret(p, ci, d) {
         ...callFields(p),
         ci,
         notices: noticesOf(p),
-        github: githubOptionsOf(p),
+        github: githubOptionsOf(p, d),
+        preview: previewOptions(p, d.pullRequest),
     };
 }
 function spacedSecrets(raw) {
@@ -2100,6 +2285,7 @@ function spacedSecrets(raw) {
 }
 
 ;// CONCATENATED MODULE: ./src/config/rules.ts
+
 
 
 function isFalse(raw, name) {
@@ -2253,6 +2439,7 @@ const PARSED_RULES = [
     pinDigestNeedsDigest,
     tagVariableIsNotImageVariable,
     githubFeaturesNeedToken,
+    (p, d) => previewProblems(p, d.pullRequest),
 ];
 function checkParsedInputs(p, d) {
     return PARSED_RULES.flatMap((rule) => rule(p, d));
@@ -2272,6 +2459,7 @@ function secretsOf(config) {
         health ? `${health.username}:${health.password}` : undefined,
         ...config.buildSecrets.map((s) => (s.kind === "value" ? s.value : undefined)),
         config.github.token,
+        ...(config.preview?.env ?? []).map((line) => line.slice(line.indexOf("=") + 1)),
     ].filter((s) => typeof s === "string" && s !== "");
 }
 
@@ -5772,6 +5960,7 @@ function outputsOf(result) {
             "deployment-id": t.deploymentId ?? null,
             "deployment-status": t.deploymentStatus ?? null,
         }))),
+        "preview-url": result.previewUrl ?? "",
         health: result.health ?? "",
         imageid: result.imageId ?? "",
         metadata: result.metadata ?? "",
@@ -6366,17 +6555,26 @@ function checkForgeInputs(config, forge) {
 ;// CONCATENATED MODULE: ./src/github/context.ts
 
 
-async function headCommitMessage(eventPath) {
+async function eventPayload(eventPath) {
     if (!eventPath)
-        return undefined;
+        return {};
     try {
         const payload = JSON.parse(await (0,promises_.readFile)(eventPath, "utf8"));
-        const message = payload.head_commit?.message;
-        return typeof message === "string" ? message : undefined;
+        return typeof payload === "object" && payload !== null ? payload : {};
     }
     catch {
-        return undefined;
+        return {};
     }
+}
+function headCommitMessage(payload) {
+    const message = payload.head_commit?.message;
+    return typeof message === "string" ? message : undefined;
+}
+function pullRequestOf(payload) {
+    const number = payload.pull_request?.number;
+    if (typeof number !== "number")
+        return undefined;
+    return { number: String(number), closed: payload.action === "closed" };
 }
 function runUrlOf(env, base) {
     const run = forgeOf(env) === "github" ? env.GITHUB_RUN_ID : env.GITHUB_RUN_NUMBER;
@@ -6386,12 +6584,14 @@ async function ciContextFromGithub(env) {
     const server = (env.GITHUB_SERVER_URL ?? "https://github.com").replace(/\/+$/, "");
     const repository = env.GITHUB_REPOSITORY || undefined;
     const base = repository ? `${server}/${repository}` : undefined;
+    const payload = await eventPayload(env.GITHUB_EVENT_PATH);
     return {
         sha: env.GITHUB_SHA ?? "",
         repository,
         repositoryUrl: base,
         runUrl: runUrlOf(env, base),
-        commitMessage: await headCommitMessage(env.GITHUB_EVENT_PATH),
+        commitMessage: headCommitMessage(payload),
+        pullRequest: pullRequestOf(payload),
         actionsCache: Boolean(env.ACTIONS_RUNTIME_TOKEN && (env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL)),
     };
 }

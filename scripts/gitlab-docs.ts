@@ -100,7 +100,8 @@ function specLines(input: InputSpec): string[] {
   if (type) lines.push(`      type: ${type}`);
   const fallback = GITLAB_DEFAULTS[input.name] ?? (input.required ? undefined : (input.default ?? ""));
   if (fallback !== undefined) lines.push(`      default: ${type ? fallback : yamlString(fallback)}`);
-  if (input.options) lines.push(`      options: [${input.options.join(", ")}]`);
+  // Quoted: YAML would read an option such as false as a boolean.
+  if (input.options) lines.push(`      options: [${input.options.map((o) => JSON.stringify(o)).join(", ")}]`);
   if (input.pattern) lines.push(`      regex: ${input.pattern}`);
   return lines;
 }

@@ -22,6 +22,12 @@ function set(value: string | undefined): string | undefined {
   return value === undefined || value === "" ? undefined : value;
 }
 
+/** The pull request a variable names, when it is set; `closed` when the CI says it is being closed. */
+function pullRequestOf(number: string | undefined, closed = false): CiContext["pullRequest"] {
+  const given = set(number);
+  return given === undefined ? undefined : { number: given, closed };
+}
+
 export const gitlab: CiProvider = {
   name: "gitlab",
   // GitLab sets GITLAB_CI=true; its local emulator sets it too, to false, with the other CI_* variables.
@@ -33,6 +39,8 @@ export const gitlab: CiProvider = {
       repositoryUrl: set(env.CI_PROJECT_URL),
       runUrl: set(env.CI_JOB_URL) ?? set(env.CI_PIPELINE_URL),
       commitMessage: set(env.CI_COMMIT_MESSAGE),
+      // The environment's stop job (on_stop) runs with CI_ENVIRONMENT_ACTION=stop.
+      pullRequest: pullRequestOf(env.CI_MERGE_REQUEST_IID, env.CI_ENVIRONMENT_ACTION === "stop"),
     }),
   defaults: (env) => ({
     image: set(env.CI_REGISTRY_IMAGE),
@@ -56,6 +64,7 @@ export const bitbucket: CiProvider = {
       repositoryUrl: origin,
       runUrl:
         origin && env.BITBUCKET_BUILD_NUMBER ? `${origin}/pipelines/results/${env.BITBUCKET_BUILD_NUMBER}` : undefined,
+      pullRequest: pullRequestOf(env.BITBUCKET_PR_ID),
     });
   },
   defaults: () => ({}),
@@ -73,6 +82,7 @@ export const woodpecker: CiProvider = {
       repositoryUrl: set(env.CI_REPO_URL),
       runUrl: set(env.CI_STEP_URL) ?? set(env.CI_PIPELINE_URL),
       commitMessage: set(env.CI_COMMIT_MESSAGE),
+      pullRequest: pullRequestOf(env.CI_COMMIT_PULL_REQUEST),
     }),
   defaults: () => ({}),
 };
@@ -89,6 +99,7 @@ export const drone: CiProvider = {
       repositoryUrl: set(env.DRONE_REPO_LINK),
       runUrl: set(env.DRONE_BUILD_LINK),
       commitMessage: set(env.DRONE_COMMIT_MESSAGE),
+      pullRequest: pullRequestOf(env.DRONE_PULL_REQUEST),
     }),
   defaults: () => ({}),
 };

@@ -2,7 +2,15 @@
 import { isValidTag, parseImageNameLowercasing } from "../shared/image";
 import { parseBuildSecret } from "./build-secrets";
 import { parseStatuses } from "./health-spec";
-import { BUILDERS, CACHE_MODES, DEPLOY_METHODS, type InputName, ROLLBACK_TARGETS, TRANSPORTS } from "./inputs";
+import {
+  BUILDERS,
+  CACHE_MODES,
+  DEPLOY_METHODS,
+  type InputName,
+  PREVIEW_MODES,
+  ROLLBACK_TARGETS,
+  TRANSPORTS,
+} from "./inputs";
 import {
   boolean,
   choice,
@@ -22,6 +30,7 @@ import {
   variableName,
   withoutUserPart,
 } from "./parsers";
+import { parseLimit, parseNumber, parseTtl } from "./preview-fields";
 
 const KEY_VALUE = /^[^=\s][^=]*=/;
 const BUILD_ARG = /^[A-Za-z_][A-Za-z0-9_]*(=.*)?$/s;
@@ -127,9 +136,21 @@ export const parsers = {
   "dokploy-api": choice(TRANSPORTS, "trpc"),
   "github-deployment": boolean(false),
   "github-token": optionalText(),
-  environment: field((v) => (v === "" ? "production" : v)),
+  // Empty: production, or the preview's environment (interpret.ts).
+  environment: optionalText(),
   "environment-url": field(parseEnvironmentUrl),
   "pr-comment": maybeBoolean(),
+  preview: choice(PREVIEW_MODES, "off"),
+  "preview-number": field(parseNumber),
+  "preview-name": field((v) => (v === "" ? "pr-{number}" : v)),
+  "preview-host": optionalText(),
+  "preview-env": list(false, (line) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(line)) {
+      throw new Error(`"${line.split("=")[0] ?? ""}" is not a variable; expected KEY=VALUE, one per line`);
+    }
+  }),
+  "preview-ttl": field(parseTtl),
+  "preview-limit": field(parseLimit),
 } satisfies Record<InputName, (raw: string | undefined) => unknown>;
 
 export type Parsed = { -readonly [K in InputName]: ReturnType<(typeof parsers)[K]> };

@@ -33,6 +33,8 @@ export const CACHE_MODES = ["auto", "off"] as const;
 export const DEPLOY_METHODS = ["redeploy", "deploy"] as const;
 export const TRANSPORTS = ["trpc", "openapi"] as const;
 export const ROLLBACK_TARGETS = ["all", "failed"] as const;
+// off, not false: the GitLab component would read false as a boolean, which a string input refuses.
+export const PREVIEW_MODES = ["off", "auto", "open", "close", "prune"] as const;
 /** The unit note of a duration's description, where a unit may be given. */
 export const DURATION_UNITS = " (or with a unit: 90s, 10m, 1h)";
 
@@ -461,6 +463,52 @@ export const INPUTS = [
     description:
       "Comment on the pull request with the image, digest, target, status and links: one comment per set of targets (per image with deploy: false) and environment, updated on re-runs.",
   },
+  {
+    name: "preview",
+    default: "off",
+    options: PREVIEW_MODES,
+    description:
+      "Preview environments per pull request: open (make or update this pull request's preview, a copy of the target application in a Dokploy environment of its own in the same project, and deploy the image there), close (remove this pull request's preview), prune (remove previews older than preview-ttl), auto (close when the pull or merge request is closed, GitLab's stop job too, open otherwise), or off. Only what carries the step's marker is ever removed.",
+  },
+  {
+    name: "preview-number",
+    defaultText: "the pull or merge request of the CI context",
+    pattern: "^[0-9]*$",
+    description:
+      "Number of the pull request the preview is for; by default the event's pull request (GitHub), CI_MERGE_REQUEST_IID (GitLab), BITBUCKET_PR_ID, CI_COMMIT_PULL_REQUEST (Woodpecker) or DRONE_PULL_REQUEST.",
+  },
+  {
+    name: "preview-name",
+    default: "pr-{number}",
+    description:
+      "Name of the preview's Dokploy environment, also the end of its services' and volumes' names; {number} is the pull request's number. Lowercase letters, digits and -, at most 20 characters.",
+  },
+  {
+    name: "preview-host",
+    default: "",
+    description:
+      "Host of the preview's domain, {number} being the pull request's number, e.g. pr-{number}.preview.example.com (a wildcard DNS record points them at Dokploy). Empty: Dokploy makes one (domain.generateDomain). Never a host of the template.",
+  },
+  {
+    name: "preview-env",
+    default: "",
+    multiline: true,
+    description:
+      "Variables the preview's application gets over the template's, KEY=VALUE, one per line; their values are masked in the log.",
+  },
+  {
+    name: "preview-ttl",
+    default: "7d",
+    description:
+      "With preview: prune, how long after its last deploy a preview is removed: seconds, or with a unit (90m, 12h, 7d).",
+  },
+  {
+    name: "preview-limit",
+    default: "10",
+    type: "number",
+    description:
+      "Most previews of the template at once: a new one beyond it is refused before anything is created. 0: no limit.",
+  },
 ] as const satisfies readonly InputSpec[];
 
 /** Inputs every front end has: the CLI, the GitLab component and the pipe read these. */
@@ -492,6 +540,10 @@ export const OUTPUTS = [
     name: "targets",
     description:
       'Every target as JSON, in the order given: [{"kind":"application","id":…,"name":…,"url":…,"deployment-id":…,"deployment-status":…}]. The single-value outputs above are the first target\'s.',
+  },
+  {
+    name: "preview-url",
+    description: "With preview: open, the preview's address (https:// or http:// and its host).",
   },
   { name: "health", description: "Last health check answer, e.g. 200 in 34 ms (health-url only)." },
   {

@@ -6,6 +6,7 @@ import { normalizeRegistryHost } from "../shared/image";
 import type { HealthCheck } from "./health-spec";
 import type { Parsed } from "./input-parsers";
 import type { InputName } from "./inputs";
+import { previewOptions } from "./preview";
 import type { Derived } from "./rules";
 import type { CiContext, Config, Credentials, GithubOptions, RawInputs, TargetSpec } from "./types";
 
@@ -32,6 +33,7 @@ export function derive(p: Parsed, ci: CiContext): Derived {
     registry: p.registry !== undefined ? normalizeRegistryHost(p.registry) : p.image.registry,
     push,
     pull: pullCredentials(p, push),
+    pullRequest: ci.pullRequest,
   };
 }
 
@@ -59,12 +61,14 @@ function dokployFields(p: Parsed) {
 
 /** Which image, and what is done with it. */
 function imageFields(p: Parsed, d: Derived) {
+  // Removing previews builds nothing.
+  const removes = ["close", "prune"].includes(previewOptions(p, d.pullRequest)?.mode ?? "");
   return {
     image: p.image,
     tag: d.tag,
     extraTags: [...new Set(p["extra-tags"])].filter((t) => t !== d.tag),
-    build: p.build,
-    pushImage: p.push,
+    build: p.build && !removes,
+    pushImage: p.push && !removes,
     deploy: p.deploy,
   } satisfies Partial<Config>;
 }
@@ -175,11 +179,19 @@ function noticesOf(p: Parsed): string[] {
   return [`Image "${from}" is used as "${p.image.name}": registries take lowercase repository names only.`];
 }
 
-function githubOptionsOf(p: Parsed): GithubOptions {
+/** The GitHub environment: the input ({number} filled in), else the preview's, else production. */
+function githubEnvironment(p: Parsed, d: Derived): string {
+  const preview = previewOptions(p, d.pullRequest);
+  const number = preview?.number;
+  if (p.environment !== undefined) return p.environment.replaceAll("{number}", number ?? "");
+  return preview && number !== undefined ? `preview/pr-${number}` : "production";
+}
+
+function githubOptionsOf(p: Parsed, d: Derived): GithubOptions {
   return {
     deployment: p["github-deployment"],
     token: p["github-token"],
-    environment: p.environment,
+    environment: githubEnvironment(p, d),
     environmentUrl: p["environment-url"],
     prComment: p["pr-comment"],
   };
@@ -197,7 +209,8 @@ export function interpret(p: Parsed, ci: CiContext, d: Derived): Omit<Config, "s
     ...callFields(p),
     ci,
     notices: noticesOf(p),
-    github: githubOptionsOf(p),
+    github: githubOptionsOf(p, d),
+    preview: previewOptions(p, d.pullRequest),
   };
 }
 

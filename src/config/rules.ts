@@ -6,13 +6,10 @@
 import { isValidTag } from "../shared/image";
 import type { Parsed } from "./input-parsers";
 import { INPUTS, type InputName, type InputSpec } from "./inputs";
-import type { Credentials, RawInputs } from "./types";
+import { previewProblems } from "./preview";
+import type { CiContext, Credentials, Problem, RawInputs } from "./types";
 
-/** A bad input and what is wrong with it. */
-export interface Problem {
-  input: string;
-  message: string;
-}
+export type { Problem } from "./types";
 
 /** Whether a boolean input is false as typed (a typo is reported by its parser). */
 function isFalse(raw: RawInputs, name: InputName): boolean {
@@ -115,6 +112,8 @@ export interface Derived {
   readonly registry: string;
   readonly push?: Credentials;
   readonly pull?: Credentials;
+  /** The CI's pull request, for preview: auto and preview-number. */
+  readonly pullRequest?: CiContext["pullRequest"];
 }
 
 /** tag, or the commit SHA it defaults to, is a valid tag. */
@@ -225,6 +224,7 @@ const PARSED_RULES: readonly ((p: Parsed, d: Derived) => Problem[])[] = [
   pinDigestNeedsDigest,
   tagVariableIsNotImageVariable,
   githubFeaturesNeedToken,
+  (p, d) => previewProblems(p, d.pullRequest),
 ];
 
 /** What the parsed rules find, in order. */

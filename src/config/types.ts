@@ -18,6 +18,8 @@ export interface CiContext {
   readonly commitMessage?: string;
   /** Repository name, e.g. acme/web, for the OCI title label. */
   readonly repository?: string;
+  /** The pull or merge request the run is for, as the CI says it: its number, and whether it was just closed. */
+  readonly pullRequest?: { readonly number: string; readonly closed: boolean };
   /** GitHub's cache service is open to this job (its runtime token and cache URL are set): buildx's type=gha works. */
   readonly actionsCache?: boolean;
 }
@@ -37,6 +39,29 @@ export type TargetSpec =
 /** How a target is named in messages before its name is known: application "web" or application <id>. */
 export function describeTarget(spec: TargetSpec): string {
   return spec.id !== undefined ? `${spec.kind} ${spec.id}` : `${spec.kind} "${spec.name}"`;
+}
+
+/** A bad input and what is wrong with it. */
+export interface Problem {
+  input: string;
+  message: string;
+}
+
+/** A preview environment of the target, per pull request. */
+export interface PreviewOptions {
+  /** open: make or update it and deploy there; close: remove it; prune: remove those past their TTL. */
+  readonly mode: "open" | "close" | "prune";
+  /** The pull request's number; undefined with prune. */
+  readonly number?: string;
+  /** The preview's environment name, {number} filled in. */
+  readonly name: string;
+  /** Its domain's host, {number} filled in; undefined: Dokploy makes one. */
+  readonly host?: string;
+  /** KEY=VALUE lines over the template's variables. */
+  readonly env: readonly string[];
+  readonly ttlSeconds: number;
+  /** Most previews of the template at once; 0: no limit. */
+  readonly limit: number;
 }
 
 /** What the step shows on GitHub beside its log; only the GitHub Action acts on it. */
@@ -131,6 +156,8 @@ export interface Config {
   /** What was changed from the inputs as given, for the adapters to tell the user. */
   readonly notices: readonly string[];
   readonly github: GithubOptions;
+  /** Undefined: no preview (preview: false). */
+  readonly preview?: PreviewOptions;
 }
 
 /** Every secret value of a config, for masking. */
@@ -144,5 +171,6 @@ export function secretsOf(config: Config): string[] {
     health ? `${health.username}:${health.password}` : undefined,
     ...config.buildSecrets.map((s) => (s.kind === "value" ? s.value : undefined)),
     config.github.token,
+    ...(config.preview?.env ?? []).map((line) => line.slice(line.indexOf("=") + 1)),
   ].filter((s): s is string => typeof s === "string" && s !== "");
 }

@@ -4,16 +4,34 @@ import { forgeOf } from "./forge";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** The commit message of a push event, from the event payload the runner wrote. */
-async function headCommitMessage(eventPath: string | undefined): Promise<string | undefined> {
-  if (!eventPath) return undefined;
+interface EventPayload {
+  readonly action?: unknown;
+  readonly head_commit?: { message?: unknown } | null;
+  readonly pull_request?: { number?: unknown } | null;
+}
+
+/** The event payload the runner wrote; empty when there is none or it does not parse. */
+async function eventPayload(eventPath: string | undefined): Promise<EventPayload> {
+  if (!eventPath) return {};
   try {
-    const payload = JSON.parse(await readFile(eventPath, "utf8")) as { head_commit?: { message?: unknown } | null };
-    const message = payload.head_commit?.message;
-    return typeof message === "string" ? message : undefined;
+    const payload = JSON.parse(await readFile(eventPath, "utf8")) as unknown;
+    return typeof payload === "object" && payload !== null ? (payload as EventPayload) : {};
   } catch {
-    return undefined;
+    return {};
   }
+}
+
+/** The commit message of a push event. */
+function headCommitMessage(payload: EventPayload): string | undefined {
+  const message = payload.head_commit?.message;
+  return typeof message === "string" ? message : undefined;
+}
+
+/** The pull request of a pull_request event, and whether the event closes it. */
+function pullRequestOf(payload: EventPayload): CiContext["pullRequest"] {
+  const number = payload.pull_request?.number;
+  if (typeof number !== "number") return undefined;
+  return { number: String(number), closed: payload.action === "closed" };
 }
 
 /**
@@ -34,12 +52,14 @@ export async function ciContextFromGithub(env: Env): Promise<CiContext> {
   const server = (env.GITHUB_SERVER_URL ?? "https://github.com").replace(/\/+$/, "");
   const repository = env.GITHUB_REPOSITORY || undefined;
   const base = repository ? `${server}/${repository}` : undefined;
+  const payload = await eventPayload(env.GITHUB_EVENT_PATH);
   return {
     sha: env.GITHUB_SHA ?? "",
     repository,
     repositoryUrl: base,
     runUrl: runUrlOf(env, base),
-    commitMessage: await headCommitMessage(env.GITHUB_EVENT_PATH),
+    commitMessage: headCommitMessage(payload),
+    pullRequest: pullRequestOf(payload),
     // The runner gives these to actions only; buildx reads them itself (the token never goes into argv).
     actionsCache: Boolean(env.ACTIONS_RUNTIME_TOKEN && (env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL)),
   };

@@ -39,6 +39,8 @@ export interface Result {
   applicationName?: string;
   /** Last health check answer, e.g. "200 in 34 ms". */
   health?: string;
+  /** The preview's address, once it has a domain. */
+  previewUrl?: string;
   imageId?: string;
   /** The build's metadata JSON (buildx). */
   metadata?: string;
@@ -77,6 +79,7 @@ export function outputsOf(result: Result): Record<OutputName, string> {
         "deployment-status": t.deploymentStatus ?? null,
       })),
     ),
+    "preview-url": result.previewUrl ?? "",
     health: result.health ?? "",
     imageid: result.imageId ?? "",
     metadata: result.metadata ?? "",

@@ -99,7 +99,7 @@ describe("action.yml and README follow the input table in src/config/inputs.ts",
       /`application-id`, `application`, `compose-id`, `compose`, `extra-tags` and `platforms` also take commas/,
     );
     expect(page).toContain(
-      "`BUILD_ARGS`, `LABELS`, `BUILD_SECRETS`, `CACHE_FROM` and `CACHE_TO` take one item a line only",
+      "`BUILD_ARGS`, `LABELS`, `BUILD_SECRETS`, `CACHE_FROM`, `CACHE_TO` and `PREVIEW_ENV` take one item a line only",
     );
     // What the README said before, which left out the target inputs.
     for (const path of ["README.md", "docs/inputs.md"]) {

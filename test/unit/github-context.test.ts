@@ -28,6 +28,15 @@ describe("ciContextFromGithub", () => {
     });
   });
 
+  it("reads the pull request of a pull_request event, and whether it closes it", async () => {
+    const dir = await tempDir("event");
+    await writeFile(`${dir}/opened.json`, JSON.stringify({ action: "synchronize", pull_request: { number: 12 } }));
+    await writeFile(`${dir}/closed.json`, JSON.stringify({ action: "closed", pull_request: { number: 12 } }));
+    const of = async (file: string) => (await ciContextFromGithub({ GITHUB_EVENT_PATH: `${dir}/${file}` })).pullRequest;
+    expect(await of("opened.json")).toEqual({ number: "12", closed: false });
+    expect(await of("closed.json")).toEqual({ number: "12", closed: true });
+  });
+
   it("does without an event payload, or one without a head commit (pull requests)", async () => {
     const dir = await tempDir("event");
     await writeFile(`${dir}/pr.json`, JSON.stringify({ pull_request: { number: 1 } }));

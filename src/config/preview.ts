@@ -1,0 +1,102 @@
+/**
+ * The preview inputs (preview, preview-number, preview-name, preview-host, preview-env,
+ * preview-ttl, preview-limit): the rules between them and the CI context,
+ * and the options they make.
+ */
+import type { Parsed } from "./input-parsers";
+import type { CiContext, PreviewOptions, Problem } from "./types";
+
+type PullRequest = CiContext["pullRequest"];
+
+/** preview as asked, with auto decided by the CI's event; undefined: no preview. */
+function modeOf(p: Parsed, pr: PullRequest): PreviewOptions["mode"] | "auto" | undefined {
+  const mode = p.preview;
+  if (mode === "off") return undefined;
+  if (mode !== "auto") return mode;
+  if (!pr) return "auto";
+  return pr.closed ? "close" : "open";
+}
+
+/** The pull request's number: preview-number, else the CI's. */
+function numberOf(p: Parsed, pr: PullRequest): string | undefined {
+  return p["preview-number"] ?? pr?.number;
+}
+
+function withNumber(template: string, number: string | undefined): string {
+  return template.replaceAll("{number}", number ?? "");
+}
+
+const NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const HOST = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
+
+/** The options of a preview that passed previewProblems; undefined with preview: false. */
+export function previewOptions(p: Parsed, pr: PullRequest): PreviewOptions | undefined {
+  const mode = modeOf(p, pr);
+  if (mode === undefined || mode === "auto") return undefined;
+  const number = mode === "prune" ? undefined : numberOf(p, pr);
+  const host = p["preview-host"];
+  return {
+    mode,
+    number,
+    name: withNumber(p["preview-name"], number),
+    host: host === undefined ? undefined : withNumber(host, number).toLowerCase(),
+    env: p["preview-env"],
+    ttlSeconds: p["preview-ttl"],
+    limit: p["preview-limit"],
+  };
+}
+
+/** What is wrong with the preview inputs, each naming its input. */
+export function previewProblems(p: Parsed, pr: PullRequest): Problem[] {
+  const mode = modeOf(p, pr);
+  if (mode === undefined) return [];
+  if (mode === "auto") {
+    const message =
+      "is auto, but this run is not for a pull or merge request (no pull_request event, CI_MERGE_REQUEST_IID, BITBUCKET_PR_ID, CI_COMMIT_PULL_REQUEST or DRONE_PULL_REQUEST); run it on pull request events, or set preview to open, close or prune";
+    return [{ input: "preview", message }];
+  }
+  const problems: Problem[] = [];
+  if (!p.deploy) {
+    problems.push({ input: "preview", message: `is ${mode}, which needs deploy: true (a preview lives in Dokploy)` });
+  }
+  const composeInput = p["compose-id"].length > 0 ? "compose-id" : p.compose.length > 0 ? "compose" : undefined;
+  if (composeInput) {
+    problems.push({
+      input: composeInput,
+      message:
+        "cannot be previewed yet; expected the preview's template as one application (application-id or application)",
+    });
+  }
+  const applications = p["application-id"].length + p.application.length;
+  if (applications > 1) {
+    const input = p["application-id"].length > 1 ? "application-id" : "application";
+    problems.push({
+      input,
+      message: `names ${String(applications)} applications; a preview copies one: expected one application`,
+    });
+  }
+  if (mode === "prune") return problems;
+  const number = numberOf(p, pr);
+  if (number === undefined) {
+    problems.push({
+      input: "preview-number",
+      message: `is required with preview: ${mode}: this run is not for a pull or merge request; expected the pull request's number, e.g. 42`,
+    });
+    return problems;
+  }
+  const name = withNumber(p["preview-name"], number);
+  if (!NAME.test(name) || name.length > 20 || name === "production") {
+    problems.push({
+      input: "preview-name",
+      message: `"${name}" is not a preview name; expected at most 20 lowercase letters, digits and - (not at either end), not production, e.g. pr-{number}`,
+    });
+  }
+  const host = p["preview-host"];
+  if (host !== undefined && !HOST.test(withNumber(host, number).toLowerCase())) {
+    problems.push({
+      input: "preview-host",
+      message: `"${withNumber(host, number)}" is not a host name; expected e.g. pr-{number}.preview.example.com (no scheme, no path)`,
+    });
+  }
+  return problems;
+}
