@@ -16,7 +16,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["config"],
   ["dokploy"],
   ["record"],
-  ["registry", "build", "targets", "report"],
+  ["registry", "build", "targets", "preview", "report"],
   ["pipeline"],
   ["platform"],
   ["github", "cli"],
