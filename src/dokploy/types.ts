@@ -2,8 +2,11 @@
 
 export type Transport = "trpc" | "openapi";
 export type ProcedureKind = "query" | "mutation";
-/** A procedure's input: flat JSON values. */
-export type Input = Readonly<Record<string, string | number | boolean | null | undefined>>;
+/** A JSON value of an input; queries take flat ones (OpenAPI puts them in the query string). */
+export type InputValue =
+  string | number | boolean | null | undefined | readonly InputValue[] | { readonly [key: string]: InputValue };
+/** A procedure's input: JSON values, nested only in a mutation's body (application.update's swarm settings). */
+export type Input = Readonly<Record<string, InputValue>>;
 
 /** A Dokploy service this project deploys to: an application or a compose service, by id. */
 export interface ServiceRef {
