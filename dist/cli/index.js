@@ -39,6 +39,39 @@ function composeEnvProcedure(serverVersion) {
 
 /***/ }),
 
+/***/ 7602:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FE: () => (/* binding */ stopIfCancelled),
+/* harmony export */   KW: () => (/* binding */ cancelled),
+/* harmony export */   ay: () => (/* binding */ timed)
+/* harmony export */ });
+/* harmony import */ var _shared_errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8382);
+
+function stopIfCancelled(ctx) {
+    if (ctx.signal.aborted)
+        throw cancelled(ctx);
+}
+function cancelled(ctx) {
+    const reason = ctx.signal.reason;
+    const name = typeof reason === "string" ? reason : "SIGINT";
+    return new _shared_errors__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc(name, `Cancelled (${name}).\n${ctx.ledger.report()}`);
+}
+async function timed(ctx, step, fn, group = true) {
+    const { ports, ledger } = ctx;
+    const started = ports.clock();
+    try {
+        return await (group ? ctx.logger.group(step, fn) : fn());
+    }
+    finally {
+        ledger.record({ kind: "timing", step, seconds: (ports.clock() - started) / 1000 });
+    }
+}
+
+
+/***/ }),
+
 /***/ 823:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -2497,6 +2530,7 @@ function resultOf(ledger, image, tag) {
         applicationUrl: first?.url,
         applicationName: first?.name,
         health: last("health")?.answer,
+        previewUrl: last("preview")?.url,
         imageId: built?.imageId,
         metadata: built?.metadata,
         timings: entries.flatMap((e) => (e.kind === "timing" ? [{ step: e.step, seconds: e.seconds }] : [])),
@@ -2783,28 +2817,8 @@ class Docker {
     }
 }
 
-;// CONCATENATED MODULE: ./src/record/context.ts
-
-function stopIfCancelled(ctx) {
-    if (ctx.signal.aborted)
-        throw cancelled(ctx);
-}
-function cancelled(ctx) {
-    const reason = ctx.signal.reason;
-    const name = typeof reason === "string" ? reason : "SIGINT";
-    return new errors/* CancelledError */.cc(name, `Cancelled (${name}).\n${ctx.ledger.report()}`);
-}
-async function timed(ctx, step, fn, group = true) {
-    const { ports, ledger } = ctx;
-    const started = ports.clock();
-    try {
-        return await (group ? ctx.logger.group(step, fn) : fn());
-    }
-    finally {
-        ledger.record({ kind: "timing", step, seconds: (ports.clock() - started) / 1000 });
-    }
-}
-
+// EXTERNAL MODULE: ./src/record/context.ts
+var context = __nccwpck_require__(7602);
 ;// CONCATENATED MODULE: ./src/record/entries.ts
 const CHANGE_KINDS = new Set([
     "temp-files",
@@ -2814,6 +2828,10 @@ const CHANGE_KINDS = new Set([
     "compose-env",
     "deployment",
     "rollback",
+    "preview-created",
+    "preview-service",
+    "preview-domain",
+    "preview-removed",
 ]);
 function isChange(entry) {
     return CHANGE_KINDS.has(entry.kind);
@@ -2846,6 +2864,14 @@ function dokployChanges(entries) {
             }
             case "rollback":
                 return [change.outcome];
+            case "preview-created":
+                return [`preview environment "${change.name}" (${change.environmentId}) created`];
+            case "preview-service":
+                return [`application "${change.name}" (${change.appName}, ${change.id}) created in the preview`];
+            case "preview-domain":
+                return [`domain ${change.host} added to ${change.appName}`];
+            case "preview-removed":
+                return [`${change.what} removed`];
             default:
                 return [];
         }
@@ -2997,7 +3023,8 @@ class Ledger {
             else if (entry.kind === "target-failed")
                 target.error = entry.error;
         }
-        return [...found.values()];
+        const templates = new Set(this.list.flatMap((e) => (e.kind === "preview" ? [e.templateId] : [])));
+        return [...found.values()].filter((t) => !templates.has(t.id));
     }
     before(id) {
         const found = this.list.findLast((e) => e.kind === "target" && e.id === id && e.before !== undefined);
@@ -3035,7 +3062,7 @@ function createContext(config, ports, signal) {
     const ledger = new Ledger(ports.onChange);
     const sleep = async (ms, wake) => {
         await (0,signals/* withLinkedSignal */.M)([wake, signal], undefined, (either) => ports.sleep(ms, either));
-        stopIfCancelled({ signal, ledger });
+        (0,context/* stopIfCancelled */.FE)({ signal, ledger });
     };
     const cancellable = { ...ports, logger, sleep };
     return {
@@ -3532,7 +3559,7 @@ async function checkPull(ctx) {
         }
         return;
     }
-    await timed(ctx, "Check that Dokploy can pull the image", async () => {
+    await (0,context/* timed */.ay)(ctx, "Check that Dokploy can pull the image", async () => {
         const asked = samePair(config.pull, config.push) ? ledger.served("push") : undefined;
         const served = asked ??
             (await ctx.remote.resolveImage(config.image, config.tag, config.pull, {
@@ -3638,7 +3665,7 @@ async function checkPullOnServers(ctx, machines) {
     const distinct = distinctMachines(machines);
     if (distinct.length === 0)
         return;
-    await timed(ctx, "Check the login from where the image is pulled", async () => {
+    await (0,context/* timed */.ay)(ctx, "Check the login from where the image is pulled", async () => {
         const refusals = (await Promise.all(distinct.map((machine) => testFrom(ctx, machine, pull)))).filter((r) => r !== undefined);
         if (refusals.length === 0)
             return;
@@ -3706,7 +3733,7 @@ async function checkPlatforms(ctx, machines) {
     const distinct = distinctMachines(machines);
     if (!ctx.config.verifyPlatform || distinct.length === 0)
         return;
-    await timed(ctx, STEP, async () => {
+    await (0,context/* timed */.ay)(ctx, STEP, async () => {
         const [image, nodes] = await Promise.all([
             platformsOfImage(ctx),
             Promise.all(distinct.map((machine) => platformsOfNodes(ctx, machine))),
@@ -3785,7 +3812,7 @@ async function upsertRegistryEntry(ctx) {
     const pull = config.pull;
     if (!config.dokployRegistry || !pull)
         return;
-    await timed(ctx, "Registry entry in Dokploy", () => (0,retry/* withRetry */.bD)("Registry entry in Dokploy", ctx.policy, ctx.retryPorts, async () => {
+    await (0,context/* timed */.ay)(ctx, "Registry entry in Dokploy", () => (0,retry/* withRetry */.bD)("Registry entry in Dokploy", ctx.policy, ctx.retryPorts, async () => {
         const plan = planRegistryUpsert(await ctx.dokploy.registryAll(), {
             fields: {
                 registryName: config.dokployRegistryName,
@@ -3809,6 +3836,30 @@ async function upsertRegistryEntry(ctx) {
             });
         }
     }));
+}
+
+;// CONCATENATED MODULE: ./src/preview/plan.ts
+function previewPlan(preview, api) {
+    if (!preview)
+        return [];
+    const pr = preview.number ?? "";
+    const find = `GET ${api}application.one (the template) and ${api}environment.byProjectId: the preview of pull request ${pr} is the environment whose description carries its marker`;
+    if (preview.mode === "open") {
+        const limit = preview.limit > 0 ? `, unless ${String(preview.limit)} previews of the template are open` : "";
+        return [
+            find,
+            `If there is none: POST ${api}environment.create "${preview.name}" in the template's project${limit}, then ${api}application.create (the template's name, marked) and ${api}mounts.create for its volumes (named …-${preview.name}) and files`,
+            `POST ${api}application.update: the template's settings and variables${preview.env.length > 0 ? `, with ${preview.env.map((line) => line.split("=")[0] ?? "").join(", ")} over them` : ""} (never its ports or domains)`,
+            `POST ${api}domain.create ${preview.host ?? "(a host Dokploy makes)"} unless the copy has it, then deploy the image to the copy instead of the template`,
+        ];
+    }
+    if (preview.mode === "close") {
+        return [
+            find,
+            `POST ${api}application.delete for each of its applications that carry the marker, ${api}dockerVolume.removeVolume for their volumes named …-${preview.name}, then ${api}environment.remove; a service without the marker is left and named`,
+        ];
+    }
+    return ["preview: prune is not available yet"];
 }
 
 ;// CONCATENATED MODULE: ./src/shared/beside.ts
@@ -4101,7 +4152,7 @@ function forTarget(ctx, ref, several) {
     return { ...ctx, logger, ports, retryPorts: { ...ctx.retryPorts, logger }, ref, several };
 }
 function timedTarget(ctx, step, fn, group = true) {
-    return timed(ctx, ctx.several ? `${step} (${targetName(ctx)})` : step, fn, group && !ctx.several);
+    return (0,context/* timed */.ay)(ctx, ctx.several ? `${step} (${targetName(ctx)})` : step, fn, group && !ctx.several);
 }
 
 ;// CONCATENATED MODULE: ./src/targets/provider.ts
@@ -4691,7 +4742,7 @@ async function watchWindow(ctx, watch, ours, seconds) {
     const end = ctx.ports.clock() + windowMs;
     for (let now = ctx.ports.clock(); now < end; now = ctx.ports.clock()) {
         await ctx.ports.sleep(Math.min(every, end - now));
-        stopIfCancelled(ctx);
+        (0,context/* stopIfCancelled */.FE)(ctx);
         const seen = await Promise.all(watched.map((w) => lookAgain(ctx, w, ours)));
         if (!seen.some(troubled))
             continue;
@@ -4774,7 +4825,7 @@ function runningImages(prepared) {
 function checkTargets(ctx, refs) {
     const { ledger } = ctx;
     const several = refs.length > 1;
-    return timed(ctx, several ? "Check Dokploy and the targets" : `Check Dokploy and the ${refs[0]?.kind ?? "target"}`, async () => {
+    return (0,context/* timed */.ay)(ctx, several ? "Check Dokploy and the targets" : `Check Dokploy and the ${refs[0]?.kind ?? "target"}`, async () => {
         const checks = refs.map((ref) => {
             ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id });
             const targetCtx = forTarget(ctx, ref, several);
@@ -5017,7 +5068,7 @@ async function checkHealthUrl(ctx) {
     if (!health)
         return;
     try {
-        const checked = await timed(ctx, "Health check", () => ctx.remote.checkHealth(health, {
+        const checked = await (0,context/* timed */.ay)(ctx, "Health check", () => ctx.remote.checkHealth(health, {
             logger: ctx.logger,
             clock: ctx.ports.clock,
             sleep: ctx.ports.sleep,
@@ -5147,7 +5198,7 @@ async function deployTargets(ctx, prepared) {
             ctx.ledger.record({ kind: "target-failed", target, error: ctx.redactor.redact((0,errors/* errorMessage */.gJ)(error)) });
         }
     }));
-    stopIfCancelled(ctx);
+    (0,context/* stopIfCancelled */.FE)(ctx);
     let failure = failureOf(runs);
     if (!failure && ctx.config.wait && runs.every((run) => statusOf(run.ctx) === "done")) {
         try {
@@ -5188,7 +5239,7 @@ async function resolveTargets(ctx, connect) {
     }
     const place = config.names;
     const connected = await connect();
-    const found = await timed(ctx, "Find the targets by name", async () => {
+    const found = await (0,context/* timed */.ay)(ctx, "Find the targets by name", async () => {
         const resolved = connected.remote.resolveNames(await connected.dokploy.projects(), place, named);
         resolved.forEach((ref, i) => {
             logger.info(`${ref.kind} "${named[i]?.name ?? ""}" in ${place.project}/${place.environment} is ${ref.id}`);
@@ -5228,7 +5279,7 @@ async function goOnline(ctx) {
     const { ports } = ctx;
     if (!ctx.config.build)
         ports.whileDockerWorks?.();
-    const remote = await Promise.all(/* import() */[__nccwpck_require__.e(99), __nccwpck_require__.e(816), __nccwpck_require__.e(481)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8481));
+    const remote = await Promise.all(/* import() */[__nccwpck_require__.e(99), __nccwpck_require__.e(816), __nccwpck_require__.e(94)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2094));
     const dispatcher = (await ports.loadDispatcher?.()) ?? ports.dispatcher;
     return { ...ctx, remote, dispatcher };
 }
@@ -5463,8 +5514,12 @@ function printPlan(ctx, way, lines) {
 
 
 
+
+
 const always = () => true;
 const deploys = (config) => config.deploy;
+const removesPreviews = (config) => config.preview?.mode === "close" || config.preview?.mode === "prune";
+const deploysImage = (config) => config.deploy && !removesPreviews(config);
 async function buildBesideCheck(ctx, state) {
     const { config } = ctx;
     const check = async () => {
@@ -5476,7 +5531,7 @@ async function buildBesideCheck(ctx, state) {
     };
     const step = config.pushImage ? `Build and push ${ctx.image}` : `Build ${ctx.image}`;
     return besideWork((gate) => config.build
-        ? timed(ctx, step, () => buildAndPush(ctx, mapGate(gate, (c) => ({ online: c.online, running: runningImages(c.prepared ?? []) })), state.buildx ?? Promise.resolve(false)))
+        ? (0,context/* timed */.ay)(ctx, step, () => buildAndPush(ctx, mapGate(gate, (c) => ({ online: c.online, running: runningImages(c.prepared ?? []) })), state.buildx ?? Promise.resolve(false)))
         : Promise.resolve(), check, ctx.signal);
 }
 const STAGES = [
@@ -5535,7 +5590,7 @@ const STAGES = [
     },
     {
         name: "Check the login from where the image is pulled",
-        when: (config) => config.deploy && config.verifyPull && config.verifyPullOnServer,
+        when: (config) => deploysImage(config) && config.verifyPull && config.verifyPullOnServer,
         needs: ["connected", "prepared"],
         gives: [],
         records: ["timing"],
@@ -5548,7 +5603,7 @@ const STAGES = [
     },
     {
         name: "Check the image's platforms against the nodes",
-        when: (config) => config.deploy && config.verifyPlatform,
+        when: (config) => deploysImage(config) && config.verifyPlatform,
         needs: ["connected", "prepared"],
         gives: [],
         records: ["timing"],
@@ -5561,7 +5616,7 @@ const STAGES = [
     },
     {
         name: "Registry entry in Dokploy",
-        when: deploys,
+        when: deploysImage,
         needs: ["connected"],
         gives: [],
         records: ["registry-entry", "registry-id", "timing"],
@@ -5573,8 +5628,41 @@ const STAGES = [
         },
     },
     {
+        name: "Make the preview",
+        when: (config) => config.deploy && config.preview?.mode === "open",
+        needs: ["connected", "prepared"],
+        gives: ["prepared"],
+        records: ["preview-created", "preview-service", "preview-domain", "preview-removed", "preview", "target", "timing"],
+        plan: (config, _way, api) => previewPlan(config.preview, api),
+        run: async (_ctx, state) => {
+            if (!state.connected)
+                return {};
+            const { makePreview } = await Promise.all(/* import() */[__nccwpck_require__.e(816), __nccwpck_require__.e(11)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1011));
+            const preview = await makePreview(state.connected, state.prepared?.[0]?.ctx.ref);
+            return { prepared: await checkTargets(state.connected, [preview.ref]) };
+        },
+    },
+    {
+        name: "Remove the preview",
+        when: (config) => config.deploy && removesPreviews(config),
+        needs: ["connected", "prepared"],
+        gives: [],
+        records: ["preview-removed", "timing"],
+        plan: (config, _way, api) => previewPlan(config.preview, api),
+        run: async (ctx, state) => {
+            if (ctx.config.preview?.mode === "prune") {
+                throw new errors/* DeployError */.sH("preview: prune is not available yet; close each preview with preview: close.");
+            }
+            if (!state.connected)
+                return {};
+            const { removePreview } = await Promise.all(/* import() */[__nccwpck_require__.e(816), __nccwpck_require__.e(11)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1011));
+            await removePreview(state.connected, state.prepared?.[0]?.ctx.ref);
+            return {};
+        },
+    },
+    {
         name: "Deploy the targets",
-        when: deploys,
+        when: deploysImage,
         needs: ["connected", "prepared"],
         gives: [],
         records: [
@@ -5620,7 +5708,7 @@ async function runStages(ctx, stages = STAGES) {
         if (given === "stop")
             return;
         Object.assign(state, given);
-        stopIfCancelled(ctx);
+        (0,context/* stopIfCancelled */.FE)(ctx);
     }
 }
 
@@ -5660,7 +5748,7 @@ function outputsOf(result) {
 
 function run_failureOf(ctx, error) {
     if (ctx.signal.aborted && !(error instanceof errors/* CancelledError */.cc))
-        return run_failureOf(ctx, cancelled(ctx));
+        return run_failureOf(ctx, (0,context/* cancelled */.KW)(ctx));
     const failure = error instanceof Error ? error : new Error(String(error));
     if (!(failure instanceof errors/* ConfigError */.xL) && !(failure instanceof errors/* CancelledError */.cc)) {
         failure.message = `${failure.message}\n${ctx.ledger.report()}`;

@@ -6,7 +6,9 @@ import { checkPull } from "../registry/pull-check";
 import { checkPullOnServers } from "../registry/server-pull";
 import { checkPlatforms } from "../registry/platform-check";
 import { upsertRegistryEntry } from "../registry/registry-entry";
+import { previewPlan } from "../preview/plan";
 import { besideWork, mapGate } from "../shared/beside";
+import { DeployError } from "../shared/errors";
 import { type Prepared, checkTargets, runningImages } from "../targets/check";
 import { deployTargets } from "../targets/deploy-targets";
 import { type Resolved, resolveTargets } from "../targets/names";
@@ -48,6 +50,9 @@ export interface Stage {
 
 const always = () => true;
 const deploys = (config: Config) => config.deploy;
+/** close and prune remove previews: nothing is built, pushed or deployed. */
+const removesPreviews = (config: Config) => config.preview?.mode === "close" || config.preview?.mode === "prune";
+const deploysImage = (config: Config) => config.deploy && !removesPreviews(config);
 
 /** The build, with the Dokploy check beside it: nothing is pushed before Dokploy answered. */
 async function buildBesideCheck(ctx: RunContext, state: RunState): Promise<Partial<RunState>> {
@@ -131,7 +136,7 @@ export const STAGES: readonly Stage[] = [
   },
   {
     name: "Check the login from where the image is pulled",
-    when: (config) => config.deploy && config.verifyPull && config.verifyPullOnServer,
+    when: (config) => deploysImage(config) && config.verifyPull && config.verifyPullOnServer,
     needs: ["connected", "prepared"],
     gives: [],
     records: ["timing"],
@@ -147,7 +152,7 @@ export const STAGES: readonly Stage[] = [
   },
   {
     name: "Check the image's platforms against the nodes",
-    when: (config) => config.deploy && config.verifyPlatform,
+    when: (config) => deploysImage(config) && config.verifyPlatform,
     needs: ["connected", "prepared"],
     gives: [],
     records: ["timing"],
@@ -163,7 +168,7 @@ export const STAGES: readonly Stage[] = [
   },
   {
     name: "Registry entry in Dokploy",
-    when: deploys,
+    when: deploysImage,
     needs: ["connected"],
     gives: [],
     records: ["registry-entry", "registry-id", "timing"],
@@ -174,8 +179,39 @@ export const STAGES: readonly Stage[] = [
     },
   },
   {
+    name: "Make the preview",
+    when: (config) => config.deploy && config.preview?.mode === "open",
+    needs: ["connected", "prepared"],
+    gives: ["prepared"],
+    records: ["preview-created", "preview-service", "preview-domain", "preview-removed", "preview", "target", "timing"],
+    plan: (config, _way, api) => previewPlan(config.preview, api),
+    run: async (_ctx, state) => {
+      if (!state.connected) return {};
+      const { makePreview } = await import("../preview/stage");
+      const preview = await makePreview(state.connected, state.prepared?.[0]?.ctx.ref);
+      return { prepared: await checkTargets(state.connected, [preview.ref]) };
+    },
+  },
+  {
+    name: "Remove the preview",
+    when: (config) => config.deploy && removesPreviews(config),
+    needs: ["connected", "prepared"],
+    gives: [],
+    records: ["preview-removed", "timing"],
+    plan: (config, _way, api) => previewPlan(config.preview, api),
+    run: async (ctx, state) => {
+      if (ctx.config.preview?.mode === "prune") {
+        throw new DeployError("preview: prune is not available yet; close each preview with preview: close.");
+      }
+      if (!state.connected) return {};
+      const { removePreview } = await import("../preview/stage");
+      await removePreview(state.connected, state.prepared?.[0]?.ctx.ref);
+      return {};
+    },
+  },
+  {
     name: "Deploy the targets",
-    when: deploys,
+    when: deploysImage,
     needs: ["connected", "prepared"],
     gives: [],
     records: [

@@ -1,3 +1,5 @@
+import type { InputValue } from "../dokploy/types";
+
 /*
  * What a preview takes from its template application, and the names it gets. Only the columns
  * listed here are copied: published ports (endpointSpecSwarm) would collide with production's,
@@ -35,8 +37,10 @@ export const COPIED_COLUMNS = [...COPIED_NULLABLE, ...COPIED_WHEN_SET] as const;
 export type CopiedColumn = (typeof COPIED_COLUMNS)[number];
 
 /** The template's settings as application.update takes them for the preview. */
-export function copiedSettings(template: Readonly<Partial<Record<CopiedColumn, unknown>>>): Record<string, unknown> {
-  const settings: Record<string, unknown> = {};
+export function copiedSettings(
+  template: Readonly<Partial<Record<CopiedColumn, InputValue>>>,
+): Record<string, InputValue> {
+  const settings: Record<string, InputValue> = {};
   for (const column of COPIED_NULLABLE) {
     if (column in template) settings[column] = template[column] ?? null;
   }

@@ -30,7 +30,7 @@ const ISO = String.raw`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3})?Z`;
 const ID = String.raw`[A-Za-z0-9_-]+`;
 const MARKER = new RegExp(
   `^${PREFIX} pr=([1-9]\\d{0,9}) repo=(\\S*) template=(application|compose):(${ID}) created=(${ISO})` +
-    `(?: deployed=(${ISO}) sha=([0-9a-f]{7}))?$`,
+    `(?: deployed=(${ISO})(?: sha=([0-9a-f]{7}))?)?$`,
 );
 
 /** The marker as written: one line, fields in a fixed order, the repository URI-encoded (no spaces). */
@@ -42,9 +42,10 @@ export function formatMarker(marker: Marker): string {
     `template=${marker.template.kind}:${marker.template.id}`,
     `created=${marker.created}`,
   ];
-  if (marker.deployed !== undefined && marker.sha !== undefined) {
-    fields.push(`deployed=${marker.deployed}`, `sha=${marker.sha.slice(0, 7)}`);
-  }
+  if (marker.deployed !== undefined) fields.push(`deployed=${marker.deployed}`);
+  // A CI that gives no full commit hash gets none written: the marker must always read back.
+  const sha = marker.sha?.slice(0, 7).toLowerCase();
+  if (marker.deployed !== undefined && sha !== undefined && /^[0-9a-f]{7}$/.test(sha)) fields.push(`sha=${sha}`);
   return fields.join(" ");
 }
 
@@ -66,7 +67,8 @@ export function parseMarker(description: string | null | undefined): Marker | un
     repo: decoded,
     template: { kind: kind === "compose" ? "compose" : "application", id },
     created,
-    ...(deployed !== undefined && sha !== undefined ? { deployed, sha } : {}),
+    ...(deployed !== undefined ? { deployed } : {}),
+    ...(sha !== undefined ? { sha } : {}),
   };
 }
 

@@ -62,7 +62,15 @@ export type Change =
       /** "uncertain": the trigger's answer was lost, so it may or may not be queued. */
       readonly status?: "uncertain";
     }
-  | { readonly kind: "rollback"; readonly to: string; readonly outcome: string };
+  | { readonly kind: "rollback"; readonly to: string; readonly outcome: string }
+  /** A preview's environment, made in the template's project. */
+  | { readonly kind: "preview-created"; readonly environmentId: string; readonly name: string }
+  /** A service made in a preview's environment, a copy of the template. */
+  | { readonly kind: "preview-service"; readonly id: string; readonly appName: string; readonly name: string }
+  /** A domain given to a preview's service (Dokploy writes its router at once). */
+  | { readonly kind: "preview-domain"; readonly host: string; readonly appName: string }
+  /** Something of a preview removed: a service, a volume, its environment, in words. */
+  | { readonly kind: "preview-removed"; readonly what: string };
 
 /** A part of the evidence of a red target: what it is (our words), about what (Dokploy's), its lines. */
 export interface EvidenceSection {
@@ -115,6 +123,15 @@ export type Fact =
   | { readonly kind: "stable"; readonly target: string; readonly seconds: number; readonly restarts: number }
   /** The health check's last answer, e.g. "200 in 34 ms". */
   | { readonly kind: "health"; readonly answer: string }
+  /** The preview the run deployed to: its environment and address. */
+  | {
+      readonly kind: "preview";
+      readonly environmentId: string;
+      readonly name: string;
+      readonly url?: string;
+      /** The template's id: from here the preview's application is the target, not the template. */
+      readonly templateId: string;
+    }
   /** The plan printed by a dry run. */
   | { readonly kind: "plan"; readonly lines: readonly string[] }
   /** How long a step took. */
@@ -130,6 +147,10 @@ export const CHANGE_KINDS: ReadonlySet<Entry["kind"]> = new Set([
   "compose-env",
   "deployment",
   "rollback",
+  "preview-created",
+  "preview-service",
+  "preview-domain",
+  "preview-removed",
 ]);
 
 export function isChange(entry: Entry): entry is Change {

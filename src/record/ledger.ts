@@ -122,7 +122,9 @@ export class Ledger {
         target.deploymentId = entry.deploymentId ?? target.deploymentId;
       } else if (entry.kind === "target-failed") target.error = entry.error;
     }
-    return [...found.values()];
+    // A preview's template was checked, then the preview deployed in its place.
+    const templates = new Set(this.list.flatMap((e) => (e.kind === "preview" ? [e.templateId] : [])));
+    return [...found.values()].filter((t) => !templates.has(t.id));
   }
 
   /** What the target was before this run changed it, as read when it was checked. */

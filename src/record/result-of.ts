@@ -23,6 +23,7 @@ export function resultOf(ledger: Ledger, image: string, tag: string): Result {
     applicationUrl: first?.url,
     applicationName: first?.name,
     health: last("health")?.answer,
+    previewUrl: last("preview")?.url,
     imageId: built?.imageId,
     metadata: built?.metadata,
     timings: entries.flatMap((e) => (e.kind === "timing" ? [{ step: e.step, seconds: e.seconds }] : [])),

@@ -1,0 +1,88 @@
+import { type PreviewProcedures, type TemplateApplication, otherServices } from "../dokploy/preview-procedures";
+import { DeployError, errorMessage } from "../shared/errors";
+import type { PreviewContext, PreviewKey } from "./context";
+import { isMarkedService, previewsFor } from "./find";
+
+type Api = PreviewProcedures;
+
+/** How long swarm may hold a deleted service's volume before it can be removed. */
+const VOLUME_WAIT_MS = 30_000;
+const VOLUME_POLL_MS = 2_000;
+
+/** Removes a volume, retried while swarm's tasks of the deleted service still hold it. */
+async function removeVolume(ctx: PreviewContext, api: Api, name: string, serverId?: string | null): Promise<void> {
+  const start = ctx.ports.clock();
+  for (;;) {
+    try {
+      await api.removeVolume(name, serverId);
+      ctx.ledger.record({ kind: "preview-removed", what: `volume ${name}` });
+      return;
+    } catch (error) {
+      if (ctx.ports.clock() - start > VOLUME_WAIT_MS) {
+        ctx.logger.warn(
+          `Volume ${name} could not be removed (${errorMessage(error)}); remove it on the server (Dokploy before v0.30.0 has no volume API).`,
+        );
+        return;
+      }
+      await ctx.ports.sleep(VOLUME_POLL_MS);
+    }
+  }
+}
+
+/**
+ * Removes this pull request's preview of the template: each application that carries the
+ * marker, its named volumes that carry the preview's name, then the environment. A service
+ * without the marker is left alone and named; Dokploy then keeps the environment too.
+ */
+export async function closePreview(
+  ctx: PreviewContext,
+  api: Api,
+  key: PreviewKey,
+  template: TemplateApplication,
+): Promise<void> {
+  const { number, name } = key.options;
+  const listed = await api.environments(template.environment.projectId);
+  const [found, ...younger] = previewsFor(listed, key);
+  if (!found) {
+    ctx.logger.info(`No preview of pull request ${number ?? ""} to remove.`);
+    return;
+  }
+  for (const extra of younger)
+    ctx.logger.warn(`Another preview environment of this pull request: ${extra.environment.name}.`);
+  const environment = found.environment;
+  if (environment.environmentId === template.environment.environmentId || environment.isDefault === true) {
+    throw new DeployError(
+      `Environment "${environment.name}" is the template's or the project's default: it is never removed as a preview.`,
+    );
+  }
+  const unmarked: string[] = [];
+  const volumes: string[] = [];
+  for (const row of environment.applications ?? []) {
+    if (!isMarkedService(row.description, key)) {
+      unmarked.push(`application "${row.name}"`);
+      continue;
+    }
+    const app = await api.templateApplication(row.applicationId);
+    for (const mount of app.mounts ?? []) {
+      if (mount.type === "volume" && mount.volumeName?.endsWith(`-${name}`)) volumes.push(mount.volumeName);
+    }
+    await api.deleteApplication(row.applicationId);
+    ctx.ledger.record({
+      kind: "preview-removed",
+      what: `application "${row.name}" (${row.appName ?? row.applicationId})`,
+    });
+    ctx.logger.info(`Application "${row.name}" removed from the preview.`);
+  }
+  for (const other of otherServices(environment)) {
+    unmarked.push(`${other.kind} "${other.name}"`);
+  }
+  for (const volume of volumes) await removeVolume(ctx, api, volume, template.serverId);
+  if (unmarked.length > 0) {
+    throw new DeployError(
+      `The preview environment "${environment.name}" holds ${unmarked.join(", ")} without this pull request's marker: ${unmarked.length === 1 ? "it was" : "they were"} left alone, and so was the environment. Remove ${unmarked.length === 1 ? "it" : "them"} in Dokploy, then close the preview again.`,
+    );
+  }
+  await api.removeEnvironment(environment.environmentId);
+  ctx.ledger.record({ kind: "preview-removed", what: `preview environment "${environment.name}"` });
+  ctx.logger.info(`Preview "${environment.name}" of pull request ${number ?? ""} removed.`);
+}

@@ -1,0 +1,217 @@
+import type { DomainFields, PreviewProcedures, TemplateApplication } from "../dokploy/preview-procedures";
+import type { ServiceRef } from "../dokploy/types";
+import { DeployError } from "../shared/errors";
+import type { PreviewContext, PreviewKey } from "./context";
+import { changedVariables, copiedSettings, previewAppName, previewVolumeName, withOverrides } from "./copy";
+import { isMarkedService, previewsFor, previewsOf } from "./find";
+import { formatMarker } from "./marker";
+
+/** The preview a run deploys to: its application, environment and address. */
+export interface OpenedPreview {
+  readonly ref: ServiceRef;
+  readonly environmentId: string;
+  readonly url: string;
+}
+
+type Api = PreviewProcedures;
+
+/** Refuses a preview host that is one of the template's: the preview would take production's traffic. */
+function refuseTemplateHost(template: TemplateApplication, host: string | undefined): void {
+  if (host === undefined) return;
+  if ((template.domains ?? []).some((d) => d.host.toLowerCase() === host)) {
+    throw new DeployError(
+      `Input "preview-host": ${host} is a domain of the template application "${template.name}"; a preview needs a host of its own, e.g. pr-{number}.preview.example.com. Nothing was created.`,
+    );
+  }
+}
+
+/** This pull request's environment: found by its marker, else made (within preview-limit). */
+async function environmentFor(
+  ctx: PreviewContext,
+  api: Api,
+  key: PreviewKey,
+  template: TemplateApplication,
+): Promise<{ environmentId: string; created: string }> {
+  const { projectId } = template.environment;
+  const listed = await api.environments(projectId);
+  const [found] = previewsFor(listed, key);
+  if (found) {
+    ctx.logger.info(`Preview "${found.environment.name}" exists (${found.environment.environmentId}): updating it.`);
+    return { environmentId: found.environment.environmentId, created: found.marker.created };
+  }
+  const { limit, name } = key.options;
+  const open = previewsOf(listed, key);
+  if (limit > 0 && open.length >= limit) {
+    throw new DeployError(
+      `Input "preview-limit": ${String(open.length)} previews of application "${template.name}" are open (${open.map((p) => p.environment.name).join(", ")}), the limit is ${String(limit)}: no preview was made for pull request ${key.options.number ?? ""}. Close one, or raise preview-limit.`,
+    );
+  }
+  const created = ctx.ports.now().toISOString();
+  const marker = formatMarker({ pr: key.options.number ?? "", repo: key.repo, template: key.template, created });
+  const environmentId = await api.createEnvironment(projectId, name, marker);
+  ctx.ledger.record({ kind: "preview-created", environmentId, name });
+  ctx.logger.info(`Preview environment "${name}" created (${environmentId}).`);
+  await settleRace(ctx, api, key, template, environmentId);
+  const shared = template.environment.env ?? "";
+  if (shared.trim() !== "") await api.updateEnvironment(environmentId, { env: shared });
+  return { environmentId, created };
+}
+
+/**
+ * Another run may have made one at the same moment: the older environment wins, and past the
+ * limit the newest give way. The loser removes its own (still empty) environment and stops.
+ */
+async function settleRace(
+  ctx: PreviewContext,
+  api: Api,
+  key: PreviewKey,
+  template: TemplateApplication,
+  environmentId: string,
+): Promise<void> {
+  const listed = await api.environments(template.environment.projectId);
+  const mine = previewsFor(listed, key);
+  const open = previewsOf(listed, key);
+  const { limit } = key.options;
+  const older = mine[0]?.environment.environmentId !== environmentId;
+  const beyond = limit > 0 && open.findIndex((p) => p.environment.environmentId === environmentId) >= limit;
+  if (!older && !beyond) return;
+  await api.removeEnvironment(environmentId);
+  ctx.ledger.record({ kind: "preview-removed", what: `preview environment ${environmentId}` });
+  throw new DeployError(
+    older
+      ? `Another run made the preview of pull request ${key.options.number ?? ""} at the same time; this run removed its own copy. Re-run to deploy to that preview.`
+      : `Input "preview-limit": another preview was made at the same time and the limit (${String(limit)}) is reached; this run removed its own. Close a preview, or raise preview-limit.`,
+  );
+}
+
+/** The copy of the template in the preview's environment: found by its marker, else made with its mounts. */
+async function applicationFor(
+  ctx: PreviewContext,
+  api: Api,
+  key: PreviewKey,
+  template: TemplateApplication,
+  environment: { environmentId: string; created: string },
+): Promise<{ applicationId: string; appName: string }> {
+  const listed = await api.environments(template.environment.projectId);
+  const rows = listed.find((e) => e.environmentId === environment.environmentId)?.applications ?? [];
+  const found = rows.find((row) => isMarkedService(row.description, key));
+  if (found?.appName) return { applicationId: found.applicationId, appName: found.appName };
+  const marker = formatMarker({
+    pr: key.options.number ?? "",
+    repo: key.repo,
+    template: key.template,
+    created: environment.created,
+  });
+  const made = await api.createApplication({
+    name: template.name,
+    appName: previewAppName(template.appName, key.options.name),
+    description: marker,
+    environmentId: environment.environmentId,
+    serverId: template.serverId,
+  });
+  ctx.ledger.record({ kind: "preview-service", id: made.applicationId, appName: made.appName, name: made.name });
+  ctx.logger.info(`Application "${made.name}" created in the preview (${made.appName}).`);
+  for (const mount of template.mounts ?? []) {
+    if (mount.type === "volume" && mount.volumeName) {
+      const volumeName = previewVolumeName(mount.volumeName, key.options.name);
+      await api.createMount(made.applicationId, { type: "volume", mountPath: mount.mountPath, volumeName });
+    } else if (mount.type === "file") {
+      await api.createMount(made.applicationId, {
+        type: "file",
+        mountPath: mount.mountPath,
+        content: mount.content ?? "",
+        ...(mount.filePath ? { filePath: mount.filePath } : {}),
+      });
+    } else {
+      ctx.logger.warn(
+        `The template's bind mount ${mount.hostPath ?? ""} -> ${mount.mountPath} is not copied: a host path would be shared with the template.`,
+      );
+    }
+  }
+  return made;
+}
+
+/** The template's settings and variables, preview-env over them: every push re-syncs the copy. */
+async function syncSettings(
+  ctx: PreviewContext,
+  api: Api,
+  template: TemplateApplication,
+  applicationId: string,
+  overrides: readonly string[],
+): Promise<void> {
+  const env = withOverrides(template.env ?? "", overrides);
+  const changed = changedVariables(template.env ?? "", env);
+  if (changed.length > 0) ctx.logger.info(`Preview variables over the template's: ${changed.join(", ")}.`);
+  await api.updateApplication(applicationId, { ...copiedSettings(template), env });
+}
+
+/** The preview's domain: the preview host (or one Dokploy makes), with the template's first domain's port and path. */
+async function domainFor(
+  ctx: PreviewContext,
+  api: Api,
+  template: TemplateApplication,
+  app: { applicationId: string; appName: string },
+  host: string | undefined,
+): Promise<string> {
+  const domains = await api.domains(app.applicationId);
+  const templateHosts = new Set((template.domains ?? []).map((d) => d.host.toLowerCase()));
+  const own = domains.find((d) => (host === undefined ? !templateHosts.has(d.host) : d.host === host));
+  if (own) return urlOf(own.host, own.https ?? false, own.path);
+  const [model] = template.domains ?? [];
+  if (!model)
+    ctx.logger.warn(`The template has no domain to take a port from: the preview's domain routes to port 80.`);
+  const fields: DomainFields = {
+    host: host ?? (await api.generateDomain(app.appName, template.serverId)),
+    path: model?.path ?? "/",
+    port: model?.port ?? 80,
+    https: model?.https ?? false,
+    certificateType: model?.certificateType ?? "none",
+    customCertResolver: model?.customCertResolver ?? "",
+    internalPath: model?.internalPath,
+    stripPath: model?.stripPath,
+  };
+  const made = await api.createDomain(app.applicationId, fields);
+  ctx.ledger.record({ kind: "preview-domain", host: made.host, appName: app.appName });
+  return urlOf(made.host, fields.https, fields.path);
+}
+
+function urlOf(host: string, https: boolean, path: string | null | undefined): string {
+  const tail = path && path !== "/" ? path : "";
+  return `${https ? "https" : "http"}://${host}${tail}`;
+}
+
+/**
+ * Makes or updates this pull request's preview of the template application: its environment,
+ * the copy with the template's settings, its domain; marks the environment as deployed now.
+ */
+export async function openPreview(
+  ctx: PreviewContext,
+  api: Api,
+  key: PreviewKey,
+  template: TemplateApplication,
+): Promise<OpenedPreview> {
+  const { host, env, number } = key.options;
+  refuseTemplateHost(template, host);
+  const environment = await environmentFor(ctx, api, key, template);
+  const app = await applicationFor(ctx, api, key, template, environment);
+  await syncSettings(ctx, api, template, app.applicationId, env);
+  const url = await domainFor(ctx, api, template, app, host);
+  const deployed = formatMarker({
+    pr: number ?? "",
+    repo: key.repo,
+    template: key.template,
+    created: environment.created,
+    deployed: ctx.ports.now().toISOString(),
+    sha: ctx.config.ci.sha,
+  });
+  await api.updateEnvironment(environment.environmentId, { description: deployed });
+  ctx.ledger.record({
+    kind: "preview",
+    environmentId: environment.environmentId,
+    name: key.options.name,
+    url,
+    templateId: key.template.id,
+  });
+  ctx.logger.info(`Preview of pull request ${number ?? ""}: ${url}`);
+  return { ref: { kind: "application", id: app.applicationId }, environmentId: environment.environmentId, url };
+}

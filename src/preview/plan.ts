@@ -1,0 +1,24 @@
+import type { PreviewOptions } from "../config/types";
+
+/** What a preview stage would do, for the dry run's plan: nothing is read or changed there. */
+export function previewPlan(preview: PreviewOptions | undefined, api: string): string[] {
+  if (!preview) return [];
+  const pr = preview.number ?? "";
+  const find = `GET ${api}application.one (the template) and ${api}environment.byProjectId: the preview of pull request ${pr} is the environment whose description carries its marker`;
+  if (preview.mode === "open") {
+    const limit = preview.limit > 0 ? `, unless ${String(preview.limit)} previews of the template are open` : "";
+    return [
+      find,
+      `If there is none: POST ${api}environment.create "${preview.name}" in the template's project${limit}, then ${api}application.create (the template's name, marked) and ${api}mounts.create for its volumes (named …-${preview.name}) and files`,
+      `POST ${api}application.update: the template's settings and variables${preview.env.length > 0 ? `, with ${preview.env.map((line) => line.split("=")[0] ?? "").join(", ")} over them` : ""} (never its ports or domains)`,
+      `POST ${api}domain.create ${preview.host ?? "(a host Dokploy makes)"} unless the copy has it, then deploy the image to the copy instead of the template`,
+    ];
+  }
+  if (preview.mode === "close") {
+    return [
+      find,
+      `POST ${api}application.delete for each of its applications that carry the marker, ${api}dockerVolume.removeVolume for their volumes named …-${preview.name}, then ${api}environment.remove; a service without the marker is left and named`,
+    ];
+  }
+  return ["preview: prune is not available yet"];
+}
