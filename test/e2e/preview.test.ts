@@ -1,0 +1,193 @@
+/**
+ * Preview environments against a live Dokploy: preview: open copies the template application
+ * into a marked environment of its own with its own host and deploys the image there; a second
+ * push updates the same copy; preview: close removes only what carries the marker; preview-limit
+ * refuses a preview beyond it before anything is made in Dokploy.
+ */
+import { expect, it } from "vitest";
+import { type E2E, commitSha, describeLive } from "../support/e2e";
+import { type LiveProject, newAppIn, newProject, suffix } from "../support/live-targets";
+
+interface EnvironmentRow {
+  environmentId: string;
+  name: string;
+  description: string | null;
+  applications: { applicationId: string; appName: string; description: string | null }[];
+}
+
+interface AppRow {
+  applicationId: string;
+  appName: string;
+  description: string | null;
+  env: string | null;
+  dockerImage: string | null;
+  domains: { host: string; port: number | null }[];
+  mounts: { type: string; volumeName: string | null; mountPath: string }[];
+}
+
+const MARKER = "dokploy-deploy preview v1 ";
+
+function environments(e2e: E2E, project: LiveProject): Promise<EnvironmentRow[]> {
+  return e2e.dokploy.query<EnvironmentRow[]>("environment.byProjectId", { projectId: project.projectId });
+}
+
+function marked(rows: readonly EnvironmentRow[]): EnvironmentRow[] {
+  return rows.filter((row) => row.description?.startsWith(MARKER));
+}
+
+function app(e2e: E2E, applicationId: string): Promise<AppRow> {
+  return e2e.dokploy.query<AppRow>("application.one", { applicationId });
+}
+
+/** Whatever a preview left in the project goes before the project: project.remove would orphan its services. */
+function removePreviewsAfter(e2e: E2E, project: LiveProject): void {
+  e2e.onCleanUp(async () => {
+    for (const env of marked(await environments(e2e, project))) {
+      for (const row of env.applications) await e2e.dokploy.deleteApplication(row.applicationId).catch(() => undefined);
+      await e2e.dokploy.mutate("environment.remove", { environmentId: env.environmentId }).catch(() => undefined);
+    }
+  });
+}
+
+/** A template application with variables, a domain and a named volume, never deployed. */
+async function template(e2e: E2E, project: LiveProject, tag: string) {
+  const web = await newAppIn(e2e, project, `web-${tag}`);
+  await e2e.dokploy.updateApplication(web.applicationId, { env: "A=1\nB=template", replicas: 1 });
+  await e2e.dokploy.mutate("domain.create", {
+    applicationId: web.applicationId,
+    host: `web-${tag}.template.test`,
+    path: "/",
+    port: 8080,
+    https: false,
+    certificateType: "none",
+    customCertResolver: "",
+    domainType: "application",
+  });
+  const volume = `e2e-preview-data-${tag}`;
+  await e2e.dokploy.mutate("mounts.create", {
+    type: "volume",
+    volumeName: volume,
+    mountPath: "/data",
+    serviceId: web.applicationId,
+    serviceType: "application",
+  });
+  return { web, volume, host: `web-${tag}.template.test` };
+}
+
+describeLive("preview environments against a live Dokploy", (e2e) => {
+  it("open makes a marked copy with its own host running our image, a push updates it, close removes it", async () => {
+    const project = await newProject(e2e, "preview");
+    removePreviewsAfter(e2e, project);
+    const tag = suffix();
+    const { web, volume, host: templateHost } = await template(e2e, project, tag);
+    const image = e2e.image("preview");
+    const host = `pr-7-${tag}.preview.test`;
+    const inputs = e2e.inputs(web, image, {
+      preview: "open",
+      "preview-number": "7",
+      "preview-host": "pr-{number}-" + tag + ".preview.test",
+      "preview-env": `B=from-pr-${tag}`,
+    });
+    const env = { GITHUB_REPOSITORY: "acme/web" };
+    const cwd = await e2e.checkout();
+
+    const sha = commitSha();
+    const first = await e2e.runAction(sha, inputs, { cwd, env });
+
+    expect(first.exitCode, first.stdout).toBe(0);
+    const [preview, ...others] = marked(await environments(e2e, project));
+    expect(others).toEqual([]);
+    expect(preview?.name).toBe("pr-7");
+    expect(preview?.description).toMatch(
+      new RegExp(
+        `^${MARKER}pr=7 repo=acme%2Fweb template=application:${web.applicationId} created=\\S+ deployed=\\S+ sha=${sha.slice(0, 7)}$`,
+      ),
+    );
+    expect(preview?.applications).toHaveLength(1);
+    const copyRow = preview?.applications[0];
+    expect(copyRow?.description).toMatch(new RegExp(`^${MARKER}pr=7 repo=acme%2Fweb `));
+    const copy = await app(e2e, copyRow?.applicationId ?? "");
+    // The template's appName without Dokploy's suffix, the preview's name, then a suffix of Dokploy's.
+    expect(copy.appName).toMatch(new RegExp(`^${web.appName.replace(/-[a-z0-9]{6}$/, "")}-pr-7-[a-z0-9]{6}$`));
+    expect(copy.env).toBe(`A=1\nB=from-pr-${tag}`);
+    expect(copy.domains.map((d) => [d.host, d.port])).toEqual([[host, 8080]]);
+    expect(copy.mounts.map((m) => [m.type, m.volumeName, m.mountPath])).toEqual([
+      ["volume", `${volume}-pr-7`, "/data"],
+    ]);
+    const ref = `${image}:${sha}`;
+    expect(copy.dockerImage).toBe(ref);
+    expect(await e2e.swarm.waitUntilRunning(copy.appName, ref)).toEqual([{ image: ref, state: "running" }]);
+    expect(first.outputs["preview-url"]).toBe(`http://${host}`);
+    expect(first.outputs["application-id"] ?? copy.applicationId).toBe(copy.applicationId);
+    // Routing as Dokploy wrote it: the preview's host to the copy, never the template's host.
+    const traefik = await e2e.dokploy.query<string>("application.readTraefikConfig", {
+      applicationId: copy.applicationId,
+    });
+    expect(traefik).toContain(`Host(\`${host}\`)`);
+    expect(traefik).toContain(`http://${copy.appName}:8080`);
+    expect(traefik).not.toContain(templateHost);
+    // The template is untouched.
+    const templateAfter = await app(e2e, web.applicationId);
+    expect(templateAfter.dockerImage).toBeNull();
+    expect(templateAfter.env).toBe("A=1\nB=template");
+    expect(templateAfter.domains.map((d) => d.host)).toEqual([templateHost]);
+    expect(await e2e.dokploy.deployments(web.applicationId)).toEqual([]);
+
+    // A second push: the same environment and copy, no second domain, the new image.
+    const sha2 = commitSha();
+    const second = await e2e.runAction(sha2, inputs, { cwd: await e2e.checkout(), env });
+
+    expect(second.exitCode, second.stdout).toBe(0);
+    const again = marked(await environments(e2e, project));
+    expect(again.map((e) => [e.environmentId, e.applications.map((a) => a.applicationId)])).toEqual([
+      [preview?.environmentId, [copy.applicationId]],
+    ]);
+    const copy2 = await app(e2e, copy.applicationId);
+    expect(copy2.domains.map((d) => d.host)).toEqual([host]);
+    expect(copy2.mounts).toHaveLength(1);
+    const ref2 = `${image}:${sha2}`;
+    expect(copy2.dockerImage).toBe(ref2);
+    expect(await e2e.swarm.waitUntilRunning(copy.appName, ref2)).toEqual([{ image: ref2, state: "running" }]);
+    expect(second.outputs["preview-url"]).toBe(`http://${host}`);
+
+    // Close: everything marked goes, the template stays.
+    const closed = await e2e.runAction(sha2, { ...inputs, preview: "close" }, { cwd, env });
+
+    expect(closed.exitCode, closed.stdout).toBe(0);
+    expect(closed.stdout).not.toMatch(/docker (buildx )?build/);
+    expect(marked(await environments(e2e, project))).toEqual([]);
+    await expect(app(e2e, copy.applicationId)).rejects.toThrow();
+    expect(await e2e.swarm.service(copy.appName)).toBeUndefined();
+    expect((await e2e.swarm.docker(["volume", "ls", "-q"])).split("\n")).not.toContain(`${volume}-pr-7`);
+    const templateLast = await app(e2e, web.applicationId);
+    expect(templateLast.domains.map((d) => d.host)).toEqual([templateHost]);
+    expect(templateLast.mounts.map((m) => m.volumeName)).toEqual([volume]);
+  }, 600_000);
+
+  it("a preview beyond preview-limit is refused before anything is made in Dokploy", async () => {
+    const project = await newProject(e2e, "preview-limit");
+    removePreviewsAfter(e2e, project);
+    const tag = suffix();
+    const { web } = await template(e2e, project, tag);
+    // An open preview of another pull request of this template, as the step marks one.
+    await e2e.dokploy.mutate("environment.create", {
+      projectId: project.projectId,
+      name: "pr-1",
+      description: `${MARKER}pr=1 repo=acme%2Fweb template=application:${web.applicationId} created=2026-12-07T10:00:00.000Z`,
+    });
+    const image = e2e.image("preview-limit");
+
+    const run = await e2e.runAction(
+      commitSha(),
+      e2e.inputs(web, image, { preview: "open", "preview-number": "2", "preview-limit": "1" }),
+      { cwd: await e2e.checkout(), env: { GITHUB_REPOSITORY: "acme/web" } },
+    );
+
+    expect(run.exitCode, run.stdout).not.toBe(0);
+    expect(run.stdout).toContain('Input "preview-limit": 1 previews of application');
+    expect(run.stdout).toContain("no preview was made for pull request 2");
+    const rows = await environments(e2e, project);
+    expect(marked(rows).map((e) => e.name)).toEqual(["pr-1"]);
+    expect(rows.map((e) => e.name)).not.toContain("pr-2");
+  });
+});
