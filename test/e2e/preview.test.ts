@@ -190,4 +190,41 @@ describeLive("preview environments against a live Dokploy", (e2e) => {
     expect(marked(rows).map((e) => e.name)).toEqual(["pr-1"]);
     expect(rows.map((e) => e.name)).not.toContain("pr-2");
   });
+  it("close removes the marked application, keeps one without the marker and the environment, and names it", async () => {
+    const project = await newProject(e2e, "preview-refuse");
+    removePreviewsAfter(e2e, project);
+    const tag = suffix();
+    const { web } = await template(e2e, project, tag);
+    const marker = `${MARKER}pr=3 repo=acme%2Fweb template=application:${web.applicationId} created=2026-12-07T10:00:00.000Z`;
+    const made = await e2e.dokploy.mutate<{ environmentId: string }>("environment.create", {
+      projectId: project.projectId,
+      name: "pr-3",
+      description: marker,
+    });
+    const ours = await e2e.dokploy.mutate<{ applicationId: string; appName: string }>("application.create", {
+      name: `web-${tag}`,
+      environmentId: made.environmentId,
+      description: marker,
+    });
+    const theirs = await e2e.dokploy.mutate<{ applicationId: string }>("application.create", {
+      name: `notes-${tag}`,
+      environmentId: made.environmentId,
+      description: "someone's own",
+    });
+    e2e.onCleanUp(() => e2e.dokploy.deleteApplication(theirs.applicationId).catch(() => undefined));
+
+    const run = await e2e.runAction(
+      commitSha(),
+      e2e.inputs(web, e2e.image("preview-refuse"), { preview: "close", "preview-number": "3" }),
+      { cwd: await e2e.checkout(), env: { GITHUB_REPOSITORY: "acme/web" } },
+    );
+
+    expect(run.exitCode, run.stdout).toBe(1);
+    expect(run.stdout).toContain(`holds application "notes-${tag}" without this pull request's marker`);
+    await expect(app(e2e, ours.applicationId)).rejects.toThrow();
+    expect((await app(e2e, theirs.applicationId)).applicationId).toBe(theirs.applicationId);
+    const left = (await environments(e2e, project)).find((e) => e.environmentId === made.environmentId);
+    expect(left?.applications.map((a) => a.applicationId)).toEqual([theirs.applicationId]);
+    expect((await app(e2e, web.applicationId)).domains).toHaveLength(1);
+  });
 });
