@@ -39,12 +39,26 @@ function app(e2e: E2E, applicationId: string): Promise<AppRow> {
   return e2e.dokploy.query<AppRow>("application.one", { applicationId });
 }
 
-/** Whatever a preview left in the project goes before the project: project.remove would orphan its services. */
-function removePreviewsAfter(e2e: E2E, project: LiveProject): void {
+/**
+ * Whatever a preview left in the project goes before the project (project.remove would orphan
+ * its services), then the test's volumes, once swarm lets go of them.
+ */
+function removePreviewsAfter(e2e: E2E, project: LiveProject, tag: string): void {
   e2e.onCleanUp(async () => {
     for (const env of marked(await environments(e2e, project))) {
       for (const row of env.applications) await e2e.dokploy.deleteApplication(row.applicationId).catch(() => undefined);
       await e2e.dokploy.mutate("environment.remove", { environmentId: env.environmentId }).catch(() => undefined);
+    }
+    const volumes = (await e2e.swarm.docker(["volume", "ls", "-q"])).split("\n").filter((v) => v.includes(tag));
+    for (const volume of volumes) {
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const gone = await e2e.swarm.docker(["volume", "rm", volume]).then(
+          () => true,
+          () => false,
+        );
+        if (gone) break;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
     }
   });
 }
@@ -77,8 +91,8 @@ async function template(e2e: E2E, project: LiveProject, tag: string) {
 describeLive("preview environments against a live Dokploy", (e2e) => {
   it("open makes a marked copy with its own host running our image, a push updates it, close removes it", async () => {
     const project = await newProject(e2e, "preview");
-    removePreviewsAfter(e2e, project);
     const tag = suffix();
+    removePreviewsAfter(e2e, project, tag);
     const { web, volume, host: templateHost } = await template(e2e, project, tag);
     const image = e2e.image("preview");
     const host = `pr-7-${tag}.preview.test`;
@@ -166,8 +180,8 @@ describeLive("preview environments against a live Dokploy", (e2e) => {
 
   it("a preview beyond preview-limit is refused before anything is made in Dokploy", async () => {
     const project = await newProject(e2e, "preview-limit");
-    removePreviewsAfter(e2e, project);
     const tag = suffix();
+    removePreviewsAfter(e2e, project, tag);
     const { web } = await template(e2e, project, tag);
     // An open preview of another pull request of this template, as the step marks one.
     await e2e.dokploy.mutate("environment.create", {
@@ -192,8 +206,8 @@ describeLive("preview environments against a live Dokploy", (e2e) => {
   });
   it("close removes the marked application, keeps one without the marker and the environment, and names it", async () => {
     const project = await newProject(e2e, "preview-refuse");
-    removePreviewsAfter(e2e, project);
     const tag = suffix();
+    removePreviewsAfter(e2e, project, tag);
     const { web } = await template(e2e, project, tag);
     const marker = `${MARKER}pr=3 repo=acme%2Fweb template=application:${web.applicationId} created=2026-12-07T10:00:00.000Z`;
     const made = await e2e.dokploy.mutate<{ environmentId: string }>("environment.create", {
