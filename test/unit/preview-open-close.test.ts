@@ -1,0 +1,206 @@
+import { describe, expect, it } from "vitest";
+import type { PreviewOptions } from "../../src/config/types";
+import type {
+  Domain,
+  DomainFields,
+  MountFields,
+  PreviewProcedures,
+  ProjectEnvironment,
+  TemplateApplication,
+} from "../../src/dokploy/preview-procedures";
+import type { Input } from "../../src/dokploy/types";
+import { closePreview } from "../../src/preview/close";
+import type { PreviewContext, PreviewKey } from "../../src/preview/context";
+import { formatMarker } from "../../src/preview/marker";
+import { openPreview } from "../../src/preview/open";
+import { Ledger } from "../../src/record/ledger";
+import { MemoryLogger } from "../support/loggers";
+
+const options: PreviewOptions = {
+  mode: "open",
+  number: "42",
+  name: "pr-42",
+  host: "pr-42.preview.test",
+  env: [],
+  ttlSeconds: 60,
+  limit: 2,
+};
+const key: PreviewKey = { template: { kind: "application", id: "tpl" }, repo: "acme/web", options };
+const markerOf = (pr: string, created = "2026-12-07T10:00:00.000Z") =>
+  formatMarker({ pr, repo: "acme/web", template: key.template, created });
+
+const template: TemplateApplication = {
+  applicationId: "tpl",
+  name: "web",
+  appName: "web-a1b2c3",
+  environment: { environmentId: "prod", projectId: "p1", env: "" },
+  env: "A=1",
+  domains: [{ domainId: "d0", host: "web.example.com", port: 3000, path: "/", https: true }],
+  mounts: [{ mountId: "m0", type: "volume", mountPath: "/data", volumeName: "web-data" }],
+};
+
+/** Dokploy's side, in memory: environments of project p1 in creation order, with their applications. */
+class FakeDokploy {
+  readonly calls: string[] = [];
+  envs: ProjectEnvironment[] = [{ environmentId: "prod", name: "production", isDefault: true, applications: [] }];
+  /** Environments another run makes while this one creates its own. */
+  alongside: ProjectEnvironment[] = [];
+  readonly domainsOf = new Map<string, Domain[]>();
+  readonly mountsOf = new Map<string, { type: string; volumeName: string; mountPath: string }[]>();
+  private id = 0;
+
+  api(): PreviewProcedures {
+    const call = (name: string) => this.calls.push(name);
+    const fake = {
+      environments: () => Promise.resolve(structuredClone(this.envs)),
+      createEnvironment: (_p: string, name: string, description: string) => {
+        call("environment.create");
+        const environmentId = `env${String(++this.id)}`;
+        this.envs.push(...this.alongside.splice(0), { environmentId, name, description, applications: [] });
+        return Promise.resolve(environmentId);
+      },
+      updateEnvironment: () => Promise.resolve(call("environment.update")),
+      removeEnvironment: (id: string) => {
+        call(`environment.remove ${id}`);
+        this.envs = this.envs.filter((e) => e.environmentId !== id);
+        return Promise.resolve();
+      },
+      createApplication: (f: { name: string; appName: string; description: string; environmentId: string }) => {
+        call("application.create");
+        const made = { applicationId: `app${String(++this.id)}`, appName: `${f.appName}-zzzzzz`, name: f.name };
+        this.envs
+          .find((e) => e.environmentId === f.environmentId)
+          ?.applications?.push({ ...made, description: f.description });
+        return Promise.resolve(made);
+      },
+      updateApplication: (_id: string, _changes: Input) => Promise.resolve(call("application.update")),
+      createMount: (id: string, f: MountFields) => {
+        call("mounts.create");
+        this.mountsOf.set(id, [
+          ...(this.mountsOf.get(id) ?? []),
+          { type: f.type, volumeName: f.volumeName ?? "", mountPath: f.mountPath },
+        ]);
+        return Promise.resolve();
+      },
+      domains: (id: string) => Promise.resolve(this.domainsOf.get(id) ?? []),
+      createDomain: (id: string, f: DomainFields) => {
+        call(`domain.create ${f.host}:${String(f.port)}`);
+        const domain = { domainId: `d${String(++this.id)}`, host: f.host, port: f.port, https: f.https, path: f.path };
+        this.domainsOf.set(id, [...(this.domainsOf.get(id) ?? []), domain]);
+        return Promise.resolve(domain);
+      },
+      templateApplication: (id: string) =>
+        Promise.resolve({
+          ...template,
+          applicationId: id,
+          mounts: (this.mountsOf.get(id) ?? []).map((m, i) => ({ mountId: `m${String(i)}`, ...m })),
+        }),
+      deleteApplication: (id: string) => {
+        call(`application.delete ${id}`);
+        for (const env of this.envs) env.applications = env.applications?.filter((a) => a.applicationId !== id);
+        return Promise.resolve();
+      },
+      removeVolume: (name: string) => Promise.resolve(call(`dockerVolume.removeVolume ${name}`)),
+    };
+    return fake as unknown as PreviewProcedures;
+  }
+}
+
+function context(): PreviewContext {
+  const logger = new MemoryLogger();
+  return {
+    config: {
+      ci: { sha: "3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c", repository: "acme/web" },
+      tag: "1",
+      dokployUrl: "",
+      preview: options,
+    },
+    logger,
+    ledger: new Ledger(),
+    ports: { logger, clock: () => 0, sleep: () => Promise.resolve(), now: () => new Date("2026-12-07T12:00:00Z") },
+  } as unknown as PreviewContext;
+}
+
+describe("opening a preview", () => {
+  it("makes it once: a second open finds the environment and the copy by their marker and adds no domain", async () => {
+    const dokploy = new FakeDokploy();
+    const first = await openPreview(context(), dokploy.api(), key, template);
+    expect(first.url).toBe("https://pr-42.preview.test");
+    expect(dokploy.calls.filter((c) => !c.startsWith("environment.update"))).toEqual([
+      "environment.create",
+      "application.create",
+      "mounts.create",
+      "application.update",
+      "domain.create pr-42.preview.test:3000",
+    ]);
+    expect(dokploy.mountsOf.get(first.ref.id)).toEqual([
+      { type: "volume", volumeName: "web-data-pr-42", mountPath: "/data" },
+    ]);
+    dokploy.calls.length = 0;
+    const second = await openPreview(context(), dokploy.api(), key, template);
+    expect(second).toEqual(first);
+    expect(dokploy.calls).toEqual(["application.update", "environment.update"]);
+  });
+
+  it("refuses the template's host and a preview beyond the limit before creating anything", async () => {
+    const dokploy = new FakeDokploy();
+    const sameHost = { ...key, options: { ...options, host: "web.example.com" } };
+    await expect(openPreview(context(), dokploy.api(), sameHost, template)).rejects.toThrow(
+      'Input "preview-host": web.example.com is a domain of the template application "web"',
+    );
+    dokploy.envs.push(
+      { environmentId: "e1", name: "pr-1", description: markerOf("1"), applications: [] },
+      { environmentId: "e2", name: "pr-2", description: markerOf("2"), applications: [] },
+      // Not ours: other markers, names alone, do not count.
+      { environmentId: "e3", name: "pr-3", description: "pr-3", applications: [] },
+    );
+    await expect(openPreview(context(), dokploy.api(), key, template)).rejects.toThrow(
+      'Input "preview-limit": 2 previews of application "web" are open (pr-1, pr-2), the limit is 2',
+    );
+    expect(dokploy.calls).toEqual([]);
+  });
+
+  it("gives way when another run made this pull request's preview at the same moment", async () => {
+    const dokploy = new FakeDokploy();
+    dokploy.alongside = [{ environmentId: "theirs", name: "pr-42", description: markerOf("42"), applications: [] }];
+    await expect(openPreview(context(), dokploy.api(), key, template)).rejects.toThrow("this run removed its own copy");
+    expect(dokploy.calls).toEqual(["environment.create", "environment.remove env1"]);
+    expect(dokploy.envs.map((e) => e.environmentId)).toEqual(["prod", "theirs"]);
+  });
+});
+
+describe("closing a preview", () => {
+  it("removes the marked copy, its preview volumes and the environment; nothing else", async () => {
+    const dokploy = new FakeDokploy();
+    const opened = await openPreview(context(), dokploy.api(), key, template);
+    dokploy.calls.length = 0;
+    await closePreview(context(), dokploy.api(), key, template);
+    expect(dokploy.calls).toEqual([
+      `application.delete ${opened.ref.id}`,
+      "dockerVolume.removeVolume web-data-pr-42",
+      `environment.remove ${opened.environmentId}`,
+    ]);
+  });
+
+  it("leaves and names a service without the marker, and so keeps the environment", async () => {
+    const dokploy = new FakeDokploy();
+    const opened = await openPreview(context(), dokploy.api(), key, template);
+    dokploy.envs
+      .at(-1)
+      ?.applications?.push({ applicationId: "notes", name: "notes", appName: "notes-x", description: null });
+    dokploy.calls.length = 0;
+    await expect(closePreview(context(), dokploy.api(), key, template)).rejects.toThrow(
+      'holds application "notes" without this pull request\'s marker',
+    );
+    expect(dokploy.calls).toEqual([`application.delete ${opened.ref.id}`, "dockerVolume.removeVolume web-data-pr-42"]);
+  });
+
+  it("never removes the template's environment, even when it carries a marker", async () => {
+    const dokploy = new FakeDokploy();
+    dokploy.envs = [
+      { environmentId: "prod", name: "production", description: markerOf("42"), isDefault: false, applications: [] },
+    ];
+    await expect(closePreview(context(), dokploy.api(), key, template)).rejects.toThrow("is the template's");
+    expect(dokploy.calls).toEqual([]);
+  });
+});
