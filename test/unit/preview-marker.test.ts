@@ -18,6 +18,8 @@ describe("the preview marker", () => {
     const deployed = { ...marker, deployed: "2026-12-07T11:00:00Z", sha: "3f2c1ab" };
     expect(parseMarker(formatMarker({ ...deployed, sha: "3f2c1ab0c3f2" }))).toEqual(deployed);
     expect(parseMarker(formatMarker({ ...marker, repo: "" }))?.repo).toBe("");
+    const noSha = { ...marker, deployed: "2026-12-07T11:00:00Z" };
+    expect(parseMarker(formatMarker({ ...noSha, sha: "local" }))).toEqual(noSha);
   });
 
   it.each([
@@ -29,7 +31,7 @@ describe("the preview marker", () => {
     [formatMarker(marker).replace("pr=42", "pr=042"), "a number with a leading zero"],
     [formatMarker(marker).replace("application:", "postgres:"), "another kind"],
     [formatMarker(marker).replace("created=2026-12-07T10:00:00.000Z", "created=yesterday"), "a date that is none"],
-    [`${formatMarker(marker)} deployed=2026-12-07T11:00:00Z`, "deployed without sha"],
+    [`${formatMarker(marker)} sha=3f2c1ab`, "sha without deployed"],
     [formatMarker(marker).replace("acme%2Fweb%20app", "acme/web"), "a repository not encoded"],
     [formatMarker(marker).replace("acme%2Fweb%20app", "%E0%A4%A"), "an encoding that does not decode"],
     [`my notes\n${formatMarker(marker)}`, "text around it"],
