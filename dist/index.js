@@ -4176,7 +4176,10 @@ function previewPlan(preview, api) {
             `POST ${api}application.delete for each of its applications that carry the marker, ${api}dockerVolume.removeVolume for their volumes named …-${preview.name}, then ${api}environment.remove; a service without the marker is left and named`,
         ];
     }
-    return ["preview: prune is not available yet"];
+    return [
+        `GET ${api}application.one (the template) and ${api}environment.byProjectId: every preview of the template whose last deploy is older than ${String(preview.ttlSeconds)} s (preview-ttl)`,
+        `For each: POST ${api}application.delete for its marked applications, ${api}dockerVolume.removeVolume for their preview volumes, then ${api}environment.remove`,
+    ];
 }
 
 ;// CONCATENATED MODULE: ./src/shared/beside.ts
@@ -5832,7 +5835,6 @@ function printPlan(ctx, way, lines) {
 
 
 
-
 const always = () => true;
 const deploys = (config) => config.deploy;
 const removesPreviews = (config) => config.preview?.mode === "close" || config.preview?.mode === "prune";
@@ -5966,10 +5968,7 @@ const STAGES = [
         gives: [],
         records: ["preview-removed", "timing"],
         plan: (config, _way, api) => previewPlan(config.preview, api),
-        run: async (ctx, state) => {
-            if (ctx.config.preview?.mode === "prune") {
-                throw new errors/* DeployError */.sH("preview: prune is not available yet; close each preview with preview: close.");
-            }
+        run: async (_ctx, state) => {
             if (!state.connected)
                 return {};
             const { removePreview } = await Promise.all(/* import() */[__nccwpck_require__.e(816), __nccwpck_require__.e(11)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1011));

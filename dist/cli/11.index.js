@@ -558,16 +558,41 @@ async function removeVolume(ctx, api, name, serverId) {
     }
 }
 async function closePreview(ctx, api, key, template) {
-    const { number, name } = key.options;
     const listed = await api.environments(template.environment.projectId);
     const [found, ...younger] = previewsFor(listed, key);
     if (!found) {
-        ctx.logger.info(`No preview of pull request ${number ?? ""} to remove.`);
+        ctx.logger.info(`No preview of pull request ${key.options.number ?? ""} to remove.`);
         return;
     }
-    for (const extra of younger)
+    for (const extra of younger) {
         ctx.logger.warn(`Another preview environment of this pull request: ${extra.environment.name}.`);
-    const environment = found.environment;
+    }
+    await removeMarked(ctx, api, key, template, found.environment);
+}
+async function prunePreviews(ctx, api, key, template) {
+    const now = ctx.ports.now().getTime();
+    const listed = await api.environments(template.environment.projectId);
+    const old = previewsOf(listed, key).filter((p) => now - Date.parse(p.marker.deployed ?? p.marker.created) > key.options.ttlSeconds * 1000);
+    if (old.length === 0) {
+        ctx.logger.info(`No preview of application "${template.name}" is older than preview-ttl.`);
+        return;
+    }
+    const failed = [];
+    for (const { environment, marker } of old) {
+        const its = { ...key, options: { ...key.options, number: marker.pr, name: environment.name } };
+        try {
+            await removeMarked(ctx, api, its, template, environment);
+        }
+        catch (error) {
+            ctx.logger.warn((0,errors/* errorMessage */.gJ)(error));
+            failed.push(environment.name);
+        }
+    }
+    if (failed.length > 0)
+        throw new errors/* DeployError */.sH(`Previews not removed: ${failed.join(", ")} (see the warnings above).`);
+}
+async function removeMarked(ctx, api, key, template, environment) {
+    const { number, name } = key.options;
     if (environment.environmentId === template.environment.environmentId || environment.isDefault === true) {
         throw new errors/* DeployError */.sH(`Environment "${environment.name}" is the template's or the project's default: it is never removed as a preview.`);
     }
@@ -871,7 +896,8 @@ function removePreview(ctx, template) {
     return (0,context/* timed */.ay)(ctx, "Remove the preview", async () => {
         const api = new PreviewProcedures(ctx.dokploy.client);
         const app = await api.templateApplication(ref.id);
-        await closePreview(ctx, api, keyOf(ctx, ref), app);
+        const key = keyOf(ctx, ref);
+        await (key.options.mode === "prune" ? prunePreviews : closePreview)(ctx, api, key, app);
     });
 }
 

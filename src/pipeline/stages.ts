@@ -8,7 +8,6 @@ import { checkPlatforms } from "../registry/platform-check";
 import { upsertRegistryEntry } from "../registry/registry-entry";
 import { previewPlan } from "../preview/plan";
 import { besideWork, mapGate } from "../shared/beside";
-import { DeployError } from "../shared/errors";
 import { type Prepared, checkTargets, runningImages } from "../targets/check";
 import { deployTargets } from "../targets/deploy-targets";
 import { type Resolved, resolveTargets } from "../targets/names";
@@ -199,10 +198,7 @@ export const STAGES: readonly Stage[] = [
     gives: [],
     records: ["preview-removed", "timing"],
     plan: (config, _way, api) => previewPlan(config.preview, api),
-    run: async (ctx, state) => {
-      if (ctx.config.preview?.mode === "prune") {
-        throw new DeployError("preview: prune is not available yet; close each preview with preview: close.");
-      }
+    run: async (_ctx, state) => {
       if (!state.connected) return {};
       const { removePreview } = await import("../preview/stage");
       await removePreview(state.connected, state.prepared?.[0]?.ctx.ref);

@@ -1,7 +1,8 @@
 import { type PreviewProcedures, type TemplateApplication, otherServices } from "../dokploy/preview-procedures";
 import { DeployError, errorMessage } from "../shared/errors";
 import type { PreviewContext, PreviewKey } from "./context";
-import { isMarkedService, previewsFor } from "./find";
+import { isMarkedService, previewsFor, previewsOf } from "./find";
+import type { ProjectEnvironment } from "../dokploy/preview-procedures";
 
 type Api = PreviewProcedures;
 
@@ -40,16 +41,59 @@ export async function closePreview(
   key: PreviewKey,
   template: TemplateApplication,
 ): Promise<void> {
-  const { number, name } = key.options;
   const listed = await api.environments(template.environment.projectId);
   const [found, ...younger] = previewsFor(listed, key);
   if (!found) {
-    ctx.logger.info(`No preview of pull request ${number ?? ""} to remove.`);
+    ctx.logger.info(`No preview of pull request ${key.options.number ?? ""} to remove.`);
     return;
   }
-  for (const extra of younger)
+  for (const extra of younger) {
     ctx.logger.warn(`Another preview environment of this pull request: ${extra.environment.name}.`);
-  const environment = found.environment;
+  }
+  await removeMarked(ctx, api, key, template, found.environment);
+}
+
+/**
+ * Removes the template's previews whose last deploy (else their making) is older than
+ * preview-ttl, each as preview: close would; one that cannot be removed does not stop the others.
+ */
+export async function prunePreviews(
+  ctx: PreviewContext,
+  api: Api,
+  key: PreviewKey,
+  template: TemplateApplication,
+): Promise<void> {
+  const now = ctx.ports.now().getTime();
+  const listed = await api.environments(template.environment.projectId);
+  const old = previewsOf(listed, key).filter(
+    (p) => now - Date.parse(p.marker.deployed ?? p.marker.created) > key.options.ttlSeconds * 1000,
+  );
+  if (old.length === 0) {
+    ctx.logger.info(`No preview of application "${template.name}" is older than preview-ttl.`);
+    return;
+  }
+  const failed: string[] = [];
+  for (const { environment, marker } of old) {
+    const its = { ...key, options: { ...key.options, number: marker.pr, name: environment.name } };
+    try {
+      await removeMarked(ctx, api, its, template, environment);
+    } catch (error) {
+      ctx.logger.warn(errorMessage(error));
+      failed.push(environment.name);
+    }
+  }
+  if (failed.length > 0) throw new DeployError(`Previews not removed: ${failed.join(", ")} (see the warnings above).`);
+}
+
+/** Removes one preview environment: its marked applications, their preview volumes, then the environment. */
+async function removeMarked(
+  ctx: PreviewContext,
+  api: Api,
+  key: PreviewKey,
+  template: TemplateApplication,
+  environment: ProjectEnvironment,
+): Promise<void> {
+  const { number, name } = key.options;
   if (environment.environmentId === template.environment.environmentId || environment.isDefault === true) {
     throw new DeployError(
       `Environment "${environment.name}" is the template's or the project's default: it is never removed as a preview.`,

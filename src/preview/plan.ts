@@ -20,5 +20,8 @@ export function previewPlan(preview: PreviewOptions | undefined, api: string): s
       `POST ${api}application.delete for each of its applications that carry the marker, ${api}dockerVolume.removeVolume for their volumes named …-${preview.name}, then ${api}environment.remove; a service without the marker is left and named`,
     ];
   }
-  return ["preview: prune is not available yet"];
+  return [
+    `GET ${api}application.one (the template) and ${api}environment.byProjectId: every preview of the template whose last deploy is older than ${String(preview.ttlSeconds)} s (preview-ttl)`,
+    `For each: POST ${api}application.delete for its marked applications, ${api}dockerVolume.removeVolume for their preview volumes, then ${api}environment.remove`,
+  ];
 }

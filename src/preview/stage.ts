@@ -5,7 +5,7 @@ import { PreviewProcedures } from "../dokploy/preview-procedures";
 import type { ServiceRef } from "../dokploy/types";
 import { timed } from "../record/context";
 import { DeployError } from "../shared/errors";
-import { closePreview } from "./close";
+import { closePreview, prunePreviews } from "./close";
 import { type PreviewContext, keyOf } from "./context";
 import { type OpenedPreview, openPreview } from "./open";
 
@@ -26,12 +26,13 @@ export function makePreview(ctx: PreviewContext, template: ServiceRef | undefine
   });
 }
 
-/** Removes this pull request's preview of the template: only what carries its marker. */
+/** Removes this pull request's preview of the template (prune: every one past preview-ttl): only what carries the marker. */
 export function removePreview(ctx: PreviewContext, template: ServiceRef | undefined): Promise<void> {
   const ref = applicationOnly(template);
   return timed(ctx, "Remove the preview", async () => {
     const api = new PreviewProcedures(ctx.dokploy.client);
     const app = await api.templateApplication(ref.id);
-    await closePreview(ctx, api, keyOf(ctx, ref), app);
+    const key = keyOf(ctx, ref);
+    await (key.options.mode === "prune" ? prunePreviews : closePreview)(ctx, api, key, app);
   });
 }

@@ -241,4 +241,42 @@ describeLive("preview environments against a live Dokploy", (e2e) => {
     expect(left?.applications.map((a) => a.applicationId)).toEqual([theirs.applicationId]);
     expect((await app(e2e, web.applicationId)).domains).toHaveLength(1);
   });
+
+  it("prune removes the previews past preview-ttl and keeps the others, building nothing", async () => {
+    const project = await newProject(e2e, "preview-prune");
+    const tag = suffix();
+    removePreviewsAfter(e2e, project, tag);
+    const { web } = await template(e2e, project, tag);
+    const markerOf = (pr: string, created: string) =>
+      `${MARKER}pr=${pr} repo=acme%2Fweb template=application:${web.applicationId} created=${created}`;
+    const preview = async (pr: string, created: string) => {
+      const env = await e2e.dokploy.mutate<{ environmentId: string }>("environment.create", {
+        projectId: project.projectId,
+        name: `pr-${pr}`,
+        description: markerOf(pr, created),
+      });
+      const made = await e2e.dokploy.mutate<{ applicationId: string }>("application.create", {
+        name: `web-${tag}`,
+        environmentId: env.environmentId,
+        description: markerOf(pr, created),
+      });
+      return { ...env, ...made };
+    };
+    const old = await preview("5", "2026-01-01T00:00:00.000Z");
+    const fresh = await preview("6", new Date().toISOString());
+
+    const run = await e2e.runAction(
+      commitSha(),
+      e2e.inputs(web, e2e.image("preview-prune"), { preview: "prune", "preview-ttl": "1h" }),
+      { cwd: await e2e.checkout(), env: { GITHUB_REPOSITORY: "acme/web" } },
+    );
+
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.stdout).not.toMatch(/docker (buildx )?build/);
+    const left = marked(await environments(e2e, project));
+    expect(left.map((e) => e.environmentId)).toEqual([fresh.environmentId]);
+    await expect(app(e2e, old.applicationId)).rejects.toThrow();
+    expect((await app(e2e, fresh.applicationId)).applicationId).toBe(fresh.applicationId);
+    expect((await app(e2e, web.applicationId)).domains).toHaveLength(1);
+  });
 });

@@ -9,7 +9,7 @@ import type {
   TemplateApplication,
 } from "../../src/dokploy/preview-procedures";
 import type { Input } from "../../src/dokploy/types";
-import { closePreview } from "../../src/preview/close";
+import { closePreview, prunePreviews } from "../../src/preview/close";
 import type { PreviewContext, PreviewKey } from "../../src/preview/context";
 import { formatMarker } from "../../src/preview/marker";
 import { openPreview } from "../../src/preview/open";
@@ -202,5 +202,38 @@ describe("closing a preview", () => {
     ];
     await expect(closePreview(context(), dokploy.api(), key, template)).rejects.toThrow("is the template's");
     expect(dokploy.calls).toEqual([]);
+  });
+
+  it("prune removes the previews past preview-ttl since their last deploy, and only those", async () => {
+    const dokploy = new FakeDokploy();
+    const marker = (pr: string, created: string, deployed?: string) =>
+      formatMarker({ pr, repo: "acme/web", template: key.template, created, deployed });
+    dokploy.envs.push(
+      // Made long ago, never deployed: past the TTL (60 s before 12:00).
+      { environmentId: "old", name: "pr-1", description: marker("1", "2026-12-07T10:00:00.000Z"), applications: [] },
+      // Made long ago, deployed 30 s ago: kept.
+      {
+        environmentId: "fresh",
+        name: "pr-2",
+        description: marker("2", "2026-12-07T10:00:00.000Z", "2026-12-07T11:59:30.000Z"),
+        applications: [],
+      },
+      // Someone else's environment of the same age: never touched.
+      { environmentId: "theirs", name: "pr-3", description: "staging", applications: [] },
+    );
+    dokploy.envs[1]?.applications?.push({
+      applicationId: "a1",
+      name: "web",
+      appName: "web-pr-1-x",
+      description: marker("1", "2026-12-07T10:00:00.000Z"),
+    });
+    await prunePreviews(
+      context(),
+      dokploy.api(),
+      { ...key, options: { ...options, mode: "prune", number: undefined } },
+      template,
+    );
+    expect(dokploy.calls).toEqual(["application.delete a1", "environment.remove old"]);
+    expect(dokploy.envs.map((e) => e.environmentId)).toEqual(["prod", "fresh", "theirs"]);
   });
 });
