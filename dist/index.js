@@ -2694,6 +2694,7 @@ function reportModel(config, outcome) {
         deploying: config.deploy ? { method: config.deployMethod, targets } : undefined,
         registryId: result.registryId,
         health: result.health,
+        previewUrl: result.previewUrl,
         changes: outcome.changes,
         plan: result.plan,
         timings: result.timings,
@@ -2785,6 +2786,8 @@ function rowsOf(model) {
         rows.push(["Deployment", deploymentCell(only)]);
     if (model.registryId)
         rows.push(["Registry entry", inlineCode(model.registryId)]);
+    if (model.previewUrl)
+        rows.push(["Preview", model.previewUrl]);
     if (model.health)
         rows.push(["Health", model.health]);
     return rows;
@@ -6911,6 +6914,8 @@ function commentMarkdown(model, links) {
         ["Digest", model.digest ? inlineCode(model.digest) : "—"],
         ...comment_targetRows(model, links),
     ];
+    if (model.previewUrl)
+        rows.push(["Preview", model.previewUrl]);
     if (model.commit)
         rows.push(["Commit", inlineCode(model.commit.slice(0, 7))]);
     if (links.runUrl)
@@ -7022,7 +7027,7 @@ function wire(config, { deployment, comment, cancel, stop }) {
         },
         async finish(report) {
             const links = {
-                environmentUrl: config.github.environmentUrl ?? report.deploying?.targets[0]?.url,
+                environmentUrl: config.github.environmentUrl ?? report.previewUrl ?? report.deploying?.targets[0]?.url,
                 runUrl: config.ci.runUrl,
             };
             const onCancel = () => {

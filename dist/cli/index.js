@@ -5841,6 +5841,7 @@ function reportModel(config, outcome) {
         deploying: config.deploy ? { method: config.deployMethod, targets } : undefined,
         registryId: result.registryId,
         health: result.health,
+        previewUrl: result.previewUrl,
         changes: outcome.changes,
         plan: result.plan,
         timings: result.timings,

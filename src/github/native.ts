@@ -39,7 +39,8 @@ function wire(config: Config, { deployment, comment, cancel, stop }: Parts): Git
     },
     async finish(report) {
       const links = {
-        environmentUrl: config.github.environmentUrl ?? report.deploying?.targets[0]?.url,
+        // A preview's environment is its address; else the target's page in Dokploy.
+        environmentUrl: config.github.environmentUrl ?? report.previewUrl ?? report.deploying?.targets[0]?.url,
         runUrl: config.ci.runUrl,
       };
       // A cancel once the run has ended stops what is left to tell GitHub. After a cancelled run,

@@ -56,6 +56,7 @@ export function commentMarkdown(model: ReportModel, links: CommentLinks): string
     ["Digest", model.digest ? inlineCode(model.digest) : "—"],
     ...targetRows(model, links),
   ];
+  if (model.previewUrl) rows.push(["Preview", model.previewUrl]);
   if (model.commit) rows.push(["Commit", inlineCode(model.commit.slice(0, 7))]);
   if (links.runUrl) rows.push(["Run", link("log", links.runUrl)]);
   const lines = [`### ${headingOf(model)}`, "", ...keyValueTable(rows), ""];

@@ -44,6 +44,8 @@ export interface ReportModel {
   readonly registryId?: string;
   /** The last health check's answer, e.g. "200 in 34 ms". */
   readonly health?: string;
+  /** The preview's address, with preview: open. */
+  readonly previewUrl?: string;
   /** Sentences from the ledger: what the run changed in Dokploy, oldest first. */
   readonly changes: readonly string[];
   /** The steps a dry run would take. */
@@ -90,6 +92,7 @@ export function reportModel(config: Config, outcome: Outcome): ReportModel {
     deploying: config.deploy ? { method: config.deployMethod, targets } : undefined,
     registryId: result.registryId,
     health: result.health,
+    previewUrl: result.previewUrl,
     changes: outcome.changes,
     plan: result.plan,
     timings: result.timings,

@@ -28,6 +28,7 @@ function rowsOf(model: ReportModel): [string, string][] {
   if (deploying) rows.push(["Method", deploying.method]);
   if (deploying && only && others.length === 0) rows.push(["Deployment", deploymentCell(only)]);
   if (model.registryId) rows.push(["Registry entry", inlineCode(model.registryId)]);
+  if (model.previewUrl) rows.push(["Preview", model.previewUrl]);
   if (model.health) rows.push(["Health", model.health]);
   return rows;
 }

@@ -127,3 +127,14 @@ describe("the CLI's last line", () => {
     );
   });
 });
+
+describe("a preview's report", () => {
+  it("shows the preview's address in the summary and the comment", () => {
+    const preview = configOf({ preview: "open", "preview-number": "42" });
+    const outcome = { result: { ...result, previewUrl: "https://pr-42.preview.example.com" }, changes: [] };
+    expect(summary(preview, outcome)).toContain("| Preview | https://pr-42.preview.example.com |");
+    expect(comment(preview, outcome)).toContain("| Preview | https://pr-42.preview.example.com |");
+    expect(comment(preview, outcome)).toContain("preview/pr-42");
+    expect(summary(config, { result, changes: [] })).not.toContain("Preview");
+  });
+});
