@@ -138,7 +138,12 @@ describe("the GitLab component, included as gitlab/README.md says", () => {
         },
       ]);
       expect(standIn().callsOf("application.deploy")).toEqual([]);
-      expect(standIn().calls.filter((c) => c.procedure.startsWith("registry."))).toEqual([]);
+      // No registry entry is written; the pull login is tried once from the Dokploy host.
+      expect(
+        standIn()
+          .calls.filter((c) => c.procedure.startsWith("registry."))
+          .map((c) => c.procedure),
+      ).toEqual(["registry.testRegistry"]);
       const redeploy = standIn().callsOf("application.redeploy")[0]?.input as Record<string, string>;
       expect(redeploy.title).toBe(`Deploy ${sha.slice(0, 7)}`);
       // The emulator's CI_COMMIT_MESSAGE is a fixed "Commit Title\nMore commit text".
