@@ -3574,11 +3574,14 @@ async function checkPull(ctx) {
     });
 }
 
+// EXTERNAL MODULE: ./src/dokploy/version.ts
+var dokploy_version = __nccwpck_require__(1994);
 ;// CONCATENATED MODULE: ./src/registry/server-pull.ts
 
 
 
-const QUOTED_SINCE = [0, 29, 13];
+
+const QUOTED_SINCE = "v0.29.13";
 const SHELL_SAFE = /^[A-Za-z0-9._~+/=:@%,-]+$/;
 function distinctMachines(machines) {
     const seen = new Map();
@@ -3586,25 +3589,14 @@ function distinctMachines(machines) {
         seen.set(machine.serverId ?? "", machine);
     return [...seen.values()];
 }
-function olderThan(version, oldest) {
-    const parts = /^v?(\d+)\.(\d+)\.(\d+)/.exec(version)?.slice(1).map(Number);
-    if (!parts)
-        return false;
-    for (const [i, part] of parts.entries()) {
-        const bound = oldest[i] ?? 0;
-        if (part !== bound)
-            return part < bound;
-    }
-    return false;
-}
 async function unsafeOnServer(ctx, pull) {
     if (SHELL_SAFE.test(pull.password))
         return undefined;
     const version = await ctx.dokploy.version().catch(() => "");
-    if (version && !olderThan(version, QUOTED_SINCE))
+    if (version && (0,dokploy_version/* isOlderThan */.UM)(version, QUOTED_SINCE) !== true)
         return undefined;
     const which = version ? `Dokploy ${version}` : "Dokploy (it did not say its version)";
-    return `${which} may paste the password unquoted into the server's shell (quoted since v${QUOTED_SINCE.join(".")}), and this password has characters a shell would change`;
+    return `${which} may paste the password unquoted into the server's shell (quoted since ${QUOTED_SINCE}), and this password has characters a shell would change`;
 }
 function reasonOf(error) {
     return error.message.replace(/^Dokploy \S+ \(HTTP \d+\): /, "").trim();
@@ -3907,8 +3899,6 @@ function mapGate(gate, part) {
     return { passed: () => gate.passed().then(part), signal: gate.signal, underWay: gate.underWay };
 }
 
-// EXTERNAL MODULE: ./src/dokploy/version.ts
-var dokploy_version = __nccwpck_require__(1994);
 ;// CONCATENATED MODULE: ./src/dokploy/cadence.ts
 function pollDelay(attempt, elapsedMs) {
     const cap = elapsedMs < 60_000 ? 2_000 : elapsedMs < 180_000 ? 5_000 : 10_000;

@@ -1,12 +1,13 @@
 import type { Credentials } from "../config/config";
 import type { Machine } from "../dokploy/types";
+import { isOlderThan } from "../dokploy/version";
 import { timed } from "../record/context";
 import { DokployError, PullCheckError } from "../shared/errors";
 import { dokployRegistryUrl } from "../shared/image";
 import type { RegistryConnected } from "./context";
 
 /** Dokploy quotes the password for a server's shell since v0.29.13; before, it is pasted in as it is. */
-const QUOTED_SINCE = [0, 29, 13] as const;
+const QUOTED_SINCE = "v0.29.13";
 /** What a shell passes through unquoted as one word, unchanged. */
 const SHELL_SAFE = /^[A-Za-z0-9._~+/=:@%,-]+$/;
 
@@ -17,16 +18,6 @@ export function distinctMachines(machines: readonly Machine[]): Machine[] {
   return [...seen.values()];
 }
 
-function olderThan(version: string, oldest: readonly number[]): boolean {
-  const parts = /^v?(\d+)\.(\d+)\.(\d+)/.exec(version)?.slice(1).map(Number);
-  if (!parts) return false;
-  for (const [i, part] of parts.entries()) {
-    const bound = oldest[i] ?? 0;
-    if (part !== bound) return part < bound;
-  }
-  return false;
-}
-
 /**
  * Why the test cannot be asked of a server here: a password the server's shell would change
  * (or run) when Dokploy pastes it unquoted into `echo <password> | docker login`.
@@ -34,9 +25,9 @@ function olderThan(version: string, oldest: readonly number[]): boolean {
 async function unsafeOnServer(ctx: RegistryConnected, pull: Credentials): Promise<string | undefined> {
   if (SHELL_SAFE.test(pull.password)) return undefined;
   const version = await ctx.dokploy.version().catch(() => "");
-  if (version && !olderThan(version, QUOTED_SINCE)) return undefined;
+  if (version && isOlderThan(version, QUOTED_SINCE) !== true) return undefined;
   const which = version ? `Dokploy ${version}` : "Dokploy (it did not say its version)";
-  return `${which} may paste the password unquoted into the server's shell (quoted since v${QUOTED_SINCE.join(".")}), and this password has characters a shell would change`;
+  return `${which} may paste the password unquoted into the server's shell (quoted since ${QUOTED_SINCE}), and this password has characters a shell would change`;
 }
 
 /** Dokploy's own words, without the sentence our client puts around them. */
