@@ -3592,7 +3592,7 @@ function distinctMachines(machines) {
 async function unsafeOnServer(ctx, pull) {
     if (SHELL_SAFE.test(pull.password))
         return undefined;
-    const version = await ctx.dokploy.version().catch(() => "");
+    const version = ctx.dokploy.serverVersion ?? (await ctx.dokploy.version().catch(() => ""));
     if (version && (0,dokploy_version/* isOlderThan */.UM)(version, QUOTED_SINCE) !== true)
         return undefined;
     const which = version ? `Dokploy ${version}` : "Dokploy (it did not say its version)";

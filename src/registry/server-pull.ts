@@ -24,7 +24,8 @@ export function distinctMachines(machines: readonly Machine[]): Machine[] {
  */
 async function unsafeOnServer(ctx: RegistryConnected, pull: Credentials): Promise<string | undefined> {
   if (SHELL_SAFE.test(pull.password)) return undefined;
-  const version = await ctx.dokploy.version().catch(() => "");
+  // The first check read it already; asked again only when it could not.
+  const version = ctx.dokploy.serverVersion ?? (await ctx.dokploy.version().catch(() => ""));
   if (version && isOlderThan(version, QUOTED_SINCE) !== true) return undefined;
   const which = version ? `Dokploy ${version}` : "Dokploy (it did not say its version)";
   return `${which} may paste the password unquoted into the server's shell (quoted since ${QUOTED_SINCE}), and this password has characters a shell would change`;
