@@ -5,7 +5,9 @@
 #         live Dokploy's engine has it), and an sshd of its own on $DOK_REMOTE_SSH_ADDR:$DOK_REMOTE_SSH_PORT (key auth
 #         only, root, DOCKER_HOST set to that engine for every session), then registers it in the live Dokploy given by
 #         DOK_REAL_URL and DOK_REAL_KEY (sshKey.create, server.create; an existing server of the same name is reused).
-#         Its LAST line is `export REMOTE_DOCKER_HOST=… DOK_REMOTE_SERVER_ID=…`; progress goes to stderr.
+#         A third engine joins that swarm as a worker node, drained (see worker_up).
+#         Its LAST line is `export REMOTE_DOCKER_HOST=… DOK_REMOTE_SERVER_ID=… REMOTE_WORKER_DOCKER_HOST=…`; progress
+#         goes to stderr.
 #   down  removes the registration (when the live Dokploy still answers), stops what up started, by pid, and deletes
 #         the state, the test's SSH private key with it.
 # Idempotent: up on a running server only checks it and registers it again if needed.
@@ -22,13 +24,14 @@
 #
 # Needs root, Debian's openssh-server and docker.io (scripts/setup.sh installs them), Node for the registration.
 # Env knobs: DOK_REMOTE_STATE (/tmp/dok-remote) DOK_REMOTE_SSH_ADDR (127.0.0.2) DOK_REMOTE_SSH_PORT (2222)
-#            DOK_REMOTE_SWARM_PORT (2390) DOK_REMOTE_NAME (e2e-remote: the server's and the key's name in Dokploy)
+#            DOK_REMOTE_SWARM_PORT (2390) DOK_REMOTE_WORKER_PORT (2391) DOK_REMOTE_NAME (e2e-remote: the server's and the key's name in Dokploy)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 S=${DOK_REMOTE_STATE:-/tmp/dok-remote}
 ADDR=${DOK_REMOTE_SSH_ADDR:-127.0.0.2}
 SSH_PORT=${DOK_REMOTE_SSH_PORT:-2222}
 SWARM_PORT=${DOK_REMOTE_SWARM_PORT:-2390}
+WORKER_PORT=${DOK_REMOTE_WORKER_PORT:-2391}
 NAME=${DOK_REMOTE_NAME:-e2e-remote}
 SOCK=unix://$S/docker.sock
 log() { echo "[remote-server] $*" >&2; }
@@ -38,16 +41,25 @@ alive() { [ -s "$1" ] && grep -qa -- "$2" "/proc/$(cat "$1")/cmdline" 2>/dev/nul
 wait_gone() { local pid=$1 n=$2; for _ in $(seq "$n"); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done; return 1; }
 register() { npx --no-install tsx scripts/remote-server-registration.ts "$@"; }
 
-engine_up() {
-  export DOCKER_HOST=$SOCK
-  if ! alive "$S/docker.pid" "$S/docker"; then
-    log "starting dockerd on $SOCK"
-    rm -f "$S/docker.pid"
-    (setsid nohup /usr/sbin/dockerd --data-root "$S/docker" --exec-root "$S/exec" -H "$SOCK" --pidfile "$S/docker.pid" \
-      --bridge=none --iptables=false --ip-masq=false --ip6tables=false > "$S/dockerd.log" 2>&1 &)
+# start_dockerd ROOT: a Docker engine with its data, exec root, socket, pid file and log under ROOT, no bridge
+# and no iptables rules of its own (unless already running); waits until it answers. Extra arguments go before it
+# (a command that starts it, such as unshare).
+start_dockerd() {
+  local root=$1; shift
+  if ! alive "$root/docker.pid" "$root/docker"; then
+    log "starting dockerd on unix://$root/docker.sock"
+    rm -f "$root/docker.pid"
+    (setsid nohup "$@" /usr/sbin/dockerd --data-root "$root/docker" --exec-root "$root/exec" -H "unix://$root/docker.sock" \
+      --pidfile "$root/docker.pid" --bridge=none --iptables=false --ip-masq=false --ip6tables=false \
+      > "$root/dockerd.log" 2>&1 &)
   fi
-  for _ in $(seq 120); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
-  docker info >/dev/null 2>&1 || { tail -20 "$S/dockerd.log" >&2; die "dockerd did not start"; }
+  for _ in $(seq 120); do DOCKER_HOST=unix://$root/docker.sock docker info >/dev/null 2>&1 && return 0; sleep 0.5; done
+  tail -20 "$root/dockerd.log" >&2; die "dockerd in $root did not start"
+}
+
+engine_up() {
+  start_dockerd "$S"
+  export DOCKER_HOST=$SOCK
   if [ "$(docker info --format '{{.Swarm.LocalNodeState}}')" != active ]; then
     log "docker swarm init on 127.0.0.1:$SWARM_PORT"
     docker swarm init --advertise-addr "127.0.0.1:$SWARM_PORT" --listen-addr "127.0.0.1:$SWARM_PORT" >/dev/null
@@ -59,6 +71,25 @@ engine_up() {
   docker network inspect dokploy-network >/dev/null 2>&1 ||
     docker network create --scope swarm --driver bridge --attachable dokploy-network >/dev/null
   unset DOCKER_HOST
+}
+
+# A worker node of the server's swarm: a third engine, named $NAME-worker (its own UTS namespace gives the node that
+# hostname), joined on 127.0.0.1:$WORKER_PORT. It shares this machine's network namespace with the manager: swarm's
+# gossip port is then taken (its agent logs that and goes on), which only overlay networks need, and the server has
+# none; a swarm-scoped bridge network is made on each node where a task needs it. It is left DRAINED: no task goes
+# there unless a test makes it active (test/e2e/worker.test.ts does, and drains it again).
+worker_up() {
+  local W=$S/worker id
+  mkdir -p "$W"
+  start_dockerd "$W" unshare --uts sh -c 'hostname "$0" && exec "$@"' "$NAME-worker"
+  if [ "$(DOCKER_HOST=unix://$W/docker.sock docker info --format '{{.Swarm.LocalNodeState}}')" != active ]; then
+    log "joining the worker to the server's swarm on 127.0.0.1:$WORKER_PORT"
+    DOCKER_HOST=unix://$W/docker.sock docker swarm join --advertise-addr "127.0.0.1:$WORKER_PORT" \
+      --listen-addr "127.0.0.1:$WORKER_PORT" --token "$(DOCKER_HOST=$SOCK docker swarm join-token -q worker)" \
+      "127.0.0.1:$SWARM_PORT" >/dev/null
+  fi
+  id=$(DOCKER_HOST=unix://$W/docker.sock docker info --format '{{.Swarm.NodeID}}')
+  DOCKER_HOST=$SOCK docker node update --availability drain "$id" >/dev/null
 }
 
 keys() {
@@ -114,6 +145,7 @@ up() {
   : "${DOK_REAL_URL:?the live Dokploy to register with (DOK_REAL_URL, DOK_REAL_KEY)}" "${DOK_REAL_KEY:?}"
   mkdir -p "$S" && chmod 700 "$S"
   engine_up
+  worker_up
   keys
   sshd_up
   local id
@@ -121,7 +153,7 @@ up() {
   [ -n "$id" ] || die "registration gave no server id"
   echo "$id" > "$S/server-id"
   log "ready: server $id ($NAME), ssh root@$ADDR:$SSH_PORT, engine $SOCK"
-  echo "export REMOTE_DOCKER_HOST=$SOCK DOK_REMOTE_SERVER_ID=$id"
+  echo "export REMOTE_DOCKER_HOST=$SOCK DOK_REMOTE_SERVER_ID=$id REMOTE_WORKER_DOCKER_HOST=unix://$S/worker/docker.sock"
 }
 
 # Sessions of our sshd (a live log's tail -f, a dial-stdio) share its mount namespace: they go with it.
@@ -138,15 +170,19 @@ stop_sshd() {
   wait_gone "$pid" 20 || kill -KILL "$pid" 2>/dev/null || true
 }
 
+stop_dockerd() {
+  alive "$1/docker.pid" "$1/docker" || return 0
+  local pid; pid=$(cat "$1/docker.pid"); log "stopping dockerd ($pid) of $1"
+  kill -TERM "$pid"; wait_gone "$pid" 60 || log "dockerd $pid did not stop within 30 s"
+}
+
 down() {
   if [ -s "$S/server-id" ] && [ -n "${DOK_REAL_URL:-}" ] && [ -n "${DOK_REAL_KEY:-}" ]; then
     register down "$(cat "$S/server-id")" "$NAME" || log "could not remove the registration (kept)"
   fi
   stop_sshd
-  if alive "$S/docker.pid" "$S/docker"; then
-    local pid; pid=$(cat "$S/docker.pid"); log "stopping dockerd ($pid)"
-    kill -TERM "$pid"; wait_gone "$pid" 60 || log "dockerd $pid did not stop within 30 s"
-  fi
+  stop_dockerd "$S/worker"
+  stop_dockerd "$S"
   # leftovers of dockerd (netns bind mounts, overlay mounts) must go before the files
   { grep -o " $S/[^ ]*" /proc/mounts || true; } | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
   rm -rf "$S"

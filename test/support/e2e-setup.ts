@@ -13,13 +13,15 @@ import { importBusybox, startEngine, startRegistry } from "./rig";
 export const LIVE_VARIABLES = ["DOK_REAL_URL", "DOK_REAL_KEY", "DOK_ENVIRONMENT_ID", "SWARM_DOCKER_HOST"] as const;
 
 /** A remote server of that Dokploy (scripts/remote-server.sh prints them); optional. */
-export const REMOTE_VARIABLES = ["DOK_REMOTE_SERVER_ID", "REMOTE_DOCKER_HOST"] as const;
+export const REMOTE_VARIABLES = ["DOK_REMOTE_SERVER_ID", "REMOTE_DOCKER_HOST", "REMOTE_WORKER_DOCKER_HOST"] as const;
 
 /** A server registered in the live Dokploy, and the swarm manager behind it. */
 export interface RemoteInfo {
   readonly serverId: string;
   /** DOCKER_HOST of the server's engine, for the tests' own look at what it runs. */
   readonly dockerHost: string;
+  /** DOCKER_HOST of the engine joined to that swarm as a worker node (drained unless a test makes it active). */
+  readonly workerDockerHost: string;
 }
 
 export interface LiveInfo {
@@ -58,8 +60,12 @@ async function warmUp(dokploy: LiveDokploy, apiKey: string): Promise<void> {
 const remoteSkip = `no remote server: ${REMOTE_VARIABLES.join(", ")} not set (scripts/remote-server.sh up prints them)`;
 
 function remoteServer(): RemoteInfo | null {
-  const { DOK_REMOTE_SERVER_ID: serverId, REMOTE_DOCKER_HOST: dockerHost } = process.env;
-  return serverId && dockerHost ? { serverId, dockerHost } : null;
+  const {
+    DOK_REMOTE_SERVER_ID: serverId,
+    REMOTE_DOCKER_HOST: dockerHost,
+    REMOTE_WORKER_DOCKER_HOST: workerDockerHost,
+  } = process.env;
+  return serverId && dockerHost && workerDockerHost ? { serverId, dockerHost, workerDockerHost } : null;
 }
 
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {

@@ -58,7 +58,7 @@ export function describeRemote(name: string, body: (e2e: E2E, remote: RemoteInfo
   describe.skipIf(!remote)(`${name}${skipped}`, { timeout: E2E_TEST_TIMEOUT_MS }, () => {
     afterEach(() => e2e.cleanUp());
     afterAll(removeTempDirs);
-    body(e2e, remote ?? { serverId: "", dockerHost: "" });
+    body(e2e, remote ?? { serverId: "", dockerHost: "", workerDockerHost: "" });
   });
 }
 

@@ -77,6 +77,29 @@ export class Swarm {
     }
   }
 
+  /** The ids of the nodes the service's wanted tasks are on. */
+  async taskNodes(appName: string): Promise<string[]> {
+    const ids = (await this.docker(["service", "ps", "-q", "--filter", "desired-state=running", appName]))
+      .split("\n")
+      .filter(Boolean);
+    if (ids.length === 0) return [];
+    return (await this.docker(["inspect", "--format", "{{.NodeID}}", ...ids])).split("\n").filter(Boolean);
+  }
+
+  /** This engine's swarm node id (empty when it is in no swarm). */
+  async nodeId(): Promise<string> {
+    return (await this.docker(["info", "--format", "{{.Swarm.NodeID}}"])).trim();
+  }
+
+  /** The images of the running containers this engine has of a swarm service. */
+  async containerImages(appName: string): Promise<string[]> {
+    const ids = (await this.docker(["ps", "-q", "--filter", `label=com.docker.swarm.service.name=${appName}`]))
+      .split("\n")
+      .filter(Boolean);
+    if (ids.length === 0) return [];
+    return (await this.docker(["inspect", "--format", "{{.Config.Image}}", ...ids])).split("\n").filter(Boolean);
+  }
+
   /** Digests the engine knows for an image it pulled (repo@sha256:…). */
   async repoDigests(image: string): Promise<string[]> {
     return JSON.parse(await this.docker(["image", "inspect", image, "--format", "{{json .RepoDigests}}"])) as string[];
