@@ -10,7 +10,7 @@ import { dirname } from "node:path";
 import { expect, it } from "vitest";
 import { commitSha, describeRemote } from "../support/e2e";
 import { freePort } from "../support/rig";
-import { compose, composeDeployments, newProject, newStack, suffix } from "../support/live-targets";
+import { compose, composeDeployments, newAppIn, newProject, newStack, suffix } from "../support/live-targets";
 import { Swarm } from "../support/swarm";
 
 /** The lines of Dokploy's log the run streamed (each behind "│ "), empty ones left out. */
@@ -156,6 +156,30 @@ describeRemote("applications on a Dokploy remote server", (e2e, remote) => {
       expect(await swarm.repoDigests(ref)).toContain(digest);
       expect(await other.service(app.appName)).toBeUndefined();
     }
+  });
+
+  it("by name: project + application resolve to the application on the server, deployed and verified there", async () => {
+    const project = await newProject(e2e, "remote-names");
+    const name = `web-${suffix()}`;
+    const app = await newAppIn(e2e, project, name, remote.serverId);
+    const image = e2e.image("remote-names");
+    const sha = commitSha();
+    const { "application-id": _id, ...inputs } = e2e.inputs(app, image);
+
+    const run = await e2e.runAction(
+      sha,
+      { ...inputs, project: project.name, application: name },
+      {
+        cwd: await e2e.checkout(),
+      },
+    );
+
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.stdout).toContain(`application "${name}" in ${project.name}/production is ${app.applicationId}`);
+    const ref = `${image}:${sha}`;
+    expect(await remoteSwarm.waitUntilRunning(app.appName, ref)).toEqual([{ image: ref, state: "running" }]);
+    expect(await remoteSwarm.repoDigests(ref)).toContain(`${image}@${run.outputs.digest ?? ""}`);
+    expect(await e2e.swarm.service(app.appName)).toBeUndefined();
   });
 
   it("a stack on the server: the step sets its image, Dokploy deploys it there, the server's swarm runs our digest", async () => {
