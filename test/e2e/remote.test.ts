@@ -5,7 +5,6 @@
  * with names the server (server-id), as Dokploy logs in there when it makes one. What runs is
  * asserted on the remote engine, and the Dokploy host's swarm has no service of those names.
  */
-import { randomBytes } from "node:crypto";
 import { dirname } from "node:path";
 import { expect, it } from "vitest";
 import { commitSha, describeRemote } from "../support/e2e";
@@ -60,40 +59,6 @@ describeRemote("applications on a Dokploy remote server", (e2e, remote) => {
     expect(await remoteSwarm.waitUntilRunning(app.appName, ref)).toEqual([{ image: ref, state: "running" }]);
     expect(await remoteSwarm.repoDigests(ref)).toContain(`${image}@${run.outputs.digest ?? ""}`);
     expect(await e2e.swarm.service(app.appName)).toBeUndefined();
-  });
-
-  it("a new image that crashes: red with the failed task's output read from the server, rolled back there", async () => {
-    const app = await e2e.newApp("remote-crash", remote.serverId);
-    const image = e2e.image("remote-crash");
-    const [sha1, sha2] = [commitSha(), commitSha()];
-    const [ref1, ref2] = [`${image}:${sha1}`, `${image}:${sha2}`];
-    const first = await e2e.runAction(sha1, e2e.inputs(app, image), { cwd: await e2e.checkout() });
-    expect(first.exitCode, first.stdout).toBe(0);
-    const marker = `remote-marker-${randomBytes(6).toString("hex")}`;
-    const crashing = await e2e.checkout([], `["/bin/sh", "-c", "echo ${marker} cannot start; exit 1"]`);
-
-    const run = await e2e.runAction(sha2, e2e.inputs(app, image, { "rollback-on-failure": "true" }), {
-      cwd: crashing,
-    });
-
-    expect(run.exitCode, run.stdout).toBe(1);
-    expect(run.outputs["deployment-status"]).toBe("not-running");
-    expect(run.stdout).toContain(`${ref2} is not running`);
-    // Only the server's engine ran that task: its output came from there, through Dokploy.
-    const group = run.stdout.slice(run.stdout.indexOf("::group::What went wrong in"));
-    expect(group.slice(0, group.indexOf("::endgroup::")), run.stdout).toMatch(
-      new RegExp(`Output of task [0-9a-z]{12} \\(Failed[^\\n]*\\n[^\\n]*${marker} cannot start`),
-    );
-    expect(run.summary).toContain(`${marker} cannot start`);
-    expect(run.stdout).toContain(`Rolled back to ${ref1}`);
-    expect((await e2e.dokploy.application(app.applicationId)).dockerImage).toBe(ref1);
-    const rows = await e2e.dokploy.deployments(app.applicationId);
-    expect(rows.map((r) => [r.title, r.status])).toEqual([
-      [`Rollback to ${ref1}`, "done"],
-      [`Deploy ${sha2.slice(0, 7)}`, "done"],
-      [`Deploy ${sha1.slice(0, 7)}`, "done"],
-    ]);
-    expect(await remoteSwarm.waitUntilRunning(app.appName, ref1)).toEqual([{ image: ref1, state: "running" }]);
   });
 
   it("the health URL answers from the container the server runs", async () => {

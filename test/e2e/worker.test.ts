@@ -5,6 +5,7 @@
  * constraint (node.role==worker). Dokploy and the step talk only to the manager, over SSH: the task
  * list, the task's image and what it printed come from the manager's store and its log stream of
  * the worker. What runs is asserted on both engines: the worker runs our digest, the manager does not.
+ * (This is also the suite's crash-and-rollback test on a remote server: every call there goes over SSH.)
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -64,8 +65,15 @@ describeRemote("tasks on a worker node of a remote server", (e2e, remote) => {
     expect(group.slice(0, group.indexOf("::endgroup::")), run.stdout).toMatch(
       new RegExp(`Output of task [0-9a-z]{12} \\(Failed[^\\n]*\\n[^\\n]*${marker} cannot start`),
     );
+    expect(run.summary).toContain(`${marker} cannot start`);
     expect(run.stdout).toContain(`Rolled back to ${ref1}`);
     expect((await e2e.dokploy.application(app.applicationId)).dockerImage).toBe(ref1);
+    const rows = await e2e.dokploy.deployments(app.applicationId);
+    expect(rows.map((r) => [r.title, r.status])).toEqual([
+      [`Rollback to ${ref1}`, "done"],
+      [`Deploy ${sha2.slice(0, 7)}`, "done"],
+      [`Deploy ${sha1.slice(0, 7)}`, "done"],
+    ]);
     expect(await manager.waitUntilRunning(app.appName, ref1)).toEqual([{ image: ref1, state: "running" }]);
     expect(await manager.taskNodes(app.appName)).toEqual([workerNode]);
     expect(await manager.containerImages(app.appName)).toEqual([]);
