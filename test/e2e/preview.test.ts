@@ -5,88 +5,9 @@
  * refuses a preview beyond it before anything is made in Dokploy.
  */
 import { expect, it } from "vitest";
-import { type E2E, commitSha, describeLive } from "../support/e2e";
-import { type LiveProject, newAppIn, newProject, suffix } from "../support/live-targets";
-
-interface EnvironmentRow {
-  environmentId: string;
-  name: string;
-  description: string | null;
-  applications: { applicationId: string; appName: string; description: string | null }[];
-}
-
-interface AppRow {
-  applicationId: string;
-  appName: string;
-  description: string | null;
-  env: string | null;
-  dockerImage: string | null;
-  domains: { host: string; port: number | null }[];
-  mounts: { type: string; volumeName: string | null; mountPath: string }[];
-}
-
-const MARKER = "dokploy-deploy preview v1 ";
-
-function environments(e2e: E2E, project: LiveProject): Promise<EnvironmentRow[]> {
-  return e2e.dokploy.query<EnvironmentRow[]>("environment.byProjectId", { projectId: project.projectId });
-}
-
-function marked(rows: readonly EnvironmentRow[]): EnvironmentRow[] {
-  return rows.filter((row) => row.description?.startsWith(MARKER));
-}
-
-function app(e2e: E2E, applicationId: string): Promise<AppRow> {
-  return e2e.dokploy.query<AppRow>("application.one", { applicationId });
-}
-
-/**
- * Whatever a preview left in the project goes before the project (project.remove would orphan
- * its services), then the test's volumes, once swarm lets go of them.
- */
-function removePreviewsAfter(e2e: E2E, project: LiveProject, tag: string): void {
-  e2e.onCleanUp(async () => {
-    for (const env of marked(await environments(e2e, project))) {
-      for (const row of env.applications) await e2e.dokploy.deleteApplication(row.applicationId).catch(() => undefined);
-      await e2e.dokploy.mutate("environment.remove", { environmentId: env.environmentId }).catch(() => undefined);
-    }
-    const volumes = (await e2e.swarm.docker(["volume", "ls", "-q"])).split("\n").filter((v) => v.includes(tag));
-    for (const volume of volumes) {
-      for (let attempt = 0; attempt < 20; attempt++) {
-        const gone = await e2e.swarm.docker(["volume", "rm", volume]).then(
-          () => true,
-          () => false,
-        );
-        if (gone) break;
-        await new Promise((r) => setTimeout(r, 1000));
-      }
-    }
-  });
-}
-
-/** A template application with variables, a domain and a named volume, never deployed. */
-async function template(e2e: E2E, project: LiveProject, tag: string) {
-  const web = await newAppIn(e2e, project, `web-${tag}`);
-  await e2e.dokploy.updateApplication(web.applicationId, { env: "A=1\nB=template", replicas: 1 });
-  await e2e.dokploy.mutate("domain.create", {
-    applicationId: web.applicationId,
-    host: `web-${tag}.template.test`,
-    path: "/",
-    port: 8080,
-    https: false,
-    certificateType: "none",
-    customCertResolver: "",
-    domainType: "application",
-  });
-  const volume = `e2e-preview-data-${tag}`;
-  await e2e.dokploy.mutate("mounts.create", {
-    type: "volume",
-    volumeName: volume,
-    mountPath: "/data",
-    serviceId: web.applicationId,
-    serviceType: "application",
-  });
-  return { web, volume, host: `web-${tag}.template.test` };
-}
+import { commitSha, describeLive } from "../support/e2e";
+import { MARKER, app, environments, marked, removePreviewsAfter, template } from "../support/live-previews";
+import { newProject, suffix } from "../support/live-targets";
 
 describeLive("preview environments against a live Dokploy", (e2e) => {
   it("open makes a marked copy with its own host running our image, a push updates it, close removes it", async () => {
