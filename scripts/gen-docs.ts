@@ -6,6 +6,8 @@ import {
   renderCatalogPipeline,
   renderGitlabComponent,
   renderGitlabInputsTable,
+  renderGitlabPreviewComponent,
+  renderGitlabPreviewInputsTable,
   renderInputsPage,
   renderPipeDefinition,
   renderPipeSelfTest,
@@ -27,13 +29,20 @@ await rewrite("README.md", (text) => examples(renderReadme(text)));
 await rewrite("docs/inputs.md", renderInputsPage);
 for (const page of await readdir("docs")) if (page.endsWith(".md")) await rewrite(`docs/${page}`, examples);
 await writeFile("gitlab/templates/deploy.yml", renderGitlabComponent());
+await writeFile("gitlab/templates/preview.yml", renderGitlabPreviewComponent());
 await writeFile("gitlab/.gitlab-ci.yml", renderCatalogPipeline());
-await rewrite("gitlab/README.md", (text) => replaceBlock(text, "inputs", renderGitlabInputsTable()));
+await rewrite("gitlab/README.md", (text) =>
+  replaceBlock(
+    replaceBlock(text, "inputs", renderGitlabInputsTable()),
+    "preview-inputs",
+    renderGitlabPreviewInputsTable(),
+  ),
+);
 await writeFile("bitbucket/pipe.yml", renderPipeYml());
 await writeFile("bitbucket/bitbucket-pipelines.yml", renderPipeSelfTest());
 await rewrite("bitbucket/README.md", (text) =>
   replaceBlock(replaceBlock(text, "definition", renderPipeDefinition()), "variables", renderVariablesTable()),
 );
 console.log(
-  "action.yml, gitlab/templates/deploy.yml, gitlab/.gitlab-ci.yml, bitbucket/pipe.yml, bitbucket/bitbucket-pipelines.yml, the README's quick start and docs/inputs.md regenerated",
+  "action.yml, gitlab/templates/deploy.yml and preview.yml, gitlab/.gitlab-ci.yml, bitbucket/pipe.yml, bitbucket/bitbucket-pipelines.yml, the README's quick start and docs/inputs.md regenerated",
 );

@@ -1,6 +1,6 @@
 /**
  * Writes the release trees published with each release:
- *   <out>/gitlab     the GitLab CI/CD Catalog project: templates/deploy.yml at its root, README.md
+ *   <out>/gitlab     the GitLab CI/CD Catalog project: templates/deploy.yml and preview.yml at its root, README.md
  *                    (with its Components section), LICENSE, and the .gitlab-ci.yml that tests the
  *                    component at $CI_COMMIT_SHA and releases it on semantic-version tags;
  *   <out>/bitbucket  the Bitbucket pipe repository: pipe.yml at its root, README.md, LICENSE.txt, and
@@ -13,7 +13,14 @@
 import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { RUNNER_IMAGE, renderGitlabComponent, renderGitlabInputsTable, replaceBlock } from "./docs";
+import {
+  RUNNER_IMAGE,
+  renderGitlabComponent,
+  renderGitlabInputsTable,
+  renderGitlabPreviewComponent,
+  renderGitlabPreviewInputsTable,
+  replaceBlock,
+} from "./docs";
 
 const ROOT = resolve(import.meta.dirname, "..");
 
@@ -25,8 +32,16 @@ export async function writeReleaseTrees(out: string, runnerDigest?: string): Pro
   const gitlab = join(out, "gitlab");
   await mkdir(join(gitlab, "templates"), { recursive: true });
   await writeFile(join(gitlab, "templates/deploy.yml"), renderGitlabComponent(runnerImage));
+  await writeFile(join(gitlab, "templates/preview.yml"), renderGitlabPreviewComponent(runnerImage));
   const readme = await readFile(join(ROOT, "gitlab/README.md"), "utf8");
-  await writeFile(join(gitlab, "README.md"), replaceBlock(readme, "inputs", renderGitlabInputsTable(runnerImage)));
+  await writeFile(
+    join(gitlab, "README.md"),
+    replaceBlock(
+      replaceBlock(readme, "inputs", renderGitlabInputsTable(runnerImage)),
+      "preview-inputs",
+      renderGitlabPreviewInputsTable(runnerImage),
+    ),
+  );
   await copyFile(join(ROOT, "gitlab/.gitlab-ci.yml"), join(gitlab, ".gitlab-ci.yml"));
   await copyFile(join(ROOT, "LICENSE"), join(gitlab, "LICENSE"));
   await copyFile(join(ROOT, "CHANGELOG.md"), join(gitlab, "CHANGELOG.md"));

@@ -12,6 +12,8 @@ import {
   renderCatalogPipeline,
   renderGitlabComponent,
   renderGitlabInputsTable,
+  renderGitlabPreviewComponent,
+  renderGitlabPreviewInputsTable,
   neededToDeploy,
   renderInputsPage,
   renderPipeDefinition,
@@ -130,9 +132,11 @@ describe("action.yml and README follow the input table in src/config/inputs.ts",
 describe("the GitLab component", () => {
   it("and its README table, the catalog pipeline are what `npm run gen` makes", async () => {
     expect(await text("gitlab/templates/deploy.yml")).toBe(renderGitlabComponent());
+    expect(await text("gitlab/templates/preview.yml")).toBe(renderGitlabPreviewComponent());
     expect(await text("gitlab/.gitlab-ci.yml")).toBe(renderCatalogPipeline());
     const readme = await text("gitlab/README.md");
     expect(readme).toBe(replaceBlock(readme, "inputs", renderGitlabInputsTable()));
+    expect(readme).toBe(replaceBlock(readme, "preview-inputs", renderGitlabPreviewInputsTable()));
   });
 
   it("types every input: booleans are boolean, counts and durations numbers, with defaults of that type", () => {
@@ -303,6 +307,7 @@ describe("the release trees", () => {
         "README.md",
         "templates",
         "templates/deploy.yml",
+        "templates/preview.yml",
       ]);
       expect((await readdir(join(out, "bitbucket"))).sort()).toEqual([
         "CHANGELOG.md",
@@ -314,6 +319,8 @@ describe("the release trees", () => {
       expect(await readFile(join(out, "bitbucket/bitbucket-pipelines.yml"), "utf8")).toBe(renderPipeSelfTest());
       const component = await readFile(join(out, "gitlab/templates/deploy.yml"), "utf8");
       expect(componentSpec(component)["runner-image"]?.default).toBe(`${RUNNER_IMAGE}@${digest}`);
+      const preview = await readFile(join(out, "gitlab/templates/preview.yml"), "utf8");
+      expect(componentSpec(preview)["runner-image"]?.default).toBe(`${RUNNER_IMAGE}@${digest}`);
       expect(await readFile(join(out, "gitlab/README.md"), "utf8")).toContain(`\`${RUNNER_IMAGE}@${digest}\``);
       expect(await readFile(join(out, "bitbucket/pipe.yml"), "utf8")).toBe(renderPipeYml());
       await expect(writeReleaseTrees(out, "sha256:nope")).rejects.toThrow(/is not a digest/);

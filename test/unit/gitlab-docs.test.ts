@@ -9,7 +9,12 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { COMPONENT_ENV_PREFIX, renderCatalogPipeline, renderGitlabComponent } from "../../scripts/docs";
+import {
+  COMPONENT_ENV_PREFIX,
+  renderCatalogPipeline,
+  renderGitlabComponent,
+  renderGitlabPreviewComponent,
+} from "../../scripts/docs";
 
 const root = resolve(import.meta.dirname, "../..");
 const readme = await readFile(resolve(root, "gitlab/README.md"), "utf8");
@@ -103,5 +108,50 @@ describe("the catalog pipeline's release job", () => {
     expect(major > 1 || (major === 1 && minor >= 58)).toBe(true);
     expect(job.release).toMatchObject({ tag_name: "$CI_COMMIT_TAG" });
     expect(job.script).toBeDefined();
+  });
+});
+
+describe("the preview component", () => {
+  const [head = "", body = ""] = renderGitlabPreviewComponent().split("\n---\n");
+  const inputs = (parse(head) as { spec: { inputs: Record<string, { default?: unknown }> } }).spec.inputs;
+  const jobs = parse(body) as Record<string, Record<string, unknown>>;
+  const open = jobs["$[[ inputs.job-name ]]"] ?? {};
+  const stop = jobs["$[[ inputs.job-name ]]-stop"] ?? {};
+
+  it("opens the preview in the merge request's environment, whose on_stop is its stop job", () => {
+    expect(Object.keys(jobs)).toEqual(["$[[ inputs.job-name ]]", "$[[ inputs.job-name ]]-stop"]);
+    expect(inputs.rules?.default).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }]);
+    expect(inputs.environment?.default).toBe("review/$CI_MERGE_REQUEST_IID");
+    expect(open.environment).toEqual({
+      name: "$[[ inputs.environment ]]",
+      url: "$DOKPLOY_PREVIEW_URL",
+      on_stop: "$[[ inputs.job-name ]]-stop",
+      auto_stop_in: "$[[ inputs.auto-stop-in ]]",
+    });
+    expect(open.variables).toMatchObject({ DOKPLOY_DEPLOY_INPUT_PREVIEW: "open" });
+    // The URL reaches the environment through the job's dotenv report.
+    expect(open.artifacts).toEqual({ reports: { dotenv: "dokploy-deploy.env" } });
+  });
+
+  it("closes it in a manual stop job of the same environment, with no docker service and no checkout", () => {
+    expect(stop).toMatchObject({ when: "manual", rules: "$[[ inputs.rules ]]" });
+    expect(stop.environment).toEqual({ name: "$[[ inputs.environment ]]", action: "stop" });
+    expect(stop.services).toBeUndefined();
+    expect(stop.variables).toMatchObject({ GIT_STRATEGY: "none", DOKPLOY_DEPLOY_INPUT_PREVIEW: "close" });
+    expect(stop.resource_group).toBe(open.resource_group);
+  });
+
+  it("takes every input of the deploy component but preview, which its jobs set", () => {
+    const deploy = (
+      parse(renderGitlabComponent().split("\n---\n")[0] ?? "") as typeof inputs & {
+        spec: { inputs: Record<string, unknown> };
+      }
+    ).spec.inputs;
+    const expected = [...Object.keys(deploy).filter((name) => name !== "preview"), "auto-stop-in"].sort();
+    expect(Object.keys(inputs).sort()).toEqual(expected);
+    for (const job of [open, stop]) {
+      const variables = Object.keys(job.variables as Record<string, string>);
+      expect(variables.filter((v) => v === "DOKPLOY_DEPLOY_INPUT_PREVIEW")).toHaveLength(1);
+    }
   });
 });
