@@ -200,4 +200,56 @@ describeLive("preview environments against a live Dokploy", (e2e) => {
     expect((await app(e2e, fresh.applicationId)).applicationId).toBe(fresh.applicationId);
     expect((await app(e2e, web.applicationId)).domains).toHaveLength(1);
   });
+
+  it("two pull requests at once get two previews, each with its own host and image, closed one by one", async () => {
+    const project = await newProject(e2e, "preview-two");
+    const tag = suffix();
+    removePreviewsAfter(e2e, project, tag);
+    const { web, volume } = await template(e2e, project, tag);
+    const image = e2e.image("preview-two");
+    const env = { GITHUB_REPOSITORY: "acme/web" };
+    const inputsOf = (pr: string, mode = "open") =>
+      e2e.inputs(web, image, {
+        preview: mode,
+        "preview-number": pr,
+        "preview-host": `pr-{number}-${tag}.preview.test`,
+      });
+    const [sha31, sha32] = [commitSha(), commitSha()];
+    const [cwd31, cwd32] = [await e2e.checkout(), await e2e.checkout()];
+
+    const runs = await Promise.all([
+      e2e.runAction(sha31, inputsOf("31"), { cwd: cwd31, env }),
+      e2e.runAction(sha32, inputsOf("32"), { cwd: cwd32, env }),
+    ]);
+
+    for (const run of runs) expect(run.exitCode, run.stdout).toBe(0);
+    const previews = marked(await environments(e2e, project)).sort((a, b) => a.name.localeCompare(b.name));
+    expect(previews.map((p) => [p.name, p.applications.length])).toEqual([
+      ["pr-31", 1],
+      ["pr-32", 1],
+    ]);
+    for (const [preview, pr, sha] of [
+      [previews[0], "31", sha31],
+      [previews[1], "32", sha32],
+    ] as const) {
+      const copy = await app(e2e, preview?.applications[0]?.applicationId ?? "");
+      expect(copy.domains.map((d) => d.host)).toEqual([`pr-${pr}-${tag}.preview.test`]);
+      expect(copy.mounts.map((m) => m.volumeName)).toEqual([`${volume}-pr-${pr}`]);
+      const ref = `${image}:${sha}`;
+      expect(await e2e.swarm.waitUntilRunning(copy.appName, ref)).toEqual([{ image: ref, state: "running" }]);
+    }
+    expect(runs.map((r) => r.outputs["preview-url"])).toEqual([
+      `http://pr-31-${tag}.preview.test`,
+      `http://pr-32-${tag}.preview.test`,
+    ]);
+
+    // Closing one leaves the other running.
+    const closed = await e2e.runAction(sha31, inputsOf("31", "close"), { cwd: cwd31, env });
+
+    expect(closed.exitCode, closed.stdout).toBe(0);
+    expect(marked(await environments(e2e, project)).map((p) => p.name)).toEqual(["pr-32"]);
+    const other = await app(e2e, previews[1]?.applications[0]?.applicationId ?? "");
+    const ref32 = `${image}:${sha32}`;
+    expect(await e2e.swarm.waitUntilRunning(other.appName, ref32)).toEqual([{ image: ref32, state: "running" }]);
+  }, 600_000);
 });
