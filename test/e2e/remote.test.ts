@@ -93,20 +93,22 @@ describeRemote("applications on a Dokploy remote server", (e2e, remote) => {
     expect(await remoteSwarm.waitUntilRunning(app.appName, ref)).toEqual([{ image: ref, state: "running" }]);
   });
 
-  it("one build, an application on the Dokploy host and one on the server, both verified running our digest", async () => {
+  it("one build: an application on the Dokploy host by id and one on the server by name, both running our digest", async () => {
     const local = await e2e.newApp("host-and-remote");
-    const onServer = await e2e.newApp("host-and-remote", remote.serverId);
+    // Names resolve through project.all whatever server the service lives on.
+    const project = await newProject(e2e, "remote-names");
+    const name = `web-${suffix()}`;
+    const onServer = await newAppIn(e2e, project, name, remote.serverId);
     const image = e2e.image("host-and-remote");
     const sha = commitSha();
     const apps = [local, onServer];
 
-    const run = await e2e.runAction(
-      sha,
-      e2e.inputs(local, image, { "application-id": apps.map((a) => a.applicationId).join("\n") }),
-      { cwd: await e2e.checkout() },
-    );
+    const run = await e2e.runAction(sha, e2e.inputs(local, image, { project: project.name, application: name }), {
+      cwd: await e2e.checkout(),
+    });
 
     expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.stdout).toContain(`application "${name}" in ${project.name}/production is ${onServer.applicationId}`);
     const ref = `${image}:${sha}`;
     expect(run.stdout.match(/^\$ docker (buildx )?build /gm)).toHaveLength(1);
     const targets = JSON.parse(run.outputs.targets ?? "[]") as Target[];
@@ -121,30 +123,6 @@ describeRemote("applications on a Dokploy remote server", (e2e, remote) => {
       expect(await swarm.repoDigests(ref)).toContain(digest);
       expect(await other.service(app.appName)).toBeUndefined();
     }
-  });
-
-  it("by name: project + application resolve to the application on the server, deployed and verified there", async () => {
-    const project = await newProject(e2e, "remote-names");
-    const name = `web-${suffix()}`;
-    const app = await newAppIn(e2e, project, name, remote.serverId);
-    const image = e2e.image("remote-names");
-    const sha = commitSha();
-    const { "application-id": _id, ...inputs } = e2e.inputs(app, image);
-
-    const run = await e2e.runAction(
-      sha,
-      { ...inputs, project: project.name, application: name },
-      {
-        cwd: await e2e.checkout(),
-      },
-    );
-
-    expect(run.exitCode, run.stdout).toBe(0);
-    expect(run.stdout).toContain(`application "${name}" in ${project.name}/production is ${app.applicationId}`);
-    const ref = `${image}:${sha}`;
-    expect(await remoteSwarm.waitUntilRunning(app.appName, ref)).toEqual([{ image: ref, state: "running" }]);
-    expect(await remoteSwarm.repoDigests(ref)).toContain(`${image}@${run.outputs.digest ?? ""}`);
-    expect(await e2e.swarm.service(app.appName)).toBeUndefined();
   });
 
   it("a stack on the server: the step sets its image, Dokploy deploys it there, the server's swarm runs our digest", async () => {
