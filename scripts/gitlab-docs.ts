@@ -171,6 +171,15 @@ const DOCKER_VARIABLES = [
   '    DOCKER_CERT_PATH: "/certs/client"',
 ];
 
+/** The start of a job that builds: its name, stage, image, docker service and rules. */
+const BUILD_JOB_START = [
+  '"$[[ inputs.job-name ]]":',
+  "  stage: $[[ inputs.stage ]]",
+  ...JOB_IMAGE,
+  ...DOCKER_SERVICE,
+  "  rules: $[[ inputs.rules ]]",
+];
+
 function inputVariables(inputs: readonly InputSpec[]): string[] {
   return inputs.map((input) => `    ${COMPONENT_ENV_PREFIX}${envName(input.name)}: "$[[ inputs.${input.name} ]]"`);
 }
@@ -187,11 +196,7 @@ export function renderGitlabComponent(runnerImage = RUNNER_IMAGE): string {
   return [
     ...specHeader(runnerImage, DEPLOY_JOB, portableInputs),
     "---",
-    '"$[[ inputs.job-name ]]":',
-    "  stage: $[[ inputs.stage ]]",
-    ...JOB_IMAGE,
-    ...DOCKER_SERVICE,
-    "  rules: $[[ inputs.rules ]]",
+    ...BUILD_JOB_START,
     "  environment:",
     "    name: $[[ inputs.environment ]]",
     "  resource_group: $[[ inputs.resource-group ]]",
@@ -218,11 +223,7 @@ export function renderGitlabPreviewComponent(runnerImage = RUNNER_IMAGE): string
   return [
     ...specHeader(runnerImage, PREVIEW_JOB, previewComponentInputs),
     "---",
-    '"$[[ inputs.job-name ]]":',
-    "  stage: $[[ inputs.stage ]]",
-    ...JOB_IMAGE,
-    ...DOCKER_SERVICE,
-    "  rules: $[[ inputs.rules ]]",
+    ...BUILD_JOB_START,
     ...environment([
       "    url: $DOKPLOY_PREVIEW_URL",
       '    on_stop: "$[[ inputs.job-name ]]-stop"',
