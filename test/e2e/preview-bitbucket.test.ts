@@ -10,7 +10,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { parse } from "yaml";
-import { commitSha, describeLive } from "../support/e2e";
+import { type E2E, commitSha, describeLive } from "../support/e2e";
 import { app, environments, marked, removePreviewsAfter, template } from "../support/live-previews";
 import { newProject, suffix } from "../support/live-targets";
 import { ROOT } from "../support/runner-image";
@@ -48,6 +48,18 @@ function filled(variables: Record<string, string>, repository: Record<string, st
   );
 }
 
+/** The repository variables the README's example refers to, for the test's Dokploy and registry. */
+function repositoryVariables(e2e: E2E, template: string, pr: string): Record<string, string> {
+  return {
+    DOKPLOY_API_KEY: e2e.live.apiKey,
+    DOKPLOY_TEMPLATE_APP_ID: template,
+    DOCKERHUB_USERNAME: e2e.rig.registryUser,
+    DOCKERHUB_TOKEN: e2e.rig.registryPassword,
+    DOCKERHUB_READ_TOKEN: e2e.rig.registryPassword,
+    PR_NUMBER: pr,
+  };
+}
+
 describeLive("the Bitbucket pipe's preview pipelines against a live Dokploy", (e2e) => {
   it("the pull request's pipeline makes and updates its preview; prune keeps it while fresh, then removes it", async () => {
     const project = await newProject(e2e, "preview-bb");
@@ -55,14 +67,7 @@ describeLive("the Bitbucket pipe's preview pipelines against a live Dokploy", (e
     removePreviewsAfter(e2e, project, tag);
     const { web, host: templateHost } = await template(e2e, project, tag);
     const image = e2e.image("preview-bb");
-    const repository = {
-      DOKPLOY_API_KEY: e2e.live.apiKey,
-      DOKPLOY_TEMPLATE_APP_ID: web.applicationId,
-      DOCKERHUB_USERNAME: e2e.rig.registryUser,
-      DOCKERHUB_TOKEN: e2e.rig.registryPassword,
-      DOCKERHUB_READ_TOKEN: e2e.rig.registryPassword,
-      PR_NUMBER: "21",
-    };
+    const repository = repositoryVariables(e2e, web.applicationId, "21");
     const rig = {
       DOKPLOY_URL: e2e.live.url,
       IMAGE: image,
@@ -131,14 +136,7 @@ describeLive("the Bitbucket pipe's preview pipelines against a live Dokploy", (e
     const tag = suffix();
     removePreviewsAfter(e2e, project, tag);
     const { web } = await template(e2e, project, tag);
-    const repository = {
-      DOKPLOY_API_KEY: e2e.live.apiKey,
-      DOKPLOY_TEMPLATE_APP_ID: web.applicationId,
-      DOCKERHUB_USERNAME: e2e.rig.registryUser,
-      DOCKERHUB_TOKEN: e2e.rig.registryPassword,
-      DOCKERHUB_READ_TOKEN: e2e.rig.registryPassword,
-      PR_NUMBER: "22",
-    };
+    const repository = repositoryVariables(e2e, web.applicationId, "22");
     const cwd = await e2e.checkout();
     const open = filled(await documentedPipe((p) => p["pull-requests"]["**"] ?? []), repository);
     const sha = commitSha();
