@@ -1398,7 +1398,7 @@ const INPUTS = [
     {
         name: "health-url",
         default: "",
-        description: "After the deployment is done, GET this URL until it answers health-status; the step fails if it does not. Credentials in it (https://user:pass@host/...) are sent as Basic auth.",
+        description: "After the deployment is done, GET this URL until it answers health-status; the step fails if it does not. Credentials in it (https://user:pass@host/...) are sent as Basic auth. With a preview, {number} is the pull request's number, e.g. https://pr-{number}.preview.example.com/health.",
     },
     {
         name: "health-status",
@@ -1488,13 +1488,13 @@ const INPUTS = [
         name: "environment",
         default: "production",
         githubOnly: true,
-        description: "GitHub environment the deployment is recorded in (github-deployment), e.g. staging.",
+        description: "GitHub environment the deployment is recorded in (github-deployment), e.g. staging. With a preview it defaults to preview/pr-{number}; {number} is the pull request's number.",
     },
     {
         name: "environment-url",
         defaultText: "the (first) target's page in Dokploy",
         githubOnly: true,
-        description: "URL GitHub shows for the environment and the deployment, e.g. the app's domain.",
+        description: "URL GitHub shows for the environment and the deployment, e.g. the app's domain. With a preview it defaults to the preview's address; {number} is the pull request's number.",
     },
     {
         name: "pr-comment",
@@ -1867,7 +1867,7 @@ const parsers = {
     "verify-pull-on-server": parsers_boolean(true),
     "verify-platform": parsers_boolean(true),
     "pin-digest": parsers_boolean(false),
-    "health-url": field(parseHealthUrl),
+    "health-url": field((v) => (parseHealthUrl(v) ? v : undefined)),
     "health-status": field((v) => parseStatuses(v === "" ? "2xx" : v)),
     "health-contains": optionalText(),
     "health-timeout": field((v) => (v === "" ? 120 : parseDuration(v))),
@@ -1928,8 +1928,18 @@ function modeOf(p, pr) {
 function numberOf(p, pr) {
     return p["preview-number"] ?? pr?.number;
 }
+const NUMBER_PLACEHOLDER = "{number}";
 function withNumber(template, number) {
-    return template.replaceAll("{number}", number ?? "");
+    return template.replaceAll(NUMBER_PLACEHOLDER, number ?? "");
+}
+const NUMBERED_INPUTS = ["health-url", "environment-url", "environment"];
+function numberPlaceholderProblems(p) {
+    if (p.preview !== "off")
+        return [];
+    return NUMBERED_INPUTS.filter((input) => p[input]?.includes(NUMBER_PLACEHOLDER)).map((input) => ({
+        input,
+        message: `holds ${NUMBER_PLACEHOLDER}, which only a preview fills in (the pull request's number); expected it without ${NUMBER_PLACEHOLDER}, or set preview`,
+    }));
 }
 const preview_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const HOST = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
@@ -2004,6 +2014,7 @@ function previewProblems(p, pr) {
 }
 
 ;// CONCATENATED MODULE: ./src/config/interpret.ts
+
 
 
 function credentials(username, password) {
@@ -2107,8 +2118,9 @@ function deployFields(p, ci, tag) {
         deployDescription: p["deploy-description"] ?? defaultDescription(ci, tag),
     };
 }
-function healthCheckOf(p) {
-    const target = p["health-url"];
+function healthCheckOf(p, number) {
+    const given = p["health-url"];
+    const target = given === undefined ? undefined : parseHealthUrl(withNumber(given, number));
     if (!target)
         return undefined;
     return {
@@ -2120,7 +2132,7 @@ function healthCheckOf(p) {
         intervalMs: p["health-interval"] * 1000,
     };
 }
-function followFields(p) {
+function followFields(p, number) {
     return {
         wait: p.wait,
         waitTimeoutSeconds: p["wait-timeout"],
@@ -2128,7 +2140,7 @@ function followFields(p) {
         verifyPullOnServer: p["verify-pull-on-server"],
         verifyPlatform: p["verify-platform"],
         pinDigest: p["pin-digest"],
-        health: healthCheckOf(p),
+        health: healthCheckOf(p, number),
         diagnosticsLines: p["diagnostics-lines"],
         rollbackOnFailure: p["rollback-on-failure"],
         rollbackTargets: p["rollback-targets"],
@@ -2153,11 +2165,14 @@ function noticesOf(p) {
         return [];
     return [`Image "${from}" is used as "${p.image.name}": registries take lowercase repository names only.`];
 }
+function previewNumber(p, d) {
+    return previewOptions(p, d.pullRequest)?.number;
+}
 function githubEnvironment(p, d) {
     const preview = previewOptions(p, d.pullRequest);
     const number = preview?.number;
     if (p.environment !== undefined)
-        return p.environment.replaceAll("{number}", number ?? "");
+        return withNumber(p.environment, number);
     return preview && number !== undefined ? `preview/pr-${number}` : "production";
 }
 function githubOptionsOf(p, d) {
@@ -2165,7 +2180,7 @@ function githubOptionsOf(p, d) {
         deployment: p["github-deployment"],
         token: p["github-token"],
         environment: githubEnvironment(p, d),
-        environmentUrl: p["environment-url"],
+        environmentUrl: p["environment-url"] === undefined ? undefined : withNumber(p["environment-url"], previewNumber(p, d)),
         prComment: p["pr-comment"],
     };
 }
@@ -2176,7 +2191,7 @@ function interpret(p, ci, d) {
         ...buildFields(p),
         ...registryFields(p, d),
         ...deployFields(p, ci, d.tag),
-        ...followFields(p),
+        ...followFields(p, previewNumber(p, d)),
         ...callFields(p),
         ci,
         notices: noticesOf(p),
@@ -2348,6 +2363,7 @@ const PARSED_RULES = [
     tagVariableIsNotImageVariable,
     githubFeaturesNeedToken,
     (p, d) => previewProblems(p, d.pullRequest),
+    numberPlaceholderProblems,
 ];
 function checkParsedInputs(p, d) {
     return PARSED_RULES.flatMap((rule) => rule(p, d));

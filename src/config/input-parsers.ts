@@ -105,7 +105,8 @@ export const parsers = {
   "verify-pull-on-server": boolean(true),
   "verify-platform": boolean(true),
   "pin-digest": boolean(false),
-  "health-url": field(parseHealthUrl),
+  // The text as given: {number} is filled in once the preview is known (interpret.ts).
+  "health-url": field((v) => (parseHealthUrl(v) ? v : undefined)),
   "health-status": field((v) => parseStatuses(v === "" ? "2xx" : v)),
   "health-contains": optionalText(),
   "health-timeout": field((v) => (v === "" ? 120 : parseDuration(v))),

@@ -351,7 +351,7 @@ export const INPUTS = [
     name: "health-url",
     default: "",
     description:
-      "After the deployment is done, GET this URL until it answers health-status; the step fails if it does not. Credentials in it (https://user:pass@host/...) are sent as Basic auth.",
+      "After the deployment is done, GET this URL until it answers health-status; the step fails if it does not. Credentials in it (https://user:pass@host/...) are sent as Basic auth. With a preview, {number} is the pull request's number, e.g. https://pr-{number}.preview.example.com/health.",
   },
   {
     name: "health-status",
@@ -448,13 +448,15 @@ export const INPUTS = [
     name: "environment",
     default: "production",
     githubOnly: true,
-    description: "GitHub environment the deployment is recorded in (github-deployment), e.g. staging.",
+    description:
+      "GitHub environment the deployment is recorded in (github-deployment), e.g. staging. With a preview it defaults to preview/pr-{number}; {number} is the pull request's number.",
   },
   {
     name: "environment-url",
     defaultText: "the (first) target's page in Dokploy",
     githubOnly: true,
-    description: "URL GitHub shows for the environment and the deployment, e.g. the app's domain.",
+    description:
+      "URL GitHub shows for the environment and the deployment, e.g. the app's domain. With a preview it defaults to the preview's address; {number} is the pull request's number.",
   },
   {
     name: "pr-comment",

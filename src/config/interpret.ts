@@ -6,7 +6,8 @@ import { normalizeRegistryHost } from "../shared/image";
 import type { HealthCheck } from "./health-spec";
 import type { Parsed } from "./input-parsers";
 import type { InputName } from "./inputs";
-import { previewOptions } from "./preview";
+import { parseHealthUrl } from "./parsers";
+import { previewOptions, withNumber } from "./preview";
 import type { Derived } from "./rules";
 import type { CiContext, Config, Credentials, GithubOptions, RawInputs, TargetSpec } from "./types";
 
@@ -129,8 +130,10 @@ function deployFields(p: Parsed, ci: CiContext, tag: string) {
   } satisfies Partial<Config>;
 }
 
-function healthCheckOf(p: Parsed): HealthCheck | undefined {
-  const target = p["health-url"];
+/** The health check, {number} in its URL filled in with the preview's pull request number. */
+function healthCheckOf(p: Parsed, number: string | undefined): HealthCheck | undefined {
+  const given = p["health-url"];
+  const target = given === undefined ? undefined : parseHealthUrl(withNumber(given, number));
   if (!target) return undefined;
   return {
     url: target.url,
@@ -143,7 +146,7 @@ function healthCheckOf(p: Parsed): HealthCheck | undefined {
 }
 
 /** What is checked once it is started, and how it is put back when it fails. */
-function followFields(p: Parsed) {
+function followFields(p: Parsed, number: string | undefined) {
   return {
     wait: p.wait,
     waitTimeoutSeconds: p["wait-timeout"],
@@ -151,7 +154,7 @@ function followFields(p: Parsed) {
     verifyPullOnServer: p["verify-pull-on-server"],
     verifyPlatform: p["verify-platform"],
     pinDigest: p["pin-digest"],
-    health: healthCheckOf(p),
+    health: healthCheckOf(p, number),
     diagnosticsLines: p["diagnostics-lines"],
     rollbackOnFailure: p["rollback-on-failure"],
     rollbackTargets: p["rollback-targets"],
@@ -180,10 +183,15 @@ function noticesOf(p: Parsed): string[] {
 }
 
 /** The GitHub environment: the input ({number} filled in), else the preview's, else production. */
+/** The pull request number a preview fills {number} with; undefined without a preview, and with prune. */
+function previewNumber(p: Parsed, d: Derived): string | undefined {
+  return previewOptions(p, d.pullRequest)?.number;
+}
+
 function githubEnvironment(p: Parsed, d: Derived): string {
   const preview = previewOptions(p, d.pullRequest);
   const number = preview?.number;
-  if (p.environment !== undefined) return p.environment.replaceAll("{number}", number ?? "");
+  if (p.environment !== undefined) return withNumber(p.environment, number);
   return preview && number !== undefined ? `preview/pr-${number}` : "production";
 }
 
@@ -192,7 +200,8 @@ function githubOptionsOf(p: Parsed, d: Derived): GithubOptions {
     deployment: p["github-deployment"],
     token: p["github-token"],
     environment: githubEnvironment(p, d),
-    environmentUrl: p["environment-url"],
+    environmentUrl:
+      p["environment-url"] === undefined ? undefined : withNumber(p["environment-url"], previewNumber(p, d)),
     prComment: p["pr-comment"],
   };
 }
@@ -205,7 +214,7 @@ export function interpret(p: Parsed, ci: CiContext, d: Derived): Omit<Config, "s
     ...buildFields(p),
     ...registryFields(p, d),
     ...deployFields(p, ci, d.tag),
-    ...followFields(p),
+    ...followFields(p, previewNumber(p, d)),
     ...callFields(p),
     ci,
     notices: noticesOf(p),

@@ -22,8 +22,27 @@ function numberOf(p: Parsed, pr: PullRequest): string | undefined {
   return p["preview-number"] ?? pr?.number;
 }
 
-function withNumber(template: string, number: string | undefined): string {
-  return template.replaceAll("{number}", number ?? "");
+/** The placeholder of the pull request's number in preview-name, preview-host, environment, environment-url and health-url. */
+export const NUMBER_PLACEHOLDER = "{number}";
+
+/** The text with the pull request's number in place of each {number}. */
+export function withNumber(template: string, number: string | undefined): string {
+  return template.replaceAll(NUMBER_PLACEHOLDER, number ?? "");
+}
+
+/** Inputs outside the preview's own that may hold {number}. */
+const NUMBERED_INPUTS = ["health-url", "environment-url", "environment"] as const;
+
+/**
+ * {number} in health-url, environment-url or environment with preview off: there is no pull
+ * request number to fill in, and the URL would be checked or shown with a hole in it.
+ */
+export function numberPlaceholderProblems(p: Parsed): Problem[] {
+  if (p.preview !== "off") return [];
+  return NUMBERED_INPUTS.filter((input) => p[input]?.includes(NUMBER_PLACEHOLDER)).map((input) => ({
+    input,
+    message: `holds ${NUMBER_PLACEHOLDER}, which only a preview fills in (the pull request's number); expected it without ${NUMBER_PLACEHOLDER}, or set preview`,
+  }));
 }
 
 const NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;

@@ -6,7 +6,7 @@
 import { isValidTag } from "../shared/image";
 import type { Parsed } from "./input-parsers";
 import { INPUTS, type InputName, type InputSpec } from "./inputs";
-import { previewProblems } from "./preview";
+import { numberPlaceholderProblems, previewProblems } from "./preview";
 import type { CiContext, Credentials, Problem, RawInputs } from "./types";
 
 export type { Problem } from "./types";
@@ -225,6 +225,7 @@ const PARSED_RULES: readonly ((p: Parsed, d: Derived) => Problem[])[] = [
   tagVariableIsNotImageVariable,
   githubFeaturesNeedToken,
   (p, d) => previewProblems(p, d.pullRequest),
+  numberPlaceholderProblems,
 ];
 
 /** What the parsed rules find, in order. */

@@ -117,6 +117,11 @@ const cases: [string, Record<string, string>, string][] = [
     { "dokploy-registry": "true", "registry-username": "", "registry-password": "" },
     'Input "dokploy-registry": is true but there are no credentials',
   ],
+  [
+    "{number} in health-url without a preview",
+    { "health-url": "https://pr-{number}.preview.example.com/health" },
+    'Input "health-url": holds {number}, which only a preview fills in',
+  ],
   ["platforms without buildx", { platforms: "linux/amd64,linux/arm64" }, 'Input "platforms": needs docker buildx'],
 ];
 

@@ -65,6 +65,28 @@ describe("preview inputs", () => {
     expect(config.github.environment).toBe("review/7");
   });
 
+  it("fills {number} in health-url and environment-url, credentials kept apart", () => {
+    const config = parse({
+      "preview-number": "7",
+      "health-url": "https://probe:s3cret@pr-{number}.preview.example.com/health/{number}",
+      "environment-url": "https://pr-{number}.preview.example.com/",
+    });
+    expect(config.health?.url).toBe("https://pr-7.preview.example.com/health/7");
+    expect(config.health?.credentials).toEqual({ username: "probe", password: "s3cret" });
+    expect(config.github.environmentUrl).toBe("https://pr-7.preview.example.com/");
+    expect(parse({ "health-url": "http://pr-{number}.preview.test/" }).health?.url).toBe("http://pr-42.preview.test/");
+  });
+
+  it.each(["health-url", "environment-url", "environment"])(
+    "refuses {number} in %s with preview off, naming it, before anything is built",
+    (input) => {
+      const value = input === "environment" ? "review/{number}" : "https://pr-{number}.preview.example.com/health";
+      expect(problems({ preview: "off", [input]: value })).toBe(
+        `${input}: holds {number}, which only a preview fills in (the pull request's number); expected it without {number}, or set preview`,
+      );
+    },
+  );
+
   it.each([
     [{ closed: false }, "open"],
     [{ closed: true }, "close"],
