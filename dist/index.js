@@ -2555,6 +2555,15 @@ function parseConfig(raw, ci) {
     throw configError(problems);
 }
 
+;// CONCATENATED MODULE: ./src/config/fork.ts
+function forkPreviewSkip(raw, ci) {
+    const mode = (raw.preview ?? "").trim().toLowerCase();
+    const fork = ci.pullRequest?.fromFork;
+    if (mode === "" || mode === "off" || !fork || (raw["dokploy-api-key"] ?? "").trim() !== "")
+        return undefined;
+    return `No preview for pull request ${ci.pullRequest?.number ?? ""}: it comes from ${fork}, and GitHub gives the workflows of pull requests from forks no secrets (dokploy-api-key is empty); nothing was built or sent. To preview it, push its branch to this repository, or see "Pull requests from forks" in the README for a label-triggered workflow and its pull_request_target caveats.`;
+}
+
 ;// CONCATENATED MODULE: ./src/build/build-secrets.ts
 function secretFileName(position) {
     return `build-secret-${String(position)}`;
@@ -6666,11 +6675,22 @@ function headCommitMessage(payload) {
     const message = payload.head_commit?.message;
     return typeof message === "string" ? message : undefined;
 }
+function forkOf(payload) {
+    const head = payload.pull_request?.head;
+    const base = payload.repository?.full_name;
+    if (!head || typeof base !== "string")
+        return undefined;
+    const name = head.repo?.full_name;
+    if (typeof name !== "string")
+        return "a deleted fork";
+    return name.toLowerCase() === base.toLowerCase() ? undefined : name;
+}
 function pullRequestOf(payload) {
     const number = payload.pull_request?.number;
     if (typeof number !== "number")
         return undefined;
-    return { number: String(number), closed: payload.action === "closed" };
+    const fromFork = forkOf(payload);
+    return { number: String(number), closed: payload.action === "closed", ...(fromFork ? { fromFork } : {}) };
 }
 function runUrlOf(env, base) {
     const run = forgeOf(env) === "github" ? env.GITHUB_RUN_ID : env.GITHUB_RUN_NUMBER;
@@ -7090,6 +7110,7 @@ function githubNative(config, env, logger, load = octokitApi, cancel = new Abort
 
 
 
+
 const write = (line) => {
     process.stdout.write(`${line}\n`);
 };
@@ -7121,8 +7142,14 @@ async function main(env, loadToolkit) {
     const raw = {};
     for (const input of INPUTS)
         raw[input.name] = getInput(env, input.name, "secret" in input && input.secret);
-    const config = parseConfig(raw, await ciContextFromGithub(env));
+    const ci = await ciContextFromGithub(env);
     const forge = forgeOf(env);
+    const skip = forkPreviewSkip(raw, ci);
+    if (skip) {
+        write(forge === "github" ? `::notice::${escapeData(skip)}` : skip);
+        return;
+    }
+    const config = parseConfig(raw, ci);
     checkForgeInputs(config, forge);
     const notify = forge === "github" ? (n) => write(`::notice::${escapeData(n)}`) : logger.info;
     const aside = forgeNotice(forge);

@@ -18,8 +18,13 @@ export interface CiContext {
   readonly commitMessage?: string;
   /** Repository name, e.g. acme/web, for the OCI title label. */
   readonly repository?: string;
-  /** The pull or merge request the run is for, as the CI says it: its number, and whether it was just closed. */
-  readonly pullRequest?: { readonly number: string; readonly closed: boolean };
+  /** The pull or merge request the run is for, as the CI says it: its number, whether it was just closed, and the fork it comes from. */
+  readonly pullRequest?: {
+    readonly number: string;
+    readonly closed: boolean;
+    /** It comes from a fork (GitHub: its head repository is not the base's): such runs get no secrets. */
+    readonly fromFork?: string;
+  };
   /** GitHub's cache service is open to this job (its runtime token and cache URL are set): buildx's type=gha works. */
   readonly actionsCache?: boolean;
 }

@@ -1,4 +1,5 @@
 import { INPUTS, OUTPUTS, type RawInputs, parseConfig, secretsOf } from "../config/config";
+import { forkPreviewSkip } from "../config/fork";
 import { buildSecretEnvNames } from "../build/build-secrets";
 import { cacheEnvNames } from "../build/cache";
 import { DeployError, errorMessage } from "../shared/errors";
@@ -48,8 +49,14 @@ async function actionsCore(): Promise<Toolkit> {
 async function main(env: NodeJS.ProcessEnv, loadToolkit: () => Promise<Toolkit>): Promise<void> {
   const raw: RawInputs = {};
   for (const input of INPUTS) raw[input.name] = getInput(env, input.name, "secret" in input && input.secret);
-  const config = parseConfig(raw, await ciContextFromGithub(env));
+  const ci = await ciContextFromGithub(env);
   const forge = forgeOf(env);
+  const skip = forkPreviewSkip(raw, ci);
+  if (skip) {
+    write(forge === "github" ? `::notice::${escapeData(skip)}` : skip);
+    return;
+  }
+  const config = parseConfig(raw, ci);
   checkForgeInputs(config, forge);
   // Forgejo's and Gitea's runners print ::notice:: as it is: there, a plain line.
   const notify = forge === "github" ? (n: string) => write(`::notice::${escapeData(n)}`) : logger.info;

@@ -7,7 +7,8 @@ type Env = Readonly<Record<string, string | undefined>>;
 interface EventPayload {
   readonly action?: unknown;
   readonly head_commit?: { message?: unknown } | null;
-  readonly pull_request?: { number?: unknown } | null;
+  readonly pull_request?: { number?: unknown; head?: { repo?: { full_name?: unknown } | null } | null } | null;
+  readonly repository?: { full_name?: unknown } | null;
 }
 
 /** The event payload the runner wrote; empty when there is none or it does not parse. */
@@ -27,11 +28,25 @@ function headCommitMessage(payload: EventPayload): string | undefined {
   return typeof message === "string" ? message : undefined;
 }
 
-/** The pull request of a pull_request event, and whether the event closes it. */
+/**
+ * The fork a pull request comes from: its head repository when that is not the base repository.
+ * A fork deleted since has no head repository left; its runs still get no secrets.
+ */
+function forkOf(payload: EventPayload): string | undefined {
+  const head = payload.pull_request?.head;
+  const base = payload.repository?.full_name;
+  if (!head || typeof base !== "string") return undefined;
+  const name = head.repo?.full_name;
+  if (typeof name !== "string") return "a deleted fork";
+  return name.toLowerCase() === base.toLowerCase() ? undefined : name;
+}
+
+/** The pull request of a pull_request event, whether the event closes it, and the fork it comes from. */
 function pullRequestOf(payload: EventPayload): CiContext["pullRequest"] {
   const number = payload.pull_request?.number;
   if (typeof number !== "number") return undefined;
-  return { number: String(number), closed: payload.action === "closed" };
+  const fromFork = forkOf(payload);
+  return { number: String(number), closed: payload.action === "closed", ...(fromFork ? { fromFork } : {}) };
 }
 
 /**
