@@ -25,6 +25,7 @@ import {
   serviceLogsText,
   switchingProtocols,
 } from "./stand-in-container-logs";
+import { PREVIEW_QUERIES, PREVIEW_SCHEMAS, PreviewStandIn } from "./stand-in-preview";
 import { SwarmStandIn, type SwarmOutcome } from "./stand-in-swarm";
 
 export const VERSION = "v0.30.2";
@@ -338,6 +339,7 @@ const schemas: Record<string, z.ZodType> = {
     appName: z.string().min(1).regex(CONTAINER_ID, "Invalid app name."),
     serverId: z.string().optional(),
   }),
+  ...PREVIEW_SCHEMAS,
 };
 
 const QUERIES = new Set([
@@ -353,6 +355,7 @@ const QUERIES = new Set([
   "docker.getStackContainersByAppName",
   "docker.getConfig",
   "docker.getServiceContainersByAppName",
+  ...PREVIEW_QUERIES,
 ]);
 /** Procedures behind withPermission("docker", "read"): 401 "Permission denied" without it. */
 const DOCKER_READ = new Set([
@@ -522,6 +525,17 @@ export class DokployStandIn {
   private taskOutputs: TaskOutput = () => undefined;
   url = "";
   readonly organizationId = nanoid();
+  /** Preview environments' procedures: environments, copies of applications, their mounts and domains. */
+  readonly previews = new PreviewStandIn({
+    projects: this.projects,
+    applications: this.applications,
+    composes: this.composes,
+    deployments: this.deployments,
+    addApplication: (overrides) => this.addApplication(overrides),
+    fail: (status, message) => {
+      throw new ProcedureError(status, message);
+    },
+  });
 
   constructor(readonly options: StandInOptions) {}
 
@@ -1125,6 +1139,7 @@ export class DokployStandIn {
       case "deployment.all":
         return [...(this.deployments.get(input.applicationId ?? "") ?? [])];
       default:
+        if (this.previews.handles(procedure)) return this.previews.run(procedure, input);
         throw new ProcedureError(404, `No procedure found on path "${procedure}"`);
     }
   }

@@ -44,6 +44,8 @@ export class GithubApiStandIn {
   readonly calls: GithubCall[] = [];
   /** Comments by issue number. */
   readonly comments = new Map<number, StoredComment[]>();
+  /** Deployments as created, oldest first. */
+  readonly deployments: { id: number; environment: string; body: Record<string, unknown> }[] = [];
   /** Open and closed pull requests by commit SHA. */
   readonly pullsOfCommit = new Map<string, { number: number; state: string }[]>();
   /** Set by a test: the comment listing misbehaves. */
@@ -140,6 +142,7 @@ export class GithubApiStandIn {
         return;
       }
       const id = this.nextId++;
+      this.deployments.push({ id, environment: String(body.environment ?? "production"), body });
       send(201, {
         id,
         url: `${base}/deployments/${String(id)}`,
@@ -152,6 +155,23 @@ export class GithubApiStandIn {
         statuses_url: `${base}/deployments/${String(id)}/statuses`,
         created_at: new Date().toISOString(),
       });
+    } else if (method === "GET" && /^\/repos\/[^/]+\/[^/]+\/deployments$/.test(path)) {
+      // Newest first, filtered by environment when asked; one page of per_page (30 by default, at most 100).
+      const environment = url.searchParams.get("environment");
+      const perPage = Math.min(100, Number(url.searchParams.get("per_page") ?? 30));
+      const listed = this.deployments
+        .filter((d) => environment === null || d.environment === environment)
+        .reverse()
+        .slice(0, perPage)
+        .map((d) => ({
+          id: d.id,
+          url: `${base}/deployments/${String(d.id)}`,
+          ref: d.body.ref,
+          environment: d.environment,
+          transient_environment: d.body.transient_environment ?? false,
+          production_environment: d.body.production_environment ?? d.environment === "production",
+        }));
+      send(200, listed);
     } else if (method === "POST" && (m = /^\/repos\/[^/]+\/[^/]+\/deployments\/(\d+)\/statuses$/.exec(path))) {
       if (!STATES.has(String(body.state))) {
         send(422, { message: "Validation Failed", errors: [{ field: "state", code: "invalid" }], status: "422" });
