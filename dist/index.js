@@ -2665,22 +2665,28 @@ function unreadableSources(failed) {
 const VERDICTS = {
     cancelled: { emoji: "⏹️", mark: "✖", words: "Deploy cancelled" },
     failed: { emoji: "❌", mark: "✖", words: "Deploy failed" },
+    "removal-failed": { emoji: "❌", mark: "✖", words: "Preview removal failed" },
     "dry-run": { emoji: "📝", mark: "✔", words: "Dry run" },
     built: { emoji: "✅", mark: "✔", words: "Built (push and deploy: false)" },
     "built-pushed": { emoji: "✅", mark: "✔", words: "Built and pushed (deploy: false)" },
     superseded: { emoji: "⚠️", mark: "⚠", words: "Superseded by a later run" },
     queued: { emoji: "⏳", mark: "✔", words: "Queued in Dokploy" },
     deployed: { emoji: "✅", mark: "✔", words: "Deployed" },
+    removed: { emoji: "🗑️", mark: "✔", words: "Preview removed" },
+    pruned: { emoji: "🗑️", mark: "✔", words: "Old previews removed" },
 };
 function verdictOf(inputs, outcome) {
     const kind = kindOf(inputs, outcome);
     return { kind, ...VERDICTS[kind] };
 }
 function kindOf(inputs, { result, error }) {
+    const removing = inputs.preview?.mode === "close" || inputs.preview?.mode === "prune";
     if (error)
-        return error instanceof errors/* CancelledError */.cc ? "cancelled" : "failed";
+        return error instanceof errors/* CancelledError */.cc ? "cancelled" : removing ? "removal-failed" : "failed";
     if (result.plan)
         return "dry-run";
+    if (removing)
+        return inputs.preview?.mode === "close" ? "removed" : "pruned";
     if (!inputs.deploy)
         return inputs.pushImage ? "built-pushed" : "built";
     if (result.deploymentStatus === "superseded")
@@ -2708,6 +2714,12 @@ function headlineOf(config, result, targets) {
     const more = Math.max(targets.length, config.targets.length) - 1;
     return { subject: targets[0]?.label ?? "", more: Math.max(0, more) };
 }
+function removalOf(config) {
+    const preview = config.preview;
+    if (preview?.mode === "close")
+        return { mode: "close", name: preview.name, pullRequest: preview.number };
+    return preview?.mode === "prune" ? { mode: "prune" } : undefined;
+}
 function reportModel(config, outcome) {
     const { result, error } = outcome;
     const targets = targetRows(config, result);
@@ -2720,6 +2732,7 @@ function reportModel(config, outcome) {
         registryId: result.registryId,
         health: result.health,
         previewUrl: result.previewUrl,
+        removal: removalOf(config),
         changes: outcome.changes,
         plan: result.plan,
         timings: result.timings,
@@ -3181,6 +3194,9 @@ const CHANGE_KINDS = new Set([
 function isChange(entry) {
     return CHANGE_KINDS.has(entry.kind);
 }
+function isObserved(entry) {
+    return isChange(entry) || entry.kind === "preview";
+}
 
 ;// CONCATENATED MODULE: ./src/record/describe.ts
 
@@ -3294,7 +3310,7 @@ class Ledger {
     record(entry) {
         const frozen = Object.freeze({ ...entry });
         this.list.push(frozen);
-        if (isChange(frozen)) {
+        if (isObserved(frozen)) {
             try {
                 this.observe?.(frozen);
             }
@@ -6715,6 +6731,7 @@ async function ciContextFromGithub(env) {
 ;// CONCATENATED MODULE: ./src/github/api.ts
 
 
+const DEPLOYMENTS_LISTED = 100;
 const COMMENT_PAGES = 30;
 async function findComment(octokit, where, wanted, signal) {
     for (let page = 1; page <= COMMENT_PAGES; page++) {
@@ -6746,6 +6763,12 @@ function deploymentCalls(octokit, repo, within) {
                 description: deployment.description,
                 auto_merge: false,
                 required_contexts: [],
+                ...(deployment.transientEnvironment === undefined
+                    ? {}
+                    : { transient_environment: deployment.transientEnvironment }),
+                ...(deployment.productionEnvironment === undefined
+                    ? {}
+                    : { production_environment: deployment.productionEnvironment }),
                 request,
             });
             if (!("id" in data))
@@ -6762,6 +6785,17 @@ function deploymentCalls(octokit, repo, within) {
                 log_url: status.logUrl,
                 request,
             });
+        }),
+        listDeployments: (environment) => within(async (request) => {
+            const { data } = await octokit.rest.repos.listDeployments({
+                ...repo,
+                environment,
+                per_page: DEPLOYMENTS_LISTED,
+                request,
+            });
+            if (!Array.isArray(data))
+                throw new Error("GitHub answered the list of deployments with something else");
+            return data.map((deployment) => deployment.id);
         }),
     };
 }
@@ -6838,8 +6872,11 @@ function finalState(verdict) {
     switch (verdict) {
         case "failed":
         case "cancelled":
+        case "removal-failed":
             return "failure";
         case "superseded":
+        case "removed":
+        case "pruned":
             return "inactive";
         case "queued":
             return "queued";
@@ -6869,17 +6906,27 @@ class GithubDeployment {
     calls;
     logger;
     id;
+    previewUrl;
+    removed = false;
     constructor(config, calls, logger) {
         this.config = config;
         this.calls = calls;
         this.logger = logger;
     }
     onChange = (change) => {
+        if (change.kind === "preview")
+            this.previewUrl = change.url;
+        if (change.kind === "preview-removed")
+            this.removed = true;
         if (change.kind !== "deployment" || this.id)
             return;
         this.id = this.start(change.url);
     };
     async finish(report, links) {
+        if (this.config.preview?.mode === "close") {
+            await retirePreview(this.config.github.environment, report, links, this.removed, this.calls, this.logger);
+            return;
+        }
         const id = await this.id;
         const status = finalStatus(report, links);
         if (id === undefined || status.state === "queued")
@@ -6890,21 +6937,42 @@ class GithubDeployment {
         const { config } = this;
         let id;
         await this.calls.attempt(`create a GitHub deployment of ${config.github.environment}`, async (api) => {
+            const preview = config.preview?.mode === "open";
             id = await api.createDeployment({
                 ref: config.ci.sha,
                 environment: config.github.environment,
-                description: `Deploy ${config.tag.slice(0, 12)} to Dokploy`,
+                description: preview
+                    ? `Deploy ${config.tag.slice(0, 12)} to the preview of pull request ${config.preview?.number ?? ""}`
+                    : `Deploy ${config.tag.slice(0, 12)} to Dokploy`,
+                ...(preview ? { transientEnvironment: true, productionEnvironment: false } : {}),
             });
             await api.setDeploymentStatus(id, {
                 state: config.wait ? "in_progress" : "queued",
                 description: config.wait ? "Dokploy is deploying it" : "Queued in Dokploy (not followed: wait is false)",
-                environmentUrl: config.github.environmentUrl ?? dokployUrl,
+                environmentUrl: config.github.environmentUrl ?? this.previewUrl ?? dokployUrl,
                 logUrl: config.ci.runUrl,
             });
             this.logger.info(`GitHub deployment ${String(id)} of ${config.github.environment}: ${config.wait ? "in progress" : "queued"}`);
         });
         return id;
     }
+}
+async function retirePreview(environment, report, links, removedSome, calls, logger) {
+    const failed = report.failure !== undefined;
+    if (failed && !removedSome) {
+        logger.info(`The preview was not removed: the GitHub deployments of ${environment} stay as they are.`);
+        return;
+    }
+    const description = failed
+        ? "Preview partly removed (see the pull request's comment)"
+        : "Preview removed: its pull request is closed";
+    await calls.attempt(`mark the GitHub deployments of ${environment} inactive`, async (api) => {
+        const ids = await api.listDeployments(environment);
+        for (const id of ids) {
+            await api.setDeploymentStatus(id, { state: "inactive", description, logUrl: links.runUrl });
+        }
+        logger.info(`GitHub deployments of ${environment} marked inactive: ${String(ids.length)}`);
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/report/comment.ts
@@ -6935,6 +7003,8 @@ function comment_targetRows(model, links) {
     return [...targets.map((t) => ["Target", `${targetCell(t)}: ${comment_statusOf(t, failed)}`]), environment];
 }
 function commentMarkdown(model, links) {
+    if (model.removal)
+        return removalMarkdown(model, model.removal, links);
     const rows = [
         ["Image", inlineCode(model.image)],
         ["Digest", model.digest ? inlineCode(model.digest) : "—"],
@@ -6951,6 +7021,38 @@ function commentMarkdown(model, links) {
         lines.push("<details><summary>Why</summary>", "", ...codeBlock((0,log/* cut */.Jj)(model.failure, COMMENT_ERROR_MAX)), "</details>");
     }
     lines.push(...evidenceWithin(model, COMMENT_MAX - lines.join("\n").length));
+    return `${lines.join("\n")}\n`;
+}
+function removalMarkdown(model, removal, links) {
+    const failed = model.failure !== undefined;
+    const pr = removal.pullRequest ?? "";
+    const rows = [];
+    if (removal.mode === "close")
+        rows.push(["Preview", `${inlineCode(removal.name ?? "")} of pull request #${pr}`]);
+    rows.push(["Environment", inlineCode(links.environment)]);
+    if (links.endedAt)
+        rows.push([failed ? "Stopped" : "Removed", links.endedAt]);
+    if (model.commit)
+        rows.push(["Commit", inlineCode(model.commit.slice(0, 7))]);
+    if (links.runUrl)
+        rows.push(["Run", markdown_link("log", links.runUrl)]);
+    const lines = [`### ${headingOf(model)}`, "", ...keyValueTable(rows), ""];
+    if (model.changes.length > 0) {
+        lines.push(failed ? "Removed before it stopped:" : "Removed from Dokploy:", "");
+        lines.push(...model.changes.map((change) => `- ${inlineCode(change)}`), "");
+    }
+    else if (failed) {
+        lines.push("Nothing was removed.", "");
+    }
+    else {
+        const none = removal.mode === "close"
+            ? `There was no preview of pull request #${pr} left to remove.`
+            : "No preview was older than preview-ttl.";
+        lines.push(none, "");
+    }
+    if (model.failure !== undefined) {
+        lines.push("<details><summary>Why</summary>", "", ...codeBlock((0,log/* cut */.Jj)(model.failure, COMMENT_ERROR_MAX)), "</details>");
+    }
     return `${lines.join("\n")}\n`;
 }
 function evidenceWithin(model, room) {
@@ -7055,6 +7157,7 @@ function wire(config, { deployment, comment, cancel, stop }) {
             const links = {
                 environmentUrl: config.github.environmentUrl ?? report.previewUrl ?? report.deploying?.targets[0]?.url,
                 runUrl: config.ci.runUrl,
+                endedAt: new Date().toISOString(),
             };
             const onCancel = () => {
                 stop.abort(String(cancel.reason));

@@ -2852,6 +2852,9 @@ const CHANGE_KINDS = new Set([
 function isChange(entry) {
     return CHANGE_KINDS.has(entry.kind);
 }
+function isObserved(entry) {
+    return isChange(entry) || entry.kind === "preview";
+}
 
 ;// CONCATENATED MODULE: ./src/record/describe.ts
 
@@ -2965,7 +2968,7 @@ class Ledger {
     record(entry) {
         const frozen = Object.freeze({ ...entry });
         this.list.push(frozen);
-        if (isChange(frozen)) {
+        if (isObserved(frozen)) {
             try {
                 this.observe?.(frozen);
             }
@@ -5793,22 +5796,28 @@ async function run(config, ports, signal = new AbortController().signal) {
 const VERDICTS = {
     cancelled: { emoji: "⏹️", mark: "✖", words: "Deploy cancelled" },
     failed: { emoji: "❌", mark: "✖", words: "Deploy failed" },
+    "removal-failed": { emoji: "❌", mark: "✖", words: "Preview removal failed" },
     "dry-run": { emoji: "📝", mark: "✔", words: "Dry run" },
     built: { emoji: "✅", mark: "✔", words: "Built (push and deploy: false)" },
     "built-pushed": { emoji: "✅", mark: "✔", words: "Built and pushed (deploy: false)" },
     superseded: { emoji: "⚠️", mark: "⚠", words: "Superseded by a later run" },
     queued: { emoji: "⏳", mark: "✔", words: "Queued in Dokploy" },
     deployed: { emoji: "✅", mark: "✔", words: "Deployed" },
+    removed: { emoji: "🗑️", mark: "✔", words: "Preview removed" },
+    pruned: { emoji: "🗑️", mark: "✔", words: "Old previews removed" },
 };
 function verdictOf(inputs, outcome) {
     const kind = kindOf(inputs, outcome);
     return { kind, ...VERDICTS[kind] };
 }
 function kindOf(inputs, { result, error }) {
+    const removing = inputs.preview?.mode === "close" || inputs.preview?.mode === "prune";
     if (error)
-        return error instanceof errors/* CancelledError */.cc ? "cancelled" : "failed";
+        return error instanceof errors/* CancelledError */.cc ? "cancelled" : removing ? "removal-failed" : "failed";
     if (result.plan)
         return "dry-run";
+    if (removing)
+        return inputs.preview?.mode === "close" ? "removed" : "pruned";
     if (!inputs.deploy)
         return inputs.pushImage ? "built-pushed" : "built";
     if (result.deploymentStatus === "superseded")
@@ -5836,6 +5845,12 @@ function headlineOf(config, result, targets) {
     const more = Math.max(targets.length, config.targets.length) - 1;
     return { subject: targets[0]?.label ?? "", more: Math.max(0, more) };
 }
+function removalOf(config) {
+    const preview = config.preview;
+    if (preview?.mode === "close")
+        return { mode: "close", name: preview.name, pullRequest: preview.number };
+    return preview?.mode === "prune" ? { mode: "prune" } : undefined;
+}
 function reportModel(config, outcome) {
     const { result, error } = outcome;
     const targets = targetRows(config, result);
@@ -5848,6 +5863,7 @@ function reportModel(config, outcome) {
         registryId: result.registryId,
         health: result.health,
         previewUrl: result.previewUrl,
+        removal: removalOf(config),
         changes: outcome.changes,
         plan: result.plan,
         timings: result.timings,

@@ -14,6 +14,9 @@ export interface NewDeployment {
   readonly ref: string;
   readonly environment: string;
   readonly description: string;
+  /** The environment goes away one day (a preview): GitHub then never marks its deployments inactive by itself. */
+  readonly transientEnvironment?: boolean;
+  readonly productionEnvironment?: boolean;
 }
 
 export interface DeploymentStatus {
@@ -35,6 +38,8 @@ export interface GithubApi {
   createDeployment(deployment: NewDeployment): Promise<number>;
   /** POST /repos/{owner}/{repo}/deployments/{id}/statuses */
   setDeploymentStatus(id: number, status: DeploymentStatus): Promise<void>;
+  /** GET /repos/{owner}/{repo}/deployments?environment=: the ids of its newest DEPLOYMENTS_LISTED deployments. */
+  listDeployments(environment: string): Promise<number[]>;
   /**
    * GET /repos/{owner}/{repo}/issues/{number}/comments, page by page, until `wanted` matches;
    * fails past COMMENT_PAGES pages.
@@ -53,6 +58,9 @@ export interface GithubApi {
   /** GET /repos/{owner}/{repo}/commits/{sha}/pulls: the open pull requests of a commit. */
   openPullRequestsOf(sha: string): Promise<number[]>;
 }
+
+/** How many deployments of an environment the step reads (GitHub lists the newest first). */
+export const DEPLOYMENTS_LISTED = 100;
 
 /** How many pages of a pull request's comments (100 a page) the step reads at most. */
 export const COMMENT_PAGES = 30;
@@ -95,7 +103,7 @@ function deploymentCalls(
   octokit: Octokit,
   repo: Repo,
   within: Within,
-): Pick<GithubApi, "createDeployment" | "setDeploymentStatus"> {
+): Pick<GithubApi, "createDeployment" | "setDeploymentStatus" | "listDeployments"> {
   return {
     createDeployment: (deployment) =>
       within(async (request) => {
@@ -106,6 +114,12 @@ function deploymentCalls(
           description: deployment.description,
           auto_merge: false,
           required_contexts: [],
+          ...(deployment.transientEnvironment === undefined
+            ? {}
+            : { transient_environment: deployment.transientEnvironment }),
+          ...(deployment.productionEnvironment === undefined
+            ? {}
+            : { production_environment: deployment.productionEnvironment }),
           request,
         });
         if (!("id" in data)) throw new Error(`GitHub did not create the deployment: ${data.message ?? "no id"}`);
@@ -122,6 +136,17 @@ function deploymentCalls(
           log_url: status.logUrl,
           request,
         });
+      }),
+    listDeployments: (environment) =>
+      within(async (request) => {
+        const { data } = await octokit.rest.repos.listDeployments({
+          ...repo,
+          environment,
+          per_page: DEPLOYMENTS_LISTED,
+          request,
+        });
+        if (!Array.isArray(data)) throw new Error("GitHub answered the list of deployments with something else");
+        return data.map((deployment) => deployment.id);
       }),
   };
 }

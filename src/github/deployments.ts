@@ -3,7 +3,7 @@
  * progress, or queued without waiting), then given a status saying how the run ended.
  */
 import type { Config } from "../config/config";
-import type { Change } from "../record/ledger";
+import type { Observed } from "../record/ledger";
 import type { RunLinks } from "../report/comment";
 import type { ReportModel } from "../report/model";
 import type { VerdictKind } from "../report/verdict";
@@ -27,8 +27,11 @@ export function finalState(verdict: VerdictKind): DeploymentState {
   switch (verdict) {
     case "failed":
     case "cancelled":
+    case "removal-failed":
       return "failure";
     case "superseded":
+    case "removed":
+    case "pruned":
       return "inactive";
     case "queued":
       return "queued";
@@ -57,9 +60,13 @@ export function finalStatus(report: ReportModel, links: RunLinks): DeploymentSta
   return { state, description, environmentUrl: links.environmentUrl, logUrl: links.runUrl };
 }
 
-/** One run's GitHub deployment. */
+/** One run's GitHub deployment; on closing a preview, the end of its environment's deployments. */
 export class GithubDeployment {
   private id: Promise<number | undefined> | undefined;
+  /** The preview's address, once it has one: the environment's URL from the start. */
+  private previewUrl: string | undefined;
+  /** Something of the preview was removed: its address no longer shows what was deployed. */
+  private removed = false;
 
   constructor(
     private readonly config: Config,
@@ -68,13 +75,19 @@ export class GithubDeployment {
   ) {}
 
   /** Creates the GitHub deployment once Dokploy's is triggered: from then on something is deploying. */
-  readonly onChange = (change: Change): void => {
+  readonly onChange = (change: Observed): void => {
+    if (change.kind === "preview") this.previewUrl = change.url;
+    if (change.kind === "preview-removed") this.removed = true;
     if (change.kind !== "deployment" || this.id) return;
     this.id = this.start(change.url);
   };
 
   /** Posts how the run ended, when a deployment was created. Never throws. */
   async finish(report: ReportModel, links: RunLinks): Promise<void> {
+    if (this.config.preview?.mode === "close") {
+      await retirePreview(this.config.github.environment, report, links, this.removed, this.calls, this.logger);
+      return;
+    }
     const id = await this.id;
     const status = finalStatus(report, links);
     // Without waiting, the status posted at the trigger (queued) is the last word.
@@ -86,15 +99,20 @@ export class GithubDeployment {
     const { config } = this;
     let id: number | undefined;
     await this.calls.attempt(`create a GitHub deployment of ${config.github.environment}`, async (api) => {
+      const preview = config.preview?.mode === "open";
       id = await api.createDeployment({
         ref: config.ci.sha,
         environment: config.github.environment,
-        description: `Deploy ${config.tag.slice(0, 12)} to Dokploy`,
+        description: preview
+          ? `Deploy ${config.tag.slice(0, 12)} to the preview of pull request ${config.preview?.number ?? ""}`
+          : `Deploy ${config.tag.slice(0, 12)} to Dokploy`,
+        // A preview goes away when its pull request closes; it is never production.
+        ...(preview ? { transientEnvironment: true, productionEnvironment: false } : {}),
       });
       await api.setDeploymentStatus(id, {
         state: config.wait ? "in_progress" : "queued",
         description: config.wait ? "Dokploy is deploying it" : "Queued in Dokploy (not followed: wait is false)",
-        environmentUrl: config.github.environmentUrl ?? dokployUrl,
+        environmentUrl: config.github.environmentUrl ?? this.previewUrl ?? dokployUrl,
         logUrl: config.ci.runUrl,
       });
       this.logger.info(
@@ -103,4 +121,35 @@ export class GithubDeployment {
     });
     return id;
   }
+}
+
+/**
+ * A closed preview's deployments: each one GitHub lists for its environment gets an inactive
+ * status once the preview is removed (or was not there), or once any part of it was (its address
+ * then no longer shows what was deployed). GitHub never does it by itself for a transient
+ * environment. When nothing could be removed they are left as they are: the preview still runs.
+ */
+async function retirePreview(
+  environment: string,
+  report: ReportModel,
+  links: RunLinks,
+  removedSome: boolean,
+  calls: GithubCalls,
+  logger: Logger,
+): Promise<void> {
+  const failed = report.failure !== undefined;
+  if (failed && !removedSome) {
+    logger.info(`The preview was not removed: the GitHub deployments of ${environment} stay as they are.`);
+    return;
+  }
+  const description = failed
+    ? "Preview partly removed (see the pull request's comment)"
+    : "Preview removed: its pull request is closed";
+  await calls.attempt(`mark the GitHub deployments of ${environment} inactive`, async (api) => {
+    const ids = await api.listDeployments(environment);
+    for (const id of ids) {
+      await api.setDeploymentStatus(id, { state: "inactive", description, logUrl: links.runUrl });
+    }
+    logger.info(`GitHub deployments of ${environment} marked inactive: ${String(ids.length)}`);
+  });
 }

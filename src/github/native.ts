@@ -4,7 +4,7 @@
  * loads only when one of them calls it. GitHub's API failing is a warning: it never fails a deploy.
  */
 import { type Config, secretsOf } from "../config/config";
-import type { Change } from "../record/ledger";
+import type { Observed } from "../record/ledger";
 import type { ReportModel } from "../report/model";
 import { type Logger, Redactor, redactingLogger } from "../shared/log";
 import { GithubCalls, type GithubApi, type Repo, octokitApi } from "./api";
@@ -19,7 +19,7 @@ export type LoadGithubApi = (token: string, repo: Repo, timeoutMs: number, stop:
 
 export interface GithubNative {
   /** Told each change the run records: a triggered deployment creates the GitHub one. */
-  readonly onChange: (change: Change) => void;
+  readonly onChange: (change: Observed) => void;
   /** Posts how the run ended and comments on the pull request. Never throws. */
   finish(report: ReportModel): Promise<void>;
 }
@@ -42,6 +42,7 @@ function wire(config: Config, { deployment, comment, cancel, stop }: Parts): Git
         // A preview's environment is its address; else the target's page in Dokploy.
         environmentUrl: config.github.environmentUrl ?? report.previewUrl ?? report.deploying?.targets[0]?.url,
         runUrl: config.ci.runUrl,
+        endedAt: new Date().toISOString(),
       };
       // A cancel once the run has ended stops what is left to tell GitHub. After a cancelled run,
       // GitHub is still told that it was cancelled: a second signal ends the step at once.

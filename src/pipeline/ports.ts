@@ -1,6 +1,6 @@
 import type { Dispatcher } from "undici";
 import type { BuildPorts } from "../build/context";
-import type { Change } from "../record/ledger";
+import type { Observed } from "../record/ledger";
 
 export type { EnginePush, RegistryAuth } from "../build/context";
 
@@ -12,6 +12,6 @@ export interface Ports extends BuildPorts {
   readonly loadDispatcher?: () => Promise<Dispatcher>;
   /** [0, 1), for retry jitter. */
   readonly random?: () => number;
-  /** Told each change as the run records it, e.g. to show a deployment in progress elsewhere. */
-  readonly onChange?: (change: Change) => void;
+  /** Told each change as the run records it (and the preview's address), e.g. to show a deployment in progress elsewhere. */
+  readonly onChange?: (entry: Observed) => void;
 }

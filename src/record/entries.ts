@@ -156,3 +156,10 @@ export const CHANGE_KINDS: ReadonlySet<Entry["kind"]> = new Set([
 export function isChange(entry: Entry): entry is Change {
   return CHANGE_KINDS.has(entry.kind);
 }
+
+/** What an observer of the run is told: each change, and the preview deployed to (its address). */
+export type Observed = Change | Extract<Fact, { kind: "preview" }>;
+
+export function isObserved(entry: Entry): entry is Observed {
+  return isChange(entry) || entry.kind === "preview";
+}

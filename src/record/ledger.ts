@@ -1,10 +1,10 @@
 import { errorMessage } from "../shared/errors";
 import type { Logger } from "../shared/log";
 import { describeChanges, dokployChanges, pushedRefs } from "./describe";
-import { type Change, type Entry, type TargetBefore, isChange } from "./entries";
+import { type Change, type Entry, type Observed, type TargetBefore, isObserved } from "./entries";
 import type { TargetResult } from "./result";
 
-export type { Change, Entry, Fact, TargetBefore } from "./entries";
+export type { Change, Entry, Fact, Observed, TargetBefore } from "./entries";
 
 interface CleanUp {
   readonly change: Change;
@@ -21,13 +21,13 @@ export class Ledger {
   private readonly list: Entry[] = [];
   private readonly cleanUps: CleanUp[] = [];
 
-  /** `observe` is told each change as it is recorded; what it throws never reaches the run. */
-  constructor(private readonly observe?: (change: Change) => void) {}
+  /** `observe` is told each change (and the preview) as it is recorded; what it throws never reaches the run. */
+  constructor(private readonly observe?: (entry: Observed) => void) {}
 
   record<E extends Entry>(entry: E): E {
     const frozen = Object.freeze({ ...entry }) as E;
     this.list.push(frozen);
-    if (isChange(frozen)) {
+    if (isObserved(frozen)) {
       try {
         this.observe?.(frozen);
       } catch {

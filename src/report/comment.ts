@@ -18,6 +18,8 @@ const COMMENT_MAX = 60_000;
 export interface RunLinks {
   readonly environmentUrl?: string;
   readonly runUrl?: string;
+  /** When the run ended, ISO 8601: a removal says when it happened. */
+  readonly endedAt?: string;
 }
 
 /** The comment's links, and the name of the environment deployed to. */
@@ -51,6 +53,7 @@ function targetRows(model: ReportModel, links: CommentLinks): [string, string][]
 
 /** The comment's markdown below its marker line. */
 export function commentMarkdown(model: ReportModel, links: CommentLinks): string {
+  if (model.removal) return removalMarkdown(model, model.removal, links);
   const rows: [string, string][] = [
     ["Image", inlineCode(model.image)],
     ["Digest", model.digest ? inlineCode(model.digest) : "—"],
@@ -69,6 +72,48 @@ export function commentMarkdown(model: ReportModel, links: CommentLinks): string
     );
   }
   lines.push(...evidenceWithin(model, COMMENT_MAX - lines.join("\n").length));
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * The comment of a run that removed a preview (close) or the old ones (prune), in place of the
+ * deploy's: which preview, when, by which run, and what went from Dokploy; when it failed, what
+ * went before it stopped and why (the message says what was left).
+ */
+function removalMarkdown(
+  model: ReportModel,
+  removal: NonNullable<ReportModel["removal"]>,
+  links: CommentLinks,
+): string {
+  const failed = model.failure !== undefined;
+  const pr = removal.pullRequest ?? "";
+  const rows: [string, string][] = [];
+  if (removal.mode === "close") rows.push(["Preview", `${inlineCode(removal.name ?? "")} of pull request #${pr}`]);
+  rows.push(["Environment", inlineCode(links.environment)]);
+  if (links.endedAt) rows.push([failed ? "Stopped" : "Removed", links.endedAt]);
+  if (model.commit) rows.push(["Commit", inlineCode(model.commit.slice(0, 7))]);
+  if (links.runUrl) rows.push(["Run", link("log", links.runUrl)]);
+  const lines = [`### ${headingOf(model)}`, "", ...keyValueTable(rows), ""];
+  if (model.changes.length > 0) {
+    lines.push(failed ? "Removed before it stopped:" : "Removed from Dokploy:", "");
+    lines.push(...model.changes.map((change) => `- ${inlineCode(change)}`), "");
+  } else if (failed) {
+    lines.push("Nothing was removed.", "");
+  } else {
+    const none =
+      removal.mode === "close"
+        ? `There was no preview of pull request #${pr} left to remove.`
+        : "No preview was older than preview-ttl.";
+    lines.push(none, "");
+  }
+  if (model.failure !== undefined) {
+    lines.push(
+      "<details><summary>Why</summary>",
+      "",
+      ...codeBlock(cut(model.failure, COMMENT_ERROR_MAX)),
+      "</details>",
+    );
+  }
   return `${lines.join("\n")}\n`;
 }
 

@@ -46,6 +46,8 @@ export interface ReportModel {
   readonly health?: string;
   /** The preview's address, with preview: open. */
   readonly previewUrl?: string;
+  /** With preview: close or prune: which preview goes (close), as the inputs name it. */
+  readonly removal?: { readonly mode: "close" | "prune"; readonly name?: string; readonly pullRequest?: string };
   /** Sentences from the ledger: what the run changed in Dokploy, oldest first. */
   readonly changes: readonly string[];
   /** The steps a dry run would take. */
@@ -80,6 +82,12 @@ function headlineOf(config: Config, result: Result, targets: readonly TargetRow[
   return { subject: targets[0]?.label ?? "", more: Math.max(0, more) };
 }
 
+function removalOf(config: Config): ReportModel["removal"] {
+  const preview = config.preview;
+  if (preview?.mode === "close") return { mode: "close", name: preview.name, pullRequest: preview.number };
+  return preview?.mode === "prune" ? { mode: "prune" } : undefined;
+}
+
 /** The model of a run's reports, from how it ended and the inputs it ran with (pure). */
 export function reportModel(config: Config, outcome: Outcome): ReportModel {
   const { result, error } = outcome;
@@ -93,6 +101,7 @@ export function reportModel(config: Config, outcome: Outcome): ReportModel {
     registryId: result.registryId,
     health: result.health,
     previewUrl: result.previewUrl,
+    removal: removalOf(config),
     changes: outcome.changes,
     plan: result.plan,
     timings: result.timings,

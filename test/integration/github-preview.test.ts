@@ -1,6 +1,9 @@
 /**
  * Previews on GitHub: the bundled action on pull_request events against the Dokploy stand-in and
- * GitHub's REST API on loopback. A pull request from a fork, whose workflows get no secrets.
+ * GitHub's REST API on loopback. Open: the GitHub deployment of preview/pr-<n>, transient, at the
+ * preview's address, and the comment with it. Close: every deployment of that environment marked
+ * inactive and the comment rewritten to say what was removed (or what was not). A pull request
+ * from a fork, whose workflows get no secrets.
  */
 import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
@@ -26,6 +29,7 @@ afterEach(async () => {
 });
 
 const sha = () => randomBytes(20).toString("hex");
+const RUN_URL = "https://github.com/acme/web/actions/runs/4242";
 
 /** A pull_request event of acme/web, its head in `headRepo`, with its payload where the runner puts it. */
 async function pullRequest(
@@ -108,5 +112,140 @@ describe("previews of pull requests from forks", () => {
       expect(run.stdout).not.toContain("No preview for pull request");
     }
     expect(standIn().callsOf()).toEqual([]);
+  });
+});
+
+/** The template: an application in a project's "template" environment, with a domain, variables and a volume. */
+function template() {
+  const project = standIn().addProject("shop", ["production", "template"]);
+  const web = standIn().addApplication({
+    name: "web",
+    ...standIn().placeIn(project, "template"),
+    env: "A=1",
+    domains: [{ domainId: "d0", host: "web.template.test", port: 8080, path: "/", https: false }],
+    mounts: [{ mountId: "m0", type: "volume", mountPath: "/data", volumeName: "web-data" }],
+  });
+  return { project, web };
+}
+
+function previewEnvironments(projectId: string): { environmentId: string; name: string }[] {
+  return (standIn().projects.get(projectId)?.environments ?? []).filter((e) => e.name.startsWith("pr-"));
+}
+
+function statusesOf(id: number): Record<string, unknown>[] {
+  return github.calls.filter((c) => c.path.endsWith(`/deployments/${String(id)}/statuses`)).map((c) => c.body ?? {});
+}
+
+function ourComments(issue: number) {
+  return (github.comments.get(issue) ?? []).filter((c) => c.user.login === "github-actions[bot]");
+}
+
+describe("preview: auto on GitHub: the deployment of preview/pr-<n> and the comment", () => {
+  it("open makes a transient GitHub deployment at the preview's address; close marks every one inactive and rewrites the comment", async () => {
+    const { project, web } = template();
+    const given = inputs(web.applicationId, { preview: "auto", "preview-host": "pr-{number}.preview.test" });
+
+    const first = await runAction({ inputs: given, env: await pullRequest(31, { action: "opened" }) });
+    const second = await runAction({ inputs: given, env: await pullRequest(31) });
+
+    for (const run of [first, second]) {
+      expect(run.exitCode, run.stdout).toBe(0);
+      expect(run.outputs["preview-url"]).toBe("http://pr-31.preview.test");
+      expect(run.stdout).not.toContain("::warning::Could not");
+    }
+    expect(github.deployments.map((d) => d.body)).toEqual([
+      expect.objectContaining({
+        environment: "preview/pr-31",
+        transient_environment: true,
+        production_environment: false,
+      }),
+      expect.objectContaining({
+        environment: "preview/pr-31",
+        transient_environment: true,
+        production_environment: false,
+      }),
+    ]);
+    const [one, two] = github.deployments.map((d) => d.id);
+    for (const id of [one, two]) {
+      expect(statusesOf(id ?? 0).map((s) => [s.state, s.environment_url])).toEqual([
+        ["in_progress", "http://pr-31.preview.test"],
+        ["success", "http://pr-31.preview.test"],
+      ]);
+    }
+    const [opened, ...more] = ourComments(31);
+    expect(more).toEqual([]);
+    expect(opened?.body).toContain("| Preview | http://pr-31.preview.test |");
+    expect(opened?.body).toContain("[`preview/pr-31`](http://pr-31.preview.test)");
+    expect(previewEnvironments(project.projectId).map((e) => e.name)).toEqual(["pr-31"]);
+
+    const closed = await runAction({ inputs: given, env: await pullRequest(31, { action: "closed" }) });
+
+    expect(closed.exitCode, closed.stdout).toBe(0);
+    expect(previewEnvironments(project.projectId)).toEqual([]);
+    expect([...standIn().applications.values()].map((a) => a.name)).toEqual(["web"]);
+    // Every deployment of the environment, newest first, gets an inactive status and no address.
+    const listed = github.calls.filter((c) => c.method === "GET" && c.path.endsWith("/deployments"));
+    expect(listed.map((c) => c.query)).toEqual([{ environment: "preview/pr-31", per_page: "100" }]);
+    for (const id of [one, two]) {
+      expect(statusesOf(id ?? 0).at(-1)).toEqual({
+        state: "inactive",
+        description: "Preview removed: its pull request is closed",
+        log_url: RUN_URL,
+      });
+    }
+    const [rewritten, ...others] = ourComments(31);
+    expect(others).toEqual([]);
+    expect(rewritten?.id).toBe(opened?.id);
+    const body = rewritten?.body ?? "";
+    expect(body).toContain(`<!-- dokploy-deploy application=${web.applicationId} environment=preview%2Fpr-31 -->`);
+    expect(body).toContain("### 🗑️ Preview removed: `web`");
+    expect(body).toContain("| Preview | `pr-31` of pull request #31 |");
+    expect(body).toContain("| Environment | `preview/pr-31` |");
+    expect(body).toMatch(/\| Removed \| \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z \|/);
+    expect(body).toContain(`| Run | [log](${RUN_URL}) |`);
+    expect(body).toMatch(/Removed from Dokploy:\n\n- `application "web" \(web-pr-31-[a-z0-9]{6}\) removed`\n/);
+    expect(body).toContain("- `volume web-data-pr-31 removed`");
+    expect(body).toContain('- `preview environment "pr-31" removed`');
+    expect(body).not.toContain("Deployed");
+    expect(body).not.toContain("http://pr-31.preview.test");
+  });
+
+  it("a close that fails says so: what was removed before, why, and the deployments go inactive only once something went", async () => {
+    const { project, web } = template();
+    const given = inputs(web.applicationId, { preview: "auto", "preview-host": "pr-{number}.preview.test" });
+    const opened = await runAction({ inputs: given, env: await pullRequest(32, { action: "opened" }) });
+    expect(opened.exitCode, opened.stdout).toBe(0);
+    // Someone adds a service of their own to the preview's environment.
+    standIn().addApplication({ name: "notes", ...standIn().placeIn(project, "pr-32") });
+
+    // Dokploy refuses to list the environments: nothing is removed, the deployment stays as it is.
+    standIn().inject({ procedure: "environment.byProjectId", status: 403, times: 1 });
+    const refused = await runAction({ inputs: given, env: await pullRequest(32, { action: "closed" }) });
+
+    expect(refused.exitCode, refused.stdout).toBe(1);
+    expect(github.calls.some((c) => c.method === "GET" && c.path.endsWith("/deployments"))).toBe(false);
+    const [id] = github.deployments.map((d) => d.id);
+    expect(statusesOf(id ?? 0).map((s) => s.state)).toEqual(["in_progress", "success"]);
+    let body = ourComments(32)[0]?.body ?? "";
+    expect(body).toContain("### ❌ Preview removal failed: `web`");
+    expect(body).toMatch(/\| Stopped \| \d{4}-/);
+    expect(body).toContain("Nothing was removed.");
+    expect(body).toContain("<details><summary>Why</summary>");
+
+    // The unmarked service stops it after the preview's own application went.
+    const partly = await runAction({ inputs: given, env: await pullRequest(32, { action: "closed" }) });
+
+    expect(partly.exitCode, partly.stdout).toBe(1);
+    expect(statusesOf(id ?? 0).at(-1)).toMatchObject({
+      state: "inactive",
+      description: "Preview partly removed (see the pull request's comment)",
+    });
+    expect(ourComments(32)).toHaveLength(1);
+    body = ourComments(32)[0]?.body ?? "";
+    expect(body).toContain("### ❌ Preview removal failed: `web`");
+    expect(body).toMatch(/Removed before it stopped:\n\n- `application "web" \(web-pr-32-[a-z0-9]{6}\) removed`/);
+    expect(body).not.toContain('preview environment "pr-32" removed');
+    expect(body).toContain('holds application "notes" without this pull request\'s marker');
+    expect(previewEnvironments(project.projectId).map((e) => e.name)).toEqual(["pr-32"]);
   });
 });

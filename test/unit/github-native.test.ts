@@ -54,6 +54,10 @@ function recordingApi(calls: string[]): GithubApi {
       calls.push(`status ${status.state}`);
       return Promise.resolve();
     },
+    listDeployments: (environment) => {
+      calls.push(`list ${environment}`);
+      return Promise.resolve([1]);
+    },
     findComment: () => Promise.resolve(undefined),
     login: () => Promise.resolve("github-actions[bot]"),
     createComment: (issue) => {

@@ -84,6 +84,14 @@ const OUTCOMES: [string, RawInputs, Outcome, string][] = [
   ],
   ["failed", {}, outcomeOf({ targets: [web] }, new DeployError("ended error")), "❌ Deploy failed"],
   ["cancelled", {}, outcomeOf({ targets: [web] }, new CancelledError("SIGTERM", "Cancelled")), "⏹️ Deploy cancelled"],
+  ["preview closed", { preview: "close", "preview-number": "7" }, outcomeOf({ targets: [web] }), "🗑️ Preview removed"],
+  [
+    "preview close failed",
+    { preview: "close", "preview-number": "7" },
+    outcomeOf({ targets: [web] }, new DeployError("left alone")),
+    "❌ Preview removal failed",
+  ],
+  ["old previews pruned", { preview: "prune" }, outcomeOf({ targets: [web] }), "🗑️ Old previews removed"],
   [
     "rolled back",
     { "rollback-on-failure": "true" },
