@@ -5886,7 +5886,11 @@ function whereTo(model) {
     return ` to ${targets.map((t) => (t.deploymentStatus ? `${t.label} (${plain_statusOf(t)})` : t.label)).join(", ")}`;
 }
 function plainLine(model) {
-    const { verdict } = model;
+    const { verdict, removal } = model;
+    if (removal) {
+        const templates = (model.deploying?.targets ?? []).map((t) => t.label).join(", ");
+        return `${verdict.mark} ${verdict.words}: ${removal.name ? `${removal.name} of ` : "previews of "}${templates}`;
+    }
     return `${verdict.mark} ${verdict.words}: ${model.image}${whereTo(model)}`;
 }
 

@@ -18,6 +18,11 @@ function whereTo(model: ReportModel): string {
  * "✔ Deployed: ghcr.io/acme/web:3f2c1ab to web (deployment done)".
  */
 export function plainLine(model: ReportModel): string {
-  const { verdict } = model;
+  const { verdict, removal } = model;
+  // A removal built no image: it names the preview and its template instead.
+  if (removal) {
+    const templates = (model.deploying?.targets ?? []).map((t) => t.label).join(", ");
+    return `${verdict.mark} ${verdict.words}: ${removal.name ? `${removal.name} of ` : "previews of "}${templates}`;
+  }
   return `${verdict.mark} ${verdict.words}: ${model.image}${whereTo(model)}`;
 }

@@ -120,6 +120,14 @@ describe("the verdict", () => {
 });
 
 describe("the CLI's last line", () => {
+  it("names the preview and its template when it removes one, and no image", () => {
+    const close = configOf({ preview: "close", "preview-number": "7" });
+    expect(plain(close, outcomeOf({ targets: [web] }))).toBe("✔ Preview removed: pr-7 of web");
+    expect(plain(configOf({ preview: "prune" }), outcomeOf({ targets: [web] }))).toBe(
+      "✔ Old previews removed: previews of web",
+    );
+  });
+
   it("says where the image went and how each deployment ended", () => {
     const end = outcomeOf({ deploymentStatus: "done", targets: [{ ...web, deploymentStatus: "done" }] });
     expect(plain(config, end)).toBe("✔ Deployed: ghcr.io/acme/web:1 to web (deployment done)");
