@@ -1613,7 +1613,7 @@ const INPUTS = [
         name: "environment",
         default: "production",
         githubOnly: true,
-        description: "GitHub environment the deployment is recorded in (github-deployment), e.g. staging. With a preview it defaults to preview/pr-{number}; {number} is the pull request's number.",
+        description: "GitHub environment the deployment is recorded in (github-deployment), e.g. staging. With a preview it defaults to preview/<preview-name> (preview/pr-{number}); {number} is the pull request's number.",
     },
     {
         name: "environment-url",
@@ -2298,7 +2298,7 @@ function githubEnvironment(p, d) {
     const number = preview?.number;
     if (p.environment !== undefined)
         return withNumber(p.environment, number);
-    return preview && number !== undefined ? `preview/pr-${number}` : "production";
+    return preview && number !== undefined ? `preview/${preview.name}` : "production";
 }
 function githubOptionsOf(p, d) {
     return {

@@ -449,7 +449,7 @@ export const INPUTS = [
     default: "production",
     githubOnly: true,
     description:
-      "GitHub environment the deployment is recorded in (github-deployment), e.g. staging. With a preview it defaults to preview/pr-{number}; {number} is the pull request's number.",
+      "GitHub environment the deployment is recorded in (github-deployment), e.g. staging. With a preview it defaults to preview/<preview-name> (preview/pr-{number}); {number} is the pull request's number.",
   },
   {
     name: "environment-url",

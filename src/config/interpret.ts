@@ -182,17 +182,20 @@ function noticesOf(p: Parsed): string[] {
   return [`Image "${from}" is used as "${p.image.name}": registries take lowercase repository names only.`];
 }
 
-/** The GitHub environment: the input ({number} filled in), else the preview's, else production. */
 /** The pull request number a preview fills {number} with; undefined without a preview, and with prune. */
 function previewNumber(p: Parsed, d: Derived): string | undefined {
   return previewOptions(p, d.pullRequest)?.number;
 }
 
+/**
+ * The GitHub environment: the input ({number} filled in), else the preview's, named after it
+ * (preview/pr-<n> by default) so that open and close, and previews of other templates, agree.
+ */
 function githubEnvironment(p: Parsed, d: Derived): string {
   const preview = previewOptions(p, d.pullRequest);
   const number = preview?.number;
   if (p.environment !== undefined) return withNumber(p.environment, number);
-  return preview && number !== undefined ? `preview/pr-${number}` : "production";
+  return preview && number !== undefined ? `preview/${preview.name}` : "production";
 }
 
 function githubOptionsOf(p: Parsed, d: Derived): GithubOptions {

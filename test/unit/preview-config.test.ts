@@ -65,6 +65,11 @@ describe("preview inputs", () => {
     expect(config.github.environment).toBe("review/7");
   });
 
+  it("names the GitHub environment after preview-name when environment is not given", () => {
+    expect(parse({ "preview-name": "review-{number}" }).github.environment).toBe("preview/review-42");
+    expect(parse({ preview: "close", "preview-name": "review-{number}" }).github.environment).toBe("preview/review-42");
+  });
+
   it("fills {number} in health-url and environment-url, credentials kept apart", () => {
     const config = parse({
       "preview-number": "7",
