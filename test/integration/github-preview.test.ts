@@ -7,6 +7,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { runAction } from "../support/action";
@@ -247,5 +248,40 @@ describe("preview: auto on GitHub: the deployment of preview/pr-<n> and the comm
     expect(body).not.toContain('preview environment "pr-32" removed');
     expect(body).toContain('holds application "notes" without this pull request\'s marker');
     expect(previewEnvironments(project.projectId).map((e) => e.name)).toEqual(["pr-32"]);
+  });
+
+  it("fills {number} in health-url and environment-url: the check asks the preview's URL, GitHub shows it", async () => {
+    const { web } = template();
+    const asked: string[] = [];
+    const health = createServer((req, res) => {
+      asked.push(req.url ?? "");
+      res.end("ok");
+    });
+    await new Promise<void>((resolve) => health.listen(0, "127.0.0.1", resolve));
+    const address = health.address();
+    const port = typeof address === "object" && address ? address.port : 0;
+    try {
+      const run = await runAction({
+        inputs: inputs(web.applicationId, {
+          preview: "auto",
+          "health-url": `http://127.0.0.1:${String(port)}/pr-{number}/health`,
+          "environment-url": "https://pr-{number}.preview.example.com/",
+        }),
+        env: await pullRequest(34, { action: "opened" }),
+      });
+
+      expect(run.exitCode, run.stdout).toBe(0);
+      expect(asked.length).toBeGreaterThan(0);
+      expect(new Set(asked)).toEqual(new Set(["/pr-34/health"]));
+      const [deployment] = github.deployments;
+      expect(deployment?.environment).toBe("preview/pr-34");
+      expect(statusesOf(deployment?.id ?? 0).map((s) => s.environment_url)).toEqual([
+        "https://pr-34.preview.example.com/",
+        "https://pr-34.preview.example.com/",
+      ]);
+    } finally {
+      health.closeAllConnections();
+      await new Promise<void>((resolve) => health.close(() => resolve()));
+    }
   });
 });
