@@ -624,7 +624,11 @@ async function removeMarked(ctx, api, key, template, environment) {
         throw new errors/* DeployError */.sH(`The preview environment "${environment.name}" holds ${unmarked.join(", ")} without this pull request's marker: ${unmarked.length === 1 ? "it was" : "they were"} left alone, and so was the environment. Remove ${unmarked.length === 1 ? "it" : "them"} in Dokploy, then close the preview again.`);
     }
     await api.removeEnvironment(environment.environmentId);
-    ctx.ledger.record({ kind: "preview-removed", what: `preview environment "${environment.name}"` });
+    ctx.ledger.record({
+        kind: "preview-removed",
+        what: `preview environment "${environment.name}"`,
+        preview: environment.name,
+    });
     ctx.logger.info(`Preview "${environment.name}" of pull request ${number ?? ""} removed.`);
 }
 

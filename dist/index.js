@@ -6908,6 +6908,7 @@ class GithubDeployment {
     id;
     previewUrl;
     removed = false;
+    gone = [];
     constructor(config, calls, logger) {
         this.config = config;
         this.calls = calls;
@@ -6916,15 +6917,25 @@ class GithubDeployment {
     onChange = (change) => {
         if (change.kind === "preview")
             this.previewUrl = change.url;
-        if (change.kind === "preview-removed")
+        if (change.kind === "preview-removed") {
             this.removed = true;
+            if (change.preview)
+                this.gone.push(change.preview);
+        }
         if (change.kind !== "deployment" || this.id)
             return;
         this.id = this.start(change.url);
     };
     async finish(report, links) {
-        if (this.config.preview?.mode === "close") {
-            await retirePreview(this.config.github.environment, report, links, this.removed, this.calls, this.logger);
+        const mode = this.config.preview?.mode;
+        if (mode === "close") {
+            await this.retireClosed(report, links);
+            return;
+        }
+        if (mode === "prune") {
+            for (const name of this.gone) {
+                await retire(`preview/${name}`, "Preview removed: past preview-ttl", links, this.calls, this.logger);
+            }
             return;
         }
         const id = await this.id;
@@ -6932,6 +6943,18 @@ class GithubDeployment {
         if (id === undefined || status.state === "queued")
             return;
         await this.calls.attempt("set the GitHub deployment's status", (api) => api.setDeploymentStatus(id, status));
+    }
+    async retireClosed(report, links) {
+        const environment = this.config.github.environment;
+        const failed = report.failure !== undefined;
+        if (failed && !this.removed) {
+            this.logger.info(`The preview was not removed: the GitHub deployments of ${environment} stay as they are.`);
+            return;
+        }
+        const description = failed
+            ? "Preview partly removed (see the pull request's comment)"
+            : "Preview removed: its pull request is closed";
+        await retire(environment, description, links, this.calls, this.logger);
     }
     async start(dokployUrl) {
         const { config } = this;
@@ -6957,15 +6980,7 @@ class GithubDeployment {
         return id;
     }
 }
-async function retirePreview(environment, report, links, removedSome, calls, logger) {
-    const failed = report.failure !== undefined;
-    if (failed && !removedSome) {
-        logger.info(`The preview was not removed: the GitHub deployments of ${environment} stay as they are.`);
-        return;
-    }
-    const description = failed
-        ? "Preview partly removed (see the pull request's comment)"
-        : "Preview removed: its pull request is closed";
+async function retire(environment, description, links, calls, logger) {
     await calls.attempt(`mark the GitHub deployments of ${environment} inactive`, async (api) => {
         const ids = await api.listDeployments(environment);
         for (const id of ids) {

@@ -67,6 +67,8 @@ export class GithubDeployment {
   private previewUrl: string | undefined;
   /** Something of the preview was removed: its address no longer shows what was deployed. */
   private removed = false;
+  /** The previews whose environment went (prune removes several). */
+  private readonly gone: string[] = [];
 
   constructor(
     private readonly config: Config,
@@ -77,15 +79,26 @@ export class GithubDeployment {
   /** Creates the GitHub deployment once Dokploy's is triggered: from then on something is deploying. */
   readonly onChange = (change: Observed): void => {
     if (change.kind === "preview") this.previewUrl = change.url;
-    if (change.kind === "preview-removed") this.removed = true;
+    if (change.kind === "preview-removed") {
+      this.removed = true;
+      if (change.preview) this.gone.push(change.preview);
+    }
     if (change.kind !== "deployment" || this.id) return;
     this.id = this.start(change.url);
   };
 
   /** Posts how the run ended, when a deployment was created. Never throws. */
   async finish(report: ReportModel, links: RunLinks): Promise<void> {
-    if (this.config.preview?.mode === "close") {
-      await retirePreview(this.config.github.environment, report, links, this.removed, this.calls, this.logger);
+    const mode = this.config.preview?.mode;
+    if (mode === "close") {
+      await this.retireClosed(report, links);
+      return;
+    }
+    if (mode === "prune") {
+      // Each pruned preview's environment as the open side names it by default.
+      for (const name of this.gone) {
+        await retire(`preview/${name}`, "Preview removed: past preview-ttl", links, this.calls, this.logger);
+      }
       return;
     }
     const id = await this.id;
@@ -93,6 +106,24 @@ export class GithubDeployment {
     // Without waiting, the status posted at the trigger (queued) is the last word.
     if (id === undefined || status.state === "queued") return;
     await this.calls.attempt("set the GitHub deployment's status", (api) => api.setDeploymentStatus(id, status));
+  }
+
+  /**
+   * A closed preview's deployments go inactive once it is removed (or was not there), or once any
+   * part of it was: its address then no longer shows what was deployed. When nothing could be
+   * removed they are left as they are: the preview still runs.
+   */
+  private async retireClosed(report: ReportModel, links: RunLinks): Promise<void> {
+    const environment = this.config.github.environment;
+    const failed = report.failure !== undefined;
+    if (failed && !this.removed) {
+      this.logger.info(`The preview was not removed: the GitHub deployments of ${environment} stay as they are.`);
+      return;
+    }
+    const description = failed
+      ? "Preview partly removed (see the pull request's comment)"
+      : "Preview removed: its pull request is closed";
+    await retire(environment, description, links, this.calls, this.logger);
   }
 
   private async start(dokployUrl: string): Promise<number | undefined> {
@@ -124,27 +155,16 @@ export class GithubDeployment {
 }
 
 /**
- * A closed preview's deployments: each one GitHub lists for its environment gets an inactive
- * status once the preview is removed (or was not there), or once any part of it was (its address
- * then no longer shows what was deployed). GitHub never does it by itself for a transient
- * environment. When nothing could be removed they are left as they are: the preview still runs.
+ * Gives each deployment GitHub lists for the environment an inactive status: GitHub never does it
+ * by itself for a transient environment, and the preview it showed is gone.
  */
-async function retirePreview(
+async function retire(
   environment: string,
-  report: ReportModel,
+  description: string,
   links: RunLinks,
-  removedSome: boolean,
   calls: GithubCalls,
   logger: Logger,
 ): Promise<void> {
-  const failed = report.failure !== undefined;
-  if (failed && !removedSome) {
-    logger.info(`The preview was not removed: the GitHub deployments of ${environment} stay as they are.`);
-    return;
-  }
-  const description = failed
-    ? "Preview partly removed (see the pull request's comment)"
-    : "Preview removed: its pull request is closed";
   await calls.attempt(`mark the GitHub deployments of ${environment} inactive`, async (api) => {
     const ids = await api.listDeployments(environment);
     for (const id of ids) {

@@ -127,6 +127,10 @@ async function removeMarked(
     );
   }
   await api.removeEnvironment(environment.environmentId);
-  ctx.ledger.record({ kind: "preview-removed", what: `preview environment "${environment.name}"` });
+  ctx.ledger.record({
+    kind: "preview-removed",
+    what: `preview environment "${environment.name}"`,
+    preview: environment.name,
+  });
   ctx.logger.info(`Preview "${environment.name}" of pull request ${number ?? ""} removed.`);
 }

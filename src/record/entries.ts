@@ -70,7 +70,12 @@ export type Change =
   /** A domain given to a preview's service (Dokploy writes its router at once). */
   | { readonly kind: "preview-domain"; readonly host: string; readonly appName: string }
   /** Something of a preview removed: a service, a volume, its environment, in words. */
-  | { readonly kind: "preview-removed"; readonly what: string };
+  | {
+      readonly kind: "preview-removed";
+      readonly what: string;
+      /** On the entry of its environment: the preview's name, which names its GitHub environment. */
+      readonly preview?: string;
+    };
 
 /** A part of the evidence of a red target: what it is (our words), about what (Dokploy's), its lines. */
 export interface EvidenceSection {

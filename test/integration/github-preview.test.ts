@@ -284,4 +284,36 @@ describe("preview: auto on GitHub: the deployment of preview/pr-<n> and the comm
       await new Promise<void>((resolve) => health.close(() => resolve()));
     }
   });
+
+  it("prune marks the deployments of each preview it removed inactive, and only theirs", async () => {
+    const { web } = template();
+    const given = inputs(web.applicationId, { preview: "auto" });
+    for (const number of [36, 37]) {
+      const run = await runAction({ inputs: given, env: await pullRequest(number, { action: "opened" }) });
+      expect(run.exitCode, run.stdout).toBe(0);
+    }
+    // Pull request 37 got a push since: only 36 is older than preview-ttl.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const pushed = await runAction({ inputs: given, env: await pullRequest(37) });
+    expect(pushed.exitCode, pushed.stdout).toBe(0);
+    const path = join(await tempDir("event"), "event.json");
+    await writeFile(path, JSON.stringify({ schedule: "0 3 * * *" }));
+
+    const pruned = await runAction({
+      inputs: { ...given, preview: "prune", "preview-ttl": "2" },
+      env: { GITHUB_EVENT_NAME: "schedule", GITHUB_EVENT_PATH: path, GITHUB_API_URL: github.url },
+    });
+
+    expect(pruned.exitCode, pruned.stdout).toBe(0);
+    const listed = github.calls.filter((c) => c.method === "GET" && c.path.endsWith("/deployments"));
+    expect(listed.map((c) => c.query.environment)).toEqual(["preview/pr-36"]);
+    const [ofOld] = github.deployments.filter((d) => d.environment === "preview/pr-36").map((d) => d.id);
+    expect(statusesOf(ofOld ?? 0).at(-1)).toMatchObject({
+      state: "inactive",
+      description: "Preview removed: past preview-ttl",
+    });
+    for (const d of github.deployments.filter((d) => d.environment === "preview/pr-37")) {
+      expect(statusesOf(d.id).at(-1)?.state).toBe("success");
+    }
+  });
 });
