@@ -5990,7 +5990,7 @@ const STAGES = [
         run: async (_ctx, state) => {
             if (!state.connected)
                 return {};
-            const { makePreview } = await Promise.all(/* import() */[__nccwpck_require__.e(816), __nccwpck_require__.e(11)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1011));
+            const { makePreview } = await Promise.all(/* import() */[__nccwpck_require__.e(816), __nccwpck_require__.e(223)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5223));
             const preview = await makePreview(state.connected, state.prepared?.[0]?.ctx.ref);
             return { prepared: await checkTargets(state.connected, [preview.ref]) };
         },
@@ -6005,7 +6005,7 @@ const STAGES = [
         run: async (_ctx, state) => {
             if (!state.connected)
                 return {};
-            const { removePreview } = await Promise.all(/* import() */[__nccwpck_require__.e(816), __nccwpck_require__.e(11)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1011));
+            const { removePreview } = await Promise.all(/* import() */[__nccwpck_require__.e(816), __nccwpck_require__.e(223)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5223));
             await removePreview(state.connected, state.prepared?.[0]?.ctx.ref);
             return {};
         },

@@ -2,7 +2,11 @@ import { z } from "zod";
 import { DokployError } from "../shared/errors";
 import type { DokployClient } from "./client";
 import { check, nullableString } from "./procedures";
-import type { Input, InputValue } from "./types";
+import { DatabaseProcedures } from "./database-procedures";
+import { COPIED_COLUMN_SCHEMAS, DATABASE_KINDS, type DatabaseKind, MountSchema } from "./preview-schemas";
+import type { Input } from "./types";
+
+export { DATABASE_KINDS, type DatabaseKind, type Mount, MountSchema } from "./preview-schemas";
 
 /*
  * The procedures a preview environment needs, as Dokploy v0.30.2 declares them
@@ -20,7 +24,22 @@ const ServiceRowSchema = z.object({
 const ApplicationRowSchema = ServiceRowSchema.extend({ applicationId: z.string() });
 
 /** Services of other kinds, only to be named: the preview removes none it did not mark. */
-const OTHER_KINDS = ["compose", "postgres", "mysql", "mariadb", "mongo", "redis", "libsql"] as const;
+const OTHER_KINDS = ["compose", "libsql"] as const;
+
+/** A database as environment.byProjectId lists it; id is its <kind>Id. */
+const DatabaseRowSchema = ServiceRowSchema.extend({
+  id: z.string(),
+  applicationStatus: nullableString,
+});
+export type DatabaseRow = z.infer<typeof DatabaseRowSchema>;
+
+/** The row of a database of this kind, its <kind>Id as id. */
+function databaseRows(kind: DatabaseKind) {
+  return z
+    .array(z.looseObject({ [`${kind}Id`]: z.string() }).transform((row) => ({ ...row, id: row[`${kind}Id`] })))
+    .pipe(z.array(DatabaseRowSchema))
+    .nullish();
+}
 
 /** One environment of a project as environment.byProjectId lists it (v0.28.8 adds columns; they are dropped). */
 export const ProjectEnvironmentSchema = z.object({
@@ -30,11 +49,18 @@ export const ProjectEnvironmentSchema = z.object({
   isDefault: z.boolean().nullish(),
   applications: z.array(ApplicationRowSchema).nullish(),
   ...Object.fromEntries(OTHER_KINDS.map((kind) => [kind, z.array(ServiceRowSchema).nullish()])),
+  ...Object.fromEntries(DATABASE_KINDS.map((kind) => [kind, databaseRows(kind)])),
 });
 export type ProjectEnvironment = z.infer<typeof ProjectEnvironmentSchema> &
-  Readonly<Partial<Record<(typeof OTHER_KINDS)[number], readonly z.infer<typeof ServiceRowSchema>[] | null>>>;
+  Readonly<Partial<Record<(typeof OTHER_KINDS)[number], readonly z.infer<typeof ServiceRowSchema>[] | null>>> &
+  Readonly<Partial<Record<DatabaseKind, readonly DatabaseRow[] | null>>>;
 
-/** The services of an environment that are not applications, by name, with their descriptions. */
+/** The databases of an environment, each with its kind. */
+export function databasesOf(env: ProjectEnvironment): (DatabaseRow & { kind: DatabaseKind })[] {
+  return DATABASE_KINDS.flatMap((kind) => (env[kind] ?? []).map((row) => ({ ...row, kind })));
+}
+
+/** The services of an environment that are neither applications nor databases, by name, with their descriptions. */
 export function otherServices(env: ProjectEnvironment): { kind: string; name: string; description?: string | null }[] {
   return OTHER_KINDS.flatMap((kind) => (env[kind] ?? []).map((row) => ({ kind, ...row })));
 }
@@ -52,22 +78,6 @@ export const DomainSchema = z.object({
 });
 export type Domain = z.infer<typeof DomainSchema>;
 
-export const MountSchema = z.object({
-  mountId: z.string(),
-  type: z.string(),
-  mountPath: z.string(),
-  volumeName: nullableString,
-  content: nullableString,
-  filePath: nullableString,
-  hostPath: nullableString,
-});
-export type Mount = z.infer<typeof MountSchema>;
-
-/** JSON as Dokploy keeps it in a column (swarm settings), handed back as it came. */
-const Json: z.ZodType<InputValue> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(Json), z.record(z.string(), Json)]),
-);
-
 /**
  * The template application as a preview copies it (application.one): its place, variables,
  * domains, mounts, and the columns copy.ts lists. Registry credentials and git settings are not
@@ -83,24 +93,7 @@ export const TemplateApplicationSchema = z.object({
   environment: z.object({ environmentId: z.string(), projectId: z.string(), env: nullableString }),
   domains: z.array(DomainSchema).nullish(),
   mounts: z.array(MountSchema).nullish(),
-  command: nullableString,
-  args: z.array(z.string()).nullish(),
-  replicas: z.number().nullish(),
-  createEnvFile: z.boolean().nullish(),
-  memoryReservation: nullableString,
-  memoryLimit: nullableString,
-  cpuReservation: nullableString,
-  cpuLimit: nullableString,
-  stopGracePeriodSwarm: z.number().nullish(),
-  healthCheckSwarm: Json.nullish(),
-  restartPolicySwarm: Json.nullish(),
-  placementSwarm: Json.nullish(),
-  updateConfigSwarm: Json.nullish(),
-  rollbackConfigSwarm: Json.nullish(),
-  modeSwarm: Json.nullish(),
-  labelsSwarm: Json.nullish(),
-  networkSwarm: Json.nullish(),
-  ulimitsSwarm: Json.nullish(),
+  ...COPIED_COLUMN_SCHEMAS,
 });
 export type TemplateApplication = z.infer<typeof TemplateApplicationSchema>;
 
@@ -130,7 +123,12 @@ export interface MountFields {
 
 /** Typed procedures of preview environments over a client. */
 export class PreviewProcedures {
-  constructor(readonly client: DokployClient) {}
+  /** The procedures of the databases of a whole environment's preview. */
+  readonly databases: DatabaseProcedures;
+
+  constructor(readonly client: DokployClient) {
+    this.databases = new DatabaseProcedures(client);
+  }
 
   async templateApplication(applicationId: string): Promise<TemplateApplication> {
     const value = await this.client.query("application.one", { applicationId });
