@@ -705,6 +705,204 @@ async function withLinkedSignal(sources, timeoutMs, fn) {
 
 /***/ }),
 
+/***/ 9425:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $r: () => (/* binding */ targetOf),
+/* harmony export */   Ms: () => (/* binding */ recordStatus),
+/* harmony export */   Xx: () => (/* binding */ forTarget),
+/* harmony export */   je: () => (/* binding */ targetName),
+/* harmony export */   v5: () => (/* binding */ timedTarget)
+/* harmony export */ });
+/* harmony import */ var _record_context__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7602);
+
+function prefixedLogger(inner, prefix) {
+    return {
+        debug: (m) => {
+            inner.debug(`${prefix()} ${m}`);
+        },
+        info: (m) => {
+            inner.info(`${prefix()} ${m}`);
+        },
+        warn: (m) => {
+            inner.warn(`${prefix()} ${m}`);
+        },
+        error: (m) => {
+            inner.error(`${prefix()} ${m}`);
+        },
+        group: (title, fn) => {
+            inner.info(`${prefix()} ${title}`);
+            return fn();
+        },
+    };
+}
+function targetOf(ctx) {
+    return ctx.ledger.target(ctx.ref.id) ?? { kind: ctx.ref.kind, id: ctx.ref.id };
+}
+function targetName(ctx) {
+    return targetOf(ctx).name ?? ctx.ref.id;
+}
+function recordStatus(ctx, status, deploymentId) {
+    ctx.ledger.record({ kind: "deployment-status", target: ctx.ref.id, status, deploymentId, said: "step" });
+}
+function forTarget(ctx, ref, several) {
+    if (!several)
+        return { ...ctx, ref, several };
+    const logger = prefixedLogger(ctx.logger, () => `[${targetName({ ledger: ctx.ledger, ref })}]`);
+    const ports = { ...ctx.ports, logger };
+    return { ...ctx, logger, ports, retryPorts: { ...ctx.retryPorts, logger }, ref, several };
+}
+function timedTarget(ctx, step, fn, group = true) {
+    return (0,_record_context__WEBPACK_IMPORTED_MODULE_0__/* .timed */ .ay)(ctx, ctx.several ? `${step} (${targetName(ctx)})` : step, fn, group && !ctx.several);
+}
+
+
+/***/ }),
+
+/***/ 8797:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   P5: () => (/* binding */ lookAtSwarm),
+/* harmony export */   TF: () => (/* binding */ VERIFY_POLL_MS),
+/* harmony export */   W_: () => (/* binding */ isRunning),
+/* harmony export */   cI: () => (/* binding */ verifyApplication),
+/* harmony export */   iX: () => (/* binding */ taskError),
+/* harmony export */   ly: () => (/* binding */ gaveUp),
+/* harmony export */   m_: () => (/* binding */ isSameImage),
+/* harmony export */   tu: () => (/* binding */ waitForSwarm),
+/* harmony export */   vo: () => (/* binding */ splitDigest),
+/* harmony export */   zT: () => (/* binding */ superseded)
+/* harmony export */ });
+/* harmony import */ var _shared_errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8382);
+/* harmony import */ var _target__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9425);
+
+
+const VERIFY_POLL_MS = 1_000;
+function splitDigest(image) {
+    const at = image.indexOf("@");
+    return at < 0 ? { ref: image } : { ref: image.slice(0, at), digest: image.slice(at + 1) };
+}
+function isSameImage(running, ours, pushedDigest) {
+    if (!running)
+        return false;
+    const a = splitDigest(running);
+    const b = splitDigest(ours);
+    if (a.ref !== b.ref)
+        return false;
+    const expected = b.digest ?? pushedDigest;
+    return !a.digest || !expected || a.digest === expected;
+}
+function taskError(task) {
+    const text = (task.error ?? "")
+        .replace(/^Error:$/, "")
+        .replace(/^"|"$/g, "")
+        .trim();
+    return text || undefined;
+}
+function gaveUp(service) {
+    const state = service?.UpdateStatus?.State ?? "";
+    return state.startsWith("rollback") || state === "paused";
+}
+async function look(ctx, swarm, ours) {
+    const service = await ctx.dokploy.service(swarm.name, swarm.serverId);
+    const state = service?.UpdateStatus?.State ?? "";
+    const tasks = await swarm.tasks();
+    const lastError = tasks.map(taskError).find((e) => e !== undefined);
+    if (!service || state === "updating" || gaveUp(service))
+        return { service, lastError, tasks };
+    if (!isSameImage(service.Spec.TaskTemplate.ContainerSpec.Image, ours, ctx.ledger.digest(ctx.image))) {
+        return { service, lastError, tasks };
+    }
+    for (const task of tasks.filter(isRunning).slice(0, 3)) {
+        const image = await ctx.dokploy.taskImage(task.containerId, swarm.serverId);
+        if (isSameImage(image, ours, ctx.ledger.digest(ctx.image)))
+            return { service, running: image, lastError, tasks };
+    }
+    return { service, lastError, tasks };
+}
+function isRunning(task) {
+    return task.state === "running" && task.currentState.startsWith("Running");
+}
+function notRunning(ctx, swarm, seen, ours) {
+    const { service, lastError } = seen;
+    const update = service?.UpdateStatus;
+    const image = service?.Spec.TaskTemplate.ContainerSpec.Image;
+    const why = !service
+        ? `Dokploy has no swarm service for ${swarm.what}`
+        : update?.State?.startsWith("rollback")
+            ? `Docker Swarm rolled the service back to ${image ?? "?"} (${update.State}: ${update.Message ?? ""})`
+            : update?.State === "paused"
+                ? `Docker Swarm paused the update of ${swarm.name} (${update.Message ?? ""})`
+                : `the service is set to run ${image ?? "?"}${update?.State ? ` (update ${update.State})` : ""}, and no task of ${ours} is running after ${String(ctx.config.verifyTimeoutSeconds)} s (verify-timeout)`;
+    return new _shared_errors__WEBPACK_IMPORTED_MODULE_0__/* .NotRunningError */ .bb(`Dokploy says the deployment is done, but ${ours} is not running: ${why}.${lastError ? ` Swarm says: ${lastError}` : ""} See ${(0,_target__WEBPACK_IMPORTED_MODULE_1__/* .targetOf */ .$r)(ctx).url ?? ctx.config.dokployUrl}`);
+}
+async function waitForSwarm(ctx, swarm, ours) {
+    const deadline = ctx.ports.clock() + ctx.config.verifyTimeoutSeconds * 1000;
+    for (;;) {
+        const seen = await look(ctx, swarm, ours);
+        if (seen.running)
+            return { swarm, image: seen.running, tasks: seen.tasks, at: ctx.ports.clock() };
+        if (gaveUp(seen.service) || ctx.ports.clock() >= deadline)
+            throw notRunning(ctx, swarm, seen, ours);
+        await ctx.ports.sleep(VERIFY_POLL_MS);
+    }
+}
+function superseded(ctx, theirs, ours) {
+    const { config, logger } = ctx;
+    (0,_target__WEBPACK_IMPORTED_MODULE_1__/* .recordStatus */ .Ms)(ctx, "superseded");
+    const message = `Superseded: the ${ctx.ref.kind} now holds ${theirs ?? "no image"}, not ${ours}; a later run deployed over this one. Not rolling back.`;
+    if (config.failOnSuperseded)
+        throw new _shared_errors__WEBPACK_IMPORTED_MODULE_0__/* .DeployError */ .sH(`${message} (fail-on-superseded)`);
+    logger.warn(message);
+}
+async function verifyApplication(ctx, ours) {
+    const { config, ref, logger } = ctx;
+    if (!config.verifyRunning)
+        return undefined;
+    return (0,_target__WEBPACK_IMPORTED_MODULE_1__/* .timedTarget */ .v5)(ctx, "Check what runs", async () => {
+        const app = await ctx.dokploy.applicationOne(ref.id);
+        if (app.dockerImage !== ours) {
+            superseded(ctx, app.dockerImage, ours);
+            return undefined;
+        }
+        if (!app.appName)
+            return undefined;
+        const { appName, serverId } = app;
+        const swarm = {
+            name: appName,
+            serverId,
+            what: "the application",
+            tasks: () => ctx.dokploy.serviceTasks(appName, serverId),
+        };
+        const found = await lookAtSwarm(ctx, `the application, which holds ${ours}`, async () => {
+            const running = await waitForSwarm(ctx, swarm, ours);
+            logger.info(`Docker Swarm runs ${running.image} for ${appName}.`);
+            return running;
+        });
+        const held = async () => (await ctx.dokploy.applicationOne(ref.id)).dockerImage;
+        return found && { found: [found], held };
+    });
+}
+async function lookAtSwarm(ctx, trusted, look) {
+    try {
+        return await look();
+    }
+    catch (error) {
+        if (!(error instanceof _shared_errors__WEBPACK_IMPORTED_MODULE_0__/* .DokployError */ .RI) || (error.status !== 401 && error.status !== 403)) {
+            if (error instanceof _shared_errors__WEBPACK_IMPORTED_MODULE_0__/* .NotRunningError */ .bb)
+                (0,_target__WEBPACK_IMPORTED_MODULE_1__/* .recordStatus */ .Ms)(ctx, "not-running");
+            throw error;
+        }
+        ctx.logger.warn(`Could not ask Dokploy what Docker Swarm runs (${error.procedure}: HTTP ${String(error.status)}; the API key needs the permission to read Docker). Trusting ${trusted}.`);
+        return undefined;
+    }
+}
+
+
+/***/ }),
+
 /***/ 4589:
 /***/ ((module) => {
 
@@ -1113,6 +1311,7 @@ const DEPLOY_METHODS = ["redeploy", "deploy"];
 const TRANSPORTS = ["trpc", "openapi"];
 const ROLLBACK_TARGETS = ["all", "failed"];
 const PREVIEW_MODES = ["off", "auto", "open", "close", "prune"];
+const PREVIEW_TEMPLATES = ["target", "environment"];
 const DURATION_UNITS = " (or with a unit: 90s, 10m, 1h)";
 const INPUTS = [
     {
@@ -1520,6 +1719,12 @@ const INPUTS = [
         description: "Name of the preview's Dokploy environment, also the end of its services' and volumes' names; {number} is the pull request's number. Lowercase letters, digits and -, at most 20 characters.",
     },
     {
+        name: "preview-template",
+        default: "target",
+        options: PREVIEW_TEMPLATES,
+        description: "What a preview copies: target (the target application alone) or environment (also every database of the target's Dokploy environment: postgres, mysql, mariadb, mongo and redis, each with a password of its own, empty, its image kept; the application's variables that name a database's host or password are rewritten to the preview's).",
+    },
+    {
         name: "preview-host",
         default: "",
         description: "Host of the preview's domain, {number} being the pull request's number, e.g. pr-{number}.preview.example.com (a wildcard DNS record points them at Dokploy). Empty: Dokploy makes one (domain.generateDomain). Never a host of the template.",
@@ -1904,6 +2109,7 @@ const parsers = {
     preview: choice(PREVIEW_MODES, "off"),
     "preview-number": field(parseNumber),
     "preview-name": field((v) => (v === "" ? "pr-{number}" : v)),
+    "preview-template": choice(PREVIEW_TEMPLATES, "target"),
     "preview-host": optionalText(),
     "preview-env": list(false, (line) => {
         if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(line)) {
@@ -1953,6 +2159,7 @@ function previewOptions(p, pr) {
         mode,
         number,
         name: withNumber(p["preview-name"], number),
+        template: p["preview-template"],
         host: host === undefined ? undefined : withNumber(host, number).toLowerCase(),
         env: p["preview-env"],
         ttlSeconds: p["preview-ttl"],
@@ -2886,7 +3093,9 @@ function dokployChanges(entries) {
             case "preview-created":
                 return [`preview environment "${change.name}" (${change.environmentId}) created`];
             case "preview-service":
-                return [`application "${change.name}" (${change.appName}, ${change.id}) created in the preview`];
+                return [
+                    `${change.service ?? "application"} "${change.name}" (${change.appName}, ${change.id}) created in the preview`,
+                ];
             case "preview-domain":
                 return [`domain ${change.host} added to ${change.appName}`];
             case "preview-removed":
@@ -3857,9 +4066,15 @@ function previewPlan(preview, api) {
     const find = `GET ${api}application.one (the template) and ${api}environment.byProjectId: the preview of pull request ${pr} is the environment whose description carries its marker`;
     if (preview.mode === "open") {
         const limit = preview.limit > 0 ? `, unless ${String(preview.limit)} previews of the template are open` : "";
+        const databases = preview.template === "environment"
+            ? [
+                `For each database of the template's environment (postgres, mysql, mariadb, mongo, redis) without a marked copy: GET ${api}<kind>.one, POST ${api}<kind>.create (its name, image, database and user, new passwords, a volume <appName>-data of its own, marked), ${api}<kind>.update (its variables, command, resources; never its published port), then ${api}<kind>.deploy and wait until swarm runs it; the application's variables naming a database's host or password are rewritten to the copy's`,
+            ]
+            : [];
         return [
             find,
             `If there is none: POST ${api}environment.create "${preview.name}" in the template's project${limit}, then ${api}application.create (the template's name, marked) and ${api}mounts.create for its volumes (named …-${preview.name}) and files`,
+            ...databases,
             `POST ${api}application.update: the template's settings and variables${preview.env.length > 0 ? `, with ${preview.env.map((line) => line.split("=")[0] ?? "").join(", ")} over them` : ""} (never its ports or domains)`,
             `POST ${api}domain.create ${preview.host ?? "(a host Dokploy makes)"} unless the copy has it, then deploy the image to the copy instead of the template`,
         ];
@@ -3867,12 +4082,12 @@ function previewPlan(preview, api) {
     if (preview.mode === "close") {
         return [
             find,
-            `POST ${api}application.delete for each of its applications that carry the marker, ${api}dockerVolume.removeVolume for their volumes named …-${preview.name}, then ${api}environment.remove; a service without the marker is left and named`,
+            `POST ${api}application.delete and ${api}<kind>.remove for each of its applications and databases that carry the marker, ${api}dockerVolume.removeVolume for their volumes (…-${preview.name}, <database appName>-data), then ${api}environment.remove; a service without the marker is left and named`,
         ];
     }
     return [
         `GET ${api}application.one (the template) and ${api}environment.byProjectId: every preview of the template whose last deploy is older than ${String(preview.ttlSeconds)} s (preview-ttl)`,
-        `For each: POST ${api}application.delete for its marked applications, ${api}dockerVolume.removeVolume for their preview volumes, then ${api}environment.remove`,
+        `For each: POST ${api}application.delete and ${api}<kind>.remove for its marked applications and databases, ${api}dockerVolume.removeVolume for their preview volumes, then ${api}environment.remove`,
     ];
 }
 
@@ -4125,48 +4340,8 @@ function machineOf(row) {
     return { serverId: row.serverId, name: `server "${row.server?.name ?? row.serverId}"` };
 }
 
-;// CONCATENATED MODULE: ./src/targets/target.ts
-
-function prefixedLogger(inner, prefix) {
-    return {
-        debug: (m) => {
-            inner.debug(`${prefix()} ${m}`);
-        },
-        info: (m) => {
-            inner.info(`${prefix()} ${m}`);
-        },
-        warn: (m) => {
-            inner.warn(`${prefix()} ${m}`);
-        },
-        error: (m) => {
-            inner.error(`${prefix()} ${m}`);
-        },
-        group: (title, fn) => {
-            inner.info(`${prefix()} ${title}`);
-            return fn();
-        },
-    };
-}
-function targetOf(ctx) {
-    return ctx.ledger.target(ctx.ref.id) ?? { kind: ctx.ref.kind, id: ctx.ref.id };
-}
-function targetName(ctx) {
-    return targetOf(ctx).name ?? ctx.ref.id;
-}
-function recordStatus(ctx, status, deploymentId) {
-    ctx.ledger.record({ kind: "deployment-status", target: ctx.ref.id, status, deploymentId, said: "step" });
-}
-function forTarget(ctx, ref, several) {
-    if (!several)
-        return { ...ctx, ref, several };
-    const logger = prefixedLogger(ctx.logger, () => `[${targetName({ ledger: ctx.ledger, ref })}]`);
-    const ports = { ...ctx.ports, logger };
-    return { ...ctx, logger, ports, retryPorts: { ...ctx.retryPorts, logger }, ref, several };
-}
-function timedTarget(ctx, step, fn, group = true) {
-    return (0,context/* timed */.ay)(ctx, ctx.several ? `${step} (${targetName(ctx)})` : step, fn, group && !ctx.several);
-}
-
+// EXTERNAL MODULE: ./src/targets/target.ts
+var target = __nccwpck_require__(9425);
 ;// CONCATENATED MODULE: ./src/targets/provider.ts
 
 function dockerProviderOf(config, applicationId, digest) {
@@ -4369,8 +4544,8 @@ async function checkApplication(ctx) {
 async function pointApplication(ctx, before) {
     const { config, logger, image, ledger, ref } = ctx;
     const provider = dockerProviderOf(config, ref.id, ledger.digest(image));
-    await timedTarget(ctx, "Point the application at the image", async () => {
-        const change = { application: targetName(ctx), target: ref.id, from: before.was };
+    await (0,target/* timedTarget */.v5)(ctx, "Point the application at the image", async () => {
+        const change = { application: (0,target/* targetName */.je)(ctx), target: ref.id, from: before.was };
         try {
             await ctx.dokploy.saveDockerProvider(provider);
         }
@@ -4442,7 +4617,7 @@ async function pointCompose(ctx) {
     const { ledger, logger, ref } = ctx;
     const values = ourValues(ctx);
     const to = Object.entries(values);
-    await timedTarget(ctx, "Set the image in the compose's environment", async () => {
+    await (0,target/* timedTarget */.v5)(ctx, "Set the image in the compose's environment", async () => {
         let before = {};
         try {
             before = await writeVariables(ctx, values);
@@ -4452,141 +4627,19 @@ async function pointCompose(ctx) {
                 error.ambiguous &&
                 error.procedure === (0,dokploy_version/* composeEnvProcedure */.RV)(ctx.dokploy.serverVersion)) {
                 const variables = to.map(([name, value]) => ({ name, to: value }));
-                ledger.record({ kind: "compose-env", compose: targetName(ctx), target: ref.id, variables, uncertain: true });
+                ledger.record({ kind: "compose-env", compose: (0,target/* targetName */.je)(ctx), target: ref.id, variables, uncertain: true });
             }
             throw error;
         }
         const variables = to.map(([name, value]) => ({ name, from: before[name], to: value }));
-        ledger.record({ kind: "compose-env", compose: targetName(ctx), target: ref.id, variables });
+        ledger.record({ kind: "compose-env", compose: (0,target/* targetName */.je)(ctx), target: ref.id, variables });
         logger.info(`Compose ${ref.id} now has ${to.map(([n, v]) => `${n}=${v}`).join(", ")} in its environment`);
     });
     return values[ctx.config.imageVariable] ?? "";
 }
 
-;// CONCATENATED MODULE: ./src/targets/verify.ts
-
-
-const VERIFY_POLL_MS = 1_000;
-function splitDigest(image) {
-    const at = image.indexOf("@");
-    return at < 0 ? { ref: image } : { ref: image.slice(0, at), digest: image.slice(at + 1) };
-}
-function isSameImage(running, ours, pushedDigest) {
-    if (!running)
-        return false;
-    const a = splitDigest(running);
-    const b = splitDigest(ours);
-    if (a.ref !== b.ref)
-        return false;
-    const expected = b.digest ?? pushedDigest;
-    return !a.digest || !expected || a.digest === expected;
-}
-function taskError(task) {
-    const text = (task.error ?? "")
-        .replace(/^Error:$/, "")
-        .replace(/^"|"$/g, "")
-        .trim();
-    return text || undefined;
-}
-function gaveUp(service) {
-    const state = service?.UpdateStatus?.State ?? "";
-    return state.startsWith("rollback") || state === "paused";
-}
-async function verify_look(ctx, swarm, ours) {
-    const service = await ctx.dokploy.service(swarm.name, swarm.serverId);
-    const state = service?.UpdateStatus?.State ?? "";
-    const tasks = await swarm.tasks();
-    const lastError = tasks.map(taskError).find((e) => e !== undefined);
-    if (!service || state === "updating" || gaveUp(service))
-        return { service, lastError, tasks };
-    if (!isSameImage(service.Spec.TaskTemplate.ContainerSpec.Image, ours, ctx.ledger.digest(ctx.image))) {
-        return { service, lastError, tasks };
-    }
-    for (const task of tasks.filter(isRunning).slice(0, 3)) {
-        const image = await ctx.dokploy.taskImage(task.containerId, swarm.serverId);
-        if (isSameImage(image, ours, ctx.ledger.digest(ctx.image)))
-            return { service, running: image, lastError, tasks };
-    }
-    return { service, lastError, tasks };
-}
-function isRunning(task) {
-    return task.state === "running" && task.currentState.startsWith("Running");
-}
-function notRunning(ctx, swarm, seen, ours) {
-    const { service, lastError } = seen;
-    const update = service?.UpdateStatus;
-    const image = service?.Spec.TaskTemplate.ContainerSpec.Image;
-    const why = !service
-        ? `Dokploy has no swarm service for ${swarm.what}`
-        : update?.State?.startsWith("rollback")
-            ? `Docker Swarm rolled the service back to ${image ?? "?"} (${update.State}: ${update.Message ?? ""})`
-            : update?.State === "paused"
-                ? `Docker Swarm paused the update of ${swarm.name} (${update.Message ?? ""})`
-                : `the service is set to run ${image ?? "?"}${update?.State ? ` (update ${update.State})` : ""}, and no task of ${ours} is running after ${String(ctx.config.verifyTimeoutSeconds)} s (verify-timeout)`;
-    return new errors/* NotRunningError */.bb(`Dokploy says the deployment is done, but ${ours} is not running: ${why}.${lastError ? ` Swarm says: ${lastError}` : ""} See ${targetOf(ctx).url ?? ctx.config.dokployUrl}`);
-}
-async function waitForSwarm(ctx, swarm, ours) {
-    const deadline = ctx.ports.clock() + ctx.config.verifyTimeoutSeconds * 1000;
-    for (;;) {
-        const seen = await verify_look(ctx, swarm, ours);
-        if (seen.running)
-            return { swarm, image: seen.running, tasks: seen.tasks, at: ctx.ports.clock() };
-        if (gaveUp(seen.service) || ctx.ports.clock() >= deadline)
-            throw notRunning(ctx, swarm, seen, ours);
-        await ctx.ports.sleep(VERIFY_POLL_MS);
-    }
-}
-function superseded(ctx, theirs, ours) {
-    const { config, logger } = ctx;
-    recordStatus(ctx, "superseded");
-    const message = `Superseded: the ${ctx.ref.kind} now holds ${theirs ?? "no image"}, not ${ours}; a later run deployed over this one. Not rolling back.`;
-    if (config.failOnSuperseded)
-        throw new errors/* DeployError */.sH(`${message} (fail-on-superseded)`);
-    logger.warn(message);
-}
-async function verifyApplication(ctx, ours) {
-    const { config, ref, logger } = ctx;
-    if (!config.verifyRunning)
-        return undefined;
-    return timedTarget(ctx, "Check what runs", async () => {
-        const app = await ctx.dokploy.applicationOne(ref.id);
-        if (app.dockerImage !== ours) {
-            superseded(ctx, app.dockerImage, ours);
-            return undefined;
-        }
-        if (!app.appName)
-            return undefined;
-        const { appName, serverId } = app;
-        const swarm = {
-            name: appName,
-            serverId,
-            what: "the application",
-            tasks: () => ctx.dokploy.serviceTasks(appName, serverId),
-        };
-        const found = await lookAtSwarm(ctx, `the application, which holds ${ours}`, async () => {
-            const running = await waitForSwarm(ctx, swarm, ours);
-            logger.info(`Docker Swarm runs ${running.image} for ${appName}.`);
-            return running;
-        });
-        const held = async () => (await ctx.dokploy.applicationOne(ref.id)).dockerImage;
-        return found && { found: [found], held };
-    });
-}
-async function lookAtSwarm(ctx, trusted, look) {
-    try {
-        return await look();
-    }
-    catch (error) {
-        if (!(error instanceof errors/* DokployError */.RI) || (error.status !== 401 && error.status !== 403)) {
-            if (error instanceof errors/* NotRunningError */.bb)
-                recordStatus(ctx, "not-running");
-            throw error;
-        }
-        ctx.logger.warn(`Could not ask Dokploy what Docker Swarm runs (${error.procedure}: HTTP ${String(error.status)}; the API key needs the permission to read Docker). Trusting ${trusted}.`);
-        return undefined;
-    }
-}
-
+// EXTERNAL MODULE: ./src/targets/verify.ts
+var verify = __nccwpck_require__(8797);
 ;// CONCATENATED MODULE: ./src/targets/stack.ts
 
 
@@ -4604,7 +4657,7 @@ function tasksByService(tasks) {
     return services;
 }
 function repositoryOf(image) {
-    const name = splitDigest(image).ref;
+    const name = (0,verify/* splitDigest */.vo)(image).ref;
     const slash = name.lastIndexOf("/");
     const colon = name.lastIndexOf(":");
     return colon > slash ? name.slice(0, colon) : name;
@@ -4638,29 +4691,29 @@ async function waitForStack(ctx, compose, ours) {
     for (;;) {
         const { mine, all } = await ourServices(ctx, compose, ours);
         if (mine.length > 0)
-            return Promise.all(mine.map((name) => waitForSwarm(ctx, swarm(name), ours)));
+            return Promise.all(mine.map((name) => (0,verify/* waitForSwarm */.tu)(ctx, swarm(name), ours)));
         if (ctx.ports.clock() >= deadline) {
-            throw new errors/* NotRunningError */.bb(`Dokploy says the deployment is done, but no service of the stack ${compose.appName} runs ${repositoryOf(ours)} (its services: ${all.join(", ") || "none"}). Does the compose file say image: \${${ctx.config.imageVariable}}? See ${targetOf(ctx).url ?? ctx.config.dokployUrl}`);
+            throw new errors/* NotRunningError */.bb(`Dokploy says the deployment is done, but no service of the stack ${compose.appName} runs ${repositoryOf(ours)} (its services: ${all.join(", ") || "none"}). Does the compose file say image: \${${ctx.config.imageVariable}}? See ${(0,target/* targetOf */.$r)(ctx).url ?? ctx.config.dokployUrl}`);
         }
-        await ctx.ports.sleep(VERIFY_POLL_MS);
+        await ctx.ports.sleep(verify/* VERIFY_POLL_MS */.TF);
     }
 }
 async function verifyCompose(ctx, ours) {
     const { config, ref, logger } = ctx;
     if (!config.verifyRunning)
         return undefined;
-    return timedTarget(ctx, "Check what runs", async () => {
+    return (0,target/* timedTarget */.v5)(ctx, "Check what runs", async () => {
         const compose = await ctx.remote.composeOne(ctx.dokploy, ref.id);
         const holds = readVariable(compose.env, config.imageVariable);
         if (holds !== ours) {
-            superseded(ctx, holds, ours);
+            (0,verify/* superseded */.zT)(ctx, holds, ours);
             return undefined;
         }
         if (compose.composeType !== "stack") {
             logger.info(`The compose holds ${ours}; docker compose started its containers (their images are not checked).`);
             return undefined;
         }
-        const found = await lookAtSwarm(ctx, `the compose's environment, which holds ${ours}`, async () => {
+        const found = await (0,verify/* lookAtSwarm */.P5)(ctx, `the compose's environment, which holds ${ours}`, async () => {
             const services = await waitForStack(ctx, compose, ours);
             logger.info(`Docker Swarm runs ${ours} for ${services.map((s) => s.swarm.name).join(", ")}.`);
             return services;
@@ -4680,17 +4733,17 @@ function lookEveryMs(seconds) {
     return Math.min(STABLE_LOOK_MS, (seconds * 1000) / 2);
 }
 function opened(found) {
-    return { found, running: found.tasks.filter(isRunning), known: new Set(found.tasks.map((t) => t.containerId)) };
+    return { found, running: found.tasks.filter(verify/* isRunning */.W_), known: new Set(found.tasks.map((t) => t.containerId)) };
 }
 async function lookAgain(ctx, watched, ours) {
     const { swarm } = watched.found;
     const [service, tasks] = await Promise.all([ctx.dokploy.service(swarm.name, swarm.serverId), swarm.tasks()]);
     const stopped = watched.running.flatMap((was) => {
         const now = tasks.find((t) => t.containerId === was.containerId);
-        return now && isRunning(now) ? [] : [{ was, now }];
+        return now && (0,verify/* isRunning */.W_)(now) ? [] : [{ was, now }];
     });
     const image = service?.Spec.TaskTemplate.ContainerSpec.Image;
-    const ourImage = isSameImage(image, ours, ctx.ledger.digest(ctx.image));
+    const ourImage = (0,verify/* isSameImage */.m_)(image, ours, ctx.ledger.digest(ctx.image));
     return {
         watched,
         service,
@@ -4701,7 +4754,7 @@ async function lookAgain(ctx, watched, ours) {
     };
 }
 function troubled(seen) {
-    return seen.stopped.length > 0 || seen.restarts.length > 0 || seen.left !== undefined || gaveUp(seen.service);
+    return seen.stopped.length > 0 || seen.restarts.length > 0 || seen.left !== undefined || (0,verify/* gaveUp */.ly)(seen.service);
 }
 function times(n) {
     return `${String(n)} time${n === 1 ? "" : "s"}`;
@@ -4712,7 +4765,7 @@ function whatWentWrong(seen) {
     const [first] = stopped;
     if (first) {
         const { was, now } = first;
-        const error = now ? taskError(now) : undefined;
+        const error = now ? (0,verify/* taskError */.iX)(now) : undefined;
         const ran = Math.max(1, Math.round((seen.at - watched.found.at) / 1000));
         words.push(now
             ? `task ${was.containerId} ${now.currentState}${error ? ` (${error})` : ""} after about ${String(ran)} s`
@@ -4725,7 +4778,7 @@ function whatWentWrong(seen) {
     else if (first)
         words.push("swarm has not restarted it");
     const update = service?.UpdateStatus;
-    if (gaveUp(service)) {
+    if ((0,verify/* gaveUp */.ly)(service)) {
         words.push(`Docker Swarm gave up on its update (${update?.State ?? ""}: ${update?.Message ?? ""})`);
     }
     if (seen.left !== undefined) {
@@ -4734,7 +4787,7 @@ function whatWentWrong(seen) {
     return words.join("; ");
 }
 function unstable(ctx, seen, ours, seconds) {
-    recordStatus(ctx, "unstable");
+    (0,target/* recordStatus */.Ms)(ctx, "unstable");
     const restarts = seen.reduce((n, s) => n + s.restarts.length, 0);
     const stopped = seen.some((s) => s.stopped.length > 0 || s.restarts.length > 0);
     const named = ctx.ref.kind === "compose";
@@ -4742,7 +4795,7 @@ function unstable(ctx, seen, ours, seconds) {
         .filter(troubled)
         .map((s) => (named ? `${s.watched.found.swarm.what}: ${whatWentWrong(s)}` : whatWentWrong(s)))
         .join(". ");
-    const url = targetOf(ctx).url ?? ctx.config.dokployUrl;
+    const url = (0,target/* targetOf */.$r)(ctx).url ?? ctx.config.dokployUrl;
     return new errors/* UnstableError */.HV(`${ours} ran, then ${stopped ? "stopped" : "was replaced"} within verify-stable (${String(seconds)} s): ${what}. See ${url}`, restarts);
 }
 async function watchWindow(ctx, watch, ours, seconds) {
@@ -4761,7 +4814,7 @@ async function watchWindow(ctx, watch, ours, seconds) {
         if (seen.some((s) => s.left !== undefined)) {
             const held = await watch.held();
             if (held !== ours) {
-                superseded(ctx, held, ours);
+                (0,verify/* superseded */.zT)(ctx, held, ours);
                 return;
             }
         }
@@ -4773,13 +4826,13 @@ async function watchWindow(ctx, watch, ours, seconds) {
 }
 async function watchStable(ctx, watch, ours) {
     const seconds = ctx.config.verifyStableSeconds;
-    if (seconds <= 0 || targetOf(ctx).deploymentStatus === "superseded")
+    if (seconds <= 0 || (0,target/* targetOf */.$r)(ctx).deploymentStatus === "superseded")
         return;
     if (!watch || watch.found.length === 0) {
         ctx.logger.info("verify-stable: no swarm service of ours was seen, so there is nothing to watch.");
         return;
     }
-    await timedTarget(ctx, "Watch it stay up", () => watchWindow(ctx, watch, ours, seconds));
+    await (0,target/* timedTarget */.v5)(ctx, "Watch it stay up", () => watchWindow(ctx, watch, ours, seconds));
 }
 
 ;// CONCATENATED MODULE: ./src/targets/kinds.ts
@@ -4793,7 +4846,7 @@ function checkTarget(ctx) {
     return ctx.ref.kind === "application" ? checkApplication(ctx) : checkCompose(ctx);
 }
 async function verifyTarget(ctx, ours) {
-    const watch = await (ctx.ref.kind === "application" ? verifyApplication(ctx, ours) : verifyCompose(ctx, ours));
+    const watch = await (ctx.ref.kind === "application" ? (0,verify/* verifyApplication */.cI)(ctx, ours) : verifyCompose(ctx, ours));
     await watchStable(ctx, watch, ours);
 }
 async function pointTarget(ctx, before) {
@@ -4840,7 +4893,7 @@ function checkTargets(ctx, refs) {
     return (0,context/* timed */.ay)(ctx, several ? "Check Dokploy and the targets" : `Check Dokploy and the ${refs[0]?.kind ?? "target"}`, async () => {
         const checks = refs.map((ref) => {
             ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id });
-            const targetCtx = forTarget(ctx, ref, several);
+            const targetCtx = (0,target/* forTarget */.Xx)(ctx, ref, several);
             return checkTarget(targetCtx).then((checked) => ({ ctx: targetCtx, ...checked }));
         });
         const [prepared, version] = await Promise.all([Promise.all(checks), readVersion(ctx)]);
@@ -4858,7 +4911,7 @@ const TASKS_LISTED = 6;
 const OUTPUTS_READ = 2;
 const ENDED = /^(Failed|Rejected|Complete|Shutdown|Orphaned|Remove)/;
 function taskLine(task, image) {
-    const error = taskError(task);
+    const error = (0,verify/* taskError */.iX)(task);
     return [
         task.containerId.slice(0, 12),
         `desired ${task.state}`,
@@ -4874,13 +4927,13 @@ async function imagesOf(ctx, tasks, serverId) {
 function tasksToRead(tasks, images, ours) {
     const known = tasks.some((task) => images.get(task.containerId) !== undefined);
     const mine = known ? tasks.filter((task) => ours(images.get(task.containerId))) : [...tasks];
-    const ended = mine.filter((task) => ENDED.test(task.currentState) || taskError(task) !== undefined);
+    const ended = mine.filter((task) => ENDED.test(task.currentState) || (0,verify/* taskError */.iX)(task) !== undefined);
     return (ended.length > 0 ? ended : mine).slice(0, OUTPUTS_READ);
 }
 async function swarmEvidence(ctx, service, tasks, serverId) {
     const listed = tasks.slice(0, TASKS_LISTED);
     const images = await imagesOf(ctx, listed, serverId);
-    const ours = (image) => isSameImage(image, ctx.image, ctx.ledger.digest(ctx.image));
+    const ours = (image) => (0,verify/* isSameImage */.m_)(image, ctx.image, ctx.ledger.digest(ctx.image));
     const section = {
         title: "Docker Swarm's tasks of",
         subject: service,
@@ -4949,7 +5002,7 @@ async function sectionsOf(ctx) {
     return [...parts.map((part) => part.section), ...(await outputs(ctx, sources, serverId))];
 }
 async function print(ctx, sections) {
-    await ctx.logger.group(`What went wrong in ${targetName(ctx)}: swarm's tasks and what the containers printed`, () => {
+    await ctx.logger.group(`What went wrong in ${(0,target/* targetName */.je)(ctx)}: swarm's tasks and what the containers printed`, () => {
         for (const section of sections) {
             ctx.logger.info(`${section.title}${section.subject ? ` ${section.subject}` : ""}:`);
             if (section.note)
@@ -4968,7 +5021,7 @@ async function gatherEvidence(ctx, more = []) {
         sections = [...more, ...(await sectionsOf(ctx))];
     }
     catch (error) {
-        ctx.logger.info(`Could not read what ${targetName(ctx)}'s containers printed: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        ctx.logger.info(`Could not read what ${(0,target/* targetName */.je)(ctx)}'s containers printed: ${(0,errors/* errorMessage */.gJ)(error)}`);
     }
     if (sections.length === 0)
         return;
@@ -4988,10 +5041,10 @@ async function triggerOurDeployment(ctx, known) {
         targetId: ctx.ref.id,
         method: config.deployMethod,
         title: config.deployTitle,
-        url: targetOf(ctx).url ?? config.dokployUrl,
-        ...(ctx.several ? { target: targetName(ctx) } : {}),
+        url: (0,target/* targetOf */.$r)(ctx).url ?? config.dokployUrl,
+        ...(ctx.several ? { target: (0,target/* targetName */.je)(ctx) } : {}),
     };
-    await timedTarget(ctx, `Trigger ${config.deployMethod}`, async () => {
+    await (0,target/* timedTarget */.v5)(ctx, `Trigger ${config.deployMethod}`, async () => {
         const trigger = {
             method: config.deployMethod,
             source: ctx.ref,
@@ -5010,7 +5063,7 @@ async function triggerOurDeployment(ctx, known) {
         ledger.record(change);
         logger.info(`Dokploy queued the ${config.deployMethod} "${config.deployTitle}"`);
     });
-    recordStatus(ctx, "queued");
+    (0,target/* recordStatus */.Ms)(ctx, "queued");
     return change;
 }
 function logServer(ctx, deployment) {
@@ -5022,7 +5075,7 @@ function followOptions(ctx) {
     stream.catch(() => undefined);
     return {
         timeoutMs: config.waitTimeoutSeconds * 1000,
-        applicationUrl: targetOf(ctx).url ?? config.dokployUrl,
+        applicationUrl: (0,target/* targetOf */.$r)(ctx).url ?? config.dokployUrl,
         openLog: async (deployment, listener) => deployment.logPath
             ? (await stream)({
                 baseUrl: config.dokployUrl,
@@ -5047,7 +5100,7 @@ async function followOurDeployment(ctx, known) {
         ledger.record({ kind: "deployment-status", target: ctx.ref.id, deploymentId, status, said: "dokploy" });
     };
     try {
-        const { deployment, tail } = await timedTarget(ctx, "Wait for the deployment", () => followDeployment(ctx.dokploy, { ...follow, source: ctx.ref, known, title: config.deployTitle, token: ctx.runToken, onStatus: seen }, ctx.ports));
+        const { deployment, tail } = await (0,target/* timedTarget */.v5)(ctx, "Wait for the deployment", () => followDeployment(ctx.dokploy, { ...follow, source: ctx.ref, known, title: config.deployTitle, token: ctx.runToken, onStatus: seen }, ctx.ports));
         seen(deployment);
         if (deployment.status === "done") {
             logger.info(`Deployment ${deployment.deploymentId} is done in Dokploy.`);
@@ -5058,11 +5111,11 @@ async function followOurDeployment(ctx, known) {
     }
     catch (error) {
         if (error instanceof WaitTimeoutError) {
-            recordStatus(ctx, "timeout", error.deployment?.deploymentId);
+            (0,target/* recordStatus */.Ms)(ctx, "timeout", error.deployment?.deploymentId);
         }
         else if (error instanceof UnknownStatusError) {
             seen(error.deployment);
-            recordStatus(ctx, "unknown");
+            (0,target/* recordStatus */.Ms)(ctx, "unknown");
         }
         throw error;
     }
@@ -5119,7 +5172,7 @@ function writeBack(ctx, restore) {
 async function rollBackTarget(ctx) {
     const { logger, ledger } = ctx;
     const { restore, was } = ledger.before(ctx.ref.id) ?? {};
-    const who = ctx.several ? `${targetName(ctx)}: ` : "";
+    const who = ctx.several ? `${(0,target/* targetName */.je)(ctx)}: ` : "";
     if (!restore || !was) {
         const what = ctx.ref.kind === "application"
             ? "the application did not run a Docker image"
@@ -5128,7 +5181,7 @@ async function rollBackTarget(ctx) {
         logger.warn(outcome);
         return outcome;
     }
-    const outcome = await timedTarget(ctx, "Roll back", () => rollBack(ctx.dokploy, { source: ctx.ref, was, restore: writeBack(ctx, restore), policy: ctx.policy, follow: followOptions(ctx) }, { ...ctx.ports, ...ctx.retryPorts }));
+    const outcome = await (0,target/* timedTarget */.v5)(ctx, "Roll back", () => rollBack(ctx.dokploy, { source: ctx.ref, was, restore: writeBack(ctx, restore), policy: ctx.policy, follow: followOptions(ctx) }, { ...ctx.ports, ...ctx.retryPorts }));
     ledger.record({ kind: "rollback", to: was, outcome: `${who}${outcome}` });
     logger.warn(outcome);
     return `${who}${outcome}`;
@@ -5143,7 +5196,7 @@ async function rollBackTarget(ctx) {
 
 
 
-const statusOf = (ctx) => targetOf(ctx).deploymentStatus;
+const statusOf = (ctx) => (0,target/* targetOf */.$r)(ctx).deploymentStatus;
 async function deployTarget(run) {
     const { ctx, before } = run;
     const pointed = await pointTarget(ctx, before);
@@ -5165,7 +5218,7 @@ function failureOf(runs) {
         const error = failed[0]?.error;
         return error === undefined ? undefined : error instanceof Error ? error : new Error(String(error));
     }
-    const lines = failed.map((run) => `- ${run.ctx.ref.kind} ${targetName(run.ctx)}: ${(0,errors/* errorMessage */.gJ)(run.error)}`);
+    const lines = failed.map((run) => `- ${run.ctx.ref.kind} ${(0,target/* targetName */.je)(run.ctx)}: ${(0,errors/* errorMessage */.gJ)(run.error)}`);
     return new errors/* DeployError */.sH(`${String(failed.length)} of ${String(runs.length)} targets failed:\n${lines.join("\n")}`);
 }
 function shouldRollBack(ctx, runs, failure) {
@@ -5648,7 +5701,7 @@ const STAGES = [
         run: async (_ctx, state) => {
             if (!state.connected)
                 return {};
-            const { makePreview } = await Promise.all(/* import() */[__nccwpck_require__.e(816), __nccwpck_require__.e(223)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5223));
+            const { makePreview } = await Promise.all(/* import() */[__nccwpck_require__.e(816), __nccwpck_require__.e(859)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1859));
             const preview = await makePreview(state.connected, state.prepared?.[0]?.ctx.ref);
             return { prepared: await checkTargets(state.connected, [preview.ref]) };
         },
@@ -5663,7 +5716,7 @@ const STAGES = [
         run: async (_ctx, state) => {
             if (!state.connected)
                 return {};
-            const { removePreview } = await Promise.all(/* import() */[__nccwpck_require__.e(816), __nccwpck_require__.e(223)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5223));
+            const { removePreview } = await Promise.all(/* import() */[__nccwpck_require__.e(816), __nccwpck_require__.e(859)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1859));
             await removePreview(state.connected, state.prepared?.[0]?.ctx.ref);
             return {};
         },

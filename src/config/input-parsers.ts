@@ -8,6 +8,7 @@ import {
   DEPLOY_METHODS,
   type InputName,
   PREVIEW_MODES,
+  PREVIEW_TEMPLATES,
   ROLLBACK_TARGETS,
   TRANSPORTS,
 } from "./inputs";
@@ -144,6 +145,7 @@ export const parsers = {
   preview: choice(PREVIEW_MODES, "off"),
   "preview-number": field(parseNumber),
   "preview-name": field((v) => (v === "" ? "pr-{number}" : v)),
+  "preview-template": choice(PREVIEW_TEMPLATES, "target"),
   "preview-host": optionalText(),
   "preview-env": list(false, (line) => {
     if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(line)) {

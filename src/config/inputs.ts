@@ -35,6 +35,7 @@ export const TRANSPORTS = ["trpc", "openapi"] as const;
 export const ROLLBACK_TARGETS = ["all", "failed"] as const;
 // off, not false: the GitLab component would read false as a boolean, which a string input refuses.
 export const PREVIEW_MODES = ["off", "auto", "open", "close", "prune"] as const;
+export const PREVIEW_TEMPLATES = ["target", "environment"] as const;
 /** The unit note of a duration's description, where a unit may be given. */
 export const DURATION_UNITS = " (or with a unit: 90s, 10m, 1h)";
 
@@ -484,6 +485,13 @@ export const INPUTS = [
     default: "pr-{number}",
     description:
       "Name of the preview's Dokploy environment, also the end of its services' and volumes' names; {number} is the pull request's number. Lowercase letters, digits and -, at most 20 characters.",
+  },
+  {
+    name: "preview-template",
+    default: "target",
+    options: PREVIEW_TEMPLATES,
+    description:
+      "What a preview copies: target (the target application alone) or environment (also every database of the target's Dokploy environment: postgres, mysql, mariadb, mongo and redis, each with a password of its own, empty, its image kept; the application's variables that name a database's host or password are rewritten to the preview's).",
   },
   {
     name: "preview-host",

@@ -1,5 +1,5 @@
 /**
- * The preview inputs (preview, preview-number, preview-name, preview-host, preview-env,
+ * The preview inputs (preview, preview-number, preview-name, preview-template, preview-host, preview-env,
  * preview-ttl, preview-limit): the rules between them and the CI context,
  * and the options they make.
  */
@@ -58,6 +58,7 @@ export function previewOptions(p: Parsed, pr: PullRequest): PreviewOptions | und
     mode,
     number,
     name: withNumber(p["preview-name"], number),
+    template: p["preview-template"],
     host: host === undefined ? undefined : withNumber(host, number).toLowerCase(),
     env: p["preview-env"],
     ttlSeconds: p["preview-ttl"],

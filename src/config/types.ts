@@ -58,6 +58,8 @@ export interface PreviewOptions {
   readonly mode: "open" | "close" | "prune";
   /** The pull request's number; undefined with prune. */
   readonly number?: string;
+  /** target: a copy of the target alone; environment: with the databases of its environment. */
+  readonly template: "target" | "environment";
   /** The preview's environment name, {number} filled in. */
   readonly name: string;
   /** Its domain's host, {number} filled in; undefined: Dokploy makes one. */

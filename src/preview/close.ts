@@ -1,4 +1,9 @@
-import { type PreviewProcedures, type TemplateApplication, otherServices } from "../dokploy/preview-procedures";
+import {
+  type PreviewProcedures,
+  type TemplateApplication,
+  databasesOf,
+  otherServices,
+} from "../dokploy/preview-procedures";
 import { DeployError, errorMessage } from "../shared/errors";
 import type { PreviewContext, PreviewKey } from "./context";
 import { isMarkedService, previewsFor, previewsOf } from "./find";
@@ -31,8 +36,8 @@ async function removeVolume(ctx: PreviewContext, api: Api, name: string, serverI
 }
 
 /**
- * Removes this pull request's preview of the template: each application that carries the
- * marker, its named volumes that carry the preview's name, then the environment. A service
+ * Removes this pull request's preview of the template: each application and database that
+ * carries the marker, their named volumes of the preview, then the environment. A service
  * without the marker is left alone and named; Dokploy then keeps the environment too.
  */
 export async function closePreview(
@@ -85,7 +90,35 @@ export async function prunePreviews(
   if (failed.length > 0) throw new DeployError(`Previews not removed: ${failed.join(", ")} (see the warnings above).`);
 }
 
-/** Removes one preview environment: its marked applications, their preview volumes, then the environment. */
+/**
+ * Removes the environment's databases that carry the marker, noting the volumes Dokploy made
+ * for them (<appName>-data, which its remove keeps) and the databases without the marker.
+ */
+async function removeDatabases(
+  ctx: PreviewContext,
+  api: Api,
+  key: PreviewKey,
+  environment: ProjectEnvironment,
+  found: { unmarked: string[]; volumes: string[] },
+): Promise<void> {
+  for (const row of databasesOf(environment)) {
+    if (!isMarkedService(row.description, key)) {
+      found.unmarked.push(`${row.kind} "${row.name}"`);
+      continue;
+    }
+    const database = await api.databases.database(row.kind, row.id);
+    for (const mount of database.mounts ?? []) {
+      const volume = mount.volumeName;
+      const own = volume?.startsWith(`${database.appName}-`) || volume?.endsWith(`-${key.options.name}`);
+      if (mount.type === "volume" && volume && own) found.volumes.push(volume);
+    }
+    await api.databases.removeDatabase(row.kind, row.id);
+    ctx.ledger.record({ kind: "preview-removed", what: `${row.kind} "${row.name}" (${row.appName ?? row.id})` });
+    ctx.logger.info(`Database ${row.kind} "${row.name}" removed from the preview.`);
+  }
+}
+
+/** Removes one preview environment: its marked applications and databases, their preview volumes, then the environment. */
 async function removeMarked(
   ctx: PreviewContext,
   api: Api,
@@ -117,6 +150,7 @@ async function removeMarked(
     });
     ctx.logger.info(`Application "${row.name}" removed from the preview.`);
   }
+  await removeDatabases(ctx, api, key, environment, { unmarked, volumes });
   for (const other of otherServices(environment)) {
     unmarked.push(`${other.kind} "${other.name}"`);
   }

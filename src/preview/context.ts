@@ -6,7 +6,9 @@ import type { TemplateKey } from "./marker";
 
 /** What the preview stages need of the run: Dokploy's client, the preview's options and the CI's repository. */
 export interface PreviewContext extends RunContext {
-  readonly config: Pick<Config, "ci" | "tag" | "dokployUrl"> & { readonly preview?: PreviewOptions };
+  readonly config: Pick<Config, "ci" | "tag" | "dokployUrl" | "verifyTimeoutSeconds"> & {
+    readonly preview?: PreviewOptions;
+  };
   readonly dokploy: Dokploy;
   readonly ports: RunContext["ports"] & { readonly now: () => Date };
 }

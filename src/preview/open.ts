@@ -3,6 +3,8 @@ import type { ServiceRef } from "../dokploy/types";
 import { DeployError } from "../shared/errors";
 import type { PreviewContext, PreviewKey } from "./context";
 import { changedVariables, copiedSettings, previewAppName, previewVolumeName, withOverrides } from "./copy";
+import { rewriteForCopies } from "./database-copy";
+import { NO_DATABASES, type PreviewDatabases, databasesFor, deployDatabases } from "./databases";
 import { isMarkedService, previewsFor, previewsOf } from "./find";
 import { formatMarker } from "./marker";
 
@@ -31,13 +33,13 @@ async function environmentFor(
   api: Api,
   key: PreviewKey,
   template: TemplateApplication,
-): Promise<{ environmentId: string; created: string }> {
+): Promise<{ environmentId: string; created: string; made: boolean }> {
   const { projectId } = template.environment;
   const listed = await api.environments(projectId);
   const [found] = previewsFor(listed, key);
   if (found) {
     ctx.logger.info(`Preview "${found.environment.name}" exists (${found.environment.environmentId}): updating it.`);
-    return { environmentId: found.environment.environmentId, created: found.marker.created };
+    return { environmentId: found.environment.environmentId, created: found.marker.created, made: false };
   }
   const { limit, name } = key.options;
   const open = previewsOf(listed, key);
@@ -52,9 +54,7 @@ async function environmentFor(
   ctx.ledger.record({ kind: "preview-created", environmentId, name });
   ctx.logger.info(`Preview environment "${name}" created (${environmentId}).`);
   await settleRace(ctx, api, key, template, environmentId);
-  const shared = template.environment.env ?? "";
-  if (shared.trim() !== "") await api.updateEnvironment(environmentId, { env: shared });
-  return { environmentId, created };
+  return { environmentId, created, made: true };
 }
 
 /**
@@ -131,17 +131,21 @@ async function applicationFor(
   return made;
 }
 
-/** The template's settings and variables, preview-env over them: every push re-syncs the copy. */
+/**
+ * The template's settings and variables, those naming a template database rewritten to its
+ * copy, preview-env over them: every push re-syncs the copy.
+ */
 async function syncSettings(
   ctx: PreviewContext,
   api: Api,
   template: TemplateApplication,
   applicationId: string,
   overrides: readonly string[],
+  databases: PreviewDatabases,
 ): Promise<void> {
-  const env = withOverrides(template.env ?? "", overrides);
+  const env = withOverrides(rewriteForCopies(template.env ?? "", databases.copies), overrides);
   const changed = changedVariables(template.env ?? "", env);
-  if (changed.length > 0) ctx.logger.info(`Preview variables over the template's: ${changed.join(", ")}.`);
+  if (changed.length > 0) ctx.logger.info(`Preview variables that differ from the template's: ${changed.join(", ")}.`);
   await api.updateApplication(applicationId, { ...copiedSettings(template), env });
 }
 
@@ -182,7 +186,8 @@ function urlOf(host: string, https: boolean, path: string | null | undefined): s
 
 /**
  * Makes or updates this pull request's preview of the template application: its environment,
- * the copy with the template's settings, its domain; marks the environment as deployed now.
+ * with preview-template: environment the copies of its databases (deployed first), the copy
+ * with the template's settings, its domain; marks the environment as deployed now.
  */
 export async function openPreview(
   ctx: PreviewContext,
@@ -193,8 +198,15 @@ export async function openPreview(
   const { host, env, number } = key.options;
   refuseTemplateHost(template, host);
   const environment = await environmentFor(ctx, api, key, template);
+  const databases =
+    key.options.template === "environment" ? await databasesFor(ctx, api, key, template, environment) : NO_DATABASES;
+  const shared = template.environment.env ?? "";
+  if (environment.made && shared.trim() !== "") {
+    await api.updateEnvironment(environment.environmentId, { env: rewriteForCopies(shared, databases.copies) });
+  }
+  await deployDatabases(ctx, api.databases, databases.deploy);
   const app = await applicationFor(ctx, api, key, template, environment);
-  await syncSettings(ctx, api, template, app.applicationId, env);
+  await syncSettings(ctx, api, template, app.applicationId, env, databases);
   const url = await domainFor(ctx, api, template, app, host);
   const deployed = formatMarker({
     pr: number ?? "",

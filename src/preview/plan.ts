@@ -7,9 +7,16 @@ export function previewPlan(preview: PreviewOptions | undefined, api: string): s
   const find = `GET ${api}application.one (the template) and ${api}environment.byProjectId: the preview of pull request ${pr} is the environment whose description carries its marker`;
   if (preview.mode === "open") {
     const limit = preview.limit > 0 ? `, unless ${String(preview.limit)} previews of the template are open` : "";
+    const databases =
+      preview.template === "environment"
+        ? [
+            `For each database of the template's environment (postgres, mysql, mariadb, mongo, redis) without a marked copy: GET ${api}<kind>.one, POST ${api}<kind>.create (its name, image, database and user, new passwords, a volume <appName>-data of its own, marked), ${api}<kind>.update (its variables, command, resources; never its published port), then ${api}<kind>.deploy and wait until swarm runs it; the application's variables naming a database's host or password are rewritten to the copy's`,
+          ]
+        : [];
     return [
       find,
       `If there is none: POST ${api}environment.create "${preview.name}" in the template's project${limit}, then ${api}application.create (the template's name, marked) and ${api}mounts.create for its volumes (named …-${preview.name}) and files`,
+      ...databases,
       `POST ${api}application.update: the template's settings and variables${preview.env.length > 0 ? `, with ${preview.env.map((line) => line.split("=")[0] ?? "").join(", ")} over them` : ""} (never its ports or domains)`,
       `POST ${api}domain.create ${preview.host ?? "(a host Dokploy makes)"} unless the copy has it, then deploy the image to the copy instead of the template`,
     ];
@@ -17,11 +24,11 @@ export function previewPlan(preview: PreviewOptions | undefined, api: string): s
   if (preview.mode === "close") {
     return [
       find,
-      `POST ${api}application.delete for each of its applications that carry the marker, ${api}dockerVolume.removeVolume for their volumes named …-${preview.name}, then ${api}environment.remove; a service without the marker is left and named`,
+      `POST ${api}application.delete and ${api}<kind>.remove for each of its applications and databases that carry the marker, ${api}dockerVolume.removeVolume for their volumes (…-${preview.name}, <database appName>-data), then ${api}environment.remove; a service without the marker is left and named`,
     ];
   }
   return [
     `GET ${api}application.one (the template) and ${api}environment.byProjectId: every preview of the template whose last deploy is older than ${String(preview.ttlSeconds)} s (preview-ttl)`,
-    `For each: POST ${api}application.delete for its marked applications, ${api}dockerVolume.removeVolume for their preview volumes, then ${api}environment.remove`,
+    `For each: POST ${api}application.delete and ${api}<kind>.remove for its marked applications and databases, ${api}dockerVolume.removeVolume for their preview volumes, then ${api}environment.remove`,
   ];
 }

@@ -34,7 +34,9 @@ export function dokployChanges(entries: readonly Entry[]): string[] {
       case "preview-created":
         return [`preview environment "${change.name}" (${change.environmentId}) created`];
       case "preview-service":
-        return [`application "${change.name}" (${change.appName}, ${change.id}) created in the preview`];
+        return [
+          `${change.service ?? "application"} "${change.name}" (${change.appName}, ${change.id}) created in the preview`,
+        ];
       case "preview-domain":
         return [`domain ${change.host} added to ${change.appName}`];
       case "preview-removed":

@@ -66,7 +66,14 @@ export type Change =
   /** A preview's environment, made in the template's project. */
   | { readonly kind: "preview-created"; readonly environmentId: string; readonly name: string }
   /** A service made in a preview's environment, a copy of the template. */
-  | { readonly kind: "preview-service"; readonly id: string; readonly appName: string; readonly name: string }
+  | {
+      readonly kind: "preview-service";
+      readonly id: string;
+      readonly appName: string;
+      readonly name: string;
+      /** Its kind when not an application: postgres, mysql, mariadb, mongo, redis. */
+      readonly service?: string;
+    }
   /** A domain given to a preview's service (Dokploy writes its router at once). */
   | { readonly kind: "preview-domain"; readonly host: string; readonly appName: string }
   /** Something of a preview removed: a service, a volume, its environment, in words. */

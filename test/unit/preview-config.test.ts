@@ -45,6 +45,7 @@ describe("preview inputs", () => {
       mode: "open",
       number: "42",
       name: "pr-42",
+      template: "target",
       host: undefined,
       env: [],
       ttlSeconds: 7 * 86_400,
@@ -100,6 +101,10 @@ describe("preview inputs", () => {
     expect(config.preview?.mode).toBe(mode);
   });
 
+  it("preview-template: environment copies the databases too", () => {
+    expect(parse({ "preview-template": "environment" }).preview?.template).toBe("environment");
+  });
+
   it("close and prune build and push nothing", () => {
     expect(parse({ preview: "close" })).toMatchObject({ build: false, pushImage: false, deploy: true });
     const prune = parse({ preview: "prune", "preview-ttl": "36h" }, noPullRequest);
@@ -133,6 +138,7 @@ describe("preview inputs", () => {
       ci,
       'preview-host: "https://pr-42.example.com" is not a host name',
     ],
+    [{ "preview-template": "project" }, ci, 'preview-template: "project" is not one of target, environment'],
     [{ "preview-env": "not a variable" }, ci, 'preview-env: "not a variable" is not a variable; expected KEY=VALUE'],
     [{ "preview-ttl": "1w" }, ci, 'preview-ttl: "1w" is not a duration; expected seconds (3600) or 90m, 12h, 7d'],
     [{ "preview-ttl": "400d" }, ci, 'preview-ttl: "400d" is out of range'],

@@ -8,18 +8,21 @@ import type {
   ProjectEnvironment,
   TemplateApplication,
 } from "../../src/dokploy/preview-procedures";
+import type { DatabaseFields, TemplateDatabase } from "../../src/dokploy/database-procedures";
 import type { Input } from "../../src/dokploy/types";
 import { closePreview, prunePreviews } from "../../src/preview/close";
 import type { PreviewContext, PreviewKey } from "../../src/preview/context";
 import { formatMarker } from "../../src/preview/marker";
 import { openPreview } from "../../src/preview/open";
 import { Ledger } from "../../src/record/ledger";
+import { Redactor } from "../../src/shared/log";
 import { MemoryLogger } from "../support/loggers";
 
 const options: PreviewOptions = {
   mode: "open",
   number: "42",
   name: "pr-42",
+  template: "target",
   host: "pr-42.preview.test",
   env: [],
   ttlSeconds: 60,
@@ -47,7 +50,53 @@ class FakeDokploy {
   alongside: ProjectEnvironment[] = [];
   readonly domainsOf = new Map<string, Domain[]>();
   readonly mountsOf = new Map<string, { type: string; volumeName: string; mountPath: string }[]>();
+  readonly appUpdates: Input[] = [];
+  /** Databases by id, as <kind>.one answers. */
+  readonly dbs = new Map<string, TemplateDatabase & { kind: string }>();
   private id = 0;
+
+  /** A database in the environment, as Dokploy lists and keeps it. */
+  addDatabase(environmentId: string, kind: "postgres", row: TemplateDatabase, id: string): void {
+    this.dbs.set(id, { ...row, kind });
+    const env = this.envs.find((e) => e.environmentId === environmentId);
+    const listed = {
+      id,
+      name: row.name,
+      appName: row.appName,
+      description: row.description,
+      applicationStatus: "idle",
+    };
+    if (env) Object.assign(env, { [kind]: [...(env[kind] ?? []), listed] });
+  }
+
+  private databasesApi() {
+    const call = (name: string) => this.calls.push(name);
+    return {
+      database: (_kind: string, id: string) => Promise.resolve(structuredClone(this.dbs.get(id))),
+      createDatabase: (kind: "postgres", f: DatabaseFields) => {
+        call(`${kind}.create ${f.appName} ${f.dockerImage}`);
+        const id = `db${String(++this.id)}`;
+        const appName = `${f.appName}-zzzzzz`;
+        const mounts = [{ mountId: "dm", type: "volume", mountPath: "/data", volumeName: `${appName}-data` }];
+        this.addDatabase(f.environmentId, kind, { ...f, appName, mounts, databaseRootPassword: null }, id);
+        return Promise.resolve({ id, appName, name: f.name });
+      },
+      updateDatabase: (kind: string, _id: string, changes: Input) =>
+        Promise.resolve(call(`${kind}.update ${JSON.stringify(changes)}`)),
+      deployDatabase: (kind: string, id: string) => {
+        call(`${kind}.deploy ${id}`);
+        for (const env of this.envs) {
+          for (const row of env.postgres ?? []) if (row.id === id) Object.assign(row, { applicationStatus: "done" });
+        }
+        return Promise.resolve();
+      },
+      removeDatabase: (kind: "postgres", id: string) => {
+        call(`${kind}.remove ${id}`);
+        for (const env of this.envs) Object.assign(env, { [kind]: env[kind]?.filter((row) => row.id !== id) });
+        return Promise.resolve();
+      },
+    };
+  }
 
   api(): PreviewProcedures {
     const call = (name: string) => this.calls.push(name);
@@ -73,7 +122,10 @@ class FakeDokploy {
           ?.applications?.push({ ...made, description: f.description });
         return Promise.resolve(made);
       },
-      updateApplication: (_id: string, _changes: Input) => Promise.resolve(call("application.update")),
+      updateApplication: (_id: string, changes: Input) => {
+        this.appUpdates.push(changes);
+        return Promise.resolve(call("application.update"));
+      },
       createMount: (id: string, f: MountFields) => {
         call("mounts.create");
         this.mountsOf.set(id, [
@@ -101,24 +153,29 @@ class FakeDokploy {
         return Promise.resolve();
       },
       removeVolume: (name: string) => Promise.resolve(call(`dockerVolume.removeVolume ${name}`)),
+      databases: this.databasesApi(),
     };
     return fake as unknown as PreviewProcedures;
   }
 }
 
-function context(): PreviewContext {
+function context(preview: PreviewOptions = options): PreviewContext & { logger: MemoryLogger } {
   const logger = new MemoryLogger();
+  const running = [{ containerId: "c1", state: "running", currentState: "Running 2 seconds ago", error: "" }];
   return {
     config: {
       ci: { sha: "3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c1ab0c3f2c", repository: "acme/web" },
       tag: "1",
       dokployUrl: "",
-      preview: options,
+      verifyTimeoutSeconds: 60,
+      preview,
     },
+    dokploy: { serviceTasks: () => Promise.resolve(running) },
+    redactor: new Redactor(),
     logger,
     ledger: new Ledger(),
     ports: { logger, clock: () => 0, sleep: () => Promise.resolve(), now: () => new Date("2026-12-07T12:00:00Z") },
-  } as unknown as PreviewContext;
+  } as unknown as PreviewContext & { logger: MemoryLogger };
 }
 
 describe("opening a preview", () => {
@@ -235,5 +292,97 @@ describe("closing a preview", () => {
     );
     expect(dokploy.calls).toEqual(["application.delete a1", "environment.remove old"]);
     expect(dokploy.envs.map((e) => e.environmentId)).toEqual(["prod", "fresh", "theirs"]);
+  });
+});
+
+describe("a preview of a whole environment", () => {
+  const envOptions: PreviewOptions = { ...options, template: "environment" };
+  const envKey: PreviewKey = { ...key, options: envOptions };
+  const secret = "Template-Secret-123";
+  const withDatabase = () => {
+    const dokploy = new FakeDokploy();
+    dokploy.addDatabase(
+      "prod",
+      "postgres",
+      {
+        name: "db",
+        appName: "db-q1w2e3",
+        dockerImage: "127.0.0.1:5000/e2e/pg:1",
+        databaseName: "app",
+        databaseUser: "app",
+        databasePassword: secret,
+        env: "PGHOST_SELF=db-q1w2e3",
+        mounts: [{ mountId: "t", type: "volume", mountPath: "/data", volumeName: "db-q1w2e3-data" }],
+      },
+      "tpldb",
+    );
+    const app = { ...template, env: `DATABASE_URL=postgres://app:${secret}@db-q1w2e3:5432/app` };
+    return { dokploy, app };
+  };
+
+  it("copies the database with its image and a password of its own, deploys it first, and points the application at it", async () => {
+    const { dokploy, app } = withDatabase();
+    const ctx = context(envOptions);
+    await openPreview(ctx, dokploy.api(), envKey, app);
+    const copyName = "db-pr-42-zzzzzz";
+    expect(dokploy.calls.filter((c) => !c.startsWith("environment.update"))).toEqual([
+      "environment.create",
+      "postgres.create db-pr-42 127.0.0.1:5000/e2e/pg:1",
+      `postgres.update ${JSON.stringify({ env: `PGHOST_SELF=${copyName}` })}`,
+      expect.stringMatching(/^postgres\.deploy db\d+$/),
+      "application.create",
+      "mounts.create",
+      "application.update",
+      "domain.create pr-42.preview.test:3000",
+    ]);
+    const made = [...dokploy.dbs.values()].find((d) => d.appName === copyName);
+    expect(made?.databasePassword).toMatch(/^[A-Za-z0-9]{24}$/);
+    expect(made?.databasePassword).not.toBe(secret);
+    expect(dokploy.appUpdates[0]?.env).toBe(
+      `DATABASE_URL=postgres://app:${made?.databasePassword ?? ""}@${copyName}:5432/app`,
+    );
+    const log = ctx.logger.lines.join("\n");
+    expect(log).toContain('Database postgres "db" created in the preview (db-pr-42-zzzzzz)');
+    expect(log).toContain("Preview variables that differ from the template's: DATABASE_URL.");
+    expect(log).not.toContain(secret);
+    expect(ctx.redactor.redact(`${secret} ${made?.databasePassword ?? ""}`)).not.toMatch(/[A-Za-z0-9]{19}/);
+
+    // A second push finds the copy by its marker and keeps its password: nothing made or deployed again.
+    dokploy.calls.length = 0;
+    dokploy.appUpdates.length = 0;
+    await openPreview(context(envOptions), dokploy.api(), envKey, app);
+    expect(dokploy.calls).toEqual(["application.update", "environment.update"]);
+    expect(dokploy.appUpdates[0]?.env).toContain(`app:${made?.databasePassword ?? ""}@${copyName}:`);
+  });
+
+  it("close removes the marked database and its volume with the application, never the template's", async () => {
+    const { dokploy, app } = withDatabase();
+    const opened = await openPreview(context(envOptions), dokploy.api(), envKey, app);
+    dokploy.calls.length = 0;
+    await closePreview(context(envOptions), dokploy.api(), envKey, app);
+    expect(dokploy.calls).toEqual([
+      `application.delete ${opened.ref.id}`,
+      expect.stringMatching(/^postgres\.remove db\d+$/),
+      "dockerVolume.removeVolume web-data-pr-42",
+      "dockerVolume.removeVolume db-pr-42-zzzzzz-data",
+      `environment.remove ${opened.environmentId}`,
+    ]);
+    expect(dokploy.dbs.get("tpldb")?.databasePassword).toBe(secret);
+    expect(dokploy.envs.find((e) => e.environmentId === "prod")?.postgres?.map((r) => r.id)).toEqual(["tpldb"]);
+  });
+
+  it("close keeps and names a database without the marker", async () => {
+    const { dokploy, app } = withDatabase();
+    const opened = await openPreview(context(envOptions), dokploy.api(), envKey, app);
+    dokploy.addDatabase(
+      opened.environmentId,
+      "postgres",
+      { name: "scratch", appName: "scratch-x", dockerImage: "pg", databasePassword: "x", description: null },
+      "theirs",
+    );
+    await expect(closePreview(context(envOptions), dokploy.api(), envKey, app)).rejects.toThrow(
+      'holds postgres "scratch" without this pull request\'s marker',
+    );
+    expect(dokploy.calls).not.toContain("postgres.remove theirs");
   });
 });

@@ -9,6 +9,7 @@ const preview = (mode: PreviewOptions["mode"]): PreviewOptions => ({
   mode,
   number: "42",
   name: "pr-42",
+  template: "target",
   host: "pr-42.preview.example.com",
   env: ["API_URL=https://api.preview.example.com"],
   ttlSeconds: 604_800,
@@ -56,7 +57,12 @@ describe("the preview's stages", () => {
     expect(open).toContain("domain.create pr-42.preview.example.com");
     expect(open).toContain("with API_URL over them");
     expect(open).not.toContain("api.preview.example.com");
+    expect(open).not.toContain("<kind>.create");
+    const whole = planOf("Make the preview", configWith({ ...preview("open"), template: "environment" }));
+    expect(whole).toContain("<kind>.create (its name, image, database and user, new passwords");
+    expect(whole).toContain("never its published port");
     const close = planOf("Remove the preview", configWith(preview("close")));
+    expect(close).toContain("<kind>.remove");
     expect(close).toContain("application.delete");
     expect(close).toContain("environment.remove");
   });
