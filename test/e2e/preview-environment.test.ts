@@ -1,0 +1,208 @@
+/**
+ * A preview of a whole environment against a live Dokploy: with preview-template: environment,
+ * the template's postgres is copied beside the application with its image, a password and a
+ * volume of its own, deployed first and running in swarm; the copy of the application names the
+ * copy's host and password; a second push reuses both; close removes them and the volume.
+ */
+import { randomBytes } from "node:crypto";
+import { expect, it } from "vitest";
+import { type E2E, commitSha, describeLive } from "../support/e2e";
+import { type LiveProject, newAppIn, newProject, suffix } from "../support/live-targets";
+
+const MARKER = "dokploy-deploy preview v1 ";
+
+interface Row {
+  name: string;
+  appName: string;
+  description: string | null;
+}
+
+interface EnvironmentRow {
+  environmentId: string;
+  name: string;
+  description: string | null;
+  applications: (Row & { applicationId: string })[];
+  postgres: (Row & { postgresId: string })[];
+}
+
+interface PostgresRow {
+  postgresId: string;
+  appName: string;
+  description: string | null;
+  dockerImage: string;
+  databaseName: string;
+  databaseUser: string;
+  databasePassword: string;
+  externalPort: number | null;
+  applicationStatus: string;
+  mounts: { type: string; volumeName: string | null }[];
+}
+
+interface AppRow {
+  applicationId: string;
+  appName: string;
+  env: string | null;
+  dockerImage: string | null;
+}
+
+function environments(e2e: E2E, project: LiveProject): Promise<EnvironmentRow[]> {
+  return e2e.dokploy.query<EnvironmentRow[]>("environment.byProjectId", { projectId: project.projectId });
+}
+
+function marked(rows: readonly EnvironmentRow[]): EnvironmentRow[] {
+  return rows.filter((row) => row.description?.startsWith(MARKER));
+}
+
+function postgres(e2e: E2E, postgresId: string): Promise<PostgresRow> {
+  return e2e.dokploy.query<PostgresRow>("postgres.one", { postgresId });
+}
+
+function app(e2e: E2E, applicationId: string): Promise<AppRow> {
+  return e2e.dokploy.query<AppRow>("application.one", { applicationId });
+}
+
+async function volumes(e2e: E2E): Promise<string[]> {
+  return (await e2e.swarm.docker(["volume", "ls", "-q"])).split("\n").filter(Boolean);
+}
+
+/** The service's published ports, as swarm has them. */
+async function publishedPorts(e2e: E2E, appName: string): Promise<unknown[]> {
+  const text = await e2e.swarm.docker(["service", "inspect", appName, "--format", "{{json .Endpoint.Ports}}"]);
+  return (JSON.parse(text) as unknown[] | null) ?? [];
+}
+
+/**
+ * Whatever a preview left goes before the project (project.remove would orphan its services),
+ * then the test's volumes, once swarm lets go of them.
+ */
+function removePreviewsAfter(e2e: E2E, project: LiveProject, tag: string): void {
+  e2e.onCleanUp(async () => {
+    for (const env of marked(await environments(e2e, project))) {
+      for (const row of env.applications) await e2e.dokploy.deleteApplication(row.applicationId).catch(() => undefined);
+      for (const row of env.postgres) {
+        await e2e.dokploy.mutate("postgres.remove", { postgresId: row.postgresId }).catch(() => undefined);
+      }
+      await e2e.dokploy.mutate("environment.remove", { environmentId: env.environmentId }).catch(() => undefined);
+    }
+    for (const volume of (await volumes(e2e)).filter((v) => v.includes(tag))) {
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const gone = await e2e.swarm.docker(["volume", "rm", volume]).then(
+          () => true,
+          () => false,
+        );
+        if (gone) break;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  });
+}
+
+describeLive("a preview of a whole environment against a live Dokploy", (e2e) => {
+  it("copies the template's postgres with its image and a password of its own, runs both, and close removes them", async () => {
+    const project = await newProject(e2e, "preview-env");
+    const tag = suffix();
+    removePreviewsAfter(e2e, project, tag);
+    // No image comes from Docker Hub here: the template database runs an image of the rig's
+    // registry that keeps running. Dokploy pulls it with the login of its registry entry for
+    // that registry, which the step's registry inputs make (the same registry as the app's).
+    const dbImage = `${e2e.image("preview-db")}:1`;
+    await e2e.pushImage(dbImage, await e2e.checkout());
+    const templatePassword = `Tpl${randomBytes(12).toString("hex")}`;
+    const db = await e2e.dokploy.mutate<{ postgresId: string; appName: string }>("postgres.create", {
+      name: `db-${tag}`,
+      appName: `db-${tag}`,
+      databaseName: "app",
+      databaseUser: "app",
+      databasePassword: templatePassword,
+      dockerImage: dbImage,
+      environmentId: project.environmentId,
+    });
+    e2e.onCleanUp(() => e2e.dokploy.mutate("postgres.remove", { postgresId: db.postgresId }).then(() => undefined));
+    const web = await newAppIn(e2e, project, `web-${tag}`);
+    const templateEnv = `DATABASE_URL=postgres://app:${templatePassword}@${db.appName}:5432/app\nA=1`;
+    await e2e.dokploy.updateApplication(web.applicationId, { env: templateEnv });
+    const image = e2e.image("preview-env");
+    const inputs = e2e.inputs(web, image, {
+      preview: "open",
+      "preview-template": "environment",
+      "preview-number": "8",
+      "preview-host": `pr-{number}-${tag}.preview.test`,
+    });
+    const env = { GITHUB_REPOSITORY: "acme/web" };
+    const secrets = [templatePassword];
+
+    const first = await e2e.runAction(commitSha(), inputs, { cwd: await e2e.checkout(), env, secrets });
+
+    expect(first.exitCode, first.stdout).toBe(0);
+    const [preview, ...others] = marked(await environments(e2e, project));
+    expect(others).toEqual([]);
+    expect(preview?.applications).toHaveLength(1);
+    expect(preview?.postgres).toHaveLength(1);
+    const dbRow = preview?.postgres[0];
+    expect(dbRow?.description).toMatch(new RegExp(`^${MARKER}pr=8 repo=acme%2Fweb template=application:`));
+    const dbCopy = await postgres(e2e, dbRow?.postgresId ?? "");
+    expect(dbCopy.appName).toMatch(new RegExp(`^db-${tag}-pr-8-[a-z0-9]{6}$`));
+    expect(dbCopy.dockerImage).toBe(dbImage);
+    expect([dbCopy.databaseName, dbCopy.databaseUser]).toEqual(["app", "app"]);
+    expect(dbCopy.databasePassword).toMatch(/^[A-Za-z0-9]{24}$/);
+    expect(dbCopy.externalPort).toBeNull();
+    expect(dbCopy.mounts.map((m) => [m.type, m.volumeName])).toEqual([["volume", `${dbCopy.appName}-data`]]);
+    const dbTasks = await e2e.swarm.waitUntilRunning(dbCopy.appName, dbImage);
+    expect(dbTasks.map((t) => t.state)).toEqual(["running"]);
+    expect(await publishedPorts(e2e, dbCopy.appName)).toEqual([]);
+    expect(await volumes(e2e)).toContain(`${dbCopy.appName}-data`);
+    // The application's copy runs our image and names the copy's host and password.
+    const copy = await app(e2e, preview?.applications[0]?.applicationId ?? "");
+    expect(copy.env).toBe(`DATABASE_URL=postgres://app:${dbCopy.databasePassword}@${dbCopy.appName}:5432/app\nA=1`);
+    expect(copy.env).not.toContain(templatePassword);
+    expect(await e2e.swarm.waitUntilRunning(copy.appName, copy.dockerImage ?? "")).toEqual([
+      { image: copy.dockerImage, state: "running" },
+    ]);
+    expect(first.stdout).not.toContain(templatePassword);
+    expect(first.stdout).not.toContain(dbCopy.databasePassword);
+    expect(first.stdout).toContain(`Database postgres "db-${tag}" created in the preview`);
+    // The template database is untouched: its password, its status, no service of its own.
+    const templateDb = await postgres(e2e, db.postgresId);
+    expect(templateDb).toMatchObject({ appName: db.appName, databasePassword: templatePassword, dockerImage: dbImage });
+    expect(templateDb.applicationStatus).toBe("idle");
+    expect(await e2e.swarm.service(db.appName)).toBeUndefined();
+    expect((await app(e2e, web.applicationId)).env).toBe(templateEnv);
+
+    // A second push: the same environment, application and database; the database keeps its password.
+    const second = await e2e.runAction(commitSha(), inputs, { cwd: await e2e.checkout(), env, secrets });
+
+    expect(second.exitCode, second.stdout).toBe(0);
+    const again = marked(await environments(e2e, project));
+    expect(
+      again.map((e) => [
+        e.environmentId,
+        e.applications.map((a) => a.applicationId),
+        e.postgres.map((p) => p.postgresId),
+      ]),
+    ).toEqual([[preview?.environmentId, [copy.applicationId], [dbCopy.postgresId]]]);
+    expect((await postgres(e2e, dbCopy.postgresId)).databasePassword).toBe(dbCopy.databasePassword);
+    const copy2 = await app(e2e, copy.applicationId);
+    expect(copy2.env).toBe(copy.env);
+    expect(copy2.dockerImage).not.toBe(copy.dockerImage);
+    expect(await e2e.swarm.waitUntilRunning(copy.appName, copy2.dockerImage ?? "")).toEqual([
+      { image: copy2.dockerImage, state: "running" },
+    ]);
+
+    // Close: the marked application, database and their volumes go; the template's stay.
+    const closed = await e2e.runAction(
+      commitSha(),
+      { ...inputs, preview: "close" },
+      { cwd: await e2e.checkout(), env },
+    );
+
+    expect(closed.exitCode, closed.stdout).toBe(0);
+    expect(marked(await environments(e2e, project))).toEqual([]);
+    await expect(postgres(e2e, dbCopy.postgresId)).rejects.toThrow();
+    await expect(app(e2e, copy.applicationId)).rejects.toThrow();
+    expect(await e2e.swarm.service(dbCopy.appName)).toBeUndefined();
+    expect(await e2e.swarm.service(copy.appName)).toBeUndefined();
+    expect(await volumes(e2e)).not.toContain(`${dbCopy.appName}-data`);
+    expect(await postgres(e2e, db.postgresId)).toMatchObject({ databasePassword: templatePassword });
+    expect((await app(e2e, web.applicationId)).env).toBe(templateEnv);
+  }, 600_000);
+});
