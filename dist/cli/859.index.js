@@ -836,10 +836,19 @@ function freshPassword(random = external_node_crypto_.randomBytes) {
     }
     return out;
 }
-function freshPasswords(kind, random) {
-    const databasePassword = freshPassword(random);
+function freshPasswords(kind, template, minted, random) {
+    const mint = (old) => {
+        const known = old ? minted.get(old) : undefined;
+        if (known)
+            return known;
+        const fresh = freshPassword(random);
+        if (old)
+            minted.set(old, fresh);
+        return fresh;
+    };
+    const databasePassword = mint(template.databasePassword);
     return kind === "mysql" || kind === "mariadb"
-        ? { databasePassword, databaseRootPassword: freshPassword(random) }
+        ? { databasePassword, databaseRootPassword: mint(template.databaseRootPassword) }
         : { databasePassword };
 }
 function databaseCreateFields(kind, template, copy) {
@@ -943,7 +952,7 @@ async function newCopy(ctx, db, key, original, where) {
     const { kind } = where;
     const templatePasswords = passwordsOf(original);
     mask(ctx, templatePasswords);
-    const passwords = freshPasswords(kind);
+    const passwords = freshPasswords(kind, templatePasswords, where.minted);
     mask(ctx, passwords);
     const fields = databaseCreateFields(kind, original, {
         appName: previewAppName(original.appName, key.options.name),
@@ -984,6 +993,7 @@ async function databasesFor(ctx, api, key, template, environment) {
     const copies = [];
     const deploy = [];
     const made = [];
+    const minted = new Map();
     for (const row of databasesOf(source)) {
         const original = await db.database(row.kind, row.id);
         const found = (preview ? databasesOf(preview) : []).find((r) => r.kind === row.kind &&
@@ -991,7 +1001,7 @@ async function databasesFor(ctx, api, key, template, environment) {
             isMarkedService(r.description, key));
         const copy = found?.appName
             ? await foundCopy(ctx, db, original, { ...found, appName: found.appName })
-            : await newCopy(ctx, db, key, original, { kind: row.kind, environment, description });
+            : await newCopy(ctx, db, key, original, { kind: row.kind, environment, description, minted });
         copies.push(copy.copy);
         if (copy.deploy)
             deploy.push(copy.deploy);

@@ -35,11 +35,28 @@ export interface DatabasePasswords {
   readonly databaseRootPassword?: string;
 }
 
-/** New passwords for a copy of the template database, one per password it has. */
-export function freshPasswords(kind: DatabaseKind, random?: (n: number) => Uint8Array): DatabasePasswords {
-  const databasePassword = freshPassword(random);
+/**
+ * New passwords for a copy of the template database, one per password it has. A template
+ * password already given a new one (`minted`, by the template's password) gets the same again:
+ * databases that share a password in the template share one in the preview, so a variable
+ * that holds it keeps working for each.
+ */
+export function freshPasswords(
+  kind: DatabaseKind,
+  template: DatabasePasswords,
+  minted: Map<string, string>,
+  random?: (n: number) => Uint8Array,
+): DatabasePasswords {
+  const mint = (old: string | undefined | null) => {
+    const known = old ? minted.get(old) : undefined;
+    if (known) return known;
+    const fresh = freshPassword(random);
+    if (old) minted.set(old, fresh);
+    return fresh;
+  };
+  const databasePassword = mint(template.databasePassword);
   return kind === "mysql" || kind === "mariadb"
-    ? { databasePassword, databaseRootPassword: freshPassword(random) }
+    ? { databasePassword, databaseRootPassword: mint(template.databaseRootPassword) }
     : { databasePassword };
 }
 

@@ -98,12 +98,18 @@ async function newCopy(
   db: DatabaseProcedures,
   key: PreviewKey,
   original: TemplateDatabase,
-  where: { kind: DatabaseKind; environment: { environmentId: string }; description: string },
+  where: {
+    kind: DatabaseKind;
+    environment: { environmentId: string };
+    description: string;
+    /** The new password given for each template password so far. */
+    minted: Map<string, string>;
+  },
 ): Promise<CopyOfOne> {
   const { kind } = where;
   const templatePasswords = passwordsOf(original);
   mask(ctx, templatePasswords);
-  const passwords = freshPasswords(kind);
+  const passwords = freshPasswords(kind, templatePasswords, where.minted);
   mask(ctx, passwords);
   const fields = databaseCreateFields(kind, original, {
     appName: previewAppName(original.appName, key.options.name),
@@ -155,6 +161,7 @@ export async function databasesFor(
   const copies: DatabaseCopy[] = [];
   const deploy: ToDeploy[] = [];
   const made: { kind: DatabaseKind; id: string; template: TemplateDatabase }[] = [];
+  const minted = new Map<string, string>();
   for (const row of databasesOf(source)) {
     const original = await db.database(row.kind, row.id);
     const found = (preview ? databasesOf(preview) : []).find(
@@ -165,7 +172,7 @@ export async function databasesFor(
     );
     const copy = found?.appName
       ? await foundCopy(ctx, db, original, { ...found, appName: found.appName })
-      : await newCopy(ctx, db, key, original, { kind: row.kind, environment, description });
+      : await newCopy(ctx, db, key, original, { kind: row.kind, environment, description, minted });
     copies.push(copy.copy);
     if (copy.deploy) deploy.push(copy.deploy);
     if (copy.made) made.push(copy.made);

@@ -42,10 +42,24 @@ describe("a copy of a template database", () => {
   });
 
   it("gets a root password too where the kind has one", () => {
-    expect(Object.keys(freshPasswords("postgres"))).toEqual(["databasePassword"]);
-    expect(Object.keys(freshPasswords("mysql"))).toEqual(["databasePassword", "databaseRootPassword"]);
-    expect(Object.keys(freshPasswords("mariadb"))).toEqual(["databasePassword", "databaseRootPassword"]);
-    expect(Object.keys(freshPasswords("redis"))).toEqual(["databasePassword"]);
+    const user = { databasePassword: "u", databaseRootPassword: "r" };
+    expect(Object.keys(freshPasswords("postgres", user, new Map()))).toEqual(["databasePassword"]);
+    expect(Object.keys(freshPasswords("mysql", user, new Map()))).toEqual(["databasePassword", "databaseRootPassword"]);
+    expect(Object.keys(freshPasswords("mariadb", user, new Map()))).toEqual([
+      "databasePassword",
+      "databaseRootPassword",
+    ]);
+    expect(Object.keys(freshPasswords("redis", user, new Map()))).toEqual(["databasePassword"]);
+  });
+
+  it("shares a new password where the template's databases share one, and only there", () => {
+    const minted = new Map<string, string>();
+    const mysql = freshPasswords("mysql", { databasePassword: "shared", databaseRootPassword: "root" }, minted);
+    const redis = freshPasswords("redis", { databasePassword: "shared" }, minted);
+    const mongo = freshPasswords("mongo", { databasePassword: "own" }, minted);
+    expect(redis.databasePassword).toBe(mysql.databasePassword);
+    expect(new Set([mysql.databasePassword, mysql.databaseRootPassword, mongo.databasePassword]).size).toBe(3);
+    expect([...minted.keys()]).toEqual(["shared", "root", "own"]);
   });
 
   it("is created with the template's names, image and server and its own passwords, per kind", () => {
