@@ -10,6 +10,7 @@ import { type E2E, commitSha, describeLive } from "../support/e2e";
 import { type LiveProject, newAppIn, newProject, suffix } from "../support/live-targets";
 
 const MARKER = "dokploy-deploy preview v1 ";
+const KEEP_RUNNING = ["-c", "trap 'exit 0' TERM; sleep 86400 & wait"];
 
 interface Row {
   name: string;
@@ -23,6 +24,24 @@ interface EnvironmentRow {
   description: string | null;
   applications: (Row & { applicationId: string })[];
   postgres: (Row & { postgresId: string })[];
+  mysql: (Row & { mysqlId: string })[];
+  mariadb: (Row & { mariadbId: string })[];
+  mongo: (Row & { mongoId: string })[];
+  redis: (Row & { redisId: string })[];
+}
+
+const KINDS = ["postgres", "mysql", "mariadb", "mongo", "redis"] as const;
+type Kind = (typeof KINDS)[number];
+
+/** The databases of an environment as [kind, id, appName]. */
+function databases(env: EnvironmentRow | undefined): [Kind, string, string][] {
+  return KINDS.flatMap((kind) =>
+    (env?.[kind] ?? []).map((row): [Kind, string, string] => [
+      kind,
+      (row as unknown as Record<string, string>)[`${kind}Id`] ?? "",
+      row.appName,
+    ]),
+  );
 }
 
 interface PostgresRow {
@@ -79,8 +98,8 @@ function removePreviewsAfter(e2e: E2E, project: LiveProject, tag: string): void 
   e2e.onCleanUp(async () => {
     for (const env of marked(await environments(e2e, project))) {
       for (const row of env.applications) await e2e.dokploy.deleteApplication(row.applicationId).catch(() => undefined);
-      for (const row of env.postgres) {
-        await e2e.dokploy.mutate("postgres.remove", { postgresId: row.postgresId }).catch(() => undefined);
+      for (const [kind, id] of databases(env)) {
+        await e2e.dokploy.mutate(`${kind}.remove`, { [`${kind}Id`]: id }).catch(() => undefined);
       }
       await e2e.dokploy.mutate("environment.remove", { environmentId: env.environmentId }).catch(() => undefined);
     }
@@ -204,5 +223,110 @@ describeLive("a preview of a whole environment against a live Dokploy", (e2e) =>
     expect(await volumes(e2e)).not.toContain(`${dbCopy.appName}-data`);
     expect(await postgres(e2e, db.postgresId)).toMatchObject({ databasePassword: templatePassword });
     expect((await app(e2e, web.applicationId)).env).toBe(templateEnv);
+  }, 600_000);
+
+  it("copies a mysql, mariadb, mongo and redis the same way, with new passwords shared where the template's are, and close removes them", async () => {
+    const project = await newProject(e2e, "preview-dbs");
+    const tag = suffix();
+    removePreviewsAfter(e2e, project, tag);
+    const dbImage = `${e2e.image("preview-dbs")}:1`;
+    await e2e.pushImage(dbImage, await e2e.checkout());
+    const password = `Tpl${randomBytes(12).toString("hex")}`;
+    const rootPassword = `Root${randomBytes(12).toString("hex")}`;
+    const common = { dockerImage: dbImage, environmentId: project.environmentId, databasePassword: password };
+    const made = new Map<Kind, { id: string; appName: string }>();
+    const fields: Record<Exclude<Kind, "postgres">, Record<string, string>> = {
+      mysql: { databaseName: "app", databaseUser: "app", databaseRootPassword: rootPassword },
+      mariadb: { databaseName: "app", databaseUser: "app", databaseRootPassword: rootPassword },
+      mongo: { databaseUser: "app" },
+      redis: {},
+    };
+    for (const [kind, extra] of Object.entries(fields) as [Exclude<Kind, "postgres">, Record<string, string>][]) {
+      const row = await e2e.dokploy.mutate<Record<string, string>>(`${kind}.create`, {
+        name: `${kind}-${tag}`,
+        appName: `${kind}-${tag}`,
+        ...common,
+        ...extra,
+      });
+      const id = row[`${kind}Id`] ?? "";
+      made.set(kind, { id, appName: row.appName ?? "" });
+      e2e.onCleanUp(() => e2e.dokploy.mutate(`${kind}.remove`, { [`${kind}Id`]: id }).then(() => undefined));
+    }
+    // Dokploy starts redis with redis-server unless the service has a command: ours keeps running,
+    // and the copy must take it over.
+    await e2e.dokploy.mutate("redis.update", {
+      redisId: made.get("redis")?.id,
+      command: "/bin/sh",
+      args: KEEP_RUNNING,
+    });
+    const web = await newAppIn(e2e, project, `web-${tag}`);
+    const templateEnv = [
+      `MYSQL_URL=mysql://root:${rootPassword}@${made.get("mysql")?.appName ?? ""}:3306/app`,
+      `MONGO_URL=mongodb://app:${password}@${made.get("mongo")?.appName ?? ""}:27017`,
+    ].join("\n");
+    await e2e.dokploy.updateApplication(web.applicationId, { env: templateEnv });
+    const inputs = e2e.inputs(web, e2e.image("preview-dbs-web"), {
+      preview: "open",
+      "preview-template": "environment",
+      "preview-number": "9",
+    });
+    const env = { GITHUB_REPOSITORY: "acme/web" };
+
+    const opened = await e2e.runAction(commitSha(), inputs, {
+      cwd: await e2e.checkout(),
+      env,
+      secrets: [password, rootPassword],
+    });
+
+    expect(opened.exitCode, opened.stdout).toBe(0);
+    const [preview] = marked(await environments(e2e, project));
+    const copies = databases(preview);
+    expect(copies.map(([kind]) => kind)).toEqual(["mysql", "mariadb", "mongo", "redis"]);
+    const rows = new Map<Kind, Record<string, unknown>>();
+    for (const [kind, id, appName] of copies) {
+      expect(appName).toMatch(new RegExp(`^${kind}-${tag}-pr-9-[a-z0-9]{6}$`));
+      const row = await e2e.dokploy.query<Record<string, unknown>>(`${kind}.one`, { [`${kind}Id`]: id });
+      rows.set(kind, row);
+      expect(row.dockerImage).toBe(dbImage);
+      expect(row.databasePassword).toMatch(/^[A-Za-z0-9]{24}$/);
+      expect(row.externalPort ?? null).toBeNull();
+      if (kind === "mysql" || kind === "mariadb") expect(row.databaseRootPassword).toMatch(/^[A-Za-z0-9]{24}$/);
+      expect((await e2e.swarm.waitUntilRunning(appName, dbImage)).map((t) => t.state)).toEqual(["running"]);
+    }
+    expect(rows.get("redis")).toMatchObject({ command: "/bin/sh", args: KEEP_RUNNING });
+    const copy = await app(e2e, preview?.applications[0]?.applicationId ?? "");
+    const mysql = rows.get("mysql");
+    const mongo = rows.get("mongo");
+    expect(copy.env).toBe(
+      [
+        `MYSQL_URL=mysql://root:${String(mysql?.databaseRootPassword)}@${String(mysql?.appName)}:3306/app`,
+        `MONGO_URL=mongodb://app:${String(mongo?.databasePassword)}@${String(mongo?.appName)}:27017`,
+      ].join("\n"),
+    );
+    // The template's databases share their passwords: so do the copies, with new ones.
+    expect(new Set(copies.map(([kind]) => rows.get(kind)?.databasePassword)).size).toBe(1);
+    expect(mysql?.databaseRootPassword).toBe(rows.get("mariadb")?.databaseRootPassword);
+    expect(mysql?.databaseRootPassword).not.toBe(mysql?.databasePassword);
+    expect(opened.stdout).not.toContain(password);
+    expect(opened.stdout).not.toContain(rootPassword);
+
+    const closed = await e2e.runAction(
+      commitSha(),
+      { ...inputs, preview: "close" },
+      { cwd: await e2e.checkout(), env },
+    );
+
+    expect(closed.exitCode, closed.stdout).toBe(0);
+    expect(marked(await environments(e2e, project))).toEqual([]);
+    const left = await volumes(e2e);
+    for (const [kind, id, appName] of copies) {
+      await expect(e2e.dokploy.query(`${kind}.one`, { [`${kind}Id`]: id })).rejects.toThrow();
+      expect(await e2e.swarm.service(appName)).toBeUndefined();
+      expect(left).not.toContain(`${appName}-data`);
+    }
+    const templates = databases(
+      (await environments(e2e, project)).find((e) => e.environmentId === project.environmentId),
+    );
+    expect(templates.map(([kind, id]) => [kind, id])).toEqual([...made].map(([kind, m]) => [kind, m.id]));
   }, 600_000);
 });
