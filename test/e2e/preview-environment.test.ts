@@ -329,4 +329,43 @@ describeLive("a preview of a whole environment against a live Dokploy", (e2e) =>
     );
     expect(templates.map(([kind, id]) => [kind, id])).toEqual([...made].map(([kind, m]) => [kind, m.id]));
   }, 600_000);
+
+  it("close removes a marked database, keeps one without the marker and the environment, and names it", async () => {
+    const project = await newProject(e2e, "preview-dbs-refuse");
+    const tag = suffix();
+    removePreviewsAfter(e2e, project, tag);
+    const web = await newAppIn(e2e, project, `web-${tag}`);
+    const marker = `${MARKER}pr=4 repo=acme%2Fweb template=application:${web.applicationId} created=2026-12-07T10:00:00.000Z`;
+    const made = await e2e.dokploy.mutate<{ environmentId: string }>("environment.create", {
+      projectId: project.projectId,
+      name: "pr-4",
+      description: marker,
+    });
+    const database = (name: string, description: string) =>
+      e2e.dokploy.mutate<{ postgresId: string }>("postgres.create", {
+        name,
+        databaseName: "app",
+        databaseUser: "app",
+        databasePassword: randomBytes(12).toString("hex"),
+        dockerImage: "postgres:18",
+        environmentId: made.environmentId,
+        description,
+      });
+    const ours = await database(`db-${tag}`, marker);
+    const theirs = await database(`scratch-${tag}`, "someone's own");
+    e2e.onCleanUp(() => e2e.dokploy.mutate("postgres.remove", { postgresId: theirs.postgresId }).then(() => undefined));
+
+    const run = await e2e.runAction(
+      commitSha(),
+      e2e.inputs(web, e2e.image("preview-dbs-refuse"), { preview: "close", "preview-number": "4" }),
+      { cwd: await e2e.checkout(), env: { GITHUB_REPOSITORY: "acme/web" } },
+    );
+
+    expect(run.exitCode, run.stdout).toBe(1);
+    expect(run.stdout).toContain(`holds postgres "scratch-${tag}" without this pull request's marker`);
+    await expect(postgres(e2e, ours.postgresId)).rejects.toThrow();
+    expect((await postgres(e2e, theirs.postgresId)).postgresId).toBe(theirs.postgresId);
+    const left = (await environments(e2e, project)).find((e) => e.environmentId === made.environmentId);
+    expect(left?.postgres.map((p) => p.postgresId)).toEqual([theirs.postgresId]);
+  });
 });
