@@ -627,6 +627,10 @@ async function removeVolume(ctx, api, name, serverId) {
             return;
         }
         catch (error) {
+            if (/no such volume/i.test((0,errors/* errorMessage */.gJ)(error))) {
+                ctx.logger.info(`Volume ${name} does not exist (its service never ran).`);
+                return;
+            }
             if (ctx.ports.clock() - start > VOLUME_WAIT_MS) {
                 ctx.logger.warn(`Volume ${name} could not be removed (${(0,errors/* errorMessage */.gJ)(error)}); remove it on the server (Dokploy before v0.30.0 has no volume API).`);
                 return;

@@ -24,6 +24,11 @@ async function removeVolume(ctx: PreviewContext, api: Api, name: string, serverI
       ctx.ledger.record({ kind: "preview-removed", what: `volume ${name}` });
       return;
     } catch (error) {
+      // A service never deployed never made its volume: nothing to remove, nothing to wait for.
+      if (/no such volume/i.test(errorMessage(error))) {
+        ctx.logger.info(`Volume ${name} does not exist (its service never ran).`);
+        return;
+      }
       if (ctx.ports.clock() - start > VOLUME_WAIT_MS) {
         ctx.logger.warn(
           `Volume ${name} could not be removed (${errorMessage(error)}); remove it on the server (Dokploy before v0.30.0 has no volume API).`,

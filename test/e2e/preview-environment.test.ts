@@ -363,6 +363,8 @@ describeLive("a preview of a whole environment against a live Dokploy", (e2e) =>
 
     expect(run.exitCode, run.stdout).toBe(1);
     expect(run.stdout).toContain(`holds postgres "scratch-${tag}" without this pull request's marker`);
+    // Never deployed, it never made its volume: nothing to wait for.
+    expect(run.stdout).toMatch(/Volume \S+-data does not exist \(its service never ran\)/);
     await expect(postgres(e2e, ours.postgresId)).rejects.toThrow();
     expect((await postgres(e2e, theirs.postgresId)).postgresId).toBe(theirs.postgresId);
     const left = (await environments(e2e, project)).find((e) => e.environmentId === made.environmentId);

@@ -252,6 +252,21 @@ describe("closing a preview", () => {
     expect(dokploy.calls).toEqual([`application.delete ${opened.ref.id}`, "dockerVolume.removeVolume web-data-pr-42"]);
   });
 
+  it("does not wait for a volume that was never made (its service never ran)", async () => {
+    const dokploy = new FakeDokploy();
+    const opened = await openPreview(context(), dokploy.api(), key, template);
+    const api = dokploy.api();
+    const missing = (volumeName: string) =>
+      Promise.reject(new Error(`Command failed: docker volume rm ${volumeName}\nget ${volumeName}: no such volume`));
+    // A clock that moves, so a step that waits for the volume gives up instead of spinning.
+    let now = 0;
+    const base = context();
+    const ctx = { ...base, ports: { ...base.ports, clock: () => (now += 10_000) } };
+    await closePreview(ctx, { ...api, removeVolume: missing } as unknown as PreviewProcedures, key, template);
+    expect(dokploy.calls.at(-1)).toBe(`environment.remove ${opened.environmentId}`);
+    expect(ctx.logger.lines).toContain("info: Volume web-data-pr-42 does not exist (its service never ran).");
+  });
+
   it("never removes the template's environment, even when it carries a marker", async () => {
     const dokploy = new FakeDokploy();
     dokploy.envs = [
