@@ -187,7 +187,10 @@ describeLive("a preview of a whole environment against a live Dokploy", (e2e) =>
     expect(await e2e.swarm.service(db.appName)).toBeUndefined();
     expect((await app(e2e, web.applicationId)).env).toBe(templateEnv);
 
-    // A second push: the same environment, application and database; the database keeps its password.
+    const dbTaskIds = await e2e.swarm.docker(["service", "ps", "-q", dbCopy.appName]);
+
+    // A second push: the same environment, application and database; the database keeps its
+    // password and is not deployed again (its task is the same).
     const second = await e2e.runAction(commitSha(), inputs, { cwd: await e2e.checkout(), env, secrets });
 
     expect(second.exitCode, second.stdout).toBe(0);
@@ -200,6 +203,7 @@ describeLive("a preview of a whole environment against a live Dokploy", (e2e) =>
       ]),
     ).toEqual([[preview?.environmentId, [copy.applicationId], [dbCopy.postgresId]]]);
     expect((await postgres(e2e, dbCopy.postgresId)).databasePassword).toBe(dbCopy.databasePassword);
+    expect(await e2e.swarm.docker(["service", "ps", "-q", dbCopy.appName])).toBe(dbTaskIds);
     const copy2 = await app(e2e, copy.applicationId);
     expect(copy2.env).toBe(copy.env);
     expect(copy2.dockerImage).not.toBe(copy.dockerImage);
