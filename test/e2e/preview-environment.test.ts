@@ -7,42 +7,18 @@
 import { randomBytes } from "node:crypto";
 import { expect, it } from "vitest";
 import { type E2E, commitSha, describeLive } from "../support/e2e";
-import { type LiveProject, newAppIn, newProject, suffix } from "../support/live-targets";
+import { newAppIn, newProject, suffix } from "../support/live-targets";
+import {
+  type DatabaseKind as Kind,
+  MARKER,
+  app,
+  databases,
+  environments,
+  marked,
+  removePreviewsAfter,
+} from "../support/live-previews";
 
-const MARKER = "dokploy-deploy preview v1 ";
 const KEEP_RUNNING = ["-c", "trap 'exit 0' TERM; sleep 86400 & wait"];
-
-interface Row {
-  name: string;
-  appName: string;
-  description: string | null;
-}
-
-interface EnvironmentRow {
-  environmentId: string;
-  name: string;
-  description: string | null;
-  applications: (Row & { applicationId: string })[];
-  postgres: (Row & { postgresId: string })[];
-  mysql: (Row & { mysqlId: string })[];
-  mariadb: (Row & { mariadbId: string })[];
-  mongo: (Row & { mongoId: string })[];
-  redis: (Row & { redisId: string })[];
-}
-
-const KINDS = ["postgres", "mysql", "mariadb", "mongo", "redis"] as const;
-type Kind = (typeof KINDS)[number];
-
-/** The databases of an environment as [kind, id, appName]. */
-function databases(env: EnvironmentRow | undefined): [Kind, string, string][] {
-  return KINDS.flatMap((kind) =>
-    (env?.[kind] ?? []).map((row): [Kind, string, string] => [
-      kind,
-      (row as unknown as Record<string, string>)[`${kind}Id`] ?? "",
-      row.appName,
-    ]),
-  );
-}
 
 interface PostgresRow {
   postgresId: string;
@@ -57,27 +33,8 @@ interface PostgresRow {
   mounts: { type: string; volumeName: string | null }[];
 }
 
-interface AppRow {
-  applicationId: string;
-  appName: string;
-  env: string | null;
-  dockerImage: string | null;
-}
-
-function environments(e2e: E2E, project: LiveProject): Promise<EnvironmentRow[]> {
-  return e2e.dokploy.query<EnvironmentRow[]>("environment.byProjectId", { projectId: project.projectId });
-}
-
-function marked(rows: readonly EnvironmentRow[]): EnvironmentRow[] {
-  return rows.filter((row) => row.description?.startsWith(MARKER));
-}
-
 function postgres(e2e: E2E, postgresId: string): Promise<PostgresRow> {
   return e2e.dokploy.query<PostgresRow>("postgres.one", { postgresId });
-}
-
-function app(e2e: E2E, applicationId: string): Promise<AppRow> {
-  return e2e.dokploy.query<AppRow>("application.one", { applicationId });
 }
 
 async function volumes(e2e: E2E): Promise<string[]> {
@@ -88,32 +45,6 @@ async function volumes(e2e: E2E): Promise<string[]> {
 async function publishedPorts(e2e: E2E, appName: string): Promise<unknown[]> {
   const text = await e2e.swarm.docker(["service", "inspect", appName, "--format", "{{json .Endpoint.Ports}}"]);
   return (JSON.parse(text) as unknown[] | null) ?? [];
-}
-
-/**
- * Whatever a preview left goes before the project (project.remove would orphan its services),
- * then the test's volumes, once swarm lets go of them.
- */
-function removePreviewsAfter(e2e: E2E, project: LiveProject, tag: string): void {
-  e2e.onCleanUp(async () => {
-    for (const env of marked(await environments(e2e, project))) {
-      for (const row of env.applications) await e2e.dokploy.deleteApplication(row.applicationId).catch(() => undefined);
-      for (const [kind, id] of databases(env)) {
-        await e2e.dokploy.mutate(`${kind}.remove`, { [`${kind}Id`]: id }).catch(() => undefined);
-      }
-      await e2e.dokploy.mutate("environment.remove", { environmentId: env.environmentId }).catch(() => undefined);
-    }
-    for (const volume of (await volumes(e2e)).filter((v) => v.includes(tag))) {
-      for (let attempt = 0; attempt < 20; attempt++) {
-        const gone = await e2e.swarm.docker(["volume", "rm", volume]).then(
-          () => true,
-          () => false,
-        );
-        if (gone) break;
-        await new Promise((r) => setTimeout(r, 1000));
-      }
-    }
-  });
 }
 
 describeLive("a preview of a whole environment against a live Dokploy", (e2e) => {
@@ -157,7 +88,7 @@ describeLive("a preview of a whole environment against a live Dokploy", (e2e) =>
     expect(others).toEqual([]);
     expect(preview?.applications).toHaveLength(1);
     expect(preview?.postgres).toHaveLength(1);
-    const dbRow = preview?.postgres[0];
+    const dbRow = preview?.postgres?.[0];
     expect(dbRow?.description).toMatch(new RegExp(`^${MARKER}pr=8 repo=acme%2Fweb template=application:`));
     const dbCopy = await postgres(e2e, dbRow?.postgresId ?? "");
     expect(dbCopy.appName).toMatch(new RegExp(`^db-${tag}-pr-8-[a-z0-9]{6}$`));
@@ -199,7 +130,7 @@ describeLive("a preview of a whole environment against a live Dokploy", (e2e) =>
       again.map((e) => [
         e.environmentId,
         e.applications.map((a) => a.applicationId),
-        e.postgres.map((p) => p.postgresId),
+        (e.postgres ?? []).map((p) => p.postgresId),
       ]),
     ).toEqual([[preview?.environmentId, [copy.applicationId], [dbCopy.postgresId]]]);
     expect((await postgres(e2e, dbCopy.postgresId)).databasePassword).toBe(dbCopy.databasePassword);
@@ -372,6 +303,6 @@ describeLive("a preview of a whole environment against a live Dokploy", (e2e) =>
     await expect(postgres(e2e, ours.postgresId)).rejects.toThrow();
     expect((await postgres(e2e, theirs.postgresId)).postgresId).toBe(theirs.postgresId);
     const left = (await environments(e2e, project)).find((e) => e.environmentId === made.environmentId);
-    expect(left?.postgres.map((p) => p.postgresId)).toEqual([theirs.postgresId]);
+    expect(left?.postgres?.map((p) => p.postgresId)).toEqual([theirs.postgresId]);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * What the preview tests against a live Dokploy share: the marked environments of a project, a
- * copy's row, a template application, and the clean-up of whatever a preview left behind.
+ * What the preview tests against a live Dokploy share: the marked environments of a project and
+ * their databases, a copy's row, a template application, and the clean-up of whatever a preview
+ * left behind.
  */
 import type { E2E } from "./e2e";
 import { type LiveProject, newAppIn } from "./live-targets";
@@ -10,6 +11,29 @@ export interface EnvironmentRow {
   name: string;
   description: string | null;
   applications: { applicationId: string; appName: string; description: string | null }[];
+  postgres?: DatabaseRow[];
+  mysql?: DatabaseRow[];
+  mariadb?: DatabaseRow[];
+  mongo?: DatabaseRow[];
+  redis?: DatabaseRow[];
+}
+
+/** A database as environment.byProjectId lists it; its id is <kind>Id. */
+export interface DatabaseRow {
+  name: string;
+  appName: string;
+  description: string | null;
+  [id: string]: string | null;
+}
+
+export const DATABASE_KINDS = ["postgres", "mysql", "mariadb", "mongo", "redis"] as const;
+export type DatabaseKind = (typeof DATABASE_KINDS)[number];
+
+/** The databases of an environment as [kind, id, appName], kinds in this order. */
+export function databases(env: EnvironmentRow | undefined): [DatabaseKind, string, string][] {
+  return DATABASE_KINDS.flatMap((kind) =>
+    (env?.[kind] ?? []).map((row): [DatabaseKind, string, string] => [kind, row[`${kind}Id`] ?? "", row.appName]),
+  );
 }
 
 export interface AppRow {
@@ -44,6 +68,9 @@ export function removePreviewsAfter(e2e: E2E, project: LiveProject, tag: string)
   e2e.onCleanUp(async () => {
     for (const env of marked(await environments(e2e, project))) {
       for (const row of env.applications) await e2e.dokploy.deleteApplication(row.applicationId).catch(() => undefined);
+      for (const [kind, id] of databases(env)) {
+        await e2e.dokploy.mutate(`${kind}.remove`, { [`${kind}Id`]: id }).catch(() => undefined);
+      }
       await e2e.dokploy.mutate("environment.remove", { environmentId: env.environmentId }).catch(() => undefined);
     }
     const volumes = (await e2e.swarm.docker(["volume", "ls", "-q"])).split("\n").filter((v) => v.includes(tag));
