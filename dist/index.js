@@ -7085,11 +7085,13 @@ function commentMarkdown(model, links) {
     if (links.runUrl)
         rows.push(["Run", markdown_link("log", links.runUrl)]);
     const lines = [`### ${headingOf(model)}`, "", ...keyValueTable(rows), ""];
-    if (model.failure !== undefined) {
-        lines.push("<details><summary>Why</summary>", "", ...codeBlock((0,log/* cut */.Jj)(model.failure, COMMENT_ERROR_MAX)), "</details>");
-    }
+    if (model.failure !== undefined)
+        lines.push(...whyBlock(model.failure));
     lines.push(...evidenceWithin(model, COMMENT_MAX - lines.join("\n").length));
     return `${lines.join("\n")}\n`;
+}
+function whyBlock(failure) {
+    return ["<details><summary>Why</summary>", "", ...codeBlock((0,log/* cut */.Jj)(failure, COMMENT_ERROR_MAX)), "</details>"];
 }
 function removalMarkdown(model, removal, links) {
     const failed = model.failure !== undefined;
@@ -7118,9 +7120,8 @@ function removalMarkdown(model, removal, links) {
             : "No preview was older than preview-ttl.";
         lines.push(none, "");
     }
-    if (model.failure !== undefined) {
-        lines.push("<details><summary>Why</summary>", "", ...codeBlock((0,log/* cut */.Jj)(model.failure, COMMENT_ERROR_MAX)), "</details>");
-    }
+    if (model.failure !== undefined)
+        lines.push(...whyBlock(model.failure));
     return `${lines.join("\n")}\n`;
 }
 function evidenceWithin(model, room) {

@@ -63,16 +63,14 @@ export function commentMarkdown(model: ReportModel, links: CommentLinks): string
   if (model.commit) rows.push(["Commit", inlineCode(model.commit.slice(0, 7))]);
   if (links.runUrl) rows.push(["Run", link("log", links.runUrl)]);
   const lines = [`### ${headingOf(model)}`, "", ...keyValueTable(rows), ""];
-  if (model.failure !== undefined) {
-    lines.push(
-      "<details><summary>Why</summary>",
-      "",
-      ...codeBlock(cut(model.failure, COMMENT_ERROR_MAX)),
-      "</details>",
-    );
-  }
+  if (model.failure !== undefined) lines.push(...whyBlock(model.failure));
   lines.push(...evidenceWithin(model, COMMENT_MAX - lines.join("\n").length));
   return `${lines.join("\n")}\n`;
+}
+
+/** A red run's reason, collapsed. */
+function whyBlock(failure: string): string[] {
+  return ["<details><summary>Why</summary>", "", ...codeBlock(cut(failure, COMMENT_ERROR_MAX)), "</details>"];
 }
 
 /**
@@ -106,14 +104,7 @@ function removalMarkdown(
         : "No preview was older than preview-ttl.";
     lines.push(none, "");
   }
-  if (model.failure !== undefined) {
-    lines.push(
-      "<details><summary>Why</summary>",
-      "",
-      ...codeBlock(cut(model.failure, COMMENT_ERROR_MAX)),
-      "</details>",
-    );
-  }
+  if (model.failure !== undefined) lines.push(...whyBlock(model.failure));
   return `${lines.join("\n")}\n`;
 }
 
