@@ -9,10 +9,9 @@ import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { runAction } from "../support/action";
-import { DEPLOY_ONLY, standInInputs, useStandIn } from "../support/fixtures";
-import { GithubApiStandIn } from "../support/github-api-stand-in";
+import { DEPLOY_ONLY, standInInputs, useGithubStandIn, useStandIn } from "../support/fixtures";
 import { tempDir } from "../support/temp";
 
 const rig = inject("rig");
@@ -20,14 +19,7 @@ const API_KEY = `key-${randomBytes(12).toString("hex")}`;
 const TOKEN = `ghs_${randomBytes(18).toString("hex")}`;
 const standIn = useStandIn({ apiKey: API_KEY });
 
-let github: GithubApiStandIn;
-beforeEach(async () => {
-  github = new GithubApiStandIn(TOKEN);
-  await github.start();
-});
-afterEach(async () => {
-  await github.stop();
-});
+const githubApi = useGithubStandIn(TOKEN);
 
 const sha = () => randomBytes(20).toString("hex");
 const RUN_URL = "https://github.com/acme/web/actions/runs/4242";
@@ -54,7 +46,7 @@ async function pullRequest(
     GITHUB_EVENT_NAME: "pull_request",
     GITHUB_EVENT_PATH: path,
     GITHUB_SHA: sha(),
-    GITHUB_API_URL: github.url,
+    GITHUB_API_URL: githubApi().url,
     DOCKER_HOST: rig.dockerHost,
   };
 }
@@ -92,7 +84,7 @@ describe("previews of pull requests from forks", () => {
       );
       expect(run.stdout).not.toMatch(/docker|Input "/);
       expect(standIn().callsOf()).toEqual([]);
-      expect(github.calls).toEqual([]);
+      expect(githubApi().calls).toEqual([]);
     },
   );
 
@@ -134,11 +126,13 @@ function previewEnvironments(projectId: string): { environmentId: string; name: 
 }
 
 function statusesOf(id: number): Record<string, unknown>[] {
-  return github.calls.filter((c) => c.path.endsWith(`/deployments/${String(id)}/statuses`)).map((c) => c.body ?? {});
+  return githubApi()
+    .calls.filter((c) => c.path.endsWith(`/deployments/${String(id)}/statuses`))
+    .map((c) => c.body ?? {});
 }
 
 function ourComments(issue: number) {
-  return (github.comments.get(issue) ?? []).filter((c) => c.user.login === "github-actions[bot]");
+  return (githubApi().comments.get(issue) ?? []).filter((c) => c.user.login === "github-actions[bot]");
 }
 
 describe("preview: auto on GitHub: the deployment of preview/pr-<n> and the comment", () => {
@@ -154,7 +148,7 @@ describe("preview: auto on GitHub: the deployment of preview/pr-<n> and the comm
       expect(run.outputs["preview-url"]).toBe("http://pr-31.preview.test");
       expect(run.stdout).not.toContain("::warning::Could not");
     }
-    expect(github.deployments.map((d) => d.body)).toEqual([
+    expect(githubApi().deployments.map((d) => d.body)).toEqual([
       expect.objectContaining({
         environment: "preview/pr-31",
         transient_environment: true,
@@ -166,7 +160,7 @@ describe("preview: auto on GitHub: the deployment of preview/pr-<n> and the comm
         production_environment: false,
       }),
     ]);
-    const [one, two] = github.deployments.map((d) => d.id);
+    const [one, two] = githubApi().deployments.map((d) => d.id);
     for (const id of [one, two]) {
       expect(statusesOf(id ?? 0).map((s) => [s.state, s.environment_url])).toEqual([
         ["in_progress", "http://pr-31.preview.test"],
@@ -185,7 +179,7 @@ describe("preview: auto on GitHub: the deployment of preview/pr-<n> and the comm
     expect(previewEnvironments(project.projectId)).toEqual([]);
     expect([...standIn().applications.values()].map((a) => a.name)).toEqual(["web"]);
     // Every deployment of the environment, newest first, gets an inactive status and no address.
-    const listed = github.calls.filter((c) => c.method === "GET" && c.path.endsWith("/deployments"));
+    const listed = githubApi().calls.filter((c) => c.method === "GET" && c.path.endsWith("/deployments"));
     expect(listed.map((c) => c.query)).toEqual([{ environment: "preview/pr-31", per_page: "100" }]);
     for (const id of [one, two]) {
       expect(statusesOf(id ?? 0).at(-1)).toEqual({
@@ -224,8 +218,8 @@ describe("preview: auto on GitHub: the deployment of preview/pr-<n> and the comm
     const refused = await runAction({ inputs: given, env: await pullRequest(32, { action: "closed" }) });
 
     expect(refused.exitCode, refused.stdout).toBe(1);
-    expect(github.calls.some((c) => c.method === "GET" && c.path.endsWith("/deployments"))).toBe(false);
-    const [id] = github.deployments.map((d) => d.id);
+    expect(githubApi().calls.some((c) => c.method === "GET" && c.path.endsWith("/deployments"))).toBe(false);
+    const [id] = githubApi().deployments.map((d) => d.id);
     expect(statusesOf(id ?? 0).map((s) => s.state)).toEqual(["in_progress", "success"]);
     let body = ourComments(32)[0]?.body ?? "";
     expect(body).toContain("### ❌ Preview removal failed: `web`");
@@ -273,7 +267,7 @@ describe("preview: auto on GitHub: the deployment of preview/pr-<n> and the comm
       expect(run.exitCode, run.stdout).toBe(0);
       expect(asked.length).toBeGreaterThan(0);
       expect(new Set(asked)).toEqual(new Set(["/pr-34/health"]));
-      const [deployment] = github.deployments;
+      const [deployment] = githubApi().deployments;
       expect(deployment?.environment).toBe("preview/pr-34");
       expect(statusesOf(deployment?.id ?? 0).map((s) => s.environment_url)).toEqual([
         "https://pr-34.preview.example.com/",
@@ -301,18 +295,20 @@ describe("preview: auto on GitHub: the deployment of preview/pr-<n> and the comm
 
     const pruned = await runAction({
       inputs: { ...given, preview: "prune", "preview-ttl": "2" },
-      env: { GITHUB_EVENT_NAME: "schedule", GITHUB_EVENT_PATH: path, GITHUB_API_URL: github.url },
+      env: { GITHUB_EVENT_NAME: "schedule", GITHUB_EVENT_PATH: path, GITHUB_API_URL: githubApi().url },
     });
 
     expect(pruned.exitCode, pruned.stdout).toBe(0);
-    const listed = github.calls.filter((c) => c.method === "GET" && c.path.endsWith("/deployments"));
+    const listed = githubApi().calls.filter((c) => c.method === "GET" && c.path.endsWith("/deployments"));
     expect(listed.map((c) => c.query.environment)).toEqual(["preview/pr-36"]);
-    const [ofOld] = github.deployments.filter((d) => d.environment === "preview/pr-36").map((d) => d.id);
+    const [ofOld] = githubApi()
+      .deployments.filter((d) => d.environment === "preview/pr-36")
+      .map((d) => d.id);
     expect(statusesOf(ofOld ?? 0).at(-1)).toMatchObject({
       state: "inactive",
       description: "Preview removed: past preview-ttl",
     });
-    for (const d of github.deployments.filter((d) => d.environment === "preview/pr-37")) {
+    for (const d of githubApi().deployments.filter((d) => d.environment === "preview/pr-37")) {
       expect(statusesOf(d.id).at(-1)?.state).toBe("success");
     }
   });

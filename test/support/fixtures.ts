@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeEach } from "vitest";
 import type { CiContext, RawInputs } from "../../src/config/config";
 import { DokployStandIn, type StandInOptions } from "./dokploy-stand-in";
+import { GithubApiStandIn } from "./github-api-stand-in";
 import type { RigInfo } from "./global-setup";
 import { removeTempDirs } from "./temp";
 
@@ -21,6 +22,23 @@ export function useStandIn(options: StandInOptions): () => DokployStandIn {
   afterAll(removeTempDirs);
   return () => {
     if (!current) throw new Error("the stand-in runs only inside a test");
+    return current;
+  };
+}
+
+/** A GitHub API stand-in started before each test of the file and stopped after it. */
+export function useGithubStandIn(token: string): () => GithubApiStandIn {
+  let current: GithubApiStandIn | undefined;
+  beforeEach(async () => {
+    current = new GithubApiStandIn(token);
+    await current.start();
+  });
+  afterEach(async () => {
+    await current?.stop();
+    current = undefined;
+  });
+  return () => {
+    if (!current) throw new Error("the GitHub stand-in runs only inside a test");
     return current;
   };
 }
