@@ -2763,12 +2763,17 @@ function parseConfig(raw, ci) {
 }
 
 ;// CONCATENATED MODULE: ./src/config/fork.ts
-function forkPreviewSkip(raw, ci) {
+const FORK_HELP = {
+    github: 'GitHub gives the workflows of pull requests from forks no secrets (dokploy-api-key is empty); nothing was built or sent. To preview it, push its branch to this repository, or see "Pull requests from forks" in the README for a label-triggered workflow and its pull_request_target caveats.',
+    gitlab: "GitLab runs the pipeline of a merge request from a fork in the fork's project, without this project's CI/CD variables (dokploy-api-key is empty); nothing was built or sent. To preview it, a maintainer can run the merge request's pipeline in this project (Run pipeline on its Pipelines tab), after reading the change.",
+};
+function forkPreviewSkip(raw, ci, on = "github") {
     const mode = (raw.preview ?? "").trim().toLowerCase();
     const fork = ci.pullRequest?.fromFork;
     if (mode === "" || mode === "off" || !fork || (raw["dokploy-api-key"] ?? "").trim() !== "")
         return undefined;
-    return `No preview for pull request ${ci.pullRequest?.number ?? ""}: it comes from ${fork}, and GitHub gives the workflows of pull requests from forks no secrets (dokploy-api-key is empty); nothing was built or sent. To preview it, push its branch to this repository, or see "Pull requests from forks" in the README for a label-triggered workflow and its pull_request_target caveats.`;
+    const what = on === "gitlab" ? "merge request" : "pull request";
+    return `No preview for ${what} ${ci.pullRequest?.number ?? ""}: it comes from ${fork}, and ${FORK_HELP[on]}`;
 }
 
 ;// CONCATENATED MODULE: ./src/build/build-secrets.ts

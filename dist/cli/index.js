@@ -2637,6 +2637,20 @@ function parseConfig(raw, ci) {
     throw configError(problems);
 }
 
+;// CONCATENATED MODULE: ./src/config/fork.ts
+const FORK_HELP = {
+    github: 'GitHub gives the workflows of pull requests from forks no secrets (dokploy-api-key is empty); nothing was built or sent. To preview it, push its branch to this repository, or see "Pull requests from forks" in the README for a label-triggered workflow and its pull_request_target caveats.',
+    gitlab: "GitLab runs the pipeline of a merge request from a fork in the fork's project, without this project's CI/CD variables (dokploy-api-key is empty); nothing was built or sent. To preview it, a maintainer can run the merge request's pipeline in this project (Run pipeline on its Pipelines tab), after reading the change.",
+};
+function forkPreviewSkip(raw, ci, on = "github") {
+    const mode = (raw.preview ?? "").trim().toLowerCase();
+    const fork = ci.pullRequest?.fromFork;
+    if (mode === "" || mode === "off" || !fork || (raw["dokploy-api-key"] ?? "").trim() !== "")
+        return undefined;
+    const what = on === "gitlab" ? "merge request" : "pull request";
+    return `No preview for ${what} ${ci.pullRequest?.number ?? ""}: it comes from ${fork}, and ${FORK_HELP[on]}`;
+}
+
 ;// CONCATENATED MODULE: ./src/build/build-secrets.ts
 function secretFileName(position) {
     return `build-secret-${String(position)}`;
@@ -6447,9 +6461,14 @@ function parseArgs(argv) {
 function set(value) {
     return value === undefined || value === "" ? undefined : value;
 }
-function pullRequestOf(number, closed = false) {
+function pullRequestOf(number, closed = false, fromFork) {
     const given = set(number);
-    return given === undefined ? undefined : { number: given, closed };
+    return given === undefined ? undefined : { number: given, closed, ...(fromFork ? { fromFork } : {}) };
+}
+function gitlabForkOf(env) {
+    const source = set(env.CI_MERGE_REQUEST_SOURCE_PROJECT_PATH);
+    const target = set(env.CI_MERGE_REQUEST_PROJECT_PATH);
+    return source && target && source.toLowerCase() !== target.toLowerCase() ? source : undefined;
 }
 const gitlab = {
     name: "gitlab",
@@ -6460,7 +6479,7 @@ const gitlab = {
         repositoryUrl: set(env.CI_PROJECT_URL),
         runUrl: set(env.CI_JOB_URL) ?? set(env.CI_PIPELINE_URL),
         commitMessage: set(env.CI_COMMIT_MESSAGE),
-        pullRequest: pullRequestOf(env.CI_MERGE_REQUEST_IID, env.CI_ENVIRONMENT_ACTION === "stop"),
+        pullRequest: pullRequestOf(env.CI_MERGE_REQUEST_IID, env.CI_ENVIRONMENT_ACTION === "stop", gitlabForkOf(env)),
     }),
     defaults: (env) => ({
         image: set(env.CI_REGISTRY_IMAGE),
@@ -6739,6 +6758,7 @@ function plainLogger(write, debug) {
 
 
 
+
 const write = (line) => {
     process.stdout.write(`${line}\n`);
 };
@@ -6747,6 +6767,22 @@ function inVariables(message, envPrefix, ci) {
         return message;
     const named = ci.plugin ? (name) => envName(name).toLowerCase() : envName;
     return message.replace(/Input "([a-z-]+)"/g, (_m, name) => named(name));
+}
+async function configOf(env, ci, envPrefix, logger) {
+    try {
+        const raw = inputsFromEnv(env, ci.defaults(env), envPrefix);
+        const context = await ci.context(env, nodeExec);
+        const skip = ci.name === "gitlab" ? forkPreviewSkip(raw, context, "gitlab") : undefined;
+        if (skip) {
+            logger.info(skip);
+            return 0;
+        }
+        return parseConfig(raw, context);
+    }
+    catch (error) {
+        logger.error(inVariables((0,errors/* errorMessage */.gJ)(error), envPrefix, ci));
+        return error instanceof errors/* DeployError */.sH ? error.exitCode : 1;
+    }
 }
 async function main(argv, env) {
     const args = parseArgs(argv);
@@ -6758,14 +6794,9 @@ async function main(argv, env) {
     const variables = cliVariablesFromEnv(env);
     const debug = variables.DEBUG === "true" || ciDebug(env);
     const logger = ci.name === "gitlab" ? gitlabLogger(write, debug) : plainLogger(write, debug);
-    let config;
-    try {
-        config = parseConfig(inputsFromEnv(env, ci.defaults(env), args.envPrefix), await ci.context(env, nodeExec));
-    }
-    catch (error) {
-        logger.error(inVariables((0,errors/* errorMessage */.gJ)(error), args.envPrefix, ci));
-        return error instanceof errors/* DeployError */.sH ? error.exitCode : 1;
-    }
+    const config = await configOf(env, ci, args.envPrefix, logger);
+    if (typeof config === "number")
+        return config;
     for (const notice of config.notices)
         logger.info(notice);
     const pullFromJobToken = ci.name === "gitlab" &&

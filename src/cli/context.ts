@@ -22,10 +22,20 @@ function set(value: string | undefined): string | undefined {
   return value === undefined || value === "" ? undefined : value;
 }
 
-/** The pull request a variable names, when it is set; `closed` when the CI says it is being closed. */
-function pullRequestOf(number: string | undefined, closed = false): CiContext["pullRequest"] {
+/**
+ * The pull request a variable names, when it is set; `closed` when the CI says it is being closed,
+ * and the fork it comes from when the CI says so.
+ */
+function pullRequestOf(number: string | undefined, closed = false, fromFork?: string): CiContext["pullRequest"] {
   const given = set(number);
-  return given === undefined ? undefined : { number: given, closed };
+  return given === undefined ? undefined : { number: given, closed, ...(fromFork ? { fromFork } : {}) };
+}
+
+/** A merge request's source project when it is not the project the merge request is for: a fork. */
+function gitlabForkOf(env: Env): string | undefined {
+  const source = set(env.CI_MERGE_REQUEST_SOURCE_PROJECT_PATH);
+  const target = set(env.CI_MERGE_REQUEST_PROJECT_PATH);
+  return source && target && source.toLowerCase() !== target.toLowerCase() ? source : undefined;
 }
 
 export const gitlab: CiProvider = {
@@ -40,7 +50,7 @@ export const gitlab: CiProvider = {
       runUrl: set(env.CI_JOB_URL) ?? set(env.CI_PIPELINE_URL),
       commitMessage: set(env.CI_COMMIT_MESSAGE),
       // The environment's stop job (on_stop) runs with CI_ENVIRONMENT_ACTION=stop.
-      pullRequest: pullRequestOf(env.CI_MERGE_REQUEST_IID, env.CI_ENVIRONMENT_ACTION === "stop"),
+      pullRequest: pullRequestOf(env.CI_MERGE_REQUEST_IID, env.CI_ENVIRONMENT_ACTION === "stop", gitlabForkOf(env)),
     }),
   defaults: (env) => ({
     image: set(env.CI_REGISTRY_IMAGE),

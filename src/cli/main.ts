@@ -1,10 +1,11 @@
 import { writeFile } from "node:fs/promises";
 import packageJson from "../../package.json";
-import { OUTPUTS, parseConfig, secretsOf } from "../config/config";
+import { type Config, OUTPUTS, parseConfig, secretsOf } from "../config/config";
+import { forkPreviewSkip } from "../config/fork";
 import { buildSecretEnvNames } from "../build/build-secrets";
 import { cacheEnvNames } from "../build/cache";
 import { ConfigError, DeployError, errorMessage } from "../shared/errors";
-import { printableLines } from "../shared/log";
+import { type Logger, printableLines } from "../shared/log";
 import { outputsOf, run } from "../pipeline/run";
 import { reportModel } from "../report/model";
 import { plainLine } from "../report/plain";
@@ -32,6 +33,31 @@ function inVariables(message: string, envPrefix: string | undefined, ci: CiProvi
   return message.replace(/Input "([a-z-]+)"/g, (_m, name: string) => named(name));
 }
 
+/**
+ * The run's config, or the exit code of a run that ends before anything is done: bad input (said
+ * as an error), or a preview of a fork's merge request without dokploy-api-key (said, exit 0).
+ */
+async function configOf(
+  env: NodeJS.ProcessEnv,
+  ci: CiProvider,
+  envPrefix: string,
+  logger: Logger,
+): Promise<Config | number> {
+  try {
+    const raw = inputsFromEnv(env, ci.defaults(env), envPrefix);
+    const context = await ci.context(env, nodeExec);
+    const skip = ci.name === "gitlab" ? forkPreviewSkip(raw, context, "gitlab") : undefined;
+    if (skip) {
+      logger.info(skip);
+      return 0;
+    }
+    return parseConfig(raw, context);
+  } catch (error) {
+    logger.error(inVariables(errorMessage(error), envPrefix, ci));
+    return error instanceof DeployError ? error.exitCode : 1;
+  }
+}
+
 async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const args = parseArgs(argv);
   if (args.action !== "deploy") {
@@ -42,13 +68,8 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
   const variables = cliVariablesFromEnv(env);
   const debug = variables.DEBUG === "true" || ciDebug(env);
   const logger = ci.name === "gitlab" ? gitlabLogger(write, debug) : plainLogger(write, debug);
-  let config;
-  try {
-    config = parseConfig(inputsFromEnv(env, ci.defaults(env), args.envPrefix), await ci.context(env, nodeExec));
-  } catch (error) {
-    logger.error(inVariables(errorMessage(error), args.envPrefix, ci));
-    return error instanceof DeployError ? error.exitCode : 1;
-  }
+  const config = await configOf(env, ci, args.envPrefix, logger);
+  if (typeof config === "number") return config;
   for (const notice of config.notices) logger.info(notice);
   // Pulling with the job token only happens when neither a deploy token nor PULL_* is there.
   const pullFromJobToken =

@@ -22,7 +22,10 @@ export interface CiContext {
   readonly pullRequest?: {
     readonly number: string;
     readonly closed: boolean;
-    /** It comes from a fork (GitHub: its head repository is not the base's): such runs get no secrets. */
+    /**
+     * It comes from a fork (GitHub: its head repository is not the base's; GitLab: its source project is not the
+     * merge request's project): such runs get no secrets.
+     */
     readonly fromFork?: string;
   };
   /** GitHub's cache service is open to this job (its runtime token and cache URL are set): buildx's type=gha works. */

@@ -179,6 +179,46 @@ describe("CI detection", () => {
     expect(config.deployDescription).toContain("https://gitlab.example.com/acme/web/-/jobs/99");
   });
 
+  it("says a merge request comes from a fork when its source project is not the merge request's project", async () => {
+    const mr = { ...GITLAB_ENV, CI_MERGE_REQUEST_IID: "8", CI_MERGE_REQUEST_PROJECT_PATH: "acme/web" };
+    const fork = { ...mr, CI_MERGE_REQUEST_SOURCE_PROJECT_PATH: "someone/web" };
+    expect((await gitlab.context(fork, noGit)).pullRequest).toEqual({
+      number: "8",
+      closed: false,
+      fromFork: "someone/web",
+    });
+    const own = { ...mr, CI_MERGE_REQUEST_SOURCE_PROJECT_PATH: "Acme/Web" };
+    expect((await gitlab.context(own, noGit)).pullRequest).toEqual({ number: "8", closed: false });
+  });
+
+  it("ends a preview of a fork's merge request without an API key with one line and exit 0, before anything", () => {
+    const cli = resolve(import.meta.dirname, "../../dist/cli/index.js");
+    const fork = {
+      ...GITLAB_ENV,
+      CI_MERGE_REQUEST_IID: "8",
+      CI_MERGE_REQUEST_PROJECT_PATH: "acme/web",
+      CI_MERGE_REQUEST_SOURCE_PROJECT_PATH: "someone/web",
+      DOKPLOY_URL: "https://d.example.com",
+      APPLICATION_ID: "app",
+      PREVIEW: "open",
+      // Nothing may be asked of an engine: this one is not there.
+      DOCKER_HOST: "unix:///nonexistent/docker.sock",
+    };
+    const skipped = spawnSync(process.execPath, [cli], { encoding: "utf8", env: fork });
+    expect(skipped.status, skipped.stdout + skipped.stderr).toBe(0);
+    expect(skipped.stdout).toContain(
+      "No preview for merge request 8: it comes from someone/web, and GitLab runs the pipeline of a merge request from a fork in the fork's project",
+    );
+    expect(skipped.stdout).not.toMatch(/docker|✔|✖/);
+    // From the project itself, an empty key is the input error it always is.
+    const own = spawnSync(process.execPath, [cli], {
+      encoding: "utf8",
+      env: { ...fork, CI_MERGE_REQUEST_SOURCE_PROJECT_PATH: "acme/web" },
+    });
+    expect(own.status).toBe(2);
+    expect(own.stdout).toContain("DOKPLOY_API_KEY: is required");
+  });
+
   it("reads Bitbucket's variables, with the pipeline's URL", async () => {
     expect(await bitbucket.context(BITBUCKET_ENV, noGit)).toEqual({
       sha: SHA,
