@@ -160,7 +160,7 @@ describeLive("a preview of a whole environment against a live Dokploy", (e2e) =>
     expect((await app(e2e, web.applicationId)).env).toBe(templateEnv);
   }, 600_000);
 
-  it("copies a mysql, mariadb, mongo and redis the same way, with new passwords shared where the template's are, and close removes them", async () => {
+  it("copies a mysql, mariadb, mongo and redis the same way, with new passwords shared where the template's are, and prune removes them", async () => {
     const project = await newProject(e2e, "preview-dbs");
     const tag = suffix();
     removePreviewsAfter(e2e, project, tag);
@@ -245,13 +245,15 @@ describeLive("a preview of a whole environment against a live Dokploy", (e2e) =>
     expect(opened.stdout).not.toContain(password);
     expect(opened.stdout).not.toContain(rootPassword);
 
-    const closed = await e2e.runAction(
+    // The scheduled prune removes them as close does, once the preview has outlived preview-ttl.
+    await new Promise((r) => setTimeout(r, 2_000));
+    const pruned = await e2e.runAction(
       commitSha(),
-      { ...inputs, preview: "close" },
+      { ...inputs, preview: "prune", "preview-ttl": "1" },
       { cwd: await e2e.checkout(), env },
     );
 
-    expect(closed.exitCode, closed.stdout).toBe(0);
+    expect(pruned.exitCode, pruned.stdout).toBe(0);
     expect(marked(await environments(e2e, project))).toEqual([]);
     const left = await volumes(e2e);
     for (const [kind, id, appName] of copies) {
