@@ -1,7 +1,10 @@
 import { afterAll, afterEach, beforeEach } from "vitest";
-import type { CiContext, RawInputs } from "../../src/config/config";
+import { type CiContext, type RawInputs, parseConfig } from "../../src/config/config";
+import { outputsOf, run } from "../../src/pipeline/run";
 import { DokployStandIn, type StandInOptions } from "./dokploy-stand-in";
+import { SHA, fakeDocker, fakePorts } from "./fake-docker";
 import { GithubApiStandIn } from "./github-api-stand-in";
+import { MemoryLogger } from "./loggers";
 import type { RigInfo } from "./global-setup";
 import { removeTempDirs } from "./temp";
 
@@ -97,6 +100,25 @@ export const FAKE_PUSH: RawInputs = {
 /** The stand-in as the run's Dokploy, with the key it takes. */
 export function dokployOf(standIn: DokployStandIn, apiKey: string): RawInputs {
   return { "dokploy-url": standIn.url, "dokploy-api-key": apiKey };
+}
+
+/**
+ * Builds with the fake docker and deploys a compose service through the stand-in (verify-timeout
+ * 2 s): the outcome, the log and the outputs.
+ */
+export async function deployComposeThrough(
+  standIn: DokployStandIn,
+  apiKey: string,
+  composeId: string,
+  inputs: RawInputs = {},
+) {
+  const logger = new MemoryLogger();
+  const config = parseConfig(
+    { ...dokployOf(standIn, apiKey), "compose-id": composeId, ...FAKE_PUSH, "verify-timeout": "2", ...inputs },
+    { sha: SHA, runUrl: "https://ci.example.com/run/1" },
+  );
+  const outcome = await run(config, fakePorts(fakeDocker(), logger, []));
+  return { ...outcome, log: logger.text(), outputs: outputsOf(outcome.result) };
 }
 
 /** An image already in the registry (tag v1), deployed without a build; the stand-in never pulls it. */

@@ -4,10 +4,9 @@
  * for a rollback, against the stand-in answering v0.28.8.
  */
 import { describe, expect, it } from "vitest";
-import { FAKE_IMAGE as IMAGE, FAKE_PUSH, dokployOf, useStandIn } from "../support/fixtures";
-import { SHA, fakeDocker, fakePorts } from "../support/fake-docker";
-import { MemoryLogger } from "../support/loggers";
-import { type RawInputs, outputsOf, parseConfig, run } from "./imports";
+import { FAKE_IMAGE as IMAGE, deployComposeThrough, useStandIn } from "../support/fixtures";
+import { SHA } from "../support/fake-docker";
+import type { RawInputs } from "./imports";
 
 const KEY = "api-key-compose-0288";
 const FILE = "services:\n  web:\n    image: ${IMAGE}\n";
@@ -19,14 +18,8 @@ const standIn = useStandIn({
   version: "v0.28.8",
 });
 
-async function deploy(composeId: string, inputs: RawInputs = {}) {
-  const logger = new MemoryLogger();
-  const config = parseConfig(
-    { ...dokployOf(standIn(), KEY), "compose-id": composeId, ...FAKE_PUSH, "verify-timeout": "2", ...inputs },
-    { sha: SHA, runUrl: "https://ci.example.com/run/1" },
-  );
-  const outcome = await run(config, fakePorts(fakeDocker(), logger, []));
-  return { ...outcome, log: logger.text(), outputs: outputsOf(outcome.result) };
+function deploy(composeId: string, inputs: RawInputs = {}) {
+  return deployComposeThrough(standIn(), KEY, composeId, inputs);
 }
 
 function runningStack() {

@@ -6,10 +6,10 @@
  */
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { FAKE_IMAGE as IMAGE, FAKE_PUSH, NO_PULL_CHECK, dokployOf, useStandIn } from "../support/fixtures";
+import { FAKE_IMAGE as IMAGE, NO_PULL_CHECK, deployComposeThrough, dokployOf, useStandIn } from "../support/fixtures";
 import { DIGEST, SHA, fakeDocker, fakePorts } from "../support/fake-docker";
 import { MemoryLogger } from "../support/loggers";
-import { type RawInputs, outputsOf, parseConfig, run } from "./imports";
+import { type RawInputs, parseConfig, run } from "./imports";
 
 const KEY = "api-key-compose-0123";
 const OURS = `${IMAGE}:${SHA}`;
@@ -27,14 +27,8 @@ function runningStack(env = USER_ENV, file = FILE) {
   return compose;
 }
 
-async function deploy(composeId: string, inputs: RawInputs = {}) {
-  const logger = new MemoryLogger();
-  const config = parseConfig(
-    { ...dokployOf(standIn(), KEY), "compose-id": composeId, ...FAKE_PUSH, "verify-timeout": "2", ...inputs },
-    { sha: SHA, runUrl: "https://ci.example.com/run/1" },
-  );
-  const outcome = await run(config, fakePorts(fakeDocker(), logger, []));
-  return { ...outcome, log: logger.text(), outputs: outputsOf(outcome.result) };
+function deploy(composeId: string, inputs: RawInputs = {}) {
+  return deployComposeThrough(standIn(), KEY, composeId, inputs);
 }
 
 describe("a compose service", () => {
