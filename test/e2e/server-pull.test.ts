@@ -47,14 +47,7 @@ async function deployFromRunnerOnlyRegistry(e2e: E2E, app: LiveApplication): Pro
   expect(run.exitCode, run.stdout).toBe(1);
   // The runner reached the registry (its own name for it, its own CA) and read the image.
   expect(run.stdout).toMatch(/is served as sha256:/);
-  expect(run.stdout).toContain("Nothing was changed in Dokploy");
-  const after = await e2e.dokploy.application(app.applicationId);
-  expect([after.sourceType, after.dockerImage, after.username]).toEqual([
-    before.sourceType,
-    before.dockerImage,
-    before.username,
-  ]);
-  expect(await e2e.dokploy.deployments(app.applicationId)).toEqual([]);
+  await e2e.expectNothingChanged(run.stdout, before);
   return { stdout: run.stdout, host: registry.host };
 }
 
@@ -98,15 +91,8 @@ describeLive("the pull login from the Dokploy host", (e2e) => {
     expect(run.stdout).toContain(
       `the Dokploy host could not log in to ${proxy.host} as ci: Command failed with code 1. Stderr: Error response from daemon: login attempt to http://${proxy.host}/v2/ failed with status: 401 Unauthorized`,
     );
-    expect(run.stdout).toContain("Nothing was changed in Dokploy");
     expect(run.stdout).not.toContain(wrong);
-    const after = await e2e.dokploy.application(app.applicationId);
-    expect([after.sourceType, after.dockerImage, after.username]).toEqual([
-      before.sourceType,
-      before.dockerImage,
-      before.username,
-    ]);
-    expect(await e2e.dokploy.deployments(app.applicationId)).toEqual([]);
+    await e2e.expectNothingChanged(run.stdout, before);
   });
 
   it.skipIf(!LOOPBACK_NAME)("refuses a registry only the runner reaches, naming the Dokploy host", async () => {

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, afterEach, describe, inject } from "vitest";
+import { afterAll, afterEach, describe, expect, inject } from "vitest";
 import { isOlderThan } from "../../src/dokploy/version";
 import { type ActionRun, type RunActionOptions, runAction } from "./action";
 import type { LiveInfo, RemoteInfo } from "./e2e-setup";
@@ -109,6 +109,21 @@ export class E2E {
     );
     this.apps.push(app.applicationId);
     return app;
+  }
+
+  /**
+   * A run that stopped before changing Dokploy: it says so, and the application holds what it held
+   * before (`before`, read ahead of the run) and has no deployment.
+   */
+  async expectNothingChanged(stdout: string, before: LiveApplication): Promise<void> {
+    expect(stdout).toContain("Nothing was changed in Dokploy");
+    const after = await this.dokploy.application(before.applicationId);
+    expect([after.sourceType, after.dockerImage, after.username]).toEqual([
+      before.sourceType,
+      before.dockerImage,
+      before.username,
+    ]);
+    expect(await this.dokploy.deployments(before.applicationId)).toEqual([]);
   }
 
   /** Runs `fn` after the test (before its applications are deleted). */
