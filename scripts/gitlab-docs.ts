@@ -36,70 +36,75 @@ interface JobInput {
 
 /** What differs between the two components' own inputs. */
 interface JobDefaults {
-  readonly jobName: string;
-  readonly rules: string;
-  readonly rulesText: string;
-  readonly environment: string;
-  readonly environmentText: string;
-  readonly resourceGroup: string;
+  /** The component's own inputs before the two every job has (runner-image, docker-service), in order. */
+  readonly own: readonly JobInput[];
 }
 
 const DEPLOY_JOB: JobDefaults = {
-  jobName: "dokploy-deploy",
-  rules: DEFAULT_RULES,
-  rulesText:
-    "When the job runs (the job's rules:). By default on pushes to the default branch only: not on other branches, tags or merge request pipelines.",
-  environment: "production",
-  environmentText:
-    "GitLab environment the job deploys to (Operate > Environments); set environment:url on the job to link the application.",
-  resourceGroup: "dokploy-deploy",
+  own: [
+    { name: "job-name", default: "dokploy-deploy", description: "Name of the deploy job." },
+    { name: "stage", default: "deploy", description: "Stage the deploy job runs in." },
+    {
+      name: "rules",
+      type: "array",
+      default: DEFAULT_RULES,
+      description:
+        "When the job runs (the job's rules:). By default on pushes to the default branch only: not on other branches, tags or merge request pipelines.",
+    },
+    {
+      name: "environment",
+      default: "production",
+      description:
+        "GitLab environment the job deploys to (Operate > Environments); set environment:url on the job to link the application.",
+    },
+    {
+      name: "resource-group",
+      default: "dokploy-deploy",
+      description:
+        "Resource group of the job: jobs that share one run one at a time, so two pipelines never deploy at once.",
+    },
+  ],
 };
 
 const PREVIEW_JOB: JobDefaults = {
-  jobName: "dokploy-preview",
-  rules: PREVIEW_RULES,
-  rulesText:
-    "When the preview job and its stop job run (their rules:). By default in merge request pipelines only; the stop job is manual and is run by GitLab when the environment stops.",
-  environment: "review/$CI_MERGE_REQUEST_IID",
-  environmentText:
-    "GitLab environment of the preview (Operate > Environments), one per merge request; its URL is the preview's, and stopping it (by hand, when the merge request's branch is deleted, or after auto-stop-in) runs the stop job, which removes the preview.",
-  resourceGroup: "dokploy-preview-$CI_MERGE_REQUEST_IID",
+  own: [
+    {
+      name: "job-name",
+      default: "dokploy-preview",
+      description: "Name of the preview job; its stop job is named the same with -stop.",
+    },
+    { name: "stage", default: "deploy", description: "Stage both jobs run in." },
+    {
+      name: "rules",
+      type: "array",
+      default: PREVIEW_RULES,
+      description:
+        "When the preview job and its stop job run (their rules:). By default in merge request pipelines only; the stop job is manual and is run by GitLab when the environment stops.",
+    },
+    {
+      name: "environment",
+      default: "review/$CI_MERGE_REQUEST_IID",
+      description:
+        "GitLab environment of the preview (Operate > Environments), one per merge request; its URL is the preview's, and stopping it (by hand, when the merge request's branch is deleted, or after auto-stop-in) runs the stop job, which removes the preview.",
+    },
+    {
+      name: "auto-stop-in",
+      default: "1 week",
+      description:
+        "How long after its last deployment GitLab stops the preview's environment (environment:auto_stop_in), which runs the stop job; never: only by hand or when the branch is deleted.",
+    },
+    {
+      name: "resource-group",
+      default: "dokploy-preview-$CI_MERGE_REQUEST_IID",
+      description:
+        "Resource group of the preview and stop jobs: by default one per merge request, so two pipelines of one merge request never change its preview at once.",
+    },
+  ],
 };
 
 function jobInputs(runnerImage: string, job: JobDefaults = DEPLOY_JOB): readonly JobInput[] {
-  const preview = job === PREVIEW_JOB;
   return [
-    {
-      name: "job-name",
-      default: job.jobName,
-      description: preview
-        ? "Name of the preview job; its stop job is named the same with -stop."
-        : "Name of the deploy job.",
-    },
-    {
-      name: "stage",
-      default: "deploy",
-      description: preview ? "Stage both jobs run in." : "Stage the deploy job runs in.",
-    },
-    { name: "rules", type: "array", default: job.rules, description: job.rulesText },
-    { name: "environment", default: job.environment, description: job.environmentText },
-    ...(preview
-      ? [
-          {
-            name: "auto-stop-in",
-            default: "1 week",
-            description:
-              "How long after its last deployment GitLab stops the preview's environment (environment:auto_stop_in), which runs the stop job; never: only by hand or when the branch is deleted.",
-          },
-        ]
-      : []),
-    {
-      name: "resource-group",
-      default: job.resourceGroup,
-      description: preview
-        ? "Resource group of the preview and stop jobs: by default one per merge request, so two pipelines of one merge request never change its preview at once."
-        : "Resource group of the job: jobs that share one run one at a time, so two pipelines never deploy at once.",
-    },
+    ...job.own,
     {
       name: "runner-image",
       default: runnerImage,
