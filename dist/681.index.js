@@ -45,6 +45,8 @@ class DeploymentLogStream {
     closedByUs = false;
     isOpen = true;
     deadline;
+    whole = 0;
+    lastMessageAt = performance.now();
     constructor(options) {
         this.options = options;
         this.firstData = new Promise((resolve) => {
@@ -76,6 +78,34 @@ class DeploymentLogStream {
         await Promise.race([this.firstData, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
         clearTimeout(timer);
     }
+    catchUp(text, limit) {
+        if (!this.isOpen)
+            return true;
+        const lines = text.split("\n");
+        if (lines.at(-1) === "")
+            lines.pop();
+        if (lines.length >= limit)
+            return false;
+        this.splitter.reset();
+        this.splitter
+            .push(lines
+            .slice(this.whole)
+            .map((line) => `${line}\n`)
+            .join(""))
+            .forEach(this.emit);
+        this.close();
+        return true;
+    }
+    async settled(quietMs, maxMs) {
+        const until = performance.now() + maxMs;
+        for (;;) {
+            const now = performance.now();
+            const wait = Math.min(until, this.lastMessageAt + quietMs) - now;
+            if (!this.isOpen || wait <= 0)
+                return;
+            await new Promise((resolve) => setTimeout(resolve, wait));
+        }
+    }
     close() {
         if (this.closedByUs)
             return;
@@ -93,7 +123,9 @@ class DeploymentLogStream {
     }
     onMessage(data) {
         try {
+            this.lastMessageAt = performance.now();
             const received = this.splitter.push((0,_socket__WEBPACK_IMPORTED_MODULE_2__/* .messageText */ .Lo)(data, this.decoder));
+            this.whole += received.length;
             received.forEach(this.emit);
             this.arrived();
             this.options.onLines?.(received.length);
@@ -171,6 +203,10 @@ class LineSplitter {
                 lines.push(this.take());
         });
         return lines;
+    }
+    reset() {
+        this.partial = "";
+        this.dropped = 0;
     }
     flush() {
         return this.partial || this.dropped ? [this.take()] : [];

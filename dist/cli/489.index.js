@@ -164,6 +164,10 @@ class LineSplitter {
         });
         return lines;
     }
+    reset() {
+        this.partial = "";
+        this.dropped = 0;
+    }
     flush() {
         return this.partial || this.dropped ? [this.take()] : [];
     }

@@ -39,6 +39,14 @@ export interface LiveLog {
   readonly open: boolean;
   /** Resolves once some of the log has arrived or the stream ended, or after `ms`. */
   received(ms: number): Promise<void>;
+  /**
+   * Prints the lines of `text`, the log file as Dokploy read it once the deployment was final,
+   * that the stream had not delivered, and closes. False (nothing printed) when `text` cannot be
+   * lined up with what was streamed: it is the file's last `limit` lines, and the file may be longer.
+   */
+  catchUp(text: string, limit: number): boolean;
+  /** Resolves once no message arrived for `quietMs`, the stream ended, or `maxMs` passed. */
+  settled(quietMs: number, maxMs: number): Promise<void>;
   close(): void;
 }
 
@@ -69,6 +77,9 @@ class DeploymentLogStream implements LiveLog {
   private closedByUs = false;
   private isOpen = true;
   private deadline: NodeJS.Timeout | undefined;
+  /** Whole lines received: the socket sends the file from its first line, so these are its lines 1..n. */
+  private whole = 0;
+  private lastMessageAt = performance.now();
 
   constructor(private readonly options: LiveLogOptions) {
     this.firstData = new Promise<void>((resolve) => {
@@ -104,6 +115,36 @@ class DeploymentLogStream implements LiveLog {
     clearTimeout(timer);
   }
 
+  catchUp(text: string, limit: number): boolean {
+    if (!this.isOpen) return true;
+    const lines = text.split("\n");
+    if (lines.at(-1) === "") lines.pop();
+    // Only the file's last `limit` lines: where the stream stopped is not known in a longer file.
+    if (lines.length >= limit) return false;
+    // The line the stream had begun is among the file's whole lines now.
+    this.splitter.reset();
+    this.splitter
+      .push(
+        lines
+          .slice(this.whole)
+          .map((line) => `${line}\n`)
+          .join(""),
+      )
+      .forEach(this.emit);
+    this.close();
+    return true;
+  }
+
+  async settled(quietMs: number, maxMs: number): Promise<void> {
+    const until = performance.now() + maxMs;
+    for (;;) {
+      const now = performance.now();
+      const wait = Math.min(until, this.lastMessageAt + quietMs) - now;
+      if (!this.isOpen || wait <= 0) return;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+
   close(): void {
     if (this.closedByUs) return;
     this.closedByUs = true;
@@ -120,7 +161,9 @@ class DeploymentLogStream implements LiveLog {
 
   private onMessage(data: unknown): void {
     try {
+      this.lastMessageAt = performance.now();
       const received = this.splitter.push(messageText(data, this.decoder));
+      this.whole += received.length;
       received.forEach(this.emit);
       this.arrived();
       this.options.onLines?.(received.length);

@@ -45,6 +45,12 @@ export class LineSplitter {
     return lines;
   }
 
+  /** Forgets the line not ended yet. */
+  reset(): void {
+    this.partial = "";
+    this.dropped = 0;
+  }
+
   /** The line not ended yet, if any. */
   flush(): LogLine[] {
     return this.partial || this.dropped ? [this.take()] : [];

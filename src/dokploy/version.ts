@@ -41,3 +41,11 @@ export function composeEnvProcedure(serverVersion: string | undefined): string {
   if (serverVersion === undefined) return "compose.saveEnvironment";
   return isOlderThan(serverVersion, SAVE_ENVIRONMENT_SINCE) === true ? "compose.update" : "compose.saveEnvironment";
 }
+
+/** The release that brought deployment.readLogs; before it, a deployment's log is only on its socket. */
+export const READ_LOGS_SINCE = "v0.29.6";
+
+/** Whether this server reads a deployment's log through the API (assumed when its version is not known). */
+export function readsLogs(serverVersion: string | undefined): boolean {
+  return serverVersion === undefined || isOlderThan(serverVersion, READ_LOGS_SINCE) !== true;
+}

@@ -21,6 +21,16 @@ export const KNOWN_STATUSES = new Set(["running", ...FINAL_STATUSES]);
 export const LATE_LOG_WAIT_MS = 2_000;
 
 /**
+ * Once our deployment is final, the live log may still lack its last lines: they reach the
+ * socket through `tail -f` (over SSH for a remote server) after Dokploy wrote the status. The
+ * rest is read from Dokploy (READ_LOG_LINES of the file at most), within SETTLE_MS; a server that
+ * cannot read it gets the stream until it has been quiet for SETTLE_QUIET_MS.
+ */
+export const SETTLE_MS = 3_000;
+export const SETTLE_QUIET_MS = 500;
+export const READ_LOG_LINES = 10_000;
+
+/**
  * The last look at the deployments starts this long before wait-timeout at the latest: the time
  * it has to answer. Every look gets only what is left of the wait, retries included.
  */
@@ -42,6 +52,8 @@ export interface FollowOptions {
     deployment: Deployment,
     listener: LogListener,
   ) => Promise<LiveLog | undefined> | LiveLog | undefined;
+  /** The last `lines` lines of a deployment's log file; undefined when the server cannot read it. */
+  readonly readLog?: (deployment: Deployment, lines: number, withinMs: number) => Promise<string | undefined>;
   /** Told each new status of our deployment, as it is seen. */
   readonly onStatus?: (deployment: Deployment) => void;
 }
@@ -143,6 +155,18 @@ async function firstSight(
   return options.openLog(row, listener);
 }
 
+/** The live log of a final deployment made whole: the lines the stream lacks, read from Dokploy. */
+async function settle(log: LiveLog, row: Deployment, options: FollowOptions, deadline: number, ports: WaitPorts) {
+  if (!log.open) return;
+  const withinMs = Math.max(0, Math.min(SETTLE_MS, deadline - ports.clock()));
+  const text = await options.readLog?.(row, READ_LOG_LINES, withinMs).catch((error: unknown) => {
+    ports.logger.debug(`Live log: could not read the rest of the log: ${String(error)}`);
+    return undefined;
+  });
+  if (text !== undefined && log.catchUp(text, READ_LOG_LINES)) return;
+  await log.settled(SETTLE_QUIET_MS, Math.max(0, Math.min(SETTLE_MS, deadline - ports.clock())));
+}
+
 /**
  * Waits for the deployment we triggered to appear and reach a final status. Rows are matched
  * by title among those not in the snapshot, so another run's deployment is never taken for ours.
@@ -179,7 +203,10 @@ export async function followDeployment(dokploy: Dokploy, options: FollowOptions,
         }
         ours = row;
         if (!KNOWN_STATUSES.has(row.status)) throw new UnknownStatusError(row, options.applicationUrl);
-        if (FINAL_STATUSES.has(row.status)) return { deployment: row, tail: log?.tail() ?? [] };
+        if (FINAL_STATUSES.has(row.status)) {
+          if (log) await settle(log, row, options, deadline, ports);
+          return { deployment: row, tail: log?.tail() ?? [] };
+        }
       } else if (ours) {
         throw new TimeoutError(
           `Deployment ${ours.deploymentId} disappeared from deployment.all (Dokploy keeps the last 11); see ${options.applicationUrl}`,

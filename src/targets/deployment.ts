@@ -1,4 +1,5 @@
 import { triggerDeployment } from "../dokploy/deploy";
+import { readDeploymentLog } from "../dokploy/deployment-log";
 import type { Deployment } from "../dokploy/procedures";
 import {
   type FollowOptions,
@@ -63,6 +64,8 @@ export function followOptions(ctx: TargetContext): Omit<FollowOptions, "known" |
   return {
     timeoutMs: config.waitTimeoutSeconds * 1000,
     applicationUrl: targetOf(ctx).url ?? config.dokployUrl,
+    readLog: (deployment: Deployment, lines: number, withinMs: number) =>
+      readDeploymentLog(ctx.dokploy, deployment.deploymentId, lines, withinMs),
     openLog: async (deployment: Deployment, listener: LogListener) =>
       deployment.logPath
         ? (await stream)({

@@ -163,6 +163,11 @@ export interface DeploymentScript {
   readonly log?: readonly string[];
   /** Drop every live-log WebSocket of this deployment after its first message. */
   readonly dropLogSocket?: boolean;
+  /**
+   * Each write to the log reaches its live-log sockets this much later, as `tail -f` over SSH
+   * delivers a remote server's log: the last lines can arrive after the status is final.
+   */
+  readonly logLagMs?: number;
   /** Refuse the live-log WebSocket of this deployment (as a proxy without WebSockets would). */
   readonly refuseLogSocket?: boolean;
   /**
@@ -327,6 +332,10 @@ const schemas: Record<string, z.ZodType> = {
     description: z.string().optional(),
   }),
   "deployment.allByCompose": z.object({ composeId: z.string().min(1) }),
+  "deployment.readLogs": z.object({
+    deploymentId: z.string().min(1),
+    tail: z.coerce.number().int().min(1).max(10000).default(100),
+  }),
   "docker.getStackContainersByAppName": z.object({
     appName: z.string().min(1).regex(CONTAINER_ID, "Invalid app name."),
     serverId: z.string().optional(),
@@ -352,6 +361,7 @@ const QUERIES = new Set([
   "project.all",
   "compose.one",
   "deployment.allByCompose",
+  "deployment.readLogs",
   "docker.getStackContainersByAppName",
   "docker.getConfig",
   "docker.getServiceContainersByAppName",
@@ -812,6 +822,8 @@ export class DokployStandIn {
   }
 
   private readonly dropLogs = new Set<string>();
+  /** How late each write to a log reaches its sockets, by logPath. */
+  private readonly logLags = new Map<string, number>();
   private readonly refusedLogs = new Set<string>();
   private readonly logSocketModes = new Map<string, DeploymentScript["logSocket"]>();
 
@@ -834,7 +846,18 @@ export class DokployStandIn {
 
   private appendLog(logPath: string, line: string): void {
     this.logs.set(logPath, `${this.logs.get(logPath) ?? ""}${line}\n`);
-    this.pumpAllLogs(logPath);
+    const lag = this.logLags.get(logPath);
+    if (lag === undefined) this.pumpAllLogs(logPath);
+    else void this.sleep(lag).then(() => this.pumpAllLogs(logPath));
+  }
+
+  /** `tail -n <tail>` of the deployment's log file, as deployment.readLogs runs it ("" without a log). */
+  private readLogs(deploymentId: string, tail: number): string {
+    const row = [...this.deployments.values()].flat().find((d) => d.deploymentId === deploymentId);
+    if (!row) throw new ProcedureError(404, "Deployment not found");
+    const lines = (this.logs.get(row.logPath) ?? "").split("\n");
+    lines.pop();
+    return lines.length === 0 ? "" : `${lines.slice(-tail).join("\n")}\n`;
   }
 
   /** Resolves when every queued deployment has ended. */
@@ -1138,6 +1161,8 @@ export class DokployStandIn {
         return this.swarm.stackTasks(input.appName ?? "");
       case "deployment.all":
         return [...(this.deployments.get(input.applicationId ?? "") ?? [])];
+      case "deployment.readLogs":
+        return this.readLogs(input.deploymentId ?? "", Number(input.tail));
       default:
         if (this.previews.handles(procedure)) return this.previews.run(procedure, input);
         throw new ProcedureError(404, `No procedure found on path "${procedure}"`);
@@ -1447,6 +1472,7 @@ export class DokployStandIn {
       if (script.dropLogSocket) this.dropLogs.add(row.deploymentId);
       if (script.logSocket) this.logSocketModes.set(row.deploymentId, script.logSocket);
       if (script.refuseLogSocket) this.refusedLogs.add(logPath);
+      if (script.logLagMs !== undefined) this.logLags.set(logPath, script.logLagMs);
       const rows = this.deployments.get(job.key) ?? [];
       rows.unshift(row);
       rows.splice(11);

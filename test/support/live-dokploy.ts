@@ -5,7 +5,7 @@
  */
 
 import { WebSocket } from "undici";
-import { isOlderThan } from "../../src/dokploy/version";
+import { READ_LOGS_SINCE, isOlderThan } from "../../src/dokploy/version";
 
 export interface LiveApplication {
   applicationId: string;
@@ -42,9 +42,6 @@ export interface LiveRegistry {
 
 /** Dev-mode Dokploy compiles a route on its first request (11-15 s): be patient. */
 const REQUEST_TIMEOUT_MS = 60_000;
-
-/** deployment.readLogs came in this release; before it, a deployment's log is only on its socket. */
-const READ_LOGS_SINCE = "v0.29.6";
 
 /** How long the log socket stays quiet before the whole (finished) log is taken as read. */
 const LOG_QUIET_MS = 2_000;

@@ -252,3 +252,66 @@ describe("LineSplitter", () => {
     expect(shorten({ text: "abcdef", dropped: 4 }, 3)).toBe("abc… (7 more characters)");
   });
 });
+
+describe("catching the live log up with the file once the deployment is final", () => {
+  async function streamed(sent: string) {
+    const server = new RawWebSocketServer((socket, accept) => {
+      upgraded(socket, accept);
+      socket.write(frame(0x1, Buffer.from(sent)));
+    });
+    const url = await server.start();
+    const log = streamDeploymentLog({
+      baseUrl: url,
+      apiKey: KEY,
+      logPath: "/etc/dokploy/logs/a/a.log",
+      logger,
+      redactor: redactor(),
+    });
+    await log.received(3000);
+    return { log, server };
+  }
+  const printed = () => logger.lines.filter((l) => l.startsWith("info: │")).map((l) => l.slice("info: │ ".length));
+
+  it("prints the file's lines past those streamed, the begun line whole, masked, then closes", async () => {
+    const { log, server } = await streamed("one\ntwo\nthr");
+    expect(printed()).toEqual(["one", "two"]);
+    expect(log.catchUp(`one\ntwo\nthree ${KEY}\nfour\n`, 10)).toBe(true);
+    expect(printed()).toEqual(["one", "two", "three ***", "four"]);
+    expect(log.tail()).toEqual(["one", "two", "three ***", "four"]);
+    expect(log.open).toBe(false);
+    await server.stop();
+  });
+
+  it("prints nothing when the file is as long as what was read of it: where the stream stopped is not known", async () => {
+    const { log, server } = await streamed("one\n");
+    expect(log.catchUp("a\nb\nc\n", 3)).toBe(false);
+    expect(printed()).toEqual(["one"]);
+    expect(log.open).toBe(true);
+    log.close();
+    await server.stop();
+  });
+
+  it("waits for a quiet stream when it cannot catch up, at most as long as it is told", async () => {
+    const server = new RawWebSocketServer((socket, accept) => {
+      upgraded(socket, accept);
+      const timer = setInterval(() => {
+        if (!socket.destroyed) socket.write(frame(0x1, Buffer.from("tick\n")));
+      }, 50);
+      socket.on("close", () => clearInterval(timer));
+    });
+    const log = streamDeploymentLog({
+      baseUrl: await server.start(),
+      apiKey: KEY,
+      logPath: "/etc/dokploy/logs/a/a.log",
+      logger,
+      redactor: redactor(),
+    });
+    await log.received(3000);
+    const started = performance.now();
+    await log.settled(200, 600);
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(590);
+    log.close();
+    await server.stop();
+  });
+});

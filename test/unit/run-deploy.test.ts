@@ -102,14 +102,17 @@ describe("run", () => {
     // Then it follows the deployment, and checks what runs once Dokploy says done.
     const procedures = h.standIn.calls.map((c) => c.procedure);
     const after = procedures.slice(procedures.indexOf("application.redeploy") + 1);
-    const verification = after.filter((p) => p !== "deployment.all");
+    // Following reads the deployments, then the rest of the log once it is done.
+    const following = new Set(["deployment.all", "deployment.readLogs"]);
+    const verification = after.filter((p) => !following.has(p));
     expect(verification.sort()).toEqual([
       "application.one",
       "docker.getConfig",
       "docker.getConfig",
       "docker.getServiceContainersByAppName",
     ]);
-    expect(after.lastIndexOf("deployment.all")).toBeLessThan(after.findIndex((p) => p !== "deployment.all"));
+    expect(after.lastIndexOf("deployment.readLogs")).toBeGreaterThan(after.lastIndexOf("deployment.all"));
+    expect(after.lastIndexOf("deployment.readLogs")).toBeLessThan(after.findIndex((p) => !following.has(p)));
     expect(outputsOf(outcome.result)).toMatchObject({ "deployment-status": "done" });
   });
 
@@ -164,6 +167,17 @@ describe("run", () => {
     expect(outcome.error?.message).toMatch(/ended with status "error"/);
     expect(outcome.result.deploymentStatus).toBe("error");
     expect(outcome.result.deploymentId).toBe(h.standIn.deployments.get(app.applicationId)?.[0]?.deploymentId);
+  });
+
+  it("prints the whole log when its last lines reach the socket after the deployment is done (a remote server's log over SSH)", async () => {
+    const app = h.standIn.addApplication();
+    const log = ["Initializing deployment", "Pulling the image", "Starting the service", "Docker Deployed: ✅"];
+    h.standIn.scriptDeployments(app.applicationId, { durationMs: 200, logLagMs: 400, log });
+    const outcome = await run(h.config(app.applicationId), h.ports(fakeDocker()));
+    expect(outcome.error).toBeUndefined();
+    const printed = h.logger.lines.filter((l) => l.startsWith("info: │ ")).map((l) => l.slice("info: │ ".length));
+    expect(printed).toEqual(log);
+    expect(h.standIn.callsOf("deployment.readLogs")).toHaveLength(1);
   });
 
   it("does not wait with wait: false", async () => {

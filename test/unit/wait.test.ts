@@ -98,7 +98,14 @@ async function follow(scenario: Scenario): Promise<{ looks: number; lagMs: numbe
         },
       });
     }
-    return { open: true, tail: () => [], received: () => Promise.resolve(), close: () => undefined };
+    return {
+      open: true,
+      tail: () => [],
+      received: () => Promise.resolve(),
+      catchUp: () => true,
+      settled: () => Promise.resolve(),
+      close: () => undefined,
+    };
   };
   const followed = await followDeployment(dokploy, followOptions(openLog), {
     logger: new MemoryLogger(),
@@ -164,6 +171,8 @@ describe("following a deployment that is over at first sight", () => {
             waitedFor = ms;
             return Promise.resolve();
           },
+          catchUp: () => true,
+          settled: () => Promise.resolve(),
           close: () => undefined,
         };
       }),
@@ -201,6 +210,11 @@ describe("following a deployment that ends before its live log delivered", () =>
           events.push(`received ${String(ms)}`);
           return Promise.resolve();
         },
+        catchUp: () => true,
+        settled: (quietMs: number) => {
+          events.push(`settled ${String(quietMs)}`);
+          return Promise.resolve();
+        },
         close: () => {
           events.push("close");
         },
@@ -208,7 +222,7 @@ describe("following a deployment that ends before its live log delivered", () =>
       { logger: new MemoryLogger(), clock: () => 0, sleep: () => Promise.resolve() },
     );
     expect(followed.deployment.status).toBe("done");
-    expect(events).toEqual(["received 2000", "close"]);
+    expect(events).toEqual(["received 2000", "settled 500", "close"]);
   });
 });
 
