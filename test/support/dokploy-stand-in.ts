@@ -11,7 +11,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { z } from "zod";
-import { isOlderThan } from "../../src/dokploy/version";
+import { READ_LOGS_SINCE, isOlderThan } from "../../src/dokploy/version";
 import { composeServices, stackLog } from "./stand-in-compose";
 import {
   CONTAINER_LOGS_PATH,
@@ -1162,6 +1162,9 @@ export class DokployStandIn {
       case "deployment.all":
         return [...(this.deployments.get(input.applicationId ?? "") ?? [])];
       case "deployment.readLogs":
+        if (isOlderThan(this.options.version ?? VERSION, READ_LOGS_SINCE) === true) {
+          throw new ProcedureError(404, `No procedure found on path "${procedure}"`);
+        }
         return this.readLogs(input.deploymentId ?? "", Number(input.tail));
       default:
         if (this.previews.handles(procedure)) return this.previews.run(procedure, input);

@@ -43,6 +43,19 @@ describe("a compose service on Dokploy v0.28.8", () => {
     expect(standIn().callsOf("compose.saveEnvironment")).toEqual([]);
   });
 
+  it("prints the log's last lines that reach the socket late without deployment.readLogs, which it lacks", async () => {
+    const compose = runningStack();
+    const log = ["Initializing deployment", "Pulling web", "Pulled", "Creating network", "Creating service web"];
+    log.push("Docker Compose Deployed: ✅");
+    // A line every 120 ms, each on the socket 400 ms after it was written: the last ones come after done.
+    standIn().scriptDeployments(compose.composeId, { durationMs: 600, logLagMs: 400, log });
+    const ran = await deploy(compose.composeId);
+    expect(ran.error).toBeUndefined();
+    const printed = ran.log.split("\n").filter((line) => line.includes("│ "));
+    expect(printed.map((line) => line.slice(line.indexOf("│ ") + 2))).toEqual(log);
+    expect(standIn().callsOf("deployment.readLogs")).toEqual([]);
+  });
+
   it("is rolled back through compose.update too", async () => {
     const compose = runningStack();
     standIn().scriptDeployments(compose.composeId, { swarm: "pauses" }, {});
