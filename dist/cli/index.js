@@ -15624,7 +15624,7 @@ const STAGES = [
         run: async (_ctx, state) => {
             if (!state.connected)
                 return {};
-            const { makePreview } = await __nccwpck_require__.e(/* import() */ 859).then(__nccwpck_require__.bind(__nccwpck_require__, 1859));
+            const { makePreview } = await __nccwpck_require__.e(/* import() */ 287).then(__nccwpck_require__.bind(__nccwpck_require__, 287));
             const preview = await makePreview(state.connected, state.prepared?.[0]?.ctx.ref);
             return { prepared: await checkTargets(state.connected, [preview.ref]) };
         },
@@ -15639,7 +15639,7 @@ const STAGES = [
         run: async (_ctx, state) => {
             if (!state.connected)
                 return {};
-            const { removePreview } = await __nccwpck_require__.e(/* import() */ 859).then(__nccwpck_require__.bind(__nccwpck_require__, 1859));
+            const { removePreview } = await __nccwpck_require__.e(/* import() */ 287).then(__nccwpck_require__.bind(__nccwpck_require__, 287));
             await removePreview(state.connected, state.prepared?.[0]?.ctx.ref);
             return {};
         },

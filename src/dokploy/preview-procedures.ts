@@ -3,10 +3,25 @@ import { DokployError } from "../shared/errors";
 import type { DokployClient } from "./client";
 import { check, nullableString } from "./procedures";
 import { DatabaseProcedures } from "./database-procedures";
-import { COPIED_COLUMN_SCHEMAS, DATABASE_KINDS, type DatabaseKind, MountSchema } from "./preview-schemas";
+import { ComposePreviewProcedures } from "./compose-preview-procedures";
+import {
+  COPIED_COLUMN_SCHEMAS,
+  DATABASE_KINDS,
+  type DatabaseKind,
+  type Domain,
+  DomainSchema,
+  MountSchema,
+} from "./preview-schemas";
 import type { Input } from "./types";
 
-export { DATABASE_KINDS, type DatabaseKind, type Mount, MountSchema } from "./preview-schemas";
+export {
+  DATABASE_KINDS,
+  type DatabaseKind,
+  type Domain,
+  DomainSchema,
+  type Mount,
+  MountSchema,
+} from "./preview-schemas";
 
 /*
  * The procedures a preview environment needs, as Dokploy v0.30.2 declares them
@@ -22,9 +37,11 @@ const ServiceRowSchema = z.object({
 });
 
 const ApplicationRowSchema = ServiceRowSchema.extend({ applicationId: z.string() });
+const ComposeRowSchema = ServiceRowSchema.extend({ composeId: z.string() });
+export type ComposeRow = z.infer<typeof ComposeRowSchema>;
 
 /** Services of other kinds, only to be named: the preview removes none it did not mark. */
-const OTHER_KINDS = ["compose", "libsql"] as const;
+const OTHER_KINDS = ["libsql"] as const;
 
 /** A database as environment.byProjectId lists it; id is its <kind>Id. */
 const DatabaseRowSchema = ServiceRowSchema.extend({
@@ -48,6 +65,7 @@ export const ProjectEnvironmentSchema = z.object({
   description: nullableString,
   isDefault: z.boolean().nullish(),
   applications: z.array(ApplicationRowSchema).nullish(),
+  compose: z.array(ComposeRowSchema).nullish(),
   ...Object.fromEntries(OTHER_KINDS.map((kind) => [kind, z.array(ServiceRowSchema).nullish()])),
   ...Object.fromEntries(DATABASE_KINDS.map((kind) => [kind, databaseRows(kind)])),
 });
@@ -60,23 +78,15 @@ export function databasesOf(env: ProjectEnvironment): (DatabaseRow & { kind: Dat
   return DATABASE_KINDS.flatMap((kind) => (env[kind] ?? []).map((row) => ({ ...row, kind })));
 }
 
-/** The services of an environment that are neither applications nor databases, by name, with their descriptions. */
+/** The compose services of an environment. */
+export function composesOf(env: ProjectEnvironment): ComposeRow[] {
+  return env.compose ?? [];
+}
+
+/** The services of an environment that are neither applications, compose services nor databases, by name, with their descriptions. */
 export function otherServices(env: ProjectEnvironment): { kind: string; name: string; description?: string | null }[] {
   return OTHER_KINDS.flatMap((kind) => (env[kind] ?? []).map((row) => ({ kind, ...row })));
 }
-
-export const DomainSchema = z.object({
-  domainId: z.string(),
-  host: z.string(),
-  path: nullableString,
-  port: z.number().nullish(),
-  https: z.boolean().nullish(),
-  certificateType: nullableString,
-  customCertResolver: nullableString,
-  internalPath: nullableString,
-  stripPath: z.boolean().nullish(),
-});
-export type Domain = z.infer<typeof DomainSchema>;
 
 /**
  * The template application as a preview copies it (application.one): its place, variables,
@@ -96,6 +106,9 @@ export const TemplateApplicationSchema = z.object({
   ...COPIED_COLUMN_SCHEMAS,
 });
 export type TemplateApplication = z.infer<typeof TemplateApplicationSchema>;
+
+/** What every template of a preview, application or compose service, has: its name, server and environment. */
+export type PreviewTemplate = Pick<TemplateApplication, "name" | "serverId" | "environment">;
 
 const EnvironmentRowSchema = z.object({ environmentId: z.string(), name: z.string() });
 const CreatedApplicationSchema = z.object({ applicationId: z.string(), appName: z.string(), name: z.string() });
@@ -125,9 +138,12 @@ export interface MountFields {
 export class PreviewProcedures {
   /** The procedures of the databases of a whole environment's preview. */
   readonly databases: DatabaseProcedures;
+  /** The procedures of a preview of a compose service. */
+  readonly composes: ComposePreviewProcedures;
 
   constructor(readonly client: DokployClient) {
     this.databases = new DatabaseProcedures(client);
+    this.composes = new ComposePreviewProcedures(client);
   }
 
   async templateApplication(applicationId: string): Promise<TemplateApplication> {

@@ -19,6 +19,19 @@ export const MountSchema = z.object({
 });
 export type Mount = z.infer<typeof MountSchema>;
 
+export const DomainSchema = z.object({
+  domainId: z.string(),
+  host: z.string(),
+  path: nullableString,
+  port: z.number().nullish(),
+  https: z.boolean().nullish(),
+  certificateType: nullableString,
+  customCertResolver: nullableString,
+  internalPath: nullableString,
+  stripPath: z.boolean().nullish(),
+});
+export type Domain = z.infer<typeof DomainSchema>;
+
 /** JSON as Dokploy keeps it in a column (swarm settings), handed back as it came. */
 const Json: z.ZodType<InputValue> = z.lazy(() =>
   z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(Json), z.record(z.string(), Json)]),

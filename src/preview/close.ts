@@ -1,13 +1,14 @@
 import {
   type PreviewProcedures,
-  type TemplateApplication,
+  type ProjectEnvironment,
+  type PreviewTemplate,
+  composesOf,
   databasesOf,
   otherServices,
 } from "../dokploy/preview-procedures";
 import { DeployError, errorMessage } from "../shared/errors";
 import type { PreviewContext, PreviewKey } from "./context";
 import { isMarkedService, previewsFor, previewsOf } from "./find";
-import type { ProjectEnvironment } from "../dokploy/preview-procedures";
 
 type Api = PreviewProcedures;
 
@@ -49,7 +50,7 @@ export async function closePreview(
   ctx: PreviewContext,
   api: Api,
   key: PreviewKey,
-  template: TemplateApplication,
+  template: PreviewTemplate,
 ): Promise<void> {
   const listed = await api.environments(template.environment.projectId);
   const [found, ...younger] = previewsFor(listed, key);
@@ -71,7 +72,7 @@ export async function prunePreviews(
   ctx: PreviewContext,
   api: Api,
   key: PreviewKey,
-  template: TemplateApplication,
+  template: PreviewTemplate,
 ): Promise<void> {
   const now = ctx.ports.now().getTime();
   const listed = await api.environments(template.environment.projectId);
@@ -79,7 +80,7 @@ export async function prunePreviews(
     (p) => now - Date.parse(p.marker.deployed ?? p.marker.created) > key.options.ttlSeconds * 1000,
   );
   if (old.length === 0) {
-    ctx.logger.info(`No preview of application "${template.name}" is older than preview-ttl.`);
+    ctx.logger.info(`No preview of ${key.template.kind} "${template.name}" is older than preview-ttl.`);
     return;
   }
   const failed: string[] = [];
@@ -96,66 +97,107 @@ export async function prunePreviews(
 }
 
 /**
- * Removes the environment's databases that carry the marker, noting the volumes Dokploy made
- * for them (<appName>-data, which its remove keeps) and the databases without the marker.
+ * A service of a preview environment as the removal sees it: its row, and how it is read and
+ * deleted; only those differ between applications, compose services and databases.
  */
-async function removeDatabases(
-  ctx: PreviewContext,
+interface RemovableService {
+  readonly id: string;
+  /** How messages name it: application "web", compose "shop", postgres "db". */
+  readonly label: string;
+  readonly appName?: string | null;
+  readonly description?: string | null;
+  /** Reads the service: the preview's volumes it leaves behind once deleted. */
+  readonly volumes: () => Promise<string[]>;
+  readonly remove: () => Promise<void>;
+}
+
+/** The services of the environment, in the order they are removed: applications, compose services, databases. */
+function removableServices(
   api: Api,
   key: PreviewKey,
   environment: ProjectEnvironment,
-  found: { unmarked: string[]; volumes: string[] },
-): Promise<void> {
-  for (const row of databasesOf(environment)) {
-    if (!isMarkedService(row.description, key)) {
-      found.unmarked.push(`${row.kind} "${row.name}"`);
-      continue;
-    }
-    const database = await api.databases.database(row.kind, row.id);
-    for (const mount of database.mounts ?? []) {
-      const volume = mount.volumeName;
-      const own = volume?.startsWith(`${database.appName}-`) || volume?.endsWith(`-${key.options.name}`);
-      if (mount.type === "volume" && volume && own) found.volumes.push(volume);
-    }
-    await api.databases.removeDatabase(row.kind, row.id);
-    ctx.ledger.record({ kind: "preview-removed", what: `${row.kind} "${row.name}" (${row.appName ?? row.id})` });
-    ctx.logger.info(`Database ${row.kind} "${row.name}" removed from the preview.`);
-  }
+  serverId?: string | null,
+): RemovableService[] {
+  const { name } = key.options;
+  const applications = (environment.applications ?? []).map((row) => ({
+    ...row,
+    id: row.applicationId,
+    label: `application "${row.name}"`,
+    volumes: async () =>
+      ((await api.templateApplication(row.applicationId)).mounts ?? []).flatMap((m) =>
+        m.type === "volume" && m.volumeName?.endsWith(`-${name}`) ? [m.volumeName] : [],
+      ),
+    remove: () => api.deleteApplication(row.applicationId),
+  }));
+  const composes = composesOf(environment).map((row) => ({
+    ...row,
+    id: row.composeId,
+    label: `compose "${row.name}"`,
+    // compose.delete takes a docker-compose project's volumes (down --volumes); docker stack rm
+    // leaves a stack's, named <appName>_<volume>: the appName's random suffix makes them its own.
+    volumes: async () => {
+      const read = await api.composes.templateCompose(row.composeId);
+      if (read.composeType !== "stack") return [];
+      return (await api.composes.volumeNames(serverId)).filter((v) => v.startsWith(`${read.appName}_`));
+    },
+    remove: () => api.composes.deleteCompose(row.composeId),
+  }));
+  const databases = databasesOf(environment).map((row) => ({
+    ...row,
+    label: `${row.kind} "${row.name}"`,
+    // Dokploy makes <appName>-data for a database, which its remove keeps.
+    volumes: async () => {
+      const database = await api.databases.database(row.kind, row.id);
+      return (database.mounts ?? []).flatMap((m) => {
+        const volume = m.volumeName;
+        const own = volume?.startsWith(`${database.appName}-`) || volume?.endsWith(`-${name}`);
+        return m.type === "volume" && volume && own ? [volume] : [];
+      });
+    },
+    remove: () => api.databases.removeDatabase(row.kind, row.id),
+  }));
+  return [...applications, ...composes, ...databases];
 }
 
-/** Removes one preview environment: its marked applications and databases, their preview volumes, then the environment. */
+/**
+ * Removes a service of the preview that carries the marker, noting the preview volumes it
+ * leaves; one without the marker is left alone and noted.
+ */
+async function removeMarkedService(
+  ctx: PreviewContext,
+  key: PreviewKey,
+  service: RemovableService,
+  found: { unmarked: string[]; volumes: string[] },
+): Promise<void> {
+  if (!isMarkedService(service.description, key)) {
+    found.unmarked.push(service.label);
+    return;
+  }
+  found.volumes.push(...(await service.volumes()));
+  await service.remove();
+  ctx.ledger.record({ kind: "preview-removed", what: `${service.label} (${service.appName ?? service.id})` });
+  ctx.logger.info(`${service.label.charAt(0).toUpperCase()}${service.label.slice(1)} removed from the preview.`);
+}
+
+/** Removes one preview environment: its marked services, their preview volumes, then the environment. */
 async function removeMarked(
   ctx: PreviewContext,
   api: Api,
   key: PreviewKey,
-  template: TemplateApplication,
+  template: PreviewTemplate,
   environment: ProjectEnvironment,
 ): Promise<void> {
-  const { number, name } = key.options;
+  const { number } = key.options;
   if (environment.environmentId === template.environment.environmentId || environment.isDefault === true) {
     throw new DeployError(
       `Environment "${environment.name}" is the template's or the project's default: it is never removed as a preview.`,
     );
   }
-  const unmarked: string[] = [];
-  const volumes: string[] = [];
-  for (const row of environment.applications ?? []) {
-    if (!isMarkedService(row.description, key)) {
-      unmarked.push(`application "${row.name}"`);
-      continue;
-    }
-    const app = await api.templateApplication(row.applicationId);
-    for (const mount of app.mounts ?? []) {
-      if (mount.type === "volume" && mount.volumeName?.endsWith(`-${name}`)) volumes.push(mount.volumeName);
-    }
-    await api.deleteApplication(row.applicationId);
-    ctx.ledger.record({
-      kind: "preview-removed",
-      what: `application "${row.name}" (${row.appName ?? row.applicationId})`,
-    });
-    ctx.logger.info(`Application "${row.name}" removed from the preview.`);
+  const found = { unmarked: [] as string[], volumes: [] as string[] };
+  for (const service of removableServices(api, key, environment, template.serverId)) {
+    await removeMarkedService(ctx, key, service, found);
   }
-  await removeDatabases(ctx, api, key, environment, { unmarked, volumes });
+  const { unmarked, volumes } = found;
   for (const other of otherServices(environment)) {
     unmarked.push(`${other.kind} "${other.name}"`);
   }

@@ -4,6 +4,7 @@ import {
   type DatabaseRow,
   type ProjectEnvironment,
   type TemplateApplication,
+  composesOf,
   databasesOf,
   otherServices,
 } from "../dokploy/preview-procedures";
@@ -61,6 +62,7 @@ function warnNotCopied(ctx: PreviewContext, template: TemplateApplication, env: 
     ...(env.applications ?? [])
       .filter((a) => a.applicationId !== template.applicationId)
       .map((a) => `application "${a.name}"`),
+    ...composesOf(env).map((c) => `compose "${c.name}"`),
     ...otherServices(env).map((s) => `${s.kind} "${s.name}"`),
   ];
   if (others.length > 0) {

@@ -1,0 +1,83 @@
+import type { PreviewProcedures, PreviewTemplate } from "../dokploy/preview-procedures";
+import { DeployError } from "../shared/errors";
+import type { PreviewContext, PreviewKey } from "./context";
+import { previewsFor, previewsOf } from "./find";
+import { formatMarker } from "./marker";
+
+/*
+ * The part of opening a preview that every template shares: its host checked against the
+ * template's, and the pull request's environment, found by its marker or made.
+ */
+
+type Api = PreviewProcedures;
+
+/** Refuses a preview host that is one of the template's: the preview would take production's traffic. */
+export function refuseTemplateHost(
+  template: PreviewTemplate & { readonly domains?: readonly { readonly host: string }[] | null },
+  kind: string,
+  host: string | undefined,
+): void {
+  if (host === undefined) return;
+  if ((template.domains ?? []).some((d) => d.host.toLowerCase() === host)) {
+    throw new DeployError(
+      `Input "preview-host": ${host} is a domain of the template ${kind} "${template.name}"; a preview needs a host of its own, e.g. pr-{number}.preview.example.com. Nothing was created.`,
+    );
+  }
+}
+
+/** This pull request's environment: found by its marker, else made (within preview-limit). */
+export async function environmentFor(
+  ctx: PreviewContext,
+  api: Api,
+  key: PreviewKey,
+  template: PreviewTemplate,
+): Promise<{ environmentId: string; created: string; made: boolean }> {
+  const { projectId } = template.environment;
+  const listed = await api.environments(projectId);
+  const [found] = previewsFor(listed, key);
+  if (found) {
+    ctx.logger.info(`Preview "${found.environment.name}" exists (${found.environment.environmentId}): updating it.`);
+    return { environmentId: found.environment.environmentId, created: found.marker.created, made: false };
+  }
+  const { limit, name } = key.options;
+  const open = previewsOf(listed, key);
+  if (limit > 0 && open.length >= limit) {
+    throw new DeployError(
+      `Input "preview-limit": ${String(open.length)} previews of ${key.template.kind} "${template.name}" are open (${open.map((p) => p.environment.name).join(", ")}), the limit is ${String(limit)}: no preview was made for pull request ${key.options.number ?? ""}. Close one, or raise preview-limit.`,
+    );
+  }
+  const created = ctx.ports.now().toISOString();
+  const marker = formatMarker({ pr: key.options.number ?? "", repo: key.repo, template: key.template, created });
+  const environmentId = await api.createEnvironment(projectId, name, marker);
+  ctx.ledger.record({ kind: "preview-created", environmentId, name });
+  ctx.logger.info(`Preview environment "${name}" created (${environmentId}).`);
+  await settleRace(ctx, api, key, template, environmentId);
+  return { environmentId, created, made: true };
+}
+
+/**
+ * Another run may have made one at the same moment: the older environment wins, and past the
+ * limit the newest give way. The loser removes its own (still empty) environment and stops.
+ */
+async function settleRace(
+  ctx: PreviewContext,
+  api: Api,
+  key: PreviewKey,
+  template: PreviewTemplate,
+  environmentId: string,
+): Promise<void> {
+  const listed = await api.environments(template.environment.projectId);
+  const mine = previewsFor(listed, key);
+  const open = previewsOf(listed, key);
+  const { limit } = key.options;
+  const older = mine[0]?.environment.environmentId !== environmentId;
+  const beyond = limit > 0 && open.findIndex((p) => p.environment.environmentId === environmentId) >= limit;
+  if (!older && !beyond) return;
+  await api.removeEnvironment(environmentId);
+  ctx.ledger.record({ kind: "preview-removed", what: `preview environment ${environmentId}` });
+  throw new DeployError(
+    older
+      ? `Another run made the preview of pull request ${key.options.number ?? ""} at the same time; this run removed its own copy. Re-run to deploy to that preview.`
+      : `Input "preview-limit": another preview was made at the same time and the limit (${String(limit)}) is reached; this run removed its own. Close a preview, or raise preview-limit.`,
+  );
+}
