@@ -4,13 +4,13 @@
  * the user's other variables stay as they were; the stack's swarm service runs our image; a
  * deployment that fails is red with its log tail and rolled back.
  */
-import { dirname } from "node:path";
 import { expect, it } from "vitest";
 import { type E2E, commitSha, describeLive } from "../support/e2e";
 import {
   type LiveCompose,
   compose,
   composeDeployments,
+  composeSetupVariables,
   deployAsItIs,
   newProject,
   newStack,
@@ -19,22 +19,9 @@ import {
 
 const FILE = "services:\n  web:\n    image: ${IMAGE}\n";
 
-/**
- * Dokploy runs `env -i PATH=… HOME=… <the compose's variables> docker stack deploy …`. A real
- * install's docker CLI finds the engine and the registry logins at their defaults; this test
- * setup's Dokploy reaches its own engine through DOCKER_HOST and keeps its logins in
- * DOCKER_CONFIG (../shared/dokploy/up.sh: <state>/docker-config beside <state>/docker.sock), which
- * `env -i` drops: the compose's env carries them, as a user's variables the step must keep.
- */
-function setupVariables(e2e: E2E): string {
-  const socket = e2e.live.swarmHost.replace(/^unix:\/\//, "");
-  const config = process.env.DOK_DOCKER_CONFIG ?? `${dirname(socket)}/docker-config`;
-  return `DOCKER_HOST=${e2e.live.swarmHost}\nDOCKER_CONFIG=${config}\n`;
-}
-
 /** The user's env before the step: comments, a quoted value, the setup's variables, and our two. */
 function userEnv(e2e: E2E, image: string): string {
-  return `# set by hand in Dokploy\nGREETING="hello world"\n${setupVariables(e2e)}IMAGE=${image}\nTAG=${image.split(":").at(-1) ?? ""}\n`;
+  return `# set by hand in Dokploy\nGREETING="hello world"\n${composeSetupVariables(e2e)}IMAGE=${image}\nTAG=${image.split(":").at(-1) ?? ""}\n`;
 }
 
 /** Builds and pushes a first image with deploy: false, as the pull-request job would. */

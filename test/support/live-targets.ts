@@ -3,6 +3,7 @@
  * through Dokploy's API, each removed after its test (services first, then the project).
  */
 import { randomBytes } from "node:crypto";
+import { dirname } from "node:path";
 import type { E2E } from "./e2e";
 import type { LiveApplication, LiveDeployment } from "./live-dokploy";
 
@@ -20,6 +21,19 @@ export interface LiveCompose {
   composeType: string;
   env: string | null;
   composeStatus: string;
+}
+
+/**
+ * Dokploy runs `env -i PATH=… HOME=… <the compose's variables> docker stack deploy …`. A real
+ * install's docker CLI finds the engine and the registry logins at their defaults; this test
+ * setup's Dokploy reaches its own engine through DOCKER_HOST and keeps its logins in
+ * DOCKER_CONFIG (../shared/dokploy/up.sh: <state>/docker-config beside <state>/docker.sock), which
+ * `env -i` drops: the compose's env carries them, as a user's variables the step must keep.
+ */
+export function composeSetupVariables(e2e: E2E): string {
+  const socket = e2e.live.swarmHost.replace(/^unix:\/\//, "");
+  const config = process.env.DOK_DOCKER_CONFIG ?? `${dirname(socket)}/docker-config`;
+  return `DOCKER_HOST=${e2e.live.swarmHost}\nDOCKER_CONFIG=${config}\n`;
 }
 
 export function suffix(): string {
