@@ -1019,6 +1019,95 @@ async function withLinkedSignal(sources, timeoutMs, fn) {
 
 /***/ }),
 
+/***/ 9908:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C4: () => (/* binding */ setVariables),
+/* harmony export */   mu: () => (/* binding */ definitionsOf),
+/* harmony export */   nt: () => (/* binding */ readVariable)
+/* harmony export */ });
+function definition(name) {
+    return new RegExp(`^\\s*(?:export\\s+)?${name}\\s*=(.*)$`);
+}
+function unquote(raw) {
+    const value = raw.trim();
+    const quote = value[0];
+    if ((quote === '"' || quote === "'" || quote === "`") && value.length >= 2) {
+        const end = value.indexOf(quote, 1);
+        if (end > 0)
+            return value.slice(1, end);
+    }
+    return value.replace(/\s+#.*$/, "");
+}
+function linesOf(env) {
+    const eol = env.includes("\r\n") ? "\r\n" : "\n";
+    return { lines: env === "" ? [] : env.split(eol), eol };
+}
+const ANY_DEFINITION = /^\s*(?:export\s+)?([\w.-]+)\s*=(.*)$/;
+const QUOTES = ['"', "'", "`"];
+function definitionsOf(env) {
+    const lines = (env ?? "").split(/\r\n|\r|\n/);
+    const found = [];
+    for (let i = 0; i < lines.length; i++) {
+        const match = ANY_DEFINITION.exec(lines[i] ?? "");
+        if (!match)
+            continue;
+        let raw = (match[2] ?? "").trim();
+        const quote = raw[0] ?? "";
+        if (QUOTES.includes(quote) && raw.indexOf(quote, 1) < 0) {
+            const end = lines.findIndex((line, j) => j > i && line.includes(quote));
+            if (end > i) {
+                raw = [raw, ...lines.slice(i + 1, end + 1)].join("\n");
+                i = end;
+            }
+        }
+        const bare = !QUOTES.includes(quote) || raw.indexOf(quote, 1) < 0;
+        const value = unquote(raw);
+        const escaped = quote === '"' && !bare;
+        found.push({
+            name: match[1] ?? "",
+            value: escaped ? value.replace(/\\n/g, "\n").replace(/\\r/g, "\r") : value,
+            bare,
+        });
+    }
+    return found;
+}
+function readVariable(env, name) {
+    let value;
+    for (const line of linesOf(env ?? "").lines) {
+        const match = definition(name).exec(line);
+        if (match)
+            value = unquote(match[1] ?? "");
+    }
+    return value;
+}
+function setVariables(env, values) {
+    const { lines, eol } = linesOf(env ?? "");
+    const done = new Set();
+    const out = [];
+    for (const line of lines) {
+        const name = Object.keys(values).find((n) => definition(n).test(line));
+        if (name === undefined) {
+            out.push(line);
+            continue;
+        }
+        const value = values[name];
+        if (value !== undefined)
+            out.push(`${name}=${value}`);
+        done.add(name);
+    }
+    const added = Object.entries(values).flatMap(([name, value]) => done.has(name) || value === undefined ? [] : [`${name}=${value}`]);
+    if (added.length === 0)
+        return out.join(eol);
+    const endsWithNewline = out.length > 0 && out.at(-1) === "";
+    const body = endsWithNewline ? out.slice(0, -1) : out;
+    return [...body, ...added, ...(endsWithNewline ? [""] : [])].join(eol);
+}
+
+
+/***/ }),
+
 /***/ 9425:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -12040,6 +12129,33 @@ function previewOptions(p, pr) {
         limit: p["preview-limit"],
     };
 }
+const TARGET_INPUTS = ["application-id", "application", "compose-id", "compose"];
+function templateProblems(p) {
+    const inputs = TARGET_INPUTS.filter((input) => p[input].length > 0);
+    const count = inputs.reduce((n, input) => n + p[input].length, 0);
+    const [first] = inputs;
+    if (count > 1) {
+        const input = inputs.find((i) => p[i].length > 1) ?? inputs.at(-1) ?? "application-id";
+        const composes = p["compose-id"].length + p.compose.length;
+        const what = composes === 0 ? "applications" : composes === count ? "compose services" : "targets";
+        const others = inputs.filter((i) => i !== input);
+        return [
+            {
+                input,
+                message: `names ${String(count)} ${what}${others.length > 0 ? ` with ${others.join(", ")}` : ""}; a preview copies one: expected one application or one compose service`,
+            },
+        ];
+    }
+    if ((first === "compose-id" || first === "compose") && p["preview-template"] === "environment") {
+        return [
+            {
+                input: "preview-template",
+                message: `is environment, which copies the databases beside an application; a compose service (${first}) is copied with the services its file declares: expected target`,
+            },
+        ];
+    }
+    return [];
+}
 function previewProblems(p, pr) {
     const mode = modeOf(p, pr);
     if (mode === undefined)
@@ -12052,21 +12168,7 @@ function previewProblems(p, pr) {
     if (!p.deploy) {
         problems.push({ input: "preview", message: `is ${mode}, which needs deploy: true (a preview lives in Dokploy)` });
     }
-    const composeInput = p["compose-id"].length > 0 ? "compose-id" : p.compose.length > 0 ? "compose" : undefined;
-    if (composeInput) {
-        problems.push({
-            input: composeInput,
-            message: "cannot be previewed yet; expected the preview's template as one application (application-id or application)",
-        });
-    }
-    const applications = p["application-id"].length + p.application.length;
-    if (applications > 1) {
-        const input = p["application-id"].length > 1 ? "application-id" : "application";
-        problems.push({
-            input,
-            message: `names ${String(applications)} applications; a preview copies one: expected one application`,
-        });
-    }
+    problems.push(...templateProblems(p));
     if (mode === "prune")
         return problems;
     const number = numberOf(p, pr);
@@ -12324,9 +12426,9 @@ function deployNeedsApiKey(raw) {
         return [];
     return [{ input: "dokploy-api-key", message: "is required; expected a Dokploy API key" }];
 }
-const TARGET_INPUTS = ["application-id", "application", "compose-id", "compose"];
+const rules_TARGET_INPUTS = ["application-id", "application", "compose-id", "compose"];
 function targetInputsGiven(raw) {
-    return TARGET_INPUTS.filter((name) => !isEmpty(raw, name));
+    return rules_TARGET_INPUTS.filter((name) => !isEmpty(raw, name));
 }
 function deployNeedsTarget(raw) {
     if (isFalse(raw, "deploy") || targetInputsGiven(raw).length > 0)
@@ -13947,13 +14049,24 @@ async function upsertRegistryEntry(ctx) {
 }
 
 ;// CONCATENATED MODULE: ./src/preview/plan.ts
-function previewPlan(preview, api) {
+function composeOpenPlan(preview, api) {
+    const env = preview.env.length > 0 ? `, with ${preview.env.map((line) => line.split("=")[0] ?? "").join(", ")} over them` : "";
+    return [
+        `If there is no marked copy: POST ${api}compose.create (the template's name and type, marked, raw source); a template whose file publishes ports:, is not raw or has no domain with a service is refused first`,
+        `POST ${api}compose.update: the template's compose file and variables${env} (never its domains' hosts, its command or its ports)`,
+        `POST ${api}domain.create ${preview.host ?? "(a host Dokploy makes)"} for the service and port of the template's first domain unless the copy has it, then deploy the image to the copy (its image and tag variables) instead of the template`,
+    ];
+}
+function previewPlan(preview, api, kind = "application") {
     if (!preview)
         return [];
     const pr = preview.number ?? "";
-    const find = `GET ${api}application.one (the template) and ${api}environment.byProjectId: the preview of pull request ${pr} is the environment whose description carries its marker`;
+    const find = `GET ${api}${kind}.one (the template) and ${api}environment.byProjectId: the preview of pull request ${pr} is the environment whose description carries its marker`;
     if (preview.mode === "open") {
         const limit = preview.limit > 0 ? `, unless ${String(preview.limit)} previews of the template are open` : "";
+        const created = `If there is none: POST ${api}environment.create "${preview.name}" in the template's project${limit}`;
+        if (kind === "compose")
+            return [find, created, ...composeOpenPlan(preview, api)];
         const databases = preview.template === "environment"
             ? [
                 `For each database of the template's environment (postgres, mysql, mariadb, mongo, redis) without a marked copy: GET ${api}<kind>.one, POST ${api}<kind>.create (its name, image, database and user, new passwords, a volume <appName>-data of its own, marked), ${api}<kind>.update (its variables, command, resources; never its published port), then ${api}<kind>.deploy and wait until swarm runs it; the application's variables naming a database's host or password are rewritten to the copy's`,
@@ -13961,21 +14074,19 @@ function previewPlan(preview, api) {
             : [];
         return [
             find,
-            `If there is none: POST ${api}environment.create "${preview.name}" in the template's project${limit}, then ${api}application.create (the template's name, marked) and ${api}mounts.create for its volumes (named …-${preview.name}) and files`,
+            `${created}, then ${api}application.create (the template's name, marked) and ${api}mounts.create for its volumes (named …-${preview.name}) and files`,
             ...databases,
             `POST ${api}application.update: the template's settings and variables${preview.env.length > 0 ? `, with ${preview.env.map((line) => line.split("=")[0] ?? "").join(", ")} over them` : ""} (never its ports or domains)`,
             `POST ${api}domain.create ${preview.host ?? "(a host Dokploy makes)"} unless the copy has it, then deploy the image to the copy instead of the template`,
         ];
     }
+    const removes = `POST ${api}application.delete, ${api}compose.delete (deleteVolumes: true) and ${api}<kind>.remove for its applications, compose services and databases that carry the marker, ${api}dockerVolume.removeVolume for their volumes (…-${preview.name}, <database appName>-data, a stack's <compose appName>_*)`;
     if (preview.mode === "close") {
-        return [
-            find,
-            `POST ${api}application.delete and ${api}<kind>.remove for each of its applications and databases that carry the marker, ${api}dockerVolume.removeVolume for their volumes (…-${preview.name}, <database appName>-data), then ${api}environment.remove; a service without the marker is left and named`,
-        ];
+        return [find, `${removes}, then ${api}environment.remove; a service without the marker is left and named`];
     }
     return [
-        `GET ${api}application.one (the template) and ${api}environment.byProjectId: every preview of the template whose last deploy is older than ${String(preview.ttlSeconds)} s (preview-ttl)`,
-        `For each: POST ${api}application.delete and ${api}<kind>.remove for its marked applications and databases, ${api}dockerVolume.removeVolume for their preview volumes, then ${api}environment.remove`,
+        `GET ${api}${kind}.one (the template) and ${api}environment.byProjectId: every preview of the template whose last deploy is older than ${String(preview.ttlSeconds)} s (preview-ttl)`,
+        `For each: ${removes}, then ${api}environment.remove`,
     ];
 }
 
@@ -14305,85 +14416,8 @@ function checkSource(app, config, logger, image) {
     logger.warn(`${what}; with switch-source: true it is switched to the Docker image ${image}.`);
 }
 
-;// CONCATENATED MODULE: ./src/targets/env-file.ts
-function definition(name) {
-    return new RegExp(`^\\s*(?:export\\s+)?${name}\\s*=(.*)$`);
-}
-function unquote(raw) {
-    const value = raw.trim();
-    const quote = value[0];
-    if ((quote === '"' || quote === "'" || quote === "`") && value.length >= 2) {
-        const end = value.indexOf(quote, 1);
-        if (end > 0)
-            return value.slice(1, end);
-    }
-    return value.replace(/\s+#.*$/, "");
-}
-function linesOf(env) {
-    const eol = env.includes("\r\n") ? "\r\n" : "\n";
-    return { lines: env === "" ? [] : env.split(eol), eol };
-}
-const ANY_DEFINITION = /^\s*(?:export\s+)?([\w.-]+)\s*=(.*)$/;
-const QUOTES = ['"', "'", "`"];
-function definitionsOf(env) {
-    const lines = (env ?? "").split(/\r\n|\r|\n/);
-    const found = [];
-    for (let i = 0; i < lines.length; i++) {
-        const match = ANY_DEFINITION.exec(lines[i] ?? "");
-        if (!match)
-            continue;
-        let raw = (match[2] ?? "").trim();
-        const quote = raw[0] ?? "";
-        if (QUOTES.includes(quote) && raw.indexOf(quote, 1) < 0) {
-            const end = lines.findIndex((line, j) => j > i && line.includes(quote));
-            if (end > i) {
-                raw = [raw, ...lines.slice(i + 1, end + 1)].join("\n");
-                i = end;
-            }
-        }
-        const bare = !QUOTES.includes(quote) || raw.indexOf(quote, 1) < 0;
-        const value = unquote(raw);
-        const escaped = quote === '"' && !bare;
-        found.push({
-            name: match[1] ?? "",
-            value: escaped ? value.replace(/\\n/g, "\n").replace(/\\r/g, "\r") : value,
-            bare,
-        });
-    }
-    return found;
-}
-function readVariable(env, name) {
-    let value;
-    for (const line of linesOf(env ?? "").lines) {
-        const match = definition(name).exec(line);
-        if (match)
-            value = unquote(match[1] ?? "");
-    }
-    return value;
-}
-function setVariables(env, values) {
-    const { lines, eol } = linesOf(env ?? "");
-    const done = new Set();
-    const out = [];
-    for (const line of lines) {
-        const name = Object.keys(values).find((n) => definition(n).test(line));
-        if (name === undefined) {
-            out.push(line);
-            continue;
-        }
-        const value = values[name];
-        if (value !== undefined)
-            out.push(`${name}=${value}`);
-        done.add(name);
-    }
-    const added = Object.entries(values).flatMap(([name, value]) => done.has(name) || value === undefined ? [] : [`${name}=${value}`]);
-    if (added.length === 0)
-        return out.join(eol);
-    const endsWithNewline = out.length > 0 && out.at(-1) === "";
-    const body = endsWithNewline ? out.slice(0, -1) : out;
-    return [...body, ...added, ...(endsWithNewline ? [""] : [])].join(eol);
-}
-
+// EXTERNAL MODULE: ./src/targets/env-file.ts
+var env_file = __nccwpck_require__(9908);
 ;// CONCATENATED MODULE: ./src/targets/env-secrets.ts
 
 const MIN_LENGTH = 4;
@@ -14398,7 +14432,7 @@ function readingsOf(definition) {
     return bare && value.includes("#") ? [value, (value.split("#")[0] ?? "").trim()] : [value];
 }
 function secretValuesOf(env, except) {
-    const values = definitionsOf(env)
+    const values = (0,env_file/* definitionsOf */.mu)(env)
         .filter((definition) => !except.includes(definition.name))
         .flatMap(readingsOf)
         .filter(worthMasking);
@@ -14406,10 +14440,10 @@ function secretValuesOf(env, except) {
 }
 const SHARED_REFERENCE = /\$\{\{(project|environment)\.(.*?)\}\}/g;
 function sharedValuesOf(env, except, shared) {
-    const values = definitionsOf(env)
+    const values = (0,env_file/* definitionsOf */.mu)(env)
         .filter((definition) => !except.includes(definition.name))
         .flatMap((definition) => [...definition.value.matchAll(SHARED_REFERENCE)])
-        .flatMap(([, scope, name]) => definitionsOf(scope === "project" ? shared.project : shared.environment).filter((d) => d.name === name))
+        .flatMap(([, scope, name]) => (0,env_file/* definitionsOf */.mu)(scope === "project" ? shared.project : shared.environment).filter((d) => d.name === name))
         .flatMap(readingsOf)
         .filter(worthMasking);
     return [...new Set(values)];
@@ -14501,7 +14535,7 @@ async function checkCompose(ctx) {
     ctx.ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id, name: compose.name, url, server });
     logger.info(`Compose "${compose.name}" (${ref.id}), type ${compose.composeType}, source ${compose.sourceType ?? "unknown"}: ${url}`);
     refuseFileWithoutVariables(ctx, compose);
-    const previous = Object.fromEntries(Object.keys(ourValues(ctx)).map((name) => [name, readVariable(compose.env, name)]));
+    const previous = Object.fromEntries(Object.keys(ourValues(ctx)).map((name) => [name, (0,env_file/* readVariable */.nt)(compose.env, name)]));
     const was = previous[config.imageVariable] ?? previous[config.tagVariable];
     const before = {
         was,
@@ -14515,8 +14549,8 @@ async function writeVariables(ctx, values) {
     const compose = await ctx.remote.composeOne(ctx.dokploy, ctx.ref.id);
     const { env } = compose;
     maskEnvironment(ctx.redactor, compose, Object.keys(values));
-    const before = Object.fromEntries(Object.keys(values).map((name) => [name, readVariable(env, name)]));
-    await ctx.remote.saveComposeEnv(ctx.dokploy, ctx.ref.id, setVariables(env, values));
+    const before = Object.fromEntries(Object.keys(values).map((name) => [name, (0,env_file/* readVariable */.nt)(env, name)]));
+    await ctx.remote.saveComposeEnv(ctx.dokploy, ctx.ref.id, (0,env_file/* setVariables */.C4)(env, values));
     return before;
 }
 async function pointCompose(ctx) {
@@ -14610,7 +14644,7 @@ async function verifyCompose(ctx, ours) {
         return undefined;
     return (0,target/* timedTarget */.v5)(ctx, "Check what runs", async () => {
         const compose = await ctx.remote.composeOne(ctx.dokploy, ref.id);
-        const holds = readVariable(compose.env, config.imageVariable);
+        const holds = (0,env_file/* readVariable */.nt)(compose.env, config.imageVariable);
         if (holds !== ours) {
             (0,verify/* superseded */.zT)(ctx, holds, ours);
             return undefined;
@@ -14624,7 +14658,7 @@ async function verifyCompose(ctx, ours) {
             logger.info(`Docker Swarm runs ${ours} for ${services.map((s) => s.swarm.name).join(", ")}.`);
             return services;
         });
-        const held = async () => readVariable((await ctx.remote.composeOne(ctx.dokploy, ref.id)).env, config.imageVariable);
+        const held = async () => (0,env_file/* readVariable */.nt)((await ctx.remote.composeOne(ctx.dokploy, ref.id)).env, config.imageVariable);
         return found && { found, held };
     });
 }
@@ -15620,11 +15654,11 @@ const STAGES = [
         needs: ["connected", "prepared"],
         gives: ["prepared"],
         records: ["preview-created", "preview-service", "preview-domain", "preview-removed", "preview", "target", "timing"],
-        plan: (config, _way, api) => previewPlan(config.preview, api),
+        plan: (config, _way, api) => previewPlan(config.preview, api, config.targets[0]?.kind),
         run: async (_ctx, state) => {
             if (!state.connected)
                 return {};
-            const { makePreview } = await __nccwpck_require__.e(/* import() */ 287).then(__nccwpck_require__.bind(__nccwpck_require__, 287));
+            const { makePreview } = await __nccwpck_require__.e(/* import() */ 919).then(__nccwpck_require__.bind(__nccwpck_require__, 7919));
             const preview = await makePreview(state.connected, state.prepared?.[0]?.ctx.ref);
             return { prepared: await checkTargets(state.connected, [preview.ref]) };
         },
@@ -15635,11 +15669,11 @@ const STAGES = [
         needs: ["connected", "prepared"],
         gives: [],
         records: ["preview-removed", "timing"],
-        plan: (config, _way, api) => previewPlan(config.preview, api),
+        plan: (config, _way, api) => previewPlan(config.preview, api, config.targets[0]?.kind),
         run: async (_ctx, state) => {
             if (!state.connected)
                 return {};
-            const { removePreview } = await __nccwpck_require__.e(/* import() */ 287).then(__nccwpck_require__.bind(__nccwpck_require__, 287));
+            const { removePreview } = await __nccwpck_require__.e(/* import() */ 919).then(__nccwpck_require__.bind(__nccwpck_require__, 7919));
             await removePreview(state.connected, state.prepared?.[0]?.ctx.ref);
             return {};
         },

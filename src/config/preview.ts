@@ -66,6 +66,40 @@ export function previewOptions(p: Parsed, pr: PullRequest): PreviewOptions | und
   };
 }
 
+const TARGET_INPUTS = ["application-id", "application", "compose-id", "compose"] as const;
+
+/**
+ * A preview copies one service: one application, or one compose service. A compose template
+ * brings its own services in its file, so preview-template: environment (the databases beside
+ * an application) is refused for it.
+ */
+function templateProblems(p: Parsed): Problem[] {
+  const inputs = TARGET_INPUTS.filter((input) => p[input].length > 0);
+  const count = inputs.reduce((n, input) => n + p[input].length, 0);
+  const [first] = inputs;
+  if (count > 1) {
+    const input = inputs.find((i) => p[i].length > 1) ?? inputs.at(-1) ?? "application-id";
+    const composes = p["compose-id"].length + p.compose.length;
+    const what = composes === 0 ? "applications" : composes === count ? "compose services" : "targets";
+    const others = inputs.filter((i) => i !== input);
+    return [
+      {
+        input,
+        message: `names ${String(count)} ${what}${others.length > 0 ? ` with ${others.join(", ")}` : ""}; a preview copies one: expected one application or one compose service`,
+      },
+    ];
+  }
+  if ((first === "compose-id" || first === "compose") && p["preview-template"] === "environment") {
+    return [
+      {
+        input: "preview-template",
+        message: `is environment, which copies the databases beside an application; a compose service (${first}) is copied with the services its file declares: expected target`,
+      },
+    ];
+  }
+  return [];
+}
+
 /** What is wrong with the preview inputs, each naming its input. */
 export function previewProblems(p: Parsed, pr: PullRequest): Problem[] {
   const mode = modeOf(p, pr);
@@ -79,22 +113,7 @@ export function previewProblems(p: Parsed, pr: PullRequest): Problem[] {
   if (!p.deploy) {
     problems.push({ input: "preview", message: `is ${mode}, which needs deploy: true (a preview lives in Dokploy)` });
   }
-  const composeInput = p["compose-id"].length > 0 ? "compose-id" : p.compose.length > 0 ? "compose" : undefined;
-  if (composeInput) {
-    problems.push({
-      input: composeInput,
-      message:
-        "cannot be previewed yet; expected the preview's template as one application (application-id or application)",
-    });
-  }
-  const applications = p["application-id"].length + p.application.length;
-  if (applications > 1) {
-    const input = p["application-id"].length > 1 ? "application-id" : "application";
-    problems.push({
-      input,
-      message: `names ${String(applications)} applications; a preview copies one: expected one application`,
-    });
-  }
+  problems.push(...templateProblems(p));
   if (mode === "prune") return problems;
   const number = numberOf(p, pr);
   if (number === undefined) {

@@ -183,7 +183,7 @@ export const STAGES: readonly Stage[] = [
     needs: ["connected", "prepared"],
     gives: ["prepared"],
     records: ["preview-created", "preview-service", "preview-domain", "preview-removed", "preview", "target", "timing"],
-    plan: (config, _way, api) => previewPlan(config.preview, api),
+    plan: (config, _way, api) => previewPlan(config.preview, api, config.targets[0]?.kind),
     run: async (_ctx, state) => {
       if (!state.connected) return {};
       const { makePreview } = await import("../preview/stage");
@@ -197,7 +197,7 @@ export const STAGES: readonly Stage[] = [
     needs: ["connected", "prepared"],
     gives: [],
     records: ["preview-removed", "timing"],
-    plan: (config, _way, api) => previewPlan(config.preview, api),
+    plan: (config, _way, api) => previewPlan(config.preview, api, config.targets[0]?.kind),
     run: async (_ctx, state) => {
       if (!state.connected) return {};
       const { removePreview } = await import("../preview/stage");

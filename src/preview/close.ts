@@ -23,6 +23,7 @@ async function removeVolume(ctx: PreviewContext, api: Api, name: string, serverI
     try {
       await api.removeVolume(name, serverId);
       ctx.ledger.record({ kind: "preview-removed", what: `volume ${name}` });
+      ctx.logger.info(`Volume ${name} removed.`);
       return;
     } catch (error) {
       // A service never deployed never made its volume: nothing to remove, nothing to wait for.

@@ -6,7 +6,10 @@ import type { TemplateKey } from "./marker";
 
 /** What the preview stages need of the run: Dokploy's client, the preview's options and the CI's repository. */
 export interface PreviewContext extends RunContext {
-  readonly config: Pick<Config, "ci" | "tag" | "dokployUrl" | "verifyTimeoutSeconds"> & {
+  readonly config: Pick<
+    Config,
+    "ci" | "tag" | "dokployUrl" | "verifyTimeoutSeconds" | "imageVariable" | "tagVariable"
+  > & {
     readonly preview?: PreviewOptions;
   };
   readonly dokploy: Dokploy;

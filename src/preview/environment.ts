@@ -81,3 +81,9 @@ async function settleRace(
       : `Input "preview-limit": another preview was made at the same time and the limit (${String(limit)}) is reached; this run removed its own. Close a preview, or raise preview-limit.`,
   );
 }
+
+/** The address of a domain, as a preview's output gives it. */
+export function urlOf(host: string, https: boolean, path: string | null | undefined): string {
+  const tail = path && path !== "/" ? path : "";
+  return `${https ? "https" : "http"}://${host}${tail}`;
+}

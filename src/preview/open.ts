@@ -4,7 +4,7 @@ import type { PreviewContext, PreviewKey } from "./context";
 import { changedVariables, copiedSettings, previewAppName, previewVolumeName, withOverrides } from "./copy";
 import { rewriteForCopies } from "./database-copy";
 import { NO_DATABASES, type PreviewDatabases, databasesFor, deployDatabases } from "./databases";
-import { environmentFor, refuseTemplateHost } from "./environment";
+import { environmentFor, refuseTemplateHost, urlOf } from "./environment";
 import { isMarkedService } from "./find";
 import { formatMarker } from "./marker";
 
@@ -110,11 +110,6 @@ async function domainFor(
   const made = await api.createDomain(app.applicationId, fields);
   ctx.ledger.record({ kind: "preview-domain", host: made.host, appName: app.appName });
   return urlOf(made.host, fields.https, fields.path);
-}
-
-function urlOf(host: string, https: boolean, path: string | null | undefined): string {
-  const tail = path && path !== "/" ? path : "";
-  return `${https ? "https" : "http"}://${host}${tail}`;
 }
 
 /**

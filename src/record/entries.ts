@@ -71,7 +71,7 @@ export type Change =
       readonly id: string;
       readonly appName: string;
       readonly name: string;
-      /** Its kind when not an application: postgres, mysql, mariadb, mongo, redis. */
+      /** Its kind when not an application: compose, postgres, mysql, mariadb, mongo, redis. */
       readonly service?: string;
     }
   /** A domain given to a preview's service (Dokploy writes its router at once). */

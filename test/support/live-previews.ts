@@ -1,7 +1,7 @@
 /**
  * What the preview tests against a live Dokploy share: the marked environments of a project and
- * their databases, a copy's row, a template application, and the clean-up of whatever a preview
- * left behind.
+ * their databases, a copy's row, a template application or compose service, and the clean-up of
+ * whatever a preview left behind.
  */
 import type { E2E } from "./e2e";
 import { type LiveProject, newAppIn } from "./live-targets";
@@ -11,6 +11,7 @@ export interface EnvironmentRow {
   name: string;
   description: string | null;
   applications: { applicationId: string; appName: string; description: string | null }[];
+  compose?: { composeId: string; appName: string; description: string | null }[];
   postgres?: DatabaseRow[];
   mysql?: DatabaseRow[];
   mariadb?: DatabaseRow[];
@@ -68,6 +69,11 @@ export function removePreviewsAfter(e2e: E2E, project: LiveProject, tag: string)
   e2e.onCleanUp(async () => {
     for (const env of marked(await environments(e2e, project))) {
       for (const row of env.applications) await e2e.dokploy.deleteApplication(row.applicationId).catch(() => undefined);
+      for (const row of env.compose ?? []) {
+        await e2e.dokploy
+          .mutate("compose.delete", { composeId: row.composeId, deleteVolumes: true })
+          .catch(() => undefined);
+      }
       for (const [kind, id] of databases(env)) {
         await e2e.dokploy.mutate(`${kind}.remove`, { [`${kind}Id`]: id }).catch(() => undefined);
       }
@@ -110,4 +116,56 @@ export async function template(e2e: E2E, project: LiveProject, tag: string) {
     serviceType: "application",
   });
   return { web, volume, host: `web-${tag}.template.test` };
+}
+
+export interface ComposeRow {
+  composeId: string;
+  name: string;
+  appName: string;
+  description: string | null;
+  composeType: string;
+  sourceType: string | null;
+  composeFile: string;
+  env: string | null;
+  domains: { host: string; port: number | null; serviceName: string | null }[];
+}
+
+export function composeRow(e2e: E2E, composeId: string): Promise<ComposeRow> {
+  return e2e.dokploy.query<ComposeRow>("compose.one", { composeId });
+}
+
+/**
+ * A template stack (raw file, image and a named volume through its variables) with a domain for
+ * its service web, never deployed. Its appName holds the tag, so the clean-up finds the volumes
+ * of its copies. `env` carries what the test setup's Dokploy needs to reach its engine.
+ */
+export async function composeTemplate(e2e: E2E, project: LiveProject, tag: string, env: string) {
+  const file = "services:\n  web:\n    image: ${IMAGE}\n    volumes:\n      - data:/data\nvolumes:\n  data: {}\n";
+  const made = await e2e.dokploy.mutate<{ composeId: string }>("compose.create", {
+    name: `shop-${tag}`,
+    appName: `shop-${tag}`,
+    environmentId: project.environmentId,
+    composeType: "stack",
+    sourceType: "raw",
+    composeFile: file,
+  });
+  e2e.onCleanUp(async () => {
+    await e2e.dokploy
+      .mutate("compose.delete", { composeId: made.composeId, deleteVolumes: true })
+      .catch(() => undefined);
+  });
+  await e2e.dokploy.mutate("compose.update", { composeId: made.composeId, env, sourceType: "raw", composeFile: file });
+  const host = `shop-${tag}.template.test`;
+  await e2e.dokploy.mutate("domain.create", {
+    composeId: made.composeId,
+    host,
+    path: "/",
+    port: 8080,
+    serviceName: "web",
+    https: false,
+    certificateType: "none",
+    customCertResolver: "",
+    domainType: "compose",
+  });
+  return { shop: await composeRow(e2e, made.composeId), host };
 }

@@ -105,6 +105,12 @@ describe("preview inputs", () => {
     expect(parse({ "preview-template": "environment" }).preview?.template).toBe("environment");
   });
 
+  it("a compose service is a template as an application is", () => {
+    const config = parse({ "application-id": "", "compose-id": "c1" });
+    expect(config.preview).toMatchObject({ mode: "open", template: "target" });
+    expect(config.targets).toEqual([{ kind: "compose", id: "c1" }]);
+  });
+
   it("close and prune build and push nothing", () => {
     expect(parse({ preview: "close" })).toMatchObject({ build: false, pushImage: false, deploy: true });
     const prune = parse({ preview: "prune", "preview-ttl": "36h" }, noPullRequest);
@@ -148,11 +154,17 @@ describe("preview inputs", () => {
       'preview-limit: "-1" is not a number of previews; expected a whole number from 0 to 1000',
     ],
     [
-      { "compose-id": "c1" },
+      { "application-id": "", "compose-id": "c1", "preview-template": "environment" },
       ci,
-      "compose-id: cannot be previewed yet; expected the preview's template as one application",
+      "preview-template: is environment, which copies the databases beside an application; a compose service (compose-id) is copied with the services its file declares: expected target",
     ],
     [{ "application-id": "a1,a2" }, ci, "application-id: names 2 applications; a preview copies one"],
+    [
+      { "compose-id": "c1" },
+      ci,
+      "compose-id: names 2 targets with application-id; a preview copies one: expected one application or one compose service",
+    ],
+    [{ "application-id": "", "compose-id": "c1,c2" }, ci, "compose-id: names 2 compose services; a preview copies one"],
     [{ deploy: "false" }, ci, "preview: is open, which needs deploy: true"],
   ])("refuses %o before anything is built", (inputs, context, expected) => {
     expect(problems(inputs, context)).toContain(expected);
