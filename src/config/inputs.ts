@@ -471,7 +471,7 @@ export const INPUTS = [
     default: "off",
     options: PREVIEW_MODES,
     description:
-      "Preview environments per pull request: open (make or update this pull request's preview, a copy of the target application in a Dokploy environment of its own in the same project, and deploy the image there), close (remove this pull request's preview), prune (remove previews older than preview-ttl), auto (close when the pull or merge request is closed, GitLab's stop job too, open otherwise), or off. Only what carries the step's marker is ever removed.",
+      "Preview environments per pull request: open (make or update this pull request's preview, a copy of the target application or compose service in a Dokploy environment of its own in the same project, and deploy the image there), close (remove this pull request's preview), prune (remove previews older than preview-ttl), auto (close when the pull or merge request is closed, GitLab's stop job too, open otherwise), or off. Only what carries the step's marker is ever removed.",
   },
   {
     name: "preview-number",
@@ -491,7 +491,7 @@ export const INPUTS = [
     default: "target",
     options: PREVIEW_TEMPLATES,
     description:
-      "What a preview copies: target (the target application alone) or environment (also every database of the target's Dokploy environment: postgres, mysql, mariadb, mongo and redis, each with a password of its own, empty, its image kept; the application's variables that name a database's host or password are rewritten to the preview's).",
+      "What a preview copies: target (the target application or compose service alone) or environment (an application's preview only: also every database of the target's Dokploy environment: postgres, mysql, mariadb, mongo and redis, each with a password of its own, empty, its image kept; the application's variables that name a database's host or password are rewritten to the preview's).",
   },
   {
     name: "preview-host",
@@ -504,7 +504,7 @@ export const INPUTS = [
     default: "",
     multiline: true,
     description:
-      "Variables the preview's application gets over the template's, KEY=VALUE, one per line; their values are masked in the log.",
+      "Variables the preview's application or compose service gets over the template's, KEY=VALUE, one per line; their values are masked in the log.",
   },
   {
     name: "preview-ttl",
