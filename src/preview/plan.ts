@@ -6,7 +6,7 @@ function composeOpenPlan(preview: PreviewOptions, api: string): string[] {
     preview.env.length > 0 ? `, with ${preview.env.map((line) => line.split("=")[0] ?? "").join(", ")} over them` : "";
   return [
     `If there is no marked copy: POST ${api}compose.create (the template's name and type, marked, raw source); a template whose file publishes ports:, is not raw or has no domain with a service is refused first`,
-    `POST ${api}compose.update: the template's compose file and variables${env} (never its domains' hosts, its command or its ports)`,
+    `POST ${api}compose.update: the template's compose file and variables${env} (not its domains' hosts or its command)`,
     `POST ${api}domain.create ${preview.host ?? "(a host Dokploy makes)"} for the service and port of the template's first domain unless the copy has it, then deploy the image to the copy (its image and tag variables) instead of the template`,
   ];
 }
