@@ -686,6 +686,86 @@ function rewriteForCopies(env, copies) {
 
 // EXTERNAL MODULE: ./src/targets/verify.ts
 var verify = __webpack_require__(8797);
+;// CONCATENATED MODULE: ./src/preview/environment.ts
+
+
+
+function previewMarker(key, environment) {
+    return formatMarker({
+        pr: key.options.number ?? "",
+        repo: key.repo,
+        template: key.template,
+        created: environment.created,
+    });
+}
+function ownDomain(domains, template, host) {
+    const templateHosts = new Set((template.domains ?? []).map((d) => d.host.toLowerCase()));
+    return domains.find((d) => (host === undefined ? !templateHosts.has(d.host) : d.host === host));
+}
+function refuseTemplateHost(template, kind, host) {
+    if (host === undefined)
+        return;
+    if ((template.domains ?? []).some((d) => d.host.toLowerCase() === host)) {
+        throw new errors/* DeployError */.sH(`Input "preview-host": ${host} is a domain of the template ${kind} "${template.name}"; a preview needs a host of its own, e.g. pr-{number}.preview.example.com. Nothing was created.`);
+    }
+}
+async function environmentFor(ctx, api, key, template) {
+    const { projectId } = template.environment;
+    const listed = await api.environments(projectId);
+    const [found] = previewsFor(listed, key);
+    if (found) {
+        ctx.logger.info(`Preview "${found.environment.name}" exists (${found.environment.environmentId}): updating it.`);
+        return { environmentId: found.environment.environmentId, created: found.marker.created, made: false };
+    }
+    const { limit, name } = key.options;
+    const open = previewsOf(listed, key);
+    if (limit > 0 && open.length >= limit) {
+        throw new errors/* DeployError */.sH(`Input "preview-limit": ${String(open.length)} previews of ${key.template.kind} "${template.name}" are open (${open.map((p) => p.environment.name).join(", ")}), the limit is ${String(limit)}: no preview was made for pull request ${key.options.number ?? ""}. Close one, or raise preview-limit.`);
+    }
+    const created = ctx.ports.now().toISOString();
+    const marker = previewMarker(key, { created });
+    const environmentId = await api.createEnvironment(projectId, name, marker);
+    ctx.ledger.record({ kind: "preview-created", environmentId, name });
+    ctx.logger.info(`Preview environment "${name}" created (${environmentId}).`);
+    await settleRace(ctx, api, key, template, environmentId);
+    return { environmentId, created, made: true };
+}
+async function settleRace(ctx, api, key, template, environmentId) {
+    const listed = await api.environments(template.environment.projectId);
+    const mine = previewsFor(listed, key);
+    const open = previewsOf(listed, key);
+    const { limit } = key.options;
+    const older = mine[0]?.environment.environmentId !== environmentId;
+    const beyond = limit > 0 && open.findIndex((p) => p.environment.environmentId === environmentId) >= limit;
+    if (!older && !beyond)
+        return;
+    await api.removeEnvironment(environmentId);
+    ctx.ledger.record({ kind: "preview-removed", what: `preview environment ${environmentId}` });
+    throw new errors/* DeployError */.sH(older
+        ? `Another run made the preview of pull request ${key.options.number ?? ""} at the same time; this run removed its own copy. Re-run to deploy to that preview.`
+        : `Input "preview-limit": another preview was made at the same time and the limit (${String(limit)}) is reached; this run removed its own. Close a preview, or raise preview-limit.`);
+}
+function urlOf(host, https, path) {
+    const tail = path && path !== "/" ? path : "";
+    return `${https ? "https" : "http"}://${host}${tail}`;
+}
+async function markDeployed(ctx, api, key, environment, opened) {
+    const { number, name } = key.options;
+    const deployed = formatMarker({
+        pr: number ?? "",
+        repo: key.repo,
+        template: key.template,
+        created: environment.created,
+        deployed: ctx.ports.now().toISOString(),
+        sha: ctx.config.ci.sha,
+    });
+    const { environmentId } = environment;
+    await api.updateEnvironment(environmentId, { description: deployed });
+    ctx.ledger.record({ kind: "preview", environmentId, name, url: opened.url, templateId: key.template.id });
+    ctx.logger.info(`Preview of pull request ${number ?? ""}: ${opened.url}`);
+    return { ...opened, environmentId };
+}
+
 ;// CONCATENATED MODULE: ./src/preview/databases.ts
 
 
@@ -764,12 +844,7 @@ async function databasesFor(ctx, api, key, template, environment) {
     if (!source)
         return NO_DATABASES;
     warnNotCopied(ctx, template, source);
-    const description = formatMarker({
-        pr: key.options.number ?? "",
-        repo: key.repo,
-        template: key.template,
-        created: environment.created,
-    });
+    const description = previewMarker(key, environment);
     const copies = [];
     const deploy = [];
     const made = [];
@@ -819,60 +894,7 @@ async function deployDatabases(ctx, db, databases) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/preview/environment.ts
-
-
-
-function refuseTemplateHost(template, kind, host) {
-    if (host === undefined)
-        return;
-    if ((template.domains ?? []).some((d) => d.host.toLowerCase() === host)) {
-        throw new errors/* DeployError */.sH(`Input "preview-host": ${host} is a domain of the template ${kind} "${template.name}"; a preview needs a host of its own, e.g. pr-{number}.preview.example.com. Nothing was created.`);
-    }
-}
-async function environmentFor(ctx, api, key, template) {
-    const { projectId } = template.environment;
-    const listed = await api.environments(projectId);
-    const [found] = previewsFor(listed, key);
-    if (found) {
-        ctx.logger.info(`Preview "${found.environment.name}" exists (${found.environment.environmentId}): updating it.`);
-        return { environmentId: found.environment.environmentId, created: found.marker.created, made: false };
-    }
-    const { limit, name } = key.options;
-    const open = previewsOf(listed, key);
-    if (limit > 0 && open.length >= limit) {
-        throw new errors/* DeployError */.sH(`Input "preview-limit": ${String(open.length)} previews of ${key.template.kind} "${template.name}" are open (${open.map((p) => p.environment.name).join(", ")}), the limit is ${String(limit)}: no preview was made for pull request ${key.options.number ?? ""}. Close one, or raise preview-limit.`);
-    }
-    const created = ctx.ports.now().toISOString();
-    const marker = formatMarker({ pr: key.options.number ?? "", repo: key.repo, template: key.template, created });
-    const environmentId = await api.createEnvironment(projectId, name, marker);
-    ctx.ledger.record({ kind: "preview-created", environmentId, name });
-    ctx.logger.info(`Preview environment "${name}" created (${environmentId}).`);
-    await settleRace(ctx, api, key, template, environmentId);
-    return { environmentId, created, made: true };
-}
-async function settleRace(ctx, api, key, template, environmentId) {
-    const listed = await api.environments(template.environment.projectId);
-    const mine = previewsFor(listed, key);
-    const open = previewsOf(listed, key);
-    const { limit } = key.options;
-    const older = mine[0]?.environment.environmentId !== environmentId;
-    const beyond = limit > 0 && open.findIndex((p) => p.environment.environmentId === environmentId) >= limit;
-    if (!older && !beyond)
-        return;
-    await api.removeEnvironment(environmentId);
-    ctx.ledger.record({ kind: "preview-removed", what: `preview environment ${environmentId}` });
-    throw new errors/* DeployError */.sH(older
-        ? `Another run made the preview of pull request ${key.options.number ?? ""} at the same time; this run removed its own copy. Re-run to deploy to that preview.`
-        : `Input "preview-limit": another preview was made at the same time and the limit (${String(limit)}) is reached; this run removed its own. Close a preview, or raise preview-limit.`);
-}
-function urlOf(host, https, path) {
-    const tail = path && path !== "/" ? path : "";
-    return `${https ? "https" : "http"}://${host}${tail}`;
-}
-
 ;// CONCATENATED MODULE: ./src/preview/open.ts
-
 
 
 
@@ -884,16 +906,10 @@ async function applicationFor(ctx, api, key, template, environment) {
     const found = rows.find((row) => isMarkedService(row.description, key));
     if (found?.appName)
         return { applicationId: found.applicationId, appName: found.appName };
-    const marker = formatMarker({
-        pr: key.options.number ?? "",
-        repo: key.repo,
-        template: key.template,
-        created: environment.created,
-    });
     const made = await api.createApplication({
         name: template.name,
         appName: previewAppName(template.appName, key.options.name),
-        description: marker,
+        description: previewMarker(key, environment),
         environmentId: environment.environmentId,
         serverId: template.serverId,
     });
@@ -927,8 +943,7 @@ async function syncSettings(ctx, api, template, applicationId, overrides, databa
 }
 async function domainFor(ctx, api, template, app, host) {
     const domains = await api.domains(app.applicationId);
-    const templateHosts = new Set((template.domains ?? []).map((d) => d.host.toLowerCase()));
-    const own = domains.find((d) => (host === undefined ? !templateHosts.has(d.host) : d.host === host));
+    const own = ownDomain(domains, template, host);
     if (own)
         return urlOf(own.host, own.https ?? false, own.path);
     const [model] = template.domains ?? [];
@@ -949,7 +964,7 @@ async function domainFor(ctx, api, template, app, host) {
     return urlOf(made.host, fields.https, fields.path);
 }
 async function openPreview(ctx, api, key, template) {
-    const { host, env, number } = key.options;
+    const { host, env } = key.options;
     refuseTemplateHost(template, "application", host);
     const environment = await environmentFor(ctx, api, key, template);
     const databases = key.options.template === "environment" ? await databasesFor(ctx, api, key, template, environment) : NO_DATABASES;
@@ -961,24 +976,7 @@ async function openPreview(ctx, api, key, template) {
     const app = await applicationFor(ctx, api, key, template, environment);
     await syncSettings(ctx, api, template, app.applicationId, env, databases);
     const url = await domainFor(ctx, api, template, app, host);
-    const deployed = formatMarker({
-        pr: number ?? "",
-        repo: key.repo,
-        template: key.template,
-        created: environment.created,
-        deployed: ctx.ports.now().toISOString(),
-        sha: ctx.config.ci.sha,
-    });
-    await api.updateEnvironment(environment.environmentId, { description: deployed });
-    ctx.ledger.record({
-        kind: "preview",
-        environmentId: environment.environmentId,
-        name: key.options.name,
-        url,
-        templateId: key.template.id,
-    });
-    ctx.logger.info(`Preview of pull request ${number ?? ""}: ${url}`);
-    return { ref: { kind: "application", id: app.applicationId }, environmentId: environment.environmentId, url };
+    return markDeployed(ctx, api, key, environment, { ref: { kind: "application", id: app.applicationId }, url });
 }
 
 // EXTERNAL MODULE: ./src/targets/env-file.ts
@@ -1035,7 +1033,6 @@ function previewComposeEnv(templateEnv, overrides, copyEnv, imageVariables) {
 
 
 
-
 function refuseUncopiable(template) {
     const what = `Compose "${template.name}" (${template.composeId})`;
     if (template.sourceType !== "raw" || (template.composeFile ?? "").trim() === "") {
@@ -1059,16 +1056,10 @@ async function composeFor(ctx, api, key, template, environment) {
         const copy = await api.composes.templateCompose(found.composeId);
         return { composeId: copy.composeId, appName: copy.appName, env: copy.env ?? "" };
     }
-    const marker = formatMarker({
-        pr: key.options.number ?? "",
-        repo: key.repo,
-        template: key.template,
-        created: environment.created,
-    });
     const made = await api.composes.createCompose({
         name: template.name,
         appName: previewAppName(template.appName, key.options.name),
-        description: marker,
+        description: previewMarker(key, environment),
         environmentId: environment.environmentId,
         composeType: template.composeType,
         composeFile: template.composeFile ?? "",
@@ -1090,8 +1081,7 @@ async function composeFor(ctx, api, key, template, environment) {
 async function open_compose_domainFor(ctx, composes, api, template, copy, where) {
     const { host, model } = where;
     const domains = await composes.domains(copy.composeId);
-    const templateHosts = new Set((template.domains ?? []).map((d) => d.host.toLowerCase()));
-    const own = domains.find((d) => (host === undefined ? !templateHosts.has(d.host) : d.host === host));
+    const own = ownDomain(domains, template, host);
     if (own)
         return urlOf(own.host, own.https ?? false, own.path);
     const fields = {
@@ -1111,7 +1101,7 @@ async function open_compose_domainFor(ctx, composes, api, template, copy, where)
     return urlOf(made.host, fields.https, fields.path);
 }
 async function openComposePreview(ctx, api, key, template) {
-    const { host, env, number } = key.options;
+    const { host, env } = key.options;
     refuseTemplateHost(template, "compose", host);
     const model = refuseUncopiable(template);
     const environment = await environmentFor(ctx, api, key, template);
@@ -1126,24 +1116,7 @@ async function openComposePreview(ctx, api, key, template) {
         ctx.logger.info(`Preview variables that differ from the template's: ${changed.join(", ")}.`);
     await api.composes.updateCompose(copy.composeId, { composeFile: template.composeFile ?? "", env: copyEnv });
     const url = await open_compose_domainFor(ctx, api.composes, api, template, copy, { host, model });
-    const deployed = formatMarker({
-        pr: number ?? "",
-        repo: key.repo,
-        template: key.template,
-        created: environment.created,
-        deployed: ctx.ports.now().toISOString(),
-        sha: ctx.config.ci.sha,
-    });
-    await api.updateEnvironment(environment.environmentId, { description: deployed });
-    ctx.ledger.record({
-        kind: "preview",
-        environmentId: environment.environmentId,
-        name: key.options.name,
-        url,
-        templateId: key.template.id,
-    });
-    ctx.logger.info(`Preview of pull request ${number ?? ""}: ${url}`);
-    return { ref: { kind: "compose", id: copy.composeId }, environmentId: environment.environmentId, url };
+    return markDeployed(ctx, api, key, environment, { ref: { kind: "compose", id: copy.composeId }, url });
 }
 
 ;// CONCATENATED MODULE: ./src/preview/stage.ts

@@ -23,7 +23,7 @@ import {
   shortPasswords,
 } from "./database-copy";
 import { isMarkedService } from "./find";
-import { formatMarker } from "./marker";
+import { previewMarker } from "./environment";
 
 /** A database of the preview that this run deploys: made now, or found not yet deployed. */
 interface ToDeploy {
@@ -154,12 +154,7 @@ export async function databasesFor(
   const preview = listed.find((e) => e.environmentId === environment.environmentId);
   if (!source) return NO_DATABASES;
   warnNotCopied(ctx, template, source);
-  const description = formatMarker({
-    pr: key.options.number ?? "",
-    repo: key.repo,
-    template: key.template,
-    created: environment.created,
-  });
+  const description = previewMarker(key, environment);
   const copies: DatabaseCopy[] = [];
   const deploy: ToDeploy[] = [];
   const made: { kind: DatabaseKind; id: string; template: TemplateDatabase }[] = [];

@@ -1,4 +1,5 @@
 import type { PreviewProcedures, PreviewTemplate } from "../dokploy/preview-procedures";
+import type { ServiceRef } from "../dokploy/types";
 import { DeployError } from "../shared/errors";
 import type { PreviewContext, PreviewKey } from "./context";
 import { previewsFor, previewsOf } from "./find";
@@ -10,6 +11,36 @@ import { formatMarker } from "./marker";
  */
 
 type Api = PreviewProcedures;
+
+/** The preview a run deploys to: its copy of the template, environment and address. */
+export interface OpenedPreview {
+  readonly ref: ServiceRef;
+  readonly environmentId: string;
+  readonly url: string;
+}
+
+/**
+ * The marker of the preview's environment and of each service it makes there: this pull
+ * request's, dated when the environment was made.
+ */
+export function previewMarker(key: PreviewKey, environment: { readonly created: string }): string {
+  return formatMarker({
+    pr: key.options.number ?? "",
+    repo: key.repo,
+    template: key.template,
+    created: environment.created,
+  });
+}
+
+/** The copy's domain an earlier run gave it: the preview host, or without one, a host that is not the template's. */
+export function ownDomain<D extends { readonly host: string }>(
+  domains: readonly D[],
+  template: { readonly domains?: readonly { readonly host: string }[] | null },
+  host: string | undefined,
+): D | undefined {
+  const templateHosts = new Set((template.domains ?? []).map((d) => d.host.toLowerCase()));
+  return domains.find((d) => (host === undefined ? !templateHosts.has(d.host) : d.host === host));
+}
 
 /** Refuses a preview host that is one of the template's: the preview would take production's traffic. */
 export function refuseTemplateHost(
@@ -47,7 +78,7 @@ export async function environmentFor(
     );
   }
   const created = ctx.ports.now().toISOString();
-  const marker = formatMarker({ pr: key.options.number ?? "", repo: key.repo, template: key.template, created });
+  const marker = previewMarker(key, { created });
   const environmentId = await api.createEnvironment(projectId, name, marker);
   ctx.ledger.record({ kind: "preview-created", environmentId, name });
   ctx.logger.info(`Preview environment "${name}" created (${environmentId}).`);
@@ -86,4 +117,28 @@ async function settleRace(
 export function urlOf(host: string, https: boolean, path: string | null | undefined): string {
   const tail = path && path !== "/" ? path : "";
   return `${https ? "https" : "http"}://${host}${tail}`;
+}
+
+/** Marks the preview's environment as deployed now with this commit, and records the preview the run deploys to. */
+export async function markDeployed(
+  ctx: PreviewContext,
+  api: Api,
+  key: PreviewKey,
+  environment: { readonly environmentId: string; readonly created: string },
+  opened: { readonly ref: ServiceRef; readonly url: string },
+): Promise<OpenedPreview> {
+  const { number, name } = key.options;
+  const deployed = formatMarker({
+    pr: number ?? "",
+    repo: key.repo,
+    template: key.template,
+    created: environment.created,
+    deployed: ctx.ports.now().toISOString(),
+    sha: ctx.config.ci.sha,
+  });
+  const { environmentId } = environment;
+  await api.updateEnvironment(environmentId, { description: deployed });
+  ctx.ledger.record({ kind: "preview", environmentId, name, url: opened.url, templateId: key.template.id });
+  ctx.logger.info(`Preview of pull request ${number ?? ""}: ${opened.url}`);
+  return { ...opened, environmentId };
 }

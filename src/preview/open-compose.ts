@@ -9,10 +9,16 @@ import { DeployError } from "../shared/errors";
 import { domainModel, previewComposeEnv, publishingServices } from "./compose-copy";
 import type { PreviewContext, PreviewKey } from "./context";
 import { changedVariables, previewAppName } from "./copy";
-import { environmentFor, refuseTemplateHost, urlOf } from "./environment";
+import {
+  type OpenedPreview,
+  environmentFor,
+  markDeployed,
+  ownDomain,
+  refuseTemplateHost,
+  previewMarker,
+  urlOf,
+} from "./environment";
 import { isMarkedService } from "./find";
-import { formatMarker } from "./marker";
-import type { OpenedPreview } from "./open";
 
 type Api = PreviewProcedures;
 
@@ -57,16 +63,10 @@ async function composeFor(
     const copy = await api.composes.templateCompose(found.composeId);
     return { composeId: copy.composeId, appName: copy.appName, env: copy.env ?? "" };
   }
-  const marker = formatMarker({
-    pr: key.options.number ?? "",
-    repo: key.repo,
-    template: key.template,
-    created: environment.created,
-  });
   const made = await api.composes.createCompose({
     name: template.name,
     appName: previewAppName(template.appName, key.options.name),
-    description: marker,
+    description: previewMarker(key, environment),
     environmentId: environment.environmentId,
     composeType: template.composeType,
     composeFile: template.composeFile ?? "",
@@ -99,8 +99,7 @@ async function domainFor(
 ): Promise<string> {
   const { host, model } = where;
   const domains = await composes.domains(copy.composeId);
-  const templateHosts = new Set((template.domains ?? []).map((d) => d.host.toLowerCase()));
-  const own = domains.find((d) => (host === undefined ? !templateHosts.has(d.host) : d.host === host));
+  const own = ownDomain(domains, template, host);
   if (own) return urlOf(own.host, own.https ?? false, own.path);
   const fields: ComposeDomainFields = {
     host: host ?? (await api.generateDomain(copy.appName, template.serverId)),
@@ -133,7 +132,7 @@ export async function openComposePreview(
   key: PreviewKey,
   template: TemplateCompose,
 ): Promise<OpenedPreview> {
-  const { host, env, number } = key.options;
+  const { host, env } = key.options;
   refuseTemplateHost(template, "compose", host);
   const model = refuseUncopiable(template);
   const environment = await environmentFor(ctx, api, key, template);
@@ -146,22 +145,5 @@ export async function openComposePreview(
   if (changed.length > 0) ctx.logger.info(`Preview variables that differ from the template's: ${changed.join(", ")}.`);
   await api.composes.updateCompose(copy.composeId, { composeFile: template.composeFile ?? "", env: copyEnv });
   const url = await domainFor(ctx, api.composes, api, template, copy, { host, model });
-  const deployed = formatMarker({
-    pr: number ?? "",
-    repo: key.repo,
-    template: key.template,
-    created: environment.created,
-    deployed: ctx.ports.now().toISOString(),
-    sha: ctx.config.ci.sha,
-  });
-  await api.updateEnvironment(environment.environmentId, { description: deployed });
-  ctx.ledger.record({
-    kind: "preview",
-    environmentId: environment.environmentId,
-    name: key.options.name,
-    url,
-    templateId: key.template.id,
-  });
-  ctx.logger.info(`Preview of pull request ${number ?? ""}: ${url}`);
-  return { ref: { kind: "compose", id: copy.composeId }, environmentId: environment.environmentId, url };
+  return markDeployed(ctx, api, key, environment, { ref: { kind: "compose", id: copy.composeId }, url });
 }

@@ -1,19 +1,18 @@
 import type { DomainFields, PreviewProcedures, TemplateApplication } from "../dokploy/preview-procedures";
-import type { ServiceRef } from "../dokploy/types";
 import type { PreviewContext, PreviewKey } from "./context";
 import { changedVariables, copiedSettings, previewAppName, previewVolumeName, withOverrides } from "./copy";
 import { rewriteForCopies } from "./database-copy";
 import { NO_DATABASES, type PreviewDatabases, databasesFor, deployDatabases } from "./databases";
-import { environmentFor, refuseTemplateHost, urlOf } from "./environment";
+import {
+  type OpenedPreview,
+  environmentFor,
+  markDeployed,
+  ownDomain,
+  refuseTemplateHost,
+  previewMarker,
+  urlOf,
+} from "./environment";
 import { isMarkedService } from "./find";
-import { formatMarker } from "./marker";
-
-/** The preview a run deploys to: its application, environment and address. */
-export interface OpenedPreview {
-  readonly ref: ServiceRef;
-  readonly environmentId: string;
-  readonly url: string;
-}
 
 type Api = PreviewProcedures;
 
@@ -29,16 +28,10 @@ async function applicationFor(
   const rows = listed.find((e) => e.environmentId === environment.environmentId)?.applications ?? [];
   const found = rows.find((row) => isMarkedService(row.description, key));
   if (found?.appName) return { applicationId: found.applicationId, appName: found.appName };
-  const marker = formatMarker({
-    pr: key.options.number ?? "",
-    repo: key.repo,
-    template: key.template,
-    created: environment.created,
-  });
   const made = await api.createApplication({
     name: template.name,
     appName: previewAppName(template.appName, key.options.name),
-    description: marker,
+    description: previewMarker(key, environment),
     environmentId: environment.environmentId,
     serverId: template.serverId,
   });
@@ -91,8 +84,7 @@ async function domainFor(
   host: string | undefined,
 ): Promise<string> {
   const domains = await api.domains(app.applicationId);
-  const templateHosts = new Set((template.domains ?? []).map((d) => d.host.toLowerCase()));
-  const own = domains.find((d) => (host === undefined ? !templateHosts.has(d.host) : d.host === host));
+  const own = ownDomain(domains, template, host);
   if (own) return urlOf(own.host, own.https ?? false, own.path);
   const [model] = template.domains ?? [];
   if (!model)
@@ -123,7 +115,7 @@ export async function openPreview(
   key: PreviewKey,
   template: TemplateApplication,
 ): Promise<OpenedPreview> {
-  const { host, env, number } = key.options;
+  const { host, env } = key.options;
   refuseTemplateHost(template, "application", host);
   const environment = await environmentFor(ctx, api, key, template);
   const databases =
@@ -136,22 +128,5 @@ export async function openPreview(
   const app = await applicationFor(ctx, api, key, template, environment);
   await syncSettings(ctx, api, template, app.applicationId, env, databases);
   const url = await domainFor(ctx, api, template, app, host);
-  const deployed = formatMarker({
-    pr: number ?? "",
-    repo: key.repo,
-    template: key.template,
-    created: environment.created,
-    deployed: ctx.ports.now().toISOString(),
-    sha: ctx.config.ci.sha,
-  });
-  await api.updateEnvironment(environment.environmentId, { description: deployed });
-  ctx.ledger.record({
-    kind: "preview",
-    environmentId: environment.environmentId,
-    name: key.options.name,
-    url,
-    templateId: key.template.id,
-  });
-  ctx.logger.info(`Preview of pull request ${number ?? ""}: ${url}`);
-  return { ref: { kind: "application", id: app.applicationId }, environmentId: environment.environmentId, url };
+  return markDeployed(ctx, api, key, environment, { ref: { kind: "application", id: app.applicationId }, url });
 }

@@ -7,7 +7,8 @@ import { timed } from "../record/context";
 import { DeployError } from "../shared/errors";
 import { closePreview, prunePreviews } from "./close";
 import { type PreviewContext, keyOf } from "./context";
-import { type OpenedPreview, openPreview } from "./open";
+import type { OpenedPreview } from "./environment";
+import { openPreview } from "./open";
 import { openComposePreview } from "./open-compose";
 
 function templateOf(template: ServiceRef | undefined): ServiceRef {
