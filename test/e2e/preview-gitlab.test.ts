@@ -7,24 +7,13 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { parse, stringify } from "yaml";
+import { stringify } from "yaml";
 import { PUBLISHED } from "../../scripts/published";
 import { describeLive } from "../support/e2e";
-import { commitProject, findFile, runPipeline, useCatalogServer } from "../support/gitlab-pipeline";
+import { commitProject, documentedInclude, findFile, runPipeline, useCatalogServer } from "../support/gitlab-pipeline";
 import { app, environments, marked, removePreviewsAfter, template } from "../support/live-previews";
 import { newProject, suffix } from "../support/live-targets";
-import { ROOT } from "../support/runner-image";
 import { tempDir } from "../support/temp";
-
-/** The yaml block of gitlab/README.md that follows `<!-- include:preview -->`. */
-async function documentedPreviewInclude(): Promise<Record<string, unknown>> {
-  const readme = await readFile(join(ROOT, "gitlab/README.md"), "utf8");
-  const match = /<!-- include:preview -->\n+```yaml\n([\s\S]*?)```/.exec(readme);
-  if (!match?.[1]) throw new Error("gitlab/README.md has no include:preview block");
-  const include = (parse(match[1]) as { include: Record<string, unknown>[] }).include;
-  expect(include).toHaveLength(1);
-  return include[0] ?? {};
-}
 
 describeLive("the GitLab preview component against a live Dokploy", (e2e) => {
   const catalog = useCatalogServer();
@@ -34,7 +23,7 @@ describeLive("the GitLab preview component against a live Dokploy", (e2e) => {
     const tag = suffix();
     removePreviewsAfter(e2e, project, tag);
     const { web, host: templateHost } = await template(e2e, project, tag);
-    const documented = await documentedPreviewInclude();
+    const documented = await documentedInclude("preview");
     expect(documented.component).toBe(`$CI_SERVER_FQDN/${PUBLISHED.gitlab}/preview@1`);
     const documentedInputs = documented.inputs as Record<string, unknown>;
     expect(documentedInputs["dokploy-url"]).toBe("https://dokploy.example.com");

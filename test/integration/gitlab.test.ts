@@ -19,9 +19,15 @@ import { parse, stringify } from "yaml";
 import { PUBLISHED, VERSION } from "../../scripts/published";
 import { useStandIn } from "../support/fixtures";
 import { rigRegistry } from "../support/global-setup";
-import { SHADOWS, commitProject, findFile, runPipeline, useCatalogServer } from "../support/gitlab-pipeline";
+import {
+  SHADOWS,
+  commitProject,
+  documentedInclude,
+  findFile,
+  runPipeline,
+  useCatalogServer,
+} from "../support/gitlab-pipeline";
 import { registryDigest } from "../support/rig";
-import { ROOT } from "../support/runner-image";
 import { tempDir } from "../support/temp";
 
 const exec = promisify(execFile);
@@ -32,16 +38,6 @@ const standIn = useStandIn({ apiKey: API_KEY });
 const catalog = useCatalogServer();
 
 type Form = "component" | "project" | "remote";
-
-/** The yaml block of gitlab/README.md that follows `<!-- include:<form> -->`. */
-async function documentedInclude(form: Form): Promise<Record<string, unknown>> {
-  const readme = await readFile(join(ROOT, "gitlab/README.md"), "utf8");
-  const match = new RegExp(`<!-- include:${form} -->\\n+\`\`\`yaml\\n([\\s\\S]*?)\`\`\``).exec(readme);
-  if (!match?.[1]) throw new Error(`gitlab/README.md has no include:${form} block`);
-  const include = (parse(match[1]) as { include: Record<string, unknown>[] }).include;
-  expect(include).toHaveLength(1);
-  return include[0] ?? {};
-}
 
 interface Consumer {
   dir: string;

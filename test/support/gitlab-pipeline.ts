@@ -5,10 +5,11 @@
  * (shell executor, on Node 24, the job image's dokploy-deploy being the local bundle).
  */
 import { execFile, spawn } from "node:child_process";
-import { chmod, readdir, writeFile } from "node:fs/promises";
+import { chmod, readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect } from "vitest";
+import { parse } from "yaml";
 import { PUBLISHED, VERSION } from "../../scripts/published";
 import { writeReleaseTrees } from "../../scripts/release-trees";
 import { envName } from "../../src/cli/env";
@@ -41,6 +42,19 @@ export function useCatalogServer(): () => GitServer {
     if (!server) throw new Error("the Git server runs only inside the file's tests");
     return server;
   };
+}
+
+/**
+ * The include of the yaml block of gitlab/README.md that follows `<!-- include:<form> -->`
+ * (component, project, remote, preview), as a user copies it.
+ */
+export async function documentedInclude(form: string): Promise<Record<string, unknown>> {
+  const readme = await readFile(join(ROOT, "gitlab/README.md"), "utf8");
+  const match = new RegExp(`<!-- include:${form} -->\\n+\`\`\`yaml\\n([\\s\\S]*?)\`\`\``).exec(readme);
+  if (!match?.[1]) throw new Error(`gitlab/README.md has no include:${form} block`);
+  const include = (parse(match[1]) as { include: Record<string, unknown>[] }).include;
+  expect(include).toHaveLength(1);
+  return include[0] ?? {};
 }
 
 /** Valid values where an input has a format, so that reading one would change the deploy, not fail it. */
