@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { runAction } from "../support/action";
 import { DEPLOY_ONLY, standInInputs, useGithubStandIn, useStandIn } from "../support/fixtures";
+import { standInTemplate } from "../support/preview-fixtures";
 import { tempDir } from "../support/temp";
 
 const rig = inject("rig");
@@ -108,18 +109,7 @@ describe("previews of pull requests from forks", () => {
   });
 });
 
-/** The template: an application in a project's "template" environment, with a domain, variables and a volume. */
-function template() {
-  const project = standIn().addProject("shop", ["production", "template"]);
-  const web = standIn().addApplication({
-    name: "web",
-    ...standIn().placeIn(project, "template"),
-    env: "A=1",
-    domains: [{ domainId: "d0", host: "web.template.test", port: 8080, path: "/", https: false }],
-    mounts: [{ mountId: "m0", type: "volume", mountPath: "/data", volumeName: "web-data" }],
-  });
-  return { project, web };
-}
+const template = () => standInTemplate(standIn());
 
 function previewEnvironments(projectId: string): { environmentId: string; name: string }[] {
   return (standIn().projects.get(projectId)?.environments ?? []).filter((e) => e.name.startsWith("pr-"));

@@ -19,6 +19,7 @@ import type { ApplicationRow } from "../support/dokploy-stand-in";
 import { useStandIn } from "../support/fixtures";
 import { rigRegistry } from "../support/global-setup";
 import { commitProject, documentedInclude, findFile, runPipeline, useCatalogServer } from "../support/gitlab-pipeline";
+import { environmentsOf as environments, standInTemplate } from "../support/preview-fixtures";
 import { registryDigest } from "../support/rig";
 import { tempDir } from "../support/temp";
 
@@ -29,28 +30,8 @@ const registry = rigRegistry(rig);
 const standIn = useStandIn({ apiKey: API_KEY });
 const catalog = useCatalogServer();
 
-/** The template: an application in a project's "template" environment, with variables, a domain and a volume. */
-function template() {
-  const project = standIn().addProject("shop", ["production", "template"]);
-  const web = standIn().addApplication({
-    name: "web",
-    ...standIn().placeIn(project, "template"),
-    env: "A=1",
-    domains: [{ domainId: "d0", host: "web.template.test", port: 8080, path: "/", https: false }],
-    mounts: [{ mountId: "m0", type: "volume", mountPath: "/data", volumeName: "web-data" }],
-  });
-  return { project, web, before: structuredClone(web) };
-}
-
-/** The project's environments as Dokploy lists them (environment.byProjectId), read without a request. */
-function environmentsOf(projectId: string) {
-  return standIn().previews.run("environment.byProjectId", { projectId }) as {
-    environmentId: string;
-    name: string;
-    description: string | null;
-    applications: { applicationId: string; description: string | null }[];
-  }[];
-}
+const template = () => standInTemplate(standIn());
+const environmentsOf = (projectId: string) => environments(standIn(), projectId);
 
 /** A consumer project with the documented include (filled in), a Dockerfile, and its key as a project variable. */
 async function consumer(include: Record<string, unknown>, variables: Record<string, string>) {
