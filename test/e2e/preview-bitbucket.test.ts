@@ -9,44 +9,10 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { parse } from "yaml";
+import { documentedPipe, filled } from "../support/bitbucket-pipelines";
 import { type E2E, commitSha, describeLive } from "../support/e2e";
 import { app, environments, marked, removePreviewsAfter, template } from "../support/live-previews";
 import { newProject, suffix } from "../support/live-targets";
-import { ROOT } from "../support/runner-image";
-
-interface PipeStep {
-  step: { script: { pipe: string; variables: Record<string, string> }[] };
-}
-interface Pipelines {
-  pipelines: {
-    "pull-requests": Record<string, PipeStep[]>;
-    custom: Record<string, (PipeStep | { variables: unknown })[]>;
-  };
-}
-
-/** The pipe variables of the first step of a pipeline of the README's preview example. */
-async function documentedPipe(
-  pick: (p: Pipelines["pipelines"]) => readonly unknown[],
-): Promise<Record<string, string>> {
-  const readme = await readFile(join(ROOT, "bitbucket/README.md"), "utf8");
-  const yaml = /<!-- example:preview -->\n+```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
-  if (!yaml) throw new Error("bitbucket/README.md has no example:preview block");
-  const step = pick((parse(yaml) as Pipelines).pipelines).find((s): s is PipeStep => "step" in (s as object));
-  const pipe = step?.step.script[0];
-  expect(pipe?.pipe).toMatch(/^acme\/dokploy-deploy-pipe:/);
-  return pipe?.variables ?? {};
-}
-
-/** `$NAME` references replaced as Bitbucket would, from the repository's variables. */
-function filled(variables: Record<string, string>, repository: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(variables).map(([k, v]) => [
-      k,
-      v.replace(/\$([A-Z_]+)/g, (_, name: string) => repository[name] ?? ""),
-    ]),
-  );
-}
 
 /** The repository variables the README's example refers to, for the test's Dokploy and registry. */
 function repositoryVariables(e2e: E2E, template: string, pr: string): Record<string, string> {

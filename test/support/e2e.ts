@@ -3,22 +3,21 @@
  * after the test), a checkout whose image keeps running in swarm, and the bundles run as a
  * GitHub runner (dist/index.js) or a Bitbucket pipe (dist/cli/index.js) run them.
  */
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, afterEach, describe, expect, inject } from "vitest";
 import { isOlderThan } from "../../src/dokploy/version";
 import { type ActionRun, type RunActionOptions, runAction } from "./action";
 import type { LiveInfo, RemoteInfo } from "./e2e-setup";
+import { type PipeRun, runPipeProgram } from "./bitbucket-pipelines";
 import { type LiveApplication, LiveDokploy } from "./live-dokploy";
 import { Swarm } from "./swarm";
 import { removeTempDirs, tempDir } from "./temp";
 
 const execFileAsync = promisify(execFile);
-
-export const CLI = resolve(import.meta.dirname, "../../dist/cli/index.js");
 
 /** Time limits for a dev-mode server: first calls compile routes, OpenAPI calls take seconds. */
 export const E2E_TEST_TIMEOUT_MS = 240_000;
@@ -69,10 +68,7 @@ export function commitSha(): string {
 /** A command that keeps the container running and stops at once on SIGTERM. */
 const KEEP_RUNNING = `["/bin/sh", "-c", "trap 'exit 0' TERM; sleep 86400 & wait"]`;
 
-export interface CliRun {
-  readonly exitCode: number;
-  readonly output: string;
-}
+export type CliRun = PipeRun;
 
 export class E2E {
   readonly dokploy: LiveDokploy;
@@ -220,16 +216,7 @@ export class E2E {
   }
 
   /** dist/cli/index.js as the Bitbucket pipe runs it: its variables and BITBUCKET_* in the environment. */
-  async runCli(variables: Record<string, string>, cwd: string): Promise<CliRun> {
-    const child = spawn(process.execPath, [CLI], {
-      cwd,
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: cwd, DOCKER_HOST: this.rig.dockerHost, ...variables },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    const exitCode = await new Promise<number>((done) => child.on("close", (code) => done(code ?? -1)));
-    return { exitCode, output };
+  runCli(variables: Record<string, string>, cwd: string): Promise<CliRun> {
+    return runPipeProgram({ DOCKER_HOST: this.rig.dockerHost, ...variables }, cwd);
   }
 }
