@@ -33,13 +33,18 @@ const catalog = useCatalogServer();
 const template = () => standInTemplate(standIn());
 const environmentsOf = (projectId: string) => environments(standIn(), projectId);
 
-/** A consumer project with the documented include (filled in), a Dockerfile, and its key as a project variable. */
-async function consumer(include: Record<string, unknown>, variables: Record<string, string>) {
-  const dir = await tempDir("gitlab-preview");
-  await writeFile(
+/** A Dockerfile whose image differs from every other's. */
+function writeDockerfile(dir: string): Promise<void> {
+  return writeFile(
     join(dir, "Dockerfile"),
     `FROM ${rig.baseImage}\nRUN echo ${randomBytes(4).toString("hex")} > /built\n`,
   );
+}
+
+/** A consumer project with the documented include (filled in), a Dockerfile, and its key as a project variable. */
+async function consumer(include: Record<string, unknown>, variables: Record<string, string>) {
+  const dir = await tempDir("gitlab-preview");
+  await writeDockerfile(dir);
   const pipeline = {
     stages: ["deploy"],
     include: [include],
@@ -56,10 +61,7 @@ async function consumer(include: Record<string, unknown>, variables: Record<stri
 
 /** A second push to the merge request's branch: a change and its commit's sha. */
 async function push(dir: string): Promise<string> {
-  await writeFile(
-    join(dir, "Dockerfile"),
-    `FROM ${rig.baseImage}\nRUN echo ${randomBytes(4).toString("hex")} > /built\n`,
-  );
+  await writeDockerfile(dir);
   await exec("git", ["-c", "user.email=ci@example.com", "-c", "user.name=ci", "commit", "-qam", "Again"], { cwd: dir });
   return (await exec("git", ["rev-parse", "HEAD"], { cwd: dir })).stdout.trim();
 }
