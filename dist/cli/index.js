@@ -14471,7 +14471,8 @@ async function checkApplication(ctx) {
     const server = app.serverId ?? undefined;
     ctx.ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id, name: app.name, url, server });
     logger.info(`Application "${app.name}" (${ref.id}), source ${app.sourceType ?? "unknown"}: ${url}`);
-    checkSource(app, config, logger, ctx.image);
+    if (!config.preview)
+        checkSource(app, config, logger, ctx.image);
     const provider = previousProvider(app);
     const before = {
         was: provider?.dockerImage ?? (app.sourceType ? `its ${app.sourceType} source` : undefined),

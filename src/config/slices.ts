@@ -68,6 +68,7 @@ export type TargetsConfig = Pick<
   | "imageVariable"
   | "names"
   | "pinDigest"
+  | "preview"
   | "pull"
   | "rollbackOnFailure"
   | "rollbackTargets"

@@ -17,7 +17,8 @@ export async function checkApplication(ctx: TargetContext): Promise<Checked> {
   const server = app.serverId ?? undefined;
   ctx.ledger.record({ kind: "target", targetKind: ref.kind, id: ref.id, name: app.name, url, server });
   logger.info(`Application "${app.name}" (${ref.id}), source ${app.sourceType ?? "unknown"}: ${url}`);
-  checkSource(app, config, logger, ctx.image);
+  // A preview only reads its template and deploys to a copy of its own: no source is switched.
+  if (!config.preview) checkSource(app, config, logger, ctx.image);
   const provider = previousProvider(app);
   const before: Before = {
     was: provider?.dockerImage ?? (app.sourceType ? `its ${app.sourceType} source` : undefined),
