@@ -6,7 +6,7 @@
  * stays as it was.
  */
 import { expect, it } from "vitest";
-import { commitSha, describeLive } from "../support/e2e";
+import { type E2E, commitSha, describeLive } from "../support/e2e";
 import {
   MARKER,
   composeRow,
@@ -16,6 +16,15 @@ import {
   removePreviewsAfter,
 } from "../support/live-previews";
 import { composeDeployments, composeSetupVariables, newProject, suffix } from "../support/live-targets";
+
+/** Traefik's HTTP routers on a swarm service, as Dokploy labels a stack's service: [rule, port] each. */
+async function routes(e2e: E2E, service: string): Promise<string[][]> {
+  const labels = (await e2e.swarm.service(service))?.labels ?? {};
+  return Object.entries(labels).flatMap(([key, rule]) => {
+    const router = /^traefik\.http\.routers\.(.+)\.rule$/.exec(key)?.[1];
+    return router ? [[rule, labels[`traefik.http.services.${router}.loadbalancer.server.port`] ?? ""]] : [];
+  });
+}
 
 describeLive("a preview of a compose service against a live Dokploy", (e2e) => {
   it("open copies the stack with its own host running our image, a push updates it, close removes it", async () => {
@@ -66,6 +75,8 @@ describeLive("a preview of a compose service against a live Dokploy", (e2e) => {
     expect(first.stdout).toContain(`Docker Swarm runs ${ref} for ${copy.appName}_web.`);
     expect((await e2e.swarm.runningTasks(`${copy.appName}_web`)).map((t) => t.image.split("@")[0])).toEqual([ref]);
     expect(first.outputs["preview-url"]).toBe(`http://${host}`);
+    // The routing Dokploy wrote for the preview's host: a router on the copy's service to its port.
+    expect(await routes(e2e, `${copy.appName}_web`)).toEqual([[`Host(\`${host}\`)`, "8080"]]);
     // The template is untouched: its variables, its one domain, never deployed.
     const templateAfter = await composeRow(e2e, shop.composeId);
     expect(templateAfter.env).toBe(templateEnv);
@@ -86,6 +97,7 @@ describeLive("a preview of a compose service against a live Dokploy", (e2e) => {
     const ref2 = `${image}:${sha2}`;
     expect(copy2.env).toBe(`${composeSetupVariables(e2e)}A=1\nB=from-pr-${tag}\nIMAGE=${ref2}\nTAG=${sha2}`);
     expect(second.stdout).toContain(`Docker Swarm runs ${ref2} for ${copy.appName}_web.`);
+    expect(await routes(e2e, `${copy.appName}_web`)).toEqual([[`Host(\`${host}\`)`, "8080"]]);
 
     // docker stack rm keeps a stack's volumes: the copy's is there until close removes it.
     expect((await e2e.swarm.docker(["volume", "ls", "-q"])).split("\n")).toContain(`${copy.appName}_data`);
@@ -103,5 +115,47 @@ describeLive("a preview of a compose service against a live Dokploy", (e2e) => {
     const templateLast = await composeRow(e2e, shop.composeId);
     expect(templateLast.env).toBe(templateEnv);
     expect(templateLast.domains.map((d) => d.host)).toEqual([templateHost]);
+  }, 300_000);
+
+  it("a preview without preview-host gets a host Dokploy makes, and prune removes it once past preview-ttl", async () => {
+    const project = await newProject(e2e, "preview-compose-prune");
+    const tag = suffix();
+    removePreviewsAfter(e2e, project, tag);
+    const templateEnv = `${composeSetupVariables(e2e)}A=1`;
+    const { shop, host: templateHost } = await composeTemplate(e2e, project, tag, templateEnv);
+    const image = e2e.image("preview-compose-prune");
+    const { "application-id": _id, ...inputs } = e2e.inputs({ applicationId: "" }, image, {
+      "compose-id": shop.composeId,
+      "dokploy-registry": "true",
+      preview: "open",
+      "preview-number": "9",
+    });
+    const env = { GITHUB_REPOSITORY: "acme/shop" };
+    const cwd = await e2e.checkout();
+
+    const opened = await e2e.runAction(commitSha(), inputs, { cwd, env });
+
+    expect(opened.exitCode, opened.stdout).toBe(0);
+    const [preview] = marked(await environments(e2e, project));
+    const copy = await composeRow(e2e, preview?.compose?.[0]?.composeId ?? "");
+    const [domain, ...moreDomains] = copy.domains;
+    expect(moreDomains).toEqual([]);
+    expect(domain?.host).not.toBe(templateHost);
+    expect(domain?.host).toContain(copy.appName);
+    expect(opened.outputs["preview-url"]).toBe(`http://${domain?.host ?? ""}`);
+    expect(await routes(e2e, `${copy.appName}_web`)).toEqual([[`Host(\`${domain?.host ?? ""}\`)`, "8080"]]);
+
+    // Past a one-second preview-ttl: prune removes it, building nothing.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const pruned = await e2e.runAction(commitSha(), { ...inputs, preview: "prune", "preview-ttl": "1" }, { cwd, env });
+
+    expect(pruned.exitCode, pruned.stdout).toBe(0);
+    expect(pruned.stdout).not.toMatch(/docker (buildx )?build/);
+    expect(marked(await environments(e2e, project))).toEqual([]);
+    await expect(composeRow(e2e, copy.composeId)).rejects.toThrow();
+    expect(await e2e.swarm.service(`${copy.appName}_web`)).toBeUndefined();
+    expect((await e2e.swarm.docker(["volume", "ls", "-q"])).split("\n")).not.toContain(`${copy.appName}_data`);
+    const templateLast = await composeRow(e2e, shop.composeId);
+    expect([templateLast.env, templateLast.domains.map((d) => d.host)]).toEqual([templateEnv, [templateHost]]);
   }, 300_000);
 });

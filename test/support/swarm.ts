@@ -14,6 +14,8 @@ export interface SwarmService {
   readonly previousImage: string | undefined;
   /** UpdateStatus.State, e.g. completed, rollback_completed. */
   readonly updateState: string | undefined;
+  /** The service's labels (a stack's deploy.labels: Traefik's routers among them). */
+  readonly labels: Readonly<Record<string, string>>;
 }
 
 export interface SwarmTask {
@@ -39,7 +41,7 @@ export class Swarm {
       throw error;
     }
     const inspected = JSON.parse(text) as {
-      Spec: { TaskTemplate: { ContainerSpec: { Image: string } } };
+      Spec: { TaskTemplate: { ContainerSpec: { Image: string } }; Labels?: Record<string, string> };
       PreviousSpec?: { TaskTemplate: { ContainerSpec: { Image: string } } };
       UpdateStatus?: { State?: string };
     };
@@ -47,6 +49,7 @@ export class Swarm {
       image: inspected.Spec.TaskTemplate.ContainerSpec.Image,
       previousImage: inspected.PreviousSpec?.TaskTemplate.ContainerSpec.Image,
       updateState: inspected.UpdateStatus?.State,
+      labels: inspected.Spec.Labels ?? {},
     };
   }
 
