@@ -986,6 +986,12 @@ var env_file = __webpack_require__(9908);
 
 const KEY_LINE = /^(\s*)([A-Za-z0-9_.-]+|"[^"]+"|'[^']+')\s*:/;
 function publishingServices(file) {
+    return servicesWithKey(file, "ports");
+}
+function namedContainers(file) {
+    return servicesWithKey(file, "container_name");
+}
+function servicesWithKey(file, key) {
     const found = [];
     let inServices = false;
     let serviceIndent;
@@ -1007,7 +1013,7 @@ function publishingServices(file) {
         const name = (match[2] ?? "").replace(/^["']|["']$/g, "");
         if (indent === serviceIndent)
             service = name;
-        else if (indent > serviceIndent && name === "ports" && service !== undefined && !found.includes(service)) {
+        else if (indent > serviceIndent && name === key && service !== undefined && !found.includes(service)) {
             found.push(service);
         }
     }
@@ -1041,6 +1047,10 @@ function refuseUncopiable(template) {
     const publishing = publishingServices(template.composeFile ?? "");
     if (publishing.length > 0) {
         throw new errors/* DeployError */.sH(`${what}: its file publishes ports (ports: of ${publishing.join(", ")}), which a preview would take on the host beside production's. Reach the services through a domain (Dokploy routes it with Traefik) and remove ports: from the file, or use expose:. Nothing was created.`);
+    }
+    const named = template.composeType === "docker-compose" ? namedContainers(template.composeFile ?? "") : [];
+    if (named.length > 0) {
+        throw new errors/* DeployError */.sH(`${what}: its file names the containers of ${named.join(", ")} (container_name:), and a preview's would take the same names as production's. Remove container_name: from the file (Dokploy names each container after the compose's appName). Nothing was created.`);
     }
     const model = domainModel(template.domains);
     if (!model) {

@@ -7,17 +7,30 @@ import { withOverrides } from "./copy";
  * Dokploy, raw source) and variables, and the service and port of its first domain. Never its
  * domains' hosts (the preview has its own), its git source, its custom command (it may name the
  * template's appName) or its mounts. A file that publishes ports is refused: the copy would
- * take the same host ports as production.
+ * take the same host ports as production; so is a docker-compose file that names its containers.
  */
 
 const KEY_LINE = /^(\s*)([A-Za-z0-9_.-]+|"[^"]+"|'[^']+')\s*:/;
 
-/**
- * The services of a compose file that publish ports (a `ports:` key of theirs), in file order.
- * Read line by line, as Dokploy's own file is plain YAML of services: a service is the key one
- * level of indentation under `services:`.
- */
+/** The services of a compose file that publish ports (a `ports:` key of theirs), in file order. */
 export function publishingServices(file: string): string[] {
+  return servicesWithKey(file, "ports");
+}
+
+/**
+ * The services of a compose file that name their container (`container_name:`): docker compose
+ * would give the copy's container the name production's has. A stack ignores the key.
+ */
+export function namedContainers(file: string): string[] {
+  return servicesWithKey(file, "container_name");
+}
+
+/**
+ * The services of a compose file with `key` among their settings, in file order. Read line by
+ * line, as Dokploy's own file is plain YAML of services: a service is the key one level of
+ * indentation under `services:`.
+ */
+function servicesWithKey(file: string, key: string): string[] {
   const found: string[] = [];
   let inServices = false;
   let serviceIndent: number | undefined;
@@ -36,7 +49,7 @@ export function publishingServices(file: string): string[] {
     serviceIndent ??= indent;
     const name = (match[2] ?? "").replace(/^["']|["']$/g, "");
     if (indent === serviceIndent) service = name;
-    else if (indent > serviceIndent && name === "ports" && service !== undefined && !found.includes(service)) {
+    else if (indent > serviceIndent && name === key && service !== undefined && !found.includes(service)) {
       found.push(service);
     }
   }

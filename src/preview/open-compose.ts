@@ -6,7 +6,7 @@ import type {
 } from "../dokploy/compose-preview-procedures";
 import type { PreviewProcedures } from "../dokploy/preview-procedures";
 import { DeployError } from "../shared/errors";
-import { domainModel, previewComposeEnv, publishingServices } from "./compose-copy";
+import { domainModel, namedContainers, previewComposeEnv, publishingServices } from "./compose-copy";
 import type { PreviewContext, PreviewKey } from "./context";
 import { changedVariables, previewAppName } from "./copy";
 import {
@@ -37,6 +37,12 @@ function refuseUncopiable(template: TemplateCompose): ComposeDomain {
   if (publishing.length > 0) {
     throw new DeployError(
       `${what}: its file publishes ports (ports: of ${publishing.join(", ")}), which a preview would take on the host beside production's. Reach the services through a domain (Dokploy routes it with Traefik) and remove ports: from the file, or use expose:. Nothing was created.`,
+    );
+  }
+  const named = template.composeType === "docker-compose" ? namedContainers(template.composeFile ?? "") : [];
+  if (named.length > 0) {
+    throw new DeployError(
+      `${what}: its file names the containers of ${named.join(", ")} (container_name:), and a preview's would take the same names as production's. Remove container_name: from the file (Dokploy names each container after the compose's appName). Nothing was created.`,
     );
   }
   const model = domainModel(template.domains);

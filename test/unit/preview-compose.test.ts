@@ -3,7 +3,7 @@ import type { PreviewOptions } from "../../src/config/types";
 import type { ComposeDomain, ComposeDomainFields, TemplateCompose } from "../../src/dokploy/compose-preview-procedures";
 import type { PreviewProcedures, ProjectEnvironment } from "../../src/dokploy/preview-procedures";
 import { closePreview } from "../../src/preview/close";
-import { domainModel, previewComposeEnv, publishingServices } from "../../src/preview/compose-copy";
+import { domainModel, namedContainers, previewComposeEnv, publishingServices } from "../../src/preview/compose-copy";
 import type { PreviewContext, PreviewKey } from "../../src/preview/context";
 import { openComposePreview } from "../../src/preview/open-compose";
 import { previewPlan } from "../../src/preview/plan";
@@ -31,6 +31,19 @@ describe("what a preview copies of a compose file", () => {
     ],
   ])("finds the services that publish ports: %s", (_name, file, expected) => {
     expect(publishingServices(file)).toEqual(expected);
+  });
+
+  it("finds the services that name their container, and only those", () => {
+    const file = "services:\n  web:\n    image: x\n  db:\n    image: pg\n    container_name: db\n";
+    expect(namedContainers(file)).toEqual(["db"]);
+    expect(namedContainers(FILE)).toEqual([]);
+  });
+
+  it("copies a stack whose file names containers: a stack ignores container_name", async () => {
+    const dokploy = new FakeDokploy();
+    const file = "services:\n  web:\n    image: ${IMAGE}\n    container_name: web\n";
+    const opened = await openComposePreview(context(), dokploy.api(), key, { ...template, composeFile: file });
+    expect(opened.ref.kind).toBe("compose");
   });
 
   it("takes the preview's domain after the template's first domain that names a service", () => {
@@ -195,6 +208,15 @@ describe("a preview of a compose service", () => {
       { composeFile: "services:\n  web:\n    image: ${IMAGE}\n    ports:\n      - 80:80\n" },
       options,
       'Compose "shop" (tpl): its file publishes ports (ports: of web)',
+    ],
+    [
+      "a docker-compose file that names its containers",
+      {
+        composeType: "docker-compose",
+        composeFile: "services:\n  web:\n    image: ${IMAGE}\n  db:\n    image: pg\n    container_name: shop-db\n",
+      },
+      options,
+      'Compose "shop" (tpl): its file names the containers of db (container_name:)',
     ],
     [
       "a file from git",
