@@ -9,6 +9,7 @@ import { join, resolve } from "node:path";
 import { expect } from "vitest";
 import { parse } from "yaml";
 import { ROOT } from "./runner-image";
+import { type ChildOutput, childOutput } from "./child-output";
 
 const CLI = resolve(import.meta.dirname, "../../dist/cli/index.js");
 
@@ -44,10 +45,7 @@ export function filled(variables: Record<string, string>, repository: Record<str
   );
 }
 
-export interface PipeRun {
-  readonly exitCode: number;
-  readonly output: string;
-}
+export type PipeRun = ChildOutput;
 
 /** dist/cli/index.js as the pipe runs it, in `cwd`, with only the variables given (and PATH, HOME). */
 export async function runPipeProgram(variables: Record<string, string>, cwd: string): Promise<PipeRun> {
@@ -56,9 +54,5 @@ export async function runPipeProgram(variables: Record<string, string>, cwd: str
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: cwd, ...variables },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let output = "";
-  child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-  const exitCode = await new Promise<number>((done) => child.on("close", (code) => done(code ?? -1)));
-  return { exitCode, output };
+  return childOutput(child);
 }

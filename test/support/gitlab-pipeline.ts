@@ -17,6 +17,7 @@ import { INPUTS, type InputSpec } from "../../src/config/config";
 import { type GitServer, startGitServer } from "./git-server";
 import { NODE24, ROOT, TOOLS } from "./runner-image";
 import { tempDir } from "./temp";
+import { type ChildOutput, childOutput } from "./child-output";
 
 const exec = promisify(execFile);
 
@@ -101,7 +102,7 @@ export async function runPipeline(
   dir: string,
   variables: Record<string, string>,
   args: string[] = [],
-): Promise<{ exitCode: number; output: string }> {
+): Promise<ChildOutput> {
   const bin = await tempDir("gitlab-bin");
   // The job image's entry point, on the host for the shell executor.
   await writeFile(join(bin, "dokploy-deploy"), `#!/bin/sh\nexec node ${join(ROOT, "dist/cli/index.js")} "$@"\n`);
@@ -117,11 +118,7 @@ export async function runPipeline(
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let output = "";
-  child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-  const exitCode = await new Promise<number>((done) => child.on("close", (code) => done(code ?? -1)));
-  return { exitCode, output };
+  return childOutput(child);
 }
 
 export async function findFile(dir: string, name: string): Promise<string | undefined> {
