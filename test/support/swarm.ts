@@ -72,12 +72,22 @@ export class Swarm {
    */
   async waitUntilRunning(appName: string, image: string, timeoutMs = 60_000): Promise<SwarmTask[]> {
     const deadline = Date.now() + timeoutMs;
+    const replicas = await this.replicas(appName);
     for (;;) {
       const tasks = await this.runningTasks(appName);
-      const settled = tasks.length > 0 && tasks.every((t) => t.image === image && t.state === "running");
+      // As many as the service asks for: swarm can hold a second running task for one replica for
+      // a moment (seen once in CI, on a remote server's worker, after a first deploy) before it ends one.
+      const settled = tasks.length === replicas && tasks.every((t) => t.image === image && t.state === "running");
       if (settled || Date.now() > deadline) return tasks;
       await new Promise((r) => setTimeout(r, 500));
     }
+  }
+
+  /** How many tasks a replicated service asks for (1 for a global one, or when it cannot be read). */
+  async replicas(appName: string): Promise<number> {
+    const text = await this.docker(["service", "inspect", appName, "--format", "{{json .Spec.Mode}}"]).catch(() => "");
+    const mode = (text.trim() ? JSON.parse(text) : {}) as { Replicated?: { Replicas?: number } };
+    return mode.Replicated?.Replicas ?? 1;
   }
 
   /** The ids of the nodes the service's wanted tasks are on. */
