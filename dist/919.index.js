@@ -690,13 +690,32 @@ var verify = __webpack_require__(8797);
 
 
 
-function previewMarker(key, environment) {
+function previewMarker(key, environment, stamp = {}) {
     return formatMarker({
         pr: key.options.number ?? "",
         repo: key.repo,
         template: key.template,
         created: environment.created,
+        ...stamp,
     });
+}
+async function shareVariables(api, template, environment, rewrite = (env) => env) {
+    const shared = template.environment.env ?? "";
+    if (environment.made && shared.trim() !== "") {
+        await api.updateEnvironment(environment.environmentId, { env: rewrite(shared) });
+    }
+}
+function domainFields(host, model) {
+    return {
+        host,
+        path: model?.path ?? "/",
+        port: model?.port ?? 80,
+        https: model?.https ?? false,
+        certificateType: model?.certificateType ?? "none",
+        customCertResolver: model?.customCertResolver ?? "",
+        internalPath: model?.internalPath,
+        stripPath: model?.stripPath,
+    };
 }
 function ownDomain(domains, template, host) {
     const templateHosts = new Set((template.domains ?? []).map((d) => d.host.toLowerCase()));
@@ -751,14 +770,7 @@ function urlOf(host, https, path) {
 }
 async function markDeployed(ctx, api, key, environment, opened) {
     const { number, name } = key.options;
-    const deployed = formatMarker({
-        pr: number ?? "",
-        repo: key.repo,
-        template: key.template,
-        created: environment.created,
-        deployed: ctx.ports.now().toISOString(),
-        sha: ctx.config.ci.sha,
-    });
+    const deployed = previewMarker(key, environment, { deployed: ctx.ports.now().toISOString(), sha: ctx.config.ci.sha });
     const { environmentId } = environment;
     await api.updateEnvironment(environmentId, { description: deployed });
     ctx.ledger.record({ kind: "preview", environmentId, name, url: opened.url, templateId: key.template.id });
@@ -949,16 +961,7 @@ async function domainFor(ctx, api, template, app, host) {
     const [model] = template.domains ?? [];
     if (!model)
         ctx.logger.warn(`The template has no domain to take a port from: the preview's domain routes to port 80.`);
-    const fields = {
-        host: host ?? (await api.generateDomain(app.appName, template.serverId)),
-        path: model?.path ?? "/",
-        port: model?.port ?? 80,
-        https: model?.https ?? false,
-        certificateType: model?.certificateType ?? "none",
-        customCertResolver: model?.customCertResolver ?? "",
-        internalPath: model?.internalPath,
-        stripPath: model?.stripPath,
-    };
+    const fields = domainFields(host ?? (await api.generateDomain(app.appName, template.serverId)), model);
     const made = await api.createDomain(app.applicationId, fields);
     ctx.ledger.record({ kind: "preview-domain", host: made.host, appName: app.appName });
     return urlOf(made.host, fields.https, fields.path);
@@ -968,10 +971,7 @@ async function openPreview(ctx, api, key, template) {
     refuseTemplateHost(template, "application", host);
     const environment = await environmentFor(ctx, api, key, template);
     const databases = key.options.template === "environment" ? await databasesFor(ctx, api, key, template, environment) : NO_DATABASES;
-    const shared = template.environment.env ?? "";
-    if (environment.made && shared.trim() !== "") {
-        await api.updateEnvironment(environment.environmentId, { env: rewriteForCopies(shared, databases.copies) });
-    }
+    await shareVariables(api, template, environment, (shared) => rewriteForCopies(shared, databases.copies));
     await deployDatabases(ctx, api.databases, databases.deploy);
     const app = await applicationFor(ctx, api, key, template, environment);
     await syncSettings(ctx, api, template, app.applicationId, env, databases);
@@ -1095,15 +1095,8 @@ async function open_compose_domainFor(ctx, composes, api, template, copy, where)
     if (own)
         return urlOf(own.host, own.https ?? false, own.path);
     const fields = {
-        host: host ?? (await api.generateDomain(copy.appName, template.serverId)),
-        path: model.path ?? "/",
-        port: model.port ?? 80,
+        ...domainFields(host ?? (await api.generateDomain(copy.appName, template.serverId)), model),
         serviceName: model.serviceName ?? "",
-        https: model.https ?? false,
-        certificateType: model.certificateType ?? "none",
-        customCertResolver: model.customCertResolver ?? "",
-        internalPath: model.internalPath,
-        stripPath: model.stripPath,
     };
     const made = await composes.createDomain(copy.composeId, fields);
     ctx.ledger.record({ kind: "preview-domain", host: made.host, appName: copy.appName });
@@ -1115,9 +1108,7 @@ async function openComposePreview(ctx, api, key, template) {
     refuseTemplateHost(template, "compose", host);
     const model = refuseUncopiable(template);
     const environment = await environmentFor(ctx, api, key, template);
-    const shared = template.environment.env ?? "";
-    if (environment.made && shared.trim() !== "")
-        await api.updateEnvironment(environment.environmentId, { env: shared });
+    await shareVariables(api, template, environment);
     const copy = await composeFor(ctx, api, key, template, environment);
     const { imageVariable, tagVariable } = ctx.config;
     const copyEnv = previewComposeEnv(template.env ?? "", env, copy.env, [imageVariable, tagVariable]);

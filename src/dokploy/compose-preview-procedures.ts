@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { DokployError } from "../shared/errors";
 import type { DokployClient } from "./client";
-import { DomainSchema } from "./preview-schemas";
+import { type DomainFields, DomainSchema } from "./preview-schemas";
 import { check, nullableString } from "./procedures";
 
 /*
@@ -38,17 +38,9 @@ export type TemplateCompose = z.infer<typeof TemplateComposeSchema>;
 
 const CreatedComposeSchema = z.object({ composeId: z.string(), appName: z.string(), name: z.string() });
 
-/** The fields of a compose's new domain: the host, and the service and port of the file it routes to. */
-export interface ComposeDomainFields {
-  readonly host: string;
-  readonly path: string;
-  readonly port: number;
+/** The fields of a compose's new domain: an application's, and the service of the file it routes to. */
+export interface ComposeDomainFields extends DomainFields {
   readonly serviceName: string;
-  readonly https: boolean;
-  readonly certificateType: string;
-  readonly customCertResolver: string;
-  readonly internalPath?: string | null;
-  readonly stripPath?: boolean | null;
 }
 
 const VolumeSchema = z.looseObject({ Name: z.string() });

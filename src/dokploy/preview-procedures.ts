@@ -9,6 +9,7 @@ import {
   DATABASE_KINDS,
   type DatabaseKind,
   type Domain,
+  type DomainFields,
   DomainSchema,
   MountSchema,
 } from "./preview-schemas";
@@ -18,6 +19,7 @@ export {
   DATABASE_KINDS,
   type DatabaseKind,
   type Domain,
+  type DomainFields,
   DomainSchema,
   type Mount,
   MountSchema,
@@ -112,18 +114,6 @@ export type PreviewTemplate = Pick<TemplateApplication, "name" | "serverId" | "e
 
 const EnvironmentRowSchema = z.object({ environmentId: z.string(), name: z.string() });
 const CreatedApplicationSchema = z.object({ applicationId: z.string(), appName: z.string(), name: z.string() });
-
-/** The fields of a new domain, as domain.create takes them for an application. */
-export interface DomainFields {
-  readonly host: string;
-  readonly path: string;
-  readonly port: number;
-  readonly https: boolean;
-  readonly certificateType: string;
-  readonly customCertResolver: string;
-  readonly internalPath?: string | null;
-  readonly stripPath?: boolean | null;
-}
 
 /** The new mount of a service, as mounts.create takes it. */
 export interface MountFields {

@@ -32,6 +32,18 @@ export const DomainSchema = z.object({
 });
 export type Domain = z.infer<typeof DomainSchema>;
 
+/** The fields of a new domain, as domain.create takes them for an application. */
+export interface DomainFields {
+  readonly host: string;
+  readonly path: string;
+  readonly port: number;
+  readonly https: boolean;
+  readonly certificateType: string;
+  readonly customCertResolver: string;
+  readonly internalPath?: string | null;
+  readonly stripPath?: boolean | null;
+}
+
 /** JSON as Dokploy keeps it in a column (swarm settings), handed back as it came. */
 const Json: z.ZodType<InputValue> = z.lazy(() =>
   z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(Json), z.record(z.string(), Json)]),

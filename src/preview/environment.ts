@@ -1,4 +1,4 @@
-import type { PreviewProcedures, PreviewTemplate } from "../dokploy/preview-procedures";
+import type { Domain, DomainFields, PreviewProcedures, PreviewTemplate } from "../dokploy/preview-procedures";
 import type { ServiceRef } from "../dokploy/types";
 import { DeployError } from "../shared/errors";
 import type { PreviewContext, PreviewKey } from "./context";
@@ -23,13 +23,45 @@ export interface OpenedPreview {
  * The marker of the preview's environment and of each service it makes there: this pull
  * request's, dated when the environment was made.
  */
-export function previewMarker(key: PreviewKey, environment: { readonly created: string }): string {
+export function previewMarker(
+  key: PreviewKey,
+  environment: { readonly created: string },
+  stamp: { readonly deployed?: string; readonly sha?: string } = {},
+): string {
   return formatMarker({
     pr: key.options.number ?? "",
     repo: key.repo,
     template: key.template,
     created: environment.created,
+    ...stamp,
   });
+}
+
+/** A new environment gets the template environment's variables, `rewrite` applied (its services' copies). */
+export async function shareVariables(
+  api: Api,
+  template: PreviewTemplate,
+  environment: { readonly environmentId: string; readonly made: boolean },
+  rewrite: (env: string) => string = (env) => env,
+): Promise<void> {
+  const shared = template.environment.env ?? "";
+  if (environment.made && shared.trim() !== "") {
+    await api.updateEnvironment(environment.environmentId, { env: rewrite(shared) });
+  }
+}
+
+/** A preview's new domain: `host`, with the path, port and HTTPS settings of the template's domain `model`. */
+export function domainFields(host: string, model: Domain | undefined): DomainFields {
+  return {
+    host,
+    path: model?.path ?? "/",
+    port: model?.port ?? 80,
+    https: model?.https ?? false,
+    certificateType: model?.certificateType ?? "none",
+    customCertResolver: model?.customCertResolver ?? "",
+    internalPath: model?.internalPath,
+    stripPath: model?.stripPath,
+  };
 }
 
 /** The copy's domain an earlier run gave it: the preview host, or without one, a host that is not the template's. */
@@ -128,14 +160,7 @@ export async function markDeployed(
   opened: { readonly ref: ServiceRef; readonly url: string },
 ): Promise<OpenedPreview> {
   const { number, name } = key.options;
-  const deployed = formatMarker({
-    pr: number ?? "",
-    repo: key.repo,
-    template: key.template,
-    created: environment.created,
-    deployed: ctx.ports.now().toISOString(),
-    sha: ctx.config.ci.sha,
-  });
+  const deployed = previewMarker(key, environment, { deployed: ctx.ports.now().toISOString(), sha: ctx.config.ci.sha });
   const { environmentId } = environment;
   await api.updateEnvironment(environmentId, { description: deployed });
   ctx.ledger.record({ kind: "preview", environmentId, name, url: opened.url, templateId: key.template.id });

@@ -11,11 +11,13 @@ import type { PreviewContext, PreviewKey } from "./context";
 import { changedVariables, previewAppName } from "./copy";
 import {
   type OpenedPreview,
+  domainFields,
   environmentFor,
   markDeployed,
   ownDomain,
   refuseTemplateHost,
   previewMarker,
+  shareVariables,
   urlOf,
 } from "./environment";
 import { isMarkedService } from "./find";
@@ -108,15 +110,8 @@ async function domainFor(
   const own = ownDomain(domains, template, host);
   if (own) return urlOf(own.host, own.https ?? false, own.path);
   const fields: ComposeDomainFields = {
-    host: host ?? (await api.generateDomain(copy.appName, template.serverId)),
-    path: model.path ?? "/",
-    port: model.port ?? 80,
+    ...domainFields(host ?? (await api.generateDomain(copy.appName, template.serverId)), model),
     serviceName: model.serviceName ?? "",
-    https: model.https ?? false,
-    certificateType: model.certificateType ?? "none",
-    customCertResolver: model.customCertResolver ?? "",
-    internalPath: model.internalPath,
-    stripPath: model.stripPath,
   };
   const made = await composes.createDomain(copy.composeId, fields);
   ctx.ledger.record({ kind: "preview-domain", host: made.host, appName: copy.appName });
@@ -142,8 +137,7 @@ export async function openComposePreview(
   refuseTemplateHost(template, "compose", host);
   const model = refuseUncopiable(template);
   const environment = await environmentFor(ctx, api, key, template);
-  const shared = template.environment.env ?? "";
-  if (environment.made && shared.trim() !== "") await api.updateEnvironment(environment.environmentId, { env: shared });
+  await shareVariables(api, template, environment);
   const copy = await composeFor(ctx, api, key, template, environment);
   const { imageVariable, tagVariable } = ctx.config;
   const copyEnv = previewComposeEnv(template.env ?? "", env, copy.env, [imageVariable, tagVariable]);

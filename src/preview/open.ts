@@ -1,15 +1,17 @@
-import type { DomainFields, PreviewProcedures, TemplateApplication } from "../dokploy/preview-procedures";
+import type { PreviewProcedures, TemplateApplication } from "../dokploy/preview-procedures";
 import type { PreviewContext, PreviewKey } from "./context";
 import { changedVariables, copiedSettings, previewAppName, previewVolumeName, withOverrides } from "./copy";
 import { rewriteForCopies } from "./database-copy";
 import { NO_DATABASES, type PreviewDatabases, databasesFor, deployDatabases } from "./databases";
 import {
   type OpenedPreview,
+  domainFields,
   environmentFor,
   markDeployed,
   ownDomain,
   refuseTemplateHost,
   previewMarker,
+  shareVariables,
   urlOf,
 } from "./environment";
 import { isMarkedService } from "./find";
@@ -89,16 +91,7 @@ async function domainFor(
   const [model] = template.domains ?? [];
   if (!model)
     ctx.logger.warn(`The template has no domain to take a port from: the preview's domain routes to port 80.`);
-  const fields: DomainFields = {
-    host: host ?? (await api.generateDomain(app.appName, template.serverId)),
-    path: model?.path ?? "/",
-    port: model?.port ?? 80,
-    https: model?.https ?? false,
-    certificateType: model?.certificateType ?? "none",
-    customCertResolver: model?.customCertResolver ?? "",
-    internalPath: model?.internalPath,
-    stripPath: model?.stripPath,
-  };
+  const fields = domainFields(host ?? (await api.generateDomain(app.appName, template.serverId)), model);
   const made = await api.createDomain(app.applicationId, fields);
   ctx.ledger.record({ kind: "preview-domain", host: made.host, appName: app.appName });
   return urlOf(made.host, fields.https, fields.path);
@@ -120,10 +113,7 @@ export async function openPreview(
   const environment = await environmentFor(ctx, api, key, template);
   const databases =
     key.options.template === "environment" ? await databasesFor(ctx, api, key, template, environment) : NO_DATABASES;
-  const shared = template.environment.env ?? "";
-  if (environment.made && shared.trim() !== "") {
-    await api.updateEnvironment(environment.environmentId, { env: rewriteForCopies(shared, databases.copies) });
-  }
+  await shareVariables(api, template, environment, (shared) => rewriteForCopies(shared, databases.copies));
   await deployDatabases(ctx, api.databases, databases.deploy);
   const app = await applicationFor(ctx, api, key, template, environment);
   await syncSettings(ctx, api, template, app.applicationId, env, databases);
