@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { expect, it } from "vitest";
 import { documentedPipe, filled } from "../support/bitbucket-pipelines";
 import { type E2E, commitSha, describeLive } from "../support/e2e";
-import { app, environments, marked, removePreviewsAfter, template } from "../support/live-previews";
+import { app, environments, marked, onlyPreview, removePreviewsAfter, template } from "../support/live-previews";
 import { newProject, suffix } from "../support/live-targets";
 
 /** The repository variables the README's example refers to, for the test's Dokploy and registry. */
@@ -53,8 +53,7 @@ describeLive("the Bitbucket pipe's preview pipelines against a live Dokploy", (e
     const first = await e2e.runCli({ ...open, ...bitbucket(sha), BITBUCKET_PR_ID: "21" }, cwd);
 
     expect(first.exitCode, first.output).toBe(0);
-    const [preview, ...others] = marked(await environments(e2e, project));
-    expect(others).toEqual([]);
+    const preview = await onlyPreview(e2e, project);
     expect(preview?.name).toBe("pr-21");
     expect(preview?.description).toContain("pr=21 repo=acme%2Fweb ");
     const copy = await app(e2e, preview?.applications[0]?.applicationId ?? "");

@@ -13,6 +13,7 @@ import {
   composeTemplate,
   environments,
   marked,
+  onlyPreview,
   removePreviewsAfter,
 } from "../support/live-previews";
 import { composeDeployments, composeSetupVariables, newProject, suffix } from "../support/live-targets";
@@ -51,8 +52,7 @@ describeLive("a preview of a compose service against a live Dokploy", (e2e) => {
     const first = await e2e.runAction(sha, inputs, { cwd, env });
 
     expect(first.exitCode, first.stdout).toBe(0);
-    const [preview, ...others] = marked(await environments(e2e, project));
-    expect(others).toEqual([]);
+    const preview = await onlyPreview(e2e, project);
     expect(preview?.name).toBe("pr-8");
     expect(preview?.description).toMatch(
       new RegExp(

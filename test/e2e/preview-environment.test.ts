@@ -15,6 +15,7 @@ import {
   databases,
   environments,
   marked,
+  onlyPreview,
   removePreviewsAfter,
 } from "../support/live-previews";
 
@@ -84,8 +85,7 @@ describeLive("a preview of a whole environment against a live Dokploy", (e2e) =>
     const first = await e2e.runAction(commitSha(), inputs, { cwd: await e2e.checkout(), env, secrets });
 
     expect(first.exitCode, first.stdout).toBe(0);
-    const [preview, ...others] = marked(await environments(e2e, project));
-    expect(others).toEqual([]);
+    const preview = await onlyPreview(e2e, project);
     expect(preview?.applications).toHaveLength(1);
     expect(preview?.postgres).toHaveLength(1);
     const dbRow = preview?.postgres?.[0];

@@ -11,7 +11,7 @@ import { stringify } from "yaml";
 import { PUBLISHED } from "../../scripts/published";
 import { describeLive } from "../support/e2e";
 import { commitProject, documentedInclude, findFile, runPipeline, useCatalogServer } from "../support/gitlab-pipeline";
-import { app, environments, marked, removePreviewsAfter, template } from "../support/live-previews";
+import { app, environments, marked, onlyPreview, removePreviewsAfter, template } from "../support/live-previews";
 import { newProject, suffix } from "../support/live-targets";
 import { tempDir } from "../support/temp";
 
@@ -65,8 +65,7 @@ describeLive("the GitLab preview component against a live Dokploy", (e2e) => {
     const opened = await runPipeline(dir, mergeRequest, ["dokploy-preview"]);
 
     expect(opened.exitCode, opened.output).toBe(0);
-    const [preview, ...others] = marked(await environments(e2e, project));
-    expect(others).toEqual([]);
+    const preview = await onlyPreview(e2e, project);
     expect(preview?.name).toBe("pr-12");
     expect(preview?.description).toContain("pr=12 repo=acme%2Fweb ");
     const copy = await app(e2e, preview?.applications[0]?.applicationId ?? "");

@@ -6,7 +6,15 @@
  */
 import { expect, it } from "vitest";
 import { commitSha, describeLive } from "../support/e2e";
-import { MARKER, app, environments, marked, removePreviewsAfter, template } from "../support/live-previews";
+import {
+  MARKER,
+  app,
+  environments,
+  marked,
+  onlyPreview,
+  removePreviewsAfter,
+  template,
+} from "../support/live-previews";
 import { newProject, suffix } from "../support/live-targets";
 
 describeLive("preview environments against a live Dokploy", (e2e) => {
@@ -30,8 +38,7 @@ describeLive("preview environments against a live Dokploy", (e2e) => {
     const first = await e2e.runAction(sha, inputs, { cwd, env });
 
     expect(first.exitCode, first.stdout).toBe(0);
-    const [preview, ...others] = marked(await environments(e2e, project));
-    expect(others).toEqual([]);
+    const preview = await onlyPreview(e2e, project);
     expect(preview?.name).toBe("pr-7");
     expect(preview?.description).toMatch(
       new RegExp(

@@ -3,6 +3,7 @@
  * their databases, a copy's row, a template application or compose service, and the clean-up of
  * whatever a preview left behind.
  */
+import { expect } from "vitest";
 import type { E2E } from "./e2e";
 import { type LiveProject, newAppIn } from "./live-targets";
 
@@ -55,6 +56,14 @@ export function environments(e2e: E2E, project: LiveProject): Promise<Environmen
 
 export function marked(rows: readonly EnvironmentRow[]): EnvironmentRow[] {
   return rows.filter((row) => row.description?.startsWith(MARKER));
+}
+
+/** The project's one marked environment: the preview a run made; fails the test when there is not exactly one. */
+export async function onlyPreview(e2e: E2E, project: LiveProject): Promise<EnvironmentRow> {
+  const [preview, ...others] = marked(await environments(e2e, project));
+  expect(others).toEqual([]);
+  expect(preview).toBeDefined();
+  return preview as EnvironmentRow;
 }
 
 export function app(e2e: E2E, applicationId: string): Promise<AppRow> {
